@@ -1,0 +1,73 @@
+// Package testenv finds what mxkit's tests need outside the module: the
+// shared conformance suites and corpora, and system services.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Shared returns the directory $MXKIT_SHARED/sub (MXKIT_SHARED defaults to
+// ../shared beside the module root), or skips the test with a clear message
+// when it is missing.
+func Shared(tb testing.TB, sub string) string {
+	tb.Helper()
+	root := os.Getenv("MXKIT_SHARED")
+	if root == "" {
+		if mod := moduleRoot(); mod != "" {
+			root = filepath.Join(mod, "..", "shared")
+		}
+	}
+	dir := filepath.Join(root, sub)
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("shared data %q not found (set MXKIT_SHARED to the shared/ folder): %v", sub, err)
+	}
+	return dir
+}
+
+// moduleRoot walks up from the working directory to the folder with the
+// library's go.mod.
+func moduleRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// PostgresDSN returns $MXKIT_PG_DSN or skips the test: PostgreSQL tests need
+// a server (`source .ci/services` starts one on loopback).
+func PostgresDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("MXKIT_PG_DSN")
+	if dsn == "" {
+		tb.Skip("PostgreSQL not configured: set MXKIT_PG_DSN (source .ci/services starts one on loopback)")
+	}
+	return dsn
+}
+
+// Program returns the path of a system program (for example
+// /usr/sbin/smtp-sink), or skips the test with a message saying which
+// Debian package provides it.
+func Program(tb testing.TB, path, pkg string) string {
+	tb.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if p, err := exec.LookPath(filepath.Base(path)); err == nil {
+		return p
+	}
+	tb.Skipf("%s not installed (Debian package %s): skipping", path, pkg)
+	return ""
+}
