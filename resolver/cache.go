@@ -63,12 +63,6 @@ func (c *cache) put(k cacheKey, a *answer, ttl time.Duration, now time.Time) {
 	}
 }
 
-func (c *cache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lru.Len()
-}
-
 // flightGroup joins concurrent identical queries into one.
 type flightGroup struct {
 	mu    sync.Mutex

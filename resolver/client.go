@@ -287,6 +287,10 @@ func (c *Client) exchange(ctx context.Context, qname string, qtype uint16) (*dns
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return nil, server, ctxErr
 				}
+				if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= time.Millisecond {
+					// The per-query timer fired with the caller's deadline.
+					return nil, server, context.DeadlineExceeded
+				}
 				var ne net.Error
 				if errors.As(err, &ne) && ne.Timeout() {
 					lastErr = ErrTimeout
