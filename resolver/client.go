@@ -338,7 +338,7 @@ func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, Result, 
 	v := a.convert(func() any {
 		out := make([]string, 0, len(a.rrs))
 		for _, rr := range a.rrs {
-			out = append(out, strings.Join(rr.(*dns.TXT).Txt, ""))
+			out = append(out, txtText(rr.(*dns.TXT).Txt))
 		}
 		return out
 	})
@@ -471,3 +471,30 @@ func (a *answer) convert(f func() any) any {
 	a.once.Do(func() { a.value = f() })
 	return a.value
 }
+
+// txtText joins a TXT record's character-strings and undoes the
+// presentation-format escapes (\" \\ \DDD) miekg/dns puts in them, so
+// callers see the record's bytes.
+func txtText(txt []string) string {
+	s := strings.Join(txt, "")
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+				b = append(b, (s[i+1]-'0')*100+(s[i+2]-'0')*10+(s[i+3]-'0'))
+				i += 3
+				continue
+			}
+			i++
+			c = s[i]
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
