@@ -1,0 +1,95 @@
+package queue
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+const maxErrorText = 1000
+
+// Apply applies outcomes to m the way Store.Complete must: it sets the
+// recipients' states, attempt counts and errors, clears the lease and
+// either reports m finished (all recipients final; Dead set if any failed)
+// or sets NextAttempt to the earliest RetryAt among pending recipients (now
+// for a pending recipient without one). An outcome for an unknown or
+// already final recipient, or with an invalid state, is refused with
+// ErrInvalidInput and m is left unchanged. Store implementations use it;
+// Queue users do not need it.
+func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err error) {
+	idx := make(map[string]int, len(m.Recipients))
+	for i, r := range m.Recipients {
+		idx[r.Addr] = i
+	}
+	seen := make(map[int]bool, len(outcomes))
+	for _, o := range outcomes {
+		i, ok := idx[o.Recipient]
+		if !ok {
+			return false, fmt.Errorf("%w: outcome for unknown recipient %q", ErrInvalidInput, o.Recipient)
+		}
+		if m.Recipients[i].State != Pending {
+			return false, fmt.Errorf("%w: recipient %q is already %s", ErrInvalidInput, o.Recipient, m.Recipients[i].State)
+		}
+		if seen[i] {
+			return false, fmt.Errorf("%w: two outcomes for recipient %q", ErrInvalidInput, o.Recipient)
+		}
+		if o.State > Failed {
+			return false, fmt.Errorf("%w: outcome state %d", ErrInvalidInput, o.State)
+		}
+		seen[i] = true
+	}
+	retry := map[int]time.Time{}
+	for _, o := range outcomes {
+		i := idx[o.Recipient]
+		r := &m.Recipients[i]
+		r.State = o.State
+		r.Attempts++
+		if o.Error != "" || o.State != Delivered {
+			r.LastError = cleanText(o.Error)
+		}
+		if o.State == Pending {
+			retry[i] = o.RetryAt
+		}
+	}
+	m.Lease, m.LeaseExpires = "", time.Time{}
+	var next time.Time
+	finished = true
+	for i, r := range m.Recipients {
+		if r.State != Pending {
+			if r.State == Failed {
+				m.Dead = true
+			}
+			continue
+		}
+		finished = false
+		at, ok := retry[i]
+		if !ok || at.IsZero() {
+			at = now
+		}
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	if finished {
+		return true, nil
+	}
+	m.Dead = false
+	m.NextAttempt = next
+	return false, nil
+}
+
+// cleanText makes remote error text safe to store and show: control
+// characters become spaces and it is cut to a bounded length.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > maxErrorText {
+		s = strings.ToValidUTF8(s[:maxErrorText], "")
+	}
+	return s
+}

@@ -1,0 +1,1014 @@
+package queue
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterr "go.etcd.io/bbolt/errors"
+)
+
+// Options configure the embedded store. The zero value is a good default.
+type Options struct {
+	// InlineLimit is the largest body kept inside the database; larger
+	// bodies are files in dir/bodies. 0 means 64 KiB; negative means every
+	// body is a file.
+	InlineLimit int64
+	// MaxBatch bounds how many operations share one commit. 0 means 1024.
+	MaxBatch int
+	// Logger receives commit errors and cleanup notes; nil is silent.
+	Logger *slog.Logger
+}
+
+const (
+	dbName       = "queue.db"
+	bodiesDir    = "bodies"
+	magic        = "mxkit-queue-1"
+	defaultLimit = 64 << 10
+)
+
+var (
+	bMeta   = []byte("meta")
+	bMsgs   = []byte("msgs")   // id -> record
+	bBodies = []byte("bodies") // id -> inline body
+	bDue    = []byte("due")    // time|id -> nil, live messages
+	bDomDue = []byte("domdue") // domain 0 time|id -> nil, live messages with a domain
+	bDead   = []byte("dead")   // id -> nil
+	bIdem   = []byte("idem")   // tenant 0 key -> id
+	kMagic  = []byte("magic")
+)
+
+// record is a message as stored in the embedded store.
+type record struct {
+	Message
+	File string `json:",omitempty"` // body file name in dir/bodies, if not inline
+}
+
+// Embedded is the embedded store: a bbolt database with group commit in a
+// directory. Create it with Open. It is safe for concurrent use; only one
+// process may have a directory open at a time.
+type Embedded struct {
+	dir         string
+	db          *bolt.DB
+	inlineLimit int64
+	maxBatch    int
+	log         *slog.Logger
+
+	mu     sync.RWMutex // guards closed and sends on ops
+	closed bool
+	ops    chan *op
+	loop   sync.WaitGroup
+}
+
+// op is one write operation for the commit loop. fn runs inside the shared
+// write transaction; it must do its checks before its first write, and
+// return a writeError if a write fails, which aborts the shared
+// transaction (the other operations are then retried one by one).
+type op struct {
+	fn    func(tx *bolt.Tx) error
+	after func() // run after a successful commit
+	done  chan error
+}
+
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
+
+func wr(err error) error {
+	if err != nil {
+		return writeError{err}
+	}
+	return nil
+}
+
+// Open opens the embedded queue in dir, creating the directory and an
+// empty queue if dir does not exist or is empty. A file at dir, a non-empty
+// directory without a queue, or a queue database that is damaged or not a
+// queue fails with an error matching ErrCorrupt; a directory another process
+// has open fails after one second. opts may be nil.
+func Open(dir string, opts *Options) (*Embedded, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	s := &Embedded{dir: dir, inlineLimit: opts.InlineLimit, maxBatch: opts.MaxBatch, log: opts.Logger}
+	if s.inlineLimit == 0 {
+		s.inlineLimit = defaultLimit
+	}
+	if s.maxBatch <= 0 {
+		s.maxBatch = 1024
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	db, err := openBolt(filepath.Join(dir, dbName))
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	if err := s.verify(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.cleanBodies(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.ops = make(chan *op, s.maxBatch)
+	s.loop.Add(1)
+	go s.commitLoop()
+	return s, nil
+}
+
+// prepare makes sure dir holds a queue database, creating one atomically
+// (built under a temporary name, then renamed) in a new or empty directory.
+func (s *Embedded) prepare() error {
+	fi, err := os.Stat(s.dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(s.dir, 0o700); err != nil {
+			return fmt.Errorf("queue: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("queue: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("%w: %s is a file, not a queue directory", ErrCorrupt, s.dir)
+	}
+	if err := os.MkdirAll(filepath.Join(s.dir, bodiesDir), 0o700); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	path := filepath.Join(s.dir, dbName)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("queue: %w", err)
+	}
+	// No database: only an empty directory (bar our own bodies folder, empty,
+	// and a leftover temporary database) may become a new queue.
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	for _, e := range ents {
+		switch e.Name() {
+		case bodiesDir:
+			if b, _ := os.ReadDir(filepath.Join(s.dir, bodiesDir)); len(b) == 0 {
+				continue
+			}
+			return fmt.Errorf("%w: %s has message bodies but no %s", ErrCorrupt, s.dir, dbName)
+		case dbName + ".new":
+			continue
+		}
+		return fmt.Errorf("%w: %s is not empty and holds no queue (found %q)", ErrCorrupt, s.dir, e.Name())
+	}
+	tmp := path + ".new"
+	os.Remove(tmp)
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("queue: creating %s: %w", tmp, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bMeta, bMsgs, bBodies, bDue, bDomDue, bDead, bIdem} {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(kMagic, []byte(magic))
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("queue: creating %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	return syncDir(s.dir)
+}
+
+func openBolt(path string) (db *bolt.DB, err error) {
+	// bbolt may panic on pages it cannot make sense of.
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				db.Close()
+			}
+			db, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        time.Second,
+		NoFreelistSync: true, // rebuilt at open: commits write less
+		FreelistType:   bolt.FreelistMapType,
+	})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, bolterr.ErrTimeout):
+		return nil, fmt.Errorf("queue: %s is open in another process: %w", path, err)
+	case errors.Is(err, bolterr.ErrInvalid), errors.Is(err, bolterr.ErrChecksum),
+		errors.Is(err, bolterr.ErrVersionMismatch), errors.Is(err, bolterr.ErrInvalidMapping):
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	// Other open failures come from reading the file's content (too small,
+	// bad page sizes, unreadable freelist).
+	return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+}
+
+// verify runs bbolt's consistency check and looks for the queue's buckets.
+func (s *Embedded) verify() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.dir, r)
+		}
+	}()
+	return s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil || string(meta.Get(kMagic)) != magic {
+			return fmt.Errorf("%w: %s is a bbolt database but not an mxkit queue", ErrCorrupt, s.dir)
+		}
+		for _, name := range [][]byte{bMsgs, bBodies, bDue, bDomDue, bDead, bIdem} {
+			if tx.Bucket(name) == nil {
+				return fmt.Errorf("%w: %s lacks bucket %s", ErrCorrupt, s.dir, name)
+			}
+		}
+		for cerr := range tx.Check() {
+			if err == nil {
+				err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.dir, cerr)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		// Every record must decode.
+		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
+			if _, err := decodeRecord(v); err != nil {
+				return fmt.Errorf("%w: %s: message %x: %v", ErrCorrupt, s.dir, k, err)
+			}
+			return nil
+		})
+	})
+}
+
+// cleanBodies removes body files that no record names: written by an
+// enqueue that did not commit, or left by a removal cut short.
+func (s *Embedded) cleanBodies() error {
+	used := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil {
+				return err
+			}
+			if r.File != "" {
+				used[r.File] = true
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	ents, err := os.ReadDir(filepath.Join(s.dir, bodiesDir))
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	for _, e := range ents {
+		if !used[e.Name()] {
+			s.log.Info("queue: removing orphaned body file", "file", e.Name())
+			os.Remove(filepath.Join(s.dir, bodiesDir, e.Name()))
+		}
+	}
+	for f := range used {
+		if _, err := os.Stat(filepath.Join(s.dir, bodiesDir, f)); err != nil {
+			return fmt.Errorf("%w: body file %s: %v", ErrCorrupt, f, err)
+		}
+	}
+	return nil
+}
+
+// Close waits for pending operations and closes the database.
+func (s *Embedded) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	close(s.ops)
+	s.mu.Unlock()
+	s.loop.Wait()
+	return s.db.Close()
+}
+
+// run hands o to the commit loop and waits for its commit.
+func (s *Embedded) run(ctx context.Context, o *op) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	o.done = make(chan error, 1)
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	s.ops <- o
+	s.mu.RUnlock()
+	// Once handed over the operation commits or fails on its own; waiting
+	// for it (a commit takes milliseconds) keeps the answer truthful.
+	return <-o.done
+}
+
+func (s *Embedded) commitLoop() {
+	defer s.loop.Done()
+	batch := make([]*op, 0, s.maxBatch)
+	for o := range s.ops {
+		batch = append(batch[:0], o)
+	gather:
+		for len(batch) < s.maxBatch {
+			select {
+			case o, ok := <-s.ops:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, o)
+			default:
+				break gather
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction (one fsync for all). If an
+// operation's write fails the transaction is rolled back and each
+// operation is run alone.
+func (s *Embedded) commit(batch []*op) {
+	errs := make([]error, len(batch))
+	var abort error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i, o := range batch {
+			errs[i] = safeRun(o.fn, tx)
+			var we writeError
+			if errors.As(errs[i], &we) {
+				abort = errs[i]
+				return abort
+			}
+		}
+		return nil
+	})
+	if abort != nil && len(batch) > 1 {
+		for _, o := range batch {
+			s.commit([]*op{o})
+		}
+		return
+	}
+	if err != nil {
+		s.log.Error("queue: commit failed", "err", err, "ops", len(batch))
+	}
+	for i, o := range batch {
+		e := errs[i]
+		if err != nil {
+			e = fmt.Errorf("queue: commit: %w", err)
+		} else if e == nil && o.after != nil {
+			o.after()
+		}
+		o.done <- e
+	}
+}
+
+func safeRun(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = writeError{fmt.Errorf("%w: %v", ErrCorrupt, r)}
+		}
+	}()
+	return fn(tx)
+}
+
+// Keys.
+
+func idKey(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
+
+func formatID(k []byte) ID { return ID(fmt.Sprintf("%016x", k)) }
+
+func parseID(id ID) ([]byte, error) {
+	if len(id) != 16 {
+		return nil, fmt.Errorf("%w: malformed ID %q", ErrNotFound, id)
+	}
+	k, err := hex.DecodeString(string(id))
+	if err != nil {
+		return nil, fmt.Errorf("%w: malformed ID %q", ErrNotFound, id)
+	}
+	return k, nil
+}
+
+func timeKey(t time.Time) []byte {
+	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
+}
+
+func dueKey(m *Message, id []byte) []byte { return append(timeKey(m.NextAttempt), id...) }
+
+func domDueKey(m *Message, id []byte) []byte {
+	k := append([]byte(m.Domain), 0)
+	return append(append(k, timeKey(m.NextAttempt)...), id...)
+}
+
+func idemKey(e *Envelope) []byte {
+	return []byte(e.Tenant + "\x00" + e.IdempotencyKey)
+}
+
+func encodeRecord(r *record) ([]byte, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, writeError{err}
+	}
+	return b, nil
+}
+
+// decodeRecord parses a stored record, refusing what the store could not
+// have written.
+func decodeRecord(b []byte) (*record, error) {
+	var r record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	if len(r.Recipients) == 0 {
+		return nil, errors.New("record without recipients")
+	}
+	for _, rc := range r.Recipients {
+		if rc.State > Failed {
+			return nil, fmt.Errorf("recipient state %d", rc.State)
+		}
+	}
+	if r.File != "" && (strings.ContainsAny(r.File, `/\`) || r.File == "." || r.File == "..") {
+		return nil, fmt.Errorf("bad body file name %q", r.File)
+	}
+	return &r, nil
+}
+
+// index adds (live) or removes (!live) the due keys of a live message.
+func index(tx *bolt.Tx, m *Message, id []byte, add bool) error {
+	if m.Dead {
+		return nil
+	}
+	due, dom := tx.Bucket(bDue), tx.Bucket(bDomDue)
+	if add {
+		if err := due.Put(dueKey(m, id), nil); err != nil {
+			return wr(err)
+		}
+		if m.Domain != "" {
+			return wr(dom.Put(domDueKey(m, id), nil))
+		}
+		return nil
+	}
+	if err := due.Delete(dueKey(m, id)); err != nil {
+		return wr(err)
+	}
+	if m.Domain != "" {
+		return wr(dom.Delete(domDueKey(m, id)))
+	}
+	return nil
+}
+
+func put(tx *bolt.Tx, r *record, id []byte) error {
+	b, err := encodeRecord(r)
+	if err != nil {
+		return err
+	}
+	return wr(tx.Bucket(bMsgs).Put(id, b))
+}
+
+func get(tx *bolt.Tx, id []byte) (*record, error) {
+	v := tx.Bucket(bMsgs).Get(id)
+	if v == nil {
+		return nil, ErrNotFound
+	}
+	r, err := decodeRecord(v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: message %x: %v", ErrCorrupt, id, err)
+	}
+	return r, nil
+}
+
+// Enqueue implements Store.
+func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, now, next time.Time) (ID, error) {
+	m, err := newMessage(env, now, next)
+	if err != nil {
+		return "", err
+	}
+	r := &record{Message: *m}
+
+	// Read the body: small ones into memory, the rest to a fsynced file.
+	var inline []byte
+	limit := max(s.inlineLimit, 0)
+	var buf bytes.Buffer
+	n, err := io.CopyN(&buf, body, limit+1)
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("queue: reading body: %w", err)
+	}
+	if n <= limit && s.inlineLimit >= 0 {
+		inline = buf.Bytes()
+		r.Size = n
+	} else {
+		name, size, err := s.writeBody(ctx, io.MultiReader(&buf, body))
+		if err != nil {
+			return "", err
+		}
+		r.File, r.Size = name, size
+	}
+	file := r.File
+	removeFile := func() {
+		if file != "" {
+			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		}
+	}
+
+	var id ID
+	var keep bool // the file belongs to a committed record
+	o := &op{fn: func(tx *bolt.Tx) error {
+		keep = false
+		if r.IdempotencyKey != "" {
+			if v := tx.Bucket(bIdem).Get(idemKey(&r.Envelope)); v != nil {
+				id = formatID(v)
+				return nil
+			}
+		}
+		msgs := tx.Bucket(bMsgs)
+		seq, err := msgs.NextSequence()
+		if err != nil {
+			return wr(err)
+		}
+		k := idKey(seq)
+		id = formatID(k)
+		r.ID = id
+		if err := put(tx, r, k); err != nil {
+			return err
+		}
+		if inline != nil {
+			if err := tx.Bucket(bBodies).Put(k, inline); err != nil {
+				return wr(err)
+			}
+		}
+		if r.IdempotencyKey != "" {
+			if err := tx.Bucket(bIdem).Put(idemKey(&r.Envelope), k); err != nil {
+				return wr(err)
+			}
+		}
+		keep = true
+		return index(tx, &r.Message, k, true)
+	}}
+	if err := s.run(ctx, o); err != nil {
+		removeFile()
+		return "", err
+	}
+	if !keep {
+		removeFile() // the idempotency key named an earlier message
+	}
+	return id, nil
+}
+
+// newMessage checks env and makes the message to store.
+func newMessage(env *Envelope, now, next time.Time) (*Message, error) {
+	if env == nil {
+		return nil, ErrNoRecipients
+	}
+	e := *env
+	e.Recipients = make([]Recipient, len(env.Recipients))
+	for i, r := range env.Recipients {
+		e.Recipients[i] = Recipient{Addr: r.Addr, Notify: r.Notify, ORcpt: r.ORcpt}
+	}
+	if err := e.Check(); err != nil {
+		return nil, err
+	}
+	if next.IsZero() {
+		next = now
+	}
+	return &Message{Envelope: e, Domain: e.DestDomain(), Created: now.UTC(), NextAttempt: next.UTC()}, nil
+}
+
+// writeBody streams a body to a new file and makes it durable.
+func (s *Embedded) writeBody(ctx context.Context, body io.Reader) (string, int64, error) {
+	name := randomToken()
+	path := filepath.Join(s.dir, bodiesDir, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", 0, fmt.Errorf("queue: %w", err)
+	}
+	n, err := io.Copy(f, ctxReader{ctx, body})
+	if err != nil {
+		f.Close()
+		os.Remove(path)
+		return "", 0, fmt.Errorf("queue: reading body: %w", err)
+	}
+	if err := f.Sync(); err == nil {
+		err = f.Close()
+	} else {
+		f.Close()
+	}
+	if err == nil {
+		err = syncDir(filepath.Join(s.dir, bodiesDir))
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", 0, fmt.Errorf("queue: writing body: %w", err)
+	}
+	return name, n, nil
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("queue: syncing %s: %w", dir, err)
+	}
+	return nil
+}
+
+func randomToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Lease implements Store.
+func (s *Embedded) Lease(ctx context.Context, req LeaseRequest) ([]*Message, error) {
+	if req.Duration <= 0 {
+		return nil, fmt.Errorf("%w: lease duration %v", ErrInvalidInput, req.Duration)
+	}
+	if req.Max <= 0 {
+		req.Max = 1
+	}
+	domain := strings.ToLower(req.Domain)
+	token := randomToken()
+	nowKey := timeKey(req.Now)
+	expires := req.Now.Add(req.Duration).UTC()
+	var out []*Message
+	o := &op{fn: func(tx *bolt.Tx) error {
+		out = out[:0]
+		var ids [][]byte
+		if domain == "" {
+			c := tx.Bucket(bDue).Cursor()
+			for k, _ := c.First(); k != nil && len(ids) < req.Max; k, _ = c.Next() {
+				if bytes.Compare(k[:8], nowKey) > 0 {
+					break
+				}
+				ids = append(ids, bytes.Clone(k[8:]))
+			}
+		} else {
+			prefix := append([]byte(domain), 0)
+			c := tx.Bucket(bDomDue).Cursor()
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ids) < req.Max; k, _ = c.Next() {
+				rest := k[len(prefix):]
+				if len(rest) != 16 || bytes.Compare(rest[:8], nowKey) > 0 {
+					break
+				}
+				ids = append(ids, bytes.Clone(rest[8:]))
+			}
+		}
+		recs := make([]*record, 0, len(ids))
+		for _, k := range ids {
+			r, err := get(tx, k)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		for i, r := range recs {
+			k := ids[i]
+			if err := index(tx, &r.Message, k, false); err != nil {
+				return err
+			}
+			r.Lease, r.LeaseExpires = token, expires
+			r.NextAttempt = expires
+			r.Attempts++
+			if err := put(tx, r, k); err != nil {
+				return err
+			}
+			if err := index(tx, &r.Message, k, true); err != nil {
+				return err
+			}
+			m := r.Message
+			out = append(out, &m)
+		}
+		return nil
+	}}
+	if err := s.run(ctx, o); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Complete implements Store.
+func (s *Embedded) Complete(ctx context.Context, id ID, token string, now time.Time, outcomes []Outcome) error {
+	k, err := parseID(id)
+	if err != nil {
+		return ErrLeaseLost
+	}
+	var file string
+	o := &op{fn: func(tx *bolt.Tx) error {
+		r, err := get(tx, k)
+		if errors.Is(err, ErrNotFound) {
+			return ErrLeaseLost
+		} else if err != nil {
+			return err
+		}
+		if r.Dead || token == "" || r.Lease != token {
+			return ErrLeaseLost
+		}
+		old := r.Message
+		m := r.Message
+		m.Recipients = append([]Recipient(nil), r.Recipients...)
+		finished, err := m.Apply(now.UTC(), outcomes)
+		if err != nil {
+			return err
+		}
+		if err := index(tx, &old, k, false); err != nil {
+			return err
+		}
+		r.Message = m
+		switch {
+		case finished && !m.Dead:
+			file = r.File
+			return deleteRecord(tx, r, k)
+		case finished:
+			if err := put(tx, r, k); err != nil {
+				return err
+			}
+			return wr(tx.Bucket(bDead).Put(k, nil))
+		}
+		if err := put(tx, r, k); err != nil {
+			return err
+		}
+		return index(tx, &r.Message, k, true)
+	}, after: func() {
+		if file != "" {
+			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		}
+	}}
+	return s.run(ctx, o)
+}
+
+// deleteRecord removes a record, its inline body, idempotency key and dead
+// mark; the caller has removed its due keys and removes its file.
+func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
+	if err := tx.Bucket(bMsgs).Delete(k); err != nil {
+		return wr(err)
+	}
+	if err := tx.Bucket(bBodies).Delete(k); err != nil {
+		return wr(err)
+	}
+	if err := tx.Bucket(bDead).Delete(k); err != nil {
+		return wr(err)
+	}
+	if r.IdempotencyKey != "" {
+		ik := idemKey(&r.Envelope)
+		if bytes.Equal(tx.Bucket(bIdem).Get(ik), k) {
+			return wr(tx.Bucket(bIdem).Delete(ik))
+		}
+	}
+	return nil
+}
+
+// Body implements Store.
+func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
+	k, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	var file string
+	var inline []byte
+	err = s.view(ctx, func(tx *bolt.Tx) error {
+		r, err := get(tx, k)
+		if err != nil {
+			return err
+		}
+		if r.File != "" {
+			file = r.File
+			return nil
+		}
+		inline = bytes.Clone(tx.Bucket(bBodies).Get(k))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		return io.NopCloser(bytes.NewReader(inline)), nil
+	}
+	f, err := os.Open(filepath.Join(s.dir, bodiesDir, file))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNotFound // removed between the lookup and the open
+	}
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return f, nil
+}
+
+func (s *Embedded) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return s.db.View(fn)
+}
+
+// Get implements Store.
+func (s *Embedded) Get(ctx context.Context, id ID) (*Message, error) {
+	k, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	var m *Message
+	err = s.view(ctx, func(tx *bolt.Tx) error {
+		r, err := get(tx, k)
+		if err != nil {
+			return err
+		}
+		m = &r.Message
+		return nil
+	})
+	return m, err
+}
+
+// List implements Store.
+func (s *Embedded) List(ctx context.Context, opts ListOptions) ([]*Message, error) {
+	if opts.Limit <= 0 {
+		opts.Limit = 100
+	}
+	var start []byte
+	if opts.After != "" {
+		k, err := parseID(opts.After)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad After", ErrInvalidInput)
+		}
+		start = append(k, 0) // just past After
+	}
+	domain := strings.ToLower(opts.Domain)
+	var out []*Message
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		bucket := bMsgs
+		if opts.Dead {
+			bucket = bDead
+		}
+		c := tx.Bucket(bucket).Cursor()
+		k, _ := c.First()
+		if start != nil {
+			k, _ = c.Seek(start)
+		}
+		for ; k != nil && len(out) < opts.Limit; k, _ = c.Next() {
+			r, err := get(tx, k)
+			if err != nil {
+				return err
+			}
+			if r.Dead != opts.Dead || (domain != "" && r.Domain != domain) || (opts.Tenant != "" && r.Tenant != opts.Tenant) {
+				continue
+			}
+			out = append(out, &r.Message)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Counts implements Store.
+func (s *Embedded) Counts(ctx context.Context, now time.Time) (Counts, error) {
+	c := Counts{ByDomain: map[string]int{}}
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil {
+				return fmt.Errorf("%w: message %x: %v", ErrCorrupt, k, err)
+			}
+			countMessage(&c, &r.Message, now)
+			return nil
+		})
+	})
+	return c, err
+}
+
+func countMessage(c *Counts, m *Message, now time.Time) {
+	if m.Dead {
+		c.Dead++
+		return
+	}
+	c.Queued++
+	if m.Domain != "" {
+		c.ByDomain[m.Domain]++
+	}
+	switch {
+	case m.Lease != "" && m.LeaseExpires.After(now):
+		c.Leased++
+	case !m.NextAttempt.After(now):
+		c.Due++
+	}
+}
+
+// Remove implements Store.
+func (s *Embedded) Remove(ctx context.Context, id ID) error {
+	k, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	var file string
+	return s.run(ctx, &op{fn: func(tx *bolt.Tx) error {
+		r, err := get(tx, k)
+		if err != nil {
+			return err
+		}
+		if err := index(tx, &r.Message, k, false); err != nil {
+			return err
+		}
+		file = r.File
+		return deleteRecord(tx, r, k)
+	}, after: func() {
+		if file != "" {
+			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		}
+	}})
+}
+
+// Requeue implements Store.
+func (s *Embedded) Requeue(ctx context.Context, id ID, now time.Time) error {
+	k, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	return s.run(ctx, &op{fn: func(tx *bolt.Tx) error {
+		r, err := get(tx, k)
+		if err != nil {
+			return err
+		}
+		if !r.Dead {
+			return fmt.Errorf("%w: message %s is not dead", ErrInvalidInput, id)
+		}
+		revive(&r.Message, now)
+		if err := put(tx, r, k); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bDead).Delete(k); err != nil {
+			return wr(err)
+		}
+		return index(tx, &r.Message, k, true)
+	}})
+}
+
+// revive turns a dead message live again: failed recipients pending, due
+// now, with a fresh lifetime (Created = now) so that it is not expired at
+// its first retry.
+func revive(m *Message, now time.Time) {
+	for i := range m.Recipients {
+		if m.Recipients[i].State == Failed {
+			m.Recipients[i].State = Pending
+		}
+	}
+	m.Dead = false
+	m.Created = now.UTC()
+	m.NextAttempt = now.UTC()
+	m.Lease, m.LeaseExpires = "", time.Time{}
+}
+
+// String describes the store for logs.
+func (s *Embedded) String() string { return "queue.Embedded(" + strconv.Quote(s.dir) + ")" }

@@ -1,0 +1,283 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// Schedule is a retry schedule: exponential backoff with jitter, capped,
+// for at most MaxAge. The zero value is close to Postfix's defaults.
+type Schedule struct {
+	Initial time.Duration // delay after the first failure; 0 means 5m (Postfix minimal_backoff_time)
+	Max     time.Duration // longest delay; 0 means 4000s (Postfix maximal_backoff_time)
+	Factor  float64       // growth per attempt; 0 means 2
+	Jitter  float64       // delays are shortened by up to this fraction at random; 0 means 0.2, negative none
+	MaxAge  time.Duration // give up this long after enqueue; 0 means 5 days (Postfix maximal_queue_lifetime)
+}
+
+func (s Schedule) withDefaults() Schedule {
+	if s.Initial <= 0 {
+		s.Initial = 5 * time.Minute
+	}
+	if s.Max <= 0 {
+		s.Max = 4000 * time.Second
+	}
+	if s.Max < s.Initial {
+		s.Max = s.Initial
+	}
+	if s.Factor < 1 {
+		s.Factor = 2
+	}
+	switch {
+	case s.Jitter == 0:
+		s.Jitter = 0.2
+	case s.Jitter < 0:
+		s.Jitter = 0
+	case s.Jitter > 1:
+		s.Jitter = 1
+	}
+	if s.MaxAge <= 0 {
+		s.MaxAge = 5 * 24 * time.Hour
+	}
+	return s
+}
+
+// Delay returns the wait after the attempt-th failed attempt (1-based),
+// before jitter.
+func (s Schedule) Delay(attempt int) time.Duration {
+	s = s.withDefaults()
+	if attempt < 1 {
+		attempt = 1
+	}
+	d := float64(s.Initial) * math.Pow(s.Factor, float64(attempt-1))
+	if d >= float64(s.Max) || math.IsInf(d, 0) || math.IsNaN(d) {
+		return s.Max
+	}
+	return time.Duration(d)
+}
+
+// retryAt picks the time of the next attempt, jittered, or reports that the
+// message's lifetime would be over by then.
+func (s Schedule) retryAt(attempt int, created, now time.Time) (time.Time, bool) {
+	s = s.withDefaults()
+	d := s.Delay(attempt)
+	if s.Jitter > 0 {
+		d -= time.Duration(rand.Float64() * s.Jitter * float64(d))
+	}
+	at := now.Add(d)
+	if at.Sub(created) > s.MaxAge {
+		return at, false
+	}
+	return at, true
+}
+
+// EventKind says what happened in an Event.
+type EventKind uint8
+
+const (
+	EventEnqueued  EventKind = iota + 1 // a message was queued
+	EventAttempted                      // a message was leased for a delivery attempt
+	EventDeferred                       // a recipient failed temporarily and will be retried
+	EventDelivered                      // a recipient was delivered
+	EventFailed                         // a recipient failed permanently or expired
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventEnqueued:
+		return "enqueued"
+	case EventAttempted:
+		return "attempted"
+	case EventDeferred:
+		return "deferred"
+	case EventDelivered:
+		return "delivered"
+	case EventFailed:
+		return "failed"
+	}
+	return "invalid"
+}
+
+// Event is reported to Queue.Hook after the change is durable.
+type Event struct {
+	Kind      EventKind
+	ID        ID
+	Recipient string // for EventDeferred, Delivered and Failed
+	Error     string // for EventDeferred and Failed
+	RetryAt   time.Time
+	Tenant    string
+	Campaign  string
+	Time      time.Time
+}
+
+// Result is a delivery agent's answer for one recipient: Err nil means
+// delivered; otherwise Permanent says whether to give up.
+type Result struct {
+	Recipient string
+	Err       error
+	Permanent bool
+}
+
+// Queue is the queue's policy on top of a Store: envelope and size checks,
+// retry schedules and the change hook. Set the fields before first use; the
+// zero values are good defaults (a Store is required).
+type Queue struct {
+	Store Store
+
+	// Schedules holds retry schedules by Envelope.Class; classes not listed
+	// use Default.
+	Schedules map[string]Schedule
+	Default   Schedule
+
+	// MaxSize is the largest body accepted; 0 means 64 MiB, negative no
+	// limit.
+	MaxSize int64
+	// LeaseTime is how long a worker holds leased messages; 0 means 10
+	// minutes.
+	LeaseTime time.Duration
+
+	// Hook, if set, is called synchronously after each durable change.
+	Hook func(Event)
+	// Logger, if set, logs queue events at debug level.
+	Logger *slog.Logger
+	// Now, if set, replaces time.Now (for tests and simulations).
+	Now func() time.Time
+}
+
+func (q *Queue) now() time.Time {
+	if q.Now != nil {
+		return q.Now()
+	}
+	return time.Now()
+}
+
+func (q *Queue) emit(ev Event) {
+	if q.Logger != nil {
+		q.Logger.Debug("queue event", "kind", ev.Kind.String(), "id", ev.ID, "rcpt", ev.Recipient, "err", ev.Error)
+	}
+	if q.Hook != nil {
+		q.Hook(ev)
+	}
+}
+
+func (q *Queue) schedule(class string) Schedule {
+	if s, ok := q.Schedules[class]; ok {
+		return s
+	}
+	return q.Default
+}
+
+// Enqueue queues a message for delivery now and returns its ID once it is
+// durable. Errors match ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput
+// or ErrTooLarge for bad input.
+func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID, error) {
+	limit := q.MaxSize
+	if limit == 0 {
+		limit = 64 << 20
+	}
+	if limit > 0 {
+		body = &limitReader{r: body, left: limit}
+	}
+	now := q.now()
+	id, err := q.Store.Enqueue(ctx, env, body, now, now)
+	if err != nil {
+		return "", err
+	}
+	q.emit(Event{Kind: EventEnqueued, ID: id, Tenant: env.Tenant, Campaign: env.Campaign, Time: now})
+	return id, nil
+}
+
+type limitReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, ErrTooLarge
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n, ErrTooLarge
+	}
+	return n, err
+}
+
+// Lease takes up to max due messages (for one destination domain if domain
+// is not "") for LeaseTime. The worker reads each body with Store.Body and
+// reports with Complete before the lease runs out.
+func (q *Queue) Lease(ctx context.Context, max int, domain string) ([]*Message, error) {
+	d := q.LeaseTime
+	if d <= 0 {
+		d = 10 * time.Minute
+	}
+	now := q.now()
+	msgs, err := q.Store.Lease(ctx, LeaseRequest{Now: now, Duration: d, Max: max, Domain: domain})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		q.emit(Event{Kind: EventAttempted, ID: m.ID, Tenant: m.Tenant, Campaign: m.Campaign, Time: now})
+	}
+	return msgs, nil
+}
+
+// Complete reports the results of a delivery attempt of a leased message.
+// Temporary failures are retried on the message class's schedule; those
+// that would retry past its MaxAge fail as expired. It fails with
+// ErrLeaseLost if the message was leased again meanwhile.
+func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) error {
+	now := q.now()
+	sched := q.schedule(m.Class)
+	attempts := make(map[string]int, len(m.Recipients))
+	for _, r := range m.Recipients {
+		attempts[r.Addr] = r.Attempts
+	}
+	outs := make([]Outcome, len(results))
+	events := make([]Event, len(results))
+	for i, r := range results {
+		o := Outcome{Recipient: r.Recipient}
+		ev := Event{ID: m.ID, Recipient: r.Recipient, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+		switch {
+		case r.Err == nil:
+			o.State, ev.Kind = Delivered, EventDelivered
+		case r.Permanent:
+			o.State, o.Error, ev.Kind = Failed, r.Err.Error(), EventFailed
+		default:
+			at, ok := sched.retryAt(attempts[r.Recipient]+1, m.Created, now)
+			if ok {
+				o.State, o.RetryAt, o.Error, ev.Kind = Pending, at, r.Err.Error(), EventDeferred
+				ev.RetryAt = at
+			} else {
+				o.State, ev.Kind = Failed, EventFailed
+				o.Error = fmt.Sprintf("expired: in queue longer than %v; last error: %v", sched.withDefaults().MaxAge, r.Err)
+			}
+		}
+		ev.Error = cleanText(o.Error)
+		outs[i], events[i] = o, ev
+	}
+	if err := q.Store.Complete(ctx, m.ID, m.Lease, now, outs); err != nil {
+		return err
+	}
+	for _, ev := range events {
+		q.emit(ev)
+	}
+	return nil
+}
+
+// IsBadInput reports whether err is a refusal of bad input (as opposed to a
+// store failure worth retrying).
+func IsBadInput(err error) bool {
+	return errors.Is(err, ErrNoRecipients) || errors.Is(err, ErrInvalidAddress) ||
+		errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrTooLarge)
+}
