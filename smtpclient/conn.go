@@ -1,0 +1,794 @@
+package smtpclient
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// extensions are what the server's EHLO reply offers.
+type extensions struct {
+	esmtp, pipelining, starttls, eightBit, smtputf8 bool
+	chunking, dsn, requireTLS, enhanced             bool
+	sizeOffered                                     bool
+	size                                            int64 // SIZE limit; 0 means none given
+	auth                                            []string
+}
+
+// conn is one SMTP session. It is used by one goroutine at a time: the pool
+// hands it out exclusively.
+type conn struct {
+	t      *Transport
+	nc     net.Conn
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	dest   *dest
+	ext    extensions
+	tls    bool
+	tlsVer uint16
+	msgs   int  // transactions started on this session
+	dirty  bool // the server may hold transaction state: RSET before reuse
+	broken bool // never reuse
+
+	// pool bookkeeping
+	pool      *hostPool
+	idleSince time.Time
+	idleTimer *time.Timer
+
+	// per-operation
+	ctxDeadline time.Time
+	lines       []string
+	cmd         []byte
+	dw          dataWriter
+	chunk       bytes.Buffer
+	readBuf     []byte
+}
+
+var aLongTimeAgo = time.Unix(1, 0)
+
+// errRetry marks a failure on a reused connection before the server acted
+// on anything: the message can go on a fresh connection.
+type errRetry struct{ err error }
+
+func (e *errRetry) Error() string { return e.err.Error() }
+func (e *errRetry) Unwrap() error { return e.err }
+
+// watch bounds the connection by ctx: cancelling ctx aborts any blocked
+// read or write. The returned func must be called when the operation ends.
+func (c *conn) watch(ctx context.Context) func() {
+	c.ctxDeadline, _ = ctx.Deadline()
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(aLongTimeAgo) })
+	return func() {
+		if !stop() {
+			// The deadline was poisoned; the session state is unknown.
+			c.broken = true
+		}
+	}
+}
+
+func (c *conn) deadline(d time.Duration) time.Time {
+	t := time.Now().Add(d)
+	if !c.ctxDeadline.IsZero() && c.ctxDeadline.Before(t) {
+		return c.ctxDeadline
+	}
+	return t
+}
+
+// ioErr adds context to a network failure and marks the session broken.
+// A cancelled or expired ctx is reported as such.
+func (c *conn) ioErr(ctx context.Context, what string, err error) error {
+	c.broken = true
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, cerr)
+	}
+	return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, err)
+}
+
+// read reads one reply within timeout.
+func (c *conn) read(ctx context.Context, what string, timeout time.Duration) (reply, error) {
+	c.nc.SetReadDeadline(c.deadline(timeout))
+	r, err := readReply(c.br, c.lines)
+	c.lines = r.lines[:0]
+	if err != nil {
+		return r, c.ioErr(ctx, "reading reply to "+what, err)
+	}
+	if m := c.t.Metrics; m != nil {
+		m.Reply(c.dest.host, what, r.code)
+	}
+	if r.code == 421 {
+		// RFC 5321 §3.8: the server is closing the session.
+		c.broken = true
+	}
+	return r, nil
+}
+
+// flush writes the buffered commands within timeout.
+func (c *conn) flush(ctx context.Context, timeout time.Duration) error {
+	c.nc.SetWriteDeadline(c.deadline(timeout))
+	if err := c.bw.Flush(); err != nil {
+		return c.ioErr(ctx, "writing", err)
+	}
+	return nil
+}
+
+// command writes one command line and reads its reply.
+func (c *conn) command(ctx context.Context, what, line string, timeout time.Duration) (reply, error) {
+	c.bw.WriteString(line)
+	c.bw.WriteString("\r\n")
+	if err := c.flush(ctx, timeout); err != nil {
+		return reply{}, err
+	}
+	return c.read(ctx, what, timeout)
+}
+
+// hello sends EHLO, falling back to HELO when the server does not know
+// EHLO (RFC 5321 §3.2), and records the extensions offered.
+func (c *conn) hello(ctx context.Context) error {
+	to := c.t.timeouts()
+	name := c.t.localName()
+	r, err := c.command(ctx, "EHLO", "EHLO "+name, to.Command)
+	if err != nil {
+		return err
+	}
+	c.ext = extensions{}
+	if r.code == 250 {
+		c.ext.esmtp = true
+		for _, l := range r.lines[1:] {
+			c.ext.parse(l)
+		}
+		return nil
+	}
+	if r.code/100 != 5 {
+		return r.err("EHLO")
+	}
+	r, err = c.command(ctx, "HELO", "HELO "+name, to.Command)
+	if err != nil {
+		return err
+	}
+	if r.code != 250 {
+		if r.code < 400 {
+			return fmt.Errorf("%w: HELO answered %d", ErrProtocol, r.code)
+		}
+		return r.err("HELO")
+	}
+	return nil
+}
+
+func (e *extensions) parse(line string) {
+	kw, params, _ := strings.Cut(line, " ")
+	switch strings.ToUpper(kw) {
+	case "PIPELINING":
+		e.pipelining = true
+	case "STARTTLS":
+		e.starttls = true
+	case "8BITMIME":
+		e.eightBit = true
+	case "SMTPUTF8":
+		e.smtputf8 = true
+	case "CHUNKING":
+		e.chunking = true
+	case "DSN":
+		e.dsn = true
+	case "REQUIRETLS":
+		e.requireTLS = true
+	case "ENHANCEDSTATUSCODES":
+		e.enhanced = true
+	case "SIZE":
+		e.sizeOffered = true
+		if n, err := strconv.ParseInt(strings.TrimSpace(params), 10, 64); err == nil && n > 0 {
+			e.size = n
+		}
+	case "AUTH":
+		e.auth = append(e.auth, strings.Fields(strings.ToUpper(params))...)
+	default:
+		// Old servers write "AUTH=LOGIN PLAIN".
+		if u := strings.ToUpper(kw); strings.HasPrefix(u, "AUTH=") {
+			e.auth = append(e.auth, u[5:])
+			e.auth = append(e.auth, strings.Fields(strings.ToUpper(params))...)
+		}
+	}
+}
+
+// startTLS runs STARTTLS (RFC 3207) and the handshake.
+func (c *conn) startTLS(ctx context.Context, cfg *tls.Config) error {
+	to := c.t.timeouts()
+	r, err := c.command(ctx, "STARTTLS", "STARTTLS", to.Command)
+	if err != nil {
+		return err
+	}
+	if r.code != 220 {
+		if r.code < 400 {
+			return fmt.Errorf("%w: STARTTLS answered %d", ErrProtocol, r.code)
+		}
+		return fmt.Errorf("%w: %w", ErrTLSRequired, r.err("STARTTLS"))
+	}
+	if c.br.Buffered() > 0 {
+		// Data after the 220 was sent in plain text before the handshake:
+		// a command injection attempt (CVE-2011-0411 style).
+		c.broken = true
+		return fmt.Errorf("%w: data pipelined after STARTTLS reply", ErrProtocol)
+	}
+	return c.handshake(ctx, cfg)
+}
+
+func (c *conn) handshake(ctx context.Context, cfg *tls.Config) error {
+	tc := tls.Client(c.nc, cfg)
+	c.nc.SetDeadline(c.deadline(c.t.timeouts().Connect))
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.broken = true
+		return fmt.Errorf("smtp %s: TLS handshake: %w: %w", c.dest.addr, ErrTLSRequired, err)
+	}
+	c.nc = tc
+	c.br.Reset(tc)
+	c.bw.Reset(tc)
+	c.tls = true
+	c.tlsVer = tc.ConnectionState().Version
+	return nil
+}
+
+// auth authenticates with the SASL client (RFC 4954).
+func (c *conn) auth(ctx context.Context) error {
+	t := c.t
+	if !c.tls && !t.AllowInsecureAuth {
+		return ErrInsecureAuth
+	}
+	to := t.timeouts()
+	cl := t.Auth()
+	mech, ir, err := cl.Start()
+	if err != nil {
+		return fmt.Errorf("smtpclient: AUTH: %w", err)
+	}
+	offered := false
+	for _, m := range c.ext.auth {
+		if strings.EqualFold(m, mech) {
+			offered = true
+		}
+	}
+	if !offered {
+		return fmt.Errorf("%w: AUTH %s not offered (server offers %v)", ErrUnsupported, mech, c.ext.auth)
+	}
+	line := "AUTH " + mech
+	if ir != nil {
+		if len(ir) == 0 {
+			line += " =" // RFC 4954 §4: empty initial response
+		} else {
+			line += " " + base64.StdEncoding.EncodeToString(ir)
+		}
+	}
+	r, err := c.command(ctx, "AUTH", line, to.Command)
+	for err == nil && r.code == 334 {
+		var chal []byte
+		chal, err = base64.StdEncoding.DecodeString(strings.Join(r.lines, ""))
+		if err != nil {
+			c.command(ctx, "AUTH", "*", to.Command) // RFC 4954 §4: cancel
+			return fmt.Errorf("%w: AUTH challenge is not base64", ErrProtocol)
+		}
+		resp, nerr := cl.Next(chal)
+		if nerr != nil {
+			c.command(ctx, "AUTH", "*", to.Command)
+			return fmt.Errorf("smtpclient: AUTH %s: %w", mech, nerr)
+		}
+		r, err = c.command(ctx, "AUTH", base64.StdEncoding.EncodeToString(resp), to.Command)
+	}
+	if err != nil {
+		return err
+	}
+	if r.code != 235 {
+		if r.code < 400 {
+			return fmt.Errorf("%w: AUTH answered %d", ErrProtocol, r.code)
+		}
+		return r.err("AUTH")
+	}
+	return nil
+}
+
+// quit ends the session politely without waiting long, and closes it.
+func (c *conn) close(polite bool) {
+	if polite && !c.broken {
+		c.nc.SetDeadline(time.Now().Add(time.Second))
+		c.bw.WriteString("QUIT\r\n")
+		if c.bw.Flush() == nil {
+			readReply(c.br, c.lines)
+		}
+	}
+	c.nc.Close()
+}
+
+// alive checks an idle session without a round trip: the server must not
+// have said anything (a 421 on timeout) nor closed the connection.
+func (c *conn) alive() bool {
+	if c.br.Buffered() > 0 {
+		return false
+	}
+	nc := c.nc
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn() // a TLS read would try to decrypt; the raw peek is enough
+	}
+	nc.SetReadDeadline(aLongTimeAgo)
+	var b [1]byte
+	n, err := nc.Read(b[:])
+	nc.SetReadDeadline(time.Time{})
+	if n > 0 {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// mailCommand appends "MAIL FROM:<from> params" for this session.
+func (c *conn) appendMail(b []byte, m *message, size int64) []byte {
+	b = append(b, "MAIL FROM:<"...)
+	b = append(b, m.from...)
+	b = append(b, '>')
+	if c.ext.sizeOffered && size > 0 {
+		b = append(b, " SIZE="...)
+		b = appendInt(b, size)
+	}
+	if m.eightBit {
+		b = append(b, " BODY=8BITMIME"...)
+	}
+	if m.utf8 {
+		b = append(b, " SMTPUTF8"...)
+	}
+	if m.reqTLS {
+		b = append(b, " REQUIRETLS"...)
+	}
+	if d := m.dsn; d != nil && c.ext.dsn {
+		if d.Ret != "" {
+			b = append(b, " RET="...)
+			b = append(b, strings.ToUpper(d.Ret)...)
+		}
+		if d.EnvID != "" {
+			b = append(b, " ENVID="...)
+			b = appendXtext(b, d.EnvID)
+		}
+	}
+	return append(b, "\r\n"...)
+}
+
+func (c *conn) appendRcpt(b []byte, m *message, i int) []byte {
+	b = append(b, "RCPT TO:<"...)
+	b = append(b, m.to[i]...)
+	b = append(b, '>')
+	if d := m.dsn; d != nil && c.ext.dsn {
+		if len(d.Notify) > 0 {
+			b = append(b, " NOTIFY="...)
+			for j, n := range d.Notify {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, strings.ToUpper(n)...)
+			}
+		}
+		if d.ORCPT != nil && d.ORCPT[i] != "" {
+			b = append(b, " ORCPT=rfc822;"...)
+			b = appendXtext(b, d.ORCPT[i])
+		}
+	}
+	return append(b, "\r\n"...)
+}
+
+// check refuses a message the session cannot carry, before any command.
+func (c *conn) check(m *message, size int64) error {
+	if m.utf8 && !c.ext.smtputf8 {
+		return fmt.Errorf("%w: SMTPUTF8 (RFC 6531) needed for a non-ASCII address", ErrUnsupported)
+	}
+	if m.eightBit && !c.ext.eightBit {
+		return fmt.Errorf("%w: 8BITMIME (RFC 6152)", ErrUnsupported)
+	}
+	if m.reqTLS {
+		if !c.tls || !c.dest.policy.verifies() {
+			return fmt.Errorf("%w: REQUIRETLS needs a verified TLS session (RFC 8689 §4.1)", ErrTLSRequired)
+		}
+		if !c.ext.requireTLS {
+			return fmt.Errorf("%w: REQUIRETLS (RFC 8689)", ErrUnsupported)
+		}
+	}
+	if c.ext.size > 0 && size > c.ext.size {
+		// RFC 1870 §6: do not send a message the server declared too big.
+		return fmt.Errorf("%w: %d octets, limit %d", ErrTooBig, size, c.ext.size)
+	}
+	return nil
+}
+
+// transact sends one message on the session: MAIL, RCPT for each
+// recipient, then DATA or BDAT, pipelined when the server allows
+// (RFC 2920). It fills res and returns the transaction's error: nil only
+// when the server gave the final 2xx for at least one recipient.
+func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int64, res *Result) error {
+	defer c.watch(ctx)()
+	to := c.t.timeouts()
+	reused := c.msgs > 0
+	c.msgs++
+	if err := c.check(m, size); err != nil {
+		return err
+	}
+	pipe := c.ext.pipelining
+	first := true // the next reply read is the first of this transaction
+	// retryable wraps a failure of the first reply on a reused session:
+	// nothing of this message reached the server's queue.
+	retryable := func(err error, r *reply) error {
+		if first && reused && (err != nil || r.code == 421) {
+			if err == nil {
+				err = r.err("MAIL")
+			}
+			return &errRetry{err}
+		}
+		return err
+	}
+	b := c.cmd[:0]
+	sendRSET := reused && (pipe || c.dirty)
+	if sendRSET {
+		b = append(b, "RSET\r\n"...)
+	}
+	c.dirty = true
+	if !pipe && sendRSET {
+		c.bw.Write(b)
+		b = b[:0]
+		if err := c.flush(ctx, to.Command); err != nil {
+			return retryable(err, nil)
+		}
+	}
+	if sendRSET && !pipe {
+		r, err := c.read(ctx, "RSET", to.Command)
+		if err != nil || r.code != 250 {
+			c.broken = true
+			if err == nil {
+				err = r.err("RSET")
+				if err == nil {
+					err = fmt.Errorf("%w: RSET answered %d", ErrProtocol, r.code)
+				}
+			}
+			return retryable(err, &r)
+		}
+		first = false
+	}
+
+	// Read the first chunk for BDAT now: a message that fits in it goes in
+	// the same round trip as the commands.
+	chunked := c.ext.chunking && !c.t.DisableChunking
+	var eof bool
+	if chunked {
+		var err error
+		eof, err = c.fillChunk(msg)
+		if err != nil {
+			return err
+		}
+	}
+
+	b = c.appendMail(b, m, size)
+	if pipe {
+		for i := range m.to {
+			b = c.appendRcpt(b, m, i)
+		}
+		if !chunked {
+			b = append(b, "DATA\r\n"...)
+		}
+	}
+	c.bw.Write(b)
+	c.cmd = b[:0]
+	if chunked && pipe && eof {
+		c.writeChunk(true)
+	}
+	if err := c.flush(ctx, to.Command); err != nil {
+		return retryable(err, nil)
+	}
+	if sendRSET && pipe {
+		r, err := c.read(ctx, "RSET", to.Command)
+		if err != nil || r.code != 250 {
+			c.broken = true
+			if err == nil {
+				err = r.err("RSET")
+				if err == nil {
+					err = fmt.Errorf("%w: RSET answered %d", ErrProtocol, r.code)
+				}
+			}
+			return retryable(err, &r)
+		}
+		first = false
+	}
+	r, err := c.read(ctx, "MAIL", to.Command)
+	if err != nil || r.code == 421 {
+		if err == nil {
+			err = r.err("MAIL")
+		}
+		return retryable(err, &r)
+	}
+	first = false
+	mailErr := r.err("MAIL")
+	if mailErr == nil && r.code != 250 {
+		mailErr = fmt.Errorf("%w: MAIL answered %d", ErrProtocol, r.code)
+		c.broken = true
+	}
+
+	// Recipients.
+	accepted := 0
+	var firstRcptErr error
+	for i := range m.to {
+		rr := &res.Recipients[i]
+		if !pipe {
+			if mailErr != nil {
+				break
+			}
+			c.bw.Write(c.appendRcpt(c.cmd[:0], m, i))
+			if err := c.flush(ctx, to.Command); err != nil {
+				return err
+			}
+		}
+		r, err := c.read(ctx, "RCPT", to.Command)
+		if err != nil {
+			return err
+		}
+		if rerr := r.err("RCPT"); rerr != nil {
+			rr.Err = rerr
+		} else if r.code != 250 && r.code != 251 {
+			rr.Err = fmt.Errorf("%w: RCPT answered %d", ErrProtocol, r.code)
+		} else {
+			accepted++
+			continue
+		}
+		if firstRcptErr == nil {
+			firstRcptErr = rr.Err
+		}
+	}
+	txErr := mailErr
+	if txErr == nil && accepted == 0 {
+		txErr = firstRcptErr
+	}
+
+	if chunked {
+		return c.finishBDAT(ctx, msg, pipe, eof, txErr, res)
+	}
+	return c.finishDATA(ctx, msg, pipe, txErr, res)
+}
+
+// finishDATA reads the DATA reply (sent pipelined) or sends DATA, streams
+// the message and reads the final reply.
+func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr error, res *Result) error {
+	to := c.t.timeouts()
+	if !pipe {
+		if txErr != nil {
+			return c.failAll(txErr, res)
+		}
+		c.bw.WriteString("DATA\r\n")
+		if err := c.flush(ctx, to.Command); err != nil {
+			return err
+		}
+	}
+	r, err := c.read(ctx, "DATA", to.DataInit)
+	if err != nil {
+		return err
+	}
+	if r.code != 354 {
+		if txErr == nil {
+			txErr = r.err("DATA")
+			if txErr == nil {
+				c.broken = true
+				txErr = fmt.Errorf("%w: DATA answered %d", ErrProtocol, r.code)
+			}
+		}
+		return c.failAll(txErr, res)
+	}
+	if txErr != nil {
+		// RFC 2920 §3.1: a server that said 354 although no recipient was
+		// accepted gets an empty message, which it must reject.
+		c.bw.WriteString(".\r\n")
+		if err := c.flush(ctx, to.DataBlock); err != nil {
+			return err
+		}
+		if _, err := c.read(ctx, "end of data", to.DataEnd); err != nil {
+			return err
+		}
+		return c.failAll(txErr, res)
+	}
+	c.nc.SetWriteDeadline(time.Time{})
+	c.dw.reset(c.bw, true)
+	if err := c.copyData(ctx, msg, &c.dw); err != nil {
+		// The data cannot be taken back: only closing the connection
+		// before the final "." stops delivery (RFC 5321 §4.1.1.4).
+		c.broken = true
+		return err
+	}
+	c.dw.finish()
+	if c.dw.err != nil {
+		return c.ioErr(ctx, "writing data", c.dw.err)
+	}
+	if err := c.flush(ctx, to.DataBlock); err != nil {
+		return err
+	}
+	r, err = c.read(ctx, "end of data", to.DataEnd)
+	if err != nil {
+		// No final reply: the message may or may not have been taken. It is
+		// not reported delivered (RFC 5321 §4.1.1.4, §6.1).
+		return err
+	}
+	return c.final(&r, "DATA", res)
+}
+
+// copyData streams msg through w, bounding each network write by the
+// data block timeout (RFC 5321 §4.5.3.2.5).
+func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
+	to := c.t.timeouts()
+	if c.readBuf == nil {
+		c.readBuf = make([]byte, 32<<10)
+	}
+	for {
+		n, rerr := msg.Read(c.readBuf)
+		if n > 0 {
+			c.nc.SetWriteDeadline(c.deadline(to.DataBlock))
+			if _, err := w.Write(c.readBuf[:n]); err != nil {
+				return c.ioErr(ctx, "writing data", err)
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("smtpclient: reading the message: %w", rerr)
+		}
+	}
+}
+
+// chunkSize is the BDAT chunk size.
+const chunkSize = 64 << 10
+
+// fillChunk reads from msg into c.chunk (line endings normalised) until it
+// holds chunkSize octets or msg ends.
+func (c *conn) fillChunk(msg io.Reader) (eof bool, err error) {
+	c.chunk.Reset()
+	if c.dw.w != byteWriter(&c.chunk) || c.dw.stuff {
+		c.dw.reset(&c.chunk, false)
+	}
+	if c.readBuf == nil {
+		c.readBuf = make([]byte, 32<<10)
+	}
+	for c.chunk.Len() < chunkSize {
+		n, rerr := msg.Read(c.readBuf)
+		if n > 0 {
+			c.dw.Write(c.readBuf[:n])
+		}
+		if rerr == io.EOF {
+			c.dw.finish()
+			return true, nil
+		}
+		if rerr != nil {
+			return false, fmt.Errorf("smtpclient: reading the message: %w", rerr)
+		}
+	}
+	return false, nil
+}
+
+// writeChunk buffers "BDAT n [LAST]" and the chunk (RFC 3030 §2).
+func (c *conn) writeChunk(last bool) {
+	b := append(c.cmd[:0], "BDAT "...)
+	b = appendInt(b, int64(c.chunk.Len()))
+	if last {
+		b = append(b, " LAST"...)
+	}
+	b = append(b, "\r\n"...)
+	c.bw.Write(b)
+	c.bw.Write(c.chunk.Bytes())
+	c.cmd = b[:0]
+}
+
+// finishBDAT sends the message in BDAT chunks and reads their replies.
+func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, txErr error, res *Result) error {
+	to := c.t.timeouts()
+	sentFirst := pipe && eof // the single chunk went with the commands
+	if txErr != nil && !sentFirst {
+		return c.failAll(txErr, res)
+	}
+	// Replies to read for chunks already sent.
+	pending := 0
+	if sentFirst {
+		pending = 1
+	} else {
+		c.dw.reset(&c.chunk, false)
+		for {
+			c.writeChunk(eof)
+			pending++
+			c.nc.SetWriteDeadline(c.deadline(to.DataBlock))
+			if !pipe || eof {
+				if err := c.flush(ctx, to.DataBlock); err != nil {
+					return err
+				}
+			}
+			if !pipe && !eof {
+				r, err := c.read(ctx, "BDAT", to.DataBlock)
+				if err != nil {
+					return err
+				}
+				pending--
+				if r.code != 250 {
+					return c.chunkFailed(&r, res)
+				}
+			}
+			if eof {
+				break
+			}
+			var err error
+			if eof, err = c.fillChunk(msg); err != nil {
+				c.broken = true // a transaction cut in the middle of BDAT
+				return err
+			}
+		}
+	}
+	var failed *reply
+	for ; pending > 0; pending-- {
+		timeout := to.DataBlock
+		if pending == 1 {
+			timeout = to.DataEnd
+		}
+		r, err := c.read(ctx, "BDAT", timeout)
+		if err != nil {
+			return err
+		}
+		if pending == 1 {
+			if failed != nil {
+				r = *failed
+			}
+			if txErr != nil {
+				return c.failAll(txErr, res)
+			}
+			return c.final(&r, "BDAT", res)
+		}
+		if r.code != 250 && failed == nil {
+			rc := r
+			rc.lines = append([]string(nil), r.lines...)
+			failed = &rc
+		}
+	}
+	return nil
+}
+
+func (c *conn) chunkFailed(r *reply, res *Result) error {
+	err := r.err("BDAT")
+	if err == nil {
+		c.broken = true
+		err = fmt.Errorf("%w: BDAT answered %d", ErrProtocol, r.code)
+	}
+	return c.failAll(err, res)
+}
+
+// final applies the reply to the message data to the accepted recipients.
+func (c *conn) final(r *reply, cmd string, res *Result) error {
+	res.Reply = r.text()
+	if r.code/100 != 2 {
+		err := r.err(cmd)
+		if err == nil {
+			c.broken = true
+			err = fmt.Errorf("%w: end of data answered %d", ErrProtocol, r.code)
+		}
+		return c.failAll(err, res)
+	}
+	c.dirty = false
+	for i := range res.Recipients {
+		if res.Recipients[i].Err == nil {
+			res.Recipients[i].Status = Delivered
+		}
+	}
+	return nil
+}
+
+// failAll gives err to every recipient without a result yet and returns it.
+func (c *conn) failAll(err error, res *Result) error {
+	for i := range res.Recipients {
+		rr := &res.Recipients[i]
+		if rr.Err == nil {
+			rr.Err = err
+		}
+	}
+	return err
+}

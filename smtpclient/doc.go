@@ -1,0 +1,33 @@
+// Package smtpclient sends mail over SMTP: a pooled, pipelining client
+// shaped like net/http's Transport.
+//
+// A [Transport] is long-lived and safe for concurrent use. It keeps
+// connections per destination (host, port, TLS policy and source address),
+// reuses them for later messages and sends each message with as few round
+// trips as the server allows. [Transport.Send] delivers to one fixed host (a
+// relay or submission server); [Transport.Deliver] looks up a domain's mail
+// exchangers with the mx package and tries them in order.
+//
+// Implemented:
+//   - RFC 5321 (SMTP): EHLO with HELO fallback, multi-line replies, the
+//     per-stage timeouts of §4.5.3.2, dot-stuffing (§4.5.2);
+//   - RFC 3463 enhanced status codes and RFC 2034 ENHANCEDSTATUSCODES;
+//   - RFC 2920 PIPELINING: MAIL, every RCPT and DATA in one round trip;
+//   - RFC 3207 STARTTLS and RFC 8314 implicit TLS, with the policies of
+//     [TLSPolicy]; DANE (RFC 7672) and MTA-STS (RFC 8461) from mx routes;
+//   - RFC 4954 AUTH through github.com/emersion/go-sasl clients;
+//   - RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 3030
+//     CHUNKING (BDAT), RFC 3461 DSN parameters, RFC 8689 REQUIRETLS.
+//
+// Message data is streamed: line endings are normalised to CRLF while
+// sending (a bare CR or LF becomes CRLF, so a message cannot smuggle an
+// end-of-data sequence, the "SMTP smuggling" attack), and addresses with
+// CR, LF or other control characters are refused before anything is sent.
+//
+// Results are per recipient. A recipient is reported delivered only after the
+// server's final 2xx reply to the message data. Protocol failures are
+// [*Error] values carrying the reply code, the enhanced code and the text;
+// conditions callers branch on are sentinel errors ([ErrTLSRequired],
+// [ErrTooBig], [ErrUnsupported], ...), and [IsTemporary] says whether a
+// failure is worth retrying.
+package smtpclient

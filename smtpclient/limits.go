@@ -1,0 +1,208 @@
+package smtpclient
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// RateLimit caps the rate of messages to the hosts it matches.
+type RateLimit struct {
+	// Hosts are host name patterns: "mx.example.com" matches that name,
+	// "*.example.com" its subdomains, "*" every host. Patterns are
+	// matched against MX host names for Deliver and Transport.Host for
+	// Send; an address literal matches as its text.
+	Hosts []string
+	// Rate is in messages per second; Burst is how many may go at once
+	// (default 1).
+	Rate  rate.Limit
+	Burst int
+	// PerHost gives each matching host its own limiter (a per-destination
+	// limit); otherwise all matching hosts share one (a per-group limit,
+	// for example every MX of one mailbox provider).
+	PerHost bool
+}
+
+func (r *RateLimit) matches(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, p := range r.Hosts {
+		p = strings.ToLower(p)
+		switch {
+		case p == "*":
+			return true
+		case strings.HasPrefix(p, "*."):
+			if strings.HasSuffix(host, p[1:]) {
+				return true
+			}
+		case p == host:
+			return true
+		}
+	}
+	return false
+}
+
+type limiterSet struct {
+	rules  []RateLimit
+	mu     sync.Mutex
+	shared []*rate.Limiter
+	per    map[perHost]*rate.Limiter
+}
+
+type perHost struct {
+	rule int
+	host string
+}
+
+func (l *limiterSet) init(rules []RateLimit) {
+	l.rules = rules
+	l.shared = make([]*rate.Limiter, len(rules))
+	l.per = make(map[perHost]*rate.Limiter)
+	for i, r := range rules {
+		if !r.PerHost {
+			l.shared[i] = rate.NewLimiter(r.Rate, max(r.Burst, 1))
+		}
+	}
+}
+
+// wait blocks until every limit matching host allows one more message.
+func (l *limiterSet) wait(ctx context.Context, host string) error {
+	for i := range l.rules {
+		r := &l.rules[i]
+		if !r.matches(host) {
+			continue
+		}
+		lim := l.shared[i]
+		if r.PerHost {
+			k := perHost{i, strings.ToLower(host)}
+			l.mu.Lock()
+			lim = l.per[k]
+			if lim == nil {
+				lim = rate.NewLimiter(r.Rate, max(r.Burst, 1))
+				l.per[k] = lim
+			}
+			l.mu.Unlock()
+		}
+		if err := lim.Wait(ctx); err != nil {
+			return fmt.Errorf("smtpclient: rate limit for %s: %w", host, err)
+		}
+	}
+	return nil
+}
+
+// Source is a local address to send from.
+type Source struct {
+	Addr netip.Addr
+	// Weight is the relative share of messages (0 counts as 1).
+	Weight int
+	// Warmup, when set, caps how many messages the address sends per day
+	// and per hour while its reputation builds.
+	Warmup *Warmup
+}
+
+// Warmup raises an address's caps day by day: on day i after Start
+// (0-based, in 24-hour steps) at most Daily[i] messages, and at most
+// Hourly[i] in any clock hour; past the end of a list its last value
+// holds. A nil or empty list means no cap of that kind.
+type Warmup struct {
+	Start  time.Time
+	Daily  []int
+	Hourly []int
+}
+
+func (w *Warmup) caps(now time.Time) (day int, daily, hourly int) {
+	day = int(now.Sub(w.Start) / (24 * time.Hour))
+	if now.Before(w.Start) {
+		day = 0
+	}
+	at := func(l []int) int {
+		if len(l) == 0 {
+			return -1
+		}
+		return l[min(day, len(l)-1)]
+	}
+	return day, at(w.Daily), at(w.Hourly)
+}
+
+type sourceState struct {
+	Source
+	day, hour           int64 // current windows
+	dayCount, hourCount int
+}
+
+type sourceSet struct {
+	mu   sync.Mutex
+	srcs []sourceState
+	now  func() time.Time
+}
+
+func (s *sourceSet) init(srcs []Source) {
+	s.now = time.Now
+	for _, src := range srcs {
+		s.srcs = append(s.srcs, sourceState{Source: src, day: -1, hour: -1})
+	}
+}
+
+// pick chooses a source for a connection to addr ("ip:port"), by weight
+// among those of the same address family with capacity left, and counts
+// the message against its caps. The zero Addr means no sources are set.
+func (s *sourceSet) pick(addr string) (netip.Addr, error) {
+	if len(s.srcs) == 0 {
+		return netip.Addr{}, nil
+	}
+	want4, known := true, false
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		if ip, err := netip.ParseAddr(h); err == nil {
+			want4, known = ip.Unmap().Is4(), true
+		}
+	}
+	now := s.now()
+	hour := now.Unix() / 3600
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	total := 0
+	var ok [64]int
+	cand := ok[:0]
+	for i := range s.srcs {
+		st := &s.srcs[i]
+		if known && st.Addr.Unmap().Is4() != want4 {
+			continue
+		}
+		if w := st.Warmup; w != nil {
+			day, daily, hourly := w.caps(now)
+			if int64(day) != st.day {
+				st.day, st.dayCount = int64(day), 0
+			}
+			if hour != st.hour {
+				st.hour, st.hourCount = hour, 0
+			}
+			if (daily >= 0 && st.dayCount >= daily) || (hourly >= 0 && st.hourCount >= hourly) {
+				continue
+			}
+		}
+		cand = append(cand, i)
+		total += max(st.Weight, 1)
+	}
+	if len(cand) == 0 {
+		return netip.Addr{}, fmt.Errorf("%w: for %s", ErrSourceExhausted, addr)
+	}
+	n := rand.IntN(total)
+	chosen := cand[len(cand)-1]
+	for _, i := range cand {
+		n -= max(s.srcs[i].Weight, 1)
+		if n < 0 {
+			chosen = i
+			break
+		}
+	}
+	st := &s.srcs[chosen]
+	st.dayCount++
+	st.hourCount++
+	return st.Addr, nil
+}

@@ -1,0 +1,202 @@
+package smtpclient
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Limits on what a server may send back. RFC 5321 §4.5.3.1.5 sets 512
+// octets per reply line; real servers exceed it a little, so allow more but
+// stay bounded.
+const (
+	maxReplyLine  = 2048
+	maxReplyLines = 256
+)
+
+// Error is an SMTP failure reply (4xx or 5xx) from the server.
+type Error struct {
+	Code         int    // the reply code, 400-599
+	EnhancedCode [3]int // RFC 3463 class.subject.detail; zero when absent
+	Message      string // the reply text, lines joined with "\n", enhanced code removed
+	Command      string // the command answered: "CONNECT", "EHLO", "MAIL", "RCPT", "DATA", ...
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("smtp: ")
+	if e.Command != "" {
+		b.WriteString(e.Command)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.Code))
+	if e.EnhancedCode != ([3]int{}) {
+		fmt.Fprintf(&b, " %d.%d.%d", e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2])
+	}
+	if e.Message != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// Temporary reports whether the failure is transient (a 4xx reply,
+// RFC 5321 §4.2.1): the same message may succeed later.
+func (e *Error) Temporary() bool { return e.Code >= 400 && e.Code < 500 }
+
+// ErrProtocol is wrapped by errors for replies that break the SMTP syntax:
+// garbage, overlong lines, mismatched codes in a multi-line reply.
+var ErrProtocol = errors.New("smtp protocol violation")
+
+// reply is one parsed server reply.
+type reply struct {
+	code  int
+	enh   [3]int
+	lines []string // text of each line after the code and separator
+}
+
+// readReply reads one reply (RFC 5321 §4.2): lines "ddd-text" continue it,
+// the line "ddd text" (or "ddd" alone) ends it. Lines ending in a bare LF are
+// accepted. lines is reused as the backing store of r.lines.
+func readReply(br *bufio.Reader, lines []string) (reply, error) {
+	r := reply{lines: lines[:0]}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			if errors.Is(err, bufio.ErrBufferFull) || len(line) > maxReplyLine {
+				return r, fmt.Errorf("%w: reply line longer than %d octets", ErrProtocol, maxReplyLine)
+			}
+			if len(line) > 0 && errors.Is(err, io.EOF) {
+				return r, fmt.Errorf("%w: connection closed in the middle of a reply line", io.ErrUnexpectedEOF)
+			}
+			return r, err
+		}
+		if len(line) > maxReplyLine {
+			return r, fmt.Errorf("%w: reply line longer than %d octets", ErrProtocol, maxReplyLine)
+		}
+		line = line[:len(line)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		code, last, text, perr := parseReplyLine(line)
+		if perr != nil {
+			return r, perr
+		}
+		if len(r.lines) == 0 {
+			r.code = code
+		} else if code != r.code {
+			// RFC 5321 §4.2.1: every line of a multi-line reply has the same code.
+			return r, fmt.Errorf("%w: reply code changed from %d to %d within a reply", ErrProtocol, r.code, code)
+		}
+		if len(r.lines) >= maxReplyLines {
+			return r, fmt.Errorf("%w: reply longer than %d lines", ErrProtocol, maxReplyLines)
+		}
+		r.lines = append(r.lines, text)
+		if last {
+			break
+		}
+	}
+	r.enh, r.lines = splitEnhanced(r.code, r.lines)
+	return r, nil
+}
+
+// parseReplyLine splits "250-text", "250 text", "250" or "250-".
+func parseReplyLine(line []byte) (code int, last bool, text string, err error) {
+	if len(line) < 3 {
+		return 0, false, "", fmt.Errorf("%w: short reply line %q", ErrProtocol, clip(line))
+	}
+	for _, c := range line[:3] {
+		if c < '0' || c > '9' {
+			return 0, false, "", fmt.Errorf("%w: reply line without a code: %q", ErrProtocol, clip(line))
+		}
+	}
+	code = int(line[0]-'0')*100 + int(line[1]-'0')*10 + int(line[2]-'0')
+	// RFC 5321 §4.2.1: the first digit is 2 to 5 (1yz is never used), the
+	// second 0 to 5.
+	if line[0] < '2' || line[0] > '5' || line[1] > '5' {
+		return 0, false, "", fmt.Errorf("%w: invalid reply code %d", ErrProtocol, code)
+	}
+	switch {
+	case len(line) == 3:
+		return code, true, "", nil
+	case line[3] == ' ':
+		return code, true, string(line[4:]), nil
+	case line[3] == '-':
+		return code, false, string(line[4:]), nil
+	}
+	return 0, false, "", fmt.Errorf("%w: bad separator after reply code: %q", ErrProtocol, clip(line))
+}
+
+// splitEnhanced takes the RFC 3463 enhanced code off each line when the
+// first line starts with one whose class matches the reply code
+// (RFC 2034 §4: every line carries it).
+func splitEnhanced(code int, lines []string) ([3]int, []string) {
+	if len(lines) == 0 {
+		return [3]int{}, lines
+	}
+	enh, n, ok := parseEnhanced(lines[0])
+	if !ok || enh[0] != code/100 {
+		return [3]int{}, lines
+	}
+	lines[0] = lines[0][n:]
+	for i := 1; i < len(lines); i++ {
+		if e2, n2, ok := parseEnhanced(lines[i]); ok && e2 == enh {
+			lines[i] = lines[i][n2:]
+		}
+	}
+	return enh, lines
+}
+
+// parseEnhanced reads "c.sss.ddd" followed by a space or the end of the
+// text (RFC 3463 §2: class 2, 4 or 5; subject and detail 1-3 digits).
+func parseEnhanced(s string) (enh [3]int, n int, ok bool) {
+	i := 0
+	for part := 0; part < 3; part++ {
+		start := i
+		v := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' && i-start < 3 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		if i == start || (part == 0 && i-start != 1) {
+			return enh, 0, false
+		}
+		enh[part] = v
+		if part < 2 {
+			if i >= len(s) || s[i] != '.' {
+				return enh, 0, false
+			}
+			i++
+		}
+	}
+	if enh[0] != 2 && enh[0] != 4 && enh[0] != 5 {
+		return enh, 0, false
+	}
+	if i < len(s) {
+		if s[i] != ' ' {
+			return enh, 0, false
+		}
+		i++
+	}
+	return enh, i, true
+}
+
+func (r *reply) text() string { return strings.Join(r.lines, "\n") }
+
+// err turns a failure reply into an *Error; nil for 2xx and 3xx.
+func (r *reply) err(cmd string) error {
+	if r.code < 400 {
+		return nil
+	}
+	return &Error{Code: r.code, EnhancedCode: r.enh, Message: r.text(), Command: cmd}
+}
+
+func clip(b []byte) []byte {
+	if len(b) > 64 {
+		return b[:64]
+	}
+	return b
+}

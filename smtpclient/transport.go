@@ -1,0 +1,618 @@
+package smtpclient
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-sasl"
+
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/resolver"
+)
+
+// TLSPolicy says how a connection must be protected.
+type TLSPolicy int
+
+const (
+	// TLSVerified (the default) requires TLS, STARTTLS or implicit, with a
+	// certificate that chains to a trusted root and matches the host name.
+	// There is never a fallback to plain text.
+	TLSVerified TLSPolicy = iota
+	// TLSRequired requires TLS but does not check the certificate.
+	TLSRequired
+	// TLSOpportunistic uses STARTTLS when offered, without checking the
+	// certificate (RFC 7435), and plain text otherwise or when the
+	// handshake fails. This is what direct delivery uses without a policy.
+	TLSOpportunistic
+	// TLSNone never starts TLS.
+	TLSNone
+
+	// Policies that come from mx routes.
+	tlsDANE   // RFC 7672: TLSA records authenticate the server
+	tlsMTASTS // RFC 8461 §5: verified TLS to a host the policy lists
+)
+
+func (p TLSPolicy) String() string {
+	switch p {
+	case TLSVerified:
+		return "verified"
+	case TLSRequired:
+		return "required"
+	case TLSOpportunistic:
+		return "opportunistic"
+	case TLSNone:
+		return "none"
+	case tlsDANE:
+		return "dane"
+	case tlsMTASTS:
+		return "mta-sts"
+	}
+	return "TLSPolicy(" + strconv.Itoa(int(p)) + ")"
+}
+
+func (p TLSPolicy) required() bool { return p != TLSOpportunistic && p != TLSNone }
+
+// verifies reports whether the policy authenticates the server, as
+// REQUIRETLS demands (RFC 8689 §4.1).
+func (p TLSPolicy) verifies() bool { return p == TLSVerified || p == tlsDANE || p == tlsMTASTS }
+
+// Timeouts bound each stage of a session. Zero fields take the defaults of
+// RFC 5321 §4.5.3.2; all are further bounded by the context's deadline.
+type Timeouts struct {
+	Connect   time.Duration // TCP connect and each TLS handshake (default 30s)
+	Greeting  time.Duration // the 220 greeting (§4.5.3.2.1: 5 min)
+	Command   time.Duration // EHLO, STARTTLS, AUTH, MAIL, RCPT, RSET (§4.5.3.2.2-3: 5 min)
+	DataInit  time.Duration // the 354 reply to DATA (§4.5.3.2.4: 2 min)
+	DataBlock time.Duration // each write of message data (§4.5.3.2.5: 3 min)
+	DataEnd   time.Duration // the reply after the data (§4.5.3.2.6: 10 min)
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.Connect, 30*time.Second)
+	def(&t.Greeting, 5*time.Minute)
+	def(&t.Command, 5*time.Minute)
+	def(&t.DataInit, 2*time.Minute)
+	def(&t.DataBlock, 3*time.Minute)
+	def(&t.DataEnd, 10*time.Minute)
+	return t
+}
+
+// Router finds where mail for a domain goes; *mx.Router implements it.
+type Router interface {
+	Lookup(ctx context.Context, domain string) (*mx.Route, error)
+}
+
+// Metrics receives events for counting; implementations must be safe for
+// concurrent use and fast (they are called on the sending path).
+type Metrics interface {
+	// ConnOpened is called when a session is ready (after TLS and AUTH).
+	ConnOpened(host string, tls bool)
+	// ConnReused is called when an idle session is taken for a message.
+	ConnReused(host string)
+	// Reply is called for every reply, with the command it answers.
+	Reply(host, command string, code int)
+	// Message is called once per message attempt on a host, with its
+	// duration and outcome.
+	Message(host string, d time.Duration, err error)
+}
+
+// Transport sends messages over pooled SMTP sessions. Its zero value is
+// usable (for Deliver it needs a Router); fields must not change after first
+// use. It is safe for concurrent use.
+type Transport struct {
+	// Host and Port are the destination of Send: a relay or submission
+	// server. Port defaults to 25, or 465 with ImplicitTLS.
+	Host string
+	Port int
+	// ImplicitTLS starts TLS on connect instead of STARTTLS (RFC 8314
+	// §3.3, port 465). Applies to Send.
+	ImplicitTLS bool
+	// TLS is the TLS policy of Send (default TLSVerified). Deliver takes its
+	// policy from the route: DANE, MTA-STS enforce, or opportunistic.
+	TLS TLSPolicy
+	// TLSConfig is the base TLS configuration (RootCAs, client certificates,
+	// MinVersion); nil means defaults. ServerName is set per host.
+	TLSConfig *tls.Config
+	// Auth, when set, returns a new SASL client for each session of Send,
+	// for example sasl.NewPlainClient("", user, pass) (RFC 4954).
+	Auth func() sasl.Client
+	// AllowInsecureAuth permits AUTH over a session without TLS.
+	AllowInsecureAuth bool
+	// LocalName is the name sent in EHLO; default the system host name.
+	LocalName string
+
+	// Router resolves domains for Deliver, normally an *mx.Router.
+	Router Router
+
+	// MaxConnsPerHost limits sessions per destination (default 10);
+	// senders wait for a free one.
+	MaxConnsPerHost int
+	// MaxIdleConnsPerHost limits idle sessions kept per destination
+	// (default MaxConnsPerHost).
+	MaxIdleConnsPerHost int
+	// IdleConnTimeout closes sessions idle longer than this (default 30s).
+	IdleConnTimeout time.Duration
+	// MaxMessagesPerConn ends a session after this many transactions
+	// (default 100).
+	MaxMessagesPerConn int
+	// DisableChunking sends with DATA even when CHUNKING is offered.
+	DisableChunking bool
+
+	// Timeouts per stage; zero fields take RFC 5321 defaults.
+	Timeouts Timeouts
+
+	// RateLimits cap the message rate to destinations (all that match a
+	// host apply).
+	RateLimits []RateLimit
+	// Sources are local addresses to send from, chosen by weight among
+	// those of the destination's address family that have capacity left;
+	// empty lets the system choose.
+	Sources []Source
+
+	// Logger receives debug events; nil is silent.
+	Logger *slog.Logger
+	// Metrics receives counters; nil for none.
+	Metrics Metrics
+
+	once    sync.Once
+	mu      sync.Mutex
+	pools   map[poolKey]*hostPool
+	closed  bool
+	limits  limiterSet
+	sources sourceSet
+	to      Timeouts
+	name    string
+}
+
+// Result is the outcome of one message.
+type Result struct {
+	Host       string        // the host that answered last (MX or relay name)
+	Addr       string        // its address, "ip:port"
+	TLS        bool          // whether the session used TLS
+	Reply      string        // the text of the final reply (often the server's queue id)
+	Recipients []RcptResult // one per Envelope.To, in order
+}
+
+// Status is the outcome for one recipient.
+type Status int
+
+const (
+	Deferred  Status = iota // not delivered, try again later (4xx, network, TLS)
+	Delivered               // the server accepted responsibility: final 2xx
+	Failed                  // permanent failure (5xx or an unsendable message)
+)
+
+func (s Status) String() string {
+	switch s {
+	case Delivered:
+		return "delivered"
+	case Failed:
+		return "failed"
+	}
+	return "deferred"
+}
+
+// RcptResult is one recipient's outcome.
+type RcptResult struct {
+	Addr   string
+	Status Status
+	Err    error // nil when delivered; an *Error for a refusal
+}
+
+// dest is one place to connect to and how.
+type dest struct {
+	host   string // name: for TLS verification and logs
+	addr   string // "ip:port" or "host:port"
+	policy TLSPolicy
+	tlsa   []resolver.TLSA
+	names  []string // DANE reference identifiers
+	src    netip.Addr
+	auth   bool
+	implicitTLS bool
+	limitHost string // host name rate limits match
+}
+
+type poolKey struct {
+	host, addr  string
+	policy      TLSPolicy
+	src         netip.Addr
+	implicitTLS bool
+}
+
+func (d *dest) key() poolKey {
+	return poolKey{host: d.host, addr: d.addr, policy: d.policy, src: d.src, implicitTLS: d.implicitTLS}
+}
+
+func (t *Transport) init() {
+	t.once.Do(func() {
+		t.pools = make(map[poolKey]*hostPool)
+		t.to = t.Timeouts.withDefaults()
+		t.name = t.LocalName
+		if t.name == "" {
+			if h, err := os.Hostname(); err == nil && h != "" {
+				t.name = h
+			} else {
+				t.name = "localhost"
+			}
+		}
+		t.limits.init(t.RateLimits)
+		t.sources.init(t.Sources)
+	})
+}
+
+func (t *Transport) timeouts() *Timeouts { return &t.to }
+func (t *Transport) localName() string   { return t.name }
+
+func (t *Transport) log(msg string, args ...any) {
+	if t.Logger != nil {
+		t.Logger.Debug(msg, args...)
+	}
+}
+
+func (t *Transport) maxConns() int {
+	if t.MaxConnsPerHost > 0 {
+		return t.MaxConnsPerHost
+	}
+	return 10
+}
+
+func (t *Transport) maxIdle() int {
+	if t.MaxIdleConnsPerHost > 0 {
+		return t.MaxIdleConnsPerHost
+	}
+	return t.maxConns()
+}
+
+func (t *Transport) idleTimeout() time.Duration {
+	if t.IdleConnTimeout > 0 {
+		return t.IdleConnTimeout
+	}
+	return 30 * time.Second
+}
+
+func (t *Transport) maxMsgs() int {
+	if t.MaxMessagesPerConn > 0 {
+		return t.MaxMessagesPerConn
+	}
+	return 100
+}
+
+// Send sends one message to the fixed destination Host:Port.
+// The Result has one entry per recipient; the error is nil when at least
+// one recipient was delivered, else it says why none was (an *Error for a
+// refusal). Result is never nil.
+func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Result, error) {
+	t.init()
+	res := newResult(&env)
+	if t.Host == "" {
+		return finish(res, errors.New("smtpclient: Transport.Host not set"))
+	}
+	m, err := prepare(&env)
+	if err != nil {
+		return finish(res, err)
+	}
+	port := t.Port
+	if port == 0 {
+		port = 25
+		if t.ImplicitTLS {
+			port = 465
+		}
+	}
+	d := &dest{host: t.Host, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
+		policy: t.TLS, auth: t.Auth != nil, implicitTLS: t.ImplicitTLS, limitHost: t.Host}
+	if d.policy == TLSNone && t.ImplicitTLS {
+		d.policy = TLSRequired
+	}
+	_, err = t.sendTo(ctx, d, m, msg, messageSize(&env, msg), res)
+	return finish(res, err)
+}
+
+// Deliver sends one message directly to the mail exchangers of domain,
+// found with Router: hosts in order, each of their addresses in order,
+// moving on after a connection failure, a 4xx or 5xx greeting or a failed
+// session setup (RFC 5321 §5.1). A transaction the server answered is not
+// retried elsewhere. msg must be an io.ReadSeeker when more than one host
+// may be tried; otherwise only the first host that gets as far as the data
+// is used.
+func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, msg io.Reader) (*Result, error) {
+	t.init()
+	res := newResult(&env)
+	if t.Router == nil {
+		return finish(res, errors.New("smtpclient: Transport.Router not set"))
+	}
+	m, err := prepare(&env)
+	if err != nil {
+		return finish(res, err)
+	}
+	route, err := t.Router.Lookup(ctx, domain)
+	if err != nil {
+		return finish(res, fmt.Errorf("smtpclient: route for %s: %w", domain, err))
+	}
+	if route == nil || len(route.Hosts) == 0 {
+		return finish(res, fmt.Errorf("%w: %s", ErrNoRoute, domain))
+	}
+	port := t.Port
+	if port == 0 {
+		port = 25
+	}
+	size := messageSize(&env, msg)
+	seeker, _ := msg.(io.Seeker)
+	var start int64
+	if seeker != nil {
+		start, _ = seeker.Seek(0, io.SeekCurrent)
+	}
+	var lastErr error
+	tried := 0
+	for _, h := range route.Hosts {
+		policy, names := hostPolicy(route, &h)
+		for _, a := range h.Addrs {
+			d := &dest{host: h.Name, addr: net.JoinHostPort(a.String(), strconv.Itoa(port)),
+				policy: policy, tlsa: h.TLSA, names: names, limitHost: h.Name}
+			if d.host == "" {
+				d.host = a.String()
+				d.limitHost = d.host
+			}
+			if tried > 0 {
+				if seeker == nil {
+					return finish(res, lastErr)
+				}
+				if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+					return finish(res, fmt.Errorf("smtpclient: rewinding the message: %w", err))
+				}
+			}
+			tried++
+			resetResult(res)
+			answered, err := t.sendTo(ctx, d, m, msg, size, res)
+			if err == nil || answered || ctx.Err() != nil {
+				return finish(res, err)
+			}
+			t.log("smtp: trying next host", "domain", domain, "host", d.host, "addr", d.addr, "err", err)
+			lastErr = err
+		}
+	}
+	if lastErr == nil {
+		lastErr = fmt.Errorf("%w: %s: no host addresses", ErrNoRoute, domain)
+	}
+	return finish(res, lastErr)
+}
+
+// hostPolicy maps a route's policy to a host's TLS policy.
+func hostPolicy(route *mx.Route, h *mx.Host) (TLSPolicy, []string) {
+	switch route.Policy.Kind {
+	case mx.PolicyDANE:
+		if len(h.TLSA) > 0 {
+			// RFC 7672 §3.2.2: the reference identifiers are the MX host
+			// name and the next-hop domain.
+			return tlsDANE, []string{h.Name, route.Domain}
+		}
+	case mx.PolicyMTASTSEnforce:
+		return tlsMTASTS, nil
+	}
+	return TLSOpportunistic, nil
+}
+
+func newResult(env *Envelope) *Result {
+	res := &Result{Recipients: make([]RcptResult, len(env.To))}
+	for i, a := range env.To {
+		res.Recipients[i].Addr = a
+	}
+	return res
+}
+
+func resetResult(res *Result) {
+	res.Host, res.Addr, res.TLS, res.Reply = "", "", false, ""
+	for i := range res.Recipients {
+		res.Recipients[i].Status = Deferred
+		res.Recipients[i].Err = nil
+	}
+}
+
+// finish gives err to recipients without an outcome and classifies each.
+func finish(res *Result, err error) (*Result, error) {
+	for i := range res.Recipients {
+		rr := &res.Recipients[i]
+		if rr.Status == Delivered {
+			continue
+		}
+		if rr.Err == nil {
+			rr.Err = err
+			if rr.Err == nil {
+				rr.Err = errors.New("smtpclient: no final reply")
+			}
+		}
+		if IsTemporary(rr.Err) {
+			rr.Status = Deferred
+		} else {
+			rr.Status = Failed
+		}
+	}
+	return res, err
+}
+
+type lener interface{ Len() int }
+
+func messageSize(env *Envelope, msg io.Reader) int64 {
+	if env.Size > 0 {
+		return env.Size
+	}
+	if l, ok := msg.(lener); ok {
+		return int64(l.Len())
+	}
+	return 0
+}
+
+// sendTo sends on one destination. answered reports that a transaction
+// was attempted (the server replied to MAIL): moving to another host would
+// risk a duplicate or repeat a refusal.
+func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Reader, size int64, res *Result) (answered bool, err error) {
+	res.Host, res.Addr = d.host, d.addr
+	if err := t.limits.wait(ctx, d.limitHost); err != nil {
+		return false, err
+	}
+	src, err := t.sources.pick(d.addr)
+	if err != nil {
+		return false, err
+	}
+	d.src = src
+	for attempt := 0; ; attempt++ {
+		c, err := t.get(ctx, d, attempt >= 2)
+		if err != nil {
+			return false, err
+		}
+		res.TLS = c.tls
+		start := time.Now()
+		err = c.transact(ctx, m, msg, size, res)
+		if t.Metrics != nil {
+			t.Metrics.Message(d.host, time.Since(start), err)
+		}
+		var re *errRetry
+		if errors.As(err, &re) {
+			// A stale pooled session: nothing was taken; use another.
+			t.log("smtp: stale pooled session", "addr", d.addr, "err", re.err)
+			c.broken = true
+			t.put(c)
+			resetResult(res)
+			if attempt < 3 {
+				continue
+			}
+			return false, re.err
+		}
+		t.put(c)
+		return true, err
+	}
+}
+
+// connect opens a session to d: TCP, TLS per policy, greeting, EHLO, AUTH.
+func (t *Transport) connect(ctx context.Context, d *dest) (*conn, error) {
+	c, err := t.connect1(ctx, d, false)
+	if err != nil && d.policy == TLSOpportunistic && errors.Is(err, ErrTLSRequired) && ctx.Err() == nil {
+		// RFC 7435: a failed opportunistic handshake falls back to a
+		// plain-text session.
+		t.log("smtp: STARTTLS failed, retrying without TLS", "addr", d.addr, "err", err)
+		return t.connect1(ctx, d, true)
+	}
+	return c, err
+}
+
+func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, error) {
+	to := t.timeouts()
+	dialer := net.Dialer{Timeout: to.Connect}
+	if d.src.IsValid() {
+		dialer.LocalAddr = &net.TCPAddr{IP: d.src.AsSlice()}
+	}
+	nc, err := dialer.DialContext(ctx, "tcp", d.addr)
+	if err != nil {
+		return nil, fmt.Errorf("smtp %s: connect: %w", d.addr, err)
+	}
+	c := &conn{t: t, nc: nc, dest: d}
+	c.br = newReader(nc)
+	c.bw = newWriter(nc)
+	err = c.setup(ctx, plain)
+	if err != nil {
+		c.close(true)
+		return nil, err
+	}
+	if t.Metrics != nil {
+		t.Metrics.ConnOpened(d.host, c.tls)
+	}
+	t.log("smtp: session ready", "host", d.host, "addr", d.addr, "tls", c.tls, "policy", d.policy.String())
+	return c, nil
+}
+
+func (c *conn) setup(ctx context.Context, plain bool) error {
+	defer c.watch(ctx)()
+	t, d, to := c.t, c.dest, c.t.timeouts()
+	if d.implicitTLS {
+		if err := c.handshake(ctx, t.tlsConfig(d)); err != nil {
+			return err
+		}
+	}
+	r, err := c.read(ctx, "CONNECT", to.Greeting)
+	if err != nil {
+		return err
+	}
+	if r.code/100 != 2 {
+		c.broken = true
+		if r.code < 400 {
+			return fmt.Errorf("%w: greeting %d", ErrProtocol, r.code)
+		}
+		return r.err("CONNECT")
+	}
+	if err := c.hello(ctx); err != nil {
+		return err
+	}
+	if !c.tls && !plain && d.policy != TLSNone {
+		if c.ext.starttls {
+			if err := c.startTLS(ctx, t.tlsConfig(d)); err != nil {
+				return err
+			}
+			if err := c.hello(ctx); err != nil { // RFC 3207 §4.2
+				return err
+			}
+		} else if d.policy.required() {
+			return fmt.Errorf("smtp %s: %w: STARTTLS not offered", d.addr, ErrTLSRequired)
+		}
+	}
+	if d.auth {
+		if err := c.auth(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tlsConfig builds the client TLS configuration for d.
+func (t *Transport) tlsConfig(d *dest) *tls.Config {
+	var cfg *tls.Config
+	if t.TLSConfig != nil {
+		cfg = t.TLSConfig.Clone()
+	} else {
+		cfg = &tls.Config{}
+	}
+	if cfg.MinVersion == 0 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = d.host
+	}
+	switch d.policy {
+	case TLSVerified, tlsMTASTS:
+		// chain and name checked by crypto/tls
+	case tlsDANE:
+		// RFC 7672 §3.1: the TLSA records, not the WebPKI, authenticate.
+		cfg.InsecureSkipVerify = true
+		tlsa, names := d.tlsa, d.names
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			return verifyDANE(tlsa, cs, names...)
+		}
+	default:
+		cfg.InsecureSkipVerify = true
+	}
+	return cfg
+}
+
+// Close closes idle sessions and makes later sends fail with ErrClosed.
+// Sessions in use are closed when their message is done.
+func (t *Transport) Close() error {
+	t.init()
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+	t.CloseIdleConnections()
+	return nil
+}
