@@ -41,7 +41,8 @@ func (s *session) lookup(domain string) *lookupResult {
 	a := &lookupResult{}
 	txts, _, err := s.r.LookupTXT(s.ctx, "_dmarc."+domain)
 	switch {
-	case err != nil && resolver.IsNotFound(err):
+	case err != nil && (resolver.IsNotFound(err) || errors.Is(err, resolver.ErrInvalidName)):
+		// No record; a name made too long by "_dmarc." cannot have one.
 	case err != nil:
 		a.temp = err
 	default:
@@ -293,8 +294,13 @@ func normalizeDomain(domain string) (string, error) {
 		return "", fmt.Errorf("dmarc: %w: %q: %v", ErrInvalidDomain, domain, err)
 	}
 	a = strings.ToLower(a)
-	if len(a) > 253 || strings.Contains(a, "..") || strings.HasPrefix(a, ".") {
-		return "", fmt.Errorf("dmarc: %w: %q", ErrInvalidDomain, domain)
+	if len(a) > 253 {
+		return "", fmt.Errorf("dmarc: %w: %q is longer than 253 octets", ErrInvalidDomain, domain)
+	}
+	for l := range strings.SplitSeq(a, ".") {
+		if l == "" || len(l) > 63 {
+			return "", fmt.Errorf("dmarc: %w: %q has an empty or over-long label", ErrInvalidDomain, domain)
+		}
 	}
 	return a, nil
 }

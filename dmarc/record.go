@@ -433,5 +433,8 @@ func (r *Record) String() string {
 	if r.FailureOptions != "" && r.FailureOptions != "0" {
 		add("fo", r.FailureOptions)
 	}
+	if r.ReportInterval != 86400 {
+		add("ri", strconv.Itoa(r.ReportInterval))
+	}
 	return b.String()
 }
