@@ -9,6 +9,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -122,6 +124,7 @@ func (w *stsWeb) serve(t testing.TB, host string, certNames ...string) {
 	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(w.handle))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{w.ca.leaf(t, certNames...)}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake failures are expected
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	w.mu.Lock()
@@ -221,4 +224,21 @@ func uncached(srv *resolvertest.Server) *resolver.Client {
 	c := srv.Client()
 	c.CacheSize = -1
 	return c
+}
+
+// newDNS starts a resolvertest server for the test. resolvertest picks a
+// random UDP port and then binds TCP on the same port, which another
+// process may hold: retry a few times rather than fail.
+func newDNS(t testing.TB, zone string) *resolvertest.Server {
+	t.Helper()
+	var err error
+	for range 10 {
+		var srv *resolvertest.Server
+		if srv, err = resolvertest.Start(zone); err == nil {
+			t.Cleanup(srv.Close)
+			return srv
+		}
+	}
+	t.Fatalf("resolvertest: %v", err)
+	return nil
 }

@@ -51,7 +51,7 @@ slowmx.example.         MX 10 mx2.example.com.
 
 func routeServer(t *testing.T) (*Router, *resolvertest.Server) {
 	t.Helper()
-	srv := resolvertest.New(t, routeZone)
+	srv := newDNS(t, routeZone)
 	srv.SetFault("broken.example.", 0, resolvertest.ServFail)
 	srv.SetFault("tempmx.example.", dns.TypeMX, resolvertest.ServFail)
 	srv.SetFault("slowmx.example.", dns.TypeMX, resolvertest.Timeout)
@@ -153,7 +153,7 @@ func TestLookupPreferences(t *testing.T) {
 }
 
 func TestLookupShufflesEqualPreferences(t *testing.T) {
-	srv := resolvertest.New(t, `
+	srv := newDNS(t, `
 shuffle.example.  MX 10 a.shuffle.example.
 shuffle.example.  MX 10 b.shuffle.example.
 shuffle.example.  MX 10 c.shuffle.example.
@@ -240,7 +240,7 @@ func TestLookupKeepsTemporarilyFailedHost(t *testing.T) {
 }
 
 func TestLookupAddressLiterals(t *testing.T) {
-	srv := resolvertest.New(t, "")
+	srv := newDNS(t, "")
 	r := &Router{Resolver: srv.Client()}
 	tests := []struct {
 		in, domain, addr string
@@ -270,7 +270,7 @@ func TestLookupAddressLiterals(t *testing.T) {
 }
 
 func TestLookupInvalidDomains(t *testing.T) {
-	srv := resolvertest.New(t, "")
+	srv := newDNS(t, "")
 	r := &Router{Resolver: srv.Client()}
 	for _, in := range []string{
 		"", ".", "a..example", ".example", "-a.example", "a-.example", "exa mple.com",
