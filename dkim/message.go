@@ -1,0 +1,352 @@
+package dkim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// DefaultMaxHeaderBytes bounds the message header read into memory when
+// MaxHeaderBytes is zero: the body streams, the header does not.
+const DefaultMaxHeaderBytes = 1 << 20
+
+// field is one header field as it appeared in the message.
+type field struct {
+	name string // field name as written, without surrounding space
+	raw  string // the whole field, folded as received, lines ending in CRLF
+}
+
+// header is a message header: its fields in order and the exact bytes read.
+type header struct {
+	fields []field
+	raw    []byte // bytes consumed, including the empty line if there was one
+	ended  bool   // the empty line separating header and body was seen
+}
+
+// readHeader reads the header of a message from br, up to max bytes. Lines
+// may end in CRLF or a bare LF; field texts are kept with CRLF endings. A
+// message that ends without the empty line has only a header.
+func readHeader(br *bufio.Reader, max int) (*header, error) {
+	h := &header{}
+	var cur []byte // the field being read, CRLF line endings
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		s := string(cur)
+		name, _, _ := strings.Cut(s, ":")
+		h.fields = append(h.fields, field{name: strings.TrimRight(name, " \t"), raw: s})
+		cur = nil
+	}
+	for {
+		line, err := readLine(br, max-len(h.raw))
+		h.raw = append(h.raw, line...)
+		if err == io.EOF && len(line) == 0 {
+			flush()
+			return h, nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		body := bytes.TrimRight(line, "\r\n")
+		if len(body) == 0 && len(line) > 0 && line[len(line)-1] == '\n' {
+			flush()
+			h.ended = true
+			return h, nil
+		}
+		if len(body) > 0 && (body[0] == ' ' || body[0] == '\t') && cur != nil {
+			cur = append(cur, body...)
+		} else {
+			flush()
+			cur = append([]byte{}, body...)
+		}
+		cur = append(cur, '\r', '\n')
+		if err == io.EOF {
+			flush()
+			return h, nil
+		}
+	}
+}
+
+// readLine reads one line including its line ending, failing with
+// ErrHeaderTooLarge beyond max bytes.
+func readLine(br *bufio.Reader, max int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > max {
+			return nil, ErrHeaderTooLarge
+		}
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return line, err
+	}
+}
+
+// validFieldName reports whether name is a header field name: printable
+// US-ASCII except colon (RFC 5322 §3.6.8 ftext).
+func validFieldName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 33 || c > 126 || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// relaxedHeader canonicalizes one header field the "relaxed" way (RFC 6376
+// §3.4.2): name lower-cased, value unfolded, runs of WSP reduced to one
+// space, WSP at the ends of the value and around the colon removed.
+func relaxedHeader(raw string) string {
+	name, value, _ := strings.Cut(raw, ":")
+	var b strings.Builder
+	b.Grow(len(raw))
+	b.WriteString(strings.ToLower(strings.TrimRight(name, " \t\r\n")))
+	b.WriteByte(':')
+	wsp := false
+	started := false
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		switch c {
+		case '\r', '\n':
+			continue // unfold
+		case ' ', '\t':
+			wsp = true
+			continue
+		}
+		if wsp && started {
+			b.WriteByte(' ')
+		}
+		wsp = false
+		started = true
+		b.WriteByte(c)
+	}
+	b.WriteString("\r\n")
+	return b.String()
+}
+
+// bodyCanonicalizer writes the canonical form of a body to w (RFC 6376
+// §3.4.3 simple, §3.4.4 relaxed). Bare LF counts as a line end. Empty lines
+// are held back so that those at the end of the body can be dropped.
+type bodyCanonicalizer struct {
+	w       io.Writer
+	relaxed bool
+	line    []byte // the current line, without its ending
+	empty   int    // empty lines held back
+	written bool
+	limit   int64 // bytes of canonical body still to write; <0 unlimited
+}
+
+func newBodyCanonicalizer(w io.Writer, relaxed bool) *bodyCanonicalizer {
+	return &bodyCanonicalizer{w: w, relaxed: relaxed, limit: -1}
+}
+
+func (c *bodyCanonicalizer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			c.line = append(c.line, p...)
+			break
+		}
+		c.line = append(c.line, p[:i]...)
+		p = p[i+1:]
+		c.line = bytes.TrimSuffix(c.line, []byte{'\r'})
+		if err := c.endLine(); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+func (c *bodyCanonicalizer) endLine() error {
+	line := c.line
+	if c.relaxed {
+		line = relaxedLine(line)
+	}
+	c.line = c.line[:0]
+	if len(line) == 0 {
+		c.empty++
+		return nil
+	}
+	for ; c.empty > 0; c.empty-- {
+		if err := c.emit([]byte("\r\n")); err != nil {
+			return err
+		}
+	}
+	if err := c.emit(line); err != nil {
+		return err
+	}
+	return c.emit([]byte("\r\n"))
+}
+
+func (c *bodyCanonicalizer) emit(b []byte) error {
+	c.written = true
+	if c.limit >= 0 {
+		if int64(len(b)) > c.limit {
+			b = b[:c.limit]
+		}
+		c.limit -= int64(len(b))
+	}
+	_, err := c.w.Write(b)
+	return err
+}
+
+// Close ends the body: a last line without a line ending counts as a line;
+// a simple body that is empty becomes one CRLF (RFC 6376 §3.4.3).
+func (c *bodyCanonicalizer) Close() error {
+	if len(c.line) > 0 {
+		if err := c.endLine(); err != nil {
+			return err
+		}
+	}
+	if !c.written && !c.relaxed {
+		return c.emit([]byte("\r\n"))
+	}
+	return nil
+}
+
+// relaxedLine reduces runs of WSP to one space and removes WSP at the end
+// of the line (RFC 6376 §3.4.4).
+func relaxedLine(line []byte) []byte {
+	out := line[:0:0]
+	wsp := false
+	for _, c := range line {
+		if c == ' ' || c == '\t' {
+			wsp = true
+			continue
+		}
+		if wsp {
+			out = append(out, ' ')
+			wsp = false
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Tag-list errors.
+var errTagSyntax = errors.New("malformed tag list")
+
+// tag is one tag=value pair of a tag list.
+type tag struct {
+	name, value string
+}
+
+// parseTags parses a tag list (RFC 6376 §3.2): tag=value pairs separated by
+// semicolons, with folding whitespace around names and values; a trailing
+// semicolon is allowed. Tag names are ALPHA *ALNUMPUNC and must not repeat.
+// Values keep their inner whitespace.
+func parseTags(s string) ([]tag, error) {
+	var tags []tag
+	parts := strings.Split(s, ";")
+	for i, p := range parts {
+		if strings.TrimSpace(p) == "" {
+			if i == len(parts)-1 {
+				break
+			}
+			return nil, fmt.Errorf("%w: empty tag", errTagSyntax)
+		}
+		name, value, ok := strings.Cut(p, "=")
+		if !ok {
+			return nil, fmt.Errorf("%w: %q has no '='", errTagSyntax, strings.TrimSpace(p))
+		}
+		name = strings.Trim(name, " \t\r\n")
+		if !validTagName(name) {
+			return nil, fmt.Errorf("%w: bad tag name %q", errTagSyntax, name)
+		}
+		for _, t := range tags {
+			if t.name == name {
+				return nil, fmt.Errorf("%w: tag %q repeated", errTagSyntax, name)
+			}
+		}
+		value = strings.Trim(value, " \t\r\n")
+		for j := 0; j < len(value); j++ {
+			if c := value[j]; c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+				return nil, fmt.Errorf("%w: control character in tag %q", errTagSyntax, name)
+			}
+		}
+		tags = append(tags, tag{name, value})
+	}
+	return tags, nil
+}
+
+func validTagName(s string) bool {
+	if s == "" || !isAlpha(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isAlpha(c) && !(c >= '0' && c <= '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// tagValue returns the value of the named tag and whether it is present.
+func tagValue(tags []tag, name string) (string, bool) {
+	for _, t := range tags {
+		if t.name == name {
+			return t.value, true
+		}
+	}
+	return "", false
+}
+
+// removeWSP deletes all whitespace, as in base64 values with folding.
+func removeWSP(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// stripB returns the raw header field with the value of its b= tag deleted,
+// surrounding whitespace included (RFC 6376 §3.5, b=), for hashing.
+func stripB(raw string) string {
+	name, value, ok := strings.Cut(raw, ":")
+	if !ok {
+		return raw
+	}
+	parts := strings.Split(value, ";")
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if ok && strings.Trim(k, " \t\r\n") == "b" {
+			eq := strings.IndexByte(p, '=')
+			parts[i] = p[:eq+1]
+			if i == len(parts)-1 {
+				parts[i] += "\r\n"
+			}
+		}
+	}
+	return name + ":" + strings.Join(parts, ";")
+}
+
+// ctxReader stops reading when ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
