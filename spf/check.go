@@ -275,17 +275,17 @@ func validTarget(d string) bool {
 // eval is the state of one check: the inputs and the counters shared by
 // every nested check_host() (§4.6.4).
 type eval struct {
-	c                            *Checker
-	r                            resolver.Resolver
-	ip                           netip.Addr
-	sender, local, senderDomain  string
-	helo                         string
-	lookups, voids               int
-	mech                         string // the directive that gave the result
-	exp, expDomain               string // exp= of the record that gave the fail, and its domain
-	ptrDone, ptrVoid             bool
-	ptrNames                     []string // validated names of ip (§5.5)
-	buf                          [256]byte
+	c                           *Checker
+	r                           resolver.Resolver
+	ip                          netip.Addr
+	sender, local, senderDomain string
+	helo                        string
+	lookups, voids              int
+	mech                        string // the directive that gave the result
+	exp, expDomain              string // exp= of the record that gave the fail, and its domain
+	ptrDone, ptrVoid            bool
+	ptrNames                    []string // validated names of ip (§5.5)
+	buf                         [256]byte
 }
 
 func (e *eval) now() time.Time {

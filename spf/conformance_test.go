@@ -30,7 +30,7 @@ type suiteTest struct {
 	Host        string
 	Helo        string
 	MailFrom    string `yaml:"mailfrom"`
-	Result      any // a result name or a list of acceptable ones
+	Result      any    // a result name or a list of acceptable ones
 	Explanation *string
 	Spec        string
 }
