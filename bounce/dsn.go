@@ -1,0 +1,235 @@
+package bounce
+
+import (
+	"net/mail"
+	"strings"
+)
+
+// field is one "Name: value" line of a DSN or feedback report, with its
+// continuation lines joined. Name is lower case.
+type field struct {
+	name, value string
+}
+
+// parseFields reads the fields of a message/delivery-status or
+// message/feedback-report body (RFC 3464 §2.1, RFC 5965 §3.1). Blank lines
+// between groups are skipped: callers split recipients on the fields that
+// begin them, which also copes with DSNs that omit the blank lines.
+func parseFields(body []byte) []field {
+	var out []field
+	s := string(body)
+	for len(s) > 0 {
+		var line string
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			line, s = s, ""
+		}
+		line = strings.TrimRight(line, "\r")
+		if line == "" {
+			continue
+		}
+		if (line[0] == ' ' || line[0] == '\t') && len(out) > 0 {
+			last := &out[len(out)-1]
+			last.value += " " + strings.TrimSpace(line)
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || !isFieldName(name) {
+			continue
+		}
+		out = append(out, field{name: strings.ToLower(strings.TrimSpace(name)), value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
+func dsnHasRecipients(body []byte) bool {
+	for _, f := range parseFields(body) {
+		switch f.name {
+		case "final-recipient", "original-recipient", "x-actual-recipient":
+			return true
+		}
+	}
+	return false
+}
+
+// typed splits "type; value" (RFC 3464 §2.1.2 address-type, diagnostic-type,
+// mta-name-type) and lower-cases the type. A value without a type gives "".
+func typed(v string) (typ, rest string) {
+	t, r, ok := strings.Cut(v, ";")
+	if !ok || strings.ContainsAny(t, " <>@") && !strings.HasPrefix(strings.TrimSpace(strings.ToLower(t)), "x-") {
+		return "", strings.TrimSpace(v)
+	}
+	return strings.ToLower(strings.TrimSpace(t)), strings.TrimSpace(r)
+}
+
+func cleanAddr(v string) string {
+	_, a := typed(v)
+	a = strings.TrimSpace(a)
+	a = strings.Trim(a, "<>\"' ")
+	if i := strings.IndexAny(a, " \t"); i > 0 && strings.Contains(a[:i], "@") {
+		a = a[:i]
+	}
+	return strings.Trim(a, "<>")
+}
+
+// parseDSN fills rep from a message/delivery-status body.
+func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
+	fields := parseFields(body)
+	var cur *Recipient
+	var recips []Recipient
+	other := false // cur has fields besides its addresses
+	start := func() {
+		recips = append(recips, Recipient{})
+		cur = &recips[len(recips)-1]
+		other = false
+	}
+	for _, f := range fields {
+		switch f.name {
+		case "reporting-mta":
+			if rep.ReportingMTA == "" {
+				_, rep.ReportingMTA = typed(f.value)
+			}
+		case "original-recipient":
+			if cur == nil || cur.OriginalRecipient != "" || cur.FinalRecipient != "" && other {
+				start()
+			}
+			cur.OriginalRecipient = cleanAddr(f.value)
+			continue
+		case "final-recipient", "x-actual-recipient":
+			if f.name == "x-actual-recipient" && cur != nil && cur.FinalRecipient != "" {
+				continue
+			}
+			if cur == nil || cur.FinalRecipient != "" || cur.OriginalRecipient != "" && other {
+				start()
+			}
+			cur.FinalRecipient = cleanAddr(f.value)
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		other = true
+		switch f.name {
+		case "action":
+			cur.Action = strings.ToLower(strings.Fields(f.value + " x")[0])
+		case "status":
+			cur.Status = normStatus(f.value)
+		case "diagnostic-code":
+			if cur.DiagnosticCode == "" {
+				cur.DiagnosticType, cur.DiagnosticCode = typed(f.value)
+			}
+		case "remote-mta":
+			if cur.RemoteMTA == "" {
+				_, cur.RemoteMTA = typed(f.value)
+			}
+		case "last-attempt-date":
+			if t, err := mail.ParseDate(f.value); err == nil {
+				cur.LastAttemptDate = t
+			}
+		}
+	}
+	notif := w.notification()
+	blocks, pre := textBlocks(notif, nil)
+	for i := range recips {
+		rc := &recips[i]
+		if rc.FinalRecipient == "" {
+			rc.FinalRecipient = rc.OriginalRecipient
+		}
+		text := rc.DiagnosticCode
+		block := blockFor(blocks, rc.FinalRecipient, rc.OriginalRecipient)
+		if len(recips) == 1 && block == "" && len(blocks) == 0 {
+			block = pre
+		}
+		ctext := text
+		if weakDiagnostic(text) && block != "" {
+			ctext = text + "\n" + errorLines(block, pre)
+			if strings.TrimSpace(rc.DiagnosticCode) == "" {
+				rc.DiagnosticCode = errorLines(block, "")
+			}
+		}
+		finish(rc, rl, ctext, block)
+	}
+	rep.Recipients = recips
+}
+
+// weakDiagnostic reports a diagnostic too thin to classify alone.
+func weakDiagnostic(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 12 {
+		return true
+	}
+	f := fold(s)
+	for _, w := range []string{"x-postfix", "delivery failed", "permanent failure", "temporary failure", "error"} {
+		if f == w {
+			return true
+		}
+	}
+	return !strings.ContainsFunc(f, func(r rune) bool { return r >= 'a' && r <= 'z' })
+}
+
+// finish classifies a recipient from its diagnostic text.
+func finish(rc *Recipient, rl *rules, text, context string) {
+	folded := fold(text)
+	if rc.Command == "" {
+		rc.Command = findCommand(folded)
+		if rc.Command == "" && context != "" {
+			rc.Command = findCommand(fold(context))
+		}
+	}
+	rc.DiagnosticCode = strings.Join(strings.Fields(rc.DiagnosticCode), " ")
+	c := rl.classify(evidence{
+		status: rc.Status, code: rc.ReplyCode, text: text, diagType: rc.DiagnosticType,
+		action: rc.Action, command: rc.Command,
+	})
+	if rc.ReplyCode == 0 {
+		rc.ReplyCode = findReplyCode(folded)
+	}
+	rc.Status = c.Status
+	rc.Reason = c.Reason
+	rc.Hard = c.Hard
+	rc.Temporary = c.Temporary
+}
+
+// findCommand returns the SMTP command a failure answered, from wording
+// such as "after RCPT TO", "in reply to end of DATA command" or a session
+// transcript's ">>> MAIL FROM".
+func findCommand(t string) string {
+	best, bestAt := "", -1
+	for _, pre := range []string{"in reply to ", "after ", ">>> ", " ", "error from remote mail server after "} {
+		for off := 0; ; {
+			i := strings.Index(t[off:], pre)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			rest := t[at+len(pre):]
+			off = at + len(pre)
+			cmd := ""
+			switch {
+			case strings.HasPrefix(rest, "rcpt"), strings.HasPrefix(rest, "smtp:rcpt"):
+				cmd = "RCPT"
+			case strings.HasPrefix(rest, "mail from"), strings.HasPrefix(rest, "mail command"):
+				cmd = "MAIL"
+			case strings.HasPrefix(rest, "end of data"), strings.HasPrefix(rest, "data"), strings.HasPrefix(rest, "end of message"):
+				cmd = "DATA"
+			case strings.HasPrefix(rest, "ehlo"), strings.HasPrefix(rest, "helo"):
+				cmd = "EHLO"
+			case strings.HasPrefix(rest, "starttls"):
+				cmd = "STARTTLS"
+			case strings.HasPrefix(rest, "initial connection"), strings.HasPrefix(rest, "connect"):
+				cmd = "CONN"
+			}
+			if pre == " " && cmd != "RCPT" {
+				continue // only "SMTP:RCPT" counts without a preposition
+			}
+			if pre == " " && !strings.HasPrefix(rest, "smtp:rcpt") {
+				continue
+			}
+			if cmd != "" && (pre == ">>> " || bestAt < 0) && at > bestAt {
+				best, bestAt = cmd, at
+			}
+		}
+	}
+	return best
+}

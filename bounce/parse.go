@@ -1,0 +1,449 @@
+package bounce
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/mail"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+)
+
+// Kind says what sort of message Parse was given.
+type Kind int
+
+const (
+	// KindUnknown is a message that is not a bounce, a feedback report or
+	// an auto-reply, or one too damaged to tell.
+	KindUnknown Kind = iota
+	// KindDSN is an RFC 3464 delivery status notification
+	// (multipart/report; report-type=delivery-status).
+	KindDSN
+	// KindNonStandard is a bounce recognised by its structure and wording
+	// (Exim, qmail, Gmail, Yahoo, ... plain-text bounces).
+	KindNonStandard
+	// KindFeedback is an RFC 5965 Abuse Reporting Format feedback report.
+	KindFeedback
+	// KindAutoReply is an RFC 3834 automatic reply (vacation, out of office).
+	KindAutoReply
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindDSN:
+		return "dsn"
+	case KindNonStandard:
+		return "nonstandard"
+	case KindFeedback:
+		return "feedback"
+	case KindAutoReply:
+		return "autoreply"
+	}
+	return "unknown"
+}
+
+// Report is what Parse found in a returned message.
+type Report struct {
+	Kind Kind
+	// ReportingMTA is the DSN's Reporting-MTA (RFC 3464 §2.2.2), without
+	// its type ("dns;").
+	ReportingMTA string
+	// Recipients lists, in order of appearance, each recipient the message
+	// reports on. For feedback reports it lists the complained-about
+	// recipients; for auto-replies the replying address.
+	Recipients []Recipient
+	// Feedback holds the fields of an RFC 5965 report (KindFeedback only).
+	Feedback *FeedbackReport
+	// Original holds the header of the returned original message, when the
+	// bounce includes it: match it to your send with its Message-ID, a VERP
+	// address or your own X- tracking header.
+	Original mail.Header
+	// MessageID is the original message's Message-ID without angle
+	// brackets, "" when unknown.
+	MessageID string
+	// Truncated reports that the input was longer than the parser's
+	// MaxBytes and only its beginning was read.
+	Truncated bool
+}
+
+// Recipient is the outcome for one recipient (RFC 3464 §2.3 fields).
+type Recipient struct {
+	FinalRecipient    string // address without the "rfc822;" type
+	OriginalRecipient string // address without the type, "" when absent
+	Action            string // failed, delayed, delivered, relayed, expanded (lower case)
+	// Status is the enhanced status code: as reported, or as found in the
+	// diagnostic, or inferred ("5.0.0", "4.0.0") when neither had one.
+	Status          string
+	DiagnosticType  string // "smtp", "x-unix", ... (lower case)
+	DiagnosticCode  string // the remote text, white space folded
+	RemoteMTA       string // without its type
+	LastAttemptDate time.Time
+	ReplyCode       int    // SMTP reply code found in the diagnostic, 0 if none
+	Command         string // SMTP command the failure answered (RCPT, DATA, ...), "" if unknown
+	Reason          Reason
+	// Hard reports a permanent failure that no retry can fix: suppress
+	// the address.
+	Hard bool
+	// Temporary reports a 4xx (delayed, retried) failure.
+	Temporary bool
+}
+
+// FeedbackReport is the machine-readable part of an ARF report (RFC 5965 §3.1).
+type FeedbackReport struct {
+	Type                  string // abuse, auth-failure, fraud, not-spam, other, virus
+	UserAgent             string
+	Version               string
+	OriginalMailFrom      string
+	OriginalRcptTo        []string
+	ArrivalDate           time.Time
+	SourceIP              string
+	ReportedDomain        []string
+	ReportedURI           []string
+	AuthenticationResults string
+}
+
+// Parser parses returned messages. The zero value is ready to use.
+type Parser struct {
+	// MaxBytes caps how much of a message is read; the rest is ignored
+	// and Report.Truncated is set. Zero means 8 MiB.
+	MaxBytes int64
+}
+
+// Parse reads a returned message and reports what it is and why each
+// recipient failed. It uses a zero Parser.
+func Parse(r io.Reader) (*Report, error) {
+	var p Parser
+	return p.Parse(r)
+}
+
+const (
+	defaultMaxBytes = 8 << 20
+	maxParts        = 100
+	maxDepth        = 6
+	maxTextPart     = 256 << 10
+)
+
+// Parse reads a returned message from r. It returns an error wrapping
+// ErrMalformed when r does not hold a readable message header, or the
+// reader's own error; any readable message gives a Report, with Kind
+// KindUnknown when it is not a bounce.
+func (p *Parser) Parse(r io.Reader) (*Report, error) {
+	max := p.MaxBytes
+	if max <= 0 {
+		max = defaultMaxBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	if int64(len(data)) > max {
+		data = data[:max]
+		rep.Truncated = true
+	}
+	// An mbox "From " separator line may precede the header.
+	for bytes.HasPrefix(data, []byte("From ")) || bytes.HasPrefix(data, []byte(">From ")) {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			data = nil
+			break
+		}
+		data = data[i+1:]
+	}
+	ent, err := message.Read(bytes.NewReader(data))
+	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	var w walk
+	w.visit(ent, 0, false)
+	if len(w.text) == 0 && w.dsn == nil && w.feedback == nil {
+		// A multipart whose boundary never appears, or a body of an
+		// unexpected type: read the raw body as text.
+		if i := headerEnd(data); i >= 0 {
+			w.text = append(w.text, string(data[i:]))
+		}
+	}
+	if w.dsn == nil && len(w.text) > 0 {
+		w.dsn = inlineDSN(w.notification())
+	}
+
+	rl := loadRules()
+	switch {
+	case w.feedback != nil:
+		rep.Kind = KindFeedback
+		parseFeedback(rep, w.feedback, &w)
+	case w.dsn != nil && dsnHasRecipients(w.dsn):
+		rep.Kind = KindDSN
+		parseDSN(rep, w.dsn, &w, rl)
+	case len(w.text) > 0 && parseSES(rep, w.text[0], rl):
+	default:
+		classifyOther(rep, ent.Header, &w, rl)
+	}
+	if rep.Original == nil && w.original != nil {
+		rep.Original = w.original
+	}
+	if rep.Original != nil {
+		rep.MessageID = strings.Trim(strings.TrimSpace(rep.Original.Get("Message-Id")), "<>")
+	}
+	return rep, nil
+}
+
+// walk collects the parts of a message that matter.
+type walk struct {
+	text     []string    // human-readable parts outside the returned message
+	dsn      []byte      // message/delivery-status body
+	feedback []byte      // message/feedback-report body
+	original mail.Header // returned message's header
+	parts    int
+
+	notif     string
+	notifDone bool
+}
+
+func (w *walk) visit(e *message.Entity, depth int, _ bool) {
+	if e == nil || w.parts >= maxParts || depth > maxDepth {
+		return
+	}
+	w.parts++
+	mt, _, _ := e.Header.ContentType()
+	if mt == "" {
+		mt = "text/plain"
+	}
+	if mr := e.MultipartReader(); mr != nil {
+		for {
+			part, err := mr.NextPart()
+			if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+				return
+			}
+			w.visit(part, depth+1, false)
+			if w.parts >= maxParts {
+				return
+			}
+		}
+	}
+	switch mt {
+	case "message/delivery-status", "message/global-delivery-status":
+		if w.dsn == nil {
+			w.dsn, _ = io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+		}
+	case "message/feedback-report":
+		if w.feedback == nil {
+			w.feedback, _ = io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+		}
+	case "message/rfc822", "message/global", "message/rfc822-headers", "text/rfc822-headers",
+		"message/global-headers", "text/rfc822-header", "message/partial":
+		if w.original == nil {
+			h, err := readHeader(e.Body)
+			if err == nil && len(h) > 0 {
+				w.original = h
+			}
+		}
+	case "text/plain", "text/html", "text/enriched":
+		if len(w.text) < 8 {
+			b, _ := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+			s := string(b)
+			if mt == "text/html" {
+				s = stripHTML(s)
+			}
+			if depth > 0 || len(w.text) == 0 {
+				w.text = append(w.text, s)
+			} else {
+				w.text = append(w.text, s)
+			}
+		}
+	}
+}
+
+// readHeader reads a header block leniently: it stops at the first line
+// that is neither a field nor a continuation.
+func readHeader(r io.Reader) (mail.Header, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, 256<<10), 4096)
+	var lines []string
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			lines = append(lines, line)
+		}
+		if err != nil || strings.TrimRight(line, "\r\n") == "" && len(lines) > 0 {
+			break
+		}
+	}
+	h, _ := parseHeaderLines(lines)
+	if len(h) == 0 {
+		return nil, errors.New("no header")
+	}
+	return h, nil
+}
+
+// parseHeaderLines parses header fields from lines until a blank line or a
+// line that is not a field. It returns the header and how many lines it used.
+func parseHeaderLines(lines []string) (mail.Header, int) {
+	h := mail.Header{}
+	key := ""
+	var val strings.Builder
+	flush := func() {
+		if key != "" {
+			h[key] = append(h[key], decodeWords(strings.TrimSpace(val.String())))
+		}
+		key = ""
+		val.Reset()
+	}
+	i := 0
+	for ; i < len(lines); i++ {
+		line := strings.TrimRight(lines[i], "\r\n")
+		if line == "" {
+			if key == "" && len(h) == 0 {
+				continue
+			}
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if key == "" {
+				if len(h) == 0 {
+					continue
+				}
+				break
+			}
+			val.WriteByte(' ')
+			val.WriteString(strings.TrimSpace(line))
+			continue
+		}
+		name, v, ok := strings.Cut(line, ":")
+		if !ok || !isFieldName(name) {
+			break
+		}
+		flush()
+		key = canonicalKey(name)
+		val.WriteString(v)
+	}
+	flush()
+	return h, i
+}
+
+func isFieldName(s string) bool {
+	if s == "" || len(s) > 76 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+var wordDecoder = mime.WordDecoder{CharsetReader: func(charset string, input io.Reader) (io.Reader, error) {
+	return input, nil // keep undecodable charsets as raw bytes
+}}
+
+func decodeWords(s string) string {
+	if !strings.Contains(s, "=?") {
+		return s
+	}
+	if d, err := wordDecoder.DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
+}
+
+// stripHTML turns an HTML part into text: tags dropped, block ends as
+// newlines, common entities decoded.
+func stripHTML(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '<' {
+			j := strings.IndexByte(s[i:], '>')
+			if j < 0 {
+				break
+			}
+			tag := strings.ToLower(s[i+1 : i+j])
+			if strings.HasPrefix(tag, "br") || strings.HasPrefix(tag, "/p") || strings.HasPrefix(tag, "/div") ||
+				strings.HasPrefix(tag, "/tr") || strings.HasPrefix(tag, "p") || strings.HasPrefix(tag, "/h") {
+				b.WriteByte('\n')
+			} else {
+				b.WriteByte(' ')
+			}
+			if strings.HasPrefix(tag, "style") || strings.HasPrefix(tag, "script") {
+				end := "</" + tag[:5]
+				if strings.HasPrefix(tag, "script") {
+					end = "</script"
+				}
+				if k := strings.Index(strings.ToLower(s[i:]), end); k > 0 {
+					i += k
+					continue
+				}
+			}
+			i += j + 1
+			continue
+		}
+		if c == '&' {
+			if j := strings.IndexByte(s[i:min(len(s), i+10)], ';'); j > 0 {
+				switch s[i : i+j+1] {
+				case "&lt;":
+					b.WriteByte('<')
+				case "&gt;":
+					b.WriteByte('>')
+				case "&amp;":
+					b.WriteByte('&')
+				case "&quot;":
+					b.WriteByte('"')
+				case "&nbsp;", "&#160;":
+					b.WriteByte(' ')
+				default:
+					b.WriteString(s[i : i+j+1])
+				}
+				i += j + 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+func canonicalKey(name string) string {
+	return textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(name))
+}
+
+// headerEnd returns the offset of the body in a raw message, or -1.
+func headerEnd(data []byte) int {
+	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+		return i + 2
+	}
+	if i := bytes.Index(data, []byte("\r\n\r\n")); i >= 0 {
+		return i + 4
+	}
+	return -1
+}
+
+// inlineDSN finds RFC 3464 fields written into a text body (as some MTAs
+// and broken multiparts do) and returns them, or nil.
+func inlineDSN(text string) []byte {
+	l := strings.ToLower(text)
+	i := strings.Index(l, "\nfinal-recipient:")
+	if i < 0 {
+		return nil
+	}
+	for _, k := range []string{"\nreporting-mta:", "\noriginal-recipient:"} {
+		if j := strings.Index(l, k); j >= 0 && j < i {
+			i = j
+		}
+	}
+	end := len(text)
+	for _, k := range []string{"\ncontent-type: message/rfc822", "\ncontent-type: text/rfc822-headers", "\nreturn-path:", "\nreceived:"} {
+		if j := strings.Index(l[i:], k); j >= 0 && i+j < end {
+			end = i + j
+		}
+	}
+	return []byte(text[i+1 : end])
+}

@@ -1,0 +1,453 @@
+package bounce
+
+import (
+	"github.com/emersion/go-message"
+	"net/mail"
+	"strings"
+)
+
+// notification returns the human-readable part of the bounce, up to where
+// the returned message begins. When the returned message is quoted inline
+// (no message/rfc822 part), its header is parsed into w.original.
+func (w *walk) notification() string {
+	if w.notifDone {
+		return w.notif
+	}
+	w.notifDone = true
+	if len(w.text) == 0 {
+		return ""
+	}
+	text := w.text[0]
+	lines := strings.Split(text, "\n")
+	cut := len(lines)
+	for i, l := range lines {
+		if isOriginalMarker(l) {
+			cut = i
+			break
+		}
+	}
+	hdrFrom := cut + 1
+	if cut == len(lines) {
+		// No marker: the returned header starts at the first block of
+		// header fields that holds a Message-ID or a Received line.
+		if i := findHeaderBlock(lines); i >= 0 {
+			cut, hdrFrom = i, i
+		}
+	}
+	if w.original == nil && hdrFrom < len(lines) {
+		rest := lines[hdrFrom:]
+		// Skip a few lines of prose between the marker and the header.
+		for k := 0; k < len(rest) && k < 8; k++ {
+			h, n := parseHeaderLines(rest[k:])
+			if n >= 2 && len(h) >= 2 {
+				w.original = h
+				break
+			}
+		}
+	}
+	w.notif = strings.Join(lines[:cut], "\n")
+	return w.notif
+}
+
+// originalMarkers are the wordings MTAs put before the returned message.
+var originalMarkers = []string{
+	"original message", "copy of the message", "copy of your message", "returned message",
+	"message headers follow", "header of the original", "headers of the original",
+	"below this line is a copy", "undelivered message", "unsent message", "original mail",
+	"message header follows", "original headers", "rfc822 headers", "message text follows",
+	"the original message", "headers of your message", "original text", "content of the original",
+	"here is a copy", "your original message", "message was sent", "a copy of the original",
+}
+
+func isOriginalMarker(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" || len(t) > 100 {
+		return false
+	}
+	decorated := strings.IndexByte("-=*_#[<(", t[0]) >= 0
+	if !decorated && len(t) > 60 {
+		return false
+	}
+	l := strings.ToLower(t)
+	if strings.Contains(l, "content-type: message/rfc822") {
+		return true
+	}
+	for _, m := range originalMarkers {
+		if strings.Contains(l, m) {
+			if decorated || strings.HasSuffix(l, ":") || strings.HasSuffix(l, "follows") || len(l) < 40 && !strings.HasSuffix(l, ".") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findHeaderBlock returns the index of the first line that starts a run of
+// header fields including Received, Message-ID, Return-Path or From plus
+// Subject, or -1.
+func findHeaderBlock(lines []string) int {
+	for i := 1; i < len(lines); i++ {
+		l := lines[i]
+		if !startsField(l) {
+			continue
+		}
+		if strings.TrimSpace(lines[i-1]) != "" && startsField(lines[i-1]) {
+			continue
+		}
+		h, n := parseHeaderLines(lines[i:])
+		if n >= 3 && (h["Received"] != nil || h["Message-Id"] != nil || h["Return-Path"] != nil ||
+			h["From"] != nil && h["Subject"] != nil) {
+			return i
+		}
+	}
+	return -1
+}
+
+func startsField(l string) bool {
+	name, _, ok := strings.Cut(l, ":")
+	return ok && isFieldName(name) && len(name) > 1 && !strings.Contains(name, " ")
+}
+
+// block is the text about one recipient in a plain-text bounce.
+type block struct {
+	addr  string
+	lines []string
+}
+
+// textBlocks splits a notification into per-recipient blocks: each address
+// starts (or resumes) its block and the lines after it belong to it until the
+// next address. Addresses in skip (the sender's own) are not recipients.
+// pre is the text before the first recipient.
+func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string) {
+	var prel []string
+	cur := -1
+	for _, line := range strings.Split(notif, "\n") {
+		line = strings.TrimRight(line, "\r")
+		addr := lineRecipient(line, skip)
+		if addr != "" {
+			cur = -1
+			for i := range blocks {
+				if blocks[i].addr == addr {
+					cur = i
+				}
+			}
+			if cur < 0 {
+				blocks = append(blocks, block{addr: addr})
+				cur = len(blocks) - 1
+			}
+		}
+		if cur < 0 {
+			prel = append(prel, line)
+			continue
+		}
+		blocks[cur].lines = append(blocks[cur].lines, line)
+	}
+	return blocks, strings.Join(prel, "\n")
+}
+
+// lineRecipient returns the first address on line that may be a failed
+// recipient, lower case, or "".
+func lineRecipient(line string, skip map[string]bool) string {
+	l := strings.ToLower(line)
+	if t := strings.TrimLeft(l, "> \t"); strings.HasPrefix(t, "message-id:") || strings.HasPrefix(t, "in-reply-to:") ||
+		strings.HasPrefix(t, "references:") || strings.HasPrefix(t, "from:") || strings.HasPrefix(t, "return-path:") {
+		return ""
+	}
+	for off := 0; off < len(l); {
+		a, s, e := nextAddr(l, off)
+		if a == "" {
+			return ""
+		}
+		off = e
+		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
+		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
+			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") {
+			continue
+		}
+		if skip[a] || isSystemAddr(a) {
+			continue
+		}
+		return a
+	}
+	return ""
+}
+
+func isSystemAddr(a string) bool {
+	local, _, _ := strings.Cut(a, "@")
+	switch local {
+	case "mailer-daemon", "postmaster", "mailerdaemon", "mailer_daemon", "mail-daemon", "abuse", "noreply",
+		"no-reply", "double-bounce", "root", "nobody", "bounce", "bounces":
+		return true
+	}
+	return strings.HasPrefix(local, "postmaster") || strings.HasPrefix(local, "mailer-daemon")
+}
+
+// nextAddr finds the next addr-spec-looking token in l at or after off and
+// returns it with its start and end.
+func nextAddr(l string, off int) (string, int, int) {
+	for {
+		i := strings.IndexByte(l[off:], '@')
+		if i < 0 {
+			return "", 0, len(l)
+		}
+		at := off + i
+		s := at
+		for s > 0 && isLocalChar(l[s-1]) {
+			s--
+		}
+		e := at + 1
+		for e < len(l) && isDomainChar(l[e]) {
+			e++
+		}
+		for e > at+1 && (l[e-1] == '.' || l[e-1] == '-') {
+			e--
+		}
+		for s < at && l[s] == '.' {
+			s++
+		}
+		dom := l[at+1 : e]
+		if s < at && strings.IndexByte(dom, '.') > 0 {
+			return l[s:e], s, e
+		}
+		off = at + 1
+	}
+}
+
+func isLocalChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' ||
+		strings.IndexByte(".!#$%&'*+-/=?^_`{|}~", c) >= 0
+}
+
+func isDomainChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c == '.' || c == '-'
+}
+
+// blockFor returns the text of the block for one of the addresses.
+func blockFor(blocks []block, addrs ...string) string {
+	for _, a := range addrs {
+		a = strings.ToLower(a)
+		if a == "" {
+			continue
+		}
+		for _, b := range blocks {
+			if b.addr == a {
+				return strings.Join(b.lines, "\n")
+			}
+		}
+	}
+	return ""
+}
+
+// errorLines picks the lines of a block that carry the error: those holding
+// a reply or status code and the lines that continue them. When none does,
+// the whole block (and the preamble, when the block is short) is returned.
+func errorLines(blk, pre string) string {
+	lines := strings.Split(blk, "\n")
+	var keep []string
+	in := false
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			in = false
+			continue
+		}
+		f := fold(t)
+		if findReplyCode(f) != 0 || hasStatusCode(f) || i == 0 {
+			keep = append(keep, t)
+			in = true
+			continue
+		}
+		if in && (l[0] == ' ' || l[0] == '\t' || len(keep) > 0) {
+			keep = append(keep, t)
+		}
+	}
+	out := strings.Join(keep, "\n")
+	if len(strings.TrimSpace(out)) < 40 {
+		out = blk + "\n" + pre
+	}
+	return out
+}
+
+func hasStatusCode(f string) bool {
+	s, _ := nextStatus(f, 0)
+	return s != ""
+}
+
+// bounce wording in a From, Subject or body.
+var (
+	bounceSubjects = []string{
+		"undeliver", "undelivered", "delivery fail", "delivery status notification", "returned mail",
+		"failure notice", "mail delivery", "could not be delivered", "delivery failure", "non remis",
+		"nondeliverable", "non-deliverable", "returned to sender", "delivery notification",
+		"message not delivered", "not be delivered", "delivery problem", "mail system error",
+		"rejected", "warning: could not send", "delivery error", "mail failure", "unable to deliver",
+		"bounce", "fehlgeschlagen", "unzustellbar", "no se puede entregar", "notificación", "error sending",
+		"delayed mail", "delivery delayed", "message delayed", "send failed", "mail error",
+	}
+	bounceFroms = []string{
+		"mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mailer_daemon", "mail-daemon",
+		"mail administrator", "delivery subsystem", "mdaemon", "mail system",
+	}
+	bounceBodies = []string{
+		"could not be delivered", "couldn't be delivered", "delivery has failed", "was not delivered",
+		"permanent error", "permanent failure", "unable to deliver", "undeliverable", "delivery failed",
+		"following address", "following recipient", "failed recipient", "did not reach",
+		"delivery to the following", "remote host said", "smtp error", "returned to the sender",
+		"could not deliver", "rejected your message", "message you sent", "failed permanently",
+		"the mail system", "delivery status", "does not like recipient", "transcript of session",
+		"delivery report", "message could not", "error occurred", "not be delivered",
+	}
+	autoReplySubjects = []string{
+		"auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office", "out of the office",
+		"away until", "vacation", "abwesend", "absence", "réponse automatique", "respuesta automática",
+		"on leave", "away from", "i am away", "i'm away", "away:", "autosvar",
+	}
+)
+
+// classifyOther handles a message without a DSN or feedback part: a plain
+// bounce, an auto-reply, or something else.
+func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
+	subject := strings.ToLower(decodeWords(h.Get("Subject")))
+	from := strings.ToLower(decodeWords(h.Get("From")))
+	notif := w.notification()
+	body := fold(notif)
+
+	bounceish := hasAny(from, bounceFroms) || hasAny(subject, bounceSubjects)
+	bodyBounce := hasAny(body, bounceBodies)
+	auto := strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") ||
+		h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
+		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") ||
+		hasAny(subject, autoReplySubjects)
+	switch {
+	case auto && !bounceish:
+		rep.Kind = KindAutoReply
+		addr := ""
+		if a, err := mail.ParseAddress(h.Get("From")); err == nil {
+			addr = a.Address
+		}
+		rep.Recipients = []Recipient{{FinalRecipient: addr, Action: "delivered", Reason: Vacation, DiagnosticCode: strings.TrimSpace(firstLines(notif, 3))}}
+		return
+	case !bounceish && !bodyBounce:
+		if rl.vacation.match(subject) && (auto || h.Get("In-Reply-To") != "") {
+			rep.Kind = KindAutoReply
+			return
+		}
+		rep.Kind = KindUnknown
+		return
+	}
+	rep.Kind = KindNonStandard
+
+	skip := map[string]bool{}
+	for _, k := range []string{"To", "Cc", "Reply-To", "Sender", "From", "Return-Path"} {
+		for _, a := range addrsIn(h.Get(k)) {
+			skip[a] = true
+		}
+	}
+	if w.original != nil {
+		for _, k := range []string{"From", "Return-Path", "Sender", "Reply-To"} {
+			for _, a := range addrsIn(w.original.Get(k)) {
+				skip[a] = true
+			}
+		}
+	}
+	blocks, pre := textBlocks(notif, skip)
+	if failed := addrsIn(h.Get("X-Failed-Recipients")); len(failed) > 0 {
+		// Exim and Gmail name the failed recipients in a header
+		// (X-Failed-Recipients); keep the text's blocks for them only.
+		var bs []block
+		for _, a := range failed {
+			b := block{addr: a}
+			for _, tb := range blocks {
+				if tb.addr == a {
+					b = tb
+				}
+			}
+			if len(b.lines) == 0 && len(failed) == 1 {
+				for _, tb := range blocks {
+					b.lines = append(b.lines, tb.lines...)
+				}
+			}
+			bs = append(bs, b)
+		}
+		blocks = bs
+	}
+	if len(blocks) == 0 {
+		blocks = bareRecipients(notif)
+	}
+	if len(blocks) == 0 && w.original != nil {
+		// No address in the text: the bounce is about the original's
+		// recipients.
+		for _, a := range addrsIn(w.original.Get("To")) {
+			if !skip[a] {
+				blocks = append(blocks, block{addr: a})
+				break
+			}
+		}
+	}
+	for _, b := range blocks {
+		rc := Recipient{FinalRecipient: b.addr, Action: "failed"}
+		blk := strings.Join(b.lines, "\n")
+		diag := errorLines(blk, pre)
+		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
+			diag = blk + "\n" + pre
+			if len(strings.TrimSpace(blk)) < 120 {
+				diag = pre + "\n" + blk
+			}
+		}
+		rc.DiagnosticCode = diag
+		finish(&rc, rl, diag, blk+"\n"+pre)
+		rep.Recipients = append(rep.Recipients, rc)
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(strings.TrimSpace(s), "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// addrsIn returns the lower-case addresses found in a header value.
+func addrsIn(v string) []string {
+	var out []string
+	l := strings.ToLower(v)
+	for off := 0; off < len(l); {
+		a, _, e := nextAddr(l, off)
+		if a == "" {
+			break
+		}
+		out = append(out, a)
+		off = e
+	}
+	return out
+}
+
+// bareRecipients handles address lists without a domain ("kijitora"), as
+// Exim and Sendmail print for local recipients: the first token of the line
+// after a "following address(es) failed" heading.
+func bareRecipients(notif string) []block {
+	lines := strings.Split(notif, "\n")
+	for i, l := range lines {
+		ll := strings.ToLower(l)
+		if !strings.Contains(ll, "following address") && !strings.Contains(ll, "following recipient") &&
+			!strings.Contains(ll, "address(es) failed") && !strings.Contains(ll, "addresses had") {
+			continue
+		}
+		for j := i + 1; j < len(lines) && j < i+4; j++ {
+			t := strings.TrimSpace(lines[j])
+			if t == "" {
+				continue
+			}
+			tok := strings.Fields(t)[0]
+			tok = strings.Trim(tok, "<>\"':.")
+			if tok == "" || strings.HasPrefix(tok, "-") {
+				break
+			}
+			b := block{addr: strings.ToLower(tok)}
+			b.lines = append(b.lines, lines[j:]...)
+			return []block{b}
+		}
+	}
+	return nil
+}
