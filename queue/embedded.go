@@ -12,7 +12,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"hash"
+	"hash/crc32"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,7 +59,10 @@ var (
 type record struct {
 	Message
 	File string `json:",omitempty"` // body file name in dir/bodies, if not inline
+	CRC  uint32 // CRC-32C of the body
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Embedded is the embedded store: a bbolt database with group commit in a
 // directory. Create it with Open. It is safe for concurrent use; only one
@@ -214,10 +220,15 @@ func openBolt(path string) (db *bolt.DB, err error) {
 			db, err = nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, r)
 		}
 	}()
+	// A damaged file must not crash the process: faults on the mapped file
+	// become panics that are recovered here.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	// The freelist is synced (not rebuilt at open): rebuilding runs bbolt's
+	// checker in a goroutine of its own, where a damaged page panics beyond
+	// recovery.
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        time.Second,
-		NoFreelistSync: true, // rebuilt at open: commits write less
-		FreelistType:   bolt.FreelistMapType,
+		Timeout:      time.Second,
+		FreelistType: bolt.FreelistMapType,
 	})
 	switch {
 	case err == nil:
@@ -237,8 +248,12 @@ func openBolt(path string) (db *bolt.DB, err error) {
 	return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
 }
 
-// verify runs bbolt's consistency check and looks for the queue's buckets.
+// verify checks that the database is a queue and walks every page of it
+// (bbolt checks each page's identity as it goes), decoding every record.
+// bbolt's own checker is not used: it runs in a goroutine where a damaged
+// page would crash the process.
 func (s *Embedded) verify() (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.dir, r)
@@ -254,21 +269,48 @@ func (s *Embedded) verify() (err error) {
 				return fmt.Errorf("%w: %s lacks bucket %s", ErrCorrupt, s.dir, name)
 			}
 		}
-		for cerr := range tx.Check() {
-			if err == nil {
-				err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.dir, cerr)
+		bad := func(what string, k []byte) error {
+			return fmt.Errorf("%w: %s: %s %x", ErrCorrupt, s.dir, what, k)
+		}
+		msgs := tx.Bucket(bMsgs)
+		bodies := tx.Bucket(bBodies)
+		err := msgs.ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil || len(k) != 8 {
+				return bad("undecodable message", k)
 			}
-		}
-		if err != nil {
-			return err
-		}
-		// Every record must decode.
-		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
-			if _, err := decodeRecord(v); err != nil {
-				return fmt.Errorf("%w: %s: message %x: %v", ErrCorrupt, s.dir, k, err)
+			if r.File == "" {
+				b := bodies.Get(k)
+				if int64(len(b)) != r.Size || crc32.Checksum(b, castagnoli) != r.CRC {
+					return bad("damaged body of message", k)
+				}
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			name []byte
+			ok   func(k, v []byte) bool
+		}{
+			{bBodies, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
+			{bDue, func(k, v []byte) bool { return len(k) == 16 && msgs.Get(k[8:]) != nil }},
+			{bDomDue, func(k, v []byte) bool { return len(k) > 16 && msgs.Get(k[len(k)-8:]) != nil }},
+			{bDead, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
+			{bIdem, func(k, v []byte) bool { return len(v) == 8 && msgs.Get(v) != nil }},
+		} {
+			err := tx.Bucket(c.name).ForEach(func(k, v []byte) error {
+				if !c.ok(k, v) {
+					return bad("dangling entry in "+string(c.name), k)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -343,6 +385,7 @@ func (s *Embedded) run(ctx context.Context, o *op) error {
 
 func (s *Embedded) commitLoop() {
 	defer s.loop.Done()
+	debug.SetPanicOnFault(true) // a damaged page fails the batch, not the process
 	batch := make([]*op, 0, s.maxBatch)
 	for o := range s.ops {
 		batch = append(batch[:0], o)
@@ -531,13 +574,16 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	}
 	if n <= limit && s.inlineLimit >= 0 {
 		inline = buf.Bytes()
-		r.Size = n
+		if inline == nil {
+			inline = []byte{}
+		}
+		r.Size, r.CRC = n, crc32.Checksum(inline, castagnoli)
 	} else {
-		name, size, err := s.writeBody(ctx, io.MultiReader(&buf, body))
+		name, size, sum, err := s.writeBody(ctx, io.MultiReader(&buf, body))
 		if err != nil {
 			return "", err
 		}
-		r.File, r.Size = name, size
+		r.File, r.Size, r.CRC = name, size, sum
 	}
 	file := r.File
 	removeFile := func() {
@@ -610,18 +656,19 @@ func newMessage(env *Envelope, now, next time.Time) (*Message, error) {
 }
 
 // writeBody streams a body to a new file and makes it durable.
-func (s *Embedded) writeBody(ctx context.Context, body io.Reader) (string, int64, error) {
+func (s *Embedded) writeBody(ctx context.Context, body io.Reader) (string, int64, uint32, error) {
 	name := randomToken()
 	path := filepath.Join(s.dir, bodiesDir, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return "", 0, fmt.Errorf("queue: %w", err)
+		return "", 0, 0, fmt.Errorf("queue: %w", err)
 	}
-	n, err := io.Copy(f, ctxReader{ctx, body})
+	h := crc32.New(castagnoli)
+	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx, body})
 	if err != nil {
 		f.Close()
 		os.Remove(path)
-		return "", 0, fmt.Errorf("queue: reading body: %w", err)
+		return "", 0, 0, fmt.Errorf("queue: reading body: %w", err)
 	}
 	if err := f.Sync(); err == nil {
 		err = f.Close()
@@ -633,9 +680,9 @@ func (s *Embedded) writeBody(ctx context.Context, body io.Reader) (string, int64
 	}
 	if err != nil {
 		os.Remove(path)
-		return "", 0, fmt.Errorf("queue: writing body: %w", err)
+		return "", 0, 0, fmt.Errorf("queue: writing body: %w", err)
 	}
-	return name, n, nil
+	return name, n, h.Sum32(), nil
 }
 
 type ctxReader struct {
@@ -813,37 +860,61 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	var file string
+	var rec *record
 	var inline []byte
 	err = s.view(ctx, func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
 			return err
 		}
-		if r.File != "" {
-			file = r.File
-			return nil
+		rec = r
+		if r.File == "" {
+			inline = bytes.Clone(tx.Bucket(bBodies).Get(k))
 		}
-		inline = bytes.Clone(tx.Bucket(bBodies).Get(k))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if file == "" {
+	if rec.File == "" {
+		if int64(len(inline)) != rec.Size || crc32.Checksum(inline, castagnoli) != rec.CRC {
+			return nil, fmt.Errorf("%w: body of message %s fails its checksum", ErrCorrupt, id)
+		}
 		return io.NopCloser(bytes.NewReader(inline)), nil
 	}
-	f, err := os.Open(filepath.Join(s.dir, bodiesDir, file))
+	f, err := os.Open(filepath.Join(s.dir, bodiesDir, rec.File))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNotFound // removed between the lookup and the open
 	}
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return f, nil
+	return &checkedFile{f: f, id: id, h: crc32.New(castagnoli), left: rec.Size, sum: rec.CRC}, nil
 }
 
-func (s *Embedded) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+// checkedFile reads a body file and fails at its end if the size or
+// checksum differs from the record's.
+type checkedFile struct {
+	f    *os.File
+	id   ID
+	h    hash.Hash32
+	left int64
+	sum  uint32
+}
+
+func (c *checkedFile) Read(p []byte) (int, error) {
+	n, err := c.f.Read(p)
+	c.h.Write(p[:n])
+	c.left -= int64(n)
+	if err == io.EOF && (c.left != 0 || c.h.Sum32() != c.sum) {
+		return n, fmt.Errorf("%w: body file of message %s fails its checksum", ErrCorrupt, c.id)
+	}
+	return n, err
+}
+
+func (c *checkedFile) Close() error { return c.f.Close() }
+
+func (s *Embedded) view(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -852,6 +923,12 @@ func (s *Embedded) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if s.closed {
 		return ErrClosed
 	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: %v", ErrCorrupt, s.dir, r)
+		}
+	}()
 	return s.db.View(fn)
 }
 
