@@ -22,6 +22,15 @@
 //     not match the policy's mx patterns are removed (RFC 8461 §4.1).
 //     [ParsePolicy] parses a policy on its own.
 //
+// MX records whose target is an IP address rather than a name (RFC 5321
+// §5.1 requires a name) are ignored, as Postfix does; a domain whose only
+// MX records are such is reported with ErrNoHosts. MX targets that are
+// CNAMEs are followed, as MTAs do in practice. A host whose address lookup
+// fails temporarily stays in the route with [Host.Err] set; a host without
+// addresses is dropped. TLSA records are looked up at the MX host name as
+// published, not at the target of a CNAME (RFC 7672 §2.2.2 allows this
+// fallback name; the CNAME-expanded name is not tried).
+//
 // DANE takes precedence over MTA-STS for the hosts it covers (RFC 8461 §2);
 // [Host.Policy] says which one applies to each host.
 //

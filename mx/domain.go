@@ -3,6 +3,7 @@ package mx
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -14,6 +15,9 @@ func toASCII(domain string) (string, error) {
 	name := strings.TrimSuffix(domain, ".")
 	if name == "" {
 		return "", fmt.Errorf("%w: empty", ErrInvalidDomain)
+	}
+	if !utf8.ValidString(name) {
+		return "", fmt.Errorf("%w: %q: not UTF-8", ErrInvalidDomain, domain)
 	}
 	if needsIDNA(name) {
 		a, err := idna.Lookup.ToASCII(name)
