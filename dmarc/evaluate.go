@@ -87,6 +87,7 @@ type DKIMInput struct {
 // in Reasons, in the order it was taken.
 type Result struct {
 	Status     Status
+	Method     Method  // how the record and Organizational Domains were found
 	FromDomain string  // the author domain, A-labels, lower case
 	Record     *Record // the DMARC Policy Record applied, nil if none
 	// RecordDomain is where Record was found: the author domain, its
@@ -126,7 +127,7 @@ func (r *Result) reason(format string, args ...any) {
 // non-nil exactly when the Status is temperror or permerror, and wraps the
 // cause (a *resolver.Error, a *RecordError, [ErrInvalidDomain]).
 func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
-	res := &Result{}
+	res := &Result{Method: e.Method}
 	author, err := normalizeDomain(in.FromDomain)
 	if err != nil {
 		res.Status, res.Err = StatusPermError, err
