@@ -1,10 +1,17 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -46,4 +53,127 @@ func TestConformance(t *testing.T) {
 		s, _ := openTemp(t)
 		return s
 	})
+}
+
+const crashEnv = "MXKIT_PGSTORE_CRASH_SCHEMA"
+
+// TestCrashChild is the child process of TestCrash.
+func TestCrashChild(t *testing.T) {
+	schema := os.Getenv(crashEnv)
+	if schema == "" {
+		t.Skip("run by TestCrash")
+	}
+	s, err := pgstore.Open(context.Background(), testenv.PostgresDSN(t), &pgstore.Options{Schema: schema})
+	if err != nil {
+		fmt.Printf("OPEN-ERROR %v\n", err)
+		os.Exit(3)
+	}
+	queuetest.Work(context.Background(), os.Stdout, s)
+}
+
+// TestCrash kills client processes working on the store with SIGKILL at
+// random points and checks the store after each kill.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes for ~8s")
+	}
+	dsn := testenv.PostgresDSN(t)
+	_, schema := openTemp(t)
+	queuetest.Crash(t, 8*time.Second, func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashEnv+"="+schema)
+		return cmd
+	}, func(t *testing.T) (queue.Store, func()) {
+		s, err := pgstore.Open(context.Background(), dsn, &pgstore.Options{Schema: schema})
+		if err != nil {
+			t.Fatalf("Open after the kill: %v", err)
+		}
+		return s, func() { s.Close() }
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// pgCtl runs $MXKIT_PG_CTL with an action. The variable holds a command
+// prefix such as
+//
+//	su postgres -c '/usr/lib/postgresql/15/bin/pg_ctl -D dir -l log -w -o "..."'
+//
+// The action goes inside the quoted command when the prefix ends in a quote.
+func pgCtl(t *testing.T, prefix, action string) {
+	t.Helper()
+	cmd := prefix + " " + action
+	if strings.HasSuffix(prefix, "'") {
+		cmd = prefix[:len(prefix)-1] + " " + action + "'"
+	}
+	out, err := exec.Command("sh", "-c", cmd).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", cmd, err, out)
+	}
+}
+
+// TestServerRestartUnderLoad runs producers and workers while the
+// PostgreSQL server is stopped in immediate mode (a crash: no shutdown
+// checkpoint, WAL recovery at start) and started again, twice; then checks
+// that every acknowledged enqueue and completion survived. Without
+// MXKIT_PG_CTL (from .ci/services) it kills the store's server connections
+// with pg_terminate_backend instead.
+func TestServerRestartUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts the server for ~10s")
+	}
+	dsn := testenv.PostgresDSN(t)
+	s, _ := openTemp(t)
+	ctl := os.Getenv("MXKIT_PG_CTL")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan struct{})
+	go func() {
+		queuetest.Work(ctx, &out, s)
+		close(done)
+	}()
+	for i := range 2 {
+		time.Sleep(2 * time.Second)
+		if ctl != "" {
+			pgCtl(t, ctl, "restart -m immediate")
+			t.Logf("restart %d done", i+1)
+			continue
+		}
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		err = conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+			AND application_name <> 'psql'`).Scan(&n)
+		conn.Close(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("terminated %d backends (MXKIT_PG_CTL not set: server not restarted)", n)
+	}
+	time.Sleep(2 * time.Second)
+	cancel()
+	<-done
+	log := queuetest.NewLog()
+	out.mu.Lock()
+	log.Read(t, out.b.Bytes())
+	errs := strings.Count(out.b.String(), "ERR ")
+	out.mu.Unlock()
+	t.Logf("%d enqueues and %d completions acknowledged, %d operations failed during the outages", len(log.Acked()), log.Completed(), errs)
+	if errs == 0 {
+		t.Error("no operation failed: the outage did not happen under load")
+	}
+	log.Check(t, s)
 }
