@@ -102,6 +102,7 @@ type stsWeb struct {
 	loc   map[string]string // host -> Location header
 	hits  map[string]int    // host+path -> requests
 	addrs map[string]string // host -> listener address
+	delay time.Duration     // before each answer
 }
 
 func newSTSWeb(t testing.TB) *stsWeb {
@@ -158,8 +159,15 @@ func (w *stsWeb) handle(rw http.ResponseWriter, req *http.Request) {
 	}
 	w.mu.Lock()
 	w.hits[host+req.URL.Path]++
-	body, code, loc := w.body[host], w.code[host], w.loc[host]
+	body, code, loc, delay := w.body[host], w.code[host], w.loc[host], w.delay
 	w.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-req.Context().Done():
+			return
+		}
+	}
 	if req.URL.Path != "/.well-known/mta-sts.txt" {
 		http.NotFound(rw, req)
 		return

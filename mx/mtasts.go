@@ -316,16 +316,65 @@ func (r *Router) stsPolicy(ctx context.Context, domain string) (*STSPolicy, stri
 	if cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay {
 		return fallback(fmt.Sprintf("fetching policy id %s failed less than %v ago", id, refetchDelay))
 	}
-	pol, err := r.fetchPolicy(ctx, domain)
+	pol, err := r.fetchShared(ctx, domain, id, now)
 	if err != nil {
-		r.debug(ctx, "mx: MTA-STS policy fetch failed", "domain", domain, "id", id, "err", err)
-		r.cacheFailure(domain, id, now)
 		return fallback(err.Error())
 	}
-	pol.ID = id
-	r.cachePut(domain, pol, now)
-	r.debug(ctx, "mx: MTA-STS policy fetched", "domain", domain, "id", id, "mode", pol.Mode, "max_age", pol.MaxAge)
 	return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s fetched)", pol.Mode, id)
+}
+
+// stsFlight is one policy fetch that concurrent lookups wait for.
+type stsFlight struct {
+	done chan struct{}
+	pol  *STSPolicy
+	err  error
+}
+
+// fetchShared fetches the policy of domain for the record id once for all
+// concurrent callers, and caches the outcome.
+func (r *Router) fetchShared(ctx context.Context, domain, id string, now time.Time) (*STSPolicy, error) {
+	key := domain + " " + id
+	r.mu.Lock()
+	for {
+		fl, ok := r.flights[key]
+		if !ok {
+			break
+		}
+		r.mu.Unlock()
+		select {
+		case <-fl.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if !errors.Is(fl.err, context.Canceled) && !errors.Is(fl.err, context.DeadlineExceeded) {
+			return fl.pol, fl.err
+		}
+		r.mu.Lock() // the first caller gave up, not the server: try again
+	}
+	if r.flights == nil {
+		r.flights = map[string]*stsFlight{}
+	}
+	fl := &stsFlight{done: make(chan struct{})}
+	r.flights[key] = fl
+	r.mu.Unlock()
+
+	fl.pol, fl.err = r.fetchPolicy(ctx, domain)
+	switch {
+	case fl.err == nil:
+		fl.pol.ID = id
+		r.cachePut(domain, fl.pol, now)
+		r.debug(ctx, "mx: MTA-STS policy fetched", "domain", domain, "id", id, "mode", fl.pol.Mode, "max_age", fl.pol.MaxAge)
+	case ctx.Err() == nil:
+		// Not retried for a while (RFC 8461 §3.3); a canceled caller
+		// says nothing about the server.
+		r.debug(ctx, "mx: MTA-STS policy fetch failed", "domain", domain, "id", id, "err", fl.err)
+		r.cacheFailure(domain, id, now)
+	}
+	r.mu.Lock()
+	delete(r.flights, key)
+	r.mu.Unlock()
+	close(fl.done)
+	return fl.pol, fl.err
 }
 
 // fetchPolicy gets https://mta-sts.<domain>/.well-known/mta-sts.txt

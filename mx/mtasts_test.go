@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -463,5 +464,51 @@ func TestPolicyCacheBounded(t *testing.T) {
 	r.mu.Unlock()
 	if n > 3 {
 		t.Errorf("policy cache holds %d domains, want at most 3", n)
+	}
+}
+
+func TestMTASTSConcurrentLookupsFetchOnce(t *testing.T) {
+	r, _, web, _ := stsSetup(t, enforcePolicy)
+	web.mu.Lock()
+	web.delay = 200 * time.Millisecond // every lookup starts while the fetch is under way
+	web.mu.Unlock()
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for range 10 {
+		wg.Go(func() {
+			route, err := r.Lookup(context.Background(), "sts.example")
+			if err == nil && route.Policy.Kind != PolicyMTASTSEnforce {
+				err = fmt.Errorf("policy %+v", route.Policy)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := web.fetches(); n != 1 {
+		t.Errorf("%d policy fetches for 10 concurrent lookups, want 1", n)
+	}
+}
+
+func TestMTASTSCanceledFetchNotRemembered(t *testing.T) {
+	r, _, web, _ := stsSetup(t, enforcePolicy)
+	web.mu.Lock()
+	web.delay = 300 * time.Millisecond
+	web.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	r.Lookup(ctx, "sts.example") // gives up during the fetch
+	web.mu.Lock()
+	web.delay = 0
+	web.mu.Unlock()
+	// The server did not fail: the next lookup fetches at once.
+	route, err := r.Lookup(context.Background(), "sts.example")
+	if err != nil || route.Policy.Kind != PolicyMTASTSEnforce {
+		t.Errorf("after a canceled fetch: policy %+v, %v; want enforce", route.Policy, err)
 	}
 }

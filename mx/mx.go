@@ -131,6 +131,7 @@ type Router struct {
 
 	mu       sync.Mutex
 	sts      map[string]*stsEntry
+	flights  map[string]*stsFlight // policy fetches under way
 	httpOnce sync.Once
 	http     *http.Client
 	now      func() time.Time // for tests; nil: time.Now
