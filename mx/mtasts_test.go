@@ -2,6 +2,7 @@ package mx
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -510,5 +511,29 @@ func TestMTASTSCanceledFetchNotRemembered(t *testing.T) {
 	route, err := r.Lookup(context.Background(), "sts.example")
 	if err != nil || route.Policy.Kind != PolicyMTASTSEnforce {
 		t.Errorf("after a canceled fetch: policy %+v, %v; want enforce", route.Policy, err)
+	}
+}
+
+func TestHTTPClientDefaults(t *testing.T) {
+	var r Router
+	c := r.httpClient()
+	tr, ok := c.Transport.(*http.Transport)
+	if !ok || c.Timeout <= 0 || c.CheckRedirect == nil || c.Jar != nil {
+		t.Fatalf("default client %+v: want a transport, a timeout, redirects refused, no cookies", c)
+	}
+	if tr.TLSClientConfig == nil || tr.TLSClientConfig.InsecureSkipVerify || tr.TLSClientConfig.MinVersion < tls.VersionTLS12 {
+		t.Errorf("default TLS config %+v: want verified TLS 1.2 or later", tr.TLSClientConfig)
+	}
+	if err := c.CheckRedirect(nil, nil); err != http.ErrUseLastResponse {
+		t.Errorf("CheckRedirect = %v, want http.ErrUseLastResponse", err)
+	}
+
+	mine := &http.Client{Timeout: time.Second}
+	r2 := Router{HTTPClient: mine}
+	if c := r2.httpClient(); c == mine || c.CheckRedirect == nil || c.Timeout != time.Second {
+		t.Errorf("given client not copied with redirects refused: %+v", c)
+	}
+	if mine.CheckRedirect != nil {
+		t.Error("the caller's client was modified")
 	}
 }
