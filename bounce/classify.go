@@ -28,11 +28,16 @@ func (r *rules) classify(ev evidence) Classification {
 	if ev.code == 0 {
 		ev.code = findReplyCode(folded)
 	}
-	status := pickStatus(ev.status, folded)
+	status := pickStatus(ev.status, folded, ev.code)
 	if status == "" && ev.code >= 200 && ev.code < 600 {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))
+	if reason == NetworkError && ev.action == "failed" && strings.HasPrefix(status, "4.4.") {
+		// RFC 3464 §2.3.3: "failed" with a temporary status means the
+		// MTA gave up retrying.
+		reason = Expired
+	}
 	if status == "" {
 		switch {
 		case reason == Undefined || reason == Vacation || reason == Feedback:
@@ -184,7 +189,7 @@ func hasAny(text string, words []string) bool {
 // diagnostic wins over the given one when both are of the same class: the
 // last quoted one, because gateways (SES, Exchange) put their own generic code
 // before the remote server's reply.
-func pickStatus(given, text string) string {
+func pickStatus(given, text string, code int) string {
 	given = normStatus(given)
 	best := ""
 	for off := 0; off < len(text); {
@@ -193,7 +198,7 @@ func pickStatus(given, text string) string {
 			break
 		}
 		off = end
-		if given != "" && s[0] != given[0] {
+		if given != "" && s[0] != given[0] && (code == 0 || int(s[0]-'0') != code/100) {
 			continue
 		}
 		if strings.HasSuffix(s, ".0.0") {
@@ -350,4 +355,5 @@ func stripContinuations(t string) string {
 var rcptStageWords = []string{
 	"rcpt to", "rcpt_to", "does not like recipient", "recipient address rejected", "recipient rejected",
 	"in local recipient table", "rcpt command", "recipient not found", "recipnotfound", "address rejected",
+	"recipient name is not recognized", "address couldn't be found", "requested action not taken: mailbox unavailable",
 }

@@ -212,6 +212,12 @@ func (w *walk) visit(e *message.Entity, depth int, _ bool) {
 	}
 	w.parts++
 	mt, _, _ := e.Header.ContentType()
+	// A malformed Content-Type ("text/plain charset=x", no semicolon)
+	// still names its type first.
+	if i := strings.IndexAny(mt, " \t;"); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.ToLower(mt)
 	if mt == "" {
 		mt = "text/plain"
 	}
@@ -229,8 +235,10 @@ func (w *walk) visit(e *message.Entity, depth int, _ bool) {
 	}
 	switch mt {
 	case "message/delivery-status", "message/global-delivery-status":
-		if w.dsn == nil {
-			w.dsn, _ = io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+		if len(w.dsn) < maxTextPart {
+			// Some reports carry several delivery-status parts.
+			b, _ := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+			w.dsn = append(append(w.dsn, '\n'), b...)
 		}
 	case "message/feedback-report":
 		if w.feedback == nil {

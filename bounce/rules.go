@@ -12,6 +12,11 @@ import (
 type detector struct {
 	reason  Reason
 	phrases []string
+	// unless are phrases that veto the detector: wording of another
+	// reason that contains one of its phrases.
+	unless []string
+	// also, when set, is one more test of the text beyond phrases.
+	also func(text string) bool
 	// statuses are enhanced status codes (without the class digit, as
 	// ".2.2") that mean this reason whatever the text says.
 	statuses []string
@@ -81,7 +86,8 @@ func buildRules() *rules {
 		{reason: SecurityError, phrases: authRequiredPhrases},
 		{reason: NoRelaying, phrases: noRelayingPhrases},
 		{reason: AuthFailure, statuses: []string{".7.20", ".7.21", ".7.22", ".7.23", ".7.24", ".7.26", ".7.29", ".7.30"}, phrases: authFailurePhrases},
-		{reason: UserUnknown, statuses: []string{".1.1", ".1.3", ".1.4", ".1.5"}, phrases: userUnknownPhrases},
+		{reason: UserUnknown, statuses: []string{".1.1", ".1.3", ".1.4", ".1.5"}, phrases: userUnknownPhrases,
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "domain name not found", "domain doesn't exist"}},
 		{reason: Filtered, phrases: filteredPhrases},
 		{reason: RequirePTR, statuses: []string{".7.25"}, phrases: requirePTRPhrases},
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
@@ -89,7 +95,9 @@ func buildRules() *rules {
 		{reason: ContentError, phrases: contentErrorPhrases},
 		{reason: Rejected, statuses: []string{".1.7", ".1.8"}, phrases: rejectedPhrases},
 		{reason: NotAccept, phrases: notAcceptPhrases},
-		{reason: HostUnknown, statuses: []string{".1.2"}, phrases: hostUnknownPhrases},
+		{reason: HostUnknown, statuses: []string{".1.2"}, phrases: hostUnknownPhrases,
+			unless: []string{"not found, try again"}, // Postfix: a temporary DNS failure
+			also:   hostDoesNotExist},
 		{reason: SpamDetected, phrases: spamPhrases},
 		{reason: Speeding, phrases: speedingPhrases},
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
@@ -116,8 +124,16 @@ func buildRules() *rules {
 // match reports whether the folded, lower-cased text holds one of the
 // detector's phrases.
 func (d *detector) match(text string) bool {
+	if d.also != nil && d.also(text) {
+		return true
+	}
 	for _, p := range d.phrases {
 		if matchPhrase(text, p) {
+			for _, u := range d.unless {
+				if strings.Contains(text, u) {
+					return false
+				}
+			}
 			return true
 		}
 	}
@@ -243,7 +259,7 @@ var userUnknownPhrases = []string{
 	"user not local", "no valid recipients", "unknown recipient address", "user account is unavailable",
 	"is not a valid e-mail address", "recipient is not", "no such local user", "unknown mailbox",
 	"mailbox is unavailable", "requested action not taken: mailbox unavailable",
-	"the email account that you tried to reach does not exist", "recipient rejected",
+	"the email account that you tried to reach does not exist", "recipient rejected", "address couldn't be found",
 	"destinataire invalide", "adresse d au moins un destinataire invalide", "no such address",
 	"user invalid", "address invalid", "delivery error: dd this user",
 	"unknown user account", "mailbox name not allowed", "no such e-mail address", "account not found",
@@ -300,7 +316,7 @@ var rejectedPhrases = []string{
 	"from address rejected", "rejected sender", "return path", "return-path", "mail from address",
 	"envelope sender", "blocked sender", "sender has been blocked", "your address has been blocked",
 	"sender email address rejected", "reject by sender",
-	"domain does not exist", "domain of your sender address", "your envelope sender has been denied",
+	"domain of your sender address", "your envelope sender has been denied",
 	"sender address not valid", "sender address is not valid", "mail from: rejected",
 	"unauthorized sender", "sender verification failed", "cannot verify sender",
 	"you are not allowed to send", "sending address not accepted",
@@ -392,6 +408,7 @@ var notAcceptPhrases = []string{
 	"null mx", "no mail is accepted", "mail not accepted", "host does not accept",
 	"does not receive mail", "not accept any mail", "not accepting any mail", "no smtp service",
 	"doesn't receive email", "does not receive email", "no mx record found", "null mx",
+	"couldn't find a mail exchanger or ip address",
 }
 
 var expiredPhrases = []string{
@@ -406,14 +423,14 @@ var expiredPhrases = []string{
 
 var failedSTARTTLSPhrases = []string{
 	"starttls", "tls is required", "tls required", "must issue a starttls", "requires tls",
-	"tls negotiation failed", "tls handshake",
+	"tls negotiation failed", "tls handshake", "does not support tls", "support starttls",
 }
 
 var securityErrorPhrases = []string{
 	"authentication required", "authentication failed", "auth failed", "must be authenticated",
 	"not authenticated", "authentication is required", "authorization failed", "invalid credentials",
 	"authrequired", "sender not authenticated", "security", "tls", "certificate",
-	"user not authenticated", "submission not allowed",
+	"user not authenticated", "submission not allowed", "access denied",
 }
 
 var mailerErrorPhrases = []string{
@@ -450,4 +467,26 @@ var syntaxErrorPhrases = []string{
 	"syntax error", "command parameter not implemented", "command not implemented", "command unrecognized",
 	"command not recognized", "bad sequence of commands", "unrecognized command", "parameter not implemented",
 	"line too long for smtp",
+}
+
+// hostDoesNotExist matches "<host.name> does not exist": a domain, not a
+// mailbox, named as missing.
+func hostDoesNotExist(text string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], " does not exist")
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		off = at + 1
+		word := text[:at]
+		if j := strings.LastIndexByte(word, ' '); j >= 0 {
+			word = word[j+1:]
+		}
+		word = strings.Trim(word, "<>'\"")
+		if strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
+			strings.IndexFunc(word, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 {
+			return true
+		}
+	}
 }

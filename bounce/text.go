@@ -161,7 +161,8 @@ func lineRecipient(line string, skip map[string]bool) string {
 		off = e
 		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
-			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") {
+			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
+			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") {
 			continue
 		}
 		if skip[a] || isSystemAddr(a) {
@@ -242,6 +243,12 @@ func blockFor(blocks []block, addrs ...string) string {
 // a reply or status code and the lines that continue them. When none does,
 // the whole block (and the preamble, when the block is short) is returned.
 func errorLines(blk, pre string) string {
+	if !hasCode(blk) {
+		if len(strings.TrimSpace(blk)) < 40 {
+			return blk + "\n" + pre
+		}
+		return blk
+	}
 	lines := strings.Split(blk, "\n")
 	var keep []string
 	in := false
@@ -450,4 +457,10 @@ func bareRecipients(notif string) []block {
 		}
 	}
 	return nil
+}
+
+// hasCode reports whether s holds an SMTP reply code or enhanced status code.
+func hasCode(s string) bool {
+	f := fold(s)
+	return findReplyCode(f) != 0 || hasStatusCode(f)
 }
