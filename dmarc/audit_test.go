@@ -1,0 +1,275 @@
+package dmarc
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+)
+
+// keyTXT returns the DKIM key record of pub, split into 255-byte strings.
+func keyTXT(t *testing.T, k string, der []byte) string {
+	t.Helper()
+	rec := fmt.Sprintf("v=DKIM1; k=%s; p=%s", k, base64.StdEncoding.EncodeToString(der))
+	var parts []string
+	for len(rec) > 255 {
+		parts, rec = append(parts, `"`+rec[:255]+`"`), rec[255:]
+	}
+	return strings.Join(append(parts, `"`+rec+`"`), " ")
+}
+
+func rsaKeyTXT(t *testing.T, bits int) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyTXT(t, "rsa", der)
+}
+
+// stsServer serves an MTA-STS policy over HTTPS with a certificate valid
+// for *.example.com, and returns a Router whose HTTP client reaches it for
+// any name (the names are still verified against the certificate).
+func stsServer(t *testing.T, r *resolvertest.Server, policy string) *mx.Router {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path != "/.well-known/mta-sts.txt" {
+			http.NotFound(w, req)
+			return
+		}
+		fmt.Fprint(w, policy)
+	}))
+	t.Cleanup(srv.Close)
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+	}
+	return &mx.Router{Resolver: r.Client(), HTTPClient: &http.Client{Transport: tr}}
+}
+
+func TestAuditGoodDomain(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	zone := fmt.Sprintf(`
+example.com.            MX  10 mail.example.com.
+example.com.            TXT "v=spf1 ip4:192.0.2.0/24 -all"
+mail.example.com.       A   127.0.0.1
+_dmarc.example.com.     TXT "v=DMARC1; p=reject; rua=mailto:dmarc@example.com,mailto:agg@reports.example.net"
+example.com._report._dmarc.reports.example.net. TXT "v=DMARC1"
+s2026._domainkey.example.com. TXT %s
+ed._domainkey.example.com.    TXT %s
+_mta-sts.example.com.   TXT "v=STSv1; id=20261123"
+mta-sts.example.com.    A   127.0.0.1
+_smtp._tls.example.com. TXT "v=TLSRPTv1; rua=mailto:tls@example.com"
+`, rsaKeyTXT(t, 2048), keyTXT(t, "ed25519", pub))
+	srv := resolvertest.New(t, zone)
+	router := stsServer(t, srv, "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n")
+	fs, err := Audit(context.Background(), srv.Client(), "example.com", AuditOptions{Selectors: []string{"s2026", "ed"}, Router: router})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]bool{}
+	for _, f := range fs {
+		checks[f.Check] = true
+		if f.Severity != Info {
+			t.Errorf("unexpected finding: %s", f)
+		}
+	}
+	for _, c := range []string{"dmarc", "spf", "dkim", "mx", "mta-sts"} {
+		if !checks[c] {
+			t.Errorf("no %s finding; findings:\n%v", c, fs)
+		}
+	}
+	want := []string{"2048-bit RSA key at s2026._domainkey.example.com", "Ed25519 key at ed._domainkey.example.com", "MTA-STS in enforce mode", "mail hosts: mail.example.com"}
+	for _, w := range want {
+		if !hasFinding(fs, "", Info, w) {
+			t.Errorf("no finding %q", w)
+		}
+	}
+}
+
+func hasFinding(fs []Finding, check string, sev Severity, substr string) bool {
+	for _, f := range fs {
+		if (check == "" || f.Check == check) && f.Severity == sev && strings.Contains(f.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAuditFindings(t *testing.T) {
+	base := `
+example.com.        MX  10 mail.example.com.
+mail.example.com.   A   127.0.0.1
+example.com.        TXT "v=spf1 mx -all"
+`
+	good := `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"` + "\n"
+	rsa1024 := rsaKeyTXT(t, 1024)
+	tests := []struct {
+		name      string
+		zone      string
+		selectors []string
+		check     string
+		sev       Severity
+		msg       string
+	}{
+		{"no DMARC record", base, nil, "dmarc", Error, "no DMARC record applies"},
+		{"two DMARC records", base + good + `_dmarc.example.com. TXT "v=DMARC1; p=none"`, nil, "dmarc", Error, "2 DMARC records"},
+		{"lower-case version", base + `_dmarc.example.com. TXT "v=dmarc1; p=reject"`, nil, "dmarc", Error, "not a valid DMARC record"},
+		{"p=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=none; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "monitoring only"},
+		{"pct", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; pct=20; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "pct=20"},
+		{"unknown tag", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com; pc=100"`, nil, "dmarc", Warning, `unknown tag "pc"`},
+		{"no rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject"`, nil, "dmarc", Warning, "no rua"},
+		{"unauthorized external rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:x@reports.example.net"`, nil, "dmarc", Error, "is not authorized"},
+		{"sp=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "sp=none"},
+		{"subdomain policy from the parent", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"
+mail.example.com. MX 10 mail.example.com.`, nil, "dmarc", Info, "the record of example.com applies"},
+		{"no SPF", strings.Replace(base, `example.com.        TXT "v=spf1 mx -all"`, "", 1) + good, nil, "spf", Error, "publishes no SPF record"},
+		{"SPF +all", strings.Replace(base, "-all", "+all", 1) + good, nil, "spf", Error, "+all"},
+		{"DKIM key missing", base + good, []string{"s1"}, "dkim", Error, "no DKIM key at s1._domainkey.example.com"},
+		{"DKIM key revoked", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p="`, []string{"s1"}, "dkim", Error, "revoked"},
+		{"DKIM 1024-bit key", base + good + "s1._domainkey.example.com. TXT " + rsa1024, []string{"s1"}, "dkim", Warning, "1024-bit RSA key"},
+		{"DKIM key testing", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; t=y; k=ed25519; p=` + base64.StdEncoding.EncodeToString(make([]byte, 32)) + `"`, []string{"s1"}, "dkim", Warning, "testing mode"},
+		{"DKIM key garbage", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p=AAAA"`, []string{"s1"}, "dkim", Error, "does not parse"},
+		{"no selectors", base + good, nil, "dkim", Info, "no DKIM selectors given"},
+		{"null MX", strings.Replace(base, "MX  10 mail.example.com.", "MX 0 .", 1) + good, nil, "mx", Warning, "null MX"},
+		{"implicit MX", strings.Replace(base, "example.com.        MX  10 mail.example.com.", "example.com. A 127.0.0.1", 1) + good, nil, "mx", Warning, "implicit MX"},
+		{"no MTA-STS", base + good, nil, "mta-sts", Info, "no MTA-STS"},
+		{"MTA-STS record without policy", base + good + `_mta-sts.example.com. TXT "v=STSv1; id=1"
+mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavailable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := resolvertest.New(t, tt.zone)
+			// A real refused connection for the policy fetch: a listener
+			// closed before use.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := ln.Addr().String()
+			ln.Close()
+			router := &mx.Router{Resolver: srv.Client(), HTTPClient: &http.Client{Transport: &http.Transport{
+				DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+					return (&net.Dialer{}).DialContext(ctx, network, addr)
+				},
+			}}}
+			domain := "example.com"
+			if strings.HasPrefix(tt.name, "subdomain") {
+				domain = "mail.example.com"
+			}
+			fs, err := Audit(context.Background(), srv.Client(), domain, AuditOptions{Selectors: tt.selectors, Router: router})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !hasFinding(fs, tt.check, tt.sev, tt.msg) {
+				var b strings.Builder
+				for _, f := range fs {
+					b.WriteString("\n  " + f.String())
+				}
+				t.Fatalf("no %s %s finding containing %q; got:%s", tt.sev, tt.check, tt.msg, b.String())
+			}
+			for _, f := range fs {
+				if f.Severity != Info && f.Fix == "" {
+					t.Errorf("finding without a fix: %s", f)
+				}
+				if strings.ContainsAny(f.Fix, "\r\n") {
+					t.Errorf("fix is not one line: %q", f.Fix)
+				}
+			}
+		})
+	}
+}
+
+func TestAuditMTASTSMismatch(t *testing.T) {
+	zone := `
+example.com.            MX  10 mail.example.com.
+example.com.            MX  20 backup.example.org.
+mail.example.com.       A   127.0.0.1
+backup.example.org.     A   127.0.0.1
+example.com.            TXT "v=spf1 mx -all"
+_dmarc.example.com.     TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"
+_mta-sts.example.com.   TXT "v=STSv1; id=1"
+mta-sts.example.com.    A   127.0.0.1
+`
+	srv := resolvertest.New(t, zone)
+	router := stsServer(t, srv, "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 86400\n")
+	fs, err := Audit(context.Background(), srv.Client(), "example.com", AuditOptions{Router: router})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		check string
+		sev   Severity
+		msg   string
+	}{
+		{"mta-sts", Info, "testing mode"},
+		{"mta-sts", Error, "backup.example.org does not match"},
+		{"tls-rpt", Warning, "no TLS-RPT record"},
+	} {
+		if !hasFinding(fs, w.check, w.sev, w.msg) {
+			t.Errorf("no %s %s finding %q in %v", w.sev, w.check, w.msg, fs)
+		}
+	}
+}
+
+func TestAuditInvalidDomain(t *testing.T) {
+	srv := resolvertest.New(t, `example.com. TXT "x"`)
+	if _, err := Audit(context.Background(), srv.Client(), "exa mple..com", AuditOptions{}); err == nil {
+		t.Error("invalid domain accepted")
+	}
+}
+
+func TestDestinations(t *testing.T) {
+	zone := `
+_dmarc.example.com. TXT "v=DMARC1; p=reject"
+example.com._report._dmarc.thirdparty.example.net. TXT "v=DMARC1"
+example.com._report._dmarc.wrong.example.org.      TXT "v=spf1 -all"
+`
+	srv, e := newEvaluator(t, zone, TreeWalk)
+	rec, err := Parse("v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:agg@thirdparty.example.net,mailto:x@wrong.example.org,mailto:y@none.example,https://r.example/up,mailto:z@mail.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsts, err := e.Destinations(context.Background(), "example.com", rec.AggregateReports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		authorized, external bool
+	}{{true, false}, {true, true}, {false, true}, {false, true}, {false, false}, {true, false}}
+	if len(dsts) != len(want) {
+		t.Fatalf("%d destinations", len(dsts))
+	}
+	for i, w := range want {
+		if dsts[i].Authorized != w.authorized || dsts[i].External != w.external {
+			t.Errorf("%s: authorized %v external %v (%s); want %v %v", dsts[i].URI.Address, dsts[i].Authorized, dsts[i].External, dsts[i].Reason, w.authorized, w.external)
+		}
+	}
+	if n := srv.Queries("example.com._report._dmarc.d.example.com", 0); n != 0 {
+		t.Error("internal destination looked up")
+	}
+
+	srv.SetFault("example.com._report._dmarc.thirdparty.example.net.", 0, resolvertest.ServFail)
+	c := srv.Client()
+	c.CacheSize = -1
+	e.Resolver = c
+	dsts, err = e.Destinations(context.Background(), "example.com", rec.AggregateReports[1:2])
+	if err == nil || dsts[0].Authorized {
+		t.Errorf("SERVFAIL: authorized %v, err %v; want unauthorized and an error", dsts[0].Authorized, err)
+	}
+}
