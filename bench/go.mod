@@ -2,6 +2,24 @@ module github.com/mxkit/mxkit/bench
 
 go 1.26.0
 
-require github.com/mxkit/mxkit v0.0.0
+require (
+	github.com/jackc/pgx/v5 v5.12.0
+	github.com/mxkit/mxkit v0.0.0
+)
+
+require (
+	blitiri.com.ar/go/spf v1.6.0 // indirect
+	github.com/emersion/go-msgauth v0.7.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/miekg/dns v1.1.73 // indirect
+	go.etcd.io/bbolt v1.5.0 // indirect
+	golang.org/x/image v0.47.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
 
 replace github.com/mxkit/mxkit => ../
