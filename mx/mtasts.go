@@ -311,7 +311,17 @@ func (r *Router) stsPolicy(ctx context.Context, domain string) (*STSPolicy, stri
 		return fallback(err.Error())
 	}
 	if cached.policy != nil && cached.policy.ID == id {
-		return cached.policy, fmt.Sprintf("MTA-STS mode %s (cached policy, id %s)", cached.policy.Mode, id)
+		cachedReason := fmt.Sprintf("MTA-STS mode %s (cached policy, id %s)", cached.policy.Mode, id)
+		halfLife := cached.expires.Add(-cached.policy.MaxAge / 2)
+		if now.Before(halfLife) || cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay {
+			return cached.policy, cachedReason
+		}
+		// Past half its max_age: fetch it again so that an unchanged
+		// policy does not lapse. If that fails, the cached one stands.
+		if pol, err := r.fetchShared(ctx, domain, id, now); err == nil {
+			return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s refreshed)", pol.Mode, id)
+		}
+		return cached.policy, cachedReason
 	}
 	if cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay {
 		return fallback(fmt.Sprintf("fetching policy id %s failed less than %v ago", id, refetchDelay))

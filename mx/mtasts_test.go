@@ -263,16 +263,29 @@ func TestMTASTSCache(t *testing.T) {
 		t.Fatalf("new id: %d fetches (want 2), policy %+v", web.fetches(), route.Policy)
 	}
 
-	// max_age (now 7200 s) passes: fetched again although the id is the same.
-	clock.advance(7199 * time.Second)
+	// Half of max_age (now 7200 s) passes: refreshed although the id is the same.
+	clock.advance(3599 * time.Second)
 	lookup()
 	if n := web.fetches(); n != 2 {
-		t.Errorf("before max_age: %d fetches, want 2", n)
+		t.Errorf("before half of max_age: %d fetches, want 2", n)
 	}
 	clock.advance(time.Second)
-	lookup()
-	if n := web.fetches(); n != 3 {
-		t.Errorf("after max_age: %d fetches, want 3", n)
+	if route := lookup(); web.fetches() != 3 || !strings.Contains(route.Policy.Reason, "refreshed") {
+		t.Errorf("at half of max_age: %d fetches (want 3), reason %q", web.fetches(), route.Policy.Reason)
+	}
+	// A failed refresh keeps the cached policy until it expires.
+	web.setStatus("mta-sts.sts.example", http.StatusInternalServerError, "")
+	clock.advance(3600 * time.Second)
+	if route := lookup(); web.fetches() != 4 || route.Policy.Kind != PolicyMTASTSTesting {
+		t.Errorf("failed refresh: %d fetches (want 4), policy %+v; want the cached testing policy", web.fetches(), route.Policy)
+	}
+	clock.advance(3599 * time.Second)
+	if route := lookup(); web.fetches() != 5 || route.Policy.Kind != PolicyMTASTSTesting {
+		t.Errorf("failed refresh, 1 s before expiry: %d fetches (want 5), policy %+v", web.fetches(), route.Policy)
+	}
+	clock.advance(time.Second)
+	if route := lookup(); route.Policy.Kind != PolicyNone {
+		t.Errorf("after max_age: policy %+v, want none", route.Policy)
 	}
 }
 
