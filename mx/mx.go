@@ -108,10 +108,13 @@ func IsPermanent(err error) bool {
 		errors.Is(err, ErrNullMX) || errors.Is(err, ErrNoHosts)
 }
 
-// Router looks up routes. Its zero value is usable but has no resolver;
-// set Resolver. A Router is safe for concurrent use and should be reused
-// (it holds the MTA-STS policy cache); its fields must not change after
-// the first Lookup.
+// Router looks up routes. Set Resolver; the other fields have useful zero
+// values. A Router is safe for concurrent use and should be reused: it holds
+// the MTA-STS policy cache, where a policy is kept for its max_age, fetched
+// again when the _mta-sts record's id changes or half its max_age has
+// passed, and kept when a refetch fails (RFC 8461 §5.1). Concurrent lookups
+// share one fetch; a failed fetch is not retried for five minutes (RFC 8461
+// §3.3). Its fields must not change after the first Lookup.
 type Router struct {
 	// Resolver is used for every DNS lookup. Required.
 	Resolver resolver.Resolver
