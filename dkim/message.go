@@ -72,6 +72,19 @@ func readHeader(br *bufio.Reader, max int) (*header, error) {
 	}
 }
 
+// complete returns the header bytes ending with the empty line, adding
+// what is missing for a message that ends inside or right after its header.
+func (h *header) complete() []byte {
+	if h.ended {
+		return h.raw
+	}
+	raw := h.raw[:len(h.raw):len(h.raw)]
+	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		raw = append(raw, '\r', '\n')
+	}
+	return append(raw, '\r', '\n')
+}
+
 // readLine reads one line including its line ending, failing with
 // ErrHeaderTooLarge beyond max bytes.
 func readLine(br *bufio.Reader, max int) ([]byte, error) {
@@ -111,7 +124,10 @@ func relaxedHeader(raw string) string {
 	name, value, _ := strings.Cut(raw, ":")
 	var b strings.Builder
 	b.Grow(len(raw))
-	b.WriteString(strings.ToLower(strings.TrimRight(name, " \t\r\n")))
+	if strings.ContainsAny(name, "\r\n") { // only in a malformed field without a colon
+		name = strings.NewReplacer("\r", "", "\n", "").Replace(name)
+	}
+	b.WriteString(strings.ToLower(strings.TrimRight(name, " \t")))
 	b.WriteByte(':')
 	wsp := false
 	started := false

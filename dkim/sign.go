@@ -222,13 +222,8 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	if len(writers) > 1 {
 		w = io.MultiWriter(writers...)
 	}
-	if _, err := w.Write(h.raw); err != nil {
+	if _, err := w.Write(h.complete()); err != nil {
 		return "", err
-	}
-	if !h.ended {
-		if _, err := io.WriteString(w, "\r\n"); err != nil {
-			return "", err
-		}
 	}
 	buf := make([]byte, 32<<10)
 	if _, err := io.CopyBuffer(w, ctxReader{ctx, br}, buf); err != nil {

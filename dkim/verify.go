@@ -126,11 +126,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			return keys.lookup(ctx, v.Resolver, name)
 		},
 	}
-	raw := h.raw
-	if !h.ended {
-		raw = append(raw, "\r\n"...)
-	}
-	in := io.MultiReader(bytes.NewReader(raw), ctxReader{ctx, br})
+	in := io.MultiReader(bytes.NewReader(h.complete()), ctxReader{ctx, br})
 	verifs, err := msgdkim.VerifyWithOptions(in, opts)
 	if err != nil && !errors.Is(err, msgdkim.ErrTooManySignatures) {
 		if ctx.Err() != nil {
