@@ -1,8 +1,10 @@
 package mx
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"strings"
@@ -303,5 +305,21 @@ func TestLookupCanceled(t *testing.T) {
 	_, err := r.Lookup(ctx, "example.com")
 	if !errors.Is(err, context.Canceled) || IsPermanent(err) {
 		t.Errorf("canceled Lookup error = %v, want context.Canceled, not permanent", err)
+	}
+}
+
+func TestLookupLogs(t *testing.T) {
+	r, _ := routeServer(t)
+	var buf bytes.Buffer
+	r.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, d := range []string{"numericmixed.example", "someskip.example", "mixednull.example"} {
+		if _, err := r.Lookup(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"IP address as target", "target=192.0.2.50", "host has no address", "host=nowhere.example", "null MX mixed"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, buf.String())
+		}
 	}
 }
