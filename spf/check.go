@@ -176,7 +176,7 @@ func (c *Checker) check(ctx context.Context, a Args, identity, sender string) Re
 			e.sender = "postmaster" + sender
 		}
 	}
-	res := Result{Identity: identity, Sender: e.sender, Helo: a.Helo, IP: a.IP, Receiver: c.ReceiverHost}
+	res := Result{Identity: identity, Sender: e.sender, Helo: a.Helo, IP: e.ip, Receiver: c.ReceiverHost}
 	domain, ok := checkedDomain(e.senderDomain)
 	res.Domain = domain
 	if !ok || !e.ip.IsValid() {

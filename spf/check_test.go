@@ -286,3 +286,45 @@ func TestCheckConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// FuzzCheck evaluates arbitrary records served by resolvertest: whatever
+// the record, a check gives one of the seven results and never panics.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{
+		"v=spf1 a mx ptr exists:%{ir}.%{l1r-}.%{d2} include:inc.fuzz.test -all",
+		"v=spf1 redirect=%{d}.inc.fuzz.test exp=%{p}.fuzz.test",
+		"v=spf1 a:%{H}.x//64 mx/0 ip6:::1/0 ?all",
+		"v=spf1 include:fuzz.test",
+	} {
+		f.Add(s, "joe@fuzz.test", []byte{192, 0, 2, 1})
+	}
+	srv := resolvertest.New(f, "")
+	client := srv.Client()
+	client.CacheSize = -1
+	client.Timeout = 200 * time.Millisecond
+	c := &Checker{Resolver: client}
+	f.Fuzz(func(t *testing.T, record, from string, ipBytes []byte) {
+		ip, ok := netip.AddrFromSlice(ipBytes)
+		if !ok {
+			ip = netip.MustParseAddr("2001:db8::1")
+		}
+		if err := srv.SetZone(`
+inc.fuzz.test. TXT "v=spf1 a -all"
+inc.fuzz.test. A 192.0.2.1
+fuzz.test. MX 10 inc.fuzz.test.
+1.2.0.192.in-addr.arpa. PTR inc.fuzz.test.
+`); err != nil {
+			t.Fatal(err)
+		}
+		hdr := dns.RR_Header{Name: "fuzz.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}
+		srv.AddRR(&dns.TXT{Hdr: hdr, Txt: txtStrings(record)})
+		res := c.Check(context.Background(), Args{IP: ip, Helo: "helo.fuzz.test", MailFrom: from})
+		if res.Status > Permerror {
+			t.Fatalf("status %d", res.Status)
+		}
+		if (res.Status == Permerror || res.Status == Temperror) && res.Err == nil {
+			t.Fatalf("%v without an error", res.Status)
+		}
+		_ = res.ReceivedSPF()
+	})
+}

@@ -139,6 +139,9 @@ func (l *linter) walk(ctx context.Context, domain string, path []string, via str
 	l.checkRecord(rec, domain, where, top)
 	for i := range rec.Directives {
 		d := &rec.Directives[i]
+		if d.Mechanism == MechAll {
+			break // evaluation never goes past "all"
+		}
 		if !d.Mechanism.countsLookup() {
 			continue
 		}
