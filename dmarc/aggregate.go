@@ -66,11 +66,15 @@ type Event struct {
 }
 
 // Add records one evaluation. Messages to which DMARC did not apply (no
-// record, temperror, permerror) are not reported and are ignored.
-func (a *Aggregator) Add(ev Event) {
+// record, temperror, permerror) are not reported and are skipped; an event
+// without a valid SourceIP is refused with an error.
+func (a *Aggregator) Add(ev Event) error {
 	res := ev.Result
 	if res == nil || res.Record == nil || (res.Status != StatusPass && res.Status != StatusFail) {
-		return
+		return nil
+	}
+	if !ev.SourceIP.IsValid() {
+		return fmt.Errorf("dmarc: aggregate event for %s without a source IP", res.FromDomain)
 	}
 	if ev.Time.IsZero() {
 		ev.Time = time.Now()
@@ -95,11 +99,12 @@ func (a *Aggregator) Add(ev Event) {
 	key := recordKey(rec)
 	if r := d.rows[key]; r != nil {
 		r.Row.Count++
-		return
+		return nil
 	}
 	rec.Row.Count = 1
 	d.rows[key] = rec
 	d.order = append(d.order, key)
+	return nil
 }
 
 func (a *Aggregator) policyPublished(res *Result) PolicyPublished {

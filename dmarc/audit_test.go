@@ -59,7 +59,7 @@ func stsServer(t *testing.T, r *resolvertest.Server, policy string) *mx.Router {
 	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
 	}
-	return &mx.Router{Resolver: r.Client(), HTTPClient: &http.Client{Transport: tr}}
+	return &mx.Router{Resolver: client(r, true), HTTPClient: &http.Client{Transport: tr}}
 }
 
 func TestAuditGoodDomain(t *testing.T) {
@@ -78,7 +78,7 @@ _smtp._tls.example.com. TXT "v=TLSRPTv1; rua=mailto:tls@example.com"
 `, rsaKeyTXT(t, 2048), keyTXT(t, "ed25519", pub))
 	srv := resolvertest.New(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n")
-	fs, err := Audit(context.Background(), srv.Client(), "example.com", AuditOptions{Selectors: []string{"s2026", "ed"}, Router: router})
+	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Selectors: []string{"s2026", "ed"}, Router: router})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 			}
 			addr := ln.Addr().String()
 			ln.Close()
-			router := &mx.Router{Resolver: srv.Client(), HTTPClient: &http.Client{Transport: &http.Transport{
+			router := &mx.Router{Resolver: client(srv, true), HTTPClient: &http.Client{Transport: &http.Transport{
 				DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 					return (&net.Dialer{}).DialContext(ctx, network, addr)
 				},
@@ -172,7 +172,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 			if strings.HasPrefix(tt.name, "subdomain") {
 				domain = "mail.example.com"
 			}
-			fs, err := Audit(context.Background(), srv.Client(), domain, AuditOptions{Selectors: tt.selectors, Router: router})
+			fs, err := Audit(context.Background(), client(srv, true), domain, AuditOptions{Selectors: tt.selectors, Router: router})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,7 +208,7 @@ mta-sts.example.com.    A   127.0.0.1
 `
 	srv := resolvertest.New(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 86400\n")
-	fs, err := Audit(context.Background(), srv.Client(), "example.com", AuditOptions{Router: router})
+	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Router: router})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ mta-sts.example.com.    A   127.0.0.1
 
 func TestAuditInvalidDomain(t *testing.T) {
 	srv := resolvertest.New(t, `example.com. TXT "x"`)
-	if _, err := Audit(context.Background(), srv.Client(), "exa mple..com", AuditOptions{}); err == nil {
+	if _, err := Audit(context.Background(), client(srv, true), "exa mple..com", AuditOptions{}); err == nil {
 		t.Error("invalid domain accepted")
 	}
 }
@@ -265,9 +265,7 @@ example.com._report._dmarc.wrong.example.org.      TXT "v=spf1 -all"
 	}
 
 	srv.SetFault("example.com._report._dmarc.thirdparty.example.net.", 0, resolvertest.ServFail)
-	c := srv.Client()
-	c.CacheSize = -1
-	e.Resolver = c
+	e.Resolver = client(srv, false)
 	dsts, err = e.Destinations(context.Background(), "example.com", rec.AggregateReports[1:2])
 	if err == nil || dsts[0].Authorized {
 		t.Errorf("SERVFAIL: authorized %v, err %v; want unauthorized and an error", dsts[0].Authorized, err)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-msgauth/authres"
 	"github.com/miekg/dns"
@@ -18,9 +19,18 @@ import (
 func newEvaluator(t *testing.T, zone string, m Method) (*resolvertest.Server, *Evaluator) {
 	t.Helper()
 	srv := resolvertest.New(t, zone)
+	return srv, &Evaluator{Resolver: client(srv, false), Method: m}
+}
+
+// client returns a client of srv with a timeout long enough for a loaded
+// machine (the default 500ms makes tests flaky when CPUs are busy).
+func client(srv *resolvertest.Server, cache bool) *resolver.Client {
 	c := srv.Client()
-	c.CacheSize = -1
-	return srv, &Evaluator{Resolver: c, Method: m}
+	c.Timeout = 5 * time.Second
+	if !cache {
+		c.CacheSize = -1
+	}
+	return c
 }
 
 // checkQueried fails unless exactly the _dmarc names of want were queried

@@ -253,7 +253,10 @@ www.example.com.    A   192.0.2.80
 	var evs []Event
 	base := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	for i, x := range inputs {
-		res, _ := e.Evaluate(context.Background(), x.in)
+		res, err := e.Evaluate(context.Background(), x.in)
+		if err != nil {
+			t.Fatalf("Evaluate(%+v): %v", x.in, err)
+		}
 		evs = append(evs, Event{Time: base.Add(time.Duration(i) * time.Minute), SourceIP: netip.MustParseAddr(x.ip), Input: x.in, Result: res, EnvelopeTo: "receiver.example"})
 	}
 	return evs
@@ -267,7 +270,13 @@ func TestAggregateAndRoundTrip(t *testing.T) {
 		t.Run(fmt.Sprint(tt.format), func(t *testing.T) {
 			a := &Aggregator{OrgName: "Receiver Example", Email: "dmarc@receiver.example", Format: tt.format}
 			for _, ev := range evaluations(t, tt.method) {
-				a.Add(ev)
+				if err := a.Add(ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := evaluations(t, tt.method)[0].Result
+			if err := a.Add(Event{Result: res}); err == nil {
+				t.Error("event without a source IP accepted")
 			}
 			end := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 			reps := a.Flush(end)
