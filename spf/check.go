@@ -81,7 +81,8 @@ type Result struct {
 	// Explanation is the expanded exp= text of a fail (§6.2), "" if none.
 	Explanation string
 	// Mechanism is the directive that matched, as written ("-all",
-	// "include:_spf.example.com"); "" when none did.
+	// "include:_spf.example.com"); after redirect= it is the one in the
+	// target's record. "" when none matched.
 	Mechanism string
 	// Lookups is the number of DNS-querying terms evaluated, VoidLookups
 	// the number of those that found nothing (§4.6.4).
