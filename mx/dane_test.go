@@ -304,3 +304,16 @@ func TestDANEPrecedesMTASTS(t *testing.T) {
 		t.Errorf("first host addresses %v", a)
 	}
 }
+
+func TestDANEAddressFamilyFailureDoesNotDowngrade(t *testing.T) {
+	r, srv, _ := daneSetup(t)
+	srv.SetFault("mx.dane.example.", dns.TypeAAAA, resolvertest.ServFail)
+	route, err := r.Lookup(context.Background(), "dane.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := route.Hosts[0]
+	if h.Err != nil || len(h.Addrs) != 1 || len(h.TLSA) != 1 || h.Policy != PolicyDANE {
+		t.Errorf("host %+v: want its IPv4 address under DANE although AAAA failed", h)
+	}
+}

@@ -315,17 +315,16 @@ func (r *Router) resolveHost(ctx context.Context, h *Host, dane bool) {
 	v4, r4, err4 := r.Resolver.LookupIP(ctx, "ip4", h.Name)
 	v6, r6, err6 := r.Resolver.LookupIP(ctx, "ip6", h.Name)
 	// The addresses are secure when every answer used was authenticated,
-	// negative ones included (RFC 7672 §2.2.2).
+	// negative ones included (RFC 7672 §2.2.2). A family whose lookup
+	// failed gives no addresses and does not count: otherwise making one
+	// lookup fail would be enough to switch DANE off.
 	secure := true
 	for _, a := range []struct {
 		res resolver.Result
 		err error
 	}{{r4, err4}, {r6, err6}} {
-		switch {
-		case a.err == nil || resolver.IsNotFound(a.err):
+		if a.err == nil || resolver.IsNotFound(a.err) {
 			secure = secure && a.res.Authentic
-		default:
-			secure = false
 		}
 	}
 	first, second := v4, v6
