@@ -50,6 +50,8 @@ var (
 	// ErrInvalidDomain: the domain to check is not a valid multi-label
 	// domain name (§4.3); the result is none.
 	ErrInvalidDomain = errors.New("invalid domain")
+	// ErrInvalidIP: Args.IP is not set; the result is none.
+	ErrInvalidIP = errors.New("no valid client IP address")
 	// ErrTooManyLookups: more than 10 DNS-querying terms (§4.6.4).
 	ErrTooManyLookups = errors.New("too many DNS-querying terms")
 	// ErrTooManyVoidLookups: more than 2 lookups found nothing (§4.6.4).
@@ -184,7 +186,7 @@ func (c *Checker) check(ctx context.Context, a Args, identity, sender string) Re
 		// §4.3: a malformed domain gives none without any lookup.
 		res.Status, res.Err = None, fmt.Errorf("spf: %q: %w", e.senderDomain, ErrInvalidDomain)
 		if !e.ip.IsValid() {
-			res.Err = errors.New("spf: invalid client IP address")
+			res.Err = fmt.Errorf("spf: %w", ErrInvalidIP)
 		}
 		c.log(ctx, &res)
 		return res
@@ -393,7 +395,7 @@ func (c *Checker) parsed(text string) (*Record, error) {
 
 func (e *eval) countLookup() error {
 	if e.lookups++; e.lookups > maxLookups {
-		return ErrTooManyLookups
+		return fmt.Errorf("spf: more than %d: %w", maxLookups, ErrTooManyLookups)
 	}
 	return nil
 }
@@ -401,7 +403,7 @@ func (e *eval) countLookup() error {
 // void counts a lookup that found nothing (§4.6.4).
 func (e *eval) void() error {
 	if e.voids++; e.voids > maxVoidLookups {
-		return ErrTooManyVoidLookups
+		return fmt.Errorf("spf: more than %d: %w", maxVoidLookups, ErrTooManyVoidLookups)
 	}
 	return nil
 }

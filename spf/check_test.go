@@ -250,7 +250,7 @@ func TestCheckTimeBudget(t *testing.T) {
 func TestCheckInvalidIP(t *testing.T) {
 	c, _ := newTestChecker(t, checkZone)
 	res := c.Check(context.Background(), Args{MailFrom: "a@ip.test"})
-	if res.Status != None || res.Err == nil {
+	if res.Status != None || !errors.Is(res.Err, ErrInvalidIP) {
 		t.Errorf("no IP: %v %v, want none with an error", res.Status, res.Err)
 	}
 }
