@@ -264,6 +264,12 @@ func (r *Router) mxHosts(ctx context.Context, domain string, mxs []resolver.MX) 
 			numeric++
 			continue
 		}
+		if why := checkHostname(name); why != "" {
+			// Postfix too ignores a "malformed domain name in
+			// resource data of MX record".
+			r.debug(ctx, "mx: ignoring MX record with an invalid host name", "domain", domain, "target", name, "why", why)
+			continue
+		}
 		if i := slices.IndexFunc(hosts, func(h Host) bool { return h.Name == name }); i >= 0 {
 			hosts[i].Pref = min(hosts[i].Pref, int(m.Pref))
 			continue

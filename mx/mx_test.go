@@ -49,6 +49,10 @@ alltemp.example.        MX 10 broken.example.
 broken.example.         A 192.0.2.99
 tempmx.example.         MX 10 mx2.example.com.
 slowmx.example.         MX 10 mx2.example.com.
+badname.example.        MX 10 bad_name.example.
+badname.example.        MX 20 mx2.example.com.
+onlybadname.example.    MX 10 bad_name.example.
+bad_name.example.       A 192.0.2.66
 `
 
 func routeServer(t *testing.T) (*Router, *resolvertest.Server) {
@@ -100,6 +104,8 @@ func TestLookupRoutes(t *testing.T) {
 		{"IDNA U-labels to A-labels", "Bücher.example", "xn--bcher-kva.example",
 			[]string{"mx2.example.com"}, []netip.Addr{a("192.0.2.2")}, false},
 		{"A-label input", "xn--bcher-kva.example", "xn--bcher-kva.example",
+			[]string{"mx2.example.com"}, []netip.Addr{a("192.0.2.2")}, false},
+		{"MX target with an invalid name ignored", "badname.example", "badname.example",
 			[]string{"mx2.example.com"}, []netip.Addr{a("192.0.2.2")}, false},
 		{"IPv6-only host", "v6only.example", "v6only.example",
 			[]string{"mx6.example"}, []netip.Addr{a("2001:db8::6")}, false},
@@ -197,6 +203,7 @@ func TestLookupErrors(t *testing.T) {
 		{"MX host does not exist", "nohosts.example", []error{ErrNoHosts}, true, false},
 		{"no MX and no address", "noaddr.example", []error{ErrNoHosts}, true, false},
 		{"only an IP address as MX", "numeric.example", []error{ErrNoHosts}, true, false},
+		{"only an invalid MX host name", "onlybadname.example", []error{ErrNoHosts}, true, false},
 		{"MX lookup SERVFAIL", "tempmx.example", []error{resolver.ErrServFail}, false, true},
 		{"MX lookup timeout", "slowmx.example", []error{resolver.ErrTimeout}, false, true},
 		{"every host fails temporarily", "alltemp.example", []error{resolver.ErrServFail}, false, true},
