@@ -23,8 +23,9 @@
 //     [ParsePolicy] parses a policy on its own.
 //
 // MX records whose target is an IP address rather than a name (RFC 5321
-// §5.1 requires a name) are ignored, as Postfix does; a domain whose only
-// MX records are such is reported with ErrNoHosts. MX targets that are
+// §5.1 requires a name) or not a valid host name are ignored, as Postfix
+// does; a domain whose only MX records are such is reported with
+// ErrNoHosts. MX targets that are
 // CNAMEs are followed, as MTAs do in practice. A host whose address lookup
 // fails temporarily stays in the route with [Host.Err] set; a host without
 // addresses is dropped. TLSA records are looked up at the MX host name as
