@@ -18,7 +18,7 @@
 //     RFC 7672 §3.1.3).
 //   - MTA-STS (RFC 8461): the _mta-sts TXT record, the policy fetched over
 //     verified HTTPS from mta-sts.<domain> and cached for its max_age,
-//     refreshed when the record's id changes. In enforce mode hosts that do
+//     refreshed when the record's id changes or half the max_age has passed. In enforce mode hosts that do
 //     not match the policy's mx patterns are removed (RFC 8461 §4.1).
 //     [ParsePolicy] parses a policy on its own.
 //
