@@ -23,13 +23,30 @@ func Classify(code int, enhanced string, text string) Classification {
 	return loadRules().classify(evidence{status: enhanced, code: code, text: text})
 }
 
+// ClassifyReply is Classify for a reply whose SMTP command is known
+// ("MAIL", "RCPT", "DATA", "EHLO", "CONNECT"), as smtpclient's Error
+// reports it: the same text means a refused sender after MAIL, an unknown
+// address after RCPT and a content filter after DATA.
+func ClassifyReply(command string, code int, enhanced string, text string) Classification {
+	cmd := strings.ToUpper(strings.TrimSpace(command))
+	switch cmd {
+	case "CONNECT", "CONNECTION", "BANNER", "GREETING":
+		cmd = "CONN"
+	case "HELO", "LHLO":
+		cmd = "EHLO"
+	case "BDAT", "DATA-END", "EOM":
+		cmd = "DATA"
+	}
+	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: cmd})
+}
+
 func (r *rules) classify(ev evidence) Classification {
 	folded := fold(ev.text)
 	if ev.code == 0 {
 		ev.code = findReplyCode(folded)
 	}
 	status := pickStatus(ev.status, folded, ev.code)
-	if status == "" && ev.code >= 200 && ev.code < 600 {
+	if c := ev.code / 100; status == "" && (c == 2 || c == 4 || c == 5) && ev.code < 600 {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))

@@ -98,7 +98,8 @@ func buildRules() *rules {
 		{reason: HostUnknown, statuses: []string{".1.2"}, phrases: hostUnknownPhrases,
 			unless: []string{"not found, try again"}, // Postfix: a temporary DNS failure
 			also:   hostDoesNotExist},
-		{reason: SpamDetected, phrases: spamPhrases},
+		{reason: SpamDetected, phrases: spamPhrases,
+			unless: []string{"spamhaus", "spamcop", "blocked using", "dnsbl", "blacklisted", "blocklisted"}}, // lists of hosts, not content
 		{reason: Speeding, phrases: speedingPhrases},
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		{reason: Blocked, phrases: blockedPhrases},

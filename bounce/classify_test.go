@@ -1,0 +1,100 @@
+package bounce
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestClassify checks synchronous SMTP replies, one per reason family.
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		code     int
+		enhanced string
+		text     string
+		reason   Reason
+		hard     bool
+		status   string
+	}{
+		{"x.1.1 is user unknown and hard", 550, "5.1.1", "<a@example.com>: Recipient address rejected: User unknown in local recipient table", UserUnknown, true, "5.1.1"},
+		{"x.2.2 is mailbox full and soft", 552, "5.2.2", "Mailbox full", MailboxFull, false, "5.2.2"},
+		{"mailbox full beats a loose x.1.1", 550, "5.1.1", "mailbox is full", MailboxFull, false, "5.1.1"},
+		{"temporary quota", 452, "4.2.2", "Over quota, try again later", MailboxFull, false, "4.2.2"},
+		{"dnsbl is blocked", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", Blocked, false, "5.7.1"},
+		{"dmarc is auth failure", 550, "5.7.26", "Unauthenticated email from example.com is not accepted due to domain's DMARC policy", AuthFailure, false, "5.7.26"},
+		{"spf wording without a code", 550, "", "SPF check failed for example.com", AuthFailure, false, "5.0.0"},
+		{"reverse dns", 550, "5.7.25", "The IP address sending this message does not have a PTR record setup", RequirePTR, false, "5.7.25"},
+		{"relay denied", 554, "5.7.1", "<a@example.net>: Relay access denied", NoRelaying, false, "5.7.1"},
+		{"null MX", 556, "5.1.10", "Recipient address has null MX", NotAccept, true, "5.1.10"},
+		{"size limit", 552, "5.3.4", "Message size exceeds fixed maximum message size", MesgTooBig, false, "5.3.4"},
+		{"per-recipient size", 552, "5.2.3", "Message length exceeds administrative limit for this recipient", ExceedLimit, false, "5.2.3"},
+		{"rate limit", 421, "4.7.28", "Our system has detected an unusual rate of mail; rate limited", Speeding, false, "4.7.28"},
+		{"too many connections", 421, "", "Too many concurrent SMTP connections from this IP address", TooManyConn, false, "4.0.0"},
+		{"spam content", 550, "5.7.1", "Message rejected as spam by Content Filtering", SpamDetected, false, "5.7.1"},
+		{"virus", 554, "5.7.1", "Message contains a virus (Eicar-Test-Signature)", VirusDetected, false, "5.7.1"},
+		{"disabled account", 550, "5.2.1", "The email account that you tried to reach is disabled", Suspend, false, "5.2.1"},
+		{"moved", 551, "5.1.6", "User has moved; please try <b@example.org>", HasMoved, true, "5.1.6"},
+		{"host unknown", 550, "5.1.2", "Host or domain name not found", HostUnknown, true, "5.1.2"},
+		{"temporary dns is a network error", 451, "4.4.3", "Host not found, try again", NetworkError, false, "4.4.3"},
+		{"tls required", 530, "5.7.0", "Must issue a STARTTLS command first", FailedSTARTTLS, false, "5.7.0"},
+		{"syntax", 501, "", "Syntax error in parameters or arguments", SyntaxError, false, "5.0.0"},
+		{"continuation lines read whole", 550, "5.7.1", "550-5.7.1 Messages with multiple 550-5.7.1 addresses in From: header are not accepted", NotCompliantRFC, false, "5.7.1"},
+		{"diagnostic code beats a generic one", 550, "5.0.0", "550 5.2.2 <a@example.com>... Mailbox Full", MailboxFull, false, "5.2.2"},
+		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},
+		{"nothing to go on", 0, "", "", Undefined, false, ""},
+		{"words without a reason", 550, "", "Requested action not taken", OnHold, false, "5.0.0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Classify(tc.code, tc.enhanced, tc.text)
+			if c.Reason != tc.reason || c.Hard != tc.hard || c.Status != tc.status {
+				t.Errorf("Classify(%d, %q, %q) = %+v, want reason %s hard %v status %q", tc.code, tc.enhanced, tc.text, c, tc.reason, tc.hard, tc.status)
+			}
+			if c.Temporary != strings.HasPrefix(c.Status, "4.") {
+				t.Errorf("Temporary = %v for status %q", c.Temporary, c.Status)
+			}
+		})
+	}
+}
+
+// TestClassifyReplyCommand checks that the command answered changes the
+// verdict on the same words.
+func TestClassifyReplyCommand(t *testing.T) {
+	const text = "No such user here"
+	for _, tc := range []struct {
+		command string
+		reason  Reason
+	}{
+		{"RCPT", UserUnknown},
+		{"DATA", Filtered},
+		{"MAIL", Rejected},
+		{"EHLO", Blocked},
+		{"CONNECT", Blocked},
+		{"", Filtered},
+	} {
+		if c := ClassifyReply(tc.command, 550, "", text); c.Reason != tc.reason {
+			t.Errorf("ClassifyReply(%q, 550, %q) = %s, want %s", tc.command, text, c.Reason, tc.reason)
+		}
+	}
+}
+
+// TestStatusPicking checks how the enhanced code is chosen among the field
+// and the codes quoted in the text.
+func TestStatusPicking(t *testing.T) {
+	for _, tc := range []struct {
+		given, text string
+		code        int
+		want        string
+	}{
+		{"5.0.0", "5.1.0 - unknown address error 550-'5.7.1 access denied'", 550, "5.7.1"},
+		{"5.1.1", "550 5.0.0 user unknown", 550, "5.1.1"},
+		{"4.5.0", "550 5.5.0 service refused", 550, "5.5.0"},
+		{"4.4.7", "message expired <421 5.4.2 x>", 421, "4.4.7"},
+		{"", "at 192.0.2.753.1 nothing", 0, ""},
+		{"", "error (#5.4.4)", 0, "5.4.4"},
+		{"5.1.1 (permanent failure)", "", 0, "5.1.1"},
+	} {
+		if got := pickStatus(tc.given, tc.text, tc.code); got != tc.want {
+			t.Errorf("pickStatus(%q, %q, %d) = %q, want %q", tc.given, tc.text, tc.code, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package bounce
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+var fuzzSeeds = []string{
+	"",
+	sentMessage,
+	"From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n<a@example.net>: host mx said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + sentMessage + "--b--\r\n",
+	"From: Mail Delivery System <Mailer-Daemon@example.org>\r\nSubject: Mail delivery failed\r\nX-Failed-Recipients: a@example.jp\r\n\r\nThe following address(es) failed:\r\n\r\n  a@example.jp\r\n    SMTP error from remote mail server after RCPT TO:<a@example.jp>:\r\n    host mx.example.jp [192.0.2.20]: 550 5.1.1 unknown\r\n\r\n------ This is a copy of the message, including all the headers. ------\r\n\r\n" + sentMessage,
+	"Content-Type: multipart/report; report-type=feedback-report; boundary=f\r\n\r\n--f\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nOriginal-Rcpt-To: <a@example.net>\r\n--f--\r\n",
+	"Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":\"a@example.com\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}",
+	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
+	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
+}
+
+// FuzzParse checks that Parse never panics and returns either a report or
+// a typed (or reader) error.
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rep, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("untyped error: %v", err)
+			}
+			return
+		}
+		for _, r := range rep.Recipients {
+			if r.Hard && !hardReason(r.Reason) {
+				t.Fatalf("hard bounce with soft reason %s", r.Reason)
+			}
+		}
+	})
+}
+
+// FuzzClassify checks the classifier on arbitrary replies.
+func FuzzClassify(f *testing.F) {
+	f.Add(550, "5.1.1", "user unknown")
+	f.Add(451, "", "550-5.7.1 a 550-5.7.1 b 550 5.7.1")
+	f.Add(0, "5.", "5.5.5.5 4.4 2.0.0.")
+	f.Add(-1, "\x00", " * ")
+	f.Fuzz(func(t *testing.T, code int, enhanced, text string) {
+		c := Classify(code, enhanced, text)
+		if c.Reason == "" {
+			t.Fatal("empty reason")
+		}
+		if c.Status != "" && normStatus(c.Status) != c.Status {
+			t.Fatalf("status %q is not a code", c.Status)
+		}
+	})
+}
+
+// FuzzParseFields checks the delivery-status field parser.
+func FuzzParseFields(f *testing.F) {
+	f.Add([]byte("Reporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; a@b\r\n continued\r\nStatus: 5.1.1\r\n"))
+	f.Add([]byte(":\n \n\t:\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, fl := range parseFields(data) {
+			if fl.name == "" || strings.ContainsAny(fl.name, "\r\n") {
+				t.Fatalf("bad field name %q", fl.name)
+			}
+		}
+	})
+}
+
+// FuzzHeaderLines checks the lenient header parser used for returned
+// messages quoted in text.
+func FuzzHeaderLines(f *testing.F) {
+	f.Add("Received: x\n y\nMessage-ID: <a@b>\n\nbody")
+	f.Add(" \n:\n=?utf-8?q?=ff?=: x\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := strings.Split(s, "\n")
+		_, n := parseHeaderLines(lines)
+		if n < 0 || n > len(lines) {
+			t.Fatalf("used %d of %d lines", n, len(lines))
+		}
+	})
+}
+
+// FuzzSES checks the Amazon SES notification parser.
+func FuzzSES(f *testing.F) {
+	f.Add(fuzzSeeds[5])
+	f.Add(`{"Type":"Notification","TopicArn":"x","Message":"{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":[{\"emailAddress\":\"a@b\"}]}}"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var rep Report
+		parseSES(&rep, s, loadRules())
+	})
+}
+
+// FuzzStripHTML checks the HTML-to-text reduction.
+func FuzzStripHTML(f *testing.F) {
+	f.Add("<p>550 <b>user</b> unknown&nbsp;&amp;</p><style>x</style><script")
+	f.Fuzz(func(t *testing.T, s string) {
+		if out := stripHTML(s); len(out) > len(s)+len(s) {
+			t.Fatalf("output longer than twice the input")
+		}
+	})
+}

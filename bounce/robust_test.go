@@ -1,0 +1,145 @@
+package bounce
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestNotBounces checks that the corpus's ordinary messages are not taken
+// for bounces.
+func TestNotBounces(t *testing.T) {
+	dir := filepath.Join(corpusDir(t), "not-bounces")
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no messages in %s: %v", dir, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		if rep.Kind != KindUnknown || len(rep.Recipients) != 0 {
+			t.Errorf("%s: kind %v with %d recipients, want unknown and none", filepath.Base(f), rep.Kind, len(rep.Recipients))
+		}
+	}
+}
+
+func corpusDir(t *testing.T) string {
+	dir, _ := loadCorpus(t)
+	return dir
+}
+
+// TestTruncatedCorpus cuts every corpus message at several points: each cut
+// parses without panic, to a report or a typed error.
+func TestTruncatedCorpus(t *testing.T) {
+	dir, rows := loadCorpus(t)
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if seen[r.file] {
+			continue
+		}
+		seen[r.file] = true
+		data, err := os.ReadFile(filepath.Join(dir, r.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, frac := range []int{1, 5, 10, 33, 50, 77, 99} {
+			cut := data[:len(data)*frac/100]
+			rep, err := Parse(bytes.NewReader(cut))
+			if err != nil && !errors.Is(err, ErrMalformed) {
+				t.Errorf("%s cut at %d%%: untyped error %v", r.file, frac, err)
+			}
+			if err == nil && rep == nil {
+				t.Errorf("%s cut at %d%%: nil report and nil error", r.file, frac)
+			}
+		}
+	}
+}
+
+// TestHostileInput feeds inputs built to hurt a parser.
+func TestHostileInput(t *testing.T) {
+	deep := "Content-Type: multipart/mixed; boundary=b0\r\n\r\n"
+	for i := 0; i < 200; i++ {
+		deep += fmt.Sprintf("--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i, i+1)
+	}
+	manyParts := "Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n" +
+		strings.Repeat("--x\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n", 5000) + "--x--\r\n"
+	longLine := "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail\r\n\r\n" + strings.Repeat("a@b.c ", 200000)
+	manyRcpts := "Content-Type: message/delivery-status\r\n\r\n" + strings.Repeat("Final-Recipient: rfc822; x@example.com\r\nStatus: 5.1.1\r\n", 20000)
+	for name, in := range map[string]string{
+		"empty":            "",
+		"no header":        "\r\n\r\nbody only",
+		"binary":           "\x00\xff\xfe\x01\r\n\x00\x00:\x00",
+		"deep multipart":   deep,
+		"many parts":       manyParts,
+		"long line":        longLine,
+		"many recipients":  manyRcpts,
+		"bad base64":       "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\nFrom: mailer-daemon@x.example\r\n\r\n!!!!not base64!!!!",
+		"unknown encoding": "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-weird\r\nSubject: Returned mail\r\n\r\n550 5.1.1 user unknown <a@example.com>",
+		"json bomb":        "Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":" + strings.Repeat("[", 100000),
+		"boundary missing": "Content-Type: multipart/report; report-type=delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nStatus: 5.1.1\r\n",
+		"header only":      "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender",
+		"malformed header": "this is not a header\r\nnor this\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(in))
+			if err != nil {
+				if !errors.Is(err, ErrMalformed) {
+					t.Errorf("untyped error %v", err)
+				}
+				return
+			}
+			if rep == nil {
+				t.Fatal("nil report, nil error")
+			}
+		})
+	}
+}
+
+// TestMaxBytes checks that input beyond MaxBytes is not read and the
+// report says so.
+func TestMaxBytes(t *testing.T) {
+	msg := "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n" +
+		"<rcpt@example.net>: host mx.example.net said: 550 5.1.1 User unknown\r\n\r\n" + strings.Repeat("x", 1<<20)
+	p := Parser{MaxBytes: 4096}
+	rep, err := p.Parse(strings.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Truncated {
+		t.Error("Truncated not set")
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Reason != UserUnknown {
+		t.Errorf("recipients %+v, want one userunknown", rep.Recipients)
+	}
+}
+
+// TestMalformedIsTyped checks the error for unreadable input.
+func TestMalformedIsTyped(t *testing.T) {
+	_, err := Parse(strings.NewReader("Header without colon\r\n\r\n"))
+	if !errors.Is(err, ErrMalformed) {
+		t.Errorf("err = %v, want ErrMalformed", err)
+	}
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
+
+// TestReaderErrorPassesThrough checks that I/O errors are returned as they are.
+func TestReaderErrorPassesThrough(t *testing.T) {
+	_, err := Parse(failingReader{})
+	if err == nil || err.Error() != "disk on fire" {
+		t.Errorf("err = %v, want the reader's error", err)
+	}
+}
