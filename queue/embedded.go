@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"os"
-	"hash"
-	"hash/crc32"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
@@ -124,15 +124,25 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
-	db, err := openBolt(filepath.Join(dir, dbName))
+	// First read-only, to walk every page where a damaged one cannot crash
+	// the process; then for writing.
+	path := filepath.Join(dir, dbName)
+	db, err := openBolt(path, true)
 	if err != nil {
 		return nil, err
 	}
 	s.db = db
-	if err := s.verify(); err != nil {
-		db.Close()
+	err = s.verify()
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("queue: %w", cerr)
+	}
+	if err != nil {
 		return nil, err
 	}
+	if db, err = openBolt(path, false); err != nil {
+		return nil, err
+	}
+	s.db = db
 	if err := s.cleanBodies(); err != nil {
 		db.Close()
 		return nil, err
@@ -161,7 +171,10 @@ func (s *Embedded) prepare() error {
 		return fmt.Errorf("queue: %w", err)
 	}
 	path := filepath.Join(s.dir, dbName)
-	if _, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(path); err == nil {
+		if fi.Size() == 0 {
+			return fmt.Errorf("%w: %s is empty", ErrCorrupt, path)
+		}
 		return nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("queue: %w", err)
@@ -210,7 +223,7 @@ func (s *Embedded) prepare() error {
 	return syncDir(s.dir)
 }
 
-func openBolt(path string) (db *bolt.DB, err error) {
+func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
 	// bbolt may panic on pages it cannot make sense of.
 	defer func() {
 		if r := recover(); r != nil {
@@ -223,12 +236,16 @@ func openBolt(path string) (db *bolt.DB, err error) {
 	// A damaged file must not crash the process: faults on the mapped file
 	// become panics that are recovered here.
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	// The freelist is synced (not rebuilt at open): rebuilding runs bbolt's
-	// checker in a goroutine of its own, where a damaged page panics beyond
-	// recovery.
+	// The freelist is not synced: commits write less, and Open rebuilds it
+	// by walking the pages. That walk runs in a goroutine of bbolt's own,
+	// where a damaged page would panic beyond recovery; hence the
+	// read-only open and verify before (the read-only open does not build
+	// the freelist).
 	db, err = bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      time.Second,
-		FreelistType: bolt.FreelistMapType,
+		Timeout:        time.Second,
+		ReadOnly:       readOnly,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
 	})
 	switch {
 	case err == nil:

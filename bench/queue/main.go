@@ -1,0 +1,235 @@
+// Command queue measures durable enqueue → lease → complete cycles per
+// second for mxkit's queue stores against a maildir-style spool (one file
+// per message, fsynced, renamed into place; leased by renaming, completed
+// by unlinking), in the same run.
+//
+//	go run ./queue -d 3s -producers 1,8,64 -stores embedded,pg,spool
+//
+// With -large it instead compares enqueueing 1 MiB bodies into the bbolt
+// file (InlineLimit raised) and as body files beside it (the default).
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mxkit/mxkit/queue"
+	"github.com/mxkit/mxkit/queue/pgstore"
+)
+
+func main() {
+	dur := flag.Duration("d", 3*time.Second, "duration of each run")
+	prods := flag.String("producers", "1,8,64", "producer counts")
+	stores := flag.String("stores", "embedded,pg,spool", "stores to measure")
+	size := flag.Int("size", 10<<10, "message size in bytes")
+	workers := flag.Int("workers", 4, "worker goroutines leasing and completing")
+	dir := flag.String("dir", "", "directory for the files (default a temporary one)")
+	dsn := flag.String("dsn", os.Getenv("MXKIT_PG_DSN"), "PostgreSQL URL for the pg store")
+	large := flag.Bool("large", false, "compare 1 MiB bodies inside bbolt and as files")
+	flag.Parse()
+
+	base := *dir
+	if base == "" {
+		var err error
+		if base, err = os.MkdirTemp("", "mxkit-queue-bench-"); err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(base)
+	}
+	if *large {
+		runLarge(base, *dur)
+		return
+	}
+	body := bytes.Repeat([]byte("0123456789abcdef"), *size/16+1)[:*size]
+	fmt.Printf("durable cycles (enqueue, lease, read body, complete) of %d-byte messages, %d workers, %v per run, GOMAXPROCS %s\n",
+		*size, *workers, *dur, os.Getenv("GOMAXPROCS"))
+	fmt.Printf("%-9s %9s %12s %12s\n", "store", "producers", "cycles/s", "enqueues/s")
+	results := map[string]map[int]float64{}
+	for _, name := range strings.Split(*stores, ",") {
+		results[name] = map[int]float64{}
+		for _, ps := range strings.Split(*prods, ",") {
+			p, err := strconv.Atoi(ps)
+			if err != nil {
+				log.Fatal(err)
+			}
+			s, closeStore, err := open(name, filepath.Join(base, fmt.Sprintf("%s-%d", name, p)), *dsn)
+			if err != nil {
+				log.Printf("%s: %v (skipped)", name, err)
+				break
+			}
+			done, enq := cycle(s, p, *workers, *dur, body)
+			closeStore()
+			rate := float64(done) / dur.Seconds()
+			results[name][p] = rate
+			fmt.Printf("%-9s %9d %12.0f %12.0f\n", name, p, rate, float64(enq)/dur.Seconds())
+		}
+	}
+	if sp := results["spool"]; len(sp) > 0 {
+		fmt.Println("ratio to the spool:")
+		for _, name := range strings.Split(*stores, ",") {
+			if name == "spool" {
+				continue
+			}
+			for _, ps := range strings.Split(*prods, ",") {
+				p, _ := strconv.Atoi(ps)
+				if r, ok := results[name][p]; ok && sp[p] > 0 {
+					fmt.Printf("  %-9s %3d producers: %.1fx\n", name, p, r/sp[p])
+				}
+			}
+		}
+	}
+}
+
+func open(name, dir, dsn string) (queue.Store, func(), error) {
+	switch name {
+	case "embedded":
+		s, err := queue.Open(dir, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
+	case "spool":
+		s, err := openSpool(dir)
+		return s, func() {}, err
+	case "pg":
+		if dsn == "" {
+			return nil, nil, fmt.Errorf("no -dsn or MXKIT_PG_DSN")
+		}
+		schema := "mxq_bench_" + token()
+		s, err := pgstore.Open(context.Background(), dsn, &pgstore.Options{Schema: schema, MaxConns: 32})
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() {
+			s.Close()
+			if c, err := pgx.Connect(context.Background(), dsn); err == nil {
+				c.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+				c.Close(context.Background())
+			}
+		}, nil
+	}
+	return nil, nil, fmt.Errorf("unknown store %q", name)
+}
+
+// cycle runs producers enqueueing and workers leasing, reading and
+// completing for d, and returns completed and enqueued counts.
+func cycle(s queue.Store, producers, workers int, d time.Duration, body []byte) (done, enq int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	var nDone, nEnq atomic.Int64
+	var wg sync.WaitGroup
+	for p := range producers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				e := &queue.Envelope{From: "sender@example.org", Recipients: []queue.Recipient{{Addr: fmt.Sprintf("r%d-%d@example.com", p, i)}}}
+				now := time.Now()
+				if _, err := s.Enqueue(context.Background(), e, bytes.NewReader(body), now, now); err != nil {
+					log.Fatalf("enqueue: %v", err)
+				}
+				nEnq.Add(1)
+			}
+		}()
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				ms, err := s.Lease(context.Background(), queue.LeaseRequest{Now: time.Now(), Duration: time.Minute, Max: 64})
+				if err != nil {
+					log.Fatalf("lease: %v", err)
+				}
+				if len(ms) == 0 {
+					time.Sleep(time.Millisecond)
+					continue
+				}
+				// Deliveries run in parallel, as an MTA's would; their
+				// completions share commits.
+				var mw sync.WaitGroup
+				for _, m := range ms {
+					mw.Add(1)
+					go func() {
+						defer mw.Done()
+						rc, err := s.Body(context.Background(), m.ID)
+						if err != nil {
+							log.Fatalf("body: %v", err)
+						}
+						io.Copy(io.Discard, rc)
+						rc.Close()
+						err = s.Complete(context.Background(), m.ID, m.Lease, time.Now(), []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered}})
+						if err != nil {
+							log.Fatalf("complete: %v", err)
+						}
+						if ctx.Err() == nil {
+							nDone.Add(1)
+						}
+					}()
+				}
+				mw.Wait()
+			}
+		}()
+	}
+	wg.Wait()
+	return nDone.Load(), nEnq.Load()
+}
+
+func token() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// runLarge compares enqueueing 1 MiB bodies inline in bbolt and as files.
+func runLarge(base string, d time.Duration) {
+	body := bytes.Repeat([]byte("x"), 1<<20)
+	fmt.Printf("enqueue of 1 MiB bodies, 8 producers, %v per run\n", d)
+	for _, mode := range []struct {
+		name  string
+		limit int64
+	}{{"inline in bbolt", 2 << 20}, {"body files", 0}} {
+		dir := filepath.Join(base, "large-"+token())
+		s, err := queue.Open(dir, &queue.Options{InlineLimit: mode.limit})
+		if err != nil {
+			log.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		var n atomic.Int64
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for ctx.Err() == nil {
+					e := &queue.Envelope{Recipients: []queue.Recipient{{Addr: "a@example.com"}}}
+					if _, err := s.Enqueue(context.Background(), e, bytes.NewReader(body), time.Now(), time.Now()); err != nil {
+						log.Fatal(err)
+					}
+					n.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		cancel()
+		fi, _ := os.Stat(filepath.Join(dir, "queue.db"))
+		s.Close()
+		fmt.Printf("%-16s %6.0f msgs/s  %6.1f MB/s  queue.db %d MB\n", mode.name, float64(n.Load())/d.Seconds(),
+			float64(n.Load())/d.Seconds(), fi.Size()>>20)
+	}
+}
