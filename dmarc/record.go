@@ -55,20 +55,29 @@ type URI struct {
 // Mailbox returns the address of a mailto: URI, or "" for other schemes or
 // a malformed mailto.
 func (u URI) Mailbox() string {
-	p, err := url.Parse(u.Address)
-	if err != nil || !strings.EqualFold(p.Scheme, "mailto") {
+	const scheme = "mailto:"
+	if len(u.Address) < len(scheme) || !strings.EqualFold(u.Address[:len(scheme)], scheme) {
 		return ""
 	}
-	addr := p.Opaque
+	addr := u.Address[len(scheme):]
 	if i := strings.IndexByte(addr, '?'); i >= 0 {
 		addr = addr[:i]
 	}
-	addr, err = url.PathUnescape(addr)
-	if err != nil || strings.Count(addr, "@") != 1 || strings.ContainsAny(addr, "\r\n,<> ") {
+	if strings.IndexByte(addr, '%') >= 0 {
+		var err error
+		if addr, err = url.PathUnescape(addr); err != nil {
+			return ""
+		}
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 || strings.IndexByte(addr[:at], '@') >= 0 {
 		return ""
 	}
-	if i := strings.LastIndexByte(addr, '@'); i == 0 || i == len(addr)-1 {
-		return ""
+	for i := 0; i < len(addr); i++ {
+		switch c := addr[i]; {
+		case c <= ' ' || c >= 0x7f, c == ',', c == '<', c == '>':
+			return ""
+		}
 	}
 	return addr
 }
@@ -296,13 +305,13 @@ func (r *Record) parseURIs(tag, value string) []URI {
 			u.Address, u.MaxSize = part[:i], size
 			r.warn("%s URI %q uses the obsolete !size suffix", tag, part)
 		}
-		p, err := url.Parse(u.Address)
-		if err != nil || p.Scheme == "" {
+		if len(u.Address) >= 7 && strings.EqualFold(u.Address[:7], "mailto:") {
+			if u.Mailbox() == "" {
+				r.warn("invalid mailto address in %s URI %q ignored", tag, part)
+				continue
+			}
+		} else if p, err := url.Parse(u.Address); err != nil || p.Scheme == "" {
 			r.warn("invalid %s URI %q ignored", tag, part)
-			continue
-		}
-		if strings.EqualFold(p.Scheme, "mailto") && u.Mailbox() == "" {
-			r.warn("invalid mailto address in %s URI %q ignored", tag, part)
 			continue
 		}
 		out = append(out, u)
@@ -380,7 +389,7 @@ func nextTag(s string) (name, value, rest string, ok bool) {
 	}
 	name = strings.Trim(part[:eq], " \t\r\n")
 	value = strings.Trim(part[eq+1:], " \t\r\n")
-	if name == "" || strings.TrimLeft(strings.ToLower(name), "abcdefghijklmnopqrstuvwxyz") != "" {
+	if name == "" || strings.ContainsFunc(name, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') }) {
 		return part, "", rest, false
 	}
 	if strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 || r > 0x7e }) {
