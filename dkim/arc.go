@@ -72,7 +72,7 @@ func (v *ARCVerifier) Verify(ctx context.Context, r io.Reader) (ARCResult, error
 	if max <= 0 {
 		max = DefaultMaxHeaderBytes
 	}
-	br := bufio.NewReaderSize(r, 32<<10)
+	br := bufio.NewReader(r)
 	h, err := readHeader(br, max)
 	if err != nil {
 		return ARCResult{}, err
@@ -474,7 +474,7 @@ func (s *ARCSealer) Seal(ctx context.Context, r io.Reader) (string, error) {
 	if max <= 0 {
 		max = DefaultMaxHeaderBytes
 	}
-	br := bufio.NewReaderSize(r, 32<<10)
+	br := bufio.NewReader(r)
 	h, err := readHeader(br, max)
 	if err != nil {
 		return "", err

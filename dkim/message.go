@@ -354,7 +354,9 @@ func stripB(raw string) string {
 	return name + ":" + strings.Join(parts, ";")
 }
 
-// ctxReader stops reading when ctx is done.
+// ctxReader stops reading when ctx is done. Its WriteTo lets io.Copy pass
+// data straight through from a reader that has its own WriteTo (a
+// bufio.Reader over a bytes.Reader or a file) without a copy buffer.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
@@ -365,4 +367,47 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+func (c ctxReader) WriteTo(w io.Writer) (int64, error) {
+	return io.Copy(ctxWriter{c.ctx, w}, c.r)
+}
+
+// ctxWriter stops writing when ctx is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// prefixReader reads prefix, then r; unlike io.MultiReader its WriteTo
+// needs no copy buffer.
+type prefixReader struct {
+	prefix []byte
+	r      io.Reader
+}
+
+func (p *prefixReader) Read(b []byte) (int, error) {
+	if len(p.prefix) > 0 {
+		n := copy(b, p.prefix)
+		p.prefix = p.prefix[n:]
+		return n, nil
+	}
+	return p.r.Read(b)
+}
+
+func (p *prefixReader) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(p.prefix)
+	p.prefix = p.prefix[n:]
+	if err != nil {
+		return int64(n), err
+	}
+	m, err := io.Copy(w, p.r)
+	return int64(n) + m, err
 }

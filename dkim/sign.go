@@ -176,7 +176,7 @@ func checkKey(k Key) error {
 // through once whatever its size and however many keys sign it; only the
 // header is held in memory.
 func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
-	br := bufio.NewReaderSize(r, 32<<10)
+	br := bufio.NewReader(r)
 	h, err := readHeader(br, s.maxHeader)
 	if err != nil {
 		return "", err
@@ -225,8 +225,7 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	if _, err := w.Write(h.complete()); err != nil {
 		return "", err
 	}
-	buf := make([]byte, 32<<10)
-	if _, err := io.CopyBuffer(w, ctxReader{ctx, br}, buf); err != nil {
+	if _, err := io.Copy(ctxWriter{ctx, w}, br); err != nil {
 		return "", err
 	}
 	var out strings.Builder

@@ -2,7 +2,6 @@ package dkim
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,7 +95,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if max <= 0 {
 		max = DefaultMaxHeaderBytes
 	}
-	br := bufio.NewReaderSize(r, 32<<10)
+	br := bufio.NewReader(r)
 	h, err := readHeader(br, max)
 	if err != nil {
 		return nil, err
@@ -126,7 +125,7 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 			return keys.lookup(ctx, v.Resolver, name)
 		},
 	}
-	in := io.MultiReader(bytes.NewReader(h.complete()), ctxReader{ctx, br})
+	in := &prefixReader{h.complete(), ctxReader{ctx, br}}
 	verifs, err := msgdkim.VerifyWithOptions(in, opts)
 	if err != nil && !errors.Is(err, msgdkim.ErrTooManySignatures) {
 		if ctx.Err() != nil {
@@ -175,9 +174,8 @@ func describe(raw string) Result {
 
 // keyLookup is what the resolver said for one key name.
 type keyLookup struct {
-	err    error
-	record *keyRecord
-	recErr error
+	err  error
+	txts []string
 }
 
 // keyLog bridges go-msgauth's LookupTXT to resolver.Resolver and remembers
@@ -195,12 +193,7 @@ func (k *keyLog) get(name string) keyLookup {
 
 func (k *keyLog) lookup(ctx context.Context, r resolver.Resolver, name string) ([]string, error) {
 	txts, _, err := r.LookupTXT(ctx, name)
-	var l keyLookup
-	if err != nil {
-		l.err = err
-	} else if len(txts) == 1 {
-		l.record, l.recErr = parseKeyRecord(txts[0])
-	}
+	l := keyLookup{err: err, txts: txts}
 	k.mu.Lock()
 	k.m[strings.ToLower(name)] = l
 	k.mu.Unlock()
@@ -269,8 +262,10 @@ func classify(err error, key keyLookup) (Status, error) {
 	}
 	// RFC 6376 §3.6.1 t=y: the domain is testing DKIM; a failure is not
 	// held against the message.
-	if key.record != nil && key.record.hasFlag("y") {
-		return Neutral, wrap(s)
+	if len(key.txts) == 1 {
+		if rec, err := parseKeyRecord(key.txts[0]); err == nil && rec.hasFlag("y") {
+			return Neutral, wrap(s)
+		}
 	}
 	return Fail, wrap(s)
 }
