@@ -269,7 +269,9 @@ func TestCheckLogs(t *testing.T) {
 // -race): the record cache and the resolver are shared.
 func TestCheckConcurrent(t *testing.T) {
 	srv := resolvertest.New(t, checkZone)
-	c := &Checker{Resolver: srv.Client()}
+	client := srv.Client()
+	client.Timeout = 2 * time.Second
+	c := &Checker{Resolver: client}
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxkit/mxkit/resolver"
@@ -56,6 +57,7 @@ func lintServer(t *testing.T) (*resolver.Client, *resolvertest.Server) {
 	}
 	c := srv.Client()
 	c.CacheSize = -1
+	c.Timeout = 2 * time.Second // no test here waits for a timeout
 	return c, srv
 }
 

@@ -20,8 +20,10 @@ func macroEval(t testing.TB, ip string) *eval {
 mx.example.org. A 192.0.2.3
 mx.example.org. AAAA 2001:db8::cb01
 `)
+	client := srv.Client()
+	client.Timeout = 2 * time.Second
 	c := &Checker{
-		Resolver:     srv.Client(),
+		Resolver:     client,
 		ReceiverHost: "mx.receiver.example",
 		Now:          func() time.Time { return time.Unix(1700000000, 0) },
 	}
