@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/emersion/go-msgauth/authres"
+	"github.com/mxkit/mxkit/dkim"
 	"github.com/mxkit/mxkit/resolver"
+	"github.com/mxkit/mxkit/spf"
 )
 
 // Method selects how the Organizational Domain is found.
@@ -357,4 +359,24 @@ func sanitize(s string) string {
 		b = b[:200]
 	}
 	return string(b)
+}
+
+// SPFResult converts the result of an spf.Checker check into the SPF input
+// of an evaluation.
+func SPFResult(r *spf.Result) SPFInput {
+	scope := "mfrom"
+	if r.Identity == "helo" {
+		scope = "helo"
+	}
+	return SPFInput{Result: r.Status.String(), Domain: r.Domain, Scope: scope}
+}
+
+// DKIMResults converts the results of a dkim.Verifier into the DKIM input of
+// an evaluation.
+func DKIMResults(rs []dkim.Result) []DKIMInput {
+	out := make([]DKIMInput, len(rs))
+	for i, r := range rs {
+		out[i] = DKIMInput{Domain: r.Domain, Selector: r.Selector, Result: string(r.Status)}
+	}
+	return out
 }
