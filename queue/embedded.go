@@ -687,10 +687,9 @@ func (s *Embedded) writeBody(ctx context.Context, body io.Reader) (string, int64
 		os.Remove(path)
 		return "", 0, 0, fmt.Errorf("queue: reading body: %w", err)
 	}
-	if err := f.Sync(); err == nil {
-		err = f.Close()
-	} else {
-		f.Close()
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err == nil {
 		err = syncDir(filepath.Join(s.dir, bodiesDir))

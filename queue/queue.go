@@ -108,8 +108,8 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind      EventKind
 	ID        ID
-	Recipient string // for EventDeferred, Delivered and Failed
-	Error     string // for EventDeferred and Failed
+	Recipient string // for EventDeferred, EventDelivered and EventFailed
+	Error     string // for EventDeferred and EventFailed
 	RetryAt   time.Time
 	Tenant    string
 	Campaign  string

@@ -593,7 +593,7 @@ func testConcurrentWorkers(t *testing.T, s queue.Store) {
 				}
 				for _, m := range ms {
 					if err := s.Complete(ctx, m.ID, m.Lease, t0, delivered(m.Recipients[0].Addr)); err != nil {
-						errc <- fmt.Errorf("Complete %s: %w", m.ID, err)
+						errc <- fmt.Errorf("completing %s: %w", m.ID, err)
 						return
 					}
 					mu.Lock()

@@ -1,0 +1,63 @@
+package queue
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func FuzzCheckAddress(f *testing.F) {
+	for _, s := range []string{
+		"a@example.com", "\"a b\"@example.com", "a@[192.0.2.1]", "user@bücher.example",
+		"a@example.com\r\nRCPT TO:<b@evil>", "", "@", "a@", "@b", "a..b@c", "a@b..c",
+		"\"unterminated@example.com", "a@-x.example", strings.Repeat("a", 65) + "@x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, addr string) {
+		err := CheckAddress(addr)
+		if err != nil {
+			if _, ok := err.(*AddressError); !ok {
+				t.Fatalf("error %T is not an *AddressError", err)
+			}
+			return
+		}
+		if strings.ContainsAny(addr, "\r\n\x00<>") {
+			t.Fatalf("accepted %q with CR, LF, NUL or angle brackets", addr)
+		}
+		if len(addr) > 254 || !strings.Contains(addr, "@") {
+			t.Fatalf("accepted %q", addr)
+		}
+		_ = domainOf(addr)
+	})
+}
+
+// FuzzDecodeRecord feeds damaged records to the decoder the store uses on
+// its own file: it must refuse them with an error, not panic, and what it
+// accepts must be safe to use.
+func FuzzDecodeRecord(f *testing.F) {
+	m := Message{ID: "0000000000000001", Envelope: Envelope{From: "a@example.org",
+		Recipients: []Recipient{{Addr: "b@example.com", State: Failed, LastError: "550"}}},
+		Domain: "example.com", Size: 10, Created: time.Unix(1, 0), NextAttempt: time.Unix(2, 0)}
+	b, _ := encodeRecord(&record{Message: m, File: "0123abcd", CRC: 7})
+	f.Add(b)
+	f.Add([]byte(`{"Recipients":[{"Addr":"x@y","State":9}]}`))
+	f.Add([]byte(`{"Recipients":[{"Addr":"x@y"}],"File":"../../etc/passwd"}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := decodeRecord(data)
+		if err != nil {
+			return
+		}
+		if len(r.Recipients) == 0 || strings.ContainsAny(r.File, `/\`) || r.File == ".." {
+			t.Fatalf("accepted unsafe record %+v", r)
+		}
+		for _, rc := range r.Recipients {
+			_ = rc.State.String()
+		}
+		if _, err := r.Apply(time.Now(), []Outcome{{Recipient: r.Recipients[0].Addr, State: Delivered}}); err != nil && r.Recipients[0].State == Pending {
+			t.Fatalf("Apply to a pending recipient: %v", err)
+		}
+	})
+}
