@@ -359,6 +359,14 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 	var lastErr error
 	tried := 0
 	for _, h := range route.Hosts {
+		if h.Err != nil {
+			// A host mx could not resolve now: a temporary failure if no
+			// other host takes the message.
+			if lastErr == nil {
+				lastErr = fmt.Errorf("smtpclient: %s: %w", h.Name, h.Err)
+			}
+			continue
+		}
 		policy, names := hostPolicy(route, &h)
 		for _, a := range h.Addrs {
 			d := &dest{host: h.Name, addr: net.JoinHostPort(a.String(), strconv.Itoa(port)),

@@ -1,0 +1,145 @@
+package smtpclient
+
+import (
+	"bufio"
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func stuffed(in string, stuff bool, split int) string {
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	var d dataWriter
+	d.reset(bw, stuff)
+	p := []byte(in)
+	for len(p) > 0 {
+		n := min(split, len(p))
+		d.Write(p[:n])
+		p = p[n:]
+	}
+	d.finish()
+	bw.Flush()
+	return out.String()
+}
+
+func TestDataWriter(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty message", "", ".\r\n"},
+		{"CRLF lines kept", "a\r\nb\r\n", "a\r\nb\r\n.\r\n"},
+		{"last line terminated", "a\r\nb", "a\r\nb\r\n.\r\n"},
+		{"bare LF becomes CRLF", "a\nb\n", "a\r\nb\r\n.\r\n"},
+		{"bare CR becomes CRLF", "a\rb\r", "a\r\nb\r\n.\r\n"},
+		{"leading dot stuffed", ".hidden\r\n..two\r\n", "..hidden\r\n...two\r\n.\r\n"},
+		{"dot line stuffed", "a\r\n.\r\nb\r\n", "a\r\n..\r\nb\r\n.\r\n"},
+		{"dot in the middle kept", "a.b\r\n", "a.b\r\n.\r\n"},
+		{"smuggling with bare LF", "a\n.\nMAIL FROM:<x>\n", "a\r\n..\r\nMAIL FROM:<x>\r\n.\r\n"},
+		{"smuggling with LF dot CRLF", "a\n.\r\nRCPT", "a\r\n..\r\nRCPT\r\n.\r\n"},
+		{"smuggling with CR dot CR", "a\r.\rb", "a\r\n..\r\nb\r\n.\r\n"},
+		{"CR CR LF", "a\r\r\nb", "a\r\n\r\nb\r\n.\r\n"},
+		{"first byte dot", ".", "..\r\n.\r\n"},
+		{"blank lines", "\r\n\r\n", "\r\n\r\n.\r\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, split := range []int{1, 2, 3, 7, 1 << 20} {
+				if got := stuffed(tc.in, true, split); got != tc.want {
+					t.Fatalf("split %d: got %q, want %q", split, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestDataWriterNoStuffing(t *testing.T) {
+	if got, want := stuffed(".a\nb\r", false, 1<<20), ".a\r\nb\r\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// FuzzDataWriter checks the invariants that make the data safe to send:
+// only CRLF line endings, the only end-of-data line is the last one,
+// unstuffing gives back the input with normalised line endings, and the
+// output does not depend on how the input is split.
+func FuzzDataWriter(f *testing.F) {
+	for _, s := range []string{"", "a\r\n.\r\n", "a\n.\n", "\r.\r", ".\r\n.", "x\r\r\n\n"} {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, in string, split int) {
+		if split <= 0 || split > 1<<16 {
+			split = 1
+		}
+		out := stuffed(in, true, 1<<20)
+		if out2 := stuffed(in, true, split); out2 != out {
+			t.Fatalf("split %d changed output: %q vs %q", split, out2, out)
+		}
+		if !strings.HasSuffix(out, ".\r\n") {
+			t.Fatalf("no end-of-data line: %q", out)
+		}
+		body := strings.TrimSuffix(out, ".\r\n")
+		if body != "" && !strings.HasSuffix(body, "\r\n") {
+			t.Fatalf("last line not terminated: %q", out)
+		}
+		lines := strings.Split(body, "\r\n")
+		var un []string
+		for _, l := range lines[:len(lines)-1] {
+			if strings.ContainsAny(l, "\r\n") {
+				t.Fatalf("bare CR or LF in line %q", l)
+			}
+			if l == "." {
+				t.Fatalf("end-of-data line inside the data: %q", out)
+			}
+			if strings.HasPrefix(l, ".") {
+				if !strings.HasPrefix(l, "..") {
+					t.Fatalf("unstuffed dot line %q", l)
+				}
+				l = l[1:]
+			}
+			un = append(un, l)
+		}
+		norm := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(in)
+		if norm != "" && !strings.HasSuffix(norm, "\n") {
+			norm += "\n"
+		}
+		if got := strings.Join(un, "\n"); len(un) > 0 && got+"\n" != norm {
+			t.Fatalf("round trip: got %q, want %q", got+"\n", norm)
+		}
+	})
+}
+
+func TestCheckAddress(t *testing.T) {
+	tests := []struct {
+		addr  string
+		ok    bool
+		ascii bool
+	}{
+		{"a@example.com", true, true},
+		{"postmaster", true, true},
+		{`"john doe"@example.com`, true, true},
+		{"jöran@exämple.de", true, false},
+		{"a@example.com\r\nRCPT TO:<b@evil>", false, true},
+		{"a@example.com\n", false, true},
+		{"a\x00@example.com", false, true},
+		{"a b@example.com", false, true},
+		{"a>@example.com", false, true},
+		{`"unterminated@example.com`, false, true},
+		{"", false, true},
+		{strings.Repeat("a", 250) + "@e.com", false, true},
+		{"\xff@example.com", false, false},
+	}
+	for _, tc := range tests {
+		ascii, err := checkAddress(tc.addr)
+		if (err == nil) != tc.ok {
+			t.Errorf("checkAddress(%q) error %v, want ok=%v", tc.addr, err, tc.ok)
+		}
+		if err == nil && ascii != tc.ascii {
+			t.Errorf("checkAddress(%q) ascii=%v", tc.addr, ascii)
+		}
+	}
+}
+
+func TestAppendXtext(t *testing.T) {
+	if got, want := string(appendXtext(nil, "a+b=c d\x01é")), "a+2Bb+3Dc+20d+01+C3+A9"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,339 @@
+package smtpclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+const testMsg = "From: a@example.org\r\nTo: b@example.com\r\nSubject: hi\r\n\r\nHello.\r\n.leading dot\r\n"
+
+func TestSendPlainPipelined(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: true}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: []string{"b@example.com"}},
+		strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	msgs := be.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server got %d messages", len(msgs))
+	}
+	if string(msgs[0].data) != testMsg {
+		t.Errorf("server got data %q, want %q", msgs[0].data, testMsg)
+	}
+	if msgs[0].from != "a@example.org" || len(msgs[0].rcpts) != 1 || msgs[0].rcpts[0] != "b@example.com" {
+		t.Errorf("envelope %q %q", msgs[0].from, msgs[0].rcpts)
+	}
+	if res.TLS || res.Reply == "" {
+		t.Errorf("result %+v", res)
+	}
+}
+
+func TestSendPerRecipientResults(t *testing.T) {
+	for _, chunking := range []bool{false, true} {
+		be, host, port := startServer(t, serverOpts{})
+		tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: !chunking}
+		to := []string{"ok1@example.com", "unknown@example.com", "busy@example.com", "ok2@example.com"}
+		res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: to}, strings.NewReader(testMsg))
+		tr.Close()
+		if err != nil {
+			t.Fatalf("chunking=%v: %v", chunking, err)
+		}
+		want := []Status{Delivered, Failed, Deferred, Delivered}
+		for i, r := range res.Recipients {
+			if r.Status != want[i] || r.Addr != to[i] {
+				t.Errorf("chunking=%v: %s: %v (%v), want %v", chunking, r.Addr, r.Status, r.Err, want[i])
+			}
+		}
+		if e := smtpErr(res.Recipients[1].Err); e == nil || e.Code != 550 || e.EnhancedCode != [3]int{5, 1, 1} || e.Command != "RCPT" {
+			t.Errorf("unknown recipient error %#v", res.Recipients[1].Err)
+		}
+		if e := smtpErr(res.Recipients[2].Err); e == nil || !e.Temporary() {
+			t.Errorf("busy recipient error %#v", res.Recipients[2].Err)
+		}
+		if m := be.messages(); len(m) != 1 || len(m[0].rcpts) != 2 {
+			t.Errorf("server got %+v", m)
+		}
+	}
+}
+
+func TestSendAllRecipientsRefused(t *testing.T) {
+	for _, chunking := range []bool{false, true} {
+		be, host, port := startServer(t, serverOpts{})
+		tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: !chunking}
+		res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: []string{"unknown@x.com"}}, strings.NewReader(testMsg))
+		if e := smtpErr(err); e == nil || e.Code != 550 {
+			t.Fatalf("chunking=%v: error %v, want 550", chunking, err)
+		}
+		if res.Recipients[0].Status != Failed {
+			t.Errorf("status %v", res.Recipients[0].Status)
+		}
+		// The session stays usable: the next message goes through.
+		res, err = tr.Send(context.Background(), Envelope{From: "a@example.org", To: []string{"ok@x.com"}}, strings.NewReader(testMsg))
+		mustDelivered(t, res, err)
+		if s, _, _, _ := be.counts(); s != 1 {
+			t.Errorf("chunking=%v: %d sessions, want 1 (reused after a refused transaction)", chunking, s)
+		}
+		tr.Close()
+	}
+}
+
+func TestSendRefusals(t *testing.T) {
+	_, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "refuse@x.org", To: []string{"a@x.com", "b@x.com"}}, strings.NewReader(testMsg))
+	if e := smtpErr(err); e == nil || e.Code != 550 || e.Command != "MAIL" {
+		t.Fatalf("MAIL refusal: %v", err)
+	}
+	for _, r := range res.Recipients {
+		if r.Status != Failed {
+			t.Errorf("%s: %v", r.Addr, r.Status)
+		}
+	}
+	for _, chunking := range []bool{false, true} {
+		tr2 := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: !chunking}
+		res, err = tr2.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"a@x.com"}}, strings.NewReader("REJECT-ME\r\n"))
+		tr2.Close()
+		if e := smtpErr(err); e == nil || e.Code != 554 {
+			t.Fatalf("data refusal (chunking=%v): %v", chunking, err)
+		}
+		if res.Recipients[0].Status != Failed {
+			t.Errorf("status %v", res.Recipients[0].Status)
+		}
+	}
+}
+
+func TestSendChunking(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	big := strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n", 4000) // ~256 KB, bare LFs
+	for _, body := range []string{testMsg, big, ""} {
+		res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(body))
+		mustDelivered(t, res, err)
+	}
+	msgs := be.messages()
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	if string(msgs[0].data) != testMsg {
+		t.Errorf("small: %q", msgs[0].data)
+	}
+	if want := strings.ReplaceAll(big, "\n", "\r\n"); string(msgs[1].data) != want {
+		t.Errorf("big: got %d octets, want %d", len(msgs[1].data), len(want))
+	}
+	if len(msgs[2].data) != 0 {
+		t.Errorf("empty: %q", msgs[2].data)
+	}
+}
+
+func TestSendExtensions(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{tls: true})
+	tr := &Transport{Host: "localhost", Port: port, TLSConfig: clientTLS()}
+	_ = host
+	defer tr.Close()
+	env := Envelope{
+		From: "jöran@exämple.de", To: []string{"b@x.com", "c@x.com"}, EightBit: true, RequireTLS: true,
+		DSN: &DSN{Ret: "hdrs", EnvID: "id+1", Notify: []string{"SUCCESS", "FAILURE"}, ORCPT: []string{"orig@x.com", ""}},
+	}
+	res, err := tr.Send(context.Background(), env, strings.NewReader("Subject: ü\r\n\r\nü\r\n"))
+	mustDelivered(t, res, err)
+	m := be.messages()[0]
+	if !m.mail.UTF8 || m.mail.Body != smtp.Body8BitMIME || !m.mail.RequireTLS || m.mail.Return != smtp.DSNReturnHeaders || m.mail.EnvelopeID != "id+1" {
+		t.Errorf("MAIL options %+v", m.mail)
+	}
+	if len(m.ropts) != 2 || len(m.ropts[0].Notify) != 2 || m.ropts[0].OriginalRecipient != "orig@x.com" || m.ropts[1].OriginalRecipient != "" {
+		t.Errorf("RCPT options %+v", m.ropts)
+	}
+}
+
+func TestSendUnsupported(t *testing.T) {
+	_, host, port := startServer(t, serverOpts{setup: func(s *smtp.Server) { s.EnableSMTPUTF8 = false; s.EnableREQUIRETLS = false }})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"jöran@exämple.de"}}, strings.NewReader(testMsg))
+	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != Failed {
+		t.Errorf("SMTPUTF8 to a server without it: %v, %v", err, res.Recipients[0].Status)
+	}
+	_, err = tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, RequireTLS: true}, strings.NewReader(testMsg))
+	if !errors.Is(err, ErrTLSRequired) {
+		t.Errorf("REQUIRETLS without TLS: %v", err)
+	}
+}
+
+func TestSendSizeLimit(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{maxSize: 1000})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(strings.Repeat("x", 5000)))
+	if !errors.Is(err, ErrTooBig) || res.Recipients[0].Status != Failed {
+		t.Fatalf("got %v %v, want ErrTooBig", err, res.Recipients[0].Status)
+	}
+	if _, _, _, mails := be.counts(); mails != 0 {
+		t.Errorf("MAIL sent %d times for a message known to be too big", mails)
+	}
+	res, err = tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, bytes.NewReader([]byte(testMsg)))
+	mustDelivered(t, res, err)
+	if m := be.messages(); m[0].mail.Size != int64(len(testMsg)) {
+		t.Errorf("SIZE=%d, want %d", m[0].mail.Size, len(testMsg))
+	}
+}
+
+func TestSendBadInput(t *testing.T) {
+	_, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	for _, env := range []Envelope{
+		{From: "a@x.org\r\nRSET", To: []string{"b@x.com"}},
+		{From: "a@x.org", To: []string{"b@x.com\nDATA"}},
+		{From: "a@x.org"},
+	} {
+		res, err := tr.Send(context.Background(), env, strings.NewReader(testMsg))
+		if !errors.Is(err, ErrBadAddress) || IsTemporary(err) {
+			t.Errorf("%q: %v, want ErrBadAddress", env.From, err)
+		}
+		for _, r := range res.Recipients {
+			if r.Status != Failed {
+				t.Errorf("%q: status %v", r.Addr, r.Status)
+			}
+		}
+	}
+	if _, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, DSN: &DSN{Ret: "ALL"}}, strings.NewReader("")); err == nil {
+		t.Error("bad DSN RET accepted")
+	}
+}
+
+func TestSendTLSPolicies(t *testing.T) {
+	_, _, tlsPort := startServer(t, serverOpts{tls: true})
+	_, _, selfPort := startServer(t, serverOpts{tls: true, selfCert: true})
+	plainBe, _, plainPort := startServer(t, serverOpts{})
+	tests := []struct {
+		name    string
+		host    string
+		port    int
+		policy  TLSPolicy
+		roots   bool
+		wantTLS bool
+		wantErr error
+	}{
+		{"verified with trusted CA", "localhost", tlsPort, TLSVerified, true, true, nil},
+		{"verified by IP address", "127.0.0.1", tlsPort, TLSVerified, true, true, nil},
+		{"verified with unknown CA fails", "localhost", tlsPort, TLSVerified, false, false, ErrTLSRequired},
+		{"verified with self-signed fails", "localhost", selfPort, TLSVerified, true, false, ErrTLSRequired},
+		{"verified with wrong name fails", "localhost", tlsPort, TLSVerified, true, false, ErrTLSRequired},
+		{"required accepts self-signed", "localhost", selfPort, TLSRequired, false, true, nil},
+		{"opportunistic uses TLS", "localhost", selfPort, TLSOpportunistic, false, true, nil},
+		{"opportunistic without STARTTLS", "localhost", plainPort, TLSOpportunistic, false, false, nil},
+		{"required without STARTTLS fails", "localhost", plainPort, TLSRequired, false, false, ErrTLSRequired},
+		{"verified without STARTTLS fails", "localhost", plainPort, TLSVerified, true, false, ErrTLSRequired},
+		{"none skips STARTTLS", "localhost", tlsPort, TLSNone, false, false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := &Transport{Host: tc.host, Port: tc.port, TLS: tc.policy}
+			if tc.roots {
+				tr.TLSConfig = clientTLS()
+			}
+			if tc.name == "verified with wrong name fails" {
+				tr.TLSConfig.ServerName = "mx3.example.test" // not in the certificate
+			}
+			defer tr.Close()
+			res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) || res.Recipients[0].Status != Deferred {
+					t.Fatalf("got %v (%v), want %v and deferred", err, res.Recipients[0].Status, tc.wantErr)
+				}
+				return
+			}
+			mustDelivered(t, res, err)
+			if res.TLS != tc.wantTLS {
+				t.Errorf("TLS = %v, want %v", res.TLS, tc.wantTLS)
+			}
+		})
+	}
+	// Nothing reached the plain server under a required policy.
+	if _, _, _, mails := plainBe.counts(); mails != 1 {
+		t.Errorf("plain server got %d MAIL commands, want 1 (the opportunistic one)", mails)
+	}
+}
+
+func TestImplicitTLS(t *testing.T) {
+	be, _, port := startServer(t, serverOpts{implicit: true, auth: true})
+	tr := &Transport{Host: "localhost", Port: port, ImplicitTLS: true, TLSConfig: clientTLS(),
+		Auth: func() sasl.Client { return sasl.NewPlainClient("", "alice", "secret") }}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if !res.TLS || !be.messages()[0].tls || be.authUser != "alice" {
+		t.Errorf("TLS %v, server TLS %v, user %q", res.TLS, be.messages()[0].tls, be.authUser)
+	}
+}
+
+func TestAuth(t *testing.T) {
+	_, _, tlsPort := startServer(t, serverOpts{tls: true, auth: true})
+	_, _, plainPort := startServer(t, serverOpts{auth: true, setup: func(s *smtp.Server) { s.AllowInsecureAuth = true }})
+	plain := func(pass string) func() sasl.Client {
+		return func() sasl.Client { return sasl.NewPlainClient("", "alice", pass) }
+	}
+	tests := []struct {
+		name     string
+		port     int
+		policy   TLSPolicy
+		auth     func() sasl.Client
+		insecure bool
+		wantErr  error
+		wantCode int
+	}{
+		{"PLAIN over STARTTLS", tlsPort, TLSVerified, plain("secret"), false, nil, 0},
+		{"OAUTHBEARER over STARTTLS", tlsPort, TLSVerified, func() sasl.Client {
+			return sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: "alice", Token: "tok"})
+		}, false, nil, 0},
+		{"wrong password", tlsPort, TLSVerified, plain("wrong"), false, nil, 535},
+		{"plain text refused", plainPort, TLSNone, plain("secret"), false, ErrInsecureAuth, 0},
+		{"plain text when allowed", plainPort, TLSNone, plain("secret"), true, nil, 0},
+		{"mechanism not offered", tlsPort, TLSVerified, func() sasl.Client { return sasl.NewLoginClient("alice", "secret") }, false, ErrUnsupported, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := &Transport{Host: "localhost", Port: tc.port, TLS: tc.policy, TLSConfig: clientTLS(), Auth: tc.auth, AllowInsecureAuth: tc.insecure}
+			defer tr.Close()
+			res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+			switch {
+			case tc.wantErr != nil:
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("got %v, want %v", err, tc.wantErr)
+				}
+			case tc.wantCode != 0:
+				if e := smtpErr(err); e == nil || e.Code != tc.wantCode || e.Command != "AUTH" {
+					t.Fatalf("got %v, want AUTH %d", err, tc.wantCode)
+				}
+				if res.Recipients[0].Status != Failed {
+					t.Errorf("status %v", res.Recipients[0].Status)
+				}
+			default:
+				mustDelivered(t, res, err)
+			}
+		})
+	}
+}
+
+func TestContextBoundsSend(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: "127.0.0.1", Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(ctx, Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+	if !errors.Is(err, context.Canceled) || res.Recipients[0].Status != Deferred {
+		t.Fatalf("got %v, %v", err, res.Recipients[0].Status)
+	}
+	_ = time.Second
+}
