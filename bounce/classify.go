@@ -50,11 +50,6 @@ func (r *rules) classify(ev evidence) Classification {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))
-	if reason == NetworkError && ev.action == "failed" && strings.HasPrefix(status, "4.4.") {
-		// RFC 3464 §2.3.3: "failed" with a temporary status means the
-		// MTA gave up retrying.
-		reason = Expired
-	}
 	if status == "" {
 		switch {
 		case reason == Undefined || reason == Vacation || reason == Feedback:
@@ -145,6 +140,11 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	}
 	for i := range r.general {
 		if r.general[i].match(text) {
+			if r.general[i].reason == NetworkError && ev.action == "failed" && strings.HasPrefix(status, "4.") {
+				// RFC 3464 §2.3.3: "failed" after a temporary network
+				// error means the MTA gave up retrying.
+				return Expired
+			}
 			return r.general[i].reason
 		}
 	}
@@ -312,7 +312,7 @@ func findReplyCode(text string) int {
 		}
 		if i+3 < len(text) {
 			n := text[i+3]
-			if n != ' ' && n != '-' && n != ',' && n != ';' {
+			if n != ' ' && n != '-' && n != ',' && n != ';' && n != ':' {
 				continue
 			}
 		}

@@ -129,20 +129,36 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			}
 		}
 	}
-	notif := w.notification()
-	blocks, pre := textBlocks(notif, nil)
+	var blocks []block
+	var pre string
+	split := false
 	for i := range recips {
 		rc := &recips[i]
 		if rc.FinalRecipient == "" {
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
 		text := rc.DiagnosticCode
+		weak := weakDiagnostic(text)
+		if !weak && findCommand(fold(text)) != "" {
+			finish(rc, rl, text, "")
+			continue
+		}
+		// The diagnostic says too little, or not which command it
+		// answered: read the recipient's part of the human-readable text.
+		if !split {
+			blocks, pre = textBlocks(w.notification(), nil)
+			split = true
+		}
 		block := blockFor(blocks, rc.FinalRecipient, rc.OriginalRecipient)
+		if !weak {
+			finish(rc, rl, text, block)
+			continue
+		}
 		if len(recips) == 1 && block == "" && len(blocks) == 0 {
 			block = pre
 		}
 		ctext := text
-		if weakDiagnostic(text) && block != "" {
+		if block != "" {
 			ctext = text + "\n" + errorLines(block, pre)
 			if strings.TrimSpace(rc.DiagnosticCode) == "" {
 				rc.DiagnosticCode = errorLines(block, "")

@@ -17,6 +17,8 @@ type detector struct {
 	unless []string
 	// also, when set, is one more test of the text beyond phrases.
 	also func(text string) bool
+	// veto, when set, is one more test that vetoes the detector.
+	veto func(text string) bool
 	// statuses are enhanced status codes (without the class digit, as
 	// ".2.2") that mean this reason whatever the text says.
 	statuses []string
@@ -87,7 +89,8 @@ func buildRules() *rules {
 		{reason: NoRelaying, phrases: noRelayingPhrases},
 		{reason: AuthFailure, statuses: []string{".7.20", ".7.21", ".7.22", ".7.23", ".7.24", ".7.26", ".7.29", ".7.30"}, phrases: authFailurePhrases},
 		{reason: UserUnknown, statuses: []string{".1.1", ".1.3", ".1.4", ".1.5"}, phrases: userUnknownPhrases,
-			unless: []string{"domain does not exist", "domain not found", "no such domain", "domain name not found", "domain doesn't exist"}},
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "domain name not found", "domain doesn't exist"},
+			veto:   hostDoesNotExist},
 		{reason: Filtered, phrases: filteredPhrases},
 		{reason: RequirePTR, statuses: []string{".7.25"}, phrases: requirePTRPhrases},
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
@@ -130,6 +133,9 @@ func (d *detector) match(text string) bool {
 	}
 	for _, p := range d.phrases {
 		if matchPhrase(text, p) {
+			if d.veto != nil && d.veto(text) {
+				return false
+			}
 			for _, u := range d.unless {
 				if strings.Contains(text, u) {
 					return false

@@ -148,6 +148,9 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 // lineRecipient returns the first address on line that may be a failed
 // recipient, lower case, or "".
 func lineRecipient(line string, skip map[string]bool) string {
+	if strings.IndexByte(line, '@') < 0 {
+		return ""
+	}
 	l := strings.ToLower(line)
 	if t := strings.TrimLeft(l, "> \t"); strings.HasPrefix(t, "message-id:") || strings.HasPrefix(t, "in-reply-to:") ||
 		strings.HasPrefix(t, "references:") || strings.HasPrefix(t, "from:") || strings.HasPrefix(t, "return-path:") {
