@@ -45,6 +45,7 @@ type Aggregator struct {
 
 type aggDomain struct {
 	policy PolicyPublished
+	rua    []URI
 	rows   map[string]*ReportRecord
 	order  []string
 }
@@ -94,6 +95,7 @@ func (a *Aggregator) Add(ev Event) error {
 		a.order = append(a.order, res.RecordDomain)
 	}
 	d.policy = a.policyPublished(res) // the latest record seen wins
+	d.rua = res.Record.AggregateReports
 
 	rec := a.record(ev)
 	key := recordKey(rec)
@@ -235,7 +237,8 @@ func (a *Aggregator) Flush(end time.Time) []*Report {
 				ReportID:         fmt.Sprintf("%d.%s", begin.Unix(), strings.ToLower(rand.Text()[:16])),
 				DateRange:        DateRange{Begin: begin.Unix(), End: end.Unix()},
 			},
-			Policy: d.policy,
+			Policy:     d.policy,
+			Recipients: d.rua,
 		}
 		if a.Format == FormatRFC9990 {
 			rep.XMLName.Space = ReportNamespace

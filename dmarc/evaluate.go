@@ -47,6 +47,9 @@ var (
 	ErrMultipleRecords = errors.New("multiple DMARC records")
 	// ErrInvalidDomain: the From domain is not a valid domain name.
 	ErrInvalidDomain = errors.New("invalid domain")
+	// ErrUnderlyingTemporary: SPF or DKIM gave temperror and no other
+	// identifier aligned, so DMARC cannot conclude (RFC 9989 §5.3.6).
+	ErrUnderlyingTemporary = errors.New("temporary error in SPF or DKIM")
 )
 
 // Evaluator evaluates DMARC for received messages. The zero value with a
@@ -127,7 +130,8 @@ func (r *Result) reason(format string, args ...any) {
 // alignment, the result and the policy to apply (RFC 9989 §5.3, or RFC 7489
 // §6.6 with [PublicSuffixList]). It always returns a Result; the error is
 // non-nil exactly when the Status is temperror or permerror, and wraps the
-// cause (a *resolver.Error, a *RecordError, [ErrInvalidDomain]).
+// cause (a *resolver.Error, a *RecordError, [ErrMultipleRecords],
+// [ErrInvalidDomain], [ErrUnderlyingTemporary]).
 func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 	res := &Result{Method: e.Method}
 	author, err := normalizeDomain(in.FromDomain)
@@ -160,23 +164,37 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 	if spfScope == "" {
 		spfScope = "mfrom"
 	}
+	// A DNS failure while checking one identifier does not matter when
+	// another aligns; it makes the result temperror only when none does
+	// (RFC 9989 §5.3.6). The same holds for a temperror of SPF or DKIM
+	// themselves: their answer might have been an aligned pass.
+	var tempErr error
 	if !strings.EqualFold(in.SPF.Result, "pass") {
 		res.reason("SPF result %q for %q: no SPF-authenticated identifier", in.SPF.Result, in.SPF.Domain)
+		if strings.EqualFold(in.SPF.Result, "temperror") {
+			tempErr = fmt.Errorf("dmarc: SPF check of %q: %w", in.SPF.Domain, ErrUnderlyingTemporary)
+		}
 	} else if ok, why, err := e.aligned(s, res, author, in.SPF.Domain, rec.SPFAlignment); err != nil {
-		return e.tempFail(res, s, err, "SPF alignment")
+		tempErr = err
+		res.reason("DNS failure checking SPF alignment of %s: %v", in.SPF.Domain, err)
 	} else {
 		res.SPFAligned = ok
 		res.reason("SPF pass for %s (%s): %s", in.SPF.Domain, spfScope, why)
 	}
 	passed := 0
 	for _, k := range in.DKIM {
+		if strings.EqualFold(k.Result, "temperror") && tempErr == nil {
+			tempErr = fmt.Errorf("dmarc: DKIM check of d=%s s=%s: %w", k.Domain, k.Selector, ErrUnderlyingTemporary)
+		}
 		if !strings.EqualFold(k.Result, "pass") {
 			continue
 		}
 		passed++
 		ok, why, err := e.aligned(s, res, author, k.Domain, rec.DKIMAlignment)
 		if err != nil {
-			return e.tempFail(res, s, err, "DKIM alignment")
+			tempErr = err
+			res.reason("DNS failure checking DKIM alignment of d=%s: %v", k.Domain, err)
+			continue
 		}
 		res.reason("DKIM pass for d=%s: %s", k.Domain, why)
 		if ok {
@@ -194,6 +212,12 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 	if res.SPFAligned || res.DKIMAligned {
 		res.Status, res.Disposition = StatusPass, PolicyNone
 		res.reason("DMARC pass: an authenticated identifier is aligned")
+		return e.done(res, s)
+	}
+	if tempErr != nil {
+		res.Status, res.Err = StatusTempError, tempErr
+		res.Policy, res.PolicyTag = "", ""
+		res.reason("DMARC temperror: nothing aligned, and a temporary failure might have hidden an aligned pass")
 		return e.done(res, s)
 	}
 	res.Status = StatusFail
@@ -218,13 +242,6 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 		res.Disposition = res.Policy.weaker()
 		res.reason("t=y: the owner is testing, %s applied instead of %s (RFC 9989 §4.7)", res.Disposition, res.Policy)
 	}
-	return e.done(res, s)
-}
-
-func (e *Evaluator) tempFail(res *Result, s *session, err error, what string) (*Result, error) {
-	res.Status, res.Err = StatusTempError, err
-	res.SPFAligned, res.DKIMAligned, res.DKIMDomain = false, false, ""
-	res.reason("DNS failure during %s: %v", what, err)
 	return e.done(res, s)
 }
 

@@ -305,6 +305,43 @@ _dmarc.example.net.      TXT "v=DMARC1; p=reject"
 	}
 }
 
+// A temporary failure matters only when nothing aligns (RFC 9989 §5.3.6).
+func TestTemporaryFailureWithAlignedIdentifier(t *testing.T) {
+	zone := `_dmarc.example.com. TXT "v=DMARC1; p=reject"`
+	tests := []struct {
+		name   string
+		fault  string
+		in     Input
+		status Status
+	}{
+		{"SPF aligned, DKIM walk fails", "_dmarc.signing.example.com.", Input{FromDomain: "example.com",
+			SPF: SPFInput{Result: "pass", Domain: "example.com"}, DKIM: []DKIMInput{{Domain: "signing.example.com", Result: "pass"}}}, StatusPass},
+		{"DKIM aligned, SPF walk fails", "_dmarc.bounce.example.com.", Input{FromDomain: "example.com",
+			SPF: SPFInput{Result: "pass", Domain: "bounce.example.com"}, DKIM: []DKIMInput{{Domain: "example.com", Result: "pass"}}}, StatusPass},
+		{"SPF temperror, nothing aligned", "", Input{FromDomain: "example.com",
+			SPF: SPFInput{Result: "temperror", Domain: "example.com"}, DKIM: []DKIMInput{{Domain: "other.example", Result: "pass"}}}, StatusTempError},
+		{"DKIM temperror, nothing aligned", "", Input{FromDomain: "example.com",
+			SPF: SPFInput{Result: "fail", Domain: "example.com"}, DKIM: []DKIMInput{{Domain: "example.com", Result: "temperror"}}}, StatusTempError},
+		{"DKIM temperror, SPF aligned", "", Input{FromDomain: "example.com",
+			SPF: SPFInput{Result: "pass", Domain: "example.com"}, DKIM: []DKIMInput{{Domain: "example.com", Result: "temperror"}}}, StatusPass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, e := newEvaluator(t, zone, TreeWalk)
+			if tt.fault != "" {
+				srv.SetFault(tt.fault, dns.TypeTXT, resolvertest.ServFail)
+			}
+			res, err := e.Evaluate(context.Background(), tt.in)
+			if res.Status != tt.status || (err != nil) != (tt.status == StatusTempError) {
+				t.Errorf("got %s, %v; want %s\n%s", res.Status, err, tt.status, strings.Join(res.Reasons, "\n"))
+			}
+			if tt.status == StatusTempError && tt.fault == "" && !errors.Is(err, ErrUnderlyingTemporary) {
+				t.Errorf("error %v, want ErrUnderlyingTemporary", err)
+			}
+		})
+	}
+}
+
 func TestPolicySelection(t *testing.T) {
 	zone := `
 _dmarc.example.com. TXT "v=DMARC1; p=none; sp=quarantine; np=reject"

@@ -37,6 +37,11 @@ type Report struct {
 	Metadata ReportMetadata  `xml:"report_metadata"`
 	Policy   PolicyPublished `xml:"policy_published"`
 	Records  []ReportRecord  `xml:"record"`
+
+	// Recipients are the rua URIs of the record the report is about, set
+	// by [Aggregator.Flush]; not part of the XML. Check them with
+	// [Evaluator.Destinations] before sending.
+	Recipients []URI `xml:"-"`
 }
 
 // ReportMetadata describes the reporter and the period covered.

@@ -318,6 +318,9 @@ func TestAggregateAndRoundTrip(t *testing.T) {
 				t.Errorf("second Flush returned %d reports", len(again))
 			}
 
+			if got := reps[0].Recipients; len(got) != 1 || got[0].Mailbox() != "agg@example.com" {
+				t.Errorf("recipients %+v, want agg@example.com", got)
+			}
 			for _, rep := range reps {
 				var buf bytes.Buffer
 				if _, err := rep.WriteTo(&buf); err != nil {
@@ -327,6 +330,7 @@ func TestAggregateAndRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("written report does not parse: %v\n%s", err, buf.String())
 				}
+				back.Recipients = rep.Recipients // not in the XML
 				if !reflect.DeepEqual(back, rep) {
 					t.Errorf("round trip differs:\n got %+v\nwant %+v\n%s", back, rep, buf.String())
 				}
@@ -338,6 +342,7 @@ func TestAggregateAndRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatalf("mailed report does not parse: %v", err)
 				}
+				back.Recipients = rep.Recipients
 				if !reflect.DeepEqual(back, rep) {
 					t.Errorf("mail round trip differs")
 				}
