@@ -316,8 +316,8 @@ func findReplyCode(text string) int {
 				continue
 			}
 		}
-		if text[i+1] > '5' {
-			continue
+		if text[i+1] > '5' || c == '2' && i > 0 {
+			continue // a success code only counts opening the text
 		}
 		return int(c-'0')*100 + int(text[i+1]-'0')*10 + int(text[i+2]-'0')
 	}

@@ -193,6 +193,7 @@ var mailboxFullPhrases = []string{
 	"mailboxfull", "mailbox has insufficient", "too much mail data", "no space left for this user",
 	"user has exceeded", "the user's space has been used up", "exceeding its mailbox limit",
 	"mailbox is currently full", "full mailbox", "quota for this user", "mailbox not enough space",
+	"insufficient storage", "not enough space in the mailbox", "mailbox size exceeded", "quota has been exceeded", "reached their quota", "is over its quota", "storage limit", "mailbox has exceeded the limit", "postfach voll",
 }
 
 var mesgTooBigPhrases = []string{
@@ -221,6 +222,7 @@ var suspendPhrases = []string{
 	"is not active", "deactivated", "suspended due to inactivity", "account expired", "mailbox is not active",
 	"boite du destinataire archivee", "this account has been temporarily suspended",
 	"user suspended", "mailbox currently suspended",
+	"disabled or discontinued", "account has been deactivated", "recipient mailbox is inactive", "address is disabled", "account is not available", "this account is no longer active", "mailbox has been disabled",
 }
 
 var hasMovedPhrases = []string{
@@ -272,6 +274,7 @@ var userUnknownPhrases = []string{
 	"unknown user account", "mailbox name not allowed", "no such e-mail address", "account not found",
 	"user missing home directory", "not a valid recipient",
 	"could not be delivered to * because the address * not found",
+	"no mailbox by that name", "user not known", "not a local address", "there is no one at this address", "this address no longer accepts mail", "no such address here", "wrong or no longer valid", "is not an active address", "mailbox invalid", "mailbox not present", "not present in directory", "unknown e-mail address", "non-existent user", "nonexistent user", "badrcptto", "validrcptto", "no mailbox found", "destination addresses were unknown", "invalid mailbox path", "recipient is not local", "user does not have an account", "account unavailable", "utilisateur inconnu", "usuario desconocido", "benutzer unbekannt", "unbekannter empfänger", "no existe",
 }
 
 var filteredPhrases = []string{
@@ -339,6 +342,7 @@ var hostUnknownPhrases = []string{
 	"nxdomain", "domain not exist", "unable to route", "all relevant mx records point to non-existent hosts",
 	"this domain is not hosted here", "domain isn't in my list of allowed", "recipient domain not found",
 	"no valid mx", "dns error: ", "not a valid domain", "the domain part",
+	"no such host", "name or service not known", "unknown domain name", "domain must exist", "no address associated with",
 }
 
 var spamPhrases = []string{
@@ -348,12 +352,14 @@ var spamPhrases = []string{
 	"suspicious", "message score", "score too high", "high probability of spam", "phishing",
 	"rejected due to content", "content rejected", "message filtered", "considered junk",
 	"barracuda", "this message has been blocked",
+	"detected as spam", "spam filter", "spamassassin", "considered as spam", "spam score", "message looks like spam",
 }
 
 var speedingPhrases = []string{
 	"rate limit", "ratelimit", "rate-limit", "too fast", "sending too", "temporarily deferred due to unexpected volume",
 	"exceeded the rate", "rate exceeded", "too many recipients this hour", "per hour", "this hour", "please slow down", "throttl",
 	"too many messages", "temporarily rate limited", "unusual rate",
+	"messages per hour", "sending limit", "sending quota", "too many emails", "exceeded the limit of",
 }
 
 var tooManyConnPhrases = []string{
@@ -361,6 +367,7 @@ var tooManyConnPhrases = []string{
 	"too many simultaneous", "too many sessions", "too many hosts", "too many recipients",
 	"too many errors from your ip", "frequency limited", "maximum connections", "connection count", "exceeded the maximum number of connections",
 	"all available ports are in use", "throttling failure",
+	"too many messages in this connection", "too many concurrent connections",
 }
 
 var blockedPhrases = []string{
@@ -375,6 +382,7 @@ var blockedPhrases = []string{
 	"refused to talk to me", "we do not accept mail from", "unauthorized connection", "not accepted here",
 	"rejected for policy reasons",
 	"messages from * temporarily deferred", "mail from * refused",
+	"ip address has been", "rejected due to ip", "barracudacentral", "spam sources", "bad ip", "ip address is listed", "your ip address", "blocked by the recipient's server", "rejected because the sending", "connection from your host is denied",
 }
 
 var virusPhrases = []string{
@@ -386,6 +394,7 @@ var policyPhrases = []string{
 	"policy rejection", "by policy", "content policy", "for policy reasons", "message not accepted for policy",
 	"policy restrictions", "email policy", "due to policy", "mail policy", "header error",
 	"dmarc", "this message was not accepted due to domain", "blocked because its content", "content presents a potential security issue", "protocol violation", "denied by policy", "network not allowed",
+	"not allowed by policy", "rejected by policy", "policy restriction",
 }
 
 var systemErrorPhrases = []string{
@@ -403,6 +412,7 @@ var networkErrorPhrases = []string{
 	"name server", "temporary dns", "dns error", "host is unreachable", "connection dropped",
 	"read error", "broken pipe", "mail loop", "loop detected", "routing loop", "too many hops",
 	"hop count exceeded", "hop count", "name service error", "host not found, try again",
+	"network is down", "couldn't connect", "no answer from host",
 }
 
 var systemFullPhrases = []string{
@@ -416,6 +426,7 @@ var notAcceptPhrases = []string{
 	"does not receive mail", "not accept any mail", "not accepting any mail", "no smtp service",
 	"doesn't receive email", "does not receive email", "no mx record found", "null mx",
 	"couldn't find a mail exchanger or ip address",
+	"does not accept e-mail", "does not accept email", "domain does not accept",
 }
 
 var expiredPhrases = []string{

@@ -295,7 +295,7 @@ var (
 		"delayed mail", "delivery delayed", "message delayed", "send failed", "mail error",
 	}
 	bounceFroms = []string{
-		"mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mailer_daemon", "mail-daemon",
+		"mailer-daemon", "postmaster", "post_master", "mail delivery", "mailerdaemon", "mailer_daemon", "mail-daemon",
 		"mail administrator", "delivery subsystem", "mdaemon", "mail system",
 	}
 	bounceBodies = []string{
@@ -403,6 +403,8 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 			if len(strings.TrimSpace(blk)) < 120 {
 				diag = pre + "\n" + blk
 			}
+		} else if len(blocks) == 1 && !hasCode(diag) && hasCode(pre) {
+			diag = pre + "\n" + diag // the error was printed before the address
 		}
 		rc.DiagnosticCode = diag
 		finish(&rc, rl, diag, blk+"\n"+pre)
