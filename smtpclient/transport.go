@@ -181,10 +181,10 @@ type Transport struct {
 
 // Result is the outcome of one message.
 type Result struct {
-	Host       string        // the host that answered last (MX or relay name)
-	Addr       string        // its address, "ip:port"
-	TLS        bool          // whether the session used TLS
-	Reply      string        // the text of the final reply (often the server's queue id)
+	Host       string       // the host that answered last (MX or relay name)
+	Addr       string       // its address, "ip:port"
+	TLS        bool         // whether the session used TLS
+	Reply      string       // the text of the final reply (often the server's queue id)
 	Recipients []RcptResult // one per Envelope.To, in order
 }
 
@@ -216,15 +216,15 @@ type RcptResult struct {
 
 // dest is one place to connect to and how.
 type dest struct {
-	host   string // name: for TLS verification and logs
-	addr   string // "ip:port" or "host:port"
-	policy TLSPolicy
-	tlsa   []resolver.TLSA
-	names  []string // DANE reference identifiers
-	src    netip.Addr
-	auth   bool
+	host        string // name: for TLS verification and logs
+	addr        string // "ip:port" or "host:port"
+	policy      TLSPolicy
+	tlsa        []resolver.TLSA
+	names       []string // DANE reference identifiers
+	src         netip.Addr
+	auth        bool
 	implicitTLS bool
-	limitHost string // host name rate limits match
+	limitHost   string // host name rate limits match
 }
 
 type poolKey struct {

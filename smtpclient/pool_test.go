@@ -1,0 +1,308 @@
+package smtpclient
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+	"net/netip"
+)
+
+func send1(tr *Transport) (*Result, error) {
+	return tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+}
+
+func TestPoolReusesSessions(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	m := &countingMetrics{}
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, Metrics: m}
+	for range 10 {
+		res, err := send1(tr)
+		mustDelivered(t, res, err)
+	}
+	if s, _, _, _ := be.counts(); s != 1 {
+		t.Errorf("%d sessions for 10 sequential messages, want 1", s)
+	}
+	if m.opened != 1 || m.reused != 9 || m.messages != 10 || m.replies[2] == 0 {
+		t.Errorf("metrics: opened %d reused %d messages %d replies %v", m.opened, m.reused, m.messages, m.replies)
+	}
+	tr.Close()
+	time.Sleep(50 * time.Millisecond)
+	if _, open, _, _ := be.counts(); open != 0 {
+		t.Errorf("%d sessions open after Close", open)
+	}
+	if _, err := send1(tr); !errors.Is(err, ErrClosed) {
+		t.Errorf("send after Close: %v", err)
+	}
+}
+
+func TestPoolMaxConnsPerHost(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, MaxConnsPerHost: 3}
+	defer tr.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := send1(tr); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	sessions, _, peak, _ := be.counts()
+	if peak > 3 || sessions > 3 {
+		t.Errorf("peak %d concurrent sessions, %d in all; limit 3", peak, sessions)
+	}
+	if n := len(be.messages()); n != 40 {
+		t.Errorf("%d messages arrived, want 40", n)
+	}
+}
+
+func TestPoolMaxMessagesPerConn(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, MaxMessagesPerConn: 2}
+	defer tr.Close()
+	for range 5 {
+		res, err := send1(tr)
+		mustDelivered(t, res, err)
+	}
+	if s, _, _, _ := be.counts(); s != 3 {
+		t.Errorf("%d sessions for 5 messages at 2 per session, want 3", s)
+	}
+}
+
+func TestPoolIdleTimeout(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, IdleConnTimeout: 50 * time.Millisecond}
+	defer tr.Close()
+	res, err := send1(tr)
+	mustDelivered(t, res, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, open, _, _ := be.counts(); open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("idle session not closed after IdleConnTimeout")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	res, err = send1(tr)
+	mustDelivered(t, res, err)
+	if s, _, _, _ := be.counts(); s != 2 {
+		t.Errorf("%d sessions, want 2", s)
+	}
+}
+
+// A server that closes idle sessions (or says 421 first): the next message
+// must go out on a new session without the caller noticing.
+func TestPoolStaleSession(t *testing.T) {
+	for _, mode := range []string{"close", "421", "close after RSET"} {
+		t.Run(mode, func(t *testing.T) {
+			var mu sync.Mutex
+			delivered := 0
+			host, port := rawServer(t, func(c *rawConn, n int) {
+				c.send("220 raw ESMTP")
+				c.expect(t, "EHLO")
+				c.send("250-raw", "250 PIPELINING")
+				if n == 0 {
+					if serveOne(t, c, false) {
+						mu.Lock()
+						delivered++
+						mu.Unlock()
+					}
+					switch mode {
+					case "421":
+						c.send("421 4.4.2 idle timeout")
+					case "close after RSET":
+						c.expect(t, "RSET") // the client reuses the session
+					}
+					return
+				}
+				for serveOne(t, c, true) {
+					mu.Lock()
+					delivered++
+					mu.Unlock()
+				}
+			})
+			tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+			defer tr.Close()
+			for range 2 {
+				res, err := send1(tr)
+				mustDelivered(t, res, err)
+				time.Sleep(20 * time.Millisecond) // let the server act on the idle session
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if delivered != 2 {
+				t.Errorf("server took %d messages, want 2", delivered)
+			}
+		})
+	}
+}
+
+// serveOne serves one pipelined transaction; with rset an RSET may come
+// first. It reports whether a message was taken.
+func serveOne(t *testing.T, c *rawConn, rset bool) bool {
+	l := c.line()
+	if rset && strings.HasPrefix(l, "RSET") {
+		c.send("250 2.0.0 ok")
+		l = c.line()
+	}
+	if !strings.HasPrefix(l, "MAIL FROM:") {
+		return false
+	}
+	c.send("250 2.1.0 ok")
+	c.expect(t, "RCPT TO:")
+	c.send("250 2.1.5 ok")
+	c.expect(t, "DATA")
+	c.send("354 go")
+	if _, ok := c.readData(); !ok {
+		return false
+	}
+	c.send("250 2.0.0 queued")
+	return true
+}
+
+func TestPoolWaitHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		c.send("220 raw ESMTP")
+		c.expect(t, "EHLO")
+		c.send("250-raw", "250 PIPELINING")
+		c.expect(t, "MAIL")
+		<-release // hold the only session
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, MaxConnsPerHost: 1}
+	defer tr.Close()
+	done := make(chan error, 1)
+	go func() { _, err := send1(tr); done <- err }()
+	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := tr.Send(ctx, Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting for a session: %v, want DeadlineExceeded", err)
+	}
+	close(release)
+	if err := <-done; err == nil {
+		t.Error("first send succeeded although the server dropped it")
+	}
+}
+
+func TestRateLimitPerHost(t *testing.T) {
+	_, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone,
+		RateLimits: []RateLimit{{Hosts: []string{"*"}, Rate: 20, Burst: 1, PerHost: true}}}
+	defer tr.Close()
+	start := time.Now()
+	for range 5 {
+		res, err := send1(tr)
+		mustDelivered(t, res, err)
+	}
+	// 5 messages at 20/s with burst 1 need at least 4 intervals of 50ms.
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("5 messages in %v under a 20/s limit", d)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	tr2 := &Transport{Host: host, Port: port, TLS: TLSNone, RateLimits: []RateLimit{{Hosts: []string{"127.0.0.1"}, Rate: rate.Every(time.Hour)}}}
+	defer tr2.Close()
+	send1(tr2)
+	if _, err := tr2.Send(ctx, Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader("x")); err == nil {
+		t.Error("second message passed a 1/hour limit")
+	}
+}
+
+func TestRateLimitMatch(t *testing.T) {
+	r := RateLimit{Hosts: []string{"*.google.com", "mx.example.org"}}
+	for host, want := range map[string]bool{
+		"aspmx.l.google.com": true, "ASPMX.L.GOOGLE.COM.": true, "google.com": false,
+		"mx.example.org": true, "a.mx.example.org": false, "evilgoogle.com": false,
+	} {
+		if got := r.matches(host); got != want {
+			t.Errorf("matches(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+func TestSourcesWeightsAndWarmup(t *testing.T) {
+	a := netip.MustParseAddr("127.0.0.1")
+	b := netip.MustParseAddr("127.0.0.2")
+	v6 := netip.MustParseAddr("::1")
+	now := time.Date(2026, 1, 10, 12, 30, 0, 0, time.UTC)
+	var s sourceSet
+	s.init([]Source{
+		{Addr: a, Weight: 3},
+		{Addr: b, Weight: 1, Warmup: &Warmup{Start: now.Add(-24 * time.Hour), Daily: []int{5, 20}, Hourly: []int{2, 10}}},
+		{Addr: v6},
+	})
+	s.now = func() time.Time { return now }
+	counts := map[netip.Addr]int{}
+	for range 400 {
+		src, err := s.pick("192.0.2.1:25")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[src]++
+	}
+	// Day 1 of b's warm-up: 10 per hour.
+	if counts[b] != 10 || counts[a] != 390 || counts[v6] != 0 {
+		t.Errorf("picks %v: want b capped at 10/hour, no IPv6 source for an IPv4 destination", counts)
+	}
+	if src, err := s.pick("[2001:db8::1]:25"); err != nil || src != v6 {
+		t.Errorf("IPv6 destination got %v %v", src, err)
+	}
+	// The next hour b has capacity again.
+	s.now = func() time.Time { return now.Add(time.Hour) }
+	got := 0
+	for range 400 {
+		if src, _ := s.pick("192.0.2.1:25"); src == b {
+			got++
+		}
+	}
+	if got != 10 {
+		t.Errorf("b got %d in the next hour, want its cap 10 (daily 20 not yet reached)", got)
+	}
+	s.now = func() time.Time { return now.Add(2 * time.Hour) }
+	for range 100 {
+		if src, _ := s.pick("192.0.2.1:25"); src == b {
+			t.Fatal("b used beyond its daily cap of 20")
+		}
+	}
+	var only sourceSet
+	only.init([]Source{{Addr: b, Warmup: &Warmup{Start: now, Daily: []int{1}}}})
+	only.now = func() time.Time { return now }
+	only.pick("192.0.2.1:25")
+	if _, err := only.pick("192.0.2.1:25"); !errors.Is(err, ErrSourceExhausted) {
+		t.Errorf("exhausted source: %v", err)
+	}
+}
+
+func TestSendFromSource(t *testing.T) {
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		if !strings.HasPrefix(c.RemoteAddr().String(), "127.0.0.2:") {
+			c.send("554 wrong source " + c.RemoteAddr().String())
+			return
+		}
+		c.send("220 raw ESMTP")
+		c.expect(t, "EHLO")
+		c.send("250-raw", "250 PIPELINING")
+		serveOne(t, c, false)
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, Sources: []Source{{Addr: netip.MustParseAddr("127.0.0.2")}}}
+	defer tr.Close()
+	res, err := send1(tr)
+	mustDelivered(t, res, err)
+}
