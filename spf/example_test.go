@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"time"
 
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 	"github.com/mxkit/mxkit/spf"
@@ -22,7 +23,9 @@ _spf.example.net. TXT "v=spf1 ip4:198.51.100.0/24 -all"
 	}
 	defer srv.Close()
 
-	c := &spf.Checker{Resolver: srv.Client(), ReceiverHost: "mx.receiver.example"}
+	r := srv.Client() // a *resolver.Client asking srv
+	r.Timeout = 2 * time.Second
+	c := &spf.Checker{Resolver: r, ReceiverHost: "mx.receiver.example"}
 	for _, ip := range []string{"192.0.2.10", "198.51.100.7", "203.0.113.1"} {
 		res := c.Check(context.Background(), spf.Args{
 			IP:       netip.MustParseAddr(ip),
@@ -53,7 +56,9 @@ func ExampleLint() {
 	}
 	defer srv.Close()
 
-	findings, err := spf.Lint(context.Background(), srv.Client(), "example.com")
+	r := srv.Client()
+	r.Timeout = 2 * time.Second
+	findings, err := spf.Lint(context.Background(), r, "example.com")
 	if err != nil {
 		panic(err)
 	}
