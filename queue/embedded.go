@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -74,6 +73,7 @@ type Embedded struct {
 	maxBatch    int
 	log         *slog.Logger
 
+	bufs   sync.Pool    // *[]byte of InlineLimit+1 bytes for reading bodies
 	mu     sync.RWMutex // guards closed and sends on ops
 	closed bool
 	ops    chan *op
@@ -121,6 +121,8 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	bufSize := max(s.inlineLimit, 0) + 1
+	s.bufs.New = func() any { b := make([]byte, bufSize); return &b }
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
@@ -500,35 +502,6 @@ func idemKey(e *Envelope) []byte {
 	return []byte(e.Tenant + "\x00" + e.IdempotencyKey)
 }
 
-func encodeRecord(r *record) ([]byte, error) {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil, writeError{err}
-	}
-	return b, nil
-}
-
-// decodeRecord parses a stored record, refusing what the store could not
-// have written.
-func decodeRecord(b []byte) (*record, error) {
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, err
-	}
-	if len(r.Recipients) == 0 {
-		return nil, errors.New("record without recipients")
-	}
-	for _, rc := range r.Recipients {
-		if rc.State > Failed {
-			return nil, fmt.Errorf("recipient state %d", rc.State)
-		}
-	}
-	if r.File != "" && (strings.ContainsAny(r.File, `/\`) || r.File == "." || r.File == "..") {
-		return nil, fmt.Errorf("bad body file name %q", r.File)
-	}
-	return &r, nil
-}
-
 // index adds (live) or removes (!live) the due keys of a live message.
 func index(tx *bolt.Tx, m *Message, id []byte, add bool) error {
 	if m.Dead {
@@ -582,21 +555,22 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	r := &record{Message: *m}
 
 	// Read the body: small ones into memory, the rest to a fsynced file.
+	// The buffer goes back to the pool once the commit (which reads it) is
+	// done.
 	var inline []byte
 	limit := max(s.inlineLimit, 0)
-	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, body, limit+1)
-	if err != nil && err != io.EOF {
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	buf := (*bp)[:limit+1]
+	n, err := io.ReadFull(body, buf)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return "", fmt.Errorf("queue: reading body: %w", err)
 	}
-	if n <= limit && s.inlineLimit >= 0 {
-		inline = buf.Bytes()
-		if inline == nil {
-			inline = []byte{}
-		}
-		r.Size, r.CRC = n, crc32.Checksum(inline, castagnoli)
+	if n <= int(limit) && s.inlineLimit >= 0 {
+		inline = buf[:n]
+		r.Size, r.CRC = int64(n), crc32.Checksum(inline, castagnoli)
 	} else {
-		name, size, sum, err := s.writeBody(ctx, io.MultiReader(&buf, body))
+		name, size, sum, err := s.writeBody(ctx, io.MultiReader(bytes.NewReader(buf[:n]), body))
 		if err != nil {
 			return "", err
 		}
