@@ -43,13 +43,14 @@ func BenchmarkCheckWarm(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckWarmDeadline is the warm check with a context that has a
-// deadline, as in an SMTP session: the Checker then adds no timer of its
-// own, and the evaluation allocates nothing.
+// BenchmarkCheckWarmDeadline is the warm check with a context whose
+// deadline comes before the Checker's 20s budget, as in an SMTP server with
+// a per-command deadline: the Checker then adds no timer of its own, and
+// the evaluation allocates nothing.
 func BenchmarkCheckWarmDeadline(b *testing.B) {
 	srv := resolvertest.New(b, benchZone)
 	c := &spf.Checker{Resolver: srv.Client()}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c.Check(ctx, benchArgs)
 	b.ReportAllocs()

@@ -107,8 +107,9 @@ type Checker struct {
 	// ReceiverHost is the receiving host's name, for %{r} in explanations
 	// and the Received-SPF header; "unknown" when empty (§7.3).
 	ReceiverHost string
-	// Timeout bounds a whole check when ctx has no deadline (§4.6.4
-	// recommends at least 20 seconds). Default 20s.
+	// Timeout bounds a whole check (§4.6.4 recommends at least 20
+	// seconds); a sooner deadline of the context bounds it too.
+	// Default 20s.
 	Timeout time.Duration
 	// Now gives the time for %{t}; nil means time.Now.
 	Now func() time.Time
@@ -157,11 +158,13 @@ func (c *Checker) CheckHelo(ctx context.Context, a Args) Result {
 
 func (c *Checker) check(ctx context.Context, a Args, identity, sender string) Result {
 	c.init()
-	if _, ok := ctx.Deadline(); !ok {
-		d := c.Timeout
-		if d <= 0 {
-			d = 20 * time.Second
-		}
+	d := c.Timeout
+	if d <= 0 {
+		d = 20 * time.Second
+	}
+	// §4.6.4: bound the whole evaluation; a sooner deadline of the
+	// caller's is kept as it is (and costs no timer).
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > d {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()

@@ -239,11 +239,17 @@ func TestCheckTimeBudget(t *testing.T) {
 	if res.Status != Temperror || !errors.Is(res.Err, context.DeadlineExceeded) {
 		t.Errorf("status %v err %v, want temperror from the deadline", res.Status, res.Err)
 	}
-	// Checker.Timeout applies when the context has no deadline.
+	// Checker.Timeout applies when the context has no deadline or a later one.
 	c.Timeout = 100 * time.Millisecond
 	res = c.Check(context.Background(), Args{IP: netip.MustParseAddr("192.0.2.1"), MailFrom: "a@redir.test"})
 	if res.Status != Temperror {
 		t.Errorf("with Checker.Timeout: %v, want temperror", res.Status)
+	}
+	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelLong()
+	res = c.Check(long, Args{IP: netip.MustParseAddr("192.0.2.1"), MailFrom: "a@redir.test"})
+	if res.Status != Temperror || !errors.Is(res.Err, context.DeadlineExceeded) {
+		t.Errorf("with Checker.Timeout under a later deadline: %v %v, want temperror", res.Status, res.Err)
 	}
 }
 
