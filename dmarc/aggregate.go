@@ -200,18 +200,26 @@ func resultName(s string) string {
 // recordKey identifies rows to merge: everything but the count.
 func recordKey(r *ReportRecord) string {
 	var b strings.Builder
+	b.Grow(128)
+	add := func(ss ...string) {
+		for _, s := range ss {
+			b.WriteString(s)
+			b.WriteByte(0)
+		}
+	}
 	pe := r.Row.PolicyEvaluated
-	fmt.Fprintf(&b, "%s|%s|%s|%s|", r.Row.SourceIP, pe.Disposition, pe.DKIM, pe.SPF)
+	add(r.Row.SourceIP.String(), pe.Disposition, pe.DKIM, pe.SPF)
 	for _, o := range pe.Reasons {
-		fmt.Fprintf(&b, "%s:%s,", o.Type, o.Comment)
+		add(o.Type, o.Comment)
 	}
 	id := r.Identifiers
-	fmt.Fprintf(&b, "|%s|%s|%s|", id.EnvelopeTo, id.EnvelopeFrom, id.HeaderFrom)
+	add("|", id.EnvelopeTo, id.EnvelopeFrom, id.HeaderFrom)
 	for _, d := range r.AuthResults.DKIM {
-		fmt.Fprintf(&b, "%s/%s/%s,", d.Domain, d.Selector, d.Result)
+		add(d.Domain, d.Selector, d.Result)
 	}
+	add("|")
 	for _, s := range r.AuthResults.SPF {
-		fmt.Fprintf(&b, "|%s/%s/%s", s.Domain, s.Scope, s.Result)
+		add(s.Domain, s.Scope, s.Result)
 	}
 	return b.String()
 }

@@ -133,7 +133,7 @@ func (r *Result) reason(format string, args ...any) {
 // cause (a *resolver.Error, a *RecordError, [ErrMultipleRecords],
 // [ErrInvalidDomain], [ErrUnderlyingTemporary]).
 func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
-	res := &Result{Method: e.Method}
+	res := &Result{Method: e.Method, Reasons: make([]string, 0, 8)}
 	author, err := normalizeDomain(in.FromDomain)
 	if err != nil {
 		res.Status, res.Err = StatusPermError, err
@@ -211,7 +211,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 
 	if res.SPFAligned || res.DKIMAligned {
 		res.Status, res.Disposition = StatusPass, PolicyNone
-		res.reason("DMARC pass: an authenticated identifier is aligned")
+		res.Reasons = append(res.Reasons, "DMARC pass: an authenticated identifier is aligned")
 		return e.done(res, s)
 	}
 	if tempErr != nil {
