@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"os"
@@ -58,7 +59,7 @@ func newPKI() *testPKI {
 		tmpl := &x509.Certificate{
 			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "localhost"},
 			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-			DNSNames:    []string{"localhost", "mx1.example.test", "mx2.example.test"},
+			DNSNames:    []string{"localhost", "mx1.example.test", "mx2.example.test", "mta-sts.example.test"},
 			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
 			KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		}
@@ -230,6 +231,7 @@ type serverOpts struct {
 	implicit bool // TLS from connect
 	auth     bool
 	maxSize  int64
+	addr     string // listen address; default 127.0.0.1:0
 	setup    func(*smtp.Server)
 }
 
@@ -248,6 +250,7 @@ func startServer(t *testing.T, o serverOpts) (*backend, string, int) {
 	s.EnableDSN = true
 	s.EnableREQUIRETLS = true
 	s.MaxMessageBytes = o.maxSize
+	s.ErrorLog = log.New(io.Discard, "", 0)
 	s.ReadTimeout = 10 * time.Second
 	s.WriteTimeout = 10 * time.Second
 	p := pkiOnce()
@@ -263,10 +266,14 @@ func startServer(t *testing.T, o serverOpts) (*backend, string, int) {
 	}
 	var l net.Listener
 	var err error
+	addr := o.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	if o.implicit {
-		l, err = tls.Listen("tcp", "127.0.0.1:0", s.TLSConfig)
+		l, err = tls.Listen("tcp", addr, s.TLSConfig)
 	} else {
-		l, err = net.Listen("tcp", "127.0.0.1:0")
+		l, err = net.Listen("tcp", addr)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,233 @@
+package smtpclient
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+)
+
+// twoPorts finds a port free on both 127.0.0.1 and 127.0.0.2, so two MX
+// hosts can listen on the one port a Transport uses.
+func freeSharedPort(t *testing.T) int {
+	for range 20 {
+		l1, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l1.Addr().(*net.TCPAddr).Port
+		l2, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(port))
+		l1.Close()
+		if err == nil {
+			l2.Close()
+			return port
+		}
+	}
+	t.Fatal("no port free on both 127.0.0.1 and 127.0.0.2")
+	return 0
+}
+
+const mxZone = `
+example.test.       MX   10 mx1.example.test.
+example.test.       MX   20 mx2.example.test.
+mx1.example.test.   A    127.0.0.1
+mx2.example.test.   A    127.0.0.2
+`
+
+func TestDeliverNextMXOnGreetingFailure(t *testing.T) {
+	port := freeSharedPort(t)
+	// mx1 is busy (421 greeting); mx2 takes the message.
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("421 4.3.2 mx1 too busy\r\n"))
+			c.Close()
+		}
+	}()
+	defer func() { l.Close(); <-done }()
+	be, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
+
+	dns := resolvertest.New(t, mxZone)
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if res.Host != "mx2.example.test" || len(be.messages()) != 1 {
+		t.Errorf("delivered via %s; mx2 got %d messages", res.Host, len(be.messages()))
+	}
+}
+
+func TestDeliverNextMXOnConnectionRefused(t *testing.T) {
+	port := freeSharedPort(t) // nothing listens on 127.0.0.1
+	be, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
+	dns := resolvertest.New(t, mxZone)
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+	defer tr.Close()
+	// A reader without Seek is fine: nothing was read from it at mx1.
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if res.Host != "mx2.example.test" || string(be.messages()[0].data) != testMsg {
+		t.Errorf("delivered via %s", res.Host)
+	}
+}
+
+func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
+	port := freeSharedPort(t)
+	be1, _, _ := startServer(t, serverOpts{addr: "127.0.0.1:" + strconv.Itoa(port)})
+	be2, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
+	dns := resolvertest.New(t, mxZone)
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"unknown@example.test"}}, strings.NewReader(testMsg))
+	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != Failed || res.Host != "mx1.example.test" {
+		t.Fatalf("got %v via %s", err, res.Host)
+	}
+	_, _, _, m1 := be1.counts()
+	_, _, _, m2 := be2.counts()
+	if m1 != 1 || m2 != 0 {
+		t.Errorf("MAIL at mx1 %d, mx2 %d: a refusal must not be retried at the next MX", m1, m2)
+	}
+}
+
+func TestDeliverAllHostsDown(t *testing.T) {
+	port := freeSharedPort(t)
+	dns := resolvertest.New(t, mxZone)
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+	if err == nil || !IsTemporary(err) || res.Recipients[0].Status != Deferred {
+		t.Fatalf("got %v %v, want a temporary failure", err, res.Recipients[0].Status)
+	}
+	// A domain that does not exist fails permanently.
+	res, err = tr.Deliver(context.Background(), "nowhere.test", Envelope{From: "a@x.org", To: []string{"b@nowhere.test"}}, strings.NewReader(testMsg))
+	if err == nil || res.Recipients[0].Status == Delivered {
+		t.Fatalf("nowhere.test: %v", err)
+	}
+}
+
+func TestDeliverAddressLiteral(t *testing.T) {
+	be, _, port := startServer(t, serverOpts{})
+	tr := &Transport{Router: &mx.Router{}, Port: port}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "[127.0.0.1]", Envelope{From: "a@x.org", To: []string{"b@[127.0.0.1]"}}, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if len(be.messages()) != 1 {
+		t.Error("no message at the server")
+	}
+}
+
+func TestDeliverDANE(t *testing.T) {
+	p := pkiOnce()
+	spki := sha256.Sum256(p.cert.Leaf.RawSubjectPublicKeyInfo)
+	for _, tc := range []struct {
+		name string
+		tlsa string
+		ok   bool
+	}{
+		{"matching DANE-EE record", hex.EncodeToString(spki[:]), true},
+		{"mismatching record", strings.Repeat("ab", 32), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			be, _, port := startServer(t, serverOpts{tls: true})
+			// mx looks TLSA up for port 25; the server listens elsewhere.
+			zone := mxZone + "_25._tcp.mx1.example.test. TLSA 3 1 1 " + tc.tlsa + "\n"
+			dns := resolvertest.New(t, strings.ReplaceAll(zone, "MX   20 mx2.example.test.", "TXT \"x\""))
+			dns.SetSecure("example.test", true)
+			tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+			defer tr.Close()
+			route, err := tr.Router.Lookup(context.Background(), "example.test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if route.Policy.Kind != mx.PolicyDANE {
+				t.Fatalf("mx gave policy %v (%s) for a signed zone with TLSA records", route.Policy.Kind, route.Policy.Reason)
+			}
+			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+			if tc.ok {
+				mustDelivered(t, res, err)
+				if !res.TLS {
+					t.Error("DANE delivery without TLS")
+				}
+				return
+			}
+			if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
+				t.Fatalf("mismatching TLSA: %v %v, server got %d", err, res.Recipients[0].Status, len(be.messages()))
+			}
+		})
+	}
+}
+
+func TestDeliverMTASTSEnforce(t *testing.T) {
+	p := pkiOnce()
+	policy := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmax_age: 86400\r\n")
+	}))
+	policy.TLS = &tls.Config{Certificates: []tls.Certificate{p.cert}}
+	policy.StartTLS()
+	defer policy.Close()
+	httpClient := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: p.roots},
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", policy.Listener.Addr().String()) // mta-sts.example.test
+		},
+	}}
+	defer httpClient.CloseIdleConnections()
+	for _, tc := range []struct {
+		name string
+		opts serverOpts
+		ok   bool
+	}{
+		{"verified STARTTLS", serverOpts{tls: true}, true},
+		{"no STARTTLS", serverOpts{}, false},
+		{"untrusted certificate", serverOpts{tls: true, selfCert: true}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			be, _, port := startServer(t, tc.opts)
+			dns := resolvertest.New(t, `
+example.test.             MX  10 mx1.example.test.
+mx1.example.test.         A   127.0.0.1
+_mta-sts.example.test.    TXT "v=STSv1; id=1"
+mta-sts.example.test.     A   127.0.0.1
+`)
+			router := &mx.Router{Resolver: dns.Client(), HTTPClient: httpClient}
+			tr := &Transport{Router: router, Port: port, TLSConfig: clientTLS()}
+			defer tr.Close()
+			route, err := router.Lookup(context.Background(), "example.test")
+			if err != nil || route.Policy.Kind != mx.PolicyMTASTSEnforce {
+				t.Fatalf("route policy: %v %+v", err, route)
+			}
+			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+			if tc.ok {
+				mustDelivered(t, res, err)
+				if !res.TLS {
+					t.Error("no TLS")
+				}
+				return
+			}
+			if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
+				t.Fatalf("got %v %v; server got %d messages", err, res.Recipients[0].Status, len(be.messages()))
+			}
+		})
+	}
+}
