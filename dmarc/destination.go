@@ -24,7 +24,7 @@ type Destination struct {
 
 // Destinations checks the reporting URIs uris of the record published at
 // domain (Result.RecordDomain) before reports are sent to them (RFC 7489
-// §7.1, RFC 9990 §4): a mailbox outside domain's Organizational Domain is
+// §7.1, and RFC 9990): a mailbox outside domain's Organizational Domain is
 // used only if a TXT record starting with v=DMARC1 exists at
 // <domain>._report._dmarc.<mailbox domain>. Only mailto: URIs are
 // supported; others are not authorized. The error is non-nil when a DNS

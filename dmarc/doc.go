@@ -32,5 +32,10 @@
 //     and MTA-STS (through mx.Router) and TLS-RPT, with a severity and a
 //     one-line fix for each finding.
 //
-// All DNS goes through a resolver.Resolver.
+// All DNS goes through a resolver.Resolver. Section numbers of RFC 9989 follow
+// draft-ietf-dmarc-dmarcbis-41, the text it was published from.
+//
+// Not implemented: failure reports (ruf, RFC 9991), the rua override in a
+// report authorization record (RFC 7489 §7.1 allows but does not require it),
+// and reports carried inside message/rfc822 parts.
 package dmarc
