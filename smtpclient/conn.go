@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,10 @@ func (c *conn) ioErr(ctx context.Context, what string, err error) error {
 	c.broken = true
 	if cerr := ctx.Err(); cerr != nil {
 		return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, cerr)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) && !c.ctxDeadline.IsZero() && !time.Now().Before(c.ctxDeadline) {
+		// The context's deadline, set on the connection, passed.
+		return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, context.DeadlineExceeded)
 	}
 	return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, err)
 }

@@ -56,7 +56,10 @@ func TestSinkFaults(t *testing.T) {
 		check  func(error) bool
 	}{
 		{"4xx to RCPT", []string{"-r", "RCPT"}, Timeouts{}, []Status{Deferred, Deferred},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 450 && e.EnhancedCode == [3]int{4, 3, 0} }},
+			func(err error) bool {
+				e := smtpErr(err)
+				return e != nil && e.Code == 450 && e.EnhancedCode == [3]int{4, 3, 0}
+			}},
 		{"5xx to RCPT", []string{"-f", "RCPT"}, Timeouts{}, []Status{Failed, Failed},
 			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 500 && e.Command == "RCPT" }},
 		{"5xx to MAIL", []string{"-f", "MAIL"}, Timeouts{}, []Status{Failed, Failed},
