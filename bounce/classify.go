@@ -84,7 +84,9 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	if strings.HasPrefix(ev.diagType, "x-unix") {
 		return MailerError
 	}
-	if r.expired.match(text) {
+	ix := new(bigrams)
+	ix.index(text)
+	if r.expired.matchIn(text, ix) {
 		return Expired
 	}
 	// A status code that names one reason decides, except the often
@@ -101,7 +103,7 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	}
 	for i := range r.specific {
 		d := &r.specific[i]
-		if !d.match(text) {
+		if !d.matchIn(text, ix) {
 			continue
 		}
 		if d.reason == UserUnknown && ev.command == "MAIL" {
@@ -139,7 +141,7 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 		return Blocked
 	}
 	for i := range r.general {
-		if r.general[i].match(text) {
+		if r.general[i].matchIn(text, ix) {
 			if r.general[i].reason == NetworkError && ev.action == "failed" && strings.HasPrefix(status, "4.") {
 				// RFC 3464 §2.3.3: "failed" after a temporary network
 				// error means the MTA gave up retrying.

@@ -128,10 +128,19 @@ func buildRules() *rules {
 // match reports whether the folded, lower-cased text holds one of the
 // detector's phrases.
 func (d *detector) match(text string) bool {
+	return d.matchIn(text, nil)
+}
+
+// matchIn is match with an optional bigram index of text that lets most
+// phrases be ruled out without a search.
+func (d *detector) matchIn(text string, ix *bigrams) bool {
 	if d.also != nil && d.also(text) {
 		return true
 	}
 	for _, p := range d.phrases {
+		if ix != nil && !ix.mayHold(p) {
+			continue
+		}
 		if matchPhrase(text, p) {
 			if d.veto != nil && d.veto(text) {
 				return false
@@ -507,4 +516,36 @@ func hostDoesNotExist(text string) bool {
 			return true
 		}
 	}
+}
+
+// bigrams records which byte pairs occur in a text: a phrase with a pair
+// the text lacks cannot be in it.
+type bigrams [1024]uint64 // 65536 bits
+
+func (b *bigrams) index(text string) {
+	for i := 0; i+1 < len(text); i++ {
+		k := uint16(text[i])<<8 | uint16(text[i+1])
+		b[k>>6] |= 1 << (k & 63)
+	}
+}
+
+func (b *bigrams) has(x, y byte) bool {
+	k := uint16(x)<<8 | uint16(y)
+	return b[k>>6]&(1<<(k&63)) != 0
+}
+
+// mayHold checks the phrase's first, middle and last byte pairs (of its
+// first part, for phrases with " * ").
+func (b *bigrams) mayHold(p string) bool {
+	if i := strings.Index(p, " * "); i >= 0 {
+		p = p[:i]
+	}
+	if len(p) < 2 {
+		return true
+	}
+	m := len(p) / 2
+	if m+1 >= len(p) {
+		m = len(p) - 2
+	}
+	return b.has(p[0], p[1]) && b.has(p[len(p)-2], p[len(p)-1]) && b.has(p[m], p[m+1])
 }

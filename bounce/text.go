@@ -253,6 +253,21 @@ func errorLines(blk, pre string) string {
 		return blk
 	}
 	lines := strings.Split(blk, "\n")
+	if hasCode(lines[0]) && !strings.HasPrefix(strings.TrimSpace(lines[0]), ">>>") {
+		// A self-contained record ("550 <a@b>... User unknown", Postfix's
+		// "<a@b>: host x said: 550 ..."): it and its indented
+		// continuation lines, not the next record.
+		keep := []string{strings.TrimSpace(lines[0])}
+		for _, l := range lines[1:] {
+			if l == "" || l[0] != ' ' && l[0] != '\t' {
+				break
+			}
+			keep = append(keep, strings.TrimSpace(l))
+		}
+		if out := strings.Join(keep, "\n"); len(out) >= 40 {
+			return out
+		}
+	}
 	var keep []string
 	in := false
 	for i, l := range lines {
