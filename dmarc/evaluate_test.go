@@ -478,3 +478,16 @@ func TestAuthResult(t *testing.T) {
 		t.Errorf("parsed back %+v", r)
 	}
 }
+
+func TestAuthResultErrors(t *testing.T) {
+	srv, e := newEvaluator(t, `_dmarc.example.com. TXT "v=DMARC1; p=reject"`, TreeWalk)
+	srv.SetFault("_dmarc.example.com.", dns.TypeTXT, resolvertest.ServFail)
+	res, _ := e.Evaluate(context.Background(), Input{FromDomain: "example.com"})
+	got := authres.Format("mx.example.org", []authres.Result{res.AuthResult()})
+	if !strings.HasPrefix(got, "mx.example.org; dmarc=temperror reason=") || !strings.HasSuffix(got, "header.from=example.com") {
+		t.Errorf("Authentication-Results: %s", got)
+	}
+	if s := sanitize("a\r\nb\"c\\d\x00é"); s != "a  b c d   " {
+		t.Errorf("sanitize = %q", s)
+	}
+}

@@ -407,3 +407,25 @@ func FuzzParseReport(f *testing.F) {
 		}
 	})
 }
+
+func TestParseReportCharsets(t *testing.T) {
+	raw, err := os.ReadFile("testdata/yahoo.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range []string{"ISO-8859-1", "windows-1252", "us-ascii"} {
+		data := bytes.Replace(raw, []byte(`<?xml version="1.0"?>`), []byte(`<?xml version="1.0" encoding="`+cs+`"?>`), 1)
+		want := "Yahoo"
+		if cs != "us-ascii" {
+			data = bytes.Replace(data, []byte("<org_name>Yahoo</org_name>"), []byte("<org_name>Yah\xf6\xf6</org_name>"), 1)
+			want = "Yahöö"
+		}
+		r, err := ParseReport(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", cs, err)
+		}
+		if r.Metadata.OrgName != want {
+			t.Errorf("%s: org_name %q, want %q", cs, r.Metadata.OrgName, want)
+		}
+	}
+}
