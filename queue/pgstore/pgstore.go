@@ -83,7 +83,7 @@ var migrations = []string{
 
 type queries struct {
 	insert, insertChunk, existing, lease, leaseDomain, lock, update, del,
-	chunk, size, get, list, counts string
+	deliverAll, chunk, size, get, list, counts string
 }
 
 // Open connects to the database at dsn (a PostgreSQL URL or key=value
@@ -148,8 +148,20 @@ func makeQueries(sch string) queries {
 		lock:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1 FOR UPDATE`),
 		update: r.Replace(`UPDATE {s}.messages SET next_attempt = $2, dead = $3, lease_token = $4, lease_expires = $5, created = $6, envelope = $7 WHERE id = $1`),
 		del:    r.Replace(`DELETE FROM {s}.messages WHERE id = $1`),
+		// The common completion in one statement: every outcome is
+		// Delivered, names a pending recipient, and no other recipient is
+		// left pending or failed. State is omitted from the JSON when 0
+		// (pending); 1 is delivered.
+		deliverAll: r.Replace(`DELETE FROM {s}.messages m
+			WHERE id = $1 AND lease_token = $2 AND NOT dead
+			AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(m.envelope->'Recipients') r
+				WHERE CASE WHEN r->>'Addr' = ANY($3::text[])
+					THEN coalesce((r->>'State')::int, 0) <> 0
+					ELSE coalesce((r->>'State')::int, 0) <> 1 END)
+			AND cardinality($3::text[]) = (SELECT count(*) FROM jsonb_array_elements(m.envelope->'Recipients') r
+				WHERE r->>'Addr' = ANY($3::text[]))`),
 		chunk:  r.Replace(`SELECT data FROM {s}.bodies WHERE id = $1 AND seq = $2`),
-		size:   r.Replace(`SELECT size FROM {s}.messages WHERE id = $1`),
+		size:   r.Replace(`SELECT size, (SELECT data FROM {s}.bodies WHERE id = $1 AND seq = 0) FROM {s}.messages WHERE id = $1`),
 		get:    r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1`),
 		list: r.Replace(`SELECT ` + cols + ` FROM {s}.messages
 			WHERE id > $1 AND dead = $2 AND ($3 = '' OR domain = $3) AND ($4 = '' OR tenant = $4)
@@ -419,6 +431,17 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err != nil {
 		return queue.ErrLeaseLost
 	}
+	if addrs, ok := allDelivered(outcomes); ok && token != "" {
+		tag, err := s.pool.Exec(ctx, s.q.deliverAll, n, token, addrs)
+		if err != nil {
+			return fmt.Errorf("pgstore: complete: %w", err)
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+		// Not the simple case (or the lease is lost): take the long way,
+		// which says why.
+	}
 	return s.modify(ctx, n, func(tx pgx.Tx, m *queue.Message) error {
 		if m.Dead || token == "" || m.Lease != token {
 			return queue.ErrLeaseLost
@@ -433,6 +456,24 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 		}
 		return s.save(ctx, tx, n, m)
 	}, queue.ErrLeaseLost)
+}
+
+// allDelivered returns the recipients of outcomes if all are Delivered and
+// none is repeated.
+func allDelivered(outcomes []queue.Outcome) ([]string, bool) {
+	if len(outcomes) == 0 {
+		return nil, false
+	}
+	addrs := make([]string, len(outcomes))
+	seen := make(map[string]bool, len(outcomes))
+	for i, o := range outcomes {
+		if o.State != queue.Delivered || seen[o.Recipient] {
+			return nil, false
+		}
+		seen[o.Recipient] = true
+		addrs[i] = o.Recipient
+	}
+	return addrs, true
 }
 
 // modify runs fn on a locked message inside a transaction; notFound is
@@ -483,14 +524,22 @@ func (s *Store) Body(ctx context.Context, id queue.ID) (io.ReadCloser, error) {
 		return nil, err
 	}
 	var size int64
-	err = s.pool.QueryRow(ctx, s.q.size, n).Scan(&size)
+	var first []byte
+	err = s.pool.QueryRow(ctx, s.q.size, n).Scan(&size, &first)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, queue.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
-	return &bodyReader{ctx: ctx, s: s, id: n, left: size}, nil
+	if int64(len(first)) > size {
+		return nil, fmt.Errorf("pgstore: body of message %d: first chunk longer than the message", n)
+	}
+	r := &bodyReader{ctx: ctx, s: s, id: n, left: size - int64(len(first)), buf: first}
+	if len(first) > 0 {
+		r.seq = 1
+	}
+	return r, nil
 }
 
 type bodyReader struct {
