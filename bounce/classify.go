@@ -50,6 +50,9 @@ func (r *rules) classify(ev evidence) Classification {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))
+	if ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered) {
+		reason = Rejected // an unknown address or domain at MAIL FROM is the sender's
+	}
 	if status == "" {
 		switch {
 		case reason == Undefined || reason == Vacation || reason == Feedback:

@@ -384,7 +384,7 @@ var blockedPhrases = []string{
 	"listed on", "spamhaus", "spamcop", "sorbs", "client host rejected", "client host blocked",
 	"ip address blocked", "your ip", "ip blocked", "is blocked", "has been blocked", "service refuse",
 	"connection refused", "connection rejected", "not allowed to connect", "please use the smtp server of your isp", "my name was rejected",
-	"dynamic ip", "dial-up", "dialup", "residential", "open proxy", "banned", "host rejected",
+	"dynamic ip", "open relay", "dial-up", "dialup", "residential", "open proxy", "banned", "host rejected",
 	"client not authorized", "service not available",
 	"you are not allowed", "reject by ip", "rejected because of your ip", "sender ip",
 	"your network", "your server", "your host", "blocked - see", "poor reputation",

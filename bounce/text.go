@@ -112,6 +112,10 @@ func startsField(l string) bool {
 type block struct {
 	addr  string
 	lines []string
+	// ctx holds the session transcript lines (">>> ", "<<< ") seen since
+	// the previous record: Sendmail prints the server's reply before the
+	// per-recipient record line.
+	ctx []string
 }
 
 // textBlocks splits a notification into per-recipient blocks: each address
@@ -119,7 +123,7 @@ type block struct {
 // next address. Addresses in skip (the sender's own) are not recipients.
 // pre is the text before the first recipient.
 func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string) {
-	var prel []string
+	var prel, ctx []string
 	cur := -1
 	for _, line := range strings.Split(notif, "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -132,9 +136,12 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				}
 			}
 			if cur < 0 {
-				blocks = append(blocks, block{addr: addr})
+				blocks = append(blocks, block{addr: addr, ctx: ctx})
 				cur = len(blocks) - 1
 			}
+			ctx = nil
+		} else if t := strings.TrimSpace(line); strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ") {
+			ctx = append(ctx, t)
 		}
 		if cur < 0 {
 			prel = append(prel, line)
@@ -235,7 +242,7 @@ func blockFor(blocks []block, addrs ...string) string {
 		}
 		for _, b := range blocks {
 			if b.addr == a {
-				return strings.Join(b.lines, "\n")
+				return b.text()
 			}
 		}
 	}
@@ -421,8 +428,18 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		} else if len(blocks) == 1 && !hasCode(diag) && hasCode(pre) {
 			diag = pre + "\n" + diag // the error was printed before the address
 		}
+		ctx := strings.Join(b.ctx, "\n")
+		if ctx != "" {
+			diag += "\n" + ctx
+		}
 		rc.DiagnosticCode = diag
-		finish(&rc, rl, diag, blk+"\n"+pre)
+		// The command a reply answered: from this recipient's lines, and
+		// from the preamble only when it concerns a single recipient.
+		context := blk + "\n" + ctx
+		if len(blocks) == 1 {
+			context += "\n" + pre
+		}
+		finish(&rc, rl, diag, context)
 		rep.Recipients = append(rep.Recipients, rc)
 	}
 }
@@ -483,4 +500,13 @@ func bareRecipients(notif string) []block {
 func hasCode(s string) bool {
 	f := fold(s)
 	return findReplyCode(f) != 0 || hasStatusCode(f)
+}
+
+// text is the block's lines, then its transcript context.
+func (b *block) text() string {
+	t := strings.Join(b.lines, "\n")
+	if len(b.ctx) > 0 {
+		t += "\n" + strings.Join(b.ctx, "\n")
+	}
+	return t
 }
