@@ -41,6 +41,7 @@ func main() {
 	dir := flag.String("dir", "", "directory for the files (default a temporary one)")
 	dsn := flag.String("dsn", os.Getenv("MXKIT_PG_DSN"), "PostgreSQL URL for the pg store")
 	large := flag.Bool("large", false, "compare 1 MiB bodies inside bbolt and as files")
+	flag.Int64Var(&inlineLimit, "inline", 0, "embedded store's InlineLimit (0 default, -1 every body a file)")
 	flag.Parse()
 
 	base := *dir
@@ -95,10 +96,12 @@ func main() {
 	}
 }
 
+var inlineLimit int64
+
 func open(name, dir, dsn string) (queue.Store, func(), error) {
 	switch name {
 	case "embedded":
-		s, err := queue.Open(dir, nil)
+		s, err := queue.Open(dir, &queue.Options{InlineLimit: inlineLimit})
 		if err != nil {
 			return nil, nil, err
 		}

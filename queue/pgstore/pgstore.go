@@ -160,9 +160,9 @@ func makeQueries(sch string) queries {
 					ELSE coalesce((r->>'State')::int, 0) <> 1 END)
 			AND cardinality($3::text[]) = (SELECT count(*) FROM jsonb_array_elements(m.envelope->'Recipients') r
 				WHERE r->>'Addr' = ANY($3::text[]))`),
-		chunk:  r.Replace(`SELECT data FROM {s}.bodies WHERE id = $1 AND seq = $2`),
-		size:   r.Replace(`SELECT size, (SELECT data FROM {s}.bodies WHERE id = $1 AND seq = 0) FROM {s}.messages WHERE id = $1`),
-		get:    r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1`),
+		chunk: r.Replace(`SELECT data FROM {s}.bodies WHERE id = $1 AND seq = $2`),
+		size:  r.Replace(`SELECT size, (SELECT data FROM {s}.bodies WHERE id = $1 AND seq = 0) FROM {s}.messages WHERE id = $1`),
+		get:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1`),
 		list: r.Replace(`SELECT ` + cols + ` FROM {s}.messages
 			WHERE id > $1 AND dead = $2 AND ($3 = '' OR domain = $3) AND ($4 = '' OR tenant = $4)
 			ORDER BY id LIMIT $5`),
