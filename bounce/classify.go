@@ -50,8 +50,11 @@ func (r *rules) classify(ev evidence) Classification {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))
-	if ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered) {
+	switch {
+	case ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
 		reason = Rejected // an unknown address or domain at MAIL FROM is the sender's
+	case (ev.command == "EHLO" || ev.command == "CONN") && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
+		reason = Blocked // a refused HELO name or connection is about the sending host
 	}
 	if status == "" {
 		switch {
@@ -89,9 +92,6 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	}
 	ix := new(bigrams)
 	ix.index(text)
-	if r.expired.matchIn(text, ix) {
-		return Expired
-	}
 	// A status code that names one reason decides, except the often
 	// misused x.1.1, which yields to wording that names another reason.
 	var byCode *detector
@@ -136,6 +136,9 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	}
 	if byCode != nil {
 		return byCode.reason
+	}
+	if r.expired.matchIn(text, ix) {
+		return Expired // the MTA gave up; no more specific reason was given
 	}
 	switch ev.command {
 	case "MAIL":

@@ -211,6 +211,15 @@ func finish(rc *Recipient, rl *rules, text, context string) {
 // such as "after RCPT TO", "in reply to end of DATA command" or a session
 // transcript's ">>> MAIL FROM".
 func findCommand(t string) string {
+	// qmail names the stage instead of the command.
+	switch {
+	case strings.Contains(t, "my name was rejected"):
+		return "EHLO"
+	case strings.Contains(t, "sender was rejected"):
+		return "MAIL"
+	case strings.Contains(t, "does not like recipient"):
+		return "RCPT"
+	}
 	best, bestAt := "", -1
 	for _, pre := range []string{"in reply to ", "after ", ">>> ", " ", "error from remote mail server after "} {
 		for off := 0; ; {
