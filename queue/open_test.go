@@ -189,7 +189,6 @@ func TestReopenKeepsMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
 	c, err := s.Counts(context.Background(), time.Now())
 	if err != nil || c.Queued != 12 {
 		t.Fatalf("after reopen Counts = %+v, %v; want 12 queued", c, err)
@@ -203,6 +202,7 @@ func TestReopenKeepsMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	if _, err := os.Stat(orphan); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("orphaned body file still there: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"go.uber.org/goleak"
 
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/queue"
@@ -176,4 +177,8 @@ func TestServerRestartUnderLoad(t *testing.T) {
 		t.Error("no operation failed: the outage did not happen under load")
 	}
 	log.Check(t, s)
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
