@@ -53,7 +53,7 @@ func (r *rules) classify(ev evidence) Classification {
 	switch {
 	case ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
 		reason = Rejected // an unknown address or domain at MAIL FROM is the sender's
-	case (ev.command == "EHLO" || ev.command == "CONN") && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
+	case (ev.command == "EHLO" || ev.command == "CONN") && (reason == HostUnknown || reason == UserUnknown || reason == Filtered || reason == RequirePTR):
 		reason = Blocked // a refused HELO name or connection is about the sending host
 	}
 	if status == "" {

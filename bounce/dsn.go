@@ -78,6 +78,7 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	fields := parseFields(body)
 	var cur *Recipient
 	var recips []Recipient
+	comments := map[int]string{} // Status field comments, by recipient
 	other := false // cur has fields besides its addresses
 	start := func() {
 		recips = append(recips, Recipient{})
@@ -115,6 +116,10 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			cur.Action = strings.ToLower(strings.Fields(f.value + " x")[0])
 		case "status":
 			cur.Status = normStatus(f.value)
+			// "4.0.0 (host name lookup failure)": the comment explains.
+			if c := strings.TrimSpace(strings.TrimPrefix(f.value, cur.Status)); c != "" {
+				comments[len(recips)-1] = strings.Trim(c, "() ")
+			}
 		case "diagnostic-code":
 			if cur.DiagnosticCode == "" {
 				cur.DiagnosticType, cur.DiagnosticCode = typed(f.value)
@@ -138,6 +143,9 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
 		text := rc.DiagnosticCode
+		if c := comments[i]; c != "" && weakDiagnostic(text) {
+			text = strings.TrimSpace(text + "\n" + c)
+		}
 		weak := weakDiagnostic(text)
 		if !weak && findCommand(fold(text)) != "" {
 			finish(rc, rl, text, "")

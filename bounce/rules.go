@@ -335,7 +335,7 @@ var rejectedPhrases = []string{
 	"from address rejected", "rejected sender", "return path", "return-path", "mail from address",
 	"envelope sender", "blocked sender", "sender has been blocked", "your address has been blocked",
 	"sender email address rejected", "reject by sender",
-	"domain of your sender address", "your envelope sender has been denied",
+	"domain of your sender address", "your envelope sender has been denied", "an address that has been blacklisted",
 	"sender address not valid", "sender address is not valid", "mail from: rejected",
 	"unauthorized sender", "sender verification failed", "cannot verify sender",
 	"you are not allowed to send", "sending address not accepted",
@@ -351,7 +351,7 @@ var hostUnknownPhrases = []string{
 	"nxdomain", "domain not exist", "unable to route", "all relevant mx records point to non-existent hosts",
 	"this domain is not hosted here", "domain isn't in my list of allowed", "recipient domain not found",
 	"no valid mx", "dns error: ", "not a valid domain", "the domain part",
-	"no such host", "name or service not known", "unknown domain name", "domain must exist", "no address associated with",
+	"no such host", "name or service not known", "host name lookup failure", "hostname lookup failure", "unknown domain name", "domain must exist", "no address associated with",
 }
 
 var spamPhrases = []string{
@@ -384,7 +384,7 @@ var blockedPhrases = []string{
 	"listed on", "spamhaus", "spamcop", "sorbs", "client host rejected", "client host blocked",
 	"ip address blocked", "your ip", "ip blocked", "is blocked", "has been blocked", "service refuse",
 	"connection refused", "connection rejected", "not allowed to connect", "please use the smtp server of your isp", "my name was rejected",
-	"dynamic ip", "open relay", "dial-up", "dialup", "residential", "open proxy", "banned", "host rejected",
+	"dynamic ip", "open relay", "block list", "dial-up", "dialup", "residential", "open proxy", "banned", "host rejected",
 	"client not authorized", "service not available",
 	"you are not allowed", "reject by ip", "rejected because of your ip", "sender ip",
 	"your network", "your server", "your host", "blocked - see", "poor reputation",
