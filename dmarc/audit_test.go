@@ -76,7 +76,7 @@ _mta-sts.example.com.   TXT "v=STSv1; id=20261123"
 mta-sts.example.com.    A   127.0.0.1
 _smtp._tls.example.com. TXT "v=TLSRPTv1; rua=mailto:tls@example.com"
 `, rsaKeyTXT(t, 2048), keyTXT(t, "ed25519", pub))
-	srv := resolvertest.New(t, zone)
+	srv := newDNS(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n")
 	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Selectors: []string{"s2026", "ed"}, Router: router})
 	if err != nil {
@@ -154,7 +154,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := resolvertest.New(t, tt.zone)
+			srv := newDNS(t, tt.zone)
 			// A real refused connection for the policy fetch: a listener
 			// closed before use.
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -206,7 +206,7 @@ _dmarc.example.com.     TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"
 _mta-sts.example.com.   TXT "v=STSv1; id=1"
 mta-sts.example.com.    A   127.0.0.1
 `
-	srv := resolvertest.New(t, zone)
+	srv := newDNS(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 86400\n")
 	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Router: router})
 	if err != nil {
@@ -228,7 +228,7 @@ mta-sts.example.com.    A   127.0.0.1
 }
 
 func TestAuditInvalidDomain(t *testing.T) {
-	srv := resolvertest.New(t, `example.com. TXT "x"`)
+	srv := newDNS(t, `example.com. TXT "x"`)
 	if _, err := Audit(context.Background(), client(srv, true), "exa mple..com", AuditOptions{}); err == nil {
 		t.Error("invalid domain accepted")
 	}

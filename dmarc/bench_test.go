@@ -6,8 +6,6 @@ import (
 	"net/netip"
 	"os"
 	"testing"
-
-	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
 
 const benchZone = `
@@ -19,7 +17,7 @@ www.example.com.     A   192.0.2.1
 // BenchmarkEvaluate measures evaluations with a warm resolver cache: the
 // CPU cost of discovery, alignment and policy, not the network.
 func BenchmarkEvaluate(b *testing.B) {
-	srv := resolvertest.New(b, benchZone)
+	srv := newDNS(b, benchZone)
 	cases := []struct {
 		name   string
 		method Method

@@ -18,8 +18,28 @@ import (
 // no cache, so that the server's query counts show every lookup.
 func newEvaluator(t *testing.T, zone string, m Method) (*resolvertest.Server, *Evaluator) {
 	t.Helper()
-	srv := resolvertest.New(t, zone)
+	srv := newDNS(t, zone)
 	return srv, &Evaluator{Resolver: client(srv, false), Method: m}
+}
+
+// newDNS is resolvertest.New, retried: the server takes a random UDP port
+// and then the same TCP port, which another process may hold when many
+// tests run on the machine ("bind: address already in use").
+func newDNS(tb testing.TB, zone string) *resolvertest.Server {
+	tb.Helper()
+	var err error
+	for range 10 {
+		var s *resolvertest.Server
+		if s, err = resolvertest.Start(zone); err == nil {
+			tb.Cleanup(s.Close)
+			return s
+		}
+		if !strings.Contains(err.Error(), "address already in use") {
+			break
+		}
+	}
+	tb.Fatalf("resolvertest: %v", err)
+	return nil
 }
 
 // client returns a client of srv with a timeout long enough for a loaded

@@ -12,15 +12,25 @@ import (
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
 
+// dnsServer starts a DNS server on loopback serving zone. (Start is retried
+// because its random port may be taken on a busy machine.)
+func dnsServer(zone string) *resolvertest.Server {
+	var err error
+	for range 10 {
+		var srv *resolvertest.Server
+		if srv, err = resolvertest.Start(zone); err == nil {
+			return srv
+		}
+	}
+	panic(err)
+}
+
 func ExampleEvaluator_Evaluate() {
 	// A DNS server on loopback with the records of RFC 9989 Appendix B.4.3.
-	srv, err := resolvertest.Start(`
+	srv := dnsServer(`
 _dmarc.bank.example.       TXT "v=DMARC1; p=reject; psd=y"
 _dmarc.giant.bank.example. TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@giant.bank.example"
 `)
-	if err != nil {
-		panic(err)
-	}
 	defer srv.Close()
 
 	e := &dmarc.Evaluator{Resolver: srv.Client()} // RFC 9989 tree walk
@@ -56,17 +66,14 @@ func ExampleParse() {
 }
 
 func ExampleAggregator() {
-	srv, err := resolvertest.Start(`_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:agg@example.com"`)
-	if err != nil {
-		panic(err)
-	}
+	srv := dnsServer(`_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:agg@example.com"`)
 	defer srv.Close()
 	e := &dmarc.Evaluator{Resolver: srv.Client()}
 	agg := &dmarc.Aggregator{OrgName: "Receiver Example", Email: "dmarc@receiver.example"}
 
 	in := dmarc.Input{FromDomain: "example.com", SPF: dmarc.SPFInput{Result: "fail", Domain: "spoof.example"}}
 	res, _ := e.Evaluate(context.Background(), in)
-	err = agg.Add(dmarc.Event{Time: time.Unix(1763683200, 0), SourceIP: netip.MustParseAddr("192.0.2.66"), Input: in, Result: res})
+	err := agg.Add(dmarc.Event{Time: time.Unix(1763683200, 0), SourceIP: netip.MustParseAddr("192.0.2.66"), Input: in, Result: res})
 	if err != nil {
 		panic(err)
 	}
@@ -122,15 +129,12 @@ func ExampleAggregator() {
 }
 
 func ExampleAudit() {
-	srv, err := resolvertest.Start(`
+	srv := dnsServer(`
 example.com.        MX  10 mail.example.com.
 mail.example.com.   A   192.0.2.25
 example.com.        TXT "v=spf1 mx -all"
 _dmarc.example.com. TXT "v=DMARC1; p=none; pct=50; rua=mailto:reports@dmarc-vendor.example"
 `)
-	if err != nil {
-		panic(err)
-	}
 	defer srv.Close()
 
 	findings, err := dmarc.Audit(context.Background(), srv.Client(), "example.com", dmarc.AuditOptions{})
