@@ -182,3 +182,94 @@ func TestServerRestartUnderLoad(t *testing.T) {
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
+
+// TestSeveralProcesses opens the same schema from several stores at once,
+// as processes on several machines would (racing migrations included),
+// and has workers on all of them drain one queue: each message must be
+// delivered exactly once.
+func TestSeveralProcesses(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	first, schema := openTemp(t) // creates the schema, dropped at the end
+	first.Close()
+	ctx := context.Background()
+	// Drop the tables so the stores below race to migrate.
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const nStores, n = 4, 300
+	stores := make([]*pgstore.Store, nStores)
+	var wg sync.WaitGroup
+	errs := make(chan error, nStores)
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
+			if err != nil {
+				errs <- err
+				return
+			}
+			stores[i] = s
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent Open: %v", err)
+	}
+	defer func() {
+		for _, s := range stores {
+			s.Close()
+		}
+	}()
+	now := time.Now()
+	for i := range n {
+		e := &queue.Envelope{Recipients: []queue.Recipient{{Addr: fmt.Sprintf("r%d@example.com", i)}}}
+		if _, err := stores[i%nStores].Enqueue(ctx, e, strings.NewReader("x"), now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	delivered := map[queue.ID]int{}
+	for i := range nStores * 3 {
+		s := stores[i%nStores]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ms, err := s.Lease(ctx, queue.LeaseRequest{Now: now, Duration: time.Hour, Max: 7})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(ms) == 0 {
+					return
+				}
+				for _, m := range ms {
+					err := s.Complete(ctx, m.ID, m.Lease, now, []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered}})
+					if err != nil {
+						t.Errorf("Complete(%s): %v", m.ID, err)
+					}
+					mu.Lock()
+					delivered[m.ID]++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(delivered) != n {
+		t.Errorf("delivered %d distinct messages, want %d", len(delivered), n)
+	}
+	for id, k := range delivered {
+		if k != 1 {
+			t.Errorf("message %s leased and delivered %d times", id, k)
+		}
+	}
+}
