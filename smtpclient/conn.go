@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -28,17 +29,18 @@ type extensions struct {
 // conn is one SMTP session. It is used by one goroutine at a time: the pool
 // hands it out exclusively.
 type conn struct {
-	t      *Transport
-	nc     net.Conn
-	br     *bufio.Reader
-	bw     *bufio.Writer
-	dest   *dest
-	ext    extensions
-	tls    bool
-	tlsVer uint16
-	msgs   int  // transactions started on this session
-	dirty  bool // the server may hold transaction state: RSET before reuse
-	broken bool // never reuse
+	t        *Transport
+	nc       net.Conn
+	br       *bufio.Reader
+	bw       *bufio.Writer
+	dest     *dest
+	ext      extensions
+	tls      bool
+	tlsVer   uint16
+	msgs     int  // transactions started on this session
+	consumed bool // the current transaction has read from the message
+	dirty    bool // the server may hold transaction state: RSET before reuse
+	broken   bool // never reuse
 
 	// pool bookkeeping
 	pool      *hostPool
@@ -417,6 +419,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	to := c.t.timeouts()
 	reused := c.msgs > 0
 	c.msgs++
+	c.consumed = false
 	if err := c.check(m, size); err != nil {
 		return err
 	}
@@ -604,14 +607,14 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		// The data cannot be taken back: only closing the connection
 		// before the final "." stops delivery (RFC 5321 §4.1.1.4).
 		c.broken = true
-		return err
+		return c.failAll(c.reason(ctx, err), res)
 	}
 	c.dw.finish()
 	if c.dw.err != nil {
-		return c.ioErr(ctx, "writing data", c.dw.err)
+		return c.failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
 	}
 	if err := c.flush(ctx, to.DataBlock); err != nil {
-		return err
+		return c.failAll(c.reason(ctx, err), res)
 	}
 	r, err = c.read(ctx, "end of data", to.DataEnd)
 	if err != nil {
@@ -622,9 +625,26 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	return c.final(&r, "DATA", res)
 }
 
+// reason looks, after a failed write of message data, for a reply in
+// which the server said why it stopped reading (smtp-sink -A, a size
+// limit); it returns that refusal, or err.
+func (c *conn) reason(ctx context.Context, err error) error {
+	var ne net.Error
+	if ctx.Err() != nil || !errors.As(err, &ne) && !errors.Is(err, io.ErrClosedPipe) && !isConnReset(err) {
+		return err
+	}
+	c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	r, rerr := readReply(c.br, c.lines)
+	if rerr != nil || r.code < 400 {
+		return err
+	}
+	return r.err("DATA")
+}
+
 // copyData streams msg through w, bounding each network write by the
 // data block timeout (RFC 5321 §4.5.3.2.5).
 func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
+	c.consumed = true
 	to := c.t.timeouts()
 	if c.readBuf == nil {
 		c.readBuf = make([]byte, 32<<10)
@@ -652,6 +672,7 @@ const chunkSize = 64 << 10
 // fillChunk reads from msg into c.chunk (line endings normalised) until it
 // holds chunkSize octets or msg ends.
 func (c *conn) fillChunk(msg io.Reader) (eof bool, err error) {
+	c.consumed = true
 	c.chunk.Reset()
 	if c.dw.w != byteWriter(&c.chunk) || c.dw.stuff {
 		c.dw.reset(&c.chunk, false)
@@ -702,9 +723,9 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 	} else {
 		c.dw.reset(&c.chunk, false)
 		for {
+			c.nc.SetWriteDeadline(c.deadline(to.DataBlock))
 			c.writeChunk(eof)
 			pending++
-			c.nc.SetWriteDeadline(c.deadline(to.DataBlock))
 			if !pipe || eof {
 				if err := c.flush(ctx, to.DataBlock); err != nil {
 					return err
@@ -796,4 +817,8 @@ func (c *conn) failAll(err error, res *Result) error {
 		}
 	}
 	return err
+}
+
+func isConnReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }

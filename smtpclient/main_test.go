@@ -377,7 +377,7 @@ func rawServer(t *testing.T, handle func(c *rawConn, n int)) (string, int) {
 // ---- Postfix smtp-sink ----
 
 // startSink runs smtp-sink on a free loopback port with the given options.
-func startSink(t *testing.T, args ...string) (string, int) {
+func startSink(t testing.TB, args ...string) (string, int) {
 	t.Helper()
 	bin := testenv.Program(t, "/usr/sbin/smtp-sink", "postfix")
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -3,6 +3,8 @@ package smtpclient
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -305,4 +307,49 @@ func TestSendFromSource(t *testing.T) {
 	defer tr.Close()
 	res, err := send1(tr)
 	mustDelivered(t, res, err)
+}
+
+// With CHUNKING the first chunk is read from the message before the reply
+// to the pipelined RSET shows the session is dead; the retry must send the
+// whole message again.
+func TestPoolStaleSessionChunking(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		ehlo(t, c, "PIPELINING", "CHUNKING")
+		for {
+			l := c.line()
+			if l == "RSET" && n == 0 {
+				return // dead on reuse
+			}
+			if l == "RSET" {
+				c.send("250 ok")
+				l = c.line()
+			}
+			if !strings.HasPrefix(l, "MAIL") {
+				return
+			}
+			c.expect(t, "RCPT")
+			bdat := c.expect(t, "BDAT")
+			var size int
+			fmt.Sscanf(bdat, "BDAT %d LAST", &size)
+			buf := make([]byte, size)
+			io.ReadFull(c.r, buf)
+			mu.Lock()
+			got = append(got, string(buf))
+			mu.Unlock()
+			c.send("250 ok", "250 ok", "250 queued")
+		}
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	for range 2 {
+		res, err := send1(tr)
+		mustDelivered(t, res, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0] != testMsg || got[1] != testMsg {
+		t.Errorf("server got %q", got)
+	}
 }

@@ -100,3 +100,16 @@ func TestSinkFaults(t *testing.T) {
 		})
 	}
 }
+
+// The server stops reading in the middle of a large message and says why:
+// the refusal is reported, not the broken pipe.
+func TestSinkAbortDuringLargeData(t *testing.T) {
+	host, port := startSink(t, "-A", "0")
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}},
+		strings.NewReader(strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n", 200000)))
+	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != Failed {
+		t.Fatalf("got %v, %v; want the server's 550", err, res.Recipients[0].Status)
+	}
+}

@@ -477,6 +477,11 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 		return false, err
 	}
 	d.src = src
+	seeker, _ := msg.(io.Seeker)
+	var msgStart int64
+	if seeker != nil {
+		msgStart, _ = seeker.Seek(0, io.SeekCurrent)
+	}
 	for attempt := 0; ; attempt++ {
 		c, err := t.get(ctx, d, attempt >= 2)
 		if err != nil {
@@ -495,6 +500,15 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 			c.broken = true
 			t.put(c)
 			resetResult(res)
+			if c.consumed {
+				// BDAT read the first chunk before the failure showed.
+				if seeker == nil {
+					return false, re.err
+				}
+				if _, err := seeker.Seek(msgStart, io.SeekStart); err != nil {
+					return false, re.err
+				}
+			}
 			if attempt < 3 {
 				continue
 			}

@@ -1,0 +1,252 @@
+// Command smtpclient compares mxkit's pooled, pipelining SMTP client with
+// Postfix's own load generator (smtp-source) and with Go's net/smtp, all
+// sending into one Postfix smtp-sink on loopback in the same run.
+//
+//	go run ./smtpclient -n 20000 -c 20
+//
+// It reports messages per second, the ratio to smtp-source, and the client's
+// CPU time per message (user+system, from getrusage).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/smtp"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/mxkit/mxkit/smtpclient"
+)
+
+func main() {
+	n := flag.Int("n", 20000, "messages per run")
+	conc := flag.Int("c", 20, "connections (sessions in parallel)")
+	sizes := flag.String("sizes", "1024,102400", "message sizes in octets")
+	only := flag.String("only", "", "run only clients whose name contains this")
+	flag.Parse()
+
+	addr, stop := startSink(*conc)
+	defer stop()
+	for _, s := range strings.Split(*sizes, ",") {
+		size, err := strconv.Atoi(s)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("\n== %d-octet messages, 1 recipient, %d connections, %d messages, into smtp-sink\n", size, *conc, *n)
+		fmt.Printf("%-44s %10s %10s %14s\n", "client", "msgs/s", "ratio", "CPU µs/msg")
+		var base float64
+		for _, c := range clients(*conc) {
+			if *only != "" && !strings.Contains(c.name, *only) && !strings.Contains(c.name, "smtp-source") {
+				continue
+			}
+			msgs := *n
+			if c.slow {
+				msgs = max(*n/10, *conc)
+			}
+			rate, cpu, err := c.run(addr, msgs, size)
+			if err != nil {
+				fmt.Printf("%-44s failed: %v\n", c.name, err)
+				continue
+			}
+			if base == 0 {
+				base = rate
+			}
+			fmt.Printf("%-44s %10.0f %9.2fx %14.1f\n", c.name, rate, rate/base, cpu)
+		}
+	}
+}
+
+type client struct {
+	name string
+	slow bool // fewer messages: a new connection each
+	run  func(addr string, n, size int) (msgsPerSec, cpuMicrosPerMsg float64, err error)
+}
+
+func clients(conc int) []client {
+	return []client{
+		{name: fmt.Sprintf("smtp-source -s %d -d (Postfix, C)", conc), run: func(addr string, n, size int) (float64, float64, error) {
+			return smtpSource(addr, n, size, conc)
+		}},
+		{name: fmt.Sprintf("mxkit Transport, %d conns", conc), run: func(addr string, n, size int) (float64, float64, error) {
+			return mxkit(addr, n, size, conc)
+		}},
+		{name: fmt.Sprintf("net/smtp, %d reused conns", conc), run: func(addr string, n, size int) (float64, float64, error) {
+			return netSMTP(addr, n, size, conc, true)
+		}},
+		{name: fmt.Sprintf("net/smtp, new conn per msg, %d at once", conc), slow: true, run: func(addr string, n, size int) (float64, float64, error) {
+			return netSMTP(addr, n, size, conc, false)
+		}},
+		{name: "mxkit Transport, 1 conn", run: func(addr string, n, size int) (float64, float64, error) {
+			return mxkit(addr, n/4, size, 1)
+		}},
+		{name: "net/smtp, 1 reused conn", run: func(addr string, n, size int) (float64, float64, error) {
+			return netSMTP(addr, n/4, size, 1, true)
+		}},
+	}
+}
+
+// startSink runs smtp-sink on a free loopback port with room for conc
+// sessions.
+func startSink(conc int) (string, func()) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	args := []string{"-m", strconv.Itoa(conc * 4)}
+	if os.Geteuid() == 0 {
+		args = append(args, "-u", "nobody")
+	}
+	args = append(args, addr, strconv.Itoa(conc*4))
+	cmd := exec.Command("/usr/sbin/smtp-sink", args...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		log.Fatalf("smtp-sink (Debian package postfix): %v", err)
+	}
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if i > 200 {
+			log.Fatal("smtp-sink did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return addr, func() { cmd.Process.Kill(); cmd.Wait() }
+}
+
+func smtpSource(addr string, n, size, conc int) (float64, float64, error) {
+	cmd := exec.Command("/usr/sbin/smtp-source", "-s", strconv.Itoa(conc), "-m", strconv.Itoa(n), "-d",
+		"-l", strconv.Itoa(size), "-f", "from@example.org", "-t", "to@example.com", addr)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, err
+	}
+	el := time.Since(start)
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return float64(n) / el.Seconds(), float64(cpu.Microseconds()) / float64(n), nil
+}
+
+// message returns a message of about size octets: headers and CRLF lines.
+func message(size int) []byte {
+	var b strings.Builder
+	b.WriteString("From: from@example.org\r\nTo: to@example.com\r\nSubject: benchmark\r\nMessage-ID: <x@example.org>\r\n\r\n")
+	line := strings.Repeat("La de da de da 1. ", 4) + "\r\n"
+	for b.Len() < size {
+		b.WriteString(line)
+	}
+	return []byte(b.String()[:size-2] + "\r\n")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// parallel runs n jobs on conc goroutines and measures rate and CPU.
+func parallel(n, conc int, job func(worker int) error) (float64, float64, error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	cpu0 := cpuTime()
+	start := time.Now()
+	for w := range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if err := job(w); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	cpu := cpuTime() - cpu0
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, 0, err
+	}
+	return float64(n) / el.Seconds(), float64(cpu.Microseconds()) / float64(n), nil
+}
+
+func mxkit(addr string, n, size, conc int) (float64, float64, error) {
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	tr := &smtpclient.Transport{Host: host, Port: p, TLS: smtpclient.TLSNone, MaxConnsPerHost: conc,
+		MaxMessagesPerConn: 1 << 30, LocalName: "bench.example.org"}
+	defer tr.Close()
+	msg := message(size)
+	env := smtpclient.Envelope{From: "from@example.org", To: []string{"to@example.com"}}
+	readers := make([]strings.Reader, conc)
+	return parallel(n, conc, func(w int) error {
+		r := &readers[w]
+		r.Reset(string(msg))
+		_, err := tr.Send(context.Background(), env, r)
+		return err
+	})
+}
+
+func netSMTP(addr string, n, size, conc int, reuse bool) (float64, float64, error) {
+	msg := message(size)
+	conns := make([]*smtp.Client, conc)
+	defer func() {
+		for _, c := range conns {
+			if c != nil {
+				c.Quit()
+			}
+		}
+	}()
+	return parallel(n, conc, func(w int) error {
+		c := conns[w]
+		if c == nil || !reuse {
+			var err error
+			if c, err = smtp.Dial(addr); err != nil {
+				return err
+			}
+			if err := c.Hello("bench.example.org"); err != nil {
+				return err
+			}
+		} else if err := c.Reset(); err != nil {
+			return err
+		}
+		if err := c.Mail("from@example.org"); err != nil {
+			return err
+		}
+		if err := c.Rcpt("to@example.com"); err != nil {
+			return err
+		}
+		wc, err := c.Data()
+		if err != nil {
+			return err
+		}
+		if _, err := wc.Write(msg); err != nil {
+			return err
+		}
+		if err := wc.Close(); err != nil {
+			return err
+		}
+		if reuse {
+			conns[w] = c
+			return nil
+		}
+		return c.Quit()
+	})
+}
