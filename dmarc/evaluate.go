@@ -189,6 +189,13 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 		if !strings.EqualFold(k.Result, "pass") {
 			continue
 		}
+		if s.queries >= maxQueries {
+			// Each passing signature may cost a tree walk: bound the total
+			// so that a message with many signatures cannot make a
+			// receiver send hundreds of queries (RFC 9989 §11.5).
+			res.reason("DNS query budget of %d reached: remaining DKIM signatures not checked for alignment", maxQueries)
+			break
+		}
 		passed++
 		ok, why, err := e.aligned(s, res, author, k.Domain, rec.DKIMAlignment)
 		if err != nil {
@@ -244,6 +251,10 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input) (*Result, error) {
 	}
 	return e.done(res, s)
 }
+
+// maxQueries bounds the _dmarc queries of one evaluation: the author's walk
+// and three more.
+const maxQueries = 4 * maxWalk
 
 func (e *Evaluator) done(res *Result, s *session) (*Result, error) {
 	if e.Logger != nil {

@@ -3,6 +3,7 @@ package dmarc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -509,5 +510,20 @@ func TestAuthResultErrors(t *testing.T) {
 	}
 	if s := sanitize("a\r\nb\"c\\d\x00é"); s != "a  b c d   " {
 		t.Errorf("sanitize = %q", s)
+	}
+}
+
+func TestQueryBudget(t *testing.T) {
+	srv, e := newEvaluator(t, `_dmarc.example.com. TXT "v=DMARC1; p=reject"`, TreeWalk)
+	in := Input{FromDomain: "example.com"}
+	for i := range 20 {
+		in.DKIM = append(in.DKIM, DKIMInput{Domain: fmt.Sprintf("a.b.c.d.e.f.g.s%d.com", i), Result: "pass"})
+	}
+	res, err := e.Evaluate(context.Background(), in)
+	if err != nil || res.Status != StatusFail {
+		t.Fatalf("got %s, %v; want fail", res.Status, err)
+	}
+	if n := srv.TotalQueries(); n > maxQueries+maxWalk {
+		t.Errorf("%d queries for one message, want at most %d", n, maxQueries+maxWalk)
 	}
 }
