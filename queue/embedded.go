@@ -430,17 +430,26 @@ func (s *Embedded) commitLoop() {
 func (s *Embedded) commit(batch []*op) {
 	errs := make([]error, len(batch))
 	var abort error
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		for i, o := range batch {
-			errs[i] = safeRun(o.fn, tx)
-			var we writeError
-			if errors.As(errs[i], &we) {
-				abort = errs[i]
-				return abort
+	err := func() (err error) {
+		// A damaged page met while committing fails the batch (bbolt rolls
+		// the transaction back), not the process.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: %v", ErrCorrupt, r)
 			}
-		}
-		return nil
-	})
+		}()
+		return s.db.Update(func(tx *bolt.Tx) error {
+			for i, o := range batch {
+				errs[i] = safeRun(o.fn, tx)
+				var we writeError
+				if errors.As(errs[i], &we) {
+					abort = errs[i]
+					return abort
+				}
+			}
+			return nil
+		})
+	}()
 	if abort != nil && len(batch) > 1 {
 		for _, o := range batch {
 			s.commit([]*op{o})
