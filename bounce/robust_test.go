@@ -143,3 +143,50 @@ func TestReaderErrorPassesThrough(t *testing.T) {
 		t.Errorf("err = %v, want the reader's error", err)
 	}
 }
+
+// TestConcurrentParse parses the corpus from several goroutines at once
+// (run with -race): the shared rule table is read-only.
+func TestConcurrentParse(t *testing.T) {
+	dir, rows := loadCorpus(t)
+	var msgs [][]byte
+	for i, r := range rows {
+		if i%8 != 0 {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, r.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, data)
+	}
+	want := make([]string, len(msgs))
+	for i, m := range msgs {
+		rep, err := Parse(bytes.NewReader(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = fmt.Sprint(rep.Kind, rep.Recipients)
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, m := range msgs {
+				rep, err := Parse(bytes.NewReader(m))
+				if err != nil {
+					done <- err
+					return
+				}
+				if got := fmt.Sprint(rep.Kind, rep.Recipients); got != want[i] {
+					done <- fmt.Errorf("message %d: concurrent result differs", i)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

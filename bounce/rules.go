@@ -12,6 +12,9 @@ import (
 type detector struct {
 	reason  Reason
 	phrases []string
+	// keys are the phrases' byte-pair keys for the bigram prefilter,
+	// computed once by compile.
+	keys [][3]uint16
 	// unless are phrases that veto the detector: wording of another
 	// reason that contains one of its phrases.
 	unless []string
@@ -119,6 +122,12 @@ func buildRules() *rules {
 		{reason: MailerError, phrases: mailerErrorPhrases},
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
 	}
+	for i := range r.specific {
+		r.specific[i].compile()
+	}
+	for i := range r.general {
+		r.general[i].compile()
+	}
 	r.vacation = detector{reason: Vacation, phrases: vacationPhrases}
 	r.expired = detector{reason: Expired, phrases: gaveUpPhrases}
 
@@ -137,8 +146,8 @@ func (d *detector) matchIn(text string, ix *bigrams) bool {
 	if d.also != nil && d.also(text) {
 		return true
 	}
-	for _, p := range d.phrases {
-		if ix != nil && !ix.mayHold(p) {
+	for i, p := range d.phrases {
+		if ix != nil && i < len(d.keys) && !ix.hasKeys(d.keys[i]) {
 			continue
 		}
 		if matchPhrase(text, p) {
@@ -529,23 +538,32 @@ func (b *bigrams) index(text string) {
 	}
 }
 
-func (b *bigrams) has(x, y byte) bool {
-	k := uint16(x)<<8 | uint16(y)
-	return b[k>>6]&(1<<(k&63)) != 0
+// compile computes each phrase's prefilter keys: the first, middle and last
+// byte pairs of its first literal part.
+func (d *detector) compile() {
+	d.keys = make([][3]uint16, len(d.phrases))
+	for i, p := range d.phrases {
+		if j := strings.Index(p, " * "); j >= 0 {
+			p = p[:j]
+		}
+		if len(p) < 2 {
+			p = "  " // always present in folded text with spaces; a harmless key
+		}
+		m := len(p) / 2
+		if m+1 >= len(p) {
+			m = len(p) - 2
+		}
+		key := func(x, y byte) uint16 { return uint16(x)<<8 | uint16(y) }
+		d.keys[i] = [3]uint16{key(p[0], p[1]), key(p[m], p[m+1]), key(p[len(p)-2], p[len(p)-1])}
+	}
 }
 
-// mayHold checks the phrase's first, middle and last byte pairs (of its
-// first part, for phrases with " * ").
-func (b *bigrams) mayHold(p string) bool {
-	if i := strings.Index(p, " * "); i >= 0 {
-		p = p[:i]
+// hasKeys reports whether all three byte pairs occur in the text.
+func (b *bigrams) hasKeys(k [3]uint16) bool {
+	for _, x := range k {
+		if b[x>>6]&(1<<(x&63)) == 0 {
+			return false
+		}
 	}
-	if len(p) < 2 {
-		return true
-	}
-	m := len(p) / 2
-	if m+1 >= len(p) {
-		m = len(p) - 2
-	}
-	return b.has(p[0], p[1]) && b.has(p[len(p)-2], p[len(p)-1]) && b.has(p[m], p[m+1])
+	return true
 }
