@@ -112,6 +112,9 @@ func startsField(l string) bool {
 type block struct {
 	addr  string
 	lines []string
+	// headed reports that a line began with the address, as recipient
+	// lists print it, rather than mentioning it in a sentence.
+	headed bool
 	// ctx holds the session transcript lines (">>> ", "<<< ") seen since
 	// the previous record: Sendmail prints the server's reply before the
 	// per-recipient record line.
@@ -139,6 +142,9 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				blocks = append(blocks, block{addr: addr, ctx: ctx})
 				cur = len(blocks) - 1
 			}
+			if t := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-")); strings.HasPrefix(t, addr) {
+				blocks[cur].headed = true
+			}
 			ctx = nil
 		} else if t := strings.TrimSpace(line); strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ") {
 			ctx = append(ctx, t)
@@ -148,6 +154,22 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			continue
 		}
 		blocks[cur].lines = append(blocks[cur].lines, line)
+	}
+	// When some addresses head their lines, addresses only mentioned in
+	// passing ("please contact <support@...>") without an error are not
+	// recipients.
+	headed := false
+	for _, b := range blocks {
+		headed = headed || b.headed
+	}
+	if headed {
+		kept := blocks[:0]
+		for _, b := range blocks {
+			if b.headed || hasCode(strings.Join(b.lines, "\n")) {
+				kept = append(kept, b)
+			}
+		}
+		blocks = kept
 	}
 	return blocks, strings.Join(prel, "\n")
 }
