@@ -54,6 +54,7 @@ type conn struct {
 	dw          dataWriter
 	chunk       bytes.Buffer
 	readBuf     []byte
+	peek        [1]byte
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -106,7 +107,9 @@ func (c *conn) ioErr(ctx context.Context, what string, err error) error {
 // read reads one reply within timeout.
 func (c *conn) read(ctx context.Context, what string, timeout time.Duration) (reply, error) {
 	c.nc.SetReadDeadline(c.deadline(timeout))
-	r, err := readReply(c.br, c.lines)
+	// The text of positive replies to these is not used.
+	keep := what != "MAIL" && what != "RCPT" && what != "DATA" && what != "RSET"
+	r, err := readReplyText(c.br, c.lines, keep)
 	c.lines = r.lines[:0]
 	if err != nil {
 		return r, c.ioErr(ctx, "reading reply to "+what, err)
@@ -324,8 +327,7 @@ func (c *conn) alive() bool {
 		nc = tc.NetConn() // a TLS read would try to decrypt; the raw peek is enough
 	}
 	nc.SetReadDeadline(aLongTimeAgo)
-	var b [1]byte
-	n, err := nc.Read(b[:])
+	n, err := nc.Read(c.peek[:])
 	nc.SetReadDeadline(time.Time{})
 	if n > 0 {
 		return false

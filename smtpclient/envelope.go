@@ -56,24 +56,24 @@ type message struct {
 	dsn      *DSN
 }
 
-func prepare(env *Envelope) (*message, error) {
-	m := &message{from: env.From, to: env.To, size: env.Size, eightBit: env.EightBit,
+func prepare(env *Envelope, m *message) error {
+	*m = message{from: env.From, to: env.To, size: env.Size, eightBit: env.EightBit,
 		utf8: env.SMTPUTF8, reqTLS: env.RequireTLS, dsn: env.DSN}
 	if len(env.To) == 0 {
-		return nil, fmt.Errorf("%w: no recipients", ErrBadAddress)
+		return fmt.Errorf("%w: no recipients", ErrBadAddress)
 	}
 	ascii := true
 	if env.From != "" {
 		a, err := checkAddress(env.From)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ascii = ascii && a
 	}
 	for _, to := range env.To {
 		a, err := checkAddress(to)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ascii = ascii && a
 	}
@@ -84,31 +84,31 @@ func prepare(env *Envelope) (*message, error) {
 		switch strings.ToUpper(d.Ret) {
 		case "", "FULL", "HDRS":
 		default:
-			return nil, fmt.Errorf("smtpclient: DSN RET must be FULL or HDRS, not %q", d.Ret)
+			return fmt.Errorf("smtpclient: DSN RET must be FULL or HDRS, not %q", d.Ret)
 		}
 		if len(d.EnvID) > 100 { // RFC 3461 §4.4
-			return nil, fmt.Errorf("smtpclient: DSN ENVID longer than 100 characters")
+			return fmt.Errorf("smtpclient: DSN ENVID longer than 100 characters")
 		}
 		for _, n := range d.Notify {
 			switch strings.ToUpper(n) {
 			case "NEVER", "SUCCESS", "FAILURE", "DELAY":
 			default:
-				return nil, fmt.Errorf("smtpclient: DSN NOTIFY value %q", n)
+				return fmt.Errorf("smtpclient: DSN NOTIFY value %q", n)
 			}
 			if len(d.Notify) > 1 && strings.EqualFold(n, "NEVER") {
-				return nil, fmt.Errorf("smtpclient: DSN NOTIFY=NEVER cannot be combined (RFC 3461 §4.1)")
+				return fmt.Errorf("smtpclient: DSN NOTIFY=NEVER cannot be combined (RFC 3461 §4.1)")
 			}
 		}
 		if d.ORCPT != nil && len(d.ORCPT) != len(env.To) {
-			return nil, fmt.Errorf("smtpclient: DSN ORCPT has %d entries for %d recipients", len(d.ORCPT), len(env.To))
+			return fmt.Errorf("smtpclient: DSN ORCPT has %d entries for %d recipients", len(d.ORCPT), len(env.To))
 		}
 		for _, o := range d.ORCPT {
 			if _, err := checkAddress(o); o != "" && err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // checkAddress refuses what cannot be written into a MAIL or RCPT command:

@@ -62,6 +62,12 @@ type reply struct {
 // the line "ddd text" (or "ddd" alone) ends it. Lines ending in a bare LF are
 // accepted. lines is reused as the backing store of r.lines.
 func readReply(br *bufio.Reader, lines []string) (reply, error) {
+	return readReplyText(br, lines, true)
+}
+
+// readReplyText is readReply that, with keep false, leaves the text of
+// 2xx and 3xx replies out (saving its allocation on the sending path).
+func readReplyText(br *bufio.Reader, lines []string, keep bool) (reply, error) {
 	r := reply{lines: lines[:0]}
 	for {
 		line, err := br.ReadSlice('\n')
@@ -81,7 +87,7 @@ func readReply(br *bufio.Reader, lines []string) (reply, error) {
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
-		code, last, text, perr := parseReplyLine(line)
+		code, last, text, perr := parseReplyLine(line, keep || (len(line) > 0 && line[0] >= '4'))
 		if perr != nil {
 			return r, perr
 		}
@@ -104,7 +110,7 @@ func readReply(br *bufio.Reader, lines []string) (reply, error) {
 }
 
 // parseReplyLine splits "250-text", "250 text", "250" or "250-".
-func parseReplyLine(line []byte) (code int, last bool, text string, err error) {
+func parseReplyLine(line []byte, keep bool) (code int, last bool, text string, err error) {
 	if len(line) < 3 {
 		return 0, false, "", fmt.Errorf("%w: short reply line %q", ErrProtocol, clip(line))
 	}
@@ -119,13 +125,14 @@ func parseReplyLine(line []byte) (code int, last bool, text string, err error) {
 	if line[0] < '2' || line[0] > '5' || line[1] > '5' {
 		return 0, false, "", fmt.Errorf("%w: invalid reply code %d", ErrProtocol, code)
 	}
-	switch {
-	case len(line) == 3:
+	if len(line) == 3 {
 		return code, true, "", nil
-	case line[3] == ' ':
-		return code, true, string(line[4:]), nil
-	case line[3] == '-':
-		return code, false, string(line[4:]), nil
+	}
+	if line[3] == ' ' || line[3] == '-' {
+		if keep {
+			text = string(line[4:])
+		}
+		return code, line[3] == ' ', text, nil
 	}
 	return 0, false, "", fmt.Errorf("%w: bad separator after reply code: %q", ErrProtocol, clip(line))
 }

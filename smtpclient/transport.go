@@ -177,6 +177,7 @@ type Transport struct {
 	sources sourceSet
 	to      Timeouts
 	name    string
+	relay   *dest // Send's destination, made on first use
 }
 
 // Result is the outcome of one message.
@@ -298,12 +299,14 @@ func (t *Transport) maxMsgs() int {
 // refusal). Result is never nil.
 func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Result, error) {
 	t.init()
-	res := newResult(&env)
+	res, m := newResult(&env)
 	if t.Host == "" {
 		return finish(res, errors.New("smtpclient: Transport.Host not set"))
 	}
-	m, err := prepare(&env)
-	if err != nil {
+	t.mu.Lock()
+	d := t.relay
+	t.mu.Unlock()
+	if err := prepare(&env, m); err != nil {
 		return finish(res, err)
 	}
 	port := t.Port
@@ -313,12 +316,17 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 			port = 465
 		}
 	}
-	d := &dest{host: t.Host, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
-		policy: t.TLS, auth: t.Auth != nil, implicitTLS: t.ImplicitTLS, limitHost: t.Host}
-	if d.policy == TLSNone && t.ImplicitTLS {
-		d.policy = TLSRequired
+	if d == nil {
+		d = &dest{host: t.Host, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
+			policy: t.TLS, auth: t.Auth != nil, implicitTLS: t.ImplicitTLS, limitHost: t.Host}
+		if d.policy == TLSNone && t.ImplicitTLS {
+			d.policy = TLSRequired
+		}
+		t.mu.Lock()
+		t.relay = d
+		t.mu.Unlock()
 	}
-	_, err = t.sendTo(ctx, d, m, msg, messageSize(&env, msg), res)
+	_, err := t.sendTo(ctx, d, m, msg, messageSize(&env, msg), res)
 	return finish(res, err)
 }
 
@@ -331,12 +339,11 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 // is used.
 func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, msg io.Reader) (*Result, error) {
 	t.init()
-	res := newResult(&env)
+	res, m := newResult(&env)
 	if t.Router == nil {
 		return finish(res, errors.New("smtpclient: Transport.Router not set"))
 	}
-	m, err := prepare(&env)
-	if err != nil {
+	if err := prepare(&env, m); err != nil {
 		return finish(res, err)
 	}
 	route, err := t.Router.Lookup(ctx, domain)
@@ -414,12 +421,25 @@ func hostPolicy(route *mx.Route, h *mx.Host) (TLSPolicy, []string) {
 	return TLSOpportunistic, nil
 }
 
-func newResult(env *Envelope) *Result {
-	res := &Result{Recipients: make([]RcptResult, len(env.To))}
-	for i, a := range env.To {
-		res.Recipients[i].Addr = a
+// resultAlloc puts a Result and room for one recipient in one allocation.
+type resultAlloc struct {
+	res Result
+	one [1]RcptResult
+	msg message
+}
+
+func newResult(env *Envelope) (*Result, *message) {
+	a := &resultAlloc{}
+	res := &a.res
+	if len(env.To) == 1 {
+		res.Recipients = a.one[:]
+	} else {
+		res.Recipients = make([]RcptResult, len(env.To))
 	}
-	return res
+	for i, to := range env.To {
+		res.Recipients[i].Addr = to
+	}
+	return res, &a.msg
 }
 
 func resetResult(res *Result) {
@@ -476,7 +496,11 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 	if err != nil {
 		return false, err
 	}
-	d.src = src
+	if src.IsValid() {
+		dd := *d // d may be shared with other sends
+		dd.src = src
+		d = &dd
+	}
 	seeker, _ := msg.(io.Seeker)
 	var msgStart int64
 	if seeker != nil {
