@@ -20,6 +20,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,8 +58,9 @@ func main() {
 		return
 	}
 	body := bytes.Repeat([]byte("0123456789abcdef"), *size/16+1)[:*size]
-	fmt.Printf("durable cycles (enqueue, lease, read body, complete) of %d-byte messages, %d workers, %v per run, GOMAXPROCS %s\n",
-		*size, *workers, *dur, os.Getenv("GOMAXPROCS"))
+	fmt.Printf("durable cycles (enqueue, lease, read body, complete) of %d-byte messages, %d workers, %v per run, %d CPUs\n",
+		*size, *workers, *dur, runtime.NumCPU())
+	fmt.Printf("load average before: %s (the machine is shared: figures move with it)\n", loadavg())
 	fmt.Printf("%-9s %9s %12s %12s\n", "store", "producers", "cycles/s", "enqueues/s")
 	results := map[string]map[int]float64{}
 	for _, name := range strings.Split(*stores, ",") {
@@ -80,6 +82,7 @@ func main() {
 			fmt.Printf("%-9s %9d %12.0f %12.0f\n", name, p, rate, float64(enq)/dur.Seconds())
 		}
 	}
+	fmt.Printf("load average after: %s\n", loadavg())
 	if sp := results["spool"]; len(sp) > 0 {
 		fmt.Println("ratio to the spool:")
 		for _, name := range strings.Split(*stores, ",") {
@@ -191,6 +194,15 @@ func cycle(s queue.Store, producers, workers int, d time.Duration, body []byte) 
 	}
 	wg.Wait()
 	return nDone.Load(), nEnq.Load()
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func token() string {
