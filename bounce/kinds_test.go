@@ -50,6 +50,7 @@ func TestAutoReply(t *testing.T) {
 		{"out of office subject", "From: kiji@example.net\r\nSubject: Automatic reply: hello\r\n\r\nI will be out of the office.\r\n", KindAutoReply},
 		{"bounce with auto-submitted", "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n\r\n<a@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n", KindNonStandard},
 		{"ordinary mail", "From: kiji@example.net\r\nSubject: lunch?\r\n\r\nNoon at the usual place.\r\n", KindUnknown},
+		{"ordinary mail with error words", "From: ci@example.net\r\nSubject: build 42\r\n\r\nAn error occurred in the message you sent to the build bot, ops@example.net.\r\n", KindUnknown},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := Parse(strings.NewReader(tc.msg))

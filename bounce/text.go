@@ -347,9 +347,13 @@ var (
 		"permanent error", "permanent failure", "unable to deliver", "undeliverable", "delivery failed",
 		"following address", "following recipient", "failed recipient", "did not reach",
 		"delivery to the following", "remote host said", "smtp error", "returned to the sender",
-		"could not deliver", "rejected your message", "message you sent", "failed permanently",
-		"the mail system", "delivery status", "does not like recipient", "transcript of session",
-		"delivery report", "message could not", "error occurred", "not be delivered",
+		"could not deliver", "rejected your message", "failed permanently",
+		"does not like recipient", "transcript of session", "not be delivered",
+	}
+	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
+	weakBounceBodies = []string{
+		"message you sent", "the mail system", "delivery status", "delivery report", "message could not",
+		"error occurred", "requested action not taken", "error message below",
 	}
 	autoReplySubjects = []string{
 		"auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office", "out of the office",
@@ -367,7 +371,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	body := fold(notif)
 
 	bounceish := hasAny(from, bounceFroms) || hasAny(subject, bounceSubjects)
-	bodyBounce := hasAny(body, bounceBodies)
+	bodyBounce := hasAny(body, bounceBodies) || hasAny(body, weakBounceBodies) && hasCode(body)
 	auto := strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") ||
 		h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
 		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") ||
