@@ -80,6 +80,8 @@ type Embedded struct {
 	loop   sync.WaitGroup
 }
 
+var _ Store = (*Embedded)(nil)
+
 // op is one write operation for the commit loop. fn runs inside the shared
 // write transaction; it must do its checks before its first write, and
 // return a writeError if a write fails, which aborts the shared

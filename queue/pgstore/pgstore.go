@@ -46,6 +46,8 @@ type Options struct {
 
 const chunkSize = 256 << 10
 
+var _ queue.Store = (*Store)(nil)
+
 // Store is a queue.Store in PostgreSQL. It is safe for concurrent use.
 type Store struct {
 	pool   *pgxpool.Pool
