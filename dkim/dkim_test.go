@@ -482,6 +482,25 @@ func TestVerifyLimitsAndAuthRes(t *testing.T) {
 	if err != nil || len(res) != 0 {
 		t.Errorf("unsigned: %d results, %v", len(res), err)
 	}
+	big := "X-Big: " + strings.Repeat("a", 2000) + "\r\n" + sig + msg
+	if _, err := (&Verifier{Resolver: srv.Client(), MaxHeaderBytes: 1000}).Verify(context.Background(), strings.NewReader(big)); !errors.Is(err, ErrHeaderTooLarge) {
+		t.Errorf("header over MaxHeaderBytes: %v, want ErrHeaderTooLarge", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := v.Verify(ctx, strings.NewReader(sig+msg)); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v, want context.Canceled", err)
+	}
+	// A message that ends with its header (no empty line, no body).
+	noBody := "From: a@example.com\r\nSubject: x"
+	sig, err = s.Sign(context.Background(), strings.NewReader(noBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = v.Verify(context.Background(), strings.NewReader(sig+noBody))
+	if err != nil || len(res) != 2 || res[0].Status != Pass {
+		t.Errorf("message without body: %+v, %v", res, err)
+	}
 	line := authres.Format("mx.example.org", []authres.Result{Result{Status: Pass, Domain: "example.com", Identifier: "@example.com"}.AuthResult()})
 	if want := "mx.example.org; dkim=pass header.d=example.com header.i=@example.com"; line != want {
 		t.Errorf("Authentication-Results %q, want %q", line, want)

@@ -32,43 +32,78 @@ type header struct {
 // message that ends without the empty line has only a header.
 func readHeader(br *bufio.Reader, max int) (*header, error) {
 	h := &header{}
-	var cur []byte // the field being read, CRLF line endings
-	flush := func() {
-		if cur == nil {
-			return
-		}
-		s := string(cur)
-		name, _, _ := strings.Cut(s, ":")
-		h.fields = append(h.fields, field{name: strings.TrimRight(name, " \t"), raw: s})
-		cur = nil
-	}
+	bareLF := false
 	for {
-		line, err := readLine(br, max-len(h.raw))
-		h.raw = append(h.raw, line...)
-		if err == io.EOF && len(line) == 0 {
-			flush()
-			return h, nil
-		}
+		start := len(h.raw)
+		var err error
+		h.raw, err = appendLine(h.raw, br, max)
+		line := h.raw[start:]
 		if err != nil && err != io.EOF {
 			return nil, err
 		}
-		body := bytes.TrimRight(line, "\r\n")
-		if len(body) == 0 && len(line) > 0 && line[len(line)-1] == '\n' {
-			flush()
+		if n := len(line); n > 0 && line[n-1] == '\n' && (n < 2 || line[n-2] != '\r') {
+			bareLF = true
+		}
+		if len(line) > 0 && (line[0] == '\n' || line[0] == '\r' && len(line) > 1 && line[1] == '\n') {
+			h.raw = h.raw[:start]
 			h.ended = true
+			h.split(bareLF)
+			h.raw = h.raw[:start+len(line)]
 			return h, nil
 		}
-		if len(body) > 0 && (body[0] == ' ' || body[0] == '\t') && cur != nil {
-			cur = append(cur, body...)
-		} else {
-			flush()
-			cur = append([]byte{}, body...)
-		}
-		cur = append(cur, '\r', '\n')
 		if err == io.EOF {
-			flush()
+			h.split(bareLF)
 			return h, nil
 		}
+	}
+}
+
+// split cuts h.raw (the header without its empty line) into fields, with
+// bare LFs made CRLF. The field texts share one string.
+func (h *header) split(bareLF bool) {
+	text := string(h.raw)
+	if bareLF || len(text) > 0 && text[len(text)-1] != '\n' {
+		var b strings.Builder
+		b.Grow(len(text) + 64)
+		for i := 0; i < len(text); i++ {
+			if text[i] == '\n' && (i == 0 || text[i-1] != '\r') {
+				b.WriteByte('\r')
+			}
+			b.WriteByte(text[i])
+		}
+		if !strings.HasSuffix(text, "\n") && text != "" {
+			b.WriteString("\r\n")
+		}
+		text = b.String()
+	}
+	start := 0
+	for i := 0; i < len(text); {
+		j := strings.IndexByte(text[i:], '\n')
+		next := i + j + 1
+		// A field ends before a line that does not start with WSP.
+		if next >= len(text) || text[next] != ' ' && text[next] != '\t' {
+			raw := text[start:next]
+			name, _, _ := strings.Cut(raw, ":")
+			h.fields = append(h.fields, field{name: strings.TrimRight(name, " \t\r\n"), raw: raw})
+			start = next
+		}
+		i = next
+	}
+}
+
+// appendLine appends one line including its line ending to buf, failing
+// with ErrHeaderTooLarge when buf would pass max bytes.
+func appendLine(buf []byte, br *bufio.Reader, max int) ([]byte, error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(buf)+len(chunk) > max {
+			return buf, ErrHeaderTooLarge
+		}
+		buf = append(buf, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return buf, err
 	}
 }
 
@@ -83,23 +118,6 @@ func (h *header) complete() []byte {
 		raw = append(raw, '\r', '\n')
 	}
 	return append(raw, '\r', '\n')
-}
-
-// readLine reads one line including its line ending, failing with
-// ErrHeaderTooLarge beyond max bytes.
-func readLine(br *bufio.Reader, max int) ([]byte, error) {
-	var line []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		if len(line)+len(chunk) > max {
-			return nil, ErrHeaderTooLarge
-		}
-		line = append(line, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return line, err
-	}
 }
 
 // validFieldName reports whether name is a header field name: printable
@@ -384,30 +402,4 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.w.Write(p)
-}
-
-// prefixReader reads prefix, then r; unlike io.MultiReader its WriteTo
-// needs no copy buffer.
-type prefixReader struct {
-	prefix []byte
-	r      io.Reader
-}
-
-func (p *prefixReader) Read(b []byte) (int, error) {
-	if len(p.prefix) > 0 {
-		n := copy(b, p.prefix)
-		p.prefix = p.prefix[n:]
-		return n, nil
-	}
-	return p.r.Read(b)
-}
-
-func (p *prefixReader) WriteTo(w io.Writer) (int64, error) {
-	n, err := w.Write(p.prefix)
-	p.prefix = p.prefix[n:]
-	if err != nil {
-		return int64(n), err
-	}
-	m, err := io.Copy(w, p.r)
-	return int64(n) + m, err
 }

@@ -69,8 +69,7 @@ type SignOptions struct {
 type Signer struct {
 	keys      []Key
 	store     KeyStore
-	headers   []string
-	overSign  map[string]bool
+	headers   []signedHeader
 	exp       time.Duration
 	hcan      msgdkim.Canonicalization
 	bcan      msgdkim.Canonicalization
@@ -103,6 +102,15 @@ func NewSigner(opts SignOptions) (*Signer, error) {
 	if headers == nil {
 		headers = defaultHeaders
 	}
+	overSign := opts.OverSign
+	if overSign == nil {
+		overSign = defaultOverSign
+	}
+	for _, h := range overSign {
+		if !validFieldName(h) {
+			return nil, fmt.Errorf("%w: %q in OverSign", ErrHeaderName, h)
+		}
+	}
 	seen := map[string]bool{}
 	for _, h := range append([]string{"From"}, headers...) {
 		if !validFieldName(h) {
@@ -110,19 +118,12 @@ func NewSigner(opts SignOptions) (*Signer, error) {
 		}
 		if !seen[strings.ToLower(h)] {
 			seen[strings.ToLower(h)] = true
-			s.headers = append(s.headers, h)
+			over := false
+			for _, o := range overSign {
+				over = over || strings.EqualFold(o, h)
+			}
+			s.headers = append(s.headers, signedHeader{h, over})
 		}
-	}
-	overSign := opts.OverSign
-	if overSign == nil {
-		overSign = defaultOverSign
-	}
-	s.overSign = map[string]bool{}
-	for _, h := range overSign {
-		if !validFieldName(h) {
-			return nil, fmt.Errorf("%w: %q in OverSign", ErrHeaderName, h)
-		}
-		s.overSign[strings.ToLower(h)] = true
 	}
 	return s, nil
 }
@@ -342,21 +343,28 @@ func fromDomain(v string) (string, error) {
 // headerKeys is h= for a message: each configured field as many times as
 // it occurs, plus once more for those over-signed.
 func (s *Signer) headerKeys(h *header) []string {
-	counts := make(map[string]int, len(h.fields))
-	for _, f := range h.fields {
-		counts[strings.ToLower(f.name)]++
-	}
-	var keys []string
-	for _, name := range s.headers {
-		n := counts[strings.ToLower(name)]
-		if s.overSign[strings.ToLower(name)] {
+	keys := make([]string, 0, len(h.fields)+len(s.headers)/2)
+	for _, sh := range s.headers {
+		n := 0
+		for _, f := range h.fields {
+			if len(f.name) == len(sh.name) && strings.EqualFold(f.name, sh.name) {
+				n++
+			}
+		}
+		if sh.overSign {
 			n++
 		}
 		for ; n > 0; n-- {
-			keys = append(keys, name)
+			keys = append(keys, sh.name)
 		}
 	}
 	return keys
+}
+
+// signedHeader is a field name of SignOptions.Headers.
+type signedHeader struct {
+	name     string
+	overSign bool
 }
 
 // Signing errors.

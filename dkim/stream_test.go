@@ -98,6 +98,11 @@ func TestSign50MBConstantMemory(t *testing.T) {
 		t.Skip("50 MB message")
 	}
 	const size = 50 << 20
+	// Typical peaks are 4–6 MB, mostly garbage from go-msgauth's per-write
+	// buffers awaiting collection; on a loaded machine the collector can
+	// lag and the peak reach ~20 MB. Anything holding the message would
+	// need more than 50 MB, so the bound is set between the two.
+	const maxPeak = 32 << 20
 	srv := resolvertest.New(t, "")
 	publish(t, srv, "rsa", "football.example.com", testRSA().Public())
 	publish(t, srv, "ed", "football.example.com", testEd().Public())
@@ -114,7 +119,7 @@ func TestSign50MBConstantMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Sign, 50 MB, 2 keys: peak heap above baseline %.2f MB", float64(peak)/(1<<20))
-	if peak > 8<<20 {
+	if peak > maxPeak {
 		t.Errorf("peak heap %d bytes for a %d-byte message: not streaming", peak, size)
 	}
 
@@ -138,7 +143,7 @@ func TestSign50MBConstantMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("SignTo, 50 MB file to file, 2 keys: peak heap above baseline %.2f MB", float64(peak)/(1<<20))
-	if peak > 8<<20 {
+	if peak > maxPeak {
 		t.Errorf("SignTo peak heap %d bytes", peak)
 	}
 	out.Seek(0, io.SeekStart)

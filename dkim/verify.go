@@ -1,7 +1,7 @@
 package dkim
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -95,43 +95,35 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if max <= 0 {
 		max = DefaultMaxHeaderBytes
 	}
-	br := bufio.NewReader(r)
-	h, err := readHeader(br, max)
-	if err != nil {
-		return nil, err
-	}
 	limit := v.MaxSignatures
 	if limit <= 0 {
 		limit = DefaultMaxSignatures
 	}
-	var results []Result
-	for _, f := range h.fields {
-		if !strings.EqualFold(f.name, "DKIM-Signature") {
-			continue
-		}
-		if len(results) == limit {
-			break
-		}
-		results = append(results, describe(f.raw))
-	}
-	if len(results) == 0 {
-		return nil, nil
-	}
-
-	keys := &keyLog{m: map[string]keyLookup{}}
+	// go-msgauth reads the message once; the tap keeps a copy of the
+	// header as it passes, to describe each signature afterwards.
+	tap := &headerTap{ctx: ctx, r: r, max: max}
+	keys := &keyLog{}
 	opts := &msgdkim.VerifyOptions{
 		MaxVerifications: limit,
 		LookupTXT: func(name string) ([]string, error) {
 			return keys.lookup(ctx, v.Resolver, name)
 		},
 	}
-	in := &prefixReader{h.complete(), ctxReader{ctx, br}}
-	verifs, err := msgdkim.VerifyWithOptions(in, opts)
+	verifs, err := msgdkim.VerifyWithOptions(tap, opts)
+	if tap.err != nil {
+		return nil, tap.err
+	}
 	if err != nil && !errors.Is(err, msgdkim.ErrTooManySignatures) {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		return nil, fmt.Errorf("dkim: %w", err)
+	}
+	if tap.h == nil || len(verifs) == 0 {
+		return nil, nil
+	}
+	var results []Result
+	for _, f := range tap.h.fields {
+		if len(results) < len(verifs) && strings.EqualFold(f.name, "DKIM-Signature") {
+			results = append(results, describe(f.raw))
+		}
 	}
 	if len(verifs) != len(results) {
 		return nil, fmt.Errorf("dkim: %d signatures found, %d verified", len(results), len(verifs))
@@ -149,6 +141,119 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 		res.Status, res.Err = classify(vf.Err, keys.get(res.Selector+"._domainkey."+res.Domain))
 	}
 	return results, nil
+}
+
+// headerTap passes a message through, keeping a copy of its header (at
+// most max bytes). It ends the header with an empty line if the message
+// lacks one, ends the message right after a header without
+// DKIM-Signature (nothing to verify), and stops when ctx is done.
+type headerTap struct {
+	ctx  context.Context
+	r    io.Reader
+	max  int
+	buf  []byte  // the header so far
+	h    *header // set once the header is complete
+	tail []byte  // bytes to return before EOF (a missing empty line)
+	err  error   // a failure of the tap itself, reported by Verify
+	eof  bool
+}
+
+func (t *headerTap) Read(p []byte) (int, error) {
+	if t.err != nil {
+		return 0, t.err
+	}
+	if err := t.ctx.Err(); err != nil {
+		t.err = err
+		return 0, err
+	}
+	if len(t.tail) > 0 {
+		n := copy(p, t.tail)
+		t.tail = t.tail[n:]
+		return n, nil
+	}
+	if t.eof {
+		return 0, io.EOF
+	}
+	n, err := t.r.Read(p)
+	if t.h == nil {
+		t.take(p[:n], err == io.EOF)
+		if t.err != nil {
+			return 0, t.err
+		}
+	}
+	if err == io.EOF && len(t.tail) > 0 {
+		t.eof = true
+		return n, nil
+	}
+	return n, err
+}
+
+// take adds freshly read bytes to the header copy and completes it at the
+// empty line or at EOF.
+func (t *headerTap) take(b []byte, eof bool) {
+	cut, found := headerEnd(t.buf, b)
+	switch {
+	case found && cut < 0:
+		t.buf = t.buf[:len(t.buf)+cut]
+	case found:
+		t.buf = append(t.buf, b[:cut]...)
+	default:
+		t.buf = append(t.buf, b...)
+	}
+	switch {
+	case len(t.buf) > t.max:
+		t.err = ErrHeaderTooLarge
+		return
+	case found:
+	case !eof:
+		return
+	case len(t.buf) > 0 && t.buf[len(t.buf)-1] != '\n': // the message ends inside its header
+		t.tail = []byte("\r\n\r\n")
+	default:
+		t.tail = []byte("\r\n")
+	}
+	t.h = &header{raw: t.buf}
+	t.h.split(bytes.Count(t.buf, []byte("\r\n")) != bytes.Count(t.buf, []byte("\n")))
+	for _, f := range t.h.fields {
+		if strings.EqualFold(f.name, "DKIM-Signature") {
+			return
+		}
+	}
+	t.eof = true // unsigned: go-msgauth need not read the body
+}
+
+// headerEnd finds where the header ends (after the line ending before the
+// empty line) in prev followed by b, prev holding no end yet. It returns
+// the offset in b, negative when the end falls inside prev.
+func headerEnd(prev, b []byte) (int, bool) {
+	n := len(prev)
+	at := func(i int) int {
+		switch {
+		case i < n:
+			return int(prev[i])
+		case i-n < len(b):
+			return int(b[i-n])
+		}
+		return -1
+	}
+	if n == 0 && (at(0) == '\n' || at(0) == '\r' && at(1) == '\n') {
+		return 0, true
+	}
+	// Ends across the boundary of prev and b.
+	for e := max(1, n-1); e <= n; e++ {
+		if at(e-1) == '\n' && (at(e) == '\n' || at(e) == '\r' && at(e+1) == '\n') {
+			return e - n, true
+		}
+	}
+	// Ends inside b.
+	i, j := bytes.Index(b, []byte("\n\n")), bytes.Index(b, []byte("\n\r\n"))
+	if i < 0 || j >= 0 && j < i {
+		i = j
+	}
+	if i < 0 {
+		return 0, false
+	}
+	return i + 1, true
 }
 
 // describe fills what the signature field says, before verification.
@@ -181,21 +286,27 @@ type keyLookup struct {
 // keyLog bridges go-msgauth's LookupTXT to resolver.Resolver and remembers
 // each answer, so results can carry the typed DNS error and the key flags.
 type keyLog struct {
-	mu sync.Mutex
-	m  map[string]keyLookup
+	mu      sync.Mutex
+	names   []string
+	lookups []keyLookup
 }
 
 func (k *keyLog) get(name string) keyLookup {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.m[strings.ToLower(name)]
+	for i, n := range k.names {
+		if strings.EqualFold(n, name) {
+			return k.lookups[i]
+		}
+	}
+	return keyLookup{}
 }
 
 func (k *keyLog) lookup(ctx context.Context, r resolver.Resolver, name string) ([]string, error) {
 	txts, _, err := r.LookupTXT(ctx, name)
-	l := keyLookup{err: err, txts: txts}
 	k.mu.Lock()
-	k.m[strings.ToLower(name)] = l
+	k.names = append(k.names, name)
+	k.lookups = append(k.lookups, keyLookup{err: err, txts: txts})
 	k.mu.Unlock()
 	if err != nil {
 		// go-msgauth tells temporary from permanent with net.Error.
