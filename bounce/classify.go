@@ -12,6 +12,7 @@ type evidence struct {
 	diagType string // Diagnostic-Code type, lower case ("smtp", "x-unix", ...)
 	action   string // DSN Action, lower case
 	command  string // SMTP command the failure answered, upper case
+	reason   Reason // a verdict the reporting MTA stated, "" when none
 }
 
 // Classify classifies a synchronous SMTP failure: the reply code (550), the
@@ -50,6 +51,11 @@ func (r *rules) classify(ev evidence) Classification {
 		status = string(rune('0'+ev.code/100)) + ".0.0"
 	}
 	reason := r.reason(ev, status, stripContinuations(folded))
+	if ev.reason != "" && (reason == OnHold || reason == Undefined || reason == Filtered && ev.reason == UserUnknown) {
+		// The reporting MTA's own verdict settles what the wording left
+		// open.
+		reason = ev.reason
+	}
 	switch {
 	case ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
 		reason = Rejected // an unknown address or domain at MAIL FROM is the sender's

@@ -78,7 +78,8 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	fields := parseFields(body)
 	var cur *Recipient
 	var recips []Recipient
-	comments := map[int]string{} // Status field comments, by recipient
+	comments := map[int]string{}   // Status field comments, by recipient
+	categories := map[int]Reason{} // the reporting MTA's own verdict, by recipient
 	other := false               // cur has fields besides its addresses
 	start := func() {
 		recips = append(recips, Recipient{})
@@ -124,6 +125,10 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			if cur.DiagnosticCode == "" {
 				cur.DiagnosticType, cur.DiagnosticCode = typed(f.value)
 			}
+		case "x-powermta-bouncecategory":
+			if r, ok := powerMTACategories[strings.ToLower(strings.TrimSpace(f.value))]; ok {
+				categories[len(recips)-1] = r
+			}
 		case "remote-mta":
 			if cur.RemoteMTA == "" {
 				_, cur.RemoteMTA = typed(f.value)
@@ -143,9 +148,12 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
 		text := rc.DiagnosticCode
-		if c := comments[i]; c != "" && weakDiagnostic(text) {
+		if c := comments[i]; c != "" {
+			// The comment explains a missing diagnostic, and may name the
+			// stage ("Remote SMTP server has rejected address").
 			text = strings.TrimSpace(text + "\n" + c)
 		}
+		rc.category = categories[i]
 		weak := weakDiagnostic(text)
 		if !weak && findCommand(fold(text)) != "" {
 			finish(rc, rl, text, "")
@@ -204,7 +212,7 @@ func finish(rc *Recipient, rl *rules, text, context string) {
 	rc.DiagnosticCode = strings.Join(strings.Fields(rc.DiagnosticCode), " ")
 	c := rl.classify(evidence{
 		status: rc.Status, code: rc.ReplyCode, text: text, diagType: rc.DiagnosticType,
-		action: rc.Action, command: rc.Command,
+		action: rc.Action, command: rc.Command, reason: rc.category,
 	})
 	if rc.ReplyCode == 0 {
 		rc.ReplyCode = findReplyCode(folded)
@@ -265,4 +273,26 @@ func findCommand(t string) string {
 		}
 	}
 	return best
+}
+
+// powerMTACategories maps the X-PowerMTA-BounceCategory field PowerMTA adds
+// to its DSNs (its documented bounce categories) to reasons: the sending
+// MTA's own verdict, which outranks wording.
+var powerMTACategories = map[string]Reason{
+	"bad-mailbox":         UserUnknown,
+	"bad-domain":          HostUnknown,
+	"inactive-mailbox":    Suspend,
+	"quota-issues":        MailboxFull,
+	"spam-related":        SpamDetected,
+	"policy-related":      PolicyViolation,
+	"content-related":     ContentError,
+	"virus-related":       VirusDetected,
+	"message-expired":     Expired,
+	"no-answer-from-host": NetworkError,
+	"bad-connection":      NetworkError,
+	"routing-errors":      NetworkError,
+	"relaying-issues":     NoRelaying,
+	"invalid-sender":      Rejected,
+	"bad-configuration":   SystemError,
+	"protocol-errors":     SyntaxError,
 }

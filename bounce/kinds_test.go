@@ -135,3 +135,32 @@ func TestPlainTextBounces(t *testing.T) {
 		})
 	}
 }
+
+// TestDSNExtensions checks what a DSN says beyond the diagnostic: the Status
+// field's comment and PowerMTA's bounce category.
+func TestDSNExtensions(t *testing.T) {
+	dsn := func(fields string) string {
+		return "From: MAILER-DAEMON@mta.example.org\r\nSubject: Delivery failure\r\n" +
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mta.example.org\r\n\r\n" +
+			"Final-Recipient: rfc822; a@example.net\r\nAction: failed\r\n" + fields + "--b--\r\n"
+	}
+	for _, tc := range []struct {
+		name, fields string
+		reason       Reason
+	}{
+		{"status comment explains", "Status: 4.0.0 (example.net: host name lookup failure)\r\n", NetworkError},
+		{"powermta category settles open wording", "Status: 5.0.0\r\nDiagnostic-Code: smtp; 554 delivery error: this user doesn't have an account\r\nX-PowerMTA-BounceCategory: bad-mailbox\r\n", UserUnknown},
+		{"powermta category does not override clear wording", "Status: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 mailbox full\r\nX-PowerMTA-BounceCategory: bad-mailbox\r\n", MailboxFull},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(dsn(tc.fields)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Recipients) != 1 || rep.Recipients[0].Reason != tc.reason {
+				t.Errorf("recipients %+v, want reason %s", rep.Recipients, tc.reason)
+			}
+		})
+	}
+}

@@ -92,6 +92,8 @@ type Recipient struct {
 	Hard bool
 	// Temporary reports a 4xx (delayed, retried) failure.
 	Temporary bool
+
+	category Reason // a verdict the reporting MTA stated in a DSN extension field
 }
 
 // FeedbackReport is the machine-readable part of an ARF report (RFC 5965 §3.1).
