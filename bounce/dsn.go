@@ -80,7 +80,7 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	var recips []Recipient
 	comments := map[int]string{}   // Status field comments, by recipient
 	categories := map[int]Reason{} // the reporting MTA's own verdict, by recipient
-	other := false               // cur has fields besides its addresses
+	other := false                 // cur has fields besides its addresses
 	start := func() {
 		recips = append(recips, Recipient{})
 		cur = &recips[len(recips)-1]
