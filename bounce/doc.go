@@ -127,7 +127,7 @@
 // The classifier is measured on the shared corpus of 400 labelled real
 // bounces (TestCorpus prints per-field accuracy and every miss with -v); it
 // is built from general rules, never from file names or MTA families. On
-// that corpus it gets the reason right for 91% of rows, the status for 98.5%
+// that corpus it gets the reason right for 92% of rows, the status for 98.5%
 // and hard/soft for 97%. Most misses are labels that depend on which product
 // sent the bounce: the same "550 <a@b>... No such user" is labelled a user
 // unknown from one MTA and a filter from another (a content-filter
