@@ -140,10 +140,15 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	if max <= 0 {
 		max = defaultMaxBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	// Size the buffer once when the reader knows its length.
+	var buf bytes.Buffer
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() > 0 {
+		buf.Grow(int(min(int64(l.Len()), max) + 1))
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	rep := &Report{}
 	if int64(len(data)) > max {
 		data = data[:max]
@@ -273,7 +278,7 @@ func (w *walk) visit(e *message.Entity, depth int, _ bool) {
 // readHeader reads a header block leniently: it stops at the first line
 // that is neither a field nor a continuation.
 func readHeader(r io.Reader) (mail.Header, error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, 256<<10), 4096)
+	br := bufio.NewReaderSize(io.LimitReader(r, 256<<10), 1024)
 	var lines []string
 	for {
 		line, err := br.ReadString('\n')
