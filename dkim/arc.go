@@ -560,26 +560,32 @@ func (s *ARCSealer) Seal(ctx context.Context, r io.Reader) (string, error) {
 			io.WriteString(hash, relaxedHeader(f.raw))
 		}
 	}
-	io.WriteString(hash, strings.TrimSuffix(relaxedHeader(formatTags("ARC-Message-Signature", amsTags)), "\r\n"))
+	io.WriteString(hash, strings.TrimSuffix(relaxedHeader(formatTags("ARC-Message-Signature", amsTags, false)), "\r\n"))
 	b, err := s.sign(hash.Sum(nil))
 	if err != nil {
 		return "", err
 	}
 	amsTags[1].value = b
-	ams := formatTags("ARC-Message-Signature", amsTags)
+	// The seal covers this field as written, its b= included. The b= value
+	// stays on one line, as the ARC suite's reference sealer writes it:
+	// folded, relaxed canonicalization would turn each fold into a space
+	// and the suite's expected seals would not be reproduced.
+	ams := formatTags("ARC-Message-Signature", amsTags, false)
 
 	// ARC-Seal (RFC 8617 §4.1.3) over all sets.
 	asTags := []tag{{"a", algo}, {"b", ""}, {"cv", cv}, {"d", s.Domain}, {"i", inst}, {"s", s.Selector}, {"t", t}}
 	var earlier []arcSet
-	if err == nil {
+	if err == nil && cv != "fail" {
+		// RFC 8617 §5.1.1: a seal with cv=fail covers only its own set,
+		// since the earlier ones cannot be trusted.
 		earlier = sets
 	}
-	b, err = s.sign(sealHash(earlier, aar, ams, formatTags("ARC-Seal", asTags)))
+	b, err = s.sign(sealHash(earlier, aar, ams, formatTags("ARC-Seal", asTags, true)))
 	if err != nil {
 		return "", err
 	}
 	asTags[1].value = b
-	return formatTags("ARC-Seal", asTags) + ams + aar, nil
+	return formatTags("ARC-Seal", asTags, true) + ams + aar, nil
 }
 
 func (s *ARCSealer) sign(hashed []byte) (string, error) {
@@ -645,17 +651,16 @@ func (s *ARCSealer) ownResults(h *header) (results []string, arc string) {
 }
 
 // formatTags writes a header field of tags in order, each tag on its own
-// line when the line would pass 76 characters. A b= value is folded into
-// chunks of 70 then 72 characters, the layout of dkimpy and the ARC test
-// suite: the seal signs the ARC-Message-Signature with its b= folding, so
-// matching it reproduces the suite's signatures exactly.
-func formatTags(name string, tags []tag) string {
+// line when the line would pass 76 characters. With foldB, a b= value is
+// folded into chunks of 70 then 72 characters; without, it stays on one
+// line.
+func formatTags(name string, tags []tag, foldB bool) string {
 	var b strings.Builder
 	b.WriteString(name + ":")
 	line := len(name) + 1
 	for i, t := range tags {
 		s := t.name + "=" + t.value
-		if t.name == "b" && len(t.value) > 70 {
+		if t.name == "b" && foldB && len(t.value) > 70 {
 			v := t.value
 			s = "b=" + v[:70]
 			for v = v[70:]; len(v) > 0; {

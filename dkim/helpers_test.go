@@ -95,13 +95,13 @@ func signWithLength(t *testing.T, msg, domain, selector string, key *rsa.Private
 	for _, n := range []string{"from", "to", "subject"} {
 		hash.Write([]byte(relaxedHeader(pick(h.fields, n, picked).raw)))
 	}
-	hash.Write([]byte(strings.TrimSuffix(relaxedHeader(formatTags("DKIM-Signature", tags)), "\r\n")))
+	hash.Write([]byte(strings.TrimSuffix(relaxedHeader(formatTags("DKIM-Signature", tags, true)), "\r\n")))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, hash.Sum(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tags[len(tags)-1].value = base64.StdEncoding.EncodeToString(sig)
-	return formatTags("DKIM-Signature", tags) + msg
+	return formatTags("DKIM-Signature", tags, true) + msg
 }
 
 func cryptoRandRead(p []byte) (int, error) { return rand.Read(p) }
