@@ -76,14 +76,8 @@ func Start(zone string) (*Server, error) {
 	if err := s.SetZone(zone); err != nil {
 		return nil, err
 	}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, ln, err := listenPair()
 	if err != nil {
-		return nil, err
-	}
-	port := pc.LocalAddr().(*net.UDPAddr).Port
-	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-	if err != nil {
-		pc.Close()
 		return nil, err
 	}
 	s.addr = pc.LocalAddr().String()
@@ -97,6 +91,26 @@ func Start(zone string) (*Server, error) {
 	<-started
 	<-started
 	return s, nil
+}
+
+// listenPair binds UDP and TCP on the same random loopback port, trying
+// again when the TCP side of the port the UDP side got is taken.
+func listenPair() (net.PacketConn, net.Listener, error) {
+	var lastErr error
+	for range 50 {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, err
+		}
+		port := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+		lastErr = err
+	}
+	return nil, nil, fmt.Errorf("resolvertest: no free UDP+TCP port pair: %w", lastErr)
 }
 
 // New starts a server for a test and closes it when the test ends.
