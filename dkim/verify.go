@@ -121,7 +121,9 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	}
 	var results []Result
 	for _, f := range tap.h.fields {
-		if len(results) < len(verifs) && strings.EqualFold(f.name, "DKIM-Signature") {
+		// go-msgauth trims names on both sides; a first line starting
+		// with a space counts as a field for it.
+		if len(results) < len(verifs) && strings.EqualFold(strings.TrimSpace(f.name), "DKIM-Signature") {
 			results = append(results, describe(f.raw))
 		}
 	}
@@ -215,7 +217,7 @@ func (t *headerTap) take(b []byte, eof bool) {
 	t.h = &header{raw: t.buf}
 	t.h.split(bytes.Count(t.buf, []byte("\r\n")) != bytes.Count(t.buf, []byte("\n")))
 	for _, f := range t.h.fields {
-		if strings.EqualFold(f.name, "DKIM-Signature") {
+		if strings.EqualFold(strings.TrimSpace(f.name), "DKIM-Signature") {
 			return
 		}
 	}
