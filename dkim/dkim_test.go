@@ -234,6 +234,8 @@ func TestTampering(t *testing.T) {
 		{"second From added (over-signed)", "From: ceo@football.example.com\r\n" + sign("s1", testMessage), Fail, ErrSignature},
 		{"second Subject added (over-signed)", strings.Replace(sign("s1", testMessage), "To: ", "Subject: urgent\r\nTo: ", 1), Fail, ErrSignature},
 		{"l= with content appended", signWithLength(t, testMessage, "football.example.com", "s1", testRSA(), 40) + "Appended by an attacker\r\n", Fail, ErrBodyLength},
+		{"hand-made signature verifies", signCustom(t, testMessage, "football.example.com", "s1", testRSA(), -1, ""), Pass, nil},
+		{"expired (x= in the past)", signCustom(t, testMessage, "football.example.com", "s1", testRSA(), -1, "1000000600"), Permerror, ErrExpired},
 		{"key revoked (empty p=)", sign("revoked", testMessage), Permerror, ErrKeyRevoked},
 		{"no key (NXDOMAIN)", sign("missing", testMessage), Permerror, resolver.ErrNXDomain},
 		{"key lookup SERVFAIL", sign("broken", testMessage), Temperror, resolver.ErrServFail},

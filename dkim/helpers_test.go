@@ -78,6 +78,12 @@ const testMessage = "From: Joe SixPack <joe@football.example.com>\r\n" +
 // go-msgauth (which cannot produce l=), for the l= tests.
 func signWithLength(t *testing.T, msg, domain, selector string, key *rsa.PrivateKey, l int64) string {
 	t.Helper()
+	return signCustom(t, msg, domain, selector, key, l, "")
+}
+
+// signCustom is signWithLength with an optional x= (l < 0: no l= tag).
+func signCustom(t *testing.T, msg, domain, selector string, key *rsa.PrivateKey, l int64, x string) string {
+	t.Helper()
 	h, err := readHeader(newBufReader(msg), 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +94,14 @@ func signWithLength(t *testing.T, msg, domain, selector string, key *rsa.Private
 	bc.limit = l
 	bc.Write([]byte(body))
 	bc.Close()
-	tags := []tag{{"v", "1"}, {"a", "rsa-sha256"}, {"c", "relaxed/relaxed"}, {"d", domain}, {"s", selector},
-		{"l", strconv.FormatInt(l, 10)}, {"h", "from:to:subject"}, {"bh", base64.StdEncoding.EncodeToString(bh.Sum(nil))}, {"b", ""}}
+	tags := []tag{{"v", "1"}, {"a", "rsa-sha256"}, {"c", "relaxed/relaxed"}, {"d", domain}, {"s", selector}}
+	if l >= 0 {
+		tags = append(tags, tag{"l", strconv.FormatInt(l, 10)})
+	}
+	if x != "" {
+		tags = append(tags, tag{"t", "1000000000"}, tag{"x", x})
+	}
+	tags = append(tags, tag{"h", "from:to:subject"}, tag{"bh", base64.StdEncoding.EncodeToString(bh.Sum(nil))}, tag{"b", ""})
 	hash := sha256.New()
 	picked := map[string]int{}
 	for _, n := range []string{"from", "to", "subject"} {
