@@ -18,9 +18,9 @@ import (
 	"github.com/mxkit/mxkit/internal/testenv"
 )
 
-// TestPostfixBounce has a real Postfix, running on loopback, relay a message
-// to a server that refuses the recipient, and parses the DSN Postfix sends
-// back.
+// TestPostfixBounce has a real Postfix, running on loopback, relay messages
+// to a server that refuses their recipients (550 5.1.1 and 452 4.2.2), and
+// parses the DSNs Postfix sends back.
 func TestPostfixBounce(t *testing.T) {
 	postfix := testenv.Program(t, "/usr/sbin/postfix", "postfix")
 	if os.Geteuid() != 0 {
@@ -30,13 +30,17 @@ func TestPostfixBounce(t *testing.T) {
 		t.Skip("starts Postfix")
 	}
 
-	// The remote server refuses the recipient; the catcher receives the
-	// bounce addressed to the sender.
+	// The remote server refuses the recipients, one for good and one for
+	// now; the catcher receives the bounces addressed to the sender.
 	remote := serveSMTP(t, func(rcpt string) error {
+		if strings.HasPrefix(rcpt, "full@") {
+			return &gosmtp.SMTPError{Code: 452, EnhancedCode: gosmtp.EnhancedCode{4, 2, 2},
+				Message: "<" + rcpt + ">: Mailbox full, try again later"}
+		}
 		return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1},
 			Message: "<" + rcpt + ">: Recipient address rejected: User unknown in local recipient table"}
 	}, nil)
-	bounces := make(chan []byte, 1)
+	bounces := make(chan []byte, 2)
 	catcher := serveSMTP(t, func(string) error { return nil }, bounces)
 
 	dir, err := os.MkdirTemp("", "mxkit-postfix-")
@@ -76,6 +80,9 @@ alias_maps =
 alias_database =
 smtputf8_enable = no
 biff = no
+# One try only: a temporary refusal is returned at once as a failed DSN.
+maximal_queue_lifetime = 0
+bounce_queue_lifetime = 0
 `, dir, remote, catcher)
 	masterCF := fmt.Sprintf("127.0.0.1:%d inet n - n - - smtpd\n", smtpd)
 	for _, s := range []string{
@@ -102,40 +109,60 @@ biff = no
 	}
 	t.Cleanup(func() { _ = exec.Command(postfix, "-c", etc, "abort").Run() })
 
-	const msg = "From: Sender <sender@test.example>\r\nTo: <user@rcpt.example>\r\nSubject: spring sale\r\n" +
-		"Message-ID: <send-1@test.example>\r\nX-Campaign-ID: spring-42\r\n\r\nHello.\r\n"
 	addr := fmt.Sprintf("127.0.0.1:%d", smtpd)
-	var sendErr error
-	for i := 0; i < 50; i++ { // the smtpd listener comes up with the master
-		if sendErr = smtp.SendMail(addr, nil, "sender@test.example", []string{"user@rcpt.example"}, []byte(msg)); sendErr == nil {
-			break
+	for i, rcpt := range []string{"user@rcpt.example", "full@rcpt.example"} {
+		msg := fmt.Sprintf("From: Sender <sender@test.example>\r\nTo: <%s>\r\nSubject: spring sale\r\n"+
+			"Message-ID: <send-%d@test.example>\r\nX-Campaign-ID: spring-42\r\n\r\nHello.\r\n", rcpt, i)
+		var sendErr error
+		for try := 0; try < 50; try++ { // the smtpd listener comes up with the master
+			if sendErr = smtp.SendMail(addr, nil, "sender@test.example", []string{rcpt}, []byte(msg)); sendErr == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if sendErr != nil {
-		t.Fatalf("submitting to Postfix: %v\n%s", sendErr, maillog())
+		if sendErr != nil {
+			t.Fatalf("submitting to Postfix: %v\n%s", sendErr, maillog())
+		}
 	}
 
-	var raw []byte
-	select {
-	case raw = <-bounces:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("no bounce from Postfix within 60s\n%s", maillog())
+	got := map[string]*Report{}
+	for len(got) < 2 {
+		select {
+		case raw := <-bounces:
+			rep, err := Parse(strings.NewReader(string(raw)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Kind != KindDSN || len(rep.Recipients) != 1 {
+				t.Fatalf("kind %v, %d recipients; want a DSN for one\n%s", rep.Kind, len(rep.Recipients), raw)
+			}
+			got[rep.Recipients[0].FinalRecipient] = rep
+		case <-time.After(60 * time.Second):
+			t.Fatalf("%d of 2 bounces from Postfix within 60s\n%s", len(got), maillog())
+		}
 	}
-	rep, err := Parse(strings.NewReader(string(raw)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Kind != KindDSN || len(rep.Recipients) != 1 {
-		t.Fatalf("kind %v, %d recipients; want a DSN for one\n%s", rep.Kind, len(rep.Recipients), raw)
-	}
-	r := rep.Recipients[0]
-	if r.FinalRecipient != "user@rcpt.example" || r.Action != "failed" || r.Status != "5.1.1" ||
-		r.Reason != UserUnknown || !r.Hard || r.Command != "RCPT" || r.ReplyCode != 550 {
-		t.Errorf("recipient %+v", r)
-	}
-	if rep.ReportingMTA != "mta.test.example" || rep.MessageID != "send-1@test.example" || rep.Original.Get("X-Campaign-Id") != "spring-42" {
-		t.Errorf("ReportingMTA %q, MessageID %q, X-Campaign-ID %q", rep.ReportingMTA, rep.MessageID, rep.Original.Get("X-Campaign-Id"))
+	for _, tc := range []struct {
+		rcpt, status, msgID string
+		reason              Reason
+		hard, temporary     bool
+		code                int
+	}{
+		{"user@rcpt.example", "5.1.1", "send-0@test.example", UserUnknown, true, false, 550},
+		{"full@rcpt.example", "4.2.2", "send-1@test.example", MailboxFull, false, true, 452},
+	} {
+		rep := got[tc.rcpt]
+		if rep == nil {
+			t.Errorf("no bounce for %s", tc.rcpt)
+			continue
+		}
+		r := rep.Recipients[0]
+		if r.Action != "failed" || r.Status != tc.status || r.Reason != tc.reason || r.Hard != tc.hard ||
+			r.Temporary != tc.temporary || r.Command != "RCPT" || r.ReplyCode != tc.code {
+			t.Errorf("%s: recipient %+v", tc.rcpt, r)
+		}
+		if rep.ReportingMTA != "mta.test.example" || rep.MessageID != tc.msgID || rep.Original.Get("X-Campaign-Id") != "spring-42" {
+			t.Errorf("%s: ReportingMTA %q, MessageID %q, X-Campaign-ID %q", tc.rcpt, rep.ReportingMTA, rep.MessageID, rep.Original.Get("X-Campaign-Id"))
+		}
 	}
 }
 
