@@ -648,6 +648,16 @@ func (c *conn) reason(ctx context.Context, err error) error {
 func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 	c.consumed = true
 	to := c.t.timeouts()
+	switch msg.(type) {
+	case *bytes.Reader, *bytes.Buffer:
+		// The message is in memory: hand its bytes to w without copying
+		// them into readBuf first.
+		bw := blockWriter{c: c, w: w, timeout: to.DataBlock}
+		if _, err := msg.(io.WriterTo).WriteTo(&bw); err != nil {
+			return c.ioErr(ctx, "writing data", err)
+		}
+		return nil
+	}
 	if c.readBuf == nil {
 		c.readBuf = make([]byte, 32<<10)
 	}
@@ -666,6 +676,29 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 			return fmt.Errorf("smtpclient: reading the message: %w", rerr)
 		}
 	}
+}
+
+// blockWriter writes to w in blocks of at most 256 KiB, each bounded by
+// the data block timeout.
+type blockWriter struct {
+	c       *conn
+	w       io.Writer
+	timeout time.Duration
+}
+
+func (b *blockWriter) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		k := min(len(p), 256<<10)
+		b.c.nc.SetWriteDeadline(b.c.deadline(b.timeout))
+		m, err := b.w.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[k:]
+	}
+	return n, nil
 }
 
 // chunkSize is the BDAT chunk size.

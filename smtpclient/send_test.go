@@ -337,3 +337,22 @@ func TestContextBoundsSend(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// Messages in memory take the no-copy path; the data must come out the
+// same as through the streaming one.
+func TestSendInMemoryMessage(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: true}
+	defer tr.Close()
+	body := "a\n.b\r\n.\r\nc\rd" + strings.Repeat("x\r\n", 200000)
+	want := "a\r\n.b\r\n.\r\nc\r\nd" + strings.Repeat("x\r\n", 200000)
+	for _, r := range []interface{ Read([]byte) (int, error) }{bytes.NewReader([]byte(body)), bytes.NewBufferString(body), strings.NewReader(body)} {
+		res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, r)
+		mustDelivered(t, res, err)
+	}
+	for i, m := range be.messages() {
+		if string(m.data) != want {
+			t.Errorf("message %d: got %d octets, want %d", i, len(m.data), len(want))
+		}
+	}
+}
