@@ -4,12 +4,47 @@ import (
 	"container/list"
 	"context"
 	"errors"
+	"hash/maphash"
 	"sync"
 	"time"
 )
 
-// cache is a size-bounded LRU of answers with expiry times.
+// cache is a size-bounded LRU of answers with expiry times, split in
+// shards by name so that concurrent lookups rarely share a lock.
 type cache struct {
+	seed   maphash.Seed
+	shards []cacheShard
+}
+
+// newCache makes a cache of at most max entries: 16 shards of max/16 each,
+// or one shard for small caches, where exact LRU order matters more.
+func newCache(max int) *cache {
+	n := 16
+	if max < 1024 {
+		n = 1
+	}
+	c := &cache{seed: maphash.MakeSeed(), shards: make([]cacheShard, n)}
+	for i := range c.shards {
+		c.shards[i] = cacheShard{max: max / n, items: make(map[cacheKey]*list.Element)}
+	}
+	return c
+}
+
+func (c *cache) shard(k cacheKey) *cacheShard {
+	if len(c.shards) == 1 {
+		return &c.shards[0]
+	}
+	return &c.shards[maphash.String(c.seed, k.name)%uint64(len(c.shards))]
+}
+
+func (c *cache) get(k cacheKey, now time.Time) *answer { return c.shard(k).get(k, now) }
+
+func (c *cache) put(k cacheKey, a *answer, ttl time.Duration, now time.Time) {
+	c.shard(k).put(k, a, ttl, now)
+}
+
+// cacheShard is one LRU.
+type cacheShard struct {
 	mu    sync.Mutex
 	max   int
 	items map[cacheKey]*list.Element
@@ -22,11 +57,7 @@ type cacheEntry struct {
 	expires time.Time
 }
 
-func newCache(max int) *cache {
-	return &cache{max: max, items: make(map[cacheKey]*list.Element)}
-}
-
-func (c *cache) get(k cacheKey, now time.Time) *answer {
+func (c *cacheShard) get(k cacheKey, now time.Time) *answer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[k]
@@ -43,7 +74,7 @@ func (c *cache) get(k cacheKey, now time.Time) *answer {
 	return e.a
 }
 
-func (c *cache) put(k cacheKey, a *answer, ttl time.Duration, now time.Time) {
+func (c *cacheShard) put(k cacheKey, a *answer, ttl time.Duration, now time.Time) {
 	if ttl <= 0 {
 		return
 	}
