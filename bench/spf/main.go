@@ -22,10 +22,12 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	blitiri "blitiri.com.ar/go/spf"
+	"github.com/mxkit/mxkit/bench/internal/results"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 	"github.com/mxkit/mxkit/spf"
@@ -55,6 +57,7 @@ var benchIP = netip.MustParseAddr("172.16.5.5")
 
 func main() {
 	benchtime := flag.Duration("benchtime", time.Second, "time per benchmark")
+	out := flag.String("out", "results", "folder for the results file (bench/plot)")
 	flag.Parse()
 	testing.Init()
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
@@ -139,7 +142,58 @@ func main() {
 		fmt.Printf("%s: blitiri/mxkit time %.2fx, allocs %d vs %d\n", mode,
 			float64(b.NsPerOp())/float64(max(a.NsPerOp(), 1)), a.AllocsPerOp(), b.AllocsPerOp())
 	}
+	// Throughput against concurrency, warm cache, for bench/plot.
+	file := results.File{Benchmark: "spf", Notes: "warm-cache check_host() of a record with three includes, ip4/ip6 and mx"}
+	for _, impl := range []struct {
+		name string
+		f    func() bool
+	}{
+		{"mxkit spf", func() bool {
+			return ours["warm"].Check(ctx, spf.Args{IP: benchIP, Helo: helo, MailFrom: sender}).Status == spf.Pass
+		}},
+		{"blitiri.com.ar/go/spf", func() bool {
+			st, _ := blitiri.CheckHostWithSender(ipSlice, helo, sender, blitiri.WithResolver(theirs["warm"]), blitiri.WithContext(ctx))
+			return st == blitiri.Pass
+		}},
+	} {
+		series := results.Series{Name: impl.name, Unit: "evaluations/s"}
+		for _, c := range []int{1, 2, 4, 8} {
+			rate := sweep(c, *benchtime, impl.f)
+			fmt.Printf("%-22s concurrency %d: %10.0f evaluations/s\n", impl.name, c, rate)
+			series.Points = append(series.Points, results.Point{Concurrency: c, PerSecond: rate})
+		}
+		file.Series = append(file.Series, series)
+	}
+	if err := results.Write(*out, file); err != nil {
+		log.Fatal(err)
+	}
 	os.Exit(0)
+}
+
+// sweep runs f from c goroutines for d and returns calls per second.
+func sweep(c int, d time.Duration, f func() bool) float64 {
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	stop := time.Now().Add(d)
+	start := time.Now()
+	for range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := int64(0)
+			for time.Now().Before(stop) {
+				for range 64 {
+					if !f() {
+						log.Fatal("unexpected result")
+					}
+				}
+				n += 64
+			}
+			total.Add(n)
+		}()
+	}
+	wg.Wait()
+	return float64(total.Load()) / time.Since(start).Seconds()
 }
 
 // memo is blitiri's DNSResolver over mxkit's resolver.Client, with the
