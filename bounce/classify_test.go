@@ -98,3 +98,21 @@ func TestStatusPicking(t *testing.T) {
 		}
 	}
 }
+
+// TestFindCommand checks how the SMTP command is read from wording.
+func TestFindCommand(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"host mx said: 550 5.1.1 user unknown (in reply to rcpt to command)", "RCPT"},
+		{"smtp error from remote mail server after mail from:<a@b> size=10: 553 no", "MAIL"},
+		{"(in reply to end of data command)", "DATA"},
+		{">>> mail from:<a@b> <<< 250 ok >>> rcpt to:<c@d> <<< 550 no", "RCPT"},
+		{"connected to 192.0.2.1 but my name was rejected.", "EHLO"},
+		{"smtp error from remote mail server after initial connection: 554 go away", "CONN"},
+		{"* a@b smtp:rcpt host 192.0.2.8: 553 no such user", "RCPT"},
+		{"550 user unknown", ""},
+	} {
+		if got := findCommand(tc.text); got != tc.want {
+			t.Errorf("findCommand(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

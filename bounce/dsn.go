@@ -233,11 +233,11 @@ func findCommand(t string) string {
 		return "EHLO"
 	case strings.Contains(t, "sender was rejected"):
 		return "MAIL"
-	case strings.Contains(t, "does not like recipient"):
-		return "RCPT"
+	case strings.Contains(t, "does not like recipient"), strings.Contains(t, "smtp:rcpt"):
+		return "RCPT" // qmail; Exchange's "SMTP:RCPT host ..."
 	}
 	best, bestAt := "", -1
-	for _, pre := range []string{"in reply to ", "after ", ">>> ", " ", "error from remote mail server after "} {
+	for _, pre := range []string{"in reply to ", "after ", ">>> "} {
 		for off := 0; ; {
 			i := strings.Index(t[off:], pre)
 			if i < 0 {
@@ -248,7 +248,7 @@ func findCommand(t string) string {
 			off = at + len(pre)
 			cmd := ""
 			switch {
-			case strings.HasPrefix(rest, "rcpt"), strings.HasPrefix(rest, "smtp:rcpt"):
+			case strings.HasPrefix(rest, "rcpt"):
 				cmd = "RCPT"
 			case strings.HasPrefix(rest, "mail from"), strings.HasPrefix(rest, "mail command"):
 				cmd = "MAIL"
@@ -260,12 +260,6 @@ func findCommand(t string) string {
 				cmd = "STARTTLS"
 			case strings.HasPrefix(rest, "initial connection"), strings.HasPrefix(rest, "connect"):
 				cmd = "CONN"
-			}
-			if pre == " " && cmd != "RCPT" {
-				continue // only "SMTP:RCPT" counts without a preposition
-			}
-			if pre == " " && !strings.HasPrefix(rest, "smtp:rcpt") {
-				continue
 			}
 			if cmd != "" && (pre == ">>> " || bestAt < 0) && at > bestAt {
 				best, bestAt = cmd, at

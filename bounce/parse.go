@@ -168,7 +168,7 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	var w walk
-	w.visit(ent, 0, false)
+	w.visit(ent, 0)
 	if len(w.text) == 0 && w.dsn == nil && w.feedback == nil {
 		// A multipart whose boundary never appears, or a body of an
 		// unexpected type: read the raw body as text.
@@ -213,7 +213,7 @@ type walk struct {
 	notifDone bool
 }
 
-func (w *walk) visit(e *message.Entity, depth int, _ bool) {
+func (w *walk) visit(e *message.Entity, depth int) {
 	if e == nil || w.parts >= maxParts || depth > maxDepth {
 		return
 	}
@@ -234,7 +234,7 @@ func (w *walk) visit(e *message.Entity, depth int, _ bool) {
 			if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
 				return
 			}
-			w.visit(part, depth+1, false)
+			w.visit(part, depth+1)
 			if w.parts >= maxParts {
 				return
 			}
@@ -266,11 +266,7 @@ func (w *walk) visit(e *message.Entity, depth int, _ bool) {
 			if mt == "text/html" {
 				s = stripHTML(s)
 			}
-			if depth > 0 || len(w.text) == 0 {
-				w.text = append(w.text, s)
-			} else {
-				w.text = append(w.text, s)
-			}
+			w.text = append(w.text, s)
 		}
 	}
 }

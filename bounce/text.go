@@ -1,9 +1,10 @@
 package bounce
 
 import (
-	"github.com/emersion/go-message"
 	"net/mail"
 	"strings"
+
+	"github.com/emersion/go-message"
 )
 
 // notification returns the human-readable part of the bounce, up to where
