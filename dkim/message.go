@@ -391,15 +391,28 @@ func (c ctxReader) WriteTo(w io.Writer) (int64, error) {
 	return io.Copy(ctxWriter{c.ctx, w}, c.r)
 }
 
-// ctxWriter stops writing when ctx is done.
+// ctxWriter stops writing when ctx is done. It passes large writes on in
+// pieces of at most 64 KiB: go-msgauth's canonicalizers allocate buffers
+// the size of each write, so one write of a whole in-memory message would
+// cost twice its size.
 type ctxWriter struct {
 	ctx context.Context
 	w   io.Writer
 }
 
 func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+	n := 0
+	for len(p) > 0 {
+		if err := c.ctx.Err(); err != nil {
+			return n, err
+		}
+		k := min(len(p), 64<<10)
+		m, err := c.w.Write(p[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[k:]
 	}
-	return c.w.Write(p)
+	return n, nil
 }

@@ -190,6 +190,15 @@ func (t *headerTap) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteTo passes the body straight from r once the header is through, so
+// a reader with its own WriteTo (bytes.Reader, os.File) needs no buffer.
+func (t *headerTap) WriteTo(w io.Writer) (int64, error) {
+	if t.h == nil || len(t.tail) > 0 || t.eof || t.err != nil {
+		return io.Copy(w, struct{ io.Reader }{t})
+	}
+	return io.Copy(ctxWriter{t.ctx, w}, t.r)
+}
+
 // take adds freshly read bytes to the header copy and completes it at the
 // empty line or at EOF.
 func (t *headerTap) take(b []byte, eof bool) {
