@@ -1,0 +1,127 @@
+package smtpclient_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+	"github.com/mxkit/mxkit/smtpclient"
+)
+
+// sink is a tiny SMTP server for the examples: it accepts everything
+// except recipients starting with "nobody".
+type sink struct{}
+
+func (sink) NewSession(*smtp.Conn) (smtp.Session, error) { return sinkSession{}, nil }
+
+type sinkSession struct{}
+
+func (sinkSession) Reset()                               {}
+func (sinkSession) Logout() error                        { return nil }
+func (sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (sinkSession) Data(r io.Reader) error               { _, err := io.Copy(io.Discard, r); return err }
+func (sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasPrefix(to, "nobody") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	}
+	return nil
+}
+
+func startSink(addr string) (port int, stop func()) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := smtp.NewServer(sink{})
+	s.ErrorLog = log.New(io.Discard, "", 0)
+	done := make(chan struct{})
+	go func() { s.Serve(l); close(done) }()
+	return l.Addr().(*net.TCPAddr).Port, func() { s.Close(); l.Close(); <-done }
+}
+
+// Send a message to a fixed server, with a result per recipient.
+func ExampleTransport_Send() {
+	port, stop := startSink("127.0.0.1:0")
+	defer stop()
+
+	t := &smtpclient.Transport{
+		Host: "127.0.0.1",
+		Port: port,
+		TLS:  smtpclient.TLSNone, // the example server has no TLS; the default is verified TLS
+	}
+	defer t.Close()
+
+	msg := "From: alice@example.org\r\nTo: bob@example.com\r\nSubject: hello\r\n\r\nHi Bob.\r\n"
+	res, err := t.Send(context.Background(), smtpclient.Envelope{
+		From: "alice@example.org",
+		To:   []string{"bob@example.com", "nobody@example.com"},
+	}, strings.NewReader(msg))
+	if err != nil {
+		log.Fatal(err) // no recipient got the message
+	}
+	for _, r := range res.Recipients {
+		fmt.Println(r.Addr, r.Status, r.Err)
+	}
+	// Output:
+	// bob@example.com delivered <nil>
+	// nobody@example.com failed smtp: RCPT: 550 5.1.1 no such user
+}
+
+// Deliver directly to a domain's mail exchangers, found with mx.
+func ExampleTransport_Deliver() {
+	port, stop := startSink("127.0.0.1:0")
+	defer stop()
+	// A DNS server on loopback stands in for the Internet's.
+	dns, err := resolvertest.Start(`
+example.com.      MX 10 mx.example.com.
+mx.example.com.   A  127.0.0.1
+`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer dns.Close()
+
+	t := &smtpclient.Transport{
+		Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true},
+		Port:   port, // 25 in real life
+	}
+	defer t.Close()
+	res, err := t.Deliver(context.Background(), "example.com", smtpclient.Envelope{
+		From: "alice@example.org",
+		To:   []string{"bob@example.com"},
+	}, strings.NewReader("Subject: hi\r\n\r\nHi.\r\n"))
+	if err != nil {
+		fmt.Println("temporary:", smtpclient.IsTemporary(err), err)
+		return
+	}
+	fmt.Println(res.Host, res.Recipients[0].Status)
+	// Output:
+	// mx.example.com delivered
+}
+
+// Submission on port 587 with STARTTLS and AUTH PLAIN, pooled, rate
+// limited, with explicit timeouts.
+func ExampleTransport_submission() {
+	t := &smtpclient.Transport{
+		Host: "smtp.example.org",
+		Port: 587,
+		TLS:  smtpclient.TLSVerified, // the default: STARTTLS with a checked certificate
+		Auth: func() sasl.Client {
+			return sasl.NewPlainClient("", "alice@example.org", "app-password")
+		},
+		MaxConnsPerHost: 4,
+		RateLimits:      []smtpclient.RateLimit{{Hosts: []string{"*"}, Rate: 10, Burst: 5}},
+		Timeouts:        smtpclient.Timeouts{Connect: 10 * time.Second},
+	}
+	defer t.Close()
+	_ = t // t.Send(ctx, env, msg) as in the Send example
+}
