@@ -472,7 +472,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	var eof bool
 	if chunked {
 		var err error
-		eof, err = c.fillChunk(msg)
+		eof, err = c.fillChunk(msg, true)
 		if err != nil {
 			return err
 		}
@@ -701,15 +701,20 @@ func (b *blockWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// chunkSize is the BDAT chunk size.
-const chunkSize = 64 << 10
+// chunkSize is the BDAT chunk size; at most maxPendingChunks chunks are
+// sent ahead of their replies.
+const (
+	chunkSize        = 64 << 10
+	maxPendingChunks = 16
+)
 
 // fillChunk reads from msg into c.chunk (line endings normalised) until it
-// holds chunkSize octets or msg ends.
-func (c *conn) fillChunk(msg io.Reader) (eof bool, err error) {
+// holds chunkSize octets or msg ends. The line-ending state carries over
+// from one chunk to the next of the same message.
+func (c *conn) fillChunk(msg io.Reader, first bool) (eof bool, err error) {
 	c.consumed = true
 	c.chunk.Reset()
-	if c.dw.w != byteWriter(&c.chunk) || c.dw.stuff {
+	if first {
 		c.dw.reset(&c.chunk, false)
 	}
 	if c.readBuf == nil {
@@ -756,7 +761,6 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 	if sentFirst {
 		pending = 1
 	} else {
-		c.dw.reset(&c.chunk, false)
 		for {
 			c.nc.SetWriteDeadline(c.deadline(to.DataBlock))
 			c.writeChunk(eof)
@@ -766,13 +770,23 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 					return err
 				}
 			}
-			if !pipe && !eof {
+			if !pipe && !eof || pending > maxPendingChunks {
+				// Lockstep, or enough replies outstanding: read one so
+				// the server never blocks writing replies we do not read.
+				if pipe {
+					if err := c.flush(ctx, to.DataBlock); err != nil {
+						return err
+					}
+				}
 				r, err := c.read(ctx, "BDAT", to.DataBlock)
 				if err != nil {
 					return err
 				}
 				pending--
 				if r.code != 250 {
+					if pending > 0 {
+						c.broken = true // replies still due: the session is out of step
+					}
 					return c.chunkFailed(&r, res)
 				}
 			}
@@ -780,7 +794,7 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 				break
 			}
 			var err error
-			if eof, err = c.fillChunk(msg); err != nil {
+			if eof, err = c.fillChunk(msg, false); err != nil {
 				c.broken = true // a transaction cut in the middle of BDAT
 				return err
 			}

@@ -112,16 +112,23 @@ func TestSendRefusals(t *testing.T) {
 }
 
 func TestSendChunking(t *testing.T) {
-	be, host, port := startServer(t, serverOpts{})
+	// go-smtp's line limit also counts BDAT data it reads ahead.
+	be, host, port := startServer(t, serverOpts{setup: func(s *smtp.Server) { s.MaxLineLength = 1 << 20 }})
 	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
 	defer tr.Close()
 	big := strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n", 4000) // ~256 KB, bare LFs
-	for _, body := range []string{testMsg, big, ""} {
+	// A bare CR at the end of the third 32 KiB read, so the chunk is cut
+	// with a CR pending; and more chunks than may be outstanding.
+	cut := strings.Repeat("x", 3*32<<10-1) + "\ry" + strings.Repeat("z\r\n", 1<<20)
+	for _, body := range []string{testMsg, big, "", cut} {
 		res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(body))
 		mustDelivered(t, res, err)
 	}
 	msgs := be.messages()
-	if len(msgs) != 3 {
+	if want := strings.Repeat("x", 3*32<<10-1) + "\r\ny" + strings.Repeat("z\r\n", 1<<20); len(msgs) == 4 && string(msgs[3].data) != want {
+		t.Errorf("chunk boundary: got %d octets, want %d", len(msgs[3].data), len(want))
+	}
+	if len(msgs) != 4 {
 		t.Fatalf("%d messages", len(msgs))
 	}
 	if string(msgs[0].data) != testMsg {
