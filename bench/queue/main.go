@@ -5,6 +5,9 @@
 //
 //	go run ./queue -d 3s -producers 1,8,64 -stores embedded,pg,spool
 //
+// -stores pebble runs the same cycle on Pebble (an LSM), the other engine
+// candidate for the embedded store.
+//
 // With -large it instead compares enqueueing 1 MiB bodies into the bbolt
 // file (InlineLimit raised) and as body files beside it (the default).
 package main
@@ -21,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +43,7 @@ func main() {
 	stores := flag.String("stores", "embedded,pg,spool", "stores to measure")
 	size := flag.Int("size", 10<<10, "message size in bytes")
 	workers := flag.Int("workers", 4, "worker goroutines leasing and completing")
+	rounds := flag.Int("rounds", 3, "rounds; each figure is the median")
 	dir := flag.String("dir", "", "directory for the files (default a temporary one)")
 	dsn := flag.String("dsn", os.Getenv("MXKIT_PG_DSN"), "PostgreSQL URL for the pg store")
 	large := flag.Bool("large", false, "compare 1 MiB bodies inside bbolt and as files")
@@ -61,36 +66,63 @@ func main() {
 	fmt.Printf("durable cycles (enqueue, lease, read body, complete) of %d-byte messages, %d workers, %v per run, %d CPUs\n",
 		*size, *workers, *dur, runtime.NumCPU())
 	fmt.Printf("load average before: %s (the machine is shared: figures move with it)\n", loadavg())
-	fmt.Printf("%-9s %9s %12s %12s\n", "store", "producers", "cycles/s", "enqueues/s")
-	results := map[string]map[int]float64{}
-	for _, name := range strings.Split(*stores, ",") {
-		results[name] = map[int]float64{}
-		for _, ps := range strings.Split(*prods, ",") {
-			p, err := strconv.Atoi(ps)
-			if err != nil {
-				log.Fatal(err)
+	// Stores take turns within each round, so that a change in the load
+	// from other processes hits them alike; each figure is the median of
+	// the rounds.
+	names := strings.Split(*stores, ",")
+	var counts []int
+	for _, ps := range strings.Split(*prods, ",") {
+		p, err := strconv.Atoi(ps)
+		if err != nil {
+			log.Fatal(err)
+		}
+		counts = append(counts, p)
+	}
+	samples := map[string]map[int][]float64{}
+	enqs := map[string]map[int][]float64{}
+	skip := map[string]bool{}
+	for _, name := range names {
+		samples[name], enqs[name] = map[int][]float64{}, map[int][]float64{}
+	}
+	for r := range *rounds {
+		for _, p := range counts {
+			for _, name := range names {
+				if skip[name] {
+					continue
+				}
+				s, closeStore, err := open(name, filepath.Join(base, fmt.Sprintf("%s-%d-%d", name, p, r)), *dsn)
+				if err != nil {
+					log.Printf("%s: %v (skipped)", name, err)
+					skip[name] = true
+					continue
+				}
+				done, enq := cycle(s, p, *workers, *dur, body)
+				closeStore()
+				samples[name][p] = append(samples[name][p], float64(done)/dur.Seconds())
+				enqs[name][p] = append(enqs[name][p], float64(enq)/dur.Seconds())
 			}
-			s, closeStore, err := open(name, filepath.Join(base, fmt.Sprintf("%s-%d", name, p)), *dsn)
-			if err != nil {
-				log.Printf("%s: %v (skipped)", name, err)
-				break
-			}
-			done, enq := cycle(s, p, *workers, *dur, body)
-			closeStore()
-			rate := float64(done) / dur.Seconds()
-			results[name][p] = rate
-			fmt.Printf("%-9s %9d %12.0f %12.0f\n", name, p, rate, float64(enq)/dur.Seconds())
 		}
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
+	fmt.Printf("%-9s %9s %12s %12s   %s\n", "store", "producers", "cycles/s", "enqueues/s", "cycles/s of each round")
+	results := map[string]map[int]float64{}
+	for _, name := range names {
+		results[name] = map[int]float64{}
+		for _, p := range counts {
+			if len(samples[name][p]) == 0 {
+				continue
+			}
+			results[name][p] = median(samples[name][p])
+			fmt.Printf("%-9s %9d %12.0f %12.0f   %.0f\n", name, p, results[name][p], median(enqs[name][p]), samples[name][p])
+		}
+	}
 	if sp := results["spool"]; len(sp) > 0 {
-		fmt.Println("ratio to the spool:")
-		for _, name := range strings.Split(*stores, ",") {
+		fmt.Println("ratio of medians to the spool:")
+		for _, name := range names {
 			if name == "spool" {
 				continue
 			}
-			for _, ps := range strings.Split(*prods, ",") {
-				p, _ := strconv.Atoi(ps)
+			for _, p := range counts {
 				if r, ok := results[name][p]; ok && sp[p] > 0 {
 					fmt.Printf("  %-9s %3d producers: %.1fx\n", name, p, r/sp[p])
 				}
@@ -112,6 +144,12 @@ func open(name, dir, dsn string) (queue.Store, func(), error) {
 	case "spool":
 		s, err := openSpool(dir)
 		return s, func() {}, err
+	case "pebble":
+		s, err := openPebble(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
 	case "pg":
 		if dsn == "" {
 			return nil, nil, fmt.Errorf("no -dsn or MXKIT_PG_DSN")
@@ -194,6 +232,15 @@ func cycle(s queue.Store, producers, workers int, d time.Duration, body []byte) 
 	}
 	wg.Wait()
 	return nDone.Load(), nEnq.Load()
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func loadavg() string {
