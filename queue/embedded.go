@@ -563,6 +563,9 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	if err != nil {
 		return "", err
 	}
+	if body == nil {
+		return "", fmt.Errorf("%w: nil body", ErrInvalidInput)
+	}
 	r := &record{Message: *m}
 
 	// Read the body: small ones into memory, the rest to a fsynced file.

@@ -181,7 +181,7 @@ func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID,
 	if limit == 0 {
 		limit = 64 << 20
 	}
-	if limit > 0 {
+	if limit > 0 && body != nil {
 		body = &limitReader{r: body, left: limit}
 	}
 	now := q.now()

@@ -259,6 +259,9 @@ func (s *Store) Enqueue(ctx context.Context, env *queue.Envelope, body io.Reader
 	if err != nil {
 		return "", err
 	}
+	if body == nil {
+		return "", fmt.Errorf("%w: nil body", queue.ErrInvalidInput)
+	}
 	if next.IsZero() {
 		next = now
 	}

@@ -839,6 +839,9 @@ func testBadEnvelope(t *testing.T, s queue.Store) {
 			}
 		})
 	}
+	if _, err := s.Enqueue(ctx, env("a@example.com"), nil, t0, t0); !errors.Is(err, queue.ErrInvalidInput) {
+		t.Errorf("Enqueue with a nil body: %v, want ErrInvalidInput", err)
+	}
 	if c, _ := s.Counts(ctx, t0); c.Queued != 0 {
 		t.Errorf("%d messages stored from bad envelopes", c.Queued)
 	}
