@@ -143,3 +143,25 @@ func TestAppendXtext(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// FuzzCheckAddress checks that an accepted address cannot break out of
+// the MAIL or RCPT command it is written into.
+func FuzzCheckAddress(f *testing.F) {
+	for _, s := range []string{"a@b.c", "a@b\r\nDATA", `"a b"@c`, "jö@ä.de", "<a>", `"\"@x`, ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, a string) {
+		ascii, err := checkAddress(a)
+		if err != nil {
+			return
+		}
+		if strings.ContainsAny(a, "\r\n\x00<>") || len(a) > 254 {
+			t.Fatalf("accepted %q", a)
+		}
+		for _, c := range []byte(a) {
+			if c < 0x20 || c == 0x7f || (ascii && c >= 0x80) {
+				t.Fatalf("accepted %q (ascii=%v)", a, ascii)
+			}
+		}
+	})
+}

@@ -113,7 +113,7 @@ func prepare(env *Envelope, m *message) error {
 
 // checkAddress refuses what cannot be written into a MAIL or RCPT command:
 // control characters (CR and LF above all: command injection), angle
-// brackets, spaces outside a quoted local part, and paths longer than
+// brackets (even quoted), spaces outside a quoted local part, and paths longer than
 // RFC 5321 §4.5.3.1.3 allows. It reports whether the address is ASCII.
 func checkAddress(a string) (ascii bool, err error) {
 	if a == "" {
@@ -138,7 +138,11 @@ func checkAddress(a string) (ascii bool, err error) {
 			quoted = !quoted
 		case c == '\\' && quoted:
 			i++
-		case (c == ' ' || c == '<' || c == '>') && !quoted:
+		case c == '<' || c == '>':
+			// Legal inside a quoted local part, but servers that do not
+			// parse quotes would take it as the end of the path.
+			return ascii, fmt.Errorf("%w: angle bracket in %q", ErrBadAddress, a)
+		case c == ' ' && !quoted:
 			return ascii, fmt.Errorf("%w: %q", ErrBadAddress, a)
 		}
 	}

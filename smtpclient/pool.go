@@ -28,11 +28,10 @@ func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 16<<10
 func (t *Transport) get(ctx context.Context, d *dest, fresh bool) (*conn, error) {
 	key := d.key()
 	for {
-		t.mu.Lock()
-		if t.closed {
-			t.mu.Unlock()
+		if t.closed.Load() {
 			return nil, ErrClosed
 		}
+		t.mu.Lock()
 		p := t.pools[key]
 		if p == nil {
 			p = &hostPool{t: t, key: key}
@@ -119,6 +118,10 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 }
 
 func (p *hostPool) dial(ctx context.Context, d *dest) (*conn, error, bool) {
+	if p.t.closed.Load() {
+		p.release()
+		return nil, ErrClosed, false
+	}
 	c, err := p.t.connect(ctx, d)
 	if err != nil {
 		p.release()
@@ -158,10 +161,7 @@ func (p *hostPool) release() {
 // closed when broken, worn out (MaxMessagesPerConn) or surplus.
 func (t *Transport) put(c *conn) {
 	p := c.pool
-	t.mu.Lock()
-	closed := t.closed
-	t.mu.Unlock()
-	if c.broken || closed || c.msgs >= t.maxMsgs() {
+	if c.broken || t.closed.Load() || c.msgs >= t.maxMsgs() {
 		c.close(!c.broken)
 		p.release()
 		return

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -172,7 +173,7 @@ type Transport struct {
 	once    sync.Once
 	mu      sync.Mutex
 	pools   map[poolKey]*hostPool
-	closed  bool
+	closed  atomic.Bool
 	limits  limiterSet
 	sources sourceSet
 	to      Timeouts
@@ -656,9 +657,7 @@ func (t *Transport) tlsConfig(d *dest) *tls.Config {
 // Sessions in use are closed when their message is done.
 func (t *Transport) Close() error {
 	t.init()
-	t.mu.Lock()
-	t.closed = true
-	t.mu.Unlock()
+	t.closed.Store(true)
 	t.CloseIdleConnections()
 	return nil
 }
