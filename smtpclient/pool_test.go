@@ -353,3 +353,52 @@ func TestPoolStaleSessionChunking(t *testing.T) {
 		t.Errorf("server got %q", got)
 	}
 }
+
+func TestPoolMaxIdle(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, MaxConnsPerHost: 5, MaxIdleConnsPerHost: 1}
+	defer tr.Close()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			if _, err := send1(tr); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, open, _, _ := be.counts()
+		if open <= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sessions still open with MaxIdleConnsPerHost 1", open)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRateLimitGroupShared(t *testing.T) {
+	var l limiterSet
+	l.init([]RateLimit{{Hosts: []string{"*.example.net"}, Rate: rate.Every(time.Hour), Burst: 1}})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := l.wait(ctx, "mx1.example.net"); err != nil {
+		t.Fatal(err)
+	}
+	// Another host of the group shares the spent token; a host outside it
+	// is not limited.
+	if err := l.wait(ctx, "mx2.example.net"); err == nil {
+		t.Error("second host of the group not limited")
+	}
+	if err := l.wait(context.Background(), "mx.example.org"); err != nil {
+		t.Error(err)
+	}
+}

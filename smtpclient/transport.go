@@ -170,15 +170,16 @@ type Transport struct {
 	// Metrics receives counters; nil for none.
 	Metrics Metrics
 
-	once    sync.Once
-	mu      sync.Mutex
-	pools   map[poolKey]*hostPool
-	closed  atomic.Bool
-	limits  limiterSet
-	sources sourceSet
-	to      Timeouts
-	name    string
-	relay   *dest // Send's destination, made on first use
+	once        sync.Once
+	mu          sync.Mutex
+	pools       map[poolKey]*hostPool
+	closed      atomic.Bool
+	limits      limiterSet
+	sources     sourceSet
+	to          Timeouts
+	name        string
+	relay       *dest // Send's destination, made on first use
+	tlsSessions tls.ClientSessionCache
 }
 
 // Result is the outcome of one message.
@@ -252,6 +253,7 @@ func (t *Transport) init() {
 				t.name = "localhost"
 			}
 		}
+		t.tlsSessions = tls.NewLRUClientSessionCache(256)
 		t.limits.init(t.RateLimits)
 		t.sources.init(t.Sources)
 	})
@@ -550,7 +552,9 @@ func (t *Transport) connect(ctx context.Context, d *dest) (*conn, error) {
 	if err != nil && d.policy == TLSOpportunistic && errors.Is(err, ErrTLSRequired) && ctx.Err() == nil {
 		// RFC 7435: a failed opportunistic handshake falls back to a
 		// plain-text session.
-		t.log("smtp: STARTTLS failed, retrying without TLS", "addr", d.addr, "err", err)
+		if t.Logger != nil {
+			t.Logger.Warn("smtp: STARTTLS failed, retrying without TLS", "host", d.host, "addr", d.addr, "err", err)
+		}
 		return t.connect1(ctx, d, true)
 	}
 	return c, err
@@ -636,6 +640,10 @@ func (t *Transport) tlsConfig(d *dest) *tls.Config {
 	}
 	if cfg.ServerName == "" {
 		cfg.ServerName = d.host
+	}
+	if cfg.ClientSessionCache == nil {
+		// New sessions to a host resume TLS (one round trip less).
+		cfg.ClientSessionCache = t.tlsSessions
 	}
 	switch d.policy {
 	case TLSVerified, tlsMTASTS:
