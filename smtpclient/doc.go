@@ -30,4 +30,33 @@
 // conditions callers branch on are sentinel errors ([ErrTLSRequired],
 // [ErrTooBig], [ErrUnsupported], ...), and [IsTemporary] says whether a
 // failure is worth retrying.
+//
+// # Pool
+//
+// Sessions are kept per destination key: host name, address, TLS policy,
+// source address and implicit TLS. At most MaxConnsPerHost are open per key
+// (senders wait, bounded by their context), at most MaxIdleConnsPerHost wait
+// idle, each for IdleConnTimeout, and a session ends after
+// MaxMessagesPerConn transactions. Only one message is on a session at a
+// time. An idle session is checked before reuse without a round trip (the
+// server must have sent nothing and not closed it); a reused session's
+// transaction starts with RSET, pipelined with MAIL when the server offers
+// PIPELINING (otherwise only after a failed transaction). A session found
+// dead at that first reply is dropped and the message goes on a fresh one:
+// nothing of it reached the server (if BDAT already read part of it, the
+// reader must be an io.Seeker for this retry).
+//
+// RateLimits cap messages per second per destination host or per group of
+// hosts (golang.org/x/time/rate); Sources spread sessions over local
+// addresses by weight, with warm-up schedules capping each address per day
+// and per hour.
+//
+// # Not done
+//
+// BINARYMIME and LMTP are not implemented; DSN parameters are left out
+// silently for servers without DSN (no "relayed" notification is made);
+// 8-bit bodies are not downgraded for servers without 8BITMIME (the send
+// fails with ErrUnsupported); warm-up counters live in memory only; per-host
+// rate limiters are never evicted; MTA-STS testing mode is treated as
+// opportunistic TLS without TLSRPT reporting.
 package smtpclient
