@@ -363,3 +363,16 @@ func TestSendInMemoryMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalNameChecked(t *testing.T) {
+	_, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, LocalName: "mx.example.org\r\nMAIL FROM:<x@y>"}
+	defer tr.Close()
+	if _, err := send1(tr); err == nil || !strings.Contains(err.Error(), "LocalName") {
+		t.Fatalf("got %v", err)
+	}
+	tr2 := &Transport{Host: host, Port: port, TLS: TLSNone, LocalName: "[127.0.0.1]"}
+	defer tr2.Close()
+	res, err := send1(tr2)
+	mustDelivered(t, res, err)
+}

@@ -180,6 +180,23 @@ type Transport struct {
 	name        string
 	relay       *dest // Send's destination, made on first use
 	tlsSessions tls.ClientSessionCache
+	nameErr     error
+}
+
+// validLocalName accepts a domain name or an address literal for EHLO
+// (RFC 5321 §4.1.1.1), and nothing that could end the command line.
+func validLocalName(s string) bool {
+	if len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '-' || c == '[' || c == ']' || c == ':' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Result is the outcome of one message.
@@ -246,6 +263,9 @@ func (t *Transport) init() {
 		t.pools = make(map[poolKey]*hostPool)
 		t.to = t.Timeouts.withDefaults()
 		t.name = t.LocalName
+		if t.name != "" && !validLocalName(t.name) {
+			t.nameErr = fmt.Errorf("smtpclient: Transport.LocalName %q is not a host name or address literal", t.name)
+		}
 		if t.name == "" {
 			if h, err := os.Hostname(); err == nil && h != "" {
 				t.name = h
@@ -303,6 +323,9 @@ func (t *Transport) maxMsgs() int {
 func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Result, error) {
 	t.init()
 	res, m := newResult(&env)
+	if t.nameErr != nil {
+		return finish(res, t.nameErr)
+	}
 	if t.Host == "" {
 		return finish(res, errors.New("smtpclient: Transport.Host not set"))
 	}
@@ -343,6 +366,9 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, msg io.Reader) (*Result, error) {
 	t.init()
 	res, m := newResult(&env)
+	if t.nameErr != nil {
+		return finish(res, t.nameErr)
+	}
 	if t.Router == nil {
 		return finish(res, errors.New("smtpclient: Transport.Router not set"))
 	}
