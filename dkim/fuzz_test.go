@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
@@ -88,6 +89,42 @@ func FuzzReadHeader(f *testing.F) {
 			}
 		}
 		arcSets(h) // must not panic
+
+		// readHeaderFrom (used by Signer) must cut the same header, fed
+		// one byte at a time so every boundary case of headerEnd runs.
+		h2, rest, err := readHeaderFrom(iotest.OneByteReader(bytes.NewReader(data)), 4096)
+		if err != nil {
+			t.Fatalf("readHeaderFrom: %v where readHeader succeeded", err)
+		}
+		if !bytes.Equal(h2.raw, h.raw) || h2.ended != h.ended || len(h2.fields) != len(h.fields) {
+			t.Fatalf("readHeaderFrom raw %q ended %v, readHeader raw %q ended %v", h2.raw, h2.ended, h.raw, h.ended)
+		}
+		for i := range h.fields {
+			if h.fields[i] != h2.fields[i] {
+				t.Fatalf("field %d: %q vs %q", i, h2.fields[i].raw, h.fields[i].raw)
+			}
+		}
+		if !bytes.HasPrefix(data[len(h.raw):], rest) {
+			t.Fatalf("rest %q is not what follows the header", rest)
+		}
+		sigs := signatureFields(bytes.TrimRight(h.raw, "\r\n"))
+		n := 0
+		for _, f := range h.fields {
+			if strings.EqualFold(strings.TrimSpace(f.name), "DKIM-Signature") {
+				n++
+			}
+		}
+		if len(sigs) != n {
+			t.Fatalf("signatureFields found %d, header has %d", len(sigs), n)
+		}
+		// The Verifier's tap, also one byte at a time.
+		tap := &headerTap{ctx: context.Background(), r: iotest.OneByteReader(bytes.NewReader(data)), max: 4096}
+		if _, err := io.Copy(io.Discard, struct{ io.Reader }{tap}); err != nil {
+			t.Fatalf("tap: %v", err)
+		}
+		if !tap.done || len(tap.sigs) != n {
+			t.Fatalf("tap: done %v, %d signatures, want %d", tap.done, len(tap.sigs), n)
+		}
 	})
 }
 

@@ -58,6 +58,49 @@ func readHeader(br *bufio.Reader, max int) (*header, error) {
 	}
 }
 
+// readHeaderFrom reads the header of a message from r without a bufio
+// buffer: it reads in growing chunks until the empty line, and returns the
+// header and the bytes read past it (the start of the body), which follow
+// h.raw in the same array. The header fields are as for readHeader.
+func readHeaderFrom(r io.Reader, max int) (h *header, rest []byte, err error) {
+	buf := make([]byte, 0, 2048)
+	for {
+		if cap(buf)-len(buf) < 512 {
+			buf = append(buf, make([]byte, cap(buf))...)[:len(buf)]
+		}
+		n, rerr := r.Read(buf[len(buf):cap(buf)])
+		prev := buf
+		buf = buf[:len(buf)+n]
+		cut, found := headerEnd(prev, buf[len(prev):])
+		if found {
+			// The empty line itself: "\n" or "\r\n" after the cut.
+			end := len(prev) + cut
+			blank := 1
+			if buf[end] == '\r' {
+				blank = 2
+			}
+			if end > max {
+				return nil, nil, ErrHeaderTooLarge
+			}
+			h = &header{raw: buf[:end], ended: true}
+			h.split(bytes.Count(h.raw, []byte("\r\n")) != bytes.Count(h.raw, []byte("\n")))
+			h.raw = buf[:end+blank] // rest follows it in buf
+			return h, buf[end+blank:], nil
+		}
+		if len(buf) > max {
+			return nil, nil, ErrHeaderTooLarge
+		}
+		if rerr == io.EOF {
+			h = &header{raw: buf}
+			h.split(bytes.Count(buf, []byte("\r\n")) != bytes.Count(buf, []byte("\n")))
+			return h, nil, nil
+		}
+		if rerr != nil {
+			return nil, nil, rerr
+		}
+	}
+}
+
 // split cuts h.raw (the header without its empty line) into fields, with
 // bare LFs made CRLF. The field texts share one string.
 func (h *header) split(bareLF bool) {

@@ -1,7 +1,6 @@
 package dkim
 
 import (
-	"bufio"
 	"context"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -177,8 +176,7 @@ func checkKey(k Key) error {
 // through once whatever its size and however many keys sign it; only the
 // header is held in memory.
 func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
-	br := bufio.NewReader(r)
-	h, err := readHeader(br, s.maxHeader)
+	h, rest, err := readHeaderFrom(ctxReader{ctx, r}, s.maxHeader)
 	if err != nil {
 		return "", err
 	}
@@ -223,10 +221,15 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	if len(writers) > 1 {
 		w = io.MultiWriter(writers...)
 	}
-	if _, err := w.Write(h.complete()); err != nil {
+	// The header and the start of the body in one write, then the rest.
+	first := h.complete()
+	if len(rest) > 0 {
+		first = h.raw[:len(h.raw)+len(rest)]
+	}
+	if _, err := w.Write(first); err != nil {
 		return "", err
 	}
-	if _, err := io.Copy(ctxWriter{ctx, w}, br); err != nil {
+	if _, err := io.Copy(ctxWriter{ctx, w}, r); err != nil {
 		return "", err
 	}
 	var out strings.Builder

@@ -116,15 +116,13 @@ func (v *Verifier) Verify(ctx context.Context, r io.Reader) ([]Result, error) {
 	if err != nil && !errors.Is(err, msgdkim.ErrTooManySignatures) {
 		return nil, fmt.Errorf("dkim: %w", err)
 	}
-	if tap.h == nil || len(verifs) == 0 {
+	if !tap.done || len(verifs) == 0 {
 		return nil, nil
 	}
-	var results []Result
-	for _, f := range tap.h.fields {
-		// go-msgauth trims names on both sides; a first line starting
-		// with a space counts as a field for it.
-		if len(results) < len(verifs) && strings.EqualFold(strings.TrimSpace(f.name), "DKIM-Signature") {
-			results = append(results, describe(f.raw))
+	results := make([]Result, 0, len(verifs))
+	for _, raw := range tap.sigs {
+		if len(results) < len(verifs) {
+			results = append(results, describe(raw))
 		}
 	}
 	if len(verifs) != len(results) {
@@ -153,10 +151,11 @@ type headerTap struct {
 	ctx  context.Context
 	r    io.Reader
 	max  int
-	buf  []byte  // the header so far
-	h    *header // set once the header is complete
-	tail []byte  // bytes to return before EOF (a missing empty line)
-	err  error   // a failure of the tap itself, reported by Verify
+	buf  []byte   // the header so far
+	done bool     // the header is complete
+	sigs []string // its DKIM-Signature fields
+	tail []byte   // bytes to return before EOF (a missing empty line)
+	err  error    // a failure of the tap itself, reported by Verify
 	eof  bool
 }
 
@@ -177,7 +176,7 @@ func (t *headerTap) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	n, err := t.r.Read(p)
-	if t.h == nil {
+	if !t.done {
 		t.take(p[:n], err == io.EOF)
 		if t.err != nil {
 			return 0, t.err
@@ -193,7 +192,7 @@ func (t *headerTap) Read(p []byte) (int, error) {
 // WriteTo passes the body straight from r once the header is through, so
 // a reader with its own WriteTo (bytes.Reader, os.File) needs no buffer.
 func (t *headerTap) WriteTo(w io.Writer) (int64, error) {
-	if t.h == nil || len(t.tail) > 0 || t.eof || t.err != nil {
+	if !t.done || len(t.tail) > 0 || t.eof || t.err != nil {
 		return io.Copy(w, struct{ io.Reader }{t})
 	}
 	return io.Copy(ctxWriter{t.ctx, w}, t.r)
@@ -223,14 +222,45 @@ func (t *headerTap) take(b []byte, eof bool) {
 	default:
 		t.tail = []byte("\r\n")
 	}
-	t.h = &header{raw: t.buf}
-	t.h.split(bytes.Count(t.buf, []byte("\r\n")) != bytes.Count(t.buf, []byte("\n")))
-	for _, f := range t.h.fields {
-		if strings.EqualFold(strings.TrimSpace(f.name), "DKIM-Signature") {
-			return
-		}
+	t.done = true
+	t.sigs = signatureFields(t.buf)
+	if len(t.sigs) == 0 {
+		t.eof = true // unsigned: go-msgauth need not read the body
 	}
-	t.eof = true // unsigned: go-msgauth need not read the body
+}
+
+// signatureFields returns the DKIM-Signature fields of a header, in order,
+// with CRLF line endings. Like go-msgauth it trims names on both sides, so
+// a first line starting with a space counts as a field.
+func signatureFields(h []byte) []string {
+	var sigs []string
+	for len(h) > 0 {
+		// The field runs to the first line end not followed by WSP.
+		end := 0
+		for {
+			i := bytes.IndexByte(h[end:], '\n')
+			if i < 0 {
+				end = len(h)
+				break
+			}
+			end += i + 1
+			if end >= len(h) || h[end] != ' ' && h[end] != '\t' {
+				break
+			}
+		}
+		f := h[:end]
+		h = h[end:]
+		name, _, ok := bytes.Cut(f, []byte(":"))
+		if !ok || !bytes.EqualFold(bytes.TrimSpace(name), []byte("DKIM-Signature")) {
+			continue
+		}
+		s := string(f)
+		if strings.Count(s, "\r\n") != strings.Count(s, "\n") {
+			s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
+		}
+		sigs = append(sigs, s)
+	}
+	return sigs
 }
 
 // headerEnd finds where the header ends (after the line ending before the
@@ -247,8 +277,9 @@ func headerEnd(prev, b []byte) (int, bool) {
 		}
 		return -1
 	}
-	if n == 0 && (at(0) == '\n' || at(0) == '\r' && at(1) == '\n') {
-		return 0, true
+	// An empty header: the message starts with the empty line.
+	if n <= 1 && (at(0) == '\n' || at(0) == '\r' && at(1) == '\n') {
+		return -n, true
 	}
 	// Ends across the boundary of prev and b.
 	for e := max(1, n-1); e <= n; e++ {
@@ -268,21 +299,31 @@ func headerEnd(prev, b []byte) (int, bool) {
 }
 
 // describe fills what the signature field says, before verification.
+// go-msgauth judges the syntax; this only picks d=, s=, a= and i=, without
+// allocating for values that hold no folding whitespace.
 func describe(raw string) Result {
 	var r Result
 	_, value, _ := strings.Cut(raw, ":")
-	tags, err := parseTags(value)
-	if err != nil {
-		r.Status, r.Err = Permerror, fmt.Errorf("%w: %v", ErrSyntax, err)
-		return r
+	for value != "" {
+		var part string
+		part, value, _ = strings.Cut(value, ";")
+		name, val, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		val = removeWSP(strings.Trim(val, " \t\r\n"))
+		switch strings.Trim(name, " \t\r\n") {
+		case "d":
+			r.Domain = val
+		case "s":
+			r.Selector = val
+		case "a":
+			r.Algorithm = val
+		case "i":
+			r.Identifier = val
+		}
 	}
-	d, _ := tagValue(tags, "d")
-	s, _ := tagValue(tags, "s")
-	a, _ := tagValue(tags, "a")
-	r.Domain, r.Selector, r.Algorithm = removeWSP(d), removeWSP(s), removeWSP(a)
-	if i, ok := tagValue(tags, "i"); ok {
-		r.Identifier = removeWSP(i)
-	} else if r.Domain != "" {
+	if r.Identifier == "" && r.Domain != "" {
 		r.Identifier = "@" + r.Domain
 	}
 	return r
