@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -381,5 +383,49 @@ func TestTLSHandshakeFailureRequired(t *testing.T) {
 	res, err := send1(tr)
 	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || mails != 0 {
 		t.Fatalf("got %v %v, %d plain-text transactions", err, res.Recipients[0].Status, mails)
+	}
+}
+
+// CHUNKING without PIPELINING: each BDAT waits for its reply.
+func TestBDATLockstep(t *testing.T) {
+	body := strings.Repeat("line of text\n", 15000) // ~200 KB: four chunks
+	var got strings.Builder
+	chunks := 0
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		ehlo(t, c, "CHUNKING")
+		c.expect(t, "MAIL")
+		c.send("250 ok")
+		c.expect(t, "RCPT")
+		c.send("250 ok")
+		for {
+			l := c.expect(t, "BDAT")
+			var size int
+			var last string
+			fmt.Sscanf(l, "BDAT %d %s", &size, &last)
+			buf := make([]byte, size)
+			if _, err := io.ReadFull(c.r, buf); err != nil {
+				return
+			}
+			got.Write(buf)
+			chunks++
+			c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+			if _, err := c.r.Peek(1); err == nil {
+				t.Error("client sent more before the BDAT reply without PIPELINING")
+			}
+			c.SetReadDeadline(time.Time{})
+			if last == "LAST" {
+				c.send("250 2.0.0 queued")
+				c.line()
+				return
+			}
+			c.send("250 2.0.0 chunk ok")
+		}
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(body))
+	tr.Close()
+	mustDelivered(t, res, err)
+	if want := strings.ReplaceAll(body, "\n", "\r\n"); got.String() != want || chunks < 3 {
+		t.Errorf("got %d octets in %d chunks, want %d", got.Len(), chunks, len(want))
 	}
 }
