@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, read from one JSON file. The package
+// comment documents every field.
+type Config struct {
+	Hostname string         `json:"hostname"`
+	SMTP     SMTPConfig     `json:"smtp"`
+	HTTP     HTTPConfig     `json:"http"`
+	Queue    QueueConfig    `json:"queue"`
+	DKIM     DKIMConfig     `json:"dkim"`
+	Delivery DeliveryConfig `json:"delivery"`
+	DSN      DSNConfig      `json:"dsn"`
+	Webhook  WebhookConfig  `json:"webhook"`
+	Log      LogConfig      `json:"log"`
+}
+
+// SMTPConfig is the submission listener.
+type SMTPConfig struct {
+	Listen            string   `json:"listen"`
+	Users             []User   `json:"users"`
+	TLSCert           string   `json:"tls_cert"`
+	TLSKey            string   `json:"tls_key"`
+	AllowInsecureAuth bool     `json:"allow_insecure_auth"`
+	TrustedNetworks   []string `json:"trusted_networks"`
+	MaxMessageBytes   int64    `json:"max_message_bytes"`
+	MaxRecipients     int      `json:"max_recipients"`
+}
+
+// User is a login for SMTP AUTH (PLAIN, LOGIN) and the HTTP API.
+type User struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// HTTPConfig is the API and metrics listener.
+type HTTPConfig struct {
+	Listen    string   `json:"listen"`
+	APITokens []string `json:"api_tokens"`
+}
+
+// QueueConfig selects the queue store and the retry schedule.
+type QueueConfig struct {
+	Dir          string   `json:"dir"`
+	PostgresDSN  string   `json:"postgres_dsn"`
+	RetryInitial Duration `json:"retry_initial"`
+	RetryMax     Duration `json:"retry_max"`
+	MaxAge       Duration `json:"max_age"`
+	LeaseTime    Duration `json:"lease_time"`
+}
+
+// DKIMConfig lists the signing keys.
+type DKIMConfig struct {
+	Keys []DKIMKey `json:"keys"`
+	Dir  string    `json:"dir"`
+}
+
+// DKIMKey is one signing key.
+type DKIMKey struct {
+	Domain   string `json:"domain"`
+	Selector string `json:"selector"`
+	KeyFile  string `json:"key_file"`
+}
+
+// DeliveryConfig says where and how mail goes out.
+type DeliveryConfig struct {
+	Workers            int           `json:"workers"`
+	Relay              string        `json:"relay"`
+	RelayTLS           string        `json:"relay_tls"`
+	RelayUsername      string        `json:"relay_username"`
+	RelayPassword      string        `json:"relay_password"`
+	DNSServers         []string      `json:"dns_servers"`
+	MXPort             int           `json:"mx_port"`
+	MaxConnsPerHost    int           `json:"max_conns_per_host"`
+	MaxMessagesPerConn int           `json:"max_messages_per_conn"`
+	Timeout            Duration      `json:"timeout"`
+	Limits             []LimitConfig `json:"limits"`
+	SourceIPs          []SourceIP    `json:"source_ips"`
+}
+
+// LimitConfig is a rate limit for a group of MX hosts.
+type LimitConfig struct {
+	Name    string   `json:"name"`
+	Hosts   []string `json:"hosts"`
+	Rate    float64  `json:"rate"`
+	Burst   int      `json:"burst"`
+	PerHost bool     `json:"per_host"`
+}
+
+// SourceIP is a local address to send from.
+type SourceIP struct {
+	Addr   string `json:"addr"`
+	Weight int    `json:"weight"`
+}
+
+// DSNConfig controls delivery status notifications.
+type DSNConfig struct {
+	Disabled    bool `json:"disabled"`
+	ReturnFull  bool `json:"return_full"`
+	MaxReturned int  `json:"max_returned_bytes"`
+}
+
+// WebhookConfig is where events are posted.
+type WebhookConfig struct {
+	URL         string   `json:"url"`
+	Buffer      int      `json:"buffer"`
+	BatchSize   int      `json:"batch_size"`
+	MaxAttempts int      `json:"max_attempts"`
+	Timeout     Duration `json:"timeout"`
+	Secret      string   `json:"secret"`
+}
+
+// LogConfig sets the log level and format.
+type LogConfig struct {
+	Level  string `json:"level"`
+	Format string `json:"format"`
+}
+
+// Duration is a time.Duration written as a Go duration string ("5m").
+type Duration time.Duration
+
+// UnmarshalJSON reads "1m30s" or a number of seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var n float64
+		if err2 := json.Unmarshal(b, &n); err2 != nil {
+			return fmt.Errorf("duration: want a string like \"5m\" or seconds, got %s", b)
+		}
+		*d = Duration(n * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// LoadConfig reads and checks a configuration file. Unknown fields are
+// errors, so a misspelt option does not silently keep its default.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfig(data)
+}
+
+// ParseConfig parses and checks configuration JSON and fills in defaults.
+func ParseConfig(data []byte) (*Config, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Config
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &c, nil
+}
+
+func (c *Config) check() error {
+	if c.Hostname == "" {
+		h, err := os.Hostname()
+		if err != nil {
+			return errors.New("hostname: not set and the system has none")
+		}
+		c.Hostname = h
+	}
+	if strings.ContainsAny(c.Hostname, " \r\n\t<>@") {
+		return fmt.Errorf("hostname %q: not a host name", c.Hostname)
+	}
+	if c.SMTP.Listen == "" && c.HTTP.Listen == "" {
+		return errors.New("neither smtp.listen nor http.listen is set: nothing could submit mail")
+	}
+	if (c.SMTP.TLSCert == "") != (c.SMTP.TLSKey == "") {
+		return errors.New("smtp.tls_cert and smtp.tls_key go together")
+	}
+	for _, n := range c.SMTP.TrustedNetworks {
+		if _, err := parsePrefix(n); err != nil {
+			return fmt.Errorf("smtp.trusted_networks: %w", err)
+		}
+	}
+	for _, u := range c.SMTP.Users {
+		if u.Username == "" || u.Password == "" {
+			return errors.New("smtp.users: every user needs a username and a password")
+		}
+	}
+	if c.SMTP.MaxMessageBytes == 0 {
+		c.SMTP.MaxMessageBytes = 32 << 20
+	}
+	if c.SMTP.MaxRecipients == 0 {
+		c.SMTP.MaxRecipients = 1000
+	}
+	if (c.Queue.Dir == "") == (c.Queue.PostgresDSN == "") {
+		return errors.New("queue: set exactly one of dir and postgres_dsn")
+	}
+	for i, k := range c.DKIM.Keys {
+		if k.Domain == "" || k.Selector == "" || k.KeyFile == "" {
+			return fmt.Errorf("dkim.keys[%d]: domain, selector and key_file are required", i)
+		}
+	}
+	d := &c.Delivery
+	if d.Workers <= 0 {
+		d.Workers = 64
+	}
+	if d.MaxConnsPerHost <= 0 {
+		d.MaxConnsPerHost = 20
+	}
+	if d.Timeout <= 0 {
+		d.Timeout = Duration(5 * time.Minute)
+	}
+	if d.Relay != "" && len(d.DNSServers) > 0 {
+		return errors.New("delivery: relay and dns_servers exclude each other")
+	}
+	if _, err := tlsPolicy(d.RelayTLS); err != nil {
+		return err
+	}
+	if (d.RelayUsername == "") != (d.RelayPassword == "") {
+		return errors.New("delivery.relay_username and relay_password go together")
+	}
+	for i, l := range d.Limits {
+		if len(l.Hosts) == 0 || l.Rate <= 0 {
+			return fmt.Errorf("delivery.limits[%d]: hosts and a positive rate are required", i)
+		}
+	}
+	for _, s := range d.SourceIPs {
+		if _, err := netip.ParseAddr(s.Addr); err != nil {
+			return fmt.Errorf("delivery.source_ips: %w", err)
+		}
+	}
+	if c.Webhook.URL != "" && !strings.HasPrefix(c.Webhook.URL, "http://") && !strings.HasPrefix(c.Webhook.URL, "https://") {
+		return fmt.Errorf("webhook.url %q: not an http(s) URL", c.Webhook.URL)
+	}
+	if c.DSN.MaxReturned == 0 {
+		c.DSN.MaxReturned = 1 << 20
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "", "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level %q: want debug, info, warn or error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("log.format %q: want text or json", c.Log.Format)
+	}
+	return nil
+}
+
+// parsePrefix reads a CIDR or a single address.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}

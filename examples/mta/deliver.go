@@ -1,0 +1,328 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mxkit/mxkit/bounce"
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/queue"
+	"github.com/mxkit/mxkit/smtpclient"
+)
+
+// dispatch leases due messages in batches and hands them to the workers.
+// It leases only as many as the workers can take now, so that a message
+// never waits under lease behind a slow one.
+func (m *MTA) dispatch(ctx context.Context) {
+	defer close(m.dispDone)
+	poll := time.NewTicker(500 * time.Millisecond)
+	defer poll.Stop()
+	for ctx.Err() == nil {
+		free := cap(m.jobs) - len(m.jobs)
+		if free == 0 {
+			// Workers are all busy: wait for room.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+			continue
+		}
+		msgs, err := m.q.Lease(ctx, min(free, 256), "")
+		if err != nil {
+			if ctx.Err() == nil {
+				m.log.Error("lease", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+			continue
+		}
+		for _, msg := range msgs {
+			m.jobs <- msg // room was checked; only this goroutine sends
+		}
+		if len(msgs) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-m.wake:
+		case <-poll.C:
+		}
+	}
+}
+
+// worker delivers leased messages until the dispatcher stops and the
+// jobs already handed out are done.
+func (m *MTA) worker() {
+	defer m.workersWG.Done()
+	for {
+		select {
+		case msg := <-m.jobs:
+			m.process(msg)
+		case <-m.dispDone:
+			// Drain what the dispatcher handed out before it stopped.
+			for {
+				select {
+				case msg := <-m.jobs:
+					m.process(msg)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// process delivers one leased message and completes it.
+func (m *MTA) process(msg *queue.Message) {
+	ctx, cancel := context.WithTimeout(m.workCtx, time.Duration(m.cfg.Delivery.Timeout))
+	defer cancel()
+	buf := m.bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			m.bufs.Put(buf)
+		}
+	}()
+	results := m.deliver(ctx, msg, buf)
+	if m.workCtx.Err() != nil {
+		// Aborted by shutdown: leave the message leased; it is retried
+		// when the lease runs out.
+		return
+	}
+
+	var evs []queue.Event
+	m.trackMu.Lock()
+	m.tracking[msg.ID] = &evs
+	m.trackMu.Unlock()
+	err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
+	m.trackMu.Lock()
+	delete(m.tracking, msg.ID)
+	m.trackMu.Unlock()
+	if err != nil {
+		m.log.Error("complete", "id", msg.ID, "err", err)
+		return
+	}
+	finished := true
+	var failed []queue.Event
+	for _, e := range evs {
+		switch e.Kind {
+		case queue.EventDeferred:
+			finished = false
+		case queue.EventFailed:
+			failed = append(failed, e)
+		}
+	}
+	if finished {
+		m.queued.Add(-1)
+	}
+	if len(failed) > 0 && !m.cfg.DSN.Disabled {
+		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, buf.Bytes()); err != nil {
+			m.log.Error("dsn", "id", msg.ID, "err", err)
+		}
+	}
+}
+
+// deliver sends msg to each recipient domain (or the relay) and returns
+// a result per pending recipient. buf receives the body.
+func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) []queue.Result {
+	var pending []string
+	for _, rc := range msg.Recipients {
+		if rc.State == queue.Pending {
+			pending = append(pending, rc.Addr)
+		}
+	}
+	all := func(err error, permanent bool) []queue.Result {
+		out := make([]queue.Result, len(pending))
+		for i, a := range pending {
+			out[i] = queue.Result{Recipient: a, Err: err, Permanent: permanent}
+		}
+		return out
+	}
+	rc, err := m.store.Body(ctx, msg.ID)
+	if err != nil {
+		return all(fmt.Errorf("reading the queued body: %w", err), false)
+	}
+	_, err = buf.ReadFrom(rc)
+	rc.Close()
+	if err != nil {
+		return all(fmt.Errorf("reading the queued body: %w", err), false)
+	}
+	body := buf.Bytes()
+
+	// One transaction per destination: the relay takes all, direct
+	// delivery one per recipient domain.
+	groups := map[string][]string{}
+	var order []string
+	for _, a := range pending {
+		d := ""
+		if !m.relay {
+			_, d, _ = strings.Cut(a, "@")
+			d = strings.ToLower(d)
+		}
+		if _, ok := groups[d]; !ok {
+			order = append(order, d)
+		}
+		groups[d] = append(groups[d], a)
+	}
+	out := make([]queue.Result, 0, len(pending))
+	for _, d := range order {
+		rcpts := groups[d]
+		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body))}
+		if msg.Ret != "" || msg.EnvID != "" {
+			env.DSN = &smtpclient.DSN{Ret: msg.Ret, EnvID: msg.EnvID}
+		}
+		start := time.Now()
+		var res *smtpclient.Result
+		if m.relay {
+			res, err = m.tr.Send(ctx, env, bytes.NewReader(body))
+		} else {
+			res, err = m.tr.Deliver(ctx, d, env, bytes.NewReader(body))
+		}
+		m.metrics.attempt.Observe(time.Since(start).Seconds())
+		for i, a := range rcpts {
+			r := queue.Result{Recipient: a}
+			if res != nil && i < len(res.Recipients) {
+				rr := res.Recipients[i]
+				switch rr.Status {
+				case smtpclient.Delivered:
+				case smtpclient.Failed:
+					r.Err, r.Permanent = firstErr(rr.Err, err), true
+				default:
+					r.Err = firstErr(rr.Err, err)
+					r.Permanent = permanent(r.Err)
+				}
+			} else {
+				r.Err = firstErr(err, nil)
+				r.Permanent = permanent(r.Err)
+			}
+			out = append(out, r)
+		}
+		if err != nil && m.log.Enabled(ctx, -4) {
+			m.log.Debug("delivery", "id", msg.ID, "domain", d, "err", err)
+		}
+	}
+	return out
+}
+
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	if b != nil {
+		return b
+	}
+	return errors.New("not delivered")
+}
+
+// permanent reports whether a delivery error ends the recipient's tries:
+// a 5xx reply, an unsendable message, or a destination that accepts no
+// mail (null MX, no such domain).
+func permanent(err error) bool {
+	var se *smtpclient.Error
+	if errors.As(err, &se) {
+		return !se.Temporary()
+	}
+	if errors.Is(err, smtpclient.ErrBadAddress) || errors.Is(err, smtpclient.ErrTooBig) || errors.Is(err, smtpclient.ErrUnsupported) {
+		return true
+	}
+	return mx.IsPermanent(err)
+}
+
+// classify turns a recipient's final error into a bounce class.
+func classify(lastError string) bounce.Classification {
+	if strings.HasPrefix(lastError, "expired:") {
+		// The queue gave up (RFC 3463 §3.5: 4.4.7 delivery time expired).
+		return bounce.Classification{Reason: bounce.Expired, Status: "4.4.7"}
+	}
+	code, enhanced := splitReply(lastError)
+	return bounce.Classify(code, enhanced, lastError)
+}
+
+// splitReply finds the reply code and enhanced code in an error text such
+// as "smtp: RCPT: 550 5.1.1 no such user".
+func splitReply(s string) (int, string) {
+	f := strings.Fields(s)
+	for i, w := range f {
+		if len(w) == 3 && w[0] >= '2' && w[0] <= '5' && w[1] >= '0' && w[1] <= '9' && w[2] >= '0' && w[2] <= '9' {
+			code := int(w[0]-'0')*100 + int(w[1]-'0')*10 + int(w[2]-'0')
+			enh := ""
+			if i+1 < len(f) && strings.Count(f[i+1], ".") == 2 && f[i+1][0] == w[0] {
+				enh = f[i+1]
+			}
+			return code, enh
+		}
+	}
+	return 0, ""
+}
+
+// bounceMessage queues a delivery status notification (RFC 3464) to the
+// sender of msg for its failed recipients, from the null reverse-path
+// (RFC 5321 §4.5.5) so that it can never cause another bounce.
+func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []queue.Event, body []byte) error {
+	if msg.From == "" {
+		return nil // never bounce a bounce
+	}
+	notify := map[string]string{}
+	orcpt := map[string]string{}
+	for _, r := range msg.Recipients {
+		notify[r.Addr], orcpt[r.Addr] = strings.ToUpper(r.Notify), r.ORcpt
+	}
+	dsn := &bounce.DSN{
+		ReportingMTA: m.cfg.Hostname,
+		To:           msg.From,
+		EnvelopeID:   msg.EnvID,
+		ArrivalDate:  msg.Created,
+		HeadersOnly:  !(msg.Ret == "FULL" || (msg.Ret == "" && m.cfg.DSN.ReturnFull)),
+	}
+	for _, e := range failed {
+		// RFC 3461 §4.1: NOTIFY=NEVER, or a list without FAILURE, asks
+		// for no failure notice.
+		if n := notify[e.Recipient]; n != "" && !strings.Contains(n, "FAILURE") {
+			continue
+		}
+		c := classify(e.Error)
+		status := c.Status
+		if status == "" || status[0] == '2' {
+			status = "5.0.0"
+		}
+		diag := ""
+		if code, _ := splitReply(e.Error); code >= 400 {
+			// RFC 3464 §2.3.6: the remote reply, "smtp; 550 5.1.1 ...".
+			if i := strings.Index(e.Error, fmt.Sprintf("%d ", code)); i >= 0 {
+				diag = e.Error[i:]
+			}
+		}
+		dsn.Recipients = append(dsn.Recipients, bounce.DSNRecipient{
+			FinalRecipient:    e.Recipient,
+			OriginalRecipient: orcpt[e.Recipient],
+			Action:            "failed",
+			Status:            status,
+			DiagnosticCode:    diag,
+			LastAttemptDate:   e.Time,
+		})
+	}
+	if len(dsn.Recipients) == 0 {
+		return nil
+	}
+	if len(body) > m.cfg.DSN.MaxReturned {
+		dsn.HeadersOnly = true
+	}
+	dsn.Original = bytes.NewReader(body)
+	var out bytes.Buffer
+	if _, err := dsn.WriteTo(&out); err != nil {
+		return err
+	}
+	env := &queue.Envelope{From: "", Recipients: []queue.Recipient{{Addr: msg.From}}, Tenant: msg.Tenant, Campaign: msg.Campaign}
+	_, err := m.submit(ctx, env, "", out.Bytes())
+	if err != nil && queue.IsBadInput(err) {
+		return nil // the sender's address cannot take a notice
+	}
+	return err
+}

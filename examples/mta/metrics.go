@@ -1,0 +1,88 @@
+package main
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the Prometheus series of GET /metrics, in a registry of the
+// MTA's own (no global state). It also implements smtpclient.Metrics.
+type metrics struct {
+	reg          *prometheus.Registry
+	received     prometheus.Counter
+	outcomes     *prometheus.CounterVec // by result: delivered, deferred, failed
+	attempt      prometheus.Histogram
+	conns        *prometheus.CounterVec // by tls
+	reused       prometheus.Counter
+	replies      *prometheus.CounterVec // by command and code class
+	authFailures prometheus.Counter
+	feedback     prometheus.Counter
+	hookSent     prometheus.Counter
+	hookDropped  *prometheus.CounterVec // by why: buffer_full, failed
+}
+
+func newMetrics(m *MTA) *metrics {
+	x := &metrics{
+		reg: prometheus.NewRegistry(),
+		received: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mta_messages_received_total", Help: "Messages accepted and queued (SMTP, HTTP, DSNs).",
+		}),
+		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_recipients_total", Help: "Recipient delivery outcomes: delivered, deferred (each retry), failed.",
+		}, []string{"result"}),
+		attempt: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "mta_delivery_attempt_seconds", Help: "Time of one SMTP transaction to a destination.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 9),
+		}),
+		conns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_smtp_connections_total", Help: "Outbound SMTP sessions opened.",
+		}, []string{"tls"}),
+		reused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mta_smtp_connections_reused_total", Help: "Messages sent on an idle pooled session.",
+		}),
+		replies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_smtp_replies_total", Help: "Outbound SMTP replies by command and reply code.",
+		}, []string{"command", "code"}),
+		authFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mta_smtp_auth_failures_total", Help: "Failed SMTP AUTH attempts.",
+		}),
+		feedback: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mta_feedback_events_total", Help: "Events from returned mail posted to /api/feedback.",
+		}),
+		hookSent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mta_webhook_events_sent_total", Help: "Events the webhook accepted.",
+		}),
+		hookDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_webhook_events_dropped_total", Help: "Events dropped: buffer full or retries exhausted.",
+		}, []string{"why"}),
+	}
+	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "mta_queue_messages", Help: "Messages in the queue.",
+	}, func() float64 { return float64(m.queued.Load()) })
+	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.conns, x.reused, x.replies,
+		x.authFailures, x.feedback, x.hookSent, x.hookDropped, queued,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, r := range []string{"delivered", "deferred", "failed"} {
+		x.outcomes.WithLabelValues(r) // present at 0 from the start
+	}
+	return x
+}
+
+// ConnOpened implements smtpclient.Metrics.
+func (x *metrics) ConnOpened(_ string, tls bool) {
+	x.conns.WithLabelValues(strconv.FormatBool(tls)).Inc()
+}
+
+// ConnReused implements smtpclient.Metrics.
+func (x *metrics) ConnReused(string) { x.reused.Inc() }
+
+// Reply implements smtpclient.Metrics.
+func (x *metrics) Reply(_ string, command string, code int) {
+	x.replies.WithLabelValues(command, strconv.Itoa(code)).Inc()
+}
+
+// Message implements smtpclient.Metrics.
+func (x *metrics) Message(string, time.Duration, error) {}

@@ -1,0 +1,432 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/queue"
+	"github.com/mxkit/mxkit/queue/pgstore"
+	"github.com/mxkit/mxkit/resolver"
+	"github.com/mxkit/mxkit/smtpclient"
+	"golang.org/x/time/rate"
+)
+
+// MTA is a running mail transfer agent: listeners, queue, workers.
+type MTA struct {
+	cfg     *Config
+	log     *slog.Logger
+	store   queue.Store
+	q       *queue.Queue
+	signer  *dkim.Signer // nil when no keys are configured
+	tr      *smtpclient.Transport
+	relay   bool
+	trusted []netip.Prefix
+	users   map[string]string
+	tokens  map[string]bool
+
+	metrics *metrics
+	hooks   *webhook // nil without a URL
+
+	// queued counts the messages in the queue; delivered, deferred and
+	// failed count recipients since start.
+	queued, delivered, deferred, failed, received atomic.Int64
+
+	// tracking collects the hook's events of one Complete call.
+	trackMu  sync.Mutex
+	tracking map[queue.ID]*[]queue.Event
+
+	wake   chan struct{}
+	jobs   chan *queue.Message
+	bufs   sync.Pool
+	smtpd  *smtp.Server
+	httpd  *http.Server
+	smtpLn net.Listener
+	httpLn net.Listener
+
+	stopLease context.CancelFunc // stops the dispatcher
+	hardStop  context.CancelFunc // aborts in-flight deliveries
+	workCtx   context.Context
+	dispDone  chan struct{}
+	workersWG sync.WaitGroup
+	serveWG   sync.WaitGroup
+}
+
+// New builds an MTA from a checked configuration; Start runs it.
+func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m := &MTA{
+		cfg:      cfg,
+		log:      log,
+		users:    map[string]string{},
+		tokens:   map[string]bool{},
+		tracking: map[queue.ID]*[]queue.Event{},
+		wake:     make(chan struct{}, 1),
+		jobs:     make(chan *queue.Message, cfg.Delivery.Workers),
+		dispDone: make(chan struct{}),
+	}
+	m.bufs.New = func() any { return new(bytes.Buffer) }
+	for _, u := range cfg.SMTP.Users {
+		m.users[u.Username] = u.Password
+	}
+	for _, t := range cfg.HTTP.APITokens {
+		m.tokens[t] = true
+	}
+	for _, n := range cfg.SMTP.TrustedNetworks {
+		p, _ := parsePrefix(n) // checked by LoadConfig
+		m.trusted = append(m.trusted, p)
+	}
+	m.metrics = newMetrics(m)
+
+	// DKIM: configured keys and a key directory, used for mail whose From
+	// domain (or a parent) has a key.
+	if len(cfg.DKIM.Keys) > 0 || cfg.DKIM.Dir != "" {
+		ks := &keyStore{dir: nil}
+		if cfg.DKIM.Dir != "" {
+			ks.dir = &dkim.DirStore{Dir: cfg.DKIM.Dir}
+		}
+		for _, k := range cfg.DKIM.Keys {
+			pem, err := os.ReadFile(k.KeyFile)
+			if err != nil {
+				return nil, fmt.Errorf("dkim key %s/%s: %w", k.Domain, k.Selector, err)
+			}
+			priv, err := dkim.ParsePrivateKey(pem)
+			if err != nil {
+				return nil, fmt.Errorf("dkim key %s: %w", k.KeyFile, err)
+			}
+			d := strings.ToLower(strings.TrimSuffix(k.Domain, "."))
+			keys, _ := ks.mem.Keys(ctx, d)
+			ks.mem.Set(d, append(keys, dkim.Key{Domain: d, Selector: k.Selector, Signer: priv})...)
+		}
+		s, err := dkim.NewSigner(dkim.SignOptions{Store: ks})
+		if err != nil {
+			return nil, err
+		}
+		m.signer = s
+	}
+
+	// The queue.
+	var err error
+	if cfg.Queue.Dir != "" {
+		m.store, err = queue.Open(cfg.Queue.Dir, &queue.Options{Logger: log})
+	} else {
+		m.store, err = pgstore.Open(ctx, cfg.Queue.PostgresDSN, &pgstore.Options{Logger: log, MaxConns: int32(min(cfg.Delivery.Workers, 32))})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	counts, err := m.store.Counts(ctx, time.Now())
+	if err != nil {
+		closeStore(m.store)
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	m.queued.Store(int64(counts.Queued))
+	m.q = &queue.Queue{
+		Store: m.store,
+		Default: queue.Schedule{
+			Initial: time.Duration(cfg.Queue.RetryInitial),
+			Max:     time.Duration(cfg.Queue.RetryMax),
+			MaxAge:  time.Duration(cfg.Queue.MaxAge),
+		},
+		MaxSize:   cfg.SMTP.MaxMessageBytes,
+		LeaseTime: time.Duration(cfg.Queue.LeaseTime),
+		Hook:      m.hook,
+	}
+
+	// Delivery.
+	d := cfg.Delivery
+	m.tr = &smtpclient.Transport{
+		LocalName:          cfg.Hostname,
+		MaxConnsPerHost:    d.MaxConnsPerHost,
+		MaxMessagesPerConn: d.MaxMessagesPerConn,
+		Logger:             log,
+		Metrics:            m.metrics,
+	}
+	for _, l := range d.Limits {
+		burst := l.Burst
+		if burst <= 0 {
+			burst = 1
+		}
+		m.tr.RateLimits = append(m.tr.RateLimits, smtpclient.RateLimit{Hosts: l.Hosts, Rate: rate.Limit(l.Rate), Burst: burst, PerHost: l.PerHost})
+	}
+	for _, s := range d.SourceIPs {
+		m.tr.Sources = append(m.tr.Sources, smtpclient.Source{Addr: netip.MustParseAddr(s.Addr), Weight: s.Weight})
+	}
+	if d.Relay != "" {
+		host, port, err := net.SplitHostPort(d.Relay)
+		if err != nil {
+			closeStore(m.store)
+			return nil, fmt.Errorf("delivery.relay: %w", err)
+		}
+		m.relay = true
+		m.tr.Host = host
+		m.tr.Port, _ = strconv.Atoi(port)
+		m.tr.TLS, _ = tlsPolicy(d.RelayTLS)
+		if d.RelayUsername != "" {
+			user, pass := d.RelayUsername, d.RelayPassword
+			m.tr.Auth = func() sasl.Client { return sasl.NewPlainClient("", user, pass) }
+		}
+	} else {
+		rc := &resolver.Client{Servers: d.DNSServers, Logger: log}
+		m.tr.Router = &mx.Router{Resolver: rc, Logger: log}
+		m.tr.Port = d.MXPort
+	}
+
+	if cfg.Webhook.URL != "" {
+		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)
+	}
+	return m, nil
+}
+
+func closeStore(s queue.Store) {
+	if c, ok := s.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+// keyStore looks in the configured keys first, then in the key directory.
+type keyStore struct {
+	mem dkim.MemoryStore
+	dir *dkim.DirStore
+}
+
+func (k *keyStore) Keys(ctx context.Context, domain string) ([]dkim.Key, error) {
+	keys, err := k.mem.Keys(ctx, domain)
+	if len(keys) > 0 || err != nil || k.dir == nil {
+		return keys, err
+	}
+	return k.dir.Keys(ctx, domain)
+}
+
+func tlsPolicy(s string) (smtpclient.TLSPolicy, error) {
+	switch strings.ToLower(s) {
+	case "", "verified":
+		return smtpclient.TLSVerified, nil
+	case "required":
+		return smtpclient.TLSRequired, nil
+	case "opportunistic":
+		return smtpclient.TLSOpportunistic, nil
+	case "none":
+		return smtpclient.TLSNone, nil
+	}
+	return 0, fmt.Errorf("delivery.relay_tls %q: want verified, required, opportunistic or none", s)
+}
+
+// Start opens the listeners and starts the workers.
+func (m *MTA) Start() error {
+	if m.cfg.SMTP.Listen != "" {
+		ln, err := net.Listen("tcp", m.cfg.SMTP.Listen)
+		if err != nil {
+			return fmt.Errorf("smtp listener: %w", err)
+		}
+		m.smtpLn = ln
+	}
+	if m.cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", m.cfg.HTTP.Listen)
+		if err != nil {
+			if m.smtpLn != nil {
+				m.smtpLn.Close()
+			}
+			return fmt.Errorf("http listener: %w", err)
+		}
+		m.httpLn = ln
+	}
+	work, hard := context.WithCancel(context.Background())
+	lease, stop := context.WithCancel(work)
+	m.workCtx, m.hardStop, m.stopLease = work, hard, stop
+	if m.hooks != nil {
+		m.hooks.start()
+	}
+	for i := 0; i < m.cfg.Delivery.Workers; i++ {
+		m.workersWG.Add(1)
+		go m.worker()
+	}
+	go m.dispatch(lease)
+
+	if m.smtpLn != nil {
+		m.smtpd = m.newSMTPServer()
+		if m.cfg.SMTP.TLSCert != "" {
+			cert, err := tls.LoadX509KeyPair(m.cfg.SMTP.TLSCert, m.cfg.SMTP.TLSKey)
+			if err != nil {
+				m.Shutdown(context.Background())
+				return fmt.Errorf("smtp tls: %w", err)
+			}
+			m.smtpd.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		}
+		m.serveWG.Add(1)
+		go func() {
+			defer m.serveWG.Done()
+			if err := m.smtpd.Serve(m.smtpLn); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+				m.log.Error("smtp listener", "err", err)
+			}
+		}()
+		m.log.Info("smtp submission listening", "addr", m.smtpLn.Addr().String())
+	}
+	if m.httpLn != nil {
+		m.httpd = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
+		m.serveWG.Add(1)
+		go func() {
+			defer m.serveWG.Done()
+			if err := m.httpd.Serve(m.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.log.Error("http listener", "err", err)
+			}
+		}()
+		m.log.Info("http api listening", "addr", m.httpLn.Addr().String())
+	}
+	return nil
+}
+
+// SMTPAddr and HTTPAddr return the listeners' addresses.
+func (m *MTA) SMTPAddr() string { return addrOf(m.smtpLn) }
+
+// HTTPAddr returns the HTTP listener's address.
+func (m *MTA) HTTPAddr() string { return addrOf(m.httpLn) }
+
+func addrOf(ln net.Listener) string {
+	if ln == nil {
+		return ""
+	}
+	return ln.Addr().String()
+}
+
+// Shutdown stops accepting mail, lets in-flight deliveries finish (until
+// ctx is done, then aborts them; their messages are retried later), flushes
+// webhook events and closes the queue.
+func (m *MTA) Shutdown(ctx context.Context) error {
+	var errs []error
+	if m.smtpd != nil {
+		if err := m.smtpd.Shutdown(ctx); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.httpd != nil {
+		if err := m.httpd.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	m.serveWG.Wait()
+	if m.stopLease != nil {
+		m.stopLease()
+		<-m.dispDone
+		done := make(chan struct{})
+		go func() { m.workersWG.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			m.hardStop()
+			<-done
+		}
+		m.hardStop()
+	}
+	m.tr.Close()
+	if m.hooks != nil {
+		m.hooks.stop(ctx)
+	}
+	if c, ok := m.store.(io.Closer); ok {
+		if err := c.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Stats are the counters of GET /api/stats.
+type Stats struct {
+	Queued    int64 `json:"queued"`    // messages in the queue
+	Received  int64 `json:"received"`  // messages accepted since start
+	Delivered int64 `json:"delivered"` // recipients delivered since start
+	Deferred  int64 `json:"deferred"`  // deferrals since start
+	Failed    int64 `json:"failed"`    // recipients failed since start
+}
+
+// Stats returns the current counters.
+func (m *MTA) Stats() Stats {
+	return Stats{
+		Queued: m.queued.Load(), Received: m.received.Load(),
+		Delivered: m.delivered.Load(), Deferred: m.deferred.Load(), Failed: m.failed.Load(),
+	}
+}
+
+// submit signs and queues one message: raw is the message as received
+// (CRLF line ends), trace a Received field to put first. It returns once
+// the message is durable.
+func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
+	var sig string
+	if m.signer != nil {
+		s, err := m.signer.Sign(ctx, bytes.NewReader(raw))
+		switch {
+		case err == nil:
+			sig = s
+		case errors.Is(err, dkim.ErrNoKey):
+			// No key for the From domain: sent unsigned.
+		case errors.Is(err, dkim.ErrNoFrom), errors.Is(err, dkim.ErrMultipleFrom), errors.Is(err, dkim.ErrFromAddress),
+			errors.Is(err, dkim.ErrHeaderTooLarge), errors.Is(err, dkim.ErrHeaderName):
+			// RFC 5322 §3.6 requires one From field; a message without
+			// a usable one is sent unsigned, as Postfix would send it.
+			m.log.Debug("not signed", "from", env.From, "err", err)
+		default:
+			return "", fmt.Errorf("dkim: %w", err)
+		}
+	}
+	var r io.Reader = bytes.NewReader(raw)
+	if trace != "" || sig != "" {
+		r = io.MultiReader(strings.NewReader(trace), strings.NewReader(sig), r)
+	}
+	id, err := m.q.Enqueue(ctx, env, r)
+	if err != nil {
+		return "", err
+	}
+	m.queued.Add(1)
+	m.received.Add(1)
+	m.metrics.received.Inc()
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+	return id, nil
+}
+
+// hook sees every durable queue change: counters, metrics, webhook
+// events, and the failures of the Complete call being tracked (for DSNs).
+func (m *MTA) hook(e queue.Event) {
+	switch e.Kind {
+	case queue.EventDelivered:
+		m.delivered.Add(1)
+		m.metrics.outcomes.WithLabelValues("delivered").Inc()
+	case queue.EventDeferred:
+		m.deferred.Add(1)
+		m.metrics.outcomes.WithLabelValues("deferred").Inc()
+	case queue.EventFailed:
+		m.failed.Add(1)
+		m.metrics.outcomes.WithLabelValues("failed").Inc()
+	default:
+		return
+	}
+	m.trackMu.Lock()
+	if evs := m.tracking[e.ID]; evs != nil {
+		*evs = append(*evs, e)
+	}
+	m.trackMu.Unlock()
+	if m.hooks != nil {
+		m.hooks.add(eventFromQueue(e))
+	}
+}
