@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func readHeaderFrom(r io.Reader, max int) (h *header, rest []byte, err error) {
 	buf := make([]byte, 0, 2048)
 	for {
 		if cap(buf)-len(buf) < 512 {
-			buf = append(buf, make([]byte, cap(buf))...)[:len(buf)]
+			buf = slices.Grow(buf, cap(buf))
 		}
 		n, rerr := r.Read(buf[len(buf):cap(buf)])
 		prev := buf
