@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -375,21 +374,5 @@ func TestLocalNameChecked(t *testing.T) {
 	tr2 := &Transport{Host: host, Port: port, TLS: TLSNone, LocalName: "[127.0.0.1]"}
 	defer tr2.Close()
 	res, err := send1(tr2)
-	mustDelivered(t, res, err)
-}
-
-// A chunk over the server's limit is refused mid-message (the size was
-// unknown, so SIZE could not refuse it early).
-func TestSendChunkRefused(t *testing.T) {
-	_, host, port := startServer(t, serverOpts{maxSize: 100 << 10})
-	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
-	defer tr.Close()
-	body := io.MultiReader(strings.NewReader(strings.Repeat("0123456789\r\n", 40000))) // no Len: size unknown
-	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, body)
-	if e := smtpErr(err); e == nil || e.Code != 552 || res.Recipients[0].Status != Failed {
-		t.Fatalf("got %v, %v; want 552", err, res.Recipients[0].Status)
-	}
-	// The session was resynchronised or replaced: the next message goes.
-	res, err = send1(tr)
 	mustDelivered(t, res, err)
 }
