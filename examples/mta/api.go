@@ -145,6 +145,9 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		b.WriteString("\r\n")
 		return nil
 	}
+	if strings.ContainsAny(req.Subject, "\r\n") {
+		return nil, errors.New("subject: CR or LF in the value")
+	}
 	var rnd [12]byte
 	rand.Read(rnd[:])
 	fields := [][2]string{

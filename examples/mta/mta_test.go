@@ -1,0 +1,637 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/mxkit/mxkit/bounce"
+	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+)
+
+// The test world: shop.example sends (DKIM keys ed1 and rsa1), its MX and
+// customers.example's are the recording server on loopback.
+const zone = `
+shop.example.            IN MX 10 mx.shop.example.
+mx.shop.example.         IN A 127.0.0.1
+customers.example.       IN MX 10 mx.customers.example.
+mx.customers.example.    IN A 127.0.0.1
+`
+
+// recorder is a receiving SMTP server: it refuses recipients whose local
+// part starts with "unknown" (550 5.1.1) and keeps every message.
+type recorder struct {
+	addr string
+	port int
+	srv  *smtp.Server
+	mu   sync.Mutex
+	msgs []received
+}
+
+type received struct {
+	from string
+	to   []string
+	data []byte
+}
+
+func startRecorder(t *testing.T) *recorder {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &recorder{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port}
+	r.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &recSession{r: r}, nil }))
+	r.srv.Domain = "recorder.localhost"
+	r.srv.EnableDSN = true
+	go r.srv.Serve(ln)
+	t.Cleanup(func() { r.srv.Close() })
+	return r
+}
+
+func (r *recorder) messages() []received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]received(nil), r.msgs...)
+}
+
+type recSession struct {
+	r   *recorder
+	cur received
+}
+
+func (s *recSession) Reset()        { s.cur = received{} }
+func (s *recSession) Logout() error { return nil }
+func (s *recSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.cur.from = from
+	return nil
+}
+func (s *recSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasPrefix(to, "unknown") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown in virtual mailbox table"}
+	}
+	s.cur.to = append(s.cur.to, to)
+	return nil
+}
+func (s *recSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.cur.data = b
+	s.r.mu.Lock()
+	s.r.msgs = append(s.r.msgs, s.cur)
+	s.r.mu.Unlock()
+	return nil
+}
+
+// world is a DNS zone with the sender's DKIM keys, a recorder and the
+// key files, ready for MTA configurations.
+type world struct {
+	dns  *resolvertest.Server
+	rec  *recorder
+	keys []DKIMKey
+	dir  string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{dns: resolvertest.New(t, zone), rec: startRecorder(t), dir: t.TempDir()}
+	for sel, typ := range map[string]string{"ed1": "ed25519", "rsa1": "rsa"} {
+		key, err := dkim.GenerateKey(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pem, err := dkim.MarshalPrivateKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(w.dir, sel+".pem")
+		if err := os.WriteFile(file, pem, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		w.keys = append(w.keys, DKIMKey{Domain: "shop.example", Selector: sel, KeyFile: file})
+		txt, err := dkim.TXTRecord(key.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		quoted := `"` + strings.Join(txt, `" "`) + `"`
+		if err := w.dns.Add(fmt.Sprintf("%s._domainkey.shop.example. IN TXT %s\n", sel, quoted)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+// config is a loopback MTA configuration delivering into the recorder.
+func (w *world) config(queueDir string) *Config {
+	c := &Config{
+		Hostname: "mta.shop.example",
+		SMTP: SMTPConfig{
+			Listen:            "127.0.0.1:0",
+			Users:             []User{{Username: "app", Password: "s3cret"}},
+			AllowInsecureAuth: true,
+			TrustedNetworks:   []string{"127.0.0.2/32"},
+		},
+		HTTP:  HTTPConfig{Listen: "127.0.0.1:0", APITokens: []string{"tok"}},
+		Queue: QueueConfig{Dir: queueDir, RetryInitial: Duration(50 * time.Millisecond), RetryMax: Duration(100 * time.Millisecond)},
+		DKIM:  DKIMConfig{Keys: w.keys},
+		Delivery: DeliveryConfig{
+			Workers:    4,
+			DNSServers: []string{w.dns.Addr()},
+			MXPort:     w.rec.port,
+		},
+	}
+	if err := c.check(); err != nil {
+		panic(err)
+	}
+	return c
+}
+
+func startMTA(t *testing.T, cfg *Config) *MTA {
+	t.Helper()
+	m, err := New(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		m.Shutdown(ctx)
+	})
+	return m
+}
+
+// waitFor polls cond for up to 15 seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// getStats reads /api/stats over HTTP.
+func getStats(t *testing.T, m *MTA) Stats {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+m.HTTPAddr()+"/api/stats", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s Stats
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func message(from, to, subject string) string {
+	return "From: Shop <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject +
+		"\r\nMessage-ID: <" + subject + "@shop.example>\r\nDate: Mon, 23 Nov 2026 12:00:00 +0000\r\n\r\nHello.\r\n"
+}
+
+// submitSMTP sends one message over SMTP from localIP, authenticating
+// with auth if not nil.
+func submitSMTP(addr, localIP string, auth sasl.Client, from, to, msg string) error {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(localIP)}}
+	conn, err := d.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	c := smtp.NewClient(conn)
+	defer c.Close()
+	if err := c.Hello("client.localhost"); err != nil {
+		return err
+	}
+	if auth != nil {
+		if err := c.Auth(auth); err != nil {
+			return err
+		}
+	}
+	if err := c.SendMail(from, []string{to}, strings.NewReader(msg)); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// verifyDKIM checks the recorded message's signatures against the zone.
+func verifyDKIM(t *testing.T, w *world, data []byte) []dkim.Result {
+	t.Helper()
+	res, err := (&dkim.Verifier{Resolver: w.dns.Client()}).Verify(context.Background(), bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestSubmitSignDeliver submits over SMTP with AUTH PLAIN and LOGIN, from
+// a trusted network without AUTH, and over the HTTP API; refuses an
+// untrusted client without AUTH and a wrong password; and checks that all
+// messages reach the MX signed with both keys, and the counters.
+func TestSubmitSignDeliver(t *testing.T) {
+	w := newWorld(t)
+	m := startMTA(t, w.config(t.TempDir()))
+	from := "news@shop.example"
+
+	if err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", "app", "s3cret"), from, "alice@customers.example", message(from, "alice@customers.example", "plain")); err != nil {
+		t.Fatalf("AUTH PLAIN: %v", err)
+	}
+	if err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewLoginClient("app", "s3cret"), from, "bob@customers.example", message(from, "bob@customers.example", "login")); err != nil {
+		t.Fatalf("AUTH LOGIN: %v", err)
+	}
+	if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, from, "carol@customers.example", message(from, "carol@customers.example", "trusted")); err != nil {
+		t.Fatalf("trusted network: %v", err)
+	}
+	var se *smtp.SMTPError
+	err := submitSMTP(m.SMTPAddr(), "127.0.0.1", nil, from, "eve@customers.example", message(from, "eve@customers.example", "untrusted"))
+	if !errors.As(err, &se) || se.Code != 530 {
+		t.Errorf("untrusted client without AUTH: got %v, want 530", err)
+	}
+	err = submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", "app", "wrong"), from, "eve@customers.example", message(from, "eve@customers.example", "badpass"))
+	if !errors.As(err, &se) || se.Code != 535 {
+		t.Errorf("wrong password: got %v, want 535", err)
+	}
+
+	// The HTTP API: refused without the token, accepted with it.
+	body := `{"from":"news@shop.example","to":["dave@customers.example"],"subject":"Grüße","text":"Hi Dave\n","campaign":"c1"}`
+	resp, err := http.Post("http://"+m.HTTPAddr()+"/api/send", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("API without token: %s, want 401", resp.Status)
+	}
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct{ ID string }
+	json.NewDecoder(resp.Body).Decode(&sent)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted || sent.ID == "" {
+		t.Fatalf("API send: %s, id %q", resp.Status, sent.ID)
+	}
+	// A header injection attempt is refused.
+	bad := `{"from":"news@shop.example","to":["dave@customers.example"],"subject":"x\r\nBcc: victim@example.com","text":"x"}`
+	req, _ = http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", strings.NewReader(bad))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("subject with CRLF: %s, want 400", resp.Status)
+	}
+
+	waitFor(t, "4 deliveries", func() bool { s := getStats(t, m); return s.Delivered == 4 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 4 {
+		t.Fatalf("recorder got %d messages, want 4", len(msgs))
+	}
+	for _, msg := range msgs {
+		if msg.from != from {
+			t.Errorf("envelope sender %q, want %q", msg.from, from)
+		}
+		if !bytes.HasPrefix(msg.data, []byte("Received: from ")) {
+			t.Errorf("message to %v does not start with our Received field:\n%.200s", msg.to, msg.data)
+		}
+		res := verifyDKIM(t, w, msg.data)
+		if len(res) != 2 {
+			t.Errorf("message to %v: %d signatures, want 2 (ed1, rsa1)", msg.to, len(res))
+		}
+		for _, r := range res {
+			if r.Status != dkim.Pass || r.Domain != "shop.example" {
+				t.Errorf("message to %v: signature %s/%s: %s %v", msg.to, r.Domain, r.Selector, r.Status, r.Err)
+			}
+		}
+	}
+	s := getStats(t, m)
+	if s.Received != 4 || s.Failed != 0 {
+		t.Errorf("stats %+v: want received 4, failed 0", s)
+	}
+	metrics := fetch(t, "http://"+m.HTTPAddr()+"/metrics")
+	for _, want := range []string{
+		`mta_recipients_total{result="delivered"} 4`,
+		`mta_messages_received_total 4`,
+		`mta_queue_messages 0`,
+		`mta_smtp_auth_failures_total 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func fetch(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// hookReceiver collects webhook events; it fails the first post to check
+// that the webhook retries.
+type hookReceiver struct {
+	mu     sync.Mutex
+	posts  int
+	events []Event
+}
+
+func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.posts++
+	if h.posts == 1 {
+		http.Error(w, "not yet", http.StatusServiceUnavailable)
+		return
+	}
+	var evs []Event
+	if err := json.NewDecoder(r.Body).Decode(&evs); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	h.events = append(h.events, evs...)
+}
+
+func (h *hookReceiver) find(typ, rcpt string) *Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range h.events {
+		if h.events[i].Type == typ && h.events[i].Recipient == rcpt {
+			e := h.events[i]
+			return &e
+		}
+	}
+	return nil
+}
+
+// TestBounceDSNWebhook sends to an accepted and a refused recipient: the
+// refusal becomes a webhook event with the bounce classification and a DSN
+// delivered back to the sender with the null reverse-path.
+func TestBounceDSNWebhook(t *testing.T) {
+	w := newWorld(t)
+	hr := &hookReceiver{}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	m := startMTA(t, cfg)
+
+	from := "orders@shop.example"
+	msg := message(from, "ok@customers.example", "bounce-test")
+	d := net.Dialer{}
+	conn, err := d.Dial("tcp", m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := smtp.NewClient(conn)
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendMail(from, []string{"ok@customers.example", "unknown7@customers.example"}, strings.NewReader(msg)); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit()
+
+	waitFor(t, "delivery, bounce and DSN", func() bool {
+		s := getStats(t, m)
+		return s.Delivered == 2 && s.Failed == 1 && s.Queued == 0
+	})
+	var dsn *received
+	for _, r := range w.rec.messages() {
+		if r.from == "" {
+			dsn = &r
+		}
+	}
+	if dsn == nil {
+		t.Fatal("no DSN (null sender) reached the sender's MX")
+	}
+	if len(dsn.to) != 1 || dsn.to[0] != from {
+		t.Errorf("DSN went to %v, want %s", dsn.to, from)
+	}
+	rep, err := bounce.Parse(bytes.NewReader(dsn.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kind != bounce.KindDSN || len(rep.Recipients) != 1 {
+		t.Fatalf("DSN parsed as %v with %d recipients", rep.Kind, len(rep.Recipients))
+	}
+	r := rep.Recipients[0]
+	if r.FinalRecipient != "unknown7@customers.example" || r.Status != "5.1.1" || r.Reason != bounce.UserUnknown || !r.Hard {
+		t.Errorf("DSN recipient %+v: want unknown7, 5.1.1, userunknown, hard", r)
+	}
+	if rep.MessageID != "bounce-test@shop.example" {
+		t.Errorf("DSN returns Message-ID %q", rep.MessageID)
+	}
+
+	waitFor(t, "webhook events", func() bool {
+		return hr.find("bounced", "unknown7@customers.example") != nil && hr.find("delivered", "ok@customers.example") != nil
+	})
+	ev := hr.find("bounced", "unknown7@customers.example")
+	if ev.Reason != string(bounce.UserUnknown) || ev.Status != "5.1.1" || !ev.Hard || !strings.Contains(ev.Error, "550") {
+		t.Errorf("bounced event %+v: want userunknown 5.1.1 hard with the 550 reply", ev)
+	}
+	hr.mu.Lock()
+	posts := hr.posts
+	hr.mu.Unlock()
+	if posts < 2 {
+		t.Errorf("webhook posted %d times; the first post failed, so it must have retried", posts)
+	}
+}
+
+// TestRestart queues mail while the MX is down, stops the MTA, and checks
+// that a new MTA on the same queue directory delivers it.
+func TestRestart(t *testing.T) {
+	w := newWorld(t)
+	dir := t.TempDir()
+	cfg := w.config(dir)
+	// A port where nothing listens: every attempt is deferred.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Delivery.MXPort = ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cfg.Queue.RetryInitial = Duration(500 * time.Millisecond)
+	cfg.Queue.RetryMax = cfg.Queue.RetryInitial
+
+	m1, err := New(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m1.Start(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 5
+	for i := 0; i < n; i++ {
+		to := fmt.Sprintf("user%d@customers.example", i)
+		if err := submitSMTP(m1.SMTPAddr(), "127.0.0.2", nil, "news@shop.example", to, message("news@shop.example", to, fmt.Sprint("r", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "deferrals", func() bool { return m1.Stats().Deferred >= n })
+	if s := m1.Stats(); s.Queued != n || s.Delivered != 0 {
+		t.Fatalf("first MTA: %+v, want %d queued, none delivered", s, n)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := m1.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg2 := w.config(dir) // same queue, the MX is up now
+	m2, err := New(context.Background(), cfg2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m2.Stats().Queued; got != n {
+		t.Errorf("second MTA found %d queued messages, want %d", got, n)
+	}
+	if err := m2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m2.Shutdown(context.Background()) })
+	waitFor(t, "delivery after restart", func() bool { s := getStats(t, m2); return s.Delivered == n && s.Queued == 0 })
+	if got := len(w.rec.messages()); got != n {
+		t.Errorf("recorder got %d messages, want %d", got, n)
+	}
+}
+
+// TestRelay sends everything through a smarthost.
+func TestRelay(t *testing.T) {
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.Delivery.DNSServers = nil
+	cfg.Delivery.MXPort = 0
+	cfg.Delivery.Relay = w.rec.addr
+	cfg.Delivery.RelayTLS = "none"
+	m := startMTA(t, cfg)
+	for _, to := range []string{"a@customers.example", "b@elsewhere.example"} {
+		if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "news@shop.example", to, message("news@shop.example", to, "relay")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "relayed", func() bool { return m.Stats().Delivered == 2 && m.Stats().Queued == 0 })
+	if got := len(w.rec.messages()); got != 2 {
+		t.Errorf("relay got %d messages, want 2", got)
+	}
+}
+
+// TestFeedback posts an ARF complaint (RFC 5965) to /api/feedback and
+// checks the complaint event reaches the webhook.
+func TestFeedback(t *testing.T) {
+	w := newWorld(t)
+	hr := &hookReceiver{posts: 1} // no failed first post here
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	m := startMTA(t, cfg)
+	arf := strings.ReplaceAll(`From: <abuse@isp.example>
+To: <fbl@shop.example>
+Subject: FW: Your order
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--b1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Mail-From: <news@shop.example>
+Original-Rcpt-To: <alice@customers.example>
+
+--b1
+Content-Type: message/rfc822
+
+From: <news@shop.example>
+To: <alice@customers.example>
+Subject: Your order
+Message-ID: <order-1@shop.example>
+
+Hello.
+
+--b1--
+`, "\n", "\r\n")
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/feedback", strings.NewReader(arf))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("feedback: %s", resp.Status)
+	}
+	waitFor(t, "complaint event", func() bool { return hr.find("complaint", "alice@customers.example") != nil })
+	ev := hr.find("complaint", "alice@customers.example")
+	if ev.FeedbackType != "abuse" || ev.MessageID != "order-1@shop.example" {
+		t.Errorf("complaint event %+v: want abuse for order-1@shop.example", ev)
+	}
+}
+
+// TestConfig checks the example file and refusals of bad configurations.
+func TestConfig(t *testing.T) {
+	if _, err := LoadConfig("mta.example.json"); err != nil {
+		t.Errorf("mta.example.json: %v", err)
+	}
+	for _, tc := range []struct {
+		name, json, want string
+	}{
+		{"unknown field", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"spelling":1}`, "unknown field"},
+		{"no queue", `{"hostname":"h","smtp":{"listen":":25"}}`, "exactly one of dir and postgres_dsn"},
+		{"both queues", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q","postgres_dsn":"postgres://x"}}`, "exactly one"},
+		{"no listener", `{"hostname":"h","queue":{"dir":"q"}}`, "nothing could submit"},
+		{"bad network", `{"hostname":"h","smtp":{"listen":":25","trusted_networks":["10.0.0.0/33"]},"queue":{"dir":"q"}}`, "trusted_networks"},
+		{"bad duration", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q","max_age":"soon"}}`, "duration"},
+		{"bad tls policy", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"delivery":{"relay":"r:25","relay_tls":"maybe"}}`, "relay_tls"},
+		{"bad hostname", `{"hostname":"a b","smtp":{"listen":":25"},"queue":{"dir":"q"}}`, "not a host name"},
+		{"bad webhook", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"webhook":{"url":"ftp://x"}}`, "webhook.url"},
+		{"limit without rate", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"delivery":{"limits":[{"hosts":["*"]}]}}`, "positive rate"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
