@@ -5,16 +5,21 @@
 // Like a backend, it takes its configuration from the environment and the
 // recipient as its argument:
 //
+//	openssl genpkey -algorithm ed25519 -out dkim.pem   # or -algorithm rsa (2048 bits)
 //	export MAIL_FROM=orders@example.com    # the sender (and DKIM d= domain)
-//	export DKIM_KEY_FILE=dkim.pem          # PEM private key, RSA or Ed25519
-//	export DKIM_SELECTOR=s1                # key published at s1._domainkey.example.com
+//	export DKIM_KEY_FILE=dkim.pem          # PEM private key (PKCS#8 or PKCS#1)
+//	export DKIM_SELECTOR=s1                # public key at s1._domainkey.example.com
 //	send alice@example.net
 //
-// It prints one line per recipient (status, the host that answered, TLS)
-// and exits non-zero when the message was not delivered. DNS queries go to
-// the servers of /etc/resolv.conf unless -dns names others ("host:port",
-// space-separated); -mx-port changes the SMTP port of the mail exchangers
-// (the test runs it against a DNS server and an SMTP sink on loopback).
+// (dkim.TXTRecord gives the TXT record to publish for the key, and
+// examples/domaincheck checks it: domaincheck example.com -selector s1.)
+//
+// It prints the recipient's result (status, the host that answered, whether
+// TLS was used, the error) and exits non-zero when the message was not
+// delivered. DNS queries go to the servers of /etc/resolv.conf unless -dns
+// names others ("host:port", space-separated); -mx-port changes the SMTP
+// port of the mail exchangers (the test runs it against a DNS server and an
+// SMTP sink on loopback). Many hosting networks block outgoing port 25.
 //
 // The message is built with fmt.Sprintf from the addresses: that is safe
 // because Deliver refuses addresses holding CR, LF, other control
