@@ -124,7 +124,7 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 			switch ev.command {
 			case "RCPT":
 			case "":
-				if !hasAny(text, rcptStageWords) {
+				if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
 					return Filtered
 				}
 			case "MAIL":
@@ -387,4 +387,31 @@ var rcptStageWords = []string{
 	"rcpt to", "rcpt_to", "does not like recipient", "recipient address rejected", "recipient rejected",
 	"in local recipient table", "rcpt command", "recipient not found", "recipnotfound", "address rejected",
 	"recipient name is not recognized", "address couldn't be found", "requested action not taken: mailbox unavailable",
+}
+
+// namesRecipient reports a reply of the form "<local@domain>: user unknown":
+// the refusal names the address it refused, the shape of a per-recipient
+// reply to RCPT TO (Postfix's "<addr>: Recipient address rejected: ..." and
+// its short form), where a filter answering after DATA names none, as in
+// "550 : User unknown".
+func namesRecipient(text string, d *detector) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], ">: ")
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		off = at + 3
+		lt := strings.LastIndexByte(text[:at], '<')
+		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
+			continue
+		}
+		rest := text[off:]
+		if len(rest) > 40 {
+			rest = rest[:40]
+		}
+		if d.match(rest) {
+			return true
+		}
+	}
 }

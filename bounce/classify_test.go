@@ -40,6 +40,8 @@ func TestClassify(t *testing.T) {
 		{"syntax", 501, "", "Syntax error in parameters or arguments", SyntaxError, false, "5.0.0"},
 		{"continuation lines read whole", 550, "5.7.1", "550-5.7.1 Messages with multiple 550-5.7.1 addresses in From: header are not accepted", NotCompliantRFC, false, "5.7.1"},
 		{"diagnostic code beats a generic one", 550, "5.0.0", "550 5.2.2 <a@example.com>... Mailbox Full", MailboxFull, false, "5.2.2"},
+		{"user unknown naming the refused address answers RCPT", 550, "", "550 <a@example.com>: User unknown", UserUnknown, true, "5.0.0"},
+		{"user unknown naming no address is a filter", 550, "", "550 : User unknown", Filtered, false, "5.0.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},
 		{"nothing to go on", 0, "", "", Undefined, false, ""},
 		{"words without a reason", 550, "", "Requested action not taken", OnHold, false, "5.0.0"},

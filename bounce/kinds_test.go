@@ -164,3 +164,53 @@ func TestDSNExtensions(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsubscribeRequest checks that mail to a List-Unsubscribe mailto:
+// address (RFC 2369 §3.2) is an opt-out: feedback, not a vacation reply.
+func TestUnsubscribeRequest(t *testing.T) {
+	msg := "From: Kiji <kiji@example.net>\r\nTo: opt-out-42@example.org\r\nSubject: unsubscribe\r\n" +
+		"Auto-Submitted: auto-replied\r\n\r\nThis mail unsubscribes you from the list.\r\n"
+	rep, err := Parse(strings.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kind != KindFeedback || rep.Feedback == nil || rep.Feedback.Type != "unsubscribe" {
+		t.Fatalf("kind %v, feedback %+v", rep.Kind, rep.Feedback)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Reason != Feedback || rep.Recipients[0].FinalRecipient != "kiji@example.net" || rep.Recipients[0].Hard {
+		t.Errorf("recipients %+v", rep.Recipients)
+	}
+}
+
+// TestListRefusal checks a mailing list manager's refusal of a post, and
+// that ordinary list traffic is not taken for one.
+func TestListRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		name, msg string
+		kind      Kind
+		reason    Reason
+	}{
+		{"non-member post", "From: cats-admin@example.org\r\nTo: kiji@example.net\r\nSubject: You kiji@example.net are not member (cats ML)\r\n" +
+			"List-Subscribe: <mailto:cats-ctl@example.org?body=subscribe>\r\n\r\nYou are not a member of this mailing list <cats@example.org>.\r\n", KindNonStandard, Rejected},
+		{"list loop alert", "From: cats-admin@example.org\r\nTo: cats-admin@example.org\r\nSubject: Loop Alert: Duplicated Message-ID (cats ML)\r\n" +
+			"X-MLServer: fml\r\n\r\nDuplicated Message-ID in <cats@example.org>.\r\n", KindNonStandard, SystemError},
+		{"ordinary list post", "From: kiji@example.net\r\nTo: cats@example.org\r\nSubject: meeting notes\r\nList-Id: <cats.example.org>\r\n\r\n" +
+			"Only members of the board were not a member of the quorum.\r\n", KindUnknown, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(tc.msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Kind != tc.kind {
+				t.Fatalf("kind %v, want %v", rep.Kind, tc.kind)
+			}
+			if tc.reason == "" {
+				return
+			}
+			if len(rep.Recipients) != 1 || rep.Recipients[0].Reason != tc.reason || rep.Recipients[0].Hard {
+				t.Errorf("recipients %+v, want one %s", rep.Recipients, tc.reason)
+			}
+		})
+	}
+}

@@ -28,7 +28,8 @@ const (
 	// KindNonStandard is a bounce recognised by its structure and wording
 	// (Exim, qmail, Gmail, Yahoo, ... plain-text bounces).
 	KindNonStandard
-	// KindFeedback is an RFC 5965 Abuse Reporting Format feedback report.
+	// KindFeedback is an RFC 5965 Abuse Reporting Format feedback report,
+	// or an RFC 2369 unsubscribe request (Feedback.Type "unsubscribe").
 	KindFeedback
 	// KindAutoReply is an RFC 3834 automatic reply (vacation, out of office).
 	KindAutoReply
@@ -98,7 +99,7 @@ type Recipient struct {
 
 // FeedbackReport is the machine-readable part of an ARF report (RFC 5965 §3.1).
 type FeedbackReport struct {
-	Type                  string // abuse, auth-failure, fraud, not-spam, other, virus
+	Type                  string // abuse, auth-failure, fraud, not-spam, other, virus; "unsubscribe" for an RFC 2369 opt-out request
 	UserAgent             string
 	Version               string
 	OriginalMailFrom      string

@@ -421,6 +421,7 @@ var systemErrorPhrases = []string{
 	"could not load drd", "service currently unavailable", "service temporarily unavailable",
 	"resources temporarily unavailable", "error in processing", "local configuration error",
 	"requested action aborted", "internal server",
+	"duplicated message-id", "duplicate message-id", // a list manager's loop protection
 }
 
 var networkErrorPhrases = []string{

@@ -363,6 +363,29 @@ var (
 	}
 )
 
+// listRefusalWords are a mailing list manager's reasons for refusing a post.
+var listRefusalWords = []string{
+	"not member", "not a member", "non-member", "nonmember", "members only", "only members",
+	"loop alert", "duplicated message-id", "duplicate message-id", "post rejected", "posting rejected",
+}
+
+// listRefusal reports a mailing list manager's notice that it refused a post:
+// a message from the list (RFC 2369 List-* fields, or the X-ML* fields of
+// list servers such as fml) whose subject says why.
+func listRefusal(h message.Header, subject string) bool {
+	fromList := false
+	for _, k := range []string{"List-Id", "List-Post", "List-Subscribe", "List-Help", "X-MLServer", "X-ML-Server", "X-ML-Name", "X-Mailing-List"} {
+		if h.Get(k) != "" {
+			fromList = true
+			break
+		}
+	}
+	if !fromList {
+		return false
+	}
+	return hasAny(subject, listRefusalWords)
+}
+
 // classifyOther handles a message without a DSN or feedback part: a plain
 // bounce, an auto-reply, or something else.
 func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
@@ -378,6 +401,38 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") ||
 		hasAny(subject, autoReplySubjects)
 	switch {
+	case !bounceish && listRefusal(h, subject):
+		// The list refused the post: one recipient, the list, and the
+		// notice's subject and opening as the diagnostic.
+		rep.Kind = KindNonStandard
+		list := ""
+		for _, k := range []string{"List-Post", "X-ML-Address", "List-Id"} {
+			if as := addrsIn(h.Get(k)); len(as) > 0 {
+				list = as[0]
+				break
+			}
+		}
+		if list == "" {
+			if as := addrsIn(firstLines(notif, 5)); len(as) > 0 {
+				list = as[0]
+			}
+		}
+		rc := Recipient{FinalRecipient: list, Action: "failed", DiagnosticCode: decodeWords(h.Get("Subject")) + "\n" + firstLines(notif, 5)}
+		finish(&rc, rl, rc.DiagnosticCode, "")
+		rep.Recipients = []Recipient{rc}
+		return
+	case !bounceish && strings.TrimSpace(subject) == "unsubscribe":
+		// RFC 2369 §3.2: mail to a List-Unsubscribe mailto: address
+		// carries the subject "unsubscribe". The recipient opted out:
+		// a complaint in all but form.
+		rep.Kind = KindFeedback
+		rep.Feedback = &FeedbackReport{Type: "unsubscribe"}
+		addr := ""
+		if a, err := mail.ParseAddress(h.Get("From")); err == nil {
+			addr = a.Address
+		}
+		rep.Recipients = []Recipient{{FinalRecipient: addr, Action: "failed", Reason: Feedback, DiagnosticCode: strings.TrimSpace(firstLines(notif, 3))}}
+		return
 	case auto && !bounceish:
 		rep.Kind = KindAutoReply
 		addr := ""
