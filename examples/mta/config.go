@@ -61,8 +61,9 @@ type QueueConfig struct {
 
 // DKIMConfig lists the signing keys.
 type DKIMConfig struct {
-	Keys []DKIMKey `json:"keys"`
-	Dir  string    `json:"dir"`
+	Keys             []DKIMKey `json:"keys"`
+	Dir              string    `json:"dir"`
+	Canonicalization string    `json:"canonicalization"`
 }
 
 // DKIMKey is one signing key.
@@ -215,6 +216,11 @@ func (c *Config) check() error {
 		if k.Domain == "" || k.Selector == "" || k.KeyFile == "" {
 			return fmt.Errorf("dkim.keys[%d]: domain, selector and key_file are required", i)
 		}
+	}
+	switch c.DKIM.Canonicalization {
+	case "", "relaxed/relaxed", "relaxed/simple", "simple/simple", "simple/relaxed":
+	default:
+		return fmt.Errorf("dkim.canonicalization %q: want header/body, each relaxed or simple", c.DKIM.Canonicalization)
 	}
 	d := &c.Delivery
 	if d.Workers <= 0 {

@@ -50,6 +50,8 @@
 //	                    per domain all sign
 //	dkim.dir            key directory, <dir>/<domain>/<selector>.pem
 //	                    (dkim.DirStore: keys rotate without a restart)
+//	dkim.canonicalization  header/body (RFC 6376 §3.4): "relaxed/relaxed"
+//	                    (default), "relaxed/simple" (cheaper body hash), ...
 //	                    A message is signed by the keys of its From domain
 //	                    (or a parent domain); without one it goes unsigned.
 //	delivery.workers    concurrent deliveries (default 64)

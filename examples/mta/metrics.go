@@ -15,6 +15,7 @@ type metrics struct {
 	received     prometheus.Counter
 	outcomes     *prometheus.CounterVec // by result: delivered, deferred, failed
 	attempt      prometheus.Histogram
+	enqueue      prometheus.Histogram
 	conns        *prometheus.CounterVec // by tls
 	reused       prometheus.Counter
 	replies      *prometheus.CounterVec // by command and code class
@@ -36,6 +37,10 @@ func newMetrics(m *MTA) *metrics {
 		attempt: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "mta_delivery_attempt_seconds", Help: "Time of one SMTP transaction to a destination.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 9),
+		}),
+		enqueue: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "mta_enqueue_seconds", Help: "Time to sign and durably queue a message (what a submitting client waits for).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
 		conns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mta_smtp_connections_total", Help: "Outbound SMTP sessions opened.",
@@ -62,7 +67,7 @@ func newMetrics(m *MTA) *metrics {
 	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "mta_queue_messages", Help: "Messages in the queue.",
 	}, func() float64 { return float64(m.queued.Load()) })
-	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.conns, x.reused, x.replies,
+	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.enqueue, x.conns, x.reused, x.replies,
 		x.authFailures, x.feedback, x.hookSent, x.hookDropped, queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{"delivered", "deferred", "failed"} {

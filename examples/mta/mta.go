@@ -117,7 +117,11 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 			keys, _ := ks.mem.Keys(ctx, d)
 			ks.mem.Set(d, append(keys, dkim.Key{Domain: d, Selector: k.Selector, Signer: priv})...)
 		}
-		s, err := dkim.NewSigner(dkim.SignOptions{Store: ks})
+		opts := dkim.SignOptions{Store: ks}
+		if c := cfg.DKIM.Canonicalization; c != "" {
+			opts.HeaderCanonicalization, opts.BodyCanonicalization, _ = strings.Cut(c, "/")
+		}
+		s, err := dkim.NewSigner(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -275,7 +279,7 @@ func (m *MTA) Start() error {
 		m.serveWG.Add(1)
 		go func() {
 			defer m.serveWG.Done()
-			if err := m.smtpd.Serve(m.smtpLn); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			if err := m.smtpd.Serve(coalescingListener{m.smtpLn}); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 				m.log.Error("smtp listener", "err", err)
 			}
 		}()
@@ -370,6 +374,7 @@ func (m *MTA) Stats() Stats {
 // (CRLF line ends), trace a Received field to put first. It returns once
 // the message is durable.
 func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
+	start := time.Now()
 	var sig string
 	if m.signer != nil {
 		s, err := m.signer.Sign(ctx, bytes.NewReader(raw))
@@ -395,6 +400,7 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 	if err != nil {
 		return "", err
 	}
+	m.metrics.enqueue.Observe(time.Since(start).Seconds())
 	m.queued.Add(1)
 	m.received.Add(1)
 	m.metrics.received.Inc()
