@@ -439,7 +439,9 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		return err
 	}
 	b := c.cmd[:0]
-	sendRSET := reused && (pipe || c.dirty)
+	// After a completed transaction the server has cleared its state
+	// (RFC 5321 §4.1.1.4); after anything else, RSET first (§4.1.1.5).
+	sendRSET := reused && c.dirty
 	if sendRSET {
 		b = append(b, "RSET\r\n"...)
 	}

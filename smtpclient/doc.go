@@ -39,10 +39,10 @@
 // idle, each for IdleConnTimeout, and a session ends after
 // MaxMessagesPerConn transactions. Only one message is on a session at a
 // time. An idle session is checked before reuse without a round trip (the
-// server must have sent nothing and not closed it); a reused session's
-// transaction starts with RSET, pipelined with MAIL when the server offers
-// PIPELINING (otherwise only after a failed transaction). A session found
-// dead at that first reply is dropped and the message goes on a fresh one:
+// server must have sent nothing and not closed it), and after a transaction
+// that did not complete the next one starts with RSET (pipelined with MAIL
+// when the server offers PIPELINING). A reused session found dead at the
+// first reply is dropped and the message goes on a fresh one:
 // nothing of it reached the server (if BDAT already read part of it, the
 // reader must be an io.Seeker for this retry).
 //

@@ -110,7 +110,7 @@ func TestPoolIdleTimeout(t *testing.T) {
 // A server that closes idle sessions (or says 421 first): the next message
 // must go out on a new session without the caller noticing.
 func TestPoolStaleSession(t *testing.T) {
-	for _, mode := range []string{"close", "421", "close after RSET"} {
+	for _, mode := range []string{"close", "421", "close on reuse"} {
 		t.Run(mode, func(t *testing.T) {
 			var mu sync.Mutex
 			delivered := 0
@@ -127,8 +127,8 @@ func TestPoolStaleSession(t *testing.T) {
 					switch mode {
 					case "421":
 						c.send("421 4.4.2 idle timeout")
-					case "close after RSET":
-						c.expect(t, "RSET") // the client reuses the session
+					case "close on reuse":
+						c.expect(t, "MAIL") // the client reuses the session
 					}
 					return
 				}
@@ -310,16 +310,16 @@ func TestSendFromSource(t *testing.T) {
 }
 
 // With CHUNKING the first chunk is read from the message before the reply
-// to the pipelined RSET shows the session is dead; the retry must send the
+// to the pipelined MAIL shows the session is dead; the retry must send the
 // whole message again.
 func TestPoolStaleSessionChunking(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
 	host, port := rawServer(t, func(c *rawConn, n int) {
 		ehlo(t, c, "PIPELINING", "CHUNKING")
-		for {
+		for msg := 0; ; msg++ {
 			l := c.line()
-			if l == "RSET" && n == 0 {
+			if msg == 1 && n == 0 {
 				return // dead on reuse
 			}
 			if l == "RSET" {
@@ -401,4 +401,57 @@ func TestRateLimitGroupShared(t *testing.T) {
 	if err := l.wait(context.Background(), "mx.example.org"); err != nil {
 		t.Error(err)
 	}
+}
+
+// RSET goes before a transaction only when the previous one on the session
+// did not complete (RFC 5321 §4.1.1.4-5).
+func TestRSETOnlyAfterFailedTransaction(t *testing.T) {
+	var mu sync.Mutex
+	var cmds []string
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		ehlo(t, c, "PIPELINING")
+		okRcpt := false
+		for {
+			l := c.line()
+			if l == "" || l == "QUIT" {
+				return
+			}
+			mu.Lock()
+			cmds = append(cmds, strings.Fields(l)[0])
+			mu.Unlock()
+			switch {
+			case l == "RSET" || strings.HasPrefix(l, "MAIL"):
+				okRcpt = false
+				c.send("250 ok")
+			case strings.HasPrefix(l, "RCPT TO:<unknown"):
+				c.send("550 no")
+			case strings.HasPrefix(l, "RCPT"):
+				okRcpt = true
+				c.send("250 ok")
+			case l == "DATA" && okRcpt:
+				c.send("354 go")
+				c.readData()
+				c.send("250 queued")
+			case l == "DATA":
+				c.send("554 no valid recipients")
+			}
+		}
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	for _, to := range []string{"b@x.com", "unknown@x.com", "b@x.com", "b@x.com"} {
+		res, err := mustSend(tr, to)
+		if (err == nil) != (to == "b@x.com") || (res.Recipients[0].Status == Delivered) != (err == nil) {
+			t.Fatalf("%s: %v %v", to, err, res.Recipients[0].Status)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got, want := strings.Join(cmds, " "), "MAIL RCPT DATA MAIL RCPT DATA RSET MAIL RCPT DATA MAIL RCPT DATA"; got != want {
+		t.Errorf("commands %q, want %q", got, want)
+	}
+}
+
+func mustSend(tr *Transport, to string) (*Result, error) {
+	return tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{to}}, strings.NewReader(testMsg))
 }
