@@ -106,7 +106,7 @@ func BenchmarkVerify(b *testing.B) {
 	srv := resolvertest.New(b, "")
 	publish(b, srv, "rsa", "football.example.com", testRSA().Public())
 	publish(b, srv, "ed", "football.example.com", testEd().Public())
-	client := srv.Client()
+	client := testClient(srv)
 	v := &Verifier{Resolver: client}
 	lookup := func(name string) ([]string, error) {
 		txts, _, err := client.LookupTXT(context.Background(), name)
@@ -158,7 +158,7 @@ func BenchmarkARC(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	v := &ARCVerifier{Resolver: srv.Client()}
+	v := &ARCVerifier{Resolver: testClient(srv)}
 	b.Run("seal", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -31,7 +31,7 @@ func TestRFC8463Vectors(t *testing.T) {
 	srv := resolvertest.New(t, "")
 	addTXT(srv, "brisbane._domainkey.football.example.com", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
 	addTXT(srv, "test._domainkey.football.example.com", "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB")
-	v := &Verifier{Resolver: srv.Client()}
+	v := &Verifier{Resolver: testClient(srv)}
 	res, err := v.Verify(context.Background(), bytes.NewReader(msg))
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestRoundTrip(t *testing.T) {
 	publish(t, srv, "rsa", "football.example.com", testRSA().Public())
 	publish(t, srv, "ed", "football.example.com", testEd().Public())
 	publish(t, srv, "platform", "esp.example.net", testEd().Public())
-	v := &Verifier{Resolver: srv.Client()}
+	v := &Verifier{Resolver: testClient(srv)}
 	for _, canon := range []string{"relaxed", "simple"} {
 		t.Run(canon, func(t *testing.T) {
 			s := newTestSigner(t, SignOptions{
@@ -243,7 +243,7 @@ func TestTampering(t *testing.T) {
 		{"sha1", strings.Replace(sign("s1", testMessage), "a=rsa-sha256", "a=rsa-sha1", 1), Permerror, ErrAlgorithm},
 		{"missing d=", strings.Replace(sign("s1", testMessage), "d=football.example.com;", "", 1), Permerror, ErrSyntax},
 	}
-	v := &Verifier{Resolver: srv.Client()}
+	v := &Verifier{Resolver: testClient(srv)}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := v.Verify(context.Background(), strings.NewReader(c.msg))
@@ -475,7 +475,7 @@ func TestVerifyLimitsAndAuthRes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &Verifier{Resolver: srv.Client(), MaxSignatures: 2}
+	v := &Verifier{Resolver: testClient(srv), MaxSignatures: 2}
 	res, err := v.Verify(context.Background(), strings.NewReader(sig+msg))
 	if err != nil || len(res) != 2 {
 		t.Fatalf("got %d results, %v; want 2", len(res), err)
@@ -485,7 +485,7 @@ func TestVerifyLimitsAndAuthRes(t *testing.T) {
 		t.Errorf("unsigned: %d results, %v", len(res), err)
 	}
 	big := "X-Big: " + strings.Repeat("a", 2000) + "\r\n" + sig + msg
-	if _, err := (&Verifier{Resolver: srv.Client(), MaxHeaderBytes: 1000}).Verify(context.Background(), strings.NewReader(big)); !errors.Is(err, ErrHeaderTooLarge) {
+	if _, err := (&Verifier{Resolver: testClient(srv), MaxHeaderBytes: 1000}).Verify(context.Background(), strings.NewReader(big)); !errors.Is(err, ErrHeaderTooLarge) {
 		t.Errorf("header over MaxHeaderBytes: %v, want ErrHeaderTooLarge", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -518,7 +518,7 @@ func TestConcurrentSigning(t *testing.T) {
 	srv := resolvertest.New(t, "")
 	publish(t, srv, "ed", "football.example.com", testEd().Public())
 	s := newTestSigner(t, SignOptions{Keys: []Key{{Domain: "football.example.com", Selector: "ed", Signer: testEd()}}})
-	v := &Verifier{Resolver: srv.Client()}
+	v := &Verifier{Resolver: testClient(srv)}
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
 	for i := 0; i < 16; i++ {

@@ -142,8 +142,8 @@ func FuzzVerify(f *testing.F) {
 	f.Add([]byte(sig + msg))
 	f.Add([]byte("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=ed; h=from; bh=; b=\r\nFrom: a\r\n\r\n"))
 	f.Add([]byte("ARC-Seal: i=1; cv=none; a=rsa-sha256; d=example.com; s=ed; b=\r\nARC-Message-Signature: i=1; a=rsa-sha256; d=example.com; s=ed; h=from; bh=; b=\r\nARC-Authentication-Results: i=1; x; none\r\nFrom: a\r\n\r\n"))
-	v := &Verifier{Resolver: srv.Client()}
-	av := &ARCVerifier{Resolver: srv.Client()}
+	v := &Verifier{Resolver: testClient(srv)}
+	av := &ARCVerifier{Resolver: testClient(srv)}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := v.Verify(context.Background(), bytes.NewReader(data))
 		if err == nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 	"github.com/mxkit/mxkit/resolver"
@@ -56,7 +57,7 @@ func addTXT(srv *resolvertest.Server, name string, strs ...string) {
 
 // uncached returns a client of srv without a cache, so zone changes show.
 func uncached(srv *resolvertest.Server) *resolver.Client {
-	c := srv.Client()
+	c := testClient(srv)
 	c.CacheSize = -1
 	return c
 }
@@ -128,4 +129,12 @@ func publicEqual(a, b crypto.PublicKey) bool {
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	e, ok := a.(equaler)
 	return ok && e.Equal(b)
+}
+
+// testClient is a client of srv with a timeout long enough for a loaded
+// machine: these tests are about DKIM, not about DNS timeouts.
+func testClient(srv *resolvertest.Server) *resolver.Client {
+	c := srv.Client()
+	c.Timeout = 5 * time.Second
+	return c
 }
