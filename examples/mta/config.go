@@ -51,12 +51,13 @@ type HTTPConfig struct {
 
 // QueueConfig selects the queue store and the retry schedule.
 type QueueConfig struct {
-	Dir          string   `json:"dir"`
-	PostgresDSN  string   `json:"postgres_dsn"`
-	RetryInitial Duration `json:"retry_initial"`
-	RetryMax     Duration `json:"retry_max"`
-	MaxAge       Duration `json:"max_age"`
-	LeaseTime    Duration `json:"lease_time"`
+	Dir            string   `json:"dir"`
+	PostgresDSN    string   `json:"postgres_dsn"`
+	PostgresSchema string   `json:"postgres_schema"`
+	RetryInitial   Duration `json:"retry_initial"`
+	RetryMax       Duration `json:"retry_max"`
+	MaxAge         Duration `json:"max_age"`
+	LeaseTime      Duration `json:"lease_time"`
 }
 
 // DKIMConfig lists the signing keys.

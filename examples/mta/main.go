@@ -39,6 +39,7 @@
 //	                    users configured the API is open (loopback only!)
 //	queue.dir           embedded queue directory (bbolt, group commit)
 //	queue.postgres_dsn  or a PostgreSQL queue (queue/pgstore); exactly one
+//	queue.postgres_schema  its schema (default "mxkit_queue")
 //	queue.retry_initial first retry delay (default 5m), doubling up to
 //	queue.retry_max     (default ~67m), for at most
 //	queue.max_age       (default 5 days), after which recipients fail as

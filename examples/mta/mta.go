@@ -133,7 +133,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	if cfg.Queue.Dir != "" {
 		m.store, err = queue.Open(cfg.Queue.Dir, &queue.Options{Logger: log})
 	} else {
-		m.store, err = pgstore.Open(ctx, cfg.Queue.PostgresDSN, &pgstore.Options{Logger: log, MaxConns: int32(min(cfg.Delivery.Workers, 32))})
+		m.store, err = pgstore.Open(ctx, cfg.Queue.PostgresDSN, &pgstore.Options{Schema: cfg.Queue.PostgresSchema, Logger: log, MaxConns: int32(min(cfg.Delivery.Workers, 32))})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)

@@ -19,8 +19,10 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
 
@@ -633,5 +635,37 @@ func TestConfig(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestPostgresQueue runs the MTA on the PostgreSQL queue (MXKIT_PG_DSN),
+// in a schema of its own that it drops afterwards.
+func TestPostgresQueue(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.Queue.Dir, cfg.Queue.PostgresDSN = "", dsn
+	cfg.Queue.PostgresSchema = fmt.Sprintf("mta_test_%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+cfg.Queue.PostgresSchema+" CASCADE"); err != nil {
+			t.Log(err)
+		}
+	})
+	m := startMTA(t, cfg)
+	for i := 0; i < 3; i++ {
+		to := fmt.Sprintf("pg%d@customers.example", i)
+		if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "news@shop.example", to, message("news@shop.example", to, fmt.Sprint("pg", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "delivery from PostgreSQL", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
+	if got := len(w.rec.messages()); got != 3 {
+		t.Errorf("recorder got %d messages, want 3", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/netip"
 	"strings"
@@ -44,8 +45,16 @@ func (m *MTA) newSMTPServer() *smtp.Server {
 	s.AllowInsecureAuth = m.cfg.SMTP.AllowInsecureAuth
 	s.EnableSMTPUTF8 = true
 	s.EnableDSN = true
+	s.ErrorLog = smtpLog{m.log}
 	return s
 }
+
+// smtpLog passes go-smtp's connection errors (mostly clients hanging up)
+// to the logger at debug level.
+type smtpLog struct{ log *slog.Logger }
+
+func (l smtpLog) Printf(format string, v ...any) { l.log.Debug("smtp: " + fmt.Sprintf(format, v...)) }
+func (l smtpLog) Println(v ...any)               { l.log.Debug("smtp: " + strings.TrimSpace(fmt.Sprintln(v...))) }
 
 type session struct {
 	m       *MTA
@@ -220,11 +229,12 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 	return nil, true, errors.New("sasl: LOGIN exchange already finished")
 }
 
-// coalescingListener hands out connections that gather the server's
-// replies and write them with one system call when the server next reads
-// (or closes). go-smtp flushes every reply line (an EHLO answer is ten
-// writes); SMTP is a dialogue in which the server always reads after
-// replying, so nothing waits on a buffered reply.
+// coalescingListener hands out connections that cut system calls: the
+// server's replies are gathered and written with one call when the server
+// next has to wait for input (or closes), and input is read in 16 KiB
+// pieces (go-smtp reads 4 KiB at a time). go-smtp flushes every reply
+// line (an EHLO answer is ten writes). Replies are flushed before any read
+// that could block, so a client waiting for a reply always gets it.
 type coalescingListener struct{ net.Listener }
 
 func (l coalescingListener) Accept() (net.Conn, error) {
@@ -232,12 +242,13 @@ func (l coalescingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &coalescingConn{Conn: c, w: bufio.NewWriterSize(c, 4096)}, nil
+	return &coalescingConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), w: bufio.NewWriterSize(c, 4096)}, nil
 }
 
 type coalescingConn struct {
 	net.Conn
-	mu sync.Mutex
+	r  *bufio.Reader // used by the server's goroutine only
+	mu sync.Mutex    // guards w: Close may come from another goroutine
 	w  *bufio.Writer
 }
 
@@ -254,10 +265,12 @@ func (c *coalescingConn) flush() error {
 }
 
 func (c *coalescingConn) Read(p []byte) (int, error) {
-	if err := c.flush(); err != nil {
-		return 0, err
+	if c.r.Buffered() == 0 {
+		if err := c.flush(); err != nil {
+			return 0, err
+		}
 	}
-	return c.Conn.Read(p)
+	return c.r.Read(p)
 }
 
 func (c *coalescingConn) Close() error {
