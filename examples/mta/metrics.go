@@ -14,6 +14,9 @@ type metrics struct {
 	reg          *prometheus.Registry
 	received     prometheus.Counter
 	outcomes     *prometheus.CounterVec // by result: delivered, deferred, failed
+	delivered    prometheus.Counter     // outcomes' series, looked up once
+	deferred     prometheus.Counter
+	failed       prometheus.Counter
 	attempt      prometheus.Histogram
 	enqueue      prometheus.Histogram
 	conns        *prometheus.CounterVec // by tls
@@ -70,9 +73,9 @@ func newMetrics(m *MTA) *metrics {
 	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.enqueue, x.conns, x.reused, x.replies,
 		x.authFailures, x.feedback, x.hookSent, x.hookDropped, queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, r := range []string{"delivered", "deferred", "failed"} {
-		x.outcomes.WithLabelValues(r) // present at 0 from the start
-	}
+	x.delivered = x.outcomes.WithLabelValues("delivered")
+	x.deferred = x.outcomes.WithLabelValues("deferred")
+	x.failed = x.outcomes.WithLabelValues("failed")
 	return x
 }
 

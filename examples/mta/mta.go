@@ -151,7 +151,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 			Max:     time.Duration(cfg.Queue.RetryMax),
 			MaxAge:  time.Duration(cfg.Queue.MaxAge),
 		},
-		MaxSize:   cfg.SMTP.MaxMessageBytes,
+		MaxSize:   cfg.SMTP.MaxMessageBytes + 64<<10, // room for the Received and DKIM-Signature fields
 		LeaseTime: time.Duration(cfg.Queue.LeaseTime),
 		Hook:      m.hook,
 	}
@@ -286,6 +286,11 @@ func (m *MTA) Start() error {
 		m.log.Info("smtp submission listening", "addr", m.smtpLn.Addr().String())
 	}
 	if m.httpLn != nil {
+		if len(m.tokens) == 0 && len(m.users) == 0 {
+			if ap, err := netip.ParseAddrPort(m.httpLn.Addr().String()); err != nil || !ap.Addr().IsLoopback() {
+				m.log.Warn("the HTTP API has no api_tokens and no users: anyone who reaches it can send mail", "addr", m.httpLn.Addr().String())
+			}
+		}
 		m.httpd = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
 		m.serveWG.Add(1)
 		go func() {
@@ -417,13 +422,13 @@ func (m *MTA) hook(e queue.Event) {
 	switch e.Kind {
 	case queue.EventDelivered:
 		m.delivered.Add(1)
-		m.metrics.outcomes.WithLabelValues("delivered").Inc()
+		m.metrics.delivered.Inc()
 	case queue.EventDeferred:
 		m.deferred.Add(1)
-		m.metrics.outcomes.WithLabelValues("deferred").Inc()
+		m.metrics.deferred.Inc()
 	case queue.EventFailed:
 		m.failed.Add(1)
-		m.metrics.outcomes.WithLabelValues("failed").Inc()
+		m.metrics.failed.Inc()
 	default:
 		return
 	}
