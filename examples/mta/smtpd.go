@@ -234,43 +234,73 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 // next has to wait for input (or closes), and input is read in 16 KiB
 // pieces (go-smtp reads 4 KiB at a time). go-smtp flushes every reply
 // line (an EHLO answer is ten writes). Replies are flushed before any read
-// that could block, so a client waiting for a reply always gets it.
+// that could block, so a client waiting for a reply always gets it. The
+// buffers are pooled and held only while they hold data: a client opens a
+// connection per message.
 type coalescingListener struct{ net.Listener }
+
+var (
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
+)
 
 func (l coalescingListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return &coalescingConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10), w: bufio.NewWriterSize(c, 4096)}, nil
+	return &coalescingConn{Conn: c}, nil
 }
 
 type coalescingConn struct {
 	net.Conn
-	r  *bufio.Reader // used by the server's goroutine only
+	r  *bufio.Reader // nil when empty; used by the server's goroutine only
 	mu sync.Mutex    // guards w: Close may come from another goroutine
-	w  *bufio.Writer
+	w  *bufio.Writer // nil when empty
 }
 
 func (c *coalescingConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.w == nil {
+		c.w = writers.Get().(*bufio.Writer)
+		c.w.Reset(c.Conn)
+	}
 	return c.w.Write(p)
 }
 
 func (c *coalescingConn) flush() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.w.Flush()
+	if c.w == nil {
+		return nil
+	}
+	err := c.w.Flush()
+	if err == nil {
+		c.w.Reset(nil)
+		writers.Put(c.w)
+		c.w = nil
+	}
+	return err
 }
 
 func (c *coalescingConn) Read(p []byte) (int, error) {
-	if c.r.Buffered() == 0 {
+	if c.r == nil {
+		// Nothing buffered: the server waits for the client, who may be
+		// waiting for the replies.
 		if err := c.flush(); err != nil {
 			return 0, err
 		}
+		c.r = readers.Get().(*bufio.Reader)
+		c.r.Reset(c.Conn)
 	}
-	return c.r.Read(p)
+	n, err := c.r.Read(p)
+	if c.r.Buffered() == 0 {
+		c.r.Reset(nil)
+		readers.Put(c.r)
+		c.r = nil
+	}
+	return n, err
 }
 
 func (c *coalescingConn) Close() error {
