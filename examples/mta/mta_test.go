@@ -46,9 +46,10 @@ type recorder struct {
 }
 
 type received struct {
-	from string
-	to   []string
-	data []byte
+	from   string
+	to     []string
+	data   []byte
+	client string // the client's IP address
 }
 
 func startRecorder(t *testing.T) *recorder {
@@ -58,7 +59,10 @@ func startRecorder(t *testing.T) *recorder {
 		t.Fatal(err)
 	}
 	r := &recorder{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port}
-	r.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &recSession{r: r}, nil }))
+	r.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		host, _, _ := net.SplitHostPort(c.Conn().RemoteAddr().String())
+		return &recSession{r: r, client: host}, nil
+	}))
 	r.srv.Domain = "recorder.localhost"
 	r.srv.EnableDSN = true
 	go r.srv.Serve(ln)
@@ -73,14 +77,15 @@ func (r *recorder) messages() []received {
 }
 
 type recSession struct {
-	r   *recorder
-	cur received
+	r      *recorder
+	client string
+	cur    received
 }
 
-func (s *recSession) Reset()        { s.cur = received{} }
+func (s *recSession) Reset()        { s.cur = received{client: s.client} }
 func (s *recSession) Logout() error { return nil }
 func (s *recSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.cur.from = from
+	s.cur.from, s.cur.client = from, s.client
 	return nil
 }
 func (s *recSession) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -667,5 +672,43 @@ func TestPostgresQueue(t *testing.T) {
 	waitFor(t, "delivery from PostgreSQL", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
 	if got := len(w.rec.messages()); got != 3 {
 		t.Errorf("recorder got %d messages, want 3", got)
+	}
+}
+
+// TestSourceIPAndLimits sends from a configured source address, under a
+// rate limit, one message to recipients in two domains: it must arrive as
+// one transaction per domain, each from the source address.
+func TestSourceIPAndLimits(t *testing.T) {
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.Delivery.SourceIPs = []SourceIP{{Addr: "127.0.0.3"}}
+	cfg.Delivery.Limits = []LimitConfig{{Name: "loopback", Hosts: []string{"*.customers.example", "*.shop.example"}, Rate: 100, Burst: 2}}
+	m := startMTA(t, cfg)
+	if len(m.tr.RateLimits) != 1 || m.tr.RateLimits[0].Burst != 2 || len(m.tr.RateLimits[0].Hosts) != 2 {
+		t.Errorf("transport limits %+v do not follow the configuration", m.tr.RateLimits)
+	}
+	from := "news@shop.example"
+	conn, err := net.Dial("tcp", m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := smtp.NewClient(conn)
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	rcpts := []string{"x1@customers.example", "x2@customers.example", "archive@shop.example"}
+	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, "x1@customers.example", "two-domains"))); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit()
+	waitFor(t, "three recipients", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d transactions, want 2 (one per domain)", len(msgs))
+	}
+	for _, r := range msgs {
+		if r.client != "127.0.0.3" {
+			t.Errorf("transaction to %v came from %s, want the source address 127.0.0.3", r.to, r.client)
+		}
 	}
 }
