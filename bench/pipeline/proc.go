@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func waitListening(addr string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// treeRSS sums the proportional set size (Pss, bytes) of pid and all its
+// descendants: shared pages (libraries, the binary) are divided among the
+// processes that map them, so a many-process server like Postfix is not
+// charged for its shared libraries once per process.
+func treeRSS(pid int) int64 {
+	children := map[int][]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) > 2 {
+			pp, _ := strconv.Atoi(f[1])
+			children[pp] = append(children[pp], p)
+		}
+	}
+	var total int64
+	var walk func(int)
+	walk = func(p int) {
+		total += procField(fmt.Sprintf("/proc/%d/smaps_rollup", p), "Pss:")
+		for _, c := range children[p] {
+			walk(c)
+		}
+	}
+	walk(pid)
+	return total
+}
+
+// procField reads a kB field of a /proc file, in bytes.
+func procField(path, field string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field) {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
+
+// peakSampler samples a memory figure every 20ms and keeps the maximum.
+type peakSampler struct {
+	stop chan struct{}
+	done chan int64
+}
+
+func samplePeak(f func() int64) *peakSampler {
+	s := &peakSampler{stop: make(chan struct{}), done: make(chan int64, 1)}
+	go func() {
+		var peak int64
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			peak = max(peak, f())
+			select {
+			case <-s.stop:
+				s.done <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *peakSampler) Stop() int64 { close(s.stop); return <-s.done }
+
+// startSink runs Postfix's smtp-sink on 127.0.0.1:port with room for many
+// connections, appending every message it receives to dump.
+func startSink(port int, dump string) (*exec.Cmd, error) {
+	args := []string{"-c", "-D", dump, fmt.Sprintf("127.0.0.1:%d", port), "1024"}
+	if os.Geteuid() == 0 {
+		args = append([]string{"-u", "nobody"}, args...)
+	}
+	cmd := exec.Command("/usr/sbin/smtp-sink", args...)
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("smtp-sink (apt-get install postfix): %w", err)
+	}
+	if err := waitListening(fmt.Sprintf("127.0.0.1:%d", port), 5*time.Second); err != nil {
+		cmd.Process.Kill()
+		return nil, err
+	}
+	return cmd, nil
+}
+
+// inject sends n messages of size bytes to addr with smtp-source over
+// sessions parallel connections.
+func inject(addr string, n, size, sessions int) error {
+	cmd := exec.Command("/usr/sbin/smtp-source", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n),
+		"-l", strconv.Itoa(size), "-f", "sender@bench.example", "-t", "rcpt@dest.example", addr)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("smtp-source: %v: %s", err, b)
+	}
+	return nil
+}
+
+// countSigned counts the DKIM-Signature fields in a sink's dump file.
+func countSigned(dump string) int {
+	b, _ := os.ReadFile(dump)
+	return strings.Count(string(b), "\nDKIM-Signature:")
+}
+
+// dumpFile is where a run's sink writes: memory-backed when possible, so
+// the dump costs both contenders the same little.
+func dumpFile(name string) string {
+	dir := "/dev/shm"
+	if _, err := os.Stat(dir); err != nil {
+		dir = os.TempDir()
+	}
+	f := fmt.Sprintf("%s/mxkit-bench-%s-%d.dump", dir, name, os.Getpid())
+	os.Remove(f)
+	f2, err := os.OpenFile(f, os.O_CREATE|os.O_WRONLY, 0o666)
+	if err == nil {
+		f2.Close()
+		os.Chmod(f, 0o666) // smtp-sink writes as nobody
+	}
+	return f
+}
