@@ -90,12 +90,9 @@ func (m *MTA) process(msg *queue.Message) {
 			m.bufs.Put(buf)
 		}
 	}()
+	// A delivery aborted by a shutdown that ran out of time reports its
+	// recipients as deferred: they are retried on the schedule.
 	results := m.deliver(ctx, msg, buf)
-	if m.workCtx.Err() != nil {
-		// Aborted by shutdown: leave the message leased; it is retried
-		// when the lease runs out.
-		return
-	}
 
 	var evs []queue.Event
 	m.trackMu.Lock()

@@ -100,6 +100,36 @@
 //	                    "complaint" events for the webhook
 //	GET  /metrics       Prometheus metrics
 //
+// # Design for throughput
+//
+// A submission is answered only once the message is durable: the embedded
+// queue gathers every enqueue, lease and completion that arrives while it
+// writes into one bbolt commit (group commit), so twenty clients share
+// one pair of fsyncs. Messages are signed once, at submission, and stored
+// signed. A dispatcher leases due messages in batches as workers free up
+// and wakes on every enqueue; workers read the body from the queue and
+// send it over pooled, pipelining SMTP sessions (smtpclient.Transport),
+// one transaction per destination domain (or one through the relay). The
+// submission side gathers go-smtp's reply lines into one write per
+// exchange. Failures are retried on the queue's schedule; recipients that
+// fail for good get one DSN per message, built with bounce.DSN.
+//
+// Measured against Postfix relaying into smtp-sink, same machine (2 cores
+// shared with other work, so figures vary by ±30% between runs), 5000
+// messages of 10 KB injected by smtp-source -s 20, Ed25519 signing:
+// see the report in bench/README.md (bench/pipeline runs both). A quick
+// run by hand:
+//
+//	/usr/sbin/smtp-sink -u nobody -c 127.0.0.1:2526 1024 &
+//	go build -o /tmp/mta ./examples/mta && /tmp/mta -config bench.json &
+//	time /usr/sbin/smtp-source -s 20 -m 5000 -l 10240 -f a@bench.example \
+//	    -t b@dest.example 127.0.0.1:2525   # then poll /api/stats until queued is 0
+//
+// with bench.json relaying to 127.0.0.1:2526 ("relay_tls": "none") from
+// trusted network 127.0.0.0/8. The mta_enqueue_seconds histogram shows what
+// a submitting client waits for; "dkim.canonicalization": "relaxed/simple"
+// (what Amazon SES signs with) costs less CPU than relaxed/relaxed.
+//
 // Webhook events: {"type":"delivered"|"deferred"|"bounced"|"complaint",
 // "time","id","recipient","error","retry_at","reason","status","hard",
 // "feedback_type","tenant","campaign"}; bounces carry the classification
