@@ -16,6 +16,8 @@ var fuzzSeeds = []string{
 	"Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":\"a@example.com\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}",
 	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
 	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
+	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
+	"From: cats-admin@example.org\r\nSubject: You are not member (cats ML)\r\nX-MLServer: fml\r\n\r\nYou are not a member of <cats@example.org>.",
 }
 
 // FuzzParse checks that Parse never panics and returns either a report or
