@@ -194,7 +194,10 @@ func run(path string, grace time.Duration) error {
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	return m.Shutdown(sctx)
+	err = m.Shutdown(sctx)
+	st := m.Stats()
+	log.Info("stopped", "queued", st.Queued, "received", st.Received, "delivered", st.Delivered, "deferred", st.Deferred, "failed", st.Failed)
+	return err
 }
 
 func newLogger(c LogConfig) *slog.Logger {

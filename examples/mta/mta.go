@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	// DKIM: configured keys and a key directory, used for mail whose From
 	// domain (or a parent) has a key.
 	if len(cfg.DKIM.Keys) > 0 || cfg.DKIM.Dir != "" {
-		ks := &keyStore{dir: nil}
+		ks := &keyStore{}
 		if cfg.DKIM.Dir != "" {
 			ks.dir = &dkim.DirStore{Dir: cfg.DKIM.Dir}
 		}
@@ -116,6 +116,18 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 			d := strings.ToLower(strings.TrimSuffix(k.Domain, "."))
 			keys, _ := ks.mem.Keys(ctx, d)
 			ks.mem.Set(d, append(keys, dkim.Key{Domain: d, Selector: k.Selector, Signer: priv})...)
+		}
+		// Check the configured keys now (size, type) rather than at the
+		// first message.
+		var all []dkim.Key
+		for _, k := range cfg.DKIM.Keys {
+			keys, _ := ks.mem.Keys(ctx, strings.ToLower(strings.TrimSuffix(k.Domain, ".")))
+			all = append(all, keys...)
+		}
+		if len(all) > 0 {
+			if _, err := dkim.NewSigner(dkim.SignOptions{Keys: all}); err != nil {
+				return nil, fmt.Errorf("dkim keys: %w", err)
+			}
 		}
 		opts := dkim.SignOptions{Store: ks}
 		if c := cfg.DKIM.Canonicalization; c != "" {

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -710,5 +714,43 @@ func TestSourceIPAndLimits(t *testing.T) {
 		if r.client != "127.0.0.3" {
 			t.Errorf("transaction to %v came from %s, want the source address 127.0.0.3", r.to, r.client)
 		}
+	}
+}
+
+// TestBadKeys checks that unusable DKIM keys stop the MTA at start, not at
+// the first message.
+func TestBadKeys(t *testing.T) {
+	w := newWorld(t)
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(weak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weakFile := filepath.Join(w.dir, "weak.pem")
+	os.WriteFile(weakFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	garbage := filepath.Join(w.dir, "garbage.pem")
+	os.WriteFile(garbage, []byte("not a key"), 0o600)
+	for _, tc := range []struct {
+		name, file string
+		want       error
+	}{
+		{"rsa-1024", weakFile, dkim.ErrWeakKey},
+		{"not pem", garbage, dkim.ErrKeyFormat},
+		{"missing", filepath.Join(w.dir, "nope.pem"), os.ErrNotExist},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := w.config(t.TempDir())
+			cfg.DKIM.Keys = []DKIMKey{{Domain: "shop.example", Selector: "s", KeyFile: tc.file}}
+			m, err := New(context.Background(), cfg, nil)
+			if err == nil {
+				m.Shutdown(context.Background())
+			}
+			if !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
 	}
 }
