@@ -54,7 +54,7 @@ type conn struct {
 	dw          dataWriter
 	chunk       bytes.Buffer
 	readBuf     []byte
-	peek        [1]byte
+	raw         *peeker // for the idle health check
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -322,18 +322,25 @@ func (c *conn) alive() bool {
 	if c.br.Buffered() > 0 {
 		return false
 	}
-	nc := c.nc
-	if tc, ok := nc.(*tls.Conn); ok {
-		nc = tc.NetConn() // a TLS read would try to decrypt; the raw peek is enough
+	if c.raw == nil {
+		nc := c.nc
+		if tc, ok := nc.(*tls.Conn); ok {
+			// Peek below TLS. A post-handshake TLS message (a late session
+			// ticket) would also count as trouble: a needless reconnect,
+			// never a wrong result.
+			nc = tc.NetConn()
+		}
+		sc, ok := nc.(syscall.Conn)
+		if !ok {
+			return true // cannot tell: the first reply will (see errRetry)
+		}
+		rc, err := sc.SyscallConn()
+		if err != nil {
+			return true
+		}
+		c.raw = &peeker{rc: rc}
 	}
-	nc.SetReadDeadline(aLongTimeAgo)
-	n, err := nc.Read(c.peek[:])
-	nc.SetReadDeadline(time.Time{})
-	if n > 0 {
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	return c.raw.alive()
 }
 
 // mailCommand appends "MAIL FROM:<from> params" for this session.

@@ -138,12 +138,22 @@ func TestPoolStaleSession(t *testing.T) {
 					mu.Unlock()
 				}
 			})
-			tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+			m := &countingMetrics{}
+			tr := &Transport{Host: host, Port: port, TLS: TLSNone, Metrics: m}
 			defer tr.Close()
 			for range 2 {
 				res, err := send1(tr)
 				mustDelivered(t, res, err)
-				time.Sleep(20 * time.Millisecond) // let the server act on the idle session
+				time.Sleep(50 * time.Millisecond) // let the server act on the idle session
+			}
+			// A closed or 421 session is caught by the health check before
+			// use; one that dies on reuse costs an attempt that is retried.
+			wantAttempts := 2
+			if mode == "close on reuse" {
+				wantAttempts = 3
+			}
+			if m.messages != wantAttempts || m.opened != 2 {
+				t.Errorf("%d attempts on %d sessions, want %d on 2", m.messages, m.opened, wantAttempts)
 			}
 			mu.Lock()
 			defer mu.Unlock()
