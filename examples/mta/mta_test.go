@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -753,4 +754,43 @@ func TestBadKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConfigDocumented checks that the package comment names every
+// configuration field.
+func TestConfigDocumented(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(src)
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			ft := f.Type
+			if ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			switch {
+			case ft.Kind() == reflect.Struct && prefix == "":
+				walk(name+".", ft)
+			case ft.Kind() == reflect.Struct:
+				// Elements of lists are documented by their JSON keys.
+				for j := 0; j < ft.NumField(); j++ {
+					key, _, _ := strings.Cut(ft.Field(j).Tag.Get("json"), ",")
+					if !strings.Contains(doc, `"`+key+`"`) {
+						t.Errorf("%s%s: key %q is not in the package comment", prefix, name, key)
+					}
+				}
+				fallthrough
+			default:
+				if !strings.Contains(doc, prefix+name) {
+					t.Errorf("%s%s is not in the package comment", prefix, name)
+				}
+			}
+		}
+	}
+	walk("", reflect.TypeOf(Config{}))
 }
