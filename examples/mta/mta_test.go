@@ -3,14 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -793,4 +798,58 @@ func TestConfigDocumented(t *testing.T) {
 		}
 	}
 	walk("", reflect.TypeOf(Config{}))
+}
+
+// TestSTARTTLS checks that with a certificate and without
+// allow_insecure_auth, AUTH is offered only after STARTTLS.
+func TestSTARTTLS(t *testing.T) {
+	w := newWorld(t)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mta.shop.example"},
+		DNSNames: []string{"mta.shop.example"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalPKCS8PrivateKey(key)
+	certFile, keyFile := filepath.Join(w.dir, "cert.pem"), filepath.Join(w.dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
+	cfg := w.config(t.TempDir())
+	cfg.SMTP.TLSCert, cfg.SMTP.TLSKey, cfg.SMTP.AllowInsecureAuth = certFile, keyFile, false
+	m := startMTA(t, cfg)
+
+	c, err := smtp.Dial(m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := c.Extension("AUTH"); ok {
+		t.Error("AUTH offered before STARTTLS")
+	}
+	c.Close()
+
+	pool := x509.NewCertPool()
+	leaf, _ := x509.ParseCertificate(der)
+	pool.AddCert(leaf)
+	c, err = smtp.DialStartTLS(m.SMTPAddr(), &tls.Config{ServerName: "mta.shop.example", RootCAs: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatalf("AUTH after STARTTLS: %v", err)
+	}
+	from := "news@shop.example"
+	if err := c.SendMail(from, []string{"tls@customers.example"}, strings.NewReader(message(from, "tls@customers.example", "tls"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery", func() bool { return m.Stats().Delivered == 1 })
+	if msgs := w.rec.messages(); len(msgs) != 1 || !bytes.Contains(msgs[0].data, []byte("with ESMTPSA")) {
+		t.Errorf("Received field does not record TLS and AUTH (ESMTPSA, RFC 3848)")
+	}
 }

@@ -169,7 +169,8 @@ func (s *session) Data(r io.Reader) error {
 	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Ok: queued as " + string(id)}
 }
 
-// received is the trace field of RFC 5321 §4.4.
+// received is the trace field of RFC 5321 §4.4, with the protocol names
+// of RFC 3848 (ESMTP, ESMTPS with TLS, ESMTPA with AUTH, ESMTPSA).
 func (s *session) received() string {
 	helo := sanitize(s.conn.Hostname())
 	with := "ESMTP"
