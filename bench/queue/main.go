@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/mxkit/mxkit/bench/internal/results"
 	"io"
 	"log"
 	"os"
@@ -47,6 +48,7 @@ func main() {
 	dir := flag.String("dir", "", "directory for the files (default a temporary one)")
 	dsn := flag.String("dsn", os.Getenv("MXKIT_PG_DSN"), "PostgreSQL URL for the pg store")
 	large := flag.Bool("large", false, "compare 1 MiB bodies inside bbolt and as files")
+	out := flag.String("out", "results", "folder for the results file (bench/plot)")
 	flag.Int64Var(&inlineLimit, "inline", 0, "embedded store's InlineLimit (0 default, -1 every body a file)")
 	flag.Parse()
 
@@ -105,25 +107,44 @@ func main() {
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
 	fmt.Printf("%-9s %9s %12s %12s   %s\n", "store", "producers", "cycles/s", "enqueues/s", "cycles/s of each round")
-	results := map[string]map[int]float64{}
+	cycleRates := map[string]map[int]float64{}
 	for _, name := range names {
-		results[name] = map[int]float64{}
+		cycleRates[name] = map[int]float64{}
 		for _, p := range counts {
 			if len(samples[name][p]) == 0 {
 				continue
 			}
-			results[name][p] = median(samples[name][p])
-			fmt.Printf("%-9s %9d %12.0f %12.0f   %.0f\n", name, p, results[name][p], median(enqs[name][p]), samples[name][p])
+			cycleRates[name][p] = median(samples[name][p])
+			fmt.Printf("%-9s %9d %12.0f %12.0f   %.0f\n", name, p, cycleRates[name][p], median(enqs[name][p]), samples[name][p])
 		}
 	}
-	if sp := results["spool"]; len(sp) > 0 {
+	file := results.File{Benchmark: "queue", Notes: fmt.Sprintf("durable enqueue-lease-complete cycles, %d-byte messages", *size)}
+	label := map[string]string{"embedded": "mxkit embedded (bbolt)", "pg": "mxkit PostgreSQL", "spool": "maildir-style spool", "pebble": "Pebble (stand-in store)"}
+	for _, name := range names {
+		s := results.Series{Name: label[name], Unit: "cycles/s (producers)"}
+		if s.Name == "" {
+			s.Name = name
+		}
+		for _, p := range counts {
+			if r, ok := cycleRates[name][p]; ok {
+				s.Points = append(s.Points, results.Point{Concurrency: p, PerSecond: r})
+			}
+		}
+		if len(s.Points) > 0 {
+			file.Series = append(file.Series, s)
+		}
+	}
+	if err := results.Write(*out, file); err != nil {
+		log.Fatal(err)
+	}
+	if sp := cycleRates["spool"]; len(sp) > 0 {
 		fmt.Println("ratio of medians to the spool:")
 		for _, name := range names {
 			if name == "spool" {
 				continue
 			}
 			for _, p := range counts {
-				if r, ok := results[name][p]; ok && sp[p] > 0 {
+				if r, ok := cycleRates[name][p]; ok && sp[p] > 0 {
 					fmt.Printf("  %-9s %3d producers: %.1fx\n", name, p, r/sp[p])
 				}
 			}
