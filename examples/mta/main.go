@@ -9,6 +9,9 @@
 //
 //	go run ./examples/mta -config examples/mta/mta.example.json
 //
+// Unless GOGC or GOMEMLIMIT are set, the garbage collector runs at
+// GOGC=400 under a 1 GiB memory limit: CPU matters more than a few MiB.
+//
 // SIGINT or SIGTERM stops it gracefully: listeners close, in-flight
 // deliveries finish (for up to -shutdown-timeout), buffered webhook events
 // are posted and the queue is closed.
@@ -92,7 +95,7 @@
 //	                    {"from","to":[...],"subject","text","headers":{}}
 //	                    plus optional "campaign", "tenant", "idempotency_key";
 //	                    202 {"id":"..."} once the message is durable
-//	GET  /api/stats     {"queued","received","delivered","deferred","failed"}:
+//	GET  /api/stats     {"queued","received","delivered","deferred","failed","signed"}:
 //	                    messages in the queue now (this process's view),
 //	                    messages received and recipient outcomes since start
 //	POST /api/feedback  a returned message (DSN or ARF complaint) received
@@ -143,6 +146,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -154,6 +158,7 @@ func main() {
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	tuneGC()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -170,6 +175,21 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mta:", err)
 		os.Exit(1)
+	}
+}
+
+// tuneGC trades memory for CPU when the operator has not set GOGC or
+// GOMEMLIMIT: collect at 400% heap growth instead of 100%, under a 1 GiB
+// soft limit that brings collections back as the heap nears it. Messages
+// pass through as short-lived buffers, so the heap stays small (tens of
+// MiB at full speed) and the collector's share of CPU drops by about a
+// factor of four.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1 << 30)
 	}
 }
 

@@ -47,7 +47,7 @@ type MTA struct {
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
-	queued, delivered, deferred, failed, received atomic.Int64
+	queued, delivered, deferred, failed, received, signed atomic.Int64
 
 	// tracking collects the hook's events of one Complete call.
 	trackMu  sync.Mutex
@@ -377,6 +377,7 @@ type Stats struct {
 	Delivered int64 `json:"delivered"` // recipients delivered since start
 	Deferred  int64 `json:"deferred"`  // deferrals since start
 	Failed    int64 `json:"failed"`    // recipients failed since start
+	Signed    int64 `json:"signed"`    // messages DKIM-signed since start
 }
 
 // Stats returns the current counters.
@@ -384,6 +385,7 @@ func (m *MTA) Stats() Stats {
 	return Stats{
 		Queued: m.queued.Load(), Received: m.received.Load(),
 		Delivered: m.delivered.Load(), Deferred: m.deferred.Load(), Failed: m.failed.Load(),
+		Signed: m.signed.Load(),
 	}
 }
 
@@ -398,6 +400,7 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 		switch {
 		case err == nil:
 			sig = s
+			m.signed.Add(1)
 		case errors.Is(err, dkim.ErrNoKey):
 			// No key for the From domain: sent unsigned.
 		case errors.Is(err, dkim.ErrNoFrom), errors.Is(err, dkim.ErrMultipleFrom), errors.Is(err, dkim.ErrFromAddress),

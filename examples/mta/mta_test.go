@@ -351,8 +351,8 @@ func TestSubmitSignDeliver(t *testing.T) {
 		}
 	}
 	s := getStats(t, m)
-	if s.Received != 4 || s.Failed != 0 {
-		t.Errorf("stats %+v: want received 4, failed 0", s)
+	if s.Received != 4 || s.Failed != 0 || s.Signed != 4 {
+		t.Errorf("stats %+v: want received 4, signed 4, failed 0", s)
 	}
 	metrics := fetch(t, "http://"+m.HTTPAddr()+"/metrics")
 	for _, want := range []string{
