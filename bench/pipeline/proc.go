@@ -120,9 +120,13 @@ func samplePeak(f func() int64) *peakSampler {
 func (s *peakSampler) Stop() int64 { close(s.stop); return <-s.done }
 
 // startSink runs Postfix's smtp-sink on 127.0.0.1:port with room for many
-// connections, appending every message it receives to dump.
+// connections, appending every message it receives to dump if it is not
+// empty.
 func startSink(port int, dump string) (*exec.Cmd, error) {
-	args := []string{"-c", "-D", dump, fmt.Sprintf("127.0.0.1:%d", port), "1024"}
+	args := []string{"-c", fmt.Sprintf("127.0.0.1:%d", port), "1024"}
+	if dump != "" {
+		args = append([]string{"-D", dump}, args...)
+	}
 	if os.Geteuid() == 0 {
 		args = append([]string{"-u", "nobody"}, args...)
 	}

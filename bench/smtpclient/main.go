@@ -13,6 +13,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/mxkit/mxkit/bench/internal/results"
 	"io"
 	"log"
 	"net"
@@ -36,6 +37,8 @@ func main() {
 	sizes := flag.String("sizes", "1024,102400", "message sizes in octets")
 	only := flag.String("only", "", "run only clients whose name contains this (and smtp-source)")
 	rounds := flag.Int("rounds", 3, "interleaved runs per client; the median is reported")
+	sweep := flag.String("sweep", "1,5,10,20", "connection counts for the throughput-by-concurrency sweep (1 KB messages) written for bench/plot; empty to skip")
+	out := flag.String("out", "results", "folder for the results file (bench/plot)")
 	flag.Parse()
 
 	addr, stop := startSink(*conc)
@@ -84,6 +87,46 @@ func main() {
 			r := median(rates[i])
 			fmt.Printf("%-44s %10.0f %9.2fx %14.1f\n", c.name, r, r/base, median(cpus[i]))
 		}
+	}
+	if *sweep != "" {
+		runSweep(addr, *sweep, *n/4, *out)
+	}
+}
+
+// runSweep measures 1 KB messages at several connection counts for
+// smtp-source, mxkit's Transport and net/smtp with reused connections,
+// and writes results/smtpclient.json.
+func runSweep(addr, levels string, n int, out string) {
+	fmt.Printf("\n== sweep: 1024-octet messages, %d per run, by connection count\n", n)
+	impls := []struct {
+		name string
+		run  func(addr string, n, size, conc int) (float64, float64, error)
+	}{
+		{"smtp-source (Postfix, C)", smtpSource},
+		{"mxkit smtpclient.Transport", mxkit},
+		{"net/smtp, reused connections", func(addr string, n, size, conc int) (float64, float64, error) {
+			return netSMTP(addr, n, size, conc, true)
+		}},
+	}
+	file := results.File{Benchmark: "smtpclient", Notes: "1 KB messages, one recipient each, into smtp-sink on loopback"}
+	for _, impl := range impls {
+		series := results.Series{Name: impl.name, Unit: "messages/s (connections)"}
+		for _, f := range strings.Split(levels, ",") {
+			c, err := strconv.Atoi(f)
+			if err != nil {
+				log.Fatal(err)
+			}
+			rate, _, err := impl.run(addr, n, 1024, c)
+			if err != nil {
+				log.Fatalf("%s at %d: %v", impl.name, c, err)
+			}
+			fmt.Printf("%-32s %3d conns: %8.0f msgs/s\n", impl.name, c, rate)
+			series.Points = append(series.Points, results.Point{Concurrency: c, PerSecond: rate})
+		}
+		file.Series = append(file.Series, series)
+	}
+	if err := results.Write(out, file); err != nil {
+		log.Fatal(err)
 	}
 }
 
