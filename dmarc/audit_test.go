@@ -52,6 +52,7 @@ func stsServer(t *testing.T, r *resolvertest.Server, policy string) *mx.Router {
 			http.NotFound(w, req)
 			return
 		}
+		w.Header().Set("Content-Type", "text/plain") // RFC 8461 §3.2
 		fmt.Fprint(w, policy)
 	}))
 	t.Cleanup(srv.Close)

@@ -100,6 +100,7 @@ type stsWeb struct {
 	body  map[string]string // host -> policy text
 	code  map[string]int    // host -> status (default 200)
 	loc   map[string]string // host -> Location header
+	ctype map[string]string // host -> Content-Type (default text/plain)
 	hits  map[string]int    // host+path -> requests
 	addrs map[string]string // host -> listener address
 	delay time.Duration     // before each answer
@@ -111,6 +112,7 @@ func newSTSWeb(t testing.TB) *stsWeb {
 		body:  map[string]string{},
 		code:  map[string]int{},
 		loc:   map[string]string{},
+		ctype: map[string]string{},
 		hits:  map[string]int{},
 		addrs: map[string]string{},
 	}
@@ -144,6 +146,15 @@ func (w *stsWeb) setStatus(host string, code int, location string) {
 	defer w.mu.Unlock()
 	w.code[host] = code
 	w.loc[host] = location
+	if code == 0 {
+		delete(w.ctype, host)
+	}
+}
+
+func (w *stsWeb) setType(host, ctype string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ctype[host] = ctype
 }
 
 func (w *stsWeb) count(host, path string) int {
@@ -159,7 +170,7 @@ func (w *stsWeb) handle(rw http.ResponseWriter, req *http.Request) {
 	}
 	w.mu.Lock()
 	w.hits[host+req.URL.Path]++
-	body, code, loc, delay := w.body[host], w.code[host], w.loc[host], w.delay
+	body, code, loc, delay, ctype := w.body[host], w.code[host], w.loc[host], w.delay, w.ctype[host]
 	w.mu.Unlock()
 	if delay > 0 {
 		select {
@@ -175,7 +186,10 @@ func (w *stsWeb) handle(rw http.ResponseWriter, req *http.Request) {
 	if loc != "" {
 		rw.Header().Set("Location", loc)
 	}
-	rw.Header().Set("Content-Type", "text/plain")
+	if ctype == "" {
+		ctype = "text/plain; charset=utf-8"
+	}
+	rw.Header().Set("Content-Type", ctype)
 	if code != 0 {
 		rw.WriteHeader(code)
 	}

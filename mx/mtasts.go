@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -403,6 +404,11 @@ func (r *Router) fetchPolicy(ctx context.Context, domain string) (*STSPolicy, er
 	if resp.StatusCode != http.StatusOK {
 		// Redirects land here too: they must not be followed (RFC 8461 §3.3).
 		return nil, fmt.Errorf("mx: fetching %s: HTTP status %s", url, resp.Status)
+	}
+	// RFC 8461 §3.2: the policy is served as "text/plain" (charset
+	// parameters allowed); a web server's HTML error page is not a policy.
+	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "text/plain" {
+		return nil, fmt.Errorf("mx: fetching %s: media type %q, want text/plain", url, resp.Header.Get("Content-Type"))
 	}
 	pol, err := ParsePolicy(resp.Body)
 	if err != nil {

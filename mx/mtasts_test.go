@@ -340,6 +340,9 @@ func TestMTASTSFetchFailures(t *testing.T) {
 		{"invalid policy", func(t *testing.T, web *stsWeb) {
 			web.set("mta-sts.sts.example", "version: STSv1\nmode: enforce\n")
 		}, "missing"},
+		{"not text/plain", func(t *testing.T, web *stsWeb) {
+			web.setType("mta-sts.sts.example", "text/html; charset=utf-8")
+		}, "media type"},
 		{"policy too large", func(t *testing.T, web *stsWeb) {
 			web.set("mta-sts.sts.example", big)
 		}, "64 KiB"},
