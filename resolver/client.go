@@ -329,6 +329,19 @@ func (c *Client) log(ctx context.Context, msg, qname string, qtype uint16, srv s
 	}
 }
 
+// LookupRR returns the records of any type for name, through the same
+// cache, CNAME handling and typed errors as the other lookups. It is not
+// part of [Resolver]; packages that can use it when present (spf.Lint
+// looks for the obsolete SPF type 99) check for it with a type assertion
+// on [RRLookuper]. The records must not be modified.
+func (c *Client) LookupRR(ctx context.Context, name string, qtype uint16) ([]dns.RR, Result, error) {
+	a, err := c.lookup(ctx, name, qtype)
+	if err != nil {
+		return nil, resultOf(a), err
+	}
+	return a.rrs, resultOf(a), nil
+}
+
 // LookupTXT implements [Resolver].
 func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, Result, error) {
 	a, err := c.lookup(ctx, name, dns.TypeTXT)

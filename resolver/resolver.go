@@ -47,6 +47,13 @@ type Resolver interface {
 	LookupTLSA(ctx context.Context, port int, protocol, host string) ([]TLSA, Result, error)
 }
 
+// RRLookuper is implemented by resolvers that can look up records of any
+// type, as [Client] does; callers that can use it check for it with a type
+// assertion.
+type RRLookuper interface {
+	LookupRR(ctx context.Context, name string, qtype uint16) ([]dns.RR, Result, error)
+}
+
 // Result describes how an answer was obtained.
 type Result struct {
 	// Authentic is true when the answer (every step of it, through CNAMEs)

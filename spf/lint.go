@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/miekg/dns"
 	"strings"
 
 	"github.com/mxkit/mxkit/resolver"
@@ -59,6 +60,14 @@ func Lint(ctx context.Context, r resolver.Resolver, domain string) ([]Finding, e
 	l := &linter{r: r}
 	if err := l.walk(ctx, d, nil, "", true); err != nil {
 		return nil, err
+	}
+	// RFC 7208 §3.1 and §14.1: the SPF RR type (99) is obsolete; only
+	// TXT is looked up. Checked when the resolver can ask for it.
+	if rl, ok := r.(resolver.RRLookuper); ok {
+		if rrs, _, err := rl.LookupRR(ctx, d, dns.TypeSPF); err == nil && len(rrs) > 0 {
+			l.add(Warning, fmt.Sprintf("%s publishes a record of the obsolete SPF type (99); verifiers read only TXT (RFC 7208 §3.1)", d),
+				"remove the type 99 record and keep the policy in TXT")
+		}
 	}
 	if l.lookups > maxLookups {
 		l.add(Error, fmt.Sprintf("the policy of %s needs %d DNS-querying terms (include, a, mx, ptr, exists, redirect); evaluation stops with permerror past %d (RFC 7208 §4.6.4)", d, l.lookups, maxLookups),

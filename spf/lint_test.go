@@ -15,6 +15,8 @@ import (
 
 const lintZone = `
 good.test.        TXT "v=spf1 mx include:_spf.good.test -all"
+type99.test.      TXT "v=spf1 -all"
+type99.test.      SPF "v=spf1 -all"
 good.test.        MX 10 mx.good.test.
 mx.good.test.     A 192.0.2.1
 _spf.good.test.   TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"
@@ -82,6 +84,7 @@ func TestLint(t *testing.T) {
 		{"manymx.test", []string{"finds 12 MX names"}, Error},
 		{"wide.test", []string{"huge part of the Internet"}, Error},
 		{"nospf.test", []string{"publishes no SPF record"}, Error},
+		{"type99.test", []string{"obsolete SPF type (99)"}, Warning},
 		{"typo.test", []string{"looks like SPF but is not v=spf1", "publishes no SPF record"}, Warning},
 	}
 	for _, tt := range tests {
