@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
@@ -73,11 +74,17 @@ type Signer struct {
 	hcan      msgdkim.Canonicalization
 	bcan      msgdkim.Canonicalization
 	maxHeader int
+	bufs      sync.Pool // *[]byte of feedSize, for feeding the signers
 }
+
+// feedSize is the largest Write the signers get. Each Write crosses to
+// go-msgauth's signing goroutine, so a typical message goes in one.
+const feedSize = 64 << 10
 
 // NewSigner checks opts and returns a Signer.
 func NewSigner(opts SignOptions) (*Signer, error) {
 	s := &Signer{store: opts.Store, exp: opts.Expiration, maxHeader: opts.MaxHeaderBytes}
+	s.bufs.New = func() any { b := make([]byte, 0, feedSize); return &b }
 	if s.maxHeader <= 0 {
 		s.maxHeader = DefaultMaxHeaderBytes
 	}
@@ -221,15 +228,13 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	if len(writers) > 1 {
 		w = io.MultiWriter(writers...)
 	}
-	// The header and the start of the body in one write, then the rest.
+	// The header, then the body in chunks of feedSize: one Write for most
+	// messages.
 	first := h.complete()
 	if len(rest) > 0 {
 		first = h.raw[:len(h.raw)+len(rest)]
 	}
-	if _, err := w.Write(first); err != nil {
-		return "", err
-	}
-	if _, err := io.Copy(ctxWriter{ctx, w}, r); err != nil {
+	if err := s.feed(ctx, w, first, r); err != nil {
 		return "", err
 	}
 	var out strings.Builder
@@ -240,6 +245,46 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 		out.WriteString(sg.Signature())
 	}
 	return out.String(), nil
+}
+
+// feed writes first and then what r holds to w, gathered in buffers of
+// feedSize.
+func (s *Signer) feed(ctx context.Context, w io.Writer, first []byte, r io.Reader) error {
+	bp := s.bufs.Get().(*[]byte)
+	defer s.bufs.Put(bp)
+	buf := (*bp)[:0]
+	if len(first) >= feedSize {
+		if _, err := w.Write(first); err != nil {
+			return err
+		}
+	} else {
+		buf = append(buf, first...)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(buf) > 0 {
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SignTo signs the message in r and writes it to w with its signatures
