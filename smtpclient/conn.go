@@ -167,13 +167,7 @@ func (c *conn) hello(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if r.code != 250 {
-		if r.code < 400 {
-			return fmt.Errorf("%w: HELO answered %d", ErrProtocol, r.code)
-		}
-		return r.err("HELO")
-	}
-	return nil
+	return r.expect(250, "HELO")
 }
 
 func (e *extensions) parse(line string) {
@@ -295,13 +289,7 @@ func (c *conn) auth(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if r.code != 235 {
-		if r.code < 400 {
-			return fmt.Errorf("%w: AUTH answered %d", ErrProtocol, r.code)
-		}
-		return r.err("AUTH")
-	}
-	return nil
+	return r.expect(235, "AUTH")
 }
 
 // quit ends the session politely without waiting long, and closes it.

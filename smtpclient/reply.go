@@ -194,6 +194,18 @@ func parseEnhanced(s string) (enh [3]int, n int, ok bool) {
 func (r *reply) text() string { return strings.Join(r.lines, "\n") }
 
 // err turns a failure reply into an *Error; nil for 2xx and 3xx.
+// expect returns nil when the reply has code want, a protocol error for
+// another positive code, and the server's refusal otherwise.
+func (r *reply) expect(want int, cmd string) error {
+	switch {
+	case r.code == want:
+		return nil
+	case r.code < 400:
+		return fmt.Errorf("%w: %s answered %d", ErrProtocol, cmd, r.code)
+	}
+	return r.err(cmd)
+}
+
 func (r *reply) err(cmd string) error {
 	if r.code < 400 {
 		return nil
