@@ -448,19 +448,24 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 			return retryable(err, nil)
 		}
 	}
-	if sendRSET && !pipe {
+	// readRSET reads the answer to the RSET that cleared the previous
+	// transaction; a session that cannot reset is not reused.
+	readRSET := func() error {
 		r, err := c.read(ctx, "RSET", to.Command)
-		if err != nil || r.code != 250 {
+		if err == nil {
+			err = r.expect(250, "RSET")
+		}
+		if err != nil {
 			c.broken = true
-			if err == nil {
-				err = r.err("RSET")
-				if err == nil {
-					err = fmt.Errorf("%w: RSET answered %d", ErrProtocol, r.code)
-				}
-			}
 			return retryable(err, &r)
 		}
 		first = false
+		return nil
+	}
+	if sendRSET && !pipe {
+		if err := readRSET(); err != nil {
+			return err
+		}
 	}
 
 	// Read the first chunk for BDAT now: a message that fits in it goes in
@@ -493,18 +498,9 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		return retryable(err, nil)
 	}
 	if sendRSET && pipe {
-		r, err := c.read(ctx, "RSET", to.Command)
-		if err != nil || r.code != 250 {
-			c.broken = true
-			if err == nil {
-				err = r.err("RSET")
-				if err == nil {
-					err = fmt.Errorf("%w: RSET answered %d", ErrProtocol, r.code)
-				}
-			}
-			return retryable(err, &r)
+		if err := readRSET(); err != nil {
+			return err
 		}
-		first = false
 	}
 	r, err := c.read(ctx, "MAIL", to.Command)
 	if err != nil || r.code == 421 {
