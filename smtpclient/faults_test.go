@@ -44,11 +44,7 @@ func TestFaults(t *testing.T) {
 		{
 			name: "drop during DATA",
 			serve: func(t *testing.T, c *rawConn) {
-				ehlo(t, c, "PIPELINING")
-				c.expect(t, "MAIL")
-				c.expect(t, "RCPT")
-				c.expect(t, "DATA")
-				c.send("250 ok", "250 ok", "354 go")
+				acceptEnvelope(t, c)
 				c.line()
 			},
 			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
@@ -56,11 +52,7 @@ func TestFaults(t *testing.T) {
 		{
 			name: "drop before the final reply",
 			serve: func(t *testing.T, c *rawConn) {
-				ehlo(t, c, "PIPELINING")
-				c.expect(t, "MAIL")
-				c.expect(t, "RCPT")
-				c.expect(t, "DATA")
-				c.send("250 ok", "250 ok", "354 go")
+				acceptEnvelope(t, c)
 				c.readData()
 			},
 			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
@@ -476,4 +468,15 @@ func TestBDATChunkRefused(t *testing.T) {
 	}
 	res, err = send1(tr)
 	mustDelivered(t, res, err)
+}
+
+// acceptEnvelope plays a pipelining server up to the 354 for DATA: EHLO,
+// then MAIL, one RCPT and DATA accepted in one round trip.
+func acceptEnvelope(t *testing.T, c *rawConn) {
+	t.Helper()
+	ehlo(t, c, "PIPELINING")
+	c.expect(t, "MAIL")
+	c.expect(t, "RCPT")
+	c.expect(t, "DATA")
+	c.send("250 ok", "250 ok", "354 go")
 }

@@ -26,8 +26,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -192,7 +190,10 @@ func main() {
 	} {
 		series := results.Series{Name: impl.name, Unit: "messages/s"}
 		for _, c := range []int{1, 2, 4} {
-			rate := sweep(c, *budget/2, impl.f)
+			rate, err := results.Sweep(c, *budget/2, impl.f)
+			if err != nil {
+				log.Fatal(err)
+			}
 			fmt.Printf("%-24s concurrency %d: %8.0f messages/s\n", impl.name, c, rate)
 			series.Points = append(series.Points, results.Point{Concurrency: c, PerSecond: rate})
 		}
@@ -201,28 +202,6 @@ func main() {
 	if err := results.Write(*out, file); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// sweep runs f from c goroutines for d and returns calls per second.
-func sweep(c int, d time.Duration, f func() error) float64 {
-	var wg sync.WaitGroup
-	var total atomic.Int64
-	stop := time.Now().Add(d)
-	start := time.Now()
-	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for time.Now().Before(stop) {
-				if err := f(); err != nil {
-					log.Fatal(err)
-				}
-				total.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(total.Load()) / time.Since(start).Seconds()
 }
 
 // measure is what one side of a pair took per operation.

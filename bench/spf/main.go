@@ -22,7 +22,6 @@ import (
 	"net/netip"
 	"os"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,7 +157,15 @@ func main() {
 	} {
 		series := results.Series{Name: impl.name, Unit: "evaluations/s"}
 		for _, c := range []int{1, 2, 4, 8} {
-			rate := sweep(c, *benchtime, impl.f)
+			rate, err := results.Sweep(c, *benchtime, func() error {
+				if !impl.f() {
+					return errors.New("unexpected result")
+				}
+				return nil
+			})
+			if err != nil {
+				log.Fatal(err)
+			}
 			fmt.Printf("%-22s concurrency %d: %10.0f evaluations/s\n", impl.name, c, rate)
 			series.Points = append(series.Points, results.Point{Concurrency: c, PerSecond: rate})
 		}
@@ -168,32 +175,6 @@ func main() {
 		log.Fatal(err)
 	}
 	os.Exit(0)
-}
-
-// sweep runs f from c goroutines for d and returns calls per second.
-func sweep(c int, d time.Duration, f func() bool) float64 {
-	var wg sync.WaitGroup
-	var total atomic.Int64
-	stop := time.Now().Add(d)
-	start := time.Now()
-	for range c {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			n := int64(0)
-			for time.Now().Before(stop) {
-				for range 64 {
-					if !f() {
-						log.Fatal("unexpected result")
-					}
-				}
-				n += 64
-			}
-			total.Add(n)
-		}()
-	}
-	wg.Wait()
-	return float64(total.Load()) / time.Since(start).Seconds()
 }
 
 // memo is blitiri's DNSResolver over mxkit's resolver.Client, with the

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -66,4 +68,34 @@ func ReadAll(dir string) ([]File, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// Sweep calls f from c goroutines for about d and returns calls per
+// second. It stops at the first error and returns it.
+func Sweep(c int, d time.Duration, f func() error) (float64, error) {
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	var mu sync.Mutex
+	var first error
+	stop := time.Now().Add(d)
+	start := time.Now()
+	for range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(stop) {
+				if err := f(); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+				total.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(total.Load()) / time.Since(start).Seconds(), first
 }
