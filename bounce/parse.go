@@ -135,7 +135,9 @@ const (
 // Parse reads a returned message from r. It returns an error wrapping
 // ErrMalformed when r does not hold a readable message header, or the
 // reader's own error; any readable message gives a Report, with Kind
-// KindUnknown when it is not a bounce.
+// KindUnknown when it is not a bounce. Input that starts with an mbox
+// "From " line is read up to the next message's separator: use Mbox to
+// read every message of an mbox.
 func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	max := p.MaxBytes
 	if max <= 0 {
@@ -155,14 +157,26 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 		data = data[:max]
 		rep.Truncated = true
 	}
-	// An mbox "From " separator line may precede the header.
+	// An mbox "From " separator line may precede the header. The input is
+	// then an mbox: read its first message only, up to the blank line and
+	// "From " line that start the next (RFC 4155 §2; Mbox reads them all).
+	mbox := false
 	for bytes.HasPrefix(data, []byte("From ")) || bytes.HasPrefix(data, []byte(">From ")) {
+		mbox = true
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
 			data = nil
 			break
 		}
 		data = data[i+1:]
+	}
+	if mbox {
+		if i := bytes.Index(data, []byte("\n\nFrom ")); i >= 0 {
+			data = data[:i+1]
+		}
+		if i := bytes.Index(data, []byte("\n\r\nFrom ")); i >= 0 {
+			data = data[:i+1]
+		}
 	}
 	ent, err := message.Read(bytes.NewReader(data))
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {

@@ -214,7 +214,7 @@ func (c *classifier) mbox(ctx context.Context, name string, r io.Reader) error {
 	if head, _ := br.Peek(5); string(head) != "From " {
 		return c.message(ctx, name, br)
 	}
-	mr := newMboxReader(br, 64<<10)
+	mr := bounce.NewMbox(br)
 	for i := 1; ; i++ {
 		msg, err := mr.Next()
 		if err == io.EOF {

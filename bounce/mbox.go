@@ -1,4 +1,4 @@
-package main
+package bounce
 
 import (
 	"bufio"
@@ -7,11 +7,13 @@ import (
 	"io"
 )
 
-// errNotMbox reports input that does not start with a "From " line.
-var errNotMbox = errors.New("not an mbox: the first line is not a \"From \" line")
+// ErrNotMbox reports input given to Mbox that does not start with a "From "
+// line (after blank lines): it is not an mbox. Test for it with errors.Is.
+var ErrNotMbox = errors.New("bounce: not an mbox: the first line is not a \"From \" line")
 
-// mboxReader splits an mbox file (RFC 4155) into its messages as it reads:
-// nothing is held in memory beyond one buffer, whatever the file's size.
+// Mbox splits an mbox file (RFC 4155) into its messages as it reads, for
+// Parse to read one at a time: nothing is held in memory beyond one
+// buffer, whatever the file's size.
 //
 // A message starts after a "From " line at the beginning of the file or
 // after a blank line; that blank line belongs to the separator, not to the
@@ -20,19 +22,35 @@ var errNotMbox = errors.New("not an mbox: the first line is not a \"From \" line
 // "From " line in a body cannot start a new message). In mboxo files, where
 // only "From " was escaped, a body line ">From " loses its ">": the format
 // cannot tell the two apart.
-type mboxReader struct {
+//
+//	mb := bounce.NewMbox(f)
+//	for {
+//		msg, err := mb.Next()
+//		if err == io.EOF {
+//			break
+//		}
+//		...
+//		rep, err := bounce.Parse(msg)
+//	}
+type Mbox struct {
 	br  *bufio.Reader
 	cur *mboxMessage
-	n   int // messages returned
 }
 
-func newMboxReader(r io.Reader, bufSize int) *mboxReader {
-	return &mboxReader{br: bufio.NewReaderSize(r, bufSize)}
+// NewMbox returns an Mbox reading from r.
+func NewMbox(r io.Reader) *Mbox {
+	return newMbox(r, 64<<10)
 }
 
-// Next returns a reader for the next message, or io.EOF after the last.
-// Whatever the caller left unread of the previous message is skipped.
-func (m *mboxReader) Next() (io.Reader, error) {
+func newMbox(r io.Reader, bufSize int) *Mbox {
+	return &Mbox{br: bufio.NewReaderSize(r, bufSize)}
+}
+
+// Next returns a reader for the next message, without its "From " line,
+// or io.EOF after the last, or an error wrapping ErrNotMbox when the input
+// does not start with a "From " line. Whatever the caller left unread of
+// the previous message is skipped. The reader is valid until the next call.
+func (m *Mbox) Next() (io.Reader, error) {
 	if m.cur != nil {
 		if _, err := io.Copy(io.Discard, m.cur); err != nil {
 			return nil, err
@@ -53,7 +71,7 @@ func (m *mboxReader) Next() (io.Reader, error) {
 			return nil, err
 		}
 		if !isBlank(line) {
-			return nil, errNotMbox
+			return nil, ErrNotMbox
 		}
 	}
 	if _, err := m.skipLine(); err != nil { // the "From " line itself
@@ -62,13 +80,12 @@ func (m *mboxReader) Next() (io.Reader, error) {
 		}
 		return nil, err
 	}
-	m.n++
 	m.cur = &mboxMessage{br: m.br, lineStart: true}
 	return m.cur, nil
 }
 
 // skipLine consumes one line, however long, and returns its beginning.
-func (m *mboxReader) skipLine() ([]byte, error) {
+func (m *Mbox) skipLine() ([]byte, error) {
 	var first []byte
 	for {
 		line, err := m.br.ReadSlice('\n')
