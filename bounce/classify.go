@@ -98,6 +98,13 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	}
 	ix := new(bigrams)
 	ix.index(text)
+	// A provider's documented code names its own reason, whatever the
+	// command or the generic words around it.
+	for _, pc := range providerCodes {
+		if strings.Contains(text, pc.code) {
+			return pc.reason
+		}
+	}
 	// A status code that names one reason decides, except the often
 	// misused x.1.1, which yields to wording that names another reason.
 	var byCode *detector
@@ -124,6 +131,11 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 			switch ev.command {
 			case "RCPT":
 			case "":
+				if strings.HasPrefix(sd, ".7.") {
+					// RFC 3463 x.7.x: the status says security or
+					// policy refused it, which outranks the wording.
+					return Filtered
+				}
 				if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
 					return Filtered
 				}
@@ -382,36 +394,67 @@ func stripContinuations(t string) string {
 }
 
 // rcptStageWords place a user-unknown reply at the RCPT stage even when no
-// command is named.
+// command is named. They name the stage (or wording only the RCPT stage
+// gives, such as Postfix's "Recipient address rejected"), not the verdict:
+// "recipient not found" is said after DATA by filters as well.
 var rcptStageWords = []string{
 	"rcpt to", "rcpt_to", "does not like recipient", "recipient address rejected", "recipient rejected",
-	"in local recipient table", "rcpt command", "recipient not found", "recipnotfound", "address rejected",
+	"in local recipient table", "rcpt command", "recipnotfound", "address rejected",
 	"recipient name is not recognized", "address couldn't be found", "requested action not taken: mailbox unavailable",
 }
 
-// namesRecipient reports a reply of the form "<local@domain>: user unknown":
-// the refusal names the address it refused, the shape of a per-recipient
-// reply to RCPT TO (Postfix's "<addr>: Recipient address rejected: ..." and
-// its short form), where a filter answering after DATA names none, as in
-// "550 : User unknown".
+// namesRecipient reports a refusal that names the address it refused, the
+// shape of a per-recipient reply to RCPT TO, where a filter answering after
+// DATA names none ("550 : User unknown"). Two shapes are read:
+// "<local@domain>: user unknown" (Postfix's "Recipient address rejected"
+// and its short form) and "unknown user: local@domain" (the refusal, then
+// the address alone). Sendmail's "local@domain... No such user" is not
+// one: content-filter gateways answer after DATA in that form too.
 func namesRecipient(text string, d *detector) bool {
-	for off := 0; ; {
-		i := strings.Index(text[off:], ">: ")
+	return anyAt(text, ">: ", func(at int) bool {
+		lt := strings.LastIndexByte(text[:at], '<')
+		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
+			return false
+		}
+		return d.match(prefix(text[at+3:], 40))
+	}) || anyAt(text, ": ", func(at int) bool {
+		before := text[max(0, at-20):at]
+		return isAddrAfter(text[at+2:]) && d.match(before) && !strings.Contains(before, "(")
+	})
+}
+
+// anyAt reports whether f is true at one of the offsets where sub occurs
+// in text.
+func anyAt(text, sub string, f func(at int) bool) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], sub)
 		if i < 0 {
 			return false
 		}
-		at := off + i
-		off = at + 3
-		lt := strings.LastIndexByte(text[:at], '<')
-		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
-			continue
-		}
-		rest := text[off:]
-		if len(rest) > 40 {
-			rest = rest[:40]
-		}
-		if d.match(rest) {
+		if f(off + i) {
 			return true
 		}
+		off += i + 1
 	}
+	return false
+}
+
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// isAddrAfter reports whether text starts with local@domain, maybe in <>,
+// and nothing else on its line.
+func isAddrAfter(text string) bool {
+	text = strings.TrimPrefix(text, "<")
+	end := strings.IndexAny(text, " >")
+	if end < 0 {
+		end = len(text)
+	}
+	w := text[:end]
+	at := strings.IndexByte(w, '@')
+	return at > 0 && at < len(w)-3 && strings.IndexByte(w[at:], '.') > 0
 }

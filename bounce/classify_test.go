@@ -42,6 +42,14 @@ func TestClassify(t *testing.T) {
 		{"diagnostic code beats a generic one", 550, "5.0.0", "550 5.2.2 <a@example.com>... Mailbox Full", MailboxFull, false, "5.2.2"},
 		{"user unknown naming the refused address answers RCPT", 550, "", "550 <a@example.com>: User unknown", UserUnknown, true, "5.0.0"},
 		{"user unknown naming no address is a filter", 550, "", "550 : User unknown", Filtered, false, "5.0.0"},
+		{"user unknown, then the refused address", 550, "", "Unknown user: a@example.com", UserUnknown, true, "5.0.0"},
+		{"user unknown under a policy status is a filter", 550, "5.7.1", "550 5.7.1 550 User Unknown: a@example.org", Filtered, false, "5.7.1"},
+		{"recipient not found names no stage", 550, "", "Recipient Not Found", Filtered, false, "5.0.0"},
+		{"host name that is not the sending address needs reverse dns", 450, "", "450 service permits 2 unverifiable sending IPs - mail.example.com is not 192.0.2.1", RequirePTR, false, "4.0.0"},
+		{"postfix forward-confirmed dns mismatch", 450, "4.7.1", "Client host rejected: hostname mail.example.com does not resolve to address 192.0.2.1", RequirePTR, false, "4.7.1"},
+		{"an address is not a host name", 550, "", "550 a@example.com is not 192.0.2.1", OnHold, false, "5.0.0"},
+		{"orange ofr_506 is spam", 550, "5.2.0", "550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]", SpamDetected, false, "5.2.0"},
+		{"yahoo ts01 is reputation", 421, "4.7.0", "421 4.7.0 [TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints", BadReputation, false, "4.7.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},
 		{"nothing to go on", 0, "", "", Undefined, false, ""},
 		{"words without a reason", 550, "", "Requested action not taken", OnHold, false, "5.0.0"},
@@ -76,6 +84,20 @@ func TestClassifyReplyCommand(t *testing.T) {
 		if c := ClassifyReply(tc.command, 550, "", text); c.Reason != tc.reason {
 			t.Errorf("ClassifyReply(%q, 550, %q) = %s, want %s", tc.command, text, c.Reason, tc.reason)
 		}
+	}
+}
+
+// TestProviderCodeBeatsCommand checks that a provider's documented code
+// decides whatever the command: Yahoo refuses unknown mailboxes after DATA.
+func TestProviderCodeBeatsCommand(t *testing.T) {
+	const text = "554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com"
+	if c := ClassifyReply("DATA", 554, "", text); c.Reason != UserUnknown || !c.Hard {
+		t.Errorf("ClassifyReply(DATA, %q) = %+v, want a hard user unknown", text, c)
+	}
+	// Without the code the same words after DATA are a filter's.
+	const bare = "554 This user doesn't have a example.com account"
+	if c := ClassifyReply("DATA", 554, "", bare); c.Reason != Filtered {
+		t.Errorf("ClassifyReply(DATA, %q) = %s, want filtered", bare, c.Reason)
 	}
 }
 

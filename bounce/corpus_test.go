@@ -177,26 +177,28 @@ func TestCorpus(t *testing.T) {
 	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
 	t.Logf("corpus: %d rows; reason %.1f%% (%d), status %.1f%% (%d), hard/soft %.1f%% (%d)",
 		total, pct(okReason), okReason, pct(okStatus), okStatus, pct(okHard), okHard)
-	// Issue 8's targets are reason 95%, status 95%, hard/soft 98%. Reason
-	// and hard/soft are short of them (93.0% and 97.2%: the remaining misses
-	// are wordings the corpus labels both ways, vendor codes and label
-	// defects; see the issue's note). Until they are met the test guards
-	// what was reached, so a regression still fails, and it says how far
-	// the targets are.
+	// Issue 8's targets are reason 95%, status 95%, hard/soft 98%. The
+	// floors are what the rules reach today, counted in rows (380, 397 and
+	// 392 of 400), so that one row lost fails the test; the targets are
+	// logged beside them. The remaining misses are wordings the corpus
+	// labels both ways, vendor codes with no published meaning and label
+	// defects (see doc.go's Accuracy section).
 	for _, f := range []struct {
-		name          string
-		got           float64
-		floor, target float64
+		name      string
+		ok, floor int
+		target    float64
 	}{
-		{"reason", pct(okReason), 93.0, 95},
-		{"status", pct(okStatus), 95, 95},
-		{"hard/soft", pct(okHard), 97.2, 98},
+		{"reason", okReason, 380, 95},
+		{"status", okStatus, 397, 95},
+		{"hard/soft", okHard, 392, 98},
 	} {
-		if f.got < f.floor {
-			t.Errorf("%s accuracy %.1f%% fell below %.1f%%", f.name, f.got, f.floor)
+		if f.ok < f.floor {
+			t.Errorf("%s: %d rows right (%.1f%%), fewer than the %d reached before", f.name, f.ok, pct(f.ok), f.floor)
 		}
-		if f.got < f.target {
-			t.Logf("%s accuracy %.1f%% is short of the issue's target of %.0f%%", f.name, f.got, f.target)
+		if pct(f.ok) < f.target {
+			t.Errorf("%s accuracy %.1f%% is short of the issue's target of %.0f%%", f.name, pct(f.ok), f.target)
+		} else {
+			t.Logf("%s accuracy %.1f%% (%d rows; target %.0f%%, floor %d rows)", f.name, pct(f.ok), f.ok, f.target, f.floor)
 		}
 	}
 }

@@ -188,7 +188,7 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 		// A multipart whose boundary never appears, or a body of an
 		// unexpected type: read the raw body as text.
 		if i := headerEnd(data); i >= 0 {
-			w.text = append(w.text, string(data[i:]))
+			w.text = append(w.text, stripMIMELines(string(data[i:])))
 		}
 	}
 	if w.dsn == nil && len(w.text) > 0 {
@@ -214,6 +214,32 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 		rep.MessageID = strings.Trim(strings.TrimSpace(rep.Original.Get("Message-Id")), "<>")
 	}
 	return rep, nil
+}
+
+// stripMIMELines drops the MIME structure from a body read as raw text:
+// boundary delimiter lines ("--" and a token, RFC 2046 §5.1.1), the
+// Content-* fields of the parts and their lost parameter lines, so that
+// what is left is the parts' text.
+func stripMIMELines(body string) string {
+	var b strings.Builder
+	b.Grow(len(body))
+	inHeader := false
+	for _, line := range strings.SplitAfter(body, "\n") {
+		t := strings.TrimRight(line, "\r\n")
+		switch {
+		case strings.HasPrefix(t, "--") && strings.Trim(t, "-") != "" && !strings.ContainsAny(t, " \t"):
+			inHeader = true // a part's header follows the delimiter
+			continue
+		case inHeader && t == "":
+			inHeader = false
+			continue
+		case inHeader && (t[0] == ' ' || t[0] == '\t' || startsField(t) || strings.HasPrefix(strings.ToLower(t), "boundary=")):
+			continue
+		}
+		inHeader = false
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // walk collects the parts of a message that matter.
@@ -243,7 +269,13 @@ func (w *walk) visit(e *message.Entity, depth int) {
 	if mt == "" {
 		mt = "text/plain"
 	}
-	if mr := e.MultipartReader(); mr != nil {
+	mr := e.MultipartReader()
+	if mr == nil && strings.HasPrefix(mt, "multipart/") {
+		// A multipart without a boundary parameter (a broken header
+		// continuation loses it): its body can only be read as text.
+		mt = "text/plain"
+	}
+	if mr != nil {
 		for {
 			part, err := mr.NextPart()
 			if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {

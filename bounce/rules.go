@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"net/netip"
 	"strings"
 	"sync"
 )
@@ -43,6 +44,29 @@ type rules struct {
 	// expired recognises a sending MTA giving up, whatever else the
 	// text quotes.
 	expired detector
+}
+
+// providerCodes are codes that mail providers document for their
+// refusals, each with the meaning the provider's postmaster pages give it.
+// They are matched in the folded (lower-case) diagnostic and decide before
+// any other rule: the provider said exactly why.
+var providerCodes = []struct {
+	code   string
+	reason Reason
+}{
+	// Orange (orange.fr, wanadoo.fr) "550 5.2.0 Mail rejete. Mail
+	// rejected. ofr_506": the message was refused by Orange's content
+	// filter as spam.
+	{"ofr_506", SpamDetected},
+	// Orange "421 ... OFR004_104": too many connections from the IP.
+	{"ofr004_104", TooManyConn},
+	// Yahoo "554 delivery error: dd This user doesn't have a yahoo.com
+	// account": the mailbox does not exist. Yahoo gives it after DATA,
+	// so the command does not make it a filter's verdict.
+	{"delivery error: dd this user doesn't have a", UserUnknown},
+	// Yahoo "[TS01]", "[TS02]", "[TSS04]": mail from the IP is deferred
+	// for unusual traffic or user complaints, a reputation verdict.
+	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[tss04]", BadReputation},
 }
 
 var loadRules = sync.OnceValue(buildRules)
@@ -95,7 +119,7 @@ func buildRules() *rules {
 			unless: []string{"domain does not exist", "domain not found", "no such domain", "domain name not found", "domain doesn't exist"},
 			veto:   hostDoesNotExist},
 		{reason: Filtered, phrases: filteredPhrases},
-		{reason: RequirePTR, statuses: []string{".7.25"}, phrases: requirePTRPhrases},
+		{reason: RequirePTR, statuses: []string{".7.25"}, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
 		{reason: BadReputation, phrases: badReputationPhrases},
 		{reason: ContentError, phrases: contentErrorPhrases},
@@ -310,7 +334,7 @@ var requirePTRPhrases = []string{
 	"cannot find your reverse hostname", "reverse lookup", "reverse hostname", "no reverse",
 	"ip name lookup failed", "reverse address", "not resolve your hostname", "hostname does not resolve",
 	"valid ptr", "fix reverse dns", "without a valid sender domain", "name lookup failed",
-	"unresolvable relay host name", "mismatches client ip",
+	"unresolvable relay host name", "mismatches client ip", "does not resolve to address",
 }
 
 var notCompliantPhrases = []string{
@@ -492,7 +516,7 @@ var gaveUpPhrases = []string{
 	"not able to deliver for", "has been queued for too long", "in the queue too long",
 	"expired after", "could not be delivered within", "delivery attempts will continue",
 	"will be retried", "will continue to be", "still trying", "warning message only",
-	"delivery has been delayed", "has not yet been delivered", "delivery to the following recipients has been delayed",
+	"delivery has been delayed", "has not yet been delivered", "was aborted after", "delivery to the following recipients has been delayed",
 }
 
 var authRequiredPhrases = []string{
@@ -509,24 +533,36 @@ var syntaxErrorPhrases = []string{
 // hostDoesNotExist matches "<host.name> does not exist": a domain, not a
 // mailbox, named as missing.
 func hostDoesNotExist(text string) bool {
-	for off := 0; ; {
-		i := strings.Index(text[off:], " does not exist")
-		if i < 0 {
+	return anyAt(text, " does not exist", func(at int) bool {
+		word := text[strings.LastIndexByte(text[:at], ' ')+1 : at]
+		word = strings.Trim(word, "<>'\"")
+		return strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
+			strings.IndexFunc(word, isLetter) >= 0
+	})
+}
+
+// nameIsNotAddr matches "<host.name> is not <IPv4 address>": the server
+// looked the sending host's or sender domain's name up and it does not
+// lead to the connecting address, the forward-confirmed reverse DNS check
+// (RFC 8601 §3's iprev; Postfix words it "hostname x does not resolve to
+// address y").
+func nameIsNotAddr(text string) bool {
+	return anyAt(text, " is not ", func(at int) bool {
+		name := text[strings.LastIndexByte(text[:at], ' ')+1 : at]
+		addr := text[at+len(" is not "):]
+		if j := strings.IndexAny(addr, " ,;)]"); j >= 0 {
+			addr = addr[:j]
+		}
+		addr = strings.TrimSuffix(strings.TrimPrefix(addr, "["), ".")
+		if strings.Count(name, ".") == 0 || strings.Contains(name, "@") || strings.IndexFunc(name, isLetter) < 0 {
 			return false
 		}
-		at := off + i
-		off = at + 1
-		word := text[:at]
-		if j := strings.LastIndexByte(word, ' '); j >= 0 {
-			word = word[j+1:]
-		}
-		word = strings.Trim(word, "<>'\"")
-		if strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
-			strings.IndexFunc(word, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 {
-			return true
-		}
-	}
+		ip, err := netip.ParseAddr(addr)
+		return err == nil && ip.Is4()
+	})
 }
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' }
 
 // bigrams records which byte pairs occur in a text: a phrase with a pair
 // the text lacks cannot be in it.

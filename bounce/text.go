@@ -521,7 +521,19 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		if len(blocks) == 1 {
 			context += "\n" + pre
 		}
+		orig := rc
 		finish(&rc, rl, diag, context)
+		if p := strings.TrimSpace(pre); rc.Reason == OnHold && p != "" && !strings.Contains(diag, p) {
+			// The recipient's own lines name no reason: the preamble
+			// ("delivery to the following recipients was aborted after
+			// 5 hours:") speaks for every recipient listed under it.
+			retry := orig
+			retry.DiagnosticCode = diag + "\n" + p
+			finish(&retry, rl, retry.DiagnosticCode, context)
+			if retry.Reason != OnHold {
+				rc = retry
+			}
+		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
 }
