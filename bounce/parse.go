@@ -309,6 +309,9 @@ func (w *walk) visit(e *message.Entity, depth int) {
 	case "text/plain", "text/html", "text/enriched":
 		if len(w.text) < 8 {
 			b, _ := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+			if _, params, err := e.Header.ContentType(); err == nil {
+				b = decodeCharset(params["charset"], b)
+			}
 			s := string(b)
 			if mt == "text/html" {
 				s = stripHTML(s)
@@ -397,9 +400,7 @@ func isFieldName(s string) bool {
 	return true
 }
 
-var wordDecoder = mime.WordDecoder{CharsetReader: func(charset string, input io.Reader) (io.Reader, error) {
-	return input, nil // keep undecodable charsets as raw bytes
-}}
+var wordDecoder = mime.WordDecoder{CharsetReader: wordCharsetReader}
 
 func decodeWords(s string) string {
 	if !strings.Contains(s, "=?") {
