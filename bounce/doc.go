@@ -12,6 +12,9 @@
 //   - RFC 5321 §4.2: reply codes and the commands they answer.
 //   - RFC 5965: Abuse Reporting Format feedback reports (KindFeedback).
 //   - RFC 3834: automatic responses (KindAutoReply).
+//   - RFC 4155: the mbox format (Mbox).
+//   - RFC 2046 §4.1.2 and RFC 2047: charsets of text parts and of encoded
+//     words.
 //
 // # Parsing
 //
@@ -21,7 +24,12 @@
 // Diagnostic-Code, Remote-MTA, Last-Attempt-Date) and the verdict (Reason,
 // Hard, Temporary), and the returned original message's header (Original,
 // MessageID) to match the bounce to a send by Message-ID, VERP address or an
-// X- tracking header.
+// X- tracking header. Text parts are decoded from their declared charset
+// (ISO-2022-JP, Shift_JIS, EUC-KR, KOI8-R, ...) before they are read.
+//
+// Mbox splits an mbox file (RFC 4155, mboxrd escaping undone) into its
+// messages as it reads, for Parse to take one at a time; Parse itself,
+// given an mbox, reads its first message only.
 //
 // Messages without a delivery-status part are recognised by structure and
 // wording, by small detectors rather than one expression: the

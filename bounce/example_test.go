@@ -2,6 +2,7 @@ package bounce_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -75,4 +76,36 @@ func ExampleDSN_WriteTo() {
 	if _, err := d.WriteTo(os.Stdout); err != nil {
 		fmt.Println(err)
 	}
+}
+
+func ExampleMbox() {
+	mbox := "From MAILER-DAEMON Mon Nov 23 12:00:00 2026\n" +
+		"From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\n\n" +
+		"<a@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n" +
+		"\n" +
+		"From MAILER-DAEMON Mon Nov 23 12:05:00 2026\n" +
+		"From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\n\n" +
+		"<b@example.net>: host mx.example.net said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)\n"
+	mb := bounce.NewMbox(strings.NewReader(mbox))
+	for {
+		msg, err := mb.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		rep, err := bounce.Parse(msg)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		for _, r := range rep.Recipients {
+			fmt.Println(r.FinalRecipient, r.Reason, "hard:", r.Hard)
+		}
+	}
+	// Output:
+	// a@example.net userunknown hard: true
+	// b@example.net mailboxfull hard: false
 }
