@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -307,6 +308,22 @@ func TestSignRefuses(t *testing.T) {
 				t.Errorf("got %v, want %v", err, c.err)
 			}
 		})
+	}
+}
+
+// failingSigner is a crypto.Signer whose Sign fails, as an HSM or KMS
+// might: the error must come back wrapped, naming the key.
+type failingSigner struct{ crypto.Signer }
+
+var errHSM = errors.New("hsm unavailable")
+
+func (failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) { return nil, errHSM }
+
+func TestSignKeyFails(t *testing.T) {
+	s := newTestSigner(t, SignOptions{Keys: []Key{{Domain: "example.com", Selector: "hsm", Signer: failingSigner{testEd()}}}})
+	_, err := s.Sign(context.Background(), strings.NewReader(testMessage))
+	if !errors.Is(err, errHSM) || !strings.Contains(err.Error(), "hsm._domainkey.example.com") {
+		t.Errorf("got %v, want errHSM naming the key", err)
 	}
 }
 

@@ -1,19 +1,24 @@
 package dkim
 
 import (
+	"bytes"
 	"context"
+	"crypto"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	msgdkim "github.com/emersion/go-msgauth/dkim"
 )
 
 // defaultHeaders are the header fields signed when SignOptions.Headers is
@@ -71,20 +76,38 @@ type Signer struct {
 	store     KeyStore
 	headers   []signedHeader
 	exp       time.Duration
-	hcan      msgdkim.Canonicalization
-	bcan      msgdkim.Canonicalization
+	hcan      string // "relaxed" or "simple"
+	bcan      string
+	c         string // c=: hcan/bcan
 	maxHeader int
-	bufs      sync.Pool // *[]byte of feedSize, for feeding the signers
+	states    sync.Pool // *signState
 }
 
-// feedSize is the largest Write the signers get. Each Write crosses to
-// go-msgauth's signing goroutine, so a typical message goes in one.
-const feedSize = 64 << 10
+// readSize is the buffer the body is read into, whole, per Read.
+const readSize = 64 << 10
+
+// signState is what signing one message needs beyond the header: pooled,
+// so that a message signs without allocating in proportion to its size.
+type signState struct {
+	buf  []byte      // the body is read into it
+	body *bodyHasher // bh=
+	hdr  []byte      // the canonical signed header fields
+	hl   []byte      // h=
+	sig  []byte      // one DKIM-Signature field
+	can  []byte      // its canonical form with b= empty
+	hash hash.Hash   // over hdr and can
+	sum  [sha256.Size]byte
+}
+
+// maxPooled is the largest header buffer kept for the next message.
+const maxPooled = 64 << 10
 
 // NewSigner checks opts and returns a Signer.
 func NewSigner(opts SignOptions) (*Signer, error) {
 	s := &Signer{store: opts.Store, exp: opts.Expiration, maxHeader: opts.MaxHeaderBytes}
-	s.bufs.New = func() any { b := make([]byte, 0, feedSize); return &b }
+	s.states.New = func() any {
+		return &signState{buf: make([]byte, readSize), body: newBodyHasher(), hash: sha256.New()}
+	}
 	if s.maxHeader <= 0 {
 		s.maxHeader = DefaultMaxHeaderBytes
 	}
@@ -104,6 +127,7 @@ func NewSigner(opts SignOptions) (*Signer, error) {
 	if s.bcan, err = canonicalization(opts.BodyCanonicalization); err != nil {
 		return nil, err
 	}
+	s.c = s.hcan + "/" + s.bcan
 	headers := opts.Headers
 	if headers == nil {
 		headers = defaultHeaders
@@ -134,12 +158,12 @@ func NewSigner(opts SignOptions) (*Signer, error) {
 	return s, nil
 }
 
-func canonicalization(s string) (msgdkim.Canonicalization, error) {
+func canonicalization(s string) (string, error) {
 	switch s {
 	case "", "relaxed":
-		return msgdkim.CanonicalizationRelaxed, nil
+		return "relaxed", nil
 	case "simple":
-		return msgdkim.CanonicalizationSimple, nil
+		return "simple", nil
 	}
 	return "", fmt.Errorf("%w: canonicalization %q", ErrAlgorithm, s)
 }
@@ -195,96 +219,237 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	headerKeys := s.headerKeys(h)
-	var exp time.Time
-	if s.exp > 0 {
-		exp = time.Now().Add(s.exp)
-	}
-	signers := make([]*msgdkim.Signer, 0, len(keys))
-	writers := make([]io.Writer, 0, len(keys))
+	st := s.states.Get().(*signState)
 	defer func() {
-		for _, sg := range signers {
-			sg.Close() // after an error: stops the signer's goroutine
+		if cap(st.hdr) > maxPooled {
+			st.hdr = nil
 		}
+		s.states.Put(st)
 	}()
-	for _, k := range keys {
-		sg, err := msgdkim.NewSigner(&msgdkim.SignOptions{
-			Domain:                 k.Domain,
-			Selector:               k.Selector,
-			Identifier:             k.Identifier,
-			Signer:                 k.Signer,
-			HeaderCanonicalization: s.hcan,
-			BodyCanonicalization:   s.bcan,
-			HeaderKeys:             headerKeys,
-			Expiration:             exp,
-		})
-		if err != nil {
-			return "", fmt.Errorf("dkim: %w", err)
-		}
-		signers = append(signers, sg)
-		writers = append(writers, sg)
-	}
-	w := writers[0]
-	if len(writers) > 1 {
-		w = io.MultiWriter(writers...)
-	}
-	// The header, then the body in chunks of feedSize: one Write for most
-	// messages.
-	first := h.complete()
-	if len(rest) > 0 {
-		first = h.raw[:len(h.raw)+len(rest)]
-	}
-	if err := s.feed(ctx, w, first, r); err != nil {
-		return "", err
-	}
-	var out strings.Builder
-	for i, sg := range signers {
-		if err := sg.Close(); err != nil {
-			return "", fmt.Errorf("dkim: signing with %s._domainkey.%s: %w", keys[i].Selector, keys[i].Domain, err)
-		}
-		out.WriteString(sg.Signature())
-	}
-	return out.String(), nil
-}
 
-// feed writes first and then what r holds to w, gathered in buffers of
-// feedSize.
-func (s *Signer) feed(ctx context.Context, w io.Writer, first []byte, r io.Reader) error {
-	bp := s.bufs.Get().(*[]byte)
-	defer s.bufs.Put(bp)
-	buf := (*bp)[:0]
-	if len(first) >= feedSize {
-		if _, err := w.Write(first); err != nil {
-			return err
-		}
-	} else {
-		buf = append(buf, first...)
-	}
-	for {
-		if len(buf) == cap(buf) {
-			if _, err := w.Write(buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
+	// The body, hashed once for all keys: they share c=.
+	st.body.reset(s.bcan == "relaxed")
+	st.body.Write(rest)
+	for h.ended {
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", err
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+		n, err := r.Read(st.buf)
+		st.body.Write(st.buf[:n])
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
 	}
-	if len(buf) > 0 {
-		if _, err := w.Write(buf); err != nil {
-			return err
+	var bh [sha256.Size]byte
+	st.body.sum(bh[:0])
+
+	st.hdr, st.hl = s.appendSigned(st.hdr[:0], st.hl[:0], h)
+	now := time.Now()
+	var out strings.Builder
+	for _, k := range keys {
+		if err := s.signOne(st, k, bh[:], now); err != nil {
+			return "", fmt.Errorf("dkim: signing with %s._domainkey.%s: %w", k.Selector, k.Domain, err)
 		}
+		if out.Len() == 0 {
+			out.Grow(len(keys) * (len(st.sig) + 16))
+		}
+		out.Write(st.sig)
 	}
+	return out.String(), nil
+}
+
+// signOne puts the DKIM-Signature field of key k in st.sig, for the header
+// fields canonicalized in st.hdr and named in st.hl and the body hash bh.
+func (s *Signer) signOne(st *signState, k Key, bh []byte, now time.Time) error {
+	algo, opts := "rsa-sha256", crypto.Hash(crypto.SHA256)
+	if _, ok := k.Signer.Public().(ed25519.PublicKey); ok {
+		// RFC 8463 §3: Ed25519 signs the SHA-256 hash itself, as the message.
+		algo, opts = "ed25519-sha256", crypto.Hash(0)
+	}
+	// The field with b= empty (RFC 6376 §3.5): v=1; a=; c=; d=; s=; i=;
+	// t=; x=; h=; bh=, folded to lines under 78 characters.
+	f := fieldWriter{b: append(st.sig[:0], "DKIM-Signature:"...), col: len("DKIM-Signature:")}
+	f.tag("v", "1")
+	f.tag("a", algo)
+	f.tag("c", s.c)
+	f.tag("d", k.Domain)
+	f.tag("s", k.Selector)
+	if k.Identifier != "" {
+		f.tag("i", k.Identifier)
+	}
+	f.tagInt("t", now.Unix())
+	if s.exp > 0 {
+		f.tagInt("x", now.Add(s.exp).Unix())
+	}
+	f.newLine()
+	f.list("h", st.hl)
+	f.newLine()
+	f.b = append(f.b, " bh="...)
+	f.b = base64.StdEncoding.AppendEncode(f.b, bh)
+	f.b = append(f.b, ";\r\n b="...)
+	st.sig = f.b
+
+	// b= signs the canonical signed fields and this field without its
+	// b= value and final CRLF (RFC 6376 §3.7).
+	st.can = st.can[:0]
+	if s.hcan == "relaxed" {
+		st.can = appendRelaxed(st.can, "DKIM-Signature", st.sig[len("DKIM-Signature:"):])
+	} else {
+		st.can = append(st.can, st.sig...)
+	}
+	st.hash.Reset()
+	st.hash.Write(st.hdr)
+	st.hash.Write(st.can)
+	sig, err := k.Signer.Sign(rand.Reader, st.hash.Sum(st.sum[:0]), opts)
+	if err != nil {
+		return err
+	}
+	st.sig = appendBase64Folded(st.sig, sig)
+	st.sig = append(st.sig, "\r\n"...)
 	return nil
+}
+
+// maxLine is the longest line the Signer writes, CRLF not counted (RFC
+// 5322 §2.1.1).
+const maxLine = 78
+
+// fieldWriter appends tag=value; pairs to a header field, folding the line
+// before a pair that would make it longer than maxLine.
+type fieldWriter struct {
+	b   []byte
+	col int // characters on the current line
+}
+
+// start begins a pair of n characters, folding first if needed.
+func (f *fieldWriter) start(n int) {
+	if f.col+n > maxLine && f.col > 1 {
+		f.newLine()
+	}
+	f.col += n
+}
+
+func (f *fieldWriter) newLine() {
+	f.b = append(f.b, "\r\n"...)
+	f.col = 0
+}
+
+func (f *fieldWriter) tag(name, value string) {
+	f.start(len(name) + len(value) + 3)
+	f.b = append(append(append(append(append(f.b, ' '), name...), '='), value...), ';')
+}
+
+func (f *fieldWriter) tagInt(name string, value int64) {
+	var digits [20]byte
+	v := strconv.AppendInt(digits[:0], value, 10)
+	f.start(len(name) + len(v) + 3)
+	f.b = append(append(append(append(append(f.b, ' '), name...), '='), v...), ';')
+}
+
+// list writes a colon-separated value, folding after a colon where needed
+// (RFC 6376 §3.5 allows FWS around the colons of h=).
+func (f *fieldWriter) list(name string, value []byte) {
+	f.start(len(name) + 2)
+	f.b = append(append(append(f.b, ' '), name...), '=')
+	for first := true; len(value) > 0; first = false {
+		item, rest, _ := bytes.Cut(value, []byte{':'})
+		if !first {
+			f.b = append(f.b, ':')
+			f.col++
+			if f.col+len(item)+1 > maxLine {
+				f.b = append(f.b, "\r\n "...)
+				f.col = 1
+			}
+		}
+		f.b = append(f.b, item...)
+		f.col += len(item)
+		value = rest
+	}
+	f.b = append(f.b, ';')
+	f.col++
+}
+
+// appendBase64Folded appends sig in base64, the first line after " b=" and
+// the next ones after a space, each under maxLine characters.
+func appendBase64Folded(b, sig []byte) []byte {
+	n := min(len(sig), 54) // 72 characters
+	b = base64.StdEncoding.AppendEncode(b, sig[:n])
+	for sig = sig[n:]; len(sig) > 0; sig = sig[n:] {
+		n = min(len(sig), 57) // 76 characters
+		b = base64.StdEncoding.AppendEncode(append(b, "\r\n "...), sig[:n])
+	}
+	return b
+}
+
+// appendSigned appends to hdr the canonical form of the header fields to
+// sign, and to hl their names for h=: for each name, its fields from the
+// bottom of the header up (RFC 6376 §5.4.2), then the name once more if
+// it is over-signed (§8.15: the verifier finds no field for it).
+func (s *Signer) appendSigned(hdr, hl []byte, h *header) ([]byte, []byte) {
+	for _, sh := range s.headers {
+		n := 0
+		for i := len(h.fields) - 1; i >= 0; i-- {
+			f := &h.fields[i]
+			if len(f.name) != len(sh.name) || !strings.EqualFold(f.name, sh.name) {
+				continue
+			}
+			if s.hcan == "relaxed" {
+				_, value, _ := strings.Cut(f.raw, ":")
+				hdr = append(appendRelaxed(hdr, f.name, value), "\r\n"...)
+			} else {
+				hdr = append(hdr, f.raw...) // simple: as it is (§3.4.1)
+			}
+			n++
+		}
+		if sh.overSign {
+			n++
+		}
+		for ; n > 0; n-- {
+			if len(hl) > 0 {
+				hl = append(hl, ':')
+			}
+			hl = append(hl, sh.name...)
+		}
+	}
+	return hdr, hl
+}
+
+// appendRelaxed appends a header field in "relaxed" canonical form (RFC
+// 6376 §3.4.2) without its CRLF: the name lower-cased, a colon, and the
+// value with folds removed, runs of WSP made one SP and WSP at its ends
+// removed. As in go-msgauth, the verifier mxkit tests against, a CR or LF
+// anywhere in the value counts as WSP (in a well-formed field they are
+// only in folds, where this is the same).
+func appendRelaxed[S string | []byte](b []byte, name string, value S) []byte {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	b = append(b, ':')
+	space := false
+	for i := 0; i < len(value); {
+		for i < len(value) && isWSPOrEOL(value[i]) {
+			i++
+		}
+		j := i
+		for j < len(value) && !isWSPOrEOL(value[j]) {
+			j++
+		}
+		if j > i {
+			if space {
+				b = append(b, ' ')
+			}
+			b = append(b, value[i:j]...)
+			space = true
+		}
+		i = j
+	}
+	return b
 }
 
 // SignTo signs the message in r and writes it to w with its signatures
@@ -391,22 +556,8 @@ func fromDomain(v string) (string, error) {
 // headerKeys is h= for a message: each configured field as many times as
 // it occurs, plus once more for those over-signed.
 func (s *Signer) headerKeys(h *header) []string {
-	keys := make([]string, 0, len(h.fields)+len(s.headers)/2)
-	for _, sh := range s.headers {
-		n := 0
-		for _, f := range h.fields {
-			if len(f.name) == len(sh.name) && strings.EqualFold(f.name, sh.name) {
-				n++
-			}
-		}
-		if sh.overSign {
-			n++
-		}
-		for ; n > 0; n-- {
-			keys = append(keys, sh.name)
-		}
-	}
-	return keys
+	_, hl := s.appendSigned(nil, nil, h)
+	return strings.Split(string(hl), ":")
 }
 
 // signedHeader is a field name of SignOptions.Headers.
