@@ -3,7 +3,9 @@ package dkim
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"hash"
+	"math/bits"
 )
 
 // bodyHasher canonicalizes a message body as it streams in and hashes it
@@ -219,45 +221,70 @@ func (c *bodyHasher) writeRelaxed(p []byte) {
 // addRelaxedLine adds one whole line without its line end and without CR,
 // starting at the beginning of a line.
 func (c *bodyHasher) addRelaxedLine(line []byte) {
-	line = bytes.TrimRight(line, " \t")
+	n := len(line)
+	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
+		n--
+	}
+	line = line[:n]
 	if len(line) == 0 {
 		return // empty or only WSP: an empty line, withheld
 	}
 	c.flushPend()
 	c.written = true
-	// Runs of WSP other than a single SP, found with two searches whose
-	// results are kept until passed.
-	tab := bytes.IndexByte(line, '\t')
-	two := bytes.Index(line, []byte("  "))
-	for tab >= 0 || two >= 0 {
-		i := tab
-		if i < 0 || two >= 0 && two < i {
-			i = two
-		}
-		// The run around i: at most one SP before it (else an earlier SP SP).
-		start := i
-		if start > 0 && line[start-1] == ' ' {
-			start--
-		}
+	// Each run of WSP other than a single SP becomes one SP.
+	for i := irregularWSP(line); i >= 0; i = irregularWSP(line) {
 		end := i + 1
 		for end < len(line) && (line[end] == ' ' || line[end] == '\t') {
 			end++
 		}
-		c.emit(line[:start])
+		c.emit(line[:i])
 		c.emitString(" ") // end < len(line): the line has no WSP at its end
 		line = line[end:]
-		if tab >= 0 {
-			if tab -= end; tab < 0 {
-				tab = bytes.IndexByte(line, '\t')
-			}
-		}
-		if two >= 0 {
-			if two -= end; two < 0 {
-				two = bytes.Index(line, []byte("  "))
-			}
-		}
 	}
 	c.emit(line)
+}
+
+// irregularWSP returns the index of the first run of WSP in line that is
+// not a single SP, or -1. It looks at eight bytes at a time.
+func irregularWSP(line []byte) int {
+	const ones = 0x0101010101010101
+	prevSP := false
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		w := binary.LittleEndian.Uint64(line[i:])
+		sp, tab := zeroBytes(w^' '*ones), zeroBytes(w^'\t'*ones)
+		if prevSP && (sp|tab)&0x80 != 0 {
+			return i - 1 // a run from the previous word on
+		}
+		// SP followed by SP or HTAB, or HTAB: the run starts there.
+		if m := sp&((sp|tab)>>8) | tab; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		prevSP = sp>>63 != 0
+	}
+	for ; i < len(line); i++ {
+		switch line[i] {
+		case ' ':
+			if prevSP {
+				return i - 1
+			}
+			prevSP = true
+		case '\t':
+			if prevSP {
+				return i - 1
+			}
+			return i
+		default:
+			prevSP = false
+		}
+	}
+	return -1
+}
+
+// zeroBytes sets the high bit of each byte of x that is zero, and no other.
+func zeroBytes(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x | low7)
 }
 
 // addRelaxedBytes is the general case of writeRelaxed, exactly as go-msgauth

@@ -190,3 +190,32 @@ func FuzzBodyHash(f *testing.F) {
 		}
 	})
 }
+
+// TestIrregularWSP compares the eight-bytes-at-a-time search with a plain
+// loop on all lines of up to 12 bytes over SP, HTAB and a letter.
+func TestIrregularWSP(t *testing.T) {
+	plain := func(line []byte) int {
+		for i, c := range line {
+			if c == '\t' || c == ' ' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t') {
+				return i
+			}
+		}
+		return -1
+	}
+	alphabet := []byte{' ', '\t', 'a'}
+	for n := 0; n <= 12; n++ {
+		line := make([]byte, n)
+		total := 1
+		for range n {
+			total *= len(alphabet)
+		}
+		for k := range total {
+			for i, x := 0, k; i < n; i, x = i+1, x/len(alphabet) {
+				line[i] = alphabet[x%len(alphabet)]
+			}
+			if got, want := irregularWSP(line), plain(line); got != want {
+				t.Fatalf("%q: %d, want %d", line, got, want)
+			}
+		}
+	}
+}
