@@ -64,7 +64,7 @@ func TestRFC8463Vectors(t *testing.T) {
 
 // TestRFC6376Canonicalization checks the example of RFC 6376 §3.4.6 against
 // mxkit's canonicalization (used by ARC) and against the signatures the
-// Signer makes through go-msgauth: bh= must be the hash of the RFC's
+// Signer makes (its own canonicalization): bh= must be the hash of the RFC's
 // canonical body, and b= must verify over the RFC's canonical header.
 func TestRFC6376Canonicalization(t *testing.T) {
 	header := "A: X\r\nB : Y\t\r\n\tZ  \r\n"
@@ -103,7 +103,7 @@ func TestRFC6376Canonicalization(t *testing.T) {
 				t.Errorf("body: %q, want %q", b.String(), c.wantBody)
 			}
 
-			// Through the Signer (go-msgauth's canonicalization).
+			// Through the Signer (its own canonicalization, not ARC's).
 			key := testRSA()
 			s, err := NewSigner(SignOptions{
 				Keys:                   []Key{{Domain: "example.com", Selector: "s", Signer: key}},
