@@ -55,6 +55,25 @@ type conn struct {
 	chunk       bytes.Buffer
 	readBuf     []byte
 	raw         *peeker // for the idle health check
+
+	// The final reply owed to the sender that handed this session on
+	// (see handOn); the holder reads it before its own replies.
+	pending *pending
+}
+
+// pending is the final reply to a message whose sender gave the session to
+// the next sender before reading it. The next sender flushes the end of
+// that message together with its own MAIL, RCPT and DATA, one write for
+// both (RFC 2920 §3.1: message content may be the first command of a
+// group), and reads the reply first, as replies come in order.
+type pending struct {
+	deadline time.Time
+	done     chan pendingReply // buffered: the sender may have given up
+}
+
+type pendingReply struct {
+	r   reply
+	err error
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -411,14 +430,33 @@ func (c *conn) check(m *message, size int64) error {
 // recipient, then DATA or BDAT, pipelined when the server allows
 // (RFC 2920). It fills res and returns the transaction's error: nil only
 // when the server gave the final 2xx for at least one recipient.
-func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int64, res *Result) error {
-	defer c.watch(ctx)()
+//
+// With handed true the session went to another sender before the final
+// reply was read (see handOn): it is no longer the caller's to use.
+func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int64, res *Result) (handed bool, err error) {
+	// A session with a reply owed to its previous sender is not bound by
+	// this ctx until that reply is read: cancelling this send must not
+	// lose the other message's result.
+	var stop func()
+	if c.pending == nil {
+		stop = c.watch(ctx)
+	} else {
+		c.ctxDeadline, _ = ctx.Deadline()
+	}
+	defer func() {
+		if !handed {
+			if stop != nil {
+				stop()
+			}
+			c.settle() // when this send stopped before flushing
+		}
+	}()
 	to := c.t.timeouts()
 	reused := c.msgs > 0
 	c.msgs++
 	c.consumed = false
 	if err := c.check(m, size); err != nil {
-		return err
+		return false, err
 	}
 	pipe := c.ext.pipelining
 	first := true // the next reply read is the first of this transaction
@@ -445,7 +483,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		c.bw.Write(b)
 		b = b[:0]
 		if err := c.flush(ctx, to.Command); err != nil {
-			return retryable(err, nil)
+			return false, retryable(err, nil)
 		}
 	}
 	// readRSET reads the answer to the RSET that cleared the previous
@@ -464,7 +502,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	}
 	if sendRSET && !pipe {
 		if err := readRSET(); err != nil {
-			return err
+			return false, err
 		}
 	}
 
@@ -476,7 +514,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		var err error
 		eof, err = c.fillChunk(msg, true)
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
 
@@ -495,11 +533,18 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		c.writeChunk(true)
 	}
 	if err := c.flush(ctx, to.Command); err != nil {
-		return retryable(err, nil)
+		return false, retryable(err, nil)
+	}
+	if c.pending != nil {
+		// The previous sender's final reply comes before ours.
+		if err := c.settle(); err != nil {
+			return false, retryable(err, nil)
+		}
+		stop = c.watch(ctx)
 	}
 	if sendRSET && pipe {
 		if err := readRSET(); err != nil {
-			return err
+			return false, err
 		}
 	}
 	r, err := c.read(ctx, "MAIL", to.Command)
@@ -507,7 +552,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		if err == nil {
 			err = r.err("MAIL")
 		}
-		return retryable(err, &r)
+		return false, retryable(err, &r)
 	}
 	first = false
 	mailErr := r.err("MAIL")
@@ -527,12 +572,12 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 			}
 			c.bw.Write(c.appendRcpt(c.cmd[:0], m, i))
 			if err := c.flush(ctx, to.Command); err != nil {
-				return err
+				return false, err
 			}
 		}
 		r, err := c.read(ctx, "RCPT", to.Command)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if rerr := r.err("RCPT"); rerr != nil {
 			rr.Err = rerr
@@ -552,27 +597,28 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	}
 
 	if chunked {
-		return c.finishBDAT(ctx, msg, pipe, eof, txErr, res)
+		return false, c.finishBDAT(ctx, msg, pipe, eof, txErr, res)
 	}
-	return c.finishDATA(ctx, msg, pipe, txErr, res)
+	return c.finishDATA(ctx, msg, pipe, txErr, res, &stop)
 }
 
 // finishDATA reads the DATA reply (sent pipelined) or sends DATA, streams
-// the message and reads the final reply.
-func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr error, res *Result) error {
+// the message and reads the final reply, or has the next sender read it
+// (handed true; stop is the transaction's ctx watch).
+func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr error, res *Result, stop *func()) (handed bool, err error) {
 	to := c.t.timeouts()
 	if !pipe {
 		if txErr != nil {
-			return c.failAll(txErr, res)
+			return false, c.failAll(txErr, res)
 		}
 		c.bw.WriteString("DATA\r\n")
 		if err := c.flush(ctx, to.Command); err != nil {
-			return err
+			return false, err
 		}
 	}
 	r, err := c.read(ctx, "DATA", to.DataInit)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if r.code != 354 {
 		if txErr == nil {
@@ -582,19 +628,19 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 				txErr = fmt.Errorf("%w: DATA answered %d", ErrProtocol, r.code)
 			}
 		}
-		return c.failAll(txErr, res)
+		return false, c.failAll(txErr, res)
 	}
 	if txErr != nil {
 		// RFC 2920 §3.1: a server that said 354 although no recipient was
 		// accepted gets an empty message, which it must reject.
 		c.bw.WriteString(".\r\n")
 		if err := c.flush(ctx, to.DataBlock); err != nil {
-			return err
+			return false, err
 		}
 		if _, err := c.read(ctx, "end of data", to.DataEnd); err != nil {
-			return err
+			return false, err
 		}
-		return c.failAll(txErr, res)
+		return false, c.failAll(txErr, res)
 	}
 	c.nc.SetWriteDeadline(time.Time{})
 	c.dw.reset(c.bw, true)
@@ -602,22 +648,89 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		// The data cannot be taken back: only closing the connection
 		// before the final "." stops delivery (RFC 5321 §4.1.1.4).
 		c.broken = true
-		return c.failAll(c.reason(ctx, err), res)
+		return false, c.failAll(c.reason(ctx, err), res)
 	}
 	c.dw.finish()
 	if c.dw.err != nil {
-		return c.failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
+		return false, c.failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
+	}
+	if pipe && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting() {
+		// Someone waits for a session to this destination: give it this
+		// one now, so that its commands go out with the end of this
+		// message, and take the final reply from it.
+		if *stop != nil {
+			(*stop)()
+			*stop = nil
+		}
+		if !c.broken { // ctx did not fire meanwhile
+			deadline := c.deadline(to.DataEnd)
+			c.dirty = false // the end of data ends the transaction
+			if p := c.pool.handOn(c, deadline); p != nil {
+				select {
+				case pr := <-p.done:
+					if pr.err != nil {
+						return true, pr.err
+					}
+					return true, applyFinal(&pr.r, "DATA", res)
+				case <-ctx.Done():
+					return true, fmt.Errorf("smtp: waiting for the reply to end of data: %w", ctx.Err())
+				}
+			}
+			c.dirty = true
+		}
+		*stop = c.watch(ctx)
 	}
 	if err := c.flush(ctx, to.DataBlock); err != nil {
-		return c.failAll(c.reason(ctx, err), res)
+		return false, c.failAll(c.reason(ctx, err), res)
 	}
 	r, err = c.read(ctx, "end of data", to.DataEnd)
 	if err != nil {
 		// No final reply: the message may or may not have been taken. It is
 		// not reported delivered (RFC 5321 §4.1.1.4, §6.1).
-		return err
+		return false, err
 	}
-	return c.final(&r, "DATA", res)
+	return false, c.final(&r, "DATA", res)
+}
+
+// settle pays what the previous sender is owed (see pending): it flushes
+// the end of its message, with whatever this sender has buffered after
+// it, reads the final reply and hands it over. The error is the session's
+// failure, if any: a reply that could not be read, or a 421.
+func (c *conn) settle() error {
+	p := c.pending
+	if p == nil {
+		return nil
+	}
+	c.pending = nil
+	var pr pendingReply
+	c.nc.SetWriteDeadline(p.deadline)
+	if err := c.bw.Flush(); err != nil {
+		c.broken = true
+		pr.err = fmt.Errorf("smtp %s: writing data: %w", c.dest.addr, err)
+	} else {
+		c.nc.SetReadDeadline(p.deadline)
+		// Not into c.lines: the reply goes to another goroutine.
+		pr.r, pr.err = readReply(c.br, nil)
+		if pr.err != nil {
+			c.broken = true
+			pr.err = fmt.Errorf("smtp %s: reading reply to end of data: %w", c.dest.addr, pr.err)
+		} else {
+			if m := c.t.Metrics; m != nil {
+				m.Reply(c.dest.host, "end of data", pr.r.code)
+			}
+			if pr.r.code == 421 || pr.r.code/100 != 2 && pr.r.err("DATA") == nil {
+				c.broken = true // closing (RFC 5321 §3.8), or not SMTP
+			}
+		}
+	}
+	p.done <- pr
+	switch {
+	case pr.err != nil:
+		return pr.err
+	case c.broken:
+		return fmt.Errorf("smtp %s: the session ended after the previous message: %w", c.dest.addr, pr.r.err("DATA"))
+	}
+	return nil
 }
 
 // reason looks, after a failed write of message data, for a reply in
@@ -832,16 +945,26 @@ func (c *conn) chunkFailed(r *reply, res *Result) error {
 
 // final applies the reply to the message data to the accepted recipients.
 func (c *conn) final(r *reply, cmd string, res *Result) error {
+	err := applyFinal(r, cmd, res)
+	switch {
+	case err == nil:
+		c.dirty = false
+	case errors.Is(err, ErrProtocol):
+		c.broken = true
+	}
+	return err
+}
+
+// applyFinal is final without the session: it only fills res.
+func applyFinal(r *reply, cmd string, res *Result) error {
 	res.Reply = r.text()
 	if r.code/100 != 2 {
 		err := r.err(cmd)
 		if err == nil {
-			c.broken = true
 			err = fmt.Errorf("%w: end of data answered %d", ErrProtocol, r.code)
 		}
-		return c.failAll(err, res)
+		return failAll(err, res)
 	}
-	c.dirty = false
 	for i := range res.Recipients {
 		if res.Recipients[i].Err == nil {
 			res.Recipients[i].Status = Delivered
@@ -850,8 +973,10 @@ func (c *conn) final(r *reply, cmd string, res *Result) error {
 	return nil
 }
 
+func (c *conn) failAll(err error, res *Result) error { return failAll(err, res) }
+
 // failAll gives err to every recipient without a result yet and returns it.
-func (c *conn) failAll(err error, res *Result) error {
+func failAll(err error, res *Result) error {
 	for i := range res.Recipients {
 		rr := &res.Recipients[i]
 		if rr.Err == nil {

@@ -37,8 +37,16 @@
 // source address and implicit TLS. At most MaxConnsPerHost are open per key
 // (senders wait, bounded by their context), at most MaxIdleConnsPerHost wait
 // idle, each for IdleConnTimeout, and a session ends after
-// MaxMessagesPerConn transactions. Only one message is on a session at a
-// time. An idle session is checked before reuse without a round trip (the
+// MaxMessagesPerConn transactions. Only one message's data is on a session
+// at a time, but when senders wait for a session, the one finishing a
+// message hands its session straight on: the next sender's MAIL, RCPT and
+// DATA leave in the same write as the end of the message before (RFC 2920
+// §3.1 lets message content open a command group), and that sender reads
+// the previous message's final reply first and passes it back. A message
+// is still reported delivered only on its own final 2xx reply; if the
+// session fails before it, that message is not reported delivered, and the
+// next one, of which the server took nothing, goes on a fresh session.
+// An idle session is checked before reuse without a round trip (the
 // server must have sent nothing and not closed it), and after a transaction
 // that did not complete the next one starts with RSET (pipelined with MAIL
 // when the server offers PIPELINING). A reused session found dead at the

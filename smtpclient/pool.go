@@ -84,7 +84,9 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			if c == nil { // a slot was handed over
 				return p.dial(ctx, d)
 			}
-			if c.alive() {
+			// A session handed on with a reply pending is in use: the
+			// reply is the previous sender's, not a sign of trouble.
+			if c.pending != nil || c.alive() {
 				c.dest = d
 				if t.Metrics != nil {
 					t.Metrics.ConnReused(d.host)
@@ -157,10 +159,38 @@ func (p *hostPool) release() {
 	}
 }
 
+// waiting reports whether a sender waits for a session of p.
+func (p *hostPool) waiting() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.waiters) > 0
+}
+
+// handOn gives c, in the middle of sending the end of a message, to the
+// first sender waiting for a session of p, which will flush it with its
+// own commands and read the final reply first (see pending). It returns
+// nil when nobody waits any more.
+func (p *hostPool) handOn(c *conn, deadline time.Time) *pending {
+	p.mu.Lock()
+	if len(p.waiters) == 0 || p.t.closed.Load() {
+		p.mu.Unlock()
+		return nil
+	}
+	w := p.waiters[0]
+	p.waiters = p.waiters[1:]
+	p.mu.Unlock()
+	pd := &pending{deadline: deadline, done: make(chan pendingReply, 1)}
+	c.pending = pd
+	p.t.handOns.Add(1)
+	w <- c
+	return pd
+}
+
 // put returns a session after a message: to a waiter, to the idle list, or
 // closed when broken, worn out (MaxMessagesPerConn) or surplus.
 func (t *Transport) put(c *conn) {
 	p := c.pool
+	c.settle() // a session handed on to a sender that gave up
 	if c.broken || t.closed.Load() || c.msgs >= t.maxMsgs() {
 		c.close(!c.broken)
 		p.release()

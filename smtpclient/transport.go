@@ -174,6 +174,7 @@ type Transport struct {
 	mu          sync.Mutex
 	pools       map[poolKey]*hostPool
 	closed      atomic.Bool
+	handOns     atomic.Int64 // sessions handed on with a final reply pending
 	limits      limiterSet
 	sources     sourceSet
 	to          Timeouts
@@ -542,9 +543,14 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 		}
 		res.TLS = c.tls
 		start := time.Now()
-		err = c.transact(ctx, m, msg, size, res)
+		handed, err := c.transact(ctx, m, msg, size, res)
 		if t.Metrics != nil {
 			t.Metrics.Message(d.host, time.Since(start), err)
+		}
+		if handed {
+			// The session went on to the next sender with this
+			// message's final reply (see handOn); nothing to put back.
+			return true, err
 		}
 		var re *errRetry
 		if errors.As(err, &re) {

@@ -4,8 +4,9 @@
 //
 //	cd bench && GOWORK=off go run ./smtpclient -n 10000 -c 20 -rounds 3
 //
-// It reports messages per second, the ratio to smtp-source, and the client's
-// CPU time per message (user+system, from getrusage).
+// It reports messages per second, the ratio to smtp-source, the client's
+// CPU time per message (user+system, from getrusage) and the sink's (from
+// /proc, in clock ticks, so coarse on short runs).
 package main
 
 import (
@@ -34,6 +35,7 @@ import (
 func main() {
 	n := flag.Int("n", 20000, "messages per run")
 	conc := flag.Int("c", 20, "connections (sessions in parallel)")
+	senders := flag.Int("senders", 2, "mxkit: goroutines calling Send per connection (with more senders than sessions, each session carries the next message's commands with the end of the last)")
 	sizes := flag.String("sizes", "1024,102400", "message sizes in octets")
 	only := flag.String("only", "", "run only clients whose name contains this (and smtp-source)")
 	rounds := flag.Int("rounds", 3, "interleaved runs per client; the median is reported")
@@ -41,7 +43,7 @@ func main() {
 	out := flag.String("out", "results", "folder for the results file (bench/plot)")
 	flag.Parse()
 
-	addr, stop := startSink(*conc)
+	addr, sinkPid, stop := startSink(*conc)
 	defer stop()
 	for _, s := range strings.Split(*sizes, ",") {
 		size, err := strconv.Atoi(s)
@@ -50,10 +52,11 @@ func main() {
 		}
 		fmt.Printf("\n== %d-octet messages, 1 recipient, %d connections, %d messages per run, median of %d interleaved runs, into smtp-sink\n",
 			size, *conc, *n, *rounds)
-		fmt.Printf("%-44s %10s %10s %14s\n", "client", "msgs/s", "ratio", "CPU µs/msg")
-		cs := clients(*conc)
+		fmt.Printf("%-44s %10s %10s %14s %14s\n", "client", "msgs/s", "ratio", "CPU µs/msg", "sink µs/msg")
+		cs := clients(*conc, *senders)
 		rates := make([][]float64, len(cs))
 		cpus := make([][]float64, len(cs))
+		sinkCPUs := make([][]float64, len(cs))
 		failed := make([]error, len(cs))
 		// Interleave the clients round by round, so that load from other
 		// processes on the machine hits all of them alike.
@@ -66,6 +69,7 @@ func main() {
 				if c.slow {
 					msgs = max(*n/10, *conc)
 				}
+				sink0 := procCPU(sinkPid)
 				rate, cpu, err := c.run(addr, msgs, size)
 				if err != nil {
 					failed[i] = err
@@ -73,6 +77,7 @@ func main() {
 				}
 				rates[i] = append(rates[i], rate)
 				cpus[i] = append(cpus[i], cpu)
+				sinkCPUs[i] = append(sinkCPUs[i], float64((procCPU(sinkPid)-sink0).Microseconds())/float64(msgs))
 			}
 		}
 		base := median(rates[0])
@@ -85,7 +90,7 @@ func main() {
 				continue
 			}
 			r := median(rates[i])
-			fmt.Printf("%-44s %10.0f %9.2fx %14.1f\n", c.name, r, r/base, median(cpus[i]))
+			fmt.Printf("%-44s %10.0f %9.2fx %14.1f %14.1f\n", c.name, r, r/base, median(cpus[i]), median(sinkCPUs[i]))
 		}
 	}
 	if *sweep != "" {
@@ -97,13 +102,16 @@ func main() {
 // smtp-source, mxkit's Transport and net/smtp with reused connections,
 // and writes results/smtpclient.json.
 func runSweep(addr, levels string, n int, out string) {
+	// mxkit runs two senders per session, as in the main table.
 	fmt.Printf("\n== sweep: 1024-octet messages, %d per run, by connection count\n", n)
 	impls := []struct {
 		name string
 		run  func(addr string, n, size, conc int) (float64, float64, error)
 	}{
 		{"smtp-source (Postfix, C)", smtpSource},
-		{"mxkit smtpclient.Transport", mxkit},
+		{"mxkit smtpclient.Transport", func(addr string, n, size, conc int) (float64, float64, error) {
+			return mxkit(addr, n, size, conc, 2*conc)
+		}},
 		{"net/smtp, reused connections", func(addr string, n, size, conc int) (float64, float64, error) {
 			return netSMTP(addr, n, size, conc, true)
 		}},
@@ -145,13 +153,16 @@ type client struct {
 	run  func(addr string, n, size int) (msgsPerSec, cpuMicrosPerMsg float64, err error)
 }
 
-func clients(conc int) []client {
+func clients(conc, senders int) []client {
 	return []client{
 		{name: fmt.Sprintf("smtp-source -s %d -d (Postfix, C)", conc), run: func(addr string, n, size int) (float64, float64, error) {
 			return smtpSource(addr, n, size, conc)
 		}},
-		{name: fmt.Sprintf("mxkit Transport, %d conns", conc), run: func(addr string, n, size int) (float64, float64, error) {
-			return mxkit(addr, n, size, conc)
+		{name: fmt.Sprintf("mxkit Transport, %d conns, %d senders", conc, conc*senders), run: func(addr string, n, size int) (float64, float64, error) {
+			return mxkit(addr, n, size, conc, conc*senders)
+		}},
+		{name: fmt.Sprintf("mxkit Transport, %d conns, %d senders", conc, conc), run: func(addr string, n, size int) (float64, float64, error) {
+			return mxkit(addr, n, size, conc, conc)
 		}},
 		{name: fmt.Sprintf("net/smtp, %d reused conns", conc), run: func(addr string, n, size int) (float64, float64, error) {
 			return netSMTP(addr, n, size, conc, true)
@@ -159,8 +170,8 @@ func clients(conc int) []client {
 		{name: fmt.Sprintf("net/smtp, new conn per msg, %d at once", conc), slow: true, run: func(addr string, n, size int) (float64, float64, error) {
 			return netSMTP(addr, n, size, conc, false)
 		}},
-		{name: "mxkit Transport, 1 conn", run: func(addr string, n, size int) (float64, float64, error) {
-			return mxkit(addr, n/4, size, 1)
+		{name: fmt.Sprintf("mxkit Transport, 1 conn, %d senders", senders), run: func(addr string, n, size int) (float64, float64, error) {
+			return mxkit(addr, n/4, size, 1, senders)
 		}},
 		{name: "net/smtp, 1 reused conn", run: func(addr string, n, size int) (float64, float64, error) {
 			return netSMTP(addr, n/4, size, 1, true)
@@ -169,8 +180,8 @@ func clients(conc int) []client {
 }
 
 // startSink runs smtp-sink on a free loopback port with room for conc
-// sessions.
-func startSink(conc int) (string, func()) {
+// sessions, and returns its address and process id.
+func startSink(conc int) (string, int, func()) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
@@ -198,7 +209,24 @@ func startSink(conc int) (string, func()) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return addr, func() { cmd.Process.Kill(); cmd.Wait() }
+	return addr, cmd.Process.Pid, func() { cmd.Process.Kill(); cmd.Wait() }
+}
+
+// procCPU is the user+system time a process has used, from
+// /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces: count from its ')'.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 func smtpSource(addr string, n, size, conc int) (float64, float64, error) {
@@ -260,7 +288,9 @@ func parallel(n, conc int, job func(worker int) error) (float64, float64, error)
 	return float64(n) / el.Seconds(), float64(cpu.Microseconds()) / float64(n), nil
 }
 
-func mxkit(addr string, n, size, conc int) (float64, float64, error) {
+// mxkit sends with a Transport of conc sessions called by senders
+// goroutines.
+func mxkit(addr string, n, size, conc, senders int) (float64, float64, error) {
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	tr := &smtpclient.Transport{Host: host, Port: p, TLS: smtpclient.TLSNone, MaxConnsPerHost: conc,
@@ -268,8 +298,8 @@ func mxkit(addr string, n, size, conc int) (float64, float64, error) {
 	defer tr.Close()
 	msg := message(size)
 	env := smtpclient.Envelope{From: "from@example.org", To: []string{"to@example.com"}}
-	readers := make([]bytes.Reader, conc)
-	return parallel(n, conc, func(w int) error {
+	readers := make([]bytes.Reader, senders)
+	return parallel(n, senders, func(w int) error {
 		r := &readers[w]
 		r.Reset(msg)
 		_, err := tr.Send(context.Background(), env, r)
