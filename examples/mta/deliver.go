@@ -130,9 +130,11 @@ func (m *MTA) process(msg *queue.Message) {
 // a result per pending recipient. buf receives the body.
 func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) []queue.Result {
 	var pending []string
-	for _, rc := range msg.Recipients {
+	params := map[string]*queue.Recipient{} // NOTIFY and ORCPT (RFC 3461) to pass on
+	for i, rc := range msg.Recipients {
 		if rc.State == queue.Pending {
 			pending = append(pending, rc.Addr)
+			params[rc.Addr] = &msg.Recipients[i]
 		}
 	}
 	all := func(err error, permanent bool) []queue.Result {
@@ -154,27 +156,27 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	body := buf.Bytes()
 
 	// One transaction per destination: the relay takes all, direct
-	// delivery one per recipient domain.
-	groups := map[string][]string{}
-	var order []string
+	// delivery one per recipient domain; recipients with different
+	// NOTIFY parameters go in separate transactions, as smtpclient sends
+	// one NOTIFY for all recipients of a transaction.
+	type group struct{ domain, notify string }
+	groups := map[group][]string{}
+	var order []group
 	for _, a := range pending {
-		d := ""
+		g := group{notify: strings.ToUpper(params[a].Notify)}
 		if !m.relay {
-			_, d, _ = strings.Cut(a, "@")
-			d = strings.ToLower(d)
+			_, g.domain, _ = strings.Cut(a, "@")
+			g.domain = strings.ToLower(g.domain)
 		}
-		if _, ok := groups[d]; !ok {
-			order = append(order, d)
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
 		}
-		groups[d] = append(groups[d], a)
+		groups[g] = append(groups[g], a)
 	}
 	out := make([]queue.Result, 0, len(pending))
-	for _, d := range order {
-		rcpts := groups[d]
-		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body))}
-		if msg.Ret != "" || msg.EnvID != "" {
-			env.DSN = &smtpclient.DSN{Ret: msg.Ret, EnvID: msg.EnvID}
-		}
+	for _, g := range order {
+		d, rcpts := g.domain, groups[g]
+		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
 		start := time.Now()
 		var res *smtpclient.Result
 		if m.relay {
@@ -206,6 +208,31 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		}
 	}
 	return out
+}
+
+// dsnParams are the RFC 3461 parameters to pass on for rcpts, all with
+// the NOTIFY value notify: RET and ENVID of the message, NOTIFY, and each
+// recipient's ORCPT where it was given as an rfc822 address. Nil when
+// there are none.
+func dsnParams(msg *queue.Message, notify string, rcpts []string, params map[string]*queue.Recipient) *smtpclient.DSN {
+	d := &smtpclient.DSN{Ret: msg.Ret, EnvID: msg.EnvID}
+	if notify != "" {
+		d.Notify = strings.Split(notify, ",")
+	}
+	for i, a := range rcpts {
+		typ, addr, ok := strings.Cut(params[a].ORcpt, ";")
+		if !ok || !strings.EqualFold(typ, "rfc822") || addr == "" {
+			continue
+		}
+		if d.ORCPT == nil {
+			d.ORCPT = make([]string, len(rcpts))
+		}
+		d.ORCPT[i] = addr
+	}
+	if d.Ret == "" && d.EnvID == "" && d.Notify == nil && d.ORCPT == nil {
+		return nil
+	}
+	return d
 }
 
 func firstErr(a, b error) error {

@@ -60,6 +60,8 @@ type received struct {
 	to     []string
 	data   []byte
 	client string // the client's IP address
+	mail   smtp.MailOptions
+	rcpt   []smtp.RcptOptions // parallel to to
 }
 
 func startRecorder(t *testing.T) *recorder {
@@ -94,15 +96,23 @@ type recSession struct {
 
 func (s *recSession) Reset()        { s.cur = received{client: s.client} }
 func (s *recSession) Logout() error { return nil }
-func (s *recSession) Mail(from string, _ *smtp.MailOptions) error {
+func (s *recSession) Mail(from string, opts *smtp.MailOptions) error {
 	s.cur.from, s.cur.client = from, s.client
+	if opts != nil {
+		s.cur.mail = *opts
+	}
 	return nil
 }
-func (s *recSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (s *recSession) Rcpt(to string, opts *smtp.RcptOptions) error {
 	if strings.HasPrefix(to, "unknown") {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown in virtual mailbox table"}
 	}
 	s.cur.to = append(s.cur.to, to)
+	var o smtp.RcptOptions
+	if opts != nil {
+		o = *opts
+	}
+	s.cur.rcpt = append(s.cur.rcpt, o)
 	return nil
 }
 func (s *recSession) Data(r io.Reader) error {
@@ -563,6 +573,78 @@ func TestRelay(t *testing.T) {
 	waitFor(t, "relayed", func() bool { return m.Stats().Delivered == 2 && m.Stats().Queued == 0 })
 	if got := len(w.rec.messages()); got != 2 {
 		t.Errorf("relay got %d messages, want 2", got)
+	}
+}
+
+// TestDSNParameters submits one message with RET, ENVID and per-recipient
+// NOTIFY and ORCPT (RFC 3461) and checks the next hop gets them, the
+// recipients with different NOTIFY values in separate transactions.
+func TestDSNParameters(t *testing.T) {
+	w := newWorld(t)
+	m := startMTA(t, w.config(t.TempDir()))
+	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).Dial("tcp", m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := smtp.NewClient(conn)
+	defer c.Close()
+	if err := c.Hello("client.localhost"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}); err != nil {
+		t.Fatal(err)
+	}
+	rcpts := []struct {
+		addr   string
+		notify []smtp.DSNNotify
+		orcpt  string
+	}{
+		{"a@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, "old-a@customers.example"},
+		{"b@customers.example", []smtp.DSNNotify{smtp.DSNNotifyNever}, ""},
+		{"c@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, ""},
+	}
+	for _, r := range rcpts {
+		opts := &smtp.RcptOptions{Notify: r.notify}
+		if r.orcpt != "" {
+			opts.OriginalRecipientType, opts.OriginalRecipient = smtp.DSNAddressTypeRFC822, r.orcpt
+		}
+		if err := c.Rcpt(r.addr, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wc, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(wc, message("news@shop.example", "a@customers.example", "dsn"))
+	if err := wc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "delivery", func() bool { return m.Stats().Delivered == 3 })
+	msgs := w.rec.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d transactions at the MX, want 2 (one per NOTIFY value)", len(msgs))
+	}
+	seen := 0
+	for _, msg := range msgs {
+		if msg.mail.Return != smtp.DSNReturnHeaders || msg.mail.EnvelopeID != "env+2Did" {
+			t.Errorf("MAIL parameters %+v, want RET=HDRS ENVID=env+2Did", msg.mail)
+		}
+		for i, to := range msg.to {
+			for _, r := range rcpts {
+				if r.addr != to {
+					continue
+				}
+				seen++
+				got := msg.rcpt[i]
+				if fmt.Sprint(got.Notify) != fmt.Sprint(r.notify) || got.OriginalRecipient != r.orcpt {
+					t.Errorf("%s: NOTIFY %v ORCPT %q, want %v %q", to, got.Notify, got.OriginalRecipient, r.notify, r.orcpt)
+				}
+			}
+		}
+	}
+	if seen != 3 {
+		t.Errorf("%d recipients arrived, want 3", seen)
 	}
 }
 
