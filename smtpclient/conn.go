@@ -458,6 +458,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	if err := c.check(m, size); err != nil {
 		return false, err
 	}
+	res.DSNNotSent = m.dsn != nil && !c.ext.dsn
 	pipe := c.ext.pipelining
 	first := true // the next reply read is the first of this transaction
 	// retryable wraps a failure of the first reply on a reused session:

@@ -162,6 +162,27 @@ func TestSendExtensions(t *testing.T) {
 	}
 }
 
+// TestSendDSNNotOffered sends DSN parameters to a server without DSN: the
+// message goes without them and the result says so (RFC 3461 §4.1).
+func TestSendDSNNotOffered(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{setup: func(s *smtp.Server) { s.EnableDSN = false }})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	env := Envelope{From: "a@x.org", To: []string{"b@x.com"}, DSN: &DSN{Notify: []string{"SUCCESS"}}}
+	res, err := tr.Send(context.Background(), env, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if !res.DSNNotSent {
+		t.Error("DSNNotSent is false for a server without DSN")
+	}
+	if m := be.messages()[0]; len(m.ropts[0].Notify) != 0 {
+		t.Errorf("NOTIFY sent to a server without DSN: %+v", m.ropts[0])
+	}
+	env.DSN = nil
+	if res, err = tr.Send(context.Background(), env, strings.NewReader(testMsg)); err != nil || res.DSNNotSent {
+		t.Errorf("without DSN parameters: DSNNotSent %v, %v", res.DSNNotSent, err)
+	}
+}
+
 func TestSendUnsupported(t *testing.T) {
 	_, host, port := startServer(t, serverOpts{setup: func(s *smtp.Server) { s.EnableSMTPUTF8 = false; s.EnableREQUIRETLS = false }})
 	tr := &Transport{Host: host, Port: port, TLS: TLSNone}

@@ -207,6 +207,11 @@ type Result struct {
 	TLS        bool         // whether the session used TLS
 	Reply      string       // the text of the final reply (often the server's queue id)
 	Recipients []RcptResult // one per Envelope.To, in order
+	// DSNNotSent reports that Envelope.DSN was not passed on because the
+	// server does not offer DSN. RFC 3461 §4.1 then makes the sender the
+	// last hop able to honour it: a NOTIFY=SUCCESS recipient is owed a
+	// "relayed" notice.
+	DSNNotSent bool
 }
 
 // Status is the outcome for one recipient.
@@ -473,7 +478,7 @@ func newResult(env *Envelope) (*Result, *message) {
 }
 
 func resetResult(res *Result) {
-	res.Host, res.Addr, res.TLS, res.Reply = "", "", false, ""
+	res.Host, res.Addr, res.TLS, res.Reply, res.DSNNotSent = "", "", false, "", false
 	for i := range res.Recipients {
 		res.Recipients[i].Status = Deferred
 		res.Recipients[i].Err = nil
