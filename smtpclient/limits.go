@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -53,7 +54,11 @@ type limiterSet struct {
 	mu     sync.Mutex
 	shared []*rate.Limiter
 	per    map[perHost]*rate.Limiter
+	sweep  int // sweep per when it reaches this size
 }
+
+// minSweep is the size of the per-host map below which it is not swept.
+const minSweep = 1024
 
 type perHost struct {
 	rule int
@@ -78,22 +83,66 @@ func (l *limiterSet) wait(ctx context.Context, host string) error {
 		if !r.matches(host) {
 			continue
 		}
-		lim := l.shared[i]
+		var res *rate.Reservation
 		if r.PerHost {
-			k := perHost{i, strings.ToLower(host)}
-			l.mu.Lock()
-			lim = l.per[k]
-			if lim == nil {
-				lim = rate.NewLimiter(r.Rate, max(r.Burst, 1))
-				l.per[k] = lim
-			}
-			l.mu.Unlock()
+			res = l.reservePerHost(perHost{i, strings.ToLower(host)}, r)
+		} else {
+			res = l.shared[i].Reserve()
 		}
-		if err := lim.Wait(ctx); err != nil {
+		if err := waitFor(ctx, res); err != nil {
 			return fmt.Errorf("smtpclient: rate limit for %s: %w", host, err)
 		}
 	}
 	return nil
+}
+
+// reservePerHost takes a token from k's limiter. The reservation is made
+// under the lock, so a sweep never drops a limiter someone is using.
+func (l *limiterSet) reservePerHost(k perHost, r *RateLimit) *rate.Reservation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.per[k]
+	if lim == nil {
+		if len(l.per) >= max(l.sweep, minSweep) {
+			// Direct delivery meets ever new hosts: forget the limiters
+			// with a full bucket, which are as good as new ones.
+			now := time.Now()
+			for k, lim := range l.per {
+				if lim.TokensAt(now) >= float64(lim.Burst()) {
+					delete(l.per, k)
+				}
+			}
+			l.sweep = 2 * len(l.per)
+		}
+		lim = rate.NewLimiter(r.Rate, max(r.Burst, 1))
+		l.per[k] = lim
+	}
+	return lim.Reserve()
+}
+
+// waitFor waits until res may act, or gives its token back when ctx ends
+// first.
+func waitFor(ctx context.Context, res *rate.Reservation) error {
+	if !res.OK() {
+		return errors.New("burst too small")
+	}
+	d := res.Delay()
+	if d == 0 {
+		return nil
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		res.Cancel()
+		return fmt.Errorf("waiting %v would pass the deadline: %w", d, context.DeadlineExceeded)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		res.Cancel()
+		return ctx.Err()
+	}
 }
 
 // Source is a local address to send from.

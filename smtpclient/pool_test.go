@@ -465,3 +465,38 @@ func TestRSETOnlyAfterFailedTransaction(t *testing.T) {
 func mustSend(tr *Transport, to string) (*Result, error) {
 	return tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{to}}, strings.NewReader(testMsg))
 }
+
+// TestRateLimitPerHostForgets checks that per-host limiters of hosts no
+// longer sent to are dropped once there are many, while a limiter still
+// holding back its host is kept, so its limit still holds.
+func TestRateLimitPerHostForgets(t *testing.T) {
+	var l limiterSet
+	l.init([]RateLimit{{Hosts: []string{"*"}, Rate: 10, PerHost: true}})
+	ctx := context.Background()
+	if err := l.wait(ctx, "busy.example"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * minSweep {
+		if err := l.wait(ctx, fmt.Sprintf("mx%d.example", i)); err != nil {
+			t.Fatal(err)
+		}
+		if i%minSweep == 0 {
+			time.Sleep(150 * time.Millisecond) // earlier hosts' buckets refill
+		}
+	}
+	if n := len(l.per); n > 2*minSweep {
+		t.Errorf("%d per-host limiters kept for %d hosts", n, 3*minSweep+1)
+	}
+	// A fresh busy host: its second message must wait about 100ms.
+	if err := l.wait(ctx, "busy2.example"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range minSweep {
+		l.wait(ctx, fmt.Sprintf("more%d.example", i))
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := l.wait(short, "busy2.example"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("second message to a limited host after a sweep: %v, want a wait past the deadline", err)
+	}
+}
