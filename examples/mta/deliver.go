@@ -92,7 +92,7 @@ func (m *MTA) process(msg *queue.Message) {
 	}()
 	// A delivery aborted by a shutdown that ran out of time reports its
 	// recipients as deferred: they are retried on the schedule.
-	results := m.deliver(ctx, msg, buf)
+	results, relayed := m.deliver(ctx, msg, buf)
 
 	var evs []queue.Event
 	m.trackMu.Lock()
@@ -119,16 +119,19 @@ func (m *MTA) process(msg *queue.Message) {
 	if finished {
 		m.queued.Add(-1)
 	}
-	if len(failed) > 0 && !m.cfg.DSN.Disabled {
-		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, buf.Bytes()); err != nil {
+	if len(failed)+len(relayed) > 0 && !m.cfg.DSN.Disabled {
+		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, relayed, buf.Bytes()); err != nil {
 			m.log.Error("dsn", "id", msg.ID, "err", err)
 		}
 	}
 }
 
 // deliver sends msg to each recipient domain (or the relay) and returns
-// a result per pending recipient. buf receives the body.
-func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) []queue.Result {
+// a result per pending recipient, and the recipients owed a "relayed"
+// notice: delivered with NOTIFY=SUCCESS to a server without DSN, which
+// makes this MTA the last that can send one (RFC 3461 §4.1, §6.2.3).
+// buf receives the body.
+func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) (results []queue.Result, relayed []string) {
 	var pending []string
 	params := map[string]*queue.Recipient{} // NOTIFY and ORCPT (RFC 3461) to pass on
 	for i, rc := range msg.Recipients {
@@ -137,12 +140,12 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			params[rc.Addr] = &msg.Recipients[i]
 		}
 	}
-	all := func(err error, permanent bool) []queue.Result {
+	all := func(err error, permanent bool) ([]queue.Result, []string) {
 		out := make([]queue.Result, len(pending))
 		for i, a := range pending {
 			out[i] = queue.Result{Recipient: a, Err: err, Permanent: permanent}
 		}
-		return out
+		return out, nil
 	}
 	rc, err := m.store.Body(ctx, msg.ID)
 	if err != nil {
@@ -191,6 +194,9 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 				rr := res.Recipients[i]
 				switch rr.Status {
 				case smtpclient.Delivered:
+					if res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
+						relayed = append(relayed, a)
+					}
 				case smtpclient.Failed:
 					r.Err, r.Permanent = firstErr(rr.Err, err), true
 				default:
@@ -207,7 +213,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			m.log.Debug("delivery", "id", msg.ID, "domain", d, "err", err)
 		}
 	}
-	return out
+	return out, relayed
 }
 
 // dsnParams are the RFC 3461 parameters to pass on for rcpts, all with
@@ -287,9 +293,10 @@ func splitReply(s string) (int, string) {
 }
 
 // bounceMessage queues a delivery status notification (RFC 3464) to the
-// sender of msg for its failed recipients, from the null reverse-path
-// (RFC 5321 §4.5.5) so that it can never cause another bounce.
-func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []queue.Event, body []byte) error {
+// sender of msg for its failed recipients and those owed a "relayed"
+// notice, from the null reverse-path (RFC 5321 §4.5.5) so that it can
+// never cause another bounce.
+func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []queue.Event, relayed []string, body []byte) error {
 	if msg.From == "" {
 		return nil // never bounce a bounce
 	}
@@ -332,8 +339,23 @@ func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []qu
 			LastAttemptDate:   e.Time,
 		})
 	}
+	for _, a := range relayed {
+		// NOTIFY=SUCCESS, and the next hop could not take it on.
+		dsn.Recipients = append(dsn.Recipients, bounce.DSNRecipient{
+			FinalRecipient:    a,
+			OriginalRecipient: orcpt[a],
+			Action:            "relayed",
+			Status:            "2.0.0",
+			LastAttemptDate:   time.Now(),
+		})
+	}
 	if len(dsn.Recipients) == 0 {
 		return nil
+	}
+	if len(dsn.Recipients) == len(relayed) {
+		// Only good news: the headers identify the message (RFC 3461
+		// §4.3 has RET govern failure notices).
+		dsn.HeadersOnly = true
 	}
 	if len(body) > m.cfg.DSN.MaxReturned {
 		dsn.HeadersOnly = true

@@ -64,7 +64,9 @@ type received struct {
 	rcpt   []smtp.RcptOptions // parallel to to
 }
 
-func startRecorder(t *testing.T) *recorder {
+// startRecorder starts the recorder; setup may change the server's
+// options before it serves.
+func startRecorder(t *testing.T, setup ...func(*smtp.Server)) *recorder {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -77,6 +79,9 @@ func startRecorder(t *testing.T) *recorder {
 	}))
 	r.srv.Domain = "recorder.localhost"
 	r.srv.EnableDSN = true
+	for _, f := range setup {
+		f(r.srv)
+	}
 	go r.srv.Serve(ln)
 	t.Cleanup(func() { r.srv.Close() })
 	return r
@@ -136,9 +141,9 @@ type world struct {
 	dir  string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, setup ...func(*smtp.Server)) *world {
 	t.Helper()
-	w := &world{dns: resolvertest.New(t, zone), rec: startRecorder(t), dir: t.TempDir()}
+	w := &world{dns: resolvertest.New(t, zone), rec: startRecorder(t, setup...), dir: t.TempDir()}
 	for sel, typ := range map[string]string{"ed1": "ed25519", "rsa1": "rsa"} {
 		key, err := dkim.GenerateKey(typ)
 		if err != nil {
@@ -576,21 +581,29 @@ func TestRelay(t *testing.T) {
 	}
 }
 
+// trustedClient is an SMTP session with m from its trusted network, after
+// EHLO.
+func trustedClient(t *testing.T, m *MTA) *smtp.Client {
+	t.Helper()
+	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).Dial("tcp", m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := smtp.NewClient(conn)
+	t.Cleanup(func() { c.Close() })
+	if err := c.Hello("client.localhost"); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // TestDSNParameters submits one message with RET, ENVID and per-recipient
 // NOTIFY and ORCPT (RFC 3461) and checks the next hop gets them, the
 // recipients with different NOTIFY values in separate transactions.
 func TestDSNParameters(t *testing.T) {
 	w := newWorld(t)
 	m := startMTA(t, w.config(t.TempDir()))
-	conn, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).Dial("tcp", m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := smtp.NewClient(conn)
-	defer c.Close()
-	if err := c.Hello("client.localhost"); err != nil {
-		t.Fatal(err)
-	}
+	c := trustedClient(t, m)
 	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}); err != nil {
 		t.Fatal(err)
 	}
@@ -645,6 +658,61 @@ func TestDSNParameters(t *testing.T) {
 	}
 	if seen != 3 {
 		t.Errorf("%d recipients arrived, want 3", seen)
+	}
+}
+
+// TestRelayedNotice delivers to an MX without DSN: the recipient that
+// asked for NOTIFY=SUCCESS gets a "relayed" notice from this MTA (RFC 3461
+// §4.1), the one that asked only for FAILURE nothing.
+func TestRelayedNotice(t *testing.T) {
+	w := newWorld(t, func(s *smtp.Server) { s.EnableDSN = false })
+	m := startMTA(t, w.config(t.TempDir()))
+	c := trustedClient(t, m)
+	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnFull}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("a@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifySuccess, smtp.DSNNotifyFailure},
+		OriginalRecipientType: smtp.DSNAddressTypeRFC822, OriginalRecipient: "old-a@customers.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("b@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifyFailure}}); err != nil {
+		t.Fatal(err)
+	}
+	wc, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(wc, message("news@shop.example", "a@customers.example", "relayed"))
+	if err := wc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Two recipients, then the notice to news@shop.example.
+	waitFor(t, "delivery and the notice", func() bool { return m.Stats().Delivered == 3 && m.Stats().Queued == 0 })
+	var notices []received
+	for _, r := range w.rec.messages() {
+		if r.from == "" {
+			notices = append(notices, r)
+		}
+	}
+	if len(notices) != 1 {
+		t.Fatalf("%d notices, want 1", len(notices))
+	}
+	if len(notices[0].to) != 1 || notices[0].to[0] != "news@shop.example" {
+		t.Errorf("notice went to %v", notices[0].to)
+	}
+	rep, err := bounce.Parse(bytes.NewReader(notices[0].data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 {
+		t.Fatalf("notice parsed as %v with %d recipients, want 1", rep.Kind, len(rep.Recipients))
+	}
+	r := rep.Recipients[0]
+	if r.FinalRecipient != "a@customers.example" || r.Action != "relayed" || r.Status != "2.0.0" || !strings.Contains(r.OriginalRecipient, "old-a@customers.example") {
+		t.Errorf("notice recipient %+v: want a@customers.example relayed 2.0.0, original old-a", r)
+	}
+	if bytes.Contains(notices[0].data, []byte("\r\n\r\nHello.")) {
+		t.Error("a success notice returns the whole message")
 	}
 }
 
