@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -49,6 +50,11 @@ func (m *MTA) handler() http.Handler {
 	return mux
 }
 
+// apiUser is the context key of the SMTP user an API request
+// authenticated as; requests with a token or without authentication have
+// none.
+type apiUser struct{}
+
 // authAPI requires a bearer token from http.api_tokens, or HTTP Basic
 // credentials of an SMTP user, when either is configured.
 func (m *MTA) authAPI(h http.HandlerFunc) http.HandlerFunc {
@@ -63,7 +69,7 @@ func (m *MTA) authAPI(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if u, p, ok := r.BasicAuth(); ok {
 			if want, found := m.users[u]; found && subtle.ConstantTimeCompare([]byte(want), []byte(p)) == 1 {
-				h(w, r)
+				h(w, r.WithContext(context.WithValue(r.Context(), apiUser{}, u)))
 				return
 			}
 		}
@@ -89,6 +95,10 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		jsonError(w, http.StatusBadRequest, "request: "+err.Error())
+		return
+	}
+	if u, ok := r.Context().Value(apiUser{}).(string); ok && !m.mayUse(u, req.From) {
+		jsonError(w, http.StatusForbidden, "sender address not allowed for this login")
 		return
 	}
 	env := &queue.Envelope{From: req.From, Tenant: req.Tenant, Campaign: req.Campaign, IdempotencyKey: req.IdempotencyKey}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/mxkit/mxkit/queue"
 )
 
 // Config is the whole configuration, read from one JSON file. The package
@@ -41,6 +43,10 @@ type SMTPConfig struct {
 type User struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// From lists the sender addresses the user may use: "a@example.com",
+	// "@example.com" for any address at that domain, "*" for any. Empty
+	// means any address at the domains of dkim.keys.
+	From []string `json:"from"`
 }
 
 // HTTPConfig is the API and metrics listener.
@@ -202,6 +208,14 @@ func (c *Config) check() error {
 	for _, u := range c.SMTP.Users {
 		if u.Username == "" || u.Password == "" {
 			return errors.New("smtp.users: every user needs a username and a password")
+		}
+		for _, f := range u.From {
+			if f != "*" && !strings.HasPrefix(f, "@") && queue.CheckAddress(f) != nil || strings.HasPrefix(f, "@") && strings.ContainsAny(f[1:], "@ <>") {
+				return fmt.Errorf("smtp.users: %s: from %q is not an address, @domain or *", u.Username, f)
+			}
+		}
+		if len(u.From) == 0 && len(c.DKIM.Keys) == 0 {
+			return fmt.Errorf("smtp.users: %s: no from list, and no dkim.keys to take its domains from", u.Username)
 		}
 	}
 	if c.SMTP.MaxMessageBytes == 0 {

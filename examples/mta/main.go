@@ -24,8 +24,11 @@
 //	hostname            name in the SMTP greeting, EHLO, Received fields,
 //	                    Message-IDs and DSNs (default: the system's name)
 //	smtp.listen         submission listener, "host:port" ("" = none)
-//	smtp.users          [{"username","password"}]: AUTH PLAIN and LOGIN
-//	                    logins (also HTTP Basic credentials for the API)
+//	smtp.users          [{"username","password","from"}]: AUTH PLAIN and
+//	                    LOGIN logins (also HTTP Basic credentials for the
+//	                    API); from lists the envelope senders the user may
+//	                    use ("a@example.com", "@example.com", "*"), by
+//	                    default any address at the dkim.keys domains
 //	smtp.tls_cert, smtp.tls_key
 //	                    PEM files; when set, STARTTLS is offered
 //	smtp.allow_insecure_auth

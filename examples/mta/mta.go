@@ -40,6 +40,7 @@ type MTA struct {
 	relay   bool
 	trusted []netip.Prefix
 	users   map[string]string
+	senders map[string][]string // per user: addresses, "@domain" or "*"
 	tokens  map[string]bool
 
 	metrics *metrics
@@ -78,6 +79,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		cfg:      cfg,
 		log:      log,
 		users:    map[string]string{},
+		senders:  map[string][]string{},
 		tokens:   map[string]bool{},
 		tracking: map[queue.ID]*[]queue.Event{},
 		wake:     make(chan struct{}, 1),
@@ -87,6 +89,13 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	m.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, u := range cfg.SMTP.Users {
 		m.users[u.Username] = u.Password
+		from := u.From
+		if len(from) == 0 {
+			for _, k := range cfg.DKIM.Keys {
+				from = append(from, "@"+k.Domain)
+			}
+		}
+		m.senders[u.Username] = from
 	}
 	for _, t := range cfg.HTTP.APITokens {
 		m.tokens[t] = true
@@ -429,6 +438,25 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 	default:
 	}
 	return id, nil
+}
+
+// mayUse reports whether the authenticated user may send as from (the
+// envelope sender): RFC 6409 §4.3 lets a submission server refuse senders
+// it cannot vouch for, and signing them would lend them this MTA's DKIM.
+func (m *MTA) mayUse(user, from string) bool {
+	for _, f := range m.senders[user] {
+		switch {
+		case f == "*":
+			return true
+		case strings.HasPrefix(f, "@"):
+			if _, dom, ok := strings.Cut(from, "@"); ok && strings.EqualFold(dom, f[1:]) && !strings.Contains(dom, "@") {
+				return true
+			}
+		case strings.EqualFold(f, from):
+			return true
+		}
+	}
+	return false
 }
 
 // hook sees every durable queue change: counters, metrics, webhook

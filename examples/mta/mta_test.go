@@ -597,6 +597,67 @@ func trustedClient(t *testing.T, m *MTA) *smtp.Client {
 	return c
 }
 
+// TestSenderRestriction checks which envelope senders an authenticated
+// user may use, over SMTP and the API: by default the DKIM key domains,
+// else its from list; trusted networks and API tokens are not limited.
+func TestSenderRestriction(t *testing.T) {
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.SMTP.Users = append(cfg.SMTP.Users,
+		User{Username: "billing", Password: "pw2", From: []string{"billing@shop.example", "@partner.example"}},
+		User{Username: "relay", Password: "pw3", From: []string{"*"}})
+	m := startMTA(t, cfg)
+	for _, tc := range []struct {
+		user, pass, from string
+		ok               bool
+	}{
+		{"app", "s3cret", "news@shop.example", true},
+		{"app", "s3cret", "NEWS@Shop.Example", true},
+		{"app", "s3cret", "ceo@bank.example", false},
+		{"app", "s3cret", "news@shop.example.evil.example", false},
+		{"billing", "pw2", "billing@shop.example", true},
+		{"billing", "pw2", "news@shop.example", false},
+		{"billing", "pw2", "x@partner.example", true},
+		{"relay", "pw3", "anyone@anywhere.example", true},
+	} {
+		err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", tc.user, tc.pass), tc.from, "a@customers.example", message(tc.from, "a@customers.example", "sender"))
+		var se *smtp.SMTPError
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s as %s: %v", tc.user, tc.from, err)
+		case !tc.ok && (!errors.As(err, &se) || se.Code != 553):
+			t.Errorf("%s as %s: %v, want 553", tc.user, tc.from, err)
+		}
+	}
+	// A trusted network sends as anyone.
+	if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "ceo@bank.example", "a@customers.example", message("ceo@bank.example", "a@customers.example", "trusted")); err != nil {
+		t.Errorf("trusted network: %v", err)
+	}
+	// The API with an SMTP login is limited the same way; a token is not.
+	post := func(auth func(*http.Request), from string) int {
+		body := `{"from":"` + from + `","to":["a@customers.example"],"subject":"s","text":"t"}`
+		req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", strings.NewReader(body))
+		auth(req)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	basic := func(r *http.Request) { r.SetBasicAuth("app", "s3cret") }
+	token := func(r *http.Request) { r.Header.Set("Authorization", "Bearer tok") }
+	if code := post(basic, "ceo@bank.example"); code != http.StatusForbidden {
+		t.Errorf("API, app as ceo@bank.example: %d, want 403", code)
+	}
+	if code := post(basic, "news@shop.example"); code != http.StatusAccepted {
+		t.Errorf("API, app as news@shop.example: %d, want 202", code)
+	}
+	if code := post(token, "ceo@bank.example"); code != http.StatusAccepted {
+		t.Errorf("API with a token: %d, want 202", code)
+	}
+}
+
 // TestDSNParameters submits one message with RET, ENVID and per-recipient
 // NOTIFY and ORCPT (RFC 3461) and checks the next hop gets them, the
 // recipients with different NOTIFY values in separate transactions.
@@ -793,6 +854,8 @@ func TestConfig(t *testing.T) {
 		{"bad hostname", `{"hostname":"a b","smtp":{"listen":":25"},"queue":{"dir":"q"}}`, "not a host name"},
 		{"bad webhook", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"webhook":{"url":"ftp://x"}}`, "webhook.url"},
 		{"limit without rate", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"delivery":{"limits":[{"hosts":["*"]}]}}`, "positive rate"},
+		{"user without senders", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password":"p"}]},"queue":{"dir":"q"}}`, "no from list"},
+		{"bad sender pattern", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password":"p","from":["shop.example"]}]},"queue":{"dir":"q"}}`, "not an address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.json))

@@ -105,6 +105,9 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.user == "" && !s.trusted {
 		return errAuthRequired
 	}
+	if s.user != "" && !s.m.mayUse(s.user, from) {
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address not allowed for this login"}
+	}
 	s.env = queue.Envelope{From: from, Tenant: s.user}
 	if opts != nil {
 		s.env.Ret = string(opts.Return)
