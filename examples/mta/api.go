@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -68,7 +67,7 @@ func (m *MTA) authAPI(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if u, p, ok := r.BasicAuth(); ok {
-			if want, found := m.users[u]; found && subtle.ConstantTimeCompare([]byte(want), []byte(p)) == 1 {
+			if m.checkPassword(u, p) {
 				h(w, r.WithContext(context.WithValue(r.Context(), apiUser{}, u)))
 				return
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mxkit/mxkit/queue"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // Config is the whole configuration, read from one JSON file. The package
@@ -42,7 +43,10 @@ type SMTPConfig struct {
 // User is a login for SMTP AUTH (PLAIN, LOGIN) and the HTTP API.
 type User struct {
 	Username string `json:"username"`
-	Password string `json:"password"`
+	// Password is the password in clear; PasswordHash its bcrypt hash
+	// ("mta -hash-password" makes one). Exactly one is set.
+	Password     string `json:"password"`
+	PasswordHash string `json:"password_hash"`
 	// From lists the sender addresses the user may use: "a@example.com",
 	// "@example.com" for any address at that domain, "*" for any. Empty
 	// means any address at the domains of dkim.keys.
@@ -206,8 +210,13 @@ func (c *Config) check() error {
 		}
 	}
 	for _, u := range c.SMTP.Users {
-		if u.Username == "" || u.Password == "" {
-			return errors.New("smtp.users: every user needs a username and a password")
+		if u.Username == "" || (u.Password == "") == (u.PasswordHash == "") {
+			return errors.New("smtp.users: every user needs a username and one of password and password_hash")
+		}
+		if u.PasswordHash != "" {
+			if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+				return fmt.Errorf("smtp.users: %s: password_hash is not a bcrypt hash: %w", u.Username, err)
+			}
 		}
 		for _, f := range u.From {
 			if f != "*" && !strings.HasPrefix(f, "@") && queue.CheckAddress(f) != nil || strings.HasPrefix(f, "@") && strings.ContainsAny(f[1:], "@ <>") {

@@ -24,11 +24,13 @@
 //	hostname            name in the SMTP greeting, EHLO, Received fields,
 //	                    Message-IDs and DSNs (default: the system's name)
 //	smtp.listen         submission listener, "host:port" ("" = none)
-//	smtp.users          [{"username","password","from"}]: AUTH PLAIN and
-//	                    LOGIN logins (also HTTP Basic credentials for the
-//	                    API); from lists the envelope senders the user may
-//	                    use ("a@example.com", "@example.com", "*"), by
-//	                    default any address at the dkim.keys domains
+//	smtp.users          [{"username","password" or "password_hash","from"}]:
+//	                    AUTH PLAIN and LOGIN logins (also HTTP Basic
+//	                    credentials for the API). password_hash is a bcrypt
+//	                    hash, as "mta -hash-password" prints it; from lists
+//	                    the envelope senders the user may use
+//	                    ("a@example.com", "@example.com", "*"), by default
+//	                    any address at the dkim.keys domains
 //	smtp.tls_cert, smtp.tls_key
 //	                    PEM files; when set, STARTTLS is offered
 //	smtp.allow_insecure_auth
@@ -146,9 +148,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -157,13 +162,23 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func main() {
 	path := flag.String("config", "mta.json", "configuration file (JSON)")
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	hashPassword := flag.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for smtp.users[].password_hash, and exit")
 	flag.Parse()
+	if *hashPassword {
+		if err := printHash(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "mta:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	tuneGC()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -182,6 +197,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mta:", err)
 		os.Exit(1)
 	}
+}
+
+// printHash reads a password (its first line) from r and writes its
+// bcrypt hash to w.
+func printHash(r io.Reader, w io.Writer) error {
+	line, err := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return err
+	}
+	pass := strings.TrimRight(line, "\r\n")
+	if pass == "" {
+		return errors.New("no password on standard input")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", h)
+	return err
 }
 
 // tuneGC trades memory for CPU when the operator has not set GOGC or

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ import (
 	"github.com/mxkit/mxkit/queue/pgstore"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/smtpclient"
+	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/time/rate"
 )
 
@@ -39,7 +41,7 @@ type MTA struct {
 	tr      *smtpclient.Transport
 	relay   bool
 	trusted []netip.Prefix
-	users   map[string]string
+	users   map[string]User
 	senders map[string][]string // per user: addresses, "@domain" or "*"
 	tokens  map[string]bool
 
@@ -78,7 +80,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	m := &MTA{
 		cfg:      cfg,
 		log:      log,
-		users:    map[string]string{},
+		users:    map[string]User{},
 		senders:  map[string][]string{},
 		tokens:   map[string]bool{},
 		tracking: map[queue.ID]*[]queue.Event{},
@@ -88,7 +90,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	}
 	m.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, u := range cfg.SMTP.Users {
-		m.users[u.Username] = u.Password
+		m.users[u.Username] = u
 		from := u.From
 		if len(from) == 0 {
 			for _, k := range cfg.DKIM.Keys {
@@ -438,6 +440,25 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 	default:
 	}
 	return id, nil
+}
+
+// dummyHash is compared against when a login names no hashed user, so
+// that the time taken does not tell which users exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.MinCost)
+
+// checkPassword reports whether pass is user's password: in constant time
+// for a password in clear, through bcrypt for a hash, and as slowly for
+// unknown users as for known ones.
+func (m *MTA) checkPassword(user, pass string) bool {
+	u, ok := m.users[user]
+	if u.PasswordHash != "" {
+		return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pass)) == nil
+	}
+	if !ok {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(pass))
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(pass)) == 1
 }
 
 // mayUse reports whether the authenticated user may send as from (the

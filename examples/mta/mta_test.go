@@ -658,6 +658,49 @@ func TestSenderRestriction(t *testing.T) {
 	}
 }
 
+// TestHashedPassword logs in with a user whose password is kept as the
+// bcrypt hash that -hash-password prints, over SMTP and the API.
+func TestHashedPassword(t *testing.T) {
+	var out bytes.Buffer
+	if err := printHash(strings.NewReader("correct horse\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.SMTP.Users = []User{{Username: "ops", PasswordHash: strings.TrimSpace(out.String())}}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	from := "ops@shop.example"
+	if err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", "ops", "correct horse"), from, "a@customers.example", message(from, "a@customers.example", "hashed")); err != nil {
+		t.Errorf("right password: %v", err)
+	}
+	for _, pass := range []string{"correct horse ", "Correct horse", ""} {
+		var se *smtp.SMTPError
+		err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", "ops", pass), from, "a@customers.example", message(from, "a@customers.example", "hashed"))
+		if !errors.As(err, &se) || se.Code != 535 {
+			t.Errorf("password %q: %v, want 535", pass, err)
+		}
+	}
+	if m.checkPassword("nobody", "correct horse") {
+		t.Error("an unknown user logged in")
+	}
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", strings.NewReader(`{"from":"ops@shop.example","to":["a@customers.example"],"subject":"s","text":"t"}`))
+	req.SetBasicAuth("ops", "correct horse")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("API with the hashed user: %s", resp.Status)
+	}
+	if err := printHash(strings.NewReader(""), io.Discard); err == nil {
+		t.Error("printHash hashed an empty password")
+	}
+}
+
 // TestDSNParameters submits one message with RET, ENVID and per-recipient
 // NOTIFY and ORCPT (RFC 3461) and checks the next hop gets them, the
 // recipients with different NOTIFY values in separate transactions.
@@ -855,6 +898,8 @@ func TestConfig(t *testing.T) {
 		{"bad webhook", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"webhook":{"url":"ftp://x"}}`, "webhook.url"},
 		{"limit without rate", `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"delivery":{"limits":[{"hosts":["*"]}]}}`, "positive rate"},
 		{"user without senders", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password":"p"}]},"queue":{"dir":"q"}}`, "no from list"},
+		{"password and hash", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password":"p","password_hash":"$2a$10$x","from":["*"]}]},"queue":{"dir":"q"}}`, "one of password and password_hash"},
+		{"bad hash", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password_hash":"md5:abc","from":["*"]}]},"queue":{"dir":"q"}}`, "not a bcrypt hash"},
 		{"bad sender pattern", `{"hostname":"h","smtp":{"listen":":25","users":[{"username":"u","password":"p","from":["shop.example"]}]},"queue":{"dir":"q"}}`, "not an address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

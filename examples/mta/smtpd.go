@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -83,9 +82,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 		if identity != "" && identity != user {
 			return errAuthFailed
 		}
-		want, ok := s.m.users[user]
-		// Compare in constant time whether or not the user exists.
-		if subtle.ConstantTimeCompare([]byte(want), []byte(pass)) != 1 || !ok {
+		if !s.m.checkPassword(user, pass) {
 			s.m.metrics.authFailures.Inc()
 			return errAuthFailed
 		}
