@@ -442,9 +442,13 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 	return id, nil
 }
 
-// dummyHash is compared against when a login names no hashed user, so
-// that the time taken does not tell which users exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.MinCost)
+// dummyHash is compared against when a login names no user, so that the
+// time taken does not tell which users exist. It has the cost of the
+// hashes "mta -hash-password" makes.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
+	return h
+})
 
 // checkPassword reports whether pass is user's password: in constant time
 // for a password in clear, through bcrypt for a hash, and as slowly for
@@ -455,7 +459,7 @@ func (m *MTA) checkPassword(user, pass string) bool {
 		return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pass)) == nil
 	}
 	if !ok {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(pass))
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(pass))
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(pass)) == 1
