@@ -55,16 +55,19 @@
 // reader must be an io.Seeker for this retry).
 //
 // RateLimits cap messages per second per destination host or per group of
-// hosts (golang.org/x/time/rate); Sources spread sessions over local
+// hosts (golang.org/x/time/rate); per-host limiters with a full bucket are
+// forgotten once there are many. Sources spread sessions over local
 // addresses by weight, with warm-up schedules capping each address per day
-// and per hour.
+// and per hour; the counts live in memory unless a WarmupCounter keeps
+// them (in a database, so that caps survive restarts and hold across
+// machines).
 //
 // # Not done
 //
-// BINARYMIME and LMTP are not implemented; DSN parameters are left out
-// silently for servers without DSN (no "relayed" notification is made);
-// 8-bit bodies are not downgraded for servers without 8BITMIME (the send
-// fails with ErrUnsupported); warm-up counters live in memory only; per-host
-// rate limiters are never evicted; MTA-STS testing mode is treated as
-// opportunistic TLS without TLSRPT reporting.
+// BINARYMIME and LMTP are not implemented. DSN parameters are not sent to
+// servers without DSN; Result.DSNNotSent says so, and the "relayed" notice
+// RFC 3461 then asks for is the caller's to send. 8-bit bodies are not
+// downgraded for servers without 8BITMIME (the send fails with
+// ErrUnsupported). MTA-STS testing mode is treated as opportunistic TLS,
+// without TLSRPT reporting.
 package smtpclient

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -179,29 +180,73 @@ func (w *Warmup) caps(now time.Time) (day int, daily, hourly int) {
 	return day, at(w.Daily), at(w.Hourly)
 }
 
-type sourceState struct {
-	Source
-	day, hour           int64 // current windows
-	dayCount, hourCount int
+// WarmupCounter keeps the counts that Warmup caps apply to. The
+// Transport's own counts live in memory and start over with the process;
+// a counter kept in a database lets the caps hold across restarts and
+// across machines sending from the same address.
+type WarmupCounter interface {
+	// Take counts one message from addr in the day and the clock hour
+	// starting at the given times, if neither count would then pass its
+	// cap (a negative cap is none), and reports whether it did. Counting
+	// both or neither must be atomic.
+	Take(ctx context.Context, addr netip.Addr, day time.Time, dailyCap int, hour time.Time, hourlyCap int) (bool, error)
+}
+
+// memCounter is the WarmupCounter a Transport uses by default.
+type memCounter struct {
+	mu     sync.Mutex
+	counts map[netip.Addr]*windowCounts
+}
+
+type windowCounts struct {
+	day, hour     time.Time
+	inDay, inHour int
+}
+
+func (m *memCounter) Take(_ context.Context, addr netip.Addr, day time.Time, dailyCap int, hour time.Time, hourlyCap int) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.counts == nil {
+		m.counts = map[netip.Addr]*windowCounts{}
+	}
+	c := m.counts[addr]
+	if c == nil {
+		c = &windowCounts{}
+		m.counts[addr] = c
+	}
+	if !c.day.Equal(day) {
+		c.day, c.inDay = day, 0
+	}
+	if !c.hour.Equal(hour) {
+		c.hour, c.inHour = hour, 0
+	}
+	if dailyCap >= 0 && c.inDay >= dailyCap || hourlyCap >= 0 && c.inHour >= hourlyCap {
+		return false, nil
+	}
+	c.inDay++
+	c.inHour++
+	return true, nil
 }
 
 type sourceSet struct {
-	mu   sync.Mutex
-	srcs []sourceState
-	now  func() time.Time
+	srcs    []Source
+	counter WarmupCounter
+	now     func() time.Time
 }
 
-func (s *sourceSet) init(srcs []Source) {
+func (s *sourceSet) init(srcs []Source, counter WarmupCounter) {
 	s.now = time.Now
-	for _, src := range srcs {
-		s.srcs = append(s.srcs, sourceState{Source: src, day: -1, hour: -1})
+	s.srcs = slices.Clone(srcs)
+	s.counter = counter
+	if s.counter == nil {
+		s.counter = &memCounter{}
 	}
 }
 
 // pick chooses a source for a connection to addr ("ip:port"), by weight
 // among those of the same address family with capacity left, and counts
 // the message against its caps. The zero Addr means no sources are set.
-func (s *sourceSet) pick(addr string) (netip.Addr, error) {
+func (s *sourceSet) pick(ctx context.Context, addr string) (netip.Addr, error) {
 	if len(s.srcs) == 0 {
 		return netip.Addr{}, nil
 	}
@@ -211,47 +256,44 @@ func (s *sourceSet) pick(addr string) (netip.Addr, error) {
 			want4, known = ip.Unmap().Is4(), true
 		}
 	}
-	now := s.now()
-	hour := now.Unix() / 3600
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	total := 0
-	var ok [64]int
-	cand := ok[:0]
-	for i := range s.srcs {
-		st := &s.srcs[i]
-		if known && st.Addr.Unmap().Is4() != want4 {
+	var buf [64]int
+	cand := buf[:0]
+	for i, src := range s.srcs {
+		if known && src.Addr.Unmap().Is4() != want4 {
 			continue
 		}
-		if w := st.Warmup; w != nil {
-			day, daily, hourly := w.caps(now)
-			if int64(day) != st.day {
-				st.day, st.dayCount = int64(day), 0
-			}
-			if hour != st.hour {
-				st.hour, st.hourCount = hour, 0
-			}
-			if (daily >= 0 && st.dayCount >= daily) || (hourly >= 0 && st.hourCount >= hourly) {
-				continue
-			}
-		}
 		cand = append(cand, i)
-		total += max(st.Weight, 1)
+		total += max(src.Weight, 1)
 	}
-	if len(cand) == 0 {
-		return netip.Addr{}, fmt.Errorf("%w: for %s", ErrSourceExhausted, addr)
-	}
-	n := rand.IntN(total)
-	chosen := cand[len(cand)-1]
-	for _, i := range cand {
-		n -= max(s.srcs[i].Weight, 1)
-		if n < 0 {
-			chosen = i
-			break
+	now := s.now()
+	// Draw by weight; a source whose caps are reached leaves the draw.
+	for len(cand) > 0 {
+		n := rand.IntN(total)
+		j := len(cand) - 1
+		for k, i := range cand {
+			n -= max(s.srcs[i].Weight, 1)
+			if n < 0 {
+				j = k
+				break
+			}
 		}
+		src := &s.srcs[cand[j]]
+		w := src.Warmup
+		if w == nil {
+			return src.Addr, nil
+		}
+		day, daily, hourly := w.caps(now)
+		dayStart := w.Start.Add(time.Duration(day) * 24 * time.Hour)
+		ok, err := s.counter.Take(ctx, src.Addr, dayStart, daily, now.Truncate(time.Hour), hourly)
+		if err != nil {
+			return netip.Addr{}, fmt.Errorf("smtpclient: warm-up count for %s: %w", src.Addr, err)
+		}
+		if ok {
+			return src.Addr, nil
+		}
+		total -= max(src.Weight, 1)
+		cand = append(cand[:j], cand[j+1:]...)
 	}
-	st := &s.srcs[chosen]
-	st.dayCount++
-	st.hourCount++
-	return st.Addr, nil
+	return netip.Addr{}, fmt.Errorf("%w: for %s", ErrSourceExhausted, addr)
 }

@@ -259,11 +259,11 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 		{Addr: a, Weight: 3},
 		{Addr: b, Weight: 1, Warmup: &Warmup{Start: now.Add(-24 * time.Hour), Daily: []int{5, 20}, Hourly: []int{2, 10}}},
 		{Addr: v6},
-	})
+	}, nil)
 	s.now = func() time.Time { return now }
 	counts := map[netip.Addr]int{}
 	for range 400 {
-		src, err := s.pick("192.0.2.1:25")
+		src, err := s.pick(context.Background(), "192.0.2.1:25")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,14 +273,14 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 	if counts[b] != 10 || counts[a] != 390 || counts[v6] != 0 {
 		t.Errorf("picks %v: want b capped at 10/hour, no IPv6 source for an IPv4 destination", counts)
 	}
-	if src, err := s.pick("[2001:db8::1]:25"); err != nil || src != v6 {
+	if src, err := s.pick(context.Background(), "[2001:db8::1]:25"); err != nil || src != v6 {
 		t.Errorf("IPv6 destination got %v %v", src, err)
 	}
 	// The next hour b has capacity again.
 	s.now = func() time.Time { return now.Add(time.Hour) }
 	got := 0
 	for range 400 {
-		if src, _ := s.pick("192.0.2.1:25"); src == b {
+		if src, _ := s.pick(context.Background(), "192.0.2.1:25"); src == b {
 			got++
 		}
 	}
@@ -289,15 +289,15 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 	}
 	s.now = func() time.Time { return now.Add(2 * time.Hour) }
 	for range 100 {
-		if src, _ := s.pick("192.0.2.1:25"); src == b {
+		if src, _ := s.pick(context.Background(), "192.0.2.1:25"); src == b {
 			t.Fatal("b used beyond its daily cap of 20")
 		}
 	}
 	var only sourceSet
-	only.init([]Source{{Addr: b, Warmup: &Warmup{Start: now, Daily: []int{1}}}})
+	only.init([]Source{{Addr: b, Warmup: &Warmup{Start: now, Daily: []int{1}}}}, nil)
 	only.now = func() time.Time { return now }
-	only.pick("192.0.2.1:25")
-	if _, err := only.pick("192.0.2.1:25"); !errors.Is(err, ErrSourceExhausted) {
+	only.pick(context.Background(), "192.0.2.1:25")
+	if _, err := only.pick(context.Background(), "192.0.2.1:25"); !errors.Is(err, ErrSourceExhausted) {
 		t.Errorf("exhausted source: %v", err)
 	}
 }
@@ -498,5 +498,54 @@ func TestRateLimitPerHostForgets(t *testing.T) {
 	defer cancel()
 	if err := l.wait(short, "busy2.example"); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("second message to a limited host after a sweep: %v, want a wait past the deadline", err)
+	}
+}
+
+// sharedCounter is a WarmupCounter outside any Transport, standing for a
+// database table; fail makes it return an error.
+type sharedCounter struct {
+	memCounter
+	fail error
+}
+
+func (c *sharedCounter) Take(ctx context.Context, addr netip.Addr, day time.Time, dailyCap int, hour time.Time, hourlyCap int) (bool, error) {
+	if c.fail != nil {
+		return false, c.fail
+	}
+	return c.memCounter.Take(ctx, addr, day, dailyCap, hour, hourlyCap)
+}
+
+// TestWarmupCounter sends from a source with a daily cap of 3 through a
+// Transport, then through a new one (a restart) with the same counter: the
+// cap holds across both. A counter that fails fails the send, temporarily.
+func TestWarmupCounter(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	src := []Source{{Addr: netip.MustParseAddr("127.0.0.2"), Warmup: &Warmup{Start: time.Now().Add(-time.Hour), Daily: []int{3}}}}
+	counter := &sharedCounter{}
+	send := func(tr *Transport) error {
+		_, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
+		return err
+	}
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, Sources: src, WarmupCounter: counter}
+	for range 2 {
+		if err := send(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.Close()
+	tr = &Transport{Host: host, Port: port, TLS: TLSNone, Sources: src, WarmupCounter: counter}
+	defer tr.Close()
+	if err := send(tr); err != nil {
+		t.Fatalf("third message of the day: %v", err)
+	}
+	if err := send(tr); !errors.Is(err, ErrSourceExhausted) || !IsTemporary(err) {
+		t.Errorf("fourth message of the day, after a restart: %v, want a temporary ErrSourceExhausted", err)
+	}
+	if n := len(be.messages()); n != 3 {
+		t.Errorf("server got %d messages, want 3", n)
+	}
+	counter.fail = errors.New("database down")
+	if err := send(tr); err == nil || !strings.Contains(err.Error(), "database down") || !IsTemporary(err) {
+		t.Errorf("with a failing counter: %v, want its error, temporary", err)
 	}
 }

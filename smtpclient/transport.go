@@ -164,6 +164,9 @@ type Transport struct {
 	// those of the destination's address family that have capacity left;
 	// empty lets the system choose.
 	Sources []Source
+	// WarmupCounter keeps the counts of the Sources' Warmup caps; nil
+	// keeps them in memory, so the caps start over when the process does.
+	WarmupCounter WarmupCounter
 
 	// Logger receives debug events; nil is silent.
 	Logger *slog.Logger
@@ -281,7 +284,7 @@ func (t *Transport) init() {
 		}
 		t.tlsSessions = tls.NewLRUClientSessionCache(256)
 		t.limits.init(t.RateLimits)
-		t.sources.init(t.Sources)
+		t.sources.init(t.Sources, t.WarmupCounter)
 	})
 }
 
@@ -527,7 +530,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 	if err := t.limits.wait(ctx, d.limitHost); err != nil {
 		return false, err
 	}
-	src, err := t.sources.pick(d.addr)
+	src, err := t.sources.pick(ctx, d.addr)
 	if err != nil {
 		return false, err
 	}
