@@ -167,7 +167,11 @@ func (c *conn) command(ctx context.Context, what, line string, timeout time.Dura
 func (c *conn) hello(ctx context.Context) error {
 	to := c.t.timeouts()
 	name := c.t.localName()
-	r, err := c.command(ctx, "EHLO", "EHLO "+name, to.Command)
+	hello := "EHLO"
+	if c.t.LMTP {
+		hello = "LHLO" // RFC 2033 §4.1; there is nothing to fall back to
+	}
+	r, err := c.command(ctx, hello, hello+" "+name, to.Command)
 	if err != nil {
 		return err
 	}
@@ -179,8 +183,12 @@ func (c *conn) hello(ctx context.Context) error {
 		}
 		return nil
 	}
-	if r.code/100 != 5 {
-		return r.err("EHLO")
+	if r.code/100 != 5 || c.t.LMTP {
+		if err := r.err(hello); err != nil || !c.t.LMTP {
+			return err
+		}
+		c.broken = true
+		return fmt.Errorf("%w: LHLO answered %d", ErrProtocol, r.code)
 	}
 	r, err = c.command(ctx, "HELO", "HELO "+name, to.Command)
 	if err != nil {
@@ -509,7 +517,8 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 
 	// Read the first chunk for BDAT now: a message that fits in it goes in
 	// the same round trip as the commands.
-	chunked := c.ext.chunking && !c.t.DisableChunking
+	// LMTP's per-recipient replies are read after DATA only.
+	chunked := c.ext.chunking && !c.t.DisableChunking && !c.t.LMTP
 	var eof bool
 	if chunked {
 		var err error
@@ -655,7 +664,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	if c.dw.err != nil {
 		return false, c.failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
 	}
-	if pipe && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting() {
+	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting() {
 		// Someone waits for a session to this destination: give it this
 		// one now, so that its commands go out with the end of this
 		// message, and take the final reply from it.
@@ -684,6 +693,9 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	if err := c.flush(ctx, to.DataBlock); err != nil {
 		return false, c.failAll(c.reason(ctx, err), res)
 	}
+	if c.t.LMTP {
+		return false, c.finalLMTP(ctx, res)
+	}
 	r, err = c.read(ctx, "end of data", to.DataEnd)
 	if err != nil {
 		// No final reply: the message may or may not have been taken. It is
@@ -691,6 +703,45 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		return false, err
 	}
 	return false, c.final(&r, "DATA", res)
+}
+
+// finalLMTP reads the reply for each recipient accepted at RCPT, in order
+// (RFC 2033 §4.2), and gives each its own outcome. As with SMTP's RCPT
+// refusals, the transaction's error is nil when any recipient got the
+// message, else the first failure.
+func (c *conn) finalLMTP(ctx context.Context, res *Result) error {
+	var first error
+	delivered := false
+	for i := range res.Recipients {
+		rr := &res.Recipients[i]
+		if rr.Err != nil {
+			continue // refused at RCPT: no reply after the data
+		}
+		r, err := c.read(ctx, "end of data", c.t.timeouts().DataEnd)
+		if err != nil {
+			// This and the later recipients are not known to be
+			// delivered; failAll gives them err.
+			return failAll(err, res)
+		}
+		res.Reply = r.text()
+		if r.code/100 == 2 {
+			rr.Status = Delivered
+			delivered = true
+			continue
+		}
+		if rr.Err = r.err("DATA"); rr.Err == nil {
+			c.broken = true
+			rr.Err = fmt.Errorf("%w: end of data answered %d", ErrProtocol, r.code)
+		}
+		if first == nil {
+			first = rr.Err
+		}
+	}
+	c.dirty = false // every reply was read: the transaction is over
+	if delivered {
+		return nil
+	}
+	return first
 }
 
 // settle pays what the previous sender is owed (see pending): it flushes
@@ -980,7 +1031,7 @@ func (c *conn) failAll(err error, res *Result) error { return failAll(err, res) 
 func failAll(err error, res *Result) error {
 	for i := range res.Recipients {
 		rr := &res.Recipients[i]
-		if rr.Err == nil {
+		if rr.Err == nil && rr.Status != Delivered {
 			rr.Err = err
 		}
 	}

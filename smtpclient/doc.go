@@ -17,7 +17,9 @@
 //     [TLSPolicy]; DANE (RFC 7672) and MTA-STS (RFC 8461) from mx routes;
 //   - RFC 4954 AUTH through github.com/emersion/go-sasl clients;
 //   - RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 3030
-//     CHUNKING (BDAT), RFC 3461 DSN parameters, RFC 8689 REQUIRETLS.
+//     CHUNKING (BDAT), RFC 3461 DSN parameters, RFC 8689 REQUIRETLS;
+//   - RFC 2033 LMTP (Transport.LMTP) for handing mail to a mailbox
+//     server: LHLO and a reply per recipient after the data.
 //
 // Message data is streamed: line endings are normalised to CRLF while
 // sending (a bare CR or LF becomes CRLF, so a message cannot smuggle an
@@ -64,7 +66,8 @@
 //
 // # Not done
 //
-// BINARYMIME and LMTP are not implemented. DSN parameters are not sent to
+// BINARYMIME is not implemented, nor CHUNKING over LMTP (LMTP sends with
+// DATA). DSN parameters are not sent to
 // servers without DSN; Result.DSNNotSent says so, and the "relayed" notice
 // RFC 3461 then asks for is the caller's to send. 8-bit bodies are not
 // downgraded for servers without 8BITMIME (the send fails with

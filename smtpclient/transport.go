@@ -153,6 +153,10 @@ type Transport struct {
 	MaxMessagesPerConn int
 	// DisableChunking sends with DATA even when CHUNKING is offered.
 	DisableChunking bool
+	// LMTP speaks LMTP (RFC 2033) to Host instead of SMTP, for handing
+	// mail to a mailbox server: LHLO, and after the data one reply per
+	// accepted recipient, each recipient getting its own. Send only.
+	LMTP bool
 
 	// Timeouts per stage; zero fields take RFC 5321 defaults.
 	Timeouts Timeouts
@@ -380,6 +384,9 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 	}
 	if t.Router == nil {
 		return finish(res, errors.New("smtpclient: Transport.Router not set"))
+	}
+	if t.LMTP {
+		return finish(res, errors.New("smtpclient: LMTP is for Send to a mailbox server, not for Deliver"))
 	}
 	if err := prepare(&env, m); err != nil {
 		return finish(res, err)
