@@ -70,10 +70,7 @@ func startLMTP(t *testing.T) (*mailboxes, string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	go func() { s.Serve(l); close(done) }()
-	t.Cleanup(func() { s.Close(); l.Close(); <-done })
-	return be, "127.0.0.1", l.Addr().(*net.TCPAddr).Port
+	return be, "127.0.0.1", serve(t, s, l)
 }
 
 // TestLMTP sends to four recipients of an LMTP server: each gets its own

@@ -278,11 +278,16 @@ func startServer(t *testing.T, o serverOpts) (*backend, string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return be, "127.0.0.1", serve(t, s, l)
+}
+
+// serve runs s on l until the test ends and returns l's port.
+func serve(t *testing.T, s *smtp.Server, l net.Listener) int {
 	done := make(chan struct{})
 	go func() { s.Serve(l); close(done) }()
 	// Close the listener too: Serve may not have registered it yet.
 	t.Cleanup(func() { s.Close(); l.Close(); <-done })
-	return be, "127.0.0.1", l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // ---- a scripted raw server, for faults go-smtp cannot make ----
