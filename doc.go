@@ -12,10 +12,11 @@
 //   - mx: where mail for a domain goes (RFC 5321 §5.1, null MX RFC 7505,
 //     implicit MX, address literals, IDNA) and with what TLS policy
 //     (MTA-STS RFC 8461, DANE RFC 7672).
-//   - smtpclient: a pooled, pipelining SMTP client shaped like
+//   - smtpclient: a pooled, pipelining SMTP (and LMTP) client shaped like
 //     net/http.Transport, which enforces the TLS policy mx found.
-//   - dkim: signing (several signatures in one pass, keys per domain) and
-//     verification on go-msgauth, plus ARC (RFC 8617).
+//   - dkim: streaming signing (several signatures in one pass, keys per
+//     domain), checked against go-msgauth, which also verifies; plus ARC
+//     (RFC 8617).
 //   - spf: the RFC 7208 evaluator and a record linter.
 //   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment,
 //     aggregate reports, and a domain audit.
