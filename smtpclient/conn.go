@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -69,7 +70,12 @@ type conn struct {
 type pending struct {
 	deadline time.Time
 	done     chan pendingReply // buffered: the sender may have given up
+	lines    [4]string         // backing store for the reply's lines
 }
+
+// pendings recycles pending values: a sender that received its reply puts
+// its pending back (one that gave up leaves it to the collector).
+var pendings = sync.Pool{New: func() any { return &pending{done: make(chan pendingReply, 1)} }}
 
 type pendingReply struct {
 	r   reply
@@ -678,10 +684,12 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 			if p := c.pool.handOn(c, deadline); p != nil {
 				select {
 				case pr := <-p.done:
-					if pr.err != nil {
-						return true, pr.err
+					err := pr.err
+					if err == nil {
+						err = applyFinal(&pr.r, "DATA", res)
 					}
-					return true, applyFinal(&pr.r, "DATA", res)
+					pendings.Put(p)
+					return true, err
 				case <-ctx.Done():
 					return true, fmt.Errorf("smtp: waiting for the reply to end of data: %w", ctx.Err())
 				}
@@ -761,8 +769,8 @@ func (c *conn) settle() error {
 		pr.err = fmt.Errorf("smtp %s: writing data: %w", c.dest.addr, err)
 	} else {
 		c.nc.SetReadDeadline(p.deadline)
-		// Not into c.lines: the reply goes to another goroutine.
-		pr.r, pr.err = readReply(c.br, nil)
+		// Into the pending, not c.lines: the reply goes to another goroutine.
+		pr.r, pr.err = readReply(c.br, p.lines[:0])
 		if pr.err != nil {
 			c.broken = true
 			pr.err = fmt.Errorf("smtp %s: reading reply to end of data: %w", c.dest.addr, pr.err)

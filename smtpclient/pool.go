@@ -179,7 +179,8 @@ func (p *hostPool) handOn(c *conn, deadline time.Time) *pending {
 	w := p.waiters[0]
 	p.waiters = p.waiters[1:]
 	p.mu.Unlock()
-	pd := &pending{deadline: deadline, done: make(chan pendingReply, 1)}
+	pd := pendings.Get().(*pending)
+	pd.deadline = deadline
 	c.pending = pd
 	p.t.handOns.Add(1)
 	w <- c
