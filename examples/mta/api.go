@@ -111,6 +111,10 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 	var raw []byte
 	if req.Raw != "" {
 		raw = crlf(req.Raw)
+		if u, ok := r.Context().Value(apiUser{}).(string); ok && !m.headerFromAllowed(u, raw) {
+			jsonError(w, http.StatusForbidden, "From header address not allowed for this login")
+			return
+		}
 	} else {
 		var err error
 		if raw, err = m.build(&req); err != nil {

@@ -28,9 +28,9 @@
 //	                    AUTH PLAIN and LOGIN logins (also HTTP Basic
 //	                    credentials for the API). password_hash is a bcrypt
 //	                    hash, as "mta -hash-password" prints it; from lists
-//	                    the envelope senders the user may use
-//	                    ("a@example.com", "@example.com", "*"), by default
-//	                    any address at the dkim.keys domains
+//	                    the senders (envelope and From header) the user may
+//	                    use ("a@example.com", "@example.com", "*"), by
+//	                    default any address at the dkim.keys domains
 //	smtp.tls_cert, smtp.tls_key
 //	                    PEM files; when set, STARTTLS is offered
 //	smtp.allow_insecure_auth

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/netip"
 	"os"
 	"strconv"
@@ -482,6 +483,27 @@ func (m *MTA) mayUse(user, from string) bool {
 		}
 	}
 	return false
+}
+
+// headerFromAllowed reports whether every address in the From field of
+// the message in raw is one user may use (see mayUse): the envelope
+// sender is checked at MAIL, and this keeps a login from putting another
+// domain's name where readers and DMARC (RFC 7489 §3.1) look.
+func (m *MTA) headerFromAllowed(user string, raw []byte) bool {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return false
+	}
+	from, err := msg.Header.AddressList("From")
+	if err != nil || len(from) == 0 {
+		return false
+	}
+	for _, a := range from {
+		if !m.mayUse(user, a.Address) {
+			return false
+		}
+	}
+	return true
 }
 
 // hook sees every durable queue change: counters, metrics, webhook

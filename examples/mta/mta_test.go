@@ -597,9 +597,10 @@ func trustedClient(t *testing.T, m *MTA) *smtp.Client {
 	return c
 }
 
-// TestSenderRestriction checks which envelope senders an authenticated
-// user may use, over SMTP and the API: by default the DKIM key domains,
-// else its from list; trusted networks and API tokens are not limited.
+// TestSenderRestriction checks which senders (envelope and From header)
+// an authenticated user may use, over SMTP and the API: by default the
+// DKIM key domains, else its from list; trusted networks and API tokens
+// are not limited.
 func TestSenderRestriction(t *testing.T) {
 	w := newWorld(t)
 	cfg := w.config(t.TempDir())
@@ -629,6 +630,11 @@ func TestSenderRestriction(t *testing.T) {
 			t.Errorf("%s as %s: %v, want 553", tc.user, tc.from, err)
 		}
 	}
+	// The From header is held to the same list as the envelope.
+	err := submitSMTP(m.SMTPAddr(), "127.0.0.1", sasl.NewPlainClient("", "app", "s3cret"), "news@shop.example", "a@customers.example", message("ceo@bank.example", "a@customers.example", "header"))
+	if se := (*smtp.SMTPError)(nil); !errors.As(err, &se) || se.Code != 550 {
+		t.Errorf("app with From: ceo@bank.example: %v, want 550", err)
+	}
 	// A trusted network sends as anyone.
 	if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "ceo@bank.example", "a@customers.example", message("ceo@bank.example", "a@customers.example", "trusted")); err != nil {
 		t.Errorf("trusted network: %v", err)
@@ -655,6 +661,17 @@ func TestSenderRestriction(t *testing.T) {
 	}
 	if code := post(token, "ceo@bank.example"); code != http.StatusAccepted {
 		t.Errorf("API with a token: %d, want 202", code)
+	}
+	raw, _ := json.Marshal(map[string]any{"from": "news@shop.example", "to": []string{"a@customers.example"}, "raw": message("ceo@bank.example", "a@customers.example", "raw")})
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", bytes.NewReader(raw))
+	basic(req)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("API raw message with From: ceo@bank.example: %s, want 403", resp.Status)
 	}
 }
 

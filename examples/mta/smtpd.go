@@ -152,6 +152,10 @@ func (s *session) Data(r io.Reader) error {
 	if _, err := buf.ReadFrom(r); err != nil {
 		return err
 	}
+	if s.user != "" && !s.m.headerFromAllowed(s.user, buf.Bytes()) {
+		s.Reset()
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "From header address not allowed for this login"}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	id, err := s.m.submit(ctx, &s.env, s.received(), buf.Bytes())
