@@ -48,9 +48,9 @@ type User struct {
 	Password     string `json:"password"`
 	PasswordHash string `json:"password_hash"`
 	// From lists the sender addresses (envelope and From header) the
-	// user may use: "a@example.com",
-	// "@example.com" for any address at that domain, "*" for any. Empty
-	// means any address at the domains of dkim.keys.
+	// user may use: "a@example.com", "@example.com" for any address at
+	// that domain, "*" for any. Empty means any address at the domains of
+	// dkim.keys.
 	From []string `json:"from"`
 }
 
