@@ -126,6 +126,11 @@ func TestCheckAddress(t *testing.T) {
 		{"", false, true},
 		{strings.Repeat("a", 250) + "@e.com", false, true},
 		{"\xff@example.com", false, false},
+		{`"a\"b"@example.com`, true, true},
+		{"\"a\\\r\"@example.com", false, true},   // a CR behind a backslash
+		{"\"a\\\x00\"@example.com", false, true}, // a NUL behind a backslash
+		{`"a\>"@example.com`, false, true},       // a bracket behind a backslash
+		{`"a\`, false, true},                     // a backslash at the end
 	}
 	for _, tc := range tests {
 		ascii, err := checkAddress(tc.addr)

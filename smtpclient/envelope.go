@@ -137,7 +137,13 @@ func checkAddress(a string) (ascii bool, err error) {
 		case c == '"':
 			quoted = !quoted
 		case c == '\\' && quoted:
+			// RFC 5321 §4.1.2: quoted-pairSMTP is a backslash and a
+			// printable ASCII character; a control character or a bracket
+			// must not slip past the checks behind one.
 			i++
+			if i == len(a) || a[i] < 0x20 || a[i] > 0x7e || a[i] == '<' || a[i] == '>' {
+				return ascii, fmt.Errorf("%w: bad quoted pair in %q", ErrBadAddress, a)
+			}
 		case c == '<' || c == '>':
 			// Legal inside a quoted local part, but servers that do not
 			// parse quotes would take it as the end of the path.
