@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -124,4 +125,59 @@ func ExampleTransport_submission() {
 	}
 	defer t.Close()
 	_ = t // t.Send(ctx, env, msg) as in the Send example
+}
+
+// Hand mail to a mailbox server over LMTP: each recipient gets its own
+// reply after the data.
+func ExampleTransport_lmtp() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := smtp.NewServer(sink{}) // go-smtp in LMTP mode stands in for Dovecot
+	s.LMTP = true
+	s.ErrorLog = log.New(io.Discard, "", 0)
+	done := make(chan struct{})
+	go func() { s.Serve(l); close(done) }()
+	defer func() { s.Close(); l.Close(); <-done }()
+
+	t := &smtpclient.Transport{
+		Host: "127.0.0.1",
+		Port: l.Addr().(*net.TCPAddr).Port, // 24 in real life
+		TLS:  smtpclient.TLSNone,
+		LMTP: true,
+	}
+	defer t.Close()
+	res, err := t.Send(context.Background(), smtpclient.Envelope{
+		From: "alice@example.org",
+		To:   []string{"bob@example.com", "carol@example.com"},
+	}, strings.NewReader("Subject: hi\r\n\r\nHi.\r\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range res.Recipients {
+		fmt.Println(r.Addr, r.Status)
+	}
+	// Output:
+	// bob@example.com delivered
+	// carol@example.com delivered
+}
+
+// Send from two local addresses, the new one warming up: at most 50
+// messages on its first day and 10 in any hour, rising day by day.
+func ExampleTransport_warmup() {
+	t := &smtpclient.Transport{
+		Sources: []smtpclient.Source{
+			{Addr: netip.MustParseAddr("192.0.2.10"), Weight: 3},
+			{Addr: netip.MustParseAddr("192.0.2.11"), Weight: 1, Warmup: &smtpclient.Warmup{
+				Start:  time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC),
+				Daily:  []int{50, 100, 200, 500, 1000},
+				Hourly: []int{10, 20, 40, 100, 200},
+			}},
+		},
+		// WarmupCounter: a counter kept in the database, so that a restart
+		// does not start the day's count over (nil counts in memory).
+	}
+	defer t.Close()
+	_ = t // t.Deliver(ctx, domain, env, msg)
 }
