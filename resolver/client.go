@@ -107,6 +107,7 @@ func (c *Client) clampTTL(ttl time.Duration) time.Duration {
 // answer is what is cached for one (name, type).
 type answer struct {
 	rrs       []dns.RR // records of the asked type, after CNAMEs
+	final     string   // where the CNAME chain ended (FQDN)
 	once      sync.Once
 	value     any // converted form ([]string, []MX, …), set once
 	authentic bool
@@ -220,7 +221,7 @@ func (c *Client) resolve(ctx context.Context, name string, qtype uint16) (*answe
 			}
 			cur = next
 		}
-		a := &answer{authentic: authentic, server: server}
+		a := &answer{authentic: authentic, server: server, final: cur}
 		if len(rrs) > 0 {
 			a.rrs = rrs
 			return a, c.clampTTL(ttl), nil
@@ -340,6 +341,18 @@ func (c *Client) LookupRR(ctx context.Context, name string, qtype uint16) ([]dns
 		return nil, resultOf(a), err
 	}
 	return a.rrs, resultOf(a), nil
+}
+
+// LookupCNAME implements [CanonicalNamer]. It looks up host's A records,
+// whose answer carries the chain (so a following LookupIP hits the
+// cache); a chain that ends at a name without A records still has an
+// end. Only a chain that ends at a name that does not exist is an error.
+func (c *Client) LookupCNAME(ctx context.Context, host string) (string, Result, error) {
+	a, err := c.lookup(ctx, host, dns.TypeA)
+	if a == nil || err != nil && !errors.Is(err, ErrNoData) {
+		return "", resultOf(a), err
+	}
+	return strings.ToLower(strings.TrimSuffix(a.final, ".")), resultOf(a), nil
 }
 
 // LookupTXT implements [Resolver].

@@ -54,6 +54,16 @@ type RRLookuper interface {
 	LookupRR(ctx context.Context, name string, qtype uint16) ([]dns.RR, Result, error)
 }
 
+// CanonicalNamer is implemented by resolvers that can say where a name's
+// CNAME chain ends, as [Client] does; mx uses it for the TLSA base domain
+// of an MX host that is an alias (RFC 7672 §2.2.3).
+type CanonicalNamer interface {
+	// LookupCNAME returns the canonical name of host: the last name of
+	// its CNAME chain, without the trailing dot, or host itself when it
+	// is no alias. Authentic covers every step of the chain.
+	LookupCNAME(ctx context.Context, host string) (string, Result, error)
+}
+
 // Result describes how an answer was obtained.
 type Result struct {
 	// Authentic is true when the answer (every step of it, through CNAMEs)

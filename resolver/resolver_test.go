@@ -383,3 +383,48 @@ func BenchmarkLookupNetwork(b *testing.B) {
 		}
 	}
 }
+
+// TestLookupCNAME follows alias chains to their end, says whether every
+// step was authenticated, and leaves the A answer in the cache.
+func TestLookupCNAME(t *testing.T) {
+	srv := resolvertest.New(t, zone+"v6alias.example.com. IN CNAME v6only.example.com.\n")
+	c := newClient(t, srv)
+	ctx := context.Background()
+	for _, tc := range []struct{ host, want string }{
+		{"alias.example.com", "mx1.example.com"},
+		{"Alias.Example.COM.", "mx1.example.com"},
+		{"mx1.example.com", "mx1.example.com"},
+		{"v6alias.example.com", "v6only.example.com"}, // ends at a name without A
+	} {
+		got, _, err := c.LookupCNAME(ctx, tc.host)
+		if err != nil || got != tc.want {
+			t.Errorf("LookupCNAME(%s) = %q, %v; want %q", tc.host, got, err, tc.want)
+		}
+	}
+	if _, _, err := c.LookupCNAME(ctx, "dangling.example.com"); !errors.Is(err, resolver.ErrNXDomain) {
+		t.Errorf("dangling alias: %v, want NXDOMAIN", err)
+	}
+	if _, _, err := c.LookupCNAME(ctx, "loop1.example.com"); !errors.Is(err, resolver.ErrCNAMELoop) {
+		t.Errorf("alias loop: %v, want ErrCNAMELoop", err)
+	}
+	srv.ResetCounts()
+	if _, _, err := c.LookupIP(ctx, "ip4", "alias.example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.TotalQueries(); n != 0 {
+		t.Errorf("LookupIP after LookupCNAME asked the server %d times, want the cache", n)
+	}
+
+	// Authentic only when every step of the chain is.
+	srv.SetSecure("example.com", true)
+	c = newClient(t, srv)
+	if _, res, err := c.LookupCNAME(ctx, "alias.example.com"); err != nil || !res.Authentic {
+		t.Errorf("secure chain: authentic %v, %v", res.Authentic, err)
+	}
+	srv.SetSecure("alias2.example.com", false)
+	c = newClient(t, srv)
+	if _, res, err := c.LookupCNAME(ctx, "alias.example.com"); err != nil || res.Authentic {
+		t.Errorf("chain with an insecure step: authentic %v, %v", res.Authentic, err)
+	}
+	var _ resolver.CanonicalNamer = c
+}

@@ -225,7 +225,8 @@ func (s *Server) SetDelay(name string, d time.Duration) {
 
 // SetSecure makes answers for name and the names under it carry the AD bit
 // (as a validating resolver would set it) when the query asked for DNSSEC
-// with the DO or AD bit.
+// with the DO or AD bit. An answer that follows a CNAME chain carries it
+// only when every name of the chain is secure.
 func (s *Server) SetSecure(name string, secure bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -319,7 +320,13 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	if opt := req.IsEdns0(); opt != nil && opt.Do() {
 		dnssec = true
 	}
-	m.AuthenticatedData = dnssec && s.isSecure(qname) && m.Rcode != dns.RcodeServerFailure
+	// As a validating resolver does, set AD only when every name the
+	// answer passes through (a CNAME chain) is secure.
+	ad := dnssec && s.isSecure(qname) && m.Rcode != dns.RcodeServerFailure
+	for _, rr := range m.Answer {
+		ad = ad && s.isSecure(strings.ToLower(rr.Header().Name))
+	}
+	m.AuthenticatedData = ad
 	s.mu.RUnlock()
 
 	if opt := req.IsEdns0(); opt != nil {
