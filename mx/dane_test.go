@@ -317,3 +317,60 @@ func TestDANEAddressFamilyFailureDoesNotDowngrade(t *testing.T) {
 		t.Errorf("host %+v: want its IPv4 address under DANE although AAAA failed", h)
 	}
 }
+
+// TestDANEAlias checks an MX host that is an alias (RFC 7672 §2.2.3): the
+// TLSA records are taken from where its secure CNAME chain ends, from the
+// host's own name when there are none there, and not at all when a step
+// of the chain is insecure. A DANE-TA certificate issued for the expanded
+// name passes the name check with TLSABase as the reference identifier.
+func TestDANEAlias(t *testing.T) {
+	ca := newCA(t, "DANE alias CA")
+	chain := ca.leaf(t, "real.alias.example")
+	ta := tlsaText(tlsaFor(2, 0, 1, ca.cert))
+	srv := newDNS(t, fmt.Sprintf(`
+alias.example.                    MX 10 mx.alias.example.
+mx.alias.example.                 CNAME real.alias.example.
+real.alias.example.               A 127.0.0.1
+_25._tcp.real.alias.example.      TLSA %[1]s
+own.alias.example.                MX 10 mx2.alias.example.
+mx2.alias.example.                CNAME real2.alias.example.
+real2.alias.example.              A 127.0.0.2
+_25._tcp.mx2.alias.example.       TLSA %[1]s
+insecure.alias.example.           MX 10 mx3.alias.example.
+mx3.alias.example.                CNAME real.elsewhere.example.
+real.elsewhere.example.           A 127.0.0.3
+_25._tcp.real.elsewhere.example.  TLSA %[1]s
+`, ta))
+	srv.SetSecure("alias.example.", true)
+	srv.SetSecure("real.elsewhere.example.", true)
+	srv.SetSecure("mx3.alias.example.", false)
+	r := &Router{Resolver: srv.Client(), DisableMTASTS: true}
+	for _, tc := range []struct {
+		domain, base string
+	}{
+		{"alias.example", "real.alias.example"},
+		{"own.alias.example", "mx2.alias.example"},
+		{"insecure.alias.example", ""},
+	} {
+		route, err := r.Lookup(context.Background(), tc.domain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := route.Hosts[0]
+		if h.TLSABase != tc.base || (len(h.TLSA) > 0) != (tc.base != "") {
+			t.Errorf("%s: TLSA base %q with %d records, want %q", tc.domain, h.TLSABase, len(h.TLSA), tc.base)
+		}
+	}
+	route, err := r.Lookup(context.Background(), "alias.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := route.Hosts[0]
+	addr := serveTLS(t, chain)
+	if err := daneDial(addr, h.TLSA, h.TLSABase, h.Name); err != nil {
+		t.Errorf("DANE-TA with the expanded name as reference identifier: %v", err)
+	}
+	if err := daneDial(addr, h.TLSA, h.Name); !errors.Is(err, ErrDANEMismatch) {
+		t.Errorf("DANE-TA with the alias alone: %v, want a name mismatch", err)
+	}
+}

@@ -18,8 +18,9 @@
 //     RFC 7672 §3.1.3).
 //   - MTA-STS (RFC 8461): the _mta-sts TXT record, the policy fetched over
 //     verified HTTPS from mta-sts.<domain> and cached for its max_age,
-//     refreshed when the record's id changes or half the max_age has passed. In enforce mode hosts that do
-//     not match the policy's mx patterns are removed (RFC 8461 §4.1).
+//     refreshed when the record's id changes or half the max_age has
+//     passed. In enforce mode hosts that do not match the policy's mx
+//     patterns are removed (RFC 8461 §4.1).
 //     [ParsePolicy] parses a policy on its own.
 //
 // MX records whose target is an IP address rather than a name (RFC 5321
@@ -28,9 +29,11 @@
 // ErrNoHosts. MX targets that are
 // CNAMEs are followed, as MTAs do in practice. A host whose address lookup
 // fails temporarily stays in the route with [Host.Err] set; a host without
-// addresses is dropped. TLSA records are looked up at the MX host name as
-// published, not at the target of a CNAME (RFC 7672 §2.2.2 allows this
-// fallback name; the CNAME-expanded name is not tried).
+// addresses is dropped. For an MX host that is an alias, TLSA records are
+// looked up first where its secure CNAME chain ends, then at the host name
+// as published (RFC 7672 §2.2.3), when the Resolver can say where a chain
+// ends (resolver.CanonicalNamer, as resolver.Client does); [Host.TLSABase]
+// says which name they came from.
 //
 // DANE takes precedence over MTA-STS for the hosts it covers (RFC 8461 §2);
 // [Host.Policy] says which one applies to each host.

@@ -39,6 +39,10 @@ type Host struct {
 	// TLSA are the host's DNSSEC-authenticated TLSA records for port 25;
 	// empty when DANE does not apply to this host. Pass them to VerifyDANE.
 	TLSA []resolver.TLSA
+	// TLSABase is the name the TLSA records were found under: where
+	// Name's CNAME chain ends, or Name itself (RFC 7672 §2.2.3). It is
+	// the first reference identifier for VerifyDANE and the SNI name.
+	TLSABase string
 	// Policy is the TLS policy for this host: PolicyDANE when TLSA is set,
 	// otherwise the route's MTA-STS mode, otherwise PolicyNone.
 	Policy PolicyKind
@@ -361,11 +365,24 @@ func (r *Router) resolveHost(ctx context.Context, h *Host, dane bool) {
 		return
 	}
 	// RFC 7672 §2.2: TLSA records only under an authenticated MX and
-	// authenticated addresses.
-	tlsa, res, err := r.Resolver.LookupTLSA(ctx, 25, "tcp", h.Name)
+	// authenticated addresses. §2.2.3: for a host that is an alias, the
+	// TLSA base domain is where its (secure) CNAME chain ends, and its
+	// own name only when there are no TLSA records there.
+	base := h.Name
+	if cn, ok := r.Resolver.(resolver.CanonicalNamer); ok {
+		if name, res, err := cn.LookupCNAME(ctx, h.Name); err == nil && res.Authentic && name != "" {
+			base = name
+		}
+	}
+	tlsa, res, err := r.Resolver.LookupTLSA(ctx, 25, "tcp", base)
+	if base != h.Name && resolver.IsNotFound(err) {
+		base = h.Name
+		tlsa, res, err = r.Resolver.LookupTLSA(ctx, 25, "tcp", base)
+	}
 	switch {
 	case err == nil && res.Authentic && len(tlsa) > 0:
 		h.TLSA = slices.Clone(tlsa)
+		h.TLSABase = base
 		h.Policy = PolicyDANE
 	case err == nil:
 		r.debug(ctx, "mx: TLSA records not authenticated, DANE not used", "host", h.Name)
@@ -373,7 +390,7 @@ func (r *Router) resolveHost(ctx context.Context, h *Host, dane bool) {
 	default:
 		// RFC 7672 §2.2: a failed TLSA lookup for a secure host makes
 		// the host unusable; it must not be downgraded to no DANE.
-		h.Err = fmt.Errorf("mx: TLSA records of %s: %w", h.Name, err)
+		h.Err = fmt.Errorf("mx: TLSA records of %s: %w", base, err)
 	}
 }
 

@@ -12,8 +12,10 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
@@ -174,6 +176,43 @@ func TestDeliverDANE(t *testing.T) {
 				t.Fatalf("mismatching TLSA: %v %v, server got %d", err, res.Recipients[0].Status, len(be.messages()))
 			}
 		})
+	}
+}
+
+// TestDeliverDANEAlias delivers through an MX host that is an alias: the
+// TLSA records come from where the chain ends, and that name is the SNI
+// (RFC 7672 §2.2.3, §8.1).
+func TestDeliverDANEAlias(t *testing.T) {
+	p := pkiOnce()
+	spki := sha256.Sum256(p.cert.Leaf.RawSubjectPublicKeyInfo)
+	var mu sync.Mutex
+	var sni []string
+	be, _, port := startServer(t, serverOpts{tls: true, setup: func(s *smtp.Server) {
+		s.TLSConfig.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+			mu.Lock()
+			sni = append(sni, h.ServerName)
+			mu.Unlock()
+			return nil, nil
+		}
+	}})
+	dns := resolvertest.New(t, `
+example.test.                 MX    10 alias.example.test.
+alias.example.test.           CNAME mx1.example.test.
+mx1.example.test.             A     127.0.0.1
+_25._tcp.mx1.example.test.    TLSA  3 1 1 `+hex.EncodeToString(spki[:])+`
+`)
+	dns.SetSecure("example.test", true)
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+	mustDelivered(t, res, err)
+	if !res.TLS || len(be.messages()) != 1 {
+		t.Errorf("TLS %v, %d messages", res.TLS, len(be.messages()))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sni) == 0 || sni[0] != "mx1.example.test" {
+		t.Errorf("SNI %q, want the TLSA base domain mx1.example.test", sni)
 	}
 }
 

@@ -456,9 +456,14 @@ func hostPolicy(route *mx.Route, h *mx.Host) (TLSPolicy, []string) {
 	switch route.Policy.Kind {
 	case mx.PolicyDANE:
 		if len(h.TLSA) > 0 {
-			// RFC 7672 §3.2.2: the reference identifiers are the MX host
-			// name and the next-hop domain.
-			return tlsDANE, []string{h.Name, route.Domain}
+			// RFC 7672 §3.2.2: the reference identifiers are the TLSA
+			// base domain (the MX host name, or where its CNAME chain
+			// ends, §2.2.3), the MX host name and the next-hop domain.
+			names := []string{h.TLSABase, h.Name, route.Domain}
+			if h.TLSABase == "" || h.TLSABase == h.Name {
+				names = names[1:]
+			}
+			return tlsDANE, names
 		}
 	case mx.PolicyMTASTSEnforce:
 		return tlsMTASTS, nil
@@ -687,6 +692,9 @@ func (t *Transport) tlsConfig(d *dest) *tls.Config {
 	}
 	if cfg.ServerName == "" {
 		cfg.ServerName = d.host
+		if d.policy == tlsDANE && len(d.names) > 0 {
+			cfg.ServerName = d.names[0] // the TLSA base domain (RFC 7672 §8.1)
+		}
 	}
 	if cfg.ClientSessionCache == nil {
 		// New sessions to a host resume TLS (one round trip less).
