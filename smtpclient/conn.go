@@ -189,12 +189,15 @@ func (c *conn) hello(ctx context.Context) error {
 		}
 		return nil
 	}
-	if r.code/100 != 5 || c.t.LMTP {
-		if err := r.err(hello); err != nil || !c.t.LMTP {
+	if c.t.LMTP { // no HELO to fall back to
+		if err := r.err(hello); err != nil {
 			return err
 		}
 		c.broken = true
 		return fmt.Errorf("%w: LHLO answered %d", ErrProtocol, r.code)
+	}
+	if r.code/100 != 5 {
+		return r.err("EHLO")
 	}
 	r, err = c.command(ctx, "HELO", "HELO "+name, to.Command)
 	if err != nil {
