@@ -791,7 +791,11 @@ func (c *conn) settle() error {
 	case pr.err != nil:
 		return pr.err
 	case c.broken:
-		return fmt.Errorf("smtp %s: the session ended after the previous message: %w", c.dest.addr, pr.r.err("DATA"))
+		cause := pr.r.err("DATA")
+		if cause == nil {
+			cause = fmt.Errorf("%w: end of data answered %d", ErrProtocol, pr.r.code)
+		}
+		return fmt.Errorf("smtp %s: the session ended after the previous message: %w", c.dest.addr, cause)
 	}
 	return nil
 }
