@@ -475,7 +475,9 @@ func (m *MTA) mayUse(user, from string) bool {
 		case f == "*":
 			return true
 		case strings.HasPrefix(f, "@"):
-			if _, dom, ok := strings.Cut(from, "@"); ok && strings.EqualFold(dom, f[1:]) && !strings.Contains(dom, "@") {
+			// The domain follows the last @ (a quoted local part may
+			// hold one).
+			if at := strings.LastIndexByte(from, '@'); at > 0 && strings.EqualFold(from[at+1:], f[1:]) {
 				return true
 			}
 		case strings.EqualFold(f, from):
