@@ -21,7 +21,7 @@ import (
 // extensions are what the server's EHLO reply offers.
 type extensions struct {
 	esmtp, pipelining, starttls, eightBit, smtputf8 bool
-	chunking, dsn, requireTLS, enhanced             bool
+	chunking, dsn, requireTLS, enhanced, binaryMIME bool
 	sizeOffered                                     bool
 	size                                            int64 // SIZE limit; 0 means none given
 	auth                                            []string
@@ -40,6 +40,7 @@ type conn struct {
 	tlsVer   uint16
 	msgs     int  // transactions started on this session
 	consumed bool // the current transaction has read from the message
+	binary   bool // the current message is BINARYMIME: chunks go as read
 	dirty    bool // the server may hold transaction state: RSET before reuse
 	broken   bool // never reuse
 
@@ -219,6 +220,8 @@ func (e *extensions) parse(line string) {
 		e.smtputf8 = true
 	case "CHUNKING":
 		e.chunking = true
+	case "BINARYMIME":
+		e.binaryMIME = true
 	case "DSN":
 		e.dsn = true
 	case "REQUIRETLS":
@@ -376,7 +379,10 @@ func (c *conn) appendMail(b []byte, m *message, size int64) []byte {
 		b = append(b, " SIZE="...)
 		b = appendInt(b, size)
 	}
-	if m.eightBit {
+	switch {
+	case m.binary:
+		b = append(b, " BODY=BINARYMIME"...)
+	case m.eightBit:
 		b = append(b, " BODY=8BITMIME"...)
 	}
 	if m.utf8 {
@@ -425,8 +431,11 @@ func (c *conn) check(m *message, size int64) error {
 	if m.utf8 && !c.ext.smtputf8 {
 		return fmt.Errorf("%w: SMTPUTF8 (RFC 6531) needed for a non-ASCII address", ErrUnsupported)
 	}
-	if m.eightBit && !c.ext.eightBit {
+	if m.eightBit && !m.binary && !c.ext.eightBit {
 		return fmt.Errorf("%w: 8BITMIME (RFC 6152)", ErrUnsupported)
+	}
+	if m.binary && (!c.ext.binaryMIME || !c.ext.chunking || c.t.DisableChunking || c.t.LMTP) {
+		return fmt.Errorf("%w: BINARYMIME and CHUNKING (RFC 3030)", ErrUnsupported)
 	}
 	if m.reqTLS {
 		if !c.tls || !c.dest.policy.verifies() {
@@ -528,6 +537,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	// the same round trip as the commands.
 	// LMTP's per-recipient replies are read after DATA only.
 	chunked := c.ext.chunking && !c.t.DisableChunking && !c.t.LMTP
+	c.binary = m.binary // checked above: chunked
 	var eof bool
 	if chunked {
 		var err error
@@ -896,10 +906,16 @@ func (c *conn) fillChunk(msg io.Reader, first bool) (eof bool, err error) {
 	for c.chunk.Len() < chunkSize {
 		n, rerr := msg.Read(c.readBuf)
 		if n > 0 {
-			c.dw.Write(c.readBuf[:n])
+			if c.binary {
+				c.chunk.Write(c.readBuf[:n])
+			} else {
+				c.dw.Write(c.readBuf[:n])
+			}
 		}
 		if rerr == io.EOF {
-			c.dw.finish()
+			if !c.binary {
+				c.dw.finish()
+			}
 			return true, nil
 		}
 		if rerr != nil {

@@ -17,7 +17,8 @@
 //     [TLSPolicy]; DANE (RFC 7672) and MTA-STS (RFC 8461) from mx routes;
 //   - RFC 4954 AUTH through github.com/emersion/go-sasl clients;
 //   - RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 3030
-//     CHUNKING (BDAT), RFC 3461 DSN parameters, RFC 8689 REQUIRETLS;
+//     CHUNKING (BDAT) and BINARYMIME, RFC 3461 DSN parameters, RFC 8689
+//     REQUIRETLS;
 //   - RFC 2033 LMTP (Transport.LMTP) for handing mail to a mailbox
 //     server: LHLO and a reply per recipient after the data.
 //
@@ -66,11 +67,10 @@
 //
 // # Not done
 //
-// BINARYMIME is not implemented, nor CHUNKING over LMTP (LMTP sends with
-// DATA). DSN parameters are not sent to
-// servers without DSN; Result.DSNNotSent says so, and the "relayed" notice
-// RFC 3461 then asks for is the caller's to send. 8-bit bodies are not
-// downgraded for servers without 8BITMIME (the send fails with
-// ErrUnsupported). MTA-STS testing mode is treated as opportunistic TLS,
-// without TLSRPT reporting.
+// CHUNKING is not used over LMTP (LMTP sends with DATA), so BINARYMIME is
+// not either. DSN parameters are not sent to servers without DSN;
+// Result.DSNNotSent says so, and the "relayed" notice RFC 3461 then asks
+// for is the caller's to send. 8-bit bodies are not downgraded for servers
+// without 8BITMIME (the send fails with ErrUnsupported). MTA-STS testing
+// mode is treated as opportunistic TLS, without TLSRPT reporting.
 package smtpclient

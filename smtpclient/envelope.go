@@ -21,6 +21,12 @@ type Envelope struct {
 	// EightBit declares the body 8BITMIME (RFC 6152); the send fails with
 	// ErrUnsupported if the server does not offer it.
 	EightBit bool
+	// Binary declares the body BINARYMIME (RFC 3030 §3): it is sent in
+	// BDAT chunks exactly as read, line endings untouched (the chunk
+	// lengths, not a final dot, end the data). The send fails with
+	// ErrUnsupported unless the server offers BINARYMIME and CHUNKING
+	// and chunking is not disabled.
+	Binary bool
 	// SMTPUTF8 asks for SMTPUTF8 (RFC 6531). It is set automatically when
 	// an address is not ASCII; the send fails with ErrUnsupported if the
 	// server does not offer it.
@@ -51,13 +57,14 @@ type message struct {
 	to       []string
 	size     int64
 	eightBit bool
+	binary   bool
 	utf8     bool
 	reqTLS   bool
 	dsn      *DSN
 }
 
 func prepare(env *Envelope, m *message) error {
-	*m = message{from: env.From, to: env.To, size: env.Size, eightBit: env.EightBit,
+	*m = message{from: env.From, to: env.To, size: env.Size, eightBit: env.EightBit, binary: env.Binary,
 		utf8: env.SMTPUTF8, reqTLS: env.RequireTLS, dsn: env.DSN}
 	if len(env.To) == 0 {
 		return fmt.Errorf("%w: no recipients", ErrBadAddress)

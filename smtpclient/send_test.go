@@ -397,3 +397,34 @@ func TestLocalNameChecked(t *testing.T) {
 	res, err := send1(tr2)
 	mustDelivered(t, res, err)
 }
+
+// TestSendBinaryMIME sends a body with bare CR and LF, NULs and dot lines
+// as BINARYMIME: it must arrive byte for byte, in several chunks, and a
+// server without BINARYMIME must get nothing.
+func TestSendBinaryMIME(t *testing.T) {
+	body := []byte("Content-Type: application/octet-stream\r\n\r\n")
+	for i := range 200 << 10 {
+		body = append(body, byte(i*7)) // every byte value, CR and LF alone among them
+	}
+	body = append(body, "\r\n.\r\nQUIT\r\n\n."...)
+	be, host, port := startServer(t, serverOpts{setup: func(s *smtp.Server) { s.EnableBINARYMIME = true }})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, Binary: true}, bytes.NewReader(body))
+	mustDelivered(t, res, err)
+	m := be.messages()[0]
+	if m.mail.Body != smtp.BodyBinaryMIME {
+		t.Errorf("MAIL BODY=%q, want BINARYMIME", m.mail.Body)
+	}
+	if !bytes.Equal(m.data, body) {
+		t.Errorf("body changed on the way: %d octets sent, %d received", len(body), len(m.data))
+	}
+
+	be2, host2, port2 := startServer(t, serverOpts{})
+	tr2 := &Transport{Host: host2, Port: port2, TLS: TLSNone}
+	defer tr2.Close()
+	res, err = tr2.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, Binary: true}, bytes.NewReader(body))
+	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != Failed || len(be2.messages()) != 0 {
+		t.Errorf("BINARYMIME to a server without it: %v, %v", err, res.Recipients[0].Status)
+	}
+}
