@@ -638,7 +638,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	to := c.t.timeouts()
 	if !pipe {
 		if txErr != nil {
-			return false, c.failAll(txErr, res)
+			return false, failAll(txErr, res)
 		}
 		c.bw.WriteString("DATA\r\n")
 		if err := c.flush(ctx, to.Command); err != nil {
@@ -657,7 +657,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 				txErr = fmt.Errorf("%w: DATA answered %d", ErrProtocol, r.code)
 			}
 		}
-		return false, c.failAll(txErr, res)
+		return false, failAll(txErr, res)
 	}
 	if txErr != nil {
 		// RFC 2920 §3.1: a server that said 354 although no recipient was
@@ -669,7 +669,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		if _, err := c.read(ctx, "end of data", to.DataEnd); err != nil {
 			return false, err
 		}
-		return false, c.failAll(txErr, res)
+		return false, failAll(txErr, res)
 	}
 	c.nc.SetWriteDeadline(time.Time{})
 	c.dw.reset(c.bw, true)
@@ -677,11 +677,11 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		// The data cannot be taken back: only closing the connection
 		// before the final "." stops delivery (RFC 5321 §4.1.1.4).
 		c.broken = true
-		return false, c.failAll(c.reason(ctx, err), res)
+		return false, failAll(c.reason(ctx, err), res)
 	}
 	c.dw.finish()
 	if c.dw.err != nil {
-		return false, c.failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
+		return false, failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
 	}
 	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting() {
 		// Someone waits for a session to this destination: give it this
@@ -712,7 +712,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		*stop = c.watch(ctx)
 	}
 	if err := c.flush(ctx, to.DataBlock); err != nil {
-		return false, c.failAll(c.reason(ctx, err), res)
+		return false, failAll(c.reason(ctx, err), res)
 	}
 	if c.t.LMTP {
 		return false, c.finalLMTP(ctx, res)
@@ -943,7 +943,7 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 	to := c.t.timeouts()
 	sentFirst := pipe && eof // the single chunk went with the commands
 	if txErr != nil && !sentFirst {
-		return c.failAll(txErr, res)
+		return failAll(txErr, res)
 	}
 	// Replies to read for chunks already sent.
 	pending := 0
@@ -1004,7 +1004,7 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 				r = *failed
 			}
 			if txErr != nil {
-				return c.failAll(txErr, res)
+				return failAll(txErr, res)
 			}
 			return c.final(&r, "BDAT", res)
 		}
@@ -1023,7 +1023,7 @@ func (c *conn) chunkFailed(r *reply, res *Result) error {
 		c.broken = true
 		err = fmt.Errorf("%w: BDAT answered %d", ErrProtocol, r.code)
 	}
-	return c.failAll(err, res)
+	return failAll(err, res)
 }
 
 // final applies the reply to the message data to the accepted recipients.
@@ -1055,8 +1055,6 @@ func applyFinal(r *reply, cmd string, res *Result) error {
 	}
 	return nil
 }
-
-func (c *conn) failAll(err error, res *Result) error { return failAll(err, res) }
 
 // failAll gives err to every recipient without a result yet and returns it.
 func failAll(err error, res *Result) error {
