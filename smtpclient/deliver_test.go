@@ -165,16 +165,7 @@ func TestDeliverDANE(t *testing.T) {
 				t.Fatalf("mx gave policy %v (%s) for a signed zone with TLSA records", route.Policy.Kind, route.Policy.Reason)
 			}
 			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
-			if tc.ok {
-				mustDelivered(t, res, err)
-				if !res.TLS {
-					t.Error("DANE delivery without TLS")
-				}
-				return
-			}
-			if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
-				t.Fatalf("mismatching TLSA: %v %v, server got %d", err, res.Recipients[0].Status, len(be.messages()))
-			}
+			checkPolicyDelivery(t, tc.ok, be, res, err)
 		})
 	}
 }
@@ -257,16 +248,24 @@ mta-sts.example.test.     A   127.0.0.1
 				t.Fatalf("route policy: %v %+v", err, route)
 			}
 			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
-			if tc.ok {
-				mustDelivered(t, res, err)
-				if !res.TLS {
-					t.Error("no TLS")
-				}
-				return
-			}
-			if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
-				t.Fatalf("got %v %v; server got %d messages", err, res.Recipients[0].Status, len(be.messages()))
-			}
+			checkPolicyDelivery(t, tc.ok, be, res, err)
 		})
+	}
+}
+
+// checkPolicyDelivery checks a delivery under a required TLS policy (DANE,
+// MTA-STS): delivered over TLS when ok, else deferred with ErrTLSRequired
+// and nothing at the server.
+func checkPolicyDelivery(t *testing.T, ok bool, be *backend, res *Result, err error) {
+	t.Helper()
+	if ok {
+		mustDelivered(t, res, err)
+		if !res.TLS {
+			t.Error("delivered without TLS")
+		}
+		return
+	}
+	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
+		t.Fatalf("got %v %v; server got %d messages, want ErrTLSRequired and none", err, res.Recipients[0].Status, len(be.messages()))
 	}
 }
