@@ -16,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // extensions are what the server's EHLO reply offers.
@@ -38,13 +40,15 @@ type conn struct {
 	ext      extensions
 	tls      bool
 	tlsVer   uint16
-	msgs     int  // transactions started on this session
-	consumed bool // the current transaction has read from the message
-	binary   bool // the current message is BINARYMIME: chunks go as read
-	dirty    bool // the server may hold transaction state: RSET before reuse
-	broken   bool // never reuse
+	msgs     int            // transactions started on this session
+	consumed bool           // the current transaction has read from the message
+	binary   bool           // the current message is BINARYMIME: chunks go as read
+	dirty    bool           // the server may hold transaction state: RSET before reuse
+	broken   bool           // never reuse
+	stage    delivery.Stage // where the session is, for failures without a reply
 
 	// pool bookkeeping
+	key       poolKey // what a session can be reused for
 	pool      *hostPool
 	idleSince time.Time
 	idleTimer *time.Timer
@@ -116,22 +120,27 @@ func (c *conn) deadline(d time.Duration) time.Time {
 	return t
 }
 
-// ioErr adds context to a network failure and marks the session broken.
-// A cancelled or expired ctx is reported as such.
+// ioErr adds context to a network failure at the session's stage and
+// marks the session broken. A cancelled or expired ctx is reported as such.
 func (c *conn) ioErr(ctx context.Context, what string, err error) error {
 	c.broken = true
 	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, cerr)
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) && !c.ctxDeadline.IsZero() && !time.Now().Before(c.ctxDeadline) {
+		err = cerr
+	} else if errors.Is(err, os.ErrDeadlineExceeded) && !c.ctxDeadline.IsZero() && !time.Now().Before(c.ctxDeadline) {
 		// The context's deadline, set on the connection, passed.
-		return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, context.DeadlineExceeded)
+		err = context.DeadlineExceeded
 	}
-	return fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, err)
+	return networkFailure(c.stage, fmt.Errorf("smtp %s: %s: %w", c.dest.addr, what, err))
 }
 
-// read reads one reply within timeout.
+// read reads one reply within timeout, the reply to what.
 func (c *conn) read(ctx context.Context, what string, timeout time.Duration) (reply, error) {
+	return c.readAt(ctx, what, stageOf(what), timeout)
+}
+
+// readAt is read at a given stage.
+func (c *conn) readAt(ctx context.Context, what string, stage delivery.Stage, timeout time.Duration) (reply, error) {
+	c.stage = stage
 	c.nc.SetReadDeadline(c.deadline(timeout))
 	// The text of positive replies to these is not used.
 	keep := what != "MAIL" && what != "RCPT" && what != "DATA" && what != "RSET"
@@ -191,14 +200,21 @@ func (c *conn) hello(ctx context.Context) error {
 		return nil
 	}
 	if c.t.LMTP { // no HELO to fall back to
-		if err := r.err(hello); err != nil {
+		if err := r.err(delivery.StageHello); err != nil {
 			return err
 		}
 		c.broken = true
-		return fmt.Errorf("%w: LHLO answered %d", ErrProtocol, r.code)
+		return protocolErr(delivery.StageHello, "LHLO answered %d", r.code)
 	}
 	if r.code/100 != 5 {
-		return r.err("EHLO")
+		if r.code/100 == 2 {
+			return nil // not 250: no extensions
+		}
+		if err := r.err(delivery.StageHello); err != nil {
+			return err
+		}
+		c.broken = true
+		return protocolErr(delivery.StageHello, "EHLO answered %d", r.code)
 	}
 	r, err = c.command(ctx, "HELO", "HELO "+name, to.Command)
 	if err != nil {
@@ -253,25 +269,31 @@ func (c *conn) startTLS(ctx context.Context, cfg *tls.Config) error {
 	}
 	if r.code != 220 {
 		if r.code < 400 {
-			return fmt.Errorf("%w: STARTTLS answered %d", ErrProtocol, r.code)
+			return protocolErr(delivery.StageTLS, "STARTTLS answered %d", r.code)
 		}
-		return fmt.Errorf("%w: %w", ErrTLSRequired, r.err("STARTTLS"))
+		// A refused STARTTLS leaves TLS not established: under a
+		// required policy the message waits, whatever the code says.
+		o := r.outcome(delivery.StageTLS)
+		o.Status, o.Err = delivery.Deferred, ErrTLSRequired
+		return o
 	}
 	if c.br.Buffered() > 0 {
 		// Data after the 220 was sent in plain text before the handshake:
 		// a command injection attempt (CVE-2011-0411 style).
 		c.broken = true
-		return fmt.Errorf("%w: data pipelined after STARTTLS reply", ErrProtocol)
+		return protocolErr(delivery.StageTLS, "data pipelined after STARTTLS reply")
 	}
 	return c.handshake(ctx, cfg)
 }
 
 func (c *conn) handshake(ctx context.Context, cfg *tls.Config) error {
 	tc := tls.Client(c.nc, cfg)
+	c.stage = delivery.StageTLS
 	c.nc.SetDeadline(c.deadline(c.t.timeouts().Connect))
 	if err := tc.HandshakeContext(ctx); err != nil {
 		c.broken = true
-		return fmt.Errorf("smtp %s: TLS handshake: %w: %w", c.dest.addr, ErrTLSRequired, err)
+		return failure(delivery.Deferred, delivery.StageTLS, codeTLSFailed,
+			fmt.Errorf("smtp %s: TLS handshake: %w: %w", c.dest.addr, ErrTLSRequired, err))
 	}
 	c.nc = tc
 	c.br.Reset(tc)
@@ -284,14 +306,15 @@ func (c *conn) handshake(ctx context.Context, cfg *tls.Config) error {
 // auth authenticates with the SASL client (RFC 4954).
 func (c *conn) auth(ctx context.Context) error {
 	t := c.t
+	c.stage = delivery.StageAuth
 	if !c.tls && !t.AllowInsecureAuth {
-		return ErrInsecureAuth
+		return failure(delivery.Deferred, delivery.StageAuth, codeEncryptNeeded, ErrInsecureAuth)
 	}
 	to := t.timeouts()
 	cl := t.Auth()
 	mech, ir, err := cl.Start()
 	if err != nil {
-		return fmt.Errorf("smtpclient: AUTH: %w", err)
+		return config("AUTH: %w", err)
 	}
 	offered := false
 	for _, m := range c.ext.auth {
@@ -300,7 +323,7 @@ func (c *conn) auth(ctx context.Context) error {
 		}
 	}
 	if !offered {
-		return fmt.Errorf("%w: AUTH %s not offered (server offers %v)", ErrUnsupported, mech, c.ext.auth)
+		return config("%w: AUTH %s not offered (server offers %v)", ErrUnsupported, mech, c.ext.auth)
 	}
 	line := "AUTH " + mech
 	if ir != nil {
@@ -316,12 +339,12 @@ func (c *conn) auth(ctx context.Context) error {
 		chal, err = base64.StdEncoding.DecodeString(strings.Join(r.lines, ""))
 		if err != nil {
 			c.command(ctx, "AUTH", "*", to.Command) // RFC 4954 §4: cancel
-			return fmt.Errorf("%w: AUTH challenge is not base64", ErrProtocol)
+			return protocolErr(delivery.StageAuth, "AUTH challenge is not base64")
 		}
 		resp, nerr := cl.Next(chal)
 		if nerr != nil {
 			c.command(ctx, "AUTH", "*", to.Command)
-			return fmt.Errorf("smtpclient: AUTH %s: %w", mech, nerr)
+			return config("AUTH %s: %w", mech, nerr)
 		}
 		r, err = c.command(ctx, "AUTH", base64.StdEncoding.EncodeToString(resp), to.Command)
 	}
@@ -428,26 +451,32 @@ func (c *conn) appendRcpt(b []byte, m *message, i int) []byte {
 
 // check refuses a message the session cannot carry, before any command.
 func (c *conn) check(m *message, size int64) error {
+	local := func(code delivery.EnhancedCode, format string, args ...any) error {
+		return failure(delivery.Failed, delivery.StageLocal, code, fmt.Errorf(format, args...))
+	}
 	if m.utf8 && !c.ext.smtputf8 {
-		return fmt.Errorf("%w: SMTPUTF8 (RFC 6531) needed for a non-ASCII address", ErrUnsupported)
+		// RFC 6531 §3.5: undeliverable without SMTPUTF8.
+		return local(codeNonASCIIAddress, "%w: SMTPUTF8 (RFC 6531) needed for a non-ASCII address", ErrUnsupported)
 	}
 	if m.eightBit && !m.binary && !c.ext.eightBit {
-		return fmt.Errorf("%w: 8BITMIME (RFC 6152)", ErrUnsupported)
+		return local(codeConversion, "%w: 8BITMIME (RFC 6152)", ErrUnsupported)
 	}
 	if m.binary && (!c.ext.binaryMIME || !c.ext.chunking || c.t.DisableChunking || c.t.LMTP) {
-		return fmt.Errorf("%w: BINARYMIME and CHUNKING (RFC 3030)", ErrUnsupported)
+		return local(codeConversion, "%w: BINARYMIME and CHUNKING (RFC 3030)", ErrUnsupported)
 	}
 	if m.reqTLS {
+		// RFC 8689 §4.2.1: a message that requires TLS is not relayed to
+		// a host that cannot give it; it is returned with 5.7.30 (§5).
 		if !c.tls || !c.dest.policy.verifies() {
-			return fmt.Errorf("%w: REQUIRETLS needs a verified TLS session (RFC 8689 §4.1)", ErrTLSRequired)
+			return local(codeRequireTLS, "%w: REQUIRETLS needs a verified TLS session (RFC 8689 §4.1)", ErrTLSRequired)
 		}
 		if !c.ext.requireTLS {
-			return fmt.Errorf("%w: REQUIRETLS (RFC 8689)", ErrUnsupported)
+			return local(codeRequireTLS, "%w: REQUIRETLS (RFC 8689)", ErrUnsupported)
 		}
 	}
 	if c.ext.size > 0 && size > c.ext.size {
 		// RFC 1870 §6: do not send a message the server declared too big.
-		return fmt.Errorf("%w: %d octets, limit %d", ErrTooBig, size, c.ext.size)
+		return local(codeTooBig, "%w: %d octets, limit %d", ErrTooBig, size, c.ext.size)
 	}
 	return nil
 }
@@ -481,6 +510,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	reused := c.msgs > 0
 	c.msgs++
 	c.consumed = false
+	c.stage = delivery.StageMail
 	if err := c.check(m, size); err != nil {
 		return false, err
 	}
@@ -492,7 +522,7 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	retryable := func(err error, r *reply) error {
 		if first && reused && (err != nil || r.code == 421) {
 			if err == nil {
-				err = r.err("MAIL")
+				err = r.err(delivery.StageMail)
 			}
 			return &errRetry{err}
 		}
@@ -579,14 +609,14 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	r, err := c.read(ctx, "MAIL", to.Command)
 	if err != nil || r.code == 421 {
 		if err == nil {
-			err = r.err("MAIL")
+			err = r.err(delivery.StageMail)
 		}
 		return false, retryable(err, &r)
 	}
 	first = false
-	mailErr := r.err("MAIL")
+	mailErr := r.err(delivery.StageMail)
 	if mailErr == nil && r.code != 250 {
-		mailErr = fmt.Errorf("%w: MAIL answered %d", ErrProtocol, r.code)
+		mailErr = protocolErr(delivery.StageMail, "MAIL answered %d", r.code)
 		c.broken = true
 	}
 
@@ -595,6 +625,9 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	var firstRcptErr error
 	for i := range m.to {
 		rr := &res.Recipients[i]
+		if m.refused(i) {
+			continue // not sent: refused before the session
+		}
 		if !pipe {
 			if mailErr != nil {
 				break
@@ -608,16 +641,21 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		if err != nil {
 			return false, err
 		}
-		if rerr := r.err("RCPT"); rerr != nil {
-			rr.Err = rerr
-		} else if r.code != 250 && r.code != 251 {
-			rr.Err = fmt.Errorf("%w: RCPT answered %d", ErrProtocol, r.code)
-		} else {
+		var rerr *delivery.Outcome
+		switch {
+		case mailErr != nil:
+			continue // refused for the sender: MAIL's reply is every recipient's
+		case r.code >= 400:
+			rerr = r.outcome(delivery.StageRcpt)
+		case r.code != 250 && r.code != 251:
+			rerr = protocolErr(delivery.StageRcpt, "RCPT answered %d", r.code)
+		default:
 			accepted++
 			continue
 		}
+		setOutcome(rr, rerr)
 		if firstRcptErr == nil {
-			firstRcptErr = rr.Err
+			firstRcptErr = rerr
 		}
 	}
 	txErr := mailErr
@@ -640,6 +678,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		if txErr != nil {
 			return false, failAll(txErr, res)
 		}
+		c.stage = delivery.StageData
 		c.bw.WriteString("DATA\r\n")
 		if err := c.flush(ctx, to.Command); err != nil {
 			return false, err
@@ -651,10 +690,10 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	}
 	if r.code != 354 {
 		if txErr == nil {
-			txErr = r.err("DATA")
+			txErr = r.err(delivery.StageData)
 			if txErr == nil {
 				c.broken = true
-				txErr = fmt.Errorf("%w: DATA answered %d", ErrProtocol, r.code)
+				txErr = protocolErr(delivery.StageData, "DATA answered %d", r.code)
 			}
 		}
 		return false, failAll(txErr, res)
@@ -683,7 +722,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	if c.dw.err != nil {
 		return false, failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
 	}
-	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting() {
+	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting(c.key) {
 		// Someone waits for a session to this destination: give it this
 		// one now, so that its commands go out with the end of this
 		// message, and take the final reply from it.
@@ -699,12 +738,13 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 				case pr := <-p.done:
 					err := pr.err
 					if err == nil {
-						err = applyFinal(&pr.r, "DATA", res)
+						err = applyFinal(&pr.r, delivery.StageFinal, res)
 					}
 					pendings.Put(p)
 					return true, err
 				case <-ctx.Done():
-					return true, fmt.Errorf("smtp: waiting for the reply to end of data: %w", ctx.Err())
+					return true, networkFailure(delivery.StageFinal,
+						fmt.Errorf("smtp: waiting for the reply to end of data: %w", ctx.Err()))
 				}
 			}
 			c.dirty = true
@@ -723,7 +763,7 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 		// not reported delivered (RFC 5321 §4.1.1.4, §6.1).
 		return false, err
 	}
-	return false, c.final(&r, "DATA", res)
+	return false, c.final(&r, delivery.StageFinal, res)
 }
 
 // finalLMTP reads the reply for each recipient accepted at RCPT, in order
@@ -735,7 +775,7 @@ func (c *conn) finalLMTP(ctx context.Context, res *Result) error {
 	delivered := false
 	for i := range res.Recipients {
 		rr := &res.Recipients[i]
-		if rr.Err != nil {
+		if rr.Status != 0 {
 			continue // refused at RCPT: no reply after the data
 		}
 		r, err := c.read(ctx, "end of data", c.t.timeouts().DataEnd)
@@ -745,17 +785,19 @@ func (c *conn) finalLMTP(ctx context.Context, res *Result) error {
 			return failAll(err, res)
 		}
 		res.Reply = r.text()
+		o := r.outcome(delivery.StageFinal)
 		if r.code/100 == 2 {
-			rr.Status = Delivered
+			setOutcome(rr, o)
 			delivered = true
 			continue
 		}
-		if rr.Err = r.err("DATA"); rr.Err == nil {
+		if r.code < 400 {
 			c.broken = true
-			rr.Err = fmt.Errorf("%w: end of data answered %d", ErrProtocol, r.code)
+			o = protocolErr(delivery.StageFinal, "end of data answered %d", r.code)
 		}
+		setOutcome(rr, o)
 		if first == nil {
-			first = rr.Err
+			first = o
 		}
 	}
 	c.dirty = false // every reply was read: the transaction is over
@@ -779,19 +821,19 @@ func (c *conn) settle() error {
 	c.nc.SetWriteDeadline(p.deadline)
 	if err := c.bw.Flush(); err != nil {
 		c.broken = true
-		pr.err = fmt.Errorf("smtp %s: writing data: %w", c.dest.addr, err)
+		pr.err = networkFailure(delivery.StageFinal, fmt.Errorf("smtp %s: writing data: %w", c.dest.addr, err))
 	} else {
 		c.nc.SetReadDeadline(p.deadline)
 		// Into the pending, not c.lines: the reply goes to another goroutine.
 		pr.r, pr.err = readReply(c.br, p.lines[:0])
 		if pr.err != nil {
 			c.broken = true
-			pr.err = fmt.Errorf("smtp %s: reading reply to end of data: %w", c.dest.addr, pr.err)
+			pr.err = networkFailure(delivery.StageFinal, fmt.Errorf("smtp %s: reading reply to end of data: %w", c.dest.addr, pr.err))
 		} else {
 			if m := c.t.Metrics; m != nil {
 				m.Reply(c.dest.host, "end of data", pr.r.code)
 			}
-			if pr.r.code == 421 || pr.r.code/100 != 2 && pr.r.err("DATA") == nil {
+			if pr.r.code == 421 || pr.r.code/100 != 2 && pr.r.code < 400 {
 				c.broken = true // closing (RFC 5321 §3.8), or not SMTP
 			}
 		}
@@ -801,11 +843,8 @@ func (c *conn) settle() error {
 	case pr.err != nil:
 		return pr.err
 	case c.broken:
-		cause := pr.r.err("DATA")
-		if cause == nil {
-			cause = fmt.Errorf("%w: end of data answered %d", ErrProtocol, pr.r.code)
-		}
-		return fmt.Errorf("smtp %s: the session ended after the previous message: %w", c.dest.addr, cause)
+		// For the sender settling: nothing of its own message was taken.
+		return networkFailure(c.stage, fmt.Errorf("smtp %s: the session ended after the previous message (%d)", c.dest.addr, pr.r.code))
 	}
 	return nil
 }
@@ -823,13 +862,14 @@ func (c *conn) reason(ctx context.Context, err error) error {
 	if rerr != nil || r.code < 400 {
 		return err
 	}
-	return r.err("DATA")
+	return r.err(delivery.StageData)
 }
 
 // copyData streams msg through w, bounding each network write by the
 // data block timeout (RFC 5321 §4.5.3.2.5).
 func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 	c.consumed = true
+	c.stage = delivery.StageData
 	to := c.t.timeouts()
 	switch msg.(type) {
 	case *bytes.Reader, *bytes.Buffer:
@@ -856,9 +896,15 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 			return nil
 		}
 		if rerr != nil {
-			return fmt.Errorf("smtpclient: reading the message: %w", rerr)
+			return readFailure(rerr)
 		}
 	}
+}
+
+// readFailure is the outcome of a message reader that failed: the
+// message waits (the session carrying it is given up).
+func readFailure(err error) error {
+	return localFailure(fmt.Errorf("smtpclient: reading the message: %w", err))
 }
 
 // blockWriter writes to w in blocks of at most 256 KiB, each bounded by
@@ -919,7 +965,7 @@ func (c *conn) fillChunk(msg io.Reader, first bool) (eof bool, err error) {
 			return true, nil
 		}
 		if rerr != nil {
-			return false, fmt.Errorf("smtpclient: reading the message: %w", rerr)
+			return false, readFailure(rerr)
 		}
 	}
 	return false, nil
@@ -991,11 +1037,11 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 	}
 	var failed *reply
 	for ; pending > 0; pending-- {
-		timeout := to.DataBlock
+		timeout, stage := to.DataBlock, delivery.StageData
 		if pending == 1 {
-			timeout = to.DataEnd
+			timeout, stage = to.DataEnd, delivery.StageFinal
 		}
-		r, err := c.read(ctx, "BDAT", timeout)
+		r, err := c.readAt(ctx, "BDAT", stage, timeout)
 		if err != nil {
 			return err
 		}
@@ -1006,7 +1052,7 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 			if txErr != nil {
 				return failAll(txErr, res)
 			}
-			return c.final(&r, "BDAT", res)
+			return c.final(&r, delivery.StageFinal, res)
 		}
 		if r.code != 250 && failed == nil {
 			rc := r
@@ -1018,17 +1064,17 @@ func (c *conn) finishBDAT(ctx context.Context, msg io.Reader, pipe, eof bool, tx
 }
 
 func (c *conn) chunkFailed(r *reply, res *Result) error {
-	err := r.err("BDAT")
+	err := r.err(delivery.StageData)
 	if err == nil {
 		c.broken = true
-		err = fmt.Errorf("%w: BDAT answered %d", ErrProtocol, r.code)
+		err = protocolErr(delivery.StageData, "BDAT answered %d", r.code)
 	}
 	return failAll(err, res)
 }
 
 // final applies the reply to the message data to the accepted recipients.
-func (c *conn) final(r *reply, cmd string, res *Result) error {
-	err := applyFinal(r, cmd, res)
+func (c *conn) final(r *reply, stage delivery.Stage, res *Result) error {
+	err := applyFinal(r, stage, res)
 	switch {
 	case err == nil:
 		c.dirty = false
@@ -1039,29 +1085,31 @@ func (c *conn) final(r *reply, cmd string, res *Result) error {
 }
 
 // applyFinal is final without the session: it only fills res.
-func applyFinal(r *reply, cmd string, res *Result) error {
+func applyFinal(r *reply, stage delivery.Stage, res *Result) error {
 	res.Reply = r.text()
 	if r.code/100 != 2 {
-		err := r.err(cmd)
+		err := r.err(stage)
 		if err == nil {
-			err = fmt.Errorf("%w: end of data answered %d", ErrProtocol, r.code)
+			err = protocolErr(stage, "end of data answered %d", r.code)
 		}
 		return failAll(err, res)
 	}
+	o := r.outcome(stage)
 	for i := range res.Recipients {
-		if res.Recipients[i].Err == nil {
-			res.Recipients[i].Status = Delivered
+		if res.Recipients[i].Status == 0 {
+			setOutcome(&res.Recipients[i], o)
 		}
 	}
 	return nil
 }
 
-// failAll gives err to every recipient without a result yet and returns it.
+// failAll gives err to every recipient without an outcome yet and
+// returns it.
 func failAll(err error, res *Result) error {
+	o := outcomeOf(err)
 	for i := range res.Recipients {
-		rr := &res.Recipients[i]
-		if rr.Err == nil && rr.Status != Delivered {
-			rr.Err = err
+		if rr := &res.Recipients[i]; rr.Status == 0 {
+			setOutcome(rr, &o)
 		}
 	}
 	return err

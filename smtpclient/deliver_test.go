@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -101,7 +102,7 @@ func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
 	defer tr.Close()
 	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"unknown@example.test"}}, strings.NewReader(testMsg))
-	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != Failed || res.Host != "mx1.example.test" {
+	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != delivery.Failed || res.Host != "mx1.example.test" {
 		t.Fatalf("got %v via %s", err, res.Host)
 	}
 	_, _, _, m1 := be1.counts()
@@ -117,12 +118,12 @@ func TestDeliverAllHostsDown(t *testing.T) {
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
 	defer tr.Close()
 	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
-	if err == nil || !IsTemporary(err) || res.Recipients[0].Status != Deferred {
+	if err == nil || !isTemporary(err) || res.Recipients[0].Status != delivery.Deferred {
 		t.Fatalf("got %v %v, want a temporary failure", err, res.Recipients[0].Status)
 	}
 	// A domain that does not exist fails permanently.
 	res, err = tr.Deliver(context.Background(), "nowhere.test", Envelope{From: "a@x.org", To: []string{"b@nowhere.test"}}, strings.NewReader(testMsg))
-	if err == nil || res.Recipients[0].Status == Delivered {
+	if err == nil || res.Recipients[0].Status == delivery.Delivered {
 		t.Fatalf("nowhere.test: %v", err)
 	}
 }
@@ -265,7 +266,7 @@ func checkPolicyDelivery(t *testing.T, ok bool, be *backend, res *Result, err er
 		}
 		return
 	}
-	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || len(be.messages()) != 0 {
+	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != delivery.Deferred || len(be.messages()) != 0 {
 		t.Fatalf("got %v %v; server got %d messages, want ErrTLSRequired and none", err, res.Recipients[0].Status, len(be.messages()))
 	}
 }

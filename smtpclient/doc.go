@@ -27,19 +27,30 @@
 // end-of-data sequence, the "SMTP smuggling" attack), and addresses with
 // CR, LF or other control characters are refused before anything is sent.
 //
-// Results are per recipient. A recipient is reported delivered only after the
-// server's final 2xx reply to the message data. Protocol failures are
-// [*Error] values carrying the reply code, the enhanced code and the text;
-// conditions callers branch on are sentinel errors ([ErrTLSRequired],
-// [ErrTooBig], [ErrUnsupported], ...), and [IsTemporary] says whether a
-// failure is worth retrying.
+// Results are per recipient: one [delivery.Outcome] each, carrying the
+// verdict (delivered, deferred, failed), the stage of the session that
+// decided it, the reply code, the enhanced status code, the text and the
+// remote host. A recipient is reported delivered only after the server's
+// final 2xx reply to the message data. Failures no reply describes get the
+// RFC 3463 code of their cause: a domain that does not exist (5.1.2), a
+// null MX (5.1.10), no usable host (5.4.4) and a malformed address (5.1.3)
+// fail; DNS trouble (4.4.3), no answer (4.4.1), a broken connection
+// (4.4.2) and an unmet TLS policy (4.7.4, 4.7.5) defer; a Transport that
+// is not set up (4.3.5) defers too, so that no mail is lost to a
+// configuration mistake. When no recipient was delivered, Send and Deliver
+// also return the first recipient's outcome as the error; conditions
+// callers branch on are sentinel errors it wraps ([ErrTLSRequired],
+// [ErrTooBig], [ErrUnsupported], ...). Nobody needs to parse an error
+// text.
 //
 // # Pool
 //
-// Sessions are kept per destination key: host name, address, TLS policy,
-// source address and implicit TLS. At most MaxConnsPerHost are open per key
-// (senders wait, bounded by their context), at most MaxIdleConnsPerHost wait
-// idle, each for IdleConnTimeout, and a session ends after
+// Sessions are kept per host name (a relay or an MX host): at most
+// MaxConnsPerHost are open to one host name, whatever its addresses, TLS
+// policies and source addresses (senders wait, bounded by their context),
+// at most MaxIdleConnsPerHost wait idle, each for IdleConnTimeout. A session
+// is reused only for the same address, TLS policy, source address and
+// implicit TLS, and ends after
 // MaxMessagesPerConn transactions. Only one message's data is on a session
 // at a time, but when senders wait for a session, the one finishing a
 // message hands its session straight on: the next sender's MAIL, RCPT and
@@ -61,9 +72,11 @@
 // hosts (golang.org/x/time/rate); per-host limiters with a full bucket are
 // forgotten once there are many. Sources spread sessions over local
 // addresses by weight, with warm-up schedules capping each address per day
-// and per hour; the counts live in memory unless a WarmupCounter keeps
-// them (in a database, so that caps survive restarts and hold across
-// machines).
+// and per hour; a message counts against its source's caps only when a
+// session is about to carry it (a failed connection costs nothing). The
+// counts live in memory unless a WarmupCounter keeps them (in a database,
+// so that caps survive restarts and hold across machines). DialContext
+// replaces the dialer, as in net/http.
 //
 // # Not done
 //

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/mxkit/mxkit/address"
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // Envelope is the SMTP envelope of one message: who it is from and whom it
@@ -55,6 +57,7 @@ type DSN struct {
 type message struct {
 	from     string
 	to       []string
+	bad      []*delivery.Outcome // per To: non-nil when refused before any session
 	size     int64
 	eightBit bool
 	binary   bool
@@ -63,106 +66,106 @@ type message struct {
 	dsn      *DSN
 }
 
+// refused reports whether recipient i was refused before any session
+// (resetResult gives it its outcome).
+func (m *message) refused(i int) bool { return m.bad != nil && m.bad[i] != nil }
+
+// prepare checks env into m. A malformed recipient is refused on its own
+// (RFC 3463 X.1.3) and the message goes to the others; a malformed sender
+// or DSN parameter refuses the whole message. The error is an outcome
+// when nothing can be sent.
 func prepare(env *Envelope, m *message) error {
 	*m = message{from: env.From, to: env.To, size: env.Size, eightBit: env.EightBit, binary: env.Binary,
 		utf8: env.SMTPUTF8, reqTLS: env.RequireTLS, dsn: env.DSN}
 	if len(env.To) == 0 {
-		return fmt.Errorf("%w: no recipients", ErrBadAddress)
+		return failure(delivery.Failed, delivery.StageLocal, codeBadRcptSyntax, fmt.Errorf("%w: no recipients", ErrBadAddress))
 	}
-	ascii := true
 	if env.From != "" {
-		a, err := checkAddress(env.From)
-		if err != nil {
-			return err
+		if err := checkAddress(env.From); err != nil {
+			return failure(delivery.Failed, delivery.StageLocal, codeBadSenderSyntax, fmt.Errorf("%w: sender: %w", ErrBadAddress, err))
 		}
-		ascii = ascii && a
-	}
-	for _, to := range env.To {
-		a, err := checkAddress(to)
-		if err != nil {
-			return err
+		if !isASCII(env.From) {
+			m.utf8 = true
 		}
-		ascii = ascii && a
 	}
-	if !ascii {
-		m.utf8 = true
+	good := 0
+	for i, to := range env.To {
+		if strings.EqualFold(to, "postmaster") {
+			// RFC 5321 §4.1.1.3: the server's own postmaster, no domain.
+			good++
+			continue
+		}
+		if err := checkAddress(to); err != nil {
+			if m.bad == nil {
+				m.bad = make([]*delivery.Outcome, len(env.To))
+			}
+			m.bad[i] = failure(delivery.Failed, delivery.StageLocal, codeBadRcptSyntax, fmt.Errorf("%w: %w", ErrBadAddress, err))
+			continue
+		}
+		good++
+		if !isASCII(to) {
+			m.utf8 = true
+		}
 	}
 	if d := env.DSN; d != nil {
+		bad := func(format string, args ...any) error {
+			return failure(delivery.Failed, delivery.StageLocal, codeBadArguments, fmt.Errorf("smtpclient: "+format, args...))
+		}
 		switch strings.ToUpper(d.Ret) {
 		case "", "FULL", "HDRS":
 		default:
-			return fmt.Errorf("smtpclient: DSN RET must be FULL or HDRS, not %q", d.Ret)
+			return bad("DSN RET must be FULL or HDRS, not %q", d.Ret)
 		}
 		if len(d.EnvID) > 100 { // RFC 3461 §4.4
-			return fmt.Errorf("smtpclient: DSN ENVID longer than 100 characters")
+			return bad("DSN ENVID longer than 100 characters")
+		}
+		if strings.ContainsFunc(d.EnvID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return bad("DSN ENVID has a control character")
 		}
 		for _, n := range d.Notify {
 			switch strings.ToUpper(n) {
 			case "NEVER", "SUCCESS", "FAILURE", "DELAY":
 			default:
-				return fmt.Errorf("smtpclient: DSN NOTIFY value %q", n)
+				return bad("DSN NOTIFY value %q", n)
 			}
 			if len(d.Notify) > 1 && strings.EqualFold(n, "NEVER") {
-				return fmt.Errorf("smtpclient: DSN NOTIFY=NEVER cannot be combined (RFC 3461 §4.1)")
+				return bad("DSN NOTIFY=NEVER cannot be combined (RFC 3461 §4.1)")
 			}
 		}
 		if d.ORCPT != nil && len(d.ORCPT) != len(env.To) {
-			return fmt.Errorf("smtpclient: DSN ORCPT has %d entries for %d recipients", len(d.ORCPT), len(env.To))
+			return bad("DSN ORCPT has %d entries for %d recipients", len(d.ORCPT), len(env.To))
 		}
 		for _, o := range d.ORCPT {
-			if _, err := checkAddress(o); o != "" && err != nil {
-				return err
+			if o == "" {
+				continue
+			}
+			if err := checkAddress(o); err != nil {
+				return bad("DSN ORCPT: %w", err)
 			}
 		}
+	}
+	if good == 0 {
+		return m.bad[0]
 	}
 	return nil
 }
 
-// checkAddress refuses what cannot be written into a MAIL or RCPT command:
-// control characters (CR and LF above all: command injection), angle
-// brackets (even quoted), spaces outside a quoted local part, and paths longer than
-// RFC 5321 §4.5.3.1.3 allows. It reports whether the address is ASCII.
-func checkAddress(a string) (ascii bool, err error) {
-	if a == "" {
-		return true, fmt.Errorf("%w: empty address", ErrBadAddress)
-	}
-	if len(a) > 254 { // 256-octet path minus the angle brackets
-		return true, fmt.Errorf("%w: address longer than 254 octets", ErrBadAddress)
-	}
-	if !utf8.ValidString(a) {
-		return false, fmt.Errorf("%w: address is not valid UTF-8", ErrBadAddress)
-	}
-	ascii = true
-	quoted := false
-	for i := 0; i < len(a); i++ {
-		c := a[i]
-		switch {
-		case c < 0x20 || c == 0x7f:
-			return ascii, fmt.Errorf("%w: control character 0x%02x in %q", ErrBadAddress, c, a)
-		case c >= 0x80:
-			ascii = false
-		case c == '"':
-			quoted = !quoted
-		case c == '\\' && quoted:
-			// RFC 5321 §4.1.2: quoted-pairSMTP is a backslash and a
-			// printable ASCII character; a control character or a bracket
-			// must not slip past the checks behind one.
-			i++
-			if i == len(a) || a[i] < 0x20 || a[i] > 0x7e || a[i] == '<' || a[i] == '>' {
-				return ascii, fmt.Errorf("%w: bad quoted pair in %q", ErrBadAddress, a)
-			}
-		case c == '<' || c == '>':
-			// Legal inside a quoted local part, but servers that do not
-			// parse quotes would take it as the end of the path.
-			return ascii, fmt.Errorf("%w: angle bracket in %q", ErrBadAddress, a)
-		case c == ' ' && !quoted:
-			return ascii, fmt.Errorf("%w: %q", ErrBadAddress, a)
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
 		}
 	}
-	if quoted {
-		return ascii, fmt.Errorf("%w: unterminated quote in %q", ErrBadAddress, a)
-	}
-	return ascii, nil
+	return true
+}
+
+// checkAddress refuses what cannot be written into a MAIL or RCPT command
+// (address.Parse's rules: control characters, angle brackets even quoted,
+// spaces outside a quoted local part, the length limits of RFC 5321
+// §4.5.3.1).
+func checkAddress(a string) error {
+	_, err := address.Parse(a)
+	return err
 }
 
 // appendXtext encodes s as RFC 3461 §4 xtext.

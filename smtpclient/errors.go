@@ -4,8 +4,10 @@ import (
 	"errors"
 )
 
-// Sentinel errors for conditions callers branch on. Errors returned by the
-// Transport wrap them (use errors.Is).
+// Sentinel errors for conditions callers branch on. The outcomes the
+// Transport returns (*delivery.Outcome, as errors and in Result) wrap them:
+// use errors.Is. Whether to retry is the outcome's Status, never the
+// sentinel's.
 var (
 	// ErrTLSRequired: the TLS policy requires TLS but the server does not
 	// offer STARTTLS, or the handshake or the certificate check failed.
@@ -28,25 +30,7 @@ var (
 	ErrSourceExhausted = errors.New("no source address with capacity left")
 	// ErrClosed: the Transport was closed.
 	ErrClosed = errors.New("transport closed")
+	// ErrDomainMismatch: Deliver was given a recipient outside the
+	// domain it delivers to; nothing was sent.
+	ErrDomainMismatch = errors.New("recipient not in the domain delivered to")
 )
-
-// IsTemporary reports whether a failure returned by this package is worth
-// retrying later: 4xx replies, network failures, timeouts, TLS failures and
-// protocol violations are; 5xx replies, bad addresses, oversized messages and
-// missing extensions are not.
-func IsTemporary(err error) bool {
-	if err == nil {
-		return false
-	}
-	var se *Error
-	if errors.As(err, &se) {
-		return se.Temporary()
-	}
-	switch {
-	case errors.Is(err, ErrBadAddress), errors.Is(err, ErrTooBig),
-		errors.Is(err, ErrUnsupported), errors.Is(err, ErrInsecureAuth),
-		errors.Is(err, ErrNoRoute):
-		return false
-	}
-	return true
-}

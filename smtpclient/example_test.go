@@ -70,14 +70,16 @@ func ExampleTransport_Send() {
 		log.Fatal(err) // no recipient got the message
 	}
 	for _, r := range res.Recipients {
-		fmt.Println(r.Addr, r.Status, r.Err)
+		// Each outcome is data: the verdict, the stage, the reply.
+		fmt.Println(r.Recipient, r.Status, r.Stage, r.Code, r.Enhanced, r.Text)
 	}
 	// Output:
-	// bob@example.com delivered <nil>
-	// nobody@example.com failed smtp: RCPT: 550 5.1.1 no such user
+	// bob@example.com delivered final 250 2.0.0 OK: queued
+	// nobody@example.com failed rcpt 550 5.1.1 no such user
 }
 
-// Deliver directly to a domain's mail exchangers, found with mx.
+// Deliver directly to a domain's mail exchangers, found with mx. A domain
+// that takes no mail fails at once: retrying could not help.
 func ExampleTransport_Deliver() {
 	port, stop := startSink("127.0.0.1:0")
 	defer stop()
@@ -85,6 +87,7 @@ func ExampleTransport_Deliver() {
 	dns, err := resolvertest.Start(`
 example.com.      MX 10 mx.example.com.
 mx.example.com.   A  127.0.0.1
+example.net.      MX 0 .
 `)
 	if err != nil {
 		log.Fatal(err)
@@ -96,17 +99,18 @@ mx.example.com.   A  127.0.0.1
 		Port:   port, // 25 in real life
 	}
 	defer t.Close()
-	res, err := t.Deliver(context.Background(), "example.com", smtpclient.Envelope{
-		From: "alice@example.org",
-		To:   []string{"bob@example.com"},
-	}, strings.NewReader("Subject: hi\r\n\r\nHi.\r\n"))
-	if err != nil {
-		fmt.Println("temporary:", smtpclient.IsTemporary(err), err)
-		return
+	for _, rcpt := range []string{"bob@example.com", "carol@example.net"} {
+		_, domain, _ := strings.Cut(rcpt, "@")
+		res, _ := t.Deliver(context.Background(), domain, smtpclient.Envelope{
+			From: "alice@example.org",
+			To:   []string{rcpt},
+		}, strings.NewReader("Subject: hi\r\n\r\nHi.\r\n"))
+		o := res.Recipients[0]
+		fmt.Println(o.Recipient, o.Status, o.Stage, o.Enhanced, o.Host, o.Permanent())
 	}
-	fmt.Println(res.Host, res.Recipients[0].Status)
 	// Output:
-	// mx.example.com delivered
+	// bob@example.com delivered final 2.0.0 mx.example.com false
+	// carol@example.net failed route 5.1.10  true
 }
 
 // Submission on port 587 with STARTTLS and AUTH PLAIN, pooled, rate
@@ -156,7 +160,7 @@ func ExampleTransport_lmtp() {
 		log.Fatal(err)
 	}
 	for _, r := range res.Recipients {
-		fmt.Println(r.Addr, r.Status)
+		fmt.Println(r.Recipient, r.Status)
 	}
 	// Output:
 	// bob@example.com delivered

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func TestFaults(t *testing.T) {
 		timeouts Timeouts
 		serve    func(t *testing.T, c *rawConn)
 		want     func(err error) bool
-		status   Status
+		status   delivery.Status
 	}{
 		{
 			name: "drop after MAIL",
@@ -39,7 +40,7 @@ func TestFaults(t *testing.T) {
 				ehlo(t, c)
 				c.expect(t, "MAIL")
 			},
-			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
+			want: func(err error) bool { return isTemporary(err) }, status: delivery.Deferred,
 		},
 		{
 			name: "drop during DATA",
@@ -47,7 +48,7 @@ func TestFaults(t *testing.T) {
 				acceptEnvelope(t, c)
 				c.line()
 			},
-			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
+			want: func(err error) bool { return isTemporary(err) }, status: delivery.Deferred,
 		},
 		{
 			name: "drop before the final reply",
@@ -55,7 +56,7 @@ func TestFaults(t *testing.T) {
 				acceptEnvelope(t, c)
 				c.readData()
 			},
-			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
+			want: func(err error) bool { return isTemporary(err) }, status: delivery.Deferred,
 		},
 		{
 			name: "half a final reply",
@@ -68,7 +69,7 @@ func TestFaults(t *testing.T) {
 				c.readData()
 				c.Write([]byte("250 queu"))
 			},
-			want: func(err error) bool { return IsTemporary(err) }, status: Deferred,
+			want: func(err error) bool { return isTemporary(err) }, status: delivery.Deferred,
 		},
 		{
 			name: "final 451",
@@ -84,14 +85,14 @@ func TestFaults(t *testing.T) {
 			},
 			want: func(err error) bool {
 				e := smtpErr(err)
-				return e != nil && e.Code == 451 && e.EnhancedCode == [3]int{4, 3, 0} && e.Message == "local\nerror"
+				return e != nil && e.Code == 451 && e.Enhanced == delivery.EnhancedCode{4, 3, 0} && e.Text == "local\nerror"
 			},
-			status: Deferred,
+			status: delivery.Deferred,
 		},
 		{
 			name:  "garbage greeting",
 			serve: func(t *testing.T, c *rawConn) { c.send("hello, this is not SMTP") },
-			want:  func(err error) bool { return errors.Is(err, ErrProtocol) }, status: Deferred,
+			want:  func(err error) bool { return errors.Is(err, ErrProtocol) }, status: delivery.Deferred,
 		},
 		{
 			name: "overlong reply",
@@ -100,7 +101,7 @@ func TestFaults(t *testing.T) {
 				c.line()
 				c.send("250 " + strings.Repeat("x", 100000))
 			},
-			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: Deferred,
+			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: delivery.Deferred,
 		},
 		{
 			name: "endless multi-line reply",
@@ -111,21 +112,21 @@ func TestFaults(t *testing.T) {
 					c.send("250-more")
 				}
 			},
-			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: Deferred,
+			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: delivery.Deferred,
 		},
 		{
 			name:  "4xx greeting",
 			serve: func(t *testing.T, c *rawConn) { c.send("421 4.3.2 too busy"); c.line() },
 			want: func(err error) bool {
 				e := smtpErr(err)
-				return e != nil && e.Code == 421 && e.Command == "CONNECT"
+				return e != nil && e.Code == 421 && e.Stage == delivery.StageGreeting
 			},
-			status: Deferred,
+			status: delivery.Deferred,
 		},
 		{
 			name:  "5xx greeting",
 			serve: func(t *testing.T, c *rawConn) { c.send("554 5.7.1 go away"); c.line() },
-			want:  func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 554 }, status: Failed,
+			want:  func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 554 }, status: delivery.Failed,
 		},
 		{
 			name:     "slow reply hits the stage timeout",
@@ -137,9 +138,9 @@ func TestFaults(t *testing.T) {
 			},
 			want: func(err error) bool {
 				var ne interface{ Timeout() bool }
-				return errors.As(err, &ne) && ne.Timeout() && IsTemporary(err)
+				return errors.As(err, &ne) && ne.Timeout() && isTemporary(err)
 			},
-			status: Deferred,
+			status: delivery.Deferred,
 		},
 		{
 			name: "STARTTLS then no handshake",
@@ -150,7 +151,7 @@ func TestFaults(t *testing.T) {
 				c.r.Peek(1) // the ClientHello
 				c.Write([]byte("this is not a TLS server hello\r\n"))
 			},
-			want: func(err error) bool { return errors.Is(err, ErrTLSRequired) }, status: Deferred,
+			want: func(err error) bool { return errors.Is(err, ErrTLSRequired) }, status: delivery.Deferred,
 		},
 		{
 			name: "STARTTLS refused",
@@ -160,7 +161,7 @@ func TestFaults(t *testing.T) {
 				c.send("454 4.7.0 TLS not available")
 				c.line()
 			},
-			want: func(err error) bool { return errors.Is(err, ErrTLSRequired) }, status: Deferred,
+			want: func(err error) bool { return errors.Is(err, ErrTLSRequired) }, status: delivery.Deferred,
 		},
 		{
 			name: "STARTTLS response injection",
@@ -170,7 +171,7 @@ func TestFaults(t *testing.T) {
 				c.Write([]byte("220 go ahead\r\n250 injected\r\n"))
 				c.line()
 			},
-			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: Deferred,
+			want: func(err error) bool { return errors.Is(err, ErrProtocol) }, status: delivery.Deferred,
 		},
 		{
 			name: "354 although every recipient was refused",
@@ -186,7 +187,7 @@ func TestFaults(t *testing.T) {
 				c.send("554 no valid recipients")
 				c.line()
 			},
-			want: func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 550 }, status: Failed,
+			want: func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 550 }, status: delivery.Failed,
 		},
 	}
 	for _, tc := range tests {
@@ -201,8 +202,8 @@ func TestFaults(t *testing.T) {
 			if err == nil || !tc.want(err) {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			if r := res.Recipients[0]; r.Status != tc.status || r.Err == nil {
-				t.Errorf("recipient status %v (%v), want %v", r.Status, r.Err, tc.status)
+			if r := res.Recipients[0]; r.Status != tc.status || r.Text == "" {
+				t.Errorf("recipient status %v (%v), want %v", r.Status, &r, tc.status)
 			}
 		})
 	}
@@ -243,7 +244,7 @@ func TestContextCancelDuringData(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-started; cancel() }()
 	res, err := tr.Send(ctx, Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
-	if !errors.Is(err, context.Canceled) || res.Recipients[0].Status == Delivered {
+	if !errors.Is(err, context.Canceled) || res.Recipients[0].Status == delivery.Delivered {
 		t.Fatalf("got %v, %v", err, res.Recipients[0].Status)
 	}
 }
@@ -288,7 +289,7 @@ func TestHELOFallbackLockstep(t *testing.T) {
 	tr := &Transport{Host: host, Port: port, TLS: TLSOpportunistic}
 	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com", "c@x.com"}}, strings.NewReader(testMsg))
 	tr.Close()
-	if err != nil || res.Recipients[0].Status != Delivered || res.Recipients[1].Status != Failed {
+	if err != nil || res.Recipients[0].Status != delivery.Delivered || res.Recipients[1].Status != delivery.Failed {
 		t.Fatalf("got %v %+v", err, res.Recipients)
 	}
 }
@@ -371,7 +372,7 @@ func TestTLSHandshakeFailureRequired(t *testing.T) {
 	_ = host
 	defer tr.Close()
 	res, err := send1(tr)
-	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred || mails != 0 {
+	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != delivery.Deferred || mails != 0 {
 		t.Fatalf("got %v %v, %d plain-text transactions", err, res.Recipients[0].Status, mails)
 	}
 }
@@ -463,7 +464,7 @@ func TestBDATChunkRefused(t *testing.T) {
 	defer tr.Close()
 	body := io.MultiReader(strings.NewReader(strings.Repeat("0123456789\r\n", 40000))) // no Len: size unknown
 	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, body)
-	if e := smtpErr(err); e == nil || e.Code != 552 || res.Recipients[0].Status != Failed {
+	if e := smtpErr(err); e == nil || e.Code != 552 || res.Recipients[0].Status != delivery.Failed {
 		t.Fatalf("got %v, %v; want 552", err, res.Recipients[0].Status)
 	}
 	res, err = send1(tr)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,9 @@ func waitForWaiter(t *testing.T, tr *Transport) {
 		tr.mu.Lock()
 		var waiting bool
 		for _, p := range tr.pools {
-			waiting = waiting || p.waiting()
+			p.mu.Lock()
+			waiting = waiting || len(p.waiters) > 0
+			p.mu.Unlock()
 		}
 		tr.mu.Unlock()
 		if waiting {
@@ -40,7 +43,7 @@ func TestHandOn(t *testing.T) {
 		// the session goes on to message 2.
 		after   func(t *testing.T, c *rawConn, cancelFirst, cancelSecond func()) bool
 		first   func(res *Result, err error) bool
-		second  Status
+		second  delivery.Status
 		retried bool // message 2 went on a second session
 	}{
 		{
@@ -50,9 +53,9 @@ func TestHandOn(t *testing.T) {
 				return true
 			},
 			first: func(res *Result, err error) bool {
-				return err == nil && res.Recipients[0].Status == Delivered && res.Reply == "first queued"
+				return err == nil && res.Recipients[0].Status == delivery.Delivered && res.Reply == "first queued"
 			},
-			second: Delivered,
+			second: delivery.Delivered,
 		},
 		{
 			name: "first refused, second goes on",
@@ -62,9 +65,9 @@ func TestHandOn(t *testing.T) {
 			},
 			first: func(res *Result, err error) bool {
 				e := smtpErr(err)
-				return e != nil && e.Code == 550 && res.Recipients[0].Status == Failed
+				return e != nil && e.Code == 550 && res.Recipients[0].Status == delivery.Failed
 			},
-			second: Delivered,
+			second: delivery.Delivered,
 		},
 		{
 			name: "421 after the first: second on a new session",
@@ -74,9 +77,9 @@ func TestHandOn(t *testing.T) {
 			},
 			first: func(res *Result, err error) bool {
 				e := smtpErr(err)
-				return e != nil && e.Code == 421 && res.Recipients[0].Status == Deferred
+				return e != nil && e.Code == 421 && res.Recipients[0].Status == delivery.Deferred
 			},
-			second:  Delivered,
+			second:  delivery.Delivered,
 			retried: true,
 		},
 		{
@@ -85,9 +88,9 @@ func TestHandOn(t *testing.T) {
 				return false
 			},
 			first: func(res *Result, err error) bool {
-				return err != nil && IsTemporary(err) && res.Recipients[0].Status == Deferred
+				return err != nil && isTemporary(err) && res.Recipients[0].Status == delivery.Deferred
 			},
-			second:  Delivered,
+			second:  delivery.Delivered,
 			retried: true,
 		},
 		{
@@ -99,9 +102,9 @@ func TestHandOn(t *testing.T) {
 				return true
 			},
 			first: func(res *Result, err error) bool {
-				return errors.Is(err, context.Canceled) && res.Recipients[0].Status != Delivered
+				return errors.Is(err, context.Canceled) && res.Recipients[0].Status != delivery.Delivered
 			},
-			second: Delivered,
+			second: delivery.Delivered,
 		},
 		{
 			name: "second sender cancelled: the first still gets its reply",
@@ -112,9 +115,9 @@ func TestHandOn(t *testing.T) {
 				return false
 			},
 			first: func(res *Result, err error) bool {
-				return err == nil && res.Recipients[0].Status == Delivered
+				return err == nil && res.Recipients[0].Status == delivery.Delivered
 			},
-			second: Deferred,
+			second: delivery.Deferred,
 		},
 	}
 	for _, tt := range tests {
@@ -216,7 +219,7 @@ func TestHandOnManySenders(t *testing.T) {
 				body += strings.Repeat("too big\r\n", 1000)
 			}
 			res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: []string{"x@example.com"}}, strings.NewReader(body))
-			if err == nil && res.Recipients[0].Status != Delivered {
+			if err == nil && res.Recipients[0].Status != delivery.Delivered {
 				err = errors.New("not delivered")
 			}
 			errs[i] = err

@@ -232,6 +232,9 @@ type sourceSet struct {
 	srcs    []Source
 	counter WarmupCounter
 	now     func() time.Time
+
+	mu   sync.Mutex
+	full map[netip.Addr]time.Time // sources whose caps were reached, until then
 }
 
 func (s *sourceSet) init(srcs []Source, counter WarmupCounter) {
@@ -241,12 +244,13 @@ func (s *sourceSet) init(srcs []Source, counter WarmupCounter) {
 	if s.counter == nil {
 		s.counter = &memCounter{}
 	}
+	s.full = make(map[netip.Addr]time.Time)
 }
 
 // pick chooses a source for a connection to addr ("ip:port"), by weight
-// among those of the same address family with capacity left, and counts
-// the message against its caps. The zero Addr means no sources are set.
-func (s *sourceSet) pick(ctx context.Context, addr string) (netip.Addr, error) {
+// among those of the same address family whose caps were not found
+// reached (take finds that). The zero Addr means no sources are set.
+func (s *sourceSet) pick(addr string) (netip.Addr, error) {
 	if len(s.srcs) == 0 {
 		return netip.Addr{}, nil
 	}
@@ -256,44 +260,64 @@ func (s *sourceSet) pick(ctx context.Context, addr string) (netip.Addr, error) {
 			want4, known = ip.Unmap().Is4(), true
 		}
 	}
+	now := s.now()
 	total := 0
 	var buf [64]int
 	cand := buf[:0]
+	s.mu.Lock()
 	for i, src := range s.srcs {
 		if known && src.Addr.Unmap().Is4() != want4 {
 			continue
 		}
+		if until, ok := s.full[src.Addr]; ok {
+			if now.Before(until) {
+				continue
+			}
+			delete(s.full, src.Addr)
+		}
 		cand = append(cand, i)
 		total += max(src.Weight, 1)
 	}
-	now := s.now()
-	// Draw by weight; a source whose caps are reached leaves the draw.
-	for len(cand) > 0 {
-		n := rand.IntN(total)
-		j := len(cand) - 1
-		for k, i := range cand {
-			n -= max(s.srcs[i].Weight, 1)
-			if n < 0 {
-				j = k
-				break
-			}
-		}
-		src := &s.srcs[cand[j]]
-		w := src.Warmup
-		if w == nil {
-			return src.Addr, nil
-		}
-		day, daily, hourly := w.caps(now)
-		dayStart := w.Start.Add(time.Duration(day) * 24 * time.Hour)
-		ok, err := s.counter.Take(ctx, src.Addr, dayStart, daily, now.Truncate(time.Hour), hourly)
-		if err != nil {
-			return netip.Addr{}, fmt.Errorf("smtpclient: warm-up count for %s: %w", src.Addr, err)
-		}
-		if ok {
-			return src.Addr, nil
-		}
-		total -= max(src.Weight, 1)
-		cand = append(cand[:j], cand[j+1:]...)
+	s.mu.Unlock()
+	if len(cand) == 0 {
+		return netip.Addr{}, fmt.Errorf("%w: for %s", ErrSourceExhausted, addr)
 	}
-	return netip.Addr{}, fmt.Errorf("%w: for %s", ErrSourceExhausted, addr)
+	n := rand.IntN(total)
+	for _, i := range cand {
+		n -= max(s.srcs[i].Weight, 1)
+		if n < 0 {
+			return s.srcs[i].Addr, nil
+		}
+	}
+	return s.srcs[cand[len(cand)-1]].Addr, nil
+}
+
+// take counts one message from src against its warm-up caps, when a
+// session is about to carry it, and reports whether the caps allowed it.
+// A source found full leaves the draw until the next clock hour.
+func (s *sourceSet) take(ctx context.Context, addr netip.Addr) (bool, error) {
+	var w *Warmup
+	for i := range s.srcs {
+		if s.srcs[i].Addr == addr {
+			w = s.srcs[i].Warmup
+			break
+		}
+	}
+	if w == nil {
+		return true, nil
+	}
+	now := s.now()
+	day, daily, hourly := w.caps(now)
+	dayStart := w.Start.Add(time.Duration(day) * 24 * time.Hour)
+	hour := now.Truncate(time.Hour)
+	ok, err := s.counter.Take(ctx, addr, dayStart, daily, hour, hourly)
+	if err != nil {
+		return false, fmt.Errorf("smtpclient: warm-up count for %s: %w", addr, err)
+	}
+	if !ok {
+		s.mu.Lock()
+		s.full[addr] = hour.Add(time.Hour)
+		s.mu.Unlock()
+	}
+	return ok, nil
 }

@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"context"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"log"
 	"net"
@@ -85,20 +86,20 @@ func TestLMTP(t *testing.T) {
 		t.Fatalf("a transaction in which two recipients got the message: %v", err)
 	}
 	want := []struct {
-		status Status
+		status delivery.Status
 		code   int
-	}{{Delivered, 0}, {Deferred, 452}, {Failed, 550}, {Delivered, 0}}
+	}{{delivery.Delivered, 0}, {delivery.Deferred, 452}, {delivery.Failed, 550}, {delivery.Delivered, 0}}
 	for i, w := range want {
 		rr := res.Recipients[i]
 		if rr.Status != w.status {
-			t.Errorf("%s: %v (%v), want %v", rr.Addr, rr.Status, rr.Err, w.status)
+			t.Errorf("%s: %v (%v), want %v", rr.Recipient, rr.Status, &rr, w.status)
 		}
 		if w.code != 0 {
-			if e := smtpErr(rr.Err); e == nil || e.Code != w.code {
-				t.Errorf("%s: error %v, want code %d", rr.Addr, rr.Err, w.code)
+			if rr.Code != w.code {
+				t.Errorf("%s: %v, want code %d", rr.Recipient, &rr, w.code)
 			}
-		} else if rr.Err != nil {
-			t.Errorf("%s: delivered with error %v", rr.Addr, rr.Err)
+		} else if rr.Code/100 != 2 || rr.Stage != delivery.StageFinal {
+			t.Errorf("%s: delivered with %v", rr.Recipient, &rr)
 		}
 	}
 	be.mu.Lock()
@@ -111,7 +112,7 @@ func TestLMTP(t *testing.T) {
 	// Every recipient failing after the data fails the transaction; the
 	// session stays usable for the next one.
 	res, err = tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"full1@example.test", "full2@example.test"}}, strings.NewReader(testMsg))
-	if e := smtpErr(err); e == nil || e.Code != 452 || res.Recipients[1].Status != Deferred {
+	if e := smtpErr(err); e == nil || e.Code != 452 || res.Recipients[1].Status != delivery.Deferred {
 		t.Errorf("all mailboxes full: %v, %+v", err, res.Recipients)
 	}
 	res, err = tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"ok3@example.test"}}, strings.NewReader(testMsg))
@@ -139,8 +140,8 @@ func TestLMTPSink(t *testing.T) {
 				return
 			}
 			for _, r := range res.Recipients {
-				if r.Status != Delivered {
-					t.Errorf("%s: %v (%v)", r.Addr, r.Status, r.Err)
+				if r.Status != delivery.Delivered {
+					t.Errorf("%s: %v (%v)", r.Recipient, r.Status, r.Err)
 				}
 			}
 		}()

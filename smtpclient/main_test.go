@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"log"
 	"math/big"
@@ -423,18 +424,25 @@ func mustDelivered(t *testing.T, res *Result, err error) {
 		t.Fatalf("send failed: %v", err)
 	}
 	for _, r := range res.Recipients {
-		if r.Status != Delivered {
-			t.Fatalf("recipient %s: status %v (%v), want delivered", r.Addr, r.Status, r.Err)
+		if r.Status != delivery.Delivered {
+			t.Fatalf("recipient %s: status %v (%v), want delivered", r.Recipient, r.Status, &r)
 		}
 	}
 }
 
-func smtpErr(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
+// smtpErr returns the outcome err carries when a server reply decided it.
+func smtpErr(err error) *delivery.Outcome {
+	var o *delivery.Outcome
+	if errors.As(err, &o) && o.Code != 0 {
+		return o
 	}
 	return nil
+}
+
+// isTemporary reports whether err is an outcome worth retrying.
+func isTemporary(err error) bool {
+	var o *delivery.Outcome
+	return errors.As(err, &o) && o.Status == delivery.Deferred
 }
 
 type countingMetrics struct {

@@ -3,39 +3,50 @@ package smtpclient
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 )
 
-// hostPool holds the sessions of one destination key.
+// hostPool holds the sessions to one host name. MaxConnsPerHost bounds
+// them all, whatever their address, TLS policy or source; a session is
+// reused only for a sender whose destination has the same poolKey.
 type hostPool struct {
 	t       *Transport
-	key     poolKey
+	host    string
 	mu      sync.Mutex
 	idle    []*conn // most recently used last
 	n       int     // sessions open or being opened
-	waiters []chan *conn
+	waiters []waiter
 	dead    bool // removed from Transport.pools
+}
+
+// waiter is a sender waiting for a session with key: it receives one
+// (with that key), or nil when a slot was freed for it to dial.
+type waiter struct {
+	key poolKey
+	ch  chan *conn
 }
 
 func newReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 4096) }
 func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 16<<10) }
 
-// get returns a session for d: an idle one that passes the health check,
-// a new one when fewer than MaxConnsPerHost are open, or the next one freed.
-// With fresh set, idle sessions are not taken.
+// get returns a session for d: an idle one with d's key that passes the
+// health check, a new one when fewer than MaxConnsPerHost are open to d's
+// host, or the next one freed. With fresh set, idle sessions are not taken.
 func (t *Transport) get(ctx context.Context, d *dest, fresh bool) (*conn, error) {
-	key := d.key()
+	host := strings.ToLower(d.host)
 	for {
 		if t.closed.Load() {
-			return nil, ErrClosed
+			return nil, localFailure(ErrClosed)
 		}
 		t.mu.Lock()
-		p := t.pools[key]
+		p := t.pools[host]
 		if p == nil {
-			p = &hostPool{t: t, key: key}
-			t.pools[key] = p
+			p = &hostPool{t: t, host: host}
+			t.pools[host] = p
 		}
 		t.mu.Unlock()
 		c, err, again := p.get(ctx, d, fresh)
@@ -47,16 +58,14 @@ func (t *Transport) get(ctx context.Context, d *dest, fresh bool) (*conn, error)
 
 func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err error, again bool) {
 	t := p.t
+	key := d.key()
 	for {
 		p.mu.Lock()
 		if p.dead {
 			p.mu.Unlock()
 			return nil, nil, true
 		}
-		if !fresh && len(p.idle) > 0 {
-			c := p.idle[len(p.idle)-1]
-			p.idle = p.idle[:len(p.idle)-1]
-			c.idleTimer.Stop()
+		if c := p.takeIdle(key, fresh); c != nil {
 			p.mu.Unlock()
 			if time.Since(c.idleSince) < t.idleTimeout() && c.alive() {
 				c.dest = d
@@ -76,11 +85,21 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			p.mu.Unlock()
 			return p.dial(ctx, d)
 		}
-		w := make(chan *conn, 1)
+		if !fresh && len(p.idle) > 0 {
+			// Every slot is taken and some sessions idle for other
+			// destinations of this host: close one to make room.
+			c := p.idle[0]
+			p.idle = p.idle[1:]
+			c.idleTimer.Stop()
+			p.mu.Unlock()
+			c.close(true)
+			return p.dial(ctx, d) // its slot is ours
+		}
+		w := waiter{key: key, ch: make(chan *conn, 1)}
 		p.waiters = append(p.waiters, w)
 		p.mu.Unlock()
 		select {
-		case c := <-w:
+		case c := <-w.ch:
 			if c == nil { // a slot was handed over
 				return p.dial(ctx, d)
 			}
@@ -100,7 +119,7 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			p.mu.Lock()
 			removed := false
 			for i, x := range p.waiters {
-				if x == w {
+				if x.ch == w.ch {
 					p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
 					removed = true
 					break
@@ -108,21 +127,37 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			}
 			p.mu.Unlock()
 			if !removed { // something was handed to us meanwhile: pass it on
-				if c := <-w; c != nil {
+				if c := <-w.ch; c != nil {
 					t.put(c)
 				} else {
 					p.release()
 				}
 			}
-			return nil, ctx.Err(), false
+			return nil, localFailure(fmt.Errorf("smtpclient: waiting for a session to %s: %w", d.host, ctx.Err())), false
 		}
 	}
+}
+
+// takeIdle removes and returns the most recently used idle session with
+// key, or nil. p.mu is held.
+func (p *hostPool) takeIdle(key poolKey, fresh bool) *conn {
+	if fresh {
+		return nil
+	}
+	for i := len(p.idle) - 1; i >= 0; i-- {
+		if c := p.idle[i]; c.key == key {
+			p.idle = append(p.idle[:i], p.idle[i+1:]...)
+			c.idleTimer.Stop()
+			return c
+		}
+	}
+	return nil
 }
 
 func (p *hostPool) dial(ctx context.Context, d *dest) (*conn, error, bool) {
 	if p.t.closed.Load() {
 		p.release()
-		return nil, ErrClosed, false
+		return nil, localFailure(ErrClosed), false
 	}
 	c, err := p.t.connect(ctx, d)
 	if err != nil {
@@ -140,7 +175,7 @@ func (p *hostPool) release() {
 		w := p.waiters[0]
 		p.waiters = p.waiters[1:]
 		p.mu.Unlock()
-		w <- nil
+		w.ch <- nil
 		return
 	}
 	p.n--
@@ -152,43 +187,63 @@ func (p *hostPool) release() {
 		p.mu.Lock()
 		if p.n == 0 && len(p.waiters) == 0 && !p.dead {
 			p.dead = true
-			delete(t.pools, p.key)
+			delete(t.pools, p.host)
 		}
 		p.mu.Unlock()
 		t.mu.Unlock()
 	}
 }
 
-// waiting reports whether a sender waits for a session of p.
-func (p *hostPool) waiting() bool {
+// waiterFor removes and returns the first waiter for key. p.mu is held.
+func (p *hostPool) waiterFor(key poolKey) (waiter, bool) {
+	for i, w := range p.waiters {
+		if w.key == key {
+			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+			return w, true
+		}
+	}
+	return waiter{}, false
+}
+
+// waiting reports whether a sender waits for a session with key.
+func (p *hostPool) waiting(key poolKey) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.waiters) > 0
+	for _, w := range p.waiters {
+		if w.key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // handOn gives c, in the middle of sending the end of a message, to the
-// first sender waiting for a session of p, which will flush it with its
+// first sender waiting for a session like it, which will flush it with its
 // own commands and read the final reply first (see pending). It returns
 // nil when nobody waits any more.
 func (p *hostPool) handOn(c *conn, deadline time.Time) *pending {
 	p.mu.Lock()
-	if len(p.waiters) == 0 || p.t.closed.Load() {
+	if p.t.closed.Load() {
 		p.mu.Unlock()
 		return nil
 	}
-	w := p.waiters[0]
-	p.waiters = p.waiters[1:]
+	w, ok := p.waiterFor(c.key)
 	p.mu.Unlock()
+	if !ok {
+		return nil
+	}
 	pd := pendings.Get().(*pending)
 	pd.deadline = deadline
 	c.pending = pd
 	p.t.handOns.Add(1)
-	w <- c
+	w.ch <- c
 	return pd
 }
 
-// put returns a session after a message: to a waiter, to the idle list, or
-// closed when broken, worn out (MaxMessagesPerConn) or surplus.
+// put returns a session after a message: to a waiter for a session like
+// it, to the idle list, or closed when broken, worn out
+// (MaxMessagesPerConn), surplus, or wanted as a slot by a sender for
+// another destination of the host.
 func (t *Transport) put(c *conn) {
 	p := c.pool
 	c.settle() // a session handed on to a sender that gave up
@@ -198,14 +253,12 @@ func (t *Transport) put(c *conn) {
 		return
 	}
 	p.mu.Lock()
-	if len(p.waiters) > 0 {
-		w := p.waiters[0]
-		p.waiters = p.waiters[1:]
+	if w, ok := p.waiterFor(c.key); ok {
 		p.mu.Unlock()
-		w <- c
+		w.ch <- c
 		return
 	}
-	if len(p.idle) >= t.maxIdle() {
+	if len(p.waiters) > 0 || len(p.idle) >= t.maxIdle() {
 		p.mu.Unlock()
 		c.close(true)
 		p.release()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"sync"
@@ -249,6 +250,21 @@ func TestRateLimitMatch(t *testing.T) {
 	}
 }
 
+// pickTake chooses a source as sendTo does: drawn by weight, then
+// charged, drawing again while the one drawn is found full.
+func pickTake(s *sourceSet, addr string) (netip.Addr, error) {
+	for {
+		src, err := s.pick(addr)
+		if err != nil || !src.IsValid() {
+			return src, err
+		}
+		ok, err := s.take(context.Background(), src)
+		if err != nil || ok {
+			return src, err
+		}
+	}
+}
+
 func TestSourcesWeightsAndWarmup(t *testing.T) {
 	a := netip.MustParseAddr("127.0.0.1")
 	b := netip.MustParseAddr("127.0.0.2")
@@ -263,7 +279,7 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 	s.now = func() time.Time { return now }
 	counts := map[netip.Addr]int{}
 	for range 400 {
-		src, err := s.pick(context.Background(), "192.0.2.1:25")
+		src, err := pickTake(&s, "192.0.2.1:25")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,14 +289,14 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 	if counts[b] != 10 || counts[a] != 390 || counts[v6] != 0 {
 		t.Errorf("picks %v: want b capped at 10/hour, no IPv6 source for an IPv4 destination", counts)
 	}
-	if src, err := s.pick(context.Background(), "[2001:db8::1]:25"); err != nil || src != v6 {
+	if src, err := pickTake(&s, "[2001:db8::1]:25"); err != nil || src != v6 {
 		t.Errorf("IPv6 destination got %v %v", src, err)
 	}
 	// The next hour b has capacity again.
 	s.now = func() time.Time { return now.Add(time.Hour) }
 	got := 0
 	for range 400 {
-		if src, _ := s.pick(context.Background(), "192.0.2.1:25"); src == b {
+		if src, _ := pickTake(&s, "192.0.2.1:25"); src == b {
 			got++
 		}
 	}
@@ -289,15 +305,15 @@ func TestSourcesWeightsAndWarmup(t *testing.T) {
 	}
 	s.now = func() time.Time { return now.Add(2 * time.Hour) }
 	for range 100 {
-		if src, _ := s.pick(context.Background(), "192.0.2.1:25"); src == b {
+		if src, _ := pickTake(&s, "192.0.2.1:25"); src == b {
 			t.Fatal("b used beyond its daily cap of 20")
 		}
 	}
 	var only sourceSet
 	only.init([]Source{{Addr: b, Warmup: &Warmup{Start: now, Daily: []int{1}}}}, nil)
 	only.now = func() time.Time { return now }
-	only.pick(context.Background(), "192.0.2.1:25")
-	if _, err := only.pick(context.Background(), "192.0.2.1:25"); !errors.Is(err, ErrSourceExhausted) {
+	pickTake(&only, "192.0.2.1:25")
+	if _, err := pickTake(&only, "192.0.2.1:25"); !errors.Is(err, ErrSourceExhausted) {
 		t.Errorf("exhausted source: %v", err)
 	}
 }
@@ -451,7 +467,7 @@ func TestRSETOnlyAfterFailedTransaction(t *testing.T) {
 	defer tr.Close()
 	for _, to := range []string{"b@x.com", "unknown@x.com", "b@x.com", "b@x.com"} {
 		res, err := mustSend(tr, to)
-		if (err == nil) != (to == "b@x.com") || (res.Recipients[0].Status == Delivered) != (err == nil) {
+		if (err == nil) != (to == "b@x.com") || (res.Recipients[0].Status == delivery.Delivered) != (err == nil) {
 			t.Fatalf("%s: %v %v", to, err, res.Recipients[0].Status)
 		}
 	}
@@ -538,14 +554,19 @@ func TestWarmupCounter(t *testing.T) {
 	if err := send(tr); err != nil {
 		t.Fatalf("third message of the day: %v", err)
 	}
-	if err := send(tr); !errors.Is(err, ErrSourceExhausted) || !IsTemporary(err) {
+	if err := send(tr); !errors.Is(err, ErrSourceExhausted) || !isTemporary(err) {
 		t.Errorf("fourth message of the day, after a restart: %v, want a temporary ErrSourceExhausted", err)
 	}
 	if n := len(be.messages()); n != 3 {
 		t.Errorf("server got %d messages, want 3", n)
 	}
+	// A Transport knows a source it found full until the next hour; a new
+	// one asks the counter, which fails.
+	tr.Close()
+	tr = &Transport{Host: host, Port: port, TLS: TLSNone, Sources: src, WarmupCounter: counter}
+	defer tr.Close()
 	counter.fail = errors.New("database down")
-	if err := send(tr); err == nil || !strings.Contains(err.Error(), "database down") || !IsTemporary(err) {
+	if err := send(tr); err == nil || !strings.Contains(err.Error(), "database down") || !isTemporary(err) {
 		t.Errorf("with a failing counter: %v, want its error, temporary", err)
 	}
 }

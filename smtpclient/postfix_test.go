@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"net"
 	"os"
 	"os/exec"
@@ -191,7 +192,7 @@ func TestPostfixSTARTTLS(t *testing.T) {
 		tr := &Transport{Host: "localhost", Port: pf.port}
 		defer tr.Close()
 		res, err := send1(tr)
-		if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != Deferred {
+		if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != delivery.Deferred {
 			t.Fatalf("got %v, %v", err, res.Recipients[0].Status)
 		}
 	})

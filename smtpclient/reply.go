@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // Limits on what a server may send back. RFC 5321 §4.5.3.1.5 sets 512
@@ -16,36 +17,6 @@ const (
 	maxReplyLine  = 2048
 	maxReplyLines = 256
 )
-
-// Error is an SMTP failure reply (4xx or 5xx) from the server.
-type Error struct {
-	Code         int    // the reply code, 400-599
-	EnhancedCode [3]int // RFC 3463 class.subject.detail; zero when absent
-	Message      string // the reply text, lines joined with "\n", enhanced code removed
-	Command      string // the command answered: "CONNECT", "EHLO", "MAIL", "RCPT", "DATA", ...
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("smtp: ")
-	if e.Command != "" {
-		b.WriteString(e.Command)
-		b.WriteString(": ")
-	}
-	b.WriteString(strconv.Itoa(e.Code))
-	if e.EnhancedCode != ([3]int{}) {
-		fmt.Fprintf(&b, " %d.%d.%d", e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2])
-	}
-	if e.Message != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Message)
-	}
-	return b.String()
-}
-
-// Temporary reports whether the failure is transient (a 4xx reply,
-// RFC 5321 §4.2.1): the same message may succeed later.
-func (e *Error) Temporary() bool { return e.Code >= 400 && e.Code < 500 }
 
 // ErrProtocol is wrapped by errors for replies that break the SMTP syntax:
 // garbage, overlong lines, mismatched codes in a multi-line reply.
@@ -193,24 +164,41 @@ func parseEnhanced(s string) (enh [3]int, n int, ok bool) {
 
 func (r *reply) text() string { return strings.Join(r.lines, "\n") }
 
-// err turns a failure reply into an *Error; nil for 2xx and 3xx.
 // expect returns nil when the reply has code want, a protocol error for
-// another positive code, and the server's refusal otherwise.
-func (r *reply) expect(want int, cmd string) error {
+// another positive code, and the server's refusal otherwise. what names
+// the command answered.
+func (r *reply) expect(want int, what string) error {
 	switch {
 	case r.code == want:
 		return nil
 	case r.code < 400:
-		return fmt.Errorf("%w: %s answered %d", ErrProtocol, cmd, r.code)
+		return protocolErr(stageOf(what), "%s answered %d", what, r.code)
 	}
-	return r.err(cmd)
+	return r.err(stageOf(what))
 }
 
-func (r *reply) err(cmd string) error {
+// err returns the outcome of a failure reply given at stage, or nil for
+// 2xx and 3xx. RFC 5321 §4.2.1: 4yz is a transient negative completion,
+// worth trying again; 5yz a permanent one.
+func (r *reply) err(stage delivery.Stage) error {
 	if r.code < 400 {
 		return nil
 	}
-	return &Error{Code: r.code, EnhancedCode: r.enh, Message: r.text(), Command: cmd}
+	return r.outcome(stage)
+}
+
+// outcome returns the reply as an outcome at stage.
+func (r *reply) outcome(stage delivery.Stage) *delivery.Outcome {
+	o := &delivery.Outcome{Stage: stage, Code: r.code, Enhanced: delivery.EnhancedCode(r.enh), Text: r.text()}
+	switch {
+	case r.code < 400:
+		o.Status = delivery.Delivered
+	case r.code < 500:
+		o.Status = delivery.Deferred
+	default:
+		o.Status = delivery.Failed
+	}
+	return o
 }
 
 func clip(b []byte) []byte {

@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"bufio"
 	"errors"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"testing"
@@ -65,23 +66,26 @@ func TestReadReplyShapes(t *testing.T) {
 	}
 }
 
-func TestErrorFields(t *testing.T) {
+func TestReplyOutcome(t *testing.T) {
 	r, err := readReply(newReader(strings.NewReader("452-4.2.2 mailbox\r\n452 4.2.2 full\r\n")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := smtpErr(r.err("RCPT"))
-	if e == nil || e.Code != 452 || e.EnhancedCode != [3]int{4, 2, 2} || e.Message != "mailbox\nfull" || !e.Temporary() {
+	e := smtpErr(r.err(delivery.StageRcpt))
+	if e == nil || e.Code != 452 || e.Enhanced != (delivery.EnhancedCode{4, 2, 2}) || e.Text != "mailbox\nfull" ||
+		e.Stage != delivery.StageRcpt || e.Status != delivery.Deferred || !isTemporary(e) {
 		t.Fatalf("got %#v", e)
 	}
-	if got, want := e.Error(), "smtp: RCPT: 452 4.2.2 mailbox\nfull"; got != want {
+	if got, want := e.Error(), "deferred at rcpt: 452 4.2.2 mailbox full"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
-	if !IsTemporary(e) {
-		t.Error("IsTemporary(452) = false")
+	r.code, r.enh = 550, [3]int{5, 1, 1}
+	if e := smtpErr(r.err(delivery.StageRcpt)); e == nil || e.Status != delivery.Failed || isTemporary(e) {
+		t.Errorf("550: got %#v, want a permanent failure", e)
 	}
-	if IsTemporary(&Error{Code: 550}) {
-		t.Error("IsTemporary(550) = true")
+	r.code = 250
+	if r.err(delivery.StageRcpt) != nil {
+		t.Error("a 250 reply gave an error")
 	}
 }
 
@@ -108,7 +112,7 @@ func FuzzReadReply(f *testing.F) {
 			if r.enh != ([3]int{}) && r.enh[0] != r.code/100 {
 				t.Fatalf("enhanced class %d for code %d", r.enh[0], r.code)
 			}
-			if e := r.err("X"); (e != nil) != (r.code >= 400) {
+			if e := r.err(delivery.StageMail); (e != nil) != (r.code >= 400) {
 				t.Fatalf("err() = %v for code %d", e, r.code)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"testing"
 	"time"
@@ -46,17 +47,17 @@ func TestSendPerRecipientResults(t *testing.T) {
 		if err != nil {
 			t.Fatalf("chunking=%v: %v", chunking, err)
 		}
-		want := []Status{Delivered, Failed, Deferred, Delivered}
+		want := []delivery.Status{delivery.Delivered, delivery.Failed, delivery.Deferred, delivery.Delivered}
 		for i, r := range res.Recipients {
-			if r.Status != want[i] || r.Addr != to[i] {
-				t.Errorf("chunking=%v: %s: %v (%v), want %v", chunking, r.Addr, r.Status, r.Err, want[i])
+			if r.Status != want[i] || r.Recipient != to[i] {
+				t.Errorf("chunking=%v: %s: %v (%v), want %v", chunking, r.Recipient, r.Status, &r, want[i])
 			}
 		}
-		if e := smtpErr(res.Recipients[1].Err); e == nil || e.Code != 550 || e.EnhancedCode != [3]int{5, 1, 1} || e.Command != "RCPT" {
-			t.Errorf("unknown recipient error %#v", res.Recipients[1].Err)
+		if e := smtpErr(&res.Recipients[1]); e == nil || e.Code != 550 || e.Enhanced != (delivery.EnhancedCode{5, 1, 1}) || e.Stage != delivery.StageRcpt {
+			t.Errorf("unknown recipient outcome %#v", res.Recipients[1])
 		}
-		if e := smtpErr(res.Recipients[2].Err); e == nil || !e.Temporary() {
-			t.Errorf("busy recipient error %#v", res.Recipients[2].Err)
+		if e := smtpErr(&res.Recipients[2]); e == nil || !e.Temporary() || e.Stage != delivery.StageRcpt {
+			t.Errorf("busy recipient outcome %#v", res.Recipients[2])
 		}
 		if m := be.messages(); len(m) != 1 || len(m[0].rcpts) != 2 {
 			t.Errorf("server got %+v", m)
@@ -72,7 +73,7 @@ func TestSendAllRecipientsRefused(t *testing.T) {
 		if e := smtpErr(err); e == nil || e.Code != 550 {
 			t.Fatalf("chunking=%v: error %v, want 550", chunking, err)
 		}
-		if res.Recipients[0].Status != Failed {
+		if res.Recipients[0].Status != delivery.Failed {
 			t.Errorf("status %v", res.Recipients[0].Status)
 		}
 		// The session stays usable: the next message goes through.
@@ -90,12 +91,12 @@ func TestSendRefusals(t *testing.T) {
 	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
 	defer tr.Close()
 	res, err := tr.Send(context.Background(), Envelope{From: "refuse@x.org", To: []string{"a@x.com", "b@x.com"}}, strings.NewReader(testMsg))
-	if e := smtpErr(err); e == nil || e.Code != 550 || e.Command != "MAIL" {
+	if e := smtpErr(err); e == nil || e.Code != 550 || e.Stage != delivery.StageMail {
 		t.Fatalf("MAIL refusal: %v", err)
 	}
 	for _, r := range res.Recipients {
-		if r.Status != Failed {
-			t.Errorf("%s: %v", r.Addr, r.Status)
+		if r.Status != delivery.Failed {
+			t.Errorf("%s: %v", r.Recipient, r.Status)
 		}
 	}
 	for _, chunking := range []bool{false, true} {
@@ -105,7 +106,7 @@ func TestSendRefusals(t *testing.T) {
 		if e := smtpErr(err); e == nil || e.Code != 554 {
 			t.Fatalf("data refusal (chunking=%v): %v", chunking, err)
 		}
-		if res.Recipients[0].Status != Failed {
+		if res.Recipients[0].Status != delivery.Failed {
 			t.Errorf("status %v", res.Recipients[0].Status)
 		}
 	}
@@ -188,7 +189,7 @@ func TestSendUnsupported(t *testing.T) {
 	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
 	defer tr.Close()
 	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"jöran@exämple.de"}}, strings.NewReader(testMsg))
-	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != Failed {
+	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != delivery.Failed {
 		t.Errorf("SMTPUTF8 to a server without it: %v, %v", err, res.Recipients[0].Status)
 	}
 	_, err = tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, RequireTLS: true}, strings.NewReader(testMsg))
@@ -202,7 +203,7 @@ func TestSendSizeLimit(t *testing.T) {
 	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
 	defer tr.Close()
 	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(strings.Repeat("x", 5000)))
-	if !errors.Is(err, ErrTooBig) || res.Recipients[0].Status != Failed {
+	if !errors.Is(err, ErrTooBig) || res.Recipients[0].Status != delivery.Failed {
 		t.Fatalf("got %v %v, want ErrTooBig", err, res.Recipients[0].Status)
 	}
 	if _, _, _, mails := be.counts(); mails != 0 {
@@ -225,12 +226,12 @@ func TestSendBadInput(t *testing.T) {
 		{From: "a@x.org"},
 	} {
 		res, err := tr.Send(context.Background(), env, strings.NewReader(testMsg))
-		if !errors.Is(err, ErrBadAddress) || IsTemporary(err) {
+		if !errors.Is(err, ErrBadAddress) || isTemporary(err) {
 			t.Errorf("%q: %v, want ErrBadAddress", env.From, err)
 		}
 		for _, r := range res.Recipients {
-			if r.Status != Failed {
-				t.Errorf("%q: status %v", r.Addr, r.Status)
+			if r.Status != delivery.Failed {
+				t.Errorf("%q: status %v", r.Recipient, r.Status)
 			}
 		}
 	}
@@ -276,7 +277,7 @@ func TestSendTLSPolicies(t *testing.T) {
 			defer tr.Close()
 			res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) || res.Recipients[0].Status != Deferred {
+				if !errors.Is(err, tc.wantErr) || res.Recipients[0].Status != delivery.Deferred {
 					t.Fatalf("got %v (%v), want %v and deferred", err, res.Recipients[0].Status, tc.wantErr)
 				}
 				return
@@ -340,10 +341,10 @@ func TestAuth(t *testing.T) {
 					t.Fatalf("got %v, want %v", err, tc.wantErr)
 				}
 			case tc.wantCode != 0:
-				if e := smtpErr(err); e == nil || e.Code != tc.wantCode || e.Command != "AUTH" {
+				if e := smtpErr(err); e == nil || e.Code != tc.wantCode || e.Stage != delivery.StageAuth {
 					t.Fatalf("got %v, want AUTH %d", err, tc.wantCode)
 				}
-				if res.Recipients[0].Status != Failed {
+				if res.Recipients[0].Status != delivery.Failed {
 					t.Errorf("status %v", res.Recipients[0].Status)
 				}
 			default:
@@ -360,7 +361,7 @@ func TestContextBoundsSend(t *testing.T) {
 	tr := &Transport{Host: "127.0.0.1", Port: port, TLS: TLSNone}
 	defer tr.Close()
 	res, err := tr.Send(ctx, Envelope{From: "a@x.org", To: []string{"b@x.com"}}, strings.NewReader(testMsg))
-	if !errors.Is(err, context.Canceled) || res.Recipients[0].Status != Deferred {
+	if !errors.Is(err, context.Canceled) || res.Recipients[0].Status != delivery.Deferred {
 		t.Fatalf("got %v, %v", err, res.Recipients[0].Status)
 	}
 	_ = time.Second
@@ -424,7 +425,7 @@ func TestSendBinaryMIME(t *testing.T) {
 	tr2 := &Transport{Host: host2, Port: port2, TLS: TLSNone}
 	defer tr2.Close()
 	res, err = tr2.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}, Binary: true}, bytes.NewReader(body))
-	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != Failed || len(be2.messages()) != 0 {
+	if !errors.Is(err, ErrUnsupported) || res.Recipients[0].Status != delivery.Failed || len(be2.messages()) != 0 {
 		t.Errorf("BINARYMIME to a server without it: %v, %v", err, res.Recipients[0].Status)
 	}
 }

@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"context"
 	"errors"
+	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ func TestSinkConcurrentDelivery(t *testing.T) {
 				body = strings.Repeat(".dots\nand bare LFs\r", 5000)
 			}
 			res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com", "c@x.com"}}, strings.NewReader(body))
-			if err == nil && (res.Recipients[0].Status != Delivered || res.Recipients[1].Status != Delivered) {
+			if err == nil && (res.Recipients[0].Status != delivery.Delivered || res.Recipients[1].Status != delivery.Delivered) {
 				err = errors.New("not all recipients delivered")
 			}
 			if err != nil {
@@ -52,36 +53,48 @@ func TestSinkFaults(t *testing.T) {
 		name   string
 		args   []string
 		to     Timeouts
-		status []Status // per recipient b@, c@
+		status []delivery.Status // per recipient b@, c@
 		check  func(error) bool
 	}{
-		{"4xx to RCPT", []string{"-r", "RCPT"}, Timeouts{}, []Status{Deferred, Deferred},
+		{"4xx to RCPT", []string{"-r", "RCPT"}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred},
 			func(err error) bool {
 				e := smtpErr(err)
-				return e != nil && e.Code == 450 && e.EnhancedCode == [3]int{4, 3, 0}
+				return e != nil && e.Code == 450 && e.Enhanced == (delivery.EnhancedCode{4, 3, 0})
 			}},
-		{"5xx to RCPT", []string{"-f", "RCPT"}, Timeouts{}, []Status{Failed, Failed},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 500 && e.Command == "RCPT" }},
-		{"5xx to MAIL", []string{"-f", "MAIL"}, Timeouts{}, []Status{Failed, Failed},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Command == "MAIL" }},
-		{"4xx to DATA", []string{"-r", "DATA"}, Timeouts{}, []Status{Deferred, Deferred},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 450 && e.Command == "DATA" }},
-		{"5xx after the data", []string{"-f", "."}, Timeouts{}, []Status{Failed, Failed},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 500 }},
-		{"421 and disconnect on MAIL", []string{"-Q", "MAIL"}, Timeouts{}, []Status{Deferred, Deferred},
+		{"5xx to RCPT", []string{"-f", "RCPT"}, Timeouts{}, []delivery.Status{delivery.Failed, delivery.Failed},
+			func(err error) bool {
+				e := smtpErr(err)
+				return e != nil && e.Code == 500 && e.Stage == delivery.StageRcpt
+			}},
+		{"5xx to MAIL", []string{"-f", "MAIL"}, Timeouts{}, []delivery.Status{delivery.Failed, delivery.Failed},
+			func(err error) bool { e := smtpErr(err); return e != nil && e.Stage == delivery.StageMail }},
+		{"4xx to DATA", []string{"-r", "DATA"}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred},
+			func(err error) bool {
+				e := smtpErr(err)
+				return e != nil && e.Code == 450 && e.Stage == delivery.StageData
+			}},
+		{"5xx after the data", []string{"-f", "."}, Timeouts{}, []delivery.Status{delivery.Failed, delivery.Failed},
+			func(err error) bool {
+				e := smtpErr(err)
+				return e != nil && e.Code == 500 && e.Stage == delivery.StageFinal
+			}},
+		{"421 and disconnect on MAIL", []string{"-Q", "MAIL"}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred},
 			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 421 }},
-		{"421 and disconnect on greeting", []string{"-Q", "CONNECT"}, Timeouts{}, []Status{Deferred, Deferred},
-			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 421 && e.Command == "CONNECT" }},
-		{"silent disconnect on RCPT", []string{"-q", "RCPT"}, Timeouts{}, []Status{Deferred, Deferred}, IsTemporary},
-		{"silent disconnect after the data", []string{"-q", "."}, Timeouts{}, []Status{Deferred, Deferred}, IsTemporary},
-		{"abort during DATA", []string{"-A", "0"}, Timeouts{}, []Status{Failed, Failed},
+		{"421 and disconnect on greeting", []string{"-Q", "CONNECT"}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred},
+			func(err error) bool {
+				e := smtpErr(err)
+				return e != nil && e.Code == 421 && e.Stage == delivery.StageGreeting
+			}},
+		{"silent disconnect on RCPT", []string{"-q", "RCPT"}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred}, isTemporary},
+		{"silent disconnect after the data", []string{"-q", "."}, Timeouts{}, []delivery.Status{delivery.Deferred, delivery.Deferred}, isTemporary},
+		{"abort during DATA", []string{"-A", "0"}, Timeouts{}, []delivery.Status{delivery.Failed, delivery.Failed},
 			func(err error) bool { e := smtpErr(err); return e != nil && e.Code == 550 }},
-		{"slow reply to the pipelined DATA group", []string{"-w", "3"}, Timeouts{Command: 300 * time.Millisecond, DataInit: 300 * time.Millisecond}, []Status{Deferred, Deferred},
+		{"slow reply to the pipelined DATA group", []string{"-w", "3"}, Timeouts{Command: 300 * time.Millisecond, DataInit: 300 * time.Millisecond}, []delivery.Status{delivery.Deferred, delivery.Deferred},
 			func(err error) bool { var ne interface{ Timeout() bool }; return errors.As(err, &ne) && ne.Timeout() }},
-		{"slow RCPT reply", []string{"-p", "-W", "RCPT:3"}, Timeouts{Command: 300 * time.Millisecond}, []Status{Deferred, Deferred},
+		{"slow RCPT reply", []string{"-p", "-W", "RCPT:3"}, Timeouts{Command: 300 * time.Millisecond}, []delivery.Status{delivery.Deferred, delivery.Deferred},
 			func(err error) bool { var ne interface{ Timeout() bool }; return errors.As(err, &ne) && ne.Timeout() }},
-		{"no ESMTP: HELO", []string{"-e"}, Timeouts{}, []Status{Delivered, Delivered}, func(err error) bool { return err == nil }},
-		{"no PIPELINING", []string{"-p"}, Timeouts{}, []Status{Delivered, Delivered}, func(err error) bool { return err == nil }},
+		{"no ESMTP: HELO", []string{"-e"}, Timeouts{}, []delivery.Status{delivery.Delivered, delivery.Delivered}, func(err error) bool { return err == nil }},
+		{"no PIPELINING", []string{"-p"}, Timeouts{}, []delivery.Status{delivery.Delivered, delivery.Delivered}, func(err error) bool { return err == nil }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,7 +107,7 @@ func TestSinkFaults(t *testing.T) {
 			}
 			for i, r := range res.Recipients {
 				if r.Status != tc.status[i] {
-					t.Errorf("%s: %v (%v), want %v", r.Addr, r.Status, r.Err, tc.status[i])
+					t.Errorf("%s: %v (%v), want %v", r.Recipient, r.Status, r.Err, tc.status[i])
 				}
 			}
 		})
@@ -109,7 +122,7 @@ func TestSinkAbortDuringLargeData(t *testing.T) {
 	defer tr.Close()
 	res, err := tr.Send(context.Background(), Envelope{From: "a@x.org", To: []string{"b@x.com"}},
 		strings.NewReader(strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789\r\n", 200000)))
-	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != Failed {
+	if e := smtpErr(err); e == nil || e.Code != 550 || res.Recipients[0].Status != delivery.Failed {
 		t.Fatalf("got %v, %v; want the server's 550", err, res.Recipients[0].Status)
 	}
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 
+	"github.com/mxkit/mxkit/address"
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver"
 )
@@ -116,9 +118,12 @@ type Metrics interface {
 // usable (for Deliver it needs a Router); fields must not change after first
 // use. It is safe for concurrent use.
 type Transport struct {
-	// Host and Port are the destination of Send: a relay or submission
-	// server. Port defaults to 25, or 465 with ImplicitTLS.
+	// Host is the destination of Send: a relay or submission server.
 	Host string
+	// Port is the TCP port of both entry points: Send's Host (default
+	// 25, or 465 with ImplicitTLS) and the mail exchangers of Deliver
+	// (default 25, the SMTP port of RFC 5321 §4.5.4; change it for tests
+	// only).
 	Port int
 	// ImplicitTLS starts TLS on connect instead of STARTTLS (RFC 8314
 	// §3.3, port 465). Applies to Send.
@@ -140,10 +145,17 @@ type Transport struct {
 	// Router resolves domains for Deliver, normally an *mx.Router.
 	Router Router
 
-	// MaxConnsPerHost limits sessions per destination (default 10);
-	// senders wait for a free one.
+	// DialContext, when set, opens the connections instead of a
+	// net.Dialer (for a proxy, a custom network, or net.Pipe in tests).
+	// With Sources set it must bind the local address LocalAddr(ctx)
+	// returns. The Connect timeout bounds ctx.
+	DialContext func(ctx context.Context, network, address string) (net.Conn, error)
+
+	// MaxConnsPerHost limits the sessions open to one host name (a relay
+	// or an MX host), whatever its addresses, TLS policies and source
+	// addresses (default 10); senders wait for a free one.
 	MaxConnsPerHost int
-	// MaxIdleConnsPerHost limits idle sessions kept per destination
+	// MaxIdleConnsPerHost limits idle sessions kept per host name
 	// (default MaxConnsPerHost).
 	MaxIdleConnsPerHost int
 	// IdleConnTimeout closes sessions idle longer than this (default 30s).
@@ -179,7 +191,7 @@ type Transport struct {
 
 	once        sync.Once
 	mu          sync.Mutex
-	pools       map[poolKey]*hostPool
+	pools       map[string]*hostPool // by host name
 	closed      atomic.Bool
 	handOns     atomic.Int64 // sessions handed on with a final reply pending
 	limits      limiterSet
@@ -209,42 +221,18 @@ func validLocalName(s string) bool {
 
 // Result is the outcome of one message.
 type Result struct {
-	Host       string       // the host that answered last (MX or relay name)
-	Addr       string       // its address, "ip:port"
-	TLS        bool         // whether the session used TLS
-	Reply      string       // the text of the final reply (often the server's queue id)
-	Recipients []RcptResult // one per Envelope.To, in order
+	Host  string // the host that answered last (MX or relay name)
+	Addr  string // its address, "ip:port"
+	TLS   bool   // whether the session used TLS
+	Reply string // the text of the final reply (often the server's queue id)
+	// Recipients has one outcome per Envelope.To, in order: delivered,
+	// deferred or failed, with the reply or cause that decided it.
+	Recipients []delivery.Outcome
 	// DSNNotSent reports that Envelope.DSN was not passed on because the
 	// server does not offer DSN. RFC 3461 §4.1 then makes the sender the
 	// last hop able to honour it: a NOTIFY=SUCCESS recipient is owed a
 	// "relayed" notice.
 	DSNNotSent bool
-}
-
-// Status is the outcome for one recipient.
-type Status int
-
-const (
-	Deferred  Status = iota // not delivered, try again later (4xx, network, TLS)
-	Delivered               // the server accepted responsibility: final 2xx
-	Failed                  // permanent failure (5xx or an unsendable message)
-)
-
-func (s Status) String() string {
-	switch s {
-	case Delivered:
-		return "delivered"
-	case Failed:
-		return "failed"
-	}
-	return "deferred"
-}
-
-// RcptResult is one recipient's outcome.
-type RcptResult struct {
-	Addr   string
-	Status Status
-	Err    error // nil when delivered; an *Error for a refusal
 }
 
 // dest is one place to connect to and how.
@@ -273,7 +261,7 @@ func (d *dest) key() poolKey {
 
 func (t *Transport) init() {
 	t.once.Do(func() {
-		t.pools = make(map[poolKey]*hostPool)
+		t.pools = make(map[string]*hostPool)
 		t.to = t.Timeouts.withDefaults()
 		t.name = t.LocalName
 		if t.name != "" && !validLocalName(t.name) {
@@ -340,12 +328,14 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 		return finish(res, t.nameErr)
 	}
 	if t.Host == "" {
-		return finish(res, errors.New("smtpclient: Transport.Host not set"))
+		return finish(res, config("Transport.Host not set"))
 	}
 	t.mu.Lock()
 	d := t.relay
 	t.mu.Unlock()
-	if err := prepare(&env, m); err != nil {
+	err := prepare(&env, m)
+	resetResult(res, m)
+	if err != nil {
 		return finish(res, err)
 	}
 	port := t.Port
@@ -365,7 +355,7 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 		t.relay = d
 		t.mu.Unlock()
 	}
-	_, err := t.sendTo(ctx, d, m, msg, messageSize(&env, msg), res)
+	_, err = t.sendTo(ctx, d, m, msg, messageSize(&env, msg), res)
 	return finish(res, err)
 }
 
@@ -376,6 +366,12 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 // retried elsewhere. msg must be an io.ReadSeeker when more than one host
 // may be tried; otherwise only the first host that gets as far as the data
 // is used.
+//
+// Every recipient must be in domain (compared in canonical form, see the
+// address package): otherwise nothing is sent, and the error and every
+// outcome wrap ErrDomainMismatch. A route the mx package calls permanent
+// (no such domain, a null MX, no usable host) fails every recipient; DNS
+// trouble defers them.
 func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, msg io.Reader) (*Result, error) {
 	t.init()
 	res, m := newResult(&env)
@@ -383,20 +379,34 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 		return finish(res, t.nameErr)
 	}
 	if t.Router == nil {
-		return finish(res, errors.New("smtpclient: Transport.Router not set"))
+		return finish(res, config("Transport.Router not set"))
 	}
 	if t.LMTP {
-		return finish(res, errors.New("smtpclient: LMTP is for Send to a mailbox server, not for Deliver"))
+		return finish(res, config("LMTP is for Send to a mailbox server, not for Deliver"))
 	}
-	if err := prepare(&env, m); err != nil {
+	err := prepare(&env, m)
+	resetResult(res, m)
+	if err != nil {
 		return finish(res, err)
 	}
-	route, err := t.Router.Lookup(ctx, domain)
+	dom, err := address.ParseDomain(domain)
 	if err != nil {
-		return finish(res, fmt.Errorf("smtpclient: route for %s: %w", domain, err))
+		return finish(res, routeFailure(domain, fmt.Errorf("%w: %w", mx.ErrInvalidDomain, err)))
+	}
+	for i, to := range env.To {
+		if m.refused(i) {
+			continue
+		}
+		if a, _ := address.Parse(to); a.Domain != dom {
+			return finish(res, config("%w: %s is not in %s", ErrDomainMismatch, to, dom))
+		}
+	}
+	route, err := t.Router.Lookup(ctx, dom.ASCII())
+	if err != nil {
+		return finish(res, routeFailure(domain, err))
 	}
 	if route == nil || len(route.Hosts) == 0 {
-		return finish(res, fmt.Errorf("%w: %s", ErrNoRoute, domain))
+		return finish(res, routeFailure(domain, ErrNoRoute))
 	}
 	port := t.Port
 	if port == 0 {
@@ -415,7 +425,8 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 			// A host mx could not resolve now: a temporary failure if no
 			// other host takes the message.
 			if lastErr == nil {
-				lastErr = fmt.Errorf("smtpclient: %s: %w", h.Name, h.Err)
+				lastErr = failure(delivery.Deferred, delivery.StageRoute, codeDirectory,
+					fmt.Errorf("smtpclient: %s: %w", h.Name, h.Err))
 			}
 			continue
 		}
@@ -432,11 +443,11 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 					return finish(res, lastErr)
 				}
 				if _, err := seeker.Seek(start, io.SeekStart); err != nil {
-					return finish(res, fmt.Errorf("smtpclient: rewinding the message: %w", err))
+					return finish(res, readFailure(fmt.Errorf("rewinding: %w", err)))
 				}
 			}
 			tried++
-			resetResult(res)
+			resetResult(res, m)
 			answered, err := t.sendTo(ctx, d, m, msg, size, res)
 			if err == nil || answered || ctx.Err() != nil {
 				return finish(res, err)
@@ -446,7 +457,7 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 		}
 	}
 	if lastErr == nil {
-		lastErr = fmt.Errorf("%w: %s: no host addresses", ErrNoRoute, domain)
+		lastErr = routeFailure(domain, fmt.Errorf("%w: no host addresses", ErrNoRoute))
 	}
 	return finish(res, lastErr)
 }
@@ -474,7 +485,7 @@ func hostPolicy(route *mx.Route, h *mx.Host) (TLSPolicy, []string) {
 // resultAlloc puts a Result and room for one recipient in one allocation.
 type resultAlloc struct {
 	res Result
-	one [1]RcptResult
+	one [1]delivery.Outcome
 	msg message
 }
 
@@ -484,42 +495,26 @@ func newResult(env *Envelope) (*Result, *message) {
 	if len(env.To) == 1 {
 		res.Recipients = a.one[:]
 	} else {
-		res.Recipients = make([]RcptResult, len(env.To))
+		res.Recipients = make([]delivery.Outcome, len(env.To))
 	}
 	for i, to := range env.To {
-		res.Recipients[i].Addr = to
+		res.Recipients[i].Recipient = to
 	}
 	return res, &a.msg
 }
 
-func resetResult(res *Result) {
+// resetResult clears res for another host; recipients refused before
+// any session keep their outcome.
+func resetResult(res *Result, m *message) {
 	res.Host, res.Addr, res.TLS, res.Reply, res.DSNNotSent = "", "", false, "", false
 	for i := range res.Recipients {
-		res.Recipients[i].Status = Deferred
-		res.Recipients[i].Err = nil
-	}
-}
-
-// finish gives err to recipients without an outcome and classifies each.
-func finish(res *Result, err error) (*Result, error) {
-	for i := range res.Recipients {
-		rr := &res.Recipients[i]
-		if rr.Status == Delivered {
+		o := &res.Recipients[i]
+		if m.refused(i) {
+			setOutcome(o, m.bad[i])
 			continue
 		}
-		if rr.Err == nil {
-			rr.Err = err
-			if rr.Err == nil {
-				rr.Err = errors.New("smtpclient: no final reply")
-			}
-		}
-		if IsTemporary(rr.Err) {
-			rr.Status = Deferred
-		} else {
-			rr.Status = Failed
-		}
+		*o = delivery.Outcome{Recipient: o.Recipient}
 	}
-	return res, err
 }
 
 type lener interface{ Len() int }
@@ -540,26 +535,42 @@ func messageSize(env *Envelope, msg io.Reader) int64 {
 func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Reader, size int64, res *Result) (answered bool, err error) {
 	res.Host, res.Addr = d.host, d.addr
 	if err := t.limits.wait(ctx, d.limitHost); err != nil {
-		return false, err
-	}
-	src, err := t.sources.pick(ctx, d.addr)
-	if err != nil {
-		return false, err
-	}
-	if src.IsValid() {
-		dd := *d // d may be shared with other sends
-		dd.src = src
-		d = &dd
+		return false, localFailure(err)
 	}
 	seeker, _ := msg.(io.Seeker)
 	var msgStart int64
 	if seeker != nil {
 		msgStart, _ = seeker.Seek(0, io.SeekCurrent)
 	}
+	base := d
 	for attempt := 0; ; attempt++ {
+		// The source address is chosen before the session and charged
+		// against its warm-up caps only once a session will carry the
+		// message: a failed connection costs nothing.
+		src, err := t.sources.pick(base.addr)
+		if err != nil {
+			return false, localFailure(err)
+		}
+		d = base
+		if src.IsValid() {
+			dd := *base // base may be shared with other sends
+			dd.src = src
+			d = &dd
+		}
 		c, err := t.get(ctx, d, attempt >= 2)
 		if err != nil {
 			return false, err
+		}
+		if src.IsValid() {
+			ok, err := t.sources.take(ctx, src)
+			if err != nil || !ok {
+				t.put(c)
+				if err != nil {
+					return false, localFailure(err)
+				}
+				attempt-- // another source, same attempt
+				continue
+			}
 		}
 		res.TLS = c.tls
 		start := time.Now()
@@ -578,7 +589,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 			t.log("smtp: stale pooled session", "addr", d.addr, "err", re.err)
 			c.broken = true
 			t.put(c)
-			resetResult(res)
+			resetResult(res, m)
 			if c.consumed {
 				// BDAT read the first chunk before the failure showed.
 				if seeker == nil {
@@ -613,16 +624,12 @@ func (t *Transport) connect(ctx context.Context, d *dest) (*conn, error) {
 }
 
 func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, error) {
-	to := t.timeouts()
-	dialer := net.Dialer{Timeout: to.Connect}
-	if d.src.IsValid() {
-		dialer.LocalAddr = &net.TCPAddr{IP: d.src.AsSlice()}
-	}
-	nc, err := dialer.DialContext(ctx, "tcp", d.addr)
+	nc, err := t.dial(ctx, d)
 	if err != nil {
-		return nil, fmt.Errorf("smtp %s: connect: %w", d.addr, err)
+		return nil, failure(delivery.Deferred, delivery.StageConnect, codeNoAnswer,
+			fmt.Errorf("smtp %s: connect: %w", d.addr, err))
 	}
-	c := &conn{t: t, nc: nc, dest: d}
+	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
 	c.bw = newWriter(nc)
 	err = c.setup(ctx, plain)
@@ -635,6 +642,33 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 	}
 	t.log("smtp: session ready", "host", d.host, "addr", d.addr, "tls", c.tls, "policy", d.policy.String())
 	return c, nil
+}
+
+// dial opens the connection to d, with DialContext when it is set.
+func (t *Transport) dial(ctx context.Context, d *dest) (net.Conn, error) {
+	timeout := t.timeouts().Connect
+	if t.DialContext == nil {
+		dialer := net.Dialer{Timeout: timeout}
+		if d.src.IsValid() {
+			dialer.LocalAddr = &net.TCPAddr{IP: d.src.AsSlice()}
+		}
+		return dialer.DialContext(ctx, "tcp", d.addr)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if d.src.IsValid() {
+		ctx = context.WithValue(ctx, localAddrKey{}, d.src)
+	}
+	return t.DialContext(ctx, "tcp", d.addr)
+}
+
+type localAddrKey struct{}
+
+// LocalAddr returns the source address a Transport's DialContext must
+// bind for the connection it is asked to open, when Sources are set.
+func LocalAddr(ctx context.Context) (netip.Addr, bool) {
+	a, ok := ctx.Value(localAddrKey{}).(netip.Addr)
+	return a, ok
 }
 
 func (c *conn) setup(ctx context.Context, plain bool) error {
@@ -652,9 +686,9 @@ func (c *conn) setup(ctx context.Context, plain bool) error {
 	if r.code/100 != 2 {
 		c.broken = true
 		if r.code < 400 {
-			return fmt.Errorf("%w: greeting %d", ErrProtocol, r.code)
+			return protocolErr(delivery.StageGreeting, "greeting %d", r.code)
 		}
-		return r.err("CONNECT")
+		return r.err(delivery.StageGreeting)
 	}
 	if err := c.hello(ctx); err != nil {
 		return err
@@ -668,7 +702,8 @@ func (c *conn) setup(ctx context.Context, plain bool) error {
 				return err
 			}
 		} else if d.policy.required() {
-			return fmt.Errorf("smtp %s: %w: STARTTLS not offered", d.addr, ErrTLSRequired)
+			return failure(delivery.Deferred, delivery.StageTLS, codeTLSNotOffered,
+				fmt.Errorf("smtp %s: %w: STARTTLS not offered", d.addr, ErrTLSRequired))
 		}
 	}
 	if d.auth {

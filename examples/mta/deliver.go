@@ -3,13 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/mxkit/mxkit/bounce"
-	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/smtpclient"
 )
@@ -190,22 +189,14 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		for i, a := range rcpts {
 			r := queue.Result{Recipient: a}
-			if res != nil && i < len(res.Recipients) {
-				rr := res.Recipients[i]
-				switch rr.Status {
-				case smtpclient.Delivered:
-					if res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
-						relayed = append(relayed, a)
-					}
-				case smtpclient.Failed:
-					r.Err, r.Permanent = firstErr(rr.Err, err), true
-				default:
-					r.Err = firstErr(rr.Err, err)
-					r.Permanent = permanent(r.Err)
+			o := res.Recipients[i] // one outcome per recipient, never nil
+			switch o.Status {
+			case delivery.Delivered:
+				if res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
+					relayed = append(relayed, a)
 				}
-			} else {
-				r.Err = firstErr(err, nil)
-				r.Permanent = permanent(r.Err)
+			default:
+				r.Err, r.Permanent = &o, o.Permanent()
 			}
 			out = append(out, r)
 		}
@@ -239,30 +230,6 @@ func dsnParams(msg *queue.Message, notify string, rcpts []string, params map[str
 		return nil
 	}
 	return d
-}
-
-func firstErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	if b != nil {
-		return b
-	}
-	return errors.New("not delivered")
-}
-
-// permanent reports whether a delivery error ends the recipient's tries:
-// a 5xx reply, an unsendable message, or a destination that accepts no
-// mail (null MX, no such domain).
-func permanent(err error) bool {
-	var se *smtpclient.Error
-	if errors.As(err, &se) {
-		return !se.Temporary()
-	}
-	if errors.Is(err, smtpclient.ErrBadAddress) || errors.Is(err, smtpclient.ErrTooBig) || errors.Is(err, smtpclient.ErrUnsupported) {
-		return true
-	}
-	return mx.IsPermanent(err)
 }
 
 // classify turns a recipient's final error into a bounce class.

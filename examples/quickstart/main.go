@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/mxkit/mxkit/bounce"
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/dkim"
 	"github.com/mxkit/mxkit/examples/internal/sink"
 	"github.com/mxkit/mxkit/mx"
@@ -298,31 +299,17 @@ func deliver(ctx context.Context, store queue.Store, signer *dkim.Signer, tr *sm
 	var out []queue.Result
 	for domain, rcpts := range byDomain {
 		msg := io.MultiReader(strings.NewReader(sig), bytes.NewReader(body))
-		res, err := tr.Deliver(ctx, domain, smtpclient.Envelope{From: m.From, To: rcpts, Size: int64(len(sig) + len(body))}, msg)
+		res, _ := tr.Deliver(ctx, domain, smtpclient.Envelope{From: m.From, To: rcpts, Size: int64(len(sig) + len(body))}, msg)
 		for i, a := range rcpts {
-			var rerr error
-			if res != nil && i < len(res.Recipients) {
-				rerr = res.Recipients[i].Err
-			} else {
-				rerr = err
+			o := res.Recipients[i] // one outcome per recipient, never nil
+			r := queue.Result{Recipient: a}
+			if o.Status != delivery.Delivered {
+				r.Err, r.Permanent = &o, o.Permanent()
 			}
-			if rerr == nil && err != nil && (res == nil || res.Recipients[i].Status != smtpclient.Delivered) {
-				rerr = err
-			}
-			out = append(out, queue.Result{Recipient: a, Err: rerr, Permanent: rerr != nil && permanent(rerr)})
+			out = append(out, r)
 		}
 	}
 	return out
-}
-
-// permanent reports whether a delivery error should end the recipient's
-// tries: a 5xx reply, or a destination that cannot receive mail.
-func permanent(err error) bool {
-	var se *smtpclient.Error
-	if errors.As(err, &se) {
-		return !se.Temporary()
-	}
-	return mx.IsPermanent(err)
 }
 
 // classify turns a recipient's last error into a bounce reason, with the

@@ -80,6 +80,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer tr.Close()
 	res, err := tr.Deliver(ctx, to[strings.LastIndexByte(to, '@')+1:], smtpclient.Envelope{From: from, To: []string{to}}, strings.NewReader(sig+msg))
 	rc := res.Recipients[0] // res is never nil and has a result per recipient
-	fmt.Fprintf(stdout, "%s\t%s\t%s (%s) tls=%v\t%v\n", rc.Addr, rc.Status, res.Host, res.Addr, res.TLS, rc.Err)
+	fmt.Fprintf(stdout, "%s\t%s\t%s (%s) tls=%v\t%s %s %s\n", rc.Recipient, rc.Status, res.Host, res.Addr, res.TLS, rc.Stage, rc.Enhanced, rc.Text)
 	return err
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/mxkit/mxkit/dkim"
 	"github.com/mxkit/mxkit/examples/internal/sink"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
-	"github.com/mxkit/mxkit/smtpclient"
+	"github.com/mxkit/mxkit/delivery"
 )
 
 const zone = `
@@ -85,9 +85,9 @@ func TestSendRefusedRecipient(t *testing.T) {
 	snk, flags := setup(t, "ed25519")
 	var out, errw bytes.Buffer
 	err := run(context.Background(), append(flags, "unknown1@customers.example"), &out, &errw)
-	var se *smtpclient.Error
-	if !errors.As(err, &se) || se.Code != 550 {
-		t.Fatalf("run returned %v, want a 550 *smtpclient.Error", err)
+	var o *delivery.Outcome
+	if !errors.As(err, &o) || o.Code != 550 || o.Status != delivery.Failed || o.Stage != delivery.StageRcpt {
+		t.Fatalf("run returned %v, want a failed outcome with the 550 to RCPT", err)
 	}
 	if !strings.Contains(out.String(), "unknown1@customers.example\tfailed\t") || !strings.Contains(out.String(), "5.1.1") {
 		t.Errorf("output %q does not report the 5.1.1 failure", out.String())
