@@ -379,6 +379,21 @@ func TestKeyStores(t *testing.T) {
 		if _, err := storeOnly.Sign(context.Background(), strings.NewReader(other)); !errors.Is(err, ErrNoKey) {
 			t.Errorf("no key for other.example: got %v, want ErrNoKey", err)
 		}
+		// An internationalised domain: the key set under the Unicode
+		// name signs mail from either form, with d= in A-labels.
+		store.Set("Bücher.Example", Key{Domain: "bücher.example", Selector: "idn", Signer: testEd()})
+		publish(t, srv, "idn", "xn--bcher-kva.example", testEd().Public())
+		for _, from := range []string{"info@bücher.example", "info@XN--BCHER-KVA.example"} {
+			msg := "From: " + from + "\r\nSubject: IDN\r\n\r\nHallo.\r\n"
+			sig, err := storeOnly.Sign(context.Background(), strings.NewReader(msg))
+			if err != nil {
+				t.Fatalf("%s: %v", from, err)
+			}
+			if !strings.Contains(sig, "d=xn--bcher-kva.example") {
+				t.Errorf("%s: signature %q, want d= in A-labels", from, sig)
+			}
+			verifyOne(t, sig+msg, "idn@xn--bcher-kva.example")
+		}
 	})
 
 	t.Run("directory", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/address"
 	"os"
 	"path/filepath"
 	"sort"
@@ -48,7 +49,7 @@ type MemoryStore struct {
 func (m *MemoryStore) Set(domain string, keys ...Key) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	domain = canonicalDomain(domain)
 	if len(keys) == 0 {
 		delete(m.keys, domain)
 		return
@@ -63,7 +64,7 @@ func (m *MemoryStore) Set(domain string, keys ...Key) {
 func (m *MemoryStore) Keys(_ context.Context, domain string) ([]Key, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return append([]Key(nil), m.keys[strings.ToLower(domain)]...), nil
+	return append([]Key(nil), m.keys[canonicalDomain(domain)]...), nil
 }
 
 // DirStore is a KeyStore reading PEM files from a directory tree:
@@ -85,10 +86,11 @@ type cachedKey struct {
 }
 
 // Keys implements KeyStore. The domain is checked to be a plain host name
-// before it becomes part of a path.
+// (by the address package's rules, in A-labels) before it becomes part of
+// a path.
 func (d *DirStore) Keys(ctx context.Context, domain string) ([]Key, error) {
-	domain = strings.ToLower(domain)
-	if !validDomain(domain) {
+	domain, ok := mailDomain(domain)
+	if !ok {
 		return nil, fmt.Errorf("dkim: key store: invalid domain %q", domain)
 	}
 	dir := filepath.Join(d.Dir, domain)
@@ -319,7 +321,9 @@ func splitList(s string) []string {
 	return out
 }
 
-// validDomain reports whether s is a plain DNS host name (letters, digits,
+// validDomain is for DNS owner names (selectors, and d= values of
+// signatures being verified, which may hold underscores: RFC 2181 §11);
+// domains mxkit signs for are checked with mailDomain. It reports whether s is a plain DNS host name (letters, digits,
 // hyphens, underscores and dots, no empty label).
 func validDomain(s string) bool {
 	if s == "" || len(s) > 253 {
@@ -341,6 +345,26 @@ func validLabel(s string) bool {
 		}
 	}
 	return true
+}
+
+// mailDomain returns a signing domain (d=, a From domain) in canonical
+// form by the address package's rules (A-labels, lower case, no trailing
+// dot), and whether it is one: a name, not an address literal.
+func mailDomain(s string) (string, bool) {
+	d, err := address.ParseDomain(s)
+	if err != nil || d.Literal().IsValid() {
+		return s, false
+	}
+	return d.ASCII(), true
+}
+
+// canonicalDomain is mailDomain, or s lower-cased when it is none (a key
+// store lookup then simply finds nothing).
+func canonicalDomain(s string) string {
+	if d, ok := mailDomain(s); ok {
+		return d
+	}
+	return strings.ToLower(s)
 }
 
 // validSelector: one or more labels (RFC 6376 §3.1 selectors may hold dots).

@@ -172,7 +172,7 @@ func canonicalization(s string) (string, error) {
 // 2048 bits (RFC 8301 §3.2 allows 1024, mxkit does not sign with them),
 // key types other than RSA and Ed25519, and names with bad characters.
 func checkKey(k Key) error {
-	if !validDomain(strings.ToLower(k.Domain)) {
+	if _, ok := mailDomain(k.Domain); !ok {
 		return fmt.Errorf("%w: domain %q", ErrKeyName, k.Domain)
 	}
 	if !validSelector(strings.ToLower(k.Selector)) {
@@ -275,7 +275,7 @@ func (s *Signer) signOne(st *signState, k Key, bh []byte, now time.Time) error {
 	f.tag("v", "1")
 	f.tag("a", algo)
 	f.tag("c", s.c)
-	f.tag("d", k.Domain)
+	f.tag("d", canonicalDomain(k.Domain)) // A-labels (RFC 6376 §3.5 with RFC 5890)
 	f.tag("s", k.Selector)
 	if k.Identifier != "" {
 		f.tag("i", k.Identifier)
@@ -541,14 +541,17 @@ func fromDomain(v string) (string, error) {
 	domain := ""
 	for _, a := range list {
 		at := strings.LastIndexByte(a.Address, '@')
-		d := strings.ToLower(a.Address[at+1:])
+		d, ok := mailDomain(a.Address[at+1:])
+		if !ok {
+			return "", fmt.Errorf("%w: domain %q", ErrFromAddress, d)
+		}
 		if domain != "" && d != domain {
 			return "", fmt.Errorf("%w: authors in several domains", ErrFromAddress)
 		}
 		domain = d
 	}
-	if !validDomain(domain) {
-		return "", fmt.Errorf("%w: domain %q", ErrFromAddress, domain)
+	if domain == "" {
+		return "", fmt.Errorf("%w: no author", ErrFromAddress)
 	}
 	return domain, nil
 }

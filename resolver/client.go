@@ -120,7 +120,12 @@ type cacheKey struct {
 	qtype uint16
 }
 
-// normalize returns the lower-case name without the trailing dot.
+// normalize returns the lower-case name without the trailing dot. It
+// checks a DNS query name, not a mail domain: owner names such as
+// "_dmarc.example.com" or "s1._domainkey.example.com" hold underscores
+// (RFC 2181 §11 lets labels hold any octet), so the address package's
+// stricter rules are for the callers, which parse mail domains with it
+// before building query names.
 func normalize(name string) (string, error) {
 	name = strings.TrimSuffix(name, ".")
 	if name == "" || len(name) > 253 {
