@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/dkim"
 	"github.com/mxkit/mxkit/examples/internal/sink"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
-	"github.com/mxkit/mxkit/delivery"
 )
 
 const zone = `
