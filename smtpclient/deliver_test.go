@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/mxkit/mxkit/delivery"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/emersion/go-smtp"
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )

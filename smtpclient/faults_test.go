@@ -5,13 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // ehlo answers the greeting and EHLO with the given extensions.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // waitForWaiter blocks until a sender waits for a session of tr.

@@ -2,7 +2,6 @@ package smtpclient
 
 import (
 	"context"
-	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"log"
 	"net"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // mailboxes is an LMTP server's backend (go-smtp in LMTP mode): a

@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"log"
 	"math/big"
@@ -27,6 +26,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/mxkit/mxkit/internal/testenv"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 func TestMain(m *testing.M) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"sync"
@@ -13,6 +12,8 @@ import (
 
 	"golang.org/x/time/rate"
 	"net/netip"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 func send1(tr *Transport) (*Result, error) {

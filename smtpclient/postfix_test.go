@@ -6,7 +6,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"github.com/mxkit/mxkit/delivery"
 	"net"
 	"os"
 	"os/exec"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/mxkit/mxkit/internal/testenv"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // postfix is a real Postfix instance (master, smtpd, cleanup, qmgr,

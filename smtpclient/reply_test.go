@@ -3,10 +3,11 @@ package smtpclient
 import (
 	"bufio"
 	"errors"
-	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 func TestReadReplyShapes(t *testing.T) {

@@ -3,11 +3,12 @@ package smtpclient
 import (
 	"context"
 	"errors"
-	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // Tests against Postfix's smtp-sink, a real SMTP server with fault options.
