@@ -27,6 +27,18 @@
 //     (RFC 3834) parsing, and one classification of failures for bounces and
 //     synchronous SMTP errors alike.
 //
+// Two leaf packages hold the concepts the others share, so that no two
+// packages disagree about them:
+//
+//   - address: domains and mailboxes (IDNA, case, length limits, the syntax
+//     of RFC 5321), parsed once by ParseDomain and Parse.
+//   - delivery: the Outcome of offering a message for one recipient — the
+//     verdict (delivered, deferred, failed), the stage, the SMTP reply code,
+//     the RFC 3463 enhanced code, the text and the remote host. smtpclient
+//     produces it, queue stores it, bounce classifies it (bounce imports
+//     delivery, never smtpclient) and DSNs, webhooks and logs are built
+//     from it; nobody parses an error string.
+//
 // How they fit: every package that needs DNS takes a resolver.Resolver. A
 // sender enqueues into queue; a worker leases a message, signs it with dkim,
 // asks mx for the route and policy of each recipient domain, and hands it to

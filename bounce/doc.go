@@ -51,9 +51,14 @@
 // text) and returns the same Classification Parse gives a bounced
 // recipient, so a sender has one taxonomy whether the failure came in the
 // SMTP session or later. ClassifyReply also takes the command the reply
-// answered (smtpclient.Error's Command field): feed it an smtpclient.Error
-// as ClassifyReply(e.Command, e.Code, fmt.Sprintf("%d.%d.%d",
-// e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2]), e.Message).
+// answered. ClassifyOutcome takes a delivery.Outcome — what smtpclient
+// returns per recipient and queue stores — whole: a server reply goes
+// through ClassifyReply with the command its stage answered, an outcome no
+// server answered (no such domain, null MX, no answer, TLS not available)
+// is read from the RFC 3463 code its producer gave it, and Temporary is
+// always the outcome's own verdict. NewDSNRecipient builds a DSN's
+// per-recipient fields from an outcome (Status, Remote-MTA and
+// Diagnostic-Code from the reply).
 //
 // The classifier decides in this order: a success status (2.x.x) or
 // delivered action; a mailer program's failure (Diagnostic-Code type
