@@ -181,3 +181,26 @@ type refusingGate struct{ *testShaper }
 func (refusingGate) OpenConn(context.Context, string, netip.Addr) (func(), error) {
 	return nil, errGateFull
 }
+
+// A message retried on a fresh session after a reused one answered its
+// first command with 421 keeps the host in its outcome.
+func TestRetryKeepsHost(t *testing.T) {
+	host, port := rawServer(t, func(c *rawConn, n int) {
+		c.send("220 raw ESMTP")
+		c.expect(t, "EHLO")
+		c.send("250-raw", "250 PIPELINING")
+		if n == 0 && !serveOne(t, c, false) {
+			return
+		}
+		c.line()
+		c.send("421 4.7.28 slow down")
+	})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone}
+	defer tr.Close()
+	res, err := send1(tr)
+	mustDelivered(t, res, err)
+	res, err = send1(tr)
+	if err == nil || res.Recipients[0].Host != host || res.Recipients[0].Code != 421 {
+		t.Errorf("retried message: err %v, outcome %+v; want the 421 from %s", err, res.Recipients[0], host)
+	}
+}

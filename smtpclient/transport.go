@@ -609,6 +609,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 			c.broken = true
 			t.put(c)
 			resetResult(res, m)
+			res.Host, res.Addr = base.host, base.addr
 			if c.consumed {
 				// BDAT read the first chunk before the failure showed.
 				if seeker == nil {
