@@ -71,3 +71,15 @@ func Program(tb testing.TB, path, pkg string) string {
 	tb.Skipf("%s not installed (Debian package %s): skipping", path, pkg)
 	return ""
 }
+
+// RedisAddr returns $MXKIT_REDIS_ADDR ("127.0.0.1:port") or skips the
+// test: Redis tests need a server (`source .ci/services` starts one on
+// loopback).
+func RedisAddr(tb testing.TB) string {
+	tb.Helper()
+	addr := os.Getenv("MXKIT_REDIS_ADDR")
+	if addr == "" {
+		tb.Skip("Redis not configured: set MXKIT_REDIS_ADDR (source .ci/services starts one on loopback; Debian package redis-server)")
+	}
+	return addr
+}
