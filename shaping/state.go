@@ -9,16 +9,30 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Rate is a message rate: Messages per Per, with up to Burst at once
-// (default 1). The zero Rate is no limit.
+// Rate is a message rate: Messages per Per, with up to Burst at once.
+// The zero Rate is no limit.
 type Rate struct {
 	Messages int
 	Per      time.Duration
-	Burst    int
+	// Burst is how many may go at once; 0 means a tenth of a second's
+	// worth (at least 1). With a burst of 1 every late sender (a timer
+	// that fires late, a round trip to a shared limiter) loses its slot
+	// for good and the rate achieved falls well below the rate set; a
+	// tenth of a second's credit absorbs that and still bounds any
+	// window of W seconds to Messages/Per*W + Burst.
+	Burst int
 }
 
 // IsZero reports whether r sets no limit.
 func (r Rate) IsZero() bool { return r.Messages <= 0 || r.Per <= 0 }
+
+// BurstOrDefault returns Burst, or the default when it is 0.
+func (r Rate) BurstOrDefault() int {
+	if r.Burst > 0 {
+		return r.Burst
+	}
+	return max(1, int(float64(r.Messages)*float64(100*time.Millisecond)/float64(r.Per)))
+}
 
 // Override is a change of the limits a rule made, in force until Until:
 // a rate, a session cap, a suspension or bounces, for one destination (a
@@ -88,7 +102,7 @@ func (m *Memory) Allow(_ context.Context, key string, r Rate) (time.Duration, er
 	}
 	l := m.limiters[key]
 	if l == nil || l.r != r {
-		l = &memLimiter{r: r, lim: rate.NewLimiter(rate.Limit(float64(r.Messages)/r.Per.Seconds()), max(r.Burst, 1))}
+		l = &memLimiter{r: r, lim: rate.NewLimiter(rate.Limit(float64(r.Messages)/r.Per.Seconds()), r.BurstOrDefault())}
 		m.limiters[key] = l
 	}
 	now := time.Now()
