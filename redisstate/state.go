@@ -42,7 +42,7 @@ func New(rdb redis.UniversalClient, prefix string) *State {
 
 // Allow takes one message from the GCRA limit key (redis_rate).
 func (s *State) Allow(ctx context.Context, key string, r shaping.Rate) (time.Duration, error) {
-	res, err := s.lim.Allow(ctx, s.prefix+key, redis_rate.Limit{Rate: r.Messages, Period: r.Per, Burst: max(r.Burst, 1)})
+	res, err := s.lim.Allow(ctx, s.prefix+key, redis_rate.Limit{Rate: r.Messages, Period: r.Per, Burst: r.BurstOrDefault()})
 	if err != nil {
 		return 0, fmt.Errorf("redisstate: %w", err)
 	}
