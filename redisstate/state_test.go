@@ -14,6 +14,7 @@ import (
 
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/internal/testenv"
+	"github.com/mxkit/mxkit/rates"
 	"github.com/mxkit/mxkit/redisstate"
 	"github.com/mxkit/mxkit/shaping"
 )
@@ -204,5 +205,46 @@ func TestAllowConcurrent(t *testing.T) {
 	wg.Wait()
 	if allowed > 50+10 { // 100/s for 500 ms, and the default burst of a tenth of a second
 		t.Errorf("%d allowed in 500 ms at 100/s", allowed)
+	}
+}
+
+// Two processes' Counters share the counts; a crossing is reported by one
+// of them only.
+func TestCounters(t *testing.T) {
+	addr := testenv.RedisAddr(t)
+	var b [6]byte
+	rand.Read(b[:])
+	prefix := "mxkit-test-" + hex.EncodeToString(b[:]) + ":"
+	mk := func() *rates.Counter {
+		rdb := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { rdb.Close() })
+		return &rates.Counter{Window: time.Hour, CheckEvery: time.Nanosecond, Store: redisstate.NewCounters(rdb, prefix)}
+	}
+	t.Cleanup(func() {
+		rdb := redis.NewClient(&redis.Options{Addr: addr})
+		defer rdb.Close()
+		if keys, _ := rdb.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+	})
+	ca, cb := mk(), mk()
+	now := time.Now()
+	ca.Add(ctx, rates.Event{Kind: rates.Delivered, N: 600, Time: now, Tenant: "acme"})
+	cb.Add(ctx, rates.Event{Kind: rates.Delivered, N: 600, Time: now, Tenant: "acme"})
+	n, err := cb.Counts(ctx, rates.Tenant, "acme", now)
+	if err != nil || n[rates.Delivered] != 1200 {
+		t.Fatalf("shared counts %v, %v", n, err)
+	}
+	var reported int
+	for i := range 6 {
+		c := []*rates.Counter{ca, cb}[i%2]
+		cr, err := c.Add(ctx, rates.Event{Kind: rates.Complained, Time: now, Tenant: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reported += len(cr)
+	}
+	if reported != 1 {
+		t.Errorf("a crossing reported %d times by two processes, want once", reported)
 	}
 }
