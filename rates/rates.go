@@ -38,6 +38,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mxkit/mxkit/bounce"
+	"github.com/mxkit/mxkit/delivery"
 )
 
 // Kind is what happened to one message for one recipient.
@@ -410,4 +413,19 @@ func (m *Memory) Flip(_ context.Context, name string, on bool) (bool, error) {
 		delete(m.flags, name)
 	}
 	return true, nil
+}
+
+// KindOf returns the Kind of a delivery outcome: delivered, deferred, or
+// a hard or soft bounce as bounce.ClassifyOutcome judges the failure.
+func KindOf(o *delivery.Outcome) Kind {
+	switch o.Status {
+	case delivery.Delivered:
+		return Delivered
+	case delivery.Deferred:
+		return Deferred
+	}
+	if bounce.ClassifyOutcome(o).Hard {
+		return HardBounce
+	}
+	return SoftBounce
 }

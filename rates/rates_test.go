@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/rates"
 )
 
@@ -87,6 +88,22 @@ func TestMetrics(t *testing.T) {
 	} {
 		if _, num, den := m.m.Rate(c); num != m.num || den != m.den {
 			t.Errorf("metric %d: %d/%d, want %d/%d", m.m, num, den, m.num, m.den)
+		}
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for _, c := range []struct {
+		o    delivery.Outcome
+		want rates.Kind
+	}{
+		{delivery.Outcome{Status: delivery.Delivered, Code: 250}, rates.Delivered},
+		{delivery.Outcome{Status: delivery.Deferred, Stage: delivery.StageMail, Code: 421, Enhanced: delivery.EnhancedCode{4, 7, 28}}, rates.Deferred},
+		{delivery.Outcome{Status: delivery.Failed, Stage: delivery.StageRcpt, Code: 550, Enhanced: delivery.EnhancedCode{5, 1, 1}, Text: "no such user"}, rates.HardBounce},
+		{delivery.Outcome{Status: delivery.Failed, Stage: delivery.StageFinal, Code: 552, Enhanced: delivery.EnhancedCode{5, 2, 2}, Text: "mailbox full"}, rates.SoftBounce},
+	} {
+		if got := rates.KindOf(&c.o); got != c.want {
+			t.Errorf("KindOf(%v) = %v, want %v", &c.o, got, c.want)
 		}
 	}
 }
