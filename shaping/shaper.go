@@ -139,6 +139,7 @@ type Shaper struct {
 	state   State
 	snap    atomic.Pointer[snapshot]
 	loading atomic.Bool
+	turns   sync.Map // rate key -> chan struct{}: whose turn it is to ask
 }
 
 var _ smtpclient.Shaper = (*Shaper)(nil)
@@ -300,7 +301,19 @@ type rateKey struct {
 	r   Rate
 }
 
+// wait takes one message from a rate, waiting as long as it says. One
+// sender per key and process asks the State at a time: with many senders
+// waiting, all of them would otherwise wake at each slot and ask at once,
+// a round trip each to a shared State, and all but one in vain.
 func (s *Shaper) wait(ctx context.Context, rk rateKey) error {
+	l, _ := s.turns.LoadOrStore(rk.key, make(chan struct{}, 1))
+	turn := l.(chan struct{})
+	select {
+	case turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-turn }()
 	for {
 		d, err := s.state.Allow(ctx, rk.key, rk.r)
 		if err != nil {
