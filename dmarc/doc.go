@@ -1,5 +1,6 @@
-// Package dmarc evaluates DMARC for received mail, builds and reads aggregate
-// reports, and audits a sending domain's setup.
+// Package dmarc evaluates DMARC for received mail and builds and reads
+// aggregate reports. (The audit of a sending domain's setup is in package
+// audit, so that this package does not depend on mx.)
 //
 // It implements DMARC as revised by RFC 9989 (DMARCbis) and, on request, as in
 // RFC 7489:
@@ -27,10 +28,6 @@
 //     them as they arrive (XML, gzip, zip, or inside a MIME message);
 //     Aggregator groups evaluations into reports; Report.WriteTo and
 //     Report.WriteMail write them ready to send.
-//   - Audit checks a sending domain as domain-audit tools do: its DMARC
-//     record and report destinations, SPF (through spf.Lint), DKIM keys, MX
-//     and MTA-STS (through mx.Router) and TLS-RPT, with a severity and a
-//     one-line fix for each finding.
 //
 // All DNS goes through a resolver.Resolver. Section numbers of RFC 9989 follow
 // draft-ietf-dmarc-dmarcbis-41, the text it was published from.

@@ -1,7 +1,7 @@
 // Command domaincheck audits how a domain is set up for sending mail: its
 // DMARC record and report addresses, SPF, the DKIM keys of the selectors
 // it signs with, its MX hosts and MTA-STS, with a one-line fix for each
-// problem (dmarc.Audit does the checking).
+// problem (audit.Domain does the checking).
 //
 //	domaincheck example.com --selector s1
 //	domaincheck example.com -selector s1,ed1 -json
@@ -31,7 +31,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/mxkit/mxkit/dmarc"
+	"github.com/mxkit/mxkit/audit"
+	"github.com/mxkit/mxkit/finding"
 	"github.com/mxkit/mxkit/resolver"
 )
 
@@ -85,14 +86,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	findings, err := dmarc.Audit(ctx, r, domain, dmarc.AuditOptions{Selectors: selectors})
+	findings, err := audit.Domain(ctx, r, domain, audit.Options{Selectors: selectors})
 	if err != nil {
 		return err
 	}
 
 	errs := 0
 	for _, f := range findings {
-		if f.Severity == dmarc.Error {
+		if f.Severity == finding.Error {
 			errs++
 		}
 	}
@@ -137,29 +138,29 @@ func fields(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
-// finding is the JSON form of a dmarc.Finding.
-type finding struct {
+// jsonFinding is the JSON form of a finding.Finding.
+type jsonFinding struct {
 	Severity string `json:"severity"`
 	Check    string `json:"check"`
 	Finding  string `json:"finding"`
 	Fix      string `json:"fix,omitempty"`
 }
 
-func writeJSON(w io.Writer, domain string, findings []dmarc.Finding) error {
+func writeJSON(w io.Writer, domain string, findings []finding.Finding) error {
 	out := struct {
-		Domain   string    `json:"domain"`
-		Errors   int       `json:"errors"`
-		Warnings int       `json:"warnings"`
-		Findings []finding `json:"findings"`
-	}{Domain: domain, Findings: []finding{}}
+		Domain   string        `json:"domain"`
+		Errors   int           `json:"errors"`
+		Warnings int           `json:"warnings"`
+		Findings []jsonFinding `json:"findings"`
+	}{Domain: domain, Findings: []jsonFinding{}}
 	for _, f := range findings {
 		switch f.Severity {
-		case dmarc.Error:
+		case finding.Error:
 			out.Errors++
-		case dmarc.Warning:
+		case finding.Warning:
 			out.Warnings++
 		}
-		out.Findings = append(out.Findings, finding{f.Severity.String(), f.Check, f.Message, f.Fix})
+		out.Findings = append(out.Findings, jsonFinding{f.Severity.String(), f.Check, f.Message, f.Fix})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -168,10 +169,10 @@ func writeJSON(w io.Writer, domain string, findings []dmarc.Finding) error {
 
 // writeTable prints the findings in aligned columns, in the order Audit
 // gives them (grouped by check), then a one-line summary.
-func writeTable(w io.Writer, domain string, findings []dmarc.Finding) error {
+func writeTable(w io.Writer, domain string, findings []finding.Finding) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tCHECK\tFINDING\tFIX")
-	count := map[dmarc.Severity]int{}
+	count := map[finding.Severity]int{}
 	for _, f := range findings {
 		count[f.Severity]++
 		fix := f.Fix
@@ -183,7 +184,7 @@ func writeTable(w io.Writer, domain string, findings []dmarc.Finding) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s: %d errors, %d warnings, %d info\n", domain, count[dmarc.Error], count[dmarc.Warning], count[dmarc.Info])
+	_, err := fmt.Fprintf(w, "\n%s: %d errors, %d warnings, %d info\n", domain, count[finding.Error], count[finding.Warning], count[finding.Info])
 	return err
 }
 

@@ -160,7 +160,7 @@ func TestArguments(t *testing.T) {
 		{"selectors comma-separated and repeated", []string{"good.example", "-selector", "s1,s2", "-selector", "s3", "-dns", dns.Addr()}, "2 error findings"},
 		{"flags only", []string{"-dns", dns.Addr()}, "give one domain"},
 		{"two domains", []string{"good.example", "-dns", dns.Addr(), "bad.example"}, "give one domain"},
-		{"invalid domain", []string{"-dns", dns.Addr(), "exa mple..com"}, "dmarc"},
+		{"invalid domain", []string{"-dns", dns.Addr(), "exa mple..com"}, "invalid domain"},
 		{"unknown flag", []string{"good.example", "-selectr", "s1"}, "flag provided but not defined"},
 		{"domain after --", []string{"-dns", dns.Addr(), "--", "good.example"}, ""},
 	}

@@ -1,4 +1,4 @@
-package dmarc
+package audit
 
 import (
 	"context"
@@ -7,16 +7,34 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mxkit/mxkit/finding"
 	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
+
+// newDNS serves zone for the test (resolvertest retries a taken port
+// pair itself).
+func newDNS(tb testing.TB, zone string) *resolvertest.Server { return resolvertest.New(tb, zone) }
+
+// client is a resolver asking srv, caching unless told not to.
+func client(srv *resolvertest.Server, cache bool) *resolver.Client {
+	c := srv.Client()
+	c.Timeout = 5 * time.Second
+	if !cache {
+		c.CacheSize = -1
+	}
+	return c
+}
 
 // keyTXT returns the DKIM key record of pub, split into 255-byte strings.
 func keyTXT(t *testing.T, k string, der []byte) string {
@@ -63,7 +81,7 @@ func stsServer(t *testing.T, r *resolvertest.Server, policy string) *mx.Router {
 	return &mx.Router{Resolver: client(r, true), HTTPClient: &http.Client{Transport: tr}}
 }
 
-func TestAuditGoodDomain(t *testing.T) {
+func TestDomainGoodDomain(t *testing.T) {
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
 	zone := fmt.Sprintf(`
 example.com.            MX  10 mail.example.com.
@@ -79,14 +97,14 @@ _smtp._tls.example.com. TXT "v=TLSRPTv1; rua=mailto:tls@example.com"
 `, rsaKeyTXT(t, 2048), keyTXT(t, "ed25519", pub))
 	srv := newDNS(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 86400\n")
-	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Selectors: []string{"s2026", "ed"}, Router: router})
+	fs, err := Domain(context.Background(), client(srv, true), "example.com", Options{Selectors: []string{"s2026", "ed"}, Router: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string]bool{}
 	for _, f := range fs {
 		checks[f.Check] = true
-		if f.Severity != Info {
+		if f.Severity != finding.Info {
 			t.Errorf("unexpected finding: %s", f)
 		}
 	}
@@ -97,13 +115,13 @@ _smtp._tls.example.com. TXT "v=TLSRPTv1; rua=mailto:tls@example.com"
 	}
 	want := []string{"2048-bit RSA key at s2026._domainkey.example.com", "Ed25519 key at ed._domainkey.example.com", "MTA-STS in enforce mode", "mail hosts: mail.example.com"}
 	for _, w := range want {
-		if !hasFinding(fs, "", Info, w) {
+		if !hasFinding(fs, "", finding.Info, w) {
 			t.Errorf("no finding %q", w)
 		}
 	}
 }
 
-func hasFinding(fs []Finding, check string, sev Severity, substr string) bool {
+func hasFinding(fs []finding.Finding, check string, sev finding.Severity, substr string) bool {
 	for _, f := range fs {
 		if (check == "" || f.Check == check) && f.Severity == sev && strings.Contains(f.Message, substr) {
 			return true
@@ -112,7 +130,7 @@ func hasFinding(fs []Finding, check string, sev Severity, substr string) bool {
 	return false
 }
 
-func TestAuditFindings(t *testing.T) {
+func TestDomainFindings(t *testing.T) {
 	base := `
 example.com.        MX  10 mail.example.com.
 mail.example.com.   A   127.0.0.1
@@ -125,33 +143,33 @@ example.com.        TXT "v=spf1 mx -all"
 		zone      string
 		selectors []string
 		check     string
-		sev       Severity
+		sev       finding.Severity
 		msg       string
 	}{
-		{"no DMARC record", base, nil, "dmarc", Error, "no DMARC record applies"},
-		{"two DMARC records", base + good + `_dmarc.example.com. TXT "v=DMARC1; p=none"`, nil, "dmarc", Error, "2 DMARC records"},
-		{"lower-case version", base + `_dmarc.example.com. TXT "v=dmarc1; p=reject"`, nil, "dmarc", Error, "not a valid DMARC record"},
-		{"p=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=none; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "monitoring only"},
-		{"pct", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; pct=20; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "pct=20"},
-		{"unknown tag", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com; pc=100"`, nil, "dmarc", Warning, `unknown tag "pc"`},
-		{"no rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject"`, nil, "dmarc", Warning, "no rua"},
-		{"unauthorized external rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:x@reports.example.net"`, nil, "dmarc", Error, "is not authorized"},
-		{"sp=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"`, nil, "dmarc", Warning, "sp=none"},
+		{"no DMARC record", base, nil, "dmarc", finding.Error, "no DMARC record applies"},
+		{"two DMARC records", base + good + `_dmarc.example.com. TXT "v=DMARC1; p=none"`, nil, "dmarc", finding.Error, "2 DMARC records"},
+		{"lower-case version", base + `_dmarc.example.com. TXT "v=dmarc1; p=reject"`, nil, "dmarc", finding.Error, "not a valid DMARC record"},
+		{"p=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=none; rua=mailto:d@example.com"`, nil, "dmarc", finding.Warning, "monitoring only"},
+		{"pct", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; pct=20; rua=mailto:d@example.com"`, nil, "dmarc", finding.Warning, "pct=20"},
+		{"unknown tag", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com; pc=100"`, nil, "dmarc", finding.Warning, `unknown tag "pc"`},
+		{"no rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject"`, nil, "dmarc", finding.Warning, "no rua"},
+		{"unauthorized external rua", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:x@reports.example.net"`, nil, "dmarc", finding.Error, "is not authorized"},
+		{"sp=none", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"`, nil, "dmarc", finding.Warning, "sp=none"},
 		{"subdomain policy from the parent", base + `_dmarc.example.com. TXT "v=DMARC1; p=reject; rua=mailto:d@example.com"
-mail.example.com. MX 10 mail.example.com.`, nil, "dmarc", Info, "the record of example.com applies"},
-		{"no SPF", strings.Replace(base, `example.com.        TXT "v=spf1 mx -all"`, "", 1) + good, nil, "spf", Error, "publishes no SPF record"},
-		{"SPF +all", strings.Replace(base, "-all", "+all", 1) + good, nil, "spf", Error, "+all"},
-		{"DKIM key missing", base + good, []string{"s1"}, "dkim", Error, "no DKIM key at s1._domainkey.example.com"},
-		{"DKIM key revoked", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p="`, []string{"s1"}, "dkim", Error, "revoked"},
-		{"DKIM 1024-bit key", base + good + "s1._domainkey.example.com. TXT " + rsa1024, []string{"s1"}, "dkim", Warning, "1024-bit RSA key"},
-		{"DKIM key testing", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; t=y; k=ed25519; p=` + base64.StdEncoding.EncodeToString(make([]byte, 32)) + `"`, []string{"s1"}, "dkim", Warning, "testing mode"},
-		{"DKIM key garbage", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p=AAAA"`, []string{"s1"}, "dkim", Error, "does not parse"},
-		{"no selectors", base + good, nil, "dkim", Info, "no DKIM selectors given"},
-		{"null MX", strings.Replace(base, "MX  10 mail.example.com.", "MX 0 .", 1) + good, nil, "mx", Warning, "null MX"},
-		{"implicit MX", strings.Replace(base, "example.com.        MX  10 mail.example.com.", "example.com. A 127.0.0.1", 1) + good, nil, "mx", Warning, "implicit MX"},
-		{"no MTA-STS", base + good, nil, "mta-sts", Info, "no MTA-STS"},
+mail.example.com. MX 10 mail.example.com.`, nil, "dmarc", finding.Info, "the record of example.com applies"},
+		{"no SPF", strings.Replace(base, `example.com.        TXT "v=spf1 mx -all"`, "", 1) + good, nil, "spf", finding.Error, "publishes no SPF record"},
+		{"SPF +all", strings.Replace(base, "-all", "+all", 1) + good, nil, "spf", finding.Error, "+all"},
+		{"DKIM key missing", base + good, []string{"s1"}, "dkim", finding.Error, "no DKIM key at s1._domainkey.example.com"},
+		{"DKIM key revoked", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p="`, []string{"s1"}, "dkim", finding.Error, "revoked"},
+		{"DKIM 1024-bit key", base + good + "s1._domainkey.example.com. TXT " + rsa1024, []string{"s1"}, "dkim", finding.Warning, "1024-bit RSA key"},
+		{"DKIM key testing", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; t=y; k=ed25519; p=` + base64.StdEncoding.EncodeToString(make([]byte, 32)) + `"`, []string{"s1"}, "dkim", finding.Warning, "testing mode"},
+		{"DKIM key garbage", base + good + `s1._domainkey.example.com. TXT "v=DKIM1; p=AAAA"`, []string{"s1"}, "dkim", finding.Error, "does not parse"},
+		{"no selectors", base + good, nil, "dkim", finding.Info, "no DKIM selectors given"},
+		{"null MX", strings.Replace(base, "MX  10 mail.example.com.", "MX 0 .", 1) + good, nil, "mx", finding.Warning, "null MX"},
+		{"implicit MX", strings.Replace(base, "example.com.        MX  10 mail.example.com.", "example.com. A 127.0.0.1", 1) + good, nil, "mx", finding.Warning, "implicit MX"},
+		{"no MTA-STS", base + good, nil, "mta-sts", finding.Info, "no MTA-STS"},
 		{"MTA-STS record without policy", base + good + `_mta-sts.example.com. TXT "v=STSv1; id=1"
-mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavailable"},
+mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", finding.Error, "the policy is unavailable"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,7 +191,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 			if strings.HasPrefix(tt.name, "subdomain") {
 				domain = "mail.example.com"
 			}
-			fs, err := Audit(context.Background(), client(srv, true), domain, AuditOptions{Selectors: tt.selectors, Router: router})
+			fs, err := Domain(context.Background(), client(srv, true), domain, Options{Selectors: tt.selectors, Router: router})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +203,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 				t.Fatalf("no %s %s finding containing %q; got:%s", tt.sev, tt.check, tt.msg, b.String())
 			}
 			for _, f := range fs {
-				if f.Severity != Info && f.Fix == "" {
+				if f.Severity != finding.Info && f.Fix == "" {
 					t.Errorf("finding without a fix: %s", f)
 				}
 				if strings.ContainsAny(f.Fix, "\r\n") {
@@ -196,7 +214,7 @@ mta-sts.example.com. A 127.0.0.1`, nil, "mta-sts", Error, "the policy is unavail
 	}
 }
 
-func TestAuditMTASTSMismatch(t *testing.T) {
+func TestDomainMTASTSMismatch(t *testing.T) {
 	zone := `
 example.com.            MX  10 mail.example.com.
 example.com.            MX  20 backup.example.org.
@@ -209,18 +227,18 @@ mta-sts.example.com.    A   127.0.0.1
 `
 	srv := newDNS(t, zone)
 	router := stsServer(t, srv, "version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 86400\n")
-	fs, err := Audit(context.Background(), client(srv, true), "example.com", AuditOptions{Router: router})
+	fs, err := Domain(context.Background(), client(srv, true), "example.com", Options{Router: router})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []struct {
 		check string
-		sev   Severity
+		sev   finding.Severity
 		msg   string
 	}{
-		{"mta-sts", Info, "testing mode"},
-		{"mta-sts", Error, "backup.example.org does not match"},
-		{"tls-rpt", Warning, "no TLS-RPT record"},
+		{"mta-sts", finding.Info, "testing mode"},
+		{"mta-sts", finding.Error, "backup.example.org does not match"},
+		{"tls-rpt", finding.Warning, "no TLS-RPT record"},
 	} {
 		if !hasFinding(fs, w.check, w.sev, w.msg) {
 			t.Errorf("no %s %s finding %q in %v", w.sev, w.check, w.msg, fs)
@@ -228,47 +246,37 @@ mta-sts.example.com.    A   127.0.0.1
 	}
 }
 
-func TestAuditInvalidDomain(t *testing.T) {
+func TestDomainInvalidDomain(t *testing.T) {
 	srv := newDNS(t, `example.com. TXT "x"`)
-	if _, err := Audit(context.Background(), client(srv, true), "exa mple..com", AuditOptions{}); err == nil {
+	if _, err := Domain(context.Background(), client(srv, true), "exa mple..com", Options{}); !errors.Is(err, ErrInvalidDomain) {
 		t.Error("invalid domain accepted")
 	}
 }
 
-func TestDestinations(t *testing.T) {
-	zone := `
-_dmarc.example.com. TXT "v=DMARC1; p=reject"
-example.com._report._dmarc.thirdparty.example.net. TXT "v=DMARC1"
-example.com._report._dmarc.wrong.example.org.      TXT "v=spf1 -all"
-`
-	srv, e := newEvaluator(t, zone, TreeWalk)
-	rec, err := Parse("v=DMARC1; p=reject; rua=mailto:d@example.com,mailto:agg@thirdparty.example.net,mailto:x@wrong.example.org,mailto:y@none.example,https://r.example/up,mailto:z@mail.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsts, err := e.Destinations(context.Background(), "example.com", rec.AggregateReports)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []struct {
-		authorized, external bool
-	}{{true, false}, {true, true}, {false, true}, {false, true}, {false, false}, {true, false}}
-	if len(dsts) != len(want) {
-		t.Fatalf("%d destinations", len(dsts))
-	}
-	for i, w := range want {
-		if dsts[i].Authorized != w.authorized || dsts[i].External != w.external {
-			t.Errorf("%s: authorized %v external %v (%s); want %v %v", dsts[i].URI.Address, dsts[i].Authorized, dsts[i].External, dsts[i].Reason, w.authorized, w.external)
+// TestDomainOneRootCause: a domain that does not exist, or whose DNS does
+// not answer, gives one finding, not one per check.
+func TestDomainOneRootCause(t *testing.T) {
+	srv := newDNS(t, `
+example.com. TXT "v=spf1 -all"
+slow.example.com. TXT "v=spf1 -all"
+`)
+	srv.SetFault("slow.example.com.", 0, resolvertest.Timeout)
+	r := client(srv, true)
+	r.Timeout = 200 * time.Millisecond
+	for _, tt := range []struct {
+		domain string
+		sev    finding.Severity
+		msg    string
+	}{
+		{"nowhere.example.com", finding.Error, "nowhere.example.com does not exist (NXDOMAIN)"},
+		{"slow.example.com", finding.Warning, "slow.example.com could not be looked up, so nothing was checked"},
+	} {
+		fs, err := Domain(context.Background(), r, tt.domain, Options{Selectors: []string{"s1"}})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if n := srv.Queries("example.com._report._dmarc.d.example.com", 0); n != 0 {
-		t.Error("internal destination looked up")
-	}
-
-	srv.SetFault("example.com._report._dmarc.thirdparty.example.net.", 0, resolvertest.ServFail)
-	e.Resolver = client(srv, false)
-	dsts, err = e.Destinations(context.Background(), "example.com", rec.AggregateReports[1:2])
-	if err == nil || dsts[0].Authorized {
-		t.Errorf("SERVFAIL: authorized %v, err %v; want unauthorized and an error", dsts[0].Authorized, err)
+		if len(fs) != 1 || fs[0].Check != "dns" || fs[0].Severity != tt.sev || !strings.Contains(fs[0].Message, tt.msg) || fs[0].Fix == "" {
+			t.Errorf("%s: findings %v; want one %s dns finding %q with a fix", tt.domain, fs, tt.sev, tt.msg)
+		}
 	}
 }
