@@ -291,6 +291,7 @@ func (rd *readiness) dmarc() {
 func (rd *readiness) tls() {
 	const src = "RFC 3848 §4; " + srcGmail
 	if rd.sample == nil || rd.sample.header == nil {
+		rd.note("tls", finding.Info, src, "", "TLS not checked: give a sample as received (its Received field shows the hop from a source); smtpclient uses STARTTLS whenever the receiver offers it")
 		return
 	}
 	field, tls, found := rd.sample.hopTLS(rd.in.Sources)
