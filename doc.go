@@ -18,8 +18,15 @@
 //     domain), checked against go-msgauth, which also verifies; plus ARC
 //     (RFC 8617).
 //   - spf: the RFC 7208 evaluator and a record linter.
-//   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment,
-//     aggregate reports, and a domain audit.
+//   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment and
+//     aggregate reports.
+//   - audit: a sending domain's audit (DMARC, SPF, DKIM keys, MX,
+//     MTA-STS, TLS-RPT) over dmarc, spf, dkim and mx. Its findings and
+//     the SPF linter's share one type, finding.Finding, from the leaf
+//     package finding (spf cannot import audit, which imports spf).
+//   - dnsbl: one's own sending IPs and domains against DNS blocklists
+//     (RFC 5782), with each zone's published meaning of its answers;
+//     refusals and timeouts are never "clean".
 //   - queue: a persistent queue with leases, retries and dead letters; an
 //     embedded store and a PostgreSQL store behind one interface, and
 //     queuetest, the conformance suite every store passes.

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -429,6 +432,7 @@ func (r *Router) httpClient() *http.Client {
 				Timeout: 30 * time.Second,
 				Transport: &http.Transport{
 					Proxy:                 http.ProxyFromEnvironment,
+					DialContext:           r.dial,
 					TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 					TLSHandshakeTimeout:   10 * time.Second,
 					ResponseHeaderTimeout: 20 * time.Second,
@@ -444,6 +448,48 @@ func (r *Router) httpClient() *http.Client {
 		r.http = &c
 	})
 	return r.http
+}
+
+// dial connects the default policy client through the Router's Resolver,
+// so that a Router given a resolver sends every DNS query there, the
+// policy host's address lookup included (net/http would ask the system
+// resolver). Addresses are tried in turn, IPv6 first with PreferIPv6.
+func (r *Router) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	if _, err := netip.ParseAddr(host); err == nil {
+		return d.DialContext(ctx, network, addr)
+	}
+	addrs, _, err := r.Resolver.LookupIP(ctx, "ip", host)
+	if err != nil {
+		return nil, fmt.Errorf("mx: resolving %s: %w", host, err)
+	}
+	if r.PreferIPv6 {
+		addrs = slices.Clone(addrs)
+		slices.SortStableFunc(addrs, func(a, b netip.Addr) int {
+			switch {
+			case a.Is6() && !b.Is6():
+				return -1
+			case b.Is6() && !a.Is6():
+				return 1
+			}
+			return 0
+		})
+	}
+	err = fmt.Errorf("mx: %s has no address", host)
+	for _, a := range addrs {
+		var c net.Conn
+		if c, err = d.DialContext(ctx, network, net.JoinHostPort(a.String(), port)); err == nil {
+			return c, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
 }
 
 // cacheGet returns a copy of the domain's cache entry, dropping an expired

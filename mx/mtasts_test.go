@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -551,5 +552,55 @@ func TestHTTPClientDefaults(t *testing.T) {
 	}
 	if mine.CheckRedirect != nil {
 		t.Error("the caller's client was modified")
+	}
+}
+
+// TestPolicyDialResolver: the default policy client resolves the policy
+// host through the Router's Resolver, not the system's: the name exists
+// only on the test server, and the connection reaches the listener it
+// names.
+func TestPolicyDialResolver(t *testing.T) {
+	srv := resolvertest.New(t, `
+mta-sts.example.test.  A  127.0.0.1
+mta-sts.v6.example.test. AAAA ::1
+mta-sts.v6.example.test. A 127.0.0.1
+`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	r := &Router{Resolver: srv.Client()}
+	c, err := r.dial(context.Background(), "tcp", net.JoinHostPort("mta-sts.example.test", port))
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.Close()
+	if srv.Queries("mta-sts.example.test", dns.TypeA) == 0 {
+		t.Error("the policy host was not looked up on the Router's resolver")
+	}
+	if _, err := r.dial(context.Background(), "tcp", net.JoinHostPort("nowhere.example.test", port)); err == nil || !strings.Contains(err.Error(), "no such domain") {
+		t.Errorf("unknown host: %v, want the resolver's NXDOMAIN", err)
+	}
+	// With PreferIPv6 the IPv6 address is tried first; nothing listens
+	// on [::1], so the IPv4 address is tried next.
+	r6 := &Router{Resolver: srv.Client(), PreferIPv6: true}
+	if c, err := r6.dial(context.Background(), "tcp", net.JoinHostPort("mta-sts.v6.example.test", port)); err != nil {
+		t.Errorf("dial with PreferIPv6: %v", err)
+	} else {
+		c.Close()
+	}
+	if r.httpClient().Transport.(*http.Transport).DialContext == nil {
+		t.Error("the default policy client does not dial through the Router")
 	}
 }

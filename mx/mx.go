@@ -125,8 +125,10 @@ type Router struct {
 	// PreferIPv6 puts each host's IPv6 addresses before its IPv4 ones.
 	PreferIPv6 bool
 	// HTTPClient fetches MTA-STS policies. nil: a client with verified TLS
-	// and a 30-second timeout. Redirects are refused and cookies are not
-	// kept whatever client is given (RFC 8461 §3.3).
+	// and a 30-second timeout that resolves the policy host through
+	// Resolver, like every other lookup of the Router. Redirects are
+	// refused and cookies are not kept whatever client is given (RFC 8461
+	// §3.3).
 	HTTPClient *http.Client
 	// DisableMTASTS and DisableDANE turn those policy lookups off.
 	DisableMTASTS, DisableDANE bool
