@@ -36,7 +36,8 @@
 //     points at 127.0.0.1 takes no mail). A DNS failure makes the verdict
 //     Unknown, with Result.Err set.
 //   - Disposable domains (risky) and free-mail providers (information,
-//     for B2B forms), from lists embedded as data: npm packages fetched
+//     for B2B forms), for domains that take mail, from lists embedded as
+//     data: npm packages fetched
 //     by "go generate" with npm, never at run time; DomainList.Source
 //     gives their versions, dates and licences. Both can be replaced or
 //     extended (Checker.Disposable, Checker.FreeMail).

@@ -261,13 +261,9 @@ func (c *Checker) checkDomain(ctx context.Context, d address.Domain) *domainVerd
 		add(route.kind, route.detail)
 	}
 	v.err = route.err
-	if e, ok := c.disposable.match(name); ok {
-		add(Disposable, e)
-	}
-	if e, ok := c.freeMail.match(name); ok {
-		add(FreeMail, e)
-	}
 	if route.kind.Verdict() == Undeliverable {
+		// The lists say nothing more about a domain that takes no mail
+		// (typo domains are often on them); a suggestion may.
 		if s := c.suggest(ctx, name); s != "" {
 			if sd, err := address.ParseDomain(s); err == nil {
 				s = sd.Unicode()
@@ -275,6 +271,13 @@ func (c *Checker) checkDomain(ctx context.Context, d address.Domain) *domainVerd
 			add(Typo, "did you mean "+s+"?")
 			v.suggestion = s
 		}
+		return v
+	}
+	if e, ok := c.disposable.match(name); ok {
+		add(Disposable, e)
+	}
+	if e, ok := c.freeMail.match(name); ok {
+		add(FreeMail, e)
 	}
 	return v
 }
