@@ -308,3 +308,16 @@ func TestDefaultLists(t *testing.T) {
 		t.Errorf("empty list: %v", res.Reasons)
 	}
 }
+
+// TestNoResolver: a Checker without a Resolver does not panic; every
+// address that needs DNS is Unknown.
+func TestNoResolver(t *testing.T) {
+	c := &Checker{}
+	res := c.Check(context.Background(), "jane@gmial.com")
+	if res.Verdict != Unknown || res.Err == nil {
+		t.Errorf("%v %v %v", res.Verdict, res.Reasons, res.Err)
+	}
+	if res := c.Check(context.Background(), "jane@example.com"); res.Verdict != Undeliverable {
+		t.Errorf("reserved: %v", res.Verdict)
+	}
+}
