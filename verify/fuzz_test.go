@@ -83,3 +83,41 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadDomainList: any text either is refused with an error naming the
+// line, or gives a list that holds each of its domain lines.
+func FuzzReadDomainList(f *testing.F) {
+	for _, s := range []string{"# src\nmailinator.com\n", "a.example\n\nb.example\r\n", "bücher.de\nXN--BCHER-KVA.de\n", "com\n", "a..b\n", "# only\n", "\xff.example\n", "[192.0.2.1]\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ReadDomainList(strings.NewReader(s))
+		if err != nil {
+			if !strings.Contains(err.Error(), "line ") {
+				var scanErr bool
+				for line := range strings.Lines(s) {
+					scanErr = scanErr || len(line) > 64*1024
+				}
+				if !scanErr {
+					t.Fatalf("%q: error without a line number: %v", s, err)
+				}
+			}
+			return
+		}
+		n := 0
+		for line := range strings.Lines(s) {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			n++
+			d, err := address.ParseDomain(line)
+			if err != nil || !l.Contains(d) {
+				t.Fatalf("%q: line %q accepted but not contained (%v)", s, line, err)
+			}
+		}
+		if l.Len() > n {
+			t.Fatalf("%q: %d domains from %d lines", s, l.Len(), n)
+		}
+	})
+}
