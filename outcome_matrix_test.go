@@ -42,7 +42,9 @@ type matrixBackend struct {
 	stall chan struct{}         // Data blocks on it (a server that never answers)
 }
 
-func (b *matrixBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &matrixSession{b: b}, nil }
+func (b *matrixBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &matrixSession{b: b}, nil
+}
 
 type matrixSession struct {
 	b     *matrixBackend
