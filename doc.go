@@ -27,6 +27,9 @@
 //   - dnsbl: one's own sending IPs and domains against DNS blocklists
 //     (RFC 5782), with each zone's published meaning of its answers;
 //     refusals and timeouts are never "clean".
+//   - verify: is an address worth sending to, from syntax, DNS and data
+//     (role accounts, disposable and free-mail lists, typos, suppression),
+//     never by probing the recipient's server.
 //   - queue: a persistent queue with leases, retries and dead letters; an
 //     embedded store and a PostgreSQL store behind one interface, and
 //     queuetest, the conformance suite every store passes.
