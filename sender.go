@@ -131,6 +131,9 @@ func checkFQDN(name string) error {
 // otherwise it is the first outcome not delivered (a *delivery.Outcome).
 // Retry only the recipients whose outcome is Deferred.
 func (s *Sender) Send(ctx context.Context, msg *compose.Message) ([]delivery.Outcome, error) {
+	if msg == nil {
+		return nil, errors.New("mxkit: Send with a nil message")
+	}
 	env, err := msg.Envelope()
 	if err != nil {
 		return nil, err
@@ -154,7 +157,7 @@ func (s *Sender) SendEnvelope(ctx context.Context, env smtpclient.Envelope, msg 
 		return nil, s.err
 	}
 	if len(env.To) == 0 {
-		return nil, errors.New("mxkit: no recipients")
+		return nil, fmt.Errorf("%w: no recipients", smtpclient.ErrBadAddress)
 	}
 	sp := &spool{}
 	defer sp.close()
