@@ -2,6 +2,36 @@
 // infrastructure: small packages that a Go backend, a home-grown MTA or a
 // sending platform wires together itself.
 //
+// # Start here
+//
+// [Sender] sends a [compose.Message] straight to each recipient's mail
+// server, signed with DKIM, and returns what happened to each recipient:
+//
+//	keys := &dkim.MemoryStore{} // or &dkim.DirStore{Dir: "/etc/dkim"}
+//	keys.Set("shop.example", dkim.Key{Domain: "shop.example", Selector: "s1", Signer: key})
+//	sender := &mxkit.Sender{Hostname: "mail.shop.example", DKIM: keys}
+//	defer sender.Close()
+//
+//	outcomes, err := sender.Send(ctx, &compose.Message{
+//		From:    compose.Mailbox{Name: "Shop", Address: "orders@shop.example"},
+//		To:      []compose.Mailbox{{Name: "Alice", Address: "alice@example.net"}},
+//		Subject: "Your order has shipped",
+//		Text:    "It is on its way.",
+//	})
+//	for _, o := range outcomes {
+//		fmt.Println(o.Recipient, o.Status) // delivered, deferred or failed, with the reply
+//	}
+//	if err != nil {
+//		fmt.Println(err) // the first recipient not delivered, or why nothing was sent
+//	}
+//
+// (The package Example runs this against DNS and a mail server on
+// loopback.) [Sender.Send] groups the recipients by domain, signs the
+// message once and delivers to every domain at the same time through mx
+// (MTA-STS and DANE) and smtpclient's pool; the outcomes are
+// [delivery.Outcome] values. Everything below is what it is made of, for
+// those who wire the parts themselves.
+//
 // The packages, from the bottom up:
 //
 //   - resolver: DNS for all the others. A caching stub resolver on
@@ -36,6 +66,10 @@
 //   - bounce: DSN (RFC 3464), feedback-report (RFC 5965) and auto-reply
 //     (RFC 3834) parsing, and one classification of failures for bounces and
 //     synchronous SMTP errors alike.
+//   - compose: the message builder (RFC 5322, MIME, RFC 2047/2231 encoding,
+//     one-click unsubscribe of RFC 8058), streaming attachments of any size.
+//   - mxkit (this package): Sender, compose, dkim, mx and smtpclient in one
+//     call.
 //
 // Two leaf packages hold the concepts the others share, so that no two
 // packages disagree about them:

@@ -18,29 +18,10 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/delivery"
+	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
-
-// twoPorts finds a port free on both 127.0.0.1 and 127.0.0.2, so two MX
-// hosts can listen on the one port a Transport uses.
-func freeSharedPort(t *testing.T) int {
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(port))
-		l1.Close()
-		if err == nil {
-			l2.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free on both 127.0.0.1 and 127.0.0.2")
-	return 0
-}
 
 const mxZone = `
 example.test.       MX   10 mx1.example.test.
@@ -50,7 +31,7 @@ mx2.example.test.   A    127.0.0.2
 `
 
 func TestDeliverNextMXOnGreetingFailure(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	// mx1 is busy (421 greeting); mx2 takes the message.
 	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
@@ -82,7 +63,7 @@ func TestDeliverNextMXOnGreetingFailure(t *testing.T) {
 }
 
 func TestDeliverNextMXOnConnectionRefused(t *testing.T) {
-	port := freeSharedPort(t) // nothing listens on 127.0.0.1
+	port := testenv.SharedPort(t) // nothing listens on 127.0.0.1
 	be, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
 	dns := resolvertest.New(t, mxZone)
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
@@ -96,7 +77,7 @@ func TestDeliverNextMXOnConnectionRefused(t *testing.T) {
 }
 
 func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	be1, _, _ := startServer(t, serverOpts{addr: "127.0.0.1:" + strconv.Itoa(port)})
 	be2, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
 	dns := resolvertest.New(t, mxZone)
@@ -114,7 +95,7 @@ func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
 }
 
 func TestDeliverAllHostsDown(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	dns := resolvertest.New(t, mxZone)
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
 	defer tr.Close()
