@@ -380,6 +380,28 @@ func (a *Aggregator) Reports(ctx context.Context, day time.Time) ([]*Report, err
 	return reps, nil
 }
 
+// Discard forgets the counts of day (any time in the UTC day) and of the
+// days before it that are still pending, and drops results that come for
+// them later. It is for a caller that sends the reports of Reports its own
+// way; SendDue forgets the days it has settled by itself.
+func (a *Aggregator) Discard(ctx context.Context, day time.Time) error {
+	day = dayOf(day)
+	a.mu.Lock()
+	if next := day.Add(24 * time.Hour); a.closed.Before(next) {
+		a.closed = next
+	}
+	for k := range a.pending {
+		if k.day <= day.Unix() {
+			delete(a.pending, k)
+		}
+	}
+	a.mu.Unlock()
+	if err := a.store().Remove(ctx, day); err != nil {
+		return fmt.Errorf("tlsrpt: removing %s: %w", day.Format(time.DateOnly), err)
+	}
+	return nil
+}
+
 func (a *Aggregator) checkConfig() error {
 	if strings.TrimSpace(a.OrganizationName) == "" || Submitter(a.ContactInfo) == "" {
 		return errors.New("tlsrpt: Aggregator needs OrganizationName and ContactInfo (an address)")

@@ -267,3 +267,23 @@ func TestFlushFailureKeepsCounts(t *testing.T) {
 		t.Errorf("after the failed Flush: %+v, %v", reps, err)
 	}
 }
+
+func TestDiscard(t *testing.T) {
+	ctx := context.Background()
+	a := newAggregator(&DirStore{Dir: t.TempDir()})
+	addSample(a)
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.Add(Result{Time: day1, Policy: nonePolicy, Success: true}) // pending
+	if err := a.Discard(ctx, day1.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	a.Add(Result{Time: day1, Policy: nonePolicy, Success: true}) // late: dropped
+	if reps, err := a.Reports(ctx, day1); err != nil || len(reps) != 0 {
+		t.Errorf("day1 after Discard: %+v, %v", reps, err)
+	}
+	if reps, err := a.Reports(ctx, day2); err != nil || len(reps) != 1 {
+		t.Errorf("day2 after Discard of day1: %+v, %v", reps, err)
+	}
+}

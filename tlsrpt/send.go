@@ -295,7 +295,6 @@ func (s *Sender) dial(ctx context.Context, network, hostport string) (net.Conn, 
 	for _, a := range addrs {
 		a = a.Unmap()
 		if !s.AllowPrivateAddresses && !public(a) {
-			errs = append(errs, fmt.Errorf("%s (%s): %w", host, a, errNotPublic))
 			continue
 		}
 		c, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
@@ -305,7 +304,7 @@ func (s *Sender) dial(ctx context.Context, network, hostport string) (net.Conn, 
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
-		return nil, fmt.Errorf("%s has no address", host)
+		return nil, fmt.Errorf("%s has no public address (%v): %w", host, addrs, errNotPublic)
 	}
 	return nil, errors.Join(errs...)
 }
