@@ -20,6 +20,10 @@
 //   - spf: the RFC 7208 evaluator and a record linter.
 //   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment,
 //     aggregate reports, and a domain audit.
+//   - tlsrpt: SMTP TLS Reporting (RFC 8460): reads the reports receivers
+//     get (JSON, gzip, mail), and counts a sender's sessions and delivers
+//     the daily reports by mail or HTTPS; tlsrpt/tlsrptsmtp feeds it from
+//     smtpclient and mx.
 //   - queue: a persistent queue with leases, retries and dead letters; an
 //     embedded store and a PostgreSQL store behind one interface, and
 //     queuetest, the conformance suite every store passes.
