@@ -38,11 +38,21 @@ func FuzzParseReport(f *testing.F) {
 			}
 			return
 		}
-		if err := rep.Validate(); err != nil {
-			t.Fatalf("parsed report does not validate: %v", err)
+		if err := rep.check(); err != nil {
+			t.Fatalf("parsed report does not pass check: %v", err)
 		}
-		if rep.ContactInfo == "" {
+		if len(rep.Warnings) != len(rep.missing()) {
+			t.Fatalf("warnings %q for missing %q", rep.Warnings, rep.missing())
+		}
+		// What a reader may do without, a writer must give.
+		if strings.TrimSpace(rep.OrganizationName) == "" {
+			rep.OrganizationName = "x"
+		}
+		if strings.TrimSpace(rep.ContactInfo) == "" {
 			rep.ContactInfo = "x@example.org"
+		}
+		if strings.TrimSpace(rep.ReportID) == "" {
+			rep.ReportID = "x"
 		}
 		// Written, read and written again, it gives the same JSON.
 		var first, second bytes.Buffer

@@ -25,10 +25,12 @@ const maxNesting = 3
 // (application/tlsrpt+json), gzip-compressed JSON (application/tlsrpt+gzip,
 // the usual form, RFC 8460 §5.2), or an email message carrying one of those
 // as a part (RFC 8460 §5.3; also inside a forwarded message/rfc822 part).
-// The report must pass Validate. Input beyond MaxReportSize, before or
-// after decompression, is refused with ErrReportTooLarge; a malformed
-// report gives an error wrapping ErrInvalidReport, and a message without a
-// report part ErrNoReport.
+// A report is read when it has a date range and policies with their types,
+// domains and counts; a missing organization-name, contact-info or
+// report-id is noted in Report.Warnings. Input beyond MaxReportSize,
+// before or after decompression, is refused with ErrReportTooLarge; a
+// malformed report gives an error wrapping ErrInvalidReport, and a message
+// without a report part ErrNoReport.
 func ParseReport(r io.Reader) (*Report, error) {
 	return parser{MaxReportSize}.parse(r, true, 0)
 }
@@ -91,9 +93,10 @@ func decodeJSON(data []byte) (*Report, error) {
 	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
 		return nil, invalid("data after the JSON object")
 	}
-	if err := rep.Validate(); err != nil {
+	if err := rep.check(); err != nil {
 		return nil, err
 	}
+	rep.Warnings = rep.missing()
 	return &rep, nil
 }
 

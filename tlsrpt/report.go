@@ -56,6 +56,11 @@ type Report struct {
 	// duplicates (RFC 8460 §5.3).
 	ReportID string         `json:"report-id"`
 	Policies []PolicyResult `json:"policies"`
+
+	// Warnings lists what ParseReport let pass although RFC 8460 §4.4
+	// asks for it: a missing organization-name, contact-info or
+	// report-id. They are not written.
+	Warnings []string `json:"-"`
 }
 
 // DateRange is the period a report covers; RFC 8460 §4.1 asks for one UTC
@@ -143,17 +148,40 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidReport, fmt.Sprintf(format, args...))
 }
 
-// Validate checks what a reader of the report relies on: a reporter, a
-// report-id, a date range that does not run backwards, and for each
-// policy a type, a domain and counts that are not negative, and for each
-// failure detail a result type. contact-info is not required: some
-// reporters leave it out.
+// Validate checks a report before it is written: a reporter, a contact
+// address, a report-id, a date range that does not run backwards, and for
+// each policy a type, a domain and counts that are not negative, and for
+// each failure detail a result type.
 func (rep *Report) Validate() error {
+	if err := rep.check(); err != nil {
+		return err
+	}
+	if w := rep.missing(); len(w) > 0 {
+		return invalid("%s", w[0])
+	}
+	return nil
+}
+
+// missing lists the metadata RFC 8460 §4.4 asks for that a reader can do
+// without.
+func (rep *Report) missing() []string {
+	var w []string
+	if strings.TrimSpace(rep.OrganizationName) == "" {
+		w = append(w, "no organization-name")
+	}
+	if strings.TrimSpace(rep.ContactInfo) == "" {
+		w = append(w, "no contact-info")
+	}
+	if strings.TrimSpace(rep.ReportID) == "" {
+		w = append(w, "no report-id")
+	}
+	return w
+}
+
+// check checks what a reader of the report cannot do without: the date
+// range, and the policies with their types, domains and counts.
+func (rep *Report) check() error {
 	switch {
-	case strings.TrimSpace(rep.OrganizationName) == "":
-		return invalid("no organization-name")
-	case strings.TrimSpace(rep.ReportID) == "":
-		return invalid("no report-id")
 	case rep.DateRange.Start.IsZero() || rep.DateRange.End.IsZero():
 		return invalid("no date-range")
 	case rep.DateRange.End.Before(rep.DateRange.Start):
@@ -183,7 +211,7 @@ func (rep *Report) Validate() error {
 }
 
 // WriteTo writes the report as JSON (RFC 8460 §4.4). A report that does
-// not pass Validate, or without contact-info, is refused.
+// not pass Validate is refused.
 func (rep *Report) WriteTo(w io.Writer) (int64, error) {
 	b, err := rep.marshal()
 	if err != nil {
@@ -196,9 +224,6 @@ func (rep *Report) WriteTo(w io.Writer) (int64, error) {
 func (rep *Report) marshal() ([]byte, error) {
 	if err := rep.Validate(); err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(rep.ContactInfo) == "" {
-		return nil, invalid("no contact-info")
 	}
 	out := *rep
 	out.DateRange = DateRange{Start: rep.DateRange.Start.UTC(), End: rep.DateRange.End.UTC()}
