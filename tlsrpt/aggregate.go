@@ -75,7 +75,18 @@ type Aggregator struct {
 	closed  time.Time            // days before it are reported; later results for them are dropped
 	mem     memStore             // the Store when Store is nil
 	sending sync.Mutex           // one SendDue at a time
+
+	storeMu sync.Mutex         // orders the writes to the Store
+	lines   map[int64]dayLines // by day: how many records the Store holds, when known
 }
+
+// dayLines counts a day's records in the Store: lines now, and merged
+// after the last compaction.
+type dayLines struct{ lines, merged int }
+
+// compactSlack is how many records beyond twice the merged ones a day may
+// gather before it is compacted.
+const compactSlack = 1000
 
 // policyKey identifies the counts of one policy on one day.
 type policyKey struct {
@@ -236,7 +247,7 @@ func (a *Aggregator) Flush(ctx context.Context) error {
 	}
 	var errs []error
 	for day, lines := range byDay {
-		if err := a.store().Append(ctx, time.Unix(day, 0).UTC(), lines); err != nil {
+		if err := a.appendDay(ctx, time.Unix(day, 0).UTC(), lines); err != nil {
 			errs = append(errs, err)
 			a.restore(pending, day)
 		}
@@ -296,6 +307,11 @@ func (a *Aggregator) load(ctx context.Context, day time.Time) (*dayState, error)
 	if err != nil {
 		return nil, fmt.Errorf("tlsrpt: reading counts of %s: %w", day.Format(time.DateOnly), err)
 	}
+	return decodeDay(day, lines), nil
+}
+
+// decodeDay merges the records of day.
+func decodeDay(day time.Time, lines [][]byte) *dayState {
 	st := &dayState{tallies: map[string]map[policyKey]*tally{}, attempts: map[string][]attempt{}}
 	for _, line := range lines {
 		var e entry
@@ -328,7 +344,84 @@ func (a *Aggregator) load(ctx context.Context, day time.Time) (*dayState, error)
 			st.bad++
 		}
 	}
-	return st, nil
+	return st
+}
+
+// encode returns the records of st: one per policy, then the attempts.
+func (st *dayState) encode() ([][]byte, error) {
+	var out [][]byte
+	for _, domain := range slices.Sorted(maps.Keys(st.tallies)) {
+		for _, t := range st.tallies[domain] {
+			b, err := json.Marshal(entry{Policy: &t.policy, Success: t.success, Failures: t.details()})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	for _, domain := range slices.Sorted(maps.Keys(st.attempts)) {
+		for i := range st.attempts[domain] {
+			b, err := json.Marshal(entry{Attempt: &st.attempts[domain][i]})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// appendDay appends records to day in the Store, and compacts the day
+// when its records have grown past twice the merged ones (and when their
+// number is not known yet, after a start), so that a day's records stay
+// about as many as its policies however often Flush runs.
+func (a *Aggregator) appendDay(ctx context.Context, day time.Time, records [][]byte) error {
+	a.storeMu.Lock()
+	defer a.storeMu.Unlock()
+	if err := a.store().Append(ctx, day, records); err != nil {
+		return err
+	}
+	if a.lines == nil {
+		a.lines = map[int64]dayLines{}
+	}
+	n, known := a.lines[day.Unix()]
+	n.lines += len(records)
+	a.lines[day.Unix()] = n
+	if known && n.lines <= 2*n.merged+compactSlack {
+		return nil
+	}
+	// The records are stored: a failed compaction loses nothing and is
+	// tried again at the next append.
+	if err := a.compact(ctx, day); err != nil {
+		delete(a.lines, day.Unix())
+		a.log(ctx, slog.LevelWarn, "tlsrpt: compacting the stored counts failed", "day", day.Format(time.DateOnly), "err", err)
+	}
+	return nil
+}
+
+// compact replaces day's records with their merge. a.storeMu is held.
+func (a *Aggregator) compact(ctx context.Context, day time.Time) error {
+	lines, err := a.store().Read(ctx, day)
+	if err != nil {
+		return err
+	}
+	merged, err := decodeDay(day, lines).encode()
+	if err != nil {
+		return err
+	}
+	if err := a.store().Replace(ctx, day, merged); err != nil {
+		return err
+	}
+	a.lines[day.Unix()] = dayLines{lines: len(merged), merged: len(merged)}
+	return nil
+}
+
+// removeDay removes day from the Store.
+func (a *Aggregator) removeDay(ctx context.Context, day time.Time) error {
+	a.storeMu.Lock()
+	defer a.storeMu.Unlock()
+	delete(a.lines, day.Unix())
+	return a.store().Remove(ctx, day)
 }
 
 // report builds the report of one domain for day.
@@ -396,7 +489,7 @@ func (a *Aggregator) Discard(ctx context.Context, day time.Time) error {
 		}
 	}
 	a.mu.Unlock()
-	if err := a.store().Remove(ctx, day); err != nil {
+	if err := a.removeDay(ctx, day); err != nil {
 		return fmt.Errorf("tlsrpt: removing %s: %w", day.Format(time.DateOnly), err)
 	}
 	return nil

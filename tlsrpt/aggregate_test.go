@@ -287,3 +287,65 @@ func TestDiscard(t *testing.T) {
 		t.Errorf("day2 after Discard of day1: %+v, %v", reps, err)
 	}
 }
+
+// TestCompaction flushes after every result: the records of a day stay
+// about as many as its policies, and no count is lost.
+func TestCompaction(t *testing.T) {
+	ctx := context.Background()
+	a := newAggregator(nil)
+	const n = 5000
+	maxLines := 0
+	for i := range n {
+		p := nonePolicy
+		p.Domain = fmt.Sprintf("d%d.example", i%10)
+		a.Add(Result{Time: day1, Policy: p, Success: i%3 != 0, ResultType: ResultSTARTTLSNotSupported})
+		if err := a.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		lines, _ := a.mem.Read(ctx, day1)
+		maxLines = max(maxLines, len(lines))
+	}
+	if maxLines > 2*10+compactSlack+1 {
+		t.Errorf("a day held up to %d records for 10 policies", maxLines)
+	}
+	reps, err := a.Reports(ctx, day1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ok, failed int64
+	for _, rep := range reps {
+		ok += rep.Policies[0].Summary.TotalSuccessfulSessionCount
+		failed += rep.Policies[0].Summary.TotalFailureSessionCount
+	}
+	if len(reps) != 10 || ok+failed != n || failed != (n+2)/3 {
+		t.Errorf("%d reports, %d + %d sessions; want 10, %d sessions, %d failed", len(reps), ok, failed, n, (n+2)/3)
+	}
+}
+
+func TestDirStoreReplace(t *testing.T) {
+	ctx := context.Background()
+	s := &DirStore{Dir: filepath.Join(t.TempDir(), "new")}
+	if err := s.Append(ctx, day1, [][]byte{[]byte("a"), []byte("b")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Replace(ctx, day1.Add(time.Hour), [][]byte{[]byte("c")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Replace(ctx, day1, [][]byte{[]byte("x\ny")}); err == nil {
+		t.Error("a record with a line break was stored")
+	}
+	got, err := s.Read(ctx, day1)
+	if err != nil || len(got) != 1 || string(got[0]) != "c" {
+		t.Errorf("Read after Replace = %q, %v", got, err)
+	}
+	entries, _ := os.ReadDir(s.Dir)
+	if len(entries) != 1 {
+		t.Errorf("files left in the store: %v", entries)
+	}
+	if err := s.Remove(ctx, day1); err != nil {
+		t.Fatal(err)
+	}
+	if days, err := s.Days(ctx); err != nil || len(days) != 0 {
+		t.Errorf("Days after Remove = %v, %v", days, err)
+	}
+}

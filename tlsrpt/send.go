@@ -496,12 +496,12 @@ func (a *Aggregator) sendDay(ctx context.Context, s *Sender, day, now time.Time)
 			}
 			lines = append(lines, b)
 		}
-		if err := a.store().Append(ctx, day, lines); err != nil {
+		if err := a.appendDay(ctx, day, lines); err != nil {
 			return outcomes, fmt.Errorf("tlsrpt: recording deliveries of %s: %w", day.Format(time.DateOnly), err)
 		}
 	}
 	if settled == len(domains) {
-		if err := a.store().Remove(ctx, day); err != nil {
+		if err := a.removeDay(ctx, day); err != nil {
 			return outcomes, fmt.Errorf("tlsrpt: removing %s: %w", day.Format(time.DateOnly), err)
 		}
 	}

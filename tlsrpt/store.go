@@ -20,6 +20,9 @@ import (
 type Store interface {
 	// Append adds records to day's list, all or none.
 	Append(ctx context.Context, day time.Time, records [][]byte) error
+	// Replace sets day's list to records, all or none: the Aggregator
+	// merges a day's records from time to time.
+	Replace(ctx context.Context, day time.Time, records [][]byte) error
 	// Read returns day's records in the order appended; none for a day
 	// without any.
 	Read(ctx context.Context, day time.Time) ([][]byte, error)
@@ -32,7 +35,8 @@ type Store interface {
 // DirStore is a Store of files in the directory Dir, one per day named
 // 2006-01-02.jsonl, one record a line. Each Append is written with one
 // write and synced to disk before it returns; a line cut short by a crash
-// is ignored when read. Dir is created when missing.
+// is ignored when read. Replace writes a new file and renames it over the
+// old one. Dir is created when missing.
 type DirStore struct {
 	Dir string
 
@@ -45,27 +49,37 @@ func (s *DirStore) path(day time.Time) string {
 	return filepath.Join(s.Dir, dayOf(day).Format(time.DateOnly)+dayFileExt)
 }
 
-// Append implements Store.
-func (s *DirStore) Append(ctx context.Context, day time.Time, records [][]byte) error {
+// lock joins records one a line and locks the store, Dir made; the
+// caller unlocks s.mu when there is no error.
+func (s *DirStore) lock(records [][]byte) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, r := range records {
 		if bytes.ContainsAny(r, "\r\n") {
-			return errors.New("tlsrpt: a record holds a line break")
+			return nil, errors.New("tlsrpt: a record holds a line break")
 		}
 		buf.Write(r)
 		buf.WriteByte('\n')
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Append implements Store.
+func (s *DirStore) Append(ctx context.Context, day time.Time, records [][]byte) error {
+	out, err := s.lock(records)
+	if err != nil {
 		return err
 	}
+	defer s.mu.Unlock()
 	f, err := os.OpenFile(s.path(day), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	out := buf.Bytes()
 	// After a crash in the middle of a write the file may end in a line
 	// cut short: end it, so that it does not swallow the first new one.
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
@@ -81,6 +95,39 @@ func (s *DirStore) Append(ctx context.Context, day time.Time, records [][]byte) 
 		return err
 	}
 	return f.Sync()
+}
+
+// Replace implements Store: it writes a new file, syncs it and renames it
+// over the old one.
+func (s *DirStore) Replace(ctx context.Context, day time.Time, records [][]byte) error {
+	data, err := s.lock(records)
+	if err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	f, err := os.CreateTemp(s.Dir, ".replace-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename, there is nothing to remove
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), s.path(day))
+	}
+	if err != nil {
+		return err
+	}
+	if d, err := os.Open(s.Dir); err == nil {
+		d.Sync() // the rename, on file systems that need it
+		d.Close()
+	}
+	return nil
 }
 
 // Read implements Store.
@@ -155,6 +202,20 @@ func (m *memStore) Append(_ context.Context, day time.Time, records [][]byte) er
 	for _, r := range records {
 		m.days[day] = append(m.days[day], slices.Clone(r))
 	}
+	return nil
+}
+
+func (m *memStore) Replace(_ context.Context, day time.Time, records [][]byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.days == nil {
+		m.days = map[time.Time][][]byte{}
+	}
+	cp := make([][]byte, len(records))
+	for i, r := range records {
+		cp[i] = slices.Clone(r)
+	}
+	m.days[dayOf(day)] = cp
 	return nil
 }
 
