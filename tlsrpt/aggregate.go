@@ -174,6 +174,7 @@ func (a *Aggregator) Add(r Result) {
 	}
 	tl := a.pending[k]
 	if tl == nil {
+		p.Strings, p.MXHost = slices.Clone(p.Strings), slices.Clone(p.MXHost) // the caller's may change
 		tl = newTally(p)
 		a.pending[k] = tl
 	}
@@ -187,7 +188,7 @@ func (a *Aggregator) Add(r Result) {
 	}
 	reason := r.Reason
 	if len(reason) > maxReasonLen {
-		reason = reason[:maxReasonLen]
+		reason = strings.ToValidUTF8(reason[:maxReasonLen], "")
 	}
 	tl.addFailure(FailureDetail{ResultType: typ, SendingMTAIP: r.SendingIP.Unmap(), ReceivingIP: r.ReceivingIP.Unmap(),
 		ReceivingMXHostname: r.MXHost, ReceivingMXHelo: r.MXHelo, FailureReasonCode: reason}, 1)
