@@ -60,6 +60,10 @@
 //   - verify: is an address worth sending to, from syntax, DNS and data
 //     (role accounts, disposable and free-mail lists, typos, suppression),
 //     never by probing the recipient's server.
+//   - tlsrpt: SMTP TLS Reporting (RFC 8460): reads the reports receivers
+//     get (JSON, gzip, mail), and counts a sender's sessions and delivers
+//     the daily reports by mail or HTTPS; tlsrpt/tlsrptsmtp feeds it from
+//     smtpclient and mx.
 //   - queue: a persistent queue with leases, retries and dead letters; an
 //     embedded store and a PostgreSQL store behind one interface, and
 //     queuetest, the conformance suite every store passes.
