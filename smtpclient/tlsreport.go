@@ -39,7 +39,7 @@ type TLSResult struct {
 	// certificate-host-mismatch, certificate-expired,
 	// certificate-not-trusted, validation-failure, tlsa-invalid.
 	ResultType string
-	// Detail is the failure as text (additional-information).
+	// Detail is the failure as text (a report's failure-reason-code).
 	Detail string
 }
 
