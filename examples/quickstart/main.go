@@ -30,6 +30,7 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/examples/internal/dnsflag"
 	"github.com/mxkit/mxkit/examples/internal/sink"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/queue"
@@ -42,7 +43,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.n, "n", 400, "messages in the demo batch")
 	flag.IntVar(&cfg.workers, "workers", 16, "delivery workers")
-	flag.StringVar(&cfg.dns, "dns", "", "DNS server (host:port) to use instead of the loopback zone")
+	flag.StringVar(&cfg.dns, "dns", "", dnsflag.Usage+"; replaces the loopback zone")
 	flag.StringVar(&cfg.to, "to", "", "comma-separated real recipients (needs -dns); replaces the demo batch")
 	flag.StringVar(&cfg.from, "from", "news@shop.example", "sender address")
 	flag.IntVar(&cfg.mxPort, "mx-port", 0, "SMTP port of the MX hosts (default: the sink's port on loopback, 25 with -dns)")
@@ -153,7 +154,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 		if cfg.to == "" {
 			return nil, errors.New("-dns needs -to")
 		}
-		r = &resolver.Client{Servers: []string{cfg.dns}, Logger: log}
+		servers, err := dnsflag.Parse(cfg.dns)
+		if err != nil {
+			return nil, err
+		}
+		r = &resolver.Client{Servers: servers, Logger: log}
 		recipients = strings.Split(cfg.to, ",")
 		if port == 0 {
 			port = 25

@@ -22,7 +22,7 @@
 // It prints one line per recipient (status, the host that answered, the
 // stage and reply) and exits non-zero unless every recipient got the
 // message. DNS queries go to the servers of /etc/resolv.conf unless -dns
-// names others ("host:port", space-separated); -mx-port changes the SMTP
+// names others ("host[:port]", comma-separated); -mx-port changes the SMTP
 // port of the mail exchangers (the test runs it against a DNS server and an
 // SMTP sink on loopback). Many hosting networks block outgoing port 25.
 package main
@@ -41,6 +41,7 @@ import (
 	"github.com/mxkit/mxkit"
 	"github.com/mxkit/mxkit/compose"
 	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/examples/internal/dnsflag"
 	"github.com/mxkit/mxkit/resolver"
 )
 
@@ -61,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("send [-attach file] [-dns host:port] [-mx-port n] recipient...", flag.ExitOnError)
 	fs.SetOutput(stderr)
 	attach := fs.String("attach", "", "a file to attach, such as the invoice PDF")
-	dnsServers := fs.String("dns", "", "DNS servers as host:port, space-separated (default: /etc/resolv.conf)")
+	dnsServers := fs.String("dns", "", dnsflag.Usage)
 	port := fs.Int("mx-port", 25, "SMTP port of the mail exchangers")
 	fs.Parse(args) // exits on a bad flag, like flag.Parse
 
@@ -81,7 +82,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keys.Set(domain, dkim.Key{Domain: domain, Selector: os.Getenv("DKIM_SELECTOR"), Signer: key})
 	sender := &mxkit.Sender{Hostname: os.Getenv("MAIL_HOSTNAME"), DKIM: keys}
 	if *dnsServers != "" {
-		sender.Resolver = &resolver.Client{Servers: strings.Fields(*dnsServers)}
+		servers, err := dnsflag.Parse(*dnsServers)
+		if err != nil {
+			return err
+		}
+		sender.Resolver = &resolver.Client{Servers: servers}
 	}
 	sender.Transport.Port = *port
 	defer sender.Close()
