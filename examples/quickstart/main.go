@@ -442,9 +442,11 @@ func printReport(w io.Writer, rep *report, total int, snk *sink.Server) {
 	}
 }
 
-// progress draws a bar on a terminal line.
+// progress draws a bar on a terminal line; elsewhere (a log, a pipe) it
+// writes a plain line at each quarter, with no carriage returns.
 type progress struct {
 	w     io.Writer
+	tty   bool
 	total int64
 	mu    sync.Mutex
 	last  int
@@ -452,6 +454,10 @@ type progress struct {
 
 func newProgress(w io.Writer, total int64) *progress {
 	p := &progress{w: w, total: total, last: -1}
+	if f, ok := w.(*os.File); ok {
+		st, err := f.Stat()
+		p.tty = err == nil && st.Mode()&os.ModeCharDevice != 0
+	}
 	p.set(0)
 	return p
 }
@@ -459,13 +465,24 @@ func newProgress(w io.Writer, total int64) *progress {
 func (p *progress) set(n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	const width = 40
+	width := 40
+	if !p.tty {
+		width = 4
+	}
 	filled := int(int64(width) * n / max(p.total, 1))
-	if filled == p.last && n != p.total {
+	if filled == p.last && n != p.total || filled == p.last && !p.tty {
 		return
 	}
 	p.last = filled
+	if !p.tty {
+		fmt.Fprintf(p.w, "progress: %d/%d messages\n", n, p.total)
+		return
+	}
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), n, p.total)
 }
 
-func (p *progress) finish() { fmt.Fprintln(p.w) }
+func (p *progress) finish() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}
