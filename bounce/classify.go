@@ -99,12 +99,13 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
 //     program's output is read for a quota, then a program failure,
-//     first); then a recipient that failed after a temporary status has
-//     expired, a local program's failure is a mailer error, and a delay
+//     first, and is otherwise the program's failure); then a recipient
+//     that failed after a temporary status has expired, and a delay
 //     notice is expired;
 //  5. the registered meaning of a specific status code;
-//  6. the stage: a refusal of MAIL FROM is the sender's, one of the
-//     greeting or EHLO the sending host's;
+//  6. the stage: a refusal of MAIL FROM is the sender's (the client's
+//     under an x.7 status), one of the greeting or EHLO the sending
+//     host's;
 //  7. the status code's subject (RFC 3463: x.5 protocol, x.6 content,
 //     x.7 security);
 //  8. the reply code's meaning (RFC 5321 §4.2, RFC 4954, RFC 7504);
@@ -146,6 +147,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 				return d.reason
 			}
 		}
+		return MailerError // RFC 3464 §2.3.6: a local delivery program's failure
 	}
 	for i := range r.wording {
 		d := &r.wording[i]
@@ -153,9 +155,6 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			continue
 		}
 		return adjust(d, ev, status, code, text)
-	}
-	if strings.HasPrefix(ev.diagType, "x-unix") {
-		return MailerError // RFC 3464 §2.3.6: a local delivery program's failure
 	}
 	// A recipient that failed after a temporary status was given up on
 	// (RFC 3464 §2.3.3).
@@ -175,10 +174,21 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// §4.1.1.1: a refused greeting or EHLO refuses the client.
 	switch ev.command {
 	case "MAIL":
+		if strings.HasPrefix(sd, ".7.") {
+			// RFC 3463: a refused sender address carries x.1.7 or
+			// x.1.8; a security or policy status (x.7) at MAIL FROM
+			// refuses the client.
+			return Blocked
+		}
 		return Rejected
 	case "EHLO", "CONN":
 		if code/100 == 4 {
-			return SystemError // RFC 5321 §3.8: 421, the service is closing
+			// A temporary refusal of the connection is what connection
+			// limits answer (Postfix anvil(8) "421 Error: too many
+			// connections", Sendmail's ConnectionRateThrottle "421 4.3.2
+			// Connection rate limit exceeded", Gmail's "421 4.7.0 Try
+			// again later, closing connection" at HELO).
+			return TooManyConn
 		}
 		return Blocked
 	}
@@ -208,6 +218,9 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	sd := ""
 	if i := strings.IndexByte(status, '.'); i > 0 {
 		sd = status[i:]
+	}
+	if d.client && (ev.command == "CONN" || ev.command == "EHLO") {
+		return Blocked
 	}
 	switch reason {
 	case UserUnknown, HostUnknown:

@@ -172,6 +172,12 @@ func checkMTADSN(t *testing.T, mta string, c mtaCause, data []byte) bool {
 		want = dsnStatus(data, c.rcpt)
 	}
 	statusOK := got.Status == want
+	if c.status == "" && !statusOK && got.Status != "" && got.Status[0] == want[0] {
+		// A failure the sending MTA met itself: its Status field, or the
+		// more specific code its diagnostic quotes for the cause
+		// (Sendmail's 4.4.7 beside "451 4.4.1 reply: read error").
+		statusOK = strings.Contains(got.DiagnosticCode, got.Status)
+	}
 	if want == "" {
 		statusOK = got.Status != "" && (c.class == 0 || got.Status[0] == c.class)
 	} else if c.class != 0 && want[0] != c.class {

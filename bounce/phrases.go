@@ -61,7 +61,6 @@ var rejectedPhrases = []string{
 	"spam abuse detected",                                                  // Microsoft 5.7.501: the sending account is banned
 	"sending from unregistered domains",                                    // Microsoft 5.7.750
 	"mail sending denied",                                                  // Google 550 5.7.0
-	"sender address blocked",                                               // Zoho 554 5.1.8
 	"relaying disallowed as",                                               // Zoho ZeptoMail 553: the From domain is not the account's
 	"sender rejected",                                                      // spambrella.com FAQ, 550 5.1.0
 	"host denies the sender", "mail from invalid", "sender is unvalidated", // Chinese providers' replies, blog.sina.com.cn list
@@ -322,14 +321,15 @@ var speedingPhrases = []string{
 // tooManyConnPhrases: too many connections, sessions, messages per
 // session or recipients per message.
 var tooManyConnPhrases = []string{
-	"too many connections",          // Postfix smtpd(8) "Error: too many connections from x"; Orange OFR004_104
-	"too many open connections",     // Sendmail op.me, MaxDaemonChildren / ConnectionRateThrottle
-	"too many sessions",             // Comcast "421 Too many sessions opened"
-	"max message per connection",    // Yahoo 421
-	"too many recipients",           // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
-	"size per transaction exceeded", // Google 452 4.5.3 "Domain policy size per transaction exceeded"
-	"out of allow rcpt numbers",     // Chinese providers' replies (blog.sina.com.cn list)
-	"frequency limited",             // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
+	"too many connections",                 // Postfix smtpd(8) "Error: too many connections from x"; Orange OFR004_104
+	"too many open connections",            // Sendmail op.me, MaxDaemonChildren / ConnectionRateThrottle
+	"too many concurrent smtp connections", // Exim spec, smtp_accept_max_per_host: "Too many concurrent SMTP connections from this IP address"
+	"too many sessions",                    // Comcast "421 Too many sessions opened"
+	"max message per connection",           // Yahoo 421
+	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
+	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
+	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
+	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -351,11 +351,13 @@ var blockedPhrases = []string{
 	"blacklisted", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
-	"no smtp service here",  // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
-	"dnsbl",                 // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")
-	"service refuse",        // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
-	"refused to talk to me", // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
-	"my name was rejected",  // qmail-remote(8): "Connected to x but my name was rejected."
+	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
+	"dnsbl",                  // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")
+	"sender address blocked", // Mimecast 421: the sending IP is on a Blocked Senders policy (with x.1.8, Zoho's refused sender, the status decides)
+	"open relay",             // refusals of a client that is an open relay ("no access from mail server x which is an open relay")
+	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
+	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
+	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
 }
 
 // accessDeniedPhrases: a refusal that says only "access denied", after

@@ -23,6 +23,9 @@ type detector struct {
 	also func(text string) bool
 	// veto, when set, is one more test that vetoes the detector.
 	veto func(text string) bool
+	// client marks wording that, said to the greeting or EHLO, refuses
+	// the client: the reason is then Blocked.
+	client bool
 }
 
 // rules is the immutable table every Classify and Parse call shares. It is
@@ -99,6 +102,7 @@ var statusRanges = []struct {
 // x.7.30 for Gmail's SPF and DKIM failures, x.7.9 for Yahoo's DMARC
 // failures.
 var decisiveStatus = map[string]bool{
+	".1.7": true, ".1.8": true, // RFC 3463 §3.3: bad sender's mailbox address syntax, bad sender's system address
 	".4.7":  true,                                                             // RFC 3463 §3.5: delivery time expired
 	".7.13": true,                                                             // RFC 3463 (IANA): user account disabled
 	".7.20": true, ".7.21": true, ".7.22": true, ".7.23": true, ".7.24": true, // RFC 7372 §3: DKIM and SPF failures
@@ -181,7 +185,7 @@ func buildRules() *rules {
 		{reason: BadReputation, phrases: badReputationPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
 		{reason: PolicyViolation, phrases: policyPhrases},
-		{reason: SecurityError, phrases: accessDeniedPhrases},
+		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: NetworkError, phrases: networkErrorPhrases},
