@@ -337,10 +337,14 @@ func (w *walk) visit(e *message.Entity, depth int) {
 
 // readPart reads up to limit bytes of a part's body. A body longer than
 // that is cut after its last whole line within the limit, so that a field
-// or a recipient is never read half, and w.truncated is set.
+// or a recipient is never read half (a first line longer than the limit is
+// kept in part), and w.truncated is set.
 func (w *walk) readPart(r io.Reader, limit int) []byte {
 	if limit <= 0 {
-		w.truncated = true
+		var one [1]byte
+		if n, _ := io.ReadFull(r, one[:]); n > 0 {
+			w.truncated = true // the part has a body and no room is left
+		}
 		return nil
 	}
 	b, _ := io.ReadAll(io.LimitReader(r, int64(limit)+1))
