@@ -25,7 +25,9 @@
 //     queuetest, the conformance suite every store passes.
 //   - bounce: DSN (RFC 3464), feedback-report (RFC 5965) and auto-reply
 //     (RFC 3834) parsing, and one classification of failures for bounces and
-//     synchronous SMTP errors alike.
+//     synchronous SMTP errors alike, its rules taken from the MTAs' and
+//     providers' published replies and checked against the DSNs real MTAs
+//     (Postfix, Exim, OpenSMTPD, Sendmail) write.
 //
 // How they fit: every package that needs DNS takes a resolver.Resolver. A
 // sender enqueues into queue; a worker leases a message, signs it with dkim,
