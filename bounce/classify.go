@@ -166,8 +166,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if ev.action == "delayed" || hasAny(text, delayPhrases) {
 		return Expired
 	}
-	// 5. The registered meaning of a specific code.
+	// 5. The registered meaning of a specific code, placed in its stage
+	// as wording is: x.1.1 at MAIL FROM is the sender's address.
 	if reason, ok := r.byStatus[sd]; ok {
+		if (reason == UserUnknown || reason == HostUnknown) && ev.command == "MAIL" {
+			return Rejected
+		}
 		return reason
 	}
 	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and

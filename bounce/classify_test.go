@@ -163,6 +163,7 @@ func TestMissKinds(t *testing.T) {
 		{"a sender's quota is not a full mailbox", "", 550, "5.2.2", "Submission quota exceeded", Speeding, false},
 		{"x.1.10 from Exchange is an unknown user", "RCPT", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", UserUnknown, true},
 		{"null MX", "", 556, "5.1.10", "Host does not accept mail: MX 0 .", NotAccept, true},
+		{"an unknown address at MAIL FROM is the sender's", "MAIL", 550, "5.1.1", "<s@example.com>... refused", Rejected, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -156,7 +156,6 @@ var mailboxFullPhrases = []string{
 	"too many messages on the server",                                         // sitepackage (web.de)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
-	"insufficient storage",         // Exim spec appendfile quota text; generic x.2.2 wording
 	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
 	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size"
 	"mailbox exceeded",             // a mailbox over its limit ("the number of messages in recipient's mailbox exceeded the local limit")
@@ -202,7 +201,7 @@ var authFailurePhrases = []string{
 	"unauthenticated email",                                      // Google 5.7.1, 5.7.26
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
 	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
-	"spf record", // Exim and pobox-era SPF checks: "Bad SPF records for [x]"; Google 5.7.26 "an SPF record with a hard fail policy"
+	"spf record", // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
@@ -212,7 +211,7 @@ var requirePTRPhrases = []string{
 	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
 	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
 	"reverse hostname",     // Postfix
-	"rdns",                 // United Internet and others: "invalid RDNS record of your mail server"
+	"rdns",                 // the common abbreviation: "forbidden by invalid RDNS record of your mail server"
 	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
 	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
 }
@@ -391,7 +390,7 @@ var gaveUpPhrases = []string{
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
-	"was aborted after",                      // Exchange and MDaemon DSNs ("delivery was aborted after x hours")
+	"was aborted after",                      // DSN texts: "Delivery to the following recipients was aborted after x hour(s)"
 	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
 	"not delivered within",                   // "Your message was not delivered within 0 days and 1 hours" (au/KDDI); RFC 3463 x.4.7 wording
 }
