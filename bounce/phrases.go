@@ -120,6 +120,7 @@ var userUnknownPhrases = []string{
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
 	"user not exist",                     // "User not exist" (mail gateways' variant of "user does not exist")
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
+	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
 	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 }
 
@@ -229,6 +230,8 @@ var spamPhrases = []string{
 	"present in the spamhaus dbl", // Apple: a domain in the content is on the DBL
 	"message content rejected",    // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
 	"scored as spam",              // content filters' "This message has been scored as spam"
+	"spam message rejected",       // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
+	"as spam",                     // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
 }
 
 // hostListedPhrases name a list of sending hosts: wording about spam
