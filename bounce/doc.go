@@ -90,7 +90,8 @@
 //     DNS; spam content; RFC 5322 and content errors; relaying; the
 //     recipient's sender restrictions; TLS and credentials; then the
 //     measures a receiver takes, rate limits, connection limits, reputation,
-//     blocklisted hosts, local policy, a bare "access denied"; then the
+//     blocklisted hosts, local policy, a bare "access denied" (blocked
+//     when it answers the greeting or EHLO); then the
 //     sending MTA giving up, full systems, network and system errors,
 //     mailer programs and syntax. The stage adjusts it: an unknown address
 //     at MAIL FROM is the sender's (rejected), at the greeting or EHLO the
@@ -107,7 +108,8 @@
 //     whose words name no reason, has expired.
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
-//     7505, 8617 and 8689 added).
+//     7505, 8617 and 8689 added), placed in its stage as wording is (x.1.1
+//     at MAIL FROM is the sender's address).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
 //     an x.7 status), a refusal of the greeting or EHLO the client's
 //     (blocked; a temporary one is a connection limit).
