@@ -79,6 +79,7 @@ var hostUnknownPhrases = []string{
 	"domain not found",                                    // Postfix postconf(5) "Recipient address rejected: Domain not found"
 	"host unknown",                                        // Sendmail: "Host unknown (Name server: x: host not found)"
 	"couldn't find any host named",                        // qmail-remote(8)
+	"couldn't find any host by that name",                 // qmail-remote(8): "Sorry, I couldn't find any host by that name. (#4.1.2)" (a DNS failure for now)
 	"all relevant mx records point to non-existent hosts", // Exim spec, dnslookup router
 	"unrouteable mail domain",                             // Exim spec, ACL verify = recipient
 	"weren't able to find the recipient domain",           // Google 553 5.1.2
@@ -105,6 +106,7 @@ var userUnknownPhrases = []string{
 	"mailbox unavailable",                // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
 	"no mailbox here by that name",       // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
 	"does not exist",                     // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
+	"doesn't exist",                      // Dovecot LDA/LMTP: "User doesn't exist: x"
 	"bad destination mailbox address",    // RFC 3463 x.1.1; Microsoft 5.1.1; Yandex
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
@@ -224,14 +226,15 @@ var spamPhrases = []string{
 	"suspicion of spam",         // Yandex "Message rejected under suspicion of SPAM"
 	"looks like spam",           // Yandex "Sorry, message looks like SPAM to me"
 	"spam points", "spam score", // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
-	"classified as spam",          // bytecamp.net FAQ 571 5.7.1
-	"spam detected",               // forpsi "552 5.2.0 x spam detected"
-	"anti-spam engine",            // Chinese providers' replies (blog.sina.com.cn list)
-	"present in the spamhaus dbl", // Apple: a domain in the content is on the DBL
-	"message content rejected",    // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
-	"scored as spam",              // content filters' "This message has been scored as spam"
-	"spam message rejected",       // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
-	"as spam",                     // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
+	"classified as spam",                   // bytecamp.net FAQ 571 5.7.1
+	"spam detected",                        // forpsi "552 5.2.0 x spam detected"
+	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
+	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
+	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
+	"scored as spam",                       // content filters' "This message has been scored as spam"
+	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
+	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
+	"as spam",                              // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
 }
 
 // hostListedPhrases name a list of sending hosts: wording about spam
@@ -388,6 +391,7 @@ var policyPhrases = []string{
 // mailbox.
 var gaveUpPhrases = []string{
 	"retry timeout exceeded", "all hosts have been failing", // Exim spec, retry rules
+	"retry time not reached for any host after a long failure period", // Exim spec, retry rules
 	"in the queue too long", "has been in the queue too long", // qmail-send bounce text
 	"could not be delivered for", "cannot send message for", // Sendmail DSN texts ("Message could not be delivered for 5 days")
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"

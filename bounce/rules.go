@@ -65,6 +65,7 @@ var providerCodes = []struct {
 	// complaints" (smtp.codes/yahoo; Yahoo's sender hub, error codes): a
 	// reputation verdict, as are [TS01] and [TS02] of the same family.
 	{"delivery error: dd this user doesn't have a", UserUnknown},
+	{"delivery error: dd not a valid recipient", UserUnknown}, // the same family: "554 delivery error: dd Not a valid recipient"
 	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[tss04]", BadReputation},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx
