@@ -157,6 +157,7 @@ func TestMissKinds(t *testing.T) {
 		{"groupware directory lookup (Exchange 2003)", "", 550, "5.1.1", "The recipient name is not recognized", UserUnknown, true},
 		{"reverse DNS is not a block", "CONNECT", 550, "5.7.1", "Client host rejected: cannot find your reverse hostname, [192.0.2.1]", RequirePTR, false},
 		{"virus is not spam", "DATA", 550, "5.7.1", "This message contains a virus (Eicar-Test-Signature) and has been rejected as spam", VirusDetected, false},
+		{"a host listed for an infection is blocked", "RCPT", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using xbl.spamhaus.org; infected with a botnet", Blocked, false},
 		{"connection limit", "", 421, "", "Too many concurrent SMTP connections from this IP address; please try again later.", TooManyConn, false},
 		{"rate limit", "", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly.", Speeding, false},
 		{"a stated reason is not onhold", "", 554, "", "Service currently unavailable", SystemError, false},

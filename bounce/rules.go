@@ -171,7 +171,7 @@ func buildRules() *rules {
 			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
-		{reason: VirusDetected, phrases: virusPhrases},
+		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: AuthFailure, phrases: authFailurePhrases},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
