@@ -169,6 +169,7 @@ var mailboxFullPhrases = []string{
 var exceedLimitPhrases = []string{
 	"message length exceeds administrative limit", // RFC 3463 x.2.3
 	"recipsizelimit", "too large for this recipient", // Exchange: "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient"
+	"recipient's size limit", // Google 554 5.7.1 "The message you're trying to send exceeds the recipient's size limits"
 }
 
 // mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.

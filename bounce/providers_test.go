@@ -16,6 +16,10 @@ import (
 // source) through ClassifyReply. The table was written from the sources,
 // not from the classifier's output; the rows the classifier gets wrong are
 // logged with -v. Issue 17's target is 95% on reason and hard/soft alike.
+// Some pages were read from faithful copies: Google's list from the error
+// library at help.gohighlevel.com, Microsoft's from the MicrosoftDocs
+// repository's markdown of the same article; the source column names the
+// provider's page.
 func TestProviderReplies(t *testing.T) {
 	f, err := os.Open(filepath.Join("testdata", "provider-replies.csv"))
 	if err != nil {
