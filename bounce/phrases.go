@@ -63,6 +63,7 @@ var rejectedPhrases = []string{
 	"mail sending denied",                                                  // Google 550 5.7.0
 	"relaying disallowed as",                                               // Zoho ZeptoMail 553: the From domain is not the account's
 	"sender rejected",                                                      // spambrella.com FAQ, 550 5.1.0
+	"sender refused",                                                       // BlueTie "550 Sender Refused" (mxtoolbox.com/Bouncebacks)
 	"host denies the sender", "mail from invalid", "sender is unvalidated", // Chinese providers' replies, blog.sina.com.cn list
 	"black mail address",                      // the same list: the sender address is blacklisted
 	"send mail as",                            // Gmail's bounce when a "Send mail as" address's settings fail (support.google.com/mail, "Send emails from a different address or alias")
@@ -184,6 +185,7 @@ var mesgTooBigPhrases = []string{
 	"email size exceeded",      // Zoho ZeptoMail
 	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam

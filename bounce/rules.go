@@ -76,6 +76,13 @@ var providerCodes = []struct {
 	// dynamic-looking addresses), RLY:B1 is a block for member complaints,
 	// RLY:SN a banned sender address, CON:B1 too many connections.
 	{"rtr:", Blocked}, {"rly:b1", BadReputation}, {"rly:sn", Rejected}, {"con:b1", TooManyConn},
+	// Cox (postmaster.cox.net, Error Codes): replies end "AUP#<code>".
+	// CXBL and CDRBL block an IP for spam-like behaviour, IPBLnnnn name
+	// the DNSBLs that list it; CXCNCT is too many concurrent connections,
+	// CXMXRT too many messages, CXSNDR a sender domain that does not
+	// resolve or fails SPF/DKIM.
+	{"aup#cxbl", Blocked}, {"aup#cdrbl", Blocked}, {"aup#ipbl", Blocked},
+	{"aup#cxcnct", TooManyConn}, {"aup#cxmxrt", Speeding}, {"aup#cxsndr", Rejected},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
