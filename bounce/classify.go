@@ -169,10 +169,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// 5. The registered meaning of a specific code, placed in its stage
 	// as wording is: x.1.1 at MAIL FROM is the sender's address.
 	if reason, ok := r.byStatus[sd]; ok {
-		if (reason == UserUnknown || reason == HostUnknown) && ev.command == "MAIL" {
-			return Rejected
-		}
-		return reason
+		return placeAddress(reason, ev.command)
 	}
 	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and
 	// §4.1.1.1: a refused greeting or EHLO refuses the client.
@@ -228,11 +225,8 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	}
 	switch reason {
 	case UserUnknown, HostUnknown:
-		switch ev.command {
-		case "MAIL":
-			return Rejected // RFC 5321 §4.1.1.2: the address refused is the sender's
-		case "EHLO", "CONN":
-			return Blocked // the name refused is the client's
+		if placed := placeAddress(reason, ev.command); placed != reason {
+			return placed
 		}
 		if reason == UserUnknown && ev.command == "" && code == 0 && strings.Contains(text, "unrouteable address") {
 			// Exim's own "Unrouteable address", with no remote reply: no
@@ -268,6 +262,23 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			// means the sending MTA gave up retrying.
 			return Expired
 		}
+	}
+	return reason
+}
+
+// placeAddress places an unknown address or domain in its stage, wherever
+// the verdict came from: at MAIL FROM the address refused is the sender's
+// (RFC 5321 §4.1.1.2), at the greeting or EHLO the name refused is the
+// client's.
+func placeAddress(reason Reason, command string) Reason {
+	if reason != UserUnknown && reason != HostUnknown {
+		return reason
+	}
+	switch command {
+	case "MAIL":
+		return Rejected
+	case "EHLO", "CONN":
+		return Blocked
 	}
 	return reason
 }
