@@ -69,7 +69,9 @@
 //     queuetest, the conformance suite every store passes.
 //   - bounce: DSN (RFC 3464), feedback-report (RFC 5965) and auto-reply
 //     (RFC 3834) parsing, and one classification of failures for bounces and
-//     synchronous SMTP errors alike.
+//     synchronous SMTP errors alike, its rules taken from the MTAs' and
+//     providers' published replies and checked against the DSNs real MTAs
+//     (Postfix, Exim, OpenSMTPD, Sendmail) write.
 //   - compose: the message builder (RFC 5322, MIME, RFC 2047/2231 encoding,
 //     one-click unsubscribe of RFC 8058), streaming attachments of any size.
 //   - mxkit (this package): Sender, compose, dkim, mx and smtpclient in one
