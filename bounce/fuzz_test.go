@@ -17,6 +17,7 @@ var fuzzSeeds = []string{
 	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
 	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
+	"Subject: DMARC Failure Report\r\n\r\nFeedback-Type: auth-failure\r\nSource-IP: 192.0.2.1\r\nReported-Domain: example.com\r\n",
 	"From: cats-admin@example.org\r\nSubject: You are not member (cats ML)\r\nX-MLServer: fml\r\n\r\nYou are not a member of <cats@example.org>.",
 }
 

@@ -205,6 +205,14 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	case w.feedback != nil:
 		rep.Kind = KindFeedback
 		parseFeedback(rep, w.feedback, &w)
+	case w.dsn == nil && len(w.text) > 0 && (inlineFeedback(w.text) != nil || authFailureSubject(decodeWords(ent.Header.Get("Subject")))):
+		// A failure report sent as plain text, without its ARF part.
+		rep.Kind = KindFeedback
+		fields := inlineFeedback(w.text)
+		if fields == nil {
+			fields = []byte("Feedback-Type: auth-failure\n")
+		}
+		parseFeedback(rep, fields, &w)
 	case w.dsn != nil && dsnHasRecipients(w.dsn):
 		rep.Kind = KindDSN
 		parseDSN(rep, w.dsn, &w, rl)
