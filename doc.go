@@ -2,6 +2,36 @@
 // infrastructure: small packages that a Go backend, a home-grown MTA or a
 // sending platform wires together itself.
 //
+// # Start here
+//
+// [Sender] sends a [compose.Message] straight to each recipient's mail
+// server, signed with DKIM, and returns what happened to each recipient:
+//
+//	keys := &dkim.MemoryStore{} // or &dkim.DirStore{Dir: "/etc/dkim"}
+//	keys.Set("shop.example", dkim.Key{Domain: "shop.example", Selector: "s1", Signer: key})
+//	sender := &mxkit.Sender{Hostname: "mail.shop.example", DKIM: keys}
+//	defer sender.Close()
+//
+//	outcomes, err := sender.Send(ctx, &compose.Message{
+//		From:    compose.Mailbox{Name: "Shop", Address: "orders@shop.example"},
+//		To:      []compose.Mailbox{{Name: "Alice", Address: "alice@example.net"}},
+//		Subject: "Your order has shipped",
+//		Text:    "It is on its way.",
+//	})
+//	for _, o := range outcomes {
+//		fmt.Println(o.Recipient, o.Status) // delivered, deferred or failed, with the reply
+//	}
+//	if err != nil {
+//		fmt.Println(err) // the first recipient not delivered, or why nothing was sent
+//	}
+//
+// (The package Example runs this against DNS and a mail server on
+// loopback.) [Sender.Send] groups the recipients by domain, signs the
+// message once and delivers to every domain at the same time through mx
+// (MTA-STS and DANE) and smtpclient's pool; the outcomes are
+// [delivery.Outcome] values. Everything below is what it is made of, for
+// those who wire the parts themselves.
+//
 // The packages, from the bottom up:
 //
 //   - resolver: DNS for all the others. A caching stub resolver on
@@ -18,14 +48,34 @@
 //     domain), checked against go-msgauth, which also verifies; plus ARC
 //     (RFC 8617).
 //   - spf: the RFC 7208 evaluator and a record linter.
-//   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment,
-//     aggregate reports, and a domain audit.
+//   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment and
+//     aggregate reports.
+//   - audit: a sending domain's audit (DMARC, SPF, DKIM keys, MX,
+//     MTA-STS, TLS-RPT) over dmarc, spf, dkim and mx. Its findings and
+//     the SPF linter's share one type, finding.Finding, from the leaf
+//     package finding (spf cannot import audit, which imports spf).
+//   - dnsbl: one's own sending IPs and domains against DNS blocklists
+//     (RFC 5782), with each zone's published meaning of its answers;
+//     refusals and timeouts are never "clean".
+//   - verify: is an address worth sending to, from syntax, DNS and data
+//     (role accounts, disposable and free-mail lists, typos, suppression),
+//     never by probing the recipient's server.
+//   - tlsrpt: SMTP TLS Reporting (RFC 8460): reads the reports receivers
+//     get (JSON, gzip, mail), and counts a sender's sessions and delivers
+//     the daily reports by mail or HTTPS; tlsrpt/tlsrptsmtp feeds it from
+//     smtpclient and mx.
 //   - queue: a persistent queue with leases, retries and dead letters; an
 //     embedded store and a PostgreSQL store behind one interface, and
 //     queuetest, the conformance suite every store passes.
 //   - bounce: DSN (RFC 3464), feedback-report (RFC 5965) and auto-reply
 //     (RFC 3834) parsing, and one classification of failures for bounces and
-//     synchronous SMTP errors alike.
+//     synchronous SMTP errors alike, its rules taken from the MTAs' and
+//     providers' published replies and checked against the DSNs real MTAs
+//     (Postfix, Exim, OpenSMTPD, Sendmail) write.
+//   - compose: the message builder (RFC 5322, MIME, RFC 2047/2231 encoding,
+//     one-click unsubscribe of RFC 8058), streaming attachments of any size.
+//   - mxkit (this package): Sender, compose, dkim, mx and smtpclient in one
+//     call.
 //   - suppression: the addresses and domains not to mail (hard bounces,
 //     complaints, unsubscribes), fed by bounce reports and delivery
 //     outcomes, with an RFC 8058 one-click unsubscribe handler; an

@@ -50,3 +50,41 @@ func parseFeedback(rep *Report, body []byte, w *walk) {
 		})
 	}
 }
+
+// inlineFeedback returns the fields of a feedback report that an MTA
+// wrote into a text part instead of a message/feedback-report part: a
+// line "Feedback-Type: auth-failure" (an authentication failure report,
+// RFC 6591 §3, as DMARC failure reports are, RFC 7489 §7.3) starts them,
+// and the block of "Name: value" lines it opens is taken. Nil when there
+// is none.
+func inlineFeedback(texts []string) []byte {
+	for _, text := range texts {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			name, value, ok := strings.Cut(strings.TrimSpace(l), ":")
+			if !ok || !strings.EqualFold(strings.TrimSpace(name), "feedback-type") ||
+				!strings.EqualFold(strings.TrimSpace(value), "auth-failure") {
+				continue
+			}
+			var b strings.Builder
+			for _, f := range lines[i:] {
+				f = strings.TrimRight(f, "\r")
+				if strings.TrimSpace(f) == "" {
+					break
+				}
+				b.WriteString(strings.TrimLeft(f, " \t"))
+				b.WriteByte('\n')
+			}
+			return []byte(b.String())
+		}
+	}
+	return nil
+}
+
+// authFailureSubject reports a subject that names a DMARC failure report
+// (RFC 7489 §7.3 calls them failure reports; "forensic report" is the
+// name of its earlier drafts that many reporters still use).
+func authFailureSubject(subject string) bool {
+	s := strings.ToLower(subject)
+	return strings.Contains(s, "dmarc") && (strings.Contains(s, "failure report") || strings.Contains(s, "forensic report"))
+}

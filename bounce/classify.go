@@ -29,49 +29,40 @@ func Classify(code int, enhanced string, text string) Classification {
 // reports it: the same text means a refused sender after MAIL, an unknown
 // address after RCPT and a content filter after DATA.
 func ClassifyReply(command string, code int, enhanced string, text string) Classification {
+	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: stage(command)})
+}
+
+// stage names the SMTP stage a command belongs to: CONN for the greeting,
+// EHLO for HELO/EHLO/LHLO, DATA for the end of the message (DATA or BDAT),
+// else the command itself, upper case.
+func stage(command string) string {
 	cmd := strings.ToUpper(strings.TrimSpace(command))
 	switch cmd {
 	case "CONNECT", "CONNECTION", "BANNER", "GREETING":
-		cmd = "CONN"
+		return "CONN"
 	case "HELO", "LHLO":
-		cmd = "EHLO"
+		return "EHLO"
 	case "BDAT", "DATA-END", "EOM":
-		cmd = "DATA"
+		return "DATA"
 	}
-	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: cmd})
+	return cmd
 }
 
 func (r *rules) classify(ev evidence) Classification {
 	folded := fold(ev.text)
-	if ev.code == 0 {
-		ev.code = findReplyCode(folded)
+	code := ev.code
+	if code == 0 {
+		code = findReplyCode(folded)
 	}
-	status := pickStatus(ev.status, folded, ev.code)
-	if c := ev.code / 100; status == "" && (c == 2 || c == 4 || c == 5) && ev.code < 600 {
-		status = string(rune('0'+ev.code/100)) + ".0.0"
-	}
-	reason := r.reason(ev, status, stripContinuations(folded))
+	status := pickStatus(ev.status, folded, code)
+	reason := r.reason(ev, status, code, stripContinuations(folded))
 	if ev.reason != "" && (reason == OnHold || reason == Undefined || reason == Filtered && ev.reason == UserUnknown) {
 		// The reporting MTA's own verdict settles what the wording left
 		// open.
 		reason = ev.reason
 	}
-	switch {
-	case ev.command == "MAIL" && (reason == HostUnknown || reason == UserUnknown || reason == Filtered):
-		reason = Rejected // an unknown address or domain at MAIL FROM is the sender's
-	case (ev.command == "EHLO" || ev.command == "CONN") && (reason == HostUnknown || reason == UserUnknown || reason == Filtered || reason == RequirePTR):
-		reason = Blocked // a refused HELO name or connection is about the sending host
-	}
 	if status == "" {
-		switch {
-		case reason == Undefined || reason == Vacation || reason == Feedback:
-		case reason == Delivered:
-			status = "2.0.0"
-		case ev.action == "delayed" || hasAny(folded, temporaryWords):
-			status = "4.0.0"
-		default:
-			status = "5.0.0"
-		}
+		status = inferStatus(ev, reason, code, folded)
 	}
 	c := Classification{Reason: reason, Status: status}
 	c.Temporary = strings.HasPrefix(status, "4.")
@@ -79,9 +70,48 @@ func (r *rules) classify(ev evidence) Classification {
 	return c
 }
 
-var temporaryWords = []string{"temporar", "retry timeout exceeded", "have been failing", "try again later", "will be retried", "delayed", "deferred", "still trying"}
+// inferStatus gives a failure that carried no enhanced status code the
+// class its report implies: 2 for a delivery, 4 while the sending MTA still
+// retries (RFC 3464 §2.3.3 "delayed"), the reply code's class for a
+// synchronous reply, and 5 for a recipient a bounce reports as finally
+// failed, whatever class the last reply had (the sending MTA gave up).
+func inferStatus(ev evidence, reason Reason, code int, folded string) string {
+	switch {
+	case reason == Undefined || reason == Vacation || reason == Feedback:
+		return ""
+	case reason == Delivered:
+		return "2.0.0"
+	case ev.action == "delayed" || hasAny(folded, delayPhrases):
+		return "4.0.0"
+	case ev.action == "" && (code/100 == 4 || code/100 == 5) && code < 600:
+		return string(rune('0'+code/100)) + ".0.0"
+	}
+	return "5.0.0"
+}
 
-func (r *rules) reason(ev evidence, status, text string) Reason {
+// reason is the one decision procedure (the package documentation gives
+// it in prose). The first step that names a reason decides:
+//
+//  1. delivered: a success action or a 2.x.x status;
+//  2. a provider's documented code in the text, or status outside the
+//     registry that a provider documents;
+//  3. a decisive status code (decisiveStatus);
+//  4. the wording, detector by detector in their order, adjusted to the
+//     stage for user-unknown and host-unknown wording (a local delivery
+//     program's output is read for a quota, then a program failure,
+//     first, and is otherwise the program's failure); then a recipient
+//     that failed after a temporary status has expired, and a delay
+//     notice is expired;
+//  5. the registered meaning of a specific status code;
+//  6. the stage: a refusal of MAIL FROM is the sender's (the client's
+//     under an x.7 status), one of the greeting or EHLO the sending
+//     host's;
+//  7. the status code's subject (RFC 3463: x.5 protocol, x.6 content,
+//     x.7 security);
+//  8. the reply code's meaning (RFC 5321 §4.2, RFC 4954, RFC 7504);
+//  9. onhold when there are words or a code, undefined when nothing.
+func (r *rules) reason(ev evidence, status string, code int, text string) Reason {
+	// 1. RFC 3464 §2.3.3: delivered, relayed, expanded; RFC 3463 class 2.
 	switch ev.action {
 	case "delivered", "relayed", "expanded":
 		return Delivered
@@ -93,106 +123,252 @@ func (r *rules) reason(ev evidence, status, text string) Reason {
 	if i := strings.IndexByte(status, '.'); i > 0 {
 		sd = status[i:]
 	}
-	if strings.HasPrefix(ev.diagType, "x-unix") {
-		return MailerError
-	}
-	ix := new(bigrams)
-	ix.index(text)
-	// A provider's documented code names its own reason, whatever the
-	// command or the generic words around it.
+	// 2. A provider said exactly why.
 	for _, pc := range providerCodes {
 		if strings.Contains(text, pc.code) {
 			return pc.reason
 		}
 	}
-	// A status code that names one reason decides, except the often
-	// misused x.1.1, which yields to wording that names another reason.
-	var byCode *detector
-	for i := range r.specific {
-		if r.specific[i].hasStatus(sd) {
-			byCode = &r.specific[i]
-			break
+	if rs, ok := providerStatus(status); ok {
+		return rs
+	}
+	// 3. A registered code whose meaning no provider reuses.
+	if decisiveStatus[sd] {
+		return r.byStatus[sd]
+	}
+	// 4. The wording. A local delivery program's output (RFC 3464
+	// §2.3.6 "x-unix") is read for a quota first and a program failure
+	// next, before the rest of the wording.
+	ix := new(bigrams)
+	ix.index(text)
+	if strings.HasPrefix(ev.diagType, "x-unix") {
+		for _, d := range r.local {
+			if d.matchIn(text, ix) {
+				return d.reason
+			}
 		}
+		return MailerError // RFC 3464 §2.3.6: a local delivery program's failure
 	}
-	if byCode != nil && byCode.reason != UserUnknown {
-		return byCode.reason
-	}
-	for i := range r.specific {
-		d := &r.specific[i]
+	for i := range r.wording {
+		d := &r.wording[i]
 		if !d.matchIn(text, ix) {
 			continue
 		}
-		if d.reason == UserUnknown && ev.command == "MAIL" {
-			return Rejected
-		}
-		if d.reason == UserUnknown && byCode == nil && !strings.HasPrefix(sd, ".1.") {
-			// "No such user" after DATA, or with no command known, is the
-			// recipient's filter speaking, not the address book.
-			switch ev.command {
-			case "RCPT":
-			case "":
-				if strings.HasPrefix(sd, ".7.") {
-					// RFC 3463 x.7.x: the status says security or
-					// policy refused it, which outranks the wording.
-					return Filtered
-				}
-				if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
-					return Filtered
-				}
-			case "MAIL":
-				return Rejected
-			case "HELO", "EHLO", "CONN":
-				return Blocked
-			default:
-				return Filtered
-			}
-		}
-		if d.reason == HostUnknown && strings.HasPrefix(status, "4.") {
-			return NetworkError // a DNS failure that may pass
-		}
-		return d.reason
+		return adjust(d, ev, status, code, text)
 	}
-	if byCode != nil {
-		return byCode.reason
-	}
-	if r.expired.matchIn(text, ix) {
-		return Expired // the MTA gave up; no more specific reason was given
-	}
-	switch ev.command {
-	case "MAIL":
-		return Rejected
-	case "HELO", "EHLO", "CONN":
-		return Blocked
-	}
-	for i := range r.general {
-		if r.general[i].matchIn(text, ix) {
-			if r.general[i].reason == NetworkError && ev.action == "failed" && strings.HasPrefix(status, "4.") {
-				// RFC 3464 §2.3.3: "failed" after a temporary network
-				// error means the MTA gave up retrying.
-				return Expired
-			}
-			return r.general[i].reason
-		}
-	}
-	if reason, ok := r.byStatus[sd]; ok {
-		return reason
-	}
-	if ev.action == "delayed" {
+	// A recipient that failed after a temporary status was given up on
+	// (RFC 3464 §2.3.3).
+	if ev.action == "failed" && strings.HasPrefix(status, "4.") {
 		return Expired
 	}
-	if strings.HasPrefix(sd, ".6.") {
-		return ContentError
+	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words name no
+	// reason: the message has not been delivered in time.
+	if ev.action == "delayed" || hasAny(text, delayPhrases) {
+		return Expired
 	}
-	if strings.HasPrefix(sd, ".7.") {
+	// 5. The registered meaning of a specific code, placed in its stage
+	// as wording is: x.1.1 at MAIL FROM is the sender's address.
+	if reason, ok := r.byStatus[sd]; ok {
+		return placeAddress(reason, ev.command)
+	}
+	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and
+	// §4.1.1.1: a refused greeting or EHLO refuses the client.
+	switch ev.command {
+	case "MAIL":
+		if strings.HasPrefix(sd, ".7.") {
+			// RFC 3463: a refused sender address carries x.1.7 or
+			// x.1.8; a security or policy status (x.7) at MAIL FROM
+			// refuses the client.
+			return Blocked
+		}
+		return Rejected
+	case "EHLO", "CONN":
+		if code/100 == 4 {
+			// A temporary refusal of the connection is what connection
+			// limits answer (Postfix anvil(8) "421 Error: too many
+			// connections", Sendmail's ConnectionRateThrottle "421 4.3.2
+			// Connection rate limit exceeded", Gmail's "421 4.7.0 Try
+			// again later, closing connection" at HELO).
+			return TooManyConn
+		}
+		return Blocked
+	}
+	// 7. The subject of the code (RFC 3463 §3.7-3.9).
+	switch {
+	case strings.HasPrefix(sd, ".5."):
+		return SyntaxError
+	case strings.HasPrefix(sd, ".6."):
+		return ContentError
+	case strings.HasPrefix(sd, ".7."):
 		return SecurityError
 	}
-	if strings.HasPrefix(sd, ".5.") {
-		return SyntaxError
+	// 8. The reply code.
+	if rc, ok := replyCodes[code]; ok {
+		return rc
 	}
 	if text != "" || status != "" {
 		return OnHold
 	}
 	return Undefined
+}
+
+// adjust places a wording verdict in its stage and class.
+func adjust(d *detector, ev evidence, status string, code int, text string) Reason {
+	reason := d.reason
+	temporary := strings.HasPrefix(status, "4.") || status == "" && code/100 == 4
+	sd := ""
+	if i := strings.IndexByte(status, '.'); i > 0 {
+		sd = status[i:]
+	}
+	if d.client && (ev.command == "CONN" || ev.command == "EHLO") {
+		return Blocked
+	}
+	switch reason {
+	case UserUnknown, HostUnknown:
+		if placed := placeAddress(reason, ev.command); placed != reason {
+			return placed
+		}
+		if reason == UserUnknown && ev.command == "" && code == 0 && strings.Contains(text, "unrouteable address") {
+			// Exim's own "Unrouteable address", with no remote reply: no
+			// router accepted the address, which for a domain routed by
+			// DNS means the domain does not exist (Exim spec, dnslookup
+			// router; testdata/mta/exim/nxdomain.eml).
+			return HostUnknown
+		}
+		if reason == HostUnknown {
+			if temporary {
+				return NetworkError // Postfix smtp(8) "Host not found, try again": a DNS failure that may pass
+			}
+			return reason
+		}
+		// RFC 5321 §3.3: RCPT is where a server says a mailbox does not
+		// exist. "No such user" counts as an unknown user when the status
+		// says so (RFC 3463 x.1.x) or the reply belongs to RCPT; after
+		// DATA (the recipient having been accepted), under a status of
+		// another subject (x.2 to x.7), or with nothing to place it, a
+		// filter spoke in the address book's words.
+		if strings.HasPrefix(sd, ".1.") || ev.command == "RCPT" {
+			return UserUnknown
+		}
+		if ev.command != "" || sd != "" && sd != ".0.0" && !hasAny(text, rcptStageWords) {
+			return Filtered
+		}
+		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
+			return Filtered
+		}
+	case NetworkError:
+		if ev.action == "failed" && temporary {
+			// RFC 3464 §2.3.3: "failed" after a temporary network error
+			// means the sending MTA gave up retrying.
+			return Expired
+		}
+	}
+	return reason
+}
+
+// placeAddress places an unknown address or domain in its stage, wherever
+// the verdict came from: at MAIL FROM the address refused is the sender's
+// (RFC 5321 §4.1.1.2), at the greeting or EHLO the name refused is the
+// client's.
+func placeAddress(reason Reason, command string) Reason {
+	if reason != UserUnknown && reason != HostUnknown {
+		return reason
+	}
+	switch command {
+	case "MAIL":
+		return Rejected
+	case "EHLO", "CONN":
+		return Blocked
+	}
+	return reason
+}
+
+// rcptStageWords place a user-unknown reply at the RCPT stage when no
+// command is named: they name the stage, or are wording only the RCPT
+// stage gives.
+var rcptStageWords = []string{
+	"rcpt to", "rcpt_to", "rcpt command", // session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to RCPT TO command")
+	"does not like recipient",                                                    // qmail-remote(8)
+	"recipient address rejected",                                                 // Postfix postconf(5): smtpd's RCPT restrictions
+	"in local recipient table",                                                   // Postfix LOCAL_RECIPIENT_README
+	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
+	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
+	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
+	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
+	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
+}
+
+// namesRecipient reports a refusal that names the address it refused, the
+// shape of a per-recipient reply to RCPT TO, where a filter answering after
+// DATA names none ("550 : User unknown"). Two shapes are read:
+// "<local@domain>: user unknown" (Postfix's "Recipient address rejected"
+// and its short form) and "unknown user: local@domain" (the refusal, then
+// the address alone). Sendmail's "local@domain... No such user" is not
+// one: content-filter gateways answer after DATA in that form too.
+func namesRecipient(text string, d *detector) bool {
+	return anyAt(text, ">: ", func(at int) bool {
+		lt := strings.LastIndexByte(text[:at], '<')
+		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
+			return false
+		}
+		return d.match(prefix(text[at+3:], 40))
+	}) || anyAt(text, ": ", func(at int) bool {
+		before := text[max(0, at-20):at]
+		return isAddrAfter(text[at+2:]) && d.match(before) && !strings.Contains(before, "(")
+	})
+}
+
+// providerStatus returns the reason a provider documents for a status code
+// outside the IANA registry (statusRanges).
+func providerStatus(status string) (Reason, bool) {
+	for _, r := range statusRanges {
+		rest, ok := strings.CutPrefix(status, r.prefix)
+		if !ok {
+			continue
+		}
+		n, ok := atoi(rest)
+		if ok && n >= r.min && n <= r.max {
+			return r.reason, true
+		}
+	}
+	return "", false
+}
+
+// atoi parses a short run of digits.
+func atoi(s string) (int, bool) {
+	if s == "" || len(s) > 3 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// replyCodes are the reply codes whose meaning names a reason: RFC 5321
+// §4.2.2-4.2.3, RFC 4954 §6 (authentication) and RFC 7504 §3 (521 and 556:
+// the host or domain accepts no mail). 550, 553 and 554 name none, nor
+// do 421, 451 and 452, which servers send for any temporary refusal
+// (their RFC texts are read as wording).
+var replyCodes = map[int]Reason{
+	500: SyntaxError,   // "Syntax error, command unrecognized"
+	501: SyntaxError,   // "Syntax error in parameters or arguments"
+	502: SyntaxError,   // "Command not implemented"
+	503: SyntaxError,   // "Bad sequence of commands"
+	504: SyntaxError,   // "Command parameter not implemented"
+	521: NotAccept,     // RFC 7504: "Host does not accept mail"
+	530: SecurityError, // RFC 4954: "Authentication required"
+	534: SecurityError, // RFC 4954: "Authentication mechanism is too weak"
+	535: SecurityError, // RFC 4954: "Authentication credentials invalid"
+	538: SecurityError, // RFC 4954: "Encryption required for requested authentication mechanism"
+	551: HasMoved,      // "User not local; please try <forward-path>"
+	555: SyntaxError,   // "MAIL FROM/RCPT TO parameters not recognized or not implemented"
+	556: NotAccept,     // RFC 7504: "Domain does not accept mail"
 }
 
 // fold lower-cases s and folds each run of white space into one space.
@@ -391,36 +567,6 @@ func stripContinuations(t string) string {
 			rest = rest[n+1:]
 		}
 	}
-}
-
-// rcptStageWords place a user-unknown reply at the RCPT stage even when no
-// command is named. They name the stage (or wording only the RCPT stage
-// gives, such as Postfix's "Recipient address rejected"), not the verdict:
-// "recipient not found" is said after DATA by filters as well.
-var rcptStageWords = []string{
-	"rcpt to", "rcpt_to", "does not like recipient", "recipient address rejected", "recipient rejected",
-	"in local recipient table", "rcpt command", "recipnotfound", "address rejected",
-	"recipient name is not recognized", "address couldn't be found", "requested action not taken: mailbox unavailable",
-}
-
-// namesRecipient reports a refusal that names the address it refused, the
-// shape of a per-recipient reply to RCPT TO, where a filter answering after
-// DATA names none ("550 : User unknown"). Two shapes are read:
-// "<local@domain>: user unknown" (Postfix's "Recipient address rejected"
-// and its short form) and "unknown user: local@domain" (the refusal, then
-// the address alone). Sendmail's "local@domain... No such user" is not
-// one: content-filter gateways answer after DATA in that form too.
-func namesRecipient(text string, d *detector) bool {
-	return anyAt(text, ">: ", func(at int) bool {
-		lt := strings.LastIndexByte(text[:at], '<')
-		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
-			return false
-		}
-		return d.match(prefix(text[at+3:], 40))
-	}) || anyAt(text, ": ", func(at int) bool {
-		before := text[max(0, at-20):at]
-		return isAddrAfter(text[at+2:]) && d.match(before) && !strings.Contains(before, "(")
-	})
 }
 
 // anyAt reports whether f is true at one of the offsets where sub occurs

@@ -140,3 +140,76 @@ func TestFindCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestMissKinds checks, one reply or bounce each, the kinds of misses issue
+// 17 reported on rows the rules never saw, each worded as the product's
+// published text.
+func TestMissKinds(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		command        string
+		code           int
+		enhanced, text string
+		reason         Reason
+		hard           bool
+	}{
+		{"groupware directory lookup (Domino)", "", 550, "", "User kijitora@example.de not listed in Domino Directory", UserUnknown, true},
+		{"groupware directory lookup (Exchange 2003)", "", 550, "5.1.1", "The recipient name is not recognized", UserUnknown, true},
+		{"reverse DNS is not a block", "CONNECT", 550, "5.7.1", "Client host rejected: cannot find your reverse hostname, [192.0.2.1]", RequirePTR, false},
+		{"virus is not spam", "DATA", 550, "5.7.1", "This message contains a virus (Eicar-Test-Signature) and has been rejected as spam", VirusDetected, false},
+		{"a host listed for an infection is blocked", "RCPT", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using xbl.spamhaus.org; infected with a botnet", Blocked, false},
+		{"connection limit", "", 421, "", "Too many concurrent SMTP connections from this IP address; please try again later.", TooManyConn, false},
+		{"rate limit", "", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly.", Speeding, false},
+		{"a stated reason is not onhold", "", 554, "", "Service currently unavailable", SystemError, false},
+		{"a sender's quota is not a full mailbox", "", 550, "5.2.2", "Submission quota exceeded", Speeding, false},
+		{"x.1.10 from Exchange is an unknown user", "RCPT", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", UserUnknown, true},
+		{"null MX", "", 556, "5.1.10", "Host does not accept mail: MX 0 .", NotAccept, true},
+		{"an unknown address at MAIL FROM is the sender's", "MAIL", 550, "5.1.1", "<s@example.com>... refused", Rejected, false},
+	} {
+		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
+		if c.Reason != tc.reason || c.Hard != tc.hard {
+			t.Errorf("%s: ClassifyReply(%q, %d, %q, %q) = %+v, want %s hard %v", tc.name, tc.command, tc.code, tc.enhanced, tc.text, c, tc.reason, tc.hard)
+		}
+	}
+}
+
+// TestBounceMissKinds checks the same kinds in bounces: a local delivery
+// program's quota error, a sending MTA that gave up after temporary
+// failures (a permanent status, not 4.x), and a user unknown whose last
+// reply was 4xx in a bounce that finally failed (hard).
+func TestBounceMissKinds(t *testing.T) {
+	dsn := func(diag string) string {
+		return "From: MAILER-DAEMON@mx.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\n\r\nThe mail system\r\n" +
+			"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\n" +
+			"Final-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\n" + diag + "\r\n--b--\r\n"
+	}
+	plain := func(body string) string {
+		return "From: MAILER-DAEMON@mx.example.com\r\nSubject: failure notice\r\n\r\n" + body
+	}
+	for _, tc := range []struct {
+		name   string
+		msg    string
+		reason Reason
+		status string
+		hard   bool
+	}{
+		{"local quota", dsn("Diagnostic-Code: x-unix; maildrop: maildir over quota."), MailboxFull, "5.0.0", false},
+		{"local program", dsn("Diagnostic-Code: x-unix; command died with status 75"), MailerError, "5.0.0", false},
+		{"gave up", plain("There was an error delivering your mail to <a@example.net>.\r\nCould not deliver for the last 432000 seconds. Giving up.\r\n451 temporary failure, try again\r\n"), Expired, "5.0.0", false},
+		{"user unknown under 4xx, finally failed", plain("Hi. This is the qmail-send program.\r\n<a@example.net>:\r\n192.0.2.1 does not like recipient.\r\nRemote host said: 450 <a@example.net>: Recipient address rejected: User unknown in local recipient table\r\nGiving up on 192.0.2.1.\r\n"), UserUnknown, "5.0.0", true},
+	} {
+		rep, err := Parse(strings.NewReader(tc.msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Recipients) != 1 {
+			t.Fatalf("%s: %d recipients", tc.name, len(rep.Recipients))
+		}
+		r := rep.Recipients[0]
+		if r.Reason != tc.reason || r.Status != tc.status || r.Hard != tc.hard {
+			t.Errorf("%s: reason %s status %s hard %v, want %s %s %v (diagnostic %q)", tc.name, r.Reason, r.Status, r.Hard, tc.reason, tc.status, tc.hard, r.DiagnosticCode)
+		}
+	}
+}

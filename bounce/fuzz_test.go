@@ -17,6 +17,7 @@ var fuzzSeeds = []string{
 	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
 	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
+	"Subject: DMARC Failure Report\r\n\r\nFeedback-Type: auth-failure\r\nSource-IP: 192.0.2.1\r\nReported-Domain: example.com\r\n",
 	"From: cats-admin@example.org\r\nSubject: You are not member (cats ML)\r\nX-MLServer: fml\r\n\r\nYou are not a member of <cats@example.org>.",
 }
 
@@ -55,6 +56,37 @@ func FuzzClassify(f *testing.F) {
 		}
 		if c.Status != "" && normStatus(c.Status) != c.Status {
 			t.Fatalf("status %q is not a code", c.Status)
+		}
+	})
+}
+
+// FuzzClassifyReply checks the decision procedure with a command: every
+// stage, provider code and status range path. A verdict is never empty,
+// the status is a code, Hard needs a permanent status and a hard reason,
+// and Temporary follows the status class.
+func FuzzClassifyReply(f *testing.F) {
+	f.Add("RCPT", 550, "5.1.1", "<a@example.com>: Recipient address rejected: User unknown in local recipient table")
+	f.Add("", 550, "", "User a@example.de not listed in Domino Directory")
+	f.Add("MAIL", 550, "5.7.0", "Please use the smtp server of your ISP")
+	f.Add("CONNECT", 421, "", "Try again later, closing connection.")
+	f.Add("DATA", 451, "4.7.599", "Access denied, please try again later")
+	f.Add("EHLO", 550, "5.7.1", "Access denied")
+	f.Add("", 554, "", "comcast 192.0.2.1 See http://postmaster.comcast.net/smtp-error-codes.php#BL000001")
+	f.Add("bdat", 0, "5.6.", "unrouteable address")
+	f.Add("", 452, "4.2.2", "The email account that you tried to reach is over quota. retry timeout exceeded")
+	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
+		c := ClassifyReply(command, code, enhanced, text)
+		if c.Reason == "" {
+			t.Fatal("empty reason")
+		}
+		if c.Status != "" && normStatus(c.Status) != c.Status {
+			t.Fatalf("status %q is not a code", c.Status)
+		}
+		if c.Hard && (!hardReason(c.Reason) || !strings.HasPrefix(c.Status, "5.")) {
+			t.Fatalf("hard with reason %s, status %q", c.Reason, c.Status)
+		}
+		if c.Temporary != strings.HasPrefix(c.Status, "4.") {
+			t.Fatalf("Temporary %v with status %q", c.Temporary, c.Status)
 		}
 	})
 }
@@ -102,6 +134,36 @@ func FuzzStripHTML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if out := stripHTML(s); len(out) > len(s)+len(s) {
 			t.Fatalf("output longer than twice the input")
+		}
+	})
+}
+
+// FuzzReadPart checks the part reader's cut: never more than the limit,
+// always a prefix of the body, cut after the last whole line when it cuts
+// (a first line longer than the limit is kept in part), and the walk told
+// so.
+func FuzzReadPart(f *testing.F) {
+	f.Add([]byte("Final-Recipient: rfc822; a@b\r\nStatus: 5.1.1\r\n"), 20)
+	f.Add([]byte("no newline at all"), 5)
+	f.Add([]byte(""), 0)
+	f.Fuzz(func(t *testing.T, body []byte, limit int) {
+		if limit < -1 || limit > 1<<20 {
+			return
+		}
+		var w walk
+		got := w.readPart(bytes.NewReader(body), limit)
+		if !bytes.HasPrefix(body, got) {
+			t.Fatalf("%q is not a prefix of the body", got)
+		}
+		cut := len(got) < len(body)
+		if limit >= 0 && len(got) > limit {
+			t.Fatalf("read %d bytes past the limit %d", len(got), limit)
+		}
+		if cut != w.truncated {
+			t.Fatalf("cut %v, truncated %v", cut, w.truncated)
+		}
+		if cut && len(got) > 0 && got[len(got)-1] != '\n' && bytes.IndexByte(got, '\n') >= 0 {
+			t.Fatalf("cut inside a line after a whole one: %q", got)
 		}
 	})
 }

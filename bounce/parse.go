@@ -68,8 +68,12 @@ type Report struct {
 	// MessageID is the original message's Message-ID without angle
 	// brackets, "" when unknown.
 	MessageID string
-	// Truncated reports that the input was longer than the parser's
-	// MaxBytes and only its beginning was read.
+	// Truncated reports that part of the input was not read: the message
+	// was longer than the parser's MaxBytes, or one of its parts was
+	// longer than the parser reads of a part (256 KiB of a delivery-status,
+	// feedback or text part), or it had more parts (100) or deeper nesting
+	// (6 levels) than are read. Recipients past the cut are missing from
+	// Recipients.
 	Truncated bool
 }
 
@@ -184,6 +188,7 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	}
 	var w walk
 	w.visit(ent, 0)
+	rep.Truncated = rep.Truncated || w.truncated
 	if len(w.text) == 0 && w.dsn == nil && w.feedback == nil {
 		// A multipart whose boundary never appears, or a body of an
 		// unexpected type: read the raw body as text.
@@ -200,6 +205,14 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	case w.feedback != nil:
 		rep.Kind = KindFeedback
 		parseFeedback(rep, w.feedback, &w)
+	case w.dsn == nil && len(w.text) > 0 && (inlineFeedback(w.text) != nil || authFailureSubject(decodeWords(ent.Header.Get("Subject")))):
+		// A failure report sent as plain text, without its ARF part.
+		rep.Kind = KindFeedback
+		fields := inlineFeedback(w.text)
+		if fields == nil {
+			fields = []byte("Feedback-Type: auth-failure\n")
+		}
+		parseFeedback(rep, fields, &w)
 	case w.dsn != nil && dsnHasRecipients(w.dsn):
 		rep.Kind = KindDSN
 		parseDSN(rep, w.dsn, &w, rl)
@@ -249,13 +262,20 @@ type walk struct {
 	feedback []byte      // message/feedback-report body
 	original mail.Header // returned message's header
 	parts    int
+	// truncated reports a part cut at maxTextPart, or parts or levels
+	// past maxParts or maxDepth left unread.
+	truncated bool
 
 	notif     string
 	notifDone bool
 }
 
 func (w *walk) visit(e *message.Entity, depth int) {
-	if e == nil || w.parts >= maxParts || depth > maxDepth {
+	if e == nil {
+		return
+	}
+	if w.parts >= maxParts || depth > maxDepth {
+		w.truncated = true
 		return
 	}
 	w.parts++
@@ -283,20 +303,22 @@ func (w *walk) visit(e *message.Entity, depth int) {
 			}
 			w.visit(part, depth+1)
 			if w.parts >= maxParts {
+				if more, err := mr.NextPart(); more != nil || err != nil && err != io.EOF {
+					w.truncated = true // parts past maxParts are not read
+				}
 				return
 			}
 		}
 	}
 	switch mt {
 	case "message/delivery-status", "message/global-delivery-status":
-		if len(w.dsn) < maxTextPart {
-			// Some reports carry several delivery-status parts.
-			b, _ := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
-			w.dsn = append(append(w.dsn, '\n'), b...)
-		}
+		// Some reports carry several delivery-status parts; together
+		// they are read up to maxTextPart.
+		b := w.readPart(e.Body, maxTextPart-len(w.dsn))
+		w.dsn = append(append(w.dsn, '\n'), b...)
 	case "message/feedback-report":
 		if w.feedback == nil {
-			w.feedback, _ = io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+			w.feedback = w.readPart(e.Body, maxTextPart)
 		}
 	case "message/rfc822", "message/global", "message/rfc822-headers", "text/rfc822-headers",
 		"message/global-headers", "text/rfc822-header", "message/partial":
@@ -308,7 +330,7 @@ func (w *walk) visit(e *message.Entity, depth int) {
 		}
 	case "text/plain", "text/html", "text/enriched":
 		if len(w.text) < 8 {
-			b, _ := io.ReadAll(io.LimitReader(e.Body, maxTextPart))
+			b := w.readPart(e.Body, maxTextPart)
 			if _, params, err := e.Header.ContentType(); err == nil {
 				b = decodeCharset(params["charset"], b)
 			}
@@ -319,6 +341,30 @@ func (w *walk) visit(e *message.Entity, depth int) {
 			w.text = append(w.text, s)
 		}
 	}
+}
+
+// readPart reads up to limit bytes of a part's body. A body longer than
+// that is cut after its last whole line within the limit, so that a field
+// or a recipient is never read half (a first line longer than the limit is
+// kept in part), and w.truncated is set.
+func (w *walk) readPart(r io.Reader, limit int) []byte {
+	if limit <= 0 {
+		var one [1]byte
+		if n, _ := io.ReadFull(r, one[:]); n > 0 {
+			w.truncated = true // the part has a body and no room is left
+		}
+		return nil
+	}
+	b, _ := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(b) <= limit {
+		return b
+	}
+	w.truncated = true
+	b = b[:limit]
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1]
+	}
+	return b
 }
 
 // readHeader reads a header block leniently: it stops at the first line

@@ -190,3 +190,70 @@ func TestConcurrentParse(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeDSNTruncated parses a generated RFC 3464 report on 100,000
+// recipients (about 8 MB, under the default MaxBytes): the status part is
+// read up to its cap only, and the report must say that recipients are
+// missing rather than pass a partial list off as whole (issue 21).
+func TestHugeDSNTruncated(t *testing.T) {
+	const n = 100000
+	var b strings.Builder
+	b.WriteString("From: MAILER-DAEMON@mta.example.com\r\nTo: sender@example.com\r\n" +
+		"Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver to the recipients below.\r\n\r\n" +
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mta.example.com\r\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "\r\nFinal-Recipient: rfc822; user%06d@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n", i)
+	}
+	b.WriteString("\r\n--b--\r\n")
+	if b.Len() >= defaultMaxBytes {
+		t.Fatalf("the report is %d bytes, not under MaxBytes", b.Len())
+	}
+	rep, err := Parse(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := len(rep.Recipients)
+	if got == 0 || got >= n {
+		t.Fatalf("%d recipients of %d", got, n)
+	}
+	if !rep.Truncated {
+		t.Errorf("%d of %d recipients read and Truncated is false", got, n)
+	}
+	// The cut falls between lines: the last recipient read is whole.
+	last := rep.Recipients[got-1]
+	if last.FinalRecipient != fmt.Sprintf("user%06d@example.net", got-1) || last.Reason != UserUnknown {
+		t.Errorf("last recipient read: %+v", last)
+	}
+
+	// The same report on a few recipients is read whole.
+	small := b.String()[:strings.Index(b.String(), "user000003")]
+	small = small[:strings.LastIndex(small, "\r\nFinal-Recipient")] + "\r\n\r\n--b--\r\n"
+	rep, err = Parse(strings.NewReader(small))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Truncated || len(rep.Recipients) != 3 {
+		t.Errorf("3-recipient report: Truncated %v, %d recipients", rep.Truncated, len(rep.Recipients))
+	}
+}
+
+// TestManyPartsTruncated checks that parts past the limit are reported as
+// unread.
+func TestManyPartsTruncated(t *testing.T) {
+	msg := "Content-Type: multipart/mixed; boundary=x\r\n\r\n" +
+		strings.Repeat("--x\r\nContent-Type: text/plain\r\n\r\nhello\r\n", maxParts+5) + "--x--\r\n"
+	rep, err := Parse(strings.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Truncated {
+		t.Error("Truncated not set with more parts than are read")
+	}
+	msg = "Content-Type: multipart/mixed; boundary=x\r\n\r\n" +
+		strings.Repeat("--x\r\nContent-Type: text/plain\r\n\r\nhello\r\n", 3) + "--x--\r\n"
+	if rep, err := Parse(strings.NewReader(msg)); err != nil || rep.Truncated {
+		t.Errorf("3 parts: Truncated %v, err %v", rep != nil && rep.Truncated, err)
+	}
+}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mxkit/mxkit/address"
 	"github.com/mxkit/mxkit/resolver"
-	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -282,25 +282,17 @@ func (e *Evaluator) discover7489(s *session, author string) discovery {
 	return d
 }
 
-// normalizeDomain lower-cases domain, removes a trailing dot and converts
-// U-labels to A-labels (RFC 9989 §5.3.1).
+// normalizeDomain returns domain in the canonical form of
+// address.ParseDomain (lower-case A-labels, no trailing dot), as RFC 9989
+// §5.3.1 asks of the Author Domain. An address literal is not a domain
+// DMARC can apply to.
 func normalizeDomain(domain string) (string, error) {
-	d := strings.TrimSuffix(strings.TrimSpace(domain), ".")
-	if d == "" {
-		return "", fmt.Errorf("dmarc: %w: empty domain", ErrInvalidDomain)
-	}
-	a, err := idna.Lookup.ToASCII(d)
+	d, err := address.ParseDomain(strings.TrimSpace(domain))
 	if err != nil {
-		return "", fmt.Errorf("dmarc: %w: %q: %v", ErrInvalidDomain, domain, err)
+		return "", fmt.Errorf("dmarc: %w: %w", ErrInvalidDomain, err)
 	}
-	a = strings.ToLower(a)
-	if len(a) > 253 {
-		return "", fmt.Errorf("dmarc: %w: %q is longer than 253 octets", ErrInvalidDomain, domain)
+	if d.Literal().IsValid() {
+		return "", fmt.Errorf("dmarc: %w: %q is an address literal", ErrInvalidDomain, domain)
 	}
-	for l := range strings.SplitSeq(a, ".") {
-		if l == "" || len(l) > 63 {
-			return "", fmt.Errorf("dmarc: %w: %q has an empty or over-long label", ErrInvalidDomain, domain)
-		}
-	}
-	return a, nil
+	return d.ASCII(), nil
 }

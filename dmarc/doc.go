@@ -1,5 +1,6 @@
-// Package dmarc evaluates DMARC for received mail, builds and reads aggregate
-// reports, and audits a sending domain's setup.
+// Package dmarc evaluates DMARC for received mail and builds and reads
+// aggregate reports. (The audit of a sending domain's setup is in package
+// audit, so that this package does not depend on mx.)
 //
 // It implements DMARC as revised by RFC 9989 (DMARCbis) and, on request, as in
 // RFC 7489:
@@ -24,18 +25,19 @@
 //   - Evaluator.Destinations checks that external report addresses are
 //     authorized by a <domain>._report._dmarc.<host> record (RFC 7489 §7.1).
 //   - Aggregate reports (RFC 7489 Appendix C and RFC 9990): ParseReport reads
-//     them as they arrive (XML, gzip, zip, or inside a MIME message);
+//     them as they arrive (XML, gzip, zip, or inside a MIME message), and
+//     as reporters write them: a report whose records are well formed is
+//     read even with gaps in its metadata (an empty org_name) or with
+//     <feedback> inside a stray, unclosed element, each noted in
+//     Report.Warnings;
 //     Aggregator groups evaluations into reports; Report.WriteTo and
 //     Report.WriteMail write them ready to send.
-//   - Audit checks a sending domain as domain-audit tools do: its DMARC
-//     record and report destinations, SPF (through spf.Lint), DKIM keys, MX
-//     and MTA-STS (through mx.Router) and TLS-RPT, with a severity and a
-//     one-line fix for each finding.
 //
 // All DNS goes through a resolver.Resolver. Section numbers of RFC 9989 follow
 // draft-ietf-dmarc-dmarcbis-41, the text it was published from.
 //
-// Not implemented: failure reports (ruf, RFC 9991), the rua override in a
+// Not implemented: failure reports (ruf, RFC 9991; package bounce reads
+// them as feedback reports), the rua override in a
 // report authorization record (RFC 7489 §7.1 allows but does not require it),
 // and reports carried inside message/rfc822 parts.
 package dmarc

@@ -42,6 +42,12 @@ type Report struct {
 	// by [Aggregator.Flush]; not part of the XML. Check them with
 	// [Evaluator.Destinations] before sending.
 	Recipients []URI `xml:"-"`
+
+	// Warnings says what ParseReport found wrong in a report it could
+	// still read: metadata missing or out of range (an empty org_name,
+	// as some reporters send), or <feedback> inside another element that
+	// is not closed. Not part of the XML.
+	Warnings []string `xml:"-"`
 }
 
 // ReportMetadata describes the reporter and the period covered.
@@ -206,20 +212,79 @@ func (l *limited) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxWrappers bounds the elements a <feedback> may be found inside.
+const maxWrappers = 4
+
+// decodeReport reads the first <feedback> element. Reports are read as
+// they arrive: some reporters put <feedback> inside another element, and
+// leave that one unclosed; the report is read, with a warning, as long as
+// <feedback> itself is well formed.
 func decodeReport(r io.Reader) (*Report, error) {
 	dec := xml.NewDecoder(&limited{r: r, n: MaxReportSize})
 	dec.CharsetReader = charsetReader
 	var rep Report
-	if err := dec.Decode(&rep); err != nil {
-		if errors.Is(err, ErrReportTooLarge) {
-			return nil, fmt.Errorf("dmarc: %w (over %d bytes)", ErrReportTooLarge, MaxReportSize)
+	var open []string // elements around <feedback>
+scan:
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, xmlError(err, "no <feedback> element")
 		}
-		return nil, invalid("XML: %v", err)
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "feedback" {
+				if err := dec.DecodeElement(&rep, &t); err != nil {
+					return nil, xmlError(err, "")
+				}
+				break scan
+			}
+			if len(open) == maxWrappers {
+				return nil, invalid("root element <%s>, want <feedback>", open[0])
+			}
+			open = append(open, t.Name.Local)
+		case xml.EndElement:
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) > 0 {
+		w := fmt.Sprintf("<feedback> is inside <%s>, which is not part of the report format (RFC 7489 Appendix C)", strings.Join(open, "><"))
+		// Read on to say whether the wrapper is closed; what follows the
+		// report does not change it.
+		for len(open) > 0 {
+			tok, err := dec.Token()
+			if err != nil {
+				if errors.Is(err, ErrReportTooLarge) {
+					return nil, xmlError(err, "")
+				}
+				w += fmt.Sprintf("; <%s> is never closed", open[len(open)-1])
+				break
+			}
+			switch tok.(type) {
+			case xml.StartElement:
+				open = append(open, "")
+			case xml.EndElement:
+				open = open[:len(open)-1]
+			}
+		}
+		rep.Warnings = append(rep.Warnings, w)
 	}
 	if err := rep.validate(); err != nil {
 		return nil, err
 	}
 	return &rep, nil
+}
+
+// xmlError types a decoding error; eof replaces a plain end of input.
+func xmlError(err error, eof string) error {
+	switch {
+	case errors.Is(err, ErrReportTooLarge):
+		return fmt.Errorf("dmarc: %w (over %d bytes)", ErrReportTooLarge, MaxReportSize)
+	case err == io.EOF && eof != "":
+		return invalid("%s", eof)
+	}
+	return invalid("XML: %v", err)
 }
 
 // charsetReader accepts the charsets reports are seen in besides UTF-8.
@@ -235,20 +300,15 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("unsupported charset %q", label)
 }
 
-// validate checks what the schema requires and what a consumer relies on.
+// validate checks the report. Records must be well formed: each needs a
+// source IP, a count and a header_from, or the report is refused. What
+// describes the report (reporter, ID, period, policy domain) is often
+// incomplete in reports as sent, and a report whose records can be read
+// is read: each gap becomes a warning. A report with no records and
+// neither reporter nor ID holds nothing and is refused.
 func (rep *Report) validate() error {
 	if rep.XMLName.Local != "feedback" {
 		return invalid("root element <%s>, want <feedback>", rep.XMLName.Local)
-	}
-	m := &rep.Metadata
-	if strings.TrimSpace(m.OrgName) == "" || strings.TrimSpace(m.ReportID) == "" {
-		return invalid("report_metadata lacks org_name or report_id")
-	}
-	if m.DateRange.Begin < 0 || m.DateRange.End < m.DateRange.Begin {
-		return invalid("date_range %d-%d", m.DateRange.Begin, m.DateRange.End)
-	}
-	if strings.TrimSpace(rep.Policy.Domain) == "" {
-		return invalid("policy_published lacks domain")
 	}
 	for i, rec := range rep.Records {
 		if !rec.Row.SourceIP.IsValid() {
@@ -260,6 +320,24 @@ func (rep *Report) validate() error {
 		if strings.TrimSpace(rec.Identifiers.HeaderFrom) == "" {
 			return invalid("record %d: missing header_from", i+1)
 		}
+	}
+	m := &rep.Metadata
+	org, id := strings.TrimSpace(m.OrgName), strings.TrimSpace(m.ReportID)
+	if len(rep.Records) == 0 && org == "" && id == "" {
+		return invalid("no records, no org_name and no report_id")
+	}
+	warn := func(format string, args ...any) { rep.Warnings = append(rep.Warnings, fmt.Sprintf(format, args...)) }
+	if org == "" {
+		warn("report_metadata has no org_name: the reporter is unnamed")
+	}
+	if id == "" {
+		warn("report_metadata has no report_id: duplicates cannot be told apart")
+	}
+	if m.DateRange.Begin < 0 || m.DateRange.End < m.DateRange.Begin {
+		warn("date_range %d-%d is not a period", m.DateRange.Begin, m.DateRange.End)
+	}
+	if strings.TrimSpace(rep.Policy.Domain) == "" {
+		warn("policy_published has no domain")
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -177,10 +178,11 @@ func TestParseReportErrors(t *testing.T) {
 		{"no source ip", edit("<source_ip>203.0.113.99</source_ip>", ""), ErrInvalidReport},
 		{"negative count", edit("<count>2</count>", "<count>-2</count>"), ErrInvalidReport},
 		{"count not a number", edit("<count>2</count>", "<count>two</count>"), ErrInvalidReport},
-		{"no report id", edit("<report_id>1763770000.776655</report_id>", ""), ErrInvalidReport},
-		{"end before begin", edit("<end>1763769599</end>", "<end>1</end>"), ErrInvalidReport},
-		{"no policy domain", edit("<domain>example.com</domain>\n    <adkim>", "<adkim>"), ErrInvalidReport},
 		{"no header_from", edit("<header_from>example.com</header_from>", ""), ErrInvalidReport},
+		{"nothing in it", []byte(`<feedback><report_metadata><org_name> </org_name></report_metadata></feedback>`), ErrInvalidReport},
+		{"wrapper without feedback", []byte(`<?xml version="1.0"?><reports><report></report></reports>`), ErrInvalidReport},
+		{"wrappers too deep", []byte(`<a><b><c><d><e><feedback/></e></d></c></b></a>`), ErrInvalidReport},
+		{"broken record in a wrapper", []byte("<reports>" + strings.Replace(string(valid[bytes.Index(valid, []byte("<feedback")):]), "203.0.113.99", "x", 1)), ErrInvalidReport},
 		{"unknown charset", edit(`<?xml version="1.0"?>`, `<?xml version="1.0" encoding="koi8-r"?>`), ErrInvalidReport},
 		{"corrupt gzip", gzipped(t, valid)[:40], ErrInvalidReport},
 		{"zip without xml", zipped(t, "readme.txt", valid), ErrInvalidReport},
@@ -194,6 +196,58 @@ func TestParseReportErrors(t *testing.T) {
 				t.Fatalf("ParseReport = %v, %v; want %v", r, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseReportLenient reads reports in the shapes real reporters send
+// them, which the schema does not allow but whose records are well
+// formed: each is read with a warning saying what was wrong.
+func TestParseReportLenient(t *testing.T) {
+	valid, err := os.ReadFile("testdata/yahoo.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(old, new string) []byte {
+		if !bytes.Contains(valid, []byte(old)) {
+			t.Fatalf("testdata lacks %q", old)
+		}
+		return bytes.Replace(valid, []byte(old), []byte(new), 1)
+	}
+	feedback := valid[bytes.Index(valid, []byte("<feedback")):]
+	tests := []struct {
+		name, warning string
+		data          []byte
+	}{
+		{"empty org_name", "no org_name", edit("<org_name>Yahoo</org_name>", "<org_name></org_name>")},
+		{"no org_name element", "no org_name", edit("<org_name>Yahoo</org_name>", "")},
+		{"unclosed wrapper", "<feedback> is inside <reports>, which is not part of the report format (RFC 7489 Appendix C); <reports> is never closed",
+			append([]byte("<?xml version=\"1.0\"?>\n<reports>\n"), feedback...)},
+		{"closed wrapper", "<feedback> is inside <reports>, which",
+			append(append([]byte("<reports><!-- x --><note>hi</note>"), feedback...), "</reports>"...)},
+		{"no report id", "no report_id", edit("<report_id>1763770000.776655</report_id>", "")},
+		{"end before begin", "date_range 1763683200-1 is not a period", edit("<end>1763769599</end>", "<end>1</end>")},
+		{"no policy domain", "policy_published has no domain", edit("<domain>example.com</domain>\n    <adkim>", "<adkim>")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, data := range [][]byte{tt.data, gzipped(t, tt.data), mimeMessage("application/gzip", "r.xml.gz", gzipped(t, tt.data))} {
+				r, err := ParseReport(bytes.NewReader(data))
+				if err != nil {
+					t.Fatalf("ParseReport: %v", err)
+				}
+				if len(r.Records) == 0 || r.Records[0].Row.SourceIP.String() != "203.0.113.99" {
+					t.Errorf("records not read: %+v", r.Records)
+				}
+				if !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.Contains(w, tt.warning) }) {
+					t.Errorf("warnings %q lack %q", r.Warnings, tt.warning)
+				}
+			}
+		})
+	}
+	// A report as the schema wants it has no warnings.
+	r, err := ParseReport(bytes.NewReader(valid))
+	if err != nil || len(r.Warnings) != 0 {
+		t.Errorf("valid report: warnings %q, err %v", r.Warnings, err)
 	}
 }
 
@@ -385,6 +439,7 @@ func FuzzParseReport(f *testing.F) {
 	f.Add(zipped(f, "r.xml", b))
 	f.Add(mimeMessage("application/gzip", "r.xml.gz", gzipped(f, b)))
 	f.Add([]byte("<feedback><record><row><source_ip>1.2.3.4</source_ip></row></record></feedback>"))
+	f.Add(append([]byte("<reports><x/>"), b[bytes.Index(b, []byte("<feedback")):]...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := ParseReport(bytes.NewReader(data))
 		if err != nil {

@@ -20,7 +20,9 @@
 //     verified HTTPS from mta-sts.<domain> and cached for its max_age,
 //     refreshed when the record's id changes or half the max_age has
 //     passed. In enforce mode hosts that do not match the policy's mx
-//     patterns are removed (RFC 8461 §4.1).
+//     patterns are removed (RFC 8461 §4.1). When a published policy cannot
+//     be fetched or is invalid, [Policy.MTASTSFailure] says why in the
+//     result types of SMTP TLS Reporting (RFC 8460 §4.3.2.2).
 //     [ParsePolicy] parses a policy on its own.
 //
 // MX records whose target is an IP address rather than a name (RFC 5321

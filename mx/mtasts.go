@@ -3,11 +3,15 @@ package mx
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +53,37 @@ var (
 	ErrPolicyTooLarge = errors.New("mx: MTA-STS policy larger than 64 KiB")
 	// errRecordSyntax: the _mta-sts TXT record is malformed.
 	errRecordSyntax = errors.New("mx: MTA-STS record syntax error")
+	// errMediaType: the policy was served as something else than text/plain.
+	errMediaType = errors.New("mx: MTA-STS policy not served as text/plain")
 )
+
+// STSFailure says why a domain's MTA-STS policy could not be fetched, in
+// the terms of SMTP TLS Reporting, so that a TLS-RPT reporter can count
+// it (RFC 8460 §4.3.2.2).
+type STSFailure struct {
+	// ResultType is the RFC 8460 result type: "sts-policy-fetch-error"
+	// (no answer, or not 200 OK), "sts-policy-invalid" (a response that is
+	// no valid policy) or "sts-webpki-invalid" (the HTTPS server's
+	// certificate did not verify).
+	ResultType string
+	Detail     string // the error, as text
+}
+
+// stsFailure classifies a failed policy fetch.
+func stsFailure(err error) *STSFailure {
+	var verify *tls.CertificateVerificationError
+	var host x509.HostnameError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	f := &STSFailure{ResultType: "sts-policy-fetch-error", Detail: err.Error()}
+	switch {
+	case errors.Is(err, ErrPolicySyntax), errors.Is(err, ErrPolicyTooLarge), errors.Is(err, errMediaType):
+		f.ResultType = "sts-policy-invalid"
+	case errors.As(err, &verify), errors.As(err, &host), errors.As(err, &unknown), errors.As(err, &invalid):
+		f.ResultType = "sts-webpki-invalid"
+	}
+	return f
+}
 
 // PolicyError describes a malformed MTA-STS policy.
 type PolicyError struct {
@@ -273,28 +307,31 @@ type stsEntry struct {
 	expires  time.Time  // of policy
 	failedID string     // the id whose fetch last failed
 	failedAt time.Time
+	failure  *STSFailure // why it failed
 }
 
 // stsPolicy discovers the MTA-STS policy of domain (RFC 8461 §5.1) and says
-// why it applies. Failures do not fail the route: without a cached policy,
-// delivery proceeds as if the domain had none (RFC 8461 §5.1).
-func (r *Router) stsPolicy(ctx context.Context, domain string) (*STSPolicy, string) {
+// why it applies, and why the policy could not be fetched when that failed
+// now or less than refetchDelay ago. Failures do not fail the route:
+// without a cached policy, delivery proceeds as if the domain had none
+// (RFC 8461 §5.1).
+func (r *Router) stsPolicy(ctx context.Context, domain string) (*STSPolicy, string, *STSFailure) {
 	now := r.timeNow()
 	cached := r.cacheGet(domain, now)
-	fallback := func(why string) (*STSPolicy, string) {
+	fallback := func(why string, f *STSFailure) (*STSPolicy, string, *STSFailure) {
 		if cached.policy != nil {
-			return cached.policy, fmt.Sprintf("MTA-STS mode %s from the cached policy (id %s): %s", cached.policy.Mode, cached.policy.ID, why)
+			return cached.policy, fmt.Sprintf("MTA-STS mode %s from the cached policy (id %s): %s", cached.policy.Mode, cached.policy.ID, why), f
 		}
-		return nil, "no MTA-STS policy: " + why
+		return nil, "no MTA-STS policy: " + why, f
 	}
 
 	txts, _, err := r.Resolver.LookupTXT(ctx, "_mta-sts."+domain)
 	if err != nil {
 		if resolver.IsNotFound(err) {
-			return fallback("no _mta-sts record")
+			return fallback("no _mta-sts record", nil)
 		}
 		r.debug(ctx, "mx: MTA-STS record lookup failed", "domain", domain, "err", err)
-		return fallback(fmt.Sprintf("_mta-sts record lookup failed: %v", err))
+		return fallback(fmt.Sprintf("_mta-sts record lookup failed: %v", err), nil)
 	}
 	var rec string
 	n := 0
@@ -305,33 +342,47 @@ func (r *Router) stsPolicy(ctx context.Context, domain string) (*STSPolicy, stri
 	}
 	if n != 1 {
 		// RFC 8461 §3.1: not exactly one record means no policy.
-		return fallback(fmt.Sprintf("%d v=STSv1 records", n))
+		return fallback(fmt.Sprintf("%d v=STSv1 records", n), nil)
 	}
 	id, err := parseRecord(rec)
 	if err != nil {
-		return fallback(err.Error())
+		return fallback(err.Error(), nil)
 	}
+	recentFailure := cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay
 	if cached.policy != nil && cached.policy.ID == id {
 		cachedReason := fmt.Sprintf("MTA-STS mode %s (cached policy, id %s)", cached.policy.Mode, id)
 		halfLife := cached.expires.Add(-cached.policy.MaxAge / 2)
-		if now.Before(halfLife) || cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay {
-			return cached.policy, cachedReason
+		if now.Before(halfLife) {
+			return cached.policy, cachedReason, nil
+		}
+		if recentFailure {
+			return cached.policy, cachedReason, cached.failure
 		}
 		// Past half its max_age: fetch it again so that an unchanged
 		// policy does not lapse. If that fails, the cached one stands.
-		if pol, err := r.fetchShared(ctx, domain, id, now); err == nil {
-			return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s refreshed)", pol.Mode, id)
+		pol, err := r.fetchShared(ctx, domain, id, now)
+		if err == nil {
+			return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s refreshed)", pol.Mode, id), nil
 		}
-		return cached.policy, cachedReason
+		return cached.policy, cachedReason, fetchFailure(ctx, err)
 	}
-	if cached.failedID == id && now.Sub(cached.failedAt) < refetchDelay {
-		return fallback(fmt.Sprintf("fetching policy id %s failed less than %v ago", id, refetchDelay))
+	if recentFailure {
+		return fallback(fmt.Sprintf("fetching policy id %s failed less than %v ago", id, refetchDelay), cached.failure)
 	}
 	pol, err := r.fetchShared(ctx, domain, id, now)
 	if err != nil {
-		return fallback(err.Error())
+		return fallback(err.Error(), fetchFailure(ctx, err))
 	}
-	return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s fetched)", pol.Mode, id)
+	return pol, fmt.Sprintf("MTA-STS mode %s (policy id %s fetched)", pol.Mode, id), nil
+}
+
+// fetchFailure classifies err, a failed fetch, unless the caller's context
+// ended it: that says nothing about the policy server.
+func fetchFailure(ctx context.Context, err error) *STSFailure {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return stsFailure(err)
 }
 
 // stsFlight is one policy fetch that concurrent lookups wait for.
@@ -379,7 +430,7 @@ func (r *Router) fetchShared(ctx context.Context, domain, id string, now time.Ti
 		// Not retried for a while (RFC 8461 §3.3); a canceled caller
 		// says nothing about the server.
 		r.debug(ctx, "mx: MTA-STS policy fetch failed", "domain", domain, "id", id, "err", fl.err)
-		r.cacheFailure(domain, id, now)
+		r.cacheFailure(domain, id, now, stsFailure(fl.err))
 	}
 	r.mu.Lock()
 	delete(r.flights, key)
@@ -408,7 +459,7 @@ func (r *Router) fetchPolicy(ctx context.Context, domain string) (*STSPolicy, er
 	// RFC 8461 §3.2: the policy is served as "text/plain" (charset
 	// parameters allowed); a web server's HTML error page is not a policy.
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err != nil || mt != "text/plain" {
-		return nil, fmt.Errorf("mx: fetching %s: media type %q, want text/plain", url, resp.Header.Get("Content-Type"))
+		return nil, fmt.Errorf("%w: fetching %s: media type %q", errMediaType, url, resp.Header.Get("Content-Type"))
 	}
 	pol, err := ParsePolicy(resp.Body)
 	if err != nil {
@@ -429,6 +480,7 @@ func (r *Router) httpClient() *http.Client {
 				Timeout: 30 * time.Second,
 				Transport: &http.Transport{
 					Proxy:                 http.ProxyFromEnvironment,
+					DialContext:           r.dial,
 					TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 					TLSHandshakeTimeout:   10 * time.Second,
 					ResponseHeaderTimeout: 20 * time.Second,
@@ -444,6 +496,48 @@ func (r *Router) httpClient() *http.Client {
 		r.http = &c
 	})
 	return r.http
+}
+
+// dial connects the default policy client through the Router's Resolver,
+// so that a Router given a resolver sends every DNS query there, the
+// policy host's address lookup included (net/http would ask the system
+// resolver). Addresses are tried in turn, IPv6 first with PreferIPv6.
+func (r *Router) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	if _, err := netip.ParseAddr(host); err == nil {
+		return d.DialContext(ctx, network, addr)
+	}
+	addrs, _, err := r.Resolver.LookupIP(ctx, "ip", host)
+	if err != nil {
+		return nil, fmt.Errorf("mx: resolving %s: %w", host, err)
+	}
+	if r.PreferIPv6 {
+		addrs = slices.Clone(addrs)
+		slices.SortStableFunc(addrs, func(a, b netip.Addr) int {
+			switch {
+			case a.Is6() && !b.Is6():
+				return -1
+			case b.Is6() && !a.Is6():
+				return 1
+			}
+			return 0
+		})
+	}
+	err = fmt.Errorf("mx: %s has no address", host)
+	for _, a := range addrs {
+		var c net.Conn
+		if c, err = d.DialContext(ctx, network, net.JoinHostPort(a.String(), port)); err == nil {
+			return c, nil
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
 }
 
 // cacheGet returns a copy of the domain's cache entry, dropping an expired
@@ -471,7 +565,7 @@ func (r *Router) cachePut(domain string, pol *STSPolicy, now time.Time) {
 	r.sts[domain] = &stsEntry{policy: pol, expires: now.Add(pol.MaxAge)}
 }
 
-func (r *Router) cacheFailure(domain, id string, now time.Time) {
+func (r *Router) cacheFailure(domain, id string, now time.Time, f *STSFailure) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e := r.sts[domain]
@@ -480,7 +574,7 @@ func (r *Router) cacheFailure(domain, id string, now time.Time) {
 		e = &stsEntry{}
 		r.sts[domain] = e
 	}
-	e.failedID, e.failedAt = id, now
+	e.failedID, e.failedAt, e.failure = id, now, f
 }
 
 // makeRoom makes sure one more domain fits in the cache: it drops stale

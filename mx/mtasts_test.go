@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -192,6 +193,7 @@ func TestMTASTSEnforce(t *testing.T) {
 	if n := web.fetches(); n != 1 {
 		t.Errorf("%d policy fetches, want 1", n)
 	}
+	checkSTSFailure(t, "policy fetched", route, "")
 }
 
 func TestMTASTSModes(t *testing.T) {
@@ -278,6 +280,8 @@ func TestMTASTSCache(t *testing.T) {
 	clock.advance(3600 * time.Second)
 	if route := lookup(); web.fetches() != 4 || route.Policy.Kind != PolicyMTASTSTesting {
 		t.Errorf("failed refresh: %d fetches (want 4), policy %+v; want the cached testing policy", web.fetches(), route.Policy)
+	} else {
+		checkSTSFailure(t, "failed refresh", route, "sts-policy-fetch-error")
 	}
 	clock.advance(3599 * time.Second)
 	if route := lookup(); web.fetches() != 5 || route.Policy.Kind != PolicyMTASTSTesting {
@@ -309,13 +313,18 @@ func TestMTASTSCachedPolicySurvivesFailures(t *testing.T) {
 	web.setStatus("mta-sts.sts.example", http.StatusNotFound, "")
 	srv.SetZone(strings.Replace(stsZone, "id=one", "id=two", 1))
 	check("new id, fetch fails")
+	route, err := r.Lookup(ctx, "sts.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSTSFailure(t, "new id, fetch fails, cached policy in force", route, "sts-policy-fetch-error")
 	srv.SetZone(strings.Replace(stsZone, `_mta-sts.sts.example.   TXT "v=STSv1; id=one"`, "", 1))
 	check("TXT record removed")
 	srv.SetFault("_mta-sts.sts.example.", dns.TypeTXT, resolvertest.ServFail)
 	check("TXT lookup fails")
 	// Until the cached policy expires.
 	clock.advance(24 * time.Hour)
-	route, err := r.Lookup(ctx, "sts.example")
+	route, err = r.Lookup(ctx, "sts.example")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,30 +339,31 @@ func TestMTASTSFetchFailures(t *testing.T) {
 		name   string
 		setup  func(t *testing.T, web *stsWeb)
 		reason string
+		result string // RFC 8460 §4.3.2.2
 	}{
 		{"not found", func(t *testing.T, web *stsWeb) {
 			web.setStatus("mta-sts.sts.example", http.StatusNotFound, "")
-		}, "404"},
+		}, "404", "sts-policy-fetch-error"},
 		{"redirect not followed", func(t *testing.T, web *stsWeb) {
 			web.setStatus("mta-sts.sts.example", http.StatusMovedPermanently, "https://mta-sts.sts.example/other")
-		}, "301"},
+		}, "301", "sts-policy-fetch-error"},
 		{"invalid policy", func(t *testing.T, web *stsWeb) {
 			web.set("mta-sts.sts.example", "version: STSv1\nmode: enforce\n")
-		}, "missing"},
+		}, "missing", "sts-policy-invalid"},
 		{"not text/plain", func(t *testing.T, web *stsWeb) {
 			web.setType("mta-sts.sts.example", "text/html; charset=utf-8")
-		}, "media type"},
+		}, "media type", "sts-policy-invalid"},
 		{"policy too large", func(t *testing.T, web *stsWeb) {
 			web.set("mta-sts.sts.example", big)
-		}, "64 KiB"},
+		}, "64 KiB", "sts-policy-invalid"},
 		{"certificate for another name", func(t *testing.T, web *stsWeb) {
 			web.serve(t, "mta-sts.sts.example", "mta-sts.other.example")
-		}, "certificate"},
+		}, "certificate", "sts-webpki-invalid"},
 		{"no server", func(t *testing.T, web *stsWeb) {
 			web.mu.Lock()
 			delete(web.addrs, "mta-sts.sts.example")
 			web.mu.Unlock()
-		}, "refused"},
+		}, "refused", "sts-policy-fetch-error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -367,16 +377,18 @@ func TestMTASTSFetchFailures(t *testing.T) {
 				!strings.Contains(route.Policy.Reason, tt.reason) {
 				t.Errorf("policy %+v, hosts %q; want none (reason with %q) and both hosts", route.Policy, hostNames(route), tt.reason)
 			}
+			checkSTSFailure(t, "failed fetch", route, tt.result)
 			if n := web.count("mta-sts.sts.example", "/other"); n != 0 {
 				t.Errorf("redirect target fetched %d times", n)
 			}
 			// RFC 8461 §3.3: a failed fetch is not retried for 5 minutes.
 			before := web.fetches()
 			clock.advance(time.Minute)
-			r.Lookup(context.Background(), "sts.example")
+			route, _ = r.Lookup(context.Background(), "sts.example")
 			if n := web.fetches(); n != before {
 				t.Errorf("fetch retried after a minute: %d fetches, want %d", n, before)
 			}
+			checkSTSFailure(t, "a minute after the failed fetch", route, tt.result)
 			web.setStatus("mta-sts.sts.example", 0, "")
 			web.set("mta-sts.sts.example", enforcePolicy)
 			web.serve(t, "mta-sts.sts.example")
@@ -385,7 +397,21 @@ func TestMTASTSFetchFailures(t *testing.T) {
 			if err != nil || route.Policy.Kind != PolicyMTASTSEnforce {
 				t.Errorf("after 6 minutes and a repaired server: policy %+v, %v; want enforce", route.Policy, err)
 			}
+			checkSTSFailure(t, "after the repair", route, "")
 		})
+	}
+}
+
+// checkSTSFailure checks the route's MTASTSFailure: of result type want,
+// or none for "".
+func checkSTSFailure(t *testing.T, what string, route *Route, want string) {
+	t.Helper()
+	f := route.Policy.MTASTSFailure
+	switch {
+	case want == "" && f != nil:
+		t.Errorf("%s: MTASTSFailure %+v, want none", what, f)
+	case want != "" && (f == nil || f.ResultType != want || f.Detail == ""):
+		t.Errorf("%s: MTASTSFailure %+v, want result type %s with a detail", what, f, want)
 	}
 }
 
@@ -551,5 +577,55 @@ func TestHTTPClientDefaults(t *testing.T) {
 	}
 	if mine.CheckRedirect != nil {
 		t.Error("the caller's client was modified")
+	}
+}
+
+// TestPolicyDialResolver: the default policy client resolves the policy
+// host through the Router's Resolver, not the system's: the name exists
+// only on the test server, and the connection reaches the listener it
+// names.
+func TestPolicyDialResolver(t *testing.T) {
+	srv := resolvertest.New(t, `
+mta-sts.example.test.  A  127.0.0.1
+mta-sts.v6.example.test. AAAA ::1
+mta-sts.v6.example.test. A 127.0.0.1
+`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	r := &Router{Resolver: srv.Client()}
+	c, err := r.dial(context.Background(), "tcp", net.JoinHostPort("mta-sts.example.test", port))
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	c.Close()
+	if srv.Queries("mta-sts.example.test", dns.TypeA) == 0 {
+		t.Error("the policy host was not looked up on the Router's resolver")
+	}
+	if _, err := r.dial(context.Background(), "tcp", net.JoinHostPort("nowhere.example.test", port)); err == nil || !strings.Contains(err.Error(), "no such domain") {
+		t.Errorf("unknown host: %v, want the resolver's NXDOMAIN", err)
+	}
+	// With PreferIPv6 the IPv6 address is tried first; nothing listens
+	// on [::1], so the IPv4 address is tried next.
+	r6 := &Router{Resolver: srv.Client(), PreferIPv6: true}
+	if c, err := r6.dial(context.Background(), "tcp", net.JoinHostPort("mta-sts.v6.example.test", port)); err != nil {
+		t.Errorf("dial with PreferIPv6: %v", err)
+	} else {
+		c.Close()
+	}
+	if r.httpClient().Transport.(*http.Transport).DialContext == nil {
+		t.Error("the default policy client does not dial through the Router")
 	}
 }

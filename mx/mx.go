@@ -85,6 +85,13 @@ type Policy struct {
 	// MTASTS is the MTA-STS policy when one was found (also in testing and
 	// none mode). It must not be modified: it is shared with the cache.
 	MTASTS *STSPolicy
+	// MTASTSFailure is set when the domain publishes an MTA-STS record
+	// but its policy could not be fetched or was invalid, now or in a
+	// fetch less than five minutes ago (RFC 8461 §3.3), for TLS
+	// reporting. Delivery goes on as RFC 8461 §5.1 says: under the cached
+	// policy when there is one (MTASTS is then set), otherwise without
+	// MTA-STS.
+	MTASTSFailure *STSFailure
 }
 
 // Errors returned by [Router.Lookup]. The first four are permanent.
@@ -125,8 +132,10 @@ type Router struct {
 	// PreferIPv6 puts each host's IPv6 addresses before its IPv4 ones.
 	PreferIPv6 bool
 	// HTTPClient fetches MTA-STS policies. nil: a client with verified TLS
-	// and a 30-second timeout. Redirects are refused and cookies are not
-	// kept whatever client is given (RFC 8461 §3.3).
+	// and a 30-second timeout that resolves the policy host through
+	// Resolver, like every other lookup of the Router. Redirects are
+	// refused and cookies are not kept whatever client is given (RFC 8461
+	// §3.3).
 	HTTPClient *http.Client
 	// DisableMTASTS and DisableDANE turn those policy lookups off.
 	DisableMTASTS, DisableDANE bool
@@ -414,7 +423,7 @@ func (r *Router) applyPolicy(ctx context.Context, route *Route) error {
 	if r.DisableMTASTS {
 		reason = "MTA-STS disabled"
 	} else {
-		p.MTASTS, reason = r.stsPolicy(ctx, route.Domain)
+		p.MTASTS, reason, p.MTASTSFailure = r.stsPolicy(ctx, route.Domain)
 	}
 	kind := PolicyNone
 	if p.MTASTS != nil {

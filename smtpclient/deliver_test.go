@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,29 +18,10 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/delivery"
+	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
-
-// twoPorts finds a port free on both 127.0.0.1 and 127.0.0.2, so two MX
-// hosts can listen on the one port a Transport uses.
-func freeSharedPort(t *testing.T) int {
-	for range 20 {
-		l1, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l1.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(port))
-		l1.Close()
-		if err == nil {
-			l2.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free on both 127.0.0.1 and 127.0.0.2")
-	return 0
-}
 
 const mxZone = `
 example.test.       MX   10 mx1.example.test.
@@ -49,7 +31,7 @@ mx2.example.test.   A    127.0.0.2
 `
 
 func TestDeliverNextMXOnGreetingFailure(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	// mx1 is busy (421 greeting); mx2 takes the message.
 	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
@@ -81,7 +63,7 @@ func TestDeliverNextMXOnGreetingFailure(t *testing.T) {
 }
 
 func TestDeliverNextMXOnConnectionRefused(t *testing.T) {
-	port := freeSharedPort(t) // nothing listens on 127.0.0.1
+	port := testenv.SharedPort(t) // nothing listens on 127.0.0.1
 	be, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
 	dns := resolvertest.New(t, mxZone)
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
@@ -95,7 +77,7 @@ func TestDeliverNextMXOnConnectionRefused(t *testing.T) {
 }
 
 func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	be1, _, _ := startServer(t, serverOpts{addr: "127.0.0.1:" + strconv.Itoa(port)})
 	be2, _, _ := startServer(t, serverOpts{addr: "127.0.0.2:" + strconv.Itoa(port)})
 	dns := resolvertest.New(t, mxZone)
@@ -113,7 +95,7 @@ func TestDeliverAnsweredTransactionNotRetried(t *testing.T) {
 }
 
 func TestDeliverAllHostsDown(t *testing.T) {
-	port := freeSharedPort(t)
+	port := testenv.SharedPort(t)
 	dns := resolvertest.New(t, mxZone)
 	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
 	defer tr.Close()
@@ -143,12 +125,13 @@ func TestDeliverDANE(t *testing.T) {
 	p := pkiOnce()
 	spki := sha256.Sum256(p.cert.Leaf.RawSubjectPublicKeyInfo)
 	for _, tc := range []struct {
-		name string
-		tlsa string
-		ok   bool
+		name   string
+		tlsa   string
+		ok     bool
+		result string // TLS-RPT result type, "" for success
 	}{
-		{"matching DANE-EE record", hex.EncodeToString(spki[:]), true},
-		{"mismatching record", strings.Repeat("ab", 32), false},
+		{"matching DANE-EE record", hex.EncodeToString(spki[:]), true, ""},
+		{"mismatching record", strings.Repeat("ab", 32), false, "tlsa-invalid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			be, _, port := startServer(t, serverOpts{tls: true})
@@ -156,7 +139,8 @@ func TestDeliverDANE(t *testing.T) {
 			zone := mxZone + "_25._tcp.mx1.example.test. TLSA 3 1 1 " + tc.tlsa + "\n"
 			dns := resolvertest.New(t, strings.ReplaceAll(zone, "MX   20 mx2.example.test.", "TXT \"x\""))
 			dns.SetSecure("example.test", true)
-			tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port}
+			var reports tlsReports
+			tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port, TLSReport: reports.add}
 			defer tr.Close()
 			route, err := tr.Router.Lookup(context.Background(), "example.test")
 			if err != nil {
@@ -167,6 +151,7 @@ func TestDeliverDANE(t *testing.T) {
 			}
 			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
 			checkPolicyDelivery(t, tc.ok, be, res, err)
+			reports.check(t, "tlsa", "3 1 1 "+tc.tlsa, tc.result)
 		})
 	}
 }
@@ -225,13 +210,14 @@ func TestDeliverMTASTSEnforce(t *testing.T) {
 	}}
 	defer httpClient.CloseIdleConnections()
 	for _, tc := range []struct {
-		name string
-		opts serverOpts
-		ok   bool
+		name   string
+		opts   serverOpts
+		ok     bool
+		result string // TLS-RPT result type, "" for success
 	}{
-		{"verified STARTTLS", serverOpts{tls: true}, true},
-		{"no STARTTLS", serverOpts{}, false},
-		{"untrusted certificate", serverOpts{tls: true, selfCert: true}, false},
+		{"verified STARTTLS", serverOpts{tls: true}, true, ""},
+		{"no STARTTLS", serverOpts{}, false, "starttls-not-supported"},
+		{"untrusted certificate", serverOpts{tls: true, selfCert: true}, false, "certificate-not-trusted"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			be, _, port := startServer(t, tc.opts)
@@ -242,7 +228,8 @@ _mta-sts.example.test.    TXT "v=STSv1; id=1"
 mta-sts.example.test.     A   127.0.0.1
 `)
 			router := &mx.Router{Resolver: dns.Client(), HTTPClient: httpClient}
-			tr := &Transport{Router: router, Port: port, TLSConfig: clientTLS()}
+			var reports tlsReports
+			tr := &Transport{Router: router, Port: port, TLSConfig: clientTLS(), TLSReport: reports.add}
 			defer tr.Close()
 			route, err := router.Lookup(context.Background(), "example.test")
 			if err != nil || route.Policy.Kind != mx.PolicyMTASTSEnforce {
@@ -250,7 +237,43 @@ mta-sts.example.test.     A   127.0.0.1
 			}
 			res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
 			checkPolicyDelivery(t, tc.ok, be, res, err)
+			reports.check(t, "sts", "mx: mx1.example.test", tc.result)
 		})
+	}
+}
+
+// tlsReports collects what Transport.TLSReport is given.
+type tlsReports struct {
+	mu sync.Mutex
+	rs []TLSResult
+}
+
+func (r *tlsReports) add(x TLSResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rs = append(r.rs, x)
+}
+
+// check expects one report, for example.test's mx1 on 127.0.0.1, of the
+// policy type with a policy string holding policyString, and the result
+// type (or success for "").
+func (r *tlsReports) check(t *testing.T, policyType, policyString, result string) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.rs) != 1 {
+		t.Fatalf("%d TLS reports, want 1: %+v", len(r.rs), r.rs)
+	}
+	x := r.rs[0]
+	if x.PolicyType != policyType || x.PolicyDomain != "example.test" || x.MXHost != "mx1.example.test" ||
+		x.ReceivingIP.String() != "127.0.0.1" || policyString != "" && !slices.Contains(x.PolicyStrings, policyString) {
+		t.Errorf("report %+v, want policy %s for example.test with %q, MX mx1.example.test at 127.0.0.1", x, policyType, policyString)
+	}
+	if x.Success != (result == "") || x.ResultType != result {
+		t.Errorf("report success %v, result type %q (%s); want %q", x.Success, x.ResultType, x.Detail, result)
+	}
+	if x.Success && !x.SendingIP.IsValid() {
+		t.Error("report without the sending IP")
 	}
 }
 

@@ -504,12 +504,19 @@ func TestRateLimitPerHostForgets(t *testing.T) {
 	if n := len(l.per); n > 2*minSweep {
 		t.Errorf("%d per-host limiters kept for %d hosts", n, 3*minSweep+1)
 	}
-	// A fresh busy host: its second message must wait about 100ms.
+	// A host still held back survives a sweep: with a slow limit (one
+	// message per 2 s, so no clock jitter refills it during the test) its
+	// second message must wait after minSweep other hosts made a sweep.
+	l = limiterSet{}
+	l.init([]RateLimit{{Hosts: []string{"*"}, Rate: 0.5, PerHost: true}})
 	if err := l.wait(ctx, "busy2.example"); err != nil {
 		t.Fatal(err)
 	}
-	for i := range minSweep {
+	for i := range minSweep + 1 {
 		l.wait(ctx, fmt.Sprintf("more%d.example", i))
+	}
+	if l.sweep == 0 {
+		t.Fatal("no sweep happened")
 	}
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()

@@ -189,6 +189,11 @@ type Transport struct {
 	// MaxConnsPerHost. See Shaper; the shaping package implements it.
 	Shaper Shaper
 
+	// TLSReport, when set, receives how TLS came out for each session
+	// Deliver opens, under the route's policy, for SMTP TLS Reporting
+	// (RFC 8460). It is called on the sending path: keep it fast.
+	TLSReport func(TLSResult)
+
 	// Logger receives debug events; nil is silent.
 	Logger *slog.Logger
 	// Metrics receives counters; nil for none.
@@ -253,7 +258,8 @@ type dest struct {
 	src         netip.Addr
 	auth        bool
 	implicitTLS bool
-	limitHost   string // host name rate limits match
+	limitHost   string        // host name rate limits match
+	report      *reportPolicy // for TLSReport; nil for Send
 }
 
 type poolKey struct {
@@ -439,9 +445,13 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 			continue
 		}
 		policy, names := hostPolicy(route, &h)
+		var report *reportPolicy
+		if t.TLSReport != nil {
+			report = routeReport(route, &h, policy)
+		}
 		for _, a := range h.Addrs {
 			d := &dest{host: h.Name, addr: net.JoinHostPort(a.String(), strconv.Itoa(port)),
-				policy: policy, tlsa: h.TLSA, names: names, limitHost: h.Name}
+				policy: policy, tlsa: h.TLSA, names: names, limitHost: h.Name, report: report}
 			if d.host == "" {
 				d.host = a.String()
 				d.limitHost = d.host
@@ -632,6 +642,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 // connect opens a session to d: TCP, TLS per policy, greeting, EHLO, AUTH.
 func (t *Transport) connect(ctx context.Context, d *dest) (*conn, error) {
 	c, err := t.connect1(ctx, d, false)
+	t.reportTLS(d, c, err)
 	if err != nil && d.policy == TLSOpportunistic && errors.Is(err, ErrTLSRequired) && ctx.Err() == nil {
 		// RFC 7435: a failed opportunistic handshake falls back to a
 		// plain-text session.
@@ -723,7 +734,7 @@ func (c *conn) setup(ctx context.Context, plain bool) error {
 			}
 		} else if d.policy.required() {
 			return failure(delivery.Deferred, delivery.StageTLS, codeTLSNotOffered,
-				fmt.Errorf("smtp %s: %w: STARTTLS not offered", d.addr, ErrTLSRequired))
+				fmt.Errorf("smtp %s: %w: %w", d.addr, ErrTLSRequired, errSTARTTLSNotOffered))
 		}
 	}
 	if d.auth {

@@ -250,3 +250,26 @@ servfail.test.     MX 10 mx.servfail.test.
 		})
 	}
 }
+
+// TestTLSReportNoPolicy: under no policy, a session that got TLS is a
+// success of "no-policy-found", one that did not is a starttls-not-supported
+// failure (RFC 8460 §4.3.1); the message goes either way.
+func TestTLSReportNoPolicy(t *testing.T) {
+	for _, withTLS := range []bool{true, false} {
+		be, _, port := startServer(t, serverOpts{tls: withTLS})
+		dns := resolvertest.New(t, "example.test. MX 10 mx1.example.test.\nmx1.example.test. A 127.0.0.1\n")
+		var reports tlsReports
+		tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: port, TLSReport: reports.add}
+		res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, strings.NewReader(testMsg))
+		tr.Close()
+		mustDelivered(t, res, err)
+		if len(be.messages()) != 1 || res.TLS != withTLS {
+			t.Fatalf("TLS %v, %d messages", res.TLS, len(be.messages()))
+		}
+		want := "starttls-not-supported"
+		if withTLS {
+			want = ""
+		}
+		reports.check(t, "no-policy-found", "", want)
+	}
+}

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mxkit/mxkit/address"
 	"github.com/mxkit/mxkit/resolver"
-	"golang.org/x/net/idna"
 )
 
 // Status is one of the seven results of check_host() (RFC 7208 §2.6).
@@ -218,48 +218,26 @@ func (c *Checker) log(ctx context.Context, r *Result) {
 		"result", r.Status.String(), "mechanism", r.Mechanism, "lookups", r.Lookups, "err", r.Err)
 }
 
-// checkedDomain returns the domain in ASCII without a trailing dot, and
-// whether it is a valid multi-label name: labels of 1 to 63 letters,
-// digits, hyphens or underscores, at most 253 characters (RFC 7208 §4.3).
+// checkedDomain returns the domain to evaluate in lower-case A-labels
+// without a trailing dot, and whether check_host() can evaluate it: a
+// domain by the rules of address.ParseDomain (IDNA, LDH labels, lengths)
+// that is also multi-label and not an address literal, which RFC 7208
+// §4.3 requires of <domain> (a single-label or malformed one gives
+// "none" without a lookup). Names that macros expand to follow the DNS's
+// looser rules instead (underscores allowed): see validTarget.
 func checkedDomain(d string) (string, bool) {
-	d = strings.TrimSuffix(d, ".")
-	for i := 0; i < len(d); i++ {
-		if d[i] >= 0x80 {
-			a, err := idna.Lookup.ToASCII(d)
-			if err != nil {
-				return d, false
-			}
-			d = a
-			break
-		}
+	dom, err := address.ParseDomain(d)
+	if err != nil || dom.Literal().IsValid() || dom.IsSingleLabel() {
+		return strings.TrimSuffix(d, "."), false
 	}
-	if len(d) > 253 || !strings.Contains(d, ".") {
-		return d, false
-	}
-	label := 0
-	for i := 0; i < len(d); i++ {
-		c := d[i]
-		switch {
-		case c == '.':
-			if label == 0 {
-				return d, false
-			}
-			label = 0
-			continue
-		case isAlpha(c) || isDigit(c) || c == '-' || c == '_':
-		default:
-			return d, false
-		}
-		if label++; label > 63 {
-			return d, false
-		}
-	}
-	return d, label > 0
+	return dom.ASCII(), true
 }
 
 // validTarget reports whether a name from a macro expansion can be looked
 // up: labels of 1 to 63 bytes (RFC 7208 §4.3 applied to every
-// check_host()).
+// check_host()). It is deliberately looser than checkedDomain: a
+// domain-spec may expand to any DNS name (§7.1, §7.3), underscores and
+// other octets included, as in "exists:%{l}._spf.%{d}".
 func validTarget(d string) bool {
 	if d == "" || len(d) > 253 {
 		return false

@@ -336,3 +336,32 @@ fuzz.test. MX 10 inc.fuzz.test.
 		_ = res.ReceivedSPF()
 	})
 }
+
+// TestCheckedDomain pins where SPF's <domain> rules differ from
+// address.ParseDomain's: a single-label name or an address literal is
+// valid mail syntax but not a domain check_host() evaluates (RFC 7208
+// §4.3).
+func TestCheckedDomain(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"Example.COM.", "example.com", true},
+		{"bücher.example", "xn--bcher-kva.example", true},
+		{"localhost", "localhost", false},
+		{"[192.0.2.1]", "[192.0.2.1]", false},
+		{"a..example", "a..example", false},
+		{"under_score.example", "under_score.example", false}, // not a host name (RFC 5321 §4.1.2)
+		{"xn--zz.example", "xn--zz.example", false},           // not a valid A-label
+	}
+	for _, tt := range tests {
+		got, ok := checkedDomain(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("checkedDomain(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	// A macro may still expand to a name with an underscore (§7.1).
+	if !validTarget("user._spf.example.com") {
+		t.Error("validTarget refuses an underscore label")
+	}
+}

@@ -4,38 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/miekg/dns"
 	"strings"
 
+	"github.com/miekg/dns"
+	"github.com/mxkit/mxkit/finding"
 	"github.com/mxkit/mxkit/resolver"
 )
 
-// Severity grades a lint finding.
-type Severity uint8
-
-// Severities, from least to most serious.
+// Severities of Lint's findings, from package finding.
 const (
-	Info    Severity = iota // worth knowing, not a problem
-	Warning                 // works, but is fragile or discouraged
-	Error                   // evaluation fails (permerror) or the policy defeats its purpose
+	info    = finding.Info
+	warning = finding.Warning
+	failure = finding.Error
 )
-
-func (s Severity) String() string {
-	switch s {
-	case Info:
-		return "info"
-	case Warning:
-		return "warning"
-	}
-	return "error"
-}
-
-// Finding is one problem Lint found.
-type Finding struct {
-	Severity Severity
-	Message  string // what is wrong, naming the domain and term
-	Fix      string // what to change; may be ""
-}
 
 // maxRecordLen is the size past which a record risks not fitting in one
 // UDP answer (RFC 7208 §3.4).
@@ -52,7 +33,7 @@ const maxRecordLen = 450
 // The error is non-nil only when domain's own record cannot be fetched
 // (a temporary DNS failure or an invalid name): then there is nothing to
 // judge.
-func Lint(ctx context.Context, r resolver.Resolver, domain string) ([]Finding, error) {
+func Lint(ctx context.Context, r resolver.Resolver, domain string) ([]finding.Finding, error) {
 	d, ok := checkedDomain(domain)
 	if !ok {
 		return nil, fmt.Errorf("spf: lint %q: %w", domain, ErrInvalidDomain)
@@ -65,16 +46,16 @@ func Lint(ctx context.Context, r resolver.Resolver, domain string) ([]Finding, e
 	// TXT is looked up. Checked when the resolver can ask for it.
 	if rl, ok := r.(resolver.RRLookuper); ok {
 		if rrs, _, err := rl.LookupRR(ctx, d, dns.TypeSPF); err == nil && len(rrs) > 0 {
-			l.add(Warning, fmt.Sprintf("%s publishes a record of the obsolete SPF type (99); verifiers read only TXT (RFC 7208 §3.1)", d),
+			l.add(warning, fmt.Sprintf("%s publishes a record of the obsolete SPF type (99); verifiers read only TXT (RFC 7208 §3.1)", d),
 				"remove the type 99 record and keep the policy in TXT")
 		}
 	}
 	if l.lookups > maxLookups {
-		l.add(Error, fmt.Sprintf("the policy of %s needs %d DNS-querying terms (include, a, mx, ptr, exists, redirect); evaluation stops with permerror past %d (RFC 7208 §4.6.4)", d, l.lookups, maxLookups),
+		l.add(failure, fmt.Sprintf("the policy of %s needs %d DNS-querying terms (include, a, mx, ptr, exists, redirect); evaluation stops with permerror past %d (RFC 7208 §4.6.4)", d, l.lookups, maxLookups),
 			"flatten includes into ip4:/ip6: ranges or drop unused includes")
 	}
 	if l.voids > maxVoidLookups {
-		l.add(Error, fmt.Sprintf("the policy of %s has %d terms that find nothing in DNS; evaluation stops with permerror past %d void lookups (RFC 7208 §4.6.4)", d, l.voids, maxVoidLookups),
+		l.add(failure, fmt.Sprintf("the policy of %s has %d terms that find nothing in DNS; evaluation stops with permerror past %d void lookups (RFC 7208 §4.6.4)", d, l.voids, maxVoidLookups),
 			"remove the terms that name domains without records")
 	}
 	return l.findings, nil
@@ -82,13 +63,13 @@ func Lint(ctx context.Context, r resolver.Resolver, domain string) ([]Finding, e
 
 type linter struct {
 	r        resolver.Resolver
-	findings []Finding
+	findings []finding.Finding
 	lookups  int
 	voids    int
 }
 
-func (l *linter) add(s Severity, msg, fix string) {
-	l.findings = append(l.findings, Finding{Severity: s, Message: msg, Fix: fix})
+func (l *linter) add(s finding.Severity, msg, fix string) {
+	l.findings = append(l.findings, finding.Finding{Check: "spf", Severity: s, Message: msg, Fix: fix})
 }
 
 // walk lints the record of domain. path holds the domains that included
@@ -96,7 +77,7 @@ func (l *linter) add(s Severity, msg, fix string) {
 func (l *linter) walk(ctx context.Context, domain string, path []string, via string, top bool) error {
 	for _, p := range path {
 		if strings.EqualFold(p, domain) {
-			l.add(Error, fmt.Sprintf("%s loops: %s -> %s", via, strings.Join(path, " -> "), domain),
+			l.add(failure, fmt.Sprintf("%s loops: %s -> %s", via, strings.Join(path, " -> "), domain),
 				"remove the include or redirect that leads back")
 			return nil
 		}
@@ -114,7 +95,7 @@ func (l *linter) walk(ctx context.Context, domain string, path []string, via str
 		if top {
 			return err
 		}
-		l.add(Warning, fmt.Sprintf("%s: cannot fetch the record: %v", where, err), "")
+		l.add(warning, fmt.Sprintf("%s: cannot fetch the record: %v", where, err), "")
 		return nil
 	}
 	var records []string
@@ -122,27 +103,27 @@ func (l *linter) walk(ctx context.Context, domain string, path []string, via str
 		if isSPF(t) {
 			records = append(records, t)
 		} else if len(t) >= 6 && strings.HasPrefix(strings.ToLower(t), "v=spf") {
-			l.add(Warning, fmt.Sprintf("%s: TXT record %q looks like SPF but is not v=spf1", where, t), "start the record with \"v=spf1 \"")
+			l.add(warning, fmt.Sprintf("%s: TXT record %q looks like SPF but is not v=spf1", where, t), "start the record with \"v=spf1 \"")
 		}
 	}
 	switch {
 	case len(records) == 0 && top:
-		l.add(Error, fmt.Sprintf("%s publishes no SPF record", domain), `publish one TXT record such as "v=spf1 mx -all"`)
+		l.add(failure, fmt.Sprintf("%s publishes no SPF record", domain), `publish one TXT record such as "v=spf1 mx -all"`)
 		return nil
 	case len(records) == 0:
-		l.add(Error, fmt.Sprintf("%s: no SPF record there, so the check gives permerror (RFC 7208 §5.2, §6.1)", where), "remove the term or publish a record at the target")
+		l.add(failure, fmt.Sprintf("%s: no SPF record there, so the check gives permerror (RFC 7208 §5.2, §6.1)", where), "remove the term or publish a record at the target")
 		return nil
 	case len(records) > 1:
-		l.add(Error, fmt.Sprintf("%s publishes %d SPF records; evaluation gives permerror (RFC 7208 §4.5)", where, len(records)), "merge them into one TXT record")
+		l.add(failure, fmt.Sprintf("%s publishes %d SPF records; evaluation gives permerror (RFC 7208 §4.5)", where, len(records)), "merge them into one TXT record")
 		return nil
 	}
 	text := records[0]
 	if len(text) > maxRecordLen {
-		l.add(Warning, fmt.Sprintf("%s: the record is %d bytes; past about %d it may not fit in one UDP answer (RFC 7208 §3.4)", where, len(text), maxRecordLen), "move ranges into an included record")
+		l.add(warning, fmt.Sprintf("%s: the record is %d bytes; past about %d it may not fit in one UDP answer (RFC 7208 §3.4)", where, len(text), maxRecordLen), "move ranges into an included record")
 	}
 	rec, err := Parse(text)
 	if err != nil {
-		l.add(Error, fmt.Sprintf("%s: %v; evaluation gives permerror", where, err), "fix the term per RFC 7208 §12")
+		l.add(failure, fmt.Sprintf("%s: %v; evaluation gives permerror", where, err), "fix the term per RFC 7208 §12")
 		return nil
 	}
 	l.checkRecord(rec, domain, where, top)
@@ -157,7 +138,7 @@ func (l *linter) walk(ctx context.Context, domain string, path []string, via str
 		l.lookups++
 		target := d.Domain
 		if strings.Contains(target, "%") {
-			l.add(Info, fmt.Sprintf("%s: %s uses macros; its target depends on the message and is not checked", where, d.Text), "")
+			l.add(info, fmt.Sprintf("%s: %s uses macros; its target depends on the message and is not checked", where, d.Text), "")
 			continue
 		}
 		if target == "" {
@@ -180,14 +161,14 @@ func (l *linter) walk(ctx context.Context, domain string, path []string, via str
 			mxs, _, err := l.r.LookupMX(ctx, queryName(target))
 			l.lookupResult(where, d, err)
 			if len(mxs) > maxNames {
-				l.add(Error, fmt.Sprintf("%s: %s finds %d MX names; more than %d gives permerror (RFC 7208 §4.6.4)", where, d.Text, len(mxs), maxNames), "list the mail servers' addresses with ip4:/ip6: instead")
+				l.add(failure, fmt.Sprintf("%s: %s finds %d MX names; more than %d gives permerror (RFC 7208 §4.6.4)", where, d.Text, len(mxs), maxNames), "list the mail servers' addresses with ip4:/ip6: instead")
 			}
 		}
 	}
 	if rec.Redirect != "" && !rec.hasAll {
 		l.lookups++
 		if strings.Contains(rec.Redirect, "%") {
-			l.add(Info, fmt.Sprintf("%s: redirect=%s uses macros and is not checked", where, rec.Redirect), "")
+			l.add(info, fmt.Sprintf("%s: redirect=%s uses macros and is not checked", where, rec.Redirect), "")
 		} else if err := l.walk(ctx, truncateDomain(rec.Redirect), path, "redirect="+rec.Redirect, false); err != nil {
 			return err
 		}
@@ -201,9 +182,9 @@ func (l *linter) lookupResult(where string, d *Directive, err error) {
 	case err == nil:
 	case resolver.IsNotFound(err), errors.Is(err, resolver.ErrInvalidName):
 		l.voids++
-		l.add(Warning, fmt.Sprintf("%s: %s finds nothing in DNS (a void lookup, RFC 7208 §4.6.4)", where, d.Text), "remove the term or publish the records it names")
+		l.add(warning, fmt.Sprintf("%s: %s finds nothing in DNS (a void lookup, RFC 7208 §4.6.4)", where, d.Text), "remove the term or publish the records it names")
 	default:
-		l.add(Warning, fmt.Sprintf("%s: %s: lookup failed: %v", where, d.Text, err), "")
+		l.add(warning, fmt.Sprintf("%s: %s: lookup failed: %v", where, d.Text, err), "")
 	}
 }
 
@@ -219,30 +200,30 @@ func (l *linter) checkRecord(rec *Record, domain, where string, top bool) {
 			}
 			switch d.Qualifier {
 			case '+':
-				l.add(Error, fmt.Sprintf("%s: %q authorizes every host on the Internet to send as %s", where, d.Text, domain), `end the record with "-all" or "~all"`)
+				l.add(failure, fmt.Sprintf("%s: %q authorizes every host on the Internet to send as %s", where, d.Text, domain), `end the record with "-all" or "~all"`)
 			case '?':
 				if top {
-					l.add(Info, fmt.Sprintf("%s: %q makes unlisted hosts neutral, which protects nothing", where, d.Text), `use "~all" or "-all" once every sender is listed`)
+					l.add(info, fmt.Sprintf("%s: %q makes unlisted hosts neutral, which protects nothing", where, d.Text), `use "~all" or "-all" once every sender is listed`)
 				}
 			}
 		case MechPTR:
-			l.add(Warning, fmt.Sprintf("%s: %s is slow and unreliable and SHOULD NOT be used (RFC 7208 §5.5)", where, d.Text), "list the senders with ip4:/ip6: or a: instead")
+			l.add(warning, fmt.Sprintf("%s: %s is slow and unreliable and SHOULD NOT be used (RFC 7208 §5.5)", where, d.Text), "list the senders with ip4:/ip6: or a: instead")
 		case MechIP4, MechIP6:
 			if (d.Mechanism == MechIP4 && d.Net.Bits() < 8) || (d.Mechanism == MechIP6 && d.Net.Bits() < 16) {
-				l.add(Error, fmt.Sprintf("%s: %s authorizes a huge part of the Internet", where, d.Text), "list only the networks that send the domain's mail")
+				l.add(failure, fmt.Sprintf("%s: %s authorizes a huge part of the Internet", where, d.Text), "list only the networks that send the domain's mail")
 			}
 		}
 	}
 	if allAt >= 0 && allAt < len(rec.Directives)-1 {
-		l.add(Warning, fmt.Sprintf("%s: the terms after %q are never evaluated", where, rec.Directives[allAt].Text), "put \"all\" last")
+		l.add(warning, fmt.Sprintf("%s: the terms after %q are never evaluated", where, rec.Directives[allAt].Text), "put \"all\" last")
 	}
 	if rec.Redirect != "" && rec.hasAll {
-		l.add(Warning, fmt.Sprintf("%s: redirect=%s is ignored because the record has \"all\" (RFC 7208 §6.1)", where, rec.Redirect), "drop one of them")
+		l.add(warning, fmt.Sprintf("%s: redirect=%s is ignored because the record has \"all\" (RFC 7208 §6.1)", where, rec.Redirect), "drop one of them")
 	}
 	if top && allAt < 0 && rec.Redirect == "" {
-		l.add(Warning, fmt.Sprintf("%s: no \"all\" and no redirect, so unlisted hosts get neutral (RFC 7208 §4.7)", where), `end the record with "-all" or "~all"`)
+		l.add(warning, fmt.Sprintf("%s: no \"all\" and no redirect, so unlisted hosts get neutral (RFC 7208 §4.7)", where), `end the record with "-all" or "~all"`)
 	}
 	for _, m := range rec.Modifiers {
-		l.add(Info, fmt.Sprintf("%s: unknown modifier %s=%s is ignored", where, m.Name, m.Value), "")
+		l.add(info, fmt.Sprintf("%s: unknown modifier %s=%s is ignored", where, m.Name, m.Value), "")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/mxkit/mxkit/finding"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 )
@@ -67,25 +68,25 @@ func TestLint(t *testing.T) {
 	r, _ := lintServer(t)
 	tests := []struct {
 		domain string
-		want   []string // substrings of Error or Warning findings, in any order
-		sev    Severity // severity of the first wanted finding
+		want   []string         // substrings of Error or Warning findings, in any order
+		sev    finding.Severity // severity of the first wanted finding
 	}{
-		{"plusall.test", []string{`"+all" authorizes every host`}, Error},
-		{"ptr.test", []string{"ptr is slow"}, Warning},
-		{"noall.test", []string{`no "all"`}, Warning},
-		{"loop1.test", []string{"loops: loop1.test -> loop2.test -> loop1.test"}, Error},
-		{"two.test", []string{"2 SPF records"}, Error},
-		{"syntax.test", []string{"syntax error at 7", "ip4:192.0.2.1/33"}, Error},
-		{"void.test", []string{"3 terms that find nothing", "a:n1.void.test finds nothing"}, Error},
-		{"incnone.test", []string{"include:nothing.test (incnone.test -> nothing.test): no SPF record"}, Error},
-		{"after.test", []string{`terms after "-all" are never evaluated`}, Warning},
-		{"redirall.test", []string{"redirect=good.test is ignored"}, Warning},
-		{"deep.test", []string{"needs 18 DNS-querying terms"}, Error},
-		{"manymx.test", []string{"finds 12 MX names"}, Error},
-		{"wide.test", []string{"huge part of the Internet"}, Error},
-		{"nospf.test", []string{"publishes no SPF record"}, Error},
-		{"type99.test", []string{"obsolete SPF type (99)"}, Warning},
-		{"typo.test", []string{"looks like SPF but is not v=spf1", "publishes no SPF record"}, Warning},
+		{"plusall.test", []string{`"+all" authorizes every host`}, finding.Error},
+		{"ptr.test", []string{"ptr is slow"}, finding.Warning},
+		{"noall.test", []string{`no "all"`}, finding.Warning},
+		{"loop1.test", []string{"loops: loop1.test -> loop2.test -> loop1.test"}, finding.Error},
+		{"two.test", []string{"2 SPF records"}, finding.Error},
+		{"syntax.test", []string{"syntax error at 7", "ip4:192.0.2.1/33"}, finding.Error},
+		{"void.test", []string{"3 terms that find nothing", "a:n1.void.test finds nothing"}, finding.Error},
+		{"incnone.test", []string{"include:nothing.test (incnone.test -> nothing.test): no SPF record"}, finding.Error},
+		{"after.test", []string{`terms after "-all" are never evaluated`}, finding.Warning},
+		{"redirall.test", []string{"redirect=good.test is ignored"}, finding.Warning},
+		{"deep.test", []string{"needs 18 DNS-querying terms"}, finding.Error},
+		{"manymx.test", []string{"finds 12 MX names"}, finding.Error},
+		{"wide.test", []string{"huge part of the Internet"}, finding.Error},
+		{"nospf.test", []string{"publishes no SPF record"}, finding.Error},
+		{"type99.test", []string{"obsolete SPF type (99)"}, finding.Warning},
+		{"typo.test", []string{"looks like SPF but is not v=spf1", "publishes no SPF record"}, finding.Warning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.domain, func(t *testing.T) {
@@ -101,7 +102,7 @@ func TestLint(t *testing.T) {
 						if i == 0 && f.Severity != tt.sev {
 							t.Errorf("%q has severity %v, want %v", f.Message, f.Severity, tt.sev)
 						}
-						if f.Severity > Info && f.Fix == "" {
+						if f.Severity > finding.Info && f.Fix == "" {
 							t.Errorf("%q has no fix", f.Message)
 						}
 					}
@@ -121,12 +122,12 @@ func TestLintClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range fs {
-		if f.Severity > Info {
+		if f.Severity > finding.Info {
 			t.Errorf("unexpected finding on a good policy: %+v", f)
 		}
 	}
 	fs, _ = Lint(context.Background(), r, "macro.test")
-	if len(fs) != 1 || fs[0].Severity != Info || !strings.Contains(fs[0].Message, "uses macros") {
+	if len(fs) != 1 || fs[0].Severity != finding.Info || !strings.Contains(fs[0].Message, "uses macros") {
 		t.Errorf("macro.test findings %v, want one info about macros", fs)
 	}
 }

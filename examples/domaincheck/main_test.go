@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,14 +20,7 @@ import (
 // "+all", no key at s1).
 func zone(t *testing.T) *resolvertest.Server {
 	t.Helper()
-	key, err := dkim.GenerateKey("rsa")
-	if err != nil {
-		t.Fatal(err)
-	}
-	txt, err := dkim.TXTRecord(key.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, txt := newKey(t)
 	return resolvertest.New(t, fmt.Sprintf(`
 good.example.                TXT "v=spf1 ip4:192.0.2.0/24 -all"
 _dmarc.good.example.         TXT "v=DMARC1; p=reject; rua=mailto:dmarc@good.example"
@@ -36,7 +30,22 @@ mx.good.example.             A   127.0.0.1
 bad.example.                 TXT "v=spf1 +all"
 bad.example.                 MX  10 mx.bad.example.
 mx.bad.example.              A   127.0.0.1
-`, strings.Join(txt, `" "`)))
+`, txt))
+}
+
+// newKey returns a new RSA key and its DKIM TXT record as zone text
+// (quoted strings).
+func newKey(t *testing.T) (crypto.Signer, string) {
+	t.Helper()
+	key, err := dkim.GenerateKey("rsa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, err := dkim.TXTRecord(key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, strings.Join(txt, `" "`)
 }
 
 type jsonReport struct {
@@ -56,16 +65,20 @@ func TestGoodDomain(t *testing.T) {
 			t.Fatalf("run: %v\n%s%s", err, out.String(), errw.String())
 		}
 		got := out.String()
+		flat := strings.Join(strings.Fields(got), " ")
 		for _, want := range []string{
-			"SEVERITY  CHECK",
-			"info      dkim     2048-bit RSA key at s1._domainkey.good.example",
+			"SEVERITY CHECK",
+			"info dkim 2048-bit RSA key at s1._domainkey.good.example",
 			"DMARC record at _dmarc.good.example: v=DMARC1; p=reject",
 			"mail hosts: mx.good.example",
 			"good.example: 0 errors, 0 warnings,",
 		} {
-			if !strings.Contains(got, want) {
+			if !strings.Contains(flat, want) {
 				t.Errorf("table lacks %q:\n%s", want, got)
 			}
+		}
+		if strings.Contains(got, "\x1b[") {
+			t.Error("colour in output that is not a terminal")
 		}
 	})
 	t.Run("json", func(t *testing.T) {
@@ -106,14 +119,7 @@ func TestBadDomain(t *testing.T) {
 		got := out.String()
 		t.Log("\n" + got)
 		for check, msg := range want {
-			found := false
-			for _, line := range strings.Split(got, "\n") {
-				f := strings.Fields(line)
-				if len(f) > 2 && f[0] == "error" && f[1] == check && strings.Contains(line, msg) {
-					found = true
-				}
-			}
-			if !found {
+			if !tableHas(got, "error", check, msg) {
 				t.Errorf("no error row for %s containing %q:\n%s", check, msg, got)
 			}
 		}
@@ -148,6 +154,26 @@ func TestBadDomain(t *testing.T) {
 	})
 }
 
+// tableHas reports whether the table has a finding of severity and check
+// whose text, wrapped over lines, contains msg.
+func tableHas(table, severity, check, msg string) bool {
+	var row []string
+	flush := func() bool {
+		f := strings.Fields(strings.Join(row, " "))
+		return len(f) > 2 && f[0] == severity && f[1] == check && strings.Contains(strings.Join(f, " "), msg)
+	}
+	for _, line := range strings.Split(table, "\n") {
+		if line != "" && line[0] != ' ' {
+			if flush() {
+				return true
+			}
+			row = nil
+		}
+		row = append(row, line)
+	}
+	return flush()
+}
+
 // TestArguments checks the command line handling that is the command's
 // own: flags around the domain, several selectors, and refusals.
 func TestArguments(t *testing.T) {
@@ -160,8 +186,12 @@ func TestArguments(t *testing.T) {
 		{"selectors comma-separated and repeated", []string{"good.example", "-selector", "s1,s2", "-selector", "s3", "-dns", dns.Addr()}, "2 error findings"},
 		{"flags only", []string{"-dns", dns.Addr()}, "give one domain"},
 		{"two domains", []string{"good.example", "-dns", dns.Addr(), "bad.example"}, "give one domain"},
-		{"invalid domain", []string{"-dns", dns.Addr(), "exa mple..com"}, "dmarc"},
+		{"invalid domain", []string{"-dns", dns.Addr(), "exa mple..com"}, "invalid domain"},
 		{"unknown flag", []string{"good.example", "-selectr", "s1"}, "flag provided but not defined"},
+		{"dns without port", []string{"good.example", "-dns", strings.Split(dns.Addr(), ":")[0] + ",", "-selector", "s1"}, "empty server"},
+		{"dns bad port", []string{"good.example", "-dns", "127.0.0.1:0x35"}, "port"},
+		{"ready flags without -ready", []string{"good.example", "-dns", dns.Addr(), "-ip", "192.0.2.1"}, "need -ready"},
+		{"bad -ip", []string{"good.example", "-ready", "-ip", "mail.example"}, "not an IP address"},
 		{"domain after --", []string{"-dns", dns.Addr(), "--", "good.example"}, ""},
 	}
 	for _, tt := range tests {

@@ -30,6 +30,7 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/examples/internal/dnsflag"
 	"github.com/mxkit/mxkit/examples/internal/sink"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/queue"
@@ -42,7 +43,7 @@ func main() {
 	var cfg config
 	flag.IntVar(&cfg.n, "n", 400, "messages in the demo batch")
 	flag.IntVar(&cfg.workers, "workers", 16, "delivery workers")
-	flag.StringVar(&cfg.dns, "dns", "", "DNS server (host:port) to use instead of the loopback zone")
+	flag.StringVar(&cfg.dns, "dns", "", dnsflag.Usage+"; replaces the loopback zone")
 	flag.StringVar(&cfg.to, "to", "", "comma-separated real recipients (needs -dns); replaces the demo batch")
 	flag.StringVar(&cfg.from, "from", "news@shop.example", "sender address")
 	flag.IntVar(&cfg.mxPort, "mx-port", 0, "SMTP port of the MX hosts (default: the sink's port on loopback, 25 with -dns)")
@@ -153,7 +154,11 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 		if cfg.to == "" {
 			return nil, errors.New("-dns needs -to")
 		}
-		r = &resolver.Client{Servers: []string{cfg.dns}, Logger: log}
+		servers, err := dnsflag.Parse(cfg.dns)
+		if err != nil {
+			return nil, err
+		}
+		r = &resolver.Client{Servers: servers, Logger: log}
 		recipients = strings.Split(cfg.to, ",")
 		if port == 0 {
 			port = 25
@@ -437,9 +442,11 @@ func printReport(w io.Writer, rep *report, total int, snk *sink.Server) {
 	}
 }
 
-// progress draws a bar on a terminal line.
+// progress draws a bar on a terminal line; elsewhere (a log, a pipe) it
+// writes a plain line at each quarter, with no carriage returns.
 type progress struct {
 	w     io.Writer
+	tty   bool
 	total int64
 	mu    sync.Mutex
 	last  int
@@ -447,6 +454,10 @@ type progress struct {
 
 func newProgress(w io.Writer, total int64) *progress {
 	p := &progress{w: w, total: total, last: -1}
+	if f, ok := w.(*os.File); ok {
+		st, err := f.Stat()
+		p.tty = err == nil && st.Mode()&os.ModeCharDevice != 0
+	}
 	p.set(0)
 	return p
 }
@@ -454,13 +465,24 @@ func newProgress(w io.Writer, total int64) *progress {
 func (p *progress) set(n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	const width = 40
+	width := 40
+	if !p.tty {
+		width = 4
+	}
 	filled := int(int64(width) * n / max(p.total, 1))
-	if filled == p.last && n != p.total {
+	if filled == p.last && n != p.total || filled == p.last && !p.tty {
 		return
 	}
 	p.last = filled
+	if !p.tty {
+		fmt.Fprintf(p.w, "progress: %d/%d messages\n", n, p.total)
+		return
+	}
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", filled), strings.Repeat(".", width-filled), n, p.total)
 }
 
-func (p *progress) finish() { fmt.Fprintln(p.w) }
+func (p *progress) finish() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

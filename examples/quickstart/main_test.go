@@ -32,3 +32,17 @@ func TestQuickstart(t *testing.T) {
 		t.Errorf("receiving side did not pass DMARC for every message:\n%s", out.String())
 	}
 }
+
+// TestProgressPlain: written to something that is not a terminal, the
+// progress is plain lines at each quarter, without carriage returns.
+func TestProgressPlain(t *testing.T) {
+	var b strings.Builder
+	p := newProgress(&b, 100)
+	for i := int64(1); i <= 100; i++ {
+		p.set(i)
+	}
+	p.finish()
+	if strings.Contains(b.String(), "\r") || strings.Count(b.String(), "\n") != 5 {
+		t.Errorf("progress wrote %q, want five plain lines", b.String())
+	}
+}

@@ -51,29 +51,36 @@ func setup(t *testing.T, keyType string) (*sink.Server, []string) {
 	}
 	t.Cleanup(func() { snk.Close() })
 	t.Setenv("MAIL_FROM", "orders@shop.example")
+	t.Setenv("MAIL_HOSTNAME", "mail.shop.example")
 	t.Setenv("DKIM_KEY_FILE", keyFile)
 	t.Setenv("DKIM_SELECTOR", "s1")
 	_, port, _ := strings.Cut(snk.Addr, ":")
 	return snk, []string{"-dns", dns.Addr(), "-mx-port", port}
 }
 
-// TestSendPassesDKIM sends to the sink, which checks SPF, DKIM and DMARC
-// like a receiving MTA, with each key type.
+// TestSendPassesDKIM sends to two recipients with a PDF attached; the sink
+// checks SPF, DKIM and DMARC like a receiving MTA, with each key type.
 func TestSendPassesDKIM(t *testing.T) {
+	pdf := filepath.Join(t.TempDir(), "invoice.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, keyType := range []string{"ed25519", "rsa"} {
 		t.Run(keyType, func(t *testing.T) {
 			snk, flags := setup(t, keyType)
 			var out, errw bytes.Buffer
-			if err := run(context.Background(), append(flags, "alice@customers.example"), &out, &errw); err != nil {
+			if err := run(context.Background(), append(flags, "-attach", pdf, "alice@customers.example", "bob@customers.example"), &out, &errw); err != nil {
 				t.Fatalf("run: %v\nstderr: %s", err, errw.String())
 			}
-			if !strings.HasPrefix(out.String(), "alice@customers.example\tdelivered\tmx.customers.example (127.0.0.1:") {
-				t.Errorf("output %q does not report delivery to mx.customers.example", out.String())
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			if len(lines) != 2 || !strings.HasPrefix(lines[0], "alice@customers.example\tdelivered\tmx.customers.example [127.0.0.1]") ||
+				!strings.HasPrefix(lines[1], "bob@customers.example\tdelivered\t") {
+				t.Errorf("output %q does not report delivery of both to mx.customers.example", out.String())
 			}
 			st := snk.Stats()
-			if st.Messages != 1 || st.DKIM["pass"] != 1 || st.SPF["pass"] != 1 || st.DMARC["pass"] != 1 {
-				t.Errorf("sink saw %d messages, SPF %v, DKIM %v, DMARC %v; want one message passing all three",
-					st.Messages, st.SPF, st.DKIM, st.DMARC)
+			if st.Messages != 1 || st.Recipients != 2 || st.DKIM["pass"] != 1 || st.SPF["pass"] != 1 || st.DMARC["pass"] != 1 {
+				t.Errorf("sink saw %d messages for %d recipients, SPF %v, DKIM %v, DMARC %v; want one message for two passing all three",
+					st.Messages, st.Recipients, st.SPF, st.DKIM, st.DMARC)
 			}
 		})
 	}
@@ -107,7 +114,9 @@ func TestSendBadInput(t *testing.T) {
 	}{
 		{"missing key file", map[string]string{"DKIM_KEY_FILE": "/nonexistent/dkim.pem"}, "alice@customers.example", "DKIM_KEY_FILE"},
 		{"key file not PEM", map[string]string{"DKIM_KEY_FILE": "main.go"}, "alice@customers.example", "dkim"},
-		{"no recipient", nil, "", "empty address"},
+		{"empty recipient", nil, "", "To: missing"},
+		{"EHLO name not fully qualified", map[string]string{"MAIL_HOSTNAME": "vm"}, "alice@customers.example", "not a fully qualified domain name"},
+		{"attachment missing", nil, "-attach=/nonexistent/invoice.pdf", "no such file"},
 		{"CR LF in the recipient", nil, "alice@customers.example\r\nBcc: eve@evil.example", "control character"},
 	}
 	for _, tt := range tests {
@@ -117,7 +126,11 @@ func TestSendBadInput(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out, errw bytes.Buffer
-			err := run(context.Background(), append(flags, tt.rcpt), &out, &errw)
+			args := append(flags, tt.rcpt)
+			if strings.HasPrefix(tt.rcpt, "-") {
+				args = append(flags, tt.rcpt, "alice@customers.example")
+			}
+			err := run(context.Background(), args, &out, &errw)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("run returned %v, want an error mentioning %q", err, tt.wantErr)
 			}

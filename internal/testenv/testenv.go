@@ -3,9 +3,11 @@
 package testenv
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -82,4 +84,26 @@ func RedisAddr(tb testing.TB) string {
 		tb.Skip("Redis not configured: set MXKIT_REDIS_ADDR (source .ci/services starts one on loopback; Debian package redis-server)")
 	}
 	return addr
+}
+
+// SharedPort returns a TCP port free on both 127.0.0.1 and 127.0.0.2, so
+// that two mail hosts can listen on the one port a client connects to
+// (smtpclient.Transport.Port is the same for every MX host).
+func SharedPort(tb testing.TB) int {
+	tb.Helper()
+	for range 20 {
+		l1, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		port := l1.Addr().(*net.TCPAddr).Port
+		l2, err := net.Listen("tcp", "127.0.0.2:"+strconv.Itoa(port))
+		l1.Close()
+		if err == nil {
+			l2.Close()
+			return port
+		}
+	}
+	tb.Fatal("no port free on both 127.0.0.1 and 127.0.0.2")
+	return 0
 }

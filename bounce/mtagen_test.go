@@ -1,0 +1,532 @@
+package bounce
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+)
+
+// The real-MTA matrix generator. Each MTA runs as a private instance (its
+// own configuration, spool and log under a temporary folder, in a mount
+// namespace of its own where /etc/resolv.conf names a loopback DNS
+// server), relays one message per cause to the scripted receivers below,
+// gives up at once (queue lifetimes of zero, or a forced queue run), and
+// returns its DSN to the catcher. The DSNs are checked against mtaCauses
+// here and, with MXKIT_MTA_WRITE=1, written to testdata/mta/<mta>/ for
+// TestMTADSNs.
+//
+// The addresses (all loopback, one port):
+//
+//	127.0.0.1  scripted replies by recipient (rcpt.test, tls.test)
+//	127.0.0.2  greets with 554 (greet.test)
+//	127.0.0.3  accepts and never greets (slow.test)
+//	127.0.0.4  nothing listens (closed.test)
+//	127.0.0.5  the catcher, which accepts the DSNs (sender.test)
+//	127.0.0.6  as 127.0.0.1, where the MTA must use TLS (tls.test)
+//	127.0.53.1 port 53: DNS for nx.test (NXDOMAIN) and nullmx.test (MX 0 .)
+//
+// Exim, OpenSMTPD and Sendmail conflict with Postfix as Debian's
+// mail-transport-agent, so they are not installed but unpacked
+// (.ci/mtas does it: apt-get download, dpkg-deb -x) into $MXKIT_MTA_ROOT,
+// one folder each; Postfix is the system's.
+
+const (
+	mtaDNSAddr = "127.0.53.1:53"
+	mtaSender  = "sender@sender.test"
+)
+
+// mtaEnv is what an MTA's configuration needs to know.
+type mtaEnv struct {
+	dir     string // private folder for configuration, spool, logs
+	root    string // where the MTA's package was unpacked ("" for Postfix)
+	port    int    // the receivers' port
+	listen  int    // the port the MTA's own SMTP server listens on
+	resolv  string // a resolv.conf naming the loopback DNS server
+	timeout time.Duration
+}
+
+// mtaRunner starts one MTA; it returns a function that makes it retry
+// and expire what it holds (nil when it gives up by itself), and one that
+// stops it.
+type mtaRunner struct {
+	name  string
+	start func(t *testing.T, env mtaEnv) (flush func(), stop func(), err error)
+}
+
+// TestGenerateMTADSNs runs the matrix on every MTA it finds.
+func TestGenerateMTADSNs(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the real-MTA matrix starts MTAs and binds 127.0.53.1:53: it needs root")
+	}
+	if testing.Short() {
+		t.Skip("starts four MTAs")
+	}
+	if _, err := exec.LookPath("unshare"); err != nil {
+		t.Skip("unshare (util-linux) not found")
+	}
+	root := os.Getenv("MXKIT_MTA_ROOT")
+	port := mtaFreePort(t)
+	startMTAReceivers(t, port)
+	startMTADNS(t)
+	bounces := startMTACatcher(t, port)
+	resolv := filepath.Join(t.TempDir(), "resolv.conf")
+	if err := os.WriteFile(resolv, []byte("nameserver 127.0.53.1\noptions attempts:1 timeout:2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range mtaRunners {
+		t.Run(r.name, func(t *testing.T) {
+			mroot := ""
+			if r.name != "postfix" {
+				if root == "" {
+					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD and Sendmail and set it to the folder it prints")
+				}
+				mroot = filepath.Join(root, r.name)
+				if _, err := os.Stat(mroot); err != nil {
+					t.Skipf("%s not unpacked in %s (run .ci/mtas): %v", r.name, root, err)
+				}
+			}
+			dir, err := os.MkdirTemp("", "mxkit-"+r.name+"-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if os.Getenv("MXKIT_MTA_KEEP") == "" {
+				t.Cleanup(func() { os.RemoveAll(dir) })
+			} else {
+				t.Logf("%s's folder, kept: %s", r.name, dir)
+			}
+			if err := os.Chmod(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			env := mtaEnv{dir: dir, root: mroot, port: port, listen: mtaFreePort(t), resolv: resolv, timeout: 3 * time.Second}
+			flush, stop, err := r.start(t, env)
+			if err != nil {
+				t.Skipf("%s does not start: %v", r.name, err)
+			}
+			defer stop()
+			bounces.reset()
+			for _, c := range mtaCauses {
+				if mtaExceptions[r.name][c.name] != "" {
+					continue
+				}
+				if err := mtaSubmit(env.listen, c); err != nil {
+					t.Fatalf("submitting %s to %s: %v\n%s", c.name, r.name, err, mtaLog(dir))
+				}
+			}
+			got := map[string][]byte{}
+			deadline := time.Now().Add(90 * time.Second)
+			for time.Now().Before(deadline) {
+				if flush != nil {
+					flush()
+				}
+				for _, c := range mtaCauses {
+					if got[c.name] == nil && mtaExceptions[r.name][c.name] == "" {
+						if b := bounces.find(c.rcpt); b != nil {
+							got[c.name] = b
+						}
+					}
+				}
+				if len(got)+len(mtaExceptions[r.name]) >= len(mtaCauses) {
+					break
+				}
+				time.Sleep(time.Second)
+			}
+			write := os.Getenv("MXKIT_MTA_WRITE") != ""
+			out := filepath.Join("testdata", "mta", r.name)
+			if write {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, c := range mtaCauses {
+				if mtaExceptions[r.name][c.name] != "" {
+					continue
+				}
+				b := got[c.name]
+				if b == nil {
+					t.Errorf("%s: no DSN for %s within 90s\n%s", r.name, c.name, mtaLog(dir))
+					continue
+				}
+				checkMTADSN(t, r.name, c, b)
+				if write {
+					if err := os.WriteFile(filepath.Join(out, c.name+".eml"), b, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// mtaLog returns the tail of the logs an MTA wrote in dir.
+func mtaLog(dir string) string {
+	var b strings.Builder
+	_ = filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() && strings.Contains(filepath.Base(p), "log") {
+			data, _ := os.ReadFile(p)
+			if len(data) > 4000 {
+				data = data[len(data)-4000:]
+			}
+			fmt.Fprintf(&b, "== %s\n%s\n", p, data)
+		}
+		return nil
+	})
+	return b.String()
+}
+
+var mtaRunners = []mtaRunner{
+	{"postfix", startPostfix},
+	{"exim", startExim},
+	{"opensmtpd", startOpenSMTPD},
+	{"sendmail", startSendmail},
+}
+
+func mtaFreePort(t *testing.T) int {
+	t.Helper()
+	for try := 0; try < 20; try++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		free := true
+		for _, ip := range []string{"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"} {
+			if c, err := net.DialTimeout("tcp", fmt.Sprintf("%s:%d", ip, port), 200*time.Millisecond); err == nil {
+				c.Close()
+				free = false
+			}
+		}
+		if free {
+			return port
+		}
+	}
+	t.Fatal("no free port on 127.0.0.1-6")
+	return 0
+}
+
+// mtaSubmit hands the cause's message to the MTA over SMTP.
+func mtaSubmit(port int, c mtaCause) error {
+	var err error
+	for try := 0; try < 25; try++ {
+		if err = mtaSubmitOnce(port, c); err == nil {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return err
+}
+
+func mtaSubmitOnce(port int, c mtaCause) error {
+	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(20 * time.Second))
+	r := bufio.NewReader(conn)
+	expect := func(code string) error {
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return err
+			}
+			if !strings.HasPrefix(line, code) {
+				return fmt.Errorf("want %s, got %q", code, line)
+			}
+			if len(line) < 4 || line[3] != '-' {
+				return nil
+			}
+		}
+	}
+	body := fmt.Sprintf("From: Sender <%s>\r\nTo: <%s>\r\nSubject: matrix %s\r\nMessage-ID: <%s@sender.test>\r\nX-Campaign-ID: matrix-42\r\n"+
+		"Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nThe matrix case %s.\r\n",
+		mtaSender, c.rcpt, c.name, c.name, c.name)
+	steps := []struct{ send, want string }{
+		{"", "220"},
+		{"EHLO client.sender.test\r\n", "250"},
+		{"MAIL FROM:<" + mtaSender + ">\r\n", "250"},
+		{"RCPT TO:<" + c.rcpt + ">\r\n", "250"},
+		{"DATA\r\n", "354"},
+		{body + ".\r\n", "250"},
+		{"QUIT\r\n", "221"},
+	}
+	for _, s := range steps {
+		if s.send != "" {
+			if _, err := conn.Write([]byte(s.send)); err != nil {
+				return err
+			}
+		}
+		if err := expect(s.want); err != nil {
+			return fmt.Errorf("after %q: %w", strings.TrimSpace(s.send), err)
+		}
+	}
+	return nil
+}
+
+// receiverReply is the scripted receiver's answer for a recipient, at
+// RCPT ("rcpt") or at the end of DATA ("data").
+func receiverReply(rcpt string) (stage, reply string) {
+	local, _, _ := strings.Cut(strings.ToLower(rcpt), "@")
+	switch local {
+	case "nobody":
+		return "rcpt", "550 5.1.1 <" + rcpt + ">: Recipient address rejected: User unknown in local recipient table"
+	case "full":
+		return "rcpt", "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm"
+	case "fulltmp":
+		return "rcpt", "452-4.2.2 The email account that you tried to reach is over quota. Please direct\r\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp"
+	case "big":
+		return "data", "552 5.3.4 Message size exceeds fixed limit"
+	case "relay":
+		return "rcpt", "554 5.7.1 <" + rcpt + ">: Relay access denied"
+	case "spam":
+		return "data", "554 5.7.1 Message rejected as spam by Content Filtering."
+	case "dmarc":
+		return "data", "550-5.7.26 Unauthenticated email from sender.test is not accepted due to\r\n550-5.7.26 domain's DMARC policy. Please contact the administrator of\r\n550 5.7.26 sender.test domain if this was a legitimate mail."
+	case "rate":
+		return "rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."
+	}
+	return "", ""
+}
+
+// startMTAReceivers starts the scripted servers on 127.0.0.1-3.
+func startMTAReceivers(t *testing.T, port int) {
+	t.Helper()
+	serve := func(ip string, handle func(net.Conn)) { serveLoopback(t, fmt.Sprintf("%s:%d", ip, port), handle) }
+	serve("127.0.0.1", func(c net.Conn) { scriptedSession(c, nil) })
+	serve("127.0.0.6", func(c net.Conn) { scriptedSession(c, nil) })
+	serve("127.0.0.2", func(c net.Conn) {
+		// RFC 5321 §3.1: a server that will not serve this client may
+		// answer 554 instead of 220, then waits for QUIT.
+		fmt.Fprintf(c, "554 No SMTP service here\r\n")
+		r := bufio.NewReader(c)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if strings.HasPrefix(strings.ToUpper(line), "QUIT") {
+				fmt.Fprintf(c, "221 2.0.0 Bye\r\n")
+				return
+			}
+			fmt.Fprintf(c, "503 5.5.1 No SMTP service here\r\n")
+		}
+	})
+	serve("127.0.0.3", func(c net.Conn) {
+		// Never greet: the client's greeting timeout runs out.
+		buf := make([]byte, 512)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// mtaBounces collects what the catcher received.
+type mtaBounces struct {
+	mu   sync.Mutex
+	msgs [][]byte
+}
+
+func (b *mtaBounces) reset() { b.mu.Lock(); b.msgs = nil; b.mu.Unlock() }
+
+// find returns the first message naming rcpt in a Final-Recipient field
+// or, for bounces without one, anywhere.
+func (b *mtaBounces) find(rcpt string) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.msgs {
+		if strings.Contains(strings.ToLower(string(m)), strings.ToLower(rcpt)) {
+			return m
+		}
+	}
+	return nil
+}
+
+func startMTACatcher(t *testing.T, port int) *mtaBounces {
+	t.Helper()
+	b := &mtaBounces{}
+	serveLoopback(t, fmt.Sprintf("127.0.0.5:%d", port), func(c net.Conn) {
+		scriptedSession(c, func(msg []byte) {
+			b.mu.Lock()
+			b.msgs = append(b.msgs, msg)
+			b.mu.Unlock()
+		})
+	})
+	return b
+}
+
+// serveLoopback accepts connections on addr until the test ends, each
+// handled by handle in a goroutine of its own with a deadline of two
+// minutes.
+func serveLoopback(t *testing.T, addr string, handle func(net.Conn)) {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(2 * time.Minute))
+				handle(c)
+			}()
+		}
+	}()
+}
+
+// scriptedSession speaks SMTP (RFC 5321) on c. With got nil it refuses
+// recipients as receiverReply says, offers no STARTTLS and no SIZE;
+// with got set it accepts everything and hands each message over.
+func scriptedSession(c net.Conn, got func([]byte)) {
+	r := bufio.NewReader(c)
+	reply := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
+	reply("220 mx.receiver.test ESMTP")
+	var rcpts []string
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		cmd := strings.ToUpper(strings.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"):
+			reply("250-mx.receiver.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES")
+		case strings.HasPrefix(cmd, "HELO"):
+			reply("250 mx.receiver.test")
+		case strings.HasPrefix(cmd, "MAIL FROM:"):
+			rcpts = nil
+			reply("250 2.1.0 Ok")
+		case strings.HasPrefix(cmd, "RCPT TO:"):
+			addr := strings.TrimSpace(line[len("RCPT TO:"):])
+			if i := strings.IndexByte(addr, '>'); i >= 0 {
+				addr = addr[:i]
+			}
+			addr = strings.TrimPrefix(addr, "<")
+			stage, rep := "", ""
+			if got == nil {
+				stage, rep = receiverReply(addr)
+			}
+			if stage == "rcpt" {
+				reply(rep)
+				if strings.HasPrefix(rep, "421") {
+					return // RFC 5321 §3.8: 421 closes the channel
+				}
+				continue
+			}
+			rcpts = append(rcpts, addr)
+			reply("250 2.1.5 Ok")
+		case cmd == "DATA":
+			if len(rcpts) == 0 {
+				reply("554 5.5.1 No valid recipients")
+				continue
+			}
+			reply("354 End data with <CR><LF>.<CR><LF>")
+			var msg strings.Builder
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if l == ".\r\n" || l == ".\n" {
+					break
+				}
+				l = strings.TrimPrefix(l, ".")
+				msg.WriteString(strings.TrimRight(l, "\r\n") + "\n")
+			}
+			if got != nil {
+				got([]byte(msg.String()))
+				reply("250 2.0.0 Ok: queued")
+				continue
+			}
+			if stage, rep := receiverReply(rcpts[0]); stage == "data" {
+				reply(rep)
+				continue
+			}
+			reply("250 2.0.0 Ok: queued")
+		case cmd == "RSET":
+			rcpts = nil
+			reply("250 2.0.0 Ok")
+		case cmd == "NOOP":
+			reply("250 2.0.0 Ok")
+		case cmd == "QUIT":
+			reply("221 2.0.0 Bye")
+			return
+		default:
+			reply("502 5.5.2 Error: command not recognized")
+		}
+	}
+}
+
+// startMTADNS serves the test zone on 127.0.53.1:53 (resolv.conf cannot
+// name a port) with resolvertest's authoritative server as the handler.
+func startMTADNS(t *testing.T) {
+	t.Helper()
+	zone := `
+$ORIGIN test.
+@        SOA ns.test. hostmaster.test. 1 3600 600 86400 60
+@        NS  ns.test.
+ns       A   127.0.53.1
+nullmx   MX  0 .
+nullmx   A   127.0.0.9
+`
+	srv := resolvertest.New(t, zone)
+	for _, nw := range []string{"udp", "tcp"} {
+		s := &dns.Server{Addr: mtaDNSAddr, Net: nw, Handler: srv}
+		started := make(chan error, 1)
+		s.NotifyStartedFunc = func() { started <- nil }
+		go func() { started <- s.ListenAndServe() }()
+		if err := <-started; err != nil {
+			t.Skipf("DNS on %s/%s: %v", mtaDNSAddr, nw, err)
+		}
+		t.Cleanup(func() { _ = s.Shutdown() })
+	}
+}
+
+// inNamespace runs argv in a new mount namespace where env.resolv is
+// mounted over /etc/resolv.conf and each bind (target: private folder) is
+// mounted too; daemons it starts stay in that namespace. Its output goes
+// to a file (a daemon keeping it open must not hold the call up), which
+// is returned.
+func inNamespace(env mtaEnv, binds [][2]string, extraEnv []string, argv ...string) ([]byte, error) {
+	script := "set -e; mount --bind \"$MTA_RESOLV\" /etc/resolv.conf\n"
+	var vars []string
+	for i, b := range binds {
+		script += fmt.Sprintf("[ -e \"$BIND_DST_%d\" ] || mkdir -p \"$BIND_DST_%d\"; mount --bind \"$BIND_SRC_%d\" \"$BIND_DST_%d\"\n", i, i, i, i)
+		vars = append(vars, fmt.Sprintf("BIND_DST_%d=%s", i, b[0]), fmt.Sprintf("BIND_SRC_%d=%s", i, b[1]))
+	}
+	script += "exec \"$@\"\n"
+	out, err := os.CreateTemp(env.dir, "cmd-*.out")
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	cmd := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh"}, argv...)...)
+	cmd.Env = append(append(append(os.Environ(), "MTA_RESOLV="+env.resolv), vars...), extraEnv...)
+	cmd.Stdout, cmd.Stderr = out, out
+	err = cmd.Run()
+	b, _ := os.ReadFile(out.Name())
+	return b, err
+}

@@ -1,0 +1,374 @@
+package bounce
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The static routes every MTA is given: the receivers by domain. nx.test
+// and nullmx.test are left to the DNS.
+var mtaRoutes = [][2]string{
+	{"rcpt.test", "127.0.0.1"},
+	{"greet.test", "127.0.0.2"},
+	{"slow.test", "127.0.0.3"},
+	{"closed.test", "127.0.0.4"},
+	{"sender.test", "127.0.0.5"},
+	{"tls.test", "127.0.0.6"},
+}
+
+func mtaWrite(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startPostfix runs the system's Postfix with a private main.cf/master.cf
+// and queue. Postfix gives up at the first temporary failure when
+// maximal_queue_lifetime is 0 (postconf(5)).
+func startPostfix(t *testing.T, env mtaEnv) (func(), func(), error) {
+	postfix := "/usr/sbin/postfix"
+	if _, err := os.Stat(postfix); err != nil {
+		return nil, nil, fmt.Errorf("Debian package postfix not installed: %w", err)
+	}
+	if _, err := exec.LookPath("chown"); err != nil {
+		return nil, nil, err
+	}
+	for _, d := range []string{"etc", "queue", "data"} {
+		if err := os.MkdirAll(filepath.Join(env.dir, d), 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	if out, err := exec.Command("chown", "postfix", filepath.Join(env.dir, "data")).CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("chown postfix: %v %s", err, out)
+	}
+	var routes []string
+	for _, r := range mtaRoutes {
+		routes = append(routes, fmt.Sprintf("%s=smtp:[%s]:%d", r[0], r[1], env.port))
+	}
+	mainCF := fmt.Sprintf(`compatibility_level = 3.6
+queue_directory = %[1]s/queue
+data_directory = %[1]s/data
+mail_owner = postfix
+myhostname = mta.postfix.test
+mydomain = postfix.test
+myorigin = $mydomain
+mydestination =
+local_recipient_maps =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+transport_maps = inline:{ %[2]s }
+smtp_tls_policy_maps = inline:{ [127.0.0.6]:%[3]d=encrypt }
+smtp_connect_timeout = 3s
+smtp_helo_timeout = 3s
+maillog_file_prefixes = %[1]s
+maillog_file = %[1]s/maillog
+alias_maps =
+alias_database =
+smtputf8_enable = no
+biff = no
+maximal_queue_lifetime = 0
+bounce_queue_lifetime = 0
+`, env.dir, strings.Join(routes, ", "), env.port)
+	masterCF := fmt.Sprintf("127.0.0.1:%d inet n - n - - smtpd\n", env.listen)
+	for _, s := range []string{
+		"pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
+		"rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
+		"trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
+		"proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
+		"showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
+		"discard unix - - n - - discard", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
+		"postlog unix-dgram n - n - 1 postlogd",
+	} {
+		masterCF += s + "\n"
+	}
+	etc := filepath.Join(env.dir, "etc")
+	mtaWrite(t, filepath.Join(etc, "main.cf"), mainCF)
+	mtaWrite(t, filepath.Join(etc, "master.cf"), masterCF)
+	if out, err := inNamespace(env, nil, nil, postfix, "-c", etc, "start"); err != nil {
+		return nil, nil, fmt.Errorf("postfix start: %v %s\n%s", err, out, mtaLog(env.dir))
+	}
+	stop := func() { _ = exec.Command(postfix, "-c", etc, "abort").Run() }
+	return nil, stop, nil
+}
+
+// startExim runs Exim (Debian's exim4-daemon-light, unpacked) with a
+// private configuration and spool; it needs the Debian-exim user
+// (.ci/mtas creates it). A retry rule without retry times makes
+// every temporary failure final at once (Exim specification, "Retry
+// configuration": "a rule with no retry times ... the address is failed").
+func startExim(t *testing.T, env mtaEnv) (func(), func(), error) {
+	exim := filepath.Join(env.root, "usr/sbin/exim4")
+	if _, err := os.Stat(exim); err != nil {
+		return nil, nil, err
+	}
+	for _, d := range []string{"spool", "log"} {
+		if err := os.MkdirAll(filepath.Join(env.dir, d), 0o750); err != nil {
+			return nil, nil, err
+		}
+	}
+	if out, err := exec.Command("chown", "-R", "Debian-exim:Debian-exim", filepath.Join(env.dir, "spool"), filepath.Join(env.dir, "log")).CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("chown: %v %s", err, out)
+	}
+	var routes []string
+	var domains []string
+	for _, r := range mtaRoutes {
+		if r[0] == "tls.test" {
+			continue
+		}
+		routes = append(routes, fmt.Sprintf("%s %s", r[0], r[1]))
+		domains = append(domains, r[0])
+	}
+	conf := fmt.Sprintf(`primary_hostname = mta.exim.test
+qualify_domain = exim.test
+spool_directory = %[1]s/spool
+log_file_path = %[1]s/log/%%slog
+pid_file_path = %[1]s/exim.pid
+never_users = root
+local_interfaces = 127.0.0.1
+daemon_smtp_ports = %[2]d
+acl_smtp_rcpt = accept
+acl_smtp_data = accept
+host_lookup =
+rfc1413_hosts =
+tls_advertise_hosts =
+delay_warning = 0s
+
+begin routers
+
+tls:
+  driver = manualroute
+  domains = tls.test
+  route_list = * 127.0.0.6
+  transport = remote_tls
+  self = send
+
+static:
+  driver = manualroute
+  domains = %[4]s
+  route_list = %[5]s
+  transport = remote_smtp
+  self = send
+
+dnslookup:
+  driver = dnslookup
+  transport = remote_smtp
+  no_more
+
+begin transports
+
+remote_smtp:
+  driver = smtp
+  port = %[3]d
+  allow_localhost
+  connect_timeout = 3s
+  command_timeout = 3s
+
+remote_tls:
+  driver = smtp
+  port = %[3]d
+  allow_localhost
+  hosts_require_tls = *
+  connect_timeout = 3s
+  command_timeout = 3s
+
+begin retry
+
+*  *
+`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "))
+	cf := filepath.Join(env.dir, "exim.conf")
+	mtaWrite(t, cf, conf)
+	if out, err := exec.Command(exim, "-C", cf, "-bV").CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("exim -bV: %v %s", err, out)
+	}
+	// Exim re-executes itself from its compiled-in path for queue runs:
+	// the unpacked usr/sbin is mounted over /usr/sbin in its namespace.
+	binds := [][2]string{{"/usr/sbin", filepath.Join(env.root, "usr/sbin")}}
+	if out, err := inNamespace(env, binds, nil, "/usr/sbin/exim4", "-C", cf, "-bd", "-q2s"); err != nil {
+		return nil, nil, fmt.Errorf("exim -bd: %v %s\n%s", err, out, mtaLog(env.dir))
+	}
+	stop := func() { killPidFile(filepath.Join(env.dir, "exim.pid")) }
+	return nil, stop, nil
+}
+
+// killPidFile ends the daemon whose process id the file holds.
+func killPidFile(path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var pid int
+	if _, err := fmt.Sscan(strings.TrimSpace(string(b)), &pid); err != nil || pid <= 1 {
+		return
+	}
+	if p, err := os.FindProcess(pid); err == nil {
+		_ = p.Kill()
+	}
+}
+
+// startOpenSMTPD runs OpenSMTPD (Debian's opensmtpd, unpacked) with a
+// private smtpd.conf, in a namespace of its own. It needs the opensmtpd and opensmtpq users (.ci/mtas creates them, as the
+// package's postinst does). "queue ttl" bounds how long a message may wait
+// (smtpd.conf(5)).
+func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
+	smtpd := filepath.Join(env.root, "usr/sbin/smtpd")
+	if _, err := os.Stat(smtpd); err != nil {
+		return nil, nil, err
+	}
+	for _, u := range []string{"opensmtpd", "opensmtpq"} {
+		if err := exec.Command("id", u).Run(); err != nil {
+			return nil, nil, fmt.Errorf("user %s missing (run .ci/mtas)", u)
+		}
+	}
+	// Its compiled-in paths, /var/spool/smtpd (mode 711), the chroot
+	// /var/lib/opensmtpd/empty and the control socket's /run, are
+	// private folders mounted over /var/spool, /var/lib and /run.
+	spool := filepath.Join(env.dir, "var-spool")
+	varlib := filepath.Join(env.dir, "var-lib")
+	run := filepath.Join(env.dir, "run")
+	for _, d := range []string{filepath.Join(spool, "smtpd"), filepath.Join(varlib, "opensmtpd/empty"), run} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := os.Chmod(filepath.Join(spool, "smtpd"), 0o711); err != nil {
+		return nil, nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "queue ttl 2s\nsmtp max-message-size 10M\nlisten on 127.0.0.1 port %d hostname mta.opensmtpd.test\n", env.listen)
+	for i, r := range mtaRoutes {
+		scheme := "smtp"
+		if r[0] == "tls.test" {
+			scheme = "smtp+tls" // STARTTLS required (smtpd.conf(5), relay host)
+		}
+		fmt.Fprintf(&b, "action \"r%d\" relay host %s://%s:%d helo mta.opensmtpd.test\n", i, scheme, r[1], env.port)
+		fmt.Fprintf(&b, "match from any for domain \"%s\" action \"r%d\"\n", r[0], i)
+	}
+	b.WriteString("action \"mx\" relay helo mta.opensmtpd.test\nmatch from any for any action \"mx\"\n")
+	conf := filepath.Join(env.dir, "smtpd.conf")
+	mtaWrite(t, conf, b.String())
+	if out, err := exec.Command(smtpd, "-n", "-f", conf).CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("smtpd -n: %v %s", err, out)
+	}
+	logf := filepath.Join(env.dir, "smtpd.log")
+	// -d keeps it in the foreground, logging to stderr: it is started in
+	// the background and ended by its process id.
+	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
+		"set -e; mount --bind \"$MTA_RESOLV\" /etc/resolv.conf; mount --bind \"$B0\" /var/spool; "+
+			"mount --bind \"$B1\" /var/lib; mount --bind \"$B2\" /run; exec \"$0\" -d -f \"$1\" >\"$2\" 2>&1", smtpd, conf, logf)
+	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv, "B0="+spool, "B1="+varlib, "B2="+run)
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return nil, nil, fmt.Errorf("smtpd exited: %v\n%s", err, mtaLog(env.dir))
+	case <-time.After(time.Second):
+	}
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-done
+	}
+	return nil, stop, nil
+}
+
+// startSendmail runs Sendmail (Debian's sendmail-bin, unpacked) with a
+// sendmail.cf built by m4 from sendmail-cf, a private queue, a
+// mailertable for the static routes, and Timeout.queuereturn of one
+// second: the queue run after it returns what is still queued
+// (sendmail's cf/README, confTO_QUEUERETURN). An access map entry
+// TLS_Srv:127.0.0.6 ENCR:112 requires TLS towards that host (cf/README,
+// "STARTTLS").
+func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
+	sendmail := filepath.Join(env.root, "usr/libexec/sendmail/sendmail")
+	makemap := filepath.Join(env.root, "usr/sbin/makemap")
+	cfdir := filepath.Join(env.root, "usr/share/sendmail/cf")
+	for _, p := range []string{sendmail, makemap, cfdir} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, nil, err
+		}
+	}
+	m4, err := exec.LookPath("m4")
+	if err != nil {
+		return nil, nil, errors.New("m4 not installed (Debian package m4), needed to build sendmail.cf")
+	}
+	queue := filepath.Join(env.dir, "mqueue")
+	if err := os.MkdirAll(queue, 0o700); err != nil {
+		return nil, nil, err
+	}
+	var mt strings.Builder
+	for _, r := range mtaRoutes {
+		fmt.Fprintf(&mt, "%s\tesmtp:[%s]\n", r[0], r[1])
+	}
+	mtaWrite(t, filepath.Join(env.dir, "mailertable"), mt.String())
+	mtaWrite(t, filepath.Join(env.dir, "access"), "TLS_Srv:127.0.0.6\tENCR:112\nConnect:127.0.0.1\tRELAY\n")
+	mc := fmt.Sprintf("divert(-1)\ndivert(0)dnl\n"+
+		"include(`%[1]s/m4/cf.m4')dnl\n"+
+		"OSTYPE(`linux')dnl\n"+
+		"define(`confDOMAIN_NAME', `mta.sendmail.test')dnl\n"+
+		"define(`QUEUE_DIR', `%[2]s')dnl\n"+
+		"define(`confPID_FILE', `%[3]s/sendmail.pid')dnl\n"+
+		"define(`STATUS_FILE', `%[3]s/statistics')dnl\n"+
+		"define(`confHOST_STATUS_DIRECTORY', `')dnl\n"+
+		"define(`confTO_QUEUERETURN', `1s')dnl\n"+
+		"define(`confTO_QUEUEWARN', `1h')dnl\n"+
+		"define(`confTO_CONNECT', `3s')dnl\n"+
+		"define(`confTO_ICONNECT', `3s')dnl\n"+
+		"define(`confTO_INITIAL', `3s')dnl\n"+
+		"define(`confTO_HELO', `3s')dnl\n"+
+		"define(`confMIN_QUEUE_AGE', `0s')dnl\n"+
+		"define(`confDONT_PROBE_INTERFACES', `True')dnl\n"+
+		"define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath')dnl\n"+
+		"define(`confDELIVERY_MODE', `background')dnl\n"+
+		"define(`confSERVICE_SWITCH_FILE', `%[3]s/service.switch')dnl\n"+
+		"define(`confHOSTS_FILE', `%[3]s/hosts')dnl\n"+
+		"define(`ESMTP_MAILER_ARGS', `TCP $h %[4]d')dnl\n"+
+		"define(`confCACERT_PATH', `%[3]s')dnl\n"+
+		"FEATURE(`nocanonify')dnl\n"+
+		"FEATURE(`accept_unresolvable_domains')dnl\n"+
+		"FEATURE(`mailertable', `hash %[3]s/mailertable')dnl\n"+
+		"FEATURE(`access_db', `hash %[3]s/access')dnl\n"+
+		"DAEMON_OPTIONS(`Port=%[5]d, Addr=127.0.0.1, Name=MTA')dnl\n"+
+		"MAILER(`smtp')dnl\n", cfdir, queue, env.dir, env.port, env.listen)
+	// Sendmail wants a fully qualified name for its host at start (it
+	// waits a minute without one): an /etc/hosts of its namespace gives
+	// the machine's name one.
+	host, _ := os.Hostname()
+	hosts := filepath.Join(env.dir, "hosts")
+	mtaWrite(t, filepath.Join(env.dir, "service.switch"), "hosts files dns\naliases files\n")
+	mtaWrite(t, hosts, "127.0.0.1 localhost\n127.0.0.1 "+host+".sendmail.test "+host+" mta.sendmail.test\n")
+	mtaWrite(t, filepath.Join(env.dir, "sendmail.mc"), mc)
+	cfOut, err := exec.Command(m4, filepath.Join(env.dir, "sendmail.mc")).Output()
+	if err != nil {
+		return nil, nil, fmt.Errorf("m4: %v", err)
+	}
+	cf := filepath.Join(env.dir, "sendmail.cf")
+	mtaWrite(t, cf, string(cfOut))
+	for _, m := range []string{"mailertable", "access"} {
+		cmd := exec.Command(makemap, "-C", cf, "hash", filepath.Join(env.dir, m))
+		in, _ := os.Open(filepath.Join(env.dir, m))
+		cmd.Stdin = in
+		out, err := cmd.CombinedOutput()
+		in.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("makemap %s: %v %s", m, err, out)
+		}
+	}
+	if out, err := inNamespace(env, [][2]string{{"/etc/hosts", hosts}}, nil, sendmail, "-C", cf, "-bd", "-q2s", "-L", "mxkit-sendmail"); err != nil {
+		return nil, nil, fmt.Errorf("sendmail -bd: %v %s", err, out)
+	}
+	stop := func() { killPidFile(filepath.Join(env.dir, "sendmail.pid")) }
+	return nil, stop, nil
+}

@@ -1,0 +1,490 @@
+package bounce
+
+// The phrase tables of the wording detectors. Every phrase stands beside
+// the published text it comes from: an MTA's documentation or the source
+// text of its messages, a provider's published list of its replies, or an
+// RFC. Sources cited by short name:
+//
+//   - Postfix: postconf(5) (www.postfix.org/postconf.5.html), smtp(8),
+//     local(8) and the bounce(5) templates;
+//     LOCAL_RECIPIENT_README.
+//   - Exim: the Exim specification (exim.org, "spec"), chapters on ACLs,
+//     routers (dnslookup), the smtp transport and retry rules.
+//   - Sendmail: sendmail/cf/README and the Sendmail operations guide
+//     (op.me), and the texts of its DSNs.
+//   - qmail: qmail-smtpd(8), qmail-remote(8), qmail-send's bounce text.
+//   - Google: "Gmail SMTP errors and codes", support.google.com/a/answer/3726730.
+//   - Microsoft: "Email non-delivery reports and SMTP errors in Exchange
+//     Online", learn.microsoft.com (troubleshoot/exchange/email-delivery/ndr).
+//   - Yahoo: smtp.codes/yahoo, help.yahoo.com/kb/SLN7253.
+//   - Apple: smtp.codes/icloud.
+//   - United Internet (GMX, web.de): postmaster.gmx.com/en/error-messages,
+//     smtp.codes/unitedinternet.
+//   - Yandex: yandex.com/support/mail/bounces/yandex.html and .../other.html.
+//   - sitepackage: sitepackage.de "Typische Fehlermeldungen bei
+//     Unzustellbarkeit" (T-Online, GMX, web.de, AOL, Freenet, Compuserve,
+//     Lycos replies).
+//   - Zoho: smtp.codes/zoho and zoho.com/zeptomail/help/api/smtp-error-codes.
+//   - Comcast: postmaster.comcast.net/mail-error-codes.
+//   - RFC 3463: the enhanced status codes' descriptions, which servers
+//     often send as their text.
+
+// notAcceptPhrases: the domain accepts no mail at all (RFC 7505 null MX,
+// RFC 7504 521/556).
+var notAcceptPhrases = []string{
+	"does not accept mail", // RFC 7504 §3 ("Host does not accept mail"); Postfix smtp(8) "Domain x does not accept mail (nullMX)"; Sendmail 8.17 "556 Host does not accept mail: MX 0 ."
+	"null mx", "nullmx",    // RFC 7505 §4.2 x.1.10 "Recipient address has null MX"; Postfix smtp(8)
+	"indicated no smtp service",                    // Exim spec, dnslookup router: "an MX or SRV record indicated no SMTP service"
+	"domain does not accept mail",                  // RFC 7504 §3
+	"couldn't find a mail exchanger or ip address", // qmail-remote(8): "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"
+	"no mx record found",                           // Yahoo's bounce text: "No MX record found for domain=x"
+}
+
+// hasMovedPhrases: RFC 3463 x.1.6 "Mailbox has moved"; RFC 5321 §3.4 551
+// "User not local; please try <forward-path>".
+var hasMovedPhrases = []string{
+	"mailbox has moved", "user not local; please try",
+}
+
+// rejectedPhrases: the sender's address or domain was refused. They come
+// before the user and host detectors: "Sender address rejected: Domain not
+// found" names whose domain.
+var rejectedPhrases = []string{
+	"sender address rejected",                                              // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"domain of sender address",                                             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
+	"sender verify failed",                                                 // Exim spec, ACL verify = sender
+	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
+	"sender denied",                                                        // Microsoft 5.1.0
+	"bad outbound sender",                                                  // Microsoft 5.1.8
+	"banned sender",                                                        // Microsoft 5.7.502, 5.7.503, 5.7.800
+	"spam abuse detected",                                                  // Microsoft 5.7.501: the sending account is banned
+	"sending from unregistered domains",                                    // Microsoft 5.7.750
+	"mail sending denied",                                                  // Google 550 5.7.0
+	"relaying disallowed as",                                               // Zoho ZeptoMail 553: the From domain is not the account's
+	"sender rejected",                                                      // spambrella.com FAQ, 550 5.1.0
+	"sender refused",                                                       // BlueTie "550 Sender Refused" (mxtoolbox.com/Bouncebacks)
+	"host denies the sender", "mail from invalid", "sender is unvalidated", // Chinese providers' replies, blog.sina.com.cn list
+	"black mail address",                      // the same list: the sender address is blacklisted
+	"send mail as",                            // Gmail's bounce when a "Send mail as" address's settings fail (support.google.com/mail, "Send emails from a different address or alias")
+	"permission to post", "groups.google.com", // Google Groups' refusal: "the group you tried to contact may not exist, or you may not have permission to post" (every language links groups.google.com)
+	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
+	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
+	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
+}
+
+// hostUnknownPhrases: the recipient's domain does not exist or has no mail
+// host.
+var hostUnknownPhrases = []string{
+	"host or domain name not found",                       // Postfix smtp(8); Yandex
+	"domain not found",                                    // Postfix postconf(5) "Recipient address rejected: Domain not found"
+	"host unknown",                                        // Sendmail: "Host unknown (Name server: x: host not found)"
+	"couldn't find any host named",                        // qmail-remote(8)
+	"couldn't find any host by that name",                 // qmail-remote(8): "Sorry, I couldn't find any host by that name. (#4.1.2)" (a DNS failure for now)
+	"all relevant mx records point to non-existent hosts", // Exim spec, dnslookup router
+	"unrouteable mail domain",                             // Exim spec, ACL verify = recipient
+	"weren't able to find the recipient domain",           // Google 553 5.1.2
+	"domain is not reachable",                             // Outlook.com: "The mail could not be delivered to the recipient because the domain is not reachable"
+	"no such domain",                                      // Yandex "DNS: no such domain"
+	"bad destination system address",                      // RFC 3463 x.1.2; Yandex
+	"name service error",                                  // Postfix smtp(8): "Name service error for name=x type=MX: Host not found"
+	"domain does not exist",                               // OpenSMTPD: "Domain does not exist" (its DSN in testdata/mta/opensmtpd/nxdomain.eml)
+	"domain name not found",                               // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
+	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
+	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+}
+
+// userUnknownPhrases: the mailbox does not exist. Directory lookups of
+// groupware servers (Exchange, Domino) say it in their own words.
+var userUnknownPhrases = []string{
+	"user unknown",                       // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
+	"unknown user",                       // Yandex; sitepackage
+	"user is unknown",                    // sitepackage (GMX "User is unknown")
+	"no such user",                       // Yandex "No such user", "No such user here"
+	"user not found",                     // Yandex
+	"no such mailbox",                    // sitepackage "550 5.2.0 No such mailbox"
+	"mailbox not found",                  // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	"mailbox unavailable",                // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
+	"no mailbox here by that name",       // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
+	"does not exist",                     // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
+	"doesn't exist",                      // Dovecot LDA/LMTP: "User doesn't exist: x"
+	"bad destination mailbox address",    // RFC 3463 x.1.1; Microsoft 5.1.1; Yandex
+	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
+	"recipient not found",                                                                         // Microsoft 5.1.10
+	"recipient address rejected: access denied",                                                   // Microsoft 5.4.1, 5.7.504: the address does not exist (Directory Based Edge Blocking)
+	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
+	"not listed in domino directory",                                                              // Domino: "User x not listed in Domino Directory" (sitepackage)
+	"not listed in public name & address book",                                                    // Domino: the same before Domino 6
+	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
+	"invalid address",                    // sitepackage "550 <x>: invalid address"
+	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
+	"email address is marked as invalid", // spambrella.com FAQ
+	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
+	"user not exist",                     // "User not exist" (mail gateways' variant of "user does not exist")
+	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
+	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
+	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+}
+
+// suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
+var suspendPhrases = []string{
+	"mailbox disabled", // RFC 3463 x.2.1
+	"account that you tried to reach is disabled", // Google 550 5.2.1
+	"user is inactive",                            // sitepackage (GMX 550 5.2.1)
+	"has been disabled or discontinued",           // Yahoo (sitepackage)
+	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
+	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
+	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "User x temporary locked"
+	"mailbox is frozen",   // "550 Mailbox is frozen"
+	"account is disabled", // "The user(s) account is disabled" (au/KDDI); RFC 3463 x.2.1 wording
+}
+
+// senderQuotaPhrases: a quota of the sender, not of the recipient's
+// mailbox; they come before mailboxFullPhrases, which they would match.
+var senderQuotaPhrases = []string{
+	"submission quota", // Microsoft 5.2.2 "Submission quota exceeded" and "the sender's submission quota was exceeded"
+	"sending quota",    // Google 550 5.4.5 "Daily sending quota exceeded"
+}
+
+// mailboxFullPhrases: RFC 3463 x.2.2 "Mailbox full"; RFC 5321 §4.2.3 552
+// "exceeded storage allocation".
+var mailboxFullPhrases = []string{
+	"mailbox full", "mailbox is full", // RFC 3463 x.2.2; Exim spec appendfile ("mailbox is full"); forpsi "final recipient mailbox is full"
+	"over quota", "overquota", // Google 452/552 "is over quota"; sitepackage "552 5.2.2 Over quota"
+	"quota exceeded",                                                          // Dovecot quota_exceeded_message "Quota exceeded (mailbox for user is full)"; Yandex "Disk quota exceeded"
+	"quota limit exceeded",                                                    // bytecamp.net FAQ 422 4.2.2
+	"over storage quota",                                                      // sitepackage (T-Online)
+	"exceeded storage allocation",                                             // RFC 5321 §4.2.3 552
+	"exhausted allowed storage space",                                         // sitepackage (web.de)
+	"too many messages on the server",                                         // sitepackage (web.de)
+	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
+	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
+	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
+	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size"
+	"mailbox exceeded",             // a mailbox over its limit ("the number of messages in recipient's mailbox exceeded the local limit")
+}
+
+// exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
+// limit" for a recipient.
+var exceedLimitPhrases = []string{
+	"message length exceeds administrative limit", // RFC 3463 x.2.3
+	"recipsizelimit", "too large for this recipient", // Exchange: "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient"
+	"recipient's size limit", // Google 554 5.7.1 "The message you're trying to send exceeds the recipient's size limits"
+}
+
+// mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.
+var mesgTooBigPhrases = []string{
+	"message size exceeds",                          // Postfix "Message size exceeds fixed limit"; Sendmail "Message size exceeds maximum value", "... fixed maximum message size"
+	"message too big",                               // RFC 3463 x.3.4
+	"message too large",                             // sitepackage "552 Error: message too large"
+	"message file too big",                          // Postfix cleanup(8) "message file too big"
+	"exceeds my databytes limit",                    // qmail-smtpd(8)
+	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
+	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
+	"email size exceeded",      // Zoho ZeptoMail
+	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
+	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
+}
+
+// virusPhrases come before the spam ones: a virus verdict is not a spam
+// verdict.
+var virusPhrases = []string{
+	"virus",    // Exim spec, ACL malware condition ("This message contains a virus"); Zoho "virus x detected"; Yandex "Message infected by virus"
+	"malware",  // Exim spec, ACL "malware" condition
+	"infected", // Yandex
+}
+
+// authFailurePhrases: SPF (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489).
+var authFailurePhrases = []string{
+	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
+	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
+	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
+	"must pass either spf or dkim",                    // Microsoft 4.7.26
+	"authenticate with spf", "authenticate with dkim", // Google 5.7.27, 5.7.30
+	"does not have authentication information", "fails to pass authentication checks", // Google 5.7.26
+	"unauthenticated email",                                      // Google 5.7.1, 5.7.26
+	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
+	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
+	"spf record", // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+}
+
+// requirePTRPhrases: the sending IP has no reverse DNS name, or one that
+// does not lead back to it (RFC 8601 §3 "iprev").
+var requirePTRPhrases = []string{
+	"cannot find your hostname", "cannot find your reverse hostname", // Postfix postconf(5) reject_unknown_client_hostname, reject_unknown_reverse_client_hostname
+	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
+	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
+	"reverse hostname",     // Postfix
+	"rdns",                 // the common abbreviation: "forbidden by invalid RDNS record of your mail server"
+	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
+	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+}
+
+// spamPhrases: the content was judged spam.
+var spamPhrases = []string{
+	"likely unsolicited mail",   // Google 550 5.7.1
+	"rejected as spam",          // Microsoft EOP "Message rejected as spam by Content Filtering"; Yandex
+	"suspicion of spam",         // Yandex "Message rejected under suspicion of SPAM"
+	"looks like spam",           // Yandex "Sorry, message looks like SPAM to me"
+	"spam points", "spam score", // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
+	"classified as spam",                   // bytecamp.net FAQ 571 5.7.1
+	"spam detected",                        // forpsi "552 5.2.0 x spam detected"
+	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
+	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
+	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
+	"scored as spam",                       // content filters' "This message has been scored as spam"
+	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
+	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
+	"as spam",                              // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
+}
+
+// hostListedPhrases name a list of sending hosts: wording about spam
+// beside them is about the host's listing, not the content.
+var hostListedPhrases = []string{"blocked using", "listed at", "in a black list at", "client host"}
+
+// notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
+var notCompliantPhrases = []string{
+	"rfc 5322", "rfc5322", // Microsoft 5.7.512 "message must be RFC 5322 section 3.6.2 compliant"; Google "not RFC 5322 compliant"
+	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
+	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
+	"multiple addresses in from",         // the same, broken across reply lines
+}
+
+// contentErrorPhrases: RFC 3463 x.6.x content or media problems.
+var contentErrorPhrases = []string{
+	"message is malformed", "mail message is malformed", // Google 554 5.6.0
+	"header is too long",                // Microsoft 5.0.350 "x-dg-ref header is too long"
+	"improper use of 8-bit data",        // Postfix cleanup(8) "improper use of 8-bit data in message header"
+	"message header size exceeds limit", // Postfix cleanup(8)
+}
+
+// noRelayingPhrases: the server is not a relay for the recipient's domain.
+var noRelayingPhrases = []string{
+	"relay access denied",           // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
+	"relaying denied",               // Sendmail cf/README
+	"relay not permitted",           // Exim spec, default configuration's ACL
+	"list of allowed rcpthosts",     // qmail-smtpd(8)
+	"unable to relay",               // Microsoft 5.7.1
+	"mail relay denied",             // Google 550 5.7.0
+	"host denies relay",             // Chinese providers' replies (blog.sina.com.cn list)
+	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
+	"not configured to relay",       // "This system is not configured to relay mail"
+}
+
+// filteredPhrases: the recipient (or its organisation) accepts mail from
+// certain senders only.
+var filteredPhrases = []string{
+	"delivery not authorized",             // RFC 3463 x.7.1; Microsoft 5.7.1 (a group that accepts its members only)
+	"not in allowed-senders list",         // Microsoft 5.7.124
+	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
+	"sender not authenticated for group",  // Microsoft 5.7.133
+	"mail rejected by destination domain", // Zoho 541 5.4.1
+	"message filtered",                    // "550 5.2.0 Message Filtered" (a receiving filter's own verdict)
+}
+
+// failedSTARTTLSPhrases: TLS was required and could not be had.
+var failedSTARTTLSPhrases = []string{
+	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
+	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
+	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
+	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
+	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
+}
+
+// securityErrorPhrases: credentials and certificates.
+var securityErrorPhrases = []string{
+	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
+	"authentication failed",                                                                               // Zoho ZeptoMail 535
+	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
+	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
+	"invalid credentials",                                                                                  // Google 550 5.7.1
+	"unrecognized authentication type", "cannot authenticate", "argument not permitted for that auth mode", // Google 504, 454, 535
+	"identity changes",                         // Google 503 5.7.0 "No identity changes permitted"
+	"unauthenticated commands",                 // Google 554 5.7.0
+	"mta-sts validation",                       // Microsoft 4.4.8, 4.7.5, 5.4.8, 5.7.5
+	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
+	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
+	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
+	"unauthenticated senders",     // "550 Unauthenticated senders not allowed" (submission servers requiring AUTH, RFC 4954)
+}
+
+// speedingPhrases: a rate limit, of the sender or of the recipient.
+var speedingPhrases = []string{
+	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
+	"receiving mail too quickly",         // Google 450 4.2.1; Yahoo 450
+	"receiving mail at a rate",           // Google 450 4.2.1, 550 5.2.1
+	"relay limit exceeded",               // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
+	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
+	"message receive limit",              // Microsoft 5.2.121, 5.2.122
+	"daily limit for message recipients", // Microsoft 5.1.90
+	"exceeded permitted limits",          // Microsoft 5.7.508
+	"deferred due to excessive volume",   // Apple 421 4.7.1
+	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
+	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
+}
+
+// tooManyConnPhrases: too many connections, sessions, messages per
+// session or recipients per message.
+var tooManyConnPhrases = []string{
+	"too many connections",                 // Postfix smtpd(8) "Error: too many connections from x"; Orange OFR004_104
+	"too many open connections",            // Sendmail op.me, MaxDaemonChildren / ConnectionRateThrottle
+	"too many concurrent smtp connections", // Exim spec, smtp_accept_max_per_host: "Too many concurrent SMTP connections from this IP address"
+	"too many sessions",                    // Comcast "421 Too many sessions opened"
+	"max message per connection",           // Yahoo 421
+	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
+	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
+	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
+	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
+}
+
+// badReputationPhrases: the sending IP's or tenant's reputation.
+var badReputationPhrases = []string{
+	"unusual rate of unsolicited mail", // Google 421 4.7.0, 550 5.7.1
+	"tenant has exceeded threshold",    // Microsoft 5.7.705
+	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
+	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); Microsoft's delist guidance
+}
+
+// blockedPhrases: the sending host was refused (blocklists, host rules).
+var blockedPhrases = []string{
+	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
+	"in a black list at",                            // Exim spec, ACL dnslists ("x is in a black list at y")
+	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
+	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
+	"not authorized to send email directly to our servers", // Google 550 5.7.1
+	"blacklisted", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
+	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
+	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
+	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
+	"dnsbl",                  // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")
+	"sender address blocked", // Mimecast 421: the sending IP is on a Blocked Senders policy (with x.1.8, Zoho's refused sender, the status decides)
+	"open relay",             // refusals of a client that is an open relay ("no access from mail server x which is an open relay")
+	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
+	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
+	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+}
+
+// accessDeniedPhrases: a refusal that says only "access denied", after
+// every detector that names more (Microsoft's "Access denied, banned
+// sending IP" and the like): Sendmail cf/README, an access map REJECT
+// ("550 5.7.1 Access denied").
+var accessDeniedPhrases = []string{"access denied"}
+
+// policyPhrases: the receiver's local policy refused the message.
+var policyPhrases = []string{
+	"has a policy that prohibits",  // Google 550 5.7.1
+	"policy violation",             // Microsoft 5.0.350 "policy violation detected (AS345)"
+	"tenant allow block list",      // Microsoft 5.7.703
+	"restricted by policy",         // Zoho 452
+	"local policy",                 // Apple [CS01], [CS02] "Message rejected due to local policy"
+	"administrative prohibition",   // Exim spec, ACL deny without a message
+	"policy reasons",               // generic x.7.1 wording; Microsoft 5.7.1 transport rules
+	"content presents a potential", // Google 554 5.7.0 "This message was blocked because its content presents a potential security issue"
+	"host network not allowed",     // Mimecast 554 "Host network not allowed"
+	"denied by policy",             // generic "550 Denied by policy"
+	"header error",                 // Sendmail cf/README header checks: "$#error $: 553 Header error"
+}
+
+// gaveUpPhrases: the sending MTA stopped retrying. They come after the
+// causes: "452 4.2.2 mailbox full ... retry timeout exceeded" is a full
+// mailbox.
+var gaveUpPhrases = []string{
+	"retry timeout exceeded", "all hosts have been failing", // Exim spec, retry rules
+	"retry time not reached for any host after a long failure period", // Exim spec, retry rules
+	"in the queue too long", "has been in the queue too long", // qmail-send bounce text
+	"could not be delivered for", "cannot send message for", // Sendmail DSN texts ("Message could not be delivered for 5 days")
+	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
+	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
+	"delivery time expired",                  // RFC 3463 x.4.7
+	"was aborted after",                      // DSN texts: "Delivery to the following recipients was aborted after x hour(s)"
+	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
+	"not delivered within",                   // "Your message was not delivered within 0 days and 1 hours" (au/KDDI); RFC 3463 x.4.7 wording
+}
+
+// systemFullPhrases: RFC 3463 x.3.1 "Mail system full"; RFC 5321 §4.2.3 452
+// "insufficient system storage".
+var systemFullPhrases = []string{
+	"insufficient system storage",   // RFC 5321 §4.2.3; Postfix smtpd(8)
+	"insufficient disk space",       // Sendmail op.me: "452 4.4.5 Insufficient disk space; try again later"
+	"insufficient system resources", // spambrella.com FAQ 452 4.3.1
+	"mail system full",              // RFC 3463 x.3.1
+}
+
+// networkErrorPhrases: the sending MTA could not reach or keep talking
+// to the receiver, or the message looped.
+var networkErrorPhrases = []string{
+	"connection refused",                         // Postfix smtp(8) "connect to x: Connection refused"; Sendmail "Connection refused by x"; Microsoft 4.4.316
+	"connection timed out",                       // Postfix smtp(8); Sendmail
+	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
+	"no route to host", "network is unreachable", // Postfix smtp(8), system error texts
+	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
+	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
+	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
+	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
+	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+}
+
+// systemErrorPhrases: the receiving system failed.
+var systemErrorPhrases = []string{
+	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
+	"internal server error",                               // Yahoo 451 4.3.2
+	"resources temporarily unavailable",                   // Yahoo 451
+	"temporary system error",                              // Zoho 452 4.3.1
+	"temporary lookup failure",                            // Postfix smtpd(8)
+	"local error in processing",                           // RFC 5321 §4.2.3 451
+	"qq temporary problem",                                // qmail-smtpd(8)
+	"unable to process connection",                        // Mimecast 421
+	"try another server",                                  // RU-CENTER 451
+	"service not available, closing transmission channel", // RFC 5321 §4.2.3 421
+	"service unavailable - try again later",               // Apple 451 4.7.1
+	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
+	"service currently unavailable",                       // "554 Service currently unavailable"
+	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
+	"system error",                                        // "Internal system error"
+	"could not load",                                      // the receiving server failing to load its own data ("Could not load DRD for domain")
+}
+
+// mailerErrorPhrases: a local delivery program failed.
+var mailerErrorPhrases = []string{
+	"command died with status", "command output", // Postfix pipe(8), local(8)
+	"unknown mailer error",                         // Sendmail DSN text for a prog mailer's exit status
+	"returned non-zero status", "child process of", // Exim spec, pipe transport
+	"procmail", "maildrop", // delivery agents named in local delivery failures
+	"pipe to |",    // Exim spec, pipe transport bounce: "pipe to |command ... generated by x"
+	"mailer error", // Postfix/DragonFly "Recipient address rejected: Mailer error"
+}
+
+// syntaxErrorPhrases: RFC 5321 §4.2.2 replies 500-504.
+var syntaxErrorPhrases = []string{
+	"syntax error",                                                                                     // RFC 5321 §4.2.2 500/501; Google 555 5.5.2
+	"command not implemented", "unimplemented command", "command unrecognized", "unrecognized command", // RFC 5321 500/502; Google 502 5.5.1
+	"bad sequence of commands", // RFC 5321 503
+	"protocol violation",       // Google 451 4.5.0, 454 4.5.0; sitepackage "550 Protocol violation"
+	"synchronization error",    // Exim spec: "SMTP synchronization error"
+}
+
+// vacationPhrases recognise auto-reply wording in a subject (RFC 3834
+// replies carry Auto-Submitted; these catch those without it).
+var vacationPhrases = []string{
+	"out of office", "out of the office", "on vacation", "on holiday", "i am away", "i'm away",
+	"away from the office", "auto-reply", "autoreply", "automatic reply", "auto reply", "vacation",
+	"absent", "abwesend", "abwesenheit", "absence", "congé", "conges",
+}
+
+// delayPhrases say a message is still being retried: a status inferred
+// for it is temporary (4.0.0).
+var delayPhrases = []string{
+	"delayed mail (still being retried)",     // Postfix bounce(5) delay template subject
+	"will be retried", "still being retried", // Postfix bounce(5)
+	"has not yet been delivered",               // Exim spec, delay warning text
+	"warning message only", "will keep trying", // Sendmail DSN warning text
+	"has been delayed", "delivery has been delayed", // Gmail delay notice
+	"delivery attempts will continue", // Exchange delay DSN
+	"temporary failure report",        // OpenSMTPD delay notice
+}

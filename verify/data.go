@@ -1,0 +1,3 @@
+package verify
+
+//go:generate go run ./internal/gendata -out data
