@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/mxkit/mxkit/address"
 )
 
 // Options configure a List. The zero value is a good default.
@@ -453,4 +455,25 @@ func (l *List) Purge(ctx context.Context) (int, error) {
 		s.mu.Unlock()
 	}
 	return n, nil
+}
+
+// Tenant is the list as one tenant's mail sees it.
+type Tenant struct {
+	l      *List
+	tenant string
+}
+
+// ForTenant returns the list as tenant's mail sees it (its own entries and
+// those for all tenants). Its Suppressed method is what verify.Checker
+// asks (it satisfies verify.Suppressions).
+func (l *List) ForTenant(tenant string) Tenant { return Tenant{l, tenant} }
+
+// Suppressed reports whether mail to a is suppressed, with the entry's
+// reason and what it names. It does no I/O and never fails.
+func (t Tenant) Suppressed(_ context.Context, a address.Address) (string, bool, error) {
+	m, ok := t.l.Check(t.tenant, a.String())
+	if !ok {
+		return "", false, nil
+	}
+	return string(m.Reason) + " (" + m.Address + ")", true, nil
 }

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/address"
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/suppression"
+	"github.com/mxkit/mxkit/verify"
 )
 
 var ctx = context.Background()
@@ -305,5 +307,19 @@ func TestReportDSN(t *testing.T) {
 	}
 	if _, ok := l.Check("", "slow@example.org"); ok {
 		t.Error("a delayed recipient was suppressed")
+	}
+}
+
+// The list answers verify.Checker's question for one tenant.
+func TestForTenant(t *testing.T) {
+	l := newList(t, nil)
+	add(t, l, suppression.Entry{Address: "gone@shop.example", Tenant: "acme", Reason: suppression.HardBounce})
+	var s verify.Suppressions = l.ForTenant("acme")
+	a, _ := address.Parse("Gone@shop.example")
+	if why, ok, err := s.Suppressed(ctx, a); !ok || err != nil || why != "hard-bounce (gone@shop.example)" {
+		t.Errorf("Suppressed: %q %v %v", why, ok, err)
+	}
+	if _, ok, _ := l.ForTenant("other").Suppressed(ctx, a); ok {
+		t.Error("another tenant's entry")
 	}
 }
