@@ -76,6 +76,19 @@
 //     one-click unsubscribe of RFC 8058), streaming attachments of any size.
 //   - mxkit (this package): Sender, compose, dkim, mx and smtpclient in one
 //     call.
+//   - suppression: the addresses and domains not to mail (hard bounces,
+//     complaints, unsubscribes), fed by bounce reports and delivery
+//     outcomes, with an RFC 8058 one-click unsubscribe handler; an
+//     embedded store and a PostgreSQL store kept in step by LISTEN/NOTIFY.
+//   - rates: sliding-window counts of outcomes per tenant, From domain,
+//     source IP and provider, with thresholds (0.3% complaints) reported
+//     once when crossed.
+//   - shaping: the MX host to provider table, and rules that turn
+//     providers' throttling replies into rates, session caps and
+//     suspensions, applied to smtpclient through its Shaper interface.
+//   - redisstate (a module of its own): rate limits, session counts,
+//     warm-up counts and rate counters shared by several processes in
+//     Redis.
 //
 // Two leaf packages hold the concepts the others share, so that no two
 // packages disagree about them:
@@ -93,7 +106,9 @@
 // sender enqueues into queue; a worker leases a message, signs it with dkim,
 // asks mx for the route and policy of each recipient domain, and hands it to
 // smtpclient, whose per-recipient results go back to queue as delivered,
-// retry or failed. Failures, synchronous or bounced later, go through bounce
+// retry or failed. Before a send, suppression says whether the recipient
+// may be mailed; smtpclient's Shaper (shaping) paces each provider;
+// afterwards the outcomes feed suppression, rates and shaping. Failures, synchronous or bounced later, go through bounce
 // for a reason a sender can act on (suppress, back off). On the receiving
 // side spf, dkim and dmarc evaluate a message's authentication. The
 // examples/ module shows these wirings as runnable programs.

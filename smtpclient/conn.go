@@ -52,6 +52,7 @@ type conn struct {
 	pool      *hostPool
 	idleSince time.Time
 	idleTimer *time.Timer
+	release   func() // from the Shaper's ConnGate, called on close
 
 	// per-operation
 	ctxDeadline time.Time
@@ -364,6 +365,10 @@ func (c *conn) close(polite bool) {
 		}
 	}
 	c.nc.Close()
+	if c.release != nil {
+		c.release()
+		c.release = nil
+	}
 }
 
 // alive checks an idle session without a round trip: the server must not

@@ -76,7 +76,13 @@
 // session is about to carry it (a failed connection costs nothing). The
 // counts live in memory unless a WarmupCounter keeps them (in a database,
 // so that caps survive restarts and hold across machines). DialContext
-// replaces the dialer, as in net/http.
+// replaces the dialer, as in net/http. A Shaper, when set, changes these
+// limits at run time from outside: it admits each message per destination
+// host and source (waiting for a rate, or refusing a suspended
+// destination with an outcome of its own), may lower or raise the session
+// cap per host, and, as a ConnGate, may count sessions across processes;
+// the shaping package decides what it says from the replies providers
+// give.
 //
 // # Not done
 //

@@ -249,8 +249,9 @@ func (s *sourceSet) init(srcs []Source, counter WarmupCounter) {
 
 // pick chooses a source for a connection to addr ("ip:port"), by weight
 // among those of the same address family whose caps were not found
-// reached (take finds that). The zero Addr means no sources are set.
-func (s *sourceSet) pick(addr string) (netip.Addr, error) {
+// reached (take finds that), leaving out skip. The zero Addr means no
+// sources are set.
+func (s *sourceSet) pick(addr string, skip []netip.Addr) (netip.Addr, error) {
 	if len(s.srcs) == 0 {
 		return netip.Addr{}, nil
 	}
@@ -266,7 +267,7 @@ func (s *sourceSet) pick(addr string) (netip.Addr, error) {
 	cand := buf[:0]
 	s.mu.Lock()
 	for i, src := range s.srcs {
-		if known && src.Addr.Unmap().Is4() != want4 {
+		if known && src.Addr.Unmap().Is4() != want4 || slices.Contains(skip, src.Addr) {
 			continue
 		}
 		if until, ok := s.full[src.Addr]; ok {

@@ -80,7 +80,7 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			p.release()
 			continue
 		}
-		if p.n < t.maxConns() {
+		if p.n < t.hostMaxConns(p.host) {
 			p.n++
 			p.mu.Unlock()
 			return p.dial(ctx, d)
@@ -159,19 +159,27 @@ func (p *hostPool) dial(ctx context.Context, d *dest) (*conn, error, bool) {
 		p.release()
 		return nil, localFailure(ErrClosed), false
 	}
-	c, err := p.t.connect(ctx, d)
+	release, err := p.t.openConn(ctx, d)
 	if err != nil {
 		p.release()
 		return nil, err, false
 	}
-	c.pool = p
+	c, err := p.t.connect(ctx, d)
+	if err != nil {
+		if release != nil {
+			release()
+		}
+		p.release()
+		return nil, err, false
+	}
+	c.pool, c.release = p, release
 	return c, nil, false
 }
 
 // release gives up one session slot: to a waiter, or back to the pool.
 func (p *hostPool) release() {
 	p.mu.Lock()
-	if len(p.waiters) > 0 {
+	if len(p.waiters) > 0 && p.n <= p.t.hostMaxConns(p.host) {
 		w := p.waiters[0]
 		p.waiters = p.waiters[1:]
 		p.mu.Unlock()
@@ -253,6 +261,12 @@ func (t *Transport) put(c *conn) {
 		return
 	}
 	p.mu.Lock()
+	if p.n > t.hostMaxConns(p.host) { // the Shaper lowered the cap
+		p.mu.Unlock()
+		c.close(true)
+		p.release()
+		return
+	}
 	if w, ok := p.waiterFor(c.key); ok {
 		p.mu.Unlock()
 		w.ch <- c

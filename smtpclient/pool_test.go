@@ -255,7 +255,7 @@ func TestRateLimitMatch(t *testing.T) {
 // charged, drawing again while the one drawn is found full.
 func pickTake(s *sourceSet, addr string) (netip.Addr, error) {
 	for {
-		src, err := s.pick(addr)
+		src, err := s.pick(addr, nil)
 		if err != nil || !src.IsValid() {
 			return src, err
 		}

@@ -183,6 +183,11 @@ type Transport struct {
 	// WarmupCounter keeps the counts of the Sources' Warmup caps; nil
 	// keeps them in memory, so the caps start over when the process does.
 	WarmupCounter WarmupCounter
+	// Shaper, when set, adjusts the limits at run time per destination
+	// host and source: it admits each message (waiting for a rate,
+	// refusing a suspended destination) and may lower or raise
+	// MaxConnsPerHost. See Shaper; the shaping package implements it.
+	Shaper Shaper
 
 	// TLSReport, when set, receives how TLS came out for each session
 	// Deliver opens, under the route's policy, for SMTP TLS Reporting
@@ -230,6 +235,9 @@ type Result struct {
 	Addr  string // its address, "ip:port"
 	TLS   bool   // whether the session used TLS
 	Reply string // the text of the final reply (often the server's queue id)
+	// Source is the local address the session was opened from, when
+	// Sources are set.
+	Source netip.Addr
 	// Recipients has one outcome per Envelope.To, in order: delivered,
 	// deferred or failed, with the reply or cause that decided it.
 	Recipients []delivery.Outcome
@@ -516,7 +524,7 @@ func newResult(env *Envelope) (*Result, *message) {
 // resetResult clears res for another host; recipients refused before
 // any session keep their outcome.
 func resetResult(res *Result, m *message) {
-	res.Host, res.Addr, res.TLS, res.Reply, res.DSNNotSent = "", "", false, "", false
+	res.Host, res.Addr, res.TLS, res.Reply, res.DSNNotSent, res.Source = "", "", false, "", false, netip.Addr{}
 	for i := range res.Recipients {
 		o := &res.Recipients[i]
 		if m.refused(i) {
@@ -553,13 +561,24 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 		msgStart, _ = seeker.Seek(0, io.SeekCurrent)
 	}
 	base := d
+	var adm admitted
 	for attempt := 0; ; attempt++ {
 		// The source address is chosen before the session and charged
 		// against its warm-up caps only once a session will carry the
 		// message: a failed connection costs nothing.
-		src, err := t.sources.pick(base.addr)
+		src, err := t.sources.pick(base.addr, adm.refused)
 		if err != nil {
+			if adm.err != nil { // every source left was refused by the Shaper
+				return false, adm.err
+			}
 			return false, localFailure(err)
+		}
+		if !t.admit(ctx, &adm, base.limitHost, src) {
+			if len(adm.refused) == 0 || ctx.Err() != nil {
+				return false, adm.err
+			}
+			attempt-- // another source, same attempt
+			continue
 		}
 		d = base
 		if src.IsValid() {
@@ -582,7 +601,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 				continue
 			}
 		}
-		res.TLS = c.tls
+		res.TLS, res.Source = c.tls, src
 		start := time.Now()
 		handed, err := c.transact(ctx, m, msg, size, res)
 		if t.Metrics != nil {
@@ -600,6 +619,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 			c.broken = true
 			t.put(c)
 			resetResult(res, m)
+			res.Host, res.Addr = base.host, base.addr
 			if c.consumed {
 				// BDAT read the first chunk before the failure showed.
 				if seeker == nil {

@@ -74,6 +74,18 @@ func Program(tb testing.TB, path, pkg string) string {
 	return ""
 }
 
+// RedisAddr returns $MXKIT_REDIS_ADDR ("127.0.0.1:port") or skips the
+// test: Redis tests need a server (`source .ci/services` starts one on
+// loopback).
+func RedisAddr(tb testing.TB) string {
+	tb.Helper()
+	addr := os.Getenv("MXKIT_REDIS_ADDR")
+	if addr == "" {
+		tb.Skip("Redis not configured: set MXKIT_REDIS_ADDR (source .ci/services starts one on loopback; Debian package redis-server)")
+	}
+	return addr
+}
+
 // SharedPort returns a TCP port free on both 127.0.0.1 and 127.0.0.2, so
 // that two mail hosts can listen on the one port a client connects to
 // (smtpclient.Transport.Port is the same for every MX host).
