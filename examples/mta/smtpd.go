@@ -442,8 +442,10 @@ func (c *smtpConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// closeFlush bounds the last flush of a closing connection.
-const closeFlush = time.Second
+// closeFlush bounds the last flush of a closing connection. Replies take
+// no time to write unless the client stopped reading them; go-smtp's
+// Close of the whole server closes its sessions one after the other.
+const closeFlush = 250 * time.Millisecond
 
 // Close sends the replies still buffered, then closes. The flush needs a
 // deadline of its own: closing a TLS session, crypto/tls writes its
