@@ -305,6 +305,13 @@ func (r *Record) parseURIs(tag, value string) []URI {
 			u.Address, u.MaxSize = part[:i], size
 			r.warn("%s URI %q uses the obsolete !size suffix", tag, part)
 		}
+		if !uriChars(u.Address) {
+			// "mailto:a@example.com !10m" would keep the space, which the
+			// tag-list's value trimming loses when the record is written
+			// out: a URI has none (RFC 3986 §2).
+			r.warn("invalid character in %s URI %q ignored", tag, part)
+			continue
+		}
 		if len(u.Address) >= 7 && strings.EqualFold(u.Address[:7], "mailto:") {
 			if u.Mailbox() == "" {
 				r.warn("invalid mailto address in %s URI %q ignored", tag, part)
@@ -317,6 +324,22 @@ func (r *Record) parseURIs(tag, value string) []URI {
 		out = append(out, u)
 	}
 	return out
+}
+
+// uriChars reports whether s has only the characters a URI may hold (RFC
+// 3986 §2: unreserved, reserved and "%"); whitespace, controls, quotes,
+// angle brackets and the like are not among them.
+func uriChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~:/?#[]@!$&'()*+,;=%", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // parseSize parses 1*DIGIT [k/m/g/t] (RFC 7489 §6.4).
@@ -430,6 +453,11 @@ func (r *Record) String() string {
 		s := make([]string, len(us))
 		for i, u := range us {
 			s[i] = u.Address
+			if strings.IndexByte(u.Address, '!') >= 0 {
+				// Parse takes what follows the last "!" for a size
+				// limit: write one so that the URI's own "!" stays.
+				s[i] += "!" + strconv.FormatUint(u.MaxSize, 10)
+			}
 		}
 		return strings.Join(s, ",")
 	}

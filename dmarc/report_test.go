@@ -3,6 +3,7 @@ package dmarc
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"encoding/base64"
@@ -263,6 +264,16 @@ func TestReportSizeLimit(t *testing.T) {
 	}
 }
 
+// writeBomb writes the start of a report whose XML goes on just past
+// MaxReportSize: compressed, it is a few hundred KiB.
+func writeBomb(w io.Writer) {
+	io.WriteString(w, "<feedback><report_metadata><org_name>")
+	chunk := bytes.Repeat([]byte("a"), 1<<20)
+	for i := 0; i <= MaxReportSize>>20; i++ {
+		w.Write(chunk)
+	}
+}
+
 // A gzip bomb just over MaxReportSize is refused, not decoded to the end.
 func TestReportGzipBomb(t *testing.T) {
 	if testing.Short() {
@@ -270,15 +281,38 @@ func TestReportGzipBomb(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	io.WriteString(zw, "<feedback><report_metadata><org_name>")
-	chunk := bytes.Repeat([]byte("a"), 1<<20)
-	for i := 0; i <= MaxReportSize>>20; i++ {
-		zw.Write(chunk)
-	}
+	writeBomb(zw)
 	zw.Close()
 	_, err := ParseReport(&buf)
 	if !errors.Is(err, ErrReportTooLarge) {
 		t.Fatalf("got %v, want ErrReportTooLarge", err)
+	}
+}
+
+// So is a zip bomb (issue 21's held row: DMARC report zip bombs refused),
+// alone and as a message's attachment.
+func TestReportZipBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 64 MiB stream")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	w, err := zw.Create("r!example.com!1!2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeBomb(w)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range map[string][]byte{
+		"zip":         buf.Bytes(),
+		"message+zip": mimeMessage("application/zip", "r!example.com!1!2.zip", buf.Bytes()),
+	} {
+		if _, err := ParseReport(bytes.NewReader(in)); !errors.Is(err, ErrReportTooLarge) {
+			t.Errorf("%s of %d bytes: got %v, want ErrReportTooLarge", name, len(in), err)
+		}
 	}
 }
 

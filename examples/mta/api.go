@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,8 +39,13 @@ type SendRequest struct {
 	Text    string            `json:"text,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 
-	Campaign       string `json:"campaign,omitempty"`
-	Tenant         string `json:"tenant,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
+	// Tenant is the login's: its user name, or none for the operator.
+	// It is taken from the login, never from here; a request that names
+	// another is refused.
+	Tenant string `json:"tenant,omitempty"`
+	// IdempotencyKey makes a repeated request return the first one's ID
+	// instead of sending again. Keys are the tenant's own.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
@@ -43,38 +53,98 @@ type SendRequest struct {
 func (m *MTA) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/send", m.authAPI(m.handleSend))
-	mux.HandleFunc("POST /api/feedback", m.authAPI(m.handleFeedback))
-	mux.HandleFunc("GET /api/stats", m.authAPI(m.handleStats))
+	// Feedback makes webhook events about any recipient, and the stats
+	// count every tenant's mail: they are the operator's.
+	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
+	mux.HandleFunc("GET /api/stats", m.authAPI(operatorOnly(m.handleStats)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{}))
 	return mux
 }
 
-// apiUser is the context key of the SMTP user an API request
-// authenticated as; requests with a token or without authentication have
-// none.
-type apiUser struct{}
+// apiLogin is the context key of the *account an API request
+// authenticated as (nil for the operator).
+type apiLogin struct{}
 
-// authAPI requires a bearer token from http.api_tokens, or HTTP Basic
-// credentials of an SMTP user, when either is configured.
+// loginOf returns the account of an authenticated request.
+func loginOf(r *http.Request) *account {
+	a, _ := r.Context().Value(apiLogin{}).(*account)
+	return a
+}
+
+// authAPI requires a bearer token (one of http.api_tokens, or a user's
+// api_tokens) or HTTP Basic credentials of a user, when any is
+// configured. Credentials are refused over plain HTTP except from
+// loopback (or with http.allow_insecure_auth): they would cross the
+// network in clear. Failures count against the client and the user name
+// as SMTP AUTH's do, and a blocked one gets 429.
 func (m *MTA) authAPI(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		as := func(a *account) { h(w, r.WithContext(context.WithValue(r.Context(), apiLogin{}, a))) }
 		if len(m.tokens) == 0 && len(m.users) == 0 {
-			h(w, r)
+			as(nil)
 			return
 		}
-		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && m.tokens[tok] {
-			h(w, r)
+		client, _ := netip.ParseAddrPort(r.RemoteAddr)
+		ip := client.Addr().Unmap()
+		authz := r.Header.Get("Authorization")
+		if authz != "" && r.TLS == nil && !ip.IsLoopback() && !m.cfg.HTTP.AllowInsecureAuth {
+			jsonError(w, http.StatusForbidden, "credentials over plain HTTP are refused: use HTTPS")
 			return
 		}
-		if u, p, ok := r.BasicAuth(); ok {
-			if m.checkPassword(u, p) {
-				h(w, r.WithContext(context.WithValue(r.Context(), apiUser{}, u)))
+		if m.refuseBlocked(w, clientKey(ip)) {
+			return
+		}
+		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
+			if a, ok := m.tokens[sha256.Sum256([]byte(tok))]; ok {
+				as(a)
 				return
 			}
+			m.logins.failed(clientKey(ip))
+		} else if user, pass, ok := r.BasicAuth(); ok {
+			if m.refuseBlocked(w, userKey(user)) {
+				return
+			}
+			ctx, cancel := context.WithTimeout(r.Context(), loginWait)
+			a, err := m.passwords.check(ctx, user, pass)
+			cancel()
+			switch {
+			case err == nil:
+				m.logins.succeeded(userKey(user))
+				as(a)
+				return
+			case !errors.Is(err, errLoginFailed):
+				jsonError(w, http.StatusServiceUnavailable, err.Error())
+				return
+			}
+			m.logins.failed(clientKey(ip), userKey(user))
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="mta"`)
 		jsonError(w, http.StatusUnauthorized, "authentication required")
 	}
+}
+
+// operatorOnly refuses users (403): h is for the operator's tokens.
+func operatorOnly(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if loginOf(r) != nil {
+			jsonError(w, http.StatusForbidden, "for the operator's tokens only")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// refuseBlocked answers 429 Too Many Requests (RFC 6585 §4), with
+// Retry-After, when logins of key are blocked.
+func (m *MTA) refuseBlocked(w http.ResponseWriter, key string) bool {
+	until := m.logins.blocked(key)
+	if until.IsZero() {
+		return false
+	}
+	m.metrics.limited.WithLabelValues("login_blocked").Inc()
+	w.Header().Set("Retry-After", strconv.Itoa(int(time.Until(until).Seconds())+1))
+	jsonError(w, http.StatusTooManyRequests, "too many failed logins, try again later")
+	return true
 }
 
 func jsonError(w http.ResponseWriter, code int, msg string) {
@@ -96,11 +166,20 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, "request: "+err.Error())
 		return
 	}
-	if u, ok := r.Context().Value(apiUser{}).(string); ok && !m.mayUse(u, req.From) {
+	if _, err := dec.Token(); err != io.EOF {
+		jsonError(w, http.StatusBadRequest, "request: more after the JSON object")
+		return
+	}
+	login := loginOf(r)
+	if !login.mayUse(req.From) {
 		jsonError(w, http.StatusForbidden, "sender address not allowed for this login")
 		return
 	}
-	env := &queue.Envelope{From: req.From, Tenant: req.Tenant, Campaign: req.Campaign, IdempotencyKey: req.IdempotencyKey}
+	if req.Tenant != "" && req.Tenant != login.tenant() {
+		jsonError(w, http.StatusForbidden, "tenant: not this login's")
+		return
+	}
+	env := &queue.Envelope{From: req.From, Tenant: login.tenant(), Campaign: req.Campaign, IdempotencyKey: req.IdempotencyKey}
 	for _, to := range req.To {
 		env.Recipients = append(env.Recipients, queue.Recipient{Addr: to})
 	}
@@ -108,14 +187,8 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	var raw []byte
-	if req.Raw != "" {
-		raw = crlf(req.Raw)
-		if u, ok := r.Context().Value(apiUser{}).(string); ok && !m.headerFromAllowed(u, raw) {
-			jsonError(w, http.StatusForbidden, "From header address not allowed for this login")
-			return
-		}
-	} else {
+	raw := []byte(req.Raw)
+	if req.Raw == "" {
 		var err error
 		if raw, err = m.build(&req); err != nil {
 			jsonError(w, http.StatusBadRequest, err.Error())
@@ -123,8 +196,15 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
-	id, err := m.submit(r.Context(), env, trace, raw)
+	id, err := m.submit(r.Context(), login, env, trace, raw)
+	var he *headerError
 	switch {
+	case errors.As(err, &he) && he.policy:
+		jsonError(w, http.StatusForbidden, he.msg)
+		return
+	case errors.As(err, &he):
+		jsonError(w, http.StatusBadRequest, he.msg)
+		return
 	case errors.Is(err, queue.ErrTooLarge):
 		jsonError(w, http.StatusRequestEntityTooLarge, err.Error())
 		return
@@ -141,16 +221,18 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]string{"id": string(id)})
 }
 
-// build makes a text/plain message from the simple fields. Header values
-// with CR or LF are refused (they would inject fields).
+// build makes a text/plain message from the simple fields. The headers
+// replace the built fields of the same name (compared without case).
+// Names must be RFC 5322 §2.2 field names; values with control
+// characters are refused (CR or LF would inject fields).
 func (m *MTA) build(req *SendRequest) ([]byte, error) {
 	var b bytes.Buffer
 	field := func(name, value string) error {
-		if strings.ContainsAny(name, "\r\n: ") || name == "" {
-			return fmt.Errorf("header name %q: invalid", name)
+		if !validFieldName(name) {
+			return fmt.Errorf("header name %q: not printable ASCII without a colon (RFC 5322 §2.2)", name)
 		}
-		if strings.ContainsAny(value, "\r\n") {
-			return fmt.Errorf("header %s: CR or LF in the value", name)
+		if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			return fmt.Errorf("header %s: control character in the value", name)
 		}
 		b.WriteString(name)
 		b.WriteString(": ")
@@ -160,6 +242,13 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 	}
 	if strings.ContainsAny(req.Subject, "\r\n") {
 		return nil, errors.New("subject: CR or LF in the value")
+	}
+	given := map[string]bool{}
+	for _, k := range slices.Sorted(maps.Keys(req.Headers)) {
+		if given[strings.ToLower(k)] {
+			return nil, fmt.Errorf("header %s: given twice", k)
+		}
+		given[strings.ToLower(k)] = true
 	}
 	var rnd [12]byte
 	rand.Read(rnd[:])
@@ -174,33 +263,21 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		{"Content-Transfer-Encoding", "8bit"},
 	}
 	for _, f := range fields {
-		if _, override := req.Headers[f[0]]; override {
+		if given[strings.ToLower(f[0])] {
 			continue
 		}
 		if err := field(f[0], f[1]); err != nil {
 			return nil, err
 		}
 	}
-	for k, v := range req.Headers {
-		if err := field(k, v); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(req.Headers)) {
+		if err := field(k, req.Headers[k]); err != nil {
 			return nil, err
 		}
 	}
 	b.WriteString("\r\n")
-	b.Write(crlf(req.Text))
+	b.WriteString(req.Text)
 	return b.Bytes(), nil
-}
-
-// crlf turns bare LF line ends into CRLF.
-func crlf(s string) []byte {
-	out := make([]byte, 0, len(s)+len(s)/32)
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' && (i == 0 || s[i-1] != '\r') {
-			out = append(out, '\r')
-		}
-		out = append(out, s[i])
-	}
-	return out
 }
 
 // handleFeedback takes returned mail (a DSN or an ARF complaint, RFC 5965)

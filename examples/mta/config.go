@@ -38,13 +38,36 @@ type SMTPConfig struct {
 	TrustedNetworks   []string `json:"trusted_networks"`
 	MaxMessageBytes   int64    `json:"max_message_bytes"`
 	MaxRecipients     int      `json:"max_recipients"`
+
+	// Connection limits: sessions open at once in total and per client
+	// (an IPv4 address or an IPv6 /64; -1 for no limit, trusted networks
+	// are not counted); beyond them a client gets 421 4.7.0.
+	MaxSessions      int `json:"max_sessions"`
+	MaxSessionsPerIP int `json:"max_sessions_per_ip"`
+	// CommandTimeout bounds the wait for each command line and each
+	// reply write; IdleTimeout the time a session may spend outside a
+	// mail transaction since it began or since its last message;
+	// SessionTimeout the whole session.
+	CommandTimeout Duration `json:"command_timeout"`
+	IdleTimeout    Duration `json:"idle_timeout"`
+	SessionTimeout Duration `json:"session_timeout"`
+
+	// Failed logins (SMTP AUTH and HTTP credentials): MaxLoginFailures
+	// per client or per user name start a block of LoginBlock, doubling
+	// for each block that follows; SessionLoginFailures in one SMTP
+	// session close it.
+	MaxLoginFailures     int      `json:"max_login_failures"`
+	LoginBlock           Duration `json:"login_block"`
+	SessionLoginFailures int      `json:"session_login_failures"`
 }
 
-// User is a login for SMTP AUTH (PLAIN, LOGIN) and the HTTP API.
+// User is a login for SMTP AUTH (PLAIN, LOGIN) and the HTTP API. Its
+// username is the tenant of the messages it submits.
 type User struct {
 	Username string `json:"username"`
 	// Password is the password in clear; PasswordHash its bcrypt hash
-	// ("mta -hash-password" makes one). Exactly one is set.
+	// ("mta -hash-password" makes one). At most one is set; a user
+	// with neither logs in only with its API tokens.
 	Password     string `json:"password"`
 	PasswordHash string `json:"password_hash"`
 	// From lists the sender addresses (envelope and From header) the
@@ -52,12 +75,24 @@ type User struct {
 	// that domain, "*" for any. Empty means any address at the domains of
 	// dkim.keys.
 	From []string `json:"from"`
+	// APITokens are bearer tokens for the HTTP API that act as this
+	// user.
+	APITokens []string `json:"api_tokens"`
 }
 
 // HTTPConfig is the API and metrics listener.
 type HTTPConfig struct {
-	Listen    string   `json:"listen"`
-	APITokens []string `json:"api_tokens"`
+	Listen string `json:"listen"`
+	// APITokens are the operator's bearer tokens: they may send as
+	// anyone and have no tenant.
+	APITokens         []string `json:"api_tokens"`
+	TLSCert           string   `json:"tls_cert"`
+	TLSKey            string   `json:"tls_key"`
+	AllowInsecureAuth bool     `json:"allow_insecure_auth"`
+	// Connections open at once in total and per client address (-1 for
+	// no limit); beyond them a connection is closed at once.
+	MaxConns      int `json:"max_conns"`
+	MaxConnsPerIP int `json:"max_conns_per_ip"`
 }
 
 // QueueConfig selects the queue store and the retry schedule.
@@ -205,18 +240,53 @@ func (c *Config) check() error {
 	if (c.SMTP.TLSCert == "") != (c.SMTP.TLSKey == "") {
 		return errors.New("smtp.tls_cert and smtp.tls_key go together")
 	}
+	if (c.HTTP.TLSCert == "") != (c.HTTP.TLSKey == "") {
+		return errors.New("http.tls_cert and http.tls_key go together")
+	}
 	for _, n := range c.SMTP.TrustedNetworks {
 		if _, err := parsePrefix(n); err != nil {
 			return fmt.Errorf("smtp.trusted_networks: %w", err)
 		}
 	}
-	for _, u := range c.SMTP.Users {
-		if u.Username == "" || (u.Password == "") == (u.PasswordHash == "") {
-			return errors.New("smtp.users: every user needs a username and one of password and password_hash")
+	if err := c.checkLimits(); err != nil {
+		return err
+	}
+	tokens := map[string]bool{}
+	addToken := func(where, t string) error {
+		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return fmt.Errorf("%s: a token is empty or has spaces or control characters", where)
 		}
+		if tokens[t] {
+			return fmt.Errorf("%s: a token is given twice", where)
+		}
+		tokens[t] = true
+		return nil
+	}
+	for _, t := range c.HTTP.APITokens {
+		if err := addToken("http.api_tokens", t); err != nil {
+			return err
+		}
+	}
+	names := map[string]bool{}
+	for _, u := range c.SMTP.Users {
+		if u.Username == "" || u.Password != "" && u.PasswordHash != "" {
+			return errors.New("smtp.users: every user needs a username, and at most one of password and password_hash")
+		}
+		if u.Password == "" && u.PasswordHash == "" && len(u.APITokens) == 0 {
+			return fmt.Errorf("smtp.users: %s: no password, password_hash or api_tokens: it could not log in", u.Username)
+		}
+		if names[u.Username] {
+			return fmt.Errorf("smtp.users: %s is given twice", u.Username)
+		}
+		names[u.Username] = true
 		if u.PasswordHash != "" {
 			if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
 				return fmt.Errorf("smtp.users: %s: password_hash is not a bcrypt hash: %w", u.Username, err)
+			}
+		}
+		for _, t := range u.APITokens {
+			if err := addToken("smtp.users: "+u.Username+": api_tokens", t); err != nil {
+				return err
 			}
 		}
 		for _, f := range u.From {
@@ -291,6 +361,54 @@ func (c *Config) check() error {
 	case "", "text", "json":
 	default:
 		return fmt.Errorf("log.format %q: want text or json", c.Log.Format)
+	}
+	return nil
+}
+
+// checkLimits checks the connection, timeout and login limits and fills
+// in their defaults.
+func (c *Config) checkLimits() error {
+	s, h := &c.SMTP, &c.HTTP
+	for _, l := range []struct {
+		name      string
+		v         *int
+		def       int
+		unlimited bool // -1 allowed
+	}{
+		{"smtp.max_sessions", &s.MaxSessions, 500, false},
+		// Postfix's smtpd_client_connection_count_limit is 50.
+		{"smtp.max_sessions_per_ip", &s.MaxSessionsPerIP, 50, true},
+		{"smtp.max_login_failures", &s.MaxLoginFailures, 5, false},
+		{"smtp.session_login_failures", &s.SessionLoginFailures, 3, false},
+		{"http.max_conns", &h.MaxConns, 1000, false},
+		{"http.max_conns_per_ip", &h.MaxConnsPerIP, 100, true},
+	} {
+		switch {
+		case *l.v == 0:
+			*l.v = l.def
+		case *l.v == -1 && l.unlimited:
+		case *l.v < 0:
+			return fmt.Errorf("%s %d: want a positive number", l.name, *l.v)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		v    *Duration
+		def  time.Duration
+	}{
+		// RFC 5321 §4.5.3.2.7: a server waits at least 5 minutes for
+		// the next command.
+		{"smtp.command_timeout", &s.CommandTimeout, 5 * time.Minute},
+		{"smtp.idle_timeout", &s.IdleTimeout, 5 * time.Minute},
+		{"smtp.session_timeout", &s.SessionTimeout, 30 * time.Minute},
+		{"smtp.login_block", &s.LoginBlock, 5 * time.Minute},
+	} {
+		switch {
+		case *d.v == 0:
+			*d.v = Duration(d.def)
+		case *d.v < 0:
+			return fmt.Errorf("%s: negative", d.name)
+		}
 	}
 	return nil
 }

@@ -333,7 +333,7 @@ func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []qu
 		return err
 	}
 	env := &queue.Envelope{From: "", Recipients: []queue.Recipient{{Addr: msg.From}}, Tenant: msg.Tenant, Campaign: msg.Campaign}
-	_, err := m.submit(ctx, env, "", out.Bytes())
+	_, err := m.submit(ctx, nil, env, "", out.Bytes())
 	if err != nil && queue.IsBadInput(err) {
 		return nil // the sender's address cannot take a notice
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"net/mail"
 	"os"
 	"strings"
 	"testing"
@@ -76,4 +78,69 @@ func FuzzLogin(f *testing.F) {
 			t.Error("a step after the end is accepted")
 		}
 	})
+}
+
+// FuzzIntake checks what a submitted message goes through: crlf leaves
+// only CRLF line ends and the same other bytes, and a header checkHeader
+// accepts for a user has, as net/mail reads it too, one From field and
+// only addresses the user may use.
+func FuzzIntake(f *testing.F) {
+	f.Add([]byte("From: a@shop.example\r\nSubject: s\r\n\r\nbody\r\n"))
+	f.Add([]byte("From: a@shop.example\nFrom: ceo@bank.example\n\nbody"))
+	f.Add([]byte("Subject: x\rFrom: ceo@bank.example\r\nFrom: a@shop.example\r\n\r\n"))
+	f.Add([]byte("From : ceo@bank.example\r\n \r\nFrom: a@shop.example\r\n\r\n"))
+	f.Add([]byte(" From: x\r\n\r\n"))
+	f.Add([]byte("From: =?utf-8?q?ceo=40bank.example?= <a@shop.example>,\r\n\tb@shop.example\r\n"))
+	a := &account{name: "u", from: []string{"@shop.example"}}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		out := crlf(msg)
+		if bytes.Count(out, []byte("\r\n")) != bytes.Count(out, []byte("\r")) || bytes.Count(out, []byte("\r\n")) != bytes.Count(out, []byte("\n")) {
+			t.Fatalf("crlf(%q) = %q has a bare CR or LF", msg, out)
+		}
+		strip := func(b []byte) string { return strings.NewReplacer("\r", "", "\n", "").Replace(string(b)) }
+		if strip(out) != strip(msg) {
+			t.Fatalf("crlf(%q) = %q changed more than line ends", msg, out)
+		}
+		if checkHeader(out, a) != nil {
+			return
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(out))
+		if err != nil {
+			return // net/mail is stricter in places
+		}
+		if n := len(m.Header["From"]); n != 1 {
+			t.Fatalf("accepted %q with %d From fields for net/mail", out, n)
+		}
+		list, err := m.Header.AddressList("From")
+		if err != nil {
+			return
+		}
+		for _, addr := range list {
+			if !a.mayUse(addr.Address) {
+				t.Fatalf("accepted %q with From %s", out, addr.Address)
+			}
+		}
+	})
+}
+
+func TestCRLF(t *testing.T) {
+	for in, want := range map[string]string{
+		"":              "",
+		"a\r\nb\r\n":    "a\r\nb\r\n",
+		"a\nb":          "a\r\nb",
+		"a\rb":          "a\r\nb",
+		"a\r\r\nb":      "a\r\n\r\nb",
+		"\n\r":          "\r\n\r\n",
+		"a\r":           "a\r\n",
+		"\r\n.\n":       "\r\n.\r\n",
+		"x\n\n\r\n\r\r": "x\r\n\r\n\r\n\r\n\r\n",
+	} {
+		if got := string(crlf([]byte(in))); got != want {
+			t.Errorf("crlf(%q) = %q, want %q", in, got, want)
+		}
+	}
+	clean := []byte("a\r\nb\r\n")
+	if out := crlf(clean); &out[0] != &clean[0] {
+		t.Error("a clean message was copied")
+	}
 }

@@ -24,13 +24,16 @@
 //	hostname            name in the SMTP greeting, EHLO, Received fields,
 //	                    Message-IDs and DSNs (default: the system's name)
 //	smtp.listen         submission listener, "host:port" ("" = none)
-//	smtp.users          [{"username","password" or "password_hash","from"}]:
-//	                    AUTH PLAIN and LOGIN logins (also HTTP Basic
-//	                    credentials for the API). password_hash is a bcrypt
-//	                    hash, as "mta -hash-password" prints it; from lists
-//	                    the senders (envelope and From header) the user may
-//	                    use ("a@example.com", "@example.com", "*"), by
-//	                    default any address at the dkim.keys domains
+//	smtp.users          [{"username","password" or "password_hash","from",
+//	                    "api_tokens"}]: the customers. Each logs in with
+//	                    AUTH PLAIN or LOGIN, HTTP Basic, or a bearer token of
+//	                    its api_tokens; its username is the tenant of its
+//	                    messages (webhook events, idempotency keys).
+//	                    password_hash is a bcrypt hash, as "mta
+//	                    -hash-password" prints it; from lists the senders
+//	                    (envelope, From and Sender fields) the user may use
+//	                    ("a@example.com", "@example.com", "*"), by default
+//	                    any address at the dkim.keys domains
 //	smtp.tls_cert, smtp.tls_key
 //	                    PEM files; when set, STARTTLS is offered
 //	smtp.allow_insecure_auth
@@ -42,9 +45,40 @@
 //	                    else must authenticate before MAIL
 //	smtp.max_message_bytes  largest message (default 32 MiB)
 //	smtp.max_recipients     recipients per message (default 1000)
+//	smtp.max_sessions       SMTP sessions open at once (default 500); past
+//	                    it, and past smtp.max_sessions_per_ip from one
+//	                    client (default 50; an IPv6 /64 is one client;
+//	                    trusted networks are not counted; -1: no limit), a
+//	                    connection gets 421 4.7.0 and is closed
+//	smtp.command_timeout    wait for each command line, for a message's
+//	                    data from its DATA or BDAT command, and for each
+//	                    reply write (default 5m, RFC 5321 §4.5.3.2.7)
+//	smtp.idle_timeout   a session outside a mail transaction is closed
+//	                    this long after it began or after its last message
+//	                    (default 5m): NOOPs do not keep it open
+//	smtp.session_timeout    the longest session (default 30m)
+//	smtp.max_login_failures failed logins (SMTP AUTH, HTTP credentials)
+//	                    from one client, or for one user name, that block
+//	                    its logins (default 5): 454 4.7.0 over SMTP, 429
+//	                    over HTTP, for smtp.login_block (default 5m),
+//	                    doubling with each block that follows up to an hour
+//	smtp.session_login_failures  failed logins that close an SMTP session
+//	                    (default 3)
 //	http.listen         API and metrics listener, "host:port" ("" = none)
-//	http.api_tokens     bearer tokens for /api/*; with neither tokens nor
-//	                    users configured the API is open (loopback only!)
+//	http.api_tokens     the operator's bearer tokens for /api/*: they send
+//	                    as anyone and have no tenant (give customers users
+//	                    of their own). With neither tokens nor users the API
+//	                    is open (loopback only!)
+//	http.tls_cert, http.tls_key
+//	                    PEM files; when set, the listener speaks HTTPS
+//	http.allow_insecure_auth
+//	                    accept credentials over plain HTTP from other
+//	                    hosts than loopback (default false: 403), e.g.
+//	                    behind a TLS-terminating proxy on another host
+//	http.max_conns      connections open at once (default 1000), and
+//	http.max_conns_per_ip   per client address (default 100; -1: no
+//	                    limit, e.g. behind a proxy); past them a connection
+//	                    is closed at once
 //	queue.dir           embedded queue directory (bbolt, group commit)
 //	queue.postgres_dsn  or a PostgreSQL queue (queue/pgstore); exactly one
 //	queue.postgres_schema  its schema (default "mxkit_queue")
@@ -98,15 +132,20 @@
 //
 //	POST /api/send      {"from","to":[...],"raw":"whole message"} or
 //	                    {"from","to":[...],"subject","text","headers":{}}
-//	                    plus optional "campaign", "tenant", "idempotency_key";
-//	                    202 {"id":"..."} once the message is durable
+//	                    plus optional "campaign" and "idempotency_key"
+//	                    (a repeated key returns the first message's ID; keys
+//	                    are the tenant's own); "tenant", if given, must be
+//	                    the login's; 202 {"id":"..."} once the message is
+//	                    durable
 //	GET  /api/stats     {"queued","received","delivered","deferred","failed","signed"}:
 //	                    messages in the queue now (this process's view),
 //	                    messages received and recipient outcomes since start
+//	                    (the operator's tokens only: users get 403)
 //	POST /api/feedback  a returned message (DSN or ARF complaint) received
 //	                    elsewhere: parsed with mxkit/bounce into "bounced" or
-//	                    "complaint" events for the webhook
-//	GET  /metrics       Prometheus metrics
+//	                    "complaint" events for the webhook (the operator's
+//	                    tokens only: a user could report any recipient)
+//	GET  /metrics       Prometheus metrics (no authentication: firewall it)
 //
 // # Design for throughput
 //
@@ -140,6 +179,67 @@
 // trusted network 127.0.0.0/8. The mta_enqueue_seconds histogram shows what
 // a submitting client waits for; "dkim.canonicalization": "relaxed/simple"
 // (what Amazon SES signs with) costs less CPU than relaxed/relaxed.
+//
+// # Security
+//
+// What it defends against, as shipped:
+//
+//   - Sending as someone else. A user sends only from its from list: the
+//     envelope sender, and every address of the From and Sender fields of
+//     the message as it will be signed and sent, whichever way it came
+//     (SMTP, the API's raw message or its headers): 553 5.7.1 at MAIL, 550
+//     5.7.1 after DATA, 403 over the API. A message must have exactly one
+//     From field and at most one Sender (RFC 5322 §3.6), whose field names
+//     are read without case and with any space before the colon, with bare
+//     CR and LF line ends made CRLF before the check (as they are sent):
+//     550 5.6.0, or 400. DKIM keys are handed to the signer only for
+//     domains the submitter may use, so no user gets another's signature.
+//   - Tenants reading or shadowing each other: the tenant, and the scope
+//     of idempotency keys, is the login's user name, never the request's;
+//     /api/stats and /api/feedback are the operator's.
+//   - Connection floods and slow clients: the session caps above, the
+//     command, idle and session timeouts, HTTP connection caps and
+//     timeouts (header 10s, request 5m, response 6m, keep-alive idle 2m).
+//     A flood from one address fills only its own share.
+//   - Password guessing: failures are counted per client and per user
+//     name, with blocks that double; a session is closed after a few.
+//     Every login that reaches a password costs one bcrypt comparison at
+//     the same cost, whether the user exists or not and however its
+//     password is kept (a good password is then remembered for five
+//     minutes, so an HTTP Basic client pays once), and no more comparisons
+//     run at once than one less than the cores (at least one), so a flood
+//     of logins leaves a core for sending.
+//   - Credentials in clear: AUTH only after STARTTLS, and HTTP credentials
+//     only over HTTPS or loopback, unless allowed in the configuration.
+//   - Header injection: CR, LF and other controls are refused in every
+//     API field; header names must be RFC 5322 field names; a request body
+//     must be one JSON object. Outbound data has CRLF line ends only (no
+//     SMTP smuggling).
+//
+// What the operator must still do:
+//
+//   - Give smtp.tls_cert/tls_key and http.tls_cert/tls_key real
+//     certificates (and renew them); keep allow_insecure_auth false on
+//     anything but loopback or a private link to a TLS proxy.
+//   - Firewall /metrics (it has no authentication) and the HTTP port:
+//     expose the API only where customers need it.
+//   - Keep trusted_networks to the machines that need it: they send as
+//     anyone, unlimited per client. So do http.api_tokens; give each
+//     customer a user with a from list and tokens of its own, tokens of 32
+//     random bytes, and passwords as password_hash.
+//   - Publish SPF, DKIM (the public keys) and DMARC for the sending
+//     domains, and keep the DKIM key files readable by this process only.
+//   - Give the process file descriptors for smtp.max_sessions plus
+//     http.max_conns plus delivery connections (ulimit -n), and memory for
+//     the messages being received: up to smtp.max_sessions times
+//     smtp.max_message_bytes in the worst case (a customer's sessions, or
+//     a trusted network's, all sending their largest); run it as an
+//     unprivileged user.
+//   - Behind a proxy, the per-client limits see the proxy's address: set
+//     http.max_conns_per_ip to -1 there and limit clients at the proxy.
+//   - A user's logins can be blocked by someone guessing its password
+//     (per-user counting): backends that must not be locked out should
+//     use API tokens or a trusted network.
 //
 // Webhook events: {"type":"delivered"|"deferred"|"bounced"|"complaint",
 // "time","id","recipient","error","retry_at","reason","status","hard",

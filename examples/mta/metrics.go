@@ -23,6 +23,7 @@ type metrics struct {
 	reused       prometheus.Counter
 	replies      *prometheus.CounterVec // by command and code class
 	authFailures prometheus.Counter
+	limited      *prometheus.CounterVec // by limit: smtp_sessions, http_conns, login_blocked, login_hangup
 	feedback     prometheus.Counter
 	hookSent     prometheus.Counter
 	hookDropped  *prometheus.CounterVec // by why: buffer_full, failed
@@ -57,6 +58,9 @@ func newMetrics(m *MTA) *metrics {
 		authFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mta_smtp_auth_failures_total", Help: "Failed SMTP AUTH attempts.",
 		}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_limited_total", Help: "Refusals by a limit: SMTP sessions and HTTP connections over their caps, logins blocked after failures, SMTP sessions closed after failed logins.",
+		}, []string{"limit"}),
 		feedback: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mta_feedback_events_total", Help: "Events from returned mail posted to /api/feedback.",
 		}),
@@ -71,7 +75,7 @@ func newMetrics(m *MTA) *metrics {
 		Name: "mta_queue_messages", Help: "Messages in the queue.",
 	}, func() float64 { return float64(m.queued.Load()) })
 	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.enqueue, x.conns, x.reused, x.replies,
-		x.authFailures, x.feedback, x.hookSent, x.hookDropped, queued,
+		x.authFailures, x.limited, x.feedback, x.hookSent, x.hookDropped, queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	x.delivered = x.outcomes.WithLabelValues("delivered")
 	x.deferred = x.outcomes.WithLabelValues("deferred")

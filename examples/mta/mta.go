@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/mail"
 	"net/netip"
 	"os"
 	"strconv"
@@ -28,7 +27,6 @@ import (
 	"github.com/mxkit/mxkit/queue/pgstore"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/smtpclient"
-	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/time/rate"
 )
 
@@ -42,9 +40,16 @@ type MTA struct {
 	tr      *smtpclient.Transport
 	relay   bool
 	trusted []netip.Prefix
-	users   map[string]User
-	senders map[string][]string // per user: addresses, "@domain" or "*"
-	tokens  map[string]bool
+
+	// Logins: the users by name, the API tokens by their SHA-256 (the
+	// operator's map to a nil *account), the password checker and the
+	// failure counts.
+	users     map[string]*account
+	tokens    map[[sha256.Size]byte]*account
+	passwords *passwords
+	logins    *loginLimits
+
+	smtpLimits, httpLimits *connLimits
 
 	metrics *metrics
 	hooks   *webhook // nil without a URL
@@ -81,9 +86,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	m := &MTA{
 		cfg:      cfg,
 		log:      log,
-		users:    map[string]User{},
-		senders:  map[string][]string{},
-		tokens:   map[string]bool{},
+		users:    map[string]*account{},
+		tokens:   map[[sha256.Size]byte]*account{},
 		tracking: map[queue.ID]*[]queue.Event{},
 		wake:     make(chan struct{}, 1),
 		jobs:     make(chan *queue.Message, cfg.Delivery.Workers),
@@ -91,22 +95,37 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	}
 	m.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, u := range cfg.SMTP.Users {
-		m.users[u.Username] = u
-		from := u.From
-		if len(from) == 0 {
+		a := &account{name: u.Username, from: u.From}
+		if len(a.from) == 0 {
 			for _, k := range cfg.DKIM.Keys {
-				from = append(from, "@"+k.Domain)
+				a.from = append(a.from, "@"+k.Domain)
 			}
 		}
-		m.senders[u.Username] = from
+		if u.PasswordHash != "" {
+			a.hash = []byte(u.PasswordHash)
+		} else if u.Password != "" {
+			a.pass = []byte(u.Password)
+		}
+		m.users[u.Username] = a
+		for _, t := range u.APITokens {
+			m.tokens[sha256.Sum256([]byte(t))] = a
+		}
 	}
 	for _, t := range cfg.HTTP.APITokens {
-		m.tokens[t] = true
+		m.tokens[sha256.Sum256([]byte(t))] = nil // the operator
 	}
+	var cheaper []string
+	m.passwords, cheaper = newPasswords(m.users)
+	if len(cheaper) > 0 {
+		log.Warn("these users' password hashes have a lower bcrypt cost than others: their failed logins are faster, which tells them apart; hash them again with mta -hash-password", "users", cheaper)
+	}
+	m.logins = newLoginLimits(cfg.SMTP.MaxLoginFailures, time.Duration(cfg.SMTP.LoginBlock))
 	for _, n := range cfg.SMTP.TrustedNetworks {
 		p, _ := parsePrefix(n) // checked by LoadConfig
 		m.trusted = append(m.trusted, p)
 	}
+	m.smtpLimits = newConnLimits(cfg.SMTP.MaxSessions, cfg.SMTP.MaxSessionsPerIP, m.isTrusted)
+	m.httpLimits = newConnLimits(cfg.HTTP.MaxConns, cfg.HTTP.MaxConnsPerIP, nil)
 	m.metrics = newMetrics(m)
 
 	// DKIM: configured keys and a key directory, used for mail whose From
@@ -231,13 +250,33 @@ func closeStore(s queue.Store) {
 	}
 }
 
+// isTrusted reports whether a is in smtp.trusted_networks.
+func (m *MTA) isTrusted(a netip.Addr) bool {
+	for _, p := range m.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // keyStore looks in the configured keys first, then in the key directory.
+// It gives the keys of a domain only to a submitter who may use the
+// domain (the *account in the context under signingFor, put there by
+// submit): whatever From the signer reads, a user never gets a signature
+// of a domain that is not its own.
 type keyStore struct {
 	mem dkim.MemoryStore
 	dir *dkim.DirStore
 }
 
+// signingFor is the context key of the *account a message is signed for.
+type signingFor struct{}
+
 func (k *keyStore) Keys(ctx context.Context, domain string) ([]dkim.Key, error) {
+	if a, ok := ctx.Value(signingFor{}).(*account); !ok || !a.mayUseDomain(domain) {
+		return nil, nil
+	}
 	keys, err := k.mem.Keys(ctx, domain)
 	if len(keys) > 0 || err != nil || k.dir == nil {
 		return keys, err
@@ -261,6 +300,15 @@ func tlsPolicy(s string) (smtpclient.TLSPolicy, error) {
 
 // Start opens the listeners and starts the workers.
 func (m *MTA) Start() error {
+	// Certificates first: nothing has started if one is missing.
+	smtpTLS, err := loadTLS(m.cfg.SMTP.TLSCert, m.cfg.SMTP.TLSKey)
+	if err != nil {
+		return fmt.Errorf("smtp tls: %w", err)
+	}
+	httpTLS, err := loadTLS(m.cfg.HTTP.TLSCert, m.cfg.HTTP.TLSKey)
+	if err != nil {
+		return fmt.Errorf("http tls: %w", err)
+	}
 	if m.cfg.SMTP.Listen != "" {
 		ln, err := net.Listen("tcp", m.cfg.SMTP.Listen)
 		if err != nil {
@@ -292,40 +340,94 @@ func (m *MTA) Start() error {
 
 	if m.smtpLn != nil {
 		m.smtpd = m.newSMTPServer()
-		if m.cfg.SMTP.TLSCert != "" {
-			cert, err := tls.LoadX509KeyPair(m.cfg.SMTP.TLSCert, m.cfg.SMTP.TLSKey)
-			if err != nil {
-				m.Shutdown(context.Background())
-				return fmt.Errorf("smtp tls: %w", err)
-			}
-			m.smtpd.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		m.smtpd.TLSConfig = smtpTLS // nil: no STARTTLS
+		// Sessions over the limits get 421 4.7.0 (RFC 5321 §4.2.2,
+		// RFC 3463 §3.8) and are closed before go-smtp sees them.
+		ln := smtpListener{
+			Listener: limitListener{
+				Listener: m.smtpLn,
+				limits:   m.smtpLimits,
+				refuse:   []byte("421 4.7.0 " + m.cfg.Hostname + " Too many connections, try again later\r\n"),
+				refused:  m.metrics.limited.WithLabelValues("smtp_sessions").Inc,
+			},
+			idle:    time.Duration(m.cfg.SMTP.IdleTimeout),
+			session: time.Duration(m.cfg.SMTP.SessionTimeout),
 		}
 		m.serveWG.Add(1)
 		go func() {
 			defer m.serveWG.Done()
-			if err := m.smtpd.Serve(coalescingListener{m.smtpLn}); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			if err := m.smtpd.Serve(ln); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 				m.log.Error("smtp listener", "err", err)
 			}
 		}()
 		m.log.Info("smtp submission listening", "addr", m.smtpLn.Addr().String())
 	}
 	if m.httpLn != nil {
-		if len(m.tokens) == 0 && len(m.users) == 0 {
-			if ap, err := netip.ParseAddrPort(m.httpLn.Addr().String()); err != nil || !ap.Addr().IsLoopback() {
-				m.log.Warn("the HTTP API has no api_tokens and no users: anyone who reaches it can send mail", "addr", m.httpLn.Addr().String())
-			}
-		}
-		m.httpd = &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
-		m.serveWG.Add(1)
-		go func() {
-			defer m.serveWG.Done()
-			if err := m.httpd.Serve(m.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				m.log.Error("http listener", "err", err)
-			}
-		}()
-		m.log.Info("http api listening", "addr", m.httpLn.Addr().String())
+		m.startHTTP(httpTLS)
 	}
 	return nil
+}
+
+// loadTLS reads a certificate and its key, if given.
+func loadTLS(certFile, keyFile string) (*tls.Config, error) {
+	if certFile == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
+}
+
+// HTTP timeouts: a request's header must arrive within httpHeaderTimeout
+// and the whole request (a body of up to twice smtp.max_message_bytes)
+// within httpReadTimeout; the response must be written within
+// httpWriteTimeout of the request's header; an idle keep-alive connection
+// is closed after httpIdleTimeout.
+const (
+	httpHeaderTimeout = 10 * time.Second
+	httpReadTimeout   = 5 * time.Minute
+	httpWriteTimeout  = 6 * time.Minute
+	httpIdleTimeout   = 2 * time.Minute
+)
+
+// startHTTP serves the API and the metrics, over TLS if tlsConfig is not
+// nil.
+func (m *MTA) startHTTP(tlsConfig *tls.Config) {
+	if len(m.tokens) == 0 && len(m.users) == 0 {
+		if ap, err := netip.ParseAddrPort(m.httpLn.Addr().String()); err != nil || !ap.Addr().IsLoopback() {
+			m.log.Warn("the HTTP API has no api_tokens and no users: anyone who reaches it can send mail", "addr", m.httpLn.Addr().String())
+		}
+	}
+	m.httpd = &http.Server{
+		Handler:           m.handler(),
+		ReadHeaderTimeout: httpHeaderTimeout,
+		ReadTimeout:       httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelDebug),
+	}
+	var ln net.Listener = limitListener{
+		Listener: m.httpLn,
+		limits:   m.httpLimits,
+		refused:  m.metrics.limited.WithLabelValues("http_conns").Inc,
+	}
+	if tlsConfig != nil {
+		// Serve speaks HTTP/2 on TLS connections that negotiate h2.
+		tlsConfig.NextProtos = []string{"h2", "http/1.1"}
+		m.httpd.TLSConfig = tlsConfig
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	m.serveWG.Add(1)
+	go func() {
+		defer m.serveWG.Done()
+		if err := m.httpd.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http listener", "err", err)
+		}
+	}()
+	m.log.Info("http api listening", "addr", m.httpLn.Addr().String(), "tls", tlsConfig != nil)
 }
 
 // SMTPAddr and HTTPAddr return the listeners' addresses.
@@ -348,11 +450,18 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	var errs []error
 	if m.smtpd != nil {
 		if err := m.smtpd.Shutdown(ctx); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			// Sessions still open when ctx ends are cut: no message
+			// of theirs was acknowledged.
+			m.smtpd.Close()
 			errs = append(errs, err)
 		}
+		// go-smtp closes only the listeners its Serve has registered,
+		// which a Serve just started may not have done yet.
+		m.smtpLn.Close()
 	}
 	if m.httpd != nil {
 		if err := m.httpd.Shutdown(ctx); err != nil {
+			m.httpd.Close()
 			errs = append(errs, err)
 		}
 	}
@@ -401,24 +510,32 @@ func (m *MTA) Stats() Stats {
 	}
 }
 
-// submit signs and queues one message: raw is the message as received
-// (CRLF line ends), trace a Received field to put first. It returns once
-// the message is durable.
-func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
+// submit checks, signs and queues one message for a (nil: the
+// operator): raw is the message as received, trace a Received field to
+// put first. The line ends are made CRLF first, so that what is checked
+// and signed is what will be sent. It returns once the message is
+// durable; a message refused for its header gets a *headerError.
+func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
 	start := time.Now()
+	raw = crlf(raw)
+	if err := checkHeader(raw, a); err != nil {
+		return "", err
+	}
 	var sig string
 	if m.signer != nil {
-		s, err := m.signer.Sign(ctx, bytes.NewReader(raw))
+		s, err := m.signer.Sign(context.WithValue(ctx, signingFor{}, a), bytes.NewReader(raw))
 		switch {
 		case err == nil:
 			sig = s
 			m.signed.Add(1)
 		case errors.Is(err, dkim.ErrNoKey):
-			// No key for the From domain: sent unsigned.
-		case errors.Is(err, dkim.ErrNoFrom), errors.Is(err, dkim.ErrMultipleFrom), errors.Is(err, dkim.ErrFromAddress),
-			errors.Is(err, dkim.ErrHeaderTooLarge), errors.Is(err, dkim.ErrHeaderName):
-			// RFC 5322 §3.6 requires one From field; a message without
-			// a usable one is sent unsigned, as Postfix would send it.
+			// No key for the From domain (or none the submitter may
+			// use): sent unsigned.
+		case errors.Is(err, dkim.ErrFromAddress), errors.Is(err, dkim.ErrHeaderTooLarge),
+			errors.Is(err, dkim.ErrNoFrom), errors.Is(err, dkim.ErrMultipleFrom), errors.Is(err, dkim.ErrHeaderName):
+			// A From address the signer cannot read (from the
+			// operator; a user's is checked above): sent unsigned, as
+			// Postfix would send it.
 			m.log.Debug("not signed", "from", env.From, "err", err)
 		default:
 			return "", fmt.Errorf("dkim: %w", err)
@@ -441,71 +558,6 @@ func (m *MTA) submit(ctx context.Context, env *queue.Envelope, trace string, raw
 	default:
 	}
 	return id, nil
-}
-
-// dummyHash is compared against when a login names no user, so that the
-// time taken does not tell which users exist. It has the cost of the
-// hashes "mta -hash-password" makes.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("no such user"), bcrypt.DefaultCost)
-	return h
-})
-
-// checkPassword reports whether pass is user's password: in constant time
-// for a password in clear, through bcrypt for a hash, and as slowly for
-// unknown users as for known ones.
-func (m *MTA) checkPassword(user, pass string) bool {
-	u, ok := m.users[user]
-	if u.PasswordHash != "" {
-		return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pass)) == nil
-	}
-	if !ok {
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(pass))
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(u.Password), []byte(pass)) == 1
-}
-
-// mayUse reports whether the authenticated user may send as from (the
-// envelope sender): RFC 6409 §4.3 lets a submission server refuse senders
-// it cannot vouch for, and signing them would lend them this MTA's DKIM.
-func (m *MTA) mayUse(user, from string) bool {
-	for _, f := range m.senders[user] {
-		switch {
-		case f == "*":
-			return true
-		case strings.HasPrefix(f, "@"):
-			// The domain follows the last @ (a quoted local part may
-			// hold one).
-			if at := strings.LastIndexByte(from, '@'); at > 0 && strings.EqualFold(from[at+1:], f[1:]) {
-				return true
-			}
-		case strings.EqualFold(f, from):
-			return true
-		}
-	}
-	return false
-}
-
-// headerFromAllowed reports whether every address in the From field of
-// the message in raw is one user may use (see mayUse): the envelope
-// sender is checked at MAIL, and this keeps a login from putting another
-// domain's name where readers and DMARC (RFC 7489 §3.1) look.
-func (m *MTA) headerFromAllowed(user string, raw []byte) bool {
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return false
-	}
-	from, err := msg.Header.AddressList("From")
-	if err != nil || len(from) == 0 {
-		return false
-	}
-	for _, a := range from {
-		if !m.mayUse(user, a.Address) {
-			return false
-		}
-	}
-	return true
 }
 
 // hook sees every durable queue change: counters, metrics, webhook

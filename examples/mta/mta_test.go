@@ -34,6 +34,7 @@ import (
 	"github.com/mxkit/mxkit/dkim"
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // The test world: shop.example sends (DKIM keys ed1 and rsa1), its MX and
@@ -170,13 +171,23 @@ func newWorld(t *testing.T, setup ...func(*smtp.Server)) *world {
 	return w
 }
 
+// testHash is a bcrypt hash of pass at the lowest cost: the cost of a
+// comparison is that of the users' hashes, and tests log in often.
+func testHash(pass string) string {
+	h, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.MinCost)
+	if err != nil {
+		panic(err)
+	}
+	return string(h)
+}
+
 // config is a loopback MTA configuration delivering into the recorder.
 func (w *world) config(queueDir string) *Config {
 	c := &Config{
 		Hostname: "mta.shop.example",
 		SMTP: SMTPConfig{
 			Listen:            "127.0.0.1:0",
-			Users:             []User{{Username: "app", Password: "s3cret"}},
+			Users:             []User{{Username: "app", PasswordHash: testHash("s3cret")}},
 			AllowInsecureAuth: true,
 			TrustedNetworks:   []string{"127.0.0.2/32"},
 		},
@@ -700,8 +711,8 @@ func TestHashedPassword(t *testing.T) {
 			t.Errorf("password %q: %v, want 535", pass, err)
 		}
 	}
-	if m.checkPassword("nobody", "correct horse") {
-		t.Error("an unknown user logged in")
+	if _, err := m.passwords.check(context.Background(), "nobody", "correct horse"); !errors.Is(err, errLoginFailed) {
+		t.Errorf("an unknown user: %v, want errLoginFailed", err)
 	}
 	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", strings.NewReader(`{"from":"ops@shop.example","to":["a@customers.example"],"subject":"s","text":"t"}`))
 	req.SetBasicAuth("ops", "correct horse")
@@ -1079,22 +1090,7 @@ func TestConfigDocumented(t *testing.T) {
 // allow_insecure_auth, AUTH is offered only after STARTTLS.
 func TestSTARTTLS(t *testing.T) {
 	w := newWorld(t)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mta.shop.example"},
-		DNSNames: []string{"mta.shop.example"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, _ := x509.MarshalPKCS8PrivateKey(key)
-	certFile, keyFile := filepath.Join(w.dir, "cert.pem"), filepath.Join(w.dir, "key.pem")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600)
+	certFile, keyFile, pool := w.certificate(t)
 	cfg := w.config(t.TempDir())
 	cfg.SMTP.TLSCert, cfg.SMTP.TLSKey, cfg.SMTP.AllowInsecureAuth = certFile, keyFile, false
 	m := startMTA(t, cfg)
@@ -1108,9 +1104,6 @@ func TestSTARTTLS(t *testing.T) {
 	}
 	c.Close()
 
-	pool := x509.NewCertPool()
-	leaf, _ := x509.ParseCertificate(der)
-	pool.AddCert(leaf)
 	c, err = smtp.DialStartTLS(m.SMTPAddr(), &tls.Config{ServerName: "mta.shop.example", RootCAs: pool})
 	if err != nil {
 		t.Fatal(err)
@@ -1127,4 +1120,41 @@ func TestSTARTTLS(t *testing.T) {
 	if msgs := w.rec.messages(); len(msgs) != 1 || !bytes.Contains(msgs[0].data, []byte("with ESMTPSA")) {
 		t.Errorf("Received field does not record TLS and AUTH (ESMTPSA, RFC 3848)")
 	}
+}
+
+// certificate writes a self-signed certificate for mta.shop.example and
+// its key into the world's directory, and returns their files and a pool
+// that trusts it.
+func (w *world) certificate(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mta.shop.example"},
+		DNSNames: []string{"mta.shop.example"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(w.dir, "cert.pem"), filepath.Join(w.dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(leaf)
+	return certFile, keyFile, pool
 }

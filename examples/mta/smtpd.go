@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -39,8 +41,13 @@ func (m *MTA) newSMTPServer() *smtp.Server {
 	s.Domain = m.cfg.Hostname
 	s.MaxMessageBytes = m.cfg.SMTP.MaxMessageBytes
 	s.MaxRecipients = m.cfg.SMTP.MaxRecipients
-	s.ReadTimeout = 5 * time.Minute
-	s.WriteTimeout = 5 * time.Minute
+	// go-smtp sets ReadTimeout before each command line it reads (it
+	// covers the message data that follows DATA or BDAT too), and
+	// WriteTimeout before each reply; smtpConn brings the read deadlines
+	// forward to the idle and session limits. MaxLineLength stays at
+	// go-smtp's 2000 (twice RFC 5321 §4.5.3.1.6's 1000).
+	s.ReadTimeout = time.Duration(m.cfg.SMTP.CommandTimeout)
+	s.WriteTimeout = time.Duration(m.cfg.SMTP.CommandTimeout)
 	s.AllowInsecureAuth = m.cfg.SMTP.AllowInsecureAuth
 	s.EnableSMTPUTF8 = true
 	s.EnableDSN = true
@@ -60,7 +67,7 @@ type session struct {
 	conn    *smtp.Conn
 	remote  netip.Addr
 	trusted bool
-	user    string
+	acct    *account // after AUTH
 	env     queue.Envelope
 	mail    bool
 }
@@ -68,7 +75,14 @@ type session struct {
 var (
 	errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
 	errAuthFailed   = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+	// RFC 4954 §6: 454 4.7.0 is a temporary authentication failure.
+	errAuthBlocked = &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many failed logins, try again later"}
+	errAuthBusy    = &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Temporary authentication failure, try again later"}
+	errAuthHangup  = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many failed logins, closing connection"}
 )
+
+// loginWait bounds the wait for a free bcrypt comparison.
+const loginWait = 30 * time.Second
 
 func (s *session) AuthMechanisms() []string {
 	if len(s.m.users) == 0 {
@@ -78,15 +92,31 @@ func (s *session) AuthMechanisms() []string {
 }
 
 func (s *session) Auth(mech string) (sasl.Server, error) {
+	if !s.m.logins.blocked(clientKey(s.remote)).IsZero() {
+		s.m.metrics.limited.WithLabelValues("login_blocked").Inc()
+		return nil, s.refuseLogin(errAuthBlocked)
+	}
 	check := func(identity, user, pass string) error {
-		if identity != "" && identity != user {
-			return errAuthFailed
+		if !s.m.logins.blocked(userKey(user)).IsZero() {
+			s.m.metrics.limited.WithLabelValues("login_blocked").Inc()
+			return s.refuseLogin(errAuthBlocked)
 		}
-		if !s.m.checkPassword(user, pass) {
+		ctx, cancel := context.WithTimeout(context.Background(), loginWait)
+		defer cancel()
+		a, err := s.m.passwords.check(ctx, user, pass)
+		if err == nil && identity != "" && identity != user {
+			err = errLoginFailed // no acting as another user
+		}
+		switch {
+		case errors.Is(err, errLoginFailed):
 			s.m.metrics.authFailures.Inc()
-			return errAuthFailed
+			s.m.logins.failed(clientKey(s.remote), userKey(user))
+			return s.refuseLogin(errAuthFailed)
+		case err != nil:
+			return errAuthBusy
 		}
-		s.user = user
+		s.m.logins.succeeded(userKey(user))
+		s.acct = a
 		return nil
 	}
 	switch mech {
@@ -98,19 +128,38 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 	return nil, smtp.ErrAuthUnknownMechanism
 }
 
+// refuseLogin counts a refused login against the connection: after
+// smtp.session_login_failures of them it answers 421 and hangs up, as
+// Postfix does past smtpd_hard_error_limit.
+func (s *session) refuseLogin(reply *smtp.SMTPError) error {
+	c := connOf(s.conn)
+	if c == nil {
+		return reply
+	}
+	if c.loginFailures++; c.loginFailures >= s.m.cfg.SMTP.SessionLoginFailures {
+		s.m.metrics.limited.WithLabelValues("login_hangup").Inc()
+		c.hangUp()
+		return errAuthHangup
+	}
+	return reply
+}
+
 func (s *session) Mail(from string, opts *smtp.MailOptions) error {
-	if s.user == "" && !s.trusted {
+	if s.acct == nil && !s.trusted {
 		return errAuthRequired
 	}
-	if s.user != "" && !s.m.mayUse(s.user, from) {
+	if !s.acct.mayUse(from) {
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address not allowed for this login"}
 	}
-	s.env = queue.Envelope{From: from, Tenant: s.user}
+	s.env = queue.Envelope{From: from, Tenant: s.acct.tenant()}
 	if opts != nil {
 		s.env.Ret = string(opts.Return)
 		s.env.EnvID = opts.EnvelopeID
 	}
 	s.mail = true
+	if c := connOf(s.conn); c != nil {
+		c.transaction(true)
+	}
 	return nil
 }
 
@@ -152,16 +201,15 @@ func (s *session) Data(r io.Reader) error {
 	if _, err := buf.ReadFrom(r); err != nil {
 		return err
 	}
-	if s.user != "" && !s.m.headerFromAllowed(s.user, buf.Bytes()) {
-		s.Reset()
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "From header address not allowed for this login"}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	id, err := s.m.submit(ctx, &s.env, s.received(), buf.Bytes())
+	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), buf.Bytes())
 	s.Reset()
 	if err != nil {
+		var he *headerError
 		switch {
+		case errors.As(err, &he):
+			return he.smtpError()
 		case errors.Is(err, queue.ErrTooLarge):
 			return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "Message too big"}
 		case queue.IsBadInput(err):
@@ -169,6 +217,9 @@ func (s *session) Data(r io.Reader) error {
 		}
 		s.m.log.Error("enqueue", "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Queue unavailable, try again later"}
+	}
+	if c := connOf(s.conn); c != nil {
+		c.delivered()
 	}
 	return &smtp.SMTPError{Code: 250, EnhancedCode: smtp.EnhancedCode{2, 0, 0}, Message: "Ok: queued as " + string(id)}
 }
@@ -181,7 +232,7 @@ func (s *session) received() string {
 	if _, ok := s.conn.TLSConnectionState(); ok {
 		with += "S"
 	}
-	if s.user != "" {
+	if s.acct != nil {
 		with += "A"
 	}
 	return fmt.Sprintf("Received: from %s ([%s])\r\n\tby %s with %s;\r\n\t%s\r\n",
@@ -200,6 +251,9 @@ func sanitize(s string) string {
 func (s *session) Reset() {
 	s.env = queue.Envelope{}
 	s.mail = false
+	if c := connOf(s.conn); c != nil {
+		c.transaction(false)
+	}
 }
 
 func (s *session) Logout() error { return nil }
@@ -234,37 +288,113 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 	return nil, true, errors.New("sasl: LOGIN exchange already finished")
 }
 
-// coalescingListener hands out connections that cut system calls: the
-// server's replies are gathered and written with one call when the server
-// next has to wait for input (or closes), and input is read in 16 KiB
-// pieces (go-smtp reads 4 KiB at a time). go-smtp flushes every reply
-// line (an EHLO answer is ten writes). Replies are flushed before any read
-// that could block, so a client waiting for a reply always gets it. The
-// buffers are pooled and held only while they hold data: a client opens a
-// connection per message.
-type coalescingListener struct{ net.Listener }
+// smtpListener hands out the server's connections (smtpConn).
+type smtpListener struct {
+	net.Listener
+	idle, session time.Duration
+}
 
 var (
 	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
 	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
 )
 
-func (l coalescingListener) Accept() (net.Conn, error) {
+func (l smtpListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return &coalescingConn{Conn: c}, nil
+	now := time.Now()
+	return &smtpConn{Conn: c, end: now.Add(l.session), idle: l.idle, idleEnd: now.Add(l.idle)}, nil
 }
 
-type coalescingConn struct {
+// smtpConn is one SMTP session's connection. It cuts system calls: the
+// server's replies are gathered and written with one call when the server
+// next has to wait for input (or closes), and input is read in 16 KiB
+// pieces (go-smtp reads 4 KiB at a time and flushes every reply line: an
+// EHLO answer is ten writes). Replies are flushed before any read that
+// could block, so a client waiting for a reply always gets it. The
+// buffers are pooled and held only while they hold data: a client opens
+// a connection per message.
+//
+// It also keeps the read deadlines go-smtp sets within the session's
+// limits: the whole session within smtp.session_timeout, and, outside a
+// mail transaction, within smtp.idle_timeout of its start or of its last
+// message. A client sending NOOP every few minutes cannot hold a
+// connection for ever.
+type smtpConn struct {
 	net.Conn
 	r  *bufio.Reader // nil when empty; used by the server's goroutine only
 	mu sync.Mutex    // guards w: Close may come from another goroutine
 	w  *bufio.Writer // nil when empty
+
+	dl      sync.Mutex // guards the deadline state: BDAT runs Data on a goroutine of its own
+	end     time.Time  // of the session
+	idle    time.Duration
+	idleEnd time.Time // of the session outside a transaction
+	inTx    bool
+
+	hungUp        atomic.Bool
+	loginFailures int // server's goroutine only
 }
 
-func (c *coalescingConn) Write(p []byte) (int, error) {
+// connOf returns the smtpConn under an SMTP connection (go-smtp puts a
+// *tls.Conn over it after STARTTLS), or nil.
+func connOf(c *smtp.Conn) *smtpConn {
+	nc := c.Conn()
+	if t, ok := nc.(*tls.Conn); ok {
+		nc = t.NetConn()
+	}
+	sc, _ := nc.(*smtpConn)
+	return sc
+}
+
+// transaction records whether a mail transaction is open: one is not
+// idle.
+func (c *smtpConn) transaction(open bool) {
+	c.dl.Lock()
+	c.inTx = open
+	c.dl.Unlock()
+}
+
+// delivered restarts the idle time: a message was accepted.
+func (c *smtpConn) delivered() {
+	c.dl.Lock()
+	c.idleEnd = time.Now().Add(c.idle)
+	c.dl.Unlock()
+}
+
+// readDeadline is t, brought forward to the session's end and, outside a
+// transaction, to the end of its idle time.
+func (c *smtpConn) readDeadline(t time.Time) time.Time {
+	c.dl.Lock()
+	defer c.dl.Unlock()
+	limit := c.end
+	if !c.inTx && c.idleEnd.Before(limit) {
+		limit = c.idleEnd
+	}
+	if t.IsZero() || limit.Before(t) {
+		return limit
+	}
+	return t
+}
+
+func (c *smtpConn) SetReadDeadline(t time.Time) error {
+	return c.Conn.SetReadDeadline(c.readDeadline(t))
+}
+
+func (c *smtpConn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err
+	}
+	return c.SetReadDeadline(t)
+}
+
+// hangUp ends the session once the replies written so far are sent: the
+// next read reports the end of input, and go-smtp closes.
+func (c *smtpConn) hangUp() { c.hungUp.Store(true) }
+
+func (c *smtpConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.w == nil {
@@ -274,7 +404,7 @@ func (c *coalescingConn) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-func (c *coalescingConn) flush() error {
+func (c *smtpConn) flush() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.w == nil {
@@ -289,7 +419,11 @@ func (c *coalescingConn) flush() error {
 	return err
 }
 
-func (c *coalescingConn) Read(p []byte) (int, error) {
+func (c *smtpConn) Read(p []byte) (int, error) {
+	if c.hungUp.Load() {
+		c.flush()
+		return 0, io.EOF
+	}
 	if c.r == nil {
 		// Nothing buffered: the server waits for the client, who may be
 		// waiting for the replies.
@@ -308,7 +442,18 @@ func (c *coalescingConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *coalescingConn) Close() error {
+// closeFlush bounds the last flush of a closing connection. Replies take
+// no time to write unless the client stopped reading them; go-smtp's
+// Close of the whole server closes its sessions one after the other.
+const closeFlush = 250 * time.Millisecond
+
+// Close sends the replies still buffered, then closes. The flush needs a
+// deadline of its own: closing a TLS session, crypto/tls writes its
+// close_notify alert (into the buffer here) and then sets the write
+// deadline to now, which would lose the final replies (the 250 to the
+// message, the 221 to QUIT) and make the client send the message again.
+func (c *smtpConn) Close() error {
+	c.Conn.SetWriteDeadline(time.Now().Add(closeFlush))
 	c.flush()
 	return c.Conn.Close()
 }
