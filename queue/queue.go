@@ -70,7 +70,8 @@ func (s Schedule) retryAt(attempt int, created, now time.Time) (time.Time, bool)
 	if s.Jitter > 0 {
 		d -= time.Duration(rand.Float64() * s.Jitter * float64(d))
 	}
-	at := now.Add(d)
+	// Whole milliseconds, which every store keeps exactly.
+	at := now.Add(d).Truncate(time.Millisecond)
 	if at.Sub(created) > s.MaxAge {
 		return at, false
 	}
@@ -142,7 +143,9 @@ type Queue struct {
 	// minutes.
 	LeaseTime time.Duration
 
-	// Hook, if set, is called synchronously after each durable change.
+	// Hook, if set, is called synchronously after each durable change. It
+	// is for observers (logs, metrics); the caller of Complete learns what
+	// was decided from its result.
 	Hook func(Event)
 	// Logger, if set, logs queue events at debug level.
 	Logger *slog.Logger
@@ -232,11 +235,29 @@ func (q *Queue) Lease(ctx context.Context, max int, domain string) ([]*Message, 
 	return msgs, nil
 }
 
-// Complete reports the results of a delivery attempt of a leased message.
-// Temporary failures are retried on the message class's schedule; those
-// that would retry past its MaxAge fail as expired. It fails with
-// ErrLeaseLost if the message was leased again meanwhile.
-func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) error {
+// Decision is what Queue.Complete decided for one recipient, once the
+// store has recorded it.
+type Decision struct {
+	Recipient string
+	// State is Delivered; Failed (permanently, or with Expired set because
+	// the message would outlive its schedule's MaxAge); or Pending,
+	// deferred until RetryAt.
+	State   State
+	Expired bool
+	RetryAt time.Time
+	// Error is the text recorded for the recipient: the delivery error,
+	// or for an expired recipient the expiry with the last error.
+	Error string
+	Time  time.Time // when it was decided
+}
+
+// Complete reports the results of a delivery attempt of a leased message
+// and returns what it decided for each result's recipient, in the order of
+// results. Temporary failures are retried on the message class's
+// schedule; those that would retry past its MaxAge fail as expired. It
+// fails with ErrLeaseLost if the message was leased again meanwhile (and
+// then decided nothing).
+func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) ([]Decision, error) {
 	now := q.now()
 	sched := q.schedule(m.Class)
 	attempts := make(map[string]int, len(m.Recipients))
@@ -244,35 +265,43 @@ func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) erro
 		attempts[r.Addr] = r.Attempts
 	}
 	outs := make([]Outcome, len(results))
-	events := make([]Event, len(results))
+	decided := make([]Decision, len(results))
 	for i, r := range results {
 		o := Outcome{Recipient: r.Recipient}
-		ev := Event{ID: m.ID, Recipient: r.Recipient, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+		d := Decision{Recipient: r.Recipient, Time: now}
 		switch {
 		case r.Err == nil:
-			o.State, ev.Kind = Delivered, EventDelivered
+			o.State = Delivered
 		case r.Permanent:
-			o.State, o.Error, ev.Kind = Failed, r.Err.Error(), EventFailed
+			o.State, o.Error = Failed, r.Err.Error()
 		default:
 			at, ok := sched.retryAt(attempts[r.Recipient]+1, m.Created, now)
 			if ok {
-				o.State, o.RetryAt, o.Error, ev.Kind = Pending, at, r.Err.Error(), EventDeferred
-				ev.RetryAt = at
+				o.State, o.RetryAt, o.Error = Pending, at, r.Err.Error()
 			} else {
-				o.State, ev.Kind = Failed, EventFailed
+				o.State, d.Expired = Failed, true
 				o.Error = fmt.Sprintf("expired: in queue longer than %v; last error: %v", sched.withDefaults().MaxAge, r.Err)
 			}
 		}
-		ev.Error = cleanText(o.Error)
-		outs[i], events[i] = o, ev
+		d.State, d.RetryAt, d.Error = o.State, o.RetryAt, cleanText(o.Error)
+		outs[i], decided[i] = o, d
 	}
 	if err := q.Store.Complete(ctx, m.ID, m.Lease, now, outs); err != nil {
-		return err
+		return nil, err
 	}
-	for _, ev := range events {
+	for _, d := range decided {
+		ev := Event{ID: m.ID, Recipient: d.Recipient, Error: d.Error, RetryAt: d.RetryAt, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+		switch d.State {
+		case Delivered:
+			ev.Kind = EventDelivered
+		case Pending:
+			ev.Kind = EventDeferred
+		default:
+			ev.Kind = EventFailed
+		}
 		q.emit(ev)
 	}
-	return nil
+	return decided, nil
 }
 
 // IsBadInput reports whether err is a refusal of bad input (as opposed to a
