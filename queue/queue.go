@@ -87,6 +87,7 @@ const (
 	EventDeferred                       // a recipient failed temporarily and will be retried
 	EventDelivered                      // a recipient was delivered
 	EventFailed                         // a recipient failed permanently or expired
+	EventCanceled                       // a recipient (or, with no Recipient, every pending one) was canceled
 )
 
 func (k EventKind) String() string {
@@ -101,6 +102,8 @@ func (k EventKind) String() string {
 		return "delivered"
 	case EventFailed:
 		return "failed"
+	case EventCanceled:
+		return "canceled"
 	}
 	return "invalid"
 }
@@ -142,6 +145,13 @@ type Queue struct {
 	// LeaseTime is how long a worker holds leased messages; 0 means 10
 	// minutes.
 	LeaseTime time.Duration
+	// LeaseWait is how long Lease waits for a message to come due when
+	// none is; 0 means it returns at once.
+	LeaseWait time.Duration
+	// TenantLimit, if > 0, caps each tenant's messages under lease at
+	// once; TenantLimits overrides it per tenant (see LeaseRequest).
+	TenantLimit  int
+	TenantLimits map[string]int
 
 	// Hook, if set, is called synchronously after each durable change. It
 	// is for observers (logs, metrics); the caller of Complete learns what
@@ -176,9 +186,10 @@ func (q *Queue) schedule(class string) Schedule {
 	return q.Default
 }
 
-// Enqueue queues a message for delivery now and returns its ID once it is
-// durable. Errors match ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput
-// or ErrTooLarge for bad input.
+// Enqueue queues a message for delivery now, or at env.SendAt if that is
+// later, and returns its ID once it is durable. Errors match
+// ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput (a SendAt further
+// ahead than the class's MaxAge among them) or ErrTooLarge for bad input.
 func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID, error) {
 	limit := q.MaxSize
 	if limit == 0 {
@@ -188,7 +199,14 @@ func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID,
 		body = &limitReader{r: body, left: limit}
 	}
 	now := q.now()
-	id, err := q.Store.Enqueue(ctx, env, body, now, now)
+	next := now
+	if env != nil && env.SendAt.After(now) {
+		if ahead, maxAge := env.SendAt.Sub(now), q.schedule(env.Class).withDefaults().MaxAge; ahead > maxAge {
+			return "", fmt.Errorf("%w: SendAt is %v ahead, more than the class's MaxAge (%v)", ErrInvalidInput, ahead.Round(time.Second), maxAge)
+		}
+		next = env.SendAt
+	}
+	id, err := q.Store.Enqueue(ctx, env, body, now, next)
 	if err != nil {
 		return "", err
 	}
@@ -217,15 +235,17 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 // Lease takes up to max due messages (for one destination domain if domain
-// is not "") for LeaseTime. The worker reads each body with Store.Body and
-// reports with Complete before the lease runs out.
+// is not "") for LeaseTime, in priority and tenant order (see Priority),
+// waiting up to LeaseWait for one. The worker reads each body with
+// Store.Body and reports with Complete before the lease runs out.
 func (q *Queue) Lease(ctx context.Context, max int, domain string) ([]*Message, error) {
 	d := q.LeaseTime
 	if d <= 0 {
 		d = 10 * time.Minute
 	}
 	now := q.now()
-	msgs, err := q.Store.Lease(ctx, LeaseRequest{Now: now, Duration: d, Max: max, Domain: domain})
+	msgs, err := q.Store.Lease(ctx, LeaseRequest{Now: now, Duration: d, Max: max, Domain: domain,
+		TenantLimit: q.TenantLimit, TenantLimits: q.TenantLimits, Wait: q.LeaseWait})
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +295,11 @@ func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) ([]D
 		case r.Permanent:
 			o.State, o.Error = Failed, r.Err.Error()
 		default:
-			at, ok := sched.retryAt(attempts[r.Recipient]+1, m.Created, now)
+			born := m.Created
+			if m.SendAt.After(born) {
+				born = m.SendAt // its lifetime began when it was to be sent
+			}
+			at, ok := sched.retryAt(attempts[r.Recipient]+1, born, now)
 			if ok {
 				o.State, o.RetryAt, o.Error = Pending, at, r.Err.Error()
 			} else {
@@ -302,6 +326,35 @@ func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) ([]D
 		q.emit(ev)
 	}
 	return decided, nil
+}
+
+// Cancel withdraws recipients of a message that is not being delivered
+// (all its pending ones if none are named); see Store.Cancel. It fails
+// with ErrLeased while the message is under lease: try again after the
+// attempt. Once Cancel returns nil, the recipients are never delivered.
+func (q *Queue) Cancel(ctx context.Context, id ID, recipients ...string) error {
+	now := q.now()
+	if err := q.Store.Cancel(ctx, id, recipients, now); err != nil {
+		return err
+	}
+	if len(recipients) == 0 {
+		recipients = []string{""}
+	}
+	for _, r := range recipients {
+		q.emit(Event{Kind: EventCanceled, ID: id, Recipient: r, Time: now})
+	}
+	return nil
+}
+
+// Hold keeps a message from being leased until Release; it fails with
+// ErrLeased while the message is under lease.
+func (q *Queue) Hold(ctx context.Context, id ID) error {
+	return q.Store.Hold(ctx, id, q.now())
+}
+
+// Release takes a message off hold.
+func (q *Queue) Release(ctx context.Context, id ID) error {
+	return q.Store.Release(ctx, id)
 }
 
 // IsBadInput reports whether err is a refusal of bad input (as opposed to a

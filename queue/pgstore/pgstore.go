@@ -81,6 +81,12 @@ var migrations = []string{
 		data bytea NOT NULL,
 		PRIMARY KEY (id, seq)
 	);`,
+	// 2: holds.
+	`ALTER TABLE {s}.messages ADD COLUMN held boolean NOT NULL DEFAULT false;
+	DROP INDEX {s}.messages_due;
+	DROP INDEX {s}.messages_domain_due;
+	CREATE INDEX messages_due ON {s}.messages (next_attempt, id) WHERE NOT dead AND NOT held;
+	CREATE INDEX messages_domain_due ON {s}.messages (domain, next_attempt, id) WHERE NOT dead AND NOT held;`,
 }
 
 type queries struct {
@@ -122,7 +128,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 
 func makeQueries(sch string) queries {
 	r := strings.NewReplacer("{s}", sch)
-	const cols = `id, domain, next_attempt, dead, lease_token, lease_expires, created, attempts, size, envelope`
+	const cols = `id, domain, next_attempt, dead, held, lease_token, lease_expires, created, attempts, size, envelope`
 	return queries{
 		insert: r.Replace(`WITH m AS (
 			INSERT INTO {s}.messages (domain, tenant, idem_key, next_attempt, created, size, envelope)
@@ -135,20 +141,20 @@ func makeQueries(sch string) queries {
 		existing:    r.Replace(`SELECT id FROM {s}.messages WHERE tenant = $1 AND idem_key = $2`),
 		lease: r.Replace(`WITH c AS (
 			SELECT id, next_attempt FROM {s}.messages
-			WHERE NOT dead AND next_attempt <= $1
+			WHERE NOT dead AND NOT held AND next_attempt <= $1
 			ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED)
 			UPDATE {s}.messages m SET lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1
 			FROM c WHERE m.id = c.id
 			RETURNING c.next_attempt, m.` + strings.ReplaceAll(cols, ", ", ", m.")),
 		leaseDomain: r.Replace(`WITH c AS (
 			SELECT id, next_attempt FROM {s}.messages
-			WHERE NOT dead AND domain = $5 AND next_attempt <= $1
+			WHERE NOT dead AND NOT held AND domain = $5 AND next_attempt <= $1
 			ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED)
 			UPDATE {s}.messages m SET lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1
 			FROM c WHERE m.id = c.id
 			RETURNING c.next_attempt, m.` + strings.ReplaceAll(cols, ", ", ", m.")),
 		lock:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1 FOR UPDATE`),
-		update: r.Replace(`UPDATE {s}.messages SET next_attempt = $2, dead = $3, lease_token = $4, lease_expires = $5, created = $6, envelope = $7 WHERE id = $1`),
+		update: r.Replace(`UPDATE {s}.messages SET next_attempt = $2, dead = $3, lease_token = $4, lease_expires = $5, created = $6, envelope = $7, held = $8 WHERE id = $1`),
 		del:    r.Replace(`DELETE FROM {s}.messages WHERE id = $1`),
 		// The common completion in one statement: every outcome is
 		// Delivered, names a pending recipient, and no other recipient is
@@ -166,11 +172,12 @@ func makeQueries(sch string) queries {
 		size:  r.Replace(`SELECT size, (SELECT data FROM {s}.bodies WHERE id = $1 AND seq = 0) FROM {s}.messages WHERE id = $1`),
 		get:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1`),
 		list: r.Replace(`SELECT ` + cols + ` FROM {s}.messages
-			WHERE id > $1 AND dead = $2 AND ($3 = '' OR domain = $3) AND ($4 = '' OR tenant = $4)
+			WHERE id > $1 AND dead = $2 AND ($3 = '' OR domain = $3) AND ($4 = '' OR tenant = $4) AND (held OR NOT $6)
 			ORDER BY id LIMIT $5`),
 		counts: r.Replace(`SELECT dead, domain, count(*),
-			count(*) FILTER (WHERE lease_token IS NOT NULL AND lease_expires > $1),
-			count(*) FILTER (WHERE next_attempt <= $1 AND NOT (lease_token IS NOT NULL AND lease_expires > $1))
+			count(*) FILTER (WHERE NOT held AND lease_token IS NOT NULL AND lease_expires > $1),
+			count(*) FILTER (WHERE NOT held AND next_attempt <= $1 AND NOT (lease_token IS NOT NULL AND lease_expires > $1)),
+			count(*) FILTER (WHERE held)
 			FROM {s}.messages GROUP BY dead, domain`),
 	}
 }
@@ -360,7 +367,7 @@ func scanMessage(row pgx.Row, extra ...any) (*queue.Message, error) {
 		expires *time.Time
 		envJSON []byte
 	)
-	dest := append(extra, &id, &m.Domain, &m.NextAttempt, &m.Dead, &token, &expires, &m.Created, &m.Attempts, &m.Size, &envJSON)
+	dest := append(extra, &id, &m.Domain, &m.NextAttempt, &m.Dead, &m.Held, &token, &expires, &m.Created, &m.Attempts, &m.Size, &envJSON)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -378,8 +385,28 @@ func scanMessage(row pgx.Row, extra ...any) (*queue.Message, error) {
 	return &m, nil
 }
 
-// Lease implements queue.Store.
+// Lease implements queue.Store. With req.Wait it polls every 50ms.
 func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Message, error) {
+	start := time.Now()
+	now := req.Now
+	for {
+		ms, err := s.lease(ctx, req)
+		left := req.Wait - time.Since(start)
+		if err != nil || len(ms) > 0 || left <= 0 {
+			return ms, err
+		}
+		t := time.NewTimer(min(50*time.Millisecond, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		req.Now = now.Add(time.Since(start)) // the caller's clock moved on while we waited
+	}
+}
+
+func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Message, error) {
 	if req.Duration <= 0 {
 		return nil, fmt.Errorf("%w: lease duration %v", queue.ErrInvalidInput, req.Duration)
 	}
@@ -455,11 +482,7 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 		if err != nil {
 			return err
 		}
-		if finished && !m.Dead {
-			_, err := tx.Exec(ctx, s.q.del, n)
-			return err
-		}
-		return s.save(ctx, tx, n, m)
+		return s.saveOrDelete(ctx, tx, n, m, finished)
 	}, queue.ErrLeaseLost)
 }
 
@@ -505,6 +528,15 @@ func (s *Store) modify(ctx context.Context, id int64, fn func(pgx.Tx, *queue.Mes
 	return nil
 }
 
+// saveOrDelete deletes a finished live message and saves any other.
+func (s *Store) saveOrDelete(ctx context.Context, tx pgx.Tx, id int64, m *queue.Message, finished bool) error {
+	if finished && !m.Dead {
+		_, err := tx.Exec(ctx, s.q.del, id)
+		return err
+	}
+	return s.save(ctx, tx, id, m)
+}
+
 func (s *Store) save(ctx context.Context, tx pgx.Tx, id int64, m *queue.Message) error {
 	envJSON, err := json.Marshal(&m.Envelope)
 	if err != nil {
@@ -515,7 +547,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, id int64, m *queue.Message)
 	if m.Lease != "" {
 		token, expires = &m.Lease, &m.LeaseExpires
 	}
-	if _, err := tx.Exec(ctx, s.q.update, id, m.NextAttempt.UTC(), m.Dead, token, expires, m.Created.UTC(), envJSON); err != nil {
+	if _, err := tx.Exec(ctx, s.q.update, id, m.NextAttempt.UTC(), m.Dead, token, expires, m.Created.UTC(), envJSON, m.Held); err != nil {
 		return fmt.Errorf("pgstore: %w", err)
 	}
 	return nil
@@ -617,7 +649,7 @@ func (s *Store) List(ctx context.Context, opts queue.ListOptions) ([]*queue.Mess
 			return nil, fmt.Errorf("%w: bad After", queue.ErrInvalidInput)
 		}
 	}
-	rows, err := s.pool.Query(ctx, s.q.list, after, opts.Dead, strings.ToLower(opts.Domain), opts.Tenant, opts.Limit)
+	rows, err := s.pool.Query(ctx, s.q.list, after, opts.Dead, strings.ToLower(opts.Domain), opts.Tenant, opts.Limit, opts.Held)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: list: %w", err)
 	}
@@ -647,8 +679,8 @@ func (s *Store) Counts(ctx context.Context, now time.Time) (queue.Counts, error)
 	for rows.Next() {
 		var dead bool
 		var domain string
-		var n, leased, due int
-		if err := rows.Scan(&dead, &domain, &n, &leased, &due); err != nil {
+		var n, leased, due, held int
+		if err := rows.Scan(&dead, &domain, &n, &leased, &due, &held); err != nil {
 			return c, fmt.Errorf("pgstore: counts: %w", err)
 		}
 		if dead {
@@ -658,6 +690,7 @@ func (s *Store) Counts(ctx context.Context, now time.Time) (queue.Counts, error)
 		c.Queued += n
 		c.Leased += leased
 		c.Due += due
+		c.Held += held
 		if domain != "" {
 			c.ByDomain[domain] += n
 		}
@@ -682,6 +715,58 @@ func (s *Store) Remove(ctx context.Context, id queue.ID) error {
 		return queue.ErrNotFound
 	}
 	return nil
+}
+
+// Cancel implements queue.Store.
+func (s *Store) Cancel(ctx context.Context, id queue.ID, recipients []string, now time.Time) error {
+	n, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	return s.modify(ctx, n, func(tx pgx.Tx, m *queue.Message) error {
+		if m.Dead {
+			return fmt.Errorf("%w: message %s is dead", queue.ErrInvalidInput, id)
+		}
+		if m.Leased(now) {
+			return queue.ErrLeased
+		}
+		finished, err := m.Cancel(now.UTC(), recipients)
+		if err != nil {
+			return err
+		}
+		return s.saveOrDelete(ctx, tx, n, m, finished)
+	}, queue.ErrNotFound)
+}
+
+// Hold implements queue.Store.
+func (s *Store) Hold(ctx context.Context, id queue.ID, now time.Time) error {
+	return s.setHeld(ctx, id, true, now)
+}
+
+// Release implements queue.Store.
+func (s *Store) Release(ctx context.Context, id queue.ID) error {
+	return s.setHeld(ctx, id, false, time.Time{})
+}
+
+func (s *Store) setHeld(ctx context.Context, id queue.ID, held bool, now time.Time) error {
+	n, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	return s.modify(ctx, n, func(tx pgx.Tx, m *queue.Message) error {
+		if m.Dead {
+			return fmt.Errorf("%w: message %s is dead", queue.ErrInvalidInput, id)
+		}
+		if held && m.Leased(now) {
+			return queue.ErrLeased
+		}
+		if m.Held == held {
+			return nil
+		}
+		m.Held = held
+		m.Lease, m.LeaseExpires = "", time.Time{}
+		return s.save(ctx, tx, n, m)
+	}, queue.ErrNotFound)
 }
 
 // Requeue implements queue.Store: failed recipients become pending, the

@@ -58,6 +58,11 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"BadOutcome", testBadOutcome},
 		{"BadLeaseRequest", testBadLease},
 		{"UnknownID", testUnknownID},
+		{"SendAt", testSendAt},
+		{"Cancel", testCancel},
+		{"Hold", testHold},
+		{"CancelAndHoldRaceLeases", testControlRace},
+		{"LeaseWait", testLeaseWait},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
