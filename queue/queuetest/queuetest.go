@@ -63,6 +63,9 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"Hold", testHold},
 		{"CancelAndHoldRaceLeases", testControlRace},
 		{"LeaseWait", testLeaseWait},
+		{"Priorities", testPriorities},
+		{"TenantFairness", testTenantFairness},
+		{"TenantLimit", testTenantLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
