@@ -191,27 +191,78 @@ func (q *Queue) schedule(class string) Schedule {
 // ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput (a SendAt further
 // ahead than the class's MaxAge among them) or ErrTooLarge for bad input.
 func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID, error) {
-	limit := q.MaxSize
-	if limit == 0 {
-		limit = 64 << 20
-	}
-	if limit > 0 && body != nil {
-		body = &limitReader{r: body, left: limit}
-	}
 	now := q.now()
-	next := now
-	if env != nil && env.SendAt.After(now) {
-		if ahead, maxAge := env.SendAt.Sub(now), q.schedule(env.Class).withDefaults().MaxAge; ahead > maxAge {
-			return "", fmt.Errorf("%w: SendAt is %v ahead, more than the class's MaxAge (%v)", ErrInvalidInput, ahead.Round(time.Second), maxAge)
-		}
-		next = env.SendAt
+	sub := Submission{Envelope: env, Body: body}
+	if err := q.prepare(&sub, now); err != nil {
+		return "", err
 	}
-	id, err := q.Store.Enqueue(ctx, env, body, now, next)
+	id, err := q.Store.Enqueue(ctx, env, sub.Body, now, sub.Next)
 	if err != nil {
 		return "", err
 	}
 	q.emit(Event{Kind: EventEnqueued, ID: id, Tenant: env.Tenant, Campaign: env.Campaign, Time: now})
 	return id, nil
+}
+
+// EnqueueMany queues many messages as Enqueue does, in one transaction if
+// the store is a BatchEnqueuer (all or none are queued), else one after
+// the other (envelopes are all checked first, but a failure of the store
+// or of reading a body leaves those before it queued). It returns their
+// IDs in order; an error names the index of the message it is about.
+func (q *Queue) EnqueueMany(ctx context.Context, msgs []Submission) ([]ID, error) {
+	now := q.now()
+	subs := make([]Submission, len(msgs))
+	for i, m := range msgs {
+		subs[i] = m
+		err := q.prepare(&subs[i], now)
+		if err == nil && m.Envelope == nil {
+			err = ErrNoRecipients
+		} else if err == nil {
+			err = m.Envelope.Check()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("message %d: %w", i, err)
+		}
+	}
+	var ids []ID
+	if b, ok := q.Store.(BatchEnqueuer); ok {
+		var err error
+		if ids, err = b.EnqueueMany(ctx, subs, now); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, m := range subs {
+			id, err := q.Store.Enqueue(ctx, m.Envelope, m.Body, now, m.Next)
+			if err != nil {
+				return nil, fmt.Errorf("message %d: %w", i, err)
+			}
+			ids = append(ids, id)
+		}
+	}
+	for i, id := range ids {
+		e := subs[i].Envelope
+		q.emit(Event{Kind: EventEnqueued, ID: id, Tenant: e.Tenant, Campaign: e.Campaign, Time: now})
+	}
+	return ids, nil
+}
+
+// prepare limits the body's size and sets the due time from SendAt.
+func (q *Queue) prepare(sub *Submission, now time.Time) error {
+	limit := q.MaxSize
+	if limit == 0 {
+		limit = 64 << 20
+	}
+	if limit > 0 && sub.Body != nil {
+		sub.Body = &limitReader{r: sub.Body, left: limit}
+	}
+	sub.Next = now
+	if env := sub.Envelope; env != nil && env.SendAt.After(now) {
+		if ahead, maxAge := env.SendAt.Sub(now), q.schedule(env.Class).withDefaults().MaxAge; ahead > maxAge {
+			return fmt.Errorf("%w: SendAt is %v ahead, more than the class's MaxAge (%v)", ErrInvalidInput, ahead.Round(time.Second), maxAge)
+		}
+		sub.Next = env.SendAt
+	}
+	return nil
 }
 
 type limitReader struct {

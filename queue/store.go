@@ -201,6 +201,25 @@ type ListOptions struct {
 	Limit  int    // at most this many (<= 0: 100)
 }
 
+// Submission is one message of an EnqueueMany.
+type Submission struct {
+	Envelope *Envelope
+	Body     io.Reader
+	// Next is when the message is due (zero: now). Queue.EnqueueMany sets
+	// it from Envelope.SendAt.
+	Next time.Time
+}
+
+// BatchEnqueuer is implemented by stores that enqueue many messages in one
+// transaction (pgstore).
+type BatchEnqueuer interface {
+	// EnqueueMany checks and stores every message, or none: it returns
+	// their IDs in order once all are durable. Bad input in one fails
+	// all, with an error naming the message's index. Idempotency keys
+	// work as in Enqueue.
+	EnqueueMany(ctx context.Context, msgs []Submission, now time.Time) ([]ID, error)
+}
+
 // Counts summarises a store's contents.
 type Counts struct {
 	Queued   int // live messages, leased or not

@@ -103,6 +103,42 @@ func (s *Store) listenLoop() {
 	}
 }
 
+// wakeLessees wakes the lessees waiting here at once and, through the
+// notify loop, those elsewhere. It is called after a commit that made a
+// message due.
+func (s *Store) wakeLessees() {
+	s.broadcast()
+	select {
+	case s.notifies <- struct{}{}:
+	default: // one is pending already
+	}
+}
+
+// notifyLoop sends the NOTIFYs asked for, one at a time and at most one
+// every 5 milliseconds (lessees here are woken at once), each in a transaction of its own that does not wait for the
+// disk. A NOTIFY is never sent inside the transaction that enqueued: at
+// its commit PostgreSQL takes a lock that lets one notifying transaction
+// commit at a time, which would undo the sharing of commits.
+func (s *Store) notifyLoop() {
+	defer s.bg.Done()
+	for {
+		select {
+		case <-s.notifies:
+		case <-s.stop:
+			return
+		}
+		b := &pgx.Batch{}
+		b.Queue("BEGIN")
+		b.Queue("SET LOCAL synchronous_commit TO off")
+		b.Queue(`SELECT pg_notify($1, '')`, s.notify)
+		b.Queue("COMMIT")
+		if err := s.pool.SendBatch(context.Background(), b).Close(); err != nil {
+			s.log.Warn("pgstore: NOTIFY", "err", err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (s *Store) broadcast() {
 	s.mu.Lock()
 	if !s.closed {
@@ -122,7 +158,13 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		return s.leaseCapped(ctx, req, token, now, end)
 	}
 	b := &pgx.Batch{}
+	// The promotion commits on its own, without waiting for the disk (a
+	// promotion lost in a crash is made again), so that the flows' rows
+	// it updates are not locked through the lease's commit.
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit TO off")
 	b.Queue(s.q.promote, now)
+	b.Queue("COMMIT")
 	if req.Domain == "" {
 		b.Queue(s.q.lease, now, req.Max, token, end, prefetch)
 	} else {
@@ -130,8 +172,10 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 	}
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
-	if _, err := br.Exec(); err != nil {
-		return nil, fmt.Errorf("pgstore: lease: %w", err)
+	for range 4 {
+		if _, err := br.Exec(); err != nil {
+			return nil, fmt.Errorf("pgstore: lease: %w", err)
+		}
 	}
 	rows, err := br.Query()
 	if err != nil {
@@ -215,8 +259,8 @@ func (s *Store) leaseCapped(ctx context.Context, req queue.LeaseRequest, token s
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('mxkit.queue.caps.' || $1))`, s.schema); err != nil {
 		return nil, fmt.Errorf("pgstore: lease: %w", err)
 	}
-	if _, err := tx.Exec(ctx, s.q.promote, now); err != nil {
-		return nil, fmt.Errorf("pgstore: lease: %w", err)
+	if err := s.promote(ctx, now); err != nil {
+		return nil, err
 	}
 	// Tenants with leases out, and their counts.
 	out := map[string]int{}
@@ -297,6 +341,20 @@ func (s *Store) leaseCapped(ctx context.Context, req queue.LeaseRequest, token s
 		return nil, fmt.Errorf("pgstore: lease: %w", err)
 	}
 	return ms, nil
+}
+
+// promote makes the messages that came due ready, in a transaction of its
+// own (see lease).
+func (s *Store) promote(ctx context.Context, now time.Time) error {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit TO off")
+	b.Queue(s.q.promote, now)
+	b.Queue("COMMIT")
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("pgstore: lease: %w", err)
+	}
+	return nil
 }
 
 // forget drops what this store keeps of leases that did not happen.
@@ -437,12 +495,9 @@ func (s *Store) completeBatch(ctx context.Context, batch []*completeOp) error {
 	if len(updIDs) > 0 {
 		b.Queue(s.q.updateDone, updIDs, updToks, envs, nexts, deads)
 	}
-	if wake {
-		b.Queue(`SELECT pg_notify($1, '')`, s.notify)
-	}
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
-	for range b.Len() - btoi(wake) {
+	for range b.Len() {
 		rows, err := br.Query()
 		if err != nil {
 			return fmt.Errorf("pgstore: complete: %w", err)
@@ -465,14 +520,10 @@ func (s *Store) completeBatch(ctx context.Context, batch []*completeOp) error {
 	if err := br.Close(); err != nil {
 		return fmt.Errorf("pgstore: complete: %w", err)
 	}
-	return nil
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
+	if wake {
+		s.wakeLessees()
 	}
-	return 0
+	return nil
 }
 
 // completeSlow completes a lease this store did not take (or no longer

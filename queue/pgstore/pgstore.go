@@ -97,10 +97,11 @@ type Store struct {
 	skew     atomic.Int64     // database clock minus local clock, ns
 	measured atomic.Int64     // when skew was last measured, local Unix ns
 
-	enqs  chan *enqueueOp
-	dones chan *completeOp
-	stop  chan struct{}
-	bg    sync.WaitGroup
+	enqs     chan *enqueueOp
+	dones    chan *completeOp
+	notifies chan struct{}
+	stop     chan struct{}
+	bg       sync.WaitGroup
 
 	mu        sync.Mutex
 	leases    map[int64]*leased // messages this store leased, until completed or run out
@@ -136,7 +137,8 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
 	s := &Store{pool: pool, connCf: cfg.ConnConfig, schema: opts.Schema, log: opts.Logger, clock: time.Now,
-		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), stop: make(chan struct{}),
+		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), notifies: make(chan struct{}, 1),
+		stop:   make(chan struct{}),
 		leases: map[int64]*leased{}, wake: make(chan struct{})}
 	if s.schema == "" {
 		s.schema = "mxkit_queue"
@@ -161,6 +163,8 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		go s.enqueueLoop()
 		go s.completeLoop()
 	}
+	s.bg.Add(1)
+	go s.notifyLoop()
 	return s, nil
 }
 

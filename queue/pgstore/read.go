@@ -51,14 +51,12 @@ func (s *Store) modify(ctx context.Context, id int64, notFound error, fn func(*q
 	if err != nil {
 		return fmt.Errorf("pgstore: %w", err)
 	}
-	// A message that may be due at once: wake lessees waiting.
-	if !m.Dead && !m.Held && m.Lease == "" {
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, s.notify); err != nil {
-			return fmt.Errorf("pgstore: %w", err)
-		}
-	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("pgstore: %w", err)
+	}
+	// A message that may be due at once: wake lessees waiting.
+	if !finished && !m.Dead && !m.Held && m.Lease == "" {
+		s.wakeLessees()
 	}
 	return nil
 }

@@ -57,6 +57,18 @@ var migrations = []migration{
 	CREATE INDEX messages_domain_due ON {s}.messages (domain, next_attempt, id) WHERE NOT dead AND NOT held;`),
 	// 3: fair lease order, binary envelopes, small bodies in the row.
 	migrate3,
+	// 4: each flow's finish tag in a row of its own, so that concurrent
+	// enqueues of one flow take their tags in turn rather than the same
+	// ones (see tagged).
+	sqlMigration(`CREATE TABLE {s}.flows (
+		tenant text NOT NULL,
+		priority smallint NOT NULL,
+		finish double precision NOT NULL,
+		PRIMARY KEY (tenant, priority)
+	);
+	INSERT INTO {s}.flows SELECT tenant, priority, max(tag) + ` + fmt.Sprintf(step, "priority") + `
+		FROM {s}.messages WHERE ready GROUP BY tenant, priority;
+	DROP INDEX {s}.messages_flow;`),
 }
 
 // migrate3 moves to the lease order of start-time fair queuing: a message
@@ -139,7 +151,7 @@ const step = `(CASE %[1]s WHEN 1 THEN 0.0625 WHEN -1 THEN 1.0 ELSE 0.25 END)`
 const cols = `id, domain, next_attempt, dead, held, ready, tag, lease_token, lease_expires, created, attempts, size, env`
 
 type queries struct {
-	insert, promote, lease, leaseDomain, candidates, leaseIDs, leasedBy,
+	reserve, insert, promote, lease, leaseDomain, candidates, leaseIDs, leasedBy,
 	deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
 	setSize, existing, get, list, counts string
 }
@@ -147,34 +159,68 @@ type queries struct {
 func makeQueries(sch string) queries {
 	r := strings.NewReplacer("{s}", sch)
 	q := func(s string) string { return r.Replace(s) }
-	// The tag of a message coming due: the later of the queue's current
-	// position (the lowest ready tag) and its flow's last tag plus a step,
-	// plus a step for each message of its flow before it in the batch.
+	// The tags of messages coming due (src, with columns tenant, priority
+	// and ready): for each flow, the later of the queue's current position
+	// (the lowest ready tag) and the flow's finish, plus a step for each
+	// message of the flow before it in order. The flow's row is updated in
+	// the same statement and stays locked until the commit, so concurrent
+	// statements for one flow take their tags in turn; the statement runs
+	// in a short transaction of its own (see reserve).
 	tagged := func(src, order string) string {
+		st := fmt.Sprintf(step, "n.priority")
 		return `v AS (SELECT coalesce((SELECT tag FROM {s}.messages WHERE ready ORDER BY tag LIMIT 1), 0) AS v),
-			f AS (SELECT k.tenant, k.priority,
-				(SELECT max(tag) FROM {s}.messages m WHERE m.ready AND m.tenant = k.tenant AND m.priority = k.priority) AS last
-				FROM (SELECT DISTINCT tenant, priority FROM ` + src + ` WHERE ready) k),
+			n AS (SELECT tenant, priority, count(*) AS n FROM ` + src + ` WHERE ready GROUP BY tenant, priority),
+			f AS (INSERT INTO {s}.flows AS fl (tenant, priority, finish)
+				SELECT n.tenant, n.priority, v.v + n.n * ` + st + ` FROM n CROSS JOIN v ORDER BY n.tenant, n.priority
+				ON CONFLICT (tenant, priority) DO UPDATE SET finish = greatest(fl.finish - (SELECT v FROM v) + EXCLUDED.finish, EXCLUDED.finish)
+				RETURNING tenant, priority, finish),
 			t AS MATERIALIZED (SELECT ` + src + `.*,
-				CASE WHEN ` + src + `.ready THEN greatest(v.v, f.last + ` + fmt.Sprintf(step, src+".priority") + `)
-					+ (row_number() OVER (PARTITION BY ` + src + `.ready, ` + src + `.tenant, ` + src + `.priority ORDER BY ` + order + `) - 1)
-					* ` + fmt.Sprintf(step, src+".priority") + ` ELSE 0 END AS newtag
-				FROM ` + src + ` CROSS JOIN v LEFT JOIN f ON f.tenant = ` + src + `.tenant AND f.priority = ` + src + `.priority)`
+				CASE WHEN ` + src + `.ready THEN f.finish - (n.n - row_number() OVER (PARTITION BY ` + src + `.ready, ` + src + `.tenant, ` +
+			src + `.priority ORDER BY ` + order + `) + 1) * ` + st + ` ELSE 0 END AS newtag
+				FROM ` + src + ` LEFT JOIN n USING (tenant, priority) LEFT JOIN f USING (tenant, priority))`
 	}
 	const leaseSet = `ready = false, lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1`
 	const leaseRet = `m.id, m.domain, m.next_attempt, m.dead, m.held, m.ready, m.tag, m.lease_token, m.lease_expires,
 		m.created, m.attempts, m.size, m.env, CASE WHEN m.size <= $5 THEN m.body END`
 	return queries{
+		// Tags for the flows of enqueues: each flow's finish moves on by
+		// n steps from the later of itself and the queue's position (the
+		// lowest ready tag); the enqueue numbers its messages from the old
+		// finish, which this leaves in the session's setting
+		// mxkit.queue.flows for the INSERT that follows on the same
+		// connection. This runs in a short transaction of its own
+		// (committed without waiting for the disk: a finish lost in a
+		// crash only leaves a gap), so that the flow's row is locked for
+		// microseconds, not through the enqueues' commit. Rows are locked
+		// in (tenant, priority) order, as in promote, so that two
+		// statements never wait for each other.
+		reserve: q(`WITH v AS (SELECT coalesce((SELECT tag FROM {s}.messages WHERE ready ORDER BY tag LIMIT 1), 0) AS v),
+				n AS (SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[]) n(tenant, priority, n)),
+				f AS (INSERT INTO {s}.flows AS fl (tenant, priority, finish)
+					SELECT n.tenant, n.priority, v.v + n.n * ` + fmt.Sprintf(step, "n.priority") + ` FROM n CROSS JOIN v ORDER BY n.tenant, n.priority
+					ON CONFLICT (tenant, priority) DO UPDATE SET finish = greatest(fl.finish - (SELECT v FROM v) + EXCLUDED.finish, EXCLUDED.finish)
+					RETURNING tenant, priority, finish)
+			SELECT set_config('mxkit.queue.flows', coalesce(jsonb_agg(jsonb_build_array(f.tenant, f.priority,
+				f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)), '[]')::text, false)
+			FROM f JOIN n USING (tenant, priority)`),
 		// Enqueues in one statement: IDs drawn first, so that each
 		// caller learns its own, idempotency keys already taken left out.
+		// A message due at once takes its tag from the flows reserved
+		// just before (or from $11 when given).
 		insert: q(`WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[],
-				$6::timestamptz[], $7::bigint[], $8::bytea[], $9::bytea[], $10::bool[])
-				WITH ORDINALITY AS u(domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, o)),
-			` + tagged("u", "u.o") + `,
-			i AS MATERIALIZED (SELECT o, nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) AS id FROM t),
+				$6::timestamptz[], $7::bigint[], $8::bytea[], $9::bytea[], $10::bool[], $11::float8[])
+				WITH ORDINALITY AS u(domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, o)),
+			fl AS (SELECT x->>0 AS tenant, (x->>1)::smallint AS priority, (x->>2)::float8 AS base
+				FROM jsonb_array_elements(coalesce(nullif(current_setting('mxkit.queue.flows', true), ''), '[]')::jsonb) x),
+			t AS (SELECT u.*, CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
+					ELSE fl.base + (row_number() OVER (PARTITION BY u.ready, u.tenant, u.priority ORDER BY u.o) - 1)
+						* ` + fmt.Sprintf(step, "u.priority") + ` END AS newtag
+				FROM u LEFT JOIN fl USING (tenant, priority)),
+			i AS MATERIALIZED (SELECT o, nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) AS id FROM u),
 			m AS (INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag)
 				OVERRIDING SYSTEM VALUE
-				SELECT i.id, t.domain, t.tenant, t.idem_key, t.priority, t.next_attempt, t.created, t.size, t.env, t.body, t.ready, t.newtag
+				SELECT i.id, t.domain, t.tenant, t.idem_key, t.priority, t.next_attempt, t.created, t.size, t.env, t.body, t.ready,
+					coalesce(t.newtag, 0)
 				FROM t JOIN i USING (o)
 				ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
 				RETURNING id)

@@ -450,3 +450,71 @@ func testLeaseWait(t *testing.T, s queue.Store) {
 		t.Errorf("waiting lease got %q, want %s", g, b)
 	}
 }
+
+func testEnqueueMany(t *testing.T, s queue.Store) {
+	ctx := context.Background()
+	q := &queue.Queue{Store: s, Now: func() time.Time { return t0 }}
+	_, atomic := s.(queue.BatchEnqueuer)
+	var subs []queue.Submission
+	for i := range 30 {
+		e := env(fmt.Sprintf("m%d@example.com", i))
+		e.Tenant = "t"
+		if i == 7 {
+			e.SendAt = t0.Add(time.Hour)
+		}
+		if i == 20 || i == 21 {
+			e.IdempotencyKey = "same" // the second is the first
+		}
+		subs = append(subs, queue.Submission{Envelope: e, Body: strings.NewReader(fmt.Sprintf("body %d", i))})
+	}
+	bad := append([]queue.Submission(nil), subs...)
+	bad[12] = queue.Submission{Envelope: env("not an address"), Body: strings.NewReader("x")}
+	if _, err := q.EnqueueMany(ctx, bad); !errors.Is(err, queue.ErrInvalidAddress) || !strings.Contains(err.Error(), "message 12") {
+		t.Errorf("EnqueueMany with a bad address at 12: %v, want ErrInvalidAddress naming message 12", err)
+	}
+	if c, _ := s.Counts(ctx, t0); c.Queued != 0 {
+		t.Errorf("stored %d of a batch refused for a bad envelope (store enqueues many at once: %v)", c.Queued, atomic)
+	}
+	if atomic {
+		// A store that enqueues many at once stores none when a body
+		// cannot be read.
+		bad = append([]queue.Submission(nil), subs...)
+		boom := errors.New("client went away")
+		bad[12] = queue.Submission{Envelope: env("ok@example.com"), Body: &failingReader{100, boom}}
+		if _, err := q.EnqueueMany(ctx, bad); !errors.Is(err, boom) {
+			t.Errorf("EnqueueMany with a body failing at 12: %v, want the read error", err)
+		}
+		if c, _ := s.Counts(ctx, t0); c.Queued != 0 {
+			t.Errorf("stored %d of a batch whose 13th body failed", c.Queued)
+		}
+	}
+	for i := range subs {
+		subs[i].Body = strings.NewReader(fmt.Sprintf("body %d", i))
+	}
+	got, err := q.EnqueueMany(ctx, subs)
+	if err != nil || len(got) != 30 {
+		t.Fatalf("EnqueueMany: %d IDs, %v", len(got), err)
+	}
+	if got[20] != got[21] {
+		t.Errorf("two messages with one idempotency key got IDs %s and %s", got[20], got[21])
+	}
+	seen := map[queue.ID]bool{}
+	for i, id := range got {
+		if i != 21 && seen[id] {
+			t.Errorf("ID %s given twice", id)
+		}
+		seen[id] = true
+		if i == 21 {
+			continue
+		}
+		if b := readBody(t, s, id); b != fmt.Sprintf("body %d", i) {
+			t.Errorf("message %d (%s) has body %q", i, id, b)
+		}
+	}
+	if m := get(t, s, got[7]); !m.NextAttempt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("message with SendAt due at %v, want %v", m.NextAttempt, t0.Add(time.Hour))
+	}
+	if ms := lease(t, s, t0, time.Minute, 100, ""); len(ms) != 28 {
+		t.Errorf("leased %d at t0, want 28 (29 messages, one scheduled later)", len(ms))
+	}
+}

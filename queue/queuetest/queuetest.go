@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"Hold", testHold},
 		{"CancelAndHoldRaceLeases", testControlRace},
 		{"LeaseWait", testLeaseWait},
+		{"EnqueueMany", testEnqueueMany},
 		{"Priorities", testPriorities},
 		{"TenantFairness", testTenantFairness},
 		{"TenantLimit", testTenantLimit},
