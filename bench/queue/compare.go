@@ -5,9 +5,10 @@ package main
 // server with the same durability (the server's synchronous_commit, on),
 // each run by three worker processes sharing the database (the figures
 // are their sum). Each process runs its share of the producers and a
-// worker pool of 100: River's own (MaxWorkers 100) and, for mxkit, lessees
-// that keep up to 100 deliveries going (lease with Wait, read the body,
-// complete). A cycle is an insert, worked and completed; the bulk runs
+// worker pool of 100, with 24 connections: River's own workers
+// (MaxWorkers 100, 8 connections) beside an insert-only client for the
+// producers (16), and for mxkit one store whose lessees keep up to 100
+// deliveries going (lease with Wait, read the body, complete). A cycle is an insert, worked and completed; the bulk runs
 // insert only, 500 jobs a call (River's InsertMany, mxkit's EnqueueMany).
 
 import (
@@ -86,6 +87,7 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 		size, prods  int
 	}
 	samples := map[key][]float64{}
+	cpus := map[key][]float64{}
 	systems := []string{"mxkit", "river"}
 	for r := range rounds {
 		for _, size := range sizes {
@@ -93,19 +95,25 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 				for i := range systems {
 					// Alternate who goes first from round to round.
 					sys := systems[(i+r)%len(systems)]
-					rate := compareRun(dsn, sys, "cycle", p, size, d)
-					samples[key{sys, "cycle", size, p}] = append(samples[key{sys, "cycle", size, p}], rate)
+					rate, cpu := compareRun(dsn, sys, "cycle", p, size, d)
+					k := key{sys, "cycle", size, p}
+					samples[k] = append(samples[k], rate)
+					cpus[k] = append(cpus[k], float64(cpu.Microseconds()))
 				}
 			}
 			for i := range systems {
 				sys := systems[(i+r)%len(systems)]
-				rate := compareRun(dsn, sys, "bulk", 2*processes, size, d)
-				samples[key{sys, "bulk", size, 0}] = append(samples[key{sys, "bulk", size, 0}], rate)
+				rate, cpu := compareRun(dsn, sys, "bulk", 2*processes, size, d)
+				k := key{sys, "bulk", size, 0}
+				samples[k] = append(samples[k], rate)
+				cpus[k] = append(cpus[k], float64(cpu.Microseconds()))
 			}
 		}
 	}
 	fmt.Printf("load average after: %s\n", loadavg())
-	fmt.Printf("%-6s %-9s %9s %12s %12s %7s   %s\n", "size", "run", "producers", "mxkit/s", "River/s", "ratio", "rounds (mxkit | River)")
+	fmt.Println("CPU: the server's and the processes' CPU time per job, median")
+	fmt.Printf("%-6s %-6s %9s %10s %10s %7s %11s %11s   %s\n", "size", "run", "producers", "mxkit/s", "River/s", "ratio",
+		"mxkit CPU", "River CPU", "rounds, jobs/s (mxkit | River)")
 	file := results.File{Benchmark: "queue-river", Notes: "insert, work, complete; 3 processes on one PostgreSQL, synchronous_commit on"}
 	series := map[string]*results.Series{}
 	for _, size := range sizes {
@@ -117,7 +125,9 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 				mode, label = "bulk", fmt.Sprintf("%dx%d", 2*processes, bulkBatch)
 			}
 			m, rv := samples[key{"mxkit", mode, size, p}], samples[key{"river", mode, size, p}]
-			fmt.Printf("%-6d %-9s %9s %12.0f %12.0f %6.2fx   %.0f | %.0f\n", size, mode, label, median(m), median(rv), median(m)/median(rv), m, rv)
+			mc, rc := cpus[key{"mxkit", mode, size, p}], cpus[key{"river", mode, size, p}]
+			fmt.Printf("%-6d %-6s %9s %10.0f %10.0f %6.2fx %8.0f µs %8.0f µs   %.0f | %.0f\n", size, mode, label, median(m), median(rv),
+				median(m)/median(rv), median(mc), median(rc), m, rv)
 			if mode == "cycle" {
 				for sys, v := range map[string]float64{"mxkit PostgreSQL store": median(m), "River " + riverVersion: median(rv)} {
 					name := fmt.Sprintf("%s, %d B", sys, size)
@@ -155,9 +165,39 @@ func serverSettings(dsn string) string {
 	return fmt.Sprintf("PostgreSQL %s, synchronous_commit=%s, fsync=%s", v, sc, fsync)
 }
 
+// postgresCPU is the CPU time used so far by the server's processes (all
+// of them: other users of the server count too, so runs are interleaved).
+func postgresCPU() time.Duration {
+	ents, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 || !strings.Contains(s[:i], "(postgres") {
+			continue
+		}
+		f := strings.Fields(s[i+2:])
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + st
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond // USER_HZ is 100
+}
+
 // compareRun prepares a fresh schema, runs the processes and returns the
-// summed rate: completions per second for a cycle, inserts for bulk.
-func compareRun(dsn, system, mode string, producers, size int, d time.Duration) float64 {
+// summed rate (completions per second for a cycle, inserts for bulk) and
+// the CPU time per job of the server and the processes together.
+func compareRun(dsn, system, mode string, producers, size int, d time.Duration) (float64, time.Duration) {
 	ctx := context.Background()
 	schema := "bench_" + system + "_" + token()
 	if err := prepare(ctx, dsn, system, schema); err != nil {
@@ -172,6 +212,9 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 	start := time.Now().Add(1500 * time.Millisecond) // time to start and connect
 	end := start.Add(d)
 	var wg sync.WaitGroup
+	var cpuMu sync.Mutex
+	var childCPU time.Duration
+	pgBefore := postgresCPU()
 	reports := make([]childReport, processes)
 	for i := range processes {
 		share := producers / processes
@@ -189,6 +232,9 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 			if err := cmd.Run(); err != nil {
 				log.Fatalf("%s child: %v\n%s", system, err, stdout.String())
 			}
+			cpuMu.Lock()
+			childCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			cpuMu.Unlock()
 			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &reports[i]); err != nil {
 				log.Fatalf("%s child report %q: %v", system, lines[len(lines)-1], err)
@@ -207,12 +253,23 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 			n += r.Completed
 		}
 	}
+	pgCPU := postgresCPU() - pgBefore
+	cpu := pgCPU + childCPU
+	if n := max(reports[0].Completed+reports[1].Completed+reports[2].Completed, reports[0].Enqueued+reports[1].Enqueued+reports[2].Enqueued); n > 0 && os.Getenv("BENCH_CPU_DETAIL") != "" {
+		fmt.Printf("  %s %s %d producers %d B: server %v, processes %v per job (of %d counted)\n", system, mode, producers, size,
+			pgCPU/time.Duration(n), childCPU/time.Duration(n), n)
+	}
 	if system == "river" && mode == "cycle" {
 		// River completes jobs in the background: count what the
 		// database says was completed within the window.
 		n = riverCompleted(ctx, dsn, schema, start, end)
 	}
-	return float64(n) / d.Seconds()
+	if n == 0 {
+		return 0, 0
+	}
+	// The CPU of the whole run (startup and the last jobs included) over
+	// the jobs of the window: comparable between systems, not exact.
+	return float64(n) / d.Seconds(), cpu / time.Duration(n)
 }
 
 // prepare creates the schema of a run.
@@ -411,30 +468,47 @@ func (riverWorker) Work(ctx context.Context, job *river.Job[riverArgs]) error {
 
 func riverChild(f childFlags) (childReport, error) {
 	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(f.dsn)
-	if err != nil {
-		return childReport{}, err
+	// Inserts go through a client of their own (as in a web process), so
+	// that producers do not take the connections River's fetches and
+	// completions need: 16 connections for inserts, 8 for the workers.
+	newClient := func(conns int32, work bool) (*river.Client[pgx.Tx], *pgxpool.Pool, error) {
+		cfg, err := pgxpool.ParseConfig(f.dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.MaxConns = conns
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, nil, err
+		}
+		rc := &river.Config{Schema: f.schema, Logger: slog.New(slog.DiscardHandler)}
+		if work {
+			workers := river.NewWorkers()
+			river.AddWorker(workers, &riverWorker{})
+			rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workerSlots}}
+			rc.Workers = workers
+			rc.FetchCooldown = riverCooldown
+		}
+		c, err := river.NewClient(riverpgxv5.New(pool), rc)
+		if err != nil {
+			pool.Close()
+			return nil, nil, err
+		}
+		return c, pool, nil
 	}
-	cfg.MaxConns = poolConns
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	client, pool, err := newClient(poolConns*2/3, false)
 	if err != nil {
 		return childReport{}, err
 	}
 	defer pool.Close()
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &riverWorker{})
-	rc := &river.Config{Schema: f.schema, Logger: slog.New(slog.DiscardHandler)}
+	var worker *river.Client[pgx.Tx]
 	if f.mode == "cycle" {
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workerSlots}}
-		rc.Workers = workers
-		rc.FetchCooldown = riverCooldown
-	}
-	client, err := river.NewClient(riverpgxv5.New(pool), rc)
-	if err != nil {
-		return childReport{}, err
-	}
-	if f.mode == "cycle" {
-		if err := client.Start(ctx); err != nil {
+		var wpool *pgxpool.Pool
+		if worker, wpool, err = newClient(poolConns/3, true); err != nil {
+			return childReport{}, err
+		}
+		defer wpool.Close()
+		if err := worker.Start(ctx); err != nil {
 			return childReport{}, err
 		}
 	}
@@ -473,10 +547,10 @@ func riverChild(f childFlags) (childReport, error) {
 		}()
 	}
 	wg.Wait()
-	if f.mode == "cycle" {
+	if worker != nil {
 		time.Sleep(200 * time.Millisecond) // let the completer write what it holds
 		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		client.StopAndCancel(sctx)
+		worker.StopAndCancel(sctx)
 		cancel()
 	}
 	if err, _ := firstErr.Load().(error); err != nil {

@@ -3,10 +3,11 @@ package pgstore
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -105,7 +106,7 @@ func (s *Store) EnqueueMany(ctx context.Context, msgs []queue.Submission, now ti
 		}
 		return nil
 	})
-	if err == nil && flowsOf(ops) != nil {
+	if err == nil && slices.ContainsFunc(ops, func(o *enqueueOp) bool { return o.ready }) {
 		s.wakeLessees()
 	}
 	if err != nil {
@@ -135,13 +136,11 @@ func (s *Store) newOp(env *queue.Envelope, body io.Reader, now, next time.Time) 
 	if next.IsZero() {
 		next = now
 	}
-	buf := make([]byte, chunkSize+1)
-	n, err := io.ReadFull(body, buf)
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-	case err != nil:
+	buf, err := readChunk(body)
+	if err != nil {
 		return nil, nil, fmt.Errorf("pgstore: reading body: %w", err)
 	}
+	n := len(buf)
 	o = &enqueueOp{e: e, domain: e.DestDomain(), next: s.toDB(next), now: s.toDB(now), size: int64(n),
 		ready: !next.After(now), done: make(chan error, 1)}
 	o.env, _ = e.MarshalBinary()
@@ -149,10 +148,35 @@ func (s *Store) newOp(env *queue.Envelope, body io.Reader, now, next time.Time) 
 		o.idem = &e.IdempotencyKey
 	}
 	if n <= chunkSize {
-		o.body = buf[:n:n]
+		o.body = buf
 		return o, nil, nil
 	}
-	return o, io.MultiReader(bytes.NewReader(buf[:n]), body), nil
+	return o, io.MultiReader(bytes.NewReader(buf), body), nil
+}
+
+// readChunk reads up to chunkSize+1 bytes of body (all of it when it fits
+// in a chunk), into a buffer sized from the body's Len if it has one, else
+// grown as it fills: a small body does not cost a chunk's allocation.
+func readChunk(body io.Reader) ([]byte, error) {
+	size := 16 << 10
+	if l, ok := body.(interface{ Len() int }); ok {
+		size = l.Len() + 1 // +1 to see the end without another allocation
+	}
+	buf := make([]byte, 0, min(size, chunkSize+1))
+	for len(buf) <= chunkSize {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		n, err := body.Read(buf[len(buf):min(cap(buf), chunkSize+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // inTx runs fn in a transaction and commits it.
@@ -244,12 +268,16 @@ type batcher interface {
 }
 
 // insert writes batch in one statement, setting each one's ID (or dup),
-// and wakes lessees if a message is due. In the pool (inTx false) the
-// tags are reserved in the same round trip, in a transaction of their own
-// before the INSERT's; in a transaction they are reserved first, in
-// another.
+// and wakes lessees if a message is due. Tags come from blocks reserved
+// earlier (see block); a flow without one reserves a block, in the pool
+// (inTx false) in the same round trip, in a transaction of its own before
+// the INSERT's, and in a transaction (inTx) in a round trip before.
 func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx bool) error {
 	n := len(batch)
+	ids, err := s.takeIDs(ctx, n)
+	if err != nil {
+		return err
+	}
 	domains, tenants := make([]string, n), make([]string, n)
 	idems := make([]*string, n)
 	prios := make([]int16, n)
@@ -257,53 +285,49 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 	sizes := make([]int64, n)
 	envs, bodies := make([][]byte, n), make([][]byte, n)
 	readies := make([]bool, n)
-	tags := make([]*float64, n)
 	wake := false
 	for i, o := range batch {
+		o.id = ids[i]
 		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
 		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.ready
 		wake = wake || o.ready
 	}
+	p := s.planTags(batch)
 	b := &pgx.Batch{}
-	if fl := flowsOf(batch); fl != nil {
+	if p.need != nil {
 		if inTx {
-			bases, err := s.reserve(ctx, fl)
+			bases, err := s.reserve(ctx, p.need)
 			if err != nil {
 				return err
 			}
-			for i, o := range batch {
-				if o.ready {
-					k := flowKey{o.e.Tenant, o.e.Priority}
-					t := bases[k]
-					tags[i] = &t
-					bases[k] += 1 / float64(k.prio.Weight())
-				}
-			}
+			p.fill(bases)
+			s.keepBlocks(p, bases)
 		} else {
-			queueReserve(b, s.q.reserve, fl)
+			queueReserve(b, s.q.reserve, p.need)
 		}
 	}
-	b.Queue(s.q.insert, domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies, tags)
+	b.Queue(s.q.insert, ids, domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies, p.tags, p.fs, p.ks)
 	br := q.SendBatch(ctx, b)
 	defer br.Close()
-	for range b.Len() - 1 {
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("pgstore: enqueue: %w", err)
+	if p.need != nil && !inTx {
+		bases, err := readReserve(br, len(p.need.tenants))
+		if err != nil {
+			return err
 		}
+		s.keepBlocks(p, bases)
 	}
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
+	inserted := make(map[int64]bool, n)
 	for rows.Next() {
-		var o int
 		var id int64
-		var inserted bool
-		if err := rows.Scan(&o, &id, &inserted); err != nil {
+		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return fmt.Errorf("pgstore: enqueue: %w", err)
 		}
-		batch[o-1].id, batch[o-1].dup = id, !inserted
+		inserted[id] = true
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -312,10 +336,29 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 	if err := br.Close(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
+	for _, o := range batch {
+		o.dup = !inserted[o.id]
+	}
 	if wake && !inTx {
 		s.wakeLessees()
 	}
 	return nil
+}
+
+// A block is a run of tags a flow reserved (queries.reserve) and hands out
+// to its next messages, so that most enqueues reserve nothing. A block
+// lasts blockLife: past it, the queue's position has moved on and the
+// block's tags would put the flow ahead of its turn; its unused tags are
+// left (the flow then waits a little longer than its due, never less).
+const (
+	blockSize = 64
+	blockLife = 100 * time.Millisecond
+)
+
+type block struct {
+	next    float64 // the next tag
+	left    int
+	expires time.Time
 }
 
 type flowKey struct {
@@ -323,34 +366,131 @@ type flowKey struct {
 	prio   queue.Priority
 }
 
-// flows are the arguments of queries.reserve: each flow with messages due
-// in a batch, and how many.
+// tagPlan is how the due messages of a batch get their tags: from blocks
+// (tags), or from blocks reserved with the batch (need, by the flow's
+// index fs and place ks).
+type tagPlan struct {
+	tags   []*float64
+	fs, ks []int32
+	need   *flows
+	keys   []flowKey // of need
+	used   []int     // messages of the batch in each needed flow
+}
+
+// flows are the arguments of queries.reserve: each flow and how many tags.
 type flows struct {
 	tenants []string
 	prios   []int16
 	counts  []int64
 }
 
-func flowsOf(batch []*enqueueOp) *flows {
-	idx := map[flowKey]int{}
-	var f flows
+func (s *Store) planTags(batch []*enqueueOp) *tagPlan {
+	p := &tagPlan{tags: make([]*float64, len(batch)), fs: make([]int32, len(batch)), ks: make([]int32, len(batch))}
+	counts := map[flowKey]int{}
+	var order []flowKey
 	for _, o := range batch {
+		if o.ready {
+			k := flowKey{o.e.Tenant, o.e.Priority}
+			if counts[k] == 0 {
+				order = append(order, k)
+			}
+			counts[k]++
+		}
+	}
+	if len(order) == 0 {
+		return p
+	}
+	s.blockMu.Lock()
+	defer s.blockMu.Unlock()
+	now := time.Now()
+	idx := map[flowKey]int32{}
+	var need flows
+	for _, k := range order {
+		if b := s.blocks[k]; b != nil && now.Before(b.expires) && b.left >= counts[k] {
+			continue
+		}
+		delete(s.blocks, k)
+		idx[k] = int32(len(p.keys))
+		p.keys, p.used = append(p.keys, k), append(p.used, counts[k])
+		need.tenants, need.prios = append(need.tenants, k.tenant), append(need.prios, int16(k.prio))
+		need.counts = append(need.counts, int64(max(counts[k], blockSize)))
+	}
+	place := map[flowKey]int32{}
+	for i, o := range batch {
 		if !o.ready {
 			continue
 		}
 		k := flowKey{o.e.Tenant, o.e.Priority}
-		i, ok := idx[k]
-		if !ok {
-			i = len(f.tenants)
-			idx[k] = i
-			f.tenants, f.prios, f.counts = append(f.tenants, k.tenant), append(f.prios, int16(k.prio)), append(f.counts, 0)
+		if j, ok := idx[k]; ok {
+			p.fs[i], p.ks[i] = j, place[k]
+			place[k]++
+			continue
 		}
-		f.counts[i]++
+		b := s.blocks[k]
+		t := b.next
+		p.tags[i] = &t
+		b.next += 1 / float64(k.prio.Weight())
+		b.left--
 	}
-	if len(f.tenants) == 0 {
-		return nil
+	if len(p.keys) > 0 {
+		p.need = &need
 	}
-	return &f
+	return p
+}
+
+// fill sets the tags of the messages in needed flows from their first
+// tags.
+func (p *tagPlan) fill(bases []float64) {
+	for i, t := range p.tags {
+		if t == nil && p.need != nil {
+			for j, k := range p.keys {
+				if int32(j) == p.fs[i] {
+					v := bases[j] + float64(p.ks[i])/float64(k.prio.Weight())
+					p.tags[i] = &v
+				}
+			}
+		}
+	}
+}
+
+// keepBlocks keeps what the batch left of the blocks it reserved.
+func (s *Store) keepBlocks(p *tagPlan, bases []float64) {
+	s.blockMu.Lock()
+	defer s.blockMu.Unlock()
+	exp := time.Now().Add(blockLife)
+	for j, k := range p.keys {
+		step := 1 / float64(k.prio.Weight())
+		s.blocks[k] = &block{next: bases[j] + float64(p.used[j])*step, left: int(p.need.counts[j]) - p.used[j], expires: exp}
+	}
+}
+
+// takeIDs returns n message IDs, drawn from the sequence a few hundred at
+// a time (IDs are unique and never reused; across processes they are not
+// in enqueue order, which nothing needs).
+func (s *Store) takeIDs(ctx context.Context, n int) ([]int64, error) {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	if len(s.idCache) < n {
+		rows, err := s.pool.Query(ctx, s.q.nextIDs, max(n-len(s.idCache), 256))
+		if err != nil {
+			return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+			}
+			s.idCache = append(s.idCache, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+		}
+	}
+	ids := append([]int64(nil), s.idCache[:n]...)
+	s.idCache = s.idCache[n:]
+	return ids, nil
 }
 
 // queueReserve queues the reservation of tags for fl in a transaction of
@@ -362,40 +502,55 @@ func queueReserve(b *pgx.Batch, reserve string, fl *flows) {
 	b.Queue("COMMIT")
 }
 
-// reserve reserves tags for fl and returns the first tag of each flow.
-func (s *Store) reserve(ctx context.Context, fl *flows) (map[flowKey]float64, error) {
+// reserve reserves tags for fl and returns the first tag of each flow, by
+// its index.
+func (s *Store) reserve(ctx context.Context, fl *flows) ([]float64, error) {
 	b := &pgx.Batch{}
 	queueReserve(b, s.q.reserve, fl)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
-	var js string
+	bases, err := readReserve(br, len(fl.tenants))
+	if err != nil {
+		return nil, err
+	}
+	return bases, br.Close()
+}
+
+// readReserve reads the results of queueReserve's statements: the first
+// tag of each of n flows, by index.
+func readReserve(br pgx.BatchResults, n int) ([]float64, error) {
+	bases := make([]float64, n)
 	for i := range 4 {
-		var err error
-		if i == 2 {
-			err = br.QueryRow().Scan(&js)
-		} else {
-			_, err = br.Exec()
+		if i != 2 {
+			if _, err := br.Exec(); err != nil {
+				return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+			}
+			continue
 		}
+		rows, err := br.Query()
 		if err != nil {
 			return nil, fmt.Errorf("pgstore: enqueue: %w", err)
 		}
-	}
-	var rows [][3]json.RawMessage
-	if err := json.Unmarshal([]byte(js), &rows); err != nil {
-		return nil, fmt.Errorf("pgstore: enqueue: reserved tags %q: %w", js, err)
-	}
-	bases := map[flowKey]float64{}
-	for _, r := range rows {
-		var k flowKey
-		var p int16
-		var base float64
-		if json.Unmarshal(r[0], &k.tenant) != nil || json.Unmarshal(r[1], &p) != nil || json.Unmarshal(r[2], &base) != nil {
-			return nil, fmt.Errorf("pgstore: enqueue: reserved tags %q", js)
+		for rows.Next() {
+			var j int
+			var v string
+			if err := rows.Scan(&j, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+			}
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || j < 0 || j >= n {
+				rows.Close()
+				return nil, fmt.Errorf("pgstore: enqueue: reserved tag %d %q", j, v)
+			}
+			bases[j] = f
 		}
-		k.prio = queue.Priority(p)
-		bases[k] = base
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("pgstore: enqueue: %w", err)
+		}
 	}
-	return bases, br.Close()
+	return bases, nil
 }
 
 // insertLarge writes, in tx, a message whose body does not fit in one

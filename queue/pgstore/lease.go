@@ -28,31 +28,72 @@ func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		if s.isClosed() {
 			return nil, queue.ErrClosed
 		}
-		var wake chan struct{}
 		if req.Wait > 0 {
-			wake = s.listen()
+			s.listen()
 		}
 		ms, err := s.lease(ctx, req)
+		if len(ms) == req.Max {
+			s.wakeOne() // there may be more: another lessee waiting can look
+		}
 		left := req.Wait - time.Since(start)
 		if err != nil || len(ms) > 0 || left <= 0 {
 			return ms, err
 		}
-		t := time.NewTimer(min(time.Second, left))
-		select {
-		case <-wake:
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
+		if err := s.await(ctx, min(time.Second, left)); err != nil {
+			return nil, err
 		}
-		t.Stop()
 		req.Now = now.Add(time.Since(start)) // the caller's clock moved on while we waited
 	}
 }
 
-// listen starts the LISTEN connection if it is not running and returns the
-// channel the next NOTIFY closes.
-func (s *Store) listen() chan struct{} {
+// await waits up to d for wakeOne, or returns at once if a wake came while
+// nobody waited.
+func (s *Store) await(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	if s.woken {
+		s.woken = false
+		s.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{}, 1)
+	s.waiters = append(s.waiters, ch)
+	s.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ch:
+		return nil
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	for i, w := range s.waiters {
+		if w == ch {
+			s.waiters = append(s.waiters[:i], s.waiters[i+1:]...)
+			break
+		}
+	}
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+// wakeOne wakes the lessee that has waited longest, one only: if what made
+// it look was one message, the others would find nothing; a lessee that
+// finds a full lease wakes the next.
+func (s *Store) wakeOne() (woke bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.waiters) == 0 {
+		s.woken = true
+		return false
+	}
+	s.waiters[0] <- struct{}{}
+	s.waiters = s.waiters[1:]
+	return true
+}
+
+// listen starts the LISTEN connection if it is not running.
+func (s *Store) listen() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.listening && !s.closed {
@@ -60,7 +101,6 @@ func (s *Store) listen() chan struct{} {
 		s.bg.Add(1)
 		go s.listenLoop()
 	}
-	return s.wake
 }
 
 // listenLoop holds a connection that listens for NOTIFYs on the store's
@@ -80,12 +120,12 @@ func (s *Store) listenLoop() {
 		}
 		if err == nil {
 			backoff = 100 * time.Millisecond
-			s.broadcast() // anything sent while not listening
+			s.wakeOne() // anything sent while not listening
 			for {
 				if _, err = conn.WaitForNotification(ctx); err != nil {
 					break
 				}
-				s.broadcast()
+				s.wakeOne()
 			}
 		}
 		if conn != nil {
@@ -103,11 +143,13 @@ func (s *Store) listenLoop() {
 	}
 }
 
-// wakeLessees wakes the lessees waiting here at once and, through the
-// notify loop, those elsewhere. It is called after a commit that made a
-// message due.
+// wakeLessees wakes a lessee waiting here, or if none is, one in each
+// other process, through the notify loop. It is called after a commit that
+// made a message due.
 func (s *Store) wakeLessees() {
-	s.broadcast()
+	if s.wakeOne() {
+		return // (a lessee elsewhere would race it for the same messages)
+	}
 	select {
 	case s.notifies <- struct{}{}:
 	default: // one is pending already
@@ -115,10 +157,11 @@ func (s *Store) wakeLessees() {
 }
 
 // notifyLoop sends the NOTIFYs asked for, one at a time and at most one
-// every 5 milliseconds (lessees here are woken at once), each in a transaction of its own that does not wait for the
-// disk. A NOTIFY is never sent inside the transaction that enqueued: at
-// its commit PostgreSQL takes a lock that lets one notifying transaction
-// commit at a time, which would undo the sharing of commits.
+// every 10 milliseconds (lessees here are woken at once), each in a
+// transaction of its own that does not wait for the disk. A NOTIFY is
+// never sent inside the transaction that enqueued: at its commit
+// PostgreSQL takes a lock that lets one notifying transaction commit at a
+// time, which would undo the sharing of commits.
 func (s *Store) notifyLoop() {
 	defer s.bg.Done()
 	for {
@@ -135,17 +178,12 @@ func (s *Store) notifyLoop() {
 		if err := s.pool.SendBatch(context.Background(), b).Close(); err != nil {
 			s.log.Warn("pgstore: NOTIFY", "err", err)
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-s.stop:
+			return
+		}
 	}
-}
-
-func (s *Store) broadcast() {
-	s.mu.Lock()
-	if !s.closed {
-		close(s.wake)
-		s.wake = make(chan struct{})
-	}
-	s.mu.Unlock()
 }
 
 // lease makes the messages that came due ready and leases the first, in

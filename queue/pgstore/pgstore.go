@@ -79,7 +79,7 @@ const (
 	chunkSize = 256 << 10 // bodies up to this size are kept in the row
 	prefetch  = 64 << 10  // bodies up to this size come with their lease
 	maxBatch  = 256       // operations sharing one statement
-	writers   = 2         // statements of each kind in flight at once
+	writers   = 1         // statements of each kind in flight at once
 )
 
 var _ queue.Store = (*Store)(nil)
@@ -103,9 +103,16 @@ type Store struct {
 	stop     chan struct{}
 	bg       sync.WaitGroup
 
+	idMu    sync.Mutex
+	idCache []int64 // message IDs drawn from the sequence, not yet used
+
+	blockMu sync.Mutex
+	blocks  map[flowKey]*block // tags reserved for flows, not yet used
+
 	mu        sync.Mutex
 	leases    map[int64]*leased // messages this store leased, until completed or run out
-	wake      chan struct{}     // closed and replaced on NOTIFY
+	waiters   []chan struct{}   // lessees waiting for a message, first come first
+	woken     bool              // a wake came while nobody waited
 	listening bool
 	closed    bool
 }
@@ -139,7 +146,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	s := &Store{pool: pool, connCf: cfg.ConnConfig, schema: opts.Schema, log: opts.Logger, clock: time.Now,
 		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), notifies: make(chan struct{}, 1),
 		stop:   make(chan struct{}),
-		leases: map[int64]*leased{}, wake: make(chan struct{})}
+		leases: map[int64]*leased{}, blocks: map[flowKey]*block{}}
 	if s.schema == "" {
 		s.schema = "mxkit_queue"
 	}
@@ -225,8 +232,10 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.stop)
-	close(s.wake)
-	s.wake = make(chan struct{})
+	for _, w := range s.waiters {
+		w <- struct{}{} // they see the store closed
+	}
+	s.waiters = nil
 	s.mu.Unlock()
 	s.bg.Wait()
 	s.pool.Close()

@@ -151,7 +151,7 @@ const step = `(CASE %[1]s WHEN 1 THEN 0.0625 WHEN -1 THEN 1.0 ELSE 0.25 END)`
 const cols = `id, domain, next_attempt, dead, held, ready, tag, lease_token, lease_expires, created, attempts, size, env`
 
 type queries struct {
-	reserve, insert, promote, lease, leaseDomain, candidates, leaseIDs, leasedBy,
+	reserve, insert, nextIDs, promote, lease, leaseDomain, candidates, leaseIDs, leasedBy,
 	deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
 	setSize, existing, get, list, counts string
 }
@@ -186,45 +186,37 @@ func makeQueries(sch string) queries {
 		// Tags for the flows of enqueues: each flow's finish moves on by
 		// n steps from the later of itself and the queue's position (the
 		// lowest ready tag); the enqueue numbers its messages from the old
-		// finish, which this leaves in the session's setting
-		// mxkit.queue.flows for the INSERT that follows on the same
-		// connection. This runs in a short transaction of its own
-		// (committed without waiting for the disk: a finish lost in a
-		// crash only leaves a gap), so that the flow's row is locked for
-		// microseconds, not through the enqueues' commit. Rows are locked
-		// in (tenant, priority) order, as in promote, so that two
-		// statements never wait for each other.
+		// finish, which this leaves in the session's settings
+		// mxkit.queue.f<i> (i the flow's index in the call) for the
+		// INSERT that follows on the same connection. This runs in a short
+		// transaction of its own (committed without waiting for the disk:
+		// a finish lost in a crash only leaves a gap), so that the flow's
+		// row is locked for microseconds, not through the enqueues'
+		// commit. Rows are locked in (tenant, priority) order, as in
+		// promote, so that two statements never wait for each other.
 		reserve: q(`WITH v AS (SELECT coalesce((SELECT tag FROM {s}.messages WHERE ready ORDER BY tag LIMIT 1), 0) AS v),
-				n AS (SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[]) n(tenant, priority, n)),
+				n AS (SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[]) WITH ORDINALITY n(tenant, priority, n, i)),
 				f AS (INSERT INTO {s}.flows AS fl (tenant, priority, finish)
 					SELECT n.tenant, n.priority, v.v + n.n * ` + fmt.Sprintf(step, "n.priority") + ` FROM n CROSS JOIN v ORDER BY n.tenant, n.priority
 					ON CONFLICT (tenant, priority) DO UPDATE SET finish = greatest(fl.finish - (SELECT v FROM v) + EXCLUDED.finish, EXCLUDED.finish)
 					RETURNING tenant, priority, finish)
-			SELECT set_config('mxkit.queue.flows', coalesce(jsonb_agg(jsonb_build_array(f.tenant, f.priority,
-				f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)), '[]')::text, false)
+			SELECT n.i - 1, set_config('mxkit.queue.f' || (n.i - 1), (f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)::text, false)
 			FROM f JOIN n USING (tenant, priority)`),
-		// Enqueues in one statement: IDs drawn first, so that each
-		// caller learns its own, idempotency keys already taken left out.
-		// A message due at once takes its tag from the flows reserved
-		// just before (or from $11 when given).
-		insert: q(`WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[],
-				$6::timestamptz[], $7::bigint[], $8::bytea[], $9::bytea[], $10::bool[], $11::float8[])
-				WITH ORDINALITY AS u(domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, o)),
-			fl AS (SELECT x->>0 AS tenant, (x->>1)::smallint AS priority, (x->>2)::float8 AS base
-				FROM jsonb_array_elements(coalesce(nullif(current_setting('mxkit.queue.flows', true), ''), '[]')::jsonb) x),
-			t AS (SELECT u.*, CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
-					ELSE fl.base + (row_number() OVER (PARTITION BY u.ready, u.tenant, u.priority ORDER BY u.o) - 1)
-						* ` + fmt.Sprintf(step, "u.priority") + ` END AS newtag
-				FROM u LEFT JOIN fl USING (tenant, priority)),
-			i AS MATERIALIZED (SELECT o, nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) AS id FROM u),
-			m AS (INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag)
-				OVERRIDING SYSTEM VALUE
-				SELECT i.id, t.domain, t.tenant, t.idem_key, t.priority, t.next_attempt, t.created, t.size, t.env, t.body, t.ready,
-					coalesce(t.newtag, 0)
-				FROM t JOIN i USING (o)
-				ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
-				RETURNING id)
-			SELECT i.o, i.id, m.id IS NOT NULL FROM i LEFT JOIN m USING (id) ORDER BY i.o`),
+		// Enqueues in one statement, with IDs drawn before. A message due
+		// at once has its tag given ($12), or takes it from its flow's
+		// reserved first tag ($13, the flow's index) and its place in the
+		// flow ($14).
+		insert: q(`INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag)
+			OVERRIDING SYSTEM VALUE
+			SELECT u.id, u.domain, u.tenant, u.idem_key, u.priority, u.next_attempt, u.created, u.size, u.env, u.body, u.ready,
+				CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
+					ELSE current_setting('mxkit.queue.f' || u.f)::float8 + u.k * ` + fmt.Sprintf(step, "u.priority") + ` END
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::timestamptz[], $7::timestamptz[],
+				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[])
+				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k)
+			ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
+			RETURNING id`),
+		nextIDs: q(`SELECT nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) FROM generate_series(1, $1)`),
 		// Messages whose time has come become ready, with their tags.
 		promote: q(`WITH d AS (SELECT id, tenant, priority, next_attempt, true AS ready FROM {s}.messages
 				WHERE NOT ready AND NOT dead AND NOT held AND next_attempt <= $1
