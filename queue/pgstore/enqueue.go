@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -54,7 +55,11 @@ func newEnvelope(env *queue.Envelope) (*queue.Envelope, error) {
 // its own. Either way the ID is returned once the commit is done (durable,
 // with the server's synchronous_commit on).
 func (s *Store) Enqueue(ctx context.Context, env *queue.Envelope, body io.Reader, now, next time.Time) (queue.ID, error) {
+	s.enqComing.Add(1)
 	o, rest, err := s.newOp(env, body, now, next)
+	if err != nil || rest != nil {
+		s.enqComing.Add(-1)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -197,19 +202,29 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 
 // hand gives o to the enqueue writers and waits for its commit.
 func (s *Store) hand(ctx context.Context, o *enqueueOp) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	err := ctx.Err()
+	if err == nil {
+		err = send(s, s.enqs, o)
 	}
-	select {
-	case s.enqs <- o:
-	case <-s.stop:
-		return queue.ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
+	s.enqComing.Add(-1)
+	if err != nil {
+		return err
 	}
 	// Once handed over the enqueue commits or fails on its own; waiting
 	// for it (a commit takes milliseconds) keeps the answer truthful.
 	return <-o.done
+}
+
+// send hands o to a writer, unless the store is closed. The writers take
+// everything sent before Close closes their channels.
+func send[T any](s *Store, ch chan<- T, o T) error {
+	s.sendMu.RLock()
+	defer s.sendMu.RUnlock()
+	if s.sendDone {
+		return queue.ErrClosed
+	}
+	ch <- o
+	return nil
 }
 
 // enqueueLoop writes the enqueues that are waiting, up to maxBatch in one
@@ -219,7 +234,7 @@ func (s *Store) enqueueLoop() {
 	batch := make([]*enqueueOp, 0, maxBatch)
 	for {
 		var ok bool
-		if batch, ok = gather(s.enqs, s.stop, batch[:0]); !ok {
+		if batch, ok = gather(s.enqs, batch[:0], &s.enqComing); !ok {
 			return
 		}
 		err := s.insert(context.Background(), s.pool, batch, false)
@@ -235,21 +250,42 @@ func (s *Store) enqueueLoop() {
 }
 
 // gather appends to batch the operations waiting on ch, up to maxBatch,
-// waiting for the first one if batch is empty; false when stop closes.
-func gather[T any](ch <-chan T, stop <-chan struct{}, batch []T) ([]T, bool) {
+// waiting for the first one if batch is empty; false once ch is closed
+// and drained. While callers are on their way (coming counts those between
+// their call and their send), it waits for them up to a millisecond: a
+// statement for several costs the server less than one each.
+func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32) ([]T, bool) {
 	if len(batch) == 0 {
-		select {
-		case o := <-ch:
-			batch = append(batch, o)
-		case <-stop:
+		o, ok := <-ch
+		if !ok {
 			return batch, false
 		}
+		batch = append(batch, o)
 	}
+	var deadline <-chan time.Time
 	for len(batch) < maxBatch {
 		select {
-		case o := <-ch:
+		case o, ok := <-ch:
+			if !ok {
+				return batch, true
+			}
 			batch = append(batch, o)
+			continue
 		default:
+		}
+		if coming.Load() == 0 {
+			return batch, true
+		}
+		if deadline == nil {
+			deadline = time.After(time.Millisecond)
+		}
+		select {
+		case o, ok := <-ch:
+			if !ok {
+				return batch, true
+			}
+			batch = append(batch, o)
+		case <-deadline:
 			return batch, true
 		}
 	}
@@ -288,6 +324,9 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 	wake := false
 	for i, o := range batch {
 		o.id = ids[i]
+		if !o.ready {
+			s.dueBy(o.next)
+		}
 		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
 		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.ready
 		wake = wake || o.ready

@@ -24,6 +24,7 @@ func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 	s.remeasure(ctx)
 	start := time.Now()
 	now := req.Now
+	woken := false
 	for {
 		if s.isClosed() {
 			return nil, queue.ErrClosed
@@ -35,25 +36,54 @@ func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		if len(ms) == req.Max {
 			s.wakeOne() // there may be more: another lessee waiting can look
 		}
+		if woken {
+			s.adjustLinger(len(ms), req.Max)
+		}
 		left := req.Wait - time.Since(start)
 		if err != nil || len(ms) > 0 || left <= 0 {
 			return ms, err
 		}
-		if err := s.await(ctx, min(time.Second, left)); err != nil {
+		if woken, err = s.await(ctx, min(time.Second, left)); err != nil {
 			return nil, err
+		}
+		if woken {
+			// What woke us is often one message, with more coming:
+			// one lease for several costs the server less than one
+			// each, for a few milliseconds of delay.
+			time.Sleep(time.Duration(s.linger.Load()))
 		}
 		req.Now = now.Add(time.Since(start)) // the caller's clock moved on while we waited
 	}
 }
 
+// A woken lessee waits before it looks, from 1ms to 50ms: longer while
+// woken leases find few messages (they come in slowly: wait for more to
+// share the lease), shorter when they find many. River, for comparison,
+// fetches at most every 100ms (FetchCooldown).
+const (
+	minLinger = time.Millisecond
+	maxLinger = 50 * time.Millisecond
+)
+
+func (s *Store) adjustLinger(got, limit int) {
+	l := time.Duration(s.linger.Load())
+	switch {
+	case got < 4 && got < limit:
+		l = min(2*l, maxLinger)
+	case got >= limit/2:
+		l = max(l/2, minLinger)
+	}
+	s.linger.Store(int64(l))
+}
+
 // await waits up to d for wakeOne, or returns at once if a wake came while
-// nobody waited.
-func (s *Store) await(ctx context.Context, d time.Duration) error {
+// nobody waited; woken says which.
+func (s *Store) await(ctx context.Context, d time.Duration) (woken bool, err error) {
 	s.mu.Lock()
 	if s.woken {
 		s.woken = false
 		s.mu.Unlock()
-		return nil
+		return true, nil
 	}
 	ch := make(chan struct{}, 1)
 	s.waiters = append(s.waiters, ch)
@@ -62,19 +92,19 @@ func (s *Store) await(ctx context.Context, d time.Duration) error {
 	defer t.Stop()
 	select {
 	case <-ch:
-		return nil
+		return true, nil
 	case <-t.C:
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i, w := range s.waiters {
 		if w == ch {
 			s.waiters = append(s.waiters[:i], s.waiters[i+1:]...)
-			break
+			return false, ctx.Err()
 		}
 	}
-	s.mu.Unlock()
-	return ctx.Err()
+	return true, ctx.Err() // woken as the wait ended
 }
 
 // wakeOne wakes the lessee that has waited longest, one only: if what made
@@ -125,6 +155,7 @@ func (s *Store) listenLoop() {
 				if _, err = conn.WaitForNotification(ctx); err != nil {
 					break
 				}
+				s.dueBy(time.Time{}) // a release or requeue elsewhere comes due at once
 				s.wakeOne()
 			}
 		}
@@ -196,13 +227,17 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		return s.leaseCapped(ctx, req, token, now, end)
 	}
 	b := &pgx.Batch{}
-	// The promotion commits on its own, without waiting for the disk (a
-	// promotion lost in a crash is made again), so that the flows' rows
-	// it updates are not locked through the lease's commit.
-	b.Queue("BEGIN")
-	b.Queue("SET LOCAL synchronous_commit TO off")
-	b.Queue(s.q.promote, now)
-	b.Queue("COMMIT")
+	promote := s.promoteDue(now)
+	if promote {
+		// The promotion commits on its own, without waiting for the disk
+		// (a promotion lost in a crash is made again), so that the flows'
+		// rows it updates are not locked through the lease's commit.
+		b.Queue("BEGIN")
+		b.Queue("SET LOCAL synchronous_commit TO off")
+		b.Queue(s.q.promote, now)
+		b.Queue("COMMIT")
+		b.Queue(s.q.nextDue)
+	}
 	if req.Domain == "" {
 		b.Queue(s.q.lease, now, req.Max, token, end, prefetch)
 	} else {
@@ -210,11 +245,23 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 	}
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
-	for range 4 {
-		if _, err := br.Exec(); err != nil {
+	if promote {
+		for range 4 {
+			if _, err := br.Exec(); err != nil {
+				s.dueBy(time.Time{})
+				return nil, fmt.Errorf("pgstore: lease: %w", err)
+			}
+		}
+		var next *time.Time
+		if err := br.QueryRow().Scan(&next); err != nil {
+			s.dueBy(time.Time{})
 			return nil, fmt.Errorf("pgstore: lease: %w", err)
 		}
+		if next != nil {
+			s.dueBy(*next)
+		}
 	}
+	s.dueBy(end) // what is leased now is due again if its lease runs out
 	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: lease: %w", err)
@@ -381,6 +428,42 @@ func (s *Store) leaseCapped(ctx context.Context, req queue.LeaseRequest, token s
 	return ms, nil
 }
 
+// Promotion: a lease makes ready the messages that came due only when one
+// may have (dueHint, the earliest time a waiting message is known to come
+// due, has passed), or once a second at least: messages that come due
+// through another machine (its retries, its send times, its leases that
+// ran out) are not known here, so they are made ready within a second.
+// Changes made here lower the hint (dueBy).
+
+// promoteDue reports whether a lease at now promotes, and if so lifts the
+// hint until the lease reports the next due time (changes meanwhile lower
+// it again).
+func (s *Store) promoteDue(now time.Time) bool {
+	s.hintMu.Lock()
+	defer s.hintMu.Unlock()
+	if !s.hinted || !now.Before(s.dueHint) || time.Since(s.promoted) > time.Second {
+		s.hinted, s.dueHint, s.promoted = true, farFuture, time.Now()
+		return true
+	}
+	return false
+}
+
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// dueBy notes that a waiting message comes due at t (database clock); the
+// zero time means a promotion is due now (the next lease does one).
+func (s *Store) dueBy(t time.Time) {
+	s.hintMu.Lock()
+	defer s.hintMu.Unlock()
+	if t.IsZero() {
+		s.hinted = false
+		return
+	}
+	if t.Before(s.dueHint) {
+		s.dueHint = t
+	}
+}
+
 // promote makes the messages that came due ready, in a transaction of its
 // own (see lease).
 func (s *Store) promote(ctx context.Context, now time.Time) error {
@@ -429,6 +512,13 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err != nil || token == "" {
 		return queue.ErrLeaseLost
 	}
+	s.doneComing.Add(1)
+	sent := false
+	defer func() {
+		if !sent {
+			s.doneComing.Add(-1)
+		}
+	}()
 	s.mu.Lock()
 	l := s.leases[n]
 	s.mu.Unlock()
@@ -443,18 +533,20 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	}
 	o := &completeOp{id: n, token: token, finished: finished && !m.Dead, dead: m.Dead, next: s.toDB(m.NextAttempt),
 		wake: !finished && !m.NextAttempt.After(now), done: make(chan error, 1)}
+	if !finished {
+		s.dueBy(o.next)
+	}
 	if !o.finished {
 		o.env, _ = m.Envelope.MarshalBinary()
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	select {
-	case s.dones <- o:
-	case <-s.stop:
-		return queue.ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
+	err = send(s, s.dones, o)
+	sent = true
+	s.doneComing.Add(-1)
+	if err != nil {
+		return err
 	}
 	if err := <-o.done; err != nil {
 		return err
@@ -486,7 +578,7 @@ func (s *Store) completeLoop() {
 		batch = append(batch[:0], later...)
 		later = later[:0]
 		var ok bool
-		if batch, ok = gather(s.dones, s.stop, batch); !ok {
+		if batch, ok = gather(s.dones, batch, &s.doneComing); !ok {
 			return
 		}
 		// A message completed twice at once: the second waits for the

@@ -97,14 +97,25 @@ type Store struct {
 	skew     atomic.Int64     // database clock minus local clock, ns
 	measured atomic.Int64     // when skew was last measured, local Unix ns
 
+	sendMu   sync.RWMutex // guards sending and sends on enqs and dones
+	sendDone bool         // closed: nothing more may be sent
 	enqs     chan *enqueueOp
 	dones    chan *completeOp
-	notifies chan struct{}
-	stop     chan struct{}
-	bg       sync.WaitGroup
+	// Callers between their call and handing their operation over.
+	enqComing, doneComing atomic.Int32
+	notifies              chan struct{}
+	stop                  chan struct{}
+	bg                    sync.WaitGroup
 
 	idMu    sync.Mutex
 	idCache []int64 // message IDs drawn from the sequence, not yet used
+
+	linger atomic.Int64 // how long a woken lessee waits before it looks, ns
+
+	hintMu   sync.Mutex
+	hinted   bool      // dueHint holds (else the next lease promotes)
+	dueHint  time.Time // no waiting message comes due before, as far as is known here
+	promoted time.Time // when the last promotion was sent, local clock
 
 	blockMu sync.Mutex
 	blocks  map[flowKey]*block // tags reserved for flows, not yet used
@@ -157,6 +168,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	h.Write([]byte(s.schema))
 	s.notify = fmt.Sprintf("mxkit_queue_%x", h.Sum64())
 	s.q = makeQueries(pgx.Identifier{s.schema}.Sanitize())
+	s.linger.Store(int64(5 * time.Millisecond))
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -237,6 +249,11 @@ func (s *Store) Close() error {
 	}
 	s.waiters = nil
 	s.mu.Unlock()
+	s.sendMu.Lock()
+	s.sendDone = true
+	close(s.enqs) // the writers finish what was sent, then stop
+	close(s.dones)
+	s.sendMu.Unlock()
 	s.bg.Wait()
 	s.pool.Close()
 	return nil

@@ -54,9 +54,9 @@ func (s *Store) modify(ctx context.Context, id int64, notFound error, fn func(*q
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("pgstore: %w", err)
 	}
-	// A message that may be due at once: wake lessees waiting.
 	if !finished && !m.Dead && !m.Held && m.Lease == "" {
-		s.wakeLessees()
+		s.dueBy(s.toDB(m.NextAttempt))
+		s.wakeLessees() // it may be due at once
 	}
 	return nil
 }

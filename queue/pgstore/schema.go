@@ -151,7 +151,7 @@ const step = `(CASE %[1]s WHEN 1 THEN 0.0625 WHEN -1 THEN 1.0 ELSE 0.25 END)`
 const cols = `id, domain, next_attempt, dead, held, ready, tag, lease_token, lease_expires, created, attempts, size, env`
 
 type queries struct {
-	reserve, insert, nextIDs, promote, lease, leaseDomain, candidates, leaseIDs, leasedBy,
+	reserve, insert, nextIDs, promote, nextDue, lease, leaseDomain, candidates, leaseIDs, leasedBy,
 	deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
 	setSize, existing, get, list, counts string
 }
@@ -223,6 +223,8 @@ func makeQueries(sch string) queries {
 				ORDER BY next_attempt, id LIMIT 1000 FOR UPDATE SKIP LOCKED),
 			` + tagged("d", "d.next_attempt, d.id") + `
 			UPDATE {s}.messages m SET ready = true, tag = t.newtag FROM t WHERE m.id = t.id`),
+		nextDue: q(`SELECT min(next_attempt) FROM (SELECT next_attempt FROM {s}.messages
+			WHERE NOT ready AND NOT dead AND NOT held ORDER BY next_attempt LIMIT 1) n`),
 		lease: q(`WITH c AS (SELECT id FROM {s}.messages WHERE ready AND next_attempt <= $1
 				ORDER BY tag, id LIMIT $2 FOR UPDATE SKIP LOCKED)
 			UPDATE {s}.messages m SET ` + leaseSet + ` FROM c WHERE m.id = c.id
