@@ -177,7 +177,7 @@ func (e *Envelope) Check() error {
 			return fmt.Errorf("%w: recipient %q given twice", ErrInvalidInput, r.Addr)
 		}
 		seen[r.Addr] = true
-		if r.State > Failed {
+		if r.State > Canceled {
 			return fmt.Errorf("%w: recipient %q has state %d", ErrInvalidInput, r.Addr, r.State)
 		}
 		if err := checkText("NOTIFY", r.Notify); err != nil {
@@ -189,6 +189,9 @@ func (e *Envelope) Check() error {
 		if err := checkText("LastError", r.LastError); err != nil {
 			return err
 		}
+	}
+	if e.Priority < PriorityBulk || e.Priority > PriorityTransactional {
+		return fmt.Errorf("%w: priority %d", ErrInvalidInput, e.Priority)
 	}
 	switch e.Ret {
 	case "", "FULL", "HDRS": // RFC 3461 §4.3

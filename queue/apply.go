@@ -33,7 +33,7 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 		if seen[i] {
 			return false, fmt.Errorf("%w: two outcomes for recipient %q", ErrInvalidInput, o.Recipient)
 		}
-		if o.State > Failed {
+		if o.State > Canceled {
 			return false, fmt.Errorf("%w: outcome state %d", ErrInvalidInput, o.State)
 		}
 		seen[i] = true
@@ -43,6 +43,9 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 		i := idx[o.Recipient]
 		r := &m.Recipients[i]
 		r.State = o.State
+		if o.State == Canceled {
+			continue // not an attempt
+		}
 		r.Attempts++
 		if o.Error != "" || o.State != Delivered {
 			r.LastError = cleanText(o.Error)
@@ -76,6 +79,32 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 	m.Dead = false
 	m.NextAttempt = next
 	return false, nil
+}
+
+// Cancel applies a cancellation to m the way Store.Cancel must, once the
+// store has checked that m is live and not under lease: the named pending
+// recipients (all pending ones if none are named) become Canceled, any
+// lease is cleared, and m is reported finished if no recipient is left
+// pending (Dead set if one failed). A recipient that is unknown or not
+// pending is refused with ErrInvalidInput and m is left unchanged.
+func (m *Message) Cancel(now time.Time, recipients []string) (finished bool, err error) {
+	var outs []Outcome
+	if len(recipients) == 0 {
+		for _, r := range m.Recipients {
+			if r.State == Pending {
+				outs = append(outs, Outcome{Recipient: r.Addr, State: Canceled})
+			}
+		}
+	}
+	for _, a := range recipients {
+		outs = append(outs, Outcome{Recipient: a, State: Canceled})
+	}
+	next := m.NextAttempt
+	finished, err = m.Apply(now, outs)
+	if err == nil && !finished {
+		m.NextAttempt = next // the others keep their time
+	}
+	return finished, err
 }
 
 // cleanText makes remote error text safe to store and show: control

@@ -15,18 +15,37 @@
 //     queue/pgstore for several machines sharing one database. The
 //     conformance suite in queue/queuetest checks any store.
 //   - [Queue] sits on top of a Store and adds what is policy: envelope and
-//     size checks, retry schedules with exponential backoff and jitter per
-//     message class ([Schedule]; the default is close to Postfix's: 5 minutes
-//     doubling to about an hour, for at most 5 days), and a change hook for
-//     webhooks and metrics.
+//     size checks, send times ([Envelope].SendAt), retry schedules with
+//     exponential backoff and jitter per message class ([Schedule]; the
+//     default is close to Postfix's: 5 minutes doubling to about an hour,
+//     for at most 5 days), and a change hook for observers. Complete
+//     returns what it decided for each recipient ([Decision]).
+//
+// # Who goes first
+//
+// Leases mix priority and fairness: each tenant's messages of one
+// [Priority] form a flow, and flows with due messages take turns in
+// proportion to their priority's weight (transactional 16, normal 4, bulk
+// 1), so a password reset does not wait behind a campaign, bulk mail still
+// moves under a flood of transactional mail, and one tenant's million
+// queued messages do not hold up another tenant's ten. A lease can also cap
+// each tenant's messages in delivery at once ([LeaseRequest].TenantLimit).
+// Before a message is leased, [Queue.Cancel] withdraws it (or some of its
+// recipients) and [Queue.Hold] keeps it back until [Queue.Release]; both
+// refuse with [ErrLeased] while it is in delivery, so a canceled message
+// is never delivered afterwards.
 //
 // # The embedded store
 //
 // [Open] keeps the queue in a bbolt B+tree file (dir/queue.db) and large
 // bodies as files beside it (dir/bodies). A single commit goroutine gathers
-// every enqueue, lease and completion that arrived while the previous
-// commit ran into one write transaction: one commit, two fdatasyncs, for
-// the whole batch (group commit). bbolt's own DB.Batch waits up to 10 ms to
+// every enqueue, completion and other change that arrived while the
+// previous commit ran into one write transaction: one commit, two
+// fdatasyncs, for the whole batch (group commit). Which messages are due,
+// and their leases, are kept in memory and rebuilt at Open: a lease writes
+// nothing (it could not outlive the process anyway), which took the
+// single-producer cycle from 939/s to about 1,200/s and the 64-producer one
+// from about 13,000/s to about 20,000/s. bbolt's own DB.Batch waits up to 10 ms to
 // fill a batch and reruns failed functions; the loop here commits as soon
 // as the disk is free, so a lone producer is not delayed and 64 producers
 // share one commit.
@@ -69,8 +88,11 @@
 // Crash safety rests on bbolt's meta-page switch (a commit is either wholly
 // there or not at all) and on ordering: a body file is durable before its
 // record, and a file without a record is removed at the next Open. Records
-// use a compact binary format; every body carries a CRC-32C checked when it
-// is read. Open first opens the file read-only and walks every page and
+// use a compact, versioned binary format (optional fields are tagged, and
+// a field this version does not know is refused rather than dropped);
+// every body carries a CRC-32C checked when it is read. A queue written by
+// an earlier version is moved to the current layout at Open
+// (testdata/v1 holds one, kept as a test). Open first opens the file read-only and walks every page and
 // record, so that a file at the path that is not a queue, or a damaged
 // database, fails with [ErrCorrupt] (never a crash, never an empty queue);
 // this costs a read of the whole file at Open.

@@ -41,17 +41,24 @@ const (
 	bodiesDir    = "bodies"
 	magic        = "mxkit-queue-1"
 	defaultLimit = 64 << 10
+	// layout is the version of the database's buckets: 1 had the due
+	// times in buckets (due, domdue), 2 keeps them in memory. Open moves
+	// a layout 1 file to 2.
+	layout = "2"
 )
 
 var (
 	bMeta   = []byte("meta")
 	bMsgs   = []byte("msgs")   // id -> record
 	bBodies = []byte("bodies") // id -> inline body
-	bDue    = []byte("due")    // time|id -> nil, live messages
-	bDomDue = []byte("domdue") // domain 0 time|id -> nil, live messages with a domain
 	bDead   = []byte("dead")   // id -> nil
 	bIdem   = []byte("idem")   // tenant 0 key -> id
 	kMagic  = []byte("magic")
+	kLayout = []byte("layout")
+
+	// Layout 1's due times.
+	bDueV1    = []byte("due")    // time|id -> nil, live messages
+	bDomDueV1 = []byte("domdue") // domain 0 time|id -> nil, live messages with a domain
 )
 
 // record is a message as stored in the embedded store.
@@ -66,12 +73,19 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // Embedded is the embedded store: a bbolt database with group commit in a
 // directory. Create it with Open. It is safe for concurrent use; only one
 // process may have a directory open at a time.
+//
+// Which messages are due, and their leases, are kept in memory (about 150
+// bytes a message, rebuilt at Open), so a lease writes nothing to disk. A
+// lease therefore ends with the process: after a restart every message is
+// due at its NextAttempt, and Attempts counts only the leases that were
+// completed (or are current).
 type Embedded struct {
 	dir         string
 	db          *bolt.DB
 	inlineLimit int64
 	maxBatch    int
 	log         *slog.Logger
+	sched       *sched
 
 	bufs   sync.Pool    // *[]byte of InlineLimit+1 bytes for reading bodies
 	mu     sync.RWMutex // guards closed and sends on ops
@@ -89,6 +103,7 @@ var _ Store = (*Embedded)(nil)
 type op struct {
 	fn    func(tx *bolt.Tx) error
 	after func() // run after a successful commit
+	undo  func() // run when the operation fails or does not commit
 	done  chan error
 }
 
@@ -147,7 +162,11 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 		return nil, err
 	}
 	s.db = db
-	if err := s.cleanBodies(); err != nil {
+	if err := s.migrate(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.load(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -208,10 +227,13 @@ func (s *Embedded) prepare() error {
 		return fmt.Errorf("queue: creating %s: %w", tmp, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bMsgs, bBodies, bDue, bDomDue, bDead, bIdem} {
+		for _, name := range [][]byte{bMeta, bMsgs, bBodies, bDead, bIdem} {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}
+		}
+		if err := tx.Bucket(bMeta).Put(kLayout, []byte(layout)); err != nil {
+			return err
 		}
 		return tx.Bucket(bMeta).Put(kMagic, []byte(magic))
 	})
@@ -285,7 +307,15 @@ func (s *Embedded) verify() (err error) {
 		if meta == nil || string(meta.Get(kMagic)) != magic {
 			return fmt.Errorf("%w: %s is a bbolt database but not an mxkit queue", ErrCorrupt, s.dir)
 		}
-		for _, name := range [][]byte{bMsgs, bBodies, bDue, bDomDue, bDead, bIdem} {
+		v1 := meta.Get(kLayout) == nil
+		if !v1 && string(meta.Get(kLayout)) != layout {
+			return fmt.Errorf("%w: %s has layout %q, unknown to this version", ErrCorrupt, s.dir, meta.Get(kLayout))
+		}
+		names := [][]byte{bMsgs, bBodies, bDead, bIdem}
+		if v1 {
+			names = append(names, bDueV1, bDomDueV1)
+		}
+		for _, name := range names {
 			if tx.Bucket(name) == nil {
 				return fmt.Errorf("%w: %s lacks bucket %s", ErrCorrupt, s.dir, name)
 			}
@@ -297,7 +327,7 @@ func (s *Embedded) verify() (err error) {
 		bodies := tx.Bucket(bBodies)
 		err := msgs.ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(v)
-			if err != nil || len(k) != 8 {
+			if err != nil || len(k) != 8 || r.ID != formatID(k) {
 				return bad("undecodable message", k)
 			}
 			if r.File == "" {
@@ -311,16 +341,24 @@ func (s *Embedded) verify() (err error) {
 		if err != nil {
 			return err
 		}
-		for _, c := range []struct {
+		checks := []struct {
 			name []byte
 			ok   func(k, v []byte) bool
 		}{
 			{bBodies, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
-			{bDue, func(k, v []byte) bool { return len(k) == 16 && msgs.Get(k[8:]) != nil }},
-			{bDomDue, func(k, v []byte) bool { return len(k) > 16 && msgs.Get(k[len(k)-8:]) != nil }},
 			{bDead, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
 			{bIdem, func(k, v []byte) bool { return len(v) == 8 && msgs.Get(v) != nil }},
-		} {
+		}
+		if v1 {
+			checks = append(checks, []struct {
+				name []byte
+				ok   func(k, v []byte) bool
+			}{
+				{bDueV1, func(k, v []byte) bool { return len(k) == 16 && msgs.Get(k[8:]) != nil }},
+				{bDomDueV1, func(k, v []byte) bool { return len(k) > 16 && msgs.Get(k[len(k)-8:]) != nil }},
+			}...)
+		}
+		for _, c := range checks {
 			err := tx.Bucket(c.name).ForEach(func(k, v []byte) error {
 				if !c.ok(k, v) {
 					return bad("dangling entry in "+string(c.name), k)
@@ -335,9 +373,34 @@ func (s *Embedded) verify() (err error) {
 	})
 }
 
-// cleanBodies removes body files that no record names: written by an
-// enqueue that did not commit, or left by a removal cut short.
-func (s *Embedded) cleanBodies() error {
+// migrate moves a layout 1 database to layout 2: the due-time buckets go
+// (the times are in the records). Records stay in the format they were
+// written in until they change.
+func (s *Embedded) migrate() error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta.Get(kLayout) != nil {
+			return nil
+		}
+		for _, name := range [][]byte{bDueV1, bDomDueV1} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		s.log.Info("queue: moved the database to layout "+layout, "dir", s.dir)
+		return meta.Put(kLayout, []byte(layout))
+	})
+	if err != nil {
+		return fmt.Errorf("queue: migrating %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// load indexes the live messages in memory and removes body files that no
+// record names: written by an enqueue that did not commit, or left by a
+// removal cut short.
+func (s *Embedded) load() error {
+	s.sched = newSched()
 	used := map[string]bool{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
@@ -347,6 +410,9 @@ func (s *Embedded) cleanBodies() error {
 			}
 			if r.File != "" {
 				used[r.File] = true
+			}
+			if !r.Dead {
+				s.sched.add(binary.BigEndian.Uint64(k), &r.Message)
 			}
 			return nil
 		})
@@ -382,6 +448,10 @@ func (s *Embedded) Close() error {
 	s.closed = true
 	close(s.ops)
 	s.mu.Unlock()
+	s.sched.mu.Lock()
+	close(s.sched.wake) // waiting lessees see the store closed
+	s.sched.wake = make(chan struct{})
+	s.sched.mu.Unlock()
 	s.loop.Wait()
 	return s.db.Close()
 }
@@ -465,8 +535,12 @@ func (s *Embedded) commit(batch []*op) {
 		e := errs[i]
 		if err != nil {
 			e = fmt.Errorf("queue: commit: %w", err)
-		} else if e == nil && o.after != nil {
+		}
+		switch {
+		case e == nil && o.after != nil:
 			o.after()
+		case e != nil && o.undo != nil:
+			o.undo()
 		}
 		o.done <- e
 	}
@@ -498,43 +572,8 @@ func parseID(id ID) ([]byte, error) {
 	return k, nil
 }
 
-func timeKey(t time.Time) []byte {
-	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
-}
-
-func dueKey(m *Message, id []byte) []byte { return append(timeKey(m.NextAttempt), id...) }
-
-func domDueKey(m *Message, id []byte) []byte {
-	k := append([]byte(m.Domain), 0)
-	return append(append(k, timeKey(m.NextAttempt)...), id...)
-}
-
 func idemKey(e *Envelope) []byte {
 	return []byte(e.Tenant + "\x00" + e.IdempotencyKey)
-}
-
-// index adds (live) or removes (!live) the due keys of a live message.
-func index(tx *bolt.Tx, m *Message, id []byte, add bool) error {
-	if m.Dead {
-		return nil
-	}
-	due, dom := tx.Bucket(bDue), tx.Bucket(bDomDue)
-	if add {
-		if err := due.Put(dueKey(m, id), nil); err != nil {
-			return wr(err)
-		}
-		if m.Domain != "" {
-			return wr(dom.Put(domDueKey(m, id), nil))
-		}
-		return nil
-	}
-	if err := due.Delete(dueKey(m, id)); err != nil {
-		return wr(err)
-	}
-	if m.Domain != "" {
-		return wr(dom.Delete(domDueKey(m, id)))
-	}
-	return nil
 }
 
 func put(tx *bolt.Tx, r *record, id []byte) error {
@@ -598,6 +637,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	}
 
 	var id ID
+	var k []byte
 	var keep bool // the file belongs to a committed record
 	o := &op{fn: func(tx *bolt.Tx) error {
 		keep = false
@@ -612,7 +652,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		if err != nil {
 			return wr(err)
 		}
-		k := idKey(seq)
+		k = idKey(seq)
 		id = formatID(k)
 		r.ID = id
 		if err := put(tx, r, k); err != nil {
@@ -629,7 +669,13 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 			}
 		}
 		keep = true
-		return index(tx, &r.Message, k, true)
+		return nil
+	}, after: func() {
+		if keep {
+			s.sched.mu.Lock()
+			s.sched.add(binary.BigEndian.Uint64(k), &r.Message)
+			s.sched.mu.Unlock()
+		}
 	}}
 	if err := s.run(ctx, o); err != nil {
 		removeFile()
@@ -719,7 +765,8 @@ func randomToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Lease implements Store.
+// Lease implements Store. It writes nothing to disk: leases live in
+// memory (see Embedded).
 func (s *Embedded) Lease(ctx context.Context, req LeaseRequest) ([]*Message, error) {
 	if req.Duration <= 0 {
 		return nil, fmt.Errorf("%w: lease duration %v", ErrInvalidInput, req.Duration)
@@ -728,63 +775,129 @@ func (s *Embedded) Lease(ctx context.Context, req LeaseRequest) ([]*Message, err
 		req.Max = 1
 	}
 	domain := strings.ToLower(req.Domain)
-	token := randomToken()
-	nowKey := timeKey(req.Now)
-	expires := req.Now.Add(req.Duration).UTC()
-	var out []*Message
-	o := &op{fn: func(tx *bolt.Tx) error {
-		out = out[:0]
-		var ids [][]byte
-		if domain == "" {
-			c := tx.Bucket(bDue).Cursor()
-			for k, _ := c.First(); k != nil && len(ids) < req.Max; k, _ = c.Next() {
-				if bytes.Compare(k[:8], nowKey) > 0 {
-					break
-				}
-				ids = append(ids, bytes.Clone(k[8:]))
-			}
-		} else {
-			prefix := append([]byte(domain), 0)
-			c := tx.Bucket(bDomDue).Cursor()
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ids) < req.Max; k, _ = c.Next() {
-				rest := k[len(prefix):]
-				if len(rest) != 16 || bytes.Compare(rest[:8], nowKey) > 0 {
-					break
-				}
-				ids = append(ids, bytes.Clone(rest[8:]))
-			}
+	start := time.Now()
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		recs := make([]*record, 0, len(ids))
-		for _, k := range ids {
-			r, err := get(tx, k)
+		s.mu.RLock()
+		closed := s.closed
+		s.mu.RUnlock()
+		if closed {
+			return nil, ErrClosed
+		}
+		token := randomToken()
+		sc := s.sched
+		sc.mu.Lock()
+		es := sc.lease(&req, domain, token)
+		attempts := make([]int, len(es))
+		for i, e := range es {
+			attempts[i] = e.leases
+		}
+		wake := sc.wake
+		next, pending := sc.nextDue()
+		sc.mu.Unlock()
+		if len(es) > 0 {
+			return s.leased(ctx, es, attempts, token, req.Now.Add(req.Duration).UTC())
+		}
+		wait := req.Wait - time.Since(start)
+		if wait <= 0 {
+			return nil, nil
+		}
+		if pending {
+			wait = min(wait, max(next.Sub(req.Now), time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		slept := time.Now()
+		select {
+		case <-wake:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+		// The caller's clock moved on while we waited.
+		req.Now = req.Now.Add(time.Since(slept))
+	}
+}
+
+// leased reads the records of the messages just leased with token until
+// end. Messages removed meanwhile are left out.
+func (s *Embedded) leased(ctx context.Context, es []*entry, attempts []int, token string, end time.Time) ([]*Message, error) {
+	out := make([]*Message, 0, len(es))
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		for i, e := range es {
+			r, err := get(tx, idKey(e.id))
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			recs = append(recs, r)
-		}
-		for i, r := range recs {
-			k := ids[i]
-			if err := index(tx, &r.Message, k, false); err != nil {
-				return err
-			}
-			r.Lease, r.LeaseExpires = token, expires
-			r.NextAttempt = expires
-			r.Attempts++
-			if err := put(tx, r, k); err != nil {
-				return err
-			}
-			if err := index(tx, &r.Message, k, true); err != nil {
-				return err
-			}
-			m := r.Message
-			out = append(out, &m)
+			m := &r.Message
+			m.Lease, m.LeaseExpires, m.NextAttempt = token, end, end
+			m.Attempts += attempts[i]
+			out = append(out, m)
 		}
 		return nil
-	}}
-	if err := s.run(ctx, o); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// claim marks the entry of message n busy with o, out of the lease order,
+// unless a lease runs past now. A message without an entry (dead or gone)
+// gives nil: the record says which.
+func (sc *sched) claim(n uint64, o *op, now time.Time) (*entry, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	e := sc.byID[n]
+	if e == nil {
+		return nil, nil
+	}
+	if (e.busy != nil && e.busy != o) || e.leasedAt(now.UnixNano()) {
+		return nil, ErrLeased
+	}
+	e.busy = o
+	sc.detach(e)
+	return e, nil
+}
+
+// unclaim ends o's claim on e and puts e back in the lease order as it was.
+func (sc *sched) unclaim(e *entry, o *op) {
+	if e == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if e.busy == o {
+		e.busy = nil
+		if !e.held {
+			sc.attach(e)
+		}
+	}
+}
+
+// settle records a committed change to e: gone (finished), or due at next
+// with no lease and its leases counted in the record.
+func (sc *sched) settle(e *entry, finished bool, next time.Time, held bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	e.busy = nil
+	if finished {
+		sc.remove(e)
+		return
+	}
+	sc.setToken(e, "")
+	e.leases = 0
+	e.next = next.UnixNano()
+	e.held = held
+	if held {
+		sc.detach(e)
+	} else {
+		sc.attach(e)
+	}
 }
 
 // Complete implements Store.
@@ -793,47 +906,172 @@ func (s *Embedded) Complete(ctx context.Context, id ID, token string, now time.T
 	if err != nil {
 		return ErrLeaseLost
 	}
-	var file string
-	o := &op{fn: func(tx *bolt.Tx) error {
+	sc := s.sched
+	claim := func(n uint64, o *op) (*entry, error) {
+		sc.mu.Lock()
+		defer sc.mu.Unlock()
+		e := sc.byID[n]
+		if e == nil || token == "" || e.token != token || (e.busy != nil && e.busy != o) {
+			return nil, ErrLeaseLost
+		}
+		e.busy = o
+		sc.detach(e)
+		return e, nil
+	}
+	return s.change(ctx, k, claim, ErrLeaseLost, ErrLeaseLost, func(m *Message) (bool, error) {
+		return m.Apply(now.UTC(), outcomes)
+	})
+}
+
+// change commits a change to a live message. claim takes the message's
+// entry out of the lease order (or refuses the change; a nil entry means
+// the record decides); apply changes the message and reports whether it is
+// finished. A message not found fails with gone, a dead one with dead.
+func (s *Embedded) change(ctx context.Context, k []byte, claim func(uint64, *op) (*entry, error), gone, dead error,
+	apply func(*Message) (bool, error)) error {
+	n := binary.BigEndian.Uint64(k)
+	var (
+		e        *entry
+		file     string
+		finished bool
+		m        Message
+	)
+	o := &op{}
+	o.fn = func(tx *bolt.Tx) error {
+		var err error
+		if e, err = claim(n, o); err != nil {
+			return err
+		}
 		r, err := get(tx, k)
 		if errors.Is(err, ErrNotFound) {
-			return ErrLeaseLost
+			return gone
 		} else if err != nil {
 			return err
 		}
-		if r.Dead || token == "" || r.Lease != token {
-			return ErrLeaseLost
+		if r.Dead {
+			return dead
 		}
-		old := r.Message
-		m := r.Message
+		m = r.Message
 		m.Recipients = append([]Recipient(nil), r.Recipients...)
-		finished, err := m.Apply(now.UTC(), outcomes)
-		if err != nil {
-			return err
+		if e != nil {
+			m.Attempts += e.leases
 		}
-		if err := index(tx, &old, k, false); err != nil {
+		if finished, err = apply(&m); err != nil {
 			return err
 		}
 		r.Message = m
-		switch {
-		case finished && !m.Dead:
-			file = r.File
-			return deleteRecord(tx, r, k)
-		case finished:
-			if err := put(tx, r, k); err != nil {
-				return err
-			}
-			return wr(tx.Bucket(bDead).Put(k, nil))
+		file = ""
+		return s.write(tx, r, k, finished, &file)
+	}
+	o.after = func() {
+		if e != nil {
+			s.sched.settle(e, finished, m.NextAttempt, m.Held)
 		}
+		s.removeFile(file)
+	}
+	o.undo = func() { s.sched.unclaim(e, o) }
+	return s.run(ctx, o)
+}
+
+// write stores a changed record: deleted if finished and not dead (naming
+// its body file in *file for removal after the commit), in the dead-letter
+// area if finished and dead, else kept.
+func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, file *string) error {
+	switch {
+	case finished && !r.Dead:
+		*file = r.File
+		return deleteRecord(tx, r, k)
+	case finished:
 		if err := put(tx, r, k); err != nil {
 			return err
 		}
-		return index(tx, &r.Message, k, true)
-	}, after: func() {
-		if file != "" {
-			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		return wr(tx.Bucket(bDead).Put(k, nil))
+	}
+	return put(tx, r, k)
+}
+
+func (s *Embedded) removeFile(file string) {
+	if file != "" {
+		os.Remove(filepath.Join(s.dir, bodiesDir, file))
+	}
+}
+
+// Cancel implements Store.
+func (s *Embedded) Cancel(ctx context.Context, id ID, recipients []string, now time.Time) error {
+	k, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	claim := func(n uint64, o *op) (*entry, error) { return s.sched.claim(n, o, now) }
+	dead := fmt.Errorf("%w: message %s is dead", ErrInvalidInput, id)
+	return s.change(ctx, k, claim, ErrNotFound, dead, func(m *Message) (bool, error) {
+		return m.Cancel(now.UTC(), recipients)
+	})
+}
+
+// Hold implements Store.
+func (s *Embedded) Hold(ctx context.Context, id ID, now time.Time) error {
+	return s.setHeld(ctx, id, true, now)
+}
+
+// Release implements Store.
+func (s *Embedded) Release(ctx context.Context, id ID) error {
+	return s.setHeld(ctx, id, false, time.Time{})
+}
+
+func (s *Embedded) setHeld(ctx context.Context, id ID, held bool, now time.Time) error {
+	k, err := parseID(id)
+	if err != nil {
+		return err
+	}
+	n := binary.BigEndian.Uint64(k)
+	sc := s.sched
+	var e *entry
+	var m Message
+	var changed bool
+	o := &op{}
+	o.fn = func(tx *bolt.Tx) error {
+		changed = false
+		r, err := get(tx, k)
+		if err != nil {
+			return err
 		}
-	}}
+		if r.Dead {
+			return fmt.Errorf("%w: message %s is dead", ErrInvalidInput, id)
+		}
+		if held {
+			// A lease that ran out ends; one that runs refuses the hold.
+			if e, err = sc.claim(n, o, now); err != nil {
+				return err
+			}
+		}
+		if r.Held == held {
+			return nil
+		}
+		changed = true
+		m = r.Message
+		m.Held = held
+		if e != nil {
+			m.Attempts += e.leases
+		}
+		r.Message = m
+		return put(tx, r, k)
+	}
+	o.after = func() {
+		if !changed {
+			sc.unclaim(e, o)
+			return
+		}
+		if !held {
+			sc.mu.Lock()
+			e = sc.byID[n]
+			sc.mu.Unlock()
+		}
+		if e != nil && (e.busy == o || e.busy == nil) {
+			sc.settle(e, false, m.NextAttempt, held)
+		}
+	}
+	o.undo = func() { sc.unclaim(e, o) }
 	return s.run(ctx, o)
 }
 
@@ -936,6 +1174,32 @@ func (s *Embedded) view(ctx context.Context, fn func(*bolt.Tx) error) (err error
 	return s.db.View(fn)
 }
 
+// overlay sets the fields of m that live in memory: its lease and the
+// leases not yet counted in its record.
+func (s *Embedded) overlay(ms ...*Message) {
+	sc := s.sched
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, m := range ms {
+		if m.Dead {
+			continue
+		}
+		k, err := parseID(m.ID)
+		if err != nil {
+			continue
+		}
+		e := sc.byID[binary.BigEndian.Uint64(k)]
+		if e == nil {
+			continue
+		}
+		m.Attempts += e.leases
+		if e.token != "" {
+			m.Lease, m.LeaseExpires = e.token, time.Unix(0, e.next).UTC()
+			m.NextAttempt = m.LeaseExpires
+		}
+	}
+}
+
 // Get implements Store.
 func (s *Embedded) Get(ctx context.Context, id ID) (*Message, error) {
 	k, err := parseID(id)
@@ -951,7 +1215,11 @@ func (s *Embedded) Get(ctx context.Context, id ID) (*Message, error) {
 		m = &r.Message
 		return nil
 	})
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	s.overlay(m)
+	return m, nil
 }
 
 // List implements Store.
@@ -984,47 +1252,50 @@ func (s *Embedded) List(ctx context.Context, opts ListOptions) ([]*Message, erro
 			if err != nil {
 				return err
 			}
-			if r.Dead != opts.Dead || (domain != "" && r.Domain != domain) || (opts.Tenant != "" && r.Tenant != opts.Tenant) {
+			if r.Dead != opts.Dead || (opts.Held && !r.Held) || (domain != "" && r.Domain != domain) ||
+				(opts.Tenant != "" && r.Tenant != opts.Tenant) {
 				continue
 			}
 			out = append(out, &r.Message)
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	s.overlay(out...)
+	return out, nil
 }
 
 // Counts implements Store.
 func (s *Embedded) Counts(ctx context.Context, now time.Time) (Counts, error) {
 	c := Counts{ByDomain: map[string]int{}}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
-			r, err := decodeRecord(v)
-			if err != nil {
-				return fmt.Errorf("%w: message %x: %v", ErrCorrupt, k, err)
-			}
-			countMessage(&c, &r.Message, now)
-			return nil
-		})
+		c.Dead = tx.Bucket(bDead).Stats().KeyN
+		return nil
 	})
-	return c, err
-}
-
-func countMessage(c *Counts, m *Message, now time.Time) {
-	if m.Dead {
-		c.Dead++
-		return
+	if err != nil {
+		return c, err
 	}
-	c.Queued++
-	if m.Domain != "" {
-		c.ByDomain[m.Domain]++
+	t := now.UnixNano()
+	sc := s.sched
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, e := range sc.byID {
+		c.Queued++
+		if e.domain != "" {
+			c.ByDomain[e.domain]++
+		}
+		switch {
+		case e.held:
+			c.Held++
+		case e.leasedAt(t):
+			c.Leased++
+		case e.next <= t:
+			c.Due++
+		}
 	}
-	switch {
-	case m.Lease != "" && m.LeaseExpires.After(now):
-		c.Leased++
-	case !m.NextAttempt.After(now):
-		c.Due++
-	}
+	return c, nil
 }
 
 // Remove implements Store.
@@ -1039,15 +1310,16 @@ func (s *Embedded) Remove(ctx context.Context, id ID) error {
 		if err != nil {
 			return err
 		}
-		if err := index(tx, &r.Message, k, false); err != nil {
-			return err
-		}
 		file = r.File
 		return deleteRecord(tx, r, k)
 	}, after: func() {
-		if file != "" {
-			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		sc := s.sched
+		sc.mu.Lock()
+		if e := sc.byID[binary.BigEndian.Uint64(k)]; e != nil {
+			sc.remove(e)
 		}
+		sc.mu.Unlock()
+		s.removeFile(file)
 	}})
 }
 
@@ -1057,6 +1329,7 @@ func (s *Embedded) Requeue(ctx context.Context, id ID, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	var m Message
 	return s.run(ctx, &op{fn: func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
@@ -1066,13 +1339,15 @@ func (s *Embedded) Requeue(ctx context.Context, id ID, now time.Time) error {
 			return fmt.Errorf("%w: message %s is not dead", ErrInvalidInput, id)
 		}
 		revive(&r.Message, now)
+		m = r.Message
 		if err := put(tx, r, k); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bDead).Delete(k); err != nil {
-			return wr(err)
-		}
-		return index(tx, &r.Message, k, true)
+		return wr(tx.Bucket(bDead).Delete(k))
+	}, after: func() {
+		s.sched.mu.Lock()
+		s.sched.add(binary.BigEndian.Uint64(k), &m)
+		s.sched.mu.Unlock()
 	}})
 }
 

@@ -12,7 +12,8 @@ var (
 	ErrInvalidInput   = errors.New("queue: invalid input") // other bad envelope fields or outcomes
 	ErrTooLarge       = errors.New("queue: message too large")
 	ErrNotFound       = errors.New("queue: message not found")
-	ErrLeaseLost      = errors.New("queue: lease lost") // leased again by someone else, or gone
+	ErrLeaseLost      = errors.New("queue: lease lost")          // leased again by someone else, or gone
+	ErrLeased         = errors.New("queue: message under lease") // may be in delivery: not canceled or held
 	ErrCorrupt        = errors.New("queue: store corrupt or not a queue")
 	ErrClosed         = errors.New("queue: store closed")
 )

@@ -49,12 +49,17 @@ func Example() {
 		body, _ := store.Body(ctx, m.ID)
 		io.Copy(io.Discard, body) // deliver it
 		body.Close()
-		err := q.Complete(ctx, m, []queue.Result{
+		decided, err := q.Complete(ctx, m, []queue.Result{
 			{Recipient: "alice@example.com"},
 			{Recipient: "bob@example.com", Err: errors.New("451 4.7.1 greylisted")},
 		})
 		if err != nil {
 			log.Fatal(err)
+		}
+		for _, d := range decided {
+			if d.State == queue.Pending {
+				fmt.Println(d.Recipient, "is retried later:", d.RetryAt.After(d.Time))
+			}
 		}
 	}
 	c, _ := store.Counts(ctx, time.Now())
@@ -64,6 +69,7 @@ func Example() {
 	// attempted
 	// delivered alice@example.com
 	// deferred bob@example.com
+	// bob@example.com is retried later: true
 	// queued: 1
 }
 

@@ -44,7 +44,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	b2, _ := encodeRecord(&record{Message: m, File: "../../etc/passwd"})
 	f.Add(b2)
 	f.Add(b[:len(b)/2])
-	f.Add([]byte{recordVersion})
+	f.Add([]byte{recordFormat})
+	f.Add([]byte{recordV1})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := decodeRecord(data)

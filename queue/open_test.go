@@ -82,6 +82,16 @@ func TestOpenRefusesWhatIsNotAQueue(t *testing.T) {
 			os.Remove(filepath.Join(dir, "bodies", ents[0].Name()))
 			return dir
 		}},
+		{"queue.db from a newer version", func(t *testing.T, dir string) string {
+			fillQueue(t, dir, 3)
+			db, err := bolt.Open(filepath.Join(dir, "queue.db"), 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("3")) })
+			db.Close()
+			return dir
+		}},
 		{"queue.db truncated", func(t *testing.T, dir string) string {
 			fillQueue(t, dir, 50)
 			p := filepath.Join(dir, "queue.db")

@@ -70,7 +70,8 @@ func (s Schedule) retryAt(attempt int, created, now time.Time) (time.Time, bool)
 	if s.Jitter > 0 {
 		d -= time.Duration(rand.Float64() * s.Jitter * float64(d))
 	}
-	at := now.Add(d)
+	// Whole milliseconds, which every store keeps exactly.
+	at := now.Add(d).Truncate(time.Millisecond)
 	if at.Sub(created) > s.MaxAge {
 		return at, false
 	}
@@ -86,6 +87,7 @@ const (
 	EventDeferred                       // a recipient failed temporarily and will be retried
 	EventDelivered                      // a recipient was delivered
 	EventFailed                         // a recipient failed permanently or expired
+	EventCanceled                       // a recipient (or, with no Recipient, every pending one) was canceled
 )
 
 func (k EventKind) String() string {
@@ -100,6 +102,8 @@ func (k EventKind) String() string {
 		return "delivered"
 	case EventFailed:
 		return "failed"
+	case EventCanceled:
+		return "canceled"
 	}
 	return "invalid"
 }
@@ -141,8 +145,17 @@ type Queue struct {
 	// LeaseTime is how long a worker holds leased messages; 0 means 10
 	// minutes.
 	LeaseTime time.Duration
+	// LeaseWait is how long Lease waits for a message to come due when
+	// none is; 0 means it returns at once.
+	LeaseWait time.Duration
+	// TenantLimit, if > 0, caps each tenant's messages under lease at
+	// once; TenantLimits overrides it per tenant (see LeaseRequest).
+	TenantLimit  int
+	TenantLimits map[string]int
 
-	// Hook, if set, is called synchronously after each durable change.
+	// Hook, if set, is called synchronously after each durable change. It
+	// is for observers (logs, metrics); the caller of Complete learns what
+	// was decided from its result.
 	Hook func(Event)
 	// Logger, if set, logs queue events at debug level.
 	Logger *slog.Logger
@@ -173,24 +186,83 @@ func (q *Queue) schedule(class string) Schedule {
 	return q.Default
 }
 
-// Enqueue queues a message for delivery now and returns its ID once it is
-// durable. Errors match ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput
-// or ErrTooLarge for bad input.
+// Enqueue queues a message for delivery now, or at env.SendAt if that is
+// later, and returns its ID once it is durable. Errors match
+// ErrNoRecipients, ErrInvalidAddress, ErrInvalidInput (a SendAt further
+// ahead than the class's MaxAge among them) or ErrTooLarge for bad input.
 func (q *Queue) Enqueue(ctx context.Context, env *Envelope, body io.Reader) (ID, error) {
-	limit := q.MaxSize
-	if limit == 0 {
-		limit = 64 << 20
-	}
-	if limit > 0 && body != nil {
-		body = &limitReader{r: body, left: limit}
-	}
 	now := q.now()
-	id, err := q.Store.Enqueue(ctx, env, body, now, now)
+	sub := Submission{Envelope: env, Body: body}
+	if err := q.prepare(&sub, now); err != nil {
+		return "", err
+	}
+	id, err := q.Store.Enqueue(ctx, env, sub.Body, now, sub.Next)
 	if err != nil {
 		return "", err
 	}
 	q.emit(Event{Kind: EventEnqueued, ID: id, Tenant: env.Tenant, Campaign: env.Campaign, Time: now})
 	return id, nil
+}
+
+// EnqueueMany queues many messages as Enqueue does, in one transaction if
+// the store is a BatchEnqueuer (all or none are queued), else one after
+// the other (envelopes are all checked first, but a failure of the store
+// or of reading a body leaves those before it queued). It returns their
+// IDs in order; an error names the index of the message it is about.
+func (q *Queue) EnqueueMany(ctx context.Context, msgs []Submission) ([]ID, error) {
+	now := q.now()
+	subs := make([]Submission, len(msgs))
+	for i, m := range msgs {
+		subs[i] = m
+		err := q.prepare(&subs[i], now)
+		if err == nil && m.Envelope == nil {
+			err = ErrNoRecipients
+		} else if err == nil {
+			err = m.Envelope.Check()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("message %d: %w", i, err)
+		}
+	}
+	var ids []ID
+	if b, ok := q.Store.(BatchEnqueuer); ok {
+		var err error
+		if ids, err = b.EnqueueMany(ctx, subs, now); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, m := range subs {
+			id, err := q.Store.Enqueue(ctx, m.Envelope, m.Body, now, m.Next)
+			if err != nil {
+				return nil, fmt.Errorf("message %d: %w", i, err)
+			}
+			ids = append(ids, id)
+		}
+	}
+	for i, id := range ids {
+		e := subs[i].Envelope
+		q.emit(Event{Kind: EventEnqueued, ID: id, Tenant: e.Tenant, Campaign: e.Campaign, Time: now})
+	}
+	return ids, nil
+}
+
+// prepare limits the body's size and sets the due time from SendAt.
+func (q *Queue) prepare(sub *Submission, now time.Time) error {
+	limit := q.MaxSize
+	if limit == 0 {
+		limit = 64 << 20
+	}
+	if limit > 0 && sub.Body != nil {
+		sub.Body = &limitReader{r: sub.Body, left: limit}
+	}
+	sub.Next = now
+	if env := sub.Envelope; env != nil && env.SendAt.After(now) {
+		if ahead, maxAge := env.SendAt.Sub(now), q.schedule(env.Class).withDefaults().MaxAge; ahead > maxAge {
+			return fmt.Errorf("%w: SendAt is %v ahead, more than the class's MaxAge (%v)", ErrInvalidInput, ahead.Round(time.Second), maxAge)
+		}
+		sub.Next = env.SendAt
+	}
+	return nil
 }
 
 type limitReader struct {
@@ -214,15 +286,17 @@ func (l *limitReader) Read(p []byte) (int, error) {
 }
 
 // Lease takes up to max due messages (for one destination domain if domain
-// is not "") for LeaseTime. The worker reads each body with Store.Body and
-// reports with Complete before the lease runs out.
+// is not "") for LeaseTime, in priority and tenant order (see Priority),
+// waiting up to LeaseWait for one. The worker reads each body with
+// Store.Body and reports with Complete before the lease runs out.
 func (q *Queue) Lease(ctx context.Context, max int, domain string) ([]*Message, error) {
 	d := q.LeaseTime
 	if d <= 0 {
 		d = 10 * time.Minute
 	}
 	now := q.now()
-	msgs, err := q.Store.Lease(ctx, LeaseRequest{Now: now, Duration: d, Max: max, Domain: domain})
+	msgs, err := q.Store.Lease(ctx, LeaseRequest{Now: now, Duration: d, Max: max, Domain: domain,
+		TenantLimit: q.TenantLimit, TenantLimits: q.TenantLimits, Wait: q.LeaseWait})
 	if err != nil {
 		return nil, err
 	}
@@ -232,11 +306,29 @@ func (q *Queue) Lease(ctx context.Context, max int, domain string) ([]*Message, 
 	return msgs, nil
 }
 
-// Complete reports the results of a delivery attempt of a leased message.
-// Temporary failures are retried on the message class's schedule; those
-// that would retry past its MaxAge fail as expired. It fails with
-// ErrLeaseLost if the message was leased again meanwhile.
-func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) error {
+// Decision is what Queue.Complete decided for one recipient, once the
+// store has recorded it.
+type Decision struct {
+	Recipient string
+	// State is Delivered; Failed (permanently, or with Expired set because
+	// the message would outlive its schedule's MaxAge); or Pending,
+	// deferred until RetryAt.
+	State   State
+	Expired bool
+	RetryAt time.Time
+	// Error is the text recorded for the recipient: the delivery error,
+	// or for an expired recipient the expiry with the last error.
+	Error string
+	Time  time.Time // when it was decided
+}
+
+// Complete reports the results of a delivery attempt of a leased message
+// and returns what it decided for each result's recipient, in the order of
+// results. Temporary failures are retried on the message class's
+// schedule; those that would retry past its MaxAge fail as expired. It
+// fails with ErrLeaseLost if the message was leased again meanwhile (and
+// then decided nothing).
+func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) ([]Decision, error) {
 	now := q.now()
 	sched := q.schedule(m.Class)
 	attempts := make(map[string]int, len(m.Recipients))
@@ -244,35 +336,76 @@ func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) erro
 		attempts[r.Addr] = r.Attempts
 	}
 	outs := make([]Outcome, len(results))
-	events := make([]Event, len(results))
+	decided := make([]Decision, len(results))
 	for i, r := range results {
 		o := Outcome{Recipient: r.Recipient}
-		ev := Event{ID: m.ID, Recipient: r.Recipient, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+		d := Decision{Recipient: r.Recipient, Time: now}
 		switch {
 		case r.Err == nil:
-			o.State, ev.Kind = Delivered, EventDelivered
+			o.State = Delivered
 		case r.Permanent:
-			o.State, o.Error, ev.Kind = Failed, r.Err.Error(), EventFailed
+			o.State, o.Error = Failed, r.Err.Error()
 		default:
-			at, ok := sched.retryAt(attempts[r.Recipient]+1, m.Created, now)
+			born := m.Created
+			if m.SendAt.After(born) {
+				born = m.SendAt // its lifetime began when it was to be sent
+			}
+			at, ok := sched.retryAt(attempts[r.Recipient]+1, born, now)
 			if ok {
-				o.State, o.RetryAt, o.Error, ev.Kind = Pending, at, r.Err.Error(), EventDeferred
-				ev.RetryAt = at
+				o.State, o.RetryAt, o.Error = Pending, at, r.Err.Error()
 			} else {
-				o.State, ev.Kind = Failed, EventFailed
+				o.State, d.Expired = Failed, true
 				o.Error = fmt.Sprintf("expired: in queue longer than %v; last error: %v", sched.withDefaults().MaxAge, r.Err)
 			}
 		}
-		ev.Error = cleanText(o.Error)
-		outs[i], events[i] = o, ev
+		d.State, d.RetryAt, d.Error = o.State, o.RetryAt, cleanText(o.Error)
+		outs[i], decided[i] = o, d
 	}
 	if err := q.Store.Complete(ctx, m.ID, m.Lease, now, outs); err != nil {
-		return err
+		return nil, err
 	}
-	for _, ev := range events {
+	for _, d := range decided {
+		ev := Event{ID: m.ID, Recipient: d.Recipient, Error: d.Error, RetryAt: d.RetryAt, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+		switch d.State {
+		case Delivered:
+			ev.Kind = EventDelivered
+		case Pending:
+			ev.Kind = EventDeferred
+		default:
+			ev.Kind = EventFailed
+		}
 		q.emit(ev)
 	}
+	return decided, nil
+}
+
+// Cancel withdraws recipients of a message that is not being delivered
+// (all its pending ones if none are named); see Store.Cancel. It fails
+// with ErrLeased while the message is under lease: try again after the
+// attempt. Once Cancel returns nil, the recipients are never delivered.
+func (q *Queue) Cancel(ctx context.Context, id ID, recipients ...string) error {
+	now := q.now()
+	if err := q.Store.Cancel(ctx, id, recipients, now); err != nil {
+		return err
+	}
+	if len(recipients) == 0 {
+		recipients = []string{""}
+	}
+	for _, r := range recipients {
+		q.emit(Event{Kind: EventCanceled, ID: id, Recipient: r, Time: now})
+	}
 	return nil
+}
+
+// Hold keeps a message from being leased until Release; it fails with
+// ErrLeased while the message is under lease.
+func (q *Queue) Hold(ctx context.Context, id ID) error {
+	return q.Store.Hold(ctx, id, q.now())
+}
+
+// Release takes a message off hold.
+func (q *Queue) Release(ctx context.Context, id ID) error {
+	return q.Store.Release(ctx, id)
 }
 
 // IsBadInput reports whether err is a refusal of bad input (as opposed to a

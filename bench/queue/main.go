@@ -39,6 +39,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 2 && os.Args[1] == "-child" {
+		childMain()
+		return
+	}
+	compare := flag.String("compare", "", "river: compare the PostgreSQL store with River (3 processes)")
+	sizesFlag := flag.String("sizes", "64,10240", "message sizes for -compare")
+	flag.DurationVar(&riverCooldown, "river-cooldown", 0, "River's FetchCooldown for -compare (0: River's default)")
 	dur := flag.Duration("d", 3*time.Second, "duration of each run")
 	prods := flag.String("producers", "1,8,64", "producer counts")
 	stores := flag.String("stores", "embedded,pg,spool", "stores to measure")
@@ -52,6 +59,25 @@ func main() {
 	flag.Int64Var(&inlineLimit, "inline", 0, "embedded store's InlineLimit (0 default, -1 every body a file)")
 	flag.Parse()
 
+	if *compare == "river" {
+		var ps, sz []int
+		for _, v := range strings.Split(*prods, ",") {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				log.Fatal(err)
+			}
+			ps = append(ps, n)
+		}
+		for _, v := range strings.Split(*sizesFlag, ",") {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				log.Fatal(err)
+			}
+			sz = append(sz, n)
+		}
+		runCompare(*dsn, *dur, *rounds, ps, sz, *out)
+		return
+	}
 	base := *dir
 	if base == "" {
 		var err error

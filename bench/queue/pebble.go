@@ -133,9 +133,12 @@ func (s *pebbleStore) List(context.Context, queue.ListOptions) ([]*queue.Message
 func (s *pebbleStore) Counts(context.Context, time.Time) (queue.Counts, error) {
 	return queue.Counts{}, errNo
 }
-func (s *pebbleStore) Remove(context.Context, queue.ID) error             { return errNo }
-func (s *pebbleStore) Requeue(context.Context, queue.ID, time.Time) error { return errNo }
-func (s *pebbleStore) Close() error                                       { return s.db.Close() }
+func (s *pebbleStore) Remove(context.Context, queue.ID) error                      { return errNo }
+func (s *pebbleStore) Requeue(context.Context, queue.ID, time.Time) error          { return errNo }
+func (s *pebbleStore) Cancel(context.Context, queue.ID, []string, time.Time) error { return errNo }
+func (s *pebbleStore) Hold(context.Context, queue.ID, time.Time) error             { return errNo }
+func (s *pebbleStore) Release(context.Context, queue.ID) error                     { return errNo }
+func (s *pebbleStore) Close() error                                                { return s.db.Close() }
 
 type quietLogger struct{}
 

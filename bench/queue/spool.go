@@ -114,8 +114,11 @@ func (s *spool) List(context.Context, queue.ListOptions) ([]*queue.Message, erro
 func (s *spool) Counts(context.Context, time.Time) (queue.Counts, error) {
 	return queue.Counts{}, errNo
 }
-func (s *spool) Remove(context.Context, queue.ID) error             { return errNo }
-func (s *spool) Requeue(context.Context, queue.ID, time.Time) error { return errNo }
-func (s *spool) Close() error                                       { return nil }
+func (s *spool) Remove(context.Context, queue.ID) error                      { return errNo }
+func (s *spool) Requeue(context.Context, queue.ID, time.Time) error          { return errNo }
+func (s *spool) Cancel(context.Context, queue.ID, []string, time.Time) error { return errNo }
+func (s *spool) Hold(context.Context, queue.ID, time.Time) error             { return errNo }
+func (s *spool) Release(context.Context, queue.ID) error                     { return errNo }
+func (s *spool) Close() error                                                { return nil }
 
 var errNo = fmt.Errorf("spool: %s", strings.ToLower("not implemented by the benchmark peer"))

@@ -93,26 +93,19 @@ func (m *MTA) process(msg *queue.Message) {
 	// recipients as deferred: they are retried on the schedule.
 	results, relayed := m.deliver(ctx, msg, buf)
 
-	var evs []queue.Event
-	m.trackMu.Lock()
-	m.tracking[msg.ID] = &evs
-	m.trackMu.Unlock()
-	err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
-	m.trackMu.Lock()
-	delete(m.tracking, msg.ID)
-	m.trackMu.Unlock()
+	decided, err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
 	if err != nil {
 		m.log.Error("complete", "id", msg.ID, "err", err)
 		return
 	}
 	finished := true
-	var failed []queue.Event
-	for _, e := range evs {
-		switch e.Kind {
-		case queue.EventDeferred:
+	var failed []queue.Decision
+	for _, d := range decided {
+		switch d.State {
+		case queue.Pending:
 			finished = false
-		case queue.EventFailed:
-			failed = append(failed, e)
+		case queue.Failed:
+			failed = append(failed, d)
 		}
 	}
 	if finished {
@@ -263,7 +256,7 @@ func splitReply(s string) (int, string) {
 // sender of msg for its failed recipients and those owed a "relayed"
 // notice, from the null reverse-path (RFC 5321 §4.5.5) so that it can
 // never cause another bounce.
-func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []queue.Event, relayed []string, body []byte) error {
+func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []queue.Decision, relayed []string, body []byte) error {
 	if msg.From == "" {
 		return nil // never bounce a bounce
 	}

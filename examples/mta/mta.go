@@ -58,10 +58,6 @@ type MTA struct {
 	// failed count recipients since start.
 	queued, delivered, deferred, failed, received, signed atomic.Int64
 
-	// tracking collects the hook's events of one Complete call.
-	trackMu  sync.Mutex
-	tracking map[queue.ID]*[]queue.Event
-
 	wake   chan struct{}
 	jobs   chan *queue.Message
 	bufs   sync.Pool
@@ -88,7 +84,6 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		log:      log,
 		users:    map[string]*account{},
 		tokens:   map[[sha256.Size]byte]*account{},
-		tracking: map[queue.ID]*[]queue.Event{},
 		wake:     make(chan struct{}, 1),
 		jobs:     make(chan *queue.Message, cfg.Delivery.Workers),
 		dispDone: make(chan struct{}),
@@ -576,11 +571,6 @@ func (m *MTA) hook(e queue.Event) {
 	default:
 		return
 	}
-	m.trackMu.Lock()
-	if evs := m.tracking[e.ID]; evs != nil {
-		*evs = append(*evs, e)
-	}
-	m.trackMu.Unlock()
 	if m.hooks != nil {
 		m.hooks.add(eventFromQueue(e))
 	}

@@ -252,7 +252,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 				}
 				for _, m := range msgs {
 					results := deliver(ctx, store, signer, tr, m)
-					if err := q.Complete(ctx, m, results); err != nil {
+					if _, err := q.Complete(ctx, m, results); err != nil {
 						fmt.Fprintln(stderr, "complete:", err)
 						continue
 					}

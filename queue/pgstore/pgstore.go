@@ -1,29 +1,59 @@
 // Package pgstore is a queue.Store in PostgreSQL, for several processes on
-// several machines sharing one queue. Workers lease with SELECT ... FOR
-// UPDATE SKIP LOCKED, so concurrent workers never take the same message; a
-// lease token checked on completion keeps a worker whose lease expired, and
-// whose message another worker took, from completing it. Open applies the
-// store's schema migrations itself, under an advisory lock so that
-// processes starting together do not race.
+// several machines sharing one queue. Open applies the store's schema
+// migrations itself, under an advisory lock so that processes starting
+// together do not race; a schema written by an earlier version is moved
+// up, its messages kept.
 //
-// Bodies are stored in chunks of 256 KiB in their own table, written and
-// read as streams, so messages of any size pass without being held in
-// memory. Times come from the callers (queue.Queue uses the local clock):
-// the machines sharing a store need synchronised clocks (NTP).
+// # Order and leases
+//
+// Leases follow the order queue.Priority describes (start-time fair
+// queuing over each tenant's messages of one priority): a message due and
+// not leased is ready, with a tag, and a lease takes the lowest tags with
+// SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers never take the
+// same message. Messages that come due (a retry, a send time, a lease that
+// ran out) are made ready by the next lease. A lease token checked on
+// completion keeps a worker whose lease ran out, and whose message another
+// worker took, from completing it. Tenant caps (LeaseRequest.TenantLimit)
+// serialise the leases that use them with an advisory lock, so that the
+// caps hold across machines.
+//
+// # One clock
+//
+// Due times and leases are decided on the database's clock, so that the
+// machines sharing a queue need no synchronised clocks: each Store measures
+// how far the local clock is from the database's (now()) when it opens and
+// every 30 seconds after, and moves the times its callers give onto the
+// database's clock by that offset (and back for the times it returns). A
+// worker whose clock is minutes off therefore neither leases a message
+// early nor takes one whose lease is still running elsewhere.
+//
+// # Speed
+//
+// Concurrent calls share round trips and commits: enqueues that arrive
+// while one is being written go in the next statement together (one
+// INSERT from arrays, one commit; each caller still hears of its message
+// only once it is committed, with the server's synchronous_commit as set),
+// and so do completions. A lease and the promotion of messages that came
+// due are one round trip, and bodies up to 64 KiB come with their lease.
+// Lessees waiting for work (LeaseRequest.Wait) are woken by LISTEN/NOTIFY
+// rather than polling. A body that fits in one chunk (256 KiB) is kept in
+// its message's row, out of line and uncompressed, so that the changes a
+// message goes through never copy it; larger bodies are written and read as
+// streams of chunks in their own table, so messages of any size pass
+// without being held in memory.
 package pgstore
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"hash/fnv"
 	"log/slog"
-	"sort"
 	"strconv"
-	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,52 +70,71 @@ type Options struct {
 	// MaxConns bounds the connection pool; 0 means pgxpool's default
 	// (the larger of 4 and the number of CPUs).
 	MaxConns int32
-	// Logger receives migration notes; nil is silent.
+	// Logger receives migration notes and errors of the background work
+	// (the LISTEN connection); nil is silent.
 	Logger *slog.Logger
 }
 
-const chunkSize = 256 << 10
+const (
+	chunkSize = 256 << 10 // bodies up to this size are kept in the row
+	prefetch  = 64 << 10  // bodies up to this size come with their lease
+	maxBatch  = 256       // operations sharing one statement
+	writers   = 1         // statements of each kind in flight at once
+)
 
 var _ queue.Store = (*Store)(nil)
 
 // Store is a queue.Store in PostgreSQL. It is safe for concurrent use.
 type Store struct {
 	pool   *pgxpool.Pool
+	connCf *pgx.ConnConfig // for the LISTEN connection
 	schema string
 	log    *slog.Logger
 	q      queries
+	notify string // the NOTIFY channel
+
+	clock    func() time.Time // the local clock
+	skew     atomic.Int64     // database clock minus local clock, ns
+	measured atomic.Int64     // when skew was last measured, local Unix ns
+
+	sendMu   sync.RWMutex // guards sending and sends on enqs and dones
+	sendDone bool         // closed: nothing more may be sent
+	enqs     chan *enqueueOp
+	dones    chan *completeOp
+	// Callers between their call and handing their operation over.
+	enqComing, doneComing atomic.Int32
+	notifies              chan struct{}
+	stop                  chan struct{}
+	bg                    sync.WaitGroup
+
+	idMu    sync.Mutex
+	idCache []int64 // message IDs drawn from the sequence, not yet used
+
+	linger atomic.Int64 // how long a woken lessee waits before it looks, ns
+
+	hintMu   sync.Mutex
+	hinted   bool      // dueHint holds (else the next lease promotes)
+	dueHint  time.Time // no waiting message comes due before, as far as is known here
+	promoted time.Time // when the last promotion was sent, local clock
+
+	blockMu sync.Mutex
+	blocks  map[flowKey]*block // tags reserved for flows, not yet used
+
+	mu        sync.Mutex
+	leases    map[int64]*leased // messages this store leased, until completed or run out
+	waiters   []chan struct{}   // lessees waiting for a message, first come first
+	woken     bool              // a wake came while nobody waited
+	listening bool
+	closed    bool
 }
 
-// migrations are applied in order; each runs once per schema.
-var migrations = []string{
-	`CREATE TABLE {s}.messages (
-		id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-		domain text NOT NULL,
-		tenant text NOT NULL,
-		idem_key text,
-		next_attempt timestamptz NOT NULL,
-		dead boolean NOT NULL DEFAULT false,
-		lease_token text,
-		lease_expires timestamptz,
-		created timestamptz NOT NULL,
-		attempts integer NOT NULL DEFAULT 0,
-		size bigint NOT NULL,
-		envelope jsonb NOT NULL
-	);
-	CREATE INDEX messages_due ON {s}.messages (next_attempt, id) WHERE NOT dead;
-	CREATE INDEX messages_domain_due ON {s}.messages (domain, next_attempt, id) WHERE NOT dead;
-	CREATE UNIQUE INDEX messages_idem ON {s}.messages (tenant, idem_key) WHERE idem_key IS NOT NULL;
-	CREATE TABLE {s}.bodies (
-		id bigint NOT NULL REFERENCES {s}.messages (id) ON DELETE CASCADE,
-		seq integer NOT NULL,
-		data bytea NOT NULL,
-		PRIMARY KEY (id, seq)
-	);`,
-}
-
-type queries struct {
-	insert, insertChunk, existing, lease, leaseDomain, lock, update, del,
-	deliverAll, chunk, size, get, list, counts string
+// leased is a message as leased through this store: what Complete applies
+// outcomes to without reading the message again (while the lease is the
+// caller's nobody else changes it), and its body if small.
+type leased struct {
+	m    *queue.Message // in the callers' clock
+	body []byte         // nil unless fetched with the lease
+	end  time.Time      // the lease's end, local clock
 }
 
 // Open connects to the database at dsn (a PostgreSQL URL or key=value
@@ -105,77 +154,40 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
-	s := &Store{pool: pool, schema: opts.Schema, log: opts.Logger}
+	s := &Store{pool: pool, connCf: cfg.ConnConfig, schema: opts.Schema, log: opts.Logger, clock: time.Now,
+		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), notifies: make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		leases: map[int64]*leased{}, blocks: map[flowKey]*block{}}
 	if s.schema == "" {
 		s.schema = "mxkit_queue"
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	h := fnv.New64a()
+	h.Write([]byte(s.schema))
+	s.notify = fmt.Sprintf("mxkit_queue_%x", h.Sum64())
 	s.q = makeQueries(pgx.Identifier{s.schema}.Sanitize())
+	s.linger.Store(int64(5 * time.Millisecond))
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
 	}
+	if err := s.measure(ctx, true); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	for range writers {
+		s.bg.Add(2)
+		go s.enqueueLoop()
+		go s.completeLoop()
+	}
+	s.bg.Add(1)
+	go s.notifyLoop()
 	return s, nil
 }
 
-func makeQueries(sch string) queries {
-	r := strings.NewReplacer("{s}", sch)
-	const cols = `id, domain, next_attempt, dead, lease_token, lease_expires, created, attempts, size, envelope`
-	return queries{
-		insert: r.Replace(`WITH m AS (
-			INSERT INTO {s}.messages (domain, tenant, idem_key, next_attempt, created, size, envelope)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
-			RETURNING id)
-			, b AS (INSERT INTO {s}.bodies (id, seq, data) SELECT id, 0, $8 FROM m)
-			SELECT id FROM m`),
-		insertChunk: r.Replace(`INSERT INTO {s}.bodies (id, seq, data) VALUES ($1, $2, $3)`),
-		existing:    r.Replace(`SELECT id FROM {s}.messages WHERE tenant = $1 AND idem_key = $2`),
-		lease: r.Replace(`WITH c AS (
-			SELECT id, next_attempt FROM {s}.messages
-			WHERE NOT dead AND next_attempt <= $1
-			ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-			UPDATE {s}.messages m SET lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1
-			FROM c WHERE m.id = c.id
-			RETURNING c.next_attempt, m.` + strings.ReplaceAll(cols, ", ", ", m.")),
-		leaseDomain: r.Replace(`WITH c AS (
-			SELECT id, next_attempt FROM {s}.messages
-			WHERE NOT dead AND domain = $5 AND next_attempt <= $1
-			ORDER BY next_attempt, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-			UPDATE {s}.messages m SET lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1
-			FROM c WHERE m.id = c.id
-			RETURNING c.next_attempt, m.` + strings.ReplaceAll(cols, ", ", ", m.")),
-		lock:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1 FOR UPDATE`),
-		update: r.Replace(`UPDATE {s}.messages SET next_attempt = $2, dead = $3, lease_token = $4, lease_expires = $5, created = $6, envelope = $7 WHERE id = $1`),
-		del:    r.Replace(`DELETE FROM {s}.messages WHERE id = $1`),
-		// The common completion in one statement: every outcome is
-		// Delivered, names a pending recipient, and no other recipient is
-		// left pending or failed. State is omitted from the JSON when 0
-		// (pending); 1 is delivered.
-		deliverAll: r.Replace(`DELETE FROM {s}.messages m
-			WHERE id = $1 AND lease_token = $2 AND NOT dead
-			AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(m.envelope->'Recipients') r
-				WHERE CASE WHEN r->>'Addr' = ANY($3::text[])
-					THEN coalesce((r->>'State')::int, 0) <> 0
-					ELSE coalesce((r->>'State')::int, 0) <> 1 END)
-			AND cardinality($3::text[]) = (SELECT count(*) FROM jsonb_array_elements(m.envelope->'Recipients') r
-				WHERE r->>'Addr' = ANY($3::text[]))`),
-		chunk: r.Replace(`SELECT data FROM {s}.bodies WHERE id = $1 AND seq = $2`),
-		size:  r.Replace(`SELECT size, (SELECT data FROM {s}.bodies WHERE id = $1 AND seq = 0) FROM {s}.messages WHERE id = $1`),
-		get:   r.Replace(`SELECT ` + cols + ` FROM {s}.messages WHERE id = $1`),
-		list: r.Replace(`SELECT ` + cols + ` FROM {s}.messages
-			WHERE id > $1 AND dead = $2 AND ($3 = '' OR domain = $3) AND ($4 = '' OR tenant = $4)
-			ORDER BY id LIMIT $5`),
-		counts: r.Replace(`SELECT dead, domain, count(*),
-			count(*) FILTER (WHERE lease_token IS NOT NULL AND lease_expires > $1),
-			count(*) FILTER (WHERE next_attempt <= $1 AND NOT (lease_token IS NOT NULL AND lease_expires > $1))
-			FROM {s}.messages GROUP BY dead, domain`),
-	}
-}
-
-// migrate applies the migrations not yet applied, one transaction each,
+// migrate applies the migrations not yet applied, in one transaction,
 // serialised across processes by an advisory lock.
 func (s *Store) migrate(ctx context.Context) error {
 	sch := pgx.Identifier{s.schema}.Sanitize()
@@ -204,8 +216,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if version > len(migrations) {
 		return fmt.Errorf("pgstore: schema %s is at version %d, newer than this code (%d)", s.schema, version, len(migrations))
 	}
+	if version == len(migrations) {
+		return nil
+	}
 	for v := version; v < len(migrations); v++ {
-		if _, err := tx.Exec(ctx, strings.ReplaceAll(migrations[v], "{s}", sch)); err != nil {
+		if err := migrations[v](ctx, tx, sch); err != nil {
 			return fmt.Errorf("pgstore: migration %d: %w", v+1, err)
 		}
 		s.log.Info("pgstore: applied migration", "schema", s.schema, "version", v+1)
@@ -219,11 +234,102 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the connection pool.
+// Close stops the store's background work and closes the connection pool.
+// It waits for operations already handed to a shared statement.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return queue.ErrClosed
+	}
+	s.closed = true
+	close(s.stop)
+	for _, w := range s.waiters {
+		w <- struct{}{} // they see the store closed
+	}
+	s.waiters = nil
+	s.mu.Unlock()
+	s.sendMu.Lock()
+	s.sendDone = true
+	close(s.enqs) // the writers finish what was sent, then stop
+	close(s.dones)
+	s.sendMu.Unlock()
+	s.bg.Wait()
 	s.pool.Close()
 	return nil
 }
+
+func (s *Store) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// The clock. Times from callers are in the local clock; the database
+// keeps its own.
+
+// measure reads the database's clock and sets the offset of the local one,
+// rounded to the millisecond. At Open it takes the best of three readings;
+// later it takes one reading, and moves the offset only if it is more than
+// a quarter of a second off, so that the times a caller gets back stay the
+// times it gave unless the clocks truly moved apart.
+func (s *Store) measure(ctx context.Context, first bool) error {
+	best, bestRTT := int64(0), time.Duration(-1)
+	n := 1
+	if first {
+		n = 3
+	}
+	for range n {
+		var db time.Time
+		t1 := s.clock()
+		if err := s.pool.QueryRow(ctx, `SELECT now()`).Scan(&db); err != nil {
+			return fmt.Errorf("pgstore: reading the database's clock: %w", err)
+		}
+		t2 := s.clock()
+		rtt := t2.Sub(t1)
+		if bestRTT < 0 || rtt < bestRTT {
+			mid := t1.Add(rtt / 2)
+			best, bestRTT = db.Sub(mid).Round(time.Millisecond).Nanoseconds(), rtt
+		}
+	}
+	s.measured.Store(s.clock().UnixNano())
+	if first {
+		s.skew.Store(best)
+		return nil
+	}
+	if d := time.Duration(best - s.skew.Load()); bestRTT < 50*time.Millisecond && (d > 250*time.Millisecond || d < -250*time.Millisecond) {
+		s.log.Info("pgstore: local clock moved against the database's", "offset", time.Duration(best))
+		s.skew.Store(best)
+	}
+	return nil
+}
+
+// remeasure measures again if the last measurement is 30 seconds old.
+func (s *Store) remeasure(ctx context.Context) {
+	if s.clock().UnixNano()-s.measured.Load() > int64(30*time.Second) {
+		s.measured.Store(s.clock().UnixNano()) // one measurer at a time
+		if err := s.measure(ctx, false); err != nil {
+			s.log.Warn("pgstore: measuring the clock", "err", err)
+		}
+	}
+}
+
+// toDB moves a caller's time onto the database's clock; fromDB back.
+func (s *Store) toDB(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Add(time.Duration(s.skew.Load())).UTC()
+}
+
+func (s *Store) fromDB(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.Add(-time.Duration(s.skew.Load())).UTC()
+}
+
+// IDs and rows.
 
 func parseID(id queue.ID) (int64, error) {
 	n, err := strconv.ParseInt(string(id), 10, 64)
@@ -235,474 +341,50 @@ func parseID(id queue.ID) (int64, error) {
 
 func formatID(n int64) queue.ID { return queue.ID(strconv.FormatInt(n, 10)) }
 
-// newMessage checks env and copies it with fresh recipient states.
-func newMessage(env *queue.Envelope) (*queue.Envelope, error) {
-	if env == nil {
-		return nil, queue.ErrNoRecipients
-	}
-	e := *env
-	e.Recipients = make([]queue.Recipient, len(env.Recipients))
-	for i, r := range env.Recipients {
-		e.Recipients[i] = queue.Recipient{Addr: r.Addr, Notify: r.Notify, ORcpt: r.ORcpt}
-	}
-	if err := e.Check(); err != nil {
-		return nil, err
-	}
-	return &e, nil
-}
-
-// Enqueue implements queue.Store. The message row and the body chunks are
-// written in one transaction, committed (and so durable, with PostgreSQL's
-// default synchronous_commit) before the ID is returned.
-func (s *Store) Enqueue(ctx context.Context, env *queue.Envelope, body io.Reader, now, next time.Time) (queue.ID, error) {
-	e, err := newMessage(env)
-	if err != nil {
-		return "", err
-	}
-	if body == nil {
-		return "", fmt.Errorf("%w: nil body", queue.ErrInvalidInput)
-	}
-	if next.IsZero() {
-		next = now
-	}
-	first := make([]byte, chunkSize)
-	n, err := io.ReadFull(body, first)
-	first = first[:n]
-	small := false
-	switch {
-	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		small = true
-	case err != nil:
-		return "", fmt.Errorf("pgstore: reading body: %w", err)
-	}
-	envJSON, err := json.Marshal(e)
-	if err != nil {
-		return "", fmt.Errorf("pgstore: %w", err)
-	}
-	var idem *string
-	if e.IdempotencyKey != "" {
-		idem = &e.IdempotencyKey
-	}
-	args := []any{e.DestDomain(), e.Tenant, idem, next.UTC(), now.UTC(), int64(n), envJSON, first}
-
-	if small {
-		// One statement, one round trip, one commit.
-		var id int64
-		err := s.pool.QueryRow(ctx, s.q.insert, args...).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return s.existing(ctx, e)
-		}
-		if err != nil {
-			return "", fmt.Errorf("pgstore: enqueue: %w", err)
-		}
-		return formatID(id), nil
-	}
-
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return "", fmt.Errorf("pgstore: enqueue: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	var id int64
-	err = tx.QueryRow(ctx, s.q.insert, args...).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		tx.Rollback(ctx)
-		return s.existing(ctx, e)
-	}
-	if err != nil {
-		return "", fmt.Errorf("pgstore: enqueue: %w", err)
-	}
-	size := int64(n)
-	buf := first
-	for seq := 1; ; seq++ {
-		n, rerr := io.ReadFull(body, buf[:chunkSize])
-		if n > 0 {
-			if _, err := tx.Exec(ctx, s.q.insertChunk, id, seq, buf[:n]); err != nil {
-				return "", fmt.Errorf("pgstore: enqueue: %w", err)
-			}
-			size += int64(n)
-		}
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			break
-		}
-		if rerr != nil {
-			return "", fmt.Errorf("pgstore: reading body: %w", rerr)
-		}
-	}
-	if _, err := tx.Exec(ctx, `UPDATE `+pgx.Identifier{s.schema}.Sanitize()+`.messages SET size = $2 WHERE id = $1`, id, size); err != nil {
-		return "", fmt.Errorf("pgstore: enqueue: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return "", fmt.Errorf("pgstore: enqueue: %w", err)
-	}
-	return formatID(id), nil
-}
-
-// existing returns the ID of the message with e's idempotency key.
-func (s *Store) existing(ctx context.Context, e *queue.Envelope) (queue.ID, error) {
-	var id int64
-	err := s.pool.QueryRow(ctx, s.q.existing, e.Tenant, e.IdempotencyKey).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", fmt.Errorf("pgstore: enqueue: message with idempotency key %q vanished; retry", e.IdempotencyKey)
-	}
-	if err != nil {
-		return "", fmt.Errorf("pgstore: enqueue: %w", err)
-	}
-	return formatID(id), nil
-}
-
-// scanMessage reads the columns of makeQueries' cols.
-func scanMessage(row pgx.Row, extra ...any) (*queue.Message, error) {
-	var (
-		m       queue.Message
-		id      int64
-		token   *string
-		expires *time.Time
-		envJSON []byte
-	)
-	dest := append(extra, &id, &m.Domain, &m.NextAttempt, &m.Dead, &token, &expires, &m.Created, &m.Attempts, &m.Size, &envJSON)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(envJSON, &m.Envelope); err != nil {
-		return nil, fmt.Errorf("pgstore: message %d: bad envelope: %w", id, err)
-	}
-	m.ID = formatID(id)
-	if token != nil {
-		m.Lease = *token
-	}
-	if expires != nil {
-		m.LeaseExpires = expires.UTC()
-	}
-	m.NextAttempt, m.Created = m.NextAttempt.UTC(), m.Created.UTC()
-	return &m, nil
-}
-
-// Lease implements queue.Store.
-func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Message, error) {
-	if req.Duration <= 0 {
-		return nil, fmt.Errorf("%w: lease duration %v", queue.ErrInvalidInput, req.Duration)
-	}
-	if req.Max <= 0 {
-		req.Max = 1
-	}
+func randomToken() string {
 	var b [16]byte
 	rand.Read(b[:])
-	token := hex.EncodeToString(b[:])
-	expires := req.Now.Add(req.Duration).UTC()
-	q, args := s.q.lease, []any{req.Now.UTC(), req.Max, token, expires}
-	if req.Domain != "" {
-		q, args = s.q.leaseDomain, append(args, strings.ToLower(req.Domain))
-	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: lease: %w", err)
-	}
-	defer rows.Close()
-	type leased struct {
-		was time.Time
-		m   *queue.Message
-	}
-	var out []leased
-	for rows.Next() {
-		var was time.Time
-		m, err := scanMessage(rows, &was)
-		if err != nil {
-			return nil, fmt.Errorf("pgstore: lease: %w", err)
-		}
-		out = append(out, leased{was, m})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: lease: %w", err)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].was.Equal(out[j].was) {
-			return out[i].was.Before(out[j].was)
-		}
-		a, _ := strconv.ParseInt(string(out[i].m.ID), 10, 64)
-		b, _ := strconv.ParseInt(string(out[j].m.ID), 10, 64)
-		return a < b
-	})
-	msgs := make([]*queue.Message, len(out))
-	for i, l := range out {
-		msgs[i] = l.m
-	}
-	return msgs, nil
+	return hex.EncodeToString(b[:])
 }
 
-// Complete implements queue.Store.
-func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now time.Time, outcomes []queue.Outcome) error {
-	n, err := parseID(id)
-	if err != nil {
-		return queue.ErrLeaseLost
-	}
-	if addrs, ok := allDelivered(outcomes); ok && token != "" {
-		tag, err := s.pool.Exec(ctx, s.q.deliverAll, n, token, addrs)
-		if err != nil {
-			return fmt.Errorf("pgstore: complete: %w", err)
-		}
-		if tag.RowsAffected() == 1 {
-			return nil
-		}
-		// Not the simple case (or the lease is lost): take the long way,
-		// which says why.
-	}
-	return s.modify(ctx, n, func(tx pgx.Tx, m *queue.Message) error {
-		if m.Dead || token == "" || m.Lease != token {
-			return queue.ErrLeaseLost
-		}
-		finished, err := m.Apply(now.UTC(), outcomes)
-		if err != nil {
-			return err
-		}
-		if finished && !m.Dead {
-			_, err := tx.Exec(ctx, s.q.del, n)
-			return err
-		}
-		return s.save(ctx, tx, n, m)
-	}, queue.ErrLeaseLost)
+// row is a message as stored, in the database's clock.
+type row struct {
+	m     queue.Message
+	id    int64
+	ready bool
+	tag   float64
 }
 
-// allDelivered returns the recipients of outcomes if all are Delivered and
-// none is repeated.
-func allDelivered(outcomes []queue.Outcome) ([]string, bool) {
-	if len(outcomes) == 0 {
-		return nil, false
-	}
-	addrs := make([]string, len(outcomes))
-	seen := make(map[string]bool, len(outcomes))
-	for i, o := range outcomes {
-		if o.State != queue.Delivered || seen[o.Recipient] {
-			return nil, false
-		}
-		seen[o.Recipient] = true
-		addrs[i] = o.Recipient
-	}
-	return addrs, true
-}
-
-// modify runs fn on a locked message inside a transaction; notFound is
-// returned when the message does not exist.
-func (s *Store) modify(ctx context.Context, id int64, fn func(pgx.Tx, *queue.Message) error, notFound error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("pgstore: %w", err)
-	}
-	defer tx.Rollback(ctx)
-	m, err := scanMessage(tx.QueryRow(ctx, s.q.lock, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return notFound
-	}
-	if err != nil {
-		return fmt.Errorf("pgstore: %w", err)
-	}
-	if err := fn(tx, m); err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("pgstore: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) save(ctx context.Context, tx pgx.Tx, id int64, m *queue.Message) error {
-	envJSON, err := json.Marshal(&m.Envelope)
-	if err != nil {
-		return err
-	}
-	var token *string
-	var expires *time.Time
-	if m.Lease != "" {
-		token, expires = &m.Lease, &m.LeaseExpires
-	}
-	if _, err := tx.Exec(ctx, s.q.update, id, m.NextAttempt.UTC(), m.Dead, token, expires, m.Created.UTC(), envJSON); err != nil {
-		return fmt.Errorf("pgstore: %w", err)
-	}
-	return nil
-}
-
-// Body implements queue.Store. The reader fetches one chunk at a time and
-// holds no connection between reads.
-func (s *Store) Body(ctx context.Context, id queue.ID) (io.ReadCloser, error) {
-	n, err := parseID(id)
-	if err != nil {
+// scanRow reads the columns of cols, then extra.
+func scanRow(r pgx.Row, extra ...any) (*row, error) {
+	var (
+		w       row
+		token   *string
+		expires *time.Time
+		env     []byte
+	)
+	dest := append([]any{&w.id, &w.m.Domain, &w.m.NextAttempt, &w.m.Dead, &w.m.Held, &w.ready, &w.tag,
+		&token, &expires, &w.m.Created, &w.m.Attempts, &w.m.Size, &env}, extra...)
+	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
-	var size int64
-	var first []byte
-	err = s.pool.QueryRow(ctx, s.q.size, n).Scan(&size, &first)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, queue.ErrNotFound
+	if err := w.m.Envelope.UnmarshalBinary(env); err != nil {
+		return nil, fmt.Errorf("pgstore: message %d: bad envelope: %w", w.id, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", err)
+	w.m.ID = formatID(w.id)
+	if token != nil {
+		w.m.Lease = *token
 	}
-	if int64(len(first)) > size {
-		return nil, fmt.Errorf("pgstore: body of message %d: first chunk longer than the message", n)
+	if expires != nil {
+		w.m.LeaseExpires = expires.UTC()
 	}
-	r := &bodyReader{ctx: ctx, s: s, id: n, left: size - int64(len(first)), buf: first}
-	if len(first) > 0 {
-		r.seq = 1
-	}
-	return r, nil
+	w.m.NextAttempt, w.m.Created = w.m.NextAttempt.UTC(), w.m.Created.UTC()
+	return &w, nil
 }
 
-type bodyReader struct {
-	ctx  context.Context
-	s    *Store
-	id   int64
-	seq  int
-	buf  []byte
-	left int64 // bytes not yet fetched
-	err  error
-}
-
-func (r *bodyReader) Read(p []byte) (int, error) {
-	for len(r.buf) == 0 {
-		if r.err != nil {
-			return 0, r.err
-		}
-		if r.left <= 0 {
-			return 0, io.EOF
-		}
-		var data []byte
-		err := r.s.pool.QueryRow(r.ctx, r.s.q.chunk, r.id, r.seq).Scan(&data)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			r.err = fmt.Errorf("pgstore: body of message %d: chunk %d: %w", r.id, r.seq, queue.ErrNotFound)
-		case err != nil:
-			r.err = fmt.Errorf("pgstore: body of message %d: %w", r.id, err)
-		case len(data) == 0 || int64(len(data)) > r.left:
-			r.err = fmt.Errorf("pgstore: body of message %d: chunk %d has %d bytes of %d left", r.id, r.seq, len(data), r.left)
-		default:
-			r.buf, r.left = data, r.left-int64(len(data))
-			r.seq++
-		}
-	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
-	return n, nil
-}
-
-func (r *bodyReader) Close() error {
-	r.buf, r.err = nil, errors.New("pgstore: body closed")
-	return nil
-}
-
-// Get implements queue.Store.
-func (s *Store) Get(ctx context.Context, id queue.ID) (*queue.Message, error) {
-	n, err := parseID(id)
-	if err != nil {
-		return nil, err
-	}
-	m, err := scanMessage(s.pool.QueryRow(ctx, s.q.get, n))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, queue.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", err)
-	}
-	return m, nil
-}
-
-// List implements queue.Store.
-func (s *Store) List(ctx context.Context, opts queue.ListOptions) ([]*queue.Message, error) {
-	if opts.Limit <= 0 {
-		opts.Limit = 100
-	}
-	var after int64
-	if opts.After != "" {
-		var err error
-		if after, err = parseID(opts.After); err != nil {
-			return nil, fmt.Errorf("%w: bad After", queue.ErrInvalidInput)
-		}
-	}
-	rows, err := s.pool.Query(ctx, s.q.list, after, opts.Dead, strings.ToLower(opts.Domain), opts.Tenant, opts.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: list: %w", err)
-	}
-	defer rows.Close()
-	var out []*queue.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("pgstore: list: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list: %w", err)
-	}
-	return out, nil
-}
-
-// Counts implements queue.Store.
-func (s *Store) Counts(ctx context.Context, now time.Time) (queue.Counts, error) {
-	c := queue.Counts{ByDomain: map[string]int{}}
-	rows, err := s.pool.Query(ctx, s.q.counts, now.UTC())
-	if err != nil {
-		return c, fmt.Errorf("pgstore: counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var dead bool
-		var domain string
-		var n, leased, due int
-		if err := rows.Scan(&dead, &domain, &n, &leased, &due); err != nil {
-			return c, fmt.Errorf("pgstore: counts: %w", err)
-		}
-		if dead {
-			c.Dead += n
-			continue
-		}
-		c.Queued += n
-		c.Leased += leased
-		c.Due += due
-		if domain != "" {
-			c.ByDomain[domain] += n
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("pgstore: counts: %w", err)
-	}
-	return c, nil
-}
-
-// Remove implements queue.Store.
-func (s *Store) Remove(ctx context.Context, id queue.ID) error {
-	n, err := parseID(id)
-	if err != nil {
-		return err
-	}
-	tag, err := s.pool.Exec(ctx, s.q.del, n)
-	if err != nil {
-		return fmt.Errorf("pgstore: remove: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return queue.ErrNotFound
-	}
-	return nil
-}
-
-// Requeue implements queue.Store: failed recipients become pending, the
-// message is due at now with a fresh lifetime (Created = now).
-func (s *Store) Requeue(ctx context.Context, id queue.ID, now time.Time) error {
-	n, err := parseID(id)
-	if err != nil {
-		return err
-	}
-	return s.modify(ctx, n, func(tx pgx.Tx, m *queue.Message) error {
-		if !m.Dead {
-			return fmt.Errorf("%w: message %s is not dead", queue.ErrInvalidInput, id)
-		}
-		for i := range m.Recipients {
-			if m.Recipients[i].State == queue.Failed {
-				m.Recipients[i].State = queue.Pending
-			}
-		}
-		m.Dead = false
-		m.Created, m.NextAttempt = now.UTC(), now.UTC()
-		m.Lease, m.LeaseExpires = "", time.Time{}
-		return s.save(ctx, tx, n, m)
-	}, queue.ErrNotFound)
+// message returns w's message in the callers' clock.
+func (s *Store) message(w *row) *queue.Message {
+	m := w.m
+	m.NextAttempt, m.Created, m.LeaseExpires = s.fromDB(m.NextAttempt), s.fromDB(m.Created), s.fromDB(m.LeaseExpires)
+	return &m
 }

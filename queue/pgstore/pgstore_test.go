@@ -73,14 +73,15 @@ func TestCrashChild(t *testing.T) {
 }
 
 // TestCrash kills client processes working on the store with SIGKILL at
-// random points and checks the store after each kill.
+// random points, 55 times (MXKIT_CRASH_KILLS for more), and checks the
+// store after each kill.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills child processes for ~8s")
+		t.Skip("kills child processes 55 times (about a minute)")
 	}
 	dsn := testenv.PostgresDSN(t)
 	_, schema := openTemp(t)
-	queuetest.Crash(t, 8*time.Second, func() *exec.Cmd {
+	queuetest.Crash(t, queuetest.CrashOptions{Kills: 55, Life: 900 * time.Millisecond}, func() *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashEnv+"="+schema)
 		return cmd

@@ -58,6 +58,15 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"BadOutcome", testBadOutcome},
 		{"BadLeaseRequest", testBadLease},
 		{"UnknownID", testUnknownID},
+		{"SendAt", testSendAt},
+		{"Cancel", testCancel},
+		{"Hold", testHold},
+		{"CancelAndHoldRaceLeases", testControlRace},
+		{"LeaseWait", testLeaseWait},
+		{"EnqueueMany", testEnqueueMany},
+		{"Priorities", testPriorities},
+		{"TenantFairness", testTenantFairness},
+		{"TenantLimit", testTenantLimit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -654,15 +663,19 @@ func testQueueRetry(t *testing.T, s queue.Store) {
 		if err != nil || len(ms) != 1 || ms[0].ID != id {
 			t.Fatalf("attempt %d: leased %v, %v", i+1, ms, err)
 		}
-		if err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 try later")}}); err != nil {
+		dec, err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 try later")}})
+		if err != nil {
 			t.Fatal(err)
 		}
 		m, err := s.Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(dec) != 1 || dec[0].State != queue.Pending || !dec[0].RetryAt.Equal(m.NextAttempt) || dec[0].Error != "451 try later" {
+			t.Errorf("attempt %d: Complete decided %+v; want a@example.com deferred until %v", i+1, dec, m.NextAttempt)
+		}
 		d := m.NextAttempt.Sub(clk.Now())
-		if d > full || d < full/2 {
+		if d > full || d < full/2-time.Millisecond { // retry times are in whole milliseconds
 			t.Errorf("attempt %d: retry in %v, want between %v and %v", i+1, d, full/2, full)
 		}
 		if m.Recipients[0].Attempts != i+1 || m.Recipients[0].LastError != "451 try later" {
@@ -697,7 +710,7 @@ func testQueueExpiry(t *testing.T, s queue.Store) {
 	}
 	fail := []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 later")}}
 	ms, _ := q.Lease(ctx, 1, "")
-	if err := q.Complete(ctx, ms[0], fail); err != nil { // retry at +1h: within 90m
+	if _, err := q.Complete(ctx, ms[0], fail); err != nil { // retry at +1h: within 90m
 		t.Fatal(err)
 	}
 	clk.Add(time.Hour)
@@ -705,8 +718,12 @@ func testQueueExpiry(t *testing.T, s queue.Store) {
 	if len(ms) != 1 {
 		t.Fatal("not due after an hour")
 	}
-	if err := q.Complete(ctx, ms[0], fail); err != nil { // +2h: past 90m, expires
+	dec, err := q.Complete(ctx, ms[0], fail) // +2h: past 90m, expires
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(dec) != 1 || dec[0].State != queue.Failed || !dec[0].Expired || !strings.Contains(dec[0].Error, "451 later") {
+		t.Errorf("Complete decided %+v; want a@example.com failed as expired, with the last error", dec)
 	}
 	m, err := s.Get(ctx, id)
 	if err != nil {
@@ -732,14 +749,28 @@ func testQueueHook(t *testing.T, s queue.Store) {
 		t.Fatal(err)
 	}
 	ms, _ := q.Lease(ctx, 1, "")
-	q.Complete(ctx, ms[0], []queue.Result{
+	dec, err := q.Complete(ctx, ms[0], []queue.Result{
 		{Recipient: "a@example.com"},
 		{Recipient: "b@example.com", Err: errors.New("451")},
 		{Recipient: "c@example.com", Err: errors.New("550"), Permanent: true},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := "[enqueued: attempted: delivered:a@example.com deferred:b@example.com failed:c@example.com]"
 	if fmt.Sprint(events) != want {
 		t.Errorf("events %v, want %s", events, want)
+	}
+	var got []string
+	for _, d := range dec {
+		got = append(got, fmt.Sprintf("%s:%s:%s:%v", d.Recipient, d.State, d.Error, d.Expired))
+	}
+	if want := "[a@example.com:delivered::false b@example.com:pending:451:false c@example.com:failed:550:false]"; fmt.Sprint(got) != want {
+		t.Errorf("Complete decided %v, want %s", got, want)
+	}
+	// A stale lease decides nothing.
+	if dec, err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "b@example.com"}}); !errors.Is(err, queue.ErrLeaseLost) || dec != nil {
+		t.Errorf("Complete with a stale lease: %v, %v; want ErrLeaseLost and no decisions", dec, err)
 	}
 }
 
