@@ -30,6 +30,7 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/mx"
+	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
 	"github.com/mxkit/mxkit/smtpclient"
 )
@@ -277,9 +278,20 @@ _25._tcp.mx.dane.test. TLSA 3 1 1 ` + strings.Repeat("ab", 32) + `
 			return deliver(t, "dane.test", port, "b@dane.test")
 		}, []matrixWant{{delivery.Deferred, 0, delivery.EnhancedCode{4, 7, 5}, delivery.StageTLS, bounce.FailedSTARTTLS, "4.7.5"}}},
 	}
+	// The real queue keeps each outcome as data: every row's outcomes go
+	// through Queue.Complete into an embedded store, which is reopened at
+	// the end and must give them back field for field.
+	qdir := t.TempDir()
+	store, err := queue.Open(qdir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &queue.Queue{Store: store}
+	kept := map[queue.ID][]delivery.Outcome{}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			got := row.run(t)
+			kept[completeInQueue(t, q, got)] = got
 			if len(got) != len(row.want) {
 				t.Fatalf("%d outcomes, want %d", len(got), len(row.want))
 			}
@@ -310,4 +322,88 @@ _25._tcp.mx.dane.test. TLSA 3 1 1 ` + strings.Repeat("ab", 32) + `
 			}
 		})
 	}
+	store.Close()
+	reopened, err := queue.Open(qdir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	for id, want := range kept {
+		m, err := reopened.Get(context.Background(), id)
+		if errors.Is(err, queue.ErrNotFound) {
+			continue // delivered to every recipient: gone from the queue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, w := range want {
+			if h := m.Recipients[i].History; len(h) != 1 || !sameStored(h[0], w) {
+				t.Errorf("after reopening, %s's history is %+v, want %+v", w.Recipient, h, w)
+			}
+		}
+	}
+}
+
+// completeInQueue enqueues a message for the outcomes' recipients, leases
+// it and completes it with them; it checks what the queue decided and what
+// it recorded, and returns the message's ID.
+func completeInQueue(t *testing.T, q *queue.Queue, outs []delivery.Outcome) queue.ID {
+	t.Helper()
+	ctx := context.Background()
+	env := &queue.Envelope{From: "a@sender.test"}
+	for _, o := range outs {
+		env.Recipients = append(env.Recipients, queue.Recipient{Addr: o.Recipient})
+	}
+	id, err := q.Enqueue(ctx, env, strings.NewReader("Subject: matrix\r\n\r\nHello.\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m *queue.Message
+	for range 100 {
+		ms, err := q.Lease(ctx, 10, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range ms {
+			if x.ID == id {
+				m = x
+			}
+		}
+		if m != nil {
+			break
+		}
+	}
+	if m == nil {
+		t.Fatal("the message was not leased")
+	}
+	decided, err := q.Complete(ctx, m, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[delivery.Status]queue.State{delivery.Delivered: queue.Delivered, delivery.Deferred: queue.Pending, delivery.Failed: queue.Failed}
+	for i, d := range decided {
+		if d.State != want[outs[i].Status] || !sameStored(d.Outcome, outs[i]) {
+			t.Errorf("%s: the queue decided %v with %+v, want %v with the outcome as given", d.Recipient, d.State, d.Outcome, want[outs[i].Status])
+		}
+	}
+	stored, err := q.Store.Get(ctx, id)
+	if errors.Is(err, queue.ErrNotFound) {
+		return id
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range stored.Recipients {
+		if r.Attempts != 1 || r.Last() == nil || !sameStored(*r.Last(), outs[i]) {
+			t.Errorf("%s: stored attempts %d, history %+v; want the outcome as data", r.Addr, r.Attempts, r.History)
+		}
+	}
+	return id
+}
+
+// sameStored compares an outcome with its stored copy: every field but
+// the Go error, which is not stored.
+func sameStored(a, b delivery.Outcome) bool {
+	a.Err, b.Err = nil, nil
+	return a.Time.Equal(b.Time) && func() bool { a.Time, b.Time = time.Time{}, time.Time{}; return a == b }()
 }

@@ -186,8 +186,13 @@ func (e *Envelope) Check() error {
 		if err := checkText("ORCPT", r.ORcpt); err != nil {
 			return err
 		}
-		if err := checkText("LastError", r.LastError); err != nil {
-			return err
+		for _, o := range r.History {
+			if err := checkText("History text", o.Text); err != nil {
+				return err
+			}
+			if err := checkText("History host", o.Host); err != nil {
+				return err
+			}
 		}
 	}
 	if e.Priority < PriorityBulk || e.Priority > PriorityTransactional {

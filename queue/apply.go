@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"time"
 )
@@ -36,6 +37,9 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 		if o.State > Canceled {
 			return false, fmt.Errorf("%w: outcome state %d", ErrInvalidInput, o.State)
 		}
+		if o.State != Canceled && !attemptFits(o.State, o.Attempt.Status) {
+			return false, fmt.Errorf("%w: recipient %q %s after an attempt %v", ErrInvalidInput, o.Recipient, o.State, o.Attempt.Status)
+		}
 		seen[i] = true
 	}
 	retry := map[int]time.Time{}
@@ -47,9 +51,7 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 			continue // not an attempt
 		}
 		r.Attempts++
-		if o.Error != "" || o.State != Delivered {
-			r.LastError = cleanText(o.Error)
-		}
+		r.History = appendHistory(r.History, r.Addr, o.Attempt)
 		if o.State == Pending {
 			retry[i] = o.RetryAt
 		}
@@ -105,6 +107,47 @@ func (m *Message) Cancel(now time.Time, recipients []string) (finished bool, err
 		m.NextAttempt = next // the others keep their time
 	}
 	return finished, err
+}
+
+// attemptFits reports whether a recipient may be in state after an
+// attempt with status: delivered after a delivery, pending after a
+// deferral, failed after a failure or, expired, after a deferral.
+func attemptFits(state State, status delivery.Status) bool {
+	switch status {
+	case delivery.Delivered:
+		return state == Delivered
+	case delivery.Deferred:
+		return state == Pending || state == Failed
+	case delivery.Failed:
+		return state == Failed
+	}
+	return false
+}
+
+// appendHistory adds a cleaned copy of o (for recipient addr) to h, keeping
+// the last MaxHistory.
+func appendHistory(h []delivery.Outcome, addr string, o delivery.Outcome) []delivery.Outcome {
+	o = cleanOutcome(o)
+	o.Recipient = addr
+	if len(h) >= MaxHistory {
+		h = append(h[:0:0], h[len(h)-MaxHistory+1:]...)
+	}
+	return append(h, o)
+}
+
+// cleanOutcome makes an outcome safe to store: texts cleaned and bounded,
+// the Go error (not stored) dropped.
+func cleanOutcome(o delivery.Outcome) delivery.Outcome {
+	o.Text = cleanText(o.Text)
+	o.Host = cleanText(o.Host)
+	if len(o.Host) > 255 {
+		o.Host = o.Host[:255]
+	}
+	o.Err = nil
+	if !o.Time.IsZero() {
+		o.Time = o.Time.UTC().Round(0)
+	}
+	return o
 }
 
 // cleanText makes remote error text safe to store and show: control

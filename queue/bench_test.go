@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 )
 
@@ -86,7 +87,7 @@ func BenchmarkCycle(b *testing.B) {
 					defer wg.Done()
 					rc, _ := s.Body(ctx, m.ID)
 					io.Copy(io.Discard, rc)
-					if err := s.Complete(ctx, m.ID, m.Lease, time.Now(), []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered}}); err != nil {
+					if err := s.Complete(ctx, m.ID, m.Lease, time.Now(), []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}}}); err != nil {
 						panic(err)
 					}
 					completed.Done()

@@ -19,7 +19,16 @@
 //     exponential backoff and jitter per message class ([Schedule]; the
 //     default is close to Postfix's: 5 minutes doubling to about an hour,
 //     for at most 5 days), and a change hook for observers. Complete
-//     returns what it decided for each recipient ([Decision]).
+//     takes each recipient's [delivery.Outcome] as smtpclient returns it
+//     and returns what it decided for each ([Decision]).
+//
+// Outcomes are kept as data: every attempt's outcome (status, stage, reply
+// code, enhanced code, text, remote host and address, time) is appended to
+// its recipient's History (the last [MaxHistory]), in both stores, so DSNs,
+// events and an operator's listing are built from it and nobody parses an
+// error text. Queues written before History existed open with each
+// recipient's old last-error text as a one-outcome History
+// ([LegacyHistory]).
 //
 // # Who goes first
 //

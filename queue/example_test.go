@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 )
 
@@ -49,9 +50,11 @@ func Example() {
 		body, _ := store.Body(ctx, m.ID)
 		io.Copy(io.Discard, body) // deliver it
 		body.Close()
-		decided, err := q.Complete(ctx, m, []queue.Result{
-			{Recipient: "alice@example.com"},
-			{Recipient: "bob@example.com", Err: errors.New("451 4.7.1 greylisted")},
+		// One outcome per recipient, as smtpclient's Result.Recipients has.
+		decided, err := q.Complete(ctx, m, []delivery.Outcome{
+			{Recipient: "alice@example.com", Status: delivery.Delivered, Stage: delivery.StageFinal, Code: 250},
+			{Recipient: "bob@example.com", Status: delivery.Deferred, Stage: delivery.StageRcpt, Code: 451,
+				Enhanced: delivery.EnhancedCode{4, 7, 1}, Text: "greylisted", Host: "mx.example.com"},
 		})
 		if err != nil {
 			log.Fatal(err)

@@ -1,9 +1,12 @@
 package queue
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 func FuzzCheckAddress(f *testing.F) {
@@ -37,7 +40,9 @@ func FuzzCheckAddress(f *testing.F) {
 // accepts must be safe to use.
 func FuzzDecodeRecord(f *testing.F) {
 	m := Message{ID: "0000000000000001", Envelope: Envelope{From: "a@example.org",
-		Recipients: []Recipient{{Addr: "b@example.com", State: Failed, LastError: "550"}}},
+		Recipients: []Recipient{{Addr: "b@example.com", State: Failed, Attempts: 1, History: []delivery.Outcome{{Status: delivery.Failed,
+			Stage: delivery.StageRcpt, Code: 550, Enhanced: delivery.EnhancedCode{5, 1, 1}, Text: "no such user", Host: "mx.example.com",
+			IP: netip.MustParseAddr("192.0.2.1"), Time: time.Unix(3, 0)}}}}},
 		Domain: "example.com", Size: 10, Created: time.Unix(1, 0), NextAttempt: time.Unix(2, 0)}
 	b, _ := encodeRecord(&record{Message: m, File: "0123abcd", CRC: 7})
 	f.Add(b)
@@ -67,7 +72,8 @@ func FuzzDecodeRecord(f *testing.F) {
 		for _, rc := range r.Recipients {
 			_ = rc.State.String()
 		}
-		if _, err := r.Apply(time.Now(), []Outcome{{Recipient: r.Recipients[0].Addr, State: Delivered}}); err != nil && r.Recipients[0].State == Pending {
+		if _, err := r.Apply(time.Now(), []Outcome{{Recipient: r.Recipients[0].Addr, State: Delivered,
+			Attempt: delivery.Outcome{Status: delivery.Delivered}}}); err != nil && r.Recipients[0].State == Pending {
 			t.Fatalf("Apply to a pending recipient: %v", err)
 		}
 	})

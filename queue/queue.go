@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"log/slog"
 	"math"
@@ -113,19 +114,15 @@ type Event struct {
 	Kind      EventKind
 	ID        ID
 	Recipient string // for EventDeferred, EventDelivered and EventFailed
-	Error     string // for EventDeferred and EventFailed
-	RetryAt   time.Time
-	Tenant    string
-	Campaign  string
-	Time      time.Time
-}
-
-// Result is a delivery agent's answer for one recipient: Err nil means
-// delivered; otherwise Permanent says whether to give up.
-type Result struct {
-	Recipient string
-	Err       error
-	Permanent bool
+	// Outcome is what the attempt came to, for EventDeferred,
+	// EventDelivered and EventFailed; Expired is set for an EventFailed
+	// that is the queue giving up on a deferral.
+	Outcome  *delivery.Outcome
+	Expired  bool
+	RetryAt  time.Time
+	Tenant   string
+	Campaign string
+	Time     time.Time
 }
 
 // Queue is the queue's policy on top of a Store: envelope and size checks,
@@ -172,7 +169,11 @@ func (q *Queue) now() time.Time {
 
 func (q *Queue) emit(ev Event) {
 	if q.Logger != nil {
-		q.Logger.Debug("queue event", "kind", ev.Kind.String(), "id", ev.ID, "rcpt", ev.Recipient, "err", ev.Error)
+		args := []any{"kind", ev.Kind.String(), "id", ev.ID, "rcpt", ev.Recipient}
+		if o := ev.Outcome; o != nil && o.Status != delivery.Delivered {
+			args = append(args, "outcome", o.Error())
+		}
+		q.Logger.Debug("queue event", args...)
 	}
 	if q.Hook != nil {
 		q.Hook(ev)
@@ -316,56 +317,63 @@ type Decision struct {
 	State   State
 	Expired bool
 	RetryAt time.Time
-	// Error is the text recorded for the recipient: the delivery error,
-	// or for an expired recipient the expiry with the last error.
-	Error string
-	Time  time.Time // when it was decided
+	// Outcome is the attempt's outcome as recorded in the recipient's
+	// History: for an expired recipient, the deferral it ended on.
+	Outcome delivery.Outcome
+	Time    time.Time // when it was decided
 }
 
-// Complete reports the results of a delivery attempt of a leased message
-// and returns what it decided for each result's recipient, in the order of
-// results. Temporary failures are retried on the message class's
-// schedule; those that would retry past its MaxAge fail as expired. It
-// fails with ErrLeaseLost if the message was leased again meanwhile (and
-// then decided nothing).
-func (q *Queue) Complete(ctx context.Context, m *Message, results []Result) ([]Decision, error) {
+// Complete records the outcomes of a delivery attempt of a leased message
+// (one per recipient tried, as smtpclient returns them) and returns what
+// it decided for each, in the same order: a delivered or failed outcome is
+// final; a deferred one is retried on the message class's schedule, or
+// fails as expired when that would pass its MaxAge. It fails with
+// ErrInvalidInput for an outcome without a status, and with ErrLeaseLost
+// if the message was leased again meanwhile (and then decided nothing).
+func (q *Queue) Complete(ctx context.Context, m *Message, outcomes []delivery.Outcome) ([]Decision, error) {
 	now := q.now()
 	sched := q.schedule(m.Class)
 	attempts := make(map[string]int, len(m.Recipients))
 	for _, r := range m.Recipients {
 		attempts[r.Addr] = r.Attempts
 	}
-	outs := make([]Outcome, len(results))
-	decided := make([]Decision, len(results))
-	for i, r := range results {
-		o := Outcome{Recipient: r.Recipient}
-		d := Decision{Recipient: r.Recipient, Time: now}
-		switch {
-		case r.Err == nil:
+	outs := make([]Outcome, len(outcomes))
+	decided := make([]Decision, len(outcomes))
+	for i, a := range outcomes {
+		if a.Time.IsZero() {
+			a.Time = now
+		}
+		o := Outcome{Recipient: a.Recipient, Attempt: a}
+		d := Decision{Recipient: a.Recipient, Time: now}
+		switch a.Status {
+		case delivery.Delivered:
 			o.State = Delivered
-		case r.Permanent:
-			o.State, o.Error = Failed, r.Err.Error()
-		default:
+		case delivery.Failed:
+			o.State = Failed
+		case delivery.Deferred:
 			born := m.Created
 			if m.SendAt.After(born) {
 				born = m.SendAt // its lifetime began when it was to be sent
 			}
-			at, ok := sched.retryAt(attempts[r.Recipient]+1, born, now)
-			if ok {
-				o.State, o.RetryAt, o.Error = Pending, at, r.Err.Error()
+			if at, ok := sched.retryAt(attempts[a.Recipient]+1, born, now); ok {
+				o.State, o.RetryAt = Pending, at
 			} else {
 				o.State, d.Expired = Failed, true
-				o.Error = fmt.Sprintf("expired: in queue longer than %v; last error: %v", sched.withDefaults().MaxAge, r.Err)
 			}
+		default:
+			return nil, fmt.Errorf("%w: outcome for %q has no status", ErrInvalidInput, a.Recipient)
 		}
-		d.State, d.RetryAt, d.Error = o.State, o.RetryAt, cleanText(o.Error)
+		d.State, d.RetryAt, d.Outcome = o.State, o.RetryAt, cleanOutcome(a)
+		d.Outcome.Recipient = a.Recipient
 		outs[i], decided[i] = o, d
 	}
 	if err := q.Store.Complete(ctx, m.ID, m.Lease, now, outs); err != nil {
 		return nil, err
 	}
-	for _, d := range decided {
-		ev := Event{ID: m.ID, Recipient: d.Recipient, Error: d.Error, RetryAt: d.RetryAt, Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
+	for i := range decided {
+		d := &decided[i]
+		ev := Event{ID: m.ID, Recipient: d.Recipient, Outcome: &d.Outcome, Expired: d.Expired, RetryAt: d.RetryAt,
+			Tenant: m.Tenant, Campaign: m.Campaign, Time: now}
 		switch d.State {
 		case Delivered:
 			ev.Kind = EventDelivered

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/mxkit/mxkit/delivery"
 	"strings"
 	"time"
 )
@@ -35,6 +36,20 @@ const (
 	tagPriority = 1 // varint
 	tagSendAt   = 2 // time
 )
+
+// Optional fields of a recipient.
+const (
+	// tagHistory holds the recipient's History: a count, then per
+	// outcome its status and stage (a byte each), reply code, the three
+	// parts of the enhanced code (uvarints), text, host, IP (0, 4 or 16
+	// bytes) and time.
+	tagHistory = 1
+)
+
+// The fixed part of a recipient ends with a string that held the last
+// error's text before outcomes were kept as data (History); it is written
+// empty now, and a non-empty one read from an older record becomes the
+// History of one outcome with that text.
 
 // Record flags (format 2).
 const (
@@ -79,8 +94,13 @@ func (e *Envelope) appendBinary(b []byte) []byte {
 		b = appendString(b, rc.ORcpt)
 		b = append(b, byte(rc.State))
 		b = binary.AppendVarint(b, int64(rc.Attempts))
-		b = appendString(b, rc.LastError)
-		b = append(b, 0) // no optional fields yet
+		b = appendString(b, "") // the last error's text, before History
+		if len(rc.History) > 0 {
+			v := encodeHistory(nil, rc.History)
+			b = binary.AppendUvarint(b, tagHistory)
+			b = appendString(b, string(v))
+		}
+		b = append(b, 0)
 	}
 	for _, s := range []string{e.Ret, e.EnvID, e.Tenant, e.Campaign, e.Class, e.IdempotencyKey} {
 		b = appendString(b, s)
@@ -237,14 +257,120 @@ func (d *decoder) recipients() []Recipient {
 	return make([]Recipient, n)
 }
 
-func (d *decoder) recipient(rc *Recipient) {
+// recipient reads a recipient's fixed part; legacy is the text of its
+// last error in records from before History (see recipientFields).
+func (d *decoder) recipient(rc *Recipient) (legacy string) {
 	rc.Addr, rc.Notify, rc.ORcpt = d.string(), d.string(), d.string()
 	rc.State = State(d.byte())
 	rc.Attempts = int(d.varint())
-	rc.LastError = d.string()
+	legacy = d.string()
 	if d.err == nil && rc.State > Canceled {
 		d.err = fmt.Errorf("recipient state %d", rc.State)
 	}
+	return legacy
+}
+
+// recipientFields reads a recipient's optional fields. A record from
+// before History with the text of a last error gets a History of one
+// outcome holding it: failed for a failed recipient (the reason it
+// failed), else deferred.
+func (d *decoder) recipientFields(rc *Recipient, legacy string) {
+	d.fields(func(tag uint64, val []byte) bool {
+		if tag != tagHistory {
+			return false
+		}
+		rc.History = decodeHistory(d, rc.Addr, val)
+		return true
+	})
+	d.legacyHistory(rc, legacy)
+}
+
+// legacyHistory gives a recipient without History the outcome its legacy
+// last-error text stands for.
+func (d *decoder) legacyHistory(rc *Recipient, legacy string) {
+	if d.err == nil && rc.History == nil {
+		rc.History = LegacyHistory(rc, legacy)
+	}
+}
+
+// LegacyHistory returns the History a recipient gets from the text of its
+// last error as stores kept it before outcomes were kept as data (the
+// Recipient.LastError field of earlier versions): one outcome with that
+// text, failed for a failed recipient unless the text says it expired,
+// else deferred; nil for no text. Stores use it when they read or migrate
+// records of those versions.
+func LegacyHistory(r *Recipient, lastError string) []delivery.Outcome {
+	if lastError == "" {
+		return nil
+	}
+	st := delivery.Deferred
+	if r.State == Failed && !strings.HasPrefix(lastError, "expired:") {
+		st = delivery.Failed
+	}
+	return []delivery.Outcome{{Recipient: r.Addr, Status: st, Text: lastError}}
+}
+
+// encodeHistory encodes h (see tagHistory).
+func encodeHistory(b []byte, h []delivery.Outcome) []byte {
+	b = binary.AppendUvarint(b, uint64(len(h)))
+	for i := range h {
+		o := &h[i]
+		b = append(b, byte(o.Status), byte(o.Stage))
+		b = binary.AppendUvarint(b, uint64(o.Code))
+		for _, c := range o.Enhanced {
+			b = binary.AppendUvarint(b, uint64(c))
+		}
+		b = appendString(b, o.Text)
+		b = appendString(b, o.Host)
+		ip, _ := o.IP.MarshalBinary()
+		b = appendString(b, string(ip))
+		b = appendTime(b, o.Time)
+	}
+	return b
+}
+
+// decodeHistory decodes a tagHistory value, setting d.err when it is
+// malformed.
+func decodeHistory(d *decoder, addr string, val []byte) []delivery.Outcome {
+	h := &decoder{b: val}
+	n := h.uvarint()
+	if h.err == nil && (n == 0 || n > MaxHistory || n > uint64(len(val))) {
+		h.err = errors.New("bad history length")
+	}
+	var out []delivery.Outcome
+	for i := uint64(0); h.err == nil && i < n; i++ {
+		o := delivery.Outcome{Recipient: addr, Status: delivery.Status(h.byte()), Stage: delivery.Stage(h.byte())}
+		code := h.uvarint()
+		for j := range o.Enhanced {
+			c := h.uvarint()
+			if c > 999 {
+				h.err = errors.New("bad enhanced code")
+			}
+			o.Enhanced[j] = int(c)
+		}
+		o.Text, o.Host = h.string(), h.string()
+		ip := h.bytes()
+		o.Time = h.time()
+		if h.err != nil {
+			break
+		}
+		if err := o.IP.UnmarshalBinary(ip); err != nil {
+			h.err = errors.New("bad address in history")
+		}
+		if o.Status < delivery.Delivered || o.Status > delivery.Failed || o.Stage > delivery.StageFinal || code > 599 {
+			h.err = errors.New("bad outcome in history")
+		}
+		o.Code = int(code)
+		out = append(out, o)
+	}
+	if h.err == nil && len(h.b) != 0 {
+		h.err = errors.New("trailing bytes in history")
+	}
+	if h.err != nil {
+		d.err = fmt.Errorf("recipient %q: %w", addr, h.err)
+		return nil
+	}
+	return out
 }
 
 func (d *decoder) envelope(e *Envelope) {
@@ -254,8 +380,8 @@ func (d *decoder) envelope(e *Envelope) {
 	e.From = d.string()
 	e.Recipients = d.recipients()
 	for i := range e.Recipients {
-		d.recipient(&e.Recipients[i])
-		d.fields(noFields)
+		legacy := d.recipient(&e.Recipients[i])
+		d.recipientFields(&e.Recipients[i], legacy)
 	}
 	e.Ret, e.EnvID, e.Tenant = d.string(), d.string(), d.string()
 	e.Campaign, e.Class, e.IdempotencyKey = d.string(), d.string(), d.string()
@@ -326,7 +452,8 @@ func (d *decoder) v1(r *record) {
 	r.From = d.string()
 	r.Recipients = d.recipients()
 	for i := range r.Recipients {
-		d.recipient(&r.Recipients[i])
+		legacy := d.recipient(&r.Recipients[i])
+		d.legacyHistory(&r.Recipients[i], legacy) // format 1: no optional fields
 		if d.err == nil && r.Recipients[i].State > Failed {
 			d.err = fmt.Errorf("recipient state %d", r.Recipients[i].State)
 		}

@@ -2,10 +2,13 @@ package queue
 
 import (
 	"encoding/binary"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/delivery"
 )
 
 func TestRecordRoundTrip(t *testing.T) {
@@ -13,7 +16,15 @@ func TestRecordRoundTrip(t *testing.T) {
 		From: "a@example.org",
 		Recipients: []Recipient{
 			{Addr: "b@example.com", Notify: "FAILURE", ORcpt: "rfc822;b@example.com", State: Canceled},
-			{Addr: "c@example.com", State: Pending, Attempts: 3, LastError: "451 later"},
+			{Addr: "c@example.com", State: Pending, Attempts: 3, History: []delivery.Outcome{
+				{Recipient: "c@example.com", Status: delivery.Deferred, Stage: delivery.StageConnect, Enhanced: delivery.EnhancedCode{4, 4, 1},
+					Text: "connect: connection refused", Time: time.Unix(1700000000, 7).UTC()},
+				{Recipient: "c@example.com", Status: delivery.Deferred, Stage: delivery.StageRcpt, Code: 451, Enhanced: delivery.EnhancedCode{4, 7, 1},
+					Text: "greylisted", Host: "mx.example.com", IP: netip.MustParseAddr("2001:db8::25"), Time: time.Unix(1700000300, 0).UTC()},
+			}},
+			{Addr: "d@example.com", State: Failed, Attempts: 1, History: []delivery.Outcome{
+				{Recipient: "d@example.com", Status: delivery.Failed, Stage: delivery.StageRoute, Enhanced: delivery.EnhancedCode{5, 1, 10}, Text: "null MX"},
+			}},
 		},
 		Ret: "FULL", EnvID: "e1", Tenant: "t", Campaign: "c", Class: "k", IdempotencyKey: "i",
 		Priority: PriorityBulk, SendAt: time.Unix(1800000000, 5).UTC(),
@@ -49,7 +60,7 @@ func TestRecordFromNewerVersion(t *testing.T) {
 	}
 	// A recipient's optional fields too.
 	b, _ = env.MarshalBinary()
-	i := 1 + 1 + 1 + 1 + len("b@example.com") + 1 + 1 + 1 + 1 + 1 // format, From, count, Addr, Notify, ORcpt, State, Attempts, LastError
+	i := 1 + 1 + 1 + 1 + len("b@example.com") + 1 + 1 + 1 + 1 + 1 // format, From, count, Addr, Notify, ORcpt, State, Attempts, the legacy last error
 	if b[i] != 0 {
 		t.Fatalf("byte %d is %d, not the end of the recipient's fields", i, b[i])
 	}

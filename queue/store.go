@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"github.com/mxkit/mxkit/delivery"
 	"io"
 	"time"
 )
@@ -95,9 +96,32 @@ type Recipient struct {
 	// ORcpt is the RFC 3461 §4.2 ORCPT parameter, as "addr-type;xtext".
 	ORcpt string `json:",omitempty"`
 
-	State     State  `json:",omitempty"`
-	Attempts  int    `json:",omitempty"` // completions reported for this recipient
-	LastError string `json:",omitempty"` // last temporary error or the permanent reason
+	State    State `json:",omitempty"`
+	Attempts int   `json:",omitempty"` // delivery attempts reported for this recipient
+	// History holds what the recipient's latest attempts came to, oldest
+	// first, at most MaxHistory: the typed outcome of each (status,
+	// stage, reply code, enhanced code, text, remote host, time), as the
+	// delivery agent reported it.
+	History []delivery.Outcome `json:",omitempty"`
+}
+
+// MaxHistory is how many attempts' outcomes a recipient keeps.
+const MaxHistory = 16
+
+// Last returns the outcome of the recipient's last attempt, or nil before
+// any.
+func (r *Recipient) Last() *delivery.Outcome {
+	if len(r.History) == 0 {
+		return nil
+	}
+	return &r.History[len(r.History)-1]
+}
+
+// Expired reports a recipient the queue gave up on because its message
+// outlived its schedule: failed, its last attempt only deferred.
+func (r *Recipient) Expired() bool {
+	last := r.Last()
+	return r.State == Failed && last != nil && last.Status == delivery.Deferred
 }
 
 // Envelope is what travels with the body: the SMTP envelope, the DSN
@@ -183,12 +207,14 @@ func (r *LeaseRequest) Limit(tenant string) int {
 	return max(r.TenantLimit, 0)
 }
 
-// Outcome reports what happened to one recipient of a leased message.
+// Outcome reports what happened to one recipient of a leased message:
+// the state it is in now, and, unless Canceled, what the attempt came to,
+// which the store appends to the recipient's History.
 type Outcome struct {
 	Recipient string // address, as enqueued
 	State     State  // Delivered, Failed, Canceled, or Pending to retry
 	RetryAt   time.Time
-	Error     string // the temporary error or the permanent reason
+	Attempt   delivery.Outcome
 }
 
 // ListOptions selects messages for List.

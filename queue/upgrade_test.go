@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
+	"github.com/mxkit/mxkit/queue/queuetest"
 )
 
 // copyDir copies the files of src into dst, one level of folders deep.
@@ -58,6 +60,11 @@ func TestOpenV1Queue(t *testing.T) {
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
+	msgs := make([]*queue.Message, len(want))
+	for i, w := range want {
+		msgs[i] = w.Message
+	}
+	queuetest.LegacyHistories(t, b, msgs)
 	ctx := context.Background()
 	for round := range 2 { // the second Open finds the file moved already
 		s, err := queue.Open(dir, nil)
@@ -121,7 +128,7 @@ func TestOpenV1Queue(t *testing.T) {
 		var outs []queue.Outcome
 		for _, r := range m.Recipients {
 			if r.State == queue.Pending {
-				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered})
+				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}})
 			}
 		}
 		if err := s.Complete(ctx, m.ID, m.Lease, later, outs); err != nil {

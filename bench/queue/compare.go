@@ -425,7 +425,7 @@ func mxkitChild(f childFlags) (childReport, error) {
 							}
 							io.Copy(io.Discard, rc)
 							rc.Close()
-							err = s.Complete(ctx, m.ID, m.Lease, time.Now(), []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered}})
+							err = s.Complete(ctx, m.ID, m.Lease, time.Now(), []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered, Attempt: delivered}})
 							if err != nil {
 								fail(err)
 								return

@@ -119,11 +119,11 @@ func (m *MTA) process(msg *queue.Message) {
 }
 
 // deliver sends msg to each recipient domain (or the relay) and returns
-// a result per pending recipient, and the recipients owed a "relayed"
-// notice: delivered with NOTIFY=SUCCESS to a server without DSN, which
-// makes this MTA the last that can send one (RFC 3461 §4.1, §6.2.3).
-// buf receives the body.
-func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) (results []queue.Result, relayed []string) {
+// the outcome for each pending recipient (as smtpclient reports it), and
+// the recipients owed a "relayed" notice: delivered with NOTIFY=SUCCESS to
+// a server without DSN, which makes this MTA the last that can send one
+// (RFC 3461 §4.1, §6.2.3). buf receives the body.
+func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) (results []delivery.Outcome, relayed []string) {
 	var pending []string
 	params := map[string]*queue.Recipient{} // NOTIFY and ORCPT (RFC 3461) to pass on
 	for i, rc := range msg.Recipients {
@@ -132,21 +132,24 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			params[rc.Addr] = &msg.Recipients[i]
 		}
 	}
-	all := func(err error, permanent bool) ([]queue.Result, []string) {
-		out := make([]queue.Result, len(pending))
+	// A body the queue cannot give back now defers every recipient
+	// (RFC 3463 X.3.0: other mail system status, on this side).
+	all := func(err error) ([]delivery.Outcome, []string) {
+		out := make([]delivery.Outcome, len(pending))
 		for i, a := range pending {
-			out[i] = queue.Result{Recipient: a, Err: err, Permanent: permanent}
+			out[i] = delivery.Outcome{Recipient: a, Status: delivery.Deferred, Stage: delivery.StageLocal,
+				Enhanced: delivery.EnhancedCode{4, 3, 0}, Text: err.Error(), Err: err}
 		}
 		return out, nil
 	}
 	rc, err := m.store.Body(ctx, msg.ID)
 	if err != nil {
-		return all(fmt.Errorf("reading the queued body: %w", err), false)
+		return all(fmt.Errorf("reading the queued body: %w", err))
 	}
 	_, err = buf.ReadFrom(rc)
 	rc.Close()
 	if err != nil {
-		return all(fmt.Errorf("reading the queued body: %w", err), false)
+		return all(fmt.Errorf("reading the queued body: %w", err))
 	}
 	body := buf.Bytes()
 
@@ -168,7 +171,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		}
 		groups[g] = append(groups[g], a)
 	}
-	out := make([]queue.Result, 0, len(pending))
+	out := make([]delivery.Outcome, 0, len(pending))
 	for _, g := range order {
 		d, rcpts := g.domain, groups[g]
 		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
@@ -180,18 +183,12 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			res, err = m.tr.Deliver(ctx, d, env, bytes.NewReader(body))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
-		for i, a := range rcpts {
-			r := queue.Result{Recipient: a}
-			o := res.Recipients[i] // one outcome per recipient, never nil
-			switch o.Status {
-			case delivery.Delivered:
-				if res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
-					relayed = append(relayed, a)
-				}
-			default:
-				r.Err, r.Permanent = &o, o.Permanent()
+		// One outcome per recipient, in order; res is never nil.
+		for _, o := range res.Recipients {
+			if o.Status == delivery.Delivered && res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
+				relayed = append(relayed, o.Recipient)
 			}
-			out = append(out, r)
+			out = append(out, o)
 		}
 		if err != nil && m.log.Enabled(ctx, -4) {
 			m.log.Debug("delivery", "id", msg.ID, "domain", d, "err", err)
@@ -225,33 +222,6 @@ func dsnParams(msg *queue.Message, notify string, rcpts []string, params map[str
 	return d
 }
 
-// classify turns a recipient's final error into a bounce class.
-func classify(lastError string) bounce.Classification {
-	if strings.HasPrefix(lastError, "expired:") {
-		// The queue gave up (RFC 3463 §3.5: 4.4.7 delivery time expired).
-		return bounce.Classification{Reason: bounce.Expired, Status: "4.4.7"}
-	}
-	code, enhanced := splitReply(lastError)
-	return bounce.Classify(code, enhanced, lastError)
-}
-
-// splitReply finds the reply code and enhanced code in an error text such
-// as "smtp: RCPT: 550 5.1.1 no such user".
-func splitReply(s string) (int, string) {
-	f := strings.Fields(s)
-	for i, w := range f {
-		if len(w) == 3 && w[0] >= '2' && w[0] <= '5' && w[1] >= '0' && w[1] <= '9' && w[2] >= '0' && w[2] <= '9' {
-			code := int(w[0]-'0')*100 + int(w[1]-'0')*10 + int(w[2]-'0')
-			enh := ""
-			if i+1 < len(f) && strings.Count(f[i+1], ".") == 2 && f[i+1][0] == w[0] {
-				enh = f[i+1]
-			}
-			return code, enh
-		}
-	}
-	return 0, ""
-}
-
 // bounceMessage queues a delivery status notification (RFC 3464) to the
 // sender of msg for its failed recipients and those owed a "relayed"
 // notice, from the null reverse-path (RFC 5321 §4.5.5) so that it can
@@ -278,26 +248,17 @@ func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []qu
 		if n := notify[e.Recipient]; n != "" && !strings.Contains(n, "FAILURE") {
 			continue
 		}
-		c := classify(e.Error)
-		status := c.Status
-		if status == "" || status[0] == '2' {
-			status = "5.0.0"
+		// Status, Remote-MTA and Diagnostic-Code from the outcome: a
+		// domain that does not exist gives 5.1.2, a null MX 5.1.10, a
+		// refusal the server's reply. An expired recipient keeps the
+		// status of the deferral it ended on (RFC 3463: a persistent
+		// transient failure), with Action failed (RFC 3464 §2.3.3).
+		r := bounce.NewDSNRecipient(&e.Outcome)
+		r.Action, r.OriginalRecipient = "failed", orcpt[e.Recipient]
+		if e.Expired && r.Status == "" {
+			r.Status = "4.4.7" // RFC 3463 X.4.7: delivery time expired
 		}
-		diag := ""
-		if code, _ := splitReply(e.Error); code >= 400 {
-			// RFC 3464 §2.3.6: the remote reply, "smtp; 550 5.1.1 ...".
-			if i := strings.Index(e.Error, fmt.Sprintf("%d ", code)); i >= 0 {
-				diag = e.Error[i:]
-			}
-		}
-		dsn.Recipients = append(dsn.Recipients, bounce.DSNRecipient{
-			FinalRecipient:    e.Recipient,
-			OriginalRecipient: orcpt[e.Recipient],
-			Action:            "failed",
-			Status:            status,
-			DiagnosticCode:    diag,
-			LastAttemptDate:   e.Time,
-		})
+		dsn.Recipients = append(dsn.Recipients, r)
 	}
 	for _, a := range relayed {
 		// NOTIFY=SUCCESS, and the next hop could not take it on.

@@ -28,24 +28,6 @@ func FuzzParseConfig(f *testing.F) {
 	})
 }
 
-// FuzzClassify checks the reading of reply codes out of error texts.
-func FuzzClassify(f *testing.F) {
-	f.Add("smtp: RCPT: 550 5.1.1 User unknown")
-	f.Add("expired: in queue longer than 5m0s; last error: dial tcp: connection refused")
-	f.Add("452 4.2.2 full")
-	f.Add("")
-	f.Fuzz(func(t *testing.T, s string) {
-		code, enh := splitReply(s)
-		if code != 0 && (code < 200 || code > 599) {
-			t.Errorf("code %d from %q", code, s)
-		}
-		if enh != "" && !strings.Contains(s, enh) {
-			t.Errorf("enhanced code %q not in %q", enh, s)
-		}
-		classify(s)
-	})
-}
-
 // FuzzLogin runs the LOGIN exchange on arbitrary responses.
 func FuzzLogin(f *testing.F) {
 	f.Add([]byte("app"), []byte("s3cret"), true)

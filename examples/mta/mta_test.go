@@ -514,6 +514,77 @@ func TestBounceDSNWebhook(t *testing.T) {
 	}
 }
 
+// TestRouteFailureDSN: recipients whose domain does not exist or takes no
+// mail (null MX) fail at once, and their DSN statuses and webhook events
+// come from the typed outcome: 5.1.2 and 5.1.10 (RFC 3463, RFC 7505),
+// never 5.0.0, with no Remote-MTA, since no server answered.
+func TestRouteFailureDSN(t *testing.T) {
+	w := newWorld(t)
+	if err := w.dns.Add("nomail.example. IN MX 0 .\n"); err != nil {
+		t.Fatal(err)
+	}
+	hr := &hookReceiver{}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	m := startMTA(t, cfg)
+
+	from := "orders@shop.example"
+	c, err := smtp.Dial(m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	rcpts := []string{"a@nomail.example", "b@nowhere.example"}
+	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, rcpts[0], "route-test"))); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit()
+	waitFor(t, "the DSN", func() bool {
+		for _, r := range w.rec.messages() {
+			if r.from == "" {
+				return true
+			}
+		}
+		return false
+	})
+	var dsn received
+	for _, r := range w.rec.messages() {
+		if r.from == "" {
+			dsn = r
+		}
+	}
+	rep, err := bounce.Parse(bytes.NewReader(dsn.data))
+	if err != nil || rep.Kind != bounce.KindDSN {
+		t.Fatalf("DSN: %v, kind %v", err, rep.Kind)
+	}
+	want := map[string]struct {
+		status string
+		reason bounce.Reason
+	}{"a@nomail.example": {"5.1.10", bounce.NotAccept}, "b@nowhere.example": {"5.1.2", bounce.HostUnknown}}
+	if len(rep.Recipients) != 2 {
+		t.Fatalf("DSN with %d recipients, want 2", len(rep.Recipients))
+	}
+	for _, r := range rep.Recipients {
+		wr, ok := want[r.FinalRecipient]
+		if !ok || r.Status != wr.status || r.Reason != wr.reason || !r.Hard || r.RemoteMTA != "" {
+			t.Errorf("DSN recipient %+v, want status %s, reason %s, hard, no Remote-MTA", r, wr.status, wr.reason)
+		}
+	}
+	waitFor(t, "webhook events", func() bool {
+		return hr.find("bounced", rcpts[0]) != nil && hr.find("bounced", rcpts[1]) != nil
+	})
+	for _, rcpt := range rcpts {
+		ev := hr.find("bounced", rcpt)
+		if ev.Status != want[rcpt].status || ev.Reason != string(want[rcpt].reason) || !ev.Hard || ev.Stage != "route" || ev.Code != 0 {
+			t.Errorf("bounced event %+v, want %s at the route stage", ev, want[rcpt].status)
+		}
+	}
+}
+
 // TestRestart queues mail while the MX is down, stops the MTA, and checks
 // that a new MTA on the same queue directory delivers it.
 func TestRestart(t *testing.T) {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mxkit/mxkit/bounce"
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 )
 
@@ -25,9 +27,16 @@ type Event struct {
 	ID        string    `json:"id,omitempty"` // queue ID
 	Recipient string    `json:"recipient,omitempty"`
 	MessageID string    `json:"message_id,omitempty"` // for feedback events
-	Error     string    `json:"error,omitempty"`      // the reply or error text
-	RetryAt   time.Time `json:"retry_at,omitzero"`    // deferred
-	// Reason, Status and Hard classify bounces (bounce.Classify).
+	Error     string    `json:"error,omitempty"`      // the reply ("550 5.1.1 text") or what went wrong
+	// Stage, Code, Enhanced and RemoteHost are the attempt's outcome as
+	// data (delivery.Outcome): where it was decided, the SMTP reply code,
+	// the RFC 3463 code, the host that answered.
+	Stage      string    `json:"stage,omitempty"`
+	Code       int       `json:"code,omitempty"`
+	Enhanced   string    `json:"enhanced,omitempty"`
+	RemoteHost string    `json:"remote_host,omitempty"`
+	RetryAt    time.Time `json:"retry_at,omitzero"` // deferred
+	// Reason, Status and Hard classify bounces (bounce.ClassifyOutcome).
 	Reason       string `json:"reason,omitempty"`
 	Status       string `json:"status,omitempty"`
 	Hard         bool   `json:"hard,omitempty"`
@@ -37,7 +46,13 @@ type Event struct {
 }
 
 func eventFromQueue(e queue.Event) Event {
-	ev := Event{Time: e.Time.UTC(), ID: string(e.ID), Recipient: e.Recipient, Error: e.Error, Tenant: e.Tenant, Campaign: e.Campaign}
+	ev := Event{Time: e.Time.UTC(), ID: string(e.ID), Recipient: e.Recipient, Tenant: e.Tenant, Campaign: e.Campaign}
+	if o := e.Outcome; o != nil {
+		ev.Stage, ev.Code, ev.Enhanced, ev.RemoteHost = o.Stage.String(), o.Code, o.Enhanced.String(), o.Host
+		if ev.Error = o.Reply(); ev.Error == "" && o.Status != delivery.Delivered {
+			ev.Error = o.Text
+		}
+	}
 	switch e.Kind {
 	case queue.EventDelivered:
 		ev.Type = "delivered"
@@ -45,8 +60,18 @@ func eventFromQueue(e queue.Event) Event {
 		ev.Type, ev.RetryAt = "deferred", e.RetryAt.UTC()
 	case queue.EventFailed:
 		ev.Type = "bounced"
-		c := classify(e.Error)
-		ev.Reason, ev.Status, ev.Hard = string(c.Reason), c.Status, c.Hard
+		if e.Outcome != nil {
+			c := bounce.ClassifyOutcome(e.Outcome)
+			ev.Reason, ev.Status, ev.Hard = string(c.Reason), c.Status, c.Hard
+		}
+		if e.Expired {
+			// The queue gave up retrying: the reason is the expiry, the
+			// status the deferral it ended on (RFC 3463 X.4.7 if none).
+			ev.Reason, ev.Hard = string(bounce.Expired), false
+			if ev.Status == "" {
+				ev.Status = "4.4.7"
+			}
+		}
 	}
 	return ev
 }

@@ -193,27 +193,33 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 		Default:   queue.Schedule{Initial: 100 * time.Millisecond, Max: 200 * time.Millisecond, MaxAge: cfg.maxAge},
 		LeaseTime: time.Minute,
 		Logger:    log,
-		Hook: func(e queue.Event) {
-			mu.Lock()
-			defer mu.Unlock()
-			switch e.Kind {
-			case queue.EventDeferred:
+	}
+	// record counts what Complete decided for each recipient: final
+	// outcomes, classified (the same reasons as DSNs received later), and
+	// deferrals.
+	record := func(decided []queue.Decision) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, d := range decided {
+			switch d.State {
+			case queue.Pending:
 				retries.Add(1)
-				return
-			case queue.EventDelivered:
+				continue
+			case queue.Delivered:
 				rep.sent++
-			case queue.EventFailed:
+			case queue.Failed:
 				rep.failed++
-				c := classify(e.Error)
+				c := bounce.ClassifyOutcome(&d.Outcome)
+				if d.Expired {
+					c.Reason, c.Hard = bounce.Expired, false
+				}
 				rep.reasons[c.Reason]++
 				if c.Hard {
-					rep.suppress = append(rep.suppress, e.Recipient)
+					rep.suppress = append(rep.suppress, d.Recipient)
 				}
-			default:
-				return
 			}
 			progress.set(done.Add(1))
-		},
+		}
 	}
 
 	// 5. Delivery: MX routes with their TLS policy, a pooled client.
@@ -251,11 +257,12 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 					continue
 				}
 				for _, m := range msgs {
-					results := deliver(ctx, store, signer, tr, m)
-					if _, err := q.Complete(ctx, m, results); err != nil {
+					decided, err := q.Complete(ctx, m, deliver(ctx, store, signer, tr, m))
+					if err != nil {
 						fmt.Fprintln(stderr, "complete:", err)
 						continue
 					}
+					record(decided)
 				}
 			}
 		}()
@@ -274,24 +281,27 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) (*report, er
 }
 
 // deliver signs one leased message and sends it to each recipient domain,
-// returning a result per recipient for the queue.
-func deliver(ctx context.Context, store queue.Store, signer *dkim.Signer, tr *smtpclient.Transport, m *queue.Message) []queue.Result {
-	fail := func(err error, permanent bool) []queue.Result {
-		var out []queue.Result
+// returning each pending recipient's outcome for the queue.
+func deliver(ctx context.Context, store queue.Store, signer *dkim.Signer, tr *smtpclient.Transport, m *queue.Message) []delivery.Outcome {
+	fail := func(st delivery.Status, code delivery.EnhancedCode, err error) []delivery.Outcome {
+		var out []delivery.Outcome
 		for _, rc := range m.Recipients {
 			if rc.State == queue.Pending {
-				out = append(out, queue.Result{Recipient: rc.Addr, Err: err, Permanent: permanent})
+				out = append(out, delivery.Outcome{Recipient: rc.Addr, Status: st, Stage: delivery.StageLocal,
+					Enhanced: code, Text: err.Error(), Err: err})
 			}
 		}
 		return out
 	}
 	body, err := readBody(ctx, store, m.ID)
 	if err != nil {
-		return fail(err, false)
+		return fail(delivery.Deferred, delivery.EnhancedCode{4, 3, 0}, err) // the queue may give it back later
 	}
 	sig, err := signer.Sign(ctx, bytes.NewReader(body))
 	if err != nil {
-		return fail(err, true) // a message that cannot be signed will never be
+		// A message that cannot be signed never will be (RFC 3463
+		// X.6.0: a problem with the message's content).
+		return fail(delivery.Failed, delivery.EnhancedCode{5, 6, 0}, err)
 	}
 	// Group the pending recipients by domain: one SMTP transaction each.
 	byDomain := map[string][]string{}
@@ -301,49 +311,13 @@ func deliver(ctx context.Context, store queue.Store, signer *dkim.Signer, tr *sm
 			byDomain[strings.ToLower(d)] = append(byDomain[strings.ToLower(d)], rc.Addr)
 		}
 	}
-	var out []queue.Result
+	var out []delivery.Outcome
 	for domain, rcpts := range byDomain {
 		msg := io.MultiReader(strings.NewReader(sig), bytes.NewReader(body))
 		res, _ := tr.Deliver(ctx, domain, smtpclient.Envelope{From: m.From, To: rcpts, Size: int64(len(sig) + len(body))}, msg)
-		for i, a := range rcpts {
-			o := res.Recipients[i] // one outcome per recipient, never nil
-			r := queue.Result{Recipient: a}
-			if o.Status != delivery.Delivered {
-				r.Err, r.Permanent = &o, o.Permanent()
-			}
-			out = append(out, r)
-		}
+		out = append(out, res.Recipients...) // one outcome per recipient, never nil
 	}
 	return out
-}
-
-// classify turns a recipient's last error into a bounce reason, with the
-// same rules as for DSNs received later.
-func classify(lastError string) bounce.Classification {
-	if strings.HasPrefix(lastError, "expired:") {
-		// The queue gave up retrying (RFC 3463 4.4.7: delivery time expired).
-		return bounce.Classification{Reason: bounce.Expired, Status: "4.4.7"}
-	}
-	code, enhanced, text := splitReply(lastError)
-	return bounce.Classify(code, enhanced, text)
-}
-
-// splitReply finds "550 5.1.1 text" in an error string.
-func splitReply(s string) (int, string, string) {
-	f := strings.Fields(s)
-	for i, w := range f {
-		var code int
-		if len(w) == 3 && w[0] >= '2' && w[0] <= '5' {
-			if _, err := fmt.Sscan(w, &code); err == nil {
-				enh := ""
-				if i+1 < len(f) && strings.Count(f[i+1], ".") == 2 {
-					enh = f[i+1]
-				}
-				return code, enh, s
-			}
-		}
-	}
-	return 0, "", s
 }
 
 func readBody(ctx context.Context, store queue.Store, id queue.ID) ([]byte, error) {

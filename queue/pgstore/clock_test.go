@@ -2,11 +2,11 @@ package pgstore_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/queue/pgstore"
@@ -62,7 +62,7 @@ func TestSkewedClock(t *testing.T) {
 			}
 			// A temporary failure reported by the skewed machine is retried
 			// three minutes later by the database's clock.
-			dec, err := qb.Complete(ctx, ms[0], []queue.Result{{Recipient: "now@example.com", Err: errors.New("451 later")}})
+			dec, err := qb.Complete(ctx, ms[0], []delivery.Outcome{{Recipient: "now@example.com", Status: delivery.Deferred, Code: 451, Text: "later"}})
 			if err != nil || len(dec) != 1 || dec[0].State != queue.Pending {
 				t.Fatalf("Complete: %v, %v", dec, err)
 			}

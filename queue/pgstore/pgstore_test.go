@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/goleak"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/queue/pgstore"
@@ -253,7 +254,7 @@ func TestSeveralProcesses(t *testing.T) {
 					return
 				}
 				for _, m := range ms {
-					err := s.Complete(ctx, m.ID, m.Lease, now, []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered}})
+					err := s.Complete(ctx, m.ID, m.Lease, now, []queue.Outcome{{Recipient: m.Recipients[0].Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}}})
 					if err != nil {
 						t.Errorf("Complete(%s): %v", m.ID, err)
 					}

@@ -113,9 +113,16 @@ func migrate3(ctx context.Context, tx pgx.Tx, sch string) error {
 				return err
 			}
 			var e queue.Envelope
+			var legacy struct{ Recipients []struct{ LastError string } }
 			if err := json.Unmarshal(js, &e); err != nil {
 				rows.Close()
 				return fmt.Errorf("message %d: bad envelope: %w", id, err)
+			}
+			// Version 1 kept each recipient's last error as text.
+			if json.Unmarshal(js, &legacy) == nil && len(legacy.Recipients) == len(e.Recipients) {
+				for i := range e.Recipients {
+					e.Recipients[i].History = queue.LegacyHistory(&e.Recipients[i], legacy.Recipients[i].LastError)
+				}
 			}
 			b, _ := e.MarshalBinary()
 			ids, envs, prios = append(ids, id), append(envs, b), append(prios, int16(e.Priority))

@@ -16,9 +16,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/queue/pgstore"
+	"github.com/mxkit/mxkit/queue/queuetest"
 )
 
 // loadDump creates schema from a gzipped pg_dump of the schema
@@ -85,6 +87,11 @@ func TestMigrateV1(t *testing.T) {
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
+	msgs := make([]*queue.Message, len(want))
+	for i, w := range want {
+		msgs[i] = w.Message
+	}
+	queuetest.LegacyHistories(t, b, msgs)
 	ctx := context.Background()
 	for round := range 2 { // the second Open finds the schema migrated
 		s, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
@@ -133,7 +140,7 @@ func TestMigrateV1(t *testing.T) {
 	// completes it.
 	for _, w := range want {
 		if w.Message.Lease != "" {
-			if err := s.Complete(ctx, w.Message.ID, w.Message.Lease, t1, []queue.Outcome{{Recipient: "leased@dest.example", State: queue.Delivered}}); err != nil {
+			if err := s.Complete(ctx, w.Message.ID, w.Message.Lease, t1, []queue.Outcome{{Recipient: "leased@dest.example", State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}}}); err != nil {
 				t.Errorf("Complete by the old lease's holder: %v", err)
 			}
 		}
@@ -142,7 +149,7 @@ func TestMigrateV1(t *testing.T) {
 		var outs []queue.Outcome
 		for _, r := range m.Recipients {
 			if r.State == queue.Pending {
-				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered})
+				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}})
 			}
 		}
 		if err := s.Complete(ctx, m.ID, m.Lease, t1, outs); err != nil {

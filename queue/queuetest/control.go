@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 )
 
@@ -56,7 +57,7 @@ func testSendAt(t *testing.T, s queue.Store) {
 	// Its lifetime counts from its send time: a retry 45 minutes later is
 	// 105 minutes after the enqueue but 45 after the send time, within
 	// MaxAge (90 minutes).
-	dec, err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 later")}})
+	dec, err := q.Complete(ctx, ms[0], []delivery.Outcome{deferred("a@example.com", 451, "later")})
 	if err != nil || len(dec) != 1 || dec[0].State != queue.Pending {
 		t.Errorf("first failure after the send time: %+v, %v; want deferred, the lifetime counting from the send time", dec, err)
 	}
@@ -148,8 +149,8 @@ func testCancel(t *testing.T, s queue.Store) {
 		t.Fatalf("leased %v, want [%s]", ids(ms), d)
 	}
 	err := s.Complete(ctx, d, ms[0].Lease, t0.Add(2*time.Minute), []queue.Outcome{
-		{Recipient: "d1@example.com", State: queue.Failed, Error: "550 no"},
-		{Recipient: "d2@example.com", State: queue.Pending, RetryAt: t0.Add(time.Hour), Error: "451 later"},
+		{Recipient: "d1@example.com", State: queue.Failed, Attempt: reply(delivery.Failed, 550, "no")},
+		{Recipient: "d2@example.com", State: queue.Pending, RetryAt: t0.Add(time.Hour), Attempt: reply(delivery.Deferred, 451, "later")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +234,7 @@ func testHold(t *testing.T, s queue.Store) {
 		t.Fatalf("leased %v, want [%s]", ids(ms), b)
 	}
 	retry := t0.Add(3 * time.Hour)
-	if err := s.Complete(ctx, b, ms[0].Lease, t0.Add(2*time.Hour), []queue.Outcome{{Recipient: "b@example.com", State: queue.Pending, RetryAt: retry, Error: "451"}}); err != nil {
+	if err := s.Complete(ctx, b, ms[0].Lease, t0.Add(2*time.Hour), []queue.Outcome{{Recipient: "b@example.com", State: queue.Pending, RetryAt: retry, Attempt: reply(delivery.Deferred, 451, "later")}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Hold(ctx, b, t0.Add(2*time.Hour)); err != nil {
@@ -259,7 +260,7 @@ func testHold(t *testing.T, s queue.Store) {
 	if len(ms) != 1 || ms[0].ID != d {
 		t.Fatalf("leased %v, want [%s]", ids(ms), d)
 	}
-	if err := s.Complete(ctx, d, ms[0].Lease, t0.Add(4*time.Hour), []queue.Outcome{{Recipient: "d@example.com", State: queue.Failed, Error: "550"}}); err != nil {
+	if err := s.Complete(ctx, d, ms[0].Lease, t0.Add(4*time.Hour), []queue.Outcome{{Recipient: "d@example.com", State: queue.Failed, Attempt: reply(delivery.Failed, 550, "no")}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Hold(ctx, d, t0.Add(4*time.Hour)); !errors.Is(err, queue.ErrInvalidInput) {
@@ -318,7 +319,7 @@ func testControlRace(t *testing.T, s queue.Store) {
 					var outs []queue.Outcome
 					for _, r := range m.Recipients {
 						if r.State == queue.Pending {
-							outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered})
+							outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered, Attempt: reply(delivery.Delivered, 250, "2.0.0 queued")})
 						}
 					}
 					if err := s.Complete(ctx, m.ID, m.Lease, t0, outs); err != nil {

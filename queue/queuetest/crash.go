@@ -118,7 +118,7 @@ func Work(ctx context.Context, w io.Writer, s queue.Store) {
 					var outs []queue.Outcome
 					for _, r := range m.Recipients {
 						if r.State == queue.Pending {
-							outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered})
+							outs = append(outs, delivered(r.Addr)...)
 						}
 					}
 					say("P %s", m.ID)

@@ -15,12 +15,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/netip"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 )
 
@@ -41,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"StaleHolderCannotComplete", testStaleHolder},
 		{"DeliveredLeavesQueue", testDelivered},
 		{"PartialRetry", testPartialRetry},
+		{"AttemptHistory", testAttemptHistory},
 		{"DeadLetters", testDeadLetters},
 		{"Remove", testRemove},
 		{"DomainLease", testDomainLease},
@@ -133,9 +137,47 @@ func readBody(t *testing.T, s queue.Store, id queue.ID) string {
 func delivered(rcpts ...string) []queue.Outcome {
 	var out []queue.Outcome
 	for _, r := range rcpts {
-		out = append(out, queue.Outcome{Recipient: r, State: queue.Delivered})
+		out = append(out, queue.Outcome{Recipient: r, State: queue.Delivered, Attempt: reply(delivery.Delivered, 250, "2.0.0 queued")})
 	}
 	return out
+}
+
+// sameOutcome compares outcomes as stored: all fields, times to the
+// millisecond (a store may keep no more).
+func sameOutcome(a, b delivery.Outcome) bool {
+	a.Err, b.Err = nil, nil
+	ta, tb := a.Time, b.Time
+	a.Time, b.Time = time.Time{}, time.Time{}
+	return a == b && ta.Truncate(time.Millisecond).Equal(tb.Truncate(time.Millisecond))
+}
+
+// reply is an attempt's outcome: a reply "code enhanced text" at the
+// final stage (RCPT for 4xx and 5xx), from mx.example.com.
+func reply(st delivery.Status, code int, text string) delivery.Outcome {
+	o := delivery.Outcome{Status: st, Stage: delivery.StageFinal, Code: code, Text: text, Host: "mx.example.com",
+		IP: netip.MustParseAddr("192.0.2.25"), Time: t0}
+	if code >= 400 {
+		o.Stage = delivery.StageRcpt
+	}
+	if enh, rest, ok := strings.Cut(text, " "); ok {
+		if e, err := delivery.ParseEnhancedCode(enh); err == nil {
+			o.Enhanced, o.Text = e, rest
+		}
+	}
+	return o
+}
+
+// failed and deferred are outcomes of Queue.Complete.
+func failed(rcpt string, code int, text string) delivery.Outcome {
+	o := reply(delivery.Failed, code, text)
+	o.Recipient = rcpt
+	return o
+}
+
+func deferred(rcpt string, code int, text string) delivery.Outcome {
+	o := reply(delivery.Deferred, code, text)
+	o.Recipient = rcpt
+	return o
 }
 
 func testRoundTrip(t *testing.T, s queue.Store) {
@@ -157,7 +199,7 @@ func testRoundTrip(t *testing.T, s queue.Store) {
 	if m.ID != id || m.From != e.From || m.Ret != "HDRS" || m.EnvID != "env-1" || m.Tenant != "t1" || m.Campaign != "c1" || m.Class != "bulk" {
 		t.Errorf("envelope came back as %+v, want the fields of %+v", m.Envelope, *e)
 	}
-	if len(m.Recipients) != 2 || m.Recipients[0] != e.Recipients[0] || m.Recipients[1].Addr != e.Recipients[1].Addr {
+	if len(m.Recipients) != 2 || !reflect.DeepEqual(m.Recipients[0], e.Recipients[0]) || m.Recipients[1].Addr != e.Recipients[1].Addr {
 		t.Errorf("recipients came back as %+v, want %+v", m.Recipients, e.Recipients)
 	}
 	if m.Domain != "example.com" {
@@ -318,9 +360,9 @@ func testPartialRetry(t *testing.T, s queue.Store) {
 	m := lease(t, s, t0, time.Minute, 1, "")[0]
 	retry := t0.Add(5 * time.Minute)
 	outs := []queue.Outcome{
-		{Recipient: "a@example.com", State: queue.Delivered},
-		{Recipient: "b@example.com", State: queue.Pending, RetryAt: retry, Error: "451 4.7.1 greylisted\r\nX"},
-		{Recipient: "c@example.com", State: queue.Pending, RetryAt: retry.Add(time.Minute), Error: "421 busy"},
+		delivered("a@example.com")[0],
+		{Recipient: "b@example.com", State: queue.Pending, RetryAt: retry, Attempt: reply(delivery.Deferred, 451, "4.7.1 greylisted\r\nX")},
+		{Recipient: "c@example.com", State: queue.Pending, RetryAt: retry.Add(time.Minute), Attempt: reply(delivery.Deferred, 421, "busy")},
 	}
 	if err := s.Complete(ctx, id, m.Lease, t0.Add(time.Second), outs); err != nil {
 		t.Fatal(err)
@@ -336,8 +378,11 @@ func testPartialRetry(t *testing.T, s queue.Store) {
 	if st[0] != queue.Delivered || st[1] != queue.Pending || st[2] != queue.Pending {
 		t.Errorf("recipient states %v, want delivered pending pending", st)
 	}
-	if e := got.Recipients[1].LastError; strings.ContainsAny(e, "\r\n") || !strings.Contains(e, "greylisted") {
-		t.Errorf("LastError = %q, want the error without CR/LF", e)
+	// The attempt is kept as data, its text without CR/LF.
+	want := reply(delivery.Deferred, 451, "4.7.1 greylisted  X")
+	want.Recipient = "b@example.com"
+	if h := got.Recipients[1].History; len(h) != 1 || !sameOutcome(h[0], want) {
+		t.Errorf("History = %+v, want [%+v]", h, want)
 	}
 	if got.Recipients[1].Attempts != 1 || got.Lease != "" {
 		t.Errorf("recipient Attempts %d, Lease %q; want 1 and no lease", got.Recipients[1].Attempts, got.Lease)
@@ -369,14 +414,54 @@ func testPartialRetry(t *testing.T, s queue.Store) {
 	}
 }
 
+// testAttemptHistory: every attempt's outcome is kept as data, field for
+// field, the latest MaxHistory of them, oldest first.
+func testAttemptHistory(t *testing.T, s queue.Store) {
+	ctx := context.Background()
+	id := enqueue(t, s, env("a@example.com"), "a", t0)
+	now := t0
+	n := queue.MaxHistory + 4
+	var sent []delivery.Outcome
+	for i := range n {
+		ms := lease(t, s, now, time.Minute, 1, "")
+		if len(ms) != 1 {
+			t.Fatalf("attempt %d: not leased", i+1)
+		}
+		o := reply(delivery.Deferred, 451, fmt.Sprintf("4.7.1 try again (%d)", i+1))
+		o.Recipient, o.Time = "a@example.com", now
+		if i%3 == 1 { // no reply: a connection refused, IPv6
+			o.Stage, o.Code, o.Enhanced, o.Text = delivery.StageConnect, 0, delivery.EnhancedCode{4, 4, 1}, "connection refused"
+			o.IP = netip.MustParseAddr("2001:db8::25")
+		}
+		sent = append(sent, o)
+		now = now.Add(time.Minute)
+		if err := s.Complete(ctx, id, ms[0].Lease, now, []queue.Outcome{{Recipient: "a@example.com", State: queue.Pending, RetryAt: now, Attempt: o}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.Recipients[0]
+	if r.Attempts != n || len(r.History) != queue.MaxHistory {
+		t.Fatalf("Attempts %d, %d outcomes kept; want %d and the last %d", r.Attempts, len(r.History), n, queue.MaxHistory)
+	}
+	for i, h := range r.History {
+		if w := sent[n-queue.MaxHistory+i]; !sameOutcome(h, w) {
+			t.Errorf("History[%d] = %+v, want %+v", i, h, w)
+		}
+	}
+}
+
 func testDeadLetters(t *testing.T, s queue.Store) {
 	ctx := context.Background()
 	id := enqueue(t, s, env("a@example.com", "b@example.com"), "body", t0)
 	other := enqueue(t, s, env("c@example.com"), "x", t0.Add(time.Hour))
 	m := lease(t, s, t0, time.Minute, 1, "")[0]
 	outs := []queue.Outcome{
-		{Recipient: "a@example.com", State: queue.Delivered},
-		{Recipient: "b@example.com", State: queue.Failed, Error: "550 5.1.1 no such user"},
+		delivered("a@example.com")[0],
+		{Recipient: "b@example.com", State: queue.Failed, Attempt: reply(delivery.Failed, 550, "5.1.1 no such user")},
 	}
 	if err := s.Complete(ctx, id, m.Lease, t0, outs); err != nil {
 		t.Fatal(err)
@@ -388,8 +473,9 @@ func testDeadLetters(t *testing.T, s queue.Store) {
 	if len(dead) != 1 || dead[0].ID != id || !dead[0].Dead {
 		t.Fatalf("dead letters %v, want [%s]", ids(dead), id)
 	}
-	if r := dead[0].Recipients[1]; r.State != queue.Failed || !strings.Contains(r.LastError, "no such user") {
-		t.Errorf("failed recipient %+v, want Failed with the reason", r)
+	if r := dead[0].Recipients[1]; r.State != queue.Failed || r.Last() == nil || r.Last().Code != 550 ||
+		r.Last().Enhanced != (delivery.EnhancedCode{5, 1, 1}) || r.Last().Text != "no such user" || r.Expired() {
+		t.Errorf("failed recipient %+v, want Failed with the 550 5.1.1 reply kept as data", r)
 	}
 	live, _ := s.List(ctx, queue.ListOptions{})
 	if len(live) != 1 || live[0].ID != other {
@@ -448,7 +534,7 @@ func testRemove(t *testing.T, s queue.Store) {
 	// A dead letter can be removed too.
 	id2 := enqueue(t, s, env("b@example.com"), "x", t0)
 	m := lease(t, s, t0, time.Minute, 1, "")[0]
-	s.Complete(ctx, id2, m.Lease, t0, []queue.Outcome{{Recipient: "b@example.com", State: queue.Failed, Error: "550"}})
+	s.Complete(ctx, id2, m.Lease, t0, []queue.Outcome{{Recipient: "b@example.com", State: queue.Failed, Attempt: reply(delivery.Failed, 550, "no")}})
 	if err := s.Remove(ctx, id2); err != nil {
 		t.Fatalf("Remove of a dead letter: %v", err)
 	}
@@ -663,7 +749,7 @@ func testQueueRetry(t *testing.T, s queue.Store) {
 		if err != nil || len(ms) != 1 || ms[0].ID != id {
 			t.Fatalf("attempt %d: leased %v, %v", i+1, ms, err)
 		}
-		dec, err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 try later")}})
+		dec, err := q.Complete(ctx, ms[0], []delivery.Outcome{deferred("a@example.com", 451, "try later")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -671,14 +757,14 @@ func testQueueRetry(t *testing.T, s queue.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(dec) != 1 || dec[0].State != queue.Pending || !dec[0].RetryAt.Equal(m.NextAttempt) || dec[0].Error != "451 try later" {
+		if len(dec) != 1 || dec[0].State != queue.Pending || !dec[0].RetryAt.Equal(m.NextAttempt) || dec[0].Outcome.Code != 451 || dec[0].Outcome.Text != "try later" {
 			t.Errorf("attempt %d: Complete decided %+v; want a@example.com deferred until %v", i+1, dec, m.NextAttempt)
 		}
 		d := m.NextAttempt.Sub(clk.Now())
 		if d > full || d < full/2-time.Millisecond { // retry times are in whole milliseconds
 			t.Errorf("attempt %d: retry in %v, want between %v and %v", i+1, d, full/2, full)
 		}
-		if m.Recipients[0].Attempts != i+1 || m.Recipients[0].LastError != "451 try later" {
+		if r := m.Recipients[0]; r.Attempts != i+1 || len(r.History) != i+1 || r.Last().Code != 451 || r.Last().Status != delivery.Deferred {
 			t.Errorf("attempt %d: recipient %+v", i+1, m.Recipients[0])
 		}
 		clk.Add(d)
@@ -688,7 +774,7 @@ func testQueueRetry(t *testing.T, s queue.Store) {
 	ms, _ := q.Lease(ctx, 10, "")
 	for _, m := range ms {
 		if m.ID == id2 {
-			q.Complete(ctx, m, []queue.Result{{Recipient: "b@example.com", Err: errors.New("421")}})
+			q.Complete(ctx, m, []delivery.Outcome{deferred("b@example.com", 421, "busy")})
 		}
 	}
 	m, err := s.Get(ctx, id2)
@@ -708,7 +794,7 @@ func testQueueExpiry(t *testing.T, s queue.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fail := []queue.Result{{Recipient: "a@example.com", Err: errors.New("451 later")}}
+	fail := []delivery.Outcome{deferred("a@example.com", 451, "later")}
 	ms, _ := q.Lease(ctx, 1, "")
 	if _, err := q.Complete(ctx, ms[0], fail); err != nil { // retry at +1h: within 90m
 		t.Fatal(err)
@@ -722,14 +808,14 @@ func testQueueExpiry(t *testing.T, s queue.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dec) != 1 || dec[0].State != queue.Failed || !dec[0].Expired || !strings.Contains(dec[0].Error, "451 later") {
+	if len(dec) != 1 || dec[0].State != queue.Failed || !dec[0].Expired || dec[0].Outcome.Code != 451 || dec[0].Outcome.Status != delivery.Deferred {
 		t.Errorf("Complete decided %+v; want a@example.com failed as expired, with the last error", dec)
 	}
 	m, err := s.Get(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Dead || m.Recipients[0].State != queue.Failed || !strings.Contains(m.Recipients[0].LastError, "expired") {
+	if r := m.Recipients[0]; !m.Dead || r.State != queue.Failed || !r.Expired() || len(r.History) != 2 || r.Last().Text != "later" {
 		t.Errorf("after max age: Dead %v, recipient %+v; want a dead letter failed as expired", m.Dead, m.Recipients[0])
 	}
 }
@@ -749,11 +835,9 @@ func testQueueHook(t *testing.T, s queue.Store) {
 		t.Fatal(err)
 	}
 	ms, _ := q.Lease(ctx, 1, "")
-	dec, err := q.Complete(ctx, ms[0], []queue.Result{
-		{Recipient: "a@example.com"},
-		{Recipient: "b@example.com", Err: errors.New("451")},
-		{Recipient: "c@example.com", Err: errors.New("550"), Permanent: true},
-	})
+	ok := reply(delivery.Delivered, 250, "2.0.0 queued")
+	ok.Recipient = "a@example.com"
+	dec, err := q.Complete(ctx, ms[0], []delivery.Outcome{ok, deferred("b@example.com", 451, "later"), failed("c@example.com", 550, "no")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -763,13 +847,13 @@ func testQueueHook(t *testing.T, s queue.Store) {
 	}
 	var got []string
 	for _, d := range dec {
-		got = append(got, fmt.Sprintf("%s:%s:%s:%v", d.Recipient, d.State, d.Error, d.Expired))
+		got = append(got, fmt.Sprintf("%s:%s:%d:%v", d.Recipient, d.State, d.Outcome.Code, d.Expired))
 	}
-	if want := "[a@example.com:delivered::false b@example.com:pending:451:false c@example.com:failed:550:false]"; fmt.Sprint(got) != want {
+	if want := "[a@example.com:delivered:250:false b@example.com:pending:451:false c@example.com:failed:550:false]"; fmt.Sprint(got) != want {
 		t.Errorf("Complete decided %v, want %s", got, want)
 	}
 	// A stale lease decides nothing.
-	if dec, err := q.Complete(ctx, ms[0], []queue.Result{{Recipient: "b@example.com"}}); !errors.Is(err, queue.ErrLeaseLost) || dec != nil {
+	if dec, err := q.Complete(ctx, ms[0], []delivery.Outcome{deferred("b@example.com", 451, "later")}); !errors.Is(err, queue.ErrLeaseLost) || dec != nil {
 		t.Errorf("Complete with a stale lease: %v, %v; want ErrLeaseLost and no decisions", dec, err)
 	}
 }
@@ -932,9 +1016,11 @@ func testBadOutcome(t *testing.T, s queue.Store) {
 		name string
 		outs []queue.Outcome
 	}{
-		{"unknown recipient", []queue.Outcome{{Recipient: "z@example.com", State: queue.Delivered}}},
-		{"twice the same", []queue.Outcome{{Recipient: "a@example.com", State: queue.Delivered}, {Recipient: "a@example.com", State: queue.Failed}}},
-		{"invalid state", []queue.Outcome{{Recipient: "a@example.com", State: 9}}},
+		{"unknown recipient", delivered("z@example.com")},
+		{"twice the same", append(delivered("a@example.com"), queue.Outcome{Recipient: "a@example.com", State: queue.Failed, Attempt: reply(delivery.Failed, 550, "no")})},
+		{"invalid state", []queue.Outcome{{Recipient: "a@example.com", State: 9, Attempt: reply(delivery.Failed, 550, "no")}}},
+		{"no attempt", []queue.Outcome{{Recipient: "a@example.com", State: queue.Delivered}}},
+		{"attempt that does not fit", []queue.Outcome{{Recipient: "a@example.com", State: queue.Delivered, Attempt: reply(delivery.Failed, 550, "no")}}},
 	}
 	for _, tc := range tests {
 		if err := s.Complete(ctx, id, m.Lease, t0, tc.outs); !errors.Is(err, queue.ErrInvalidInput) {
