@@ -14,8 +14,9 @@
 //     (MTA-STS RFC 8461, DANE RFC 7672).
 //   - smtpclient: a pooled, pipelining SMTP (and LMTP) client shaped like
 //     net/http.Transport, which enforces the TLS policy mx found.
-//   - dkim: streaming signing (several signatures in one pass, keys per
-//     domain), checked against go-msgauth, which also verifies; plus ARC
+//   - dkim: streaming signing and verification (several signatures in
+//     one pass, keys per domain) by one canonicalization of its own, with
+//     go-msgauth as the test oracle for body hashes and verdicts; plus ARC
 //     (RFC 8617).
 //   - spf: the RFC 7208 evaluator and a record linter.
 //   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment and
@@ -36,6 +37,12 @@
 //   - bounce: DSN (RFC 3464), feedback-report (RFC 5965) and auto-reply
 //     (RFC 3834) parsing, and one classification of failures for bounces and
 //     synchronous SMTP errors alike.
+//   - verp: signed VERP return paths, one envelope sender per message and
+//     recipient under a return-path domain, so a bounce names what failed.
+//   - returnpath: the SMTP server of that domain: takes only valid VERP
+//     addresses and the feedback-loop address (no backscatter, no relay),
+//     parses with bounce and matches each bounce to its message and
+//     recipient for suppression and events.
 //
 // Two leaf packages hold the concepts the others share, so that no two
 // packages disagree about them:
@@ -55,6 +62,7 @@
 // smtpclient, whose per-recipient results go back to queue as delivered,
 // retry or failed. Failures, synchronous or bounced later, go through bounce
 // for a reason a sender can act on (suppress, back off). On the receiving
-// side spf, dkim and dmarc evaluate a message's authentication. The
-// examples/ module shows these wirings as runnable programs.
+// side spf, dkim and dmarc evaluate a message's authentication, and
+// returnpath receives the bounces that come back to verp's return paths.
+// The examples/ module shows these wirings as runnable programs.
 package mxkit
