@@ -26,7 +26,9 @@
 //
 // With -suppress file, the recipients of hard bounces and complaints
 // (feedback reports) are appended there, one a line: a stand-in for a
-// suppression store, which takes Bounce.ForRecipient the same way.
+// suppression store, behind the small suppressor interface that issue
+// 15's suppression.List fits with a one-line adapter (its Report takes
+// the same *bounce.Report, Bounce.ForRecipient).
 package main
 
 import (
@@ -113,14 +115,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		defer f.Close()
 		out = f
 	}
-	h := &handler{out: out}
+	// Without -suppress, events still say what would be suppressed.
+	h := &handler{out: out, suppress: &fileSuppressor{w: io.Discard}}
 	if *suppress != "" {
 		f, err := os.OpenFile(*suppress, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		h.suppress = f
+		h.suppress = &fileSuppressor{w: f}
 	}
 	var feeds []string
 	for _, a := range strings.Split(*fbl, ",") {
@@ -190,11 +193,48 @@ func readKeys(path string) ([]verp.Key, error) {
 	return keys, nil
 }
 
-// handler writes events and the suppression list.
+// suppressor is what the handler needs of a suppression list: take a
+// report about one confirmed recipient and suppress what it calls for.
+// suppression.List (issue 15) fits it:
+//
+//	type list struct{ l *suppression.List }
+//	func (a list) Report(ctx context.Context, tenant string, rep *bounce.Report) (bool, error) {
+//		e, err := a.l.Report(ctx, tenant, rep)
+//		return len(e) > 0, err
+//	}
+type suppressor interface {
+	Report(ctx context.Context, tenant string, rep *bounce.Report) (suppressed bool, err error)
+}
+
+// fileSuppressor appends the recipients of hard failures and complaints
+// to a file, one a line.
+type fileSuppressor struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (f *fileSuppressor) Report(_ context.Context, _ string, rep *bounce.Report) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, r := range rep.Recipients {
+		hard := r.Hard && r.Action == "failed"
+		complained := rep.Kind == bounce.KindFeedback && (rep.Feedback == nil || complaint(rep.Feedback.Type))
+		if hard || complained {
+			if _, err := io.WriteString(f.w, r.FinalRecipient+"\n"); err != nil {
+				return false, err
+			}
+			n++
+		}
+	}
+	return n > 0, nil
+}
+
+// handler writes events and feeds the suppression list.
 type handler struct {
 	mu       sync.Mutex
 	out      io.Writer
-	suppress io.Writer
+	suppress suppressor
 }
 
 type event struct {
@@ -231,7 +271,7 @@ func (h *handler) write(e event) error {
 
 // HandleBounce writes the event and suppresses what calls for it. An
 // error (a full disk) makes the sending MTA retry.
-func (h *handler) HandleBounce(_ context.Context, b *returnpath.Bounce) error {
+func (h *handler) HandleBounce(ctx context.Context, b *returnpath.Bounce) error {
 	e := event{Event: "bounce", Time: b.Received, Client: b.Client.String(), From: b.MailFrom, To: b.To,
 		MessageID: b.MessageID(), Recipient: b.Recipient, Match: b.Match.String(), Size: b.Size}
 	switch {
@@ -249,17 +289,14 @@ func (h *handler) HandleBounce(_ context.Context, b *returnpath.Bounce) error {
 	if v := b.Verdict; v != nil {
 		e.Reason, e.Status, e.Hard = string(v.Reason), v.Status, v.Hard
 	}
+	// Only the recipient the tag confirmed is suppressed, whatever
+	// address the report names.
 	if r := b.ForRecipient(); r != nil {
-		v := r.Recipients[0]
-		e.Suppress = v.Hard && v.Action == "failed" || r.Kind == bounce.KindFeedback && r.Feedback != nil && complaint(r.Feedback.Type)
-	}
-	if e.Suppress && h.suppress != nil {
-		h.mu.Lock()
-		_, err := io.WriteString(h.suppress, b.Recipient+"\n")
-		h.mu.Unlock()
+		ok, err := h.suppress.Report(ctx, "", r)
 		if err != nil {
-			return err
+			return err // the sending MTA retries
 		}
+		e.Suppress = ok
 	}
 	return h.write(e)
 }
