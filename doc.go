@@ -44,8 +44,9 @@
 //     (MTA-STS RFC 8461, DANE RFC 7672).
 //   - smtpclient: a pooled, pipelining SMTP (and LMTP) client shaped like
 //     net/http.Transport, which enforces the TLS policy mx found.
-//   - dkim: streaming signing (several signatures in one pass, keys per
-//     domain), checked against go-msgauth, which also verifies; plus ARC
+//   - dkim: streaming signing and verification (several signatures in
+//     one pass, keys per domain) by one canonicalization of its own, with
+//     go-msgauth as the test oracle for body hashes and verdicts; plus ARC
 //     (RFC 8617).
 //   - spf: the RFC 7208 evaluator and a record linter.
 //   - dmarc: policy evaluation (RFC 7489 and RFC 9989), alignment and
@@ -89,6 +90,12 @@
 //   - redisstate (a module of its own): rate limits, session counts,
 //     warm-up counts and rate counters shared by several processes in
 //     Redis.
+//   - verp: signed VERP return paths, one envelope sender per message and
+//     recipient under a return-path domain, so a bounce names what failed.
+//   - returnpath: the SMTP server of that domain: takes only valid VERP
+//     addresses and the feedback-loop address (no backscatter, no relay),
+//     parses with bounce and matches each bounce to its message and
+//     recipient for suppression and events.
 //
 // Two leaf packages hold the concepts the others share, so that no two
 // packages disagree about them:
@@ -110,6 +117,7 @@
 // may be mailed; smtpclient's Shaper (shaping) paces each provider;
 // afterwards the outcomes feed suppression, rates and shaping. Failures, synchronous or bounced later, go through bounce
 // for a reason a sender can act on (suppress, back off). On the receiving
-// side spf, dkim and dmarc evaluate a message's authentication. The
-// examples/ module shows these wirings as runnable programs.
+// side spf, dkim and dmarc evaluate a message's authentication, and
+// returnpath receives the bounces that come back to verp's return paths.
+// The examples/ module shows these wirings as runnable programs.
 package mxkit

@@ -261,18 +261,17 @@ func (v *ARCVerifier) checkAMS(ctx context.Context, h *header, s arcSet, body io
 	if err != nil {
 		return st, err
 	}
-	hash := sha256.New()
-	bc := newBodyCanonicalizer(hash, bcan == "relaxed")
+	// The body hash, by the same streaming code as DKIM's (RFC 8617
+	// §4.1.2: the AMS is a DKIM signature).
+	bc := newBodyHasher()
+	bc.reset(bcan == "relaxed")
 	if _, err := io.Copy(bc, ctxReader{ctx, body}); err != nil {
 		return Fail, err
 	}
-	if err := bc.Close(); err != nil {
-		return Fail, err
-	}
-	if subtle.ConstantTimeCompare(hash.Sum(nil), bh) != 1 {
+	if subtle.ConstantTimeCompare(bc.sum(nil), bh) != 1 {
 		return Fail, ErrBodyHash
 	}
-	hash.Reset()
+	hash := sha256.New()
 	canon := func(raw string) string {
 		if hcan == "relaxed" {
 			return relaxedHeader(raw)
@@ -526,15 +525,13 @@ func (s *ARCSealer) Seal(ctx context.Context, r io.Reader) (string, error) {
 	aar += "\r\n"
 
 	// ARC-Message-Signature (RFC 8617 §4.1.2), relaxed/relaxed.
-	hash := sha256.New()
-	bc := newBodyCanonicalizer(hash, true)
+	bc := newBodyHasher()
+	bc.reset(true)
 	if _, err := io.Copy(bc, ctxReader{ctx, br}); err != nil {
 		return "", err
 	}
-	if err := bc.Close(); err != nil {
-		return "", err
-	}
-	bh := base64.StdEncoding.EncodeToString(hash.Sum(nil))
+	bh := base64.StdEncoding.EncodeToString(bc.sum(nil))
+	hash := sha256.New()
 	counts := map[string]int{}
 	for _, f := range h.fields {
 		counts[strings.ToLower(f.name)]++

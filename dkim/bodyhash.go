@@ -29,7 +29,6 @@ type bodyHasher struct {
 	crlfs int64
 
 	// relaxed (§3.4.4)
-	bol     bool        // at the beginning of a line
 	wsp     bool        // WSP seen since the last other byte
 	written bool        // something other than line ends was written
 	pend    []byte      // CR and LF withheld, cap pendSize
@@ -55,7 +54,7 @@ func (c *bodyHasher) reset(relaxed bool) {
 	c.relaxed = relaxed
 	c.out = c.out[:0]
 	c.cr, c.crlfs = false, 0
-	c.bol, c.wsp, c.written = true, false, false
+	c.wsp, c.written = false, false
 	c.pend, c.spill = c.pend[:0], nil
 }
 
@@ -190,101 +189,122 @@ func (c *bodyHasher) flushTail() {
 }
 
 // writeRelaxed: WSP at line ends dropped, other runs of WSP made one SP,
-// line ends withheld until something other than WSP follows. Whole lines
-// take the fast path; a line cut by the end of p, or with a CR inside,
-// goes byte by byte.
+// line ends withheld until something other than WSP follows. It finds the
+// next "special" octet eight at a time (nextSpecial) and copies the run
+// before it whole: a run holds only octets that relaxed canonicalization
+// keeps as they are. Each special octet goes through the state machine of
+// addRelaxedBytes.
 func (c *bodyHasher) writeRelaxed(p []byte) {
-	for len(p) > 0 {
-		lf := bytes.IndexByte(p, '\n')
-		if lf < 0 {
-			c.addRelaxedBytes(p)
+	for i := 0; i < len(p); {
+		j := nextSpecial(p, i)
+		if j > i {
+			run := p[i:j]
+			if run[0] == ' ' {
+				// A single SP before a kept octet: the start or the
+				// continuation of a run of WSP.
+				c.wsp = true
+				run = run[1:]
+			}
+			switch {
+			case len(run) == 0:
+			case c.spill == nil && len(c.out)+len(c.pend)+1+len(run) <= cap(c.out):
+				// The withheld line ends, the SP for a run of WSP and the
+				// run, in one go.
+				c.out = append(c.out, c.pend...)
+				c.pend = c.pend[:0]
+				if c.wsp {
+					c.out = append(c.out, ' ')
+					c.wsp = false
+				}
+				c.out = append(c.out, run...)
+				c.written, c.cr = true, false
+			default:
+				c.flushPend()
+				if c.wsp {
+					c.emitString(" ")
+					c.wsp = false
+				}
+				c.emit(run)
+				c.written, c.cr = true, false
+			}
+		}
+		if j == len(p) {
 			return
 		}
-		if c.bol {
-			line := p[:lf]
-			if n := len(line); n > 0 && line[n-1] == '\r' {
-				line = line[:n-1]
+		// The special octet, as addRelaxedBytes takes it; a run of WSP
+		// and a CRLF after it are taken at once.
+		switch p[j] {
+		case ' ', '\t':
+			j++
+			for j < len(p) && (p[j] == ' ' || p[j] == '\t') {
+				j++
 			}
-			if bytes.IndexByte(line, '\r') < 0 {
-				c.addRelaxedLine(line)
-				c.addPend('\r')
-				c.addPend('\n')
-				p = p[lf+1:]
-				continue
+			c.wsp, c.cr = true, false
+			if j+1 < len(p) && p[j] == '\r' && p[j+1] == '\n' {
+				c.pendCRLF()
+				j += 2
 			}
+		case '\r':
+			if j+1 < len(p) && p[j+1] == '\n' {
+				c.pendCRLF()
+				j += 2
+				break
+			}
+			fallthrough
+		default:
+			c.addRelaxedBytes(p[j : j+1])
+			j++
 		}
-		c.addRelaxedBytes(p[:lf+1])
-		p = p[lf+1:]
+		i = j
 	}
 }
 
-// addRelaxedLine adds one whole line without its line end and without CR,
-// starting at the beginning of a line.
-func (c *bodyHasher) addRelaxedLine(line []byte) {
-	n := len(line)
-	for n > 0 && (line[n-1] == ' ' || line[n-1] == '\t') {
-		n--
+// pendCRLF withholds a line end that came as CRLF.
+func (c *bodyHasher) pendCRLF() {
+	c.wsp, c.cr = false, false
+	if c.spill == nil && len(c.pend)+2 <= cap(c.pend) {
+		c.pend = append(c.pend, '\r', '\n')
+		return
 	}
-	line = line[:n]
-	if len(line) == 0 {
-		return // empty or only WSP: an empty line, withheld
-	}
-	c.flushPend()
-	c.written = true
-	// Each run of WSP other than a single SP becomes one SP.
-	for i := irregularWSP(line); i >= 0; i = irregularWSP(line) {
-		end := i + 1
-		for end < len(line) && (line[end] == ' ' || line[end] == '\t') {
-			end++
-		}
-		c.emit(line[:i])
-		c.emitString(" ") // end < len(line): the line has no WSP at its end
-		line = line[end:]
-	}
-	c.emit(line)
+	c.addPend('\r')
+	c.addPend('\n')
 }
 
-// irregularWSP returns the index of the first run of WSP in line that is
-// not a single SP, or -1. It looks at eight bytes at a time.
-func irregularWSP(line []byte) int {
-	const ones = 0x0101010101010101
-	prevSP := false
-	i := 0
-	for ; i+8 <= len(line); i += 8 {
-		w := binary.LittleEndian.Uint64(line[i:])
-		sp, tab := zeroBytes(w^' '*ones), zeroBytes(w^'\t'*ones)
-		if prevSP && (sp|tab)&0x80 != 0 {
-			return i - 1 // a run from the previous word on
+// nextSpecial returns the index of the first octet at or after i that is
+// a control character (HTAB, CR and LF among them), or an SP followed by
+// SP, a control character or the end of p; len(p) if there is none.
+// Everything before it is kept by relaxed canonicalization as it is; a
+// control character other than HTAB, CR or LF is special only because
+// finding it costs less, and the state machine keeps it as it is.
+func nextSpecial(p []byte, i int) int {
+	for ; i+8 < len(p); i += 8 {
+		w := binary.LittleEndian.Uint64(p[i:])
+		ctl, lte := below(w, 0x20), below(w, 0x21) // < SP, <= SP
+		// Whether the next octet is SP or a control character, for each
+		// octet: the next one in the word, or p[i+8] for the last.
+		next := lte >> 8
+		if p[i+8] <= ' ' {
+			next |= 1 << 63
 		}
-		// SP followed by SP or HTAB, or HTAB: the run starts there.
-		if m := sp&((sp|tab)>>8) | tab; m != 0 {
+		if m := ctl | lte&^ctl&next; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
-		prevSP = sp>>63 != 0
 	}
-	for ; i < len(line); i++ {
-		switch line[i] {
-		case ' ':
-			if prevSP {
-				return i - 1
-			}
-			prevSP = true
-		case '\t':
-			if prevSP {
-				return i - 1
-			}
+	for ; i < len(p); i++ {
+		if c := p[i]; c < ' ' || c == ' ' && (i+1 == len(p) || p[i+1] <= ' ') {
 			return i
-		default:
-			prevSP = false
 		}
 	}
-	return -1
+	return len(p)
 }
 
-// zeroBytes sets the high bit of each byte of x that is zero, and no other.
-func zeroBytes(x uint64) uint64 {
-	const low7 = 0x7f7f7f7f7f7f7f7f
-	return ^((x&low7 + low7) | x | low7)
+// below sets the high bit of each octet of w that is less than n (n at
+// most 0x80), and no other: octets with the high bit set are not, and for
+// the others adding 0x80-n to the low seven bits carries into the high
+// bit exactly when the octet is n or more, without reaching the next.
+func below(w uint64, n byte) uint64 {
+	const low7, high = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^((w&low7 + uint64(0x80-n)*0x0101010101010101) | w) & high
 }
 
 // addRelaxedBytes is the general case of writeRelaxed, exactly as go-msgauth
@@ -322,9 +342,6 @@ func (c *bodyHasher) addRelaxedBytes(p []byte) {
 			c.written, c.cr = true, false
 			i = j
 		}
-	}
-	if len(p) > 0 {
-		c.bol = p[len(p)-1] == '\n'
 	}
 }
 

@@ -191,30 +191,37 @@ func FuzzBodyHash(f *testing.F) {
 	})
 }
 
-// TestIrregularWSP compares the eight-bytes-at-a-time search with a plain
-// loop on all lines of up to 12 bytes over SP, HTAB and a letter.
-func TestIrregularWSP(t *testing.T) {
-	plain := func(line []byte) int {
-		for i, c := range line {
-			if c == '\t' || c == ' ' && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t') {
+// TestNextSpecial compares the eight-octets-at-a-time search with a plain
+// loop, from every start, on all inputs of up to 7 octets over SP, HTAB,
+// CR, LF, a letter and the octets either side of SP and 0x80, and of up to
+// 9 octets over the first five (past one word and its next octet).
+func TestNextSpecial(t *testing.T) {
+	plain := func(p []byte, i int) int {
+		for ; i < len(p); i++ {
+			if c := p[i]; c < ' ' || c == ' ' && (i+1 == len(p) || p[i+1] <= ' ') {
 				return i
 			}
 		}
-		return -1
+		return len(p)
 	}
-	alphabet := []byte{' ', '\t', 'a'}
-	for n := 0; n <= 12; n++ {
-		line := make([]byte, n)
+	alphabet := []byte{' ', '\t', '\r', '\n', 'a', 0x1f, 0x21, 0xa0}
+	for n := 0; n <= 9; n++ {
+		if n > 7 && len(alphabet) > 5 {
+			alphabet = alphabet[:5]
+		}
+		p := make([]byte, n)
 		total := 1
 		for range n {
 			total *= len(alphabet)
 		}
 		for k := range total {
 			for i, x := 0, k; i < n; i, x = i+1, x/len(alphabet) {
-				line[i] = alphabet[x%len(alphabet)]
+				p[i] = alphabet[x%len(alphabet)]
 			}
-			if got, want := irregularWSP(line), plain(line); got != want {
-				t.Fatalf("%q: %d, want %d", line, got, want)
+			for i := 0; i <= n; i++ {
+				if got, want := nextSpecial(p, i), plain(p, i); got != want {
+					t.Fatalf("%q from %d: %d, want %d", p, i, got, want)
+				}
 			}
 		}
 	}

@@ -2,16 +2,19 @@
 // (RFC 6376, with the RSA rules of RFC 8301 and Ed25519-SHA256 of RFC 8463)
 // and seals and validates ARC chains (RFC 8617).
 //
-// Signing is done here: canonicalization (RFC 6376 §3.4), the body and
-// header hashes and the DKIM-Signature field, with the key's crypto.Signer
-// (RSA PKCS#1 v1.5 or Ed25519 over the SHA-256 hash, RFC 8463 §3), in one
-// pass without a goroutine or a per-byte allocation. It canonicalizes as
-// github.com/emersion/go-msgauth/dkim does (a bare LF counts as CRLF), and
-// the tests check it against go-msgauth: the same body hash for any body
-// and any cutting of it into writes, and signatures that its verifier
-// accepts. Verification is go-msgauth's (its canonicalization, key record
-// parsing and signature check), with the key records fetched through a
-// [resolver.Resolver] here. The package adds what a sending platform needs:
+// Signing and verification are done here, by one streaming
+// canonicalization (RFC 6376 §3.4) and hashing of the body, in one pass
+// without a goroutine or a per-byte allocation; signatures are made with
+// the key's crypto.Signer (RSA PKCS#1 v1.5 or Ed25519 over the SHA-256
+// hash, RFC 8463 §3). It canonicalizes as github.com/emersion/go-msgauth/dkim
+// does (a bare LF counts as CRLF), and the tests keep go-msgauth as the
+// oracle: the same body hash for any body and any cutting of it into
+// writes, signatures that its verifier accepts, and, for any message
+// (differential tests and fuzzing on the same inputs), the same verdict
+// from the Verifier as from go-msgauth's: its tag and key record parsing
+// and the order of its checks are followed, so a message that passes or
+// fails one passes or fails the other. Key records are fetched through a
+// [resolver.Resolver]. The package adds what a sending platform needs:
 //
 //   - [Signer]: built once by [NewSigner], safe for concurrent use; signs
 //     with several keys in one pass over the message (RSA and Ed25519, or
@@ -24,6 +27,6 @@
 //     [Status] and a typed error, ready for DMARC and Authentication-Results.
 //   - Keys: [ParsePrivateKey] (PEM PKCS#1 or PKCS#8), [GenerateKey],
 //     [MarshalPrivateKey] and [TXTRecord] for the DNS record.
-//   - ARC: [ARCSealer] adds an ARC set, [ARCVerifier] validates a chain.
-//     This part is mxkit's own code, with its own canonicalization.
+//   - ARC: [ARCSealer] adds an ARC set, [ARCVerifier] validates a chain,
+//     hashing bodies with the same streaming code.
 package dkim

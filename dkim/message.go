@@ -64,6 +64,23 @@ func readHeader(br *bufio.Reader, max int) (*header, error) {
 // header and the bytes read past it (the start of the body), which follow
 // h.raw in the same array. The header fields are as for readHeader.
 func readHeaderFrom(r io.Reader, max int) (h *header, rest []byte, err error) {
+	raw, blank, rest, ended, err := readRawHeader(r, max)
+	if err != nil {
+		return nil, nil, err
+	}
+	h = &header{raw: raw, ended: ended}
+	h.split(bytes.Count(raw, []byte("\r\n")) != bytes.Count(raw, []byte("\n")))
+	h.raw = raw[:len(raw)+blank] // rest follows it in the same array
+	return h, rest, nil
+}
+
+// readRawHeader reads from r in growing chunks until the empty line that
+// ends the header, or EOF. It returns the header without the empty line,
+// the length of that line (0 at EOF, 1 or 2), the bytes read past it (the
+// start of the body, following the empty line in the same array), and
+// whether the empty line was seen. A header longer than max octets gives
+// ErrHeaderTooLarge.
+func readRawHeader(r io.Reader, max int) (hdr []byte, blank int, rest []byte, ended bool, err error) {
 	buf := make([]byte, 0, 2048)
 	for {
 		if cap(buf)-len(buf) < 512 {
@@ -76,28 +93,23 @@ func readHeaderFrom(r io.Reader, max int) (h *header, rest []byte, err error) {
 		if found {
 			// The empty line itself: "\n" or "\r\n" after the cut.
 			end := len(prev) + cut
-			blank := 1
+			blank = 1
 			if buf[end] == '\r' {
 				blank = 2
 			}
 			if end > max {
-				return nil, nil, ErrHeaderTooLarge
+				return nil, 0, nil, false, ErrHeaderTooLarge
 			}
-			h = &header{raw: buf[:end], ended: true}
-			h.split(bytes.Count(h.raw, []byte("\r\n")) != bytes.Count(h.raw, []byte("\n")))
-			h.raw = buf[:end+blank] // rest follows it in buf
-			return h, buf[end+blank:], nil
+			return buf[:end], blank, buf[end+blank:], true, nil
 		}
 		if len(buf) > max {
-			return nil, nil, ErrHeaderTooLarge
+			return nil, 0, nil, false, ErrHeaderTooLarge
 		}
 		if rerr == io.EOF {
-			h = &header{raw: buf}
-			h.split(bytes.Count(buf, []byte("\r\n")) != bytes.Count(buf, []byte("\n")))
-			return h, nil, nil
+			return buf, 0, nil, false, nil
 		}
 		if rerr != nil {
-			return nil, nil, rerr
+			return nil, 0, nil, false, rerr
 		}
 	}
 }
@@ -213,106 +225,6 @@ func relaxedHeader(raw string) string {
 	return b.String()
 }
 
-// bodyCanonicalizer writes the canonical form of a body to w (RFC 6376
-// §3.4.3 simple, §3.4.4 relaxed). Bare LF counts as a line end. Empty lines
-// are held back so that those at the end of the body can be dropped.
-type bodyCanonicalizer struct {
-	w       io.Writer
-	relaxed bool
-	line    []byte // the current line, without its ending
-	empty   int    // empty lines held back
-	written bool
-	limit   int64 // bytes of canonical body still to write; <0 unlimited
-}
-
-func newBodyCanonicalizer(w io.Writer, relaxed bool) *bodyCanonicalizer {
-	return &bodyCanonicalizer{w: w, relaxed: relaxed, limit: -1}
-}
-
-func (c *bodyCanonicalizer) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			c.line = append(c.line, p...)
-			break
-		}
-		c.line = append(c.line, p[:i]...)
-		p = p[i+1:]
-		c.line = bytes.TrimSuffix(c.line, []byte{'\r'})
-		if err := c.endLine(); err != nil {
-			return 0, err
-		}
-	}
-	return n, nil
-}
-
-func (c *bodyCanonicalizer) endLine() error {
-	line := c.line
-	if c.relaxed {
-		line = relaxedLine(line)
-	}
-	c.line = c.line[:0]
-	if len(line) == 0 {
-		c.empty++
-		return nil
-	}
-	for ; c.empty > 0; c.empty-- {
-		if err := c.emit([]byte("\r\n")); err != nil {
-			return err
-		}
-	}
-	if err := c.emit(line); err != nil {
-		return err
-	}
-	return c.emit([]byte("\r\n"))
-}
-
-func (c *bodyCanonicalizer) emit(b []byte) error {
-	c.written = true
-	if c.limit >= 0 {
-		if int64(len(b)) > c.limit {
-			b = b[:c.limit]
-		}
-		c.limit -= int64(len(b))
-	}
-	_, err := c.w.Write(b)
-	return err
-}
-
-// Close ends the body: a last line without a line ending counts as a line;
-// a simple body that is empty becomes one CRLF (RFC 6376 §3.4.3).
-func (c *bodyCanonicalizer) Close() error {
-	if len(c.line) > 0 {
-		if err := c.endLine(); err != nil {
-			return err
-		}
-	}
-	if !c.written && !c.relaxed {
-		return c.emit([]byte("\r\n"))
-	}
-	return nil
-}
-
-// relaxedLine reduces runs of WSP to one space and removes WSP at the end
-// of the line (RFC 6376 §3.4.4).
-func relaxedLine(line []byte) []byte {
-	out := line[:0:0]
-	wsp := false
-	for _, c := range line {
-		if c == ' ' || c == '\t' {
-			wsp = true
-			continue
-		}
-		if wsp {
-			out = append(out, ' ')
-			wsp = false
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 // Tag-list errors.
 var errTagSyntax = errors.New("malformed tag list")
 
@@ -386,13 +298,21 @@ func tagValue(tags []tag, name string) (string, bool) {
 
 // removeWSP deletes all whitespace, as in base64 values with folding.
 func removeWSP(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\t', '\r', '\n':
-			return -1
+	i := 0
+	for i < len(s) && !isWSPOrEOL(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, i, len(s))
+	copy(b, s)
+	for ; i < len(s); i++ {
+		if !isWSPOrEOL(s[i]) {
+			b = append(b, s[i])
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }
 
 // stripB returns the raw header field with the value of its b= tag deleted,

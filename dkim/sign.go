@@ -430,7 +430,13 @@ func appendRelaxed[S string | []byte](b []byte, name string, value S) []byte {
 		}
 		b = append(b, c)
 	}
-	b = append(b, ':')
+	return appendRelaxedValue(append(b, ':'), value)
+}
+
+// appendRelaxedValue appends a header field value in "relaxed" form
+// (RFC 6376 §3.4.2): each run of SP, HTAB, CR and LF made one SP, and
+// those at its ends dropped.
+func appendRelaxedValue[S string | []byte](b []byte, value S) []byte {
 	space := false
 	for i := 0; i < len(value); {
 		for i < len(value) && isWSPOrEOL(value[i]) {

@@ -25,29 +25,55 @@
 //	reason      userunknown, mailboxfull, blocked, feedback, vacation, ... (see bounce.Reason)
 //	hard        true when no retry can succeed: suppress the address
 //	diagnostic  the remote server's text
+//	message_id  the Message-ID of the returned message itself (without
+//	            angle brackets), or "sha256:" and the hash of its bytes
+//	            when it has none: the key to recognise it again
 //
 // A message that is not returned mail gets one row with kind "unknown".
+// Recipients are decoded first (RFC 2047 encoded words, "<>", a source
+// route) and must then be valid addresses (package address): those that
+// are not ("@mx.example.org", a word of the text) are shown as reported
+// but never suppressed, and counted.
+//
 // With -suppress file, the addresses that hard-bounced or complained
-// (feedback reports, RFC 5965) are written there, lower-cased, sorted, one
-// a line. Messages that cannot be read as mail are reported on standard
-// error and make the exit code 1; the others are still classified.
+// (feedback reports, RFC 5965) are added to those already there,
+// normalised (local part lower-cased, domain in lower-case A-labels),
+// sorted, one a line. Messages that cannot be read as mail are reported on
+// standard error and make the exit code 1; the others are still
+// classified. At the end, standard error gets a summary: messages,
+// recipients by reason, addresses to suppress and addresses skipped.
+//
+// Remote mailboxes (see remote.go) are read with
+//
+//	bounces -imap imaps://bounces@mail.example.com/INBOX -state seen.txt -after move:Processed
+//	bounces -pop3 pop3s://bounces@mail.example.com -state seen.txt -after delete
+//
+// the password in $BOUNCES_PASSWORD or -password-file.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/mxkit/mxkit/address"
 	"github.com/mxkit/mxkit/bounce"
 )
 
@@ -70,12 +96,13 @@ type row struct {
 	Reason     string `json:"reason"`
 	Hard       bool   `json:"hard"`
 	Diagnostic string `json:"diagnostic"`
+	MessageID  string `json:"message_id"`
 }
 
-var csvHeader = []string{"file", "kind", "recipient", "action", "status", "reason", "hard", "diagnostic"}
+var csvHeader = []string{"file", "kind", "recipient", "action", "status", "reason", "hard", "diagnostic", "message_id"}
 
 func (r row) fields() []string {
-	return []string{r.File, r.Kind, r.Recipient, r.Action, r.Status, r.Reason, strconv.FormatBool(r.Hard), r.Diagnostic}
+	return []string{r.File, r.Kind, r.Recipient, r.Action, r.Status, r.Reason, strconv.FormatBool(r.Hard), r.Diagnostic, r.MessageID}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -83,17 +110,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: bounces [-json] [-o file] [-suppress file] mbox|maildir|dir|- ...")
+		fmt.Fprintln(stderr, "       bounces [-json] [-o file] [-suppress file] -state file [-after keep|delete|move:FOLDER] -imap URL | -pop3 URL")
 		fs.PrintDefaults()
 	}
 	asJSON := fs.Bool("json", false, "write a JSON array instead of CSV")
 	outFile := fs.String("o", "", "write the classification to `file` instead of standard output")
-	suppressFile := fs.String("suppress", "", "write the addresses to suppress (hard bounces, complaints) to `file`")
+	suppressFile := fs.String("suppress", "", "add the addresses to suppress (hard bounces, complaints) to `file`")
+	var ro remoteOptions
+	ro.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if err := ro.check(); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 && !ro.enabled() {
 		fs.Usage()
-		return errors.New("give at least one mbox, Maildir or directory")
+		return errors.New("give at least one mbox, Maildir or directory, or -imap or -pop3")
 	}
 
 	out := stdout
@@ -111,9 +144,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		w = newJSONWriter(bw)
 	}
-	c := &classifier{w: w, stderr: stderr, suppress: map[string]bool{}}
+	c := &classifier{w: w, stderr: stderr, suppress: map[string]bool{}, reasons: map[string]int{}}
 	for _, path := range fs.Args() {
 		if err := c.walk(ctx, path); err != nil {
+			return err
+		}
+	}
+	// record makes what was classified so far durable: rows written out
+	// and synced, the suppression list merged into its file.
+	record := func() error {
+		if err := c.w.flush(); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if f != nil {
+			if err := f.Sync(); err != nil {
+				return err
+			}
+		}
+		if *suppressFile != "" {
+			return writeSuppress(*suppressFile, c.suppress)
+		}
+		return nil
+	}
+	if ro.enabled() {
+		if err := ro.run(ctx, c, record); err != nil {
 			return err
 		}
 	}
@@ -133,6 +190,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	c.summary()
 	if c.failed > 0 {
 		return fmt.Errorf("%d of %d messages could not be read as mail", c.failed, c.messages)
 	}
@@ -141,12 +199,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // classifier parses messages and writes their rows.
 type classifier struct {
-	w        rowWriter
-	stderr   io.Writer
-	parser   bounce.Parser
-	suppress map[string]bool
-	messages int
-	failed   int
+	w          rowWriter
+	stderr     io.Writer
+	parser     bounce.Parser
+	suppress   map[string]bool
+	messages   int
+	failed     int
+	recipients int
+	reasons    map[string]int // recipients by reason ("" for messages that report none)
+	invalid    int            // recipients that are not valid addresses
 }
 
 // walk classifies the messages of one argument.
@@ -235,8 +296,22 @@ func (c *classifier) message(ctx context.Context, name string, r io.Reader) erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Read at most what the parser reads, plus one octet to know.
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxMessage+1)); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	io.Copy(io.Discard, r)
+	return c.raw(name, buf.Bytes())
+}
+
+// maxMessage is how much of a message is read: what bounce.Parser reads.
+const maxMessage = 8 << 20
+
+// raw classifies one message held in memory.
+func (c *classifier) raw(name string, msg []byte) error {
 	c.messages++
-	rep, err := c.parser.Parse(r)
+	rep, err := c.parser.Parse(bytes.NewReader(msg))
 	if errors.Is(err, bounce.ErrMalformed) {
 		c.failed++
 		fmt.Fprintf(c.stderr, "bounces: %s: %v\n", name, err)
@@ -245,16 +320,24 @@ func (c *classifier) message(ctx context.Context, name string, r io.Reader) erro
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	id := messageKey(msg)
 	if len(rep.Recipients) == 0 {
-		return c.w.write(row{File: name, Kind: rep.Kind.String()})
+		c.reasons[""]++
+		return c.w.write(row{File: name, Kind: rep.Kind.String(), MessageID: id})
 	}
 	for _, rc := range rep.Recipients {
-		if rc.FinalRecipient != "" && (rc.Hard || rep.Kind == bounce.KindFeedback) {
-			c.suppress[strings.ToLower(rc.FinalRecipient)] = true
+		c.recipients++
+		c.reasons[string(rc.Reason)]++
+		shown, key, ok := normalize(rc.FinalRecipient)
+		if !ok && rc.FinalRecipient != "" {
+			c.invalid++
+		}
+		if ok && (rc.Hard || rep.Kind == bounce.KindFeedback) {
+			c.suppress[key] = true
 		}
 		err := c.w.write(row{
-			File: name, Kind: rep.Kind.String(), Recipient: rc.FinalRecipient, Action: rc.Action,
-			Status: rc.Status, Reason: string(rc.Reason), Hard: rc.Hard, Diagnostic: rc.DiagnosticCode,
+			File: name, Kind: rep.Kind.String(), Recipient: shown, Action: rc.Action,
+			Status: rc.Status, Reason: string(rc.Reason), Hard: rc.Hard, Diagnostic: rc.DiagnosticCode, MessageID: id,
 		})
 		if err != nil {
 			return err
@@ -263,22 +346,144 @@ func (c *classifier) message(ctx context.Context, name string, r io.Reader) erro
 	return nil
 }
 
-func writeSuppress(path string, set map[string]bool) error {
-	addrs := make([]string, 0, len(set))
-	for a := range set {
-		addrs = append(addrs, a)
+// messageKey identifies a returned message: its own Message-ID, or the
+// SHA-256 of its bytes when it has none.
+func messageKey(msg []byte) string {
+	if m, err := mail.ReadMessage(bytes.NewReader(msg)); err == nil {
+		if id := strings.Trim(strings.TrimSpace(m.Header.Get("Message-Id")), "<>"); id != "" && !strings.ContainsAny(id, "\r\n") {
+			return id
+		}
 	}
-	slices.Sort(addrs)
+	sum := sha256.Sum256(msg)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+var wordDecoder = mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
+	// Encoded words in addresses are UTF-8 or ASCII in practice; other
+	// charsets are left encoded, and the address then fails to parse.
+	switch strings.ToLower(charset) {
+	case "utf-8", "us-ascii":
+		return r, nil
+	}
+	return nil, fmt.Errorf("charset %s", charset)
+}}
+
+// normalize decodes a reported recipient — RFC 2047 encoded words
+// (before anything changes their case), angle brackets, an RFC 5321
+// source route ("@relay:user@domain", whose mailbox is the address) — and
+// parses it with the address package. It returns the decoded form to
+// show, the suppression key (local part lower-cased, domain in lower-case
+// A-labels) and whether it is a valid address.
+func normalize(s string) (shown, key string, ok bool) {
+	shown = strings.TrimSpace(s)
+	if strings.Contains(shown, "=?") {
+		// A word whose case was changed decodes to garbage: keep it as it
+		// came, and it will not parse.
+		if d, err := wordDecoder.DecodeHeader(shown); err == nil && utf8.ValidString(d) {
+			shown = d
+		}
+	}
+	shown = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(shown, "<"), ">"))
+	if strings.HasPrefix(shown, "@") {
+		if _, mbox, found := strings.Cut(shown, ":"); found {
+			shown = mbox
+		}
+	}
+	a, err := address.Parse(shown)
+	if err != nil || isEncodedWord(a.Local) {
+		// An encoded word that would not decode (its base64 lower-cased
+		// on the way) is made of atext, but it is nobody's mailbox.
+		return shown, "", false
+	}
+	return shown, strings.ToLower(a.Local) + "@" + a.Domain.ASCII(), true
+}
+
+// isEncodedWord reports whether s has the form of an RFC 2047 §2 encoded
+// word: "=?" charset "?" encoding "?" text "?=".
+func isEncodedWord(s string) bool {
+	inner, ok := strings.CutPrefix(s, "=?")
+	if !ok {
+		return false
+	}
+	inner, ok = strings.CutSuffix(inner, "?=")
+	parts := strings.SplitN(inner, "?", 3)
+	return ok && len(parts) == 3 && parts[0] != "" && len(parts[1]) == 1 && strings.ContainsAny(parts[1], "bBqQ")
+}
+
+// summary writes the counts to standard error.
+func (c *classifier) summary() {
+	fmt.Fprintf(c.stderr, "bounces: %d messages (%d unreadable), %d recipients, %d to suppress, %d invalid addresses skipped\n",
+		c.messages, c.failed, c.recipients, len(c.suppress), c.invalid)
+	type kv struct {
+		reason string
+		n      int
+	}
+	var list []kv
+	for r, n := range c.reasons {
+		if r == "" {
+			r = "(no recipient)"
+		}
+		list = append(list, kv{r, n})
+	}
+	slices.SortFunc(list, func(a, b kv) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return strings.Compare(a.reason, b.reason)
+	})
+	var b strings.Builder
+	for i, e := range list {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %d", e.reason, e.n)
+	}
+	if len(list) > 0 {
+		fmt.Fprintf(c.stderr, "bounces: by reason: %s\n", b.String())
+	}
+}
+
+// writeSuppress adds set to the addresses already in the file, and
+// writes them back sorted, through a temporary file and a rename, synced.
+func writeSuppress(path string, set map[string]bool) error {
+	all := maps.Clone(set)
+	if b, err := os.ReadFile(path); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				all[line] = true
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	addrs := slices.Sorted(maps.Keys(all))
 	var b strings.Builder
 	for _, a := range addrs {
 		b.WriteString(a + "\n")
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // rowWriter writes the classification in one format.
 type rowWriter interface {
 	write(row) error
+	flush() error // push what was written to the underlying writer
 	close() error
 }
 
@@ -297,6 +502,11 @@ func (c *csvWriter) write(r row) error {
 		}
 	}
 	return c.w.Write(r.fields())
+}
+
+func (c *csvWriter) flush() error {
+	c.w.Flush()
+	return c.w.Error()
 }
 
 func (c *csvWriter) close() error {
@@ -333,6 +543,8 @@ func (j *jsonWriter) write(r row) error {
 	_, err = j.w.Write(b)
 	return err
 }
+
+func (j *jsonWriter) flush() error { return nil }
 
 func (j *jsonWriter) close() error {
 	end := "\n]\n"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -401,8 +402,14 @@ func TestCorpus(t *testing.T) {
 
 	suppress := filepath.Join(t.TempDir(), "suppress.txt")
 	rows, stderr := runCSV(t, "-suppress", suppress, maildir)
-	if stderr != "" {
-		t.Errorf("stderr: %s", stderr)
+	checkSummary(t, stderr, len(names))
+	// Every address to suppress is a valid one, normalised: no
+	// "@mx.example.org", no lower-cased encoded word.
+	for _, a := range strings.Fields(readFile(t, suppress)) {
+		_, key, ok := normalize(a)
+		if !ok || key != a || strings.HasPrefix(a, "@") || strings.Contains(a, "=?") {
+			t.Errorf("suppression list has %q", a)
+		}
 	}
 	seen := map[string]bool{}
 	kinds := map[string]int{}
@@ -419,9 +426,7 @@ func TestCorpus(t *testing.T) {
 		len(names), len(rows), kinds, strings.Count(readFile(t, suppress), "\n"))
 
 	mboxRows, stderr := runCSV(t, mboxFile)
-	if stderr != "" {
-		t.Errorf("stderr: %s", stderr)
-	}
+	checkSummary(t, stderr, len(names))
 	if len(mboxRows) != len(rows) {
 		t.Fatalf("the mbox gave %d rows, the Maildir %d", len(mboxRows), len(rows))
 	}
@@ -429,6 +434,52 @@ func TestCorpus(t *testing.T) {
 		if !slices.Equal(rows[i][1:], mboxRows[i][1:]) {
 			t.Errorf("%s: Maildir %q, mbox (%s) %q", rows[i][0], rows[i][1:], mboxRows[i][0], mboxRows[i][1:])
 		}
+	}
+}
+
+// checkSummary checks that stderr holds the summary and nothing else.
+func checkSummary(t *testing.T, stderr string, messages int) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], fmt.Sprintf("bounces: %d messages (0 unreadable), ", messages)) ||
+		!strings.HasPrefix(lines[1], "bounces: by reason: ") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+// TestRecipientNormalised: recipients are decoded from RFC 2047 before
+// anything else, source routes and brackets removed, and those that are
+// no address at all are shown but not suppressed, and counted.
+func TestRecipientNormalised(t *testing.T) {
+	for _, tc := range []struct{ in, shown, key string }{
+		{"=?UTF-8?B?8J+QiOefkiE=?=@example.org", "🐈矒!@example.org", "🐈矒!@example.org"},
+		{"=?utf-8?q?J=C3=B6rg?=@Bücher.example", "Jörg@Bücher.example", "jörg@xn--bcher-kva.example"},
+		{"<Alice@Customers.Example>", "Alice@Customers.Example", "alice@customers.example"},
+		{"@smtp.example.net:kijitora@example.jp", "kijitora@example.jp", "kijitora@example.jp"},
+		{"@mx.example.org", "@mx.example.org", ""},
+		{"this", "this", ""},
+		{"=?utf-8?b?8j+qipcfkig=?=@example.org", "=?utf-8?b?8j+qipcfkig=?=@example.org", ""},
+	} {
+		shown, key, ok := normalize(tc.in)
+		if shown != tc.shown || key != tc.key || ok != (tc.key != "") {
+			t.Errorf("normalize(%q) = %q, %q, %v; want %q, %q", tc.in, shown, key, ok, tc.shown, tc.key)
+		}
+	}
+	dir := t.TempDir()
+	for i, rcpt := range []string{"=?UTF-8?B?8J+QiOefkiE=?=@example.org", "@mx.example.org", "bob@example.org"} {
+		write(t, filepath.Join(dir, fmt.Sprint(i)), strings.ReplaceAll(postfixDSN, "alice@customers.example", rcpt))
+	}
+	suppress := filepath.Join(t.TempDir(), "suppress.txt")
+	os.WriteFile(suppress, []byte("earlier@example.net\n"), 0o644)
+	rows, stderr := runCSV(t, "-suppress", suppress, dir)
+	if len(rows) != 3 || rows[0][2] != "🐈矒!@example.org" || rows[1][2] != "@mx.example.org" {
+		t.Errorf("rows %q", rows)
+	}
+	if got, want := readFile(t, suppress), "bob@example.org\nearlier@example.net\n🐈矒!@example.org\n"; got != want {
+		t.Errorf("suppression list %q, want %q", got, want)
+	}
+	if !strings.Contains(stderr, "3 recipients, 2 to suppress, 1 invalid addresses skipped") || !strings.Contains(stderr, "by reason: userunknown 3") {
+		t.Errorf("summary %q", stderr)
 	}
 }
 
