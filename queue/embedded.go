@@ -75,7 +75,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // directory. Create it with Open. It is safe for concurrent use; only one
 // process may have a directory open at a time.
 //
-// Which messages are due, and their leases, are kept in memory (about 150
+// Which messages are due, and their leases, are kept in memory (about 180
 // bytes a message, rebuilt at Open), so a lease writes nothing to disk. A
 // lease therefore ends with the process: after a restart every message is
 // due at its NextAttempt, and Attempts counts only the leases that were
