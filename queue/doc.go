@@ -50,41 +50,39 @@
 // bodies as files beside it (dir/bodies). A single commit goroutine gathers
 // every enqueue, completion and other change that arrived while the
 // previous commit ran into one write transaction: one commit, two
-// fdatasyncs, for the whole batch (group commit). Which messages are due,
-// and their leases, are kept in memory and rebuilt at Open: a lease writes
-// nothing (it could not outlive the process anyway), which took the
-// single-producer cycle from 939/s to about 1,200/s and the 64-producer one
-// from about 13,000/s to about 20,000/s. bbolt's own DB.Batch waits up to 10 ms to
-// fill a batch and reruns failed functions; the loop here commits as soon
-// as the disk is free, so a lone producer is not delayed and 64 producers
-// share one commit.
+// fdatasyncs, for the whole batch (group commit). bbolt's own DB.Batch
+// waits up to 10 ms to fill a batch and reruns failed functions; the loop
+// here commits as soon as the disk is free, waiting only (up to 300 µs)
+// for enqueues whose callers are on their way, so that a lone producer's
+// next message shares the commit of the completions before it rather than
+// waiting for it. Which messages are due, and their leases, are kept in
+// memory and rebuilt at Open: a lease writes nothing (it could not outlive
+// the process anyway).
 //
 // Why bbolt: it is pure Go, already a dependency, commits atomically by
 // switching a checksummed meta page, and a batch costs the pages it touches
 // plus two syncs whatever its size. bench/queue runs the same durable cycle
 // (10 KB messages: enqueue, lease, body read, completion) on this store,
 // on Pebble (an LSM, synced batches, its own group commit), on PostgreSQL
-// and on a maildir-style spool with one fsync per message, taking turns,
-// median of 3 rounds, on a 2-core machine shared with other busy
-// processes (load average 3 to 6):
+// and on a maildir-style spool with one fsync per message, taking turns.
+// Before leases moved to memory (median of 3 rounds, load average 3 to 6):
 //
 //	producers     embedded    Pebble    spool
 //	1                  783       905      831
 //	8                3,672     3,943    1,604
 //	64              12,898     3,118      392   cycles/s
 //
-// Pebble matches bbolt until the queue is busy; then its lease side falls
-// behind (with 64 producers it took 4,400 enqueues/s but completed 3,100
-// cycles/s), most likely because the lease scan steps over the tombstones
-// every completion leaves: a queue deletes all it writes. With 64 producers the embedded store
-// passes 10,000 durable cycles/s when the machine is not loaded by others
-// (rounds ranged 7,400 to 16,900; at load average 8 to 10 it does 3,000 to
-// 7,000). A lone producer waits for a whole commit (two fdatasyncs) per
-// message, and is no faster than the spool. Spreading the queue over 2 or
-// 4 bbolt files (each with its own commit loop) was tried with 64
-// producers and gave nothing: throughput is the number of operations
-// waiting divided by a commit's time, and splitting them does not change
-// either.
+// and now (median of 5 rounds, load average 6 to 7, bench/README.md):
+// 1,632, 2,290 and 8,753 cycles/s against the spool's 874, 1,206 and 540;
+// with 64 producers the rounds ranged from 3,150 to 10,054 as other
+// processes' load moved, and reached 19,866 at load 2 to 3. Pebble matches
+// bbolt until the queue is busy; then its lease side falls behind (with 64
+// producers it took 4,400 enqueues/s but completed 3,100 cycles/s), most
+// likely because the lease scan steps over the tombstones every completion
+// leaves: a queue deletes all it writes. Spreading the queue over 2 or 4
+// bbolt files (each with its own commit loop) was tried with 64 producers
+// and gave nothing: throughput is the number of operations waiting divided
+// by a commit's time, and splitting them does not change either.
 //
 // Bodies up to [Options.InlineLimit] (64 KiB by default) live inside the
 // database and ride on the shared commit: with every 10 KB body in a file
@@ -101,8 +99,9 @@
 // a field this version does not know is refused rather than dropped);
 // every body carries a CRC-32C checked when it is read. A queue written by
 // an earlier version is moved to the current layout at Open
-// (testdata/v1 holds one, kept as a test). Open first opens the file read-only and walks every page and
-// record, so that a file at the path that is not a queue, or a damaged
+// (testdata/v1 holds one, kept as a test). Open first opens the file
+// read-only and walks every page and record, so that a file at the path
+// that is not a queue, or a damaged
 // database, fails with [ErrCorrupt] (never a crash, never an empty queue);
 // this costs a read of the whole file at Open.
 //

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -74,7 +75,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // directory. Create it with Open. It is safe for concurrent use; only one
 // process may have a directory open at a time.
 //
-// Which messages are due, and their leases, are kept in memory (about 150
+// Which messages are due, and their leases, are kept in memory (about 180
 // bytes a message, rebuilt at Open), so a lease writes nothing to disk. A
 // lease therefore ends with the process: after a restart every message is
 // due at its NextAttempt, and Attempts counts only the leases that were
@@ -92,6 +93,7 @@ type Embedded struct {
 	closed bool
 	ops    chan *op
 	loop   sync.WaitGroup
+	coming atomic.Int32 // enqueues between their call and handing over their op
 }
 
 var _ Store = (*Embedded)(nil)
@@ -101,10 +103,11 @@ var _ Store = (*Embedded)(nil)
 // return a writeError if a write fails, which aborts the shared
 // transaction (the other operations are then retried one by one).
 type op struct {
-	fn    func(tx *bolt.Tx) error
-	after func() // run after a successful commit
-	undo  func() // run when the operation fails or does not commit
-	done  chan error
+	enqueue bool
+	fn      func(tx *bolt.Tx) error
+	after   func() // run after a successful commit
+	undo    func() // run when the operation fails or does not commit
+	done    chan error
 }
 
 type writeError struct{ err error }
@@ -456,19 +459,28 @@ func (s *Embedded) Close() error {
 	return s.db.Close()
 }
 
-// run hands o to the commit loop and waits for its commit.
-func (s *Embedded) run(ctx context.Context, o *op) error {
+// run hands o to the commit loop and waits for its commit. It counts
+// itself out of coming, if given, once it has handed o over (or failed).
+func (s *Embedded) run(ctx context.Context, o *op, coming ...*atomic.Int32) error {
+	out := func() {
+		for _, c := range coming {
+			c.Add(-1)
+		}
+	}
 	if err := ctx.Err(); err != nil {
+		out()
 		return err
 	}
 	o.done = make(chan error, 1)
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
+		out()
 		return ErrClosed
 	}
 	s.ops <- o
 	s.mu.RUnlock()
+	out()
 	// Once handed over the operation commits or fails on its own; waiting
 	// for it (a commit takes milliseconds) keeps the answer truthful.
 	return <-o.done
@@ -478,8 +490,11 @@ func (s *Embedded) commitLoop() {
 	defer s.loop.Done()
 	debug.SetPanicOnFault(true) // a damaged page fails the batch, not the process
 	batch := make([]*op, 0, s.maxBatch)
+	enqueued := false // the last batch had an enqueue
 	for o := range s.ops {
 		batch = append(batch[:0], o)
+		var deadline <-chan time.Time
+		hasEnqueue := o.enqueue
 	gather:
 		for len(batch) < s.maxBatch {
 			select {
@@ -488,10 +503,33 @@ func (s *Embedded) commitLoop() {
 					break gather
 				}
 				batch = append(batch, o)
+				hasEnqueue = hasEnqueue || o.enqueue
+				continue
 			default:
+			}
+			// Wait a moment for enqueues on their way (callers reading
+			// their body), or when enqueues have been coming and this
+			// batch has none (a lone producer's next one, which would
+			// otherwise wait for this commit and then take one of its
+			// own): a commit costs two fdatasyncs whatever it holds.
+			if s.coming.Load() == 0 && (hasEnqueue || !enqueued) {
+				break
+			}
+			if deadline == nil {
+				deadline = time.After(300 * time.Microsecond)
+			}
+			select {
+			case o, ok := <-s.ops:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, o)
+				hasEnqueue = hasEnqueue || o.enqueue
+			case <-deadline:
 				break gather
 			}
 		}
+		enqueued = hasEnqueue
 		s.commit(batch)
 	}
 }
@@ -598,6 +636,13 @@ func get(tx *bolt.Tx, id []byte) (*record, error) {
 
 // Enqueue implements Store.
 func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, now, next time.Time) (ID, error) {
+	s.coming.Add(1)
+	handed := false
+	defer func() {
+		if !handed {
+			s.coming.Add(-1)
+		}
+	}()
 	m, err := newMessage(env, now, next)
 	if err != nil {
 		return "", err
@@ -639,7 +684,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	var id ID
 	var k []byte
 	var keep bool // the file belongs to a committed record
-	o := &op{fn: func(tx *bolt.Tx) error {
+	o := &op{enqueue: true, fn: func(tx *bolt.Tx) error {
 		keep = false
 		if r.IdempotencyKey != "" {
 			if v := tx.Bucket(bIdem).Get(idemKey(&r.Envelope)); v != nil {
@@ -677,7 +722,9 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 			s.sched.mu.Unlock()
 		}
 	}}
-	if err := s.run(ctx, o); err != nil {
+	handed = true
+	err = s.run(ctx, o, &s.coming)
+	if err != nil {
 		removeFile()
 		return "", err
 	}

@@ -10,6 +10,12 @@
 //
 // With -large it instead compares enqueueing 1 MiB bodies into the bbolt
 // file (InlineLimit raised) and as body files beside it (the default).
+//
+// With -compare river it compares the PostgreSQL store with River
+// (github.com/riverqueue/river), three processes sharing one server (see
+// compare.go):
+//
+//	go run ./queue -compare river -d 3s -rounds 3 -producers 1,8,64 -sizes 64,10240
 package main
 
 import (

@@ -90,27 +90,12 @@ func (s *Store) EnqueueMany(ctx context.Context, msgs []queue.Submission, now ti
 			return nil, fmt.Errorf("message %d: %w", i, err)
 		}
 	}
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var small []*enqueueOp
-		for i, o := range ops {
-			if rests[i] != nil {
-				if err := s.insertLarge(ctx, tx, o, rests[i]); err != nil {
-					return err
-				}
-				continue
-			}
-			if small = append(small, o); len(small) == 500 || i == len(ops)-1 {
-				if err := s.insert(ctx, tx, small, true); err != nil {
-					return err
-				}
-				small = small[:0]
-			}
-		}
-		if len(small) > 0 {
-			return s.insert(ctx, tx, small, true)
-		}
-		return nil
-	})
+	var err error
+	if !slices.ContainsFunc(rests, func(r io.Reader) bool { return r != nil }) {
+		err = s.insertAll(ctx, ops)
+	} else {
+		err = s.inTx(ctx, func(tx pgx.Tx) error { return s.insertSome(ctx, tx, ops, rests) })
+	}
 	if err == nil && slices.ContainsFunc(ops, func(o *enqueueOp) bool { return o.ready }) {
 		s.wakeLessees()
 	}
@@ -126,6 +111,30 @@ func (s *Store) EnqueueMany(ctx context.Context, msgs []queue.Submission, now ti
 		}
 	}
 	return ids, nil
+}
+
+// insertSome writes ops in tx, streaming the bodies that did not fit in a
+// chunk (rests), 500 rows to an INSERT for the others.
+func (s *Store) insertSome(ctx context.Context, tx pgx.Tx, ops []*enqueueOp, rests []io.Reader) error {
+	var small []*enqueueOp
+	for i, o := range ops {
+		if rests[i] != nil {
+			if err := s.insertLarge(ctx, tx, o, rests[i]); err != nil {
+				return err
+			}
+			continue
+		}
+		if small = append(small, o); len(small) == 500 {
+			if err := s.insert(ctx, tx, small, true); err != nil {
+				return err
+			}
+			small = small[:0]
+		}
+	}
+	if len(small) > 0 {
+		return s.insert(ctx, tx, small, true)
+	}
+	return nil
 }
 
 // newOp checks a message and reads its body: whole if it fits in one chunk
@@ -309,27 +318,9 @@ type batcher interface {
 // (inTx false) in the same round trip, in a transaction of its own before
 // the INSERT's, and in a transaction (inTx) in a round trip before.
 func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx bool) error {
-	n := len(batch)
-	ids, err := s.takeIDs(ctx, n)
+	ids, err := s.takeIDs(ctx, len(batch))
 	if err != nil {
 		return err
-	}
-	domains, tenants := make([]string, n), make([]string, n)
-	idems := make([]*string, n)
-	prios := make([]int16, n)
-	nexts, nows := make([]time.Time, n), make([]time.Time, n)
-	sizes := make([]int64, n)
-	envs, bodies := make([][]byte, n), make([][]byte, n)
-	readies := make([]bool, n)
-	wake := false
-	for i, o := range batch {
-		o.id = ids[i]
-		if !o.ready {
-			s.dueBy(o.next)
-		}
-		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
-		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.ready
-		wake = wake || o.ready
 	}
 	p := s.planTags(batch)
 	b := &pgx.Batch{}
@@ -345,7 +336,7 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 			queueReserve(b, s.q.reserve, p.need)
 		}
 	}
-	b.Queue(s.q.insert, ids, domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies, p.tags, p.fs, p.ks)
+	b.Queue(s.q.insert, s.insertArgs(batch, ids, p, 0, len(batch))...)
 	br := q.SendBatch(ctx, b)
 	defer br.Close()
 	if p.need != nil && !inTx {
@@ -355,11 +346,92 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 		}
 		s.keepBlocks(p, bases)
 	}
+	if err := readInserted(br, batch); err != nil {
+		return err
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("pgstore: enqueue: %w", err)
+	}
+	if !inTx && slices.ContainsFunc(batch, func(o *enqueueOp) bool { return o.ready }) {
+		s.wakeLessees()
+	}
+	return nil
+}
+
+// insertAll writes batch, whose bodies are all in hand, in one
+// transaction and one round trip: tags reserved if need be, then the
+// INSERTs, 500 rows each.
+func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
+	ids, err := s.takeIDs(ctx, len(batch))
+	if err != nil {
+		return err
+	}
+	p := s.planTags(batch)
+	b := &pgx.Batch{}
+	if p.need != nil {
+		queueReserve(b, s.q.reserve, p.need)
+	}
+	b.Queue("BEGIN")
+	for i := 0; i < len(batch); i += 500 {
+		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, i, min(i+500, len(batch)))...)
+	}
+	b.Queue("COMMIT")
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	if p.need != nil {
+		bases, err := readReserve(br, len(p.need.tenants))
+		if err != nil {
+			return err
+		}
+		s.keepBlocks(p, bases)
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("pgstore: enqueue: %w", err)
+	}
+	for i := 0; i < len(batch); i += 500 {
+		if err := readInserted(br, batch[i:min(i+500, len(batch))]); err != nil {
+			return err
+		}
+	}
+	if _, err := br.Exec(); err != nil {
+		return fmt.Errorf("pgstore: enqueue: commit: %w", err)
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("pgstore: enqueue: %w", err)
+	}
+	return nil
+}
+
+// insertArgs are the arguments of queries.insert for batch[from:to].
+func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) []any {
+	n := to - from
+	domains, tenants := make([]string, n), make([]string, n)
+	idems := make([]*string, n)
+	prios := make([]int16, n)
+	nexts, nows := make([]time.Time, n), make([]time.Time, n)
+	sizes := make([]int64, n)
+	envs, bodies := make([][]byte, n), make([][]byte, n)
+	readies := make([]bool, n)
+	for i, o := range batch[from:to] {
+		o.id = ids[from+i]
+		if !o.ready {
+			s.dueBy(o.next)
+		}
+		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
+		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.ready
+	}
+	return []any{ids[from:to], domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies,
+		p.tags[from:to], p.fs[from:to], p.ks[from:to]}
+}
+
+// readInserted reads the IDs an INSERT returned and marks the messages of
+// batch it did not insert (their idempotency key was taken) as dup.
+func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	inserted := make(map[int64]bool, n)
+	inserted := make(map[int64]bool, len(batch))
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
@@ -372,14 +444,8 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	if err := br.Close(); err != nil {
-		return fmt.Errorf("pgstore: enqueue: %w", err)
-	}
 	for _, o := range batch {
 		o.dup = !inserted[o.id]
-	}
-	if wake && !inTx {
-		s.wakeLessees()
 	}
 	return nil
 }
@@ -503,14 +569,14 @@ func (s *Store) keepBlocks(p *tagPlan, bases []float64) {
 	}
 }
 
-// takeIDs returns n message IDs, drawn from the sequence a few hundred at
-// a time (IDs are unique and never reused; across processes they are not
+// takeIDs returns n message IDs, drawn from the sequence a thousand or
+// more at a time (IDs are unique and never reused; across processes they are not
 // in enqueue order, which nothing needs).
 func (s *Store) takeIDs(ctx context.Context, n int) ([]int64, error) {
 	s.idMu.Lock()
 	defer s.idMu.Unlock()
 	if len(s.idCache) < n {
-		rows, err := s.pool.Query(ctx, s.q.nextIDs, max(n-len(s.idCache), 256))
+		rows, err := s.pool.Query(ctx, s.q.nextIDs, max(n-len(s.idCache), 1024))
 		if err != nil {
 			return nil, fmt.Errorf("pgstore: enqueue: %w", err)
 		}

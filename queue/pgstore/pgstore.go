@@ -10,8 +10,12 @@
 // queuing over each tenant's messages of one priority): a message due and
 // not leased is ready, with a tag, and a lease takes the lowest tags with
 // SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers never take the
-// same message. Messages that come due (a retry, a send time, a lease that
-// ran out) are made ready by the next lease. A lease token checked on
+// same message. Each flow's last tag is a row (flows) that enqueues
+// reserve runs of tags from, in short transactions of their own, so that
+// processes enqueuing for one tenant at once do not get the same places.
+// Messages that come due (a retry, a send time, a lease that ran out) are
+// made ready by a lease: at once for what is known in this process, within
+// a second for what comes due through another. A lease token checked on
 // completion keeps a worker whose lease ran out, and whose message another
 // worker took, from completing it. Tenant caps (LeaseRequest.TenantLimit)
 // serialise the leases that use them with an advisory lock, so that the
@@ -33,14 +37,23 @@
 // while one is being written go in the next statement together (one
 // INSERT from arrays, one commit; each caller still hears of its message
 // only once it is committed, with the server's synchronous_commit as set),
-// and so do completions. A lease and the promotion of messages that came
-// due are one round trip, and bodies up to 64 KiB come with their lease.
-// Lessees waiting for work (LeaseRequest.Wait) are woken by LISTEN/NOTIFY
-// rather than polling. A body that fits in one chunk (256 KiB) is kept in
-// its message's row, out of line and uncompressed, so that the changes a
-// message goes through never copy it; larger bodies are written and read as
-// streams of chunks in their own table, so messages of any size pass
-// without being held in memory.
+// and so do completions, each checked against its lease token and applied
+// to the message as leased (no read first). EnqueueMany writes many
+// messages in one transaction and one round trip. Bodies up to 64 KiB come
+// with their lease. Lessees waiting for work (LeaseRequest.Wait) are woken
+// one at a time, here when an enqueue commits and elsewhere by NOTIFY, and
+// wait a little before they look when work comes in slowly, so that one
+// lease takes several messages. A NOTIFY is never sent in the transaction
+// that enqueued: PostgreSQL lets one notifying transaction commit at a
+// time, which would undo the shared commits. A body that fits in one chunk
+// (256 KiB) is kept in its message's row, out of line and uncompressed, so
+// that the changes a message goes through never copy it; larger bodies are
+// written and read as streams of chunks in their own table, so messages of
+// any size pass without being held in memory.
+//
+// bench/queue -compare river measures this store against River, a Go job
+// queue on PostgreSQL, three processes sharing one server; bench/README.md
+// has the figures.
 package pgstore
 
 import (
