@@ -9,6 +9,10 @@
 //
 //	go run ./examples/mta -config examples/mta/mta.example.json
 //
+// runs as shipped: submission on 127.0.0.1:10587 (loopback is trusted),
+// the API on 127.0.0.1:8025, the queue in /tmp/mxkit-mta/queue, and no
+// DKIM keys yet, so its mail goes out unsigned.
+//
 // Unless GOGC or GOMEMLIMIT are set, the garbage collector runs at
 // GOGC=400 under a 1 GiB memory limit: CPU matters more than a few MiB.
 //
@@ -18,8 +22,16 @@
 //
 // # Configuration
 //
-// One JSON file; unknown fields are errors. Durations are Go duration
-// strings ("90s", "5m", "120h") or numbers of seconds. Fields:
+// One JSON file. Durations are Go duration strings ("90s", "5m", "120h")
+// or numbers of seconds. An error names the file, the line and column,
+// and the field's path, and says what was wanted:
+//
+//	mta.json:14:5: smtp.listne: unknown field "listne" in section smtp; did you mean "listen"?
+//	mta.json:31:19: queue.max_age: "5 minutes" is not a duration: want a number and a unit, like "90s", ...
+//	mta.json:40:7: delivery.dns_servers[1]: "192.0.2.53:x": want host[:port] (port 53 by default): ...
+//
+// Unknown fields and fields given twice are errors (a misspelt option
+// would otherwise keep its default). Fields:
 //
 //	hostname            name in the SMTP greeting, EHLO, Received fields,
 //	                    Message-IDs and DSNs (default: the system's name)
@@ -103,7 +115,8 @@
 //	delivery.relay_tls  verified (default), required, opportunistic, none
 //	delivery.relay_username, delivery.relay_password
 //	                    AUTH PLAIN at the relay (needs TLS)
-//	delivery.dns_servers  resolvers "host:port" (default /etc/resolv.conf)
+//	delivery.dns_servers  resolvers, "host[:port]" with port 53 by default
+//	                    (default /etc/resolv.conf)
 //	delivery.mx_port    port of MX hosts (default 25; for tests)
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
