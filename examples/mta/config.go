@@ -30,6 +30,7 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
+	MailLog  MailLogConfig  `json:"maillog"`
 }
 
 // SMTPConfig is the submission listener.
@@ -115,6 +116,10 @@ type DKIMConfig struct {
 	Keys             []DKIMKey `json:"keys"`
 	Dir              string    `json:"dir"`
 	Canonicalization string    `json:"canonicalization"`
+	// Require refuses messages that would go unsigned (no key for the
+	// From domain the submitter may use): 550 5.7.1 over SMTP, 403 over
+	// the API. Notices this MTA makes itself (DSNs) are not refused.
+	Require bool `json:"require"`
 }
 
 // DKIMKey is one signing key.
@@ -175,6 +180,15 @@ type WebhookConfig struct {
 // LogConfig sets the log level and format.
 type LogConfig struct {
 	Level  string `json:"level"`
+	Format string `json:"format"`
+}
+
+// MailLogConfig is where the mail log goes (see maillog.go).
+type MailLogConfig struct {
+	// File receives the mail log, appended to (reopened on SIGHUP);
+	// "" sends its lines to the main log.
+	File string `json:"file"`
+	// Format of File: text (key=value, the default) or json.
 	Format string `json:"format"`
 }
 
@@ -361,6 +375,9 @@ func (c *Config) check() error {
 	default:
 		return fieldErr("dkim.canonicalization", "%q: want header/body, each relaxed or simple", c.DKIM.Canonicalization)
 	}
+	if c.DKIM.Require && len(c.DKIM.Keys) == 0 && c.DKIM.Dir == "" {
+		return fieldErr("dkim.require", "no dkim.keys and no dkim.dir: every message would be refused")
+	}
 	d := &c.Delivery
 	if d.Workers <= 0 {
 		d.Workers = 64
@@ -422,6 +439,14 @@ func (c *Config) check() error {
 	case "", "text", "json":
 	default:
 		return fieldErr("log.format", "%q: want text or json", c.Log.Format)
+	}
+	switch c.MailLog.Format {
+	case "", "text", "json":
+	default:
+		return fieldErr("maillog.format", "%q: want text or json", c.MailLog.Format)
+	}
+	if c.MailLog.Format != "" && c.MailLog.File == "" {
+		return fieldErr("maillog.format", "needs maillog.file (without one, mail log lines go to the main log, in log.format)")
 	}
 	return nil
 }

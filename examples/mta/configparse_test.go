@@ -28,7 +28,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown section", head + "  \"queues\": {}\n}",
 			`line 4, column 3: queues: unknown field "queues" at the top level; did you mean "queue"?`},
 		{"unknown far off", head + "  \"spelling\": 1\n}",
-			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has delivery, dkim, dsn, hostname, http, log, queue, smtp, webhook`},
+			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has delivery, dkim, dsn, hostname, http, log, maillog, queue, smtp, webhook`},
 		{"unknown in a list", head + "  \"dkim\": {\"keys\": [{\"domain\": \"d\", \"selecter\": \"s\"}]}\n}",
 			`line 4, column 37: dkim.keys[0].selecter: unknown field "selecter" in section dkim.keys[0]; did you mean "selector"?`},
 		{"case", head + "  \"Queue\": {}\n}", `line 4, column 3: Queue: unknown field "Queue" at the top level; did you mean "queue"?`},
@@ -50,7 +50,11 @@ func TestConfigErrors(t *testing.T) {
 			`line 6, column 5: delivery.dns_servers[1]: "192.0.2.54:x": want host[:port] (port 53 by default): port "x" is not a number from 1 to 65535`},
 		{"twice, a section", head + "  \"queue\": {\"dir\": \"q\"},\n  \"http\": {\"listen\": \":80\"},\n  \"smtp\": {}\n}",
 			`line 6, column 3: smtp: given twice in the same object (JSON keeps only the last)`},
+		{"check: dkim.require", head + "  \"queue\": {\"dir\": \"q\"},\n  \"dkim\": {\"require\": true}\n}",
+			`line 5, column 12: dkim.require: no dkim.keys and no dkim.dir: every message would be refused`},
 		{"check: no queue", head + "  \"log\": {}\n}", `queue: set exactly one of dir and postgres_dsn`},
+		{"check: maillog", head + "  \"queue\": {\"dir\": \"q\"},\n  \"maillog\": {\"format\": \"json\"}\n}",
+			`line 5, column 15: maillog.format: needs maillog.file (without one, mail log lines go to the main log, in log.format)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.json))

@@ -11,14 +11,14 @@
 //
 // runs as shipped: submission on 127.0.0.1:10587 (loopback is trusted),
 // the API on 127.0.0.1:8025, the queue in /tmp/mxkit-mta/queue, and no
-// DKIM keys yet, so its mail goes out unsigned.
+// DKIM keys yet, so its mail goes out unsigned (the mail log says so).
 //
 // Unless GOGC or GOMEMLIMIT are set, the garbage collector runs at
 // GOGC=400 under a 1 GiB memory limit: CPU matters more than a few MiB.
 //
 // SIGINT or SIGTERM stops it gracefully: listeners close, in-flight
 // deliveries finish (for up to -shutdown-timeout), buffered webhook events
-// are posted and the queue is closed.
+// are posted and the queue is closed. SIGHUP reopens maillog.file.
 //
 // # Configuration
 //
@@ -108,7 +108,11 @@
 //	dkim.canonicalization  header/body (RFC 6376 §3.4): "relaxed/relaxed"
 //	                    (default), "relaxed/simple" (cheaper body hash), ...
 //	                    A message is signed by the keys of its From domain
-//	                    (or a parent domain); without one it goes unsigned.
+//	                    (or a parent domain); without one it goes unsigned,
+//	                    and its queued line in the mail log says why
+//	dkim.require        refuse messages that would go unsigned (550 5.7.1
+//	                    over SMTP, 403 over the API, with the reason), but
+//	                    for this MTA's own DSNs
 //	delivery.workers    concurrent deliveries (default 64)
 //	delivery.relay      "host:port" smarthost taking all mail; without it,
 //	                    mail goes direct to each domain's MX hosts
@@ -140,6 +144,9 @@
 //	webhook.secret      if set, X-MTA-Signature: sha256=hex(HMAC(secret, body))
 //	log.level           debug, info (default), warn, error
 //	log.format          text (default) or json, on standard error
+//	maillog.file        the mail log (see below), appended to and reopened
+//	                    on SIGHUP; "" (default): the main log, at info
+//	maillog.format      of maillog.file: text (key=value, default) or json
 //
 // # HTTP API
 //
@@ -159,6 +166,48 @@
 //	                    "complaint" events for the webhook (the operator's
 //	                    tokens only: a user could report any recipient)
 //	GET  /metrics       Prometheus metrics (no authentication: firewall it)
+//
+// # Mail log
+//
+// One info line per message accepted and per recipient outcome (every
+// attempt), each with the queue ID, as Postfix's maillog has them; the
+// message of the line says what happened. In the default text format:
+//
+//	... level=INFO msg=queued id=0000000000000007 from=<news@shop.example> size=2210 nrcpt=2 proto=smtp client=192.0.2.10 user=app dkim=signed dkim_keys=shop.example/ed1,shop.example/rsa1
+//	... level=INFO msg=delivered id=0000000000000007 to=<ann@customers.example> relay=mx.customers.example[192.0.2.25]:25 delay=0.412 delay_queue=0.003 delay_conn=0.25 delay_xmit=0.159 dsn=2.0.0 stage=final reply="250 2.0.0 Ok: queued as 4F7A1" attempts=1 tenant=app
+//	... level=INFO msg=deferred id=0000000000000007 to=<bob@later.example> relay=mx.later.example[192.0.2.26]:25 delay=0.31 delay_queue=0.003 delay_conn=0.307 delay_xmit=0 dsn=4.4.1 stage=connect reply="..." attempts=1 reason=... retry_at=2026-11-23T12:05:00Z tenant=app
+//
+// queued: from (<> is the null sender), size in bytes as queued, nrcpt,
+// proto (smtp, http, or local for this MTA's own DSNs), client and user
+// (the login; none for trusted networks and the operator), tenant when it
+// is not the user, dkim=signed with dkim_keys (domain/selector), or
+// dkim=unsigned with dkim_reason. With dkim.require an unsigned message is
+// refused instead, and logged as msg=refused with from, nrcpt, proto,
+// client, user and reason.
+//
+// delivered, deferred, bounced (failed for good: a DSN goes to the
+// sender), expired (deferred past queue.max_age: failed, DSN status
+// 4.4.7 unless the last deferral had one): to, relay (host[IP]:port of
+// the server that answered or was tried last, or none when the route
+// failed), delay (seconds since arrival) and its parts: delay_queue (in
+// the queue until this attempt's transaction began), delay_conn (the
+// route lookup, rate-limit waits, and connecting: TCP, greeting, EHLO,
+// STARTTLS, AUTH, or taking a pooled session) and delay_xmit (MAIL to
+// the reply after the data); dsn (RFC 3463 status), stage (where it was
+// decided: route, connect, tls, mail, rcpt, data, final, ...), reply (the
+// server's reply, or what went wrong where none answered), attempts (this
+// recipient's, this one included), reason (mxkit/bounce's classification)
+// and retry_at for a deferral, tenant. suppressed (for a suppression
+// check at intake to write): id, to, reason.
+//
+// With maillog.format json each line
+// is an object with the same keys ("msg", "id", "to", "delay", ...;
+// addresses keep their angle brackets). To follow a message or an
+// address, as with Postfix:
+//
+//	grep 'id=0000000000000007 ' mail.log
+//	grep 'to=<bob@later.example>' mail.log
+//	jq -c 'select(.msg == "bounced")' mail.log
 //
 // # Design for throughput
 //
@@ -362,7 +411,19 @@ func run(path string, grace time.Duration) error {
 		return err
 	}
 	log.Info("mta running", "hostname", cfg.Hostname, "queued", m.Stats().Queued)
-	<-ctx.Done()
+	// SIGHUP reopens maillog.file, after logrotate moved it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for ctx.Err() == nil {
+		select {
+		case <-hup:
+			if err := m.ReopenLogs(); err != nil {
+				log.Error("reopening maillog.file", "err", err)
+			}
+		case <-ctx.Done():
+		}
+	}
 	stop()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
