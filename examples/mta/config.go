@@ -31,6 +31,7 @@ type Config struct {
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
 	MailLog  MailLogConfig  `json:"maillog"`
+	Admin    AdminConfig    `json:"admin"`
 }
 
 // SMTPConfig is the submission listener.
@@ -192,6 +193,13 @@ type MailLogConfig struct {
 	Format string `json:"format"`
 }
 
+// AdminConfig is the queue administration API (see admin.go).
+type AdminConfig struct {
+	// Tokens are bearer tokens for /api/queue, and only for it: they
+	// cannot send, and sending tokens cannot administer.
+	Tokens []string `json:"tokens"`
+}
+
 // Duration is a time.Duration written as a Go duration string ("5m").
 type Duration time.Duration
 
@@ -318,6 +326,11 @@ func (c *Config) check() error {
 	}
 	for i, t := range c.HTTP.APITokens {
 		if err := addToken(fmt.Sprintf("http.api_tokens[%d]", i), t); err != nil {
+			return err
+		}
+	}
+	for i, t := range c.Admin.Tokens {
+		if err := addToken(fmt.Sprintf("admin.tokens[%d]", i), t); err != nil {
 			return err
 		}
 	}

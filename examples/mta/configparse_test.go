@@ -28,7 +28,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown section", head + "  \"queues\": {}\n}",
 			`line 4, column 3: queues: unknown field "queues" at the top level; did you mean "queue"?`},
 		{"unknown far off", head + "  \"spelling\": 1\n}",
-			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has delivery, dkim, dsn, hostname, http, log, maillog, queue, smtp, webhook`},
+			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has admin, delivery, dkim, dsn, hostname, http, log, maillog, queue, smtp, webhook`},
 		{"unknown in a list", head + "  \"dkim\": {\"keys\": [{\"domain\": \"d\", \"selecter\": \"s\"}]}\n}",
 			`line 4, column 37: dkim.keys[0].selecter: unknown field "selecter" in section dkim.keys[0]; did you mean "selector"?`},
 		{"case", head + "  \"Queue\": {}\n}", `line 4, column 3: Queue: unknown field "Queue" at the top level; did you mean "queue"?`},
@@ -55,6 +55,8 @@ func TestConfigErrors(t *testing.T) {
 		{"check: no queue", head + "  \"log\": {}\n}", `queue: set exactly one of dir and postgres_dsn`},
 		{"check: maillog", head + "  \"queue\": {\"dir\": \"q\"},\n  \"maillog\": {\"format\": \"json\"}\n}",
 			`line 5, column 15: maillog.format: needs maillog.file (without one, mail log lines go to the main log, in log.format)`},
+		{"check: admin token reused", head + "  \"queue\": {\"dir\": \"q\"},\n  \"http\": {\"api_tokens\": [\"t\"]},\n  \"admin\": {\"tokens\": [\"t\"]}\n}",
+			`line 6, column 24: admin.tokens[0]: a token is given twice (every token is for one login)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.json))
@@ -113,7 +115,7 @@ func TestExampleConfigStarts(t *testing.T) {
 	if err := m.Start(); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	if !strings.HasPrefix(cfg.Queue.Dir, t.TempDir()[:len(os.TempDir())]) || cfg.DKIM.Dir == "" {
+	if !strings.HasPrefix(cfg.Queue.Dir, t.TempDir()[:len(os.TempDir())]) || cfg.DKIM.Dir == "" || len(cfg.Admin.Tokens) == 0 {
 		t.Errorf("example configuration: %+v", cfg)
 	}
 }

@@ -33,6 +33,8 @@ import (
 //	expired     ... a deferral past queue.max_age: failed
 //	suppressed  a recipient not tried, by a suppression list: id, to, reason
 //	            (for the suppression check at intake to write)
+//	held, released, flushed, requeued, removed
+//	            an operator's queue command: id, client
 type mailLog struct {
 	log  *slog.Logger
 	file *logFile // maillog.file, or nil
@@ -287,6 +289,15 @@ func (l *mailLog) outcomes(msg *queue.Message, decided []queue.Decision, tr *sen
 		}
 		l.log.LogAttrs(context.Background(), slog.LevelInfo, what, attrs...)
 	}
+}
+
+// action logs an operator's queue command on one message.
+func (l *mailLog) action(what string, id queue.ID, client netip.Addr) {
+	attrs := []slog.Attr{slog.String("id", string(id))}
+	if client.IsValid() {
+		attrs = append(attrs, slog.String("client", client.String()))
+	}
+	l.log.LogAttrs(context.Background(), slog.LevelInfo, what, attrs...)
 }
 
 // fromDomain returns the domain of the From address of msg's header, or

@@ -147,6 +147,9 @@
 //	maillog.file        the mail log (see below), appended to and reopened
 //	                    on SIGHUP; "" (default): the main log, at info
 //	maillog.format      of maillog.file: text (key=value, default) or json
+//	admin.tokens        bearer tokens for the queue administration API
+//	                    (/api/queue, and mta queue): only these open it,
+//	                    and they open nothing else
 //
 // # HTTP API
 //
@@ -157,10 +160,14 @@
 //	                    are the tenant's own); "tenant", if given, must be
 //	                    the login's; 202 {"id":"..."} once the message is
 //	                    durable
-//	GET  /api/stats     {"queued","received","delivered","deferred","failed","signed"}:
-//	                    messages in the queue now (this process's view),
-//	                    messages received and recipient outcomes since start
+//	GET  /api/stats     {"queued","active","due","held","dead", "received",
+//	                    "delivered","deferred","failed","signed","since"}:
+//	                    queued to dead are read from the queue (they survive
+//	                    restarts, and with PostgreSQL cover every process
+//	                    sharing it); received, delivered, deferred, failed
+//	                    and signed count since this process started (since)
 //	                    (the operator's tokens only: users get 403)
+//	/api/queue/...      queue administration (admin.tokens; see below)
 //	POST /api/feedback  a returned message (DSN or ARF complaint) received
 //	                    elsewhere: parsed with mxkit/bounce into "bounced" or
 //	                    "complaint" events for the webhook (the operator's
@@ -200,7 +207,8 @@
 // and retry_at for a deferral, tenant. suppressed (for a suppression
 // check at intake to write): id, to, reason.
 //
-// With maillog.format json each line
+// Operators' queue commands log held, released, flushed, requeued or
+// removed with the id and the client. With maillog.format json each line
 // is an object with the same keys ("msg", "id", "to", "delay", ...;
 // addresses keep their angle brackets). To follow a message or an
 // address, as with Postfix:
@@ -208,6 +216,48 @@
 //	grep 'id=0000000000000007 ' mail.log
 //	grep 'to=<bob@later.example>' mail.log
 //	jq -c 'select(.msg == "bounced")' mail.log
+//
+// # Queue administration
+//
+// While the MTA runs, the queue is administered through its HTTP API with
+// a token of admin.tokens (sending tokens and users cannot; admin tokens
+// cannot send), under the same rules as other credentials (HTTPS or
+// loopback, failed tokens counted and blocked):
+//
+//	GET    /api/queue              list: {"messages","next","counts"}
+//	GET    /api/queue/{id}         envelope, header, each recipient's attempts
+//	                               (typed outcomes: status, stage, code,
+//	                               enhanced, text, host, ip, time), next attempt
+//	POST   /api/queue/{id}/{verb}  flush, hold, release, requeue, delete
+//	DELETE /api/queue/{id}         delete
+//	POST   /api/queue/{verb}       the verb for every message the filters select
+//
+// Filters are query parameters: state (active, deferred, queued,
+// scheduled, hold, comma-separated; or dead for the dead letters), domain
+// (of a recipient), sender and recipient (an address, @domain, or <> for
+// the null sender), tenant, min_age and max_age (since arrival, "2h");
+// lists are paged with limit (100, at most 1000) and after (the "next"
+// of the page before). flush makes messages due now (with no filter,
+// every one, as postqueue -f; held messages go when released, scheduled
+// ones keep their time); hold and release; requeue brings dead letters
+// back, with a fresh lifetime; delete withdraws a message (never
+// delivered afterwards) and removes it. A message in delivery is left
+// alone (409, or skipped in bulk). Other bulk verbs need a filter or
+// all=1. The same from the command line, reading the URL and a token from
+// the configuration (or -url, -token-file, $MTA_ADMIN_TOKEN):
+//
+//	mta -config mta.json queue list                    # like mailq
+//	mta -config mta.json queue list -state deferred -domain gmail.com -json
+//	mta -config mta.json queue show 0000000000000007
+//	mta -config mta.json queue flush                   # like postqueue -f
+//	mta -config mta.json queue flush -domain later.example
+//	mta -config mta.json queue hold 0000000000000007
+//	mta -config mta.json queue requeue -all
+//	mta -config mta.json queue delete -sender @spam.example
+//
+// The listing marks messages in delivery with *, on hold with !, dead
+// letters with #, and shows above each recipient the reason of its last
+// attempt.
 //
 // # Design for throughput
 //
@@ -333,7 +383,16 @@ func main() {
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	hashPassword := flag.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for smtp.users[].password_hash, and exit")
+	flag.Usage = usage
 	flag.Parse()
+	if flag.Arg(0) == "queue" {
+		os.Exit(runQueue(context.Background(), *path, flag.Args()[1:], os.Stdout, os.Stderr))
+	}
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "mta: unexpected %q\n", flag.Arg(0))
+		usage()
+		os.Exit(2)
+	}
 	if *hashPassword {
 		if err := printHash(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "mta:", err)
@@ -449,4 +508,14 @@ func newLogger(c LogConfig) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func usage() {
+	fmt.Fprintf(flag.CommandLine.Output(), `usage: mta [-config FILE] [flags]       run
+       mta [-config FILE] queue VERB ...   administer the running mta's queue (mta queue -h)
+       mta -hash-password < password
+
+flags:
+`)
+	flag.PrintDefaults()
 }

@@ -54,6 +54,8 @@ type MTA struct {
 	metrics *metrics
 	hooks   *webhook // nil without a URL
 	maillog *mailLog
+	admin   *adminAPI
+	started time.Time
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -86,6 +88,8 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		users:    map[string]*account{},
 		tokens:   map[[sha256.Size]byte]*account{},
 		maillog:  &mailLog{log: log}, // maillog.file is opened by Start
+		admin:    newAdminAPI(cfg.Admin),
+		started:  time.Now(),
 		wake:     make(chan struct{}, 1),
 		jobs:     make(chan *queue.Message, cfg.Delivery.Workers),
 		dispDone: make(chan struct{}),
@@ -493,22 +497,30 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Stats are the counters of GET /api/stats.
+// Stats are the counters of GET /api/stats. Queued, Active, Due, Held
+// and Dead come from the queue there (they survive restarts); the others
+// count since this process started (Since).
 type Stats struct {
-	Queued    int64 `json:"queued"`    // messages in the queue
-	Received  int64 `json:"received"`  // messages accepted since start
-	Delivered int64 `json:"delivered"` // recipients delivered since start
-	Deferred  int64 `json:"deferred"`  // deferrals since start
-	Failed    int64 `json:"failed"`    // recipients failed since start
-	Signed    int64 `json:"signed"`    // messages DKIM-signed since start
+	Queued    int64     `json:"queued"`    // messages in the queue
+	Active    int64     `json:"active"`    // ... in delivery now
+	Due       int64     `json:"due"`       // ... due now, waiting for a worker
+	Held      int64     `json:"held"`      // ... on hold
+	Dead      int64     `json:"dead"`      // dead letters
+	Received  int64     `json:"received"`  // messages accepted since start
+	Delivered int64     `json:"delivered"` // recipients delivered since start
+	Deferred  int64     `json:"deferred"`  // deferrals since start
+	Failed    int64     `json:"failed"`    // recipients failed since start
+	Signed    int64     `json:"signed"`    // messages DKIM-signed since start
+	Since     time.Time `json:"since"`     // when this process started
 }
 
-// Stats returns the current counters.
+// Stats returns the process's counters; Queued is this process's view
+// of the queue (GET /api/stats asks the queue itself).
 func (m *MTA) Stats() Stats {
 	return Stats{
 		Queued: m.queued.Load(), Received: m.received.Load(),
 		Delivered: m.delivered.Load(), Deferred: m.deferred.Load(), Failed: m.failed.Load(),
-		Signed: m.signed.Load(),
+		Signed: m.signed.Load(), Since: m.started.UTC(),
 	}
 }
 
