@@ -12,6 +12,14 @@
 // runs as shipped: submission on 127.0.0.1:10587 (loopback is trusted),
 // the API on 127.0.0.1:8025, the queue in /tmp/mxkit-mta/queue, and no
 // DKIM keys yet, so its mail goes out unsigned (the mail log says so).
+// To start a real setup,
+//
+//	go run ./examples/mta -init /etc/mxkit-mta -domain example.com -hostname mta.example.com
+//
+// writes mta.json there (loopback listeners, random tokens, a queue and a
+// mail log in that directory, dkim.require), an Ed25519 and an RSA key
+// under dkim/, and dns.txt with the DKIM, SPF and DMARC records to
+// publish; it overwrites nothing.
 //
 // Unless GOGC or GOMEMLIMIT are set, the garbage collector runs at
 // GOGC=400 under a 1 GiB memory limit: CPU matters more than a few MiB.
@@ -383,8 +391,18 @@ func main() {
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	hashPassword := flag.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for smtp.users[].password_hash, and exit")
+	initDir := flag.String("init", "", "write a configuration, DKIM keys and the DNS records to publish into this `directory` (with -domain and -hostname), and exit")
+	initDomain := flag.String("domain", "", "with -init: the `domain` mail is sent from")
+	initHost := flag.String("hostname", "", "with -init: this MTA's host `name` (default: the system's)")
 	flag.Usage = usage
 	flag.Parse()
+	if *initDir != "" {
+		if err := initConfig(*initDir, *initDomain, *initHost, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "mta -init:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if flag.Arg(0) == "queue" {
 		os.Exit(runQueue(context.Background(), *path, flag.Args()[1:], os.Stdout, os.Stderr))
 	}
@@ -513,6 +531,7 @@ func newLogger(c LogConfig) *slog.Logger {
 func usage() {
 	fmt.Fprintf(flag.CommandLine.Output(), `usage: mta [-config FILE] [flags]       run
        mta [-config FILE] queue VERB ...   administer the running mta's queue (mta queue -h)
+       mta -init DIR -domain D [-hostname H]   write a configuration to start from
        mta -hash-password < password
 
 flags:
