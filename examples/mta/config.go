@@ -26,6 +26,9 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
+
+	// Delay notices (delay.go).
+	DelayNotices DelayNoticeConfig `json:"delay_notices"`
 }
 
 // SMTPConfig is the submission listener.
@@ -351,6 +354,9 @@ func (c *Config) check() error {
 	}
 	if c.DSN.MaxReturned == 0 {
 		c.DSN.MaxReturned = 1 << 20
+	}
+	if err := c.DelayNotices.check(); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":

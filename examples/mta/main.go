@@ -118,6 +118,17 @@
 //	dsn.return_full     return the whole message (default: its header only,
 //	                    unless the sender asked RET=FULL)
 //	dsn.max_returned_bytes  larger messages return only their header (1 MiB)
+//	delay_notices.after tell the sender once, in a "delayed" DSN (RFC 3464),
+//	                    about each recipient still in the queue this long
+//	                    after its message arrived (default 4h), with its
+//	                    last reply and when the queue gives up
+//	                    (Will-Retry-Until); the queue keeps a mark with the
+//	                    recipient, so a restart sends none twice
+//	delay_notices.only_requested  only to recipients that asked with
+//	                    NOTIFY=DELAY (RFC 3461 §4.1); by default also to
+//	                    those that gave no NOTIFY, as sendmail and Exim do.
+//	                    NOTIFY=NEVER, or a list without DELAY, gets none
+//	delay_notices.disabled  send none (dsn.disabled also stops them)
 //	webhook.url         receives POSTs of JSON arrays of events
 //	webhook.buffer      events held for posting (default 10000; beyond it
 //	                    they are dropped and counted)
@@ -161,8 +172,9 @@
 // exchange. Failures are retried on the queue's schedule; recipients that
 // fail for good get one DSN per message, built with bounce.DSN. NOTIFY and
 // ORCPT (RFC 3461) go on to the next hop; when it lacks DSN, recipients
-// that asked for NOTIFY=SUCCESS get a "relayed" notice from here. Delay
-// notices (NOTIFY=DELAY) are not sent.
+// that asked for NOTIFY=SUCCESS get a "relayed" notice from here.
+// Recipients still in the queue after delay_notices.after get one
+// "delayed" notice each (NOTIFY=DELAY, or no NOTIFY).
 //
 // Measured against Postfix relaying into smtp-sink, same machine (2 cores
 // shared with other work, so figures vary by ±30% between runs), 5000

@@ -27,6 +27,7 @@ import (
 	"github.com/mxkit/mxkit/queue/pgstore"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/smtpclient"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 )
 
@@ -53,6 +54,8 @@ type MTA struct {
 
 	metrics *metrics
 	hooks   *webhook // nil without a URL
+
+	delayNotices prometheus.Counter // delay.go
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -122,6 +125,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	m.smtpLimits = newConnLimits(cfg.SMTP.MaxSessions, cfg.SMTP.MaxSessionsPerIP, m.isTrusted)
 	m.httpLimits = newConnLimits(cfg.HTTP.MaxConns, cfg.HTTP.MaxConnsPerIP, nil)
 	m.metrics = newMetrics(m)
+	m.initDelayNotices()
 
 	// DKIM: configured keys and a key directory, used for mail whose From
 	// domain (or a parent) has a key.
