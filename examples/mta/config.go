@@ -29,6 +29,9 @@ type Config struct {
 
 	// Delay notices (delay.go).
 	DelayNotices DelayNoticeConfig `json:"delay_notices"`
+
+	// Return paths and their listener (returnpath.go).
+	ReturnPath ReturnPathConfig `json:"return_path"`
 }
 
 // SMTPConfig is the submission listener.
@@ -356,6 +359,9 @@ func (c *Config) check() error {
 		c.DSN.MaxReturned = 1 << 20
 	}
 	if err := c.DelayNotices.check(); err != nil {
+		return err
+	}
+	if err := c.ReturnPath.check(); err != nil {
 		return err
 	}
 	switch strings.ToLower(c.Log.Level) {

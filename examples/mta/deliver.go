@@ -163,11 +163,12 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	// delivery one per recipient domain; recipients with different
 	// NOTIFY parameters go in separate transactions, as smtpclient sends
 	// one NOTIFY for all recipients of a transaction.
-	type group struct{ domain, notify string }
+	type group struct{ domain, notify, rcpt string }
 	groups := map[group][]string{}
 	var order []group
 	for _, a := range pending {
 		g := group{notify: strings.ToUpper(params[a].Notify)}
+		g.rcpt = m.verpRecipient(msg, a, g.notify) // with return paths, one transaction per recipient
 		if !m.relay {
 			_, g.domain, _ = strings.Cut(a, "@")
 			g.domain = strings.ToLower(g.domain)
@@ -180,7 +181,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	out := make([]delivery.Outcome, 0, len(pending))
 	for _, g := range order {
 		d, rcpts := g.domain, groups[g]
-		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
+		env := smtpclient.Envelope{From: m.envelopeFrom(msg, g.rcpt), To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
 		start := time.Now()
 		var res *smtpclient.Result
 		if m.relay {

@@ -56,6 +56,7 @@ type MTA struct {
 	hooks   *webhook // nil without a URL
 
 	delayNotices prometheus.Counter // delay.go
+	rp           *returnPath        // returnpath.go; nil without return_path.domain
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -240,6 +241,10 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	if cfg.Webhook.URL != "" {
 		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)
 	}
+	if err := m.newReturnPath(); err != nil {
+		closeStore(m.store)
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -325,6 +330,14 @@ func (m *MTA) Start() error {
 		}
 		m.httpLn = ln
 	}
+	if err := m.listenReturnPath(); err != nil {
+		for _, ln := range []net.Listener{m.smtpLn, m.httpLn} {
+			if ln != nil {
+				ln.Close()
+			}
+		}
+		return err
+	}
 	work, hard := context.WithCancel(context.Background())
 	lease, stop := context.WithCancel(work)
 	m.workCtx, m.hardStop, m.stopLease = work, hard, stop
@@ -364,6 +377,7 @@ func (m *MTA) Start() error {
 	if m.httpLn != nil {
 		m.startHTTP(httpTLS)
 	}
+	m.serveReturnPath(smtpTLS)
 	return nil
 }
 
@@ -464,6 +478,9 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if err := m.stopReturnPath(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	m.serveWG.Wait()
 	if m.stopLease != nil {
 		m.stopLease()
@@ -479,6 +496,9 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 		m.hardStop()
 	}
 	m.tr.Close()
+	if err := m.closeSendLog(); err != nil {
+		errs = append(errs, err)
+	}
 	if m.hooks != nil {
 		m.hooks.stop(ctx)
 	}
