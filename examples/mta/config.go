@@ -32,6 +32,9 @@ type Config struct {
 
 	// Return paths and their listener (returnpath.go).
 	ReturnPath ReturnPathConfig `json:"return_path"`
+
+	// TLS reports (tlsrpt.go).
+	TLSRPT TLSRPTConfig `json:"tlsrpt"`
 }
 
 // SMTPConfig is the submission listener.
@@ -362,6 +365,9 @@ func (c *Config) check() error {
 		return err
 	}
 	if err := c.ReturnPath.check(); err != nil {
+		return err
+	}
+	if err := c.TLSRPT.check(c.Delivery.Relay); err != nil {
 		return err
 	}
 	switch strings.ToLower(c.Log.Level) {

@@ -187,7 +187,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		if m.relay {
 			res, err = m.tr.Send(ctx, env, bytes.NewReader(body))
 		} else {
-			res, err = m.tr.Deliver(ctx, d, env, bytes.NewReader(body))
+			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, bytes.NewReader(body))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		// One outcome per recipient, in order; res is never nil.

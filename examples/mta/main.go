@@ -5,8 +5,9 @@
 // MX or through a relay with per-provider rate limits and source IP pools,
 // retries on a schedule, returns RFC 3464 delivery status notifications
 // for failed and long-delayed recipients, sends with signed VERP return
-// paths and takes the bounces that come back to them, exposes
-// Prometheus metrics, and posts delivery and bounce events to a webhook.
+// paths and takes the bounces that come back to them, sends TLS reports
+// (RFC 8460), exposes Prometheus metrics, and posts delivery and bounce
+// events to a webhook.
 //
 //	go run ./examples/mta -config examples/mta/mta.example.json
 //
@@ -150,6 +151,25 @@
 //	                    recipient and tenant each return path was made for,
 //	                    kept return_path.max_age and a day; needed with
 //	                    return_path.listen
+//	tlsrpt.dir          turns on SMTP TLS Reporting (RFC 8460; direct
+//	                    delivery only): the TLS outcome of every session to
+//	                    an MX (under its MTA-STS or DANE policy, or none) is
+//	                    counted per policy domain and kept here
+//	                    (tlsrpt.DirStore, written every minute and at
+//	                    shutdown); each UTC day's report goes to the domains
+//	                    whose _smtp._tls record asks for it, by mail (queued
+//	                    here, DKIM-signed, delivered despite TLS failures
+//	                    and left out of the counts) or HTTPS POST (verified
+//	                    TLS, public addresses only), retried for a day; what
+//	                    was sent is remembered, so a restart sends nothing
+//	                    twice
+//	tlsrpt.organization_name, tlsrpt.contact_info
+//	                    the reporter's name and address (the From of report
+//	                    mail), both required
+//	tlsrpt.unique_id    letters and digits telling this MTA's reports from
+//	                    others under the same contact
+//	tlsrpt.delay        how long after a UTC day ends its reports go
+//	                    (default 2h)
 //	webhook.url         receives POSTs of JSON arrays of events
 //	webhook.buffer      events held for posting (default 10000; beyond it
 //	                    they are dropped and counted)

@@ -57,6 +57,7 @@ type MTA struct {
 
 	delayNotices prometheus.Counter // delay.go
 	rp           *returnPath        // returnpath.go; nil without return_path.domain
+	reports      *tlsReports        // tlsrpt.go; nil without tlsrpt.dir
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -236,6 +237,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		rc := &resolver.Client{Servers: d.DNSServers, Logger: log}
 		m.tr.Router = &mx.Router{Resolver: rc, Logger: log}
 		m.tr.Port = d.MXPort
+		m.newTLSReports(rc)
 	}
 
 	if cfg.Webhook.URL != "" {
@@ -378,6 +380,7 @@ func (m *MTA) Start() error {
 		m.startHTTP(httpTLS)
 	}
 	m.serveReturnPath(smtpTLS)
+	m.startTLSReports()
 	return nil
 }
 
@@ -497,6 +500,9 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	}
 	m.tr.Close()
 	if err := m.closeSendLog(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := m.stopTLSReports(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	if m.hooks != nil {
