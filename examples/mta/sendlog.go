@@ -43,8 +43,10 @@ type sendLog struct {
 	lastErr error        // of the last write, logged once
 	dropped int          // records dropped since the last report
 
-	stop chan struct{}
-	done chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // sendRecord is one return path handed out: the message, the recipient
@@ -216,18 +218,21 @@ func (l *sendLog) find(id string, hour time.Time) ([]sendRecord, error) {
 	return out, err
 }
 
-// close writes what is pending and closes the file.
+// close writes what is pending and closes the file; later calls return
+// what the first did.
 func (l *sendLog) close() error {
-	close(l.stop)
-	<-l.done
-	l.mu.Lock()
-	left, err := len(l.pending), l.lastErr
-	l.mu.Unlock()
-	cerr := l.db.Close()
-	if left > 0 {
-		return fmt.Errorf("send log: %d records not written: %w", left, err)
-	}
-	return cerr
+	l.closeOnce.Do(func() {
+		close(l.stop)
+		<-l.done
+		l.mu.Lock()
+		left, err := len(l.pending), l.lastErr
+		l.mu.Unlock()
+		l.closeErr = l.db.Close()
+		if left > 0 {
+			l.closeErr = fmt.Errorf("send log: %d records not written: %w", left, err)
+		}
+	})
+	return l.closeErr
 }
 
 func dayKey(t time.Time) []byte { return []byte(t.UTC().Format(time.DateOnly)) }
