@@ -26,6 +26,15 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
+
+	// Delay notices (delay.go).
+	DelayNotices DelayNoticeConfig `json:"delay_notices"`
+
+	// Return paths and their listener (returnpath.go).
+	ReturnPath ReturnPathConfig `json:"return_path"`
+
+	// TLS reports (tlsrpt.go).
+	TLSRPT TLSRPTConfig `json:"tlsrpt"`
 }
 
 // SMTPConfig is the submission listener.
@@ -351,6 +360,15 @@ func (c *Config) check() error {
 	}
 	if c.DSN.MaxReturned == 0 {
 		c.DSN.MaxReturned = 1 << 20
+	}
+	if err := c.DelayNotices.check(); err != nil {
+		return err
+	}
+	if err := c.ReturnPath.check(); err != nil {
+		return err
+	}
+	if err := c.TLSRPT.check(c.Delivery.Relay); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
