@@ -10,10 +10,11 @@ import (
 const maxErrorText = 1000
 
 // Apply applies outcomes to m the way Store.Complete must: it sets the
-// recipients' states, attempt counts and errors, clears the lease and
-// either reports m finished (all recipients final; Dead set if any failed)
-// or sets NextAttempt to the earliest RetryAt among pending recipients (now
-// for a pending recipient without one). An outcome for an unknown or
+// recipients' states, attempt counts, History and DelayNotified marks (a
+// mark already set is kept), clears the lease and either reports m
+// finished (all recipients final; Dead set if any failed) or sets
+// NextAttempt to the earliest RetryAt among pending recipients (now for a
+// pending recipient without one). An outcome for an unknown or
 // already final recipient, or with an invalid state, is refused with
 // ErrInvalidInput and m is left unchanged. Store implementations use it;
 // Queue users do not need it.
@@ -52,6 +53,9 @@ func (m *Message) Apply(now time.Time, outcomes []Outcome) (finished bool, err e
 		}
 		r.Attempts++
 		r.History = appendHistory(r.History, r.Addr, o.Attempt)
+		if r.DelayNotified.IsZero() && !o.DelayNotified.IsZero() {
+			r.DelayNotified = o.DelayNotified.UTC().Round(0)
+		}
 		if o.State == Pending {
 			retry[i] = o.RetryAt
 		}

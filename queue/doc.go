@@ -28,7 +28,10 @@
 // events and an operator's listing are built from it and nobody parses an
 // error text. Queues written before History existed open with each
 // recipient's old last-error text as a one-outcome History
-// ([LegacyHistory]).
+// ([LegacyHistory]). A recipient also keeps when its sender was told that
+// delivery is delayed ([Recipient].DelayNotified, set through
+// Queue.Complete), so that a delay notice is sent once however often the
+// process restarts.
 //
 // # Who goes first
 //

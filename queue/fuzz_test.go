@@ -42,7 +42,7 @@ func FuzzDecodeRecord(f *testing.F) {
 	m := Message{ID: "0000000000000001", Envelope: Envelope{From: "a@example.org",
 		Recipients: []Recipient{{Addr: "b@example.com", State: Failed, Attempts: 1, History: []delivery.Outcome{{Status: delivery.Failed,
 			Stage: delivery.StageRcpt, Code: 550, Enhanced: delivery.EnhancedCode{5, 1, 1}, Text: "no such user", Host: "mx.example.com",
-			IP: netip.MustParseAddr("192.0.2.1"), Time: time.Unix(3, 0)}}}}},
+			IP: netip.MustParseAddr("192.0.2.1"), Time: time.Unix(3, 0)}}, DelayNotified: time.Unix(4, 0)}}},
 		Domain: "example.com", Size: 10, Created: time.Unix(1, 0), NextAttempt: time.Unix(2, 0)}
 	b, _ := encodeRecord(&record{Message: m, File: "0123abcd", CRC: 7})
 	f.Add(b)

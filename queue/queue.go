@@ -327,15 +327,24 @@ type Decision struct {
 // (one per recipient tried, as smtpclient returns them) and returns what
 // it decided for each, in the same order: a delivered or failed outcome is
 // final; a deferred one is retried on the message class's schedule, or
-// fails as expired when that would pass its MaxAge. It fails with
+// fails as expired when that would pass its MaxAge. The DelayNotified
+// marks of m's recipients that have an outcome are stored with them (see
+// Recipient.DelayNotified). It fails with
 // ErrInvalidInput for an outcome without a status, and with ErrLeaseLost
 // if the message was leased again meanwhile (and then decided nothing).
 func (q *Queue) Complete(ctx context.Context, m *Message, outcomes []delivery.Outcome) ([]Decision, error) {
 	now := q.now()
 	sched := q.schedule(m.Class)
 	attempts := make(map[string]int, len(m.Recipients))
+	var notified map[string]time.Time
 	for _, r := range m.Recipients {
 		attempts[r.Addr] = r.Attempts
+		if !r.DelayNotified.IsZero() {
+			if notified == nil {
+				notified = map[string]time.Time{}
+			}
+			notified[r.Addr] = r.DelayNotified
+		}
 	}
 	outs := make([]Outcome, len(outcomes))
 	decided := make([]Decision, len(outcomes))
@@ -343,7 +352,7 @@ func (q *Queue) Complete(ctx context.Context, m *Message, outcomes []delivery.Ou
 		if a.Time.IsZero() {
 			a.Time = now
 		}
-		o := Outcome{Recipient: a.Recipient, Attempt: a}
+		o := Outcome{Recipient: a.Recipient, Attempt: a, DelayNotified: notified[a.Recipient]}
 		d := Decision{Recipient: a.Recipient, Time: now}
 		switch a.Status {
 		case delivery.Delivered:

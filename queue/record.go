@@ -44,6 +44,9 @@ const (
 	// parts of the enhanced code (uvarints), text, host, IP (0, 4 or 16
 	// bytes) and time.
 	tagHistory = 1
+	// tagDelayNotified holds Recipient.DelayNotified, a time (varint),
+	// written when it is set.
+	tagDelayNotified = 2
 )
 
 // The fixed part of a recipient ends with a string that held the last
@@ -99,6 +102,9 @@ func (e *Envelope) appendBinary(b []byte) []byte {
 			v := encodeHistory(nil, rc.History)
 			b = binary.AppendUvarint(b, tagHistory)
 			b = appendString(b, string(v))
+		}
+		if !rc.DelayNotified.IsZero() {
+			b = appendField(b, tagDelayNotified, rc.DelayNotified.UnixNano())
 		}
 		b = append(b, 0)
 	}
@@ -276,10 +282,16 @@ func (d *decoder) recipient(rc *Recipient) (legacy string) {
 // failed), else deferred.
 func (d *decoder) recipientFields(rc *Recipient, legacy string) {
 	d.fields(func(tag uint64, val []byte) bool {
-		if tag != tagHistory {
+		switch tag {
+		case tagHistory:
+			rc.History = decodeHistory(d, rc.Addr, val)
+		case tagDelayNotified:
+			if v := d.varintField(tag, val); v != 0 {
+				rc.DelayNotified = time.Unix(0, v).UTC()
+			}
+		default:
 			return false
 		}
-		rc.History = decodeHistory(d, rc.Addr, val)
 		return true
 	})
 	d.legacyHistory(rc, legacy)

@@ -21,7 +21,7 @@ func TestRecordRoundTrip(t *testing.T) {
 					Text: "connect: connection refused", Time: time.Unix(1700000000, 7).UTC()},
 				{Recipient: "c@example.com", Status: delivery.Deferred, Stage: delivery.StageRcpt, Code: 451, Enhanced: delivery.EnhancedCode{4, 7, 1},
 					Text: "greylisted", Host: "mx.example.com", IP: netip.MustParseAddr("2001:db8::25"), Time: time.Unix(1700000300, 0).UTC()},
-			}},
+			}, DelayNotified: time.Unix(1700000301, 9).UTC()},
 			{Addr: "d@example.com", State: Failed, Attempts: 1, History: []delivery.Outcome{
 				{Recipient: "d@example.com", Status: delivery.Failed, Stage: delivery.StageRoute, Enhanced: delivery.EnhancedCode{5, 1, 10}, Text: "null MX"},
 			}},

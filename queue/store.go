@@ -103,6 +103,13 @@ type Recipient struct {
 	// stage, reply code, enhanced code, text, remote host, time), as the
 	// delivery agent reported it.
 	History []delivery.Outcome `json:",omitempty"`
+	// DelayNotified is when the sender was told that delivery to this
+	// recipient is delayed (a DSN with Action "delayed", RFC 3464 §2.3.3,
+	// asked for with NOTIFY=DELAY, RFC 3461 §4.1); zero before that. The
+	// delivery agent sets it on the leased message before Queue.Complete,
+	// which stores it with the recipient, so that a restart does not send
+	// the notice twice. Once stored it is never cleared.
+	DelayNotified time.Time `json:",omitzero"`
 }
 
 // MaxHistory is how many attempts' outcomes a recipient keeps.
@@ -215,6 +222,9 @@ type Outcome struct {
 	State     State  // Delivered, Failed, Canceled, or Pending to retry
 	RetryAt   time.Time
 	Attempt   delivery.Outcome
+	// DelayNotified, if not zero, is stored as the recipient's
+	// DelayNotified unless it has one already.
+	DelayNotified time.Time
 }
 
 // ListOptions selects messages for List.

@@ -30,8 +30,21 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
-	MailLog  MailLogConfig  `json:"maillog"`
-	Admin    AdminConfig    `json:"admin"`
+
+	// The mail log (maillog.go).
+	MailLog MailLogConfig `json:"maillog"`
+
+	// Queue administration (admin.go).
+	Admin AdminConfig `json:"admin"`
+
+	// Delay notices (delay.go).
+	DelayNotices DelayNoticeConfig `json:"delay_notices"`
+
+	// Return paths and their listener (returnpath.go).
+	ReturnPath ReturnPathConfig `json:"return_path"`
+
+	// TLS reports (tlsrpt.go).
+	TLSRPT TLSRPTConfig `json:"tlsrpt"`
 }
 
 // SMTPConfig is the submission listener.
@@ -442,6 +455,15 @@ func (c *Config) check() error {
 	}
 	if c.DSN.MaxReturned == 0 {
 		c.DSN.MaxReturned = 1 << 20
+	}
+	if err := c.DelayNotices.check(); err != nil {
+		return err
+	}
+	if err := c.ReturnPath.check(); err != nil {
+		return err
+	}
+	if err := c.TLSRPT.check(c.Delivery.Relay); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":

@@ -28,7 +28,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown section", head + "  \"queues\": {}\n}",
 			`line 4, column 3: queues: unknown field "queues" at the top level; did you mean "queue"?`},
 		{"unknown far off", head + "  \"spelling\": 1\n}",
-			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has admin, delivery, dkim, dsn, hostname, http, log, maillog, queue, smtp, webhook`},
+			`line 4, column 3: spelling: unknown field "spelling" at the top level, which has admin, delay_notices, delivery, dkim, dsn, hostname, http, log, maillog, queue, return_path, smtp, tlsrpt, webhook`},
 		{"unknown in a list", head + "  \"dkim\": {\"keys\": [{\"domain\": \"d\", \"selecter\": \"s\"}]}\n}",
 			`line 4, column 37: dkim.keys[0].selecter: unknown field "selecter" in section dkim.keys[0]; did you mean "selector"?`},
 		{"case", head + "  \"Queue\": {}\n}", `line 4, column 3: Queue: unknown field "Queue" at the top level; did you mean "queue"?`},

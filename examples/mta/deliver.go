@@ -93,6 +93,7 @@ func (m *MTA) process(msg *queue.Message) {
 	// recipients as deferred: they are retried on the schedule.
 	trace := &sendTrace{}
 	results, relayed := m.deliver(ctx, msg, buf, trace)
+	delayed := m.markDelays(msg, results)
 
 	decided, err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
 	if err != nil {
@@ -100,6 +101,11 @@ func (m *MTA) process(msg *queue.Message) {
 		return
 	}
 	m.maillog.outcomes(msg, decided, trace)
+	if len(delayed) > 0 {
+		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, buf.Bytes()); err != nil {
+			m.log.Error("delay notice", "id", msg.ID, "err", err)
+		}
+	}
 	finished := true
 	var failed []queue.Decision
 	for _, d := range decided {
@@ -160,11 +166,12 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	// delivery one per recipient domain; recipients with different
 	// NOTIFY parameters go in separate transactions, as smtpclient sends
 	// one NOTIFY for all recipients of a transaction.
-	type group struct{ domain, notify string }
+	type group struct{ domain, notify, rcpt string }
 	groups := map[group][]string{}
 	var order []group
 	for _, a := range pending {
 		g := group{notify: strings.ToUpper(params[a].Notify)}
+		g.rcpt = m.verpRecipient(msg, a, g.notify) // with return paths, one transaction per recipient
 		if !m.relay {
 			_, g.domain, _ = strings.Cut(a, "@")
 			g.domain = strings.ToLower(g.domain)
@@ -177,13 +184,13 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	out := make([]delivery.Outcome, 0, len(pending))
 	for _, g := range order {
 		d, rcpts := g.domain, groups[g]
-		env := smtpclient.Envelope{From: msg.From, To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
+		env := smtpclient.Envelope{From: m.envelopeFrom(msg, g.rcpt), To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
 		start := time.Now()
 		var res *smtpclient.Result
 		if m.relay {
 			res, err = m.tr.Send(ctx, env, bytes.NewReader(body))
 		} else {
-			res, err = m.tr.Deliver(ctx, d, env, bytes.NewReader(body))
+			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, bytes.NewReader(body))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		trace.add(res, start)
@@ -211,8 +218,8 @@ func dsnParams(msg *queue.Message, notify string, rcpts []string, params map[str
 		d.Notify = strings.Split(notify, ",")
 	}
 	for i, a := range rcpts {
-		typ, addr, ok := strings.Cut(params[a].ORcpt, ";")
-		if !ok || !strings.EqualFold(typ, "rfc822") || addr == "" {
+		addr := orcptAddress(params[a].ORcpt)
+		if addr == "" {
 			continue
 		}
 		if d.ORCPT == nil {
@@ -226,6 +233,18 @@ func dsnParams(msg *queue.Message, notify string, rcpts []string, params map[str
 	return d
 }
 
+// orcptAddress returns the address of an ORCPT parameter, kept as
+// "addr-type;address", when its type is rfc822 (RFC 3461 §4.2); "" for
+// none or another type. It is what a DSN's Original-Recipient names (RFC
+// 3464 §2.3.1) and what goes on to the next hop.
+func orcptAddress(orcpt string) string {
+	typ, addr, ok := strings.Cut(orcpt, ";")
+	if !ok || !strings.EqualFold(typ, "rfc822") {
+		return ""
+	}
+	return addr
+}
+
 // bounceMessage queues a delivery status notification (RFC 3464) to the
 // sender of msg for its failed recipients and those owed a "relayed"
 // notice, from the null reverse-path (RFC 5321 §4.5.5) so that it can
@@ -237,15 +256,10 @@ func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []qu
 	notify := map[string]string{}
 	orcpt := map[string]string{}
 	for _, r := range msg.Recipients {
-		notify[r.Addr], orcpt[r.Addr] = strings.ToUpper(r.Notify), r.ORcpt
+		notify[r.Addr], orcpt[r.Addr] = strings.ToUpper(r.Notify), orcptAddress(r.ORcpt)
 	}
-	dsn := &bounce.DSN{
-		ReportingMTA: m.cfg.Hostname,
-		To:           msg.From,
-		EnvelopeID:   msg.EnvID,
-		ArrivalDate:  msg.Created,
-		HeadersOnly:  !(msg.Ret == "FULL" || (msg.Ret == "" && m.cfg.DSN.ReturnFull)),
-	}
+	dsn := m.newDSN(msg, body)
+	dsn.HeadersOnly = !(msg.Ret == "FULL" || (msg.Ret == "" && m.cfg.DSN.ReturnFull))
 	for _, e := range failed {
 		// RFC 3461 §4.1: NOTIFY=NEVER, or a list without FAILURE, asks
 		// for no failure notice.
@@ -285,7 +299,24 @@ func (m *MTA) bounceMessage(ctx context.Context, msg *queue.Message, failed []qu
 	if len(body) > m.cfg.DSN.MaxReturned {
 		dsn.HeadersOnly = true
 	}
-	dsn.Original = bytes.NewReader(body)
+	return m.queueDSN(ctx, msg, dsn)
+}
+
+// newDSN starts a notification about msg to its sender, returning body
+// (or its header: the caller sets HeadersOnly).
+func (m *MTA) newDSN(msg *queue.Message, body []byte) *bounce.DSN {
+	return &bounce.DSN{
+		ReportingMTA: m.cfg.Hostname,
+		To:           msg.From,
+		EnvelopeID:   msg.EnvID,
+		ArrivalDate:  msg.Created,
+		Original:     bytes.NewReader(body),
+	}
+}
+
+// queueDSN queues dsn to the sender of msg, from the null reverse-path
+// (RFC 5321 §4.5.5) so that it can never cause another notice.
+func (m *MTA) queueDSN(ctx context.Context, msg *queue.Message, dsn *bounce.DSN) error {
 	var out bytes.Buffer
 	if _, err := dsn.WriteTo(&out); err != nil {
 		return err

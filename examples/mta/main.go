@@ -4,8 +4,10 @@
 // (embedded store or PostgreSQL), signs it with DKIM, delivers it direct to
 // MX or through a relay with per-provider rate limits and source IP pools,
 // retries on a schedule, returns RFC 3464 delivery status notifications
-// for failed recipients, exposes Prometheus metrics, and posts delivery and
-// bounce events to a webhook.
+// for failed and long-delayed recipients, sends with signed VERP return
+// paths and takes the bounces that come back to them, sends TLS reports
+// (RFC 8460), exposes Prometheus metrics, and posts delivery and bounce
+// events to a webhook.
 //
 //	go run ./examples/mta -config examples/mta/mta.example.json
 //
@@ -143,6 +145,56 @@
 //	dsn.return_full     return the whole message (default: its header only,
 //	                    unless the sender asked RET=FULL)
 //	dsn.max_returned_bytes  larger messages return only their header (1 MiB)
+//	delay_notices.after tell the sender once, in a "delayed" DSN (RFC 3464),
+//	                    about each recipient still in the queue this long
+//	                    after its message arrived (default 4h), with its
+//	                    last reply and when the queue gives up
+//	                    (Will-Retry-Until); the queue keeps a mark with the
+//	                    recipient, so a restart sends none twice
+//	delay_notices.only_requested  only to recipients that asked with
+//	                    NOTIFY=DELAY (RFC 3461 §4.1); by default also to
+//	                    those that gave no NOTIFY, as sendmail and Exim do.
+//	                    NOTIFY=NEVER, or a list without DELAY, gets none
+//	delay_notices.disabled  send none (dsn.disabled also stops them)
+//	return_path.domain  turns on signed VERP return paths (see Return
+//	                    paths below): each recipient goes in an envelope of
+//	                    its own, from b+<tag>@domain
+//	return_path.prefix  the local part before "+" (default "b")
+//	return_path.keys    [{"id","secret_file"}]: HMAC keys, id 0 to 31, each
+//	                    secret 16 octets or more in a file of its own (a
+//	                    final line end is dropped); the first signs, all
+//	                    verify: to rotate, put a new key first and keep the
+//	                    old one for return_path.max_age
+//	return_path.max_age how long a return path is honoured (default 7 days,
+//	                    longer than MTAs keep retrying)
+//	return_path.listen  "host:port" of the listener for the return-path
+//	                    domain ("" = none: bounces are read elsewhere)
+//	return_path.feedback  addresses of the domain taken as they are
+//	                    (default fbl@ and postmaster@ the domain): give fbl@
+//	                    to the providers' feedback loops
+//	return_path.send_log_dir  the send log (a bbolt file): which message,
+//	                    recipient and tenant each return path was made for,
+//	                    kept return_path.max_age and a day; needed with
+//	                    return_path.listen
+//	tlsrpt.dir          turns on SMTP TLS Reporting (RFC 8460; direct
+//	                    delivery only): the TLS outcome of every session to
+//	                    an MX (under its MTA-STS or DANE policy, or none) is
+//	                    counted per policy domain and kept here
+//	                    (tlsrpt.DirStore, written every minute and at
+//	                    shutdown); each UTC day's report goes to the domains
+//	                    whose _smtp._tls record asks for it, by mail (queued
+//	                    here, DKIM-signed, delivered despite TLS failures
+//	                    and left out of the counts) or HTTPS POST (verified
+//	                    TLS, public addresses only), retried for a day; what
+//	                    was sent is remembered, so a restart sends nothing
+//	                    twice
+//	tlsrpt.organization_name, tlsrpt.contact_info
+//	                    the reporter's name and address (the From of report
+//	                    mail), both required
+//	tlsrpt.unique_id    letters and digits telling this MTA's reports from
+//	                    others under the same contact
+//	tlsrpt.delay        how long after a UTC day ends its reports go
+//	                    (default 2h)
 //	webhook.url         receives POSTs of JSON arrays of events
 //	webhook.buffer      events held for posting (default 10000; beyond it
 //	                    they are dropped and counted)
@@ -158,6 +210,26 @@
 //	admin.tokens        bearer tokens for the queue administration API
 //	                    (/api/queue, and mta queue): only these open it,
 //	                    and they open nothing else
+//
+// # Return paths
+//
+// With return_path.domain set, every recipient of a message goes in an
+// envelope of its own whose sender is a signed VERP address of that domain
+// (package verp): its tag names the queue ID and the recipient, under an
+// HMAC and a time. A bounce or complaint that comes back to it, to the
+// return_path.listen listener (package returnpath, the domain's MX),
+// names the message and recipient it is about whatever its body says; one
+// that does not name its recipient (a forward) is matched through the
+// send log, which outlives the queue. Each becomes a webhook event
+// ("bounced", "deferred" or "complaint", with the queue ID and the
+// tenant) and goes to the suppression list for the tenant of the message,
+// once one is wired in (the suppressor seam in returnpath.go: a
+// suppression.List fits with a one-line adapter): only the recipient the
+// tag was made for can be suppressed, whatever address a report names.
+// These bounces are not passed on to the sender. Recipients whose
+// submitter asked for notices (NOTIFY SUCCESS, FAILURE or DELAY) keep the
+// message's sender, so that the next hops' notices reach it; this MTA's
+// own notices keep the null sender.
 //
 // # HTTP API
 //
@@ -281,8 +353,9 @@
 // exchange. Failures are retried on the queue's schedule; recipients that
 // fail for good get one DSN per message, built with bounce.DSN. NOTIFY and
 // ORCPT (RFC 3461) go on to the next hop; when it lacks DSN, recipients
-// that asked for NOTIFY=SUCCESS get a "relayed" notice from here. Delay
-// notices (NOTIFY=DELAY) are not sent.
+// that asked for NOTIFY=SUCCESS get a "relayed" notice from here.
+// Recipients still in the queue after delay_notices.after get one
+// "delayed" notice each (NOTIFY=DELAY, or no NOTIFY).
 //
 // Measured against Postfix relaying into smtp-sink, same machine (2 cores
 // shared with other work, so figures vary by ±30% between runs), 5000
@@ -335,6 +408,14 @@
 //     API field; header names must be RFC 5322 field names; a request body
 //     must be one JSON object. Outbound data has CRLF line ends only (no
 //     SMTP smuggling).
+//   - Forged or replayed bounces and backscatter: the return-path listener
+//     takes mail only for return paths this MTA signed, no older than
+//     return_path.max_age, and for the feedback addresses, refusing the
+//     rest at RCPT (550), so it never bounces anything itself and never
+//     relays; a report suppresses only the recipient its return path was
+//     made for, for the tenant that sent to it, and nobody when the send is
+//     not on record. Sessions (100, 10 per client), recipients (10) and
+//     message size (32 MiB) are limited.
 //
 // What the operator must still do:
 //
@@ -349,6 +430,11 @@
 //     random bytes, and passwords as password_hash.
 //   - Publish SPF, DKIM (the public keys) and DMARC for the sending
 //     domains, and keep the DKIM key files readable by this process only.
+//     With return paths, the envelope domain is return_path.domain: give it
+//     an MX leading to return_path.listen and SPF for the sending IPs, and
+//     make it a subdomain of the From domains (bounces.example.com for
+//     example.com), so that SPF aligns for DMARC; keep the return-path
+//     secrets as the DKIM keys.
 //   - Give the process file descriptors for smtp.max_sessions plus
 //     http.max_conns plus delivery connections (ulimit -n), and memory for
 //     the messages being received: up to smtp.max_sessions times

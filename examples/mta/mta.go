@@ -27,6 +27,7 @@ import (
 	"github.com/mxkit/mxkit/queue/pgstore"
 	"github.com/mxkit/mxkit/resolver"
 	"github.com/mxkit/mxkit/smtpclient"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 )
 
@@ -56,6 +57,10 @@ type MTA struct {
 	maillog *mailLog
 	admin   *adminAPI
 	started time.Time
+
+	delayNotices prometheus.Counter // delay.go
+	rp           *returnPath        // returnpath.go; nil without return_path.domain
+	reports      *tlsReports        // tlsrpt.go; nil without tlsrpt.dir
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -128,6 +133,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	m.smtpLimits = newConnLimits(cfg.SMTP.MaxSessions, cfg.SMTP.MaxSessionsPerIP, m.isTrusted)
 	m.httpLimits = newConnLimits(cfg.HTTP.MaxConns, cfg.HTTP.MaxConnsPerIP, nil)
 	m.metrics = newMetrics(m)
+	m.initDelayNotices()
 
 	// DKIM: configured keys and a key directory, used for mail whose From
 	// domain (or a parent) has a key.
@@ -237,10 +243,15 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		rc := &resolver.Client{Servers: d.DNSServers, Logger: log}
 		m.tr.Router = &mx.Router{Resolver: rc, Logger: log}
 		m.tr.Port = d.MXPort
+		m.newTLSReports(rc)
 	}
 
 	if cfg.Webhook.URL != "" {
 		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)
+	}
+	if err := m.newReturnPath(); err != nil {
+		closeStore(m.store)
+		return nil, err
 	}
 	return m, nil
 }
@@ -331,6 +342,14 @@ func (m *MTA) Start() error {
 		}
 		m.httpLn = ln
 	}
+	if err := m.listenReturnPath(); err != nil {
+		for _, ln := range []net.Listener{m.smtpLn, m.httpLn} {
+			if ln != nil {
+				ln.Close()
+			}
+		}
+		return err
+	}
 	work, hard := context.WithCancel(context.Background())
 	lease, stop := context.WithCancel(work)
 	m.workCtx, m.hardStop, m.stopLease = work, hard, stop
@@ -370,6 +389,8 @@ func (m *MTA) Start() error {
 	if m.httpLn != nil {
 		m.startHTTP(httpTLS)
 	}
+	m.serveReturnPath(smtpTLS)
+	m.startTLSReports()
 	return nil
 }
 
@@ -470,6 +491,9 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if err := m.stopReturnPath(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	m.serveWG.Wait()
 	if m.stopLease != nil {
 		m.stopLease()
@@ -485,6 +509,12 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 		m.hardStop()
 	}
 	m.tr.Close()
+	if err := m.closeSendLog(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := m.stopTLSReports(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	if m.hooks != nil {
 		m.hooks.stop(ctx)
 	}

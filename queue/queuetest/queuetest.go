@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"DeliveredLeavesQueue", testDelivered},
 		{"PartialRetry", testPartialRetry},
 		{"AttemptHistory", testAttemptHistory},
+		{"DelayNotified", testDelayNotified},
 		{"DeadLetters", testDeadLetters},
 		{"Remove", testRemove},
 		{"DomainLease", testDomainLease},
@@ -453,6 +454,90 @@ func testAttemptHistory(t *testing.T, s queue.Store) {
 			t.Errorf("History[%d] = %+v, want %+v", i, h, w)
 		}
 	}
+}
+
+// testDelayNotified: the DelayNotified mark a delivery agent sets on a
+// leased message's recipient is stored with that recipient by
+// Queue.Complete, comes back with the message (Get, the next Lease), is
+// never replaced or cleared by a later completion, and stays with a
+// recipient that became final.
+func testDelayNotified(t *testing.T, s queue.Store) {
+	ctx := context.Background()
+	clk := &clock{t: t0}
+	q := &queue.Queue{Store: s, Now: clk.Now, Default: queue.Schedule{Initial: time.Minute, Jitter: -1}}
+	id, err := q.Enqueue(ctx, env("a@example.com", "b@example.com", "c@example.com"), strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := t0.Add(4 * time.Hour)
+	ms, err := q.Lease(ctx, 1, "")
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("Lease: %v, %v", ms, err)
+	}
+	if !ms[0].Recipients[0].DelayNotified.IsZero() {
+		t.Fatalf("a new message's recipient is marked: %v", ms[0].Recipients[0].DelayNotified)
+	}
+	ms[0].Recipients[0].DelayNotified = marked
+	later := []delivery.Outcome{deferred("a@example.com", 451, "later"), deferred("b@example.com", 451, "later")}
+	if _, err := q.Complete(ctx, ms[0], later); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, m *queue.Message, want ...time.Time) {
+		t.Helper()
+		for i, w := range want {
+			if got := m.Recipients[i].DelayNotified; !got.Equal(w) {
+				t.Errorf("%s: %s DelayNotified %v, want %v", when, m.Recipients[i].Addr, got, w)
+			}
+		}
+	}
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after the first attempt", m, marked, time.Time{}, time.Time{})
+
+	// The next attempt sees the mark; a different one on a marked
+	// recipient is ignored, a new one on another is kept, also when that
+	// recipient is delivered.
+	clk.Add(time.Minute)
+	ms, err = q.Lease(ctx, 1, "")
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("second Lease: %v, %v", ms, err)
+	}
+	check("leased again", ms[0], marked, time.Time{}, time.Time{})
+	ms[0].Recipients[0].DelayNotified = marked.Add(time.Hour)
+	ms[0].Recipients[1].DelayNotified = marked.Add(2 * time.Hour)
+	out := []delivery.Outcome{deferred("a@example.com", 451, "later"), reply(delivery.Delivered, 250, "2.0.0 ok")}
+	out[1].Recipient = "b@example.com"
+	if _, err := q.Complete(ctx, ms[0], out); err != nil {
+		t.Fatal(err)
+	}
+	m, err = s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after the second attempt", m, marked, marked.Add(2*time.Hour), time.Time{})
+	if m.Recipients[1].State != queue.Delivered {
+		t.Errorf("b is %v, want delivered", m.Recipients[1].State)
+	}
+
+	// A completion whose message has no marks clears none.
+	clk.Add(time.Minute)
+	ms, err = q.Lease(ctx, 1, "")
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("third Lease: %v, %v", ms, err)
+	}
+	for i := range ms[0].Recipients {
+		ms[0].Recipients[i].DelayNotified = time.Time{}
+	}
+	if _, err := q.Complete(ctx, ms[0], []delivery.Outcome{deferred("a@example.com", 451, "later")}); err != nil {
+		t.Fatal(err)
+	}
+	m, err = s.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("after an attempt without marks", m, marked, marked.Add(2*time.Hour), time.Time{})
 }
 
 func testDeadLetters(t *testing.T, s queue.Store) {
