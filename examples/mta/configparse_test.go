@@ -57,6 +57,10 @@ func TestConfigErrors(t *testing.T) {
 			`line 5, column 15: maillog.format: needs maillog.file (without one, mail log lines go to the main log, in log.format)`},
 		{"check: admin token reused", head + "  \"queue\": {\"dir\": \"q\"},\n  \"http\": {\"api_tokens\": [\"t\"]},\n  \"admin\": {\"tokens\": [\"t\"]}\n}",
 			`line 6, column 24: admin.tokens[0]: a token is given twice (every token is for one login)`},
+		{"check: section of its own", head + "  \"queue\": {\"dir\": \"q\"},\n  \"tlsrpt\": {\"dir\": \"r\"}\n}",
+			`line 5, column 3: tlsrpt.organization_name: required`},
+		{"check: in a list of its own", head + "  \"queue\": {\"dir\": \"q\"},\n  \"return_path\": {\"domain\": \"rp.example\",\n    \"keys\": [{\"id\": 1, \"secret_file\": \"s\"}, {\"id\": 1, \"secret_file\": \"t\"}]}\n}",
+			`line 6, column 45: return_path.keys[1]: each key needs a secret_file and an id of its own from 0 to 31 (id 1)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(tc.json))
