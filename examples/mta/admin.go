@@ -147,8 +147,18 @@ type HeaderField struct {
 type QueueList struct {
 	Messages []QueueMessage `json:"messages"`
 	// Next, when set, is the after= of the next page.
-	Next   string       `json:"next,omitempty"`
-	Counts queue.Counts `json:"counts"`
+	Next   string      `json:"next,omitempty"`
+	Counts QueueCounts `json:"counts"`
+}
+
+// QueueCounts sums up the whole queue (queue.Counts).
+type QueueCounts struct {
+	Queued   int            `json:"queued"` // live messages
+	Active   int            `json:"active"` // ... in delivery now
+	Due      int            `json:"due"`    // ... due, waiting for a worker
+	Held     int            `json:"held"`
+	Dead     int            `json:"dead"`
+	ByDomain map[string]int `json:"by_domain,omitempty"` // live messages by destination domain
 }
 
 // QueueResult is the answer to a verb.
@@ -386,17 +396,22 @@ func (m *MTA) handleQueueList(w http.ResponseWriter, r *http.Request) {
 		out.Messages = append(out.Messages, listing(msg, now, false))
 		return len(out.Messages) < limit
 	})
-	if err != nil {
+	if queue.IsBadInput(err) {
+		jsonError(w, http.StatusBadRequest, "after: not an ID of this queue")
+		return
+	} else if err != nil {
 		m.queueError(w, err)
 		return
 	}
 	if !end {
 		out.Next = string(last)
 	}
-	if out.Counts, err = m.store.Counts(r.Context(), now); err != nil {
+	c, err := m.store.Counts(r.Context(), now)
+	if err != nil {
 		m.queueError(w, err)
 		return
 	}
+	out.Counts = QueueCounts{Queued: c.Queued, Active: c.Leased, Due: c.Due, Held: c.Held, Dead: c.Dead, ByDomain: c.ByDomain}
 	writeJSON(w, http.StatusOK, out)
 }
 

@@ -130,7 +130,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 
 	// list, as mailq.
 	out := mustRun("list")
-	for _, want := range []string{"-Queue ID-", "\n" + carl + " ", "\n" + dan + " ", "\n" + erin + " ", "carl@later.example", "(", "127.0.0.9", "-- ", "in 3 Requests.", "-- 1 dead letters"} {
+	for _, want := range []string{"-Queue ID-", "\n" + carl + " ", "\n" + dan + " ", "\n" + erin + " ", "carl@later.example", "(", "127.0.0.9", "-- ", "in 3 Requests.", "-- 1 dead letter:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list does not show %q:\n%s", want, out)
 		}
@@ -206,7 +206,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	}
 
 	// flush one: carl is tried again (still nobody there), the others not.
-	if out := mustRun("flush", carl); !strings.Contains(out, "flushed: 1 messages") {
+	if out := mustRun("flush", carl); !strings.Contains(out, "flushed: 1 message") {
 		t.Errorf("flush %s: %s", carl, out)
 	}
 	waitFor(t, "carl's second attempt", func() bool { q := show(carl); return q.State == "deferred" && q.Attempts == 2 })
@@ -215,7 +215,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	}
 
 	// delete: erin is withdrawn and gone.
-	if out := mustRun("delete", erin); !strings.Contains(out, "removed: 1 messages") {
+	if out := mustRun("delete", erin); !strings.Contains(out, "removed: 1 message") {
 		t.Errorf("delete %s: %s", erin, out)
 	}
 	if out, rc := run("show", erin); rc != 1 || !strings.Contains(out, "no such message") {
@@ -223,7 +223,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	}
 
 	// hold, then flush by domain: the held message stays.
-	if out := mustRun("hold", dan); !strings.Contains(out, "held: 1 messages") {
+	if out := mustRun("hold", dan); !strings.Contains(out, "held: 1 message") {
 		t.Errorf("hold: %s", out)
 	}
 	if got := ids(list("-state", "hold")); !slices.Equal(got, []string{dan}) {
@@ -231,7 +231,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	}
 	rec2 := startRecorderAt(t, fmt.Sprintf("127.0.0.9:%d", w.rec.port)) // later.example's MX comes up
 	out = mustRun("flush", "-domain", "later.example")
-	if !strings.Contains(out, "flushed: 1 messages, 1 skipped") || !strings.Contains(out, dan+": not flushed: on hold") {
+	if !strings.Contains(out, "flushed: 1 message, 1 skipped") || !strings.Contains(out, dan+": not flushed: on hold") {
 		t.Errorf("flush -domain later.example: %s", out)
 	}
 	waitFor(t, "carl's delivery", func() bool { return rec2.got("carl@later.example") })
@@ -240,7 +240,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 		t.Fatal("a held message was delivered")
 	}
 	// release: due at its retry time, an hour ahead; flush sends it now.
-	if out := mustRun("release", dan); !strings.Contains(out, "released: 1 messages") {
+	if out := mustRun("release", dan); !strings.Contains(out, "released: 1 message") {
 		t.Errorf("release: %s", out)
 	}
 	if q := show(dan); q.State != "deferred" || time.Until(q.NextAttempt) < 30*time.Minute {
@@ -255,7 +255,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	if out, rc := run("flush", dead); rc != 1 || !strings.Contains(out, "dead letter") {
 		t.Errorf("flush of a dead letter: exit %d: %s", rc, out)
 	}
-	if out := mustRun("requeue", dead); !strings.Contains(out, "requeued: 1 messages") {
+	if out := mustRun("requeue", dead); !strings.Contains(out, "requeued: 1 message") {
 		t.Errorf("requeue: %s", out)
 	}
 	waitFor(t, "the second refusal", func() bool {
@@ -272,7 +272,7 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	if out, rc := run("delete", dead, "-state", "dead"); rc != 2 {
 		t.Errorf("delete with an ID and a filter: exit %d: %s", rc, out)
 	}
-	if out := mustRun("delete", "-state", "dead"); !strings.Contains(out, "removed: 1 messages") {
+	if out := mustRun("delete", "-state", "dead"); !strings.Contains(out, "removed: 1 message") {
 		t.Errorf("delete -state dead: %s", out)
 	}
 	if l := list("-state", "dead"); len(l.Messages) != 0 || l.Counts.Dead != 0 {

@@ -295,9 +295,9 @@ func mailq(w io.Writer, msgs []QueueMessage, next string, dead int, listingDead 
 			idw = max(idw, len(m.ID)+1)
 		}
 		fmt.Fprintf(w, "%-*s %8s %-20s %s\n", idw, "-Queue ID-", "--Size--", "----Arrival Time----", "-Sender/Recipient-------")
-		var bytes int64
+		var total int64
 		for _, m := range msgs {
-			bytes += m.Size
+			total += m.Size
 			mark := map[string]string{"active": "*", "hold": "!", "dead": "#"}[m.State]
 			from := m.From
 			if from == "" {
@@ -320,19 +320,23 @@ func mailq(w io.Writer, msgs []QueueMessage, next string, dead int, listingDead 
 			}
 			fmt.Fprintln(w)
 		}
-		req := "Requests"
-		if len(msgs) == 1 {
-			req = "Request"
-		}
-		fmt.Fprintf(w, "-- %d Kbytes in %d %s.\n", (bytes+1023)/1024, len(msgs), req)
+		fmt.Fprintf(w, "-- %d Kbytes in %s.\n", (total+1023)/1024, plural(len(msgs), "Request"))
 	}
 	if next != "" {
 		fmt.Fprintf(w, "-- more: mta queue list -after %s (with the same filters)\n", next)
 	}
 	if dead > 0 && !listingDead {
-		fmt.Fprintf(w, "-- %d dead letters: mta queue list -state dead\n", dead)
+		fmt.Fprintf(w, "-- %s: mta queue list -state dead\n", plural(dead, "dead letter"))
 	}
 	return nil
+}
+
+// plural writes n things.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // outcomeReason says what an attempt came to, as mailq does: "host
@@ -471,7 +475,7 @@ func (c *queueClient) verb(ctx context.Context, verb string, ids []string, q url
 			fmt.Fprintf(&b, "%s: not %s: %s\n", id, pastTense(verb), r.Skipped[id])
 		}
 	}
-	fmt.Fprintf(w, "%s: %d messages", pastTense(verb), done)
+	fmt.Fprintf(w, "%s: %s", pastTense(verb), plural(done, "message"))
 	if skipped > 0 {
 		fmt.Fprintf(w, ", %d skipped", skipped)
 	}
