@@ -31,6 +31,7 @@ import (
 //	deferred    ... and retry_at, the next attempt
 //	bounced     ... a permanent failure (a DSN goes to the sender)
 //	expired     ... a deferral past queue.max_age: failed
+//	refused     a submission refused by dkim.require: from, nrcpt, proto, client, user, reason
 //	suppressed  a recipient not tried, by a suppression list: id, to, reason
 //	            (for the suppression check at intake to write)
 //	held, released, flushed, requeued, removed
