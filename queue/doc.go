@@ -45,7 +45,8 @@
 // Before a message is leased, [Queue.Cancel] withdraws it (or some of its
 // recipients) and [Queue.Hold] keeps it back until [Queue.Release]; both
 // refuse with [ErrLeased] while it is in delivery, so a canceled message
-// is never delivered afterwards.
+// is never delivered afterwards. [Queue.Retry] makes a waiting message due
+// at once: an operator's "try again now" (both stores are a [Retrier]).
 //
 // # The embedded store
 //

@@ -246,6 +246,13 @@ type Result struct {
 	// last hop able to honour it: a NOTIFY=SUCCESS recipient is owed a
 	// "relayed" notice.
 	DSNNotSent bool
+	// Transmission is how long the transaction took on the session that
+	// carried it: from MAIL to the reply after the data (zero when no
+	// session was reached). The rest of a Send or Deliver is setup: the
+	// route lookup, rate-limit waits, and opening a session (TCP,
+	// greeting, EHLO, STARTTLS, AUTH, on every host tried) or taking a
+	// pooled one; Postfix logs the two as the last parts of delays=.
+	Transmission time.Duration
 }
 
 // dest is one place to connect to and how.
@@ -525,6 +532,7 @@ func newResult(env *Envelope) (*Result, *message) {
 // any session keep their outcome.
 func resetResult(res *Result, m *message) {
 	res.Host, res.Addr, res.TLS, res.Reply, res.DSNNotSent, res.Source = "", "", false, "", false, netip.Addr{}
+	res.Transmission = 0
 	for i := range res.Recipients {
 		o := &res.Recipients[i]
 		if m.refused(i) {
@@ -604,8 +612,9 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 		res.TLS, res.Source = c.tls, src
 		start := time.Now()
 		handed, err := c.transact(ctx, m, msg, size, res)
+		res.Transmission = time.Since(start)
 		if t.Metrics != nil {
-			t.Metrics.Message(d.host, time.Since(start), err)
+			t.Metrics.Message(d.host, res.Transmission, err)
 		}
 		if handed {
 			// The session went on to the next sender with this

@@ -13,7 +13,6 @@ import (
 	"maps"
 	"mime"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +57,7 @@ func (m *MTA) handler() http.Handler {
 	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
 	mux.HandleFunc("GET /api/stats", m.authAPI(operatorOnly(m.handleStats)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{}))
+	m.adminRoutes(mux)
 	return mux
 }
 
@@ -84,16 +84,11 @@ func (m *MTA) authAPI(h http.HandlerFunc) http.HandlerFunc {
 			as(nil)
 			return
 		}
-		client, _ := netip.ParseAddrPort(r.RemoteAddr)
-		ip := client.Addr().Unmap()
+		ip, ok := m.admitCredentials(w, r)
+		if !ok {
+			return
+		}
 		authz := r.Header.Get("Authorization")
-		if authz != "" && r.TLS == nil && !ip.IsLoopback() && !m.cfg.HTTP.AllowInsecureAuth {
-			jsonError(w, http.StatusForbidden, "credentials over plain HTTP are refused: use HTTPS")
-			return
-		}
-		if m.refuseBlocked(w, clientKey(ip)) {
-			return
-		}
 		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok {
 			if a, ok := m.tokens[sha256.Sum256([]byte(tok))]; ok {
 				as(a)
@@ -153,9 +148,14 @@ func jsonError(w http.ResponseWriter, code int, msg string) {
 	json.NewEncoder(w).Encode(map[string]string{"error": msg})
 }
 
-func (m *MTA) handleStats(w http.ResponseWriter, _ *http.Request) {
+func (m *MTA) handleStats(w http.ResponseWriter, r *http.Request) {
+	s := m.Stats()
+	if err := m.queueStats(r.Context(), &s); err != nil {
+		m.queueError(w, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(m.Stats())
+	json.NewEncoder(w).Encode(s)
 }
 
 func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +196,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
-	id, err := m.submit(r.Context(), login, env, trace, raw)
+	id, err := m.submit(m.apiOrigin(r, login), login, env, trace, raw)
 	var he *headerError
 	switch {
 	case errors.As(err, &he) && he.policy:

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/mxkit/mxkit/examples/internal/dnsflag"
 	"github.com/mxkit/mxkit/queue"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -26,6 +30,12 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
+
+	// The mail log (maillog.go).
+	MailLog MailLogConfig `json:"maillog"`
+
+	// Queue administration (admin.go).
+	Admin AdminConfig `json:"admin"`
 
 	// Delay notices (delay.go).
 	DelayNotices DelayNoticeConfig `json:"delay_notices"`
@@ -120,6 +130,10 @@ type DKIMConfig struct {
 	Keys             []DKIMKey `json:"keys"`
 	Dir              string    `json:"dir"`
 	Canonicalization string    `json:"canonicalization"`
+	// Require refuses messages that would go unsigned (no key for the
+	// From domain the submitter may use): 550 5.7.1 over SMTP, 403 over
+	// the API. Notices this MTA makes itself (DSNs) are not refused.
+	Require bool `json:"require"`
 }
 
 // DKIMKey is one signing key.
@@ -183,6 +197,22 @@ type LogConfig struct {
 	Format string `json:"format"`
 }
 
+// MailLogConfig is where the mail log goes (see maillog.go).
+type MailLogConfig struct {
+	// File receives the mail log, appended to (reopened on SIGHUP);
+	// "" sends its lines to the main log.
+	File string `json:"file"`
+	// Format of File: text (key=value, the default) or json.
+	Format string `json:"format"`
+}
+
+// AdminConfig is the queue administration API (see admin.go).
+type AdminConfig struct {
+	// Tokens are bearer tokens for /api/queue, and only for it: they
+	// cannot send, and sending tokens cannot administer.
+	Tokens []string `json:"tokens"`
+}
+
 // Duration is a time.Duration written as a Go duration string ("5m").
 type Duration time.Duration
 
@@ -192,14 +222,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		var n float64
 		if err2 := json.Unmarshal(b, &n); err2 != nil {
-			return fmt.Errorf("duration: want a string like \"5m\" or seconds, got %s", b)
+			return fmt.Errorf("want a duration like \"5m\" or a number of seconds, got %s", b)
 		}
 		*d = Duration(n * float64(time.Second))
 		return nil
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%q is not a duration like \"90s\", \"5m\" or \"120h\"", s)
 	}
 	*d = Duration(v)
 	return nil
@@ -208,53 +238,89 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the duration string.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
-// LoadConfig reads and checks a configuration file. Unknown fields are
-// errors, so a misspelt option does not silently keep its default.
+// LoadConfig reads and checks a configuration file. Errors are
+// *ConfigError values naming the file, the field and, where the field is
+// in the file, its line and column.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("config: %w", err)
 	}
-	return ParseConfig(data)
+	c, err := ParseConfig(data)
+	if ce := (*ConfigError)(nil); errors.As(err, &ce) {
+		ce.File = path
+	}
+	return c, err
 }
 
 // ParseConfig parses and checks configuration JSON and fills in defaults.
+// Unknown fields are errors, so a misspelt option does not silently keep
+// its default; so are fields given twice.
 func ParseConfig(data []byte) (*Config, error) {
+	pos, err := checkShape(data, reflect.TypeFor[Config]())
+	if err != nil {
+		return nil, err
+	}
+	var c Config
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		// What checkShape let pass and encoding/json did not: a bug here
+		// (FuzzParseConfig looks for it).
+		return nil, &ConfigError{Err: fmt.Errorf("decoding after the shape check: %w", err)}
 	}
 	if err := c.check(); err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		ce := (*ConfigError)(nil)
+		if !errors.As(err, &ce) {
+			return nil, &ConfigError{Err: err}
+		}
+		// The field's place, or that of the nearest enclosing one given.
+		for p := ce.Path; p != "" && ce.Line == 0; p = parentPath(p) {
+			if off, ok := pos[p]; ok {
+				ce.Line, ce.Column = lineCol(data, off)
+			}
+		}
+		return nil, err
 	}
 	return &c, nil
+}
+
+// parentPath is the path of the field or list enclosing path's.
+func parentPath(path string) string {
+	if i := strings.LastIndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return ""
 }
 
 func (c *Config) check() error {
 	if c.Hostname == "" {
 		h, err := os.Hostname()
 		if err != nil {
-			return errors.New("hostname: not set and the system has none")
+			return fieldErr("hostname", "not set, and the system has none")
 		}
 		c.Hostname = h
 	}
 	if strings.ContainsAny(c.Hostname, " \r\n\t<>@") {
-		return fmt.Errorf("hostname %q: not a host name", c.Hostname)
+		return fieldErr("hostname", "%q is not a host name", c.Hostname)
 	}
 	if c.SMTP.Listen == "" && c.HTTP.Listen == "" {
-		return errors.New("neither smtp.listen nor http.listen is set: nothing could submit mail")
+		return fieldErr("smtp.listen", "neither smtp.listen nor http.listen is set: nothing could submit mail")
+	}
+	for path, addr := range map[string]string{"smtp.listen": c.SMTP.Listen, "http.listen": c.HTTP.Listen} {
+		if _, _, err := net.SplitHostPort(addr); addr != "" && err != nil {
+			return fieldErr(path, "%q: want host:port (\":587\" for every address): %v", addr, err)
+		}
 	}
 	if (c.SMTP.TLSCert == "") != (c.SMTP.TLSKey == "") {
-		return errors.New("smtp.tls_cert and smtp.tls_key go together")
+		return fieldErr("smtp.tls_cert", "smtp.tls_cert and smtp.tls_key go together")
 	}
 	if (c.HTTP.TLSCert == "") != (c.HTTP.TLSKey == "") {
-		return errors.New("http.tls_cert and http.tls_key go together")
+		return fieldErr("http.tls_cert", "http.tls_cert and http.tls_key go together")
 	}
-	for _, n := range c.SMTP.TrustedNetworks {
+	for i, n := range c.SMTP.TrustedNetworks {
 		if _, err := parsePrefix(n); err != nil {
-			return fmt.Errorf("smtp.trusted_networks: %w", err)
+			return fieldErr(fmt.Sprintf("smtp.trusted_networks[%d]", i), "%q: want an address or a CIDR: %v", n, err)
 		}
 	}
 	if err := c.checkLimits(); err != nil {
@@ -263,48 +329,54 @@ func (c *Config) check() error {
 	tokens := map[string]bool{}
 	addToken := func(where, t string) error {
 		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return fmt.Errorf("%s: a token is empty or has spaces or control characters", where)
+			return fieldErr(where, "a token is empty or has spaces or control characters")
 		}
 		if tokens[t] {
-			return fmt.Errorf("%s: a token is given twice", where)
+			return fieldErr(where, "a token is given twice (every token is for one login)")
 		}
 		tokens[t] = true
 		return nil
 	}
-	for _, t := range c.HTTP.APITokens {
-		if err := addToken("http.api_tokens", t); err != nil {
+	for i, t := range c.HTTP.APITokens {
+		if err := addToken(fmt.Sprintf("http.api_tokens[%d]", i), t); err != nil {
+			return err
+		}
+	}
+	for i, t := range c.Admin.Tokens {
+		if err := addToken(fmt.Sprintf("admin.tokens[%d]", i), t); err != nil {
 			return err
 		}
 	}
 	names := map[string]bool{}
-	for _, u := range c.SMTP.Users {
+	for i, u := range c.SMTP.Users {
+		at := fmt.Sprintf("smtp.users[%d]", i)
 		if u.Username == "" || u.Password != "" && u.PasswordHash != "" {
-			return errors.New("smtp.users: every user needs a username, and at most one of password and password_hash")
+			return fieldErr(at, "every user needs a username, and at most one of password and password_hash")
 		}
 		if u.Password == "" && u.PasswordHash == "" && len(u.APITokens) == 0 {
-			return fmt.Errorf("smtp.users: %s: no password, password_hash or api_tokens: it could not log in", u.Username)
+			return fieldErr(at, "%s: no password, password_hash or api_tokens: it could not log in", u.Username)
 		}
 		if names[u.Username] {
-			return fmt.Errorf("smtp.users: %s is given twice", u.Username)
+			return fieldErr(at+".username", "%s is given twice", u.Username)
 		}
 		names[u.Username] = true
 		if u.PasswordHash != "" {
 			if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
-				return fmt.Errorf("smtp.users: %s: password_hash is not a bcrypt hash: %w", u.Username, err)
+				return fieldErr(at+".password_hash", "%s: not a bcrypt hash (mta -hash-password makes one): %v", u.Username, err)
 			}
 		}
-		for _, t := range u.APITokens {
-			if err := addToken("smtp.users: "+u.Username+": api_tokens", t); err != nil {
+		for j, t := range u.APITokens {
+			if err := addToken(fmt.Sprintf("%s.api_tokens[%d]", at, j), t); err != nil {
 				return err
 			}
 		}
-		for _, f := range u.From {
+		for j, f := range u.From {
 			if f != "*" && !strings.HasPrefix(f, "@") && queue.CheckAddress(f) != nil || strings.HasPrefix(f, "@") && strings.ContainsAny(f[1:], "@ <>") {
-				return fmt.Errorf("smtp.users: %s: from %q is not an address, @domain or *", u.Username, f)
+				return fieldErr(fmt.Sprintf("%s.from[%d]", at, j), "%s: %q is not an address, @domain or *", u.Username, f)
 			}
 		}
 		if len(u.From) == 0 && len(c.DKIM.Keys) == 0 {
-			return fmt.Errorf("smtp.users: %s: no from list, and no dkim.keys to take its domains from", u.Username)
+			return fieldErr(at+".from", "%s: no from list, and no dkim.keys to take its domains from", u.Username)
 		}
 	}
 	if c.SMTP.MaxMessageBytes == 0 {
@@ -313,18 +385,24 @@ func (c *Config) check() error {
 	if c.SMTP.MaxRecipients == 0 {
 		c.SMTP.MaxRecipients = 1000
 	}
+	if c.SMTP.MaxMessageBytes < 0 || c.SMTP.MaxRecipients < 0 {
+		return fieldErr("smtp.max_message_bytes", "smtp.max_message_bytes and smtp.max_recipients: want positive numbers")
+	}
 	if (c.Queue.Dir == "") == (c.Queue.PostgresDSN == "") {
-		return errors.New("queue: set exactly one of dir and postgres_dsn")
+		return fieldErr("queue", "set exactly one of dir and postgres_dsn")
 	}
 	for i, k := range c.DKIM.Keys {
 		if k.Domain == "" || k.Selector == "" || k.KeyFile == "" {
-			return fmt.Errorf("dkim.keys[%d]: domain, selector and key_file are required", i)
+			return fieldErr(fmt.Sprintf("dkim.keys[%d]", i), "domain, selector and key_file are required")
 		}
 	}
 	switch c.DKIM.Canonicalization {
 	case "", "relaxed/relaxed", "relaxed/simple", "simple/simple", "simple/relaxed":
 	default:
-		return fmt.Errorf("dkim.canonicalization %q: want header/body, each relaxed or simple", c.DKIM.Canonicalization)
+		return fieldErr("dkim.canonicalization", "%q: want header/body, each relaxed or simple", c.DKIM.Canonicalization)
+	}
+	if c.DKIM.Require && len(c.DKIM.Keys) == 0 && c.DKIM.Dir == "" {
+		return fieldErr("dkim.require", "no dkim.keys and no dkim.dir: every message would be refused")
 	}
 	d := &c.Delivery
 	if d.Workers <= 0 {
@@ -337,26 +415,43 @@ func (c *Config) check() error {
 		d.Timeout = Duration(5 * time.Minute)
 	}
 	if d.Relay != "" && len(d.DNSServers) > 0 {
-		return errors.New("delivery: relay and dns_servers exclude each other")
+		return fieldErr("delivery.dns_servers", "delivery.relay and delivery.dns_servers exclude each other")
+	}
+	if d.Relay != "" {
+		if _, port, err := net.SplitHostPort(d.Relay); err != nil {
+			return fieldErr("delivery.relay", "%q: want host:port: %v", d.Relay, err)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fieldErr("delivery.relay", "%q: the port is not a number from 1 to 65535", d.Relay)
+		}
+	}
+	for i, s := range d.DNSServers {
+		hp, err := dnsflag.Server(s)
+		if err != nil {
+			return fieldErr(fmt.Sprintf("delivery.dns_servers[%d]", i), "%q: want host[:port] (port 53 by default): %v", s, err)
+		}
+		d.DNSServers[i] = hp
+	}
+	if d.MXPort < 0 || d.MXPort > 65535 {
+		return fieldErr("delivery.mx_port", "%d: want a port from 1 to 65535 (0: 25)", d.MXPort)
 	}
 	if _, err := tlsPolicy(d.RelayTLS); err != nil {
-		return err
+		return fieldErr("delivery.relay_tls", "%q: want verified, required, opportunistic or none", d.RelayTLS)
 	}
 	if (d.RelayUsername == "") != (d.RelayPassword == "") {
-		return errors.New("delivery.relay_username and relay_password go together")
+		return fieldErr("delivery.relay_username", "delivery.relay_username and relay_password go together")
 	}
 	for i, l := range d.Limits {
 		if len(l.Hosts) == 0 || l.Rate <= 0 {
-			return fmt.Errorf("delivery.limits[%d]: hosts and a positive rate are required", i)
+			return fieldErr(fmt.Sprintf("delivery.limits[%d]", i), "hosts and a positive rate are required")
 		}
 	}
-	for _, s := range d.SourceIPs {
+	for i, s := range d.SourceIPs {
 		if _, err := netip.ParseAddr(s.Addr); err != nil {
-			return fmt.Errorf("delivery.source_ips: %w", err)
+			return fieldErr(fmt.Sprintf("delivery.source_ips[%d].addr", i), "%v", err)
 		}
 	}
 	if c.Webhook.URL != "" && !strings.HasPrefix(c.Webhook.URL, "http://") && !strings.HasPrefix(c.Webhook.URL, "https://") {
-		return fmt.Errorf("webhook.url %q: not an http(s) URL", c.Webhook.URL)
+		return fieldErr("webhook.url", "%q: not an http(s) URL", c.Webhook.URL)
 	}
 	if c.DSN.MaxReturned == 0 {
 		c.DSN.MaxReturned = 1 << 20
@@ -373,12 +468,20 @@ func (c *Config) check() error {
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("log.level %q: want debug, info, warn or error", c.Log.Level)
+		return fieldErr("log.level", "%q: want debug, info, warn or error", c.Log.Level)
 	}
 	switch c.Log.Format {
 	case "", "text", "json":
 	default:
-		return fmt.Errorf("log.format %q: want text or json", c.Log.Format)
+		return fieldErr("log.format", "%q: want text or json", c.Log.Format)
+	}
+	switch c.MailLog.Format {
+	case "", "text", "json":
+	default:
+		return fieldErr("maillog.format", "%q: want text or json", c.MailLog.Format)
+	}
+	if c.MailLog.Format != "" && c.MailLog.File == "" {
+		return fieldErr("maillog.format", "needs maillog.file (without one, mail log lines go to the main log, in log.format)")
 	}
 	return nil
 }
@@ -406,7 +509,7 @@ func (c *Config) checkLimits() error {
 			*l.v = l.def
 		case *l.v == -1 && l.unlimited:
 		case *l.v < 0:
-			return fmt.Errorf("%s %d: want a positive number", l.name, *l.v)
+			return fieldErr(l.name, "%d: want a positive number", *l.v)
 		}
 	}
 	for _, d := range []struct {
@@ -425,7 +528,18 @@ func (c *Config) checkLimits() error {
 		case *d.v == 0:
 			*d.v = Duration(d.def)
 		case *d.v < 0:
-			return fmt.Errorf("%s: negative", d.name)
+			return fieldErr(d.name, "%v: negative", time.Duration(*d.v))
+		}
+	}
+	// Durations whose zero value means the default of the code that
+	// takes them.
+	for name, v := range map[string]Duration{
+		"queue.retry_initial": c.Queue.RetryInitial, "queue.retry_max": c.Queue.RetryMax,
+		"queue.max_age": c.Queue.MaxAge, "queue.lease_time": c.Queue.LeaseTime,
+		"delivery.timeout": c.Delivery.Timeout, "webhook.timeout": c.Webhook.Timeout,
+	} {
+		if v < 0 {
+			return fieldErr(name, "%v: negative", time.Duration(v))
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -37,7 +36,7 @@ const defaultMaxAge = 5 * 24 * time.Hour
 func (c *DelayNoticeConfig) check() error {
 	switch {
 	case c.After < 0:
-		return fmt.Errorf("delay_notices.after: negative")
+		return fieldErr("delay_notices.after", "negative")
 	case c.After == 0:
 		c.After = Duration(defaultDelayNotice)
 	}

@@ -91,7 +91,8 @@ func (m *MTA) process(msg *queue.Message) {
 	}()
 	// A delivery aborted by a shutdown that ran out of time reports its
 	// recipients as deferred: they are retried on the schedule.
-	results, relayed := m.deliver(ctx, msg, buf)
+	trace := &sendTrace{}
+	results, relayed := m.deliver(ctx, msg, buf, trace)
 	delayed := m.markDelays(msg, results)
 
 	decided, err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
@@ -99,6 +100,7 @@ func (m *MTA) process(msg *queue.Message) {
 		m.log.Error("complete", "id", msg.ID, "err", err)
 		return
 	}
+	m.maillog.outcomes(msg, decided, trace)
 	if len(delayed) > 0 {
 		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, buf.Bytes()); err != nil {
 			m.log.Error("delay notice", "id", msg.ID, "err", err)
@@ -128,8 +130,9 @@ func (m *MTA) process(msg *queue.Message) {
 // the outcome for each pending recipient (as smtpclient reports it), and
 // the recipients owed a "relayed" notice: delivered with NOTIFY=SUCCESS to
 // a server without DSN, which makes this MTA the last that can send one
-// (RFC 3461 §4.1, §6.2.3). buf receives the body.
-func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer) (results []delivery.Outcome, relayed []string) {
+// (RFC 3461 §4.1, §6.2.3). buf receives the body; trace the times of the
+// transactions, for the mail log.
+func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer, trace *sendTrace) (results []delivery.Outcome, relayed []string) {
 	var pending []string
 	params := map[string]*queue.Recipient{} // NOTIFY and ORCPT (RFC 3461) to pass on
 	for i, rc := range msg.Recipients {
@@ -190,6 +193,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, bytes.NewReader(body))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
+		trace.add(res, start)
 		// One outcome per recipient, in order; res is never nil.
 		for _, o := range res.Recipients {
 			if o.Status == delivery.Delivered && res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {

@@ -17,9 +17,16 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"hostname":"h","smtp":{"listen":":25","trusted_networks":["10.0.0.1","::1/128"]},"queue":{"dir":"q","max_age":3600}}`))
 	f.Add([]byte(`{"hostname":"h","http":{"listen":":80"},"queue":{"postgres_dsn":"postgres://x"},"delivery":{"relay":"r:25","limits":[{"hosts":["*"],"rate":1}]}}`))
 	f.Add([]byte(`{"queue":{"dir":""}}`))
+	f.Add([]byte("{\n \"smtp\": {\"listen\": \":25\",}\n}"))
+	f.Add([]byte(`{"smtp":{"users":[{"username":"u","from":["*"],"api_tokens":["t"]}],"max_sessions":1e3},"delivery":{"limits":[{"rate":"1"}]},"x":[{}]}`))
+	f.Add([]byte(`{"queue":{"max_age":"5 minutes","retry_max":-1.5}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig(data)
 		if err != nil {
+			// The shape check must refuse whatever encoding/json would.
+			if strings.Contains(err.Error(), "after the shape check") {
+				t.Fatalf("%q: %v", data, err)
+			}
 			return
 		}
 		if c.Delivery.Workers <= 0 || c.Delivery.MaxConnsPerHost <= 0 || c.SMTP.MaxMessageBytes == 0 {

@@ -11,17 +11,37 @@
 //
 //	go run ./examples/mta -config examples/mta/mta.example.json
 //
+// runs as shipped: submission on 127.0.0.1:10587 (loopback is trusted),
+// the API on 127.0.0.1:8025, the queue in /tmp/mxkit-mta/queue, and no
+// DKIM keys yet, so its mail goes out unsigned (the mail log says so).
+// To start a real setup,
+//
+//	go run ./examples/mta -init /etc/mxkit-mta -domain example.com -hostname mta.example.com
+//
+// writes mta.json there (loopback listeners, random tokens, a queue and a
+// mail log in that directory, dkim.require), an Ed25519 and an RSA key
+// under dkim/, and dns.txt with the DKIM, SPF and DMARC records to
+// publish; it overwrites nothing.
+//
 // Unless GOGC or GOMEMLIMIT are set, the garbage collector runs at
 // GOGC=400 under a 1 GiB memory limit: CPU matters more than a few MiB.
 //
 // SIGINT or SIGTERM stops it gracefully: listeners close, in-flight
 // deliveries finish (for up to -shutdown-timeout), buffered webhook events
-// are posted and the queue is closed.
+// are posted and the queue is closed. SIGHUP reopens maillog.file.
 //
 // # Configuration
 //
-// One JSON file; unknown fields are errors. Durations are Go duration
-// strings ("90s", "5m", "120h") or numbers of seconds. Fields:
+// One JSON file. Durations are Go duration strings ("90s", "5m", "120h")
+// or numbers of seconds. An error names the file, the line and column,
+// and the field's path, and says what was wanted:
+//
+//	mta.json:14:5: smtp.listne: unknown field "listne" in section smtp; did you mean "listen"?
+//	mta.json:31:19: queue.max_age: "5 minutes" is not a duration: want a number and a unit, like "90s", ...
+//	mta.json:40:7: delivery.dns_servers[1]: "192.0.2.53:x": want host[:port] (port 53 by default): ...
+//
+// Unknown fields and fields given twice are errors (a misspelt option
+// would otherwise keep its default). Fields:
 //
 //	hostname            name in the SMTP greeting, EHLO, Received fields,
 //	                    Message-IDs and DSNs (default: the system's name)
@@ -98,14 +118,19 @@
 //	dkim.canonicalization  header/body (RFC 6376 §3.4): "relaxed/relaxed"
 //	                    (default), "relaxed/simple" (cheaper body hash), ...
 //	                    A message is signed by the keys of its From domain
-//	                    (or a parent domain); without one it goes unsigned.
+//	                    (or a parent domain); without one it goes unsigned,
+//	                    and its queued line in the mail log says why
+//	dkim.require        refuse messages that would go unsigned (550 5.7.1
+//	                    over SMTP, 403 over the API, with the reason), but
+//	                    for this MTA's own DSNs
 //	delivery.workers    concurrent deliveries (default 64)
 //	delivery.relay      "host:port" smarthost taking all mail; without it,
 //	                    mail goes direct to each domain's MX hosts
 //	delivery.relay_tls  verified (default), required, opportunistic, none
 //	delivery.relay_username, delivery.relay_password
 //	                    AUTH PLAIN at the relay (needs TLS)
-//	delivery.dns_servers  resolvers "host:port" (default /etc/resolv.conf)
+//	delivery.dns_servers  resolvers, "host[:port]" with port 53 by default
+//	                    (default /etc/resolv.conf)
 //	delivery.mx_port    port of MX hosts (default 25; for tests)
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
@@ -179,6 +204,12 @@
 //	webhook.secret      if set, X-MTA-Signature: sha256=hex(HMAC(secret, body))
 //	log.level           debug, info (default), warn, error
 //	log.format          text (default) or json, on standard error
+//	maillog.file        the mail log (see below), appended to and reopened
+//	                    on SIGHUP; "" (default): the main log, at info
+//	maillog.format      of maillog.file: text (key=value, default) or json
+//	admin.tokens        bearer tokens for the queue administration API
+//	                    (/api/queue, and mta queue): only these open it,
+//	                    and they open nothing else
 //
 // # Return paths
 //
@@ -209,15 +240,104 @@
 //	                    are the tenant's own); "tenant", if given, must be
 //	                    the login's; 202 {"id":"..."} once the message is
 //	                    durable
-//	GET  /api/stats     {"queued","received","delivered","deferred","failed","signed"}:
-//	                    messages in the queue now (this process's view),
-//	                    messages received and recipient outcomes since start
+//	GET  /api/stats     {"queued","active","due","held","dead", "received",
+//	                    "delivered","deferred","failed","signed","since"}:
+//	                    queued to dead are read from the queue (they survive
+//	                    restarts, and with PostgreSQL cover every process
+//	                    sharing it); received, delivered, deferred, failed
+//	                    and signed count since this process started (since)
 //	                    (the operator's tokens only: users get 403)
+//	/api/queue/...      queue administration (admin.tokens; see below)
 //	POST /api/feedback  a returned message (DSN or ARF complaint) received
 //	                    elsewhere: parsed with mxkit/bounce into "bounced" or
 //	                    "complaint" events for the webhook (the operator's
 //	                    tokens only: a user could report any recipient)
 //	GET  /metrics       Prometheus metrics (no authentication: firewall it)
+//
+// # Mail log
+//
+// One info line per message accepted and per recipient outcome (every
+// attempt), each with the queue ID, as Postfix's maillog has them; the
+// message of the line says what happened. In the default text format:
+//
+//	... level=INFO msg=queued id=0000000000000007 from=<news@shop.example> size=2210 nrcpt=2 proto=smtp client=192.0.2.10 user=app dkim=signed dkim_keys=shop.example/ed1,shop.example/rsa1
+//	... level=INFO msg=delivered id=0000000000000007 to=<ann@customers.example> relay=mx.customers.example[192.0.2.25]:25 delay=0.412 delay_queue=0.003 delay_conn=0.25 delay_xmit=0.159 dsn=2.0.0 stage=final reply="250 2.0.0 Ok: queued as 4F7A1" attempts=1 tenant=app
+//	... level=INFO msg=deferred id=0000000000000007 to=<bob@later.example> relay=mx.later.example[192.0.2.26]:25 delay=0.31 delay_queue=0.003 delay_conn=0.307 delay_xmit=0 dsn=4.4.1 stage=connect reply="..." attempts=1 reason=... retry_at=2026-11-23T12:05:00Z tenant=app
+//
+// queued: from (<> is the null sender), size in bytes as queued, nrcpt,
+// proto (smtp, http, or local for this MTA's own DSNs), client and user
+// (the login; none for trusted networks and the operator), tenant when it
+// is not the user, dkim=signed with dkim_keys (domain/selector), or
+// dkim=unsigned with dkim_reason. With dkim.require an unsigned message is
+// refused instead, and logged as msg=refused with from, nrcpt, proto,
+// client, user and reason.
+//
+// delivered, deferred, bounced (failed for good: a DSN goes to the
+// sender), expired (deferred past queue.max_age: failed, DSN status
+// 4.4.7 unless the last deferral had one): to, relay (host[IP]:port of
+// the server that answered or was tried last, or none when the route
+// failed), delay (seconds since arrival) and its parts: delay_queue (in
+// the queue until this attempt's transaction began), delay_conn (the
+// route lookup, rate-limit waits, and connecting: TCP, greeting, EHLO,
+// STARTTLS, AUTH, or taking a pooled session) and delay_xmit (MAIL to
+// the reply after the data); dsn (RFC 3463 status), stage (where it was
+// decided: route, connect, tls, mail, rcpt, data, final, ...), reply (the
+// server's reply, or what went wrong where none answered), attempts (this
+// recipient's, this one included), reason (mxkit/bounce's classification)
+// and retry_at for a deferral, tenant. suppressed (for a suppression
+// check at intake to write): id, to, reason.
+//
+// Operators' queue commands log held, released, flushed, requeued or
+// removed with the id and the client. With maillog.format json each line
+// is an object with the same keys ("msg", "id", "to", "delay", ...;
+// addresses keep their angle brackets). To follow a message or an
+// address, as with Postfix:
+//
+//	grep 'id=0000000000000007 ' mail.log
+//	grep 'to=<bob@later.example>' mail.log
+//	jq -c 'select(.msg == "bounced")' mail.log
+//
+// # Queue administration
+//
+// While the MTA runs, the queue is administered through its HTTP API with
+// a token of admin.tokens (sending tokens and users cannot; admin tokens
+// cannot send), under the same rules as other credentials (HTTPS or
+// loopback, failed tokens counted and blocked):
+//
+//	GET    /api/queue              list: {"messages","next","counts"}
+//	GET    /api/queue/{id}         envelope, header, each recipient's attempts
+//	                               (typed outcomes: status, stage, code,
+//	                               enhanced, text, host, ip, time), next attempt
+//	POST   /api/queue/{id}/{verb}  flush, hold, release, requeue, delete
+//	DELETE /api/queue/{id}         delete
+//	POST   /api/queue/{verb}       the verb for every message the filters select
+//
+// Filters are query parameters: state (active, deferred, queued,
+// scheduled, hold, comma-separated; or dead for the dead letters), domain
+// (of a recipient), sender and recipient (an address, @domain, or <> for
+// the null sender), tenant, min_age and max_age (since arrival, "2h");
+// lists are paged with limit (100, at most 1000) and after (the "next"
+// of the page before). flush makes messages due now (with no filter,
+// every one, as postqueue -f; held messages go when released, scheduled
+// ones keep their time); hold and release; requeue brings dead letters
+// back, with a fresh lifetime; delete withdraws a message (never
+// delivered afterwards) and removes it. A message in delivery is left
+// alone (409, or skipped in bulk). Other bulk verbs need a filter or
+// all=1. The same from the command line, reading the URL and a token from
+// the configuration (or -url, -token-file, $MTA_ADMIN_TOKEN):
+//
+//	mta -config mta.json queue list                    # like mailq
+//	mta -config mta.json queue list -state deferred -domain gmail.com -json
+//	mta -config mta.json queue show 0000000000000007
+//	mta -config mta.json queue flush                   # like postqueue -f
+//	mta -config mta.json queue flush -domain later.example
+//	mta -config mta.json queue hold 0000000000000007
+//	mta -config mta.json queue requeue -all
+//	mta -config mta.json queue delete -sender @spam.example
+//
+// The listing marks messages in delivery with *, on hold with !, dead
+// letters with #, and shows above each recipient the reason of its last
+// attempt.
 //
 // # Design for throughput
 //
@@ -357,7 +477,26 @@ func main() {
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	hashPassword := flag.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for smtp.users[].password_hash, and exit")
+	initDir := flag.String("init", "", "write a configuration, DKIM keys and the DNS records to publish into this `directory` (with -domain and -hostname), and exit")
+	initDomain := flag.String("domain", "", "with -init: the `domain` mail is sent from")
+	initHost := flag.String("hostname", "", "with -init: this MTA's host `name` (default: the system's)")
+	flag.Usage = usage
 	flag.Parse()
+	if *initDir != "" {
+		if err := initConfig(*initDir, *initDomain, *initHost, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "mta -init:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if flag.Arg(0) == "queue" {
+		os.Exit(runQueue(context.Background(), *path, flag.Args()[1:], os.Stdout, os.Stderr))
+	}
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "mta: unexpected %q\n", flag.Arg(0))
+		usage()
+		os.Exit(2)
+	}
 	if *hashPassword {
 		if err := printHash(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "mta:", err)
@@ -435,7 +574,19 @@ func run(path string, grace time.Duration) error {
 		return err
 	}
 	log.Info("mta running", "hostname", cfg.Hostname, "queued", m.Stats().Queued)
-	<-ctx.Done()
+	// SIGHUP reopens maillog.file, after logrotate moved it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for ctx.Err() == nil {
+		select {
+		case <-hup:
+			if err := m.ReopenLogs(); err != nil {
+				log.Error("reopening maillog.file", "err", err)
+			}
+		case <-ctx.Done():
+		}
+	}
 	stop()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
@@ -461,4 +612,15 @@ func newLogger(c LogConfig) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func usage() {
+	fmt.Fprintf(flag.CommandLine.Output(), `usage: mta [-config FILE] [flags]       run
+       mta [-config FILE] queue VERB ...   administer the running mta's queue (mta queue -h)
+       mta -init DIR -domain D [-hostname H]   write a configuration to start from
+       mta -hash-password < password
+
+flags:
+`)
+	flag.PrintDefaults()
 }

@@ -54,6 +54,9 @@ type MTA struct {
 
 	metrics *metrics
 	hooks   *webhook // nil without a URL
+	maillog *mailLog
+	admin   *adminAPI
+	started time.Time
 
 	delayNotices prometheus.Counter // delay.go
 	rp           *returnPath        // returnpath.go; nil without return_path.domain
@@ -89,6 +92,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		log:      log,
 		users:    map[string]*account{},
 		tokens:   map[[sha256.Size]byte]*account{},
+		maillog:  &mailLog{log: log}, // maillog.file is opened by Start
+		admin:    newAdminAPI(cfg.Admin),
+		started:  time.Now(),
 		wake:     make(chan struct{}, 1),
 		jobs:     make(chan *queue.Message, cfg.Delivery.Workers),
 		dispDone: make(chan struct{}),
@@ -306,7 +312,11 @@ func tlsPolicy(s string) (smtpclient.TLSPolicy, error) {
 
 // Start opens the listeners and starts the workers.
 func (m *MTA) Start() error {
-	// Certificates first: nothing has started if one is missing.
+	// Certificates and the mail log first: nothing has started if one is
+	// missing.
+	if err := m.openMailLog(); err != nil {
+		return err
+	}
 	smtpTLS, err := loadTLS(m.cfg.SMTP.TLSCert, m.cfg.SMTP.TLSKey)
 	if err != nil {
 		return fmt.Errorf("smtp tls: %w", err)
@@ -508,6 +518,7 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	if m.hooks != nil {
 		m.hooks.stop(ctx)
 	}
+	m.maillog.close()
 	if c, ok := m.store.(io.Closer); ok {
 		if err := c.Close(); err != nil {
 			errs = append(errs, err)
@@ -516,55 +527,50 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Stats are the counters of GET /api/stats.
+// Stats are the counters of GET /api/stats. Queued, Active, Due, Held
+// and Dead come from the queue there (they survive restarts); the others
+// count since this process started (Since).
 type Stats struct {
-	Queued    int64 `json:"queued"`    // messages in the queue
-	Received  int64 `json:"received"`  // messages accepted since start
-	Delivered int64 `json:"delivered"` // recipients delivered since start
-	Deferred  int64 `json:"deferred"`  // deferrals since start
-	Failed    int64 `json:"failed"`    // recipients failed since start
-	Signed    int64 `json:"signed"`    // messages DKIM-signed since start
+	Queued    int64     `json:"queued"`    // messages in the queue
+	Active    int64     `json:"active"`    // ... in delivery now
+	Due       int64     `json:"due"`       // ... due now, waiting for a worker
+	Held      int64     `json:"held"`      // ... on hold
+	Dead      int64     `json:"dead"`      // dead letters
+	Received  int64     `json:"received"`  // messages accepted since start
+	Delivered int64     `json:"delivered"` // recipients delivered since start
+	Deferred  int64     `json:"deferred"`  // deferrals since start
+	Failed    int64     `json:"failed"`    // recipients failed since start
+	Signed    int64     `json:"signed"`    // messages DKIM-signed since start
+	Since     time.Time `json:"since"`     // when this process started
 }
 
-// Stats returns the current counters.
+// Stats returns the process's counters; Queued is this process's view
+// of the queue (GET /api/stats asks the queue itself).
 func (m *MTA) Stats() Stats {
 	return Stats{
 		Queued: m.queued.Load(), Received: m.received.Load(),
 		Delivered: m.delivered.Load(), Deferred: m.deferred.Load(), Failed: m.failed.Load(),
-		Signed: m.signed.Load(),
+		Signed: m.signed.Load(), Since: m.started.UTC(),
 	}
 }
 
 // submit checks, signs and queues one message for a (nil: the
 // operator): raw is the message as received, trace a Received field to
-// put first. The line ends are made CRLF first, so that what is checked
-// and signed is what will be sent. It returns once the message is
-// durable; a message refused for its header gets a *headerError.
+// put first (every submission has one; only this MTA's own notices, such
+// as DSNs, come without). The line ends are made CRLF first, so that what
+// is checked and signed is what will be sent. It returns once the message
+// is durable, and logs it in the mail log with the origin in ctx
+// (withOrigin); a message refused for its header, or unsigned under
+// dkim.require, gets a *headerError.
 func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
 	start := time.Now()
 	raw = crlf(raw)
 	if err := checkHeader(raw, a); err != nil {
 		return "", err
 	}
-	var sig string
-	if m.signer != nil {
-		s, err := m.signer.Sign(context.WithValue(ctx, signingFor{}, a), bytes.NewReader(raw))
-		switch {
-		case err == nil:
-			sig = s
-			m.signed.Add(1)
-		case errors.Is(err, dkim.ErrNoKey):
-			// No key for the From domain (or none the submitter may
-			// use): sent unsigned.
-		case errors.Is(err, dkim.ErrFromAddress), errors.Is(err, dkim.ErrHeaderTooLarge),
-			errors.Is(err, dkim.ErrNoFrom), errors.Is(err, dkim.ErrMultipleFrom), errors.Is(err, dkim.ErrHeaderName):
-			// A From address the signer cannot read (from the
-			// operator; a user's is checked above): sent unsigned, as
-			// Postfix would send it.
-			m.log.Debug("not signed", "from", env.From, "err", err)
-		default:
-			return "", fmt.Errorf("dkim: %w", err)
-		}
+	sig, signed, err := m.sign(ctx, a, env, raw, trace == "")
+	if err != nil {
+		return "", err
 	}
 	var r io.Reader = bytes.NewReader(raw)
 	if trace != "" || sig != "" {
@@ -574,6 +580,7 @@ func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace
 	if err != nil {
 		return "", err
 	}
+	m.maillog.queued(ctx, id, env, len(trace)+len(sig)+len(raw), signed)
 	m.metrics.enqueue.Observe(time.Since(start).Seconds())
 	m.queued.Add(1)
 	m.received.Add(1)

@@ -65,7 +65,13 @@ type received struct {
 // options before it serves.
 func startRecorder(t *testing.T, setup ...func(*smtp.Server)) *recorder {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return startRecorderAt(t, "127.0.0.1:0", setup...)
+}
+
+// startRecorderAt starts a recorder listening on addr.
+func startRecorderAt(t *testing.T, addr string, setup ...func(*smtp.Server)) *recorder {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1012,6 +1018,23 @@ func TestPostgresQueue(t *testing.T) {
 	dsn := testenv.PostgresDSN(t)
 	w := newWorld(t)
 	cfg := w.config(t.TempDir())
+	postgresQueue(t, cfg, dsn)
+	m := startMTA(t, cfg)
+	for i := 0; i < 3; i++ {
+		to := fmt.Sprintf("pg%d@customers.example", i)
+		if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "news@shop.example", to, message("news@shop.example", to, fmt.Sprint("pg", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "delivery from PostgreSQL", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
+	if got := len(w.rec.messages()); got != 3 {
+		t.Errorf("recorder got %d messages, want 3", got)
+	}
+}
+
+// postgresQueue puts cfg's queue in PostgreSQL at dsn, in a schema of its
+// own that is dropped when the test ends.
+func postgresQueue(t *testing.T, cfg *Config, dsn string) {
 	cfg.Queue.Dir, cfg.Queue.PostgresDSN = "", dsn
 	cfg.Queue.PostgresSchema = fmt.Sprintf("mta_test_%d", time.Now().UnixNano())
 	t.Cleanup(func() {
@@ -1025,17 +1048,6 @@ func TestPostgresQueue(t *testing.T) {
 			t.Log(err)
 		}
 	})
-	m := startMTA(t, cfg)
-	for i := 0; i < 3; i++ {
-		to := fmt.Sprintf("pg%d@customers.example", i)
-		if err := submitSMTP(m.SMTPAddr(), "127.0.0.2", nil, "news@shop.example", to, message("news@shop.example", to, fmt.Sprint("pg", i))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitFor(t, "delivery from PostgreSQL", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
-	if got := len(w.rec.messages()); got != 3 {
-		t.Errorf("recorder got %d messages, want 3", got)
-	}
 }
 
 // TestSourceIPAndLimits sends from a configured source address, under a

@@ -47,36 +47,36 @@ type VERPKey struct {
 func (c *ReturnPathConfig) check() error {
 	if c.Domain == "" {
 		if c.Listen != "" || len(c.Keys) > 0 || c.SendLogDir != "" {
-			return errors.New("return_path: listen, keys and send_log_dir need a domain")
+			return fieldErr("return_path.domain", "listen, keys and send_log_dir need a domain")
 		}
 		return nil
 	}
 	if len(c.Keys) == 0 {
-		return errors.New("return_path.keys: at least one key is needed to sign return paths")
+		return fieldErr("return_path.keys", "at least one key is needed to sign return paths")
 	}
 	ids := map[int]bool{}
-	for _, k := range c.Keys {
+	for i, k := range c.Keys {
 		if k.ID < 0 || k.ID > 31 || ids[k.ID] || k.SecretFile == "" {
-			return fmt.Errorf("return_path.keys: each key needs a secret_file and an id of its own from 0 to 31 (id %d)", k.ID)
+			return fieldErr(fmt.Sprintf("return_path.keys[%d]", i), "each key needs a secret_file and an id of its own from 0 to 31 (id %d)", k.ID)
 		}
 		ids[k.ID] = true
 	}
 	if c.MaxAge < 0 {
-		return errors.New("return_path.max_age: negative")
+		return fieldErr("return_path.max_age", "negative")
 	}
 	if c.Listen != "" && c.SendLogDir == "" {
-		return errors.New("return_path.send_log_dir is needed with listen: bounces come back after their message has left the queue")
+		return fieldErr("return_path.send_log_dir", "needed with listen: bounces come back after their message has left the queue")
 	}
 	dom, err := address.ParseDomain(c.Domain)
 	if err != nil || dom.Literal().IsValid() {
-		return fmt.Errorf("return_path.domain %q: not a domain name", c.Domain)
+		return fieldErr("return_path.domain", "%q: not a domain name", c.Domain)
 	}
 	if len(c.Feedback) == 0 {
 		c.Feedback = []string{"fbl@" + c.Domain, "postmaster@" + c.Domain}
 	}
-	for _, f := range c.Feedback {
+	for i, f := range c.Feedback {
 		if a, err := address.Parse(f); err != nil || a.Domain != dom {
-			return fmt.Errorf("return_path.feedback %q: not an address at %s", f, c.Domain)
+			return fieldErr(fmt.Sprintf("return_path.feedback[%d]", i), "%q: not an address at %s", f, c.Domain)
 		}
 	}
 	return nil

@@ -201,7 +201,7 @@ func (s *session) Data(r io.Reader) error {
 	if _, err := buf.ReadFrom(r); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(s.logContext(), time.Minute)
 	defer cancel()
 	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), buf.Bytes())
 	s.Reset()

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 
@@ -42,13 +40,13 @@ func (c *TLSRPTConfig) check(relay string) error {
 	}
 	switch {
 	case relay != "":
-		return errors.New("tlsrpt: needs direct delivery (no delivery.relay): sessions through a relay are not reported")
+		return fieldErr("tlsrpt.dir", "needs direct delivery (no delivery.relay): sessions through a relay are not reported")
 	case c.OrganizationName == "":
-		return errors.New("tlsrpt.organization_name is required")
+		return fieldErr("tlsrpt.organization_name", "required")
 	case queue.CheckAddress(c.ContactInfo) != nil:
-		return fmt.Errorf("tlsrpt.contact_info %q: not an address", c.ContactInfo)
+		return fieldErr("tlsrpt.contact_info", "%q: not an address", c.ContactInfo)
 	case c.Delay < 0:
-		return errors.New("tlsrpt.delay: negative")
+		return fieldErr("tlsrpt.delay", "negative")
 	}
 	return nil
 }

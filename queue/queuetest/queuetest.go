@@ -66,6 +66,7 @@ func Run(t *testing.T, newStore func(t *testing.T) queue.Store) {
 		{"SendAt", testSendAt},
 		{"Cancel", testCancel},
 		{"Hold", testHold},
+		{"Retry", testRetry},
 		{"CancelAndHoldRaceLeases", testControlRace},
 		{"LeaseWait", testLeaseWait},
 		{"EnqueueMany", testEnqueueMany},

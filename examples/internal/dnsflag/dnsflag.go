@@ -27,7 +27,7 @@ func Parse(s string) ([]string, error) {
 			}
 			continue
 		}
-		hp, err := server(f)
+		hp, err := Server(f)
 		if err != nil {
 			return nil, fmt.Errorf("-dns %q: %w", f, err)
 		}
@@ -36,7 +36,10 @@ func Parse(s string) ([]string, error) {
 	return out, nil
 }
 
-func server(f string) (string, error) {
+// Server reads one server, host[:port] with port 53 by default, and
+// returns it as "host:port". Configuration files with a list of servers
+// (examples/mta's delivery.dns_servers) read each entry with it.
+func Server(f string) (string, error) {
 	if a, err := addr(f); err == nil { // a bare address, IPv6 included
 		return net.JoinHostPort(a.String(), "53"), nil
 	}

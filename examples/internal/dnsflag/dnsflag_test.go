@@ -48,3 +48,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestServer(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.53":      "192.0.2.53:53",
+		"127.0.0.1:5353":  "127.0.0.1:5353",
+		"2001:db8::53":    "[2001:db8::53]:53",
+		"ns.example.net":  "ns.example.net:53",
+		"":                "",
+		"192.0.2.53 ":     "",
+		"192.0.2.53:0":    "",
+		"a, b":            "",
+		"ns.example:dns":  "",
+		"[2001:db8::53]:": "",
+	} {
+		got, err := Server(in)
+		if got != want || (err != nil) != (want == "") {
+			t.Errorf("Server(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
