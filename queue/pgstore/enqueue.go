@@ -333,7 +333,7 @@ func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx 
 			p.fill(bases)
 			s.keepBlocks(p, bases)
 		} else {
-			queueReserve(b, s.q.reserve, p.need)
+			queueReserve(b, &s.q, p.need)
 		}
 	}
 	b.Queue(s.q.insert, s.insertArgs(batch, ids, p, 0, len(batch))...)
@@ -369,7 +369,7 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	p := s.planTags(batch)
 	b := &pgx.Batch{}
 	if p.need != nil {
-		queueReserve(b, s.q.reserve, p.need)
+		queueReserve(b, &s.q, p.need)
 	}
 	b.Queue("BEGIN")
 	for i := 0; i < len(batch); i += 500 {
@@ -453,8 +453,12 @@ func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
 // A block is a run of tags a flow reserved (queries.reserve) and hands out
 // to its next messages, so that most enqueues reserve nothing. A block
 // lasts blockLife: past it, the queue's position has moved on and the
-// block's tags would put the flow ahead of its turn; its unused tags are
-// left (the flow then waits a little longer than its due, never less).
+// block's tags would put the flow ahead of its turn. When the flow
+// reserves again, its unused tags are given back (in queries.reserve) if
+// nobody reserved for the flow after it, so that a flow that enqueues
+// slowly is not put behind the tags it never used; otherwise they are
+// left, a gap (the flow then waits a little longer than its due, never
+// less).
 const (
 	blockSize = 64
 	blockLife = 100 * time.Millisecond
@@ -463,6 +467,7 @@ const (
 type block struct {
 	next    float64 // the next tag
 	left    int
+	end     float64 // the flow's finish the reservation left
 	expires time.Time
 }
 
@@ -482,11 +487,15 @@ type tagPlan struct {
 	used   []int     // messages of the batch in each needed flow
 }
 
-// flows are the arguments of queries.reserve: each flow and how many tags.
+// flows are the arguments of queries.reserve: each flow, how many tags,
+// and the tags it gives back: unused (in tag units) of the block it
+// reserved before, which ended at end (0 and 0 when none).
 type flows struct {
 	tenants []string
 	prios   []int16
 	counts  []int64
+	ends    []float64
+	unused  []float64
 }
 
 func (s *Store) planTags(batch []*enqueueOp) *tagPlan {
@@ -511,9 +520,15 @@ func (s *Store) planTags(batch []*enqueueOp) *tagPlan {
 	idx := map[flowKey]int32{}
 	var need flows
 	for _, k := range order {
-		if b := s.blocks[k]; b != nil && now.Before(b.expires) && b.left >= counts[k] {
+		b := s.blocks[k]
+		if b != nil && now.Before(b.expires) && b.left >= counts[k] {
 			continue
 		}
+		end, unused := 0.0, 0.0
+		if b != nil && b.left > 0 {
+			end, unused = b.end, float64(b.left)/float64(k.prio.Weight())
+		}
+		need.ends, need.unused = append(need.ends, end), append(need.unused, unused)
 		delete(s.blocks, k)
 		idx[k] = int32(len(p.keys))
 		p.keys, p.used = append(p.keys, k), append(p.used, counts[k])
@@ -565,7 +580,8 @@ func (s *Store) keepBlocks(p *tagPlan, bases []float64) {
 	exp := time.Now().Add(blockLife)
 	for j, k := range p.keys {
 		step := 1 / float64(k.prio.Weight())
-		s.blocks[k] = &block{next: bases[j] + float64(p.used[j])*step, left: int(p.need.counts[j]) - p.used[j], expires: exp}
+		s.blocks[k] = &block{next: bases[j] + float64(p.used[j])*step, left: int(p.need.counts[j]) - p.used[j],
+			end: bases[j] + float64(p.need.counts[j])*step, expires: exp}
 	}
 }
 
@@ -600,10 +616,10 @@ func (s *Store) takeIDs(ctx context.Context, n int) ([]int64, error) {
 
 // queueReserve queues the reservation of tags for fl in a transaction of
 // its own that does not wait for the disk (see queries.reserve).
-func queueReserve(b *pgx.Batch, reserve string, fl *flows) {
+func queueReserve(b *pgx.Batch, q *queries, fl *flows) {
 	b.Queue("BEGIN")
 	b.Queue("SET LOCAL synchronous_commit TO off")
-	b.Queue(reserve, fl.tenants, fl.prios, fl.counts)
+	b.Queue(q.reserve, fl.tenants, fl.prios, fl.counts, fl.ends, fl.unused)
 	b.Queue("COMMIT")
 }
 
@@ -611,7 +627,7 @@ func queueReserve(b *pgx.Batch, reserve string, fl *flows) {
 // its index.
 func (s *Store) reserve(ctx context.Context, fl *flows) ([]float64, error) {
 	b := &pgx.Batch{}
-	queueReserve(b, s.q.reserve, fl)
+	queueReserve(b, &s.q, fl)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
 	bases, err := readReserve(br, len(fl.tenants))

@@ -201,11 +201,18 @@ func makeQueries(sch string) queries {
 		// row is locked for microseconds, not through the enqueues'
 		// commit. Rows are locked in (tenant, priority) order, as in
 		// promote, so that two statements never wait for each other.
+		// A flow first gives back the unused tags of the block it
+		// reserved before ($4 where it ended, $5 how much), but only if
+		// its finish is still there (nobody reserved for it since), so
+		// that no tag is handed out twice; tags are sums of steps that
+		// are powers of two, so the comparison is exact.
 		reserve: q(`WITH v AS (SELECT coalesce((SELECT tag FROM {s}.messages WHERE ready ORDER BY tag LIMIT 1), 0) AS v),
-				n AS (SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[]) WITH ORDINALITY n(tenant, priority, n, i)),
+				n AS (SELECT * FROM unnest($1::text[], $2::smallint[], $3::bigint[], $4::float8[], $5::float8[]) WITH ORDINALITY n(tenant, priority, n, fend, unused, i)),
 				f AS (INSERT INTO {s}.flows AS fl (tenant, priority, finish)
 					SELECT n.tenant, n.priority, v.v + n.n * ` + fmt.Sprintf(step, "n.priority") + ` FROM n CROSS JOIN v ORDER BY n.tenant, n.priority
-					ON CONFLICT (tenant, priority) DO UPDATE SET finish = greatest(fl.finish - (SELECT v FROM v) + EXCLUDED.finish, EXCLUDED.finish)
+					ON CONFLICT (tenant, priority) DO UPDATE SET finish = greatest(fl.finish
+						- coalesce((SELECT n.unused FROM n WHERE n.tenant = fl.tenant AND n.priority = fl.priority AND n.fend = fl.finish), 0)
+						- (SELECT v FROM v) + EXCLUDED.finish, EXCLUDED.finish)
 					RETURNING tenant, priority, finish)
 			SELECT n.i - 1, set_config('mxkit.queue.f' || (n.i - 1), (f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)::text, false)
 			FROM f JOIN n USING (tenant, priority)`),
