@@ -26,6 +26,8 @@ type Config struct {
 	DSN      DSNConfig      `json:"dsn"`
 	Webhook  WebhookConfig  `json:"webhook"`
 	Log      LogConfig      `json:"log"`
+
+	Reputation ReputationConfig `json:"reputation"`
 }
 
 // SMTPConfig is the submission listener.
@@ -351,6 +353,9 @@ func (c *Config) check() error {
 	}
 	if c.DSN.MaxReturned == 0 {
 		c.DSN.MaxReturned = 1 << 20
+	}
+	if err := c.checkReputation(); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "", "debug", "info", "warn", "error":

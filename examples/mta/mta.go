@@ -53,6 +53,7 @@ type MTA struct {
 
 	metrics *metrics
 	hooks   *webhook // nil without a URL
+	rep     *reputation
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -236,6 +237,10 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	if cfg.Webhook.URL != "" {
 		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)
 	}
+	if m.rep, err = newReputation(ctx, m); err != nil {
+		closeStore(m.store)
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -327,6 +332,7 @@ func (m *MTA) Start() error {
 	if m.hooks != nil {
 		m.hooks.start()
 	}
+	m.rep.start()
 	for i := 0; i < m.cfg.Delivery.Workers; i++ {
 		m.workersWG.Add(1)
 		go m.worker()
@@ -475,6 +481,7 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 		m.hardStop()
 	}
 	m.tr.Close()
+	m.rep.close()
 	if m.hooks != nil {
 		m.hooks.stop(ctx)
 	}

@@ -929,38 +929,7 @@ func TestFeedback(t *testing.T) {
 	cfg := w.config(t.TempDir())
 	cfg.Webhook = WebhookConfig{URL: hs.URL}
 	m := startMTA(t, cfg)
-	arf := strings.ReplaceAll(`From: <abuse@isp.example>
-To: <fbl@shop.example>
-Subject: FW: Your order
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=feedback-report; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-This is an email abuse report.
-
---b1
-Content-Type: message/feedback-report
-
-Feedback-Type: abuse
-User-Agent: SomeGenerator/1.0
-Version: 1
-Original-Mail-From: <news@shop.example>
-Original-Rcpt-To: <alice@customers.example>
-
---b1
-Content-Type: message/rfc822
-
-From: <news@shop.example>
-To: <alice@customers.example>
-Subject: Your order
-Message-ID: <order-1@shop.example>
-
-Hello.
-
---b1--
-`, "\n", "\r\n")
+	arf := complaintARF("alice@customers.example", "order-1@shop.example")
 	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/feedback", strings.NewReader(arf))
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)
@@ -1136,8 +1105,8 @@ func TestConfigDocumented(t *testing.T) {
 				ft = ft.Elem()
 			}
 			switch {
-			case ft.Kind() == reflect.Struct && prefix == "":
-				walk(name+".", ft)
+			case ft.Kind() == reflect.Struct && f.Type.Kind() != reflect.Slice:
+				walk(prefix+name+".", ft)
 			case ft.Kind() == reflect.Struct:
 				// Elements of lists are documented by their JSON keys.
 				for j := 0; j < ft.NumField(); j++ {

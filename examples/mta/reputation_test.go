@@ -1,0 +1,699 @@
+package main
+
+// Tests of the reputation loop (issue 15 section 5, issue 22 item 3, issue
+// 16 section 1's monitor): suppression at intake and at delivery, fed by
+// outcomes, DSNs, complaints and one-click unsubscribes; traffic shaping
+// from a provider's throttling replies; rate thresholds; address checks at
+// intake; the blocklist monitor.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
+	"github.com/emersion/go-smtp"
+)
+
+// gmailThrottle is the reply Gmail documents for a sender going too fast
+// (Google Workspace Admin Help, "Gmail SMTP errors and codes",
+// https://support.google.com/a/answer/3726730).
+const gmailThrottle = "Our system has detected an unusual rate of unsolicited mail originating from your IP address. " +
+	"To protect our users from spam, mail sent from your IP address has been temporarily rate limited."
+
+// provider is a scripted receiving server for every domain of the test
+// world. It refuses recipients whose local part starts with "unknown"
+// (550 5.1.1) and keeps what it accepts, with the time. For
+// throttle.example it answers as Gmail does when a sender goes too fast:
+// after `after` messages, 421 4.7.28 to every message for `window`
+// (always, with after < 0).
+type provider struct {
+	port   int
+	after  int
+	window time.Duration
+
+	mu        sync.Mutex
+	got       []delivered
+	throttled []time.Time // each 421
+	start     time.Time   // of the throttling
+}
+
+type delivered struct {
+	to   []string
+	from string
+	at   time.Time
+	data []byte
+}
+
+func startProvider(t *testing.T, after int, window time.Duration) *provider {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &provider{port: ln.Addr().(*net.TCPAddr).Port, after: after, window: window}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &provSession{p: p}, nil }))
+	srv.Domain = "mx.provider.localhost"
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return p
+}
+
+type provSession struct {
+	p    *provider
+	from string
+	to   []string
+}
+
+func (s *provSession) Reset()        { s.from, s.to = "", nil }
+func (s *provSession) Logout() error { return nil }
+func (s *provSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+
+func (s *provSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if strings.HasPrefix(to, "unknown") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "The email account that you tried to reach does not exist"}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *provSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	p := s.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if strings.HasSuffix(s.to[0], "@throttle.example") {
+		n := 0
+		for _, d := range p.got {
+			if strings.HasSuffix(d.to[0], "@throttle.example") {
+				n++
+			}
+		}
+		if p.after >= 0 && n >= p.after && p.start.IsZero() {
+			p.start = now
+		}
+		if p.after < 0 || !p.start.IsZero() && now.Sub(p.start) < p.window {
+			p.throttled = append(p.throttled, now)
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 28}, Message: gmailThrottle}
+		}
+	}
+	p.got = append(p.got, delivered{to: s.to, from: s.from, at: now, data: b})
+	return nil
+}
+
+func (p *provider) messages() []delivered {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.got)
+}
+
+// to returns the messages accepted for rcpt.
+func (p *provider) to(rcpt string) []delivered {
+	var out []delivered
+	for _, d := range p.messages() {
+		if slices.Contains(d.to, rcpt) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// syncBuffer is a log destination for tests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startLogged starts an MTA that logs into the returned buffer.
+func startLogged(t *testing.T, cfg *Config) (*MTA, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	m, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		m.Shutdown(ctx)
+	})
+	return m, logs
+}
+
+// events returns the webhook events of a type.
+func (h *hookReceiver) all(typ string) []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []Event
+	for _, e := range h.events {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// api calls the HTTP API and decodes the JSON answer into out (if not
+// nil); it returns the status.
+func api(t *testing.T, m *MTA, method, path, token, body string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+m.HTTPAddr()+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %s: %v", method, path, b, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// rcptReply opens an SMTP session as user app and returns the reply to
+// RCPT TO for each recipient.
+func rcptReplies(t *testing.T, m *MTA, rcpts ...string) []string {
+	t.Helper()
+	c, _ := dialFrom(t, m.SMTPAddr(), "127.0.0.1")
+	c.cmd("EHLO client.localhost")
+	if r := c.cmd(authPlain("app", "s3cret")); !strings.HasPrefix(r, "235") {
+		t.Fatalf("AUTH: %q", r)
+	}
+	if r := c.cmd("MAIL FROM:<news@shop.example>"); !strings.HasPrefix(r, "250") {
+		t.Fatalf("MAIL: %q", r)
+	}
+	var out []string
+	for _, rc := range rcpts {
+		out = append(out, c.cmd("RCPT TO:<"+rc+">"))
+	}
+	c.cmd("QUIT")
+	return out
+}
+
+// metricValue returns the value of a series in /metrics, or -1.
+func metricValue(t *testing.T, m *MTA, series string) float64 {
+	t.Helper()
+	for _, l := range strings.Split(fetch(t, "http://"+m.HTTPAddr()+"/metrics"), "\n") {
+		if v, ok := strings.CutPrefix(l, series+" "); ok {
+			var f float64
+			fmt.Sscan(v, &f)
+			return f
+		}
+	}
+	return -1
+}
+
+// reputationWorld is the test world with the scripted provider as every
+// domain's MX, throttle.example run by "google", a webhook receiver and
+// the suppression list, shaping and rates configured.
+func reputationWorld(t *testing.T, p *provider) (*world, *Config, *hookReceiver) {
+	t.Helper()
+	w := newWorld(t)
+	if err := w.dns.Add("throttle.example. IN MX 10 mx.throttle.example.\nmx.throttle.example. IN A 127.0.0.1\n"); err != nil {
+		t.Fatal(err)
+	}
+	hr := &hookReceiver{posts: 1}
+	hs := httptest.NewServer(hr)
+	t.Cleanup(hs.Close)
+	cfg := w.config(t.TempDir())
+	cfg.Delivery.MXPort = p.port
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	cfg.SMTP.Users[0].APITokens = []string{"tok-app"}
+	cfg.Reputation = ReputationConfig{
+		Suppression: SuppressionConfig{
+			Path:            filepath.Join(t.TempDir(), "suppression.db"),
+			UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+			UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+		},
+		Shaping: ShapingConfig{Enabled: true, Providers: map[string]string{"mx.throttle.example": "google"}},
+		Rates:   RatesConfig{Enabled: true},
+	}
+	return w, cfg, hr
+}
+
+// TestReputationLoop is issue 15's end-to-end test. A provider answers
+// like Gmail throttling a sender (421 4.7.28 after 5 messages, for half a
+// second): the MTA suspends sending to it for the rule's time, then sends
+// at the rule's rate, then at full speed once the rule's time is over.
+// Hard bounces (a 550 5.1.1 at delivery, a Postfix DSN) and a complaint
+// (RFC 5965) suppress their addresses, as does a one-click unsubscribe
+// (RFC 8058); a recipient suppressed while its message waits fails before
+// it is sent; a second enqueue to each is refused, over SMTP and the API.
+// Crossings of the rate thresholds, the shaping actions and the
+// suppressions are logged, sent as events and exported as metrics.
+func TestReputationLoop(t *testing.T) {
+	const (
+		total    = 80
+		after    = 5
+		rate     = 10.0 // messages a second, the rule's
+		burst    = 2
+		suspend  = 1500 * time.Millisecond
+		slowFor  = 3500 * time.Millisecond // from the trigger
+		throttle = 500 * time.Millisecond  // the provider's 421s
+	)
+	p := startProvider(t, after, throttle)
+	w, cfg, hr := reputationWorld(t, p)
+	cite := "https://support.google.com/a/answer/3726730"
+	cfg.Reputation.Shaping.NoDefaultRules = true // theirs last an hour
+	cfg.Reputation.Shaping.Rules = []ShapingRule{
+		{Name: "gmail-4.7.28-suspend", Cite: cite, Provider: "google", Status: "deferred", Enhanced: []string{"4.7.28"},
+			Action: "suspend", Duration: Duration(suspend)},
+		{Name: "gmail-4.7.28-slow", Cite: cite, Provider: "google", Status: "deferred", Enhanced: []string{"4.7.28"},
+			Action: "set-rate", Rate: rate, Burst: burst, Duration: Duration(slowFor)},
+	}
+	cfg.Reputation.Rates.Thresholds = []ThresholdConfig{
+		{Name: "deferrals", Metric: "deferral_rate", Limit: 0.05, MinVolume: 5, Dimensions: []string{"provider"}},
+		{Name: "hard-bounces", Metric: "hard_bounce_rate", Limit: 0.1, MinVolume: 3, Dimensions: []string{"tenant"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m, logs := startLogged(t, cfg)
+
+	// 1. Throttling. The operator queues total messages to the
+	// throttled provider.
+	var rcpts []string
+	for i := range total {
+		rcpts = append(rcpts, fmt.Sprintf("t%02d@throttle.example", i))
+	}
+	for _, rc := range rcpts {
+		body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{rc}, "subject": "s", "text": "x"})
+		if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+			t.Fatalf("send to %s: %d", rc, code)
+		}
+	}
+	waitFor(t, "the shaping events", func() bool { return len(hr.all("shaping")) == 2 })
+	// A recipient still waiting is suppressed meanwhile (by the
+	// operator, for all tenants): it must fail without being sent.
+	var late string
+	for i := total - 1; i >= 0 && late == ""; i-- {
+		if len(p.to(rcpts[i])) == 0 {
+			late = rcpts[i]
+		}
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok", `{"address":"`+late+`","note":"asked by phone"}`, nil); code != http.StatusOK {
+		t.Fatalf("adding a suppression: %d", code)
+	}
+	var susp, slow *ShapingDetail
+	for _, ev := range hr.all("shaping") {
+		switch ev.Shaping.Action {
+		case "suspend":
+			susp = ev.Shaping
+		case "set-rate":
+			slow = ev.Shaping
+		}
+	}
+	if susp == nil || slow == nil || susp.Destination != "google" || slow.Rate != rate || !strings.Contains(susp.Reply, "421 4.7.28") {
+		t.Fatalf("shaping events %+v %+v: want a suspension and a rate of %v for google, with the 421 reply", susp, slow, rate)
+	}
+	// The overrides are listed, and counted by provider, while in force.
+	asked := time.Now()
+	var listing struct{ Overrides []ShapingDetail }
+	api(t, m, "GET", "/api/shaping", "tok", "", &listing)
+	suspended := metricValue(t, m, `mta_shaping_overrides{action="suspend",provider="google"}`)
+	for _, o := range []*ShapingDetail{susp, slow} {
+		if asked.After(o.Until.Add(-100 * time.Millisecond)) {
+			continue // this test ran too slowly to see it
+		}
+		if !slices.ContainsFunc(listing.Overrides, func(l ShapingDetail) bool { return l.Rule == o.Rule && l.Until.Equal(o.Until) }) {
+			t.Errorf("/api/shaping lists %+v, not %s", listing.Overrides, o.Rule)
+		}
+		if o == susp && suspended != 1 {
+			t.Errorf("mta_shaping_overrides for the suspension: %v, want 1", suspended)
+		}
+	}
+	throttled := func() []time.Time {
+		var times []time.Time
+		for _, d := range p.messages() {
+			if strings.HasSuffix(d.to[0], "@throttle.example") {
+				times = append(times, d.at)
+			}
+		}
+		return times
+	}
+	waitFor(t, "every message but the late one", func() bool { return len(throttled()) == total-1 })
+	waitFor(t, "the late recipient's failure", func() bool { return hr.find("bounced", late) != nil })
+
+	times := throttled()
+	count := func(from, to time.Time) int {
+		n := 0
+		for _, at := range times {
+			if !at.Before(from) && at.Before(to) {
+				n++
+			}
+		}
+		return n
+	}
+	p.mu.Lock()
+	first421, refusals := p.start, len(p.throttled)
+	p.mu.Unlock()
+	trigger := susp.Until.Add(-suspend)
+	before := count(time.Time{}, first421)
+	during := count(first421.Add(throttle), susp.Until)
+	slowed := count(susp.Until, slow.Until)
+	afterwards := count(slow.Until, time.Now())
+	// The rate's bound: GCRA admits at most rate*W + burst messages in any
+	// window W (one more for a message admitted as the window opens).
+	maxSlowed := int(rate*slow.Until.Sub(susp.Until).Seconds()) + burst + 1
+	var densest int
+	for _, at := range times {
+		if at.After(slow.Until) {
+			densest = max(densest, count(at, at.Add(time.Second)))
+		}
+	}
+	t.Logf("provider: %d accepted before its first 421, %d refused with 421 4.7.28; suspended %v, slowed to %v/s until %v after the trigger",
+		before, refusals, suspend, rate, slowFor)
+	t.Logf("accepted %d while suspended, %d at the rule's rate (%.1f/s over %.2fs, bound %d), %d after it ended (densest second: %d, rule's bound %d)",
+		during, slowed, float64(slowed)/slow.Until.Sub(susp.Until).Seconds(), slow.Until.Sub(susp.Until).Seconds(), maxSlowed,
+		afterwards, densest, int(rate)+burst+1)
+	switch {
+	case before != after:
+		t.Errorf("%d messages before the first 421, want %d", before, after)
+	case during > cfg.Delivery.Workers: // in flight when the suspension began
+		t.Errorf("%d messages accepted while suspended", during)
+	case slowed > maxSlowed:
+		t.Errorf("%d messages at the rule's rate in %v: more than %d", slowed, slow.Until.Sub(susp.Until), maxSlowed)
+	case afterwards+slowed+during+before != total-1:
+		t.Errorf("accepted %d+%d+%d+%d, want %d", before, during, slowed, afterwards, total-1)
+	case densest <= int(rate)+burst+1:
+		t.Errorf("after the rule ended at most %d messages in a second: still at the rule's rate", densest)
+	}
+	if !trigger.Before(first421.Add(time.Second)) {
+		t.Errorf("the rules triggered at %v, more than a second after the first 421 (%v)", trigger, first421)
+	}
+	if len(p.to(late)) != 0 {
+		t.Errorf("%s was suppressed while queued, yet sent", late)
+	}
+	if ev := hr.find("suppressed", late); ev == nil || ev.Suppression == nil || ev.Suppression.Where != "delivery" || ev.Suppression.Reason != "manual" {
+		t.Errorf("no suppressed event at delivery for %s: %+v", late, ev)
+	}
+	if ev := hr.find("bounced", late); ev == nil || ev.Enhanced != "5.7.1" {
+		t.Errorf("the late recipient's failure: %+v, want 5.7.1", ev)
+	}
+	api(t, m, "GET", "/api/shaping", "tok", "", &listing)
+	if len(listing.Overrides) != 0 {
+		t.Errorf("/api/shaping after the rules' time lists %+v", listing.Overrides)
+	}
+	if v := metricValue(t, m, `mta_shaping_held_total{provider="google",why="suspended"}`); v <= 0 {
+		t.Errorf("mta_shaping_held_total for the suspension: %v", v)
+	}
+	if v := metricValue(t, m, `mta_shaping_actions_total{action="suspend",provider="google"}`); v != 1 {
+		t.Errorf("mta_shaping_actions_total for the suspension: %v, want 1", v)
+	}
+	if v := metricValue(t, m, `mta_provider_outcomes_total{outcome="deferred",provider="google"}`); v < 1 {
+		t.Errorf("mta_provider_outcomes_total of deferrals at google: %v", v)
+	}
+	// The deferrals of the throttling crossed the provider's threshold.
+	ths := hr.all("threshold")
+	if len(ths) == 0 || ths[0].Threshold.Name != "deferrals" || ths[0].Threshold.Value != "google" || !ths[0].Threshold.Above {
+		t.Errorf("threshold events %+v: want deferrals above for provider google", ths)
+	}
+	if v := metricValue(t, m, `mta_rate_threshold_above{dimension="provider",threshold="deferrals",value="google"}`); v < 0 {
+		t.Errorf("mta_rate_threshold_above for google's deferrals is missing")
+	}
+	for _, want := range []string{"shaping: rule triggered", "rule=gmail-4.7.28-suspend", "rates: threshold crossed"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q", want)
+		}
+	}
+
+	// 2. Hard bounces and a complaint, for tenant app's mail.
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"unknown1@customers.example", "unknown2@customers.example", "bob@customers.example"},
+		"subject": "hello", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok-app", body, nil); code != http.StatusAccepted {
+		t.Fatalf("send as app: %d", code)
+	}
+	waitFor(t, "the hard bounces' suppressions", func() bool {
+		return hr.find("suppression_added", "unknown1@customers.example") != nil && hr.find("suppression_added", "unknown2@customers.example") != nil
+	})
+	if ev := hr.find("suppression_added", "unknown1@customers.example"); ev.Suppression.Reason != "hard-bounce" || ev.Suppression.Scope != "app" ||
+		ev.Suppression.Source != "delivery" || ev.Suppression.Status != "5.1.1" {
+		t.Errorf("suppression_added %+v: want a hard bounce for app from delivery, 5.1.1", ev.Suppression)
+	}
+	dsn, err := os.ReadFile("../../bounce/testdata/mta/postfix/unknown-user.eml") // written by Postfix
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fb struct {
+		Suppressed []entryJSON
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=app", "tok", string(dsn), &fb); code != http.StatusOK || len(fb.Suppressed) != 1 ||
+		fb.Suppressed[0].Address != "nobody@rcpt.test" || fb.Suppressed[0].Reason != "hard-bounce" {
+		t.Fatalf("Postfix DSN: %d, suppressed %+v", code, fb.Suppressed)
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=app", "tok-app", string(dsn), nil); code != http.StatusForbidden {
+		t.Errorf("feedback from a user: %d, want 403", code)
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=nobody", "tok", string(dsn), nil); code != http.StatusBadRequest {
+		t.Errorf("feedback for an unknown tenant: %d, want 400", code)
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=app", "tok", complaintARF("alice@customers.example", "news-1@shop.example"), &fb); code != http.StatusOK ||
+		len(fb.Suppressed) != 1 || fb.Suppressed[0].Reason != "complaint" || fb.Suppressed[0].Evidence == nil || fb.Suppressed[0].Evidence.FeedbackType != "abuse" {
+		t.Fatalf("complaint: %d, suppressed %+v", code, fb.Suppressed)
+	}
+
+	// 3. One-click unsubscribe (RFC 8058) from a message that carried
+	// the link, signed.
+	body = sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"carol@customers.example"}, "subject": "news", "text": "x",
+		"unsubscribe": map[string]string{"list": "weekly"}})
+	if code := api(t, m, "POST", "/api/send", "tok-app", body, nil); code != http.StatusAccepted {
+		t.Fatalf("send with unsubscribe: %d", code)
+	}
+	waitFor(t, "carol's message", func() bool { return len(p.to("carol@customers.example")) == 1 })
+	link := unsubscribeLink(t, w, p.to("carol@customers.example")[0].data)
+	u, _ := url.Parse(link)
+	local := "http://" + m.HTTPAddr() + u.Path
+	forged := local[:len(local)-3] + "AAA"
+	for _, tc := range []struct {
+		url, body string
+		want      int
+	}{
+		{forged, "List-Unsubscribe=One-Click", http.StatusBadRequest},
+		{local, "List-Unsubscribe=Other", http.StatusBadRequest},
+		{local, "List-Unsubscribe=One-Click", http.StatusOK},
+		{local, "List-Unsubscribe=One-Click", http.StatusOK}, // repeated: harmless
+	} {
+		resp, err := http.Post(tc.url, "application/x-www-form-urlencoded", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("POST %s %q: %d, want %d", tc.url, tc.body, resp.StatusCode, tc.want)
+		}
+	}
+	waitFor(t, "the unsubscribed event", func() bool { return hr.find("unsubscribed", "carol@customers.example") != nil })
+	if n := len(hr.all("unsubscribed")); n != 1 {
+		t.Errorf("%d unsubscribed events, want 1 (a repeated POST is no new unsubscribe)", n)
+	}
+	if ev := hr.find("unsubscribed", "carol@customers.example"); ev.Suppression.List != "weekly" || ev.Tenant != "app" {
+		t.Errorf("unsubscribed event %+v: want list weekly, tenant app", ev.Suppression)
+	}
+
+	// 4. A second enqueue to each is refused: over SMTP with 550 5.7.1
+	// and the reason, over the API with 422 and the reason; the others
+	// still go.
+	replies := rcptReplies(t, m, "unknown1@customers.example", "nobody@rcpt.test", "alice@customers.example", "carol@customers.example", "dave@customers.example")
+	for i, want := range []string{"hard-bounce", "hard-bounce", "complaint", "unsubscribe", ""} {
+		switch {
+		case want == "" && !strings.HasPrefix(replies[i], "250"):
+			t.Errorf("RCPT of a recipient not suppressed: %q", replies[i])
+		case want != "" && (!strings.HasPrefix(replies[i], "550 5.7.1 ") || !strings.Contains(replies[i], "("+want+")")):
+			t.Errorf("RCPT %d: %q, want 550 5.7.1 with %s", i, replies[i], want)
+		}
+	}
+	var refused struct {
+		Error   string
+		ID      string
+		Refused []Refusal
+	}
+	body = sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"alice@customers.example"}, "subject": "again", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok-app", body, &refused); code != http.StatusUnprocessableEntity ||
+		len(refused.Refused) != 1 || refused.Refused[0].Reason != "complaint" || refused.Refused[0].Code != 550 || refused.Refused[0].Enhanced != "5.7.1" {
+		t.Errorf("API send to a complainer: %d %+v, want 422 with the reason", code, refused)
+	}
+	refused.Refused = nil
+	body = sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"unknown2@customers.example", "erin@customers.example"}, "subject": "again", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok-app", body, &refused); code != http.StatusAccepted || refused.ID == "" ||
+		len(refused.Refused) != 1 || refused.Refused[0].Recipient != "unknown2@customers.example" || refused.Refused[0].Reason != "hard-bounce" {
+		t.Errorf("API send to one suppressed and one other: %d %+v, want 202 with the refused one", code, refused)
+	}
+	// The complaint was about app's mail: the operator's still goes.
+	body = sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"alice@customers.example"}, "subject": "receipt", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+		t.Errorf("the operator's mail to app's complainer: %d, want 202", code)
+	}
+	waitFor(t, "erin's and alice's messages", func() bool {
+		return len(p.to("erin@customers.example")) == 1 && len(p.to("alice@customers.example")) == 1
+	})
+	if n := len(p.to("unknown2@customers.example")); n != 0 {
+		t.Errorf("unknown2 got %d messages", n)
+	}
+	if ev := hr.find("suppressed", "alice@customers.example"); ev == nil || ev.Suppression.Where != "intake" || ev.Tenant != "app" || ev.Reason != "complaint" {
+		t.Errorf("suppressed event for alice: %+v", ev)
+	}
+	// Tenant app's hard bounces (2 delivered, 3 bounced) cross its
+	// threshold; refusals are counted too, so another one makes the
+	// check that reports it, within a second.
+	waitFor(t, "app's hard-bounce threshold", func() bool {
+		rcptReplies(t, m, "alice@customers.example")
+		for _, ev := range hr.all("threshold") {
+			if ev.Threshold.Name == "hard-bounces" && ev.Tenant == "app" && ev.Threshold.Above {
+				return true
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+		return false
+	})
+	for _, series := range []string{
+		`mta_suppressed_total{reason="complaint",where="intake"}`,
+		`mta_suppressed_total{reason="manual",where="delivery"}`,
+		`mta_suppressions_added_total{reason="hard-bounce",source="delivery"}`,
+		`mta_suppressions_added_total{reason="hard-bounce",source="feedback"}`,
+		`mta_suppressions_added_total{reason="complaint",source="feedback"}`,
+		`mta_suppressions_added_total{reason="unsubscribe",source="unsubscribe"}`,
+		`mta_rate_threshold_above{dimension="tenant",threshold="hard-bounces",value="app"}`,
+	} {
+		if v := metricValue(t, m, series); v < 1 {
+			t.Errorf("%s: %v, want at least 1", series, v)
+		}
+	}
+	if v := metricValue(t, m, "mta_suppression_entries"); v != 6 {
+		t.Errorf("mta_suppression_entries %v, want 6 (the late one, unknown1, unknown2, nobody, alice, carol)", v)
+	}
+
+	// The tenant's own view of its list: its entries, and no evidence of
+	// entries for all tenants.
+	var e entryJSON
+	if code := api(t, m, "GET", "/api/suppressions?address=alice@customers.example", "tok-app", "", &e); code != http.StatusOK || e.Reason != "complaint" || e.Scope != "app" {
+		t.Errorf("lookup: %d %+v", code, e)
+	}
+	if code := api(t, m, "DELETE", "/api/suppressions?address=alice@customers.example", "tok-app", "", nil); code != http.StatusForbidden {
+		t.Errorf("a user removing a complaint: %d, want 403", code)
+	}
+	if code := api(t, m, "DELETE", "/api/suppressions?address=unknown1@customers.example", "tok-app", "", nil); code != http.StatusOK {
+		t.Errorf("a user removing its hard bounce: %d, want 200", code)
+	}
+	if r := rcptReplies(t, m, "unknown1@customers.example"); !strings.HasPrefix(r[0], "250") {
+		t.Errorf("RCPT after the entry was removed: %q", r[0])
+	}
+	var all entryJSON
+	if code := api(t, m, "GET", "/api/suppressions?address="+late, "tok-app", "", &all); code != http.StatusOK || all.Scope != "all" || all.Evidence != nil {
+		t.Errorf("a user's lookup of an entry for all tenants: %d %+v, want it without evidence", code, all)
+	}
+	if code := api(t, m, "GET", "/api/suppressions?address="+late, "tok", "", &all); code != http.StatusOK || all.Evidence == nil || all.Evidence.Note != "asked by phone" {
+		t.Errorf("the operator's lookup: %d %+v, want the evidence", code, all)
+	}
+}
+
+// complaintARF is an RFC 5965 abuse report about the message msgID to
+// rcpt.
+func complaintARF(rcpt, msgID string) string {
+	return strings.ReplaceAll(`From: <fbl@isp.example>
+To: <fbl@shop.example>
+Subject: FW: News
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--b1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Mail-From: <news@shop.example>
+Original-Rcpt-To: <`+rcpt+`>
+
+--b1
+Content-Type: message/rfc822
+
+From: <news@shop.example>
+To: <`+rcpt+`>
+Subject: News
+Message-ID: <`+msgID+`>
+
+Hello.
+
+--b1--
+`, "\n", "\r\n")
+}
+
+// unsubscribeLink checks the one-click fields of a delivered message (RFC
+// 8058 §3.1: List-Unsubscribe with an https URI, List-Unsubscribe-Post,
+// both covered by a valid DKIM signature, as go-msgauth verifies it) and
+// returns the link.
+func unsubscribeLink(t *testing.T, w *world, msg []byte) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^List-Unsubscribe: <(https://[^>]+)>\r$`).FindSubmatch(msg)
+	if m == nil || !bytes.Contains(msg, []byte("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")) {
+		t.Fatalf("no one-click fields in:\n%.800s", msg)
+	}
+	lookup := func(name string) ([]string, error) {
+		txt, _, err := w.dns.Client().LookupTXT(context.Background(), name)
+		return txt, err
+	}
+	verifs, err := dkim.VerifyWithOptions(bytes.NewReader(msg), &dkim.VerifyOptions{LookupTXT: lookup})
+	if err != nil || len(verifs) == 0 {
+		t.Fatalf("DKIM: %v", err)
+	}
+	for _, v := range verifs {
+		if v.Err != nil {
+			t.Errorf("DKIM signature %s: %v", v.Domain, v.Err)
+		}
+		var fields []string
+		for _, f := range v.HeaderKeys {
+			fields = append(fields, strings.ToLower(f))
+		}
+		if !slices.Contains(fields, "list-unsubscribe") || !slices.Contains(fields, "list-unsubscribe-post") {
+			t.Errorf("DKIM signature %s covers %v, not both unsubscribe fields (RFC 8058 §4)", v.Domain, v.HeaderKeys)
+		}
+	}
+	return string(m[1])
+}
