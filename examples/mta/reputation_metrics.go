@@ -70,7 +70,7 @@ type ThresholdDetail struct {
 type BlocklistDetail struct {
 	Target   string   `json:"target"` // the IP address or domain
 	Zone     string   `json:"zone"`
-	Status   string   `json:"status"` // listed, not-listed, refused, unknown
+	Status   string   `json:"status"` // listed, not listed, refused, unknown
 	Previous string   `json:"previous,omitempty"`
 	Codes    []string `json:"codes,omitempty"`
 	Meanings []string `json:"meanings,omitempty"`
@@ -128,7 +128,7 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 			Name: "mta_blocklist_answered", Help: "1 when the zone gave a usable answer at the last check, 0 when it was refused or unknown (timeouts, a resolver the zone blocks).",
 		}, []string{"target", "zone"}),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "mta_blocklist_checks_total", Help: "Blocklist answers by zone and status (listed, not-listed, refused, unknown, skipped).",
+			Name: "mta_blocklist_checks_total", Help: "Blocklist answers by zone and status (listed, not listed, refused, unknown, skipped).",
 		}, []string{"zone", "status"}),
 		lastCheck: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "mta_blocklist_last_check_timestamp_seconds", Help: "When the blocklist monitor last finished a check.",

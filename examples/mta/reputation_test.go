@@ -28,6 +28,12 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
+	"github.com/mxkit/mxkit/dnsbl"
+	"github.com/mxkit/mxkit/internal/testenv"
+	"github.com/mxkit/mxkit/resolver"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
+	"github.com/redis/go-redis/v9"
 )
 
 // gmailThrottle is the reply Gmail documents for a sender going too fast
@@ -254,6 +260,14 @@ func reputationWorld(t *testing.T, p *provider) (*world, *Config, *hookReceiver)
 	if err := w.dns.Add("throttle.example. IN MX 10 mx.throttle.example.\nmx.throttle.example. IN A 127.0.0.1\n"); err != nil {
 		t.Fatal(err)
 	}
+	cfg, hr := w.reputationConfig(t, p)
+	return w, cfg, hr
+}
+
+// reputationConfig is an MTA configuration of the reputation world, with
+// a webhook receiver and a queue and suppression list of its own.
+func (w *world) reputationConfig(t *testing.T, p *provider) (*Config, *hookReceiver) {
+	t.Helper()
 	hr := &hookReceiver{posts: 1}
 	hs := httptest.NewServer(hr)
 	t.Cleanup(hs.Close)
@@ -270,7 +284,7 @@ func reputationWorld(t *testing.T, p *provider) (*world, *Config, *hookReceiver)
 		Shaping: ShapingConfig{Enabled: true, Providers: map[string]string{"mx.throttle.example": "google"}},
 		Rates:   RatesConfig{Enabled: true},
 	}
-	return w, cfg, hr
+	return cfg, hr
 }
 
 // TestReputationLoop is issue 15's end-to-end test. A provider answers
@@ -696,4 +710,296 @@ func unsubscribeLink(t *testing.T, w *world, msg []byte) string {
 		}
 	}
 	return string(m[1])
+}
+
+// TestDefaultShapingRules: with shaping's default rules, Gmail's published
+// 421 4.7.28 sets Gmail's rate to one message every two seconds for an
+// hour, and one such reply does not suspend (that takes ten).
+func TestDefaultShapingRules(t *testing.T) {
+	p := startProvider(t, -1, 0) // always throttling
+	_, cfg, hr := reputationWorld(t, p)
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"x@throttle.example"}, "subject": "s", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+		t.Fatalf("send: %d", code)
+	}
+	waitFor(t, "the shaping event", func() bool { return len(hr.all("shaping")) > 0 })
+	ev := hr.all("shaping")[0].Shaping
+	if ev.Rule != "gmail-rate-limited" || ev.Action != "set-rate" || ev.Rate != 0.5 || ev.Destination != "google" ||
+		time.Until(ev.Until) < 59*time.Minute {
+		t.Errorf("shaping event %+v: want gmail-rate-limited, 0.5/s for google for an hour", ev)
+	}
+	var listing struct{ Overrides []ShapingDetail }
+	api(t, m, "GET", "/api/shaping", "tok", "", &listing)
+	if len(listing.Overrides) != 1 || listing.Overrides[0].Rule != "gmail-rate-limited" {
+		t.Errorf("/api/shaping: %+v", listing.Overrides)
+	}
+	if code := api(t, m, "GET", "/api/shaping", "tok-app", "", nil); code != http.StatusForbidden {
+		t.Errorf("/api/shaping for a user: %d, want 403", code)
+	}
+}
+
+// TestVerifyAtIntake (issue 22 item 3): with
+// reputation.verify.refuse_undeliverable, recipients mxkit/verify finds
+// undeliverable are refused at RCPT with Result.Refusal's codes, and over
+// the API with 422; a check DNS cannot answer now accepts.
+func TestVerifyAtIntake(t *testing.T) {
+	w := newWorld(t)
+	// Global addresses in the zone only: nothing here is sent (no DATA).
+	if err := w.dns.Add(`
+acme.com.           IN MX 10 mx.acme.com.
+mx.acme.com.        IN A  93.184.215.14
+nullmx.com.         IN MX 0 .
+nomail.com.         IN MX 10 mx.nomail.com.
+loopback.com.       IN MX 10 mx.loopback.com.
+mx.loopback.com.    IN A  127.0.0.1
+slow.com.           IN MX 10 mx.slow.com.
+`); err != nil {
+		t.Fatal(err)
+	}
+	w.dns.SetFault("slow.com.", 0, resolvertest.Timeout)
+	hr := &hookReceiver{posts: 1}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	cfg.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second)}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	cases := []struct{ rcpt, want string }{
+		{"jane@acme.com", "250 "},
+		{"jane@nullmx.com", "556 5.1.10 "},     // RFC 7505 §4.2
+		{"jane@nonexistent.com", "550 5.1.2 "}, // NXDOMAIN
+		{"jane@nomail.com", "550 5.1.2 "},      // its MX host has no address
+		{"jane@loopback.com", "550 5.1.2 "},    // nor one the Internet routes
+		{"jane@shop.invalid", "550 5.1.2 "},    // RFC 2606: never receives mail
+		{"jane@slow.com", "250 "},              // DNS timed out: accepted, delivery decides
+	}
+	var rcpts []string
+	for _, c := range cases {
+		rcpts = append(rcpts, c.rcpt)
+	}
+	for i, r := range rcptReplies(t, m, rcpts...) {
+		if !strings.HasPrefix(r, cases[i].want) {
+			t.Errorf("RCPT %s: %q, want %q", cases[i].rcpt, r, cases[i].want)
+		}
+	}
+	var reply struct {
+		Error   string
+		Refused []Refusal
+	}
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"jane@nullmx.com"}, "subject": "s", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok", body, &reply); code != http.StatusUnprocessableEntity || len(reply.Refused) != 1 ||
+		reply.Refused[0].Code != 556 || reply.Refused[0].Enhanced != "5.1.10" || reply.Refused[0].Reason != "null_mx" {
+		t.Errorf("API send to a null MX: %d %+v, want 422 with 556 5.1.10 null_mx", code, reply)
+	}
+	waitFor(t, "refused events", func() bool { return len(hr.all("refused")) >= 5 })
+	if ev := hr.find("refused", "jane@nullmx.com"); ev == nil || ev.Reason != "null_mx" || ev.Code != 556 {
+		t.Errorf("refused event %+v", ev)
+	}
+	if v := metricValue(t, m, `mta_intake_refused_total{kind="null_mx"}`); v != 2 {
+		t.Errorf("mta_intake_refused_total for null_mx: %v, want 2", v)
+	}
+	if m.Stats().Received != 0 {
+		t.Errorf("something was queued: %+v", m.Stats())
+	}
+}
+
+// blocklistZones serve zen.spamhaus.org and dbl.spamhaus.org as a sender
+// meets them: their RFC 5782 §5 test entries, 203.0.113.5 listed in the
+// SBL (127.0.0.2, with the TXT record that explains it).
+const blocklistZones = `
+2.0.0.127.zen.spamhaus.org.    IN A   127.0.0.2
+2.0.0.127.zen.spamhaus.org.    IN A   127.0.0.10
+5.113.0.203.zen.spamhaus.org.  IN A   127.0.0.2
+5.113.0.203.zen.spamhaus.org.  IN TXT "https://check.spamhaus.org/listed/?searchterm=203.0.113.5"
+dbltest.com.dbl.spamhaus.org.  IN A   127.0.1.2
+`
+
+// TestBlocklistMonitor (issue 16 section 1's monitor): the sending
+// addresses and domains are checked at start and every interval; a
+// listing is logged, a "blocklist" event and mta_blocklist_listed 1 for
+// its address and zone; clean answers are metrics only; a change is an
+// event with the previous status; a zone that stops answering is never
+// taken for clean.
+func TestBlocklistMonitor(t *testing.T) {
+	w := newWorld(t)
+	if err := w.dns.Add(blocklistZones); err != nil {
+		t.Fatal(err)
+	}
+	hr := &hookReceiver{posts: 1}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	cfg.Reputation.Blocklists = BlocklistConfig{Enabled: true, IPs: []string{"203.0.113.5", "203.0.113.6"},
+		Zones: []BlocklistZone{{Name: "zen.spamhaus.org"}, {Name: "dbl.spamhaus.org"}}, DNSServers: []string{w.dns.Addr()}}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	if d := cfg.Reputation.Blocklists.Domains; len(d) != 1 || d[0] != "shop.example" {
+		t.Errorf("domains by default %v, want the DKIM domain shop.example", d)
+	}
+	m, logs := startLogged(t, cfg)
+	waitFor(t, "the first check", func() bool { return metricValue(t, m, "mta_blocklist_last_check_timestamp_seconds") > 0 })
+	waitFor(t, "the listing's event", func() bool { return len(hr.all("blocklist")) > 0 })
+	evs := hr.all("blocklist")
+	if len(evs) != 1 || evs[0].Blocklist.Target != "203.0.113.5" || evs[0].Blocklist.Zone != "zen.spamhaus.org" ||
+		evs[0].Blocklist.Status != "listed" || !slices.Equal(evs[0].Blocklist.Codes, []string{"127.0.0.2"}) ||
+		len(evs[0].Blocklist.Meanings) != 1 || !strings.Contains(evs[0].Blocklist.Text, "spamhaus.org/listed") {
+		t.Errorf("blocklist events %+v: want one, 203.0.113.5 listed in zen (127.0.0.2, its meaning and TXT)", evs)
+	}
+	for series, want := range map[string]float64{
+		`mta_blocklist_listed{target="203.0.113.5",zone="zen.spamhaus.org"}`:   1,
+		`mta_blocklist_listed{target="203.0.113.6",zone="zen.spamhaus.org"}`:   0,
+		`mta_blocklist_answered{target="203.0.113.6",zone="zen.spamhaus.org"}`: 1,
+		`mta_blocklist_listed{target="shop.example",zone="dbl.spamhaus.org"}`:  0,
+	} {
+		if v := metricValue(t, m, series); v != want {
+			t.Errorf("%s: %v, want %v", series, v, want)
+		}
+	}
+	if !strings.Contains(logs.String(), "blocklist: listed") {
+		t.Error("the listing is not logged")
+	}
+	var status struct {
+		Checked time.Time
+		Results []BlocklistDetail
+	}
+	if code := api(t, m, "GET", "/api/blocklists", "tok", "", &status); code != http.StatusOK || len(status.Results) != 3 || status.Checked.IsZero() {
+		t.Errorf("/api/blocklists: %d %+v, want 3 results (2 addresses in zen, 1 domain in dbl)", code, status)
+	}
+
+	// Later checks report changes: 203.0.113.6 listed, and the DBL
+	// failing (a timeout is unknown, never clean). A monitor over the
+	// same MTA, with a resolver without a cache, sees them at once.
+	if err := w.dns.Add("6.113.0.203.zen.spamhaus.org. IN A 127.0.0.4\n"); err != nil {
+		t.Fatal(err)
+	}
+	w.dns.SetFault("shop.example.dbl.spamhaus.org.", 0, resolvertest.Timeout)
+	mon := m.rep.monitor
+	b := &blocklistMonitor{r: mon.r, ips: mon.ips, domains: mon.domains, interval: mon.interval,
+		checker: &dnsbl.Checker{Resolver: &resolver.Client{Servers: []string{w.dns.Addr()}, CacheSize: -1, Timeout: 200 * time.Millisecond, Attempts: 1},
+			Zones: mon.checker.Zones, Timeout: time.Second}}
+	b.last, _ = mon.results()
+	b.check(context.Background())
+	waitFor(t, "the changes' events", func() bool { return len(hr.all("blocklist")) == 3 })
+	got := map[string]*BlocklistDetail{}
+	for _, ev := range hr.all("blocklist")[1:] {
+		got[ev.Blocklist.Target] = ev.Blocklist
+	}
+	if d := got["203.0.113.6"]; d == nil || d.Status != "listed" || d.Previous != "not listed" || !strings.Contains(strings.Join(d.Meanings, " "), "XBL") {
+		t.Errorf("203.0.113.6's change: %+v, want listed (XBL), previously not listed", d)
+	}
+	if d := got["shop.example"]; d == nil || d.Status != "unknown" || d.Previous != "not listed" {
+		t.Errorf("shop.example's change: %+v, want unknown, previously not listed", d)
+	}
+	if v := metricValue(t, m, `mta_blocklist_answered{target="shop.example",zone="dbl.spamhaus.org"}`); v != 0 {
+		t.Errorf("mta_blocklist_answered for a timeout: %v, want 0", v)
+	}
+}
+
+// TestSharedShaping: two MTAs sharing Redis (reputation.redis) share the
+// Shaper's overrides. A suspension one of them triggers holds the other's
+// mail to that provider back, without a session, and both list it.
+func TestSharedShaping(t *testing.T) {
+	addr := testenv.RedisAddr(t)
+	prefix := fmt.Sprintf("mxkit-mta-test-%d:", time.Now().UnixNano())
+	t.Cleanup(func() {
+		rdb := redis.NewClient(&redis.Options{Addr: addr})
+		defer rdb.Close()
+		ctx := context.Background()
+		keys, _ := rdb.Keys(ctx, prefix+"*").Result()
+		if len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+	})
+	p := startProvider(t, -1, 0) // always throttling
+	w, cfgA, hrA := reputationWorld(t, p)
+	cfgB, _ := w.reputationConfig(t, p)
+	for _, cfg := range []*Config{cfgA, cfgB} {
+		cfg.Reputation.Redis = RedisConfig{URL: "redis://" + addr, Prefix: prefix}
+		cfg.Reputation.Shaping.NoDefaultRules = true
+		cfg.Reputation.Shaping.Rules = []ShapingRule{{Name: "gmail-4.7.28-suspend", Cite: "https://support.google.com/a/answer/3726730",
+			Provider: "google", Enhanced: []string{"4.7.28"}, Action: "suspend", Duration: Duration(time.Minute)}}
+		if err := cfg.check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := startMTA(t, cfgA), startMTA(t, cfgB)
+	send := func(m *MTA, to string) {
+		body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{to}, "subject": "s", "text": "x"})
+		if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+			t.Fatalf("send: %d", code)
+		}
+	}
+	send(a, "x@throttle.example")
+	waitFor(t, "A's suspension", func() bool { return len(hrA.all("shaping")) == 1 })
+	waitFor(t, "A's deferral", func() bool { return a.Stats().Deferred > 0 })
+	p.mu.Lock()
+	refusals := len(p.throttled)
+	p.mu.Unlock()
+
+	var listing struct{ Overrides []ShapingDetail }
+	api(t, b, "GET", "/api/shaping", "tok", "", &listing)
+	if len(listing.Overrides) != 1 || listing.Overrides[0].Action != "suspend" || listing.Overrides[0].Destination != "google" {
+		t.Errorf("B lists %+v, want A's suspension of google", listing.Overrides)
+	}
+	send(b, "y@throttle.example")
+	waitFor(t, "B holding its message back", func() bool {
+		return metricValue(t, b, `mta_shaping_held_total{provider="google",why="suspended"}`) > 0
+	})
+	p.mu.Lock()
+	after := len(p.throttled)
+	p.mu.Unlock()
+	if after != refusals {
+		t.Errorf("the provider answered %d more sessions after the suspension", after-refusals)
+	}
+	if v := metricValue(t, b, `mta_shaping_overrides{action="suspend",provider="google"}`); v != 1 {
+		t.Errorf("B's mta_shaping_overrides: %v, want 1", v)
+	}
+}
+
+// TestSharedSuppression: two MTAs sharing a PostgreSQL suppression store
+// (reputation.suppression.postgres_dsn): a complaint reported to one is
+// refused at intake by the other (the store's LISTEN/NOTIFY feed).
+func TestSharedSuppression(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	schema := fmt.Sprintf("mta_suppression_test_%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Log(err)
+		}
+	})
+	p := startProvider(t, -1, 0)
+	w, cfgA, _ := reputationWorld(t, p)
+	cfgB, _ := w.reputationConfig(t, p)
+	for _, cfg := range []*Config{cfgA, cfgB} {
+		cfg.Reputation.Suppression.Path = ""
+		cfg.Reputation.Suppression.PostgresDSN, cfg.Reputation.Suppression.PostgresSchema = dsn, schema
+		if err := cfg.check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := startMTA(t, cfgA), startMTA(t, cfgB)
+	if r := rcptReplies(t, b, "frank@customers.example")[0]; !strings.HasPrefix(r, "250") {
+		t.Fatalf("B before the complaint: %q", r)
+	}
+	if code := api(t, a, "POST", "/api/feedback?tenant=app", "tok", complaintARF("frank@customers.example", "n-2@shop.example"), nil); code != http.StatusOK {
+		t.Fatalf("complaint to A: %d", code)
+	}
+	waitFor(t, "B refusing the complainer", func() bool {
+		return strings.HasPrefix(rcptReplies(t, b, "frank@customers.example")[0], "550 5.7.1")
+	})
 }
