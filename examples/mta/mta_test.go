@@ -987,17 +987,7 @@ func TestPostgresQueue(t *testing.T) {
 	cfg := w.config(t.TempDir())
 	cfg.Queue.Dir, cfg.Queue.PostgresDSN = "", dsn
 	cfg.Queue.PostgresSchema = fmt.Sprintf("mta_test_%d", time.Now().UnixNano())
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Log(err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+cfg.Queue.PostgresSchema+" CASCADE"); err != nil {
-			t.Log(err)
-		}
-	})
+	dropSchema(t, dsn, cfg.Queue.PostgresSchema)
 	m := startMTA(t, cfg)
 	for i := 0; i < 3; i++ {
 		to := fmt.Sprintf("pg%d@customers.example", i)
@@ -1009,6 +999,21 @@ func TestPostgresQueue(t *testing.T) {
 	if got := len(w.rec.messages()); got != 3 {
 		t.Errorf("recorder got %d messages, want 3", got)
 	}
+}
+
+// dropSchema drops a PostgreSQL schema when the test ends.
+func dropSchema(t *testing.T, dsn, schema string) {
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+			t.Log(err)
+		}
+	})
 }
 
 // TestSourceIPAndLimits sends from a configured source address, under a

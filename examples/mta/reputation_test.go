@@ -28,7 +28,6 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
-	"github.com/jackc/pgx/v5"
 	"github.com/mxkit/mxkit/dnsbl"
 	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/resolver"
@@ -971,17 +970,7 @@ func TestSharedShaping(t *testing.T) {
 func TestSharedSuppression(t *testing.T) {
 	dsn := testenv.PostgresDSN(t)
 	schema := fmt.Sprintf("mta_suppression_test_%d", time.Now().UnixNano())
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Log(err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
-			t.Log(err)
-		}
-	})
+	dropSchema(t, dsn, schema)
 	p := startProvider(t, -1, 0)
 	w, cfgA, _ := reputationWorld(t, p)
 	cfgB, _ := w.reputationConfig(t, p)
