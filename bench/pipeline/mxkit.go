@@ -39,7 +39,10 @@ type mtaStats struct {
 // injector's domain, relay into an smtp-sink with conc connections.
 // With dump false the sink keeps nothing (timed runs); with dump true it
 // keeps every message and the run checks that each arrived signed.
-func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool) (measurement, error) {
+//
+// rep, when not nil, adds the reputation section (suppression, shaping,
+// rates: see reputation.go) and names the measurement "mxkit+reputation".
+func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep map[string]any) (measurement, error) {
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return measurement{}, err
@@ -75,6 +78,11 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool) (meas
 		"dkim":     map[string]any{"keys": []map[string]string{{"domain": "bench.example", "selector": "b1", "key_file": keyFile}}, "canonicalization": canon},
 		"delivery": map[string]any{"relay": fmt.Sprintf("127.0.0.1:%d", sinkPort), "relay_tls": "none", "max_conns_per_host": conc, "workers": max(64, conc*4)},
 		"log":      map[string]any{"level": "warn"},
+	}
+	name := "mxkit"
+	if rep != nil {
+		cfg["reputation"] = rep
+		name = "mxkit+reputation"
 	}
 	b, _ := json.MarshalIndent(cfg, "", "  ")
 	cfgFile := filepath.Join(dir, "mta.json")
@@ -123,6 +131,12 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool) (meas
 	if st.Signed != int64(n) {
 		return measurement{}, fmt.Errorf("mxkit signed %d of %d messages", st.Signed, n)
 	}
+	if rep != nil {
+		// "On" was on: the list loaded, every outcome seen.
+		if err := checkReputation(ctx, fmt.Sprintf("http://127.0.0.1:%d/metrics", httpPort), n); err != nil {
+			return measurement{}, err
+		}
+	}
 	if dump {
 		// Every message must have reached the sink signed.
 		for i := 0; countSigned(dumpPath) < n && i < 50; i++ {
@@ -132,7 +146,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool) (meas
 			return measurement{}, fmt.Errorf("mxkit: %d of %d messages arrived at the sink with a DKIM signature", signed, n)
 		}
 	}
-	return measurement{name: "mxkit", canon: canon, concurrency: conc, elapsed: elapsed, n: n, peakRSS: peak.Stop()}, nil
+	return measurement{name: name, canon: canon, concurrency: conc, elapsed: elapsed, n: n, peakRSS: peak.Stop()}, nil
 }
 
 func getStats(ctx context.Context, url string) (mtaStats, error) {

@@ -50,8 +50,14 @@ type reputation struct {
 	wg   sync.WaitGroup
 }
 
-// purgeEvery is how often expired suppression entries are removed.
-const purgeEvery = 24 * time.Hour
+// purgeEvery is how often expired suppression entries are removed; the
+// first purge waits purgeFirst after start, so that a restart (often with
+// a full queue) does not begin with a scan of the whole store. Expired
+// entries suppress nothing meanwhile.
+const (
+	purgeEvery = 24 * time.Hour
+	purgeFirst = time.Hour
+)
 
 // newReputation builds the configured parts and sets the Shaper on the
 // MTA's Transport; it must run before the Transport's first use.
@@ -158,11 +164,17 @@ func (r *reputation) start() {
 	}
 }
 
-// purge removes expired suppression entries now and every purgeEvery.
+// purge removes expired suppression entries after purgeFirst and then
+// every purgeEvery.
 func (r *reputation) purge(ctx context.Context) {
-	t := time.NewTicker(purgeEvery)
+	t := time.NewTimer(purgeFirst)
 	defer t.Stop()
 	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 		n, err := r.list.Purge(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -170,11 +182,7 @@ func (r *reputation) purge(ctx context.Context) {
 		case n > 0:
 			r.log.Info("suppression: expired entries purged", "entries", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		t.Reset(purgeEvery)
 	}
 }
 
