@@ -41,6 +41,7 @@ type measurement struct {
 	elapsed     time.Duration
 	n           int
 	peakRSS     int64
+	cpu         time.Duration // the server's CPU time over the run (mxkit only)
 }
 
 func (m measurement) rate() float64 { return float64(m.n) / m.elapsed.Seconds() }
