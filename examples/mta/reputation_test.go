@@ -1056,3 +1056,139 @@ func BenchmarkReputation(b *testing.B) {
 		r.observe(dctx, msg, res)
 	}
 }
+
+// TestSuppressionAPIPerTenant (issue 21's guarantees for the new
+// endpoints): a user's suppressions are its tenant's, taken from its
+// login; it cannot name, see or change another tenant's; bulk import and
+// export, the shaping listing and feedback are the operator's.
+func TestSuppressionAPIPerTenant(t *testing.T) {
+	_, cfg := tenants(t)
+	for i := range cfg.SMTP.Users {
+		if cfg.SMTP.Users[i].Username == "bob" {
+			cfg.SMTP.Users[i].APITokens = []string{"tok-bob"}
+		}
+	}
+	cfg.Reputation.Suppression = SuppressionConfig{Path: filepath.Join(t.TempDir(), "suppression.db")}
+	cfg.Reputation.Shaping.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"X@Customers.example","note":"asked"}`, nil); code != http.StatusOK {
+		t.Fatalf("alice adding: %d", code)
+	}
+	for _, tc := range []struct {
+		name, method, path, token, body string
+		want                            int
+	}{
+		{"no login", "GET", "/api/suppressions?address=x@customers.example", "", "", http.StatusUnauthorized},
+		{"alice sees hers", "GET", "/api/suppressions?address=x@customers.example", "tok-alice", "", http.StatusOK},
+		{"bob does not", "GET", "/api/suppressions?address=x@customers.example", "tok-bob", "", http.StatusNotFound},
+		{"bob naming alice", "GET", "/api/suppressions?address=x@customers.example&tenant=alice", "tok-bob", "", http.StatusForbidden},
+		{"bob removing for alice", "DELETE", "/api/suppressions?address=x@customers.example&tenant=alice", "tok-bob", "", http.StatusForbidden},
+		{"bob removing his own (none)", "DELETE", "/api/suppressions?address=x@customers.example", "tok-bob", "", http.StatusNotFound},
+		{"bob adding for alice", "POST", "/api/suppressions", "tok-bob", `{"address":"y@customers.example","tenant":"alice"}`, http.StatusForbidden},
+		{"a bad address", "POST", "/api/suppressions", "tok-alice", `{"address":"not an address"}`, http.StatusBadRequest},
+		{"a bad reason", "POST", "/api/suppressions", "tok-alice", `{"address":"y@customers.example","reason":"dislike"}`, http.StatusBadRequest},
+		{"an unknown field", "POST", "/api/suppressions", "tok-alice", `{"address":"y@customers.example","scope":"all"}`, http.StatusBadRequest},
+		{"the operator naming no user", "GET", "/api/suppressions?address=x@customers.example&tenant=carol", "tok", "", http.StatusBadRequest},
+		{"export by a user", "GET", "/api/suppressions/export", "tok-alice", "", http.StatusForbidden},
+		{"import by a user", "POST", "/api/suppressions/import", "tok-alice", "address\nz@customers.example\n", http.StatusForbidden},
+		{"shaping by a user", "GET", "/api/shaping", "tok-alice", "", http.StatusForbidden},
+		{"feedback by a user", "POST", "/api/feedback", "tok-alice", complaintARF("z@customers.example", "m@alice.example"), http.StatusForbidden},
+	} {
+		if code := api(t, m, tc.method, tc.path, tc.token, tc.body, nil); code != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, code, tc.want)
+		}
+	}
+	// Bob's mail to x still goes; alice's does not.
+	for user, want := range map[string]string{"alice": "550 5.7.1", "bob": "250"} {
+		c, _ := dialFrom(t, m.SMTPAddr(), "127.0.0.1")
+		c.cmd("EHLO client.localhost")
+		pass := map[string]string{"alice": "pw-alice", "bob": "pw-bob"}[user]
+		if r := c.cmd(authPlain(user, pass)); !strings.HasPrefix(r, "235") {
+			t.Fatalf("AUTH %s: %q", user, r)
+		}
+		c.cmd("MAIL FROM:<news@" + user + ".example>")
+		if r := c.cmd("RCPT TO:<x@customers.example>"); !strings.HasPrefix(r, want) {
+			t.Errorf("%s's RCPT to alice's suppression: %q, want %s", user, r, want)
+		}
+		c.cmd("QUIT")
+	}
+
+	// The operator's bulk import and export (CSV, RFC 4180).
+	var imp struct {
+		Added, Rejected int
+		Errors          []map[string]any
+	}
+	csv := "address,tenant,reason\nbulk1@customers.example,bob,hard-bounce\nbulk2@customers.example,,complaint\nnot an address,,manual\n"
+	if code := api(t, m, "POST", "/api/suppressions/import", "tok", csv, &imp); code != http.StatusOK || imp.Added != 2 || imp.Rejected != 1 || len(imp.Errors) != 1 {
+		t.Errorf("import: %d %+v, want 2 added and 1 rejected", code, imp)
+	}
+	req, _ := http.NewRequest("GET", "http://"+m.HTTPAddr()+"/api/suppressions/export", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"x@customers.example,alice,manual", "bulk1@customers.example,bob,hard-bounce", "bulk2@customers.example,,complaint"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("export lacks %q:\n%s", want, out)
+		}
+	}
+	if code := api(t, m, "POST", "/api/suppressions/import", "tok", "colour\nred\n", nil); code != http.StatusBadRequest {
+		t.Errorf("import without an address column: %d, want 400", code)
+	}
+}
+
+// TestReputationConfig checks the reputation section's refusals.
+func TestReputationConfig(t *testing.T) {
+	base := `{"hostname":"h","smtp":{"listen":":25"},"queue":{"dir":"q"},"reputation":%s}`
+	for _, tc := range []struct{ name, json, want string }{
+		{"two stores", `{"suppression":{"path":"s.db","postgres_dsn":"postgres://x"}}`, "exclude each other"},
+		{"links without a store", `{"suppression":{"unsubscribe_url":"https://m.example/u/","unsubscribe_keys":[{"id":"k","secret":"0123456789abcdef"}]}}`, "need a store"},
+		{"http link", `{"suppression":{"path":"s.db","unsubscribe_url":"http://m.example/u/","unsubscribe_keys":[{"id":"k","secret":"0123456789abcdef"}]}}`, "https"},
+		{"link under /api/", `{"suppression":{"path":"s.db","unsubscribe_url":"https://m.example/api/u/","unsubscribe_keys":[{"id":"k","secret":"0123456789abcdef"}]}}`, "one of its own"},
+		{"no key", `{"suppression":{"path":"s.db","unsubscribe_url":"https://m.example/u/"}}`, "at least one key"},
+		{"short secret", `{"suppression":{"path":"s.db","unsubscribe_url":"https://m.example/u/","unsubscribe_keys":[{"id":"k","secret":"short"}]}}`, "at least 16"},
+		{"limit without rate", `{"shaping":{"enabled":true,"limits":[{"destination":"google"}]}}`, "a rate or max_conns"},
+		{"rule without duration", `{"shaping":{"enabled":true,"rules":[{"name":"r","action":"suspend"}]}}`, "positive duration"},
+		{"rule with a bad action", `{"shaping":{"enabled":true,"rules":[{"name":"r","action":"pause","duration":"1m"}]}}`, "want set-rate"},
+		{"rule with a bad code", `{"shaping":{"enabled":true,"rules":[{"name":"r","enhanced":["4.7"],"action":"suspend","duration":"1m"}]}}`, "enhanced"},
+		{"rule with a bad pattern", `{"shaping":{"enabled":true,"rules":[{"name":"r","text":"(","action":"suspend","duration":"1m"}]}}`, "text"},
+		{"rule counting without a period", `{"shaping":{"enabled":true,"rules":[{"name":"r","times":3,"action":"suspend","duration":"1m"}]}}`, "period"},
+		{"set-rate without a rate", `{"shaping":{"enabled":true,"rules":[{"name":"r","action":"set-rate","duration":"1m"}]}}`, "positive rate"},
+		{"bad threshold metric", `{"rates":{"enabled":true,"thresholds":[{"name":"t","metric":"spam","limit":0.01}]}}`, "metric"},
+		{"threshold as a percentage", `{"rates":{"enabled":true,"thresholds":[{"name":"t","metric":"complaint_rate","limit":3}]}}`, "between 0 and 1"},
+		{"bad dimension", `{"rates":{"enabled":true,"thresholds":[{"name":"t","metric":"complaint_rate","limit":0.003,"dimensions":["ip"]}]}}`, "dimension"},
+		{"blocklists with nothing to check", `{"blocklists":{"enabled":true}}`, "nothing to check"},
+		{"blocklists too often", `{"blocklists":{"enabled":true,"ips":["192.0.2.1"],"interval":"10s"}}`, "at least 1m"},
+		{"bad blocklist address", `{"blocklists":{"enabled":true,"ips":["192.0.2"]}}`, "blocklists.ips"},
+		{"bad zone", `{"blocklists":{"enabled":true,"ips":["192.0.2.1"],"zones":[{"name":"nodot"}]}}`, "zone name"},
+		{"bad redis url", `{"redis":{"url":"127.0.0.1:6379"}}`, "redis://"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(fmt.Sprintf(base, tc.json)))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	c, err := ParseConfig([]byte(fmt.Sprintf(base, `{"shaping":{"enabled":true,"limits":[{"destination":"Google","rate":0.5,"max_conns":3}],
+		"rules":[{"name":"r","provider":"google","stage":"rcpt","status":"deferred","codes":[421],"enhanced":["4.7.28"],"reasons":["speeding"],
+		"text":"rate limited","times":2,"period":"1m","action":"set-rate","scope":"tenant","rate":2,"duration":"10m"}]}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits, _ := shapingLimits(c.Reputation.Shaping.Limits)
+	rules, _ := shapingRules(c.Reputation.Shaping.Rules)
+	if l := limits["google"]; l.Rate.Messages != 1 || l.Rate.Per != 2*time.Second || l.MaxConns != 3 {
+		t.Errorf("limit %+v: want 1 message per 2s, 3 sessions", l)
+	}
+	if r := rules[0]; r.Stage.String() != "rcpt" || r.Status.String() != "deferred" || r.Enhanced[0].String() != "4.7.28" || r.Times != 2 ||
+		r.Action.Rate.Messages != 2 || r.Action.Rate.Per != time.Second || r.Action.Duration != 10*time.Minute || !r.Text.MatchString("you are rate limited") {
+		t.Errorf("rule %+v", r)
+	}
+}
