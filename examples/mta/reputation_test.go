@@ -1192,3 +1192,39 @@ func TestReputationConfig(t *testing.T) {
 		t.Errorf("rule %+v", r)
 	}
 }
+
+// TestShapingBounce: a rule whose action is bounce fails the recipient
+// whose reply triggered it (no retry, a DSN) and, while it holds, every
+// message to that provider without a session; neither is suppressed,
+// since the reply was about the sender.
+func TestShapingBounce(t *testing.T) {
+	p := startProvider(t, -1, 0) // always throttling
+	_, cfg, hr := reputationWorld(t, p)
+	cfg.Reputation.Shaping.NoDefaultRules = true
+	cfg.Reputation.Shaping.Rules = []ShapingRule{{Name: "bounce-google", Provider: "google", Enhanced: []string{"4.7.28"},
+		Action: "bounce", Duration: Duration(time.Minute)}}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	for _, to := range []string{"a@throttle.example", "b@throttle.example"} {
+		body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{to}, "subject": "s", "text": "x"})
+		if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+			t.Fatalf("send: %d", code)
+		}
+		waitFor(t, "the bounce of "+to, func() bool { return hr.find("bounced", to) != nil })
+	}
+	p.mu.Lock()
+	refusals := len(p.throttled)
+	p.mu.Unlock()
+	if refusals != 1 {
+		t.Errorf("the provider answered %d messages, want 1 (the second bounced before a session)", refusals)
+	}
+	if a, b := hr.find("bounced", "a@throttle.example"), hr.find("bounced", "b@throttle.example"); a.Code != 421 || b.Enhanced != "5.7.0" {
+		t.Errorf("bounces %+v and %+v: want the provider's 421, then shaping's 5.7.0", a, b)
+	}
+	waitFor(t, "the DSNs", func() bool { return len(p.to("news@shop.example")) == 2 })
+	if hr.find("suppression_added", "a@throttle.example") != nil || hr.find("suppression_added", "b@throttle.example") != nil {
+		t.Error("a throttled recipient was suppressed")
+	}
+}
