@@ -59,6 +59,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "with -reputation: pairs of runs per concurrency level")
 	entries := flag.Int("suppressed", 100000, "with -reputation: suppression entries in the list")
 	parts := flag.String("parts", "", "with -reputation: the parts turned on, among suppression,shaping,rates (default all)")
+	warmup := flag.Int("warmup", 2000, "with -reputation: messages each mta delivers before the clock starts")
 	flag.Parse()
 
 	dir := *work
@@ -85,12 +86,12 @@ func main() {
 		// The check run with reputation on: every message arrives signed.
 		path, err := suppressionStore(filepath.Join(dir, "on-check"), *entries)
 		if err == nil {
-			_, err = runMxkit(mta, filepath.Join(dir, "on-check"), 200, *size, 5, *canon, true, reputationSection(path, *parts))
+			_, err = runMxkit(mta, filepath.Join(dir, "on-check"), 200, *size, 5, *canon, true, reputationSection(path, *parts), runOpts{})
 		}
 		if err != nil {
 			log.Fatalf("mxkit check run with reputation on: %v", err)
 		}
-		if err := compareReputation(mta, dir, *n, *size, conc, *rounds, *entries, *canon, *parts); err != nil {
+		if err := compareReputation(mta, dir, *n, *size, conc, *rounds, *entries, *canon, *parts, runOpts{warmup: *warmup}); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -104,7 +105,7 @@ func main() {
 			log.Fatalf("postfix check run: %v", err)
 		}
 	}
-	if _, err := runMxkit(mta, filepath.Join(dir, "mxkit-check"), 200, *size, 5, *canon, true, nil); err != nil {
+	if _, err := runMxkit(mta, filepath.Join(dir, "mxkit-check"), 200, *size, 5, *canon, true, nil, runOpts{}); err != nil {
 		log.Fatalf("mxkit check run: %v", err)
 	}
 	fmt.Println("check runs: 200 of 200 mxkit messages arrived DKIM-signed, 0 of 200 Postfix messages")
@@ -119,7 +120,7 @@ func main() {
 			report(m)
 			all = append(all, m)
 		}
-		m, err := runMxkit(mta, filepath.Join(dir, fmt.Sprintf("mxkit-%d", c)), *n, *size, c, *canon, false, nil)
+		m, err := runMxkit(mta, filepath.Join(dir, fmt.Sprintf("mxkit-%d", c)), *n, *size, c, *canon, false, nil, runOpts{})
 		if err != nil {
 			log.Fatalf("mxkit: %v", err)
 		}

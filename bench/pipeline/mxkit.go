@@ -40,9 +40,10 @@ type mtaStats struct {
 // With dump false the sink keeps nothing (timed runs); with dump true it
 // keeps every message and the run checks that each arrived signed.
 //
-// rep, when not nil, adds the reputation section (suppression, shaping,
+// opts.warmup messages are delivered before the clock starts. rep, when
+// not nil, adds the reputation section (suppression, shaping,
 // rates: see reputation.go) and names the measurement "mxkit+reputation".
-func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep map[string]any) (measurement, error) {
+func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep map[string]any, opts runOpts) (measurement, error) {
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return measurement{}, err
@@ -98,37 +99,30 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 	if err := waitListening(fmt.Sprintf("127.0.0.1:%d", smtpPort), 10*time.Second); err != nil {
 		return measurement{}, err
 	}
-	if rep != nil || settleOff {
-		// What the start did (loading a suppression list) is over before
-		// the clock starts: the garbage collector's and the scavenger's
-		// work after it too.
-		time.Sleep(settle)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	statsURL := fmt.Sprintf("http://127.0.0.1:%d/api/stats", httpPort)
+	smtpAddr := fmt.Sprintf("127.0.0.1:%d", smtpPort)
+	if opts.warmup > 0 {
+		// The heap grows to its working size (page faults of first
+		// touch, more of them the more the process holds) before the
+		// clock starts, as in a server that has been running.
+		if err := inject(smtpAddr, opts.warmup, size, 20); err != nil {
+			return measurement{}, err
+		}
+		if err := waitDelivered(ctx, statsURL, opts.warmup); err != nil {
+			return measurement{}, fmt.Errorf("warm-up: %w", err)
+		}
 	}
 	peak := samplePeak(func() int64 { return treeRSS(cmd.Process.Pid) })
 	cpu0 := cpuTime(cmd.Process.Pid)
 	start := time.Now()
-	if err := inject(fmt.Sprintf("127.0.0.1:%d", smtpPort), n, size, 20); err != nil {
+	if err := inject(smtpAddr, n, size, 20); err != nil {
 		return measurement{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	statsURL := fmt.Sprintf("http://127.0.0.1:%d/api/stats", httpPort)
-	for {
-		st, err := getStats(ctx, statsURL)
-		if err != nil {
-			return measurement{}, err
-		}
-		if st.Queued == 0 && st.Delivered+st.Failed >= int64(n) {
-			if st.Delivered != int64(n) {
-				return measurement{}, fmt.Errorf("mta delivered %d of %d (failed %d)", st.Delivered, n, st.Failed)
-			}
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return measurement{}, fmt.Errorf("mta queue not empty: %+v", st)
-		case <-time.After(20 * time.Millisecond):
-		}
+	n += opts.warmup // the counters include the warm-up's
+	if err := waitDelivered(ctx, statsURL, n); err != nil {
+		return measurement{}, err
 	}
 	elapsed := time.Since(start)
 	cpu := cpuTime(cmd.Process.Pid) - cpu0
@@ -154,7 +148,34 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 			return measurement{}, fmt.Errorf("mxkit: %d of %d messages arrived at the sink with a DKIM signature", signed, n)
 		}
 	}
-	return measurement{name: name, canon: canon, concurrency: conc, elapsed: elapsed, n: n, peakRSS: peak.Stop(), cpu: cpu}, nil
+	return measurement{name: name, canon: canon, concurrency: conc, elapsed: elapsed, n: n - opts.warmup, peakRSS: peak.Stop(), cpu: cpu}, nil
+}
+
+// waitDelivered waits until the mta's queue is empty and it has delivered
+// n messages, none failed.
+func waitDelivered(ctx context.Context, statsURL string, n int) error {
+	for {
+		st, err := getStats(ctx, statsURL)
+		if err != nil {
+			return err
+		}
+		if st.Queued == 0 && st.Delivered+st.Failed >= int64(n) {
+			if st.Delivered != int64(n) {
+				return fmt.Errorf("mta delivered %d of %d (failed %d)", st.Delivered, n, st.Failed)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("mta queue not empty: %+v", st)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// runOpts are the reputation comparison's additions to a run.
+type runOpts struct {
+	warmup int // messages delivered before the clock starts
 }
 
 func getStats(ctx context.Context, url string) (mtaStats, error) {

@@ -31,14 +31,6 @@ import (
 // None of the injected recipients is suppressed: every message is
 // delivered in both runs, and the difference is the cost of asking.
 
-// settle is how long a run waits after the mta listens before the clock
-// starts, with reputation on; settleOff makes runs with it off wait too
-// (the comparison runs), so that both sides are measured alike.
-var (
-	settle    = 2 * time.Second
-	settleOff bool
-)
-
 // suppressionStore creates the embedded suppression store of the run in
 // dir with n entries (a mix of addresses and domains, for several
 // tenants) beside dir (runMxkit empties dir), and returns its path.
@@ -94,10 +86,9 @@ func reputationSection(suppressionPath, parts string) map[string]any {
 // compareReputation runs examples/mta rounds times at each concurrency,
 // off and on in alternating order, and prints each pair and the median
 // ratio.
-func compareReputation(mta, dir string, n, size int, conc []int, rounds, entries int, canon, parts string) error {
-	settleOff = true
-	fmt.Printf("\nreputation on (%s) vs off: %d messages of %d bytes, smtp-source -s 20, relay into smtp-sink, %d suppression entries, %d rounds\n",
-		cmp.Or(parts, "suppression,shaping,rates"), n, size, entries, rounds)
+func compareReputation(mta, dir string, n, size int, conc []int, rounds, entries int, canon, parts string, opts runOpts) error {
+	fmt.Printf("\nreputation on (%s) vs off: %d messages of %d bytes after %d to warm up, smtp-source -s 20, relay into smtp-sink, %d suppression entries, %d rounds\n",
+		cmp.Or(parts, "suppression,shaping,rates"), n, size, opts.warmup, entries, rounds)
 	type row struct {
 		conc          int
 		off, on       []float64
@@ -112,7 +103,7 @@ func compareReputation(mta, dir string, n, size int, conc []int, rounds, entries
 			var off, on measurement
 			runOff := func() error {
 				var err error
-				off, err = runMxkit(mta, filepath.Join(dir, fmt.Sprintf("off-%d-%d", c, i)), n, size, c, canon, false, nil)
+				off, err = runMxkit(mta, filepath.Join(dir, fmt.Sprintf("off-%d-%d", c, i)), n, size, c, canon, false, nil, opts)
 				return err
 			}
 			runOn := func() error {
@@ -121,7 +112,7 @@ func compareReputation(mta, dir string, n, size int, conc []int, rounds, entries
 				if err != nil {
 					return err
 				}
-				on, err = runMxkit(mta, d, n, size, c, canon, false, reputationSection(path, parts))
+				on, err = runMxkit(mta, d, n, size, c, canon, false, reputationSection(path, parts), opts)
 				return err
 			}
 			first, second := runOff, runOn

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -96,6 +97,8 @@ func (r *reputation) withUnsubscribe(tenant string, u *UnsubscribeRequest, env *
 		return nil, errors.New("unsubscribe: the link names one recipient: send one message per recipient")
 	case hasField(raw, "List-Unsubscribe") || hasField(raw, "List-Unsubscribe-Post"):
 		return nil, errors.New("unsubscribe: the message has List-Unsubscribe fields of its own")
+	case !validList(u.List):
+		return nil, errListName
 	}
 	link, err := r.signer.URL(r.unsubURL, suppression.Subscription{Tenant: tenant, Address: env.Recipients[0].Addr, List: u.List})
 	if err != nil {
@@ -104,6 +107,16 @@ func (r *reputation) withUnsubscribe(tenant string, u *UnsubscribeRequest, env *
 	// RFC 2369 §3.2 and RFC 8058 §3.1.
 	fields := "List-Unsubscribe: <" + link + ">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"
 	return append([]byte(fields), raw...), nil
+}
+
+// errListName refuses a list name that would make links too long.
+var errListName = fmt.Errorf("unsubscribe: a list name is at most %d printable characters", maxListName)
+
+// maxListName bounds list names: they travel in every link.
+const maxListName = 100
+
+func validList(l string) bool {
+	return len(l) <= maxListName && !strings.ContainsFunc(l, func(r rune) bool { return r < ' ' || r == 0x7f })
 }
 
 // hasField reports whether the header of msg has a field named name.
@@ -319,6 +332,10 @@ func (r *reputation) handleUnsubscribeURL(w http.ResponseWriter, req *http.Reque
 	q := req.URL.Query()
 	if _, err := suppression.Normalize(q.Get("address")); err != nil || queue.CheckAddress(q.Get("address")) != nil {
 		jsonError(w, http.StatusBadRequest, "address: not a mailbox")
+		return
+	}
+	if !validList(q.Get("list")) {
+		jsonError(w, http.StatusBadRequest, errListName.Error())
 		return
 	}
 	link, err := r.signer.URL(r.unsubURL, suppression.Subscription{Tenant: loginOf(req).tenant(), Address: q.Get("address"), List: q.Get("list")})

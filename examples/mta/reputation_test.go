@@ -549,12 +549,31 @@ func TestReputationLoop(t *testing.T) {
 	if ev := hr.find("unsubscribed", "carol@customers.example"); ev.Suppression.List != "weekly" || ev.Tenant != "app" {
 		t.Errorf("unsubscribed event %+v: want list weekly, tenant app", ev.Suppression)
 	}
+	// A link for a message built elsewhere (an SMTP submission), for the
+	// login's tenant.
+	var links map[string]string
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list=weekly", "tok-app", "", &links); code != http.StatusOK ||
+		links["list_unsubscribe"] != "<"+links["url"]+">" || links["list_unsubscribe_post"] != "List-Unsubscribe=One-Click" {
+		t.Fatalf("unsubscribe-url: %d %v", code, links)
+	}
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list="+strings.Repeat("x", 101), "tok-app", "", nil); code != http.StatusBadRequest {
+		t.Errorf("unsubscribe-url with a long list name: %d, want 400", code)
+	}
+	u, _ = url.Parse(links["url"])
+	resp, err := http.Post("http://"+m.HTTPAddr()+u.Path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("one-click for gina: %s", resp.Status)
+	}
 
 	// 4. A second enqueue to each is refused: over SMTP with 550 5.7.1
 	// and the reason, over the API with 422 and the reason; the others
 	// still go.
-	replies := rcptReplies(t, m, "unknown1@customers.example", "nobody@rcpt.test", "alice@customers.example", "carol@customers.example", "dave@customers.example")
-	for i, want := range []string{"hard-bounce", "hard-bounce", "complaint", "unsubscribe", ""} {
+	replies := rcptReplies(t, m, "unknown1@customers.example", "nobody@rcpt.test", "alice@customers.example", "carol@customers.example", "gina@customers.example", "dave@customers.example")
+	for i, want := range []string{"hard-bounce", "hard-bounce", "complaint", "unsubscribe", "unsubscribe", ""} {
 		switch {
 		case want == "" && !strings.HasPrefix(replies[i], "250"):
 			t.Errorf("RCPT of a recipient not suppressed: %q", replies[i])
@@ -618,8 +637,8 @@ func TestReputationLoop(t *testing.T) {
 			t.Errorf("%s: %v, want at least 1", series, v)
 		}
 	}
-	if v := metricValue(t, m, "mta_suppression_entries"); v != 6 {
-		t.Errorf("mta_suppression_entries %v, want 6 (the late one, unknown1, unknown2, nobody, alice, carol)", v)
+	if v := metricValue(t, m, "mta_suppression_entries"); v != 7 {
+		t.Errorf("mta_suppression_entries %v, want 7 (the late one, unknown1, unknown2, nobody, alice, carol, gina)", v)
 	}
 
 	// The tenant's own view of its list: its entries, and no evidence of
