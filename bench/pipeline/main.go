@@ -15,6 +15,9 @@
 //
 //	cd bench && GOWORK=off go run ./pipeline -n 5000
 //
+// With -reputation it compares examples/mta with its reputation section
+// (suppression, shaping, rates) on and off instead (reputation.go).
+//
 // Results go to results/pipeline.json for bench/plot.
 package main
 
@@ -38,6 +41,7 @@ type measurement struct {
 	elapsed     time.Duration
 	n           int
 	peakRSS     int64
+	cpu         time.Duration // the server's CPU time over the run (mxkit only)
 }
 
 func (m measurement) rate() float64 { return float64(m.n) / m.elapsed.Seconds() }
@@ -51,6 +55,11 @@ func main() {
 	out := flag.String("out", "results", "results folder")
 	skipPostfix := flag.Bool("skip-postfix", false, "measure only mxkit")
 	canon := flag.String("canon", "relaxed/relaxed", "mxkit's DKIM canonicalization (header/body); relaxed/simple is what Amazon SES uses")
+	reputation := flag.Bool("reputation", false, "compare examples/mta with its reputation section (suppression, shaping, rates) on and off, instead of against Postfix")
+	rounds := flag.Int("rounds", 3, "with -reputation: pairs of runs per concurrency level")
+	entries := flag.Int("suppressed", 100000, "with -reputation: suppression entries in the list")
+	parts := flag.String("parts", "", "with -reputation: the parts turned on, among suppression,shaping,rates (default all)")
+	warmup := flag.Int("warmup", 2000, "with -reputation: messages each mta delivers before the clock starts")
 	flag.Parse()
 
 	dir := *work
@@ -73,6 +82,21 @@ func main() {
 		conc = append(conc, c)
 	}
 
+	if *reputation {
+		// The check run with reputation on: every message arrives signed.
+		path, err := suppressionStore(filepath.Join(dir, "on-check"), *entries)
+		if err == nil {
+			_, err = runMxkit(mta, filepath.Join(dir, "on-check"), 200, *size, 5, *canon, true, reputationSection(path, *parts), runOpts{})
+		}
+		if err != nil {
+			log.Fatalf("mxkit check run with reputation on: %v", err)
+		}
+		if err := compareReputation(mta, dir, *n, *size, conc, *rounds, *entries, *canon, *parts, runOpts{warmup: *warmup}); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+
 	// A short run of each with the sinks keeping what they receive: every
 	// message mxkit delivers arrives DKIM-signed, none of Postfix's does.
 	// The timed runs below keep nothing at the sink.
@@ -81,7 +105,7 @@ func main() {
 			log.Fatalf("postfix check run: %v", err)
 		}
 	}
-	if _, err := runMxkit(mta, filepath.Join(dir, "mxkit-check"), 200, *size, 5, *canon, true); err != nil {
+	if _, err := runMxkit(mta, filepath.Join(dir, "mxkit-check"), 200, *size, 5, *canon, true, nil, runOpts{}); err != nil {
 		log.Fatalf("mxkit check run: %v", err)
 	}
 	fmt.Println("check runs: 200 of 200 mxkit messages arrived DKIM-signed, 0 of 200 Postfix messages")
@@ -96,7 +120,7 @@ func main() {
 			report(m)
 			all = append(all, m)
 		}
-		m, err := runMxkit(mta, filepath.Join(dir, fmt.Sprintf("mxkit-%d", c)), *n, *size, c, *canon, false)
+		m, err := runMxkit(mta, filepath.Join(dir, fmt.Sprintf("mxkit-%d", c)), *n, *size, c, *canon, false, nil, runOpts{})
 		if err != nil {
 			log.Fatalf("mxkit: %v", err)
 		}

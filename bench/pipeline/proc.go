@@ -74,6 +74,24 @@ func treeRSS(pid int) int64 {
 	return total
 }
 
+// cpuTime is the user and system CPU time pid has used (not its
+// children's), from /proc/pid/stat in clock ticks of 10 ms (USER_HZ 100
+// on Linux).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // procField reads a kB field of a /proc file, in bytes.
 func procField(path, field string) int64 {
 	b, err := os.ReadFile(path)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/queue"
+	"github.com/mxkit/mxkit/suppression"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -46,6 +47,8 @@ type SendRequest struct {
 	// IdempotencyKey makes a repeated request return the first one's ID
 	// instead of sending again. Keys are the tenant's own.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Unsubscribe adds one-click unsubscribe fields (RFC 8058).
+	Unsubscribe *UnsubscribeRequest `json:"unsubscribe,omitempty"`
 }
 
 // handler routes the HTTP API.
@@ -58,6 +61,7 @@ func (m *MTA) handler() http.Handler {
 	mux.HandleFunc("GET /api/stats", m.authAPI(operatorOnly(m.handleStats)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{}))
 	m.adminRoutes(mux)
+	m.rep.routes(mux)
 	return mux
 }
 
@@ -187,6 +191,10 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	refused, ok := m.rep.screenRequest(w, r, env)
+	if !ok {
+		return
+	}
 	raw := []byte(req.Raw)
 	if req.Raw == "" {
 		var err error
@@ -194,6 +202,11 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, http.StatusBadRequest, err.Error())
 			return
 		}
+	}
+	raw, err := m.rep.withUnsubscribe(login.tenant(), req.Unsubscribe, env, raw)
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
 	id, err := m.submit(m.apiOrigin(r, login), login, env, trace, raw)
@@ -218,7 +231,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusAccepted)
-	json.NewEncoder(w).Encode(map[string]string{"id": string(id)})
+	json.NewEncoder(w).Encode(SendReply{ID: string(id), Refused: refused})
 }
 
 // build makes a text/plain message from the simple fields. The headers
@@ -294,10 +307,23 @@ func (m *MTA) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
+	// The tenant whose mail came back, if the operator knows: what it
+	// calls for is suppressed for that tenant's mail, or all mail.
+	tenant, code, err := m.rep.tenantFor(r, r.URL.Query().Get("tenant"))
+	if err != nil {
+		jsonError(w, code, err.Error())
+		return
+	}
+	suppressed, err := m.rep.feedback(r.Context(), tenant, rep)
+	if err != nil && !errors.Is(err, suppression.ErrInvalid) {
+		m.log.Error("feedback: suppression", "err", err)
+		jsonError(w, http.StatusServiceUnavailable, "suppression store unavailable, try again")
+		return
+	}
 	var evs []Event
 	now := time.Now().UTC()
 	for _, rc := range rep.Recipients {
-		ev := Event{Time: now, Recipient: rc.FinalRecipient, MessageID: rep.MessageID}
+		ev := Event{Time: now, Recipient: rc.FinalRecipient, MessageID: rep.MessageID, Tenant: tenant}
 		switch {
 		case rep.Kind == bounce.KindFeedback:
 			ev.Type = "complaint"
@@ -319,5 +345,5 @@ func (m *MTA) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	m.metrics.feedback.Add(float64(len(evs)))
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"kind": rep.Kind.String(), "events": evs})
+	json.NewEncoder(w).Encode(map[string]any{"kind": rep.Kind.String(), "events": evs, "suppressed": entriesOf(suppressed)})
 }

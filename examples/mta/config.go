@@ -44,7 +44,8 @@ type Config struct {
 	ReturnPath ReturnPathConfig `json:"return_path"`
 
 	// TLS reports (tlsrpt.go).
-	TLSRPT TLSRPTConfig `json:"tlsrpt"`
+	TLSRPT     TLSRPTConfig     `json:"tlsrpt"`
+	Reputation ReputationConfig `json:"reputation"`
 }
 
 // SMTPConfig is the submission listener.
@@ -463,6 +464,9 @@ func (c *Config) check() error {
 		return err
 	}
 	if err := c.TLSRPT.check(c.Delivery.Relay); err != nil {
+		return err
+	}
+	if err := c.checkReputation(); err != nil {
 		return err
 	}
 	switch strings.ToLower(c.Log.Level) {

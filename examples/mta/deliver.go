@@ -161,6 +161,8 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		return all(fmt.Errorf("reading the queued body: %w", err))
 	}
 	body := buf.Bytes()
+	// Recipients suppressed since the message was queued fail here.
+	pending, refused := m.rep.screenQueued(msg, pending)
 
 	// One transaction per destination: the relay takes all, direct
 	// delivery one per recipient domain; recipients with different
@@ -181,7 +183,8 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		}
 		groups[g] = append(groups[g], a)
 	}
-	out := make([]delivery.Outcome, 0, len(pending))
+	out := append(make([]delivery.Outcome, 0, len(pending)+len(refused)), refused...)
+	ctx = m.rep.deliveryContext(ctx, msg)
 	for _, g := range order {
 		d, rcpts := g.domain, groups[g]
 		env := smtpclient.Envelope{From: m.envelopeFrom(msg, g.rcpt), To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
@@ -194,6 +197,7 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		trace.add(res, start)
+		m.rep.observe(ctx, msg, res)
 		// One outcome per recipient, in order; res is never nil.
 		for _, o := range res.Recipients {
 			if o.Status == delivery.Delivered && res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {

@@ -17,6 +17,7 @@ import (
 	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/smtpclient"
+	"github.com/mxkit/mxkit/suppression"
 )
 
 // The mail log: what a Postfix operator greps maillog for. One info line
@@ -32,8 +33,9 @@ import (
 //	bounced     ... a permanent failure (a DSN goes to the sender)
 //	expired     ... a deferral past queue.max_age: failed
 //	refused     a submission refused by dkim.require: from, nrcpt, proto, client, user, reason
-//	suppressed  a recipient not tried, by a suppression list: id, to, reason
-//	            (for the suppression check at intake to write)
+//	suppressed  a recipient not tried, by a suppression list: id (none at
+//	            intake, where RCPT is refused), to, reason, where (intake or
+//	            delivery: the bounced line of its outcome follows), tenant
 //	held, released, flushed, requeued, removed
 //	            an operator's queue command: id, client
 type mailLog struct {
@@ -290,6 +292,20 @@ func (l *mailLog) outcomes(msg *queue.Message, decided []queue.Decision, tr *sen
 		}
 		l.log.LogAttrs(context.Background(), slog.LevelInfo, what, attrs...)
 	}
+}
+
+// suppressed logs a recipient the suppression list stopped, where (intake
+// or delivery), with the entry's reason.
+func (l *mailLog) suppressed(id, rcpt, where, tenant string, reason suppression.Reason) {
+	attrs := make([]slog.Attr, 0, 5)
+	if id != "" {
+		attrs = append(attrs, slog.String("id", id))
+	}
+	attrs = append(attrs, slog.String("to", addr(rcpt)), slog.String("reason", string(reason)), slog.String("where", where))
+	if tenant != "" {
+		attrs = append(attrs, slog.String("tenant", tenant))
+	}
+	l.log.LogAttrs(context.Background(), slog.LevelInfo, "suppressed", attrs...)
 }
 
 // action logs an operator's queue command on one message.

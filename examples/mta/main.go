@@ -222,14 +222,107 @@
 // that does not name its recipient (a forward) is matched through the
 // send log, which outlives the queue. Each becomes a webhook event
 // ("bounced", "deferred" or "complaint", with the queue ID and the
-// tenant) and goes to the suppression list for the tenant of the message,
-// once one is wired in (the suppressor seam in returnpath.go: a
-// suppression.List fits with a one-line adapter): only the recipient the
-// tag was made for can be suppressed, whatever address a report names.
+// tenant) and, with reputation.suppression, goes to the suppression list
+// for the tenant of the message (and to the rate counters): only the
+// recipient the tag was made for can be suppressed, whatever address a
+// report names.
 // These bounces are not passed on to the sender. Recipients whose
 // submitter asked for notices (NOTIFY SUCCESS, FAILURE or DELAY) keep the
 // message's sender, so that the next hops' notices reach it; this MTA's
 // own notices keep the null sender.
+//
+// The reputation section (see # Reputation below); every part is off
+// unless configured:
+//
+//	reputation.suppression.path  embedded suppression store (a bbolt file)
+//	reputation.suppression.postgres_dsn  or a PostgreSQL one shared by
+//	                    several processes (suppression/pgstore; changes
+//	                    reach every process by LISTEN/NOTIFY); at most one
+//	reputation.suppression.postgres_schema  its schema (default
+//	                    "mxkit_suppression")
+//	reputation.suppression.soft_limit, reputation.suppression.soft_window
+//	                    soft failures about a mailbox (full, disabled)
+//	                    that suppress it (default 3 within 15 days), for
+//	reputation.suppression.soft_expiry  (default 30 days)
+//	reputation.suppression.unsubscribe_url  the public https URL, ending
+//	                    in "/", of the RFC 8058 one-click unsubscribe
+//	                    links ("https://mail.example.com/unsubscribe/");
+//	                    its path is served on http.listen, without login
+//	reputation.suppression.unsubscribe_keys  [{"id","secret"}]: HMAC keys
+//	                    of the links' tokens; the first signs, all verify
+//	                    (add a new key first to rotate). Secrets of at
+//	                    least 16 octets: 32 random bytes, hex-encoded
+//	reputation.suppression.unsubscribe_max_age  links older than this are
+//	                    refused (default: never; laws give opt-out links
+//	                    at least 30 days)
+//	reputation.shaping.enabled  pace each mailbox provider from its
+//	                    replies (mxkit/shaping)
+//	reputation.shaping.limits  [{"destination","rate","burst","max_conns"}]:
+//	                    standing limits per destination: a provider
+//	                    ("google", "microsoft", "yahoo", ...), an MX host
+//	                    name, or "*" for the others; rate in messages a
+//	                    second, max_conns sessions at once (all its hosts)
+//	reputation.shaping.providers  {"mx host or domain": "provider"}: added
+//	                    to shaping's table of MX hosts
+//	reputation.shaping.rules  [{"name","cite","provider","stage","status",
+//	                    "codes","enhanced","reasons","text","times","period",
+//	                    "action","scope","rate","burst","max_conns",
+//	                    "duration"}]: rules of your own, matched before the
+//	                    defaults. A rule matches an outcome by provider,
+//	                    stage (rcpt, data, final, ...), status (deferred,
+//	                    failed), reply codes, RFC 3463 codes ("4.7.28"),
+//	                    mxkit/bounce reasons ("speeding") and a regular
+//	                    expression of the reply text (each empty: any);
+//	                    it triggers at once, or after times matches within
+//	                    period, and then does its action (set-rate to rate
+//	                    messages a second, set-max-conns, suspend, bounce)
+//	                    for duration, to mail from the source address that
+//	                    got the reply (scope "source", the default) or the
+//	                    tenant's ("tenant")
+//	reputation.shaping.no_default_rules  leave out shaping's rules for the
+//	                    big providers' published throttling replies
+//	reputation.rates.enabled  count outcomes by tenant, From domain,
+//	                    source address and provider over a sliding window
+//	                    and watch thresholds (mxkit/rates)
+//	reputation.rates.window, reputation.rates.bucket  the window (default
+//	                    24h) and the step it slides by (default window/96)
+//	reputation.rates.thresholds  [{"name","metric","limit","min_volume",
+//	                    "dimensions"}]: metric complaint_rate,
+//	                    hard_bounce_rate, bounce_rate or deferral_rate,
+//	                    limit a fraction (0.003 is 0.3%), dimensions among
+//	                    tenant, from_domain, source, provider (default
+//	                    all). Default: rates' (complaints 0.3% of 1000
+//	                    delivered, as Gmail and Yahoo publish; hard bounces
+//	                    2%)
+//	reputation.verify.refuse_undeliverable  refuse recipients mxkit/verify
+//	                    finds undeliverable at intake: bad syntax (553
+//	                    5.1.3), null MX (556 5.1.10), a domain that does
+//	                    not exist, is reserved or has no usable mail host
+//	                    (550 5.1.2). A check that cannot be made now (DNS
+//	                    failing) accepts. Never probes the recipient's
+//	                    server
+//	reputation.verify.timeout  bound on one recipient's DNS checks
+//	                    (default 5s)
+//	reputation.verify.dns_servers  resolvers (default delivery.dns_servers)
+//	reputation.blocklists.enabled  check the sending IP addresses and
+//	                    domains against DNS blocklists (mxkit/dnsbl)
+//	reputation.blocklists.interval  how often (default 10m, at least 1m;
+//	                    answers are cached for their TTL)
+//	reputation.blocklists.ips  addresses (default: delivery.source_ips)
+//	reputation.blocklists.domains  domains (default: the dkim.keys domains)
+//	reputation.blocklists.zones  [{"name","domains","ipv6"}]: zones to ask
+//	                    (default dnsbl's: Spamhaus ZEN and DBL, Barracuda,
+//	                    SpamCop); a default zone's name takes its table of
+//	                    answers
+//	reputation.blocklists.dns_servers  resolvers of your own (default
+//	                    delivery.dns_servers): lists refuse public ones
+//	reputation.blocklists.timeout  bound on one check (default 10s)
+//	reputation.redis.url  "redis://host:port/db": shaping's rates, session
+//	                    caps and suspensions and the rate counters are
+//	                    shared by every process with the same Redis and
+//	reputation.redis.prefix  (default "mxkit:"). Without it each process
+//	                    keeps its own. While Redis is away shaped
+//	                    deliveries are deferred, never sent unthrottled
 //
 // # HTTP API
 //
@@ -251,8 +344,32 @@
 //	POST /api/feedback  a returned message (DSN or ARF complaint) received
 //	                    elsewhere: parsed with mxkit/bounce into "bounced" or
 //	                    "complaint" events for the webhook (the operator's
-//	                    tokens only: a user could report any recipient)
+//	                    tokens only: a user could report any recipient);
+//	                    with reputation.suppression, hard bounces and
+//	                    complaints suppress their recipients, for the
+//	                    tenant named by ?tenant= (none: all tenants)
 //	GET  /metrics       Prometheus metrics (no authentication: firewall it)
+//
+// With reputation.suppression (a tenant is the login's; the operator
+// names one with "tenant", or none for entries of all tenants):
+//
+//	GET    /api/suppressions?address=a  the entry that suppresses a for
+//	                    the tenant, 404 if none (users see the evidence of
+//	                    their own entries only)
+//	POST   /api/suppressions  {"address" (mailbox or domain),"reason"
+//	                    (default manual),"note","expires","tenant"}
+//	DELETE /api/suppressions?address=a  removes the tenant's entry; only
+//	                    the operator removes complaints and unsubscribes
+//	GET    /api/suppressions/export  every entry as CSV (operator)
+//	POST   /api/suppressions/import  CSV with an address column (operator)
+//	GET    /api/unsubscribe-url?address=a&list=l  a one-click link for the
+//	                    tenant's mail to a, and the List-Unsubscribe and
+//	                    List-Unsubscribe-Post values (for SMTP submitters)
+//	POST   /api/send    takes "unsubscribe":{"list":"l"} to add those
+//	                    fields to a message for one recipient
+//	GET|POST <unsubscribe_url path>/<token>  RFC 8058 one-click (public)
+//	GET    /api/shaping the shaping overrides in force (operator)
+//	GET    /api/blocklists  the last blocklist check (operator)
 //
 // # Mail log
 //
@@ -284,8 +401,10 @@
 // decided: route, connect, tls, mail, rcpt, data, final, ...), reply (the
 // server's reply, or what went wrong where none answered), attempts (this
 // recipient's, this one included), reason (mxkit/bounce's classification)
-// and retry_at for a deferral, tenant. suppressed (for a suppression
-// check at intake to write): id, to, reason.
+// and retry_at for a deferral, tenant. suppressed (a recipient the
+// suppression list stopped): id (none at intake, where RCPT is refused),
+// to, reason (the entry's), where (intake or delivery; at delivery the
+// recipient's bounced line follows), tenant.
 //
 // Operators' queue commands log held, released, flushed, requeued or
 // removed with the id and the client. With maillog.format json each line
@@ -446,11 +565,52 @@
 //   - A user's logins can be blocked by someone guessing its password
 //     (per-user counting): backends that must not be locked out should
 //     use API tokens or a trusted network.
+//   - With one-click unsubscribes, publish only the unsubscribe path to
+//     the Internet, over https at reputation.suppression.unsubscribe_url
+//     (a proxy that forwards that path alone), and keep the unsubscribe
+//     keys as secret as the DKIM keys: whoever has one can unsubscribe
+//     anyone.
+//   - The suppression list is held in memory, about 100 bytes an entry,
+//     and the garbage collector's room grows with it (GOGC=400: five
+//     times the live heap): count about 0.5 KB of memory per entry.
+//
+// # Reputation
+//
+// A suppressed recipient (a hard bounce, a complaint, an unsubscribe, a
+// manual entry, for the tenant or for all tenants) is refused at intake:
+// 550 5.7.1 with the reason at RCPT over SMTP; over the API the message is
+// queued for the others and the reply lists the refused ones, or, when
+// none is left, 422 with the reasons. A recipient suppressed while its
+// message waits in the queue fails before it is sent (5.7.1, with a DSN).
+// Each refusal is a "suppressed" event. The list is fed by delivery
+// outcomes (hard failures at once, mailbox-full ones by count), by
+// DSNs and complaints (RFC 5965) posted to /api/feedback, for the tenant
+// given as ?tenant=, and by one-click unsubscribes; expired entries are
+// purged daily. The Shaper admits each message per provider and source
+// address (smtpclient.Transport.Shaper), sees every outcome, and turns
+// throttling replies (Gmail's 421 4.7.28, Yahoo's [TSS04], ...) into
+// slower rates, fewer sessions or suspensions that end by themselves:
+// each is logged, a "shaping" event, and counted by provider in
+// mta_shaping_actions_total and mta_shaping_overrides. Outcomes by
+// provider are in mta_provider_outcomes_total; threshold crossings of the
+// rate counters are logged and "threshold" events; the blocklist monitor
+// sets mta_blocklist_listed per target and zone and sends a "blocklist"
+// event when an answer changes.
 //
 // Webhook events: {"type":"delivered"|"deferred"|"bounced"|"complaint",
 // "time","id","recipient","error","retry_at","reason","status","hard",
 // "feedback_type","tenant","campaign"}; bounces carry the classification
 // of mxkit/bounce (reason such as "userunknown", RFC 3463 status, hard).
+// The reputation events: "suppressed" (a refused recipient: reason, and
+// "suppression":{"address","scope","reason","expires","where"}),
+// "suppression_added" and "unsubscribed" (a new entry, with its
+// evidence), "refused" (an undeliverable recipient refused at intake:
+// code, enhanced, reason such as "null_mx"), "shaping" ("shaping":
+// {"action","destination","source","tenant","rate","max_conns","until",
+// "rule","reply"}), "threshold" ("threshold":{"name","dimension","value",
+// "rate","numerator","denominator","limit","window","above"}) and
+// "blocklist" ("blocklist":{"target","zone","status","previous","codes",
+// "meanings","text"}).
 package main
 
 import (

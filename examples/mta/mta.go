@@ -61,6 +61,7 @@ type MTA struct {
 	delayNotices prometheus.Counter // delay.go
 	rp           *returnPath        // returnpath.go; nil without return_path.domain
 	reports      *tlsReports        // tlsrpt.go; nil without tlsrpt.dir
+	rep          *reputation
 
 	// queued counts the messages in the queue; delivered, deferred and
 	// failed count recipients since start.
@@ -249,7 +250,12 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 	if cfg.Webhook.URL != "" {
 		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)
 	}
+	if m.rep, err = newReputation(ctx, m); err != nil {
+		closeStore(m.store)
+		return nil, err
+	}
 	if err := m.newReturnPath(); err != nil {
+		m.rep.close()
 		closeStore(m.store)
 		return nil, err
 	}
@@ -356,6 +362,7 @@ func (m *MTA) Start() error {
 	if m.hooks != nil {
 		m.hooks.start()
 	}
+	m.rep.start()
 	for i := 0; i < m.cfg.Delivery.Workers; i++ {
 		m.workersWG.Add(1)
 		go m.worker()
@@ -515,6 +522,7 @@ func (m *MTA) Shutdown(ctx context.Context) error {
 	if err := m.stopTLSReports(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	m.rep.close()
 	if m.hooks != nil {
 		m.hooks.stop(ctx)
 	}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -208,9 +209,13 @@ func (w *world) config(queueDir string) *Config {
 	return c
 }
 
-func startMTA(t *testing.T, cfg *Config) *MTA {
+func startMTA(t *testing.T, cfg *Config) *MTA { t.Helper(); return startMTALog(t, cfg, nil) }
+
+// startMTALog starts an MTA that logs to log (nil: discarded) and shuts
+// it down when the test ends.
+func startMTALog(t *testing.T, cfg *Config, log *slog.Logger) *MTA {
 	t.Helper()
-	m, err := New(context.Background(), cfg, nil)
+	m, err := New(context.Background(), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -931,38 +936,7 @@ func TestFeedback(t *testing.T) {
 	cfg := w.config(t.TempDir())
 	cfg.Webhook = WebhookConfig{URL: hs.URL}
 	m := startMTA(t, cfg)
-	arf := strings.ReplaceAll(`From: <abuse@isp.example>
-To: <fbl@shop.example>
-Subject: FW: Your order
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=feedback-report; boundary="b1"
-
---b1
-Content-Type: text/plain
-
-This is an email abuse report.
-
---b1
-Content-Type: message/feedback-report
-
-Feedback-Type: abuse
-User-Agent: SomeGenerator/1.0
-Version: 1
-Original-Mail-From: <news@shop.example>
-Original-Rcpt-To: <alice@customers.example>
-
---b1
-Content-Type: message/rfc822
-
-From: <news@shop.example>
-To: <alice@customers.example>
-Subject: Your order
-Message-ID: <order-1@shop.example>
-
-Hello.
-
---b1--
-`, "\n", "\r\n")
+	arf := complaintARF("alice@customers.example", "order-1@shop.example")
 	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/feedback", strings.NewReader(arf))
 	req.Header.Set("Authorization", "Bearer tok")
 	resp, err := http.DefaultClient.Do(req)
@@ -1037,6 +1011,11 @@ func TestPostgresQueue(t *testing.T) {
 func postgresQueue(t *testing.T, cfg *Config, dsn string) {
 	cfg.Queue.Dir, cfg.Queue.PostgresDSN = "", dsn
 	cfg.Queue.PostgresSchema = fmt.Sprintf("mta_test_%d", time.Now().UnixNano())
+	dropSchema(t, dsn, cfg.Queue.PostgresSchema)
+}
+
+// dropSchema drops a PostgreSQL schema when the test ends.
+func dropSchema(t *testing.T, dsn, schema string) {
 	t.Cleanup(func() {
 		conn, err := pgx.Connect(context.Background(), dsn)
 		if err != nil {
@@ -1044,7 +1023,7 @@ func postgresQueue(t *testing.T, cfg *Config, dsn string) {
 			return
 		}
 		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+cfg.Queue.PostgresSchema+" CASCADE"); err != nil {
+		if _, err := conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
 			t.Log(err)
 		}
 	})
@@ -1144,8 +1123,8 @@ func TestConfigDocumented(t *testing.T) {
 				ft = ft.Elem()
 			}
 			switch {
-			case ft.Kind() == reflect.Struct && prefix == "":
-				walk(name+".", ft)
+			case ft.Kind() == reflect.Struct && f.Type.Kind() != reflect.Slice:
+				walk(prefix+name+".", ft)
 			case ft.Kind() == reflect.Struct:
 				// Elements of lists are documented by their JSON keys.
 				for j := 0; j < ft.NumField(); j++ {

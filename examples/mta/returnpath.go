@@ -84,18 +84,10 @@ func (c *ReturnPathConfig) check() error {
 
 // suppressor is where a bounce or feedback report that came back to a
 // return path goes, reduced to the one recipient its tag confirms
-// (returnpath.Bounce.ForRecipient), with the tenant of the message.
-// *suppression.List fits it with a one-line adapter:
-//
-//	type listSuppressor struct{ l *suppression.List }
-//
-//	func (s listSuppressor) Report(ctx context.Context, tenant string, rep *bounce.Report) error {
-//		_, err := s.l.Report(ctx, tenant, rep)
-//		return err
-//	}
-//
-// and m.rp.suppress = listSuppressor{list}. An error refuses the message
-// with 451, so that the bounce comes again.
+// (returnpath.Bounce.ForRecipient), with the tenant of the message: the
+// reputation section's feedback (reputation.Report), which suppresses and
+// counts it, when it has a suppression list or rate counters. An error
+// refuses the message with 451, so that the bounce comes again.
 type suppressor interface {
 	Report(ctx context.Context, tenant string, rep *bounce.Report) error
 }
@@ -156,6 +148,9 @@ func (m *MTA) newReturnPath() error {
 			return err
 		}
 		rp.log = l
+	}
+	if m.rep.list != nil || m.rep.counter != nil {
+		rp.suppress = m.rep
 	}
 	m.rp = rp
 	return nil

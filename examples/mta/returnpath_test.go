@@ -20,28 +20,10 @@ import (
 	"github.com/mxkit/mxkit/verp"
 )
 
-// listSuppressor is the adapter of the suppressor comment: the
-// suppression list behind the return path.
-type listSuppressor struct{ l *suppression.List }
-
-func (s listSuppressor) Report(ctx context.Context, tenant string, rep *bounce.Report) error {
-	_, err := s.l.Report(ctx, tenant, rep)
-	return err
-}
-
-// openSuppression opens a suppression list in a bbolt file of its own.
-func openSuppression(t *testing.T) *suppression.List {
-	t.Helper()
-	st, err := suppression.Open(filepath.Join(t.TempDir(), "suppression.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := suppression.New(context.Background(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close(); st.Close() })
-	return l
+// withSuppression gives cfg a suppression list in a bbolt file of its
+// own, the list the return path hands bounces and complaints to.
+func withSuppression(t *testing.T, cfg *Config) {
+	cfg.Reputation.Suppression.Path = filepath.Join(t.TempDir(), "suppression.db")
 }
 
 const returnDomain = "bounces.shop.example"
@@ -61,26 +43,6 @@ func returnPaths(t *testing.T, cfg *Config, listen, logDir string) *verp.Codec {
 		t.Fatal(err)
 	}
 	return &verp.Codec{Domain: returnDomain, Keys: []verp.Key{{ID: 3, Secret: secret}}}
-}
-
-// startWith starts an MTA from cfg whose return path hands bounces to
-// list.
-func startWith(t *testing.T, cfg *Config, list *suppression.List) *MTA {
-	t.Helper()
-	m, err := New(context.Background(), cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.rp.suppress = listSuppressor{list}
-	if err := m.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		m.Shutdown(ctx)
-	})
-	return m
 }
 
 // submitAs submits msg over SMTP as the user app (tenant "app").
@@ -156,8 +118,9 @@ func TestReturnPathPostfix(t *testing.T) {
 	cfg.Delivery.Relay, cfg.Delivery.RelayTLS = fmt.Sprintf("127.0.0.1:%d", pf.Port), "none"
 	cfg.Webhook = WebhookConfig{URL: hs.URL}
 	codec := returnPaths(t, cfg, rpAddr, t.TempDir())
-	list := openSuppression(t)
-	m := startWith(t, cfg, list)
+	withSuppression(t, cfg)
+	m := startMTA(t, cfg)
+	list := m.rep.list
 
 	submitAs(t, m, "news@shop.example", []string{"unknown@rcpt.example", "ok@rcpt.example"},
 		message("news@shop.example", "ok@rcpt.example", "verp-postfix"))
@@ -220,13 +183,12 @@ func TestReturnPathLookup(t *testing.T) {
 	cfg := w.config(qdir)
 	cfg.Webhook = WebhookConfig{URL: hs.URL}
 	codec := returnPaths(t, cfg, "127.0.0.1:0", logDir)
-	list := openSuppression(t)
+	withSuppression(t, cfg)
 
 	m1, err := New(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m1.rp.suppress = listSuppressor{list}
 	if err := m1.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +217,8 @@ func TestReturnPathLookup(t *testing.T) {
 
 	// A new process, the message long gone from the queue.
 	cfg.ReturnPath.Listen = "127.0.0.1:0"
-	m := startWith(t, cfg, list)
+	m := startMTA(t, cfg)
+	list := m.rep.list
 
 	forwarded := "From: MAILER-DAEMON@mx.forwarder.example\r\nTo: <" + paths["alice@customers.example"] + ">\r\n" +
 		"Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n" +

@@ -170,6 +170,9 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	if err := queue.CheckAddress(to); err != nil {
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Bad recipient address syntax"}
 	}
+	if rf := s.m.rep.screen(context.Background(), s.env.Tenant, to); rf != nil {
+		return rf.smtpError()
+	}
 	r := queue.Recipient{Addr: to}
 	if opts != nil {
 		var n []string

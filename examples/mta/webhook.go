@@ -43,6 +43,9 @@ type Event struct {
 	FeedbackType string `json:"feedback_type,omitempty"` // complaint: abuse, fraud, ...
 	Tenant       string `json:"tenant,omitempty"`
 	Campaign     string `json:"campaign,omitempty"`
+
+	// The reputation events' details (reputation_metrics.go).
+	*EventDetail
 }
 
 func eventFromQueue(e queue.Event) Event {

@@ -1,7 +1,6 @@
 package pgstore_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -95,18 +94,6 @@ func TestCrash(t *testing.T) {
 	})
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
 // pgCtl runs $MXKIT_PG_CTL with an action. The variable holds a command
 // prefix such as
 //
@@ -139,7 +126,7 @@ func TestServerRestartUnderLoad(t *testing.T) {
 	s, _ := openTemp(t)
 	ctl := os.Getenv("MXKIT_PG_CTL")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out testenv.Buffer
 	done := make(chan struct{})
 	go func() {
 		queuetest.Work(ctx, &out, s)
@@ -170,10 +157,9 @@ func TestServerRestartUnderLoad(t *testing.T) {
 	cancel()
 	<-done
 	log := queuetest.NewLog()
-	out.mu.Lock()
-	log.Read(t, out.b.Bytes())
-	errs := strings.Count(out.b.String(), "ERR ")
-	out.mu.Unlock()
+	written := out.String()
+	log.Read(t, []byte(written))
+	errs := strings.Count(written, "ERR ")
 	t.Logf("%d enqueues and %d completions acknowledged, %d operations failed during the outages", len(log.Acked()), log.Completed(), errs)
 	if errs == 0 {
 		t.Error("no operation failed: the outage did not happen under load")
