@@ -572,7 +572,9 @@
 //     anyone.
 //   - The suppression list is held in memory, about 100 bytes an entry,
 //     and the garbage collector's room grows with it (GOGC=400: five
-//     times the live heap): count about 0.5 KB of memory per entry.
+//     times the live heap): count about 1 KB of memory per entry
+//     (bench/pipeline -reputation, 100,000 entries: 136 MiB peak against
+//     43 MiB without a list).
 //
 // # Reputation
 //
