@@ -12,7 +12,7 @@ require (
 	github.com/mxkit/mxkit v0.0.0
 	github.com/mxkit/mxkit/redisstate v0.0.0
 	github.com/prometheus/client_golang v1.25.0
-	github.com/redis/go-redis/v9 v9.23.0
+	github.com/redis/go-redis/v9 v9.24.0
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/crypto v0.59.0
 	golang.org/x/time v0.16.0
