@@ -38,7 +38,11 @@
 // notifications (also inside SNS envelopes), per-recipient blocks of text
 // (Postfix, Sendmail, qmail, Exchange, Yahoo, Gmail, Courier, Domino, ...),
 // bare local recipients under "The following address(es) failed", and the
-// returned message after a marker line or as a header block.
+// returned message after a marker line or as a header block. Such a
+// bounce reports its recipients as failed, or as delayed (RFC 3464 §2.3.3)
+// when its words say the message is still being retried (Exim's "has not
+// yet been delivered", Sendmail's "warning message only") and none say it
+// finally failed.
 //
 // Malformed, truncated or hostile input never panics: an unreadable header
 // gives an error wrapping ErrMalformed, anything else a Report, with Kind
@@ -131,8 +135,12 @@
 //
 // Hard is true when the failure is permanent (5.x.x) and the reason is one
 // of UserUnknown, HostUnknown, HasMoved or NotAccept: no retry can succeed
-// and the address should be suppressed. Everything else is soft: the same
-// address may work later or from another sender.
+// and the address should be suppressed. A bounce that reports a recipient
+// finally failed (action failed) on an unknown user whose last reply was
+// temporary (4.x, as Postfix answers with unknown_local_recipient_reject_code
+// 450 or soft_bounce) is hard too, and not Temporary: the sending MTA gave
+// up on a mailbox the receiver said does not exist. Everything else is
+// soft: the same address may work later or from another sender.
 //
 // # Reasons
 //

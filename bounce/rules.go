@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -174,7 +175,7 @@ func buildRules() *rules {
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
 		{reason: Suspend, phrases: suspendPhrases},
-		{reason: UserUnknown, phrases: userUnknownPhrases, veto: hostDoesNotExist,
+		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
@@ -188,7 +189,7 @@ func buildRules() *rules {
 		{reason: Filtered, phrases: filteredPhrases},
 		{reason: FailedSTARTTLS, phrases: failedSTARTTLSPhrases},
 		{reason: SecurityError, phrases: securityErrorPhrases},
-		{reason: Speeding, phrases: speedingPhrases},
+		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		{reason: BadReputation, phrases: badReputationPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
