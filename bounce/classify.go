@@ -306,6 +306,7 @@ var rcptStageWords = append([]string{
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
+	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

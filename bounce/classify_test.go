@@ -174,6 +174,12 @@ func TestMissKinds(t *testing.T) {
 		{"connection rate limit (Sendmail ratecontrol)", "CONNECT", 421, "4.3.2", "Connection rate limit exceeded.", TooManyConn, false},
 		{"concurrent connections (Exchange)", "", 421, "4.3.2", "The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", TooManyConn, false},
 		{"local mailbox size limit (Postfix local)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: File too large", MailboxFull, false},
+		{"a refused mailbox name (RFC 5321 553)", "", 553, "", "Requested action not taken: mailbox name not allowed", UserUnknown, true},
+		{"the same at MAIL FROM is the sender's", "MAIL", 553, "", "Requested action not taken: mailbox name not allowed", Rejected, false},
+		{"a content list is not a host list (SURBL)", "DATA", 554, "5.7.1", "Rejected: URL in message is listed at multi.surbl.org", SpamDetected, false},
+		{"a dropped connection states its reason", "", 554, "", "Remote protocol error: Connection reset by peer during result wait with example.edu", NetworkError, false},
+		{"a disabled account (IANA x.7.13 wording)", "", 550, "", "Account disabled", Suspend, false},
+		{"a security policy (Mimecast)", "DATA", 554, "", "Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", PolicyViolation, false},
 		{"local quota (BSD mail.local)", "", 0, "", "mail.local: /var/mail/kijitora: Disc quota exceeded", MailboxFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)

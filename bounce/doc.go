@@ -96,8 +96,9 @@
 //     domain unknown; a quota of the sender before the recipient's full
 //     mailbox, and a full or disabled mailbox before "no such user"; user
 //     unknown; message size; virus before spam; SPF/DKIM/DMARC; reverse
-//     DNS; spam content; RFC 5322 and content errors; relaying; the
-//     recipient's sender restrictions; TLS and credentials; then the
+//     DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     domains in spam's bodies, judged the content); RFC 5322 and content
+//     errors; relaying; the recipient's sender restrictions; TLS and credentials; then the
 //     measures a receiver takes, rate limits, connection limits, reputation,
 //     blocklisted hosts, local policy, a bare "access denied" (blocked
 //     when it answers the greeting or EHLO); then the

@@ -118,6 +118,7 @@ var userUnknownPhrases = []string{
 	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
 	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
 	"invalid address",                    // sitepackage "550 <x>: invalid address"
+	"mailbox name not allowed",           // RFC 5321 §4.2.3 553 "Requested action not taken: mailbox name not allowed (e.g., mailbox syntax incorrect)"
 	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
 	"email address is marked as invalid", // spambrella.com FAQ
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
@@ -151,6 +152,7 @@ var suspendPhrases = []string{
 	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "User x temporary locked"
 	"mailbox is frozen",   // "550 Mailbox is frozen"
 	"account is disabled", // "The user(s) account is disabled" (au/KDDI); RFC 3463 x.2.1 wording
+	"account disabled",    // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -258,6 +260,12 @@ var spamPhrases = []string{
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
 	"as spam",                              // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
 }
+
+// contentListPhrases name the lists of domains found in spam's bodies
+// (surbl.org: "lists of web sites that have appeared in unsolicited
+// messages"; uribl.com: domains "found in unsolicited email"): a refusal
+// citing them judged the content, though it says "listed at".
+var contentListPhrases = []string{"surbl", "uribl"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content.
@@ -415,8 +423,9 @@ var policyPhrases = []string{
 	// (support.google.com/mail/answer/6590), a policy rather than a virus
 	// found.
 	"content presents a potential", "illegal attachment",
-	"denied by policy", // generic "550 Denied by policy"
-	"header error",     // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"denied by policy",         // generic "550 Denied by policy"
+	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
+	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
@@ -457,6 +466,7 @@ var networkErrorPhrases = []string{
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
 

@@ -182,6 +182,7 @@ func buildRules() *rules {
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: AuthFailure, phrases: authFailurePhrases},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
+		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
 		{reason: ContentError, phrases: contentErrorPhrases},
