@@ -67,6 +67,15 @@ func (r *rules) classify(ev evidence) Classification {
 	c := Classification{Reason: reason, Status: status}
 	c.Temporary = strings.HasPrefix(status, "4.")
 	c.Hard = strings.HasPrefix(status, "5.") && hardReason(reason)
+	if ev.action == "failed" && c.Temporary && reason == UserUnknown {
+		// RFC 3464 §2.3.3: "failed" is final. The receiver said the
+		// mailbox does not exist (RFC 3463 x.1.1) under a temporary code
+		// (Postfix's unknown_local_recipient_reject_code or
+		// unverified_recipient_reject_code set to 450, or soft_bounce:
+		// postconf(5)) until the sending MTA gave up: no retry remains and
+		// the address is as dead as under a 5xx.
+		c.Hard, c.Temporary = true, false
+	}
 	return c
 }
 
@@ -286,7 +295,7 @@ func placeAddress(reason Reason, command string) Reason {
 // rcptStageWords place a user-unknown reply at the RCPT stage when no
 // command is named: they name the stage, or are wording only the RCPT
 // stage gives.
-var rcptStageWords = []string{
+var rcptStageWords = append([]string{
 	"rcpt to", "rcpt_to", "rcpt command", // session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to RCPT TO command")
 	"does not like recipient",                                                    // qmail-remote(8)
 	"recipient address rejected",                                                 // Postfix postconf(5): smtpd's RCPT restrictions
@@ -297,7 +306,8 @@ var rcptStageWords = []string{
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
-}
+	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)
+}, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the
 // shape of a per-recipient reply to RCPT TO, where a filter answering after

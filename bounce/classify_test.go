@@ -165,6 +165,22 @@ func TestMissKinds(t *testing.T) {
 		{"x.1.10 from Exchange is an unknown user", "RCPT", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", UserUnknown, true},
 		{"null MX", "", 556, "5.1.10", "Host does not accept mail: MX 0 .", NotAccept, true},
 		{"an unknown address at MAIL FROM is the sender's", "MAIL", 550, "5.1.1", "<s@example.com>... refused", Rejected, false},
+		{"groupware directory lookup (Exchange 2010)", "", 550, "", "The email address you entered couldn't be found. Please check the recipient's email address and try to resend the message.", UserUnknown, true},
+		{"groupware directory lookup (Exchange 2007)", "", 550, "", "The recipient's e-mail address was not found in the recipient's e-mail system.", UserUnknown, true},
+		{"groupware directory lookup (Exchange 2003 account)", "", 550, "", "The e-mail account does not exist at the organization this message was sent to.", UserUnknown, true},
+		{"groupware directory lookup (Exchange Online)", "", 550, "", "kijitora wasn't found at example.com.", UserUnknown, true},
+		{"message rate limit (Postfix anvil)", "MAIL", 450, "4.7.1", "Error: too much mail from 192.0.2.1", Speeding, false},
+		{"rate limit named", "", 451, "", "Ratelimit exceeded for 192.0.2.1, try later", Speeding, false},
+		{"connection rate limit (Sendmail ratecontrol)", "CONNECT", 421, "4.3.2", "Connection rate limit exceeded.", TooManyConn, false},
+		{"concurrent connections (Exchange)", "", 421, "4.3.2", "The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", TooManyConn, false},
+		{"local mailbox size limit (Postfix local)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: File too large", MailboxFull, false},
+		{"a refused mailbox name (RFC 5321 553)", "", 553, "", "Requested action not taken: mailbox name not allowed", UserUnknown, true},
+		{"the same at MAIL FROM is the sender's", "MAIL", 553, "", "Requested action not taken: mailbox name not allowed", Rejected, false},
+		{"a content list is not a host list (SURBL)", "DATA", 554, "5.7.1", "Rejected: URL in message is listed at multi.surbl.org", SpamDetected, false},
+		{"a dropped connection states its reason", "", 554, "", "Remote protocol error: Connection reset by peer during result wait with example.edu", NetworkError, false},
+		{"a disabled account (IANA x.7.13 wording)", "", 550, "", "Account disabled", Suspend, false},
+		{"a security policy (Mimecast)", "DATA", 554, "", "Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", PolicyViolation, false},
+		{"local quota (BSD mail.local)", "", 0, "", "mail.local: /var/mail/kijitora: Disc quota exceeded", MailboxFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {
@@ -198,6 +214,9 @@ func TestBounceMissKinds(t *testing.T) {
 		{"local quota", dsn("Diagnostic-Code: x-unix; maildrop: maildir over quota."), MailboxFull, "5.0.0", false},
 		{"local program", dsn("Diagnostic-Code: x-unix; command died with status 75"), MailerError, "5.0.0", false},
 		{"gave up", plain("There was an error delivering your mail to <a@example.net>.\r\nCould not deliver for the last 432000 seconds. Giving up.\r\n451 temporary failure, try again\r\n"), Expired, "5.0.0", false},
+		{"user unknown under 4.1.1, finally failed", strings.Replace(dsn("Diagnostic-Code: smtp; 450 4.1.1 <a@example.net>: Recipient address rejected: User unknown in local recipient table"),
+			"Status: 5.0.0", "Status: 4.1.1", 1), UserUnknown, "4.1.1", true},
+		{"delay warning (Exim)", plain("This message was created automatically by mail delivery software.\r\nA message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue on mx.example.com.\r\n\r\nThe address to which the message has not yet been delivered is:\r\n\r\n  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    451 Temporary local problem - please try later\r\n\r\nNo action is required on your part. Delivery attempts will continue for\r\nsome time.\r\n"), Expired, "4.0.0", false},
 		{"user unknown under 4xx, finally failed", plain("Hi. This is the qmail-send program.\r\n<a@example.net>:\r\n192.0.2.1 does not like recipient.\r\nRemote host said: 450 <a@example.net>: Recipient address rejected: User unknown in local recipient table\r\nGiving up on 192.0.2.1.\r\n"), UserUnknown, "5.0.0", true},
 	} {
 		rep, err := Parse(strings.NewReader(tc.msg))

@@ -178,7 +178,7 @@ func TestCorpus(t *testing.T) {
 	t.Logf("corpus: %d rows; reason %.1f%% (%d), status %.1f%% (%d), hard/soft %.1f%% (%d)",
 		total, pct(okReason), okReason, pct(okStatus), okStatus, pct(okHard), okHard)
 	// Issue 17's targets are reason 95% and hard/soft 98%, status 95%.
-	// The floors are what the rules reach, counted in rows (376, 392
+	// The floors are what the rules reach, counted in rows (376, 393
 	// and 392 of 400), so that one row lost fails the test. The rules are
 	// written from published sources, not from these rows: the reason
 	// floor sits 4 rows under the 95% target, and the rows it misses are
@@ -191,7 +191,7 @@ func TestCorpus(t *testing.T) {
 		enforce   bool
 	}{
 		{"reason", okReason, 376, 95, false},
-		{"status", okStatus, 392, 95, true},
+		{"status", okStatus, 393, 95, true},
 		{"hard/soft", okHard, 392, 98, true},
 	} {
 		if f.ok < f.floor {

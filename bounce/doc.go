@@ -38,7 +38,11 @@
 // notifications (also inside SNS envelopes), per-recipient blocks of text
 // (Postfix, Sendmail, qmail, Exchange, Yahoo, Gmail, Courier, Domino, ...),
 // bare local recipients under "The following address(es) failed", and the
-// returned message after a marker line or as a header block.
+// returned message after a marker line or as a header block. Such a
+// bounce reports its recipients as failed, or as delayed (RFC 3464 §2.3.3)
+// when its words say the message is still being retried (Exim's "has not
+// yet been delivered", Sendmail's "warning message only") and none say it
+// finally failed.
 //
 // Malformed, truncated or hostile input never panics: an unreadable header
 // gives an error wrapping ErrMalformed, anything else a Report, with Kind
@@ -92,8 +96,9 @@
 //     domain unknown; a quota of the sender before the recipient's full
 //     mailbox, and a full or disabled mailbox before "no such user"; user
 //     unknown; message size; virus before spam; SPF/DKIM/DMARC; reverse
-//     DNS; spam content; RFC 5322 and content errors; relaying; the
-//     recipient's sender restrictions; TLS and credentials; then the
+//     DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     domains in spam's bodies, judged the content); RFC 5322 and content
+//     errors; relaying; the recipient's sender restrictions; TLS and credentials; then the
 //     measures a receiver takes, rate limits, connection limits, reputation,
 //     blocklisted hosts, local policy, a bare "access denied" (blocked
 //     when it answers the greeting or EHLO); then the
@@ -131,8 +136,12 @@
 //
 // Hard is true when the failure is permanent (5.x.x) and the reason is one
 // of UserUnknown, HostUnknown, HasMoved or NotAccept: no retry can succeed
-// and the address should be suppressed. Everything else is soft: the same
-// address may work later or from another sender.
+// and the address should be suppressed. A bounce that reports a recipient
+// finally failed (action failed) on an unknown user whose last reply was
+// temporary (4.x, as Postfix answers with unknown_local_recipient_reject_code
+// 450 or soft_bounce) is hard too, and not Temporary: the sending MTA gave
+// up on a mailbox the receiver said does not exist. Everything else is
+// soft: the same address may work later or from another sender.
 //
 // # Reasons
 //
@@ -210,14 +219,21 @@
 //     hard/soft.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 94.0%
-//     (376), status 98.0% (392), hard/soft 98.0% (392). Most misses are
-//     labels that disagree with a published meaning or with each other: the
-//     same "550 User unknown" labelled a user unknown from one product and a
-//     filter from another (the rules read it as a filter's unless the status
-//     or the reply places it at RCPT); Yahoo's [TSS04] labelled rejected
-//     twice and badreputation twice; Exim's "retry timeout exceeded" given
-//     a 4.x status though the message finally failed; reverse DNS
-//     requirements labelled blocked; an x.2.3 size limit labelled by its code
-//     where the text says the system's limit; a "5.1.1 User Unknown"
-//     labelled mailboxfull.
+//     (376), status 98.2% (393), hard/soft 98.0% (392). The 24 reason
+//     misses are labels that disagree with a published meaning, with each
+//     other or with themselves: the same "550 User unknown" labelled a
+//     user unknown from one product and a filter from another (the rules
+//     read it as a filter's unless the status or the reply places it at
+//     RCPT); Yahoo's [TSS04] labelled rejected twice and badreputation
+//     twice; Yahoo's "This user doesn't have a ... account", Zoho's
+//     "Invalid Address ... mailbox unavailable" and Apache James's "no
+//     such user here" labelled filtered; reverse DNS requirements
+//     labelled blocked; a "Policy violation" labelled securityerror; an
+//     x.2.3 size limit labelled by its code where the text says the
+//     system's limit; a "5.1.1 User Unknown" labelled mailboxfull (twice),
+//     and two recipients of one qmail bounce both labelled as the first;
+//     a connection reset and a refusal for security policies labelled
+//     blocked and virusdetected. The status misses are the class of an
+//     expired message with no status of its own: Exim's DSNs say 5.0.0
+//     for "retry timeout exceeded", some labels 4.
 package bounce

@@ -19,6 +19,10 @@ var fuzzSeeds = []string{
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
 	"Subject: DMARC Failure Report\r\n\r\nFeedback-Type: auth-failure\r\nSource-IP: 192.0.2.1\r\nReported-Domain: example.com\r\n",
 	"From: cats-admin@example.org\r\nSubject: You are not member (cats ML)\r\nX-MLServer: fml\r\n\r\nYou are not a member of <cats@example.org>.",
+	// An Exim delay warning: its recipients are delayed, not failed.
+	"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\r\nSubject: Warning: message 1abc-000 delayed 24 hours\r\n\r\n" +
+		"A message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue.\r\n\r\n" +
+		"  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    450 4.2.0 Greylisted\r\n",
 }
 
 // FuzzParse checks that Parse never panics and returns either a report or

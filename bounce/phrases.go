@@ -118,6 +118,7 @@ var userUnknownPhrases = []string{
 	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
 	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
 	"invalid address",                    // sitepackage "550 <x>: invalid address"
+	"mailbox name not allowed",           // RFC 5321 §4.2.3 553 "Requested action not taken: mailbox name not allowed (e.g., mailbox syntax incorrect)"
 	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
 	"email address is marked as invalid", // spambrella.com FAQ
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
@@ -125,6 +126,19 @@ var userUnknownPhrases = []string{
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
 	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+}
+
+// exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
+// words (each beside "550 5.1.1 RESOLVER.ADR.RecipNotFound" in the NDR's
+// diagnostic information): Exchange 2010-2016 "The email address you
+// entered couldn't be found", Exchange 2007 "The recipient's e-mail address
+// was not found in the recipient's e-mail system", Exchange 2003 "The
+// e-mail account does not exist at the organization this message was sent
+// to", Exchange Online "x wasn't found at example.com". They are unknown
+// users, and name the RCPT stage (rcptStageWords).
+var exchangeLookupPhrases = []string{
+	"address you entered couldn't be found", "was not found in the recipient's e-mail system",
+	"does not exist at the organization", "wasn't found at",
 }
 
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
@@ -138,6 +152,7 @@ var suspendPhrases = []string{
 	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "User x temporary locked"
 	"mailbox is frozen",   // "550 Mailbox is frozen"
 	"account is disabled", // "The user(s) account is disabled" (au/KDDI); RFC 3463 x.2.1 wording
+	"account disabled",    // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -163,6 +178,12 @@ var mailboxFullPhrases = []string{
 	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
 	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size"
 	"mailbox exceeded",             // a mailbox over its limit ("the number of messages in recipient's mailbox exceeded the local limit")
+	// Local delivery into a mailbox at its limit: Postfix local(8) with
+	// mailbox_size_limit (postconf(5)) reports the write that failed,
+	// "cannot update mailbox x for user y. error writing message: File too
+	// large" (EFBIG); BSD mail.local reports EDQUOT as errno(2) words it,
+	// "Disc quota exceeded".
+	"error writing message: file too large", "disc quota exceeded",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -240,6 +261,12 @@ var spamPhrases = []string{
 	"as spam",                              // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
 }
 
+// contentListPhrases name the lists of domains found in spam's bodies
+// (surbl.org: "lists of web sites that have appeared in unsolicited
+// messages"; uribl.com: domains "found in unsolicited email"): a refusal
+// citing them judged the content, though it says "listed at".
+var contentListPhrases = []string{"surbl", "uribl"}
+
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content.
 var hostListedPhrases = []string{"blocked using", "listed at", "in a black list at", "client host"}
@@ -313,17 +340,19 @@ var securityErrorPhrases = []string{
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
-	"receiving mail too quickly",         // Google 450 4.2.1; Yahoo 450
-	"receiving mail at a rate",           // Google 450 4.2.1, 550 5.2.1
-	"relay limit exceeded",               // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
-	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
-	"message receive limit",              // Microsoft 5.2.121, 5.2.122
-	"daily limit for message recipients", // Microsoft 5.1.90
-	"exceeded permitted limits",          // Microsoft 5.7.508
-	"deferred due to excessive volume",   // Apple 421 4.7.1
-	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
-	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
+	"rate limited",                              // Google 4.7.28 "has been temporarily rate limited"
+	"receiving mail too quickly",                // Google 450 4.2.1; Yahoo 450
+	"receiving mail at a rate",                  // Google 450 4.2.1, 550 5.2.1
+	"relay limit exceeded",                      // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
+	"recipient thread limit exceeded",           // Microsoft 432 4.3.2
+	"message receive limit",                     // Microsoft 5.2.121, 5.2.122
+	"daily limit for message recipients",        // Microsoft 5.1.90
+	"exceeded permitted limits",                 // Microsoft 5.7.508
+	"deferred due to excessive volume",          // Apple 421 4.7.1
+	"recipients this hour",                      // GoDaddy IB607: "x has sent to too many recipients this hour"
+	"rate limit reached",                        // comservice-ffo.de (United Internet reseller) 421
+	"too much mail from",                        // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	"rate limit exceeded", "ratelimit exceeded", // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -338,6 +367,9 @@ var tooManyConnPhrases = []string{
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
+	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
+	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
+	"too many concurrent connections",      // the same limit in other servers' words
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -376,17 +408,24 @@ var accessDeniedPhrases = []string{"access denied"}
 
 // policyPhrases: the receiver's local policy refused the message.
 var policyPhrases = []string{
-	"has a policy that prohibits",  // Google 550 5.7.1
-	"policy violation",             // Microsoft 5.0.350 "policy violation detected (AS345)"
-	"tenant allow block list",      // Microsoft 5.7.703
-	"restricted by policy",         // Zoho 452
-	"local policy",                 // Apple [CS01], [CS02] "Message rejected due to local policy"
-	"administrative prohibition",   // Exim spec, ACL deny without a message
-	"policy reasons",               // generic x.7.1 wording; Microsoft 5.7.1 transport rules
-	"content presents a potential", // Google 554 5.7.0 "This message was blocked because its content presents a potential security issue"
-	"host network not allowed",     // Mimecast 554 "Host network not allowed"
-	"denied by policy",             // generic "550 Denied by policy"
-	"header error",                 // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"has a policy that prohibits", // Google 550 5.7.1
+	"policy violation",            // Microsoft 5.0.350 "policy violation detected (AS345)"
+	"tenant allow block list",     // Microsoft 5.7.703
+	"restricted by policy",        // Zoho 452
+	"local policy",                // Apple [CS01], [CS02] "Message rejected due to local policy"
+	"administrative prohibition",  // Exim spec, ACL deny without a message
+	"policy reasons",              // generic x.7.1 wording; Microsoft 5.7.1 transport rules
+	"host network not allowed",    // Mimecast 554 "Host network not allowed"
+	// Google 552 5.7.0 "This message was blocked because its content
+	// presents a potential security issue" and "Our system detected an
+	// illegal attachment on this message" (support.google.com/a/answer/3726730):
+	// Gmail's rules on attachment types and links
+	// (support.google.com/mail/answer/6590), a policy rather than a virus
+	// found.
+	"content presents a potential", "illegal attachment",
+	"denied by policy",         // generic "550 Denied by policy"
+	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
+	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
@@ -427,6 +466,7 @@ var networkErrorPhrases = []string{
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
 
@@ -487,4 +527,12 @@ var delayPhrases = []string{
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
 	"temporary failure report",        // OpenSMTPD delay notice
+}
+
+// finalPhrases say a notice reports a message that finally failed, beside
+// which wording about retries concerns other recipients or the past.
+var finalPhrases = []string{
+	"permanent error", "permanent failure", "failed permanently", // Exim "This is a permanent error"; Gmail "failed permanently"
+	"could not be delivered", "has been returned", // Sendmail "Message could not be delivered for x days"; Postfix bounce(5) "... could not be delivered"
+	"giving up", "will not try again", "not going to try again", // qmail-send "I'm not going to try again"; DMA "Giving up"
 }

@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -174,13 +175,14 @@ func buildRules() *rules {
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
 		{reason: Suspend, phrases: suspendPhrases},
-		{reason: UserUnknown, phrases: userUnknownPhrases, veto: hostDoesNotExist,
+		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: AuthFailure, phrases: authFailurePhrases},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
+		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
 		{reason: ContentError, phrases: contentErrorPhrases},
@@ -188,7 +190,7 @@ func buildRules() *rules {
 		{reason: Filtered, phrases: filteredPhrases},
 		{reason: FailedSTARTTLS, phrases: failedSTARTTLSPhrases},
 		{reason: SecurityError, phrases: securityErrorPhrases},
-		{reason: Speeding, phrases: speedingPhrases},
+		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		{reason: BadReputation, phrases: badReputationPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy

@@ -498,8 +498,17 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 			}
 		}
 	}
+	// RFC 3464 §2.3.3: a notice that the message is still being retried
+	// reports its recipients as delayed, not failed (Exim's delay
+	// warning "has not yet been delivered", Sendmail's "THIS IS A
+	// WARNING MESSAGE ONLY", Postfix's "Delayed Mail (still being
+	// retried)": delayPhrases), unless it also says the message failed.
+	action := "failed"
+	if hasAny(subject, delayPhrases) || hasAny(body, delayPhrases) && !hasAny(body, finalPhrases) {
+		action = "delayed"
+	}
 	for _, b := range blocks {
-		rc := Recipient{FinalRecipient: b.addr, Action: "failed"}
+		rc := Recipient{FinalRecipient: b.addr, Action: action}
 		blk := strings.Join(b.lines, "\n")
 		diag := errorLines(blk, pre)
 		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
