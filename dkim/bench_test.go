@@ -39,7 +39,7 @@ func benchMessage(size int) []byte {
 // buffers it in memory; SignTo re-reads it).
 func BenchmarkSign(b *testing.B) {
 	keys := map[string]crypto.Signer{"rsa2048": testRSA(), "ed25519": testEd()}
-	for _, size := range []int{10 << 10, 1 << 20} {
+	for _, size := range []int{10 << 10, 100 << 10, 1 << 20} {
 		msg := benchMessage(size)
 		for _, algo := range []string{"rsa2048", "ed25519"} {
 			key := Key{Domain: "football.example.com", Selector: "s", Signer: keys[algo]}

@@ -279,7 +279,11 @@ func (c *bodyHasher) pendCRLF() {
 func nextSpecial(p []byte, i int) int {
 	for ; i+8 < len(p); i += 8 {
 		w := binary.LittleEndian.Uint64(p[i:])
-		ctl, lte := below(w, 0x20), below(w, 0x21) // < SP, <= SP
+		lte := below(w, 0x21) // <= SP
+		if lte == 0 {
+			continue // letters only, as in base64 and most of quoted-printable
+		}
+		ctl := below(w, 0x20) // < SP
 		// Whether the next octet is SP or a control character, for each
 		// octet: the next one in the word, or p[i+8] for the last.
 		next := lte >> 8

@@ -3,6 +3,7 @@ package dkim
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -92,6 +93,26 @@ var bodyCases = []string{
 	strings.Repeat("\n", 700) + "after many bare LF\n" + strings.Repeat(" \r\n", 400),
 	strings.Repeat("\r", 600) + "x" + strings.Repeat("\r", 600),
 	strings.Repeat("a ", 6000) + "\r\n" + strings.Repeat("word  ", 3000) + "\r\n",
+	strings.Repeat("base64+line/of/76/octets/VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRo\r\n", 300),
+	variedLines(600),
+}
+
+// variedLines is n lines of 0 to 18 letters, some with one SP inside or at
+// the start, ended in turn by CRLF, SP CRLF, CRLF CRLF, bare LF, HTAB CRLF,
+// CRLF SP and CR CRLF: line ends land at every place in a word of eight
+// octets.
+func variedLines(n int) string {
+	ends := []string{"\r\n", " \r\n", "\r\n\r\n", "\n", "\t\r\n", "\r\n ", "\r\r\n"}
+	var b strings.Builder
+	for k := range n {
+		line := []byte(strings.Repeat("x", k%19))
+		if len(line) > 2 && k%3 == 0 {
+			line[k%len(line)] = ' '
+		}
+		b.Write(line)
+		b.WriteString(ends[k%len(ends)])
+	}
+	return b.String()
 }
 
 // TestBodyHashMatchesGoMsgauth: for each body, canonicalization and way of
@@ -191,19 +212,22 @@ func FuzzBodyHash(f *testing.F) {
 	})
 }
 
-// TestNextSpecial compares the eight-octets-at-a-time search with a plain
-// loop, from every start, on all inputs of up to 7 octets over SP, HTAB,
-// CR, LF, a letter and the octets either side of SP and 0x80, and of up to
-// 9 octets over the first five (past one word and its next octet).
-func TestNextSpecial(t *testing.T) {
-	plain := func(p []byte, i int) int {
-		for ; i < len(p); i++ {
-			if c := p[i]; c < ' ' || c == ' ' && (i+1 == len(p) || p[i+1] <= ' ') {
-				return i
-			}
+// plainNextSpecial is nextSpecial octet by octet.
+func plainNextSpecial(p []byte, i int) int {
+	for ; i < len(p); i++ {
+		if c := p[i]; c < ' ' || c == ' ' && (i+1 == len(p) || p[i+1] <= ' ') {
+			return i
 		}
-		return len(p)
 	}
+	return len(p)
+}
+
+// TestNextSpecial compares the eight-octets-at-a-time search with a plain
+// loop, from every start: on all inputs of up to 7 octets over SP, HTAB,
+// CR, LF, a letter and the octets either side of SP and 0x80, and of up to
+// 9 octets over the first five; and, for the word at a time path, on
+// random inputs of 16 to 64 octets, most of them letters.
+func TestNextSpecial(t *testing.T) {
 	alphabet := []byte{' ', '\t', '\r', '\n', 'a', 0x1f, 0x21, 0xa0}
 	for n := 0; n <= 9; n++ {
 		if n > 7 && len(alphabet) > 5 {
@@ -219,32 +243,76 @@ func TestNextSpecial(t *testing.T) {
 				p[i] = alphabet[x%len(alphabet)]
 			}
 			for i := 0; i <= n; i++ {
-				if got, want := nextSpecial(p, i), plain(p, i); got != want {
+				if got, want := nextSpecial(p, i), plainNextSpecial(p, i); got != want {
 					t.Fatalf("%q from %d: %d, want %d", p, i, got, want)
 				}
 			}
 		}
 	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet = []byte{' ', '\t', '\r', '\n', 0x1f, 0x21, 0xa0}
+	for range 50000 {
+		p := make([]byte, 16+rng.IntN(49))
+		for i := range p {
+			p[i] = 'a'
+			if rng.IntN(4) == 0 {
+				p[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+		}
+		for i := 0; i <= len(p); i++ {
+			if got, want := nextSpecial(p, i), plainNextSpecial(p, i); got != want {
+				t.Fatalf("%q from %d: %d, want %d", p, i, got, want)
+			}
+		}
+	}
 }
 
-// BenchmarkBodyHash measures bh= alone, for the body of a 1 MB message
-// read in 64 KiB pieces.
+// FuzzNextSpecial: the word at a time search finds what the plain loop
+// finds.
+func FuzzNextSpecial(f *testing.F) {
+	f.Add([]byte("abcdefg\r\nhijklmnopq \r\n\r\nrstuvwxyz"), uint8(0))
+	f.Add([]byte("0123456\r\n 89abcdef\r\n\tx"), uint8(3))
+	f.Fuzz(func(t *testing.T, p []byte, start uint8) {
+		i := min(int(start), len(p))
+		if got, want := nextSpecial(p, i), plainNextSpecial(p, i); got != want {
+			t.Fatalf("%q from %d: %d, want %d", p, i, got, want)
+		}
+	})
+}
+
+// BenchmarkBodyHash measures bh= alone, for bodies of 100 KB and 1 MB
+// read in 64 KiB pieces: text with runs of WSP and WSP at line ends
+// (benchMessage), quoted-printable HTML (a space every few words, soft
+// line breaks) and base64 lines (no WSP at all).
 func BenchmarkBodyHash(b *testing.B) {
-	body := benchMessage(1 << 20)
-	for _, canon := range []string{"relaxed", "simple"} {
-		b.Run(canon, func(b *testing.B) {
-			c := newBodyHasher()
-			b.SetBytes(int64(len(body)))
-			b.ReportAllocs()
-			for b.Loop() {
-				c.reset(canon == "relaxed")
-				for p := body; len(p) > 0; {
-					n := min(len(p), readSize)
-					c.Write(p[:n])
-					p = p[n:]
+	b64 := []byte(strings.Repeat("VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZywgYW5kIHRoZSBn\r\n", 14000))
+	html := []byte(strings.Repeat("<tr><td class=3D\"content\" style=3D\"padding:0 24px;font-family:Helvetica,Ari=\r\n"+
+		"al,sans-serif;color:#333333\">Weekly deals on shoes, bags and more &mdash; u=\r\n"+
+		"p to 50% off this weekend only.</td></tr>\r\n", 700))
+	for _, body := range []struct {
+		name string
+		b    []byte
+	}{
+		{"text/100KB", benchMessage(100 << 10)},
+		{"text/1MB", benchMessage(1 << 20)},
+		{"html-qp/100KB", html[:100<<10]},
+		{"base64/100KB", b64[:100<<10]},
+	} {
+		for _, canon := range []string{"relaxed", "simple"} {
+			b.Run(body.name+"/"+canon, func(b *testing.B) {
+				c := newBodyHasher()
+				b.SetBytes(int64(len(body.b)))
+				b.ReportAllocs()
+				for b.Loop() {
+					c.reset(canon == "relaxed")
+					for p := body.b; len(p) > 0; {
+						n := min(len(p), readSize)
+						c.Write(p[:n])
+						p = p[n:]
+					}
+					c.sum(nil)
 				}
-				c.sum(nil)
-			}
-		})
+			})
+		}
 	}
 }

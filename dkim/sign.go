@@ -230,6 +230,11 @@ func (s *Signer) Sign(ctx context.Context, r io.Reader) (string, error) {
 	// The body, hashed once for all keys: they share c=.
 	st.body.reset(s.bcan == "relaxed")
 	st.body.Write(rest)
+	if br, ok := r.(*bytes.Reader); ok && h.ended {
+		// In memory already: hashed where it lies, without a copy into
+		// buf first.
+		br.WriteTo(st.body)
+	}
 	for h.ended {
 		if err := ctx.Err(); err != nil {
 			return "", err

@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
@@ -181,6 +183,35 @@ func TestSignAlgorithms(t *testing.T) {
 }
 
 // FuzzSign: whatever message the Signer accepts, go-msgauth verifies the
+
+// TestSignReaders: the body hash is the same whether the message comes
+// in memory (a bytes.Reader, hashed where it lies) or as a stream read in
+// pieces, down to one octet per Read.
+func TestSignReaders(t *testing.T) {
+	bh := func(sig string) string {
+		_, v, _ := strings.Cut(sig, "bh=")
+		v, _, _ = strings.Cut(v, ";")
+		return v
+	}
+	for _, bcan := range []string{"relaxed", "simple"} {
+		s := newTestSigner(t, SignOptions{Keys: signTestKeys()[:1], BodyCanonicalization: bcan})
+		for name, msg := range signMessages {
+			var want string
+			for i, r := range []io.Reader{bytes.NewReader([]byte(msg)), strings.NewReader(msg), iotest.OneByteReader(strings.NewReader(msg))} {
+				sig, err := s.Sign(context.Background(), r)
+				if err != nil {
+					t.Fatalf("%s %s, reader %d: %v", bcan, name, i, err)
+				}
+				if i == 0 {
+					want = bh(sig)
+				} else if got := bh(sig); got != want {
+					t.Errorf("%s %s: reader %d gives bh=%s, a bytes.Reader %s", bcan, name, i, got, want)
+				}
+			}
+		}
+	}
+}
+
 // signatures it makes, in both canonicalizations.
 func FuzzSign(f *testing.F) {
 	for _, msg := range signMessages {

@@ -9,15 +9,18 @@ import (
 // connection for DATA, a *bytes.Buffer holding a chunk for BDAT.
 type byteWriter interface {
 	io.Writer
-	io.ByteWriter
 	io.StringWriter
 }
 
 // dataWriter writes message data for DATA (RFC 5321 §4.1.1.4): every line
 // ending (CRLF, bare LF or bare CR) leaves as CRLF, so the data can never
-// contain an end-of-data sequence other than the one close writes (no SMTP
+// contain an end-of-data sequence other than the one finish writes (no SMTP
 // smuggling), and a line starting with "." gets another "." (§4.5.2). With
 // stuff false it only normalises line endings (for BDAT, RFC 3030).
+//
+// Input that needs no change (CRLF lines not starting with a dot) is
+// passed on in one slice per Write, so a relayed message costs one scan
+// and no copy here.
 type dataWriter struct {
 	w         byteWriter
 	stuff     bool
@@ -39,20 +42,33 @@ func (d *dataWriter) crlf() {
 
 func (d *dataWriter) Write(p []byte) (int, error) {
 	total := len(p)
-	for len(p) > 0 {
-		// Fast path: copy at once the run of lines that need no change.
-		if !d.cr {
-			if n := d.clean(p); n > 0 {
-				d.writeb(p[:n])
-				d.n += int64(n)
-				d.lineStart = p[n-1] == '\n'
-				p = p[n:]
-				if len(p) == 0 {
-					break
-				}
-			}
+	if d.cr && len(p) > 0 {
+		// The CR that ended the last write, with its LF if this one
+		// starts with it.
+		d.cr = false
+		d.crlf()
+		if p[0] == '\n' {
+			p = p[1:]
 		}
-		p = d.step(p)
+	}
+	for len(p) > 0 {
+		p = p[d.run(p):]
+		if len(p) == 0 {
+			break
+		}
+		// run stopped at one of these.
+		switch p[0] {
+		case '\n': // a bare LF
+			d.crlf()
+			p = p[1:]
+		case '\r': // the last octet: an LF may start the next write
+			d.cr = true
+			p = nil
+		case '.': // at the start of a line
+			d.write(".") // RFC 5321 §4.5.2
+			d.n++
+			d.lineStart = false // the next run passes the dot on with its line
+		}
 	}
 	if d.err != nil {
 		return 0, d.err
@@ -60,77 +76,75 @@ func (d *dataWriter) Write(p []byte) (int, error) {
 	return total, nil
 }
 
-// clean returns how many leading octets of p can be written unchanged:
-// whole lines ending in CRLF without other CRs and, when stuffing, not
-// starting with a dot, then a final partial line without CR.
-func (d *dataWriter) clean(p []byte) int {
-	i, lineStart := 0, d.lineStart
+// run writes the longest start of p that needs at most a bare CR turned
+// into CRLF, and returns its length: lines ending in CRLF and, when
+// stuffing, not starting with a dot, then the text of a line up to its
+// bare LF or, at the end of p, up to a final CR. What stops it is at p[n]:
+// a dot at the start of a line, a bare LF, or a CR that is p's last octet.
+//
+// It finds line ends with one IndexByte per line and checks all CRs with
+// one Count (both vectorised), and writes the run in one piece unless a
+// CR in it is not part of a CRLF (rare). Every octet of p is looked at a
+// bounded number of times, whatever the input.
+func (d *dataWriter) run(p []byte) int {
+	i, lines, lineStart := 0, 0, d.lineStart
 	for i < len(p) {
 		if lineStart && d.stuff && p[i] == '.' {
-			return i
+			break
 		}
 		j := bytes.IndexByte(p[i:], '\n')
 		if j < 0 {
-			if bytes.IndexByte(p[i:], '\r') >= 0 {
-				return i
+			i = len(p)
+			if p[i-1] == '\r' {
+				i-- // held until the next write shows whether an LF follows
 			}
-			return len(p)
+			break
 		}
 		j += i
-		if j == i || p[j-1] != '\r' || bytes.IndexByte(p[i:j-1], '\r') >= 0 {
-			return i
+		if j == i || p[j-1] != '\r' {
+			i = j // the text before a bare LF
+			break
 		}
-		i, lineStart = j+1, true
+		i, lines, lineStart = j+1, lines+1, true
+	}
+	if i == 0 {
+		return 0
+	}
+	if lines == 0 && bytes.IndexByte(p[:i], '\r') < 0 || lines > 0 && bytes.Count(p[:i], []byte{'\r'}) == lines {
+		d.writeb(p[:i])
+		d.n += int64(i)
+		d.lineStart = p[i-1] == '\n'
+		return i
+	}
+	// Some CR in p[:i] is not followed by LF: it ends a line too. Every CR
+	// in p[:i] has a next octet in p (p[:i] does not end in CR, or the CR
+	// held back above follows).
+	start := 0
+	for k := 0; ; {
+		c := bytes.IndexByte(p[k:i], '\r')
+		if c < 0 {
+			break
+		}
+		c += k
+		k = c + 1
+		if p[k] == '\n' {
+			continue
+		}
+		d.writeb(p[start:c])
+		d.n += int64(c - start)
+		d.crlf()
+		start = k
+		if d.stuff && start < i && p[start] == '.' {
+			d.write(".") // RFC 5321 §4.5.2
+			d.n++
+		}
+	}
+	if start < i {
+		d.writeb(p[start:i])
+		d.n += int64(i - start)
+		d.lineStart = p[i-1] == '\n'
 	}
 	return i
-}
-
-// step handles the start of p up to and including its first line ending,
-// normalising it, and returns the rest.
-func (d *dataWriter) step(p []byte) []byte {
-	if d.cr {
-		d.cr = false
-		d.crlf()
-		if p[0] == '\n' {
-			return p[1:]
-		}
-		return p
-	}
-	if d.lineStart && d.stuff && p[0] == '.' {
-		d.write(".") // RFC 5321 §4.5.2
-		d.n++
-	}
-	d.lineStart = false
-	// Find the first CR or LF: IndexByte is vectorised, IndexAny is not.
-	i := bytes.IndexByte(p, '\n')
-	seg := p
-	if i >= 0 {
-		seg = p[:i]
-	}
-	if j := bytes.IndexByte(seg, '\r'); j >= 0 {
-		i = j
-	}
-	if i < 0 {
-		d.writeb(p)
-		d.n += int64(len(p))
-		return nil
-	}
-	d.writeb(p[:i])
-	d.n += int64(i)
-	if p[i] == '\n' {
-		d.crlf()
-		return p[i+1:]
-	}
-	// p[i] is CR.
-	if i+1 == len(p) {
-		d.cr = true
-		return nil
-	}
-	d.crlf()
-	if p[i+1] == '\n' {
-		return p[i+2:]
-	}
-	return p[i+1:] // a bare CR becomes CRLF
 }
 
 // finish ends the last line. With stuffing on it also writes the end-of-data

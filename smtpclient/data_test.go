@@ -3,6 +3,8 @@ package smtpclient
 import (
 	"bufio"
 	"bytes"
+	"io"
+	"net/textproto"
 	"strings"
 	"testing"
 )
@@ -39,6 +41,15 @@ func TestDataWriter(t *testing.T) {
 		{"CR CR LF", "a\r\r\nb", "a\r\n\r\nb\r\n.\r\n"},
 		{"first byte dot", ".", "..\r\n.\r\n"},
 		{"blank lines", "\r\n\r\n", "\r\n\r\n.\r\n"},
+		{"no final line end", "a\r\nb.c", "a\r\nb.c\r\n.\r\n"},
+		{"last line a dot", "a\r\n.", "a\r\n..\r\n.\r\n"},
+		{"dot after bare LF at the end", "a\n.", "a\r\n..\r\n.\r\n"},
+		{"final CR", "a\r", "a\r\n.\r\n"},
+		{"dot after bare CR in a CRLF line", "a\r.b\r\n", "a\r\n..b\r\n.\r\n"},
+		{"bare CRs among CRLF lines", "a\r\nb\rc\r\n.d\re\r\n", "a\r\nb\r\nc\r\n..d\r\ne\r\n.\r\n"},
+		{"CR CR at the end", "a\r\r", "a\r\n\r\n.\r\n"},
+		{"LF CR", "a\n\rb", "a\r\n\r\nb\r\n.\r\n"},
+		{"dots only", "...\n..", "....\r\n...\r\n.\r\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,12 +68,73 @@ func TestDataWriterNoStuffing(t *testing.T) {
 	}
 }
 
+// TestDataWriterLarge runs bodies larger than one write, with the line
+// end that matters on either side of each write's edge, through every
+// split, against the reference.
+func TestDataWriterLarge(t *testing.T) {
+	line := strings.Repeat("x", 70)
+	for _, end := range []string{"\r\n", "\n", "\r", "\r\n.", "\n.", "\r.", "\r\r\n"} {
+		in := strings.Repeat(line+end, 2000)
+		for _, stuff := range []bool{true, false} {
+			want := referenceData(in, stuff)
+			for _, split := range []int{1 << 20, 32 << 10, 16<<10 + 1, 71, 72, 73} {
+				if got := stuffed(in, stuff, split); got != want {
+					t.Fatalf("line end %q, stuff %v, split %d: output differs from the reference", end, stuff, split)
+				}
+			}
+		}
+	}
+}
+
+// referenceData is dataWriter's output computed octet by octet: CRLF,
+// bare CR and bare LF each end a line with CRLF, a dot starting a line
+// is doubled, the last line is ended and "." ends the data.
+func referenceData(in string, stuff bool) string {
+	var out []byte
+	lineStart := true
+	for i := 0; i < len(in); i++ {
+		switch c := in[i]; {
+		case c == '\r' || c == '\n':
+			if c == '\r' && i+1 < len(in) && in[i+1] == '\n' {
+				i++
+			}
+			out = append(out, "\r\n"...)
+			lineStart = true
+		default:
+			if lineStart && stuff && c == '.' {
+				out = append(out, '.')
+			}
+			out = append(out, c)
+			lineStart = false
+		}
+	}
+	if !lineStart {
+		out = append(out, "\r\n"...)
+	}
+	if stuff {
+		out = append(out, ".\r\n"...)
+	}
+	return string(out)
+}
+
+// textprotoData is the output of net/textproto's DotWriter, which agrees
+// with dataWriter where every CR is part of a CRLF and the data is not
+// empty (it keeps a bare CR, and ends empty data with an empty line).
+func textprotoData(in string) string {
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	w := textproto.NewWriter(bw).DotWriter()
+	io.WriteString(w, in)
+	w.Close()
+	return out.String()
+}
+
 // FuzzDataWriter checks the invariants that make the data safe to send:
 // only CRLF line endings, the only end-of-data line is the last one,
 // unstuffing gives back the input with normalised line endings, and the
 // output does not depend on how the input is split.
 func FuzzDataWriter(f *testing.F) {
-	for _, s := range []string{"", "a\r\n.\r\n", "a\n.\n", "\r.\r", ".\r\n.", "x\r\r\n\n"} {
+	for _, s := range []string{"", "a\r\n.\r\n", "a\n.\n", "\r.\r", ".\r\n.", "x\r\r\n\n", "a\r\nb\rc\r\n.d\r", "..\n\r.\r\n"} {
 		f.Add(s, 3)
 	}
 	f.Fuzz(func(t *testing.T, in string, split int) {
@@ -72,6 +144,17 @@ func FuzzDataWriter(f *testing.F) {
 		out := stuffed(in, true, 1<<20)
 		if out2 := stuffed(in, true, split); out2 != out {
 			t.Fatalf("split %d changed output: %q vs %q", split, out2, out)
+		}
+		if want := referenceData(in, true); out != want {
+			t.Fatalf("got %q, the reference gives %q", out, want)
+		}
+		if want := referenceData(in, false); stuffed(in, false, split) != want {
+			t.Fatalf("without stuffing: got %q, the reference gives %q", stuffed(in, false, split), want)
+		}
+		if in != "" && strings.Count(in, "\r") == strings.Count(in, "\r\n") {
+			if want := textprotoData(in); out != want {
+				t.Fatalf("got %q, net/textproto's DotWriter gives %q", out, want)
+			}
 		}
 		if !strings.HasSuffix(out, ".\r\n") {
 			t.Fatalf("no end-of-data line: %q", out)

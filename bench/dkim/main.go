@@ -25,6 +25,7 @@ import (
 	"log"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -42,7 +43,16 @@ func main() {
 	batch := flag.Duration("batch", 2*time.Millisecond, "length of one batch")
 	out := flag.String("out", "results", "folder for the results file (bench/plot)")
 	only := flag.String("op", "", "run only the operations whose name contains this (\"verify\", \"sign\"); no results file")
+	sizeList := flag.String("sizes", "10240,1048576", "message sizes in octets for the table")
 	flag.Parse()
+	var sizes []int
+	for _, f := range strings.Split(*sizeList, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1024 {
+			log.Fatalf("-sizes: %q is not a size of at least 1024", f)
+		}
+		sizes = append(sizes, n)
+	}
 
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -80,7 +90,7 @@ func main() {
 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "operation\tsize\tkey\tmxkit msgs/s\tmxkit MB/s\tgo-msgauth msgs/s\tgo-msgauth MB/s\tmxkit CPU/msg\tgo-msgauth CPU/msg\toverhead (CPU)\tquartiles\t")
-	for _, size := range []int{10 << 10, 1 << 20} {
+	for _, size := range sizes {
 		msg := message(size)
 		for _, k := range keys {
 			signer, err := dkim.NewSigner(dkim.SignOptions{Keys: []dkim.Key{{Domain: "football.example.com", Selector: k.sel, Signer: k.key}}})
