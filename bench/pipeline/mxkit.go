@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mxkit/mxkit/dkim"
@@ -35,7 +37,7 @@ type mtaStats struct {
 }
 
 // runMxkit runs examples/mta as Postfix runs: trusted loopback submission,
-// durable embedded queue, DKIM (Ed25519) signing of every message from the
+// durable embedded queue, DKIM signing (opts.key) of every message from the
 // injector's domain, relay into an smtp-sink with conc connections.
 // With dump false the sink keeps nothing (timed runs); with dump true it
 // keeps every message and the run checks that each arrived signed.
@@ -48,7 +50,11 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return measurement{}, err
 	}
-	key, err := dkim.GenerateKey("ed25519")
+	kt := opts.key
+	if kt == "rsa2048" {
+		kt = "rsa" // dkim's name for RSA-2048
+	}
+	key, err := dkim.GenerateKey(cmp.Or(kt, "ed25519"))
 	if err != nil {
 		return measurement{}, err
 	}
@@ -79,6 +85,8 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		"dkim":     map[string]any{"keys": []map[string]string{{"domain": "bench.example", "selector": "b1", "key_file": keyFile}}, "canonicalization": canon},
 		"delivery": map[string]any{"relay": fmt.Sprintf("127.0.0.1:%d", sinkPort), "relay_tls": "none", "max_conns_per_host": conc, "workers": max(64, conc*4)},
 		"log":      map[string]any{"level": "warn"},
+		// Postfix logs every message; so does the mta.
+		"maillog": map[string]any{"file": filepath.Join(dir, "mail.log")},
 	}
 	name := "mxkit"
 	if rep != nil {
@@ -90,7 +98,13 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 	if err := os.WriteFile(cfgFile, b, 0o644); err != nil {
 		return measurement{}, err
 	}
-	cmd := exec.Command(bin, "-config", cfgFile)
+	args := []string{"-config", cfgFile}
+	prof := os.Getenv("MXKIT_BENCH_PROFILE")
+	if prof != "" && !dump {
+		base := filepath.Join(prof, fmt.Sprintf("%s-%s-%d-%d", name, cmp.Or(opts.key, "ed25519"), size, conc))
+		args = append(args, "-cpuprofile", base+".cpu.pprof", "-memprofile", base+".mem.pprof")
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return measurement{}, err
@@ -114,8 +128,18 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 			return measurement{}, fmt.Errorf("warm-up: %w", err)
 		}
 	}
+	if dir := os.Getenv("MXKIT_BENCH_STRACE"); dir != "" && !dump {
+		out := filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%d.strace", name, cmp.Or(opts.key, "ed25519"), size, conc))
+		st := exec.Command("strace", "-c", "-f", "-o", out, "-p", fmt.Sprint(cmd.Process.Pid))
+		if err := st.Start(); err != nil {
+			return measurement{}, fmt.Errorf("strace: %w", err)
+		}
+		time.Sleep(300 * time.Millisecond) // attached to every thread
+		defer func() { st.Process.Signal(os.Interrupt); st.Wait() }()
+	}
 	peak := samplePeak(func() int64 { return treeRSS(cmd.Process.Pid) })
 	cpu0 := cpuTime(cmd.Process.Pid)
+	load := loadAverage()
 	start := time.Now()
 	if err := inject(smtpAddr, n, size, 20); err != nil {
 		return measurement{}, err
@@ -148,7 +172,11 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 			return measurement{}, fmt.Errorf("mxkit: %d of %d messages arrived at the sink with a DKIM signature", signed, n)
 		}
 	}
-	return measurement{name: name, canon: canon, concurrency: conc, elapsed: elapsed, n: n - opts.warmup, peakRSS: peak.Stop(), cpu: cpu}, nil
+	if got := countLines(filepath.Join(dir, "mail.log"), "msg=delivered "); got != n {
+		return measurement{}, fmt.Errorf("mxkit's mail log has %d delivered lines, want %d", got, n)
+	}
+	return measurement{name: name, canon: canon, key: cmp.Or(opts.key, "ed25519"), size: size, concurrency: conc, elapsed: elapsed,
+		n: n - opts.warmup, peakRSS: peak.Stop(), cpu: cpu, load: load}, nil
 }
 
 // waitDelivered waits until the mta's queue is empty and it has delivered
@@ -173,9 +201,17 @@ func waitDelivered(ctx context.Context, statsURL string, n int) error {
 	}
 }
 
-// runOpts are the reputation comparison's additions to a run.
+// runOpts are the additions to a run: the reputation comparison's
+// warm-up, the key type.
 type runOpts struct {
-	warmup int // messages delivered before the clock starts
+	warmup int    // messages delivered before the clock starts
+	key    string // DKIM key type: ed25519 (default) or rsa2048
+}
+
+// countLines counts the lines of a file that contain s.
+func countLines(path, s string) int {
+	b, _ := os.ReadFile(path)
+	return strings.Count(string(b), s)
 }
 
 func getStats(ctx context.Context, url string) (mtaStats, error) {

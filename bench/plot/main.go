@@ -39,6 +39,7 @@ func main() {
 		log.Fatalf("no results in %s: run the comparison programs first", *in)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Benchmark < files[j].Benchmark })
+	files = panels(files)
 	const pw, ph = 520, 360
 	cols := 2
 	rows := (len(files) + cols - 1) / cols
@@ -58,6 +59,31 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Println("wrote", *out)
+}
+
+// panels splits a file whose series have groups into a panel per group,
+// named "<benchmark> <group>", in the order the groups first appear.
+func panels(files []results.File) []results.File {
+	var out []results.File
+	for _, f := range files {
+		var groups []string
+		by := map[string][]results.Series{}
+		for _, s := range f.Series {
+			if _, ok := by[s.Group]; !ok {
+				groups = append(groups, s.Group)
+			}
+			by[s.Group] = append(by[s.Group], s)
+		}
+		for _, g := range groups {
+			p := f
+			p.Series = by[g]
+			if g != "" {
+				p.Benchmark += " " + g
+			}
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func panel(img *image.RGBA, r image.Rectangle, f results.File) {

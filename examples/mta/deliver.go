@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,18 +84,22 @@ func (m *MTA) worker() {
 func (m *MTA) process(msg *queue.Message) {
 	ctx, cancel := context.WithTimeout(m.workCtx, time.Duration(m.cfg.Delivery.Timeout))
 	defer cancel()
-	buf := m.bufs.Get().(*bytes.Buffer)
-	buf.Reset()
+	body := &queuedBody{m: m, id: msg.ID, buf: m.bufs.Get().(*bytes.Buffer)}
+	body.buf.Reset()
 	defer func() {
-		if buf.Cap() <= 1<<20 {
-			m.bufs.Put(buf)
+		if body.buf.Cap() <= 1<<20 {
+			m.bufs.Put(body.buf)
 		}
 	}()
 	// A delivery aborted by a shutdown that ran out of time reports its
 	// recipients as deferred: they are retried on the schedule.
 	trace := &sendTrace{}
-	results, relayed := m.deliver(ctx, msg, buf, trace)
+	results, relayed := m.deliver(ctx, msg, body, trace)
 	delayed := m.markDelays(msg, results)
+	if len(relayed)+len(delayed) > 0 || slices.ContainsFunc(results, func(o delivery.Outcome) bool { return o.Status != delivery.Delivered }) {
+		// A notice may quote the message, which Complete may remove.
+		body.bytes(ctx)
+	}
 
 	decided, err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
 	if err != nil {
@@ -102,7 +108,7 @@ func (m *MTA) process(msg *queue.Message) {
 	}
 	m.maillog.outcomes(msg, decided, trace)
 	if len(delayed) > 0 {
-		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, buf.Bytes()); err != nil {
+		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, body.buf.Bytes()); err != nil {
 			m.log.Error("delay notice", "id", msg.ID, "err", err)
 		}
 	}
@@ -120,19 +126,71 @@ func (m *MTA) process(msg *queue.Message) {
 		m.queued.Add(-1)
 	}
 	if len(failed)+len(relayed) > 0 && !m.cfg.DSN.Disabled {
-		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, relayed, buf.Bytes()); err != nil {
+		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, relayed, body.buf.Bytes()); err != nil {
 			m.log.Error("dsn", "id", msg.ID, "err", err)
 		}
 	}
+}
+
+// queuedBody is the body of a message being delivered, read from the
+// queue into buf when it is first wanted: by a transaction that has its
+// session and starts the data, not before. A delivery waiting for a
+// session (delivery.workers of them may wait for max_conns_per_host
+// sessions) holds no copy of its message.
+type queuedBody struct {
+	m      *MTA
+	id     queue.ID
+	buf    *bytes.Buffer
+	loaded bool
+	err    error
+}
+
+// bytes returns the body, reading it on the first call.
+func (b *queuedBody) bytes(ctx context.Context) ([]byte, error) {
+	if !b.loaded {
+		b.loaded = true
+		rc, err := b.m.store.Body(ctx, b.id)
+		if err == nil {
+			_, err = b.buf.ReadFrom(rc)
+			rc.Close()
+		}
+		if err != nil {
+			b.buf.Reset()
+			b.err = fmt.Errorf("reading the queued body: %w", err)
+		}
+	}
+	return b.buf.Bytes(), b.err
+}
+
+// reader returns a reader of the body for one transaction.
+func (b *queuedBody) reader(ctx context.Context) io.Reader {
+	return &bodyReader{ctx: ctx, b: b}
+}
+
+type bodyReader struct {
+	ctx context.Context
+	b   *queuedBody
+	r   *bytes.Reader
+}
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	if r.r == nil {
+		body, err := r.b.bytes(r.ctx)
+		if err != nil {
+			return 0, err
+		}
+		r.r = bytes.NewReader(body)
+	}
+	return r.r.Read(p)
 }
 
 // deliver sends msg to each recipient domain (or the relay) and returns
 // the outcome for each pending recipient (as smtpclient reports it), and
 // the recipients owed a "relayed" notice: delivered with NOTIFY=SUCCESS to
 // a server without DSN, which makes this MTA the last that can send one
-// (RFC 3461 §4.1, §6.2.3). buf receives the body; trace the times of the
-// transactions, for the mail log.
-func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer, trace *sendTrace) (results []delivery.Outcome, relayed []string) {
+// (RFC 3461 §4.1, §6.2.3). body is read when a transaction sends it;
+// trace gets the times of the transactions, for the mail log.
+func (m *MTA) deliver(ctx context.Context, msg *queue.Message, body *queuedBody, trace *sendTrace) (results []delivery.Outcome, relayed []string) {
 	var pending []string
 	params := map[string]*queue.Recipient{} // NOTIFY and ORCPT (RFC 3461) to pass on
 	for i, rc := range msg.Recipients {
@@ -141,26 +199,6 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 			params[rc.Addr] = &msg.Recipients[i]
 		}
 	}
-	// A body the queue cannot give back now defers every recipient
-	// (RFC 3463 X.3.0: other mail system status, on this side).
-	all := func(err error) ([]delivery.Outcome, []string) {
-		out := make([]delivery.Outcome, len(pending))
-		for i, a := range pending {
-			out[i] = delivery.Outcome{Recipient: a, Status: delivery.Deferred, Stage: delivery.StageLocal,
-				Enhanced: delivery.EnhancedCode{4, 3, 0}, Text: err.Error(), Err: err}
-		}
-		return out, nil
-	}
-	rc, err := m.store.Body(ctx, msg.ID)
-	if err != nil {
-		return all(fmt.Errorf("reading the queued body: %w", err))
-	}
-	_, err = buf.ReadFrom(rc)
-	rc.Close()
-	if err != nil {
-		return all(fmt.Errorf("reading the queued body: %w", err))
-	}
-	body := buf.Bytes()
 	// Recipients suppressed since the message was queued fail here.
 	pending, refused := m.rep.screenQueued(msg, pending)
 
@@ -187,13 +225,14 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, buf *bytes.Buffer
 	ctx = m.rep.deliveryContext(ctx, msg)
 	for _, g := range order {
 		d, rcpts := g.domain, groups[g]
-		env := smtpclient.Envelope{From: m.envelopeFrom(msg, g.rcpt), To: rcpts, Size: int64(len(body)), DSN: dsnParams(msg, g.notify, rcpts, params)}
+		env := smtpclient.Envelope{From: m.envelopeFrom(msg, g.rcpt), To: rcpts, Size: msg.Size, DSN: dsnParams(msg, g.notify, rcpts, params)}
 		start := time.Now()
 		var res *smtpclient.Result
+		var err error
 		if m.relay {
-			res, err = m.tr.Send(ctx, env, bytes.NewReader(body))
+			res, err = m.tr.Send(ctx, env, body.reader(ctx))
 		} else {
-			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, bytes.NewReader(body))
+			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, body.reader(ctx))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		trace.add(res, start)

@@ -638,6 +638,7 @@ func main() {
 	path := flag.String("config", "mta.json", "configuration file (JSON)")
 	grace := flag.Duration("shutdown-timeout", 30*time.Second, "how long in-flight deliveries may finish at shutdown")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile (all allocations of the run, and what is in use at the end) to this file at exit")
 	hashPassword := flag.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for smtp.users[].password_hash, and exit")
 	initDir := flag.String("init", "", "write a configuration, DKIM keys and the DNS records to publish into this `directory` (with -domain and -hostname), and exit")
 	initDomain := flag.String("domain", "", "with -init: the `domain` mail is sent from")
@@ -680,10 +681,27 @@ func main() {
 	}
 	err := run(*path, *grace)
 	pprof.StopCPUProfile()
+	if *memprofile != "" {
+		if perr := writeHeapProfile(*memprofile); perr != nil {
+			fmt.Fprintln(os.Stderr, "mta:", perr)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mta:", err)
 		os.Exit(1)
 	}
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // printHash reads a password (its first line) from r and writes its

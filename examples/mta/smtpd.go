@@ -201,7 +201,13 @@ func (s *session) Data(r io.Reader) error {
 			s.m.bufs.Put(buf)
 		}
 	}()
-	if _, err := buf.ReadFrom(r); err != nil {
+	if c := connOf(s.conn); c != nil && c.takeData() {
+		// A plaintext DATA: read here (data.go); go-smtp's reader then
+		// sees an empty message.
+		if err := c.readData(buf, s.m.cfg.SMTP.MaxMessageBytes); err != nil {
+			return err
+		}
+	} else if _, err := buf.ReadFrom(r); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(s.logContext(), time.Minute)
@@ -339,7 +345,18 @@ type smtpConn struct {
 
 	hungUp        atomic.Bool
 	loginFailures int // server's goroutine only
+
+	// What the replies written so far say about the input to come
+	// (guarded by mu). Until STARTTLS succeeds (a 220 after the
+	// greeting) the session is plain: commands go up to go-smtp a line
+	// at a time, so that its buffer never holds what follows DATA, and
+	// after a 354 reply the message data is the session's to read
+	// (takeData, readData). Then go-smtp is handed endData.
+	greeted, tls, data, ended bool
 }
+
+// endData is what go-smtp reads of a message that readData read: its end.
+const endData = ".\r\n"
 
 // connOf returns the smtpConn under an SMTP connection (go-smtp puts a
 // *tls.Conn over it after STARTTLS), or nil.
@@ -400,6 +417,16 @@ func (c *smtpConn) hangUp() { c.hungUp.Store(true) }
 func (c *smtpConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// go-smtp writes each reply line with a call of its own.
+	if !c.tls && len(p) >= 4 {
+		switch string(p[:4]) {
+		case "220 ":
+			c.tls = c.greeted // 220 after the greeting: STARTTLS begins
+			c.greeted = true
+		case "354 ":
+			c.data = true
+		}
+	}
 	if c.w == nil {
 		c.w = writers.Get().(*bufio.Writer)
 		c.w.Reset(c.Conn)
@@ -427,22 +454,92 @@ func (c *smtpConn) Read(p []byte) (int, error) {
 		c.flush()
 		return 0, io.EOF
 	}
+	c.mu.Lock()
+	plain, ended := !c.tls, c.ended
+	c.ended = false
+	c.mu.Unlock()
+	if ended {
+		return copy(p, endData), nil
+	}
+	if err := c.fill(); err != nil {
+		return 0, err
+	}
+	var n int
+	var err error
+	if plain {
+		// Up to the end of the line.
+		b, _ := c.r.Peek(c.r.Buffered())
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[:i+1]
+		}
+		n = copy(p, b)
+		c.r.Discard(n)
+	} else {
+		n, err = c.r.Read(p)
+	}
+	c.release()
+	return n, err
+}
+
+// fill makes sure c.r holds input, waiting for the client if it has
+// none.
+func (c *smtpConn) fill() error {
 	if c.r == nil {
 		// Nothing buffered: the server waits for the client, who may be
 		// waiting for the replies.
 		if err := c.flush(); err != nil {
-			return 0, err
+			return err
 		}
 		c.r = readers.Get().(*bufio.Reader)
 		c.r.Reset(c.Conn)
 	}
-	n, err := c.r.Read(p)
-	if c.r.Buffered() == 0 {
+	_, err := c.r.Peek(1)
+	if err != nil {
+		c.release()
+	}
+	return err
+}
+
+// release gives c.r back to the pool when it holds nothing.
+func (c *smtpConn) release() {
+	if c.r != nil && c.r.Buffered() == 0 {
 		c.r.Reset(nil)
 		readers.Put(c.r)
 		c.r = nil
 	}
-	return n, err
+}
+
+// takeData reports whether the message data that follows is the
+// session's to read with readData: a 354 was the last reply, on a plain
+// session.
+func (c *smtpConn) takeData() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ok := c.data && !c.tls
+	c.data = false
+	return ok
+}
+
+// readData reads the message data after a 354 reply into dst (data.go).
+// Once its end has been read, go-smtp reads endData.
+func (c *smtpConn) readData(dst *bytes.Buffer, max int64) error {
+	// The 354 goes out before any wait for the client: fill flushes only
+	// when nothing is buffered.
+	if err := c.flush(); err != nil {
+		return err
+	}
+	if err := c.fill(); err != nil {
+		return err
+	}
+	err := readData(c.r, dst, max, maxDataLine)
+	c.release()
+	var reply *smtp.SMTPError
+	if err == nil || errors.As(err, &reply) {
+		c.mu.Lock()
+		c.ended = true
+		c.mu.Unlock()
+	}
+	return err
 }
 
 // closeFlush bounds the last flush of a closing connection. Replies take

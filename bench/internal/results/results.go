@@ -21,7 +21,10 @@ type Point struct {
 
 // Series is one implementation measured at several concurrencies.
 type Series struct {
-	Name   string  `json:"name"`   // "mxkit smtpclient", "smtp-source", …
+	Name string `json:"name"` // "mxkit smtpclient", "smtp-source", …
+	// Group puts the series in a panel of its own with the others of
+	// the same group ("10 KB", "100 KB"); "" is the file's main panel.
+	Group  string  `json:"group,omitempty"`
 	Unit   string  `json:"unit"`   // "messages/s", "evaluations/s", …
 	Points []Point `json:"points"` // in order of concurrency
 }
