@@ -45,17 +45,6 @@ func (r Reason) Valid() bool {
 	return false
 }
 
-// intern returns the package's own copy of a valid reason, so that the
-// cache holds no copy per entry.
-func (r Reason) intern() Reason {
-	for _, x := range reasons {
-		if r == x {
-			return x
-		}
-	}
-	return r
-}
-
 // Evidence is what an entry was decided on. Only the fields of its kind
 // are set.
 type Evidence struct {

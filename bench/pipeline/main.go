@@ -53,7 +53,7 @@ type measurement struct {
 	concurrency int
 	elapsed     time.Duration
 	n           int
-	peakRSS     int64
+	peak        memUse
 	cpu         time.Duration // the server's CPU time over the run (mxkit only)
 	load        string        // the 1-minute load average when the run began
 }
@@ -226,8 +226,8 @@ func report(m measurement) {
 	if m.cpu > 0 {
 		cpu = fmt.Sprintf(", CPU %4.0f µs/msg", float64(m.cpu.Microseconds())/float64(m.n))
 	}
-	fmt.Printf("%-26s %6d B, concurrency %3d: %5d messages in %6.2fs = %5.0f msg/s, peak PSS %6.1f MiB%s, load %s\n",
-		m.label(), m.size, m.concurrency, m.n, m.elapsed.Seconds(), m.rate(), float64(m.peakRSS)/(1<<20), cpu, m.load)
+	fmt.Printf("%-26s %6d B, concurrency %3d: %5d messages in %6.2fs = %5.0f msg/s, peak PSS %6.1f MiB (anon %5.1f)%s, load %s\n",
+		m.label(), m.size, m.concurrency, m.n, m.elapsed.Seconds(), m.rate(), float64(m.peak.pss)/(1<<20), float64(m.peak.anon)/(1<<20), cpu, m.load)
 }
 
 // ceiling is the wire ceiling at a size: the higher of its runs.
@@ -262,10 +262,10 @@ func summary(all []measurement, sizes, conc []int, keys []string) {
 			head += fmt.Sprintf(" mxkit %[1]s msg/s | ratio | of wire | CPU µs/msg |", keyNames[k])
 			rule += "---:|---:|---:|---:|"
 		}
-		head += " Postfix peak |"
+		head += " Postfix peak (anon) |"
 		rule += "---:|"
 		for _, k := range keys {
-			head += fmt.Sprintf(" mxkit %s peak |", keyNames[k])
+			head += fmt.Sprintf(" mxkit %s peak (anon) |", keyNames[k])
 			rule += "---:|"
 		}
 		fmt.Println(head)
@@ -313,7 +313,7 @@ func mib(m measurement, ok bool) string {
 	if !ok {
 		return ""
 	}
-	return fmt.Sprintf("%.0f MiB", float64(m.peakRSS)/(1<<20))
+	return fmt.Sprintf("%.0f (%.0f) MiB", float64(m.peak.pss)/(1<<20), float64(m.peak.anon)/(1<<20))
 }
 
 func sizeName(size int) string {
@@ -378,7 +378,7 @@ func runWire(n, size int) (measurement, error) {
 	if err := inject(fmt.Sprintf("127.0.0.1:%d", port), n, size, 20); err != nil {
 		return measurement{}, err
 	}
-	return measurement{name: "wire", size: size, concurrency: 20, elapsed: time.Since(start), n: n, peakRSS: treeRSS(sink.Process.Pid), load: load}, nil
+	return measurement{name: "wire", size: size, concurrency: 20, elapsed: time.Since(start), n: n, peak: treeRSS(sink.Process.Pid), load: load}, nil
 }
 
 func runPostfix(dir string, n, size, conc int, dump bool) (measurement, error) {
@@ -416,5 +416,5 @@ func runPostfix(dir string, n, size, conc int, dump bool) (measurement, error) {
 	if sent := pf.sent(); sent != n {
 		return measurement{}, fmt.Errorf("postfix logged %d messages sent, want %d (see %s/maillog)", sent, n, dir)
 	}
-	return measurement{name: "postfix", size: size, concurrency: conc, elapsed: elapsed, n: n, peakRSS: peak.Stop(), load: load}, nil
+	return measurement{name: "postfix", size: size, concurrency: conc, elapsed: elapsed, n: n, peak: peak.Stop(), load: load}, nil
 }

@@ -137,7 +137,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		time.Sleep(300 * time.Millisecond) // attached to every thread
 		defer func() { st.Process.Signal(os.Interrupt); st.Wait() }()
 	}
-	peak := samplePeak(func() int64 { return treeRSS(cmd.Process.Pid) })
+	peak := samplePeak(func() memUse { return treeRSS(cmd.Process.Pid) })
 	cpu0 := cpuTime(cmd.Process.Pid)
 	load := loadAverage()
 	start := time.Now()
@@ -176,7 +176,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		return measurement{}, fmt.Errorf("mxkit's mail log has %d delivered lines, want %d", got, n)
 	}
 	return measurement{name: name, canon: canon, key: cmp.Or(opts.key, "ed25519"), size: size, concurrency: conc, elapsed: elapsed,
-		n: n - opts.warmup, peakRSS: peak.Stop(), cpu: cpu, load: load}, nil
+		n: n - opts.warmup, peak: peak.Stop(), cpu: cpu, load: load}, nil
 }
 
 // waitDelivered waits until the mta's queue is empty and it has delivered

@@ -140,7 +140,7 @@ func (p *postfixInstance) waitEmpty(ctx context.Context) error {
 }
 
 // rss is the resident memory of the master and all its children.
-func (p *postfixInstance) rss() int64 { return treeRSS(p.master.Process.Pid) }
+func (p *postfixInstance) rss() memUse { return treeRSS(p.master.Process.Pid) }
 
 func (p *postfixInstance) stop() {
 	if p.master.Process != nil {

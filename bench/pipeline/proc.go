@@ -39,7 +39,7 @@ func freePort() int {
 // descendants: shared pages (libraries, the binary) are divided among the
 // processes that map them, so a many-process server like Postfix is not
 // charged for its shared libraries once per process.
-func treeRSS(pid int) int64 {
+func treeRSS(pid int) memUse {
 	children := map[int][]int{}
 	ents, _ := os.ReadDir("/proc")
 	for _, e := range ents {
@@ -62,10 +62,12 @@ func treeRSS(pid int) int64 {
 			children[pp] = append(children[pp], p)
 		}
 	}
-	var total int64
+	var total memUse
 	var walk func(int)
 	walk = func(p int) {
-		total += procField(fmt.Sprintf("/proc/%d/smaps_rollup", p), "Pss:")
+		f := fmt.Sprintf("/proc/%d/smaps_rollup", p)
+		total.pss += procField(f, "Pss:")
+		total.anon += procField(f, "Pss_Anon:")
 		for _, c := range children[p] {
 			walk(c)
 		}
@@ -110,20 +112,30 @@ func procField(path, field string) int64 {
 	return 0
 }
 
-// peakSampler samples a memory figure every 20ms and keeps the maximum.
+// memUse is a process tree's memory: its proportional set size, and the
+// part of it that is anonymous memory (heaps, stacks). The rest is files
+// mapped into the processes: their code, and for mxkit the queue's
+// database (bbolt maps it and reads through the mapping), pages the kernel
+// can drop as it does the page cache that holds Postfix's queue files,
+// which no process maps.
+type memUse struct{ pss, anon int64 }
+
+// peakSampler samples a memory figure every 20ms and keeps the maximum of
+// each part.
 type peakSampler struct {
 	stop chan struct{}
-	done chan int64
+	done chan memUse
 }
 
-func samplePeak(f func() int64) *peakSampler {
-	s := &peakSampler{stop: make(chan struct{}), done: make(chan int64, 1)}
+func samplePeak(f func() memUse) *peakSampler {
+	s := &peakSampler{stop: make(chan struct{}), done: make(chan memUse, 1)}
 	go func() {
-		var peak int64
+		var peak memUse
 		t := time.NewTicker(20 * time.Millisecond)
 		defer t.Stop()
 		for {
-			peak = max(peak, f())
+			m := f()
+			peak.pss, peak.anon = max(peak.pss, m.pss), max(peak.anon, m.anon)
 			select {
 			case <-s.stop:
 				s.done <- peak
@@ -135,7 +147,7 @@ func samplePeak(f func() int64) *peakSampler {
 	return s
 }
 
-func (s *peakSampler) Stop() int64 { close(s.stop); return <-s.done }
+func (s *peakSampler) Stop() memUse { close(s.stop); return <-s.done }
 
 // startSink runs Postfix's smtp-sink on 127.0.0.1:port with room for many
 // connections, appending every message it receives to dump if it is not

@@ -131,7 +131,7 @@ func compareReputation(mta, dir string, n, size int, conc []int, rounds, entries
 			r.ratios = append(r.ratios, on.rate()/off.rate())
 			r.offCPU = append(r.offCPU, float64(off.cpu.Microseconds())/float64(n))
 			r.onCPU = append(r.onCPU, float64(on.cpu.Microseconds())/float64(n))
-			r.offMiB, r.onMiB = max(r.offMiB, off.peakRSS>>20), max(r.onMiB, on.peakRSS>>20)
+			r.offMiB, r.onMiB = max(r.offMiB, off.peak.pss>>20), max(r.onMiB, on.peak.pss>>20)
 		}
 		rows = append(rows, r)
 	}

@@ -1,0 +1,41 @@
+package suppression
+
+import (
+	"testing"
+	"time"
+)
+
+// TestCacheKeys checks what the pointer-free cache keeps apart and gives
+// back: tenants, addresses whose concatenations agree, each reason (one a
+// store's feed brought that the package does not know too), and expiry.
+func TestCacheKeys(t *testing.T) {
+	l := benchList(0)
+	exp := time.Now().Add(time.Hour).Truncate(time.Nanosecond)
+	l.remember("ab", "c@d.example", HardBounce, time.Time{})
+	l.remember("a", "bc@d.example", Reason("legacy-reason"), exp)
+	l.remember("", "e.example", Unsubscribe, time.Time{})
+	for _, tc := range []struct {
+		tenant, addr string
+		want         Match
+		ok           bool
+	}{
+		{"ab", "c@d.example", Match{Address: "c@d.example", Tenant: "ab", Reason: HardBounce}, true},
+		{"a", "bc@d.example", Match{Address: "bc@d.example", Tenant: "a", Reason: "legacy-reason", Expires: exp}, true},
+		{"a", "c@d.example", Match{}, false},
+		{"abc", "@d.example", Match{}, false},
+		{"", "c@d.example", Match{}, false},
+		{"z", "x@e.example", Match{Address: "e.example", Reason: Unsubscribe}, true},
+	} {
+		got, ok := l.Check(tc.tenant, tc.addr)
+		if ok != tc.ok || got.Address != tc.want.Address || got.Tenant != tc.want.Tenant || got.Reason != tc.want.Reason || !got.Expires.Equal(tc.want.Expires) {
+			t.Errorf("Check(%q, %q) = %+v, %v; want %+v, %v", tc.tenant, tc.addr, got, ok, tc.want, tc.ok)
+		}
+	}
+	if n := l.Len(); n != 3 {
+		t.Errorf("Len() = %d, want 3", n)
+	}
+	l.forget("ab", "c@d.example")
+	if _, ok := l.Check("ab", "c@d.example"); ok {
+		t.Error("an entry forgotten still matches")
+	}
+}
