@@ -296,7 +296,9 @@ func placeAddress(reason Reason, command string) Reason {
 // command is named: they name the stage, or are wording only the RCPT
 // stage gives.
 var rcptStageWords = append([]string{
-	"rcpt to", "rcpt_to", "rcpt command", // session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to RCPT TO command")
+	// session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to
+	// RCPT TO command"); "rcpt_to": uncited, no published source found
+	"rcpt to", "rcpt_to", "rcpt command",
 	"does not like recipient",                                                    // qmail-remote(8)
 	"recipient address rejected",                                                 // Postfix postconf(5): smtpd's RCPT restrictions
 	"in local recipient table",                                                   // Postfix LOCAL_RECIPIENT_README

@@ -122,7 +122,7 @@ var userUnknownPhrases = []string{
 	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
 	"email address is marked as invalid", // spambrella.com FAQ
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
-	"user not exist",                     // "User not exist" (mail gateways' variant of "user does not exist")
+	"user not exist",                     // uncited: no published source found ("User not exist")
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
 	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
@@ -149,9 +149,9 @@ var suspendPhrases = []string{
 	"has been disabled or discontinued",           // Yahoo (sitepackage)
 	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
 	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
-	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "User x temporary locked"
-	"mailbox is frozen",   // "550 Mailbox is frozen"
-	"account is disabled", // "The user(s) account is disabled" (au/KDDI); RFC 3463 x.2.1 wording
+	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "temporary locked": uncited: no published source found ("User x temporary locked")
+	"mailbox is frozen",   // uncited: no published source found ("550 Mailbox is frozen")
+	"account is disabled", // uncited: no published source found for the reply ("The user(s) account is disabled"); the words are RFC 5248's for x.7.13 ("disable a user's account")
 	"account disabled",    // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
 }
 
@@ -176,8 +176,8 @@ var mailboxFullPhrases = []string{
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
-	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size"
-	"mailbox exceeded",             // a mailbox over its limit ("the number of messages in recipient's mailbox exceeded the local limit")
+	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
+	"mailbox exceeded",             // uncited: no published source found ("the number of messages in recipient's mailbox exceeded the local limit")
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -238,7 +238,7 @@ var requirePTRPhrases = []string{
 	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
 	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
 	"reverse hostname",     // Postfix
-	"rdns",                 // the common abbreviation: "forbidden by invalid RDNS record of your mail server"
+	"rdns",                 // uncited: no published source found ("forbidden by invalid RDNS record of your mail server")
 	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
 	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
 }
@@ -255,10 +255,10 @@ var spamPhrases = []string{
 	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
 	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
-	"scored as spam",                       // content filters' "This message has been scored as spam"
+	"scored as spam",                       // uncited: no published source found; "as spam" below matches it too
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
-	"as spam",                              // verdict wording: "rejected as spam", "identified as spam", "classified as spam", "considered as spam"
+	"as spam",                              // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -297,7 +297,7 @@ var noRelayingPhrases = []string{
 	"mail relay denied",             // Google 550 5.7.0
 	"host denies relay",             // Chinese providers' replies (blog.sina.com.cn list)
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
-	"not configured to relay",       // "This system is not configured to relay mail"
+	"not configured to relay",       // uncited: no published source found ("This system is not configured to relay mail")
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -308,7 +308,7 @@ var filteredPhrases = []string{
 	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
-	"message filtered",                    // "550 5.2.0 Message Filtered" (a receiving filter's own verdict)
+	"message filtered",                    // uncited: no published source found ("550 5.2.0 Message Filtered")
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -335,7 +335,7 @@ var securityErrorPhrases = []string{
 	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
 	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
 	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
-	"unauthenticated senders",     // "550 Unauthenticated senders not allowed" (submission servers requiring AUTH, RFC 4954)
+	"unauthenticated senders",     // uncited: no published source found ("550 Unauthenticated senders not allowed")
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -369,7 +369,7 @@ var tooManyConnPhrases = []string{
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
-	"too many concurrent connections",      // the same limit in other servers' words
+	"too many concurrent connections",      // uncited: no published source found for this exact wording (the limit of the two lines above)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -377,7 +377,7 @@ var badReputationPhrases = []string{
 	"unusual rate of unsolicited mail", // Google 421 4.7.0, 550 5.7.1
 	"tenant has exceeded threshold",    // Microsoft 5.7.705
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
-	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); Microsoft's delist guidance
+	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
 }
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
@@ -394,7 +394,7 @@ var blockedPhrases = []string{
 	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
 	"dnsbl",                  // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")
 	"sender address blocked", // Mimecast 421: the sending IP is on a Blocked Senders policy (with x.1.8, Zoho's refused sender, the status decides)
-	"open relay",             // refusals of a client that is an open relay ("no access from mail server x which is an open relay")
+	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
@@ -414,7 +414,7 @@ var policyPhrases = []string{
 	"restricted by policy",        // Zoho 452
 	"local policy",                // Apple [CS01], [CS02] "Message rejected due to local policy"
 	"administrative prohibition",  // Exim spec, ACL deny without a message
-	"policy reasons",              // generic x.7.1 wording; Microsoft 5.7.1 transport rules
+	"policy reasons",              // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
 	"host network not allowed",    // Mimecast 554 "Host network not allowed"
 	// Google 552 5.7.0 "This message was blocked because its content
 	// presents a potential security issue" and "Our system detected an
@@ -423,7 +423,7 @@ var policyPhrases = []string{
 	// (support.google.com/mail/answer/6590), a policy rather than a virus
 	// found.
 	"content presents a potential", "illegal attachment",
-	"denied by policy",         // generic "550 Denied by policy"
+	"denied by policy",         // "550 Denied by policy" in Symantec Email Security.cloud's list of recipients' refusals (knowledge.broadcom.com/external/article/161393)
 	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
 }
@@ -439,9 +439,9 @@ var gaveUpPhrases = []string{
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
-	"was aborted after",                      // DSN texts: "Delivery to the following recipients was aborted after x hour(s)"
+	"was aborted after",                      // uncited: no published source found ("Delivery to the following recipients was aborted after x hour(s)")
 	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
-	"not delivered within",                   // "Your message was not delivered within 0 days and 1 hours" (au/KDDI); RFC 3463 x.4.7 wording
+	"not delivered within",                   // uncited: no published source found ("Your message was not delivered within 0 days and 1 hours")
 }
 
 // systemFullPhrases: RFC 3463 x.3.1 "Mail system full"; RFC 5321 §4.2.3 452
@@ -484,10 +484,10 @@ var systemErrorPhrases = []string{
 	"service not available, closing transmission channel", // RFC 5321 §4.2.3 421
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
-	"service currently unavailable",                       // "554 Service currently unavailable"
+	"service currently unavailable",                       // uncited: no published source found ("554 Service currently unavailable")
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
-	"system error",                                        // "Internal system error"
-	"could not load",                                      // the receiving server failing to load its own data ("Could not load DRD for domain")
+	"system error",                                        // uncited: no published source found ("Internal system error")
+	"could not load",                                      // uncited: no published source found ("Could not load DRD for domain")
 }
 
 // mailerErrorPhrases: a local delivery program failed.
@@ -510,7 +510,17 @@ var syntaxErrorPhrases = []string{
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834
-// replies carry Auto-Submitted; these catch those without it).
+// replies carry Auto-Submitted; these catch those without it). Sources:
+// vacation(1) ("vacation", "on vacation": BSD's "return `I am on
+// vacation' indication" and its sample "Subject: I am on vacation";
+// "absent": Tru64's "recipient is absent"; "absence": OpenBSD's "provide
+// absence notification") and Exchange's Automatic Replies ("automatic
+// reply", "out of office": the feature's two names,
+// Set-MailboxAutoReplyConfiguration). Uncited, no published source
+// found: the other spellings ("out of the office", "on holiday", "i am
+// away", "i'm away", "away from the office", "auto-reply", "autoreply",
+// "auto reply") and the German and French words (abwesend,
+// abwesenheit, congé, conges).
 var vacationPhrases = []string{
 	"out of office", "out of the office", "on vacation", "on holiday", "i am away", "i'm away",
 	"away from the office", "auto-reply", "autoreply", "automatic reply", "auto reply", "vacation",

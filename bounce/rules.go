@@ -60,13 +60,18 @@ var providerCodes = []struct {
 	{"ofr_506", SpamDetected},
 	{"ofr004_104", TooManyConn},
 	// Yahoo: "554 delivery error: dd This user doesn't have a yahoo.com
-	// account" (the mailbox does not exist; Yahoo gives it after DATA, so
-	// the command does not make it a filter's verdict), and "[TSS04]
-	// Messages from x temporarily deferred due to unexpected volume or user
-	// complaints" (smtp.codes/yahoo; Yahoo's sender hub, error codes): a
-	// reputation verdict, as are [TS01] and [TS02] of the same family.
+	// account" (Yahoo Help SLN3444: the user ID does not exist; Yahoo
+	// gives it after DATA, so the command does not make it a filter's
+	// verdict), and "[TSS04] Messages from x temporarily deferred due to
+	// unexpected volume or user complaints" (smtp.codes/yahoo; Yahoo's
+	// sender hub, error codes): a reputation verdict, as are [TS01] and
+	// [TS02] of the same family.
 	{"delivery error: dd this user doesn't have a", UserUnknown},
-	{"delivery error: dd not a valid recipient", UserUnknown}, // the same family: "554 delivery error: dd Not a valid recipient"
+	{"delivery error: dd not a valid recipient", UserUnknown}, // uncited: no published source found for this member of the family ("554 delivery error: dd Not a valid recipient")
+	// [TS01] and [TS02]: Yahoo's graded temporary blocks of a sending IP
+	// as a sender describes them (blog.deliverability.com, 2008/09,
+	// "[TS01] -> [TS02] -> regular deferred message"); Yahoo's own pages
+	// found document only [TS03] (SLN3436) and [TSS04].
 	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[tss04]", BadReputation},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx

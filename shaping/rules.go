@@ -47,7 +47,9 @@ func DefaultRules() []Rule {
 			Action: Action{Kind: Suspend, Duration: time.Hour},
 		},
 		// Yahoo: "[TSS09] All messages from x.x.x.x will be permanently
-		// deferred; Retrying will NOT succeed" (and its older [TS03]):
+		// deferred; Retrying will NOT succeed" (and its older [TS03],
+		// Yahoo Help SLN3436: "421 4.7.1 [TS03] All messages from
+		// x.x.x.x permanently deferred"):
 		// nothing from that address goes through; stop for a day.
 		{
 			Name: "yahoo-tss09", Cite: "https://senders.yahooinc.com/smtp-error-codes/",

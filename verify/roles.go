@@ -41,7 +41,11 @@ var roles = map[string]string{
 	"mailer-daemon": "RFC 3834 §2",
 	"root":          "Postfix and sendmail aliases files",
 	// Unattended senders: the names mail senders use for addresses that
-	// nobody reads.
+	// nobody reads. Forward Email's published list of reserved
+	// usernames (github.com/forwardemail/reserved-email-addresses-list,
+	// "generic, admin, mailer-daemon, and no-reply usernames") holds the
+	// no-reply family; the spellings with "_" are as senders use them
+	// (Apple's no_reply@email.apple.com).
 	"noreply":      "unattended sender",
 	"no-reply":     "unattended sender",
 	"no_reply":     "unattended sender",
