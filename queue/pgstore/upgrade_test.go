@@ -51,14 +51,14 @@ func loadDump(t *testing.T, dsn, file, schema string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	if err := testenv.DropSchema(ctx, dsn, schema); err != nil {
+		t.Fatal(err)
+	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-		t.Fatal(err)
-	}
 	// Without arguments pgx sends the script in one simple query.
 	if _, err := conn.Exec(ctx, script.String()); err != nil {
 		t.Fatalf("loading %s: %v", file, err)
