@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/internal/postfixtest"
 )
 
 // The static routes every MTA is given: the receivers by domain. nx.test
@@ -80,18 +82,7 @@ biff = no
 maximal_queue_lifetime = 0
 bounce_queue_lifetime = 0
 `, env.dir, strings.Join(routes, ", "), env.port)
-	masterCF := fmt.Sprintf("127.0.0.1:%d inet n - n - - smtpd\n", env.listen)
-	for _, s := range []string{
-		"pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
-		"rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
-		"trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
-		"proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
-		"showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
-		"discard unix - - n - - discard", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
-		"postlog unix-dgram n - n - 1 postlogd",
-	} {
-		masterCF += s + "\n"
-	}
+	masterCF := postfixtest.MasterCF(env.listen)
 	etc := filepath.Join(env.dir, "etc")
 	mtaWrite(t, filepath.Join(etc, "main.cf"), mainCF)
 	mtaWrite(t, filepath.Join(etc, "master.cf"), masterCF)

@@ -1045,15 +1045,22 @@ func (s *Embedded) removeFile(file string) {
 
 // Cancel implements Store.
 func (s *Embedded) Cancel(ctx context.Context, id ID, recipients []string, now time.Time) error {
+	return s.control(ctx, id, now, func(m *Message) (bool, error) {
+		return m.Cancel(now.UTC(), recipients)
+	})
+}
+
+// control is change for an operator's change to message id at now: a
+// message whose lease runs fails with ErrLeased, a missing one with
+// ErrNotFound, a dead one with ErrInvalidInput.
+func (s *Embedded) control(ctx context.Context, id ID, now time.Time, apply func(*Message) (bool, error)) error {
 	k, err := parseID(id)
 	if err != nil {
 		return err
 	}
 	claim := func(n uint64, o *op) (*entry, error) { return s.sched.claim(n, o, now) }
 	dead := fmt.Errorf("%w: message %s is dead", ErrInvalidInput, id)
-	return s.change(ctx, k, claim, ErrNotFound, dead, func(m *Message) (bool, error) {
-		return m.Cancel(now.UTC(), recipients)
-	})
+	return s.change(ctx, k, claim, ErrNotFound, dead, apply)
 }
 
 // Hold implements Store.

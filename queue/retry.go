@@ -48,13 +48,7 @@ func (m *Message) Retry(now time.Time) {
 
 // Retry implements Retrier.
 func (s *Embedded) Retry(ctx context.Context, id ID, now time.Time) error {
-	k, err := parseID(id)
-	if err != nil {
-		return err
-	}
-	claim := func(n uint64, o *op) (*entry, error) { return s.sched.claim(n, o, now) }
-	dead := fmt.Errorf("%w: message %s is dead", ErrInvalidInput, id)
-	return s.change(ctx, k, claim, ErrNotFound, dead, func(m *Message) (bool, error) {
+	return s.control(ctx, id, now, func(m *Message) (bool, error) {
 		m.Retry(now)
 		return false, nil
 	})

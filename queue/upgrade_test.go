@@ -2,18 +2,12 @@ package queue_test
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mxkit/mxkit/delivery"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/queue/queuetest"
 )
@@ -40,11 +34,6 @@ func copyDir(t *testing.T, src, dst string) {
 	}
 }
 
-type fixtureMessage struct {
-	Message *queue.Message
-	Body    string
-}
-
 // TestOpenV1Queue opens a queue written by the store before records had
 // optional fields and due times left the database (testdata/v1, made by
 // testdata/v1gen at commit 37098e3) and checks that every message is kept
@@ -52,50 +41,19 @@ type fixtureMessage struct {
 func TestOpenV1Queue(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, "testdata/v1", dir)
-	b, err := os.ReadFile("testdata/v1-expected.json")
-	if err != nil {
-		t.Fatal(err)
+	want := queuetest.ReadLegacy(t, "testdata/v1-expected.json")
+	for _, w := range want {
+		// Leases end with the process that granted them; the message
+		// is due when its lease would have run out.
+		w.Message.Lease, w.Message.LeaseExpires = "", time.Time{}
 	}
-	var want []fixtureMessage
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
-	msgs := make([]*queue.Message, len(want))
-	for i, w := range want {
-		msgs[i] = w.Message
-	}
-	queuetest.LegacyHistories(t, b, msgs)
 	ctx := context.Background()
 	for round := range 2 { // the second Open finds the file moved already
 		s, err := queue.Open(dir, nil)
 		if err != nil {
 			t.Fatalf("round %d: Open: %v", round, err)
 		}
-		for _, w := range want {
-			m, err := s.Get(ctx, w.Message.ID)
-			if err != nil {
-				t.Errorf("round %d: Get(%s): %v", round, w.Message.ID, err)
-				continue
-			}
-			exp := *w.Message
-			// Leases end with the process that granted them; the message
-			// is due when its lease would have run out.
-			exp.Lease, exp.LeaseExpires = "", time.Time{}
-			if !reflect.DeepEqual(m, &exp) {
-				t.Errorf("round %d: message %s is\n%+v\nwant\n%+v", round, exp.ID, m, &exp)
-			}
-			rc, err := s.Body(ctx, exp.ID)
-			if err != nil {
-				t.Errorf("Body(%s): %v", exp.ID, err)
-				continue
-			}
-			h := sha256.New()
-			_, err = io.Copy(h, rc)
-			rc.Close()
-			if err != nil || hex.EncodeToString(h.Sum(nil)) != w.Body {
-				t.Errorf("body of %s: %v, hash %x, want %s", exp.ID, err, h.Sum(nil), w.Body)
-			}
-		}
+		queuetest.CheckLegacy(t, s, round, want)
 		c, err := s.Counts(ctx, time.Date(2026, 3, 1, 12, 2, 0, 0, time.UTC))
 		if err != nil || c.Queued != 6 || c.Dead != 2 || c.Due != 3 {
 			t.Errorf("Counts = %+v, %v; want 6 queued (3 due at 12:02), 2 dead", c, err)
@@ -124,17 +82,7 @@ func TestOpenV1Queue(t *testing.T) {
 	if err != nil || len(ms) != 7 {
 		t.Fatalf("Lease: %d messages, %v; want the 6 old live ones and the new one", len(ms), err)
 	}
-	for _, m := range ms {
-		var outs []queue.Outcome
-		for _, r := range m.Recipients {
-			if r.State == queue.Pending {
-				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}})
-			}
-		}
-		if err := s.Complete(ctx, m.ID, m.Lease, later, outs); err != nil {
-			t.Errorf("Complete(%s): %v", m.ID, err)
-		}
-	}
+	queuetest.DeliverPending(t, s, ms, later)
 	for _, id := range []queue.ID{"0000000000000006", "0000000000000007"} {
 		if err := s.Requeue(ctx, id, later); err != nil {
 			t.Errorf("Requeue(%s) of an old dead letter: %v", id, err)

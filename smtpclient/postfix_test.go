@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mxkit/mxkit/internal/testenv"
+	"github.com/mxkit/mxkit/internal/postfixtest"
 
 	"github.com/mxkit/mxkit/delivery"
 )
@@ -31,16 +31,7 @@ type postfix struct {
 
 func startPostfix(t *testing.T) *postfix {
 	t.Helper()
-	bin := testenv.Program(t, "/usr/sbin/postfix", "postfix")
-	if os.Geteuid() != 0 {
-		t.Skip("starting a Postfix instance needs root")
-	}
-	// Not t.TempDir: Postfix's unprivileged processes must reach it.
-	dir, err := os.MkdirTemp("", "mxkit-postfix-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755)
+	bin, dir := postfixtest.TempDir(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +97,6 @@ postlog   unix-dgram n - n - 1 postlogd
 `, port))
 	conf := filepath.Join(dir, "conf")
 	if out, err := exec.Command(bin, "-c", conf, "start").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
 		t.Skipf("cannot start Postfix: %v: %s", err, out)
 	}
 	pf := &postfix{dir: dir, port: port}
@@ -124,7 +114,6 @@ postlog   unix-dgram n - n - 1 postlogd
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		os.RemoveAll(dir)
 	})
 	for i := 0; ; i++ {
 		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))

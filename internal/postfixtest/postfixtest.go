@@ -38,26 +38,53 @@ type Postfix struct {
 	Port int    // its smtpd, on 127.0.0.1
 }
 
-// Start starts an instance and stops it when the test ends.
-func Start(t testing.TB, cfg Config) *Postfix {
+// TempDir returns the postfix program and a new folder, removed when the
+// test ends, that Postfix's unprivileged processes can reach (which
+// t.TempDir's may not be). It skips the test where Postfix is not
+// installed or the test does not run as root.
+func TempDir(t testing.TB) (bin, dir string) {
 	t.Helper()
-	bin := testenv.Program(t, "/usr/sbin/postfix", "postfix")
+	bin = testenv.Program(t, "/usr/sbin/postfix", "postfix")
 	if os.Geteuid() != 0 {
 		t.Skip("starting a Postfix instance needs root")
 	}
-	// Not t.TempDir: Postfix's unprivileged processes must reach it.
 	dir, err := os.MkdirTemp("", "mxkit-postfix-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin, dir
+}
+
+// MasterCF returns a master.cf with an smtpd on 127.0.0.1:port and the
+// services a relaying instance needs.
+func MasterCF(port int) string {
+	masterCF := fmt.Sprintf("127.0.0.1:%d inet n - n - - smtpd\n", port)
+	for _, s := range []string{
+		"pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
+		"rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
+		"trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
+		"proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
+		"showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
+		"discard unix - - n - - discard", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
+		"postlog unix-dgram n - n - 1 postlogd",
+	} {
+		masterCF += s + "\n"
+	}
+	return masterCF
+}
+
+// Start starts an instance and stops it when the test ends.
+func Start(t testing.TB, cfg Config) *Postfix {
+	t.Helper()
+	bin, dir := TempDir(t)
 	for _, d := range []string{"etc", "queue", "data"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
 	}
 	if out, err := exec.Command("chown", "postfix", filepath.Join(dir, "data")).CombinedOutput(); err != nil {
 		t.Skipf("chown postfix: %v %s", err, out)
@@ -102,18 +129,7 @@ maximal_queue_lifetime = 0
 bounce_queue_lifetime = 0
 %[4]s
 `, dir, host, strings.Join(routes, ", "), cfg.Extra)
-	masterCF := fmt.Sprintf("127.0.0.1:%d inet n - n - - smtpd\n", p.Port)
-	for _, s := range []string{
-		"pickup unix n - n 60 1 pickup", "cleanup unix n - n - 0 cleanup", "qmgr unix n - n 300 1 qmgr",
-		"rewrite unix - - n - - trivial-rewrite", "bounce unix - - n - 0 bounce", "defer unix - - n - 0 bounce",
-		"trace unix - - n - 0 bounce", "verify unix - - n - 1 verify", "flush unix n - n 1000? 0 flush",
-		"proxymap unix - - n - - proxymap", "smtp unix - - n - - smtp", "relay unix - - n - - smtp",
-		"showq unix n - n - - showq", "error unix - - n - - error", "retry unix - - n - - error",
-		"discard unix - - n - - discard", "anvil unix - - n - 1 anvil", "scache unix - - n - 1 scache",
-		"postlog unix-dgram n - n - 1 postlogd",
-	} {
-		masterCF += s + "\n"
-	}
+	masterCF := MasterCF(p.Port)
 	etc := filepath.Join(dir, "etc")
 	if err := os.WriteFile(filepath.Join(etc, "main.cf"), []byte(mainCF), 0o644); err != nil {
 		t.Fatal(err)

@@ -3,12 +3,17 @@
 package testenv
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Shared returns the directory $MXKIT_SHARED/sub (MXKIT_SHARED defaults to
@@ -57,6 +62,36 @@ func PostgresDSN(tb testing.TB) string {
 		tb.Skip("PostgreSQL not configured: set MXKIT_PG_DSN (source .ci/services starts one on loopback)")
 	}
 	return dsn
+}
+
+// PostgresSchema returns $MXKIT_PG_DSN (or skips the test) and a new
+// schema name, prefix and random hex, that is dropped with everything in
+// it when the test ends. The schema itself is left for the caller's store
+// to create.
+func PostgresSchema(tb testing.TB, prefix string) (dsn, schema string) {
+	tb.Helper()
+	dsn = PostgresDSN(tb)
+	var b [6]byte
+	rand.Read(b[:])
+	schema = prefix + hex.EncodeToString(b[:])
+	tb.Cleanup(func() {
+		if err := DropSchema(context.Background(), dsn, schema); err != nil {
+			tb.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	return dsn, schema
+}
+
+// DropSchema drops schema and everything in it; a missing schema is an
+// error.
+func DropSchema(ctx context.Context, dsn, schema string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+	return err
 }
 
 // Program returns the path of a system program (for example

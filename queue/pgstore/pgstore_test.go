@@ -2,8 +2,6 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -25,27 +23,12 @@ import (
 // openTemp opens a store in a new schema that is dropped after the test.
 func openTemp(t testing.TB) (*pgstore.Store, string) {
 	t.Helper()
-	dsn := testenv.PostgresDSN(t)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "mxq_test_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	s, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
+	dsn, schema := testenv.PostgresSchema(t, "mxq_test_")
+	s, err := pgstore.Open(context.Background(), dsn, &pgstore.Options{Schema: schema})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() {
-		s.Close()
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
+	t.Cleanup(func() { s.Close() })
 	return s, schema
 }
 
@@ -181,13 +164,7 @@ func TestSeveralProcesses(t *testing.T) {
 	first.Close()
 	ctx := context.Background()
 	// Drop the tables so the stores below race to migrate.
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-	conn.Close(ctx)
-	if err != nil {
+	if err := testenv.DropSchema(ctx, dsn, schema); err != nil {
 		t.Fatal(err)
 	}
 	const nStores, n = 4, 300

@@ -249,20 +249,28 @@ func (s *Store) Remove(ctx context.Context, id queue.ID) error {
 
 // Cancel implements queue.Store.
 func (s *Store) Cancel(ctx context.Context, id queue.ID, recipients []string, now time.Time) error {
+	return s.control(ctx, id, true, now, func(m *queue.Message) (bool, error) {
+		return m.Cancel(now.UTC(), recipients)
+	})
+}
+
+// control changes message id with f (as modify) once controllable allows
+// it.
+func (s *Store) control(ctx context.Context, id queue.ID, leased bool, now time.Time, f func(m *queue.Message) (bool, error)) error {
 	n, err := parseID(id)
 	if err != nil {
 		return err
 	}
 	return s.modify(ctx, n, queue.ErrNotFound, func(m *queue.Message) (bool, error) {
-		if err := controllable(m, true, now); err != nil {
+		if err := controllable(m, leased, now); err != nil {
 			return false, err
 		}
-		return m.Cancel(now.UTC(), recipients)
+		return f(m)
 	})
 }
 
-// controllable refuses a cancel, hold or release of a dead message, and a
-// cancel or hold (leased true) of one whose lease runs.
+// controllable refuses a cancel, retry, hold or release of a dead message,
+// and a cancel, retry or hold (leased true) of one whose lease runs.
 func controllable(m *queue.Message, leased bool, now time.Time) error {
 	if m.Dead {
 		return fmt.Errorf("%w: message %s is dead", queue.ErrInvalidInput, m.ID)
@@ -284,14 +292,7 @@ func (s *Store) Release(ctx context.Context, id queue.ID) error {
 }
 
 func (s *Store) setHeld(ctx context.Context, id queue.ID, held bool, now time.Time) error {
-	n, err := parseID(id)
-	if err != nil {
-		return err
-	}
-	return s.modify(ctx, n, queue.ErrNotFound, func(m *queue.Message) (bool, error) {
-		if err := controllable(m, held, now); err != nil {
-			return false, err
-		}
+	return s.control(ctx, id, held, now, func(m *queue.Message) (bool, error) {
 		if m.Held == held {
 			return false, errNoChange
 		}

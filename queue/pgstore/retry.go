@@ -9,14 +9,7 @@ import (
 
 // Retry implements queue.Retrier.
 func (s *Store) Retry(ctx context.Context, id queue.ID, now time.Time) error {
-	n, err := parseID(id)
-	if err != nil {
-		return err
-	}
-	return s.modify(ctx, n, queue.ErrNotFound, func(m *queue.Message) (bool, error) {
-		if err := controllable(m, true, now); err != nil {
-			return false, err
-		}
+	return s.control(ctx, id, true, now, func(m *queue.Message) (bool, error) {
 		next := m.NextAttempt
 		m.Retry(now)
 		if m.NextAttempt.Equal(next) && m.Lease == "" {

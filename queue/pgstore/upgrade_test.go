@@ -4,12 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"io"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,23 +46,18 @@ func loadDump(t *testing.T, dsn, file, schema string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	if err := testenv.DropSchema(ctx, dsn, schema); err != nil {
+		t.Fatal(err)
+	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-		t.Fatal(err)
-	}
 	// Without arguments pgx sends the script in one simple query.
 	if _, err := conn.Exec(ctx, script.String()); err != nil {
 		t.Fatalf("loading %s: %v", file, err)
 	}
-}
-
-type fixtureMessage struct {
-	Message *queue.Message
-	Body    string
 }
 
 // TestMigrateV1 loads a schema written by the store at version 1 (made by
@@ -79,46 +69,14 @@ func TestMigrateV1(t *testing.T) {
 	first, schema := openTemp(t) // a schema name, dropped at the end
 	first.Close()
 	loadDump(t, dsn, "testdata/v1.sql.gz", schema)
-	b, err := os.ReadFile("testdata/v1-expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []fixtureMessage
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
-	msgs := make([]*queue.Message, len(want))
-	for i, w := range want {
-		msgs[i] = w.Message
-	}
-	queuetest.LegacyHistories(t, b, msgs)
+	want := queuetest.ReadLegacy(t, "testdata/v1-expected.json")
 	ctx := context.Background()
 	for round := range 2 { // the second Open finds the schema migrated
 		s, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
 		if err != nil {
 			t.Fatalf("round %d: Open: %v", round, err)
 		}
-		for _, w := range want {
-			m, err := s.Get(ctx, w.Message.ID)
-			if err != nil {
-				t.Errorf("round %d: Get(%s): %v", round, w.Message.ID, err)
-				continue
-			}
-			if !reflect.DeepEqual(m, w.Message) {
-				t.Errorf("round %d: message %s is\n%+v\nwant\n%+v", round, w.Message.ID, m, w.Message)
-			}
-			rc, err := s.Body(ctx, m.ID)
-			if err != nil {
-				t.Errorf("Body(%s): %v", m.ID, err)
-				continue
-			}
-			h := sha256.New()
-			_, err = io.Copy(h, rc)
-			rc.Close()
-			if err != nil || hex.EncodeToString(h.Sum(nil)) != w.Body {
-				t.Errorf("body of %s: %v, hash %x, want %s", m.ID, err, h.Sum(nil), w.Body)
-			}
-		}
+		queuetest.CheckLegacy(t, s, round, want)
 		s.Close()
 	}
 
@@ -145,16 +103,8 @@ func TestMigrateV1(t *testing.T) {
 			}
 		}
 	}
+	queuetest.DeliverPending(t, s, ms, t1)
 	for _, m := range ms {
-		var outs []queue.Outcome
-		for _, r := range m.Recipients {
-			if r.State == queue.Pending {
-				outs = append(outs, queue.Outcome{Recipient: r.Addr, State: queue.Delivered, Attempt: delivery.Outcome{Status: delivery.Delivered}})
-			}
-		}
-		if err := s.Complete(ctx, m.ID, m.Lease, t1, outs); err != nil {
-			t.Errorf("Complete(%s): %v", m.ID, err)
-		}
 		rc, err := s.Body(ctx, m.ID)
 		if err == nil {
 			rc.Close()

@@ -2,8 +2,6 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -20,23 +18,8 @@ import (
 // openTemp opens a store in a new schema that is dropped after the test.
 func openTemp(t testing.TB) (*pgstore.Store, string) {
 	t.Helper()
-	dsn := testenv.PostgresDSN(t)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "mxs_test_" + hex.EncodeToString(b[:])
-	s := open(t, schema)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	return s, schema
+	_, schema := testenv.PostgresSchema(t, "mxs_test_")
+	return open(t, schema), schema
 }
 
 // open opens another handle on schema, closed after the test.
