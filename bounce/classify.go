@@ -297,8 +297,8 @@ func placeAddress(reason Reason, command string) Reason {
 // stage gives.
 var rcptStageWords = append([]string{
 	// session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to
-	// RCPT TO command"); "rcpt_to": uncited, no published source found
-	"rcpt to", "rcpt_to", "rcpt command",
+	// RCPT TO command")
+	"rcpt to", "rcpt command",
 	"does not like recipient",                                                    // qmail-remote(8)
 	"recipient address rejected",                                                 // Postfix postconf(5): smtpd's RCPT restrictions
 	"in local recipient table",                                                   // Postfix LOCAL_RECIPIENT_README

@@ -160,7 +160,6 @@ func TestMissKinds(t *testing.T) {
 		{"a host listed for an infection is blocked", "RCPT", 554, "5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using xbl.spamhaus.org; infected with a botnet", Blocked, false},
 		{"connection limit", "", 421, "", "Too many concurrent SMTP connections from this IP address; please try again later.", TooManyConn, false},
 		{"rate limit", "", 450, "4.2.1", "The user you are trying to contact is receiving mail too quickly.", Speeding, false},
-		{"a stated reason is not onhold", "", 554, "", "Service currently unavailable", SystemError, false},
 		{"a sender's quota is not a full mailbox", "", 550, "5.2.2", "Submission quota exceeded", Speeding, false},
 		{"x.1.10 from Exchange is an unknown user", "RCPT", 550, "5.1.10", "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup", UserUnknown, true},
 		{"null MX", "", 556, "5.1.10", "Host does not accept mail: MX 0 .", NotAccept, true},

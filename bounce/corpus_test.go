@@ -178,21 +178,21 @@ func TestCorpus(t *testing.T) {
 	t.Logf("corpus: %d rows; reason %.1f%% (%d), status %.1f%% (%d), hard/soft %.1f%% (%d)",
 		total, pct(okReason), okReason, pct(okStatus), okStatus, pct(okHard), okHard)
 	// Issue 17's targets are reason 95% and hard/soft 98%, status 95%.
-	// The floors are what the rules reach, counted in rows (376, 393
-	// and 392 of 400), so that one row lost fails the test. The rules are
-	// written from published sources, not from these rows: the reason
-	// floor sits 4 rows under the 95% target, and the rows it misses are
-	// labels that contradict a published meaning or the same wording
-	// labelled both ways (doc.go, Accuracy).
+	// The floors are what the rules reach, counted in rows (360, 393
+	// and 391 of 400), so that one row lost fails the test. The rules are
+	// written from published sources, not from these rows: phrases no
+	// outside source was found for were taken out even where a row here
+	// needed them (doc.go, Accuracy), which put reason 20 rows and
+	// hard/soft 1 row under the targets.
 	for _, f := range []struct {
 		name      string
 		ok, floor int
 		target    float64
 		enforce   bool
 	}{
-		{"reason", okReason, 376, 95, false},
+		{"reason", okReason, 360, 95, false},
 		{"status", okStatus, 393, 95, true},
-		{"hard/soft", okHard, 392, 98, true},
+		{"hard/soft", okHard, 391, 98, false},
 	} {
 		if f.ok < f.floor {
 			t.Errorf("%s: %d rows right (%.1f%%), fewer than the %d reached before", f.name, f.ok, pct(f.ok), f.floor)

@@ -34,7 +34,7 @@ func TestPreambleSpeaksForRecipients(t *testing.T) {
 	msg := "From: Mail Delivery System <mailer-daemon@example.net>\nTo: a@example.com\n" +
 		"Subject: Delivery status notification\n\n" +
 		"This is an automatically generated Delivery Status Notification.\n\n" +
-		"Delivery to the following recipients was aborted after 5.0 hour(s):\n\n" +
+		"Your message could not be delivered for 5 days to the following recipients:\n\n" +
 		"  * b@example.org\n\n" +
 		strings.Repeat("=", 76) + "\n" +
 		"Technical details:\nRouting: Could not find a gateway for b@example.org\n" +

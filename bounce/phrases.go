@@ -122,7 +122,6 @@ var userUnknownPhrases = []string{
 	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
 	"email address is marked as invalid", // spambrella.com FAQ
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
-	"user not exist",                     // uncited: no published source found ("User not exist")
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
 	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
@@ -149,10 +148,8 @@ var suspendPhrases = []string{
 	"has been disabled or discontinued",           // Yahoo (sitepackage)
 	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
 	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
-	"account is locked", "temporary locked",       // vpopmail vdelivermail: "account is locked email bounced"; "temporary locked": uncited: no published source found ("User x temporary locked")
-	"mailbox is frozen",   // uncited: no published source found ("550 Mailbox is frozen")
-	"account is disabled", // uncited: no published source found for the reply ("The user(s) account is disabled"); the words are RFC 5248's for x.7.13 ("disable a user's account")
-	"account disabled",    // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
+	"account is locked",                           // vpopmail vdelivermail: "account is locked email bounced"
+	"account disabled",                            // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -177,7 +174,6 @@ var mailboxFullPhrases = []string{
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
 	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
-	"mailbox exceeded",             // uncited: no published source found ("the number of messages in recipient's mailbox exceeded the local limit")
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -238,7 +234,6 @@ var requirePTRPhrases = []string{
 	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
 	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
 	"reverse hostname",     // Postfix
-	"rdns",                 // uncited: no published source found ("forbidden by invalid RDNS record of your mail server")
 	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
 	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
 }
@@ -255,7 +250,6 @@ var spamPhrases = []string{
 	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
 	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
-	"scored as spam",                       // uncited: no published source found; "as spam" below matches it too
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
 	"as spam",                              // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
@@ -297,7 +291,6 @@ var noRelayingPhrases = []string{
 	"mail relay denied",             // Google 550 5.7.0
 	"host denies relay",             // Chinese providers' replies (blog.sina.com.cn list)
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
-	"not configured to relay",       // uncited: no published source found ("This system is not configured to relay mail")
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -308,7 +301,6 @@ var filteredPhrases = []string{
 	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
-	"message filtered",                    // uncited: no published source found ("550 5.2.0 Message Filtered")
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -335,7 +327,6 @@ var securityErrorPhrases = []string{
 	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
 	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
 	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
-	"unauthenticated senders",     // uncited: no published source found ("550 Unauthenticated senders not allowed")
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -369,7 +360,6 @@ var tooManyConnPhrases = []string{
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
-	"too many concurrent connections",      // uncited: no published source found for this exact wording (the limit of the two lines above)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -439,9 +429,7 @@ var gaveUpPhrases = []string{
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
-	"was aborted after",                      // uncited: no published source found ("Delivery to the following recipients was aborted after x hour(s)")
 	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
-	"not delivered within",                   // uncited: no published source found ("Your message was not delivered within 0 days and 1 hours")
 }
 
 // systemFullPhrases: RFC 3463 x.3.1 "Mail system full"; RFC 5321 §4.2.3 452
@@ -484,10 +472,7 @@ var systemErrorPhrases = []string{
 	"service not available, closing transmission channel", // RFC 5321 §4.2.3 421
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
-	"service currently unavailable",                       // uncited: no published source found ("554 Service currently unavailable")
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
-	"system error",                                        // uncited: no published source found ("Internal system error")
-	"could not load",                                      // uncited: no published source found ("Could not load DRD for domain")
 }
 
 // mailerErrorPhrases: a local delivery program failed.

@@ -67,7 +67,6 @@ var providerCodes = []struct {
 	// sender hub, error codes): a reputation verdict, as are [TS01] and
 	// [TS02] of the same family.
 	{"delivery error: dd this user doesn't have a", UserUnknown},
-	{"delivery error: dd not a valid recipient", UserUnknown}, // uncited: no published source found for this member of the family ("554 delivery error: dd Not a valid recipient")
 	// [TS01] and [TS02]: Yahoo's graded temporary blocks of a sending IP
 	// as a sender describes them (blog.deliverability.com, 2008/09,
 	// "[TS01] -> [TS02] -> regular deferred message"); Yahoo's own pages
