@@ -68,7 +68,8 @@
 //	                    Postfix's mynetworks (e.g. ["127.0.0.0/8"]); anyone
 //	                    else must authenticate before MAIL
 //	smtp.max_message_bytes  largest message (default 32 MiB)
-//	smtp.max_recipients     recipients per message (default 1000)
+//	smtp.max_recipients     recipients per message, over SMTP and the API
+//	                    (default 1000)
 //	smtp.max_sessions       SMTP sessions open at once (default 500); past
 //	                    it, and past smtp.max_sessions_per_ip from one
 //	                    client (default 50; an IPv6 /64 is one client;
@@ -362,6 +363,7 @@
 //	                    (default manual),"note","expires","tenant"}
 //	DELETE /api/suppressions?address=a  removes the tenant's entry; only
 //	                    the operator removes complaints and unsubscribes
+//	                    (a user's POST leaves them as they are)
 //	GET    /api/suppressions/export  every entry as CSV (operator)
 //	POST   /api/suppressions/import  CSV with an address column (operator)
 //	GET    /api/unsubscribe-url?address=a&list=l  a one-click link for the
