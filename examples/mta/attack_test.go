@@ -2,17 +2,22 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/rates"
+	"github.com/mxkit/mxkit/suppression"
 )
 
 // Attacks on the API and the SMTP intake found by reading them as an
@@ -131,5 +136,71 @@ func TestSTARTTLSInjection(t *testing.T) {
 	}
 	if s := m.Stats(); s.Received != 0 {
 		t.Errorf("%d messages queued from injected commands", s.Received)
+	}
+}
+
+// TestReturnPathReplay: whoever received a message knows its return path
+// for days; sending the same complaint to it again and again counts once
+// in the rates and makes one event, where each copy used to count as a
+// complaint of its own (pushing the tenant's complaint rate up at will).
+func TestReturnPathReplay(t *testing.T) {
+	w := newWorld(t)
+	hr := &hookReceiver{posts: 1}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	codec := returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
+	withSuppression(t, cfg)
+	cfg.Reputation.Rates.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "replay"))
+	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+	path := msgs[0].from
+	if tag, err := codec.Decode(path, time.Now()); err != nil || tag.MessageID == "" {
+		t.Fatalf("return path %q: %v", path, err)
+	}
+	complaint := "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
+		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
+		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
+		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
+		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
+	const copies = 5
+	for range copies {
+		if err := sendReturned(m.ReturnPathAddr(), path, complaint); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, ok := m.rep.list.Check("app", "eve@customers.example"); !ok || got.Reason != suppression.Complaint {
+		t.Errorf("eve after her complaint: %+v %v, want a complaint for tenant app", got, ok)
+	}
+	counts, err := m.rep.counter.Counts(context.Background(), rates.Tenant, "app", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := counts[rates.Complained]; n != 1 {
+		t.Errorf("%d complaints counted for tenant app from %d copies of one report, want 1", n, copies)
+	}
+	// Then a bounce about the same send: events go out in order, so once
+	// its event is in, so are all the complaint's.
+	dsn := "From: MAILER-DAEMON@customers.example\r\nTo: <" + path + ">\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n" +
+		"--b1\r\nContent-Type: text/plain\r\n\r\nNo.\r\n" +
+		"--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customers.example\r\n\r\n" +
+		"Final-Recipient: rfc822; eve@customers.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b1--\r\n"
+	if err := sendReturned(m.ReturnPathAddr(), path, dsn); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the events", func() bool { return hr.find("bounced", "eve@customers.example") != nil })
+	if n := len(hr.all("complaint")); n != 1 {
+		t.Errorf("%d complaint events from %d copies of one report, want 1", n, copies)
 	}
 }

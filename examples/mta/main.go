@@ -228,7 +228,9 @@
 // tenant) and, with reputation.suppression, goes to the suppression list
 // for the tenant of the message (and to the rate counters): only the
 // recipient the tag was made for can be suppressed, whatever address a
-// report names.
+// report names, and the same report sent again (by whoever got the
+// message, or a provider's duplicate) is counted and sent as an event
+// once.
 // These bounces are not passed on to the sender. Recipients whose
 // submitter asked for notices (NOTIFY SUCCESS, FAILURE or DELAY) keep the
 // message's sender, so that the next hops' notices reach it; this MTA's
