@@ -174,6 +174,12 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, "request: more after the JSON object")
 		return
 	}
+	// smtp.max_recipients bounds a message from either door: each
+	// recipient is screened (and checked in DNS) before the answer.
+	if n := m.cfg.SMTP.MaxRecipients; n > 0 && len(req.To) > n {
+		jsonError(w, http.StatusBadRequest, fmt.Sprintf("to: more than %d recipients (smtp.max_recipients)", n))
+		return
+	}
 	login := loginOf(r)
 	if !login.mayUse(req.From) {
 		jsonError(w, http.StatusForbidden, "sender address not allowed for this login")

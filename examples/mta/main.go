@@ -68,7 +68,8 @@
 //	                    Postfix's mynetworks (e.g. ["127.0.0.0/8"]); anyone
 //	                    else must authenticate before MAIL
 //	smtp.max_message_bytes  largest message (default 32 MiB)
-//	smtp.max_recipients     recipients per message (default 1000)
+//	smtp.max_recipients     recipients per message, over SMTP and the API
+//	                    (default 1000)
 //	smtp.max_sessions       SMTP sessions open at once (default 500); past
 //	                    it, and past smtp.max_sessions_per_ip from one
 //	                    client (default 50; an IPv6 /64 is one client;
@@ -227,7 +228,9 @@
 // tenant) and, with reputation.suppression, goes to the suppression list
 // for the tenant of the message (and to the rate counters): only the
 // recipient the tag was made for can be suppressed, whatever address a
-// report names.
+// report names, and the same report sent again (by whoever got the
+// message, or a provider's duplicate) is counted and sent as an event
+// once.
 // These bounces are not passed on to the sender. Recipients whose
 // submitter asked for notices (NOTIFY SUCCESS, FAILURE or DELAY) keep the
 // message's sender, so that the next hops' notices reach it; this MTA's
@@ -362,6 +365,7 @@
 //	                    (default manual),"note","expires","tenant"}
 //	DELETE /api/suppressions?address=a  removes the tenant's entry; only
 //	                    the operator removes complaints and unsubscribes
+//	                    (a user's POST leaves them as they are)
 //	GET    /api/suppressions/export  every entry as CSV (operator)
 //	POST   /api/suppressions/import  CSV with an address column (operator)
 //	GET    /api/unsubscribe-url?address=a&list=l  a one-click link for the

@@ -205,7 +205,8 @@ type AddRequest struct {
 }
 
 // handleAdd suppresses an address or domain for the login's tenant (the
-// operator's: the tenant named, or all).
+// operator's: the tenant named, or all). A user's request leaves an entry
+// in force that the recipient asked for as it is.
 func (r *reputation) handleAdd(w http.ResponseWriter, req *http.Request) {
 	var a AddRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, req.Body, 64<<10))
@@ -227,6 +228,15 @@ func (r *reputation) handleAdd(w http.ResponseWriter, req *http.Request) {
 		jsonError(w, http.StatusBadRequest, "reason: want hard-bounce, soft-bounce, complaint, unsubscribe, invalid-address or manual")
 		return
 	}
+	if loginOf(req) != nil {
+		// An entry the recipient asked for stays as it is: replaced by a
+		// manual one, it could then be removed as the user's own.
+		if old, err := r.list.Get(req.Context(), tenant, a.Address); err == nil && recipientAsked(old.Reason) &&
+			(old.Expires.IsZero() || old.Expires.After(time.Now())) {
+			writeJSON(w, http.StatusOK, map[string]any{"entry": entryOf(old), "added": false})
+			return
+		}
+	}
 	e, added, err := r.list.Add(req.Context(), suppression.Entry{Address: a.Address, Tenant: tenant, Reason: reason,
 		Evidence: suppression.Evidence{Note: a.Note}, Expires: a.Expires})
 	switch {
@@ -242,6 +252,13 @@ func (r *reputation) handleAdd(w http.ResponseWriter, req *http.Request) {
 		r.added("api", e)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entry": entryOf(e), "added": added})
+}
+
+// recipientAsked reports whether entries of reason are the recipient's
+// wish (a complaint, an unsubscribe): only the operator removes or
+// replaces them.
+func recipientAsked(reason suppression.Reason) bool {
+	return reason == suppression.Complaint || reason == suppression.Unsubscribe
 }
 
 // handleRemove deletes the tenant's entry for an address or domain. Only
@@ -267,7 +284,7 @@ func (r *reputation) handleRemove(w http.ResponseWriter, req *http.Request) {
 	case err != nil:
 		jsonError(w, http.StatusServiceUnavailable, "suppression store unavailable")
 		return
-	case loginOf(req) != nil && (e.Reason == suppression.Complaint || e.Reason == suppression.Unsubscribe):
+	case loginOf(req) != nil && recipientAsked(e.Reason):
 		jsonError(w, http.StatusForbidden, "the recipient complained or unsubscribed: only the operator can remove this entry")
 		return
 	}

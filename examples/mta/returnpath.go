@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -103,6 +104,68 @@ type returnPath struct {
 
 	returned *prometheus.CounterVec // by kind and match
 	refused  *prometheus.CounterVec // by reason
+
+	handled recentReports
+}
+
+// recentReports remembers the last maxRecentReports reports handled, by
+// what they say about which send (see reportKey), so that one that comes
+// again is not counted again: the return path stays valid for days, and
+// whoever received the message (and so its return path) could otherwise
+// send the same complaint a thousand times and push the tenant's
+// complaint rate over its threshold. A mailbox provider's duplicate
+// report is the same report, and is not counted twice either.
+type recentReports struct {
+	mu   sync.Mutex
+	seen map[string]bool
+	ring []string // the keys in seen, oldest first from next
+	next int
+}
+
+const maxRecentReports = 1 << 16
+
+// reportKey names what a report says about one send: the return path's
+// message and recipient key, the kind of report, and the action or
+// feedback type.
+func reportKey(b *returnpath.Bounce) string {
+	kind, what := "unreadable", ""
+	if b.Report != nil {
+		kind = b.Report.Kind.String()
+		if b.Report.Feedback != nil {
+			what = b.Report.Feedback.Type
+		}
+	}
+	if b.Verdict != nil {
+		what += "/" + b.Verdict.Action
+	}
+	return fmt.Sprintf("%s\x00%x\x00%s\x00%s", b.Tag.MessageID, b.Tag.Recipient[:], kind, what)
+}
+
+// has reports whether key was handled lately.
+func (r *recentReports) has(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen[key]
+}
+
+// add remembers key, forgetting the oldest past maxRecentReports.
+func (r *recentReports) add(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen[key] {
+		return
+	}
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	if len(r.ring) < maxRecentReports {
+		r.ring = append(r.ring, key)
+	} else {
+		delete(r.seen, r.ring[r.next])
+		r.ring[r.next] = key
+		r.next = (r.next + 1) % maxRecentReports
+	}
+	r.seen[key] = true
 }
 
 // newReturnPath reads the keys, checks that return paths can be made and
@@ -309,7 +372,8 @@ func (m *MTA) sentTo(ctx context.Context, tag verp.Tag) (*sendRecord, error) {
 // a recipient its tag confirms goes to the suppression list, for the
 // tenant of the message, and becomes a webhook event. An error refuses
 // the message with 451 (the sending MTA keeps it and tries again); the
-// suppression list and the events take a report twice without harm.
+// suppression list and the events take a report twice without harm. A
+// report handled lately that comes again changes nothing (recentReports).
 func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 	rp := m.rp
 	kind := "unreadable"
@@ -319,6 +383,12 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 	rp.returned.WithLabelValues(kind, b.Match.String()).Inc()
 	if b.Match == returnpath.MatchNone {
 		return nil // logged by returnpath, with what it could read
+	}
+	key := reportKey(b)
+	if rp.handled.has(key) {
+		// Suppressed and reported already: once is what it says.
+		m.log.Info("return path: a report handled already: not counted again", "id", b.Tag.MessageID, "rcpt", b.Recipient)
+		return nil
 	}
 	rec, err := m.sentTo(ctx, b.Tag)
 	if err != nil {
@@ -337,6 +407,7 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 	if ev, ok := eventFromReturned(b, rec); ok && m.hooks != nil {
 		m.hooks.add(ev)
 	}
+	rp.handled.add(key)
 	return nil
 }
 

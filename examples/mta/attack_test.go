@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mxkit/mxkit/rates"
+	"github.com/mxkit/mxkit/suppression"
+)
+
+// Attacks on the API and the SMTP intake found by reading them as an
+// attacker would; each test failed before its fix.
+
+// TestAPIRecipientLimit: smtp.max_recipients bounds POST /api/send as it
+// bounds RCPT: a request naming more recipients is refused whole, before
+// any of them is screened.
+func TestAPIRecipientLimit(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.SMTP.MaxRecipients = 3
+	m := startMTA(t, cfg)
+	to := func(n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("r%d@customers.example", i))
+		}
+		return out
+	}
+	body := func(n int) string {
+		return sendJSON(map[string]any{"from": "a@alice.example", "to": to(n), "subject": "s", "text": "t"})
+	}
+	if code, ans := post(t, m, "/api/send", basic("alice", "pw-alice"), body(4)); code != http.StatusBadRequest || !strings.Contains(ans["error"], "max_recipients") {
+		t.Errorf("4 recipients over a limit of 3: %d %v, want 400 naming smtp.max_recipients", code, ans)
+	}
+	if code, _ := post(t, m, "/api/send", bearer("tok"), body(4)); code != http.StatusBadRequest {
+		t.Errorf("4 recipients from the operator: %d, want 400", code)
+	}
+	if got := m.Stats().Received; got != 0 {
+		t.Errorf("%d messages queued after refusals", got)
+	}
+	if code, ans := post(t, m, "/api/send", basic("alice", "pw-alice"), body(3)); code != http.StatusAccepted {
+		t.Errorf("3 recipients: %d %v, want 202", code, ans)
+	}
+}
+
+// TestUserCannotReplaceComplaint: a complaint the operator recorded for a
+// tenant with an expiry cannot be turned by the tenant into a manual
+// entry (which lasts longer, so Add would take it) and then removed.
+func TestUserCannotReplaceComplaint(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{Path: filepath.Join(t.TempDir(), "suppression.db")}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	expires := time.Now().Add(365 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	if code := api(t, m, "POST", "/api/suppressions", "tok",
+		`{"address":"c@customers.example","tenant":"alice","reason":"complaint","note":"ARF from the provider","expires":"`+expires+`"}`, nil); code != http.StatusOK {
+		t.Fatalf("the operator adding a complaint: %d", code)
+	}
+	var add struct {
+		Entry entryJSON
+		Added bool
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"c@customers.example","reason":"manual"}`, &add); code != http.StatusOK ||
+		add.Added || add.Entry.Reason != "complaint" {
+		t.Errorf("alice replacing the complaint: %d %+v, want 200, not added, still a complaint", code, add)
+	}
+	if code := api(t, m, "DELETE", "/api/suppressions?address=c@customers.example", "tok-alice", "", nil); code != http.StatusForbidden {
+		t.Errorf("alice removing the complaint: %d, want 403", code)
+	}
+	var got entryJSON
+	if code := api(t, m, "GET", "/api/suppressions?address=c@customers.example&tenant=alice", "tok", "", &got); code != http.StatusOK ||
+		got.Reason != "complaint" || got.Evidence == nil || got.Evidence.Note != "ARF from the provider" {
+		t.Errorf("the complaint afterwards: %d %+v", code, got)
+	}
+	// Her own manual entries she still replaces and removes.
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"d@customers.example","expires":"`+expires+`"}`, nil); code != http.StatusOK {
+		t.Errorf("alice adding: %d", code)
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"d@customers.example","reason":"hard-bounce"}`, &add); code != http.StatusOK ||
+		!add.Added || add.Entry.Reason != "hard-bounce" {
+		t.Errorf("alice replacing her own entry: %d %+v", code, add)
+	}
+	if code := api(t, m, "DELETE", "/api/suppressions?address=d@customers.example", "tok-alice", "", nil); code != http.StatusOK {
+		t.Errorf("alice removing her own entry: %d, want 200", code)
+	}
+}
+
+// TestSTARTTLSInjection: commands sent in plaintext behind STARTTLS (the
+// fast path buffers input) never run inside the TLS session
+// (CVE-2011-0411's class): the handshake meets them and fails, and no
+// message is queued.
+func TestSTARTTLSInjection(t *testing.T) {
+	w := newWorld(t)
+	certFile, keyFile, pool := w.certificate(t)
+	cfg := w.config(t.TempDir())
+	cfg.SMTP.TLSCert, cfg.SMTP.TLSKey = certFile, keyFile
+	m := startMTA(t, cfg)
+	c, _ := dialFrom(t, m.SMTPAddr(), "127.0.0.2")
+	c.cmd("EHLO client.localhost")
+	io.WriteString(c.Conn, "STARTTLS\r\nMAIL FROM:<ceo@bank.example>\r\nRCPT TO:<victim@customers.example>\r\nDATA\r\nFrom: ceo@bank.example\r\n\r\ninjected\r\n.\r\n")
+	if r := c.reply(); !strings.HasPrefix(r, "220") {
+		t.Fatalf("STARTTLS: %q", r)
+	}
+	raw := c.Conn.(*net.TCPConn)
+	tc := tls.Client(raw, &tls.Config{ServerName: "mta.shop.example", RootCAs: pool})
+	tc.SetDeadline(time.Now().Add(15 * time.Second))
+	if err := tc.Handshake(); err == nil {
+		// Had the plaintext been dropped, the session would start clean:
+		// the injected transaction must not be open in it.
+		tr := &rawConn{t: t, Conn: tc, r: bufio.NewReader(tc)}
+		tr.cmd("EHLO client.localhost")
+		if r := tr.cmd("DATA"); strings.HasPrefix(r, "354") {
+			t.Fatalf("DATA inside TLS: %q: the injected MAIL and RCPT ran", r)
+		}
+		tr.cmd("QUIT")
+	}
+	// The server has read all there is once it closes: whatever the
+	// injected commands did is done.
+	raw.CloseWrite()
+	raw.SetReadDeadline(time.Now().Add(15 * time.Second))
+	if _, err := io.Copy(io.Discard, raw); err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("waiting for the server to close: %v", err)
+	}
+	if s := m.Stats(); s.Received != 0 {
+		t.Errorf("%d messages queued from injected commands", s.Received)
+	}
+}
+
+// TestReturnPathReplay: whoever received a message knows its return path
+// for days; sending the same complaint to it again and again counts once
+// in the rates and makes one event, where each copy used to count as a
+// complaint of its own (pushing the tenant's complaint rate up at will).
+func TestReturnPathReplay(t *testing.T) {
+	w := newWorld(t)
+	hr := &hookReceiver{posts: 1}
+	hs := httptest.NewServer(hr)
+	defer hs.Close()
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	codec := returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
+	withSuppression(t, cfg)
+	cfg.Reputation.Rates.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "replay"))
+	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+	path := msgs[0].from
+	if tag, err := codec.Decode(path, time.Now()); err != nil || tag.MessageID == "" {
+		t.Fatalf("return path %q: %v", path, err)
+	}
+	complaint := "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
+		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
+		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
+		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
+		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
+	const copies = 5
+	for range copies {
+		if err := sendReturned(m.ReturnPathAddr(), path, complaint); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, ok := m.rep.list.Check("app", "eve@customers.example"); !ok || got.Reason != suppression.Complaint {
+		t.Errorf("eve after her complaint: %+v %v, want a complaint for tenant app", got, ok)
+	}
+	counts, err := m.rep.counter.Counts(context.Background(), rates.Tenant, "app", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := counts[rates.Complained]; n != 1 {
+		t.Errorf("%d complaints counted for tenant app from %d copies of one report, want 1", n, copies)
+	}
+	// Then a bounce about the same send: events go out in order, so once
+	// its event is in, so are all the complaint's.
+	dsn := "From: MAILER-DAEMON@customers.example\r\nTo: <" + path + ">\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n" +
+		"--b1\r\nContent-Type: text/plain\r\n\r\nNo.\r\n" +
+		"--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.customers.example\r\n\r\n" +
+		"Final-Recipient: rfc822; eve@customers.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b1--\r\n"
+	if err := sendReturned(m.ReturnPathAddr(), path, dsn); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the events", func() bool { return hr.find("bounced", "eve@customers.example") != nil })
+	if n := len(hr.all("complaint")); n != 1 {
+		t.Errorf("%d complaint events from %d copies of one report, want 1", n, copies)
+	}
+}
