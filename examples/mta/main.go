@@ -581,6 +581,10 @@
 //     count about 0.5 KB of memory per entry (bench/pipeline -reputation,
 //     100,000 entries: 81 MiB peak against 38 MiB without a list). The
 //     collector does not scan it, so its size costs no CPU.
+//   - Entries are not capped per tenant: a user can add as many manual
+//     suppressions through POST /api/suppressions as memory holds, for
+//     every tenant to pay. Give the API's logins to backends you trust,
+//     and watch mta_suppression_entries.
 //
 // # Reputation
 //
