@@ -13,7 +13,7 @@ import (
 func benchList(n int) *List {
 	l := &List{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	for i := range l.shards {
-		l.shards[i].m = make(map[ckey]cval, n/nShards)
+		l.shards[i].m, l.shards[i].count = make(map[ckey]cval, n/nShards), map[uint32]int{}
 	}
 	for i := range n {
 		tenant := ""

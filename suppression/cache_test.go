@@ -39,3 +39,35 @@ func TestCacheKeys(t *testing.T) {
 		t.Error("an entry forgotten still matches")
 	}
 }
+
+// TestCount checks the entries counted by tenant through additions,
+// replacements, removals and a purge.
+func TestCount(t *testing.T) {
+	l := benchList(0)
+	l.remember("a", "x@d.example", Manual, time.Time{})
+	l.remember("a", "y@d.example", Manual, time.Now().Add(-time.Second))
+	l.remember("a", "x@d.example", Complaint, time.Time{}) // replaces
+	l.remember("b", "x@d.example", Manual, time.Time{})
+	l.remember("", "d.example", HardBounce, time.Time{})
+	for tenant, want := range map[string]int{"a": 2, "b": 1, "": 1, "c": 0} {
+		if got := l.Count(tenant); got != want {
+			t.Errorf("Count(%q) = %d, want %d", tenant, got, want)
+		}
+	}
+	l.forget("b", "x@d.example")
+	l.forget("b", "x@d.example") // gone already
+	if got := l.Count("b"); got != 0 {
+		t.Errorf("Count(b) after forget = %d, want 0", got)
+	}
+	for i := range l.shards { // what Purge does to the cache
+		s := &l.shards[i]
+		for k, v := range s.m {
+			if v.expires != 0 && v.expires <= time.Now().UnixNano() {
+				s.del(k)
+			}
+		}
+	}
+	if got := l.Count("a"); got != 1 {
+		t.Errorf("Count(a) after the purge = %d, want 1", got)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,7 +44,8 @@ type List struct {
 	seeds [2]maphash.Seed
 
 	shards  [nShards]shard
-	reasons reasonTable
+	reasons names[Reason]
+	tenants names[string]
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -52,8 +54,26 @@ type List struct {
 const nShards = 64
 
 type shard struct {
-	mu sync.RWMutex
-	m  map[ckey]cval
+	mu    sync.RWMutex
+	m     map[ckey]cval
+	count map[uint32]int // entries by tenant index
+}
+
+// set puts v at k and keeps the count by tenant; the caller holds s.mu.
+func (s *shard) set(k ckey, v cval) {
+	if old, ok := s.m[k]; ok {
+		s.count[old.tenant]--
+	}
+	s.m[k] = v
+	s.count[v.tenant]++
+}
+
+// del removes k and keeps the count by tenant; the caller holds s.mu.
+func (s *shard) del(k ckey) {
+	if old, ok := s.m[k]; ok {
+		delete(s.m, k)
+		s.count[old.tenant]--
+	}
 }
 
 // The cache holds no pointers, so that the garbage collector never scans
@@ -67,7 +87,8 @@ type ckey [2]uint64
 
 type cval struct {
 	expires int64  // Unix nanoseconds; 0 never
-	reason  uint32 // index in the List's reasonTable
+	reason  uint32 // index in the List's reasons
+	tenant  uint32 // index in the List's tenants
 }
 
 // key returns the cache key of (tenant, addr).
@@ -86,47 +107,48 @@ func (l *List) key(tenant, addr string) ckey {
 	return k
 }
 
-// reasonTable numbers the reasons of the cache's entries: the known ones,
-// then any other a store's feed brings. Readers load it without a lock.
-type reasonTable struct {
-	mu   sync.Mutex
-	list atomic.Pointer[[]Reason]
+// names numbers the reasons and tenants of the cache's entries, so that
+// an entry holds an index instead of a string; reasons start with the
+// known ones. name loads the table without a lock.
+type names[T ~string] struct {
+	mu   sync.RWMutex
+	idx  map[T]uint32
+	list atomic.Pointer[[]T]
 }
 
-func (t *reasonTable) index(r Reason) uint32 {
-	if p := t.list.Load(); p != nil {
-		for i, x := range *p {
-			if x == r {
-				return uint32(i)
-			}
-		}
+func (t *names[T]) index(r T, known []T) uint32 {
+	if i, ok := t.find(r); ok {
+		return i
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var old []Reason
-	if p := t.list.Load(); p != nil {
-		old = *p
-	}
-	for i, x := range old {
-		if x == r {
-			return uint32(i)
+	if t.idx == nil {
+		t.idx = make(map[T]uint32, len(known))
+		list := slices.Clone(known)
+		for i, x := range list {
+			t.idx[x] = uint32(i)
 		}
+		t.list.Store(&list)
 	}
-	if len(old) == 0 {
-		old = reasons[:]
-		for i, x := range old {
-			if x == r {
-				t.list.Store(&old)
-				return uint32(i)
-			}
-		}
+	if i, ok := t.idx[r]; ok {
+		return i
 	}
+	old := *t.list.Load()
 	grown := append(old[:len(old):len(old)], r)
+	t.idx[r] = uint32(len(grown) - 1)
 	t.list.Store(&grown)
 	return uint32(len(grown) - 1)
 }
 
-func (t *reasonTable) name(i uint32) Reason {
+// find returns the index of r, if it has one.
+func (t *names[T]) find(r T) (uint32, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	i, ok := t.idx[r]
+	return i, ok
+}
+
+func (t *names[T]) name(i uint32) T {
 	if p := t.list.Load(); p != nil && int(i) < len(*p) {
 		return (*p)[i]
 	}
@@ -167,7 +189,7 @@ func New(ctx context.Context, store Store, opts *Options) (*List, error) {
 		l.log = slog.New(slog.DiscardHandler)
 	}
 	for i := range l.shards {
-		l.shards[i].m = make(map[ckey]cval)
+		l.shards[i].m, l.shards[i].count = make(map[ckey]cval), map[uint32]int{}
 	}
 	w, ok := store.(Watcher)
 	if !ok {
@@ -252,17 +274,17 @@ func (l *List) shard(k ckey) *shard {
 
 // reload replaces the cache with every entry of the store.
 func (l *List) reload(ctx context.Context) error {
-	var fresh [nShards]map[ckey]cval
+	var fresh [nShards]shard
 	for i := range fresh {
 		s := &l.shards[i]
 		s.mu.RLock()
 		n := len(s.m)
 		s.mu.RUnlock()
-		fresh[i] = make(map[ckey]cval, n)
+		fresh[i].m, fresh[i].count = make(map[ckey]cval, n), map[uint32]int{}
 	}
 	err := l.store.Scan(ctx, func(e Entry) error {
 		k := l.key(e.Tenant, e.Address)
-		fresh[k[1]%nShards][k] = l.valOf(e.Reason, e.Expires)
+		fresh[k[1]%nShards].set(k, l.valOf(e.Tenant, e.Reason, e.Expires))
 		return nil
 	})
 	if err != nil {
@@ -271,7 +293,7 @@ func (l *List) reload(ctx context.Context) error {
 	for i := range l.shards {
 		s := &l.shards[i]
 		s.mu.Lock()
-		s.m = fresh[i]
+		s.m, s.count = fresh[i].m, fresh[i].count
 		s.mu.Unlock()
 	}
 	return nil
@@ -292,8 +314,8 @@ func (l *List) apply(c Change) {
 	l.remember(c.Tenant, c.Address, c.Reason, c.Expires)
 }
 
-func (l *List) valOf(r Reason, expires time.Time) cval {
-	v := cval{reason: l.reasons.index(r)}
+func (l *List) valOf(tenant string, r Reason, expires time.Time) cval {
+	v := cval{reason: l.reasons.index(r, reasons[:]), tenant: l.tenants.index(tenant, nil)}
 	if !expires.IsZero() {
 		v.expires = expires.UnixNano()
 	}
@@ -302,10 +324,10 @@ func (l *List) valOf(r Reason, expires time.Time) cval {
 
 func (l *List) remember(tenant, addr string, r Reason, expires time.Time) {
 	k := l.key(tenant, addr)
-	v := l.valOf(r, expires)
+	v := l.valOf(tenant, r, expires)
 	s := l.shard(k)
 	s.mu.Lock()
-	s.m[k] = v
+	s.set(k, v)
 	s.mu.Unlock()
 }
 
@@ -313,7 +335,7 @@ func (l *List) forget(tenant, addr string) {
 	k := l.key(tenant, addr)
 	s := l.shard(k)
 	s.mu.Lock()
-	delete(s.m, k)
+	s.del(k)
 	s.mu.Unlock()
 }
 
@@ -325,6 +347,24 @@ func (l *List) lookup(tenant, key string) (cval, bool) {
 	v, ok := s.m[k]
 	s.mu.RUnlock()
 	return v, ok
+}
+
+// Count returns the number of tenant's own entries in the cache ("" for
+// the entries of all tenants), expired ones included until purged: what
+// a caller that lets tenants add entries bounds them by.
+func (l *List) Count(tenant string) int {
+	ti, ok := l.tenants.find(tenant)
+	if !ok {
+		return 0
+	}
+	n := 0
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.RLock()
+		n += s.count[ti]
+		s.mu.RUnlock()
+	}
+	return n
 }
 
 // Len returns the number of entries in the cache, expired ones included
@@ -527,7 +567,7 @@ func (l *List) Purge(ctx context.Context) (int, error) {
 		s.mu.Lock()
 		for k, v := range s.m {
 			if v.expires != 0 && v.expires <= now.UnixNano() {
-				delete(s.m, k)
+				s.del(k)
 			}
 		}
 		s.mu.Unlock()
