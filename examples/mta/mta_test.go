@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,13 +45,16 @@ mx.customers.example.    IN A 127.0.0.1
 `
 
 // recorder is a receiving SMTP server: it refuses recipients whose local
-// part starts with "unknown" (550 5.1.1) and keeps every message.
+// part starts with "unknown" (550 5.1.1), or those rcpt refuses if set,
+// and keeps every message.
 type recorder struct {
-	addr string
-	port int
-	srv  *smtp.Server
-	mu   sync.Mutex
-	msgs []received
+	addr  string
+	port  int
+	srv   *smtp.Server
+	rcpt  func(to string) error
+	rcpts atomic.Int64 // RCPT commands seen
+	mu    sync.Mutex
+	msgs  []received
 }
 
 type received struct {
@@ -72,11 +76,23 @@ func startRecorder(t *testing.T, setup ...func(*smtp.Server)) *recorder {
 // startRecorderAt starts a recorder listening on addr.
 func startRecorderAt(t *testing.T, addr string, setup ...func(*smtp.Server)) *recorder {
 	t.Helper()
+	return serveRecorder(t, addr, &recorder{}, setup...)
+}
+
+// startRefuser starts a recorder listening on addr that answers each
+// RCPT with rcpt's verdict.
+func startRefuser(t *testing.T, addr string, rcpt func(to string) error) *recorder {
+	t.Helper()
+	return serveRecorder(t, addr, &recorder{rcpt: rcpt})
+}
+
+func serveRecorder(t *testing.T, addr string, r *recorder, setup ...func(*smtp.Server)) *recorder {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &recorder{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port}
+	r.addr, r.port = ln.Addr().String(), ln.Addr().(*net.TCPAddr).Port
 	r.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		host, _, _ := net.SplitHostPort(c.Conn().RemoteAddr().String())
 		return &recSession{r: r, client: host}, nil
@@ -113,7 +129,12 @@ func (s *recSession) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 func (s *recSession) Rcpt(to string, opts *smtp.RcptOptions) error {
-	if strings.HasPrefix(to, "unknown") {
+	s.r.rcpts.Add(1)
+	if s.r.rcpt != nil {
+		if err := s.r.rcpt(to); err != nil {
+			return err
+		}
+	} else if strings.HasPrefix(to, "unknown") {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown in virtual mailbox table"}
 	}
 	s.cur.to = append(s.cur.to, to)

@@ -149,8 +149,8 @@ func TestReturnPathPostfix(t *testing.T) {
 	// The recipient's server got the delivered one alone in its envelope,
 	// from a return path naming the message and that recipient.
 	var queueID string
-	waitFor(t, "the delivered message", func() bool { return len(remote.envelopes()) == 1 })
-	env := remote.envelopes()[0]
+	waitFor(t, "the delivered message", func() bool { return len(remote.messages()) == 1 })
+	env := remote.messages()[0]
 	tag, err := codec.Decode(env.from, time.Now())
 	if err != nil {
 		t.Fatalf("MAIL FROM:<%s> is not a return path of ours: %v", env.from, err)
