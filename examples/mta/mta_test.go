@@ -285,6 +285,23 @@ func message(from, to, subject string) string {
 		"\r\nMessage-ID: <" + subject + "@shop.example>\r\nDate: Mon, 23 Nov 2026 12:00:00 +0000\r\n\r\nHello.\r\n"
 }
 
+// submitAs submits msg over SMTP as the user app (tenant "app").
+func submitAs(t *testing.T, m *MTA, from string, to []string, msg string) {
+	t.Helper()
+	c, err := smtp.Dial(m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendMail(from, to, strings.NewReader(msg)); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit()
+}
+
 // submitSMTP sends one message over SMTP from localIP, authenticating
 // with auth if not nil.
 func submitSMTP(addr, localIP string, auth sasl.Client, from, to, msg string) error {
@@ -481,20 +498,7 @@ func TestBounceDSNWebhook(t *testing.T) {
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
-	msg := message(from, "ok@customers.example", "bounce-test")
-	d := net.Dialer{}
-	conn, err := d.Dial("tcp", m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := smtp.NewClient(conn)
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SendMail(from, []string{"ok@customers.example", "unknown7@customers.example"}, strings.NewReader(msg)); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
+	submitAs(t, m, from, []string{"ok@customers.example", "unknown7@customers.example"}, message(from, "ok@customers.example", "bounce-test"))
 
 	waitFor(t, "delivery, bounce and DSN", func() bool {
 		s := getStats(t, m)
@@ -559,18 +563,8 @@ func TestRouteFailureDSN(t *testing.T) {
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
-	c, err := smtp.Dial(m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
 	rcpts := []string{"a@nomail.example", "b@nowhere.example"}
-	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, rcpts[0], "route-test"))); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
+	submitAs(t, m, from, rcpts, message(from, rcpts[0], "route-test"))
 	waitFor(t, "the DSN", func() bool {
 		for _, r := range w.rec.messages() {
 			if r.from == "" {
@@ -1063,19 +1057,7 @@ func TestSourceIPAndLimits(t *testing.T) {
 		t.Errorf("transport limits %+v do not follow the configuration", m.tr.RateLimits)
 	}
 	from := "news@shop.example"
-	conn, err := net.Dial("tcp", m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := smtp.NewClient(conn)
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	rcpts := []string{"x1@customers.example", "x2@customers.example", "archive@shop.example"}
-	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, "x1@customers.example", "two-domains"))); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
+	submitAs(t, m, from, []string{"x1@customers.example", "x2@customers.example", "archive@shop.example"}, message(from, "x1@customers.example", "two-domains"))
 	waitFor(t, "three recipients", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
 	msgs := w.rec.messages()
 	if len(msgs) != 2 {

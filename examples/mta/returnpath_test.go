@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/internal/postfixtest"
@@ -43,23 +42,6 @@ func returnPaths(t *testing.T, cfg *Config, listen, logDir string) *verp.Codec {
 		t.Fatal(err)
 	}
 	return &verp.Codec{Domain: returnDomain, Keys: []verp.Key{{ID: 3, Secret: secret}}}
-}
-
-// submitAs submits msg over SMTP as the user app (tenant "app").
-func submitAs(t *testing.T, m *MTA, from string, to []string, msg string) {
-	t.Helper()
-	c, err := smtp.Dial(m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SendMail(from, to, strings.NewReader(msg)); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
 }
 
 // sendReturned hands msg to the return-path listener at addr from the
