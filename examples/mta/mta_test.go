@@ -485,16 +485,22 @@ func (h *hookReceiver) find(typ, rcpt string) *Event {
 	return nil
 }
 
+// withWebhook points cfg's webhook at hr, served until the test's end.
+func withWebhook(t *testing.T, cfg *Config, hr *hookReceiver) {
+	t.Helper()
+	hs := httptest.NewServer(hr)
+	t.Cleanup(hs.Close)
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+}
+
 // TestBounceDSNWebhook sends to an accepted and a refused recipient: the
 // refusal becomes a webhook event with the bounce classification and a DSN
 // delivered back to the sender with the null reverse-path.
 func TestBounceDSNWebhook(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
@@ -556,10 +562,8 @@ func TestRouteFailureDSN(t *testing.T) {
 		t.Fatal(err)
 	}
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
@@ -946,10 +950,8 @@ func TestRelayedNotice(t *testing.T) {
 func TestFeedback(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{posts: 1} // no failed first post here
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 	arf := complaintARF("alice@customers.example", "order-1@shop.example")
 	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/feedback", strings.NewReader(arf))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -93,12 +92,10 @@ func TestReturnPathPostfix(t *testing.T) {
 
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
 	cfg.Delivery.DNSServers, cfg.Delivery.MXPort = nil, 0
 	cfg.Delivery.Relay, cfg.Delivery.RelayTLS = fmt.Sprintf("127.0.0.1:%d", pf.Port), "none"
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	codec := returnPaths(t, cfg, rpAddr, t.TempDir())
 	withSuppression(t, cfg)
 	m := startMTA(t, cfg)
@@ -159,11 +156,9 @@ func TestReturnPathPostfix(t *testing.T) {
 func TestReturnPathLookup(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	qdir, logDir := t.TempDir(), t.TempDir()
 	cfg := w.config(qdir)
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	codec := returnPaths(t, cfg, "127.0.0.1:0", logDir)
 	withSuppression(t, cfg)
 
