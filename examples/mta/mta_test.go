@@ -832,36 +832,12 @@ func TestHashedPassword(t *testing.T) {
 func TestDSNParameters(t *testing.T) {
 	w := newWorld(t)
 	m := startMTA(t, w.config(t.TempDir()))
-	c := trustedClient(t, m)
-	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}); err != nil {
-		t.Fatal(err)
-	}
-	rcpts := []struct {
-		addr   string
-		notify []smtp.DSNNotify
-		orcpt  string
-	}{
+	rcpts := []rcptParams{
 		{"a@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, "old-a@customers.example"},
 		{"b@customers.example", []smtp.DSNNotify{smtp.DSNNotifyNever}, ""},
 		{"c@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, ""},
 	}
-	for _, r := range rcpts {
-		opts := &smtp.RcptOptions{Notify: r.notify}
-		if r.orcpt != "" {
-			opts.OriginalRecipientType, opts.OriginalRecipient = smtp.DSNAddressTypeRFC822, r.orcpt
-		}
-		if err := c.Rcpt(r.addr, opts); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wc, err := c.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(wc, message("news@shop.example", "a@customers.example", "dsn"))
-	if err := wc.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitWithParams(t, m, &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}, rcpts, message("news@shop.example", "a@customers.example", "dsn"))
 	waitFor(t, "delivery", func() bool { return m.Stats().Delivered == 3 })
 	msgs := w.rec.messages()
 	if len(msgs) != 2 {
