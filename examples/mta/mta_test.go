@@ -872,25 +872,10 @@ func TestDSNParameters(t *testing.T) {
 func TestRelayedNotice(t *testing.T) {
 	w := newWorld(t, func(s *smtp.Server) { s.EnableDSN = false })
 	m := startMTA(t, w.config(t.TempDir()))
-	c := trustedClient(t, m)
-	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnFull}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Rcpt("a@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifySuccess, smtp.DSNNotifyFailure},
-		OriginalRecipientType: smtp.DSNAddressTypeRFC822, OriginalRecipient: "old-a@customers.example"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Rcpt("b@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifyFailure}}); err != nil {
-		t.Fatal(err)
-	}
-	wc, err := c.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(wc, message("news@shop.example", "a@customers.example", "relayed"))
-	if err := wc.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitWithParams(t, m, &smtp.MailOptions{Return: smtp.DSNReturnFull}, []rcptParams{
+		{"a@customers.example", []smtp.DSNNotify{smtp.DSNNotifySuccess, smtp.DSNNotifyFailure}, "old-a@customers.example"},
+		{"b@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure}, ""},
+	}, message("news@shop.example", "a@customers.example", "relayed"))
 	// Two recipients, then the notice to news@shop.example.
 	waitFor(t, "delivery and the notice", func() bool { return m.Stats().Delivered == 3 && m.Stats().Queued == 0 })
 	var notices []received
