@@ -149,15 +149,7 @@ func TestDelayNotices(t *testing.T) {
 	submitWithParams(t, m1, &smtp.MailOptions{EnvelopeID: "env-7"}, params, message("news@shop.example", "a@slow.example", "delay-test"))
 	submitted := time.Now()
 
-	notices := func() []received {
-		var out []received
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
+	notices := w.rec.notices
 	waitFor(t, "the delay notice", func() bool { return len(notices()) > 0 })
 	dsn := notices()[0]
 	if len(dsn.to) != 1 || dsn.to[0] != "news@shop.example" {
@@ -291,15 +283,9 @@ func TestFailureNoticeOriginalRecipient(t *testing.T) {
 	m := startMTA(t, w.config(t.TempDir()))
 	submitWithParams(t, m, nil, []rcptParams{{"unknown3@customers.example", nil, "old@customers.example"}},
 		message("news@shop.example", "unknown3@customers.example", "orcpt-test"))
-	var dsn []byte
-	waitFor(t, "the failure notice", func() bool {
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				dsn = r.data
-			}
-		}
-		return dsn != nil
-	})
+	waitFor(t, "the failure notice", func() bool { return len(w.rec.notices()) > 0 })
+	notices := w.rec.notices()
+	dsn := notices[len(notices)-1].data
 	py := parseDSNWithPython(t, dsn)
 	if len(py.Recipients) != 1 || py.Recipients[0]["original-recipient"] != "rfc822; old@customers.example" ||
 		py.Recipients[0]["final-recipient"] != "rfc822; unknown3@customers.example" || py.Recipients[0]["action"] != "failed" {

@@ -113,6 +113,18 @@ func (r *recorder) messages() []received {
 	return append([]received(nil), r.msgs...)
 }
 
+// notices returns the messages from the null sender (DSNs and other
+// notices), in the order they came.
+func (r *recorder) notices() []received {
+	var out []received
+	for _, m := range r.messages() {
+		if m.from == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 type recSession struct {
 	r      *recorder
 	client string
@@ -510,15 +522,11 @@ func TestBounceDSNWebhook(t *testing.T) {
 		s := getStats(t, m)
 		return s.Delivered == 2 && s.Failed == 1 && s.Queued == 0
 	})
-	var dsn *received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			dsn = &r
-		}
-	}
-	if dsn == nil {
+	notices := w.rec.notices()
+	if len(notices) == 0 {
 		t.Fatal("no DSN (null sender) reached the sender's MX")
 	}
+	dsn := notices[len(notices)-1]
 	if len(dsn.to) != 1 || dsn.to[0] != from {
 		t.Errorf("DSN went to %v, want %s", dsn.to, from)
 	}
@@ -569,20 +577,9 @@ func TestRouteFailureDSN(t *testing.T) {
 	from := "orders@shop.example"
 	rcpts := []string{"a@nomail.example", "b@nowhere.example"}
 	submitAs(t, m, from, rcpts, message(from, rcpts[0], "route-test"))
-	waitFor(t, "the DSN", func() bool {
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				return true
-			}
-		}
-		return false
-	})
-	var dsn received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			dsn = r
-		}
-	}
+	waitFor(t, "the DSN", func() bool { return len(w.rec.notices()) > 0 })
+	notices := w.rec.notices()
+	dsn := notices[len(notices)-1]
 	rep, err := bounce.Parse(bytes.NewReader(dsn.data))
 	if err != nil || rep.Kind != bounce.KindDSN {
 		t.Fatalf("DSN: %v, kind %v", err, rep.Kind)
@@ -878,12 +875,7 @@ func TestRelayedNotice(t *testing.T) {
 	}, message("news@shop.example", "a@customers.example", "relayed"))
 	// Two recipients, then the notice to news@shop.example.
 	waitFor(t, "delivery and the notice", func() bool { return m.Stats().Delivered == 3 && m.Stats().Queued == 0 })
-	var notices []received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			notices = append(notices, r)
-		}
-	}
+	notices := w.rec.notices()
 	if len(notices) != 1 {
 		t.Fatalf("%d notices, want 1", len(notices))
 	}
