@@ -174,7 +174,11 @@ func dsn(rcpt, status, diag string) string {
 
 func send(t *testing.T, addr, from, to, msg string) error {
 	t.Helper()
-	c := dial(t, addr)
+	return transact(dial(t, addr), from, to, msg)
+}
+
+// transact sends msg from from to to over c.
+func transact(c *smtp.Client, from, to, msg string) error {
 	if err := c.Mail(from); err != nil {
 		return err
 	}
@@ -353,18 +357,7 @@ func dialWhenFree(t *testing.T, addr string) *smtp.Client {
 func sendWhenFree(t *testing.T, addr, from, to, msg string) error {
 	c := dialWhenFree(t, addr)
 	defer c.Quit()
-	if err := c.Mail(from); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	w.Write([]byte(msg))
-	return w.Close()
+	return transact(c, from, to, msg)
 }
 
 func TestServerNeedsConfig(t *testing.T) {

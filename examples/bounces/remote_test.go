@@ -248,6 +248,17 @@ func runRemote(t *testing.T, args ...string) ([][]string, string, error) {
 	return recs[1:], errw.String(), nil
 }
 
+// read runs the command with the test's password and returns the CSV
+// rows; it fails the test if the command fails.
+func (d *dovecot) read(t *testing.T, args ...string) [][]string {
+	t.Helper()
+	rows, stderr, err := runRemote(t, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stderr, d.log())
+	}
+	return rows
+}
+
 // TestIMAP reads the mailbox over IMAPS and over IMAP with STARTTLS:
 // classified once, recorded, then moved or deleted; a message recorded
 // but not moved (a crash in between) is moved the next time without a
@@ -261,10 +272,7 @@ func TestIMAP(t *testing.T) {
 	d.deliver(t, messages...)
 
 	// Recorded but kept: as if the process died before the move.
-	rows, stderr, err := runRemote(t, append(base, "-after", "keep", "-imap", imaps)...)
-	if err != nil {
-		t.Fatalf("%v\n%s\n%s", err, stderr, d.log())
-	}
+	rows := d.read(t, append(base, "-after", "keep", "-imap", imaps)...)
 	checkRemoteRows(t, rows, "imaps://bounces@127.0.0.1")
 	if got := readFile(t, suppress); got != wantSuppress {
 		t.Errorf("suppression list %q, want %q", got, wantSuppress)
@@ -273,10 +281,7 @@ func TestIMAP(t *testing.T) {
 		t.Errorf("INBOX has %d messages after -after keep, want %d", n, len(messages))
 	}
 	// The next pass moves them, and writes no row twice.
-	rows, stderr, err = runRemote(t, append(base, "-after", "move:Processed", "-imap", imaps)...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
+	rows = d.read(t, append(base, "-after", "move:Processed", "-imap", imaps)...)
 	if len(rows) != 0 {
 		t.Errorf("recorded messages classified again: %q", rows)
 	}
@@ -287,20 +292,14 @@ func TestIMAP(t *testing.T) {
 	// A new message, over STARTTLS, deleted once recorded.
 	d.deliver(t, postfixDSN)
 	imap := fmt.Sprintf("imap://%s@127.0.0.1:%d/INBOX", dovecotUser, d.imap)
-	rows, stderr, err = runRemote(t, append(base, "-after", "delete", "-imap", imap)...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
+	rows = d.read(t, append(base, "-after", "delete", "-imap", imap)...)
 	// postfixDSN is messages[0]: its key is recorded already.
 	if len(rows) != 0 || d.count(t, "") != 0 {
 		t.Errorf("the same DSN again: rows %q, INBOX %d", rows, d.count(t, ""))
 	}
 	other := strings.Replace(postfixDSN, "<20261123100000.4F1A2B3C4D@mail.shop.example>", "<another@mail.shop.example>", 1)
 	d.deliver(t, other)
-	rows, stderr, err = runRemote(t, append(base, "-after", "delete", "-imap", imap)...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
+	rows = d.read(t, append(base, "-after", "delete", "-imap", imap)...)
 	if len(rows) != 1 || rows[0][2] != "alice@customers.example" || rows[0][8] != "another@mail.shop.example" || d.count(t, "") != 0 {
 		t.Errorf("new DSN: rows %q, INBOX %d", rows, d.count(t, ""))
 	}
@@ -334,19 +333,13 @@ func TestPOP3(t *testing.T) {
 	base := []string{"-ca", d.ca, "-state", state}
 	d.deliver(t, messages...)
 	pop3s := fmt.Sprintf("pop3s://%s@127.0.0.1:%d", dovecotUser, d.pop3s)
-	rows, stderr, err := runRemote(t, append(base, "-after", "keep", "-pop3", pop3s)...)
-	if err != nil {
-		t.Fatalf("%v\n%s\n%s", err, stderr, d.log())
-	}
+	rows := d.read(t, append(base, "-after", "keep", "-pop3", pop3s)...)
 	checkRemoteRows(t, rows, "pop3s://bounces@127.0.0.1")
 	if d.count(t, "") != len(messages) {
 		t.Errorf("maildrop has %d messages after -after keep", d.count(t, ""))
 	}
 	pop3 := fmt.Sprintf("pop3://%s@127.0.0.1:%d", dovecotUser, d.pop3)
-	rows, stderr, err = runRemote(t, append(base, "-after", "delete", "-pop3", pop3)...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
+	rows = d.read(t, append(base, "-after", "delete", "-pop3", pop3)...)
 	if len(rows) != 0 || d.count(t, "") != 0 {
 		t.Errorf("second pass: rows %q, maildrop %d", rows, d.count(t, ""))
 	}

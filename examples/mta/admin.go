@@ -366,6 +366,7 @@ func listing(msg *queue.Message, now time.Time, details bool) QueueMessage {
 	return q
 }
 
+// writeJSON writes v as the JSON body of a reply with code.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

@@ -147,9 +147,7 @@ func (m *MTA) refuseBlocked(w http.ResponseWriter, key string) bool {
 }
 
 func jsonError(w http.ResponseWriter, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	writeJSON(w, code, map[string]string{"error": msg})
 }
 
 func (m *MTA) handleStats(w http.ResponseWriter, r *http.Request) {
@@ -158,8 +156,7 @@ func (m *MTA) handleStats(w http.ResponseWriter, r *http.Request) {
 		m.queueError(w, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(s)
+	writeJSON(w, http.StatusOK, s)
 }
 
 func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
@@ -235,9 +232,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusServiceUnavailable, "queue unavailable")
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusAccepted)
-	json.NewEncoder(w).Encode(SendReply{ID: string(id), Refused: refused})
+	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused})
 }
 
 // build makes a text/plain message from the simple fields. The headers
@@ -350,6 +345,5 @@ func (m *MTA) handleFeedback(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	m.metrics.feedback.Add(float64(len(evs)))
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"kind": rep.Kind.String(), "events": evs, "suppressed": entriesOf(suppressed)})
+	writeJSON(w, http.StatusOK, map[string]any{"kind": rep.Kind.String(), "events": evs, "suppressed": entriesOf(suppressed)})
 }

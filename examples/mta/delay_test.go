@@ -9,8 +9,6 @@ import (
 	"net/mail"
 	"os/exec"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,72 +16,6 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/queue"
 )
-
-// refuser is an SMTP server that answers each RCPT with rcpt's verdict
-// and takes every message it is given, keeping its envelope.
-type refuser struct {
-	addr  string
-	port  int
-	rcpt  func(to string) error
-	rcpts atomic.Int64 // RCPT commands seen
-
-	mu       sync.Mutex
-	accepted []envelope
-}
-
-// envelope is a message's envelope as a server saw it.
-type envelope struct {
-	from string
-	to   []string
-}
-
-func startRefuser(t *testing.T, listen string, rcpt func(to string) error) *refuser {
-	t.Helper()
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &refuser{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port, rcpt: rcpt}
-	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &refuserSession{r: r}, nil }))
-	s.Domain = "refuser.localhost"
-	s.EnableDSN = true
-	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return r
-}
-
-func (r *refuser) envelopes() []envelope {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]envelope(nil), r.accepted...)
-}
-
-type refuserSession struct {
-	r   *refuser
-	env envelope
-}
-
-func (s *refuserSession) Reset()        { s.env = envelope{} }
-func (s *refuserSession) Logout() error { return nil }
-func (s *refuserSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.env = envelope{from: from}
-	return nil
-}
-func (s *refuserSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.r.rcpts.Add(1)
-	if err := s.r.rcpt(to); err != nil {
-		return err
-	}
-	s.env.to = append(s.env.to, to)
-	return nil
-}
-func (s *refuserSession) Data(r io.Reader) error {
-	io.Copy(io.Discard, r)
-	s.r.mu.Lock()
-	s.r.accepted = append(s.r.accepted, s.env)
-	s.r.mu.Unlock()
-	return nil
-}
 
 // rcptParams is a recipient with its RFC 3461 parameters: NOTIFY, and
 // ORCPT (an rfc822 address) if not "".
@@ -217,15 +149,7 @@ func TestDelayNotices(t *testing.T) {
 	submitWithParams(t, m1, &smtp.MailOptions{EnvelopeID: "env-7"}, params, message("news@shop.example", "a@slow.example", "delay-test"))
 	submitted := time.Now()
 
-	notices := func() []received {
-		var out []received
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				out = append(out, r)
-			}
-		}
-		return out
-	}
+	notices := w.rec.notices
 	waitFor(t, "the delay notice", func() bool { return len(notices()) > 0 })
 	dsn := notices()[0]
 	if len(dsn.to) != 1 || dsn.to[0] != "news@shop.example" {
@@ -359,15 +283,9 @@ func TestFailureNoticeOriginalRecipient(t *testing.T) {
 	m := startMTA(t, w.config(t.TempDir()))
 	submitWithParams(t, m, nil, []rcptParams{{"unknown3@customers.example", nil, "old@customers.example"}},
 		message("news@shop.example", "unknown3@customers.example", "orcpt-test"))
-	var dsn []byte
-	waitFor(t, "the failure notice", func() bool {
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				dsn = r.data
-			}
-		}
-		return dsn != nil
-	})
+	waitFor(t, "the failure notice", func() bool { return len(w.rec.notices()) > 0 })
+	notices := w.rec.notices()
+	dsn := notices[len(notices)-1].data
 	py := parseDSNWithPython(t, dsn)
 	if len(py.Recipients) != 1 || py.Recipients[0]["original-recipient"] != "rfc822; old@customers.example" ||
 		py.Recipients[0]["final-recipient"] != "rfc822; unknown3@customers.example" || py.Recipients[0]["action"] != "failed" {

@@ -83,11 +83,11 @@ type logFile struct {
 }
 
 func openLogFile(path string) (*logFile, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
+	l := &logFile{path: path}
+	if err := l.reopen(); err != nil {
 		return nil, err
 	}
-	return &logFile{path: path, f: f}, nil
+	return l, nil
 }
 
 // Write writes one log record; slog's handlers write each with one call.
@@ -100,6 +100,8 @@ func (l *logFile) Write(p []byte) (int, error) {
 	return l.f.Write(p)
 }
 
+// reopen opens the file at path again (or for the first time), as after
+// it was rotated, and closes the one written before.
 func (l *logFile) reopen() error {
 	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {

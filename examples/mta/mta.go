@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 			if err != nil {
 				return nil, fmt.Errorf("dkim key %s: %w", k.KeyFile, err)
 			}
-			d := strings.ToLower(strings.TrimSuffix(k.Domain, "."))
+			d := dnsName(k.Domain)
 			keys, _ := ks.mem.Keys(ctx, d)
 			ks.mem.Set(d, append(keys, dkim.Key{Domain: d, Selector: k.Selector, Signer: priv})...)
 		}
@@ -160,7 +160,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		// first message.
 		var all []dkim.Key
 		for _, k := range cfg.DKIM.Keys {
-			keys, _ := ks.mem.Keys(ctx, strings.ToLower(strings.TrimSuffix(k.Domain, ".")))
+			keys, _ := ks.mem.Keys(ctx, dnsName(k.Domain))
 			all = append(all, keys...)
 		}
 		if len(all) > 0 {

@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,13 +45,16 @@ mx.customers.example.    IN A 127.0.0.1
 `
 
 // recorder is a receiving SMTP server: it refuses recipients whose local
-// part starts with "unknown" (550 5.1.1) and keeps every message.
+// part starts with "unknown" (550 5.1.1), or those rcpt refuses if set,
+// and keeps every message.
 type recorder struct {
-	addr string
-	port int
-	srv  *smtp.Server
-	mu   sync.Mutex
-	msgs []received
+	addr  string
+	port  int
+	srv   *smtp.Server
+	rcpt  func(to string) error
+	rcpts atomic.Int64 // RCPT commands seen
+	mu    sync.Mutex
+	msgs  []received
 }
 
 type received struct {
@@ -72,11 +76,23 @@ func startRecorder(t *testing.T, setup ...func(*smtp.Server)) *recorder {
 // startRecorderAt starts a recorder listening on addr.
 func startRecorderAt(t *testing.T, addr string, setup ...func(*smtp.Server)) *recorder {
 	t.Helper()
+	return serveRecorder(t, addr, &recorder{}, setup...)
+}
+
+// startRefuser starts a recorder listening on addr that answers each
+// RCPT with rcpt's verdict.
+func startRefuser(t *testing.T, addr string, rcpt func(to string) error) *recorder {
+	t.Helper()
+	return serveRecorder(t, addr, &recorder{rcpt: rcpt})
+}
+
+func serveRecorder(t *testing.T, addr string, r *recorder, setup ...func(*smtp.Server)) *recorder {
+	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &recorder{addr: ln.Addr().String(), port: ln.Addr().(*net.TCPAddr).Port}
+	r.addr, r.port = ln.Addr().String(), ln.Addr().(*net.TCPAddr).Port
 	r.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		host, _, _ := net.SplitHostPort(c.Conn().RemoteAddr().String())
 		return &recSession{r: r, client: host}, nil
@@ -97,6 +113,18 @@ func (r *recorder) messages() []received {
 	return append([]received(nil), r.msgs...)
 }
 
+// notices returns the messages from the null sender (DSNs and other
+// notices), in the order they came.
+func (r *recorder) notices() []received {
+	var out []received
+	for _, m := range r.messages() {
+		if m.from == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 type recSession struct {
 	r      *recorder
 	client string
@@ -113,7 +141,12 @@ func (s *recSession) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 func (s *recSession) Rcpt(to string, opts *smtp.RcptOptions) error {
-	if strings.HasPrefix(to, "unknown") {
+	s.r.rcpts.Add(1)
+	if s.r.rcpt != nil {
+		if err := s.r.rcpt(to); err != nil {
+			return err
+		}
+	} else if strings.HasPrefix(to, "unknown") {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "User unknown in virtual mailbox table"}
 	}
 	s.cur.to = append(s.cur.to, to)
@@ -262,6 +295,23 @@ func getStats(t *testing.T, m *MTA) Stats {
 func message(from, to, subject string) string {
 	return "From: Shop <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject +
 		"\r\nMessage-ID: <" + subject + "@shop.example>\r\nDate: Mon, 23 Nov 2026 12:00:00 +0000\r\n\r\nHello.\r\n"
+}
+
+// submitAs submits msg over SMTP as the user app (tenant "app").
+func submitAs(t *testing.T, m *MTA, from string, to []string, msg string) {
+	t.Helper()
+	c, err := smtp.Dial(m.SMTPAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendMail(from, to, strings.NewReader(msg)); err != nil {
+		t.Fatal(err)
+	}
+	c.Quit()
 }
 
 // submitSMTP sends one message over SMTP from localIP, authenticating
@@ -447,47 +497,36 @@ func (h *hookReceiver) find(typ, rcpt string) *Event {
 	return nil
 }
 
+// withWebhook points cfg's webhook at hr, served until the test's end.
+func withWebhook(t *testing.T, cfg *Config, hr *hookReceiver) {
+	t.Helper()
+	hs := httptest.NewServer(hr)
+	t.Cleanup(hs.Close)
+	cfg.Webhook = WebhookConfig{URL: hs.URL}
+}
+
 // TestBounceDSNWebhook sends to an accepted and a refused recipient: the
 // refusal becomes a webhook event with the bounce classification and a DSN
 // delivered back to the sender with the null reverse-path.
 func TestBounceDSNWebhook(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
-	msg := message(from, "ok@customers.example", "bounce-test")
-	d := net.Dialer{}
-	conn, err := d.Dial("tcp", m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := smtp.NewClient(conn)
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SendMail(from, []string{"ok@customers.example", "unknown7@customers.example"}, strings.NewReader(msg)); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
+	submitAs(t, m, from, []string{"ok@customers.example", "unknown7@customers.example"}, message(from, "ok@customers.example", "bounce-test"))
 
 	waitFor(t, "delivery, bounce and DSN", func() bool {
 		s := getStats(t, m)
 		return s.Delivered == 2 && s.Failed == 1 && s.Queued == 0
 	})
-	var dsn *received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			dsn = &r
-		}
-	}
-	if dsn == nil {
+	notices := w.rec.notices()
+	if len(notices) == 0 {
 		t.Fatal("no DSN (null sender) reached the sender's MX")
 	}
+	dsn := notices[len(notices)-1]
 	if len(dsn.to) != 1 || dsn.to[0] != from {
 		t.Errorf("DSN went to %v, want %s", dsn.to, from)
 	}
@@ -531,39 +570,16 @@ func TestRouteFailureDSN(t *testing.T) {
 		t.Fatal(err)
 	}
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 
 	from := "orders@shop.example"
-	c, err := smtp.Dial(m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
 	rcpts := []string{"a@nomail.example", "b@nowhere.example"}
-	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, rcpts[0], "route-test"))); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
-	waitFor(t, "the DSN", func() bool {
-		for _, r := range w.rec.messages() {
-			if r.from == "" {
-				return true
-			}
-		}
-		return false
-	})
-	var dsn received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			dsn = r
-		}
-	}
+	submitAs(t, m, from, rcpts, message(from, rcpts[0], "route-test"))
+	waitFor(t, "the DSN", func() bool { return len(w.rec.notices()) > 0 })
+	notices := w.rec.notices()
+	dsn := notices[len(notices)-1]
 	rep, err := bounce.Parse(bytes.NewReader(dsn.data))
 	if err != nil || rep.Kind != bounce.KindDSN {
 		t.Fatalf("DSN: %v, kind %v", err, rep.Kind)
@@ -813,36 +829,12 @@ func TestHashedPassword(t *testing.T) {
 func TestDSNParameters(t *testing.T) {
 	w := newWorld(t)
 	m := startMTA(t, w.config(t.TempDir()))
-	c := trustedClient(t, m)
-	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}); err != nil {
-		t.Fatal(err)
-	}
-	rcpts := []struct {
-		addr   string
-		notify []smtp.DSNNotify
-		orcpt  string
-	}{
+	rcpts := []rcptParams{
 		{"a@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, "old-a@customers.example"},
 		{"b@customers.example", []smtp.DSNNotify{smtp.DSNNotifyNever}, ""},
 		{"c@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure, smtp.DSNNotifyDelayed}, ""},
 	}
-	for _, r := range rcpts {
-		opts := &smtp.RcptOptions{Notify: r.notify}
-		if r.orcpt != "" {
-			opts.OriginalRecipientType, opts.OriginalRecipient = smtp.DSNAddressTypeRFC822, r.orcpt
-		}
-		if err := c.Rcpt(r.addr, opts); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wc, err := c.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(wc, message("news@shop.example", "a@customers.example", "dsn"))
-	if err := wc.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitWithParams(t, m, &smtp.MailOptions{Return: smtp.DSNReturnHeaders, EnvelopeID: "env+2Did"}, rcpts, message("news@shop.example", "a@customers.example", "dsn"))
 	waitFor(t, "delivery", func() bool { return m.Stats().Delivered == 3 })
 	msgs := w.rec.messages()
 	if len(msgs) != 2 {
@@ -877,33 +869,13 @@ func TestDSNParameters(t *testing.T) {
 func TestRelayedNotice(t *testing.T) {
 	w := newWorld(t, func(s *smtp.Server) { s.EnableDSN = false })
 	m := startMTA(t, w.config(t.TempDir()))
-	c := trustedClient(t, m)
-	if err := c.Mail("news@shop.example", &smtp.MailOptions{Return: smtp.DSNReturnFull}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Rcpt("a@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifySuccess, smtp.DSNNotifyFailure},
-		OriginalRecipientType: smtp.DSNAddressTypeRFC822, OriginalRecipient: "old-a@customers.example"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Rcpt("b@customers.example", &smtp.RcptOptions{Notify: []smtp.DSNNotify{smtp.DSNNotifyFailure}}); err != nil {
-		t.Fatal(err)
-	}
-	wc, err := c.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.WriteString(wc, message("news@shop.example", "a@customers.example", "relayed"))
-	if err := wc.Close(); err != nil {
-		t.Fatal(err)
-	}
+	submitWithParams(t, m, &smtp.MailOptions{Return: smtp.DSNReturnFull}, []rcptParams{
+		{"a@customers.example", []smtp.DSNNotify{smtp.DSNNotifySuccess, smtp.DSNNotifyFailure}, "old-a@customers.example"},
+		{"b@customers.example", []smtp.DSNNotify{smtp.DSNNotifyFailure}, ""},
+	}, message("news@shop.example", "a@customers.example", "relayed"))
 	// Two recipients, then the notice to news@shop.example.
 	waitFor(t, "delivery and the notice", func() bool { return m.Stats().Delivered == 3 && m.Stats().Queued == 0 })
-	var notices []received
-	for _, r := range w.rec.messages() {
-		if r.from == "" {
-			notices = append(notices, r)
-		}
-	}
+	notices := w.rec.notices()
 	if len(notices) != 1 {
 		t.Fatalf("%d notices, want 1", len(notices))
 	}
@@ -931,10 +903,8 @@ func TestRelayedNotice(t *testing.T) {
 func TestFeedback(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{posts: 1} // no failed first post here
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	m := startMTA(t, cfg)
 	arf := complaintARF("alice@customers.example", "order-1@shop.example")
 	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/feedback", strings.NewReader(arf))
@@ -1042,19 +1012,7 @@ func TestSourceIPAndLimits(t *testing.T) {
 		t.Errorf("transport limits %+v do not follow the configuration", m.tr.RateLimits)
 	}
 	from := "news@shop.example"
-	conn, err := net.Dial("tcp", m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := smtp.NewClient(conn)
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	rcpts := []string{"x1@customers.example", "x2@customers.example", "archive@shop.example"}
-	if err := c.SendMail(from, rcpts, strings.NewReader(message(from, "x1@customers.example", "two-domains"))); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
+	submitAs(t, m, from, []string{"x1@customers.example", "x2@customers.example", "archive@shop.example"}, message(from, "x1@customers.example", "two-domains"))
 	waitFor(t, "three recipients", func() bool { s := m.Stats(); return s.Delivered == 3 && s.Queued == 0 })
 	msgs := w.rec.messages()
 	if len(msgs) != 2 {

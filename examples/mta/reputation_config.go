@@ -225,7 +225,7 @@ func (c *Config) checkBlocklists() error {
 	}
 	if len(b.Domains) == 0 {
 		for _, k := range c.DKIM.Keys {
-			if d := strings.ToLower(strings.TrimSuffix(k.Domain, ".")); !slices.Contains(b.Domains, d) {
+			if d := dnsName(k.Domain); !slices.Contains(b.Domains, d) {
 				b.Domains = append(b.Domains, d)
 			}
 		}
@@ -264,7 +264,7 @@ func (b *BlocklistConfig) zones() ([]dnsbl.Zone, error) {
 	}
 	var out []dnsbl.Zone
 	for _, z := range b.Zones {
-		name := strings.ToLower(strings.TrimSuffix(z.Name, "."))
+		name := dnsName(z.Name)
 		if !strings.Contains(name, ".") || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r == '/' || r == '@' || r >= 0x7f }) {
 			return nil, fieldErr("reputation.blocklists.zones", "%q is not a zone name", z.Name)
 		}
@@ -276,6 +276,10 @@ func (b *BlocklistConfig) zones() ([]dnsbl.Zone, error) {
 	}
 	return out, nil
 }
+
+// dnsName is a configured domain or zone name as it is compared: in
+// lower case, without a trailing dot.
+func dnsName(s string) string { return strings.ToLower(strings.TrimSuffix(s, ".")) }
 
 // perSecond turns a rate in messages a second into a shaping.Rate: whole
 // messages a second as they are, others as one message per period.
@@ -293,7 +297,7 @@ func perSecond(r float64, burst int) shaping.Rate {
 func shapingLimits(ls []ShapingLimit) (map[string]shaping.Limit, error) {
 	out := map[string]shaping.Limit{}
 	for i, l := range ls {
-		d := strings.ToLower(strings.TrimSuffix(l.Destination, "."))
+		d := dnsName(l.Destination)
 		if d == "" || l.Rate < 0 || l.Burst < 0 || l.MaxConns < 0 || l.Rate == 0 && l.MaxConns == 0 {
 			return nil, fieldErr(fmt.Sprintf("reputation.shaping.limits[%d]", i), "a destination and a rate or max_conns are required")
 		}

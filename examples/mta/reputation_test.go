@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"os"
@@ -243,11 +242,9 @@ func reputationWorld(t *testing.T, p *provider) (*world, *Config, *hookReceiver)
 func (w *world) reputationConfig(t *testing.T, p *provider) (*Config, *hookReceiver) {
 	t.Helper()
 	hr := &hookReceiver{posts: 1}
-	hs := httptest.NewServer(hr)
-	t.Cleanup(hs.Close)
 	cfg := w.config(t.TempDir())
 	cfg.Delivery.MXPort = p.port
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	cfg.SMTP.Users[0].APITokens = []string{"tok-app"}
 	cfg.Reputation = ReputationConfig{
 		Suppression: SuppressionConfig{
@@ -769,10 +766,8 @@ slow.com.           IN MX 10 mx.slow.com.
 	}
 	w.dns.SetFault("slow.com.", 0, resolvertest.Timeout)
 	hr := &hookReceiver{posts: 1}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	cfg.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second)}
 	if err := cfg.check(); err != nil {
 		t.Fatal(err)
@@ -840,10 +835,8 @@ func TestBlocklistMonitor(t *testing.T) {
 		t.Fatal(err)
 	}
 	hr := &hookReceiver{posts: 1}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	cfg.Reputation.Blocklists = BlocklistConfig{Enabled: true, IPs: []string{"203.0.113.5", "203.0.113.6"},
 		Zones: []BlocklistZone{{Name: "zen.spamhaus.org"}, {Name: "dbl.spamhaus.org"}}, DNSServers: []string{w.dns.Addr()}}
 	if err := cfg.check(); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/internal/postfixtest"
@@ -43,23 +41,6 @@ func returnPaths(t *testing.T, cfg *Config, listen, logDir string) *verp.Codec {
 		t.Fatal(err)
 	}
 	return &verp.Codec{Domain: returnDomain, Keys: []verp.Key{{ID: 3, Secret: secret}}}
-}
-
-// submitAs submits msg over SMTP as the user app (tenant "app").
-func submitAs(t *testing.T, m *MTA, from string, to []string, msg string) {
-	t.Helper()
-	c, err := smtp.Dial(m.SMTPAddr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Auth(sasl.NewPlainClient("", "app", "s3cret")); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SendMail(from, to, strings.NewReader(msg)); err != nil {
-		t.Fatal(err)
-	}
-	c.Quit()
 }
 
 // sendReturned hands msg to the return-path listener at addr from the
@@ -111,12 +92,10 @@ func TestReturnPathPostfix(t *testing.T) {
 
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	cfg := w.config(t.TempDir())
 	cfg.Delivery.DNSServers, cfg.Delivery.MXPort = nil, 0
 	cfg.Delivery.Relay, cfg.Delivery.RelayTLS = fmt.Sprintf("127.0.0.1:%d", pf.Port), "none"
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	codec := returnPaths(t, cfg, rpAddr, t.TempDir())
 	withSuppression(t, cfg)
 	m := startMTA(t, cfg)
@@ -149,8 +128,8 @@ func TestReturnPathPostfix(t *testing.T) {
 	// The recipient's server got the delivered one alone in its envelope,
 	// from a return path naming the message and that recipient.
 	var queueID string
-	waitFor(t, "the delivered message", func() bool { return len(remote.envelopes()) == 1 })
-	env := remote.envelopes()[0]
+	waitFor(t, "the delivered message", func() bool { return len(remote.messages()) == 1 })
+	env := remote.messages()[0]
 	tag, err := codec.Decode(env.from, time.Now())
 	if err != nil {
 		t.Fatalf("MAIL FROM:<%s> is not a return path of ours: %v", env.from, err)
@@ -177,11 +156,9 @@ func TestReturnPathPostfix(t *testing.T) {
 func TestReturnPathLookup(t *testing.T) {
 	w := newWorld(t)
 	hr := &hookReceiver{}
-	hs := httptest.NewServer(hr)
-	defer hs.Close()
 	qdir, logDir := t.TempDir(), t.TempDir()
 	cfg := w.config(qdir)
-	cfg.Webhook = WebhookConfig{URL: hs.URL}
+	withWebhook(t, cfg, hr)
 	codec := returnPaths(t, cfg, "127.0.0.1:0", logDir)
 	withSuppression(t, cfg)
 
