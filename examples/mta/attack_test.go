@@ -204,3 +204,44 @@ func TestReturnPathReplay(t *testing.T) {
 		t.Errorf("%d complaint events from %d copies of one report, want 1", n, copies)
 	}
 }
+
+// TestUserEntriesBounded checks that a tenant's users cannot grow the
+// suppression list, which every tenant's memory holds, past
+// reputation.suppression.max_user_entries, while the operator and other
+// tenants still add.
+func TestUserEntriesBounded(t *testing.T) {
+	_, cfg := tenants(t)
+	for i := range cfg.SMTP.Users {
+		if cfg.SMTP.Users[i].Username == "bob" {
+			cfg.SMTP.Users[i].APITokens = []string{"tok-bob"}
+		}
+	}
+	cfg.Reputation.Suppression = SuppressionConfig{Path: filepath.Join(t.TempDir(), "suppression.db"), MaxUserEntries: 3}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	for i := range 3 {
+		if code := api(t, m, "POST", "/api/suppressions", "tok-alice", fmt.Sprintf(`{"address":"u%d@customers.example"}`, i), nil); code != http.StatusOK {
+			t.Fatalf("alice adding entry %d: %d", i, code)
+		}
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"u3@customers.example"}`, nil); code != http.StatusForbidden {
+		t.Errorf("alice adding past the bound: %d, want 403", code)
+	}
+	if code := api(t, m, "GET", "/api/suppressions?address=u3@customers.example", "tok-alice", "", nil); code != http.StatusNotFound {
+		t.Errorf("the refused entry: %d, want 404", code)
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok-bob", `{"address":"u3@customers.example"}`, nil); code != http.StatusOK {
+		t.Errorf("bob, another tenant: %d, want 200", code)
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok", `{"address":"u4@customers.example","tenant":"alice"}`, nil); code != http.StatusOK {
+		t.Errorf("the operator for alice: %d, want 200", code)
+	}
+	if code := api(t, m, "DELETE", "/api/suppressions?address=u0@customers.example", "tok-alice", "", nil); code != http.StatusOK {
+		t.Fatalf("alice removing one: %d", code)
+	}
+	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"u5@customers.example"}`, nil); code != http.StatusForbidden {
+		t.Errorf("alice at the bound again (the operator's entry counts): %d, want 403", code)
+	}
+}

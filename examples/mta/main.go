@@ -249,6 +249,10 @@
 //	                    soft failures about a mailbox (full, disabled)
 //	                    that suppress it (default 3 within 15 days), for
 //	reputation.suppression.soft_expiry  (default 30 days)
+//	reputation.suppression.max_user_entries  a tenant's entries past which
+//	                    its users' own additions are refused (403;
+//	                    default 250,000; -1: no limit); bounces,
+//	                    complaints and unsubscribes are always recorded
 //	reputation.suppression.unsubscribe_url  the public https URL, ending
 //	                    in "/", of the RFC 8058 one-click unsubscribe
 //	                    links ("https://mail.example.com/unsubscribe/");
@@ -581,10 +585,9 @@
 //     count about 0.5 KB of memory per entry (bench/pipeline -reputation,
 //     100,000 entries: 81 MiB peak against 38 MiB without a list). The
 //     collector does not scan it, so its size costs no CPU.
-//   - Entries are not capped per tenant: a user can add as many manual
-//     suppressions through POST /api/suppressions as memory holds, for
-//     every tenant to pay. Give the API's logins to backends you trust,
-//     and watch mta_suppression_entries.
+//   - A tenant's users add suppressions through POST /api/suppressions
+//     until the tenant has reputation.suppression.max_user_entries
+//     (default 250,000): the list's memory is every tenant's.
 //
 // # Reputation
 //

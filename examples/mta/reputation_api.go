@@ -229,6 +229,12 @@ func (r *reputation) handleAdd(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if loginOf(req) != nil {
+		// One tenant's additions must not fill the memory every tenant
+		// shares.
+		if max := r.m.cfg.Reputation.Suppression.MaxUserEntries; max > 0 && r.list.Count(tenant) >= max {
+			jsonError(w, http.StatusForbidden, fmt.Sprintf("the tenant has %d suppression entries, the most reputation.suppression.max_user_entries lets users add to", max))
+			return
+		}
 		// An entry the recipient asked for stays as it is: replaced by a
 		// manual one, it could then be removed as the user's own.
 		if old, err := r.list.Get(req.Context(), tenant, a.Address); err == nil && recipientAsked(old.Reason) &&

@@ -43,6 +43,11 @@ type SuppressionConfig struct {
 	UnsubscribeURL    string           `json:"unsubscribe_url"`
 	UnsubscribeKeys   []UnsubscribeKey `json:"unsubscribe_keys"`
 	UnsubscribeMaxAge Duration         `json:"unsubscribe_max_age"`
+	// MaxUserEntries bounds a tenant's entries for its users' own
+	// additions (POST /api/suppressions): past it they are refused.
+	// Entries from bounces, complaints and unsubscribes are never
+	// refused. 0 means 250,000 (about 125 MB of memory); -1 no limit.
+	MaxUserEntries int `json:"max_user_entries"`
 }
 
 // UnsubscribeKey signs unsubscribe tokens: the first key signs, all
@@ -156,6 +161,12 @@ func (c *Config) checkReputation() error {
 	}
 	if s.SoftLimit < 0 || s.SoftWindow < 0 {
 		return fieldErr("reputation.suppression", "soft_limit and soft_window must not be negative")
+	}
+	switch {
+	case s.MaxUserEntries == 0:
+		s.MaxUserEntries = 250_000
+	case s.MaxUserEntries < -1:
+		return fieldErr("reputation.suppression.max_user_entries", "%d: want a positive number, or -1 for no limit", s.MaxUserEntries)
 	}
 	if s.UnsubscribeURL != "" || len(s.UnsubscribeKeys) > 0 {
 		if s.Path == "" && s.PostgresDSN == "" {
