@@ -124,6 +124,7 @@ var userUnknownPhrases = []string{
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
+	"recipient unknown",                  // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 }
 
@@ -145,6 +146,7 @@ var suspendPhrases = []string{
 	"mailbox disabled", // RFC 3463 x.2.1
 	"account that you tried to reach is disabled", // Google 550 5.2.1
 	"user is inactive",                            // sitepackage (GMX 550 5.2.1)
+	"inactive user",                               // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
 	"has been disabled or discontinued",           // Yahoo (sitepackage)
 	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
 	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
@@ -174,6 +176,8 @@ var mailboxFullPhrases = []string{
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
 	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
+	"not enough disk quota",        // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
+	"exceeds remaining quota",      // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -236,6 +240,7 @@ var requirePTRPhrases = []string{
 	"reverse hostname",     // Postfix
 	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
 	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+	"no dns reverse for",   // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
 }
 
 // spamPhrases: the content was judged spam.
@@ -327,22 +332,37 @@ var securityErrorPhrases = []string{
 	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
 	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
 	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
+	// Twisted Mail's ESMTP server refuses MAIL FROM from a client whose
+	// credentials it cannot check with "550 Unauthenticated senders not
+	// allowed" (twisted/mail/smtp.py, ESMTP.validateFrom); SendGrid's SMTP
+	// relay answers a client without a valid API key the same
+	// (github.com/sendgrid/sendgrid-csharp issue 850).
+	"unauthenticated senders",
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                              // Google 4.7.28 "has been temporarily rate limited"
-	"receiving mail too quickly",                // Google 450 4.2.1; Yahoo 450
-	"receiving mail at a rate",                  // Google 450 4.2.1, 550 5.2.1
-	"relay limit exceeded",                      // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
-	"recipient thread limit exceeded",           // Microsoft 432 4.3.2
-	"message receive limit",                     // Microsoft 5.2.121, 5.2.122
-	"daily limit for message recipients",        // Microsoft 5.1.90
-	"exceeded permitted limits",                 // Microsoft 5.7.508
-	"deferred due to excessive volume",          // Apple 421 4.7.1
-	"recipients this hour",                      // GoDaddy IB607: "x has sent to too many recipients this hour"
-	"rate limit reached",                        // comservice-ffo.de (United Internet reseller) 421
-	"too much mail from",                        // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
+	"receiving mail too quickly",         // Google 450 4.2.1; Yahoo 450
+	"receiving mail at a rate",           // Google 450 4.2.1, 550 5.2.1
+	"relay limit exceeded",               // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
+	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
+	"message receive limit",              // Microsoft 5.2.121, 5.2.122
+	"daily limit for message recipients", // Microsoft 5.1.90
+	"exceeded permitted limits",          // Microsoft 5.7.508
+	"deferred due to excessive volume",   // Apple 421 4.7.1
+	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
+	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
+	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
+	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
+	// many recipients from x" (before tooManyConnPhrases' "too many
+	// recipients", a count per message), smtpd_client_auth_rate_limit
+	// "450 4.7.1 Error: too many AUTH commands from x",
+	// smtpd_client_new_tls_session_rate_limit "421 4.7.0 x Error: too many
+	// new TLS sessions from y".
+	"too many recipients from", "too many auth commands from", "too many new tls sessions from",
+	"too much email in a short period",          // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (smtp.codes/rackspace)
 	"rate limit exceeded", "ratelimit exceeded", // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 
@@ -360,6 +380,7 @@ var tooManyConnPhrases = []string{
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
+	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com, as smtp.codes/rackspace lists it)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -388,6 +409,13 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	// Postfix postscreen(8) answers a client on its access list
+	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
+	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
+	// currently unavailable" (postscreen_early.c), and holds a new client
+	// back with "450 4.3.2 Service currently unavailable" until it
+	// reconnects after the deep protocol tests (postscreen_smtpd.c).
+	"service currently unavailable",
 }
 
 // accessDeniedPhrases: a refusal that says only "access denied", after
@@ -472,6 +500,7 @@ var systemErrorPhrases = []string{
 	"service not available, closing transmission channel", // RFC 5321 §4.2.3 421
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
+	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 }
 
