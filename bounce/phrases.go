@@ -124,8 +124,15 @@ var userUnknownPhrases = []string{
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
-	"recipient unknown",                  // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
-	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	// Chinese mail systems' replies for a recipient that does not exist,
+	// as their vendors list them: "user not exist" (emailhost.com.cn's
+	// service pages, "[退信] 收件人不存在: user not exist"; dbmailserver.com
+	// "tui-xin-address-not-exist": "550 abcd:user not exist", "551 5.1.1
+	// recipient is not exist"), Coremail's support pages (icoremail.vip,
+	// "退信提示": "user not known", "not user of this server").
+	"user not exist", "is not exist", "user not known", "not user of this server",
+	"recipient unknown",         // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
+	"address couldn't be found", // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -144,14 +151,15 @@ var exchangeLookupPhrases = []string{
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
 var suspendPhrases = []string{
 	"mailbox disabled", // RFC 3463 x.2.1
-	"account that you tried to reach is disabled", // Google 550 5.2.1
-	"user is inactive",                            // sitepackage (GMX 550 5.2.1)
-	"inactive user",                               // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
-	"has been disabled or discontinued",           // Yahoo (sitepackage)
-	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
-	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
-	"account is locked",                           // vpopmail vdelivermail: "account is locked email bounced"
-	"account disabled",                            // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
+	"account that you tried to reach is disabled",                               // Google 550 5.2.1
+	"user is inactive",                                                          // sitepackage (GMX 550 5.2.1)
+	"user suspended", "user disabled", "account has been temporarily suspended", // Coremail's support pages (icoremail.vip, "退信提示"): "User suspended", "user disabled", "This account has been temporarily suspended" (not Postfix qmgr's "delivery temporarily suspended", a destination it stopped trying)
+	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
+	"has been disabled or discontinued",      // Yahoo (sitepackage)
+	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
+	"policy rejection on the target address", // Yandex: the recipient's account is blocked
+	"account is locked",                      // vpopmail vdelivermail: "account is locked email bounced"
+	"account disabled",                       // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
