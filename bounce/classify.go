@@ -259,6 +259,16 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		if strings.HasPrefix(sd, ".1.") || ev.command == "RCPT" {
 			return UserUnknown
 		}
+		if temporary && ev.command == "" && !strings.Contains(text, "mailbox unavailable") {
+			// A temporary "no such user" is a recipient check's: Postfix
+			// answers RCPT with unknown_local_recipient_reject_code or
+			// unverified_recipient_reject_code set to 450 (the latter's
+			// default), or under soft_bounce (postconf(5)); the refusals
+			// after DATA that read like an address book's are permanent.
+			// RFC 5321 §4.2.3's 450 "mailbox unavailable" is a busy
+			// mailbox, not a missing one.
+			return UserUnknown
+		}
 		if ev.command != "" || sd != "" && sd != ".0.0" && !hasAny(text, rcptStageWords) {
 			return Filtered
 		}
