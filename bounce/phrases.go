@@ -154,6 +154,7 @@ var suspendPhrases = []string{
 	"account that you tried to reach is disabled",                               // Google 550 5.2.1
 	"user is inactive",                                                          // sitepackage (GMX 550 5.2.1)
 	"user suspended", "user disabled", "account has been temporarily suspended", // Coremail's support pages (icoremail.vip, "退信提示"): "User suspended", "user disabled", "This account has been temporarily suspended" (not Postfix qmgr's "delivery temporarily suspended", a destination it stopped trying)
+	"mailbox currently suspended",            // AT&T/BellSouth (rbl.att.net/block_enduser.html): "550 [suspend] Mailbox currently suspended - Please contact correspondent directly"
 	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
 	"has been disabled or discontinued",      // Yahoo (sitepackage)
 	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
@@ -243,12 +244,14 @@ var authFailurePhrases = []string{
 // does not lead back to it (RFC 8601 §3 "iprev").
 var requirePTRPhrases = []string{
 	"cannot find your hostname", "cannot find your reverse hostname", // Postfix postconf(5) reject_unknown_client_hostname, reject_unknown_reverse_client_hostname
-	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
-	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
-	"reverse hostname",     // Postfix
-	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
-	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
-	"no dns reverse for",   // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
+	"ptr record",             // Google 5.7.25 "does not have a PTR record setup"
+	"reverse dns",            // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
+	"reverse hostname",       // Postfix
+	"ptr resource record",    // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
+	"mismatches client ip",   // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+	"sender ip must resolve", // Gigaserver.cz (kb.gigaserver.cz, "Sender IP must resolve": the sending IP has no PTR record); Veraciti's reverse DNS page ("501 5.7.1 <x>... Sender IP must resolve")
+	"failure in dns look-up", // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
+	"no dns reverse for",     // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
 }
 
 // spamPhrases: the content was judged spam.
