@@ -177,6 +177,14 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	}
 	// 5. The registered meaning of a specific code, placed in its stage
 	// as wording is: x.1.1 at MAIL FROM is the sender's address.
+	if sd == ".3.2" && strings.HasPrefix(status, "4.") {
+		// RFC 3463 §3.5 x.3.2 "System not accepting network messages":
+		// its examples are "an imminent shutdown, excessive load, or
+		// system maintenance" (Postfix postscreen's "421 4.3.2 All server
+		// ports are busy"); only RFC 7504's permanent "521 5.3.2 Host does
+		// not accept mail" means no mail is taken at all.
+		return SystemError
+	}
 	if reason, ok := r.byStatus[sd]; ok {
 		return placeAddress(reason, ev.command)
 	}

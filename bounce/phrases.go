@@ -215,6 +215,7 @@ var mesgTooBigPhrases = []string{
 	"email size exceeded",      // Zoho ZeptoMail
 	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 }
 
@@ -268,6 +269,7 @@ var spamPhrases = []string{
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
+	"spam denied",                          // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
 	"as spam",                              // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 }
 
@@ -373,8 +375,15 @@ var speedingPhrases = []string{
 	// smtpd_client_new_tls_session_rate_limit "421 4.7.0 x Error: too many
 	// new TLS sessions from y".
 	"too many recipients from", "too many auth commands from", "too many new tls sessions from",
-	"too much email in a short period",          // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (smtp.codes/rackspace)
-	"rate limit exceeded", "ratelimit exceeded", // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	// cPanel's per-domain hourly limits on its Exim (docs.cpanel.net, "The
+	// build_maxemails_config Script": maxemailsperhour), as its bounces
+	// word them: "Domain x has exceeded the max emails per hour (n/n (n%))
+	// allowed. Message discarded." and "... the max defers and failures
+	// per hour ...".
+	"max emails per hour", "max defers and failures per hour",
+	"received too many messages from a new or untrusted ip", // Rackspace Email: "451 4.7.1 Received too many messages from a new or untrusted IP (G28)" (smtp.codes/rackspace: warm the IP up, throttle)
+	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (smtp.codes/rackspace)
+	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -420,6 +429,7 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	"is blocked",             // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
