@@ -381,6 +381,12 @@ var speedingPhrases = []string{
 	// allowed. Message discarded." and "... the max defers and failures
 	// per hour ...".
 	"max emails per hour", "max defers and failures per hour",
+	// Exchange receive connectors' MessageRateLimit (messages a client
+	// may submit per minute, Set-ReceiveConnector), as Exchange and
+	// Microsoft 365 answer it: "421 4.4.2 Message submission rate for this
+	// client has exceeded the configured limit" (a rate, though x.4.2 is
+	// "bad connection").
+	"message submission rate",
 	"received too many messages from a new or untrusted ip", // Rackspace Email: "451 4.7.1 Received too many messages from a new or untrusted IP (G28)" (smtp.codes/rackspace: warm the IP up, throttle)
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (smtp.codes/rackspace)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
@@ -394,6 +400,7 @@ var tooManyConnPhrases = []string{
 	"too many concurrent smtp connections", // Exim spec, smtp_accept_max_per_host: "Too many concurrent SMTP connections from this IP address"
 	"too many sessions",                    // Comcast "421 Too many sessions opened"
 	"max message per connection",           // Yahoo 421
+	"too many messages in this connection", // Exim smtp_in.c, smtp_accept_max_per_connection: "421 too many messages in this connection" (Amazon SES answers the same)
 	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
