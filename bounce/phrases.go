@@ -161,6 +161,12 @@ var suspendPhrases = []string{
 	"policy rejection on the target address", // Yandex: the recipient's account is blocked
 	"account is locked",                      // vpopmail vdelivermail: "account is locked email bounced"
 	"account disabled",                       // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
+	// The same words around a verb: Google's 550 5.2.1 "The email account
+	// that you tried to reach is disabled" generalised to "account ... is
+	// disabled" (RFC 3463 x.2.1 "Mailbox disabled"), which also reads the
+	// "Mail System Error - Returned Mail" template's "The user(s) account
+	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
+	"account * is disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -183,10 +189,11 @@ var mailboxFullPhrases = []string{
 	"too many messages on the server",                                         // sitepackage (web.de)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
-	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
-	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
-	"not enough disk quota",        // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
-	"exceeds remaining quota",      // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
+	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
+	"mailbox exceeded the local limit", // Willcom (pdx.ne.jp) as a sender published its bounce (nobuneko.com/blog, 2012/03): "552 We failed to deliver mail because the volume of recipient's mailbox exceeded the local limit"
+	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
+	"not enough disk quota",            // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
+	"exceeds remaining quota",          // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
