@@ -323,6 +323,7 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
