@@ -253,14 +253,15 @@ var authFailurePhrases = []string{
 // does not lead back to it (RFC 8601 §3 "iprev").
 var requirePTRPhrases = []string{
 	"cannot find your hostname", "cannot find your reverse hostname", // Postfix postconf(5) reject_unknown_client_hostname, reject_unknown_reverse_client_hostname
-	"ptr record",             // Google 5.7.25 "does not have a PTR record setup"
-	"reverse dns",            // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
-	"reverse hostname",       // Postfix
-	"ptr resource record",    // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
-	"mismatches client ip",   // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
-	"sender ip must resolve", // Gigaserver.cz (kb.gigaserver.cz, "Sender IP must resolve": the sending IP has no PTR record); Veraciti's reverse DNS page ("501 5.7.1 <x>... Sender IP must resolve")
-	"failure in dns look-up", // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
-	"no dns reverse for",     // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
+	"ptr record",                        // Google 5.7.25 "does not have a PTR record setup"
+	"reverse dns",                       // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
+	"reverse hostname",                  // Postfix
+	"ptr resource record",               // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
+	"mismatches client ip",              // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+	"sender ip must resolve",            // Gigaserver.cz (kb.gigaserver.cz, "Sender IP must resolve": the sending IP has no PTR record); Veraciti's reverse DNS page ("501 5.7.1 <x>... Sender IP must resolve")
+	"failure in dns look-up",            // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
+	"no dns reverse for",                // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
+	"no host name found for ip address", // Exim's reverse lookup failure (its log and Debian exim4-config's X-Broken-Reverse-DNS header: "no host name found for IP address x")
 }
 
 // spamPhrases: the content was judged spam.
@@ -277,8 +278,16 @@ var spamPhrases = []string{
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
-	"spam denied",                          // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
-	"as spam",                              // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	// amavisd-new answers "554 5.7.0 Reject, id=<id> - <contents
+	// category>" when a final destiny is D_REJECT (amavisd-new docs,
+	// "acting on mail checks results"; its replies in Postfix logs: "554
+	// 5.7.0 Reject, id=52765-01 - spam", "... - BANNED: <part>", "... -
+	// INFECTED: <virus>"): SPAM is the content's verdict, BANNED a banned
+	// file name or type (policyPhrases), BAD-HEADER a malformed header
+	// (contentErrorPhrases), INFECTED a virus (virusPhrases).
+	"reject, id= * - spam",
+	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
+	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -305,6 +314,7 @@ var contentErrorPhrases = []string{
 	"header is too long",                // Microsoft 5.0.350 "x-dg-ref header is too long"
 	"improper use of 8-bit data",        // Postfix cleanup(8) "improper use of 8-bit data in message header"
 	"message header size exceeds limit", // Postfix cleanup(8)
+	"reject, id= * - bad-header",        // amavisd-new's BAD-HEADER contents category (see spamPhrases)
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -480,6 +490,7 @@ var policyPhrases = []string{
 	"denied by policy",         // "550 Denied by policy" in Symantec Email Security.cloud's list of recipients' refusals (knowledge.broadcom.com/external/article/161393)
 	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"reject, id= * - banned",   // amavisd-new's BANNED contents category (see spamPhrases)
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
