@@ -278,6 +278,7 @@ var spamPhrases = []string{
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
+	"blocked by spamassassin",              // spamass-milter's default reject text, "5.7.1 Blocked by SpamAssassin" (spamass-milter.cpp, -r; rejecttext)
 	// amavisd-new answers "554 5.7.0 Reject, id=<id> - <contents
 	// category>" when a final destiny is D_REJECT (amavisd-new docs,
 	// "acting on mail checks results"; its replies in Postfix logs: "554
