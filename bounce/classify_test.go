@@ -252,3 +252,18 @@ func TestFailedAfterTemporaryUnknownUser(t *testing.T) {
 		t.Errorf("failed after 450 mailbox unavailable = %+v, want no hard userunknown", c)
 	}
 }
+
+// TestNotExistWording: the Chinese hosts' "user not exist" and "recipient
+// is not exist" are unknown users; a domain worded the same way is not
+// read as one (it names no mailbox).
+func TestNotExistWording(t *testing.T) {
+	if c := ClassifyReply("RCPT", 550, "", "550 abcd:user not exist"); c.Reason != UserUnknown || !c.Hard {
+		t.Errorf("user not exist = %+v, want a hard userunknown", c)
+	}
+	if c := ClassifyReply("RCPT", 551, "", "recipient is not exist"); c.Reason != UserUnknown {
+		t.Errorf("recipient is not exist = %+v, want userunknown", c)
+	}
+	if c := ClassifyReply("RCPT", 550, "", "550 domain is not exist"); c.Reason == UserUnknown {
+		t.Errorf("domain is not exist = %+v, read as an unknown user", c)
+	}
+}

@@ -130,7 +130,7 @@ var userUnknownPhrases = []string{
 	// "tui-xin-address-not-exist": "550 abcd:user not exist", "551 5.1.1
 	// recipient is not exist"), Coremail's support pages (icoremail.vip,
 	// "退信提示": "user not known", "not user of this server").
-	"user not exist", "is not exist", "user not known", "not user of this server",
+	"user not exist", "recipient is not exist", "user not known", "not user of this server",
 	"unknown or illegal alias",  // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
 	"recipient unknown",         // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found", // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
