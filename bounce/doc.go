@@ -222,10 +222,10 @@
 //     recipient rate limit and postscreen's refusal: 75 of 75 right in
 //     reason, status and hard/soft.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 398 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 399 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, Yandex, Zoho, AOL, AT&T,
 //     Rackspace, Mimecast, Coremail and other providers (325) and the
-//     MTAs' and filters' documentation, source and RFCs (73: Postfix,
+//     MTAs' and filters' documentation, source and RFCs (74: Postfix,
 //     Exim, Sendmail, qmail, Dovecot, amavisd-new, Oracle Messaging
 //     Server, ...) publish them, each with its published meaning: 95.7%
 //     reason, 96.7% hard/soft.
