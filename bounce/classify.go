@@ -177,6 +177,14 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	}
 	// 5. The registered meaning of a specific code, placed in its stage
 	// as wording is: x.1.1 at MAIL FROM is the sender's address.
+	if sd == ".3.2" && strings.HasPrefix(status, "4.") {
+		// RFC 3463 §3.5 x.3.2 "System not accepting network messages":
+		// its examples are "an imminent shutdown, excessive load, or
+		// system maintenance" (Postfix postscreen's "421 4.3.2 All server
+		// ports are busy"); only RFC 7504's permanent "521 5.3.2 Host does
+		// not accept mail" means no mail is taken at all.
+		return SystemError
+	}
 	if reason, ok := r.byStatus[sd]; ok {
 		return placeAddress(reason, ev.command)
 	}
@@ -259,6 +267,16 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		if strings.HasPrefix(sd, ".1.") || ev.command == "RCPT" {
 			return UserUnknown
 		}
+		if temporary && ev.command == "" && !strings.Contains(text, "mailbox unavailable") {
+			// A temporary "no such user" is a recipient check's: Postfix
+			// answers RCPT with unknown_local_recipient_reject_code or
+			// unverified_recipient_reject_code set to 450 (the latter's
+			// default), or under soft_bounce (postconf(5)); the refusals
+			// after DATA that read like an address book's are permanent.
+			// RFC 5321 §4.2.3's 450 "mailbox unavailable" is a busy
+			// mailbox, not a missing one.
+			return UserUnknown
+		}
 		if ev.command != "" || sd != "" && sd != ".0.0" && !hasAny(text, rcptStageWords) {
 			return Filtered
 		}
@@ -305,6 +323,7 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)

@@ -50,6 +50,11 @@ func TestClassify(t *testing.T) {
 		{"an address is not a host name", 550, "", "550 a@example.com is not 192.0.2.1", OnHold, false, "5.0.0"},
 		{"orange ofr_506 is spam", 550, "5.2.0", "550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]", SpamDetected, false, "5.2.0"},
 		{"yahoo ts01 is reputation", 421, "4.7.0", "421 4.7.0 [TS01] Messages from 192.0.2.1 temporarily deferred due to user complaints", BadReputation, false, "4.7.0"},
+		{"a temporary user unknown is a recipient check's", 450, "", "450 User unknown", UserUnknown, false, "4.0.0"},
+		{"postfix's recipient rate limit", 450, "4.7.1", "Error: too many recipients from 192.0.2.1", Speeding, false, "4.7.1"},
+		{"postfix's recipient count per message", 452, "4.5.3", "Error: too many recipients", TooManyConn, false, "4.5.3"},
+		{"postscreen's access list refuses the client", 550, "5.3.2", "Service currently unavailable", Blocked, false, "5.3.2"},
+		{"twisted's unauthenticated sender", 550, "", "Unauthenticated senders not allowed", SecurityError, false, "5.0.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},
 		{"nothing to go on", 0, "", "", Undefined, false, ""},
 		{"words without a reason", 550, "", "Requested action not taken", OnHold, false, "5.0.0"},
@@ -229,5 +234,36 @@ func TestBounceMissKinds(t *testing.T) {
 		if r.Reason != tc.reason || r.Status != tc.status || r.Hard != tc.hard {
 			t.Errorf("%s: reason %s status %s hard %v, want %s %s %v (diagnostic %q)", tc.name, r.Reason, r.Status, r.Hard, tc.reason, tc.status, tc.hard, r.DiagnosticCode)
 		}
+	}
+}
+
+// TestFailedAfterTemporaryUnknownUser: a bounce that reports a recipient
+// finally failed on a temporary "User unknown" (Postfix's
+// unverified_recipient_reject_code 450) is a hard unknown user, though no
+// stage is named; a temporary "mailbox unavailable" (RFC 5321 450, a busy
+// mailbox) is not.
+func TestFailedAfterTemporaryUnknownUser(t *testing.T) {
+	c := loadRules().classify(evidence{action: "failed", status: "4.0.0", text: "450 User unknown", diagType: "smtp"})
+	if c.Reason != UserUnknown || !c.Hard || c.Temporary {
+		t.Errorf("failed after 450 User unknown = %+v, want a hard userunknown", c)
+	}
+	c = loadRules().classify(evidence{action: "failed", status: "4.0.0", text: "450 Requested mail action not taken: mailbox unavailable", diagType: "smtp"})
+	if c.Reason == UserUnknown || c.Hard {
+		t.Errorf("failed after 450 mailbox unavailable = %+v, want no hard userunknown", c)
+	}
+}
+
+// TestNotExistWording: the Chinese hosts' "user not exist" and "recipient
+// is not exist" are unknown users; a domain worded the same way is not
+// read as one (it names no mailbox).
+func TestNotExistWording(t *testing.T) {
+	if c := ClassifyReply("RCPT", 550, "", "550 abcd:user not exist"); c.Reason != UserUnknown || !c.Hard {
+		t.Errorf("user not exist = %+v, want a hard userunknown", c)
+	}
+	if c := ClassifyReply("RCPT", 551, "", "recipient is not exist"); c.Reason != UserUnknown {
+		t.Errorf("recipient is not exist = %+v, want userunknown", c)
+	}
+	if c := ClassifyReply("RCPT", 550, "", "550 domain is not exist"); c.Reason == UserUnknown {
+		t.Errorf("domain is not exist = %+v, read as an unknown user", c)
 	}
 }

@@ -9,14 +9,17 @@ import (
 // continuation lines joined. Name is lower case.
 type field struct {
 	name, value string
+	group       int // the blank-line separated group it is in (RFC 3464 §2.1)
 }
 
 // parseFields reads the fields of a message/delivery-status or
 // message/feedback-report body (RFC 3464 §2.1, RFC 5965 §3.1). Blank lines
-// between groups are skipped: callers split recipients on the fields that
-// begin them, which also copes with DSNs that omit the blank lines.
+// between groups are not fields; each field records its group, and callers
+// split recipients on the fields that begin them too, which copes with DSNs
+// that omit the blank lines.
 func parseFields(body []byte) []field {
 	var out []field
+	group := 0
 	s := string(body)
 	for len(s) > 0 {
 		var line string
@@ -27,6 +30,9 @@ func parseFields(body []byte) []field {
 		}
 		line = strings.TrimRight(line, "\r")
 		if line == "" {
+			if len(out) > 0 && out[len(out)-1].group == group {
+				group++
+			}
 			continue
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(out) > 0 {
@@ -38,7 +44,7 @@ func parseFields(body []byte) []field {
 		if !ok || !isFieldName(name) {
 			continue
 		}
-		out = append(out, field{name: strings.ToLower(strings.TrimSpace(name)), value: strings.TrimSpace(value)})
+		out = append(out, field{name: strings.ToLower(strings.TrimSpace(name)), value: strings.TrimSpace(value), group: group})
 	}
 	return out
 }
@@ -47,6 +53,24 @@ func dsnHasRecipients(body []byte) bool {
 	for _, f := range parseFields(body) {
 		switch f.name {
 		case "final-recipient", "original-recipient", "x-actual-recipient":
+			return true
+		}
+	}
+	return false
+}
+
+func isAddrField(name string) bool {
+	return name == "final-recipient" || name == "original-recipient" || name == "x-actual-recipient"
+}
+
+// groupHasAddr reports whether the fields of group at the start of fields
+// include an address field.
+func groupHasAddr(fields []field, group int) bool {
+	for _, f := range fields {
+		if f.group != group {
+			return false
+		}
+		if isAddrField(f.name) {
 			return true
 		}
 	}
@@ -86,7 +110,17 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		cur = &recips[len(recips)-1]
 		other = false
 	}
-	for _, f := range fields {
+	// RFC 3464 §2.3 fixes no order within a per-recipient group: Exim
+	// writes Action before Final-Recipient. A group that holds an address
+	// but does not begin with one begins its recipient at its first field.
+	group := -1
+	for i, f := range fields {
+		if f.group != group {
+			group = f.group
+			if !isAddrField(f.name) && groupHasAddr(fields[i:], group) {
+				start()
+			}
+		}
 		switch f.name {
 		case "reporting-mta":
 			if rep.ReportingMTA == "" {
@@ -111,7 +145,9 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		if cur == nil {
 			continue
 		}
-		other = true
+		// other counts fields after an address: those before it, in a
+		// group that begins with them, are its own.
+		other = other || cur.FinalRecipient != "" || cur.OriginalRecipient != ""
 		switch f.name {
 		case "action":
 			cur.Action = strings.ToLower(strings.Fields(f.value + " x")[0])

@@ -19,6 +19,11 @@ var fuzzSeeds = []string{
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
 	"Subject: DMARC Failure Report\r\n\r\nFeedback-Type: auth-failure\r\nSource-IP: 192.0.2.1\r\nReported-Domain: example.com\r\n",
 	"From: cats-admin@example.org\r\nSubject: You are not member (cats ML)\r\nX-MLServer: fml\r\n\r\nYou are not a member of <cats@example.org>.",
+	// Exim's DSN order: Action before Final-Recipient in each group.
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=d\r\n\r\n--d\r\nContent-Type: message/delivery-status\r\n\r\n" +
+		"Reporting-MTA: dns; mx.example.org\r\n\r\nAction: failed\r\nFinal-Recipient: rfc822;a@example.net\r\nStatus: 5.0.0\r\n" +
+		"Diagnostic-Code: smtp; 450 4.1.1 <a@example.net>: Recipient address rejected: User unknown\r\n\r\n" +
+		"Action: failed\r\nOriginal-Recipient: rfc822;b@example.net\r\nFinal-Recipient: rfc822;b@example.net\r\nStatus: 5.0.0\r\n\r\n--d--\r\n",
 	// An Exim delay warning: its recipients are delayed, not failed.
 	"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\r\nSubject: Warning: message 1abc-000 delayed 24 hours\r\n\r\n" +
 		"A message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue.\r\n\r\n" +
@@ -99,6 +104,7 @@ func FuzzClassifyReply(f *testing.F) {
 func FuzzParseFields(f *testing.F) {
 	f.Add([]byte("Reporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; a@b\r\n continued\r\nStatus: 5.1.1\r\n"))
 	f.Add([]byte(":\n \n\t:\n"))
+	f.Add([]byte("Reporting-MTA: dns; x\n\nAction: failed\nFinal-Recipient: rfc822; a@b\n\n\nAction: delayed\nOriginal-Recipient: rfc822; c@d\nFinal-Recipient: rfc822; c@d\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, fl := range parseFields(data) {
 			if fl.name == "" || strings.ContainsAny(fl.name, "\r\n") {

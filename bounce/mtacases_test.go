@@ -53,6 +53,22 @@ var mtaCauses = []mtaCause{
 	// Google, 550 5.7.26 "Unauthenticated email from example.com is not
 	// accepted due to domain's DMARC policy".
 	{"dmarc", "dmarc@rcpt.test", AuthFailure, false, "5.7.26", 0},
+	// Postfix's own refusal under unknown_local_recipient_reject_code =
+	// 450 (postconf(5)), until the MTA gives up: a finally failed
+	// recipient the receiver said does not exist is a hard unknown user
+	// whatever the class of its last reply; the status is the DSN's.
+	{"unknown-user-temporary", "tempuser@rcpt.test", UserUnknown, true, "4.1.1", 0},
+	// "550 User unknown" with no enhanced code, at RCPT: the DSN names
+	// the stage.
+	{"unknown-user-bare", "bare@rcpt.test", UserUnknown, true, "", '5'},
+	// amavisd-new's "554 5.7.0 Reject, id=... - INFECTED: <name>": a
+	// virus, not spam.
+	{"virus", "virus@rcpt.test", VirusDetected, false, "5.7.0", 0},
+	// Postfix's smtpd_client_recipient_rate_limit: a rate, not a count
+	// of recipients in one message.
+	{"recipient-rate", "rcptlimit@rcpt.test", Speeding, false, "4.7.1", 0},
+	// Postfix postscreen's refusal of a client on its access list.
+	{"postscreen", "screened@rcpt.test", Blocked, false, "5.3.2", 0},
 	// Google, 421 4.7.28 "... has been temporarily rate limited".
 	{"rate-limited", "rate@rcpt.test", Speeding, false, "4.7.28", 0},
 	// Nothing listens: the MTA gives up on a host it cannot reach.
@@ -90,6 +106,11 @@ var mtaReported = map[string]map[string]Reason{
 	"opensmtpd": {
 		"mailbox-full-temporary": Expired, "rate-limited": Expired, "greeting-554": Expired,
 		"null-mx": Expired, "tls-required": Expired,
+		"unknown-user-temporary": Expired, "recipient-rate": Expired,
+		// Its DSN gives the reply after the recipient ("x: 550 User
+		// unknown") but not the command it answered: a bare "User
+		// unknown" placed at no stage is read as a filter's (adjust).
+		"unknown-user-bare": Filtered,
 	},
 	// Exim 4.96 fails a host where hosts_require_tls cannot be met as a
 	// temporary host error; when the retry rules end it says only

@@ -141,6 +141,8 @@ func TestGenerateMTADSNs(t *testing.T) {
 				}
 				time.Sleep(time.Second)
 			}
+			// MXKIT_MTA_WRITE=1 writes the DSNs of causes that have no
+			// file yet; MXKIT_MTA_WRITE=all rewrites every one.
 			write := os.Getenv("MXKIT_MTA_WRITE") != ""
 			out := filepath.Join("testdata", "mta", r.name)
 			if write {
@@ -158,8 +160,9 @@ func TestGenerateMTADSNs(t *testing.T) {
 					continue
 				}
 				checkMTADSN(t, r.name, c, b)
-				if write {
-					if err := os.WriteFile(filepath.Join(out, c.name+".eml"), b, 0o644); err != nil {
+				file := filepath.Join(out, c.name+".eml")
+				if _, err := os.Stat(file); write && (err != nil || os.Getenv("MXKIT_MTA_WRITE") == "all") {
+					if err := os.WriteFile(file, b, 0o644); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -274,29 +277,46 @@ func mtaSubmitOnce(port int, c mtaCause) error {
 	return nil
 }
 
-// receiverReply is the scripted receiver's answer for a recipient, at
-// RCPT ("rcpt") or at the end of DATA ("data").
+// receiverReplies are the scripted receiver's answers by local part, at
+// RCPT ("rcpt") or at the end of DATA ("data"); "%s" is the recipient.
+var receiverReplies = map[string]struct{ stage, reply string }{
+	"nobody":  {"rcpt", "550 5.1.1 <%s>: Recipient address rejected: User unknown in local recipient table"},
+	"full":    {"rcpt", "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm"},
+	"fulltmp": {"rcpt", "452-4.2.2 The email account that you tried to reach is over quota. Please direct\r\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp"},
+	"big":     {"data", "552 5.3.4 Message size exceeds fixed limit"},
+	"relay":   {"rcpt", "554 5.7.1 <%s>: Relay access denied"},
+	"spam":    {"data", "554 5.7.1 Message rejected as spam by Content Filtering."},
+	"dmarc":   {"data", "550-5.7.26 Unauthenticated email from sender.test is not accepted due to\r\n550-5.7.26 domain's DMARC policy. Please contact the administrator of\r\n550 5.7.26 sender.test domain if this was a legitimate mail."},
+	// Postfix with unknown_local_recipient_reject_code = 450
+	// (postconf(5)): the same refusal, temporary.
+	"tempuser": {"rcpt", "450 4.1.1 <%s>: Recipient address rejected: User unknown in local recipient table"},
+	// A refusal with no enhanced code, "User unknown", as Yandex lists its
+	// replies (yandex.com/support/mail/bounces) and RFC 5321 §4.2 allows.
+	"bare": {"rcpt", "550 User unknown"},
+	// amavisd-new's refusal of an infected message with
+	// $final_virus_destiny = D_REJECT (amavisd-new README.customize:
+	// "554 5.7.0 Reject, id=..., - INFECTED: <virus name>").
+	"virus": {"data", "554 5.7.0 Reject, id=12345-01 - INFECTED: Eicar-Signature"},
+	// Postfix smtpd_client_recipient_rate_limit (postconf(5)): "450 4.7.1
+	// Error: too many recipients from <client>".
+	"rcptlimit": {"rcpt", "450 4.7.1 Error: too many recipients from 127.0.0.1"},
+	// Postfix postscreen(8) enforcing postscreen_access_list
+	// (postscreen_blacklist_action = enforce, postscreen_early.c).
+	"screened": {"rcpt", "550 5.3.2 Service currently unavailable"},
+	"rate":     {"rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."},
+}
+
+// receiverReply is the scripted receiver's answer for a recipient.
 func receiverReply(rcpt string) (stage, reply string) {
 	local, _, _ := strings.Cut(strings.ToLower(rcpt), "@")
-	switch local {
-	case "nobody":
-		return "rcpt", "550 5.1.1 <" + rcpt + ">: Recipient address rejected: User unknown in local recipient table"
-	case "full":
-		return "rcpt", "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm"
-	case "fulltmp":
-		return "rcpt", "452-4.2.2 The email account that you tried to reach is over quota. Please direct\r\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp"
-	case "big":
-		return "data", "552 5.3.4 Message size exceeds fixed limit"
-	case "relay":
-		return "rcpt", "554 5.7.1 <" + rcpt + ">: Relay access denied"
-	case "spam":
-		return "data", "554 5.7.1 Message rejected as spam by Content Filtering."
-	case "dmarc":
-		return "data", "550-5.7.26 Unauthenticated email from sender.test is not accepted due to\r\n550-5.7.26 domain's DMARC policy. Please contact the administrator of\r\n550 5.7.26 sender.test domain if this was a legitimate mail."
-	case "rate":
-		return "rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."
+	r, ok := receiverReplies[local]
+	if !ok {
+		return "", ""
 	}
-	return "", ""
+	if strings.Contains(r.reply, "%s") {
+		return r.stage, fmt.Sprintf(r.reply, rcpt)
+	}
+	return r.stage, r.reply
 }
 
 // startMTAReceivers starts the scripted servers on 127.0.0.1-3.

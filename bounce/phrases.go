@@ -124,7 +124,16 @@ var userUnknownPhrases = []string{
 	"this user doesn't have a",           // Yahoo "This user doesn't have a yahoo.com account"
 	"recipient name is not recognized",   // Exchange 2000/2003 NDR: "The recipient name is not recognized"
 	"unknown recipient",                  // Exchange 2003 NDR: "Unknown Recipient" (MSEXCH:IMS diagnostic)
-	"address couldn't be found",          // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	// Chinese mail systems' replies for a recipient that does not exist,
+	// as their vendors list them: "user not exist" (emailhost.com.cn's
+	// service pages, "[退信] 收件人不存在: user not exist"; dbmailserver.com
+	// "tui-xin-address-not-exist": "550 abcd:user not exist", "551 5.1.1
+	// recipient is not exist"), Coremail's support pages (icoremail.vip,
+	// "退信提示": "user not known", "not user of this server").
+	"user not exist", "recipient is not exist", "user not known", "not user of this server",
+	"unknown or illegal alias",  // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
+	"recipient unknown",         // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
+	"address couldn't be found", // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -143,13 +152,22 @@ var exchangeLookupPhrases = []string{
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
 var suspendPhrases = []string{
 	"mailbox disabled", // RFC 3463 x.2.1
-	"account that you tried to reach is disabled", // Google 550 5.2.1
-	"user is inactive",                            // sitepackage (GMX 550 5.2.1)
-	"has been disabled or discontinued",           // Yahoo (sitepackage)
-	"user is locked",                              // Chinese providers' replies (blog.sina.com.cn list)
-	"policy rejection on the target address",      // Yandex: the recipient's account is blocked
-	"account is locked",                           // vpopmail vdelivermail: "account is locked email bounced"
-	"account disabled",                            // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
+	"account that you tried to reach is disabled",                               // Google 550 5.2.1
+	"user is inactive",                                                          // sitepackage (GMX 550 5.2.1)
+	"user suspended", "user disabled", "account has been temporarily suspended", // Coremail's support pages (icoremail.vip, "退信提示"): "User suspended", "user disabled", "This account has been temporarily suspended" (not Postfix qmgr's "delivery temporarily suspended", a destination it stopped trying)
+	"mailbox currently suspended",            // AT&T/BellSouth (rbl.att.net/block_enduser.html): "550 [suspend] Mailbox currently suspended - Please contact correspondent directly"
+	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
+	"has been disabled or discontinued",      // Yahoo (sitepackage)
+	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
+	"policy rejection on the target address", // Yandex: the recipient's account is blocked
+	"account is locked",                      // vpopmail vdelivermail: "account is locked email bounced"
+	"account disabled",                       // IANA SMTP enhanced status codes, x.7.13 "User Account Disabled"
+	// The same words around a verb: Google's 550 5.2.1 "The email account
+	// that you tried to reach is disabled" generalised to "account ... is
+	// disabled" (RFC 3463 x.2.1 "Mailbox disabled"), which also reads the
+	// "Mail System Error - Returned Mail" template's "The user(s) account
+	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
+	"account * is disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -172,8 +190,11 @@ var mailboxFullPhrases = []string{
 	"too many messages on the server",                                         // sitepackage (web.de)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
-	"mailfolder is full",           // vpopmail/qmail-ldap: "the user's mailfolder is full"
-	"mailbox exceeds allowed size", // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
+	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
+	"mailbox exceeded the local limit", // Willcom (pdx.ne.jp) as a sender published its bounce (nobuneko.com/blog, 2012/03): "552 We failed to deliver mail because the volume of recipient's mailbox exceeded the local limit"
+	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
+	"not enough disk quota",            // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
+	"exceeds remaining quota",          // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -202,6 +223,7 @@ var mesgTooBigPhrases = []string{
 	"email size exceeded",      // Zoho ZeptoMail
 	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 }
 
@@ -231,11 +253,15 @@ var authFailurePhrases = []string{
 // does not lead back to it (RFC 8601 §3 "iprev").
 var requirePTRPhrases = []string{
 	"cannot find your hostname", "cannot find your reverse hostname", // Postfix postconf(5) reject_unknown_client_hostname, reject_unknown_reverse_client_hostname
-	"ptr record",           // Google 5.7.25 "does not have a PTR record setup"
-	"reverse dns",          // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
-	"reverse hostname",     // Postfix
-	"ptr resource record",  // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
-	"mismatches client ip", // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+	"ptr record",                        // Google 5.7.25 "does not have a PTR record setup"
+	"reverse dns",                       // Microsoft 5.7.25 "must have a reverse DNS record"; Comcast "Reverse DNS failure"; Compuserve (sitepackage) "Your reverse DNS entry"
+	"reverse hostname",                  // Postfix
+	"ptr resource record",               // GMX: "554-Bad DNS PTR resource record" (postmaster.gmx.com)
+	"mismatches client ip",              // Outlook.com: "domain [x] mismatches client ip y" (the iprev check of RFC 8601 §3)
+	"sender ip must resolve",            // Gigaserver.cz (kb.gigaserver.cz, "Sender IP must resolve": the sending IP has no PTR record); Veraciti's reverse DNS page ("501 5.7.1 <x>... Sender IP must resolve")
+	"failure in dns look-up",            // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
+	"no dns reverse for",                // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
+	"no host name found for ip address", // Exim's reverse lookup failure (its log and Debian exim4-config's X-Broken-Reverse-DNS header: "no host name found for IP address x")
 }
 
 // spamPhrases: the content was judged spam.
@@ -252,7 +278,17 @@ var spamPhrases = []string{
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
-	"as spam",                              // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	"blocked by spamassassin",              // spamass-milter's default reject text, "5.7.1 Blocked by SpamAssassin" (spamass-milter.cpp, -r; rejecttext)
+	// amavisd-new answers "554 5.7.0 Reject, id=<id> - <contents
+	// category>" when a final destiny is D_REJECT (amavisd-new docs,
+	// "acting on mail checks results"; its replies in Postfix logs: "554
+	// 5.7.0 Reject, id=52765-01 - spam", "... - BANNED: <part>", "... -
+	// INFECTED: <virus>"): SPAM is the content's verdict, BANNED a banned
+	// file name or type (policyPhrases), BAD-HEADER a malformed header
+	// (contentErrorPhrases), INFECTED a virus (virusPhrases).
+	"reject, id= * - spam",
+	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
+	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -279,6 +315,7 @@ var contentErrorPhrases = []string{
 	"header is too long",                // Microsoft 5.0.350 "x-dg-ref header is too long"
 	"improper use of 8-bit data",        // Postfix cleanup(8) "improper use of 8-bit data in message header"
 	"message header size exceeds limit", // Postfix cleanup(8)
+	"reject, id= * - bad-header",        // amavisd-new's BAD-HEADER contents category (see spamPhrases)
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -327,23 +364,51 @@ var securityErrorPhrases = []string{
 	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
 	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
 	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
+	// Twisted Mail's ESMTP server refuses MAIL FROM from a client whose
+	// credentials it cannot check with "550 Unauthenticated senders not
+	// allowed" (twisted/mail/smtp.py, ESMTP.validateFrom); SendGrid's SMTP
+	// relay answers a client without a valid API key the same
+	// (github.com/sendgrid/sendgrid-csharp issue 850).
+	"unauthenticated senders",
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                              // Google 4.7.28 "has been temporarily rate limited"
-	"receiving mail too quickly",                // Google 450 4.2.1; Yahoo 450
-	"receiving mail at a rate",                  // Google 450 4.2.1, 550 5.2.1
-	"relay limit exceeded",                      // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
-	"recipient thread limit exceeded",           // Microsoft 432 4.3.2
-	"message receive limit",                     // Microsoft 5.2.121, 5.2.122
-	"daily limit for message recipients",        // Microsoft 5.1.90
-	"exceeded permitted limits",                 // Microsoft 5.7.508
-	"deferred due to excessive volume",          // Apple 421 4.7.1
-	"recipients this hour",                      // GoDaddy IB607: "x has sent to too many recipients this hour"
-	"rate limit reached",                        // comservice-ffo.de (United Internet reseller) 421
-	"too much mail from",                        // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
-	"rate limit exceeded", "ratelimit exceeded", // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
+	"receiving mail too quickly",         // Google 450 4.2.1; Yahoo 450
+	"receiving mail at a rate",           // Google 450 4.2.1, 550 5.2.1
+	"relay limit exceeded",               // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
+	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
+	"message receive limit",              // Microsoft 5.2.121, 5.2.122
+	"daily limit for message recipients", // Microsoft 5.1.90
+	"exceeded permitted limits",          // Microsoft 5.7.508
+	"deferred due to excessive volume",   // Apple 421 4.7.1
+	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
+	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
+	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
+	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
+	// many recipients from x" (before tooManyConnPhrases' "too many
+	// recipients", a count per message), smtpd_client_auth_rate_limit
+	// "450 4.7.1 Error: too many AUTH commands from x",
+	// smtpd_client_new_tls_session_rate_limit "421 4.7.0 x Error: too many
+	// new TLS sessions from y".
+	"too many recipients from", "too many auth commands from", "too many new tls sessions from",
+	// cPanel's per-domain hourly limits on its Exim (docs.cpanel.net, "The
+	// build_maxemails_config Script": maxemailsperhour), as its bounces
+	// word them: "Domain x has exceeded the max emails per hour (n/n (n%))
+	// allowed. Message discarded." and "... the max defers and failures
+	// per hour ...".
+	"max emails per hour", "max defers and failures per hour",
+	// Exchange receive connectors' MessageRateLimit (messages a client
+	// may submit per minute, Set-ReceiveConnector), as Exchange and
+	// Microsoft 365 answer it: "421 4.4.2 Message submission rate for this
+	// client has exceeded the configured limit" (a rate, though x.4.2 is
+	// "bad connection").
+	"message submission rate",
+	"received too many messages from a new or untrusted ip", // Rackspace Email: "451 4.7.1 Received too many messages from a new or untrusted IP (G28)" (smtp.codes/rackspace: warm the IP up, throttle)
+	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
+	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -354,12 +419,14 @@ var tooManyConnPhrases = []string{
 	"too many concurrent smtp connections", // Exim spec, smtp_accept_max_per_host: "Too many concurrent SMTP connections from this IP address"
 	"too many sessions",                    // Comcast "421 Too many sessions opened"
 	"max message per connection",           // Yahoo 421
+	"too many messages in this connection", // Exim smtp_in.c, smtp_accept_max_per_connection: "421 too many messages in this connection" (Amazon SES answers the same)
 	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
+	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -388,6 +455,14 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	"is blocked",             // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	// Postfix postscreen(8) answers a client on its access list
+	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
+	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
+	// currently unavailable" (postscreen_early.c), and holds a new client
+	// back with "450 4.3.2 Service currently unavailable" until it
+	// reconnects after the deep protocol tests (postscreen_smtpd.c).
+	"service currently unavailable",
 }
 
 // accessDeniedPhrases: a refusal that says only "access denied", after
@@ -416,6 +491,7 @@ var policyPhrases = []string{
 	"denied by policy",         // "550 Denied by policy" in Symantec Email Security.cloud's list of recipients' refusals (knowledge.broadcom.com/external/article/161393)
 	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"reject, id= * - banned",   // amavisd-new's BANNED contents category (see spamPhrases)
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
@@ -472,6 +548,7 @@ var systemErrorPhrases = []string{
 	"service not available, closing transmission channel", // RFC 5321 §4.2.3 421
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
+	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 }
 

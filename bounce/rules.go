@@ -81,6 +81,11 @@ var providerCodes = []struct {
 	// dynamic-looking addresses), RLY:B1 is a block for member complaints,
 	// RLY:SN a banned sender address, CON:B1 too many connections.
 	{"rtr:", Blocked}, {"rly:b1", BadReputation}, {"rly:sn", Rejected}, {"con:b1", TooManyConn},
+	// AOL's DNS:NR, "421 4.7.1 : (DNS:NR) .../errors/421dnsnr.html": the
+	// sending IP has no reverse DNS (AOL's banner: "AOL may no longer
+	// accept connections from IP addresses which do not have reverse-DNS
+	// (PTR records) assigned"; kb.odin.com/en/121291).
+	{"(dns:nr)", RequirePTR},
 	// Cox (postmaster.cox.net, Error Codes): replies end "AUP#<code>".
 	// CXBL and CDRBL block an IP for spam-like behaviour, IPBLnnnn name
 	// the DNSBLs that list it; CXCNCT is too many concurrent connections,
