@@ -91,8 +91,7 @@ type Options struct {
 const (
 	chunkSize = 256 << 10 // bodies up to this size are kept in the row
 	prefetch  = 64 << 10  // bodies up to this size come with their lease
-	maxBatch  = 256       // operations sharing one statement
-	writers   = 1         // statements of each kind in flight at once
+	maxBatch  = 256       // operations sharing one round trip
 )
 
 var _ queue.Store = (*Store)(nil)
@@ -105,25 +104,27 @@ type Store struct {
 	log    *slog.Logger
 	q      queries
 	notify string // the NOTIFY channel
+	self   string // this store, in the NOTIFYs it sends
+
+	notifyPromote atomic.Bool // the pending NOTIFY asks for a promotion
 
 	clock    func() time.Time // the local clock
 	skew     atomic.Int64     // database clock minus local clock, ns
 	measured atomic.Int64     // when skew was last measured, local Unix ns
 
-	sendMu   sync.RWMutex // guards sending and sends on enqs and dones
+	sendMu   sync.RWMutex // guards sending and sends on ops
 	sendDone bool         // closed: nothing more may be sent
-	enqs     chan *enqueueOp
-	dones    chan *completeOp
-	// Callers between their call and handing their operation over.
-	enqComing, doneComing atomic.Int32
-	notifies              chan struct{}
-	stop                  chan struct{}
-	bg                    sync.WaitGroup
+	ops      chan writeOp // enqueues and completions for the writer
+	coming   atomic.Int32 // callers between their call and handing their operation over
+	notifies chan struct{}
+	stop     chan struct{}
+	bg       sync.WaitGroup
 
 	idMu    sync.Mutex
 	idCache []int64 // message IDs drawn from the sequence, not yet used
 
-	linger atomic.Int64 // how long a woken lessee waits before it looks, ns
+	linger    atomic.Int64 // how long a woken lessee waits before it looks, ns
+	handedOff atomic.Int64 // messages handed to waiting lessees (see claim)
 
 	hintMu   sync.Mutex
 	hinted   bool      // dueHint holds (else the next lease promotes)
@@ -133,12 +134,18 @@ type Store struct {
 	blockMu sync.Mutex
 	blocks  map[flowKey]*block // tags reserved for flows, not yet used
 
-	mu        sync.Mutex
-	leases    map[int64]*leased // messages this store leased, until completed or run out
-	waiters   []chan struct{}   // lessees waiting for a message, first come first
-	woken     bool              // a wake came while nobody waited
-	listening bool
-	closed    bool
+	mu      sync.Mutex
+	leases  map[int64]*leased // messages this store leased, until completed or run out
+	waiters []*waiter         // lessees waiting for a message, first come first
+	woken   bool              // a wake came while nobody waited
+	// What is known of leasable messages: readyGen counts the wakes
+	// (anything that may have made a message leasable here); emptyGen is
+	// readyGen as it was when a lease for any domain without caps last
+	// took all there was (see nothingLeasable).
+	readyGen, emptyGen uint64
+	emptyKnown         bool
+	listening          bool
+	closed             bool
 }
 
 // leased is a message as leased through this store: what Complete applies
@@ -168,7 +175,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
 	s := &Store{pool: pool, connCf: cfg.ConnConfig, schema: opts.Schema, log: opts.Logger, clock: time.Now,
-		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), notifies: make(chan struct{}, 1),
+		ops: make(chan writeOp, maxBatch), notifies: make(chan struct{}, 1),
 		stop:   make(chan struct{}),
 		leases: map[int64]*leased{}, blocks: map[flowKey]*block{}}
 	if s.schema == "" {
@@ -180,6 +187,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	h := fnv.New64a()
 	h.Write([]byte(s.schema))
 	s.notify = fmt.Sprintf("mxkit_queue_%x", h.Sum64())
+	s.self = randomToken()[:12]
 	s.q = makeQueries(pgx.Identifier{s.schema}.Sanitize())
 	s.linger.Store(int64(5 * time.Millisecond))
 	if err := s.migrate(ctx); err != nil {
@@ -190,12 +198,8 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	for range writers {
-		s.bg.Add(2)
-		go s.enqueueLoop()
-		go s.completeLoop()
-	}
-	s.bg.Add(1)
+	s.bg.Add(2)
+	go s.writeLoop()
 	go s.notifyLoop()
 	return s, nil
 }
@@ -258,14 +262,13 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.stop)
 	for _, w := range s.waiters {
-		w <- struct{}{} // they see the store closed
+		w.ch <- struct{}{} // they see the store closed
 	}
 	s.waiters = nil
 	s.mu.Unlock()
 	s.sendMu.Lock()
 	s.sendDone = true
-	close(s.enqs) // the writers finish what was sent, then stop
-	close(s.dones)
+	close(s.ops) // the writer finishes what was sent, then stops
 	s.sendMu.Unlock()
 	s.bg.Wait()
 	s.pool.Close()

@@ -220,14 +220,18 @@ func makeQueries(sch string) queries {
 		// at once has its tag given ($12), or takes it from its flow's
 		// reserved first tag ($13, the flow's index) and its place in the
 		// flow ($14).
-		insert: q(`INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag)
+		// A message handed to a waiting lessee (see claim) is inserted
+		// leased, with its token and end ($15, $16), as a lease leaves it.
+		insert: q(`INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag,
+				lease_token, lease_expires, attempts)
 			OVERRIDING SYSTEM VALUE
-			SELECT u.id, u.domain, u.tenant, u.idem_key, u.priority, u.next_attempt, u.created, u.size, u.env, u.body, u.ready,
+			SELECT u.id, u.domain, u.tenant, u.idem_key, u.priority, coalesce(u.lease_expires, u.next_attempt), u.created, u.size, u.env, u.body, u.ready,
 				CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
-					ELSE current_setting('mxkit.queue.f' || u.f)::float8 + u.k * ` + fmt.Sprintf(step, "u.priority") + ` END
+					ELSE current_setting('mxkit.queue.f' || u.f)::float8 + u.k * ` + fmt.Sprintf(step, "u.priority") + ` END,
+				u.lease_token, u.lease_expires, CASE WHEN u.lease_token IS NULL THEN 0 ELSE 1 END
 			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::timestamptz[], $7::timestamptz[],
-				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[])
-				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k)
+				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::timestamptz[])
+				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k, lease_token, lease_expires)
 			ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
 			RETURNING id`),
 		nextIDs: q(`SELECT nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) FROM generate_series(1, $1)`),
