@@ -243,9 +243,13 @@ func send[T any](s *Store, ch chan<- T, o T) error {
 // gather appends to batch the operations waiting on ch, up to maxBatch,
 // waiting for the first one if batch is empty; false once ch is closed
 // and drained. While callers are on their way (coming counts those between
-// their call and their send), it waits for them up to a millisecond: a
-// statement for several costs the server less than one each.
-func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32) ([]T, bool) {
+// their call and their send), or fewer than expect operations are in
+// hand, it waits for more up to a millisecond: a round trip and a commit
+// for several cost the server less than one each. (The writer expects as
+// many as the round before: the callers it answered tend to come back
+// with their next enqueue, and the messages it handed over with their
+// completions.)
+func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32, expect int) ([]T, bool) {
 	if len(batch) == 0 {
 		o, ok := <-ch
 		if !ok {
@@ -264,7 +268,7 @@ func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32) ([]T, bool) {
 			continue
 		default:
 		}
-		if coming.Load() == 0 {
+		if coming.Load() == 0 && len(batch) >= expect {
 			return batch, true
 		}
 		if deadline == nil {
@@ -313,7 +317,8 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, batch []*enqueueOp) error
 type insertPlan struct {
 	batch    []*enqueueOp
 	p        *tagPlan
-	reserved bool // tags are reserved in the same round trip
+	groups   [][]int // the messages of each INSERT, by index in batch
+	reserved bool    // tags are reserved in the same round trip
 }
 
 // queueInsert queues in b the INSERT of batch. A flow without reserved
@@ -338,8 +343,32 @@ func (s *Store) queueInsert(ctx context.Context, b *pgx.Batch, batch []*enqueueO
 			ip.reserved = true
 		}
 	}
-	b.Queue(s.q.insert, s.insertArgs(batch, ids, ip.p, 0, len(batch))...)
+	ip.groups = s.queueInserts(b, batch, ids, ip.p, 0, len(batch))
 	return ip, nil
+}
+
+// queueInserts queues the INSERTs of batch[from:to]: one for the messages
+// without idempotency keys, one for those with. It returns the messages
+// of each, in order, for readInserted.
+func (s *Store) queueInserts(b *pgx.Batch, batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) [][]int {
+	var plain, idem []int
+	for i := from; i < to; i++ {
+		if batch[i].idem == nil {
+			plain = append(plain, i)
+		} else {
+			idem = append(idem, i)
+		}
+	}
+	var groups [][]int
+	if len(plain) > 0 {
+		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, plain)...)
+		groups = append(groups, plain)
+	}
+	if len(idem) > 0 {
+		b.Queue(s.q.insertIdem, s.insertArgs(batch, ids, p, idem)...)
+		groups = append(groups, idem)
+	}
+	return groups
 }
 
 // readInsert reads the results of what queueInsert queued.
@@ -351,7 +380,12 @@ func (s *Store) readInsert(br pgx.BatchResults, ip *insertPlan) error {
 		}
 		s.keepBlocks(ip.p, bases)
 	}
-	return readInserted(br, ip.batch)
+	for _, g := range ip.groups {
+		if err := readInserted(br, ip.batch, g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertAll writes batch, whose bodies are all in hand, in one
@@ -368,8 +402,9 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 		queueReserve(b, &s.q, p.need)
 	}
 	b.Queue("BEGIN")
+	var groups [][]int
 	for i := 0; i < len(batch); i += 500 {
-		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, i, min(i+500, len(batch)))...)
+		groups = append(groups, s.queueInserts(b, batch, ids, p, i, min(i+500, len(batch)))...)
 	}
 	b.Queue("COMMIT")
 	br := s.pool.SendBatch(ctx, b)
@@ -384,8 +419,8 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	if _, err := br.Exec(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	for i := 0; i < len(batch); i += 500 {
-		if err := readInserted(br, batch[i:min(i+500, len(batch))]); err != nil {
+	for _, g := range groups {
+		if err := readInserted(br, batch, g); err != nil {
 			return err
 		}
 	}
@@ -398,9 +433,10 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	return nil
 }
 
-// insertArgs are the arguments of queries.insert for batch[from:to].
-func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) []any {
-	n := to - from
+// insertArgs are the arguments of queries.insert for the messages of
+// batch at idx.
+func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, idx []int) []any {
+	n := len(idx)
 	domains, tenants := make([]string, n), make([]string, n)
 	idems := make([]*string, n)
 	prios := make([]int16, n)
@@ -409,8 +445,12 @@ func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to
 	envs, bodies := make([][]byte, n), make([][]byte, n)
 	readies := make([]bool, n)
 	tokens, ends := make([]*string, n), make([]*time.Time, n)
-	for i, o := range batch[from:to] {
-		o.id = ids[from+i]
+	idIDs, tags := make([]int64, n), make([]*float64, n)
+	fs, ks := make([]int32, n), make([]int32, n)
+	for i, j := range idx {
+		o := batch[j]
+		o.id = ids[j]
+		idIDs[i], tags[i], fs[i], ks[i] = ids[j], p.tags[j], p.fs[j], p.ks[j]
 		if w := o.lease; w != nil {
 			tokens[i], ends[i] = &w.token, &w.end
 			s.dueBy(w.end) // due again if the lease runs out
@@ -420,13 +460,14 @@ func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to
 		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
 		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.due()
 	}
-	return []any{ids[from:to], domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies,
-		p.tags[from:to], p.fs[from:to], p.ks[from:to], tokens, ends}
+	return []any{idIDs, domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies,
+		tags, fs, ks, tokens, ends}
 }
 
 // readInserted reads the IDs an INSERT returned and marks the messages of
-// batch it did not insert (their idempotency key was taken) as dup.
-func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
+// batch at idx it did not insert (their idempotency key was taken) as
+// dup.
+func readInserted(br pgx.BatchResults, batch []*enqueueOp, idx []int) error {
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
@@ -444,8 +485,8 @@ func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	for _, o := range batch {
-		o.dup = !inserted[o.id]
+	for _, j := range idx {
+		batch[j].dup = !inserted[batch[j].id]
 	}
 	return nil
 }

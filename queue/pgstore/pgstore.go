@@ -33,23 +33,32 @@
 //
 // # Speed
 //
-// Concurrent calls share round trips and commits: enqueues that arrive
-// while one is being written go in the next statement together (one
-// INSERT from arrays, one commit; each caller still hears of its message
-// only once it is committed, with the server's synchronous_commit as set),
-// and so do completions, each checked against its lease token and applied
-// to the message as leased (no read first). EnqueueMany writes many
-// messages in one transaction and one round trip. Bodies up to 64 KiB come
-// with their lease. Lessees waiting for work (LeaseRequest.Wait) are woken
-// one at a time, here when an enqueue commits and elsewhere by NOTIFY, and
-// wait a little before they look when work comes in slowly, so that one
-// lease takes several messages. A NOTIFY is never sent in the transaction
-// that enqueued: PostgreSQL lets one notifying transaction commit at a
-// time, which would undo the shared commits. A body that fits in one chunk
-// (256 KiB) is kept in its message's row, out of line and uncompressed, so
-// that the changes a message goes through never copy it; larger bodies are
-// written and read as streams of chunks in their own table, so messages of
-// any size pass without being held in memory.
+// Concurrent calls share round trips and commits: the enqueues and
+// completions that arrive while one round is being written go in the next
+// round together (an INSERT from arrays and the completions' DELETE or
+// UPDATE, in one transaction and one commit; each caller hears of its
+// operation only once it is committed, with the server's
+// synchronous_commit as set). Completions are checked against their lease
+// token and applied to the message as leased (no read first). A message
+// due at once that is enqueued while a lessee here waits for work
+// (LeaseRequest.Wait, its last look having found nothing leasable) is
+// inserted already leased to that lessee and handed over in memory: no
+// lease statement, no wake-up, no second write of the row. The lease is an
+// ordinary one (a process that dies holding it loses it when it runs out),
+// and a cancel or hold after the enqueue returns finds the message leased.
+// EnqueueMany writes many messages in one transaction and one round trip.
+// Bodies up to 64 KiB come with their lease. Lessees waiting for work are
+// woken one at a time, here when an enqueue commits and elsewhere by
+// NOTIFY, and wait a little before they look when work comes in slowly, so
+// that one lease takes several messages; a lessee does not look when this
+// store knows nothing is leasable, but at least once a second. A NOTIFY is
+// never sent in the transaction that enqueued: PostgreSQL lets one
+// notifying transaction commit at a time, which would undo the shared
+// commits. A body that fits in one chunk (256 KiB) is kept in its
+// message's row, out of line and uncompressed, so that the changes a
+// message goes through never copy it; larger bodies are written and read
+// as streams of chunks in their own table, so messages of any size pass
+// without being held in memory.
 //
 // bench/queue -compare river measures this store against River, a Go job
 // queue on PostgreSQL, three processes sharing one server; bench/README.md

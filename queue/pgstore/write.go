@@ -25,13 +25,15 @@ func (s *Store) writeLoop() {
 	defer s.bg.Done()
 	batch := make([]writeOp, 0, maxBatch)
 	var later []writeOp
+	expect := 0
 	for {
 		batch = append(batch[:0], later...)
 		later = later[:0]
 		var ok bool
-		if batch, ok = gather(s.ops, batch, &s.coming); !ok {
+		if batch, ok = gather(s.ops, batch, &s.coming, expect); !ok {
 			return
 		}
+		expect = len(batch)
 		var enqs []*enqueueOp
 		var dones []*completeOp
 		seen := make(map[int64]bool, len(batch))
