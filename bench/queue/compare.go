@@ -23,6 +23,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -382,6 +383,14 @@ func inWindow(f childFlags, t time.Time) bool { return !t.Before(f.start) && t.B
 
 func mxkitChild(f childFlags) (childReport, error) {
 	ctx := context.Background()
+	if dir := os.Getenv("BENCH_CPUPROFILE"); dir != "" {
+		pf, err := os.Create(fmt.Sprintf("%s/mxkit-%d.pprof", dir, os.Getpid()))
+		if err != nil {
+			return childReport{}, err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	s, err := pgstore.Open(ctx, f.dsn, &pgstore.Options{Schema: f.schema, MaxConns: poolConns})
 	if err != nil {
 		return childReport{}, err
