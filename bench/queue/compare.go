@@ -23,6 +23,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -209,12 +210,16 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 			c.Close(ctx)
 		}
 	}()
+	var statsBefore pgStats
+	if os.Getenv("BENCH_CPU_DETAIL") != "" {
+		statsBefore = readPGStats(ctx, dsn)
+	}
+	pgBefore := postgresCPU()
 	start := time.Now().Add(1500 * time.Millisecond) // time to start and connect
 	end := start.Add(d)
 	var wg sync.WaitGroup
 	var cpuMu sync.Mutex
 	var childCPU time.Duration
-	pgBefore := postgresCPU()
 	reports := make([]childReport, processes)
 	for i := range processes {
 		share := producers / processes
@@ -256,8 +261,8 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 	pgCPU := postgresCPU() - pgBefore
 	cpu := pgCPU + childCPU
 	if n := max(reports[0].Completed+reports[1].Completed+reports[2].Completed, reports[0].Enqueued+reports[1].Enqueued+reports[2].Enqueued); n > 0 && os.Getenv("BENCH_CPU_DETAIL") != "" {
-		fmt.Printf("  %s %s %d producers %d B: server %v, processes %v per job (of %d counted)\n", system, mode, producers, size,
-			pgCPU/time.Duration(n), childCPU/time.Duration(n), n)
+		fmt.Printf("  %s %s %d producers %d B: server %v, processes %v per job (of %d counted); per job %s\n", system, mode, producers, size,
+			pgCPU/time.Duration(n), childCPU/time.Duration(n), n, readPGStats(ctx, dsn).perJob(statsBefore, n))
 	}
 	if system == "river" && mode == "cycle" {
 		// River completes jobs in the background: count what the
@@ -270,6 +275,34 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 	// The CPU of the whole run (startup and the last jobs included) over
 	// the jobs of the window: comparable between systems, not exact.
 	return float64(n) / d.Seconds(), cpu / time.Duration(n)
+}
+
+// pgStats are the server's counters of the run's database and of its
+// WAL: transactions committed, rows written, WAL records and flushes.
+// Other users of the database count too (runs are interleaved), and
+// counters are those the server has flushed (its sessions report at
+// most every second, and when they end: the children's have ended).
+type pgStats struct{ commits, inserted, updated, deleted, walRecords, walSyncs float64 }
+
+func readPGStats(ctx context.Context, dsn string) pgStats {
+	var p pgStats
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return p
+	}
+	defer conn.Close(ctx)
+	time.Sleep(1100 * time.Millisecond) // let the ended sessions' counters arrive
+	conn.QueryRow(ctx, `SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, w.wal_records, w.wal_sync
+		FROM pg_stat_database, pg_stat_wal w WHERE datname = current_database()`).Scan(
+		&p.commits, &p.inserted, &p.updated, &p.deleted, &p.walRecords, &p.walSyncs)
+	return p
+}
+
+func (p pgStats) perJob(before pgStats, n int64) string {
+	f := func(a, b float64) float64 { return (a - b) / float64(n) }
+	return fmt.Sprintf("%.2f commits, %.2f inserted, %.2f updated, %.2f deleted rows, %.1f WAL records, %.2f WAL flushes",
+		f(p.commits, before.commits), f(p.inserted, before.inserted), f(p.updated, before.updated), f(p.deleted, before.deleted),
+		f(p.walRecords, before.walRecords), f(p.walSyncs, before.walSyncs))
 }
 
 // prepare creates the schema of a run.
@@ -350,6 +383,14 @@ func inWindow(f childFlags, t time.Time) bool { return !t.Before(f.start) && t.B
 
 func mxkitChild(f childFlags) (childReport, error) {
 	ctx := context.Background()
+	if dir := os.Getenv("BENCH_CPUPROFILE"); dir != "" {
+		pf, err := os.Create(fmt.Sprintf("%s/mxkit-%d.pprof", dir, os.Getpid()))
+		if err != nil {
+			return childReport{}, err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	s, err := pgstore.Open(ctx, f.dsn, &pgstore.Options{Schema: f.schema, MaxConns: poolConns})
 	if err != nil {
 		return childReport{}, err

@@ -28,10 +28,14 @@ type enqueueOp struct {
 	size   int64
 	body   []byte // nil: the body is written in chunks afterwards
 	ready  bool
+	lease  *waiter // handed to this lessee as it is inserted (see claim)
 	id     int64
 	dup    bool // the idempotency key was taken: id is not set
 	done   chan error
 }
+
+// due reports whether o is inserted ready, to be leased in tag order.
+func (o *enqueueOp) due() bool { return o.ready && o.lease == nil }
 
 // newEnvelope checks env and copies it with fresh recipient states.
 func newEnvelope(env *queue.Envelope) (*queue.Envelope, error) {
@@ -55,10 +59,10 @@ func newEnvelope(env *queue.Envelope) (*queue.Envelope, error) {
 // its own. Either way the ID is returned once the commit is done (durable,
 // with the server's synchronous_commit on).
 func (s *Store) Enqueue(ctx context.Context, env *queue.Envelope, body io.Reader, now, next time.Time) (queue.ID, error) {
-	s.enqComing.Add(1)
+	s.coming.Add(1)
 	o, rest, err := s.newOp(env, body, now, next)
 	if err != nil || rest != nil {
-		s.enqComing.Add(-1)
+		s.coming.Add(-1)
 	}
 	if err != nil {
 		return "", err
@@ -67,7 +71,7 @@ func (s *Store) Enqueue(ctx context.Context, env *queue.Envelope, body io.Reader
 		err = s.hand(ctx, o)
 	} else {
 		if err = s.inTx(ctx, func(tx pgx.Tx) error { return s.insertLarge(ctx, tx, o, rest) }); err == nil && o.ready {
-			s.wakeLessees()
+			s.wakeLessees(true)
 		}
 	}
 	if err != nil {
@@ -97,7 +101,7 @@ func (s *Store) EnqueueMany(ctx context.Context, msgs []queue.Submission, now ti
 		err = s.inTx(ctx, func(tx pgx.Tx) error { return s.insertSome(ctx, tx, ops, rests) })
 	}
 	if err == nil && slices.ContainsFunc(ops, func(o *enqueueOp) bool { return o.ready }) {
-		s.wakeLessees()
+		s.wakeLessees(true)
 	}
 	if err != nil {
 		return nil, err
@@ -125,14 +129,14 @@ func (s *Store) insertSome(ctx context.Context, tx pgx.Tx, ops []*enqueueOp, res
 			continue
 		}
 		if small = append(small, o); len(small) == 500 {
-			if err := s.insert(ctx, tx, small, true); err != nil {
+			if err := s.insert(ctx, tx, small); err != nil {
 				return err
 			}
 			small = small[:0]
 		}
 	}
 	if len(small) > 0 {
-		return s.insert(ctx, tx, small, true)
+		return s.insert(ctx, tx, small)
 	}
 	return nil
 }
@@ -209,13 +213,13 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return nil
 }
 
-// hand gives o to the enqueue writers and waits for its commit.
+// hand gives o to the writer and waits for its commit.
 func (s *Store) hand(ctx context.Context, o *enqueueOp) error {
 	err := ctx.Err()
 	if err == nil {
-		err = send(s, s.enqs, o)
+		err = send(s, s.ops, writeOp{enq: o})
 	}
-	s.enqComing.Add(-1)
+	s.coming.Add(-1)
 	if err != nil {
 		return err
 	}
@@ -236,34 +240,16 @@ func send[T any](s *Store, ch chan<- T, o T) error {
 	return nil
 }
 
-// enqueueLoop writes the enqueues that are waiting, up to maxBatch in one
-// statement, until the store closes.
-func (s *Store) enqueueLoop() {
-	defer s.bg.Done()
-	batch := make([]*enqueueOp, 0, maxBatch)
-	for {
-		var ok bool
-		if batch, ok = gather(s.enqs, batch[:0], &s.enqComing); !ok {
-			return
-		}
-		err := s.insert(context.Background(), s.pool, batch, false)
-		for try := 0; try < 3 && deadlocked(err); try++ {
-			// Two statements waited for each other (over idempotency
-			// keys); the server aborted this one.
-			err = s.insert(context.Background(), s.pool, batch, false)
-		}
-		for _, o := range batch {
-			o.done <- err
-		}
-	}
-}
-
 // gather appends to batch the operations waiting on ch, up to maxBatch,
 // waiting for the first one if batch is empty; false once ch is closed
 // and drained. While callers are on their way (coming counts those between
-// their call and their send), it waits for them up to a millisecond: a
-// statement for several costs the server less than one each.
-func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32) ([]T, bool) {
+// their call and their send), or fewer than expect operations are in
+// hand, it waits for more up to a millisecond: a round trip and a commit
+// for several cost the server less than one each. (The writer expects as
+// many as the round before: the callers it answered tend to come back
+// with their next enqueue, and the messages it handed over with their
+// completions.)
+func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32, expect int) ([]T, bool) {
 	if len(batch) == 0 {
 		o, ok := <-ch
 		if !ok {
@@ -282,7 +268,7 @@ func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32) ([]T, bool) {
 			continue
 		default:
 		}
-		if coming.Load() == 0 {
+		if coming.Load() == 0 && len(batch) >= expect {
 			return batch, true
 		}
 		if deadline == nil {
@@ -307,53 +293,97 @@ func deadlocked(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "40P01"
 }
 
-// batcher is a pool or a transaction.
-type batcher interface {
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-}
-
-// insert writes batch in one statement, setting each one's ID (or dup),
-// and wakes lessees if a message is due. Tags come from blocks reserved
-// earlier (see block); a flow without one reserves a block, in the pool
-// (inTx false) in the same round trip, in a transaction of its own before
-// the INSERT's, and in a transaction (inTx) in a round trip before.
-func (s *Store) insert(ctx context.Context, q batcher, batch []*enqueueOp, inTx bool) error {
-	ids, err := s.takeIDs(ctx, len(batch))
+// insert writes batch in tx in one statement, setting each one's ID (or
+// dup). Tags come from blocks reserved earlier (see block); a flow
+// without one reserves a block, in a round trip before.
+func (s *Store) insert(ctx context.Context, tx pgx.Tx, batch []*enqueueOp) error {
+	b := &pgx.Batch{}
+	ip, err := s.queueInsert(ctx, b, batch, true)
 	if err != nil {
 		return err
 	}
-	p := s.planTags(batch)
-	b := &pgx.Batch{}
-	if p.need != nil {
-		if inTx {
-			bases, err := s.reserve(ctx, p.need)
-			if err != nil {
-				return err
-			}
-			p.fill(bases)
-			s.keepBlocks(p, bases)
-		} else {
-			queueReserve(b, &s.q, p.need)
-		}
-	}
-	b.Queue(s.q.insert, s.insertArgs(batch, ids, p, 0, len(batch))...)
-	br := q.SendBatch(ctx, b)
+	br := tx.SendBatch(ctx, b)
 	defer br.Close()
-	if p.need != nil && !inTx {
-		bases, err := readReserve(br, len(p.need.tenants))
-		if err != nil {
-			return err
-		}
-		s.keepBlocks(p, bases)
-	}
-	if err := readInserted(br, batch); err != nil {
+	if err := s.readInsert(br, ip); err != nil {
 		return err
 	}
 	if err := br.Close(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	if !inTx && slices.ContainsFunc(batch, func(o *enqueueOp) bool { return o.ready }) {
-		s.wakeLessees()
+	return nil
+}
+
+// insertPlan is an INSERT queued in a pgx.Batch, for readInsert.
+type insertPlan struct {
+	batch    []*enqueueOp
+	p        *tagPlan
+	groups   [][]int // the messages of each INSERT, by index in batch
+	reserved bool    // tags are reserved in the same round trip
+}
+
+// queueInsert queues in b the INSERT of batch. A flow without reserved
+// tags reserves a block: in a round trip of its own before (inTx), or in
+// b, in a transaction of its own before the INSERT's.
+func (s *Store) queueInsert(ctx context.Context, b *pgx.Batch, batch []*enqueueOp, inTx bool) (*insertPlan, error) {
+	ids, err := s.takeIDs(ctx, len(batch))
+	if err != nil {
+		return nil, err
+	}
+	ip := &insertPlan{batch: batch, p: s.planTags(batch)}
+	if need := ip.p.need; need != nil {
+		if inTx {
+			bases, err := s.reserve(ctx, need)
+			if err != nil {
+				return nil, err
+			}
+			ip.p.fill(bases)
+			s.keepBlocks(ip.p, bases)
+		} else {
+			queueReserve(b, &s.q, need)
+			ip.reserved = true
+		}
+	}
+	ip.groups = s.queueInserts(b, batch, ids, ip.p, 0, len(batch))
+	return ip, nil
+}
+
+// queueInserts queues the INSERTs of batch[from:to]: one for the messages
+// without idempotency keys, one for those with. It returns the messages
+// of each, in order, for readInserted.
+func (s *Store) queueInserts(b *pgx.Batch, batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) [][]int {
+	var plain, idem []int
+	for i := from; i < to; i++ {
+		if batch[i].idem == nil {
+			plain = append(plain, i)
+		} else {
+			idem = append(idem, i)
+		}
+	}
+	var groups [][]int
+	if len(plain) > 0 {
+		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, plain)...)
+		groups = append(groups, plain)
+	}
+	if len(idem) > 0 {
+		b.Queue(s.q.insertIdem, s.insertArgs(batch, ids, p, idem)...)
+		groups = append(groups, idem)
+	}
+	return groups
+}
+
+// readInsert reads the results of what queueInsert queued.
+func (s *Store) readInsert(br pgx.BatchResults, ip *insertPlan) error {
+	if ip.reserved {
+		bases, err := readReserve(br, len(ip.p.need.tenants))
+		if err != nil {
+			return err
+		}
+		s.keepBlocks(ip.p, bases)
+	}
+	for _, g := range ip.groups {
+		if err := readInserted(br, ip.batch, g); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -372,8 +402,9 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 		queueReserve(b, &s.q, p.need)
 	}
 	b.Queue("BEGIN")
+	var groups [][]int
 	for i := 0; i < len(batch); i += 500 {
-		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, i, min(i+500, len(batch)))...)
+		groups = append(groups, s.queueInserts(b, batch, ids, p, i, min(i+500, len(batch)))...)
 	}
 	b.Queue("COMMIT")
 	br := s.pool.SendBatch(ctx, b)
@@ -388,8 +419,8 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	if _, err := br.Exec(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	for i := 0; i < len(batch); i += 500 {
-		if err := readInserted(br, batch[i:min(i+500, len(batch))]); err != nil {
+	for _, g := range groups {
+		if err := readInserted(br, batch, g); err != nil {
 			return err
 		}
 	}
@@ -402,9 +433,10 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	return nil
 }
 
-// insertArgs are the arguments of queries.insert for batch[from:to].
-func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) []any {
-	n := to - from
+// insertArgs are the arguments of queries.insert for the messages of
+// batch at idx.
+func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, idx []int) []any {
+	n := len(idx)
 	domains, tenants := make([]string, n), make([]string, n)
 	idems := make([]*string, n)
 	prios := make([]int16, n)
@@ -412,21 +444,30 @@ func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, from, to
 	sizes := make([]int64, n)
 	envs, bodies := make([][]byte, n), make([][]byte, n)
 	readies := make([]bool, n)
-	for i, o := range batch[from:to] {
-		o.id = ids[from+i]
-		if !o.ready {
+	tokens, ends := make([]*string, n), make([]*time.Time, n)
+	idIDs, tags := make([]int64, n), make([]*float64, n)
+	fs, ks := make([]int32, n), make([]int32, n)
+	for i, j := range idx {
+		o := batch[j]
+		o.id = ids[j]
+		idIDs[i], tags[i], fs[i], ks[i] = ids[j], p.tags[j], p.fs[j], p.ks[j]
+		if w := o.lease; w != nil {
+			tokens[i], ends[i] = &w.token, &w.end
+			s.dueBy(w.end) // due again if the lease runs out
+		} else if !o.ready {
 			s.dueBy(o.next)
 		}
 		domains[i], tenants[i], idems[i], prios[i] = o.domain, o.e.Tenant, o.idem, int16(o.e.Priority)
-		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.ready
+		nexts[i], nows[i], sizes[i], envs[i], bodies[i], readies[i] = o.next, o.now, o.size, o.env, o.body, o.due()
 	}
-	return []any{ids[from:to], domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies,
-		p.tags[from:to], p.fs[from:to], p.ks[from:to]}
+	return []any{idIDs, domains, tenants, idems, prios, nexts, nows, sizes, envs, bodies, readies,
+		tags, fs, ks, tokens, ends}
 }
 
 // readInserted reads the IDs an INSERT returned and marks the messages of
-// batch it did not insert (their idempotency key was taken) as dup.
-func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
+// batch at idx it did not insert (their idempotency key was taken) as
+// dup.
+func readInserted(br pgx.BatchResults, batch []*enqueueOp, idx []int) error {
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
@@ -444,8 +485,8 @@ func readInserted(br pgx.BatchResults, batch []*enqueueOp) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	for _, o := range batch {
-		o.dup = !inserted[o.id]
+	for _, j := range idx {
+		batch[j].dup = !inserted[batch[j].id]
 	}
 	return nil
 }
@@ -503,7 +544,7 @@ func (s *Store) planTags(batch []*enqueueOp) *tagPlan {
 	counts := map[flowKey]int{}
 	var order []flowKey
 	for _, o := range batch {
-		if o.ready {
+		if o.due() {
 			k := flowKey{o.e.Tenant, o.e.Priority}
 			if counts[k] == 0 {
 				order = append(order, k)
@@ -537,7 +578,7 @@ func (s *Store) planTags(batch []*enqueueOp) *tagPlan {
 	}
 	place := map[flowKey]int32{}
 	for i, o := range batch {
-		if !o.ready {
+		if !o.due() {
 			continue
 		}
 		k := flowKey{o.e.Tenant, o.e.Priority}
@@ -677,7 +718,7 @@ func readReserve(br pgx.BatchResults, n int) ([]float64, error) {
 // insertLarge writes, in tx, a message whose body does not fit in one
 // chunk: the row, then the body streamed in chunks.
 func (s *Store) insertLarge(ctx context.Context, tx pgx.Tx, o *enqueueOp, body io.Reader) error {
-	if err := s.insert(ctx, tx, []*enqueueOp{o}, true); err != nil {
+	if err := s.insert(ctx, tx, []*enqueueOp{o}); err != nil {
 		return err
 	}
 	if o.dup {

@@ -11,3 +11,14 @@ func SetClock(s *Store, now func() time.Time) error {
 	s.clock = now
 	return s.measure(context.Background(), true)
 }
+
+// Waiting returns how many lessees wait in s.
+func Waiting(s *Store) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.waiters)
+}
+
+// HandedOff returns how many messages s handed to waiting lessees as it
+// inserted them.
+func HandedOff(s *Store) int64 { return s.handedOff.Load() }

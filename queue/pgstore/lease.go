@@ -3,10 +3,13 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mxkit/mxkit/queue"
 )
@@ -32,7 +35,11 @@ func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		if req.Wait > 0 {
 			s.listen()
 		}
-		ms, err := s.lease(ctx, req)
+		var ms []*queue.Message
+		var err error
+		if req.Wait <= 0 || !s.nothingLeasable(s.toDB(req.Now)) {
+			ms, err = s.lease(ctx, req)
+		}
 		if len(ms) == req.Max {
 			s.wakeOne() // there may be more: another lessee waiting can look
 		}
@@ -43,14 +50,24 @@ func (s *Store) Lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 		if err != nil || len(ms) > 0 || left <= 0 {
 			return ms, err
 		}
-		if woken, err = s.await(ctx, min(time.Second, left)); err != nil {
-			return nil, err
+		newWaiter := func(lingering bool) *waiter {
+			return &waiter{ch: make(chan struct{}, 1), handOff: req.TenantLimit <= 0 && len(req.TenantLimits) == 0,
+				lingering: lingering, domain: lower(req.Domain), max: req.Max, dur: req.Duration,
+				now: now.Add(time.Since(start)), since: s.clock()}
+		}
+		w := newWaiter(false)
+		if woken, err = s.await(ctx, min(time.Second, left), w); err != nil || len(w.handed) > 0 {
+			return w.handed, err
 		}
 		if woken {
 			// What woke us is often one message, with more coming:
 			// one lease for several costs the server less than one
-			// each, for a few milliseconds of delay.
-			time.Sleep(time.Duration(s.linger.Load()))
+			// each, for a few milliseconds of delay. Meanwhile
+			// enqueues here may hand messages over.
+			w := newWaiter(true)
+			if _, err := s.await(ctx, time.Duration(s.linger.Load()), w); err != nil || len(w.handed) > 0 {
+				return w.handed, err
+			}
 		}
 		req.Now = now.Add(time.Since(start)) // the caller's clock moved on while we waited
 	}
@@ -76,32 +93,41 @@ func (s *Store) adjustLinger(got, limit int) {
 	s.linger.Store(int64(l))
 }
 
-// await waits up to d for wakeOne, or returns at once if a wake came while
-// nobody waited; woken says which.
-func (s *Store) await(ctx context.Context, d time.Duration) (woken bool, err error) {
+// await waits up to d for wakeOne or a hand-off (w.handed), or returns
+// at once if a wake came while nobody waited; woken says which. A
+// hand-off under way when the wait ends is waited for (its messages are
+// leased to this lessee) and returned even if ctx is done.
+func (s *Store) await(ctx context.Context, d time.Duration, w *waiter) (woken bool, err error) {
 	s.mu.Lock()
-	if s.woken {
+	if s.woken && !w.lingering {
 		s.woken = false
 		s.mu.Unlock()
 		return true, nil
 	}
-	ch := make(chan struct{}, 1)
-	s.waiters = append(s.waiters, ch)
+	s.waiters = append(s.waiters, w)
 	s.mu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-ch:
+	case <-w.ch:
 		return true, nil
 	case <-t.C:
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, w := range s.waiters {
-		if w == ch {
+	for i, x := range s.waiters {
+		if x == w {
 			s.waiters = append(s.waiters[:i], s.waiters[i+1:]...)
+			s.mu.Unlock()
 			return false, ctx.Err()
+		}
+	}
+	claimed := w.claimed
+	s.mu.Unlock()
+	if claimed {
+		<-w.ch // the write takes milliseconds
+		if len(w.handed) > 0 {
+			return true, nil
 		}
 	}
 	return true, ctx.Err() // woken as the wait ended
@@ -113,13 +139,44 @@ func (s *Store) await(ctx context.Context, d time.Duration) (woken bool, err err
 func (s *Store) wakeOne() (woke bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.waiters) == 0 {
+	s.readyGen++
+	i := slices.IndexFunc(s.waiters, func(w *waiter) bool { return !w.lingering })
+	if i < 0 {
 		s.woken = true
 		return false
 	}
-	s.waiters[0] <- struct{}{}
-	s.waiters = s.waiters[1:]
+	s.waiters[i].ch <- struct{}{}
+	s.waiters = slices.Delete(s.waiters, i, i+1)
 	return true
+}
+
+// nothingLeasable reports whether, as far as this store knows, a lease at
+// now would find nothing: a lease for any domain without caps took all
+// there was, nothing woke a lessee since, and no promotion is pending (so
+// at least once a second a lease looks, for what came due elsewhere
+// unannounced). A lessee with Wait then waits without looking.
+func (s *Store) nothingLeasable(now time.Time) bool {
+	s.mu.Lock()
+	known := s.emptyKnown && s.emptyGen == s.readyGen
+	s.mu.Unlock()
+	return known && !s.promotionPending(now)
+}
+
+// gen returns the count of wakes so far.
+func (s *Store) gen() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.readyGen
+}
+
+// tookAll notes that a lease for any domain without caps, sent when the
+// count of wakes was g, took all there was.
+func (s *Store) tookAll(g uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.emptyKnown || g > s.emptyGen {
+		s.emptyGen, s.emptyKnown = g, true
+	}
 }
 
 // listen starts the LISTEN connection if it is not running.
@@ -152,10 +209,17 @@ func (s *Store) listenLoop() {
 			backoff = 100 * time.Millisecond
 			s.wakeOne() // anything sent while not listening
 			for {
-				if _, err = conn.WaitForNotification(ctx); err != nil {
+				var n *pgconn.Notification
+				if n, err = conn.WaitForNotification(ctx); err != nil {
 					break
 				}
-				s.dueBy(time.Time{}) // a release or requeue elsewhere comes due at once
+				from, what, _ := strings.Cut(n.Payload, "/")
+				if from == s.self {
+					continue // sent from here, where lessees were woken already
+				}
+				if what != "ready" {
+					s.dueBy(time.Time{}) // a release or requeue elsewhere comes due at once
+				}
 				s.wakeOne()
 			}
 		}
@@ -176,10 +240,14 @@ func (s *Store) listenLoop() {
 
 // wakeLessees wakes a lessee waiting here, or if none is, one in each
 // other process, through the notify loop. It is called after a commit that
-// made a message due.
-func (s *Store) wakeLessees() {
+// made a message due: ready (an enqueue) or to be made ready by a
+// promotion (ready false: a release, retry or requeue).
+func (s *Store) wakeLessees(ready bool) {
 	if s.wakeOne() {
 		return // (a lessee elsewhere would race it for the same messages)
+	}
+	if !ready {
+		s.notifyPromote.Store(true)
 	}
 	select {
 	case s.notifies <- struct{}{}:
@@ -204,7 +272,13 @@ func (s *Store) notifyLoop() {
 		b := &pgx.Batch{}
 		b.Queue("BEGIN")
 		b.Queue("SET LOCAL synchronous_commit TO off")
-		b.Queue(`SELECT pg_notify($1, '')`, s.notify)
+		// The payload says who sent it and whether the other
+		// processes' next lease must promote first.
+		what := "ready"
+		if s.notifyPromote.Swap(false) {
+			what = "promote"
+		}
+		b.Queue(`SELECT pg_notify($1, $2)`, s.notify, s.self+"/"+what)
 		b.Queue("COMMIT")
 		if err := s.pool.SendBatch(context.Background(), b).Close(); err != nil {
 			s.log.Warn("pgstore: NOTIFY", "err", err)
@@ -226,6 +300,7 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 	if req.TenantLimit > 0 || len(req.TenantLimits) > 0 {
 		return s.leaseCapped(ctx, req, token, now, end)
 	}
+	g := s.gen()
 	b := &pgx.Batch{}
 	promote := s.promoteDue(now)
 	if promote {
@@ -273,6 +348,9 @@ func (s *Store) lease(ctx context.Context, req queue.LeaseRequest) ([]*queue.Mes
 	if err := br.Close(); err != nil {
 		s.forget(out)
 		return nil, fmt.Errorf("pgstore: lease: %w", err)
+	}
+	if req.Domain == "" && len(out) < req.Max {
+		s.tookAll(g)
 	}
 	return out, nil
 }
@@ -450,6 +528,14 @@ func (s *Store) promoteDue(now time.Time) bool {
 
 var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// promotionPending reports whether a lease at now (database clock) would
+// promote, as promoteDue, without taking the turn.
+func (s *Store) promotionPending(now time.Time) bool {
+	s.hintMu.Lock()
+	defer s.hintMu.Unlock()
+	return !s.hinted || !now.Before(s.dueHint) || time.Since(s.promoted) > time.Second
+}
+
 // dueBy notes that a waiting message comes due at t (database clock); the
 // zero time means a promotion is due now (the next lease does one).
 func (s *Store) dueBy(t time.Time) {
@@ -512,11 +598,11 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err != nil || token == "" {
 		return queue.ErrLeaseLost
 	}
-	s.doneComing.Add(1)
+	s.coming.Add(1)
 	sent := false
 	defer func() {
 		if !sent {
-			s.doneComing.Add(-1)
+			s.coming.Add(-1)
 		}
 	}()
 	s.mu.Lock()
@@ -542,9 +628,9 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err = send(s, s.dones, o)
+	err = send(s, s.ops, writeOp{done: o})
 	sent = true
-	s.doneComing.Add(-1)
+	s.coming.Add(-1)
 	if err != nil {
 		return err
 	}
@@ -566,94 +652,6 @@ func (s *Store) drop(n int64, token string) {
 		delete(s.leases, n)
 	}
 	s.mu.Unlock()
-}
-
-// completeLoop writes the completions that are waiting, up to maxBatch in
-// one round trip, until the store closes.
-func (s *Store) completeLoop() {
-	defer s.bg.Done()
-	batch := make([]*completeOp, 0, maxBatch)
-	var later []*completeOp
-	for {
-		batch = append(batch[:0], later...)
-		later = later[:0]
-		var ok bool
-		if batch, ok = gather(s.dones, batch, &s.doneComing); !ok {
-			return
-		}
-		// A message completed twice at once: the second waits for the
-		// next statement (where its token no longer matches).
-		seen := make(map[int64]bool, len(batch))
-		kept := batch[:0]
-		for _, o := range batch {
-			if seen[o.id] {
-				later = append(later, o)
-				continue
-			}
-			seen[o.id] = true
-			kept = append(kept, o)
-		}
-		err := s.completeBatch(context.Background(), kept)
-		for _, o := range kept {
-			o.done <- err
-		}
-	}
-}
-
-func (s *Store) completeBatch(ctx context.Context, batch []*completeOp) error {
-	var delIDs, updIDs []int64
-	var delToks, updToks []string
-	var envs [][]byte
-	var nexts []time.Time
-	var deads []bool
-	byID := make(map[int64]*completeOp, len(batch))
-	wake := false
-	for _, o := range batch {
-		byID[o.id] = o
-		if o.finished {
-			delIDs, delToks = append(delIDs, o.id), append(delToks, o.token)
-			continue
-		}
-		updIDs, updToks = append(updIDs, o.id), append(updToks, o.token)
-		envs, nexts, deads = append(envs, o.env), append(nexts, o.next), append(deads, o.dead)
-		wake = wake || o.wake
-	}
-	b := &pgx.Batch{}
-	if len(delIDs) > 0 {
-		b.Queue(s.q.deleteDone, delIDs, delToks)
-	}
-	if len(updIDs) > 0 {
-		b.Queue(s.q.updateDone, updIDs, updToks, envs, nexts, deads)
-	}
-	br := s.pool.SendBatch(ctx, b)
-	defer br.Close()
-	for range b.Len() {
-		rows, err := br.Query()
-		if err != nil {
-			return fmt.Errorf("pgstore: complete: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("pgstore: complete: %w", err)
-			}
-			if o := byID[id]; o != nil {
-				o.ok = true
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("pgstore: complete: %w", err)
-		}
-	}
-	if err := br.Close(); err != nil {
-		return fmt.Errorf("pgstore: complete: %w", err)
-	}
-	if wake {
-		s.wakeLessees()
-	}
-	return nil
 }
 
 // completeSlow completes a lease this store did not take (or no longer

@@ -33,23 +33,32 @@
 //
 // # Speed
 //
-// Concurrent calls share round trips and commits: enqueues that arrive
-// while one is being written go in the next statement together (one
-// INSERT from arrays, one commit; each caller still hears of its message
-// only once it is committed, with the server's synchronous_commit as set),
-// and so do completions, each checked against its lease token and applied
-// to the message as leased (no read first). EnqueueMany writes many
-// messages in one transaction and one round trip. Bodies up to 64 KiB come
-// with their lease. Lessees waiting for work (LeaseRequest.Wait) are woken
-// one at a time, here when an enqueue commits and elsewhere by NOTIFY, and
-// wait a little before they look when work comes in slowly, so that one
-// lease takes several messages. A NOTIFY is never sent in the transaction
-// that enqueued: PostgreSQL lets one notifying transaction commit at a
-// time, which would undo the shared commits. A body that fits in one chunk
-// (256 KiB) is kept in its message's row, out of line and uncompressed, so
-// that the changes a message goes through never copy it; larger bodies are
-// written and read as streams of chunks in their own table, so messages of
-// any size pass without being held in memory.
+// Concurrent calls share round trips and commits: the enqueues and
+// completions that arrive while one round is being written go in the next
+// round together (an INSERT from arrays and the completions' DELETE or
+// UPDATE, in one transaction and one commit; each caller hears of its
+// operation only once it is committed, with the server's
+// synchronous_commit as set). Completions are checked against their lease
+// token and applied to the message as leased (no read first). A message
+// due at once that is enqueued while a lessee here waits for work
+// (LeaseRequest.Wait, its last look having found nothing leasable) is
+// inserted already leased to that lessee and handed over in memory: no
+// lease statement, no wake-up, no second write of the row. The lease is an
+// ordinary one (a process that dies holding it loses it when it runs out),
+// and a cancel or hold after the enqueue returns finds the message leased.
+// EnqueueMany writes many messages in one transaction and one round trip.
+// Bodies up to 64 KiB come with their lease. Lessees waiting for work are
+// woken one at a time, here when an enqueue commits and elsewhere by
+// NOTIFY, and wait a little before they look when work comes in slowly, so
+// that one lease takes several messages; a lessee does not look when this
+// store knows nothing is leasable, but at least once a second. A NOTIFY is
+// never sent in the transaction that enqueued: PostgreSQL lets one
+// notifying transaction commit at a time, which would undo the shared
+// commits. A body that fits in one chunk (256 KiB) is kept in its
+// message's row, out of line and uncompressed, so that the changes a
+// message goes through never copy it; larger bodies are written and read
+// as streams of chunks in their own table, so messages of any size pass
+// without being held in memory.
 //
 // bench/queue -compare river measures this store against River, a Go job
 // queue on PostgreSQL, three processes sharing one server; bench/README.md
@@ -91,8 +100,7 @@ type Options struct {
 const (
 	chunkSize = 256 << 10 // bodies up to this size are kept in the row
 	prefetch  = 64 << 10  // bodies up to this size come with their lease
-	maxBatch  = 256       // operations sharing one statement
-	writers   = 1         // statements of each kind in flight at once
+	maxBatch  = 256       // operations sharing one round trip
 )
 
 var _ queue.Store = (*Store)(nil)
@@ -105,25 +113,27 @@ type Store struct {
 	log    *slog.Logger
 	q      queries
 	notify string // the NOTIFY channel
+	self   string // this store, in the NOTIFYs it sends
+
+	notifyPromote atomic.Bool // the pending NOTIFY asks for a promotion
 
 	clock    func() time.Time // the local clock
 	skew     atomic.Int64     // database clock minus local clock, ns
 	measured atomic.Int64     // when skew was last measured, local Unix ns
 
-	sendMu   sync.RWMutex // guards sending and sends on enqs and dones
+	sendMu   sync.RWMutex // guards sending and sends on ops
 	sendDone bool         // closed: nothing more may be sent
-	enqs     chan *enqueueOp
-	dones    chan *completeOp
-	// Callers between their call and handing their operation over.
-	enqComing, doneComing atomic.Int32
-	notifies              chan struct{}
-	stop                  chan struct{}
-	bg                    sync.WaitGroup
+	ops      chan writeOp // enqueues and completions for the writer
+	coming   atomic.Int32 // callers between their call and handing their operation over
+	notifies chan struct{}
+	stop     chan struct{}
+	bg       sync.WaitGroup
 
 	idMu    sync.Mutex
 	idCache []int64 // message IDs drawn from the sequence, not yet used
 
-	linger atomic.Int64 // how long a woken lessee waits before it looks, ns
+	linger    atomic.Int64 // how long a woken lessee waits before it looks, ns
+	handedOff atomic.Int64 // messages handed to waiting lessees (see claim)
 
 	hintMu   sync.Mutex
 	hinted   bool      // dueHint holds (else the next lease promotes)
@@ -133,12 +143,18 @@ type Store struct {
 	blockMu sync.Mutex
 	blocks  map[flowKey]*block // tags reserved for flows, not yet used
 
-	mu        sync.Mutex
-	leases    map[int64]*leased // messages this store leased, until completed or run out
-	waiters   []chan struct{}   // lessees waiting for a message, first come first
-	woken     bool              // a wake came while nobody waited
-	listening bool
-	closed    bool
+	mu      sync.Mutex
+	leases  map[int64]*leased // messages this store leased, until completed or run out
+	waiters []*waiter         // lessees waiting for a message, first come first
+	woken   bool              // a wake came while nobody waited
+	// What is known of leasable messages: readyGen counts the wakes
+	// (anything that may have made a message leasable here); emptyGen is
+	// readyGen as it was when a lease for any domain without caps last
+	// took all there was (see nothingLeasable).
+	readyGen, emptyGen uint64
+	emptyKnown         bool
+	listening          bool
+	closed             bool
 }
 
 // leased is a message as leased through this store: what Complete applies
@@ -168,7 +184,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
 	s := &Store{pool: pool, connCf: cfg.ConnConfig, schema: opts.Schema, log: opts.Logger, clock: time.Now,
-		enqs: make(chan *enqueueOp, maxBatch), dones: make(chan *completeOp, maxBatch), notifies: make(chan struct{}, 1),
+		ops: make(chan writeOp, maxBatch), notifies: make(chan struct{}, 1),
 		stop:   make(chan struct{}),
 		leases: map[int64]*leased{}, blocks: map[flowKey]*block{}}
 	if s.schema == "" {
@@ -180,6 +196,7 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	h := fnv.New64a()
 	h.Write([]byte(s.schema))
 	s.notify = fmt.Sprintf("mxkit_queue_%x", h.Sum64())
+	s.self = randomToken()[:12]
 	s.q = makeQueries(pgx.Identifier{s.schema}.Sanitize())
 	s.linger.Store(int64(5 * time.Millisecond))
 	if err := s.migrate(ctx); err != nil {
@@ -190,12 +207,8 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	for range writers {
-		s.bg.Add(2)
-		go s.enqueueLoop()
-		go s.completeLoop()
-	}
-	s.bg.Add(1)
+	s.bg.Add(2)
+	go s.writeLoop()
 	go s.notifyLoop()
 	return s, nil
 }
@@ -258,14 +271,13 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.stop)
 	for _, w := range s.waiters {
-		w <- struct{}{} // they see the store closed
+		w.ch <- struct{}{} // they see the store closed
 	}
 	s.waiters = nil
 	s.mu.Unlock()
 	s.sendMu.Lock()
 	s.sendDone = true
-	close(s.enqs) // the writers finish what was sent, then stop
-	close(s.dones)
+	close(s.ops) // the writer finishes what was sent, then stops
 	s.sendMu.Unlock()
 	s.bg.Wait()
 	s.pool.Close()

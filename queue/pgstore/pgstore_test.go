@@ -143,7 +143,8 @@ func TestServerRestartUnderLoad(t *testing.T) {
 	written := out.String()
 	log.Read(t, []byte(written))
 	errs := strings.Count(written, "ERR ")
-	t.Logf("%d enqueues and %d completions acknowledged, %d operations failed during the outages", len(log.Acked()), log.Completed(), errs)
+	t.Logf("%d enqueues and %d completions acknowledged (%d messages handed over at enqueue), %d operations failed during the outages",
+		len(log.Acked()), log.Completed(), pgstore.HandedOff(s), errs)
 	if errs == 0 {
 		t.Error("no operation failed: the outage did not happen under load")
 	}

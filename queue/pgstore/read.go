@@ -56,7 +56,7 @@ func (s *Store) modify(ctx context.Context, id int64, notFound error, fn func(*q
 	}
 	if !finished && !m.Dead && !m.Held && m.Lease == "" {
 		s.dueBy(s.toDB(m.NextAttempt))
-		s.wakeLessees() // it may be due at once
+		s.wakeLessees(false) // it may be due at once
 	}
 	return nil
 }

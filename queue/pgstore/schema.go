@@ -158,7 +158,7 @@ const step = `(CASE %[1]s WHEN 1 THEN 0.0625 WHEN -1 THEN 1.0 ELSE 0.25 END)`
 const cols = `id, domain, next_attempt, dead, held, ready, tag, lease_token, lease_expires, created, attempts, size, env`
 
 type queries struct {
-	reserve, insert, nextIDs, promote, nextDue, lease, leaseDomain, candidates, leaseIDs, leasedBy,
+	reserve, insert, insertIdem, nextIDs, promote, nextDue, lease, leaseDomain, candidates, leaseIDs, leasedBy,
 	deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
 	setSize, existing, get, list, counts string
 }
@@ -189,6 +189,22 @@ func makeQueries(sch string) queries {
 	const leaseSet = `ready = false, lease_token = $3, lease_expires = $4, next_attempt = $4, attempts = m.attempts + 1`
 	const leaseRet = `m.id, m.domain, m.next_attempt, m.dead, m.held, m.ready, m.tag, m.lease_token, m.lease_expires,
 		m.created, m.attempts, m.size, m.env, CASE WHEN m.size <= $5 THEN m.body END`
+	// Enqueues in one statement, with IDs drawn before. A message due at
+	// once has its tag given ($12), or takes it from its flow's reserved
+	// first tag ($13, the flow's index) and its place in the flow ($14).
+	// A message handed to a waiting lessee (see claim) is inserted
+	// leased, with its token and end ($15, $16), as a lease leaves it.
+	insert := `INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag,
+				lease_token, lease_expires, attempts)
+			OVERRIDING SYSTEM VALUE
+			SELECT u.id, u.domain, u.tenant, u.idem_key, u.priority, coalesce(u.lease_expires, u.next_attempt), u.created, u.size, u.env, u.body, u.ready,
+				CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
+					ELSE current_setting('mxkit.queue.f' || u.f)::float8 + u.k * ` + fmt.Sprintf(step, "u.priority") + ` END,
+				u.lease_token, u.lease_expires, CASE WHEN u.lease_token IS NULL THEN 0 ELSE 1 END
+			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::timestamptz[], $7::timestamptz[],
+				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::timestamptz[])
+				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k, lease_token, lease_expires)
+			`
 	return queries{
 		// Tags for the flows of enqueues: each flow's finish moves on by
 		// n steps from the later of itself and the queue's position (the
@@ -216,21 +232,13 @@ func makeQueries(sch string) queries {
 					RETURNING tenant, priority, finish)
 			SELECT n.i - 1, set_config('mxkit.queue.f' || (n.i - 1), (f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)::text, false)
 			FROM f JOIN n USING (tenant, priority)`),
-		// Enqueues in one statement, with IDs drawn before. A message due
-		// at once has its tag given ($12), or takes it from its flow's
-		// reserved first tag ($13, the flow's index) and its place in the
-		// flow ($14).
-		insert: q(`INSERT INTO {s}.messages (id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag)
-			OVERRIDING SYSTEM VALUE
-			SELECT u.id, u.domain, u.tenant, u.idem_key, u.priority, u.next_attempt, u.created, u.size, u.env, u.body, u.ready,
-				CASE WHEN NOT u.ready THEN 0 WHEN u.tag IS NOT NULL THEN u.tag
-					ELSE current_setting('mxkit.queue.f' || u.f)::float8 + u.k * ` + fmt.Sprintf(step, "u.priority") + ` END
-			FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::timestamptz[], $7::timestamptz[],
-				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[])
-				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k)
-			ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING
-			RETURNING id`),
-		nextIDs: q(`SELECT nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) FROM generate_series(1, $1)`),
+		// Enqueues without idempotency keys.
+		insert: q(insert + `RETURNING id`),
+		// Those with idempotency keys: only these pay for ON CONFLICT
+		// (a speculative insertion, checked against the key's index
+		// first and confirmed after, for every row of the statement).
+		insertIdem: q(insert + `ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING RETURNING id`),
+		nextIDs:    q(`SELECT nextval((SELECT pg_get_serial_sequence('{s}.messages', 'id'))) FROM generate_series(1, $1)`),
 		// Messages whose time has come become ready, with their tags.
 		promote: q(`WITH d AS (SELECT id, tenant, priority, next_attempt, true AS ready FROM {s}.messages
 				WHERE NOT ready AND NOT dead AND NOT held AND next_attempt <= $1

@@ -43,9 +43,10 @@ func randomTag() string {
 //	R id         release acknowledged
 //
 // Messages have random priorities and one of three tenants, one in ten is
-// sent 200ms later (send-at), some leases cap tenants, and the operator
-// cancels (whole messages or one recipient), holds and releases messages
-// picked among those recently enqueued. Bodies are 10 KB, one in 20 is
+// sent 200ms later (send-at), some leases cap tenants, some wait for
+// messages (LeaseRequest.Wait), and the operator cancels (whole messages
+// or one recipient), holds and releases messages picked among those
+// recently enqueued. Bodies are 10 KB, one in 20 is
 // 200 KB. Run it in a child process that is killed (Crash), or in-process
 // while the store's server is restarted.
 func Work(ctx context.Context, w io.Writer, s queue.Store) {
@@ -101,8 +102,13 @@ func Work(ctx context.Context, w io.Writer, s queue.Store) {
 			defer wg.Done()
 			for ctx.Err() == nil {
 				req := queue.LeaseRequest{Now: time.Now(), Duration: time.Second, Max: 8}
-				if k == 0 {
+				switch k {
+				case 0:
 					req.TenantLimit = 6
+				case 1, 2:
+					// Waiting lessees: a store may hand them messages as
+					// they are enqueued.
+					req.Wait = 100 * time.Millisecond
 				}
 				ms, err := s.Lease(ctx, req)
 				if err != nil {

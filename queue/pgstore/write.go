@@ -1,0 +1,281 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mxkit/mxkit/queue"
+)
+
+// writeOp is an enqueue or a completion waiting for the writer.
+type writeOp struct {
+	enq  *enqueueOp
+	done *completeOp
+}
+
+// writeLoop writes the enqueues and completions that are waiting, up to
+// maxBatch in one round trip and one transaction (one commit for all), until
+// the store closes. Enqueues that a lessee waiting here can take are
+// inserted leased to it and handed over (see claim).
+func (s *Store) writeLoop() {
+	defer s.bg.Done()
+	batch := make([]writeOp, 0, maxBatch)
+	var later []writeOp
+	expect := 0
+	for {
+		batch = append(batch[:0], later...)
+		later = later[:0]
+		var ok bool
+		if batch, ok = gather(s.ops, batch, &s.coming, expect); !ok {
+			return
+		}
+		expect = len(batch)
+		var enqs []*enqueueOp
+		var dones []*completeOp
+		seen := make(map[int64]bool, len(batch))
+		for _, o := range batch {
+			switch {
+			case o.enq != nil:
+				enqs = append(enqs, o.enq)
+			case seen[o.done.id]:
+				// A message completed twice at once: the second waits
+				// for the next round (where its token no longer matches).
+				later = append(later, o)
+			default:
+				seen[o.done.id] = true
+				dones = append(dones, o.done)
+			}
+		}
+		s.write(enqs, dones)
+	}
+}
+
+// write writes enqs and dones in one round trip and tells their callers.
+func (s *Store) write(enqs []*enqueueOp, dones []*completeOp) {
+	ws := s.claim(enqs)
+	ctx := context.Background()
+	err := s.writeOnce(ctx, enqs, dones)
+	for try := 0; try < 3 && deadlocked(err); try++ {
+		// Two statements waited for each other (over idempotency
+		// keys); the server aborted this one.
+		err = s.writeOnce(ctx, enqs, dones)
+	}
+	s.handOver(ws, enqs, err)
+	for _, o := range enqs {
+		o.done <- err
+	}
+	for _, o := range dones {
+		o.done <- err
+	}
+}
+
+// writeOnce sends the INSERT of enqs and the completions of dones in one
+// round trip: after the reservation of tags, if any (a transaction of its
+// own), they are one implicit transaction.
+func (s *Store) writeOnce(ctx context.Context, enqs []*enqueueOp, dones []*completeOp) error {
+	b := &pgx.Batch{}
+	var ip *insertPlan
+	if len(enqs) > 0 {
+		var err error
+		if ip, err = s.queueInsert(ctx, b, enqs, false); err != nil {
+			return err
+		}
+	}
+	cp := s.queueComplete(b, dones)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	if ip != nil {
+		if err := s.readInsert(br, ip); err != nil {
+			return err
+		}
+	}
+	if err := cp.read(br); err != nil {
+		return err
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("pgstore: write: %w", err)
+	}
+	if slices.ContainsFunc(dones, func(o *completeOp) bool { return o.wake }) {
+		s.wakeLessees(false) // retries due at once: made ready by a promotion
+	} else if slices.ContainsFunc(enqs, (*enqueueOp).due) {
+		s.wakeLessees(true)
+	}
+	return nil
+}
+
+// completePlan is a batch of completions queued in a pgx.Batch.
+type completePlan struct {
+	byID       map[int64]*completeOp
+	statements int
+}
+
+// queueComplete queues the completions of batch: those that finish the
+// message delete it, the others write it back; each only if the lease is
+// still the caller's.
+func (s *Store) queueComplete(b *pgx.Batch, batch []*completeOp) *completePlan {
+	var delIDs, updIDs []int64
+	var delToks, updToks []string
+	var envs [][]byte
+	var nexts []time.Time
+	var deads []bool
+	cp := &completePlan{byID: make(map[int64]*completeOp, len(batch))}
+	for _, o := range batch {
+		o.ok = false
+		cp.byID[o.id] = o
+		if o.finished {
+			delIDs, delToks = append(delIDs, o.id), append(delToks, o.token)
+			continue
+		}
+		updIDs, updToks = append(updIDs, o.id), append(updToks, o.token)
+		envs, nexts, deads = append(envs, o.env), append(nexts, o.next), append(deads, o.dead)
+	}
+	if len(delIDs) > 0 {
+		b.Queue(s.q.deleteDone, delIDs, delToks)
+		cp.statements++
+	}
+	if len(updIDs) > 0 {
+		b.Queue(s.q.updateDone, updIDs, updToks, envs, nexts, deads)
+		cp.statements++
+	}
+	return cp
+}
+
+// read marks the completions that applied (their lease was still theirs).
+func (cp *completePlan) read(br pgx.BatchResults) error {
+	for range cp.statements {
+		rows, err := br.Query()
+		if err != nil {
+			return fmt.Errorf("pgstore: complete: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("pgstore: complete: %w", err)
+			}
+			if o := cp.byID[id]; o != nil {
+				o.ok = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("pgstore: complete: %w", err)
+		}
+	}
+	return nil
+}
+
+// A waiter is a lessee waiting for a message (Lease with Wait whose last
+// look found nothing leasable). The writer may hand it messages as it
+// inserts them: inserted leased to it, so that no lease statement and no
+// wake-up is needed. This keeps the lease order: the lessee waits only
+// when nothing was leasable, and the writer hands over only what is due
+// at once, in priority order, when no promotion is pending (see claim).
+type waiter struct {
+	ch        chan struct{} // one send: a wake, Close, or the hand-off's end
+	handOff   bool          // it may be handed messages (no tenant caps)
+	lingering bool          // woken already, it waits a little before it looks: only a hand-off ends that
+	domain    string        // lower case; "" for any
+	max       int
+	dur       time.Duration
+	now       time.Time // the lessee's clock at since
+	since     time.Time // local clock
+
+	// Set by claim (under Store.mu) and handOver.
+	claimed bool
+	token   string
+	end     time.Time // the lease's end, database clock
+	taken   int
+	handed  []*queue.Message
+}
+
+// dbNow is the lessee's clock now, on the database's clock.
+func (w *waiter) dbNow(s *Store) time.Time { return s.toDB(w.now.Add(s.clock().Sub(w.since))) }
+
+// claim picks, among the messages of enqs due at once, those that the
+// lessees waiting here take, marks them (enqueueOp.lease) and takes the
+// lessees off the waiting list: their lease is decided here, as a lease
+// would, from each lessee's clock (moved onto the database's) and
+// duration. Higher priorities are handed over first; nothing is handed
+// over while a promotion is pending (a message that came due may be
+// waiting in the database: the lessee must look).
+func (s *Store) claim(enqs []*enqueueOp) []*waiter {
+	if len(enqs) == 0 {
+		return nil
+	}
+	order := make([]*enqueueOp, 0, len(enqs))
+	for _, o := range enqs {
+		if o.ready {
+			order = append(order, o)
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(order, func(a, b *enqueueOp) int { return int(b.e.Priority) - int(a.e.Priority) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	var claimed []*waiter
+	for _, o := range order {
+		for _, w := range s.waiters {
+			if !w.handOff || w.taken >= w.max || (w.domain != "" && w.domain != o.domain) {
+				continue
+			}
+			now := w.dbNow(s)
+			if o.next.After(now) || s.promotionPending(now) {
+				continue
+			}
+			if !w.claimed {
+				w.claimed, w.token, w.end = true, randomToken(), now.Add(w.dur).Truncate(time.Microsecond)
+				claimed = append(claimed, w)
+			}
+			o.lease = w
+			w.taken++
+			break
+		}
+	}
+	if len(claimed) > 0 {
+		s.waiters = slices.DeleteFunc(s.waiters, func(w *waiter) bool { return w.claimed })
+	}
+	return claimed
+}
+
+// handOver gives each claimed lessee the messages inserted for it (none if
+// the write failed: it looks again), and keeps them as leases taken here.
+func (s *Store) handOver(ws []*waiter, enqs []*enqueueOp, err error) {
+	if len(ws) == 0 {
+		return
+	}
+	local := s.clock()
+	s.mu.Lock()
+	for _, o := range enqs {
+		w := o.lease
+		if w == nil || o.dup || err != nil {
+			continue
+		}
+		m := &queue.Message{ID: formatID(o.id), Envelope: *o.e, Domain: o.domain, Size: o.size,
+			Created: s.fromDB(o.now.Truncate(time.Microsecond)), NextAttempt: s.fromDB(w.end), Attempts: 1,
+			Lease: w.token, LeaseExpires: s.fromDB(w.end)}
+		m.Created, m.NextAttempt, m.LeaseExpires = m.Created.UTC(), m.NextAttempt.UTC(), m.LeaseExpires.UTC()
+		keep := *m
+		keep.Recipients = slices.Clone(m.Recipients)
+		l := &leased{m: &keep, end: local.Add(w.dur)}
+		if o.size <= prefetch {
+			l.body = o.body
+		}
+		s.leases[o.id] = l
+		w.handed = append(w.handed, m)
+		s.handedOff.Add(1)
+	}
+	s.mu.Unlock()
+	for _, w := range ws {
+		w.ch <- struct{}{}
+	}
+}
