@@ -43,9 +43,10 @@ const (
 	magic        = "mxkit-queue-1"
 	defaultLimit = 64 << 10
 	// layout is the version of the database's buckets: 1 had the due
-	// times in buckets (due, domdue), 2 keeps them in memory. Open moves
-	// a layout 1 file to 2.
-	layout = "2"
+	// times in buckets (due, domdue), 2 keeps them in memory, 3 keeps
+	// large inline bodies in buckets of their own (putBody). Open moves
+	// older files to 3.
+	layout = "3"
 )
 
 var (
@@ -54,6 +55,7 @@ var (
 	bBodies = []byte("bodies") // id -> inline body
 	bDead   = []byte("dead")   // id -> nil
 	bIdem   = []byte("idem")   // tenant 0 key -> id
+	kBody   = []byte("b")      // the body in a body's own bucket
 	kMagic  = []byte("magic")
 	kLayout = []byte("layout")
 
@@ -84,6 +86,7 @@ type Embedded struct {
 	dir         string
 	db          *bolt.DB
 	inlineLimit int64
+	ownBucket   int // inline bodies of this size and more get a bucket of their own
 	maxBatch    int
 	log         *slog.Logger
 	sched       *sched
@@ -165,6 +168,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 		return nil, err
 	}
 	s.db = db
+	s.ownBucket = db.Info().PageSize / 2
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -311,7 +315,7 @@ func (s *Embedded) verify() (err error) {
 			return fmt.Errorf("%w: %s is a bbolt database but not an mxkit queue", ErrCorrupt, s.dir)
 		}
 		v1 := meta.Get(kLayout) == nil
-		if !v1 && string(meta.Get(kLayout)) != layout {
+		if l := string(meta.Get(kLayout)); !v1 && l != "2" && l != layout {
 			return fmt.Errorf("%w: %s has layout %q, unknown to this version", ErrCorrupt, s.dir, meta.Get(kLayout))
 		}
 		names := [][]byte{bMsgs, bBodies, bDead, bIdem}
@@ -334,7 +338,7 @@ func (s *Embedded) verify() (err error) {
 				return bad("undecodable message", k)
 			}
 			if r.File == "" {
-				b := bodies.Get(k)
+				b := getBody(bodies, k)
 				if int64(len(b)) != r.Size || crc32.Checksum(b, castagnoli) != r.CRC {
 					return bad("damaged body of message", k)
 				}
@@ -348,7 +352,11 @@ func (s *Embedded) verify() (err error) {
 			name []byte
 			ok   func(k, v []byte) bool
 		}{
-			{bBodies, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
+			{bBodies, func(k, v []byte) bool {
+				// A body's own bucket holds the body alone.
+				own := bodies.Bucket(k)
+				return len(k) == 8 && msgs.Get(k) != nil && (own == nil || own.Stats().KeyN == 1 && own.Get(kBody) != nil)
+			}},
 			{bDead, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
 			{bIdem, func(k, v []byte) bool { return len(v) == 8 && msgs.Get(v) != nil }},
 		}
@@ -376,18 +384,22 @@ func (s *Embedded) verify() (err error) {
 	})
 }
 
-// migrate moves a layout 1 database to layout 2: the due-time buckets go
-// (the times are in the records). Records stay in the format they were
+// migrate moves an older database to the current layout: from 1 the
+// due-time buckets go (the times are in the records); from 2 nothing
+// changes but the layout's number (bodies stored as values in the bodies
+// bucket stay readable, getBody). Records stay in the format they were
 // written in until they change.
 func (s *Embedded) migrate() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
-		if meta.Get(kLayout) != nil {
+		switch string(meta.Get(kLayout)) {
+		case layout:
 			return nil
-		}
-		for _, name := range [][]byte{bDueV1, bDomDueV1} {
-			if err := tx.DeleteBucket(name); err != nil {
-				return err
+		case "": // layout 1
+			for _, name := range [][]byte{bDueV1, bDomDueV1} {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
 			}
 		}
 		s.log.Info("queue: moved the database to layout "+layout, "dir", s.dir)
@@ -704,7 +716,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 			return err
 		}
 		if inline != nil {
-			if err := tx.Bucket(bBodies).Put(k, inline); err != nil {
+			if err := s.putBody(tx.Bucket(bBodies), k, inline); err != nil {
 				return wr(err)
 			}
 		}
@@ -1135,7 +1147,7 @@ func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	if err := tx.Bucket(bMsgs).Delete(k); err != nil {
 		return wr(err)
 	}
-	if err := tx.Bucket(bBodies).Delete(k); err != nil {
+	if err := deleteBody(tx.Bucket(bBodies), k); err != nil {
 		return wr(err)
 	}
 	if err := tx.Bucket(bDead).Delete(k); err != nil {
@@ -1150,6 +1162,41 @@ func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	return nil
 }
 
+// putBody stores the inline body of message k. A body of more than half
+// a page goes in a bucket of its own, as its only value: bbolt puts at
+// least two values in a leaf (up to four before it splits one) and writes
+// a changed leaf whole, so large bodies sharing leaves were written again
+// with every neighbour added or removed (3 to 5 times over at 100 KB). In
+// a bucket of its own a body is written once, and removing it frees its
+// pages without writing them.
+func (s *Embedded) putBody(bodies *bolt.Bucket, k, body []byte) error {
+	if len(body) < s.ownBucket {
+		return bodies.Put(k, body)
+	}
+	own, err := bodies.CreateBucket(k)
+	if err != nil {
+		return err
+	}
+	return own.Put(kBody, body)
+}
+
+// getBody returns the inline body of message k (nil if none), a value in
+// the bodies bucket or in a bucket of its own (putBody).
+func getBody(bodies *bolt.Bucket, k []byte) []byte {
+	if own := bodies.Bucket(k); own != nil {
+		return own.Get(kBody)
+	}
+	return bodies.Get(k)
+}
+
+// deleteBody removes the inline body of message k, if any.
+func deleteBody(bodies *bolt.Bucket, k []byte) error {
+	if bodies.Bucket(k) != nil {
+		return bodies.DeleteBucket(k)
+	}
+	return bodies.Delete(k)
+}
+
 // Body implements Store.
 func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 	k, err := parseID(id)
@@ -1157,7 +1204,7 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		return nil, err
 	}
 	var rec *record
-	var inline []byte
+	var inline *pooledBody
 	err = s.view(ctx, func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
@@ -1165,18 +1212,27 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		}
 		rec = r
 		if r.File == "" {
-			inline = bytes.Clone(tx.Bucket(bBodies).Get(k))
+			// Copied out of the database's mapping, whose pages then
+			// leave the process's memory: a backlog read once would
+			// otherwise stay mapped in it.
+			v := getBody(tx.Bucket(bBodies), k)
+			bp := s.bufs.Get().(*[]byte)
+			*bp = append((*bp)[:0], v...)
+			inline = &pooledBody{s: s, bp: bp}
+			inline.Reset(*bp)
+			s.dropMapped(tx, v)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if rec.File == "" {
-		if int64(len(inline)) != rec.Size || crc32.Checksum(inline, castagnoli) != rec.CRC {
+	if inline != nil {
+		if b := *inline.bp; int64(len(b)) != rec.Size || crc32.Checksum(b, castagnoli) != rec.CRC {
+			inline.Close()
 			return nil, fmt.Errorf("%w: body of message %s fails its checksum", ErrCorrupt, id)
 		}
-		return io.NopCloser(bytes.NewReader(inline)), nil
+		return inline, nil
 	}
 	f, err := os.Open(filepath.Join(s.dir, bodiesDir, rec.File))
 	if errors.Is(err, os.ErrNotExist) {
@@ -1186,6 +1242,23 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	return &checkedFile{f: f, id: id, h: crc32.New(castagnoli), left: rec.Size, sum: rec.CRC}, nil
+}
+
+// pooledBody reads an inline body from a buffer of the store's pool,
+// which Close gives back.
+type pooledBody struct {
+	bytes.Reader
+	s  *Embedded
+	bp *[]byte
+}
+
+func (b *pooledBody) Close() error {
+	if b.bp != nil {
+		b.Reset(nil)
+		b.s.bufs.Put(b.bp)
+		b.bp = nil
+	}
+	return nil
 }
 
 // checkedFile reads a body file and fails at its end if the size or
