@@ -55,6 +55,7 @@ type measurement struct {
 	n           int
 	peak        memUse
 	cpu         time.Duration // the server's CPU time over the run (mxkit only)
+	disk        int64         // bytes the server wrote to storage over the run (mxkit only)
 	load        string        // the 1-minute load average when the run began
 }
 
@@ -224,7 +225,7 @@ func (m measurement) label() string {
 func report(m measurement) {
 	cpu := ""
 	if m.cpu > 0 {
-		cpu = fmt.Sprintf(", CPU %4.0f µs/msg", float64(m.cpu.Microseconds())/float64(m.n))
+		cpu = fmt.Sprintf(", CPU %4.0f µs/msg, disk %4.0f KB/msg", float64(m.cpu.Microseconds())/float64(m.n), float64(m.disk)/1024/float64(m.n))
 	}
 	fmt.Printf("%-26s %6d B, concurrency %3d: %5d messages in %6.2fs = %5.0f msg/s, peak PSS %6.1f MiB (anon %5.1f)%s, load %s\n",
 		m.label(), m.size, m.concurrency, m.n, m.elapsed.Seconds(), m.rate(), float64(m.peak.pss)/(1<<20), float64(m.peak.anon)/(1<<20), cpu, m.load)

@@ -138,7 +138,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		defer func() { st.Process.Signal(os.Interrupt); st.Wait() }()
 	}
 	peak := samplePeak(func() memUse { return treeRSS(cmd.Process.Pid) })
-	cpu0 := cpuTime(cmd.Process.Pid)
+	cpu0, disk0 := cpuTime(cmd.Process.Pid), writtenBytes(cmd.Process.Pid)
 	load := loadAverage()
 	start := time.Now()
 	if err := inject(smtpAddr, n, size, 20); err != nil {
@@ -149,7 +149,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		return measurement{}, err
 	}
 	elapsed := time.Since(start)
-	cpu := cpuTime(cmd.Process.Pid) - cpu0
+	cpu, disk := cpuTime(cmd.Process.Pid)-cpu0, writtenBytes(cmd.Process.Pid)-disk0
 	st, err := getStats(ctx, statsURL)
 	if err != nil {
 		return measurement{}, err
@@ -176,7 +176,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		return measurement{}, fmt.Errorf("mxkit's mail log has %d delivered lines, want %d", got, n)
 	}
 	return measurement{name: name, canon: canon, key: cmp.Or(opts.key, "ed25519"), size: size, concurrency: conc, elapsed: elapsed,
-		n: n - opts.warmup, peak: peak.Stop(), cpu: cpu, load: load}, nil
+		n: n - opts.warmup, peak: peak.Stop(), cpu: cpu, disk: disk, load: load}, nil
 }
 
 // waitDelivered waits until the mta's queue is empty and it has delivered

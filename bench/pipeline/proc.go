@@ -94,6 +94,23 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
+// writtenBytes is what pid has caused to be written to storage so far
+// (write_bytes of /proc/pid/io: the data its writes sent to the disk,
+// counted when they are dirtied, not the bytes handed to write calls).
+func writtenBytes(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // procField reads a kB field of a /proc file, in bytes.
 func procField(path, field string) int64 {
 	b, err := os.ReadFile(path)
