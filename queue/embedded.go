@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,18 +86,24 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 type Embedded struct {
 	dir         string
 	db          *bolt.DB
+	file        *os.File // the database, read with pread (readValue)
 	inlineLimit int64
 	ownBucket   int // inline bodies of this size and more get a bucket of their own
 	maxBatch    int
 	log         *slog.Logger
 	sched       *sched
 
-	bufs   sync.Pool    // *[]byte of InlineLimit+1 bytes for reading bodies
+	bufs   sync.Pool    // *[]byte for reading bodies, each as large as the largest it held
 	mu     sync.RWMutex // guards closed and sends on ops
 	closed bool
 	ops    chan *op
 	loop   sync.WaitGroup
 	coming atomic.Int32 // enqueues between their call and handing over their op
+
+	// Bytes of bodies whose pages the commit loop may have mapped since
+	// it last dropped the mapping's pages, and how many make it do so
+	// (trimMapping). The commit loop's alone.
+	mapped, trimAfter int64
 }
 
 var _ Store = (*Embedded)(nil)
@@ -134,7 +141,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	s := &Embedded{dir: dir, inlineLimit: opts.InlineLimit, maxBatch: opts.MaxBatch, log: opts.Logger}
+	s := &Embedded{dir: dir, inlineLimit: opts.InlineLimit, maxBatch: opts.MaxBatch, log: opts.Logger, trimAfter: trimAfter}
 	if s.inlineLimit == 0 {
 		s.inlineLimit = defaultLimit
 	}
@@ -144,8 +151,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	bufSize := max(s.inlineLimit, 0) + 1
-	s.bufs.New = func() any { b := make([]byte, bufSize); return &b }
+	s.bufs.New = func() any { return new([]byte) }
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
@@ -169,12 +175,16 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	}
 	s.db = db
 	s.ownBucket = db.Info().PageSize / 2
-	if err := s.migrate(); err != nil {
+	if s.file, err = os.Open(path); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("queue: %w", err)
 	}
-	if err := s.load(); err != nil {
+	if err = s.migrate(); err == nil {
+		err = s.load()
+	}
+	if err != nil {
 		db.Close()
+		s.file.Close()
 		return nil, err
 	}
 	s.ops = make(chan *op, s.maxBatch)
@@ -468,6 +478,7 @@ func (s *Embedded) Close() error {
 	s.sched.wake = make(chan struct{})
 	s.sched.mu.Unlock()
 	s.loop.Wait()
+	s.file.Close()
 	return s.db.Close()
 }
 
@@ -543,6 +554,10 @@ func (s *Embedded) commitLoop() {
 		}
 		enqueued = hasEnqueue
 		s.commit(batch)
+		if s.mapped >= s.trimAfter {
+			s.mapped = 0
+			s.trimMapping()
+		}
 	}
 }
 
@@ -671,11 +686,12 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	limit := max(s.inlineLimit, 0)
 	bp := s.bufs.Get().(*[]byte)
 	defer s.bufs.Put(bp)
-	buf := (*bp)[:limit+1]
-	n, err := io.ReadFull(body, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+	buf, err := readUpTo((*bp)[:0], body, int(limit)+1)
+	*bp = buf
+	if err != nil {
 		return "", fmt.Errorf("queue: reading body: %w", err)
 	}
+	n := len(buf)
 	if n <= int(limit) && s.inlineLimit >= 0 {
 		inline = buf[:n]
 		r.Size, r.CRC = int64(n), crc32.Checksum(inline, castagnoli)
@@ -744,6 +760,26 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		removeFile() // the idempotency key named an earlier message
 	}
 	return id, nil
+}
+
+// readUpTo appends to dst what r gives, up to n bytes (fewer: r ended),
+// growing dst as it goes: a buffer for the largest body, not for the
+// limit.
+func readUpTo(dst []byte, r io.Reader, n int) ([]byte, error) {
+	for len(dst) < n {
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, min(max(len(dst), 4096), n-len(dst)))
+		}
+		k, err := r.Read(dst[len(dst):min(cap(dst), n)])
+		dst = dst[:len(dst)+k]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
 }
 
 // newMessage checks env and makes the message to store.
@@ -1039,7 +1075,7 @@ func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, file *
 	switch {
 	case finished && !r.Dead:
 		*file = r.File
-		return deleteRecord(tx, r, k)
+		return s.deleteRecord(tx, r, k)
 	case finished:
 		if err := put(tx, r, k); err != nil {
 			return err
@@ -1143,11 +1179,11 @@ func (s *Embedded) setHeld(ctx context.Context, id ID, held bool, now time.Time)
 
 // deleteRecord removes a record, its inline body, idempotency key and dead
 // mark; the caller has removed its due keys and removes its file.
-func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
+func (s *Embedded) deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	if err := tx.Bucket(bMsgs).Delete(k); err != nil {
 		return wr(err)
 	}
-	if err := deleteBody(tx.Bucket(bBodies), k); err != nil {
+	if err := s.deleteBody(tx.Bucket(bBodies), k, r.Size); err != nil {
 		return wr(err)
 	}
 	if err := tx.Bucket(bDead).Delete(k); err != nil {
@@ -1189,9 +1225,14 @@ func getBody(bodies *bolt.Bucket, k []byte) []byte {
 	return bodies.Get(k)
 }
 
-// deleteBody removes the inline body of message k, if any.
-func deleteBody(bodies *bolt.Bucket, k []byte) error {
+// deleteBody removes the inline body of message k, if any, of size
+// bytes. Removing a body in a bucket of its own reads the page that
+// starts it through the mapping, and the kernel maps the pages around it
+// too (fault-around, 64 KiB); the commit loop counts them in s.mapped and
+// drops them now and then (trimMapping).
+func (s *Embedded) deleteBody(bodies *bolt.Bucket, k []byte, size int64) error {
 	if bodies.Bucket(k) != nil {
+		s.mapped += size
 		return bodies.DeleteBucket(k)
 	}
 	return bodies.Delete(k)
@@ -1212,15 +1253,13 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		}
 		rec = r
 		if r.File == "" {
-			// Copied out of the database's mapping, whose pages then
-			// leave the process's memory: a backlog read once would
-			// otherwise stay mapped in it.
-			v := getBody(tx.Bucket(bBodies), k)
 			bp := s.bufs.Get().(*[]byte)
-			*bp = append((*bp)[:0], v...)
 			inline = &pooledBody{s: s, bp: bp}
+			if *bp, err = s.readBody(tx.Bucket(bBodies), k, (*bp)[:0]); err != nil {
+				inline.Close()
+				return err
+			}
 			inline.Reset(*bp)
-			s.dropMapped(tx, v)
 		}
 		return nil
 	})
@@ -1242,6 +1281,48 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	return &checkedFile{f: f, id: id, h: crc32.New(castagnoli), left: rec.Size, sum: rec.CRC}, nil
+}
+
+// readBody appends the inline body of message k to dst. A body in a
+// bucket of its own is read from the file with pread, not through bbolt's
+// mapping of it: reading through the mapping costs a page fault per page
+// or two (about twice the time of pread's copy from the page cache here)
+// and maps the pages into the process, where they stay counted as its
+// memory until the mapping ends, so that a backlog read once grew the
+// process by its size. The bucket's root page is the leaf that holds the
+// body, whose place in the file it gives; the page is not changed or
+// reused while the read transaction is open. A leaf that is not as
+// putBody leaves it is read through the mapping.
+func (s *Embedded) readBody(bodies *bolt.Bucket, k, dst []byte) ([]byte, error) {
+	own := bodies.Bucket(k)
+	if own == nil {
+		return append(dst, bodies.Get(k)...), nil
+	}
+	// bbolt's page header (id, flags, count, overflow) and the leaf
+	// element (flags, pos, ksize, vsize; pos counts from the element),
+	// in the machine's byte order.
+	const header, element, leafPage = 16, 16, 0x02
+	var h [header + element]byte
+	pageSize := int64(s.db.Info().PageSize)
+	at := int64(own.Root()) * pageSize
+	if at > 0 {
+		if _, err := s.file.ReadAt(h[:], at); err != nil {
+			return dst, fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+		}
+	}
+	e := binary.NativeEndian
+	pos, ksize, vsize := int64(e.Uint32(h[header+4:])), int64(e.Uint32(h[header+8:])), int64(e.Uint32(h[header+12:]))
+	span := (int64(e.Uint32(h[12:])) + 1) * pageSize // the page and its overflow
+	if at == 0 || e.Uint64(h[:]) != uint64(own.Root()) || e.Uint16(h[8:])&leafPage == 0 || e.Uint16(h[10:]) != 1 ||
+		ksize != int64(len(kBody)) || header+pos+ksize+vsize > span {
+		return append(dst, own.Get(kBody)...), nil
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, int(vsize))[:n+int(vsize)]
+	if _, err := s.file.ReadAt(dst[n:], at+header+pos+ksize); err != nil {
+		return dst[:n], fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+	}
+	return dst, nil
 }
 
 // pooledBody reads an inline body from a buffer of the store's pool,
@@ -1438,7 +1519,7 @@ func (s *Embedded) Remove(ctx context.Context, id ID) error {
 			return err
 		}
 		file = r.File
-		return deleteRecord(tx, r, k)
+		return s.deleteRecord(tx, r, k)
 	}, after: func() {
 		sc := s.sched
 		sc.mu.Lock()
