@@ -189,14 +189,15 @@ func startSink(port int, dump string) (*exec.Cmd, error) {
 }
 
 // inject sends n messages of size bytes to addr with smtp-source over
-// sessions parallel connections.
-func inject(addr string, n, size, sessions int) error {
+// sessions parallel connections, and returns the CPU time smtp-source
+// used.
+func inject(addr string, n, size, sessions int) (time.Duration, error) {
 	cmd := exec.Command("/usr/sbin/smtp-source", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n),
 		"-l", strconv.Itoa(size), "-f", "sender@bench.example", "-t", "rcpt@dest.example", addr)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("smtp-source: %v: %s", err, b)
+		return 0, fmt.Errorf("smtp-source: %v: %s", err, b)
 	}
-	return nil
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // countSigned counts the DKIM-Signature fields in a sink's dump file.
