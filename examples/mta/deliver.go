@@ -180,14 +180,30 @@ type bodyReader struct {
 }
 
 func (r *bodyReader) Read(p []byte) (int, error) {
+	if err := r.load(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+// WriteTo hands the body to smtpclient in one piece: no copy, and the
+// fewest writes to the connection.
+func (r *bodyReader) WriteTo(w io.Writer) (int64, error) {
+	if err := r.load(); err != nil {
+		return 0, err
+	}
+	return r.r.WriteTo(w)
+}
+
+func (r *bodyReader) load() error {
 	if r.r == nil {
 		body, err := r.b.bytes(r.ctx)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		r.r = bytes.NewReader(body)
 	}
-	return r.r.Read(p)
+	return nil
 }
 
 // deliver sends msg to each recipient domain (or the relay) and returns

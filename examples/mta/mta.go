@@ -341,7 +341,11 @@ func (m *MTA) Start() error {
 		return fmt.Errorf("http tls: %w", err)
 	}
 	if m.cfg.SMTP.Listen != "" {
-		ln, err := net.Listen("tcp", m.cfg.SMTP.Listen)
+		// No TCP keep-alive: the session's idle and command timeouts end
+		// a dead client's session (as Postfix's smtpd does), and the
+		// keep-alive settings cost four system calls per connection.
+		lc := net.ListenConfig{KeepAlive: -1}
+		ln, err := lc.Listen(context.Background(), "tcp", m.cfg.SMTP.Listen)
 		if err != nil {
 			return fmt.Errorf("smtp listener: %w", err)
 		}

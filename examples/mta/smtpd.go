@@ -304,7 +304,7 @@ type smtpListener struct {
 }
 
 var (
-	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
 )
 
@@ -319,7 +319,7 @@ func (l smtpListener) Accept() (net.Conn, error) {
 
 // smtpConn is one SMTP session's connection. It cuts system calls: the
 // server's replies are gathered and written with one call when the server
-// next has to wait for input (or closes), and input is read in 16 KiB
+// next has to wait for input (or closes), and input is read in 64 KiB
 // pieces (go-smtp reads 4 KiB at a time and flushes every reply line: an
 // EHLO answer is ten writes). Replies are flushed before any read that
 // could block, so a client waiting for a reply always gets it. The
