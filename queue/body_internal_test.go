@@ -157,3 +157,24 @@ func TestLayout2Bodies(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A *bytes.Buffer body is stored from its bytes when it is within the
+// inline limit (and read to its end either way); over it, it goes to a
+// file as any reader's would.
+func TestEnqueueBytesBuffer(t *testing.T) {
+	s := openInternal(t, t.TempDir())
+	for _, size := range []int{0, 100 << 10, 256 << 10, 256<<10 + 1} {
+		body := distinctBodies(1, size)[0]
+		b := bytes.NewBuffer(bytes.Clone(body))
+		id, err := s.Enqueue(context.Background(), &Envelope{Recipients: []Recipient{{Addr: "a@example.com"}}}, b, time.Now(), time.Now())
+		if err != nil {
+			t.Fatalf("%d bytes: %v", size, err)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%d bytes: %d left unread in the buffer", size, b.Len())
+		}
+		if got := readBody(t, s, id); !bytes.Equal(got, body) {
+			t.Errorf("%d bytes: the body read back differs (%d bytes)", size, len(got))
+		}
+	}
+}

@@ -661,7 +661,9 @@ func get(tx *bolt.Tx, id []byte) (*record, error) {
 	return r, nil
 }
 
-// Enqueue implements Store.
+// Enqueue implements Store. A body that is a *bytes.Buffer of at most
+// Options.InlineLimit bytes is stored from the buffer's bytes, without a
+// copy; like any body it is read to its end.
 func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, now, next time.Time) (ID, error) {
 	s.coming.Add(1)
 	handed := false
@@ -681,15 +683,21 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 
 	// Read the body: small ones into memory, the rest to a fsynced file.
 	// The buffer goes back to the pool once the commit (which reads it) is
-	// done.
-	var inline []byte
+	// done. A *bytes.Buffer within the limit is in memory already: its
+	// bytes are stored as they are, without a copy (they do not change
+	// before Enqueue returns, the caller's goroutine being here).
+	var inline, buf []byte
 	limit := max(s.inlineLimit, 0)
-	bp := s.bufs.Get().(*[]byte)
-	defer s.bufs.Put(bp)
-	buf, err := readUpTo((*bp)[:0], body, int(limit)+1)
-	*bp = buf
-	if err != nil {
-		return "", fmt.Errorf("queue: reading body: %w", err)
+	if b, ok := body.(*bytes.Buffer); ok && int64(b.Len()) <= limit {
+		buf = b.Next(b.Len())
+	} else {
+		bp := s.bufs.Get().(*[]byte)
+		defer s.bufs.Put(bp)
+		buf, err = readUpTo((*bp)[:0], body, int(limit)+1)
+		*bp = buf
+		if err != nil {
+			return "", fmt.Errorf("queue: reading body: %w", err)
+		}
 	}
 	n := len(buf)
 	if n <= int(limit) && s.inlineLimit >= 0 {
