@@ -387,7 +387,7 @@ func (m *MTA) queueDSN(ctx context.Context, msg *queue.Message, dsn *bounce.DSN)
 		return err
 	}
 	env := &queue.Envelope{From: "", Recipients: []queue.Recipient{{Addr: msg.From}}, Tenant: msg.Tenant, Campaign: msg.Campaign}
-	_, err := m.submit(ctx, nil, env, "", out.Bytes())
+	_, err := m.submit(ctx, nil, env, "", out.Bytes(), nil)
 	if err != nil && queue.IsBadInput(err) {
 		return nil // the sender's address cannot take a notice
 	}

@@ -193,6 +193,11 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	return nil
 }
 
+// dataHead is the room left before the message data in the session's
+// buffer, where submit puts the Received and DKIM-Signature fields when
+// they fit (queuedMessage): about 200 octets, 300–700 a signature.
+const dataHead = 2048
+
 func (s *session) Data(r io.Reader) error {
 	buf := s.m.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -201,6 +206,8 @@ func (s *session) Data(r io.Reader) error {
 			s.m.bufs.Put(buf)
 		}
 	}()
+	var head [dataHead]byte
+	buf.Write(head[:])
 	if c := connOf(s.conn); c != nil && c.takeData() {
 		// A plaintext DATA: read here (data.go); go-smtp's reader then
 		// sees an empty message.
@@ -212,7 +219,8 @@ func (s *session) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(s.logContext(), time.Minute)
 	defer cancel()
-	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), buf.Bytes())
+	all := buf.Bytes()
+	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), all[dataHead:], all[:dataHead])
 	s.Reset()
 	if err != nil {
 		var he *headerError
