@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,9 +44,10 @@ const (
 	magic        = "mxkit-queue-1"
 	defaultLimit = 64 << 10
 	// layout is the version of the database's buckets: 1 had the due
-	// times in buckets (due, domdue), 2 keeps them in memory. Open moves
-	// a layout 1 file to 2.
-	layout = "2"
+	// times in buckets (due, domdue), 2 keeps them in memory, 3 keeps
+	// large inline bodies in buckets of their own (putBody). Open moves
+	// older files to 3.
+	layout = "3"
 )
 
 var (
@@ -54,6 +56,7 @@ var (
 	bBodies = []byte("bodies") // id -> inline body
 	bDead   = []byte("dead")   // id -> nil
 	bIdem   = []byte("idem")   // tenant 0 key -> id
+	kBody   = []byte("b")      // the body in a body's own bucket
 	kMagic  = []byte("magic")
 	kLayout = []byte("layout")
 
@@ -83,17 +86,24 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 type Embedded struct {
 	dir         string
 	db          *bolt.DB
+	file        *os.File // the database, read with pread (readValue)
 	inlineLimit int64
+	ownBucket   int // inline bodies of this size and more get a bucket of their own
 	maxBatch    int
 	log         *slog.Logger
 	sched       *sched
 
-	bufs   sync.Pool    // *[]byte of InlineLimit+1 bytes for reading bodies
+	bufs   sync.Pool    // *[]byte for reading bodies, each as large as the largest it held
 	mu     sync.RWMutex // guards closed and sends on ops
 	closed bool
 	ops    chan *op
 	loop   sync.WaitGroup
 	coming atomic.Int32 // enqueues between their call and handing over their op
+
+	// Bytes of bodies whose pages the commit loop may have mapped since
+	// it last dropped the mapping's pages, and how many make it do so
+	// (trimMapping). The commit loop's alone.
+	mapped, trimAfter int64
 }
 
 var _ Store = (*Embedded)(nil)
@@ -131,7 +141,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	s := &Embedded{dir: dir, inlineLimit: opts.InlineLimit, maxBatch: opts.MaxBatch, log: opts.Logger}
+	s := &Embedded{dir: dir, inlineLimit: opts.InlineLimit, maxBatch: opts.MaxBatch, log: opts.Logger, trimAfter: trimAfter}
 	if s.inlineLimit == 0 {
 		s.inlineLimit = defaultLimit
 	}
@@ -141,8 +151,7 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	bufSize := max(s.inlineLimit, 0) + 1
-	s.bufs.New = func() any { b := make([]byte, bufSize); return &b }
+	s.bufs.New = func() any { return new([]byte) }
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}
@@ -165,12 +174,17 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 		return nil, err
 	}
 	s.db = db
-	if err := s.migrate(); err != nil {
+	s.ownBucket = db.Info().PageSize / 2
+	if s.file, err = os.Open(path); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("queue: %w", err)
 	}
-	if err := s.load(); err != nil {
+	if err = s.migrate(); err == nil {
+		err = s.load()
+	}
+	if err != nil {
 		db.Close()
+		s.file.Close()
 		return nil, err
 	}
 	s.ops = make(chan *op, s.maxBatch)
@@ -311,7 +325,7 @@ func (s *Embedded) verify() (err error) {
 			return fmt.Errorf("%w: %s is a bbolt database but not an mxkit queue", ErrCorrupt, s.dir)
 		}
 		v1 := meta.Get(kLayout) == nil
-		if !v1 && string(meta.Get(kLayout)) != layout {
+		if l := string(meta.Get(kLayout)); !v1 && l != "2" && l != layout {
 			return fmt.Errorf("%w: %s has layout %q, unknown to this version", ErrCorrupt, s.dir, meta.Get(kLayout))
 		}
 		names := [][]byte{bMsgs, bBodies, bDead, bIdem}
@@ -334,7 +348,7 @@ func (s *Embedded) verify() (err error) {
 				return bad("undecodable message", k)
 			}
 			if r.File == "" {
-				b := bodies.Get(k)
+				b := getBody(bodies, k)
 				if int64(len(b)) != r.Size || crc32.Checksum(b, castagnoli) != r.CRC {
 					return bad("damaged body of message", k)
 				}
@@ -348,7 +362,11 @@ func (s *Embedded) verify() (err error) {
 			name []byte
 			ok   func(k, v []byte) bool
 		}{
-			{bBodies, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
+			{bBodies, func(k, v []byte) bool {
+				// A body's own bucket holds the body alone.
+				own := bodies.Bucket(k)
+				return len(k) == 8 && msgs.Get(k) != nil && (own == nil || own.Stats().KeyN == 1 && own.Get(kBody) != nil)
+			}},
 			{bDead, func(k, v []byte) bool { return len(k) == 8 && msgs.Get(k) != nil }},
 			{bIdem, func(k, v []byte) bool { return len(v) == 8 && msgs.Get(v) != nil }},
 		}
@@ -376,18 +394,22 @@ func (s *Embedded) verify() (err error) {
 	})
 }
 
-// migrate moves a layout 1 database to layout 2: the due-time buckets go
-// (the times are in the records). Records stay in the format they were
+// migrate moves an older database to the current layout: from 1 the
+// due-time buckets go (the times are in the records); from 2 nothing
+// changes but the layout's number (bodies stored as values in the bodies
+// bucket stay readable, getBody). Records stay in the format they were
 // written in until they change.
 func (s *Embedded) migrate() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
-		if meta.Get(kLayout) != nil {
+		switch string(meta.Get(kLayout)) {
+		case layout:
 			return nil
-		}
-		for _, name := range [][]byte{bDueV1, bDomDueV1} {
-			if err := tx.DeleteBucket(name); err != nil {
-				return err
+		case "": // layout 1
+			for _, name := range [][]byte{bDueV1, bDomDueV1} {
+				if err := tx.DeleteBucket(name); err != nil {
+					return err
+				}
 			}
 		}
 		s.log.Info("queue: moved the database to layout "+layout, "dir", s.dir)
@@ -456,6 +478,7 @@ func (s *Embedded) Close() error {
 	s.sched.wake = make(chan struct{})
 	s.sched.mu.Unlock()
 	s.loop.Wait()
+	s.file.Close()
 	return s.db.Close()
 }
 
@@ -531,6 +554,10 @@ func (s *Embedded) commitLoop() {
 		}
 		enqueued = hasEnqueue
 		s.commit(batch)
+		if s.mapped >= s.trimAfter {
+			s.mapped = 0
+			s.trimMapping()
+		}
 	}
 }
 
@@ -634,7 +661,9 @@ func get(tx *bolt.Tx, id []byte) (*record, error) {
 	return r, nil
 }
 
-// Enqueue implements Store.
+// Enqueue implements Store. A body that is a *bytes.Buffer of at most
+// Options.InlineLimit bytes is stored from the buffer's bytes, without a
+// copy; like any body it is read to its end.
 func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, now, next time.Time) (ID, error) {
 	s.coming.Add(1)
 	handed := false
@@ -654,16 +683,23 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 
 	// Read the body: small ones into memory, the rest to a fsynced file.
 	// The buffer goes back to the pool once the commit (which reads it) is
-	// done.
-	var inline []byte
+	// done. A *bytes.Buffer within the limit is in memory already: its
+	// bytes are stored as they are, without a copy (they do not change
+	// before Enqueue returns, the caller's goroutine being here).
+	var inline, buf []byte
 	limit := max(s.inlineLimit, 0)
-	bp := s.bufs.Get().(*[]byte)
-	defer s.bufs.Put(bp)
-	buf := (*bp)[:limit+1]
-	n, err := io.ReadFull(body, buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return "", fmt.Errorf("queue: reading body: %w", err)
+	if b, ok := body.(*bytes.Buffer); ok && int64(b.Len()) <= limit {
+		buf = b.Next(b.Len())
+	} else {
+		bp := s.bufs.Get().(*[]byte)
+		defer s.bufs.Put(bp)
+		buf, err = readUpTo((*bp)[:0], body, int(limit)+1)
+		*bp = buf
+		if err != nil {
+			return "", fmt.Errorf("queue: reading body: %w", err)
+		}
 	}
+	n := len(buf)
 	if n <= int(limit) && s.inlineLimit >= 0 {
 		inline = buf[:n]
 		r.Size, r.CRC = int64(n), crc32.Checksum(inline, castagnoli)
@@ -704,7 +740,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 			return err
 		}
 		if inline != nil {
-			if err := tx.Bucket(bBodies).Put(k, inline); err != nil {
+			if err := s.putBody(tx.Bucket(bBodies), k, inline); err != nil {
 				return wr(err)
 			}
 		}
@@ -732,6 +768,26 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		removeFile() // the idempotency key named an earlier message
 	}
 	return id, nil
+}
+
+// readUpTo appends to dst what r gives, up to n bytes (fewer: r ended),
+// growing dst as it goes: a buffer for the largest body, not for the
+// limit.
+func readUpTo(dst []byte, r io.Reader, n int) ([]byte, error) {
+	for len(dst) < n {
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, min(max(len(dst), 4096), n-len(dst)))
+		}
+		k, err := r.Read(dst[len(dst):min(cap(dst), n)])
+		dst = dst[:len(dst)+k]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
 }
 
 // newMessage checks env and makes the message to store.
@@ -1027,7 +1083,7 @@ func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, file *
 	switch {
 	case finished && !r.Dead:
 		*file = r.File
-		return deleteRecord(tx, r, k)
+		return s.deleteRecord(tx, r, k)
 	case finished:
 		if err := put(tx, r, k); err != nil {
 			return err
@@ -1131,11 +1187,11 @@ func (s *Embedded) setHeld(ctx context.Context, id ID, held bool, now time.Time)
 
 // deleteRecord removes a record, its inline body, idempotency key and dead
 // mark; the caller has removed its due keys and removes its file.
-func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
+func (s *Embedded) deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	if err := tx.Bucket(bMsgs).Delete(k); err != nil {
 		return wr(err)
 	}
-	if err := tx.Bucket(bBodies).Delete(k); err != nil {
+	if err := s.deleteBody(tx.Bucket(bBodies), k, r.Size); err != nil {
 		return wr(err)
 	}
 	if err := tx.Bucket(bDead).Delete(k); err != nil {
@@ -1150,6 +1206,46 @@ func deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	return nil
 }
 
+// putBody stores the inline body of message k. A body of more than half
+// a page goes in a bucket of its own, as its only value: bbolt puts at
+// least two values in a leaf (up to four before it splits one) and writes
+// a changed leaf whole, so large bodies sharing leaves were written again
+// with every neighbour added or removed (3 to 5 times over at 100 KB). In
+// a bucket of its own a body is written once, and removing it frees its
+// pages without writing them.
+func (s *Embedded) putBody(bodies *bolt.Bucket, k, body []byte) error {
+	if len(body) < s.ownBucket {
+		return bodies.Put(k, body)
+	}
+	own, err := bodies.CreateBucket(k)
+	if err != nil {
+		return err
+	}
+	return own.Put(kBody, body)
+}
+
+// getBody returns the inline body of message k (nil if none), a value in
+// the bodies bucket or in a bucket of its own (putBody).
+func getBody(bodies *bolt.Bucket, k []byte) []byte {
+	if own := bodies.Bucket(k); own != nil {
+		return own.Get(kBody)
+	}
+	return bodies.Get(k)
+}
+
+// deleteBody removes the inline body of message k, if any, of size
+// bytes. Removing a body in a bucket of its own reads the page that
+// starts it through the mapping, and the kernel maps the pages around it
+// too (fault-around, 64 KiB); the commit loop counts them in s.mapped and
+// drops them now and then (trimMapping).
+func (s *Embedded) deleteBody(bodies *bolt.Bucket, k []byte, size int64) error {
+	if bodies.Bucket(k) != nil {
+		s.mapped += size
+		return bodies.DeleteBucket(k)
+	}
+	return bodies.Delete(k)
+}
+
 // Body implements Store.
 func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 	k, err := parseID(id)
@@ -1157,7 +1253,7 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		return nil, err
 	}
 	var rec *record
-	var inline []byte
+	var inline *pooledBody
 	err = s.view(ctx, func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
@@ -1165,18 +1261,25 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		}
 		rec = r
 		if r.File == "" {
-			inline = bytes.Clone(tx.Bucket(bBodies).Get(k))
+			bp := s.bufs.Get().(*[]byte)
+			inline = &pooledBody{s: s, bp: bp}
+			if *bp, err = s.readBody(tx.Bucket(bBodies), k, (*bp)[:0]); err != nil {
+				inline.Close()
+				return err
+			}
+			inline.Reset(*bp)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if rec.File == "" {
-		if int64(len(inline)) != rec.Size || crc32.Checksum(inline, castagnoli) != rec.CRC {
+	if inline != nil {
+		if b := *inline.bp; int64(len(b)) != rec.Size || crc32.Checksum(b, castagnoli) != rec.CRC {
+			inline.Close()
 			return nil, fmt.Errorf("%w: body of message %s fails its checksum", ErrCorrupt, id)
 		}
-		return io.NopCloser(bytes.NewReader(inline)), nil
+		return inline, nil
 	}
 	f, err := os.Open(filepath.Join(s.dir, bodiesDir, rec.File))
 	if errors.Is(err, os.ErrNotExist) {
@@ -1186,6 +1289,65 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	return &checkedFile{f: f, id: id, h: crc32.New(castagnoli), left: rec.Size, sum: rec.CRC}, nil
+}
+
+// readBody appends the inline body of message k to dst. A body in a
+// bucket of its own is read from the file with pread, not through bbolt's
+// mapping of it: reading through the mapping costs a page fault per page
+// or two (about twice the time of pread's copy from the page cache here)
+// and maps the pages into the process, where they stay counted as its
+// memory until the mapping ends, so that a backlog read once grew the
+// process by its size. The bucket's root page is the leaf that holds the
+// body, whose place in the file it gives; the page is not changed or
+// reused while the read transaction is open. A leaf that is not as
+// putBody leaves it is read through the mapping.
+func (s *Embedded) readBody(bodies *bolt.Bucket, k, dst []byte) ([]byte, error) {
+	own := bodies.Bucket(k)
+	if own == nil {
+		return append(dst, bodies.Get(k)...), nil
+	}
+	// bbolt's page header (id, flags, count, overflow) and the leaf
+	// element (flags, pos, ksize, vsize; pos counts from the element),
+	// in the machine's byte order.
+	const header, element, leafPage = 16, 16, 0x02
+	var h [header + element]byte
+	pageSize := int64(s.db.Info().PageSize)
+	at := int64(own.Root()) * pageSize
+	if at > 0 {
+		if _, err := s.file.ReadAt(h[:], at); err != nil {
+			return dst, fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+		}
+	}
+	e := binary.NativeEndian
+	pos, ksize, vsize := int64(e.Uint32(h[header+4:])), int64(e.Uint32(h[header+8:])), int64(e.Uint32(h[header+12:]))
+	span := (int64(e.Uint32(h[12:])) + 1) * pageSize // the page and its overflow
+	if at == 0 || e.Uint64(h[:]) != uint64(own.Root()) || e.Uint16(h[8:])&leafPage == 0 || e.Uint16(h[10:]) != 1 ||
+		ksize != int64(len(kBody)) || header+pos+ksize+vsize > span {
+		return append(dst, own.Get(kBody)...), nil
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, int(vsize))[:n+int(vsize)]
+	if _, err := s.file.ReadAt(dst[n:], at+header+pos+ksize); err != nil {
+		return dst[:n], fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+	}
+	return dst, nil
+}
+
+// pooledBody reads an inline body from a buffer of the store's pool,
+// which Close gives back.
+type pooledBody struct {
+	bytes.Reader
+	s  *Embedded
+	bp *[]byte
+}
+
+func (b *pooledBody) Close() error {
+	if b.bp != nil {
+		b.Reset(nil)
+		b.s.bufs.Put(b.bp)
+		b.bp = nil
+	}
+	return nil
 }
 
 // checkedFile reads a body file and fails at its end if the size or
@@ -1365,7 +1527,7 @@ func (s *Embedded) Remove(ctx context.Context, id ID) error {
 			return err
 		}
 		file = r.File
-		return deleteRecord(tx, r, k)
+		return s.deleteRecord(tx, r, k)
 	}, after: func() {
 		sc := s.sched
 		sc.mu.Lock()

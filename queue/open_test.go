@@ -88,7 +88,7 @@ func TestOpenRefusesWhatIsNotAQueue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("3")) })
+			db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("4")) })
 			db.Close()
 			return dir
 		}},

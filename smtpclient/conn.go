@@ -876,12 +876,15 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 	c.consumed = true
 	c.stage = delivery.StageData
 	to := c.t.timeouts()
-	switch msg.(type) {
-	case *bytes.Reader, *bytes.Buffer:
-		// The message is in memory: hand its bytes to w without copying
-		// them into readBuf first.
+	if wt, ok := msg.(io.WriterTo); ok {
+		// The message writes itself (one in memory hands over its bytes
+		// in one piece) without a copy into readBuf first. An error
+		// that w did not return is the reader's.
 		bw := blockWriter{c: c, w: w, timeout: to.DataBlock}
-		if _, err := msg.(io.WriterTo).WriteTo(&bw); err != nil {
+		if _, err := wt.WriteTo(&bw); err != nil {
+			if bw.err == nil {
+				return readFailure(err)
+			}
 			return c.ioErr(ctx, "writing data", err)
 		}
 		return nil
@@ -918,6 +921,7 @@ type blockWriter struct {
 	c       *conn
 	w       io.Writer
 	timeout time.Duration
+	err     error // w's
 }
 
 func (b *blockWriter) Write(p []byte) (int, error) {
@@ -928,6 +932,7 @@ func (b *blockWriter) Write(p []byte) (int, error) {
 		m, err := b.w.Write(p[:k])
 		n += m
 		if err != nil {
+			b.err = err
 			return n, err
 		}
 		p = p[k:]

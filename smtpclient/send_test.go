@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -385,6 +386,55 @@ func TestSendInMemoryMessage(t *testing.T) {
 			t.Errorf("message %d: got %d octets, want %d", i, len(m.data), len(want))
 		}
 	}
+}
+
+// writerToMessage writes itself, as a queued body read when its data
+// starts does: half the body, then err (if set), then the rest.
+type writerToMessage struct {
+	body string
+	err  error
+}
+
+func (m *writerToMessage) Read([]byte) (int, error) { return 0, errors.New("Read called") }
+
+func (m *writerToMessage) WriteTo(w io.Writer) (int64, error) {
+	n, err := io.WriteString(w, m.body[:len(m.body)/2])
+	if err == nil && m.err != nil {
+		err = m.err
+	}
+	if err != nil {
+		return int64(n), err
+	}
+	k, err := io.WriteString(w, m.body[len(m.body)/2:])
+	return int64(n + k), err
+}
+
+// A message that is an io.WriterTo writes itself through the dot
+// stuffing; when it fails, the failure is the message's (deferred at the
+// local stage), and the server gets nothing.
+func TestSendWriterToMessage(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: true}
+	defer tr.Close()
+	body := "a\n.b\r\n.\r\nc\rd" + strings.Repeat("x\r\n", 20000)
+	want := "a\r\n.b\r\n.\r\nc\r\nd" + strings.Repeat("x\r\n", 20000)
+	env := Envelope{From: "a@x.org", To: []string{"b@x.com"}}
+	res, err := tr.Send(context.Background(), env, &writerToMessage{body: body})
+	mustDelivered(t, res, err)
+	if ms := be.messages(); len(ms) != 1 || string(ms[0].data) != want {
+		t.Fatalf("got %d messages, want 1 of %d octets", len(ms), len(want))
+	}
+
+	broken := errors.New("queue: reading body: disk on fire")
+	res, err = tr.Send(context.Background(), env, &writerToMessage{body: body, err: broken})
+	if !errors.Is(err, broken) || res.Recipients[0].Status != delivery.Deferred || res.Recipients[0].Stage != delivery.StageLocal {
+		t.Fatalf("a failing message: %v, %+v; want it deferred at the local stage", err, res.Recipients[0])
+	}
+	if ms := be.messages(); len(ms) != 1 {
+		t.Errorf("the server got %d messages, want the first only", len(ms))
+	}
+	res, err = tr.Send(context.Background(), env, strings.NewReader(body)) // the session after it
+	mustDelivered(t, res, err)
 }
 
 func TestLocalNameChecked(t *testing.T) {

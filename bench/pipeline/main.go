@@ -55,6 +55,8 @@ type measurement struct {
 	n           int
 	peak        memUse
 	cpu         time.Duration // the server's CPU time over the run (mxkit only)
+	disk        int64         // bytes the server wrote to storage over the run (mxkit only)
+	peers       time.Duration // the CPU time smtp-source and smtp-sink used over the run (mxkit and wire)
 	load        string        // the 1-minute load average when the run began
 }
 
@@ -224,7 +226,10 @@ func (m measurement) label() string {
 func report(m measurement) {
 	cpu := ""
 	if m.cpu > 0 {
-		cpu = fmt.Sprintf(", CPU %4.0f µs/msg", float64(m.cpu.Microseconds())/float64(m.n))
+		cpu = fmt.Sprintf(", CPU %4.0f µs/msg, disk %4.0f KB/msg", float64(m.cpu.Microseconds())/float64(m.n), float64(m.disk)/1024/float64(m.n))
+	}
+	if m.peers > 0 {
+		cpu += fmt.Sprintf(", smtp-source+sink CPU %4.0f µs/msg", float64(m.peers.Microseconds())/float64(m.n))
 	}
 	fmt.Printf("%-26s %6d B, concurrency %3d: %5d messages in %6.2fs = %5.0f msg/s, peak PSS %6.1f MiB (anon %5.1f)%s, load %s\n",
 		m.label(), m.size, m.concurrency, m.n, m.elapsed.Seconds(), m.rate(), float64(m.peak.pss)/(1<<20), float64(m.peak.anon)/(1<<20), cpu, m.load)
@@ -374,11 +379,14 @@ func runWire(n, size int) (measurement, error) {
 	}
 	defer func() { sink.Process.Kill(); sink.Wait() }()
 	load := loadAverage()
+	sink0 := cpuTime(sink.Process.Pid)
 	start := time.Now()
-	if err := inject(fmt.Sprintf("127.0.0.1:%d", port), n, size, 20); err != nil {
+	src, err := inject(fmt.Sprintf("127.0.0.1:%d", port), n, size, 20)
+	if err != nil {
 		return measurement{}, err
 	}
-	return measurement{name: "wire", size: size, concurrency: 20, elapsed: time.Since(start), n: n, peak: treeRSS(sink.Process.Pid), load: load}, nil
+	return measurement{name: "wire", size: size, concurrency: 20, elapsed: time.Since(start), n: n, peak: treeRSS(sink.Process.Pid),
+		peers: src + cpuTime(sink.Process.Pid) - sink0, load: load}, nil
 }
 
 func runPostfix(dir string, n, size, conc int, dump bool) (measurement, error) {
@@ -401,7 +409,7 @@ func runPostfix(dir string, n, size, conc int, dump bool) (measurement, error) {
 	peak := samplePeak(pf.rss)
 	load := loadAverage()
 	start := time.Now()
-	if err := inject(fmt.Sprintf("127.0.0.1:%d", smtpdPort), n, size, 20); err != nil {
+	if _, err := inject(fmt.Sprintf("127.0.0.1:%d", smtpdPort), n, size, 20); err != nil {
 		return measurement{}, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

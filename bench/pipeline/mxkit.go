@@ -121,7 +121,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		// The heap grows to its working size (page faults of first
 		// touch, more of them the more the process holds) before the
 		// clock starts, as in a server that has been running.
-		if err := inject(smtpAddr, opts.warmup, size, 20); err != nil {
+		if _, err := inject(smtpAddr, opts.warmup, size, 20); err != nil {
 			return measurement{}, err
 		}
 		if err := waitDelivered(ctx, statsURL, opts.warmup); err != nil {
@@ -138,10 +138,11 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		defer func() { st.Process.Signal(os.Interrupt); st.Wait() }()
 	}
 	peak := samplePeak(func() memUse { return treeRSS(cmd.Process.Pid) })
-	cpu0 := cpuTime(cmd.Process.Pid)
+	cpu0, disk0, sink0 := cpuTime(cmd.Process.Pid), writtenBytes(cmd.Process.Pid), cpuTime(sink.Process.Pid)
 	load := loadAverage()
 	start := time.Now()
-	if err := inject(smtpAddr, n, size, 20); err != nil {
+	src, err := inject(smtpAddr, n, size, 20)
+	if err != nil {
 		return measurement{}, err
 	}
 	n += opts.warmup // the counters include the warm-up's
@@ -149,7 +150,8 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		return measurement{}, err
 	}
 	elapsed := time.Since(start)
-	cpu := cpuTime(cmd.Process.Pid) - cpu0
+	cpu, disk := cpuTime(cmd.Process.Pid)-cpu0, writtenBytes(cmd.Process.Pid)-disk0
+	peers := src + cpuTime(sink.Process.Pid) - sink0
 	st, err := getStats(ctx, statsURL)
 	if err != nil {
 		return measurement{}, err
@@ -176,7 +178,7 @@ func runMxkit(bin, dir string, n, size, conc int, canon string, dump bool, rep m
 		return measurement{}, fmt.Errorf("mxkit's mail log has %d delivered lines, want %d", got, n)
 	}
 	return measurement{name: name, canon: canon, key: cmp.Or(opts.key, "ed25519"), size: size, concurrency: conc, elapsed: elapsed,
-		n: n - opts.warmup, peak: peak.Stop(), cpu: cpu, load: load}, nil
+		n: n - opts.warmup, peak: peak.Stop(), cpu: cpu, disk: disk, peers: peers, load: load}, nil
 }
 
 // waitDelivered waits until the mta's queue is empty and it has delivered

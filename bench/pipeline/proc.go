@@ -94,6 +94,23 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
+// writtenBytes is what pid has caused to be written to storage so far
+// (write_bytes of /proc/pid/io: the data its writes sent to the disk,
+// counted when they are dirtied, not the bytes handed to write calls).
+func writtenBytes(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
 // procField reads a kB field of a /proc file, in bytes.
 func procField(path, field string) int64 {
 	b, err := os.ReadFile(path)
@@ -172,14 +189,15 @@ func startSink(port int, dump string) (*exec.Cmd, error) {
 }
 
 // inject sends n messages of size bytes to addr with smtp-source over
-// sessions parallel connections.
-func inject(addr string, n, size, sessions int) error {
+// sessions parallel connections, and returns the CPU time smtp-source
+// used.
+func inject(addr string, n, size, sessions int) (time.Duration, error) {
 	cmd := exec.Command("/usr/sbin/smtp-source", "-s", strconv.Itoa(sessions), "-m", strconv.Itoa(n),
 		"-l", strconv.Itoa(size), "-f", "sender@bench.example", "-t", "rcpt@dest.example", addr)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("smtp-source: %v: %s", err, b)
+		return 0, fmt.Errorf("smtp-source: %v: %s", err, b)
 	}
-	return nil
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // countSigned counts the DKIM-Signature fields in a sink's dump file.

@@ -212,7 +212,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
-	id, err := m.submit(m.apiOrigin(r, login), login, env, trace, raw)
+	id, err := m.submit(m.apiOrigin(r, login), login, env, trace, raw, nil)
 	var he *headerError
 	switch {
 	case errors.As(err, &he) && he.policy:

@@ -226,3 +226,44 @@ func TestDataSession(t *testing.T) {
 		}
 	}
 }
+
+// queuedMessage puts the trace and signature in the room before the data
+// when they fit, and hands the queue the whole without a copy; otherwise
+// it reads the three parts in order.
+func TestQueuedMessage(t *testing.T) {
+	trace, sig := "Received: x\r\n", "DKIM-Signature: y\r\n"
+	want := trace + sig + "Subject: z\r\n\r\nbody\r\n"
+	all := []byte(strings.Repeat("-", 64) + "Subject: z\r\n\r\nbody\r\n")
+	for _, tc := range []struct {
+		name      string
+		head, raw []byte
+		trace     string
+		inPlace   bool
+	}{
+		{"room before", all[:64], all[64:], trace, true},
+		{"too little room", all[:20], all[20:], trace, false},
+		{"head elsewhere", make([]byte, 64), bytes.Clone(all[64:]), trace, false},
+		{"no head", nil, all[64:], trace, false},
+		{"nothing to add", nil, all[64:], "", true},
+	} {
+		tr, s := tc.trace, sig
+		w := want
+		if tr == "" {
+			s, w = "", string(all[64:])
+		}
+		if tc.name == "too little room" {
+			w = trace + sig + string(all[20:])
+		}
+		r := queuedMessage(tc.head, tr, s, tc.raw)
+		b, inPlace := r.(*bytes.Buffer)
+		if inPlace != tc.inPlace {
+			t.Errorf("%s: got a %T", tc.name, r)
+		}
+		if inPlace && &b.Bytes()[b.Len()-len(tc.raw)] != &tc.raw[0] {
+			t.Errorf("%s: the data was copied", tc.name)
+		}
+		if got, _ := io.ReadAll(r); string(got) != w {
+			t.Errorf("%s: %q, want %q", tc.name, got, w)
+		}
+	}
+}

@@ -84,21 +84,17 @@ func (m *MTA) worker() {
 func (m *MTA) process(msg *queue.Message) {
 	ctx, cancel := context.WithTimeout(m.workCtx, time.Duration(m.cfg.Delivery.Timeout))
 	defer cancel()
-	body := &queuedBody{m: m, id: msg.ID, buf: m.bufs.Get().(*bytes.Buffer)}
-	body.buf.Reset()
-	defer func() {
-		if body.buf.Cap() <= 1<<20 {
-			m.bufs.Put(body.buf)
-		}
-	}()
+	body := &queuedBody{m: m, id: msg.ID}
+	defer body.release()
 	// A delivery aborted by a shutdown that ran out of time reports its
 	// recipients as deferred: they are retried on the schedule.
 	trace := &sendTrace{}
 	results, relayed := m.deliver(ctx, msg, body, trace)
 	delayed := m.markDelays(msg, results)
+	var raw []byte
 	if len(relayed)+len(delayed) > 0 || slices.ContainsFunc(results, func(o delivery.Outcome) bool { return o.Status != delivery.Delivered }) {
 		// A notice may quote the message, which Complete may remove.
-		body.bytes(ctx)
+		raw, _ = body.bytes(ctx)
 	}
 
 	decided, err := m.q.Complete(context.WithoutCancel(ctx), msg, results)
@@ -108,7 +104,7 @@ func (m *MTA) process(msg *queue.Message) {
 	}
 	m.maillog.outcomes(msg, decided, trace)
 	if len(delayed) > 0 {
-		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, body.buf.Bytes()); err != nil {
+		if err := m.sendDelayNotice(context.WithoutCancel(ctx), msg, decided, delayed, raw); err != nil {
 			m.log.Error("delay notice", "id", msg.ID, "err", err)
 		}
 	}
@@ -126,7 +122,7 @@ func (m *MTA) process(msg *queue.Message) {
 		m.queued.Add(-1)
 	}
 	if len(failed)+len(relayed) > 0 && !m.cfg.DSN.Disabled {
-		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, relayed, body.buf.Bytes()); err != nil {
+		if err := m.bounceMessage(context.WithoutCancel(ctx), msg, failed, relayed, raw); err != nil {
 			m.log.Error("dsn", "id", msg.ID, "err", err)
 		}
 	}
@@ -136,11 +132,11 @@ func (m *MTA) process(msg *queue.Message) {
 // queue into buf when it is first wanted: by a transaction that has its
 // session and starts the data, not before. A delivery waiting for a
 // session (delivery.workers of them may wait for max_conns_per_host
-// sessions) holds no copy of its message.
+// sessions) holds no copy of its message, nor a buffer for one.
 type queuedBody struct {
 	m      *MTA
 	id     queue.ID
-	buf    *bytes.Buffer
+	buf    *bytes.Buffer // from m.bufs once loaded
 	loaded bool
 	err    error
 }
@@ -149,6 +145,8 @@ type queuedBody struct {
 func (b *queuedBody) bytes(ctx context.Context) ([]byte, error) {
 	if !b.loaded {
 		b.loaded = true
+		b.buf = b.m.bufs.Get().(*bytes.Buffer)
+		b.buf.Reset()
 		rc, err := b.m.store.Body(ctx, b.id)
 		if err == nil {
 			_, err = b.buf.ReadFrom(rc)
@@ -160,6 +158,14 @@ func (b *queuedBody) bytes(ctx context.Context) ([]byte, error) {
 		}
 	}
 	return b.buf.Bytes(), b.err
+}
+
+// release gives the buffer back to the pool, unless it grew past 1 MiB.
+func (b *queuedBody) release() {
+	if b.buf != nil && b.buf.Cap() <= 1<<20 {
+		b.m.bufs.Put(b.buf)
+	}
+	b.buf = nil
 }
 
 // reader returns a reader of the body for one transaction.
@@ -174,14 +180,30 @@ type bodyReader struct {
 }
 
 func (r *bodyReader) Read(p []byte) (int, error) {
+	if err := r.load(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
+}
+
+// WriteTo hands the body to smtpclient in one piece: no copy, and the
+// fewest writes to the connection.
+func (r *bodyReader) WriteTo(w io.Writer) (int64, error) {
+	if err := r.load(); err != nil {
+		return 0, err
+	}
+	return r.r.WriteTo(w)
+}
+
+func (r *bodyReader) load() error {
 	if r.r == nil {
 		body, err := r.b.bytes(r.ctx)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		r.r = bytes.NewReader(body)
 	}
-	return r.r.Read(p)
+	return nil
 }
 
 // deliver sends msg to each recipient domain (or the relay) and returns
@@ -365,7 +387,7 @@ func (m *MTA) queueDSN(ctx context.Context, msg *queue.Message, dsn *bounce.DSN)
 		return err
 	}
 	env := &queue.Envelope{From: "", Recipients: []queue.Recipient{{Addr: msg.From}}, Tenant: msg.Tenant, Campaign: msg.Campaign}
-	_, err := m.submit(ctx, nil, env, "", out.Bytes())
+	_, err := m.submit(ctx, nil, env, "", out.Bytes(), nil)
 	if err != nil && queue.IsBadInput(err) {
 		return nil // the sender's address cannot take a notice
 	}

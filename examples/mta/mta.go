@@ -341,7 +341,11 @@ func (m *MTA) Start() error {
 		return fmt.Errorf("http tls: %w", err)
 	}
 	if m.cfg.SMTP.Listen != "" {
-		ln, err := net.Listen("tcp", m.cfg.SMTP.Listen)
+		// No TCP keep-alive: the session's idle and command timeouts end
+		// a dead client's session (as Postfix's smtpd does), and the
+		// keep-alive settings cost four system calls per connection.
+		lc := net.ListenConfig{KeepAlive: -1}
+		ln, err := lc.Listen(context.Background(), "tcp", m.cfg.SMTP.Listen)
 		if err != nil {
 			return fmt.Errorf("smtp listener: %w", err)
 		}
@@ -578,8 +582,9 @@ func (m *MTA) Stats() Stats {
 // is checked and signed is what will be sent. It returns once the message
 // is durable, and logs it in the mail log with the origin in ctx
 // (withOrigin); a message refused for its header, or unsigned under
-// dkim.require, gets a *headerError.
-func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace string, raw []byte) (queue.ID, error) {
+// dkim.require, gets a *headerError. head, if not empty, is room just
+// before raw in the same array (queuedMessage).
+func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace string, raw, head []byte) (queue.ID, error) {
 	start := time.Now()
 	raw = crlf(raw)
 	if err := checkHeader(raw, a); err != nil {
@@ -589,11 +594,7 @@ func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace
 	if err != nil {
 		return "", err
 	}
-	var r io.Reader = bytes.NewReader(raw)
-	if trace != "" || sig != "" {
-		r = io.MultiReader(strings.NewReader(trace), strings.NewReader(sig), r)
-	}
-	id, err := m.q.Enqueue(ctx, env, r)
+	id, err := m.q.Enqueue(ctx, env, queuedMessage(head, trace, sig, raw))
 	if err != nil {
 		return "", err
 	}
@@ -607,6 +608,25 @@ func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace
 	default:
 	}
 	return id, nil
+}
+
+// queuedMessage is what goes to the queue: the trace and signature fields, then
+// raw. When they fit in head, room just before raw in the same array (the
+// SMTP session reads DATA after some), they are copied there and the
+// queue is given the whole as a *bytes.Buffer, which it stores without
+// copying a 100 KB message once more (queue.Embedded.Enqueue).
+func queuedMessage(head []byte, trace, sig string, raw []byte) io.Reader {
+	n := len(trace) + len(sig)
+	switch {
+	case n == 0:
+		return bytes.NewBuffer(raw)
+	case n <= len(head) && len(raw) > 0 && cap(head) > len(head) && &head[:len(head)+1][len(head)] == &raw[0]:
+		start := len(head) - n
+		copy(head[start:], trace)
+		copy(head[start+len(trace):], sig)
+		return bytes.NewBuffer(head[start : len(head)+len(raw)])
+	}
+	return io.MultiReader(strings.NewReader(trace), strings.NewReader(sig), bytes.NewReader(raw))
 }
 
 // hook sees every durable queue change: counters, metrics, webhook

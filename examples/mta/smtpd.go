@@ -193,6 +193,11 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	return nil
 }
 
+// dataHead is the room left before the message data in the session's
+// buffer, where submit puts the Received and DKIM-Signature fields when
+// they fit (queuedMessage): about 200 octets, 300–700 a signature.
+const dataHead = 2048
+
 func (s *session) Data(r io.Reader) error {
 	buf := s.m.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -201,6 +206,8 @@ func (s *session) Data(r io.Reader) error {
 			s.m.bufs.Put(buf)
 		}
 	}()
+	var head [dataHead]byte
+	buf.Write(head[:])
 	if c := connOf(s.conn); c != nil && c.takeData() {
 		// A plaintext DATA: read here (data.go); go-smtp's reader then
 		// sees an empty message.
@@ -212,7 +219,8 @@ func (s *session) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(s.logContext(), time.Minute)
 	defer cancel()
-	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), buf.Bytes())
+	all := buf.Bytes()
+	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), all[dataHead:], all[:dataHead])
 	s.Reset()
 	if err != nil {
 		var he *headerError
@@ -304,7 +312,7 @@ type smtpListener struct {
 }
 
 var (
-	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 	writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
 )
 
@@ -319,7 +327,7 @@ func (l smtpListener) Accept() (net.Conn, error) {
 
 // smtpConn is one SMTP session's connection. It cuts system calls: the
 // server's replies are gathered and written with one call when the server
-// next has to wait for input (or closes), and input is read in 16 KiB
+// next has to wait for input (or closes), and input is read in 64 KiB
 // pieces (go-smtp reads 4 KiB at a time and flushes every reply line: an
 // EHLO answer is ten writes). Replies are flushed before any read that
 // could block, so a client waiting for a reply always gets it. The

@@ -150,7 +150,7 @@ func (m *MTA) deliveryTransport(msg *queue.Message) *smtpclient.Transport {
 // permanent failure of that destination.
 func (m *MTA) sendReportMail(ctx context.Context, from, to string, msg []byte) error {
 	env := &queue.Envelope{From: from, Recipients: []queue.Recipient{{Addr: to}}, Class: tlsrptClass}
-	_, err := m.submit(ctx, nil, env, "", msg)
+	_, err := m.submit(ctx, nil, env, "", msg, nil)
 	if err != nil && queue.IsBadInput(err) {
 		return permanentError{err}
 	}

@@ -1,0 +1,180 @@
+package queue
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/mxkit/mxkit/delivery"
+	bolt "go.etcd.io/bbolt"
+)
+
+func openInternal(t *testing.T, dir string) *Embedded {
+	t.Helper()
+	s, err := Open(dir, &Options{InlineLimit: 256 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// enqueueBodies enqueues one message per body, one commit each.
+func enqueueBodies(t *testing.T, s *Embedded, now time.Time, bodies ...[]byte) []ID {
+	t.Helper()
+	var ids []ID
+	for _, b := range bodies {
+		id, err := s.Enqueue(context.Background(), &Envelope{Recipients: []Recipient{{Addr: "a@example.com"}}}, bytes.NewReader(b), now, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func readBody(t *testing.T, s *Embedded, id ID) []byte {
+	t.Helper()
+	rc, err := s.Body(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Body(%s): %v", id, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("reading body %s: %v", id, err)
+	}
+	return b
+}
+
+func distinctBodies(n, size int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = bytes.Repeat([]byte{'a' + byte(i%26)}, size)
+	}
+	return out
+}
+
+// A large inline body is written once: adding or removing other bodies
+// does not write it again (bbolt rewrites whole leaves, and a leaf holds
+// at least two values).
+func TestLargeBodiesWrittenOnce(t *testing.T) {
+	s := openInternal(t, t.TempDir())
+	const n, size = 16, 100 << 10
+	now := time.Now()
+	written := func() int64 { st := s.db.Stats(); return st.TxStats.GetPageAlloc() }
+
+	before := written()
+	ids := enqueueBodies(t, s, now, distinctBodies(n, size)...)
+	// The body and its leaf header, the record, the branch pages.
+	if per := (written() - before) / n; per > size*5/4 {
+		t.Errorf("an enqueue of a %d-byte body wrote %d bytes of pages, want at most %d", size, per, size*5/4)
+	}
+
+	msgs, err := s.Lease(context.Background(), LeaseRequest{Now: now, Duration: time.Minute, Max: n})
+	if err != nil || len(msgs) != n {
+		t.Fatalf("Lease: %d messages, %v", len(msgs), err)
+	}
+	before = written()
+	for _, m := range msgs {
+		if err := s.Complete(context.Background(), m.ID, m.Lease, now, []Outcome{{Recipient: "a@example.com", State: Delivered,
+			Attempt: delivery.Outcome{Status: delivery.Delivered, Stage: delivery.StageFinal, Code: 250, Time: now}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if per := (written() - before) / n; per > 16<<10 {
+		t.Errorf("removing a %d-byte body wrote %d bytes of pages, want at most %d", size, per, 16<<10)
+	}
+	for _, id := range ids {
+		if _, err := s.Body(context.Background(), id); err == nil {
+			t.Errorf("body of completed message %s still readable", id)
+		}
+	}
+}
+
+// A layout 2 database keeps large inline bodies as values of the bodies
+// bucket; after Open moves it to layout 3 they read, verify and go as
+// before, beside bodies in buckets of their own.
+func TestLayout2Bodies(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	bodies := distinctBodies(3, 50<<10)
+	old := enqueueBodies(t, s, now, bodies...)
+	// Store them as layout 2 did.
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bBodies)
+		for _, id := range old {
+			k, _ := parseID(id)
+			v := bytes.Clone(b.Bucket(k).Get(kBody))
+			if err := b.DeleteBucket(k); err != nil {
+				return err
+			}
+			if err := b.Put(k, v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(kLayout, []byte("2"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = openInternal(t, dir)
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if l := string(tx.Bucket(bMeta).Get(kLayout)); l != layout {
+			t.Errorf("layout %q after Open, want %q", l, layout)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := enqueueBodies(t, s, now, bodies[0])
+	for i, id := range append(old, newer...) {
+		if got := readBody(t, s, id); !bytes.Equal(got, bodies[i%len(bodies)]) {
+			t.Errorf("body %s differs", id)
+		}
+	}
+	for _, id := range append(old, newer...) {
+		if err := s.Remove(context.Background(), id); err != nil {
+			t.Fatalf("Remove(%s): %v", id, err)
+		}
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bBodies).Stats().KeyN; n != 0 {
+			t.Errorf("%d bodies left after removing every message", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A *bytes.Buffer body is stored from its bytes when it is within the
+// inline limit (and read to its end either way); over it, it goes to a
+// file as any reader's would.
+func TestEnqueueBytesBuffer(t *testing.T) {
+	s := openInternal(t, t.TempDir())
+	for _, size := range []int{0, 100 << 10, 256 << 10, 256<<10 + 1} {
+		body := distinctBodies(1, size)[0]
+		b := bytes.NewBuffer(bytes.Clone(body))
+		id, err := s.Enqueue(context.Background(), &Envelope{Recipients: []Recipient{{Addr: "a@example.com"}}}, b, time.Now(), time.Now())
+		if err != nil {
+			t.Fatalf("%d bytes: %v", size, err)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%d bytes: %d left unread in the buffer", size, b.Len())
+		}
+		if got := readBody(t, s, id); !bytes.Equal(got, body) {
+			t.Errorf("%d bytes: the body read back differs (%d bytes)", size, len(got))
+		}
+	}
+}
