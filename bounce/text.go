@@ -129,9 +129,26 @@ type block struct {
 func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string) {
 	var prel, ctx []string
 	cur := -1
+	// detached: Sendmail's transcript (deliver.c, "... while talking to
+	// host:", then ">>> " commands and "<<< " replies, then the record
+	// "addr... reason") has begun a session or command for a record
+	// not yet printed: its lines belong to the next record, not to the
+	// block of the previous one.
+	detached := false
+	record := false // the current block's line was a Sendmail record ("addr... text")
 	for _, line := range strings.Split(notif, "\n") {
 		line = strings.TrimRight(line, "\r")
-		addr := lineRecipient(line, skip)
+		t := strings.TrimSpace(line)
+		transcript := strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ")
+		if strings.HasPrefix(t, "... while talking to") || transcript && record && strings.HasPrefix(t, ">>> ") {
+			detached, record = true, false
+		}
+		addr := ""
+		if !strings.HasPrefix(t, "<<< ") {
+			// A reply quotes addresses; the command (">>> RCPT
+			// To:<addr>") and the record name the recipient.
+			addr = lineRecipient(line, skip)
+		}
 		if addr != "" {
 			cur = -1
 			for i := range blocks {
@@ -140,15 +157,21 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				}
 			}
 			if cur < 0 {
-				blocks = append(blocks, block{addr: addr, ctx: ctx})
+				blocks = append(blocks, block{addr: addr})
 				cur = len(blocks) - 1
 			}
-			if t := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-")); strings.HasPrefix(t, addr) {
+			blocks[cur].ctx = append(blocks[cur].ctx, ctx...)
+			lt := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
+			if strings.HasPrefix(lt, addr) {
 				blocks[cur].headed = true
 			}
-			ctx = nil
-		} else if t := strings.TrimSpace(line); strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ") {
+			record = sendmailRecord(t, addr)
+			ctx, detached = nil, false
+		} else if transcript {
 			ctx = append(ctx, t)
+		}
+		if detached {
+			continue
 		}
 		if cur < 0 {
 			prel = append(prel, line)
@@ -173,6 +196,19 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		blocks = kept
 	}
 	return blocks, strings.Join(prel, "\n")
+}
+
+// sendmailRecord reports a line of Sendmail's transcript that ends a
+// recipient's exchange: "[code ]<addr>... text" (Sendmail's usrerr and
+// message formats, deliver.c and err.c).
+func sendmailRecord(t, addr string) bool {
+	l := strings.ToLower(t)
+	i := strings.Index(l, addr)
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimPrefix(l[i+len(addr):], ">")
+	return strings.HasPrefix(rest, "... ")
 }
 
 // lineRecipient returns the first address on line that may be a failed

@@ -1,0 +1,283 @@
+package bounce
+
+import (
+	"strings"
+	"testing"
+)
+
+// formatWant is what Parse must report for one recipient of a
+// template-built bounce.
+type formatWant struct {
+	rcpt   string
+	reason Reason
+	hard   bool
+	status string // the enhanced status code, or its class alone ("5", "4")
+	diag   string // a piece of the remote reply the diagnostic must hold
+}
+
+// formatCase is a bounce laid out as its generator's source or
+// documentation writes it, without a delivery-status part, so that only
+// the reading of the text decides.
+type formatCase struct {
+	name, from, subject string
+	header              string // extra header fields, "Name: value\n" each
+	body                string // LF line ends; sent as CRLF
+	action              string // "failed" or "delayed"
+	want                []formatWant
+}
+
+// plainBounce builds the message: the notification as text/plain, the
+// returned message after the generator's marker (in body).
+func (c formatCase) message() string {
+	h := "From: " + c.from + "\nTo: sender@example.org\nSubject: " + c.subject + "\n" + c.header +
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n"
+	return strings.ReplaceAll(h+c.body, "\n", "\r\n")
+}
+
+func checkFormats(t *testing.T, cases []formatCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(tc.message()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Kind != KindNonStandard && rep.Kind != KindDSN {
+				t.Fatalf("kind %v", rep.Kind)
+			}
+			got := map[string]Recipient{}
+			var order []string
+			for _, r := range rep.Recipients {
+				got[r.FinalRecipient] = r
+				order = append(order, r.FinalRecipient)
+			}
+			if len(rep.Recipients) != len(tc.want) {
+				t.Errorf("recipients %q, want %d", order, len(tc.want))
+			}
+			for _, w := range tc.want {
+				r, ok := got[w.rcpt]
+				if !ok {
+					t.Errorf("%s: not found among %q", w.rcpt, order)
+					continue
+				}
+				if r.Reason != w.reason || r.Hard != w.hard || !strings.HasPrefix(r.Status, w.status) {
+					t.Errorf("%s: reason %s hard %v status %s, want %s %v %s\ndiag: %q", w.rcpt, r.Reason, r.Hard, r.Status, w.reason, w.hard, w.status, r.DiagnosticCode)
+				}
+				if tc.action != "" && r.Action != tc.action {
+					t.Errorf("%s: action %q, want %q", w.rcpt, r.Action, tc.action)
+				}
+				if w.diag != "" && !strings.Contains(fold(r.DiagnosticCode), fold(w.diag)) {
+					t.Errorf("%s: diagnostic %q lacks %q", w.rcpt, r.DiagnosticCode, w.diag)
+				}
+			}
+		})
+	}
+}
+
+const returned = "From: Sender <sender@example.org>\nTo: a@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n"
+
+// TestQmailFormats reads qmail's bounce as qmail-send.c writes it (the
+// preamble, "<addr>:" then the delivery program's report, "--- Below this
+// line is a copy of the message."), with the reports of qmail-remote.c
+// ("does not like recipient." / "Remote host said:" / "Giving up on",
+// one reply line per line of a multi-line reply; "Sorry, I couldn't find
+// any host named", "Sorry, I wasn't able to establish an SMTP
+// connection", "Connected to ... but sender was rejected") and
+// qmail-local.c ("Sorry, no mailbox here by that name. (#5.1.1)"), and
+// vpopmail's vdelivermail ("... vpopmail (#5.1.1)"). When the queue
+// lifetime runs out qmail-send adds "I'm not going to try again; this
+// message has been in the queue too long." to the last temporary report.
+func TestQmailFormats(t *testing.T) {
+	pre := "Hi. This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+	copyLine := "--- Below this line is a copy of the message.\n\n" + returned
+	checkFormats(t, []formatCase{
+		{name: "several recipients", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice", action: "failed",
+			body: pre +
+				"<gone@example.net>:\n192.0.2.1 does not like recipient.\nRemote host said: 550-5.1.1 The email account that you tried to reach does not exist. Please try\n550-5.1.1 double-checking the recipient's email address for typos or\n550 5.1.1 unnecessary spaces. - gsmtp\nGiving up on 192.0.2.1.\n\n" +
+				"<noone@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n" +
+				"<x@nx.example.com>:\nSorry, I couldn't find any host named nx.example.com. (#5.1.2)\n\n" +
+				"<v@example.com>:\nSorry, no mailbox here by that name. vpopmail (#5.1.1)\n\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"},
+				{"noone@example.org", UserUnknown, true, "5.1.1", "no mailbox here"},
+				{"x@nx.example.com", HostUnknown, true, "5.1.2", "couldn't find any host"},
+				{"v@example.com", UserUnknown, true, "5.1.1", "vpopmail"},
+			}},
+		{name: "full mailbox and content after data", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
+			body: pre +
+				"<full@example.net>:\n192.0.2.3 does not like recipient.\nRemote host said: 552 5.2.2 <full@example.net>: Mailbox full\nGiving up on 192.0.2.3.\n\n" +
+				"<spam@example.com>:\n192.0.2.4 failed after I sent the message.\nRemote host said: 554 5.7.1 Message rejected as spam\n\n" + copyLine,
+			want: []formatWant{
+				{"full@example.net", MailboxFull, false, "5.2.2", "Mailbox full"},
+				{"spam@example.com", SpamDetected, false, "5.7.1", "rejected as spam"},
+			}},
+		{name: "queue lifetime ran out", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
+			body: pre +
+				"<late@example.net>:\nSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\nI'm not going to try again; this message has been in the queue too long.\n\n" + copyLine,
+			want: []formatWant{{"late@example.net", Expired, false, "", "establish an SMTP connection"}}},
+		{name: "sender rejected", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
+			body: pre +
+				"<a@example.net>:\nConnected to 192.0.2.1 but sender was rejected.\nRemote host said: 553 5.1.8 <sender@example.org>... Domain of sender address does not exist\n\n" + copyLine,
+			want: []formatWant{{"a@example.net", Rejected, false, "5.1.8", "Domain of sender"}}},
+	})
+}
+
+// TestEximFormats reads Exim's bounce and delay warning as deliver.c
+// writes them by default (Exim specification, "Customizing bounce and
+// warning messages"): "The following address(es) failed:", each address
+// indented two spaces and its reasons four ("host ... [ip]", "SMTP error
+// from remote mail server after RCPT TO:<...>:" then the reply, one line
+// per line of a multi-line reply; the older "SMTP error from remote
+// mailer after ...: host ...: 550 ..." on one line; "Unrouteable
+// address"; "retry timeout exceeded"; "all hosts for '...' have been
+// failing for a long time (and retry time not reached)"; appendfile's
+// "mailbox is full (MTA-imposed quota exceeded while writing to file
+// ...)"), and the warning's "The address(es) to which the message has not
+// yet been delivered is/are:" with "Delay reason:".
+func TestEximFormats(t *testing.T) {
+	pre := "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n"
+	copyLine := "\n------ This is a copy of the message, including all the headers. ------\n\n" + returned
+	warn := "This message was created automatically by mail delivery software.\n\nA message that you sent has not yet been delivered to one or more of its\nrecipients after more than 24 hours on the queue on mx.example.org.\n\nThe message identifier is:     1abcde-000123-AB\nThe subject of the message is: hello\nThe date of the message is:    Sun, 06 Dec 2026 10:00:00 +0000\n\n"
+	warnEnd := "\nNo action is required on your part. Delivery attempts will continue for\nsome time, and this warning may be repeated at intervals if the message\nremains undelivered. Eventually the mail delivery software will give up,\nand when that happens, the message will be returned to you.\n"
+	checkFormats(t, []formatCase{
+		{name: "several recipients", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
+			header: "X-Failed-Recipients: gone@example.net, full@example.com, x@nx.example.com, late@example.org\n", action: "failed",
+			body: pre +
+				"  gone@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<gone@example.net>:\n    550-5.1.1 The email account that you tried to reach does not exist. Please try\n    550-5.1.1 double-checking the recipient's email address for typos or\n    550 5.1.1 unnecessary spaces. - gsmtp\n" +
+				"  full@example.com\n    host mx.example.com [192.0.2.2]\n    SMTP error from remote mail server after end of data:\n    552 5.2.2 Mailbox full\n" +
+				"  x@nx.example.com\n    Unrouteable address\n" +
+				"  late@example.org\n    retry timeout exceeded\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+				{"x@nx.example.com", HostUnknown, true, "5", "Unrouteable address"},
+				{"late@example.org", Expired, false, "", "retry timeout exceeded"},
+			}},
+		{name: "no X-Failed-Recipients", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
+			body: pre +
+				"  gone@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<gone@example.net>:\n    550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown in virtual mailbox table\n" +
+				"  big@example.com\n    host mx.example.com [192.0.2.2]\n    SMTP error from remote mail server after MAIL FROM:<sender@example.org> SIZE=90000000:\n    552 5.3.4 Message size exceeds fixed limit\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"big@example.com", MesgTooBig, false, "5.3.4", "size exceeds"},
+			}},
+		{name: "older one-line SMTP error", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
+			body: pre +
+				"  gone@example.net\n    SMTP error from remote mailer after RCPT TO:<gone@example.net>:\n    host mx.example.net [192.0.2.1]: 550 5.1.1 <gone@example.net>... User unknown\n" +
+				"  relay@example.com\n    SMTP error from remote mailer after RCPT TO:<relay@example.com>:\n    host mx.example.com [192.0.2.2]: 554 5.7.1 <relay@example.com>: Relay access denied\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"relay@example.com", NoRelaying, false, "5.7.1", "Relay access denied"},
+			}},
+		{name: "local quota and hosts failing", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
+			body: pre +
+				"  local@example.org\n    (generated from alias@example.org)\n    mailbox is full (MTA-imposed quota exceeded while writing to file /var/mail/local)\n" +
+				"  down@example.net\n    all hosts for 'example.net' have been failing for a long time (and retry time not reached)\n" + copyLine,
+			want: []formatWant{
+				{"local@example.org", MailboxFull, false, "5", "quota exceeded"},
+				{"down@example.net", Expired, false, "", "have been failing"},
+			}},
+		{name: "delay warning, one address", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Warning: message 1abcde-000123-AB delayed 24 hours", action: "delayed",
+			body: warn + "The address to which the message has not yet been delivered is:\n\n  full@example.net\n    host mx.example.net [192.0.2.1]\n    Delay reason: SMTP error from remote mail server after RCPT TO:<full@example.net>:\n    452 4.2.2 The email account that you tried to reach is over quota.\n" + warnEnd,
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+		{name: "delay warning, several addresses", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Warning: message 1abcde-000123-AB delayed 24 hours", action: "delayed",
+			body: warn + "The addresses to which the message has not yet been delivered are:\n\n" +
+				"  full@example.net\n    host mx.example.net [192.0.2.1]\n    Delay reason: SMTP error from remote mail server after RCPT TO:<full@example.net>:\n    452 4.2.2 Mailbox full\n" +
+				"  slow@example.com\n    host mx.example.com [192.0.2.2]\n    Delay reason: SMTP error from remote mail server after MAIL FROM:<sender@example.org> SIZE=1024:\n    421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address.\n" +
+				"  quiet@example.org\n" + warnEnd,
+			want: []formatWant{
+				{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"},
+				{"slow@example.com", Speeding, false, "4.7.28", "unusual rate"},
+				{"quiet@example.org", Expired, false, "4", ""},
+			}},
+	})
+}
+
+// TestSendmailFormats reads Sendmail's text as savemail.c and deliver.c
+// write it, the DSN part left out as V5 and V8 without DSN support send
+// it: "----- The following addresses had permanent fatal errors -----"
+// with "(reason: ...)", "----- Transcript of session follows -----" with
+// "... while talking to host.:", ">>> " commands and "<<< " replies (a
+// multi-line reply on several "<<< " lines), the "addr... reason" record
+// after them; and the warning ("THIS IS A WARNING MESSAGE ONLY",
+// "... Deferred: Connection refused by", "Warning: message still
+// undelivered after 4 hours").
+func TestSendmailFormats(t *testing.T) {
+	head := "The original message was received at Sun, 6 Dec 2026 10:00:00 GMT\nfrom localhost [127.0.0.1]\n\n"
+	copyLine := "\n   ----- Original message follows -----\n\n" + returned
+	checkFormats(t, []formatCase{
+		{name: "two recipients, transcript", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Returned mail: see transcript for details", action: "failed",
+			body: head + "   ----- The following addresses had permanent fatal errors -----\n<gone@example.net>\n    (reason: 550 5.1.1 <gone@example.net>... User unknown)\n<spam@example.com>\n    (reason: 554 5.7.1 Message rejected as spam by Content Filtering.)\n\n" +
+				"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> RCPT To:<gone@example.net>\n<<< 550 5.1.1 <gone@example.net>... User unknown\n550 5.1.1 <gone@example.net>... User unknown\n" +
+				"... while talking to mx.example.com.:\n>>> DATA\n<<< 554-5.7.1 Message rejected as spam by Content Filtering.\n<<< 554 5.7.1 See https://example.com/spam for details\n554 5.7.1 <spam@example.com>... Service unavailable\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"spam@example.com", SpamDetected, false, "5.7.1", "rejected as spam"},
+			}},
+		{name: "V5 host unknown", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Returned mail: Host unknown (Name server: nx.example.com: host not found)",
+			body: head + "   ----- Transcript of session follows -----\n550 <x@nx.example.com>... Host unknown (Name server: nx.example.com: host not found)\n" + copyLine,
+			want: []formatWant{{"x@nx.example.com", HostUnknown, true, "5", "host not found"}}},
+		{name: "warning", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Warning: could not send message for past 4 hours", action: "delayed",
+			body: "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\n" + head +
+				"   ----- Transcript of session follows -----\n<slow@example.net>... Deferred: Connection refused by mx.example.net.\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\n" + copyLine,
+			want: []formatWant{{"slow@example.net", NetworkError, false, "4", "Connection refused"}}},
+	})
+}
+
+// TestPostfixFormats reads Postfix's text as bounce(5)'s default
+// templates and bounce_notify_util.c write it without the DSN part (as
+// releases before 2.3 sent it): "<addr>: host X[ip] said: <reply> (in
+// reply to RCPT TO command)" folded at 76 columns with four spaces,
+// "(in reply to end of DATA command)", "Host or domain name not found.
+// Name service error for name=... type=MX: Host not found", "connect to
+// host[ip]:25: Connection refused", and the delay template ("THIS IS A
+// WARNING ONLY", "Your message could not be delivered for more than 4
+// hour(s).").
+func TestPostfixFormats(t *testing.T) {
+	pre := "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n"
+	checkFormats(t, []formatCase{
+		{name: "several recipients, folded replies", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+			body: pre +
+				"<gone@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n    <gone@example.net>: Recipient address rejected: User unknown in virtual\n    mailbox table (in reply to RCPT TO command)\n\n" +
+				"<full@example.com>: host mx.example.com[192.0.2.2] said: 552 5.2.2 Mailbox\n    full (in reply to end of DATA command)\n\n" +
+				"<x@nx.example.com>: Host or domain name not found. Name service error for\n    name=nx.example.com type=MX: Host not found\n\n" +
+				"<b@example.org>: host mx.example.org[192.0.2.3] refused to talk to me: 554\n    5.7.1 Service unavailable; Client host [203.0.113.9] blocked using\n    zen.spamhaus.org\n",
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown in virtual mailbox table"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+				{"x@nx.example.com", HostUnknown, true, "5", "Host not found"},
+				{"b@example.org", Blocked, false, "5.7.1", "zen.spamhaus.org"},
+			}},
+		{name: "delay warning", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Delayed Mail (still being retried)", action: "delayed",
+			body: "This is the mail system at host mx.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 4 hour(s).\nIt will be retried until it is 5 day(s) old.\n\nFor further assistance, please send mail to postmaster.\n\n                   The mail system\n\n" +
+				"<full@example.net>: host mx.example.net[192.0.2.1] said: 452 4.2.2 Mailbox\n    full (in reply to RCPT TO command)\n\n<down@example.com>: connect to mx.example.com[192.0.2.2]:25: Connection\n    refused\n",
+			want: []formatWant{
+				{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"},
+				{"down@example.com", NetworkError, false, "4", "Connection refused"},
+			}},
+	})
+}
+
+// TestOpenSMTPDFormats reads OpenSMTPD's text as smtpd/bounce.c writes it
+// ("An error has occurred while attempting to deliver a message for the
+// following list of recipients:", then "addr: reply" one a line; the
+// warning "A message is delayed for more than 4 hours for the following
+// list of recipients:").
+func TestOpenSMTPDFormats(t *testing.T) {
+	intro := "    Hi!\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n"
+	copyLine := "\n    Below is a copy of the original message:\n\n" + returned
+	checkFormats(t, []formatCase{
+		{name: "several recipients", from: "Mailer Daemon <MAILER-DAEMON@mx.example.org>", subject: "Delivery status notification: error", action: "failed",
+			body: intro + "    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n" +
+				"gone@example.net: 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\nbig@example.com: 552 5.3.4 Message size exceeds fixed limit\nold@example.org: Envelope expired\n" + copyLine,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"big@example.com", MesgTooBig, false, "5.3.4", "size exceeds"},
+				{"old@example.org", Expired, false, "", "Envelope expired"},
+			}},
+		{name: "delay", from: "Mailer Daemon <MAILER-DAEMON@mx.example.org>", subject: "Delivery status notification: delay", action: "delayed",
+			body: intro + "    A message is delayed for more than 4 hours for the following\n    list of recipients:\n\n" +
+				"full@example.net: 452 4.2.2 Mailbox full\n\n    Please note that this is only a temporary failure report.\n    The message is kept in the queue for up to 4 days.\n    You DO NOT NEED to re-send the message to these recipients.\n" + copyLine,
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
+	})
+}
