@@ -281,3 +281,103 @@ func TestOpenSMTPDFormats(t *testing.T) {
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
 	})
 }
+
+// TestExchangeFormats reads Microsoft Exchange's non-delivery reports as
+// each version lays out its text part (the NDR formats Microsoft Learn
+// documents in "Email non-delivery reports and SMTP errors in Exchange
+// Online" and "DSNs and NDRs in Exchange Server"): Exchange 2003's "The
+// following recipient(s) could not be reached:" with "addr on date" and
+// "<host #5.1.1>"; Exchange 2007's "Delivery has failed to these recipients
+// or distribution lists:" with the diagnostic "#550 5.1.1 ... ##" after
+// "Diagnostic information for administrators:"; Exchange 2010 and later
+// (and Exchange Online) "Remote Server returned '...'" and "#< #5.1.1
+// smtp;550 ...> #SMTP#", also in German (the localised NDR: "Die
+// Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen",
+// "Diagnoseinformationen für Administratoren").
+func TestExchangeFormats(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "2003, two recipients", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: hello", action: "failed",
+			body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:\thello\n      Sent:\t12/6/2026 10:00 AM\n\nThe following recipient(s) could not be reached:\n\n" +
+				"      gone@example.net on 12/6/2026 10:00 AM\n            The e-mail account does not exist at the organization this message was sent to.  Check the e-mail address, or contact the recipient directly to find out the correct address.\n            <mx.example.org #5.1.1>\n\n" +
+				"      relay@example.com on 12/6/2026 10:00 AM\n            You do not have permission to send to this recipient.  For assistance, contact your system administrator.\n            <mx.example.org #5.7.1 smtp;550 5.7.1 Unable to relay for relay@example.com>\n",
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"},
+				{"relay@example.com", NoRelaying, false, "5.7.1", "Unable to relay"},
+			}},
+		{name: "2007", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: hello",
+			body: "Delivery has failed to these recipients or distribution lists:\n\ngone@example.net\nThe recipient's e-mail address was not found in the recipient's e-mail system. Microsoft Exchange will not try to redeliver this message for you. Please check the e-mail address and try resending this message, or provide the following diagnostic text to your system administrator.\n\n\n\n\n\n_____\nSent by Microsoft Exchange Server 2007\n\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\ngone@example.net\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\nOriginal message headers:\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "RecipNotFound"}}},
+		{name: "2010, remote server", from: "Microsoft Outlook <postmaster@example.org>", subject: "Undeliverable: hello",
+			body: "Delivery has failed to these recipients or groups:\n\ngone@example.net\nThe e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message. If the problem continues, please contact your helpdesk.\n\nfull@example.com\nThe recipient's mailbox is full and can't accept messages now. Please try resending this message later, or contact the recipient directly.\n\n\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\ngone@example.net\nmx.example.net #550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown ##\n\nfull@example.com\nmx.example.com #552 5.2.2 Mailbox full ##\n\nOriginal message headers:\n\n" + returned,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+			}},
+		{name: "Exchange Online", from: "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>", subject: "Undeliverable: hello",
+			body: "Your message to gone@example.net couldn't be delivered.\n\ngone wasn't found at example.net.\n\nsender    Office 365    gone\nAction Required                     Recipient\n\nUnknown To address\n\nHow to Fix It\nThe address may be misspelled or may not exist. Try one or more of the following:\n\nDiagnostic information for administrators:\n\nGenerating server: AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n\ngone@example.net\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n\nOriginal message headers:\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.10", "RecipientNotFound"}}},
+		{name: "2010 SMTP wrapper", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: hello",
+			body: "Delivery has failed to these recipients or groups:\n\nspam@example.net\nThe recipient's e-mail system rejected the message.\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\nspam@example.net\n#< #5.7.1 smtp;550 5.7.1 Message rejected as spam by Content Filtering.> #SMTP#\n\nOriginal message headers:\n\n" + returned,
+			want: []formatWant{{"spam@example.net", SpamDetected, false, "5.7.1", "rejected as spam"}}},
+		{name: "German", from: "Microsoft Outlook <postmaster@example.org>", subject: "Unzustellbar: hello",
+			body: "Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n\ngone@example.net\nDie eingegebene E-Mail-Adresse wurde nicht gefunden. Überprüfen Sie die E-Mail-Adresse des Empfängers, und versuchen Sie dann erneut, die Nachricht zu senden.\n\nDiagnoseinformationen für Administratoren:\n\nGenerierender Server: mx.example.org\n\ngone@example.net\nRemoteserver hat '550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown' zurückgegeben.\n\nUrsprüngliche Nachrichtenkopfzeilen:\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+	})
+}
+
+// TestGmailFormats reads Gmail's notice as Google lays it out
+// (support.google.com/mail/answer/6596, "Fix bounced or rejected emails",
+// shows the notice and its phrases): the older "Delivery to the following
+// recipient(s) failed permanently:" with "Technical details of permanent
+// failure:" and "The error that the other server returned was:", its
+// delay form ("has been delayed", "Message will be retried for 2 more
+// day(s)"), and the newer "** Address not found **" / "** Message not
+// delivered **" / "** Domain not found **" notices with "The response
+// from the remote server was:" / "The response was:".
+func TestGmailFormats(t *testing.T) {
+	from := "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"
+	checkFormats(t, []formatCase{
+		{name: "failed permanently", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: "Delivery to the following recipient failed permanently:\n\n     gone@example.net\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].\n\nThe error that the other server returned was:\n550-5.1.1 <gone@example.net>: Recipient address rejected: User unknown in\n550 5.1.1 virtual mailbox table\n\n----- Original message -----\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "delayed", from: from, subject: "Delivery Status Notification (Delay)", action: "delayed",
+			body: "This is an automatically generated Delivery Status Notification\n\nTHIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\nDelivery to the following recipient has been delayed:\n\n     full@example.net\n\nMessage will be retried for 2 more day(s)\n\nTechnical details of temporary failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].\n\nThe error that the other server returned was:\n452 4.2.2 Mailbox full\n\n----- Original message -----\n\n" + returned,
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
+		{name: "address not found", from: from, subject: "Delivery Status Notification (Failure)", header: "X-Failed-Recipients: gone@example.net\n", action: "failed",
+			body: "** Address not found **\n\nYour message wasn't delivered to gone@example.net because the address couldn't be found, or is unable to receive mail.\n\nLearn more here: https://support.google.com/mail/?p=NoSuchUser\n\nThe response from the remote server was:\n550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n",
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "message not delivered", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: "** Message not delivered **\n\nThere was a problem delivering your message to spam@example.net. See the technical details below.\n\nThe response from the remote server was:\n554 5.7.1 Message rejected as spam by Content Filtering.\n",
+			want: []formatWant{{"spam@example.net", SpamDetected, false, "5.7.1", "rejected as spam"}}},
+		{name: "domain not found", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: "** Domain not found **\n\nYour message wasn't delivered to x@nx.example.com because the domain nx.example.com couldn't be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\nDNS Error: DNS type 'mx' lookup of nx.example.com responded with code NXDOMAIN Domain name not found: nx.example.com\n",
+			want: []formatWant{{"x@nx.example.com", HostUnknown, true, "5", "NXDOMAIN"}}},
+	})
+}
+
+// TestOtherFormats reads the text of other generators: Yahoo's ("Sorry,
+// we were unable to deliver your message to the following address." then
+// "<addr>:" and "Remote host said: ... [RCPT_TO]", the command in
+// brackets), Courier's (courier/module.esmtp: "UNDELIVERABLE MAIL",
+// "<addr>:", the host, then ">>> " and "<<< " lines after the address)
+// and Lotus Domino's ("was not delivered to:" / "because:", the directory
+// lookup "not listed in Domino Directory", HCL Domino documentation on
+// delivery failure reports).
+func TestOtherFormats(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "Yahoo", from: "MAILER-DAEMON@yahoo.com", subject: "Failure Notice", action: "failed",
+			body: "Sorry, we were unable to deliver your message to the following address.\n\n<gone@example.net>:\nRemote host said: 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown [RCPT_TO]\n\n--- Below this line is a copy of the message.\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Courier, two recipients", from: "Courier mail server at mx.example.org <@>", subject: "NOTICE: mail delivery status.", action: "failed",
+			body: "This is a delivery status notification from mx.example.org,\nrunning the Courier mail server, version 1.1.\n\nThe original message was received on Sun, 06 Dec 2026 10:00:00 +0000\nfrom localhost [127.0.0.1]\n\n---------------------------------------------------------------------------\n\n                           UNDELIVERABLE MAIL\n\nYour message to the following recipients cannot be delivered:\n\n" +
+				"<gone@example.net>:\n    mx.example.net [192.0.2.1]:\n>>> RCPT TO:<gone@example.net>\n<<< 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n\n" +
+				"<big@example.com>:\n    mx.example.com [192.0.2.2]:\n>>> DATA\n<<< 552-5.3.4 Message size exceeds fixed limit\n<<< 552 5.3.4 (the limit is 10240000 bytes)\n\n---------------------------------------------------------------------------\n\nIf your message was also sent to additional recipients, their delivery\nstatus is not included in this report.\n",
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"big@example.com", MesgTooBig, false, "5.3.4", "size exceeds"},
+			}},
+		{name: "Domino", from: "Mail Router <postmaster@example.org>", subject: "DELIVERY FAILURE: User gone (gone@example.net) not listed in Domino Directory", action: "failed",
+			body: "Your message\n\n  Subject: hello\n\nwas not delivered to:\n\n  gone@example.net\n\nbecause:\n\n  User gone (gone@example.net) not listed in Domino Directory\n",
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "not listed in Domino Directory"}}},
+	})
+}

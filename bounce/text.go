@@ -167,7 +167,11 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			}
 			record = sendmailRecord(t, addr)
 			ctx, detached = nil, false
-		} else if transcript {
+		} else if transcript && (detached || cur < 0) {
+			// Lines after an address that is not a finished record
+			// are its own (Courier prints ">>> " and "<<< " under
+			// "<addr>:"); they are kept for the next record only when
+			// no block is open to them.
 			ctx = append(ctx, t)
 		}
 		if detached {
