@@ -381,3 +381,40 @@ func TestOtherFormats(t *testing.T) {
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "not listed in Domino Directory"}}},
 	})
 }
+
+// TestMoreFormats: Oracle Communications Messaging Server (and PMDF
+// before it), whose text part the RFC 3464-era reports carry ("Your
+// message cannot be delivered to the following recipients:", then
+// "Recipient address:", "Original address:", "Reason:", "Diagnostic
+// code:", "Remote system:" per recipient; the delay form "Your message
+// has been enqueued and undeliverable for 1 day to the following
+// recipients"); MDaemon's ("The attached message had PERMANENT fatal
+// delivery errors", a "--- Session Transcript ---" of timestamped
+// "--> " commands and "<-- " replies); and Gmail's notice for several
+// recipients sharing one error ("Delivery to the following recipients
+// failed permanently:").
+func TestMoreFormats(t *testing.T) {
+	omsHead := "This report relates to a message you sent with the following header fields:\n\n  Message-id: <send-42@example.org>\n  Date: Sun, 06 Dec 2026 10:00:00 +0000\n  From: Sender <sender@example.org>\n  To: gone@example.net\n  Subject: hello\n\n"
+	checkFormats(t, []formatCase{
+		{name: "Messaging Server, two recipients", from: "Internet Mail Delivery <postmaster@example.org>", subject: "Delivery Notification: Delivery has failed", action: "failed",
+			body: omsHead + "Your message cannot be delivered to the following recipients:\n\n" +
+				"  Recipient address: gone@example.net\n  Original address: alias@example.org\n  Reason: Remote SMTP server has rejected address\n  Diagnostic code: smtp;550 5.1.1 <gone@example.net>... User unknown\n  Remote system: dns;mx.example.net (TCP|192.0.2.9|47323|192.0.2.1|25) (mx.example.net ESMTP)\n\n" +
+				"  Recipient address: full@example.com\n  Reason: recipient reached disk quota\n  Diagnostic code: smtp;552 5.2.2 Mailbox full\n  Remote system: dns;mx.example.com (TCP|192.0.2.9|47324|192.0.2.2|25) (mx.example.com ESMTP)\n\n",
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+			}},
+		{name: "Messaging Server, delayed", from: "Internet Mail Delivery <postmaster@example.org>", subject: "Delivery Notification: Delivery has been delayed", action: "delayed",
+			body: omsHead + "Your message has been enqueued and undeliverable for 1 day to the following recipients:\n\n  Recipient address: slow@example.net\n  Reason: Remote SMTP server has rejected address\n  Diagnostic code: smtp;452 4.2.2 Mailbox full\n  Remote system: dns;mx.example.net (TCP|192.0.2.9|47323|192.0.2.1|25) (mx.example.net ESMTP)\n\nThe mail system will continue to try to deliver your message for an additional 2 days.\n",
+			want: []formatWant{{"slow@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
+		{name: "MDaemon", from: "MDaemon@example.org", subject: "Permanent Delivery Failure", action: "failed",
+			body: "--------------------------------------------------------------------------\nMDaemon Delivery Status Notification - http://www.altn.com/dsn/\n--------------------------------------------------------------------------\n\nThe attached message had PERMANENT fatal delivery errors.\n\nAfter one or more unsuccessful delivery attempts the attached message has\nbeen removed from the MDaemon mail queue on this server.  The number and\nfrequency of delivery attempts are determined by local configuration.\n\n--------------------------------------------------------------------------\nYOUR MESSAGE WAS NOT DELIVERED TO ONE OR MORE RECIPIENTS\n--------------------------------------------------------------------------\n\n--- Session Transcript ---\n Sun 2026-12-06 10:00:00: Parsing message <pd50004034668.msg>\n Sun 2026-12-06 10:00:00: *  From: sender@example.org\n Sun 2026-12-06 10:00:00: *  To: gone@example.net\n Sun 2026-12-06 10:00:00: *  Subject: hello\n Sun 2026-12-06 10:00:00: Attempting SMTP connection to [mx.example.net:25]\n Sun 2026-12-06 10:00:01: --> MAIL From:<sender@example.org>\n Sun 2026-12-06 10:00:01: <-- 250 2.1.0 Ok\n Sun 2026-12-06 10:00:01: --> RCPT To:<gone@example.net>\n Sun 2026-12-06 10:00:01: <-- 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n--- End Transcript ---\n",
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Gmail, several recipients", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: "Delivery to the following recipients failed permanently:\n\n     gone@example.net\n     other@example.net\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].\n\nThe error that the other server returned was:\n550 5.1.1 User unknown\n\n----- Original message -----\n\n" + returned,
+			want: []formatWant{
+				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+				{"other@example.net", UserUnknown, true, "5.1.1", "User unknown"},
+			}},
+	})
+}

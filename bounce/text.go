@@ -161,8 +161,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				cur = len(blocks) - 1
 			}
 			blocks[cur].ctx = append(blocks[cur].ctx, ctx...)
-			lt := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
-			if strings.HasPrefix(lt, addr) {
+			if headsLine(line, addr) {
 				blocks[cur].headed = true
 			}
 			record = sendmailRecord(t, addr)
@@ -183,6 +182,19 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		}
 		blocks[cur].lines = append(blocks[cur].lines, line)
 	}
+	// A recipient listed with no words of its own, right before the
+	// next one, shares the error printed after the list: Gmail's
+	// "Delivery to the following recipients failed permanently:", the
+	// addresses one a line, then one "Technical details" section.
+	for i := len(blocks) - 2; i >= 0; i-- {
+		b := &blocks[i]
+		if len(b.ctx) > 0 || strings.TrimSpace(strings.Join(b.lines[min(1, len(b.lines)):], "")) != "" {
+			continue
+		}
+		if next := blocks[i+1]; len(next.lines) > 1 {
+			b.lines = append(b.lines[:len(b.lines):len(b.lines)], next.lines[1:]...)
+		}
+	}
 	// When some addresses head their lines, addresses only mentioned in
 	// passing ("please contact <support@...>") without an error are not
 	// recipients.
@@ -200,6 +212,25 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		blocks = kept
 	}
 	return blocks, strings.Join(prel, "\n")
+}
+
+// headsLine reports whether addr heads line, as recipient lists print it:
+// first on the line, or after a label naming it a recipient ("Recipient
+// address:" in Oracle Messaging Server's and PMDF's reports, "Failed
+// address:" in MDaemon SecurityGateway's, "Recipient:" in OpenSMTPD's
+// first bounce text).
+func headsLine(line, addr string) bool {
+	l := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
+	if strings.HasPrefix(l, addr) {
+		return true
+	}
+	i := strings.Index(l, addr)
+	if i <= 0 || i > 40 {
+		return false
+	}
+	label := strings.TrimRight(l[:i], " \t<\"'")
+	return strings.HasSuffix(label, ":") && !strings.Contains(label, " to:") &&
+		(strings.Contains(label, "recipient") || strings.Contains(label, "address"))
 }
 
 // sendmailRecord reports a line of Sendmail's transcript that ends a
@@ -235,7 +266,10 @@ func lineRecipient(line string, skip map[string]bool) string {
 		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
-			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") {
+			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") ||
+			// Oracle Messaging Server's "Original address:", the
+			// address before expansion, under the recipient's own.
+			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
 			continue
 		}
 		if skip[a] || isSystemAddr(a) {
