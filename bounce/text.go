@@ -120,6 +120,22 @@ type block struct {
 	// the previous record: Sendmail prints the server's reply before the
 	// per-recipient record line.
 	ctx []string
+	// cmd is the SMTP command the failure answered when the layout
+	// names it otherwise than in words ("" when unknown).
+	cmd string
+}
+
+// quotesReply reports whether the block holds the remote server's reply
+// as Sendmail quotes it: a transcript line ("<<< ") or the "(reason: ...)"
+// line of "The following addresses had permanent fatal errors".
+func (b *block) quotesReply() bool {
+	for _, l := range append(b.ctx[:len(b.ctx):len(b.ctx)], b.lines...) {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, "(reason: ") {
+			return true
+		}
+	}
+	return false
 }
 
 // textBlocks splits a notification into per-recipient blocks: each address
@@ -140,7 +156,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		line = strings.TrimRight(line, "\r")
 		t := strings.TrimSpace(line)
 		transcript := strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ")
-		if strings.HasPrefix(t, "... while talking to") || transcript && record && strings.HasPrefix(t, ">>> ") {
+		if strings.HasPrefix(t, "... while talking to") || transcript && record {
 			detached, record = true, false
 		}
 		addr := ""
@@ -166,6 +182,16 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			}
 			record = sendmailRecord(t, addr)
 			ctx, detached = nil, false
+			if record && strings.HasSuffix(strings.ToLower(t), "... user unknown") && blocks[cur].quotesReply() {
+				// Sendmail's "addr... User unknown" after the remote's
+				// own reply ("(reason: ...)", "<<< ") is Sendmail's
+				// summary of it: giveresponse()'s text for EX_NOUSER,
+				// what any 5xx refusal of RCPT maps to. It names the
+				// stage (under PIPELINING the transcript shows ">>>
+				// DATA" before the RCPT reply), not the cause.
+				blocks[cur].cmd = "RCPT"
+				continue
+			}
 		} else if transcript && (detached || cur < 0) {
 			// Lines after an address that is not a finished record
 			// are its own (Courier prints ">>> " and "<<< " under
@@ -284,7 +310,7 @@ func isSystemAddr(a string) bool {
 	local, _, _ := strings.Cut(a, "@")
 	switch local {
 	case "mailer-daemon", "postmaster", "mailerdaemon", "mailer_daemon", "mail-daemon", "abuse", "noreply",
-		"no-reply", "double-bounce", "root", "nobody", "bounce", "bounces":
+		"no-reply", "double-bounce", "root", "bounce", "bounces":
 		return true
 	}
 	return strings.HasPrefix(local, "postmaster") || strings.HasPrefix(local, "mailer-daemon")
@@ -582,7 +608,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		action = "delayed"
 	}
 	for _, b := range blocks {
-		rc := Recipient{FinalRecipient: b.addr, Action: action}
+		rc := Recipient{FinalRecipient: b.addr, Action: action, Command: b.cmd}
 		blk := strings.Join(b.lines, "\n")
 		diag := errorLines(blk, pre)
 		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
@@ -605,20 +631,67 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 			context += "\n" + pre
 		}
 		orig := rc
-		finish(&rc, rl, diag, context)
+		finish(&rc, rl, maskAddr(diag, b.addr), context)
 		if p := strings.TrimSpace(pre); rc.Reason == OnHold && p != "" && !strings.Contains(diag, p) {
 			// The recipient's own lines name no reason: the preamble
 			// ("delivery to the following recipients was aborted after
 			// 5 hours:") speaks for every recipient listed under it.
 			retry := orig
 			retry.DiagnosticCode = diag + "\n" + p
-			finish(&retry, rl, retry.DiagnosticCode, context)
+			finish(&retry, rl, maskAddr(retry.DiagnosticCode, b.addr), context)
 			if retry.Reason != OnHold {
 				rc = retry
 			}
 		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
+}
+
+// maskAddr returns text with the recipient's address, which the
+// notification prints beside its error, replaced by a neutral one: the
+// words of an address ("full@", "spam.example", "nullmx.test") are not
+// the receiver's verdict. The address stays an address, for the readings
+// that look for one.
+func maskAddr(text, addr string) string {
+	if addr == "" || len(text) < len(addr) {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := indexFold(text, addr)
+		if i < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		b.WriteString("x@x.x")
+		text = text[i+len(addr):]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// indexFold is strings.Index ignoring ASCII case; sub is lower case.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+			j++
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 func firstLines(s string, n int) string {
