@@ -238,3 +238,85 @@ func dsnStatus(data []byte, rcpt string) string {
 	}
 	return ""
 }
+
+// mtaMulti is the several-recipients case of the matrix: one message to
+// four recipients the receiver refuses differently in one session
+// (three at RCPT, one of them with a multi-line reply, and the one it
+// accepts after DATA), so that each MTA reports them in one DSN.
+var mtaMulti = []mtaCause{
+	{"multi", "gone@rcpt.test", UserUnknown, true, "5.1.1", 0},
+	{"multi", "quota@rcpt.test", MailboxFull, false, "5.2.2", 0},
+	{"multi", "denied@rcpt.test", NoRelaying, false, "5.7.1", 0},
+	{"multi", "spammed@rcpt.test", SpamDetected, false, "5.7.1", 0},
+}
+
+func mtaMultiRcpts() []string {
+	var rs []string
+	for _, c := range mtaMulti {
+		rs = append(rs, c.rcpt)
+	}
+	// spammed is the one recipient the receiver accepts; it refuses
+	// the message after DATA for it.
+	return rs
+}
+
+// checkMTAMulti checks a DSN of the several-recipients case: every
+// recipient reported once with its own verdict, read from the DSN and
+// from its text alone.
+func checkMTAMulti(t *testing.T, mta string, data []byte) {
+	t.Helper()
+	for _, form := range []string{"dsn", "text"} {
+		in := string(data)
+		if form == "text" {
+			in = withoutDeliveryStatus(t, data)
+		}
+		rep, err := Parse(strings.NewReader(in))
+		if err != nil {
+			t.Fatalf("%s/multi (%s): %v", mta, form, err)
+		}
+		if len(rep.Recipients) != len(mtaMulti) {
+			var got []string
+			for _, r := range rep.Recipients {
+				got = append(got, r.FinalRecipient)
+			}
+			t.Errorf("%s/multi (%s): recipients %q, want %d", mta, form, got, len(mtaMulti))
+		}
+		for _, c := range mtaMulti {
+			var got *Recipient
+			for i := range rep.Recipients {
+				if strings.EqualFold(rep.Recipients[i].FinalRecipient, c.rcpt) {
+					got = &rep.Recipients[i]
+				}
+			}
+			if got == nil {
+				t.Errorf("%s/multi (%s): %s not reported", mta, form, c.rcpt)
+				continue
+			}
+			if got.Reason != c.reason || got.Hard != c.hard || got.Status != c.status {
+				t.Errorf("%s/multi (%s): %s reason %s status %s hard %v; want %s, %s, hard %v\n  diagnostic: %q",
+					mta, form, c.rcpt, got.Reason, got.Status, got.Hard, c.reason, c.status, c.hard, got.DiagnosticCode)
+			}
+		}
+	}
+}
+
+// TestMTAMulti reads the DSN each real MTA wrote for one message to
+// several recipients refused differently (testdata/mta/<mta>/multi.eml,
+// written by TestGenerateMTADSNs), with and without its delivery-status
+// part.
+func TestMTAMulti(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "mta", "*", "multi.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 4 {
+		t.Errorf("%d MTAs with a several-recipients DSN, want 4", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMTAMulti(t, filepath.Base(filepath.Dir(f)), data)
+	}
+}

@@ -123,6 +123,10 @@ func TestGenerateMTADSNs(t *testing.T) {
 					t.Fatalf("submitting %s to %s: %v\n%s", c.name, r.name, err, mtaLog(dir))
 				}
 			}
+			if err := mtaSubmitRcpts(env.listen, "multi", mtaMultiRcpts()); err != nil {
+				t.Fatalf("submitting the several-recipients case to %s: %v\n%s", r.name, err, mtaLog(dir))
+			}
+			var multi []byte
 			got := map[string][]byte{}
 			deadline := time.Now().Add(90 * time.Second)
 			for time.Now().Before(deadline) {
@@ -136,7 +140,10 @@ func TestGenerateMTADSNs(t *testing.T) {
 						}
 					}
 				}
-				if len(got)+len(mtaExceptions[r.name]) >= len(mtaCauses) {
+				if multi == nil {
+					multi = bounces.findAll(mtaMultiRcpts())
+				}
+				if len(got)+len(mtaExceptions[r.name]) >= len(mtaCauses) && multi != nil {
 					break
 				}
 				time.Sleep(time.Second)
@@ -148,6 +155,17 @@ func TestGenerateMTADSNs(t *testing.T) {
 			if write {
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					t.Fatal(err)
+				}
+			}
+			if multi == nil {
+				t.Errorf("%s: no single DSN for all of %q within 90s\n%s", r.name, mtaMultiRcpts(), mtaLog(dir))
+			} else {
+				checkMTAMulti(t, r.name, multi)
+				file := filepath.Join(out, "multi.eml")
+				if _, err := os.Stat(file); write && (err != nil || os.Getenv("MXKIT_MTA_WRITE") == "all") {
+					if err := os.WriteFile(file, multi, 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			for _, c := range mtaCauses {
@@ -231,6 +249,11 @@ func mtaSubmit(port int, c mtaCause) error {
 }
 
 func mtaSubmitOnce(port int, c mtaCause) error {
+	return mtaSubmitRcpts(port, c.name, []string{c.rcpt})
+}
+
+// mtaSubmitRcpts hands one message for the recipients to the MTA.
+func mtaSubmitRcpts(port int, name string, rcpts []string) error {
 	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 2*time.Second)
 	if err != nil {
 		return err
@@ -254,16 +277,20 @@ func mtaSubmitOnce(port int, c mtaCause) error {
 	}
 	body := fmt.Sprintf("From: Sender <%s>\r\nTo: <%s>\r\nSubject: matrix %s\r\nMessage-ID: <%s@sender.test>\r\nX-Campaign-ID: matrix-42\r\n"+
 		"Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nThe matrix case %s.\r\n",
-		mtaSender, c.rcpt, c.name, c.name, c.name)
+		mtaSender, strings.Join(rcpts, ">, <"), name, name, name)
 	steps := []struct{ send, want string }{
 		{"", "220"},
 		{"EHLO client.sender.test\r\n", "250"},
 		{"MAIL FROM:<" + mtaSender + ">\r\n", "250"},
-		{"RCPT TO:<" + c.rcpt + ">\r\n", "250"},
+	}
+	for _, r := range rcpts {
+		steps = append(steps, struct{ send, want string }{"RCPT TO:<" + r + ">\r\n", "250"})
+	}
+	steps = append(steps, []struct{ send, want string }{
 		{"DATA\r\n", "354"},
 		{body + ".\r\n", "250"},
 		{"QUIT\r\n", "221"},
-	}
+	}...)
 	for _, s := range steps {
 		if s.send != "" {
 			if _, err := conn.Write([]byte(s.send)); err != nil {
@@ -303,7 +330,13 @@ var receiverReplies = map[string]struct{ stage, reply string }{
 	// Postfix postscreen(8) enforcing postscreen_access_list
 	// (postscreen_blacklist_action = enforce, postscreen_early.c).
 	"screened": {"rcpt", "550 5.3.2 Service currently unavailable"},
-	"rate":     {"rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."},
+	// The several-recipients case (mtaMulti): the same replies under
+	// local parts of their own, so that its bounce is told apart.
+	"gone":    {"rcpt", "550 5.1.1 <%s>: Recipient address rejected: User unknown in local recipient table"},
+	"quota":   {"rcpt", "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm"},
+	"denied":  {"rcpt", "554 5.7.1 <%s>: Relay access denied"},
+	"spammed": {"data", "554 5.7.1 Message rejected as spam by Content Filtering."},
+	"rate":    {"rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."},
 }
 
 // receiverReply is the scripted receiver's answer for a recipient.
@@ -370,6 +403,23 @@ func (b *mtaBounces) find(rcpt string) []byte {
 		if strings.Contains(strings.ToLower(string(m)), strings.ToLower(rcpt)) {
 			return m
 		}
+	}
+	return nil
+}
+
+// findAll returns the first message that names every one of rcpts.
+func (b *mtaBounces) findAll(rcpts []string) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+next:
+	for _, m := range b.msgs {
+		l := strings.ToLower(string(m))
+		for _, r := range rcpts {
+			if !strings.Contains(l, r) {
+				continue next
+			}
+		}
+		return m
 	}
 	return nil
 }

@@ -125,6 +125,16 @@ type block struct {
 	cmd string
 }
 
+// hasReasonLine reports a "(reason: ...)" line in the block.
+func (b *block) hasReasonLine() bool {
+	for _, l := range b.lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "(reason: ") {
+			return true
+		}
+	}
+	return false
+}
+
 // quotesReply reports whether the block holds the remote server's reply
 // as Sendmail quotes it: a transcript line ("<<< ") or the "(reason: ...)"
 // line of "The following addresses had permanent fatal errors".
@@ -176,7 +186,14 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				blocks = append(blocks, block{addr: addr})
 				cur = len(blocks) - 1
 			}
-			blocks[cur].ctx = append(blocks[cur].ctx, ctx...)
+			if !blocks[cur].hasReasonLine() {
+				// Sendmail's "(reason: ...)" under the address, in
+				// "The following addresses had permanent fatal
+				// errors" (savemail.c), is this recipient's reply; a
+				// pipelined transcript interleaves the replies of
+				// several recipients, not all named.
+				blocks[cur].ctx = append(blocks[cur].ctx, ctx...)
+			}
 			if headsLine(line, addr) {
 				blocks[cur].headed = true
 			}
