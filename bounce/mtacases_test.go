@@ -260,10 +260,19 @@ func mtaMultiRcpts() []string {
 	return rs
 }
 
-// checkMTAMulti checks a DSN of the several-recipients case: every
-// recipient reported once with its own verdict, read from the DSN and
-// from its text alone.
-func checkMTAMulti(t *testing.T, mta string, data []byte) {
+// mtaDelayed is the delay-warning case: one message to two recipients
+// the receiver refuses for now (a multi-line 452 4.2.2 and a 450 4.7.1
+// rate limit), sent to MTAs that keep retrying and warn the sender
+// within seconds.
+var mtaDelayed = []mtaCause{
+	{"delayed", "quotatmp@rcpt.test", MailboxFull, false, "4.2.2", 0},
+	{"delayed", "slowdown@rcpt.test", Speeding, false, "4.7.1", 0},
+}
+
+// checkMTARecipients checks a DSN of a case with several recipients:
+// every recipient reported once, with the action and its own verdict,
+// read from the DSN and from its text alone.
+func checkMTARecipients(t *testing.T, mta, name string, cases []mtaCause, action string, data []byte) {
 	t.Helper()
 	for _, form := range []string{"dsn", "text"} {
 		in := string(data)
@@ -272,16 +281,16 @@ func checkMTAMulti(t *testing.T, mta string, data []byte) {
 		}
 		rep, err := Parse(strings.NewReader(in))
 		if err != nil {
-			t.Fatalf("%s/multi (%s): %v", mta, form, err)
+			t.Fatalf("%s/%s (%s): %v", mta, name, form, err)
 		}
-		if len(rep.Recipients) != len(mtaMulti) {
+		if len(rep.Recipients) != len(cases) {
 			var got []string
 			for _, r := range rep.Recipients {
 				got = append(got, r.FinalRecipient)
 			}
-			t.Errorf("%s/multi (%s): recipients %q, want %d", mta, form, got, len(mtaMulti))
+			t.Errorf("%s/%s (%s): recipients %q, want %d", mta, name, form, got, len(cases))
 		}
-		for _, c := range mtaMulti {
+		for _, c := range cases {
 			var got *Recipient
 			for i := range rep.Recipients {
 				if strings.EqualFold(rep.Recipients[i].FinalRecipient, c.rcpt) {
@@ -289,34 +298,44 @@ func checkMTAMulti(t *testing.T, mta string, data []byte) {
 				}
 			}
 			if got == nil {
-				t.Errorf("%s/multi (%s): %s not reported", mta, form, c.rcpt)
+				t.Errorf("%s/%s (%s): %s not reported", mta, name, form, c.rcpt)
 				continue
 			}
-			if got.Reason != c.reason || got.Hard != c.hard || got.Status != c.status {
-				t.Errorf("%s/multi (%s): %s reason %s status %s hard %v; want %s, %s, hard %v\n  diagnostic: %q",
-					mta, form, c.rcpt, got.Reason, got.Status, got.Hard, c.reason, c.status, c.hard, got.DiagnosticCode)
+			if got.Reason != c.reason || got.Hard != c.hard || got.Status != c.status || got.Action != action {
+				t.Errorf("%s/%s (%s): %s %s reason %s status %s hard %v; want %s, %s, %s, hard %v\n  diagnostic: %q",
+					mta, name, form, c.rcpt, got.Action, got.Reason, got.Status, got.Hard, action, c.reason, c.status, c.hard, got.DiagnosticCode)
 			}
 		}
 	}
 }
 
-// TestMTAMulti reads the DSN each real MTA wrote for one message to
-// several recipients refused differently (testdata/mta/<mta>/multi.eml,
-// written by TestGenerateMTADSNs), with and without its delivery-status
-// part.
+// TestMTAMulti reads the DSNs real MTAs wrote for one message to
+// several recipients (testdata/mta/<mta>/multi.eml and delayed.eml,
+// written by TestGenerateMTADSNs), with and without the delivery-status
+// part: the recipients refused differently in one session, and the
+// delay warning for two recipients refused for now.
 func TestMTAMulti(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "mta", "*", "multi.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) < 4 {
-		t.Errorf("%d MTAs with a several-recipients DSN, want 4", len(files))
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, k := range []struct {
+		name, action string
+		cases        []mtaCause
+		min          int
+	}{
+		{"multi", "failed", mtaMulti, 4},
+		{"delayed", "delayed", mtaDelayed, 4},
+	} {
+		files, err := filepath.Glob(filepath.Join("testdata", "mta", "*", k.name+".eml"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkMTAMulti(t, filepath.Base(filepath.Dir(f)), data)
+		if len(files) < k.min {
+			t.Errorf("%d MTAs with a %s DSN, want %d", len(files), k.name, k.min)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMTARecipients(t, filepath.Base(filepath.Dir(f)), k.name, k.cases, k.action, data)
+		}
 	}
 }
