@@ -139,10 +139,12 @@ func (b *block) hasReasonLine() bool {
 // as Sendmail quotes it: a transcript line ("<<< ") or the "(reason: ...)"
 // line of "The following addresses had permanent fatal errors".
 func (b *block) quotesReply() bool {
-	for _, l := range append(b.ctx[:len(b.ctx):len(b.ctx)], b.lines...) {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, "(reason: ") {
-			return true
+	for _, ls := range [2][]string{b.ctx, b.lines} {
+		for _, l := range ls {
+			t := strings.TrimSpace(l)
+			if strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, "(reason: ") {
+				return true
+			}
 		}
 	}
 	return false
@@ -199,7 +201,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			}
 			record = sendmailRecord(t, addr)
 			ctx, detached = nil, false
-			if record && strings.HasSuffix(strings.ToLower(t), "... user unknown") && blocks[cur].quotesReply() {
+			if record && len(t) > 16 && strings.EqualFold(t[len(t)-16:], "... user unknown") && blocks[cur].quotesReply() {
 				// Sendmail's "addr... User unknown" after the remote's
 				// own reply ("(reason: ...)", "<<< ") is Sendmail's
 				// summary of it: giveresponse()'s text for EX_NOUSER,
@@ -280,12 +282,11 @@ func headsLine(line, addr string) bool {
 // recipient's exchange: "[code ]<addr>... text" (Sendmail's usrerr and
 // message formats, deliver.c and err.c).
 func sendmailRecord(t, addr string) bool {
-	l := strings.ToLower(t)
-	i := strings.Index(l, addr)
+	i := indexFold(t, addr)
 	if i < 0 {
 		return false
 	}
-	rest := strings.TrimPrefix(l[i+len(addr):], ">")
+	rest := strings.TrimPrefix(t[i+len(addr):], ">")
 	return strings.HasPrefix(rest, "... ")
 }
 
