@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -417,4 +418,52 @@ func TestMoreFormats(t *testing.T) {
 				{"other@example.net", UserUnknown, true, "5.1.1", "User unknown"},
 			}},
 	})
+}
+
+// TestEncodedFormats reads notices whose text part is transfer-encoded or
+// sits beside an HTML alternative, as Exchange Online sends its NDR
+// (multipart/alternative, base64 text/plain and text/html; Microsoft
+// Learn, "Email non-delivery reports in Exchange Online"), Gmail's notice
+// localised (support.google.com/mail/answer/6596 in German: "Adresse
+// nicht gefunden", "Die Antwort vom Remote-Server lautet:"), and Postfix's
+// "(expanded from <alias>)" after the recipient (bounce(5) templates,
+// bounce_notify_util.c).
+func TestEncodedFormats(t *testing.T) {
+	ndr := "Delivery has failed to these recipients or groups:\r\n\r\ngone@example.net\r\nThe email address you entered couldn't be found.\r\n\r\nDiagnostic information for administrators:\r\n\r\nGenerating server: mx.example.org\r\n\r\ngone@example.net\r\nRemote Server returned '550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown'\r\n"
+	html := "<html><body><p>Delivery has failed to these recipients or groups:</p><p>gone@example.net<br>The email address you entered couldn't be found.</p><p>Remote Server returned '550 5.1.1 &lt;gone@example.net&gt;: Recipient address rejected: User unknown'</p></body></html>"
+	b64 := func(s string) string {
+		e := base64.StdEncoding.EncodeToString([]byte(s))
+		var b strings.Builder
+		for len(e) > 76 {
+			b.WriteString(e[:76] + "\r\n")
+			e = e[76:]
+		}
+		return b.String() + e + "\r\n"
+	}
+	msgs := map[string]string{
+		"Exchange Online, base64 alternative": "From: Microsoft Outlook <postmaster@example.org>\r\nSubject: Undeliverable: hello\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n" +
+			"--alt\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(ndr) +
+			"--alt\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(html) + "--alt--\r\n",
+		"Exchange, quoted-printable": "From: Microsoft Outlook <postmaster@example.org>\r\nSubject: Undeliverable: hello\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+			"Delivery has failed to these recipients or groups:\r\n\r\ngone@example.net\r\nThe email address you entered couldn't be found.\r\n\r\ngone@example.net\r\nRemote Server returned '550 5.1.1 <gone@example.net>: Recipient address rej=\r\nected: User unknown'\r\n",
+		"Gmail, German": "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\nSubject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+			"** Adresse nicht gefunden **\r\n\r\nIhre Nachricht wurde nicht an gone@example.net zugestellt, weil die Adresse n=\r\nicht gefunden wurde oder keine E-Mails empfangen kann.\r\n\r\nDie Antwort vom Remote-Server lautet:\r\n550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\r\n",
+		"Postfix, expanded from": "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system at host mx.example.org.\r\n\r\nI'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients. It's attached below.\r\n\r\n                   The mail system\r\n\r\n" +
+			"<gone@example.net> (expanded from <alias@example.org>): host\r\n    mx.example.net[192.0.2.1] said: 550 5.1.1 <gone@example.net>: Recipient\r\n    address rejected: User unknown (in reply to RCPT TO command)\r\n",
+	}
+	for name, msg := range msgs {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Recipients) != 1 {
+				t.Fatalf("kind %v, recipients %+v", rep.Kind, rep.Recipients)
+			}
+			r := rep.Recipients[0]
+			if r.FinalRecipient != "gone@example.net" || r.Reason != UserUnknown || !r.Hard || r.Status != "5.1.1" || r.Action != "failed" {
+				t.Errorf("%s %s %s hard %v status %s; want gone@example.net, failed, userunknown, hard, 5.1.1\ndiag: %q", r.FinalRecipient, r.Action, r.Reason, r.Hard, r.Status, r.DiagnosticCode)
+			}
+		})
+	}
 }
