@@ -467,3 +467,39 @@ func TestEncodedFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestQuotedOtherAddress: a remote reply that quotes another address than
+// the recipient's (the mailbox an alias or a forward leads to) is part of
+// that recipient's error, not another recipient: qmail-remote's "Remote
+// host said: 550 5.1.1 <other@...>", Postfix's reply folded onto a
+// continuation line that starts with the quoted address (bounce(5): the
+// continuation is indented), Exim's reply line under its "SMTP error from
+// remote mail server after RCPT TO:<...>:".
+func TestQuotedOtherAddress(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "qmail", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
+			body: "Hi. This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n" +
+				"<alias@example.net>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <mailbox@internal.example.net>... User unknown\nGiving up on 192.0.2.1.\n\n" +
+				"<full@example.com>:\n192.0.2.2 does not like recipient.\nRemote host said: 552 5.2.2 <full@example.com>: Mailbox full\nGiving up on 192.0.2.2.\n\n--- Below this line is a copy of the message.\n\n" + returned,
+			want: []formatWant{
+				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+			}},
+		{name: "Postfix folded", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender",
+			body: "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n" +
+				"<alias@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n    <mailbox@internal.example.net>: Recipient address rejected: User unknown in\n    virtual mailbox table (in reply to RCPT TO command)\n\n" +
+				"<full@example.com>: host mx.example.com[192.0.2.2] said: 552 5.2.2 Mailbox\n    full (in reply to end of DATA command)\n",
+			want: []formatWant{
+				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+			}},
+		{name: "Exim", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
+			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n" +
+				"  alias@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<alias@example.net>:\n    550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n" +
+				"  full@example.com\n    host mx.example.com [192.0.2.2]\n    SMTP error from remote mail server after RCPT TO:<full@example.com>:\n    552 5.2.2 Mailbox full\n",
+			want: []formatWant{
+				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
+				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
+			}},
+	})
+}

@@ -123,6 +123,38 @@ type block struct {
 	// cmd is the SMTP command the failure answered when the layout
 	// names it otherwise than in words ("" when unknown).
 	cmd string
+	// flush reports a record that starts at the left margin with
+	// "<addr>", as Postfix's bounce(5) text, qmail-send's and Yahoo's
+	// print it: its indented lines continue it.
+	flush bool
+}
+
+// quotedInReply reports an address on line that belongs to the open
+// block b's error rather than starting another recipient's: one quoted
+// in a reply (after a reply code or status on the line: qmail-remote's
+// "Remote host said: 550 5.1.1 <other@...>", Exim's indented reply line),
+// or on an indented continuation of a record that starts at the margin
+// (Postfix folds a reply onto lines indented by four spaces). A Sendmail
+// record ("550 <addr>... User unknown") names its recipient.
+func quotedInReply(line, addr string, b *block) bool {
+	if b.flush && line != "" && (line[0] == ' ' || line[0] == '\t') {
+		return true
+	}
+	i := indexFold(line, addr)
+	if i <= 0 {
+		return false
+	}
+	pre := fold(line[:i])
+	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
+		return false
+	}
+	// Sendmail's record has nothing but the codes before the address.
+	words := strings.Fields(strings.TrimRight(pre, " <"))
+	codesOnly := len(words) <= 2
+	for _, w := range words {
+		codesOnly = codesOnly && strings.Trim(w, "0123456789.") == ""
+	}
+	return !(codesOnly && sendmailRecord(strings.TrimSpace(line), addr))
 }
 
 // hasReasonLine reports a "(reason: ...)" line in the block.
@@ -177,6 +209,9 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			// To:<addr>") and the record name the recipient.
 			addr = lineRecipient(line, skip)
 		}
+		if addr != "" && cur >= 0 && addr != blocks[cur].addr && quotedInReply(line, addr, &blocks[cur]) {
+			addr = "" // part of the open recipient's error
+		}
 		if addr != "" {
 			cur = -1
 			for i := range blocks {
@@ -198,6 +233,9 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			}
 			if headsLine(line, addr) {
 				blocks[cur].headed = true
+			}
+			if strings.HasPrefix(strings.ToLower(line), "<"+addr+">") {
+				blocks[cur].flush = true
 			}
 			record = sendmailRecord(t, addr)
 			ctx, detached = nil, false
