@@ -503,3 +503,24 @@ func TestQuotedOtherAddress(t *testing.T) {
 			}},
 	})
 }
+
+// TestDelayNotices reads delay notices other than the MTAs' of the
+// matrix: Exchange's ("Delivery is delayed to these recipients or
+// groups:", "This message hasn't been delivered yet. Delivery will
+// continue to be attempted.", "The server will keep trying to deliver
+// this message for the next ..."; Microsoft Learn, "Email non-delivery
+// reports in Exchange Online", the delay DSN) and Gmail's newer notice
+// ("** Delivery incomplete **", "There was a temporary problem delivering
+// your message to ...", "Gmail will retry for 46 more hours. You'll be
+// notified if the delivery fails permanently."; support.google.com/mail/
+// answer/6596).
+func TestDelayNotices(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "Exchange", from: "Microsoft Outlook <postmaster@example.org>", subject: "Delivery delayed: hello", action: "delayed",
+			body: "Delivery is delayed to these recipients or groups:\n\nslow@example.net\n\nSubject: hello\n\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\n\nThe server will keep trying to deliver this message for the next 1 days, 19 hours and 52 minutes. You'll be notified if the message can't be delivered by that time.\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\nReceiving server: mx.example.net\n\nslow@example.net\nServer at mx.example.net (192.0.2.1) returned '400 4.4.7 Message delayed'\n12/6/2026 10:00:00 AM - Server at mx.example.net (192.0.2.1) returned '451 4.7.0 Temporary server error. Please try again later'\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4", "Message delayed"}}},
+		{name: "Gmail", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
+			body: "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to full@example.net. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\nThe response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota.\n",
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+	})
+}

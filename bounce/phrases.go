@@ -603,6 +603,10 @@ var delayPhrases = []string{
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
 	"temporary failure report",        // OpenSMTPD delay notice
+	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
+	// problem delivering your message to ... Gmail will retry for 46
+	// more hours."
+	"temporary problem delivering", "will retry for",
 }
 
 // finalPhrases say a notice reports a message that finally failed, beside
