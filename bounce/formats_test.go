@@ -524,3 +524,25 @@ func TestDelayNotices(t *testing.T) {
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
 	})
 }
+
+// TestOlderLayouts: Yahoo's older notice ("Message from yahoo.com.",
+// "Unable to deliver message to the following address(es).", with its
+// published "554 delivery error: dd This user doesn't have a yahoo.com
+// account"), the Exchange 2000/2003 SMTP notice Hotmail sent ("Delivery
+// to the following recipients failed." then the address indented and
+// "#550 ... ##"), and Sendmail's return after Timeout.queuereturn with
+// the deferral reasons as "(reason: Deferred: ...)" and "Message could
+// not be delivered for 5 days" (savemail.c, queue.c).
+func TestOlderLayouts(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "Yahoo old", from: "MAILER-DAEMON@yahoo.com", subject: "Failure Notice", action: "failed",
+			body: "Message from yahoo.com.\nUnable to deliver message to the following address(es).\n\n<gone@yahoo.com>:\n554: delivery error: dd This user doesn't have a yahoo.com account (gone@yahoo.com) [0] - mta1234.mail.bf1.yahoo.com\n\n--- Original message follows.\n\n" + returned,
+			want: []formatWant{{"gone@yahoo.com", UserUnknown, true, "5", "doesn't have"}}},
+		{name: "Hotmail old", from: "postmaster@hotmail.com", subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: "This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed.\n\n       gone@example.net\n\n#550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown ##\n",
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Sendmail deferred expired", from: "MAILER-DAEMON@mx.example.org", subject: "Returned mail: see transcript for details", action: "failed",
+			body: "The original message was received at Sun, 6 Dec 2026 10:00:00 GMT\nfrom localhost [127.0.0.1]\n\n   ----- The following addresses had permanent fatal errors -----\n<a@example.net>\n    (reason: Deferred: Connection timed out with mx.example.net.)\n<b@example.com>\n    (reason: 451 4.3.0 Temporary local problem)\n\n   ----- Transcript of session follows -----\n<a@example.net>... Deferred: Connection timed out with mx.example.net.\nMessage could not be delivered for 5 days\nMessage will be deleted from queue\n",
+			want: []formatWant{{"a@example.net", Expired, false, "", "timed out"}, {"b@example.com", Expired, false, "", "Temporary local problem"}}},
+	})
+}
