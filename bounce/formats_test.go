@@ -493,6 +493,11 @@ func TestQuotedOtherAddress(t *testing.T) {
 				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
 				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
 			}},
+		// The guard: replies listed one per recipient at the margin,
+		// each quoting its own recipient, stay separate records.
+		{name: "one reply per recipient", from: "MAILER-DAEMON@mx.example.org", subject: "Undeliverable", action: "failed",
+			body: "Delivery to the following recipients failed:\n\n550 5.1.1 <a@example.net>: Recipient address rejected: User unknown\n552 5.2.2 <b@example.net>: Mailbox full\n",
+			want: []formatWant{{"a@example.net", UserUnknown, true, "5.1.1", "User unknown"}, {"b@example.net", MailboxFull, false, "5.2.2", "Mailbox full"}}},
 		{name: "Exim", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
 			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n" +
 				"  alias@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<alias@example.net>:\n    550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n" +

@@ -131,11 +131,12 @@ type block struct {
 
 // quotedInReply reports an address on line that belongs to the open
 // block b's error rather than starting another recipient's: one quoted
-// in a reply (after a reply code or status on the line: qmail-remote's
-// "Remote host said: 550 5.1.1 <other@...>", Exim's indented reply line),
-// or on an indented continuation of a record that starts at the margin
-// (Postfix folds a reply onto lines indented by four spaces). A Sendmail
-// record ("550 <addr>... User unknown") names its recipient.
+// in a reply (after words and a reply code or status on the line:
+// qmail-remote's "Remote host said: 550 5.1.1 <other@...>"; after the
+// codes on an indented line: Exim's reply line), or on an indented
+// continuation of a record that starts at the margin (Postfix folds a
+// reply onto lines indented by four spaces). A Sendmail record ("550
+// <addr>... User unknown") names its recipient.
 func quotedInReply(line, addr string, b *block) bool {
 	if b.flush && line != "" && (line[0] == ' ' || line[0] == '\t') {
 		return true
@@ -148,13 +149,17 @@ func quotedInReply(line, addr string, b *block) bool {
 	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
 		return false
 	}
-	// Sendmail's record has nothing but the codes before the address.
+	// A line that starts at the margin with nothing but the codes
+	// before the address is a record of its own, as Sendmail's
+	// "550 <addr>... User unknown" and lists of one reply per
+	// recipient print them.
 	words := strings.Fields(strings.TrimRight(pre, " <"))
 	codesOnly := len(words) <= 2
 	for _, w := range words {
-		codesOnly = codesOnly && strings.Trim(w, "0123456789.") == ""
+		codesOnly = codesOnly && strings.Trim(w, "0123456789.-") == ""
 	}
-	return !(codesOnly && sendmailRecord(strings.TrimSpace(line), addr))
+	indented := line[0] == ' ' || line[0] == '\t'
+	return !codesOnly || indented && !sendmailRecord(strings.TrimSpace(line), addr)
 }
 
 // hasReasonLine reports a "(reason: ...)" line in the block.
