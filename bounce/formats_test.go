@@ -500,7 +500,7 @@ func TestQuotedOtherAddress(t *testing.T) {
 			want: []formatWant{{"a@example.net", UserUnknown, true, "5.1.1", "User unknown"}, {"b@example.net", MailboxFull, false, "5.2.2", "Mailbox full"}}},
 		{name: "Exim", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
 			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n" +
-				"  alias@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<alias@example.net>:\n    550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n" +
+				"  alias@example.net\n    host mx.example.net [192.0.2.1]\n    SMTP error from remote mail server after RCPT TO:<alias@example.net>:\n    550 5.1.1 <mailbox@internal.example.net>... User unknown\n" +
 				"  full@example.com\n    host mx.example.com [192.0.2.2]\n    SMTP error from remote mail server after RCPT TO:<full@example.com>:\n    552 5.2.2 Mailbox full\n",
 			want: []formatWant{
 				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},

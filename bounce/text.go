@@ -152,14 +152,14 @@ func quotedInReply(line, addr string, b *block) bool {
 	// A line that starts at the margin with nothing but the codes
 	// before the address is a record of its own, as Sendmail's
 	// "550 <addr>... User unknown" and lists of one reply per
-	// recipient print them.
+	// recipient print them; indented, it is a reply quoted under the
+	// open recipient (Exim's, even when the remote is a Sendmail).
 	words := strings.Fields(strings.TrimRight(pre, " <"))
 	codesOnly := len(words) <= 2
 	for _, w := range words {
 		codesOnly = codesOnly && strings.Trim(w, "0123456789.-") == ""
 	}
-	indented := line[0] == ' ' || line[0] == '\t'
-	return !codesOnly || indented && !sendmailRecord(strings.TrimSpace(line), addr)
+	return !codesOnly || line[0] == ' ' || line[0] == '\t'
 }
 
 // hasReasonLine reports a "(reason: ...)" line in the block.
