@@ -145,7 +145,7 @@ func quotedInReply(line, addr string, b *block) bool {
 	if i <= 0 {
 		return false
 	}
-	pre := fold(line[:i])
+	pre := line[:i] // codes are digits: no folding needed
 	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
 		return false
 	}
@@ -154,11 +154,8 @@ func quotedInReply(line, addr string, b *block) bool {
 	// "550 <addr>... User unknown" and lists of one reply per
 	// recipient print them; indented, it is a reply quoted under the
 	// open recipient (Exim's, even when the remote is a Sendmail).
-	words := strings.Fields(strings.TrimRight(pre, " <"))
-	codesOnly := len(words) <= 2
-	for _, w := range words {
-		codesOnly = codesOnly && strings.Trim(w, "0123456789.-") == ""
-	}
+	codes := strings.Trim(pre, "<\"' \t")
+	codesOnly := strings.Trim(codes, "0123456789.- ") == "" && strings.Count(codes, " ") <= 1
 	return !codesOnly || line[0] == ' ' || line[0] == '\t'
 }
 
@@ -239,7 +236,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			if headsLine(line, addr) {
 				blocks[cur].headed = true
 			}
-			if strings.HasPrefix(strings.ToLower(line), "<"+addr+">") {
+			if len(line) > len(addr)+1 && line[0] == '<' && indexFold(line[1:len(addr)+1], addr) == 0 && line[len(addr)+1] == '>' {
 				blocks[cur].flush = true
 			}
 			record = sendmailRecord(t, addr)
