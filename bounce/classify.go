@@ -284,9 +284,18 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Filtered
 		}
 	case NetworkError:
-		if ev.action == "failed" && temporary {
+		if ev.action == "failed" && (temporary || ev.status == "" && code == 0 && ownConnectionFailure(fold(text))) {
 			// RFC 3464 §2.3.3: "failed" after a temporary network error
-			// means the sending MTA gave up retrying.
+			// means the sending MTA gave up retrying. A network error
+			// the sending MTA met itself, with no reply and no status
+			// (Postfix's "connect to host[ip]:25: Connection refused",
+			// "conversation with ... timed out"), is one it retries
+			// until its queue lifetime ends (Postfix smtp(8) defers
+			// them, qmail-remote gives them #4.4.1, Sendmail
+			// "Deferred: Connection refused"): a notice that it
+			// finally failed says it gave up. A name service error
+			// stays a network error: its "try again" is the
+			// resolver's, whatever the MTA did next.
 			return Expired
 		}
 	}
@@ -634,4 +643,14 @@ func isAddrAfter(text string) bool {
 	w := text[:end]
 	at := strings.IndexByte(w, '@')
 	return at > 0 && at < len(w)-3 && strings.IndexByte(w[at:], '.') > 0
+}
+
+// ownConnectionFailure reports the sending MTA's own account of a
+// connection it could not make or keep (Postfix smtp(8) "connect to
+// host[ip]:25: Connection refused", "conversation with host timed out";
+// Sendmail "Connection refused by"; qmail-remote "Sorry, I wasn't able to
+// establish an SMTP connection"), with no reply code or status.
+func ownConnectionFailure(f string) bool {
+	return !hasStatusCode(f) && !strings.Contains(f, "name service") && !strings.Contains(f, "host not found") &&
+		hasAny(f, []string{"connection refused", "timed out", "connection reset", "no route to host", "establish an smtp connection"})
 }

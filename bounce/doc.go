@@ -46,6 +46,22 @@
 // yet been delivered", Sendmail's "warning message only") and none say it
 // finally failed.
 //
+// The blocks follow the generators' layouts rather than examples of them:
+// an address heads its block when it starts the line or follows a label
+// naming it a recipient ("Recipient address:", Oracle Messaging Server);
+// an address quoted in a reply (after a reply code on its line, or on an
+// indented continuation of a record that starts at the margin, as Postfix
+// folds) belongs to the open recipient, not to a new one; recipients
+// listed one a line with no words of their own share the error printed
+// after the list (Gmail). In Sendmail's transcript, the lines after "...
+// while talking to" or after a finished record belong to the next record;
+// a recipient with its own "(reason: ...)" line does not take a pipelined
+// transcript's replies, and Sendmail's "addr... User unknown" summary
+// (EX_NOUSER) marks a refusal of RCPT. The recipient's own address is
+// masked before the wording is read ("full@", "nullmx.test" are not
+// verdicts), and a finally failed recipient whose text is the sending
+// MTA's own connection failure (no reply, no status) has expired.
+//
 // Malformed, truncated or hostile input never panics: an unreadable header
 // gives an error wrapping ErrMalformed, anything else a Report, with Kind
 // KindUnknown when it is not a bounce. Input beyond Parser.MaxBytes is not
@@ -220,7 +236,21 @@
 //     among them a temporary "User unknown" the MTA gave up on, a bare "550
 //     User unknown" at RCPT, amavisd-new's virus refusal, Postfix's
 //     recipient rate limit and postscreen's refusal: 75 of 75 right in
-//     reason, status and hard/soft.
+//     reason, status and hard/soft; read from their text parts alone (the
+//     delivery-status part taken out, TestMTATextOnly), 75 of 75 right in
+//     recipient, reason, hard/soft and the receiver's status. Each MTA
+//     also wrote one DSN for a message to four recipients refused
+//     differently in one session and one delay warning for two recipients
+//     refused for now (TestMTAMulti): every recipient right, from the DSN
+//     and from the text.
+//   - Template tests (formats_test.go): the non-standard layouts as their
+//     generators' sources and documentation write them (qmail-send and
+//     qmail-remote, Exim's bounce and delay warning, Sendmail's
+//     transcript and warning, Postfix's bounce(5) templates, OpenSMTPD's
+//     bounce.c, Exchange 2003 to Exchange Online and its German NDR,
+//     Gmail's notices, Yahoo, Courier, Domino, Oracle Messaging Server,
+//     MDaemon), with several recipients, multi-line and folded replies,
+//     transfer encodings and quoted other addresses.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 399 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, Yandex, Zoho, AOL, AT&T,

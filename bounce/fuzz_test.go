@@ -10,6 +10,14 @@ import (
 var fuzzSeeds = []string{
 	"",
 	sentMessage,
+	// Sendmail's text with a pipelined transcript: "(reason: ...)" lines,
+	// records with and without an address, "<<< " replies of several
+	// recipients.
+	"From: MAILER-DAEMON@example.org\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n<a@example.net>\r\n    (reason: 550 5.1.1 User unknown)\r\n<b@example.net>\r\n    (reason: 552-5.2.2 over quota)\r\n\r\n   ----- Transcript of session follows -----\r\n... while talking to mx.example.net.:\r\n>>> DATA\r\n<<< 552-5.2.2 over quota\r\n<<< 552 5.2.2 see\r\n554 5.0.0 Service unavailable\r\n<<< 550 5.1.1 <a@example.net>: User unknown\r\n550 5.1.1 <a@example.net>... User unknown\r\n<<< 554 5.5.1 No valid recipients\r\n",
+	// Oracle Messaging Server's labelled recipients, and Gmail's list of
+	// recipients sharing one error.
+	"From: postmaster@example.org\r\nSubject: Delivery Notification: Delivery has failed\r\n\r\nYour message cannot be delivered to the following recipients:\r\n\r\n  Recipient address: a@example.net\r\n  Original address: x@example.org\r\n  Reason: Remote SMTP server has rejected address\r\n  Diagnostic code: smtp;550 5.1.1 User unknown\r\n",
+	"From: mailer-daemon@googlemail.com\r\nSubject: Delivery Status Notification (Failure)\r\n\r\nDelivery to the following recipients failed permanently:\r\n\r\n     a@example.net\r\n     b@example.net\r\n\r\nTechnical details of permanent failure:\r\n550 5.1.1 User unknown\r\n",
 	"From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n<a@example.net>: host mx said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + sentMessage + "--b--\r\n",
 	"From: Mail Delivery System <Mailer-Daemon@example.org>\r\nSubject: Mail delivery failed\r\nX-Failed-Recipients: a@example.jp\r\n\r\nThe following address(es) failed:\r\n\r\n  a@example.jp\r\n    SMTP error from remote mail server after RCPT TO:<a@example.jp>:\r\n    host mx.example.jp [192.0.2.20]: 550 5.1.1 unknown\r\n\r\n------ This is a copy of the message, including all the headers. ------\r\n\r\n" + sentMessage,
 	"Content-Type: multipart/report; report-type=feedback-report; boundary=f\r\n\r\n--f\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nOriginal-Rcpt-To: <a@example.net>\r\n--f--\r\n",

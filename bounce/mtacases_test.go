@@ -238,3 +238,104 @@ func dsnStatus(data []byte, rcpt string) string {
 	}
 	return ""
 }
+
+// mtaMulti is the several-recipients case of the matrix: one message to
+// four recipients the receiver refuses differently in one session
+// (three at RCPT, one of them with a multi-line reply, and the one it
+// accepts after DATA), so that each MTA reports them in one DSN.
+var mtaMulti = []mtaCause{
+	{"multi", "gone@rcpt.test", UserUnknown, true, "5.1.1", 0},
+	{"multi", "quota@rcpt.test", MailboxFull, false, "5.2.2", 0},
+	{"multi", "denied@rcpt.test", NoRelaying, false, "5.7.1", 0},
+	{"multi", "spammed@rcpt.test", SpamDetected, false, "5.7.1", 0},
+}
+
+func mtaMultiRcpts() []string {
+	var rs []string
+	for _, c := range mtaMulti {
+		rs = append(rs, c.rcpt)
+	}
+	// spammed is the one recipient the receiver accepts; it refuses
+	// the message after DATA for it.
+	return rs
+}
+
+// mtaDelayed is the delay-warning case: one message to two recipients
+// the receiver refuses for now (a multi-line 452 4.2.2 and a 450 4.7.1
+// rate limit), sent to MTAs that keep retrying and warn the sender
+// within seconds.
+var mtaDelayed = []mtaCause{
+	{"delayed", "quotatmp@rcpt.test", MailboxFull, false, "4.2.2", 0},
+	{"delayed", "slowdown@rcpt.test", Speeding, false, "4.7.1", 0},
+}
+
+// checkMTARecipients checks a DSN of a case with several recipients:
+// every recipient reported once, with the action and its own verdict,
+// read from the DSN and from its text alone.
+func checkMTARecipients(t *testing.T, mta, name string, cases []mtaCause, action string, data []byte) {
+	t.Helper()
+	for _, form := range []string{"dsn", "text"} {
+		in := string(data)
+		if form == "text" {
+			in = withoutDeliveryStatus(t, data)
+		}
+		rep, err := Parse(strings.NewReader(in))
+		if err != nil {
+			t.Fatalf("%s/%s (%s): %v", mta, name, form, err)
+		}
+		if len(rep.Recipients) != len(cases) {
+			var got []string
+			for _, r := range rep.Recipients {
+				got = append(got, r.FinalRecipient)
+			}
+			t.Errorf("%s/%s (%s): recipients %q, want %d", mta, name, form, got, len(cases))
+		}
+		for _, c := range cases {
+			var got *Recipient
+			for i := range rep.Recipients {
+				if strings.EqualFold(rep.Recipients[i].FinalRecipient, c.rcpt) {
+					got = &rep.Recipients[i]
+				}
+			}
+			if got == nil {
+				t.Errorf("%s/%s (%s): %s not reported", mta, name, form, c.rcpt)
+				continue
+			}
+			if got.Reason != c.reason || got.Hard != c.hard || got.Status != c.status || got.Action != action {
+				t.Errorf("%s/%s (%s): %s %s reason %s status %s hard %v; want %s, %s, %s, hard %v\n  diagnostic: %q",
+					mta, name, form, c.rcpt, got.Action, got.Reason, got.Status, got.Hard, action, c.reason, c.status, c.hard, got.DiagnosticCode)
+			}
+		}
+	}
+}
+
+// TestMTAMulti reads the DSNs real MTAs wrote for one message to
+// several recipients (testdata/mta/<mta>/multi.eml and delayed.eml,
+// written by TestGenerateMTADSNs), with and without the delivery-status
+// part: the recipients refused differently in one session, and the
+// delay warning for two recipients refused for now.
+func TestMTAMulti(t *testing.T) {
+	for _, k := range []struct {
+		name, action string
+		cases        []mtaCause
+		min          int
+	}{
+		{"multi", "failed", mtaMulti, 4},
+		{"delayed", "delayed", mtaDelayed, 4},
+	} {
+		files, err := filepath.Glob(filepath.Join("testdata", "mta", "*", k.name+".eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) < k.min {
+			t.Errorf("%d MTAs with a %s DSN, want %d", len(files), k.name, k.min)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkMTARecipients(t, filepath.Base(filepath.Dir(f)), k.name, k.cases, k.action, data)
+		}
+	}
+}

@@ -54,6 +54,10 @@ type mtaEnv struct {
 	listen  int    // the port the MTA's own SMTP server listens on
 	resolv  string // a resolv.conf naming the loopback DNS server
 	timeout time.Duration
+	// delay asks for an MTA that keeps retrying for a day and warns the
+	// sender within seconds that the message is delayed, instead of one
+	// that gives up at once.
+	delay bool
 }
 
 // mtaRunner starts one MTA; it returns a function that makes it retry
@@ -96,23 +100,16 @@ func TestGenerateMTADSNs(t *testing.T) {
 					t.Skipf("%s not unpacked in %s (run .ci/mtas): %v", r.name, root, err)
 				}
 			}
-			dir, err := os.MkdirTemp("", "mxkit-"+r.name+"-")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if os.Getenv("MXKIT_MTA_KEEP") == "" {
-				t.Cleanup(func() { os.RemoveAll(dir) })
-			} else {
-				t.Logf("%s's folder, kept: %s", r.name, dir)
-			}
-			if err := os.Chmod(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			env := mtaEnv{dir: dir, root: mroot, port: port, listen: mtaFreePort(t), resolv: resolv, timeout: 3 * time.Second}
-			flush, stop, err := r.start(t, env)
-			if err != nil {
-				t.Skipf("%s does not start: %v", r.name, err)
-			}
+			// The delay-warning case runs first, on an instance that
+			// keeps retrying; then the matrix, on one that gives up.
+			func() {
+				denv, _, dstop := startMTA(t, r, mtaEnv{root: mroot, port: port, resolv: resolv, delay: true})
+				defer dstop()
+				bounces.reset()
+				generateMTADelayed(t, r.name, denv, bounces)
+			}()
+			env, flush, stop := startMTA(t, r, mtaEnv{root: mroot, port: port, resolv: resolv})
+			dir := env.dir
 			defer stop()
 			bounces.reset()
 			for _, c := range mtaCauses {
@@ -123,6 +120,10 @@ func TestGenerateMTADSNs(t *testing.T) {
 					t.Fatalf("submitting %s to %s: %v\n%s", c.name, r.name, err, mtaLog(dir))
 				}
 			}
+			if err := mtaSubmitRcpts(env.listen, "multi", mtaMultiRcpts()); err != nil {
+				t.Fatalf("submitting the several-recipients case to %s: %v\n%s", r.name, err, mtaLog(dir))
+			}
+			var multi []byte
 			got := map[string][]byte{}
 			deadline := time.Now().Add(90 * time.Second)
 			for time.Now().Before(deadline) {
@@ -136,7 +137,10 @@ func TestGenerateMTADSNs(t *testing.T) {
 						}
 					}
 				}
-				if len(got)+len(mtaExceptions[r.name]) >= len(mtaCauses) {
+				if multi == nil {
+					multi = bounces.findAll(mtaMultiRcpts())
+				}
+				if len(got)+len(mtaExceptions[r.name]) >= len(mtaCauses) && multi != nil {
 					break
 				}
 				time.Sleep(time.Second)
@@ -148,6 +152,17 @@ func TestGenerateMTADSNs(t *testing.T) {
 			if write {
 				if err := os.MkdirAll(out, 0o755); err != nil {
 					t.Fatal(err)
+				}
+			}
+			if multi == nil {
+				t.Errorf("%s: no single DSN for all of %q within 90s\n%s", r.name, mtaMultiRcpts(), mtaLog(dir))
+			} else {
+				checkMTARecipients(t, r.name, "multi", mtaMulti, "failed", multi)
+				file := filepath.Join(out, "multi.eml")
+				if _, err := os.Stat(file); write && (err != nil || os.Getenv("MXKIT_MTA_WRITE") == "all") {
+					if err := os.WriteFile(file, multi, 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			for _, c := range mtaCauses {
@@ -168,6 +183,60 @@ func TestGenerateMTADSNs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// startMTA starts an instance of the MTA in a private folder of its own
+// (env.dir and env.listen are filled in); the subtest is skipped when
+// it does not start.
+func startMTA(t *testing.T, r mtaRunner, env mtaEnv) (mtaEnv, func(), func()) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "mxkit-"+r.name+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("MXKIT_MTA_KEEP") == "" {
+		t.Cleanup(func() { os.RemoveAll(dir) })
+	} else {
+		t.Logf("%s's folder, kept: %s", r.name, dir)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env.dir, env.listen, env.timeout = dir, mtaFreePort(t), 3*time.Second
+	flush, stop, err := r.start(t, env)
+	if err != nil {
+		t.Skipf("%s does not start: %v", r.name, err)
+	}
+	return env, flush, stop
+}
+
+// generateMTADelayed submits the delay-warning case (mtaDelayed) to an
+// MTA that keeps retrying, waits for its warning, checks it and, with
+// MXKIT_MTA_WRITE set, writes it to testdata/mta/<mta>/delayed.eml.
+func generateMTADelayed(t *testing.T, mta string, env mtaEnv, bounces *mtaBounces) {
+	t.Helper()
+	var rcpts []string
+	for _, c := range mtaDelayed {
+		rcpts = append(rcpts, c.rcpt)
+	}
+	if err := mtaSubmitRcpts(env.listen, "delayed", rcpts); err != nil {
+		t.Fatalf("submitting the delay case to %s: %v\n%s", mta, err, mtaLog(env.dir))
+	}
+	var warning []byte
+	for deadline := time.Now().Add(60 * time.Second); warning == nil && time.Now().Before(deadline); time.Sleep(time.Second) {
+		warning = bounces.findAll(rcpts)
+	}
+	if warning == nil {
+		t.Errorf("%s: no delay warning for %q within 60s\n%s", mta, rcpts, mtaLog(env.dir))
+		return
+	}
+	checkMTARecipients(t, mta, "delayed", mtaDelayed, "delayed", warning)
+	file := filepath.Join("testdata", "mta", mta, "delayed.eml")
+	if _, err := os.Stat(file); os.Getenv("MXKIT_MTA_WRITE") != "" && (err != nil || os.Getenv("MXKIT_MTA_WRITE") == "all") {
+		if err := os.WriteFile(file, warning, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -220,9 +289,15 @@ func mtaFreePort(t *testing.T) int {
 
 // mtaSubmit hands the cause's message to the MTA over SMTP.
 func mtaSubmit(port int, c mtaCause) error {
+	return mtaSubmitRcpts(port, c.name, []string{c.rcpt})
+}
+
+// mtaSubmitRcpts hands one message for the recipients to the MTA,
+// trying for five seconds while it starts.
+func mtaSubmitRcpts(port int, name string, rcpts []string) error {
 	var err error
 	for try := 0; try < 25; try++ {
-		if err = mtaSubmitOnce(port, c); err == nil {
+		if err = mtaSubmitOnce(port, name, rcpts); err == nil {
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -230,7 +305,7 @@ func mtaSubmit(port int, c mtaCause) error {
 	return err
 }
 
-func mtaSubmitOnce(port int, c mtaCause) error {
+func mtaSubmitOnce(port int, name string, rcpts []string) error {
 	conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 2*time.Second)
 	if err != nil {
 		return err
@@ -254,16 +329,20 @@ func mtaSubmitOnce(port int, c mtaCause) error {
 	}
 	body := fmt.Sprintf("From: Sender <%s>\r\nTo: <%s>\r\nSubject: matrix %s\r\nMessage-ID: <%s@sender.test>\r\nX-Campaign-ID: matrix-42\r\n"+
 		"Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nThe matrix case %s.\r\n",
-		mtaSender, c.rcpt, c.name, c.name, c.name)
+		mtaSender, strings.Join(rcpts, ">, <"), name, name, name)
 	steps := []struct{ send, want string }{
 		{"", "220"},
 		{"EHLO client.sender.test\r\n", "250"},
 		{"MAIL FROM:<" + mtaSender + ">\r\n", "250"},
-		{"RCPT TO:<" + c.rcpt + ">\r\n", "250"},
+	}
+	for _, r := range rcpts {
+		steps = append(steps, struct{ send, want string }{"RCPT TO:<" + r + ">\r\n", "250"})
+	}
+	steps = append(steps, []struct{ send, want string }{
 		{"DATA\r\n", "354"},
 		{body + ".\r\n", "250"},
 		{"QUIT\r\n", "221"},
-	}
+	}...)
 	for _, s := range steps {
 		if s.send != "" {
 			if _, err := conn.Write([]byte(s.send)); err != nil {
@@ -303,6 +382,16 @@ var receiverReplies = map[string]struct{ stage, reply string }{
 	// Postfix postscreen(8) enforcing postscreen_access_list
 	// (postscreen_blacklist_action = enforce, postscreen_early.c).
 	"screened": {"rcpt", "550 5.3.2 Service currently unavailable"},
+	// The several-recipients case (mtaMulti): the same replies under
+	// local parts of their own, so that its bounce is told apart.
+	"gone":    {"rcpt", "550 5.1.1 <%s>: Recipient address rejected: User unknown in local recipient table"},
+	"quota":   {"rcpt", "552-5.2.2 The email account that you tried to reach is over quota. Please direct\r\n552 5.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaPerm"},
+	"denied":  {"rcpt", "554 5.7.1 <%s>: Relay access denied"},
+	"spammed": {"data", "554 5.7.1 Message rejected as spam by Content Filtering."},
+	// The delay-warning case (mtaDelayed): temporary refusals the MTA
+	// keeps retrying.
+	"quotatmp": {"rcpt", "452-4.2.2 The email account that you tried to reach is over quota. Please direct\r\n452 4.2.2 the recipient to https://support.google.com/mail/?p=OverQuotaTemp"},
+	"slowdown": {"rcpt", "450 4.7.1 Error: too many recipients from 127.0.0.1"},
 	"rate":     {"rcpt", "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating\r\n421-4.7.28 from your IP address. To protect our users from spam, mail sent from your\r\n421 4.7.28 IP address has been temporarily rate limited."},
 }
 
@@ -370,6 +459,23 @@ func (b *mtaBounces) find(rcpt string) []byte {
 		if strings.Contains(strings.ToLower(string(m)), strings.ToLower(rcpt)) {
 			return m
 		}
+	}
+	return nil
+}
+
+// findAll returns the first message that names every one of rcpts.
+func (b *mtaBounces) findAll(rcpts []string) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+next:
+	for _, m := range b.msgs {
+		l := strings.ToLower(string(m))
+		for _, r := range rcpts {
+			if !strings.Contains(l, r) {
+				continue next
+			}
+		}
+		return m
 	}
 	return nil
 }

@@ -79,9 +79,16 @@ alias_maps =
 alias_database =
 smtputf8_enable = no
 biff = no
-maximal_queue_lifetime = 0
-bounce_queue_lifetime = 0
 `, env.dir, strings.Join(routes, ", "), env.port)
+	if env.delay {
+		// postconf(5): delay_warning_time, and retries every second or
+		// two (queue_run_delay, minimal_backoff_time,
+		// maximal_backoff_time) for a day.
+		mainCF += "maximal_queue_lifetime = 1d\nbounce_queue_lifetime = 1d\ndelay_warning_time = 1s\n" +
+			"queue_run_delay = 1s\nminimal_backoff_time = 1s\nmaximal_backoff_time = 2s\n"
+	} else {
+		mainCF += "maximal_queue_lifetime = 0\nbounce_queue_lifetime = 0\n"
+	}
 	masterCF := postfixtest.MasterCF(env.listen)
 	etc := filepath.Join(env.dir, "etc")
 	mtaWrite(t, filepath.Join(etc, "main.cf"), mainCF)
@@ -175,8 +182,13 @@ remote_tls:
 
 begin retry
 
-*  *
-`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "))
+*  *  %[6]s
+`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "), eximRetry(env))
+	if env.delay {
+		// Exim specification, main options: delay_warning, the time
+		// after which a delayed message warns its sender.
+		conf = strings.Replace(conf, "delay_warning = 0s", "delay_warning = 3s", 1)
+	}
 	cf := filepath.Join(env.dir, "exim.conf")
 	mtaWrite(t, cf, conf)
 	if out, err := exec.Command(exim, "-C", cf, "-bV").CombinedOutput(); err != nil {
@@ -190,6 +202,15 @@ begin retry
 	}
 	stop := func() { killPidFile(filepath.Join(env.dir, "exim.pid")) }
 	return nil, stop, nil
+}
+
+// eximRetry is the retry rule's times: none (fail at once), or every
+// second for a day when the delay warning is wanted.
+func eximRetry(env mtaEnv) string {
+	if env.delay {
+		return "F,1d,1s"
+	}
+	return ""
 }
 
 // killPidFile ends the daemon whose process id the file holds.
@@ -236,7 +257,14 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		return nil, nil, err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "queue ttl 2s\nsmtp max-message-size 10M\nlisten on 127.0.0.1 port %d hostname mta.opensmtpd.test\n", env.listen)
+	if env.delay {
+		// smtpd.conf(5): "bounce warn-interval", the delays after which
+		// a warning is sent.
+		b.WriteString("queue ttl 1d\nbounce warn-interval 2s\n")
+	} else {
+		b.WriteString("queue ttl 2s\n")
+	}
+	fmt.Fprintf(&b, "smtp max-message-size 10M\nlisten on 127.0.0.1 port %d hostname mta.opensmtpd.test\n", env.listen)
 	for i, r := range mtaRoutes {
 		scheme := "smtp"
 		if r[0] == "tls.test" {
@@ -313,8 +341,8 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 		"define(`confPID_FILE', `%[3]s/sendmail.pid')dnl\n"+
 		"define(`STATUS_FILE', `%[3]s/statistics')dnl\n"+
 		"define(`confHOST_STATUS_DIRECTORY', `')dnl\n"+
-		"define(`confTO_QUEUERETURN', `1s')dnl\n"+
-		"define(`confTO_QUEUEWARN', `1h')dnl\n"+
+		"define(`confTO_QUEUERETURN', `%[6]s')dnl\n"+
+		"define(`confTO_QUEUEWARN', `%[7]s')dnl\n"+
 		"define(`confTO_CONNECT', `3s')dnl\n"+
 		"define(`confTO_ICONNECT', `3s')dnl\n"+
 		"define(`confTO_INITIAL', `3s')dnl\n"+
@@ -332,7 +360,7 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 		"FEATURE(`mailertable', `hash %[3]s/mailertable')dnl\n"+
 		"FEATURE(`access_db', `hash %[3]s/access')dnl\n"+
 		"DAEMON_OPTIONS(`Port=%[5]d, Addr=127.0.0.1, Name=MTA')dnl\n"+
-		"MAILER(`smtp')dnl\n", cfdir, queue, env.dir, env.port, env.listen)
+		"MAILER(`smtp')dnl\n", cfdir, queue, env.dir, env.port, env.listen, sendmailTimeouts(env)[0], sendmailTimeouts(env)[1])
 	// Sendmail wants a fully qualified name for its host at start (it
 	// waits a minute without one): an /etc/hosts of its namespace gives
 	// the machine's name one.
@@ -362,4 +390,14 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 	}
 	stop := func() { killPidFile(filepath.Join(env.dir, "sendmail.pid")) }
 	return nil, stop, nil
+}
+
+// sendmailTimeouts are Timeout.queuereturn and Timeout.queuewarn
+// (cf/README, confTO_QUEUERETURN, confTO_QUEUEWARN): return at once, or
+// warn after a second and keep the message for a day.
+func sendmailTimeouts(env mtaEnv) [2]string {
+	if env.delay {
+		return [2]string{"1d", "1s"}
+	}
+	return [2]string{"1s", "1h"}
 }

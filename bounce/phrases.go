@@ -500,6 +500,10 @@ var policyPhrases = []string{
 var gaveUpPhrases = []string{
 	"retry timeout exceeded", "all hosts have been failing", // Exim spec, retry rules
 	"retry time not reached for any host after a long failure period", // Exim spec, retry rules
+	// Exim deliver.c, a domain whose hosts all passed their retry cutoff:
+	// "all hosts for 'example.net' have been failing for a long time (and
+	// retry time not reached)" (the domain between "hosts" and "have").
+	"have been failing for a long time",
 	"in the queue too long", "has been in the queue too long", // qmail-send bounce text
 	"could not be delivered for", "cannot send message for", // Sendmail DSN texts ("Message could not be delivered for 5 days")
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
@@ -599,6 +603,10 @@ var delayPhrases = []string{
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
 	"temporary failure report",        // OpenSMTPD delay notice
+	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
+	// problem delivering your message to ... Gmail will retry for 46
+	// more hours."
+	"temporary problem delivering", "will retry for",
 }
 
 // finalPhrases say a notice reports a message that finally failed, beside

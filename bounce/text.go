@@ -120,6 +120,68 @@ type block struct {
 	// the previous record: Sendmail prints the server's reply before the
 	// per-recipient record line.
 	ctx []string
+	// cmd is the SMTP command the failure answered when the layout
+	// names it otherwise than in words ("" when unknown).
+	cmd string
+	// flush reports a record that starts at the left margin with
+	// "<addr>", as Postfix's bounce(5) text, qmail-send's and Yahoo's
+	// print it: its indented lines continue it.
+	flush bool
+}
+
+// quotedInReply reports an address on line that belongs to the open
+// block b's error rather than starting another recipient's: one quoted
+// in a reply (after words and a reply code or status on the line:
+// qmail-remote's "Remote host said: 550 5.1.1 <other@...>"; after the
+// codes on an indented line: Exim's reply line), or on an indented
+// continuation of a record that starts at the margin (Postfix folds a
+// reply onto lines indented by four spaces). A Sendmail record ("550
+// <addr>... User unknown") names its recipient.
+func quotedInReply(line, addr string, b *block) bool {
+	if b.flush && line != "" && (line[0] == ' ' || line[0] == '\t') {
+		return true
+	}
+	i := indexFold(line, addr)
+	if i <= 0 {
+		return false
+	}
+	pre := line[:i] // codes are digits: no folding needed
+	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
+		return false
+	}
+	// A line that starts at the margin with nothing but the codes
+	// before the address is a record of its own, as Sendmail's
+	// "550 <addr>... User unknown" and lists of one reply per
+	// recipient print them; indented, it is a reply quoted under the
+	// open recipient (Exim's, even when the remote is a Sendmail).
+	codes := strings.Trim(pre, "<\"' \t")
+	codesOnly := strings.Trim(codes, "0123456789.- ") == "" && strings.Count(codes, " ") <= 1
+	return !codesOnly || line[0] == ' ' || line[0] == '\t'
+}
+
+// hasReasonLine reports a "(reason: ...)" line in the block.
+func (b *block) hasReasonLine() bool {
+	for _, l := range b.lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "(reason: ") {
+			return true
+		}
+	}
+	return false
+}
+
+// quotesReply reports whether the block holds the remote server's reply
+// as Sendmail quotes it: a transcript line ("<<< ") or the "(reason: ...)"
+// line of "The following addresses had permanent fatal errors".
+func (b *block) quotesReply() bool {
+	for _, ls := range [2][]string{b.ctx, b.lines} {
+		for _, l := range ls {
+			t := strings.TrimSpace(l)
+			if strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, "(reason: ") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // textBlocks splits a notification into per-recipient blocks: each address
@@ -129,9 +191,29 @@ type block struct {
 func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string) {
 	var prel, ctx []string
 	cur := -1
+	// detached: Sendmail's transcript (deliver.c, "... while talking to
+	// host:", then ">>> " commands and "<<< " replies, then the record
+	// "addr... reason") has begun a session or command for a record
+	// not yet printed: its lines belong to the next record, not to the
+	// block of the previous one.
+	detached := false
+	record := false // the current block's line was a Sendmail record ("addr... text")
 	for _, line := range strings.Split(notif, "\n") {
 		line = strings.TrimRight(line, "\r")
-		addr := lineRecipient(line, skip)
+		t := strings.TrimSpace(line)
+		transcript := strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ")
+		if strings.HasPrefix(t, "... while talking to") || transcript && record {
+			detached, record = true, false
+		}
+		addr := ""
+		if !strings.HasPrefix(t, "<<< ") {
+			// A reply quotes addresses; the command (">>> RCPT
+			// To:<addr>") and the record name the recipient.
+			addr = lineRecipient(line, skip)
+		}
+		if addr != "" && cur >= 0 && addr != blocks[cur].addr && quotedInReply(line, addr, &blocks[cur]) {
+			addr = "" // part of the open recipient's error
+		}
 		if addr != "" {
 			cur = -1
 			for i := range blocks {
@@ -140,21 +222,63 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				}
 			}
 			if cur < 0 {
-				blocks = append(blocks, block{addr: addr, ctx: ctx})
+				blocks = append(blocks, block{addr: addr})
 				cur = len(blocks) - 1
 			}
-			if t := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-")); strings.HasPrefix(t, addr) {
+			if !blocks[cur].hasReasonLine() {
+				// Sendmail's "(reason: ...)" under the address, in
+				// "The following addresses had permanent fatal
+				// errors" (savemail.c), is this recipient's reply; a
+				// pipelined transcript interleaves the replies of
+				// several recipients, not all named.
+				blocks[cur].ctx = append(blocks[cur].ctx, ctx...)
+			}
+			if headsLine(line, addr) {
 				blocks[cur].headed = true
 			}
-			ctx = nil
-		} else if t := strings.TrimSpace(line); strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ") {
+			if len(line) > len(addr)+1 && line[0] == '<' && indexFold(line[1:len(addr)+1], addr) == 0 && line[len(addr)+1] == '>' {
+				blocks[cur].flush = true
+			}
+			record = sendmailRecord(t, addr)
+			ctx, detached = nil, false
+			if record && len(t) > 16 && strings.EqualFold(t[len(t)-16:], "... user unknown") && blocks[cur].quotesReply() {
+				// Sendmail's "addr... User unknown" after the remote's
+				// own reply ("(reason: ...)", "<<< ") is Sendmail's
+				// summary of it: giveresponse()'s text for EX_NOUSER,
+				// what any 5xx refusal of RCPT maps to. It names the
+				// stage (under PIPELINING the transcript shows ">>>
+				// DATA" before the RCPT reply), not the cause.
+				blocks[cur].cmd = "RCPT"
+				continue
+			}
+		} else if transcript && (detached || cur < 0) {
+			// Lines after an address that is not a finished record
+			// are its own (Courier prints ">>> " and "<<< " under
+			// "<addr>:"); they are kept for the next record only when
+			// no block is open to them.
 			ctx = append(ctx, t)
+		}
+		if detached {
+			continue
 		}
 		if cur < 0 {
 			prel = append(prel, line)
 			continue
 		}
 		blocks[cur].lines = append(blocks[cur].lines, line)
+	}
+	// A recipient listed with no words of its own, right before the
+	// next one, shares the error printed after the list: Gmail's
+	// "Delivery to the following recipients failed permanently:", the
+	// addresses one a line, then one "Technical details" section.
+	for i := len(blocks) - 2; i >= 0; i-- {
+		b := &blocks[i]
+		if len(b.ctx) > 0 || strings.TrimSpace(strings.Join(b.lines[min(1, len(b.lines)):], "")) != "" {
+			continue
+		}
+		if next := blocks[i+1]; len(next.lines) > 1 {
+			b.lines = append(b.lines[:len(b.lines):len(b.lines)], next.lines[1:]...)
+		}
 	}
 	// When some addresses head their lines, addresses only mentioned in
 	// passing ("please contact <support@...>") without an error are not
@@ -173,6 +297,37 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		blocks = kept
 	}
 	return blocks, strings.Join(prel, "\n")
+}
+
+// headsLine reports whether addr heads line, as recipient lists print it:
+// first on the line, or after a label naming it a recipient ("Recipient
+// address:" in Oracle Messaging Server's and PMDF's reports, "Failed
+// address:" in MDaemon SecurityGateway's, "Recipient:" in OpenSMTPD's
+// first bounce text).
+func headsLine(line, addr string) bool {
+	l := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
+	if strings.HasPrefix(l, addr) {
+		return true
+	}
+	i := strings.Index(l, addr)
+	if i <= 0 || i > 40 {
+		return false
+	}
+	label := strings.TrimRight(l[:i], " \t<\"'")
+	return strings.HasSuffix(label, ":") && !strings.Contains(label, " to:") &&
+		(strings.Contains(label, "recipient") || strings.Contains(label, "address"))
+}
+
+// sendmailRecord reports a line of Sendmail's transcript that ends a
+// recipient's exchange: "[code ]<addr>... text" (Sendmail's usrerr and
+// message formats, deliver.c and err.c).
+func sendmailRecord(t, addr string) bool {
+	i := indexFold(t, addr)
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimPrefix(t[i+len(addr):], ">")
+	return strings.HasPrefix(rest, "... ")
 }
 
 // lineRecipient returns the first address on line that may be a failed
@@ -195,7 +350,10 @@ func lineRecipient(line string, skip map[string]bool) string {
 		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
-			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") {
+			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") ||
+			// Oracle Messaging Server's "Original address:", the
+			// address before expansion, under the recipient's own.
+			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
 			continue
 		}
 		if skip[a] || isSystemAddr(a) {
@@ -210,7 +368,7 @@ func isSystemAddr(a string) bool {
 	local, _, _ := strings.Cut(a, "@")
 	switch local {
 	case "mailer-daemon", "postmaster", "mailerdaemon", "mailer_daemon", "mail-daemon", "abuse", "noreply",
-		"no-reply", "double-bounce", "root", "nobody", "bounce", "bounces":
+		"no-reply", "double-bounce", "root", "bounce", "bounces":
 		return true
 	}
 	return strings.HasPrefix(local, "postmaster") || strings.HasPrefix(local, "mailer-daemon")
@@ -508,7 +666,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		action = "delayed"
 	}
 	for _, b := range blocks {
-		rc := Recipient{FinalRecipient: b.addr, Action: action}
+		rc := Recipient{FinalRecipient: b.addr, Action: action, Command: b.cmd}
 		blk := strings.Join(b.lines, "\n")
 		diag := errorLines(blk, pre)
 		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
@@ -531,20 +689,67 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 			context += "\n" + pre
 		}
 		orig := rc
-		finish(&rc, rl, diag, context)
+		finish(&rc, rl, maskAddr(diag, b.addr), context)
 		if p := strings.TrimSpace(pre); rc.Reason == OnHold && p != "" && !strings.Contains(diag, p) {
 			// The recipient's own lines name no reason: the preamble
 			// ("delivery to the following recipients was aborted after
 			// 5 hours:") speaks for every recipient listed under it.
 			retry := orig
 			retry.DiagnosticCode = diag + "\n" + p
-			finish(&retry, rl, retry.DiagnosticCode, context)
+			finish(&retry, rl, maskAddr(retry.DiagnosticCode, b.addr), context)
 			if retry.Reason != OnHold {
 				rc = retry
 			}
 		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
+}
+
+// maskAddr returns text with the recipient's address, which the
+// notification prints beside its error, replaced by a neutral one: the
+// words of an address ("full@", "spam.example", "nullmx.test") are not
+// the receiver's verdict. The address stays an address, for the readings
+// that look for one.
+func maskAddr(text, addr string) string {
+	if addr == "" || len(text) < len(addr) {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := indexFold(text, addr)
+		if i < 0 {
+			break
+		}
+		b.WriteString(text[:i])
+		b.WriteString("x@x.x")
+		text = text[i+len(addr):]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// indexFold is strings.Index ignoring ASCII case; sub is lower case.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+			j++
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 func firstLines(s string, n int) string {

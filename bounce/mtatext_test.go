@@ -1,0 +1,93 @@
+package bounce
+
+import (
+	"mime"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// withoutDeliveryStatus returns a multipart/report with its
+// message/delivery-status part taken out: the MTA's own text and the
+// returned message are left, as forwarding, a mailing list or a
+// converting gateway leaves them.
+func withoutDeliveryStatus(t *testing.T, data []byte) string {
+	t.Helper()
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	m, err := mail.ReadMessage(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		t.Fatalf("not a multipart: %v", err)
+	}
+	delim := "\n--" + params["boundary"]
+	parts := strings.Split(s, delim)
+	kept := parts[:1]
+	dropped := 0
+	for _, p := range parts[1:] {
+		head, _, _ := strings.Cut(p, "\n\n")
+		if strings.Contains(strings.ToLower(head), "message/delivery-status") {
+			dropped++
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if dropped != 1 {
+		t.Fatalf("%d delivery-status parts", dropped)
+	}
+	return strings.Join(kept, delim)
+}
+
+// TestMTATextOnly reads the real-MTA matrix's DSNs (testdata/mta, written
+// by Postfix, Exim, OpenSMTPD and Sendmail) with their delivery-status
+// part taken out: the text each MTA writes for people must give the same
+// recipient, reason and hard/soft as the DSN, and the status the
+// receiver gave. The verdicts are the matrix's, known by construction.
+func TestMTATextOnly(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "mta", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, right := 0, 0
+	for _, dir := range dirs {
+		mta := filepath.Base(dir)
+		for _, c := range mtaCauses {
+			data, err := os.ReadFile(filepath.Join(dir, c.name+".eml"))
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			total++
+			if r, ok := mtaReported[mta][c.name]; ok {
+				c.reason, c.hard, c.status = r, false, ""
+			}
+			rep, err := Parse(strings.NewReader(withoutDeliveryStatus(t, data)))
+			if err != nil {
+				t.Errorf("%s/%s: %v", mta, c.name, err)
+				continue
+			}
+			if rep.Kind != KindNonStandard || len(rep.Recipients) != 1 {
+				t.Errorf("%s/%s: kind %v, recipients %+v", mta, c.name, rep.Kind, rep.Recipients)
+				continue
+			}
+			got := rep.Recipients[0]
+			// The status the receiver gave must come through; a
+			// failure the MTA met itself carries no code in its text.
+			want := c.status
+			if !strings.EqualFold(got.FinalRecipient, c.rcpt) || got.Reason != c.reason || got.Hard != c.hard ||
+				got.Status == "" || want != "" && got.Status != want {
+				t.Errorf("%s/%s: %s reason %s status %s hard %v; want %s, %s, status %q, hard %v\n  diagnostic: %q",
+					mta, c.name, got.FinalRecipient, got.Reason, got.Status, got.Hard, c.rcpt, c.reason, want, c.hard, got.DiagnosticCode)
+				continue
+			}
+			right++
+		}
+	}
+	t.Logf("MTA matrix, text parts only: %d of %d right (recipient, reason, hard/soft, the receiver's status)", right, total)
+}
