@@ -379,6 +379,19 @@ func childMain() {
 	fmt.Println(string(b))
 }
 
+// firstError keeps the first error set, of any type (atomic.Value would
+// panic on a second error of another type).
+type firstError struct{ p atomic.Pointer[error] }
+
+func (f *firstError) set(err error) { f.p.CompareAndSwap(nil, &err) }
+
+func (f *firstError) get() error {
+	if p := f.p.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
 func inWindow(f childFlags, t time.Time) bool { return !t.Before(f.start) && t.Before(f.end) }
 
 func mxkitChild(f childFlags) (childReport, error) {
@@ -398,8 +411,8 @@ func mxkitChild(f childFlags) (childReport, error) {
 	defer s.Close()
 	body := payload(f.size)
 	var enq, done atomic.Int64
-	var firstErr atomic.Value
-	fail := func(err error) { firstErr.CompareAndSwap(nil, err) }
+	var firstErr firstError
+	fail := firstErr.set
 	env := func(p, i int) *queue.Envelope {
 		return &queue.Envelope{From: "sender@example.org", Recipients: []queue.Recipient{{Addr: fmt.Sprintf("r%d-%d-%d@example.com", os.Getpid(), p, i)}}}
 	}
@@ -481,7 +494,7 @@ func mxkitChild(f childFlags) (childReport, error) {
 		}
 	}
 	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	if err := firstErr.get(); err != nil {
 		return childReport{}, err
 	}
 	return childReport{Enqueued: enq.Load(), Completed: done.Load()}, nil
@@ -555,7 +568,7 @@ func riverChild(f childFlags) (childReport, error) {
 	}
 	body := string(payload(f.size))
 	var enq atomic.Int64
-	var firstErr atomic.Value
+	var firstErr firstError
 	time.Sleep(time.Until(f.start))
 	var wg sync.WaitGroup
 	for range f.producers {
@@ -569,7 +582,7 @@ func riverChild(f childFlags) (childReport, error) {
 						params[j] = river.InsertManyParams{Args: riverArgs{Body: body}}
 					}
 					if _, err := client.InsertMany(ctx, params); err != nil {
-						firstErr.CompareAndSwap(nil, err)
+						firstErr.set(err)
 						return
 					}
 					if inWindow(f, time.Now()) {
@@ -578,7 +591,7 @@ func riverChild(f childFlags) (childReport, error) {
 					continue
 				}
 				if _, err := client.Insert(ctx, riverArgs{Body: body}, nil); err != nil {
-					firstErr.CompareAndSwap(nil, err)
+					firstErr.set(err)
 					return
 				}
 				if inWindow(f, time.Now()) {
@@ -594,7 +607,7 @@ func riverChild(f childFlags) (childReport, error) {
 		worker.StopAndCancel(sctx)
 		cancel()
 	}
-	if err, _ := firstErr.Load().(error); err != nil {
+	if err := firstErr.get(); err != nil {
 		return childReport{}, err
 	}
 	return childReport{Enqueued: enq.Load()}, nil

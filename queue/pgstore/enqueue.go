@@ -298,7 +298,7 @@ func deadlocked(err error) bool {
 // without one reserves a block, in a round trip before.
 func (s *Store) insert(ctx context.Context, tx pgx.Tx, batch []*enqueueOp) error {
 	b := &pgx.Batch{}
-	ip, err := s.queueInsert(ctx, b, batch, true)
+	ip, err := s.queueInsert(ctx, b, batch, true, nil)
 	if err != nil {
 		return err
 	}
@@ -317,14 +317,16 @@ func (s *Store) insert(ctx context.Context, tx pgx.Tx, batch []*enqueueOp) error
 type insertPlan struct {
 	batch    []*enqueueOp
 	p        *tagPlan
-	groups   [][]int // the messages of each INSERT, by index in batch
-	reserved bool    // tags are reserved in the same round trip
+	groups   [][]int       // the messages of each INSERT, by index in batch
+	reserved bool          // tags are reserved in the same round trip
+	cp       *completePlan // deletions merged into the first INSERT
 }
 
-// queueInsert queues in b the INSERT of batch. A flow without reserved
-// tags reserves a block: in a round trip of its own before (inTx), or in
-// b, in a transaction of its own before the INSERT's.
-func (s *Store) queueInsert(ctx context.Context, b *pgx.Batch, batch []*enqueueOp, inTx bool) (*insertPlan, error) {
+// queueInsert queues in b the INSERT of batch, carrying the deletions of
+// cp if it is not nil (see completePlan). A flow without reserved tags
+// reserves a block: in a round trip of its own before (inTx), or in b, in
+// a transaction of its own before the INSERT's.
+func (s *Store) queueInsert(ctx context.Context, b *pgx.Batch, batch []*enqueueOp, inTx bool, cp *completePlan) (*insertPlan, error) {
 	ids, err := s.takeIDs(ctx, len(batch))
 	if err != nil {
 		return nil, err
@@ -343,14 +345,18 @@ func (s *Store) queueInsert(ctx context.Context, b *pgx.Batch, batch []*enqueueO
 			ip.reserved = true
 		}
 	}
-	ip.groups = s.queueInserts(b, batch, ids, ip.p, 0, len(batch))
+	ip.groups = s.queueInserts(b, batch, ids, ip.p, 0, len(batch), cp)
+	if cp != nil && cp.merged {
+		ip.cp = cp
+	}
 	return ip, nil
 }
 
 // queueInserts queues the INSERTs of batch[from:to]: one for the messages
-// without idempotency keys, one for those with. It returns the messages
-// of each, in order, for readInserted.
-func (s *Store) queueInserts(b *pgx.Batch, batch []*enqueueOp, ids []int64, p *tagPlan, from, to int) [][]int {
+// without idempotency keys (with the deletions of cp if any: cp.merged),
+// one for those with. It returns the messages of each, in order, for
+// readInserted.
+func (s *Store) queueInserts(b *pgx.Batch, batch []*enqueueOp, ids []int64, p *tagPlan, from, to int, cp *completePlan) [][]int {
 	var plain, idem []int
 	for i := from; i < to; i++ {
 		if batch[i].idem == nil {
@@ -361,7 +367,13 @@ func (s *Store) queueInserts(b *pgx.Batch, batch []*enqueueOp, ids []int64, p *t
 	}
 	var groups [][]int
 	if len(plain) > 0 {
-		b.Queue(s.q.insert, s.insertArgs(batch, ids, p, plain)...)
+		args := s.insertArgs(batch, ids, p, plain)
+		if cp != nil && len(cp.delIDs) > 0 {
+			b.Queue(s.q.insertDelete, append(args, cp.delIDs, cp.delToks)...)
+			cp.merged = true
+		} else {
+			b.Queue(s.q.insert, args...)
+		}
 		groups = append(groups, plain)
 	}
 	if len(idem) > 0 {
@@ -380,8 +392,12 @@ func (s *Store) readInsert(br pgx.BatchResults, ip *insertPlan) error {
 		}
 		s.keepBlocks(ip.p, bases)
 	}
-	for _, g := range ip.groups {
-		if err := readInserted(br, ip.batch, g); err != nil {
+	for i, g := range ip.groups {
+		var cp *completePlan
+		if i == 0 {
+			cp = ip.cp
+		}
+		if err := readInserted(br, ip.batch, g, cp); err != nil {
 			return err
 		}
 	}
@@ -404,7 +420,7 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 	b.Queue("BEGIN")
 	var groups [][]int
 	for i := 0; i < len(batch); i += 500 {
-		groups = append(groups, s.queueInserts(b, batch, ids, p, i, min(i+500, len(batch)))...)
+		groups = append(groups, s.queueInserts(b, batch, ids, p, i, min(i+500, len(batch)), nil)...)
 	}
 	b.Queue("COMMIT")
 	br := s.pool.SendBatch(ctx, b)
@@ -420,7 +436,7 @@ func (s *Store) insertAll(ctx context.Context, batch []*enqueueOp) error {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
 	for _, g := range groups {
-		if err := readInserted(br, batch, g); err != nil {
+		if err := readInserted(br, batch, g, nil); err != nil {
 			return err
 		}
 	}
@@ -464,29 +480,52 @@ func (s *Store) insertArgs(batch []*enqueueOp, ids []int64, p *tagPlan, idx []in
 		tags, fs, ks, tokens, ends}
 }
 
-// readInserted reads the IDs an INSERT returned and marks the messages of
-// batch at idx it did not insert (their idempotency key was taken) as
-// dup.
-func readInserted(br pgx.BatchResults, batch []*enqueueOp, idx []int) error {
+// readInserted reads the result of an INSERT of the messages of batch at
+// idx. One without idempotency keys (plain) inserts them all; with cp, it
+// carried cp's deletions (queries.insertDelete) and returns the IDs
+// deleted, whose completions are marked as applied. Otherwise it returns
+// the IDs it inserted, and the messages it did not insert (their
+// idempotency key was taken) are marked dup.
+func readInserted(br pgx.BatchResults, batch []*enqueueOp, idx []int, cp *completePlan) error {
+	plain := batch[idx[0]].idem == nil // a group is all one or the other (see queueInserts)
+	if plain && cp == nil {
+		tag, err := br.Exec()
+		if err != nil {
+			return fmt.Errorf("pgstore: enqueue: %w", err)
+		}
+		if tag.RowsAffected() != int64(len(idx)) {
+			return fmt.Errorf("pgstore: enqueue: %d of %d messages inserted", tag.RowsAffected(), len(idx))
+		}
+		return nil
+	}
 	rows, err := br.Query()
 	if err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	inserted := make(map[int64]bool, len(batch))
+	var inserted map[int64]bool
+	if !plain {
+		inserted = make(map[int64]bool, len(idx))
+	}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
 			return fmt.Errorf("pgstore: enqueue: %w", err)
 		}
-		inserted[id] = true
+		if cp == nil {
+			inserted[id] = true
+		} else if o := cp.byID[id]; o != nil {
+			o.ok = true
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("pgstore: enqueue: %w", err)
 	}
-	for _, j := range idx {
-		batch[j].dup = !inserted[batch[j].id]
+	if !plain {
+		for _, j := range idx {
+			batch[j].dup = !inserted[batch[j].id]
+		}
 	}
 	return nil
 }

@@ -159,7 +159,7 @@ const cols = `id, domain, next_attempt, dead, held, ready, tag, lease_token, lea
 
 type queries struct {
 	reserve, insert, insertIdem, nextIDs, promote, nextDue, lease, leaseDomain, candidates, leaseIDs, leasedBy,
-	deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
+	insertDelete, deleteDone, updateDone, lock, update, remove, body, chunk, insertChunk,
 	setSize, existing, get, list, counts string
 }
 
@@ -205,6 +205,15 @@ func makeQueries(sch string) queries {
 				$8::bigint[], $9::bytea[], $10::bytea[], $11::bool[], $12::float8[], $13::int[], $14::int[], $15::text[], $16::timestamptz[])
 				u(id, domain, tenant, idem_key, priority, next_attempt, created, size, env, body, ready, tag, f, k, lease_token, lease_expires)
 			`
+	// The deletion of messages whose leases (IDs and tokens in the
+	// arrays ids and toks) are still the callers', and of their chunks:
+	// the deleted IDs are in d.
+	deleteDone := func(ids, toks string) string {
+		return `WITH d AS (DELETE FROM {s}.messages m USING unnest(` + ids + `::bigint[], ` + toks + `::text[]) u(id, tok)
+				WHERE m.id = u.id AND m.lease_token = u.tok RETURNING m.id, m.body IS NULL AS chunked),
+			b AS (DELETE FROM {s}.bodies WHERE id IN (SELECT id FROM d WHERE chunked))
+			`
+	}
 	return queries{
 		// Tags for the flows of enqueues: each flow's finish moves on by
 		// n steps from the later of itself and the queue's position (the
@@ -232,8 +241,9 @@ func makeQueries(sch string) queries {
 					RETURNING tenant, priority, finish)
 			SELECT n.i - 1, set_config('mxkit.queue.f' || (n.i - 1), (f.finish - n.n * ` + fmt.Sprintf(step, "n.priority") + `)::text, false)
 			FROM f JOIN n USING (tenant, priority)`),
-		// Enqueues without idempotency keys.
-		insert: q(insert + `RETURNING id`),
+		// Enqueues without idempotency keys: all rows are inserted, or
+		// the statement fails, so nothing is returned.
+		insert: q(insert),
 		// Those with idempotency keys: only these pay for ON CONFLICT
 		// (a speculative insertion, checked against the key's index
 		// first and confirmed after, for every row of the statement).
@@ -267,9 +277,11 @@ func makeQueries(sch string) queries {
 		// Completions of leases held, many in one statement: those that
 		// finish the message delete it (and its chunks), the others
 		// write it back; each only if the lease is still the caller's.
-		deleteDone: q(`WITH d AS (DELETE FROM {s}.messages m USING unnest($1::bigint[], $2::text[]) u(id, tok)
-				WHERE m.id = u.id AND m.lease_token = u.tok RETURNING m.id, m.body IS NULL AS chunked),
-			b AS (DELETE FROM {s}.bodies WHERE id IN (SELECT id FROM d WHERE chunked))
+		deleteDone: q(deleteDone("$1", "$2") + `SELECT id FROM d`),
+		// Enqueues without idempotency keys and the deletions of
+		// completions ($17, $18) in one statement (see completePlan),
+		// returning the IDs deleted.
+		insertDelete: q(deleteDone("$17", "$18") + `, i AS (` + insert + `)
 			SELECT id FROM d`),
 		updateDone: q(`UPDATE {s}.messages m SET env = u.env, next_attempt = u.next, dead = u.dead, ready = false,
 				lease_token = NULL, lease_expires = NULL

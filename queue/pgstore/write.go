@@ -78,14 +78,15 @@ func (s *Store) write(enqs []*enqueueOp, dones []*completeOp) {
 // own), they are one implicit transaction.
 func (s *Store) writeOnce(ctx context.Context, enqs []*enqueueOp, dones []*completeOp) error {
 	b := &pgx.Batch{}
+	cp := planComplete(dones)
 	var ip *insertPlan
 	if len(enqs) > 0 {
 		var err error
-		if ip, err = s.queueInsert(ctx, b, enqs, false); err != nil {
+		if ip, err = s.queueInsert(ctx, b, enqs, false, cp); err != nil {
 			return err
 		}
 	}
-	cp := s.queueComplete(b, dones)
+	cp.queue(b, &s.q)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
 	if ip != nil {
@@ -107,41 +108,50 @@ func (s *Store) writeOnce(ctx context.Context, enqs []*enqueueOp, dones []*compl
 	return nil
 }
 
-// completePlan is a batch of completions queued in a pgx.Batch.
+// completePlan is a batch of completions: those that finish the message
+// delete it, the others write it back; each only if the lease is still
+// the caller's. The deletions go in the round's INSERT of messages
+// without idempotency keys if it has one (merged: one statement for the
+// server to run instead of two), else in a statement of their own.
 type completePlan struct {
-	byID       map[int64]*completeOp
-	statements int
+	byID             map[int64]*completeOp
+	delIDs, updIDs   []int64
+	delToks, updToks []string
+	envs             [][]byte
+	nexts            []time.Time
+	deads            []bool
+	merged           bool
+	statements       int
 }
 
-// queueComplete queues the completions of batch: those that finish the
-// message delete it, the others write it back; each only if the lease is
-// still the caller's.
-func (s *Store) queueComplete(b *pgx.Batch, batch []*completeOp) *completePlan {
-	var delIDs, updIDs []int64
-	var delToks, updToks []string
-	var envs [][]byte
-	var nexts []time.Time
-	var deads []bool
+// planComplete sorts the completions of batch into deletions and
+// updates.
+func planComplete(batch []*completeOp) *completePlan {
 	cp := &completePlan{byID: make(map[int64]*completeOp, len(batch))}
 	for _, o := range batch {
 		o.ok = false
 		cp.byID[o.id] = o
 		if o.finished {
-			delIDs, delToks = append(delIDs, o.id), append(delToks, o.token)
+			cp.delIDs, cp.delToks = append(cp.delIDs, o.id), append(cp.delToks, o.token)
 			continue
 		}
-		updIDs, updToks = append(updIDs, o.id), append(updToks, o.token)
-		envs, nexts, deads = append(envs, o.env), append(nexts, o.next), append(deads, o.dead)
-	}
-	if len(delIDs) > 0 {
-		b.Queue(s.q.deleteDone, delIDs, delToks)
-		cp.statements++
-	}
-	if len(updIDs) > 0 {
-		b.Queue(s.q.updateDone, updIDs, updToks, envs, nexts, deads)
-		cp.statements++
+		cp.updIDs, cp.updToks = append(cp.updIDs, o.id), append(cp.updToks, o.token)
+		cp.envs, cp.nexts, cp.deads = append(cp.envs, o.env), append(cp.nexts, o.next), append(cp.deads, o.dead)
 	}
 	return cp
+}
+
+// queue queues in b the statements of the completions not merged into an
+// INSERT.
+func (cp *completePlan) queue(b *pgx.Batch, q *queries) {
+	if len(cp.delIDs) > 0 && !cp.merged {
+		b.Queue(q.deleteDone, cp.delIDs, cp.delToks)
+		cp.statements++
+	}
+	if len(cp.updIDs) > 0 {
+		b.Queue(q.updateDone, cp.updIDs, cp.updToks, cp.envs, cp.nexts, cp.deads)
+		cp.statements++
+	}
 }
 
 // read marks the completions that applied (their lease was still theirs).
