@@ -582,15 +582,9 @@ var syntaxErrorPhrases = []string{
 // "absent": Tru64's "recipient is absent"; "absence": OpenBSD's "provide
 // absence notification") and Exchange's Automatic Replies ("automatic
 // reply", "out of office": the feature's two names,
-// Set-MailboxAutoReplyConfiguration). Uncited, no published source
-// found: the other spellings ("out of the office", "on holiday", "i am
-// away", "i'm away", "away from the office", "auto-reply", "autoreply",
-// "auto reply") and the German and French words (abwesend,
-// abwesenheit, congé, conges).
+// Set-MailboxAutoReplyConfiguration).
 var vacationPhrases = []string{
-	"out of office", "out of the office", "on vacation", "on holiday", "i am away", "i'm away",
-	"away from the office", "auto-reply", "autoreply", "automatic reply", "auto reply", "vacation",
-	"absent", "abwesend", "abwesenheit", "absence", "congé", "conges",
+	"out of office", "on vacation", "automatic reply", "vacation", "absent", "absence",
 }
 
 // delayPhrases say a message is still being retried: a status inferred
