@@ -270,17 +270,14 @@ func (s *Store) handOver(ws []*waiter, enqs []*enqueueOp, err error) {
 		if w == nil || o.dup || err != nil {
 			continue
 		}
-		m := &queue.Message{ID: formatID(o.id), Envelope: *o.e, Domain: o.domain, Size: o.size,
-			Created: s.fromDB(o.now.Truncate(time.Microsecond)), NextAttempt: s.fromDB(w.end), Attempts: 1,
-			Lease: w.token, LeaseExpires: s.fromDB(w.end)}
-		m.Created, m.NextAttempt, m.LeaseExpires = m.Created.UTC(), m.NextAttempt.UTC(), m.LeaseExpires.UTC()
-		keep := *m
-		keep.Recipients = slices.Clone(m.Recipients)
-		l := &leased{m: &keep, end: local.Add(w.dur)}
+		// The row as inserted (see queries.insert), in the database's clock.
+		m := s.message(&row{id: o.id, m: queue.Message{ID: formatID(o.id), Envelope: *o.e, Domain: o.domain, Size: o.size,
+			Created: o.now.Truncate(time.Microsecond), NextAttempt: w.end, Attempts: 1, Lease: w.token, LeaseExpires: w.end}})
+		var body []byte
 		if o.size <= prefetch {
-			l.body = o.body
+			body = o.body
 		}
-		s.leases[o.id] = l
+		s.keepLease(o.id, m, body, local.Add(w.dur))
 		w.handed = append(w.handed, m)
 		s.handedOff.Add(1)
 	}
