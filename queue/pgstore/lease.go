@@ -634,7 +634,7 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err = send(s, s.ops, writeOp{done: o})
+	err = s.send(writeOp{done: o})
 	sent = true
 	s.coming.Add(-1)
 	if err != nil {
