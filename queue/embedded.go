@@ -1106,9 +1106,9 @@ func (s *Embedded) Cancel(ctx context.Context, id ID, recipients []string, now t
 	})
 }
 
-// control is change for an operator's change to message id at now: a
-// message whose lease runs fails with ErrLeased, a missing one with
-// ErrNotFound, a dead one with ErrInvalidInput.
+// control applies an operator's change (cancel, retry) to message id at
+// now, through change: a message whose lease runs fails with ErrLeased, a
+// missing one with ErrNotFound, a dead one with ErrInvalidInput.
 func (s *Embedded) control(ctx context.Context, id ID, now time.Time, apply func(*Message) (bool, error)) error {
 	k, err := parseID(id)
 	if err != nil {

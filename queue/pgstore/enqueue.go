@@ -8,11 +8,9 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mxkit/mxkit/queue"
 )
@@ -217,7 +215,7 @@ func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 func (s *Store) hand(ctx context.Context, o *enqueueOp) error {
 	err := ctx.Err()
 	if err == nil {
-		err = send(s, s.ops, writeOp{enq: o})
+		err = s.send(writeOp{enq: o})
 	}
 	s.coming.Add(-1)
 	if err != nil {
@@ -226,71 +224,6 @@ func (s *Store) hand(ctx context.Context, o *enqueueOp) error {
 	// Once handed over the enqueue commits or fails on its own; waiting
 	// for it (a commit takes milliseconds) keeps the answer truthful.
 	return <-o.done
-}
-
-// send hands o to a writer, unless the store is closed. The writers take
-// everything sent before Close closes their channels.
-func send[T any](s *Store, ch chan<- T, o T) error {
-	s.sendMu.RLock()
-	defer s.sendMu.RUnlock()
-	if s.sendDone {
-		return queue.ErrClosed
-	}
-	ch <- o
-	return nil
-}
-
-// gather appends to batch the operations waiting on ch, up to maxBatch,
-// waiting for the first one if batch is empty; false once ch is closed
-// and drained. While callers are on their way (coming counts those between
-// their call and their send), or fewer than expect operations are in
-// hand, it waits for more up to a millisecond: a round trip and a commit
-// for several cost the server less than one each. (The writer expects as
-// many as the round before: the callers it answered tend to come back
-// with their next enqueue, and the messages it handed over with their
-// completions.)
-func gather[T any](ch <-chan T, batch []T, coming *atomic.Int32, expect int) ([]T, bool) {
-	if len(batch) == 0 {
-		o, ok := <-ch
-		if !ok {
-			return batch, false
-		}
-		batch = append(batch, o)
-	}
-	var deadline <-chan time.Time
-	for len(batch) < maxBatch {
-		select {
-		case o, ok := <-ch:
-			if !ok {
-				return batch, true
-			}
-			batch = append(batch, o)
-			continue
-		default:
-		}
-		if coming.Load() == 0 && len(batch) >= expect {
-			return batch, true
-		}
-		if deadline == nil {
-			deadline = time.After(time.Millisecond)
-		}
-		select {
-		case o, ok := <-ch:
-			if !ok {
-				return batch, true
-			}
-			batch = append(batch, o)
-		case <-deadline:
-			return batch, true
-		}
-	}
-	return batch, true
-}
-
-// deadlocked reports whether err is the server's abort of a deadlock.
-func deadlocked(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "40P01"
 }
 
 // insert writes batch in tx in one statement, setting each one's ID (or

@@ -386,14 +386,20 @@ func (s *Store) scanLeased(rows pgx.Rows, d time.Duration) ([]*queue.Message, er
 	defer s.mu.Unlock()
 	for i, j := range idx {
 		w := ws[j]
-		m := s.message(w)
-		out[i] = m
-		keep := *m
-		keep.Recipients = append([]queue.Recipient(nil), m.Recipients...)
-		s.leases[w.id] = &leased{m: &keep, body: bodies[j], end: local.Add(d)}
+		out[i] = s.message(w)
+		s.keepLease(w.id, out[i], bodies[j], local.Add(d))
 	}
 	s.sweepLeases(local)
 	return out, nil
+}
+
+// keepLease keeps a copy of m, leased here until end (local clock), for
+// Complete and Body; body is nil unless it came with the lease. Called
+// with s.mu held.
+func (s *Store) keepLease(id int64, m *queue.Message, body []byte, end time.Time) {
+	keep := *m
+	keep.Recipients = append([]queue.Recipient(nil), m.Recipients...)
+	s.leases[id] = &leased{m: &keep, body: body, end: end}
 }
 
 // sweepLeases forgets leases that ran out a minute ago or more: their
@@ -628,7 +634,7 @@ func (s *Store) Complete(ctx context.Context, id queue.ID, token string, now tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err = send(s, s.ops, writeOp{done: o})
+	err = s.send(writeOp{done: o})
 	sent = true
 	s.coming.Add(-1)
 	if err != nil {

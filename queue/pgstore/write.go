@@ -2,11 +2,13 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mxkit/mxkit/queue"
 )
@@ -30,7 +32,7 @@ func (s *Store) writeLoop() {
 		batch = append(batch[:0], later...)
 		later = later[:0]
 		var ok bool
-		if batch, ok = gather(s.ops, batch, &s.coming, expect); !ok {
+		if batch, ok = s.gather(batch, expect); !ok {
 			return
 		}
 		expect = len(batch)
@@ -52,6 +54,71 @@ func (s *Store) writeLoop() {
 		}
 		s.write(enqs, dones)
 	}
+}
+
+// send hands o to the writer, unless the store is closed. The writer takes
+// everything sent before Close closes s.ops.
+func (s *Store) send(o writeOp) error {
+	s.sendMu.RLock()
+	defer s.sendMu.RUnlock()
+	if s.sendDone {
+		return queue.ErrClosed
+	}
+	s.ops <- o
+	return nil
+}
+
+// gather appends to batch the operations waiting on s.ops, up to maxBatch,
+// waiting for the first one if batch is empty; false once s.ops is closed
+// and drained. While callers are on their way (s.coming counts those between
+// their call and their send), or fewer than expect operations are in
+// hand, it waits for more up to a millisecond: a round trip and a commit
+// for several cost the server less than one each. (The writer expects as
+// many as the round before: the callers it answered tend to come back
+// with their next enqueue, and the messages it handed over with their
+// completions.)
+func (s *Store) gather(batch []writeOp, expect int) ([]writeOp, bool) {
+	if len(batch) == 0 {
+		o, ok := <-s.ops
+		if !ok {
+			return batch, false
+		}
+		batch = append(batch, o)
+	}
+	var deadline <-chan time.Time
+	for len(batch) < maxBatch {
+		select {
+		case o, ok := <-s.ops:
+			if !ok {
+				return batch, true
+			}
+			batch = append(batch, o)
+			continue
+		default:
+		}
+		if s.coming.Load() == 0 && len(batch) >= expect {
+			return batch, true
+		}
+		if deadline == nil {
+			deadline = time.After(time.Millisecond)
+		}
+		select {
+		case o, ok := <-s.ops:
+			if !ok {
+				return batch, true
+			}
+			batch = append(batch, o)
+		case <-deadline:
+			return batch, true
+		}
+	}
+	return batch, true
+}
+
+// deadlocked reports whether err is the server's abort of a deadlock.
+func deadlocked(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40P01"
 }
 
 // write writes enqs and dones in one round trip and tells their callers.
@@ -270,17 +337,14 @@ func (s *Store) handOver(ws []*waiter, enqs []*enqueueOp, err error) {
 		if w == nil || o.dup || err != nil {
 			continue
 		}
-		m := &queue.Message{ID: formatID(o.id), Envelope: *o.e, Domain: o.domain, Size: o.size,
-			Created: s.fromDB(o.now.Truncate(time.Microsecond)), NextAttempt: s.fromDB(w.end), Attempts: 1,
-			Lease: w.token, LeaseExpires: s.fromDB(w.end)}
-		m.Created, m.NextAttempt, m.LeaseExpires = m.Created.UTC(), m.NextAttempt.UTC(), m.LeaseExpires.UTC()
-		keep := *m
-		keep.Recipients = slices.Clone(m.Recipients)
-		l := &leased{m: &keep, end: local.Add(w.dur)}
+		// The row as inserted (see queries.insert), in the database's clock.
+		m := s.message(&row{id: o.id, m: queue.Message{ID: formatID(o.id), Envelope: *o.e, Domain: o.domain, Size: o.size,
+			Created: o.now.Truncate(time.Microsecond), NextAttempt: w.end, Attempts: 1, Lease: w.token, LeaseExpires: w.end}})
+		var body []byte
 		if o.size <= prefetch {
-			l.body = o.body
+			body = o.body
 		}
-		s.leases[o.id] = l
+		s.keepLease(o.id, m, body, local.Add(w.dur))
 		w.handed = append(w.handed, m)
 		s.handedOff.Add(1)
 	}

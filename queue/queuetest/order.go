@@ -15,8 +15,6 @@ import (
 // expectations follow the weights queue.Priority documents (16, 4, 1) with
 // some slack, so that a store may order ties its own way.
 
-// fill enqueues n messages of one tenant and priority, due at t0, for
-// domain (each its own recipient there), 8 at a time.
 // fillBatch is fill through EnqueueMany when the store has it, so that the
 // shares a lease order gives do not depend on how fast single enqueues run:
 // a store may place a flow that enqueues slowly a little later (pgstore's
@@ -48,6 +46,8 @@ func fillBatch(t *testing.T, s queue.Store, n int, tenant string, p queue.Priori
 	return out
 }
 
+// fill enqueues n messages of one tenant and priority, due at t0, for
+// domain (each its own recipient there), 8 at a time.
 func fill(t *testing.T, s queue.Store, n int, tenant string, p queue.Priority, domain string) map[queue.ID]bool {
 	t.Helper()
 	out := map[queue.ID]bool{}
