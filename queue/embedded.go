@@ -1263,7 +1263,7 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		if r.File == "" {
 			bp := s.bufs.Get().(*[]byte)
 			inline = &pooledBody{s: s, bp: bp}
-			if *bp, err = s.readBody(tx.Bucket(bBodies), k, (*bp)[:0]); err != nil {
+			if *bp, err = s.readBody(tx.Bucket(bBodies), k, r.Size, (*bp)[:0]); err != nil {
 				inline.Close()
 				return err
 			}
@@ -1300,8 +1300,9 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 // process by its size. The bucket's root page is the leaf that holds the
 // body, whose place in the file it gives; the page is not changed or
 // reused while the read transaction is open. A leaf that is not as
-// putBody leaves it is read through the mapping.
-func (s *Embedded) readBody(bodies *bolt.Bucket, k, dst []byte) ([]byte, error) {
+// putBody leaves it, or whose value is not the size the record gives, is
+// read through the mapping (and Body's checksum then judges it).
+func (s *Embedded) readBody(bodies *bolt.Bucket, k []byte, size int64, dst []byte) ([]byte, error) {
 	own := bodies.Bucket(k)
 	if own == nil {
 		return append(dst, bodies.Get(k)...), nil
@@ -1322,7 +1323,7 @@ func (s *Embedded) readBody(bodies *bolt.Bucket, k, dst []byte) ([]byte, error) 
 	pos, ksize, vsize := int64(e.Uint32(h[header+4:])), int64(e.Uint32(h[header+8:])), int64(e.Uint32(h[header+12:]))
 	span := (int64(e.Uint32(h[12:])) + 1) * pageSize // the page and its overflow
 	if at == 0 || e.Uint64(h[:]) != uint64(own.Root()) || e.Uint16(h[8:])&leafPage == 0 || e.Uint16(h[10:]) != 1 ||
-		ksize != int64(len(kBody)) || header+pos+ksize+vsize > span {
+		ksize != int64(len(kBody)) || vsize != size || header+pos+ksize+vsize > span {
 		return append(dst, own.Get(kBody)...), nil
 	}
 	n := len(dst)
