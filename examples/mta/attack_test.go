@@ -167,15 +167,20 @@ func TestReturnPathReplay(t *testing.T) {
 	if tag, err := codec.Decode(path, time.Now()); err != nil || tag.MessageID == "" {
 		t.Fatalf("return path %q: %v", path, err)
 	}
-	complaint := "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
-		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
-		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
-		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
-		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
-	const copies = 5
-	for range copies {
-		if err := sendReturned(m.ReturnPathAddr(), path, complaint); err != nil {
+	complaint := func(feedbackType string) string {
+		return "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
+			"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
+			"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType + "\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
+			"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
+			"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
+	}
+	// The same report, and copies whose Feedback-Type the sender made up
+	// to look new: each would otherwise count again.
+	types := []string{"abuse", "abuse", "fraud", "x-eve-1", "x-eve-2"}
+	copies := len(types)
+	for _, ft := range types {
+		if err := sendReturned(m.ReturnPathAddr(), path, complaint(ft)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -125,18 +125,29 @@ type recentReports struct {
 const maxRecentReports = 1 << 16
 
 // reportKey names what a report says about one send: the return path's
-// message and recipient key, the kind of report, and the action or
-// feedback type.
+// message and recipient key, the kind of report, and what it counts as —
+// a complaint or an unsubscribe request, the DSN action — from a fixed
+// set. The sender of the report writes Feedback-Type and Action as it
+// likes: keyed as written, "abuse", "abuse2", "abuse3" ... would each
+// count as a complaint of their own.
 func reportKey(b *returnpath.Bounce) string {
 	kind, what := "unreadable", ""
 	if b.Report != nil {
 		kind = b.Report.Kind.String()
 		if b.Report.Feedback != nil {
-			what = b.Report.Feedback.Type
+			what = "complaint"
+			if b.Report.Feedback.Type == "unsubscribe" { // RFC 2369 opt-out (bounce.Feedback)
+				what = "unsubscribe"
+			}
 		}
 	}
 	if b.Verdict != nil {
-		what += "/" + b.Verdict.Action
+		switch a := b.Verdict.Action; a {
+		case "failed", "delayed", "delivered", "relayed", "expanded": // RFC 3464 §2.3.3
+			what += "/" + a
+		default:
+			what += "/other"
+		}
 	}
 	return fmt.Sprintf("%s\x00%x\x00%s\x00%s", b.Tag.MessageID, b.Tag.Recipient[:], kind, what)
 }
