@@ -167,14 +167,7 @@ func TestReturnPathReplay(t *testing.T) {
 	if tag, err := codec.Decode(path, time.Now()); err != nil || tag.MessageID == "" {
 		t.Fatalf("return path %q: %v", path, err)
 	}
-	complaint := func(feedbackType string) string {
-		return "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
-			"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
-			"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
-			"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType + "\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
-			"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
-			"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
-	}
+	complaint := func(feedbackType string) string { return arfComplaint(path, feedbackType, "news@shop.example") }
 	// The same report, and copies whose Feedback-Type the sender made up
 	// to look new: each would otherwise count again.
 	types := []string{"abuse", "abuse", "fraud", "x-eve-1", "x-eve-2"}
@@ -194,6 +187,9 @@ func TestReturnPathReplay(t *testing.T) {
 	if n := counts[rates.Complained]; n != 1 {
 		t.Errorf("%d complaints counted for tenant app from %d copies of one report, want 1", n, copies)
 	}
+	if c, err := m.rep.counter.Counts(context.Background(), rates.FromDomain, "shop.example", time.Now()); err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for shop.example, tenant app's domain: %v %v, want 1", c, err)
+	}
 	// Then a bounce about the same send: events go out in order, so once
 	// its event is in, so are all the complaint's.
 	dsn := "From: MAILER-DAEMON@customers.example\r\nTo: <" + path + ">\r\nSubject: Undelivered\r\nMIME-Version: 1.0\r\n" +
@@ -207,6 +203,49 @@ func TestReturnPathReplay(t *testing.T) {
 	waitFor(t, "the events", func() bool { return hr.find("bounced", "eve@customers.example") != nil })
 	if n := len(hr.all("complaint")); n != 1 {
 		t.Errorf("%d complaint events from %d copies of one report, want 1", n, copies)
+	}
+}
+
+// arfComplaint is eve's complaint (RFC 5965) sent to path, about a
+// message from origFrom.
+func arfComplaint(path, feedbackType, origFrom string) string {
+	return "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
+		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
+		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType + "\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
+		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
+		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: <" + origFrom + ">\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
+}
+
+// TestReturnPathForeignFrom: the returned header in a complaint is the
+// complainer's to write. A From the message's tenant may not send as
+// (another tenant's domain) is not charged the complaint; the tenant
+// still is.
+func TestReturnPathForeignFrom(t *testing.T) {
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
+	withSuppression(t, cfg)
+	cfg.Reputation.Rates.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "foreign"))
+	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+	if err := sendReturned(m.ReturnPathAddr(), msgs[0].from, arfComplaint(msgs[0].from, "abuse", "ceo@bank.example")); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if c, err := m.rep.counter.Counts(ctx, rates.Tenant, "app", time.Now()); err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for tenant app: %v %v, want 1", c, err)
+	}
+	if c, err := m.rep.counter.Counts(ctx, rates.FromDomain, "bank.example", time.Now()); err != nil || c[rates.Complained] != 0 {
+		t.Errorf("complaints charged to bank.example, a domain tenant app may not send as: %v %v, want 0", c, err)
 	}
 }
 

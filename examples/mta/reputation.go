@@ -486,9 +486,12 @@ func (r *reputation) crossed(c rates.Crossing) {
 // host name as Reporting-MTA) were counted when the delivery failed.
 func (r *reputation) feedback(ctx context.Context, tenant string, rep *bounce.Report) ([]suppression.Entry, error) {
 	if r.counter != nil && !strings.EqualFold(rep.ReportingMTA, r.m.cfg.Hostname) {
+		// The returned header is the report's sender's to write: its From
+		// counts only if the tenant may send as it, so that whoever got
+		// one tenant's mail cannot charge complaints to another's domain.
 		from := ""
 		if rep.Original != nil {
-			if a, err := mail.ParseAddress(rep.Original.Get("From")); err == nil {
+			if a, err := mail.ParseAddress(rep.Original.Get("From")); err == nil && r.m.users[tenant].mayUse(a.Address) {
 				from = domainOf(a.Address).ASCII()
 			}
 		}
