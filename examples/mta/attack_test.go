@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -222,22 +223,8 @@ func arfComplaint(path, feedbackType, origFrom string) string {
 // (another tenant's domain) is not charged the complaint; the tenant
 // still is.
 func TestReturnPathForeignFrom(t *testing.T) {
-	w := newWorld(t)
-	cfg := w.config(t.TempDir())
-	returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
-	withSuppression(t, cfg)
-	cfg.Reputation.Rates.Enabled = true
-	if err := cfg.check(); err != nil {
-		t.Fatal(err)
-	}
-	m := startMTA(t, cfg)
-	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "foreign"))
-	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
-	msgs := w.rec.messages()
-	if len(msgs) != 1 {
-		t.Fatalf("%d messages delivered", len(msgs))
-	}
-	if err := sendReturned(m.ReturnPathAddr(), msgs[0].from, arfComplaint(msgs[0].from, "abuse", "ceo@bank.example")); err != nil {
+	m, path := sentToEve(t)
+	if err := sendReturned(m.ReturnPathAddr(), path, arfComplaint(path, "abuse", "ceo@bank.example")); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -247,6 +234,55 @@ func TestReturnPathForeignFrom(t *testing.T) {
 	if c, err := m.rep.counter.Counts(ctx, rates.FromDomain, "bank.example", time.Now()); err != nil || c[rates.Complained] != 0 {
 		t.Errorf("complaints charged to bank.example, a domain tenant app may not send as: %v %v, want 0", c, err)
 	}
+}
+
+// TestReturnPathReplayAtOnce: copies of one complaint sent at the same
+// time, over connections of their own, count once, as copies sent one
+// after the other do.
+func TestReturnPathReplayAtOnce(t *testing.T) {
+	m, path := sentToEve(t)
+	const copies = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, copies)
+	for range copies {
+		wg.Go(func() {
+			errs <- sendReturned(m.ReturnPathAddr(), path, arfComplaint(path, "abuse", "news@shop.example"))
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := m.rep.counter.Counts(context.Background(), rates.Tenant, "app", time.Now())
+	if err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for tenant app from %d copies sent at once: %v %v, want 1", copies, c, err)
+	}
+}
+
+// sentToEve starts an MTA with return paths, a suppression list and rate
+// counters, has it deliver one message of tenant app to
+// eve@customers.example, and returns it and the message's return path.
+func sentToEve(t *testing.T) (*MTA, string) {
+	t.Helper()
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
+	withSuppression(t, cfg)
+	cfg.Reputation.Rates.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "to eve"))
+	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+	return m, msgs[0].from
 }
 
 // TestUserEntriesBounded checks that a tenant's users cannot grow the

@@ -152,19 +152,15 @@ func reportKey(b *returnpath.Bounce) string {
 	return fmt.Sprintf("%s\x00%x\x00%s\x00%s", b.Tag.MessageID, b.Tag.Recipient[:], kind, what)
 }
 
-// has reports whether key was handled lately.
-func (r *recentReports) has(key string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.seen[key]
-}
-
-// add remembers key, forgetting the oldest past maxRecentReports.
-func (r *recentReports) add(key string) {
+// claim remembers key, forgetting the oldest past maxRecentReports, and
+// reports whether it is new: false for a report handled lately or being
+// handled now (copies sent at once over several connections count once
+// too).
+func (r *recentReports) claim(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.seen[key] {
-		return
+		return false
 	}
 	if r.seen == nil {
 		r.seen = map[string]bool{}
@@ -177,6 +173,15 @@ func (r *recentReports) add(key string) {
 		r.next = (r.next + 1) % maxRecentReports
 	}
 	r.seen[key] = true
+	return true
+}
+
+// forget drops key, claimed by a report that could not be handled: its
+// sender is told to try again, and the copy that comes then counts.
+func (r *recentReports) forget(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.seen, key)
 }
 
 // newReturnPath reads the keys, checks that return paths can be made and
@@ -396,13 +401,14 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 		return nil // logged by returnpath, with what it could read
 	}
 	key := reportKey(b)
-	if rp.handled.has(key) {
+	if !rp.handled.claim(key) {
 		// Suppressed and reported already: once is what it says.
 		m.log.Info("return path: a report handled already: not counted again", "id", b.Tag.MessageID, "rcpt", b.Recipient)
 		return nil
 	}
 	rec, err := m.sentTo(ctx, b.Tag)
 	if err != nil {
+		rp.handled.forget(key)
 		return fmt.Errorf("send log: %w", err)
 	}
 	if rec == nil {
@@ -412,13 +418,13 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 		m.log.Warn("return path: no record of the send: not suppressed", "id", b.Tag.MessageID, "rcpt", b.Recipient)
 	} else if rep := b.ForRecipient(); rep != nil && rp.suppress != nil {
 		if err := rp.suppress.Report(ctx, rec.Tenant, rep); err != nil {
+			rp.handled.forget(key)
 			return fmt.Errorf("suppression: %w", err)
 		}
 	}
 	if ev, ok := eventFromReturned(b, rec); ok && m.hooks != nil {
 		m.hooks.add(ev)
 	}
-	rp.handled.add(key)
 	return nil
 }
 
