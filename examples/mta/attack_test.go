@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -323,5 +324,43 @@ func TestUserEntriesBounded(t *testing.T) {
 	}
 	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"u5@customers.example"}`, nil); code != http.StatusForbidden {
 		t.Errorf("alice at the bound again (the operator's entry counts): %d, want 403", code)
+	}
+}
+
+// TestSuppressionQuotedLocal: a quoted local part names the same mailbox
+// as its dot-atom ("eve"@ is eve@, RFC 5321 §4.1.2), so quoting it does
+// not get past a suppression of the address. (go-smtp unquotes RCPT's
+// local part; POST /api/send takes the address as written.)
+func TestSuppressionQuotedLocal(t *testing.T) {
+	_, cfg := tenants(t)
+	withSuppression(t, cfg)
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	if _, _, err := m.rep.list.Add(context.Background(), suppression.Entry{Address: "eve@customers.example", Reason: suppression.Complaint}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rcpt string
+		want int
+	}{
+		{"eve@customers.example", http.StatusUnprocessableEntity},
+		{`"eve"@customers.example`, http.StatusUnprocessableEntity},
+		{`"e\ve"@customers.example`, http.StatusUnprocessableEntity},
+		{`"eve.x"@customers.example`, http.StatusAccepted}, // another mailbox
+	} {
+		to, _ := json.Marshal(c.rcpt)
+		body := `{"from":"news@alice.example","to":[` + string(to) + `],"subject":"hi","text":"Hello."}`
+		if code := api(t, m, "POST", "/api/send", "tok-alice", body, nil); code != c.want {
+			t.Errorf("POST /api/send to %s: %d, want %d", c.rcpt, code, c.want)
+		}
+	}
+	for in, want := range map[string]string{`"eve"@a.example`: "eve@a.example", `"e.v"@a.example`: "e.v@a.example",
+		`".eve"@a.example`: `".eve"@a.example`, `"e..v"@a.example`: `"e..v"@a.example`, `""@a.example`: `""@a.example`,
+		`"e v"@a.example`: `"e v"@a.example`, `eve@a.example`: `eve@a.example`, `"ève"@a.example`: "ève@a.example"} {
+		if got := unquotedLocal(in); got != want {
+			t.Errorf("unquotedLocal(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
