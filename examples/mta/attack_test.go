@@ -364,3 +364,32 @@ func TestSuppressionQuotedLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestUserEntriesBoundedAtOnce: additions sent at the same time stop at
+// reputation.suppression.max_user_entries as one after the other do.
+func TestUserEntriesBoundedAtOnce(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{Path: filepath.Join(t.TempDir(), "suppression.db"), MaxUserEntries: 3}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	const adds = 64
+	var wg sync.WaitGroup
+	for i := range adds {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/suppressions", strings.NewReader(fmt.Sprintf(`{"address":"u%d@customers.example"}`, i)))
+			req.Header.Set("Authorization", "Bearer tok-alice")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	if n := m.rep.list.Count("alice"); n != 3 {
+		t.Errorf("alice has %d entries after %d additions at once, want the bound, 3", n, adds)
+	}
+}

@@ -49,6 +49,11 @@ type reputation struct {
 
 	stop context.CancelFunc
 	wg   sync.WaitGroup
+
+	// userAdds makes a user's check of its tenant's entries and its
+	// addition one step (handleAdd): checked at once, concurrent
+	// requests would each find room.
+	userAdds sync.Mutex
 }
 
 // purgeEvery is how often expired suppression entries are removed; the
