@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -167,15 +169,13 @@ func TestReturnPathReplay(t *testing.T) {
 	if tag, err := codec.Decode(path, time.Now()); err != nil || tag.MessageID == "" {
 		t.Fatalf("return path %q: %v", path, err)
 	}
-	complaint := "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
-		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
-		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
-		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
-		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: Shop <news@shop.example>\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
-	const copies = 5
-	for range copies {
-		if err := sendReturned(m.ReturnPathAddr(), path, complaint); err != nil {
+	complaint := func(feedbackType string) string { return arfComplaint(path, feedbackType, "news@shop.example") }
+	// The same report, and copies whose Feedback-Type the sender made up
+	// to look new: each would otherwise count again.
+	types := []string{"abuse", "abuse", "fraud", "x-eve-1", "x-eve-2"}
+	copies := len(types)
+	for _, ft := range types {
+		if err := sendReturned(m.ReturnPathAddr(), path, complaint(ft)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,6 +188,9 @@ func TestReturnPathReplay(t *testing.T) {
 	}
 	if n := counts[rates.Complained]; n != 1 {
 		t.Errorf("%d complaints counted for tenant app from %d copies of one report, want 1", n, copies)
+	}
+	if c, err := m.rep.counter.Counts(context.Background(), rates.FromDomain, "shop.example", time.Now()); err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for shop.example, tenant app's domain: %v %v, want 1", c, err)
 	}
 	// Then a bounce about the same send: events go out in order, so once
 	// its event is in, so are all the complaint's.
@@ -203,6 +206,84 @@ func TestReturnPathReplay(t *testing.T) {
 	if n := len(hr.all("complaint")); n != 1 {
 		t.Errorf("%d complaint events from %d copies of one report, want 1", n, copies)
 	}
+}
+
+// arfComplaint is eve's complaint (RFC 5965) sent to path, about a
+// message from origFrom.
+func arfComplaint(path, feedbackType, origFrom string) string {
+	return "From: eve@customers.example\r\nTo: <" + path + ">\r\nSubject: complaint\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"f1\"\r\n\r\n" +
+		"--f1\r\nContent-Type: text/plain\r\n\r\nThis is an email abuse report.\r\n" +
+		"--f1\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType + "\r\nUser-Agent: eve/1.0\r\nVersion: 1\r\n" +
+		"Original-Rcpt-To: <eve@customers.example>\r\n\r\n" +
+		"--f1\r\nContent-Type: message/rfc822\r\n\r\nFrom: <" + origFrom + ">\r\nTo: <eve@customers.example>\r\nSubject: replay\r\n\r\nHello.\r\n--f1--\r\n"
+}
+
+// TestReturnPathForeignFrom: the returned header in a complaint is the
+// complainer's to write. A From the message's tenant may not send as
+// (another tenant's domain) is not charged the complaint; the tenant
+// still is.
+func TestReturnPathForeignFrom(t *testing.T) {
+	m, path := sentToEve(t)
+	if err := sendReturned(m.ReturnPathAddr(), path, arfComplaint(path, "abuse", "ceo@bank.example")); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if c, err := m.rep.counter.Counts(ctx, rates.Tenant, "app", time.Now()); err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for tenant app: %v %v, want 1", c, err)
+	}
+	if c, err := m.rep.counter.Counts(ctx, rates.FromDomain, "bank.example", time.Now()); err != nil || c[rates.Complained] != 0 {
+		t.Errorf("complaints charged to bank.example, a domain tenant app may not send as: %v %v, want 0", c, err)
+	}
+}
+
+// TestReturnPathReplayAtOnce: copies of one complaint sent at the same
+// time, over connections of their own, count once, as copies sent one
+// after the other do.
+func TestReturnPathReplayAtOnce(t *testing.T) {
+	m, path := sentToEve(t)
+	const copies = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, copies)
+	for range copies {
+		wg.Go(func() {
+			errs <- sendReturned(m.ReturnPathAddr(), path, arfComplaint(path, "abuse", "news@shop.example"))
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := m.rep.counter.Counts(context.Background(), rates.Tenant, "app", time.Now())
+	if err != nil || c[rates.Complained] != 1 {
+		t.Errorf("complaints for tenant app from %d copies sent at once: %v %v, want 1", copies, c, err)
+	}
+}
+
+// sentToEve starts an MTA with return paths, a suppression list and rate
+// counters, has it deliver one message of tenant app to
+// eve@customers.example, and returns it and the message's return path.
+func sentToEve(t *testing.T) (*MTA, string) {
+	t.Helper()
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	returnPaths(t, cfg, "127.0.0.1:0", t.TempDir())
+	withSuppression(t, cfg)
+	cfg.Reputation.Rates.Enabled = true
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	submitAs(t, m, "news@shop.example", []string{"eve@customers.example"}, message("news@shop.example", "eve@customers.example", "to eve"))
+	waitFor(t, "delivery", func() bool { s := m.Stats(); return s.Delivered == 1 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+	return m, msgs[0].from
 }
 
 // TestUserEntriesBounded checks that a tenant's users cannot grow the
@@ -243,5 +324,72 @@ func TestUserEntriesBounded(t *testing.T) {
 	}
 	if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"u5@customers.example"}`, nil); code != http.StatusForbidden {
 		t.Errorf("alice at the bound again (the operator's entry counts): %d, want 403", code)
+	}
+}
+
+// TestSuppressionQuotedLocal: a quoted local part names the same mailbox
+// as its dot-atom ("eve"@ is eve@, RFC 5321 §4.1.2), so quoting it does
+// not get past a suppression of the address. (go-smtp unquotes RCPT's
+// local part; POST /api/send takes the address as written.)
+func TestSuppressionQuotedLocal(t *testing.T) {
+	_, cfg := tenants(t)
+	withSuppression(t, cfg)
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	if _, _, err := m.rep.list.Add(context.Background(), suppression.Entry{Address: "eve@customers.example", Reason: suppression.Complaint}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rcpt string
+		want int
+	}{
+		{"eve@customers.example", http.StatusUnprocessableEntity},
+		{`"eve"@customers.example`, http.StatusUnprocessableEntity},
+		{`"e\ve"@customers.example`, http.StatusUnprocessableEntity},
+		{`"eve.x"@customers.example`, http.StatusAccepted}, // another mailbox
+	} {
+		to, _ := json.Marshal(c.rcpt)
+		body := `{"from":"news@alice.example","to":[` + string(to) + `],"subject":"hi","text":"Hello."}`
+		if code := api(t, m, "POST", "/api/send", "tok-alice", body, nil); code != c.want {
+			t.Errorf("POST /api/send to %s: %d, want %d", c.rcpt, code, c.want)
+		}
+	}
+	for in, want := range map[string]string{`"eve"@a.example`: "eve@a.example", `"e.v"@a.example`: "e.v@a.example",
+		`".eve"@a.example`: `".eve"@a.example`, `"e..v"@a.example`: `"e..v"@a.example`, `""@a.example`: `""@a.example`,
+		`"e v"@a.example`: `"e v"@a.example`, `eve@a.example`: `eve@a.example`, `"ève"@a.example`: "ève@a.example"} {
+		if got := unquotedLocal(in); got != want {
+			t.Errorf("unquotedLocal(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestUserEntriesBoundedAtOnce: additions sent at the same time stop at
+// reputation.suppression.max_user_entries as one after the other do.
+func TestUserEntriesBoundedAtOnce(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{Path: filepath.Join(t.TempDir(), "suppression.db"), MaxUserEntries: 3}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	const adds = 64
+	var wg sync.WaitGroup
+	for i := range adds {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/suppressions", strings.NewReader(fmt.Sprintf(`{"address":"u%d@customers.example"}`, i)))
+			req.Header.Set("Authorization", "Bearer tok-alice")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	if n := m.rep.list.Count("alice"); n != 3 {
+		t.Errorf("alice has %d entries after %d additions at once, want the bound, 3", n, adds)
 	}
 }

@@ -229,6 +229,8 @@ func (r *reputation) handleAdd(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if loginOf(req) != nil {
+		r.userAdds.Lock()
+		defer r.userAdds.Unlock()
 		// One tenant's additions must not fill the memory every tenant
 		// shares.
 		if max := r.m.cfg.Reputation.Suppression.MaxUserEntries; max > 0 && r.list.Count(tenant) >= max {

@@ -125,35 +125,42 @@ type recentReports struct {
 const maxRecentReports = 1 << 16
 
 // reportKey names what a report says about one send: the return path's
-// message and recipient key, the kind of report, and the action or
-// feedback type.
+// message and recipient key, the kind of report, and what it counts as —
+// a complaint or an unsubscribe request, the DSN action — from a fixed
+// set. The sender of the report writes Feedback-Type and Action as it
+// likes: keyed as written, "abuse", "abuse2", "abuse3" ... would each
+// count as a complaint of their own.
 func reportKey(b *returnpath.Bounce) string {
 	kind, what := "unreadable", ""
 	if b.Report != nil {
 		kind = b.Report.Kind.String()
 		if b.Report.Feedback != nil {
-			what = b.Report.Feedback.Type
+			what = "complaint"
+			if b.Report.Feedback.Type == "unsubscribe" { // RFC 2369 opt-out (bounce.Feedback)
+				what = "unsubscribe"
+			}
 		}
 	}
 	if b.Verdict != nil {
-		what += "/" + b.Verdict.Action
+		switch a := b.Verdict.Action; a {
+		case "failed", "delayed", "delivered", "relayed", "expanded": // RFC 3464 §2.3.3
+			what += "/" + a
+		default:
+			what += "/other"
+		}
 	}
 	return fmt.Sprintf("%s\x00%x\x00%s\x00%s", b.Tag.MessageID, b.Tag.Recipient[:], kind, what)
 }
 
-// has reports whether key was handled lately.
-func (r *recentReports) has(key string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.seen[key]
-}
-
-// add remembers key, forgetting the oldest past maxRecentReports.
-func (r *recentReports) add(key string) {
+// claim remembers key, forgetting the oldest past maxRecentReports, and
+// reports whether it is new: false for a report handled lately or being
+// handled now (copies sent at once over several connections count once
+// too).
+func (r *recentReports) claim(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.seen[key] {
-		return
+		return false
 	}
 	if r.seen == nil {
 		r.seen = map[string]bool{}
@@ -166,6 +173,15 @@ func (r *recentReports) add(key string) {
 		r.next = (r.next + 1) % maxRecentReports
 	}
 	r.seen[key] = true
+	return true
+}
+
+// forget drops key, claimed by a report that could not be handled: its
+// sender is told to try again, and the copy that comes then counts.
+func (r *recentReports) forget(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.seen, key)
 }
 
 // newReturnPath reads the keys, checks that return paths can be made and
@@ -385,13 +401,14 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 		return nil // logged by returnpath, with what it could read
 	}
 	key := reportKey(b)
-	if rp.handled.has(key) {
+	if !rp.handled.claim(key) {
 		// Suppressed and reported already: once is what it says.
 		m.log.Info("return path: a report handled already: not counted again", "id", b.Tag.MessageID, "rcpt", b.Recipient)
 		return nil
 	}
 	rec, err := m.sentTo(ctx, b.Tag)
 	if err != nil {
+		rp.handled.forget(key)
 		return fmt.Errorf("send log: %w", err)
 	}
 	if rec == nil {
@@ -401,13 +418,13 @@ func (m *MTA) handleReturned(ctx context.Context, b *returnpath.Bounce) error {
 		m.log.Warn("return path: no record of the send: not suppressed", "id", b.Tag.MessageID, "rcpt", b.Recipient)
 	} else if rep := b.ForRecipient(); rep != nil && rp.suppress != nil {
 		if err := rp.suppress.Report(ctx, rec.Tenant, rep); err != nil {
+			rp.handled.forget(key)
 			return fmt.Errorf("suppression: %w", err)
 		}
 	}
 	if ev, ok := eventFromReturned(b, rec); ok && m.hooks != nil {
 		m.hooks.add(ev)
 	}
-	rp.handled.add(key)
 	return nil
 }
 
