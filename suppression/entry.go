@@ -145,7 +145,31 @@ func Normalize(s string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return strings.ToLower(a.Local) + "@" + a.Domain.ASCII(), nil
+	return strings.ToLower(dotString(a.Local)) + "@" + a.Domain.ASCII(), nil
+}
+
+// dotString returns a quoted local part that needs no quotes as its
+// dot-string: "eve" and "e\ve" are the mailbox eve (RFC 5321 §4.1.2, a
+// quoted-string and the dot-string of the same characters are the same
+// local part; §4.1.2 asks senders for the dot-string form), so that an
+// entry for eve@ stops them too. Other local parts are returned as they
+// are.
+func dotString(local string) string {
+	if len(local) < 2 || local[0] != '"' {
+		return local
+	}
+	var b strings.Builder
+	for i := 1; i < len(local)-1; i++ {
+		if local[i] == '\\' {
+			i++
+		}
+		b.WriteByte(local[i])
+	}
+	// The dot-string rules are address.Parse's.
+	if a, err := address.Parse(b.String() + "@x"); err == nil && a.Local[0] != '"' {
+		return a.Local
+	}
+	return local
 }
 
 // checkTenant refuses tenants that could not be stored or printed safely.

@@ -44,6 +44,7 @@ func TestCheck(t *testing.T) {
 	add(t, l, suppression.Entry{Address: "jörg@bücher.example", Reason: suppression.Manual})
 	add(t, l, suppression.Entry{Address: "x@[192.0.2.1]", Reason: suppression.Manual})
 	add(t, l, suppression.Entry{Address: "\"quoted user\"@example.com", Reason: suppression.Manual})
+	add(t, l, suppression.Entry{Address: "\"Eve\"@example.org", Reason: suppression.Manual}) // needs no quotes: eve@
 	for _, c := range []struct {
 		tenant, addr string
 		want         bool
@@ -66,6 +67,12 @@ func TestCheck(t *testing.T) {
 		{"", "JÖRG@bücher.example", true, "jörg@xn--bcher-kva.example"},
 		{"", "x@[192.0.2.1]", true, "x@[192.0.2.1]"},
 		{"", "\"quoted user\"@example.com", true, "\"quoted user\"@example.com"},
+		// A quoted-string that could be a dot-string is that mailbox
+		// (RFC 5321 §4.1.2).
+		{"", "\"john.doe\"@example.com", true, "john.doe@example.com"},
+		{"", "\"john\\.d\\oe\"@example.com", true, "john.doe@example.com"},
+		{"", "\"john..doe\"@example.com", false, ""},
+		{"", "eve@example.org", true, "eve@example.org"},
 		{"", "not an address", false, ""},
 		{"", "john.doe@example.com\r\n", false, ""},
 		{"", "", false, ""},
@@ -78,6 +85,19 @@ func TestCheck(t *testing.T) {
 	}
 	if m, _ := l.Check("acme", "t1@example.net"); m.Tenant != "acme" || m.Reason != suppression.Unsubscribe {
 		t.Errorf("match %+v, want acme's unsubscribe", m)
+	}
+}
+
+// TestNormalizeQuoted: a quoted local part that needs no quotes is keyed
+// as its dot-string (RFC 5321 §4.1.2); one that needs them keeps them.
+func TestNormalizeQuoted(t *testing.T) {
+	for in, want := range map[string]string{`"eve"@a.example`: "eve@a.example", `"e.v"@a.example`: "e.v@a.example",
+		`".eve"@a.example`: `".eve"@a.example`, `"e..v"@a.example`: `"e..v"@a.example`, `""@a.example`: "",
+		`"e v"@a.example`: `"e v"@a.example`, `eve@a.example`: `eve@a.example`, `"ève"@a.example`: "ève@a.example"} {
+		got, err := suppression.Normalize(in)
+		if got != want || (err != nil) != (want == "") {
+			t.Errorf("Normalize(%s) = %q, %v; want %q", in, got, err, want)
+		}
 	}
 }
 

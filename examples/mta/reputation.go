@@ -242,7 +242,7 @@ type Refusal struct {
 // (DNS failing) accepts: delivery will tell.
 func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
 	if r.list != nil {
-		if mt, ok := r.list.Check(tenant, unquotedLocal(rcpt)); ok {
+		if mt, ok := r.list.Check(tenant, rcpt); ok {
 			r.suppressed("intake", tenant, rcpt, "", mt)
 			return &Refusal{Recipient: rcpt, Code: 550, Enhanced: "5.7.1", Reason: string(mt.Reason), Message: suppressedText(mt)}
 		}
@@ -270,42 +270,6 @@ func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
 	r.x.refused.WithLabelValues(kind).Inc()
 	r.emit(Event{Type: "refused", Recipient: rcpt, Tenant: tenant, Code: code, Enhanced: enh.String(), Reason: kind, Error: text})
 	return &Refusal{Recipient: rcpt, Code: code, Enhanced: enh.String(), Reason: kind, Message: text}
-}
-
-// unquotedLocal returns addr with its local part as a dot-atom when it is
-// a quoted string that needs no quotes: "eve"@example.com and
-// "e\ve"@example.com are eve@example.com (RFC 5321 §4.1.2: a
-// quoted-string and the dot-atom of the same characters are the same
-// mailbox), and a suppression of eve@example.com must stop them too.
-func unquotedLocal(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 2 || addr[0] != '"' || addr[at-1] != '"' {
-		return addr
-	}
-	var b strings.Builder
-	for i := 1; i < at-1; i++ {
-		c := addr[i]
-		if c == '\\' && i+1 < at-1 {
-			i++
-			c = addr[i]
-		}
-		if !isAtext(c) && c != '.' {
-			return addr
-		}
-		b.WriteByte(c)
-	}
-	local := b.String()
-	if local == "" || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
-		return addr
-	}
-	return local + addr[at:]
-}
-
-// isAtext reports whether c may be in a dot-atom (RFC 5322 §3.2.3;
-// octets of UTF-8 too, RFC 6531 §3.3).
-func isAtext(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80 ||
-		strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
 // suppressedText is the reply text for a suppressed recipient: the
@@ -370,7 +334,7 @@ func (r *reputation) screenQueued(msg *queue.Message, pending []string) (keep []
 	}
 	keep = pending[:0:0]
 	for _, a := range pending {
-		mt, ok := r.list.Check(msg.Tenant, unquotedLocal(a))
+		mt, ok := r.list.Check(msg.Tenant, a)
 		if !ok {
 			keep = append(keep, a)
 			continue
