@@ -175,6 +175,8 @@ func buildRules() *rules {
 		},
 	}
 	r.wording = []detector{
+		// "does not accept mail from <x>" refuses a sender or host, not the
+		// domain's mail as a whole (RFC 7504 §3 "does not accept mail").
 		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from"}},
 		{reason: HasMoved, phrases: hasMovedPhrases},
 		{reason: Rejected, phrases: rejectedPhrases},
