@@ -210,8 +210,25 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		}
 		return Blocked
 	}
-	// 7. The subject of the code (RFC 3463 §3.7-3.9).
+	// 7. The subject of the code (RFC 3463 §3.5-3.9).
 	switch {
+	case strings.HasPrefix(sd, ".2."):
+		// §3.4 "Mailbox status", x.2.0 "the mailbox exists, but
+		// something about the destination mailbox has caused the
+		// sending of this DSN": not full (x.2.2), disabled (x.2.1) or
+		// over its size limit (x.2.3), each of which has its code; the
+		// mailbox refused the message.
+		return Filtered
+	case strings.HasPrefix(sd, ".3."):
+		// §3.5 "Mail system status": "the destination system exists
+		// and normally accepts mail, but something about the system
+		// has caused the generation of this DSN" (x.3.0 "Other or
+		// undefined mail system status").
+		return SystemError
+	case strings.HasPrefix(sd, ".4."):
+		// §3.6 "Network and routing status" (x.4.0 "Other or
+		// undefined network or routing status").
+		return NetworkError
 	case strings.HasPrefix(sd, ".5."):
 		return SyntaxError
 	case strings.HasPrefix(sd, ".6."):

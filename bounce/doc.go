@@ -146,7 +146,11 @@
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
 //     an x.7 status), a refusal of the greeting or EHLO the client's
 //     (blocked; a temporary one is a connection limit).
-//  7. The status subject: x.5 protocol (syntax), x.6 content, x.7 security.
+//  7. The status subject (RFC 3463 §3.4-3.9): x.2 a mailbox that exists
+//     refused the message (filtered; full, disabled and too-big mailboxes
+//     have codes of their own), x.3 the receiving system (system error),
+//     x.4 network and routing, x.5 protocol (syntax), x.6 content, x.7
+//     security.
 //  8. The reply code's meaning: 500-504 and 555 syntax, 521 and 556 no mail
 //     accepted (RFC 7504), 530-538 credentials (RFC 4954), 551 moved.
 //  9. Onhold when there are words or a code that name no reason, undefined
