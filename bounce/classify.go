@@ -354,6 +354,13 @@ var rcptStageWords = append([]string{
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
 	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)
+	// A recipient looked up in a directory: antispameurope's "554 5.7.1
+	// unknown domain or unknown recipient (LDAP check)" (its classification
+	// codes, support.everycloud.com article 4000007755); the lookup
+	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
+	// at RCPT TO).
+	"ldap check",
+	"recipient does not exist", "recipient verification failed", "email address does not exist",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

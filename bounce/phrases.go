@@ -53,6 +53,7 @@ var rejectedPhrases = []string{
 	"sender address rejected",                                              // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
 	"domain of sender address",                                             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                                                 // Exim spec, ACL verify = sender
+	"sender verification failed",                                           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
 	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
 	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
@@ -92,6 +93,7 @@ var hostUnknownPhrases = []string{
 	"domain name not found",                               // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -131,9 +133,10 @@ var userUnknownPhrases = []string{
 	// recipient is not exist"), Coremail's support pages (icoremail.vip,
 	// "退信提示": "user not known", "not user of this server").
 	"user not exist", "recipient is not exist", "user not known", "not user of this server",
-	"unknown or illegal alias",  // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
-	"recipient unknown",         // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
-	"address couldn't be found", // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	"unknown or illegal alias",      // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
+	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
+	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -195,6 +198,7 @@ var mailboxFullPhrases = []string{
 	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
 	"not enough disk quota",            // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
 	"exceeds remaining quota",          // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
+	"exceed maximum mailbox size",      // GNU Mailutils maidag, a local delivery agent (mailutils.org manual, "Mailbox Quotas"): "user: message would exceed maximum mailbox size for this recipient"
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -289,7 +293,18 @@ var spamPhrases = []string{
 	"reject, id= * - spam",
 	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
 	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	// antispameurope's classification codes (support.everycloud.com,
+	// article 4000007755): "554 5.5.5 e-mail Rejected Spam", "554 5.6.1
+	// Spam Header rejected", "554 5.6.2 Spam Link rejected", "554 5.6.3
+	// Spam Body rejected".
+	"rejected spam", "spam header rejected", "spam link rejected", "spam body rejected",
 }
+
+// attachmentPolicyPhrases refuse an attachment for its type, a policy on
+// the content; they come before blockedPhrases, whose "blacklisted" they
+// may hold: iridis mailRelay "MSG-EXT Blacklisted high risk file extension
+// detected" (portal.iridis.uk kb 254).
+var attachmentPolicyPhrases = []string{"file extension"}
 
 // contentListPhrases name the lists of domains found in spam's bodies
 // (surbl.org: "lists of web sites that have appeared in unsolicited
@@ -299,7 +314,7 @@ var contentListPhrases = []string{"surbl", "uribl"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content.
-var hostListedPhrases = []string{"blocked using", "listed at", "in a black list at", "client host"}
+var hostListedPhrases = []string{"blocked using", "listed at", "in a black list", "client host"}
 
 // notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
 var notCompliantPhrases = []string{
@@ -307,6 +322,7 @@ var notCompliantPhrases = []string{
 	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // the same, broken across reply lines
+	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -386,6 +402,7 @@ var speedingPhrases = []string{
 	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
 	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
 	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	"send rate exceeded",                 // iridis mailRelay's response codes (portal.iridis.uk kb 254): "HST-RTE Hourly send rate exceeded, retry later", "Daily send rate exceeded"
 	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
 	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
 	// many recipients from x" (before tooManyConnPhrases' "too many
@@ -440,7 +457,7 @@ var badReputationPhrases = []string{
 // blockedPhrases: the sending host was refused (blocklists, host rules).
 var blockedPhrases = []string{
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
-	"in a black list at",                            // Exim spec, ACL dnslists ("x is in a black list at y")
+	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
 	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
@@ -455,6 +472,10 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	"is banned",              // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
+	"dictionary attack",      // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"denial of connection",   // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",       // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
 	"is blocked",             // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
@@ -596,7 +617,14 @@ var delayPhrases = []string{
 	"warning message only", "will keep trying", // Sendmail DSN warning text
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
-	"temporary failure report",        // OpenSMTPD delay notice
+	// Exchange 2010 and later delay DSN, "Delivery is delayed to these
+	// recipients or groups: ... This message hasn't been delivered yet.
+	// Delivery will continue to be attempted." (cryer.co.uk, Exchange 2010
+	// troubleshooting; gateway.ctsltd.net), and Exchange's German delay
+	// DSN, "Die Zustellung an folgende Empfänger oder Verteilerlisten
+	// wurde verzögert" (adino.at FAQ).
+	"delivery is delayed to these recipients", "delivery will continue to be attempted", "wurde verzögert",
+	"temporary failure report", // OpenSMTPD delay notice
 	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
 	// problem delivering your message to ... Gmail will retry for 46
 	// more hours."

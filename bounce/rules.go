@@ -191,6 +191,7 @@ func buildRules() *rules {
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
+		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
 		{reason: AuthFailure, phrases: authFailurePhrases},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: contentListPhrases},
