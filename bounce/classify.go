@@ -360,7 +360,7 @@ var rcptStageWords = append([]string{
 	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
 	// at RCPT TO).
 	"ldap check",
-	"recipient does not exist", "recipient verification failed", "email address does not exist",
+	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -50,10 +50,15 @@ var hasMovedPhrases = []string{
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
 var rejectedPhrases = []string{
-	"sender address rejected",                                              // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
-	"domain of sender address",                                             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
-	"sender verify failed",                                                 // Exim spec, ACL verify = sender
-	"sender verification failed",                                           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"sender address rejected",    // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"domain of sender address",   // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
+	"sender verify failed",       // Exim spec, ACL verify = sender
+	"sender verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	// Coremail's bounce hints (icoremail.vip support, 退信 category):
+	// "Requested mail action not taken: Fake sender", "Requested action
+	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
+	// bounce messages): "550 illegal sender", the sender refused.
+	"fake sender", "null sender is not allowed", "illegal sender",
 	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
 	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
@@ -137,6 +142,10 @@ var userUnknownPhrases = []string{
 	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
+	// Coremail's bounce hints (icoremail.vip support, 退信 category) for a
+	// recipient the server does not have: "unavailable mail user", "local
+	// server don't exists that user", "recipient does not have an account".
+	"unavailable mail user", "don't exists that user", "recipient does not have an account",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -194,6 +203,8 @@ var mailboxFullPhrases = []string{
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
+	"over the allowed quota",           // qmail-ldap: "The users mailfolder is over the allowed quota (size)." (智邦 help.url.com.tw, common bounce messages: the recipient's box is full)
+	"mailbox temporarily full",         // Cisco AsyncOS mail log example of a remote reply: "466 Mailbox temporarily full." (AsyncOS 9.1 User Guide, Logging)
 	"mailbox exceeded the local limit", // Willcom (pdx.ne.jp) as a sender published its bounce (nobuneko.com/blog, 2012/03): "552 We failed to deliver mail because the volume of recipient's mailbox exceeded the local limit"
 	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
 	"not enough disk quota",            // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
@@ -250,7 +261,8 @@ var authFailurePhrases = []string{
 	"unauthenticated email",                                      // Google 5.7.1, 5.7.26
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
 	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
-	"spf record", // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
@@ -298,6 +310,7 @@ var spamPhrases = []string{
 	// Spam Header rejected", "554 5.6.2 Spam Link rejected", "554 5.6.3
 	// Spam Body rejected".
 	"rejected spam", "spam header rejected", "spam link rejected", "spam body rejected",
+	"rejected: spam", // 智邦 (help.url.com.tw, common bounce messages): "550 Error: SB0102 - Rejected: SPAM", the message judged spam
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
@@ -462,7 +475,7 @@ var blockedPhrases = []string{
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
 	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
-	"blacklisted", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
+	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
 	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
@@ -472,11 +485,15 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
-	"is banned",              // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
-	"dictionary attack",      // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
-	"denial of connection",   // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
-	"spam ip rejected",       // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
-	"is blocked",             // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
+	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
+	// mail action not taken: Invalid IP".
+	"ip is rejected", "ip is hangup", "action not taken: invalid ip",
+	"is banned",            // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
+	"dictionary attack",    // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"denial of connection", // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",     // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"is blocked",           // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
