@@ -146,6 +146,7 @@ var userUnknownPhrases = []string{
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
 	"unavailable mail user", "don't exists that user", "recipient does not have an account",
+	"addressee unknown", // Microsoft Mail Gateway to SMTP (Microsoft KB Q107089): "550 Addressee unknown" for a mailbox its directory does not have
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -204,6 +205,7 @@ var mailboxFullPhrases = []string{
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
 	"over the allowed quota",           // qmail-ldap: "The users mailfolder is over the allowed quota (size)." (智邦 help.url.com.tw, common bounce messages: the recipient's box is full)
+	"mailbox storage exceeded",         // FTGate's service errors (docs.ftgate.com, "Service Error Messages"): "Allocated mailbox storage exceeded (#1.02)", ERR_MAILBOX_QUOTA
 	"mailbox temporarily full",         // Cisco AsyncOS mail log example of a remote reply: "466 Mailbox temporarily full." (AsyncOS 9.1 User Guide, Logging)
 	"mailbox exceeded the local limit", // Willcom (pdx.ne.jp) as a sender published its bounce (nobuneko.com/blog, 2012/03): "552 We failed to deliver mail because the volume of recipient's mailbox exceeded the local limit"
 	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
@@ -457,6 +459,7 @@ var tooManyConnPhrases = []string{
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
+	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -557,6 +560,7 @@ var systemFullPhrases = []string{
 	"insufficient disk space",       // Sendmail op.me: "452 4.4.5 Insufficient disk space; try again later"
 	"insufficient system resources", // spambrella.com FAQ 452 4.3.1
 	"mail system full",              // RFC 3463 x.3.1
+	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
 }
 
 // networkErrorPhrases: the sending MTA could not reach or keep talking
