@@ -460,6 +460,11 @@ var tooManyConnPhrases = []string{
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
+	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
+	// ratelimit per_conn on the client's host; quoted at
+	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
+	// processing requests from your host. Please try again later."
+	"reached its limit for processing requests from your host",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -492,11 +497,12 @@ var blockedPhrases = []string{
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
 	// mail action not taken: Invalid IP".
 	"ip is rejected", "ip is hangup", "action not taken: invalid ip",
-	"is banned",            // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
-	"dictionary attack",    // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
-	"denial of connection", // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
-	"spam ip rejected",     // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
-	"is blocked",           // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	"is banned",                             // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
+	"not allowed to connect to this server", // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
+	"dictionary attack",                     // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"denial of connection",                  // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",                      // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"is blocked",                            // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
