@@ -313,13 +313,27 @@ var spamPhrases = []string{
 	// Spam Body rejected".
 	"rejected spam", "spam header rejected", "spam link rejected", "spam body rejected",
 	"rejected: spam", // 智邦 (help.url.com.tw, common bounce messages): "550 Error: SB0102 - Rejected: SPAM", the message judged spam
+	// ASSP (Anti-Spam SMTP Proxy) on cPanel hosting, its bounce list
+	// (maxclicksonline.com knowledgebase 10095): "554 5.7.1 Mail (id)
+	// appears to be unsolicited - resend with the code ...".
+	"appears to be unsolicited",
+	// antispameurope's reason codes (support.everycloud.com, articles
+	// 4000039509 and 4000007755): "450 4.5.5 early spam detection", "554
+	// 5.5.5 email rejection due to Spam", "554 5.6.1 signature of spam in
+	// mail header resp. subject", "554 5.6.2 spam link signature
+	// detected", "554 5.6.3 spam text signature detected".
+	"early spam detection", "rejection due to spam", "signature of spam", "spam link signature", "spam text signature",
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
 // the content; they come before blockedPhrases, whose "blacklisted" they
 // may hold: iridis mailRelay "MSG-EXT Blacklisted high risk file extension
 // detected" (portal.iridis.uk kb 254).
-var attachmentPolicyPhrases = []string{"file extension"}
+var attachmentPolicyPhrases = []string{
+	"file extension",
+	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
+	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
+}
 
 // contentListPhrases name the lists of domains found in spam's bodies
 // (surbl.org: "lists of web sites that have appeared in unsolicited
@@ -379,6 +393,7 @@ var failedSTARTTLSPhrases = []string{
 	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
 	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
+	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -497,12 +512,13 @@ var blockedPhrases = []string{
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
 	// mail action not taken: Invalid IP".
 	"ip is rejected", "ip is hangup", "action not taken: invalid ip",
-	"is banned",                             // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
-	"not allowed to connect to this server", // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
-	"dictionary attack",                     // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
-	"denial of connection",                  // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
-	"spam ip rejected",                      // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
-	"is blocked",                            // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	"is banned",                                    // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
+	"not allowed to connect to this server",        // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
+	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
+	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
@@ -538,6 +554,7 @@ var policyPhrases = []string{
 	"denied by policy",         // "550 Denied by policy" in Symantec Email Security.cloud's list of recipients' refusals (knowledge.broadcom.com/external/article/161393)
 	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"compliance filter",        // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.9 Rejected by custom Compliance Filter Rule"
 	"reject, id= * - banned",   // amavisd-new's BANNED contents category (see spamPhrases)
 }
 
@@ -581,6 +598,7 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
