@@ -360,7 +360,16 @@ var rcptStageWords = append([]string{
 	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
 	// at RCPT TO).
 	"ldap check",
+	// Refusals that name the recipient, not a user or a mailbox, refuse
+	// the RCPT address: Baruwa's "Recipient verification failed" and
+	// "The email address does not exist", iridis's "Recipient does not
+	// exist", Coremail's "recipient does not have an account", Yandex's
+	// "Invalid recipient", Exchange 2003's "Unknown Recipient" and
+	// MDaemon's "Recipient unknown" (userUnknownPhrases), Microsoft Mail
+	// Gateway's "Addressee unknown". (Exchange 5.5's IMC "Recipient Not
+	// Found", with no reply behind it, is not one: it names no stage.)
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
+	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -45,6 +45,8 @@ func TestClassify(t *testing.T) {
 		{"user unknown, then the refused address", 550, "", "Unknown user: a@example.com", UserUnknown, true, "5.0.0"},
 		{"user unknown under a policy status is a filter", 550, "5.7.1", "550 5.7.1 550 User Unknown: a@example.org", Filtered, false, "5.7.1"},
 		{"recipient not found names no stage", 550, "", "Recipient Not Found", Filtered, false, "5.0.0"},
+		{"a refusal naming the recipient answers RCPT", 550, "", "550 Invalid recipient", UserUnknown, true, "5.0.0"},
+		{"a directory lookup answers RCPT", 554, "5.7.1", "554 5.7.1 unknown domain or unknown recipient (LDAP check)", UserUnknown, true, "5.7.1"},
 		{"host name that is not the sending address needs reverse dns", 450, "", "450 service permits 2 unverifiable sending IPs - mail.example.com is not 192.0.2.1", RequirePTR, false, "4.0.0"},
 		{"postfix forward-confirmed dns mismatch", 450, "4.7.1", "Client host rejected: hostname mail.example.com does not resolve to address 192.0.2.1", RequirePTR, false, "4.7.1"},
 		{"an address is not a host name", 550, "", "550 a@example.com is not 192.0.2.1", OnHold, false, "5.0.0"},
