@@ -370,6 +370,7 @@ var rcptStageWords = append([]string{
 	// Found", with no reply behind it, is not one: it names no stage.)
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
+	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the
