@@ -347,6 +347,12 @@ func lineRecipient(line string, skip map[string]bool) string {
 		}
 		off = e
 		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
+		// Addresses that words before them name as the sender or a
+		// contact, not a recipient: SMTP's "MAIL FROM:<x>" in
+		// transcripts (RFC 5321 §4.1.1.2); the RFC 5322 fields From,
+		// Sender, Return-Path and Reply-To quoted in notices; Postfix
+		// bounce(5)'s "please send mail to <postmaster>"; Exchange's and
+		// Gmail's "contact <helpdesk or postmaster>".
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
 			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") ||
@@ -818,6 +824,9 @@ func bareRecipients(notif string) []block {
 	lines := strings.Split(notif, "\n")
 	for i, l := range lines {
 		ll := strings.ToLower(l)
+		// Exim "The following address(es) failed:", Sendmail "The
+		// following addresses had permanent fatal errors", Exchange 2003
+		// "The following recipient(s) could not be reached:".
 		if !strings.Contains(ll, "following address") && !strings.Contains(ll, "following recipient") &&
 			!strings.Contains(ll, "address(es) failed") && !strings.Contains(ll, "addresses had") {
 			continue
