@@ -558,6 +558,12 @@ var (
 		"réponse automatique",  // Outlook's automatic replies in French ("Réponses automatiques")
 		"respuesta automática", // Outlook's automatic replies in Spanish ("Respuestas automáticas")
 		"autosvar",             // Outlook's automatic replies in Norwegian and Danish ("autosvar i Outlook": utdannet.no, infowise.dk); Solaris CDE Mailer's Swedish "[Autosvar]"
+		// Out-of-office subjects as senders of bulk mail collect them
+		// (gist.github.com/wesbos/d7877929def4368cdb8abc12c5d3e38b, a
+		// filter of the auto-replies received in many languages):
+		// "AutoReply", "Abwesend", "Automatische Antwort" (German Outlook),
+		// "Automatisch antwoord" (Dutch).
+		"autoreply", "abwesend", "automatische antwort", "automatisch antwoord",
 	}
 )
 
