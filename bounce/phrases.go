@@ -660,6 +660,8 @@ var delayPhrases = []string{
 	"will be retried", "still being retried", // Postfix bounce(5)
 	"has not yet been delivered",               // Exim spec, delay warning text
 	"warning message only", "will keep trying", // Sendmail DSN warning text
+	"this is a warning only",                        // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
+	"just a warning, you do not need to take",       // MessageSwitch's delay warning, "This is just a warning, you do not need to take any action" (Mailman 2.1 Bouncers/SimpleWarning.py)
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
 	// Exchange 2010 and later delay DSN, "Delivery is delayed to these

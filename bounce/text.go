@@ -57,6 +57,11 @@ var originalMarkers = []string{
 	"below this line is a copy", // qmail-send's marker, also in Yahoo's bounce (TestQmailFormats, TestOtherFormats)
 	"message header follows",    // Sendmail savemail.c, RET=HDRS: "----- Message header follows -----"
 	"undelivered message",       // Postfix bounce(5): the returned message's part, "Content-Description: Undelivered Message" (testdata/mta/postfix)
+	// Markers of real bounces that Mailman's bounce detector names by
+	// the sites that sent them (Mailman 2.1 Bouncers/SimpleMatch.py):
+	// Smail's "message text follows:", demon.co.uk's "---- START OF
+	// RETURNED MESSAGE ----".
+	"message text follows", "returned message",
 }
 
 func isOriginalMarker(line string) bool {
@@ -541,6 +546,7 @@ var (
 		"failed permanently",        // Gmail (above)
 		"does not like recipient",   // qmail-remote
 		"transcript of session",     // Sendmail "----- Transcript of session follows -----"
+		"failed recipient",          // "---- Failed Recipients ----" (E500 SMTP Mail Service) and "here is your list of failed recipients" (sdm.de), as Mailman 2.1's bounce detector names them (Bouncers/SimpleMatch.py)
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
@@ -548,6 +554,7 @@ var (
 		"the mail system",            // Postfix bounce(5): "This is the mail system at host x." and its signature "The mail system"
 		"delivery status",            // Courier "NOTICE: mail delivery status."; RFC 3464's "delivery status notification"
 		"requested action not taken", // RFC 5321 §4.2.3 replies 550-553 quoted in a notice
+		"message could not",          // "A message could not be delivered to:" (ademe.fr, in Mailman 2.1's bounce detector, Bouncers/SimpleMatch.py)
 	}
 	autoReplySubjects = []string{
 		"automatic reply", "out of office", // Exchange/Outlook Automatic Replies, the feature's two names (Set-MailboxAutoReplyConfiguration), "Automatic reply: <subject>"
