@@ -274,7 +274,7 @@
 //     cites where its wording is published, and so does every word that
 //     recognises a bounce, a delay or an auto-reply (text.go: subjects,
 //     senders, body wordings, the markers before a returned message);
-//     71 such words with no findable source were taken out, none of them
+//     70 such words with no findable source were taken out, none of them
 //     needed by a corpus or matrix row. Of 18 phrases once taken out
 //     for want of a source, sources were found for six, restored as
 //     published: "user not exist" (Chinese mail hosts' bounce lists),
