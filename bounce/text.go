@@ -547,6 +547,7 @@ var (
 		"does not like recipient",   // qmail-remote
 		"transcript of session",     // Sendmail "----- Transcript of session follows -----"
 		"failed recipient",          // "---- Failed Recipients ----" (E500 SMTP Mail Service) and "here is your list of failed recipients" (sdm.de), as Mailman 2.1's bounce detector names them (Bouncers/SimpleMatch.py)
+		"delivery failed",           // Ipswitch IMail ("X-Mailer: <SMTP32 v...>") prefixes its addresses "Delivery failed ...:" (Mailman 2.1 Bouncers/SMTP32.py)
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
