@@ -210,8 +210,25 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		}
 		return Blocked
 	}
-	// 7. The subject of the code (RFC 3463 §3.7-3.9).
+	// 7. The subject of the code (RFC 3463 §3.5-3.9).
 	switch {
+	case strings.HasPrefix(sd, ".2."):
+		// §3.4 "Mailbox status", x.2.0 "the mailbox exists, but
+		// something about the destination mailbox has caused the
+		// sending of this DSN": not full (x.2.2), disabled (x.2.1) or
+		// over its size limit (x.2.3), each of which has its code; the
+		// mailbox refused the message.
+		return Filtered
+	case strings.HasPrefix(sd, ".3."):
+		// §3.5 "Mail system status": "the destination system exists
+		// and normally accepts mail, but something about the system
+		// has caused the generation of this DSN" (x.3.0 "Other or
+		// undefined mail system status").
+		return SystemError
+	case strings.HasPrefix(sd, ".4."):
+		// §3.6 "Network and routing status" (x.4.0 "Other or
+		// undefined network or routing status").
+		return NetworkError
 	case strings.HasPrefix(sd, ".5."):
 		return SyntaxError
 	case strings.HasPrefix(sd, ".6."):
@@ -337,6 +354,23 @@ var rcptStageWords = append([]string{
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
 	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)
+	// A recipient looked up in a directory: antispameurope's "554 5.7.1
+	// unknown domain or unknown recipient (LDAP check)" (its classification
+	// codes, support.everycloud.com article 4000007755); the lookup
+	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
+	// at RCPT TO).
+	"ldap check",
+	// Refusals that name the recipient, not a user or a mailbox, refuse
+	// the RCPT address: Baruwa's "Recipient verification failed" and
+	// "The email address does not exist", iridis's "Recipient does not
+	// exist", Coremail's "recipient does not have an account", Yandex's
+	// "Invalid recipient", Exchange 2003's "Unknown Recipient" and
+	// MDaemon's "Recipient unknown" (userUnknownPhrases), Microsoft Mail
+	// Gateway's "Addressee unknown". (Exchange 5.5's IMC "Recipient Not
+	// Found", with no reply behind it, is not one: it names no stage.)
+	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
+	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
+	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

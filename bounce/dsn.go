@@ -228,6 +228,10 @@ func weakDiagnostic(s string) bool {
 		return true
 	}
 	f := fold(s)
+	// A Diagnostic-Code that names only its type or the outcome, no
+	// cause: RFC 3464 §2.3.6's diagnostic-type ("x-postfix", Postfix's
+	// own) standing alone, or RFC 3463's class words ("permanent failure",
+	// "temporary failure", §3.1-3.2) and the Action in words.
 	for _, w := range []string{"x-postfix", "delivery failed", "permanent failure", "temporary failure", "error"} {
 		if f == w {
 			return true
@@ -273,6 +277,9 @@ func findCommand(t string) string {
 		return "RCPT" // qmail; Exchange's "SMTP:RCPT host ..."
 	}
 	best, bestAt := "", -1
+	// Postfix smtp(8) "(in reply to RCPT TO command)"; Exim "SMTP error
+	// from remote mail server after RCPT TO:<x>" and "after initial
+	// connection"; Sendmail's transcript ">>> RCPT To:<x>" (testdata/mta).
 	for _, pre := range []string{"in reply to ", "after ", ">>> "} {
 		for off := 0; ; {
 			i := strings.Index(t[off:], pre)

@@ -323,6 +323,17 @@ func TestExchangeFormats(t *testing.T) {
 		{name: "German", from: "Microsoft Outlook <postmaster@example.org>", subject: "Unzustellbar: hello",
 			body: "Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n\ngone@example.net\nDie eingegebene E-Mail-Adresse wurde nicht gefunden. Überprüfen Sie die E-Mail-Adresse des Empfängers, und versuchen Sie dann erneut, die Nachricht zu senden.\n\nDiagnoseinformationen für Administratoren:\n\nGenerierender Server: mx.example.org\n\ngone@example.net\nRemoteserver hat '550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown' zurückgegeben.\n\nUrsprüngliche Nachrichtenkopfzeilen:\n\n" + returned,
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		// Exchange 2010's delay DSN as cryer.co.uk ("Delivery is delayed
+		// to these recipients or groups") and gateway.ctsltd.net quote it,
+		// and Exchange's German delay notice ("Die Zustellung an folgende
+		// Empfänger oder Verteilerlisten wurde verzögert", adino.at): the
+		// message is still being retried.
+		{name: "2010 delay", from: "Microsoft Outlook <postmaster@example.org>", subject: "Delivery delayed: hello", action: "delayed",
+			body: "Delivery is delayed to these recipients or groups:\n\nslow@example.net\n\nSubject: hello\n\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\n\nThe server will keep trying to deliver this message for the next 1 days, 19 hours and 53 minutes. You'll be notified if the message can't be delivered by that time.\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+		{name: "German delay", from: "System Administrator <postmaster@example.org>", subject: "hello", action: "delayed",
+			body: "Die Zustellung an folgende Empfänger oder Verteilerlisten wurde verzögert:\n\n      slow@example.net on 12/6/2026 10:00 AM\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
 	})
 }
 

@@ -50,9 +50,15 @@ var hasMovedPhrases = []string{
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
 var rejectedPhrases = []string{
-	"sender address rejected",                                              // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
-	"domain of sender address",                                             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
-	"sender verify failed",                                                 // Exim spec, ACL verify = sender
+	"sender address rejected",    // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"domain of sender address",   // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
+	"sender verify failed",       // Exim spec, ACL verify = sender
+	"sender verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	// Coremail's bounce hints (icoremail.vip support, 退信 category):
+	// "Requested mail action not taken: Fake sender", "Requested action
+	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
+	// bounce messages): "550 illegal sender", the sender refused.
+	"fake sender", "null sender is not allowed", "illegal sender",
 	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
 	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
@@ -92,6 +98,7 @@ var hostUnknownPhrases = []string{
 	"domain name not found",                               // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -131,9 +138,15 @@ var userUnknownPhrases = []string{
 	// recipient is not exist"), Coremail's support pages (icoremail.vip,
 	// "退信提示": "user not known", "not user of this server").
 	"user not exist", "recipient is not exist", "user not known", "not user of this server",
-	"unknown or illegal alias",  // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
-	"recipient unknown",         // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
-	"address couldn't be found", // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	"unknown or illegal alias",      // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
+	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
+	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
+	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
+	// Coremail's bounce hints (icoremail.vip support, 退信 category) for a
+	// recipient the server does not have: "unavailable mail user", "local
+	// server don't exists that user", "recipient does not have an account".
+	"unavailable mail user", "don't exists that user", "recipient does not have an account",
+	"addressee unknown", // Microsoft Mail Gateway to SMTP (Microsoft KB Q107089): "550 Addressee unknown" for a mailbox its directory does not have
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -191,10 +204,14 @@ var mailboxFullPhrases = []string{
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
+	"over the allowed quota",           // qmail-ldap: "The users mailfolder is over the allowed quota (size)." (智邦 help.url.com.tw, common bounce messages: the recipient's box is full)
+	"mailbox storage exceeded",         // FTGate's service errors (docs.ftgate.com, "Service Error Messages"): "Allocated mailbox storage exceeded (#1.02)", ERR_MAILBOX_QUOTA
+	"mailbox temporarily full",         // Cisco AsyncOS mail log example of a remote reply: "466 Mailbox temporarily full." (AsyncOS 9.1 User Guide, Logging)
 	"mailbox exceeded the local limit", // Willcom (pdx.ne.jp) as a sender published its bounce (nobuneko.com/blog, 2012/03): "552 We failed to deliver mail because the volume of recipient's mailbox exceeded the local limit"
 	"mailbox exceeds allowed size",     // Ipswitch IMail: "User mailbox exceeds allowed size" (www.sxu.edu/info_svcs/imail/fullmailbox.asp)
 	"not enough disk quota",            // Dovecot lib-storage MAIL_ERRSTR_NO_QUOTA, as its LDA and LMTP report a delivery over quota (strings of Debian's dovecot-core 2.3.19)
 	"exceeds remaining quota",          // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message size exceeds remaining quota" means the recipient's box has no room
+	"exceed maximum mailbox size",      // GNU Mailutils maidag, a local delivery agent (mailutils.org manual, "Mailbox Quotas"): "user: message would exceed maximum mailbox size for this recipient"
 	// Local delivery into a mailbox at its limit: Postfix local(8) with
 	// mailbox_size_limit (postconf(5)) reports the write that failed,
 	// "cannot update mailbox x for user y. error writing message: File too
@@ -246,7 +263,8 @@ var authFailurePhrases = []string{
 	"unauthenticated email",                                      // Google 5.7.1, 5.7.26
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
 	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
-	"spf record", // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
@@ -289,6 +307,32 @@ var spamPhrases = []string{
 	"reject, id= * - spam",
 	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
 	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	// antispameurope's classification codes (support.everycloud.com,
+	// article 4000007755): "554 5.5.5 e-mail Rejected Spam", "554 5.6.1
+	// Spam Header rejected", "554 5.6.2 Spam Link rejected", "554 5.6.3
+	// Spam Body rejected".
+	"rejected spam", "spam header rejected", "spam link rejected", "spam body rejected",
+	"rejected: spam", // 智邦 (help.url.com.tw, common bounce messages): "550 Error: SB0102 - Rejected: SPAM", the message judged spam
+	// ASSP (Anti-Spam SMTP Proxy) on cPanel hosting, its bounce list
+	// (maxclicksonline.com knowledgebase 10095): "554 5.7.1 Mail (id)
+	// appears to be unsolicited - resend with the code ...".
+	"appears to be unsolicited",
+	// antispameurope's reason codes (support.everycloud.com, articles
+	// 4000039509 and 4000007755): "450 4.5.5 early spam detection", "554
+	// 5.5.5 email rejection due to Spam", "554 5.6.1 signature of spam in
+	// mail header resp. subject", "554 5.6.2 spam link signature
+	// detected", "554 5.6.3 spam text signature detected".
+	"early spam detection", "rejection due to spam", "signature of spam", "spam link signature", "spam text signature",
+}
+
+// attachmentPolicyPhrases refuse an attachment for its type, a policy on
+// the content; they come before blockedPhrases, whose "blacklisted" they
+// may hold: iridis mailRelay "MSG-EXT Blacklisted high risk file extension
+// detected" (portal.iridis.uk kb 254).
+var attachmentPolicyPhrases = []string{
+	"file extension",
+	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
+	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -299,7 +343,7 @@ var contentListPhrases = []string{"surbl", "uribl"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content.
-var hostListedPhrases = []string{"blocked using", "listed at", "in a black list at", "client host"}
+var hostListedPhrases = []string{"blocked using", "listed at", "in a black list", "client host"}
 
 // notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
 var notCompliantPhrases = []string{
@@ -307,6 +351,7 @@ var notCompliantPhrases = []string{
 	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // the same, broken across reply lines
+	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -348,6 +393,7 @@ var failedSTARTTLSPhrases = []string{
 	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
 	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
+	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -386,6 +432,7 @@ var speedingPhrases = []string{
 	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
 	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
 	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	"send rate exceeded",                 // iridis mailRelay's response codes (portal.iridis.uk kb 254): "HST-RTE Hourly send rate exceeded, retry later", "Daily send rate exceeded"
 	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
 	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
 	// many recipients from x" (before tooManyConnPhrases' "too many
@@ -427,6 +474,12 @@ var tooManyConnPhrases = []string{
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
+	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
+	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
+	// ratelimit per_conn on the client's host; quoted at
+	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
+	// processing requests from your host. Please try again later."
+	"reached its limit for processing requests from your host",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -440,12 +493,12 @@ var badReputationPhrases = []string{
 // blockedPhrases: the sending host was refused (blocklists, host rules).
 var blockedPhrases = []string{
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
-	"in a black list at",                            // Exim spec, ACL dnslists ("x is in a black list at y")
+	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
 	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
-	"blacklisted", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
+	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
 	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
@@ -455,7 +508,17 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
-	"is blocked",             // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
+	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
+	// mail action not taken: Invalid IP".
+	"ip is rejected", "ip is hangup", "action not taken: invalid ip",
+	"is banned",                                    // Baruwa's refusals (bastion.umanix.net/info): "The sender x.x.x.x is banned", the IP on its banned senders list
+	"not allowed to connect to this server",        // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
+	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
+	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
@@ -491,6 +554,7 @@ var policyPhrases = []string{
 	"denied by policy",         // "550 Denied by policy" in Symantec Email Security.cloud's list of recipients' refusals (knowledge.broadcom.com/external/article/161393)
 	"due to security policies", // Mimecast 554 "Email rejected due to security policies" (its published SMTP error codes: a policy the recipient's organisation set)
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
+	"compliance filter",        // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.9 Rejected by custom Compliance Filter Rule"
 	"reject, id= * - banned",   // amavisd-new's BANNED contents category (see spamPhrases)
 }
 
@@ -519,6 +583,7 @@ var systemFullPhrases = []string{
 	"insufficient disk space",       // Sendmail op.me: "452 4.4.5 Insufficient disk space; try again later"
 	"insufficient system resources", // spambrella.com FAQ 452 4.3.1
 	"mail system full",              // RFC 3463 x.3.1
+	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
 }
 
 // networkErrorPhrases: the sending MTA could not reach or keep talking
@@ -533,6 +598,7 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
@@ -594,9 +660,18 @@ var delayPhrases = []string{
 	"will be retried", "still being retried", // Postfix bounce(5)
 	"has not yet been delivered",               // Exim spec, delay warning text
 	"warning message only", "will keep trying", // Sendmail DSN warning text
+	"this is a warning only",                        // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
+	"just a warning, you do not need to take",       // MessageSwitch's delay warning, "This is just a warning, you do not need to take any action" (Mailman 2.1 Bouncers/SimpleWarning.py)
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery attempts will continue", // Exchange delay DSN
-	"temporary failure report",        // OpenSMTPD delay notice
+	// Exchange 2010 and later delay DSN, "Delivery is delayed to these
+	// recipients or groups: ... This message hasn't been delivered yet.
+	// Delivery will continue to be attempted." (cryer.co.uk, Exchange 2010
+	// troubleshooting; gateway.ctsltd.net), and Exchange's German delay
+	// DSN, "Die Zustellung an folgende Empfänger oder Verteilerlisten
+	// wurde verzögert" (adino.at FAQ).
+	"delivery is delayed to these recipients", "delivery will continue to be attempted", "wurde verzögert",
+	"temporary failure report", // OpenSMTPD delay notice
 	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
 	// problem delivering your message to ... Gmail will retry for 46
 	// more hours."

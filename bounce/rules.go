@@ -175,20 +175,28 @@ func buildRules() *rules {
 		},
 	}
 	r.wording = []detector{
+		// "does not accept mail from <x>" refuses a sender or host, not the
+		// domain's mail as a whole (RFC 7504 §3 "does not accept mail").
 		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from"}},
 		{reason: HasMoved, phrases: hasMovedPhrases},
 		{reason: Rejected, phrases: rejectedPhrases},
+		// Postfix smtp(8) "Host not found, try again": the resolver's
+		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
 		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
 		{reason: Suspend, phrases: suspendPhrases},
+		// "does not exist", "not found" said of a domain (OpenSMTPD's
+		// "Domain does not exist", Postfix's "Domain not found", Yandex's
+		// "no such domain": hostUnknownPhrases) are not a user's.
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
+		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
 		{reason: AuthFailure, phrases: authFailurePhrases},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: contentListPhrases},

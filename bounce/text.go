@@ -52,12 +52,16 @@ func (w *walk) notification() string {
 
 // originalMarkers are the wordings MTAs put before the returned message.
 var originalMarkers = []string{
-	"original message", "copy of the message", "copy of your message", "returned message",
-	"message headers follow", "header of the original", "headers of the original",
-	"below this line is a copy", "undelivered message", "unsent message", "original mail",
-	"message header follows", "original headers", "rfc822 headers", "message text follows",
-	"the original message", "headers of your message", "original text", "content of the original",
-	"here is a copy", "your original message", "message was sent", "a copy of the original",
+	"original message",          // Sendmail savemail.c "----- Original message follows -----"; Gmail "----- Original message -----"; OpenSMTPD bounce.c "Below is a copy of the original message:" (testdata/mta/opensmtpd)
+	"copy of the message",       // qmail-send "--- Below this line is a copy of the message."; Exim deliver.c "------ This is a copy of the message, including all the headers. ------"
+	"below this line is a copy", // qmail-send's marker, also in Yahoo's bounce (TestQmailFormats, TestOtherFormats)
+	"message header follows",    // Sendmail savemail.c, RET=HDRS: "----- Message header follows -----"
+	"undelivered message",       // Postfix bounce(5): the returned message's part, "Content-Description: Undelivered Message" (testdata/mta/postfix)
+	// Markers of real bounces that Mailman's bounce detector names by
+	// the sites that sent them (Mailman 2.1 Bouncers/SimpleMatch.py):
+	// Smail's "message text follows:", demon.co.uk's "---- START OF
+	// RETURNED MESSAGE ----".
+	"message text follows", "returned message",
 }
 
 func isOriginalMarker(line string) bool {
@@ -348,6 +352,12 @@ func lineRecipient(line string, skip map[string]bool) string {
 		}
 		off = e
 		before := strings.TrimRight(l[max(0, s-16):s], "<\"' :")
+		// Addresses that words before them name as the sender or a
+		// contact, not a recipient: SMTP's "MAIL FROM:<x>" in
+		// transcripts (RFC 5321 §4.1.1.2); the RFC 5322 fields From,
+		// Sender, Return-Path and Reply-To quoted in notices; Postfix
+		// bounce(5)'s "please send mail to <postmaster>"; Exchange's and
+		// Gmail's "contact <helpdesk or postmaster>".
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
 			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") ||
@@ -367,8 +377,10 @@ func lineRecipient(line string, skip map[string]bool) string {
 func isSystemAddr(a string) bool {
 	local, _, _ := strings.Cut(a, "@")
 	switch local {
-	case "mailer-daemon", "postmaster", "mailerdaemon", "mailer_daemon", "mail-daemon", "abuse", "noreply",
-		"no-reply", "double-bounce", "root", "bounce", "bounces":
+	case "mailer-daemon", // qmail-send(8) bouncefrom default; the sender of Postfix's, Exim's, Sendmail's and OpenSMTPD's DSNs (testdata/mta)
+		"postmaster",    // RFC 5321 §4.5.1; RFC 2142 §3
+		"abuse",         // RFC 2142 §2
+		"double-bounce": // Postfix double_bounce_sender default (postconf(5))
 		return true
 	}
 	return strings.HasPrefix(local, "postmaster") || strings.HasPrefix(local, "mailer-daemon")
@@ -486,45 +498,89 @@ func hasStatusCode(f string) bool {
 	return s != ""
 }
 
-// bounce wording in a From, Subject or body.
+// Bounce wording in a From, Subject or body. Each entry stands beside the
+// generator that writes it: the real DSNs in testdata/mta (Postfix,
+// Exim, OpenSMTPD, Sendmail), the layouts of formats_test.go (each test
+// names the generator's source or documentation), or the page cited.
 var (
 	bounceSubjects = []string{
-		"undeliver", "undelivered", "delivery fail", "delivery status notification", "returned mail",
-		"failure notice", "mail delivery", "could not be delivered", "delivery failure", "non remis",
-		"nondeliverable", "non-deliverable", "returned to sender", "delivery notification",
-		"message not delivered", "not be delivered", "delivery problem", "mail system error",
-		"rejected", "warning: could not send", "delivery error", "mail failure", "unable to deliver",
-		"bounce", "fehlgeschlagen", "unzustellbar", "no se puede entregar", "notificación", "error sending",
-		"delayed mail", "delivery delayed", "message delayed", "send failed", "mail error",
+		"undeliver",                    // Exchange NDRs "Undeliverable: <subject>" (learn.microsoft.com NDR reference; technet.microsoft.com/en-us/exchange/bb288511)
+		"undelivered",                  // Postfix bounce(5) "Undelivered Mail Returned to Sender" (testdata/mta/postfix)
+		"delivery fail",                // Exim "Mail delivery failed: returning message to sender" (testdata/mta/exim); Domino "DELIVERY FAILURE: ..."; MDaemon "Permanent Delivery Failure"
+		"delivery status notification", // OpenSMTPD "Delivery status notification: failed" (testdata/mta/opensmtpd); Gmail "Delivery Status Notification (Failure)"
+		"returned mail",                // Sendmail "Returned mail: see transcript for details" (testdata/mta/sendmail)
+		"failure notice",               // qmail-send's bounce subject; Yahoo's "Failure Notice"
+		"mail delivery",                // Exim (above); Courier "NOTICE: mail delivery status."
+		"delivery failure",             // Domino, MDaemon (above)
+		"returned to sender",           // Postfix (above)
+		"delivery notification",        // Oracle Messaging Server "Delivery Notification: Delivery has failed"
+		"mail system error",            // the "Mail System Error - Returned Mail" notice ("this message was undeliverable due to the following reason", faq.busblog.jp show/410)
+		"warning: could not send",      // Sendmail's delay warning "Warning: could not send message for past 4 hours" (testdata/mta/sendmail/delayed.eml)
+		"unzustellbar",                 // Exchange's NDR in German, "Unzustellbar: <subject>" (TestExchangeFormats)
+		"delayed mail",                 // Postfix bounce(5) delay template "Delayed Mail (still being retried)"
+		"delivery delayed",             // Exchange 2010 and later delay DSN "Delivery delayed: <subject>" (gateway.ctsltd.net, cryer.co.uk "Delivery is delayed to these recipients or groups")
 	}
 	bounceFroms = []string{
-		"mailer-daemon", "postmaster", "post_master", "mail delivery", "mailerdaemon", "mailer_daemon", "mail-daemon",
-		"mail administrator", "delivery subsystem", "mdaemon", "mail system",
+		"mailer-daemon",      // qmail-send(8) bouncefrom default MAILER-DAEMON; Postfix, Exim, Sendmail, OpenSMTPD (testdata/mta)
+		"postmaster",         // RFC 5321 §4.5.1; Exchange NDRs come from postmaster@ (TestExchangeFormats)
+		"mail delivery",      // Exim "Mail Delivery System", Sendmail "Mail Delivery Subsystem", Postfix "(Mail Delivery System)" (testdata/mta)
+		"delivery subsystem", // Sendmail (above)
+		"mdaemon",            // MDaemon's notices come from MDaemon@ (TestMoreFormats)
 	}
 	bounceBodies = []string{
-		"could not be delivered", "couldn't be delivered", "delivery has failed", "was not delivered",
-		"permanent error", "permanent failure", "unable to deliver", "undeliverable", "delivery failed",
-		"following address", "following recipient", "failed recipient", "did not reach",
-		"delivery to the following", "remote host said", "smtp error", "returned to the sender",
-		"could not deliver", "rejected your message", "failed permanently",
-		"does not like recipient", "transcript of session", "not be delivered",
+		"could not be delivered",    // Exim "A message that you sent could not be delivered to one or more of its recipients"; Postfix bounce(5) "your message could not be delivered" (testdata/mta)
+		"couldn't be delivered",     // Exchange Online "Your message to x couldn't be delivered." (TestExchangeFormats)
+		"delivery has failed",       // Exchange 2007 and later "Delivery has failed to these recipients or groups"
+		"was not delivered",         // Domino "was not delivered to:"
+		"permanent error",           // Exim "This is a permanent error."
+		"permanent failure",         // Gmail "Technical details of permanent failure:"
+		"unable to deliver",         // Yahoo "Sorry, we were unable to deliver your message to the following address."
+		"undeliverable",             // Courier "UNDELIVERABLE MAIL"; the "Mail System Error" notice "this message was undeliverable"
+		"following address",         // Exim "The following address(es) failed:"; Sendmail "The following addresses had permanent fatal errors"
+		"following recipient",       // Exchange 2003 "The following recipient(s) could not be reached:"; Oracle Messaging Server "to the following recipients:"
+		"did not reach",             // Exchange 2003 "Your message did not reach some or all of the intended recipients."
+		"delivery to the following", // Gmail "Delivery to the following recipient failed permanently:"
+		"remote host said",          // qmail-remote "Remote host said:"
+		"smtp error",                // Exim "SMTP error from remote mail server after RCPT TO:..."
+		"could not deliver",         // DragonFly Mail Agent "Could not deliver for the last x seconds. Giving up."
+		"failed permanently",        // Gmail (above)
+		"does not like recipient",   // qmail-remote
+		"transcript of session",     // Sendmail "----- Transcript of session follows -----"
+		"failed recipient",          // "---- Failed Recipients ----" (E500 SMTP Mail Service) and "here is your list of failed recipients" (sdm.de), as Mailman 2.1's bounce detector names them (Bouncers/SimpleMatch.py)
+		"delivery failed",           // Ipswitch IMail ("X-Mailer: <SMTP32 v...>") prefixes its addresses "Delivery failed ...:" (Mailman 2.1 Bouncers/SMTP32.py)
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
-		"message you sent", "the mail system", "delivery status", "delivery report", "message could not",
-		"error occurred", "requested action not taken", "error message below",
+		"message you sent",           // Exim "A message that you sent could not be delivered"
+		"the mail system",            // Postfix bounce(5): "This is the mail system at host x." and its signature "The mail system"
+		"delivery status",            // Courier "NOTICE: mail delivery status."; RFC 3464's "delivery status notification"
+		"requested action not taken", // RFC 5321 §4.2.3 replies 550-553 quoted in a notice
+		"message could not",          // "A message could not be delivered to:" (ademe.fr, in Mailman 2.1's bounce detector, Bouncers/SimpleMatch.py)
 	}
 	autoReplySubjects = []string{
-		"auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office", "out of the office",
-		"away until", "vacation", "abwesend", "absence", "réponse automatique", "respuesta automática",
-		"on leave", "away from", "i am away", "i'm away", "away:", "autosvar",
+		"automatic reply", "out of office", // Exchange/Outlook Automatic Replies, the feature's two names (Set-MailboxAutoReplyConfiguration), "Automatic reply: <subject>"
+		"auto-reply",           // iRedMail's sample Dovecot Sieve vacation rule, :subject "Auto-Reply: I'm out of office." (samples/vacation.sieve)
+		"vacation",             // vacation(1): "I am on vacation"; Oracle Messaging Server's mailAutoReplySubject example "I am on vacation"
+		"absence",              // OpenBSD vacation(1) "provide absence notification"
+		"abwesenheit",          // the feature's German name: HCL iNotes "Abwesenheit" (Out of Office), IONOS "Abwesenheitsnotiz"
+		"réponse automatique",  // Outlook's automatic replies in French ("Réponses automatiques")
+		"respuesta automática", // Outlook's automatic replies in Spanish ("Respuestas automáticas")
+		"autosvar",             // Outlook's automatic replies in Norwegian and Danish ("autosvar i Outlook": utdannet.no, infowise.dk); Solaris CDE Mailer's Swedish "[Autosvar]"
+		// Out-of-office subjects as senders of bulk mail collect them
+		// (gist.github.com/wesbos/d7877929def4368cdb8abc12c5d3e38b, a
+		// filter of the auto-replies received in many languages):
+		// "AutoReply", "Abwesend", "Automatische Antwort" (German Outlook),
+		// "Automatisch antwoord" (Dutch).
+		"autoreply", "abwesend", "automatische antwort", "automatisch antwoord",
 	}
 )
 
 // listRefusalWords are a mailing list manager's reasons for refusing a post.
 var listRefusalWords = []string{
-	"not member", "not a member", "non-member", "nonmember", "members only", "only members",
-	"loop alert", "duplicated message-id", "duplicate message-id", "post rejected", "posting rejected",
+	"not member", "not a member", // fml "You are not member" (the subject of its refusal), Mailman's "not a member" notices
+	"non-member",            // Mailman's hold and reject reason "Post by non-member to a members-only list"
+	"loop alert",            // fml "Loop Alert: Duplicated Message-ID" (its loop check's subject)
+	"duplicated message-id", // fml (above)
 }
 
 // listRefusal reports a mailing list manager's notice that it refused a post:
@@ -782,6 +838,9 @@ func bareRecipients(notif string) []block {
 	lines := strings.Split(notif, "\n")
 	for i, l := range lines {
 		ll := strings.ToLower(l)
+		// Exim "The following address(es) failed:", Sendmail "The
+		// following addresses had permanent fatal errors", Exchange 2003
+		// "The following recipient(s) could not be reached:".
 		if !strings.Contains(ll, "following address") && !strings.Contains(ll, "following recipient") &&
 			!strings.Contains(ll, "address(es) failed") && !strings.Contains(ll, "addresses had") {
 			continue
