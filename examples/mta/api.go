@@ -21,7 +21,6 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/suppression"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // SendRequest is the body of POST /api/send: an envelope and either a
@@ -59,7 +58,7 @@ func (m *MTA) handler() http.Handler {
 	// count every tenant's mail: they are the operator's.
 	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
 	mux.HandleFunc("GET /api/stats", m.authAPI(operatorOnly(m.handleStats)))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", m.handleMetrics())
 	m.adminRoutes(mux)
 	m.rep.routes(mux)
 	return mux

@@ -105,7 +105,11 @@ type HTTPConfig struct {
 	Listen string `json:"listen"`
 	// APITokens are the operator's bearer tokens: they may send as
 	// anyone and have no tenant.
-	APITokens         []string `json:"api_tokens"`
+	APITokens []string `json:"api_tokens"`
+	// MetricsTokens are bearer tokens for GET /metrics only (Prometheus
+	// scrapes with one); the api_tokens are taken there too. With
+	// neither, /metrics answers loopback clients only.
+	MetricsTokens     []string `json:"metrics_tokens"`
 	TLSCert           string   `json:"tls_cert"`
 	TLSKey            string   `json:"tls_key"`
 	AllowInsecureAuth bool     `json:"allow_insecure_auth"`
@@ -340,6 +344,11 @@ func (c *Config) check() error {
 	}
 	for i, t := range c.HTTP.APITokens {
 		if err := addToken(fmt.Sprintf("http.api_tokens[%d]", i), t); err != nil {
+			return err
+		}
+	}
+	for i, t := range c.HTTP.MetricsTokens {
+		if err := addToken(fmt.Sprintf("http.metrics_tokens[%d]", i), t); err != nil {
 			return err
 		}
 	}

@@ -90,6 +90,12 @@
 //	smtp.session_login_failures  failed logins that close an SMTP session
 //	                    (default 3)
 //	http.listen         API and metrics listener, "host:port" ("" = none)
+//	http.metrics_tokens bearer tokens for GET /metrics only (Prometheus:
+//	                    scrape_configs' authorization, type Bearer); the
+//	                    api_tokens are taken there too, users' credentials
+//	                    never. With neither, /metrics answers loopback
+//	                    clients only, and not through a proxy (a request
+//	                    with Forwarded or X-Forwarded-For gets 403)
 //	http.api_tokens     the operator's bearer tokens for /api/*: they send
 //	                    as anyone and have no tenant (give customers users
 //	                    of their own). With neither tokens nor users the API
@@ -357,7 +363,9 @@
 //	                    with reputation.suppression, hard bounces and
 //	                    complaints suppress their recipients, for the
 //	                    tenant named by ?tenant= (none: all tenants)
-//	GET  /metrics       Prometheus metrics (no authentication: firewall it)
+//	GET  /metrics       Prometheus metrics (http.metrics_tokens or the
+//	                    operator's tokens; 503 past 4 scrapes at once;
+//	                    values read from Redis are reused for 5s)
 //
 // With reputation.suppression (a tenant is the login's; the operator
 // names one with "tenant", or none for entries of all tenants):
@@ -551,8 +559,9 @@
 //   - Give smtp.tls_cert/tls_key and http.tls_cert/tls_key real
 //     certificates (and renew them); keep allow_insecure_auth false on
 //     anything but loopback or a private link to a TLS proxy.
-//   - Firewall /metrics (it has no authentication) and the HTTP port:
-//     expose the API only where customers need it.
+//   - Give Prometheus a token of http.metrics_tokens (not an api_token: it
+//     sends mail as anyone), and firewall the HTTP port: expose the API
+//     only where customers need it.
 //   - Keep trusted_networks to the machines that need it: they send as
 //     anyone, unlimited per client. So do http.api_tokens; give each
 //     customer a user with a from list and tokens of its own, tokens of 32

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -149,29 +150,57 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 	return x
 }
 
-// overridesCollector reports the overrides in force at each scrape, from
-// the Shaper's State (shared ones included).
+// overridesCollector reports the overrides in force, from the Shaper's
+// State (shared ones included). With a shared State reading them is a
+// Redis query, so a scrape reuses the counts one made less than
+// sharedMetricsAge ago, and scrapes at once wait for one read: scrapes
+// do not turn into Redis load, however many and however often. The
+// Shaper's own memory is read at each scrape.
 type overridesCollector struct {
 	r    *reputation
 	desc *prometheus.Desc
+
+	mu     sync.Mutex
+	read   time.Time // when counts (or err) were read
+	counts map[overrideKey]int
+	err    error
 }
+
+type overrideKey struct{ provider, action string }
+
+// sharedMetricsAge is how long values read from shared state serve
+// scrapes: shorter than any sensible scrape interval.
+const sharedMetricsAge = 5 * time.Second
 
 func (c *overridesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
 func (c *overridesCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.r.shaper.State == nil || c.read.IsZero() || time.Since(c.read) >= sharedMetricsAge {
+		c.counts, c.err = c.overrides()
+		c.read = time.Now()
+	}
+	if c.err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, c.err)
+		return
+	}
+	for k, v := range c.counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(v), k.provider, k.action)
+	}
+}
+
+// overrides counts the overrides in force by provider and action.
+func (c *overridesCollector) overrides() (map[overrideKey]int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	ovs, err := c.r.shaper.Overrides(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(c.desc, err)
-		return
+		return nil, err
 	}
-	type key struct{ provider, action string }
-	n := map[key]int{}
+	n := map[overrideKey]int{}
 	for _, ov := range ovs {
-		n[key{label(c.r.destinationProvider(ov.Destination)), ov.Action.String()}]++
+		n[overrideKey{label(c.r.destinationProvider(ov.Destination)), ov.Action.String()}]++
 	}
-	for k, v := range n {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(v), k.provider, k.action)
-	}
+	return n, nil
 }
