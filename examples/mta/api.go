@@ -193,7 +193,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	refused, ok := m.rep.screenRequest(w, r, env)
+	refused, unverified, ok := m.rep.screenRequest(w, r, env)
 	if !ok {
 		return
 	}
@@ -231,7 +231,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusServiceUnavailable, "queue unavailable")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused})
+	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused, Unverified: unverified})
 }
 
 // build makes a text/plain message from the simple fields. The headers

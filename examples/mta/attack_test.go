@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/mxkit/mxkit/rates"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
 	"github.com/mxkit/mxkit/suppression"
 )
 
@@ -384,5 +385,71 @@ func TestUserEntriesBoundedAtOnce(t *testing.T) {
 	wg.Wait()
 	if n := m.rep.list.Count("alice"); n != 3 {
 		t.Errorf("alice has %d entries after %d additions at once, want the bound, 3", n, adds)
+	}
+}
+
+// TestVerifyRequestDeadline: POST /api/send's address checks
+// (reputation.verify) share one timeout and run side by side. Forty
+// recipients at forty domains whose DNS never answers (resolvertest.Timeout) cost one timeout,
+// not forty in a row: their domains are not all even asked before the
+// request's time is up, and every one of them is queued and reported as
+// unverified. With reputation.verify.unverified "defer" they are refused
+// for now instead: 503 with 451 4.4.3 each, and 451 4.4.3 at RCPT.
+func TestVerifyRequestDeadline(t *testing.T) {
+	w := newWorld(t)
+	// The checks' own DNS server never answers for the domains; the
+	// delivery's says they do not exist, so that the queued messages
+	// fail at once.
+	vdns := resolvertest.New(t, "")
+	const n = 40
+	var to []string
+	for i := range n {
+		d := fmt.Sprintf("hang%d.com", i)
+		vdns.SetFault(d, 0, resolvertest.Timeout)
+		to = append(to, "jane@"+d)
+	}
+	cfg := w.config(t.TempDir())
+	cfg.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second), DNSServers: []string{vdns.Addr()}}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": to, "subject": "s", "text": "x"})
+	var reply SendReply
+	if code := api(t, m, "POST", "/api/send", "tok", body, &reply); code != http.StatusAccepted || reply.ID == "" || len(reply.Refused) != 0 {
+		t.Fatalf("send: %d, %d refused, want 202", code, len(reply.Refused))
+	}
+	if len(reply.Unverified) != n {
+		t.Errorf("%d recipients reported unverified, want %d", len(reply.Unverified), n)
+	}
+	asked := 0
+	for i := range n {
+		if vdns.Queries(fmt.Sprintf("hang%d.com", i), 0) > 0 {
+			asked++
+		}
+	}
+	if asked == 0 || asked == n {
+		t.Errorf("DNS was asked about %d of the %d domains: want some, not all (one timeout for the request)", asked, n)
+	}
+	if v := metricValue(t, m, `mta_intake_unverified_total{outcome="accepted"}`); v != n {
+		t.Errorf("mta_intake_unverified_total accepted: %v, want %d", v, n)
+	}
+
+	cfg2 := w.config(t.TempDir())
+	cfg2.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second), Unverified: "defer", DNSServers: []string{vdns.Addr()}}
+	if err := cfg2.check(); err != nil {
+		t.Fatal(err)
+	}
+	m2 := startMTA(t, cfg2)
+	var refusal struct{ Refused []Refusal }
+	if code := api(t, m2, "POST", "/api/send", "tok", body, &refusal); code != http.StatusServiceUnavailable || len(refusal.Refused) != n ||
+		refusal.Refused[0].Code != 451 || refusal.Refused[0].Enhanced != "4.4.3" || refusal.Refused[0].Reason != "unverified" {
+		t.Errorf("send with unverified defer: %d, %d refusals (%+v), want 503 with 451 4.4.3 for all %d", code, len(refusal.Refused), refusal.Refused[:min(1, len(refusal.Refused))], n)
+	}
+	if r := rcptReplies(t, m2, "jane@hang0.com")[0]; !strings.HasPrefix(r, "451 4.4.3 ") {
+		t.Errorf("RCPT with unverified defer: %q, want 451 4.4.3", r)
+	}
+	if m2.Stats().Received != 0 {
+		t.Errorf("something was queued: %+v", m2.Stats())
 	}
 }

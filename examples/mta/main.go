@@ -313,11 +313,17 @@
 //	                    finds undeliverable at intake: bad syntax (553
 //	                    5.1.3), null MX (556 5.1.10), a domain that does
 //	                    not exist, is reserved or has no usable mail host
-//	                    (550 5.1.2). A check that cannot be made now (DNS
-//	                    failing) accepts. Never probes the recipient's
-//	                    server
-//	reputation.verify.timeout  bound on one recipient's DNS checks
-//	                    (default 5s)
+//	                    (550 5.1.2). Never probes the recipient's server
+//	reputation.verify.timeout  bound on the DNS checks of one RCPT, and
+//	                    on all those of one POST /api/send (default 5s;
+//	                    each domain is checked once, 16 at a time)
+//	reputation.verify.unverified  a recipient whose check did not finish
+//	                    (DNS failing or slow, the timeout reached):
+//	                    "accept" (default: queued, delivery will tell;
+//	                    the API's reply lists it in "unverified") or
+//	                    "defer" (451 4.4.3 at RCPT; over the API refused
+//	                    for now, and 503 with Retry-After when no
+//	                    recipient is left)
 //	reputation.verify.dns_servers  resolvers (default delivery.dns_servers)
 //	reputation.blocklists.enabled  check the sending IP addresses and
 //	                    domains against DNS blocklists (mxkit/dnsbl)
@@ -604,7 +610,8 @@
 // manual entry, for the tenant or for all tenants) is refused at intake:
 // 550 5.7.1 with the reason at RCPT over SMTP; over the API the message is
 // queued for the others and the reply lists the refused ones, or, when
-// none is left, 422 with the reasons. A recipient suppressed while its
+// none is left, 422 with the reasons (503 when a refusal is only for now:
+// reputation.verify.unverified "defer"). A recipient suppressed while its
 // message waits in the queue fails before it is sent (5.7.1, with a DSN).
 // Each refusal is a "suppressed" event. The list is fed by delivery
 // outcomes (hard failures at once, mailbox-full ones by count), by

@@ -235,30 +235,60 @@ type Refusal struct {
 	Message string `json:"message"`
 }
 
-// screen decides whether mail from tenant may be accepted for rcpt: not
-// when the suppression list holds it (550 5.7.1, RFC 3463 §3.8: delivery
-// not authorized), nor, with reputation.verify.refuse_undeliverable, when
-// mxkit/verify finds it undeliverable. A check that cannot be made now
-// (DNS failing) accepts: delivery will tell.
+// screen decides whether mail from tenant may be accepted for rcpt (an
+// SMTP RCPT): not when the suppression list holds it (550 5.7.1, RFC 3463
+// §3.8: delivery not authorized), nor, with
+// reputation.verify.refuse_undeliverable, when mxkit/verify finds it
+// undeliverable; the check has reputation.verify.timeout. A check that
+// does not finish is treated as reputation.verify.unverified says.
 func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
-	if r.list != nil {
-		if mt, ok := r.list.Check(tenant, rcpt); ok {
-			r.suppressed("intake", tenant, rcpt, "", mt)
-			return &Refusal{Recipient: rcpt, Code: 550, Enhanced: "5.7.1", Reason: string(mt.Reason), Message: suppressedText(mt)}
-		}
-	}
-	if r.checker == nil {
-		return nil
+	if rf := r.listed(tenant, rcpt); rf != nil || r.checker == nil {
+		return rf
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(r.m.cfg.Reputation.Verify.Timeout))
 	defer cancel()
-	res := r.checker.Check(ctx, rcpt)
+	rf, _ := r.verdict(tenant, r.checker.Check(ctx, rcpt))
+	return rf
+}
+
+// listed refuses rcpt when the suppression list holds it for tenant.
+func (r *reputation) listed(tenant, rcpt string) *Refusal {
+	if r.list == nil {
+		return nil
+	}
+	mt, ok := r.list.Check(tenant, rcpt)
+	if !ok {
+		return nil
+	}
+	r.suppressed("intake", tenant, rcpt, "", mt)
+	return &Refusal{Recipient: rcpt, Code: 550, Enhanced: "5.7.1", Reason: string(mt.Reason), Message: suppressedText(mt)}
+}
+
+// Reasons of intake refusals besides suppressions and verify's findings.
+const unverifiedReason = "unverified" // the address check did not finish
+
+// verdict turns an address check into a refusal, or none. A check that
+// did not finish (DNS failing or slow, the request's time up) accepts
+// the recipient, which is reported as unverified, or, with
+// reputation.verify.unverified "defer", refuses it for now: 451 4.4.3,
+// RFC 3463 §3.5 (a directory server, here DNS, unavailable) and RFC 5321
+// §4.2.3.
+func (r *reputation) verdict(tenant string, res verify.Result) (_ *Refusal, unverified bool) {
+	rcpt := res.Input
 	code, enh, text, ok := res.Refusal()
 	if !ok {
-		if res.Verdict == verify.Unknown {
-			r.log.Debug("verify: recipient not checked, accepted", "recipient", rcpt, "err", res.Err)
+		if res.Verdict != verify.Unknown {
+			return nil, false
 		}
-		return nil
+		if r.m.cfg.Reputation.Verify.Unverified == unverifiedDefer {
+			r.x.unverified.WithLabelValues("deferred").Inc()
+			r.log.Debug("verify: recipient not checked, deferred", "recipient", rcpt, "err", res.Err)
+			return &Refusal{Recipient: rcpt, Code: 451, Enhanced: "4.4.3", Reason: unverifiedReason,
+				Message: "Recipient address could not be checked now: try again later"}, false
+		}
+		r.x.unverified.WithLabelValues("accepted").Inc()
+		r.log.Debug("verify: recipient not checked, accepted", "recipient", rcpt, "err", res.Err)
+		return nil, true
 	}
 	var kind string
 	for _, rs := range res.Reasons {
@@ -269,7 +299,38 @@ func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
 	}
 	r.x.refused.WithLabelValues(kind).Inc()
 	r.emit(Event{Type: "refused", Recipient: rcpt, Tenant: tenant, Code: code, Enhanced: enh.String(), Reason: kind, Error: text})
-	return &Refusal{Recipient: rcpt, Code: code, Enhanced: enh.String(), Reason: kind, Message: text}
+	return &Refusal{Recipient: rcpt, Code: code, Enhanced: enh.String(), Reason: kind, Message: text}, false
+}
+
+// screenAll screens the recipients of one API request as screen does,
+// but with one reputation.verify.timeout for all of their checks (and
+// the request's context): mxkit/verify checks each domain once, at most
+// Checker.Concurrency at a time, so a request of smtp.max_recipients
+// holds its handler for one timeout, not one per recipient. It returns,
+// by recipient, its refusal or nil, and whether it goes unverified.
+func (r *reputation) screenAll(ctx context.Context, tenant string, rcpts []string) ([]*Refusal, []bool) {
+	refused := make([]*Refusal, len(rcpts))
+	unverified := make([]bool, len(rcpts))
+	var check []int // the recipients to check
+	for i, rc := range rcpts {
+		if refused[i] = r.listed(tenant, rc); refused[i] == nil && r.checker != nil {
+			check = append(check, i)
+		}
+	}
+	if len(check) == 0 {
+		return refused, unverified
+	}
+	addrs := make([]string, len(check))
+	for j, i := range check {
+		addrs[j] = rcpts[i]
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(r.m.cfg.Reputation.Verify.Timeout))
+	results := r.checker.CheckAll(ctx, addrs)
+	cancel()
+	for j, i := range check {
+		refused[i], unverified[i] = r.verdict(tenant, results[j])
+	}
+	return refused, unverified
 }
 
 // suppressedText is the reply text for a suppressed recipient: the

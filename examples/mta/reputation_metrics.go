@@ -85,6 +85,7 @@ type repMetrics struct {
 	suppressed *prometheus.CounterVec // by reason, where
 	added      *prometheus.CounterVec // by reason, source
 	refused    *prometheus.CounterVec // by kind
+	unverified *prometheus.CounterVec // by outcome: accepted, deferred
 	outcomes   *prometheus.CounterVec // by provider, outcome
 	held       *prometheus.CounterVec // by provider, why
 	actions    *prometheus.CounterVec // by provider, action
@@ -107,6 +108,9 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mta_intake_refused_total", Help: "Recipients refused at intake as undeliverable (reputation.verify), by finding.",
 		}, []string{"kind"}),
+		unverified: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_intake_unverified_total", Help: "Recipients whose address check (reputation.verify) did not finish, by what was done: accepted, deferred (refused for now).",
+		}, []string{"outcome"}),
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mta_provider_outcomes_total", Help: "Delivery outcomes by mailbox provider (other: hosts of no known provider): delivered, deferred, hard-bounce, soft-bounce.",
 		}, []string{"provider", "outcome"}),
@@ -135,7 +139,7 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 			Name: "mta_blocklist_last_check_timestamp_seconds", Help: "When the blocklist monitor last finished a check.",
 		}),
 	}
-	reg.MustRegister(x.suppressed, x.added, x.refused, x.outcomes, x.held, x.actions, x.crossings, x.above,
+	reg.MustRegister(x.suppressed, x.added, x.refused, x.unverified, x.outcomes, x.held, x.actions, x.crossings, x.above,
 		x.listed, x.answered, x.checks, x.lastCheck)
 	if r.list != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
