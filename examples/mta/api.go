@@ -13,6 +13,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,8 +51,27 @@ type SendRequest struct {
 	Unsubscribe *UnsubscribeRequest `json:"unsubscribe,omitempty"`
 }
 
-// handler routes the HTTP API.
+// handler routes the HTTP API, refusing state-changing requests a
+// browser makes for another site (CSRF): a browser that remembers a
+// user's HTTP Basic login sends it with any site's POST, and a text/plain
+// body needs no CORS preflight. Clients other than browsers send
+// neither Sec-Fetch-Site nor Origin, and pass. The one-click unsubscribe
+// path takes its authority from the token in its URL, not from a
+// remembered login, so a mail client's cross-site POST is let through.
 func (m *MTA) handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	if m.rep.signer != nil {
+		u, _ := url.Parse(m.rep.unsubURL) // checked by LoadConfig
+		csrf.AddInsecureBypassPattern(u.Path)
+	}
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		jsonError(w, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return csrf.Handler(m.routes())
+}
+
+// routes routes the HTTP API.
+func (m *MTA) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/send", m.authAPI(m.handleSend))
 	// Feedback makes webhook events about any recipient, and the stats

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -451,5 +452,117 @@ func TestVerifyRequestDeadline(t *testing.T) {
 	}
 	if m2.Stats().Received != 0 {
 		t.Errorf("something was queued: %+v", m2.Stats())
+	}
+}
+
+// TestCrossSiteRequest: a browser that remembers a user's HTTP Basic
+// login sends it with another site's POST, and a text/plain body needs
+// no CORS preflight: such a request (Sec-Fetch-Site, or an Origin of
+// another host) is refused before it is looked at, so that a page the
+// user visits cannot send mail or add suppressions as the user. Clients
+// other than browsers, same-origin requests, and the one-click
+// unsubscribe path (the token in its URL is its authority) pass.
+func TestCrossSiteRequest(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	do := func(path, ctype, body string, headers ...string) int {
+		t.Helper()
+		req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+path, strings.NewReader(body))
+		req.SetBasicAuth("alice", "pw-alice")
+		req.Header.Set("Content-Type", ctype)
+		for _, h := range headers {
+			k, v, _ := strings.Cut(h, ": ")
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	send := sendJSON(map[string]any{"from": "a@alice.example", "to": []string{"x@customers.example"}, "subject": "s", "text": "t"})
+	for _, h := range []string{"Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site", "Origin: https://evil.example"} {
+		if code := do("/api/send", "text/plain", send, h); code != http.StatusForbidden {
+			t.Errorf("POST /api/send with %s: %d, want 403", h, code)
+		}
+		if code := do("/api/suppressions", "text/plain", `{"address":"y@customers.example"}`, h); code != http.StatusForbidden {
+			t.Errorf("POST /api/suppressions with %s: %d, want 403", h, code)
+		}
+	}
+	if got := m.Stats().Received; got != 0 {
+		t.Fatalf("%d messages queued by cross-site requests", got)
+	}
+	if _, ok := m.rep.list.Check("alice", "y@customers.example"); ok {
+		t.Error("a cross-site request added a suppression")
+	}
+	for _, h := range []string{"", "Sec-Fetch-Site: same-origin", "Sec-Fetch-Site: none"} {
+		var hs []string
+		if h != "" {
+			hs = append(hs, h)
+		}
+		if code := do("/api/send", "application/json", send, hs...); code != http.StatusAccepted {
+			t.Errorf("POST /api/send with %q: %d, want 202", h, code)
+		}
+	}
+
+	var link map[string]string
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list=weekly", "tok-alice", "", &link); code != http.StatusOK {
+		t.Fatalf("unsubscribe-url: %d", code)
+	}
+	u, _ := url.Parse(link["url"])
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+u.Path, strings.NewReader("List-Unsubscribe=One-Click"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("one-click unsubscribe from another site: %d, want 200", resp.StatusCode)
+	}
+}
+
+// TestWebhookRedirect: a webhook receiver's redirect is not followed. A
+// 307 would post the events (recipients' addresses) and their signature
+// again to wherever it points, an internal address as well (SSRF); the
+// post fails instead, and the events count as dropped.
+func TestWebhookRedirect(t *testing.T) {
+	var elsewhere sync.Map // requests that reached the redirect's target
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Store(r.Method+" "+r.Header.Get("X-MTA-Signature"), true)
+	}))
+	t.Cleanup(target.Close)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/collect", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirect.Close)
+
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: redirect.URL, MaxAttempts: 1, Secret: "webhook-secret"}
+	m := startMTA(t, cfg)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"x@customers.example"}, "subject": "s", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+		t.Fatalf("send: %d", code)
+	}
+	waitFor(t, "the events dropped", func() bool {
+		return metricValue(t, m, `mta_webhook_events_dropped_total{why="failed"}`) > 0
+	})
+	elsewhere.Range(func(k, _ any) bool {
+		t.Errorf("the redirect was followed: %s", k)
+		return true
+	})
+	if v := metricValue(t, m, "mta_webhook_events_sent_total"); v > 0 {
+		t.Errorf("mta_webhook_events_sent_total %v, want 0", v)
 	}
 }

@@ -204,7 +204,8 @@
 //	                    others under the same contact
 //	tlsrpt.delay        how long after a UTC day ends its reports go
 //	                    (default 2h)
-//	webhook.url         receives POSTs of JSON arrays of events
+//	webhook.url         receives POSTs of JSON arrays of events; a
+//	                    redirect is not followed (the post failed)
 //	webhook.buffer      events held for posting (default 10000; beyond it
 //	                    they are dropped and counted)
 //	webhook.batch_size  events per POST (default 100)
@@ -547,6 +548,14 @@
 //     of logins leaves a core for sending.
 //   - Credentials in clear: AUTH only after STARTTLS, and HTTP credentials
 //     only over HTTPS or loopback, unless allowed in the configuration.
+//   - Cross-site requests (CSRF): a browser that remembers a user's HTTP
+//     Basic login would send it with any site's POST; POST, PUT and DELETE
+//     requests a browser marks as cross-origin (Sec-Fetch-Site, or an
+//     Origin of another host) get 403 (http.CrossOriginProtection), but
+//     for the one-click unsubscribe path, whose token is its authority.
+//   - Reading the metrics: GET /metrics names tenants and From domains;
+//     it takes a metrics or operator token, and reads shared state (Redis)
+//     at most once per 5 seconds however often it is scraped.
 //   - Header injection: CR, LF and other controls are refused in every
 //     API field; header names must be RFC 5322 field names; a request body
 //     must be one JSON object. Outbound data has CRLF line ends only (no
