@@ -259,7 +259,18 @@
 //	reputation.suppression.max_user_entries  a tenant's entries past which
 //	                    its users' own additions are refused (403;
 //	                    default 250,000; -1: no limit); bounces,
-//	                    complaints and unsubscribes are always recorded
+//	                    complaints and unsubscribes are always recorded.
+//	                    A tenant can thus grow its entries past the bound
+//	                    by clicking links it minted itself (GET
+//	                    /api/unsubscribe-url mints one for any address,
+//	                    without mail being sent): a click cannot be told
+//	                    from a real recipient's, whose unsubscribe must
+//	                    be honoured (RFC 8058 §3.2; bulk senders' rules
+//	                    at Gmail and Yahoo), as this MTA keeps no record
+//	                    of which addresses a tenant mailed. Each such
+//	                    entry costs a public POST and is logged with its
+//	                    tenant and counted (mta_suppressions_added_total
+//	                    {source="unsubscribe"}): alert on its rate
 //	reputation.suppression.unsubscribe_url  the public https URL, ending
 //	                    in "/", of the RFC 8058 one-click unsubscribe
 //	                    links ("https://mail.example.com/unsubscribe/");

@@ -46,7 +46,13 @@ type SuppressionConfig struct {
 	// MaxUserEntries bounds a tenant's entries for its users' own
 	// additions (POST /api/suppressions): past it they are refused.
 	// Entries from bounces, complaints and unsubscribes are never
-	// refused. 0 means 250,000 (about 125 MB of memory); -1 no limit.
+	// refused: a recipient's wish or a delivery's finding is recorded
+	// whatever the tenant's count. So a tenant can pass the bound by
+	// clicking one-click links it minted for addresses it never mailed
+	// (GET /api/unsubscribe-url); a real recipient's click looks the
+	// same, and nothing here records which addresses a tenant mailed,
+	// so such clicks are honoured, logged and counted, not refused.
+	// 0 means 250,000 (about 125 MB of memory); -1 no limit.
 	MaxUserEntries int `json:"max_user_entries"`
 }
 
