@@ -475,19 +475,9 @@ func TestCrossSiteRequest(t *testing.T) {
 	m := startMTA(t, cfg)
 	do := func(path, ctype, body string, headers ...string) int {
 		t.Helper()
-		req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+path, strings.NewReader(body))
-		req.SetBasicAuth("alice", "pw-alice")
-		req.Header.Set("Content-Type", ctype)
-		for _, h := range headers {
-			k, v, _ := strings.Cut(h, ": ")
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		headers = append(headers, "Authorization: Basic "+basicValue("alice", "pw-alice"), "Content-Type: "+ctype)
+		code, _ := request(t, "POST", "http://"+m.HTTPAddr()+path, body, headers...)
+		return code
 	}
 	send := sendJSON(map[string]any{"from": "a@alice.example", "to": []string{"x@customers.example"}, "subject": "s", "text": "t"})
 	for _, h := range []string{"Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site", "Origin: https://evil.example"} {
@@ -519,16 +509,9 @@ func TestCrossSiteRequest(t *testing.T) {
 		t.Fatalf("unsubscribe-url: %d", code)
 	}
 	u, _ := url.Parse(link["url"])
-	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+u.Path, strings.NewReader("List-Unsubscribe=One-Click"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("one-click unsubscribe from another site: %d, want 200", resp.StatusCode)
+	if code, _ := request(t, "POST", "http://"+m.HTTPAddr()+u.Path, "List-Unsubscribe=One-Click",
+		"Content-Type: application/x-www-form-urlencoded", "Sec-Fetch-Site: cross-site"); code != http.StatusOK {
+		t.Errorf("one-click unsubscribe from another site: %d, want 200", code)
 	}
 }
 

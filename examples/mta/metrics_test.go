@@ -16,11 +16,11 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// scrape GETs /metrics with the headers given ("Name: value") and
+// request makes a request with the headers given ("Name: value") and
 // returns the status and the body.
-func scrape(t *testing.T, m *MTA, headers ...string) (int, string) {
+func request(t *testing.T, method, url, body string, headers ...string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", "http://"+m.HTTPAddr()+"/metrics", nil)
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	for _, h := range headers {
 		k, v, _ := strings.Cut(h, ": ")
 		req.Header.Set(k, v)
@@ -32,6 +32,12 @@ func scrape(t *testing.T, m *MTA, headers ...string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// scrape GETs /metrics with the headers given.
+func scrape(t *testing.T, m *MTA, headers ...string) (int, string) {
+	t.Helper()
+	return request(t, "GET", "http://"+m.HTTPAddr()+"/metrics", "", headers...)
 }
 
 // TestMetricsAuth: GET /metrics names tenants and From domains (the
