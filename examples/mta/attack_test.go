@@ -549,3 +549,46 @@ func TestWebhookRedirect(t *testing.T) {
 		t.Errorf("mta_webhook_events_sent_total %v, want 0", v)
 	}
 }
+
+// TestRecipientWishOutlivesUserEntry: a recipient's unsubscribe or
+// complaint for an address the tenant had suppressed itself (a manual
+// entry, which lasts as long, so Add kept it) becomes the entry in force:
+// the tenant could otherwise remove its manual entry afterwards, and the
+// recipient's wish with it, and mail the recipient again.
+func TestRecipientWishOutlivesUserEntry(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	for _, a := range []string{"gina@customers.example", "carl@customers.example"} {
+		if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"`+a+`"}`, nil); code != http.StatusOK {
+			t.Fatalf("alice suppressing %s: %d", a, code)
+		}
+	}
+	var link map[string]string
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list=weekly", "tok-alice", "", &link); code != http.StatusOK {
+		t.Fatalf("unsubscribe-url: %d", code)
+	}
+	u, _ := url.Parse(link["url"])
+	if code, _ := request(t, "POST", "http://"+m.HTTPAddr()+u.Path, "List-Unsubscribe=One-Click", "Content-Type: application/x-www-form-urlencoded"); code != http.StatusOK {
+		t.Fatalf("gina unsubscribing: %d", code)
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=alice", "tok", complaintARF("carl@customers.example", "n-1@alice.example"), nil); code != http.StatusOK {
+		t.Fatalf("carl's complaint: %d", code)
+	}
+	for _, c := range []struct{ addr, reason string }{{"gina@customers.example", "unsubscribe"}, {"carl@customers.example", "complaint"}} {
+		if code := api(t, m, "DELETE", "/api/suppressions?address="+c.addr, "tok-alice", "", nil); code != http.StatusForbidden {
+			t.Errorf("alice removing %s after the recipient's %s: %d, want 403", c.addr, c.reason, code)
+		}
+		if mt, ok := m.rep.list.Check("alice", c.addr); !ok || string(mt.Reason) != c.reason {
+			t.Errorf("%s: suppressed %v (%s), want for %s", c.addr, ok, mt.Reason, c.reason)
+		}
+	}
+}
+

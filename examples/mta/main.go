@@ -395,7 +395,8 @@
 //	                    (default manual),"note","expires","tenant"}
 //	DELETE /api/suppressions?address=a  removes the tenant's entry; only
 //	                    the operator removes complaints and unsubscribes
-//	                    (a user's POST leaves them as they are)
+//	                    (a user's POST leaves them as they are, and they
+//	                    replace a user's own entry for the address)
 //	GET    /api/suppressions/export  every entry as CSV (operator)
 //	POST   /api/suppressions/import  CSV with an address column (operator)
 //	GET    /api/unsubscribe-url?address=a&list=l  a one-click link for the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/mail"
 	"strings"
 	"sync"
@@ -586,12 +587,58 @@ func (r *reputation) feedback(ctx context.Context, tenant string, rep *bounce.Re
 		}
 	}
 	entries, err := r.list.Report(ctx, tenant, rep)
-	for _, e := range entries {
+	for i, e := range entries {
+		if rep.Kind == bounce.KindFeedback && !recipientAsked(e.Reason) {
+			// A complaint (or an RFC 2369 unsubscribe request) for an
+			// address the tenant suppressed itself.
+			wish := suppression.Complaint
+			if rep.Feedback != nil && rep.Feedback.Type == "unsubscribe" {
+				wish = suppression.Unsubscribe
+			}
+			ev := suppression.Evidence{MessageID: rep.MessageID}
+			if fb := rep.Feedback; fb != nil {
+				ev.FeedbackType, ev.UserAgent, ev.SourceIP, ev.ArrivalDate = fb.Type, fb.UserAgent, fb.SourceIP, fb.ArrivalDate
+			}
+			ne, added, perr := r.prevail(ctx, suppression.Entry{Address: e.Address, Tenant: tenant, Reason: wish, Evidence: ev})
+			if perr != nil {
+				err = errors.Join(err, perr)
+				continue
+			}
+			entries[i] = ne
+			if added {
+				r.added("feedback", ne)
+			}
+			continue
+		}
 		if !had[e.Address] {
 			r.added("feedback", e)
 		}
 	}
 	return entries, err
+}
+
+// prevail makes e, a recipient's wish (a complaint, an unsubscribe), the
+// entry in force for its address and tenant. List.Add keeps an entry
+// already there that lasts as long, and when that one is the tenant's
+// own (manual, or a bounce), its users may remove it (handleRemove), and
+// the recipient's wish with it: it is replaced. Users' additions and
+// removals wait (userAdds), so that none comes between.
+func (r *reputation) prevail(ctx context.Context, e suppression.Entry) (suppression.Entry, bool, error) {
+	r.userAdds.Lock()
+	defer r.userAdds.Unlock()
+	old, err := r.list.Get(ctx, e.Tenant, e.Address)
+	switch {
+	case errors.Is(err, suppression.ErrNotFound):
+	case err != nil:
+		return suppression.Entry{}, false, err
+	case !recipientAsked(old.Reason):
+		// A check at intake in between finds nothing; the check before
+		// delivery finds e.
+		if err := r.list.Remove(ctx, e.Tenant, e.Address); err != nil && !errors.Is(err, suppression.ErrNotFound) {
+			return suppression.Entry{}, false, err
+		}
+	}
+	return r.list.Add(ctx, e)
 }
 
 // Report is feedback as the return path's suppressor: a bounce or
@@ -604,6 +651,52 @@ func (r *reputation) Report(ctx context.Context, tenant string, rep *bounce.Repo
 
 // unsubscribed is the one-click handler's report of a new unsubscribe.
 func (r *reputation) unsubscribed(e suppression.Entry) { r.added("unsubscribe", e) }
+
+// unsubscribeHandler is the public one-click path: suppression.Handler,
+// and then, when it took an unsubscribe that found an entry the tenant
+// made itself, prevail.
+func (r *reputation) unsubscribeHandler() http.Handler {
+	h := &suppression.Handler{List: r.list, Signer: r.signer, Logger: r.log, Unsubscribed: r.unsubscribed}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, req)
+		if req.Method != http.MethodPost || sw.status != http.StatusOK {
+			return
+		}
+		sub, err := r.signer.Verify(req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:])
+		if err != nil {
+			return
+		}
+		e, added, err := r.prevail(req.Context(), suppression.Entry{Address: sub.Address, Tenant: sub.Tenant,
+			Reason: suppression.Unsubscribe, Evidence: suppression.Evidence{List: sub.List}})
+		switch {
+		case err != nil:
+			r.log.Error("unsubscribe: replacing the tenant's own entry", "address", sub.Address, "tenant", sub.Tenant, "err", err)
+		case added:
+			r.unsubscribed(e)
+		}
+	})
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
 
 // destinationProvider is the provider a Shaper destination names: the
 // destination itself, unless it is the host name of a host of no known

@@ -46,7 +46,7 @@ func (r *reputation) routes(mux *http.ServeMux) {
 			u, _ := url.Parse(r.unsubURL) // checked by LoadConfig
 			// Public: the mailbox provider POSTs here (RFC 8058 §3.2);
 			// the signed token is all there is to go on.
-			mux.Handle(u.Path, &suppression.Handler{List: r.list, Signer: r.signer, Logger: r.log, Unsubscribed: r.unsubscribed})
+			mux.Handle(u.Path, r.unsubscribeHandler())
 			mux.HandleFunc("GET /api/unsubscribe-url", m.authAPI(r.handleUnsubscribeURL))
 		}
 		mux.HandleFunc("GET /api/suppressions", m.authAPI(r.handleLookup))
@@ -305,6 +305,12 @@ func (r *reputation) handleRemove(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
+	}
+	if loginOf(req) != nil {
+		// The entry checked is the entry removed: a recipient's wish
+		// replacing it meanwhile (prevail) waits.
+		r.userAdds.Lock()
+		defer r.userAdds.Unlock()
 	}
 	e, err := r.list.Get(req.Context(), tenant, addr)
 	switch {
