@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -464,15 +465,7 @@ func TestVerifyRequestDeadline(t *testing.T) {
 // unsubscribe path (the token in its URL is its authority) pass.
 func TestCrossSiteRequest(t *testing.T) {
 	_, cfg := tenants(t)
-	cfg.Reputation.Suppression = SuppressionConfig{
-		Path:            filepath.Join(t.TempDir(), "suppression.db"),
-		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
-		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
-	}
-	if err := cfg.check(); err != nil {
-		t.Fatal(err)
-	}
-	m := startMTA(t, cfg)
+	m := startMTA(t, withUnsubscribeLinks(t, cfg))
 	do := func(path, ctype, body string, headers ...string) int {
 		t.Helper()
 		headers = append(headers, "Authorization: Basic "+basicValue("alice", "pw-alice"), "Content-Type: "+ctype)
@@ -557,15 +550,7 @@ func TestWebhookRedirect(t *testing.T) {
 // recipient's wish with it, and mail the recipient again.
 func TestRecipientWishOutlivesUserEntry(t *testing.T) {
 	_, cfg := tenants(t)
-	cfg.Reputation.Suppression = SuppressionConfig{
-		Path:            filepath.Join(t.TempDir(), "suppression.db"),
-		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
-		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
-	}
-	if err := cfg.check(); err != nil {
-		t.Fatal(err)
-	}
-	m := startMTA(t, cfg)
+	m := startMTA(t, withUnsubscribeLinks(t, cfg))
 	for _, a := range []string{"gina@customers.example", "carl@customers.example"} {
 		if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"`+a+`"}`, nil); code != http.StatusOK {
 			t.Fatalf("alice suppressing %s: %d", a, code)
@@ -592,3 +577,51 @@ func TestRecipientWishOutlivesUserEntry(t *testing.T) {
 	}
 }
 
+// TestLoginKeysBounded: failed logins are counted per user name, and the
+// name is the client's: HTTP Basic carries one of up to a header's
+// length. Kept as it is, each of the maxLoginsKept keys could hold tens
+// of kilobytes (gigabytes in all, from clients of many addresses); a long
+// name is keyed by its hash, and still counted as itself.
+func TestLoginKeysBounded(t *testing.T) {
+	_, cfg := tenants(t)
+	m := startMTA(t, cfg)
+	long := strings.Repeat("n", 40_000)
+	for i := range 3 {
+		if code, _ := post(t, m, "/api/send", basic(long+strconv.Itoa(i), "guess"), "{}"); code != http.StatusUnauthorized {
+			t.Fatalf("login with a long name: %d, want 401", code)
+		}
+	}
+	m.logins.mu.Lock()
+	size := 0
+	for k := range m.logins.keys {
+		size += len(k)
+	}
+	n := len(m.logins.keys)
+	m.logins.mu.Unlock()
+	if n != 4 || size > 4*100 { // the client, and three names
+		t.Errorf("%d failure keys of %d bytes in all, want 4 of at most 100 bytes each", n, size)
+	}
+
+	l := newLoginLimits(3, time.Minute)
+	for range 3 {
+		l.failed(userKey(long + "a"))
+	}
+	if l.blocked(userKey(long+"a")).IsZero() || !l.blocked(userKey(long+"b")).IsZero() {
+		t.Error("a long name is not counted as itself")
+	}
+}
+
+// withUnsubscribeLinks gives cfg a suppression list and one-click
+// unsubscribe links.
+func withUnsubscribeLinks(t *testing.T, cfg *Config) *Config {
+	t.Helper()
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
