@@ -335,7 +335,10 @@
 //	                    the API's reply lists it in "unverified") or
 //	                    "defer" (451 4.4.3 at RCPT; over the API refused
 //	                    for now, and 503 with Retry-After when no
-//	                    recipient is left)
+//	                    recipient is left). The checks of all tenants
+//	                    share 16 DNS lookups at once: with "defer", one
+//	                    sending to domains whose DNS hangs defers the
+//	                    others' recipients too while it lasts
 //	reputation.verify.dns_servers  resolvers (default delivery.dns_servers)
 //	reputation.blocklists.enabled  check the sending IP addresses and
 //	                    domains against DNS blocklists (mxkit/dnsbl)

@@ -131,7 +131,9 @@ type VerifyConfig struct {
 	// Unverified is what a recipient whose check did not finish gets:
 	// "accept" (the default: queued, and listed as unverified in the
 	// API's reply) or "defer" (451 4.4.3 at RCPT, refused for now over
-	// the API).
+	// the API). The checks of all tenants share the Checker's DNS
+	// lookups, so with "defer" a tenant sending to domains whose DNS
+	// hangs defers others' recipients as well.
 	Unverified string   `json:"unverified"`
 	DNSServers []string `json:"dns_servers"`
 }
