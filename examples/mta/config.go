@@ -162,6 +162,11 @@ type DeliveryConfig struct {
 	Timeout            Duration      `json:"timeout"`
 	Limits             []LimitConfig `json:"limits"`
 	SourceIPs          []SourceIP    `json:"source_ips"`
+	// AllowPrivateDestinations lets delivery connect to MX hosts at
+	// addresses the Internet does not route (loopback, RFC 1918, ...):
+	// off, a recipient domain could point this MTA at the mail servers
+	// of its own network (destinations.go).
+	AllowPrivateDestinations bool `json:"allow_private_destinations"`
 }
 
 // LimitConfig is a rate limit for a group of MX hosts.

@@ -141,6 +141,14 @@
 //	delivery.dns_servers  resolvers, "host[:port]" with port 53 by default
 //	                    (default /etc/resolv.conf)
 //	delivery.mx_port    port of MX hosts (default 25; for tests)
+//	delivery.allow_private_destinations  connect to MX hosts at addresses
+//	                    the Internet does not route (loopback, RFC 1918,
+//	                    link-local such as 169.254.169.254, RFC 6890's
+//	                    others). Default false: a recipient domain could
+//	                    point its MX at the mail servers of this MTA's own
+//	                    network, which may trust it; such attempts fail
+//	                    before connecting (and are retried, then bounced).
+//	                    Off as well with a relay or another mx_port than 25
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
 //	delivery.timeout    bound on one message's delivery attempt (default 5m)
@@ -568,6 +576,10 @@
 //     requests a browser marks as cross-origin (Sec-Fetch-Site, or an
 //     Origin of another host) get 403 (http.CrossOriginProtection), but
 //     for the one-click unsubscribe path, whose token is its authority.
+//   - Delivery into the MTA's own network (SSRF): a recipient domain whose
+//     MX is at 127.0.0.1, 10.x or 169.254.169.254 is not connected to
+//     (delivery.allow_private_destinations), the address checked at
+//     connect time, after resolution.
 //   - Reading the metrics: GET /metrics names tenants and From domains;
 //     it takes a metrics or operator token, and reads shared state (Redis)
 //     at most once per 5 seconds however often it is scraped.
