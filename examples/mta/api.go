@@ -13,6 +13,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,6 @@ import (
 	"github.com/mxkit/mxkit/bounce"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/suppression"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // SendRequest is the body of POST /api/send: an envelope and either a
@@ -51,15 +51,34 @@ type SendRequest struct {
 	Unsubscribe *UnsubscribeRequest `json:"unsubscribe,omitempty"`
 }
 
-// handler routes the HTTP API.
+// handler routes the HTTP API, refusing state-changing requests a
+// browser makes for another site (CSRF): a browser that remembers a
+// user's HTTP Basic login sends it with any site's POST, and a text/plain
+// body needs no CORS preflight. Clients other than browsers send
+// neither Sec-Fetch-Site nor Origin, and pass. The one-click unsubscribe
+// path takes its authority from the token in its URL, not from a
+// remembered login, so a mail client's cross-site POST is let through.
 func (m *MTA) handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	if m.rep.signer != nil {
+		u, _ := url.Parse(m.rep.unsubURL) // checked by LoadConfig
+		csrf.AddInsecureBypassPattern(u.Path)
+	}
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		jsonError(w, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return csrf.Handler(m.routes())
+}
+
+// routes routes the HTTP API.
+func (m *MTA) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/send", m.authAPI(m.handleSend))
 	// Feedback makes webhook events about any recipient, and the stats
 	// count every tenant's mail: they are the operator's.
 	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
 	mux.HandleFunc("GET /api/stats", m.authAPI(operatorOnly(m.handleStats)))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", m.handleMetrics())
 	m.adminRoutes(mux)
 	m.rep.routes(mux)
 	return mux
@@ -194,7 +213,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	refused, ok := m.rep.screenRequest(w, r, env)
+	refused, unverified, ok := m.rep.screenRequest(w, r, env)
 	if !ok {
 		return
 	}
@@ -232,7 +251,7 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusServiceUnavailable, "queue unavailable")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused})
+	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused, Unverified: unverified})
 }
 
 // build makes a text/plain message from the simple fields. The headers

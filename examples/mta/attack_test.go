@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mxkit/mxkit/rates"
+	"github.com/mxkit/mxkit/resolver/resolvertest"
 	"github.com/mxkit/mxkit/suppression"
 )
 
@@ -385,4 +388,240 @@ func TestUserEntriesBoundedAtOnce(t *testing.T) {
 	if n := m.rep.list.Count("alice"); n != 3 {
 		t.Errorf("alice has %d entries after %d additions at once, want the bound, 3", n, adds)
 	}
+}
+
+// TestVerifyRequestDeadline: POST /api/send's address checks
+// (reputation.verify) share one timeout and run side by side. Forty
+// recipients at forty domains whose DNS never answers (resolvertest.Timeout) cost one timeout,
+// not forty in a row: their domains are not all even asked before the
+// request's time is up, and every one of them is queued and reported as
+// unverified. With reputation.verify.unverified "defer" they are refused
+// for now instead: 503 with 451 4.4.3 each, and 451 4.4.3 at RCPT.
+func TestVerifyRequestDeadline(t *testing.T) {
+	w := newWorld(t)
+	// The checks' own DNS server never answers for the domains; the
+	// delivery's says they do not exist, so that the queued messages
+	// fail at once.
+	vdns := resolvertest.New(t, "")
+	const n = 40
+	var to []string
+	for i := range n {
+		d := fmt.Sprintf("hang%d.com", i)
+		vdns.SetFault(d, 0, resolvertest.Timeout)
+		to = append(to, "jane@"+d)
+	}
+	cfg := w.config(t.TempDir())
+	cfg.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second), DNSServers: []string{vdns.Addr()}}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": to, "subject": "s", "text": "x"})
+	var reply SendReply
+	if code := api(t, m, "POST", "/api/send", "tok", body, &reply); code != http.StatusAccepted || reply.ID == "" || len(reply.Refused) != 0 {
+		t.Fatalf("send: %d, %d refused, want 202", code, len(reply.Refused))
+	}
+	if len(reply.Unverified) != n {
+		t.Errorf("%d recipients reported unverified, want %d", len(reply.Unverified), n)
+	}
+	asked := 0
+	for i := range n {
+		if vdns.Queries(fmt.Sprintf("hang%d.com", i), 0) > 0 {
+			asked++
+		}
+	}
+	if asked == 0 || asked == n {
+		t.Errorf("DNS was asked about %d of the %d domains: want some, not all (one timeout for the request)", asked, n)
+	}
+	if v := metricValue(t, m, `mta_intake_unverified_total{outcome="accepted"}`); v != n {
+		t.Errorf("mta_intake_unverified_total accepted: %v, want %d", v, n)
+	}
+
+	cfg2 := w.config(t.TempDir())
+	cfg2.Reputation.Verify = VerifyConfig{RefuseUndeliverable: true, Timeout: Duration(time.Second), Unverified: "defer", DNSServers: []string{vdns.Addr()}}
+	if err := cfg2.check(); err != nil {
+		t.Fatal(err)
+	}
+	m2 := startMTA(t, cfg2)
+	var refusal struct{ Refused []Refusal }
+	if code := api(t, m2, "POST", "/api/send", "tok", body, &refusal); code != http.StatusServiceUnavailable || len(refusal.Refused) != n ||
+		refusal.Refused[0].Code != 451 || refusal.Refused[0].Enhanced != "4.4.3" || refusal.Refused[0].Reason != "unverified" {
+		t.Errorf("send with unverified defer: %d, %d refusals (%+v), want 503 with 451 4.4.3 for all %d", code, len(refusal.Refused), refusal.Refused[:min(1, len(refusal.Refused))], n)
+	}
+	if r := rcptReplies(t, m2, "jane@hang0.com")[0]; !strings.HasPrefix(r, "451 4.4.3 ") {
+		t.Errorf("RCPT with unverified defer: %q, want 451 4.4.3", r)
+	}
+	if m2.Stats().Received != 0 {
+		t.Errorf("something was queued: %+v", m2.Stats())
+	}
+}
+
+// TestCrossSiteRequest: a browser that remembers a user's HTTP Basic
+// login sends it with another site's POST, and a text/plain body needs
+// no CORS preflight: such a request (Sec-Fetch-Site, or an Origin of
+// another host) is refused before it is looked at, so that a page the
+// user visits cannot send mail or add suppressions as the user. Clients
+// other than browsers, same-origin requests, and the one-click
+// unsubscribe path (the token in its URL is its authority) pass.
+func TestCrossSiteRequest(t *testing.T) {
+	_, cfg := tenants(t)
+	m := startMTA(t, withUnsubscribeLinks(t, cfg))
+	do := func(path, ctype, body string, headers ...string) int {
+		t.Helper()
+		headers = append(headers, "Authorization: Basic "+basicValue("alice", "pw-alice"), "Content-Type: "+ctype)
+		code, _ := request(t, "POST", "http://"+m.HTTPAddr()+path, body, headers...)
+		return code
+	}
+	send := sendJSON(map[string]any{"from": "a@alice.example", "to": []string{"x@customers.example"}, "subject": "s", "text": "t"})
+	for _, h := range []string{"Sec-Fetch-Site: cross-site", "Sec-Fetch-Site: same-site", "Origin: https://evil.example"} {
+		if code := do("/api/send", "text/plain", send, h); code != http.StatusForbidden {
+			t.Errorf("POST /api/send with %s: %d, want 403", h, code)
+		}
+		if code := do("/api/suppressions", "text/plain", `{"address":"y@customers.example"}`, h); code != http.StatusForbidden {
+			t.Errorf("POST /api/suppressions with %s: %d, want 403", h, code)
+		}
+	}
+	if got := m.Stats().Received; got != 0 {
+		t.Fatalf("%d messages queued by cross-site requests", got)
+	}
+	if _, ok := m.rep.list.Check("alice", "y@customers.example"); ok {
+		t.Error("a cross-site request added a suppression")
+	}
+	for _, h := range []string{"", "Sec-Fetch-Site: same-origin", "Sec-Fetch-Site: none"} {
+		var hs []string
+		if h != "" {
+			hs = append(hs, h)
+		}
+		if code := do("/api/send", "application/json", send, hs...); code != http.StatusAccepted {
+			t.Errorf("POST /api/send with %q: %d, want 202", h, code)
+		}
+	}
+
+	var link map[string]string
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list=weekly", "tok-alice", "", &link); code != http.StatusOK {
+		t.Fatalf("unsubscribe-url: %d", code)
+	}
+	u, _ := url.Parse(link["url"])
+	if code, _ := request(t, "POST", "http://"+m.HTTPAddr()+u.Path, "List-Unsubscribe=One-Click",
+		"Content-Type: application/x-www-form-urlencoded", "Sec-Fetch-Site: cross-site"); code != http.StatusOK {
+		t.Errorf("one-click unsubscribe from another site: %d, want 200", code)
+	}
+}
+
+// TestWebhookRedirect: a webhook receiver's redirect is not followed. A
+// 307 would post the events (recipients' addresses) and their signature
+// again to wherever it points, an internal address as well (SSRF); the
+// post fails instead, and the events count as dropped.
+func TestWebhookRedirect(t *testing.T) {
+	var elsewhere sync.Map // requests that reached the redirect's target
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Store(r.Method+" "+r.Header.Get("X-MTA-Signature"), true)
+	}))
+	t.Cleanup(target.Close)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/collect", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirect.Close)
+
+	w := newWorld(t)
+	cfg := w.config(t.TempDir())
+	cfg.Webhook = WebhookConfig{URL: redirect.URL, MaxAttempts: 1, Secret: "webhook-secret"}
+	m := startMTA(t, cfg)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"x@customers.example"}, "subject": "s", "text": "x"})
+	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+		t.Fatalf("send: %d", code)
+	}
+	waitFor(t, "the events dropped", func() bool {
+		return metricValue(t, m, `mta_webhook_events_dropped_total{why="failed"}`) > 0
+	})
+	elsewhere.Range(func(k, _ any) bool {
+		t.Errorf("the redirect was followed: %s", k)
+		return true
+	})
+	if v := metricValue(t, m, "mta_webhook_events_sent_total"); v > 0 {
+		t.Errorf("mta_webhook_events_sent_total %v, want 0", v)
+	}
+}
+
+// TestRecipientWishOutlivesUserEntry: a recipient's unsubscribe or
+// complaint for an address the tenant had suppressed itself (a manual
+// entry, which lasts as long, so Add kept it) becomes the entry in force:
+// the tenant could otherwise remove its manual entry afterwards, and the
+// recipient's wish with it, and mail the recipient again.
+func TestRecipientWishOutlivesUserEntry(t *testing.T) {
+	_, cfg := tenants(t)
+	m := startMTA(t, withUnsubscribeLinks(t, cfg))
+	for _, a := range []string{"gina@customers.example", "carl@customers.example"} {
+		if code := api(t, m, "POST", "/api/suppressions", "tok-alice", `{"address":"`+a+`"}`, nil); code != http.StatusOK {
+			t.Fatalf("alice suppressing %s: %d", a, code)
+		}
+	}
+	var link map[string]string
+	if code := api(t, m, "GET", "/api/unsubscribe-url?address=gina@customers.example&list=weekly", "tok-alice", "", &link); code != http.StatusOK {
+		t.Fatalf("unsubscribe-url: %d", code)
+	}
+	u, _ := url.Parse(link["url"])
+	if code, _ := request(t, "POST", "http://"+m.HTTPAddr()+u.Path, "List-Unsubscribe=One-Click", "Content-Type: application/x-www-form-urlencoded"); code != http.StatusOK {
+		t.Fatalf("gina unsubscribing: %d", code)
+	}
+	if code := api(t, m, "POST", "/api/feedback?tenant=alice", "tok", complaintARF("carl@customers.example", "n-1@alice.example"), nil); code != http.StatusOK {
+		t.Fatalf("carl's complaint: %d", code)
+	}
+	for _, c := range []struct{ addr, reason string }{{"gina@customers.example", "unsubscribe"}, {"carl@customers.example", "complaint"}} {
+		if code := api(t, m, "DELETE", "/api/suppressions?address="+c.addr, "tok-alice", "", nil); code != http.StatusForbidden {
+			t.Errorf("alice removing %s after the recipient's %s: %d, want 403", c.addr, c.reason, code)
+		}
+		if mt, ok := m.rep.list.Check("alice", c.addr); !ok || string(mt.Reason) != c.reason {
+			t.Errorf("%s: suppressed %v (%s), want for %s", c.addr, ok, mt.Reason, c.reason)
+		}
+	}
+}
+
+// TestLoginKeysBounded: failed logins are counted per user name, and the
+// name is the client's: HTTP Basic carries one of up to a header's
+// length. Kept as it is, each of the maxLoginsKept keys could hold tens
+// of kilobytes (gigabytes in all, from clients of many addresses); a long
+// name is keyed by its hash, and still counted as itself.
+func TestLoginKeysBounded(t *testing.T) {
+	_, cfg := tenants(t)
+	m := startMTA(t, cfg)
+	long := strings.Repeat("n", 40_000)
+	for i := range 3 {
+		if code, _ := post(t, m, "/api/send", basic(long+strconv.Itoa(i), "guess"), "{}"); code != http.StatusUnauthorized {
+			t.Fatalf("login with a long name: %d, want 401", code)
+		}
+	}
+	m.logins.mu.Lock()
+	size := 0
+	for k := range m.logins.keys {
+		size += len(k)
+	}
+	n := len(m.logins.keys)
+	m.logins.mu.Unlock()
+	if n != 4 || size > 4*100 { // the client, and three names
+		t.Errorf("%d failure keys of %d bytes in all, want 4 of at most 100 bytes each", n, size)
+	}
+
+	l := newLoginLimits(3, time.Minute)
+	for range 3 {
+		l.failed(userKey(long + "a"))
+	}
+	if l.blocked(userKey(long+"a")).IsZero() || !l.blocked(userKey(long+"b")).IsZero() {
+		t.Error("a long name is not counted as itself")
+	}
+}
+
+// withUnsubscribeLinks gives cfg a suppression list and one-click
+// unsubscribe links.
+func withUnsubscribeLinks(t *testing.T, cfg *Config) *Config {
+	t.Helper()
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

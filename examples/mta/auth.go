@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"net/netip"
 	"runtime"
@@ -267,7 +268,19 @@ func clientKey(a netip.Addr) string {
 	return "client " + a.String()
 }
 
-func userKey(name string) string { return "user " + name }
+func userKey(name string) string {
+	// The name is the client's, up to a header's or a command line's
+	// length: a long one is keyed by its hash, so that the table of
+	// failures (maxLoginsKept keys) stays small whatever names come.
+	if len(name) > maxKeyedName {
+		sum := sha256.Sum256([]byte(name))
+		return "user sha256:" + hex.EncodeToString(sum[:])
+	}
+	return "user " + name
+}
+
+// maxKeyedName is the longest user name kept as it is in a failure key.
+const maxKeyedName = 64
 
 // blocked returns when the latest block among keys ends, or the zero
 // time if none is blocked.

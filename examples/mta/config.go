@@ -105,7 +105,11 @@ type HTTPConfig struct {
 	Listen string `json:"listen"`
 	// APITokens are the operator's bearer tokens: they may send as
 	// anyone and have no tenant.
-	APITokens         []string `json:"api_tokens"`
+	APITokens []string `json:"api_tokens"`
+	// MetricsTokens are bearer tokens for GET /metrics only (Prometheus
+	// scrapes with one); the api_tokens are taken there too. With
+	// neither, /metrics answers loopback clients only.
+	MetricsTokens     []string `json:"metrics_tokens"`
 	TLSCert           string   `json:"tls_cert"`
 	TLSKey            string   `json:"tls_key"`
 	AllowInsecureAuth bool     `json:"allow_insecure_auth"`
@@ -158,6 +162,11 @@ type DeliveryConfig struct {
 	Timeout            Duration      `json:"timeout"`
 	Limits             []LimitConfig `json:"limits"`
 	SourceIPs          []SourceIP    `json:"source_ips"`
+	// AllowPrivateDestinations lets delivery connect to MX hosts at
+	// addresses the Internet does not route (loopback, RFC 1918, ...):
+	// off, a recipient domain could point this MTA at the mail servers
+	// of its own network (destinations.go).
+	AllowPrivateDestinations bool `json:"allow_private_destinations"`
 }
 
 // LimitConfig is a rate limit for a group of MX hosts.
@@ -340,6 +349,11 @@ func (c *Config) check() error {
 	}
 	for i, t := range c.HTTP.APITokens {
 		if err := addToken(fmt.Sprintf("http.api_tokens[%d]", i), t); err != nil {
+			return err
+		}
+	}
+	for i, t := range c.HTTP.MetricsTokens {
+		if err := addToken(fmt.Sprintf("http.metrics_tokens[%d]", i), t); err != nil {
 			return err
 		}
 	}

@@ -90,6 +90,12 @@
 //	smtp.session_login_failures  failed logins that close an SMTP session
 //	                    (default 3)
 //	http.listen         API and metrics listener, "host:port" ("" = none)
+//	http.metrics_tokens bearer tokens for GET /metrics only (Prometheus:
+//	                    scrape_configs' authorization, type Bearer); the
+//	                    api_tokens are taken there too, users' credentials
+//	                    never. With neither, /metrics answers loopback
+//	                    clients only, and not through a proxy (a request
+//	                    with Forwarded or X-Forwarded-For gets 403)
 //	http.api_tokens     the operator's bearer tokens for /api/*: they send
 //	                    as anyone and have no tenant (give customers users
 //	                    of their own). With neither tokens nor users the API
@@ -135,6 +141,14 @@
 //	delivery.dns_servers  resolvers, "host[:port]" with port 53 by default
 //	                    (default /etc/resolv.conf)
 //	delivery.mx_port    port of MX hosts (default 25; for tests)
+//	delivery.allow_private_destinations  connect to MX hosts at addresses
+//	                    the Internet does not route (loopback, RFC 1918,
+//	                    link-local such as 169.254.169.254, RFC 6890's
+//	                    others). Default false: a recipient domain could
+//	                    point its MX at the mail servers of this MTA's own
+//	                    network, which may trust it; such attempts fail
+//	                    before connecting (and are retried, then bounced).
+//	                    Off as well with a relay or another mx_port than 25
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
 //	delivery.timeout    bound on one message's delivery attempt (default 5m)
@@ -198,7 +212,8 @@
 //	                    others under the same contact
 //	tlsrpt.delay        how long after a UTC day ends its reports go
 //	                    (default 2h)
-//	webhook.url         receives POSTs of JSON arrays of events
+//	webhook.url         receives POSTs of JSON arrays of events; a
+//	                    redirect is not followed (the post failed)
 //	webhook.buffer      events held for posting (default 10000; beyond it
 //	                    they are dropped and counted)
 //	webhook.batch_size  events per POST (default 100)
@@ -252,7 +267,18 @@
 //	reputation.suppression.max_user_entries  a tenant's entries past which
 //	                    its users' own additions are refused (403;
 //	                    default 250,000; -1: no limit); bounces,
-//	                    complaints and unsubscribes are always recorded
+//	                    complaints and unsubscribes are always recorded.
+//	                    A tenant can thus grow its entries past the bound
+//	                    by clicking links it minted itself (GET
+//	                    /api/unsubscribe-url mints one for any address,
+//	                    without mail being sent): a click cannot be told
+//	                    from a real recipient's, whose unsubscribe must
+//	                    be honoured (RFC 8058 §3.2; bulk senders' rules
+//	                    at Gmail and Yahoo), as this MTA keeps no record
+//	                    of which addresses a tenant mailed. Each such
+//	                    entry costs a public POST and is logged with its
+//	                    tenant and counted (mta_suppressions_added_total
+//	                    {source="unsubscribe"}): alert on its rate
 //	reputation.suppression.unsubscribe_url  the public https URL, ending
 //	                    in "/", of the RFC 8058 one-click unsubscribe
 //	                    links ("https://mail.example.com/unsubscribe/");
@@ -307,11 +333,20 @@
 //	                    finds undeliverable at intake: bad syntax (553
 //	                    5.1.3), null MX (556 5.1.10), a domain that does
 //	                    not exist, is reserved or has no usable mail host
-//	                    (550 5.1.2). A check that cannot be made now (DNS
-//	                    failing) accepts. Never probes the recipient's
-//	                    server
-//	reputation.verify.timeout  bound on one recipient's DNS checks
-//	                    (default 5s)
+//	                    (550 5.1.2). Never probes the recipient's server
+//	reputation.verify.timeout  bound on the DNS checks of one RCPT, and
+//	                    on all those of one POST /api/send (default 5s;
+//	                    each domain is checked once, 16 at a time)
+//	reputation.verify.unverified  a recipient whose check did not finish
+//	                    (DNS failing or slow, the timeout reached):
+//	                    "accept" (default: queued, delivery will tell;
+//	                    the API's reply lists it in "unverified") or
+//	                    "defer" (451 4.4.3 at RCPT; over the API refused
+//	                    for now, and 503 with Retry-After when no
+//	                    recipient is left). The checks of all tenants
+//	                    share 16 DNS lookups at once: with "defer", one
+//	                    sending to domains whose DNS hangs defers the
+//	                    others' recipients too while it lasts
 //	reputation.verify.dns_servers  resolvers (default delivery.dns_servers)
 //	reputation.blocklists.enabled  check the sending IP addresses and
 //	                    domains against DNS blocklists (mxkit/dnsbl)
@@ -357,7 +392,9 @@
 //	                    with reputation.suppression, hard bounces and
 //	                    complaints suppress their recipients, for the
 //	                    tenant named by ?tenant= (none: all tenants)
-//	GET  /metrics       Prometheus metrics (no authentication: firewall it)
+//	GET  /metrics       Prometheus metrics (http.metrics_tokens or the
+//	                    operator's tokens; 503 past 4 scrapes at once;
+//	                    values read from Redis are reused for 5s)
 //
 // With reputation.suppression (a tenant is the login's; the operator
 // names one with "tenant", or none for entries of all tenants):
@@ -369,7 +406,8 @@
 //	                    (default manual),"note","expires","tenant"}
 //	DELETE /api/suppressions?address=a  removes the tenant's entry; only
 //	                    the operator removes complaints and unsubscribes
-//	                    (a user's POST leaves them as they are)
+//	                    (a user's POST leaves them as they are, and they
+//	                    replace a user's own entry for the address)
 //	GET    /api/suppressions/export  every entry as CSV (operator)
 //	POST   /api/suppressions/import  CSV with an address column (operator)
 //	GET    /api/unsubscribe-url?address=a&list=l  a one-click link for the
@@ -533,6 +571,18 @@
 //     of logins leaves a core for sending.
 //   - Credentials in clear: AUTH only after STARTTLS, and HTTP credentials
 //     only over HTTPS or loopback, unless allowed in the configuration.
+//   - Cross-site requests (CSRF): a browser that remembers a user's HTTP
+//     Basic login would send it with any site's POST; POST, PUT and DELETE
+//     requests a browser marks as cross-origin (Sec-Fetch-Site, or an
+//     Origin of another host) get 403 (http.CrossOriginProtection), but
+//     for the one-click unsubscribe path, whose token is its authority.
+//   - Delivery into the MTA's own network (SSRF): a recipient domain whose
+//     MX is at 127.0.0.1, 10.x or 169.254.169.254 is not connected to
+//     (delivery.allow_private_destinations), the address checked at
+//     connect time, after resolution.
+//   - Reading the metrics: GET /metrics names tenants and From domains;
+//     it takes a metrics or operator token, and reads shared state (Redis)
+//     at most once per 5 seconds however often it is scraped.
 //   - Header injection: CR, LF and other controls are refused in every
 //     API field; header names must be RFC 5322 field names; a request body
 //     must be one JSON object. Outbound data has CRLF line ends only (no
@@ -551,8 +601,9 @@
 //   - Give smtp.tls_cert/tls_key and http.tls_cert/tls_key real
 //     certificates (and renew them); keep allow_insecure_auth false on
 //     anything but loopback or a private link to a TLS proxy.
-//   - Firewall /metrics (it has no authentication) and the HTTP port:
-//     expose the API only where customers need it.
+//   - Give Prometheus a token of http.metrics_tokens (not an api_token: it
+//     sends mail as anyone), and firewall the HTTP port: expose the API
+//     only where customers need it.
 //   - Keep trusted_networks to the machines that need it: they send as
 //     anyone, unlimited per client. So do http.api_tokens; give each
 //     customer a user with a from list and tokens of its own, tokens of 32
@@ -595,7 +646,8 @@
 // manual entry, for the tenant or for all tenants) is refused at intake:
 // 550 5.7.1 with the reason at RCPT over SMTP; over the API the message is
 // queued for the others and the reply lists the refused ones, or, when
-// none is left, 422 with the reasons. A recipient suppressed while its
+// none is left, 422 with the reasons (503 when a refusal is only for now:
+// reputation.verify.unverified "defer"). A recipient suppressed while its
 // message waits in the queue fails before it is sent (5.7.1, with a DSN).
 // Each refusal is a "suppressed" event. The list is fed by delivery
 // outcomes (hard failures at once, mailbox-full ones by count), by

@@ -1,17 +1,24 @@
 package main
 
 import (
+	"crypto/sha256"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // metrics are the Prometheus series of GET /metrics, in a registry of the
 // MTA's own (no global state). It also implements smtpclient.Metrics.
 type metrics struct {
-	reg          *prometheus.Registry
+	reg *prometheus.Registry
+	// tokens are those GET /metrics takes, by their SHA-256:
+	// http.metrics_tokens and the operator's http.api_tokens.
+	tokens       map[[sha256.Size]byte]bool
 	received     prometheus.Counter
 	outcomes     *prometheus.CounterVec // by result: delivered, deferred, failed
 	delivered    prometheus.Counter     // outcomes' series, looked up once
@@ -31,7 +38,8 @@ type metrics struct {
 
 func newMetrics(m *MTA) *metrics {
 	x := &metrics{
-		reg: prometheus.NewRegistry(),
+		reg:    prometheus.NewRegistry(),
+		tokens: map[[sha256.Size]byte]bool{},
 		received: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mta_messages_received_total", Help: "Messages accepted and queued (SMTP, HTTP, DSNs).",
 		}),
@@ -77,6 +85,9 @@ func newMetrics(m *MTA) *metrics {
 	x.reg.MustRegister(x.received, x.outcomes, x.attempt, x.enqueue, x.conns, x.reused, x.replies,
 		x.authFailures, x.limited, x.feedback, x.hookSent, x.hookDropped, queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, t := range append(m.cfg.HTTP.MetricsTokens, m.cfg.HTTP.APITokens...) {
+		x.tokens[sha256.Sum256([]byte(t))] = true
+	}
 	x.delivered = x.outcomes.WithLabelValues("delivered")
 	x.deferred = x.outcomes.WithLabelValues("deferred")
 	x.failed = x.outcomes.WithLabelValues("failed")
@@ -98,3 +109,45 @@ func (x *metrics) Reply(_ string, command string, code int) {
 
 // Message implements smtpclient.Metrics.
 func (x *metrics) Message(string, time.Duration, error) {}
+
+// maxScrapes bounds the scrapes of GET /metrics served at once; more get
+// 503. A Prometheus pair scrapes twice an interval.
+const maxScrapes = 4
+
+// handleMetrics serves GET /metrics to the operator's monitoring only:
+// the series name tenants, From domains over a threshold, providers and
+// blocklistings, none of a user's business. It takes a bearer token of
+// http.metrics_tokens or http.api_tokens (Prometheus's scrape config
+// "authorization"), under the rules of authAPI (no credentials over
+// plain HTTP from another host, failures counted, blocked clients
+// refused); users' tokens and passwords are refused. With neither kind
+// of token configured it answers loopback clients only, and not through
+// a proxy (a request with Forwarded or X-Forwarded-For): a proxy on the
+// same host would otherwise publish it.
+func (m *MTA) handleMetrics() http.HandlerFunc {
+	h := promhttp.HandlerFor(m.metrics.reg, promhttp.HandlerOpts{MaxRequestsInFlight: maxScrapes})
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(m.metrics.tokens) == 0 {
+			if !remoteIP(r).IsLoopback() || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Forwarded-For") != "" {
+				jsonError(w, http.StatusForbidden, "/metrics is for loopback clients only: set http.metrics_tokens to scrape it from elsewhere")
+				return
+			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		ip, ok := m.admitCredentials(w, r)
+		if !ok {
+			return
+		}
+		authz := r.Header.Get("Authorization")
+		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok && m.metrics.tokens[sha256.Sum256([]byte(tok))] {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if authz != "" {
+			m.logins.failed(clientKey(ip))
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mta-metrics"`)
+		jsonError(w, http.StatusUnauthorized, "a token of http.metrics_tokens or http.api_tokens is required")
+	}
+}

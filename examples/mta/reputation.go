@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/mail"
 	"strings"
 	"sync"
@@ -154,6 +155,10 @@ func newReputation(ctx context.Context, m *MTA) (_ *reputation, err error) {
 		}
 	}
 	r.x = newRepMetrics(m.metrics.reg, r)
+	// Not reputation's: it belongs beside the Transport's making in
+	// mta.go, and is here because this runs before the Transport's
+	// first use too.
+	m.guardDestinations()
 	return r, nil
 }
 
@@ -235,30 +240,60 @@ type Refusal struct {
 	Message string `json:"message"`
 }
 
-// screen decides whether mail from tenant may be accepted for rcpt: not
-// when the suppression list holds it (550 5.7.1, RFC 3463 §3.8: delivery
-// not authorized), nor, with reputation.verify.refuse_undeliverable, when
-// mxkit/verify finds it undeliverable. A check that cannot be made now
-// (DNS failing) accepts: delivery will tell.
+// screen decides whether mail from tenant may be accepted for rcpt (an
+// SMTP RCPT): not when the suppression list holds it (550 5.7.1, RFC 3463
+// §3.8: delivery not authorized), nor, with
+// reputation.verify.refuse_undeliverable, when mxkit/verify finds it
+// undeliverable; the check has reputation.verify.timeout. A check that
+// does not finish is treated as reputation.verify.unverified says.
 func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
-	if r.list != nil {
-		if mt, ok := r.list.Check(tenant, rcpt); ok {
-			r.suppressed("intake", tenant, rcpt, "", mt)
-			return &Refusal{Recipient: rcpt, Code: 550, Enhanced: "5.7.1", Reason: string(mt.Reason), Message: suppressedText(mt)}
-		}
-	}
-	if r.checker == nil {
-		return nil
+	if rf := r.listed(tenant, rcpt); rf != nil || r.checker == nil {
+		return rf
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(r.m.cfg.Reputation.Verify.Timeout))
 	defer cancel()
-	res := r.checker.Check(ctx, rcpt)
+	rf, _ := r.verdict(tenant, r.checker.Check(ctx, rcpt))
+	return rf
+}
+
+// listed refuses rcpt when the suppression list holds it for tenant.
+func (r *reputation) listed(tenant, rcpt string) *Refusal {
+	if r.list == nil {
+		return nil
+	}
+	mt, ok := r.list.Check(tenant, rcpt)
+	if !ok {
+		return nil
+	}
+	r.suppressed("intake", tenant, rcpt, "", mt)
+	return &Refusal{Recipient: rcpt, Code: 550, Enhanced: "5.7.1", Reason: string(mt.Reason), Message: suppressedText(mt)}
+}
+
+// Reasons of intake refusals besides suppressions and verify's findings.
+const unverifiedReason = "unverified" // the address check did not finish
+
+// verdict turns an address check into a refusal, or none. A check that
+// did not finish (DNS failing or slow, the request's time up) accepts
+// the recipient, which is reported as unverified, or, with
+// reputation.verify.unverified "defer", refuses it for now: 451 4.4.3,
+// RFC 3463 §3.5 (a directory server, here DNS, unavailable) and RFC 5321
+// §4.2.3.
+func (r *reputation) verdict(tenant string, res verify.Result) (_ *Refusal, unverified bool) {
+	rcpt := res.Input
 	code, enh, text, ok := res.Refusal()
 	if !ok {
-		if res.Verdict == verify.Unknown {
-			r.log.Debug("verify: recipient not checked, accepted", "recipient", rcpt, "err", res.Err)
+		if res.Verdict != verify.Unknown {
+			return nil, false
 		}
-		return nil
+		if r.m.cfg.Reputation.Verify.Unverified == unverifiedDefer {
+			r.x.unverified.WithLabelValues("deferred").Inc()
+			r.log.Debug("verify: recipient not checked, deferred", "recipient", rcpt, "err", res.Err)
+			return &Refusal{Recipient: rcpt, Code: 451, Enhanced: "4.4.3", Reason: unverifiedReason,
+				Message: "Recipient address could not be checked now: try again later"}, false
+		}
+		r.x.unverified.WithLabelValues("accepted").Inc()
+		r.log.Debug("verify: recipient not checked, accepted", "recipient", rcpt, "err", res.Err)
+		return nil, true
 	}
 	var kind string
 	for _, rs := range res.Reasons {
@@ -269,7 +304,38 @@ func (r *reputation) screen(ctx context.Context, tenant, rcpt string) *Refusal {
 	}
 	r.x.refused.WithLabelValues(kind).Inc()
 	r.emit(Event{Type: "refused", Recipient: rcpt, Tenant: tenant, Code: code, Enhanced: enh.String(), Reason: kind, Error: text})
-	return &Refusal{Recipient: rcpt, Code: code, Enhanced: enh.String(), Reason: kind, Message: text}
+	return &Refusal{Recipient: rcpt, Code: code, Enhanced: enh.String(), Reason: kind, Message: text}, false
+}
+
+// screenAll screens the recipients of one API request as screen does,
+// but with one reputation.verify.timeout for all of their checks (and
+// the request's context): mxkit/verify checks each domain once, at most
+// Checker.Concurrency at a time, so a request of smtp.max_recipients
+// holds its handler for one timeout, not one per recipient. It returns,
+// by recipient, its refusal or nil, and whether it goes unverified.
+func (r *reputation) screenAll(ctx context.Context, tenant string, rcpts []string) ([]*Refusal, []bool) {
+	refused := make([]*Refusal, len(rcpts))
+	unverified := make([]bool, len(rcpts))
+	var check []int // the recipients to check
+	for i, rc := range rcpts {
+		if refused[i] = r.listed(tenant, rc); refused[i] == nil && r.checker != nil {
+			check = append(check, i)
+		}
+	}
+	if len(check) == 0 {
+		return refused, unverified
+	}
+	addrs := make([]string, len(check))
+	for j, i := range check {
+		addrs[j] = rcpts[i]
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(r.m.cfg.Reputation.Verify.Timeout))
+	results := r.checker.CheckAll(ctx, addrs)
+	cancel()
+	for j, i := range check {
+		refused[i], unverified[i] = r.verdict(tenant, results[j])
+	}
+	return refused, unverified
 }
 
 // suppressedText is the reply text for a suppressed recipient: the
@@ -525,12 +591,58 @@ func (r *reputation) feedback(ctx context.Context, tenant string, rep *bounce.Re
 		}
 	}
 	entries, err := r.list.Report(ctx, tenant, rep)
-	for _, e := range entries {
+	for i, e := range entries {
+		if rep.Kind == bounce.KindFeedback && !recipientAsked(e.Reason) {
+			// A complaint (or an RFC 2369 unsubscribe request) for an
+			// address the tenant suppressed itself.
+			wish := suppression.Complaint
+			if rep.Feedback != nil && rep.Feedback.Type == "unsubscribe" {
+				wish = suppression.Unsubscribe
+			}
+			ev := suppression.Evidence{MessageID: rep.MessageID}
+			if fb := rep.Feedback; fb != nil {
+				ev.FeedbackType, ev.UserAgent, ev.SourceIP, ev.ArrivalDate = fb.Type, fb.UserAgent, fb.SourceIP, fb.ArrivalDate
+			}
+			ne, added, perr := r.prevail(ctx, suppression.Entry{Address: e.Address, Tenant: tenant, Reason: wish, Evidence: ev})
+			if perr != nil {
+				err = errors.Join(err, perr)
+				continue
+			}
+			entries[i] = ne
+			if added {
+				r.added("feedback", ne)
+			}
+			continue
+		}
 		if !had[e.Address] {
 			r.added("feedback", e)
 		}
 	}
 	return entries, err
+}
+
+// prevail makes e, a recipient's wish (a complaint, an unsubscribe), the
+// entry in force for its address and tenant. List.Add keeps an entry
+// already there that lasts as long, and when that one is the tenant's
+// own (manual, or a bounce), its users may remove it (handleRemove), and
+// the recipient's wish with it: it is replaced. Users' additions and
+// removals wait (userAdds), so that none comes between.
+func (r *reputation) prevail(ctx context.Context, e suppression.Entry) (suppression.Entry, bool, error) {
+	r.userAdds.Lock()
+	defer r.userAdds.Unlock()
+	old, err := r.list.Get(ctx, e.Tenant, e.Address)
+	switch {
+	case errors.Is(err, suppression.ErrNotFound):
+	case err != nil:
+		return suppression.Entry{}, false, err
+	case !recipientAsked(old.Reason):
+		// A check at intake in between finds nothing; the check before
+		// delivery finds e.
+		if err := r.list.Remove(ctx, e.Tenant, e.Address); err != nil && !errors.Is(err, suppression.ErrNotFound) {
+			return suppression.Entry{}, false, err
+		}
+	}
+	return r.list.Add(ctx, e)
 }
 
 // Report is feedback as the return path's suppressor: a bounce or
@@ -543,6 +655,52 @@ func (r *reputation) Report(ctx context.Context, tenant string, rep *bounce.Repo
 
 // unsubscribed is the one-click handler's report of a new unsubscribe.
 func (r *reputation) unsubscribed(e suppression.Entry) { r.added("unsubscribe", e) }
+
+// unsubscribeHandler is the public one-click path: suppression.Handler,
+// and then, when it took an unsubscribe that found an entry the tenant
+// made itself, prevail.
+func (r *reputation) unsubscribeHandler() http.Handler {
+	h := &suppression.Handler{List: r.list, Signer: r.signer, Logger: r.log, Unsubscribed: r.unsubscribed}
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, req)
+		if req.Method != http.MethodPost || sw.status != http.StatusOK {
+			return
+		}
+		sub, err := r.signer.Verify(req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:])
+		if err != nil {
+			return
+		}
+		e, added, err := r.prevail(req.Context(), suppression.Entry{Address: sub.Address, Tenant: sub.Tenant,
+			Reason: suppression.Unsubscribe, Evidence: suppression.Evidence{List: sub.List}})
+		switch {
+		case err != nil:
+			r.log.Error("unsubscribe: replacing the tenant's own entry", "address", sub.Address, "tenant", sub.Tenant, "err", err)
+		case added:
+			r.unsubscribed(e)
+		}
+	})
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
 
 // destinationProvider is the provider a Shaper destination names: the
 // destination itself, unless it is the host name of a host of no known

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,9 @@ import (
 type SendReply struct {
 	ID      string    `json:"id"`
 	Refused []Refusal `json:"refused,omitempty"`
+	// Unverified are recipients queued although their address check
+	// (reputation.verify) did not finish in time: delivery will tell.
+	Unverified []string `json:"unverified,omitempty"`
 }
 
 // UnsubscribeRequest asks POST /api/send to add RFC 8058 one-click
@@ -42,7 +46,7 @@ func (r *reputation) routes(mux *http.ServeMux) {
 			u, _ := url.Parse(r.unsubURL) // checked by LoadConfig
 			// Public: the mailbox provider POSTs here (RFC 8058 §3.2);
 			// the signed token is all there is to go on.
-			mux.Handle(u.Path, &suppression.Handler{List: r.list, Signer: r.signer, Logger: r.log, Unsubscribed: r.unsubscribed})
+			mux.Handle(u.Path, r.unsubscribeHandler())
 			mux.HandleFunc("GET /api/unsubscribe-url", m.authAPI(r.handleUnsubscribeURL))
 		}
 		mux.HandleFunc("GET /api/suppressions", m.authAPI(r.handleLookup))
@@ -60,27 +64,45 @@ func (r *reputation) routes(mux *http.ServeMux) {
 }
 
 // screenRequest takes out of env the recipients that may not be mailed
-// (see screen) and returns them. When none is left it answers 422 with
-// the reasons, and returns false: nothing is queued.
-func (r *reputation) screenRequest(w http.ResponseWriter, req *http.Request, env *queue.Envelope) ([]Refusal, bool) {
-	var refused []Refusal
+// (see screenAll) and returns them, and the recipients kept whose check
+// did not finish. When none is left it answers, and returns false:
+// nothing is queued. The answer is 422 with the reasons, or 503 when a
+// refusal is temporary (a check that did not finish, with
+// reputation.verify.unverified "defer"): the request may be repeated.
+func (r *reputation) screenRequest(w http.ResponseWriter, req *http.Request, env *queue.Envelope) (refused []Refusal, unverified []string, ok bool) {
+	rcpts := make([]string, len(env.Recipients))
+	for i, rc := range env.Recipients {
+		rcpts[i] = rc.Addr
+	}
+	refusals, unchecked := r.screenAll(req.Context(), env.Tenant, rcpts)
 	keep := env.Recipients[:0:0]
-	for _, rc := range env.Recipients {
-		if rf := r.screen(req.Context(), env.Tenant, rc.Addr); rf != nil {
-			refused = append(refused, *rf)
-			continue
+	temporary := false
+	for i, rc := range env.Recipients {
+		switch {
+		case refusals[i] != nil:
+			refused = append(refused, *refusals[i])
+			temporary = temporary || refusals[i].Code < 500
+		case unchecked[i]:
+			unverified = append(unverified, rc.Addr)
+			fallthrough
+		default:
+			keep = append(keep, rc)
 		}
-		keep = append(keep, rc)
 	}
 	if len(refused) == 0 {
-		return nil, true
+		return nil, unverified, true
 	}
 	if len(keep) == 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": refused[0].Message, "refused": refused})
-		return refused, false
+		code := http.StatusUnprocessableEntity
+		if temporary {
+			code = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", strconv.Itoa(int(time.Duration(r.m.cfg.Reputation.Verify.Timeout).Seconds())+1))
+		}
+		writeJSON(w, code, map[string]any{"error": refused[0].Message, "refused": refused})
+		return refused, nil, false
 	}
 	env.Recipients = keep
-	return refused, true
+	return refused, unverified, true
 }
 
 // withUnsubscribe puts RFC 8058 one-click unsubscribe fields for env's
@@ -283,6 +305,12 @@ func (r *reputation) handleRemove(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
+	}
+	if loginOf(req) != nil {
+		// The entry checked is the entry removed: a recipient's wish
+		// replacing it meanwhile (prevail) waits.
+		r.userAdds.Lock()
+		defer r.userAdds.Unlock()
 	}
 	e, err := r.list.Get(req.Context(), tenant, addr)
 	switch {

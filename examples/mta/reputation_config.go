@@ -46,7 +46,13 @@ type SuppressionConfig struct {
 	// MaxUserEntries bounds a tenant's entries for its users' own
 	// additions (POST /api/suppressions): past it they are refused.
 	// Entries from bounces, complaints and unsubscribes are never
-	// refused. 0 means 250,000 (about 125 MB of memory); -1 no limit.
+	// refused: a recipient's wish or a delivery's finding is recorded
+	// whatever the tenant's count. So a tenant can pass the bound by
+	// clicking one-click links it minted for addresses it never mailed
+	// (GET /api/unsubscribe-url); a real recipient's click looks the
+	// same, and nothing here records which addresses a tenant mailed,
+	// so such clicks are honoured, logged and counted, not refused.
+	// 0 means 250,000 (about 125 MB of memory); -1 no limit.
 	MaxUserEntries int `json:"max_user_entries"`
 }
 
@@ -118,10 +124,25 @@ type ThresholdConfig struct {
 
 // VerifyConfig refuses undeliverable recipients at intake (mxkit/verify).
 type VerifyConfig struct {
-	RefuseUndeliverable bool     `json:"refuse_undeliverable"`
-	Timeout             Duration `json:"timeout"`
-	DNSServers          []string `json:"dns_servers"`
+	RefuseUndeliverable bool `json:"refuse_undeliverable"`
+	// Timeout bounds the checks of one RCPT, and all the checks of one
+	// POST /api/send.
+	Timeout Duration `json:"timeout"`
+	// Unverified is what a recipient whose check did not finish gets:
+	// "accept" (the default: queued, and listed as unverified in the
+	// API's reply) or "defer" (451 4.4.3 at RCPT, refused for now over
+	// the API). The checks of all tenants share the Checker's DNS
+	// lookups, so with "defer" a tenant sending to domains whose DNS
+	// hangs defers others' recipients as well.
+	Unverified string   `json:"unverified"`
+	DNSServers []string `json:"dns_servers"`
 }
+
+// reputation.verify.unverified's values.
+const (
+	unverifiedAccept = "accept"
+	unverifiedDefer  = "defer"
+)
 
 // BlocklistConfig is the periodic check of the sending IP addresses and
 // domains against DNS blocklists (mxkit/dnsbl).
@@ -203,6 +224,13 @@ func (c *Config) checkReputation() error {
 	}
 	if r.Verify.Timeout <= 0 {
 		r.Verify.Timeout = Duration(5 * time.Second)
+	}
+	switch r.Verify.Unverified {
+	case "":
+		r.Verify.Unverified = unverifiedAccept
+	case unverifiedAccept, unverifiedDefer:
+	default:
+		return fieldErr("reputation.verify.unverified", "%q: want accept or defer", r.Verify.Unverified)
 	}
 	if r.Redis.URL != "" && !strings.HasPrefix(r.Redis.URL, "redis://") && !strings.HasPrefix(r.Redis.URL, "rediss://") && !strings.HasPrefix(r.Redis.URL, "unix://") {
 		return fieldErr("reputation.redis.url", "%q: want redis://, rediss:// or unix://", r.Redis.URL)

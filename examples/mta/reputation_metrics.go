@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -84,6 +85,7 @@ type repMetrics struct {
 	suppressed *prometheus.CounterVec // by reason, where
 	added      *prometheus.CounterVec // by reason, source
 	refused    *prometheus.CounterVec // by kind
+	unverified *prometheus.CounterVec // by outcome: accepted, deferred
 	outcomes   *prometheus.CounterVec // by provider, outcome
 	held       *prometheus.CounterVec // by provider, why
 	actions    *prometheus.CounterVec // by provider, action
@@ -106,6 +108,9 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mta_intake_refused_total", Help: "Recipients refused at intake as undeliverable (reputation.verify), by finding.",
 		}, []string{"kind"}),
+		unverified: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mta_intake_unverified_total", Help: "Recipients whose address check (reputation.verify) did not finish, by what was done: accepted, deferred (refused for now).",
+		}, []string{"outcome"}),
 		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mta_provider_outcomes_total", Help: "Delivery outcomes by mailbox provider (other: hosts of no known provider): delivered, deferred, hard-bounce, soft-bounce.",
 		}, []string{"provider", "outcome"}),
@@ -134,7 +139,7 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 			Name: "mta_blocklist_last_check_timestamp_seconds", Help: "When the blocklist monitor last finished a check.",
 		}),
 	}
-	reg.MustRegister(x.suppressed, x.added, x.refused, x.outcomes, x.held, x.actions, x.crossings, x.above,
+	reg.MustRegister(x.suppressed, x.added, x.refused, x.unverified, x.outcomes, x.held, x.actions, x.crossings, x.above,
 		x.listed, x.answered, x.checks, x.lastCheck)
 	if r.list != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -149,29 +154,57 @@ func newRepMetrics(reg *prometheus.Registry, r *reputation) *repMetrics {
 	return x
 }
 
-// overridesCollector reports the overrides in force at each scrape, from
-// the Shaper's State (shared ones included).
+// overridesCollector reports the overrides in force, from the Shaper's
+// State (shared ones included). With a shared State reading them is a
+// Redis query, so a scrape reuses the counts one made less than
+// sharedMetricsAge ago, and scrapes at once wait for one read: scrapes
+// do not turn into Redis load, however many and however often. The
+// Shaper's own memory is read at each scrape.
 type overridesCollector struct {
 	r    *reputation
 	desc *prometheus.Desc
+
+	mu     sync.Mutex
+	read   time.Time // when counts (or err) were read
+	counts map[overrideKey]int
+	err    error
 }
+
+type overrideKey struct{ provider, action string }
+
+// sharedMetricsAge is how long values read from shared state serve
+// scrapes: shorter than any sensible scrape interval.
+const sharedMetricsAge = 5 * time.Second
 
 func (c *overridesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
 func (c *overridesCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.r.shaper.State == nil || c.read.IsZero() || time.Since(c.read) >= sharedMetricsAge {
+		c.counts, c.err = c.overrides()
+		c.read = time.Now()
+	}
+	if c.err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, c.err)
+		return
+	}
+	for k, v := range c.counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(v), k.provider, k.action)
+	}
+}
+
+// overrides counts the overrides in force by provider and action.
+func (c *overridesCollector) overrides() (map[overrideKey]int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	ovs, err := c.r.shaper.Overrides(ctx)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(c.desc, err)
-		return
+		return nil, err
 	}
-	type key struct{ provider, action string }
-	n := map[key]int{}
+	n := map[overrideKey]int{}
 	for _, ov := range ovs {
-		n[key{label(c.r.destinationProvider(ov.Destination)), ov.Action.String()}]++
+		n[overrideKey{label(c.r.destinationProvider(ov.Destination)), ov.Action.String()}]++
 	}
-	for k, v := range n {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(v), k.provider, k.action)
-	}
+	return n, nil
 }

@@ -108,12 +108,19 @@ func newWebhook(cfg WebhookConfig, log *slog.Logger, m *metrics) *webhook {
 	}
 	return &webhook{
 		cfg: cfg, log: log, m: m,
-		client: &http.Client{Timeout: time.Duration(cfg.Timeout)},
+		client: &http.Client{Timeout: time.Duration(cfg.Timeout), CheckRedirect: noRedirects},
 		ch:     make(chan Event, cfg.Buffer),
 		done:   make(chan struct{}),
 		stopCh: make(chan struct{}),
 	}
 }
+
+// noRedirects makes a redirect a failed post: followed, a 307 or 308
+// would post the events (recipients' addresses) and their signature to
+// wherever the receiver, or whoever controls its answers, points,
+// internal addresses included (SSRF); a 301 to 303 would turn the post
+// into a GET that can answer 200, and lose the events.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (w *webhook) start() { go w.run() }
 
