@@ -349,6 +349,7 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
 	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")

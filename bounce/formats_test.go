@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"encoding/base64"
+	"mime"
 	"strings"
 	"testing"
 )
@@ -305,6 +306,14 @@ func TestExchangeFormats(t *testing.T) {
 				{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"},
 				{"relay@example.com", NoRelaying, false, "5.7.1", "Unable to relay"},
 			}},
+		// Exchange 2003's expiry NDR (snmail.co.uk, "Delivery Failures",
+		// and madvigsolutions.com quote it): "Could not deliver the message
+		// in the time limit specified", the status 4.4.7 in the host's
+		// bracket, the message no longer retried.
+		{name: "2003, time limit", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: hello", action: "failed",
+			body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:\thello\n      Sent:\t12/6/2026 10:00 AM\n\nThe following recipient(s) could not be reached:\n\n" +
+				"      slow@example.net on 12/7/2026 10:00 AM\n            Could not deliver the message in the time limit specified.  Please retry or contact your administrator.\n            <mx.example.org #4.4.7>\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4.4.7", "time limit specified"}}},
 		{name: "2007", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: hello",
 			body: "Delivery has failed to these recipients or distribution lists:\n\ngone@example.net\nThe recipient's e-mail address was not found in the recipient's e-mail system. Microsoft Exchange will not try to redeliver this message for you. Please check the e-mail address and try resending this message, or provide the following diagnostic text to your system administrator.\n\n\n\n\n\n_____\nSent by Microsoft Exchange Server 2007\n\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\ngone@example.net\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\nOriginal message headers:\n\n" + returned,
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "RecipNotFound"}}},
@@ -334,6 +343,56 @@ func TestExchangeFormats(t *testing.T) {
 		{name: "German delay", from: "System Administrator <postmaster@example.org>", subject: "hello", action: "delayed",
 			body: "Die Zustellung an folgende Empfänger oder Verteilerlisten wurde verzögert:\n\n      slow@example.net on 12/6/2026 10:00 AM\n",
 			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+	})
+}
+
+// TestLocalisedExchangeFormats reads Exchange Online's NDRs in the
+// sender's language, as they come from a tenant's
+// MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@ address (no
+// "postmaster" or "mailer-daemon" to go by) and without a delivery-status
+// part: only the localised subject and wording say it is a bounce, and
+// the remote server's reply, in English, says why. The French failure
+// and delay notices follow the NDRs quoted on pastebin.com/HZca6aT2
+// ("Échec de la remise pour ces destinataires ou groupes", "Informations
+// de diagnostic pour les administrateurs", "En-têtes de message
+// d'origine") and pastebin.com/SYa736QZ ("Remise retardée :", "La remise
+// est retardée pour ces destinataires ou groupes", "De nouvelles
+// tentatives de remise seront effectuées", "returned '400 4.4.7 Message
+// delayed'"); the other languages' subjects and headings are those cited
+// in text.go (bounceSubjects, bounceBodies). Each case is not a bounce
+// without its localised words.
+func TestLocalisedExchangeFormats(t *testing.T) {
+	from := "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>"
+	diag := func(heading, addr, reply string) string {
+		return heading + "\n\nmx.example.org\n\n" + addr + "\nRemote Server returned '" + reply + "'\n\n"
+	}
+	checkFormats(t, []formatCase{
+		{name: "French", from: from, subject: "Non remis : hello", action: "failed",
+			body: "Échec de la remise pour ces destinataires ou groupes :\n\ngone@example.net (gone@example.net)\nThe email address couldn't be found.\n\n" +
+				diag("Informations de diagnostic pour les administrateurs :", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") +
+				"En-têtes de message d'origine :\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "French delay", from: from, subject: "Remise retardée :hello", action: "delayed",
+			body: "La remise est retardée pour ces destinataires ou groupes :\n\nslow@example.net (slow@example.net)\n\nObjet : hello\n\n" +
+				"Ce message n'a pas encore été remis. De nouvelles tentatives de remise seront effectuées.\n\n" +
+				"Informations de diagnostic pour les administrateurs :\n\nServeur de génération : mx.example.org\n\nslow@example.net\nServer at mx.example.net (192.0.2.1) returned '400 4.4.7 Message delayed'\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+		{name: "Spanish", from: from, subject: "No se puede entregar: hello", action: "failed",
+			body: "No se pudo entregar a estos destinatarios o grupos:\n\nfull@example.net (full@example.net)\n\n" +
+				diag("Información de diagnóstico para administradores:", "full@example.net", "552 5.2.2 Mailbox full") + returned,
+			want: []formatWant{{"full@example.net", MailboxFull, false, "5.2.2", "Mailbox full"}}},
+		{name: "Italian", from: from, subject: "Non recapitabile: hello", action: "failed",
+			body: "gone@example.net\n\n" + diag("Informazioni di diagnostica per gli amministratori:", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Portuguese", from: from, subject: "Não é possível entregar: hello", action: "failed",
+			body: "Não foi possível entregar a sua mensagem para gone@example.net.\n\n" + diag("", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Dutch", from: from, subject: "Onbestelbaar: hello", action: "failed",
+			body: "spam@example.net\n\n" + diag("", "spam@example.net", "550 5.7.1 Message rejected as spam by Content Filtering.") + returned,
+			want: []formatWant{{"spam@example.net", SpamDetected, false, "5.7.1", "rejected as spam"}}},
+		{name: "Japanese", from: from, subject: mime.BEncoding.Encode("utf-8", "配信不能: こんにちは"), action: "failed",
+			body: "gone@example.net\n\n" + diag("管理者向けの診断情報:", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
 	})
 }
 

@@ -99,6 +99,7 @@ var hostUnknownPhrases = []string{
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -147,6 +148,18 @@ var userUnknownPhrases = []string{
 	// server don't exists that user", "recipient does not have an account".
 	"unavailable mail user", "don't exists that user", "recipient does not have an account",
 	"addressee unknown", // Microsoft Mail Gateway to SMTP (Microsoft KB Q107089): "550 Addressee unknown" for a mailbox its directory does not have
+	// In Spanish, as a Spanish sender listed the permanent errors it met
+	// (alexborras.com, "Errores y Warnings habituales en retorno de
+	// email": "Usuario inexistente", and Domino's directory lookup, "no
+	// se encuentra en el Directorio de Domino", "no se encuentra en la
+	// Libreta", beside the English "not listed in Domino Directory" and
+	// "not listed in public Name & Address Book"). In Italian, as
+	// Microsoft's Italian page on Outlook.com's delivery errors names the
+	// address that does not exist (windows.microsoft.com/it-it/outlook/
+	// delivery-failed: "Mailbox non trovata, Mailbox non valida o Utente
+	// sconosciuto").
+	"usuario inexistente", "no se encuentra en el directorio de domino", "no se encuentra en la libreta",
+	"utente sconosciuto", "mailbox non trovata",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -218,6 +231,11 @@ var mailboxFullPhrases = []string{
 	// large" (EFBIG); BSD mail.local reports EDQUOT as errno(2) words it,
 	// "Disc quota exceeded".
 	"error writing message: file too large", "disc quota exceeded",
+	// In Spanish and Italian (the sources of userUnknownPhrases): "correo
+	// lleno" (alexborras.com's temporary errors), "Casella di posta piena"
+	// (Microsoft's Italian Outlook.com page: the inbox "contiene troppi
+	// messaggi e non è in grado di accettarne altri").
+	"correo lleno", "casella di posta piena",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -574,6 +592,12 @@ var gaveUpPhrases = []string{
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
 	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
+	// Exchange 2003's expiry NDR: "Could not deliver the message in the
+	// time limit specified. Please retry or contact your administrator.
+	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;
+	// madvigsolutions.com helpdesk, "Non-Delivery").
+	"in the time limit specified",
+	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
 // systemFullPhrases: RFC 3463 x.3.1 "Mail system full"; RFC 5321 §4.2.3 452
@@ -671,6 +695,11 @@ var delayPhrases = []string{
 	// DSN, "Die Zustellung an folgende Empfänger oder Verteilerlisten
 	// wurde verzögert" (adino.at FAQ).
 	"delivery is delayed to these recipients", "delivery will continue to be attempted", "wurde verzögert",
+	// Exchange's French delay DSN (pastebin.com/SYa736QZ): subject "Remise
+	// retardée : <subject>", "La remise est retardée pour ces destinataires
+	// ou groupes : ... Ce message n'a pas encore été remis. De nouvelles
+	// tentatives de remise seront effectuées."
+	"remise retardée", "la remise est retardée", "nouvelles tentatives de remise seront effectuées",
 	"temporary failure report", // OpenSMTPD delay notice
 	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
 	// problem delivering your message to ... Gmail will retry for 46
