@@ -597,6 +597,19 @@ func TestDelayNotices(t *testing.T) {
 		{name: "Gmail", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
 			body: "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to full@example.net. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\nThe response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota.\n",
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+		// A hosting provider's "delayed delivery notice", as
+		// webinstinct.com shows it, without a reply: no word of a final
+		// failure, only that delivery continues.
+		{name: "delayed delivery notice", from: "Mail System <postmaster@example.org>", subject: "delayed delivery notice", action: "delayed",
+			body: "Your message has been received by mx.example.org but has been undeliverable to the following recipients for at least 4 hours.\n\n<slow@example.net>\n\n" +
+				"The mail system will continue to attempt to deliver your message to these recipients for a total of 2 days.\n\nYou do not need to resend your message at this time.\n\n\n--- Below this line is a copy of the original message.\n\n" + returned,
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+		// An Exim relay's delay warning as support.protectedservice.net
+		// shows it ("Warning: message <id> delayed 2 hours"), with the
+		// recipient it says the warning includes.
+		{name: "Exim relay warning", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Warning: message 1Zb92h-0002aX-BS delayed 2 hours", action: "delayed",
+			body: "We are having trouble delivering your email because of an onward issue. No\naction is required on your part - we will continue to attempt delivery for\nsome days. This warning will be repeated at regular intervals if the\nmessage remains undelivered.\n\n  slow@example.net\n    Delay reason: SMTP error from remote mail server after RCPT TO:<slow@example.net>:\n    452 4.2.2 Mailbox full\n",
+			want: []formatWant{{"slow@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
 	})
 }
 

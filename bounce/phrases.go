@@ -705,6 +705,18 @@ var delayPhrases = []string{
 	// problem delivering your message to ... Gmail will retry for 46
 	// more hours."
 	"temporary problem delivering", "will retry for",
+	// A hosting provider's delayed delivery notice (webinstinct.com,
+	// "Notifications for delayed outgoing messages": "The mail system will
+	// continue to attempt to deliver your message to these recipients for
+	// a total of 2 days. You do not need to resend your message at this
+	// time."), Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR
+	// MESSAGE **", "Warning: message still undelivered after 4 hours", as
+	// helpdesk.umd.edu quotes it) and an Exim relay's delay warning
+	// (support.protectedservice.net: "we will continue to attempt delivery
+	// for some days. This warning will be repeated at regular intervals if
+	// the message remains undelivered").
+	"continue to attempt to deliver", "continue to attempt delivery", "do not need to resend your message",
+	"message still undelivered after", "remains undelivered",
 }
 
 // finalPhrases say a notice reports a message that finally failed, beside
