@@ -372,6 +372,12 @@ var rcptStageWords = append([]string{
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
+	// The "Mail System Error - Returned Mail" notice's heading for refusals
+	// of the recipients themselves, "Each of the following recipients was
+	// rejected by a remote mail server" (dream.jp techinfo mail error05,
+	// with "Reason: <addr>... User unknown"; the same template in a
+	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
+	"recipients was rejected by a remote mail server",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -450,6 +450,18 @@ func TestOtherFormats(t *testing.T) {
 		{name: "Domino", from: "Mail Router <postmaster@example.org>", subject: "DELIVERY FAILURE: User gone (gone@example.net) not listed in Domino Directory", action: "failed",
 			body: "Your message\n\n  Subject: hello\n\nwas not delivered to:\n\n  gone@example.net\n\nbecause:\n\n  User gone (gone@example.net) not listed in Domino Directory\n",
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "not listed in Domino Directory"}}},
+		// The "Mail System Error - Returned Mail" notice from "Mail
+		// Administrator", as dream.jp (techinfo mail error05: a recipient
+		// refused by the remote server, "Recipient:" and "Reason:" lines)
+		// and faq.busblog.jp (show/410: "The user(s) account is
+		// temporarily over quota.") show it.
+		{name: "Mail System Error, refused", from: "Mail Administrator <Postmaster@example.jp>", subject: "Mail System Error - Returned Mail", action: "failed",
+			body: "This Message was undeliverable due to the following reason:\n\nEach of the following recipients was rejected by a remote mail server.\nThe reasons given by the server are included to help you determine why\neach recipient was rejected.\n\n" +
+				"    Recipient: <gone@example.jp>\n    Reason:    <gone@example.jp>... User unknown\n\nPlease reply to Postmaster@example.jp\nif you feel this message to be in error.\n",
+			want: []formatWant{{"gone@example.jp", UserUnknown, true, "5", "User unknown"}}},
+		{name: "Mail System Error, over quota", from: "Mail Administrator <Postmaster@example.jp>", subject: "Mail System Error - Returned Mail", action: "failed",
+			body: "This Message was undeliverable due to the following reason:\n\nThe user(s) account is temporarily over quota.\n\n<full@example.jp>\n\nPlease reply to <Postmaster@example.jp>\nif you feel this message to be in error.\n",
+			want: []formatWant{{"full@example.jp", MailboxFull, false, "5", "over quota"}}},
 	})
 }
 

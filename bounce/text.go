@@ -542,6 +542,16 @@ var (
 		"mail delivery",      // Exim "Mail Delivery System", Sendmail "Mail Delivery Subsystem", Postfix "(Mail Delivery System)" (testdata/mta)
 		"delivery subsystem", // Sendmail (above)
 		"mdaemon",            // MDaemon's notices come from MDaemon@ (TestMoreFormats)
+		// The "Mail System Error - Returned Mail" notices come from "Mail
+		// Administrator <Postmaster@...>" (dream.jp support, techinfo mail
+		// error05; faq.busblog.jp show/410; pa-solution.net's FAQ names
+		// "Mail Administrator", "MAILER-DAEMON" and "mail delivery
+		// subsystem" as the senders of returned mail); Exchange 2003's NDRs
+		// from "System Administrator" (technet.microsoft.com/en-us/exchange/
+		// bb288511, "From: System Administrator ... Subject: Undeliverable:"),
+		// in Japanese "システム管理者" with the subject "配信不能"
+		// (ameblo.jp/pctascal, entry-12011693484).
+		"mail administrator", "system administrator", "システム管理者",
 	}
 	bounceBodies = []string{
 		"could not be delivered",    // Exim "A message that you sent could not be delivered to one or more of its recipients"; Postfix bounce(5) "your message could not be delivered" (testdata/mta)
