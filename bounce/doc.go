@@ -254,10 +254,17 @@
 //     qmail-remote, Exim's bounce and delay warning, Sendmail's
 //     transcript and warning, Postfix's bounce(5) templates, OpenSMTPD's
 //     bounce.c, Exchange 2003 to Exchange Online, its German NDR and its
-//     English and German delay notices,
-//     Gmail's notices, Yahoo, Courier, Domino, Oracle Messaging Server,
-//     MDaemon), with several recipients, multi-line and folded replies,
-//     transfer encodings and quoted other addresses.
+//     English and German delay notices, Exchange Online's NDRs in French,
+//     Spanish, Italian, Portuguese, Dutch and Japanese and its French delay
+//     notice (TestLocalisedExchangeFormats: from a tenant's
+//     MicrosoftExchange address, only the localised words say it is a
+//     bounce), Gmail's notices, Yahoo, Courier, Domino, Oracle Messaging
+//     Server, MDaemon, the "Mail System Error - Returned Mail" notice,
+//     hosting providers' delay notices), with several recipients,
+//     multi-line and folded replies, transfer encodings and quoted other
+//     addresses; the non-English wordings of the phrase tables
+//     (TestLocalisedWordings: Spanish, Italian) as their sources give
+//     them.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 471 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, Yandex, Mail.ru, Zoho, AOL, AT&T,
@@ -275,7 +282,11 @@
 //     recognises a bounce, a delay or an auto-reply (text.go: subjects,
 //     senders, body wordings, the markers before a returned message);
 //     70 such words with no findable source were taken out, none of them
-//     needed by a corpus or matrix row. Of 18 phrases once taken out
+//     needed by a corpus or matrix row; three came back when a source was
+//     found: the French and Spanish NDR subjects "Non remis" and "No se
+//     puede entregar" (programs filtering Exchange's NDRs by them) and the
+//     sender "Mail Administrator" (Japanese ISPs' pages showing the "Mail
+//     System Error - Returned Mail" notice). Of 18 phrases once taken out
 //     for want of a source, sources were found for six, restored as
 //     published: "user not exist" (Chinese mail hosts' bounce lists),
 //     "account ... is disabled" (Google's 5.2.1 wording), "mailbox
