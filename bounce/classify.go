@@ -378,6 +378,7 @@ var rcptStageWords = append([]string{
 	// with "Reason: <addr>... User unknown"; the same template in a
 	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
 	"recipients was rejected by a remote mail server",
+	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -3,7 +3,8 @@ package bounce
 import "testing"
 
 // TestLocalisedWordings classifies the non-English wordings of the phrase
-// tables as their sources publish them, with no reply code beside them
+// tables (and the English ones of the same lists) as their sources publish
+// them, with no reply code beside them
 // (the bounce texts that carry them often have none): each row names the
 // page it was read from, and the reason that page gives it. A user-unknown
 // wording is given as a refusal naming its address ("<addr>: ..."), the
@@ -19,6 +20,15 @@ func TestLocalisedWordings(t *testing.T) {
 		{"alexborras.com", "El usuario no se encuentra en la Libreta de direcciones", UserUnknown},
 		{"alexborras.com", "correo lleno", MailboxFull},
 		{"alexborras.com", "tiempo de entrega vencido", Expired},
+		{"alexborras.com", "<kijitora@example.es>: Mailbox unknown", UserUnknown},
+		{"alexborras.com", "550 unknown mailbox: kijitora@example.es", UserUnknown},
+		{"alexborras.com", "The following destination addresses were unknown: kijitora@example.es", UserUnknown},
+		{"alexborras.com", "kijitora@example.es is a deactivated mailbox", Suspend},
+		{"alexborras.com", "This account has been disabled", Suspend},
+		{"alexborras.com", "Could not resolve domain example.es", HostUnknown},
+		{"alexborras.com", "example.es: Name or service not known", HostUnknown},
+		{"alexborras.com", "Delivery expired (message too old)", Expired},
+		{"alexborras.com", "Message would exceed the quota", MailboxFull},
 		// windows.microsoft.com/it-it/outlook/delivery-failed.
 		{"microsoft.com it-it", "<kijitora@example.it>: Utente sconosciuto", UserUnknown},
 		{"microsoft.com it-it", "<kijitora@example.it>: Mailbox non trovata", UserUnknown},

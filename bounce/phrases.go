@@ -99,6 +99,8 @@ var hostUnknownPhrases = []string{
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
+	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 }
 
@@ -160,6 +162,10 @@ var userUnknownPhrases = []string{
 	// sconosciuto").
 	"usuario inexistente", "no se encuentra en el directorio de domino", "no se encuentra en la libreta",
 	"utente sconosciuto", "mailbox non trovata",
+	// English wordings on the same sender's list of permanent errors
+	// (alexborras.com): "Mailbox unknown", "unknown mailbox", "The
+	// following destination addresses were unknown".
+	"mailbox unknown", "unknown mailbox", "destination addresses were unknown",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -194,6 +200,10 @@ var suspendPhrases = []string{
 	// "Mail System Error - Returned Mail" template's "The user(s) account
 	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
 	"account * is disabled",
+	// A mailbox switched off, on a Spanish sender's list of the errors it
+	// met (alexborras.com): "is a deactivated mailbox", "This account has
+	// been disabled" (RFC 3463 x.2.1).
+	"deactivated mailbox", "account has been disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -236,6 +246,7 @@ var mailboxFullPhrases = []string{
 	// (Microsoft's Italian Outlook.com page: the inbox "contiene troppi
 	// messaggi e non è in grado di accettarne altri").
 	"correo lleno", "casella di posta piena",
+	"exceed the quota", // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -597,6 +608,7 @@ var gaveUpPhrases = []string{
 	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;
 	// madvigsolutions.com helpdesk, "Non-Delivery").
 	"in the time limit specified",
+	"delivery expired",          // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
