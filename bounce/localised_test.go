@@ -34,6 +34,19 @@ func TestLocalisedWordings(t *testing.T) {
 		{"microsoft.com it-it", "<kijitora@example.it>: Mailbox non trovata", UserUnknown},
 		{"microsoft.com it-it", "Casella di posta piena", MailboxFull},
 		{"microsoft.com it-it", "Host sconosciuto", HostUnknown},
+		// qqmailbox.com/transceivers/169 (QQ Mail's bounce notice).
+		{"qqmailbox.com", "<kijitora@example.cn>: 该用户不存在", UserUnknown},
+		{"qqmailbox.com", "<kijitora@example.cn>: 该用户未开通QQ邮箱", UserUnknown},
+		{"qqmailbox.com", "收件人空间不足", MailboxFull},
+		{"qqmailbox.com", "550 Error: content rejected;", SpamDetected},
+		// wz.0733.com.cn news-56 and emailhost.com.cn's service pages.
+		{"wz.0733.com.cn", "<kijitora@example.cn>: user is not found", UserUnknown},
+		{"wz.0733.com.cn", "Sorry, <kijitora@example.cn>: doesn't have this account", UserUnknown},
+		{"wz.0733.com.cn", "Quota exceed the hard limit for user kijitora", MailboxFull},
+		{"wz.0733.com.cn", "mail box space not enough", MailboxFull},
+		{"emailhost.com.cn", "DNS query error", HostUnknown},
+		{"emailhost.com.cn", "rcpt handle timeout", NetworkError},
+		{"emailhost.com.cn", "Content reject", SpamDetected},
 		// snmail.co.uk support/failure-timelimit (Exchange 2003).
 		{"snmail.co.uk", "Could not deliver the message in the time limit specified. Please retry or contact your administrator.", Expired},
 	} {

@@ -99,6 +99,7 @@ var hostUnknownPhrases = []string{
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"dns query error",                                     // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
@@ -166,6 +167,13 @@ var userUnknownPhrases = []string{
 	// (alexborras.com): "Mailbox unknown", "unknown mailbox", "The
 	// following destination addresses were unknown".
 	"mailbox unknown", "unknown mailbox", "destination addresses were unknown",
+	// QQ Mail's bounce notices (qqmailbox.com/transceivers/169, the key
+	// words of its returned-mail notice): "该用户不存在" (the user does not
+	// exist), "该用户未开通QQ邮箱" (the user has no QQ mailbox). A Chinese
+	// host's list of bounce texts (wz.0733.com.cn news-56, "没有找到收件人的
+	// 地址", the recipient's address not found): "user is not found",
+	// "doesn't have this account".
+	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -246,6 +254,10 @@ var mailboxFullPhrases = []string{
 	// (Microsoft's Italian Outlook.com page: the inbox "contiene troppi
 	// messaggi e non è in grado di accettarne altri").
 	"correo lleno", "casella di posta piena",
+	"收件人空间不足", // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
+	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
+	// exceed the hard limit for user", "mail box space not enough".
+	"quota exceed the hard limit", "mail box space not enough",
 	"exceed the quota", // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 }
 
@@ -334,8 +346,8 @@ var spamPhrases = []string{
 	// file name or type (policyPhrases), BAD-HEADER a malformed header
 	// (contentErrorPhrases), INFECTED a virus (virusPhrases).
 	"reject, id= * - spam",
-	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
-	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	"spam denied", "content reject", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied" (a spam bounce); QQ Mail's "550 Error: content rejected" among its notice's key words (qqmailbox.com/transceivers/169)
+	"as spam", // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 	// antispameurope's classification codes (support.everycloud.com,
 	// article 4000007755): "554 5.5.5 e-mail Rejected Spam", "554 5.6.1
 	// Spam Header rejected", "554 5.6.2 Spam Link rejected", "554 5.6.3
@@ -634,6 +646,7 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
 	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
