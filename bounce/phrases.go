@@ -212,6 +212,11 @@ var suspendPhrases = []string{
 	// met (alexborras.com): "is a deactivated mailbox", "This account has
 	// been disabled" (RFC 3463 x.2.1).
 	"deactivated mailbox", "account has been disabled",
+	// Korean portals' refusals of a suspended recipient, as a Korean
+	// list of returned-mail replies groups them (puffinknight.tistory.com
+	// /102, "받는사람이 사용중지된 경우", the recipient's use suspended):
+	// "550 5.1.1 Inactive mbox", "550 5.1.1 Suspended user".
+	"inactive mbox", "suspended user",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -406,13 +411,14 @@ var contentErrorPhrases = []string{
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
 var noRelayingPhrases = []string{
-	"relay access denied",           // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
-	"relaying denied",               // Sendmail cf/README
-	"relay not permitted",           // Exim spec, default configuration's ACL
-	"list of allowed rcpthosts",     // qmail-smtpd(8)
-	"unable to relay",               // Microsoft 5.7.1
-	"mail relay denied",             // Google 550 5.7.0
-	"host denies relay",             // Chinese providers' replies (blog.sina.com.cn list)
+	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
+	"relaying denied",                          // Sendmail cf/README
+	"relay not permitted",                      // Exim spec, default configuration's ACL
+	"list of allowed rcpthosts",                // qmail-smtpd(8)
+	"unable to relay",                          // Microsoft 5.7.1
+	"mail relay denied",                        // Google 550 5.7.0
+	"host denies relay",                        // Chinese providers' replies (blog.sina.com.cn list)
+	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 }
 
@@ -468,6 +474,7 @@ var speedingPhrases = []string{
 	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
 	"message receive limit",              // Microsoft 5.2.121, 5.2.122
 	"daily limit for message recipients", // Microsoft 5.1.90
+	"send too many messages",             // Korean portals (puffinknight.tistory.com/102, an IP blocked for bulk mail): "421 4.3.1 You send too many messages."
 	"exceeded permitted limits",          // Microsoft 5.7.508
 	"deferred due to excessive volume",   // Apple 421 4.7.1
 	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
@@ -567,6 +574,14 @@ var blockedPhrases = []string{
 	// back with "450 4.3.2 Service currently unavailable" until it
 	// reconnects after the deep protocol tests (postscreen_smtpd.c).
 	"service currently unavailable",
+	// Korean portals' refusals of a sending IP (puffinknight.tistory.com
+	// /102, "대형포털로부터 IP가 차단된 경우", an IP blocked by the big
+	// portals for bulk mail; blog.jinbo.net/007/archive/20051107, a sender
+	// filtered as a spammer): Naver's and Hanafos's "421 4.3.2 Your IP(x)
+	// is filtered and this connection will be closed. You must register
+	// your IP to ...", Paran's "550 Transaction failed.
+	// (SPAM_SUSPECT:IP_CONTROL)".
+	"is filtered and this connection will be closed", "spam_suspect:ip_control",
 }
 
 // accessDeniedPhrases: a refusal that says only "access denied", after
@@ -656,6 +671,7 @@ var networkErrorPhrases = []string{
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
+	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
 	"internal server error",                               // Yahoo 451 4.3.2
 	"resources temporarily unavailable",                   // Yahoo 451
 	"temporary system error",                              // Zoho 452 4.3.1
