@@ -259,7 +259,8 @@ var mailboxFullPhrases = []string{
 	// (Microsoft's Italian Outlook.com page: the inbox "contiene troppi
 	// messaggi e non è in grado di accettarne altri").
 	"correo lleno", "casella di posta piena",
-	"收件人空间不足", // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
+	"too much mail data", // NTT docomo's "552 Too much mail data <addr>", the recipient's mailbox full (センドマジック's notes on the carriers' replies, note.com/sendmagic/n/neb6bbe7e51cf)
+	"收件人空间不足",            // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
