@@ -47,6 +47,13 @@ func TestLocalisedWordings(t *testing.T) {
 		{"emailhost.com.cn", "DNS query error", HostUnknown},
 		{"emailhost.com.cn", "rcpt handle timeout", NetworkError},
 		{"emailhost.com.cn", "Content reject", SpamDetected},
+		// Italiaonline's DSN messages (aiuto.libero.it, aiuto.virgilio.it,
+		// "Messaggi di errore più frequenti dopo invio email") and
+		// uniroma3.it's guide to error messages.
+		{"aiuto.libero.it", "ROUTING SERVER FAILURE", HostUnknown},
+		{"aiuto.libero.it", "RELAYING NOT ALLOWED (550 Relay Disabled)", NoRelaying},
+		{"aiuto.libero.it", "MAILBOX FULL (User quota exceeded)", MailboxFull},
+		{"uniroma3.it", "554 Disallowed Attach Type", PolicyViolation},
 		// snmail.co.uk support/failure-timelimit (Exchange 2003).
 		{"snmail.co.uk", "Could not deliver the message in the time limit specified. Please retry or contact your administrator.", Expired},
 	} {

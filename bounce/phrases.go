@@ -99,6 +99,7 @@ var hostUnknownPhrases = []string{
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"routing server failure",                              // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
 	"dns query error",                                     // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
@@ -379,6 +380,7 @@ var spamPhrases = []string{
 var attachmentPolicyPhrases = []string{
 	"file extension",
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
+	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
 }
 
@@ -419,6 +421,7 @@ var noRelayingPhrases = []string{
 	"unable to relay",                          // Microsoft 5.7.1
 	"mail relay denied",                        // Google 550 5.7.0
 	"host denies relay",                        // Chinese providers' replies (blog.sina.com.cn list)
+	"relay disabled",                           // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): "RELAYING NOT ALLOWED (550 Relay Disabled)"
 	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 }
