@@ -262,15 +262,16 @@
 //     Server, MDaemon, the "Mail System Error - Returned Mail" notice,
 //     hosting providers' delay notices), with several recipients,
 //     multi-line and folded replies, transfer encodings and quoted other
-//     addresses; the non-English wordings of the phrase tables
-//     (TestLocalisedWordings: Spanish, Italian) as their sources give
-//     them.
+//     addresses; the wordings of the phrase tables read from
+//     non-English sources (TestLocalisedWordings: Spanish, Italian,
+//     Chinese, QQ Mail's and Italiaonline's notices) as those sources
+//     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 495 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 496 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, Yandex, Mail.ru, Zoho, AOL, AT&T,
 //     Rackspace, Mimecast, Coremail, 智邦, iridis, Korean portals (Naver,
-//     Daum, Paran), Japanese carriers (docomo, au, SoftBank, J:COM) and
-//     other providers (370)
+//     Daum, Paran), Japanese carriers (docomo, au, SoftBank, J:COM),
+//     Libero and other providers (371)
 //     and the MTAs', groupware's and filters' documentation, source and
 //     RFCs (125: Postfix, Exim and cPanel's Exim, Sendmail, qmail,
 //     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
