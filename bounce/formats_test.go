@@ -609,6 +609,12 @@ func TestDelayNotices(t *testing.T) {
 		{name: "Gmail", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
 			body: "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to full@example.net. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\nThe response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota.\n",
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+		// Gmail's delay notice read from its subject alone, the body
+		// holding no delay wording (as a notice in another language would
+		// not): the message is still being retried.
+		{name: "Gmail, subject only", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
+			body: "full@example.net\n\n452 4.2.2 The email account that you tried to reach is over quota.\n",
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
 		// A hosting provider's "delayed delivery notice", as
 		// webinstinct.com shows it, without a reply: no word of a final
 		// failure, only that delivery continues.

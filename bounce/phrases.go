@@ -732,7 +732,8 @@ var delayPhrases = []string{
 	"this is a warning only",                        // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
 	"just a warning, you do not need to take",       // MessageSwitch's delay warning, "This is just a warning, you do not need to take any action" (Mailman 2.1 Bouncers/SimpleWarning.py)
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
-	"delivery attempts will continue", // Exchange delay DSN
+	"delivery status notification (delay)", // Gmail's delay DSN subject (support.google.com/mail/answer/6596; TestGmailFormats): it says the delay whatever the body says
+	"delivery attempts will continue",      // Exchange delay DSN
 	// Exchange 2010 and later delay DSN, "Delivery is delayed to these
 	// recipients or groups: ... This message hasn't been delivered yet.
 	// Delivery will continue to be attempted." (cryer.co.uk, Exchange 2010
