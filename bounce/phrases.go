@@ -312,6 +312,7 @@ var authFailurePhrases = []string{
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
 	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
 	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
 }
 
@@ -434,6 +435,7 @@ var filteredPhrases = []string{
 	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
+	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
