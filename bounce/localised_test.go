@@ -54,6 +54,8 @@ func TestLocalisedWordings(t *testing.T) {
 		{"aiuto.libero.it", "RELAYING NOT ALLOWED (550 Relay Disabled)", NoRelaying},
 		{"aiuto.libero.it", "MAILBOX FULL (User quota exceeded)", MailboxFull},
 		{"uniroma3.it", "554 Disallowed Attach Type", PolicyViolation},
+		// netbit.com.br's list of common sending errors (Portuguese).
+		{"netbit.com.br", "<kijitora@example.com.br>: Malformed address", UserUnknown},
 		// snmail.co.uk support/failure-timelimit (Exchange 2003).
 		{"snmail.co.uk", "Could not deliver the message in the time limit specified. Please retry or contact your administrator.", Expired},
 	} {

@@ -151,6 +151,7 @@ var userUnknownPhrases = []string{
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
 	"unavailable mail user", "don't exists that user", "recipient does not have an account",
+	"malformed address", // Netbit's list of common sending errors (netbit.com.br, "Problemas comuns no envio"): "Malformed address", the recipient's address is not well formed
 	"addressee unknown", // Microsoft Mail Gateway to SMTP (Microsoft KB Q107089): "550 Addressee unknown" for a mailbox its directory does not have
 	// In Spanish, as a Spanish sender listed the permanent errors it met
 	// (alexborras.com, "Errores y Warnings habituales en retorno de
@@ -290,6 +291,7 @@ var mesgTooBigPhrases = []string{
 	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
 	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
+	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -561,7 +563,8 @@ var blockedPhrases = []string{
 	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
-	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	"my name was rejected",   // qmail-remote(8)
+	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
 	// mail action not taken: Invalid IP".
