@@ -267,11 +267,11 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 496 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 503 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, Yandex, Mail.ru, Zoho, AOL, AT&T,
 //     Rackspace, Mimecast, Coremail, 智邦, iridis, Korean portals (Naver,
 //     Daum, Paran), Japanese carriers (docomo, au, SoftBank, J:COM),
-//     Libero and other providers (371)
+//     Libero, Interia, C4 and other providers (378)
 //     and the MTAs', groupware's and filters' documentation, source and
 //     RFCs (125: Postfix, Exim and cPanel's Exim, Sendmail, qmail,
 //     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
