@@ -621,6 +621,11 @@ var (
 		// "AutoReply", "Abwesend", "Automatische Antwort" (German Outlook),
 		// "Automatisch antwoord" (Dutch).
 		"autoreply", "abwesend", "automatische antwort", "automatisch antwoord",
+		// The feature's name in Japanese and Italian: Exchange's Outlook Web
+		// App "オプション > 自動応答" (learn.microsoft.com/ja-jp, Exchange
+		// Server bb899558), "risposta automatica" (Zimbra's and hostpoint.ch's
+		// Italian help, "messaggio di risposta automatica").
+		"自動応答", "risposta automatica",
 	}
 )
 
