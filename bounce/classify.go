@@ -349,6 +349,7 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
 	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
@@ -371,6 +372,13 @@ var rcptStageWords = append([]string{
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
+	// The "Mail System Error - Returned Mail" notice's heading for refusals
+	// of the recipients themselves, "Each of the following recipients was
+	// rejected by a remote mail server" (dream.jp techinfo mail error05,
+	// with "Reason: <addr>... User unknown"; the same template in a
+	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
+	"recipients was rejected by a remote mail server",
+	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

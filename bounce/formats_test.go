@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"encoding/base64"
+	"mime"
 	"strings"
 	"testing"
 )
@@ -305,6 +306,14 @@ func TestExchangeFormats(t *testing.T) {
 				{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"},
 				{"relay@example.com", NoRelaying, false, "5.7.1", "Unable to relay"},
 			}},
+		// Exchange 2003's expiry NDR (snmail.co.uk, "Delivery Failures",
+		// and madvigsolutions.com quote it): "Could not deliver the message
+		// in the time limit specified", the status 4.4.7 in the host's
+		// bracket, the message no longer retried.
+		{name: "2003, time limit", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: hello", action: "failed",
+			body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:\thello\n      Sent:\t12/6/2026 10:00 AM\n\nThe following recipient(s) could not be reached:\n\n" +
+				"      slow@example.net on 12/7/2026 10:00 AM\n            Could not deliver the message in the time limit specified.  Please retry or contact your administrator.\n            <mx.example.org #4.4.7>\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4.4.7", "time limit specified"}}},
 		{name: "2007", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: hello",
 			body: "Delivery has failed to these recipients or distribution lists:\n\ngone@example.net\nThe recipient's e-mail address was not found in the recipient's e-mail system. Microsoft Exchange will not try to redeliver this message for you. Please check the e-mail address and try resending this message, or provide the following diagnostic text to your system administrator.\n\n\n\n\n\n_____\nSent by Microsoft Exchange Server 2007\n\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\ngone@example.net\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\nOriginal message headers:\n\n" + returned,
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "RecipNotFound"}}},
@@ -334,6 +343,56 @@ func TestExchangeFormats(t *testing.T) {
 		{name: "German delay", from: "System Administrator <postmaster@example.org>", subject: "hello", action: "delayed",
 			body: "Die Zustellung an folgende Empfänger oder Verteilerlisten wurde verzögert:\n\n      slow@example.net on 12/6/2026 10:00 AM\n",
 			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+	})
+}
+
+// TestLocalisedExchangeFormats reads Exchange Online's NDRs in the
+// sender's language, as they come from a tenant's
+// MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@ address (no
+// "postmaster" or "mailer-daemon" to go by) and without a delivery-status
+// part: only the localised subject and wording say it is a bounce, and
+// the remote server's reply, in English, says why. The French failure
+// and delay notices follow the NDRs quoted on pastebin.com/HZca6aT2
+// ("Échec de la remise pour ces destinataires ou groupes", "Informations
+// de diagnostic pour les administrateurs", "En-têtes de message
+// d'origine") and pastebin.com/SYa736QZ ("Remise retardée :", "La remise
+// est retardée pour ces destinataires ou groupes", "De nouvelles
+// tentatives de remise seront effectuées", "returned '400 4.4.7 Message
+// delayed'"); the other languages' subjects and headings are those cited
+// in text.go (bounceSubjects, bounceBodies). Each case is not a bounce
+// without its localised words.
+func TestLocalisedExchangeFormats(t *testing.T) {
+	from := "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>"
+	diag := func(heading, addr, reply string) string {
+		return heading + "\n\nmx.example.org\n\n" + addr + "\nRemote Server returned '" + reply + "'\n\n"
+	}
+	checkFormats(t, []formatCase{
+		{name: "French", from: from, subject: "Non remis : hello", action: "failed",
+			body: "Échec de la remise pour ces destinataires ou groupes :\n\ngone@example.net (gone@example.net)\nThe email address couldn't be found.\n\n" +
+				diag("Informations de diagnostic pour les administrateurs :", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") +
+				"En-têtes de message d'origine :\n\n" + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "French delay", from: from, subject: "Remise retardée :hello", action: "delayed",
+			body: "La remise est retardée pour ces destinataires ou groupes :\n\nslow@example.net (slow@example.net)\n\nObjet : hello\n\n" +
+				"Ce message n'a pas encore été remis. De nouvelles tentatives de remise seront effectuées.\n\n" +
+				"Informations de diagnostic pour les administrateurs :\n\nServeur de génération : mx.example.org\n\nslow@example.net\nServer at mx.example.net (192.0.2.1) returned '400 4.4.7 Message delayed'\n",
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+		{name: "Spanish", from: from, subject: "No se puede entregar: hello", action: "failed",
+			body: "No se pudo entregar a estos destinatarios o grupos:\n\nfull@example.net (full@example.net)\n\n" +
+				diag("Información de diagnóstico para administradores:", "full@example.net", "552 5.2.2 Mailbox full") + returned,
+			want: []formatWant{{"full@example.net", MailboxFull, false, "5.2.2", "Mailbox full"}}},
+		{name: "Italian", from: from, subject: "Non recapitabile: hello", action: "failed",
+			body: "gone@example.net\n\n" + diag("Informazioni di diagnostica per gli amministratori:", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Portuguese", from: from, subject: "Não é possível entregar: hello", action: "failed",
+			body: "Não foi possível entregar a sua mensagem para gone@example.net.\n\n" + diag("", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+		{name: "Dutch", from: from, subject: "Onbestelbaar: hello", action: "failed",
+			body: "spam@example.net\n\n" + diag("", "spam@example.net", "550 5.7.1 Message rejected as spam by Content Filtering.") + returned,
+			want: []formatWant{{"spam@example.net", SpamDetected, false, "5.7.1", "rejected as spam"}}},
+		{name: "Japanese", from: from, subject: mime.BEncoding.Encode("utf-8", "配信不能: こんにちは"), action: "failed",
+			body: "gone@example.net\n\n" + diag("管理者向けの診断情報:", "gone@example.net", "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown") + returned,
+			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
 	})
 }
 
@@ -391,6 +450,18 @@ func TestOtherFormats(t *testing.T) {
 		{name: "Domino", from: "Mail Router <postmaster@example.org>", subject: "DELIVERY FAILURE: User gone (gone@example.net) not listed in Domino Directory", action: "failed",
 			body: "Your message\n\n  Subject: hello\n\nwas not delivered to:\n\n  gone@example.net\n\nbecause:\n\n  User gone (gone@example.net) not listed in Domino Directory\n",
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "not listed in Domino Directory"}}},
+		// The "Mail System Error - Returned Mail" notice from "Mail
+		// Administrator", as dream.jp (techinfo mail error05: a recipient
+		// refused by the remote server, "Recipient:" and "Reason:" lines)
+		// and faq.busblog.jp (show/410: "The user(s) account is
+		// temporarily over quota.") show it.
+		{name: "Mail System Error, refused", from: "Mail Administrator <Postmaster@example.jp>", subject: "Mail System Error - Returned Mail", action: "failed",
+			body: "This Message was undeliverable due to the following reason:\n\nEach of the following recipients was rejected by a remote mail server.\nThe reasons given by the server are included to help you determine why\neach recipient was rejected.\n\n" +
+				"    Recipient: <gone@example.jp>\n    Reason:    <gone@example.jp>... User unknown\n\nPlease reply to Postmaster@example.jp\nif you feel this message to be in error.\n",
+			want: []formatWant{{"gone@example.jp", UserUnknown, true, "5", "User unknown"}}},
+		{name: "Mail System Error, over quota", from: "Mail Administrator <Postmaster@example.jp>", subject: "Mail System Error - Returned Mail", action: "failed",
+			body: "This Message was undeliverable due to the following reason:\n\nThe user(s) account is temporarily over quota.\n\n<full@example.jp>\n\nPlease reply to <Postmaster@example.jp>\nif you feel this message to be in error.\n",
+			want: []formatWant{{"full@example.jp", MailboxFull, false, "5", "over quota"}}},
 	})
 }
 
@@ -538,6 +609,25 @@ func TestDelayNotices(t *testing.T) {
 		{name: "Gmail", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
 			body: "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to full@example.net. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\nThe response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota.\n",
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+		// Gmail's delay notice read from its subject alone, the body
+		// holding no delay wording (as a notice in another language would
+		// not): the message is still being retried.
+		{name: "Gmail, subject only", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
+			body: "full@example.net\n\n452 4.2.2 The email account that you tried to reach is over quota.\n",
+			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
+		// A hosting provider's "delayed delivery notice", as
+		// webinstinct.com shows it, without a reply: no word of a final
+		// failure, only that delivery continues.
+		{name: "delayed delivery notice", from: "Mail System <postmaster@example.org>", subject: "delayed delivery notice", action: "delayed",
+			body: "Your message has been received by mx.example.org but has been undeliverable to the following recipients for at least 4 hours.\n\n<slow@example.net>\n\n" +
+				"The mail system will continue to attempt to deliver your message to these recipients for a total of 2 days.\n\nYou do not need to resend your message at this time.\n\n\n--- Below this line is a copy of the original message.\n\n" + returned,
+			want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+		// An Exim relay's delay warning as support.protectedservice.net
+		// shows it ("Warning: message <id> delayed 2 hours"), with the
+		// recipient it says the warning includes.
+		{name: "Exim relay warning", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Warning: message 1Zb92h-0002aX-BS delayed 2 hours", action: "delayed",
+			body: "We are having trouble delivering your email because of an onward issue. No\naction is required on your part - we will continue to attempt delivery for\nsome days. This warning will be repeated at regular intervals if the\nmessage remains undelivered.\n\n  slow@example.net\n    Delay reason: SMTP error from remote mail server after RCPT TO:<slow@example.net>:\n    452 4.2.2 Mailbox full\n",
+			want: []formatWant{{"slow@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
 	})
 }
 

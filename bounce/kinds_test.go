@@ -48,6 +48,8 @@ func TestAutoReply(t *testing.T) {
 	}{
 		{"auto-submitted", "From: Kiji <kiji@example.net>\r\nSubject: Re: hello\r\nAuto-Submitted: auto-replied\r\n\r\nI am away until Monday.\r\n", KindAutoReply},
 		{"out of office subject", "From: kiji@example.net\r\nSubject: Automatic reply: hello\r\n\r\nI will be out of the office.\r\n", KindAutoReply},
+		{"Japanese automatic reply", "From: kiji@example.net\r\nSubject: =?UTF-8?B?6Ieq5YuV5b+c562UOiBoZWxsbw==?=\r\n\r\nhello\r\n", KindAutoReply},
+		{"Italian automatic reply", "From: kiji@example.net\r\nSubject: Risposta automatica: hello\r\n\r\nhello\r\n", KindAutoReply},
 		{"bounce with auto-submitted", "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n\r\n<a@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n", KindNonStandard},
 		{"ordinary mail", "From: kiji@example.net\r\nSubject: lunch?\r\n\r\nNoon at the usual place.\r\n", KindUnknown},
 		{"ordinary mail with error words", "From: ci@example.net\r\nSubject: build 42\r\n\r\nAn error occurred in the message you sent to the build bot, ops@example.net.\r\n", KindUnknown},

@@ -99,6 +99,11 @@ var hostUnknownPhrases = []string{
 	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"routing server failure",                              // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
+	"dns query error",                                     // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
+	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
+	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
+	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -146,7 +151,31 @@ var userUnknownPhrases = []string{
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
 	"unavailable mail user", "don't exists that user", "recipient does not have an account",
+	"malformed address", // Netbit's list of common sending errors (netbit.com.br, "Problemas comuns no envio"): "Malformed address", the recipient's address is not well formed
 	"addressee unknown", // Microsoft Mail Gateway to SMTP (Microsoft KB Q107089): "550 Addressee unknown" for a mailbox its directory does not have
+	// In Spanish, as a Spanish sender listed the permanent errors it met
+	// (alexborras.com, "Errores y Warnings habituales en retorno de
+	// email": "Usuario inexistente", and Domino's directory lookup, "no
+	// se encuentra en el Directorio de Domino", "no se encuentra en la
+	// Libreta", beside the English "not listed in Domino Directory" and
+	// "not listed in public Name & Address Book"). In Italian, as
+	// Microsoft's Italian page on Outlook.com's delivery errors names the
+	// address that does not exist (windows.microsoft.com/it-it/outlook/
+	// delivery-failed: "Mailbox non trovata, Mailbox non valida o Utente
+	// sconosciuto").
+	"usuario inexistente", "no se encuentra en el directorio de domino", "no se encuentra en la libreta",
+	"utente sconosciuto", "mailbox non trovata",
+	// English wordings on the same sender's list of permanent errors
+	// (alexborras.com): "Mailbox unknown", "unknown mailbox", "The
+	// following destination addresses were unknown".
+	"mailbox unknown", "unknown mailbox", "destination addresses were unknown",
+	// QQ Mail's bounce notices (qqmailbox.com/transceivers/169, the key
+	// words of its returned-mail notice): "该用户不存在" (the user does not
+	// exist), "该用户未开通QQ邮箱" (the user has no QQ mailbox). A Chinese
+	// host's list of bounce texts (wz.0733.com.cn news-56, "没有找到收件人的
+	// 地址", the recipient's address not found): "user is not found",
+	// "doesn't have this account".
+	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -181,6 +210,15 @@ var suspendPhrases = []string{
 	// "Mail System Error - Returned Mail" template's "The user(s) account
 	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
 	"account * is disabled",
+	// A mailbox switched off, on a Spanish sender's list of the errors it
+	// met (alexborras.com): "is a deactivated mailbox", "This account has
+	// been disabled" (RFC 3463 x.2.1).
+	"deactivated mailbox", "account has been disabled",
+	// Korean portals' refusals of a suspended recipient, as a Korean
+	// list of returned-mail replies groups them (puffinknight.tistory.com
+	// /102, "받는사람이 사용중지된 경우", the recipient's use suspended):
+	// "550 5.1.1 Inactive mbox", "550 5.1.1 Suspended user".
+	"inactive mbox", "suspended user",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -218,6 +256,17 @@ var mailboxFullPhrases = []string{
 	// large" (EFBIG); BSD mail.local reports EDQUOT as errno(2) words it,
 	// "Disc quota exceeded".
 	"error writing message: file too large", "disc quota exceeded",
+	// In Spanish and Italian (the sources of userUnknownPhrases): "correo
+	// lleno" (alexborras.com's temporary errors), "Casella di posta piena"
+	// (Microsoft's Italian Outlook.com page: the inbox "contiene troppi
+	// messaggi e non è in grado di accettarne altri").
+	"correo lleno", "casella di posta piena",
+	"too much mail data", // NTT docomo's "552 Too much mail data <addr>", the recipient's mailbox full (センドマジック's notes on the carriers' replies, note.com/sendmagic/n/neb6bbe7e51cf)
+	"收件人空间不足",            // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
+	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
+	// exceed the hard limit for user", "mail box space not enough".
+	"quota exceed the hard limit", "mail box space not enough",
+	"exceed the quota", // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -242,6 +291,7 @@ var mesgTooBigPhrases = []string{
 	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
 	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
+	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -264,6 +314,7 @@ var authFailurePhrases = []string{
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
 	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
 	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
 }
 
@@ -305,8 +356,8 @@ var spamPhrases = []string{
 	// file name or type (policyPhrases), BAD-HEADER a malformed header
 	// (contentErrorPhrases), INFECTED a virus (virusPhrases).
 	"reject, id= * - spam",
-	"spam denied", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied"
-	"as spam",     // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
+	"spam denied", "content reject", // emailhost.com.cn's service pages: "[退信] 垃圾邮件退信: Content reject/Spam denied" (a spam bounce); QQ Mail's "550 Error: content rejected" among its notice's key words (qqmailbox.com/transceivers/169)
+	"as spam", // Symantec Email Security.cloud's list of recipients' refusals: "550 5.7.1 Message rejected as spam by Content Filtering" (knowledge.broadcom.com/external/article/169925)
 	// antispameurope's classification codes (support.everycloud.com,
 	// article 4000007755): "554 5.5.5 e-mail Rejected Spam", "554 5.6.1
 	// Spam Header rejected", "554 5.6.2 Spam Link rejected", "554 5.6.3
@@ -332,6 +383,7 @@ var spamPhrases = []string{
 var attachmentPolicyPhrases = []string{
 	"file extension",
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
+	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
 }
 
@@ -365,13 +417,15 @@ var contentErrorPhrases = []string{
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
 var noRelayingPhrases = []string{
-	"relay access denied",           // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
-	"relaying denied",               // Sendmail cf/README
-	"relay not permitted",           // Exim spec, default configuration's ACL
-	"list of allowed rcpthosts",     // qmail-smtpd(8)
-	"unable to relay",               // Microsoft 5.7.1
-	"mail relay denied",             // Google 550 5.7.0
-	"host denies relay",             // Chinese providers' replies (blog.sina.com.cn list)
+	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
+	"relaying denied",                          // Sendmail cf/README
+	"relay not permitted",                      // Exim spec, default configuration's ACL
+	"list of allowed rcpthosts",                // qmail-smtpd(8)
+	"unable to relay",                          // Microsoft 5.7.1
+	"mail relay denied",                        // Google 550 5.7.0
+	"host denies relay",                        // Chinese providers' replies (blog.sina.com.cn list)
+	"relay disabled",                           // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): "RELAYING NOT ALLOWED (550 Relay Disabled)"
+	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 }
 
@@ -383,6 +437,7 @@ var filteredPhrases = []string{
 	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
+	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -427,6 +482,7 @@ var speedingPhrases = []string{
 	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
 	"message receive limit",              // Microsoft 5.2.121, 5.2.122
 	"daily limit for message recipients", // Microsoft 5.1.90
+	"send too many messages",             // Korean portals (puffinknight.tistory.com/102, an IP blocked for bulk mail): "421 4.3.1 You send too many messages."
 	"exceeded permitted limits",          // Microsoft 5.7.508
 	"deferred due to excessive volume",   // Apple 421 4.7.1
 	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
@@ -507,7 +563,8 @@ var blockedPhrases = []string{
 	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
-	"my name was rejected",   // qmail-remote(8): "Connected to x but my name was rejected."
+	"my name was rejected",   // qmail-remote(8)
+	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
 	// mail action not taken: Invalid IP".
@@ -526,6 +583,14 @@ var blockedPhrases = []string{
 	// back with "450 4.3.2 Service currently unavailable" until it
 	// reconnects after the deep protocol tests (postscreen_smtpd.c).
 	"service currently unavailable",
+	// Korean portals' refusals of a sending IP (puffinknight.tistory.com
+	// /102, "대형포털로부터 IP가 차단된 경우", an IP blocked by the big
+	// portals for bulk mail; blog.jinbo.net/007/archive/20051107, a sender
+	// filtered as a spammer): Naver's and Hanafos's "421 4.3.2 Your IP(x)
+	// is filtered and this connection will be closed. You must register
+	// your IP to ...", Paran's "550 Transaction failed.
+	// (SPAM_SUSPECT:IP_CONTROL)".
+	"is filtered and this connection will be closed", "spam_suspect:ip_control",
 }
 
 // accessDeniedPhrases: a refusal that says only "access denied", after
@@ -574,6 +639,13 @@ var gaveUpPhrases = []string{
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
 	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
+	// Exchange 2003's expiry NDR: "Could not deliver the message in the
+	// time limit specified. Please retry or contact your administrator.
+	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;
+	// madvigsolutions.com helpdesk, "Non-Delivery").
+	"in the time limit specified",
+	"delivery expired",          // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
 // systemFullPhrases: RFC 3463 x.3.1 "Mail system full"; RFC 5321 §4.2.3 452
@@ -598,6 +670,7 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
 	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
@@ -607,6 +680,7 @@ var networkErrorPhrases = []string{
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
+	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
 	"internal server error",                               // Yahoo 451 4.3.2
 	"resources temporarily unavailable",                   // Yahoo 451
 	"temporary system error",                              // Zoho 452 4.3.1
@@ -663,7 +737,8 @@ var delayPhrases = []string{
 	"this is a warning only",                        // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
 	"just a warning, you do not need to take",       // MessageSwitch's delay warning, "This is just a warning, you do not need to take any action" (Mailman 2.1 Bouncers/SimpleWarning.py)
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
-	"delivery attempts will continue", // Exchange delay DSN
+	"delivery status notification (delay)", // Gmail's delay DSN subject (support.google.com/mail/answer/6596; TestGmailFormats): it says the delay whatever the body says
+	"delivery attempts will continue",      // Exchange delay DSN
 	// Exchange 2010 and later delay DSN, "Delivery is delayed to these
 	// recipients or groups: ... This message hasn't been delivered yet.
 	// Delivery will continue to be attempted." (cryer.co.uk, Exchange 2010
@@ -671,11 +746,28 @@ var delayPhrases = []string{
 	// DSN, "Die Zustellung an folgende Empfänger oder Verteilerlisten
 	// wurde verzögert" (adino.at FAQ).
 	"delivery is delayed to these recipients", "delivery will continue to be attempted", "wurde verzögert",
+	// Exchange's French delay DSN (pastebin.com/SYa736QZ): subject "Remise
+	// retardée : <subject>", "La remise est retardée pour ces destinataires
+	// ou groupes : ... Ce message n'a pas encore été remis. De nouvelles
+	// tentatives de remise seront effectuées."
+	"remise retardée", "la remise est retardée", "nouvelles tentatives de remise seront effectuées",
 	"temporary failure report", // OpenSMTPD delay notice
 	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
 	// problem delivering your message to ... Gmail will retry for 46
 	// more hours."
 	"temporary problem delivering", "will retry for",
+	// A hosting provider's delayed delivery notice (webinstinct.com,
+	// "Notifications for delayed outgoing messages": "The mail system will
+	// continue to attempt to deliver your message to these recipients for
+	// a total of 2 days. You do not need to resend your message at this
+	// time."), Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR
+	// MESSAGE **", "Warning: message still undelivered after 4 hours", as
+	// helpdesk.umd.edu quotes it) and an Exim relay's delay warning
+	// (support.protectedservice.net: "we will continue to attempt delivery
+	// for some days. This warning will be repeated at regular intervals if
+	// the message remains undelivered").
+	"continue to attempt to deliver", "continue to attempt delivery", "do not need to resend your message",
+	"message still undelivered after", "remains undelivered",
 }
 
 // finalPhrases say a notice reports a message that finally failed, beside

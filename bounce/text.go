@@ -519,6 +519,22 @@ var (
 		"unzustellbar",                 // Exchange's NDR in German, "Unzustellbar: <subject>" (TestExchangeFormats)
 		"delayed mail",                 // Postfix bounce(5) delay template "Delayed Mail (still being retried)"
 		"delivery delayed",             // Exchange 2010 and later delay DSN "Delivery delayed: <subject>" (gateway.ctsltd.net, cryer.co.uk "Delivery is delayed to these recipients or groups")
+		// Exchange's "Undeliverable: <subject>" in the sender's language,
+		// as the programs that file Outlook's and Exchange Online's NDRs
+		// match them: French "Non remis : <subject>" and Italian "Non
+		// recapitabile: <subject>" (a Microsoft Graph bounce detector's
+		// NDR subjects, "/^Non.?remis/i // French NDR", "/^Non.?recapitabile/i
+		// // Italian NDR"); Spanish "No se puede entregar: " (forwardemail.net's
+		// filter of Exchange Online postmaster NDRs, "Undeliverable: " or "No
+		// se puede entregar: "); Portuguese "Não é possível entregar: " (NDR
+		// filters of Microsoft 365 mailboxes: NON_DELIVERY_SUBJECTS
+		// "Não é possível entregar:", "Undeliverable:"); Dutch "Onbestelbaar:
+		// <subject>" (Frank!Framework's ExchangeMailListener tests of
+		// Exchange Online NDRs); Japanese "配信不能: " (Exchange's
+		// 配信不能レポート, learn.microsoft.com/ja-jp Exchange 2007 "配信不能
+		// レポートについて"). French delay DSN "Remise retardée : <subject>"
+		// (an Exchange delay notice quoted on pastebin.com/SYa736QZ).
+		"non remis", "non recapitabile", "no se puede entregar", "não é possível entregar", "onbestelbaar", "配信不能", "remise retardée",
 	}
 	bounceFroms = []string{
 		"mailer-daemon",      // qmail-send(8) bouncefrom default MAILER-DAEMON; Postfix, Exim, Sendmail, OpenSMTPD (testdata/mta)
@@ -526,6 +542,16 @@ var (
 		"mail delivery",      // Exim "Mail Delivery System", Sendmail "Mail Delivery Subsystem", Postfix "(Mail Delivery System)" (testdata/mta)
 		"delivery subsystem", // Sendmail (above)
 		"mdaemon",            // MDaemon's notices come from MDaemon@ (TestMoreFormats)
+		// The "Mail System Error - Returned Mail" notices come from "Mail
+		// Administrator <Postmaster@...>" (dream.jp support, techinfo mail
+		// error05; faq.busblog.jp show/410; pa-solution.net's FAQ names
+		// "Mail Administrator", "MAILER-DAEMON" and "mail delivery
+		// subsystem" as the senders of returned mail); Exchange 2003's NDRs
+		// from "System Administrator" (technet.microsoft.com/en-us/exchange/
+		// bb288511, "From: System Administrator ... Subject: Undeliverable:"),
+		// in Japanese "システム管理者" with the subject "配信不能"
+		// (ameblo.jp/pctascal, entry-12011693484).
+		"mail administrator", "system administrator", "システム管理者",
 	}
 	bounceBodies = []string{
 		"could not be delivered",    // Exim "A message that you sent could not be delivered to one or more of its recipients"; Postfix bounce(5) "your message could not be delivered" (testdata/mta)
@@ -548,6 +574,29 @@ var (
 		"transcript of session",     // Sendmail "----- Transcript of session follows -----"
 		"failed recipient",          // "---- Failed Recipients ----" (E500 SMTP Mail Service) and "here is your list of failed recipients" (sdm.de), as Mailman 2.1's bounce detector names them (Bouncers/SimpleMatch.py)
 		"delivery failed",           // Ipswitch IMail ("X-Mailer: <SMTP32 v...>") prefixes its addresses "Delivery failed ...:" (Mailman 2.1 Bouncers/SMTP32.py)
+		// The heading of the technical section of Exchange's and
+		// Outlook.com's NDRs, in the languages of Microsoft's support page
+		// about them ("Failed delivery messages from the postmaster at
+		// outlook.com, microsoft.com or service.microsoft.com",
+		// support.microsoft.com en-us, fr-fr, es-es, it-it, de-de, ja-jp:
+		// look "for a section named something like 'Diagnostic
+		// information for administrators'").
+		"diagnostic information for administrators", "informations de diagnostic pour les administrateurs",
+		"información de diagnóstico para administradores", "informazioni di diagnostica per gli amministratori",
+		"diagnoseinformationen für administratoren", "管理者向けの診断情報",
+		// Exchange's first line in French, "Échec de la remise pour ces
+		// destinataires ou groupes :" (an NDR quoted on
+		// pastebin.com/HZca6aT2; its capital É is not folded), in Spanish
+		// "No se pudo entregar a estos destinatarios o grupos" (the
+		// Exchange Online heading as blog.silverpc.hu quotes it) and, from
+		// Exchange 2003, "Error en la entrega a los siguientes
+		// destinatarios" (alexborras.com, a Spanish sender's list of the
+		// bounce wordings it met); Exchange Online's Portuguese "Não foi
+		// possível entregar a sua mensagem para <addr>" (an NDR quoted in
+		// a Brazilian mailbox triage project's prompt, beside its subject
+		// "Não é possível entregar: ...").
+		"de la remise pour ces destinataires", "no se pudo entregar a estos destinatarios",
+		"error en la entrega a los siguientes destinatarios", "não foi possível entregar a sua mensagem",
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
@@ -572,6 +621,11 @@ var (
 		// "AutoReply", "Abwesend", "Automatische Antwort" (German Outlook),
 		// "Automatisch antwoord" (Dutch).
 		"autoreply", "abwesend", "automatische antwort", "automatisch antwoord",
+		// The feature's name in Japanese and Italian: Exchange's Outlook Web
+		// App "オプション > 自動応答" (learn.microsoft.com/ja-jp, Exchange
+		// Server bb899558), "risposta automatica" (Zimbra's and hostpoint.ch's
+		// Italian help, "messaggio di risposta automatica").
+		"自動応答", "risposta automatica",
 	}
 )
 
