@@ -3,12 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/textproto"
 	"strings"
 	"testing"
 
+	"context"
+	msgauth "github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 )
 
@@ -264,6 +268,53 @@ func TestQueuedMessage(t *testing.T) {
 		}
 		if got, _ := io.ReadAll(r); string(got) != w {
 			t.Errorf("%s: %q, want %q", tc.name, got, w)
+		}
+	}
+}
+
+// A message to two domains goes in two transactions, each reading the
+// body from its start: the embedded store's reader is sent from
+// directly (queuedBody), and the second transaction must not find it
+// read to its end. Both copies arrive whole and verify.
+func TestBodyEachTransaction(t *testing.T) {
+	w := newWorld(t)
+	m := startMTA(t, w.config(t.TempDir()))
+	text := strings.Repeat("A line of the body, long enough to make it large.\n", 3000)
+	body, _ := json.Marshal(map[string]any{"from": "news@shop.example", "to": []string{"a@shop.example", "b@customers.example"}, "subject": "two domains", "text": text})
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("API send: %s", resp.Status)
+	}
+	waitFor(t, "2 deliveries", func() bool { s := getStats(t, m); return s.Delivered == 2 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("recorder got %d messages, want 2", len(msgs))
+	}
+	if len(msgs[0].to) != 1 || len(msgs[1].to) != 1 {
+		t.Errorf("recipients %v and %v: want one transaction per domain", msgs[0].to, msgs[1].to)
+	}
+	for _, msg := range msgs {
+		if len(msg.data) < len(text) || !bytes.Equal(msg.data, msgs[0].data) {
+			t.Errorf("to %v: %d octets, want the same %d as the first", msg.to, len(msg.data), len(msgs[0].data))
+		}
+		lookup := func(name string) ([]string, error) {
+			txt, _, err := w.dns.Client().LookupTXT(context.Background(), name)
+			return txt, err
+		}
+		verifs, err := msgauth.VerifyWithOptions(bytes.NewReader(msg.data), &msgauth.VerifyOptions{LookupTXT: lookup})
+		if err != nil || len(verifs) != 2 {
+			t.Fatalf("to %v: go-msgauth: %v, %d signatures; want 2", msg.to, err, len(verifs))
+		}
+		for _, v := range verifs {
+			if v.Err != nil {
+				t.Errorf("to %v: signature of %s: %v", msg.to, v.Domain, v.Err)
+			}
 		}
 	}
 }
