@@ -543,7 +543,9 @@ func (s *Signer) keysFor(ctx context.Context, from string) ([]Key, error) {
 // fromDomain returns the lower-cased domain of the single author address in
 // a From field value.
 func fromDomain(v string) (string, error) {
-	v = strings.NewReplacer("\r\n", "", "\n", "").Replace(v)
+	if strings.ContainsAny(v, "\r\n") { // folded
+		v = strings.NewReplacer("\r\n", "", "\n", "").Replace(v)
+	}
 	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil }}}
 	list, err := p.ParseList(v)
 	if err != nil {

@@ -3,12 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/textproto"
 	"strings"
 	"testing"
 
+	"context"
+	msgauth "github.com/emersion/go-msgauth/dkim"
 	"github.com/emersion/go-smtp"
 )
 
@@ -35,6 +39,13 @@ func readDataRef(in []byte) (msg []byte, rest []byte, longest int, ok bool) {
 	return msg, in[end+3:], longest, true
 }
 
+// crlfOnly is what readData's canonical reports, the plain way: every CR
+// and every LF of msg is in a CRLF.
+func crlfOnly(msg []byte) bool {
+	n := bytes.Count(msg, []byte("\r\n"))
+	return n == bytes.Count(msg, []byte("\r")) && n == bytes.Count(msg, []byte("\n"))
+}
+
 func TestReadData(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, want, rest string
@@ -55,9 +66,13 @@ func TestReadData(t *testing.T) {
 		for _, size := range []int{16, 4096} { // 16: lines split across pieces
 			var dst bytes.Buffer
 			r := bufio.NewReaderSize(strings.NewReader(tc.in), size)
-			if err := readData(r, &dst, 0, maxDataLine); err != nil {
+			canonical, err := readData(r, &dst, 0, maxDataLine)
+			if err != nil {
 				t.Errorf("%s (buffer %d): %v", tc.name, size, err)
 				continue
+			}
+			if want := crlfOnly(dst.Bytes()); canonical != want {
+				t.Errorf("%s (buffer %d): canonical %v, want %v", tc.name, size, canonical, want)
 			}
 			rest, _ := io.ReadAll(r)
 			if dst.String() != tc.want || string(rest) != tc.rest {
@@ -89,7 +104,7 @@ func TestReadDataLimits(t *testing.T) {
 	} {
 		var dst bytes.Buffer
 		r := bufio.NewReaderSize(strings.NewReader(tc.in+"QUIT\r\n"), 64)
-		err := readData(r, &dst, tc.max, maxDataLine)
+		_, err := readData(r, &dst, tc.max, maxDataLine)
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
@@ -103,10 +118,10 @@ func TestReadDataLimits(t *testing.T) {
 	}
 	// Over both: whichever the reader meets first.
 	var dst bytes.Buffer
-	if err := readData(bufio.NewReader(strings.NewReader(long+".\r\n")), &dst, 10, maxDataLine); err != errDataTooLarge && err != errDataLineTooLong {
+	if _, err := readData(bufio.NewReader(strings.NewReader(long+".\r\n")), &dst, 10, maxDataLine); err != errDataTooLarge && err != errDataLineTooLong {
 		t.Errorf("over both limits: %v", err)
 	}
-	if err := readData(bufio.NewReader(strings.NewReader("a\r\nb\r\n")), &dst, 0, maxDataLine); err != io.ErrUnexpectedEOF {
+	if _, err := readData(bufio.NewReader(strings.NewReader("a\r\nb\r\n")), &dst, 0, maxDataLine); err != io.ErrUnexpectedEOF {
 		t.Errorf("no end: %v, want io.ErrUnexpectedEOF", err)
 	}
 }
@@ -122,7 +137,7 @@ func FuzzReadData(f *testing.F) {
 		var dst bytes.Buffer
 		r := bufio.NewReaderSize(bytes.NewReader(in), 16+int(bufSize))
 		maxLine := 8 + int(limit%64)
-		err := readData(r, &dst, int64(limit%128), maxLine)
+		canonical, err := readData(r, &dst, int64(limit%128), maxLine)
 		rest, _ := io.ReadAll(r)
 		want, wrest, longest, ok := readDataRef(in)
 		switch {
@@ -138,6 +153,8 @@ func FuzzReadData(f *testing.F) {
 			}
 		case err != nil || !bytes.Equal(dst.Bytes(), want) || !bytes.Equal(rest, wrest):
 			t.Fatalf("%q: got %q, %v, rest %q; want %q, rest %q", in, dst.Bytes(), err, rest, want, wrest)
+		case canonical != crlfOnly(want):
+			t.Fatalf("%q: canonical %v, want %v", in, canonical, !canonical)
 		}
 
 		// A message of CRLF lines round trips through textproto.
@@ -150,7 +167,7 @@ func FuzzReadData(f *testing.F) {
 		w.Write(msg)
 		w.Close()
 		dst.Reset()
-		if err := readData(bufio.NewReaderSize(&wire, 16+int(bufSize)), &dst, 0, 1<<20); err != nil {
+		if _, err := readData(bufio.NewReaderSize(&wire, 16+int(bufSize)), &dst, 0, 1<<20); err != nil {
 			t.Fatalf("%q from textproto: %v", wire.Bytes(), err)
 		}
 		if !bytes.HasSuffix(msg, []byte("\r\n")) {
@@ -264,6 +281,70 @@ func TestQueuedMessage(t *testing.T) {
 		}
 		if got, _ := io.ReadAll(r); string(got) != w {
 			t.Errorf("%s: %q, want %q", tc.name, got, w)
+		}
+	}
+}
+
+// A message to two domains goes in two transactions, each reading the
+// body from its start: the embedded store's reader is sent from
+// directly (queuedBody), and the second transaction must not find it
+// read to its end. Both copies arrive whole and verify.
+func TestBodyEachTransaction(t *testing.T) {
+	w := newWorld(t)
+	m := startMTA(t, w.config(t.TempDir()))
+	text := strings.Repeat("A line of the body, long enough to make it large.\n", 3000)
+	body, _ := json.Marshal(map[string]any{"from": "news@shop.example", "to": []string{"a@shop.example", "b@customers.example"}, "subject": "two domains", "text": text})
+	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("API send: %s", resp.Status)
+	}
+	waitFor(t, "2 deliveries", func() bool { s := getStats(t, m); return s.Delivered == 2 && s.Queued == 0 })
+	msgs := w.rec.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("recorder got %d messages, want 2", len(msgs))
+	}
+	if len(msgs[0].to) != 1 || len(msgs[1].to) != 1 {
+		t.Errorf("recipients %v and %v: want one transaction per domain", msgs[0].to, msgs[1].to)
+	}
+	for _, msg := range msgs {
+		if len(msg.data) < len(text) || !bytes.Equal(msg.data, msgs[0].data) {
+			t.Errorf("to %v: %d octets, want the same %d as the first", msg.to, len(msg.data), len(msgs[0].data))
+		}
+		lookup := func(name string) ([]string, error) {
+			txt, _, err := w.dns.Client().LookupTXT(context.Background(), name)
+			return txt, err
+		}
+		verifs, err := msgauth.VerifyWithOptions(bytes.NewReader(msg.data), &msgauth.VerifyOptions{LookupTXT: lookup})
+		if err != nil || len(verifs) != 2 {
+			t.Fatalf("to %v: go-msgauth: %v, %d signatures; want 2", msg.to, err, len(verifs))
+		}
+		for _, v := range verifs {
+			if v.Err != nil {
+				t.Errorf("to %v: signature of %s: %v", msg.to, v.Domain, v.Err)
+			}
+		}
+	}
+}
+
+// BenchmarkReadData reads a 100 KB message of 78-octet lines, as
+// smtp-source sends them, from a 64 KiB buffer as the session does.
+func BenchmarkReadData(b *testing.B) {
+	line := strings.Repeat("La de da de da ", 6)[:76] + "\r\n"
+	data := strings.Repeat(line, 102400/len(line)) + ".\r\n"
+	var dst bytes.Buffer
+	r := bufio.NewReaderSize(nil, 64<<10)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		dst.Reset()
+		r.Reset(strings.NewReader(data))
+		if canonical, err := readData(r, &dst, 0, maxDataLine); err != nil || !canonical {
+			b.Fatal(canonical, err)
 		}
 	}
 }

@@ -129,43 +129,88 @@ func (m *MTA) process(msg *queue.Message) {
 }
 
 // queuedBody is the body of a message being delivered, read from the
-// queue into buf when it is first wanted: by a transaction that has its
-// session and starts the data, not before. A delivery waiting for a
-// session (delivery.workers of them may wait for max_conns_per_host
-// sessions) holds no copy of its message, nor a buffer for one.
+// queue when it is first wanted: by a transaction that has its session
+// and starts the data, not before. A delivery waiting for a session
+// (delivery.workers of them may wait for max_conns_per_host sessions)
+// holds no copy of its message, nor a buffer for one.
+//
+// A store whose body reader can seek and write itself out (the embedded
+// store's holds the body in memory) is read from directly, once per
+// transaction: no copy of the message into a buffer of the MTA's own.
+// Other readers (a body file, PostgreSQL) are read into a buffer.
 type queuedBody struct {
 	m      *MTA
 	id     queue.ID
-	buf    *bytes.Buffer // from m.bufs once loaded
+	src    bodySource // once loaded
+	rc     io.Closer  // the store's reader, closed by release
+	buf    *bytes.Buffer
 	loaded bool
 	err    error
 }
 
-// bytes returns the body, reading it on the first call.
-func (b *queuedBody) bytes(ctx context.Context) ([]byte, error) {
-	if !b.loaded {
-		b.loaded = true
-		b.buf = b.m.bufs.Get().(*bytes.Buffer)
-		b.buf.Reset()
-		rc, err := b.m.store.Body(ctx, b.id)
-		if err == nil {
-			_, err = b.buf.ReadFrom(rc)
-			rc.Close()
-		}
-		if err != nil {
-			b.buf.Reset()
-			b.err = fmt.Errorf("reading the queued body: %w", err)
-		}
-	}
-	return b.buf.Bytes(), b.err
+// bodySource is a body that each transaction can read from its start.
+type bodySource interface {
+	io.ReadSeeker
+	io.WriterTo
 }
 
-// release gives the buffer back to the pool, unless it grew past 1 MiB.
+// load reads the body on the first call.
+func (b *queuedBody) load(ctx context.Context) (bodySource, error) {
+	if b.loaded {
+		return b.src, b.err
+	}
+	b.loaded = true
+	rc, err := b.m.store.Body(ctx, b.id)
+	if err != nil {
+		b.err = fmt.Errorf("reading the queued body: %w", err)
+		return nil, b.err
+	}
+	b.rc = rc
+	if src, ok := rc.(bodySource); ok {
+		b.src = src
+		return src, nil
+	}
+	b.buf = b.m.bufs.Get().(*bytes.Buffer)
+	b.buf.Reset()
+	if _, err := b.buf.ReadFrom(rc); err != nil {
+		b.err = fmt.Errorf("reading the queued body: %w", err)
+		return nil, b.err
+	}
+	b.src = bytes.NewReader(b.buf.Bytes())
+	return b.src, nil
+}
+
+// bytes returns the whole body (for a notice that quotes it), valid
+// until release.
+func (b *queuedBody) bytes(ctx context.Context) ([]byte, error) {
+	src, err := b.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b.buf == nil {
+		b.buf = b.m.bufs.Get().(*bytes.Buffer)
+		b.buf.Reset()
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if _, err := src.WriteTo(b.buf); err != nil {
+			return nil, err
+		}
+	}
+	return b.buf.Bytes(), nil
+}
+
+// release closes the store's reader and gives the buffer back to the
+// pool, unless it grew past 1 MiB.
 func (b *queuedBody) release() {
+	if b.rc != nil {
+		b.rc.Close()
+		b.rc = nil
+	}
 	if b.buf != nil && b.buf.Cap() <= 1<<20 {
 		b.m.bufs.Put(b.buf)
 	}
-	b.buf = nil
+	b.buf, b.src = nil, nil
 }
 
 // reader returns a reader of the body for one transaction.
@@ -173,17 +218,19 @@ func (b *queuedBody) reader(ctx context.Context) io.Reader {
 	return &bodyReader{ctx: ctx, b: b}
 }
 
+// bodyReader reads the body from its start for one transaction; the
+// transactions of a message run one after another.
 type bodyReader struct {
 	ctx context.Context
 	b   *queuedBody
-	r   *bytes.Reader
+	src bodySource
 }
 
 func (r *bodyReader) Read(p []byte) (int, error) {
 	if err := r.load(); err != nil {
 		return 0, err
 	}
-	return r.r.Read(p)
+	return r.src.Read(p)
 }
 
 // WriteTo hands the body to smtpclient in one piece: no copy, and the
@@ -192,16 +239,19 @@ func (r *bodyReader) WriteTo(w io.Writer) (int64, error) {
 	if err := r.load(); err != nil {
 		return 0, err
 	}
-	return r.r.WriteTo(w)
+	return r.src.WriteTo(w)
 }
 
 func (r *bodyReader) load() error {
-	if r.r == nil {
-		body, err := r.b.bytes(r.ctx)
+	if r.src == nil {
+		src, err := r.b.load(r.ctx)
 		if err != nil {
 			return err
 		}
-		r.r = bytes.NewReader(body)
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		r.src = src
 	}
 	return nil
 }

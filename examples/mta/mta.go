@@ -585,8 +585,13 @@ func (m *MTA) Stats() Stats {
 // dkim.require, gets a *headerError. head, if not empty, is room just
 // before raw in the same array (queuedMessage).
 func (m *MTA) submit(ctx context.Context, a *account, env *queue.Envelope, trace string, raw, head []byte) (queue.ID, error) {
+	return m.submitCRLF(ctx, a, env, trace, crlf(raw), head)
+}
+
+// submitCRLF is submit for a message whose every line already ends in
+// CRLF, with no other CR or LF in it (as readData found it).
+func (m *MTA) submitCRLF(ctx context.Context, a *account, env *queue.Envelope, trace string, raw, head []byte) (queue.ID, error) {
 	start := time.Now()
-	raw = crlf(raw)
 	if err := checkHeader(raw, a); err != nil {
 		return "", err
 	}

@@ -208,11 +208,16 @@ func (s *session) Data(r io.Reader) error {
 	}()
 	var head [dataHead]byte
 	buf.Write(head[:])
+	submit := s.m.submit
 	if c := connOf(s.conn); c != nil && c.takeData() {
 		// A plaintext DATA: read here (data.go); go-smtp's reader then
 		// sees an empty message.
-		if err := c.readData(buf, s.m.cfg.SMTP.MaxMessageBytes); err != nil {
+		canonical, err := c.readData(buf, s.m.cfg.SMTP.MaxMessageBytes)
+		if err != nil {
 			return err
+		}
+		if canonical {
+			submit = s.m.submitCRLF // no line end to mend
 		}
 	} else if _, err := buf.ReadFrom(r); err != nil {
 		return err
@@ -220,7 +225,7 @@ func (s *session) Data(r io.Reader) error {
 	ctx, cancel := context.WithTimeout(s.logContext(), time.Minute)
 	defer cancel()
 	all := buf.Bytes()
-	id, err := s.m.submit(ctx, s.acct, &s.env, s.received(), all[dataHead:], all[:dataHead])
+	id, err := submit(ctx, s.acct, &s.env, s.received(), all[dataHead:], all[:dataHead])
 	s.Reset()
 	if err != nil {
 		var he *headerError
@@ -528,18 +533,19 @@ func (c *smtpConn) takeData() bool {
 	return ok
 }
 
-// readData reads the message data after a 354 reply into dst (data.go).
+// readData reads the message data after a 354 reply into dst (data.go),
+// and reports whether its line ends are all CRLF already.
 // Once its end has been read, go-smtp reads endData.
-func (c *smtpConn) readData(dst *bytes.Buffer, max int64) error {
+func (c *smtpConn) readData(dst *bytes.Buffer, max int64) (canonical bool, err error) {
 	// The 354 goes out before any wait for the client: fill flushes only
 	// when nothing is buffered.
 	if err := c.flush(); err != nil {
-		return err
+		return false, err
 	}
 	if err := c.fill(); err != nil {
-		return err
+		return false, err
 	}
-	err := readData(c.r, dst, max, maxDataLine)
+	canonical, err = readData(c.r, dst, max, maxDataLine)
 	c.release()
 	var reply *smtp.SMTPError
 	if err == nil || errors.As(err, &reply) {
@@ -547,7 +553,7 @@ func (c *smtpConn) readData(dst *bytes.Buffer, max int64) error {
 		c.ended = true
 		c.mu.Unlock()
 	}
-	return err
+	return canonical, err
 }
 
 // closeFlush bounds the last flush of a closing connection. Replies take
