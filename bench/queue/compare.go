@@ -103,6 +103,9 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 				}
 			}
 			for i := range systems {
+				if !compareBulk {
+					break
+				}
 				sys := systems[(i+r)%len(systems)]
 				rate, cpu := compareRun(dsn, sys, "bulk", 2*processes, size, d)
 				k := key{sys, "bulk", size, 0}
@@ -119,7 +122,9 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 	series := map[string]*results.Series{}
 	for _, size := range sizes {
 		rows := append([]int(nil), prods...)
-		rows = append(rows, 0)
+		if compareBulk {
+			rows = append(rows, 0)
+		}
 		for _, p := range rows {
 			mode, label := "cycle", strconv.Itoa(p)
 			if p == 0 {
@@ -612,6 +617,10 @@ func riverChild(f childFlags) (childReport, error) {
 	}
 	return childReport{Enqueued: enq.Load()}, nil
 }
+
+// compareBulk is whether -compare measures bulk enqueues too; set by
+// -bulk.
+var compareBulk = true
 
 // riverCooldown is River's FetchCooldown (its default is 100ms); set by
 // -river-cooldown.
