@@ -309,15 +309,15 @@ func (s *Store) Close() error {
 // was small (a new queue, before autovacuum's first ANALYZE) would
 // otherwise scan the table, or every leased message, in each round as
 // the table grows, instead of looking up each ID.
+// (Set once connected rather than as startup parameters, which
+// PgBouncer refuses.)
 func writeConfig(cfg *pgxpool.Config) *pgxpool.Config {
 	w := cfg.Copy()
 	w.MaxConns, w.MinConns = 1, 0
-	if w.ConnConfig.RuntimeParams == nil {
-		w.ConnConfig.RuntimeParams = map[string]string{}
-	}
-	for k, v := range map[string]string{"plan_cache_mode": "force_generic_plan",
-		"enable_seqscan": "off", "enable_bitmapscan": "off", "enable_hashjoin": "off", "enable_mergejoin": "off"} {
-		w.ConnConfig.RuntimeParams[k] = v
+	w.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, `SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET enable_bitmapscan = off;
+			SET enable_hashjoin = off; SET enable_mergejoin = off`)
+		return err
 	}
 	return w
 }
