@@ -58,8 +58,9 @@
 // message's row, out of line and uncompressed, so that the changes a
 // message goes through never copy it; larger bodies are written and read
 // as streams of chunks in their own table, so messages of any size pass
-// without being held in memory. The writer's statements run on a connection of their
-// own, where they are planned once rather than at each round.
+// without being held in memory. The writer's statements run on a
+// connection of their own, where they are planned once rather than at
+// each round.
 //
 // bench/queue -compare river measures this store against River, a Go job
 // queue on PostgreSQL, three processes sharing one server; bench/README.md
@@ -308,9 +309,8 @@ func (s *Store) Close() error {
 // and hash and merge joins, are off on it: a plan made while the table
 // was small (a new queue, before autovacuum's first ANALYZE) would
 // otherwise scan the table, or every leased message, in each round as
-// the table grows, instead of looking up each ID.
-// (Set once connected rather than as startup parameters, which
-// PgBouncer refuses.)
+// the table grows, instead of looking up each ID. (They are set once
+// connected, not as startup parameters, which PgBouncer refuses.)
 func writeConfig(cfg *pgxpool.Config) *pgxpool.Config {
 	w := cfg.Copy()
 	w.MaxConns, w.MinConns = 1, 0
