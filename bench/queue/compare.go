@@ -21,6 +21,7 @@ import (
 	"log"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime/pprof"
@@ -64,6 +65,7 @@ func payload(n int) []byte {
 // childFlags are the flags of a child process.
 type childFlags struct {
 	system, schema, dsn, mode string
+	app                       string // the application name of its connections
 	producers, size           int
 	start, end                time.Time
 }
@@ -71,7 +73,8 @@ type childFlags struct {
 // childReport is what a child prints as JSON on its last line.
 type childReport struct {
 	Enqueued, Completed int64
-	Err                 string `json:",omitempty"`
+	Backends            time.Duration // CPU time of the process's own server backends in the window
+	Err                 string        `json:",omitempty"`
 }
 
 // runCompare runs the comparison rounds and prints the table.
@@ -103,6 +106,9 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 				}
 			}
 			for i := range systems {
+				if !compareBulk {
+					break
+				}
 				sys := systems[(i+r)%len(systems)]
 				rate, cpu := compareRun(dsn, sys, "bulk", 2*processes, size, d)
 				k := key{sys, "bulk", size, 0}
@@ -119,7 +125,9 @@ func runCompare(dsn string, d time.Duration, rounds int, prods []int, sizes []in
 	series := map[string]*results.Series{}
 	for _, size := range sizes {
 		rows := append([]int(nil), prods...)
-		rows = append(rows, 0)
+		if compareBulk {
+			rows = append(rows, 0)
+		}
 		for _, p := range rows {
 			mode, label := "cycle", strconv.Itoa(p)
 			if p == 0 {
@@ -170,29 +178,37 @@ func serverSettings(dsn string) string {
 // of them: other users of the server count too, so runs are interleaved).
 func postgresCPU() time.Duration {
 	ents, _ := os.ReadDir("/proc")
-	var ticks int64
+	var cpu time.Duration
 	for _, e := range ents {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
+		if name, t, ok := procCPU(e.Name()); ok && strings.HasPrefix(name, "postgres") {
+			cpu += t
 		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 || !strings.Contains(s[:i], "(postgres") {
-			continue
-		}
-		f := strings.Fields(s[i+2:])
-		if len(f) < 13 {
-			continue
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		st, _ := strconv.ParseInt(f[12], 10, 64)
-		ticks += u + st
 	}
-	return time.Duration(ticks) * 10 * time.Millisecond // USER_HZ is 100
+	return cpu
+}
+
+// procCPU returns the name and the CPU time used so far of the process
+// pid, from /proc.
+func procCPU(pid string) (name string, cpu time.Duration, ok bool) {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return "", 0, false
+	}
+	s := string(b)
+	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if i < 0 || j < i {
+		return "", 0, false
+	}
+	f := strings.Fields(s[j+1:])
+	if len(f) < 13 {
+		return "", 0, false
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return s[i+1 : j], time.Duration(u+st) * 10 * time.Millisecond, true // USER_HZ is 100
 }
 
 // compareRun prepares a fresh schema, runs the processes and returns the
@@ -259,10 +275,14 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 		}
 	}
 	pgCPU := postgresCPU() - pgBefore
+	var own time.Duration
+	for _, r := range reports {
+		own += r.Backends
+	}
 	cpu := pgCPU + childCPU
 	if n := max(reports[0].Completed+reports[1].Completed+reports[2].Completed, reports[0].Enqueued+reports[1].Enqueued+reports[2].Enqueued); n > 0 && os.Getenv("BENCH_CPU_DETAIL") != "" {
-		fmt.Printf("  %s %s %d producers %d B: server %v, processes %v per job (of %d counted); per job %s\n", system, mode, producers, size,
-			pgCPU/time.Duration(n), childCPU/time.Duration(n), n, readPGStats(ctx, dsn).perJob(statsBefore, n))
+		fmt.Printf("  %s %s %d producers %d B: server %v (its own backends %v), processes %v per job (of %d counted); per job %s\n", system, mode, producers, size,
+			pgCPU/time.Duration(n), own/time.Duration(n), childCPU/time.Duration(n), n, readPGStats(ctx, dsn).perJob(statsBefore, n))
 	}
 	if system == "river" && mode == "cycle" {
 		// River completes jobs in the background: count what the
@@ -275,6 +295,57 @@ func compareRun(dsn, system, mode string, producers, size int, d time.Duration) 
 	// The CPU of the whole run (startup and the last jobs included) over
 	// the jobs of the window: comparable between systems, not exact.
 	return float64(n) / d.Seconds(), cpu / time.Duration(n)
+}
+
+// withAppName returns dsn (a URL or key=value string) with the
+// application name set to app.
+func withAppName(dsn, app string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		q := u.Query()
+		q.Set("application_name", app)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " application_name=" + app
+}
+
+// backendCPU is the CPU time used so far by each server backend of the
+// connections with the application name app (read from /proc: the
+// server runs on this machine), so that the server's work for one
+// process is told apart from other users of the server. Shared server
+// processes (WAL writer, checkpointer, autovacuum) are not counted.
+func backendCPU(ctx context.Context, dsn, app string) map[int32]time.Duration {
+	cpu := map[int32]time.Duration{}
+	conn, err := pgx.Connect(ctx, withAppName(dsn, "mxkit-bench-parent"))
+	if err != nil {
+		return cpu
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`, app)
+	if err != nil {
+		return cpu
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return cpu
+	}
+	for _, pid := range pids {
+		if _, t, ok := procCPU(strconv.Itoa(int(pid))); ok {
+			cpu[pid] = t
+		}
+	}
+	return cpu
+}
+
+// backendsSince is the CPU time the backends of app used since before
+// (a backendCPU reading): in the measured window, their start excluded
+// for those that were connected when it began.
+func backendsSince(ctx context.Context, dsn, app string, before map[int32]time.Duration) time.Duration {
+	var d time.Duration
+	for pid, t := range backendCPU(ctx, dsn, app) {
+		d += t - before[pid]
+	}
+	return d
 }
 
 // pgStats are the server's counters of the run's database and of its
@@ -362,6 +433,8 @@ func childMain() {
 	flag.Int64Var(&end, "end", 0, "")
 	flag.Parse()
 	f.start, f.end = time.Unix(0, start), time.Unix(0, end)
+	f.app = fmt.Sprintf("mxkit-bench-%d", os.Getpid())
+	f.dsn = withAppName(f.dsn, f.app)
 	var r childReport
 	var err error
 	switch f.system {
@@ -417,6 +490,7 @@ func mxkitChild(f childFlags) (childReport, error) {
 		return &queue.Envelope{From: "sender@example.org", Recipients: []queue.Recipient{{Addr: fmt.Sprintf("r%d-%d-%d@example.com", os.Getpid(), p, i)}}}
 	}
 	time.Sleep(time.Until(f.start))
+	backends := backendCPU(ctx, f.dsn, f.app)
 	var wg sync.WaitGroup
 	for p := range f.producers {
 		wg.Add(1)
@@ -497,7 +571,7 @@ func mxkitChild(f childFlags) (childReport, error) {
 	if err := firstErr.get(); err != nil {
 		return childReport{}, err
 	}
-	return childReport{Enqueued: enq.Load(), Completed: done.Load()}, nil
+	return childReport{Enqueued: enq.Load(), Completed: done.Load(), Backends: backendsSince(ctx, f.dsn, f.app, backends)}, nil
 }
 
 // riverArgs carries the payload as a JSON string.
@@ -570,6 +644,7 @@ func riverChild(f childFlags) (childReport, error) {
 	var enq atomic.Int64
 	var firstErr firstError
 	time.Sleep(time.Until(f.start))
+	backends := backendCPU(ctx, f.dsn, f.app)
 	var wg sync.WaitGroup
 	for range f.producers {
 		wg.Add(1)
@@ -610,8 +685,12 @@ func riverChild(f childFlags) (childReport, error) {
 	if err := firstErr.get(); err != nil {
 		return childReport{}, err
 	}
-	return childReport{Enqueued: enq.Load()}, nil
+	return childReport{Enqueued: enq.Load(), Backends: backendsSince(ctx, f.dsn, f.app, backends)}, nil
 }
+
+// compareBulk is whether -compare measures bulk enqueues too; set by
+// -bulk.
+var compareBulk = true
 
 // riverCooldown is River's FetchCooldown (its default is 100ms); set by
 // -river-cooldown.

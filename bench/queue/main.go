@@ -52,6 +52,7 @@ func main() {
 	}
 	compare := flag.String("compare", "", "river: compare the PostgreSQL store with River (3 processes)")
 	sizesFlag := flag.String("sizes", "64,10240", "message sizes for -compare")
+	flag.BoolVar(&compareBulk, "bulk", true, "with -compare, the bulk runs too (InsertMany against EnqueueMany)")
 	flag.DurationVar(&riverCooldown, "river-cooldown", 0, "River's FetchCooldown for -compare (0: River's default)")
 	dur := flag.Duration("d", 3*time.Second, "duration of each run")
 	prods := flag.String("producers", "1,8,64", "producer counts")

@@ -154,7 +154,7 @@ func (s *Store) writeOnce(ctx context.Context, enqs []*enqueueOp, dones []*compl
 		}
 	}
 	cp.queue(b, &s.q)
-	br := s.pool.SendBatch(ctx, b)
+	br := s.wpool.SendBatch(ctx, b)
 	defer br.Close()
 	if ip != nil {
 		if err := s.readInsert(br, ip); err != nil {
