@@ -3,6 +3,7 @@ package queue
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
 	"time"
@@ -176,5 +177,38 @@ func TestEnqueueBytesBuffer(t *testing.T) {
 		if got := readBody(t, s, id); !bytes.Equal(got, body) {
 			t.Errorf("%d bytes: the body read back differs (%d bytes)", size, len(got))
 		}
+	}
+}
+
+// Through Queue.Enqueue, whose size limit wraps the body, a *bytes.Buffer
+// is still stored from its own bytes, and the limit still holds.
+func TestEnqueueBytesBufferThroughQueue(t *testing.T) {
+	body := distinctBodies(1, 1000)[0]
+	b := bytes.NewBuffer(bytes.Clone(body))
+	own := &b.Bytes()[0]
+	lr := &limitReader{r: b, left: 1000}
+	got, ok := inMemory(lr, 4096)
+	if !ok || &got[0] != own || !bytes.Equal(got, body) || lr.left != 0 || b.Len() != 0 {
+		t.Errorf("inMemory within the limits: ok %v, own bytes %v, left %d, unread %d", ok, ok && &got[0] == own, lr.left, b.Len())
+	}
+	for _, c := range []struct{ left, limit int64 }{{999, 4096}, {1000, 999}} {
+		b := bytes.NewBuffer(bytes.Clone(body))
+		if _, ok := inMemory(&limitReader{r: b, left: c.left}, c.limit); ok || b.Len() != 1000 {
+			t.Errorf("inMemory with %d left and a limit of %d: ok %v, %d bytes unread", c.left, c.limit, ok, b.Len())
+		}
+	}
+
+	s := openInternal(t, t.TempDir())
+	q := &Queue{Store: s, MaxSize: 1000}
+	env := &Envelope{Recipients: []Recipient{{Addr: "a@example.com"}}}
+	if _, err := q.Enqueue(context.Background(), env, bytes.NewBuffer(append(bytes.Clone(body), 'x'))); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("1001 bytes with MaxSize 1000: %v, want ErrTooLarge", err)
+	}
+	id, err := q.Enqueue(context.Background(), env, bytes.NewBuffer(bytes.Clone(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readBody(t, s, id); !bytes.Equal(got, body) {
+		t.Errorf("the body read back differs (%d bytes)", len(got))
 	}
 }

@@ -688,8 +688,8 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 	// before Enqueue returns, the caller's goroutine being here).
 	var inline, buf []byte
 	limit := max(s.inlineLimit, 0)
-	if b, ok := body.(*bytes.Buffer); ok && int64(b.Len()) <= limit {
-		buf = b.Next(b.Len())
+	if b, ok := inMemory(body, limit); ok {
+		buf = b
 	} else {
 		bp := s.bufs.Get().(*[]byte)
 		defer s.bufs.Put(bp)
@@ -768,6 +768,26 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		removeFile() // the idempotency key named an earlier message
 	}
 	return id, nil
+}
+
+// inMemory returns the bytes of a body that is a *bytes.Buffer of at most
+// limit bytes, reading them; also when Queue.Enqueue has wrapped it in its
+// size limit (limitReader), which would otherwise hide it and cost a copy
+// of every message into a pooled buffer. A buffer over either limit is
+// left to be read, which fails as a read of any other body does.
+func inMemory(body io.Reader, limit int64) ([]byte, bool) {
+	lr, wrapped := body.(*limitReader)
+	if wrapped {
+		body = lr.r
+	}
+	b, ok := body.(*bytes.Buffer)
+	if !ok || int64(b.Len()) > limit || wrapped && int64(b.Len()) > lr.left {
+		return nil, false
+	}
+	if wrapped {
+		lr.left -= int64(b.Len())
+	}
+	return b.Next(b.Len()), true
 }
 
 // readUpTo appends to dst what r gives, up to n bytes (fewer: r ended),
