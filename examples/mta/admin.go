@@ -68,21 +68,29 @@ func (m *MTA) authAdmin(h http.HandlerFunc) http.HandlerFunc {
 			jsonError(w, http.StatusForbidden, "queue administration is off: set admin.tokens in the configuration")
 			return
 		}
-		ip, ok := m.admitCredentials(w, r)
-		if !ok {
-			return
-		}
-		authz := r.Header.Get("Authorization")
-		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok && m.admin.tokens[sha256.Sum256([]byte(tok))] {
-			h(w, r)
-			return
-		}
-		if authz != "" {
-			m.logins.failed(clientKey(ip))
-		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="mta-admin"`)
-		jsonError(w, http.StatusUnauthorized, "an admin token is required")
+		m.bearer(w, r, m.admin.tokens, "mta-admin", "an admin token is required", h)
 	}
+}
+
+// bearer serves h when r carries a bearer token of tokens (kept by their
+// SHA-256), under the rules of authAPI (no credentials over plain HTTP
+// from another host unless allowed, failures counted against the client,
+// blocked clients refused); otherwise 401 with realm and msg.
+func (m *MTA) bearer(w http.ResponseWriter, r *http.Request, tokens map[[sha256.Size]byte]bool, realm, msg string, h http.HandlerFunc) {
+	ip, ok := m.admitCredentials(w, r)
+	if !ok {
+		return
+	}
+	authz := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(authz, "Bearer "); ok && tokens[sha256.Sum256([]byte(tok))] {
+		h(w, r)
+		return
+	}
+	if authz != "" {
+		m.logins.failed(clientKey(ip))
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="`+realm+`"`)
+	jsonError(w, http.StatusUnauthorized, msg)
 }
 
 // admitCredentials answers requests whose credentials must not be

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -135,19 +134,6 @@ func (m *MTA) handleMetrics() http.HandlerFunc {
 			h.ServeHTTP(w, r)
 			return
 		}
-		ip, ok := m.admitCredentials(w, r)
-		if !ok {
-			return
-		}
-		authz := r.Header.Get("Authorization")
-		if tok, ok := strings.CutPrefix(authz, "Bearer "); ok && m.metrics.tokens[sha256.Sum256([]byte(tok))] {
-			h.ServeHTTP(w, r)
-			return
-		}
-		if authz != "" {
-			m.logins.failed(clientKey(ip))
-		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="mta-metrics"`)
-		jsonError(w, http.StatusUnauthorized, "a token of http.metrics_tokens or http.api_tokens is required")
+		m.bearer(w, r, m.metrics.tokens, "mta-metrics", "a token of http.metrics_tokens or http.api_tokens is required", h.ServeHTTP)
 	}
 }
