@@ -246,6 +246,7 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 		m.tr.Port = d.MXPort
 		m.newTLSReports(rc)
 	}
+	m.guardDestinations()
 
 	if cfg.Webhook.URL != "" {
 		m.hooks = newWebhook(cfg.Webhook, log, m.metrics)

@@ -155,10 +155,6 @@ func newReputation(ctx context.Context, m *MTA) (_ *reputation, err error) {
 		}
 	}
 	r.x = newRepMetrics(m.metrics.reg, r)
-	// Not reputation's: it belongs beside the Transport's making in
-	// mta.go, and is here because this runs before the Transport's
-	// first use too.
-	m.guardDestinations()
 	return r, nil
 }
 
