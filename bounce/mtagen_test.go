@@ -3,6 +3,7 @@ package bounce
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -558,7 +559,18 @@ func scriptedSession(c net.Conn, got func([]byte)) {
 			if stage == "rcpt" {
 				reply(rep)
 				if strings.HasPrefix(rep, "421") {
-					return // RFC 5321 §3.8: 421 closes the channel
+					// RFC 5321 §3.8: 421 closes the channel. Closed with
+					// the client's pipelined commands still unread, the
+					// socket sends a reset that can reach the client
+					// before it has read the 421 (Sendmail then reported
+					// "Connection reset"): end the sending side, and read
+					// until the client closes too.
+					if tc, ok := c.(*net.TCPConn); ok {
+						_ = tc.CloseWrite()
+						_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+						_, _ = io.Copy(io.Discard, r)
+					}
+					return
 				}
 				continue
 			}
