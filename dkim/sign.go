@@ -543,6 +543,13 @@ func (s *Signer) keysFor(ctx context.Context, from string) ([]Key, error) {
 // fromDomain returns the lower-cased domain of the single author address in
 // a From field value.
 func fromDomain(v string) (string, error) {
+	// The field's own line end first: every value has one, and only a
+	// folded value needs the Replacer.
+	if s, ok := strings.CutSuffix(v, "\r\n"); ok {
+		v = s
+	} else {
+		v = strings.TrimSuffix(v, "\n")
+	}
 	if strings.ContainsAny(v, "\r\n") { // folded
 		v = strings.NewReplacer("\r\n", "", "\n", "").Replace(v)
 	}

@@ -257,3 +257,26 @@ func FuzzSign(f *testing.F) {
 		}
 	})
 }
+
+// TestFromDomain reads the From values keysFor is given (each with its
+// line end), folded or not, and unfolds only a folded one: an unfolded
+// value costs no more allocations with its line end than without.
+func TestFromDomain(t *testing.T) {
+	for _, tc := range []struct{ v, want string }{
+		{" Shop <news@Shop.Example>\r\n", "shop.example"},
+		{" news@shop.example\n", "shop.example"},
+		{" Shop\r\n <news@shop.example>\r\n", "shop.example"},
+		{" Shop\n <news@shop.example>\n", "shop.example"},
+		{" news@shop.example", "shop.example"},
+	} {
+		got, err := fromDomain(tc.v)
+		if err != nil || got != tc.want {
+			t.Errorf("fromDomain(%q) = %q, %v; want %q", tc.v, got, err, tc.want)
+		}
+	}
+	bare := testing.AllocsPerRun(100, func() { fromDomain(" Shop <news@shop.example>") })
+	ended := testing.AllocsPerRun(100, func() { fromDomain(" Shop <news@shop.example>\r\n") })
+	if ended > bare {
+		t.Errorf("an unfolded From value with its CRLF: %v allocations, %v without", ended, bare)
+	}
+}

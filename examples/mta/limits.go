@@ -101,6 +101,9 @@ func (l limitListener) Accept() (net.Conn, error) {
 
 // remoteAddr is c's client address (the zero Addr for other networks).
 func remoteAddr(c net.Conn) netip.Addr {
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		return ta.AddrPort().Addr().Unmap() // without formatting and parsing
+	}
 	ap, _ := netip.ParseAddrPort(c.RemoteAddr().String())
 	return ap.Addr().Unmap()
 }

@@ -26,16 +26,8 @@ import (
 // trusted network; anyone else may not send.
 func (m *MTA) newSMTPServer() *smtp.Server {
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		ss := &session{m: m, conn: c}
-		if ap, err := netip.ParseAddrPort(c.Conn().RemoteAddr().String()); err == nil {
-			ss.remote = ap.Addr().Unmap()
-			for _, p := range m.trusted {
-				if p.Contains(ss.remote) {
-					ss.trusted = true
-					break
-				}
-			}
-		}
+		ss := &session{m: m, conn: c, remote: remoteAddr(c.Conn())}
+		ss.trusted = ss.remote.IsValid() && m.isTrusted(ss.remote)
 		return ss, nil
 	}))
 	s.Domain = m.cfg.Hostname
@@ -206,8 +198,11 @@ func (s *session) Data(r io.Reader) error {
 			s.m.bufs.Put(buf)
 		}
 	}()
-	var head [dataHead]byte
-	buf.Write(head[:])
+	// The room, as the pooled buffer left it: nothing of it is sent but
+	// what queuedMessage writes. (A zeroed array here would put 2 KiB in
+	// this frame, and grow the stack of every session's goroutine.)
+	buf.Grow(dataHead)
+	buf.Write(buf.AvailableBuffer()[:dataHead])
 	submit := s.m.submit
 	if c := connOf(s.conn); c != nil && c.takeData() {
 		// A plaintext DATA: read here (data.go); go-smtp's reader then
