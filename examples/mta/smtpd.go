@@ -190,6 +190,9 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 // they fit (queuedMessage): about 200 octets, 300–700 a signature.
 const dataHead = 2048
 
+// noHead is dataHead zero bytes, only ever read.
+var noHead [dataHead]byte
+
 func (s *session) Data(r io.Reader) error {
 	buf := s.m.bufs.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -198,11 +201,10 @@ func (s *session) Data(r io.Reader) error {
 			s.m.bufs.Put(buf)
 		}
 	}()
-	// The room, as the pooled buffer left it: nothing of it is sent but
-	// what queuedMessage writes. (A zeroed array here would put 2 KiB in
-	// this frame, and grow the stack of every session's goroutine.)
-	buf.Grow(dataHead)
-	buf.Write(buf.AvailableBuffer()[:dataHead])
+	// The room, zeroed from a package array (one in this frame would put
+	// 2 KiB on the stack of every session's goroutine): nothing of it is
+	// sent but what queuedMessage writes.
+	buf.Write(noHead[:])
 	submit := s.m.submit
 	if c := connOf(s.conn); c != nil && c.takeData() {
 		// A plaintext DATA: read here (data.go); go-smtp's reader then
