@@ -331,6 +331,16 @@ var requirePTRPhrases = []string{
 	"failure in dns look-up",            // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
 	"no dns reverse for",                // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
 	"no host name found for ip address", // Exim's reverse lookup failure (its log and Debian exim4-config's X-Broken-Reverse-DNS header: "no host name found for IP address x")
+	// Haraka's refusals of a client by its reverse DNS: the fcrdns plugin
+	// (github.com/haraka/haraka-plugin-fcrdns, index.js) answers "client
+	// [x] rejected; no rDNS", "client [x] rDNS lookup error (...)", "...
+	// rDNS lookup timeout", "... rejected; invalid TLD in rDNS (y)", "...
+	// rejected; generic rDNS, please use your ISPs SMTP relay" and "Sorry,
+	// no FCrDNS match found"; its connection.js refuses with "554 rDNS
+	// Lookup Failed". Whole phrases, not the bare "rdns", which
+	// SpamAssassin's rule names (RDNS_NONE, RDNS_DYNAMIC) put into
+	// spam-score refusals.
+	"no rdns", "rdns lookup", "tld in rdns", "generic rdns", "fcrdns",
 }
 
 // spamPhrases: the content was judged spam.
