@@ -58,6 +58,15 @@ func TestClassify(t *testing.T) {
 		{"postscreen's access list refuses the client", 550, "5.3.2", "Service currently unavailable", Blocked, false, "5.3.2"},
 		{"twisted's unauthenticated sender", 550, "", "Unauthenticated senders not allowed", SecurityError, false, "5.0.0"},
 		{"x.3.0 with unknown words is the receiving system's", 554, "5.3.0", "554 5.3.0 Internal system err", SystemError, false, "5.3.0"},
+		// Spam named in words no phrase lists (RFC 2505's "spam") is the
+		// content's verdict, before the status's subject and onhold; a
+		// list of sending hosts beside it makes it the host's.
+		{"spam in other words is spam", 550, "", "550 Your message has been rejected because it appears to be spam", SpamDetected, false, "5.0.0"},
+		{"spam in other words beats x.7.1's host", 550, "5.7.1", "Message blocked by spam filter", SpamDetected, false, "5.7.1"},
+		{"a spam source is a host", 554, "5.7.1", "Spam source blocked", Blocked, false, "5.7.1"},
+		{"rejected as a spam source is a host", 550, "", "Rejected as spam source", Blocked, false, "5.0.0"},
+		{"spam beside a host list's page is the host's", 554, "", "Spam rejected, see https://www.spamhaus.org/query/ip/192.0.2.1", Blocked, false, "5.0.0"},
+		{"a host list's page alone is blocked", 550, "", "550 Rejected - see http://www.spamcop.net/bl.shtml?192.0.2.1", Blocked, false, "5.0.0"},
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},

@@ -77,6 +77,7 @@ var rejectedPhrases = []string{
 	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
 	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
 	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
+	"sender domain does not exist",  // iridis mailRelay's response codes (portal.iridis.uk kb 254): "SND-VFY Sender domain does not exist", the sender's domain does not resolve (before hostUnknownPhrases' "domain does not exist")
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -176,6 +177,14 @@ var userUnknownPhrases = []string{
 	// 地址", the recipient's address not found): "user is not found",
 	// "doesn't have this account".
 	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
+	// Exim's default configuration (configure.default, acl_check_rcpt;
+	// the Exim spec, "The default configuration file") refuses a
+	// recipient whose local part holds "@", "%", "!", "/", "|" or dots in
+	// unusual places with "Restricted characters in address": the
+	// address as written cannot be delivered to (RFC 3463 x.1.3 "Bad
+	// destination mailbox address syntax"; Baruwa's list: "The email
+	// address contains characters that should not be used").
+	"restricted characters in address",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -404,8 +413,33 @@ var attachmentPolicyPhrases = []string{
 var contentListPhrases = []string{"surbl", "uribl"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
-// beside them is about the host's listing, not the content.
-var hostListedPhrases = []string{"blocked using", "listed at", "in a black list", "client host"}
+// beside them is about the host's listing, not the content. A "spam
+// source" is such a host (Spamhaus: the SBL lists "verified spam
+// sources", spamhaus.org/sbl).
+var hostListedPhrases = append([]string{"blocked using", "listed at", "in a black list", "client host", "spam source"}, hostListURLs...)
+
+// hostListURLs are the lookup pages of lists of sending hosts, as refusals
+// link them: the addresses Zeek watches for in SMTP error messages as
+// "SPAM blocklist URLs" (zeek/zeek, scripts/policy/protocols/smtp/
+// blocklists.zeek, blocklist_error_messages), Spamhaus's among them by
+// its IP lists only (spamhaus.org: the SBL, XBL and PBL list IP
+// addresses, their lookup at /query/ip/ and the older lookup.lasso; the
+// DBL lists domains found in the message, a verdict on the content).
+var hostListURLs = []string{
+	"spamhaus.org/query/ip", "spamhaus.org/sbl", "spamhaus.org/xbl", "spamhaus.org/pbl", "spamhaus.org/lookup",
+	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org/", "sorbs.net/", "bsn.borderware.com/",
+	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
+	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",
+}
+
+// spamWordPhrases: a refusal that names spam as its cause in words no
+// detector before it placed: the content judged spam ("spam", RFC 2505's
+// word for unsolicited bulk mail, whose §2 has receivers refuse it). It is
+// read after every detector of a host, a list, a sender, a rate or a
+// policy, and never beside a list of sending hosts (hostListedPhrases):
+// "Spam source blocked", "Client host ... blocked using zen.spamhaus.org"
+// refuse the host, not the message.
+var spamWordPhrases = []string{"spam"}
 
 // notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
 var notCompliantPhrases = []string{
@@ -585,6 +619,7 @@ var blockedPhrases = []string{
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
 	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2

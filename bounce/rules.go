@@ -211,7 +211,9 @@ func buildRules() *rules {
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		{reason: BadReputation, phrases: badReputationPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
+		{reason: Blocked, phrases: hostListURLs},
 		{reason: PolicyViolation, phrases: policyPhrases},
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
