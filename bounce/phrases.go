@@ -219,6 +219,14 @@ var suspendPhrases = []string{
 	// "Mail System Error - Returned Mail" template's "The user(s) account
 	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
 	"account * is disabled",
+	// RFC 3463 x.2.1 "Mailbox disabled" with its verb: Yahoo's "554 30
+	// Sorry, your message to x cannot be delivered. This mailbox is
+	// disabled (554.30)", an account deactivated (suped.com, "Why does
+	// Yahoo report a closed account...", citing the SMTP Field Manual),
+	// and a Chinese host's list of bounce keywords under "disabled"
+	// (help.szhot.com text_show 170: "User x is disabled", "550 ... is
+	// now disabled with SMTP service", the account frozen or removed).
+	"mailbox is disabled", "user * is disabled", "is now disabled with smtp service",
 	// A mailbox switched off, on a Spanish sender's list of the errors it
 	// met (alexborras.com): "is a deactivated mailbox", "This account has
 	// been disabled" (RFC 3463 x.2.1).

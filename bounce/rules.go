@@ -190,9 +190,13 @@ func buildRules() *rules {
 		{reason: Suspend, phrases: suspendPhrases},
 		// "does not exist", "not found" said of a domain (OpenSMTPD's
 		// "Domain does not exist", Postfix's "Domain not found", Yandex's
-		// "no such domain": hostUnknownPhrases) are not a user's.
+		// "no such domain": hostUnknownPhrases) are not a user's. Nor are
+		// the unknown recipients a host is refused for sending to: Yahoo's
+		// "451 VS1-IP/VS1-MF Excessive unknown recipients - possible Open
+		// Relay" deprioritises the sending server
+		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
