@@ -150,6 +150,9 @@ func TestFindCommand(t *testing.T) {
 		{"(in reply to end of data command)", "DATA"},
 		{">>> mail from:<a@b> <<< 250 ok >>> rcpt to:<c@d> <<< 550 no", "RCPT"},
 		{"connected to 192.0.2.1 but my name was rejected.", "EHLO"},
+		{"connected to 192.0.2.1 but greeting failed. remote host said: 554 no smtp service here", "CONN"},
+		{"192.0.2.1 failed on data command. remote host said: 554 rejected", "DATA"},
+		{"192.0.2.1 failed after i sent the message. remote host said: 550 user unknown", "DATA"},
 		{"smtp error from remote mail server after initial connection: 554 go away", "CONN"},
 		{"* a@b smtp:rcpt host 192.0.2.8: 553 no such user", "RCPT"},
 		{"550 user unknown", ""},
@@ -199,6 +202,12 @@ func TestMissKinds(t *testing.T) {
 		{"a disabled account (IANA x.7.13 wording)", "", 550, "", "Account disabled", Suspend, false},
 		{"a security policy (Mimecast)", "DATA", 554, "", "Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", PolicyViolation, false},
 		{"local quota (BSD mail.local)", "", 0, "", "mail.local: /var/mail/kijitora: Disc quota exceeded", MailboxFull, false},
+		{"a forwarding loop (Postfix local)", "", 0, "", "mail forwarding loop for kijitora@example.org", NetworkError, false},
+		{"a dropped connection (Exim smtp transport)", "", 0, "", "Remote host mx.example.com [192.0.2.1] closed connection in response to end of data", NetworkError, false},
+		{"a TLS handshake that failed (Postfix smtp)", "", 0, "", "Cannot start TLS: handshake failure", FailedSTARTTLS, false},
+		{"RFC 5321's 421 in its own words", "DATA", 421, "", "Service not available", SystemError, false},
+		{"a delivery agent that could not run (Postfix qmgr)", "", 0, "", "mail transport unavailable", SystemError, false},
+		{"the sending system's configuration (Postfix)", "", 0, "", "mail system configuration error", SystemError, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -501,6 +501,7 @@ var failedSTARTTLSPhrases = []string{
 	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
+	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -722,11 +723,13 @@ var networkErrorPhrases = []string{
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
-	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
-	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
-	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
-	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
-	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"looping message",                  // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",              // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
+	"loop detection",                   // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
+	"host not found, try again",        // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	"connection reset by peer",         // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"forwarding loop",                  // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
 
@@ -747,6 +750,9 @@ var systemErrorPhrases = []string{
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
+	"service not available",                               // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
+	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
+	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
 }
 
 // mailerErrorPhrases: a local delivery program failed.
