@@ -107,7 +107,7 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  3. a decisive status code (decisiveStatus);
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
-//     program's output is read for a quota, then a program failure,
+//     program's output is read for a quota, a full file system, then a program failure,
 //     first, and is otherwise the program's failure); then a recipient
 //     that failed after a temporary status has expired, and a delay
 //     notice is expired;
@@ -146,8 +146,8 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return r.byStatus[sd]
 	}
 	// 4. The wording. A local delivery program's output (RFC 3464
-	// §2.3.6 "x-unix") is read for a quota first and a program failure
-	// next, before the rest of the wording.
+	// §2.3.6 "x-unix") is read for a quota first, a full file system
+	// next and a program failure last, before the rest of the wording.
 	ix := new(bigrams)
 	ix.index(text)
 	if strings.HasPrefix(ev.diagType, "x-unix") {

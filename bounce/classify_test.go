@@ -208,6 +208,8 @@ func TestMissKinds(t *testing.T) {
 		{"RFC 5321's 421 in its own words", "DATA", 421, "", "Service not available", SystemError, false},
 		{"a delivery agent that could not run (Postfix qmgr)", "", 0, "", "mail transport unavailable", SystemError, false},
 		{"the sending system's configuration (Postfix)", "", 0, "", "mail system configuration error", SystemError, false},
+		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
+		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {
@@ -240,6 +242,7 @@ func TestBounceMissKinds(t *testing.T) {
 	}{
 		{"local quota", dsn("Diagnostic-Code: x-unix; maildrop: maildir over quota."), MailboxFull, "5.0.0", false},
 		{"local program", dsn("Diagnostic-Code: x-unix; command died with status 75"), MailerError, "5.0.0", false},
+		{"local full file system", dsn("Diagnostic-Code: x-unix; procmail: Error while writing to \"/var/mail/a\": No space left on device"), SystemFull, "5.0.0", false},
 		{"gave up", plain("There was an error delivering your mail to <a@example.net>.\r\nCould not deliver for the last 432000 seconds. Giving up.\r\n451 temporary failure, try again\r\n"), Expired, "5.0.0", false},
 		{"user unknown under 4.1.1, finally failed", strings.Replace(dsn("Diagnostic-Code: smtp; 450 4.1.1 <a@example.net>: Recipient address rejected: User unknown in local recipient table"),
 			"Status: 5.0.0", "Status: 4.1.1", 1), UserUnknown, "4.1.1", true},

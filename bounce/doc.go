@@ -136,9 +136,9 @@
 //     unavailable" (busy) excepted. A host-unknown or network reply under a 4.x status
 //     is a network error, and a network error of a recipient that finally
 //     failed has expired. A local delivery program's output (diagnostic
-//     type x-unix) is read for a quota and then is a mailer error. A
-//     recipient that failed after a temporary status, or a delay notice
-//     whose words name no reason, has expired.
+//     type x-unix) is read for a quota, then a full file system, and
+//     then is a mailer error. A recipient that failed after a temporary
+//     status, or a delay notice whose words name no reason, has expired.
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
 //     7505, 8617 and 8689 added), placed in its stage as wording is (x.1.1

@@ -710,6 +710,8 @@ var systemFullPhrases = []string{
 	"insufficient system resources", // spambrella.com FAQ 452 4.3.1
 	"mail system full",              // RFC 3463 x.3.1
 	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
+	"no space left on device",       // ENOSPC in errno(3)'s words, as local delivery reports a write into a full file system (Postfix local(8) "cannot update mailbox x ... No space left on device")
+	"not enough disk space",         // Dovecot lib-storage MAIL_ERRSTR_NO_SPACE, its LDA's and LMTP's word for a full file system (beside MAIL_ERRSTR_NO_QUOTA "Not enough disk quota")
 }
 
 // networkErrorPhrases: the sending MTA could not reach or keep talking

@@ -36,7 +36,7 @@ type rules struct {
 	// wording holds the phrase detectors in their order of precedence.
 	wording []detector
 	// local are the detectors read first in a local delivery program's
-	// output: a quota, then the program's failure.
+	// output: a quota, a full disk, then the program's failure.
 	local []detector
 	// byStatus maps a subject.detail status (".1.1") to the reason its
 	// registered meaning names.
@@ -228,6 +228,9 @@ func buildRules() *rules {
 	}
 	r.local = []detector{
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
+		// A full file system is the system's, not the program's failure
+		// (RFC 3463 x.3.1 "Mail system full").
+		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 	}
 	for i := range r.wording {
