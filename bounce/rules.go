@@ -70,8 +70,12 @@ var providerCodes = []struct {
 	// [TS01] and [TS02]: Yahoo's graded temporary blocks of a sending IP
 	// as a sender describes them (blog.deliverability.com, 2008/09,
 	// "[TS01] -> [TS02] -> regular deferred message"); Yahoo's own pages
-	// found document only [TS03] (SLN3436) and [TSS04].
-	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[tss04]", BadReputation},
+	// found document only [TS03] and [TSS04]. [TS03], "421 4.7.1 [TS03]
+	// All messages from x.x.x.x permanently deferred", is Yahoo's
+	// verdict on the IP's sending: "a high volume of messages from your
+	// IP address that is a characteristic of unsolicited, bulk emails"
+	// (help.yahoo.com SLN3436).
+	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[ts03]", BadReputation}, {"[tss04]", BadReputation},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx
 	// dynamic or residential space (postmaster.comcast.net/mail-error-codes).
@@ -201,7 +205,11 @@ func buildRules() *rules {
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
-		{reason: AuthFailure, phrases: authFailurePhrases},
+		// A DMARC policy that could not be looked up is a DNS failure,
+		// not a failed check: Rackspace's "450 4.4.0 Temporary DMARC DNS
+		// lookup failure (G1E)" (postmaster.emailsrvr.com, response
+		// codes; RFC 7489 §6.6.3 temperror).
+		{reason: AuthFailure, phrases: authFailurePhrases, unless: []string{"dns lookup failure"}},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
