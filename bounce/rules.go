@@ -85,6 +85,11 @@ var providerCodes = []struct {
 	// dynamic-looking addresses), RLY:B1 is a block for member complaints,
 	// RLY:SN a banned sender address, CON:B1 too many connections.
 	{"rtr:", Blocked}, {"rly:b1", BadReputation}, {"rly:sn", Rejected}, {"con:b1", TooManyConn},
+	// AOL's HVU blocks are content blocks: "There is at least one domain
+	// in your email that is generating substantial complaints ... These
+	// blocks are content-based" (postmaster.info.aol.com/errors/
+	// 554hvub1.html), a verdict on the message like the Spamhaus DBL's.
+	{"hvu:", SpamDetected},
 	// AOL's DNS:NR, "421 4.7.1 : (DNS:NR) .../errors/421dnsnr.html": the
 	// sending IP has no reverse DNS (AOL's banner: "AOL may no longer
 	// accept connections from IP addresses which do not have reverse-DNS
