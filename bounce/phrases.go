@@ -78,6 +78,11 @@ var rejectedPhrases = []string{
 	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
 	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
 	"sender domain does not exist",  // iridis mailRelay's response codes (portal.iridis.uk kb 254): "SND-VFY Sender domain does not exist", the sender's domain does not resolve (before hostUnknownPhrases' "domain does not exist")
+	// Debian's exim4-config, acl_check_rcpt and acl_check_data: "sender
+	// envelope address x is locally blacklisted here" (the sender on the
+	// host's local_sender_blacklist; before blockedPhrases' "blacklist")
+	// and "No verifiable sender address in message headers".
+	"sender envelope address", "no verifiable sender address",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -309,6 +314,7 @@ var mesgTooBigPhrases = []string{
 	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
+	"message is too big",       // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -456,6 +462,10 @@ var notCompliantPhrases = []string{
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // the same, broken across reply lines
 	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
+	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
+	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
+	// and "header syntax" for headers with badly formed addresses.
+	"maximum allowed line length is 998 octets", "header syntax",
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -479,6 +489,7 @@ var noRelayingPhrases = []string{
 	"relay disabled",                           // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): "RELAYING NOT ALLOWED (550 Relay Disabled)"
 	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
+	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -626,6 +637,7 @@ var blockedPhrases = []string{
 	"not allowed to connect to this server",        // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
 	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
@@ -731,6 +743,8 @@ var networkErrorPhrases = []string{
 	"host not found, try again",        // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",         // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	"forwarding loop",                  // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"host lookup did not complete",     // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
+	"temporary dns error",              // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }

@@ -210,11 +210,13 @@ func buildRules() *rules {
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
-		// A DMARC policy that could not be looked up is a DNS failure,
-		// not a failed check: Rackspace's "450 4.4.0 Temporary DMARC DNS
-		// lookup failure (G1E)" (postmaster.emailsrvr.com, response
-		// codes; RFC 7489 §6.6.3 temperror).
-		{reason: AuthFailure, phrases: authFailurePhrases, unless: []string{"dns lookup failure"}},
+		// A DMARC policy or SPF record that could not be looked up is a
+		// DNS failure, not a failed check: Rackspace's "450 4.4.0
+		// Temporary DMARC DNS lookup failure (G1E)" (postmaster.emailsrvr.com,
+		// response codes; RFC 7489 §6.6.3 temperror), Debian exim4-config's
+		// "Temporary DNS error while checking SPF record. Try again later."
+		// (RFC 7208 §2.6.6 temperror).
+		{reason: AuthFailure, phrases: authFailurePhrases, unless: []string{"dns lookup failure", "temporary dns error"}},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
