@@ -339,6 +339,12 @@ var authFailurePhrases = []string{
 	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
 	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
+	// pypolicyd-spf, the SPF policy service beside Postfix: "550 5.7.23
+	// <x>: Recipient address rejected: Message rejected due to: SPF fail -
+	// not authorized. Please see http://www.openspf.net/Why?s=mfrom;..."
+	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
+	// RFC 7372's 5.7.23).
+	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
