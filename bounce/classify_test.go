@@ -208,6 +208,10 @@ func TestMissKinds(t *testing.T) {
 		{"RFC 5321's 421 in its own words", "DATA", 421, "", "Service not available", SystemError, false},
 		{"a delivery agent that could not run (Postfix qmgr)", "", 0, "", "mail transport unavailable", SystemError, false},
 		{"the sending system's configuration (Postfix)", "", 0, "", "mail system configuration error", SystemError, false},
+		{"a read that failed (Sendmail)", "", 0, "", "Deferred: reply: read error from mx.example.net.", NetworkError, false},
+		{"a timed out read (Sendmail)", "", 0, "", "451 timeout waiting for input during client greeting", NetworkError, false},
+		{"a resolver that timed out (Sendmail)", "", 0, "", "Deferred: Name server timeout", NetworkError, false},
+		{"an MX list pointing back (Sendmail)", "", 554, "", "<kijitora@example.net>... Local configuration error", SystemError, false},
 		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {

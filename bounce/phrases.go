@@ -743,14 +743,20 @@ var networkErrorPhrases = []string{
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
-	"looping message",                  // Chinese providers' replies (blog.sina.com.cn list)
-	"rcpt handle timeout",              // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
-	"loop detection",                   // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
-	"host not found, try again",        // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
-	"connection reset by peer",         // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
-	"forwarding loop",                  // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
-	"host lookup did not complete",     // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
-	"temporary dns error",              // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
+	"looping message",              // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",          // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
+	"loop detection",               // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
+	"host not found, try again",    // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	"connection reset by peer",     // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
+	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
+	// Sendmail's own accounts of a session or lookup that failed for now
+	// (EX_TEMPFAIL): usersmtp.c "reply: read error from x", collect.c and
+	// usersmtp.c "timeout waiting for input from x during y" ("451 timeout
+	// waiting for input during y"), and err.c's words for the resolver's
+	// TRY_AGAIN, "Name server timeout".
+	"reply: read error from", "timeout waiting for input", "name server timeout",
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
@@ -776,6 +782,7 @@ var systemErrorPhrases = []string{
 	"service not available",                               // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
 	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
 	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
+	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
 }
 
 // mailerErrorPhrases: a local delivery program failed.
