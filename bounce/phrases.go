@@ -83,6 +83,11 @@ var rejectedPhrases = []string{
 	// host's local_sender_blacklist; before blockedPhrases' "blacklist")
 	// and "No verifiable sender address in message headers".
 	"sender envelope address", "no verifiable sender address",
+	// chkuser, the qmail-smtpd recipient and sender checker
+	// (chkuser_settings.h): "571 sorry, sender address has invalid format
+	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
+	// domain (#5.1.1 - chkuser)" (the sender's, though its code says x.1.1).
+	"sender address has invalid format", "valid mx for sender domain",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -110,6 +115,7 @@ var hostUnknownPhrases = []string{
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
+	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -601,6 +607,7 @@ var tooManyConnPhrases = []string{
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
+	"maximum number of recipients",         // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
 	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
 	// ratelimit per_conn on the client's host; quoted at
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
@@ -644,6 +651,7 @@ var blockedPhrases = []string{
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
+	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
 	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
@@ -751,6 +759,7 @@ var networkErrorPhrases = []string{
 	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
 	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
+	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
 	// Sendmail's own accounts of a session or lookup that failed for now
 	// (EX_TEMPFAIL): usersmtp.c "reply: read error from x", collect.c and
 	// usersmtp.c "timeout waiting for input from x during y" ("451 timeout
