@@ -111,7 +111,8 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //     first, and is otherwise the program's failure); then a recipient
 //     that failed after a temporary status has expired, and a delay
 //     notice is expired;
-//  5. the registered meaning of a specific status code;
+//  5. the registered meaning of a specific status code, or of the code
+//     whose registered description the words give;
 //  6. the stage: a refusal of MAIL FROM is the sender's (the client's
 //     under an x.7 status), one of the greeting or EHLO the sending
 //     host's;
@@ -176,7 +177,17 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return Expired
 	}
 	// 5. The registered meaning of a specific code, placed in its stage
-	// as wording is: x.1.1 at MAIL FROM is the sender's address.
+	// as wording is: x.1.1 at MAIL FROM is the sender's address. A reply
+	// with no specific code that gives a code's registered description
+	// in words ("Mail flood detected") is read as that code.
+	if sd == "" || sd == ".0.0" {
+		if d := describedStatus(text); d != "" {
+			sd = d
+			if status == "" && code/100 == 4 {
+				status = "4" + d
+			}
+		}
+	}
 	if sd == ".3.2" && strings.HasPrefix(status, "4.") {
 		// RFC 3463 §3.5 x.3.2 "System not accepting network messages":
 		// its examples are "an imminent shutdown, excessive load, or
@@ -299,6 +310,15 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		}
 		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
 			return Filtered
+		}
+	case SystemError:
+		if ev.action == "failed" && temporary {
+			// RFC 3464 §2.3.3: "failed" after the receiving system's
+			// transient trouble (RFC 5321 §4.2.3 421 and 451, Exim's
+			// "Temporary local problem") means the sending MTA gave up
+			// before it cleared, as Sendmail's "Message could not be
+			// delivered for 5 days" says beside it.
+			return Expired
 		}
 	case NetworkError:
 		if ev.action == "failed" && (temporary || ev.status == "" && code == 0 && ownConnectionFailure(fold(text))) {

@@ -298,3 +298,42 @@ func TestNotExistWording(t *testing.T) {
 		t.Errorf("domain is not exist = %+v, read as an unknown user", c)
 	}
 }
+
+// TestStatusDescriptions checks that a reply giving a registered status
+// code's description in words, with no specific code, is read as that
+// code (the IANA registry's descriptions), and that every description
+// names a code the registry table maps.
+func TestStatusDescriptions(t *testing.T) {
+	for _, d := range statusDescriptions {
+		if d.text != strings.ToLower(d.text) {
+			t.Errorf("description %q is not lower case", d.text)
+		}
+		if _, ok := loadRules().byStatus[d.sd]; !ok && !strings.HasSuffix(d.sd, ".0") {
+			t.Errorf("description %q names %s, which the registry table does not map", d.text, d.sd)
+		}
+	}
+	for _, tc := range []struct {
+		command string
+		code    int
+		text    string
+		reason  Reason
+		hard    bool
+	}{
+		{"", 450, "Mail flood detected", Speeding, false},                        // x.7.28
+		{"DATA", 550, "No passing DKIM signature found", AuthFailure, false},     // x.7.20
+		{"", 550, "Multiple authentication checks failed", AuthFailure, false},   // x.7.26
+		{"", 535, "Authentication credentials invalid", SecurityError, false},    // x.7.8
+		{"", 550, "Bad sender's system address", Rejected, false},                // x.1.8
+		{"", 550, "Sender address has null MX", Rejected, false},                 // x.7.27, not the recipient's null MX
+		{"", 451, "Mail system congestion", NetworkError, false},                 // x.4.5
+		{"", 451, "System not accepting network messages", SystemError, false},   // x.3.2 for now
+		{"RCPT", 550, "Mailbox owner has changed", HasMoved, true},               // x.7.17
+		{"DATA", 554, "Conversion required and prohibited", ContentError, false}, // x.6.2
+		{"", 550, "REQUIRETLS support required", FailedSTARTTLS, false},          // x.7.30
+	} {
+		c := ClassifyReply(tc.command, tc.code, "", tc.text)
+		if c.Reason != tc.reason || c.Hard != tc.hard {
+			t.Errorf("ClassifyReply(%q, %d, %q) = %s hard %v, want %s hard %v", tc.command, tc.code, tc.text, c.Reason, c.Hard, tc.reason, tc.hard)
+		}
+	}
+}

@@ -134,14 +134,17 @@
 //     user" placed at no stage is a recipient check's (Postfix's 450
 //     unverified_recipient_reject_code), RFC 5321's 450 "mailbox
 //     unavailable" (busy) excepted. A host-unknown or network reply under a 4.x status
-//     is a network error, and a network error of a recipient that finally
-//     failed has expired. A local delivery program's output (diagnostic
+//     is a network error, and a network error, or a system error under a
+//     4.x status, of a recipient that finally failed has expired. A local delivery program's output (diagnostic
 //     type x-unix) is read for a quota, then a full file system, and
 //     then is a mailer error. A recipient that failed after a temporary
 //     status, or a delay notice whose words name no reason, has expired.
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
-//     7505, 8617 and 8689 added), placed in its stage as wording is (x.1.1
+//     7505, 8617 and 8689 added) or, for a failure with no specific code,
+//     of the code whose registered description its words give ("Mail
+//     flood detected", "No passing DKIM signature found"), placed in its
+//     stage as wording is (x.1.1
 //     at MAIL FROM is the sender's address); x.3.2 under a 4.x status is a
 //     system error (RFC 3463's examples: shutdown, load, maintenance), a
 //     host that takes no mail only when permanent (RFC 7504's 521 5.3.2).

@@ -83,6 +83,7 @@ var rejectedPhrases = []string{
 	// host's local_sender_blacklist; before blockedPhrases' "blacklist")
 	// and "No verifiable sender address in message headers".
 	"sender envelope address", "no verifiable sender address",
+	"sender address has null mx", // RFC 7505 §4.3: x.7.27 "Sender address has null MX", the sender's domain takes no mail
 	// chkuser, the qmail-smtpd recipient and sender checker
 	// (chkuser_settings.h): "571 sorry, sender address has invalid format
 	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender

@@ -186,7 +186,9 @@ func buildRules() *rules {
 	r.wording = []detector{
 		// "does not accept mail from <x>" refuses a sender or host, not the
 		// domain's mail as a whole (RFC 7504 §3 "does not accept mail").
-		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from"}},
+		// Nor does RFC 7505 §4.3's x.7.27 "Sender address has null MX",
+		// which refuses the sender.
+		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx"}},
 		{reason: HasMoved, phrases: hasMovedPhrases},
 		{reason: Rejected, phrases: rejectedPhrases},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
@@ -389,4 +391,79 @@ func (b *bigrams) hasKeys(k [3]uint16) bool {
 		}
 	}
 	return true
+}
+
+// statusDescriptions are the descriptions the IANA "SMTP Enhanced Status
+// Codes" registry gives its codes (RFC 3463 §3.3-3.9 and the codes RFC
+// 4954, 5248, 6531, 7293, 7372, 7505, 8617 and 8689 added), lower case,
+// with the subject.detail they name. Servers send them as their reply
+// text ("550 Mailbox disabled, not accepting messages"); a reply with no
+// specific code is read as the code its words name. Descriptions of
+// success (x.1.5, x.1.9, x.3.6) are left out, and so are those the
+// phrase tables already read.
+var statusDescriptions = []struct{ text, sd string }{
+	{"other address status", ".1.0"},
+	{"destination mailbox address ambiguous", ".1.4"},
+	{"destination mailbox has moved", ".1.6"},
+	{"bad sender's mailbox address syntax", ".1.7"},
+	{"bad sender's system address", ".1.8"},
+	{"other or undefined mailbox status", ".2.0"},
+	{"mailing list expansion problem", ".2.4"},
+	{"other or undefined mail system status", ".3.0"},
+	{"system not accepting network messages", ".3.2"},
+	{"system not capable of selected features", ".3.3"},
+	{"system incorrectly configured", ".3.5"},
+	{"other or undefined network or routing status", ".4.0"},
+	{"no answer from host", ".4.1"},
+	{"bad connection", ".4.2"},
+	{"directory server failure", ".4.3"},
+	{"unable to route", ".4.4"},
+	{"mail system congestion", ".4.5"},
+	{"other or undefined protocol status", ".5.0"},
+	{"invalid command arguments", ".5.4"},
+	{"wrong protocol version", ".5.5"},
+	{"authentication exchange line is too long", ".5.6"},
+	{"other or undefined media error", ".6.0"},
+	{"media not supported", ".6.1"},
+	{"conversion required and prohibited", ".6.2"},
+	{"conversion required but not supported", ".6.3"},
+	{"conversion failed", ".6.5"},
+	{"message content not available", ".6.6"},
+	{"non-ascii addresses not permitted", ".6.7"},
+	{"other or undefined security status", ".7.0"},
+	{"mailing list expansion prohibited", ".7.2"},
+	{"security conversion required but not possible", ".7.3"},
+	{"security features not supported", ".7.4"},
+	{"cryptographic failure", ".7.5"},
+	{"cryptographic algorithm not supported", ".7.6"},
+	{"message integrity failure", ".7.7"},
+	{"authentication credentials invalid", ".7.8"},
+	{"authentication mechanism is too weak", ".7.9"},
+	{"encryption needed", ".7.10"},
+	{"encryption required for requested authentication mechanism", ".7.11"},
+	{"a password transition is needed", ".7.12"},
+	{"trust relationship required", ".7.14"},
+	{"priority level is too low", ".7.15"},
+	{"message is too big for the specified priority", ".7.16"},
+	{"mailbox owner has changed", ".7.17"},
+	{"domain owner has changed", ".7.18"},
+	{"rrvs test cannot be completed", ".7.19"},
+	{"no passing dkim signature found", ".7.20"},
+	{"no acceptable dkim signature found", ".7.21"},
+	{"no valid author-matched dkim signature found", ".7.22"},
+	{"multiple authentication checks failed", ".7.26"},
+	{"mail flood detected", ".7.28"},
+	{"arc validation failure", ".7.29"},
+	{"requiretls support required", ".7.30"},
+}
+
+// describedStatus returns the subject.detail whose registered description
+// the text gives, or "".
+func describedStatus(text string) string {
+	for _, d := range statusDescriptions {
+		if strings.Contains(text, d.text) {
+			return d.sd
+		}
+	}
+	return ""
 }
