@@ -117,6 +117,10 @@ var hostUnknownPhrases = []string{
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
+	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
+	// host) and "Invalid domain name" (a name the resolver refused), beside
+	// "Domain does not exist".
+	"no mx found for domain", "invalid domain name",
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -548,6 +552,7 @@ var securityErrorPhrases = []string{
 	// relay answers a client without a valid API key the same
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
+	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -761,6 +766,14 @@ var networkErrorPhrases = []string{
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
 	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
 	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
+	// OpenSMTPD's own reasons for a relay it could not reach (usr.sbin/
+	// smtpd/mta.c, its failstr): "Temporary failure in MX lookup",
+	// "Network error on destination MXs", "No valid route to remote MX",
+	// "No valid route to destination", "Address family mismatch on
+	// destination MXs", "Could not retrieve source address", and a
+	// delivery that looped, "Loop detected" (RFC 3463 x.4.6).
+	"temporary failure in mx lookup", "network error on destination mx", "no valid route to",
+	"address family mismatch on destination", "could not retrieve source address", "loop detected",
 	// Sendmail's own accounts of a session or lookup that failed for now
 	// (EX_TEMPFAIL): usersmtp.c "reply: read error from x", collect.c and
 	// usersmtp.c "timeout waiting for input from x during y" ("451 timeout
