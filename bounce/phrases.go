@@ -356,6 +356,7 @@ var authFailurePhrases = []string{
 	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
 	// RFC 7372's 5.7.23).
 	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
+	"domain owner policy restrictions", // Hotmail's DMARC refusal, "550 5.7.0 ... messages from (IP) on behalf of (yahoo.com) could not be delivered due to domain owner policy restrictions" (wordtothewise.com, 2014/04, bounces due to Yahoo's p=reject)
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
