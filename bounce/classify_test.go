@@ -213,6 +213,8 @@ func TestMissKinds(t *testing.T) {
 		{"a delivery that looped (OpenSMTPD mta.c)", "", 0, "", "Loop detected", NetworkError, false},
 		{"a domain with no mail host (OpenSMTPD mta.c)", "", 550, "", "No MX found for domain", HostUnknown, true},
 		{"a relay's credentials missing (OpenSMTPD mta.c)", "", 0, "", "Could not retrieve credentials", SecurityError, false},
+		{"a table lookup that failed (Postfix smtpd_check)", "EHLO", 451, "4.3.5", "<foobar>: Helo command rejected: Server configuration error", SystemError, false},
+		{"the same after the sender (Postfix smtpd_check)", "MAIL", 451, "4.3.5", "<a@example.org>: Sender address rejected: Server configuration error", SystemError, false},
 		{"a read that failed (Sendmail)", "", 0, "", "Deferred: reply: read error from mx.example.net.", NetworkError, false},
 		{"a timed out read (Sendmail)", "", 0, "", "451 timeout waiting for input during client greeting", NetworkError, false},
 		{"a resolver that timed out (Sendmail)", "", 0, "", "Deferred: Name server timeout", NetworkError, false},

@@ -190,6 +190,12 @@ func buildRules() *rules {
 		// which refuses the sender.
 		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx"}},
 		{reason: HasMoved, phrases: hasMovedPhrases},
+		// Postfix smtpd_check.c answers a table lookup that failed with
+		// "451 4.3.5 <x>: Helo command rejected: Server configuration
+		// error" (and the same after "Client host", "Sender address",
+		// "Recipient address rejected"; its smtpd_check test output): the
+		// receiving server's fault, whatever it names as rejected.
+		{reason: SystemError, phrases: []string{"server configuration error"}},
 		{reason: Rejected, phrases: rejectedPhrases},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
