@@ -213,7 +213,13 @@ func buildRules() *rules {
 		// Relay" deprioritises the sending server
 		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients"}},
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
+				// Forpsi's filter (bizsmtp): "554 ... bizsmtp Connection
+				// rejected. Reverse DNS for x does not exist." (an Exim
+				// bounce quoting it, pastebin.com/fN3z9eJ7; its "no DNS
+				// reverse for x", support.forpsi.com kb a3068): the
+				// client's reverse DNS, not a user, does not exist.
+				"reverse dns for"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
@@ -236,7 +242,13 @@ func buildRules() *rules {
 		{reason: SecurityError, phrases: securityErrorPhrases},
 		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
-		{reason: BadReputation, phrases: badReputationPhrases},
+		// A reputation named beside a list of sending hosts is that
+		// list's verdict on the host: Postfix's "Client host [x] blocked
+		// using x.r.mail-abuse.com; Mail from x blocked using Trend Micro
+		// Email Reputation database" and Barracuda's "b.barracudacentral.org
+		// has blocked your IP address ... see .../lookups/ip-reputation"
+		// are blocklist refusals (hostListedPhrases).
+		{reason: BadReputation, phrases: badReputationPhrases, unless: hostListedPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
 		{reason: Blocked, phrases: hostListURLs},
 		{reason: PolicyViolation, phrases: policyPhrases},
