@@ -84,6 +84,12 @@ var rejectedPhrases = []string{
 	// and "No verifiable sender address in message headers".
 	"sender envelope address", "no verifiable sender address",
 	"sender address has null mx", // RFC 7505 §4.3: x.7.27 "Sender address has null MX", the sender's domain takes no mail
+	// The University of Maryland's help desk list of bounces and their
+	// meanings (helpdesk.umd.edu, documents 3025): after "550 Access
+	// denied" at MAIL FROM, "550 Sorry, no access for this domain" (the
+	// sender's domain known for spam) and "... for this user" (a known
+	// spammer); "451 From:domain must resolve" (the sender's domain).
+	"no access for this domain", "no access for this user", "domain must resolve",
 	// chkuser, the qmail-smtpd recipient and sender checker
 	// (chkuser_settings.h): "571 sorry, sender address has invalid format
 	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
@@ -508,6 +514,7 @@ var noRelayingPhrases = []string{
 	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
+	"relay traffic prohibited",      // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "553 <x>... unauthorized relay traffic prohibited", the sender relaying through the wrong server
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -658,6 +665,7 @@ var blockedPhrases = []string{
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
+	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
