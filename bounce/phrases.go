@@ -526,6 +526,7 @@ var filteredPhrases = []string{
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
+	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
