@@ -305,7 +305,8 @@ var mailboxFullPhrases = []string{
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
-	"exceed the quota", // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"exceed the quota",          // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"trouble in home directory", // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -667,6 +668,7 @@ var blockedPhrases = []string{
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
 	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
+	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
