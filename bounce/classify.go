@@ -400,6 +400,7 @@ var rcptStageWords = append([]string{
 	"recipients was rejected by a remote mail server",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
+	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

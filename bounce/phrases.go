@@ -90,6 +90,7 @@ var rejectedPhrases = []string{
 	// sender's domain known for spam) and "... for this user" (a known
 	// spammer); "451 From:domain must resolve" (the sender's domain).
 	"no access for this domain", "no access for this user", "domain must resolve",
+	"in envelope-from", // STRATO (the same FAQ): "550 Forbidden domain 'x' in Envelope-From (B-EFROM-STRATO)", a sender domain STRATO's own, forbidden to others
 	// chkuser, the qmail-smtpd recipient and sender checker
 	// (chkuser_settings.h): "571 sorry, sender address has invalid format
 	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
@@ -207,6 +208,9 @@ var userUnknownPhrases = []string{
 	// destination mailbox address syntax"; Baruwa's list: "The email
 	// address contains characters that should not be used").
 	"restricted characters in address",
+	// STRATO (the same FAQ): "550 recipient e-mail address unknown"; web.de
+	// as sitepackage lists it: "550 Unknown local part x in <x@web.de>".
+	"e-mail address unknown", "unknown local part",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -426,6 +430,7 @@ var spamPhrases = []string{
 	// (maxclicksonline.com knowledgebase 10095): "554 5.7.1 Mail (id)
 	// appears to be unsolicited - resend with the code ...".
 	"appears to be unsolicited",
+	"no spam please", // STRATO (strato-hosting.co.uk FAQ, "Why are my emails not being delivered?"): "550 5.7.1 Refused by local policy. No SPAM please!", the message broke the recipient's spam rules (read before policyPhrases' "local policy")
 	// antispameurope's reason codes (support.everycloud.com, articles
 	// 4000039509 and 4000007755): "450 4.5.5 early spam detection", "554
 	// 5.5.5 email rejection due to Spam", "554 5.6.1 signature of spam in
