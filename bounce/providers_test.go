@@ -123,6 +123,4 @@ var documentedExceptions = map[string]string{
 	// (its Postfix rows 66, 67, 69), and no row right there may turn
 	// wrong, so the words read as policy.
 	"Message not accepted for policy reasons. See https://senders.yahooinc.com/error-codes": "\"policy reasons\": policyviolation, as the corpus labels it",
-	// comservice's reputation refusal says "policy violations".
-	"Reject due to policy violations": "\"policy violations\": policyviolation",
 }

@@ -102,6 +102,12 @@ var providerCodes = []struct {
 	// resolve or fails SPF/DKIM.
 	{"aup#cxbl", Blocked}, {"aup#cdrbl", Blocked}, {"aup#ipbl", Blocked},
 	{"aup#cxcnct", TooManyConn}, {"aup#cxmxrt", Speeding}, {"aup#cxsndr", Rejected},
+	// IONOS (1&1) and its resellers: "421 Reject due to policy
+	// violations", the sending IP barred for a poor delivery rate (too
+	// many nonexistent addresses mailed) or a sender reported for spam
+	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
+	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
+	{"reject due to policy violations", BadReputation},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
