@@ -123,6 +123,7 @@ var hostUnknownPhrases = []string{
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
+	"host not found",                                      // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
 	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
 	// host) and "Invalid domain name" (a name the resolver refused), beside
@@ -211,6 +212,12 @@ var userUnknownPhrases = []string{
 	// STRATO (the same FAQ): "550 recipient e-mail address unknown"; web.de
 	// as sitepackage lists it: "550 Unknown local part x in <x@web.de>".
 	"e-mail address unknown", "unknown local part",
+	// Japanese ISPs' guides to returned mail: "User unknown", "User not
+	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
+	// address was not found at the destination host); "<recipient
+	// rejected>" (catv-yokohama.ne.jp FAQ 11387: the part left of the @ is
+	// wrong).
+	"invalid user", "recipient rejected",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -337,6 +344,7 @@ var mesgTooBigPhrases = []string{
 	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
 	"message is too big",       // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
+	"message is too large",     // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -484,6 +492,14 @@ var hostListURLs = []string{
 // "Spam source blocked", "Client host ... blocked using zen.spamhaus.org"
 // refuse the host, not the message.
 var spamWordPhrases = []string{"spam"}
+
+// quotaWordPhrases: a refusal that names a quota in words no detector
+// before it read is the recipient's mailbox over quota, as a Japanese
+// hosting FAQ reads returned mail ("「over quota」など「quota」という単語が
+// 入っている": the word quota, as in "over quota", means the destination
+// mailbox is over capacity; faq.busblog.jp/faq/show/410). It is read after
+// the sender's quotas (senderQuotaPhrases) and the rate limits.
+var quotaWordPhrases = []string{"quota"}
 
 // notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
 var notCompliantPhrases = []string{

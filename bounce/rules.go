@@ -205,7 +205,10 @@ func buildRules() *rules {
 		{reason: Rejected, phrases: rejectedPhrases},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
-		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again"}},
+		// Postfix's "Helo command rejected: Host not found" (smtpd_check
+		// test output: reject_unknown_helo_hostname) is the client's name,
+		// not the recipient's domain (blockedPhrases).
+		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
@@ -259,6 +262,9 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: hostListURLs},
 		{reason: PolicyViolation, phrases: policyPhrases},
 		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
+		// A quota of the sender's sending is not the recipient's mailbox
+		// (senderQuotaPhrases names the published ones).
+		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "outbound", "outgoing", "submission"}},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
@@ -268,7 +274,7 @@ func buildRules() *rules {
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
 	}
 	r.local = []detector{
-		{reason: MailboxFull, phrases: mailboxFullPhrases},
+		{reason: MailboxFull, phrases: slices.Concat(mailboxFullPhrases, quotaWordPhrases)},
 		// A full file system is the system's, not the program's failure
 		// (RFC 3463 x.3.1 "Mail system full").
 		{reason: SystemFull, phrases: systemFullPhrases},
