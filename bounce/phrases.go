@@ -337,14 +337,15 @@ var mesgTooBigPhrases = []string{
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
-	"email size exceeded",      // Zoho ZeptoMail
-	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
-	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
-	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
-	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
-	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
-	"message is too big",       // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
-	"message is too large",     // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
+	"email size exceeded",        // Zoho ZeptoMail
+	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
+	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"exceeded mailsize limit",    // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
+	"message size exceeded",      // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
+	"message body is too big",    // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
+	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
+	"message is too large",       // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
+	"exceeds maximum fixed size", // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message exceeds maximum fixed size", the message sent is too big
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
