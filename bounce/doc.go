@@ -118,8 +118,11 @@
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and credentials; then the
 //     measures a receiver takes, rate limits, connection limits, reputation,
-//     blocklisted hosts, local policy, a bare "access denied" (blocked
-//     when it answers the greeting or EHLO); then the
+//     blocklisted hosts (and the lookup pages of host lists), local
+//     policy; spam named in any other words (the content's, unless a host
+//     list is named beside it) and a quota named in any other words (the
+//     recipient's mailbox, unless the sender's sending); a bare "access
+//     denied" (blocked when it answers the greeting or EHLO); then the
 //     sending MTA giving up, full systems, network and system errors,
 //     mailer programs and syntax. The stage adjusts it: an unknown address
 //     at MAIL FROM is the sender's (rejected), at the greeting or EHLO the
