@@ -261,7 +261,10 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
 		{reason: Blocked, phrases: hostListURLs},
 		{reason: PolicyViolation, phrases: policyPhrases},
-		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
+		// Greylisting names spam as the reason for a deferral, not as a
+		// verdict on the message (postgrey's "Greylisted", RFC 6647 §2.1:
+		// a temporary refusal every new sender gets).
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: append(slices.Clip(hostListedPhrases), "greylist")},
 		// A quota of the sender's sending is not the recipient's mailbox
 		// (senderQuotaPhrases names the published ones).
 		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "outbound", "outgoing", "submission"}},
