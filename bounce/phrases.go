@@ -214,10 +214,8 @@ var userUnknownPhrases = []string{
 	"e-mail address unknown", "unknown local part",
 	// Japanese ISPs' guides to returned mail: "User unknown", "User not
 	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
-	// address was not found at the destination host); "<recipient
-	// rejected>" (catv-yokohama.ne.jp FAQ 11387: the part left of the @ is
-	// wrong).
-	"invalid user", "recipient rejected",
+	// address was not found at the destination host).
+	"invalid user",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own

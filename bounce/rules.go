@@ -208,7 +208,8 @@ func buildRules() *rules {
 		// Postfix's "Helo command rejected: Host not found" (smtpd_check
 		// test output: reject_unknown_helo_hostname) is the client's name,
 		// not the recipient's domain (blockedPhrases).
-		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected"}},
+		// A domain named as the sender's is the sender's (rejected).
+		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
@@ -228,7 +229,10 @@ func buildRules() *rules {
 				// bounce quoting it, pastebin.com/fN3z9eJ7; its "no DNS
 				// reverse for x", support.forpsi.com kb a3068): the
 				// client's reverse DNS, not a user, does not exist.
-				"reverse dns for"}},
+				"reverse dns for",
+				// A user name beside a password is a login's, not a
+				// mailbox's ("535 Invalid username or password").
+				"password"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
