@@ -217,6 +217,7 @@ func TestMissKinds(t *testing.T) {
 		{"a table lookup that failed (Postfix smtpd_check)", "EHLO", 451, "4.3.5", "<foobar>: Helo command rejected: Server configuration error", SystemError, false},
 		{"the same after the sender (Postfix smtpd_check)", "MAIL", 451, "4.3.5", "<a@example.org>: Sender address rejected: Server configuration error", SystemError, false},
 		{"a login's user name is no mailbox's", "AUTH", 535, "5.7.8", "Error: authentication failed: Invalid username or password", SecurityError, false},
+		{"a login disabled is no mailbox disabled", "AUTH", 535, "", "User authentication is disabled", SecurityError, false},
 		{"a read that failed (Sendmail)", "", 0, "", "Deferred: reply: read error from mx.example.net.", NetworkError, false},
 		{"a timed out read (Sendmail)", "", 0, "", "451 timeout waiting for input during client greeting", NetworkError, false},
 		{"a resolver that timed out (Sendmail)", "", 0, "", "Deferred: Name server timeout", NetworkError, false},

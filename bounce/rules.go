@@ -214,7 +214,9 @@ func buildRules() *rules {
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
-		{reason: Suspend, phrases: suspendPhrases},
+		// A login disabled is not a mailbox disabled ("535 User
+		// authentication is disabled").
+		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password", "login"}},
 		// "does not exist", "not found" said of a domain (OpenSMTPD's
 		// "Domain does not exist", Postfix's "Domain not found", Yandex's
 		// "no such domain": hostUnknownPhrases) are not a user's. Nor are
