@@ -139,7 +139,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return pc.reason
 		}
 	}
-	if rs, ok := providerStatus(status); ok {
+	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}
 	// 3. A registered code whose meaning no provider reuses.
@@ -424,15 +424,16 @@ func namesRecipient(text string, d *detector) bool {
 }
 
 // providerStatus returns the reason a provider documents for a status code
-// outside the IANA registry (statusRanges).
-func providerStatus(status string) (Reason, bool) {
+// outside the IANA registry (statusRanges), unless the text holds words
+// the range leaves to the wording.
+func providerStatus(status, text string) (Reason, bool) {
 	for _, r := range statusRanges {
 		rest, ok := strings.CutPrefix(status, r.prefix)
 		if !ok {
 			continue
 		}
 		n, ok := atoi(rest)
-		if ok && n >= r.min && n <= r.max {
+		if ok && n >= r.min && n <= r.max && !hasAny(text, r.unless) {
 			return r.reason, true
 		}
 	}

@@ -649,6 +649,7 @@ var tooManyConnPhrases = []string{
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
+	"maximum number of connections", // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.

@@ -115,15 +115,20 @@ var providerCodes = []struct {
 // 4.7.850-899 "Access denied, please try again later" restrict a sender
 // for suspicious activity; 5.6.11 "Invalid characters" is a message with
 // bare line feeds (learn.microsoft.com, "Email non-delivery reports and
-// SMTP errors in Exchange Online").
+// SMTP errors in Exchange Online"). Within the range Exchange Online also
+// answers a connection limit, "451 4.7.652 The mail server [x] has
+// exceeded the maximum number of connections" (quoted on postfix-users,
+// msg87906, beside 4.7.650 "temporarily rate limited due to IP
+// reputation"): words in unless leave such a reply to the wording.
 var statusRanges = []struct {
 	prefix   string
 	min, max int
 	reason   Reason
+	unless   []string
 }{
-	{"4.7.", 500, 699, BadReputation},
-	{"4.7.", 850, 899, BadReputation},
-	{"5.6.", 11, 11, NotCompliantRFC},
+	{"4.7.", 500, 699, BadReputation, []string{"maximum number of connections"}},
+	{"4.7.", 850, 899, BadReputation, nil},
+	{"5.6.", 11, 11, NotCompliantRFC, nil},
 }
 
 // decisiveStatus are the registered codes whose meaning names one reason
