@@ -314,8 +314,9 @@ var mailboxFullPhrases = []string{
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
-	"exceed the quota",          // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
-	"trouble in home directory", // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
+	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
+	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
