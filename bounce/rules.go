@@ -278,7 +278,7 @@ func buildRules() *rules {
 		{reason: SpamDetected, phrases: spamWordPhrases, unless: append(slices.Clip(hostListedPhrases), "greylist")},
 		// A quota of the sender's sending is not the recipient's mailbox
 		// (senderQuotaPhrases names the published ones).
-		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "outbound", "outgoing", "submission"}},
+		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "send quota", "outbound", "outgoing", "submission"}},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
