@@ -216,7 +216,7 @@ func TestMissKinds(t *testing.T) {
 		{"a relay's credentials missing (OpenSMTPD mta.c)", "", 0, "", "Could not retrieve credentials", SecurityError, false},
 		{"a table lookup that failed (Postfix smtpd_check)", "EHLO", 451, "4.3.5", "<foobar>: Helo command rejected: Server configuration error", SystemError, false},
 		{"the same after the sender (Postfix smtpd_check)", "MAIL", 451, "4.3.5", "<a@example.org>: Sender address rejected: Server configuration error", SystemError, false},
-		{"a quota in other words is the mailbox's (faq.busblog.jp)", "", 552, "", "User over quota limit", MailboxFull, false},
+		{"a quota in other words is the mailbox's (faq.busblog.jp)", "", 552, "", "Mailbox quota reached", MailboxFull, false},
 		{"a login's user name is no mailbox's", "AUTH", 535, "5.7.8", "Error: authentication failed: Invalid username or password", SecurityError, false},
 		{"a login disabled is no mailbox disabled", "AUTH", 535, "", "User authentication is disabled", SecurityError, false},
 		{"a read that failed (Sendmail)", "", 0, "", "Deferred: reply: read error from mx.example.net.", NetworkError, false},
