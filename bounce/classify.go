@@ -107,11 +107,12 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  3. a decisive status code (decisiveStatus);
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
-//     program's output is read for a quota, then a program failure,
+//     program's output is read for a quota, a full file system, then a program failure,
 //     first, and is otherwise the program's failure); then a recipient
 //     that failed after a temporary status has expired, and a delay
 //     notice is expired;
-//  5. the registered meaning of a specific status code;
+//  5. the registered meaning of a specific status code, or of the code
+//     whose registered description the words give;
 //  6. the stage: a refusal of MAIL FROM is the sender's (the client's
 //     under an x.7 status), one of the greeting or EHLO the sending
 //     host's;
@@ -138,7 +139,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return pc.reason
 		}
 	}
-	if rs, ok := providerStatus(status); ok {
+	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}
 	// 3. A registered code whose meaning no provider reuses.
@@ -146,8 +147,8 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return r.byStatus[sd]
 	}
 	// 4. The wording. A local delivery program's output (RFC 3464
-	// §2.3.6 "x-unix") is read for a quota first and a program failure
-	// next, before the rest of the wording.
+	// §2.3.6 "x-unix") is read for a quota first, a full file system
+	// next and a program failure last, before the rest of the wording.
 	ix := new(bigrams)
 	ix.index(text)
 	if strings.HasPrefix(ev.diagType, "x-unix") {
@@ -176,7 +177,17 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return Expired
 	}
 	// 5. The registered meaning of a specific code, placed in its stage
-	// as wording is: x.1.1 at MAIL FROM is the sender's address.
+	// as wording is: x.1.1 at MAIL FROM is the sender's address. A reply
+	// with no specific code that gives a code's registered description
+	// in words ("Mail flood detected") is read as that code.
+	if sd == "" || sd == ".0.0" {
+		if d := describedStatus(text); d != "" {
+			sd = d
+			if status == "" && code/100 == 4 {
+				status = "4" + d
+			}
+		}
+	}
 	if sd == ".3.2" && strings.HasPrefix(status, "4.") {
 		// RFC 3463 §3.5 x.3.2 "System not accepting network messages":
 		// its examples are "an imminent shutdown, excessive load, or
@@ -300,6 +311,15 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
 			return Filtered
 		}
+	case SystemError:
+		if ev.action == "failed" && temporary {
+			// RFC 3464 §2.3.3: "failed" after the receiving system's
+			// transient trouble (RFC 5321 §4.2.3 421 and 451, Exim's
+			// "Temporary local problem") means the sending MTA gave up
+			// before it cleared, as Sendmail's "Message could not be
+			// delivered for 5 days" says beside it.
+			return Expired
+		}
 	case NetworkError:
 		if ev.action == "failed" && (temporary || ev.status == "" && code == 0 && ownConnectionFailure(fold(text))) {
 			// RFC 3464 §2.3.3: "failed" after a temporary network error
@@ -379,6 +399,8 @@ var rcptStageWords = append([]string{
 	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
 	"recipients was rejected by a remote mail server",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
+	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
+	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the
@@ -402,15 +424,16 @@ func namesRecipient(text string, d *detector) bool {
 }
 
 // providerStatus returns the reason a provider documents for a status code
-// outside the IANA registry (statusRanges).
-func providerStatus(status string) (Reason, bool) {
+// outside the IANA registry (statusRanges), unless the text holds words
+// the range leaves to the wording.
+func providerStatus(status, text string) (Reason, bool) {
 	for _, r := range statusRanges {
 		rest, ok := strings.CutPrefix(status, r.prefix)
 		if !ok {
 			continue
 		}
 		n, ok := atoi(rest)
-		if ok && n >= r.min && n <= r.max {
+		if ok && n >= r.min && n <= r.max && !hasAny(text, r.unless) {
 			return r.reason, true
 		}
 	}

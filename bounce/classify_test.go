@@ -58,6 +58,16 @@ func TestClassify(t *testing.T) {
 		{"postscreen's access list refuses the client", 550, "5.3.2", "Service currently unavailable", Blocked, false, "5.3.2"},
 		{"twisted's unauthenticated sender", 550, "", "Unauthenticated senders not allowed", SecurityError, false, "5.0.0"},
 		{"x.3.0 with unknown words is the receiving system's", 554, "5.3.0", "554 5.3.0 Internal system err", SystemError, false, "5.3.0"},
+		// Spam named in words no phrase lists (RFC 2505's "spam") is the
+		// content's verdict, before the status's subject and onhold; a
+		// list of sending hosts beside it makes it the host's.
+		{"spam in other words is spam", 550, "", "550 Your message has been rejected because it appears to be spam", SpamDetected, false, "5.0.0"},
+		{"spam in other words beats x.7.1's host", 550, "5.7.1", "Message blocked by spam filter", SpamDetected, false, "5.7.1"},
+		{"a spam source is a host", 554, "5.7.1", "Spam source blocked", Blocked, false, "5.7.1"},
+		{"rejected as a spam source is a host", 550, "", "Rejected as spam source", Blocked, false, "5.0.0"},
+		{"spam beside a host list's page is the host's", 554, "", "Spam rejected, see https://www.spamhaus.org/query/ip/192.0.2.1", Blocked, false, "5.0.0"},
+		{"a host list's page alone is blocked", 550, "", "550 Rejected - see http://www.spamcop.net/bl.shtml?192.0.2.1", Blocked, false, "5.0.0"},
+		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"}, // x.7.1's registered meaning,
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},
@@ -141,6 +151,9 @@ func TestFindCommand(t *testing.T) {
 		{"(in reply to end of data command)", "DATA"},
 		{">>> mail from:<a@b> <<< 250 ok >>> rcpt to:<c@d> <<< 550 no", "RCPT"},
 		{"connected to 192.0.2.1 but my name was rejected.", "EHLO"},
+		{"connected to 192.0.2.1 but greeting failed. remote host said: 554 no smtp service here", "CONN"},
+		{"192.0.2.1 failed on data command. remote host said: 554 rejected", "DATA"},
+		{"192.0.2.1 failed after i sent the message. remote host said: 550 user unknown", "DATA"},
 		{"smtp error from remote mail server after initial connection: 554 go away", "CONN"},
 		{"* a@b smtp:rcpt host 192.0.2.8: 553 no such user", "RCPT"},
 		{"550 user unknown", ""},
@@ -190,6 +203,28 @@ func TestMissKinds(t *testing.T) {
 		{"a disabled account (IANA x.7.13 wording)", "", 550, "", "Account disabled", Suspend, false},
 		{"a security policy (Mimecast)", "DATA", 554, "", "Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", PolicyViolation, false},
 		{"local quota (BSD mail.local)", "", 0, "", "mail.local: /var/mail/kijitora: Disc quota exceeded", MailboxFull, false},
+		{"a forwarding loop (Postfix local)", "", 0, "", "mail forwarding loop for kijitora@example.org", NetworkError, false},
+		{"a dropped connection (Exim smtp transport)", "", 0, "", "Remote host mx.example.com [192.0.2.1] closed connection in response to end of data", NetworkError, false},
+		{"a TLS handshake that failed (Postfix smtp)", "", 0, "", "Cannot start TLS: handshake failure", FailedSTARTTLS, false},
+		{"RFC 5321's 421 in its own words", "DATA", 421, "", "Service not available", SystemError, false},
+		{"a delivery agent that could not run (Postfix qmgr)", "", 0, "", "mail transport unavailable", SystemError, false},
+		{"the sending system's configuration (Postfix)", "", 0, "", "mail system configuration error", SystemError, false},
+		{"a relay it could not reach (OpenSMTPD mta.c)", "", 0, "", "Network error on destination MXs", NetworkError, false},
+		{"an MX lookup that failed for now (OpenSMTPD mta.c)", "", 0, "", "Temporary failure in MX lookup", NetworkError, false},
+		{"a delivery that looped (OpenSMTPD mta.c)", "", 0, "", "Loop detected", NetworkError, false},
+		{"a domain with no mail host (OpenSMTPD mta.c)", "", 550, "", "No MX found for domain", HostUnknown, true},
+		{"a relay's credentials missing (OpenSMTPD mta.c)", "", 0, "", "Could not retrieve credentials", SecurityError, false},
+		{"a table lookup that failed (Postfix smtpd_check)", "EHLO", 451, "4.3.5", "<foobar>: Helo command rejected: Server configuration error", SystemError, false},
+		{"the same after the sender (Postfix smtpd_check)", "MAIL", 451, "4.3.5", "<a@example.org>: Sender address rejected: Server configuration error", SystemError, false},
+		{"a quota in other words is the mailbox's (faq.busblog.jp)", "", 552, "", "Mailbox quota reached", MailboxFull, false},
+		{"a login's user name is no mailbox's", "AUTH", 535, "5.7.8", "Error: authentication failed: Invalid username or password", SecurityError, false},
+		{"a login disabled is no mailbox disabled", "AUTH", 535, "", "User authentication is disabled", SecurityError, false},
+		{"a read that failed (Sendmail)", "", 0, "", "Deferred: reply: read error from mx.example.net.", NetworkError, false},
+		{"a timed out read (Sendmail)", "", 0, "", "451 timeout waiting for input during client greeting", NetworkError, false},
+		{"a resolver that timed out (Sendmail)", "", 0, "", "Deferred: Name server timeout", NetworkError, false},
+		{"an MX list pointing back (Sendmail)", "", 554, "", "<kijitora@example.net>... Local configuration error", SystemError, false},
+		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
+		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {
@@ -222,10 +257,12 @@ func TestBounceMissKinds(t *testing.T) {
 	}{
 		{"local quota", dsn("Diagnostic-Code: x-unix; maildrop: maildir over quota."), MailboxFull, "5.0.0", false},
 		{"local program", dsn("Diagnostic-Code: x-unix; command died with status 75"), MailerError, "5.0.0", false},
+		{"local full file system", dsn("Diagnostic-Code: x-unix; procmail: Error while writing to \"/var/mail/a\": No space left on device"), SystemFull, "5.0.0", false},
 		{"gave up", plain("There was an error delivering your mail to <a@example.net>.\r\nCould not deliver for the last 432000 seconds. Giving up.\r\n451 temporary failure, try again\r\n"), Expired, "5.0.0", false},
 		{"user unknown under 4.1.1, finally failed", strings.Replace(dsn("Diagnostic-Code: smtp; 450 4.1.1 <a@example.net>: Recipient address rejected: User unknown in local recipient table"),
 			"Status: 5.0.0", "Status: 4.1.1", 1), UserUnknown, "4.1.1", true},
-		{"delay warning (Exim)", plain("This message was created automatically by mail delivery software.\r\nA message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue on mx.example.com.\r\n\r\nThe address to which the message has not yet been delivered is:\r\n\r\n  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    451 Temporary local problem - please try later\r\n\r\nNo action is required on your part. Delivery attempts will continue for\r\nsome time.\r\n"), Expired, "4.0.0", false},
+		{"delay warning (Exim)", plain("This message was created automatically by mail delivery software.\r\nA message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue on mx.example.com.\r\n\r\nThe address to which the message has not yet been delivered is:\r\n\r\n  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    451 Please try again later\r\n\r\nNo action is required on your part. Delivery attempts will continue for\r\nsome time.\r\n"), Expired, "4.0.0", false},
+		{"delay warning naming a local problem (Exim)", plain("This message was created automatically by mail delivery software.\r\nA message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue on mx.example.com.\r\n\r\nThe address to which the message has not yet been delivered is:\r\n\r\n  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    451 Temporary local problem - please try later\r\n\r\nNo action is required on your part. Delivery attempts will continue for\r\nsome time.\r\n"), SystemError, "4.0.0", false},
 		{"user unknown under 4xx, finally failed", plain("Hi. This is the qmail-send program.\r\n<a@example.net>:\r\n192.0.2.1 does not like recipient.\r\nRemote host said: 450 <a@example.net>: Recipient address rejected: User unknown in local recipient table\r\nGiving up on 192.0.2.1.\r\n"), UserUnknown, "5.0.0", true},
 	} {
 		rep, err := Parse(strings.NewReader(tc.msg))
@@ -270,5 +307,44 @@ func TestNotExistWording(t *testing.T) {
 	}
 	if c := ClassifyReply("RCPT", 550, "", "550 domain is not exist"); c.Reason == UserUnknown {
 		t.Errorf("domain is not exist = %+v, read as an unknown user", c)
+	}
+}
+
+// TestStatusDescriptions checks that a reply giving a registered status
+// code's description in words, with no specific code, is read as that
+// code (the IANA registry's descriptions), and that every description
+// names a code the registry table maps.
+func TestStatusDescriptions(t *testing.T) {
+	for _, d := range statusDescriptions {
+		if d.text != strings.ToLower(d.text) {
+			t.Errorf("description %q is not lower case", d.text)
+		}
+		if _, ok := loadRules().byStatus[d.sd]; !ok && !strings.HasSuffix(d.sd, ".0") {
+			t.Errorf("description %q names %s, which the registry table does not map", d.text, d.sd)
+		}
+	}
+	for _, tc := range []struct {
+		command string
+		code    int
+		text    string
+		reason  Reason
+		hard    bool
+	}{
+		{"", 450, "Mail flood detected", Speeding, false},                        // x.7.28
+		{"DATA", 550, "No passing DKIM signature found", AuthFailure, false},     // x.7.20
+		{"", 550, "Multiple authentication checks failed", AuthFailure, false},   // x.7.26
+		{"", 535, "Authentication credentials invalid", SecurityError, false},    // x.7.8
+		{"", 550, "Bad sender's system address", Rejected, false},                // x.1.8
+		{"", 550, "Sender address has null MX", Rejected, false},                 // x.7.27, not the recipient's null MX
+		{"", 451, "Mail system congestion", NetworkError, false},                 // x.4.5
+		{"", 451, "System not accepting network messages", SystemError, false},   // x.3.2 for now
+		{"RCPT", 550, "Mailbox owner has changed", HasMoved, true},               // x.7.17
+		{"DATA", 554, "Conversion required and prohibited", ContentError, false}, // x.6.2
+		{"", 550, "REQUIRETLS support required", FailedSTARTTLS, false},          // x.7.30
+	} {
+		c := ClassifyReply(tc.command, tc.code, "", tc.text)
+		if c.Reason != tc.reason || c.Hard != tc.hard {
+			t.Errorf("ClassifyReply(%q, %d, %q) = %s hard %v, want %s hard %v", tc.command, tc.code, tc.text, c.Reason, c.Hard, tc.reason, tc.hard)
+		}
 	}
 }

@@ -267,8 +267,16 @@ func finish(rc *Recipient, rl *rules, text, context string) {
 // such as "after RCPT TO", "in reply to end of DATA command" or a session
 // transcript's ">>> MAIL FROM".
 func findCommand(t string) string {
-	// qmail names the stage instead of the command.
+	// qmail names the stage instead of the command (qmail-remote.c:
+	// "Connected to x but greeting failed", "... but my name was
+	// rejected", "... but sender was rejected", "x does not like
+	// recipient", "x failed on DATA command", "x failed after I sent the
+	// message").
 	switch {
+	case strings.Contains(t, "but greeting failed"):
+		return "CONN"
+	case strings.Contains(t, "failed on data command"), strings.Contains(t, "failed after i sent the message"):
+		return "DATA"
 	case strings.Contains(t, "my name was rejected"):
 		return "EHLO"
 	case strings.Contains(t, "sender was rejected"):

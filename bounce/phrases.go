@@ -77,6 +77,25 @@ var rejectedPhrases = []string{
 	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
 	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
 	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
+	"sender domain does not exist",  // iridis mailRelay's response codes (portal.iridis.uk kb 254): "SND-VFY Sender domain does not exist", the sender's domain does not resolve (before hostUnknownPhrases' "domain does not exist")
+	// Debian's exim4-config, acl_check_rcpt and acl_check_data: "sender
+	// envelope address x is locally blacklisted here" (the sender on the
+	// host's local_sender_blacklist; before blockedPhrases' "blacklist")
+	// and "No verifiable sender address in message headers".
+	"sender envelope address", "no verifiable sender address",
+	"sender address has null mx", // RFC 7505 §4.3: x.7.27 "Sender address has null MX", the sender's domain takes no mail
+	// The University of Maryland's help desk list of bounces and their
+	// meanings (helpdesk.umd.edu, documents 3025): after "550 Access
+	// denied" at MAIL FROM, "550 Sorry, no access for this domain" (the
+	// sender's domain known for spam) and "... for this user" (a known
+	// spammer); "451 From:domain must resolve" (the sender's domain).
+	"no access for this domain", "no access for this user", "domain must resolve",
+	"in envelope-from", // STRATO (the same FAQ): "550 Forbidden domain 'x' in Envelope-From (B-EFROM-STRATO)", a sender domain STRATO's own, forbidden to others
+	// chkuser, the qmail-smtpd recipient and sender checker
+	// (chkuser_settings.h): "571 sorry, sender address has invalid format
+	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
+	// domain (#5.1.1 - chkuser)" (the sender's, though its code says x.1.1).
+	"sender address has invalid format", "valid mx for sender domain",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -104,6 +123,12 @@ var hostUnknownPhrases = []string{
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
+	"host not found",                                      // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
+	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
+	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
+	// host) and "Invalid domain name" (a name the resolver refused), beside
+	// "Domain does not exist".
+	"no mx found for domain", "invalid domain name",
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -176,6 +201,21 @@ var userUnknownPhrases = []string{
 	// 地址", the recipient's address not found): "user is not found",
 	// "doesn't have this account".
 	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
+	// Exim's default configuration (configure.default, acl_check_rcpt;
+	// the Exim spec, "The default configuration file") refuses a
+	// recipient whose local part holds "@", "%", "!", "/", "|" or dots in
+	// unusual places with "Restricted characters in address": the
+	// address as written cannot be delivered to (RFC 3463 x.1.3 "Bad
+	// destination mailbox address syntax"; Baruwa's list: "The email
+	// address contains characters that should not be used").
+	"restricted characters in address",
+	// STRATO (the same FAQ): "550 recipient e-mail address unknown"; web.de
+	// as sitepackage lists it: "550 Unknown local part x in <x@web.de>".
+	"e-mail address unknown", "unknown local part",
+	// Japanese ISPs' guides to returned mail: "User unknown", "User not
+	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
+	// address was not found at the destination host).
+	"invalid user",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -210,6 +250,14 @@ var suspendPhrases = []string{
 	// "Mail System Error - Returned Mail" template's "The user(s) account
 	// is ..." (its "temporarily over quota" form on faq.busblog.jp, show/410).
 	"account * is disabled",
+	// RFC 3463 x.2.1 "Mailbox disabled" with its verb: Yahoo's "554 30
+	// Sorry, your message to x cannot be delivered. This mailbox is
+	// disabled (554.30)", an account deactivated (suped.com, "Why does
+	// Yahoo report a closed account...", citing the SMTP Field Manual),
+	// and a Chinese host's list of bounce keywords under "disabled"
+	// (help.szhot.com text_show 170: "User x is disabled", "550 ... is
+	// now disabled with SMTP service", the account frozen or removed).
+	"mailbox is disabled", "user * is disabled", "is now disabled with smtp service",
 	// A mailbox switched off, on a Spanish sender's list of the errors it
 	// met (alexborras.com): "is a deactivated mailbox", "This account has
 	// been disabled" (RFC 3463 x.2.1).
@@ -266,7 +314,9 @@ var mailboxFullPhrases = []string{
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
-	"exceed the quota", // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
+	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -286,12 +336,15 @@ var mesgTooBigPhrases = []string{
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
-	"email size exceeded",      // Zoho ZeptoMail
-	"exceeds size limit",       // Postfix smtp(8): "message size x exceeds size limit y of server"
-	"mail size limit exceeded", // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
-	"exceeded mailsize limit",  // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
-	"message size exceeded",    // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
-	"message body is too big",  // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
+	"email size exceeded",        // Zoho ZeptoMail
+	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
+	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
+	"exceeded mailsize limit",    // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
+	"message size exceeded",      // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
+	"message body is too big",    // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
+	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
+	"message is too large",       // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
+	"exceeds maximum fixed size", // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message exceeds maximum fixed size", the message sent is too big
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -316,6 +369,13 @@ var authFailurePhrases = []string{
 	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
 	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
+	// pypolicyd-spf, the SPF policy service beside Postfix: "550 5.7.23
+	// <x>: Recipient address rejected: Message rejected due to: SPF fail -
+	// not authorized. Please see http://www.openspf.net/Why?s=mfrom;..."
+	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
+	// RFC 7372's 5.7.23).
+	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
+	"domain owner policy restrictions", // Hotmail's DMARC refusal, "550 5.7.0 ... messages from (IP) on behalf of (yahoo.com) could not be delivered due to domain owner policy restrictions" (wordtothewise.com, 2014/04, bounces due to Yahoo's p=reject)
 }
 
 // requirePTRPhrases: the sending IP has no reverse DNS name, or one that
@@ -331,6 +391,16 @@ var requirePTRPhrases = []string{
 	"failure in dns look-up",            // AT&T Worldnet (rbl.att.net/block_enduser.html): "421-failure in DNS look-up", the sending IP's reverse DNS lookup failed
 	"no dns reverse for",                // Forpsi (support.forpsi.com kb a3068, support.arubacloud.pl kb a2837): "554 ... no DNS reverse for x.x.x.x"
 	"no host name found for ip address", // Exim's reverse lookup failure (its log and Debian exim4-config's X-Broken-Reverse-DNS header: "no host name found for IP address x")
+	// Haraka's refusals of a client by its reverse DNS: the fcrdns plugin
+	// (github.com/haraka/haraka-plugin-fcrdns, index.js) answers "client
+	// [x] rejected; no rDNS", "client [x] rDNS lookup error (...)", "...
+	// rDNS lookup timeout", "... rejected; invalid TLD in rDNS (y)", "...
+	// rejected; generic rDNS, please use your ISPs SMTP relay" and "Sorry,
+	// no FCrDNS match found"; its connection.js refuses with "554 rDNS
+	// Lookup Failed". Whole phrases, not the bare "rdns", which
+	// SpamAssassin's rule names (RDNS_NONE, RDNS_DYNAMIC) put into
+	// spam-score refusals.
+	"no rdns", "rdns lookup", "tld in rdns", "generic rdns", "fcrdns",
 }
 
 // spamPhrases: the content was judged spam.
@@ -368,6 +438,7 @@ var spamPhrases = []string{
 	// (maxclicksonline.com knowledgebase 10095): "554 5.7.1 Mail (id)
 	// appears to be unsolicited - resend with the code ...".
 	"appears to be unsolicited",
+	"no spam please", // STRATO (strato-hosting.co.uk FAQ, "Why are my emails not being delivered?"): "550 5.7.1 Refused by local policy. No SPAM please!", the message broke the recipient's spam rules (read before policyPhrases' "local policy")
 	// antispameurope's reason codes (support.everycloud.com, articles
 	// 4000039509 and 4000007755): "450 4.5.5 early spam detection", "554
 	// 5.5.5 email rejection due to Spam", "554 5.6.1 signature of spam in
@@ -394,8 +465,41 @@ var attachmentPolicyPhrases = []string{
 var contentListPhrases = []string{"surbl", "uribl"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
-// beside them is about the host's listing, not the content.
-var hostListedPhrases = []string{"blocked using", "listed at", "in a black list", "client host"}
+// beside them is about the host's listing, not the content. A "spam
+// source" is such a host (Spamhaus: the SBL lists "verified spam
+// sources", spamhaus.org/sbl).
+var hostListedPhrases = append([]string{"blocked using", "listed at", "in a black list", "client host", "spam source"}, hostListURLs...)
+
+// hostListURLs are the lookup pages of lists of sending hosts, as refusals
+// link them: the addresses Zeek watches for in SMTP error messages as
+// "SPAM blocklist URLs" (zeek/zeek, scripts/policy/protocols/smtp/
+// blocklists.zeek, blocklist_error_messages), Spamhaus's among them by
+// its IP lists only (spamhaus.org: the SBL, XBL and PBL list IP
+// addresses, their lookup at /query/ip/ and the older lookup.lasso; the
+// DBL lists domains found in the message, a verdict on the content).
+var hostListURLs = []string{
+	"spamhaus.org/query/ip", "spamhaus.org/sbl", "spamhaus.org/xbl", "spamhaus.org/pbl", "spamhaus.org/lookup",
+	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org/", "sorbs.net/", "bsn.borderware.com/",
+	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
+	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",
+}
+
+// spamWordPhrases: a refusal that names spam as its cause in words no
+// detector before it placed: the content judged spam ("spam", RFC 2505's
+// word for unsolicited bulk mail, whose §2 has receivers refuse it). It is
+// read after every detector of a host, a list, a sender, a rate or a
+// policy, and never beside a list of sending hosts (hostListedPhrases):
+// "Spam source blocked", "Client host ... blocked using zen.spamhaus.org"
+// refuse the host, not the message.
+var spamWordPhrases = []string{"spam"}
+
+// quotaWordPhrases: a refusal that names a quota in words no detector
+// before it read is the recipient's mailbox over quota, as a Japanese
+// hosting FAQ reads returned mail ("「over quota」など「quota」という単語が
+// 入っている": the word quota, as in "over quota", means the destination
+// mailbox is over capacity; faq.busblog.jp/faq/show/410). It is read after
+// the sender's quotas (senderQuotaPhrases) and the rate limits.
+var quotaWordPhrases = []string{"quota"}
 
 // notCompliantPhrases: the message breaks RFC 5322 or the SMTP line rules.
 var notCompliantPhrases = []string{
@@ -404,6 +508,10 @@ var notCompliantPhrases = []string{
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // the same, broken across reply lines
 	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
+	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
+	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
+	// and "header syntax" for headers with badly formed addresses.
+	"maximum allowed line length is 998 octets", "header syntax",
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -427,6 +535,8 @@ var noRelayingPhrases = []string{
 	"relay disabled",                           // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): "RELAYING NOT ALLOWED (550 Relay Disabled)"
 	"relay denied", "relay operation rejected", // the same Korean list (puffinknight.tistory.com/102, no right to send or a relay setting): "550 Relay denied", "554 Relay operation rejected"
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
+	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
+	"relay traffic prohibited",      // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "553 <x>... unauthorized relay traffic prohibited", the sender relaying through the wrong server
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -438,6 +548,7 @@ var filteredPhrases = []string{
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
+	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -449,6 +560,7 @@ var failedSTARTTLSPhrases = []string{
 	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
+	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -471,6 +583,7 @@ var securityErrorPhrases = []string{
 	// relay answers a client without a valid API key the same
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
+	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -531,11 +644,13 @@ var tooManyConnPhrases = []string{
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
+	"maximum number of recipients",         // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
 	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
 	// ratelimit per_conn on the client's host; quoted at
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
+	"maximum number of connections", // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -573,8 +688,13 @@ var blockedPhrases = []string{
 	"not allowed to connect to this server",        // cPanel's generated exim.conf, connect ACL: "Your host is not allowed to connect to this server." (its spammeripblocks list; pastebin.com/Jp8ai9Eu)
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
+	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
+	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
+	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
+	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
 	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
 	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
 	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
@@ -656,6 +776,8 @@ var systemFullPhrases = []string{
 	"insufficient system resources", // spambrella.com FAQ 452 4.3.1
 	"mail system full",              // RFC 3463 x.3.1
 	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
+	"no space left on device",       // ENOSPC in errno(3)'s words, as local delivery reports a write into a full file system (Postfix local(8) "cannot update mailbox x ... No space left on device")
+	"not enough disk space",         // Dovecot lib-storage MAIL_ERRSTR_NO_SPACE, its LDA's and LMTP's word for a full file system (beside MAIL_ERRSTR_NO_QUOTA "Not enough disk quota")
 }
 
 // networkErrorPhrases: the sending MTA could not reach or keep talking
@@ -669,11 +791,30 @@ var networkErrorPhrases = []string{
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
-	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
-	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
-	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
-	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
-	"connection reset by peer",  // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"looping message",              // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",          // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
+	"loop detection",               // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
+	"host not found, try again",    // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	"connection reset by peer",     // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
+	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
+	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
+	// OpenSMTPD's own reasons for a relay it could not reach (usr.sbin/
+	// smtpd/mta.c, its failstr): "Temporary failure in MX lookup",
+	// "Network error on destination MXs", "No valid route to remote MX",
+	// "No valid route to destination", "Address family mismatch on
+	// destination MXs", "Could not retrieve source address", and a
+	// delivery that looped, "Loop detected" (RFC 3463 x.4.6).
+	"temporary failure in mx lookup", "network error on destination mx", "no valid route to",
+	"address family mismatch on destination", "could not retrieve source address", "loop detected",
+	// Sendmail's own accounts of a session or lookup that failed for now
+	// (EX_TEMPFAIL): usersmtp.c "reply: read error from x", collect.c and
+	// usersmtp.c "timeout waiting for input from x during y" ("451 timeout
+	// waiting for input during y"), and err.c's words for the resolver's
+	// TRY_AGAIN, "Name server timeout".
+	"reply: read error from", "timeout waiting for input", "name server timeout",
+	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
 
@@ -693,7 +834,12 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
+	"temporary local problem",                             // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
+	"service not available",                               // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
+	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
+	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
+	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
 }
 
 // mailerErrorPhrases: a local delivery program failed.

@@ -61,13 +61,17 @@ func TestProviderReplies(t *testing.T) {
 			okHard++
 		}
 		if c.Reason != want || c.Hard != (hardS == "true") {
-			misses = append(misses, fmt.Sprintf("%s row %d: %s %d %s %q: got %s hard %v, want %s hard %s",
-				provider, i+2, command, code, enhanced, text, c.Reason, c.Hard, want, hardS))
+			kind := "miss"
+			if why, ok := documentedExceptions[text]; ok {
+				kind = "documented exception (" + why + ")"
+			}
+			misses = append(misses, fmt.Sprintf("%s: %s row %d: %s %d %s %q: got %s hard %v, want %s hard %s",
+				kind, provider, i+2, command, code, enhanced, text, c.Reason, c.Hard, want, hardS))
 		}
 	}
 	sort.Strings(misses)
 	for _, m := range misses {
-		t.Log("miss:", m)
+		t.Log(m)
 	}
 	names := make([]string, 0, len(perProvider))
 	for n := range perProvider {
@@ -82,4 +86,41 @@ func TestProviderReplies(t *testing.T) {
 	if pct(okReason) < 95 || pct(okHard) < 95 {
 		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the target is 95%% for both", pct(okReason), pct(okHard))
 	}
+}
+
+// documentedExceptions are the table's rows whose published meaning the
+// reason model reads otherwise, by their reply text, each with why. They
+// stay in the table and count as misses: the table measures the model
+// against the providers, not the reverse.
+var documentedExceptions = map[string]string{
+	// User-unknown wording with no stage, no x.1 status and no words that
+	// name the recipient is read as a filter's verdict (doc.go, step 4):
+	// gateways answer after DATA in the same words. The providers publish
+	// these as their RCPT replies without saying so.
+	"MAILBOX NOT FOUND":          "no stage: a filter's words",
+	"mailbox unavailable.":       "no stage: a filter's words",
+	"No such user":               "no stage: a filter's words",
+	"Bad address mailbox syntax": "no stage: a filter's words",
+	"Invalid mailbox":            "no stage: a filter's words",
+	"No such user here":          "no stage: a filter's words",
+	"User not found":             "no stage: a filter's words",
+	"User unknown":               "no stage: a filter's words",
+	"Unrouteable address":        "no stage: a filter's words",
+	"No such mailbox":            "under x.2.0 and no stage: a filter's words",
+	// Daum's busy servers speak of the network and of a refused
+	// connection; the words and x.4.x read as network errors.
+	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",
+	"CCRT 192.0.2.1: Connection refused. Server is busy(RT)": "x.4.5 and \"connection refused\": networkerror",
+	// Forpsi's "sender is blocklisted" is the recipient's own list of
+	// senders; the words read as a blocklisted host.
+	"<someone@example.cz> sender is blocklisted": "\"blocklisted\" reads as a host list",
+	// SoftBank's and J:COM's "553 example.jp does not exist" names the
+	// envelope sender's domain; read as the recipient's (doc.go).
+	"example.jp does not exist": "a domain named missing reads as the recipient's",
+	// Yahoo's "554 5.7.9 Message not accepted for policy reasons" fails
+	// authentication checks (help.yahoo.com SLN7253: DKIM, SPF, DMARC);
+	// the shared corpus labels the same reply policyviolation three times
+	// (its Postfix rows 66, 67, 69), and no row right there may turn
+	// wrong, so the words read as policy.
+	"Message not accepted for policy reasons. See https://senders.yahooinc.com/error-codes": "\"policy reasons\": policyviolation, as the corpus labels it",
 }

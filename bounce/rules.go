@@ -36,7 +36,7 @@ type rules struct {
 	// wording holds the phrase detectors in their order of precedence.
 	wording []detector
 	// local are the detectors read first in a local delivery program's
-	// output: a quota, then the program's failure.
+	// output: a quota, a full disk, then the program's failure.
 	local []detector
 	// byStatus maps a subject.detail status (".1.1") to the reason its
 	// registered meaning names.
@@ -70,8 +70,12 @@ var providerCodes = []struct {
 	// [TS01] and [TS02]: Yahoo's graded temporary blocks of a sending IP
 	// as a sender describes them (blog.deliverability.com, 2008/09,
 	// "[TS01] -> [TS02] -> regular deferred message"); Yahoo's own pages
-	// found document only [TS03] (SLN3436) and [TSS04].
-	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[tss04]", BadReputation},
+	// found document only [TS03] and [TSS04]. [TS03], "421 4.7.1 [TS03]
+	// All messages from x.x.x.x permanently deferred", is Yahoo's
+	// verdict on the IP's sending: "a high volume of messages from your
+	// IP address that is a characteristic of unsolicited, bulk emails"
+	// (help.yahoo.com SLN3436).
+	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[ts03]", BadReputation}, {"[tss04]", BadReputation},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx
 	// dynamic or residential space (postmaster.comcast.net/mail-error-codes).
@@ -81,6 +85,11 @@ var providerCodes = []struct {
 	// dynamic-looking addresses), RLY:B1 is a block for member complaints,
 	// RLY:SN a banned sender address, CON:B1 too many connections.
 	{"rtr:", Blocked}, {"rly:b1", BadReputation}, {"rly:sn", Rejected}, {"con:b1", TooManyConn},
+	// AOL's HVU blocks are content blocks: "There is at least one domain
+	// in your email that is generating substantial complaints ... These
+	// blocks are content-based" (postmaster.info.aol.com/errors/
+	// 554hvub1.html), a verdict on the message like the Spamhaus DBL's.
+	{"hvu:", SpamDetected},
 	// AOL's DNS:NR, "421 4.7.1 : (DNS:NR) .../errors/421dnsnr.html": the
 	// sending IP has no reverse DNS (AOL's banner: "AOL may no longer
 	// accept connections from IP addresses which do not have reverse-DNS
@@ -93,6 +102,12 @@ var providerCodes = []struct {
 	// resolve or fails SPF/DKIM.
 	{"aup#cxbl", Blocked}, {"aup#cdrbl", Blocked}, {"aup#ipbl", Blocked},
 	{"aup#cxcnct", TooManyConn}, {"aup#cxmxrt", Speeding}, {"aup#cxsndr", Rejected},
+	// IONOS (1&1) and its resellers: "421 Reject due to policy
+	// violations", the sending IP barred for a poor delivery rate (too
+	// many nonexistent addresses mailed) or a sender reported for spam
+	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
+	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
+	{"reject due to policy violations", BadReputation},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
@@ -100,15 +115,20 @@ var providerCodes = []struct {
 // 4.7.850-899 "Access denied, please try again later" restrict a sender
 // for suspicious activity; 5.6.11 "Invalid characters" is a message with
 // bare line feeds (learn.microsoft.com, "Email non-delivery reports and
-// SMTP errors in Exchange Online").
+// SMTP errors in Exchange Online"). Within the range Exchange Online also
+// answers a connection limit, "451 4.7.652 The mail server [x] has
+// exceeded the maximum number of connections" (quoted on postfix-users,
+// msg87906, beside 4.7.650 "temporarily rate limited due to IP
+// reputation"): words in unless leave such a reply to the wording.
 var statusRanges = []struct {
 	prefix   string
 	min, max int
 	reason   Reason
+	unless   []string
 }{
-	{"4.7.", 500, 699, BadReputation},
-	{"4.7.", 850, 899, BadReputation},
-	{"5.6.", 11, 11, NotCompliantRFC},
+	{"4.7.", 500, 699, BadReputation, []string{"maximum number of connections"}},
+	{"4.7.", 850, 899, BadReputation, nil},
+	{"5.6.", 11, 11, NotCompliantRFC, nil},
 }
 
 // decisiveStatus are the registered codes whose meaning names one reason
@@ -177,27 +197,60 @@ func buildRules() *rules {
 	r.wording = []detector{
 		// "does not accept mail from <x>" refuses a sender or host, not the
 		// domain's mail as a whole (RFC 7504 §3 "does not accept mail").
-		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from"}},
+		// Nor does RFC 7505 §4.3's x.7.27 "Sender address has null MX",
+		// which refuses the sender.
+		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx"}},
 		{reason: HasMoved, phrases: hasMovedPhrases},
+		// Postfix smtpd_check.c answers a table lookup that failed with
+		// "451 4.3.5 <x>: Helo command rejected: Server configuration
+		// error" (and the same after "Client host", "Sender address",
+		// "Recipient address rejected"; its smtpd_check test output): the
+		// receiving server's fault, whatever it names as rejected.
+		{reason: SystemError, phrases: []string{"server configuration error"}},
 		{reason: Rejected, phrases: rejectedPhrases},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
-		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again"}},
+		// Postfix's "Helo command rejected: Host not found" (smtpd_check
+		// test output: reject_unknown_helo_hostname) is the client's name,
+		// not the recipient's domain (blockedPhrases).
+		// A domain named as the sender's is the sender's (rejected).
+		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
-		{reason: Suspend, phrases: suspendPhrases},
+		// A login disabled is not a mailbox disabled ("535 User
+		// authentication is disabled").
+		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password", "login"}},
 		// "does not exist", "not found" said of a domain (OpenSMTPD's
 		// "Domain does not exist", Postfix's "Domain not found", Yandex's
-		// "no such domain": hostUnknownPhrases) are not a user's.
+		// "no such domain": hostUnknownPhrases) are not a user's. Nor are
+		// the unknown recipients a host is refused for sending to: Yahoo's
+		// "451 VS1-IP/VS1-MF Excessive unknown recipients - possible Open
+		// Relay" deprioritises the sending server
+		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain"}},
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
+				// Forpsi's filter (bizsmtp): "554 ... bizsmtp Connection
+				// rejected. Reverse DNS for x does not exist." (an Exim
+				// bounce quoting it, pastebin.com/fN3z9eJ7; its "no DNS
+				// reverse for x", support.forpsi.com kb a3068): the
+				// client's reverse DNS, not a user, does not exist.
+				"reverse dns for",
+				// A user name beside a password is a login's, not a
+				// mailbox's ("535 Invalid username or password").
+				"password"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
-		{reason: AuthFailure, phrases: authFailurePhrases},
+		// A DMARC policy or SPF record that could not be looked up is a
+		// DNS failure, not a failed check: Rackspace's "450 4.4.0
+		// Temporary DMARC DNS lookup failure (G1E)" (postmaster.emailsrvr.com,
+		// response codes; RFC 7489 §6.6.3 temperror), Debian exim4-config's
+		// "Temporary DNS error while checking SPF record. Try again later."
+		// (RFC 7208 §2.6.6 temperror).
+		{reason: AuthFailure, phrases: authFailurePhrases, unless: []string{"dns lookup failure", "temporary dns error"}},
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
 		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
@@ -209,9 +262,23 @@ func buildRules() *rules {
 		{reason: SecurityError, phrases: securityErrorPhrases},
 		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
-		{reason: BadReputation, phrases: badReputationPhrases},
+		// A reputation named beside a list of sending hosts is that
+		// list's verdict on the host: Postfix's "Client host [x] blocked
+		// using x.r.mail-abuse.com; Mail from x blocked using Trend Micro
+		// Email Reputation database" and Barracuda's "b.barracudacentral.org
+		// has blocked your IP address ... see .../lookups/ip-reputation"
+		// are blocklist refusals (hostListedPhrases).
+		{reason: BadReputation, phrases: badReputationPhrases, unless: hostListedPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
+		{reason: Blocked, phrases: hostListURLs},
 		{reason: PolicyViolation, phrases: policyPhrases},
+		// Greylisting names spam as the reason for a deferral, not as a
+		// verdict on the message (postgrey's "Greylisted", RFC 6647 §2.1:
+		// a temporary refusal every new sender gets).
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: append(slices.Clip(hostListedPhrases), "greylist")},
+		// A quota of the sender's sending is not the recipient's mailbox
+		// (senderQuotaPhrases names the published ones).
+		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "send quota", "outbound", "outgoing", "submission"}},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
@@ -221,7 +288,10 @@ func buildRules() *rules {
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
 	}
 	r.local = []detector{
-		{reason: MailboxFull, phrases: mailboxFullPhrases},
+		{reason: MailboxFull, phrases: slices.Concat(mailboxFullPhrases, quotaWordPhrases)},
+		// A full file system is the system's, not the program's failure
+		// (RFC 3463 x.3.1 "Mail system full").
+		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 	}
 	for i := range r.wording {
@@ -365,4 +435,79 @@ func (b *bigrams) hasKeys(k [3]uint16) bool {
 		}
 	}
 	return true
+}
+
+// statusDescriptions are the descriptions the IANA "SMTP Enhanced Status
+// Codes" registry gives its codes (RFC 3463 §3.3-3.9 and the codes RFC
+// 4954, 5248, 6531, 7293, 7372, 7505, 8617 and 8689 added), lower case,
+// with the subject.detail they name. Servers send them as their reply
+// text ("550 Mailbox disabled, not accepting messages"); a reply with no
+// specific code is read as the code its words name. Descriptions of
+// success (x.1.5, x.1.9, x.3.6) are left out, and so are those the
+// phrase tables already read.
+var statusDescriptions = []struct{ text, sd string }{
+	{"other address status", ".1.0"},
+	{"destination mailbox address ambiguous", ".1.4"},
+	{"destination mailbox has moved", ".1.6"},
+	{"bad sender's mailbox address syntax", ".1.7"},
+	{"bad sender's system address", ".1.8"},
+	{"other or undefined mailbox status", ".2.0"},
+	{"mailing list expansion problem", ".2.4"},
+	{"other or undefined mail system status", ".3.0"},
+	{"system not accepting network messages", ".3.2"},
+	{"system not capable of selected features", ".3.3"},
+	{"system incorrectly configured", ".3.5"},
+	{"other or undefined network or routing status", ".4.0"},
+	{"no answer from host", ".4.1"},
+	{"bad connection", ".4.2"},
+	{"directory server failure", ".4.3"},
+	{"unable to route", ".4.4"},
+	{"mail system congestion", ".4.5"},
+	{"other or undefined protocol status", ".5.0"},
+	{"invalid command arguments", ".5.4"},
+	{"wrong protocol version", ".5.5"},
+	{"authentication exchange line is too long", ".5.6"},
+	{"other or undefined media error", ".6.0"},
+	{"media not supported", ".6.1"},
+	{"conversion required and prohibited", ".6.2"},
+	{"conversion required but not supported", ".6.3"},
+	{"conversion failed", ".6.5"},
+	{"message content not available", ".6.6"},
+	{"non-ascii addresses not permitted", ".6.7"},
+	{"other or undefined security status", ".7.0"},
+	{"mailing list expansion prohibited", ".7.2"},
+	{"security conversion required but not possible", ".7.3"},
+	{"security features not supported", ".7.4"},
+	{"cryptographic failure", ".7.5"},
+	{"cryptographic algorithm not supported", ".7.6"},
+	{"message integrity failure", ".7.7"},
+	{"authentication credentials invalid", ".7.8"},
+	{"authentication mechanism is too weak", ".7.9"},
+	{"encryption needed", ".7.10"},
+	{"encryption required for requested authentication mechanism", ".7.11"},
+	{"a password transition is needed", ".7.12"},
+	{"trust relationship required", ".7.14"},
+	{"priority level is too low", ".7.15"},
+	{"message is too big for the specified priority", ".7.16"},
+	{"mailbox owner has changed", ".7.17"},
+	{"domain owner has changed", ".7.18"},
+	{"rrvs test cannot be completed", ".7.19"},
+	{"no passing dkim signature found", ".7.20"},
+	{"no acceptable dkim signature found", ".7.21"},
+	{"no valid author-matched dkim signature found", ".7.22"},
+	{"multiple authentication checks failed", ".7.26"},
+	{"mail flood detected", ".7.28"},
+	{"arc validation failure", ".7.29"},
+	{"requiretls support required", ".7.30"},
+}
+
+// describedStatus returns the subject.detail whose registered description
+// the text gives, or "".
+func describedStatus(text string) string {
+	for _, d := range statusDescriptions {
+		if strings.Contains(text, d.text) {
+			return d.sd
+		}
+	}
+	return ""
 }
