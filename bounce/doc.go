@@ -108,49 +108,49 @@
 //     (Exchange's "submission quota"), x.2.3 (Gmail's size limit), x.7.27
 //     and x.7.30 (Gmail's SPF and DKIM failures).
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
-//     the MTA's or provider's published text it comes from (phrases.go).
-//     The order: null MX and moved mailboxes; the sender's address refused
-//     (before "domain not found", which it may contain); the recipient's
-//     domain unknown; a quota of the sender before the recipient's full
-//     mailbox, and a full or disabled mailbox before "no such user"; user
-//     unknown; message size; virus before spam; SPF/DKIM/DMARC; reverse
-//     DNS; spam content (a refusal citing SURBL or URIBL, lists of the
-//     domains in spam's bodies, judged the content); RFC 5322 and content
-//     errors; relaying; the recipient's sender restrictions; TLS and credentials; then the
-//     measures a receiver takes, rate limits, connection limits, reputation,
-//     blocklisted hosts (and the lookup pages of host lists), local
-//     policy; spam named in any other words (the content's, unless a host
-//     list is named beside it) and a quota named in any other words (the
-//     recipient's mailbox, unless the sender's sending); a bare "access
-//     denied" (blocked when it answers the greeting or EHLO); then the
-//     sending MTA giving up, full systems, network and system errors,
-//     mailer programs and syntax. The stage adjusts it: an unknown address
-//     at MAIL FROM is the sender's (rejected), at the greeting or EHLO the
-//     client's (blocked); "no such user" is an unknown user when the status
-//     says x.1.x, at RCPT, or when the reply is RCPT-shaped (it names the
-//     address refused, Postfix's "Recipient address rejected", Exchange's
-//     and Domino's directory lookups, an LDAP check, or words that name
-//     the recipient: "invalid recipient", "recipient does not exist");
-//     after DATA, under a status of
-//     another subject, or with nothing to place it, it is a filter's
-//     verdict (filtered), unless it is temporary: a temporary "no such
-//     user" placed at no stage is a recipient check's (Postfix's 450
-//     unverified_recipient_reject_code), RFC 5321's 450 "mailbox
-//     unavailable" (busy) excepted. A host-unknown or network reply under a 4.x status
-//     is a network error, and a network error, or a system error under a
-//     4.x status, of a recipient that finally failed has expired. A local delivery program's output (diagnostic
-//     type x-unix) is read for a quota, then a full file system, and
-//     then is a mailer error. A recipient that failed after a temporary
-//     status, or a delay notice whose words name no reason, has expired.
+//     the MTA's or provider's published text it comes from (phrases.go). The
+//     order: null MX and moved mailboxes; the sender's address refused (before
+//     "domain not found", which it may contain); the recipient's domain
+//     unknown; a quota of the sender before the recipient's full mailbox, and
+//     a full or disabled mailbox before "no such user"; user unknown; message
+//     size; virus before spam; SPF/DKIM/DMARC; reverse DNS; spam content (a
+//     refusal citing SURBL or URIBL, lists of the domains in spam's bodies,
+//     judged the content); RFC 5322 and content errors; relaying; the
+//     recipient's sender restrictions; TLS and credentials; then the measures
+//     a receiver takes, rate limits, connection limits, reputation,
+//     blocklisted hosts (and the lookup pages of host lists), local policy;
+//     spam named in any other words (the content's, unless a host list is
+//     named beside it) and a quota named in any other words (the recipient's
+//     mailbox, unless the sender's sending); a bare "access denied" (blocked
+//     when it answers the greeting or EHLO); then the sending MTA giving up,
+//     full systems, network and system errors, mailer programs and syntax. The
+//     stage adjusts it: an unknown address at MAIL FROM is the sender's
+//     (rejected), at the greeting or EHLO the client's (blocked); "no such
+//     user" is an unknown user when the status says x.1.x, at RCPT, or when
+//     the reply is RCPT-shaped (it names the address refused, Postfix's
+//     "Recipient address rejected", Exchange's and Domino's directory lookups,
+//     an LDAP check, or words that name the recipient: "invalid recipient",
+//     "recipient does not exist"); after DATA, under a status of another
+//     subject, or with nothing to place it, it is a filter's verdict
+//     (filtered), unless it is temporary: a temporary "no such user" placed at
+//     no stage is a recipient check's (Postfix's 450
+//     unverified_recipient_reject_code), RFC 5321's 450 "mailbox unavailable"
+//     (busy) excepted. A host-unknown or network reply under a 4.x status is a
+//     network error, and a network error, or a system error under a 4.x
+//     status, of a recipient that finally failed has expired. A local delivery
+//     program's output (diagnostic type x-unix) is read for a quota, then a
+//     full file system, and then is a mailer error. A recipient that failed
+//     after a temporary status, or a delay notice whose words name no reason,
+//     has expired.
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
-//     7505, 8617 and 8689 added) or, for a failure with no specific code,
-//     of the code whose registered description its words give ("Mail
-//     flood detected", "No passing DKIM signature found"), placed in its
-//     stage as wording is (x.1.1
-//     at MAIL FROM is the sender's address); x.3.2 under a 4.x status is a
-//     system error (RFC 3463's examples: shutdown, load, maintenance), a
-//     host that takes no mail only when permanent (RFC 7504's 521 5.3.2).
+//     7505, 8617 and 8689 added) or, for a failure with no specific code, of
+//     the code whose registered description its words give ("Mail flood
+//     detected", "No passing DKIM signature found"), placed in its stage as
+//     wording is (x.1.1 at MAIL FROM is the sender's address); x.3.2 under a
+//     4.x status is a system error (RFC 3463's examples: shutdown, load,
+//     maintenance), a host that takes no mail only when permanent (RFC 7504's
+//     521 5.3.2).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
 //     an x.7 status), a refusal of the greeting or EHLO the client's
 //     (blocked; a temporary one is a connection limit).
