@@ -58,104 +58,151 @@ func distinctBodies(n, size int) [][]byte {
 	return out
 }
 
-// A large inline body is written once: adding or removing other bodies
-// does not write it again (bbolt rewrites whole leaves, and a leaf holds
-// at least two values).
-func TestLargeBodiesWrittenOnce(t *testing.T) {
+// A large inline body costs bbolt no pages: it is written into the
+// arena, so an enqueue commits its record alone, and its removal frees
+// its pages for the next bodies without writing them.
+func TestArenaBodies(t *testing.T) {
 	s := openInternal(t, t.TempDir())
 	const n, size = 16, 100 << 10
 	now := time.Now()
 	written := func() int64 { st := s.db.Stats(); return st.TxStats.GetPageAlloc() }
-
-	before := written()
-	ids := enqueueBodies(t, s, now, distinctBodies(n, size)...)
-	// The body and its leaf header, the record, the branch pages.
-	if per := (written() - before) / n; per > size*5/4 {
-		t.Errorf("an enqueue of a %d-byte body wrote %d bytes of pages, want at most %d", size, per, size*5/4)
+	chunks := func() int {
+		s.arena.mu.Lock()
+		defer s.arena.mu.Unlock()
+		return len(s.arena.chunks)
 	}
 
-	msgs, err := s.Lease(context.Background(), LeaseRequest{Now: now, Duration: time.Minute, Max: n})
-	if err != nil || len(msgs) != n {
-		t.Fatalf("Lease: %d messages, %v", len(msgs), err)
-	}
-	before = written()
-	for _, m := range msgs {
-		if err := s.Complete(context.Background(), m.ID, m.Lease, now, []Outcome{{Recipient: "a@example.com", State: Delivered,
-			Attempt: delivery.Outcome{Status: delivery.Delivered, Stage: delivery.StageFinal, Code: 250, Time: now}}}); err != nil {
-			t.Fatal(err)
+	enqueueBodies(t, s, now, distinctBodies(1, size)...) // makes the first chunk
+	for round := range 3 {
+		before := written()
+		ids := enqueueBodies(t, s, now, distinctBodies(n, size)...)
+		// The record, its leaf and the branch pages.
+		if per := (written() - before) / n; per > 16<<10 {
+			t.Errorf("round %d: an enqueue of a %d-byte body wrote %d bytes of pages, want at most %d", round, size, per, 16<<10)
 		}
-	}
-	if per := (written() - before) / n; per > 16<<10 {
-		t.Errorf("removing a %d-byte body wrote %d bytes of pages, want at most %d", size, per, 16<<10)
-	}
-	for _, id := range ids {
-		if _, err := s.Body(context.Background(), id); err == nil {
-			t.Errorf("body of completed message %s still readable", id)
+		for i, id := range ids {
+			if got := readBody(t, s, id); !bytes.Equal(got, distinctBodies(n, size)[i]) {
+				t.Fatalf("round %d: body %s differs", round, id)
+			}
+		}
+		msgs, err := s.Lease(context.Background(), LeaseRequest{Now: now, Duration: time.Minute, Max: n + 1})
+		if err != nil || len(msgs) == 0 {
+			t.Fatalf("Lease: %d messages, %v", len(msgs), err)
+		}
+		before = written()
+		for _, m := range msgs {
+			if err := s.Complete(context.Background(), m.ID, m.Lease, now, []Outcome{{Recipient: "a@example.com", State: Delivered,
+				Attempt: delivery.Outcome{Status: delivery.Delivered, Stage: delivery.StageFinal, Code: 250, Time: now}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if per := (written() - before) / int64(len(msgs)); per > 16<<10 {
+			t.Errorf("round %d: removing a %d-byte body wrote %d bytes of pages, want at most %d", round, size, per, 16<<10)
+		}
+		for _, id := range ids {
+			if _, err := s.Body(context.Background(), id); err == nil {
+				t.Errorf("body of completed message %s still readable", id)
+			}
+		}
+		// The freed pages are used again: one chunk holds them all.
+		if c := chunks(); c != 1 {
+			t.Errorf("round %d: %d arena chunks, want 1", round, c)
 		}
 	}
 }
 
-// A layout 2 database keeps large inline bodies as values of the bodies
-// bucket; after Open moves it to layout 3 they read, verify and go as
-// before, beside bodies in buckets of their own.
-func TestLayout2Bodies(t *testing.T) {
-	dir := t.TempDir()
-	s, err := Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	bodies := distinctBodies(3, 50<<10)
-	old := enqueueBodies(t, s, now, bodies...)
-	// Store them as layout 2 did.
-	err = s.db.Update(func(tx *bolt.Tx) error {
+// toLegacy moves the arena bodies of s's messages to where layout 2
+// (values of the bodies bucket) or 3 (buckets of their own) kept them,
+// and marks the database with that layout.
+func toLegacy(t *testing.T, s *Embedded, legacy string) {
+	t.Helper()
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bBodies)
-		for _, id := range old {
-			k, _ := parseID(id)
-			v := bytes.Clone(b.Bucket(k).Get(kBody))
-			if err := b.DeleteBucket(k); err != nil {
+		err := tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
+			r, err := decodeRecord(v)
+			if err != nil || r.Chunk == 0 {
 				return err
 			}
-			if err := b.Put(k, v); err != nil {
+			body, err := s.arena.read(r.place(), nil)
+			if err != nil {
 				return err
 			}
+			r.Chunk, r.Page = 0, 0
+			enc, _ := encodeRecord(r)
+			if err := tx.Bucket(bMsgs).Put(bytes.Clone(k), enc); err != nil {
+				return err
+			}
+			if legacy == "2" {
+				return b.Put(bytes.Clone(k), body)
+			}
+			own, err := b.CreateBucket(bytes.Clone(k))
+			if err != nil {
+				return err
+			}
+			return own.Put(kBody, body)
+		})
+		if err != nil {
+			return err
 		}
-		return tx.Bucket(bMeta).Put(kLayout, []byte("2"))
+		if err := tx.DeleteBucket(bArena); err != nil {
+			return err
+		}
+		return tx.Bucket(bMeta).Put(kLayout, []byte(legacy))
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+}
 
-	s = openInternal(t, dir)
-	err = s.db.View(func(tx *bolt.Tx) error {
-		if l := string(tx.Bucket(bMeta).Get(kLayout)); l != layout {
-			t.Errorf("layout %q after Open, want %q", l, layout)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	newer := enqueueBodies(t, s, now, bodies[0])
-	for i, id := range append(old, newer...) {
-		if got := readBody(t, s, id); !bytes.Equal(got, bodies[i%len(bodies)]) {
-			t.Errorf("body %s differs", id)
-		}
-	}
-	for _, id := range append(old, newer...) {
-		if err := s.Remove(context.Background(), id); err != nil {
-			t.Fatalf("Remove(%s): %v", id, err)
-		}
-	}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bBodies).Stats().KeyN; n != 0 {
-			t.Errorf("%d bodies left after removing every message", n)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+// Layouts 2 and 3 kept large inline bodies in the bodies bucket, as
+// values or in buckets of their own; after Open moves the database to
+// layout 4 they read, verify and go as before, beside bodies in the
+// arena.
+func TestLegacyBodies(t *testing.T) {
+	for _, legacy := range []string{"2", "3"} {
+		t.Run("layout"+legacy, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := Open(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			bodies := distinctBodies(3, 50<<10)
+			old := enqueueBodies(t, s, now, bodies...)
+			toLegacy(t, s, legacy)
+			s.Close()
+
+			s = openInternal(t, dir)
+			err = s.db.View(func(tx *bolt.Tx) error {
+				if l := string(tx.Bucket(bMeta).Get(kLayout)); l != layout {
+					t.Errorf("layout %q after Open, want %q", l, layout)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			newer := enqueueBodies(t, s, now, bodies[0])
+			for i, id := range append(old, newer...) {
+				if got := readBody(t, s, id); !bytes.Equal(got, bodies[i%len(bodies)]) {
+					t.Errorf("body %s differs", id)
+				}
+			}
+			for _, id := range append(old, newer...) {
+				if err := s.Remove(context.Background(), id); err != nil {
+					t.Fatalf("Remove(%s): %v", id, err)
+				}
+			}
+			err = s.db.View(func(tx *bolt.Tx) error {
+				if n := tx.Bucket(bBodies).Stats().KeyN; n != 0 {
+					t.Errorf("%d bodies left after removing every message", n)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

@@ -54,6 +54,13 @@ const (
 // empty now, and a non-empty one read from an older record becomes the
 // History of one outcome with that text.
 
+// Optional fields of a record (format 2).
+const (
+	// tagArena places an inline body in the arena (arena.go): the
+	// chunk's number and the body's first page within it (uvarints).
+	tagArena = 1
+)
+
 // Record flags (format 2).
 const (
 	flagDead = 1 << iota
@@ -150,7 +157,13 @@ func encodeRecord(r *record) ([]byte, error) {
 	}
 	b = append(b, flags)
 	b = appendString(b, r.File)
-	b = append(b, 0) // no optional fields yet
+	if r.Chunk != 0 {
+		v := binary.AppendUvarint(nil, r.Chunk)
+		v = binary.AppendUvarint(v, r.Page)
+		b = binary.AppendUvarint(b, tagArena)
+		b = appendString(b, string(v))
+	}
+	b = append(b, 0)
 	b = binary.BigEndian.AppendUint32(b, r.CRC)
 	return b, nil
 }
@@ -248,8 +261,6 @@ func (d *decoder) varintField(tag uint64, val []byte) int64 {
 	}
 	return v
 }
-
-func noFields(uint64, []byte) bool { return false }
 
 func (d *decoder) recipients() []Recipient {
 	n := d.uvarint()
@@ -441,7 +452,17 @@ func decodeRecord(b []byte) (*record, error) {
 		}
 		r.Dead, r.Held = flags&flagDead != 0, flags&flagHeld != 0
 		r.File = d.string()
-		d.fields(noFields)
+		d.fields(func(tag uint64, val []byte) bool {
+			if tag != tagArena {
+				return false
+			}
+			a := &decoder{b: val}
+			r.Chunk, r.Page = a.uvarint(), a.uvarint()
+			if a.err != nil || len(a.b) != 0 || r.Chunk == 0 {
+				d.err = errors.New("malformed arena place")
+			}
+			return true
+		})
 	}
 	if d.err == nil && len(d.b) != 4 {
 		d.err = errors.New("trailing bytes")
@@ -452,6 +473,9 @@ func decodeRecord(b []byte) (*record, error) {
 	r.CRC = binary.BigEndian.Uint32(d.b)
 	if r.Size < 0 {
 		return nil, errors.New("negative size")
+	}
+	if r.Chunk != 0 && r.File != "" {
+		return nil, errors.New("body both in the arena and in a file")
 	}
 	if r.File != "" && (strings.ContainsAny(r.File, "/\\\x00") || r.File == "." || r.File == "..") {
 		return nil, fmt.Errorf("bad body file name %q", r.File)
