@@ -1126,16 +1126,11 @@ func (s *Embedded) Complete(ctx context.Context, id ID, token string, now time.T
 func (s *Embedded) change(ctx context.Context, k []byte, claim func(uint64, *op) (*entry, error), gone, dead error,
 	apply func(*Message) (bool, error)) error {
 	n := binary.BigEndian.Uint64(k)
-	var (
-		e        *entry
-		left     leftover
-		finished bool
-		m        Message
-	)
-	o := &op{}
+	c := &changeOp{}
+	o := &c.op
 	o.fn = func(tx *bolt.Tx) error {
 		var err error
-		if e, err = claim(n, o); err != nil {
+		if c.e, err = claim(n, o); err != nil {
 			return err
 		}
 		r, err := get(tx, k)
@@ -1147,26 +1142,36 @@ func (s *Embedded) change(ctx context.Context, k []byte, claim func(uint64, *op)
 		if r.Dead {
 			return dead
 		}
-		m = r.Message
-		m.Recipients = append([]Recipient(nil), r.Recipients...)
-		if e != nil {
-			m.Attempts += e.leases
+		c.m = r.Message
+		c.m.Recipients = append([]Recipient(nil), r.Recipients...)
+		if c.e != nil {
+			c.m.Attempts += c.e.leases
 		}
-		if finished, err = apply(&m); err != nil {
+		if c.finished, err = apply(&c.m); err != nil {
 			return err
 		}
-		r.Message = m
-		left = leftover{}
-		return s.write(tx, r, k, finished, &left)
+		r.Message = c.m
+		c.left = leftover{}
+		return s.write(tx, r, k, c.finished, &c.left)
 	}
 	o.after = func() {
-		if e != nil {
-			s.sched.settle(e, finished, m.NextAttempt, m.Held)
+		if c.e != nil {
+			s.sched.settle(c.e, c.finished, c.m.NextAttempt, c.m.Held)
 		}
-		s.cleanup(left)
+		s.cleanup(c.left)
 	}
-	o.undo = func() { s.sched.unclaim(e, o) }
+	o.undo = func() { s.sched.unclaim(c.e, o) }
 	return s.run(ctx, o)
+}
+
+// changeOp is change's operation with what its steps share, in one
+// allocation rather than one for each variable they would capture.
+type changeOp struct {
+	op
+	e        *entry // the message's entry, claimed
+	left     leftover
+	finished bool
+	m        Message // as changed
 }
 
 // write stores a changed record: deleted if finished and not dead (naming

@@ -130,7 +130,7 @@ func (e *Envelope) appendBinary(b []byte) []byte {
 // UnmarshalBinary decodes what MarshalBinary encoded, refusing what it
 // could not have written.
 func (e *Envelope) UnmarshalBinary(b []byte) error {
-	d := &decoder{b: b}
+	d := &decoder{b: b, s: string(b)}
 	d.envelope(e)
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errors.New("trailing bytes")
@@ -171,7 +171,11 @@ func encodeRecord(r *record) ([]byte, error) {
 var errShort = errors.New("record cut short")
 
 type decoder struct {
-	b   []byte
+	b []byte
+	// s, if not empty, is the whole input as a string, of which b is
+	// what is left to read: strings are cut from it, one allocation for
+	// a record's dozen.
+	s   string
 	err error
 }
 
@@ -225,7 +229,14 @@ func (d *decoder) bytes() []byte {
 	return v
 }
 
-func (d *decoder) string() string { return string(d.bytes()) }
+func (d *decoder) string() string {
+	v := d.bytes()
+	if d.s == "" || len(v) == 0 {
+		return string(v)
+	}
+	end := len(d.s) - len(d.b)
+	return d.s[end-len(v) : end]
+}
 
 func (d *decoder) time() time.Time {
 	v := d.varint()
@@ -435,7 +446,7 @@ func decodeRecord(b []byte) (*record, error) {
 	if len(b) == 0 || (b[0] != recordV1 && b[0] != recordFormat) {
 		return nil, errors.New("unknown record format")
 	}
-	d := &decoder{b: b[1:]}
+	d := &decoder{b: b[1:], s: string(b[1:])}
 	var r record
 	r.ID = ID(d.string())
 	if b[0] == recordV1 {
