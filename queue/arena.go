@@ -292,7 +292,7 @@ func (a *arena) setFree(used []place) error {
 			p := used[0]
 			used = used[1:]
 			if p.page < at {
-				return fmt.Errorf("%w: two bodies share page %d of arena chunk %d", ErrCorrupt, p.page, c.n)
+				return fmt.Errorf("two bodies share page %d of arena chunk %d", p.page, c.n)
 			}
 			if p.page > at {
 				c.free = append(c.free, run{at, p.page - at})

@@ -3,8 +3,11 @@ package queue
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"sync"
 	"testing"
 	"time"
 
@@ -257,5 +260,113 @@ func TestEnqueueBytesBufferThroughQueue(t *testing.T) {
 	}
 	if got := readBody(t, s, id); !bytes.Equal(got, body) {
 		t.Errorf("the body read back differs (%d bytes)", len(got))
+	}
+}
+
+// The pages of a completed message's body go to new bodies, but not while
+// a Body read that found the old record runs: a read gives the body it
+// asked for or ErrNotFound, never another body's bytes or a checksum
+// failure.
+func TestArenaReuseWhileReading(t *testing.T) {
+	s := openInternal(t, t.TempDir())
+	ctx := context.Background()
+	const n, size = 300, 20 << 10
+	type sent struct {
+		id   ID
+		body []byte
+	}
+	toRead := make(chan sent)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range toRead {
+				for {
+					rc, err := s.Body(ctx, m.id)
+					if errors.Is(err, ErrNotFound) {
+						break
+					}
+					if err != nil {
+						t.Errorf("Body(%s): %v", m.id, err)
+						break
+					}
+					got, err := io.ReadAll(rc)
+					rc.Close()
+					if err != nil || !bytes.Equal(got, m.body) {
+						t.Errorf("Body(%s): %v, %d bytes, the body enqueued: %v", m.id, err, len(got), bytes.Equal(got, m.body))
+						break
+					}
+				}
+			}
+		}()
+	}
+	now := time.Now()
+	for i := range n {
+		body := binary.BigEndian.AppendUint64(nil, uint64(i))
+		body = bytes.Repeat(body, size/8+i%3)
+		id := enqueueBodies(t, s, now, body)[0]
+		msgs, err := s.Lease(ctx, LeaseRequest{Now: now, Duration: time.Minute, Max: 1})
+		if err != nil || len(msgs) != 1 || msgs[0].ID != id {
+			t.Fatalf("Lease: %d messages, %v", len(msgs), err)
+		}
+		toRead <- sent{id, body}
+		if err := s.Complete(ctx, id, msgs[0].Lease, now, []Outcome{{Recipient: "a@example.com", State: Delivered,
+			Attempt: delivery.Outcome{Status: delivery.Delivered, Stage: delivery.StageFinal, Code: 250, Time: now}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(toRead)
+	wg.Wait()
+}
+
+// Open refuses a database whose records place two bodies on one page of
+// the arena, or a body outside it.
+func TestOpenArenaPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		move func(r *record, first *record)
+	}{
+		{"shared page", func(r, first *record) { r.Page = first.Page }}, // the same bytes: only the overlap is wrong
+		{"outside the chunk", func(r, first *record) { r.Page = chunkPages - 1 }},
+		{"no such chunk", func(r, first *record) { r.Chunk = 9 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := Open(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := distinctBodies(1, 30<<10)[0]
+			enqueueBodies(t, s, time.Now(), body, body)
+			err = s.db.Update(func(tx *bolt.Tx) error {
+				msgs := tx.Bucket(bMsgs)
+				k1, v1 := msgs.Cursor().First()
+				first, err := decodeRecord(v1)
+				if err != nil {
+					return err
+				}
+				k2, v2 := msgs.Cursor().Last()
+				r, err := decodeRecord(v2)
+				if err != nil || bytes.Equal(k1, k2) {
+					return fmt.Errorf("two records: %v", err)
+				}
+				tc.move(r, first)
+				enc, _ := encodeRecord(r)
+				return msgs.Put(bytes.Clone(k2), enc)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			s, err = Open(dir, nil)
+			if !errors.Is(err, ErrCorrupt) {
+				if err == nil {
+					s.Close()
+				}
+				t.Fatalf("Open: %v, want ErrCorrupt", err)
+			}
+			t.Log(err)
+		})
 	}
 }
