@@ -57,9 +57,11 @@ type chunk struct {
 
 type run struct{ page, n int64 }
 
-// chunkPages is the size of a chunk made for bodies smaller than it: 4 MiB
-// with 4 KiB pages.
-const chunkPages = 1024
+// A chunk made for bodies smaller than it has as many pages as the arena
+// already has, from minChunk to maxChunk (1 to 4 MiB with 4 KiB pages):
+// a small queue's arena stays small, and making a chunk (bbolt's buffer
+// for its value) never takes more than a few MiB of memory at once.
+const minChunk, maxChunk = 256, 1024
 
 var bArena = []byte("arena") // chunk number -> bucket holding the chunk (kBody)
 
@@ -114,12 +116,17 @@ func (a *arena) free(chunkN uint64, page, size int64) {
 	}
 }
 
-// release gives back the pages of a body whose removal has committed,
+// release gives back the pages of bodies whose removal has committed,
 // once no Body read that started before the commit is running.
-func (a *arena) release(p place) {
+func (a *arena) release(places []place) {
+	if len(places) == 0 {
+		return
+	}
 	a.reading.Lock()
 	defer a.reading.Unlock()
-	a.free(p.chunk, p.page, p.size)
+	for _, p := range places {
+		a.free(p.chunk, p.page, p.size)
+	}
 }
 
 func cmpUint(a, b uint64) int {
@@ -221,8 +228,12 @@ func (a *arena) makeRoom(size int64, update, view func(func(*bolt.Tx) error) err
 	}
 	a.mu.Lock()
 	n := a.next
+	var have int64
+	for _, c := range a.chunks {
+		have += c.pages
+	}
 	a.mu.Unlock()
-	pages := max(chunkPages, a.pagesFor(size))
+	pages := max(min(max(have, minChunk), maxChunk), a.pagesFor(size))
 	err := update(func(tx *bolt.Tx) error { return wr(a.addChunk(tx, n, pages)) })
 	if err != nil {
 		return err

@@ -108,6 +108,9 @@ type Embedded struct {
 	// it last dropped the mapping's pages, and how many make it do so
 	// (trimMapping). The commit loop's alone.
 	mapped, trimAfter int64
+	// Arena bodies removed by the last commit, their pages to release
+	// (cleanup). The commit loop's alone.
+	released []place
 }
 
 var _ Store = (*Embedded)(nil)
@@ -650,6 +653,8 @@ func (s *Embedded) commit(batch []*op) {
 		}
 		o.done <- e
 	}
+	s.arena.release(s.released)
+	s.released = s.released[:0]
 }
 
 func safeRun(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
@@ -1211,7 +1216,7 @@ func (s *Embedded) cleanup(l leftover) {
 		os.Remove(filepath.Join(s.dir, bodiesDir, l.file))
 	}
 	if l.place.chunk != 0 {
-		s.arena.release(l.place)
+		s.released = append(s.released, l.place)
 	}
 }
 
