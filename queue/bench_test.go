@@ -5,6 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -120,7 +123,7 @@ func BenchmarkMTACycle(b *testing.B) {
 				work <- struct{}{}
 			}
 			close(work)
-			cpu := cpuTime()
+			cpu, disk := cpuTime(), writtenBytes()
 			b.ResetTimer()
 			var wg sync.WaitGroup
 			for range c.producers {
@@ -157,6 +160,7 @@ func BenchmarkMTACycle(b *testing.B) {
 			wg.Wait()
 			b.StopTimer()
 			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64(writtenBytes()-disk)/1024/float64(b.N), "disk-KiB/op")
 		})
 	}
 }
@@ -183,6 +187,19 @@ func deliver(ctx context.Context, s *queue.Embedded, ms []*queue.Message, done f
 		}()
 	}
 	wg.Wait()
+}
+
+// writtenBytes is what this process has sent to storage (write_bytes of
+// /proc/self/io), or 0 where that is not known.
+func writtenBytes() int64 {
+	b, _ := os.ReadFile("/proc/self/io")
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // cpuTime is the CPU time (user and system) the process has used.

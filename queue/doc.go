@@ -97,10 +97,10 @@
 // would be held in memory and stall the single writer.
 //
 // Inline bodies of more than half a page are not bbolt values but live in
-// the database file's arena (layout 4): chunks of 1 to 4 MiB, each one
-// value that bbolt writes once, when the chunk is made, into whose pages
-// the store writes bodies itself (pwrite) before their enqueue reaches the
-// commit loop. The commit's first fdatasync, of the same file, makes them
+// the database file's arena (layout 4): chunks of 256 KiB to 1 MiB (or a
+// body's size), each one value that bbolt writes once, when the chunk is
+// made, into whose pages the store writes bodies itself (pwrite) before
+// their enqueue reaches the commit loop. The commit's first fdatasync, of the same file, makes them
 // durable before the meta page that makes their records visible, so a
 // group commit still costs two fdatasyncs; and bbolt no longer copies each
 // body into a buffer it allocates for the commit (a 100 KB message made

@@ -45,7 +45,7 @@ const (
 	defaultLimit = 64 << 10
 	// layout is the version of the database's buckets: 1 had the due
 	// times in buckets (due, domdue), 2 keeps them in memory, 3 keeps
-	// large inline bodies in buckets of their own (putBody), 4 in the
+	// large inline bodies in buckets of their own (getBody), 4 in the
 	// arena (arena.go). Open moves older files to 4; their bodies stay
 	// where they are until their messages go.
 	layout = "4"
@@ -368,7 +368,7 @@ func (s *Embedded) verify() (err error) {
 			switch {
 			case r.Chunk != 0:
 				c := chunks[r.Chunk]
-				if c == nil || r.Page >= uint64(c.pages) || int64(r.Page)+s.arena.pagesFor(r.Size) > c.pages {
+				if c == nil || r.Page >= uint64(c.pages) || !c.holds(int64(r.Page), r.Size, s.arena.pageSize) {
 					return bad("body outside the arena of message", k)
 				}
 				buf = slices.Grow(buf[:0], int(r.Size))[:r.Size]
