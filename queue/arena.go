@@ -67,7 +67,7 @@ func (c *chunk) holds(page, size, pageSize int64) bool {
 // pages): a small queue's arena stays small, and making a chunk, whose
 // value is briefly in memory twice (ours of zeros and bbolt's buffer for
 // the commit), does not raise a process's peak memory by much: with 4 MiB
-// chunks examples/mta's peak at 100 KB rose by 7 to 12 MiB while its queue
+// chunks examples/mta's peak at 100 KB rose by 4 to 12 MiB while its queue
 // grew (bench/pipeline). A chunk costs a commit of its own when made.
 const minChunk, maxChunk = 64, 256
 
