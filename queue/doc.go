@@ -104,13 +104,15 @@
 // durable before the meta page that makes their records visible, so a
 // group commit still costs two fdatasyncs; and bbolt no longer copies each
 // body into a buffer it allocates for the commit (a 100 KB message made
-// 121 KiB of garbage per cycle, now 12), nor reads a removed body's page
+// 121 KiB of garbage per cycle, now 11), nor reads a removed body's page
 // to free it. A body takes whole pages, so that writing one never
 // rewrites a page of another; its pages are reused once its removal has
 // committed and no read of it runs. With bodies handed over as
 // *bytes.Buffer and InlineLimit 256 KiB (examples/mta's settings), a cycle
-// with 8 producers cost 302 µs of CPU at 100 KB before the arena and 163
-// after (BenchmarkMTACycle, 6 alternating runs, load 3 to 6). Chunks stay
+// with 8 producers cost 270 µs of CPU at 100 KB before the arena and 155
+// after, 95 and 77 at 10 KB; with one producer 313 and 227, 215 and 189
+// (BenchmarkMTACycle, medians of 8 alternating runs, load 1; commits per
+// cycle unchanged, 1.0 with one producer and 0.25 with 8). Chunks stay
 // once made, free pages and all, as bbolt's file never shrinks either;
 // Open checks every arena body's CRC-32C, rebuilds the free pages from the
 // records and refuses a file where two bodies share a page.
