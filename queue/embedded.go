@@ -28,9 +28,9 @@ import (
 
 // Options configure the embedded store. The zero value is a good default.
 type Options struct {
-	// InlineLimit is the largest body kept inside the database; larger
-	// bodies are files in dir/bodies. 0 means 64 KiB; negative means every
-	// body is a file.
+	// InlineLimit is the largest body kept inside the database (those of
+	// more than half a page in its arena); larger bodies are files in
+	// dir/bodies. 0 means 64 KiB; negative means every body is a file.
 	InlineLimit int64
 	// MaxBatch bounds how many operations share one commit. 0 means 1024.
 	MaxBatch int
@@ -45,9 +45,10 @@ const (
 	defaultLimit = 64 << 10
 	// layout is the version of the database's buckets: 1 had the due
 	// times in buckets (due, domdue), 2 keeps them in memory, 3 keeps
-	// large inline bodies in buckets of their own (putBody). Open moves
-	// older files to 3.
-	layout = "3"
+	// large inline bodies in buckets of their own (getBody), 4 in the
+	// arena (arena.go). Open moves older files to 4; their bodies stay
+	// where they are until their messages go.
+	layout = "4"
 )
 
 var (
@@ -70,6 +71,8 @@ type record struct {
 	Message
 	File string `json:",omitempty"` // body file name in dir/bodies, if not inline
 	CRC  uint32 // CRC-32C of the body
+	// Chunk and Page place the body in the arena, if Chunk is not 0.
+	Chunk, Page uint64
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -86,9 +89,10 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 type Embedded struct {
 	dir         string
 	db          *bolt.DB
-	file        *os.File // the database, read with pread (readValue)
+	file        *os.File // the database, read with pread (readBody) and written in the arena
+	arena       *arena
 	inlineLimit int64
-	ownBucket   int // inline bodies of this size and more get a bucket of their own
+	ownBucket   int // inline bodies of this size and more go in the arena
 	maxBatch    int
 	log         *slog.Logger
 	sched       *sched
@@ -104,6 +108,9 @@ type Embedded struct {
 	// it last dropped the mapping's pages, and how many make it do so
 	// (trimMapping). The commit loop's alone.
 	mapped, trimAfter int64
+	// Arena bodies removed by the last commit, their pages to release
+	// (cleanup). The commit loop's alone.
+	released []place
 }
 
 var _ Store = (*Embedded)(nil)
@@ -163,22 +170,24 @@ func Open(dir string, opts *Options) (*Embedded, error) {
 		return nil, err
 	}
 	s.db = db
+	if s.file, err = os.OpenFile(path, os.O_RDWR, 0); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	s.arena = &arena{file: s.file, pageSize: int64(db.Info().PageSize), next: 1}
 	err = s.verify()
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("queue: %w", cerr)
 	}
-	if err != nil {
-		return nil, err
+	if err == nil {
+		db, err = openBolt(path, false)
 	}
-	if db, err = openBolt(path, false); err != nil {
+	if err != nil {
+		s.file.Close()
 		return nil, err
 	}
 	s.db = db
 	s.ownBucket = db.Info().PageSize / 2
-	if s.file, err = os.Open(path); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("queue: %w", err)
-	}
 	if err = s.migrate(); err == nil {
 		err = s.load()
 	}
@@ -244,7 +253,7 @@ func (s *Embedded) prepare() error {
 		return fmt.Errorf("queue: creating %s: %w", tmp, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bMsgs, bBodies, bDead, bIdem} {
+		for _, name := range [][]byte{bMeta, bMsgs, bBodies, bDead, bIdem, bArena} {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}
@@ -325,12 +334,15 @@ func (s *Embedded) verify() (err error) {
 			return fmt.Errorf("%w: %s is a bbolt database but not an mxkit queue", ErrCorrupt, s.dir)
 		}
 		v1 := meta.Get(kLayout) == nil
-		if l := string(meta.Get(kLayout)); !v1 && l != "2" && l != layout {
+		if l := string(meta.Get(kLayout)); !v1 && l != "2" && l != "3" && l != layout {
 			return fmt.Errorf("%w: %s has layout %q, unknown to this version", ErrCorrupt, s.dir, meta.Get(kLayout))
 		}
 		names := [][]byte{bMsgs, bBodies, bDead, bIdem}
 		if v1 {
 			names = append(names, bDueV1, bDomDueV1)
+		}
+		if string(meta.Get(kLayout)) == layout {
+			names = append(names, bArena)
 		}
 		for _, name := range names {
 			if tx.Bucket(name) == nil {
@@ -342,16 +354,35 @@ func (s *Embedded) verify() (err error) {
 		}
 		msgs := tx.Bucket(bMsgs)
 		bodies := tx.Bucket(bBodies)
-		err := msgs.ForEach(func(k, v []byte) error {
+		chunks, err := s.arena.load(tx)
+		if err != nil {
+			return err
+		}
+		var buf []byte
+		err = msgs.ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(v)
 			if err != nil || len(k) != 8 || r.ID != formatID(k) {
 				return bad("undecodable message", k)
 			}
-			if r.File == "" {
-				b := getBody(bodies, k)
-				if int64(len(b)) != r.Size || crc32.Checksum(b, castagnoli) != r.CRC {
-					return bad("damaged body of message", k)
+			var b []byte
+			switch {
+			case r.Chunk != 0:
+				c := chunks[r.Chunk]
+				if c == nil || r.Page >= uint64(c.pages) || !c.holds(int64(r.Page), r.Size, s.arena.pageSize) {
+					return bad("body outside the arena of message", k)
 				}
+				buf = slices.Grow(buf[:0], int(r.Size))[:r.Size]
+				if _, err := s.file.ReadAt(buf, s.arena.offset(c, int64(r.Page))); err != nil {
+					return fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+				}
+				b = buf
+			case r.File == "":
+				b = getBody(bodies, k)
+			default:
+				return nil
+			}
+			if int64(len(b)) != r.Size || crc32.Checksum(b, castagnoli) != r.CRC {
+				return bad("damaged body of message", k)
 			}
 			return nil
 		})
@@ -395,10 +426,10 @@ func (s *Embedded) verify() (err error) {
 }
 
 // migrate moves an older database to the current layout: from 1 the
-// due-time buckets go (the times are in the records); from 2 nothing
-// changes but the layout's number (bodies stored as values in the bodies
-// bucket stay readable, getBody). Records stay in the format they were
-// written in until they change.
+// due-time buckets go (the times are in the records); from 2 and 3 the
+// arena bucket is added (bodies stored as values in the bodies bucket or
+// in buckets of their own stay readable, getBody, until their messages
+// go). Records stay in the format they were written in until they change.
 func (s *Embedded) migrate() error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
@@ -411,6 +442,9 @@ func (s *Embedded) migrate() error {
 					return err
 				}
 			}
+		}
+		if _, err := tx.CreateBucketIfNotExists(bArena); err != nil {
+			return err
 		}
 		s.log.Info("queue: moved the database to layout "+layout, "dir", s.dir)
 		return meta.Put(kLayout, []byte(layout))
@@ -427,7 +461,11 @@ func (s *Embedded) migrate() error {
 func (s *Embedded) load() error {
 	s.sched = newSched()
 	used := map[string]bool{}
+	var places []place
 	err := s.db.View(func(tx *bolt.Tx) error {
+		if _, err := s.arena.load(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
 			r, err := decodeRecord(v)
 			if err != nil {
@@ -436,12 +474,18 @@ func (s *Embedded) load() error {
 			if r.File != "" {
 				used[r.File] = true
 			}
+			if r.Chunk != 0 {
+				places = append(places, r.place())
+			}
 			if !r.Dead {
 				s.sched.add(binary.BigEndian.Uint64(k), &r.Message)
 			}
 			return nil
 		})
 	})
+	if err == nil {
+		err = s.arena.setFree(places)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
@@ -609,6 +653,8 @@ func (s *Embedded) commit(batch []*op) {
 		}
 		o.done <- e
 	}
+	s.arena.release(s.released)
+	s.released = s.released[:0]
 }
 
 func safeRun(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
@@ -663,7 +709,8 @@ func get(tx *bolt.Tx, id []byte) (*record, error) {
 
 // Enqueue implements Store. A body that is a *bytes.Buffer of at most
 // Options.InlineLimit bytes is stored from the buffer's bytes, without a
-// copy; like any body it is read to its end.
+// copy (written into the arena, or handed to bbolt); like any body it is
+// read to its end.
 func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, now, next time.Time) (ID, error) {
 	s.coming.Add(1)
 	handed := false
@@ -700,9 +747,18 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		}
 	}
 	n := len(buf)
+	var arenaPlace place
 	if n <= int(limit) && s.inlineLimit >= 0 {
 		inline = buf[:n]
 		r.Size, r.CRC = int64(n), crc32.Checksum(inline, castagnoli)
+		if n >= s.ownBucket {
+			// Into the arena, written now: durable with the commit.
+			if arenaPlace, err = s.toArena(ctx, inline); err != nil {
+				return "", err
+			}
+			r.Chunk, r.Page = arenaPlace.chunk, uint64(arenaPlace.page)
+			inline = nil
+		}
 	} else {
 		name, size, sum, err := s.writeBody(ctx, io.MultiReader(bytes.NewReader(buf[:n]), body))
 		if err != nil {
@@ -711,9 +767,12 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		r.File, r.Size, r.CRC = name, size, sum
 	}
 	file := r.File
-	removeFile := func() {
+	removeFile := func() { // no record names the body
 		if file != "" {
 			os.Remove(filepath.Join(s.dir, bodiesDir, file))
+		}
+		if arenaPlace.chunk != 0 {
+			s.arena.free(arenaPlace.chunk, arenaPlace.page, arenaPlace.size)
 		}
 	}
 
@@ -740,7 +799,7 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 			return err
 		}
 		if inline != nil {
-			if err := s.putBody(tx.Bucket(bBodies), k, inline); err != nil {
+			if err := tx.Bucket(bBodies).Put(k, inline); err != nil {
 				return wr(err)
 			}
 		}
@@ -768,6 +827,25 @@ func (s *Embedded) Enqueue(ctx context.Context, env *Envelope, body io.Reader, n
 		removeFile() // the idempotency key named an earlier message
 	}
 	return id, nil
+}
+
+// toArena writes body into free pages of the arena, making a chunk if
+// none has room.
+func (s *Embedded) toArena(ctx context.Context, body []byte) (place, error) {
+	size := int64(len(body))
+	update := func(fn func(*bolt.Tx) error) error { return s.run(ctx, &op{fn: fn}) }
+	for {
+		if c, page, ok := s.arena.alloc(size); ok {
+			if _, err := s.file.WriteAt(body, s.arena.offset(c, page)); err != nil {
+				s.arena.free(c.n, page, size)
+				return place{}, fmt.Errorf("queue: writing body: %w", err)
+			}
+			return place{c.n, page, size}, nil
+		}
+		if err := s.arena.makeRoom(size, update, func(fn func(*bolt.Tx) error) error { return s.view(ctx, fn) }); err != nil {
+			return place{}, err
+		}
+	}
 }
 
 // inMemory returns the bytes of a body that is a *bytes.Buffer of at most
@@ -1053,16 +1131,11 @@ func (s *Embedded) Complete(ctx context.Context, id ID, token string, now time.T
 func (s *Embedded) change(ctx context.Context, k []byte, claim func(uint64, *op) (*entry, error), gone, dead error,
 	apply func(*Message) (bool, error)) error {
 	n := binary.BigEndian.Uint64(k)
-	var (
-		e        *entry
-		file     string
-		finished bool
-		m        Message
-	)
-	o := &op{}
+	c := &changeOp{}
+	o := &c.op
 	o.fn = func(tx *bolt.Tx) error {
 		var err error
-		if e, err = claim(n, o); err != nil {
+		if c.e, err = claim(n, o); err != nil {
 			return err
 		}
 		r, err := get(tx, k)
@@ -1074,35 +1147,45 @@ func (s *Embedded) change(ctx context.Context, k []byte, claim func(uint64, *op)
 		if r.Dead {
 			return dead
 		}
-		m = r.Message
-		m.Recipients = append([]Recipient(nil), r.Recipients...)
-		if e != nil {
-			m.Attempts += e.leases
+		c.m = r.Message
+		c.m.Recipients = append([]Recipient(nil), r.Recipients...)
+		if c.e != nil {
+			c.m.Attempts += c.e.leases
 		}
-		if finished, err = apply(&m); err != nil {
+		if c.finished, err = apply(&c.m); err != nil {
 			return err
 		}
-		r.Message = m
-		file = ""
-		return s.write(tx, r, k, finished, &file)
+		r.Message = c.m
+		c.left = leftover{}
+		return s.write(tx, r, k, c.finished, &c.left)
 	}
 	o.after = func() {
-		if e != nil {
-			s.sched.settle(e, finished, m.NextAttempt, m.Held)
+		if c.e != nil {
+			s.sched.settle(c.e, c.finished, c.m.NextAttempt, c.m.Held)
 		}
-		s.removeFile(file)
+		s.cleanup(c.left)
 	}
-	o.undo = func() { s.sched.unclaim(e, o) }
+	o.undo = func() { s.sched.unclaim(c.e, o) }
 	return s.run(ctx, o)
 }
 
+// changeOp is change's operation with what its steps share, in one
+// allocation rather than one for each variable they would capture.
+type changeOp struct {
+	op
+	e        *entry // the message's entry, claimed
+	left     leftover
+	finished bool
+	m        Message // as changed
+}
+
 // write stores a changed record: deleted if finished and not dead (naming
-// its body file in *file for removal after the commit), in the dead-letter
-// area if finished and dead, else kept.
-func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, file *string) error {
+// its body file or arena pages in *left for cleanup after the commit), in
+// the dead-letter area if finished and dead, else kept.
+func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, left *leftover) error {
 	switch {
 	case finished && !r.Dead:
-		*file = r.File
+		*left = r.leftover()
 		return s.deleteRecord(tx, r, k)
 	case finished:
 		if err := put(tx, r, k); err != nil {
@@ -1113,9 +1196,27 @@ func (s *Embedded) write(tx *bolt.Tx, r *record, k []byte, finished bool, file *
 	return put(tx, r, k)
 }
 
-func (s *Embedded) removeFile(file string) {
-	if file != "" {
-		os.Remove(filepath.Join(s.dir, bodiesDir, file))
+// leftover is what a removed record leaves to clean up once its removal
+// has committed: its body file or its pages in the arena.
+type leftover struct {
+	file  string
+	place place
+}
+
+func (r *record) leftover() leftover {
+	l := leftover{file: r.File}
+	if r.Chunk != 0 {
+		l.place = r.place()
+	}
+	return l
+}
+
+func (s *Embedded) cleanup(l leftover) {
+	if l.file != "" {
+		os.Remove(filepath.Join(s.dir, bodiesDir, l.file))
+	}
+	if l.place.chunk != 0 {
+		s.released = append(s.released, l.place)
 	}
 }
 
@@ -1211,8 +1312,10 @@ func (s *Embedded) deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	if err := tx.Bucket(bMsgs).Delete(k); err != nil {
 		return wr(err)
 	}
-	if err := s.deleteBody(tx.Bucket(bBodies), k, r.Size); err != nil {
-		return wr(err)
+	if r.Chunk == 0 && r.File == "" {
+		if err := s.deleteBody(tx.Bucket(bBodies), k, r.Size); err != nil {
+			return wr(err)
+		}
 	}
 	if err := tx.Bucket(bDead).Delete(k); err != nil {
 		return wr(err)
@@ -1226,26 +1329,12 @@ func (s *Embedded) deleteRecord(tx *bolt.Tx, r *record, k []byte) error {
 	return nil
 }
 
-// putBody stores the inline body of message k. A body of more than half
-// a page goes in a bucket of its own, as its only value: bbolt puts at
-// least two values in a leaf (up to four before it splits one) and writes
-// a changed leaf whole, so large bodies sharing leaves were written again
-// with every neighbour added or removed (3 to 5 times over at 100 KB). In
-// a bucket of its own a body is written once, and removing it frees its
-// pages without writing them.
-func (s *Embedded) putBody(bodies *bolt.Bucket, k, body []byte) error {
-	if len(body) < s.ownBucket {
-		return bodies.Put(k, body)
-	}
-	own, err := bodies.CreateBucket(k)
-	if err != nil {
-		return err
-	}
-	return own.Put(kBody, body)
-}
-
 // getBody returns the inline body of message k (nil if none), a value in
-// the bodies bucket or in a bucket of its own (putBody).
+// the bodies bucket or, as layout 3 kept a body of more than half a page,
+// the only value (kBody) of a bucket of its own: bbolt puts at least two
+// values in a leaf and writes a changed leaf whole, so large bodies
+// sharing leaves were written again with every neighbour added or
+// removed. Layout 4 puts those in the arena.
 func getBody(bodies *bolt.Bucket, k []byte) []byte {
 	if own := bodies.Bucket(k); own != nil {
 		return own.Get(kBody)
@@ -1254,10 +1343,10 @@ func getBody(bodies *bolt.Bucket, k []byte) []byte {
 }
 
 // deleteBody removes the inline body of message k, if any, of size
-// bytes. Removing a body in a bucket of its own reads the page that
-// starts it through the mapping, and the kernel maps the pages around it
-// too (fault-around, 64 KiB); the commit loop counts them in s.mapped and
-// drops them now and then (trimMapping).
+// bytes. Removing a body in a bucket of its own (layout 3) reads the page
+// that starts it through the mapping, and the kernel maps the pages
+// around it too (fault-around, 64 KiB); the commit loop counts them in
+// s.mapped and drops them now and then (trimMapping).
 func (s *Embedded) deleteBody(bodies *bolt.Bucket, k []byte, size int64) error {
 	if bodies.Bucket(k) != nil {
 		s.mapped += size
@@ -1274,6 +1363,8 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 	}
 	var rec *record
 	var inline *pooledBody
+	// The pages of an arena body are not given to another while read.
+	s.arena.reading.RLock()
 	err = s.view(ctx, func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
@@ -1283,7 +1374,12 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		if r.File == "" {
 			bp := s.bufs.Get().(*[]byte)
 			inline = &pooledBody{s: s, bp: bp}
-			if *bp, err = s.readBody(tx.Bucket(bBodies), k, r.Size, (*bp)[:0]); err != nil {
+			if r.Chunk != 0 {
+				*bp, err = s.arena.read(r.place(), (*bp)[:0])
+			} else {
+				*bp, err = s.readBody(tx.Bucket(bBodies), k, r.Size, (*bp)[:0])
+			}
+			if err != nil {
 				inline.Close()
 				return err
 			}
@@ -1291,6 +1387,7 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 		}
 		return nil
 	})
+	s.arena.reading.RUnlock()
 	if err != nil {
 		return nil, err
 	}
@@ -1311,8 +1408,9 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 	return &checkedFile{f: f, id: id, h: crc32.New(castagnoli), left: rec.Size, sum: rec.CRC}, nil
 }
 
-// readBody appends the inline body of message k to dst. A body in a
-// bucket of its own is read from the file with pread, not through bbolt's
+// readBody appends the inline body of message k, not in the arena, to
+// dst. A body in a bucket of its own (layout 3) is read from the file
+// with pread, as arena bodies are, not through bbolt's
 // mapping of it: reading through the mapping costs a page fault per page
 // or two (about twice the time of pread's copy from the page cache here)
 // and maps the pages into the process, where they stay counted as its
@@ -1320,35 +1418,23 @@ func (s *Embedded) Body(ctx context.Context, id ID) (io.ReadCloser, error) {
 // process by its size. The bucket's root page is the leaf that holds the
 // body, whose place in the file it gives; the page is not changed or
 // reused while the read transaction is open. A leaf that is not as
-// putBody leaves it, or whose value is not the size the record gives, is
+// layout 3 wrote it, or whose value is not the size the record gives, is
 // read through the mapping (and Body's checksum then judges it).
 func (s *Embedded) readBody(bodies *bolt.Bucket, k []byte, size int64, dst []byte) ([]byte, error) {
 	own := bodies.Bucket(k)
 	if own == nil {
 		return append(dst, bodies.Get(k)...), nil
 	}
-	// bbolt's page header (id, flags, count, overflow) and the leaf
-	// element (flags, pos, ksize, vsize; pos counts from the element),
-	// in the machine's byte order.
-	const header, element, leafPage = 16, 16, 0x02
-	var h [header + element]byte
-	pageSize := int64(s.db.Info().PageSize)
-	at := int64(own.Root()) * pageSize
-	if at > 0 {
-		if _, err := s.file.ReadAt(h[:], at); err != nil {
-			return dst, fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
-		}
+	at, vsize, ok, err := valueAt(s.file, int64(s.db.Info().PageSize), own)
+	if err != nil {
+		return dst, err
 	}
-	e := binary.NativeEndian
-	pos, ksize, vsize := int64(e.Uint32(h[header+4:])), int64(e.Uint32(h[header+8:])), int64(e.Uint32(h[header+12:]))
-	span := (int64(e.Uint32(h[12:])) + 1) * pageSize // the page and its overflow
-	if at == 0 || e.Uint64(h[:]) != uint64(own.Root()) || e.Uint16(h[8:])&leafPage == 0 || e.Uint16(h[10:]) != 1 ||
-		ksize != int64(len(kBody)) || vsize != size || header+pos+ksize+vsize > span {
+	if !ok || vsize != size {
 		return append(dst, own.Get(kBody)...), nil
 	}
 	n := len(dst)
 	dst = slices.Grow(dst, int(vsize))[:n+int(vsize)]
-	if _, err := s.file.ReadAt(dst[n:], at+header+pos+ksize); err != nil {
+	if _, err := s.file.ReadAt(dst[n:], at); err != nil {
 		return dst[:n], fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
 	}
 	return dst, nil
@@ -1541,13 +1627,13 @@ func (s *Embedded) Remove(ctx context.Context, id ID) error {
 	if err != nil {
 		return err
 	}
-	var file string
+	var left leftover
 	return s.run(ctx, &op{fn: func(tx *bolt.Tx) error {
 		r, err := get(tx, k)
 		if err != nil {
 			return err
 		}
-		file = r.File
+		left = r.leftover()
 		return s.deleteRecord(tx, r, k)
 	}, after: func() {
 		sc := s.sched
@@ -1556,7 +1642,7 @@ func (s *Embedded) Remove(ctx context.Context, id ID) error {
 			sc.remove(e)
 		}
 		sc.mu.Unlock()
-		s.removeFile(file)
+		s.cleanup(left)
 	}})
 }
 

@@ -48,6 +48,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(b)
 	b2, _ := encodeRecord(&record{Message: m, File: "../../etc/passwd"})
 	f.Add(b2)
+	b3, _ := encodeRecord(&record{Message: m, Chunk: 1, Page: 7, CRC: 9})
+	f.Add(b3)
 	f.Add(b[:len(b)/2])
 	f.Add([]byte{recordFormat})
 	f.Add([]byte{recordV1})
@@ -66,7 +68,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		if enc2, _ := encodeRecord(r2); string(enc2) != string(enc) {
 			t.Fatalf("round trip changed the record:\n%x\n%x", enc, enc2)
 		}
-		if len(r.Recipients) == 0 || strings.ContainsAny(r.File, `/\`) || r.File == ".." {
+		if len(r.Recipients) == 0 || strings.ContainsAny(r.File, `/\`) || r.File == ".." || r.Chunk != 0 && r.File != "" {
 			t.Fatalf("accepted unsafe record %+v", r)
 		}
 		for _, rc := range r.Recipients {

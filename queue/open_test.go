@@ -1,6 +1,7 @@
 package queue_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -88,7 +89,7 @@ func TestOpenRefusesWhatIsNotAQueue(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("4")) })
+			db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("layout"), []byte("5")) })
 			db.Close()
 			return dir
 		}},
@@ -126,6 +127,12 @@ func TestOpenCorruptedPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	bodies, _ := os.ReadDir(filepath.Join(clean, "bodies"))
+	var used []int
+	for p := 2; p < len(orig)/4096; p++ {
+		if !bytes.Equal(orig[p*4096:(p+1)*4096], make([]byte, 4096)) {
+			used = append(used, p)
+		}
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	refused := 0
 	for i := range 60 {
@@ -136,9 +143,10 @@ func TestOpenCorruptedPages(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "bodies", b.Name()), data, 0o600)
 		}
 		data := append([]byte(nil), orig...)
-		// Overwrite a run of bytes inside one page (page 0 and 1 are the
-		// meta pages, which bbolt checksums).
-		page := rng.IntN(len(data)/4096-2) + 2
+		// Overwrite a run of bytes inside one page in use (page 0 and 1
+		// are the meta pages, which bbolt checksums; pages of zeros are
+		// free, most of them in the arena's chunk).
+		page := used[rng.IntN(len(used))]
 		off := page*4096 + rng.IntN(4000)
 		for j := range 1 + rng.IntN(64) {
 			data[off+j] = byte(rng.Uint32())

@@ -54,6 +54,13 @@ const (
 // empty now, and a non-empty one read from an older record becomes the
 // History of one outcome with that text.
 
+// Optional fields of a record (format 2).
+const (
+	// tagArena places an inline body in the arena (arena.go): the
+	// chunk's number and the body's first page within it (uvarints).
+	tagArena = 1
+)
+
 // Record flags (format 2).
 const (
 	flagDead = 1 << iota
@@ -123,7 +130,7 @@ func (e *Envelope) appendBinary(b []byte) []byte {
 // UnmarshalBinary decodes what MarshalBinary encoded, refusing what it
 // could not have written.
 func (e *Envelope) UnmarshalBinary(b []byte) error {
-	d := &decoder{b: b}
+	d := &decoder{b: b, s: string(b)}
 	d.envelope(e)
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errors.New("trailing bytes")
@@ -150,7 +157,13 @@ func encodeRecord(r *record) ([]byte, error) {
 	}
 	b = append(b, flags)
 	b = appendString(b, r.File)
-	b = append(b, 0) // no optional fields yet
+	if r.Chunk != 0 {
+		v := binary.AppendUvarint(nil, r.Chunk)
+		v = binary.AppendUvarint(v, r.Page)
+		b = binary.AppendUvarint(b, tagArena)
+		b = appendString(b, string(v))
+	}
+	b = append(b, 0)
 	b = binary.BigEndian.AppendUint32(b, r.CRC)
 	return b, nil
 }
@@ -158,7 +171,11 @@ func encodeRecord(r *record) ([]byte, error) {
 var errShort = errors.New("record cut short")
 
 type decoder struct {
-	b   []byte
+	b []byte
+	// s, if not empty, is the whole input as a string, of which b is
+	// what is left to read: strings are cut from it, one allocation for
+	// a record's dozen.
+	s   string
 	err error
 }
 
@@ -212,7 +229,14 @@ func (d *decoder) bytes() []byte {
 	return v
 }
 
-func (d *decoder) string() string { return string(d.bytes()) }
+func (d *decoder) string() string {
+	v := d.bytes()
+	if d.s == "" || len(v) == 0 {
+		return string(v)
+	}
+	end := len(d.s) - len(d.b)
+	return d.s[end-len(v) : end]
+}
 
 func (d *decoder) time() time.Time {
 	v := d.varint()
@@ -248,8 +272,6 @@ func (d *decoder) varintField(tag uint64, val []byte) int64 {
 	}
 	return v
 }
-
-func noFields(uint64, []byte) bool { return false }
 
 func (d *decoder) recipients() []Recipient {
 	n := d.uvarint()
@@ -424,7 +446,7 @@ func decodeRecord(b []byte) (*record, error) {
 	if len(b) == 0 || (b[0] != recordV1 && b[0] != recordFormat) {
 		return nil, errors.New("unknown record format")
 	}
-	d := &decoder{b: b[1:]}
+	d := &decoder{b: b[1:], s: string(b[1:])}
 	var r record
 	r.ID = ID(d.string())
 	if b[0] == recordV1 {
@@ -441,7 +463,17 @@ func decodeRecord(b []byte) (*record, error) {
 		}
 		r.Dead, r.Held = flags&flagDead != 0, flags&flagHeld != 0
 		r.File = d.string()
-		d.fields(noFields)
+		d.fields(func(tag uint64, val []byte) bool {
+			if tag != tagArena {
+				return false
+			}
+			a := &decoder{b: val}
+			r.Chunk, r.Page = a.uvarint(), a.uvarint()
+			if a.err != nil || len(a.b) != 0 || r.Chunk == 0 {
+				d.err = errors.New("malformed arena place")
+			}
+			return true
+		})
 	}
 	if d.err == nil && len(d.b) != 4 {
 		d.err = errors.New("trailing bytes")
@@ -452,6 +484,9 @@ func decodeRecord(b []byte) (*record, error) {
 	r.CRC = binary.BigEndian.Uint32(d.b)
 	if r.Size < 0 {
 		return nil, errors.New("negative size")
+	}
+	if r.Chunk != 0 && r.File != "" {
+		return nil, errors.New("body both in the arena and in a file")
 	}
 	if r.File != "" && (strings.ContainsAny(r.File, "/\\\x00") || r.File == "." || r.File == "..") {
 		return nil, fmt.Errorf("bad body file name %q", r.File)

@@ -38,6 +38,14 @@ func TestRecordRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(r.Message, m) || r.File != "0123abcd" || r.CRC != 7 {
 		t.Errorf("round trip gave\n%+v\nwant\n%+v", r.Message, m)
 	}
+	b, _ = encodeRecord(&record{Message: m, Chunk: 3, Page: 1000, CRC: 8})
+	if r, err = decodeRecord(b); err != nil || !reflect.DeepEqual(r.Message, m) || r.Chunk != 3 || r.Page != 1000 || r.File != "" || r.CRC != 8 {
+		t.Errorf("round trip of an arena record: %v, chunk %d page %d file %q crc %d", err, r.Chunk, r.Page, r.File, r.CRC)
+	}
+	// A body both in a file and in the arena is refused.
+	if b, _ = encodeRecord(&record{Message: m, File: "0123abcd", Chunk: 3}); decodeRecordOK(b) {
+		t.Errorf("a record with a body file and an arena place decoded")
+	}
 	var e Envelope
 	eb, _ := m.Envelope.MarshalBinary()
 	if err := e.UnmarshalBinary(eb); err != nil || !reflect.DeepEqual(e, m.Envelope) {
@@ -82,4 +90,9 @@ func TestRecordFromNewerVersion(t *testing.T) {
 	if err := e.UnmarshalBinary(b); err == nil {
 		t.Error("empty priority field accepted")
 	}
+}
+
+func decodeRecordOK(b []byte) bool {
+	_, err := decodeRecord(b)
+	return err == nil
 }

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -86,10 +87,13 @@ func newSched() *sched {
 	return s
 }
 
+// str interns v, a copy of it: v may be cut from a whole record
+// (decoder.string), which it would keep in memory.
 func (s *sched) str(v string) string {
 	if c, ok := s.intern[v]; ok {
 		return c
 	}
+	v = strings.Clone(v)
 	s.intern[v] = v
 	return v
 }
