@@ -267,9 +267,9 @@ func New(ctx context.Context, cfg *Config, log *slog.Logger) (*MTA, error) {
 // its database, written with the group commit of its record; larger ones
 // are files of their own, each created, written, fsynced with its
 // directory, and removed after delivery. At 100 KB (marketing mail) a file
-// cost more CPU than the rest of the intake together; a database page
-// costs nothing more than its bytes. Each enqueue in progress holds a
-// buffer this large (pooled).
+// cost more CPU than the rest of the intake together; a body kept inside
+// the database (its arena, written in place) costs its pages and no
+// copy, since the intake hands it over as the *bytes.Buffer it read.
 const queueInlineLimit = 256 << 10
 
 func closeStore(s queue.Store) {
