@@ -61,6 +61,7 @@ type conn struct {
 	chunk       bytes.Buffer
 	readBuf     []byte
 	raw         *peeker // for the idle health check
+	gw          gatherWriter
 
 	// sent: the MAIL, RCPT and DATA of the sender this session was
 	// handed on to went out with the end of the previous message (see
@@ -281,7 +282,8 @@ func (c *conn) handshake(ctx context.Context, cfg *tls.Config) error {
 	}
 	c.nc = tc
 	c.br.Reset(tc)
-	c.bw.Reset(tc)
+	c.gw.nc = tc
+	c.bw.Reset(&c.gw)
 	c.tls = true
 	c.tlsVer = tc.ConnectionState().Version
 	return nil
@@ -496,6 +498,9 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 	defer func() {
 		if stop != nil {
 			stop()
+		}
+		if !handed && c.gw.drop() {
+			c.broken = true // message data never written: in the middle of DATA
 		}
 	}()
 	// Handed on with this message's commands already sent (see handOn).
@@ -867,6 +872,10 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 		// in one piece) without a copy into readBuf first. An error
 		// that w did not return is the reader's.
 		bw := blockWriter{c: c, w: w, timeout: to.DataBlock}
+		if d, ok := w.(*dataWriter); ok && stableWriterTo(msg) {
+			d.holdIn(&c.gw, c.bw)
+			defer d.holdIn(nil, nil)
+		}
 		if _, err := wt.WriteTo(&bw); err != nil {
 			if bw.err == nil {
 				return readFailure(err)
@@ -893,6 +902,17 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 			return readFailure(rerr)
 		}
 	}
+}
+
+// stableWriterTo reports whether msg's WriteTo hands over slices of
+// memory that stay unchanged while Send runs, so they can be written
+// after Write returned: a message the caller holds in memory.
+func stableWriterTo(msg io.Reader) bool {
+	switch msg.(type) {
+	case *bytes.Reader, *bytes.Buffer:
+		return true
+	}
+	return false
 }
 
 // readFailure is the outcome of a message reader that failed: the

@@ -261,8 +261,9 @@ func TestHandOnManySenders(t *testing.T) {
 }
 
 // TestHandOnLargeInMemory sends 100 KB messages held in memory
-// (*bytes.Reader and *bytes.Buffer) from 12 senders over 2 sessions of
-// go-smtp.
+// (*bytes.Reader and *bytes.Buffer, whose data is written straight from
+// the caller's memory together with the end of data and, with hand-on, the
+// next sender's commands) from 12 senders over 2 sessions of go-smtp.
 // Each carries dot lines to stuff; each must arrive once, byte for byte.
 func TestHandOnLargeInMemory(t *testing.T) {
 	be, host, port := startServer(t, serverOpts{})

@@ -671,7 +671,8 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 	}
 	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
-	c.bw = newWriter(nc)
+	c.gw.nc = nc
+	c.bw = newWriter(&c.gw)
 	err = c.setup(ctx, plain)
 	if err != nil {
 		c.close(true)
