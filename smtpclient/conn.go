@@ -439,13 +439,16 @@ func (c *conn) appendRcpt(b []byte, m *message, i int) []byte {
 	return append(b, "\r\n"...)
 }
 
-// appendCommands appends MAIL and, pipelining, every RCPT and (unless
-// chunked) DATA (RFC 2920 §3.1: DATA ends the group).
+// appendCommands appends MAIL and, pipelining, an RCPT for each recipient
+// not refused before the session (whose address may hold a CR or LF) and
+// (unless chunked) DATA (RFC 2920 §3.1: DATA ends the group).
 func (c *conn) appendCommands(b []byte, m *message, size int64, pipe, chunked bool) []byte {
 	b = c.appendMail(b, m, size)
 	if pipe {
 		for i := range m.to {
-			b = c.appendRcpt(b, m, i)
+			if !m.refused(i) {
+				b = c.appendRcpt(b, m, i)
+			}
 		}
 		if !chunked {
 			b = append(b, "DATA\r\n"...)
