@@ -34,6 +34,13 @@ type waiter struct {
 	size int64
 }
 
+// recentlyUsed is how long a session may have been idle and still be
+// reused without the health check (a system call): whatever the server
+// did in that moment shows in the first reply, and a failure there is
+// retried on another session (errRetry), as for a session that dies on
+// reuse.
+const recentlyUsed = 5 * time.Millisecond
+
 func newReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 4096) }
 func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 16<<10) }
 
@@ -71,7 +78,8 @@ func (p *hostPool) get(ctx context.Context, d *dest, m *message, size int64, fre
 		}
 		if c := p.takeIdle(key, fresh); c != nil {
 			p.mu.Unlock()
-			if time.Since(c.idleSince) < t.idleTimeout() && c.alive() {
+			idle := time.Since(c.idleSince)
+			if idle < t.idleTimeout() && (idle < recentlyUsed && c.br.Buffered() == 0 || c.alive()) {
 				c.dest = d
 				if t.Metrics != nil {
 					t.Metrics.ConnReused(d.host)
