@@ -13,7 +13,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -62,30 +61,15 @@ type conn struct {
 	chunk       bytes.Buffer
 	readBuf     []byte
 	raw         *peeker // for the idle health check
+	gw          gatherWriter
 
-	// The final reply owed to the sender that handed this session on
-	// (see handOn); the holder reads it before its own replies.
-	pending *pending
-}
-
-// pending is the final reply to a message whose sender gave the session to
-// the next sender before reading it. The next sender flushes the end of
-// that message together with its own MAIL, RCPT and DATA, one write for
-// both (RFC 2920 §3.1: message content may be the first command of a
-// group), and reads the reply first, as replies come in order.
-type pending struct {
-	deadline time.Time
-	done     chan pendingReply // buffered: the sender may have given up
-	lines    [4]string         // backing store for the reply's lines
-}
-
-// pendings recycles pending values: a sender that received its reply puts
-// its pending back (one that gave up leaves it to the collector).
-var pendings = sync.Pool{New: func() any { return &pending{done: make(chan pendingReply, 1)} }}
-
-type pendingReply struct {
-	r   reply
-	err error
+	// sent: the MAIL, RCPT and DATA of the sender this session was
+	// handed on to went out with the end of the previous message (see
+	// handOn); skip: replies to read and drop before its own, owed to
+	// a previous sender that gave up waiting for them.
+	sent  bool
+	skip  int
+	fired chan struct{} // handOn's ctx callback has finished
 }
 
 var aLongTimeAgo = time.Unix(1, 0)
@@ -298,7 +282,8 @@ func (c *conn) handshake(ctx context.Context, cfg *tls.Config) error {
 	}
 	c.nc = tc
 	c.br.Reset(tc)
-	c.bw.Reset(tc)
+	c.gw.nc = tc
+	c.bw.Reset(&c.gw)
 	c.tls = true
 	c.tlsVer = tc.ConnectionState().Version
 	return nil
@@ -454,6 +439,24 @@ func (c *conn) appendRcpt(b []byte, m *message, i int) []byte {
 	return append(b, "\r\n"...)
 }
 
+// appendCommands appends MAIL and, pipelining, an RCPT for each recipient
+// not refused before the session (whose address may hold a CR or LF) and
+// (unless chunked) DATA (RFC 2920 §3.1: DATA ends the group).
+func (c *conn) appendCommands(b []byte, m *message, size int64, pipe, chunked bool) []byte {
+	b = c.appendMail(b, m, size)
+	if pipe {
+		for i := range m.to {
+			if !m.refused(i) {
+				b = c.appendRcpt(b, m, i)
+			}
+		}
+		if !chunked {
+			b = append(b, "DATA\r\n"...)
+		}
+	}
+	return b
+}
+
 // check refuses a message the session cannot carry, before any command.
 func (c *conn) check(m *message, size int64) error {
 	local := func(code delivery.EnhancedCode, format string, args ...any) error {
@@ -494,29 +497,27 @@ func (c *conn) check(m *message, size int64) error {
 // With handed true the session went to another sender before the final
 // reply was read (see handOn): it is no longer the caller's to use.
 func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int64, res *Result) (handed bool, err error) {
-	// A session with a reply owed to its previous sender is not bound by
-	// this ctx until that reply is read: cancelling this send must not
-	// lose the other message's result.
-	var stop func()
-	if c.pending == nil {
-		stop = c.watch(ctx)
-	} else {
-		c.ctxDeadline, _ = ctx.Deadline()
-	}
+	stop := c.watch(ctx)
 	defer func() {
-		if !handed {
-			if stop != nil {
-				stop()
-			}
-			c.settle() // when this send stopped before flushing
+		if stop != nil {
+			stop()
+		}
+		if !handed && c.gw.drop() {
+			c.broken = true // message data never written: in the middle of DATA
 		}
 	}()
+	// Handed on with this message's commands already sent (see handOn).
+	sent := c.sent
+	c.sent = false
 	to := c.t.timeouts()
 	reused := c.msgs > 0
 	c.msgs++
 	c.consumed = false
 	c.stage = delivery.StageMail
 	if err := c.check(m, size); err != nil {
+		if sent { // checked by handOn: cannot happen, but the commands are out
+			c.broken = true
+		}
 		return false, err
 	}
 	res.DSNNotSent = m.dsn != nil && !c.ext.dsn
@@ -533,21 +534,10 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		}
 		return err
 	}
-	b := c.cmd[:0]
 	// After a completed transaction the server has cleared its state
 	// (RFC 5321 §4.1.1.4); after anything else, RSET first (§4.1.1.5).
-	sendRSET := reused && c.dirty
-	if sendRSET {
-		b = append(b, "RSET\r\n"...)
-	}
+	sendRSET := reused && c.dirty && !sent
 	c.dirty = true
-	if !pipe && sendRSET {
-		c.bw.Write(b)
-		b = b[:0]
-		if err := c.flush(ctx, to.Command); err != nil {
-			return false, retryable(err, nil)
-		}
-	}
 	// readRSET reads the answer to the RSET that cleared the previous
 	// transaction; a session that cannot reset is not reused.
 	readRSET := func() error {
@@ -563,6 +553,10 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		return nil
 	}
 	if sendRSET && !pipe {
+		c.bw.WriteString("RSET\r\n")
+		if err := c.flush(ctx, to.Command); err != nil {
+			return false, retryable(err, nil)
+		}
 		if err := readRSET(); err != nil {
 			return false, err
 		}
@@ -582,29 +576,28 @@ func (c *conn) transact(ctx context.Context, m *message, msg io.Reader, size int
 		}
 	}
 
-	b = c.appendMail(b, m, size)
-	if pipe {
-		for i := range m.to {
-			b = c.appendRcpt(b, m, i)
+	if !sent {
+		b := c.cmd[:0]
+		if sendRSET && pipe {
+			b = append(b, "RSET\r\n"...)
 		}
-		if !chunked {
-			b = append(b, "DATA\r\n"...)
+		b = c.appendCommands(b, m, size, pipe, chunked)
+		c.bw.Write(b)
+		c.cmd = b[:0]
+		if chunked && pipe && eof {
+			c.writeChunk(true)
 		}
-	}
-	c.bw.Write(b)
-	c.cmd = b[:0]
-	if chunked && pipe && eof {
-		c.writeChunk(true)
-	}
-	if err := c.flush(ctx, to.Command); err != nil {
-		return false, retryable(err, nil)
-	}
-	if c.pending != nil {
-		// The previous sender's final reply comes before ours.
-		if err := c.settle(); err != nil {
+		if err := c.flush(ctx, to.Command); err != nil {
 			return false, retryable(err, nil)
 		}
-		stop = c.watch(ctx)
+	}
+	// Replies owed to a sender that gave up come before ours: a failure
+	// among them, or a 421, took nothing of this message.
+	for ; c.skip > 0; c.skip-- {
+		r, err := c.read(ctx, "end of data", to.DataEnd)
+		if err != nil || r.code == 421 {
+			return false, retryable(err, &r)
+		}
 	}
 	if sendRSET && pipe {
 		if err := readRSET(); err != nil {
@@ -727,34 +720,10 @@ func (c *conn) finishDATA(ctx context.Context, msg io.Reader, pipe bool, txErr e
 	if c.dw.err != nil {
 		return false, failAll(c.reason(ctx, c.ioErr(ctx, "writing data", c.dw.err)), res)
 	}
-	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil && c.pool.waiting(c.key) {
-		// Someone waits for a session to this destination: give it this
-		// one now, so that its commands go out with the end of this
-		// message, and take the final reply from it.
-		if *stop != nil {
-			(*stop)()
-			*stop = nil
+	if pipe && !c.t.LMTP && c.msgs < c.t.maxMsgs() && !c.broken && c.pool != nil {
+		if w, ok := c.pool.takeNext(c); ok {
+			return true, c.handOn(ctx, w, res, stop)
 		}
-		if !c.broken { // ctx did not fire meanwhile
-			deadline := c.deadline(to.DataEnd)
-			c.dirty = false // the end of data ends the transaction
-			if p := c.pool.handOn(c, deadline); p != nil {
-				select {
-				case pr := <-p.done:
-					err := pr.err
-					if err == nil {
-						err = applyFinal(&pr.r, delivery.StageFinal, res)
-					}
-					pendings.Put(p)
-					return true, err
-				case <-ctx.Done():
-					return true, networkFailure(delivery.StageFinal,
-						fmt.Errorf("smtp: waiting for the reply to end of data: %w", ctx.Err()))
-				}
-			}
-			c.dirty = true
-		}
-		*stop = c.watch(ctx)
 	}
 	if err := c.flush(ctx, to.DataBlock); err != nil {
 		return false, failAll(c.reason(ctx, err), res)
@@ -812,46 +781,71 @@ func (c *conn) finalLMTP(ctx context.Context, res *Result) error {
 	return first
 }
 
-// settle pays what the previous sender is owed (see pending): it flushes
-// the end of its message, with whatever this sender has buffered after
-// it, reads the final reply and hands it over. The error is the session's
-// failure, if any: a reply that could not be read, or a 421.
-func (c *conn) settle() error {
-	p := c.pending
-	if p == nil {
-		return nil
+// handOn sends the end of this message together with the MAIL, RCPT and
+// DATA of w, the next sender waiting for a session like this one (RFC 2920
+// §3.1: message content may open a command group), so that one write and
+// one round trip serve both. It then reads this message's final reply and
+// gives the session to w, which reads its own replies next. stop is the
+// transaction's ctx watch.
+//
+// If ctx ends before any of the reply has come, the session is still
+// whole: this sender gets ctx's error, never a delivery, and w reads and
+// drops the reply (skip). Any other failure breaks the session, and w,
+// of whose message the server took nothing, starts over on another.
+func (c *conn) handOn(ctx context.Context, w waiter, res *Result, stop *func()) error {
+	to := c.t.timeouts()
+	c.dirty = false // the end of data ends the transaction, whatever the reply
+	c.sent = true
+	c.t.handOns.Add(1)
+	defer func() { w.ch <- c }() // w is no longer among the waiters
+	// From here ctx bounds the write and the wait for the first octet of
+	// the reply without a timer firing later on the next sender's reads.
+	(*stop)()
+	*stop = nil
+	if c.broken { // ctx ended before
+		return failAll(c.ioErr(ctx, "writing data", ctx.Err()), res)
 	}
-	c.pending = nil
-	var pr pendingReply
-	c.nc.SetWriteDeadline(p.deadline)
-	if err := c.bw.Flush(); err != nil {
-		c.broken = true
-		pr.err = networkFailure(delivery.StageFinal, fmt.Errorf("smtp %s: writing data: %w", c.dest.addr, err))
-	} else {
-		c.nc.SetReadDeadline(p.deadline)
-		// Into the pending, not c.lines: the reply goes to another goroutine.
-		pr.r, pr.err = readReply(c.br, p.lines[:0])
-		if pr.err != nil {
-			c.broken = true
-			pr.err = networkFailure(delivery.StageFinal, fmt.Errorf("smtp %s: reading reply to end of data: %w", c.dest.addr, pr.err))
-		} else {
-			if m := c.t.Metrics; m != nil {
-				m.Reply(c.dest.host, "end of data", pr.r.code)
-			}
-			if pr.r.code == 421 || pr.r.code/100 != 2 && pr.r.code < 400 {
-				c.broken = true // closing (RFC 5321 §3.8), or not SMTP
-			}
+	var unwatch func() bool
+	if ctx.Done() != nil {
+		if c.fired == nil {
+			c.fired = make(chan struct{}, 1)
+		}
+		unwatch = context.AfterFunc(ctx, func() {
+			c.nc.SetDeadline(aLongTimeAgo)
+			c.fired <- struct{}{}
+		})
+	}
+	c.bw.Write(c.appendCommands(c.cmd[:0], w.m, w.size, true, false))
+	err := c.flush(ctx, to.DataBlock)
+	var perr error
+	if err == nil {
+		c.stage = delivery.StageFinal
+		c.nc.SetReadDeadline(time.Now().Add(to.DataEnd))
+		if perr = ctx.Err(); perr == nil {
+			// Interrupted, Peek consumes nothing.
+			_, perr = c.br.Peek(1)
 		}
 	}
-	p.done <- pr
-	switch {
-	case pr.err != nil:
-		return pr.err
-	case c.broken:
-		// For the sender settling: nothing of its own message was taken.
-		return networkFailure(c.stage, fmt.Errorf("smtp %s: the session ended after the previous message (%d)", c.dest.addr, pr.r.code))
+	if unwatch != nil && !unwatch() {
+		<-c.fired // the deadlines it set are reset by the next reads and writes
 	}
-	return nil
+	if err != nil {
+		return failAll(c.reason(ctx, err), res)
+	}
+	if perr != nil && ctx.Err() != nil && c.br.Buffered() == 0 {
+		// Nothing of the reply read: the session is whole.
+		c.skip++
+		return failAll(networkFailure(delivery.StageFinal,
+			fmt.Errorf("smtp %s: waiting for the reply to end of data: %w", c.dest.addr, ctx.Err())), res)
+	}
+	if perr != nil {
+		return failAll(c.ioErr(ctx, "reading reply to end of data", perr), res)
+	}
+	r, err := c.read(ctx, "end of data", to.DataEnd)
+	if err != nil {
+		return failAll(err, res)
+	}
+	return c.final(&r, delivery.StageFinal, res)
 }
 
 // reason looks, after a failed write of message data, for a reply in
@@ -881,6 +875,10 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 		// in one piece) without a copy into readBuf first. An error
 		// that w did not return is the reader's.
 		bw := blockWriter{c: c, w: w, timeout: to.DataBlock}
+		if d, ok := w.(*dataWriter); ok && stableWriterTo(msg) {
+			d.holdIn(&c.gw, c.bw)
+			defer d.holdIn(nil, nil)
+		}
 		if _, err := wt.WriteTo(&bw); err != nil {
 			if bw.err == nil {
 				return readFailure(err)
@@ -907,6 +905,17 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 			return readFailure(rerr)
 		}
 	}
+}
+
+// stableWriterTo reports whether msg's WriteTo hands over slices of
+// memory that stay unchanged while Send runs, so they can be written
+// after Write returned: a message the caller holds in memory.
+func stableWriterTo(msg io.Reader) bool {
+	switch msg.(type) {
+	case *bytes.Reader, *bytes.Buffer:
+		return true
+	}
+	return false
 }
 
 // readFailure is the outcome of a message reader that failed: the

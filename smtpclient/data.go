@@ -1,8 +1,10 @@
 package smtpclient
 
 import (
+	"bufio"
 	"bytes"
 	"io"
+	"net"
 )
 
 // byteWriter is what dataWriter writes to: a *bufio.Writer on the
@@ -28,11 +30,22 @@ type dataWriter struct {
 	cr        bool // the previous byte was a CR not yet written
 	n         int64
 	err       error
+
+	// With g set (see holdIn), a run too large for bw's free space, with
+	// nothing buffered before it, is held in g instead of written: it
+	// goes out with what bw writes next, in one system call.
+	g  *gatherWriter
+	bw *bufio.Writer
 }
 
 func (d *dataWriter) reset(w byteWriter, stuff bool) {
 	*d = dataWriter{w: w, stuff: stuff, lineStart: true}
 }
+
+// holdIn lets d hold one run of the caller's data in g (d.w is bw, which
+// writes to g). The caller's slices must stay unchanged until bw's next
+// flush.
+func (d *dataWriter) holdIn(g *gatherWriter, bw *bufio.Writer) { d.g, d.bw = g, bw }
 
 func (d *dataWriter) crlf() {
 	d.write("\r\n")
@@ -169,7 +182,44 @@ func (d *dataWriter) write(s string) {
 }
 
 func (d *dataWriter) writeb(p []byte) {
+	if d.g != nil && d.g.held == nil && d.bw.Buffered() == 0 && len(p) > d.bw.Available() {
+		d.g.held = p
+		return
+	}
 	if _, err := d.w.Write(p); err != nil && d.err == nil {
 		d.err = err
 	}
+}
+
+// gatherWriter is what a session's bufio.Writer writes to: the connection,
+// with the message data a dataWriter held back (a slice of the caller's
+// message) going out first in the same system call (writev). So the end
+// of the data, and with hand-on the next sender's commands, cost no write
+// of their own.
+type gatherWriter struct {
+	nc   io.Writer // the connection
+	held []byte
+	arr  [2][]byte
+	bufs net.Buffers
+}
+
+func (g *gatherWriter) Write(p []byte) (int, error) {
+	if g.held == nil {
+		return g.nc.Write(p)
+	}
+	h := len(g.held)
+	g.arr = [2][]byte{g.held, p}
+	g.held = nil
+	g.bufs = g.arr[:]
+	n, err := g.bufs.WriteTo(g.nc)
+	g.arr = [2][]byte{} // no reference to the caller's message is kept
+	return int(max(n-int64(h), 0)), err
+}
+
+// drop forgets held data that was never written, and reports whether
+// there was any.
+func (g *gatherWriter) drop() bool {
+	had := g.held != nil
+	g.held = nil
+	return had
 }

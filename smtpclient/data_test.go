@@ -14,15 +14,42 @@ func stuffed(in string, stuff bool, split int) string {
 	bw := bufio.NewWriter(&out)
 	var d dataWriter
 	d.reset(bw, stuff)
+	feed(&d, in, split)
+	d.finish()
+	bw.Flush()
+	return out.String()
+}
+
+// feed writes in to d in writes of split octets.
+func feed(d *dataWriter, in string, split int) {
 	p := []byte(in)
 	for len(p) > 0 {
 		n := min(split, len(p))
 		d.Write(p[:n])
 		p = p[n:]
 	}
+}
+
+// stuffedHeld is stuffed with the data writer allowed to hold runs of the
+// input (as for a message in memory), through a session's writers with a
+// write buffer of bufSize octets, followed by the next commands as with
+// hand-on.
+func stuffedHeld(in string, split, bufSize int) string {
+	var out bytes.Buffer
+	g := &gatherWriter{nc: &out}
+	bw := bufio.NewWriterSize(g, bufSize)
+	var d dataWriter
+	d.reset(bw, true)
+	d.holdIn(g, bw)
+	feed(&d, in, split)
+	d.holdIn(nil, nil)
 	d.finish()
+	bw.WriteString("MAIL FROM:<next@example.org>\r\n")
 	bw.Flush()
-	return out.String()
+	if g.held != nil {
+		return "held data not written"
+	}
+	return strings.TrimSuffix(out.String(), "MAIL FROM:<next@example.org>\r\n")
 }
 
 func TestDataWriter(t *testing.T) {
@@ -57,6 +84,9 @@ func TestDataWriter(t *testing.T) {
 				if got := stuffed(tc.in, true, split); got != tc.want {
 					t.Fatalf("split %d: got %q, want %q", split, got, tc.want)
 				}
+				if got := stuffedHeld(tc.in, split, 16); got != tc.want {
+					t.Fatalf("held, split %d: got %q, want %q", split, got, tc.want)
+				}
 			}
 		})
 	}
@@ -80,6 +110,14 @@ func TestDataWriterLarge(t *testing.T) {
 			for _, split := range []int{1 << 20, 32 << 10, 16<<10 + 1, 71, 72, 73} {
 				if got := stuffed(in, stuff, split); got != want {
 					t.Fatalf("line end %q, stuff %v, split %d: output differs from the reference", end, stuff, split)
+				}
+				if !stuff {
+					continue
+				}
+				for _, size := range []int{16, 4096, 16 << 10} {
+					if got := stuffedHeld(in, split, size); got != want {
+						t.Fatalf("line end %q, split %d, buffer %d, held: output differs from the reference", end, split, size)
+					}
 				}
 			}
 		}
@@ -147,6 +185,9 @@ func FuzzDataWriter(f *testing.F) {
 		}
 		if want := referenceData(in, true); out != want {
 			t.Fatalf("got %q, the reference gives %q", out, want)
+		}
+		if held := stuffedHeld(in, split, 16); held != out {
+			t.Fatalf("holding runs changed the output: %q vs %q", held, out)
 		}
 		if want := referenceData(in, false); stuffed(in, false, split) != want {
 			t.Fatalf("without stuffing: got %q, the reference gives %q", stuffed(in, false, split), want)

@@ -1,9 +1,11 @@
 package smtpclient
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -251,9 +253,66 @@ func TestHandOnManySenders(t *testing.T) {
 		}
 	}
 	if tr.handOns.Load() == 0 {
-		t.Error("no session was handed on with a reply pending")
+		t.Error("no session was handed on to a waiting sender")
 	}
 	if sessions, _, peak, _ := be.counts(); peak > 2 || sessions > 2 {
 		t.Errorf("%d sessions, %d at once; want at most 2", sessions, peak)
+	}
+}
+
+// TestHandOnLargeInMemory sends 100 KB messages held in memory
+// (*bytes.Reader and *bytes.Buffer, whose data is written straight from
+// the caller's memory together with the end of data and, with hand-on, the
+// next sender's commands) from 12 senders over 2 sessions of go-smtp.
+// Each carries dot lines to stuff; each must arrive once, byte for byte.
+func TestHandOnLargeInMemory(t *testing.T) {
+	be, host, port := startServer(t, serverOpts{})
+	const n = 36
+	tr := &Transport{Host: host, Port: port, TLS: TLSNone, MaxConnsPerHost: 2, MaxMessagesPerConn: n + 1, DisableChunking: true}
+	defer tr.Close()
+	body := func(i int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Subject: %d\r\n\r\n", i)
+		for l := 0; b.Len() < 100<<10; l++ {
+			if l%500 == 499 {
+				b.WriteString(".dot line\r\n")
+			}
+			fmt.Fprintf(&b, "message %d line %d: La de da de da de da de da de da de da.\r\n", i, l)
+		}
+		return b.String()
+	}
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 12)
+	for i := range n {
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var r io.Reader = bytes.NewReader([]byte(body(i)))
+			if i%2 == 1 {
+				r = bytes.NewBufferString(body(i))
+			}
+			res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: []string{"x@example.com"}}, r)
+			if err == nil && res.Recipients[0].Status != delivery.Delivered {
+				err = errors.New("not delivered")
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	got := map[string]int{}
+	for _, msg := range be.messages() {
+		got[string(msg.data)]++
+	}
+	for i := range n {
+		if got[body(i)] != 1 {
+			t.Errorf("message %d arrived %d times intact", i, got[body(i)])
+		}
+	}
+	if tr.handOns.Load() == 0 {
+		t.Error("no session was handed on to a waiting sender")
 	}
 }

@@ -24,11 +24,22 @@ type hostPool struct {
 }
 
 // waiter is a sender waiting for a session with key: it receives one
-// (with that key), or nil when a slot was freed for it to dial.
+// (with that key), or nil when a slot was freed for it to dial. m and
+// size are its message, for a session handed on with its commands
+// already sent (see conn.handOn).
 type waiter struct {
-	key poolKey
-	ch  chan *conn
+	key  poolKey
+	ch   chan *conn
+	m    *message
+	size int64
 }
+
+// recentlyUsed is how long a session may have been idle and still be
+// reused without the health check (a system call): whatever the server
+// did in that moment shows in the first reply, and a failure there is
+// retried on another session (errRetry), as for a session that dies on
+// reuse.
+const recentlyUsed = 5 * time.Millisecond
 
 func newReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 4096) }
 func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 16<<10) }
@@ -36,7 +47,7 @@ func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 16<<10
 // get returns a session for d: an idle one with d's key that passes the
 // health check, a new one when fewer than MaxConnsPerHost are open to d's
 // host, or the next one freed. With fresh set, idle sessions are not taken.
-func (t *Transport) get(ctx context.Context, d *dest, fresh bool) (*conn, error) {
+func (t *Transport) get(ctx context.Context, d *dest, m *message, size int64, fresh bool) (*conn, error) {
 	host := strings.ToLower(d.host)
 	for {
 		if t.closed.Load() {
@@ -49,14 +60,14 @@ func (t *Transport) get(ctx context.Context, d *dest, fresh bool) (*conn, error)
 			t.pools[host] = p
 		}
 		t.mu.Unlock()
-		c, err, again := p.get(ctx, d, fresh)
+		c, err, again := p.get(ctx, d, m, size, fresh)
 		if !again {
 			return c, err
 		}
 	}
 }
 
-func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err error, again bool) {
+func (p *hostPool) get(ctx context.Context, d *dest, m *message, size int64, fresh bool) (c *conn, err error, again bool) {
 	t := p.t
 	key := d.key()
 	for {
@@ -67,7 +78,8 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 		}
 		if c := p.takeIdle(key, fresh); c != nil {
 			p.mu.Unlock()
-			if time.Since(c.idleSince) < t.idleTimeout() && c.alive() {
+			idle := time.Since(c.idleSince)
+			if idle < t.idleTimeout() && (idle < recentlyUsed && c.br.Buffered() == 0 || c.alive()) {
 				c.dest = d
 				if t.Metrics != nil {
 					t.Metrics.ConnReused(d.host)
@@ -95,7 +107,7 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			c.close(true)
 			return p.dial(ctx, d) // its slot is ours
 		}
-		w := waiter{key: key, ch: make(chan *conn, 1)}
+		w := waiter{key: key, ch: make(chan *conn, 1), m: m, size: size}
 		p.waiters = append(p.waiters, w)
 		p.mu.Unlock()
 		select {
@@ -103,9 +115,10 @@ func (p *hostPool) get(ctx context.Context, d *dest, fresh bool) (c *conn, err e
 			if c == nil { // a slot was handed over
 				return p.dial(ctx, d)
 			}
-			// A session handed on with a reply pending is in use: the
-			// reply is the previous sender's, not a sign of trouble.
-			if c.pending != nil || c.alive() {
+			// A session handed on with this sender's commands sent
+			// has their replies coming: not a sign of trouble. One
+			// that broke after they were sent took nothing of them.
+			if c.sent && !c.broken || !c.sent && c.alive() {
 				c.dest = d
 				if t.Metrics != nil {
 					t.Metrics.ConnReused(d.host)
@@ -213,39 +226,25 @@ func (p *hostPool) waiterFor(key poolKey) (waiter, bool) {
 	return waiter{}, false
 }
 
-// waiting reports whether a sender waits for a session with key.
-func (p *hostPool) waiting(key poolKey) bool {
+// takeNext removes and returns the first sender waiting for a session
+// like c, if c can carry its message (see conn.handOn).
+func (p *hostPool) takeNext(c *conn) (waiter, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, w := range p.waiters {
-		if w.key == key {
-			return true
-		}
-	}
-	return false
-}
-
-// handOn gives c, in the middle of sending the end of a message, to the
-// first sender waiting for a session like it, which will flush it with its
-// own commands and read the final reply first (see pending). It returns
-// nil when nobody waits any more.
-func (p *hostPool) handOn(c *conn, deadline time.Time) *pending {
-	p.mu.Lock()
 	if p.t.closed.Load() {
-		p.mu.Unlock()
-		return nil
+		return waiter{}, false
 	}
-	w, ok := p.waiterFor(c.key)
-	p.mu.Unlock()
-	if !ok {
-		return nil
+	for i, w := range p.waiters {
+		if w.key != c.key {
+			continue
+		}
+		if w.m == nil || c.check(w.m, w.size) != nil {
+			return waiter{}, false // it gets the session the usual way
+		}
+		p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+		return w, true
 	}
-	pd := pendings.Get().(*pending)
-	pd.deadline = deadline
-	c.pending = pd
-	p.t.handOns.Add(1)
-	w.ch <- c
-	return pd
+	return waiter{}, false
 }
 
 // put returns a session after a message: to a waiter for a session like
@@ -254,7 +253,11 @@ func (p *hostPool) handOn(c *conn, deadline time.Time) *pending {
 // another destination of the host.
 func (t *Transport) put(c *conn) {
 	p := c.pool
-	c.settle() // a session handed on to a sender that gave up
+	if c.sent {
+		// Handed on to a sender that gave up: its commands were sent
+		// and no data will follow. Closing drops the transaction.
+		c.broken = true
+	}
 	if c.broken || t.closed.Load() || c.msgs >= t.maxMsgs() {
 		c.close(!c.broken)
 		p.release()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,35 @@ func TestSendPlainPipelined(t *testing.T) {
 	}
 	if res.TLS || res.Reply == "" {
 		t.Errorf("result %+v", res)
+	}
+}
+
+// TestSendBadRecipientAmongGood checks that a recipient refused before
+// the session for a CR or LF is never written when commands are pipelined
+// (DATA or BDAT): the others are delivered and nothing else reaches the
+// server (no command injected through the address).
+func TestSendBadRecipientAmongGood(t *testing.T) {
+	for _, chunking := range []bool{false, true} {
+		be, host, port := startServer(t, serverOpts{})
+		tr := &Transport{Host: host, Port: port, TLS: TLSNone, DisableChunking: !chunking}
+		to := []string{"x@example.com", "y@example.com\r\nRCPT TO:<evil@example.com>", "z@example.com"}
+		res, err := tr.Send(context.Background(), Envelope{From: "a@example.org", To: to}, strings.NewReader(testMsg))
+		tr.Close()
+		if err != nil {
+			t.Fatalf("chunking=%v: %v", chunking, err)
+		}
+		want := []delivery.Status{delivery.Delivered, delivery.Failed, delivery.Delivered}
+		for i, r := range res.Recipients {
+			if r.Status != want[i] {
+				t.Errorf("chunking=%v: %q: %v, want %v", chunking, r.Recipient, r.Status, want[i])
+			}
+		}
+		if !errors.Is(&res.Recipients[1], ErrBadAddress) {
+			t.Errorf("chunking=%v: malformed recipient: %v", chunking, &res.Recipients[1])
+		}
+		if m := be.messages(); len(m) != 1 || !slices.Equal(m[0].rcpts, []string{"x@example.com", "z@example.com"}) {
+			t.Errorf("chunking=%v: server got %+v", chunking, m)
+		}
 	}
 }
 

@@ -203,7 +203,7 @@ type Transport struct {
 	mu          sync.Mutex
 	pools       map[string]*hostPool // by host name
 	closed      atomic.Bool
-	handOns     atomic.Int64 // sessions handed on with a final reply pending
+	handOns     atomic.Int64 // sessions handed on with the next sender's commands (conn.handOn)
 	limits      limiterSet
 	sources     sourceSet
 	to          Timeouts
@@ -594,7 +594,7 @@ func (t *Transport) sendTo(ctx context.Context, d *dest, m *message, msg io.Read
 			dd.src = src
 			d = &dd
 		}
-		c, err := t.get(ctx, d, attempt >= 2)
+		c, err := t.get(ctx, d, m, size, attempt >= 2)
 		if err != nil {
 			return false, err
 		}
@@ -671,7 +671,8 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 	}
 	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
-	c.bw = newWriter(nc)
+	c.gw.nc = nc
+	c.bw = newWriter(&c.gw)
 	err = c.setup(ctx, plain)
 	if err != nil {
 		c.close(true)
