@@ -301,20 +301,32 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, body *queuedBody,
 		start := time.Now()
 		var res *smtpclient.Result
 		var err error
+		var slot *routeSlot
 		if m.relay {
 			res, err = m.tr.Send(ctx, env, body.reader(ctx))
 		} else {
-			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, body.reader(ctx))
+			var dctx context.Context
+			dctx, slot = withRouteSlot(ctx)
+			res, err = m.deliveryTransport(msg).Deliver(dctx, d, env, body.reader(ctx))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		trace.add(res, start)
 		m.rep.observe(ctx, msg, res)
 		// One outcome per recipient, in order; res is never nil.
-		for _, o := range res.Recipients {
+		for i := range res.Recipients {
+			o := &res.Recipients[i]
+			// After rep.observe: the guard's refusal is this MTA's
+			// policy, not the provider's word, so it neither suppresses
+			// the recipient nor counts as a bounce in the rates.
+			if slot != nil && unroutable(o, slot.route) {
+				failUnroutable(o)
+				m.log.Warn("delivery refused: no MX address is globally reachable, failed for good (delivery.allow_private_destinations)",
+					"id", msg.ID, "rcpt", o.Recipient, "domain", d, "status", o.Enhanced.String())
+			}
 			if o.Status == delivery.Delivered && res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
 				relayed = append(relayed, o.Recipient)
 			}
-			out = append(out, o)
+			out = append(out, *o)
 		}
 		if err != nil && m.log.Enabled(ctx, -4) {
 			m.log.Debug("delivery", "id", msg.ID, "domain", d, "err", err)

@@ -147,8 +147,11 @@
 //	                    others). Default false: a recipient domain could
 //	                    point its MX at the mail servers of this MTA's own
 //	                    network, which may trust it; such attempts fail
-//	                    before connecting (and are retried, then bounced).
-//	                    Off as well with a relay or another mx_port than 25
+//	                    before connecting. When every MX address of the
+//	                    domain is such, the message fails at once (DSN,
+//	                    5.4.4); else it is retried as after a network
+//	                    failure. Off as well with a relay or another
+//	                    mx_port than 25
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
 //	delivery.timeout    bound on one message's delivery attempt (default 5m)
