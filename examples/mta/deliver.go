@@ -242,6 +242,22 @@ func (r *bodyReader) WriteTo(w io.Writer) (int64, error) {
 	return r.src.WriteTo(w)
 }
 
+// Seek lets smtpclient rewind the body for the next MX host after a
+// failed one (RFC 5321 §5.1), or for a stale pooled session: without it,
+// Deliver tries no host after the first. A reader not yet read is at the
+// start, and stays unloaded.
+func (r *bodyReader) Seek(offset int64, whence int) (int64, error) {
+	if r.src == nil {
+		if offset == 0 && whence != io.SeekEnd {
+			return 0, nil
+		}
+		if err := r.load(); err != nil {
+			return 0, err
+		}
+	}
+	return r.src.Seek(offset, whence)
+}
+
 func (r *bodyReader) load() error {
 	if r.src == nil {
 		src, err := r.b.load(r.ctx)
