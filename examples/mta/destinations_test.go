@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,7 +33,9 @@ func TestPrivateDestinations(t *testing.T) {
 	cfg := w.config(t.TempDir())
 	cfg.Delivery.MXPort = 0 // 25: not a test's MX port
 	withWebhook(t, cfg, hr)
-	m := startMTA(t, cfg)
+	logFile := filepath.Join(t.TempDir(), "mail.log")
+	cfg.MailLog.File = logFile
+	m, logs := startLogged(t, cfg)
 	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"x@internal.example"}, "subject": "s", "text": "x"})
 	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
 		t.Fatalf("send: %d", code)
@@ -49,6 +52,16 @@ func TestPrivateDestinations(t *testing.T) {
 	}
 	if n := m.queued.Load(); n != 0 {
 		t.Errorf("%d messages still queued, want none (no retry)", n)
+	}
+	if !strings.Contains(logs.String(), "no MX address is globally reachable") {
+		t.Errorf("the log does not say why the recipient failed:\n%s", logs.String())
+	}
+	line := findLine(mailLogLines(t, logFile, false), "bounced", map[string]string{"to": "<x@internal.example>"})
+	if line == nil || line["dsn"] != "5.4.4" || line["stage"] != "connect" {
+		t.Errorf("mail log line %v, want bounced with dsn=5.4.4 at connect", line)
+	}
+	if s := m.Stats(); s.Failed < 1 || s.Deferred != 0 {
+		t.Errorf("stats %+v: want the failure counted, no deferral", s)
 	}
 }
 
