@@ -582,7 +582,8 @@
 //   - Delivery into the MTA's own network (SSRF): a recipient domain whose
 //     MX is at 127.0.0.1, 10.x or 169.254.169.254 is not connected to
 //     (delivery.allow_private_destinations), the address checked at
-//     connect time, after resolution.
+//     connect time, after resolution; when no MX address of the domain
+//     is one the Internet routes, the message fails at once (5.4.4).
 //   - Reading the metrics: GET /metrics names tenants and From domains;
 //     it takes a metrics or operator token, and reads shared state (Redis)
 //     at most once per 5 seconds however often it is scraped.
