@@ -110,6 +110,40 @@ func TestDeliverAllHostsDown(t *testing.T) {
 	}
 }
 
+// refusedDial is a DialContext's own error type, as a caller's connect
+// policy returns it.
+type refusedDial struct{ addr string }
+
+func (e *refusedDial) Error() string { return "refused by policy: " + e.addr }
+
+// TestDeliverDialErrorType: an error of DialContext's, on every host
+// tried, reaches the caller with its type: errors.As finds it through the
+// error Deliver returns and each recipient's outcome, a deferral at the
+// connect stage. A caller decides on it without parsing text.
+func TestDeliverDialErrorType(t *testing.T) {
+	dns := resolvertest.New(t, mxZone)
+	var tried []string
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: 25,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			tried = append(tried, addr)
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &refusedDial{addr}}
+		}}
+	defer tr.Close()
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test", "c@example.test"}}, strings.NewReader(testMsg))
+	var re *refusedDial
+	if !errors.As(err, &re) || re.addr != "127.0.0.2:25" {
+		t.Fatalf("Deliver's error %v: want the last host's *refusedDial", err)
+	}
+	if !slices.Equal(tried, []string{"127.0.0.1:25", "127.0.0.2:25"}) {
+		t.Errorf("dialed %v, want both hosts in order", tried)
+	}
+	for _, o := range res.Recipients {
+		if re = nil; !errors.As(&o, &re) || o.Status != delivery.Deferred || o.Stage != delivery.StageConnect {
+			t.Errorf("outcome %+v: want a deferral at connect wrapping *refusedDial", o)
+		}
+	}
+}
+
 func TestDeliverAddressLiteral(t *testing.T) {
 	be, _, port := startServer(t, serverOpts{})
 	tr := &Transport{Router: &mx.Router{}, Port: port}

@@ -242,6 +242,22 @@ func (r *bodyReader) WriteTo(w io.Writer) (int64, error) {
 	return r.src.WriteTo(w)
 }
 
+// Seek lets smtpclient rewind the body for the next MX host after a
+// failed one (RFC 5321 §5.1), or for a stale pooled session: without it,
+// Deliver tries no host after the first. A reader not yet read is at the
+// start, and stays unloaded.
+func (r *bodyReader) Seek(offset int64, whence int) (int64, error) {
+	if r.src == nil {
+		if offset == 0 && whence != io.SeekEnd {
+			return 0, nil
+		}
+		if err := r.load(); err != nil {
+			return 0, err
+		}
+	}
+	return r.src.Seek(offset, whence)
+}
+
 func (r *bodyReader) load() error {
 	if r.src == nil {
 		src, err := r.b.load(r.ctx)
@@ -301,20 +317,32 @@ func (m *MTA) deliver(ctx context.Context, msg *queue.Message, body *queuedBody,
 		start := time.Now()
 		var res *smtpclient.Result
 		var err error
+		var slot *routeSlot
 		if m.relay {
 			res, err = m.tr.Send(ctx, env, body.reader(ctx))
 		} else {
-			res, err = m.deliveryTransport(msg).Deliver(ctx, d, env, body.reader(ctx))
+			var dctx context.Context
+			dctx, slot = withRouteSlot(ctx)
+			res, err = m.deliveryTransport(msg).Deliver(dctx, d, env, body.reader(ctx))
 		}
 		m.metrics.attempt.Observe(time.Since(start).Seconds())
 		trace.add(res, start)
 		m.rep.observe(ctx, msg, res)
 		// One outcome per recipient, in order; res is never nil.
-		for _, o := range res.Recipients {
+		for i := range res.Recipients {
+			o := &res.Recipients[i]
+			// After rep.observe: the guard's refusal is this MTA's
+			// policy, not the provider's word, so it neither suppresses
+			// the recipient nor counts as a bounce in the rates.
+			if slot != nil && unroutable(o, slot.route) {
+				failUnroutable(o)
+				m.log.Warn("delivery refused: no MX address is globally reachable, failed for good (delivery.allow_private_destinations)",
+					"id", msg.ID, "rcpt", o.Recipient, "domain", d, "status", o.Enhanced.String())
+			}
 			if o.Status == delivery.Delivered && res.DSNNotSent && strings.Contains(g.notify, "SUCCESS") {
 				relayed = append(relayed, o.Recipient)
 			}
-			out = append(out, o)
+			out = append(out, *o)
 		}
 		if err != nil && m.log.Enabled(ctx, -4) {
 			m.log.Debug("delivery", "id", msg.ID, "domain", d, "err", err)

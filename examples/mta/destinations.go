@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"syscall"
 
+	"github.com/mxkit/mxkit/delivery"
+	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/smtpclient"
 )
 
@@ -18,6 +21,12 @@ import (
 // delivery.allow_private_destinations, or delivery.mx_port is set (MX
 // hosts on another port than 25 are a test's). A relay is the
 // operator's, and not checked.
+//
+// A domain whose MX hosts are all at such addresses can never take mail
+// from this MTA short of a change to its configuration, so its
+// recipients fail at once (see unroutable), with a DSN, rather than
+// wait out the queue's max_age. Where some address is one the Internet
+// routes, a failure is the network's and the message waits as usual.
 
 // destinationError is a delivery refused for its destination address.
 type destinationError struct{ addr netip.Addr }
@@ -34,6 +43,7 @@ func (m *MTA) guardDestinations() {
 	if m.relay || d.AllowPrivateDestinations || d.MXPort != 0 && d.MXPort != 25 {
 		return
 	}
+	m.tr.Router = routeRecorder{m.tr.Router}
 	m.tr.DialContext = func(ctx context.Context, network, address string) (net.Conn, error) {
 		dialer := net.Dialer{Control: func(_, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
@@ -50,6 +60,68 @@ func (m *MTA) guardDestinations() {
 		}
 		return dialer.DialContext(ctx, network, address)
 	}
+}
+
+// routeRecorder is a Router that hands the route it found to the
+// delivery that asked (withRouteSlot), so that a failed delivery can
+// tell a destination the guard refuses everywhere from a network failure.
+type routeRecorder struct{ smtpclient.Router }
+
+type routeSlotKey struct{}
+
+// routeSlot holds the route of one delivery.
+type routeSlot struct{ route *mx.Route }
+
+// Lookup implements smtpclient.Router.
+func (r routeRecorder) Lookup(ctx context.Context, domain string) (*mx.Route, error) {
+	route, err := r.Router.Lookup(ctx, domain)
+	if s, ok := ctx.Value(routeSlotKey{}).(*routeSlot); ok {
+		s.route = route
+	}
+	return route, err
+}
+
+// withRouteSlot returns ctx with a slot for the route of one delivery.
+func withRouteSlot(ctx context.Context) (context.Context, *routeSlot) {
+	s := &routeSlot{}
+	return context.WithValue(ctx, routeSlotKey{}, s), s
+}
+
+// unroutable reports whether o, a deferral, was the guard's refusal of
+// an address of route and every address of route is one the guard
+// refuses: no retry can deliver it. A host whose lookup failed (its
+// addresses unknown) or any globally reachable address makes it false:
+// the failure may pass.
+func unroutable(o *delivery.Outcome, route *mx.Route) bool {
+	var de *destinationError
+	if o.Status != delivery.Deferred || !errors.As(o, &de) || route == nil || len(route.Hosts) == 0 {
+		return false
+	}
+	for _, h := range route.Hosts {
+		if h.Err != nil {
+			return false
+		}
+		for _, a := range h.Addrs {
+			if globallyReachable(a) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// failUnroutable turns o, which unroutable holds, into a permanent
+// failure.
+//
+// RFC 3463 X.4.4 "unable to route": the domain's routing information
+// names only next hops this system will not use, the same case as an MX
+// with no usable host (mx.ErrNoHosts, for which smtpclient gives 5.4.4),
+// and Postfix bounces an MX that loops back to itself as a routing
+// failure too (5.4.6). Not X.7.x: those read as the receiver's or the
+// sender's policy (X.7.1 "delivery not authorized"), which misleads a
+// sender's bounce classification; this is a route the domain published.
+func failUnroutable(o *delivery.Outcome) {
+	o.Status, o.Enhanced = delivery.Failed, delivery.EnhancedCode{5, 4, 4}
 }
 
 // notGlobal are the special-purpose blocks of the IANA IPv4 and IPv6

@@ -147,8 +147,11 @@
 //	                    others). Default false: a recipient domain could
 //	                    point its MX at the mail servers of this MTA's own
 //	                    network, which may trust it; such attempts fail
-//	                    before connecting (and are retried, then bounced).
-//	                    Off as well with a relay or another mx_port than 25
+//	                    before connecting. When every MX address of the
+//	                    domain is such, the message fails at once (DSN,
+//	                    5.4.4); else it is retried as after a network
+//	                    failure. Off as well with a relay or another
+//	                    mx_port than 25
 //	delivery.max_conns_per_host  sessions per destination (default 20)
 //	delivery.max_messages_per_conn  transactions per session (default 100)
 //	delivery.timeout    bound on one message's delivery attempt (default 5m)
@@ -579,7 +582,8 @@
 //   - Delivery into the MTA's own network (SSRF): a recipient domain whose
 //     MX is at 127.0.0.1, 10.x or 169.254.169.254 is not connected to
 //     (delivery.allow_private_destinations), the address checked at
-//     connect time, after resolution.
+//     connect time, after resolution; when no MX address of the domain
+//     is one the Internet routes, the message fails at once (5.4.4).
 //   - Reading the metrics: GET /metrics names tenants and From domains;
 //     it takes a metrics or operator token, and reads shared state (Redis)
 //     at most once per 5 seconds however often it is scraped.

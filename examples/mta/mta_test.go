@@ -610,6 +610,32 @@ func TestRouteFailureDSN(t *testing.T) {
 	}
 }
 
+// TestNextMX: when the preferred MX host refuses the connection (nothing
+// listens at 127.0.0.2 on the MX port), the message goes to the next one
+// in the same attempt (RFC 5321 §5.1), with the whole body: the queued
+// body rewinds for another host.
+func TestNextMX(t *testing.T) {
+	w := newWorld(t)
+	if err := w.dns.Add("backup.example. IN MX 10 mx1.backup.example.\nbackup.example. IN MX 20 mx2.backup.example.\n" +
+		"mx1.backup.example. IN A 127.0.0.2\nmx2.backup.example. IN A 127.0.0.1\n"); err != nil {
+		t.Fatal(err)
+	}
+	hr := &hookReceiver{}
+	cfg := w.config(t.TempDir())
+	withWebhook(t, cfg, hr)
+	m := startMTA(t, cfg)
+	from, to := "orders@shop.example", "x@backup.example"
+	submitAs(t, m, from, []string{to}, message(from, to, "next-mx"))
+	waitFor(t, "an outcome", func() bool { return hr.find("delivered", to) != nil || hr.find("deferred", to) != nil })
+	if ev := hr.find("deferred", to); ev != nil {
+		t.Fatalf("deferred, want delivered by the second MX: %+v", ev)
+	}
+	msgs := w.rec.messages()
+	if len(msgs) != 1 || !bytes.Contains(msgs[0].data, []byte("Subject: next-mx\r\n")) || !bytes.HasSuffix(msgs[0].data, []byte("\r\nHello.\r\n")) {
+		t.Errorf("received %d messages, want the whole message once", len(msgs))
+	}
+}
+
 // TestRestart queues mail while the MX is down, stops the MTA, and checks
 // that a new MTA on the same queue directory delivers it.
 func TestRestart(t *testing.T) {
