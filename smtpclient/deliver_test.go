@@ -1,12 +1,14 @@
 package smtpclient
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -325,5 +327,90 @@ func checkPolicyDelivery(t *testing.T, ok bool, be *backend, res *Result, err er
 	}
 	if !errors.Is(err, ErrTLSRequired) || res.Recipients[0].Status != delivery.Deferred || len(be.messages()) != 0 {
 		t.Fatalf("got %v %v; server got %d messages, want ErrTLSRequired and none", err, res.Recipients[0].Status, len(be.messages()))
+	}
+}
+
+// TestDeliverNextHostUnseekable checks that a body which cannot rewind
+// still goes to the next host after the first refused the connection
+// (nothing of it was read), and is not offered to another host once one
+// has taken part of it.
+func TestDeliverNextHostUnseekable(t *testing.T) {
+	dns := resolvertest.New(t, mxZone)
+	be, host, port := startServer(t, serverOpts{})
+	var tried []string
+	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: 25, TLS: TLSNone,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			tried = append(tried, addr)
+			if addr == "127.0.0.1:25" {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: &refusedDial{addr}}
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, net.JoinHostPort(host, strconv.Itoa(port)))
+		}}
+	defer tr.Close()
+	body := struct{ io.Reader }{strings.NewReader(testMsg)} // no Seek, no WriteTo
+	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
+	mustDelivered(t, res, err)
+	if !slices.Equal(tried, []string{"127.0.0.1:25", "127.0.0.2:25"}) {
+		t.Errorf("dialed %v, want both hosts in order", tried)
+	}
+	if m := be.messages(); len(m) != 1 || !strings.Contains(string(m[0].data), "Hello.") {
+		t.Fatalf("server got %+v, want the message once", m)
+	}
+
+	// A first host that takes part of the body and breaks: the second is
+	// not given what is left of it, and nothing is reported delivered.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		c.Write([]byte("220 broken.test ESMTP\r\n"))
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch cmd := strings.ToUpper(line); {
+			case strings.HasPrefix(cmd, "EHLO"):
+				c.Write([]byte("250 broken.test\r\n"))
+			case strings.HasPrefix(cmd, "DATA"):
+				c.Write([]byte("354 go on\r\n"))
+				br.ReadString('\n') // the first line of the body, then gone
+				return
+			default:
+				c.Write([]byte("250 ok\r\n"))
+			}
+		}
+	}()
+	tried = nil
+	tr2 := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: 25, TLS: TLSNone,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			tried = append(tried, addr)
+			target := net.JoinHostPort(host, strconv.Itoa(port))
+			if addr == "127.0.0.1:25" {
+				target = ln.Addr().String()
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, target)
+		}}
+	defer tr2.Close()
+	body = struct{ io.Reader }{strings.NewReader(testMsg)}
+	res, _ = tr2.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
+	if o := res.Recipients[0]; o.Status == delivery.Delivered {
+		t.Errorf("a body cut off by the first host reported delivered: %+v", o)
+	}
+	if len(be.messages()) != 1 {
+		t.Errorf("the second host got what was left of a body the first had taken part of")
+	}
+	if slices.Contains(tried, "127.0.0.2:25") {
+		t.Errorf("dialed %v: the second host was tried with a body that cannot rewind", tried)
 	}
 }

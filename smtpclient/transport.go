@@ -384,9 +384,9 @@ func (t *Transport) Send(ctx context.Context, env Envelope, msg io.Reader) (*Res
 // found with Router: hosts in order, each of their addresses in order,
 // moving on after a connection failure, a 4xx or 5xx greeting or a failed
 // session setup (RFC 5321 §5.1). A transaction the server answered is not
-// retried elsewhere. msg must be an io.ReadSeeker when more than one host
-// may be tried; otherwise only the first host that gets as far as the data
-// is used.
+// retried elsewhere. A body that is not an io.Seeker goes on to the next
+// host only while none of it was read: once a host has taken part of it,
+// that host's outcome is the message's.
 //
 // Every recipient must be in domain (compared in canonical form, see the
 // address package): otherwise nothing is sent, and the error and every
@@ -436,8 +436,15 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 	size := messageSize(&env, msg)
 	seeker, _ := msg.(io.Seeker)
 	var start int64
+	var once *unrewound
 	if seeker != nil {
 		start, _ = seeker.Seek(0, io.SeekCurrent)
+	} else {
+		// A body that cannot rewind can still go to the next host while
+		// nothing of it was read: after a refused connection, a refused
+		// greeting or a failed session setup.
+		once = &unrewound{r: msg}
+		msg = once
 	}
 	var lastErr error
 	tried := 0
@@ -465,9 +472,10 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 			}
 			if tried > 0 {
 				if seeker == nil {
-					return finish(res, lastErr)
-				}
-				if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+					if once.used {
+						return finish(res, lastErr)
+					}
+				} else if _, err := seeker.Seek(start, io.SeekStart); err != nil {
 					return finish(res, readFailure(fmt.Errorf("rewinding: %w", err)))
 				}
 			}
@@ -485,6 +493,24 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 		lastErr = routeFailure(domain, fmt.Errorf("%w: no host addresses", ErrNoRoute))
 	}
 	return finish(res, lastErr)
+}
+
+// unrewound is a body Deliver cannot rewind, and whether any of it was
+// taken: until then, another host may have it.
+type unrewound struct {
+	r    io.Reader
+	used bool
+}
+
+func (u *unrewound) Read(p []byte) (int, error) {
+	u.used = true
+	return u.r.Read(p)
+}
+
+// WriteTo keeps the body's own WriterTo, if it has one, in use.
+func (u *unrewound) WriteTo(w io.Writer) (int64, error) {
+	u.used = true
+	return io.Copy(w, u.r)
 }
 
 // hostPolicy maps a route's policy to a host's TLS policy.
