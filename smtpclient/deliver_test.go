@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
@@ -338,24 +339,31 @@ func TestDeliverNextHostUnseekable(t *testing.T) {
 	dns := resolvertest.New(t, mxZone)
 	be, host, port := startServer(t, serverOpts{})
 	var tried []string
-	tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: 25, TLS: TLSNone,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			tried = append(tried, addr)
-			if addr == "127.0.0.1:25" {
-				return nil, &net.OpError{Op: "dial", Net: network, Err: &refusedDial{addr}}
-			}
-			var d net.Dialer
-			return d.DialContext(ctx, network, net.JoinHostPort(host, strconv.Itoa(port)))
-		}}
-	defer tr.Close()
-	body := struct{ io.Reader }{strings.NewReader(testMsg)} // no Seek, no WriteTo
-	res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
-	mustDelivered(t, res, err)
-	if !slices.Equal(tried, []string{"127.0.0.1:25", "127.0.0.2:25"}) {
-		t.Errorf("dialed %v, want both hosts in order", tried)
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		tried = append(tried, addr)
+		if addr == "127.0.0.1:25" {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: &refusedDial{addr}}
+		}
+		var d net.Dialer
+		return d.DialContext(ctx, network, net.JoinHostPort(host, strconv.Itoa(port)))
 	}
-	if m := be.messages(); len(m) != 1 || !strings.Contains(string(m[0].data), "Hello.") {
-		t.Fatalf("server got %+v, want the message once", m)
+	for i, body := range []io.Reader{
+		struct{ io.Reader }{strings.NewReader(testMsg)}, // no Seek, no WriteTo
+		bytes.NewBufferString(testMsg),                  // no Seek, read in place
+	} {
+		tried = nil
+		// A Transport each, so that the second host is dialled, not
+		// found idle in the pool.
+		tr := &Transport{Router: &mx.Router{Resolver: dns.Client(), DisableMTASTS: true}, Port: 25, TLS: TLSNone, DialContext: dial}
+		res, err := tr.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
+		mustDelivered(t, res, err)
+		if !slices.Equal(tried, []string{"127.0.0.1:25", "127.0.0.2:25"}) {
+			t.Errorf("%T: dialed %v, want both hosts in order", body, tried)
+		}
+		if m := be.messages(); len(m) != i+1 || !strings.Contains(string(m[i].data), "Hello.") {
+			t.Fatalf("%T: server got %+v, want the message once", body, m)
+		}
+		tr.Close()
 	}
 
 	// A first host that takes part of the body and breaks: the second is
@@ -402,12 +410,12 @@ func TestDeliverNextHostUnseekable(t *testing.T) {
 			return d.DialContext(ctx, network, target)
 		}}
 	defer tr2.Close()
-	body = struct{ io.Reader }{strings.NewReader(testMsg)}
-	res, _ = tr2.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
+	body := struct{ io.Reader }{strings.NewReader(testMsg)}
+	res, _ := tr2.Deliver(context.Background(), "example.test", Envelope{From: "a@x.org", To: []string{"b@example.test"}}, body)
 	if o := res.Recipients[0]; o.Status == delivery.Delivered {
 		t.Errorf("a body cut off by the first host reported delivered: %+v", o)
 	}
-	if len(be.messages()) != 1 {
+	if len(be.messages()) != 2 {
 		t.Errorf("the second host got what was left of a body the first had taken part of")
 	}
 	if slices.Contains(tried, "127.0.0.2:25") {

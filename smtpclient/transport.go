@@ -1,6 +1,7 @@
 package smtpclient
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -436,15 +437,20 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 	size := messageSize(&env, msg)
 	seeker, _ := msg.(io.Seeker)
 	var start int64
-	var once *unrewound
-	if seeker != nil {
+	// A body that cannot rewind can still go to the next host while
+	// nothing of it was read: after a refused connection, a refused
+	// greeting or a failed session setup.
+	var untouched func() bool
+	switch b := msg.(type) {
+	case io.Seeker:
 		start, _ = seeker.Seek(0, io.SeekCurrent)
-	} else {
-		// A body that cannot rewind can still go to the next host while
-		// nothing of it was read: after a refused connection, a refused
-		// greeting or a failed session setup.
-		once = &unrewound{r: msg}
+	case *bytes.Buffer: // as it is, for the in-memory writes (data.go)
+		n := b.Len()
+		untouched = func() bool { return b.Len() == n }
+	default:
+		once := &unrewound{r: msg}
 		msg = once
+		untouched = func() bool { return !once.used }
 	}
 	var lastErr error
 	tried := 0
@@ -472,7 +478,7 @@ func (t *Transport) Deliver(ctx context.Context, domain string, env Envelope, ms
 			}
 			if tried > 0 {
 				if seeker == nil {
-					if once.used {
+					if !untouched() {
 						return finish(res, lastErr)
 					}
 				} else if _, err := seeker.Seek(start, io.SeekStart); err != nil {
