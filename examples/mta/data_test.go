@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -293,16 +292,9 @@ func TestBodyEachTransaction(t *testing.T) {
 	w := newWorld(t)
 	m := startMTA(t, w.config(t.TempDir()))
 	text := strings.Repeat("A line of the body, long enough to make it large.\n", 3000)
-	body, _ := json.Marshal(map[string]any{"from": "news@shop.example", "to": []string{"a@shop.example", "b@customers.example"}, "subject": "two domains", "text": text})
-	req, _ := http.NewRequest("POST", "http://"+m.HTTPAddr()+"/api/send", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer tok")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("API send: %s", resp.Status)
+	body := sendJSON(map[string]any{"from": "news@shop.example", "to": []string{"a@shop.example", "b@customers.example"}, "subject": "two domains", "text": text})
+	if code := api(t, m, "POST", "/api/send", "tok", body, nil); code != http.StatusAccepted {
+		t.Fatalf("API send: %d", code)
 	}
 	waitFor(t, "2 deliveries", func() bool { s := getStats(t, m); return s.Delivered == 2 && s.Queued == 0 })
 	msgs := w.rec.messages()

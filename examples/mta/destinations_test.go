@@ -25,10 +25,7 @@ import (
 // refused in turn, which shows it was made: a bounced event for it.
 func TestPrivateDestinations(t *testing.T) {
 	w := newWorld(t)
-	if err := w.dns.Add("internal.example. IN MX 10 mx.internal.example.\ninternal.example. IN MX 20 mx2.internal.example.\n" +
-		"mx.internal.example. IN A 127.0.0.1\nmx2.internal.example. IN A 127.0.0.2\n"); err != nil {
-		t.Fatal(err)
-	}
+	w.addMX(t, "internal.example", "127.0.0.1", "127.0.0.2")
 	hr := &hookReceiver{}
 	cfg := w.config(t.TempDir())
 	cfg.Delivery.MXPort = 0 // 25: not a test's MX port

@@ -178,6 +178,19 @@ type world struct {
 	dir  string
 }
 
+// addMX gives domain one MX host per address, in the order given
+// (mx1.domain at preference 10, mx2.domain at 20, ...).
+func (w *world) addMX(t *testing.T, domain string, addrs ...string) {
+	t.Helper()
+	var zone strings.Builder
+	for i, a := range addrs {
+		fmt.Fprintf(&zone, "%s. IN MX %d mx%d.%s.\nmx%d.%s. IN A %s\n", domain, 10*(i+1), i+1, domain, i+1, domain, a)
+	}
+	if err := w.dns.Add(zone.String()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newWorld(t *testing.T, setup ...func(*smtp.Server)) *world {
 	t.Helper()
 	w := &world{dns: resolvertest.New(t, zone), rec: startRecorder(t, setup...), dir: t.TempDir()}
@@ -616,10 +629,7 @@ func TestRouteFailureDSN(t *testing.T) {
 // body rewinds for another host.
 func TestNextMX(t *testing.T) {
 	w := newWorld(t)
-	if err := w.dns.Add("backup.example. IN MX 10 mx1.backup.example.\nbackup.example. IN MX 20 mx2.backup.example.\n" +
-		"mx1.backup.example. IN A 127.0.0.2\nmx2.backup.example. IN A 127.0.0.1\n"); err != nil {
-		t.Fatal(err)
-	}
+	w.addMX(t, "backup.example", "127.0.0.2", "127.0.0.1")
 	hr := &hookReceiver{}
 	cfg := w.config(t.TempDir())
 	withWebhook(t, cfg, hr)
