@@ -265,14 +265,13 @@ func (a *arena) makeRoom(size int64, update, view func(func(*bolt.Tx) error) err
 
 // load reads the arena's chunks from tx (none before layout 4), each
 // wholly used until setFree.
-func (a *arena) load(tx *bolt.Tx) (map[uint64]*chunk, error) {
+func (a *arena) load(tx *bolt.Tx) error {
 	a.chunks, a.next = nil, 1
-	byN := map[uint64]*chunk{}
 	b := tx.Bucket(bArena)
 	if b == nil {
-		return byN, nil
+		return nil
 	}
-	err := b.ForEach(func(k, v []byte) error {
+	return b.ForEach(func(k, v []byte) error {
 		if len(k) != 8 || v != nil || binary.BigEndian.Uint64(k) == 0 {
 			return fmt.Errorf("%w: arena entry %x is not a chunk", ErrCorrupt, k)
 		}
@@ -284,12 +283,10 @@ func (a *arena) load(tx *bolt.Tx) (map[uint64]*chunk, error) {
 		if err != nil {
 			return err
 		}
-		byN[c.n] = c
 		a.chunks = append(a.chunks, c)
 		a.next = c.n + 1
 		return nil
 	})
-	return byN, err
 }
 
 // setFree makes free the pages of the loaded chunks that no body in used

@@ -354,8 +354,7 @@ func (s *Embedded) verify() (err error) {
 		}
 		msgs := tx.Bucket(bMsgs)
 		bodies := tx.Bucket(bBodies)
-		chunks, err := s.arena.load(tx)
-		if err != nil {
+		if err := s.arena.load(tx); err != nil {
 			return err
 		}
 		var buf []byte
@@ -367,13 +366,10 @@ func (s *Embedded) verify() (err error) {
 			var b []byte
 			switch {
 			case r.Chunk != 0:
-				c := chunks[r.Chunk]
-				if c == nil || r.Page >= uint64(c.pages) || !c.holds(int64(r.Page), r.Size, s.arena.pageSize) {
+				if buf, err = s.arena.read(r.place(), buf[:0]); errors.Is(err, ErrCorrupt) {
 					return bad("body outside the arena of message", k)
-				}
-				buf = slices.Grow(buf[:0], int(r.Size))[:r.Size]
-				if _, err := s.file.ReadAt(buf, s.arena.offset(c, int64(r.Page))); err != nil {
-					return fmt.Errorf("queue: reading %s: %w", s.file.Name(), err)
+				} else if err != nil {
+					return err
 				}
 				b = buf
 			case r.File == "":
@@ -463,7 +459,7 @@ func (s *Embedded) load() error {
 	used := map[string]bool{}
 	var places []place
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if _, err := s.arena.load(tx); err != nil {
+		if err := s.arena.load(tx); err != nil {
 			return err
 		}
 		return tx.Bucket(bMsgs).ForEach(func(k, v []byte) error {
