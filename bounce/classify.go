@@ -108,8 +108,7 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
 //     program's output is read for a quota, a full file system, then a program failure,
-//     first, and is otherwise the program's failure); then a recipient
-//     that failed after a temporary status has expired, and a delay
+//     first, and is otherwise the program's failure); then a delay
 //     notice is expired;
 //  5. the registered meaning of a specific status code, or of the code
 //     whose registered description the words give;
@@ -166,11 +165,14 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		}
 		return adjust(d, ev, status, code, text)
 	}
-	// A recipient that failed after a temporary status was given up on
-	// (RFC 3464 §2.3.3).
-	if ev.action == "failed" && strings.HasPrefix(status, "4.") {
-		return Expired
-	}
+	// A recipient that finally failed after a temporary status whose
+	// words name no reason ("450 4.0.0 Temporary failure") is read by
+	// its status and reply code like any other, onhold when they name
+	// none: RFC 3464 §2.3.3's "failed" says the sending MTA stopped, not
+	// why, and issue 17 reserves onhold for text that states no reason.
+	// Only words that name a transient condition (a system or network
+	// error, adjust) say it gave up on that condition: expired.
+	//
 	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words name no
 	// reason: the message has not been delivered in time.
 	if ev.action == "delayed" || hasAny(text, delayPhrases) {

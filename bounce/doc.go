@@ -139,9 +139,11 @@
 //     network error, and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
-//     full file system, and then is a mailer error. A recipient that failed
-//     after a temporary status, or a delay notice whose words name no reason,
-//     has expired.
+//     full file system, and then is a mailer error. A delay notice whose
+//     words name no reason has expired; a recipient that finally failed
+//     after a temporary status whose words name no reason goes on to the
+//     steps below (its status, its reply code, else onhold: RFC 3464
+//     §2.3.3 "failed" says the sending MTA stopped, not why).
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
 //     7505, 8617 and 8689 added) or, for a failure with no specific code, of
@@ -297,8 +299,8 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
-//     every miss and the accuracy per producing family): reason 91.2%
-//     (365), status 98.2% (393), hard/soft 97.8% (391). Every phrase
+//     every miss and the accuracy per producing family): reason 91.5%
+//     (366), status 98.2% (393), hard/soft 97.8% (391). Every phrase
 //     cites where its wording is published, and so does every word that
 //     recognises a bounce, a delay or an auto-reply (text.go: subjects,
 //     senders, body wordings, the markers before a returned message);
@@ -342,8 +344,8 @@
 //     SurfControl's "554 Service currently unavailable" labelled
 //     systemerror (the only published source of the words, Postfix's
 //     postscreen, refuses a client with them);
-//     two Amazon SES receiving DSNs that report a recipient failed under a
-//     4.x status labelled onhold (expired: RFC 3464 §2.3.3). The status
+//     a recipient failed under "451 4.3.0 ... due to a recipient error"
+//     labelled onhold (RFC 3463 x.3: the mail system, systemerror). The status
 //     misses are the class of an expired message with no status of its
 //     own: Exim's DSNs say 5.0.0 for "retry timeout exceeded", some labels
 //     4.
