@@ -537,6 +537,11 @@ var noRelayingPhrases = []string{
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
 	"relay traffic prohibited",      // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "553 <x>... unauthorized relay traffic prohibited", the sender relaying through the wrong server
+	// CiviCRM's bounce patterns (civicrm-core, bounce type "Relay", table
+	// civicrm_mailing_bounce_pattern), beside "relay access denied" and
+	// "unable to relay": "not configured to relay mail", a server that
+	// will not pass the mail on for the sender.
+	"not configured to relay mail",
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
