@@ -59,7 +59,14 @@ var rejectedPhrases = []string{
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
 	// bounce messages): "550 illegal sender", the sender refused.
 	"fake sender", "null sender is not allowed", "illegal sender",
-	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	// IBM z/OS Communications Server SMTP as a secure gateway answers MAIL
+	// FROM from a user missing from its SMTP.SECTABLE with "550 User 'x' is
+	// not a registered gateway user." (IBM Knowledge Center, SMTP reply
+	// smt550-14: "the indicated user ID is not a registered secure gateway
+	// user ... The mail is rejected"; the reply to "mail from:" in IBM
+	// developer answers 203622): the sender is refused.
+	"not a registered gateway user", "not a registered secure gateway user",
 	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
 	"bad outbound sender",                                                  // Microsoft 5.1.8
