@@ -393,6 +393,7 @@ var rcptStageWords = append([]string{
 	// Found", with no reply behind it, is not one: it names no stage.)
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
+	"no such recipient",                         // GroupWise's Internet Agent "550 No such recipient" (userUnknownPhrases)
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
 	// The "Mail System Error - Returned Mail" notice's heading for refusals
 	// of the recipients themselves, "Each of the following recipients was

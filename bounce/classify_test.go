@@ -226,6 +226,8 @@ func TestMissKinds(t *testing.T) {
 		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
 		{"relaying refused in other words (CiviCRM's relay patterns)", "RCPT", 550, "5.7.1", "This system is not configured to relay mail from <a@example.org> to <b@example.net>", NoRelaying, false},
 		{"a sender the gateway does not know (IBM z/OS SMTP)", "", 550, "", "User 'kijitora@example.org' is not a registered gateway user.", Rejected, false},
+		{"groupware directory lookup (GroupWise GWIA)", "", 550, "", "No such recipient", UserUnknown, true},
+		{"a client refused for its invalid recipients is blocked, not an unknown user (Libero)", "", 550, "", "Too many invalid recipients. For further information contact your provider.", Blocked, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)

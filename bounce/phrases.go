@@ -223,6 +223,12 @@ var userUnknownPhrases = []string{
 	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
 	// address was not found at the destination host).
 	"invalid user",
+	// GroupWise's Internet Agent refuses an address its directory does not
+	// resolve with "550 No such recipient" or "553 Recipient unknown"
+	// (Micro Focus KB 7002570, GWIA and distribution lists); MailDiode's
+	// UNKNOWN_RECIPIENT is "550 Error: No such recipient here" (its
+	// SMTPError constants, rubydoc.info/gems/maildiode).
+	"no such recipient",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -340,6 +346,7 @@ var mesgTooBigPhrases = []string{
 	"message too big",                               // RFC 3463 x.3.4
 	"message too large",                             // sitepackage "552 Error: message too large"
 	"message file too big",                          // Postfix cleanup(8) "message file too big"
+	"message too long",                              // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
@@ -701,6 +708,8 @@ var blockedPhrases = []string{
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
+	"too many illegal recipients",                  // MailDiode's TOO_MANY_REJECTS (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Too many illegal recipients", the client refused for its count of refused RCPTs
+	"too many invalid recipients",                  // Libero (Italiaonline) refusing a client at connection: "550 Too many invalid recipients" (a Postfix log quoting it, "host liberomx2.libero.it refused to talk to me", pastebin.com/d5zFErcd)
 	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
