@@ -411,8 +411,11 @@ var rcptStageWords = append([]string{
 // DATA names none ("550 : User unknown"). Two shapes are read:
 // "<local@domain>: user unknown" (Postfix's "Recipient address rejected"
 // and its short form) and "unknown user: local@domain" (the refusal, then
-// the address alone). Sendmail's "local@domain... No such user" is not
-// one: content-filter gateways answer after DATA in that form too.
+// the address alone, or the local part in quotes: Postfix local(8)'s own
+// lookup, `unknown user: "name"`, status 5.1.1, in its unknown.c, and
+// qmgr's the same for a virtual domain's address). Sendmail's
+// "local@domain... No such user" is not one: content-filter gateways
+// answer after DATA in that form too.
 func namesRecipient(text string, d *detector) bool {
 	return anyAt(text, ">: ", func(at int) bool {
 		lt := strings.LastIndexByte(text[:at], '<')
@@ -422,7 +425,7 @@ func namesRecipient(text string, d *detector) bool {
 		return d.match(prefix(text[at+3:], 40))
 	}) || anyAt(text, ": ", func(at int) bool {
 		before := text[max(0, at-20):at]
-		return isAddrAfter(text[at+2:]) && d.match(before) && !strings.Contains(before, "(")
+		return (isAddrAfter(text[at+2:]) || isQuotedNameAfter(text[at+2:])) && d.match(before) && !strings.Contains(before, "(")
 	})
 }
 
@@ -711,6 +714,21 @@ func isAddrAfter(text string) bool {
 	w := text[:end]
 	at := strings.IndexByte(w, '@')
 	return at > 0 && at < len(w)-3 && strings.IndexByte(w[at:], '.') > 0
+}
+
+// isQuotedNameAfter reports whether text starts with a quoted name of no
+// spaces ("kijitora") and nothing follows it but the end of the text or a
+// space.
+func isQuotedNameAfter(text string) bool {
+	if len(text) < 3 || text[0] != '"' {
+		return false
+	}
+	end := strings.IndexByte(text[1:], '"')
+	if end <= 0 || strings.IndexByte(text[1:1+end], ' ') >= 0 {
+		return false
+	}
+	rest := text[2+end:]
+	return rest == "" || rest[0] == ' '
 }
 
 // ownConnectionFailure reports the sending MTA's own account of a

@@ -127,7 +127,8 @@
 //     stage adjusts it: an unknown address at MAIL FROM is the sender's
 //     (rejected), at the greeting or EHLO the client's (blocked); "no such
 //     user" is an unknown user when the status says x.1.x, at RCPT, or when
-//     the reply is RCPT-shaped (it names the address refused, Postfix's
+//     the reply is RCPT-shaped (it names the address refused, or the user
+//     as Postfix local(8)'s own lookup does, `unknown user: "name"`; Postfix's
 //     "Recipient address rejected", Exchange's and Domino's directory lookups,
 //     an LDAP check, or words that name the recipient: "invalid recipient",
 //     "recipient does not exist"); after DATA, under a status of another
