@@ -276,13 +276,13 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 584 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 585 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
-//     (417) and the MTAs', groupware's and filters' documentation, source
+//     (418) and the MTAs', groupware's and filters' documentation, source
 //     and RFCs (167: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
 //     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
@@ -301,8 +301,8 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
-//     every miss and the accuracy per producing family): reason 92.0%
-//     (368), status 98.2% (393), hard/soft 97.8% (391). Every phrase
+//     every miss and the accuracy per producing family): reason 92.2%
+//     (369), status 98.2% (393), hard/soft 97.8% (391). Every phrase
 //     cites where its wording is published, and so does every word that
 //     recognises a bounce, a delay or an auto-reply (text.go: subjects,
 //     senders, body wordings, the markers before a returned message);
@@ -322,7 +322,7 @@
 //     configured to relay mail" (CiviCRM's relay bounce patterns). No
 //     source was found for "mailbox is frozen", "temporary locked", "rdns"
 //     (SpamAssassin's RDNS_NONE rule name also turns up in spam-score
-//     refusals), "message filtered", "was aborted after", "not
+//     refusals; "rDNS record", Neo's name for the PTR record, reads), "message filtered", "was aborted after", "not
 //     delivered within", "system error" (only Postfix's "Mail system
 //     error"), "could not load", Yahoo's "dd not a valid recipient",
 //     "rcpt_to" as a stage word, and "scored as spam" ("as spam" reads it):

@@ -415,6 +415,12 @@ var requirePTRPhrases = []string{
 	// SpamAssassin's rule names (RDNS_NONE, RDNS_DYNAMIC) put into
 	// spam-score refusals.
 	"no rdns", "rdns lookup", "tld in rdns", "generic rdns", "fcrdns",
+	// "rDNS record", the PTR record by its other name: Neo's help on its
+	// refusals of a misconfigured sender ("when the rDNS record of the IP
+	// of your email server does not match the forward DNS or if there are
+	// no rDNS record setup at all", support.neo.space article
+	// 14305013049241); no spam rule is named so.
+	"rdns record",
 }
 
 // spamPhrases: the content was judged spam.
