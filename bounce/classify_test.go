@@ -230,6 +230,8 @@ func TestMissKinds(t *testing.T) {
 		{"a client refused for its invalid recipients is blocked, not an unknown user (Libero)", "", 550, "", "Too many invalid recipients. For further information contact your provider.", Blocked, false},
 		{"a local delivery agent's lookup (Postfix local(8) unknown.c)", "", 0, "", `unknown user: "kijitora"`, UserUnknown, true},
 		{"reverse DNS at MAIL FROM is still reverse DNS (Neo's 'rDNS record')", "MAIL", 551, "", "Server access mx.example.org forbidden by invalid RDNS record of your mail server (192.0.2.2).", RequirePTR, false},
+		{"a recipient's blocked senders list (Mimecast)", "", 550, "", "Rejected by header based Blocked Senders: a@example.com - https://community.mimecast.com/docs/DOC-1369#550", Filtered, false},
+		{"an anti-spoofing policy is the organisation's policy (Mimecast)", "", 550, "", "Rejected by header based Anti-Spoofing policy: a@example.com", PolicyViolation, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)

@@ -574,6 +574,14 @@ var filteredPhrases = []string{
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
+	// Mimecast's Blocked Senders policies, an organisation's or a user's
+	// list of refused sender addresses and domains (Mimecast's "Managing
+	// Blocked Senders and Email Rejections" and SMTP error codes pages):
+	// "550 Rejected by header based Blocked Senders: x", "... manually
+	// Blocked Senders: x", "550 Envelope blocked - User Entry" and "-
+	// User Domain Entry" (a user's own block list; the rejections Word to
+	// the Wise lists, wordtothewise.com 2018/07 "Who are Mimecast").
+	"blocked senders:", "envelope blocked - user",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -756,6 +764,13 @@ var policyPhrases = []string{
 	"administrative prohibition",  // Exim spec, ACL deny without a message
 	"policy reasons",              // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
 	"host network not allowed",    // Mimecast 554 "Host network not allowed"
+	// Mimecast's anti-spoofing policy refuses mail from outside that
+	// claims one of the recipient organisation's own domains: "550
+	// Rejected by header based Anti-Spoofing policy: x" (its SMTP error
+	// codes, community.mimecast.com DOC-1369; the rejections Word to the
+	// Wise lists, wordtothewise.com 2018/07 "Who are Mimecast"): the
+	// organisation's policy, not a failed SPF, DKIM or DMARC check.
+	"anti-spoofing policy",
 	// Google 552 5.7.0 "This message was blocked because its content
 	// presents a potential security issue" and "Our system detected an
 	// illegal attachment on this message" (support.google.com/a/answer/3726730):
