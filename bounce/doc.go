@@ -334,13 +334,19 @@
 //     published meaning, with each other or with themselves: the same "550
 //     User unknown" labelled a user unknown from one product and a filter
 //     from another (the rules read it as a filter's unless the status, the
-//     reply or a temporary code places it at RCPT); Yahoo's [TSS04]
+//     reply or a temporary code places it at RCPT: "550 x... No such user"
+//     is labelled filtered from SurfControl and userunknown from
+//     MessageLabs, "550 5.2.1 <x>... User Unknown" with no stage
+//     userunknown from Yahoo and filtered from Oracle Messaging Server and
+//     Zoho; of the 15 such rows, 14 are labelled filtered); Yahoo's [TSS04]
 //     labelled rejected twice and badreputation twice; Yahoo's "This user
 //     doesn't have a ... account", Zoho's "Invalid Address ... mailbox
 //     unavailable" and Apache James's "no such user here" labelled
 //     filtered; reverse DNS requirements labelled blocked; a "Policy
 //     violation" labelled securityerror; an x.2.3 size limit labelled by
-//     its code where the text says the system's limit; a "5.1.1 User
+//     its code where the text says the system's limit (Sendmail's fixed
+//     MaxMessageSize; Gmail and Sendmail publish x.2.3 for system-wide
+//     limits too, so x.2.3 does not decide); a "5.1.1 User
 //     Unknown" labelled mailboxfull (twice), and two recipients of one
 //     qmail bounce both labelled as the first; a connection reset and a
 //     refusal for security policies labelled blocked and virusdetected;
