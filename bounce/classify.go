@@ -464,9 +464,16 @@ func atoi(s string) (int, bool) {
 // replyCodes are the reply codes whose meaning names a reason: RFC 5321
 // §4.2.2-4.2.3, RFC 4954 §6 (authentication) and RFC 7504 §3 (521 and 556:
 // the host or domain accepts no mail). 550, 553 and 554 name none, nor
-// do 421, 451 and 452, which servers send for any temporary refusal
-// (their RFC texts are read as wording).
+// do 421 and 452, which servers send for any temporary refusal (their RFC
+// texts are read as wording); 451's "local error in processing" is the
+// receiving system's.
 var replyCodes = map[int]Reason{
+	// 451 "Requested action aborted: local error in processing": the
+	// receiving system's own trouble when no word and no status names
+	// another cause (greylisting, rate limits and the like name
+	// themselves and are read before this step).
+	451: SystemError,
+
 	500: SyntaxError,   // "Syntax error, command unrecognized"
 	501: SyntaxError,   // "Syntax error in parameters or arguments"
 	502: SyntaxError,   // "Command not implemented"

@@ -306,7 +306,8 @@ func TestFailedAfterTemporaryUnknownUser(t *testing.T) {
 // TestFailedAfterTemporaryNoReason: a recipient finally failed after a
 // temporary reply whose words name no reason is not read as the sending
 // MTA's queue lifetime (RFC 3464 §2.3.3 "failed" says it stopped, not
-// why): its status's subject speaks when it has one, else it is onhold.
+// why): its status's subject or its reply code speaks when it has one,
+// else it is onhold.
 // Words naming a transient condition still mean it gave up on it.
 func TestFailedAfterTemporaryNoReason(t *testing.T) {
 	for _, tc := range []struct {
@@ -314,10 +315,11 @@ func TestFailedAfterTemporaryNoReason(t *testing.T) {
 		want         Reason
 	}{
 		{"4.0.0", "450 4.0.0 Temporary failure", OnHold},
-		{"4.0.0", "451 Please try again later", OnHold},
-		{"4.3.0", "451 4.3.0 Please try again later", SystemError}, // RFC 3463 x.3 mail system status
-		{"4.4.1", "421 4.4.1 Connection timed out", Expired},       // a network error the MTA retried until it gave up
-		{"4.3.0", "451 4.3.0 Temporary local problem", Expired},    // the receiving system's trouble, retried until given up
+		{"4.0.0", "451 Please try again later", SystemError},                      // RFC 5321 §4.2.3: 451 "local error in processing"
+		{"4.0.0", "451 Could not load DRD for domain (example.com)", SystemError}, // the same, in words naming no other cause
+		{"4.3.0", "451 4.3.0 Please try again later", SystemError},                // RFC 3463 x.3 mail system status
+		{"4.4.1", "421 4.4.1 Connection timed out", Expired},                      // a network error the MTA retried until it gave up
+		{"4.3.0", "451 4.3.0 Temporary local problem", Expired},                   // the receiving system's trouble, retried until given up
 	} {
 		c := loadRules().classify(evidence{action: "failed", status: tc.status, text: tc.text, diagType: "smtp"})
 		if c.Reason != tc.want || c.Hard {
