@@ -482,7 +482,7 @@ func stripHTML(s string) string {
 				if strings.HasPrefix(tag, "script") {
 					end = "</script"
 				}
-				if k := strings.Index(strings.ToLower(s[i:]), end); k > 0 {
+				if k := strings.Index(lowerASCII(s[i:]), end); k > 0 {
 					i += k
 					continue
 				}
@@ -531,10 +531,29 @@ func headerEnd(data []byte) int {
 	return -1
 }
 
+// lowerASCII lower-cases the ASCII letters of s and leaves every other
+// byte as it is, so that an offset found in the result is the same offset
+// in s (strings.ToLower turns an invalid UTF-8 byte into the three bytes
+// of U+FFFD).
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // inlineDSN finds RFC 3464 fields written into a text body (as some MTAs
 // and broken multiparts do) and returns them, or nil.
 func inlineDSN(text string) []byte {
-	l := strings.ToLower(text)
+	l := lowerASCII(text) // offsets in l are offsets in text
 	i := strings.Index(l, "\nfinal-recipient:")
 	if i < 0 {
 		return nil
