@@ -249,8 +249,11 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	case strings.HasPrefix(sd, ".7."):
 		return SecurityError
 	}
-	// 8. The reply code.
-	if rc, ok := replyCodes[code]; ok {
+	// 8. The reply code. RFC 5321 §3.4: a 551 names the forward-path to
+	// try ("User not local; please try <forward-path>"); one that names no
+	// address is some other refusal (Postfix smtpd's "551 5.0.0 Discarded
+	// n bytes after earlier error" ends a BDAT transfer).
+	if rc, ok := replyCodes[code]; ok && (code != 551 || strings.IndexByte(text, '@') >= 0) {
 		return rc
 	}
 	if text != "" || status != "" {

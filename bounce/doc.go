@@ -163,9 +163,9 @@
 //     x.4 network and routing, x.5 protocol (syntax), x.6 content, x.7
 //     security.
 //  8. The reply code's meaning: 500-504 and 555 syntax, 521 and 556 no mail
-//     accepted (RFC 7504), 530-538 credentials (RFC 4954), 551 moved, 451
-//     the receiving system's "local error in processing" (RFC 5321
-//     §4.2.3).
+//     accepted (RFC 7504), 530-538 credentials (RFC 4954), 551 moved (when it
+//     names the forward-path, RFC 5321 §3.4), 451 the receiving system's
+//     "local error in processing" (RFC 5321 §4.2.3).
 //  9. Onhold when there are words or a code that name no reason, undefined
 //     when there is nothing.
 //
@@ -278,14 +278,14 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 605 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 608 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
 //     (438) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (167: Postfix, Exim, Debian's exim4-config and cPanel's
+//     and RFCs (170: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
 //     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
 //     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
