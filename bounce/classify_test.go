@@ -232,6 +232,8 @@ func TestMissKinds(t *testing.T) {
 		{"reverse DNS at MAIL FROM is still reverse DNS (Neo's 'rDNS record')", "MAIL", 551, "", "Server access mx.example.org forbidden by invalid RDNS record of your mail server (192.0.2.2).", RequirePTR, false},
 		{"a recipient's blocked senders list (Mimecast)", "", 550, "", "Rejected by header based Blocked Senders: a@example.com - https://community.mimecast.com/docs/DOC-1369#550", Filtered, false},
 		{"an anti-spoofing policy is the organisation's policy (Mimecast)", "", 550, "", "Rejected by header based Anti-Spoofing policy: a@example.com", PolicyViolation, false},
+		{"an alias loop (Postfix local(8))", "", 0, "", "alias database loop for kijitora", NetworkError, false},
+		{"a lookup table that failed (Postfix smtpd)", "RCPT", 451, "4.3.0", "Temporary lookup error", SystemError, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)

@@ -841,6 +841,7 @@ var networkErrorPhrases = []string{
 	"host not found, try again",    // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",     // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"alias database loop",          // Postfix local(8): "alias database loop for x" (an alias expanding into itself; the string in Debian's postfix 3.7.11 local; RFC 3463 x.4.6)
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
 	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
 	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
@@ -884,6 +885,15 @@ var systemErrorPhrases = []string{
 	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
 	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
 	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
+	// Postfix's own words for a lookup table or database that failed on
+	// the system delivering the mail (the strings in Debian's postfix
+	// 3.7.11: smtpd's and smtp's "451 4.3.0 Temporary lookup error",
+	// local(8)'s "alias database unavailable", "user lookup error", "error
+	// looking up passwd info for x", qmgr's "unknown mail transport
+	// error"): RFC 3463 x.3.0, the mail system's trouble, not the
+	// recipient's.
+	"temporary lookup error", "alias database unavailable", "user lookup error", "error looking up passwd info",
+	"unknown mail transport error",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
