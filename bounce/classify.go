@@ -108,8 +108,7 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
 //     program's output is read for a quota, a full file system, then a program failure,
-//     first, and is otherwise the program's failure); then a recipient
-//     that failed after a temporary status has expired, and a delay
+//     first, and is otherwise the program's failure); then a delay
 //     notice is expired;
 //  5. the registered meaning of a specific status code, or of the code
 //     whose registered description the words give;
@@ -166,11 +165,14 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		}
 		return adjust(d, ev, status, code, text)
 	}
-	// A recipient that failed after a temporary status was given up on
-	// (RFC 3464 §2.3.3).
-	if ev.action == "failed" && strings.HasPrefix(status, "4.") {
-		return Expired
-	}
+	// A recipient that finally failed after a temporary status whose
+	// words name no reason ("450 4.0.0 Temporary failure") is read by
+	// its status and reply code like any other, onhold when they name
+	// none: RFC 3464 §2.3.3's "failed" says the sending MTA stopped, not
+	// why, and issue 17 reserves onhold for text that states no reason.
+	// Only words that name a transient condition (a system or network
+	// error, adjust) say it gave up on that condition: expired.
+	//
 	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words name no
 	// reason: the message has not been delivered in time.
 	if ev.action == "delayed" || hasAny(text, delayPhrases) {
@@ -247,8 +249,11 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	case strings.HasPrefix(sd, ".7."):
 		return SecurityError
 	}
-	// 8. The reply code.
-	if rc, ok := replyCodes[code]; ok {
+	// 8. The reply code. RFC 5321 §3.4: a 551 names the forward-path to
+	// try ("User not local; please try <forward-path>"); one that names no
+	// address is some other refusal (Postfix smtpd's "551 5.0.0 Discarded
+	// n bytes after earlier error" ends a BDAT transfer).
+	if rc, ok := replyCodes[code]; ok && (code != 551 || strings.IndexByte(text, '@') >= 0) {
 		return rc
 	}
 	if text != "" || status != "" {
@@ -391,6 +396,7 @@ var rcptStageWords = append([]string{
 	// Found", with no reply behind it, is not one: it names no stage.)
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
+	"no such recipient",                         // GroupWise's Internet Agent "550 No such recipient" (userUnknownPhrases)
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
 	// The "Mail System Error - Returned Mail" notice's heading for refusals
 	// of the recipients themselves, "Each of the following recipients was
@@ -408,8 +414,11 @@ var rcptStageWords = append([]string{
 // DATA names none ("550 : User unknown"). Two shapes are read:
 // "<local@domain>: user unknown" (Postfix's "Recipient address rejected"
 // and its short form) and "unknown user: local@domain" (the refusal, then
-// the address alone). Sendmail's "local@domain... No such user" is not
-// one: content-filter gateways answer after DATA in that form too.
+// the address alone, or the local part in quotes: Postfix local(8)'s own
+// lookup, `unknown user: "name"`, status 5.1.1, in its unknown.c, and
+// qmgr's the same for a virtual domain's address). Sendmail's
+// "local@domain... No such user" is not one: content-filter gateways
+// answer after DATA in that form too.
 func namesRecipient(text string, d *detector) bool {
 	return anyAt(text, ">: ", func(at int) bool {
 		lt := strings.LastIndexByte(text[:at], '<')
@@ -419,7 +428,7 @@ func namesRecipient(text string, d *detector) bool {
 		return d.match(prefix(text[at+3:], 40))
 	}) || anyAt(text, ": ", func(at int) bool {
 		before := text[max(0, at-20):at]
-		return isAddrAfter(text[at+2:]) && d.match(before) && !strings.Contains(before, "(")
+		return (isAddrAfter(text[at+2:]) || isQuotedNameAfter(text[at+2:])) && d.match(before) && !strings.Contains(before, "(")
 	})
 }
 
@@ -458,9 +467,16 @@ func atoi(s string) (int, bool) {
 // replyCodes are the reply codes whose meaning names a reason: RFC 5321
 // §4.2.2-4.2.3, RFC 4954 §6 (authentication) and RFC 7504 §3 (521 and 556:
 // the host or domain accepts no mail). 550, 553 and 554 name none, nor
-// do 421, 451 and 452, which servers send for any temporary refusal
-// (their RFC texts are read as wording).
+// do 421 and 452, which servers send for any temporary refusal (their RFC
+// texts are read as wording); 451's "local error in processing" is the
+// receiving system's.
 var replyCodes = map[int]Reason{
+	// 451 "Requested action aborted: local error in processing": the
+	// receiving system's own trouble when no word and no status names
+	// another cause (greylisting, rate limits and the like name
+	// themselves and are read before this step).
+	451: SystemError,
+
 	500: SyntaxError,   // "Syntax error, command unrecognized"
 	501: SyntaxError,   // "Syntax error in parameters or arguments"
 	502: SyntaxError,   // "Command not implemented"
@@ -708,6 +724,21 @@ func isAddrAfter(text string) bool {
 	w := text[:end]
 	at := strings.IndexByte(w, '@')
 	return at > 0 && at < len(w)-3 && strings.IndexByte(w[at:], '.') > 0
+}
+
+// isQuotedNameAfter reports whether text starts with a quoted name of no
+// spaces ("kijitora") and nothing follows it but the end of the text or a
+// space.
+func isQuotedNameAfter(text string) bool {
+	if len(text) < 3 || text[0] != '"' {
+		return false
+	}
+	end := strings.IndexByte(text[1:], '"')
+	if end <= 0 || strings.IndexByte(text[1:1+end], ' ') >= 0 {
+		return false
+	}
+	rest := text[2+end:]
+	return rest == "" || rest[0] == ' '
 }
 
 // ownConnectionFailure reports the sending MTA's own account of a

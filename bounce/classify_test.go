@@ -224,6 +224,16 @@ func TestMissKinds(t *testing.T) {
 		{"a resolver that timed out (Sendmail)", "", 0, "", "Deferred: Name server timeout", NetworkError, false},
 		{"an MX list pointing back (Sendmail)", "", 554, "", "<kijitora@example.net>... Local configuration error", SystemError, false},
 		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
+		{"relaying refused in other words (CiviCRM's relay patterns)", "RCPT", 550, "5.7.1", "This system is not configured to relay mail from <a@example.org> to <b@example.net>", NoRelaying, false},
+		{"a sender the gateway does not know (IBM z/OS SMTP)", "", 550, "", "User 'kijitora@example.org' is not a registered gateway user.", Rejected, false},
+		{"groupware directory lookup (GroupWise GWIA)", "", 550, "", "No such recipient", UserUnknown, true},
+		{"a client refused for its invalid recipients is blocked, not an unknown user (Libero)", "", 550, "", "Too many invalid recipients. For further information contact your provider.", Blocked, false},
+		{"a local delivery agent's lookup (Postfix local(8) unknown.c)", "", 0, "", `unknown user: "kijitora"`, UserUnknown, true},
+		{"reverse DNS at MAIL FROM is still reverse DNS (Neo's 'rDNS record')", "MAIL", 551, "", "Server access mx.example.org forbidden by invalid RDNS record of your mail server (192.0.2.2).", RequirePTR, false},
+		{"a recipient's blocked senders list (Mimecast)", "", 550, "", "Rejected by header based Blocked Senders: a@example.com - https://community.mimecast.com/docs/DOC-1369#550", Filtered, false},
+		{"an anti-spoofing policy is the organisation's policy (Mimecast)", "", 550, "", "Rejected by header based Anti-Spoofing policy: a@example.com", PolicyViolation, false},
+		{"an alias loop (Postfix local(8))", "", 0, "", "alias database loop for kijitora", NetworkError, false},
+		{"a lookup table that failed (Postfix smtpd)", "RCPT", 451, "4.3.0", "Temporary lookup error", SystemError, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
@@ -292,6 +302,31 @@ func TestFailedAfterTemporaryUnknownUser(t *testing.T) {
 	c = loadRules().classify(evidence{action: "failed", status: "4.0.0", text: "450 Requested mail action not taken: mailbox unavailable", diagType: "smtp"})
 	if c.Reason == UserUnknown || c.Hard {
 		t.Errorf("failed after 450 mailbox unavailable = %+v, want no hard userunknown", c)
+	}
+}
+
+// TestFailedAfterTemporaryNoReason: a recipient finally failed after a
+// temporary reply whose words name no reason is not read as the sending
+// MTA's queue lifetime (RFC 3464 §2.3.3 "failed" says it stopped, not
+// why): its status's subject or its reply code speaks when it has one,
+// else it is onhold.
+// Words naming a transient condition still mean it gave up on it.
+func TestFailedAfterTemporaryNoReason(t *testing.T) {
+	for _, tc := range []struct {
+		status, text string
+		want         Reason
+	}{
+		{"4.0.0", "450 4.0.0 Temporary failure", OnHold},
+		{"4.0.0", "451 Please try again later", SystemError},                      // RFC 5321 §4.2.3: 451 "local error in processing"
+		{"4.0.0", "451 Could not load DRD for domain (example.com)", SystemError}, // the same, in words naming no other cause
+		{"4.3.0", "451 4.3.0 Please try again later", SystemError},                // RFC 3463 x.3 mail system status
+		{"4.4.1", "421 4.4.1 Connection timed out", Expired},                      // a network error the MTA retried until it gave up
+		{"4.3.0", "451 4.3.0 Temporary local problem", Expired},                   // the receiving system's trouble, retried until given up
+	} {
+		c := loadRules().classify(evidence{action: "failed", status: tc.status, text: tc.text, diagType: "smtp"})
+		if c.Reason != tc.want || c.Hard {
+			t.Errorf("failed after %q = %+v, want soft %s", tc.text, c, tc.want)
+		}
 	}
 }
 

@@ -127,7 +127,8 @@
 //     stage adjusts it: an unknown address at MAIL FROM is the sender's
 //     (rejected), at the greeting or EHLO the client's (blocked); "no such
 //     user" is an unknown user when the status says x.1.x, at RCPT, or when
-//     the reply is RCPT-shaped (it names the address refused, Postfix's
+//     the reply is RCPT-shaped (it names the address refused, or the user as
+//     Postfix local(8)'s own lookup does, `unknown user: "name"`; Postfix's
 //     "Recipient address rejected", Exchange's and Domino's directory lookups,
 //     an LDAP check, or words that name the recipient: "invalid recipient",
 //     "recipient does not exist"); after DATA, under a status of another
@@ -139,9 +140,11 @@
 //     network error, and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
-//     full file system, and then is a mailer error. A recipient that failed
-//     after a temporary status, or a delay notice whose words name no reason,
-//     has expired.
+//     full file system, and then is a mailer error. A delay notice whose words
+//     name no reason has expired; a recipient that finally failed after a
+//     temporary status whose words name no reason goes on to the steps below
+//     (its status, its reply code, else onhold: RFC 3464 §2.3.3 "failed" says
+//     the sending MTA stopped, not why).
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
 //     7505, 8617 and 8689 added) or, for a failure with no specific code, of
@@ -160,7 +163,9 @@
 //     x.4 network and routing, x.5 protocol (syntax), x.6 content, x.7
 //     security.
 //  8. The reply code's meaning: 500-504 and 555 syntax, 521 and 556 no mail
-//     accepted (RFC 7504), 530-538 credentials (RFC 4954), 551 moved.
+//     accepted (RFC 7504), 530-538 credentials (RFC 4954), 551 moved (when it
+//     names the forward-path, RFC 5321 §3.4), 451 the receiving system's
+//     "local error in processing" (RFC 5321 §4.2.3).
 //  9. Onhold when there are words or a code that name no reason, undefined
 //     when there is nothing.
 //
@@ -273,19 +278,20 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 575 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 611 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
-//     (416) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (159: Postfix, Exim, Debian's exim4-config and cPanel's
+//     (438) and the MTAs', groupware's and filters' documentation, source
+//     and RFCs (173: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
 //     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
 //     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
-//     Trend Micro, Oracle Messaging Server, ...) publish them, each with
-//     its published meaning: 97.2% reason, 97.9% hard/soft. The 16 rows the
+//     Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
+//     IceWarp, MailDiode, ...) publish them, each with its published
+//     meaning: 97.4% reason, 98.0% hard/soft. The 16 rows the
 //     rules read otherwise are documented exceptions, each with why
 //     (providers_test.go documentedExceptions): ten user-unknown replies
 //     published without their stage (Yandex, AOL, ...), read as a
@@ -297,54 +303,58 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
-//     every miss and the accuracy per producing family): reason 91.2%
-//     (365), status 98.2% (393), hard/soft 97.8% (391). Every phrase
-//     cites where its wording is published, and so does every word that
-//     recognises a bounce, a delay or an auto-reply (text.go: subjects,
-//     senders, body wordings, the markers before a returned message);
-//     70 such words with no findable source were taken out, none of them
-//     needed by a corpus or matrix row; three came back when a source was
-//     found: the French and Spanish NDR subjects "Non remis" and "No se
-//     puede entregar" (programs filtering Exchange's NDRs by them) and the
-//     sender "Mail Administrator" (Japanese ISPs' pages showing the "Mail
-//     System Error - Returned Mail" notice). Of 18 phrases once taken out
-//     for want of a source, sources were found for six, restored as
-//     published: "user not exist" (Chinese mail hosts' bounce lists),
-//     "account ... is disabled" (Google's 5.2.1 wording), "mailbox
-//     exceeded the local limit" (Willcom's 552), "too many concurrent
+//     every miss and the accuracy per producing family): reason 92.5% (370),
+//     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its
+//     wording is published, and so does every word that recognises a bounce, a
+//     delay or an auto-reply (text.go: subjects, senders, body wordings, the
+//     markers before a returned message); 70 such words with no findable
+//     source were taken out, none of them needed by a corpus or matrix row;
+//     three came back when a source was found: the French and Spanish NDR
+//     subjects "Non remis" and "No se puede entregar" (programs filtering
+//     Exchange's NDRs by them) and the sender "Mail Administrator" (Japanese
+//     ISPs' pages showing the "Mail System Error - Returned Mail" notice). Of
+//     18 phrases once taken out for want of a source, sources were found for
+//     seven, restored as published: "user not exist" (Chinese mail hosts'
+//     bounce lists), "account ... is disabled" (Google's 5.2.1 wording),
+//     "mailbox exceeded the local limit" (Willcom's 552), "too many concurrent
 //     connections" (Rackspace), "unauthenticated senders" (Twisted Mail,
-//     SendGrid) and "service currently unavailable" (Postfix postscreen's
-//     refusal of a client: blocked, not a system error). No source was
-//     found for "mailbox is frozen", "temporary locked", "rdns" (SpamAssassin's
-//     RDNS_NONE rule name also turns up in spam-score refusals), "not
-//     configured to relay", "message filtered", "was aborted after", "not
-//     delivered within", "system error" (only Postfix's "Mail system
-//     error"), "could not load", Yahoo's "dd not a valid recipient",
+//     SendGrid), "service currently unavailable" (Postfix postscreen's refusal
+//     of a client: blocked, not a system error) and "not configured to relay
+//     mail" (CiviCRM's relay bounce patterns). No source was found for
+//     "mailbox is frozen", "temporary locked", "rdns" (SpamAssassin's
+//     RDNS_NONE rule name also turns up in spam-score refusals; "rDNS record",
+//     Neo's name for the PTR record, reads), "message filtered", "was aborted
+//     after", "not delivered within", "system error" (only Postfix's "Mail
+//     system error"), "could not load", Yahoo's "dd not a valid recipient",
 //     "rcpt_to" as a stage word, and "scored as spam" ("as spam" reads it):
-//     they stay out, and the rows that needed them miss, but for two that
-//     the status's subject now reads (RFC 3463: "550 5.2.0 Message
-//     Filtered", a mailbox's refusal; "554 5.3.0 ... Internal system
-//     error", the receiving system's). A row alone is no
-//     reason for a rule. The other misses are labels that disagree with a
-//     published meaning, with each other or with themselves: the same "550
-//     User unknown" labelled a user unknown from one product and a filter
-//     from another (the rules read it as a filter's unless the status, the
-//     reply or a temporary code places it at RCPT); Yahoo's [TSS04]
-//     labelled rejected twice and badreputation twice; Yahoo's "This user
-//     doesn't have a ... account", Zoho's "Invalid Address ... mailbox
-//     unavailable" and Apache James's "no such user here" labelled
-//     filtered; reverse DNS requirements labelled blocked; a "Policy
-//     violation" labelled securityerror; an x.2.3 size limit labelled by
-//     its code where the text says the system's limit; a "5.1.1 User
-//     Unknown" labelled mailboxfull (twice), and two recipients of one
-//     qmail bounce both labelled as the first; a connection reset and a
-//     refusal for security policies labelled blocked and virusdetected;
-//     SurfControl's "554 Service currently unavailable" labelled
-//     systemerror (the only published source of the words, Postfix's
-//     postscreen, refuses a client with them);
-//     two Amazon SES receiving DSNs that report a recipient failed under a
-//     4.x status labelled onhold (expired: RFC 3464 §2.3.3). The status
-//     misses are the class of an expired message with no status of its
-//     own: Exim's DSNs say 5.0.0 for "retry timeout exceeded", some labels
-//     4.
+//     they stay out, and the rows that needed them miss, but for three that
+//     the status's subject or the reply code now reads (RFC 3463: "550 5.2.0
+//     Message Filtered", a mailbox's refusal; "554 5.3.0 ... Internal system
+//     error", the receiving system's; RFC 5321 §4.2.3: "451 Could not load DRD
+//     ...", a local error in processing). A row alone is no reason for a rule.
+//     The other misses are labels that disagree with a published meaning, with
+//     each other or with themselves: the same "550 User unknown" labelled a
+//     user unknown from one product and a filter from another (the rules read
+//     it as a filter's unless the status, the reply or a temporary code places
+//     it at RCPT: "550 x... No such user" is labelled filtered from
+//     SurfControl and userunknown from MessageLabs, "550 5.2.1 <x>... User
+//     Unknown" with no stage userunknown from Yahoo and filtered from Oracle
+//     Messaging Server and Zoho; of the 15 such rows, 14 are labelled
+//     filtered); Yahoo's [TSS04] labelled rejected twice and badreputation
+//     twice; Yahoo's "This user doesn't have a ... account", Zoho's "Invalid
+//     Address ... mailbox unavailable" and Apache James's "no such user here"
+//     labelled filtered; reverse DNS requirements labelled blocked; a "Policy
+//     violation" labelled securityerror; an x.2.3 size limit labelled by its
+//     code where the text says the system's limit (Sendmail's fixed
+//     MaxMessageSize; Gmail and Sendmail publish x.2.3 for system-wide limits
+//     too, so x.2.3 does not decide); a "5.1.1 User Unknown" labelled
+//     mailboxfull (twice), and two recipients of one qmail bounce both
+//     labelled as the first; a connection reset and a refusal for security
+//     policies labelled blocked and virusdetected; SurfControl's "554 Service
+//     currently unavailable" labelled systemerror (the only published source
+//     of the words, Postfix's postscreen, refuses a client with them); a
+//     recipient failed under "451 4.3.0 ... due to a recipient error" labelled
+//     onhold (RFC 3463 x.3: the mail system, systemerror). The status misses
+//     are the class of an expired message with no status of its own: Exim's
+//     DSNs say 5.0.0 for "retry timeout exceeded", some labels 4.
 package bounce

@@ -91,6 +91,8 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("", 554, "", "comcast 192.0.2.1 See http://postmaster.comcast.net/smtp-error-codes.php#BL000001")
 	f.Add("bdat", 0, "5.6.", "unrouteable address")
 	f.Add("", 452, "4.2.2", "The email account that you tried to reach is over quota. retry timeout exceeded")
+	f.Add("", 0, "", `unknown user: "kijitora"`)
+	f.Add("", 0, "", `unknown user: "" unknown user: "a b" unknown user: "`)
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {

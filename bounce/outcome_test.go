@@ -32,9 +32,11 @@ func TestClassifyOutcome(t *testing.T) {
 		{"STARTTLS not offered", delivery.Outcome{Status: delivery.Deferred, Stage: delivery.StageTLS, Enhanced: delivery.EnhancedCode{4, 7, 4}},
 			Classification{Reason: FailedSTARTTLS, Status: "4.7.4", Temporary: true}},
 		// A STARTTLS refused with 5xx under a required policy waits: the
-		// outcome's verdict wins over the reply class.
+		// outcome's verdict wins over the reply class. "TLS not available"
+		// (Postfix smtpd's 454 for a TLS it cannot start) is TLS that could
+		// not be had.
 		{"STARTTLS refused", delivery.Outcome{Status: delivery.Deferred, Stage: delivery.StageTLS, Code: 554, Enhanced: delivery.EnhancedCode{5, 7, 0}, Text: "TLS not available"},
-			Classification{Reason: SecurityError, Status: "5.7.0", Temporary: true}},
+			Classification{Reason: FailedSTARTTLS, Status: "5.7.0", Temporary: true}},
 		{"too big", delivery.Outcome{Status: delivery.Failed, Stage: delivery.StageLocal, Enhanced: delivery.EnhancedCode{5, 3, 4}},
 			Classification{Reason: MesgTooBig, Status: "5.3.4"}},
 	} {

@@ -482,7 +482,7 @@ func stripHTML(s string) string {
 				if strings.HasPrefix(tag, "script") {
 					end = "</script"
 				}
-				if k := strings.Index(strings.ToLower(s[i:]), end); k > 0 {
+				if k := strings.Index(lowerASCII(s[i:]), end); k > 0 {
 					i += k
 					continue
 				}
@@ -531,10 +531,35 @@ func headerEnd(data []byte) int {
 	return -1
 }
 
+// lowerASCII lower-cases the ASCII letters of s and leaves every other
+// byte as it is, so that an offset found in the result is the same offset
+// in s (strings.ToLower turns an invalid UTF-8 byte into the three bytes
+// of U+FFFD).
+func lowerASCII(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
 // inlineDSN finds RFC 3464 fields written into a text body (as some MTAs
 // and broken multiparts do) and returns them, or nil.
 func inlineDSN(text string) []byte {
-	l := strings.ToLower(text)
+	l := lowerASCII(text) // offsets in l are offsets in text
 	i := strings.Index(l, "\nfinal-recipient:")
 	if i < 0 {
 		return nil

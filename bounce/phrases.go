@@ -59,7 +59,14 @@ var rejectedPhrases = []string{
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
 	// bounce messages): "550 illegal sender", the sender refused.
 	"fake sender", "null sender is not allowed", "illegal sender",
-	"badmailfrom",                                                          // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	// IBM z/OS Communications Server SMTP as a secure gateway answers MAIL
+	// FROM from a user missing from its SMTP.SECTABLE with "550 User 'x' is
+	// not a registered gateway user." (IBM Knowledge Center, SMTP reply
+	// smt550-14: "the indicated user ID is not a registered secure gateway
+	// user ... The mail is rejected"; the reply to "mail from:" in IBM
+	// developer answers 203622): the sender is refused.
+	"not a registered gateway user", "not a registered secure gateway user",
 	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
 	"bad outbound sender",                                                  // Microsoft 5.1.8
@@ -216,6 +223,12 @@ var userUnknownPhrases = []string{
 	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
 	// address was not found at the destination host).
 	"invalid user",
+	// GroupWise's Internet Agent refuses an address its directory does not
+	// resolve with "550 No such recipient" or "553 Recipient unknown"
+	// (Micro Focus KB 7002570, GWIA and distribution lists); MailDiode's
+	// UNKNOWN_RECIPIENT is "550 Error: No such recipient here" (its
+	// SMTPError constants, rubydoc.info/gems/maildiode).
+	"no such recipient",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -333,6 +346,7 @@ var mesgTooBigPhrases = []string{
 	"message too big",                               // RFC 3463 x.3.4
 	"message too large",                             // sitepackage "552 Error: message too large"
 	"message file too big",                          // Postfix cleanup(8) "message file too big"
+	"message too long",                              // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
@@ -401,6 +415,12 @@ var requirePTRPhrases = []string{
 	// SpamAssassin's rule names (RDNS_NONE, RDNS_DYNAMIC) put into
 	// spam-score refusals.
 	"no rdns", "rdns lookup", "tld in rdns", "generic rdns", "fcrdns",
+	// "rDNS record", the PTR record by its other name: Neo's help on its
+	// refusals of a misconfigured sender ("when the rDNS record of the IP
+	// of your email server does not match the forward DNS or if there are
+	// no rDNS record setup at all", support.neo.space article
+	// 14305013049241); no spam rule is named so.
+	"rdns record",
 }
 
 // spamPhrases: the content was judged spam.
@@ -537,6 +557,11 @@ var noRelayingPhrases = []string{
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
 	"relay traffic prohibited",      // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "553 <x>... unauthorized relay traffic prohibited", the sender relaying through the wrong server
+	// CiviCRM's bounce patterns (civicrm-core, bounce type "Relay", table
+	// civicrm_mailing_bounce_pattern), beside "relay access denied" and
+	// "unable to relay": "not configured to relay mail", a server that
+	// will not pass the mail on for the sender.
+	"not configured to relay mail",
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -549,6 +574,14 @@ var filteredPhrases = []string{
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
+	// Mimecast's Blocked Senders policies, an organisation's or a user's
+	// list of refused sender addresses and domains (Mimecast's "Managing
+	// Blocked Senders and Email Rejections" and SMTP error codes pages):
+	// "550 Rejected by header based Blocked Senders: x", "... manually
+	// Blocked Senders: x", "550 Envelope blocked - User Entry" and "-
+	// User Domain Entry" (a user's own block list; the rejections Word to
+	// the Wise lists, wordtothewise.com 2018/07 "Who are Mimecast").
+	"blocked senders:", "envelope blocked - user",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -561,6 +594,7 @@ var failedSTARTTLSPhrases = []string{
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
+	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -689,6 +723,9 @@ var blockedPhrases = []string{
 	"service denied, closing transmission channel", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "554 5.7.2 Service denied, closing transmission channel", the sending IP blocked
 	"dictionary attack",                            // Baruwa's refusals (bastion.umanix.net/info): "Dictionary attack detected", the sending host harvests addresses
 	"too many bad recipients",                      // Debian's exim4-config, acl_check_rcpt: "Rejected for too many bad recipients", a client whose RCPTs are mostly unknown refused as an abuser
+	"too many illegal recipients",                  // MailDiode's TOO_MANY_REJECTS (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Too many illegal recipients", the client refused for its count of refused RCPTs
+	"too many invalid recipients",                  // Libero (Italiaonline) refusing a client at connection: "550 Too many invalid recipients" (a Postfix log quoting it, "host liberomx2.libero.it refused to talk to me", pastebin.com/d5zFErcd)
+	"error: too many errors",                       // Postfix smtpd(8) past smtpd_hard_error_limit, the errors a client may make without delivering mail (postconf(5)): "421 4.7.0 host Error: too many errors" (the string in Debian's postfix 3.7.11 smtpd; iCloud's mx quoted on smtp.codes/icloud), the client refused for its conduct
 	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
@@ -729,6 +766,13 @@ var policyPhrases = []string{
 	"administrative prohibition",  // Exim spec, ACL deny without a message
 	"policy reasons",              // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
 	"host network not allowed",    // Mimecast 554 "Host network not allowed"
+	// Mimecast's anti-spoofing policy refuses mail from outside that
+	// claims one of the recipient organisation's own domains: "550
+	// Rejected by header based Anti-Spoofing policy: x" (its SMTP error
+	// codes, community.mimecast.com DOC-1369; the rejections Word to the
+	// Wise lists, wordtothewise.com 2018/07 "Who are Mimecast"): the
+	// organisation's policy, not a failed SPF, DKIM or DMARC check.
+	"anti-spoofing policy",
 	// Google 552 5.7.0 "This message was blocked because its content
 	// presents a potential security issue" and "Our system detected an
 	// illegal attachment on this message" (support.google.com/a/answer/3726730):
@@ -797,6 +841,7 @@ var networkErrorPhrases = []string{
 	"host not found, try again",    // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
 	"connection reset by peer",     // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
 	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
+	"alias database loop",          // Postfix local(8): "alias database loop for x" (an alias expanding into itself; the string in Debian's postfix 3.7.11 local; RFC 3463 x.4.6)
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
 	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
 	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
@@ -840,6 +885,15 @@ var systemErrorPhrases = []string{
 	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
 	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
 	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
+	// Postfix's own words for a lookup table or database that failed on
+	// the system delivering the mail (the strings in Debian's postfix
+	// 3.7.11: smtpd's and smtp's "451 4.3.0 Temporary lookup error",
+	// local(8)'s "alias database unavailable", "user lookup error", "error
+	// looking up passwd info for x", qmgr's "unknown mail transport
+	// error"): RFC 3463 x.3.0, the mail system's trouble, not the
+	// recipient's.
+	"temporary lookup error", "alias database unavailable", "user lookup error", "error looking up passwd info",
+	"unknown mail transport error",
 }
 
 // mailerErrorPhrases: a local delivery program failed.

@@ -90,6 +90,11 @@ func TestHostileInput(t *testing.T) {
 		"boundary missing": "Content-Type: multipart/report; report-type=delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nStatus: 5.1.1\r\n",
 		"header only":      "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender",
 		"malformed header": "this is not a header\r\nnor this\r\n\r\n",
+		// Invalid UTF-8 before DSN fields written into a text body: the
+		// offsets found in the lower-cased text must be the text's own
+		// (strings.ToLower widens an invalid byte to three).
+		"invalid utf-8 before inline fields": "\n\xe4\xcf\xd50\xfc\xea0\x99\x90\xe6\xef\nFinAl-ReCipient:",
+		"invalid utf-8 in a style element":   "Content-Type: text/html\r\nFrom: MAILER-DAEMON@example.com\r\n\r\n<style>\xff\xfe\xff\xfe\xff\xfeX</STYLE>550 5.1.1 user unknown",
 	} {
 		t.Run(name, func(t *testing.T) {
 			rep, err := Parse(strings.NewReader(in))

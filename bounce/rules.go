@@ -231,6 +231,10 @@ func buildRules() *rules {
 		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
+				// The count of a client's refused recipients is a verdict
+				// on the client, not on this address (blockedPhrases:
+				// Libero's "Too many invalid recipients").
+				"too many invalid recipients",
 				// Forpsi's filter (bizsmtp): "554 ... bizsmtp Connection
 				// rejected. Reverse DNS for x does not exist." (an Exim
 				// bounce quoting it, pastebin.com/fN3z9eJ7; its "no DNS
