@@ -126,7 +126,9 @@ func (c *conn) read(ctx context.Context, what string, timeout time.Duration) (re
 // readAt is read at a given stage.
 func (c *conn) readAt(ctx context.Context, what string, stage delivery.Stage, timeout time.Duration) (reply, error) {
 	c.stage = stage
-	c.nc.SetReadDeadline(c.deadline(timeout))
+	if !replyBuffered(c.br) {
+		c.nc.SetReadDeadline(c.deadline(timeout))
+	}
 	// The text of positive replies to these is not used.
 	keep := what != "MAIL" && what != "RCPT" && what != "DATA" && what != "RSET"
 	r, err := readReplyText(c.br, c.lines, keep)

@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,24 @@ func readReplyText(br *bufio.Reader, lines []string, keep bool) (reply, error) {
 	}
 	r.enh, r.lines = splitEnhanced(r.code, r.lines)
 	return r, nil
+}
+
+// replyBuffered reports whether br holds the last line of a reply
+// already, so that reading it needs no system call (nor a read deadline:
+// setting one costs a timer update each time). With pipelining the
+// replies to MAIL, RCPT and DATA usually come in one segment.
+func replyBuffered(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return false
+		}
+		if i < 4 || b[3] != '-' {
+			return true // the last line, or one readReply refuses
+		}
+		b = b[i+1:]
+	}
 }
 
 // parseReplyLine splits "250-text", "250 text", "250" or "250-".
