@@ -208,7 +208,14 @@ func (r *reply) err(stage delivery.Stage) error {
 
 // outcome returns the reply as an outcome at stage.
 func (r *reply) outcome(stage delivery.Stage) *delivery.Outcome {
-	o := &delivery.Outcome{Stage: stage, Code: r.code, Enhanced: delivery.EnhancedCode(r.enh), Text: r.text()}
+	o := r.outcomeValue(stage)
+	return &o
+}
+
+// outcomeValue is outcome without the allocation, for outcomes that are
+// only copied into a Result.
+func (r *reply) outcomeValue(stage delivery.Stage) delivery.Outcome {
+	o := delivery.Outcome{Stage: stage, Code: r.code, Enhanced: delivery.EnhancedCode(r.enh), Text: r.text()}
 	switch {
 	case r.code < 400:
 		o.Status = delivery.Delivered

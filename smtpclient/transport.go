@@ -204,6 +204,7 @@ type Transport struct {
 	mu          sync.Mutex
 	pools       map[string]*hostPool // by host name
 	closed      atomic.Bool
+	waitChans   sync.Pool    // of chan *conn, see waitChan
 	handOns     atomic.Int64 // sessions handed on with the next sender's commands (conn.handOn)
 	limits      limiterSet
 	sources     sourceSet
