@@ -702,6 +702,7 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 		return nil, failure(delivery.Deferred, delivery.StageConnect, codeNoAnswer,
 			fmt.Errorf("smtp %s: connect: %w", d.addr, err))
 	}
+	nc = rawIO(nc)
 	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
 	c.gw.nc = nc
