@@ -62,6 +62,7 @@ type conn struct {
 	readBuf     []byte
 	raw         *peeker // for the idle health check
 	gw          gatherWriter
+	blk         blockWriter
 
 	// sent: the MAIL, RCPT and DATA of the sender this session was
 	// handed on to went out with the end of the previous message (see
@@ -126,7 +127,9 @@ func (c *conn) read(ctx context.Context, what string, timeout time.Duration) (re
 // readAt is read at a given stage.
 func (c *conn) readAt(ctx context.Context, what string, stage delivery.Stage, timeout time.Duration) (reply, error) {
 	c.stage = stage
-	c.nc.SetReadDeadline(c.deadline(timeout))
+	if !replyBuffered(c.br) {
+		c.nc.SetReadDeadline(c.deadline(timeout))
+	}
 	// The text of positive replies to these is not used.
 	keep := what != "MAIL" && what != "RCPT" && what != "DATA" && what != "RSET"
 	r, err := readReplyText(c.br, c.lines, keep)
@@ -874,12 +877,13 @@ func (c *conn) copyData(ctx context.Context, msg io.Reader, w io.Writer) error {
 		// The message writes itself (one in memory hands over its bytes
 		// in one piece) without a copy into readBuf first. An error
 		// that w did not return is the reader's.
-		bw := blockWriter{c: c, w: w, timeout: to.DataBlock}
+		bw := &c.blk // a field: as an interface argument it would escape
+		*bw = blockWriter{c: c, w: w, timeout: to.DataBlock}
 		if d, ok := w.(*dataWriter); ok && stableWriterTo(msg) {
 			d.holdIn(&c.gw, c.bw)
 			defer d.holdIn(nil, nil)
 		}
-		if _, err := wt.WriteTo(&bw); err != nil {
+		if _, err := wt.WriteTo(bw); err != nil {
 			if bw.err == nil {
 				return readFailure(err)
 			}
@@ -1113,10 +1117,10 @@ func applyFinal(r *reply, stage delivery.Stage, res *Result) error {
 		}
 		return failAll(err, res)
 	}
-	o := r.outcome(stage)
+	o := r.outcomeValue(stage)
 	for i := range res.Recipients {
 		if res.Recipients[i].Status == 0 {
-			setOutcome(&res.Recipients[i], o)
+			setOutcome(&res.Recipients[i], &o)
 		}
 	}
 	return nil

@@ -208,12 +208,23 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 		return g.nc.Write(p)
 	}
 	h := len(g.held)
+	if v, ok := g.nc.(vectorWriter); ok {
+		n, err := v.writev(g.held, p)
+		g.held = nil
+		return max(n-h, 0), err
+	}
 	g.arr = [2][]byte{g.held, p}
 	g.held = nil
 	g.bufs = g.arr[:]
 	n, err := g.bufs.WriteTo(g.nc)
 	g.arr = [2][]byte{} // no reference to the caller's message is kept
 	return int(max(n-int64(h), 0)), err
+}
+
+// vectorWriter writes a and then b in one system call when it can
+// (rawTCP).
+type vectorWriter interface {
+	writev(a, b []byte) (int, error)
 }
 
 // drop forgets held data that was never written, and reports whether

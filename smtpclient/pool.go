@@ -107,11 +107,13 @@ func (p *hostPool) get(ctx context.Context, d *dest, m *message, size int64, fre
 			c.close(true)
 			return p.dial(ctx, d) // its slot is ours
 		}
-		w := waiter{key: key, ch: make(chan *conn, 1), m: m, size: size}
+		w := waiter{key: key, ch: t.waitChan(), m: m, size: size}
 		p.waiters = append(p.waiters, w)
 		p.mu.Unlock()
 		select {
 		case c := <-w.ch:
+			// Whoever sent took w off the list first: nothing more comes.
+			t.waitChans.Put(w.ch)
 			if c == nil { // a slot was handed over
 				return p.dial(ctx, d)
 			}
@@ -146,9 +148,20 @@ func (p *hostPool) get(ctx context.Context, d *dest, m *message, size int64, fre
 					p.release()
 				}
 			}
+			t.waitChans.Put(w.ch) // empty, and off the list
 			return nil, localFailure(fmt.Errorf("smtpclient: waiting for a session to %s: %w", d.host, ctx.Err())), false
 		}
 	}
+}
+
+// waitChan returns an empty channel for a waiter: one a previous waiter
+// was done with, or a new one. Each waiter is taken off the list by the
+// one that sends to it, so at most one value is ever sent per turn.
+func (t *Transport) waitChan() chan *conn {
+	if ch, ok := t.waitChans.Get().(chan *conn); ok {
+		return ch
+	}
+	return make(chan *conn, 1)
 }
 
 // takeIdle removes and returns the most recently used idle session with

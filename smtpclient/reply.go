@@ -2,6 +2,7 @@ package smtpclient
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,24 @@ func readReplyText(br *bufio.Reader, lines []string, keep bool) (reply, error) {
 	}
 	r.enh, r.lines = splitEnhanced(r.code, r.lines)
 	return r, nil
+}
+
+// replyBuffered reports whether br holds the last line of a reply
+// already, so that reading it needs no system call (nor a read deadline:
+// setting one costs a timer update each time). With pipelining the
+// replies to MAIL, RCPT and DATA usually come in one segment.
+func replyBuffered(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return false
+		}
+		if i < 4 || b[3] != '-' {
+			return true // the last line, or one readReply refuses
+		}
+		b = b[i+1:]
+	}
 }
 
 // parseReplyLine splits "250-text", "250 text", "250" or "250-".
@@ -189,7 +208,14 @@ func (r *reply) err(stage delivery.Stage) error {
 
 // outcome returns the reply as an outcome at stage.
 func (r *reply) outcome(stage delivery.Stage) *delivery.Outcome {
-	o := &delivery.Outcome{Stage: stage, Code: r.code, Enhanced: delivery.EnhancedCode(r.enh), Text: r.text()}
+	o := r.outcomeValue(stage)
+	return &o
+}
+
+// outcomeValue is outcome without the allocation, for outcomes that are
+// only copied into a Result.
+func (r *reply) outcomeValue(stage delivery.Stage) delivery.Outcome {
+	o := delivery.Outcome{Stage: stage, Code: r.code, Enhanced: delivery.EnhancedCode(r.enh), Text: r.text()}
 	switch {
 	case r.code < 400:
 		o.Status = delivery.Delivered

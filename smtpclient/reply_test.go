@@ -101,9 +101,15 @@ func FuzzReadReply(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		br := bufio.NewReaderSize(strings.NewReader(string(in)), 4096)
+		cr := &countingReader{r: strings.NewReader(string(in))}
+		br := bufio.NewReaderSize(cr, 4096)
 		for range 10 {
+			// A reply replyBuffered calls whole is read without a read.
+			buffered, reads := replyBuffered(br), cr.reads
 			r, err := readReply(br, nil)
+			if buffered && cr.reads != reads {
+				t.Fatalf("replyBuffered true, but reading the reply read more of %q", in)
+			}
 			if err != nil {
 				return
 			}
@@ -118,4 +124,43 @@ func FuzzReadReply(f *testing.F) {
 			}
 		}
 	})
+}
+
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
+}
+
+// TestReplyBuffered: a reply is whole in the buffer only when its last
+// line is; what it says before that does not matter.
+func TestReplyBuffered(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"", false},
+		{"250 OK", false},
+		{"250 OK\r\n", true},
+		{"250\r\n", true},
+		{"250-a\r\n", false},
+		{"250-a\r\n250-b\r\n250 c", false},
+		{"250-a\r\n250-b\r\n250 c\r\n", true},
+		{"250-a\n250 b\n", true},
+		{"250 Ok\r\n250 2.1.0 Ok\r\n354 go", true},
+		{"25\r\n", true},      // refused without reading on
+		{"hello\r\n", true},   // likewise
+		{"hel-lo\r\n", false}, // looks continued: read on, within a deadline
+	} {
+		cr := &countingReader{r: strings.NewReader(tc.in)}
+		br := newReader(cr)
+		br.Peek(len(tc.in)) // fill
+		if got := replyBuffered(br); got != tc.want {
+			t.Errorf("replyBuffered(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
 }

@@ -204,6 +204,7 @@ type Transport struct {
 	mu          sync.Mutex
 	pools       map[string]*hostPool // by host name
 	closed      atomic.Bool
+	waitChans   sync.Pool    // of chan *conn, see waitChan
 	handOns     atomic.Int64 // sessions handed on with the next sender's commands (conn.handOn)
 	limits      limiterSet
 	sources     sourceSet
@@ -701,6 +702,7 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 		return nil, failure(delivery.Deferred, delivery.StageConnect, codeNoAnswer,
 			fmt.Errorf("smtp %s: connect: %w", d.addr, err))
 	}
+	nc = rawIO(nc)
 	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
 	c.gw.nc = nc

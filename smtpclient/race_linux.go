@@ -1,0 +1,6 @@
+//go:build race
+
+package smtpclient
+
+// raceEnabled: built with the race detector (see rawIO).
+const raceEnabled = true

@@ -1,0 +1,159 @@
+//go:build linux
+
+package smtpclient
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// rawPair returns a rawTCP client connection and the server's end of it,
+// over loopback.
+func rawPair(t *testing.T) (*rawTCP, *net.TCPConn) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	nc, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := rawIO(nc).(*rawTCP); ok == raceEnabled {
+		t.Fatalf("rawIO(%T) = %T with the race detector %v", nc, got, raceEnabled)
+	}
+	r, err := newRawTCP(nc.(*net.TCPConn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); sc.Close() })
+	return r, sc.(*net.TCPConn)
+}
+
+// TestRawTCPWritev: two buffers far larger than the socket's send buffer
+// arrive whole and in order: the writev waits for room (EAGAIN) and goes
+// on where the last one stopped, across both buffers.
+func TestRawTCPWritev(t *testing.T) {
+	r, sc := rawPair(t)
+	a := bytes.Repeat([]byte("abcdefg\r\n"), 400_000) // 3.6 MB
+	b := bytes.Repeat([]byte("0123\r\n"), 150_000)    // 0.9 MB
+	got := make(chan []byte)
+	go func() {
+		time.Sleep(50 * time.Millisecond) // let the client fill the socket first
+		all, _ := io.ReadAll(sc)
+		got <- all
+	}()
+	n, err := r.writev(a, b)
+	if err != nil || n != len(a)+len(b) {
+		t.Fatalf("writev: %d, %v; want %d, nil", n, err, len(a)+len(b))
+	}
+	if n, err := r.Write([]byte("end")); n != 3 || err != nil {
+		t.Fatalf("Write: %d, %v", n, err)
+	}
+	r.CloseWrite()
+	all := <-got
+	if want := append(append(append([]byte{}, a...), b...), "end"...); !bytes.Equal(all, want) {
+		t.Fatalf("server read %d octets, not the %d written in order", len(all), len(want))
+	}
+}
+
+// TestRawTCPRead: data, then end of file when the peer closes.
+func TestRawTCPRead(t *testing.T) {
+	r, sc := rawPair(t)
+	go func() {
+		time.Sleep(20 * time.Millisecond) // the Read waits for it
+		sc.Write([]byte("250 OK\r\n"))
+		sc.Close()
+	}()
+	all, err := io.ReadAll(r)
+	if err != nil || string(all) != "250 OK\r\n" {
+		t.Fatalf("read %q, %v", all, err)
+	}
+	if n, err := r.Read(make([]byte, 10)); n != 0 || err != io.EOF {
+		t.Fatalf("after the end: %d, %v; want 0, EOF", n, err)
+	}
+}
+
+// TestRawTCPErrors: deadlines, Close and a reset give the errors a
+// *net.TCPConn gives, which the session's error handling relies on.
+func TestRawTCPErrors(t *testing.T) {
+	t.Run("read deadline", func(t *testing.T) {
+		r, _ := rawPair(t)
+		r.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+		_, err := r.Read(make([]byte, 10))
+		var ne net.Error
+		var oe *net.OpError
+		if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() || !errors.As(err, &oe) || oe.Op != "read" {
+			t.Fatalf("got %v; want a read timeout (os.ErrDeadlineExceeded, net.Error)", err)
+		}
+	})
+	t.Run("write deadline mid-write", func(t *testing.T) {
+		r, sc := rawPair(t) // the server reads only after the deadline
+		big := make([]byte, 64<<20)
+		r.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+		n, err := r.writev(big, []byte("x"))
+		if !errors.Is(err, os.ErrDeadlineExceeded) || n >= len(big) {
+			t.Fatalf("got %d, %v; want part written and a deadline error", n, err)
+		}
+		// The count is what went out: the server gets exactly that.
+		r.Close()
+		got, _ := io.Copy(io.Discard, sc)
+		if got != int64(n) {
+			t.Fatalf("writev reported %d octets written, the server read %d", n, got)
+		}
+	})
+	t.Run("poisoned deadline", func(t *testing.T) {
+		r, sc := rawPair(t)
+		sc.Write([]byte("250 OK\r\n"))
+		r.SetDeadline(aLongTimeAgo) // what conn.watch does when ctx ends
+		if _, err := r.Read(make([]byte, 10)); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("read: %v; want the deadline, although data is there", err)
+		}
+		if _, err := r.Write([]byte("QUIT\r\n")); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("write: %v", err)
+		}
+	})
+	t.Run("closed while reading", func(t *testing.T) {
+		r, _ := rawPair(t)
+		go func() {
+			time.Sleep(30 * time.Millisecond)
+			r.Close()
+		}()
+		if _, err := r.Read(make([]byte, 10)); !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("got %v; want net.ErrClosed", err)
+		}
+	})
+	t.Run("reset by peer", func(t *testing.T) {
+		r, sc := rawPair(t)
+		sc.SetLinger(0)
+		sc.Close() // RST
+		time.Sleep(20 * time.Millisecond)
+		_, err := r.Read(make([]byte, 10))
+		var se *os.SyscallError
+		if !errors.Is(err, syscall.ECONNRESET) || !isConnReset(err) || !errors.As(err, &se) {
+			t.Fatalf("got %v; want ECONNRESET as an *os.SyscallError", err)
+		}
+	})
+}
+
+// TestRawIOOnlyPlainTCP: connections that are not a plain *net.TCPConn
+// (a DialContext's own type, a pipe) are used as they are.
+func TestRawIOOnlyPlainTCP(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if got := rawIO(a); got != a {
+		t.Fatalf("rawIO(net.Pipe) = %T, want it unchanged", got)
+	}
+}
