@@ -69,7 +69,8 @@ type tlsReports struct {
 	// tr delivers report mail: RFC 8460 §3 has reports delivered
 	// despite any TLS failure and leaves their sessions out of the next
 	// report, so it takes routes without their TLS policy (plain text
-	// when STARTTLS fails) and reports no session.
+	// when STARTTLS fails) and reports no session. guardDestinations
+	// has it refuse private addresses as m.tr does.
 	tr *smtpclient.Transport
 
 	stop context.CancelFunc
