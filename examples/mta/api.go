@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mxkit/mxkit/bounce"
@@ -73,7 +74,8 @@ func (m *MTA) handler() http.Handler {
 // routes routes the HTTP API.
 func (m *MTA) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/send", m.authAPI(m.handleSend))
+	sends := &sendBudget{max: m.cfg.HTTP.MaxSendBytes, largest: sendBodyLimit(m.cfg.SMTP.MaxMessageBytes)}
+	mux.HandleFunc("POST /api/send", m.authAPI(m.limitSends(sends, m.handleSend)))
 	// Feedback makes webhook events about any recipient, and the stats
 	// count every tenant's mail: they are the operator's.
 	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
@@ -179,21 +181,20 @@ func (m *MTA) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
-	var req SendRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, m.cfg.SMTP.MaxMessageBytes*2))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		jsonError(w, http.StatusBadRequest, "request: "+err.Error())
-		return
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		jsonError(w, http.StatusBadRequest, "request: more after the JSON object")
-		return
-	}
-	// smtp.max_recipients bounds a message from either door: each
-	// recipient is screened (and checked in DNS) before the answer.
-	if n := m.cfg.SMTP.MaxRecipients; n > 0 && len(req.To) > n {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("to: more than %d recipients (smtp.max_recipients)", n))
+	maxMsg := m.cfg.SMTP.MaxMessageBytes
+	req, err := decodeSend(http.MaxBytesReader(w, r.Body, sendBodyLimit(maxMsg)), m.cfg.SMTP.MaxRecipients, maxMsg)
+	if err != nil {
+		w.Header().Set("Connection", "close") // the rest of the body unread (see limitSends)
+		var re *requestError
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &re):
+			jsonError(w, re.code, re.msg)
+		case errors.As(err, &tooLarge):
+			jsonError(w, http.StatusRequestEntityTooLarge, bodyTooLarge(tooLarge.Limit))
+		default:
+			jsonError(w, http.StatusBadRequest, "request: "+err.Error())
+		}
 		return
 	}
 	login := loginOf(r)
@@ -218,16 +219,22 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw := []byte(req.Raw)
-	if req.Raw == "" {
-		var err error
-		if raw, err = m.build(&req); err != nil {
+	req.Raw = ""
+	if len(raw) == 0 {
+		if raw, err = m.build(req); err != nil {
 			jsonError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 	}
-	raw, err := m.rep.withUnsubscribe(login.tenant(), req.Unsubscribe, env, raw)
+	raw, err = m.rep.withUnsubscribe(login.tenant(), req.Unsubscribe, env, raw)
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	// The bound of the SMTP door (552 5.3.4 there), on what is queued
+	// before the Received and DKIM-Signature fields.
+	if int64(len(raw)) > maxMsg {
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("message: %d octets, over smtp.max_message_bytes (%d)", len(raw), maxMsg))
 		return
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
@@ -252,6 +259,199 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused, Unverified: unverified})
+}
+
+// sendBudget bounds the /api/send bodies being read and handled at once
+// (http.max_send_bytes), in total and per login, so that their memory is
+// bounded whatever the number of connections.
+type sendBudget struct {
+	max, largest int64 // http.max_send_bytes; sendBodyLimit
+
+	mu      sync.Mutex
+	used    int64
+	byLogin map[string]int64
+}
+
+// take reserves n octets for login, or returns the status of the
+// refusal: 503 with the budget spent, 429 with the login's half spent.
+func (b *sendBudget) take(login string, n int64) (ok bool, code int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	share := max(b.max/2, b.largest)
+	switch {
+	case b.used+n > b.max:
+		return false, http.StatusServiceUnavailable
+	case b.byLogin[login]+n > share:
+		return false, http.StatusTooManyRequests
+	}
+	if b.byLogin == nil {
+		b.byLogin = map[string]int64{}
+	}
+	b.used += n
+	b.byLogin[login] += n
+	return true, 0
+}
+
+// give returns what take reserved.
+func (b *sendBudget) give(login string, n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	if b.byLogin[login] -= n; b.byLogin[login] == 0 {
+		delete(b.byLogin, login)
+	}
+}
+
+// limitSends runs h with its body's size reserved in b (Content-Length,
+// or the largest body allowed when it is not given), before any of it is
+// read. A body declared over the largest is refused at once (413);
+// without room, the request gets 503 or 429 (RFC 6585 §4) and
+// Retry-After.
+func (m *MTA) limitSends(b *sendBudget, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		// A refusal leaves the body unread: the connection is closed
+		// after it, rather than the body read to make room for the next
+		// request (net/http reads up to 256 KiB, as slowly as it comes).
+		n := r.ContentLength
+		if n > b.largest {
+			w.Header().Set("Connection", "close")
+			jsonError(w, http.StatusRequestEntityTooLarge, bodyTooLarge(b.largest))
+			return
+		}
+		if n < 0 {
+			n = b.largest
+		}
+		login := loginOf(r).tenant()
+		ok, code := b.take(login, n)
+		if !ok {
+			m.metrics.limited.WithLabelValues("api_send_bytes").Inc()
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "1")
+			msg := "too many /api/send bodies at once (http.max_send_bytes), try again"
+			if code == http.StatusTooManyRequests {
+				msg = "too many /api/send bodies at once from this login (half of http.max_send_bytes), try again"
+			}
+			jsonError(w, code, msg)
+			return
+		}
+		defer b.give(login, n)
+		h(w, r)
+	}
+}
+
+// sendBodyLimit bounds the body of POST /api/send: twice the largest
+// message, as its JSON string may take escapes (Go's encoding/json
+// writes each < > & as six octets), and 64 KiB for the other fields.
+func sendBodyLimit(maxMsg int64) int64 { return 2*maxMsg + 64<<10 }
+
+// bodyTooLarge is the refusal of a body over limit (sendBodyLimit).
+func bodyTooLarge(limit int64) string {
+	return fmt.Sprintf("request: body over %d octets (twice smtp.max_message_bytes, for JSON escapes, and 64 KiB)", limit)
+}
+
+// requestError is a refused request: its HTTP status and message.
+type requestError struct {
+	code int
+	msg  string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// decodeSend reads a SendRequest one field at a time, so that what is
+// over a bound is refused where it is met, before the rest is read: a
+// recipient past maxRcpts (smtp.max_recipients) as it comes, raw or
+// text longer than maxMsg (smtp.max_message_bytes) with 413 once it is
+// read. Fields it does not know, and anything after the object, are
+// refused as encoding/json's DisallowUnknownFields would.
+func decodeSend(r io.Reader, maxRcpts int, maxMsg int64) (*SendRequest, error) {
+	req := &SendRequest{}
+	fields := map[string]any{
+		"from": &req.From, "subject": &req.Subject, "headers": &req.Headers,
+		"campaign": &req.Campaign, "tenant": &req.Tenant, "idempotency_key": &req.IdempotencyKey,
+		"unsubscribe": &req.Unsubscribe,
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		switch key {
+		case "to":
+			if req.To, err = decodeRecipients(dec, maxRcpts); err != nil {
+				return nil, err
+			}
+		case "raw", "text":
+			var v *string // nil for null, which changes nothing
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			switch {
+			case v == nil:
+			case int64(len(*v)) > maxMsg:
+				return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("%s: %d octets, over smtp.max_message_bytes (%d)", key, len(*v), maxMsg)}
+			case key == "raw":
+				req.Raw = *v
+			default:
+				req.Text = *v
+			}
+		default:
+			f, ok := fields[key]
+			if !ok {
+				return nil, fmt.Errorf("json: unknown field %q", key)
+			}
+			if err := dec.Decode(f); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more after the JSON object")
+	}
+	return req, nil
+}
+
+// decodeRecipients reads the "to" array, refusing the recipient past max
+// (0: no bound) before it reads on.
+func decodeRecipients(dec *json.Decoder, max int) ([]string, error) {
+	if err := expectDelim(dec, '['); err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	to := []string{}
+	for dec.More() {
+		if max > 0 && len(to) == max {
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("to: more than %d recipients (smtp.max_recipients)", max)}
+		}
+		var a string
+		if err := dec.Decode(&a); err != nil {
+			return nil, fmt.Errorf("to: %w", err)
+		}
+		to = append(to, a)
+	}
+	if err := expectDelim(dec, ']'); err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	return to, nil
+}
+
+// expectDelim reads the next token, which must be d.
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		return fmt.Errorf("want %v, not %v", d, t)
+	}
+	return nil
 }
 
 // build makes a text/plain message from the simple fields. The headers

@@ -110,6 +110,16 @@
 //	http.max_conns_per_ip   per client address (default 100; -1: no
 //	                    limit, e.g. behind a proxy); past them a connection
 //	                    is closed at once
+//	http.max_send_bytes POST /api/send bodies read at once, counted by
+//	                    their Content-Length (a chunked one as the largest
+//	                    allowed: twice smtp.max_message_bytes, for JSON
+//	                    escapes, and 64 KiB); each is held in memory about
+//	                    three times while it is checked and queued. One
+//	                    login takes at most half (or one largest body).
+//	                    Past it a request gets 503, past a login's half
+//	                    429, both with Retry-After. Default four largest
+//	                    bodies (about 256 MiB with the default
+//	                    max_message_bytes); at least one
 //	queue.dir           embedded queue directory (bbolt, group commit)
 //	queue.postgres_dsn  or a PostgreSQL queue (queue/pgstore); exactly one
 //	queue.postgres_schema  its schema (default "mxkit_queue")
