@@ -292,6 +292,15 @@
 //	                    entry costs a public POST and is logged with its
 //	                    tenant and counted (mta_suppressions_added_total
 //	                    {source="unsubscribe"}): alert on its rate
+//	reputation.suppression.max_unsubscribe_entries  the hard bound on
+//	                    that: a tenant's entries past which a one-click
+//	                    unsubscribe that would add one is refused (503,
+//	                    Retry-After; an error in the log, counted in
+//	                    mta_limited_total{limit="unsubscribe_entries"}).
+//	                    A real recipient's click is refused too: raise
+//	                    it, or look at the tenant. Default 1,000,000
+//	                    (about 500 MB); -1: no limit. The operator's
+//	                    links (no tenant) are not bounded
 //	reputation.suppression.unsubscribe_url  the public https URL, ending
 //	                    in "/", of the RFC 8058 one-click unsubscribe
 //	                    links ("https://mail.example.com/unsubscribe/");
@@ -652,7 +661,11 @@
 //     collector does not scan it, so its size costs no CPU.
 //   - A tenant's users add suppressions through POST /api/suppressions
 //     until the tenant has reputation.suppression.max_user_entries
-//     (default 250,000): the list's memory is every tenant's.
+//     (default 250,000), and one-click unsubscribes until
+//     reputation.suppression.max_unsubscribe_entries (default 1,000,000):
+//     the list's memory is every tenant's. Unsubscribe links hold their
+//     state in their signed token (at most 2 KB; a list name of at most
+//     100 characters): minting one stores nothing.
 //
 // # Reputation
 //
