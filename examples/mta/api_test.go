@@ -247,3 +247,19 @@ func FuzzDecodeSend(f *testing.F) {
 		checkLikeStdlib(t, in, got)
 	})
 }
+
+// TestMaxSendBytesConfig: http.max_send_bytes defaults to four largest
+// bodies, and must hold one.
+func TestMaxSendBytesConfig(t *testing.T) {
+	c, err := ParseConfig([]byte(`{"hostname":"h","smtp":{"listen":":25","max_message_bytes":1000},"queue":{"dir":"q"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 4 * sendBodyLimit(1000); c.HTTP.MaxSendBytes != want {
+		t.Errorf("default %d, want %d", c.HTTP.MaxSendBytes, want)
+	}
+	_, err = ParseConfig([]byte(`{"hostname":"h","smtp":{"listen":":25","max_message_bytes":1000},"queue":{"dir":"q"},"http":{"max_send_bytes":60000}}`))
+	if err == nil || !strings.Contains(err.Error(), "http.max_send_bytes") {
+		t.Errorf("less than one body: %v, want an error naming http.max_send_bytes", err)
+	}
+}

@@ -1164,6 +1164,7 @@ func TestReputationConfig(t *testing.T) {
 		{"bad blocklist address", `{"blocklists":{"enabled":true,"ips":["192.0.2"]}}`, "blocklists.ips"},
 		{"bad zone", `{"blocklists":{"enabled":true,"ips":["192.0.2.1"],"zones":[{"name":"nodot"}]}}`, "zone name"},
 		{"bad redis url", `{"redis":{"url":"127.0.0.1:6379"}}`, "redis://"},
+		{"negative unsubscribe bound", `{"suppression":{"path":"s.db","max_unsubscribe_entries":-2}}`, "max_unsubscribe_entries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(fmt.Sprintf(base, tc.json)))
