@@ -197,6 +197,15 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// The campaign goes with every recipient into the send log and the
+	// webhook's events, the key into the queue's index: unbounded, one
+	// request could make gigabytes of them.
+	for name, v := range map[string]string{"campaign": req.Campaign, "idempotency_key": req.IdempotencyKey} {
+		if len(v) > maxLabel {
+			jsonError(w, http.StatusBadRequest, fmt.Sprintf("%s: more than %d octets", name, maxLabel))
+			return
+		}
+	}
 	login := loginOf(r)
 	if !login.mayUse(req.From) {
 		jsonError(w, http.StatusForbidden, "sender address not allowed for this login")
@@ -338,6 +347,9 @@ func (m *MTA) limitSends(b *sendBudget, h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// maxLabel bounds the campaign and the idempotency key of a send.
+const maxLabel = 255
 
 // sendBodyLimit bounds the body of POST /api/send: twice the largest
 // message, as its JSON string may take escapes (Go's encoding/json

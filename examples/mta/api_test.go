@@ -23,6 +23,8 @@ func (failingReader) Read([]byte) (int, error) { return 0, errors.New("read past
 // body; raw or text, and the message built, over smtp.max_message_bytes
 // get 413 (the queue's own bound has room for trace fields, so they were
 // queued); a body over its bound gets 413 too, before or while it is read.
+// The campaign and the idempotency key, copied into every recipient's
+// send log record and event, are bounded.
 func TestAPISendBounds(t *testing.T) {
 	_, cfg := tenants(t)
 	cfg.SMTP.MaxMessageBytes, cfg.SMTP.MaxRecipients = 4096, 3
@@ -58,6 +60,9 @@ func TestAPISendBounds(t *testing.T) {
 		{"raw one octet over", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "raw": msg(4097)}, http.StatusRequestEntityTooLarge, "max_message_bytes"},
 		{"text over", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": strings.Repeat("y", 4097)}, http.StatusRequestEntityTooLarge, "max_message_bytes"},
 		{"built message over", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "subject": "s", "text": strings.Repeat("y", 4000)}, http.StatusRequestEntityTooLarge, "max_message_bytes"},
+		{"campaign of 255 octets", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": "t", "campaign": strings.Repeat("c", 255)}, http.StatusAccepted, ""},
+		{"campaign of 256 octets", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": "t", "campaign": strings.Repeat("c", 256)}, http.StatusBadRequest, "campaign"},
+		{"idempotency key of 256 octets", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": "t", "idempotency_key": strings.Repeat("k", 256)}, http.StatusBadRequest, "idempotency_key"},
 		{"unknown field", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": "t", "bcc": "x"}, http.StatusBadRequest, "unknown field"},
 		{"unknown field of unsubscribe", map[string]any{"from": "a@alice.example", "to": []string{"r@customers.example"}, "text": "t", "unsubscribe": map[string]any{"lst": "x"}}, http.StatusBadRequest, "unknown field"},
 	} {

@@ -395,6 +395,7 @@
 //	POST /api/send      {"from","to":[...],"raw":"whole message"} or
 //	                    {"from","to":[...],"subject","text","headers":{}}
 //	                    plus optional "campaign" and "idempotency_key"
+//	                    (each at most 255 octets)
 //	                    (a repeated key returns the first message's ID; keys
 //	                    are the tenant's own); "tenant", if given, must be
 //	                    the login's; 202 {"id":"..."} once the message is
