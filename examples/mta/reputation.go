@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -661,6 +663,14 @@ func (r *reputation) unsubscribeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
 		if req.Method == http.MethodPost {
+			// The body is read first: a client that sends it slowly
+			// must not hold the lock every addition waits for.
+			body, err := io.ReadAll(io.LimitReader(req.Body, maxOneClickBody+1))
+			if err != nil {
+				http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			req.Body = io.NopCloser(bytes.NewReader(body))
 			// The check and the addition under one lock, as a user's
 			// additions are (handleAdd).
 			r.userAdds.Lock()
@@ -692,6 +702,10 @@ func (r *reputation) unsubscribeHandler() http.Handler {
 		}
 	})
 }
+
+// maxOneClickBody is the most of a one-click POST body read (the one-click
+// body is 26 octets; suppression.Handler refuses more than 8 KiB).
+const maxOneClickBody = 8 << 10
 
 // unsubscribeRoom reports whether the one-click POST req may add an
 // entry: no when its token is valid, its tenant already has

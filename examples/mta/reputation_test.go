@@ -1289,3 +1289,45 @@ func TestUnsubscribeEntriesBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsubscribeSlowBody: a one-click POST whose body does not come
+// does not hold up the next one (it held the lock every addition waits
+// for while its body was read).
+func TestUnsubscribeSlowBody(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	local := func(addr string) string {
+		var links map[string]string
+		if code := api(t, m, "GET", "/api/unsubscribe-url?address="+addr, "tok-alice", "", &links); code != http.StatusOK {
+			t.Fatalf("minting for %s: %d", addr, code)
+		}
+		u, _ := url.Parse(links["url"])
+		return "http://" + m.HTTPAddr() + u.Path
+	}
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		resp, err := http.Post(local("slow@customers.example"), "application/x-www-form-urlencoded", pr)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	io.WriteString(pw, "List-Unsubscribe=") // and no more
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Post(local("next@customers.example"), "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	if err != nil {
+		t.Fatalf("the next click, while a slow one is open: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the next click: %d, want 200", resp.StatusCode)
+	}
+}
