@@ -12,6 +12,7 @@ import (
 	"io"
 	"maps"
 	"mime"
+	"mime/quotedprintable"
 	"net/http"
 	"net/url"
 	"slices"
@@ -479,11 +480,7 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
 			return fmt.Errorf("header %s: control character in the value", name)
 		}
-		b.WriteString(name)
-		b.WriteString(": ")
-		b.WriteString(value)
-		b.WriteString("\r\n")
-		return nil
+		return writeFolded(&b, name, value)
 	}
 	if strings.ContainsAny(req.Subject, "\r\n") {
 		return nil, errors.New("subject: CR or LF in the value")
@@ -495,6 +492,21 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		}
 		given[strings.ToLower(k)] = true
 	}
+	// RFC 5322 §2.1.1 (and RFC 6152 for 8bit): lines of at most 998
+	// octets; a longer one is broken by the receiver, and the DKIM
+	// signature with it. Such text goes quoted-printable (RFC 2045
+	// §6.7), unless the caller chose the encoding.
+	cte, body := "8bit", req.Text
+	if longLine(req.Text) {
+		if given["content-transfer-encoding"] {
+			return nil, errors.New("text: a line longer than 998 octets (RFC 5322 §2.1.1), and a Content-Transfer-Encoding given: encode it, or leave the field out")
+		}
+		var qp strings.Builder
+		w := quotedprintable.NewWriter(&qp)
+		w.Write([]byte(req.Text))
+		w.Close()
+		cte, body = "quoted-printable", qp.String()
+	}
 	var rnd [12]byte
 	rand.Read(rnd[:])
 	fields := [][2]string{
@@ -505,7 +517,7 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		{"Message-ID", "<" + hex.EncodeToString(rnd[:]) + "@" + m.cfg.Hostname + ">"},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", "text/plain; charset=utf-8"},
-		{"Content-Transfer-Encoding", "8bit"},
+		{"Content-Transfer-Encoding", cte},
 	}
 	for _, f := range fields {
 		if given[strings.ToLower(f[0])] {
@@ -521,8 +533,50 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		}
 	}
 	b.WriteString("\r\n")
-	b.WriteString(req.Text)
+	b.WriteString(body)
 	return b.Bytes(), nil
+}
+
+// Line lengths of RFC 5322 §2.1.1: at most 998 octets, and 78 should.
+const (
+	maxLine  = 998
+	foldLine = 78
+)
+
+// longLine reports whether text has a line over maxLine octets, its CR
+// or LF not counted.
+func longLine(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if len(strings.TrimSuffix(line, "\r")) > maxLine {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFolded writes the field name: value to b, folded (RFC 5322
+// §2.2.3) before a space where a line would pass foldLine octets, never
+// before an empty word (a line of white space alone is not allowed). A
+// word that leaves its line over maxLine is refused.
+func writeFolded(b *bytes.Buffer, name, value string) error {
+	b.WriteString(name)
+	b.WriteString(":")
+	n, first := len(name)+1, true
+	for w := range strings.SplitSeq(value, " ") {
+		if !first && w != "" && n+1+len(w) > foldLine {
+			b.WriteString("\r\n")
+			n = 0
+		}
+		b.WriteString(" ")
+		b.WriteString(w)
+		n += 1 + len(w)
+		first = false
+		if n > maxLine {
+			return fmt.Errorf("header %s: a word of %d octets makes a line longer than %d octets (RFC 5322 §2.1.1)", name, len(w), maxLine)
+		}
+	}
+	b.WriteString("\r\n")
+	return nil
 }
 
 // handleFeedback takes returned mail (a DSN or an ARF complaint, RFC 5965)

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"reflect"
 	"strings"
 	"testing"
@@ -266,5 +269,79 @@ func TestMaxSendBytesConfig(t *testing.T) {
 	_, err = ParseConfig([]byte(`{"hostname":"h","smtp":{"listen":":25","max_message_bytes":1000},"queue":{"dir":"q"},"http":{"max_send_bytes":60000}}`))
 	if err == nil || !strings.Contains(err.Error(), "http.max_send_bytes") {
 		t.Errorf("less than one body: %v, want an error naming http.max_send_bytes", err)
+	}
+}
+
+// TestBuildLineLength: a message built from the simple fields keeps its
+// lines within RFC 5322 §2.1.1's 998 octets (receivers break longer ones,
+// and the DKIM signature with them): long fields are folded at their
+// spaces (78 octets where it can), a long line of text makes the body
+// quoted-printable, and a value with a word that cannot be folded short
+// enough is refused. net/mail and mime, not this code, read it back.
+func TestBuildLineLength(t *testing.T) {
+	m := &MTA{cfg: &Config{Hostname: "mta.shop.example"}}
+	var to []string
+	for i := range 100 {
+		to = append(to, fmt.Sprintf("recipient-%03d@customers.example", i))
+	}
+	subject := strings.Repeat("Grüße aus Köln, ", 20)
+	text := "short line\n" + strings.Repeat("long line ", 300) + "\nend\n"
+	raw, err := m.build(&SendRequest{From: "a@shop.example", To: to, Subject: subject, Text: text,
+		Headers: map[string]string{"X-Long": strings.Repeat("word ", 100) + "end"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(raw), "\r\n") {
+		if len(line) > 998 {
+			t.Errorf("line %d: %d octets", i, len(line))
+		}
+	}
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	for i, line := range strings.Split(head, "\r\n") {
+		// Over 78 only when one word (an encoded word has up to 75)
+		// cannot be folded shorter.
+		_, value, named := strings.Cut(line, ": ")
+		if !named {
+			value = line[1:]
+		}
+		if len(line) > 78 && strings.Contains(value, " ") {
+			t.Errorf("header line %d: %d octets, want 78 at most: %q", i, len(line), line)
+		}
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := msg.Header.AddressList("To")
+	if err != nil || len(addrs) != 100 || addrs[99].Address != to[99] {
+		t.Errorf("To read back: %d addresses, %v", len(addrs), err)
+	}
+	if got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil || got != subject {
+		t.Errorf("Subject read back: %q, %v", got, err)
+	}
+	if got := msg.Header.Get("X-Long"); got != strings.Repeat("word ", 100)+"end" {
+		t.Errorf("X-Long read back: %q", got)
+	}
+	if cte := msg.Header.Get("Content-Transfer-Encoding"); cte != "quoted-printable" {
+		t.Errorf("Content-Transfer-Encoding %q, want quoted-printable", cte)
+	}
+	body, err := io.ReadAll(quotedprintable.NewReader(msg.Body))
+	if err != nil || strings.ReplaceAll(string(body), "\r\n", "\n") != text {
+		t.Errorf("body read back (%v):\n%q\nwant\n%q", err, body, text)
+	}
+
+	// Short lines stay 8bit.
+	raw, err = m.build(&SendRequest{From: "a@shop.example", To: to[:1], Subject: "s", Text: "Grüße\n"})
+	if err != nil || !strings.Contains(string(raw), "Content-Transfer-Encoding: 8bit\r\n") {
+		t.Errorf("a short text: %v\n%s", err, raw)
+	}
+	for name, req := range map[string]*SendRequest{
+		"a header word over a line": {From: "a@shop.example", To: to[:1], Text: "t", Headers: map[string]string{"X-A": strings.Repeat("x", 1000)}},
+		"a long line of text, 8bit given": {From: "a@shop.example", To: to[:1], Text: strings.Repeat("x", 1000),
+			Headers: map[string]string{"Content-Transfer-Encoding": "8bit"}},
+	} {
+		if _, err := m.build(req); err == nil || !strings.Contains(err.Error(), "998") {
+			t.Errorf("%s: %v, want an error naming the 998-octet bound", name, err)
+		}
 	}
 }
