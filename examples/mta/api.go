@@ -36,7 +36,9 @@ type SendRequest struct {
 	// turned into CRLF.
 	Raw string `json:"raw,omitempty"`
 
-	// Without Raw, a text/plain UTF-8 message is built from these.
+	// Without Raw, a text/plain UTF-8 message is built from these: its
+	// fields folded, its text 8bit, or quoted-printable when a line is
+	// longer than 998 octets.
 	Subject string            `json:"subject,omitempty"`
 	Text    string            `json:"text,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
