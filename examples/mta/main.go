@@ -604,6 +604,8 @@
 //     (delivery.allow_private_destinations), the address checked at
 //     connect time, after resolution; when no MX address of the domain
 //     is one the Internet routes, the message fails at once (5.4.4).
+//     TLS reports (tlsrpt) go by the same rule: report mail as any mail,
+//     and an https: destination at such an address is not posted to.
 //   - Reading the metrics: GET /metrics names tenants and From domains;
 //     it takes a metrics or operator token, and reads shared state (Redis)
 //     at most once per 5 seconds however often it is scraped.

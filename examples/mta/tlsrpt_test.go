@@ -341,4 +341,12 @@ func TestTLSReportsPrivateDestination(t *testing.T) {
 	if !strings.Contains(logs.String(), "no MX address is globally reachable") {
 		t.Errorf("the log does not say why the report failed:\n%s", logs.String())
 	}
+	if m.reports.sender.AllowPrivateAddresses {
+		t.Error("https: destinations may be private")
+	}
+	cfg.Delivery.AllowPrivateDestinations = true
+	cfg.Queue.Dir, cfg.TLSRPT.Dir = t.TempDir(), t.TempDir() // another MTA's
+	if allowed := startMTA(t, cfg); !allowed.reports.sender.AllowPrivateAddresses {
+		t.Error("with delivery.allow_private_destinations, https: destinations may not be private")
+	}
 }
