@@ -67,6 +67,14 @@ type Sender struct {
 	MaxReportSize int
 	// Timeout bounds the delivery to each destination (default 1 min).
 	Timeout time.Duration
+	// MaxDestinations bounds the destinations one report goes to: each
+	// https: URI and each mailbox of a mailto: URI, in the record's
+	// order; the rest are left out. RFC 8460 sets no bound, and without
+	// one a domain whose record lists a thousand mailboxes has this
+	// sender mail a thousand strangers each day. DMARC's rule for its
+	// report URIs is the model (RFC 7489 §6.2: a limit may be imposed,
+	// and at least two supported). Default 5.
+	MaxDestinations int
 
 	once sync.Once
 	http *http.Client
@@ -126,16 +134,24 @@ func (s *Sender) Send(ctx context.Context, rep *Report, uniqueID string) (string
 	}
 	accepted := ""
 	usable := 0
+	left := s.MaxDestinations
+	if left <= 0 {
+		left = 5
+	}
 	for _, u := range rec.RUA {
+		if left == 0 {
+			break
+		}
 		var err error
 		switch strings.ToLower(u.Scheme) {
 		case "https":
+			left--
 			err = s.post(ctx, u, gz)
 		case "mailto":
 			if s.SendMail == nil {
 				continue
 			}
-			err = s.mail(ctx, u, rep, uniqueID)
+			err = s.mail(ctx, u, rep, uniqueID, &left)
 		default:
 			continue
 		}
@@ -156,8 +172,9 @@ func (s *Sender) Send(ctx context.Context, rep *Report, uniqueID string) (string
 }
 
 // mail sends rep to the mailboxes of a mailto: URI (RFC 6068: addresses
-// percent-encoded, separated by commas; header fields ignored).
-func (s *Sender) mail(ctx context.Context, u *url.URL, rep *Report, uniqueID string) error {
+// percent-encoded, separated by commas; header fields ignored), while
+// *left, the destinations left (MaxDestinations), is not 0.
+func (s *Sender) mail(ctx context.Context, u *url.URL, rep *Report, uniqueID string, left *int) error {
 	fail := func(permanent bool, err error) error {
 		return &DeliveryError{URI: u.String(), Permanent: permanent, Err: err}
 	}
@@ -169,6 +186,10 @@ func (s *Sender) mail(ctx context.Context, u *url.URL, rep *Report, uniqueID str
 	var errs []error
 	sent := false
 	for addr := range strings.SplitSeq(to, ",") {
+		if *left == 0 {
+			break
+		}
+		*left--
 		if _, err := address.Parse(addr); err != nil {
 			errs = append(errs, fail(true, err))
 			continue

@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -487,4 +488,62 @@ func checkReportMail(t *testing.T, msg []byte, want map[string]string) {
 			}
 		}
 	})
+}
+
+// TestSendMaxDestinations: a report goes to at most MaxDestinations of
+// the record's destinations (each https: URI, each mailbox of a mailto:
+// URI), in the record's order; default 5.
+func TestSendMaxDestinations(t *testing.T) {
+	dnsSrv, sink, s := sendSetup(t, "")
+	var rua []string
+	for i := range 7 {
+		rua = append(rua, fmt.Sprintf("mailto:r%d@example.org", i))
+	}
+	rua[1] = "mailto:r1@example.org%2Cr1b@example.org"
+	rua[2] = fmt.Sprintf("https://example.com:%s/tlsrpt", sink.port())
+	dnsSrv.SetZone(fmt.Sprintf(`
+_smtp._tls.example.org. TXT "v=TLSRPTv1; rua=%s"
+example.com. A 127.0.0.1
+`, strings.Join(rua, ",")))
+	var mailed []string
+	s.SendMail = func(_ context.Context, _, to string, _ []byte) error {
+		mailed = append(mailed, to)
+		return nil
+	}
+	ctx := context.Background()
+	a := newAggregator(nil)
+	addSample(a)
+	reps, err := a.Reports(ctx, day1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep *Report
+	for _, r := range reps {
+		if r.PolicyDomain() == "example.org" {
+			rep = r
+		}
+	}
+	if rep == nil {
+		t.Fatal("no report for example.org")
+	}
+	for _, tc := range []struct {
+		max    int
+		mailed []string
+		posts  int
+	}{
+		{3, []string{"r0@example.org", "r1@example.org", "r1b@example.org"}, 0},
+		{4, []string{"r0@example.org", "r1@example.org", "r1b@example.org"}, 1},
+		{0, []string{"r0@example.org", "r1@example.org", "r1b@example.org", "r3@example.org"}, 1},
+	} {
+		mailed = nil
+		before, _, _ := sink.state()
+		s.MaxDestinations = tc.max
+		if _, err := s.Send(ctx, rep, "mta1"); err != nil {
+			t.Fatal(err)
+		}
+		after, _, _ := sink.state()
+		if !slices.Equal(mailed, tc.mailed) || len(after)-len(before) != tc.posts {
+			t.Errorf("MaxDestinations %d: mailed %v and posted %d, want %v and %d", tc.max, mailed, len(after)-len(before), tc.mailed, tc.posts)
+		}
+	}
 }

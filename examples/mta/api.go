@@ -12,11 +12,13 @@ import (
 	"io"
 	"maps"
 	"mime"
+	"mime/quotedprintable"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mxkit/mxkit/bounce"
@@ -34,7 +36,9 @@ type SendRequest struct {
 	// turned into CRLF.
 	Raw string `json:"raw,omitempty"`
 
-	// Without Raw, a text/plain UTF-8 message is built from these.
+	// Without Raw, a text/plain UTF-8 message is built from these: its
+	// fields folded, its text 8bit, or quoted-printable when a line is
+	// longer than 998 octets.
 	Subject string            `json:"subject,omitempty"`
 	Text    string            `json:"text,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
@@ -73,7 +77,8 @@ func (m *MTA) handler() http.Handler {
 // routes routes the HTTP API.
 func (m *MTA) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/send", m.authAPI(m.handleSend))
+	sends := &sendBudget{max: m.cfg.HTTP.MaxSendBytes, largest: sendBodyLimit(m.cfg.SMTP.MaxMessageBytes)}
+	mux.HandleFunc("POST /api/send", m.authAPI(m.limitSends(sends, m.handleSend)))
 	// Feedback makes webhook events about any recipient, and the stats
 	// count every tenant's mail: they are the operator's.
 	mux.HandleFunc("POST /api/feedback", m.authAPI(operatorOnly(m.handleFeedback)))
@@ -179,22 +184,30 @@ func (m *MTA) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
-	var req SendRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, m.cfg.SMTP.MaxMessageBytes*2))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		jsonError(w, http.StatusBadRequest, "request: "+err.Error())
+	maxMsg := m.cfg.SMTP.MaxMessageBytes
+	req, err := decodeSend(http.MaxBytesReader(w, r.Body, sendBodyLimit(maxMsg)), m.cfg.SMTP.MaxRecipients, maxMsg)
+	if err != nil {
+		w.Header().Set("Connection", "close") // the rest of the body unread (see limitSends)
+		var re *requestError
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &re):
+			jsonError(w, re.code, re.msg)
+		case errors.As(err, &tooLarge):
+			jsonError(w, http.StatusRequestEntityTooLarge, bodyTooLarge(tooLarge.Limit))
+		default:
+			jsonError(w, http.StatusBadRequest, "request: "+err.Error())
+		}
 		return
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		jsonError(w, http.StatusBadRequest, "request: more after the JSON object")
-		return
-	}
-	// smtp.max_recipients bounds a message from either door: each
-	// recipient is screened (and checked in DNS) before the answer.
-	if n := m.cfg.SMTP.MaxRecipients; n > 0 && len(req.To) > n {
-		jsonError(w, http.StatusBadRequest, fmt.Sprintf("to: more than %d recipients (smtp.max_recipients)", n))
-		return
+	// The campaign goes with every recipient into the send log and the
+	// webhook's events, the key into the queue's index: unbounded, one
+	// request could make gigabytes of them.
+	for name, v := range map[string]string{"campaign": req.Campaign, "idempotency_key": req.IdempotencyKey} {
+		if len(v) > maxLabel {
+			jsonError(w, http.StatusBadRequest, fmt.Sprintf("%s: more than %d octets", name, maxLabel))
+			return
+		}
 	}
 	login := loginOf(r)
 	if !login.mayUse(req.From) {
@@ -218,16 +231,22 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	raw := []byte(req.Raw)
-	if req.Raw == "" {
-		var err error
-		if raw, err = m.build(&req); err != nil {
+	req.Raw = ""
+	if len(raw) == 0 {
+		if raw, err = m.build(req); err != nil {
 			jsonError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 	}
-	raw, err := m.rep.withUnsubscribe(login.tenant(), req.Unsubscribe, env, raw)
+	raw, err = m.rep.withUnsubscribe(login.tenant(), req.Unsubscribe, env, raw)
 	if err != nil {
 		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	// The bound of the SMTP door (552 5.3.4 there), on what is queued
+	// before the Received and DKIM-Signature fields.
+	if int64(len(raw)) > maxMsg {
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("message: %d octets, over smtp.max_message_bytes (%d)", len(raw), maxMsg))
 		return
 	}
 	trace := fmt.Sprintf("Received: from %s\r\n\tby %s with HTTP;\r\n\t%s\r\n", sanitize(r.RemoteAddr), m.cfg.Hostname, time.Now().Format(time.RFC1123Z))
@@ -254,6 +273,202 @@ func (m *MTA) handleSend(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, SendReply{ID: string(id), Refused: refused, Unverified: unverified})
 }
 
+// sendBudget bounds the /api/send bodies being read and handled at once
+// (http.max_send_bytes), in total and per login, so that their memory is
+// bounded whatever the number of connections.
+type sendBudget struct {
+	max, largest int64 // http.max_send_bytes; sendBodyLimit
+
+	mu      sync.Mutex
+	used    int64
+	byLogin map[string]int64
+}
+
+// take reserves n octets for login, or returns the status of the
+// refusal: 503 with the budget spent, 429 with the login's half spent.
+func (b *sendBudget) take(login string, n int64) (ok bool, code int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	share := max(b.max/2, b.largest)
+	switch {
+	case b.used+n > b.max:
+		return false, http.StatusServiceUnavailable
+	case b.byLogin[login]+n > share:
+		return false, http.StatusTooManyRequests
+	}
+	if b.byLogin == nil {
+		b.byLogin = map[string]int64{}
+	}
+	b.used += n
+	b.byLogin[login] += n
+	return true, 0
+}
+
+// give returns what take reserved.
+func (b *sendBudget) give(login string, n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	if b.byLogin[login] -= n; b.byLogin[login] == 0 {
+		delete(b.byLogin, login)
+	}
+}
+
+// limitSends runs h with its body's size reserved in b (Content-Length,
+// or the largest body allowed when it is not given), before any of it is
+// read. A body declared over the largest is refused at once (413);
+// without room, the request gets 503 or 429 (RFC 6585 §4) and
+// Retry-After.
+func (m *MTA) limitSends(b *sendBudget, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		// A refusal leaves the body unread: the connection is closed
+		// after it, rather than the body read to make room for the next
+		// request (net/http reads up to 256 KiB, as slowly as it comes).
+		n := r.ContentLength
+		if n > b.largest {
+			w.Header().Set("Connection", "close")
+			jsonError(w, http.StatusRequestEntityTooLarge, bodyTooLarge(b.largest))
+			return
+		}
+		if n < 0 {
+			n = b.largest
+		}
+		login := loginOf(r).tenant()
+		ok, code := b.take(login, n)
+		if !ok {
+			m.metrics.limited.WithLabelValues("api_send_bytes").Inc()
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "1")
+			msg := "too many /api/send bodies at once (http.max_send_bytes), try again"
+			if code == http.StatusTooManyRequests {
+				msg = "too many /api/send bodies at once from this login (half of http.max_send_bytes), try again"
+			}
+			jsonError(w, code, msg)
+			return
+		}
+		defer b.give(login, n)
+		h(w, r)
+	}
+}
+
+// maxLabel bounds the campaign and the idempotency key of a send.
+const maxLabel = 255
+
+// sendBodyLimit bounds the body of POST /api/send: twice the largest
+// message, as its JSON string may take escapes (Go's encoding/json
+// writes each < > & as six octets), and 64 KiB for the other fields.
+func sendBodyLimit(maxMsg int64) int64 { return 2*maxMsg + 64<<10 }
+
+// bodyTooLarge is the refusal of a body over limit (sendBodyLimit).
+func bodyTooLarge(limit int64) string {
+	return fmt.Sprintf("request: body over %d octets (twice smtp.max_message_bytes, for JSON escapes, and 64 KiB)", limit)
+}
+
+// requestError is a refused request: its HTTP status and message.
+type requestError struct {
+	code int
+	msg  string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+// decodeSend reads a SendRequest one field at a time, so that what is
+// over a bound is refused where it is met, before the rest is read: a
+// recipient past maxRcpts (smtp.max_recipients) as it comes, raw or
+// text longer than maxMsg (smtp.max_message_bytes) with 413 once it is
+// read. Fields it does not know, and anything after the object, are
+// refused as encoding/json's DisallowUnknownFields would.
+func decodeSend(r io.Reader, maxRcpts int, maxMsg int64) (*SendRequest, error) {
+	req := &SendRequest{}
+	fields := map[string]any{
+		"from": &req.From, "subject": &req.Subject, "headers": &req.Headers,
+		"campaign": &req.Campaign, "tenant": &req.Tenant, "idempotency_key": &req.IdempotencyKey,
+		"unsubscribe": &req.Unsubscribe,
+	}
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		switch key {
+		case "to":
+			if req.To, err = decodeRecipients(dec, maxRcpts); err != nil {
+				return nil, err
+			}
+		case "raw", "text":
+			var v *string // nil for null, which changes nothing
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			switch {
+			case v == nil:
+			case int64(len(*v)) > maxMsg:
+				return nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("%s: %d octets, over smtp.max_message_bytes (%d)", key, len(*v), maxMsg)}
+			case key == "raw":
+				req.Raw = *v
+			default:
+				req.Text = *v
+			}
+		default:
+			f, ok := fields[key]
+			if !ok {
+				return nil, fmt.Errorf("json: unknown field %q", key)
+			}
+			if err := dec.Decode(f); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more after the JSON object")
+	}
+	return req, nil
+}
+
+// decodeRecipients reads the "to" array, refusing the recipient past max
+// (0: no bound) before it reads on.
+func decodeRecipients(dec *json.Decoder, max int) ([]string, error) {
+	if err := expectDelim(dec, '['); err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	to := []string{}
+	for dec.More() {
+		if max > 0 && len(to) == max {
+			return nil, &requestError{http.StatusBadRequest, fmt.Sprintf("to: more than %d recipients (smtp.max_recipients)", max)}
+		}
+		var a string
+		if err := dec.Decode(&a); err != nil {
+			return nil, fmt.Errorf("to: %w", err)
+		}
+		to = append(to, a)
+	}
+	if err := expectDelim(dec, ']'); err != nil {
+		return nil, fmt.Errorf("to: %w", err)
+	}
+	return to, nil
+}
+
+// expectDelim reads the next token, which must be d.
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		return fmt.Errorf("want %v, not %v", d, t)
+	}
+	return nil
+}
+
 // build makes a text/plain message from the simple fields. The headers
 // replace the built fields of the same name (compared without case).
 // Names must be RFC 5322 §2.2 field names; values with control
@@ -267,11 +482,7 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		if strings.ContainsFunc(value, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
 			return fmt.Errorf("header %s: control character in the value", name)
 		}
-		b.WriteString(name)
-		b.WriteString(": ")
-		b.WriteString(value)
-		b.WriteString("\r\n")
-		return nil
+		return writeFolded(&b, name, value)
 	}
 	if strings.ContainsAny(req.Subject, "\r\n") {
 		return nil, errors.New("subject: CR or LF in the value")
@@ -283,6 +494,21 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		}
 		given[strings.ToLower(k)] = true
 	}
+	// RFC 5322 §2.1.1 (and RFC 6152 for 8bit): lines of at most 998
+	// octets; a longer one is broken by the receiver, and the DKIM
+	// signature with it. Such text goes quoted-printable (RFC 2045
+	// §6.7), unless the caller chose the encoding.
+	cte, body := "8bit", req.Text
+	if longLine(req.Text) {
+		if given["content-transfer-encoding"] {
+			return nil, errors.New("text: a line longer than 998 octets (RFC 5322 §2.1.1), and a Content-Transfer-Encoding given: encode it, or leave the field out")
+		}
+		var qp strings.Builder
+		w := quotedprintable.NewWriter(&qp)
+		w.Write([]byte(req.Text))
+		w.Close()
+		cte, body = "quoted-printable", qp.String()
+	}
 	var rnd [12]byte
 	rand.Read(rnd[:])
 	fields := [][2]string{
@@ -293,7 +519,7 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		{"Message-ID", "<" + hex.EncodeToString(rnd[:]) + "@" + m.cfg.Hostname + ">"},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", "text/plain; charset=utf-8"},
-		{"Content-Transfer-Encoding", "8bit"},
+		{"Content-Transfer-Encoding", cte},
 	}
 	for _, f := range fields {
 		if given[strings.ToLower(f[0])] {
@@ -309,8 +535,50 @@ func (m *MTA) build(req *SendRequest) ([]byte, error) {
 		}
 	}
 	b.WriteString("\r\n")
-	b.WriteString(req.Text)
+	b.WriteString(body)
 	return b.Bytes(), nil
+}
+
+// Line lengths of RFC 5322 §2.1.1: at most 998 octets, and 78 should.
+const (
+	maxLine  = 998
+	foldLine = 78
+)
+
+// longLine reports whether text has a line over maxLine octets, its CR
+// or LF not counted.
+func longLine(text string) bool {
+	for line := range strings.SplitSeq(text, "\n") {
+		if len(strings.TrimSuffix(line, "\r")) > maxLine {
+			return true
+		}
+	}
+	return false
+}
+
+// writeFolded writes the field name: value to b, folded (RFC 5322
+// §2.2.3) before a space where a line would pass foldLine octets, never
+// before an empty word (a line of white space alone is not allowed). A
+// word that leaves its line over maxLine is refused.
+func writeFolded(b *bytes.Buffer, name, value string) error {
+	b.WriteString(name)
+	b.WriteString(":")
+	n, first := len(name)+1, true
+	for w := range strings.SplitSeq(value, " ") {
+		if !first && w != "" && n+1+len(w) > foldLine {
+			b.WriteString("\r\n")
+			n = 0
+		}
+		b.WriteString(" ")
+		b.WriteString(w)
+		n += 1 + len(w)
+		first = false
+		if n > maxLine {
+			return fmt.Errorf("header %s: a word of %d octets makes a line longer than %d octets (RFC 5322 §2.1.1)", name, len(w), maxLine)
+		}
+	}
+	b.WriteString("\r\n")
+	return nil
 }
 
 // handleFeedback takes returned mail (a DSN or an ARF complaint, RFC 5965)

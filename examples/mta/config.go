@@ -117,6 +117,11 @@ type HTTPConfig struct {
 	// no limit); beyond them a connection is closed at once.
 	MaxConns      int `json:"max_conns"`
 	MaxConnsPerIP int `json:"max_conns_per_ip"`
+	// MaxSendBytes bounds the POST /api/send bodies read at once, by
+	// their Content-Length (or their largest, twice
+	// smtp.max_message_bytes and 64 KiB, when chunked); one login takes
+	// at most half, or one largest body. Default four largest bodies.
+	MaxSendBytes int64 `json:"max_send_bytes"`
 }
 
 // QueueConfig selects the queue store and the retry schedule.
@@ -402,6 +407,12 @@ func (c *Config) check() error {
 	}
 	if c.SMTP.MaxMessageBytes < 0 || c.SMTP.MaxRecipients < 0 {
 		return fieldErr("smtp.max_message_bytes", "smtp.max_message_bytes and smtp.max_recipients: want positive numbers")
+	}
+	switch largest := sendBodyLimit(c.SMTP.MaxMessageBytes); {
+	case c.HTTP.MaxSendBytes == 0:
+		c.HTTP.MaxSendBytes = 4 * largest
+	case c.HTTP.MaxSendBytes < largest:
+		return fieldErr("http.max_send_bytes", "%d: less than one largest /api/send body (%d: twice smtp.max_message_bytes, and 64 KiB)", c.HTTP.MaxSendBytes, largest)
 	}
 	if (c.Queue.Dir == "") == (c.Queue.PostgresDSN == "") {
 		return fieldErr("queue", "set exactly one of dir and postgres_dsn")

@@ -35,16 +35,27 @@ func (e *destinationError) Error() string {
 	return "delivery: " + e.addr.String() + " is not a globally reachable address (RFC 6890): not connected to (delivery.allow_private_destinations)"
 }
 
-// guardDestinations makes the Transport's connections to MX hosts refuse
-// addresses that are not globally reachable; it must run before the
-// Transport's first use.
+// guardDestinations makes the connections to MX hosts refuse addresses
+// that are not globally reachable, and has their routes recorded for
+// unroutable: those of the Transport, and of the TLS reports' own (report
+// mail to a domain whose MX is private fails as other mail does, at
+// once). It must run before the Transports' first use.
 func (m *MTA) guardDestinations() {
 	d := m.cfg.Delivery
 	if m.relay || d.AllowPrivateDestinations || d.MXPort != 0 && d.MXPort != 25 {
 		return
 	}
-	m.tr.Router = routeRecorder{m.tr.Router}
-	m.tr.DialContext = func(ctx context.Context, network, address string) (net.Conn, error) {
+	guard(m.tr)
+	if m.reports != nil {
+		guard(m.reports.tr)
+	}
+}
+
+// guard makes tr's connections refuse addresses that are not globally
+// reachable, and its Router record routes (routeRecorder).
+func guard(tr *smtpclient.Transport) {
+	tr.Router = routeRecorder{tr.Router}
+	tr.DialContext = func(ctx context.Context, network, address string) (net.Conn, error) {
 		dialer := net.Dialer{Control: func(_, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil {

@@ -110,6 +110,16 @@
 //	http.max_conns_per_ip   per client address (default 100; -1: no
 //	                    limit, e.g. behind a proxy); past them a connection
 //	                    is closed at once
+//	http.max_send_bytes POST /api/send bodies read at once, counted by
+//	                    their Content-Length (a chunked one as the largest
+//	                    allowed: twice smtp.max_message_bytes, for JSON
+//	                    escapes, and 64 KiB); each is held in memory about
+//	                    three times while it is checked and queued. One
+//	                    login takes at most half (or one largest body).
+//	                    Past it a request gets 503, past a login's half
+//	                    429, both with Retry-After. Default four largest
+//	                    bodies (about 256 MiB with the default
+//	                    max_message_bytes); at least one
 //	queue.dir           embedded queue directory (bbolt, group commit)
 //	queue.postgres_dsn  or a PostgreSQL queue (queue/pgstore); exactly one
 //	queue.postgres_schema  its schema (default "mxkit_queue")
@@ -282,6 +292,15 @@
 //	                    entry costs a public POST and is logged with its
 //	                    tenant and counted (mta_suppressions_added_total
 //	                    {source="unsubscribe"}): alert on its rate
+//	reputation.suppression.max_unsubscribe_entries  the hard bound on
+//	                    that: a tenant's entries past which a one-click
+//	                    unsubscribe that would add one is refused (503,
+//	                    Retry-After; an error in the log, counted in
+//	                    mta_limited_total{limit="unsubscribe_entries"}).
+//	                    A real recipient's click is refused too: raise
+//	                    it, or look at the tenant. Default 1,000,000
+//	                    (about 500 MB); -1: no limit. The operator's
+//	                    links (no tenant) are not bounded
 //	reputation.suppression.unsubscribe_url  the public https URL, ending
 //	                    in "/", of the RFC 8058 one-click unsubscribe
 //	                    links ("https://mail.example.com/unsubscribe/");
@@ -376,6 +395,7 @@
 //	POST /api/send      {"from","to":[...],"raw":"whole message"} or
 //	                    {"from","to":[...],"subject","text","headers":{}}
 //	                    plus optional "campaign" and "idempotency_key"
+//	                    (each at most 255 octets)
 //	                    (a repeated key returns the first message's ID; keys
 //	                    are the tenant's own); "tenant", if given, must be
 //	                    the login's; 202 {"id":"..."} once the message is
@@ -584,6 +604,8 @@
 //     (delivery.allow_private_destinations), the address checked at
 //     connect time, after resolution; when no MX address of the domain
 //     is one the Internet routes, the message fails at once (5.4.4).
+//     TLS reports (tlsrpt) go by the same rule: report mail as any mail,
+//     and an https: destination at such an address is not posted to.
 //   - Reading the metrics: GET /metrics names tenants and From domains;
 //     it takes a metrics or operator token, and reads shared state (Redis)
 //     at most once per 5 seconds however often it is scraped.
@@ -642,7 +664,11 @@
 //     collector does not scan it, so its size costs no CPU.
 //   - A tenant's users add suppressions through POST /api/suppressions
 //     until the tenant has reputation.suppression.max_user_entries
-//     (default 250,000): the list's memory is every tenant's.
+//     (default 250,000), and one-click unsubscribes until
+//     reputation.suppression.max_unsubscribe_entries (default 1,000,000):
+//     the list's memory is every tenant's. Unsubscribe links hold their
+//     state in their signed token (at most 2 KB; a list name of at most
+//     100 characters): minting one stores nothing.
 //
 // # Reputation
 //

@@ -29,7 +29,7 @@ type metrics struct {
 	reused       prometheus.Counter
 	replies      *prometheus.CounterVec // by command and code class
 	authFailures prometheus.Counter
-	limited      *prometheus.CounterVec // by limit: smtp_sessions, http_conns, login_blocked, login_hangup
+	limited      *prometheus.CounterVec // by limit: smtp_sessions, http_conns, login_blocked, login_hangup, api_send_bytes, unsubscribe_entries
 	feedback     prometheus.Counter
 	hookSent     prometheus.Counter
 	hookDropped  *prometheus.CounterVec // by why: buffer_full, failed
@@ -66,7 +66,7 @@ func newMetrics(m *MTA) *metrics {
 			Name: "mta_smtp_auth_failures_total", Help: "Failed SMTP AUTH attempts.",
 		}),
 		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "mta_limited_total", Help: "Refusals by a limit: SMTP sessions and HTTP connections over their caps, logins blocked after failures, SMTP sessions closed after failed logins.",
+			Name: "mta_limited_total", Help: "Refusals by a limit: SMTP sessions and HTTP connections over their caps, logins blocked after failures, SMTP sessions closed after failed logins, /api/send requests over http.max_send_bytes, one-click unsubscribes over reputation.suppression.max_unsubscribe_entries.",
 		}, []string{"limit"}),
 		feedback: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mta_feedback_events_total", Help: "Events from returned mail posted to /api/feedback.",

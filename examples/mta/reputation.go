@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -654,12 +656,35 @@ func (r *reputation) unsubscribed(e suppression.Entry) { r.added("unsubscribe", 
 
 // unsubscribeHandler is the public one-click path: suppression.Handler,
 // and then, when it took an unsubscribe that found an entry the tenant
-// made itself, prevail.
+// made itself, prevail. A tenant's unsubscribes are bounded (see
+// unsubscribeRoom).
 func (r *reputation) unsubscribeHandler() http.Handler {
 	h := &suppression.Handler{List: r.list, Signer: r.signer, Logger: r.log, Unsubscribed: r.unsubscribed}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		sw := &statusWriter{ResponseWriter: w}
-		h.ServeHTTP(sw, req)
+		if req.Method == http.MethodPost {
+			// The body is read first: a client that sends it slowly
+			// must not hold the lock every addition waits for.
+			body, err := io.ReadAll(io.LimitReader(req.Body, maxOneClickBody+1))
+			if err != nil {
+				http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			// The check and the addition under one lock, as a user's
+			// additions are (handleAdd).
+			r.userAdds.Lock()
+			if !r.unsubscribeRoom(req) {
+				r.userAdds.Unlock()
+				w.Header().Set("Retry-After", "3600")
+				http.Error(w, "try again later", http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(sw, req)
+			r.userAdds.Unlock()
+		} else {
+			h.ServeHTTP(sw, req)
+		}
 		if req.Method != http.MethodPost || sw.status != http.StatusOK {
 			return
 		}
@@ -676,6 +701,34 @@ func (r *reputation) unsubscribeHandler() http.Handler {
 			r.unsubscribed(e)
 		}
 	})
+}
+
+// maxOneClickBody is the most of a one-click POST body read (the one-click
+// body is 26 octets; suppression.Handler refuses more than 8 KiB).
+const maxOneClickBody = 8 << 10
+
+// unsubscribeRoom reports whether the one-click POST req may add an
+// entry: no when its token is valid, its tenant already has
+// reputation.suppression.max_unsubscribe_entries entries and none for
+// its address. Tokens are minted for any address without mail being
+// sent (GET /api/unsubscribe-url), so a tenant could otherwise grow the
+// list, which every tenant's memory holds, without end; a real
+// recipient's click past the bound is refused too, so the refusal is an
+// error for the operator (raise the bound, or look at the tenant). It
+// runs with r.userAdds held.
+func (r *reputation) unsubscribeRoom(req *http.Request) bool {
+	max := r.m.cfg.Reputation.Suppression.MaxUnsubscribeEntries
+	sub, err := r.signer.Verify(req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:])
+	if err != nil || sub.Tenant == "" || max < 0 || r.list.Count(sub.Tenant) < max {
+		return true // suppression.Handler refuses a bad token
+	}
+	if _, err := r.list.Get(req.Context(), sub.Tenant, sub.Address); err == nil {
+		return true // found: no new entry
+	}
+	r.m.metrics.limited.WithLabelValues("unsubscribe_entries").Inc()
+	r.log.Error("unsubscribe refused: the tenant has reputation.suppression.max_unsubscribe_entries entries",
+		"tenant", sub.Tenant, "address", sub.Address, "max", max)
+	return false
 }
 
 // statusWriter remembers the status written.

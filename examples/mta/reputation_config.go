@@ -51,9 +51,17 @@ type SuppressionConfig struct {
 	// clicking one-click links it minted for addresses it never mailed
 	// (GET /api/unsubscribe-url); a real recipient's click looks the
 	// same, and nothing here records which addresses a tenant mailed,
-	// so such clicks are honoured, logged and counted, not refused.
+	// so such clicks are honoured, logged and counted, up to
+	// MaxUnsubscribeEntries.
 	// 0 means 250,000 (about 125 MB of memory); -1 no limit.
 	MaxUserEntries int `json:"max_user_entries"`
+	// MaxUnsubscribeEntries is the hard bound on a tenant's entries
+	// that one-click unsubscribes grow: past it an unsubscribe that
+	// would add an entry is refused (503, try again later), logged as an
+	// error and counted, so that minted links cannot fill the memory
+	// every tenant shares. The operator's links (no tenant) are not
+	// bounded. 0 means 1,000,000 (about 500 MB); -1 no limit.
+	MaxUnsubscribeEntries int `json:"max_unsubscribe_entries"`
 }
 
 // UnsubscribeKey signs unsubscribe tokens: the first key signs, all
@@ -188,6 +196,12 @@ func (c *Config) checkReputation() error {
 		s.MaxUserEntries = 250_000
 	case s.MaxUserEntries < -1:
 		return fieldErr("reputation.suppression.max_user_entries", "%d: want a positive number, or -1 for no limit", s.MaxUserEntries)
+	}
+	switch {
+	case s.MaxUnsubscribeEntries == 0:
+		s.MaxUnsubscribeEntries = 1_000_000
+	case s.MaxUnsubscribeEntries < -1:
+		return fieldErr("reputation.suppression.max_unsubscribe_entries", "%d: want a positive number, or -1 for no limit", s.MaxUnsubscribeEntries)
 	}
 	if s.UnsubscribeURL != "" || len(s.UnsubscribeKeys) > 0 {
 		if s.Path == "" && s.PostgresDSN == "" {

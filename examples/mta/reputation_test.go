@@ -1164,6 +1164,7 @@ func TestReputationConfig(t *testing.T) {
 		{"bad blocklist address", `{"blocklists":{"enabled":true,"ips":["192.0.2"]}}`, "blocklists.ips"},
 		{"bad zone", `{"blocklists":{"enabled":true,"ips":["192.0.2.1"],"zones":[{"name":"nodot"}]}}`, "zone name"},
 		{"bad redis url", `{"redis":{"url":"127.0.0.1:6379"}}`, "redis://"},
+		{"negative unsubscribe bound", `{"suppression":{"path":"s.db","max_unsubscribe_entries":-2}}`, "max_unsubscribe_entries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConfig([]byte(fmt.Sprintf(base, tc.json)))
@@ -1222,5 +1223,111 @@ func TestShapingBounce(t *testing.T) {
 	waitFor(t, "the DSNs", func() bool { return len(p.to("news@shop.example")) == 2 })
 	if hr.find("suppression_added", "a@throttle.example") != nil || hr.find("suppression_added", "b@throttle.example") != nil {
 		t.Error("a throttled recipient was suppressed")
+	}
+}
+
+// TestUnsubscribeEntriesBounded: links a tenant mints for any address
+// (GET /api/unsubscribe-url) and clicks itself cannot grow its entries
+// past reputation.suppression.max_unsubscribe_entries: the one-click
+// POST that would add one more gets 503, and adds nothing, while a click
+// that finds its entry, another tenant's click and the operator's
+// (unbounded) links still go through.
+func TestUnsubscribeEntriesBounded(t *testing.T) {
+	_, cfg := tenants(t)
+	for i := range cfg.SMTP.Users {
+		if cfg.SMTP.Users[i].Username == "bob" {
+			cfg.SMTP.Users[i].APITokens = []string{"tok-bob"}
+		}
+	}
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:                  filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:        "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys:       []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+		MaxUnsubscribeEntries: 3,
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m, logs := startLogged(t, cfg)
+	click := func(token, addr string) int {
+		t.Helper()
+		var links map[string]string
+		if code := api(t, m, "GET", "/api/unsubscribe-url?address="+addr, token, "", &links); code != http.StatusOK {
+			t.Fatalf("minting for %s: %d", addr, code)
+		}
+		u, _ := url.Parse(links["url"])
+		resp, err := http.Post("http://"+m.HTTPAddr()+u.Path, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 3 {
+		if code := click("tok-alice", fmt.Sprintf("u%d@customers.example", i)); code != http.StatusOK {
+			t.Fatalf("alice's click %d: %d", i, code)
+		}
+	}
+	if code := click("tok-alice", "u3@customers.example"); code != http.StatusServiceUnavailable {
+		t.Errorf("alice's click past the bound: %d, want 503", code)
+	}
+	if n := m.rep.list.Count("alice"); n != 3 {
+		t.Errorf("alice has %d entries, want 3", n)
+	}
+	if !strings.Contains(logs.String(), "max_unsubscribe_entries") {
+		t.Errorf("the refusal is not logged:\n%s", logs.String())
+	}
+	for _, c := range []struct {
+		name, token, addr string
+	}{
+		{"alice's click that finds its entry", "tok-alice", "u1@customers.example"},
+		{"bob's click", "tok-bob", "u3@customers.example"},
+		{"the operator's click", "tok", "u3@customers.example"},
+	} {
+		if code := click(c.token, c.addr); code != http.StatusOK {
+			t.Errorf("%s: %d, want 200", c.name, code)
+		}
+	}
+}
+
+// TestUnsubscribeSlowBody: a one-click POST whose body does not come
+// does not hold up the next one (it held the lock every addition waits
+// for while its body was read).
+func TestUnsubscribeSlowBody(t *testing.T) {
+	_, cfg := tenants(t)
+	cfg.Reputation.Suppression = SuppressionConfig{
+		Path:            filepath.Join(t.TempDir(), "suppression.db"),
+		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
+		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
+	}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m := startMTA(t, cfg)
+	local := func(addr string) string {
+		var links map[string]string
+		if code := api(t, m, "GET", "/api/unsubscribe-url?address="+addr, "tok-alice", "", &links); code != http.StatusOK {
+			t.Fatalf("minting for %s: %d", addr, code)
+		}
+		u, _ := url.Parse(links["url"])
+		return "http://" + m.HTTPAddr() + u.Path
+	}
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		resp, err := http.Post(local("slow@customers.example"), "application/x-www-form-urlencoded", pr)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	io.WriteString(pw, "List-Unsubscribe=") // and no more
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Post(local("next@customers.example"), "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	if err != nil {
+		t.Fatalf("the next click, while a slow one is open: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the next click: %d, want 200", resp.StatusCode)
 	}
 }

@@ -115,10 +115,16 @@ type returnPath struct {
 // send the same complaint a thousand times and push the tenant's
 // complaint rate over its threshold. A mailbox provider's duplicate
 // report is the same report, and is not counted twice either.
+//
+// The memory is this process's, and bounded: at most maxRecentReports
+// keys of at most about 80 octets (verp.MaxMessageID bounds the message
+// ID), some 10 MB with the map's overhead. A restart forgets it, as does
+// another process behind the same MX: a copy of a report sent again
+// after that counts again.
 type recentReports struct {
 	mu   sync.Mutex
-	seen map[string]bool
-	ring []string // the keys in seen, oldest first from next
+	seen map[string]int // key: its slot in ring
+	ring []string       // the keys claimed, oldest first from next
 	next int
 }
 
@@ -159,25 +165,32 @@ func reportKey(b *returnpath.Bounce) string {
 func (r *recentReports) claim(key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.seen[key] {
+	if _, ok := r.seen[key]; ok {
 		return false
 	}
 	if r.seen == nil {
-		r.seen = map[string]bool{}
+		r.seen = map[string]int{}
 	}
-	if len(r.ring) < maxRecentReports {
+	slot := len(r.ring)
+	if slot < maxRecentReports {
 		r.ring = append(r.ring, key)
 	} else {
-		delete(r.seen, r.ring[r.next])
-		r.ring[r.next] = key
+		slot = r.next
+		// The slot's old key, unless it was forgotten and claimed again
+		// since (it lives in a later slot then).
+		if old := r.ring[slot]; r.seen[old] == slot {
+			delete(r.seen, old)
+		}
+		r.ring[slot] = key
 		r.next = (r.next + 1) % maxRecentReports
 	}
-	r.seen[key] = true
+	r.seen[key] = slot
 	return true
 }
 
 // forget drops key, claimed by a report that could not be handled: its
-// sender is told to try again, and the copy that comes then counts.
+// sender is told to try again, and the copy that comes then counts. Its
+// slot in the ring is reused in its turn.
 func (r *recentReports) forget(key string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

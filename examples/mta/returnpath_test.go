@@ -374,3 +374,37 @@ func TestReturnPathConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRecentReports: the memory of handled reports holds at most
+// maxRecentReports keys, forgetting the oldest; a key forgotten (its
+// report failed) and claimed again is remembered from that second claim,
+// not dropped when the slot of its first claim is reused.
+func TestRecentReports(t *testing.T) {
+	var r recentReports
+	if !r.claim("k") || r.claim("k") {
+		t.Fatal("first claim not new, or second claim new")
+	}
+	r.forget("k")
+	for i := range maxRecentReports / 2 {
+		r.claim(fmt.Sprint("a", i))
+	}
+	if !r.claim("k") {
+		t.Fatal("a forgotten key is not new")
+	}
+	// Reuses the slot of k's first claim, and then some.
+	for i := range maxRecentReports/2 + 10 {
+		r.claim(fmt.Sprint("b", i))
+	}
+	if r.claim("k") {
+		t.Error("k, claimed again after its failure, was forgotten with the slot of its first claim")
+	}
+	for i := range 3 * maxRecentReports {
+		r.claim(fmt.Sprint("c", i))
+	}
+	if len(r.seen) != maxRecentReports || len(r.ring) != maxRecentReports {
+		t.Errorf("%d keys remembered, %d in the ring; want %d", len(r.seen), len(r.ring), maxRecentReports)
+	}
+	if r.claim("k") != true || r.claim(fmt.Sprint("c", 3*maxRecentReports-1)) {
+		t.Error("the oldest key is remembered, or the newest is not")
+	}
+}

@@ -1075,7 +1075,7 @@ func TestAPIRequestChecks(t *testing.T) {
 		{"trailing newline", alice, with("campaign", "c") + "\r\n", 202},
 		{"malformed", alice, `{"from":`, 400},
 		{"unknown field", alice, with("bcc", "y@customers.example"), 400},
-		{"too large", alice, with("text", strings.Repeat("x", 500<<10)), 400},
+		{"too large", alice, with("text", strings.Repeat("x", 500<<10)), 413}, // RFC 9110 §15.5.14
 		{"message too large", alice, with("text", strings.Repeat("x", 300<<10)), 413},
 		// CR/LF in every field.
 		{"CRLF in from", op, with("from", "a@alice.example\r\nBcc: v@victim.example"), 400},

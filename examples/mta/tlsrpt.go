@@ -69,7 +69,8 @@ type tlsReports struct {
 	// tr delivers report mail: RFC 8460 §3 has reports delivered
 	// despite any TLS failure and leaves their sessions out of the next
 	// report, so it takes routes without their TLS policy (plain text
-	// when STARTTLS fails) and reports no session.
+	// when STARTTLS fails) and reports no session. guardDestinations
+	// has it refuse private addresses as m.tr does.
 	tr *smtpclient.Transport
 
 	stop context.CancelFunc
@@ -96,8 +97,10 @@ func (m *MTA) newTLSReports(r resolver.Resolver) {
 	m.tr.Router = &tlsrptsmtp.Router{Router: router, Aggregator: agg}
 	m.tr.TLSReport = func(r smtpclient.TLSResult) { agg.Add(tlsrptsmtp.Result(r)) }
 	rep := &tlsReports{
-		agg:    agg,
-		sender: &tlsrpt.Sender{Resolver: r, SendMail: m.sendReportMail},
+		agg: agg,
+		// https: destinations at addresses the Internet does not
+		// route are refused as MX hosts are (guardDestinations).
+		sender: &tlsrpt.Sender{Resolver: r, SendMail: m.sendReportMail, AllowPrivateAddresses: m.cfg.Delivery.AllowPrivateDestinations},
 		tr: &smtpclient.Transport{
 			LocalName:       m.cfg.Hostname,
 			Router:          anyTLS{router},

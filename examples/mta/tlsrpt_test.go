@@ -299,3 +299,54 @@ func TestTLSRPTConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSReportsPrivateDestination: report mail to a domain whose MX
+// hosts are all at addresses the Internet does not route is refused as
+// other mail is (TestPrivateDestinations): no connection there, and the
+// report fails at once with RFC 3463 5.4.4 rather than waiting in the
+// queue. Port 25: nothing needs to listen (without the guard the attempt
+// is a refused connection, a deferral).
+func TestTLSReportsPrivateDestination(t *testing.T) {
+	w := newWorld(t)
+	w.addMX(t, "internal.example", "127.0.0.1", "10.0.0.7")
+	if err := w.dns.Add(`_smtp._tls.internal.example. IN TXT "v=TLSRPTv1; rua=mailto:tls-reports@internal.example"` + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	hr := &hookReceiver{}
+	cfg := w.config(t.TempDir())
+	cfg.Delivery.MXPort = 0 // 25: not a test's MX port
+	cfg.TLSRPT = TLSRPTConfig{Dir: t.TempDir(), OrganizationName: "Shop Inc.", ContactInfo: "tlsrpt@shop.example"}
+	withWebhook(t, cfg, hr)
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	m, logs := startLogged(t, cfg)
+	m.reports.agg.Add(tlsrpt.Result{Policy: tlsrpt.Policy{Type: tlsrpt.PolicyNone, Domain: "internal.example"},
+		MXHost: "mx1.internal.example", Success: true})
+	outs, err := m.sendDueReports(context.Background(), time.Now().Add(50*time.Hour))
+	if err != nil || len(outs) == 0 {
+		t.Fatalf("reports: %+v, %v; want internal.example's queued", outs, err)
+	}
+	waitFor(t, "the report's failure", func() bool { return hr.find("bounced", "tls-reports@internal.example") != nil })
+	ev := hr.find("bounced", "tls-reports@internal.example")
+	if !strings.Contains(ev.Error, "is not a globally reachable address") || ev.Enhanced != "5.4.4" || !ev.Hard {
+		t.Errorf("bounced event %+v, want 5.4.4, hard, saying the destination was refused", ev)
+	}
+	if ev := hr.find("deferred", "tls-reports@internal.example"); ev != nil {
+		t.Errorf("deferred first: %+v", ev)
+	}
+	if s := m.Stats(); s.Deferred != 0 {
+		t.Errorf("stats %+v: want no deferral", s)
+	}
+	if !strings.Contains(logs.String(), "no MX address is globally reachable") {
+		t.Errorf("the log does not say why the report failed:\n%s", logs.String())
+	}
+	if m.reports.sender.AllowPrivateAddresses {
+		t.Error("https: destinations may be private")
+	}
+	cfg.Delivery.AllowPrivateDestinations = true
+	cfg.Queue.Dir, cfg.TLSRPT.Dir = t.TempDir(), t.TempDir() // another MTA's
+	if allowed := startMTA(t, cfg); !allowed.reports.sender.AllowPrivateAddresses {
+		t.Error("with delivery.allow_private_destinations, https: destinations may not be private")
+	}
+}
