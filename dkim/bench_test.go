@@ -34,7 +34,8 @@ func benchMessage(size int) []byte {
 
 // BenchmarkSign compares mxkit's Signer with calling go-msgauth directly,
 // on the same message with the same h= list: "mxkit" and "go-msgauth"
-// return the signature header only (both stream), "mxkit-SignTo" and
+// return the signature header only (both stream; "mxkit-store" takes the
+// key from a KeyStore by the From domain, as examples/mta does), "mxkit-SignTo" and
 // "go-msgauth-Sign" also write the signed message (go-msgauth's Sign
 // buffers it in memory; SignTo re-reads it).
 func BenchmarkSign(b *testing.B) {
@@ -51,15 +52,24 @@ func BenchmarkSign(b *testing.B) {
 				HeaderKeys: s.headerKeys(h),
 			}
 			name := fmt.Sprintf("%dKB/%s", size>>10, algo)
-			b.Run(name+"/mxkit", func(b *testing.B) {
-				b.SetBytes(int64(len(msg)))
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := s.Sign(context.Background(), bytes.NewReader(msg)); err != nil {
-						b.Fatal(err)
+			// As examples/mta signs: the key from a store, by From domain.
+			var store MemoryStore
+			store.Set(key.Domain, key)
+			withStore := newTestSigner(b, SignOptions{Store: &store})
+			for _, v := range []struct {
+				name string
+				s    *Signer
+			}{{"mxkit", s}, {"mxkit-store", withStore}} {
+				b.Run(name+"/"+v.name, func(b *testing.B) {
+					b.SetBytes(int64(len(msg)))
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := v.s.Sign(context.Background(), bytes.NewReader(msg)); err != nil {
+							b.Fatal(err)
+						}
 					}
-				}
-			})
+				})
+			}
 			b.Run(name+"/go-msgauth", func(b *testing.B) {
 				b.SetBytes(int64(len(msg)))
 				b.ReportAllocs()

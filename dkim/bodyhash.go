@@ -197,6 +197,15 @@ func (c *bodyHasher) flushTail() {
 func (c *bodyHasher) writeRelaxed(p []byte) {
 	for i := 0; i < len(p); {
 		j := nextSpecial(p, i)
+		// A CRLF inside a run, followed by an octet kept as it is, stays
+		// as it is too (no WSP before it, which nextSpecial would have
+		// stopped at, and something follows it): the run goes on past it,
+		// so that a body of plain lines is hashed where it lies, in large
+		// writes, rather than a line at a time through out. At the end of
+		// p, what follows is not known yet.
+		for j > i && j+2 < len(p) && p[j] == '\r' && p[j+1] == '\n' && p[j+2] > ' ' {
+			j = nextSpecial(p, j+2)
+		}
 		if j > i {
 			run := p[i:j]
 			if run[0] == ' ' {

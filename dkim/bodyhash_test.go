@@ -95,6 +95,15 @@ var bodyCases = []string{
 	strings.Repeat("a ", 6000) + "\r\n" + strings.Repeat("word  ", 3000) + "\r\n",
 	strings.Repeat("base64+line/of/76/octets/VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRo\r\n", 300),
 	variedLines(600),
+	// Runs of plain lines, which writeRelaxed takes whole, ending in WSP,
+	// empty lines or no line end, and lines after them that begin with a
+	// control character, DEL, UTF-8 or a dot.
+	strings.Repeat("plain line\r\n", 500) + "then WSP  \r\n\r\n" + strings.Repeat("more\r\n", 300) + "\r\n\r\n",
+	strings.Repeat("a\r\n\x01b\r\n\x7fc\r\n\xc3\xa9d\r\n.e\r\n", 200),
+	strings.Repeat("line\r\n", 400) + "end",
+	"X\r\n \r\n",
+	"X\r\n \t \r\n\r\n",
+	"X\r\n  ",
 }
 
 // variedLines is n lines of 0 to 18 letters, some with one SP inside or at

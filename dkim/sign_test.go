@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unsafe"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
 	"github.com/mxkit/mxkit/resolver/resolvertest"
@@ -278,5 +280,54 @@ func TestFromDomain(t *testing.T) {
 	ended := testing.AllocsPerRun(100, func() { fromDomain(" Shop <news@shop.example>\r\n") })
 	if ended > bare {
 		t.Errorf("an unfolded From value with its CRLF: %v allocations, %v without", ended, bare)
+	}
+}
+
+// TestFromCache checks that the Signer's cache of From domains answers as
+// fromDomain does, for values seen before and not, long ones and ones it
+// cannot read; that it keeps its own copy of a value (not the header's
+// text around it); that a value seen before costs no allocation; and that
+// it stays within maxFromEntries.
+func TestFromCache(t *testing.T) {
+	var c fromCache
+	long := " " + strings.Repeat("Shop ", maxCachedFrom/5) + "<news@long.example>\r\n"
+	values := []string{
+		" Shop <news@Shop.Example>\r\n",
+		" Shop\r\n <news@sub.shop.example>\r\n",
+		" news@other.example\n",
+		long,
+		" <news@>\r\n",                  // no domain
+		" a@x.example, b@y.example\r\n", // authors in two domains
+	}
+	for round := range 2 { // the second round from the cache
+		for _, v := range values {
+			want, wantErr := fromDomain(v)
+			got, err := c.domain(v)
+			if got != want || (err == nil) != (wantErr == nil) {
+				t.Errorf("round %d: domain(%q) = %q, %v; fromDomain gives %q, %v", round, v, got, err, want, wantErr)
+			}
+		}
+	}
+	if _, ok := c.m[long]; ok {
+		t.Errorf("a value of %d octets was kept (limit %d)", len(long), maxCachedFrom)
+	}
+	header := "From: Shop <news@kept.example>\r\nSubject: x\r\n"
+	v := header[len("From:"):strings.Index(header, "Subject")]
+	c.domain(v)
+	for k := range c.m {
+		if k == v && unsafe.StringData(k) == unsafe.StringData(v) {
+			t.Error("the cache holds the header's text, not a copy of the value")
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { c.domain(values[0]) }); n != 0 {
+		t.Errorf("a value seen before: %v allocations", n)
+	}
+	for i := range 3 * maxFromEntries {
+		if d, err := c.domain(fmt.Sprintf(" n@d%d.example\r\n", i)); err != nil || d != fmt.Sprintf("d%d.example", i) {
+			t.Fatalf("value %d: %q, %v", i, d, err)
+		}
+		if len(c.m) > maxFromEntries {
+			t.Fatalf("%d entries, limit %d", len(c.m), maxFromEntries)
+		}
 	}
 }
