@@ -1295,15 +1295,7 @@ func TestUnsubscribeEntriesBounded(t *testing.T) {
 // for while its body was read).
 func TestUnsubscribeSlowBody(t *testing.T) {
 	_, cfg := tenants(t)
-	cfg.Reputation.Suppression = SuppressionConfig{
-		Path:            filepath.Join(t.TempDir(), "suppression.db"),
-		UnsubscribeURL:  "https://mta.shop.example/unsubscribe/",
-		UnsubscribeKeys: []UnsubscribeKey{{ID: "k1", Secret: "00112233445566778899aabbccddeeff"}},
-	}
-	if err := cfg.check(); err != nil {
-		t.Fatal(err)
-	}
-	m := startMTA(t, cfg)
+	m := startMTA(t, withUnsubscribeLinks(t, cfg))
 	local := func(addr string) string {
 		var links map[string]string
 		if code := api(t, m, "GET", "/api/unsubscribe-url?address="+addr, "tok-alice", "", &links); code != http.StatusOK {
