@@ -67,7 +67,11 @@ func TestClassify(t *testing.T) {
 		{"rejected as a spam source is a host", 550, "", "Rejected as spam source", Blocked, false, "5.0.0"},
 		{"spam beside a host list's page is the host's", 554, "", "Spam rejected, see https://www.spamhaus.org/query/ip/192.0.2.1", Blocked, false, "5.0.0"},
 		{"a host list's page alone is blocked", 550, "", "550 Rejected - see http://www.spamcop.net/bl.shtml?192.0.2.1", Blocked, false, "5.0.0"},
-		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"}, // x.7.1's registered meaning,
+		// Greylisting (RFC 6647) refuses the client for now, whatever
+		// subject its status has (greylistPhrases).
+		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"},
+		{"greylisting under x.2.0 is no mailbox's refusal", 450, "4.2.0", "450 4.2.0 <a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html", Blocked, false, "4.2.0"},
+		{"greylisting under x.3.2 is no system error", 451, "4.3.2", "451 4.3.2 Please try again later (greylisting)", Blocked, false, "4.3.2"},
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},

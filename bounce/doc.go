@@ -113,7 +113,9 @@
 //     "domain not found", which it may contain); the recipient's domain
 //     unknown; a quota of the sender before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
-//     size; virus before spam; SPF/DKIM/DMARC; reverse DNS; spam content (a
+//     size; greylisting (RFC 6647: the client refused for now, blocked,
+//     whatever subject its status has); virus before spam; SPF/DKIM/DMARC;
+//     reverse DNS; spam content (a
 //     refusal citing SURBL or URIBL, lists of the domains in spam's bodies,
 //     judged the content); RFC 5322 and content errors; relaying; the
 //     recipient's sender restrictions; TLS and credentials; then the measures
@@ -278,16 +280,16 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 611 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 613 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
 //     (438) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (173: Postfix, Exim, Debian's exim4-config and cPanel's
+//     and RFCs (175: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
-//     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
+//     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
 //     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
 //     Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
 //     IceWarp, MailDiode, ...) publish them, each with its published

@@ -620,6 +620,22 @@ var securityErrorPhrases = []string{
 	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
 }
 
+// greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
+// new (client IP, sender, recipient) triplet until the client retries
+// (RFC 6647 §2.1): a measure against the sending client that says nothing
+// of the message or of the mailbox, whatever status the receiver gives it
+// (postgrey answers "450 4.2.0 ... Recipient address rejected: Greylisted",
+// others "451 4.7.1"). Blocked, the sending host refused, and always
+// temporary: the status class decides Temporary. Sources: postgrey(8)
+// --greylist-text, default "Greylisted, see
+// http://postgrey.schweikert.ch/help/<domain>.html" (openSUSE's and
+// ClearOS's package descriptions: the triplet "rejected with a temporary
+// error"); RFC 6647's own name for the technique. hMailServer's greylisting
+// reply, "451 Please try again later." (its SMTP error messages page),
+// names no reason: it reads as its reply code says (RFC 5321 §4.2.3 451,
+// systemerror).
+var greylistPhrases = []string{"greylist"}
+
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
 	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
@@ -894,6 +910,16 @@ var systemErrorPhrases = []string{
 	// recipient's.
 	"temporary lookup error", "alias database unavailable", "user lookup error", "error looking up passwd info",
 	"unknown mail transport error",
+	// Postfix local(8)'s own words when the recipient's home directory,
+	// where it looks for .forward and the mailbox, cannot be used (the
+	// strings in Debian's postfix 3.7.11 local: "cannot access home
+	// directory %s: %m", "unknown home directory for: %s", "bad home
+	// directory syntax for: %s"; local.c defers the first, "back off when
+	// the user's home directory does not exist"): the receiving system's
+	// configuration or file system failed (RFC 3463 x.3.0), not the
+	// mailbox's owner, and a recipient that finally failed on it expired
+	// (adjust).
+	"cannot access home directory", "unknown home directory for", "bad home directory syntax for",
 }
 
 // mailerErrorPhrases: a local delivery program failed.

@@ -246,6 +246,10 @@ func buildRules() *rules {
 				"password"}},
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
+		// Greylisting (RFC 6647) before the spam, limits and lists it
+		// may mention ("Greylisted for spam protection"): it refuses the
+		// client for now and names no verdict on the message.
+		{reason: Blocked, phrases: greylistPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
 		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
 		// A DMARC policy or SPF record that could not be looked up is a
