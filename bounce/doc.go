@@ -309,7 +309,10 @@
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its
 //     wording is published, and so does every word that recognises a bounce, a
 //     delay or an auto-reply (text.go: subjects, senders, body wordings, the
-//     markers before a returned message); 70 such words with no findable
+//     markers before a returned message; TestPhrasesCiteSources holds each
+//     string of those tables to a comment beside it, heading its group or
+//     documenting its table that names a source, which took out the bare
+//     program names "procmail" and "maildrop"); 70 such words with no findable
 //     source were taken out, none of them needed by a corpus or matrix row;
 //     three came back when a source was found: the French and Spanish NDR
 //     subjects "Non remis" and "No se puede entregar" (programs filtering
