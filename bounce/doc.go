@@ -201,6 +201,8 @@
 //     FROM). Fix the envelope sender.
 //   - Blocked ("blocked"): the sending IP or host was refused (blocklist,
 //     refused at connection or EHLO). Fix the sending host's reputation.
+//     Greylisting (RFC 6647), a new client refused for now whatever
+//     status it is given, is blocked too, and temporary: retry.
 //   - SpamDetected ("spamdetected"): the content was judged spam.
 //   - PolicyViolation ("policyviolation"): the receiver's local policy
 //     refused the message.
