@@ -71,6 +71,10 @@ func TestClassify(t *testing.T) {
 		// subject its status has (greylistPhrases).
 		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"},
 		{"greylisting under x.2.0 is no mailbox's refusal", 450, "4.2.0", "450 4.2.0 <a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html", Blocked, false, "4.2.0"},
+		// "Sender address rejected:" names Postfix's restriction class;
+		// a policy server's own reason after it decides (rules.go).
+		{"a sender's rate limit under Sender address rejected", 450, "4.7.1", "<a@example.com>: Sender address rejected: Deferring: Too many messages from sender in last 60", Speeding, false, "4.7.1"},
+		{"a sender's domain under Sender address rejected", 450, "4.1.8", "<a@nx.example>: Sender address rejected: Domain not found", Rejected, false, "4.1.8"},
 		{"greylisting under x.3.2 is no system error", 451, "4.3.2", "451 4.3.2 Please try again later (greylisting)", Blocked, false, "4.3.2"},
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},

@@ -110,7 +110,9 @@
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
 //     the MTA's or provider's published text it comes from (phrases.go). The
 //     order: null MX and moved mailboxes; the sender's address refused (before
-//     "domain not found", which it may contain); the recipient's domain
+//     "domain not found", which it may contain; not when Postfix's "Sender
+//     address rejected:" prefixes a policy server's greylisting or rate
+//     limit, which read as themselves); the recipient's domain
 //     unknown; a quota of the sender before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size; greylisting (RFC 6647: the client refused for now, blocked,
@@ -282,15 +284,15 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 617 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 618 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
 //     (438) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (179: Postfix, Exim, Debian's exim4-config and cPanel's
-//     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
+//     and RFCs (180: Postfix, Exim, Debian's exim4-config and cPanel's
+//     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
 //     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
 //     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
 //     Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,

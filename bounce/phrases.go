@@ -674,6 +674,7 @@ var speedingPhrases = []string{
 	"message submission rate",
 	"received too many messages from a new or untrusted ip", // Rackspace Email: "451 4.7.1 Received too many messages from a new or untrusted IP (G28)" (smtp.codes/rackspace: warm the IP up, throttle)
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
+	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 

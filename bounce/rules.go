@@ -210,7 +210,15 @@ func buildRules() *rules {
 		// "Recipient address rejected"; its smtpd_check test output): the
 		// receiving server's fault, whatever it names as rejected.
 		{reason: SystemError, phrases: []string{"server configuration error"}},
-		{reason: Rejected, phrases: rejectedPhrases},
+		// Postfix's "Sender address rejected:" names the restriction
+		// class that refused (smtpd_sender_restrictions, postconf(5)),
+		// not why: a policy server plugged in there gives its own reason
+		// after it, a greylisting deferral (greylistPhrases) or a rate
+		// limit, as Policyd's quotas module answers "450 4.7.1 <x>:
+		// Sender address rejected: Deferring: Too many messages from
+		// sender in last 60" (a Zimbra log quoting it,
+		// pastebin.com/V80548k6). Those read as what they say.
+		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases)},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
 		// Postfix's "Helo command rejected: Host not found" (smtpd_check
