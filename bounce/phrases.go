@@ -929,6 +929,15 @@ var systemErrorPhrases = []string{
 	// mailbox's owner, and a recipient that finally failed on it expired
 	// (adjust).
 	"cannot access home directory", "unknown home directory for", "bad home directory syntax for",
+	// The same local(8)'s refusals to write a mailbox it finds set up
+	// wrongly (strings in Debian's postfix 3.7.11 local, after "cannot
+	// update mailbox %s for user %s."): "destination %s is not a regular
+	// file", "destination %s is not owned by recipient" (postconf(5)
+	// strict_mailbox_ownership), "maildir access problem for UID/GID=...":
+	// RFC 3463 x.3.5 "System incorrectly configured". A quota or full
+	// disk named after the same prefix reads first (mailboxFullPhrases,
+	// systemFullPhrases).
+	"is not a regular file", "is not owned by recipient", "maildir access problem",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
