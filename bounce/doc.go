@@ -108,7 +108,11 @@
 //     (Exchange's "submission quota"), x.2.3 (Gmail's size limit), x.7.27
 //     and x.7.30 (Gmail's SPF and DKIM failures).
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
-//     the MTA's or provider's published text it comes from (phrases.go). The
+//     the MTA's or provider's published text it comes from (phrases.go); a
+//     provider's words that another product uses otherwise read only under
+//     the provider's code (Microsoft's "Recipient address rejected: Access
+//     denied", an unknown user under 5.4.1 and 5.7.504, is Postfix's generic
+//     access(5) REJECT under 5.7.1, a security refusal). The
 //     order: null MX and moved mailboxes; the sender's address refused (before
 //     "domain not found", which it may contain; not when Postfix's "Sender
 //     address rejected:" prefixes a policy server's greylisting or rate
@@ -284,14 +288,14 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 619 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 621 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
 //     (438) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (181: Postfix, Exim, Debian's exim4-config and cPanel's
+//     and RFCs (183: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
 //     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
 //     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,

@@ -155,7 +155,6 @@ var userUnknownPhrases = []string{
 	"bad destination mailbox address",    // RFC 3463 x.1.1; Microsoft 5.1.1; Yandex
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
-	"recipient address rejected: access denied",                                                   // Microsoft 5.4.1, 5.7.504: the address does not exist (Directory Based Edge Blocking)
 	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
 	"not listed in domino directory",                                                              // Domino: "User x not listed in Domino Directory" (sitepackage)
 	"not listed in public name & address book",                                                    // Domino: the same before Domino 6
@@ -904,12 +903,13 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
-	"temporary local problem",                             // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
-	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
-	"service not available",                               // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
-	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
-	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
-	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
+	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
+	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
+	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
+	"mail transport unavailable",      // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
+	"mail system configuration error", // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
+	"local configuration error",       // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
 	// Postfix's own words for a lookup table or database that failed on
 	// the system delivering the mail (the strings in Debian's postfix
 	// 3.7.11: smtpd's and smtp's "451 4.3.0 Temporary lookup error",

@@ -27,6 +27,10 @@ type detector struct {
 	// client marks wording that, said to the greeting or EHLO, refuses
 	// the client: the reason is then Blocked.
 	client bool
+	// status, when set, lists the status subject.details (".4.1") the
+	// detector reads under: wording a provider gives its own meaning
+	// under its own code only.
+	status []string
 }
 
 // rules is the immutable table every Classify and Parse call shares. It is
@@ -240,6 +244,15 @@ func buildRules() *rules {
 		// "451 VS1-IP/VS1-MF Excessive unknown recipients - possible Open
 		// Relay" deprioritises the sending server
 		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
+		// Microsoft's Directory Based Edge Blocking refuses an address
+		// its tenant does not have with "550 5.4.1 Recipient address
+		// rejected: Access denied" (Exchange Online NDR reference, 5.4.1
+		// and 5.7.504). Postfix's access(5) REJECT with no text of its own
+		// gives the same words, "Recipient address rejected: Access
+		// denied" under 5.7.1 (the generic reply of a check_recipient_
+		// access table), a local rule, not a missing mailbox: the words
+		// are Microsoft's verdict under Microsoft's codes only.
+		{reason: UserUnknown, phrases: []string{"recipient address rejected: access denied"}, status: []string{".4.1", ".7.504"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
 				// The count of a client's refused recipients is a verdict
