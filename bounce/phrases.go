@@ -594,6 +594,13 @@ var failedSTARTTLSPhrases = []string{
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
 	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
+	// Postfix smtp(8) under a TLS security level that authenticates the
+	// server (smtp_tls_security_level verify, secure or dane, postconf(5);
+	// TLS_README): "Server certificate not verified", and for DANE (RFC
+	// 7672 §2.2) "TLSA records unusable", "no TLSA records found" (strings
+	// in Debian's postfix 3.7.11 smtp). The TLS that policy requires could
+	// not be had, as with no STARTTLS at all.
+	"server certificate not verified", "tlsa records unusable", "no tlsa records found",
 }
 
 // securityErrorPhrases: credentials and certificates.
