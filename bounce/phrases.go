@@ -910,6 +910,7 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
+	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
 	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
