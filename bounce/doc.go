@@ -288,13 +288,13 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 623 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 624 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
-//     (438) and the MTAs', groupware's and filters' documentation, source
+//     (439) and the MTAs', groupware's and filters' documentation, source
 //     and RFCs (185: Postfix, Exim, Debian's exim4-config and cPanel's
 //     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
 //     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,

@@ -640,7 +640,15 @@ var securityErrorPhrases = []string{
 // reply, "451 Please try again later." (its SMTP error messages page),
 // names no reason: it reads as its reply code says (RFC 5321 §4.2.3 451,
 // systemerror).
-var greylistPhrases = []string{"greylist"}
+var greylistPhrases = []string{
+	"greylist",
+	// Mimecast's greylisting reply, "451 Internal resource temporarily
+	// unavailable": "The sending mail server is subjected to Greylisting
+	// ... Alternatively the sender's IP address has a poor reputation"
+	// (Mimecast SMTP Error Codes, community.mimecast.com article
+	// 842605754, 4xx codes), a measure against the client either way.
+	"internal resource temporarily unavailable",
+}
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
