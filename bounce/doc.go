@@ -121,12 +121,12 @@
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size; greylisting (RFC 6647: the client refused for now, blocked,
 //     whatever subject its status has); virus before spam; SPF/DKIM/DMARC;
-//     reverse DNS; spam content (a
-//     refusal citing SURBL or URIBL, lists of the domains in spam's bodies,
-//     judged the content); RFC 5322 and content errors; relaying; the
-//     recipient's sender restrictions; TLS and credentials; then the measures
-//     a receiver takes, rate limits, connection limits, reputation,
-//     blocklisted hosts (and the lookup pages of host lists), local policy;
+//     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     domains in spam's bodies, judged the content); RFC 5322 and content
+//     errors; relaying; the recipient's sender restrictions; TLS and
+//     credentials; then the measures a receiver takes, rate limits, connection
+//     limits, reputation, blocklisted hosts (and the lookup pages of host
+//     lists), local policy;
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
@@ -295,13 +295,13 @@
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
 //     (439) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (185: Postfix, Exim, Debian's exim4-config and cPanel's
-//     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
-//     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
-//     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
-//     Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
-//     IceWarp, MailDiode, ...) publish them, each with its published
-//     meaning: 97.4% reason, 98.1% hard/soft. The 16 rows the
+//     and RFCs (185: Postfix, Exim, Debian's exim4-config and cPanel's Exim,
+//     Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
+//     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail
+//     Gateway, amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco
+//     AsyncOS, Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
+//     IceWarp, MailDiode, ...) publish them, each with its published meaning:
+//     97.4% reason, 98.1% hard/soft. The 16 rows the
 //     rules read otherwise are documented exceptions, each with why
 //     (providers_test.go documentedExceptions): ten user-unknown replies
 //     published without their stage (Yandex, AOL, ...), read as a
