@@ -75,6 +75,10 @@ func TestClassify(t *testing.T) {
 		// a policy server's own reason after it decides (rules.go).
 		{"a sender's rate limit under Sender address rejected", 450, "4.7.1", "<a@example.com>: Sender address rejected: Deferring: Too many messages from sender in last 60", Speeding, false, "4.7.1"},
 		{"a sender's domain under Sender address rejected", 450, "4.1.8", "<a@nx.example>: Sender address rejected: Domain not found", Rejected, false, "4.1.8"},
+		// Microsoft's DBEB words are an unknown user under its codes only;
+		// Postfix's generic access(5) REJECT says the same under 5.7.1.
+		{"Microsoft's directory edge block is an unknown user", 550, "5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", UserUnknown, true, "5.4.1"},
+		{"Postfix's access REJECT is no unknown user", 554, "5.7.1", "554 5.7.1 <a@example.com>: Recipient address rejected: Access denied", SecurityError, false, "5.7.1"},
 		{"greylisting under x.3.2 is no system error", 451, "4.3.2", "451 4.3.2 Please try again later (greylisting)", Blocked, false, "4.3.2"},
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},

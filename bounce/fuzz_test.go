@@ -96,6 +96,8 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("RCPT", 450, "4.2.0", "<a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html")
 	f.Add("", 0, "5.0.0", "cannot access home directory /home/a: Permission denied")
 	f.Add("CONNECT", 421, "4.3.2", "The maximum number of concurrent connections has exceeded a limit, closing transmission channel")
+	f.Add("RCPT", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281)")
+	f.Add("RCPT", 554, "5.7.1", "<a@example.com>: Recipient address rejected: Access denied")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {
