@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -160,7 +161,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	}
 	for i := range r.wording {
 		d := &r.wording[i]
-		if !d.matchIn(text, ix) {
+		if d.status != nil && !slices.Contains(d.status, sd) || !d.matchIn(text, ix) {
 			continue
 		}
 		return adjust(d, ev, status, code, text)

@@ -67,7 +67,19 @@ func TestClassify(t *testing.T) {
 		{"rejected as a spam source is a host", 550, "", "Rejected as spam source", Blocked, false, "5.0.0"},
 		{"spam beside a host list's page is the host's", 554, "", "Spam rejected, see https://www.spamhaus.org/query/ip/192.0.2.1", Blocked, false, "5.0.0"},
 		{"a host list's page alone is blocked", 550, "", "550 Rejected - see http://www.spamcop.net/bl.shtml?192.0.2.1", Blocked, false, "5.0.0"},
-		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"}, // x.7.1's registered meaning,
+		// Greylisting (RFC 6647) refuses the client for now, whatever
+		// subject its status has (greylistPhrases).
+		{"greylisting against spam is no spam verdict", 451, "4.7.1", "451 4.7.1 Greylisted, please try again later (spam protection)", Blocked, false, "4.7.1"},
+		{"greylisting under x.2.0 is no mailbox's refusal", 450, "4.2.0", "450 4.2.0 <a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html", Blocked, false, "4.2.0"},
+		// "Sender address rejected:" names Postfix's restriction class;
+		// a policy server's own reason after it decides (rules.go).
+		{"a sender's rate limit under Sender address rejected", 450, "4.7.1", "<a@example.com>: Sender address rejected: Deferring: Too many messages from sender in last 60", Speeding, false, "4.7.1"},
+		{"a sender's domain under Sender address rejected", 450, "4.1.8", "<a@nx.example>: Sender address rejected: Domain not found", Rejected, false, "4.1.8"},
+		// Microsoft's DBEB words are an unknown user under its codes only;
+		// Postfix's generic access(5) REJECT says the same under 5.7.1.
+		{"Microsoft's directory edge block is an unknown user", 550, "5.4.1", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281)", UserUnknown, true, "5.4.1"},
+		{"Postfix's access REJECT is no unknown user", 554, "5.7.1", "554 5.7.1 <a@example.com>: Recipient address rejected: Access denied", SecurityError, false, "5.7.1"},
+		{"greylisting under x.3.2 is no system error", 451, "4.3.2", "451 4.3.2 Please try again later (greylisting)", Blocked, false, "4.3.2"},
 		{"x.4.0 with unknown words is the network's", 554, "5.4.0", "554 5.4.0 something went wrong", NetworkError, false, "5.4.0"},
 		{"x.2.0 with unknown words is the mailbox's refusal", 550, "5.2.0", "550 5.2.0 Message refused", Filtered, false, "5.2.0"},
 		{"success", 250, "2.0.0", "OK queued", Delivered, false, "2.0.0"},

@@ -108,17 +108,25 @@
 //     (Exchange's "submission quota"), x.2.3 (Gmail's size limit), x.7.27
 //     and x.7.30 (Gmail's SPF and DKIM failures).
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
-//     the MTA's or provider's published text it comes from (phrases.go). The
+//     the MTA's or provider's published text it comes from (phrases.go); a
+//     provider's words that another product uses otherwise read only under
+//     the provider's code (Microsoft's "Recipient address rejected: Access
+//     denied", an unknown user under 5.4.1 and 5.7.504, is Postfix's generic
+//     access(5) REJECT under 5.7.1, a security refusal). The
 //     order: null MX and moved mailboxes; the sender's address refused (before
-//     "domain not found", which it may contain); the recipient's domain
+//     "domain not found", which it may contain; not when Postfix's "Sender
+//     address rejected:" prefixes a policy server's greylisting or rate
+//     limit, which read as themselves); the recipient's domain
 //     unknown; a quota of the sender before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
-//     size; virus before spam; SPF/DKIM/DMARC; reverse DNS; spam content (a
-//     refusal citing SURBL or URIBL, lists of the domains in spam's bodies,
-//     judged the content); RFC 5322 and content errors; relaying; the
-//     recipient's sender restrictions; TLS and credentials; then the measures
-//     a receiver takes, rate limits, connection limits, reputation,
-//     blocklisted hosts (and the lookup pages of host lists), local policy;
+//     size; greylisting (RFC 6647: the client refused for now, blocked,
+//     whatever subject its status has); virus before spam; SPF/DKIM/DMARC;
+//     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     domains in spam's bodies, judged the content); RFC 5322 and content
+//     errors; relaying; the recipient's sender restrictions; TLS and
+//     credentials; then the measures a receiver takes, rate limits, connection
+//     limits, reputation, blocklisted hosts (and the lookup pages of host
+//     lists), local policy;
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
@@ -199,6 +207,8 @@
 //     FROM). Fix the envelope sender.
 //   - Blocked ("blocked"): the sending IP or host was refused (blocklist,
 //     refused at connection or EHLO). Fix the sending host's reputation.
+//     Greylisting (RFC 6647), a new client refused for now whatever
+//     status it is given, is blocked too, and temporary: retry.
 //   - SpamDetected ("spamdetected"): the content was judged spam.
 //   - PolicyViolation ("policyviolation"): the receiver's local policy
 //     refused the message.
@@ -278,20 +288,20 @@
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
 //     give them, with no reply code.
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 611 replies as Google, Microsoft, Yahoo, Apple,
+//     TestProviderReplies): 624 replies as Google, Microsoft, Yahoo, Apple,
 //     Comcast, Cox, Orange, GMX/web.de, IONOS, T-Online, STRATO, Yandex,
 //     Mail.ru, Zoho, AOL, AT&T, Rackspace, Mimecast, Coremail, 智邦,
 //     iridis, Korean portals (Naver, Daum, Paran), Japanese carriers and
 //     ISPs (docomo, au, SoftBank, J:COM, BBIQ, KAGOYA, asahi-net), Libero,
 //     Interia, C4, university and hosting help desks and other providers
-//     (438) and the MTAs', groupware's and filters' documentation, source
-//     and RFCs (173: Postfix, Exim, Debian's exim4-config and cPanel's
-//     Exim, Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf,
-//     Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail Gateway,
-//     amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco AsyncOS,
-//     Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
-//     IceWarp, MailDiode, ...) publish them, each with its published
-//     meaning: 97.4% reason, 98.0% hard/soft. The 16 rows the
+//     (439) and the MTAs', groupware's and filters' documentation, source
+//     and RFCs (185: Postfix, Exim, Debian's exim4-config and cPanel's Exim,
+//     Sendmail, qmail and its chkuser patch, Haraka, pypolicyd-spf, Policyd,
+//     postgrey, Dovecot, GNU Mailutils, FTGate, SmarterMail, Microsoft Mail
+//     Gateway, amavisd-new, ASSP, antispameurope, Baruwa, Barracuda, Cisco
+//     AsyncOS, Trend Micro, Oracle Messaging Server, IBM z/OS SMTP, GroupWise,
+//     IceWarp, MailDiode, ...) publish them, each with its published meaning:
+//     97.4% reason, 98.1% hard/soft. The 16 rows the
 //     rules read otherwise are documented exceptions, each with why
 //     (providers_test.go documentedExceptions): ten user-unknown replies
 //     published without their stage (Yandex, AOL, ...), read as a
@@ -307,7 +317,10 @@
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its
 //     wording is published, and so does every word that recognises a bounce, a
 //     delay or an auto-reply (text.go: subjects, senders, body wordings, the
-//     markers before a returned message); 70 such words with no findable
+//     markers before a returned message; TestPhrasesCiteSources holds each
+//     string of those tables to a comment beside it, heading its group or
+//     documenting its table that names a source, which took out the bare
+//     program names "procmail" and "maildrop"); 70 such words with no findable
 //     source were taken out, none of them needed by a corpus or matrix row;
 //     three came back when a source was found: the French and Spanish NDR
 //     subjects "Non remis" and "No se puede entregar" (programs filtering

@@ -93,6 +93,11 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("", 452, "4.2.2", "The email account that you tried to reach is over quota. retry timeout exceeded")
 	f.Add("", 0, "", `unknown user: "kijitora"`)
 	f.Add("", 0, "", `unknown user: "" unknown user: "a b" unknown user: "`)
+	f.Add("RCPT", 450, "4.2.0", "<a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html")
+	f.Add("", 0, "5.0.0", "cannot access home directory /home/a: Permission denied")
+	f.Add("CONNECT", 421, "4.3.2", "The maximum number of concurrent connections has exceeded a limit, closing transmission channel")
+	f.Add("RCPT", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281)")
+	f.Add("RCPT", 554, "5.7.1", "<a@example.com>: Recipient address rejected: Access denied")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {

@@ -78,7 +78,7 @@ var rejectedPhrases = []string{
 	"sender rejected",                                                      // spambrella.com FAQ, 550 5.1.0
 	"sender refused",                                                       // BlueTie "550 Sender Refused" (mxtoolbox.com/Bouncebacks)
 	"host denies the sender", "mail from invalid", "sender is unvalidated", // Chinese providers' replies, blog.sina.com.cn list
-	"black mail address",                      // the same list: the sender address is blacklisted
+	"black mail address",                      // Chinese providers' replies (the blog.sina.com.cn list above): the sender address is blacklisted
 	"send mail as",                            // Gmail's bounce when a "Send mail as" address's settings fail (support.google.com/mail, "Send emails from a different address or alias")
 	"permission to post", "groups.google.com", // Google Groups' refusal: "the group you tried to contact may not exist, or you may not have permission to post" (every language links groups.google.com)
 	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
@@ -155,7 +155,6 @@ var userUnknownPhrases = []string{
 	"bad destination mailbox address",    // RFC 3463 x.1.1; Microsoft 5.1.1; Yandex
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
-	"recipient address rejected: access denied",                                                   // Microsoft 5.4.1, 5.7.504: the address does not exist (Directory Based Edge Blocking)
 	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
 	"not listed in domino directory",                                                              // Domino: "User x not listed in Domino Directory" (sitepackage)
 	"not listed in public name & address book",                                                    // Domino: the same before Domino 6
@@ -526,7 +525,7 @@ var notCompliantPhrases = []string{
 	"rfc 5322", "rfc5322", // Microsoft 5.7.512 "message must be RFC 5322 section 3.6.2 compliant"; Google "not RFC 5322 compliant"
 	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
-	"multiple addresses in from",         // the same, broken across reply lines
+	"multiple addresses in from",         // Google 550 5.7.1's text (above) broken across reply lines
 	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
@@ -595,6 +594,13 @@ var failedSTARTTLSPhrases = []string{
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
 	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
+	// Postfix smtp(8) under a TLS security level that authenticates the
+	// server (smtp_tls_security_level verify, secure or dane, postconf(5);
+	// TLS_README): "Server certificate not verified", and for DANE (RFC
+	// 7672 §2.2) "TLSA records unusable", "no TLSA records found" (strings
+	// in Debian's postfix 3.7.11 smtp). The TLS that policy requires could
+	// not be had, as with no STARTTLS at all.
+	"server certificate not verified", "tlsa records unusable", "no tlsa records found",
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -618,6 +624,30 @@ var securityErrorPhrases = []string{
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
 	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
+}
+
+// greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
+// new (client IP, sender, recipient) triplet until the client retries
+// (RFC 6647 §2.1): a measure against the sending client that says nothing
+// of the message or of the mailbox, whatever status the receiver gives it
+// (postgrey answers "450 4.2.0 ... Recipient address rejected: Greylisted",
+// others "451 4.7.1"). Blocked, the sending host refused, and always
+// temporary: the status class decides Temporary. Sources: postgrey(8)
+// --greylist-text, default "Greylisted, see
+// http://postgrey.schweikert.ch/help/<domain>.html" (openSUSE's and
+// ClearOS's package descriptions: the triplet "rejected with a temporary
+// error"); RFC 6647's own name for the technique. hMailServer's greylisting
+// reply, "451 Please try again later." (its SMTP error messages page),
+// names no reason: it reads as its reply code says (RFC 5321 §4.2.3 451,
+// systemerror).
+var greylistPhrases = []string{
+	"greylist",
+	// Mimecast's greylisting reply, "451 Internal resource temporarily
+	// unavailable": "The sending mail server is subjected to Greylisting
+	// ... Alternatively the sender's IP address has a poor reputation"
+	// (Mimecast SMTP Error Codes, community.mimecast.com article
+	// 842605754, 4xx codes), a measure against the client either way.
+	"internal resource temporarily unavailable",
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -658,6 +688,7 @@ var speedingPhrases = []string{
 	"message submission rate",
 	"received too many messages from a new or untrusted ip", // Rackspace Email: "451 4.7.1 Received too many messages from a new or untrusted IP (G28)" (smtp.codes/rackspace: warm the IP up, throttle)
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
+	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
 }
 
@@ -676,9 +707,17 @@ var tooManyConnPhrases = []string{
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
-	"too many concurrent connections",      // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
-	"max concurrent sessions",              // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
-	"maximum number of recipients",         // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
+	// Exchange receive connectors' MaxInboundConnectionPerSource, the
+	// connections one IP address may hold at once (Set-ReceiveConnector):
+	// "421 4.3.2 The maximum number of concurrent connections has exceeded
+	// a limit, closing transmission channel" (onprem.wtf, "Exchange 2010
+	// and MaxInboundConnectionPerSource", with the transport's event 1021);
+	// newer versions say "... concurrent server connections has exceeded a
+	// per-source limit" (learn.microsoft.com/answers, question 407670).
+	"maximum number of concurrent connections",
+	"too many concurrent connections", // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
+	"max concurrent sessions",         // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
+	"maximum number of recipients",    // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
 	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
 	// ratelimit per_conn on the client's host; quoted at
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
@@ -879,12 +918,14 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
-	"temporary local problem",                             // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
-	"service unavailable",                                 // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
-	"service not available",                               // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
-	"mail transport unavailable",                          // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
-	"mail system configuration error",                     // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
-	"local configuration error",                           // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
+	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
+	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
+	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
+	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
+	"mail transport unavailable",      // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
+	"mail system configuration error", // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
+	"local configuration error",       // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
 	// Postfix's own words for a lookup table or database that failed on
 	// the system delivering the mail (the strings in Debian's postfix
 	// 3.7.11: smtpd's and smtp's "451 4.3.0 Temporary lookup error",
@@ -894,6 +935,25 @@ var systemErrorPhrases = []string{
 	// recipient's.
 	"temporary lookup error", "alias database unavailable", "user lookup error", "error looking up passwd info",
 	"unknown mail transport error",
+	// Postfix local(8)'s own words when the recipient's home directory,
+	// where it looks for .forward and the mailbox, cannot be used (the
+	// strings in Debian's postfix 3.7.11 local: "cannot access home
+	// directory %s: %m", "unknown home directory for: %s", "bad home
+	// directory syntax for: %s"; local.c defers the first, "back off when
+	// the user's home directory does not exist"): the receiving system's
+	// configuration or file system failed (RFC 3463 x.3.0), not the
+	// mailbox's owner, and a recipient that finally failed on it expired
+	// (adjust).
+	"cannot access home directory", "unknown home directory for", "bad home directory syntax for",
+	// The same local(8)'s refusals to write a mailbox it finds set up
+	// wrongly (strings in Debian's postfix 3.7.11 local, after "cannot
+	// update mailbox %s for user %s."): "destination %s is not a regular
+	// file", "destination %s is not owned by recipient" (postconf(5)
+	// strict_mailbox_ownership), "maildir access problem for UID/GID=...":
+	// RFC 3463 x.3.5 "System incorrectly configured". A quota or full
+	// disk named after the same prefix reads first (mailboxFullPhrases,
+	// systemFullPhrases).
+	"is not a regular file", "is not owned by recipient", "maildir access problem",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
@@ -901,7 +961,6 @@ var mailerErrorPhrases = []string{
 	"command died with status", "command output", // Postfix pipe(8), local(8)
 	"unknown mailer error",                         // Sendmail DSN text for a prog mailer's exit status
 	"returned non-zero status", "child process of", // Exim spec, pipe transport
-	"procmail", "maildrop", // delivery agents named in local delivery failures
 	"pipe to |",    // Exim spec, pipe transport bounce: "pipe to |command ... generated by x"
 	"mailer error", // Postfix/DragonFly "Recipient address rejected: Mailer error"
 }

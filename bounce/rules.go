@@ -27,6 +27,10 @@ type detector struct {
 	// client marks wording that, said to the greeting or EHLO, refuses
 	// the client: the reason is then Blocked.
 	client bool
+	// status, when set, lists the status subject.details (".4.1") the
+	// detector reads under: wording a provider gives its own meaning
+	// under its own code only.
+	status []string
 }
 
 // rules is the immutable table every Classify and Parse call shares. It is
@@ -200,6 +204,9 @@ func buildRules() *rules {
 		// Nor does RFC 7505 §4.3's x.7.27 "Sender address has null MX",
 		// which refuses the sender.
 		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx"}},
+		// A moved mailbox names where it went (RFC 3463 x.1.6, RFC 5321
+		// §3.4's 551 "please try <forward-path>"): the address is dead
+		// whatever else the reply says.
 		{reason: HasMoved, phrases: hasMovedPhrases},
 		// Postfix smtpd_check.c answers a table lookup that failed with
 		// "451 4.3.5 <x>: Helo command rejected: Server configuration
@@ -207,7 +214,15 @@ func buildRules() *rules {
 		// "Recipient address rejected"; its smtpd_check test output): the
 		// receiving server's fault, whatever it names as rejected.
 		{reason: SystemError, phrases: []string{"server configuration error"}},
-		{reason: Rejected, phrases: rejectedPhrases},
+		// Postfix's "Sender address rejected:" names the restriction
+		// class that refused (smtpd_sender_restrictions, postconf(5)),
+		// not why: a policy server plugged in there gives its own reason
+		// after it, a greylisting deferral (greylistPhrases) or a rate
+		// limit, as Policyd's quotas module answers "450 4.7.1 <x>:
+		// Sender address rejected: Deferring: Too many messages from
+		// sender in last 60" (a Zimbra log quoting it,
+		// pastebin.com/V80548k6). Those read as what they say.
+		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases)},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
 		// Postfix's "Helo command rejected: Host not found" (smtpd_check
@@ -229,6 +244,15 @@ func buildRules() *rules {
 		// "451 VS1-IP/VS1-MF Excessive unknown recipients - possible Open
 		// Relay" deprioritises the sending server
 		// (help.yahoo.com/l/in/yahoo/mail/original/abuse/abuse-57.html).
+		// Microsoft's Directory Based Edge Blocking refuses an address
+		// its tenant does not have with "550 5.4.1 Recipient address
+		// rejected: Access denied" (Exchange Online NDR reference, 5.4.1
+		// and 5.7.504). Postfix's access(5) REJECT with no text of its own
+		// gives the same words, "Recipient address rejected: Access
+		// denied" under 5.7.1 (the generic reply of a check_recipient_
+		// access table), a local rule, not a missing mailbox: the words
+		// are Microsoft's verdict under Microsoft's codes only.
+		{reason: UserUnknown, phrases: []string{"recipient address rejected: access denied"}, status: []string{".4.1", ".7.504"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
 				// The count of a client's refused recipients is a verdict
@@ -244,9 +268,22 @@ func buildRules() *rules {
 				// A user name beside a password is a login's, not a
 				// mailbox's ("535 Invalid username or password").
 				"password"}},
+		// RFC 3463 separates a limit set for this recipient (x.2.3
+		// "Message length exceeds administrative limit", Exchange's
+		// RecipSizeLimit "too large for this recipient") from the
+		// system's (x.3.4 "Message too big for system"); the recipient's,
+		// named, is the narrower verdict, and both name the size beside
+		// words of other detectors ("exceeds", "limit").
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
+		// Greylisting (RFC 6647) before the spam, limits and lists it
+		// may mention ("Greylisted for spam protection"): it refuses the
+		// client for now and names no verdict on the message.
+		{reason: Blocked, phrases: greylistPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
+		// An attachment refused for its type before the host lists, whose
+		// "blacklisted" it may hold (iridis "MSG-EXT Blacklisted high risk
+		// file extension detected": attachmentPolicyPhrases).
 		{reason: PolicyViolation, phrases: attachmentPolicyPhrases},
 		// A DMARC policy or SPF record that could not be looked up is a
 		// DNS failure, not a failed check: Rackspace's "450 4.4.0
@@ -255,9 +292,25 @@ func buildRules() *rules {
 		// "Temporary DNS error while checking SPF record. Try again later."
 		// (RFC 7208 §2.6.6 temperror).
 		{reason: AuthFailure, phrases: authFailurePhrases, unless: []string{"dns lookup failure", "temporary dns error"}},
+		// Reverse DNS (RFC 7372 §3.3 x.7.25) before the spam and block
+		// wording its refusals carry: Postfix's "Client host rejected:
+		// cannot find your hostname" holds "client host rejected"
+		// (blockedPhrases).
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
+		// A refusal citing SURBL or URIBL, lists of the domains in spam's
+		// bodies (contentListPhrases), judged the content, though it says
+		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
 		{reason: SpamDetected, phrases: contentListPhrases},
 		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
+		// The message's own faults (RFC 3463 x.6, and RFC 5322 named:
+		// Microsoft 5.7.512, Google's "not RFC 5322 compliant"), then the
+		// recipient's refusals that are no verdict on the sender's host:
+		// relaying (RFC 5321 §3.6, a destination this server does not
+		// serve), the recipient's own sender restrictions (Microsoft's
+		// 5.7.1 "delivery not authorized" for a members-only group), TLS
+		// required (RFC 3207 §4, RFC 8689 x.7.30) and credentials (RFC
+		// 4954 §6), all before the measures below, whose wording ("access
+		// denied", "not allowed") they may hold.
 		{reason: NotCompliantRFC, phrases: notCompliantPhrases},
 		{reason: ContentError, phrases: contentErrorPhrases},
 		{reason: NoRelaying, phrases: noRelayingPhrases},
@@ -265,6 +318,12 @@ func buildRules() *rules {
 		{reason: FailedSTARTTLS, phrases: failedSTARTTLSPhrases},
 		{reason: SecurityError, phrases: securityErrorPhrases},
 		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
+		// A rate is per time, a connection limit per moment (Postfix
+		// anvil(8): smtpd_client_message_rate_limit against
+		// smtpd_client_connection_count_limit; Exchange's MessageRateLimit
+		// against MaxInboundConnectionPerSource): the rate's words are the
+		// narrower ("too many recipients from" is a rate, "too many
+		// recipients" a count per message).
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		// A reputation named beside a list of sending hosts is that
 		// list's verdict on the host: Postfix's "Client host [x] blocked
@@ -274,16 +333,29 @@ func buildRules() *rules {
 		// are blocklist refusals (hostListedPhrases).
 		{reason: BadReputation, phrases: badReputationPhrases, unless: hostListedPhrases},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
+		// The lookup pages of host lists (hostListURLs) name a list of
+		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
+		// Local policy is the receiver's last named measure (RFC 3463
+		// x.7.1: "the result of per-host or per-recipient filtering"),
+		// after every measure that names more.
 		{reason: PolicyViolation, phrases: policyPhrases},
-		// Greylisting names spam as the reason for a deferral, not as a
-		// verdict on the message (postgrey's "Greylisted", RFC 6647 §2.1:
-		// a temporary refusal every new sender gets).
-		{reason: SpamDetected, phrases: spamWordPhrases, unless: append(slices.Clip(hostListedPhrases), "greylist")},
+		// Spam named in other words is the content's (RFC 2505,
+		// unsolicited bulk mail), unless a list of sending hosts is named
+		// beside it; greylisting's mention of spam never gets here
+		// (greylistPhrases come first).
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
 		// A quota of the sender's sending is not the recipient's mailbox
 		// (senderQuotaPhrases names the published ones).
 		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "send quota", "outbound", "outgoing", "submission"}},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
+		// Last, the failures that are nobody's verdict on this message:
+		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
+		// the last reply, read above first), a full system (x.3.1), the
+		// network (x.4), the receiving system (x.3), a delivery program
+		// (RFC 3464 §2.3.6 x-unix) and protocol syntax (RFC 5321 §4.2.2
+		// 500-504): each names a condition, not why the receiver refused,
+		// so any verdict named beside them decides first.
 		{reason: Expired, phrases: gaveUpPhrases},
 		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: NetworkError, phrases: networkErrorPhrases},
