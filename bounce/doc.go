@@ -195,7 +195,11 @@
 //
 // What each Reason means, and what a sender should do:
 //
-//   - UserUnknown ("userunknown"): the mailbox does not exist. Hard: suppress.
+//   - UserUnknown ("userunknown"): the mailbox does not exist, or the
+//     address as written cannot be one (RFC 3463 x.1.3, "only useful for
+//     permanent failures"; Postfix's "Bad recipient address syntax", with
+//     or without its code; a malformed RCPT command is syntax). Hard:
+//     suppress.
 //   - MailboxFull ("mailboxfull"): the recipient is over quota. Retry later.
 //   - HostUnknown ("hostunknown"): the domain does not exist or has no mail
 //     host. Hard: suppress.
