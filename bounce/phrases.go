@@ -699,6 +699,12 @@ var speedingPhrases = []string{
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
 	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	// The Exim spec's own refusal for its ratelimit ACL condition (4.96,
+	// §44.44 "Using rate limiting": a defer whose message is "Sender rate
+	// exceeds $sender_rate_limit messages per $sender_rate_period"); the
+	// same section's system-wide "Sorry, too busy" names no sender's rate
+	// and is left to the receiving system's words.
+	"sender rate exceeds",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
