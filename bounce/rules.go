@@ -275,9 +275,12 @@ func buildRules() *rules {
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
-		// system's (x.3.4 "Message too big for system"); the recipient's,
-		// named, is the narrower verdict, and both name the size beside
-		// words of other detectors ("exceeds", "limit").
+		// system's (x.3.4 "Message too big for system"), and §3.4 says
+		// which to report when both apply: x.2.3 "should be used when the
+		// per-mailbox message length limit is less than the general
+		// system limit", so the recipient's limit, named, decides first.
+		// Both name the size beside words of other detectors ("exceeds",
+		// "limit").
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		// Greylisting (RFC 6647) before the spam, limits and lists it
@@ -325,9 +328,12 @@ func buildRules() *rules {
 		// A rate is per time, a connection limit per moment (Postfix
 		// anvil(8): smtpd_client_message_rate_limit against
 		// smtpd_client_connection_count_limit; Exchange's MessageRateLimit
-		// against MaxInboundConnectionPerSource): the rate's words are the
-		// narrower ("too many recipients from" is a rate, "too many
-		// recipients" a count per message).
+		// against MaxInboundConnectionPerSource). No RFC orders them; the
+		// order rests on Postfix smtpd's own texts, where the rate's words
+		// hold the count's: "450 4.7.1 Error: too many recipients from x"
+		// (smtpd_client_recipient_rate_limit) contains "452 4.5.3 Error:
+		// too many recipients" (smtpd_recipient_limit, a count per
+		// message, RFC 3463 x.5.3), so the rate is read first.
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		// A reputation named beside a list of sending hosts is that
 		// list's verdict on the host: Postfix's "Client host [x] blocked
