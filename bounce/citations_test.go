@@ -67,15 +67,7 @@ func TestPhrasesCiteSources(t *testing.T) {
 								continue
 							}
 							n++
-							line := fset.Position(lit.Pos()).Line
-							lines[line] = true
-							why := citation(line, open, doc, endsOn, lines)
-							switch {
-							case why == "":
-								t.Errorf("%s:%d: %s %s has no comment citing its source", file, line, vs.Names[i].Name, lit.Value)
-							case !sourceRef.MatchString(why):
-								t.Errorf("%s:%d: %s %s: its comment names no source: %q", file, line, vs.Names[i].Name, lit.Value, why)
-							}
+							checkCited(t, fset, file, vs.Names[i].Name, doc, open, lit, endsOn, lines)
 						}
 						return false
 					})
@@ -85,6 +77,21 @@ func TestPhrasesCiteSources(t *testing.T) {
 		if n == 0 {
 			t.Errorf("%s: no table of wordings found", file)
 		}
+	}
+}
+
+// checkCited reports a table's string lit whose covering comment
+// (citation) is missing or names no source; it records lit's line in lines.
+func checkCited(t *testing.T, fset *token.FileSet, file, table, doc string, open int, lit *ast.BasicLit, endsOn map[int]string, lines map[int]bool) {
+	t.Helper()
+	line := fset.Position(lit.Pos()).Line
+	lines[line] = true
+	why := citation(line, open, doc, endsOn, lines)
+	switch {
+	case why == "":
+		t.Errorf("%s:%d: %s %s has no comment citing its source", file, line, table, lit.Value)
+	case !sourceRef.MatchString(why):
+		t.Errorf("%s:%d: %s %s: its comment names no source: %q", file, line, table, lit.Value, why)
 	}
 }
 
@@ -114,4 +121,70 @@ func citation(line, open int, doc string, endsOn map[int]string, lines map[int]b
 func isStringIdent(e ast.Expr) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == "string" && !strings.Contains(id.Name, ".")
+}
+
+// TestRulesCiteSources holds rules.go's own tables to the same rule: the
+// provider codes and status ranges, the registry's descriptions, the
+// decisive codes, and the words given inline to the wording detectors
+// (their phrases, unless and status lists), each string cited beside it or
+// by the comment heading its group.
+func TestRulesCiteSources(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "rules.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	endsOn := map[int]string{}
+	for _, cg := range f.Comments {
+		endsOn[fset.Position(cg.End()).Line] = cg.Text()
+	}
+	lines := map[int]bool{}
+	n := 0
+	check := func(name, doc string, table *ast.CompositeLit) {
+		open := fset.Position(table.Lbrace).Line
+		ast.Inspect(table, func(nd ast.Node) bool {
+			lit, ok := nd.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			n++
+			checkCited(t, fset, "rules.go", name, doc, open, lit, endsOn, lines)
+			return false
+		})
+	}
+	for _, decl := range f.Decls {
+		switch d := decl.(type) {
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				vs, ok := spec.(*ast.ValueSpec)
+				if !ok || d.Tok != token.VAR {
+					continue
+				}
+				doc := ""
+				if d.Doc != nil {
+					doc = d.Doc.Text()
+				}
+				for i, v := range vs.Values {
+					if cl, ok := v.(*ast.CompositeLit); ok {
+						check(vs.Names[i].Name, doc, cl)
+					}
+				}
+			}
+		case *ast.FuncDecl:
+			if d.Name.Name != "buildRules" {
+				continue
+			}
+			ast.Inspect(d.Body, func(nd ast.Node) bool {
+				cl, ok := nd.(*ast.CompositeLit)
+				if !ok {
+					return true
+				}
+				check("buildRules", "", cl)
+				return false
+			})
+		}
+	}
+	if n < 100 {
+		t.Fatalf("rules.go: %d strings found; the tables moved?", n)
+	}
 }

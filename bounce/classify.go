@@ -378,6 +378,7 @@ var rcptStageWords = append([]string{
 	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
 	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
+	"bad recipient address syntax",                    // Postfix smtpd's RCPT reply for x.1.3 (userUnknownPhrases)
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
 	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)

@@ -119,19 +119,25 @@
 //     limit, which read as themselves); the recipient's domain
 //     unknown; a quota of the sender before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
-//     size; greylisting (RFC 6647: the client refused for now, blocked,
+//     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
+//     is for a per-mailbox limit below the system's); greylisting (RFC 6647: the client refused for now, blocked,
 //     whatever subject its status has); virus before spam; SPF/DKIM/DMARC;
 //     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
 //     credentials; then the measures a receiver takes, rate limits, connection
-//     limits, reputation, blocklisted hosts (and the lookup pages of host
+//     limits (no RFC orders the two; Postfix's rate text "too many
+//     recipients from x" holds its count text "too many recipients"),
+//     reputation, blocklisted hosts (and the lookup pages of host
 //     lists), local policy;
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
 //     when it answers the greeting or EHLO); then the sending MTA giving up,
-//     full systems, network and system errors, mailer programs and syntax. The
+//     full systems, network and system errors, mailer programs and syntax
+//     (last by design, not by a published precedence: each names a
+//     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464
+//     §2.3.6 x-unix, RFC 5321 §4.2.2, not why the receiver refused). The
 //     stage adjusts it: an unknown address at MAIL FROM is the sender's
 //     (rejected), at the greeting or EHLO the client's (blocked); "no such
 //     user" is an unknown user when the status says x.1.x, at RCPT, or when
@@ -195,7 +201,11 @@
 //
 // What each Reason means, and what a sender should do:
 //
-//   - UserUnknown ("userunknown"): the mailbox does not exist. Hard: suppress.
+//   - UserUnknown ("userunknown"): the mailbox does not exist, or the
+//     address as written cannot be one (RFC 3463 x.1.3, "only useful for
+//     permanent failures"; Postfix's "Bad recipient address syntax", with
+//     or without its code; a malformed RCPT command is syntax). Hard:
+//     suppress.
 //   - MailboxFull ("mailboxfull"): the recipient is over quota. Retry later.
 //   - HostUnknown ("hostunknown"): the domain does not exist or has no mail
 //     host. Hard: suppress.

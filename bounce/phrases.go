@@ -141,18 +141,27 @@ var hostUnknownPhrases = []string{
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
 // groupware servers (Exchange, Domino) say it in their own words.
 var userUnknownPhrases = []string{
-	"user unknown",                       // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
-	"unknown user",                       // Yandex; sitepackage
-	"user is unknown",                    // sitepackage (GMX "User is unknown")
-	"no such user",                       // Yandex "No such user", "No such user here"
-	"user not found",                     // Yandex
-	"no such mailbox",                    // sitepackage "550 5.2.0 No such mailbox"
-	"mailbox not found",                  // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
-	"mailbox unavailable",                // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
-	"no mailbox here by that name",       // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
-	"does not exist",                     // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
-	"doesn't exist",                      // Dovecot LDA/LMTP: "User doesn't exist: x"
-	"bad destination mailbox address",    // RFC 3463 x.1.1; Microsoft 5.1.1; Yandex
+	"user unknown",                    // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
+	"unknown user",                    // Yandex; sitepackage
+	"user is unknown",                 // sitepackage (GMX "User is unknown")
+	"no such user",                    // Yandex "No such user", "No such user here"
+	"user not found",                  // Yandex
+	"no such mailbox",                 // sitepackage "550 5.2.0 No such mailbox"
+	"mailbox not found",               // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	"mailbox unavailable",             // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
+	"no mailbox here by that name",    // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
+	"does not exist",                  // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
+	"doesn't exist",                   // Dovecot LDA/LMTP: "User doesn't exist: x"
+	"bad destination mailbox address", // RFC 3463 x.1.1 (and x.1.3, "... address syntax"); Microsoft 5.1.1; Yandex
+	// RFC 3463 x.1.3 "Bad destination mailbox address syntax": "The
+	// destination address was syntactically invalid ... only useful for
+	// permanent failures", the address as written can never be delivered
+	// to, read as the registry's code is (byStatus). Postfix's smtpd and
+	// postscreen give it in words, "501 5.1.3 Bad recipient address
+	// syntax" (smtpd.c rcpt_cmd: the RCPT argument did not parse, also
+	// with strict_rfc821_envelopes, postconf(5)), so the words without the
+	// code read the same.
+	"bad recipient address syntax",
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
 	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
@@ -690,6 +699,12 @@ var speedingPhrases = []string{
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
 	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	// The Exim spec's own refusal for its ratelimit ACL condition (4.96,
+	// §44.44 "Using rate limiting": a defer whose message is "Sender rate
+	// exceeds $sender_rate_limit messages per $sender_rate_period"); the
+	// same section's system-wide "Sorry, too busy" names no sender's rate
+	// and is left to the receiving system's words.
+	"sender rate exceeds",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per

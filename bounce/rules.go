@@ -166,31 +166,31 @@ func buildRules() *rules {
 			".1.1": UserUnknown, ".1.2": HostUnknown, ".1.3": UserUnknown,
 			".1.4": UserUnknown, ".1.6": HasMoved, ".1.7": Rejected, ".1.8": Rejected,
 			".1.10": NotAccept, // RFC 7505 §4.2
-			// x.2.x mailbox status (§3.4)
+			// x.2.x mailbox status (RFC 3463 §3.4)
 			".2.1": Suspend, ".2.2": MailboxFull, ".2.3": ExceedLimit, ".2.4": SystemError,
-			// x.3.x mail system status (§3.5)
+			// x.3.x mail system status (RFC 3463 §3.5)
 			".3.1": SystemFull, ".3.2": NotAccept, ".3.3": SystemError, ".3.4": MesgTooBig, ".3.5": SystemError,
-			// x.4.x network and routing status (§3.6)
+			// x.4.x network and routing status (RFC 3463 §3.6)
 			".4.1": NetworkError, ".4.2": NetworkError, ".4.3": SystemError, ".4.4": HostUnknown,
 			".4.5": NetworkError, ".4.6": NetworkError, ".4.7": Expired,
-			// x.5.x mail delivery protocol status (§3.7); x.5.3 is "too
+			// x.5.x mail delivery protocol status (RFC 3463 §3.7); x.5.3 is "too
 			// many recipients"
 			".5.1": SyntaxError, ".5.2": SyntaxError, ".5.3": TooManyConn, ".5.4": SyntaxError,
 			".5.5": SyntaxError, ".5.6": SyntaxError,
-			// x.6.x message content or media status (§3.8)
+			// x.6.x message content or media status (RFC 3463 §3.8)
 			".6.1": ContentError, ".6.2": ContentError, ".6.3": ContentError, ".6.4": ContentError,
 			".6.5": ContentError, ".6.6": ContentError, ".6.7": ContentError, ".6.8": ContentError,
 			".6.9": ContentError, ".6.10": ContentError,
-			// x.7.x security or policy status (§3.9): x.7.1 "delivery not
+			// x.7.x security or policy status (RFC 3463 §3.9): x.7.1 "delivery not
 			// authorized, message refused" (the sending host refused, when
 			// no wording says otherwise)
 			".7.1": Blocked, ".7.2": SystemError, ".7.3": SystemError,
 			".7.4": SecurityError, ".7.5": SecurityError, ".7.6": SecurityError, ".7.7": SecurityError,
 			".7.8": SecurityError, ".7.9": SecurityError, // RFC 4954 §6
 			".7.10": FailedSTARTTLS, ".7.11": SecurityError, ".7.12": SecurityError, // RFC 5248
-			".7.13": Suspend, ".7.14": SecurityError, ".7.15": SecurityError, ".7.16": SecurityError,
+			".7.13": Suspend, ".7.14": SecurityError, ".7.15": SecurityError, ".7.16": SecurityError, // IANA registry (RFC 5248): account disabled, trust relationship required; RFC 6710: priority
 			".7.17": HasMoved, ".7.18": HasMoved, ".7.19": SecurityError, // RFC 7293: the owner changed
-			".7.20": AuthFailure, ".7.21": AuthFailure, ".7.22": AuthFailure, ".7.23": AuthFailure,
+			".7.20": AuthFailure, ".7.21": AuthFailure, ".7.22": AuthFailure, ".7.23": AuthFailure, // RFC 7372 §3.1-3.2: DKIM and SPF
 			".7.24": AuthFailure, ".7.25": RequirePTR, ".7.26": AuthFailure, // RFC 7372
 			".7.27": Rejected,       // RFC 7505 §4.3: the sender address has null MX
 			".7.28": Speeding,       // IANA: mail flood detected
@@ -234,9 +234,11 @@ func buildRules() *rules {
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
 		{reason: MailboxFull, phrases: mailboxFullPhrases},
-		// A login disabled is not a mailbox disabled ("535 User
-		// authentication is disabled").
-		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password", "login"}},
+		// Credentials refused are the client's login, not a mailbox
+		// disabled (RFC 4954 §6: 535 5.7.8 "Authentication credentials
+		// invalid", 432 4.7.12 "A password transition is needed"; Postfix
+		// smtpd's "535 5.7.8 Error: authentication failed: %s").
+		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password"}},
 		// "does not exist", "not found" said of a domain (OpenSMTPD's
 		// "Domain does not exist", Postfix's "Domain not found", Yandex's
 		// "no such domain": hostUnknownPhrases) are not a user's. Nor are
@@ -254,7 +256,7 @@ func buildRules() *rules {
 		// are Microsoft's verdict under Microsoft's codes only.
 		{reason: UserUnknown, phrases: []string{"recipient address rejected: access denied"}, status: []string{".4.1", ".7.504"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients",
+			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
 				// on the client, not on this address (blockedPhrases:
 				// Libero's "Too many invalid recipients").
@@ -266,14 +268,19 @@ func buildRules() *rules {
 				// client's reverse DNS, not a user, does not exist.
 				"reverse dns for",
 				// A user name beside a password is a login's, not a
-				// mailbox's ("535 Invalid username or password").
+				// mailbox's (RFC 4954 §6 535 "Authentication credentials
+				// invalid"; Google's "535 5.7.8 Username and Password not
+				// accepted", support.google.com/a/answer/3726730).
 				"password"}},
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
-		// system's (x.3.4 "Message too big for system"); the recipient's,
-		// named, is the narrower verdict, and both name the size beside
-		// words of other detectors ("exceeds", "limit").
+		// system's (x.3.4 "Message too big for system"), and §3.4 says
+		// which to report when both apply: x.2.3 "should be used when the
+		// per-mailbox message length limit is less than the general
+		// system limit", so the recipient's limit, named, decides first.
+		// Both name the size beside words of other detectors ("exceeds",
+		// "limit").
 		{reason: ExceedLimit, phrases: exceedLimitPhrases},
 		{reason: MesgTooBig, phrases: mesgTooBigPhrases},
 		// Greylisting (RFC 6647) before the spam, limits and lists it
@@ -321,9 +328,12 @@ func buildRules() *rules {
 		// A rate is per time, a connection limit per moment (Postfix
 		// anvil(8): smtpd_client_message_rate_limit against
 		// smtpd_client_connection_count_limit; Exchange's MessageRateLimit
-		// against MaxInboundConnectionPerSource): the rate's words are the
-		// narrower ("too many recipients from" is a rate, "too many
-		// recipients" a count per message).
+		// against MaxInboundConnectionPerSource). No RFC orders them; the
+		// order rests on Postfix smtpd's own texts, where the rate's words
+		// hold the count's: "450 4.7.1 Error: too many recipients from x"
+		// (smtpd_client_recipient_rate_limit) contains "452 4.5.3 Error:
+		// too many recipients" (smtpd_recipient_limit, a count per
+		// message, RFC 3463 x.5.3), so the rate is read first.
 		{reason: TooManyConn, phrases: tooManyConnPhrases},
 		// A reputation named beside a list of sending hosts is that
 		// list's verdict on the host: Postfix's "Client host [x] blocked
@@ -345,9 +355,12 @@ func buildRules() *rules {
 		// beside it; greylisting's mention of spam never gets here
 		// (greylistPhrases come first).
 		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
-		// A quota of the sender's sending is not the recipient's mailbox
-		// (senderQuotaPhrases names the published ones).
-		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "send quota", "outbound", "outgoing", "submission"}},
+		// A quota of the sender's sending is not the recipient's mailbox:
+		// Google's "550 5.4.5 Daily sending quota exceeded", a Postfix
+		// policy's "550 5.4.5 ... Domain Sending Quota Exceeded"
+		// (Mailhostbox, pastebin.com/v3bkLPK5), Microsoft's 5.2.2 "the
+		// sender's submission quota was exceeded" (senderQuotaPhrases).
+		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "submission"}},
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
