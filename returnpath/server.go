@@ -333,12 +333,14 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		}
 		s.mu.Unlock()
 		if over {
+			// Recorded before the client can see the 421, as every other
+			// refusal is.
+			s.refuse(Refusal{Time: s.clock(), Client: ap, Code: 421, Err: ErrTooManyConnections})
 			go func() {
 				c.SetWriteDeadline(time.Now().Add(10 * time.Second))
 				io.WriteString(c, "421 4.7.0 Too many connections, try again later\r\n")
 				c.Close()
 			}()
-			s.refuse(Refusal{Time: s.clock(), Client: ap, Code: 421, Err: ErrTooManyConnections})
 			continue
 		}
 		return &countedConn{Conn: c, s: s, ip: ap.Addr()}, nil
