@@ -183,7 +183,9 @@ func (g *Signer) URL(base string, s Subscription) (string, error) {
 type Handler struct {
 	List   *List
 	Signer *Signer
-	// Logger receives each unsubscribe and refusal; nil is silent.
+	// Logger receives each unsubscribe (Info) and each refusal (Debug:
+	// anyone can send bad links to a public path, as often as they like);
+	// nil is silent.
 	Logger *slog.Logger
 	// Unsubscribed, when set, is told of each new unsubscribe (not of
 	// repeats), for events and webhooks.
@@ -193,9 +195,9 @@ type Handler struct {
 // maxForm bounds a POST body: the one-click body is 26 octets.
 const maxForm = 8 << 10
 
-func (h *Handler) log(msg string, args ...any) {
+func (h *Handler) log(r *http.Request, level slog.Level, msg string, args ...any) {
 	if h.Logger != nil {
-		h.Logger.Info(msg, args...)
+		h.Logger.Log(r.Context(), level, msg, args...)
 	}
 }
 
@@ -203,7 +205,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	sub, err := h.Signer.Verify(token)
 	if err != nil {
-		h.log("unsubscribe: refused", "err", err, "remote", r.RemoteAddr)
+		h.log(r, slog.LevelDebug, "unsubscribe: refused", "err", err, "remote", r.RemoteAddr)
 		http.Error(w, "invalid unsubscribe link", http.StatusBadRequest)
 		return
 	}
@@ -220,7 +222,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !oneClick(w, r) {
-		h.log("unsubscribe: not a one-click body", "address", sub.Address)
+		h.log(r, slog.LevelDebug, "unsubscribe: not a one-click body", "address", sub.Address)
 		http.Error(w, "expected List-Unsubscribe=One-Click", http.StatusBadRequest)
 		return
 	}
@@ -237,7 +239,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "try again later", http.StatusServiceUnavailable)
 		return
 	}
-	h.log("unsubscribe", "tenant", sub.Tenant, "address", e.Address, "list", sub.List, "new", added)
+	h.log(r, slog.LevelInfo, "unsubscribe", "tenant", sub.Tenant, "address", e.Address, "list", sub.List, "new", added)
 	if added && h.Unsubscribed != nil {
 		h.Unsubscribed(e)
 	}

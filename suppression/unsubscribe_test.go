@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,7 +95,11 @@ func TestHandler(t *testing.T) {
 	l := newList(t, nil)
 	g := &suppression.Signer{Keys: []suppression.Key{newKey, oldKey}}
 	var events atomic.Int32
-	srv := httptest.NewServer(&suppression.Handler{List: l, Signer: g, Unsubscribed: func(suppression.Entry) { events.Add(1) }})
+	// Refusals log at Debug: the path is public, and bad links cost a
+	// sender nothing, so at Info they would flood the log.
+	var logs lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv := httptest.NewServer(&suppression.Handler{List: l, Signer: g, Logger: logger, Unsubscribed: func(suppression.Entry) { events.Add(1) }})
 	defer srv.Close()
 	base := srv.URL + "/unsubscribe/"
 	tok, _ := g.Token(suppression.Subscription{Tenant: "acme", Address: "Reader@Example.com", List: "news"})
@@ -142,6 +148,9 @@ func TestHandler(t *testing.T) {
 	if l.Len() != 0 || events.Load() != 0 {
 		t.Fatalf("refused requests changed the list: %d entries, %d events", l.Len(), events.Load())
 	}
+	if got := logs.String(); got != "" {
+		t.Errorf("refused requests logged at Info:\n%s", got)
+	}
 
 	// The one-click POST, as RFC 8058 §3.2 sends it, then again.
 	ctype, body := oneClickForm()
@@ -151,6 +160,9 @@ func TestHandler(t *testing.T) {
 	m, ok := l.Check("acme", "reader@example.com")
 	if !ok || m.Reason != suppression.Unsubscribe {
 		t.Fatalf("after the POST: %+v %v", m, ok)
+	}
+	if got := logs.String(); !strings.Contains(got, "level=INFO msg=unsubscribe tenant=acme address=reader@example.com list=news new=true") {
+		t.Errorf("the unsubscribe is not logged at Info: %q", got)
 	}
 	e, _ := l.Get(ctx, "acme", "reader@example.com")
 	if e.Evidence.List != "news" {
@@ -176,4 +188,22 @@ func TestHandler(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 405 {
 		t.Errorf("DELETE: %v %v", resp.StatusCode, err)
 	}
+}
+
+// lockedBuffer is a log destination the server's goroutines share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
