@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/mxkit/mxkit/internal/testenv"
 	"github.com/mxkit/mxkit/suppression"
 )
 
@@ -97,7 +97,7 @@ func TestHandler(t *testing.T) {
 	var events atomic.Int32
 	// Refusals log at Debug: the path is public, and bad links cost a
 	// sender nothing, so at Info they would flood the log.
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv := httptest.NewServer(&suppression.Handler{List: l, Signer: g, Logger: logger, Unsubscribed: func(suppression.Entry) { events.Add(1) }})
 	defer srv.Close()
@@ -188,22 +188,4 @@ func TestHandler(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 405 {
 		t.Errorf("DELETE: %v %v", resp.StatusCode, err)
 	}
-}
-
-// lockedBuffer is a log destination the server's goroutines share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
