@@ -274,6 +274,9 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	if d.client && (ev.command == "CONN" || ev.command == "EHLO") {
 		return Blocked
 	}
+	if d.sender && ev.command == "MAIL" {
+		return Rejected
+	}
 	switch reason {
 	case UserUnknown, HostUnknown:
 		if placed := placeAddress(reason, ev.command); placed != reason {

@@ -133,7 +133,7 @@
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
-//     when it answers the greeting or EHLO); then the sending MTA giving up,
+//     when it answers the greeting or EHLO, rejected when MAIL FROM); then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464
