@@ -109,13 +109,12 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
 //     program's output is read for a quota, a full file system, then a program failure,
-//     first, and is otherwise the program's failure); then a delay
-//     notice is expired;
+//     first, and is otherwise the program's failure);
 //  5. the registered meaning of a specific status code, or of the code
 //     whose registered description the words give;
 //  6. the stage: a refusal of MAIL FROM is the sender's (the client's
 //     under an x.7 status), one of the greeting or EHLO the sending
-//     host's;
+//     host's; then a delay notice is expired;
 //  7. the status code's subject (RFC 3463: x.5 protocol, x.6 content,
 //     x.7 security);
 //  8. the reply code's meaning (RFC 5321 §4.2, RFC 4954, RFC 7504);
@@ -173,12 +172,6 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// why, and issue 17 reserves onhold for text that states no reason.
 	// Only words that name a transient condition (a system or network
 	// error, adjust) say it gave up on that condition: expired.
-	//
-	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words name no
-	// reason: the message has not been delivered in time.
-	if ev.action == "delayed" || hasAny(text, delayPhrases) {
-		return Expired
-	}
 	// 5. The registered meaning of a specific code, placed in its stage
 	// as wording is: x.1.1 at MAIL FROM is the sender's address. A reply
 	// with no specific code that gives a code's registered description
@@ -223,6 +216,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return TooManyConn
 		}
 		return Blocked
+	}
+	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words, specific
+	// status and stage name no reason: the message has not been
+	// delivered in time.
+	if ev.action == "delayed" || hasAny(text, delayPhrases) {
+		return Expired
 	}
 	// 7. The subject of the code (RFC 3463 §3.5-3.9).
 	switch {
