@@ -376,7 +376,11 @@ func buildRules() *rules {
 		// (RFC 3464 §2.3.6 x-unix) and protocol syntax (RFC 5321 §4.2.2
 		// 500-504): each names a condition, not why the receiver refused,
 		// so any verdict named beside them decides first.
-		{reason: Expired, phrases: gaveUpPhrases},
+		// Postfix's delay warning says "Your message could not be
+		// delivered for more than 4 hour(s)." and that it will be retried
+		// (bounce(5), the delay template): Sendmail's "could not be
+		// delivered for 5 days" of a message it gave up, not yet.
+		{reason: Expired, phrases: gaveUpPhrases, unless: []string{"could not be delivered for more than"}},
 		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: NetworkError, phrases: networkErrorPhrases},
 		{reason: SystemError, phrases: systemErrorPhrases},
