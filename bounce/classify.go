@@ -253,7 +253,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// try ("User not local; please try <forward-path>"); one that names no
 	// address is some other refusal (Postfix smtpd's "551 5.0.0 Discarded
 	// n bytes after earlier error" ends a BDAT transfer).
-	if rc, ok := replyCodes[code]; ok && (code != 551 || strings.IndexByte(text, '@') >= 0) {
+	if rc, ok := replyCodes[code]; ok && (code != 551 || namesForwardPath(text)) {
 		return rc
 	}
 	if text != "" || status != "" {
@@ -345,6 +345,17 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		}
 	}
 	return reason
+}
+
+// namesForwardPath reports that a 551 reply names an address after its
+// code (RFC 5321 §3.4 "please try <forward-path>"): a bounce's own lines
+// before the reply (the recipient, Exim's "RCPT TO:<x>") are not the
+// reply's. A text without the code is the reply's alone.
+func namesForwardPath(text string) bool {
+	if i := strings.Index(text, "551"); i >= 0 {
+		text = text[i:]
+	}
+	return strings.IndexByte(text, '@') >= 0
 }
 
 // placeAddress places an unknown address or domain in its stage, wherever
