@@ -109,13 +109,12 @@ func inferStatus(ev evidence, reason Reason, code int, folded string) string {
 //  4. the wording, detector by detector in their order, adjusted to the
 //     stage for user-unknown and host-unknown wording (a local delivery
 //     program's output is read for a quota, a full file system, then a program failure,
-//     first, and is otherwise the program's failure); then a delay
-//     notice is expired;
+//     first, and is otherwise the program's failure);
 //  5. the registered meaning of a specific status code, or of the code
 //     whose registered description the words give;
 //  6. the stage: a refusal of MAIL FROM is the sender's (the client's
 //     under an x.7 status), one of the greeting or EHLO the sending
-//     host's;
+//     host's; then a delay notice is expired;
 //  7. the status code's subject (RFC 3463: x.5 protocol, x.6 content,
 //     x.7 security);
 //  8. the reply code's meaning (RFC 5321 §4.2, RFC 4954, RFC 7504);
@@ -173,12 +172,6 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// why, and issue 17 reserves onhold for text that states no reason.
 	// Only words that name a transient condition (a system or network
 	// error, adjust) say it gave up on that condition: expired.
-	//
-	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words name no
-	// reason: the message has not been delivered in time.
-	if ev.action == "delayed" || hasAny(text, delayPhrases) {
-		return Expired
-	}
 	// 5. The registered meaning of a specific code, placed in its stage
 	// as wording is: x.1.1 at MAIL FROM is the sender's address. A reply
 	// with no specific code that gives a code's registered description
@@ -224,6 +217,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		}
 		return Blocked
 	}
+	// A delay notice (RFC 3464 §2.3.3 "delayed") whose words, specific
+	// status and stage name no reason: the message has not been
+	// delivered in time.
+	if ev.action == "delayed" || hasAny(text, delayPhrases) {
+		return Expired
+	}
 	// 7. The subject of the code (RFC 3463 §3.5-3.9).
 	switch {
 	case strings.HasPrefix(sd, ".2."):
@@ -254,7 +253,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// try ("User not local; please try <forward-path>"); one that names no
 	// address is some other refusal (Postfix smtpd's "551 5.0.0 Discarded
 	// n bytes after earlier error" ends a BDAT transfer).
-	if rc, ok := replyCodes[code]; ok && (code != 551 || strings.IndexByte(text, '@') >= 0) {
+	if rc, ok := replyCodes[code]; ok && (code != 551 || namesForwardPath(text)) {
 		return rc
 	}
 	if text != "" || status != "" {
@@ -273,6 +272,9 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	}
 	if d.client && (ev.command == "CONN" || ev.command == "EHLO") {
 		return Blocked
+	}
+	if d.sender && ev.command == "MAIL" {
+		return Rejected
 	}
 	switch reason {
 	case UserUnknown, HostUnknown:
@@ -343,6 +345,17 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		}
 	}
 	return reason
+}
+
+// namesForwardPath reports that a 551 reply names an address after its
+// code (RFC 5321 §3.4 "please try <forward-path>"): a bounce's own lines
+// before the reply (the recipient, Exim's "RCPT TO:<x>") are not the
+// reply's. A text without the code is the reply's alone.
+func namesForwardPath(text string) bool {
+	if i := strings.Index(text, "551"); i >= 0 {
+		text = text[i:]
+	}
+	return strings.IndexByte(text, '@') >= 0
 }
 
 // placeAddress places an unknown address or domain in its stage, wherever

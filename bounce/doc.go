@@ -133,7 +133,7 @@
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
-//     when it answers the greeting or EHLO); then the sending MTA giving up,
+//     when it answers the greeting or EHLO, rejected when MAIL FROM); then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464
@@ -154,11 +154,10 @@
 //     network error, and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
-//     full file system, and then is a mailer error. A delay notice whose words
-//     name no reason has expired; a recipient that finally failed after a
-//     temporary status whose words name no reason goes on to the steps below
-//     (its status, its reply code, else onhold: RFC 3464 §2.3.3 "failed" says
-//     the sending MTA stopped, not why).
+//     full file system, and then is a mailer error. A recipient that finally
+//     failed after a temporary status whose words name no reason goes on to
+//     the steps below (its status, its reply code, else onhold: RFC 3464
+//     §2.3.3 "failed" says the sending MTA stopped, not why).
 //  5. The registered meaning of any other specific status code (the IANA
 //     registry, RFC 3463 §3.3-3.9 and the codes RFC 4954, 5248, 7293, 7372,
 //     7505, 8617 and 8689 added) or, for a failure with no specific code, of
@@ -170,7 +169,11 @@
 //     521 5.3.2).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
 //     an x.7 status), a refusal of the greeting or EHLO the client's
-//     (blocked; a temporary one is a connection limit).
+//     (blocked; a temporary one is a connection limit). A delay notice (RFC
+//     3464 §2.3.3 "delayed") whose words, specific status code and stage name
+//     no reason has expired: an "other or undefined" status of a subject
+//     (RFC 3463 x.3.0) or a bare reply code says only that delivery is
+//     deferred, which the notice already says.
 //  7. The status subject (RFC 3463 §3.4-3.9): x.2 a mailbox that exists
 //     refused the message (filtered; full, disabled and too-big mailboxes
 //     have codes of their own), x.3 the receiving system (system error),

@@ -78,6 +78,22 @@ func checkFormats(t *testing.T, cases []formatCase) {
 
 const returned = "From: Sender <sender@example.org>\nTo: a@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n"
 
+// The MTAs' bounce texts as their sources write them (see the tests below
+// for each source); wrapped_test.go wraps provider replies in them too.
+const (
+	qmailPre           = "Hi. This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+	qmailCopy          = "--- Below this line is a copy of the message.\n\n" + returned
+	eximPre            = "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n"
+	eximCopy           = "\n------ This is a copy of the message, including all the headers. ------\n\n" + returned
+	eximWarn           = "This message was created automatically by mail delivery software.\n\nA message that you sent has not yet been delivered to one or more of its\nrecipients after more than 24 hours on the queue on mx.example.org.\n\nThe message identifier is:     1abcde-000123-AB\nThe subject of the message is: hello\nThe date of the message is:    Sun, 06 Dec 2026 10:00:00 +0000\n\n"
+	eximWarnEnd        = "\nNo action is required on your part. Delivery attempts will continue for\nsome time, and this warning may be repeated at intervals if the message\nremains undelivered. Eventually the mail delivery software will give up,\nand when that happens, the message will be returned to you.\n"
+	sendmailHead       = "The original message was received at Sun, 6 Dec 2026 10:00:00 GMT\nfrom localhost [127.0.0.1]\n\n"
+	sendmailCopy       = "\n   ----- Original message follows -----\n\n" + returned
+	postfixPre         = "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n"
+	postfixDelayPre    = "This is the mail system at host mx.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 4 hour(s).\nIt will be retried until it is 5 day(s) old.\n\nFor further assistance, please send mail to postmaster.\n\n                   The mail system\n\n"
+	sendmailWarnBanner = "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\n"
+)
+
 // TestQmailFormats reads qmail's bounce as qmail-send.c writes it (the
 // preamble, "<addr>:" then the delivery program's report, "--- Below this
 // line is a copy of the message."), with the reports of qmail-remote.c
@@ -90,8 +106,8 @@ const returned = "From: Sender <sender@example.org>\nTo: a@example.net\nSubject:
 // lifetime runs out qmail-send adds "I'm not going to try again; this
 // message has been in the queue too long." to the last temporary report.
 func TestQmailFormats(t *testing.T) {
-	pre := "Hi. This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n"
-	copyLine := "--- Below this line is a copy of the message.\n\n" + returned
+	pre := qmailPre
+	copyLine := qmailCopy
 	checkFormats(t, []formatCase{
 		{name: "several recipients", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice", action: "failed",
 			body: pre +
@@ -137,10 +153,10 @@ func TestQmailFormats(t *testing.T) {
 // ...)"), and the warning's "The address(es) to which the message has not
 // yet been delivered is/are:" with "Delay reason:".
 func TestEximFormats(t *testing.T) {
-	pre := "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n"
-	copyLine := "\n------ This is a copy of the message, including all the headers. ------\n\n" + returned
-	warn := "This message was created automatically by mail delivery software.\n\nA message that you sent has not yet been delivered to one or more of its\nrecipients after more than 24 hours on the queue on mx.example.org.\n\nThe message identifier is:     1abcde-000123-AB\nThe subject of the message is: hello\nThe date of the message is:    Sun, 06 Dec 2026 10:00:00 +0000\n\n"
-	warnEnd := "\nNo action is required on your part. Delivery attempts will continue for\nsome time, and this warning may be repeated at intervals if the message\nremains undelivered. Eventually the mail delivery software will give up,\nand when that happens, the message will be returned to you.\n"
+	pre := eximPre
+	copyLine := eximCopy
+	warn := eximWarn
+	warnEnd := eximWarnEnd
 	checkFormats(t, []formatCase{
 		{name: "several recipients", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender",
 			header: "X-Failed-Recipients: gone@example.net, full@example.com, x@nx.example.com, late@example.org\n", action: "failed",
@@ -205,8 +221,8 @@ func TestEximFormats(t *testing.T) {
 // "... Deferred: Connection refused by", "Warning: message still
 // undelivered after 4 hours").
 func TestSendmailFormats(t *testing.T) {
-	head := "The original message was received at Sun, 6 Dec 2026 10:00:00 GMT\nfrom localhost [127.0.0.1]\n\n"
-	copyLine := "\n   ----- Original message follows -----\n\n" + returned
+	head := sendmailHead
+	copyLine := sendmailCopy
 	checkFormats(t, []formatCase{
 		{name: "two recipients, transcript", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Returned mail: see transcript for details", action: "failed",
 			body: head + "   ----- The following addresses had permanent fatal errors -----\n<gone@example.net>\n    (reason: 550 5.1.1 <gone@example.net>... User unknown)\n<spam@example.com>\n    (reason: 554 5.7.1 Message rejected as spam by Content Filtering.)\n\n" +
@@ -220,7 +236,7 @@ func TestSendmailFormats(t *testing.T) {
 			body: head + "   ----- Transcript of session follows -----\n550 <x@nx.example.com>... Host unknown (Name server: nx.example.com: host not found)\n" + copyLine,
 			want: []formatWant{{"x@nx.example.com", HostUnknown, true, "5", "host not found"}}},
 		{name: "warning", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Warning: could not send message for past 4 hours", action: "delayed",
-			body: "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\n" + head +
+			body: sendmailWarnBanner + head +
 				"   ----- Transcript of session follows -----\n<slow@example.net>... Deferred: Connection refused by mx.example.net.\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\n" + copyLine,
 			want: []formatWant{{"slow@example.net", NetworkError, false, "4", "Connection refused"}}},
 	})
@@ -236,7 +252,7 @@ func TestSendmailFormats(t *testing.T) {
 // WARNING ONLY", "Your message could not be delivered for more than 4
 // hour(s).").
 func TestPostfixFormats(t *testing.T) {
-	pre := "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n"
+	pre := postfixPre
 	checkFormats(t, []formatCase{
 		{name: "several recipients, folded replies", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 			body: pre +
@@ -251,7 +267,7 @@ func TestPostfixFormats(t *testing.T) {
 				{"b@example.org", Blocked, false, "5.7.1", "zen.spamhaus.org"},
 			}},
 		{name: "delay warning", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Delayed Mail (still being retried)", action: "delayed",
-			body: "This is the mail system at host mx.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 4 hour(s).\nIt will be retried until it is 5 day(s) old.\n\nFor further assistance, please send mail to postmaster.\n\n                   The mail system\n\n" +
+			body: postfixDelayPre +
 				"<full@example.net>: host mx.example.net[192.0.2.1] said: 452 4.2.2 Mailbox\n    full (in reply to RCPT TO command)\n\n<down@example.com>: connect to mx.example.com[192.0.2.2]:25: Connection\n    refused\n",
 			want: []formatWant{
 				{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"},

@@ -67,7 +67,6 @@ var rejectedPhrases = []string{
 	// user ... The mail is rejected"; the reply to "mail from:" in IBM
 	// developer answers 203622): the sender is refused.
 	"not a registered gateway user", "not a registered secure gateway user",
-	"sender was rejected",                                                  // qmail-remote(8): "Connected to x but sender was rejected."
 	"sender denied",                                                        // Microsoft 5.1.0
 	"bad outbound sender",                                                  // Microsoft 5.1.8
 	"banned sender",                                                        // Microsoft 5.7.502, 5.7.503, 5.7.800
@@ -766,7 +765,6 @@ var blockedPhrases = []string{
 	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
-	"my name was rejected",   // qmail-remote(8)
 	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
@@ -856,7 +854,10 @@ var gaveUpPhrases = []string{
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
-	"giving up",                              // DragonFly Mail Agent: "Could not deliver for the last x seconds. Giving up."
+	// DragonFly Mail Agent: "Could not deliver for the last x seconds.
+	// Giving up." (qmail-remote's "Giving up on <host>." after a refused
+	// recipient stops trying that host, not the message).
+	"seconds. giving up",
 	// Exchange 2003's expiry NDR: "Could not deliver the message in the
 	// time limit specified. Please retry or contact your administrator.
 	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;

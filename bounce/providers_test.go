@@ -21,25 +21,14 @@ import (
 // repository's markdown of the same article; the source column names the
 // provider's page.
 func TestProviderReplies(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "provider-replies.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) < 301 {
-		t.Fatalf("%d rows, want at least 300", len(rows)-1)
+	rows := providerRows(t)
+	if len(rows) < 300 {
+		t.Fatalf("%d rows, want at least 300", len(rows))
 	}
 	total, okReason, okHard := 0, 0, 0
 	var misses []string
 	perProvider := map[string][2]int{}
-	for i, row := range rows[1:] {
-		if len(row) != 8 {
-			t.Fatalf("row %d: %d columns", i+2, len(row))
-		}
+	for i, row := range rows {
 		provider, source, command, codeS, enhanced, text, want, hardS := row[0], row[1], row[2], row[3], row[4], row[5], Reason(row[6]), row[7]
 		if source == "" {
 			t.Errorf("row %d has no source", i+2)
@@ -86,6 +75,27 @@ func TestProviderReplies(t *testing.T) {
 	if pct(okReason) < 95 || pct(okHard) < 95 {
 		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the target is 95%% for both", pct(okReason), pct(okHard))
 	}
+}
+
+// providerRows reads the provider reply table, its header left out; row i
+// is line i+2 of the file.
+func providerRows(t *testing.T) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "provider-replies.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range rows {
+		if len(row) != 8 {
+			t.Fatalf("line %d: %d columns", i+1, len(row))
+		}
+	}
+	return rows[1:]
 }
 
 // documentedExceptions are the table's rows whose published meaning the

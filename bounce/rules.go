@@ -27,6 +27,9 @@ type detector struct {
 	// client marks wording that, said to the greeting or EHLO, refuses
 	// the client: the reason is then Blocked.
 	client bool
+	// sender marks wording that, said to MAIL FROM, refuses the sender's
+	// address: the reason is then Rejected.
+	sender bool
 	// status, when set, lists the status subject.details (".4.1") the
 	// detector reads under: wording a provider gives its own meaning
 	// under its own code only.
@@ -361,7 +364,11 @@ func buildRules() *rules {
 		// (Mailhostbox, pastebin.com/v3bkLPK5), Microsoft's 5.2.2 "the
 		// sender's submission quota was exceeded" (senderQuotaPhrases).
 		{reason: MailboxFull, phrases: quotaWordPhrases, unless: []string{"sending", "sender", "submission"}},
-		{reason: SecurityError, phrases: accessDeniedPhrases, client: true},
+		// Sendmail's access map REJECT (cf/README, "access database")
+		// answers the command whose address it matched: at MAIL FROM
+		// the sender's (confREJECT_MSG, "550 5.7.1 Access denied", after
+		// "<addr>..."), so there the sender is refused.
+		{reason: SecurityError, phrases: accessDeniedPhrases, client: true, sender: true},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
 		// the last reply, read above first), a full system (x.3.1), the
@@ -369,7 +376,11 @@ func buildRules() *rules {
 		// (RFC 3464 §2.3.6 x-unix) and protocol syntax (RFC 5321 §4.2.2
 		// 500-504): each names a condition, not why the receiver refused,
 		// so any verdict named beside them decides first.
-		{reason: Expired, phrases: gaveUpPhrases},
+		// Postfix's delay warning says "Your message could not be
+		// delivered for more than 4 hour(s)." and that it will be retried
+		// (bounce(5), the delay template): Sendmail's "could not be
+		// delivered for 5 days" of a message it gave up, not yet.
+		{reason: Expired, phrases: gaveUpPhrases, unless: []string{"could not be delivered for more than"}},
 		{reason: SystemFull, phrases: systemFullPhrases},
 		{reason: NetworkError, phrases: networkErrorPhrases},
 		{reason: SystemError, phrases: systemErrorPhrases},
