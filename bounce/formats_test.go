@@ -588,7 +588,8 @@ func TestEncodedFormats(t *testing.T) {
 // host said: 550 5.1.1 <other@...>", Postfix's reply folded onto a
 // continuation line that starts with the quoted address (bounce(5): the
 // continuation is indented), Exim's reply line under its "SMTP error from
-// remote mail server after RCPT TO:<...>:".
+// remote mail server after RCPT TO:<...>:", Gmail's reply under "The
+// response from the remote server was:".
 func TestQuotedOtherAddress(t *testing.T) {
 	checkFormats(t, []formatCase{
 		{name: "qmail", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
@@ -607,6 +608,11 @@ func TestQuotedOtherAddress(t *testing.T) {
 				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
 				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
 			}},
+		// Gmail prints the reply at the margin under its heading; the
+		// address the reply quotes is not another recipient.
+		{name: "Gmail", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: gmailFailPre + "alias@example.net" + gmailFailPost + "550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n",
+			want: []formatWant{{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"}}},
 		// The guard: replies listed one per recipient at the margin,
 		// each quoting its own recipient, stay separate records.
 		{name: "one reply per recipient", from: "MAILER-DAEMON@mx.example.org", subject: "Undeliverable", action: "failed",
