@@ -589,7 +589,8 @@ func TestEncodedFormats(t *testing.T) {
 // continuation line that starts with the quoted address (bounce(5): the
 // continuation is indented), Exim's reply line under its "SMTP error from
 // remote mail server after RCPT TO:<...>:", Gmail's reply under "The
-// response from the remote server was:".
+// response from the remote server was:", Exchange's "Remote Server
+// returned '...'".
 func TestQuotedOtherAddress(t *testing.T) {
 	checkFormats(t, []formatCase{
 		{name: "qmail", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
@@ -613,6 +614,11 @@ func TestQuotedOtherAddress(t *testing.T) {
 		{name: "Gmail", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
 			body: gmailFailPre + "alias@example.net" + gmailFailPost + "550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n",
 			want: []formatWant{{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"}}},
+		// Exchange quotes the reply in "Remote Server returned '...'"
+		// under the recipient, whatever the reply starts with.
+		{name: "Exchange", from: exchangeFrom, subject: "Undeliverable: hello", action: "failed",
+			body: "Delivery has failed to these recipients or groups:\n\nalias@example.net\n\n" + exchangeAdmin + "mx.example.org\n\nalias@example.net\nRemote Server returned 'User mailbox@internal.example.net not listed in Domino Directory'\n" + exchangeHeaders,
+			want: []formatWant{{"alias@example.net", UserUnknown, true, "5", "mailbox@internal.example.net"}}},
 		// The guard: replies listed one per recipient at the margin,
 		// each quoting its own recipient, stay separate records.
 		{name: "one reply per recipient", from: "MAILER-DAEMON@mx.example.org", subject: "Undeliverable", action: "failed",

@@ -172,6 +172,13 @@ func quotedInReply(line, addr string, b *block) bool {
 		return false
 	}
 	pre := line[:i] // codes are digits: no folding needed
+	if strings.Contains(strings.ToLower(pre), "returned '") {
+		// Exchange 2010 and later: "Remote Server returned '<reply>'",
+		// "Server at host (ip) returned '<reply>'" under the recipient
+		// (Microsoft Learn, "Email non-delivery reports and SMTP errors
+		// in Exchange Online"): whatever the reply quotes is its own.
+		return true
+	}
 	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
 		return false
 	}
