@@ -92,6 +92,22 @@ const (
 	postfixPre         = "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n"
 	postfixDelayPre    = "This is the mail system at host mx.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 4 hour(s).\nIt will be retried until it is 5 day(s) old.\n\nFor further assistance, please send mail to postmaster.\n\n                   The mail system\n\n"
 	sendmailWarnBanner = "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\n"
+	opensmtpdIntro     = "    Hi!\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n"
+	opensmtpdError     = "    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n"
+	opensmtpdDelay     = "    A message is delayed for more than 4 hours for the following\n    list of recipients:\n\n"
+	opensmtpdDelayEnd  = "\n    Please note that this is only a temporary failure report.\n    The message is kept in the queue for up to 4 days.\n    You DO NOT NEED to re-send the message to these recipients.\n"
+	opensmtpdCopy      = "\n    Below is a copy of the original message:\n\n" + returned
+	exchangeFrom       = "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>"
+	exchangeAdmin      = "Diagnostic information for administrators:\n\nGenerating server: "
+	exchangeHeaders    = "\nOriginal message headers:\n\n" + returned
+	exchangeDelayPre   = "Delivery is delayed to these recipients or groups:\n\n"
+	exchangeDelayText  = "\n\nSubject: hello\n\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\n\nThe server will keep trying to deliver this message for the next 1 days, 19 hours and 52 minutes. You'll be notified if the message can't be delivered by that time.\n\n"
+	gmailFrom          = "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"
+	gmailResponse      = "The response from the remote server was:\n"
+	gmailFailPre       = "** Message not delivered **\n\nThere was a problem delivering your message to "
+	gmailFailPost      = ". See the technical details below.\n\n" + gmailResponse
+	gmailDelayPre      = "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to "
+	gmailDelayPost     = ". Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\n" + gmailResponse
 )
 
 // TestQmailFormats reads qmail's bounce as qmail-send.c writes it (the
@@ -282,11 +298,11 @@ func TestPostfixFormats(t *testing.T) {
 // warning "A message is delayed for more than 4 hours for the following
 // list of recipients:").
 func TestOpenSMTPDFormats(t *testing.T) {
-	intro := "    Hi!\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n"
-	copyLine := "\n    Below is a copy of the original message:\n\n" + returned
+	intro := opensmtpdIntro
+	copyLine := opensmtpdCopy
 	checkFormats(t, []formatCase{
 		{name: "several recipients", from: "Mailer Daemon <MAILER-DAEMON@mx.example.org>", subject: "Delivery status notification: error", action: "failed",
-			body: intro + "    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n" +
+			body: intro + opensmtpdError +
 				"gone@example.net: 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\nbig@example.com: 552 5.3.4 Message size exceeds fixed limit\nold@example.org: Envelope expired\n" + copyLine,
 			want: []formatWant{
 				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
@@ -294,8 +310,8 @@ func TestOpenSMTPDFormats(t *testing.T) {
 				{"old@example.org", Expired, false, "", "Envelope expired"},
 			}},
 		{name: "delay", from: "Mailer Daemon <MAILER-DAEMON@mx.example.org>", subject: "Delivery status notification: delay", action: "delayed",
-			body: intro + "    A message is delayed for more than 4 hours for the following\n    list of recipients:\n\n" +
-				"full@example.net: 452 4.2.2 Mailbox full\n\n    Please note that this is only a temporary failure report.\n    The message is kept in the queue for up to 4 days.\n    You DO NOT NEED to re-send the message to these recipients.\n" + copyLine,
+			body: intro + opensmtpdDelay +
+				"full@example.net: 452 4.2.2 Mailbox full\n" + opensmtpdDelayEnd + copyLine,
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
 	})
 }
@@ -339,8 +355,8 @@ func TestExchangeFormats(t *testing.T) {
 				{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"},
 				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
 			}},
-		{name: "Exchange Online", from: "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>", subject: "Undeliverable: hello",
-			body: "Your message to gone@example.net couldn't be delivered.\n\ngone wasn't found at example.net.\n\nsender    Office 365    gone\nAction Required                     Recipient\n\nUnknown To address\n\nHow to Fix It\nThe address may be misspelled or may not exist. Try one or more of the following:\n\nDiagnostic information for administrators:\n\nGenerating server: AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n\ngone@example.net\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n\nOriginal message headers:\n\n" + returned,
+		{name: "Exchange Online", from: exchangeFrom, subject: "Undeliverable: hello",
+			body: "Your message to gone@example.net couldn't be delivered.\n\ngone wasn't found at example.net.\n\nsender    Office 365    gone\nAction Required                     Recipient\n\nUnknown To address\n\nHow to Fix It\nThe address may be misspelled or may not exist. Try one or more of the following:\n\n" + exchangeAdmin + "AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n\ngone@example.net\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n" + exchangeHeaders,
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.10", "RecipientNotFound"}}},
 		{name: "2010 SMTP wrapper", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: hello",
 			body: "Delivery has failed to these recipients or groups:\n\nspam@example.net\nThe recipient's e-mail system rejected the message.\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\n\nspam@example.net\n#< #5.7.1 smtp;550 5.7.1 Message rejected as spam by Content Filtering.> #SMTP#\n\nOriginal message headers:\n\n" + returned,
@@ -378,7 +394,7 @@ func TestExchangeFormats(t *testing.T) {
 // in text.go (bounceSubjects, bounceBodies). Each case is not a bounce
 // without its localised words.
 func TestLocalisedExchangeFormats(t *testing.T) {
-	from := "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.org>"
+	from := exchangeFrom
 	diag := func(heading, addr, reply string) string {
 		return heading + "\n\nmx.example.org\n\n" + addr + "\nRemote Server returned '" + reply + "'\n\n"
 	}
@@ -422,7 +438,7 @@ func TestLocalisedExchangeFormats(t *testing.T) {
 // delivered **" / "** Domain not found **" notices with "The response
 // from the remote server was:" / "The response was:".
 func TestGmailFormats(t *testing.T) {
-	from := "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"
+	from := gmailFrom
 	checkFormats(t, []formatCase{
 		{name: "failed permanently", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
 			body: "Delivery to the following recipient failed permanently:\n\n     gone@example.net\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].\n\nThe error that the other server returned was:\n550-5.1.1 <gone@example.net>: Recipient address rejected: User unknown in\n550 5.1.1 virtual mailbox table\n\n----- Original message -----\n\n" + returned,
@@ -431,10 +447,10 @@ func TestGmailFormats(t *testing.T) {
 			body: "This is an automatically generated Delivery Status Notification\n\nTHIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\nDelivery to the following recipient has been delayed:\n\n     full@example.net\n\nMessage will be retried for 2 more day(s)\n\nTechnical details of temporary failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain example.net by mx.example.net. [192.0.2.1].\n\nThe error that the other server returned was:\n452 4.2.2 Mailbox full\n\n----- Original message -----\n\n" + returned,
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "Mailbox full"}}},
 		{name: "address not found", from: from, subject: "Delivery Status Notification (Failure)", header: "X-Failed-Recipients: gone@example.net\n", action: "failed",
-			body: "** Address not found **\n\nYour message wasn't delivered to gone@example.net because the address couldn't be found, or is unable to receive mail.\n\nLearn more here: https://support.google.com/mail/?p=NoSuchUser\n\nThe response from the remote server was:\n550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n",
+			body: "** Address not found **\n\nYour message wasn't delivered to gone@example.net because the address couldn't be found, or is unable to receive mail.\n\nLearn more here: https://support.google.com/mail/?p=NoSuchUser\n\n" + gmailResponse + "550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n",
 			want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
 		{name: "message not delivered", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
-			body: "** Message not delivered **\n\nThere was a problem delivering your message to spam@example.net. See the technical details below.\n\nThe response from the remote server was:\n554 5.7.1 Message rejected as spam by Content Filtering.\n",
+			body: gmailFailPre + "spam@example.net" + gmailFailPost + "554 5.7.1 Message rejected as spam by Content Filtering.\n",
 			want: []formatWant{{"spam@example.net", SpamDetected, false, "5.7.1", "rejected as spam"}}},
 		{name: "domain not found", from: from, subject: "Delivery Status Notification (Failure)", action: "failed",
 			body: "** Domain not found **\n\nYour message wasn't delivered to x@nx.example.com because the domain nx.example.com couldn't be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\nDNS Error: DNS type 'mx' lookup of nx.example.com responded with code NXDOMAIN Domain name not found: nx.example.com\n",
@@ -572,7 +588,9 @@ func TestEncodedFormats(t *testing.T) {
 // host said: 550 5.1.1 <other@...>", Postfix's reply folded onto a
 // continuation line that starts with the quoted address (bounce(5): the
 // continuation is indented), Exim's reply line under its "SMTP error from
-// remote mail server after RCPT TO:<...>:".
+// remote mail server after RCPT TO:<...>:", Gmail's reply under "The
+// response from the remote server was:", Exchange's "Remote Server
+// returned '...'".
 func TestQuotedOtherAddress(t *testing.T) {
 	checkFormats(t, []formatCase{
 		{name: "qmail", from: "MAILER-DAEMON@mx.example.org", subject: "failure notice",
@@ -591,6 +609,16 @@ func TestQuotedOtherAddress(t *testing.T) {
 				{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"},
 				{"full@example.com", MailboxFull, false, "5.2.2", "Mailbox full"},
 			}},
+		// Gmail prints the reply at the margin under its heading; the
+		// address the reply quotes is not another recipient.
+		{name: "Gmail", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
+			body: gmailFailPre + "alias@example.net" + gmailFailPost + "550 5.1.1 <mailbox@internal.example.net>: Recipient address rejected: User unknown\n",
+			want: []formatWant{{"alias@example.net", UserUnknown, true, "5.1.1", "mailbox@internal.example.net"}}},
+		// Exchange quotes the reply in "Remote Server returned '...'"
+		// under the recipient, whatever the reply starts with.
+		{name: "Exchange", from: exchangeFrom, subject: "Undeliverable: hello", action: "failed",
+			body: "Delivery has failed to these recipients or groups:\n\nalias@example.net\n\n" + exchangeAdmin + "mx.example.org\n\nalias@example.net\nRemote Server returned 'User mailbox@internal.example.net not listed in Domino Directory'\n" + exchangeHeaders,
+			want: []formatWant{{"alias@example.net", UserUnknown, true, "5", "mailbox@internal.example.net"}}},
 		// The guard: replies listed one per recipient at the margin,
 		// each quoting its own recipient, stay separate records.
 		{name: "one reply per recipient", from: "MAILER-DAEMON@mx.example.org", subject: "Undeliverable", action: "failed",
@@ -620,10 +648,10 @@ func TestQuotedOtherAddress(t *testing.T) {
 func TestDelayNotices(t *testing.T) {
 	checkFormats(t, []formatCase{
 		{name: "Exchange", from: "Microsoft Outlook <postmaster@example.org>", subject: "Delivery delayed: hello", action: "delayed",
-			body: "Delivery is delayed to these recipients or groups:\n\nslow@example.net\n\nSubject: hello\n\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\n\nThe server will keep trying to deliver this message for the next 1 days, 19 hours and 52 minutes. You'll be notified if the message can't be delivered by that time.\n\nDiagnostic information for administrators:\n\nGenerating server: mx.example.org\nReceiving server: mx.example.net\n\nslow@example.net\nServer at mx.example.net (192.0.2.1) returned '400 4.4.7 Message delayed'\n12/6/2026 10:00:00 AM - Server at mx.example.net (192.0.2.1) returned '451 4.7.0 Temporary server error. Please try again later'\n",
+			body: exchangeDelayPre + "slow@example.net" + exchangeDelayText + exchangeAdmin + "mx.example.org\nReceiving server: mx.example.net\n\nslow@example.net\nServer at mx.example.net (192.0.2.1) returned '400 4.4.7 Message delayed'\n12/6/2026 10:00:00 AM - Server at mx.example.net (192.0.2.1) returned '451 4.7.0 Temporary server error. Please try again later'\n",
 			want: []formatWant{{"slow@example.net", Expired, false, "4", "Message delayed"}}},
 		{name: "Gmail", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
-			body: "** Delivery incomplete **\n\nThere was a temporary problem delivering your message to full@example.net. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n\nThe response from the remote server was:\n452 4.2.2 The email account that you tried to reach is over quota.\n",
+			body: gmailDelayPre + "full@example.net" + gmailDelayPost + "452 4.2.2 The email account that you tried to reach is over quota.\n",
 			want: []formatWant{{"full@example.net", MailboxFull, false, "4.2.2", "over quota"}}},
 		// Gmail's delay notice read from its subject alone, the body
 		// holding no delay wording (as a notice in another language would

@@ -133,6 +133,28 @@ type block struct {
 	flush bool
 }
 
+// replyIntros are headings after which a notice prints the remote
+// server's reply at the left margin, where a line of codes and an address
+// would otherwise start a record of its own: Gmail's notices
+// (support.google.com/mail/answer/6596: "The response from the remote
+// server was:", "The response was:", the older "The error that the other
+// server returned was:", in German "Die Antwort vom Remote-Server
+// lautet:").
+var replyIntros = []string{
+	"the response from the remote server was:", "the response was:",
+	"the error that the other server returned was:", "die antwort vom remote-server lautet:",
+}
+
+// introducesReply reports a line that is one of replyIntros.
+func introducesReply(t string) bool {
+	for _, h := range replyIntros {
+		if len(t) == len(h) && strings.EqualFold(t, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // quotedInReply reports an address on line that belongs to the open
 // block b's error rather than starting another recipient's: one quoted
 // in a reply (after words and a reply code or status on the line:
@@ -150,6 +172,13 @@ func quotedInReply(line, addr string, b *block) bool {
 		return false
 	}
 	pre := line[:i] // codes are digits: no folding needed
+	if strings.Contains(strings.ToLower(pre), "returned '") {
+		// Exchange 2010 and later: "Remote Server returned '<reply>'",
+		// "Server at host (ip) returned '<reply>'" under the recipient
+		// (Microsoft Learn, "Email non-delivery reports and SMTP errors
+		// in Exchange Online"): whatever the reply quotes is its own.
+		return true
+	}
 	if !(findReplyCode(pre) != 0 || hasStatusCode(pre)) {
 		return false
 	}
@@ -202,9 +231,21 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	// block of the previous one.
 	detached := false
 	record := false // the current block's line was a Sendmail record ("addr... text")
+	// inReply: the lines since a heading that introduces the remote
+	// server's reply (replyIntros), up to a blank line, are that reply:
+	// an address it quotes is part of the open recipient's error.
+	inReply, replyLines := false, 0
 	for _, line := range strings.Split(notif, "\n") {
 		line = strings.TrimRight(line, "\r")
 		t := strings.TrimSpace(line)
+		switch {
+		case introducesReply(t):
+			inReply, replyLines = true, 0
+		case t == "" && replyLines > 0:
+			inReply = false
+		case t != "" && inReply:
+			replyLines++
+		}
 		transcript := strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ")
 		if strings.HasPrefix(t, "... while talking to") || transcript && record {
 			detached, record = true, false
@@ -215,7 +256,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			// To:<addr>") and the record name the recipient.
 			addr = lineRecipient(line, skip)
 		}
-		if addr != "" && cur >= 0 && addr != blocks[cur].addr && quotedInReply(line, addr, &blocks[cur]) {
+		if addr != "" && cur >= 0 && addr != blocks[cur].addr && (inReply || quotedInReply(line, addr, &blocks[cur])) {
 			addr = "" // part of the open recipient's error
 		}
 		if addr != "" {
