@@ -544,9 +544,9 @@ func (s *Signer) keysFor(ctx context.Context, from string) ([]Key, error) {
 // fromCache remembers the domain fromDomain gave for recent From values,
 // the same for the same value: parsing an address list with net/mail
 // costs 16 allocations and about 1% of a relay's CPU per message, and a
-// sender's mail comes from a handful of From fields. Values longer than maxCachedFrom are parsed each
-// time, and the cache starts over once it holds maxFromEntries: its keys
-// and domains take 512 KiB at most.
+// sender's mail comes from a handful of From fields. Values longer than
+// maxCachedFrom are parsed each time, and the cache starts over once it
+// holds maxFromEntries: its keys and domains take 512 KiB at most.
 type fromCache struct {
 	mu sync.Mutex
 	m  map[string]string
