@@ -81,7 +81,14 @@ func TestProviderReplies(t *testing.T) {
 // is line i+2 of the file.
 func providerRows(t *testing.T) [][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "provider-replies.csv"))
+	return replyTable(t, "provider-replies.csv")
+}
+
+// replyTable reads a reply table of testdata (provider-replies.csv,
+// software-replies.csv: eight columns, a header line), its header left out.
+func replyTable(t *testing.T, name string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
