@@ -141,8 +141,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}
-	// 3. A registered code whose meaning no provider reuses.
-	if decisiveStatus[sd] {
+	// 3. A registered code whose meaning no provider reuses. Sendmail's
+	// FEATURE(require_rdns) gives x.1.8, a sender's system address, to a
+	// client with no reverse DNS ("451 4.1.8 Client IP address x does not
+	// resolve", "451 4.1.8 Possibly forged hostname for x"; cf/m4/
+	// proto.m4, check_relay): under that wording the reverse DNS decides.
+	if decisiveStatus[sd] && !(sd == ".1.8" && r.ptr.match(text)) {
 		return r.byStatus[sd]
 	}
 	// 4. The wording. A local delivery program's output (RFC 3464
@@ -196,7 +200,16 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return placeAddress(reason, ev.command)
 	}
 	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and
-	// §4.1.1.1: a refused greeting or EHLO refuses the client.
+	// §4.1.1.1: a refused greeting or EHLO refuses the client. A status of
+	// the mail-system subject (RFC 3463 §3.5, x.3.0 "Other or undefined
+	// mail system status"; the specific x.3 codes read above) names the
+	// receiving system's condition at whatever stage it answers:
+	// OpenSMTPD's "421 4.3.0 Temporary Error" to MAIL FROM (smtp_session.c,
+	// its sender lookup failed), qmail-smtpd's "421 unable to read controls
+	// (#4.3.0)" at the greeting.
+	if strings.HasPrefix(sd, ".3.") && (ev.command == "MAIL" || ev.command == "EHLO" || ev.command == "CONN") {
+		return SystemError
+	}
 	switch ev.command {
 	case "MAIL":
 		if strings.HasPrefix(sd, ".7.") {
@@ -320,6 +333,14 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Filtered
 		}
 	case SystemError:
+		if ev.command == "CONN" && !temporary {
+			// RFC 5321 §3.1: a server that will not take mail from the
+			// client may answer the connection with 554 instead of 220;
+			// words of an unavailable service there refuse the client
+			// (Exim smtp_in.c, host_reject_connection: "554 SMTP service
+			// not available"), as a temporary one is the system's.
+			return Blocked
+		}
 		if ev.action == "failed" && temporary {
 			// RFC 3464 §2.3.3: "failed" after the receiving system's
 			// transient trouble (RFC 5321 §4.2.3 421 and 451, Exim's

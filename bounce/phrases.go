@@ -50,7 +50,13 @@ var hasMovedPhrases = []string{
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
 var rejectedPhrases = []string{
-	"sender address rejected",    // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"sender address rejected",     // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"sender address syntax error", // OpenSMTPD smtp_session.c: "553 5.1.0 Sender address syntax error", the MAIL FROM address refused
+	// Sendmail's cf/m4/proto.m4, Basic_check_mail: "553 5.5.4 Real domain
+	// name required for sender address" (user@localhost from a remote
+	// client) and "553 5.5.4 Domain name required for sender address x"
+	// (an unqualified sender): the sender's address refused.
+	"required for sender address",
 	"domain of sender address",   // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",       // Exim spec, ACL verify = sender
 	"sender verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
@@ -161,6 +167,7 @@ var userUnknownPhrases = []string{
 	// with strict_rfc821_envelopes, postconf(5)), so the words without the
 	// code read the same.
 	"bad recipient address syntax",
+	"recipient address syntax error",     // OpenSMTPD smtp_session.c: "501 5.1.3 Recipient address syntax error" (RFC 3463 x.1.3, the RCPT address cannot be one)
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
 	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
@@ -428,6 +435,13 @@ var requirePTRPhrases = []string{
 	// no rDNS record setup at all", support.neo.space article
 	// 14305013049241); no spam rule is named so.
 	"rdns record",
+	"rdns temporary failure", // Haraka connection.js lookup_rdns_respond: "421 rDNS Temporary Failure" (its rDNS plugins' temporary refusal)
+	// Sendmail cf/m4/proto.m4, FEATURE(require_rdns): "451 4.1.8 Client IP
+	// address x does not resolve" (client_resolve TEMP) and "451 4.1.8
+	// Possibly forged hostname for x" (FORGED), beside "550 5.7.1 Fix
+	// reverse DNS for x" (FAIL): the client's reverse DNS, under the code
+	// RFC 3463 gives a sender's system address (so x.1.8 does not decide).
+	"client ip address * does not resolve", "possibly forged hostname",
 }
 
 // spamPhrases: the content was judged spam.
@@ -532,6 +546,8 @@ var quotaWordPhrases = []string{"quota"}
 var notCompliantPhrases = []string{
 	"rfc 5322", "rfc5322", // Microsoft 5.7.512 "message must be RFC 5322 section 3.6.2 compliant"; Google "not RFC 5322 compliant"
 	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
+	"bare line-feed",                     // Haraka connection.js: "451 Bare line-feed; see http://haraka.github.com/barelf.html" (a line ended by LF alone, RFC 5321 §2.3.8)
+	"bare newlines",                      // Cyrus lmtpengine.c, IMAP_MESSAGE_CONTAINSNL: "554 5.6.0 Message contains bare newlines"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // Google 550 5.7.1's text (above) broken across reply lines
 	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
@@ -554,6 +570,7 @@ var contentErrorPhrases = []string{
 var noRelayingPhrases = []string{
 	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
 	"relaying denied",                          // Sendmail cf/README
+	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
 	"relay not permitted",                      // Exim spec, default configuration's ACL
 	"list of allowed rcpthosts",                // qmail-smtpd(8)
 	"unable to relay",                          // Microsoft 5.7.1
@@ -569,6 +586,7 @@ var noRelayingPhrases = []string{
 	// "unable to relay": "not configured to relay mail", a server that
 	// will not pass the mail on for the sender.
 	"not configured to relay mail",
+	"relay not allowed", // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -594,6 +612,7 @@ var filteredPhrases = []string{
 // failedSTARTTLSPhrases: TLS was required and could not be had.
 var failedSTARTTLSPhrases = []string{
 	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
+	"session encryption is required",      // Postfix smtpd_check.c, reject_plaintext_session: "450 4.7.1 Session encryption is required"
 	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
 	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
 	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
@@ -614,6 +633,8 @@ var failedSTARTTLSPhrases = []string{
 // securityErrorPhrases: credentials and certificates.
 var securityErrorPhrases = []string{
 	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
+	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
+	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
@@ -737,7 +758,8 @@ var tooManyConnPhrases = []string{
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
-	"maximum number of connections", // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
+	"too many concurrent deliveries", // Dovecot src/lmtp/lmtp-local.c (lmtp_user_concurrency_limit): "451 4.3.0 <x> Too many concurrent deliveries for user"
+	"maximum number of connections",  // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -936,6 +958,14 @@ var systemErrorPhrases = []string{
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
 	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"too much load", // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
+	// A program's own failure in its words (RFC 3463 x.3.0): maddy's
+	// "451 4.7.0 Internal error during policy check" (internal/check/rspamd,
+	// the check's service unreachable), Cyrus lmtpd's "451 4.3.0
+	// Unexpected internal error" (imap/lmtpengine.c), Postfix smtpd's
+	// "451 4.3.0 Error: internal error %d" (smtpd.c, data_cmd): the
+	// receiving system failed, whatever subject its status names.
+	"internal error",
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
@@ -988,6 +1018,12 @@ var syntaxErrorPhrases = []string{
 	"bad sequence of commands", // RFC 5321 503
 	"protocol violation",       // Google 451 4.5.0, 454 4.5.0; sitepackage "550 Protocol violation"
 	"synchronization error",    // Exim spec: "SMTP synchronization error"
+	// A command out of order (RFC 5321 §4.2.2 503 "Bad sequence of
+	// commands"): Sendmail srvrsmtp.c (PRIV_NEEDMAILHELO) "503 5.0.0
+	// Polite people say HELO first", Stalwart src/inbound/mail.rs "503
+	// 5.5.1 Polite people say EHLO first.", refusing MAIL FROM before the
+	// greeting, not the sender.
+	"say helo first", "say ehlo first",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834
