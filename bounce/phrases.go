@@ -51,6 +51,7 @@ var hasMovedPhrases = []string{
 // found" names whose domain.
 var rejectedPhrases = []string{
 	"sender address rejected",     // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"domain in mail from",         // maddy internal/check/dns/dns.go: "501 5.7.27 Domain in MAIL FROM has null MX record", "... does not have any MX records" (the sender's domain)
 	"sender address syntax error", // OpenSMTPD smtp_session.c: "553 5.1.0 Sender address syntax error", the MAIL FROM address refused
 	// Sendmail's cf/m4/proto.m4, Basic_check_mail: "553 5.5.4 Real domain
 	// name required for sender address" (user@localhost from a remote
@@ -776,7 +777,8 @@ var blockedPhrases = []string{
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
-	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
+	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
+	"not in whitelist",                                     // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
 	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
@@ -966,6 +968,14 @@ var systemErrorPhrases = []string{
 	// "451 4.3.0 Error: internal error %d" (smtpd.c, data_cmd): the
 	// receiving system failed, whatever subject its status names.
 	"internal error",
+	// The receiving program's own I/O and queue failures, in its words:
+	// Cyrus lmtpd's "451 4.3.0 System I/O error" (IMAP_IOERROR) and "451
+	// 4.3.0 transient system error" (IMAP_AGAIN, imap/lmtpengine.c),
+	// Postfix's "451 4.3.0 Error: queue file write error"
+	// (global/cleanup_strerror.c, CLEANUP_STAT_WRITE), qmail-smtpd's "451
+	// qqt failure (#4.3.0)" (its queue program failed) and "421 unable to
+	// read controls (#4.3.0)" (its configuration unreadable).
+	"i/o error", "transient system error", "queue file write error", "qqt failure", "unable to read controls",
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded

@@ -213,8 +213,8 @@ func buildRules() *rules {
 		// x.7.27; Postfix smtpd_check.c reject_unknown_mailhost: "550 5.7.27
 		// <x>: Sender address rejected: Domain y does not accept mail
 		// (nullMX)"; maddy internal/check/dns: "501 5.7.27 Domain in MAIL
-		// FROM has null MX record"): the sender is refused.
-		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected"}},
+		// FROM has null MX record", rejectedPhrases): the sender is refused.
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// A moved mailbox names where it went (RFC 3463 x.1.6, RFC 5321
 		// §3.4's 551 "please try <forward-path>"): the address is dead
 		// whatever else the reply says.

@@ -85,3 +85,38 @@ func TestSoftwareReplies(t *testing.T) {
 		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the floors are %.1f%% and %.1f%%", pct(okReason), pct(okHard), floorReason, floorHard)
 	}
 }
+
+// TestSoftwareRepliesInBounces wraps each reply of the software table that
+// ClassifyReply reads right in the bounces of the MTA layouts of
+// TestProviderRepliesInBounces (wrapLayouts) and requires Parse to read the
+// wrapped reply as ClassifyReply read the bare one. Rows with reply code 0
+// are not replies but a program's own bounce text, and are not wrapped.
+// Each layout has a floor at what it reads today (logged with -v, with
+// each disagreement).
+func TestSoftwareRepliesInBounces(t *testing.T) {
+	var replies []providerReply
+	for i, row := range replyTable(t, "software-replies.csv") {
+		code, _ := strconv.Atoi(row[3])
+		if code == 0 {
+			continue
+		}
+		p := providerReply{line: i + 2, command: row[2], code: code, enhanced: row[4], text: row[5]}
+		c := ClassifyReply(p.command, p.code, p.enhanced, p.text)
+		if c.Reason != Reason(row[6]) || c.Hard != (row[7] == "true") {
+			continue
+		}
+		replies = append(replies, p)
+	}
+	// floors: what each layout reads today. The layouts that name no
+	// command lose the stage the bare reply had: Exim's "554 SMTP service
+	// not available" at the greeting reads as the system's, Haraka's "550
+	// sender <x> denied" and Sendmail's "550 5.7.1 Access denied" at MAIL
+	// FROM as no verdict and a security refusal, and OpenSMTPD's "421
+	// 4.3.0 Temporary Error" in a delay notice as expired (step 6 of the
+	// decision procedure); the Sendmail DSN's transcript does not place
+	// the two MAIL FROM refusals either. Postfix's "refused to talk to me"
+	// reads as a blocked client whatever a temporary greeting says (Exim's
+	// load limit, qmail-smtpd's unreadable controls).
+	floors := map[string]int{"Postfix DSN": 128, "Postfix text": 127, "Exim text": 124, "qmail": 78, "Sendmail DSN": 126, "Exchange NDR": 125, "OpenSMTPD": 125, "Gmail": 125}
+	checkWrapped(t, replies, floors)
+}
