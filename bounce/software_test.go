@@ -1,8 +1,6 @@
 package bounce
 
 import (
-	"fmt"
-	"sort"
 	"strconv"
 	"testing"
 )
@@ -29,60 +27,16 @@ func TestSoftwareReplies(t *testing.T) {
 	if len(rows) < 120 {
 		t.Fatalf("%d rows, want at least 120", len(rows))
 	}
-	total, okReason, okHard := 0, 0, 0
-	var misses []string
-	perProgram := map[string][2]int{}
-	for i, row := range rows {
-		program, source, command, codeS, enhanced, text, want, hardS := row[0], row[1], row[2], row[3], row[4], row[5], Reason(row[6]), row[7]
-		if source == "" {
-			t.Errorf("row %d has no source", i+2)
-		}
-		if hardS != "true" && hardS != "false" {
-			t.Fatalf("row %d: hard %q", i+2, hardS)
-		}
-		code, err := strconv.Atoi(codeS)
-		if err != nil {
-			t.Fatalf("row %d: code %q", i+2, codeS)
-		}
-		c := ClassifyReply(command, code, enhanced, text)
-		total++
-		p := perProgram[program]
-		p[0]++
-		if c.Reason == want {
-			okReason++
-			p[1]++
-		}
-		perProgram[program] = p
-		if c.Hard == (hardS == "true") {
-			okHard++
-		}
-		if c.Reason != want || c.Hard != (hardS == "true") {
-			misses = append(misses, fmt.Sprintf("%s row %d: %s %d %s %q: got %s hard %v, want %s hard %s",
-				program, i+2, command, code, enhanced, text, c.Reason, c.Hard, want, hardS))
-		}
+	reason, hard, programs := scoreReplyTable(t, "software replies", rows, nil)
+	if programs < 10 {
+		t.Errorf("%d programs, want at least 10", programs)
 	}
-	sort.Strings(misses)
-	for _, m := range misses {
-		t.Log("miss: " + m)
-	}
-	names := make([]string, 0, len(perProgram))
-	for n := range perProgram {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	if len(names) < 10 {
-		t.Errorf("%d programs, want at least 10", len(names))
-	}
-	for _, n := range names {
-		t.Logf("%-10s %3d rows, reason right %3d", n, perProgram[n][0], perProgram[n][1])
-	}
-	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
-	t.Logf("software replies: %d rows; reason %.1f%% (%d), hard/soft %.1f%% (%d)", total, pct(okReason), okReason, pct(okHard), okHard)
-	// Floors: just under what the classifier reaches today; raise them as
-	// it improves.
+	// Floors: just under what the classifier reaches today (150 of 151,
+	// 99.3%, the miss Exim's own "Unknown user", doc.go); raise them as it
+	// improves.
 	const floorReason, floorHard = 99.0, 99.0
-	if pct(okReason) < floorReason || pct(okHard) < floorHard {
-		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the floors are %.1f%% and %.1f%%", pct(okReason), pct(okHard), floorReason, floorHard)
+	if reason < floorReason || hard < floorHard {
+		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the floors are %.1f%% and %.1f%%", reason, hard, floorReason, floorHard)
 	}
 }
 
