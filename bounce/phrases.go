@@ -614,6 +614,7 @@ var filteredPhrases = []string{
 var failedSTARTTLSPhrases = []string{
 	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
 	"session encryption is required",      // Postfix smtpd_check.c, reject_plaintext_session: "450 4.7.1 Session encryption is required"
+	"accepts messages only on tls",        // Zimbra's LMTP server (zm-mailbox LmtpReply.java, TLS_REQUIRED): "451 4.2.2 Server accepts messages only on TLS connection", whatever its status says
 	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
 	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
 	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321

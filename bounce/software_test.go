@@ -17,7 +17,8 @@ import (
 // local, virtual), Exim (smtp_in, the default configuration, routers,
 // appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets), OpenSMTPD,
 // Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd, qmail-local,
-// qmail-remote), Haraka, maddy and Stalwart. Rows a local delivery agent or
+// qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server, Haraka,
+// maddy and Stalwart. Rows a local delivery agent or
 // the sending MTA writes into its bounce carry reply code 0 and the status
 // the program's DSN gives them (Exim's 5.0.0, Postfix's from mbox_dsn(),
 // none for qmail, whose "(#x.y.z)" is in the text). The misses are logged
@@ -31,8 +32,8 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (150 of 151,
-	// 99.3%, the miss Exim's own "Unknown user", doc.go); raise them as it
+	// Floors: just under what the classifier reaches today (170 of 171,
+	// 99.4%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
 	if reason < floorReason || hard < floorHard {
@@ -71,6 +72,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// the two MAIL FROM refusals either. Postfix's "refused to talk to me"
 	// reads as a blocked client whatever a temporary greeting says (Exim's
 	// load limit, qmail-smtpd's unreadable controls).
-	floors := map[string]int{"Postfix DSN": 128, "Postfix text": 127, "Exim text": 124, "qmail": 78, "Sendmail DSN": 126, "Exchange NDR": 125, "OpenSMTPD": 125, "Gmail": 125}
+	floors := map[string]int{"Postfix DSN": 148, "Postfix text": 146, "Exim text": 144, "qmail": 88, "Sendmail DSN": 146, "Exchange NDR": 145, "OpenSMTPD": 145, "Gmail": 145}
 	checkWrapped(t, replies, floors)
 }
