@@ -123,7 +123,7 @@
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647: the client refused for now, blocked,
-//     whatever subject its status has); virus before spam; SPF/DKIM/DMARC;
+//     whatever subject its status has); virus before spam (a virus scanner that failed, Haraka's "Virus scanner timed out", is the system's); SPF/DKIM/DMARC;
 //     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
@@ -330,15 +330,15 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 179 replies and bounce texts as twelve
+//     TestSoftwareReplies): 183 replies and bounce texts as twelve
 //     programs write them, each taken from the program's own source or
 //     documentation (Postfix smtpd, smtpd_check, cleanup, local and
 //     virtual; Exim's smtp_in, default configuration, routers, appendfile
 //     and retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD;
 //     Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
-//     maddy; Stalwart), with the meaning the source gives each: 99.4%
-//     reason, 99.4% hard/soft. The one miss is Exim's
+//     maddy; Stalwart), with the meaning the source gives each: 99.5%
+//     reason, 99.5% hard/soft. The one miss is Exim's
 //     own "Unknown user" (its default configuration's localuser router),
 //     which with no reply code and no stage reads as a filter's words, as
 //     four corpus rows of the same shape are labelled.

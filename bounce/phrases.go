@@ -384,6 +384,15 @@ var virusPhrases = []string{
 	"infected", // Yandex
 }
 
+// scannerFailurePhrases: the virus scanner itself failed, and the
+// receiving system defers the message for it; no verdict on the message.
+// Haraka's clamd plugin (plugins/clamd.js), with reject.error set: "Virus
+// scanner error", "Virus scanner timed out", "Error connecting to virus
+// scanner", "Error running virus scanner" (DENYSOFT: 452 after DATA).
+var scannerFailurePhrases = []string{
+	"virus scanner error", "virus scanner timed out", "error connecting to virus scanner", "error running virus scanner",
+}
+
 // authFailurePhrases: SPF (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489).
 var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi

@@ -298,7 +298,12 @@ func buildRules() *rules {
 		// may mention ("Greylisted for spam protection"): it refuses the
 		// client for now and names no verdict on the message.
 		{reason: Blocked, phrases: greylistPhrases},
-		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
+		// A host listed for an infection is a blocked host; a virus scanner
+		// that failed (scannerFailurePhrases) gave no verdict: the system's.
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases)},
+		// The scanner's failure is the receiving system's, read here before
+		// the network words ("timed out") it may hold.
+		{reason: SystemError, phrases: scannerFailurePhrases},
 		// An attachment refused for its type before the host lists, whose
 		// "blacklisted" it may hold (iridis "MSG-EXT Blacklisted high risk
 		// file extension detected": attachmentPolicyPhrases).

@@ -32,8 +32,8 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (178 of 179,
-	// 99.4%, the miss Exim's own "Unknown user", doc.go); raise them as it
+	// Floors: just under what the classifier reaches today (182 of 183,
+	// 99.5%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
 	if reason < floorReason || hard < floorHard {
@@ -72,6 +72,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// the two MAIL FROM refusals either. Postfix's "refused to talk to me"
 	// reads as a blocked client whatever a temporary greeting says (Exim's
 	// load limit, qmail-smtpd's unreadable controls).
-	floors := map[string]int{"Postfix DSN": 156, "Postfix text": 154, "Exim text": 152, "qmail": 92, "Sendmail DSN": 154, "Exchange NDR": 153, "OpenSMTPD": 153, "Gmail": 153}
+	floors := map[string]int{"Postfix DSN": 160, "Postfix text": 158, "Exim text": 156, "qmail": 93, "Sendmail DSN": 158, "Exchange NDR": 157, "OpenSMTPD": 157, "Gmail": 157}
 	checkWrapped(t, replies, floors)
 }
