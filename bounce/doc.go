@@ -122,8 +122,10 @@
 //     unknown; a quota of the sender before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
-//     is for a per-mailbox limit below the system's); greylisting (RFC 6647: the client refused for now, blocked,
-//     whatever subject its status has); virus before spam (a virus scanner that failed, Haraka's "Virus scanner timed out", is the system's); SPF/DKIM/DMARC;
+//     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
+//     the client refused for now, blocked, whatever subject its status has);
+//     virus before spam (a virus scanner that failed, Haraka's "Virus scanner
+//     timed out", is the system's); SPF/DKIM/DMARC;
 //     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
