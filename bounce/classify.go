@@ -197,6 +197,14 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return SystemError
 	}
 	if reason, ok := r.byStatus[sd]; ok {
+		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
+			// RFC 3463 x.4.4 "Unable to route" is for persistent transient
+			// errors too: a temporary one is a routing failure for now, as
+			// host-unknown words under a 4.x status are (adjust; Momentum's
+			// "454 4.4.4 [internal] no MX or A for domain", its manual,
+			// Appendix F.2).
+			return NetworkError
+		}
 		return placeAddress(reason, ev.command)
 	}
 	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and

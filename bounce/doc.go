@@ -170,7 +170,8 @@
 //     wording is (x.1.1 at MAIL FROM is the sender's address); x.3.2 under a
 //     4.x status is a system error (RFC 3463's examples: shutdown, load,
 //     maintenance), a host that takes no mail only when permanent (RFC 7504's
-//     521 5.3.2).
+//     521 5.3.2), and x.4.4 under a 4.x status a network error (RFC 3463:
+//     "Unable to route" covers persistent transient errors too).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
 //     an x.7 status), a refusal of the greeting or EHLO the client's
 //     (blocked; a temporary one is a connection limit), but an x.3 status
@@ -332,14 +333,14 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 183 replies and bounce texts as twelve
+//     TestSoftwareReplies): 205 replies and bounce texts as thirteen
 //     programs write them, each taken from the program's own source or
 //     documentation (Postfix smtpd, smtpd_check, cleanup, local and
 //     virtual; Exim's smtp_in, default configuration, routers, appendfile
 //     and retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD;
 //     Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
-//     maddy; Stalwart), with the meaning the source gives each: 99.5%
+//     maddy; Stalwart; Momentum's manual), with the meaning the source gives each: 99.5%
 //     reason, 99.5% hard/soft. The one miss is Exim's
 //     own "Unknown user" (its default configuration's localuser router),
 //     which with no reply code and no stage reads as a filter's words, as

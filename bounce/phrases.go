@@ -623,6 +623,7 @@ var filteredPhrases = []string{
 var failedSTARTTLSPhrases = []string{
 	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
 	"session encryption is required",      // Postfix smtpd_check.c, reject_plaintext_session: "450 4.7.1 Session encryption is required"
+	"tls negotiation failed",              // Momentum's own failure to deliver (its manual, Appendix F.2): "451 4.7.5 [internal] TLS negotiation failed"
 	"accepts messages only on tls",        // Zimbra's LMTP server (zm-mailbox LmtpReply.java, TLS_REQUIRED): "451 4.2.2 Server accepts messages only on TLS connection", whatever its status says
 	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
 	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
@@ -769,6 +770,12 @@ var tooManyConnPhrases = []string{
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
+	// Momentum's own limits (its manual, Appendix F.2, "Responses sorted by
+	// message", SparkPost/developers.sparkpost.com): "421 4.4.5 Service
+	// unavailable, concurrency limit reached", "452 4.5.3 Service
+	// unavailable, recipients per message limit reached", "... recipients
+	// per connection limit reached".
+	"concurrency limit reached", "recipients per message limit", "recipients per connection limit",
 	"too many concurrent deliveries", // Dovecot src/lmtp/lmtp-local.c (lmtp_user_concurrency_limit): "451 4.3.0 <x> Too many concurrent deliveries for user"
 	"maximum number of connections",  // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
 }

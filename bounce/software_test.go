@@ -18,7 +18,7 @@ import (
 // appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets), OpenSMTPD,
 // Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd, qmail-local,
 // qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server, Haraka,
-// maddy and Stalwart. Rows a local delivery agent or
+// maddy, Stalwart and Momentum (its manual's reply list). Rows a local delivery agent or
 // the sending MTA writes into its bounce carry reply code 0 and the status
 // the program's DSN gives them (Exim's 5.0.0, Postfix's from mbox_dsn(),
 // none for qmail, whose "(#x.y.z)" is in the text). The misses are logged
@@ -32,7 +32,7 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (182 of 183,
+	// Floors: just under what the classifier reaches today (204 of 205,
 	// 99.5%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
@@ -69,9 +69,12 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// FROM as no verdict and a security refusal, and OpenSMTPD's "421
 	// 4.3.0 Temporary Error" in a delay notice as expired (step 6 of the
 	// decision procedure); the Sendmail DSN's transcript does not place
-	// the two MAIL FROM refusals either. Postfix's "refused to talk to me"
+	// the two MAIL FROM refusals either; Haraka's MAIL FROM refusals of
+	// a sender domain without MX or address ("No MX for your FROM
+	// address") lose their stage the same way, and Momentum's "421 4.4.0
+	// no MXs ... reached" reads as expired in a delay notice. Postfix's "refused to talk to me"
 	// reads as a blocked client whatever a temporary greeting says (Exim's
 	// load limit, qmail-smtpd's unreadable controls).
-	floors := map[string]int{"Postfix DSN": 160, "Postfix text": 158, "Exim text": 156, "qmail": 93, "Sendmail DSN": 158, "Exchange NDR": 157, "OpenSMTPD": 157, "Gmail": 157}
+	floors := map[string]int{"Postfix DSN": 181, "Postfix text": 179, "Exim text": 166, "qmail": 100, "Sendmail DSN": 177, "Exchange NDR": 176, "OpenSMTPD": 176, "Gmail": 176}
 	checkWrapped(t, replies, floors)
 }
