@@ -333,14 +333,15 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 205 replies and bounce texts as thirteen
+//     TestSoftwareReplies): 215 replies and bounce texts as fifteen
 //     programs write them, each taken from the program's own source or
 //     documentation (Postfix smtpd, smtpd_check, cleanup, local and
 //     virtual; Exim's smtp_in, default configuration, routers, appendfile
 //     and retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD;
 //     Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
-//     maddy; Stalwart; Momentum's manual), with the meaning the source gives each: 99.5%
+//     maddy; Stalwart; Momentum's manual; the rspamd and rmilter
+//     milters), with the meaning the source gives each: 99.5%
 //     reason, 99.5% hard/soft. The one miss is Exim's
 //     own "Unknown user" (its default configuration's localuser router),
 //     which with no reply code and no stage reads as a filter's words, as

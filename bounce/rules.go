@@ -232,8 +232,13 @@ func buildRules() *rules {
 		// limit, as Policyd's quotas module answers "450 4.7.1 <x>:
 		// Sender address rejected: Deferring: Too many messages from
 		// sender in last 60" (a Zimbra log quoting it,
-		// pastebin.com/V80548k6). Those read as what they say.
-		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases)},
+		// pastebin.com/V80548k6). Those read as what they say. So does
+		// a sender refused by its SPF record's verdict: rmilter's
+		// "554 5.7.1 SPF policy violation. Host <name>[<ip>] is not
+		// allowed to send mail as <sender>." (vstakhov/rmilter
+		// rmilter.c, mlfi_eom(), SPF_RESULT_FAIL) is the sender's
+		// authentication failing, not a refusal of its address.
+		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases, authFailurePhrases)},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
 		// Postfix's "Helo command rejected: Host not found" (smtpd_check

@@ -18,7 +18,8 @@ import (
 // appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets), OpenSMTPD,
 // Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd, qmail-local,
 // qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server, Haraka,
-// maddy, Stalwart and Momentum (its manual's reply list). Rows a local delivery agent or
+// maddy, Stalwart, Momentum (its manual's reply list), and the rspamd
+// and rmilter milters. Rows a local delivery agent or
 // the sending MTA writes into its bounce carry reply code 0 and the status
 // the program's DSN gives them (Exim's 5.0.0, Postfix's from mbox_dsn(),
 // none for qmail, whose "(#x.y.z)" is in the text). The misses are logged
@@ -32,7 +33,7 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (204 of 205,
+	// Floors: just under what the classifier reaches today (214 of 215,
 	// 99.5%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
@@ -75,6 +76,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// no MXs ... reached" reads as expired in a delay notice. Postfix's "refused to talk to me"
 	// reads as a blocked client whatever a temporary greeting says (Exim's
 	// load limit, qmail-smtpd's unreadable controls).
-	floors := map[string]int{"Postfix DSN": 181, "Postfix text": 179, "Exim text": 166, "qmail": 100, "Sendmail DSN": 177, "Exchange NDR": 176, "OpenSMTPD": 176, "Gmail": 176}
+	floors := map[string]int{"Postfix DSN": 191, "Postfix text": 189, "Exim text": 176, "qmail": 106, "Sendmail DSN": 187, "Exchange NDR": 186, "OpenSMTPD": 186, "Gmail": 186}
 	checkWrapped(t, replies, floors)
 }
