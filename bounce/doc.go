@@ -333,7 +333,7 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 215 replies and bounce texts as fifteen
+//     TestSoftwareReplies): 214 replies and bounce texts as fifteen
 //     programs write them, each taken from the program's own source or
 //     documentation (Postfix smtpd, smtpd_check, cleanup, local and
 //     virtual; Exim's smtp_in, default configuration, routers, appendfile
