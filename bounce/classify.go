@@ -227,6 +227,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return Blocked
 		}
 		return Rejected
+	case "STARTTLS":
+		// RFC 3207 §4: a refused STARTTLS is TLS not to be had ("454 TLS
+		// not available due to temporary reason"), whatever words the
+		// server gives it: Exim's "454 TLS currently unavailable"
+		// (smtp_in.c, tls_server_start() deferred on a local problem).
+		return FailedSTARTTLS
 	case "EHLO", "CONN":
 		if code/100 == 4 {
 			// A temporary refusal of the connection is what connection

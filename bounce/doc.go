@@ -176,7 +176,8 @@
 //     an x.7 status), a refusal of the greeting or EHLO the client's
 //     (blocked; a temporary one is a connection limit), but an x.3 status
 //     at any of them the receiving system's (RFC 3463 §3.5: OpenSMTPD's
-//     "421 4.3.0 Temporary Error" to MAIL FROM). A delay notice (RFC
+//     "421 4.3.0 Temporary Error" to MAIL FROM); a refused STARTTLS is TLS
+//     not to be had (RFC 3207 §4). A delay notice (RFC
 //     3464 §2.3.3 "delayed") whose words, specific status code and stage name
 //     no reason has expired: an "other or undefined" status of a subject
 //     (RFC 3463 x.3.0) or a bare reply code says only that delivery is
@@ -333,7 +334,7 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 214 replies and bounce texts as fifteen
+//     TestSoftwareReplies): 229 replies and bounce texts as fifteen
 //     programs write them, each taken from the program's own source or
 //     documentation (Postfix smtpd, smtpd_check, cleanup, local and
 //     virtual; Exim's smtp_in, default configuration, routers, appendfile
@@ -341,8 +342,8 @@
 //     Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
 //     maddy; Stalwart; Momentum's manual; the rspamd and rmilter
-//     milters), with the meaning the source gives each: 99.5%
-//     reason, 99.5% hard/soft. The one miss is Exim's
+//     milters), with the meaning the source gives each: 99.6%
+//     reason, 99.6% hard/soft. The one miss is Exim's
 //     own "Unknown user" (its default configuration's localuser router),
 //     which with no reply code and no stage reads as a filter's words, as
 //     four corpus rows of the same shape are labelled.

@@ -58,9 +58,10 @@ var rejectedPhrases = []string{
 	// client) and "553 5.5.4 Domain name required for sender address x"
 	// (an unqualified sender): the sender's address refused.
 	"required for sender address",
-	"domain of sender address",   // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
-	"sender verify failed",       // Exim spec, ACL verify = sender
-	"sender verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"sender address must contain a domain", // Exim smtp_in.c, MAIL: "501 <x>: sender address must contain a domain" (an unqualified sender refused)
+	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
+	"sender verify failed",                 // Exim spec, ACL verify = sender
+	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
@@ -632,6 +633,7 @@ var failedSTARTTLSPhrases = []string{
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
+	"tls currently unavailable",           // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
 	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
 	// Postfix smtp(8) under a TLS security level that authenticates the
 	// server (smtp_tls_security_level verify, secure or dane, postconf(5);
@@ -919,6 +921,7 @@ var systemFullPhrases = []string{
 	"mail system full",              // RFC 3463 x.3.1
 	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
 	"no space left on device",       // ENOSPC in errno(3)'s words, as local delivery reports a write into a full file system (Postfix local(8) "cannot update mailbox x ... No space left on device")
+	"space shortage",                // Exim smtp_in.c, smtp_setup_msg() MAIL: "452 Space shortage, please try later" (receive_check_fs(): the spool's free space is short)
 	"not enough disk space",         // Dovecot lib-storage MAIL_ERRSTR_NO_SPACE, its LDA's and LMTP's word for a full file system (beside MAIL_ERRSTR_NO_QUOTA "Not enough disk quota")
 }
 
@@ -1053,6 +1056,11 @@ var syntaxErrorPhrases = []string{
 	// 5.5.1 Polite people say EHLO first.", refusing MAIL FROM before the
 	// greeting, not the sender.
 	"say helo first", "say ehlo first",
+	// Exim smtp_in.c, smtp_setup_msg(): "503 HELO or EHLO required" (MAIL
+	// FROM before the greeting under helo_required) and "501 NUL
+	// characters are not allowed in SMTP commands", both the client's
+	// protocol error, not a refused sender.
+	"helo or ehlo required", "not allowed in smtp commands",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834

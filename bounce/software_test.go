@@ -42,8 +42,8 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (213 of 214,
-	// 99.5%, the miss Exim's own "Unknown user", doc.go); raise them as it
+	// Floors: just under what the classifier reaches today (228 of 229,
+	// 99.6%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
 	if reason < floorReason || hard < floorHard {
@@ -85,6 +85,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// no MXs ... reached" reads as expired in a delay notice. Postfix's "refused to talk to me"
 	// reads as a blocked client whatever a temporary greeting says (Exim's
 	// load limit, qmail-smtpd's unreadable controls).
-	floors := map[string]int{"Postfix DSN": 190, "Postfix text": 188, "Exim text": 175, "qmail": 105, "Sendmail DSN": 186, "Exchange NDR": 185, "OpenSMTPD": 185, "Gmail": 185}
+	floors := map[string]int{"Postfix DSN": 205, "Postfix text": 203, "Exim text": 190, "qmail": 115, "Sendmail DSN": 201, "Exchange NDR": 200, "OpenSMTPD": 200, "Gmail": 200}
 	checkWrapped(t, replies, floors)
 }
