@@ -334,10 +334,10 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 229 replies and bounce texts as fifteen
+//     TestSoftwareReplies): 236 replies and bounce texts as fifteen
 //     programs write them, each taken from the program's own source or
-//     documentation (Postfix smtpd, smtpd_check, cleanup, local and
-//     virtual; Exim's smtp_in, default configuration, routers, appendfile
+//     documentation (Postfix smtpd, smtpd_check, cleanup, local,
+//     virtual and the smtp client; Exim's smtp_in, default configuration, routers, appendfile
 //     and retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD;
 //     Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
