@@ -7,24 +7,24 @@ import (
 )
 
 // TestSoftwareReplies runs the software reply table (testdata/software-
-// replies.csv) through ClassifyReply. It is a third test set, independent
-// of the shared corpus and of the provider table: SMTP replies and bounce
-// texts exactly as mail software writes them, each taken from the
-// program's own source code or documentation (the source column names the
-// repository and file, or the page, and the function or setting that emits
-// the text), with the reason and hard/soft its source gives the failure
-// (the code's comment, the setting, the context it is emitted in), not
-// what the classifier answers. Postfix (smtpd, smtpd_check, cleanup,
-// local, virtual, the smtp client and its DNS lookups), Exim (smtp_in, the default configuration, routers,
-// appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets), OpenSMTPD,
-// Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd, qmail-local,
-// qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server, Haraka,
-// maddy, Stalwart, Momentum (its manual's reply list), and the rspamd
-// and rmilter milters. Rows a local delivery agent or
-// the sending MTA writes into its bounce carry reply code 0 and the status
-// the program's DSN gives them (Exim's 5.0.0, Postfix's from mbox_dsn(),
-// none for qmail, whose "(#x.y.z)" is in the text). The misses are logged
-// with -v; the floors sit just under what the classifier reaches.
+// replies.csv) through ClassifyReply. It is a third test set, independent of
+// the shared corpus and of the provider table: SMTP replies and bounce texts
+// exactly as mail software writes them, each taken from the program's own
+// source code or documentation (the source column names the repository and
+// file, or the page, and the function or setting that emits the text), with
+// the reason and hard/soft its source gives the failure (the code's comment,
+// the setting, the context it is emitted in), not what the classifier
+// answers. Postfix (smtpd, smtpd_check, cleanup, local, virtual, the smtp
+// client and its DNS lookups), Exim (smtp_in, the default configuration,
+// routers, appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets),
+// OpenSMTPD (smtpd and mta), Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd,
+// qmail-local, qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server,
+// Haraka, maddy, Stalwart, Momentum (its manual's reply list), and the
+// rspamd and rmilter milters. Rows a local delivery agent or the sending MTA
+// writes into its bounce carry reply code 0 and the status the program's DSN
+// gives them (Exim's 5.0.0, Postfix's from mbox_dsn(), none for qmail, whose
+// "(#x.y.z)" is in the text). The misses are logged with -v; the floors sit
+// just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
 	if len(rows) < 120 {
@@ -42,7 +42,7 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (235 of 236,
+	// Floors: just under what the classifier reaches today (244 of 245,
 	// 99.6%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
