@@ -334,12 +334,12 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 245 replies and bounce texts as fifteen programs
+//     TestSoftwareReplies): 248 replies and bounce texts as fifteen programs
 //     write them, each taken from the program's own source or documentation
 //     (Postfix smtpd, smtpd_check, cleanup, local, virtual and the smtp
 //     client; Exim's smtp_in, default configuration, routers, appendfile and
 //     retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD's smtpd and
-//     mta; Dovecot LMTP; Cyrus lmtpd; qmail-smtpd, qmail-local and
+//     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local and
 //     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
 //     maddy; Stalwart; Momentum's manual; the rspamd and rmilter milters),
 //     with the meaning the source gives each: 99.6% reason, 99.6% hard/soft.
