@@ -339,8 +339,8 @@
 //     (Postfix smtpd, smtpd_check, cleanup, local, virtual and the smtp
 //     client; Exim's smtp_in, default configuration, routers, appendfile and
 //     retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD's smtpd and
-//     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local and
-//     qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
+//     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local
+//     and qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
 //     maddy; Stalwart; Momentum's manual; the rspamd and rmilter milters),
 //     with the meaning the source gives each: 99.6% reason, 99.6% hard/soft.
 //     The one miss is Exim's own "Unknown user" (its default configuration's
