@@ -218,6 +218,22 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if strings.HasPrefix(sd, ".3.") && (ev.command == "MAIL" || ev.command == "EHLO" || ev.command == "CONN") {
 		return SystemError
 	}
+	if ev.command == "AUTH" {
+		// RFC 4954 §6: a refused AUTH is the client's authentication,
+		// whatever reply code it has (Citadel's "504 Unknown
+		// authentication method.", serv_smtp.c smtp_auth()).
+		return SecurityError
+	}
+	if code == 500 || code == 502 || code == 503 {
+		// RFC 5321 §4.2.2: 500 "command unrecognized", 502 "command not
+		// implemented" and 503 "bad sequence of commands" refuse the
+		// command, not its argument, at whatever stage they answer:
+		// Citadel's "503 Only one sender permitted" to a second MAIL FROM
+		// and "500 Only LHLO is allowed when running LMTP" to EHLO
+		// (serv_smtp.c). 501 and 504 refuse an argument, which at MAIL
+		// FROM is the sender's address and at EHLO the client's name.
+		return SyntaxError
+	}
 	switch ev.command {
 	case "MAIL":
 		if strings.HasPrefix(sd, ".7.") {
@@ -406,6 +422,11 @@ func placeAddress(reason Reason, command string) Reason {
 		return Rejected
 	case "EHLO", "CONN":
 		return Blocked
+	case "AUTH":
+		// RFC 4954 §4: AUTH names the client's credentials, and a user it
+		// does not know is the login's: Citadel's "500 No such user." to
+		// AUTH LOGIN (citadel/modules/smtp/serv_smtp.c, smtp_get_user()).
+		return SecurityError
 	}
 	return reason
 }

@@ -172,16 +172,18 @@
 //     maintenance), a host that takes no mail only when permanent (RFC 7504's
 //     521 5.3.2), and x.4.4 under a 4.x status a network error (RFC 3463:
 //     "Unable to route" covers persistent transient errors too).
-//  6. The stage: a refusal of MAIL FROM is the sender's (the client's under
-//     an x.7 status), a refusal of the greeting or EHLO the client's
-//     (blocked; a temporary one is a connection limit), but an x.3 status
-//     at any of them the receiving system's (RFC 3463 §3.5: OpenSMTPD's
-//     "421 4.3.0 Temporary Error" to MAIL FROM); a refused STARTTLS is TLS
-//     not to be had (RFC 3207 §4). A delay notice (RFC
-//     3464 §2.3.3 "delayed") whose words, specific status code and stage name
-//     no reason has expired: an "other or undefined" status of a subject
-//     (RFC 3463 x.3.0) or a bare reply code says only that delivery is
-//     deferred, which the notice already says.
+//  6. The stage: a refusal of MAIL FROM is the sender's (the client's under an
+//     x.7 status), a refusal of the greeting or EHLO the client's (blocked; a
+//     temporary one is a connection limit), but an x.3 status at any of them
+//     the receiving system's (RFC 3463 §3.5: OpenSMTPD's "421 4.3.0 Temporary
+//     Error" to MAIL FROM); a refused STARTTLS is TLS not to be had (RFC 3207
+//     §4), a refused AUTH the client's credentials (RFC 4954), and 500, 502
+//     and 503 (RFC 5321 §4.2.2: command unrecognized, not implemented, out of
+//     sequence) a syntax error at any stage. A delay notice (RFC 3464 §2.3.3
+//     "delayed") whose words, specific status code and stage name no reason
+//     has expired: an "other or undefined" status of a subject (RFC 3463
+//     x.3.0) or a bare reply code says only that delivery is deferred, which
+//     the notice already says.
 //  7. The status subject (RFC 3463 §3.4-3.9): x.2 a mailbox that exists
 //     refused the message (filtered; full, disabled and too-big mailboxes
 //     have codes of their own), x.3 the receiving system (system error),
@@ -334,20 +336,20 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 248 replies and bounce texts as fifteen programs
+//     TestSoftwareReplies): 263 replies and bounce texts as sixteen programs
 //     write them, each taken from the program's own source or documentation
 //     (Postfix smtpd, smtpd_check, cleanup, local, virtual and the smtp
 //     client; Exim's smtp_in, default configuration, routers, appendfile and
 //     retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD's smtpd and
 //     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local
 //     and qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
-//     maddy; Stalwart; Momentum's manual; the rspamd and rmilter milters),
-//     with the meaning the source gives each: 99.6% reason, 99.6% hard/soft.
-//     The one miss is Exim's own "Unknown user" (its default configuration's
-//     localuser router), which with no reply code and no stage reads as a
-//     filter's words, as four corpus rows of the same shape are labelled.
-//     TestSoftwareRepliesInBounces wraps its replies in the same MTA layouts
-//     as the provider table's.
+//     maddy; Stalwart; Citadel's SMTP server and client; Momentum's manual;
+//     the rspamd and rmilter milters), with the meaning the source gives each:
+//     99.6% reason, 99.6% hard/soft. The one miss is Exim's own "Unknown user"
+//     (its default configuration's localuser router), which with no reply code
+//     and no stage reads as a filter's words, as four corpus rows of the same
+//     shape are labelled. TestSoftwareRepliesInBounces wraps its replies in
+//     the same MTA layouts as the provider table's.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its

@@ -143,6 +143,7 @@ var hostUnknownPhrases = []string{
 	// host) and "Invalid domain name" (a name the resolver refused), beside
 	// "Domain does not exist".
 	"no mx found for domain", "invalid domain name",
+	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
@@ -618,6 +619,11 @@ var filteredPhrases = []string{
 	// User Domain Entry" (a user's own block list; the rejections Word to
 	// the Wise lists, wordtothewise.com 2018/07 "Who are Mimecast").
 	"blocked senders:", "envelope blocked - user",
+	// Citadel's SMTP server when a message scanner (its EVT_SMTPSCAN
+	// hooks: virus checkers, spam filters) refuses the message without
+	// words of its own: "550 Message rejected by filter"
+	// (citadel/modules/smtp/serv_smtp.c, smtp_data()).
+	"rejected by filter",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -633,6 +639,7 @@ var failedSTARTTLSPhrases = []string{
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
+	"tls not supported here",              // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_starttls()): "554 TLS not supported here"
 	"tls currently unavailable",           // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
 	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
 	// Postfix smtp(8) under a TLS security level that authenticates the
@@ -667,6 +674,7 @@ var securityErrorPhrases = []string{
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
 	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
+	"you must log in to send",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_rcpt()): "550 You must log in to send mail on this port." (the submission port wants AUTH first)
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
@@ -933,6 +941,7 @@ var networkErrorPhrases = []string{
 	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
 	"no route to host", "network is unreachable", // Postfix smtp(8), system error texts
 	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
+	"connection broken",                                 // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "Connection broken during SMTP RCPT" (and HELO, MAIL, DATA), a temporary failure
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
@@ -982,6 +991,7 @@ var systemErrorPhrases = []string{
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
 	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
 	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
 	"too much load",                  // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
 	// A program's own failure in its words (RFC 3463 x.3.0): maddy's
