@@ -336,20 +336,21 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 263 replies and bounce texts as sixteen programs
+//     TestSoftwareReplies): 273 replies and bounce texts as seventeen programs
 //     write them, each taken from the program's own source or documentation
 //     (Postfix smtpd, smtpd_check, cleanup, local, virtual and the smtp
 //     client; Exim's smtp_in, default configuration, routers, appendfile and
 //     retry; Sendmail's srvrsmtp.c and cf/m4 rulesets; OpenSMTPD's smtpd and
 //     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local
 //     and qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
-//     maddy; Stalwart; Citadel's SMTP server and client; Momentum's manual;
-//     the rspamd and rmilter milters), with the meaning the source gives each:
-//     99.6% reason, 99.6% hard/soft. The one miss is Exim's own "Unknown user"
-//     (its default configuration's localuser router), which with no reply code
-//     and no stage reads as a filter's words, as four corpus rows of the same
-//     shape are labelled. TestSoftwareRepliesInBounces wraps its replies in
-//     the same MTA layouts as the provider table's.
+//     maddy; Stalwart; Citadel's SMTP server and client; Apache James's SMTP
+//     server; Momentum's manual; the rspamd and rmilter milters), with the
+//     meaning the source gives each: 99.6% reason, 99.6% hard/soft. The one
+//     miss is Exim's own "Unknown user" (its default configuration's localuser
+//     router), which with no reply code and no stage reads as a filter's
+//     words, as four corpus rows of the same shape are labelled.
+//     TestSoftwareRepliesInBounces wraps its replies in the same MTA layouts
+//     as the provider table's.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its

@@ -19,13 +19,13 @@ import (
 // routers, appendfile, retry), Sendmail (srvrsmtp.c, the cf/m4 rulesets),
 // OpenSMTPD (smtpd and mta), Dovecot LMTP, Cyrus lmtpd, qmail (qmail-smtpd,
 // qmail-local, qmail-remote), Courier's courieresmtpd, Zimbra's LMTP server,
-// Haraka, maddy, Stalwart, Citadel's SMTP server and client, Momentum (its
-// manual's reply list), and the rspamd and rmilter milters. Rows a local
-// delivery agent or the sending MTA writes into its bounce carry reply code
-// 0 and the status the program's DSN gives them (Exim's 5.0.0, Postfix's
-// from mbox_dsn(), none for qmail, whose "(#x.y.z)" is in the text). The
-// misses are logged with -v; the floors sit just under what the classifier
-// reaches.
+// Haraka, maddy, Stalwart, Citadel's SMTP server and client, Apache James's
+// SMTP server, Momentum (its manual's reply list), and the rspamd and
+// rmilter milters. Rows a local delivery agent or the sending MTA writes
+// into its bounce carry reply code 0 and the status the program's DSN gives
+// them (Exim's 5.0.0, Postfix's from mbox_dsn(), none for qmail, whose
+// "(#x.y.z)" is in the text). The misses are logged with -v; the floors sit
+// just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
 	if len(rows) < 120 {
@@ -43,7 +43,7 @@ func TestSoftwareReplies(t *testing.T) {
 	if programs < 10 {
 		t.Errorf("%d programs, want at least 10", programs)
 	}
-	// Floors: just under what the classifier reaches today (262 of 263,
+	// Floors: just under what the classifier reaches today (272 of 273,
 	// 99.6%, the miss Exim's own "Unknown user", doc.go); raise them as it
 	// improves.
 	const floorReason, floorHard = 99.0, 99.0
@@ -87,6 +87,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 	// Postfix's "refused to talk to me" reads as a blocked client whatever a
 	// temporary greeting says (Exim's load limit, qmail-smtpd's unreadable
 	// controls).
-	floors := map[string]int{"Postfix DSN": 221, "Postfix text": 219, "Exim text": 206, "qmail": 125, "Sendmail DSN": 215, "Exchange NDR": 214, "OpenSMTPD": 214, "Gmail": 214}
+	floors := map[string]int{"Postfix DSN": 231, "Postfix text": 229, "Exim text": 216, "qmail": 133, "Sendmail DSN": 225, "Exchange NDR": 224, "OpenSMTPD": 224, "Gmail": 224}
 	checkWrapped(t, replies, floors)
 }
