@@ -336,7 +336,7 @@
 //     not turn wrong; Daum's and Forpsi's wordings, whose words name
 //     another reason.
 //   - The software reply table (testdata/software-replies.csv,
-//     TestSoftwareReplies): 273 replies and bounce texts as seventeen programs
+//     TestSoftwareReplies): 290 replies and bounce texts as eighteen programs
 //     write them, each taken from the program's own source or documentation
 //     (Postfix smtpd, smtpd_check, cleanup, local, virtual and the smtp
 //     client; Exim's smtp_in, default configuration, routers, appendfile and
@@ -344,11 +344,11 @@
 //     mta; Dovecot LMTP and lib-storage; Cyrus lmtpd; qmail-smtpd, qmail-local
 //     and qmail-remote; Courier's courieresmtpd; Zimbra's LMTP server; Haraka;
 //     maddy; Stalwart; Citadel's SMTP server and client; Apache James's SMTP
-//     server; Momentum's manual; the rspamd and rmilter milters), with the
-//     meaning the source gives each: 99.6% reason, 99.6% hard/soft. The one
-//     miss is Exim's own "Unknown user" (its default configuration's localuser
-//     router), which with no reply code and no stage reads as a filter's
-//     words, as four corpus rows of the same shape are labelled.
+//     server; hMailServer; Momentum's manual; the rspamd and rmilter milters),
+//     with the meaning the source gives each: 99.7% reason, 99.7% hard/soft.
+//     The one miss is Exim's own "Unknown user" (its default configuration's
+//     localuser router), which with no reply code and no stage reads as a
+//     filter's words, as four corpus rows of the same shape are labelled.
 //     TestSoftwareRepliesInBounces wraps its replies in the same MTA layouts
 //     as the provider table's.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints

@@ -58,6 +58,7 @@ var rejectedPhrases = []string{
 	// client) and "553 5.5.4 Domain name required for sender address x"
 	// (an unqualified sender): the sender's address refused.
 	"required for sender address",
+	"sender address must be specified",     // hMailServer SMTPConnection.cpp CheckIfValidSenderAddress(): "550 Sender address must be specified." (the null sender refused)
 	"sender address must contain a domain", // Exim smtp_in.c, MAIL: "501 <x>: sender address must contain a domain" (an unqualified sender refused)
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                 // Exim spec, ACL verify = sender
@@ -149,6 +150,7 @@ var hostUnknownPhrases = []string{
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
 // groupware servers (Exchange, Domino) say it in their own words.
 var userUnknownPhrases = []string{
+	"valid address is required",       // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
 	"user unknown",                    // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
 	"unknown user",                    // Yandex; sitepackage
 	"user is unknown",                 // sitepackage (GMX "User is unknown")
@@ -584,6 +586,7 @@ var noRelayingPhrases = []string{
 	"relaying denied",                          // Sendmail cf/README
 	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
 	"relay not permitted",                      // Exim spec, default configuration's ACL
+	"delivery is not allowed to this address",  // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 Delivery is not allowed to this address." (the client's IP range may not relay from this sender to this recipient)
 	"list of allowed rcpthosts",                // qmail-smtpd(8)
 	"unable to relay",                          // Microsoft 5.7.1
 	"mail relay denied",                        // Google 550 5.7.0
@@ -673,8 +676,10 @@ var securityErrorPhrases = []string{
 	// relay answers a client without a valid API key the same
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
-	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
-	"you must log in to send",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_rcpt()): "550 You must log in to send mail on this port." (the submission port wants AUTH first)
+	"could not retrieve credentials",         // OpenSMTPD mta.c: the relay's credentials could not be looked up
+	"authentication mechanism not supported", // hMailServer SMTPConnection.cpp _ProtocolAUTH(): "504 Authentication mechanism not supported." (RFC 4954 §4's 504: an AUTH mechanism the server does not offer)
+	"credentials no longer valid",            // hMailServer SMTPConnection.cpp ReAuthenticateUser(): "550 Login credentials no longer valid. Please re-authenticate." (at MAIL FROM, the AUTH account's password changed)
+	"you must log in to send",                // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_rcpt()): "550 You must log in to send mail on this port." (the submission port wants AUTH first)
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
@@ -942,6 +947,7 @@ var networkErrorPhrases = []string{
 	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
 	"no route to host", "network is unreachable", // Postfix smtp(8), system error texts
 	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
+	"connection timeout",                                // hMailServer SMTPConnection.cpp OnConnectionTimeout(): "421 Connection timeout." (the session idle past the server's timeout)
 	"connection broken",                                 // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "Connection broken during SMTP RCPT" (and HELO, MAIL, DATA), a temporary failure
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
@@ -992,6 +998,7 @@ var systemErrorPhrases = []string{
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
 	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"could not be saved",             // hMailServer SMTPConnection.cpp: "554 Your message was received but it could not be saved. Please retry later." (its database refused the message)
 	"unexpected error for",           // Apache James AbstractValidRcptHandler.java: "451 4.0.0 Unexpected error for <rcpt>" (its recipient check threw; denySoft), the receiving system's own failure
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
 	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
@@ -1074,6 +1081,9 @@ var syntaxErrorPhrases = []string{
 	// characters are not allowed in SMTP commands", both the client's
 	// protocol error, not a refused sender.
 	"helo or ehlo required", "not allowed in smtp commands",
+	// hMailServer SMTPConnection.cpp: "550 Invalid syntax. Syntax should be
+	// MAIL FROM:<userdomain>[crlf]" (and RCPT TO), the command malformed.
+	"syntax should be",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834
