@@ -141,8 +141,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}
-	// 3. A registered code whose meaning no provider reuses.
-	if decisiveStatus[sd] {
+	// 3. A registered code whose meaning no provider reuses. Sendmail's
+	// FEATURE(require_rdns) gives x.1.8, a sender's system address, to a
+	// client with no reverse DNS ("451 4.1.8 Client IP address x does not
+	// resolve", "451 4.1.8 Possibly forged hostname for x"; cf/m4/
+	// proto.m4, check_relay): under that wording the reverse DNS decides.
+	if decisiveStatus[sd] && !(sd == ".1.8" && r.ptr.match(text)) {
 		return r.byStatus[sd]
 	}
 	// 4. The wording. A local delivery program's output (RFC 3464
@@ -193,10 +197,43 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		return SystemError
 	}
 	if reason, ok := r.byStatus[sd]; ok {
+		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
+			// RFC 3463 x.4.4 "Unable to route" is for persistent transient
+			// errors too: a temporary one is a routing failure for now, as
+			// host-unknown words under a 4.x status are (adjust; Momentum's
+			// "454 4.4.4 [internal] no MX or A for domain", its manual,
+			// Appendix F.2).
+			return NetworkError
+		}
 		return placeAddress(reason, ev.command)
 	}
 	// 6. The stage. RFC 5321 §4.1.1.2: MAIL names the sender; §3.1 and
-	// §4.1.1.1: a refused greeting or EHLO refuses the client.
+	// §4.1.1.1: a refused greeting or EHLO refuses the client. A status of
+	// the mail-system subject (RFC 3463 §3.5, x.3.0 "Other or undefined
+	// mail system status"; the specific x.3 codes read above) names the
+	// receiving system's condition at whatever stage it answers:
+	// OpenSMTPD's "421 4.3.0 Temporary Error" to MAIL FROM (smtp_session.c,
+	// its sender lookup failed), qmail-smtpd's "421 unable to read controls
+	// (#4.3.0)" at the greeting.
+	if strings.HasPrefix(sd, ".3.") && (ev.command == "MAIL" || ev.command == "EHLO" || ev.command == "CONN") {
+		return SystemError
+	}
+	if ev.command == "AUTH" {
+		// RFC 4954 §6: a refused AUTH is the client's authentication,
+		// whatever reply code it has (Citadel's "504 Unknown
+		// authentication method.", serv_smtp.c smtp_auth()).
+		return SecurityError
+	}
+	if code == 500 || code == 502 || code == 503 {
+		// RFC 5321 §4.2.2: 500 "command unrecognized", 502 "command not
+		// implemented" and 503 "bad sequence of commands" refuse the
+		// command, not its argument, at whatever stage they answer:
+		// Citadel's "503 Only one sender permitted" to a second MAIL FROM
+		// and "500 Only LHLO is allowed when running LMTP" to EHLO
+		// (serv_smtp.c). 501 and 504 refuse an argument, which at MAIL
+		// FROM is the sender's address and at EHLO the client's name.
+		return SyntaxError
+	}
 	switch ev.command {
 	case "MAIL":
 		if strings.HasPrefix(sd, ".7.") {
@@ -206,6 +243,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return Blocked
 		}
 		return Rejected
+	case "STARTTLS":
+		// RFC 3207 §4: a refused STARTTLS is TLS not to be had ("454 TLS
+		// not available due to temporary reason"), whatever words the
+		// server gives it: Exim's "454 TLS currently unavailable"
+		// (smtp_in.c, tls_server_start() deferred on a local problem).
+		return FailedSTARTTLS
 	case "EHLO", "CONN":
 		if code/100 == 4 {
 			// A temporary refusal of the connection is what connection
@@ -320,6 +363,14 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Filtered
 		}
 	case SystemError:
+		if ev.command == "CONN" && !temporary {
+			// RFC 5321 §3.1: a server that will not take mail from the
+			// client may answer the connection with 554 instead of 220;
+			// words of an unavailable service there refuse the client
+			// (Exim smtp_in.c, host_reject_connection: "554 SMTP service
+			// not available"), as a temporary one is the system's.
+			return Blocked
+		}
 		if ev.action == "failed" && temporary {
 			// RFC 3464 §2.3.3: "failed" after the receiving system's
 			// transient trouble (RFC 5321 §4.2.3 421 and 451, Exim's
@@ -371,6 +422,11 @@ func placeAddress(reason Reason, command string) Reason {
 		return Rejected
 	case "EHLO", "CONN":
 		return Blocked
+	case "AUTH":
+		// RFC 4954 §4: AUTH names the client's credentials, and a user it
+		// does not know is the login's: Citadel's "500 No such user." to
+		// AUTH LOGIN (citadel/modules/smtp/serv_smtp.c, smtp_get_user()).
+		return SecurityError
 	}
 	return reason
 }

@@ -309,6 +309,11 @@ func findCommand(t string) string {
 				cmd = "EHLO"
 			case strings.HasPrefix(rest, "starttls"):
 				cmd = "STARTTLS"
+			case strings.HasPrefix(rest, "auth") && (len(rest) == 4 || rest[4] < 'a' || rest[4] > 'z'):
+				// RFC 4954 AUTH ("in reply to AUTH command", ">>> AUTH
+				// LOGIN", "after AUTH:"); not "after authentication",
+				// which is words.
+				cmd = "AUTH"
 			case strings.HasPrefix(rest, "initial connection"), strings.HasPrefix(rest, "connect"):
 				cmd = "CONN"
 			}

@@ -50,10 +50,19 @@ var hasMovedPhrases = []string{
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
 var rejectedPhrases = []string{
-	"sender address rejected",    // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
-	"domain of sender address",   // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
-	"sender verify failed",       // Exim spec, ACL verify = sender
-	"sender verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"sender address rejected",     // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
+	"domain in mail from",         // maddy internal/check/dns/dns.go: "501 5.7.27 Domain in MAIL FROM has null MX record", "... does not have any MX records" (the sender's domain)
+	"sender address syntax error", // OpenSMTPD smtp_session.c: "553 5.1.0 Sender address syntax error", the MAIL FROM address refused
+	// Sendmail's cf/m4/proto.m4, Basic_check_mail: "553 5.5.4 Real domain
+	// name required for sender address" (user@localhost from a remote
+	// client) and "553 5.5.4 Domain name required for sender address x"
+	// (an unqualified sender): the sender's address refused.
+	"required for sender address",
+	"sender address must be specified",     // hMailServer SMTPConnection.cpp CheckIfValidSenderAddress(): "550 Sender address must be specified." (the null sender refused)
+	"sender address must contain a domain", // Exim smtp_in.c, MAIL: "501 <x>: sender address must contain a domain" (an unqualified sender refused)
+	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
+	"sender verify failed",                 // Exim spec, ACL verify = sender
+	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
@@ -135,11 +144,13 @@ var hostUnknownPhrases = []string{
 	// host) and "Invalid domain name" (a name the resolver refused), beside
 	// "Domain does not exist".
 	"no mx found for domain", "invalid domain name",
+	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
 // groupware servers (Exchange, Domino) say it in their own words.
 var userUnknownPhrases = []string{
+	"valid address is required",       // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
 	"user unknown",                    // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
 	"unknown user",                    // Yandex; sitepackage
 	"user is unknown",                 // sitepackage (GMX "User is unknown")
@@ -161,6 +172,7 @@ var userUnknownPhrases = []string{
 	// with strict_rfc821_envelopes, postconf(5)), so the words without the
 	// code read the same.
 	"bad recipient address syntax",
+	"recipient address syntax error",     // OpenSMTPD smtp_session.c: "501 5.1.3 Recipient address syntax error" (RFC 3463 x.1.3, the RCPT address cannot be one)
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                                                                         // Microsoft 5.1.10
 	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
@@ -376,6 +388,15 @@ var virusPhrases = []string{
 	"infected", // Yandex
 }
 
+// scannerFailurePhrases: the virus scanner itself failed, and the
+// receiving system defers the message for it; no verdict on the message.
+// Haraka's clamd plugin (plugins/clamd.js), with reject.error set: "Virus
+// scanner error", "Virus scanner timed out", "Error connecting to virus
+// scanner", "Error running virus scanner" (DENYSOFT: 452 after DATA).
+var scannerFailurePhrases = []string{
+	"virus scanner error", "virus scanner timed out", "error connecting to virus scanner", "error running virus scanner",
+}
+
 // authFailurePhrases: SPF (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489).
 var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
@@ -428,6 +449,13 @@ var requirePTRPhrases = []string{
 	// no rDNS record setup at all", support.neo.space article
 	// 14305013049241); no spam rule is named so.
 	"rdns record",
+	"rdns temporary failure", // Haraka connection.js lookup_rdns_respond: "421 rDNS Temporary Failure" (its rDNS plugins' temporary refusal)
+	// Sendmail cf/m4/proto.m4, FEATURE(require_rdns): "451 4.1.8 Client IP
+	// address x does not resolve" (client_resolve TEMP) and "451 4.1.8
+	// Possibly forged hostname for x" (FORGED), beside "550 5.7.1 Fix
+	// reverse DNS for x" (FAIL): the client's reverse DNS, under the code
+	// RFC 3463 gives a sender's system address (so x.1.8 does not decide).
+	"client ip address * does not resolve", "possibly forged hostname",
 }
 
 // spamPhrases: the content was judged spam.
@@ -532,6 +560,8 @@ var quotaWordPhrases = []string{"quota"}
 var notCompliantPhrases = []string{
 	"rfc 5322", "rfc5322", // Microsoft 5.7.512 "message must be RFC 5322 section 3.6.2 compliant"; Google "not RFC 5322 compliant"
 	"bare linefeed", "bare line feed", // Microsoft 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal"
+	"bare line-feed",                     // Haraka connection.js: "451 Bare line-feed; see http://haraka.github.com/barelf.html" (a line ended by LF alone, RFC 5321 §2.3.8)
+	"bare newlines",                      // Cyrus lmtpengine.c, IMAP_MESSAGE_CONTAINSNL: "554 5.6.0 Message contains bare newlines"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // Google 550 5.7.1's text (above) broken across reply lines
 	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
@@ -554,7 +584,9 @@ var contentErrorPhrases = []string{
 var noRelayingPhrases = []string{
 	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
 	"relaying denied",                          // Sendmail cf/README
+	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
 	"relay not permitted",                      // Exim spec, default configuration's ACL
+	"delivery is not allowed to this address",  // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 Delivery is not allowed to this address." (the client's IP range may not relay from this sender to this recipient)
 	"list of allowed rcpthosts",                // qmail-smtpd(8)
 	"unable to relay",                          // Microsoft 5.7.1
 	"mail relay denied",                        // Google 550 5.7.0
@@ -569,6 +601,7 @@ var noRelayingPhrases = []string{
 	// "unable to relay": "not configured to relay mail", a server that
 	// will not pass the mail on for the sender.
 	"not configured to relay mail",
+	"relay not allowed", // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -589,11 +622,19 @@ var filteredPhrases = []string{
 	// User Domain Entry" (a user's own block list; the rejections Word to
 	// the Wise lists, wordtothewise.com 2018/07 "Who are Mimecast").
 	"blocked senders:", "envelope blocked - user",
+	// Citadel's SMTP server when a message scanner (its EVT_SMTPSCAN
+	// hooks: virus checkers, spam filters) refuses the message without
+	// words of its own: "550 Message rejected by filter"
+	// (citadel/modules/smtp/serv_smtp.c, smtp_data()).
+	"rejected by filter",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
 var failedSTARTTLSPhrases = []string{
 	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
+	"session encryption is required",      // Postfix smtpd_check.c, reject_plaintext_session: "450 4.7.1 Session encryption is required"
+	"tls negotiation failed",              // Momentum's own failure to deliver (its manual, Appendix F.2): "451 4.7.5 [internal] TLS negotiation failed"
+	"accepts messages only on tls",        // Zimbra's LMTP server (zm-mailbox LmtpReply.java, TLS_REQUIRED): "451 4.2.2 Server accepts messages only on TLS connection", whatever its status says
 	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
 	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
 	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
@@ -601,6 +642,8 @@ var failedSTARTTLSPhrases = []string{
 	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
+	"tls not supported here",              // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_starttls()): "554 TLS not supported here"
+	"tls currently unavailable",           // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
 	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
 	// Postfix smtp(8) under a TLS security level that authenticates the
 	// server (smtp_tls_security_level verify, secure or dane, postconf(5);
@@ -614,6 +657,8 @@ var failedSTARTTLSPhrases = []string{
 // securityErrorPhrases: credentials and certificates.
 var securityErrorPhrases = []string{
 	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
+	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
+	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
@@ -631,7 +676,10 @@ var securityErrorPhrases = []string{
 	// relay answers a client without a valid API key the same
 	// (github.com/sendgrid/sendgrid-csharp issue 850).
 	"unauthenticated senders",
-	"could not retrieve credentials", // OpenSMTPD mta.c: the relay's credentials could not be looked up
+	"could not retrieve credentials",         // OpenSMTPD mta.c: the relay's credentials could not be looked up
+	"authentication mechanism not supported", // hMailServer SMTPConnection.cpp _ProtocolAUTH(): "504 Authentication mechanism not supported." (RFC 4954 §4's 504: an AUTH mechanism the server does not offer)
+	"credentials no longer valid",            // hMailServer SMTPConnection.cpp ReAuthenticateUser(): "550 Login credentials no longer valid. Please re-authenticate." (at MAIL FROM, the AUTH account's password changed)
+	"you must log in to send",                // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_rcpt()): "550 You must log in to send mail on this port." (the submission port wants AUTH first)
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
@@ -737,7 +785,14 @@ var tooManyConnPhrases = []string{
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
-	"maximum number of connections", // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
+	// Momentum's own limits (its manual, Appendix F.2, "Responses sorted by
+	// message", SparkPost/developers.sparkpost.com): "421 4.4.5 Service
+	// unavailable, concurrency limit reached", "452 4.5.3 Service
+	// unavailable, recipients per message limit reached", "... recipients
+	// per connection limit reached".
+	"concurrency limit reached", "recipients per message limit", "recipients per connection limit",
+	"too many concurrent deliveries", // Dovecot src/lmtp/lmtp-local.c (lmtp_user_concurrency_limit): "451 4.3.0 <x> Too many concurrent deliveries for user"
+	"maximum number of connections",  // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -754,7 +809,10 @@ var blockedPhrases = []string{
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
-	"not in whitelist", // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
+	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
+	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect
+	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
+	"not in whitelist",                                     // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
 	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
@@ -765,6 +823,7 @@ var blockedPhrases = []string{
 	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
+	"provided ehlo/helo",     // Apache James ResolvableEhloHeloHandler.java: "501 5.5.4 Provided EHLO/HELO x can not resolved." (the client's HELO name does not resolve, refused at RCPT)
 	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
@@ -876,6 +935,7 @@ var systemFullPhrases = []string{
 	"mail system full",              // RFC 3463 x.3.1
 	"out of disk space",             // FTGate's service errors (docs.ftgate.com): "Out of disk space (#1.03)", the server's free space exhausted
 	"no space left on device",       // ENOSPC in errno(3)'s words, as local delivery reports a write into a full file system (Postfix local(8) "cannot update mailbox x ... No space left on device")
+	"space shortage",                // Exim smtp_in.c, smtp_setup_msg() MAIL: "452 Space shortage, please try later" (receive_check_fs(): the spool's free space is short)
 	"not enough disk space",         // Dovecot lib-storage MAIL_ERRSTR_NO_SPACE, its LDA's and LMTP's word for a full file system (beside MAIL_ERRSTR_NO_QUOTA "Not enough disk quota")
 }
 
@@ -887,6 +947,8 @@ var networkErrorPhrases = []string{
 	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
 	"no route to host", "network is unreachable", // Postfix smtp(8), system error texts
 	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
+	"connection timeout",                                // hMailServer SMTPConnection.cpp OnConnectionTimeout(): "421 Connection timeout." (the session idle past the server's timeout)
+	"connection broken",                                 // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "Connection broken during SMTP RCPT" (and HELO, MAIL, DATA), a temporary failure
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
@@ -936,6 +998,26 @@ var systemErrorPhrases = []string{
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
 	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
 	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	"could not be saved",             // hMailServer SMTPConnection.cpp: "554 Your message was received but it could not be saved. Please retry later." (its database refused the message)
+	"unexpected error for",           // Apache James AbstractValidRcptHandler.java: "451 4.0.0 Unexpected error for <rcpt>" (its recipient check threw; denySoft), the receiving system's own failure
+	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
+	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
+	"too much load",                  // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
+	// A program's own failure in its words (RFC 3463 x.3.0): maddy's
+	// "451 4.7.0 Internal error during policy check" (internal/check/rspamd,
+	// the check's service unreachable), Cyrus lmtpd's "451 4.3.0
+	// Unexpected internal error" (imap/lmtpengine.c), Postfix smtpd's
+	// "451 4.3.0 Error: internal error %d" (smtpd.c, data_cmd): the
+	// receiving system failed, whatever subject its status names.
+	"internal error",
+	// The receiving program's own I/O and queue failures, in its words:
+	// Cyrus lmtpd's "451 4.3.0 System I/O error" (IMAP_IOERROR) and "451
+	// 4.3.0 transient system error" (IMAP_AGAIN, imap/lmtpengine.c),
+	// Postfix's "451 4.3.0 Error: queue file write error"
+	// (global/cleanup_strerror.c, CLEANUP_STAT_WRITE), qmail-smtpd's "451
+	// qqt failure (#4.3.0)" (its queue program failed) and "421 unable to
+	// read controls (#4.3.0)" (its configuration unreadable).
+	"i/o error", "transient system error", "queue file write error", "qqt failure", "unable to read controls",
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
@@ -988,6 +1070,20 @@ var syntaxErrorPhrases = []string{
 	"bad sequence of commands", // RFC 5321 503
 	"protocol violation",       // Google 451 4.5.0, 454 4.5.0; sitepackage "550 Protocol violation"
 	"synchronization error",    // Exim spec: "SMTP synchronization error"
+	// A command out of order (RFC 5321 §4.2.2 503 "Bad sequence of
+	// commands"): Sendmail srvrsmtp.c (PRIV_NEEDMAILHELO) "503 5.0.0
+	// Polite people say HELO first", Stalwart src/inbound/mail.rs "503
+	// 5.5.1 Polite people say EHLO first.", refusing MAIL FROM before the
+	// greeting, not the sender.
+	"say helo first", "say ehlo first",
+	// Exim smtp_in.c, smtp_setup_msg(): "503 HELO or EHLO required" (MAIL
+	// FROM before the greeting under helo_required) and "501 NUL
+	// characters are not allowed in SMTP commands", both the client's
+	// protocol error, not a refused sender.
+	"helo or ehlo required", "not allowed in smtp commands",
+	// hMailServer SMTPConnection.cpp: "550 Invalid syntax. Syntax should be
+	// MAIL FROM:<userdomain>[crlf]" (and RCPT TO), the command malformed.
+	"syntax should be",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834

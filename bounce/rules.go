@@ -50,6 +50,8 @@ type rules struct {
 	byStatus map[string]Reason
 	// vacation recognises auto-reply wording.
 	vacation detector
+	// ptr is the wording's reverse DNS detector, to which x.1.8 defers.
+	ptr *detector
 }
 
 // providerCodes are codes that mail providers document for their refusals,
@@ -147,7 +149,7 @@ var statusRanges = []struct {
 // x.7.30 for Gmail's SPF and DKIM failures, x.7.9 for Yahoo's DMARC
 // failures.
 var decisiveStatus = map[string]bool{
-	".1.7": true, ".1.8": true, // RFC 3463 §3.3: bad sender's mailbox address syntax, bad sender's system address
+	".1.7": true, ".1.8": true, // RFC 3463 §3.3: bad sender's mailbox address syntax, bad sender's system address (x.1.8 under reverse DNS wording excepted: rules.reason)
 	".4.7":  true,                                                             // RFC 3463 §3.5: delivery time expired
 	".7.13": true,                                                             // RFC 3463 (IANA): user account disabled
 	".7.20": true, ".7.21": true, ".7.22": true, ".7.23": true, ".7.24": true, // RFC 7372 §3: DKIM and SPF failures
@@ -206,7 +208,13 @@ func buildRules() *rules {
 		// domain's mail as a whole (RFC 7504 §3 "does not accept mail").
 		// Nor does RFC 7505 §4.3's x.7.27 "Sender address has null MX",
 		// which refuses the sender.
-		{reason: NotAccept, phrases: notAcceptPhrases, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx"}},
+		// At MAIL FROM, or after Postfix's "Sender address rejected:", a
+		// domain that accepts no mail is the sender's (RFC 7505 §4.3:
+		// x.7.27; Postfix smtpd_check.c reject_unknown_mailhost: "550 5.7.27
+		// <x>: Sender address rejected: Domain y does not accept mail
+		// (nullMX)"; maddy internal/check/dns: "501 5.7.27 Domain in MAIL
+		// FROM has null MX record", rejectedPhrases): the sender is refused.
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// A moved mailbox names where it went (RFC 3463 x.1.6, RFC 5321
 		// §3.4's 551 "please try <forward-path>"): the address is dead
 		// whatever else the reply says.
@@ -224,8 +232,13 @@ func buildRules() *rules {
 		// limit, as Policyd's quotas module answers "450 4.7.1 <x>:
 		// Sender address rejected: Deferring: Too many messages from
 		// sender in last 60" (a Zimbra log quoting it,
-		// pastebin.com/V80548k6). Those read as what they say.
-		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases)},
+		// pastebin.com/V80548k6). Those read as what they say. So does
+		// a sender refused by its SPF record's verdict: rmilter's
+		// "554 5.7.1 SPF policy violation. Host <name>[<ip>] is not
+		// allowed to send mail as <sender>." (vstakhov/rmilter
+		// rmilter.c, mlfi_eom(), SPF_RESULT_FAIL) is the sender's
+		// authentication failing, not a refusal of its address.
+		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases, authFailurePhrases)},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
 		// Postfix's "Helo command rejected: Host not found" (smtpd_check
@@ -290,7 +303,12 @@ func buildRules() *rules {
 		// may mention ("Greylisted for spam protection"): it refuses the
 		// client for now and names no verdict on the message.
 		{reason: Blocked, phrases: greylistPhrases},
-		{reason: VirusDetected, phrases: virusPhrases, unless: hostListedPhrases}, // a host listed for an infection is a blocked host
+		// A host listed for an infection is a blocked host; a virus scanner
+		// that failed (scannerFailurePhrases) gave no verdict: the system's.
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases)},
+		// The scanner's failure is the receiving system's, read here before
+		// the network words ("timed out") it may hold.
+		{reason: SystemError, phrases: scannerFailurePhrases},
 		// An attachment refused for its type before the host lists, whose
 		// "blacklisted" it may hold (iridis "MSG-EXT Blacklisted high risk
 		// file extension detected": attachmentPolicyPhrases).
@@ -306,7 +324,12 @@ func buildRules() *rules {
 		// wording its refusals carry: Postfix's "Client host rejected:
 		// cannot find your hostname" holds "client host rejected"
 		// (blockedPhrases).
-		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr},
+		// Sendmail's Relay_ok (cf/m4/proto.m4) checks the client's name
+		// only for relaying: "450 4.4.0 Relaying temporarily denied. Cannot
+		// resolve PTR record for x", "550 5.7.1 Relaying denied. IP name
+		// lookup failed x" refuse relaying to a domain the server does not
+		// serve, whatever became of the name.
+		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied"}},
 		// A refusal citing SURBL or URIBL, lists of the domains in spam's
 		// bodies (contentListPhrases), judged the content, though it says
 		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
@@ -396,6 +419,9 @@ func buildRules() *rules {
 	}
 	for i := range r.wording {
 		r.wording[i].compile()
+		if r.wording[i].reason == RequirePTR {
+			r.ptr = &r.wording[i]
+		}
 	}
 	for i := range r.local {
 		r.local[i].compile()
