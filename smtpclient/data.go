@@ -209,7 +209,7 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 	}
 	h := len(g.held)
 	if v, ok := g.nc.(vectorWriter); ok {
-		n, err := v.writev(g.held, p)
+		n, err := v.Writev(g.held, p)
 		g.held = nil
 		return max(n-h, 0), err
 	}
@@ -222,9 +222,9 @@ func (g *gatherWriter) Write(p []byte) (int, error) {
 }
 
 // vectorWriter writes a and then b in one system call when it can
-// (rawTCP).
+// (rawio.Conn).
 type vectorWriter interface {
-	writev(a, b []byte) (int, error)
+	Writev(a, b []byte) (int, error)
 }
 
 // drop forgets held data that was never written, and reports whether

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mxkit/mxkit/address"
 	"github.com/mxkit/mxkit/delivery"
+	"github.com/mxkit/mxkit/internal/rawio"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/resolver"
 )
@@ -702,7 +703,7 @@ func (t *Transport) connect1(ctx context.Context, d *dest, plain bool) (*conn, e
 		return nil, failure(delivery.Deferred, delivery.StageConnect, codeNoAnswer,
 			fmt.Errorf("smtp %s: connect: %w", d.addr, err))
 	}
-	nc = rawIO(nc)
+	nc = rawio.Wrap(nc)
 	c := &conn{t: t, nc: nc, dest: d, key: d.key()}
 	c.br = newReader(nc)
 	c.gw.nc = nc

@@ -22,6 +22,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/mxkit/mxkit/dkim"
+	"github.com/mxkit/mxkit/internal/rawio"
 	"github.com/mxkit/mxkit/mx"
 	"github.com/mxkit/mxkit/queue"
 	"github.com/mxkit/mxkit/queue/pgstore"
@@ -390,7 +391,7 @@ func (m *MTA) Start() error {
 		// RFC 3463 §3.8) and are closed before go-smtp sees them.
 		ln := smtpListener{
 			Listener: limitListener{
-				Listener: m.smtpLn,
+				Listener: rawio.Listener(m.smtpLn),
 				limits:   m.smtpLimits,
 				refuse:   []byte("421 4.7.0 " + m.cfg.Hostname + " Too many connections, try again later\r\n"),
 				refused:  m.metrics.limited.WithLabelValues("smtp_sessions").Inc,

@@ -334,7 +334,8 @@ func (l smtpListener) Accept() (net.Conn, error) {
 // EHLO answer is ten writes). Replies are flushed before any read that
 // could block, so a client waiting for a reply always gets it. The
 // buffers are pooled and held only while they hold data: a client opens
-// a connection per message.
+// a connection per message. Under it, on Linux, the socket is read and
+// written with raw system calls (internal/rawio says why).
 //
 // It also keeps the read deadlines go-smtp sets within the session's
 // limits: the whole session within smtp.session_timeout, and, outside a

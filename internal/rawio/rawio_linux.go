@@ -1,6 +1,6 @@
 //go:build linux
 
-package smtpclient
+package rawio
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 	"unsafe"
 )
 
-// rawTCP is a plain TCP connection whose reads and writes are made with
+// Conn is a plain TCP connection whose reads and writes are made with
 // raw system calls on its non-blocking socket, through its RawConn: the
 // netpoller still waits for readiness, deadlines and Close work as on
 // the *net.TCPConn.
@@ -21,11 +21,11 @@ import (
 // which is the case each time a client waits on the network; awake, it
 // polls every 20 µs while any goroutine runs. With one wake-up per
 // message that cost 20-30 µs of CPU per 100 KB message on a 2-core VM,
-// a quarter of the client's CPU. A read or writev on a non-blocking
+// a quarter of smtpclient's CPU. A read or writev on a non-blocking
 // socket never blocks, which is what a raw system call requires; it does
 // not hand its P to another thread meanwhile, which such short calls do
 // not need.
-type rawTCP struct {
+type Conn struct {
 	*net.TCPConn
 	rc syscall.RawConn
 
@@ -43,36 +43,38 @@ type rawTCP struct {
 	writeFn func(fd uintptr) bool
 }
 
-// rawIO returns nc as a rawTCP when it is a plain *net.TCPConn (what the
-// Transport dials itself, or a DialContext returns unwrapped); any other
-// connection is used as it is.
+// Wrap returns nc as a *Conn when it is a plain *net.TCPConn (what a
+// dialer or a TCP listener returns unwrapped); any other connection is
+// returned as it is.
 //
 // Not under the race detector: it learns that a socket write happens
 // before the peer's read from the annotations in package syscall's Read
-// and Write, which raw system calls do not make, so an in-process server
+// and Write, which raw system calls do not make, so an in-process peer
 // (tests) would look racy.
-func rawIO(nc net.Conn) net.Conn {
+func Wrap(nc net.Conn) net.Conn {
 	tc, ok := nc.(*net.TCPConn)
 	if !ok || raceEnabled {
 		return nc
 	}
-	if r, err := newRawTCP(tc); err == nil {
+	if r, err := New(tc); err == nil {
 		return r
 	}
 	return nc
 }
 
-func newRawTCP(tc *net.TCPConn) (*rawTCP, error) {
+// New returns tc with raw reads and writes, whether or not the race
+// detector is on.
+func New(tc *net.TCPConn) (*Conn, error) {
 	rc, err := tc.SyscallConn()
 	if err != nil {
 		return nil, err
 	}
-	r := &rawTCP{TCPConn: tc, rc: rc}
+	r := &Conn{TCPConn: tc, rc: rc}
 	r.readFn, r.writeFn = r.read1, r.write1
 	return r, nil
 }
 
-func (r *rawTCP) Read(p []byte) (int, error) {
+func (r *Conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -91,7 +93,7 @@ func (r *rawTCP) Read(p []byte) (int, error) {
 }
 
 // read1 is one non-blocking read(2); false means "wait for data".
-func (r *rawTCP) read1(fd uintptr) bool {
+func (r *Conn) read1(fd uintptr) bool {
 	for {
 		n, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&r.rbuf[0])), uintptr(len(r.rbuf)))
 		switch e {
@@ -108,10 +110,11 @@ func (r *rawTCP) read1(fd uintptr) bool {
 	}
 }
 
-func (r *rawTCP) Write(p []byte) (int, error) { return r.writev(p, nil) }
+func (r *Conn) Write(p []byte) (int, error) { return r.Writev(p, nil) }
 
-// writev writes a and then b, in one writev(2) when the socket takes it.
-func (r *rawTCP) writev(a, b []byte) (int, error) {
+// Writev writes a and then b, in one writev(2) when the socket takes it.
+// Like Write, it returns an error if it wrote less than both.
+func (r *Conn) Writev(a, b []byte) (int, error) {
 	r.wa, r.wb, r.wn, r.werr = a, b, 0, 0
 	err := r.rc.Write(r.writeFn)
 	r.wa, r.wb, r.iov = nil, nil, [2]syscall.Iovec{} // keep no reference to the caller's data
@@ -126,7 +129,7 @@ func (r *rawTCP) writev(a, b []byte) (int, error) {
 
 // write1 writes what is left until it is all written, the socket is full
 // (false: wait until it is writable) or an error.
-func (r *rawTCP) write1(fd uintptr) bool {
+func (r *Conn) write1(fd uintptr) bool {
 	for len(r.wa)+len(r.wb) > 0 {
 		k := 0
 		for _, b := range [2][]byte{r.wa, r.wb} {
@@ -158,7 +161,7 @@ func (r *rawTCP) write1(fd uintptr) bool {
 // opErr wraps err as the net package does for a *net.TCPConn, so that
 // callers see the same errors (net.Error, os.ErrDeadlineExceeded,
 // net.ErrClosed, syscall errnos).
-func (r *rawTCP) opErr(op string, err error) error {
+func (r *Conn) opErr(op string, err error) error {
 	var oe *net.OpError
 	if errors.As(err, &oe) { // RawConn's own "raw-read"/"raw-write"
 		err = oe.Err

@@ -1,0 +1,6 @@
+//go:build !race
+
+package rawio
+
+// raceEnabled: built with the race detector (see Wrap).
+const raceEnabled = false
