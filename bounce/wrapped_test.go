@@ -382,7 +382,7 @@ func checkWrapped(t *testing.T, replies []providerReply, floors map[string]int) 
 	if long == 0 {
 		t.Error("no reply is folded: the test no longer covers folding")
 	}
-	for _, l := range wrapLayouts {
+	for _, l := range allLayouts() {
 		agree, total := 0, 0
 		var misses []string
 		for _, p := range replies {
