@@ -245,13 +245,16 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 // code as x.y.z ("5.5.0" beside "550 User unknown"), the diagnostic
 // holding no enhanced status code of its own.
 func codeStatus(status, diag string) bool {
-	if len(status) != 5 || diag == "" {
+	if len(status) != 5 || status[1] != '.' || status[3] != '.' || !isDigit(status[2]) || !isDigit(status[4]) {
 		return false
 	}
+	code := [3]byte{status[0], status[2], status[4]}
+	if !strings.Contains(diag, string(code[:])) {
+		return false // the common case, decided without folding
+	}
 	f := fold(diag)
-	code := findReplyCode(f)
-	return code != 0 && !hasStatusCode(f) &&
-		status == string([]byte{byte('0' + code/100), '.', byte('0' + code/10%10), '.', byte('0' + code%10)})
+	c := findReplyCode(f)
+	return c != 0 && !hasStatusCode(f) && c == int(code[0]-'0')*100+int(code[1]-'0')*10+int(code[2]-'0')
 }
 
 // weakDiagnostic reports a diagnostic too thin to classify alone.
