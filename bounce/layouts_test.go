@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// sourceLayouts are bounce layouts of six more programs, each written as
+// sourceLayouts are bounce layouts of seven more programs, each written as
 // the program's own source writes it (the source named beside each), read
 // for this test set; TestProviderRepliesInBounces and
 // TestSoftwareRepliesInBounces wrap every reply in them as in wrapLayouts.
@@ -20,6 +20,7 @@ var sourceLayouts = []wrapLayout{
 	{"Stalwart", stalwartDSN},
 	{"hMailServer", hmailBounce},
 	{"Courier DSN", courierDSN},
+	{"Exim DSN", eximDSN},
 }
 
 // allLayouts is every layout the wrapped-reply tests run.
@@ -360,4 +361,36 @@ func courierDSN(p providerReply) (string, bool) {
 	orig := "Content-Type: message/rfc822\nContent-Transfer-Encoding: 7bit\n\n" + returned
 	return mimeReport("From: Courier mail server at mx.example.org <@>\nTo: sender@example.org\nSubject: "+subject+"\nMime-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status;\n    boundary=\"=_courier_0\"\nContent-Transfer-Encoding: 7bit\n",
 		"=_courier_0", "", text, dsn, orig), true
+}
+
+// eximDSN is Exim's bounce as a multipart/report (src/src/deliver.c,
+// deliver_message): the header Exim writes (Auto-Submitted,
+// X-Failed-Recipients, "Content-Type: multipart/report;
+// report-type=delivery-status; boundary=<time>-eximdsn-<rand>",
+// MIME-Version, Subject), the text of eximNotice as the text/plain part,
+// a message/delivery-status part with "Action: failed", "Final-Recipient:
+// rfc822;<addr>", "Status: 5.0.0" whatever the reply said, "Remote-MTA:
+// dns; <host>" and the Diagnostic-Code of print_dsn_diagnostic_code: what
+// follows the first ": " of the address's message ("SMTP error from remote
+// mail server after <command>: <reply>"), each escaped newline of the
+// reply written as a newline and a space (RFC 3461 folding); then the
+// returned message as message/rfc822. A temporary reply goes in the delay
+// warning, laid out alike with "Action: delayed", "Status: 4.0.0" and the
+// returned header as text/rfc822-headers.
+func eximDSN(p providerReply) (string, bool) {
+	c, after, ok := eximNotice(p)
+	if !ok {
+		return "", false
+	}
+	message := "SMTP error from remote mail server after " + after + ": " + strings.Join(p.lines(), "\n")
+	diag := strings.ReplaceAll(message[strings.Index(message, ": ")+2:], "\n", "\n ")
+	boundary := "1796572338-eximdsn-1774838849"
+	action, status, orig := "failed", "5.0.0", "Content-type: message/rfc822\n\n"+returned
+	if p.code/100 == 4 {
+		action, status, orig = "delayed", "4.0.0", "Content-type: text/rfc822-headers\n\n"+returnedHeaders
+	}
+	dsn := "Content-type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nAction: " + action + "\nFinal-Recipient: rfc822;" + wrappedRcpt +
+		"\nStatus: " + status + "\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; " + diag + "\n\n"
+	return mimeReport("Auto-Submitted: auto-replied\nFrom: "+c.from+"\nTo: sender@example.org\n"+c.header+"References: <send-42@example.org>\nContent-Type: multipart/report; report-type=delivery-status; boundary="+boundary+"\nMIME-Version: 1.0\nSubject: "+c.subject+"\n",
+		boundary, "", "Content-type: text/plain; charset=us-ascii\n\n"+c.body+"\n", dsn, orig), true
 }

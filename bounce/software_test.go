@@ -92,6 +92,6 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 		// replies read as expired (16 rows); Haraka's and James's
 		// refusals at MAIL FROM, AUTH and the greeting lose their stage,
 		// as above; hMailServer keeps a reply's last line only.
-		"maddy": 137, "Haraka": 148, "James": 136, "Stalwart": 198, "hMailServer": 141, "Courier DSN": 231}
+		"maddy": 137, "Haraka": 148, "James": 136, "Stalwart": 198, "hMailServer": 141, "Courier DSN": 231, "Exim DSN": 232}
 	checkWrapped(t, replies, floors)
 }
