@@ -368,9 +368,10 @@
 //     fields (a line that is no field continues the field above it),
 //     Stalwart runs a reply's lines together and spells a missing enhanced
 //     code as the reply code's digits, hMailServer keeps a reply's last line
-//     only, Courier's and Sendmail's transcripts mark each reply line "<<<
-//     " (a continuation's marker goes with its codes), and maddy reports a
-//     temporary failure as failed once its retries end (read as expired).
+//     only, Courier's and Sendmail's transcripts put "<<< " before each
+//     reply line (a continuation's marker goes with its codes), and maddy
+//     reports a temporary failure as failed once its retries end (read as
+//     expired).
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its

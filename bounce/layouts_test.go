@@ -38,6 +38,13 @@ func (p providerReply) texts() []string {
 	return wrapWords(p.text, 70-len(strconv.Itoa(p.code))-len(code))
 }
 
+// stageText is what a layout writes for the stage the reply answered,
+// from texts by stage (ok false for a stage it has no text for).
+func stageText(p providerReply, texts map[string]string) (string, bool) {
+	t, ok := texts[stage(p.command)]
+	return t, ok
+}
+
 // mimeReport joins a header block and MIME parts into a multipart message
 // under the given boundary; each part is its own header block, a blank
 // line and its body. LF line ends become CRLF.
@@ -224,15 +231,8 @@ func jamesDSNBounce(p providerReply) (string, bool) {
 // (crates/smtp/src/outbound/session.rs). Not wrapped: greeting and EHLO
 // refusals (say_helo's record not read) and rows that name no command.
 func stalwartDSN(p providerReply) (string, bool) {
-	var cmd string
-	switch stage(p.command) {
-	case "RCPT":
-		cmd = "RCPT TO:<" + wrappedRcpt + ">"
-	case "MAIL":
-		cmd = "MAIL FROM:<sender@example.org>"
-	case "DATA":
-		cmd = "DATA"
-	default:
+	cmd, ok := stageText(p, map[string]string{"RCPT": "RCPT TO:<" + wrappedRcpt + ">", "MAIL": "MAIL FROM:<sender@example.org>", "DATA": "DATA"})
+	if !ok {
 		return "", false
 	}
 	message := strings.Join(p.texts(), "")
@@ -278,21 +278,9 @@ func stalwartDSN(p providerReply) (string, bool) {
 // bounce written once retries run out was not read) and rows that name no
 // command.
 func hmailBounce(p providerReply) (string, bool) {
-	var sent string
-	switch stage(p.command) {
-	case "CONN":
-	case "EHLO":
-		sent = "HELO mx.example.org"
-	case "MAIL":
-		sent = "MAIL FROM:<sender@example.org>"
-	case "RCPT":
-		sent = "RCPT TO:<" + wrappedRcpt + ">"
-	case "DATA":
-		sent = "."
-	default:
-		return "", false
-	}
-	if p.code/100 != 5 {
+	sent, ok := stageText(p, map[string]string{"CONN": "", "EHLO": "HELO mx.example.org", "MAIL": "MAIL FROM:<sender@example.org>",
+		"RCPT": "RCPT TO:<" + wrappedRcpt + ">", "DATA": "."})
+	if !ok || p.code/100 != 5 {
 		return "", false
 	}
 	lines := p.lines()
@@ -321,20 +309,12 @@ func hmailBounce(p providerReply) (string, bool) {
 // The preamble before the first part (RFC2045MIMEMSG) was not read and is
 // left out. Not wrapped: rows that name no command.
 func courierDSN(p providerReply) (string, bool) {
-	var sent string
-	switch stage(p.command) {
-	case "":
+	if stage(p.command) == "" {
 		return "", false
-	case "CONN":
-	case "EHLO":
-		sent = "EHLO mx.example.org"
-	case "MAIL":
-		sent = "MAIL FROM:<sender@example.org>"
-	case "RCPT":
-		sent = "RCPT TO:<" + wrappedRcpt + ">"
-	case "DATA":
-		sent = "DATA"
-	default:
+	}
+	sent, ok := stageText(p, map[string]string{"CONN": "", "EHLO": "EHLO mx.example.org", "MAIL": "MAIL FROM:<sender@example.org>",
+		"RCPT": "RCPT TO:<" + wrappedRcpt + ">", "DATA": "DATA"})
+	if !ok {
 		sent = strings.ToUpper(p.command)
 	}
 	lines := p.lines()
