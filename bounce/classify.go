@@ -753,7 +753,10 @@ func stripContinuations(t string) string {
 			b.WriteString(rest)
 			return b.String()
 		}
-		b.WriteString(rest[:i+1])
+		// A transcript quotes each reply line after "<<< " (Sendmail
+		// savemail.c, Courier module.dsn/dsn.C format_del_info): the
+		// marker of a continuation line goes with its codes.
+		b.WriteString(strings.TrimSuffix(rest[:i+1], "<<< "))
 		rest = rest[i+5:]
 		if n := statusLen(rest, 0); n > 0 && n < len(rest) && rest[n] == ' ' {
 			rest = rest[n+1:]

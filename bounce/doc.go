@@ -87,11 +87,16 @@
 //
 // One decision procedure classifies every failure. Its inputs are the
 // enhanced status code (RFC 3463; a specific code quoted in the diagnostic
-// replaces a generic x.0.0 one of the same class), the reply code, the stage
-// (the SMTP command the reply answered, from ClassifyReply's argument or the
-// bounce's wording: "in reply to RCPT TO command", "after MAIL FROM",
-// transcripts), the DSN action and diagnostic type, and the wording. The
-// first step that names a reason decides:
+// replaces a generic x.0.0 one of the same class; a Status field that only
+// spells the diagnostic's reply code, "5.5.0" beside "550 User unknown" as
+// Stalwart writes one for a reply without an enhanced code, is reported
+// but not read as a cause), the reply code, the stage (the SMTP command
+// the reply answered, from ClassifyReply's argument or the bounce's
+// wording: "in reply to RCPT TO command", "after MAIL FROM", transcripts,
+// Stalwart's "rejected command 'RCPT TO:<x>'", hMailServer's "hMailServer
+// sent: RCPT TO:<x>", Haraka's "Some recipients failed:"), the DSN action
+// and diagnostic type, and the wording. The first step that names a
+// reason decides:
 //
 //  1. Delivered: a delivered, relayed or expanded action (RFC 3464 §2.3.3)
 //     or a 2.x.x status.
@@ -351,6 +356,22 @@
 //     filter's words, as four corpus rows of the same shape are labelled.
 //     TestSoftwareRepliesInBounces wraps its replies in the same MTA layouts
 //     as the provider table's.
+//   - The replies in bounces (TestProviderRepliesInBounces,
+//     TestSoftwareRepliesInBounces): each reply of both tables that
+//     ClassifyReply reads right is wrapped in 15 bounce layouts, each as its
+//     program's source writes it (Postfix's DSN and text, Exim's text and
+//     multipart/report, qmail, Sendmail's DSN, Exchange's NDR, OpenSMTPD,
+//     Gmail, maddy, Haraka, Apache James's DSNBounce, Stalwart, hMailServer,
+//     Courier's DSN), and Parse must read it as the bare reply; each layout
+//     has a floor at what it reads. The programs' own ways of writing a
+//     reply are kept: James writes a multi-line reply unfolded into its DSN
+//     fields (a line that is no field continues the field above it),
+//     Stalwart runs a reply's lines together and spells a missing enhanced
+//     code as the reply code's digits, hMailServer keeps a reply's last line
+//     only, Courier's and Sendmail's transcripts put "<<< " before each
+//     reply line (a continuation's marker goes with its codes), and maddy
+//     reports a temporary failure as failed once its retries end (read as
+//     expired).
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its

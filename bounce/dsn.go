@@ -20,6 +20,7 @@ type field struct {
 func parseFields(body []byte) []field {
 	var out []field
 	group := 0
+	inField := false // the previous line was a field or continued one
 	s := string(body)
 	for len(s) > 0 {
 		var line string
@@ -30,6 +31,7 @@ func parseFields(body []byte) []field {
 		}
 		line = strings.TrimRight(line, "\r")
 		if line == "" {
+			inField = false
 			if len(out) > 0 && out[len(out)-1].group == group {
 				group++
 			}
@@ -42,9 +44,19 @@ func parseFields(body []byte) []field {
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || !isFieldName(name) {
+			if inField {
+				// A line that is no field right under one continues
+				// it: James's DSNBounce writes the delivery error,
+				// JavaMail's reply with each line ended by "\n", into
+				// Status and Diagnostic-Code as it is (DSNBounce.java,
+				// appendRecipient; SMTPTransport.readServerResponse).
+				last := &out[len(out)-1]
+				last.value += " " + strings.TrimSpace(line)
+			}
 			continue
 		}
 		out = append(out, field{name: strings.ToLower(strings.TrimSpace(name)), value: strings.TrimSpace(value), group: group})
+		inField = true
 	}
 	return out
 }
@@ -183,6 +195,14 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		if rc.FinalRecipient == "" {
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
+		if codeStatus(rc.Status, rc.DiagnosticCode) {
+			// Stalwart (crates/smtp/src/queue/dsn.rs, write_dsn_status)
+			// writes a reply without an enhanced code as its reply
+			// code's three digits ("550" as "5.5.0"): a status made of
+			// the code, which says no more than its class. The report
+			// keeps it; the classification does not read its subject.
+			rc.codeStatus, rc.Status = rc.Status, ""
+		}
 		text := rc.DiagnosticCode
 		if c := comments[i]; c != "" {
 			// The comment explains a missing diagnostic, and may name the
@@ -219,6 +239,22 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		finish(rc, rl, ctext, block)
 	}
 	rep.Recipients = recips
+}
+
+// codeStatus reports a Status that only spells the diagnostic's reply
+// code as x.y.z ("5.5.0" beside "550 User unknown"), the diagnostic
+// holding no enhanced status code of its own.
+func codeStatus(status, diag string) bool {
+	if len(status) != 5 || status[1] != '.' || status[3] != '.' || !isDigit(status[2]) || !isDigit(status[4]) {
+		return false
+	}
+	code := [3]byte{status[0], status[2], status[4]}
+	if !strings.Contains(diag, string(code[:])) {
+		return false // the common case, decided without folding
+	}
+	f := fold(diag)
+	c := findReplyCode(f)
+	return c != 0 && !hasStatusCode(f) && c == int(code[0]-'0')*100+int(code[1]-'0')*10+int(code[2]-'0')
 }
 
 // weakDiagnostic reports a diagnostic too thin to classify alone.
@@ -258,6 +294,9 @@ func finish(rc *Recipient, rl *rules, text, context string) {
 		rc.ReplyCode = findReplyCode(folded)
 	}
 	rc.Status = c.Status
+	if rc.codeStatus != "" && strings.HasSuffix(c.Status, ".0.0") && c.Status[0] == rc.codeStatus[0] {
+		rc.Status = rc.codeStatus
+	}
 	rc.Reason = c.Reason
 	rc.Hard = c.Hard
 	rc.Temporary = c.Temporary
@@ -283,12 +322,21 @@ func findCommand(t string) string {
 		return "MAIL"
 	case strings.Contains(t, "does not like recipient"), strings.Contains(t, "smtp:rcpt"):
 		return "RCPT" // qmail; Exchange's "SMTP:RCPT host ..."
+	case strings.Contains(t, "some recipients failed:"):
+		// Haraka bounces the recipients its RCPT TO refused as "Some
+		// recipients failed: <addr>" (outbound/hmail.js,
+		// finish_processing_mail).
+		return "RCPT"
 	}
 	best, bestAt := "", -1
 	// Postfix smtp(8) "(in reply to RCPT TO command)"; Exim "SMTP error
 	// from remote mail server after RCPT TO:<x>" and "after initial
-	// connection"; Sendmail's transcript ">>> RCPT To:<x>" (testdata/mta).
-	for _, pre := range []string{"in reply to ", "after ", ">>> "} {
+	// connection"; Sendmail's transcript ">>> RCPT To:<x>" (testdata/mta);
+	// Stalwart's "host 'x' rejected command 'RCPT TO:<x>'"
+	// (crates/smtp/src/queue/dsn.rs, write_dsn_text); hMailServer's
+	// "hMailServer sent: RCPT TO:<x>", "." after the message
+	// (SMTPClientConnection.cpp, _UpdateRecipientWithError).
+	for _, pre := range []string{"in reply to ", "after ", ">>> ", "rejected command '", "server sent: "} {
 		for off := 0; ; {
 			i := strings.Index(t[off:], pre)
 			if i < 0 {
@@ -303,8 +351,14 @@ func findCommand(t string) string {
 				cmd = "RCPT"
 			case strings.HasPrefix(rest, "mail from"), strings.HasPrefix(rest, "mail command"):
 				cmd = "MAIL"
-			case strings.HasPrefix(rest, "end of data"), strings.HasPrefix(rest, "data"), strings.HasPrefix(rest, "end of message"):
+			case strings.HasPrefix(rest, "end of data"), strings.HasPrefix(rest, "data"), strings.HasPrefix(rest, "end of message"),
+				pre == "server sent: " && strings.HasPrefix(rest, ".") && (len(rest) == 1 || rest[1] == '\n' || rest[1] == '\r'):
 				cmd = "DATA"
+			case pre == "server sent: " && (strings.TrimLeft(rest, " \r\n") == "" || rest[0] == '\n' || rest[0] == '\r' ||
+				strings.HasPrefix(strings.TrimLeft(rest, " \r\n"), "remote server replied")):
+				// Nothing sent yet: hMailServer records the greeting's
+				// refusal with an empty last command.
+				cmd = "CONN"
 			case strings.HasPrefix(rest, "ehlo"), strings.HasPrefix(rest, "helo"):
 				cmd = "EHLO"
 			case strings.HasPrefix(rest, "starttls"):

@@ -44,6 +44,25 @@ func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}
+	// Every layout of the wrapped-reply tests around a few replies: a
+	// multi-line one at RCPT, one without an enhanced code at MAIL FROM
+	// (Stalwart's code-made Status, hMailServer's last command), a
+	// temporary one at DATA (the delay notices), a greeting's (hMailServer's
+	// empty last command) and a multi-line one that James writes into its
+	// DSN fields unfolded.
+	for _, p := range []providerReply{
+		{command: "RCPT", code: 550, enhanced: "5.1.1", text: "<a@example.net>: Recipient address rejected: User unknown in virtual mailbox table"},
+		{command: "MAIL", code: 550, text: "sender <a@example.org> denied"},
+		{command: "DATA", code: 452, enhanced: "4.2.2", text: "The email account that you tried to reach is over quota. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp"},
+		{command: "CONNECT", code: 554, text: "mx.example.net ESMTP not accepting messages"},
+		{command: "DATA", code: 550, enhanced: "5.7.1", text: "[192.0.2.1 19] Our system has detected that this message is likely suspicious due to the very low reputation of the sending domain."},
+	} {
+		for _, l := range allLayouts() {
+			if msg, ok := l.wrap(p); ok {
+				f.Add([]byte(msg))
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Parse(bytes.NewReader(data))
 		if err != nil {
@@ -120,6 +139,9 @@ func FuzzParseFields(f *testing.F) {
 	f.Add([]byte("Reporting-MTA: dns; x\r\n\r\nFinal-Recipient: rfc822; a@b\r\n continued\r\nStatus: 5.1.1\r\n"))
 	f.Add([]byte(":\n \n\t:\n"))
 	f.Add([]byte("Reporting-MTA: dns; x\n\nAction: failed\nFinal-Recipient: rfc822; a@b\n\n\nAction: delayed\nOriginal-Recipient: rfc822; c@d\nFinal-Recipient: rfc822; c@d\n"))
+	// James's DSNBounce: a multi-line reply written into Status and
+	// Diagnostic-Code unfolded, its lines no fields.
+	f.Add([]byte("Reporting-MTA: dns; x\n\nFinal-Recipient: rfc822; a@b\nAction: failed\nStatus: 550-5.7.1 a\n550 5.7.1 <a@b>: b\nDiagnostic-Code: X-James; 550-5.7.1 a\n550 5.7.1 <a@b>: b\n\nnot a field\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, fl := range parseFields(data) {
 			if fl.name == "" || strings.ContainsAny(fl.name, "\r\n") {

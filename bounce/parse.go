@@ -99,6 +99,10 @@ type Recipient struct {
 	Temporary bool
 
 	category Reason // a verdict the reporting MTA stated in a DSN extension field
+	// codeStatus is a Status field that only spells the reply code
+	// (codeStatus in dsn.go): kept as the report's status, not read as
+	// a cause.
+	codeStatus string
 }
 
 // FeedbackReport is the machine-readable part of an ARF report (RFC 5965 §3.1).
