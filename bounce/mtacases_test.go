@@ -83,6 +83,43 @@ var mtaCauses = []mtaCause{
 	{"tls-required", "user@tls.test", FailedSTARTTLS, false, "", 0},
 	// The receiver accepts the connection and never greets.
 	{"timeout", "user@slow.test", Expired, false, "", 0},
+	// Final delivery by the MTA itself (mtalocal_test.go): its own
+	// delivery agent, or the LMTP server it hands the message to, fails
+	// it after the MTA accepted it.
+	//
+	// A mailbox at its limit: Postfix local(8) under mailbox_size_limit
+	// and virtual(8) under virtual_mailbox_limit (each "must not be
+	// smaller than message_size_limit": O'Reilly, Postfix: The Definitive
+	// Guide, virtual_mailbox_limit) fail the write with EFBIG and report
+	// 5.2.2 under an x-unix "input/output error" (postfix/src/global/
+	// mail_copy.c, dsb_unix(... mbox_dsn(errno, "5.3.0"),
+	// sys_exits_detail(EX_IOERR)->text, "error writing message: %m"));
+	// Exim's appendfile transport enforces its own "quota" (Exim
+	// specification, chapter "The appendfile transport": "Exim also
+	// supports its own quota control within the transport") and
+	// defers with "mailbox is full", final under a retry rule with no
+	// times. A full mailbox is soft: it may be emptied.
+	{"local-quota", "nobody@local.test", MailboxFull, false, "", 0},
+	{"virtual-quota", "overquota@vmail.test", MailboxFull, false, "", 0},
+	// A local part with no account: Postfix local(8) sends back as
+	// undeliverable mail for a name that is neither an alias nor a user
+	// (local(8), "SYSTEM-WIDE AND USER-LEVEL ALIASING";
+	// manpages.ubuntu.com local.8postfix), with 5.1.1 'unknown user:
+	// "name"' (postfix/src/local/unknown.c); virtual(8) the same for an
+	// address virtual_mailbox_maps does not list (src/virtual/
+	// unknown.c, 'unknown user: "address"').
+	{"local-unknown", "nosuchuser@local.test", UserUnknown, true, "", '5'},
+	{"virtual-unknown", "nosuchuser@vmail.test", UserUnknown, true, "", '5'},
+	// LMTP to Dovecot, whose quota plugin refuses a message over quota
+	// with 552 5.2.2 and quota_exceeded_message, by default "Quota
+	// exceeded (mailbox for user is full)" (doc.dovecot.org 2.3,
+	// settings/plugin/quota-plugin; dovecot/core src/plugins/quota/
+	// quota.c, DEFAULT_QUOTA_EXCEEDED_MSG), and whose LMTP server
+	// answers a user its userdb does not know with "550 5.1.1 User
+	// doesn't exist: <user>" (dovecot/core src/lmtp,
+	// lmtp_rcpt_continue()): the directory lookup of a mail store.
+	{"lmtp-quota", "lmtpfull@lmtp.test", MailboxFull, false, "5.2.2", 0},
+	{"lmtp-unknown", "lmtpnouser@lmtp.test", UserUnknown, true, "5.1.1", 0},
 }
 
 // mtaExceptions are the causes an MTA cannot be made to meet, with why;
@@ -93,6 +130,27 @@ var mtaExceptions = map[string]map[string]string{
 		// greeting, a compiled-in timeout smtpd.conf(5) has no knob
 		// for: too long for a test.
 		"timeout": "the greeting timeout is five minutes and cannot be configured",
+		// smtpd.conf(5): its local delivery ("mbox", "maildir") has no
+		// mailbox limit, and a recipient its table of users does not
+		// know is refused at RCPT, never at delivery.
+		"local-quota": "no mailbox limit in its local delivery", "virtual-quota": "no mailbox limit in its local delivery",
+		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
+		"lmtp-quota": "not set up with LMTP", "lmtp-unknown": "not set up with LMTP",
+	},
+	"sendmail": {
+		// Sendmail refuses a local user it does not know at RCPT
+		// ("550 5.1.1 ... User unknown"), and its local mailer has no
+		// mailbox limit of its own.
+		"local-quota": "no mailbox limit in its local mailer", "virtual-quota": "no mailbox limit in its local mailer",
+		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
+		"lmtp-quota": "not set up with LMTP", "lmtp-unknown": "not set up with LMTP",
+	},
+	"exim": {
+		// Exim fails an address no router accepts as "Unrouteable
+		// address", the words it gives a domain that does not exist
+		// (testdata/mta/exim/nxdomain.eml): nothing in its DSN says
+		// the user is unknown.
+		"local-unknown": "an unknown local user is an unrouteable address, as an unknown domain is", "virtual-unknown": "an unknown local user is an unrouteable address, as an unknown domain is",
 	},
 }
 

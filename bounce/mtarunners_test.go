@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,30 @@ func startPostfix(t *testing.T, env mtaEnv) (func(), func(), error) {
 	for _, r := range mtaRoutes {
 		routes = append(routes, fmt.Sprintf("%s=smtp:[%s]:%d", r[0], r[1], env.port))
 	}
+	if env.lmtp != 0 {
+		// postconf(5) transport_maps, lmtp(8): "lmtp:inet:host:port".
+		routes = append(routes, fmt.Sprintf("lmtp.test=lmtp:inet:127.0.0.1:%d", env.lmtp))
+	}
+	// Final delivery (mtalocal_test.go): local(8) for local.test, with
+	// mailboxes under mail_spool_directory; virtual(8) for vmail.test,
+	// where one address has a mailbox. Both mailboxes are filled almost
+	// to mailbox_size_limit / virtual_mailbox_limit (postconf(5): each
+	// limits the size of a mailbox file, and must not be smaller than
+	// message_size_limit). local_recipient_maps is empty and
+	// smtpd_reject_unlisted_recipient is off, so that an unknown user is
+	// found at delivery, not refused at RCPT.
+	spool, vbase := filepath.Join(env.dir, "mail"), filepath.Join(env.dir, "vmail")
+	for _, d := range []string{spool, vbase} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := os.Chmod(spool, 0o1777); err != nil {
+		return nil, nil, err
+	}
+	mtaFillMailbox(t, filepath.Join(spool, "nobody"), mtaNobody, mtaNobody)
+	mtaFillMailbox(t, filepath.Join(vbase, "overquota"), mtaNobody, mtaNobody)
+	mtaChown(t, 0, 0, spool, vbase)
 	mainCF := fmt.Sprintf(`compatibility_level = 3.6
 queue_directory = %[1]s/queue
 data_directory = %[1]s/data
@@ -64,8 +90,20 @@ mail_owner = postfix
 myhostname = mta.postfix.test
 mydomain = postfix.test
 myorigin = $mydomain
-mydestination =
+mydestination = local.test
 local_recipient_maps =
+mail_spool_directory = %[1]s/mail
+forward_path =
+mailbox_size_limit = %[4]d
+message_size_limit = %[4]d
+virtual_mailbox_domains = vmail.test
+virtual_mailbox_base = %[1]s/vmail
+virtual_mailbox_maps = inline:{ overquota@vmail.test=overquota }
+virtual_uid_maps = static:%[5]d
+virtual_gid_maps = static:%[5]d
+virtual_minimum_uid = 100
+virtual_mailbox_limit = %[4]d
+smtpd_reject_unlisted_recipient = no
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
@@ -79,7 +117,7 @@ alias_maps =
 alias_database =
 smtputf8_enable = no
 biff = no
-`, env.dir, strings.Join(routes, ", "), env.port)
+`, env.dir, strings.Join(routes, ", "), env.port, mtaMailboxLimit, mtaNobody)
 	if env.delay {
 		// postconf(5): delay_warning_time, and retries every second or
 		// two (queue_run_delay, minimal_backoff_time,
@@ -89,7 +127,8 @@ biff = no
 	} else {
 		mainCF += "maximal_queue_lifetime = 0\nbounce_queue_lifetime = 0\n"
 	}
-	masterCF := postfixtest.MasterCF(env.listen)
+	// master(5): local(8) and virtual(8) run as root (unprivileged "n").
+	masterCF := postfixtest.MasterCF(env.listen) + "local unix - n n - - local\nvirtual unix - n n - - virtual\nlmtp unix - - n - - lmtp\n"
 	etc := filepath.Join(env.dir, "etc")
 	mtaWrite(t, filepath.Join(etc, "main.cf"), mainCF)
 	mtaWrite(t, filepath.Join(etc, "master.cf"), masterCF)
@@ -127,6 +166,7 @@ func startExim(t *testing.T, env mtaEnv) (func(), func(), error) {
 		routes = append(routes, fmt.Sprintf("%s %s", r[0], r[1]))
 		domains = append(domains, r[0])
 	}
+	routers, transports := eximLocal(t, env)
 	conf := fmt.Sprintf(`primary_hostname = mta.exim.test
 qualify_domain = exim.test
 spool_directory = %[1]s/spool
@@ -158,6 +198,7 @@ static:
   transport = remote_smtp
   self = send
 
+%[7]s
 dnslookup:
   driver = dnslookup
   transport = remote_smtp
@@ -180,10 +221,11 @@ remote_tls:
   connect_timeout = 3s
   command_timeout = 3s
 
+%[8]s
 begin retry
 
 *  *  %[6]s
-`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "), eximRetry(env))
+`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "), eximRetry(env), routers, transports)
 	if env.delay {
 		// Exim specification, main options: delay_warning, the time
 		// after which a delayed message warns its sender.
@@ -202,6 +244,80 @@ begin retry
 	}
 	stop := func() { killPidFile(filepath.Join(env.dir, "exim.pid")) }
 	return nil, stop, nil
+}
+
+// eximLocal is the final delivery of Exim's matrix (mtalocal_test.go):
+// its routers and transports. local.test and vmail.test are delivered by
+// the appendfile transport, to an mbox file and to a Maildir, each with a
+// quota its filled mailbox leaves no room under; lmtp.test is handed to
+// Dovecot over LMTP by the smtp transport (protocol = lmtp).
+func eximLocal(t *testing.T, env mtaEnv) (routers, transports string) {
+	// Exim run with -C gives up root ("exim user lost privilege for
+	// using -C option", its log says): its deliveries run as the Exim
+	// user, who owns the mailboxes.
+	mail, vmail := filepath.Join(env.dir, "exim-mail"), filepath.Join(env.dir, "exim-vmail")
+	for _, d := range []string{mail, vmail} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := user.Lookup("Debian-exim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	mtaFillMailbox(t, filepath.Join(mail, "nobody"), uid, gid)
+	mtaFillMaildir(t, filepath.Join(vmail, "overquota"), uid, gid)
+	routers = `localuser:
+  driver = accept
+  domains = local.test
+  local_parts = nobody
+  transport = local_mbox
+
+vmailbox:
+  driver = accept
+  domains = vmail.test
+  local_parts = overquota
+  transport = vmail_maildir
+
+`
+	transports = fmt.Sprintf(`local_mbox:
+  driver = appendfile
+  file = %[1]s/${local_part_data}
+  user = Debian-exim
+  group = Debian-exim
+  quota = %[4]d
+
+vmail_maildir:
+  driver = appendfile
+  directory = %[2]s/${local_part_data}
+  maildir_format
+  user = Debian-exim
+  group = Debian-exim
+  quota = %[3]d
+
+`, mail, vmail, mtaMailboxLimit, mtaMailboxFill-1)
+	if env.lmtp != 0 {
+		routers += `lmtp:
+  driver = manualroute
+  domains = lmtp.test
+  route_list = * 127.0.0.1
+  transport = lmtp_dovecot
+  self = send
+
+`
+		transports += fmt.Sprintf(`lmtp_dovecot:
+  driver = smtp
+  protocol = lmtp
+  port = %d
+  allow_localhost
+  connect_timeout = 3s
+  command_timeout = 3s
+
+`, env.lmtp)
+	}
+	return routers, transports
 }
 
 // eximRetry is the retry rule's times: none (fail at once), or every
