@@ -135,7 +135,6 @@ var mtaExceptions = map[string]map[string]string{
 		// know is refused at RCPT, never at delivery.
 		"local-quota": "no mailbox limit in its local delivery", "virtual-quota": "no mailbox limit in its local delivery",
 		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
-		"lmtp-quota": "not set up with LMTP", "lmtp-unknown": "not set up with LMTP",
 	},
 	"sendmail": {
 		// Sendmail refuses a local user it does not know at RCPT
@@ -143,7 +142,6 @@ var mtaExceptions = map[string]map[string]string{
 		// mailbox limit of its own.
 		"local-quota": "no mailbox limit in its local mailer", "virtual-quota": "no mailbox limit in its local mailer",
 		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
-		"lmtp-quota": "not set up with LMTP", "lmtp-unknown": "not set up with LMTP",
 	},
 	"exim": {
 		// Exim fails an address no router accepts as "Unrouteable
@@ -169,6 +167,12 @@ var mtaReported = map[string]map[string]Reason{
 		// unknown") but not the command it answered: a bare "User
 		// unknown" placed at no stage is read as a filter's (adjust).
 		"unknown-user-bare": Filtered,
+		// Its LMTP delivery program, mail.lmtp, makes any refusal of the
+		// LMTP server a temporary failure (its log: 'result=TempFail
+		// stat=Error (temporary failure: "mail.lmtp: LMTP server error:
+		// 550 5.1.1 <x> User doesn't exist: x")'): the envelope expires
+		// and the DSN says only that.
+		"lmtp-quota": Expired, "lmtp-unknown": Expired,
 	},
 	// Exim 4.96 fails a host where hosts_require_tls cannot be met as a
 	// temporary host error; when the retry rules end it says only

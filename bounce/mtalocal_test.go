@@ -20,7 +20,9 @@ import (
 //	vmail.test  delivery to a virtual mailbox (Postfix virtual(8), Exim's
 //	            appendfile transport in maildir format)
 //	lmtp.test   LMTP to a private Dovecot (dovecot-lmtpd) on loopback,
-//	            with the quota plugin and a passwd-file userdb
+//	            with the quota plugin and a passwd-file userdb (Postfix's
+//	            lmtp(8), Exim's smtp transport with protocol = lmtp,
+//	            OpenSMTPD's "lmtp" action, Sendmail's cyrusv2 mailer)
 //
 // The mailboxes are owned by nobody and filled almost to their limit
 // before the MTA starts, so that the matrix's message does not fit.
@@ -93,7 +95,11 @@ func startMTALMTP(t *testing.T) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	if os.Getenv("MXKIT_MTA_KEEP") == "" {
+		t.Cleanup(func() { os.RemoveAll(dir) })
+	} else {
+		t.Logf("Dovecot's folder, kept: %s", dir)
+	}
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -113,13 +119,16 @@ func startMTALMTP(t *testing.T) (int, string) {
 	}
 	port := mtaFreePort(t)
 	// passwd-file userdb (user:password:uid:gid:gecos:home:shell:extra).
-	mtaWrite(t, filepath.Join(dir, "users"), fmt.Sprintf("lmtpfull@lmtp.test::%[1]d:%[1]d::%[2]s/lmtpfull::\n", mtaNobody, home))
+	// The user is known by its address and by its local part alone, which
+	// is what Sendmail's cyrusv2 mailer gives as RCPT TO (R=EnvToL).
+	mtaWrite(t, filepath.Join(dir, "users"), fmt.Sprintf("lmtpfull@lmtp.test::%[1]d:%[1]d::%[2]s/lmtpfull::\nlmtpfull::%[1]d:%[1]d::%[2]s/lmtpfull::\n", mtaNobody, home))
 	conf := fmt.Sprintf(`base_dir = %[1]s/run
 state_dir = %[1]s/state
 instance_name = mxkit-mta-lmtp-%[2]d
 log_path = %[1]s/dovecot.log
 protocols = lmtp
 listen = 127.0.0.1
+hostname = lmtp.dovecot.test
 ssl = no
 first_valid_uid = 1
 first_valid_gid = 1

@@ -389,6 +389,17 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		fmt.Fprintf(&b, "action \"r%d\" relay host %s://%s:%d helo mta.opensmtpd.test\n", i, scheme, r[1], env.port)
 		fmt.Fprintf(&b, "match from any for domain \"%s\" action \"r%d\"\n", r[0], i)
 	}
+	if env.lmtp != 0 {
+		// smtpd.conf(5): "lmtp destination [rcpt-to]" delivers to an
+		// LMTP server at host:port (its mail.lmtp program), with the
+		// recipient's address as RCPT TO; "userbase <table>" looks the
+		// local parts up in a userinfo table (table(5): "name
+		// uid:gid:home") instead of getpwnam(3). The table knows both
+		// matrix users; Dovecot's userdb knows one.
+		users := filepath.Join(env.dir, "lmtp-users")
+		mtaWrite(t, users, fmt.Sprintf("lmtpfull %[1]d:%[1]d:/nonexistent\nlmtpnouser %[1]d:%[1]d:/nonexistent\n", mtaNobody))
+		fmt.Fprintf(&b, "table lmtpusers file:%s\naction \"lmtp\" lmtp \"127.0.0.1:%d\" rcpt-to userbase <lmtpusers>\nmatch from any for domain \"lmtp.test\" action \"lmtp\"\n", users, env.lmtp)
+	}
 	b.WriteString("action \"mx\" relay helo mta.opensmtpd.test\nmatch from any for any action \"mx\"\n")
 	conf := filepath.Join(env.dir, "smtpd.conf")
 	mtaWrite(t, conf, b.String())
@@ -400,8 +411,11 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 	// the background and ended by its process id.
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
 		"set -e; mount --bind \"$MTA_RESOLV\" /etc/resolv.conf; mount --bind \"$B0\" /var/spool; "+
-			"mount --bind \"$B1\" /var/lib; mount --bind \"$B2\" /run; exec \"$0\" -d -f \"$1\" >\"$2\" 2>&1", smtpd, conf, logf)
-	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv, "B0="+spool, "B1="+varlib, "B2="+run)
+			"mount --bind \"$B1\" /var/lib; mount --bind \"$B2\" /run; mount --bind \"$B3\" /usr/libexec; exec \"$0\" -d -f \"$1\" >\"$2\" 2>&1", smtpd, conf, logf)
+	// Its delivery programs (mail.lmtp, ...) are found under its
+	// compiled-in /usr/libexec/opensmtpd: the unpacked usr/libexec is
+	// mounted over /usr/libexec.
+	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv, "B0="+spool, "B1="+varlib, "B2="+run, "B3="+filepath.Join(env.root, "usr/libexec"))
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
@@ -447,6 +461,17 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 	for _, r := range mtaRoutes {
 		fmt.Fprintf(&mt, "%s\tesmtp:[%s]\n", r[0], r[1])
 	}
+	// LMTP to Dovecot through the cyrusv2 mailer (cf/mailer/cyrusv2.m4:
+	// P=[IPC], F=...z, the LMTP flag; its CYRUSV2_MAILER_ARGS, by default
+	// "FILE <socket>", may name "TCP host port" instead). Its optional
+	// flags (CYRUSV2_MAILER_FLAGS, by default "A@/:|m") are left out:
+	// with A, aliasing, it looks the recipient up in an alias database
+	// this private instance does not have, and queues the message.
+	lmtpMailer := ""
+	if env.lmtp != 0 {
+		fmt.Fprintf(&mt, "lmtp.test\tcyrusv2:lmtp.test\n")
+		lmtpMailer = fmt.Sprintf("define(`CYRUSV2_MAILER_ARGS', `TCP [127.0.0.1] %d')dnl\ndefine(`CYRUSV2_MAILER_FLAGS', `m')dnl\nMAILER(`cyrusv2')dnl\n", env.lmtp)
+	}
 	mtaWrite(t, filepath.Join(env.dir, "mailertable"), mt.String())
 	mtaWrite(t, filepath.Join(env.dir, "access"), "TLS_Srv:127.0.0.6\tENCR:112\nConnect:127.0.0.1\tRELAY\n")
 	mc := fmt.Sprintf("divert(-1)\ndivert(0)dnl\n"+
@@ -476,7 +501,7 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 		"FEATURE(`mailertable', `hash %[3]s/mailertable')dnl\n"+
 		"FEATURE(`access_db', `hash %[3]s/access')dnl\n"+
 		"DAEMON_OPTIONS(`Port=%[5]d, Addr=127.0.0.1, Name=MTA')dnl\n"+
-		"MAILER(`smtp')dnl\n", cfdir, queue, env.dir, env.port, env.listen, sendmailTimeouts(env)[0], sendmailTimeouts(env)[1])
+		"MAILER(`smtp')dnl\n"+lmtpMailer, cfdir, queue, env.dir, env.port, env.listen, sendmailTimeouts(env)[0], sendmailTimeouts(env)[1])
 	// Sendmail wants a fully qualified name for its host at start (it
 	// waits a minute without one): an /etc/hosts of its namespace gives
 	// the machine's name one.
