@@ -175,6 +175,19 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		if reason, ok := r.byStatus[sd]; ok && strings.HasPrefix(sd, ".2.") {
 			return reason
 		}
+		// A delivery program that exits with a sysexits.h code and says
+		// nothing is reported by Postfix with that code's text alone
+		// (postfix/src/global/sys_exits.c, sys_exits_table: EX_NOUSER
+		// "5.1.1" "user unknown", EX_NOHOST "5.1.2" "host name unknown"):
+		// the program's verdict on the address, not its failure. Output
+		// of its own beside it ("procmail: Couldn't create ...") is the
+		// program's account, read as above.
+		switch strings.TrimSpace(text) {
+		case "user unknown":
+			return UserUnknown
+		case "host name unknown":
+			return HostUnknown
+		}
 		return MailerError // RFC 3464 §2.3.6: a local delivery program's failure
 	}
 	for i := range r.wording {

@@ -120,6 +120,23 @@ var mtaCauses = []mtaCause{
 	// lmtp_rcpt_continue()): the directory lookup of a mail store.
 	{"lmtp-quota", "lmtpfull@lmtp.test", MailboxFull, false, "5.2.2", 0},
 	{"lmtp-unknown", "lmtpnouser@lmtp.test", UserUnknown, true, "5.1.1", 0},
+	// An alias to a delivery program that reads the message and exits
+	// with a sysexits.h code (mtaAliases). EX_NOUSER says the user does
+	// not exist: Postfix's local(8) reports it as 5.1.1 "user unknown"
+	// (postfix/src/global/sys_exits.c, sys_exits_table). EX_TEMPFAIL
+	// (4.3.0 "temporary failure" there, retried until the MTA gives up)
+	// and EX_CANTCREAT (5.2.0 "can't create user output file") are the
+	// program's own failure (RFC 3464 §2.3.6, the "x-unix" diagnostic
+	// type): a mailer error, soft.
+	{"pipe-nouser", "exnouser@local.test", UserUnknown, true, "", 0},
+	{"pipe-tempfail", "extempfail@local.test", MailerError, false, "", 0},
+	{"pipe-cantcreat", "excantcreat@local.test", MailerError, false, "", 0},
+	// Two aliases that expand into each other: Postfix's local(8) fails
+	// the loop with 5.4.6 "alias database loop for <name>" (RFC 3463
+	// x.4.6 "Routing loop detected"), reported under the expanded
+	// address with the one sent to as Original-Recipient; the
+	// classifier reads loops as network errors (networkErrorPhrases).
+	{"forward-loop", "loopa@local.test", NetworkError, false, "", 0},
 }
 
 // mtaExceptions are the causes an MTA cannot be made to meet, with why;
@@ -135,8 +152,14 @@ var mtaExceptions = map[string]map[string]string{
 		// know is refused at RCPT, never at delivery.
 		"local-quota": "no mailbox limit in its local delivery", "virtual-quota": "no mailbox limit in its local delivery",
 		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
+		// Its aliases are expanded when the recipient is given, so that
+		// a loop is refused at RCPT.
+		"forward-loop": "aliases are expanded at RCPT",
 	},
 	"sendmail": {
+		// This private instance has no alias database (startSendmail),
+		// so no alias to a program or another address.
+		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases",
 		// Sendmail refuses a local user it does not know at RCPT
 		// ("550 5.1.1 ... User unknown"), and its local mailer has no
 		// mailbox limit of its own.
@@ -149,6 +172,11 @@ var mtaExceptions = map[string]map[string]string{
 		// (testdata/mta/exim/nxdomain.eml): nothing in its DSN says
 		// the user is unknown.
 		"local-unknown": "an unknown local user is an unrouteable address, as an unknown domain is", "virtual-unknown": "an unknown local user is an unrouteable address, as an unknown domain is",
+		// Two aliases redirecting to each other: Exim drops the address
+		// that repeats an ancestor and fails the rest as "Unrouteable
+		// address" (its log: "** loopa@local.test: Unrouteable
+		// address"), nothing that names a loop.
+		"forward-loop": "a redirection loop is an unrouteable address, as an unknown domain is",
 	},
 }
 
@@ -173,11 +201,23 @@ var mtaReported = map[string]map[string]Reason{
 		// 550 5.1.1 <x> User doesn't exist: x")'): the envelope expires
 		// and the DSN says only that.
 		"lmtp-quota": Expired, "lmtp-unknown": Expired,
+		// A delivery command that exits non-zero is reported as "exited
+		// abnormally" with no exit code (mda.c): a program's failure,
+		// whatever the code meant; EX_TEMPFAIL is retried until the
+		// envelope expires.
+		"pipe-nouser": MailerError, "pipe-tempfail": Expired,
 	},
 	// Exim 4.96 fails a host where hosts_require_tls cannot be met as a
 	// temporary host error; when the retry rules end it says only
 	// "retry timeout exceeded".
-	"exim": {"tls-required": Expired},
+	//
+	// Its pipe transport tells the sender "local delivery failed" and no
+	// more (src/src/transports/pipe.c: the command's exit code, 67 "could
+	// mean user nonexistent" in its log, is not exposed "to the world"),
+	// and defers the codes of temp_errors (by default EX_TEMPFAIL and
+	// EX_CANTCREAT, 75:73) until the retry rules end: "retry timeout
+	// exceeded".
+	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired},
 }
 
 // TestMTADSNs parses the DSNs that real MTAs (Postfix, Exim, OpenSMTPD,
@@ -266,7 +306,11 @@ func checkMTADSN(t *testing.T, mta string, c mtaCause, data []byte) bool {
 	} else if c.class != 0 && want[0] != c.class {
 		t.Errorf("%s/%s: the DSN says %s, want class %c", mta, c.name, want, c.class)
 	}
-	if got.Reason != c.reason || got.Hard != c.hard || !statusOK || !strings.EqualFold(got.FinalRecipient, c.rcpt) {
+	// An alias the MTA expanded is reported under the address it failed
+	// at, with the address sent to as Original-Recipient (RFC 3464
+	// §2.3.1).
+	rcptOK := strings.EqualFold(got.FinalRecipient, c.rcpt) || strings.EqualFold(got.OriginalRecipient, c.rcpt)
+	if got.Reason != c.reason || got.Hard != c.hard || !statusOK || !rcptOK {
 		t.Errorf("%s/%s: %s reason %s status %s hard %v; want %s, %s, hard %v\n  diagnostic: %s",
 			mta, c.name, got.FinalRecipient, got.Reason, got.Status, got.Hard, c.reason, want, c.hard, got.DiagnosticCode)
 		return false

@@ -187,3 +187,41 @@ plugin {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// mtaAliases are the local.test aliases of the matrix's MTAs: delivery
+// programs that exit with a sysexits.h code, and two aliases that
+// forward to each other.
+var mtaAliases = [][2]string{
+	{"exnouser", "|%s/exit67"},    // EX_NOUSER
+	{"extempfail", "|%s/exit75"},  // EX_TEMPFAIL
+	{"excantcreat", "|%s/exit73"}, // EX_CANTCREAT
+	{"loopa", "loopb@local.test"},
+	{"loopb", "loopa@local.test"},
+}
+
+// mtaExitPrograms writes the delivery programs of mtaAliases into dir:
+// shell scripts that read the message and exit with a code.
+func mtaExitPrograms(t *testing.T, dir string) {
+	t.Helper()
+	for _, code := range []int{67, 73, 75} {
+		p := filepath.Join(dir, fmt.Sprintf("exit%d", code))
+		mtaWrite(t, p, fmt.Sprintf("#!/bin/sh\ncat >/dev/null\nexit %d\n", code))
+		if err := os.Chmod(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// mtaAliasList returns mtaAliases with the programs in dir, as
+// "name", "expansion" pairs.
+func mtaAliasList(dir string) [][2]string {
+	var out [][2]string
+	for _, a := range mtaAliases {
+		v := a[1]
+		if strings.Contains(v, "%s") {
+			v = fmt.Sprintf(v, dir)
+		}
+		out = append(out, [2]string{a[0], v})
+	}
+	return out
+}

@@ -83,6 +83,14 @@ func startPostfix(t *testing.T, env mtaEnv) (func(), func(), error) {
 	mtaFillMailbox(t, filepath.Join(spool, "nobody"), mtaNobody, mtaNobody)
 	mtaFillMailbox(t, filepath.Join(vbase, "overquota"), mtaNobody, mtaNobody)
 	mtaChown(t, 0, 0, spool, vbase)
+	// Aliases to delivery programs and a forwarding loop (local(8):
+	// "|command" and address expansions of alias_maps; commands in
+	// aliases run as default_privs, nobody, for a map root does not own).
+	mtaExitPrograms(t, env.dir)
+	var aliases []string
+	for _, a := range mtaAliasList(env.dir) {
+		aliases = append(aliases, a[0]+"="+a[1])
+	}
 	mainCF := fmt.Sprintf(`compatibility_level = 3.6
 queue_directory = %[1]s/queue
 data_directory = %[1]s/data
@@ -113,11 +121,11 @@ smtp_connect_timeout = 3s
 smtp_helo_timeout = 3s
 maillog_file_prefixes = %[1]s
 maillog_file = %[1]s/maillog
-alias_maps =
+alias_maps = inline:{ %[6]s }
 alias_database =
 smtputf8_enable = no
 biff = no
-`, env.dir, strings.Join(routes, ", "), env.port, mtaMailboxLimit, mtaNobody)
+`, env.dir, strings.Join(routes, ", "), env.port, mtaMailboxLimit, mtaNobody, strings.Join(aliases, ", "))
 	if env.delay {
 		// postconf(5): delay_warning_time, and retries every second or
 		// two (queue_run_delay, minimal_backoff_time,
@@ -269,7 +277,23 @@ func eximLocal(t *testing.T, env mtaEnv) (routers, transports string) {
 	gid, _ := strconv.Atoi(u.Gid)
 	mtaFillMailbox(t, filepath.Join(mail, "nobody"), uid, gid)
 	mtaFillMaildir(t, filepath.Join(vmail, "overquota"), uid, gid)
-	routers = `localuser:
+	// Aliases to delivery programs and a forwarding loop: a redirect
+	// router (Exim specification, "The redirect router") whose pipes the
+	// pipe transport runs.
+	mtaExitPrograms(t, env.dir)
+	var al strings.Builder
+	for _, a := range mtaAliasList(env.dir) {
+		fmt.Fprintf(&al, "%s: %s\n", a[0], a[1])
+	}
+	aliasFile := filepath.Join(env.dir, "exim-aliases")
+	mtaWrite(t, aliasFile, al.String())
+	routers = `aliases:
+  driver = redirect
+  domains = local.test
+  data = ${lookup{$local_part}lsearch{` + aliasFile + `}}
+  pipe_transport = address_pipe
+
+localuser:
   driver = accept
   domains = local.test
   local_parts = nobody
@@ -282,7 +306,12 @@ vmailbox:
   transport = vmail_maildir
 
 `
-	transports = fmt.Sprintf(`local_mbox:
+	transports = fmt.Sprintf(`address_pipe:
+  driver = pipe
+  user = Debian-exim
+  group = Debian-exim
+
+local_mbox:
   driver = appendfile
   file = %[1]s/${local_part_data}
   user = Debian-exim
@@ -373,6 +402,7 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		return nil, nil, err
 	}
 	var b strings.Builder
+	fmt.Fprintf(&b, "table pipeusers file:%s\n", filepath.Join(env.dir, "pipe-users"))
 	if env.delay {
 		// smtpd.conf(5): "bounce warn-interval", the delays after which
 		// a warning is sent.
@@ -400,6 +430,19 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		mtaWrite(t, users, fmt.Sprintf("lmtpfull %[1]d:%[1]d:/nonexistent\nlmtpnouser %[1]d:%[1]d:/nonexistent\n", mtaNobody))
 		fmt.Fprintf(&b, "table lmtpusers file:%s\naction \"lmtp\" lmtp \"127.0.0.1:%d\" rcpt-to userbase <lmtpusers>\nmatch from any for domain \"lmtp.test\" action \"lmtp\"\n", users, env.lmtp)
 	}
+	// Delivery programs that exit with a sysexits.h code (mtaAliases):
+	// smtpd.conf(5) "mda command", run for the recipient's user of a
+	// userinfo table, chosen by "for rcpt-to".
+	mtaExitPrograms(t, env.dir)
+	pusers := filepath.Join(env.dir, "pipe-users")
+	var pu strings.Builder
+	for _, a := range mtaAliasList(env.dir) {
+		if prog, ok := strings.CutPrefix(a[1], "|"); ok {
+			fmt.Fprintf(&pu, "%s %d:%d:/nonexistent\n", a[0], mtaNobody, mtaNobody)
+			fmt.Fprintf(&b, "action \"%[1]s\" mda \"%[2]s\" userbase <pipeusers>\nmatch from any for rcpt-to \"%[1]s@local.test\" action \"%[1]s\"\n", a[0], prog)
+		}
+	}
+	mtaWrite(t, pusers, pu.String())
 	b.WriteString("action \"mx\" relay helo mta.opensmtpd.test\nmatch from any for any action \"mx\"\n")
 	conf := filepath.Join(env.dir, "smtpd.conf")
 	mtaWrite(t, conf, b.String())
