@@ -158,7 +158,14 @@
 //     network error, and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
-//     full file system, and then is a mailer error. A recipient that finally
+//     full file system, then a mailer program's failure; then a mailbox
+//     status (RFC 3463 x.2.x) names the mailbox's condition that the generic
+//     sysexits text beside it does not (Postfix's local(8) gives a mailbox
+//     past mailbox_size_limit as 5.2.2 under "input/output error"), and
+//     the bare sysexits text of EX_NOUSER or EX_NOHOST ("user unknown",
+//     "host name unknown": a program that exited with that code and said
+//     nothing) is the program's verdict on the address; else it is a
+//     mailer error. A recipient that finally
 //     failed after a temporary status whose words name no reason goes on to
 //     the steps below (its status, its reply code, else onhold: RFC 3464
 //     §2.3.3 "failed" says the sending MTA stopped, not why).

@@ -105,3 +105,22 @@ func TestMTATextOnly(t *testing.T) {
 	}
 	t.Logf("MTA matrix, text parts only: %d of %d right (recipient, reason, hard/soft, the receiver's status)", right, total)
 }
+
+// TestExpandedFrom reads the original recipient Postfix's notice names
+// beside an expanded alias, and nothing from text that only resembles
+// it.
+func TestExpandedFrom(t *testing.T) {
+	for _, c := range []struct{ blk, addr, want string }{
+		{"<loopb@local.test> (expanded from <loopa@local.test>): alias database loop for\n    loopb", "loopb@local.test", "loopa@local.test"},
+		{"<LoopB@Local.test> (expanded from <loopa@local.test>): x", "loopb@local.test", "loopa@local.test"},
+		{"<loopb@local.test>: user unknown", "loopb@local.test", ""},
+		{"<loopb@local.test> (expanded from <loopa@local.test", "loopb@local.test", ""},
+		{"<loopb@local.test> (expanded from <>): x", "loopb@local.test", ""},
+		{"<loopb@local.test> (expanded from <a b>): x", "loopb@local.test", ""},
+		{"<other@local.test> (expanded from <loopa@local.test>): x", "loopb@local.test", ""},
+	} {
+		if got := expandedFrom(c.blk, c.addr); got != c.want {
+			t.Errorf("expandedFrom(%q, %q) = %q, want %q", c.blk, c.addr, got, c.want)
+		}
+	}
+}
