@@ -2,13 +2,12 @@ package bounce
 
 import (
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/mxkit/mxkit/internal/dovecottest"
 )
 
 // Final delivery in the real-MTA matrix: failures the MTA's own local
@@ -84,8 +83,7 @@ func mtaChown(t *testing.T, uid, gid int, paths ...string) {
 // start.
 func startMTALMTP(t *testing.T) (int, string) {
 	t.Helper()
-	bin := "/usr/sbin/dovecot"
-	for _, p := range []string{bin, "/usr/lib/dovecot/lmtp", "/usr/lib/dovecot/modules/lib10_quota_plugin.so"} {
+	for _, p := range []string{dovecottest.Bin, "/usr/lib/dovecot/lmtp", "/usr/lib/dovecot/modules/lib10_quota_plugin.so"} {
 		if _, err := os.Stat(p); err != nil {
 			return 0, fmt.Sprintf("Dovecot's LMTP server or quota plugin not installed (Debian packages dovecot-core, dovecot-lmtpd): %v", err)
 		}
@@ -158,34 +156,10 @@ plugin {
 `, dir, port)
 	confFile := filepath.Join(dir, "dovecot.conf")
 	mtaWrite(t, confFile, conf)
-	// The master goes to the background: its output goes to a file, not
-	// to a pipe it would keep open.
-	outFile, err := os.Create(filepath.Join(dir, "start.out"))
-	if err != nil {
-		t.Fatal(err)
+	if err := dovecottest.Start(t, confFile, filepath.Join(dir, "dovecot.log"), port); err != nil {
+		return 0, err.Error()
 	}
-	cmd := exec.Command(bin, "-c", confFile)
-	cmd.Stdout, cmd.Stderr = outFile, outFile
-	err = cmd.Run()
-	outFile.Close()
-	if err != nil {
-		out, _ := os.ReadFile(outFile.Name())
-		log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-		return 0, fmt.Sprintf("dovecot did not start: %v %s\n%s", err, out, log)
-	}
-	t.Cleanup(func() { _ = exec.Command(bin, "-c", confFile, "stop").Run() })
-	for try := 0; ; try++ {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			return port, ""
-		}
-		if try == 100 {
-			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-			return 0, fmt.Sprintf("dovecot is not listening on %d: %v\n%s", port, err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return port, ""
 }
 
 // mtaAliases are the local.test aliases of the matrix's MTAs: delivery
