@@ -137,12 +137,24 @@ var mtaCauses = []mtaCause{
 	// address with the one sent to as Original-Recipient; the
 	// classifier reads loops as network errors (networkErrorPhrases).
 	{"forward-loop", "loopa@local.test", NetworkError, false, "", 0},
+	// A message that has passed more hosts than the MTA allows (RFC
+	// 5321 §6.3: loops are detected by counting Received: fields): 60
+	// Received: fields. Sendmail's sendall() fails every recipient with
+	// "554 5.4.6 Too many hops %d (%d max): ..." (sendmail/deliver.c;
+	// MaxHopCount, 25 by default); Exim fails it at delivery, past
+	// received_headers_max (30). A loop, read as a network error as
+	// "forward-loop" is. Postfix refuses it at DATA ("554 5.4.0 Error:
+	// too many hops", hopcount_limit, 50 by default), before any DSN;
+	// OpenSMTPD 6.8 relays it.
+	{"too-many-hops", "hops@rcpt.test", NetworkError, false, "", 0},
 }
 
 // mtaExceptions are the causes an MTA cannot be made to meet, with why;
 // their files are absent from testdata/mta/<mta>/.
 var mtaExceptions = map[string]map[string]string{
+	"postfix": {"too-many-hops": "refused at DATA (554 5.4.0 Error: too many hops)"},
 	"opensmtpd": {
+		"too-many-hops": "60 Received: fields are within its limit: it relays the message",
 		// OpenSMTPD 6.8's SMTP client waits five minutes for a
 		// greeting, a compiled-in timeout smtpd.conf(5) has no knob
 		// for: too long for a test.
@@ -217,7 +229,12 @@ var mtaReported = map[string]map[string]Reason{
 	// and defers the codes of temp_errors (by default EX_TEMPFAIL and
 	// EX_CANTCREAT, 75:73) until the retry rules end: "retry timeout
 	// exceeded".
-	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired},
+	//
+	// It fails a message past received_headers_max with 'Too many
+	// "Received" headers - suspected mail loop' in its log, and a DSN
+	// that names the address and no reason: onhold, what a text that
+	// states no reason is (issue 17).
+	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired, "too-many-hops": OnHold},
 }
 
 // TestMTADSNs parses the DSNs that real MTAs (Postfix, Exim, OpenSMTPD,

@@ -343,7 +343,15 @@ func mtaSubmitOnce(port int, name string, rcpts []string) error {
 			}
 		}
 	}
-	body := fmt.Sprintf("From: Sender <%s>\r\nTo: <%s>\r\nSubject: matrix %s\r\nMessage-ID: <%s@sender.test>\r\nX-Campaign-ID: matrix-42\r\n"+
+	hops := ""
+	if name == "too-many-hops" {
+		// A message that has passed 60 hosts (RFC 5321 §6.3: a loop is
+		// detected by counting Received: fields).
+		for i := 60; i > 0; i-- {
+			hops += fmt.Sprintf("Received: from hop%d.sender.test by hop%d.sender.test; Mon, 7 Dec 2026 09:59:00 +0000\r\n", i, i+1)
+		}
+	}
+	body := hops + fmt.Sprintf("From: Sender <%s>\r\nTo: <%s>\r\nSubject: matrix %s\r\nMessage-ID: <%s@sender.test>\r\nX-Campaign-ID: matrix-42\r\n"+
 		"Date: Mon, 7 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nThe matrix case %s.\r\n",
 		mtaSender, strings.Join(rcpts, ">, <"), name, name, name)
 	steps := []struct{ send, want string }{
