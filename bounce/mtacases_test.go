@@ -136,6 +136,13 @@ var mtaCauses = []mtaCause{
 	// x.4.6 "Routing loop detected"), reported under the expanded
 	// address with the one sent to as Original-Recipient; the
 	// classifier reads loops as network errors (networkErrorPhrases).
+	// An alias to a file the delivery may not write (owned by root, in
+	// a folder only root may write): Postfix's local(8), writing as
+	// default_privs, fails it with 5.2.0 "cannot append message to file
+	// <path>: cannot open file: Permission denied" (file.c). The
+	// receiving system's set-up, not the mailbox's owner: a system
+	// error, soft.
+	{"file-denied", "exfile@local.test", SystemError, false, "", 0},
 	{"forward-loop", "loopa@local.test", NetworkError, false, "", 0},
 	// A message that has passed more hosts than the MTA allows (RFC
 	// 5321 §6.3: loops are detected by counting Received: fields): 60
@@ -155,6 +162,7 @@ var mtaExceptions = map[string]map[string]string{
 	"postfix": {"too-many-hops": "refused at DATA (554 5.4.0 Error: too many hops)"},
 	"opensmtpd": {
 		"too-many-hops": "60 Received: fields are within its limit: it relays the message",
+		"file-denied":   "delivery to a file is not set up (its mda action runs programs only here)",
 		// OpenSMTPD 6.8's SMTP client waits five minutes for a
 		// greeting, a compiled-in timeout smtpd.conf(5) has no knob
 		// for: too long for a test.
@@ -171,7 +179,7 @@ var mtaExceptions = map[string]map[string]string{
 	"sendmail": {
 		// This private instance has no alias database (startSendmail),
 		// so no alias to a program or another address.
-		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases",
+		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases", "file-denied": "no aliases",
 		// Sendmail refuses a local user it does not know at RCPT
 		// ("550 5.1.1 ... User unknown"), and its local mailer has no
 		// mailbox limit of its own.
@@ -234,7 +242,11 @@ var mtaReported = map[string]map[string]Reason{
 	// "Received" headers - suspected mail loop' in its log, and a DSN
 	// that names the address and no reason: onhold, what a text that
 	// states no reason is (issue 17).
-	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired, "too-many-hops": OnHold},
+	//
+	// Its appendfile transport defers a file it may not write
+	// (its log: "defer (13): Permission denied: creating lock file
+	// hitching post ...") until the retry rules end.
+	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired, "too-many-hops": OnHold, "file-denied": Expired},
 }
 
 // TestMTADSNs parses the DSNs that real MTAs (Postfix, Exim, OpenSMTPD,

@@ -169,6 +169,7 @@ var mtaAliases = [][2]string{
 	{"exnouser", "|%s/exit67"},    // EX_NOUSER
 	{"extempfail", "|%s/exit75"},  // EX_TEMPFAIL
 	{"excantcreat", "|%s/exit73"}, // EX_CANTCREAT
+	{"exfile", "%s/readonly/mbox"}, // a file the delivery may not write
 	{"loopa", "loopb@local.test"},
 	{"loopb", "loopa@local.test"},
 }
@@ -177,6 +178,13 @@ var mtaAliases = [][2]string{
 // shell scripts that read the message and exit with a code.
 func mtaExitPrograms(t *testing.T, dir string) {
 	t.Helper()
+	// A file only root may write, in a folder only root may write.
+	ro := filepath.Join(dir, "readonly")
+	mtaWrite(t, filepath.Join(ro, "mbox"), "")
+	if err := os.Chmod(filepath.Join(ro, "mbox"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mtaChown(t, 0, 0, ro, filepath.Join(ro, "mbox"))
 	for _, code := range []int{67, 73, 75} {
 		p := filepath.Join(dir, fmt.Sprintf("exit%d", code))
 		mtaWrite(t, p, fmt.Sprintf("#!/bin/sh\ncat >/dev/null\nexit %d\n", code))

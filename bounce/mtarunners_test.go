@@ -292,6 +292,7 @@ func eximLocal(t *testing.T, env mtaEnv) (routers, transports string) {
   domains = local.test
   data = ${lookup{$local_part}lsearch{` + aliasFile + `}}
   pipe_transport = address_pipe
+  file_transport = address_file
 
 localuser:
   driver = accept
@@ -306,7 +307,12 @@ vmailbox:
   transport = vmail_maildir
 
 `
-	transports = fmt.Sprintf(`address_pipe:
+	transports = fmt.Sprintf(`address_file:
+  driver = appendfile
+  user = Debian-exim
+  group = Debian-exim
+
+address_pipe:
   driver = pipe
   user = Debian-exim
   group = Debian-exim

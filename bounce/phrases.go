@@ -1052,6 +1052,14 @@ var systemErrorPhrases = []string{
 	// disk named after the same prefix reads first (mailboxFullPhrases,
 	// systemFullPhrases).
 	"is not a regular file", "is not owned by recipient", "maildir access problem",
+	// The same local(8) when it cannot write the file an alias names
+	// ("cannot append message to file %s: " and "cannot open file %s:
+	// %m", strings in Debian's postfix 3.7.11 local; postfix/src/local/
+	// file.c, deliver_file(), after mbox_open() or mail_copy() fails):
+	// the file's permissions or the system's set-up, x.3.5 as above. A
+	// file past its limit ("error writing message: File too large") or a
+	// full disk read first (mailboxFullPhrases, systemFullPhrases).
+	"cannot append message to file",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
