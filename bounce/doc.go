@@ -292,10 +292,16 @@
 //     receiver caused 19 failures (TestGenerateMTADSNs regenerates them),
 //     among them a temporary "User unknown" the MTA gave up on, a bare "550
 //     User unknown" at RCPT, amavisd-new's virus refusal, Postfix's
-//     recipient rate limit and postscreen's refusal: 75 of 75 right in
-//     reason, status and hard/soft; read from their text parts alone (the
-//     delivery-status part taken out, TestMTATextOnly), 75 of 75 right in
-//     recipient, reason, hard/soft and the receiver's status. Each MTA
+//     recipient rate limit and postscreen's refusal, and when their own
+//     final delivery failed (12 more, those each MTA can be made to meet):
+//     a mailbox past its limit under Postfix's local(8) and virtual(8) and
+//     Exim's appendfile quota, an unknown local or virtual user, a private
+//     Dovecot's LMTP quota and unknown user behind all four, delivery
+//     programs exiting EX_NOUSER, EX_TEMPFAIL and EX_CANTCREAT, a file the
+//     delivery may not write, an alias loop and too many hops: 103 of 103
+//     right in reason, status and hard/soft; read from their text parts
+//     alone (the delivery-status part taken out, TestMTATextOnly), 103 of
+//     103 right in recipient, reason, hard/soft and the receiver's status. Each MTA
 //     also wrote one DSN for a message to four recipients refused
 //     differently in one session and one delay warning for two recipients
 //     refused for now (TestMTAMulti): every recipient right, from the DSN

@@ -163,12 +163,12 @@ plugin {
 }
 
 // mtaAliases are the local.test aliases of the matrix's MTAs: delivery
-// programs that exit with a sysexits.h code, and two aliases that
-// forward to each other.
+// programs that exit with a sysexits.h code, a file the delivery may not
+// write, and two aliases that forward to each other.
 var mtaAliases = [][2]string{
-	{"exnouser", "|%s/exit67"},    // EX_NOUSER
-	{"extempfail", "|%s/exit75"},  // EX_TEMPFAIL
-	{"excantcreat", "|%s/exit73"}, // EX_CANTCREAT
+	{"exnouser", "|%s/exit67"},     // EX_NOUSER
+	{"extempfail", "|%s/exit75"},   // EX_TEMPFAIL
+	{"excantcreat", "|%s/exit73"},  // EX_CANTCREAT
 	{"exfile", "%s/readonly/mbox"}, // a file the delivery may not write
 	{"loopa", "loopb@local.test"},
 	{"loopb", "loopa@local.test"},
