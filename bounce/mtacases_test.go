@@ -167,9 +167,10 @@ var mtaExceptions = map[string]map[string]string{
 		// greeting, a compiled-in timeout smtpd.conf(5) has no knob
 		// for: too long for a test.
 		"timeout": "the greeting timeout is five minutes and cannot be configured",
-		// smtpd.conf(5): its local delivery ("mbox", "maildir") has no
-		// mailbox limit, and a recipient its table of users does not
-		// know is refused at RCPT, never at delivery.
+		// Its local delivery ("mbox", "maildir" in smtpd.conf(5)) has no
+		// mailbox limit option there, and a recipient its user lookup
+		// does not know is refused at RCPT ("550 Invalid recipient", as
+		// this generator met while setting up lmtp.test), before any DSN.
 		"local-quota": "no mailbox limit in its local delivery", "virtual-quota": "no mailbox limit in its local delivery",
 		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
 		// Its aliases are expanded when the recipient is given, so that
@@ -180,11 +181,11 @@ var mtaExceptions = map[string]map[string]string{
 		// This private instance has no alias database (startSendmail),
 		// so no alias to a program or another address.
 		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases", "file-denied": "no aliases",
-		// Sendmail refuses a local user it does not know at RCPT
-		// ("550 5.1.1 ... User unknown"), and its local mailer has no
-		// mailbox limit of its own.
-		"local-quota": "no mailbox limit in its local mailer", "virtual-quota": "no mailbox limit in its local mailer",
-		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
+		// Not set up here: this private instance has no local mailer for
+		// mailboxes (startSendmail builds its sendmail.cf with the smtp
+		// and cyrusv2 mailers only).
+		"local-quota": "no local mailbox delivery set up", "virtual-quota": "no local mailbox delivery set up",
+		"local-unknown": "no local mailbox delivery set up", "virtual-unknown": "no local mailbox delivery set up",
 	},
 	"exim": {
 		// Exim fails an address no router accepts as "Unrouteable
