@@ -181,9 +181,9 @@ var mtaExceptions = map[string]map[string]string{
 		// This private instance has no alias database (startSendmail),
 		// so no alias to a program or another address.
 		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases", "file-denied": "no aliases",
-		// Not set up here: this private instance has no local mailer for
-		// mailboxes (startSendmail builds its sendmail.cf with the smtp
-		// and cyrusv2 mailers only).
+		// Not set up here: startSendmail gives this private instance no
+		// local domain, mailboxes or mailbox limit (only the mailertable
+		// routes, LMTP among them).
 		"local-quota": "no local mailbox delivery set up", "virtual-quota": "no local mailbox delivery set up",
 		"local-unknown": "no local mailbox delivery set up", "virtual-unknown": "no local mailbox delivery set up",
 	},
