@@ -160,6 +160,34 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 				return d.reason
 			}
 		}
+		// Postfix's local(8) and virtual(8) put the sysexits text of
+		// EX_IOERR ("input/output error") in an x-unix diagnostic for
+		// any failed write to a mailbox, and what failed in the status:
+		// global/mail_copy.c, dsb_unix(why, mbox_dsn(errno, "5.3.0"),
+		// sys_exits_detail(EX_IOERR)->text, "error writing message: %m"),
+		// where a mailbox grown past mailbox_size_limit or
+		// virtual_mailbox_limit (EFBIG) is 5.2.2 (testdata/mta/postfix,
+		// local-quota). A registered mailbox status (RFC 3463 §3.4,
+		// x.2.x) names the mailbox's condition, which that generic text
+		// does not; x.3.0, mail_copy's default, and the status a
+		// command's exit code maps to (a program's own failure, whose
+		// output is the diagnostic) are left to the program.
+		if reason, ok := r.byStatus[sd]; ok && strings.HasPrefix(sd, ".2.") {
+			return reason
+		}
+		// A delivery program that exits with a sysexits.h code and says
+		// nothing is reported by Postfix with that code's text alone
+		// (postfix/src/global/sys_exits.c, sys_exits_table: EX_NOUSER
+		// "5.1.1" "user unknown", EX_NOHOST "5.1.2" "host name unknown"):
+		// the program's verdict on the address, not its failure. Output
+		// of its own beside it ("procmail: Couldn't create ...") is the
+		// program's account, read as above.
+		switch strings.TrimSpace(text) {
+		case "user unknown":
+			return UserUnknown
+		case "host name unknown":
+			return HostUnknown
+		}
 		return MailerError // RFC 3464 §2.3.6: a local delivery program's failure
 	}
 	for i := range r.wording {

@@ -163,7 +163,14 @@
 //     network error, and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
-//     full file system, and then is a mailer error. A recipient that finally
+//     full file system, then a mailer program's failure; then a mailbox
+//     status (RFC 3463 x.2.x) names the mailbox's condition that the generic
+//     sysexits text beside it does not (Postfix's local(8) gives a mailbox
+//     past mailbox_size_limit as 5.2.2 under "input/output error"), and
+//     the bare sysexits text of EX_NOUSER or EX_NOHOST ("user unknown",
+//     "host name unknown": a program that exited with that code and said
+//     nothing) is the program's verdict on the address; else it is a
+//     mailer error. A recipient that finally
 //     failed after a temporary status whose words name no reason goes on to
 //     the steps below (its status, its reply code, else onhold: RFC 3464
 //     §2.3.3 "failed" says the sending MTA stopped, not why).
@@ -290,10 +297,16 @@
 //     receiver caused 19 failures (TestGenerateMTADSNs regenerates them),
 //     among them a temporary "User unknown" the MTA gave up on, a bare "550
 //     User unknown" at RCPT, amavisd-new's virus refusal, Postfix's
-//     recipient rate limit and postscreen's refusal: 75 of 75 right in
-//     reason, status and hard/soft; read from their text parts alone (the
-//     delivery-status part taken out, TestMTATextOnly), 75 of 75 right in
-//     recipient, reason, hard/soft and the receiver's status. Each MTA
+//     recipient rate limit and postscreen's refusal, and when their own
+//     final delivery failed (12 more, those each MTA can be made to meet):
+//     a mailbox past its limit under Postfix's local(8) and virtual(8) and
+//     Exim's appendfile quota, an unknown local or virtual user, a private
+//     Dovecot's LMTP quota and unknown user behind all four, delivery
+//     programs exiting EX_NOUSER, EX_TEMPFAIL and EX_CANTCREAT, a file the
+//     delivery may not write, an alias loop and too many hops: 103 of 103
+//     right in reason, status and hard/soft; read from their text parts
+//     alone (the delivery-status part taken out, TestMTATextOnly), 103 of
+//     103 right in recipient, reason, hard/soft and the receiver's status. Each MTA
 //     also wrote one DSN for a message to four recipients refused
 //     differently in one session and one delay warning for two recipients
 //     refused for now (TestMTAMulti): every recipient right, from the DSN

@@ -10,6 +10,10 @@ import (
 var fuzzSeeds = []string{
 	"",
 	sentMessage,
+	// Postfix's notice for an alias it expanded, and cut-off forms of it.
+	"From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n<b@x> (expanded from <a@x>): alias database loop for b\n",
+	"From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n<b@x> (expanded from <a@x\n",
+	"From: MAILER-DAEMON@x\nSubject: Undelivered Mail Returned to Sender\n\n<b@x> (expanded from <>): x\n",
 	// Sendmail's text with a pipelined transcript: "(reason: ...)" lines,
 	// records with and without an address, "<<< " replies of several
 	// recipients.

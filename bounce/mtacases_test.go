@@ -83,16 +83,121 @@ var mtaCauses = []mtaCause{
 	{"tls-required", "user@tls.test", FailedSTARTTLS, false, "", 0},
 	// The receiver accepts the connection and never greets.
 	{"timeout", "user@slow.test", Expired, false, "", 0},
+	// Final delivery by the MTA itself (mtalocal_test.go): its own
+	// delivery agent, or the LMTP server it hands the message to, fails
+	// it after the MTA accepted it.
+	//
+	// A mailbox at its limit: Postfix local(8) under mailbox_size_limit
+	// and virtual(8) under virtual_mailbox_limit (each "must not be
+	// smaller than message_size_limit": O'Reilly, Postfix: The Definitive
+	// Guide, virtual_mailbox_limit) fail the write with EFBIG and report
+	// 5.2.2 under an x-unix "input/output error" (postfix/src/global/
+	// mail_copy.c, dsb_unix(... mbox_dsn(errno, "5.3.0"),
+	// sys_exits_detail(EX_IOERR)->text, "error writing message: %m"));
+	// Exim's appendfile transport enforces its own "quota" (Exim
+	// specification, chapter "The appendfile transport": "Exim also
+	// supports its own quota control within the transport") and
+	// defers with "mailbox is full", final under a retry rule with no
+	// times. A full mailbox is soft: it may be emptied.
+	{"local-quota", "nobody@local.test", MailboxFull, false, "", 0},
+	{"virtual-quota", "overquota@vmail.test", MailboxFull, false, "", 0},
+	// A local part with no account: Postfix local(8) sends back as
+	// undeliverable mail for a name that is neither an alias nor a user
+	// (local(8), "SYSTEM-WIDE AND USER-LEVEL ALIASING";
+	// manpages.ubuntu.com local.8postfix), with 5.1.1 'unknown user:
+	// "name"' (postfix/src/local/unknown.c); virtual(8) the same for an
+	// address virtual_mailbox_maps does not list (src/virtual/
+	// unknown.c, 'unknown user: "address"').
+	{"local-unknown", "nosuchuser@local.test", UserUnknown, true, "", '5'},
+	{"virtual-unknown", "nosuchuser@vmail.test", UserUnknown, true, "", '5'},
+	// LMTP to Dovecot, whose quota plugin refuses a message over quota
+	// with 552 5.2.2 and quota_exceeded_message, by default "Quota
+	// exceeded (mailbox for user is full)" (doc.dovecot.org 2.3,
+	// settings/plugin/quota-plugin; dovecot/core src/plugins/quota/
+	// quota.c, DEFAULT_QUOTA_EXCEEDED_MSG), and whose LMTP server
+	// answers a user its userdb does not know with "550 5.1.1 User
+	// doesn't exist: <user>" (dovecot/core src/lmtp,
+	// lmtp_rcpt_continue()): the directory lookup of a mail store.
+	{"lmtp-quota", "lmtpfull@lmtp.test", MailboxFull, false, "5.2.2", 0},
+	{"lmtp-unknown", "lmtpnouser@lmtp.test", UserUnknown, true, "5.1.1", 0},
+	// An alias to a delivery program that reads the message and exits
+	// with a sysexits.h code (mtaAliases). EX_NOUSER says the user does
+	// not exist: Postfix's local(8) reports it as 5.1.1 "user unknown"
+	// (postfix/src/global/sys_exits.c, sys_exits_table). EX_TEMPFAIL
+	// (4.3.0 "temporary failure" there, retried until the MTA gives up)
+	// and EX_CANTCREAT (5.2.0 "can't create user output file") are the
+	// program's own failure (RFC 3464 §2.3.6, the "x-unix" diagnostic
+	// type): a mailer error, soft.
+	{"pipe-nouser", "exnouser@local.test", UserUnknown, true, "", 0},
+	{"pipe-tempfail", "extempfail@local.test", MailerError, false, "", 0},
+	{"pipe-cantcreat", "excantcreat@local.test", MailerError, false, "", 0},
+	// Two aliases that expand into each other: Postfix's local(8) fails
+	// the loop with 5.4.6 "alias database loop for <name>" (RFC 3463
+	// x.4.6 "Routing loop detected"), reported under the expanded
+	// address with the one sent to as Original-Recipient; the
+	// classifier reads loops as network errors (networkErrorPhrases).
+	// An alias to a file the delivery may not write (owned by root, in
+	// a folder only root may write): Postfix's local(8), writing as
+	// default_privs, fails it with 5.2.0 "cannot append message to file
+	// <path>: cannot open file: Permission denied" (file.c). The
+	// receiving system's set-up, not the mailbox's owner: a system
+	// error, soft.
+	{"file-denied", "exfile@local.test", SystemError, false, "", 0},
+	{"forward-loop", "loopa@local.test", NetworkError, false, "", 0},
+	// A message that has passed more hosts than the MTA allows (RFC
+	// 5321 §6.3: loops are detected by counting Received: fields): 60
+	// Received: fields. Sendmail's sendall() fails every recipient with
+	// "554 5.4.6 Too many hops %d (%d max): ..." (sendmail/deliver.c;
+	// MaxHopCount, 25 by default); Exim fails it at delivery, past
+	// received_headers_max (30). A loop, read as a network error as
+	// "forward-loop" is. Postfix refuses it at DATA ("554 5.4.0 Error:
+	// too many hops", hopcount_limit, 50 by default), before any DSN;
+	// OpenSMTPD 6.8 relays it.
+	{"too-many-hops", "hops@rcpt.test", NetworkError, false, "", 0},
 }
 
 // mtaExceptions are the causes an MTA cannot be made to meet, with why;
 // their files are absent from testdata/mta/<mta>/.
 var mtaExceptions = map[string]map[string]string{
+	"postfix": {"too-many-hops": "refused at DATA (554 5.4.0 Error: too many hops)"},
 	"opensmtpd": {
+		"too-many-hops": "60 Received: fields are within its limit: it relays the message",
+		"file-denied":   "delivery to a file is not set up (its mda action runs programs only here)",
 		// OpenSMTPD 6.8's SMTP client waits five minutes for a
 		// greeting, a compiled-in timeout smtpd.conf(5) has no knob
 		// for: too long for a test.
 		"timeout": "the greeting timeout is five minutes and cannot be configured",
+		// Its local delivery ("mbox", "maildir" in smtpd.conf(5)) has no
+		// mailbox limit option there, and a recipient its user lookup
+		// does not know is refused at RCPT ("550 Invalid recipient", as
+		// this generator met while setting up lmtp.test), before any DSN.
+		"local-quota": "no mailbox limit in its local delivery", "virtual-quota": "no mailbox limit in its local delivery",
+		"local-unknown": "an unknown local user is refused at RCPT", "virtual-unknown": "an unknown local user is refused at RCPT",
+		// Its aliases are expanded when the recipient is given, so that
+		// a loop is refused at RCPT.
+		"forward-loop": "aliases are expanded at RCPT",
+	},
+	"sendmail": {
+		// This private instance has no alias database (startSendmail),
+		// so no alias to a program or another address.
+		"pipe-nouser": "no aliases", "pipe-tempfail": "no aliases", "pipe-cantcreat": "no aliases", "forward-loop": "no aliases", "file-denied": "no aliases",
+		// Not set up here: startSendmail gives this private instance no
+		// local domain, mailboxes or mailbox limit (only the mailertable
+		// routes, LMTP among them).
+		"local-quota": "no local mailbox delivery set up", "virtual-quota": "no local mailbox delivery set up",
+		"local-unknown": "no local mailbox delivery set up", "virtual-unknown": "no local mailbox delivery set up",
+	},
+	"exim": {
+		// Exim fails an address no router accepts as "Unrouteable
+		// address", the words it gives a domain that does not exist
+		// (testdata/mta/exim/nxdomain.eml): nothing in its DSN says
+		// the user is unknown.
+		"local-unknown": "an unknown local user is an unrouteable address, as an unknown domain is", "virtual-unknown": "an unknown local user is an unrouteable address, as an unknown domain is",
+		// Two aliases redirecting to each other: Exim drops the address
+		// that repeats an ancestor and fails the rest as "Unrouteable
+		// address" (its log: "** loopa@local.test: Unrouteable
+		// address"), nothing that names a loop.
+		"forward-loop": "a redirection loop is an unrouteable address, as an unknown domain is",
 	},
 }
 
@@ -111,11 +216,38 @@ var mtaReported = map[string]map[string]Reason{
 		// unknown") but not the command it answered: a bare "User
 		// unknown" placed at no stage is read as a filter's (adjust).
 		"unknown-user-bare": Filtered,
+		// Its LMTP delivery program, mail.lmtp, makes any refusal of the
+		// LMTP server a temporary failure (its log: 'result=TempFail
+		// stat=Error (temporary failure: "mail.lmtp: LMTP server error:
+		// 550 5.1.1 <x> User doesn't exist: x")'): the envelope expires
+		// and the DSN says only that.
+		"lmtp-quota": Expired, "lmtp-unknown": Expired,
+		// A delivery command that exits non-zero is reported as "exited
+		// abnormally" with no exit code (mda.c): a program's failure,
+		// whatever the code meant; EX_TEMPFAIL is retried until the
+		// envelope expires.
+		"pipe-nouser": MailerError, "pipe-tempfail": Expired,
 	},
 	// Exim 4.96 fails a host where hosts_require_tls cannot be met as a
 	// temporary host error; when the retry rules end it says only
 	// "retry timeout exceeded".
-	"exim": {"tls-required": Expired},
+	//
+	// Its pipe transport tells the sender "local delivery failed" and no
+	// more (src/src/transports/pipe.c: the command's exit code, 67 "could
+	// mean user nonexistent" in its log, is not exposed "to the world"),
+	// and defers the codes of temp_errors (by default EX_TEMPFAIL and
+	// EX_CANTCREAT, 75:73) until the retry rules end: "retry timeout
+	// exceeded".
+	//
+	// It fails a message past received_headers_max with 'Too many
+	// "Received" headers - suspected mail loop' in its log, and a DSN
+	// that names the address and no reason: onhold, what a text that
+	// states no reason is (issue 17).
+	//
+	// Its appendfile transport defers a file it may not write
+	// (its log: "defer (13): Permission denied: creating lock file
+	// hitching post ...") until the retry rules end.
+	"exim": {"tls-required": Expired, "pipe-nouser": MailerError, "pipe-tempfail": Expired, "pipe-cantcreat": Expired, "too-many-hops": OnHold, "file-denied": Expired},
 }
 
 // TestMTADSNs parses the DSNs that real MTAs (Postfix, Exim, OpenSMTPD,
@@ -204,7 +336,11 @@ func checkMTADSN(t *testing.T, mta string, c mtaCause, data []byte) bool {
 	} else if c.class != 0 && want[0] != c.class {
 		t.Errorf("%s/%s: the DSN says %s, want class %c", mta, c.name, want, c.class)
 	}
-	if got.Reason != c.reason || got.Hard != c.hard || !statusOK || !strings.EqualFold(got.FinalRecipient, c.rcpt) {
+	// An alias the MTA expanded is reported under the address it failed
+	// at, with the address sent to as Original-Recipient (RFC 3464
+	// §2.3.1).
+	rcptOK := strings.EqualFold(got.FinalRecipient, c.rcpt) || strings.EqualFold(got.OriginalRecipient, c.rcpt)
+	if got.Reason != c.reason || got.Hard != c.hard || !statusOK || !rcptOK {
 		t.Errorf("%s/%s: %s reason %s status %s hard %v; want %s, %s, hard %v\n  diagnostic: %s",
 			mta, c.name, got.FinalRecipient, got.Reason, got.Status, got.Hard, c.reason, want, c.hard, got.DiagnosticCode)
 		return false

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,38 @@ func startPostfix(t *testing.T, env mtaEnv) (func(), func(), error) {
 	for _, r := range mtaRoutes {
 		routes = append(routes, fmt.Sprintf("%s=smtp:[%s]:%d", r[0], r[1], env.port))
 	}
+	if env.lmtp != 0 {
+		// postconf(5) transport_maps, lmtp(8): "lmtp:inet:host:port".
+		routes = append(routes, fmt.Sprintf("lmtp.test=lmtp:inet:127.0.0.1:%d", env.lmtp))
+	}
+	// Final delivery (mtalocal_test.go): local(8) for local.test, with
+	// mailboxes under mail_spool_directory; virtual(8) for vmail.test,
+	// where one address has a mailbox. Both mailboxes are filled almost
+	// to mailbox_size_limit / virtual_mailbox_limit (postconf(5): each
+	// limits the size of a mailbox file, and must not be smaller than
+	// message_size_limit). local_recipient_maps is empty and
+	// smtpd_reject_unlisted_recipient is off, so that an unknown user is
+	// found at delivery, not refused at RCPT.
+	spool, vbase := filepath.Join(env.dir, "mail"), filepath.Join(env.dir, "vmail")
+	for _, d := range []string{spool, vbase} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := os.Chmod(spool, 0o1777); err != nil {
+		return nil, nil, err
+	}
+	mtaFillMailbox(t, filepath.Join(spool, "nobody"), mtaNobody, mtaNobody)
+	mtaFillMailbox(t, filepath.Join(vbase, "overquota"), mtaNobody, mtaNobody)
+	mtaChown(t, 0, 0, spool, vbase)
+	// Aliases to delivery programs and a forwarding loop (local(8):
+	// "|command" and address expansions of alias_maps; commands in
+	// aliases run as default_privs, nobody, for a map root does not own).
+	mtaExitPrograms(t, env.dir)
+	var aliases []string
+	for _, a := range mtaAliasList(env.dir) {
+		aliases = append(aliases, a[0]+"="+a[1])
+	}
 	mainCF := fmt.Sprintf(`compatibility_level = 3.6
 queue_directory = %[1]s/queue
 data_directory = %[1]s/data
@@ -64,8 +98,20 @@ mail_owner = postfix
 myhostname = mta.postfix.test
 mydomain = postfix.test
 myorigin = $mydomain
-mydestination =
+mydestination = local.test
 local_recipient_maps =
+mail_spool_directory = %[1]s/mail
+forward_path =
+mailbox_size_limit = %[4]d
+message_size_limit = %[4]d
+virtual_mailbox_domains = vmail.test
+virtual_mailbox_base = %[1]s/vmail
+virtual_mailbox_maps = inline:{ overquota@vmail.test=overquota }
+virtual_uid_maps = static:%[5]d
+virtual_gid_maps = static:%[5]d
+virtual_minimum_uid = 100
+virtual_mailbox_limit = %[4]d
+smtpd_reject_unlisted_recipient = no
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
@@ -75,11 +121,11 @@ smtp_connect_timeout = 3s
 smtp_helo_timeout = 3s
 maillog_file_prefixes = %[1]s
 maillog_file = %[1]s/maillog
-alias_maps =
+alias_maps = inline:{ %[6]s }
 alias_database =
 smtputf8_enable = no
 biff = no
-`, env.dir, strings.Join(routes, ", "), env.port)
+`, env.dir, strings.Join(routes, ", "), env.port, mtaMailboxLimit, mtaNobody, strings.Join(aliases, ", "))
 	if env.delay {
 		// postconf(5): delay_warning_time, and retries every second or
 		// two (queue_run_delay, minimal_backoff_time,
@@ -89,7 +135,8 @@ biff = no
 	} else {
 		mainCF += "maximal_queue_lifetime = 0\nbounce_queue_lifetime = 0\n"
 	}
-	masterCF := postfixtest.MasterCF(env.listen)
+	// master(5): local(8) and virtual(8) run as root (unprivileged "n").
+	masterCF := postfixtest.MasterCF(env.listen) + "local unix - n n - - local\nvirtual unix - n n - - virtual\nlmtp unix - - n - - lmtp\n"
 	etc := filepath.Join(env.dir, "etc")
 	mtaWrite(t, filepath.Join(etc, "main.cf"), mainCF)
 	mtaWrite(t, filepath.Join(etc, "master.cf"), masterCF)
@@ -127,6 +174,7 @@ func startExim(t *testing.T, env mtaEnv) (func(), func(), error) {
 		routes = append(routes, fmt.Sprintf("%s %s", r[0], r[1]))
 		domains = append(domains, r[0])
 	}
+	routers, transports := eximLocal(t, env)
 	conf := fmt.Sprintf(`primary_hostname = mta.exim.test
 qualify_domain = exim.test
 spool_directory = %[1]s/spool
@@ -158,6 +206,7 @@ static:
   transport = remote_smtp
   self = send
 
+%[7]s
 dnslookup:
   driver = dnslookup
   transport = remote_smtp
@@ -180,10 +229,11 @@ remote_tls:
   connect_timeout = 3s
   command_timeout = 3s
 
+%[8]s
 begin retry
 
 *  *  %[6]s
-`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "), eximRetry(env))
+`, env.dir, env.listen, env.port, strings.Join(domains, " : "), strings.Join(routes, " ; "), eximRetry(env), routers, transports)
 	if env.delay {
 		// Exim specification, main options: delay_warning, the time
 		// after which a delayed message warns its sender.
@@ -202,6 +252,107 @@ begin retry
 	}
 	stop := func() { killPidFile(filepath.Join(env.dir, "exim.pid")) }
 	return nil, stop, nil
+}
+
+// eximLocal is the final delivery of Exim's matrix (mtalocal_test.go):
+// its routers and transports. local.test and vmail.test are delivered by
+// the appendfile transport, to an mbox file and to a Maildir, each with a
+// quota its filled mailbox leaves no room under; lmtp.test is handed to
+// Dovecot over LMTP by the smtp transport (protocol = lmtp).
+func eximLocal(t *testing.T, env mtaEnv) (routers, transports string) {
+	// Exim run with -C gives up root ("exim user lost privilege for
+	// using -C option", its log says): its deliveries run as the Exim
+	// user, who owns the mailboxes.
+	mail, vmail := filepath.Join(env.dir, "exim-mail"), filepath.Join(env.dir, "exim-vmail")
+	for _, d := range []string{mail, vmail} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, err := user.Lookup("Debian-exim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	mtaFillMailbox(t, filepath.Join(mail, "nobody"), uid, gid)
+	mtaFillMaildir(t, filepath.Join(vmail, "overquota"), uid, gid)
+	// Aliases to delivery programs and a forwarding loop: a redirect
+	// router (Exim specification, "The redirect router") whose pipes the
+	// pipe transport runs.
+	mtaExitPrograms(t, env.dir)
+	var al strings.Builder
+	for _, a := range mtaAliasList(env.dir) {
+		fmt.Fprintf(&al, "%s: %s\n", a[0], a[1])
+	}
+	aliasFile := filepath.Join(env.dir, "exim-aliases")
+	mtaWrite(t, aliasFile, al.String())
+	routers = `aliases:
+  driver = redirect
+  domains = local.test
+  data = ${lookup{$local_part}lsearch{` + aliasFile + `}}
+  pipe_transport = address_pipe
+  file_transport = address_file
+
+localuser:
+  driver = accept
+  domains = local.test
+  local_parts = nobody
+  transport = local_mbox
+
+vmailbox:
+  driver = accept
+  domains = vmail.test
+  local_parts = overquota
+  transport = vmail_maildir
+
+`
+	transports = fmt.Sprintf(`address_file:
+  driver = appendfile
+  user = Debian-exim
+  group = Debian-exim
+
+address_pipe:
+  driver = pipe
+  user = Debian-exim
+  group = Debian-exim
+
+local_mbox:
+  driver = appendfile
+  file = %[1]s/${local_part_data}
+  user = Debian-exim
+  group = Debian-exim
+  quota = %[4]d
+
+vmail_maildir:
+  driver = appendfile
+  directory = %[2]s/${local_part_data}
+  maildir_format
+  user = Debian-exim
+  group = Debian-exim
+  quota = %[3]d
+
+`, mail, vmail, mtaMailboxLimit, mtaMailboxFill-1)
+	if env.lmtp != 0 {
+		routers += `lmtp:
+  driver = manualroute
+  domains = lmtp.test
+  route_list = * 127.0.0.1
+  transport = lmtp_dovecot
+  self = send
+
+`
+		transports += fmt.Sprintf(`lmtp_dovecot:
+  driver = smtp
+  protocol = lmtp
+  port = %d
+  allow_localhost
+  connect_timeout = 3s
+  command_timeout = 3s
+
+`, env.lmtp)
+	}
+	return routers, transports
 }
 
 // eximRetry is the retry rule's times: none (fail at once), or every
@@ -257,6 +408,7 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		return nil, nil, err
 	}
 	var b strings.Builder
+	fmt.Fprintf(&b, "table pipeusers file:%s\n", filepath.Join(env.dir, "pipe-users"))
 	if env.delay {
 		// smtpd.conf(5): "bounce warn-interval", the delays after which
 		// a warning is sent.
@@ -273,6 +425,30 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 		fmt.Fprintf(&b, "action \"r%d\" relay host %s://%s:%d helo mta.opensmtpd.test\n", i, scheme, r[1], env.port)
 		fmt.Fprintf(&b, "match from any for domain \"%s\" action \"r%d\"\n", r[0], i)
 	}
+	if env.lmtp != 0 {
+		// smtpd.conf(5): "lmtp destination [rcpt-to]" delivers to an
+		// LMTP server at host:port (its mail.lmtp program), with the
+		// recipient's address as RCPT TO; "userbase <table>" looks the
+		// local parts up in a userinfo table (table(5): "name
+		// uid:gid:home") instead of getpwnam(3). The table knows both
+		// matrix users; Dovecot's userdb knows one.
+		users := filepath.Join(env.dir, "lmtp-users")
+		mtaWrite(t, users, fmt.Sprintf("lmtpfull %[1]d:%[1]d:/nonexistent\nlmtpnouser %[1]d:%[1]d:/nonexistent\n", mtaNobody))
+		fmt.Fprintf(&b, "table lmtpusers file:%s\naction \"lmtp\" lmtp \"127.0.0.1:%d\" rcpt-to userbase <lmtpusers>\nmatch from any for domain \"lmtp.test\" action \"lmtp\"\n", users, env.lmtp)
+	}
+	// Delivery programs that exit with a sysexits.h code (mtaAliases):
+	// smtpd.conf(5) "mda command", run for the recipient's user of a
+	// userinfo table, chosen by "for rcpt-to".
+	mtaExitPrograms(t, env.dir)
+	pusers := filepath.Join(env.dir, "pipe-users")
+	var pu strings.Builder
+	for _, a := range mtaAliasList(env.dir) {
+		if prog, ok := strings.CutPrefix(a[1], "|"); ok {
+			fmt.Fprintf(&pu, "%s %d:%d:/nonexistent\n", a[0], mtaNobody, mtaNobody)
+			fmt.Fprintf(&b, "action \"%[1]s\" mda \"%[2]s\" userbase <pipeusers>\nmatch from any for rcpt-to \"%[1]s@local.test\" action \"%[1]s\"\n", a[0], prog)
+		}
+	}
+	mtaWrite(t, pusers, pu.String())
 	b.WriteString("action \"mx\" relay helo mta.opensmtpd.test\nmatch from any for any action \"mx\"\n")
 	conf := filepath.Join(env.dir, "smtpd.conf")
 	mtaWrite(t, conf, b.String())
@@ -284,8 +460,11 @@ func startOpenSMTPD(t *testing.T, env mtaEnv) (func(), func(), error) {
 	// the background and ended by its process id.
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
 		"set -e; mount --bind \"$MTA_RESOLV\" /etc/resolv.conf; mount --bind \"$B0\" /var/spool; "+
-			"mount --bind \"$B1\" /var/lib; mount --bind \"$B2\" /run; exec \"$0\" -d -f \"$1\" >\"$2\" 2>&1", smtpd, conf, logf)
-	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv, "B0="+spool, "B1="+varlib, "B2="+run)
+			"mount --bind \"$B1\" /var/lib; mount --bind \"$B2\" /run; mount --bind \"$B3\" /usr/libexec; exec \"$0\" -d -f \"$1\" >\"$2\" 2>&1", smtpd, conf, logf)
+	// Its delivery programs (mail.lmtp, ...) are found under its
+	// compiled-in /usr/libexec/opensmtpd: the unpacked usr/libexec is
+	// mounted over /usr/libexec.
+	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv, "B0="+spool, "B1="+varlib, "B2="+run, "B3="+filepath.Join(env.root, "usr/libexec"))
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
@@ -331,6 +510,17 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 	for _, r := range mtaRoutes {
 		fmt.Fprintf(&mt, "%s\tesmtp:[%s]\n", r[0], r[1])
 	}
+	// LMTP to Dovecot through the cyrusv2 mailer (cf/mailer/cyrusv2.m4:
+	// P=[IPC], F=...z, the LMTP flag; its CYRUSV2_MAILER_ARGS, by default
+	// "FILE <socket>", may name "TCP host port" instead). Its optional
+	// flags (CYRUSV2_MAILER_FLAGS, by default "A@/:|m") are left out:
+	// with A, aliasing, it looks the recipient up in an alias database
+	// this private instance does not have, and queues the message.
+	lmtpMailer := ""
+	if env.lmtp != 0 {
+		fmt.Fprintf(&mt, "lmtp.test\tcyrusv2:lmtp.test\n")
+		lmtpMailer = fmt.Sprintf("define(`CYRUSV2_MAILER_ARGS', `TCP [127.0.0.1] %d')dnl\ndefine(`CYRUSV2_MAILER_FLAGS', `m')dnl\nMAILER(`cyrusv2')dnl\n", env.lmtp)
+	}
 	mtaWrite(t, filepath.Join(env.dir, "mailertable"), mt.String())
 	mtaWrite(t, filepath.Join(env.dir, "access"), "TLS_Srv:127.0.0.6\tENCR:112\nConnect:127.0.0.1\tRELAY\n")
 	mc := fmt.Sprintf("divert(-1)\ndivert(0)dnl\n"+
@@ -360,7 +550,7 @@ func startSendmail(t *testing.T, env mtaEnv) (func(), func(), error) {
 		"FEATURE(`mailertable', `hash %[3]s/mailertable')dnl\n"+
 		"FEATURE(`access_db', `hash %[3]s/access')dnl\n"+
 		"DAEMON_OPTIONS(`Port=%[5]d, Addr=127.0.0.1, Name=MTA')dnl\n"+
-		"MAILER(`smtp')dnl\n", cfdir, queue, env.dir, env.port, env.listen, sendmailTimeouts(env)[0], sendmailTimeouts(env)[1])
+		"MAILER(`smtp')dnl\n"+lmtpMailer, cfdir, queue, env.dir, env.port, env.listen, sendmailTimeouts(env)[0], sendmailTimeouts(env)[1])
 	// Sendmail wants a fully qualified name for its host at start (it
 	// waits a minute without one): an /etc/hosts of its namespace gives
 	// the machine's name one.

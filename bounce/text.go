@@ -819,6 +819,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	for _, b := range blocks {
 		rc := Recipient{FinalRecipient: b.addr, Action: action, Command: b.cmd}
 		blk := strings.Join(b.lines, "\n")
+		rc.OriginalRecipient = expandedFrom(blk, b.addr)
 		diag := errorLines(blk, pre)
 		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
 			diag = blk + "\n" + pre
@@ -854,6 +855,25 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
+}
+
+// expandedFrom returns the address an alias or forward was expanded
+// from, as Postfix's notice names it beside the address it failed at:
+// "<%s> (expanded from <%s>): %s" (postfix/src/bounce/
+// bounce_notify_util.c, bounce_recipient_log()), RFC 3464's
+// Original-Recipient in words; "" when the text names none.
+func expandedFrom(blk, addr string) string {
+	const marker = "> (expanded from <"
+	i := indexFold(blk, "<"+addr+marker)
+	if i < 0 {
+		return ""
+	}
+	rest := blk[i+1+len(addr)+len(marker):]
+	end := strings.IndexByte(rest, '>')
+	if end <= 0 || strings.ContainsAny(rest[:end], " \t\n<") {
+		return ""
+	}
+	return cleanAddr(rest[:end])
 }
 
 // maskAddr returns text with the recipient's address, which the

@@ -10,15 +10,17 @@ import (
 	"crypto/x509/pkix"
 	"encoding/csv"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxkit/mxkit/internal/dovecottest"
 )
 
 // dovecot is a private Dovecot (IMAP and POP3) on loopback: its own
@@ -39,8 +41,7 @@ const (
 
 func startDovecot(t *testing.T) *dovecot {
 	t.Helper()
-	bin := "/usr/sbin/dovecot"
-	if _, err := os.Stat(bin); err != nil {
+	if _, err := os.Stat(dovecottest.Bin); err != nil {
 		t.Skip("Dovecot not installed (Debian packages dovecot-imapd and dovecot-pop3d): skipping")
 	}
 	if os.Geteuid() != 0 {
@@ -111,34 +112,10 @@ service pop3-login {
 `, dir, d.imap, d.imap, d.imaps, d.pop3, d.pop3s, mailUID)
 	confFile := filepath.Join(dir, "dovecot.conf")
 	write(t, confFile, conf)
-	// The master goes to the background: its output goes to a file, not
-	// to a pipe that would stay open.
-	out, err := os.Create(filepath.Join(dir, "start.out"))
-	if err != nil {
+	if err := dovecottest.Start(t, confFile, filepath.Join(dir, "dovecot.log"), d.imap, d.imaps, d.pop3, d.pop3s); errors.Is(err, dovecottest.ErrNotStarted) {
+		t.Skip(err)
+	} else if err != nil {
 		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-c", confFile)
-	cmd.Stdout, cmd.Stderr = out, out
-	err = cmd.Run()
-	out.Close()
-	if err != nil {
-		msg, _ := os.ReadFile(filepath.Join(dir, "start.out"))
-		t.Skipf("dovecot did not start: %v %s\n%s", err, msg, d.log())
-	}
-	t.Cleanup(func() { exec.Command(bin, "-c", confFile, "stop").Run() })
-	// Wait for the listeners.
-	for _, port := range []int{d.imap, d.imaps, d.pop3, d.pop3s} {
-		for try := 0; ; try++ {
-			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-			if err == nil {
-				c.Close()
-				break
-			}
-			if try == 100 {
-				t.Fatalf("dovecot is not listening on %d: %v\n%s", port, err, d.log())
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
 	}
 	return d
 }
