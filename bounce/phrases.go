@@ -500,6 +500,12 @@ var spamPhrases = []string{
 	// mail header resp. subject", "554 5.6.2 spam link signature
 	// detected", "554 5.6.3 spam text signature detected".
 	"early spam detection", "rejection due to spam", "signature of spam", "spam link signature", "spam text signature",
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "451 DT:SPM" the body has
+	// spam features or the sending environment lacks standards, refused
+	// for now.
+	"dt:spm",
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
@@ -627,6 +633,12 @@ var filteredPhrases = []string{
 	// words of its own: "550 Message rejected by filter"
 	// (citadel/modules/smtp/serv_smtp.c, smtp_data()).
 	"rejected by filter",
+	// A recipient's own list of refused senders (Korean portals' returned
+	// mail by cause, puffinknight.tistory.com/102: blocked by the
+	// recipient's spam settings, 수신거부): "550 You are registered as
+	// spammer (by user's reject list)", read before the spam its words
+	// hold (spamWordPhrases).
+	"user's reject list",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -660,6 +672,7 @@ var securityErrorPhrases = []string{
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
+	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
 	"invalid credentials",                                                                                  // Google 550 5.7.1
@@ -752,6 +765,12 @@ var speedingPhrases = []string{
 	// same section's system-wide "Sorry, too busy" names no sender's rate
 	// and is left to the receiving system's words.
 	"sender rate exceeds",
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:IFC" the IP sent
+	// many messages in a short time, past its limit; "451 MI:SFQ" the
+	// sender's messages in 15 minutes past its limit.
+	"hl:ifc", "mi:sfq",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -793,6 +812,12 @@ var tooManyConnPhrases = []string{
 	"concurrency limit reached", "recipients per message limit", "recipients per connection limit",
 	"too many concurrent deliveries", // Dovecot src/lmtp/lmtp-local.c (lmtp_user_concurrency_limit): "451 4.3.0 <x> Too many concurrent deliveries for user"
 	"maximum number of connections",  // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:ICC" the IP's
+	// concurrent connections past its limit; "450 MI:DMC" the messages and
+	// "450 RP:DRC" the recipients sent in one connection past its limit.
+	"hl:icc", "mi:dmc", "rp:drc",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -837,13 +862,21 @@ var blockedPhrases = []string{
 	"too many illegal recipients",                  // MailDiode's TOO_MANY_REJECTS (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Too many illegal recipients", the client refused for its count of refused RCPTs
 	"too many invalid recipients",                  // Libero (Italiaonline) refusing a client at connection: "550 Too many invalid recipients" (a Postfix log quoting it, "host liberomx2.libero.it refused to talk to me", pastebin.com/d5zFErcd)
 	"error: too many errors",                       // Postfix smtpd(8) past smtpd_hard_error_limit, the errors a client may make without delivering mail (postconf(5)): "421 4.7.0 host Error: too many errors" (the string in Debian's postfix 3.7.11 smtpd; iCloud's mx quoted on smtp.codes/icloud), the client refused for its conduct
-	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
-	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
-	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
-	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
-	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
-	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
-	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:REP" the IP's
+	// sending abnormal, many recipients that do not exist, "421 HL:MEP" many
+	// forged sender domains (connections refused for now), "450 DT:RBL" the
+	// IP in one or more RBLs, "450 WM:BLI" the IP not among the addresses
+	// NetEase lets send: the sending host refused.
+	"hl:rep", "hl:mep", "dt:rbl", "wm:bli",
+	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
+	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
+	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
+	"denial of connection",            // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",                // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"spam source",                     // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
+	"is blocked",                      // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
@@ -982,6 +1015,7 @@ var networkErrorPhrases = []string{
 
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
+	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
 	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
 	"internal server error",                               // Yahoo 451 4.3.2
