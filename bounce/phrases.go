@@ -782,6 +782,7 @@ var tooManyConnPhrases = []string{
 	"too many sessions",                    // Comcast "421 Too many sessions opened"
 	"max message per connection",           // Yahoo 421
 	"too many messages in this connection", // Exim smtp_in.c, smtp_accept_max_per_connection: "421 too many messages in this connection" (Amazon SES answers the same)
+	"too many messages for this session",   // J:COM (note.com/sendmagic/n/n59a9f610bc0e): "421 #4.x.2 Too many messages for this session", too many messages sent in one session
 	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
@@ -870,6 +871,14 @@ var blockedPhrases = []string{
 	// IP in one or more RBLs, "450 WM:BLI" the IP not among the addresses
 	// NetEase lets send: the sending host refused.
 	"hl:rep", "hl:mep", "dt:rbl", "wm:bli",
+	// AT&T Worldnet's and BellSouth's error message summary
+	// (worldnet.att.net/general-info/bls_info/block_enduser.html and
+	// .../mail_info/block_enduser.html): "550 Error. Blocked for abuse" (a
+	// system thought to have sent much spam), "550 <ip> blocked by
+	// ldap:ou=rblmx, dc=bellsouth, dc=net" (the sending system behaved as
+	// spammers do), "550 unauthorized interface for <ip>" (not a valid
+	// source of e-mail): the sending host refused.
+	"blocked for abuse", "ou=rblmx", "unauthorized interface for",
 	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold

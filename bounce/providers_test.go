@@ -137,8 +137,20 @@ var documentedExceptions = map[string]string{
 	"No such user here":          "no stage: a filter's words",
 	"User not found":             "no stage: a filter's words",
 	"User unknown":               "no stage: a filter's words",
+	"Unknown User":               "no stage: a filter's words",
 	"Unrouteable address":        "no stage: a filter's words",
 	"No such mailbox":            "under x.2.0 and no stage: a filter's words",
+	// 263's table and an IB-coded MX's list give these with no stage; the
+	// words name an account or a recipient not found, no address, and
+	// Exchange 5.5's IMC says "Recipient Not Found" with no reply behind it
+	// (classify.go, rcptStageWords).
+	"account does not exist": "no stage: a filter's words",
+	"Recipient not found.":   "no stage: a filter's words",
+	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
+	// BlueTie answers a failed reverse DNS lookup with "501 Connection
+	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
+	// connection's.
+	"Connection Refused": "\"connection refused\": networkerror",
 	// Daum's busy servers speak of the network and of a refused
 	// connection; the words and x.4.x read as network errors.
 	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",
