@@ -150,14 +150,21 @@ var hostUnknownPhrases = []string{
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
 // groupware servers (Exchange, Domino) say it in their own words.
 var userUnknownPhrases = []string{
-	"valid address is required",       // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
-	"user unknown",                    // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
-	"unknown user",                    // Yandex; sitepackage
-	"user is unknown",                 // sitepackage (GMX "User is unknown")
-	"no such user",                    // Yandex "No such user", "No such user here"
-	"user not found",                  // Yandex
-	"no such mailbox",                 // sitepackage "550 5.2.0 No such mailbox"
-	"mailbox not found",               // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	"valid address is required", // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
+	"user unknown",              // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
+	"unknown user",              // Yandex; sitepackage
+	"user is unknown",           // sitepackage (GMX "User is unknown")
+	"no such user",              // Yandex "No such user", "No such user here"
+	"user not found",            // Yandex
+	"no such mailbox",           // sitepackage "550 5.2.0 No such mailbox"
+	"mailbox not found",         // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	// Alibaba Mail's returned-mail errors (sh-aliyun.com, "阿里云企业邮箱配置
+	// SMTP/MTA退信错误"; bestwisewords.com/document_detail/36612, a copy of
+	// its help): "554 RCPT (account) dosn't exist" (收件人不存在, the
+	// recipient does not exist; its own spelling) and "503 Rcptto account
+	// isn't a local account" (the address misspelled, or its owner left
+	// Alibaba Mail).
+	"(account) dosn't exist", "rcptto account isn't a local account",
 	"mailbox unavailable",             // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
 	"no mailbox here by that name",    // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
 	"does not exist",                  // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
@@ -369,6 +376,11 @@ var mesgTooBigPhrases = []string{
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
+	// Alibaba Mail's returned-mail errors (sh-aliyun.com, as above): "510
+	// The length of DATA content is achieved the maximum threshold" (the
+	// body over its limit), "510 The length of Attach is achieved the
+	// maximum threshold" (the attachments over theirs).
+	"length of data content is achieved the maximum", "length of attach is achieved the maximum",
 	"email size exceeded",        // Zoho ZeptoMail
 	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
