@@ -838,6 +838,7 @@ var badReputationPhrases = []string{
 	"unusual rate of unsolicited mail", // Google 421 4.7.0, 550 5.7.1
 	"tenant has exceeded threshold",    // Microsoft 5.7.705
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
+	"temporarily deferred - 4.16.50",   // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
 	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
 }
 
