@@ -63,6 +63,7 @@ var rejectedPhrases = []string{
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                 // Exim spec, ACL verify = sender
 	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"the domain * is banned",               // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
@@ -777,6 +778,7 @@ var speedingPhrases = []string{
 	// same section's system-wide "Sorry, too busy" names no sender's rate
 	// and is left to the receiving system's words.
 	"sender rate exceeds",
+	"you can only send", // Baruwa's error codes (baruwa.anhonesthost.com/info): the 4XX "You can only send xx msgs per xx", the sender ratelimited
 	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
 	// explains ("退信代码说明", its returned-mail codes, as copied at
 	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:IFC" the IP sent

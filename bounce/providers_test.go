@@ -151,6 +151,9 @@ var documentedExceptions = map[string]string{
 	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
 	// connection's.
 	"Connection Refused": "\"connection refused\": networkerror",
+	// Charter's postmaster page says its anti-spam application's refusal
+	// is "550 Message Rejected"; the words name no reason (onhold).
+	"Message Rejected": "the words name no reason: onhold",
 	// Daum's busy servers speak of the network and of a refused
 	// connection; the words and x.4.x read as network errors.
 	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",
