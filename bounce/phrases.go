@@ -64,6 +64,7 @@ var rejectedPhrases = []string{
 	"sender verify failed",                 // Exim spec, ACL verify = sender
 	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
 	"the domain * is banned",               // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
+	"requires valid sender domain",         // AT&T Worldnet's and BellSouth's error message summary (worldnet.att.net/general-info/bls_info/block_enduser.html): "550 [permfail] bellsouth.net requires valid sender domain", the sending system's identity could not be verified in the DNS
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
@@ -685,6 +686,7 @@ var securityErrorPhrases = []string{
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
+	"authentication failure",                                                                              // IONOS (ionos.com help, error messages caused by undeliverable email): "535 Authentication failure", SMTP AUTH failed; Alibaba Mail's "526 Authentication failure[0]" (sh-aliyun.com, 认证失败)
 	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1

@@ -22,12 +22,19 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 300 {
-		t.Fatalf("%d rows, want at least 300", len(rows))
+	if len(rows) < 734 {
+		t.Fatalf("%d rows, want at least 734", len(rows))
 	}
-	reason, hard, _ := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
-	if reason < 95 || hard < 95 {
-		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the target is 95%% for both", reason, hard)
+	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
+	if providers < 115 {
+		t.Errorf("%d providers, want at least 115", providers)
+	}
+	// Issue 17's target is 95% for both. The floors sit just under what the
+	// classifier reaches today (708 and 716 of 734 rows: 96.5% and 97.5%);
+	// raise them as it improves.
+	const floorReason, floorHard = 96.4, 97.4
+	if reason < floorReason || hard < floorHard {
+		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the floors are %.1f%% and %.1f%%", reason, hard, floorReason, floorHard)
 	}
 }
 
