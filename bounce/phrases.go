@@ -686,7 +686,6 @@ var securityErrorPhrases = []string{
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
-	"authentication failure",                                                                              // IONOS (ionos.com help, error messages caused by undeliverable email): "535 Authentication failure", SMTP AUTH failed; Alibaba Mail's "526 Authentication failure[0]" (sh-aliyun.com, 认证失败)
 	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
