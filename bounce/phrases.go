@@ -779,7 +779,7 @@ var speedingPhrases = []string{
 	// same section's system-wide "Sorry, too busy" names no sender's rate
 	// and is left to the receiving system's words.
 	"sender rate exceeds",
-	"you can only send", // Baruwa's error codes (baruwa.anhonesthost.com/info): the 4XX "You can only send xx msgs per xx", the sender ratelimited
+	"you can only send * msgs per", // Baruwa's error codes (baruwa.anhonesthost.com/info): the 4XX "You can only send xx msgs per xx", the sender ratelimited
 	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
 	// explains ("退信代码说明", its returned-mail codes, as copied at
 	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:IFC" the IP sent
