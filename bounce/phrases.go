@@ -63,6 +63,8 @@ var rejectedPhrases = []string{
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                 // Exim spec, ACL verify = sender
 	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"the domain * is banned",               // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
+	"requires valid sender domain",         // AT&T Worldnet's and BellSouth's error message summary (worldnet.att.net/general-info/bls_info/block_enduser.html): "550 [permfail] bellsouth.net requires valid sender domain", the sending system's identity could not be verified in the DNS
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
@@ -150,14 +152,21 @@ var hostUnknownPhrases = []string{
 // userUnknownPhrases: the mailbox does not exist. Directory lookups of
 // groupware servers (Exchange, Domino) say it in their own words.
 var userUnknownPhrases = []string{
-	"valid address is required",       // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
-	"user unknown",                    // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
-	"unknown user",                    // Yandex; sitepackage
-	"user is unknown",                 // sitepackage (GMX "User is unknown")
-	"no such user",                    // Yandex "No such user", "No such user here"
-	"user not found",                  // Yandex
-	"no such mailbox",                 // sitepackage "550 5.2.0 No such mailbox"
-	"mailbox not found",               // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	"valid address is required", // hMailServer SMTPConnection.cpp _ProtocolRCPT(): "550 A valid address is required." (the RCPT address is not one, RFC 3463 x.1.3)
+	"user unknown",              // Postfix LOCAL_RECIPIENT_README ("User unknown in local recipient table"); Sendmail; Yandex; Zoho; sitepackage (T-Online)
+	"unknown user",              // Yandex; sitepackage
+	"user is unknown",           // sitepackage (GMX "User is unknown")
+	"no such user",              // Yandex "No such user", "No such user here"
+	"user not found",            // Yandex
+	"no such mailbox",           // sitepackage "550 5.2.0 No such mailbox"
+	"mailbox not found",         // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
+	// Alibaba Mail's returned-mail errors (sh-aliyun.com, "阿里云企业邮箱配置
+	// SMTP/MTA退信错误"; bestwisewords.com/document_detail/36612, a copy of
+	// its help): "554 RCPT (account) dosn't exist" (收件人不存在, the
+	// recipient does not exist; its own spelling) and "503 Rcptto account
+	// isn't a local account" (the address misspelled, or its owner left
+	// Alibaba Mail).
+	"(account) dosn't exist", "rcptto account isn't a local account",
 	"mailbox unavailable",             // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
 	"no mailbox here by that name",    // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
 	"does not exist",                  // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
@@ -369,6 +378,11 @@ var mesgTooBigPhrases = []string{
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
+	// Alibaba Mail's returned-mail errors (sh-aliyun.com, as above): "510
+	// The length of DATA content is achieved the maximum threshold" (the
+	// body over its limit), "510 The length of Attach is achieved the
+	// maximum threshold" (the attachments over theirs).
+	"length of data content is achieved the maximum", "length of attach is achieved the maximum",
 	"email size exceeded",        // Zoho ZeptoMail
 	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
@@ -500,6 +514,12 @@ var spamPhrases = []string{
 	// mail header resp. subject", "554 5.6.2 spam link signature
 	// detected", "554 5.6.3 spam text signature detected".
 	"early spam detection", "rejection due to spam", "signature of spam", "spam link signature", "spam text signature",
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "451 DT:SPM" the body has
+	// spam features or the sending environment lacks standards, refused
+	// for now.
+	"dt:spm",
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
@@ -627,6 +647,12 @@ var filteredPhrases = []string{
 	// words of its own: "550 Message rejected by filter"
 	// (citadel/modules/smtp/serv_smtp.c, smtp_data()).
 	"rejected by filter",
+	// A recipient's own list of refused senders (Korean portals' returned
+	// mail by cause, puffinknight.tistory.com/102: blocked by the
+	// recipient's spam settings, 수신거부): "550 You are registered as
+	// spammer (by user's reject list)", read before the spam its words
+	// hold (spamWordPhrases).
+	"user's reject list",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -660,6 +686,7 @@ var securityErrorPhrases = []string{
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
+	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
 	"invalid credentials",                                                                                  // Google 550 5.7.1
@@ -752,6 +779,13 @@ var speedingPhrases = []string{
 	// same section's system-wide "Sorry, too busy" names no sender's rate
 	// and is left to the receiving system's words.
 	"sender rate exceeds",
+	"you can only send * msgs per", // Baruwa's error codes (baruwa.anhonesthost.com/info): the 4XX "You can only send xx msgs per xx", the sender ratelimited
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:IFC" the IP sent
+	// many messages in a short time, past its limit; "451 MI:SFQ" the
+	// sender's messages in 15 minutes past its limit.
+	"hl:ifc", "mi:sfq",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -763,6 +797,7 @@ var tooManyConnPhrases = []string{
 	"too many sessions",                    // Comcast "421 Too many sessions opened"
 	"max message per connection",           // Yahoo 421
 	"too many messages in this connection", // Exim smtp_in.c, smtp_accept_max_per_connection: "421 too many messages in this connection" (Amazon SES answers the same)
+	"too many messages for this session",   // J:COM (note.com/sendmagic/n/n59a9f610bc0e): "421 #4.x.2 Too many messages for this session", too many messages sent in one session
 	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
@@ -793,6 +828,12 @@ var tooManyConnPhrases = []string{
 	"concurrency limit reached", "recipients per message limit", "recipients per connection limit",
 	"too many concurrent deliveries", // Dovecot src/lmtp/lmtp-local.c (lmtp_user_concurrency_limit): "451 4.3.0 <x> Too many concurrent deliveries for user"
 	"maximum number of connections",  // Exchange Online: "451 4.7.652 The mail server [x] has exceeded the maximum number of connections" (postfix-users msg87906; statusRanges leaves it to the wording)
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:ICC" the IP's
+	// concurrent connections past its limit; "450 MI:DMC" the messages and
+	// "450 RP:DRC" the recipients sent in one connection past its limit.
+	"hl:icc", "mi:dmc", "rp:drc",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -800,6 +841,7 @@ var badReputationPhrases = []string{
 	"unusual rate of unsolicited mail", // Google 421 4.7.0, 550 5.7.1
 	"tenant has exceeded threshold",    // Microsoft 5.7.705
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
+	"temporarily deferred - 4.16.50",   // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
 	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
 }
 
@@ -837,13 +879,29 @@ var blockedPhrases = []string{
 	"too many illegal recipients",                  // MailDiode's TOO_MANY_REJECTS (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Too many illegal recipients", the client refused for its count of refused RCPTs
 	"too many invalid recipients",                  // Libero (Italiaonline) refusing a client at connection: "550 Too many invalid recipients" (a Postfix log quoting it, "host liberomx2.libero.it refused to talk to me", pastebin.com/d5zFErcd)
 	"error: too many errors",                       // Postfix smtpd(8) past smtpd_hard_error_limit, the errors a client may make without delivering mail (postconf(5)): "421 4.7.0 host Error: too many errors" (the string in Debian's postfix 3.7.11 smtpd; iCloud's mx quoted on smtp.codes/icloud), the client refused for its conduct
-	"no access for this ip",                        // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
-	"transient ip not allowed",                     // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
-	"violating our security policies",              // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
-	"denial of connection",                         // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
-	"spam ip rejected",                             // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
-	"spam source",                                  // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
-	"is blocked",                                   // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
+	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
+	// explains ("退信代码说明", its returned-mail codes, as copied at
+	// biecuoliao.com/pa/MBRrwEM.html and 51yue.net): "421 HL:REP" the IP's
+	// sending abnormal, many recipients that do not exist, "421 HL:MEP" many
+	// forged sender domains (connections refused for now), "450 DT:RBL" the
+	// IP in one or more RBLs, "450 WM:BLI" the IP not among the addresses
+	// NetEase lets send: the sending host refused.
+	"hl:rep", "hl:mep", "dt:rbl", "wm:bli",
+	// AT&T Worldnet's and BellSouth's error message summary
+	// (worldnet.att.net/general-info/bls_info/block_enduser.html and
+	// .../mail_info/block_enduser.html): "550 Error. Blocked for abuse" (a
+	// system thought to have sent much spam), "550 <ip> blocked by
+	// ldap:ou=rblmx, dc=bellsouth, dc=net" (the sending system behaved as
+	// spammers do), "550 unauthorized interface for <ip>" (not a valid
+	// source of e-mail): the sending host refused.
+	"blocked for abuse", "ou=rblmx", "unauthorized interface for",
+	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
+	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
+	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold
+	"denial of connection",            // Trend Micro Deep Discovery Email Inspector, Email Reputation Service: "Permanent denial of connection (550) for RBL+ matches", "Temporary denial of connection (450) for Zombie matches"
+	"spam ip rejected",                // antispameurope's classification codes (support.everycloud.com, article 4000007755): "554 5.5.4 Spam IP rejected"
+	"spam source",                     // Spamhaus's SBL lists "verified spam sources" (spamhaus.org/sbl); a refusal of a "spam source" refuses the sending host
+	"is blocked",                      // AT&T/BellSouth (rbl.att.net/block_enduser.html): "521 <x> is blocked", the sending system identified as a source of spam (late in the order: a cause named elsewhere wins)
 	// Postfix postscreen(8) answers a client on its access list
 	// (postscreen_access_list, postscreen_blacklist_action) with "521 5.3.2
 	// Service currently unavailable" or, to enforce, "550 5.3.2 Service
@@ -982,6 +1040,7 @@ var networkErrorPhrases = []string{
 
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
+	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
 	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
 	"internal server error",                               // Yahoo 451 4.3.2

@@ -22,12 +22,26 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 300 {
-		t.Fatalf("%d rows, want at least 300", len(rows))
+	if len(rows) < 734 {
+		t.Fatalf("%d rows, want at least 734", len(rows))
 	}
-	reason, hard, _ := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
-	if reason < 95 || hard < 95 {
-		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the target is 95%% for both", reason, hard)
+	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
+	// Issue 17's target is 95% for both. The floors sit just under what the
+	// classifier reaches today (708 and 716 of 734 rows: 96.5% and 97.5%);
+	// raise them as it improves.
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.4, 97.4)
+}
+
+// checkTableFloors holds a reply table's score to its floors: at least
+// minGroups providers or programs, and reason and hard/soft percentages at
+// or above floorReason and floorHard.
+func checkTableFloors(t *testing.T, groupName string, groups, minGroups int, reason, hard, floorReason, floorHard float64) {
+	t.Helper()
+	if groups < minGroups {
+		t.Errorf("%d %s, want at least %d", groups, groupName, minGroups)
+	}
+	if reason < floorReason || hard < floorHard {
+		t.Errorf("reason %.1f%%, hard/soft %.1f%%: the floors are %.1f%% and %.1f%%", reason, hard, floorReason, floorHard)
 	}
 }
 
@@ -137,8 +151,23 @@ var documentedExceptions = map[string]string{
 	"No such user here":          "no stage: a filter's words",
 	"User not found":             "no stage: a filter's words",
 	"User unknown":               "no stage: a filter's words",
+	"Unknown User":               "no stage: a filter's words",
 	"Unrouteable address":        "no stage: a filter's words",
 	"No such mailbox":            "under x.2.0 and no stage: a filter's words",
+	// 263's table and an IB-coded MX's list give these with no stage; the
+	// words name an account or a recipient not found, no address, and
+	// Exchange 5.5's IMC says "Recipient Not Found" with no reply behind it
+	// (classify.go, rcptStageWords).
+	"account does not exist": "no stage: a filter's words",
+	"Recipient not found.":   "no stage: a filter's words",
+	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
+	// BlueTie answers a failed reverse DNS lookup with "501 Connection
+	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
+	// connection's.
+	"Connection Refused": "\"connection refused\": networkerror",
+	// Charter's postmaster page says its anti-spam application's refusal
+	// is "550 Message Rejected"; the words name no reason (onhold).
+	"Message Rejected": "the words name no reason: onhold",
 	// Daum's busy servers speak of the network and of a refused
 	// connection; the words and x.4.x read as network errors.
 	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",

@@ -334,7 +334,10 @@ func buildRules() *rules {
 		// bodies (contentListPhrases), judged the content, though it says
 		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
 		{reason: SpamDetected, phrases: contentListPhrases},
-		{reason: SpamDetected, phrases: spamPhrases, unless: hostListedPhrases},
+		// A recipient's own reject list is its filter, though its words
+		// say "as spammer" (filteredPhrases: "You are registered as
+		// spammer (by user's reject list)", puffinknight.tistory.com/102).
+		{reason: SpamDetected, phrases: spamPhrases, unless: slices.Concat(hostListedPhrases, []string{"user's reject list"})},
 		// The message's own faults (RFC 3463 x.6, and RFC 5322 named:
 		// Microsoft 5.7.512, Google's "not RFC 5322 compliant"), then the
 		// recipient's refusals that are no verdict on the sender's host:
