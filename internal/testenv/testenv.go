@@ -5,6 +5,7 @@ package testenv
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"net"
 	"os"
@@ -55,13 +56,43 @@ func moduleRoot() string {
 
 // PostgresDSN returns $MXKIT_PG_DSN or skips the test: PostgreSQL tests need
 // a server (`source .ci/services` starts one on loopback).
+//
+// The test holds the server shared until it ends: go test runs packages in
+// parallel processes against the one server, and a test that stops it
+// (PostgresExclusive) waits until no other test uses it, and they for it.
 func PostgresDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := postgresDSN(tb)
+	lockServer(tb, dsn, false)
+	return dsn
+}
+
+// PostgresExclusive is PostgresDSN for a test that stops or restarts the
+// server: it waits until no test of any package holds the server, and
+// keeps every other from starting on it until it ends. Call it before
+// anything else in the test (PostgresDSN then holds nothing more in this
+// process).
+func PostgresExclusive(tb testing.TB) string {
+	tb.Helper()
+	dsn := postgresDSN(tb)
+	lockServer(tb, dsn, true)
+	return dsn
+}
+
+func postgresDSN(tb testing.TB) string {
 	tb.Helper()
 	dsn := os.Getenv("MXKIT_PG_DSN")
 	if dsn == "" {
 		tb.Skip("PostgreSQL not configured: set MXKIT_PG_DSN (source .ci/services starts one on loopback)")
 	}
 	return dsn
+}
+
+// serverLockPath is the lock file the tests of every package share for
+// the server at dsn.
+func serverLockPath(dsn string) string {
+	sum := sha256.Sum256([]byte(dsn))
+	return filepath.Join(os.TempDir(), "mxkit-pg-"+hex.EncodeToString(sum[:6])+".lock")
 }
 
 // PostgresSchema returns $MXKIT_PG_DSN (or skips the test) and a new

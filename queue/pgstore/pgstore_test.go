@@ -105,7 +105,9 @@ func TestServerRestartUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("restarts the server for ~10s")
 	}
-	dsn := testenv.PostgresDSN(t)
+	// The server is this test's alone while it runs: the tests of other
+	// packages, run beside it by go test, wait (and it for them).
+	dsn := testenv.PostgresExclusive(t)
 	s, _ := openTemp(t)
 	ctl := os.Getenv("MXKIT_PG_CTL")
 	ctx, cancel := context.WithCancel(context.Background())
