@@ -169,6 +169,11 @@ func TestFindCommand(t *testing.T) {
 		{"smtp error from remote mail server after initial connection: 554 go away", "CONN"},
 		{"* a@b smtp:rcpt host 192.0.2.8: 553 no such user", "RCPT"},
 		{"550 user unknown", ""},
+		// hMailServer's "hMailServer sent: <last command>" line, folded
+		// with the "Remote server replied:" line after it.
+		{"hmailserver sent: . remote server replied: 554 rejected", "DATA"},
+		{"hmailserver sent: remote server replied: 554 no smtp service here", "CONN"},
+		{"hmailserver sent: rcpt to:<a@b> remote server replied: 550 no", "RCPT"},
 	} {
 		if got := findCommand(tc.text); got != tc.want {
 			t.Errorf("findCommand(%q) = %q, want %q", tc.text, got, tc.want)

@@ -352,12 +352,12 @@ func findCommand(t string) string {
 			case strings.HasPrefix(rest, "mail from"), strings.HasPrefix(rest, "mail command"):
 				cmd = "MAIL"
 			case strings.HasPrefix(rest, "end of data"), strings.HasPrefix(rest, "data"), strings.HasPrefix(rest, "end of message"),
-				pre == "server sent: " && strings.HasPrefix(rest, ".") && (len(rest) == 1 || rest[1] == '\n' || rest[1] == '\r'):
+				pre == "server sent: " && (rest == "." || strings.HasPrefix(rest, ". ")):
 				cmd = "DATA"
-			case pre == "server sent: " && (strings.TrimLeft(rest, " \r\n") == "" || rest[0] == '\n' || rest[0] == '\r' ||
-				strings.HasPrefix(strings.TrimLeft(rest, " \r\n"), "remote server replied")):
+			case pre == "server sent: " && (rest == "" || strings.HasPrefix(rest, "remote server replied")):
 				// Nothing sent yet: hMailServer records the greeting's
-				// refusal with an empty last command.
+				// refusal with an empty last command. (The text is
+				// folded: its line ends are single spaces.)
 				cmd = "CONN"
 			case strings.HasPrefix(rest, "ehlo"), strings.HasPrefix(rest, "helo"):
 				cmd = "EHLO"
