@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -29,13 +30,17 @@ type Conn struct {
 	*net.TCPConn
 	rc syscall.RawConn
 
-	// State of the Read in progress (one at a time, like the Write).
+	// State of the Read in progress, one at a time under rmu, as the
+	// Write's is under wmu: like a *net.TCPConn, a Conn may be used by
+	// several goroutines at once, each Write whole.
+	rmu    sync.Mutex
 	rbuf   []byte
 	rn     int
 	rerr   syscall.Errno
 	readFn func(fd uintptr) bool
 
 	// State of the Write in progress: what is left of a, then of b.
+	wmu     sync.Mutex
 	wa, wb  []byte
 	wn      int
 	werr    syscall.Errno
@@ -78,6 +83,8 @@ func (r *Conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	r.rmu.Lock()
+	defer r.rmu.Unlock()
 	r.rbuf, r.rn, r.rerr = p, 0, 0
 	err := r.rc.Read(r.readFn)
 	r.rbuf = nil
@@ -115,6 +122,8 @@ func (r *Conn) Write(p []byte) (int, error) { return r.Writev(p, nil) }
 // Writev writes a and then b, in one writev(2) when the socket takes it.
 // Like Write, it returns an error if it wrote less than both.
 func (r *Conn) Writev(a, b []byte) (int, error) {
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
 	r.wa, r.wb, r.wn, r.werr = a, b, 0, 0
 	err := r.rc.Write(r.writeFn)
 	r.wa, r.wb, r.iov = nil, nil, [2]syscall.Iovec{} // keep no reference to the caller's data
