@@ -255,12 +255,19 @@ func testQueueAdmin(t *testing.T, setStore func(*Config)) {
 	if out, rc := run("flush", dead); rc != 1 || !strings.Contains(out, "dead letter") {
 		t.Errorf("flush of a dead letter: exit %d: %s", rc, out)
 	}
+	received := m.Stats().Received
 	if out := mustRun("requeue", dead); !strings.Contains(out, "requeued: 1 message") {
 		t.Errorf("requeue: %s", out)
 	}
 	waitFor(t, "the second refusal", func() bool {
 		q := show(dead)
 		return q.State == "dead" && len(q.Recipients[0].History) == 2
+	})
+	// The refusal's DSN to the sender is queued just after the dead
+	// letter is recorded (deliver.go): the checks of an empty queue
+	// below wait until it is queued and gone.
+	waitFor(t, "the second refusal's DSN", func() bool {
+		return m.Stats().Received == received+1 && len(list().Messages) == 0
 	})
 	if o := show(dead).Recipients[0].History[1]; o.Status != delivery.Failed || o.Code != 550 || o.Stage != delivery.StageRcpt {
 		t.Errorf("second attempt %+v: want 550 at RCPT", o)
