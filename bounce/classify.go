@@ -640,6 +640,13 @@ func pickStatus(given, text string, code int) string {
 		if given != "" && s[0] != given[0] && (code == 0 || int(s[0]-'0') != code/100) {
 			continue
 		}
+		if s[0] == '2' && (given == "" || given[0] != '2') && code/100 != 2 {
+			// RFC 3463 §3.1: class 2 is success. In the words of a
+			// failure with no success status or reply beside it, a
+			// "2.0.12" is a version number ("Mailman 2.0.12"), not
+			// its status.
+			continue
+		}
 		if strings.HasSuffix(s, ".0.0") {
 			if best == "" {
 				best = s
