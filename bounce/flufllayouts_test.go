@@ -138,3 +138,26 @@ func TestFluflLayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestTranscriptFailingReply: in a session transcript the replies before
+// the failing one succeeded (RFC 5321 §4.2), and their words are not the
+// failure's: MAIL's "Sender ok" no longer vetoes the quota of the RCPT
+// reply after it. The transcript as MDaemon includes one in its DSNs
+// (MDaemon manual, DSN Settings) and as Sendmail's "<<< " lines.
+func TestTranscriptFailingReply(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want Reason
+	}{
+		{" 220 mx.example.net ESMTP ready\n EHLO mx.example.org\n 250-mx.example.net Hello\n 250 SIZE 40000000\n MAIL From:<a@example.org> SIZE=1861\n 250 <a@example.org>, Sender ok\n RCPT To:<full@example.net>\n 552 Message for <full@example.net> would exceed mailbox quota\n QUIT\n", MailboxFull},
+		{">>> MAIL From:<a@example.org> SIZE=1861\n<<< 250 2.1.0 <a@example.org>... Sender ok\n>>> RCPT To:<full@example.net>\n<<< 452 4.2.2 Mailbox over quota\n", MailboxFull},
+		// One line: no transcript, read whole.
+		{"552 Message for <full@example.net> would exceed mailbox quota", MailboxFull},
+		// A number after a label is no reply: the text is read whole.
+		{"RCPT TO: gone@example.net\nSize (in bytes): 222\nError: Invalid user address\n550 - Requested action not taken: no such user here\n", UserUnknown},
+	} {
+		if got := Classify(0, "", c.text).Reason; got != c.want {
+			t.Errorf("%q: %s, want %s", c.text, got, c.want)
+		}
+	}
+}
