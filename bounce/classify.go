@@ -55,6 +55,9 @@ func (r *rules) classify(ev evidence) Classification {
 	if code == 0 {
 		code = findReplyCode(folded)
 	}
+	if at := failingReplyAt(ev.text); at > 0 {
+		folded = fold(ev.text[at:])
+	}
 	status := pickStatus(ev.status, folded, code)
 	reason := r.reason(ev, status, code, stripContinuations(folded))
 	if ev.reason != "" && (reason == OnHold || reason == Undefined || reason == Filtered && ev.reason == UserUnknown) {
@@ -640,6 +643,13 @@ func pickStatus(given, text string, code int) string {
 		if given != "" && s[0] != given[0] && (code == 0 || int(s[0]-'0') != code/100) {
 			continue
 		}
+		if s[0] == '2' && (given == "" || given[0] != '2') && code/100 != 2 {
+			// RFC 3463 §3.1: class 2 is success. In the words of a
+			// failure with no success status or reply beside it, a
+			// "2.0.12" is a version number ("Mailman 2.0.12"), not
+			// its status.
+			continue
+		}
 		if strings.HasSuffix(s, ".0.0") {
 			if best == "" {
 				best = s
@@ -719,29 +729,82 @@ func nextStatus(text string, off int) (string, int) {
 // 2xx/4xx/5xx, standing alone or followed by '-'.
 func findReplyCode(text string) int {
 	for i := 0; i+3 <= len(text); i++ {
-		c := text[i]
-		if c != '2' && c != '4' && c != '5' {
-			continue
-		}
-		if i > 0 {
-			p := text[i-1]
-			if p >= '0' && p <= '9' || p == '.' || p == '-' || p == '[' || p == ':' || p >= 'a' && p <= 'z' {
-				continue
-			}
-		}
-		if !isDigit(text[i+1]) || !isDigit(text[i+2]) {
-			continue
-		}
-		if i+3 < len(text) {
-			n := text[i+3]
-			if n != ' ' && n != '-' && n != ',' && n != ';' && n != ':' {
-				continue
-			}
-		}
-		if text[i+1] > '5' || c == '2' && i > 0 {
+		code := replyCodeAt(text, i)
+		if code == 0 || code/100 == 2 && i > 0 {
 			continue // a success code only counts opening the text
 		}
-		return int(c-'0')*100 + int(text[i+1]-'0')*10 + int(text[i+2]-'0')
+		return code
+	}
+	return 0
+}
+
+// replyCodeAt returns the reply code that starts at text[i], or 0.
+func replyCodeAt(text string, i int) int {
+	if i+3 > len(text) {
+		return 0
+	}
+	c := text[i]
+	if c != '2' && c != '4' && c != '5' {
+		return 0
+	}
+	if i > 0 {
+		p := text[i-1]
+		if p >= '0' && p <= '9' || p == '.' || p == '-' || p == '[' || p == ':' || p >= 'a' && p <= 'z' {
+			return 0
+		}
+	}
+	if !isDigit(text[i+1]) || !isDigit(text[i+2]) || text[i+1] > '5' {
+		return 0
+	}
+	if i+3 < len(text) {
+		n := text[i+3]
+		if n != ' ' && n != '-' && n != ',' && n != ';' && n != ':' {
+			return 0
+		}
+	}
+	return int(c-'0')*100 + int(text[i+1]-'0')*10 + int(text[i+2]-'0')
+}
+
+// failingReplyAt returns where the failing exchange of a session
+// transcript starts in text: the line of the command before the first
+// 4xx or 5xx reply line that follows 2xx reply lines (the greeting's,
+// EHLO's, MAIL's "Sender ok" in the session transcripts MDaemon puts in
+// its DSNs (MDaemon manual, Queues » DSN Settings: "Do not include session
+// transcripts in DSN messages", off by default), Sendmail's "<<< " lines;
+// RFC 5321 §4.2: the replies before it succeeded). Their words (a "Sender ok", a "SIZE" extension) are not the
+// failure's. A reply line starts with its code, after blanks and a
+// transcript's "<<< "; 0 when text is no such transcript.
+func failingReplyAt(text string) int {
+	if strings.IndexByte(text, '\n') < 0 {
+		return 0
+	}
+	success := false
+	prev := -1 // start of the line before, if it may be the command
+	for off := 0; off < len(text); {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += off
+		}
+		t := strings.TrimLeft(text[off:end], " \t")
+		t = strings.TrimPrefix(t, "<<< ")
+		switch replyCodeAt(t, 0) / 100 {
+		case 2:
+			success = true
+			prev = -1
+		case 4, 5:
+			if !success {
+				return 0
+			}
+			if prev >= 0 {
+				return prev
+			}
+			return off
+		default:
+			prev = off
+		}
+		off = end + 1
 	}
 	return 0
 }

@@ -44,7 +44,13 @@
 // bounce reports its recipients as failed, or as delayed (RFC 3464 §2.3.3)
 // when its words say the message is still being retried (Exim's "has not
 // yet been delivered", Sendmail's "warning message only") and none say it
-// finally failed.
+// finally failed; words that only say it was not delivered ("could not be
+// delivered") do not outweigh words that say attempts go on ("Delivery
+// attempts will continue"). A notice that names no recipient of its own,
+// with a DSN attached as a message (a gateway forwarding the DSN it got),
+// reports what the attached DSN reports. A DSN's Action outside RFC 3464's
+// five words is read as its sender meant it: "failure" and "error" as
+// failed.
 //
 // The blocks follow the generators' layouts rather than examples of them:
 // an address heads its block when it starts the line or follows a label
@@ -57,7 +63,17 @@
 // while talking to" or after a finished record belong to the next record;
 // a recipient with its own "(reason: ...)" line does not take a pipelined
 // transcript's replies, and Sendmail's "addr... User unknown" summary
-// (EX_NOUSER) marks a refusal of RCPT. The recipient's own address is
+// (EX_NOUSER) marks a refusal of RCPT. The address an alias or forward
+// was expanded from is the OriginalRecipient (Postfix's "(expanded from
+// <x>)", Sendmail's "(expanded from: x)", Exim's "(generated from x)");
+// Exim's "an undisclosed address" is the address it was generated from.
+// Exchange 4.0-2003's summary of the returned message (its To and Cc
+// above "did not reach the following recipient(s)") names no recipient,
+// an X.400 address's "dda:SMTP=" value and an address in single quotes are
+// read as the address, and the sender's own address is a recipient when it
+// heads a record ("<self@x>: ...", a message one sent to oneself). A
+// "2.x.x" in a failure's words with no success code beside it is not its
+// status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
 // verdicts), and a finally failed recipient whose text is the sending
 // MTA's own connection failure (no reply, no status) has expired.
@@ -290,7 +306,8 @@
 //
 // # Accuracy
 //
-// Four test sets measure the classifier; none was written from its output.
+// Five test sets measure the classifier and the parser; none was written
+// from their output.
 //
 //   - The real-MTA matrix (testdata/mta, TestMTADSNs): the DSNs Postfix
 //     3.7, Exim 4.96, OpenSMTPD 6.8 and Sendmail 8.17 wrote when a scripted
@@ -394,6 +411,21 @@
 //     reply line (a continuation's marker goes with its codes), and maddy
 //     reports a temporary failure as failed once its retries end (read as
 //     expired).
+//   - GNU Mailman's bounce samples (TestFluflBounces): the 113 real bounces
+//     of flufl.bounce's test data (Debian's python3-flufl.bounce, read where
+//     it is installed), with flufl's expected addresses and their
+//     permanence as the oracle, from 2000-2020 Postfix, Exim, qmail,
+//     Sendmail, Exchange 5.5, GroupWise, Netscape, IMail, Yahoo, AOL, Sina
+//     and gateways. Parse names exactly the failed recipients, failed or
+//     delayed as flufl says, in 106 of 111 (96 before its layouts above
+//     were read); two expectations describe the anonymised samples, not the
+//     bounces, and are not scored. The misses: a Symantec-style "Mail
+//     Delivery Warning" ("has been postponed ... We will continue to try")
+//     read as failed, whose words have no published source here; AOL's
+//     bare screen name (no domain); Yale's and LLNL's site-made notices of
+//     2000-2001, which name other people's addresses in their advice; and a
+//     notice naming no address, read as the returned message's To.
+//     TestFluflLayouts holds each layout above as its source writes it.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its

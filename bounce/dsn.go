@@ -109,6 +109,26 @@ func cleanAddr(v string) string {
 	return strings.Trim(a, "<>")
 }
 
+// dsnAction returns an Action field's value in lower case, as one of RFC
+// 3464 §2.3.3's five where a sender wrote another word for one: "failure"
+// and "error" for failed, as GNU Mailman's DSN detector reads them
+// (flufl.bounce, _detectors/dsn.py: "opensmtpd uses non-compliant Action:
+// error"), and "delayed" with a comment after it.
+func dsnAction(v string) string {
+	a := strings.ToLower(strings.Fields(v + " x")[0])
+	switch a {
+	case "failed", "delayed", "delivered", "relayed", "expanded":
+		return a
+	}
+	switch {
+	case strings.HasPrefix(a, "fail"), strings.HasPrefix(a, "error"):
+		return "failed"
+	case strings.HasPrefix(a, "delayed"):
+		return "delayed"
+	}
+	return a
+}
+
 // parseDSN fills rep from a message/delivery-status body.
 func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	fields := parseFields(body)
@@ -162,7 +182,7 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		other = other || cur.FinalRecipient != "" || cur.OriginalRecipient != ""
 		switch f.name {
 		case "action":
-			cur.Action = strings.ToLower(strings.Fields(f.value + " x")[0])
+			cur.Action = dsnAction(f.value)
 		case "status":
 			cur.Status = normStatus(f.value)
 			// "4.0.0 (host name lookup failure)": the comment explains.

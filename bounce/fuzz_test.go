@@ -67,6 +67,9 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	}
+	for _, c := range fluflLayouts {
+		f.Add([]byte(c.msg))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Parse(bytes.NewReader(data))
 		if err != nil {

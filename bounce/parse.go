@@ -81,7 +81,7 @@ type Report struct {
 type Recipient struct {
 	FinalRecipient    string // address without the "rfc822;" type
 	OriginalRecipient string // address without the type, "" when absent
-	Action            string // failed, delayed, delivered, relayed, expanded (lower case)
+	Action            string // failed, delayed, delivered, relayed, expanded (lower case; "failure" and "error" read as failed)
 	// Status is the enhanced status code: as reported, or as found in the
 	// diagnostic, or inferred ("5.0.0", "4.0.0") when neither had one.
 	Status          string
@@ -147,6 +147,13 @@ const (
 // "From " line is read up to the next message's separator: use Mbox to
 // read every message of an mbox.
 func (p *Parser) Parse(r io.Reader) (*Report, error) {
+	return p.parse(r, 0)
+}
+
+// maxNested is how many attached DSNs deep Parse reads (nestedMessage).
+const maxNested = 2
+
+func (p *Parser) parse(r io.Reader, nested int) (*Report, error) {
 	max := p.MaxBytes
 	if max <= 0 {
 		max = defaultMaxBytes
@@ -223,6 +230,15 @@ func (p *Parser) Parse(r io.Reader) (*Report, error) {
 	case len(w.text) > 0 && parseSES(rep, w.text[0], rl):
 	default:
 		classifyOther(rep, ent.Header, &w, rl)
+		if len(rep.Recipients) == 0 && w.nested != nil && nested < maxNested {
+			// A notice that names no recipient of its own, with a DSN
+			// attached: the DSN is what it reports.
+			if in, err := p.parse(bytes.NewReader(w.nested), nested+1); err == nil && len(in.Recipients) > 0 &&
+				(in.Kind == KindDSN || in.Kind == KindNonStandard) {
+				in.Truncated = in.Truncated || rep.Truncated
+				return in, nil
+			}
+		}
 	}
 	if rep.Original == nil && w.original != nil {
 		rep.Original = w.original
@@ -272,6 +288,11 @@ type walk struct {
 
 	notif     string
 	notifDone bool
+
+	// nested is an attached message that is itself a DSN, rebuilt
+	// (nestedMessage): read when the message around it reports no
+	// recipient of its own.
+	nested []byte
 }
 
 func (w *walk) visit(e *message.Entity, depth int) {
@@ -327,9 +348,13 @@ func (w *walk) visit(e *message.Entity, depth int) {
 	case "message/rfc822", "message/global", "message/rfc822-headers", "text/rfc822-headers",
 		"message/global-headers", "text/rfc822-header", "message/partial":
 		if w.original == nil {
-			h, err := readHeader(e.Body)
+			br := bufio.NewReaderSize(io.LimitReader(e.Body, 256<<10), 1024)
+			h, err := readHeaderFrom(br)
 			if err == nil && len(h) > 0 {
 				w.original = h
+				if w.nested == nil && (mt == "message/rfc822" || mt == "message/global") && isReport(h) {
+					w.nested = nestedMessage(h, br)
+				}
 			}
 		}
 	case "text/plain", "text/html", "text/enriched":
@@ -371,10 +396,9 @@ func (w *walk) readPart(r io.Reader, limit int) []byte {
 	return b
 }
 
-// readHeader reads a header block leniently: it stops at the first line
-// that is neither a field nor a continuation.
-func readHeader(r io.Reader) (mail.Header, error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, 256<<10), 1024)
+// readHeaderFrom reads a header block leniently: it stops at the first
+// line that is neither a field nor a continuation, and leaves br there.
+func readHeaderFrom(br *bufio.Reader) (mail.Header, error) {
 	var lines []string
 	for {
 		line, err := br.ReadString('\n')
@@ -390,6 +414,34 @@ func readHeader(r io.Reader) (mail.Header, error) {
 		return nil, errors.New("no header")
 	}
 	return h, nil
+}
+
+// isReport reports whether h is the header of a delivery status
+// notification (RFC 3464 §2: multipart/report; report-type=delivery-status).
+func isReport(h mail.Header) bool {
+	ct := h.Get("Content-Type")
+	if indexFold(ct, "multipart/report") < 0 {
+		return false // most returned messages: no need to parse it
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	return err == nil && strings.EqualFold(mt, "multipart/report") &&
+		strings.HasSuffix(strings.ToLower(params["report-type"]), "delivery-status")
+}
+
+// nestedMessage rebuilds an attached message from its parsed header and
+// the rest of its part (up to maxTextPart), for Parse to read a DSN that
+// came attached to another message (a mail gateway's notice that forwards
+// the DSN it received, or a user forwarding a bounce as an attachment).
+func nestedMessage(h mail.Header, body io.Reader) []byte {
+	var b bytes.Buffer
+	for k, vs := range h {
+		for _, v := range vs {
+			b.WriteString(k + ": " + v + "\r\n")
+		}
+	}
+	b.WriteString("\r\n")
+	b.ReadFrom(io.LimitReader(body, maxTextPart))
+	return b.Bytes()
 }
 
 // parseHeaderLines parses header fields from lines until a blank line or a

@@ -1228,6 +1228,27 @@ var delayPhrases = []string{
 // which wording about retries concerns other recipients or the past.
 var finalPhrases = []string{
 	"permanent error", "permanent failure", "failed permanently", // Exim "This is a permanent error"; Gmail "failed permanently"
-	"could not be delivered", "has been returned", // Sendmail "Message could not be delivered for x days"; Postfix bounce(5) "... could not be delivered"
 	"giving up", "will not try again", "not going to try again", // qmail-send "I'm not going to try again"; DMA "Giving up"
+}
+
+// weakFinalPhrases say a message was not delivered, which a notice of a
+// delay says too ("could not be delivered to the following recipients:
+// ... Delivery attempts will continue to be made"): they mark a final
+// failure only when no words say that delivery is still being attempted
+// (retryPhrases).
+var weakFinalPhrases = []string{
+	"could not be delivered", "has been returned", // Sendmail "Message could not be delivered for x days"; Postfix bounce(5) "... could not be delivered"
+}
+
+// retryPhrases are the delayPhrases that state that delivery goes on
+// (each cited in delayPhrases): they outweigh weakFinalPhrases.
+var retryPhrases = []string{
+	"will be retried", "still being retried", "this is a warning only", // Postfix bounce(5) delay template
+	"will keep trying", "warning message only", // Sendmail DSN warning text
+	"delivery attempts will continue",        // Exchange delay DSN
+	"delivery will continue to be attempted", // Exchange 2010 and later delay DSN (cryer.co.uk; gateway.ctsltd.net)
+	"will retry for",                         // Gmail's "** Delivery incomplete **" notice
+	"continue to attempt to deliver",         // webinstinct.com, "Notifications for delayed outgoing messages"
+	"continue to attempt delivery",           // support.protectedservice.net, an Exim relay's delay warning
+	"do not need to resend your message",     // Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR MESSAGE **", helpdesk.umd.edu)
 }

@@ -235,7 +235,25 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	// server's reply (replyIntros), up to a blank line, are that reply:
 	// an address it quotes is part of the open recipient's error.
 	inReply, replyLines := false, 0
-	for _, line := range strings.Split(notif, "\n") {
+	lines := strings.Split(notif, "\n")
+	// Exchange 4.0 to 2003 print a summary of the returned message above
+	// the failed recipients: "Your message\n  To: ...\n  Cc: ...\n
+	// Subject: ...\n  Sent: ...\n did not reach the following
+	// recipient(s):" (Exchange 5.5's IMS, Microsoft KB 251152), "The
+	// following recipient(s) could not be reached:" (KB Q168557). The
+	// addresses of that summary are the message's, not failed recipients.
+	listStart := 0
+	for i, line := range lines {
+		if i == 0 && !strings.Contains(notif, "ollowing recipient") { // "The following", "Following"
+			break
+		}
+		if indexFold(line, "did not reach the following recipient") >= 0 ||
+			indexFold(line, "following recipient(s) could not be reached") >= 0 {
+			listStart = i
+			break
+		}
+	}
+	for n, line := range lines {
 		line = strings.TrimRight(line, "\r")
 		t := strings.TrimSpace(line)
 		switch {
@@ -251,10 +269,23 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			detached, record = true, false
 		}
 		addr := ""
-		if !strings.HasPrefix(t, "<<< ") {
+		if !strings.HasPrefix(t, "<<< ") && n >= listStart {
 			// A reply quotes addresses; the command (">>> RCPT
 			// To:<addr>") and the record name the recipient.
 			addr = lineRecipient(line, skip)
+		}
+		if n > 0 && strings.EqualFold(strings.TrimSpace(lines[n-1]), "an undisclosed address") {
+			// Exim hides an address a router generated (hide_child_in_errmsg)
+			// and names the address it was generated from in its place:
+			// "an undisclosed address", then "(generated from %s)" or
+			// "(ultimately generated from %s)" (deliver.c,
+			// print_address_information()). That address is the one the
+			// sender used.
+			if lt := strings.ToLower(t); strings.HasPrefix(lt, "(generated from ") || strings.HasPrefix(lt, "(ultimately generated from ") {
+				if as := addrsIn(t); len(as) == 1 {
+					addr = as[0]
+				}
+			}
 		}
 		if addr != "" && cur >= 0 && addr != blocks[cur].addr && (inReply || quotedInReply(line, addr, &blocks[cur])) {
 			addr = "" // part of the open recipient's error
@@ -407,7 +438,15 @@ func lineRecipient(line string, skip map[string]bool) string {
 			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
 			continue
 		}
-		if skip[a] || isSystemAddr(a) {
+		if isSystemAddr(a) {
+			continue
+		}
+		if skip[a] && !(s == 1 && l[0] == '<' && (strings.HasPrefix(l[e:], ">:") || strings.HasPrefix(l[e:], ">..."))) {
+			// The sender's own address is skipped, unless it heads a
+			// recipient's record at the margin, as a message the sender
+			// sent to itself fails: Postfix's "<%s>: %s"
+			// (bounce_notify_util.c, bounce_recipient_log()) and
+			// Sendmail's "<addr>... reason" (sendmailRecord).
 			continue
 		}
 		return a
@@ -449,6 +488,22 @@ func nextAddr(l string, off int) (string, int, int) {
 		}
 		for s < at && l[s] == '.' {
 			s++
+		}
+		// An address in single quotes, as Exchange 4.0-5.5 NDRs print
+		// the recipient ("'TEST@JUNK.TEST.CA' on 3/27/97 11:18 AM",
+		// Microsoft KB Q168557): the quote is not part of it.
+		if s < at && l[s] == '\'' && e < len(l) && l[e] == '\'' {
+			s++
+		}
+		// An X.400 O/R address whose domain-defined attribute carries
+		// the Internet address, "c=US;...;dda:SMTP=user@domain"
+		// (Microsoft KB Q164049: "dda.type=SMTP;dda.value=USER(A)DOMAIN";
+		// KB 258678 shows Exchange's "dda:TYPE=value" form in an NDR):
+		// the address is the value.
+		if eq := strings.LastIndexByte(l[s:at], '='); eq >= 0 {
+			if p := l[s : s+eq+1]; strings.HasSuffix(p, "smtp=") || strings.HasSuffix(p, "rfc-822=") {
+				s += eq + 1
+			}
 		}
 		dom := l[at+1 : e]
 		if s < at && strings.IndexByte(dom, '.') > 0 {
@@ -812,8 +867,11 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	// warning "has not yet been delivered", Sendmail's "THIS IS A
 	// WARNING MESSAGE ONLY", Postfix's "Delayed Mail (still being
 	// retried)": delayPhrases), unless it also says the message failed.
+	// Words that only say the message was not delivered ("could not be
+	// delivered") do not outweigh words that say delivery goes on.
 	action := "failed"
-	if hasAny(subject, delayPhrases) || hasAny(body, delayPhrases) && !hasAny(body, finalPhrases) {
+	final := hasAny(body, finalPhrases) || hasAny(body, weakFinalPhrases) && !hasAny(body, retryPhrases)
+	if hasAny(subject, delayPhrases) || hasAny(body, delayPhrases) && !final {
 		action = "delayed"
 	}
 	for _, b := range blocks {
@@ -866,7 +924,7 @@ func expandedFrom(blk, addr string) string {
 	const marker = "> (expanded from <"
 	i := indexFold(blk, "<"+addr+marker)
 	if i < 0 {
-		return ""
+		return otherExpandedFrom(blk, addr)
 	}
 	rest := blk[i+1+len(addr)+len(marker):]
 	end := strings.IndexByte(rest, '>')
@@ -874,6 +932,34 @@ func expandedFrom(blk, addr string) string {
 		return ""
 	}
 	return cleanAddr(rest[:end])
+}
+
+// otherExpandedFrom returns the address an alias or forward was expanded
+// from, as Sendmail and Exim print it on the line after the address it
+// failed at: Sendmail's "    (expanded from: %s)" (savemail.c, errbody())
+// and Exim's "    (generated from %s)" or "(ultimately generated from %s)"
+// (deliver.c, print_address_information(); "ultimately" when it is the
+// ancestor of a chain). "" when there is none or it is addr itself.
+func otherExpandedFrom(blk, addr string) string {
+	if !strings.Contains(blk, "xpanded from: ") && !strings.Contains(blk, "enerated from ") {
+		return ""
+	}
+	lines := strings.Split(blk, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if indexFold(lines[i], addr) < 0 {
+			continue
+		}
+		t := strings.ToLower(strings.TrimSpace(lines[i+1]))
+		for _, p := range []string{"(expanded from: ", "(generated from ", "(ultimately generated from "} {
+			if rest, ok := strings.CutPrefix(t, p); ok && strings.HasSuffix(rest, ")") {
+				if as := addrsIn(rest); len(as) == 1 && as[0] != addr {
+					return as[0]
+				}
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // maskAddr returns text with the recipient's address, which the
