@@ -71,7 +71,7 @@
 // above "did not reach the following recipient(s)") names no recipient,
 // an X.400 address's "dda:SMTP=" value and an address in single quotes are
 // read as the address, and the sender's own address is a recipient when it
-// heads a record ("<self@x>: ...", a message one sent to oneself). A
+// heads its line ("<self@x>: ...", a message one sent to oneself). A
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not

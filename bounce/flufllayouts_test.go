@@ -76,6 +76,15 @@ var fluflLayouts = []struct {
 		final: "self@example.com", action: "failed", status: "5.1.1", reason: UserUnknown,
 	},
 	{
+		// Exim's text, the recipient alone on its line (deliver.c),
+		// sent to oneself, under a heading that runs over two lines.
+		name: "Exim-like, sent to oneself, heading folded",
+		msg: "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: self@example.com\nSubject: Mail delivery failed: returning message to sender\n\n" +
+			"This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients. This is a permanent error. The following address(es)\nfailed:\n\n" +
+			"self@example.com:\nSMTP error from remote server for RCPT TO command, host: mx.example.com (192.0.2.1) reason: 550 5.1.1 User unknown\n",
+		final: "self@example.com", action: "failed", status: "5.1.1", reason: UserUnknown,
+	},
+	{
 		// A gateway's notice that forwards the DSN it received as an
 		// attachment and names no recipient itself.
 		name: "DSN attached to a notice",

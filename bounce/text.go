@@ -441,12 +441,15 @@ func lineRecipient(line string, skip map[string]bool) string {
 		if isSystemAddr(a) {
 			continue
 		}
-		if skip[a] && !(s == 1 && l[0] == '<' && (strings.HasPrefix(l[e:], ">:") || strings.HasPrefix(l[e:], ">..."))) {
-			// The sender's own address is skipped, unless it heads a
-			// recipient's record at the margin, as a message the sender
-			// sent to itself fails: Postfix's "<%s>: %s"
-			// (bounce_notify_util.c, bounce_recipient_log()) and
-			// Sendmail's "<addr>... reason" (sendmailRecord).
+		if skip[a] && strings.TrimLeft(l[:s], " \t<\"'") != "" {
+			// The sender's own address is skipped, unless it heads its
+			// line as recipient lists print a recipient, as a message the
+			// sender sent to itself fails: Postfix's "<%s>: %s"
+			// (bounce_notify_util.c, bounce_recipient_log()), Sendmail's
+			// "<addr>... reason" (sendmailRecord), Exim's address on a line
+			// of its own (deliver.c). Addresses of the returned message's
+			// header are not read here (from:, reply-to: and the like are
+			// passed over above; the notification ends at its marker).
 			continue
 		}
 		return a
@@ -1050,6 +1053,9 @@ func bareRecipients(notif string) []block {
 			t := strings.TrimSpace(lines[j])
 			if t == "" {
 				continue
+			}
+			if j == i+1 && !strings.Contains(l, ":") && !strings.Contains(l, "-----") && strings.HasSuffix(t, ":") {
+				continue // the heading's own end, folded: "The following address(es)\nfailed:"
 			}
 			tok := strings.Fields(t)[0]
 			tok = strings.Trim(tok, "<>\"':.")
