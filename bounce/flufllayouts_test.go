@@ -170,3 +170,24 @@ func TestTranscriptFailingReply(t *testing.T) {
 		}
 	}
 }
+
+// TestProductVirus: "virus" inside a scanning product's name (Trend
+// Micro's InterScan VirusWall, whose banner heads its notices; Symantec
+// AntiVirus) is no verdict on a virus; the word and its plural are.
+func TestProductVirus(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want Reason
+	}{
+		// Its reason has no published wording here: onhold, not a virus.
+		{"****** Message from InterScan E-Mail VirusWall NT ****** The following mail could not be delivered. Reason: Exceeded Maximum Delivery Attempts.", OnHold},
+		{"550 5.7.1 Symantec AntiVirus for SMTP Gateways found a virus in this message", VirusDetected},
+		{"554 5.7.1 The message contains viruses", VirusDetected},
+		{"550 5.7.0 This message contains a virus (Eicar-Test-Signature)", VirusDetected},
+		{"554 AntiVirus gateway: message infected by Worm.X", VirusDetected},
+	} {
+		if got := Classify(0, "", c.text).Reason; got != c.want {
+			t.Errorf("%q: %s, want %s", c.text, got, c.want)
+		}
+	}
+}

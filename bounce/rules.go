@@ -305,7 +305,7 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: greylistPhrases},
 		// A host listed for an infection is a blocked host; a virus scanner
 		// that failed (scannerFailurePhrases) gave no verdict: the system's.
-		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases)},
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases), veto: productVirus},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.
 		{reason: SystemError, phrases: scannerFailurePhrases},
@@ -639,4 +639,31 @@ func describedStatus(text string) string {
 		}
 	}
 	return ""
+}
+
+// productVirus reports text whose only "virus" is part of a scanning
+// product's name, with no other word of virusPhrases: a gateway's banner
+// heads its notices whatever they report ("Message from InterScan E-Mail
+// VirusWall NT", Trend Micro's InterScan VirusWall; "Symantec AntiVirus
+// for SMTP Gateways"), and its "The following mail could not be
+// delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
+// a virus. "virus" counts as a word, or its plural, not inside another.
+func productVirus(text string) bool {
+	if strings.Contains(text, "malware") || strings.Contains(text, "infected") {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], "virus")
+		if i < 0 {
+			return true
+		}
+		i += off
+		off = i + len("virus")
+		before := i > 0 && isLetter(rune(text[i-1]))
+		rest := text[off:]
+		after := len(rest) > 0 && isLetter(rune(rest[0])) && !(strings.HasPrefix(rest, "es") && (len(rest) == 2 || !isLetter(rune(rest[2]))))
+		if !before && !after {
+			return false
+		}
+	}
 }
