@@ -111,8 +111,12 @@
 // wording: "in reply to RCPT TO command", "after MAIL FROM", transcripts,
 // Stalwart's "rejected command 'RCPT TO:<x>'", hMailServer's "hMailServer
 // sent: RCPT TO:<x>", Haraka's "Some recipients failed:"), the DSN action
-// and diagnostic type, and the wording. The first step that names a
-// reason decides:
+// and diagnostic type, and the wording. In a session transcript (MDaemon's,
+// Sendmail's "<<< " lines) the failing reply is read from its command on:
+// the successful replies before it (RFC 5321 §4.2) are not its words, nor
+// is a "2.x.x" in a failure's text its status. "virus" inside a scanning
+// product's name (InterScan VirusWall, AntiVirus) is no verdict. The first
+// step that names a reason decides:
 //
 //  1. Delivered: a delivered, relayed or expanded action (RFC 3464 §2.3.3)
 //     or a 2.x.x status.

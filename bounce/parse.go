@@ -436,7 +436,9 @@ func nestedMessage(h mail.Header, body io.Reader) []byte {
 	var b bytes.Buffer
 	for k, vs := range h {
 		for _, v := range vs {
-			b.WriteString(k + ": " + v + "\r\n")
+			// A decoded encoded-word may hold line ends: one field stays
+			// one line.
+			b.WriteString(k + ": " + strings.NewReplacer("\r", " ", "\n", " ").Replace(v) + "\r\n")
 		}
 	}
 	b.WriteString("\r\n")
