@@ -927,9 +927,10 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	}
 }
 
-// listIdMatches reports whether addr is the list a List-Id names: RFC 2919
-// §3 builds the id from the list's address, "list-name.domain" for
-// list-name@domain ("<mailman-users.python.org>").
+// listIdMatches reports whether addr is the list a List-Id names as
+// Mailman builds it (RFC 2919 §3's "<list-label.namespace>"; Mailman 3's
+// model/mailinglist.py sets list_id to "{listname}.{hostname}" for
+// listname@hostname).
 func listIdMatches(listID, addr string) bool {
 	local, domain, ok := strings.Cut(addr, "@")
 	if !ok {
