@@ -421,14 +421,16 @@
 //     permanence as the oracle, from 2000-2020 Postfix, Exim, qmail,
 //     Sendmail, Exchange 5.5, GroupWise, Netscape, IMail, Yahoo, AOL, Sina
 //     and gateways. Parse names exactly the failed recipients, failed or
-//     delayed as flufl says, in 106 of 111 (96 before its layouts above
+//     delayed as flufl says, in 107 of 111 (96 before its layouts above
 //     were read); two expectations describe the anonymised samples, not the
 //     bounces, and are not scored. The misses: a Symantec-style "Mail
 //     Delivery Warning" ("has been postponed ... We will continue to try")
 //     read as failed, whose words have no published source here; AOL's
-//     bare screen name (no domain); Yale's and LLNL's site-made notices of
-//     2000-2001, which name other people's addresses in their advice; and a
-//     notice naming no address, read as the returned message's To.
+//     bare screen name (no domain); and Yale's and LLNL's site-made notices
+//     of 2000-2001, which name other people's addresses in their advice. A
+//     notice that names no address reports the returned message's To as its
+//     recipient, unless that is the mailing list the message was posted to
+//     (its List-Post or List-Id).
 //     TestFluflLayouts holds each layout above as its source writes it.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 92.5% (370),

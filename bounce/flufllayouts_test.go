@@ -10,7 +10,7 @@ import (
 // source or documentation gives it, not copied from a sample.
 var fluflLayouts = []struct {
 	name, msg      string
-	final, orig    string // "" final: no failed or delayed recipient
+	final, orig    string // "" final: no failed or delayed recipient at all
 	action, status string
 	reason         Reason
 }{
@@ -85,6 +85,17 @@ var fluflLayouts = []struct {
 		final: "self@example.com", action: "failed", status: "5.1.1", reason: UserUnknown,
 	},
 	{
+		// A notice that names no recipient, about a mailing list's post:
+		// the post's To is the list (RFC 2369 List-Post, RFC 2919
+		// List-Id), not the member that failed, so no recipient is
+		// reported rather than the list.
+		name: "list post, no recipient named",
+		msg: "From: ndr@mx.example.net\nTo: list-bounces@lists.example.org\nSubject: Mail delivery failed: returning message to sender\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"L\"\n\n" +
+			"--L\nContent-Type: text/plain\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its recipients.\n" +
+			"One or more of the recipients are not a valid user of the system.\n\n--L\nContent-Type: message/rfc822\n\n" +
+			"From: Someone <someone@example.com>\nTo: \"The List\" <list@lists.example.org>\nSubject: [List] hello\nList-Id: The List <list.lists.example.org>\nList-Post: <mailto:list@lists.example.org>\n\nhello\n--L--\n",
+	},
+	{
 		// A gateway's notice that forwards the DSN it received as an
 		// attachment and names no recipient itself.
 		name: "DSN attached to a notice",
@@ -130,6 +141,12 @@ func TestFluflLayouts(t *testing.T) {
 				if r.Action == "failed" || r.Action == "delayed" {
 					got = append(got, r)
 				}
+			}
+			if c.final == "" {
+				if len(got) != 0 {
+					t.Errorf("recipients %+v, want none", got)
+				}
+				return
 			}
 			if len(got) != 1 {
 				t.Fatalf("kind %v, recipients %+v, want one: %s", rep.Kind, rep.Recipients, c.final)

@@ -857,9 +857,18 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	}
 	if len(blocks) == 0 && w.original != nil {
 		// No address in the text: the bounce is about the original's
-		// recipients.
+		// recipients, but not a mailing list's own address that a list
+		// post is sent To (RFC 2369 §3.4 List-Post, RFC 2919 List-Id
+		// naming it): the failed recipient is a member the post does
+		// not name.
+		list := map[string]bool{}
+		for _, k := range []string{"List-Post", "List-Id"} {
+			for _, a := range addrsIn(w.original.Get(k)) {
+				list[a] = true
+			}
+		}
 		for _, a := range addrsIn(w.original.Get("To")) {
-			if !skip[a] {
+			if !skip[a] && !list[a] && !(len(list) > 0 && listIdMatches(w.original.Get("List-Id"), a)) {
 				blocks = append(blocks, block{addr: a})
 				break
 			}
@@ -916,6 +925,18 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
+}
+
+// listIdMatches reports whether addr is the list a List-Id names as
+// Mailman builds it (RFC 2919 §3's "<list-label.namespace>"; Mailman 3's
+// model/mailinglist.py sets list_id to "{listname}.{hostname}" for
+// listname@hostname).
+func listIdMatches(listID, addr string) bool {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return false
+	}
+	return indexFold(listID, "<"+local+"."+domain+">") >= 0
 }
 
 // expandedFrom returns the address an alias or forward was expanded
