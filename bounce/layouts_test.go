@@ -263,9 +263,10 @@ func stalwartDSN(p providerReply) (string, bool) {
 // SEND_FAILED_NOTIFICATION server message ("Your message did not reach
 // some or all of the intended recipients.", "Sent:", "Subject:", "The
 // following recipient(s) could not be reached:", %MACRO_RECIPIENTS%,
-// "hMailServer"; its default text as installed in hm_servermessages, read
-// in a third-party copy of that table, not in hMailServer's own SQL
-// scripts, so unconfirmed) with
+// "hMailServer"; its default text as hMailServer's own database script
+// installs it in hm_servermessages: hmailserver/source/DBScripts/
+// CreateTablesMYSQL.sql, the inserts of SEND_FAILED_NOTIFICATION and
+// MESSAGE_UNDELIVERABLE) with
 // %MACRO_RECIPIENTS% replaced by each failed recipient's address, CRLF,
 // its error message and CRLF (the delivery code that fills
 // saErrorMessages). The error message is SMTPClientConnection.cpp's
