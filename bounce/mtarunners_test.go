@@ -3,6 +3,7 @@ package bounce
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/user"
@@ -590,4 +591,120 @@ func sendmailTimeouts(env mtaEnv) [2]string {
 		return [2]string{"1d", "1s"}
 	}
 	return [2]string{"1s", "1h"}
+}
+
+// startDMA prepares the DragonFly Mail Agent (Debian's dma, unpacked).
+// dma has no SMTP listener and no daemon (dma(8): it "does not listen on
+// port 25"): each submission (submitDMA) is a run of the program, as
+// sendmail(8), and so is each queue run (flush, "dma -q"). It reads its
+// configuration from the compiled-in /etc/dma/dma.conf, which has no
+// command-line option to name another (dma.c, main: parse_conf(CONF_PATH
+// "/dma.conf"); -C is among the sendmail options it ignores): every run is
+// made in a mount namespace whose /etc is an overlay of the system's,
+// with this instance's dma.conf in its upper layer (dmaCommand), so the
+// system's /etc is not touched. dma.conf (dma(8), PARAMETERS): SPOOLDIR
+// this instance's spool, MAILNAME its host name, ALIASES an empty file,
+// and DEFER, which only queues what is submitted ("You have to submit
+// your mails manually with dma -q", the package's dma.conf).
+//
+// dma gives up on a temporary failure only when the queue file is older
+// than MAX_TIMEOUT, five days, compiled in (dma.h; dma.c, deliver():
+// "Could not deliver for the last %d seconds. Giving up."), and it never
+// warns of a delay. flush dates the queued files back six days (the age
+// deliver() reads is the queue file's modification time) before each
+// queue run, so that a temporary failure is final at once, as a queue
+// lifetime of zero makes it for the others. dma drops root for the
+// "mail" user (dma.c, main: DMA_ROOT_USER), who owns the spool.
+func startDMA(t *testing.T, env mtaEnv) (func(), func(), error) {
+	dma := filepath.Join(env.root, "usr/sbin/dma")
+	if _, err := os.Stat(dma); err != nil {
+		return nil, nil, err
+	}
+	u, err := user.Lookup("mail")
+	if err != nil {
+		return nil, nil, fmt.Errorf("dma runs as the user mail: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	spool := filepath.Join(env.dir, "spool")
+	for _, d := range []string{spool, filepath.Join(env.dir, "etc-upper", "dma"), filepath.Join(env.dir, "etc-work")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	mtaChown(t, uid, gid, spool)
+	mtaWrite(t, filepath.Join(env.dir, "aliases"), "")
+	mtaWrite(t, filepath.Join(env.dir, "etc-upper", "dma", "dma.conf"), fmt.Sprintf(
+		"SPOOLDIR %[1]s\nMAILNAME mta.dma.test\nALIASES %[2]s/aliases\nDEFER\n", spool, env.dir))
+	flush := func() {
+		old := time.Now().Add(-6 * 24 * time.Hour)
+		entries, _ := os.ReadDir(spool)
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				_ = os.Chtimes(filepath.Join(spool, e.Name()), old, old)
+			}
+		}
+		if out, err := dmaCommand(env, nil, "-q"); err != nil {
+			t.Logf("dma -q: %v %s", err, out)
+		}
+	}
+	stop := func() { dmaKill(env) }
+	return flush, stop, nil
+}
+
+// submitDMA hands a message to dma on its standard input, the envelope
+// sender and recipients on its command line (dma(8): "-f sender",
+// "recipient ..."), with the local line ends of a program's input.
+func submitDMA(env mtaEnv, name string, rcpts []string) error {
+	msg := strings.ReplaceAll(mtaMessage(name, rcpts), "\r\n", "\n")
+	out, err := dmaCommand(env, strings.NewReader(msg), append([]string{"-f", mtaSender}, rcpts...)...)
+	if err != nil {
+		return fmt.Errorf("dma: %v %s", err, out)
+	}
+	return nil
+}
+
+// dmaCommand runs dma with args in a mount namespace where /etc is an
+// overlay with this instance's dma.conf and env.resolv is /etc/resolv.conf.
+// The processes it leaves running (a queue run goes to the background,
+// dma.c go_background) carry MXKIT_DMA=env.dir, by which dmaKill finds
+// them.
+func dmaCommand(env mtaEnv, stdin io.Reader, args ...string) ([]byte, error) {
+	script := "set -e; mount -t overlay overlay -o \"lowerdir=/etc,upperdir=$DIR/etc-upper,workdir=$DIR/etc-work\" /etc; " +
+		"mount --bind \"$MTA_RESOLV\" /etc/resolv.conf; exec \"$@\""
+	cmd := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh",
+		filepath.Join(env.root, "usr/sbin/dma")}, args...)...)
+	cmd.Env = append(os.Environ(), "DIR="+env.dir, "MTA_RESOLV="+env.resolv, "MXKIT_DMA="+env.dir)
+	cmd.Stdin = stdin
+	out, err := os.CreateTemp(env.dir, "dma-*.out")
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	err = cmd.Run()
+	b, _ := os.ReadFile(out.Name())
+	return b, err
+}
+
+// dmaKill ends the dma processes this instance left, found by the
+// MXKIT_DMA variable dmaCommand gave them, by their process ids.
+func dmaKill(env mtaEnv) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, v := range strings.Split(string(b), "\x00") {
+			if v == "MXKIT_DMA="+env.dir {
+				if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil && pid > 1 {
+					if pr, err := os.FindProcess(pid); err == nil {
+						_ = pr.Kill()
+					}
+				}
+				break
+			}
+		}
+	}
 }

@@ -146,6 +146,13 @@ var hostUnknownPhrases = []string{
 	// host) and "Invalid domain name" (a name the resolver refused), beside
 	// "Domain does not exist".
 	"no mx found for domain", "invalid domain name",
+	// DragonFly Mail Agent (github.com/corecode/dma net.c,
+	// deliver_remote): "DNS lookup failure: host %s not found" when
+	// dns_get_mx_list() fails; a bounce carries it only for a permanent
+	// failure, NXDOMAIN or HOST_NOT_FOUND (dns.c), as a transient one is
+	// retried until dma gives up with "Could not deliver for the last %d
+	// seconds" instead (dma.c, deliver()).
+	"dns lookup failure: host",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
