@@ -411,7 +411,17 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Expired
 		}
 	case NetworkError:
-		if ev.action == "failed" && (temporary || ev.status == "" && code == 0 && ownConnectionFailure(fold(text))) {
+		// Courier's DSN module gives every failed recipient "Status:
+		// 5.0.0" whatever the failure (svarshavchik/courier
+		// courier/courier/module.dsn/dsn.C, dodsn: action "failed",
+		// status "5.0.0"), and its SMTP client logs a connection that
+		// could not be made as a temporary error with strerror's words
+		// (courier/module.esmtp/libesmtp.c: log_smtp_error(info,
+		// strerror(errno), '4', arg)), retried until queuetime ends
+		// (courier(8)): RFC 3463's x.0.0, "other undefined status",
+		// says no more than an absent status.
+		undefined := ev.status == "" || strings.HasSuffix(ev.status, ".0.0")
+		if ev.action == "failed" && (temporary || undefined && code == 0 && ownConnectionFailure(fold(text))) {
 			// RFC 3464 §2.3.3: "failed" after a temporary network error
 			// means the sending MTA gave up retrying. A network error
 			// the sending MTA met itself, with no reply and no status

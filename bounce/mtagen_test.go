@@ -38,13 +38,14 @@ import (
 //	127.0.53.1 port 53: DNS for nx.test (NXDOMAIN) and nullmx.test (MX 0 .),
 //	           and the addresses above by name, for dma
 //
-// Exim, OpenSMTPD, Sendmail and dma conflict with Postfix as Debian's
+// Exim, OpenSMTPD, Sendmail, dma and Courier conflict with Postfix as Debian's
 // mail-transport-agent, so they are not installed but unpacked
 // (.ci/mtas does it: apt-get download, dpkg-deb -x) into $MXKIT_MTA_ROOT,
 // one folder each; Postfix is the system's. dma, which has no SMTP
 // listener, is given its messages on a command line (submitDMA) and
 // routes by the DNS alone, to port 25: the receivers answer there too
-// while it runs, and the DNS names them (startMTADNS).
+// while it runs, and the DNS names them (startMTADNS). Courier is given
+// its messages through its sendmail wrapper (submitCourier).
 
 const (
 	mtaDNSAddr = "127.0.53.1:53"
@@ -98,7 +99,7 @@ func TestGenerateMTADSNs(t *testing.T) {
 		t.Skip("the real-MTA matrix starts MTAs and binds 127.0.53.1:53: it needs root")
 	}
 	if testing.Short() {
-		t.Skip("starts five MTAs")
+		t.Skip("starts six MTAs")
 	}
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare (util-linux) not found")
@@ -121,7 +122,7 @@ func TestGenerateMTADSNs(t *testing.T) {
 			mroot := ""
 			if r.name != "postfix" {
 				if root == "" {
-					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail and dma and set it to the folder it prints")
+					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail, dma and Courier and set it to the folder it prints")
 				}
 				mroot = filepath.Join(root, r.name)
 				if _, err := os.Stat(mroot); err != nil {
@@ -317,6 +318,7 @@ var mtaRunners = []mtaRunner{
 	// dma connects to port 25 of the MX it looks up (net.c,
 	// deliver_remote: port = SMTP_PORT unless a SMARTHOST is set).
 	{name: "dma", start: startDMA, submit: submitDMA, mxPort: 25},
+	{name: "courier", start: startCourier, submit: submitCourier},
 }
 
 // mtaPortFree reports whether port is free on the receivers' addresses.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -616,16 +617,10 @@ func sendmailTimeouts(env mtaEnv) [2]string {
 // lifetime of zero makes it for the others. dma drops root for the
 // "mail" user (dma.c, main: DMA_ROOT_USER), who owns the spool.
 func startDMA(t *testing.T, env mtaEnv) (func(), func(), error) {
-	dma := filepath.Join(env.root, "usr/sbin/dma")
-	if _, err := os.Stat(dma); err != nil {
+	uid, gid, err := mtaProgramUser(filepath.Join(env.root, "usr/sbin/dma"), "mail")
+	if err != nil {
 		return nil, nil, err
 	}
-	u, err := user.Lookup("mail")
-	if err != nil {
-		return nil, nil, fmt.Errorf("dma runs as the user mail: %w", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
 	spool := filepath.Join(env.dir, "spool")
 	for _, d := range []string{spool, filepath.Join(env.dir, "etc-upper", "dma"), filepath.Join(env.dir, "etc-work")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -672,11 +667,34 @@ func submitDMA(env mtaEnv, name string, rcpts []string) error {
 func dmaCommand(env mtaEnv, stdin io.Reader, args ...string) ([]byte, error) {
 	script := "set -e; mount -t overlay overlay -o \"lowerdir=/etc,upperdir=$DIR/etc-upper,workdir=$DIR/etc-work\" /etc; " +
 		"mount --bind \"$MTA_RESOLV\" /etc/resolv.conf; exec \"$@\""
-	cmd := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh",
-		filepath.Join(env.root, "usr/sbin/dma")}, args...)...)
-	cmd.Env = append(os.Environ(), "DIR="+env.dir, "MTA_RESOLV="+env.resolv, "MXKIT_DMA="+env.dir)
+	return mtaUnshare(env, "dma", script, stdin, []string{"MXKIT_DMA=" + env.dir},
+		append([]string{filepath.Join(env.root, "usr/sbin/dma")}, args...)...)
+}
+
+// mtaProgramUser checks that the MTA's program exists and returns the
+// ids of the user it runs as.
+func mtaProgramUser(program, name string) (uid, gid int, err error) {
+	if _, err := os.Stat(program); err != nil {
+		return 0, 0, err
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s runs as the user %s: %w", filepath.Base(program), name, err)
+	}
+	uid, _ = strconv.Atoi(u.Uid)
+	gid, _ = strconv.Atoi(u.Gid)
+	return uid, gid, nil
+}
+
+// mtaUnshare runs the shell script with argv as its "$@" in a mount
+// namespace of its own, with DIR (env.dir), ROOT (env.root), MTA_RESOLV
+// (env.resolv) and vars in its environment, stdin as its input and its
+// output in a file of env.dir named after prefix, which is returned.
+func mtaUnshare(env mtaEnv, prefix, script string, stdin io.Reader, vars []string, argv ...string) ([]byte, error) {
+	cmd := exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script, "sh"}, argv...)...)
+	cmd.Env = append(append(os.Environ(), "DIR="+env.dir, "ROOT="+env.root, "MTA_RESOLV="+env.resolv), vars...)
 	cmd.Stdin = stdin
-	out, err := os.CreateTemp(env.dir, "dma-*.out")
+	out, err := os.CreateTemp(env.dir, prefix+"-*.out")
 	if err != nil {
 		return nil, err
 	}
@@ -687,24 +705,201 @@ func dmaCommand(env mtaEnv, stdin io.Reader, args ...string) ([]byte, error) {
 	return b, err
 }
 
-// dmaKill ends the dma processes this instance left, found by the
-// MXKIT_DMA variable dmaCommand gave them, by their process ids.
-func dmaKill(env mtaEnv) {
-	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+// mtaKillProcs ends, by their process ids, the processes whose
+// /proc/<pid>/<file> holds want.
+func mtaKillProcs(file, want string) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/" + file)
 	for _, p := range procs {
 		b, err := os.ReadFile(p)
-		if err != nil {
+		if err != nil || !strings.Contains(string(b), want) {
 			continue
 		}
-		for _, v := range strings.Split(string(b), "\x00") {
-			if v == "MXKIT_DMA="+env.dir {
-				if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil && pid > 1 {
-					if pr, err := os.FindProcess(pid); err == nil {
-						_ = pr.Kill()
-					}
-				}
-				break
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil && pid > 1 && pid != os.Getpid() {
+			if pr, err := os.FindProcess(pid); err == nil {
+				_ = pr.Kill()
 			}
 		}
 	}
+}
+
+// dmaKill ends the dma processes this instance left, found by the
+// MXKIT_DMA variable dmaCommand gave them, by their process ids.
+func dmaKill(env mtaEnv) {
+	mtaKillProcs("environ", "\x00MXKIT_DMA="+env.dir+"\x00")
+}
+
+// startCourier runs the Courier mail server 1.0 unpacked from Debian's
+// courier-mta and courier-base (and courier-authlib's libraries). Its
+// paths are compiled in (courier(8): configuration in /etc/courier,
+// the queue in /var/lib/courier; courierctl.start runs
+// /usr/lib/courier/courier/courierd with the environment of
+// /etc/courier/courierd alone, "env -i"), so every command runs in a
+// mount namespace (courierCommand) where /etc, /usr/lib, /usr/bin and
+// /usr/sbin are read-only overlays with this instance's configuration
+// and the unpacked package above the system's, and /var/lib/courier and
+// /run/courier are this instance's folders, owned by the courier user
+// its postinst creates. Messages are given to its sendmail wrapper
+// (submitCourier), which puts them in the queue itself, so no esmtpd
+// listens.
+//
+// The configuration files (courier(8)): me, defaultdomain and locals name
+// this host; esmtproutes routes each receiver's domain to its address and
+// port ("domain:relay[,port][/SECURITY=REQUIRED]", the last "Must use the
+// STARTTLS extension" for tls.test); esmtptimeoutconnect and
+// esmtptimeouthelo (the greeting and EHLO) are three seconds. A
+// temporary failure is retried "for the duration of time specified by"
+// queuetime, one second here, retryalpha and retrygamma one second
+// apart: the second attempt finds it expired and returns it, as a queue
+// lifetime of zero does for the others. For the delay warning, queuetime
+// is a day and warntime ("If a message still has not been delivered
+// after this period of time, the Courier mail server sends a warning
+// message (a "delayed" Delivery Status Notification)") one second.
+func startCourier(t *testing.T, env mtaEnv) (func(), func(), error) {
+	// courier-base's postinst creates the user courier (.ci/mtas does
+	// it here).
+	uid, gid, err := mtaProgramUser(filepath.Join(env.root, "usr/lib/courier/courier/courierd"), "courier")
+	if err != nil {
+		return nil, nil, err
+	}
+	conf := filepath.Join(env.dir, "etc-top", "courier")
+	spool, run := filepath.Join(env.dir, "spool"), filepath.Join(env.dir, "run")
+	for _, d := range []string{filepath.Dir(conf), filepath.Join(env.dir, "varlib-top", "courier"), filepath.Join(env.dir, "run-top", "courier"), spool, run} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, c := range [][2]string{{"etc/courier", conf}, {"var/lib/courier/.", spool + "/"}} {
+		if out, err := exec.Command("cp", "-a", env.root+"/"+c[0], c[1]).CombinedOutput(); err != nil {
+			return nil, nil, fmt.Errorf("cp %s: %v %s", c[0], err, out)
+		}
+	}
+	if err := filepath.Walk(spool, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, gid)
+	}); err != nil {
+		return nil, nil, err
+	}
+	mtaChown(t, uid, gid, run)
+	// Courier logs to syslog(3) only: /dev/log, in the namespace, is
+	// this instance's socket, read into maillog (for mtaLog).
+	mtaWrite(t, filepath.Join(env.dir, "dev-top", "log"), "")
+	stopLog, err := courierSyslog(env.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var routes []string
+	for _, r := range mtaRoutes {
+		route := fmt.Sprintf("%s:[%s],%d", r[0], r[1], env.port)
+		if r[0] == "tls.test" {
+			route += "/SECURITY=REQUIRED"
+		}
+		routes = append(routes, route)
+	}
+	files := map[string]string{
+		"me":                  "mta.courier.test",
+		"defaultdomain":       "courier.test",
+		"locals":              "mta.courier.test",
+		"esmtproutes":         strings.Join(routes, "\n"),
+		"esmtptimeoutconnect": "3",
+		"esmtptimeouthelo":    "3",
+		"esmtptimeout":        "10",
+		"esmtpdelay":          "1",
+		"retryalpha":          "1s",
+		"retrygamma":          "1s",
+		"queuetime":           "1s",
+	}
+	if env.delay {
+		files["queuetime"], files["warntime"], files["retryalpha"], files["retrygamma"] = "1d", "1s", "2s", "2s"
+	}
+	for name, content := range files {
+		mtaWrite(t, filepath.Join(conf, name), content+"\n")
+	}
+	if out, err := courierCommand(env, nil, "/usr/sbin/courier", "start"); err != nil {
+		stopLog()
+		return nil, nil, fmt.Errorf("courier start: %v %s", err, out)
+	}
+	stop := func() {
+		if out, err := courierCommand(env, nil, "/usr/sbin/courier", "stop"); err != nil {
+			t.Logf("courier stop: %v %s", err, out)
+		}
+		courierKill(env)
+		stopLog()
+	}
+	return nil, stop, nil
+}
+
+// submitCourier hands a message to Courier's sendmail wrapper
+// (sendmail(1): "-f address", the recipients on the command line, "-N"
+// the notifications asked for), with the local line ends of a program's
+// input.
+func submitCourier(env mtaEnv, name string, rcpts []string) error {
+	msg := strings.ReplaceAll(mtaMessage(name, rcpts), "\r\n", "\n")
+	out, err := courierCommand(env, strings.NewReader(msg), append([]string{"/usr/sbin/sendmail", "-f", mtaSender, "-N", "fail,delay", "--"}, rcpts...)...)
+	if err != nil {
+		return fmt.Errorf("courier's sendmail: %v %s", err, out)
+	}
+	return nil
+}
+
+// courierCommand runs argv in a mount namespace of its own where Courier
+// finds this instance (startCourier): read-only overlays of /etc (with
+// etc-top/courier), /var/lib and /run (with the mount points of the
+// spool and run folders, bound there), and /usr/lib, /usr/bin and
+// /usr/sbin (the unpacked package above the system's). The daemons it
+// starts stay in that namespace, with /dev/log the socket of
+// courierSyslog.
+func courierCommand(env mtaEnv, stdin io.Reader, argv ...string) ([]byte, error) {
+	script := `set -e
+mount -t overlay overlay -o "lowerdir=$DIR/etc-top:/etc" /etc
+mount --bind "$MTA_RESOLV" /etc/resolv.conf
+mount -t overlay overlay -o "lowerdir=$DIR/varlib-top:/var/lib" /var/lib
+mount --bind "$DIR/spool" /var/lib/courier
+mount -t overlay overlay -o "lowerdir=$DIR/run-top:/run" /run
+mount --bind "$DIR/run" /run/courier
+mount -t overlay overlay -o "lowerdir=$DIR/dev-top:/dev" /dev
+mount --bind "$DIR/log.sock" /dev/log
+for d in lib bin sbin; do mount -t overlay overlay -o "lowerdir=$ROOT/usr/$d:/usr/$d" /usr/$d; done
+exec "$@"`
+	return mtaUnshare(env, "courier", script, stdin, nil, argv...)
+}
+
+// courierKill ends the processes this instance left: courierctl.start
+// clears their environment (env -i), so they are found by their mount
+// namespace, whose mounts name this instance's folder.
+func courierKill(env mtaEnv) {
+	mtaKillProcs("mountinfo", "lowerdir="+env.dir+"/etc-top")
+}
+
+// courierSyslog reads the syslog(3) datagrams sent to dir/log.sock into
+// dir/maillog until the function it returns is called.
+func courierSyslog(dir string) (func(), error) {
+	sock := filepath.Join(dir, "log.sock")
+	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(sock, 0o666); err != nil {
+		c.Close()
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "maillog"))
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 8192)
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(f, "%s\n", strings.TrimRight(string(buf[:n]), "\n\x00"))
+		}
+	}()
+	return func() { c.Close(); <-done; f.Close() }, nil
 }

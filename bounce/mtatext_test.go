@@ -53,7 +53,7 @@ var mtaTextReported = map[string]map[string]Reason{
 }
 
 // TestMTATextOnly reads the real-MTA matrix's DSNs (testdata/mta, written
-// by Postfix, Exim, OpenSMTPD and Sendmail, and dma's plain-text
+// by Postfix, Exim, OpenSMTPD, Sendmail and Courier, and dma's plain-text
 // bounces, read whole) with their delivery-status
 // part taken out: the text each MTA writes for people must give the same
 // recipient, reason and hard/soft as the DSN, and the status the
@@ -76,7 +76,7 @@ func TestMTATextOnly(t *testing.T) {
 			}
 			total++
 			if r, ok := mtaReported[mta][c.name]; ok {
-				c.reason, c.hard, c.status = r, false, ""
+				c.reason, c.hard, c.status = r, hardReason(r), ""
 			}
 			if r, ok := mtaTextReported[mta][c.name]; ok {
 				c.reason, c.hard, c.status = r, false, ""

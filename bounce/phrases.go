@@ -677,7 +677,12 @@ var failedSTARTTLSPhrases = []string{
 	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
 	"tls not supported here",              // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_starttls()): "554 TLS not supported here"
 	"tls currently unavailable",           // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
-	"tls not available",                   // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
+	// Courier's SMTP client, for a route marked /SECURITY=REQUIRED
+	// (courier(8), esmtproutes) whose server offers no STARTTLS:
+	// "/SECURITY=REQUIRED set, but TLS is not available", a permanent
+	// error (svarshavchik/courier courier/courier/module.esmtp/libesmtp.c).
+	"tls is not available",
+	"tls not available", // Postfix smtpd(8) "454 4.7.0 TLS not available due to local problem" (the string in Debian's postfix 3.7.11 smtpd): STARTTLS offered but not had
 	// Postfix smtp(8) under a TLS security level that authenticates the
 	// server (smtp_tls_security_level verify, secure or dane, postconf(5);
 	// TLS_README): "Server certificate not verified", and for DANE (RFC
