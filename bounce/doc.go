@@ -50,6 +50,10 @@
 // with a DSN attached as a message (a gateway forwarding the DSN it got),
 // reports what the attached DSN reports. A DSN's Action outside RFC 3464's
 // five words is read as its sender meant it: "failure" and "error" as
+// failed. nullmailer's DSN ("This is the nullmailer delivery system.")
+// says "delayed" for any 4.x status, though nullmailer-send writes one
+// only when it has moved the message to its failed queue
+// (nullmailer-send(8); its dsn.cc): its delayed recipients are read as
 // failed.
 //
 // The blocks follow the generators' layouts rather than examples of them:
@@ -334,12 +338,19 @@
 //     delivery is not set up, it has no LMTP client, and it relays 60
 //     hops, within its limit of 100); its DSN gives every failed recipient
 //     Status 5.0.0, reports a null MX as "No such domain." and a server
-//     that never greets with no diagnostic (read as onhold): 139 of 139
+//     that never greets with no diagnostic (read as onhold). nullmailer
+//     2.2, which relays everything to one smart host, adds 13 DSNs, for
+//     every cause the smart host's replies make (no MX lookup, local
+//     delivery or LMTP; its DSN goes to the same host, so a host that
+//     takes nothing cannot return it); its DSN says "delayed" for a
+//     temporary failure that outlived queuelifetime, read as failed, and
+//     its text names no reply (read as onhold): 152 of 152
 //     right in reason, status and hard/soft; read from their text parts
 //     alone (the delivery-status part taken out, TestMTATextOnly; dma's
-//     whole bounce), 139 of 139 right in recipient, reason, hard/soft and
+//     whole bounce), 152 of 152 right in recipient, reason, hard/soft and
 //     the receiver's status. Each MTA but dma (one bounce per recipient,
-//     no delay warning) also wrote one DSN for a message to four
+//     no delay warning) and nullmailer (the first refused recipient fails
+//     the message; no delay warning) also wrote one DSN for a message to four
 //     recipients refused differently in one session and one delay
 //     warning for two recipients refused for now (TestMTAMulti): every
 //     recipient right, from the DSN and from the text.

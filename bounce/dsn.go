@@ -230,6 +230,9 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			text = strings.TrimSpace(text + "\n" + c)
 		}
 		rc.category = categories[i]
+		if rc.Action == "delayed" && nullmailerFinal(w) {
+			rc.Action = "failed"
+		}
 		weak := weakDiagnostic(text)
 		if !weak && findCommand(fold(text)) != "" {
 			finish(rc, rl, text, "")
@@ -259,6 +262,22 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		finish(rc, rl, ctext, block)
 	}
 	rep.Recipients = recips
+}
+
+// nullmailerFinal reports a notification written by nullmailer-dsn,
+// which says "delayed" for a 4.x status though nullmailer-send sends it
+// only when the message has finally failed. nullmailer-dsn's text begins
+// "This is the nullmailer delivery system." and its Action is "delayed"
+// whenever the status it is given starts with 4 (bruceg/nullmailer
+// src/dsn.cc: opt_ddn = opt_status[0] == '4'); nullmailer-send gives it
+// one only when "the protocol handler reports a permanent failure or the
+// message has been in the queue longer than queuelifetime", after the
+// message "is moved into the failed queue" (nullmailer-send(8),
+// DESCRIPTION, Debian's nullmailer 1:2.2), with the last reply's status:
+// a temporary failure that outlived the queue is reported as delayed
+// while nothing will retry it.
+func nullmailerFinal(w *walk) bool {
+	return strings.Contains(w.notification(), "This is the nullmailer delivery system.")
 }
 
 // codeStatus reports a Status that only spells the diagnostic's reply

@@ -226,23 +226,56 @@ var mtaExceptions = map[string]map[string]string{
 		// warning is sent meanwhile.
 		"delayed": "no delay warning",
 	},
-	"courier": {
+	"courier": mtaNoLocal(map[string]string{
 		// Courier's delivery modules are local, esmtp, uucp, fax and dsn
 		// (courier-mta's usr/lib/courier/courier/modules): no LMTP
 		// client.
 		"lmtp-quota": "no LMTP client", "lmtp-unknown": "no LMTP client",
-		// This private instance delivers nothing locally: no mailboxes,
-		// aliases or programs are set up (startCourier).
-		"local-quota": "local delivery is not set up", "virtual-quota": "local delivery is not set up",
-		"local-unknown": "local delivery is not set up", "virtual-unknown": "local delivery is not set up",
-		"pipe-nouser": "local delivery is not set up", "pipe-tempfail": "local delivery is not set up", "pipe-cantcreat": "local delivery is not set up",
-		"file-denied": "local delivery is not set up", "forward-loop": "local delivery is not set up",
 		// Courier's submit refuses a message with more than 100
 		// Received: fields ("546 Routing loop detected -- too many
 		// Received: headers.", svarshavchik/courier
 		// courier/courier/submit.C), before any DSN; 60 are within it.
 		"too-many-hops": "60 Received: fields are within its limit of 100: it relays the message",
-	},
+		// This private instance delivers nothing locally: no mailboxes,
+		// aliases or programs are set up (startCourier).
+	}, "local delivery is not set up"),
+	// nullmailer 2.2 (Debian's nullmailer), from nullmailer-send(8),
+	// nullmailer-dsn(1) and its package.
+	"nullmailer": mtaNoLocal(map[string]string{
+		// It relays every message to the hosts in its remotes file,
+		// "a list of remote servers to which to send each message"
+		// (nullmailer-send(8)), with no MX lookup and no route by
+		// domain: the recipient's domain is never looked up.
+		"nxdomain": "it looks up no MX: every message goes to its remotes", "null-mx": "it looks up no MX: every message goes to its remotes",
+		// Its DSN is queued as a message to the sender and relayed to
+		// the same remotes (nullmailer-dsn(1): "The output is formatted
+		// to be fed into nullmailer-queue"): a remote that refuses the
+		// connection, does not greet, never answers or lacks the
+		// STARTTLS the remote line requires cannot take the DSN either.
+		"connection-refused": "its DSN goes to the same remote, which takes nothing",
+		"greeting-554":       "its DSN goes to the same remote, which takes nothing",
+		"timeout":            "its DSN goes to the same remote, which takes nothing",
+		"tls-required":       "its DSN goes to the same remote, which takes nothing",
+		// It speaks SMTP or QMQP to its remotes (usr/lib/nullmailer:
+		// smtp, qmqp): no LMTP client.
+		"lmtp-quota": "no LMTP client", "lmtp-unknown": "no LMTP client",
+		// It counts no Received: fields (no hop limit among its control
+		// files, nullmailer-send(8), nullmailer-queue(8)): it relays the
+		// message.
+		"too-many-hops": "no hop limit: it relays the message",
+		// nullmailer-send generates a DSN only when it moves a message
+		// to the failed queue (nullmailer-send(8)): no delay warning.
+		"delayed": "no delay warning",
+		// Its SMTP module fails the whole message at the first refused
+		// RCPT (bruceg/nullmailer protocols/smtp.cc: send_envelope gives
+		// each RCPT to docmd, which sends QUIT and calls protocol_fail
+		// on any reply outside 2xx): one DSN naming every recipient
+		// with the first refusal, not one verdict per recipient.
+		"multi": "the first refused recipient fails the whole message, one reply for all",
+		// It delivers nothing locally ("nullmailer -- a simple
+		// relay-only MTA", the first line of its sources, src/send.cc):
+		// no mailboxes, aliases or programs.
+	}, "no local delivery"),
 	"exim": {
 		// Exim fails an address no router accepts as "Unrouteable
 		// address", the words it gives a domain that does not exist
@@ -255,6 +288,16 @@ var mtaExceptions = map[string]map[string]string{
 		// address"), nothing that names a loop.
 		"forward-loop": "a redirection loop is an unrouteable address, as an unknown domain is",
 	},
+}
+
+// mtaNoLocal adds to an MTA's exceptions the causes of final delivery
+// by the MTA itself (mailboxes, aliases, programs, files), for why.
+func mtaNoLocal(m map[string]string, why string) map[string]string {
+	for _, c := range []string{"local-quota", "virtual-quota", "local-unknown", "virtual-unknown",
+		"pipe-nouser", "pipe-tempfail", "pipe-cantcreat", "file-denied", "forward-loop"} {
+		m[c] = why
+	}
+	return m
 }
 
 // mtaReported are verdicts that differ from the cause because the MTA's
@@ -284,6 +327,11 @@ var mtaReported = map[string]map[string]Reason{
 		// envelope expires.
 		"pipe-nouser": MailerError, "pipe-tempfail": Expired,
 	},
+	// nullmailer-dsn writes the reply as the Diagnostic-Code and nothing
+	// of the command it answered (bruceg/nullmailer src/dsn.cc,
+	// --diagnostic-code): a bare "User unknown" placed at no stage is
+	// read as a filter's, as OpenSMTPD's is.
+	"nullmailer": {"unknown-user-bare": Filtered},
 	// Exim 4.96 fails a host where hosts_require_tls cannot be met as a
 	// temporary host error; when the retry rules end it says only
 	// "retry timeout exceeded".
@@ -338,7 +386,7 @@ var mtaNoDSN = map[string]string{
 }
 
 // TestMTADSNs parses the DSNs that real MTAs (Postfix, Exim, OpenSMTPD,
-// Sendmail, Courier, and dma's plain-text bounces) wrote when they met each failure of mtaCauses (generated by
+// Sendmail, Courier, nullmailer, and dma's plain-text bounces) wrote when they met each failure of mtaCauses (generated by
 // TestGenerateMTADSNs, kept in testdata/mta) and checks reason, status and
 // hard/soft on every one.
 func TestMTADSNs(t *testing.T) {

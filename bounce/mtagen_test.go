@@ -35,17 +35,21 @@ import (
 //	127.0.0.4  nothing listens (closed.test)
 //	127.0.0.5  the catcher, which accepts the DSNs (sender.test)
 //	127.0.0.6  as 127.0.0.1, where the MTA must use TLS (tls.test)
+//	127.0.0.7  as 127.0.0.1, and the catcher for sender.test (nullmailer)
 //	127.0.53.1 port 53: DNS for nx.test (NXDOMAIN) and nullmx.test (MX 0 .),
 //	           and the addresses above by name, for dma
 //
-// Exim, OpenSMTPD, Sendmail, dma and Courier conflict with Postfix as Debian's
+// Exim, OpenSMTPD, Sendmail, dma, Courier and nullmailer conflict with Postfix as Debian's
 // mail-transport-agent, so they are not installed but unpacked
 // (.ci/mtas does it: apt-get download, dpkg-deb -x) into $MXKIT_MTA_ROOT,
 // one folder each; Postfix is the system's. dma, which has no SMTP
 // listener, is given its messages on a command line (submitDMA) and
 // routes by the DNS alone, to port 25: the receivers answer there too
 // while it runs, and the DNS names them (startMTADNS). Courier is given
-// its messages through its sendmail wrapper (submitCourier).
+// its messages through its sendmail wrapper (submitCourier), and so is
+// nullmailer (submitNullmailer), which relays everything to one smart
+// host: 127.0.0.7, where the receivers answer as on 127.0.0.1 and hand
+// the catcher what they accept for sender.test (startMTASmarthost).
 
 const (
 	mtaDNSAddr = "127.0.53.1:53"
@@ -83,6 +87,11 @@ type mtaRunner struct {
 	// on too, for an MTA that sends to the port of the MX it looks up
 	// and cannot be given another (dma: SMTP_PORT, 25).
 	mxPort int
+	// smarthost is set for an MTA that relays every message, its DSNs
+	// too, to one host (nullmailer): the receivers answer on
+	// mtaSmarthost as well, where they hand the catcher what they accept
+	// for the sender's domain.
+	smarthost bool
 }
 
 // submitTo returns how a message is handed to the MTA r started as env.
@@ -99,7 +108,7 @@ func TestGenerateMTADSNs(t *testing.T) {
 		t.Skip("the real-MTA matrix starts MTAs and binds 127.0.53.1:53: it needs root")
 	}
 	if testing.Short() {
-		t.Skip("starts six MTAs")
+		t.Skip("starts seven MTAs")
 	}
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare (util-linux) not found")
@@ -122,7 +131,7 @@ func TestGenerateMTADSNs(t *testing.T) {
 			mroot := ""
 			if r.name != "postfix" {
 				if root == "" {
-					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail, dma and Courier and set it to the folder it prints")
+					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail, dma, Courier and nullmailer and set it to the folder it prints")
 				}
 				mroot = filepath.Join(root, r.name)
 				if _, err := os.Stat(mroot); err != nil {
@@ -135,6 +144,9 @@ func TestGenerateMTADSNs(t *testing.T) {
 				}
 				startMTAReceivers(t, r.mxPort)
 				serveMTACatcher(t, r.mxPort, bounces)
+			}
+			if r.smarthost {
+				startMTASmarthost(t, port, bounces)
 			}
 			// The delay-warning case runs first, on an instance that
 			// keeps retrying; then the matrix, on one that gives up.
@@ -319,6 +331,8 @@ var mtaRunners = []mtaRunner{
 	// deliver_remote: port = SMTP_PORT unless a SMARTHOST is set).
 	{name: "dma", start: startDMA, submit: submitDMA, mxPort: 25},
 	{name: "courier", start: startCourier, submit: submitCourier},
+	// nullmailer relays everything to its remotes (startNullmailer).
+	{name: "nullmailer", start: startNullmailer, submit: submitNullmailer, smarthost: true},
 }
 
 // mtaPortFree reports whether port is free on the receivers' addresses.
@@ -343,7 +357,7 @@ func mtaFreePort(t *testing.T) int {
 		port := l.Addr().(*net.TCPAddr).Port
 		l.Close()
 		free := true
-		for _, ip := range []string{"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"} {
+		for _, ip := range []string{"127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", mtaSmarthost} {
 			if c, err := net.DialTimeout("tcp", fmt.Sprintf("%s:%d", ip, port), 200*time.Millisecond); err == nil {
 				c.Close()
 				free = false
@@ -353,7 +367,7 @@ func mtaFreePort(t *testing.T) int {
 			return port
 		}
 	}
-	t.Fatal("no free port on 127.0.0.1-6")
+	t.Fatal("no free port on 127.0.0.1-7")
 	return 0
 }
 
@@ -490,8 +504,8 @@ func receiverReply(rcpt string) (stage, reply string) {
 func startMTAReceivers(t *testing.T, port int) {
 	t.Helper()
 	serve := func(ip string, handle func(net.Conn)) { serveLoopback(t, fmt.Sprintf("%s:%d", ip, port), handle) }
-	serve("127.0.0.1", func(c net.Conn) { scriptedSession(c, nil) })
-	serve("127.0.0.6", func(c net.Conn) { scriptedSession(c, nil) })
+	serve("127.0.0.1", func(c net.Conn) { scriptedSession(c, nil, true) })
+	serve("127.0.0.6", func(c net.Conn) { scriptedSession(c, nil, true) })
 	serve("127.0.0.2", func(c net.Conn) {
 		// RFC 5321 §3.1: a server that will not serve this client may
 		// answer 554 instead of 220, then waits for QUIT.
@@ -558,6 +572,20 @@ next:
 	return nil
 }
 
+// startMTASmarthost serves, on mtaSmarthost:port, the scripted
+// receivers' replies, handing what they accept for the sender's domain
+// (the DSNs) to b.
+func startMTASmarthost(t *testing.T, port int, b *mtaBounces) {
+	t.Helper()
+	serveLoopback(t, fmt.Sprintf("%s:%d", mtaSmarthost, port), func(c net.Conn) {
+		scriptedSession(c, func(msg []byte) {
+			b.mu.Lock()
+			b.msgs = append(b.msgs, msg)
+			b.mu.Unlock()
+		}, true)
+	})
+}
+
 func startMTACatcher(t *testing.T, port int) *mtaBounces {
 	t.Helper()
 	b := &mtaBounces{}
@@ -573,7 +601,7 @@ func serveMTACatcher(t *testing.T, port int, b *mtaBounces) {
 			b.mu.Lock()
 			b.msgs = append(b.msgs, msg)
 			b.mu.Unlock()
-		})
+		}, false)
 	})
 }
 
@@ -607,10 +635,12 @@ func serveLoopback(t *testing.T, addr string, handle func(net.Conn)) {
 	}()
 }
 
-// scriptedSession speaks SMTP (RFC 5321) on c. With got nil it refuses
-// recipients as receiverReply says, offers no STARTTLS and no SIZE;
-// with got set it accepts everything and hands each message over.
-func scriptedSession(c net.Conn, got func([]byte)) {
+// scriptedSession speaks SMTP (RFC 5321) on c, offering no STARTTLS and
+// no SIZE. With scripted set it refuses recipients as receiverReply
+// says; what it accepts is handed to got when got is set (the smart
+// host takes only the sender's domain's mail), else dropped. With
+// scripted unset it accepts everything and hands each message to got.
+func scriptedSession(c net.Conn, got func([]byte), scripted bool) {
 	r := bufio.NewReader(c)
 	reply := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
 	reply("220 mx.receiver.test ESMTP")
@@ -636,7 +666,7 @@ func scriptedSession(c net.Conn, got func([]byte)) {
 			}
 			addr = strings.TrimPrefix(addr, "<")
 			stage, rep := "", ""
-			if got == nil {
+			if scripted {
 				stage, rep = receiverReply(addr)
 			}
 			if stage == "rcpt" {
@@ -677,7 +707,7 @@ func scriptedSession(c net.Conn, got func([]byte)) {
 				l = strings.TrimPrefix(l, ".")
 				msg.WriteString(strings.TrimRight(l, "\r\n") + "\n")
 			}
-			if got != nil {
+			if !scripted {
 				got([]byte(msg.String()))
 				reply("250 2.0.0 Ok: queued")
 				continue
@@ -685,6 +715,9 @@ func scriptedSession(c net.Conn, got func([]byte)) {
 			if stage, rep := receiverReply(rcpts[0]); stage == "data" {
 				reply(rep)
 				continue
+			}
+			if got != nil && strings.HasSuffix(strings.ToLower(rcpts[0]), "@sender.test") {
+				got([]byte(msg.String()))
 			}
 			reply("250 2.0.0 Ok: queued")
 		case cmd == "RSET":

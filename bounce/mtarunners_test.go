@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -902,4 +903,126 @@ func courierSyslog(dir string) (func(), error) {
 		}
 	}()
 	return func() { c.Close(); <-done; f.Close() }, nil
+}
+
+// mtaSmarthost is the address of the receivers for an MTA that relays
+// everything to one smart host (nullmailer): they answer as the scripted
+// receivers do and hand what they accept for the sender's domain to the
+// catcher (startMTASmarthost), so that the MTA's own DSN, which it sends
+// to the same host, reaches the catcher.
+const mtaSmarthost = "127.0.0.7"
+
+// startNullmailer runs nullmailer 2.2 unpacked from Debian's nullmailer.
+// nullmailer relays every message to the hosts in /etc/nullmailer/remotes
+// (nullmailer-send(8): "Delivery of messages consists of reading the
+// list of remote servers and then trying to deliver the messages to
+// these servers"), with no MX lookup and no route by domain: its one
+// remote here is the smart host (mtaSmarthost, the receivers' port, "smtp
+// port=PORT" as PROTOCOL OPTIONS lists it). Its paths are compiled in
+// (/etc/nullmailer, /var/spool/nullmailer, /usr/lib/nullmailer, the
+// programs in /usr/sbin and /usr/bin, as nullmailer-send(8) FILES and
+// the binaries' strings show), so every command runs in a mount
+// namespace (nullmailerCommand) where /etc, /usr/lib, /usr/bin and
+// /usr/sbin are read-only overlays with this instance's configuration
+// and the unpacked package above the system's, and /var/spool/nullmailer
+// is this instance's folder (queue, tmp, failed and the trigger pipe, as
+// the package's postinst makes them), owned by the user mail that
+// Debian's nullmailer.service runs nullmailer-send as (User=mail) and
+// nullmailer-queue is set-uid to.
+//
+// A failed message is "moved into the failed queue and a bounce message
+// is generated with nullmailer-dsn" when "the protocol handler reports a
+// permanent failure or the message has been in the queue longer than
+// queuelifetime" (nullmailer-send(8)); nullmailer-dsn(1) queues the DSN
+// for the original sender, and nullmailer-send relays it to the same
+// remote. queuelifetime is one second and pausetime ("The minimum time
+// to pause between successive queue runs when there are messages in the
+// queue") one second with maxpause one second, so that a temporary
+// failure is final at the next queue run, as a queue lifetime of zero
+// makes it for the others; sendtimeout ("The time to wait for a remote
+// module ... to complete sending a message before killing it") is ten
+// seconds. Debian's nullmailer reads the host name from /etc/mailname
+// (the binaries' warning: "nullmailer's 'me' is disregarded"), which the
+// /etc overlay holds too.
+func startNullmailer(t *testing.T, env mtaEnv) (func(), func(), error) {
+	uid, gid, err := mtaProgramUser(filepath.Join(env.root, "usr/sbin/nullmailer-send"), "mail")
+	if err != nil {
+		return nil, nil, err
+	}
+	conf := filepath.Join(env.dir, "etc-top", "nullmailer")
+	spool := filepath.Join(env.dir, "spool")
+	for _, d := range []string{conf, filepath.Join(spool, "queue"), filepath.Join(spool, "tmp"), filepath.Join(spool, "failed")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(spool, "trigger"), 0o600); err != nil {
+		return nil, nil, err
+	}
+	mtaChown(t, uid, gid, spool)
+	for _, sub := range []string{"queue", "tmp", "failed", "trigger"} {
+		mtaChown(t, uid, gid, filepath.Join(spool, sub))
+	}
+	mtaWrite(t, filepath.Join(env.dir, "etc-top", "mailname"), "mta.nullmailer.test\n")
+	files := map[string]string{
+		"remotes":       fmt.Sprintf("%s smtp port=%d", mtaSmarthost, env.port),
+		"me":            "mta.nullmailer.test",
+		"defaultdomain": "nullmailer.test",
+		"pausetime":     "1",
+		"maxpause":      "1",
+		"queuelifetime": "1",
+		"sendtimeout":   "10",
+	}
+	for name, content := range files {
+		mtaWrite(t, filepath.Join(conf, name), content+"\n")
+	}
+	log, err := os.Create(filepath.Join(env.dir, "nullmailer.log"))
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", nullmailerMounts+`exec setpriv --reuid=mail --regid=mail --init-groups "$@"`, "sh", "/usr/sbin/nullmailer-send")
+	cmd.Env = append(os.Environ(), "DIR="+env.dir, "ROOT="+env.root, "MTA_RESOLV="+env.resolv)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return nil, nil, err
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); log.Close(); close(done) }()
+	stop := func() {
+		_ = cmd.Process.Kill()
+		nullmailerKill(env)
+		<-done
+	}
+	return nil, stop, nil
+}
+
+// nullmailerMounts makes the namespace of startNullmailer.
+const nullmailerMounts = `set -e
+mount -t overlay overlay -o "lowerdir=$DIR/etc-top:/etc" /etc
+mount --bind "$MTA_RESOLV" /etc/resolv.conf
+mkdir -p "$DIR/varspool-top/nullmailer"
+mount -t overlay overlay -o "lowerdir=$DIR/varspool-top:/var/spool" /var/spool
+mount --bind "$DIR/spool" /var/spool/nullmailer
+for d in lib bin sbin; do mount -t overlay overlay -o "lowerdir=$ROOT/usr/$d:/usr/$d" /usr/$d; done
+`
+
+// submitNullmailer hands a message to nullmailer's sendmail
+// (nullmailer-inject(1)'s sendmail interface: "-f sender", the
+// recipients on the command line), with the local line ends of a
+// program's input; nullmailer-queue pulls the trigger.
+func submitNullmailer(env mtaEnv, name string, rcpts []string) error {
+	msg := strings.ReplaceAll(mtaMessage(name, rcpts), "\r\n", "\n")
+	out, err := mtaUnshare(env, "nullmailer", nullmailerMounts+`exec "$@"`, strings.NewReader(msg), nil,
+		append([]string{"/usr/sbin/sendmail", "-f", mtaSender}, rcpts...)...)
+	if err != nil {
+		return fmt.Errorf("nullmailer's sendmail: %v %s", err, out)
+	}
+	return nil
+}
+
+// nullmailerKill ends the processes this instance left (the protocol
+// modules nullmailer-send runs), found by their mount namespace.
+func nullmailerKill(env mtaEnv) {
+	mtaKillProcs("mountinfo", "lowerdir="+env.dir+"/etc-top")
 }

@@ -50,10 +50,25 @@ var mtaTextReported = map[string]map[string]Reason{
 	// sys_exits.c); only the DSN's "x-unix" diagnostic type says a
 	// program gave them. Words that name no reason are onhold (issue 17).
 	"postfix": {"pipe-tempfail": OnHold},
+	// nullmailer-dsn's text names the recipients and no reply: "The
+	// message attached below could not be delivered to one or more of
+	// the intended recipients:" and the addresses (bruceg/nullmailer
+	// src/dsn.cc); the reply is in the Diagnostic-Code alone.
+	"nullmailer": nullmailerTextOnHold(),
+}
+
+// nullmailerTextOnHold gives every cause of the matrix the verdict of
+// words that name no reason (onhold), for nullmailer's text.
+func nullmailerTextOnHold() map[string]Reason {
+	m := map[string]Reason{}
+	for _, c := range mtaCauses {
+		m[c.name] = OnHold
+	}
+	return m
 }
 
 // TestMTATextOnly reads the real-MTA matrix's DSNs (testdata/mta, written
-// by Postfix, Exim, OpenSMTPD, Sendmail and Courier, and dma's plain-text
+// by Postfix, Exim, OpenSMTPD, Sendmail, Courier and nullmailer, and dma's plain-text
 // bounces, read whole) with their delivery-status
 // part taken out: the text each MTA writes for people must give the same
 // recipient, reason and hard/soft as the DSN, and the status the
