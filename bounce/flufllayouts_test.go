@@ -165,46 +165,47 @@ func TestFluflLayouts(t *testing.T) {
 	}
 }
 
-// TestTranscriptFailingReply: in a session transcript the replies before
-// the failing one succeeded (RFC 5321 §4.2), and their words are not the
-// failure's: MAIL's "Sender ok" no longer vetoes the quota of the RCPT
-// reply after it. The transcript as MDaemon includes one in its DSNs
-// (MDaemon manual, DSN Settings) and as Sendmail's "<<< " lines.
-func TestTranscriptFailingReply(t *testing.T) {
-	for _, c := range []struct {
-		text string
-		want Reason
-	}{
-		{" 220 mx.example.net ESMTP ready\n EHLO mx.example.org\n 250-mx.example.net Hello\n 250 SIZE 40000000\n MAIL From:<a@example.org> SIZE=1861\n 250 <a@example.org>, Sender ok\n RCPT To:<full@example.net>\n 552 Message for <full@example.net> would exceed mailbox quota\n QUIT\n", MailboxFull},
-		{">>> MAIL From:<a@example.org> SIZE=1861\n<<< 250 2.1.0 <a@example.org>... Sender ok\n>>> RCPT To:<full@example.net>\n<<< 452 4.2.2 Mailbox over quota\n", MailboxFull},
-		// One line: no transcript, read whole.
-		{"552 Message for <full@example.net> would exceed mailbox quota", MailboxFull},
-		// A number after a label is no reply: the text is read whole.
-		{"RCPT TO: gone@example.net\nSize (in bytes): 222\nError: Invalid user address\n550 - Requested action not taken: no such user here\n", UserUnknown},
-	} {
+// textReasons are texts Classify must read as the given reason.
+type textReasons []struct {
+	text string
+	want Reason
+}
+
+func (cs textReasons) check(t *testing.T) {
+	t.Helper()
+	for _, c := range cs {
 		if got := Classify(0, "", c.text).Reason; got != c.want {
 			t.Errorf("%q: %s, want %s", c.text, got, c.want)
 		}
 	}
 }
 
+// TestTranscriptFailingReply: in a session transcript the replies before
+// the failing one succeeded (RFC 5321 §4.2), and their words are not the
+// failure's: MAIL's "Sender ok" no longer vetoes the quota of the RCPT
+// reply after it. The transcript as MDaemon includes one in its DSNs
+// (MDaemon manual, DSN Settings) and as Sendmail's "<<< " lines.
+func TestTranscriptFailingReply(t *testing.T) {
+	textReasons{
+		{" 220 mx.example.net ESMTP ready\n EHLO mx.example.org\n 250-mx.example.net Hello\n 250 SIZE 40000000\n MAIL From:<a@example.org> SIZE=1861\n 250 <a@example.org>, Sender ok\n RCPT To:<full@example.net>\n 552 Message for <full@example.net> would exceed mailbox quota\n QUIT\n", MailboxFull},
+		{">>> MAIL From:<a@example.org> SIZE=1861\n<<< 250 2.1.0 <a@example.org>... Sender ok\n>>> RCPT To:<full@example.net>\n<<< 452 4.2.2 Mailbox over quota\n", MailboxFull},
+		// One line: no transcript, read whole.
+		{"552 Message for <full@example.net> would exceed mailbox quota", MailboxFull},
+		// A number after a label is no reply: the text is read whole.
+		{"RCPT TO: gone@example.net\nSize (in bytes): 222\nError: Invalid user address\n550 - Requested action not taken: no such user here\n", UserUnknown},
+	}.check(t)
+}
+
 // TestProductVirus: "virus" inside a scanning product's name (Trend
 // Micro's InterScan VirusWall, whose banner heads its notices; Symantec
 // AntiVirus) is no verdict on a virus; the word and its plural are.
 func TestProductVirus(t *testing.T) {
-	for _, c := range []struct {
-		text string
-		want Reason
-	}{
+	textReasons{
 		// Its reason has no published wording here: onhold, not a virus.
 		{"****** Message from InterScan E-Mail VirusWall NT ****** The following mail could not be delivered. Reason: Exceeded Maximum Delivery Attempts.", OnHold},
 		{"550 5.7.1 Symantec AntiVirus for SMTP Gateways found a virus in this message", VirusDetected},
 		{"554 5.7.1 The message contains viruses", VirusDetected},
 		{"550 5.7.0 This message contains a virus (Eicar-Test-Signature)", VirusDetected},
 		{"554 AntiVirus gateway: message infected by Worm.X", VirusDetected},
-	} {
-		if got := Classify(0, "", c.text).Reason; got != c.want {
-			t.Errorf("%q: %s, want %s", c.text, got, c.want)
-		}
-	}
+	}.check(t)
 }
