@@ -3,6 +3,8 @@ package bounce
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -69,6 +71,13 @@ func FuzzParse(f *testing.F) {
 	}
 	for _, c := range fluflLayouts {
 		f.Add([]byte(c.msg))
+	}
+	// The bounces the real MTAs of the matrix wrote (testdata/mta).
+	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
+	for _, file := range files {
+		if b, err := os.ReadFile(file); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := Parse(bytes.NewReader(data))
