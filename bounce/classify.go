@@ -777,32 +777,25 @@ func replyCodeAt(text string, i int) int {
 
 // failingReplyAt returns where the failing exchange of a session
 // transcript starts in text: the line of the command before the first
-// 4xx or 5xx reply line that follows 2xx reply lines (the greeting's,
-// EHLO's, MAIL's "Sender ok" in the session transcripts MDaemon puts in
-// its DSNs (MDaemon manual, Queues » DSN Settings: "Do not include session
-// transcripts in DSN messages", off by default), Sendmail's "<<< " lines;
-// RFC 5321 §4.2: the replies before it succeeded). Their words (a "Sender ok", a "SIZE" extension) are not the
-// failure's. A reply line starts with its code, after blanks and a
-// transcript's "<<< "; 0 when text is no such transcript.
+// 4xx or 5xx reply line that follows 2xx reply lines. The replies before
+// it succeeded (RFC 5321 §4.2), and their words (a "Sender ok", a "SIZE"
+// extension) are not the failure's: the greeting's, EHLO's and MAIL's
+// lines of the session transcripts MDaemon puts in its DSNs (MDaemon
+// manual, Queues » DSN Settings: "Do not include session transcripts in
+// DSN messages", off by default), Sendmail's "<<< " lines. A reply line
+// starts with its code, after blanks and a transcript's "<<< "; 0 when
+// text is no such transcript.
 func failingReplyAt(text string) int {
 	if strings.IndexByte(text, '\n') < 0 {
 		return 0
 	}
 	success := false
-	prev := -1 // start of the line before, if it may be the command
-	for off := 0; off < len(text); {
-		end := strings.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += off
-		}
-		t := strings.TrimLeft(text[off:end], " \t")
-		t = strings.TrimPrefix(t, "<<< ")
+	off, prev := 0, -1 // prev: start of the line before, if it may be the command
+	for line := range strings.Lines(text) {
+		t := strings.TrimPrefix(strings.TrimLeft(strings.TrimSuffix(line, "\n"), " \t"), "<<< ")
 		switch replyCodeAt(t, 0) / 100 {
 		case 2:
-			success = true
-			prev = -1
+			success, prev = true, -1
 		case 4, 5:
 			if !success {
 				return 0
@@ -814,7 +807,7 @@ func failingReplyAt(text string) int {
 		default:
 			prev = off
 		}
-		off = end + 1
+		off += len(line)
 	}
 	return 0
 }

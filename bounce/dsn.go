@@ -116,10 +116,6 @@ func cleanAddr(v string) string {
 // error"), and "delayed" with a comment after it.
 func dsnAction(v string) string {
 	a := strings.ToLower(strings.Fields(v + " x")[0])
-	switch a {
-	case "failed", "delayed", "delivered", "relayed", "expanded":
-		return a
-	}
 	switch {
 	case strings.HasPrefix(a, "fail"), strings.HasPrefix(a, "error"):
 		return "failed"

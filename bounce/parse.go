@@ -428,6 +428,9 @@ func isReport(h mail.Header) bool {
 		strings.HasSuffix(strings.ToLower(params["report-type"]), "delivery-status")
 }
 
+// oneLine turns line ends into spaces.
+var oneLine = strings.NewReplacer("\r", " ", "\n", " ")
+
 // nestedMessage rebuilds an attached message from its parsed header and
 // the rest of its part (up to maxTextPart), for Parse to read a DSN that
 // came attached to another message (a mail gateway's notice that forwards
@@ -438,7 +441,7 @@ func nestedMessage(h mail.Header, body io.Reader) []byte {
 		for _, v := range vs {
 			// A decoded encoded-word may hold line ends: one field stays
 			// one line.
-			b.WriteString(k + ": " + strings.NewReplacer("\r", " ", "\n", " ").Replace(v) + "\r\n")
+			b.WriteString(k + ": " + oneLine.Replace(v) + "\r\n")
 		}
 	}
 	b.WriteString("\r\n")

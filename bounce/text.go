@@ -243,14 +243,13 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	// following recipient(s) could not be reached:" (KB Q168557). The
 	// addresses of that summary are the message's, not failed recipients.
 	listStart := 0
-	for i, line := range lines {
-		if i == 0 && !strings.Contains(notif, "ollowing recipient") { // "The following", "Following"
-			break
-		}
-		if indexFold(line, "did not reach the following recipient") >= 0 ||
-			indexFold(line, "following recipient(s) could not be reached") >= 0 {
-			listStart = i
-			break
+	if strings.Contains(notif, "ollowing recipient") { // "The following", "Following": most notices skip the search
+		for i, line := range lines {
+			if indexFold(line, "did not reach the following recipient") >= 0 ||
+				indexFold(line, "following recipient(s) could not be reached") >= 0 {
+				listStart = i
+				break
+			}
 		}
 	}
 	for n, line := range lines {
