@@ -519,6 +519,7 @@ var rcptStageWords = append([]string{
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
+	"recipient not in route list",        // hMailServer's "550 Recipient not in route list." names the recipient (userUnknownPhrases)
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -113,6 +113,14 @@ var rejectedPhrases = []string{
 	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
 	// domain (#5.1.1 - chkuser)" (the sender's, though its code says x.1.1).
 	"sender address has invalid format", "valid mx for sender domain",
+	// hMailServer's distribution lists refuse a sender they do not admit
+	// at RCPT (hmailserver/hmailserver RecipientParser.cpp,
+	// UserCanSendToList_(), DP_PermissionDenied): "550 Not authorized
+	// sender." (a members-only list, the sender not a member) and "550 Not
+	// authorized owner." (an announcement list, the sender not its owner),
+	// the sender's address refused as a list manager refuses a
+	// non-member's post ("not a member" above).
+	"not authorized sender", "not authorized owner",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -264,6 +272,12 @@ var userUnknownPhrases = []string{
 	// UNKNOWN_RECIPIENT is "550 Error: No such recipient here" (its
 	// SMTPError constants, rubydoc.info/gems/maildiode).
 	"no such recipient",
+	// hMailServer refuses an address in a domain it routes onward whose
+	// route does not list it: "550 Recipient not in route list."
+	// (hmailserver/hmailserver RecipientParser.cpp,
+	// CheckDeliveryPossibility(): DP_RecipientUnknown, the recipient
+	// unknown).
+	"recipient not in route list",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -315,6 +329,12 @@ var suspendPhrases = []string{
 	// /102, "받는사람이 사용중지된 경우", the recipient's use suspended):
 	// "550 5.1.1 Inactive mbox", "550 5.1.1 Suspended user".
 	"inactive mbox", "suspended user",
+	// hMailServer at RCPT for an account, alias or distribution list that
+	// exists but is switched off (hmailserver/hmailserver RecipientParser.cpp,
+	// CheckDeliveryPossibility(): "550 Account is not active.", "550 Alias
+	// is not active.", "550 Distribution list is not active."): RFC 3463
+	// x.2.1, the mailbox disabled, in its own words.
+	"account is not active", "alias is not active", "list is not active",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -365,6 +385,7 @@ var mailboxFullPhrases = []string{
 	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
 	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
+	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -1131,6 +1152,12 @@ var systemErrorPhrases = []string{
 	// file past its limit ("error writing message: File too large") or a
 	// full disk read first (mailboxFullPhrases, systemFullPhrases).
 	"cannot append message to file",
+	// Cyrus lmtpd when the recipient's mailbox files cannot be read as a
+	// mailbox (cyrusimap/cyrus-imapd imap/lmtpengine.c, send_lmtp_error():
+	// IMAP_MAILBOX_BADFORMAT, imap/imap_err.et "Mailbox has an invalid
+	// format", sent as "451 4.2.0"): the store's own damage, the receiving
+	// system's failure, not a refusal by the mailbox its x.2.0 names.
+	"mailbox has an invalid format",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
