@@ -154,6 +154,13 @@ var hostUnknownPhrases = []string{
 	// host) and "Invalid domain name" (a name the resolver refused), beside
 	// "Domain does not exist".
 	"no mx found for domain", "invalid domain name",
+	// Oracle (Sun) Messaging Server's own texts for a domain it cannot
+	// route: its MTA option error_text_unknown_host, "550 5.1.2 unknown
+	// host or domain" by default (Messaging Server Technical Reference
+	// Wiki, "Error text MTA options"), and "illegal host/domain specified",
+	// the default error when rewriting finds no channel for the host (Sun
+	// Java System Messaging Server 6.3 Administration Guide, 11.6.15).
+	"unknown host or domain", "illegal host/domain",
 	// DragonFly Mail Agent (github.com/corecode/dma net.c,
 	// deliver_remote): "DNS lookup failure: host %s not found" when
 	// dns_get_mx_list() fails; a bounce carries it only for a permanent
@@ -335,6 +342,12 @@ var suspendPhrases = []string{
 	// is not active.", "550 Distribution list is not active."): RFC 3463
 	// x.2.1, the mailbox disabled, in its own words.
 	"account is not active", "alias is not active", "list is not active",
+	"domain has been disabled", // the same CheckDeliveryPossibility() for an address in a local domain switched off: "550 Domain has been disabled."
+	// Oracle (Sun) Messaging Server for a mail group whose status is
+	// "disabled": a permanent failure with ERROR_TEXT_DISABLED_GROUP's
+	// default text, "group disabled; cannot receive new mail" (Sun Java
+	// Communications Suite 5 Schema Reference, inetMailGroupStatus).
+	"group disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -385,6 +398,7 @@ var mailboxFullPhrases = []string{
 	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
 	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
+	"domain size limit",          // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
 	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
 }
 
@@ -1158,6 +1172,22 @@ var systemErrorPhrases = []string{
 	// format", sent as "451 4.2.0"): the store's own damage, the receiving
 	// system's failure, not a refusal by the mailbox its x.2.0 names.
 	"mailbox has an invalid format",
+	// A mailbox that lives on another back-end server of the receiving
+	// system, for now: Zimbra's LMTP server answers "450 4.2.0 Mailbox is
+	// not on this server" (Zimbra/zm-mailbox ZimbraLmtpBackend.java,
+	// getAddressStatus(): "try again for address ...") and Cyrus lmtpd
+	// "451 4.2.1 Mailbox has been moved to another server" (cyrus-imapd
+	// imap/lmtpengine.c send_lmtp_error(), IMAP_MAILBOX_MOVED): the
+	// system's own routing between its servers, not a disabled mailbox
+	// (x.2.1) or one that refused the message (x.2.0).
+	"mailbox is not on this server", "moved to another server",
+	// Kopano's dagent when it could not store the message for a reason
+	// other than quota ("Most errors are tempfails"; Kopano-dev/kopano-core
+	// spooler/DAgent.cpp, ProcessDeliveryToServer(): "450 4.2.0 <x>
+	// Mailbox temporarily unavailable"): RFC 5321 §4.2.3's 450 "mailbox
+	// unavailable (e.g., mailbox busy)", the receiving store's condition for
+	// now.
+	"mailbox temporarily unavailable",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
