@@ -226,6 +226,7 @@ var userUnknownPhrases = []string{
 	// "退信提示": "user not known", "not user of this server").
 	"user not exist", "recipient is not exist", "user not known", "not user of this server",
 	"unknown or illegal alias",      // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
+	"unknown or illegal user",       // the same server's text for a user its directory does not have: error_text_unknown_user, "550 5.1.1 unknown or illegal user" by default (Messaging Server Technical Reference Wiki, "Error text MTA options")
 	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
