@@ -226,7 +226,7 @@ var userUnknownPhrases = []string{
 	// "退信提示": "user not known", "not user of this server").
 	"user not exist", "recipient is not exist", "user not known", "not user of this server",
 	"unknown or illegal alias",      // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
-	"unknown or illegal user",       // the same server's text for a user its directory does not have: error_text_unknown_user, "550 5.1.1 unknown or illegal user" by default (Messaging Server Technical Reference Wiki, "Error text MTA options")
+	"unknown or illegal user",       // Oracle Messaging Server for a user its directory does not have: error_text_unknown_user, "550 5.1.1 unknown or illegal user" by default (msg.wikidoc.info, Messaging Server Technical Reference Wiki, "Error text MTA options")
 	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
@@ -343,7 +343,7 @@ var suspendPhrases = []string{
 	// is not active.", "550 Distribution list is not active."): RFC 3463
 	// x.2.1, the mailbox disabled, in its own words.
 	"account is not active", "alias is not active", "list is not active",
-	"domain has been disabled", // the same CheckDeliveryPossibility() for an address in a local domain switched off: "550 Domain has been disabled."
+	"domain has been disabled", // hMailServer RecipientParser.cpp CheckDeliveryPossibility() for an address in a local domain switched off: "550 Domain has been disabled."
 	// Oracle (Sun) Messaging Server for a mail group whose status is
 	// "disabled": a permanent failure with ERROR_TEXT_DISABLED_GROUP's
 	// default text, "group disabled; cannot receive new mail" (Sun Java
