@@ -486,7 +486,13 @@ var rcptStageWords = append([]string{
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
 	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
-	"unknown or illegal alias",                        // Oracle (Sun) Messaging Server's directory lookup at RCPT
+	"unknown or illegal alias", "unknown or illegal user", // Oracle (Sun) Messaging Server's directory lookup at RCPT (its error_text_unknown_alias and error_text_unknown_user)
+	// Dovecot's LMTP server answers RCPT for a user its userdb does not
+	// have with "550 5.1.1 <addr> User doesn't exist: name" (dovecot/core
+	// src/lmtp/commands.c cmd_rcpt(), lmtp-local.c lmtp_local_rcpt()): the
+	// directory lookup names the user as Postfix local(8) does, and no
+	// other stage gives it.
+	"user doesn't exist: ",
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"bad recipient address syntax",                    // Postfix smtpd's RCPT reply for x.1.3 (userUnknownPhrases)
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
@@ -519,6 +525,7 @@ var rcptStageWords = append([]string{
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
+	"recipient not in route list",        // hMailServer's "550 Recipient not in route list." names the recipient (userUnknownPhrases)
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -175,10 +175,12 @@
 //     (rejected), at the greeting or EHLO the client's (blocked); "no such
 //     user" is an unknown user when the status says x.1.x, at RCPT, or when
 //     the reply is RCPT-shaped (it names the address refused, or the user as
-//     Postfix local(8)'s own lookup does, `unknown user: "name"`; Postfix's
-//     "Recipient address rejected", Exchange's and Domino's directory lookups,
-//     an LDAP check, or words that name the recipient: "invalid recipient",
-//     "recipient does not exist"); after DATA, under a status of another
+//     Postfix local(8)'s own lookup does, `unknown user: "name"`, and
+//     Dovecot's LMTP, "User doesn't exist: name"; Postfix's "Recipient
+//     address rejected", Exchange's, Domino's and Oracle Messaging Server's
+//     directory lookups, an LDAP check, or words that name the recipient:
+//     "invalid recipient", "recipient does not exist", hMailServer's
+//     "Recipient not in route list"); after DATA, under a status of another
 //     subject, or with nothing to place it, it is a filter's verdict
 //     (filtered), unless it is temporary: a temporary "no such user" placed at
 //     no stage is a recipient check's (Postfix's 450

@@ -113,6 +113,14 @@ var rejectedPhrases = []string{
 	// (#5.7.1 - chkuser)", "511 sorry, can't find a valid MX for sender
 	// domain (#5.1.1 - chkuser)" (the sender's, though its code says x.1.1).
 	"sender address has invalid format", "valid mx for sender domain",
+	// hMailServer's distribution lists refuse a sender they do not admit
+	// at RCPT (hmailserver/hmailserver RecipientParser.cpp,
+	// UserCanSendToList_(), DP_PermissionDenied): "550 Not authorized
+	// sender." (a members-only list, the sender not a member) and "550 Not
+	// authorized owner." (an announcement list, the sender not its owner),
+	// the sender's address refused as a list manager refuses a
+	// non-member's post ("not a member" above).
+	"not authorized sender", "not authorized owner",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -146,6 +154,13 @@ var hostUnknownPhrases = []string{
 	// host) and "Invalid domain name" (a name the resolver refused), beside
 	// "Domain does not exist".
 	"no mx found for domain", "invalid domain name",
+	// Oracle (Sun) Messaging Server's own texts for a domain it cannot
+	// route: its MTA option error_text_unknown_host, "550 5.1.2 unknown
+	// host or domain" by default (Messaging Server Technical Reference
+	// Wiki, "Error text MTA options"), and "illegal host/domain specified",
+	// the default error when rewriting finds no channel for the host (Sun
+	// Java System Messaging Server 6.3 Administration Guide, 11.6.15).
+	"unknown host or domain", "illegal host/domain",
 	// DragonFly Mail Agent (github.com/corecode/dma net.c,
 	// deliver_remote): "DNS lookup failure: host %s not found" when
 	// dns_get_mx_list() fails; a bounce carries it only for a permanent
@@ -211,6 +226,7 @@ var userUnknownPhrases = []string{
 	// "退信提示": "user not known", "not user of this server").
 	"user not exist", "recipient is not exist", "user not known", "not user of this server",
 	"unknown or illegal alias",      // Oracle (Sun) Messaging Server's directory lookup: "550 5.1.1 unknown or illegal alias: x" (kb.wisc.edu/microsoft365/3998; uit.tufts.edu, "the address does not exist")
+	"unknown or illegal user",       // Oracle Messaging Server for a user its directory does not have: error_text_unknown_user, "550 5.1.1 unknown or illegal user" by default (msg.wikidoc.info, Messaging Server Technical Reference Wiki, "Error text MTA options")
 	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
@@ -264,6 +280,12 @@ var userUnknownPhrases = []string{
 	// UNKNOWN_RECIPIENT is "550 Error: No such recipient here" (its
 	// SMTPError constants, rubydoc.info/gems/maildiode).
 	"no such recipient",
+	// hMailServer refuses an address in a domain it routes onward whose
+	// route does not list it: "550 Recipient not in route list."
+	// (hmailserver/hmailserver RecipientParser.cpp,
+	// CheckDeliveryPossibility(): DP_RecipientUnknown, the recipient
+	// unknown).
+	"recipient not in route list",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -315,6 +337,18 @@ var suspendPhrases = []string{
 	// /102, "받는사람이 사용중지된 경우", the recipient's use suspended):
 	// "550 5.1.1 Inactive mbox", "550 5.1.1 Suspended user".
 	"inactive mbox", "suspended user",
+	// hMailServer at RCPT for an account, alias or distribution list that
+	// exists but is switched off (hmailserver/hmailserver RecipientParser.cpp,
+	// CheckDeliveryPossibility(): "550 Account is not active.", "550 Alias
+	// is not active.", "550 Distribution list is not active."): RFC 3463
+	// x.2.1, the mailbox disabled, in its own words.
+	"account is not active", "alias is not active", "list is not active",
+	"domain has been disabled", // hMailServer RecipientParser.cpp CheckDeliveryPossibility() for an address in a local domain switched off: "550 Domain has been disabled."
+	// Oracle (Sun) Messaging Server for a mail group whose status is
+	// "disabled": a permanent failure with ERROR_TEXT_DISABLED_GROUP's
+	// default text, "group disabled; cannot receive new mail" (Sun Java
+	// Communications Suite 5 Schema Reference, inetMailGroupStatus).
+	"group disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -365,6 +399,8 @@ var mailboxFullPhrases = []string{
 	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
 	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
 	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
+	"domain size limit",          // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
+	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -1131,6 +1167,28 @@ var systemErrorPhrases = []string{
 	// file past its limit ("error writing message: File too large") or a
 	// full disk read first (mailboxFullPhrases, systemFullPhrases).
 	"cannot append message to file",
+	// Cyrus lmtpd when the recipient's mailbox files cannot be read as a
+	// mailbox (cyrusimap/cyrus-imapd imap/lmtpengine.c, send_lmtp_error():
+	// IMAP_MAILBOX_BADFORMAT, imap/imap_err.et "Mailbox has an invalid
+	// format", sent as "451 4.2.0"): the store's own damage, the receiving
+	// system's failure, not a refusal by the mailbox its x.2.0 names.
+	"mailbox has an invalid format",
+	// A mailbox that lives on another back-end server of the receiving
+	// system, for now: Zimbra's LMTP server answers "450 4.2.0 Mailbox is
+	// not on this server" (Zimbra/zm-mailbox ZimbraLmtpBackend.java,
+	// getAddressStatus(): "try again for address ...") and Cyrus lmtpd
+	// "451 4.2.1 Mailbox has been moved to another server" (cyrus-imapd
+	// imap/lmtpengine.c send_lmtp_error(), IMAP_MAILBOX_MOVED): the
+	// system's own routing between its servers, not a disabled mailbox
+	// (x.2.1) or one that refused the message (x.2.0).
+	"mailbox is not on this server", "moved to another server",
+	// Kopano's dagent when it could not store the message for a reason
+	// other than quota ("Most errors are tempfails"; Kopano-dev/kopano-core
+	// spooler/DAgent.cpp, ProcessDeliveryToServer(): "450 4.2.0 <x>
+	// Mailbox temporarily unavailable"): RFC 5321 §4.2.3's 450 "mailbox
+	// unavailable (e.g., mailbox busy)", the receiving store's condition for
+	// now.
+	"mailbox temporarily unavailable",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
