@@ -276,6 +276,38 @@ var mtaExceptions = map[string]map[string]string{
 		// relay-only MTA", the first line of its sources, src/send.cc):
 		// no mailboxes, aliases or programs.
 	}, "no local delivery"),
+	// Haraka 3.3 (npm's Haraka), from its source (haraka/Haraka,
+	// outbound/*.js, connection.js) and docs (docs/Outbound.md,
+	// docs/CoreConfig.md).
+	"haraka": mtaNoLocal(map[string]string{
+		// Its inbound side refuses a message with more Received: fields
+		// than headers.max_received, 100 by default (docs/CoreConfig.md;
+		// connection.js, data_done: "Too many received headers -
+		// possible mail loop"); 60 are within it, and its outbound
+		// delivery counts none: it relays the message.
+		"too-many-hops": "60 Received: fields are within its limit of 100: it relays the message",
+		// A temporary failure is only requeued (outbound/hmail.js,
+		// temp_fail runs the deferred hook and deferred_respond renames
+		// the queue file for the next attempt); the one notice it writes
+		// is the bounce (bounce_respond), whose text says "This is a
+		// permanent error; I've given up" (config/
+		// outbound.bounce_message): no delay warning.
+		"delayed": "no delay warning",
+		// A 5xx reply to a command other than RCPT (here the end of DATA,
+		// after the one recipient it accepted) gives every recipient of
+		// the message that reply's DSN fields, the ones its RCPT TO
+		// refused too, and bounces the message whole (outbound/hmail.js,
+		// try_deliver_host_on_socket; finish_processing_mail, which
+		// bounces the refused recipients on their own, is not reached):
+		// its DSN reports the four recipients with the spam refusal.
+		// (The text part keeps each refused recipient's own reply,
+		// recip.reason, in its "extended_reason" lines.)
+		"multi": "a refusal after DATA is reported for every recipient, those refused at RCPT too",
+		// It has no local delivery: a message is queued for outbound
+		// delivery when relaying, or handed to a queue plugin
+		// (docs/Outbound.md; config/plugins' QUEUE section: discard,
+		// qmail-queue, quarantine, smtp_forward, smtp_proxy).
+	}, "no local delivery"),
 	"exim": {
 		// Exim fails an address no router accepts as "Unrouteable
 		// address", the words it gives a domain that does not exist

@@ -333,6 +333,7 @@ var mtaRunners = []mtaRunner{
 	{name: "courier", start: startCourier, submit: submitCourier},
 	// nullmailer relays everything to its remotes (startNullmailer).
 	{name: "nullmailer", start: startNullmailer, submit: submitNullmailer, smarthost: true},
+	{name: "haraka", start: startHaraka},
 }
 
 // mtaPortFree reports whether port is free on the receivers' addresses.
