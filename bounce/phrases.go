@@ -1005,7 +1005,7 @@ var gaveUpPhrases = []string{
 	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;
 	// madvigsolutions.com helpdesk, "Non-Delivery").
 	"in the time limit specified",
-	"delivery expired",          // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	"delivery expired", // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
 	// Haraka's outbound delivery bounces a temporary failure it has
 	// retried as often as temp_fail_intervals allows as "Too many
 	// failures (<the last error>)" (haraka/Haraka 3.3 outbound/hmail.js,
