@@ -346,13 +346,23 @@
 //     delivery or LMTP; its DSN goes to the same host, so a host that
 //     takes nothing cannot return it); its DSN says "delayed" for a
 //     temporary failure that outlived queuelifetime, read as failed, and
-//     its text names no reply (read as onhold): 152 of 152
+//     its text names no reply (read as onhold). Haraka 3.3.4, whose
+//     outbound delivery routes by a get_mx plugin and bounces at the
+//     first temporary failure (temp_fail_intervals = none), adds 21 DSNs,
+//     for every remote cause and the LMTP ones (no local delivery; it
+//     relays 60 hops, within its limit of 100); its DSN gives a host it
+//     could not reach Status 5.1.2 with "Tried all MXs", read with its
+//     "Too many failures" as given up, and a host that lacks the TLS
+//     force_tls_hosts requires no Status or diagnostic, its text's "No TLS
+//     available but required" read as failed STARTTLS: 173 of 173
 //     right in reason, status and hard/soft; read from their text parts
 //     alone (the delivery-status part taken out, TestMTATextOnly; dma's
-//     whole bounce), 152 of 152 right in recipient, reason, hard/soft and
+//     whole bounce), 173 of 173 right in recipient, reason, hard/soft and
 //     the receiver's status. Each MTA but dma (one bounce per recipient,
-//     no delay warning) and nullmailer (the first refused recipient fails
-//     the message; no delay warning) also wrote one DSN for a message to four
+//     no delay warning), nullmailer (the first refused recipient fails
+//     the message; no delay warning) and Haraka (a refusal after DATA is
+//     reported for every recipient, those refused at RCPT too; no delay
+//     warning) also wrote one DSN for a message to four
 //     recipients refused differently in one session and one delay
 //     warning for two recipients refused for now (TestMTAMulti): every
 //     recipient right, from the DSN and from the text.

@@ -50,6 +50,9 @@ import (
 // nullmailer (submitNullmailer), which relays everything to one smart
 // host: 127.0.0.7, where the receivers answer as on 127.0.0.1 and hand
 // the catcher what they accept for sender.test (startMTASmarthost).
+// Haraka, an npm package, is installed by .ci/mtas into
+// $MXKIT_MTA_ROOT/haraka (npm install --prefix) and takes its messages
+// on its SMTP listener, routing them by a plugin of its own (startHaraka).
 
 const (
 	mtaDNSAddr = "127.0.53.1:53"
@@ -108,7 +111,7 @@ func TestGenerateMTADSNs(t *testing.T) {
 		t.Skip("the real-MTA matrix starts MTAs and binds 127.0.53.1:53: it needs root")
 	}
 	if testing.Short() {
-		t.Skip("starts seven MTAs")
+		t.Skip("starts eight MTAs")
 	}
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare (util-linux) not found")
@@ -131,11 +134,11 @@ func TestGenerateMTADSNs(t *testing.T) {
 			mroot := ""
 			if r.name != "postfix" {
 				if root == "" {
-					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail, dma, Courier and nullmailer and set it to the folder it prints")
+					t.Skipf("MXKIT_MTA_ROOT not set: run .ci/mtas to unpack Exim, OpenSMTPD, Sendmail, dma, Courier and nullmailer, install Haraka, and set it to the folder it prints")
 				}
 				mroot = filepath.Join(root, r.name)
 				if _, err := os.Stat(mroot); err != nil {
-					t.Skipf("%s not unpacked in %s (run .ci/mtas): %v", r.name, root, err)
+					t.Skipf("%s not unpacked or installed in %s (run .ci/mtas): %v", r.name, root, err)
 				}
 			}
 			if r.mxPort != 0 {
@@ -333,6 +336,7 @@ var mtaRunners = []mtaRunner{
 	{name: "courier", start: startCourier, submit: submitCourier},
 	// nullmailer relays everything to its remotes (startNullmailer).
 	{name: "nullmailer", start: startNullmailer, submit: submitNullmailer, smarthost: true},
+	{name: "haraka", start: startHaraka},
 }
 
 // mtaPortFree reports whether port is free on the receivers' addresses.

@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -1025,4 +1026,110 @@ func submitNullmailer(env mtaEnv, name string, rcpts []string) error {
 // modules nullmailer-send runs), found by their mount namespace.
 func nullmailerKill(env mtaEnv) {
 	mtaKillProcs("mountinfo", "lowerdir="+env.dir+"/etc-top")
+}
+
+// startHaraka runs Haraka 3.3 (the Node.js MTA, npm's Haraka, installed
+// by .ci/mtas with npm install --prefix into $MXKIT_MTA_ROOT/haraka) from
+// a private folder made by "haraka -i" (its configuration root, given to
+// "haraka -c"; the outbound queue is its "queue" folder, outbound/
+// queue.js). Its SMTP listener (smtp.ini "listen") takes the matrix's
+// messages from 127.0.0.1, which the relay plugin's ACL lets relay
+// (haraka-plugin-relay README, "ACL": relay.ini [relay] acl=true and
+// relay_acl_allow); a relayed message is queued for outbound delivery
+// (docs/Outbound.md: "A mail is treated as outbound when a plugin sets
+// connection.relaying to true"). Outbound delivery is routed by a plugin
+// of this instance on the get_mx hook (docs/Outbound.md, "get_mx": a
+// plugin answers next(OK, mx) with an exchange and port, or leaves the
+// domain to the DNS): the receivers by domain, lmtp.test to Dovecot with
+// using_lmtp, nx.test and nullmx.test to Node's resolver, which reads the
+// namespace's resolv.conf. outbound.ini: temp_fail_intervals = none
+// ("none bounces on first temp-fail", docs/Outbound.md), so that a
+// temporary failure is final at once, and connect_timeout = 3 (the
+// socket's idle timeout, outbound/client_pool.js get_client, which also
+// bounds the wait for the greeting). tls.ini [outbound] force_tls_hosts
+// names 127.0.0.6: outbound/hmail.js get_force_tls, and
+// process_ehlo_data fails the attempt with "No TLS available but
+// required by configuration." where STARTTLS is not offered. The bounce
+// goes to the envelope sender (hmail.js bounce_respond, through
+// outbound.send_email), routed to the catcher like any other domain.
+func startHaraka(t *testing.T, env mtaEnv) (func(), func(), error) {
+	haraka := filepath.Join(env.root, "node_modules/Haraka/bin/haraka")
+	if _, err := os.Stat(haraka); err != nil {
+		return nil, nil, fmt.Errorf("Haraka is not installed in %s (npm install --prefix %s Haraka, as .ci/mtas does): %w", env.root, env.root, err)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, nil, errors.New("node (Node.js) not found, needed to run Haraka")
+	}
+	cfg := filepath.Join(env.dir, "haraka")
+	if out, err := exec.Command(node, haraka, "-i", cfg).CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("haraka -i: %v %s", err, out)
+	}
+	routes := map[string]map[string]any{}
+	for _, r := range mtaRoutes {
+		routes[r[0]] = map[string]any{"exchange": r[1], "port": env.port}
+	}
+	if env.lmtp != 0 {
+		routes["lmtp.test"] = map[string]any{"exchange": "127.0.0.1", "port": env.lmtp, "using_lmtp": true}
+	}
+	rj, err := json.Marshal(routes)
+	if err != nil {
+		return nil, nil, err
+	}
+	mtaWrite(t, filepath.Join(cfg, "plugins", "mxkit_routes.js"), "'use strict'\n"+
+		"// The matrix's static routes; other domains are left to the DNS.\n"+
+		"const routes = "+string(rj)+"\n"+
+		"exports.hook_get_mx = function (next, hmail, domain) {\n"+
+		"    const mx = routes[domain.toLowerCase()]\n"+
+		"    if (mx) return next(OK, mx)\n"+
+		"    next()\n"+
+		"}\n")
+	files := map[string]string{
+		"me":              "mta.haraka.test",
+		"plugins":         "relay\nmxkit_routes",
+		"smtp.ini":        fmt.Sprintf("listen=127.0.0.1:%d\n", env.listen),
+		"relay.ini":       "[relay]\nacl=true\n",
+		"relay_acl_allow": "127.0.0.0/8",
+		"outbound.ini":    "temp_fail_intervals=none\nconnect_timeout=3\n",
+		"tls.ini":         "[outbound]\nforce_tls_hosts[]=127.0.0.6\n",
+		"log.ini":         "[main]\nlevel=info\n",
+	}
+	for name, content := range files {
+		mtaWrite(t, filepath.Join(cfg, "config", name), content+"\n")
+	}
+	// The bounce's template: "The bounce body comes from
+	// config/outbound.bounce_message" (docs/Outbound.md, "Bounce
+	// Messages"), which "haraka -i" does not copy; without it the bounce
+	// has no From:, To: or Subject: and an empty text part
+	// (hmail.js, populate_bounce_message_with_headers). The package's
+	// own is copied.
+	tmpl, err := os.ReadFile(filepath.Join(env.root, "node_modules/Haraka/config/outbound.bounce_message"))
+	if err != nil {
+		return nil, nil, err
+	}
+	mtaWrite(t, filepath.Join(cfg, "config", "outbound.bounce_message"), string(tmpl))
+	log, err := os.Create(filepath.Join(env.dir, "haraka.log"))
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
+		`set -e; mount --bind "$MTA_RESOLV" /etc/resolv.conf; exec "$@"`, "sh", node, haraka, "-c", cfg)
+	cmd.Env = append(os.Environ(), "MTA_RESOLV="+env.resolv)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return nil, nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait(); log.Close() }()
+	select {
+	case err := <-done:
+		return nil, nil, fmt.Errorf("haraka exited: %v\n%s", err, mtaLog(env.dir))
+	case <-time.After(2 * time.Second):
+	}
+	stop := func() {
+		_ = cmd.Process.Kill()
+		<-done
+	}
+	return nil, stop, nil
 }

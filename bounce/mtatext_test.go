@@ -68,7 +68,7 @@ func nullmailerTextOnHold() map[string]Reason {
 }
 
 // TestMTATextOnly reads the real-MTA matrix's DSNs (testdata/mta, written
-// by Postfix, Exim, OpenSMTPD, Sendmail, Courier and nullmailer, and dma's plain-text
+// by Postfix, Exim, OpenSMTPD, Sendmail, Courier, nullmailer and Haraka, and dma's plain-text
 // bounces, read whole) with their delivery-status
 // part taken out: the text each MTA writes for people must give the same
 // recipient, reason and hard/soft as the DSN, and the status the

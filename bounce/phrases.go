@@ -168,6 +168,12 @@ var hostUnknownPhrases = []string{
 	// retried until dma gives up with "Could not deliver for the last %d
 	// seconds" instead (dma.c, deliver()).
 	"dns lookup failure: host",
+	// Haraka's outbound delivery (haraka/Haraka 3.3 outbound/hmail.js,
+	// get_mx_respond): "Nowhere to deliver mail to for domain: x" when
+	// the domain has neither MX nor address records (haraka-net-utils
+	// get_mx falls back to A and AAAA on ENOTFOUND), a permanent failure
+	// bounced at once.
+	"nowhere to deliver mail to for domain",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -726,6 +732,13 @@ var failedSTARTTLSPhrases = []string{
 	// in Debian's postfix 3.7.11 smtp). The TLS that policy requires could
 	// not be had, as with no STARTTLS at all.
 	"server certificate not verified", "tlsa records unusable", "no tlsa records found",
+	// Haraka's outbound delivery to a host tls.ini [outbound] lists in
+	// force_tls_hosts (haraka/Haraka 3.3 outbound/hmail.js,
+	// try_deliver_host_on_socket): "No TLS available but required by
+	// configuration." when the server offers no STARTTLS
+	// (process_ehlo_data), "Host failed TLS verification required by
+	// configuration." when its certificate does not verify.
+	"no tls available but required", "failed tls verification required",
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -1028,7 +1041,18 @@ var gaveUpPhrases = []string{
 	// <host #4.4.7>" (snmail.co.uk support/failure-timelimit;
 	// madvigsolutions.com helpdesk, "Non-Delivery").
 	"in the time limit specified",
-	"delivery expired",          // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	"delivery expired", // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	// Haraka's outbound delivery bounces a temporary failure it has
+	// retried as often as temp_fail_intervals allows as "Too many
+	// failures (<the last error>)" (haraka/Haraka 3.3 outbound/hmail.js,
+	// temp_fail, convert_temp_failed_to_bounce); the error in the
+	// parentheses is read first, as a cause. "Tried all MXs <domain>"
+	// (try_deliver: no MX took the message, each refused the connection,
+	// timed out or closed it) is only ever a temporary failure there,
+	// under a status of 4.1.2 that the bounce turns into 5.1.2: in a
+	// bounce it says, as Exim's "all hosts have been failing" does, that
+	// the retries ran out.
+	"too many failures (", "tried all mxs",
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
