@@ -322,6 +322,12 @@ var suspendPhrases = []string{
 var senderQuotaPhrases = []string{
 	"submission quota", // Microsoft 5.2.2 "Submission quota exceeded" and "the sender's submission quota was exceeded"
 	"sending quota",    // Google 550 5.4.5 "Daily sending quota exceeded"
+	// Not a mailbox's quota but the receiving organization's queue:
+	// Outlook.com's "450 4.7.3 Organization queue quota exceeded." means
+	// the domain is receiving mail at too high a rate to take more now
+	// (ActiveCampaign's SMTP Field Manual, data/codes/450.json), read
+	// before mailboxFullPhrases' "quota exceeded".
+	"queue quota",
 }
 
 // mailboxFullPhrases: RFC 3463 x.2.2 "Mailbox full"; RFC 5321 §4.2.3 552
@@ -785,6 +791,19 @@ var speedingPhrases = []string{
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
 	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	// A rate limit in any word order: Yandex's "450 4.2.1 The recipient
+	// has exceeded message rate limit. Try again later." (the address is
+	// receiving mail at a high rate: ActiveCampaign's SMTP Field Manual,
+	// data/codes/450.json); haraka-plugin-limit's rate_rcpt_null() "null
+	// recip rate limit" (recipients of null-sender mail per period,
+	// index.js). A limit on connections per period is tooManyConnPhrases'
+	// (the Speeding detector's unless).
+	"rate limit",
+	// Oracle Cloud Email Delivery's "455 Maximum messages sent per minute
+	// reached : limit is n" and "... per day reached ..." (docs.oracle.com,
+	// Email Delivery, "Troubleshooting": the SMTP sending burst rate and
+	// the daily sending rate exceeded).
+	"messages sent per",
 	// The Exim spec's own refusal for its ratelimit ACL condition (4.96,
 	// §44.44 "Using rate limiting": a defer whose message is "Sender rate
 	// exceeds $sender_rate_limit messages per $sender_rate_period"); the
@@ -827,6 +846,7 @@ var tooManyConnPhrases = []string{
 	"too many concurrent connections", // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",         // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
 	"maximum number of recipients",    // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
+	"too many recipient attempts",     // haraka-plugin-limit index.js max_recipients(): "450 Too many recipient attempts", more recipients in one connection than recipients.max
 	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
 	// ratelimit per_conn on the client's host; quoted at
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
