@@ -148,13 +148,16 @@
 //     "domain not found", which it may contain; not when Postfix's "Sender
 //     address rejected:" prefixes a policy server's greylisting or rate
 //     limit, which read as themselves); the recipient's domain
-//     unknown; a quota of the sender before the recipient's full mailbox, and
+//     unknown; a quota of the sender, or of the receiving organization's
+//     queue (Outlook.com's "Organization queue quota exceeded", a rate),
+//     before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
 //     the client refused for now, blocked, whatever subject its status has);
-//     virus before spam (a virus scanner that failed, Haraka's "Virus scanner
-//     timed out", is the system's); SPF/DKIM/DMARC;
+//     virus before spam (a scanner's "threat found" is a virus verdict; a
+//     virus scanner that failed, Haraka's "Virus scanner timed out", is the
+//     system's); SPF/DKIM/DMARC;
 //     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
@@ -162,7 +165,9 @@
 //     limits (no RFC orders the two; Postfix's rate text "too many
 //     recipients from x" holds its count text "too many recipients"),
 //     reputation, blocklisted hosts (and the lookup pages of host
-//     lists), local policy;
+//     lists; "listed in" or "listed at" a list named by its DNS zone is the
+//     sending IP's listing, whatever "spam" the zone's name holds), local
+//     policy;
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked

@@ -413,6 +413,13 @@ var virusPhrases = []string{
 	"virus",    // Exim spec, ACL malware condition ("This message contains a virus"); Zoho "virus x detected"; Yandex "Message infected by virus"
 	"malware",  // Exim spec, ACL "malware" condition
 	"infected", // Yandex
+	// Rspamd's external scanners word a verdict by their category: the
+	// ICAP antivirus client (lualib/lua_scanners/icap.lua, detection
+	// category virus, tested with Symantec, Sophos SAVDI and c-icap) says
+	// "icap: threat found with icap scanner: x", oletools (malicious
+	// Office macros) "oletools: Oletools threat message found: x"; sent as
+	// the reject message with action = "reject" (common.lua yield_result).
+	"threat found", "threat message found",
 }
 
 // scannerFailurePhrases: the virus scanner itself failed, and the
@@ -483,6 +490,13 @@ var requirePTRPhrases = []string{
 	// reverse DNS for x" (FAIL): the client's reverse DNS, under the code
 	// RFC 3463 gives a sender's system address (so x.1.8 does not decide).
 	"client ip address * does not resolve", "possibly forged hostname",
+	// "Reverse mapping", the PTR record's other name (the in-addr.arpa
+	// mapping of an address back to its name): Interoute Deutschland's
+	// mail policy answers "451 4.7.1 Your IP address does not resolve to
+	// an existing hostname - no proper reverse mapping exists" (a bounce
+	// and its recipient's IT's note "No reverse mapping (PTR)",
+	// studylib.net/doc/7864638).
+	"reverse mapping",
 }
 
 // spamPhrases: the content was judged spam.
@@ -500,6 +514,7 @@ var spamPhrases = []string{
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
 	"blocked by spamassassin",              // spamass-milter's default reject text, "5.7.1 Blocked by SpamAssassin" (spamass-milter.cpp, -r; rejecttext)
+	"bulk message found",                   // Rspamd's bulk and spam scanners' reject messages (lualib/lua_scanners/dcc.lua "dcc: bulk message found: x", spamassassin.lua "spamassassin: Spamassassin bulk message found: x"; common.lua yield_result with action = "reject")
 	// amavisd-new answers "554 5.7.0 Reject, id=<id> - <contents
 	// category>" when a final destiny is D_REJECT (amavisd-new docs,
 	// "acting on mail checks results"; its replies in Postfix logs: "554
@@ -555,8 +570,12 @@ var contentListPhrases = []string{"surbl", "uribl"}
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content. A "spam
 // source" is such a host (Spamhaus: the SBL lists "verified spam
-// sources", spamhaus.org/sbl).
-var hostListedPhrases = append([]string{"blocked using", "listed at", "in a black list", "client host", "spam source"}, hostListURLs...)
+// sources", spamhaus.org/sbl). "Listed in" a list named by its DNS zone
+// is a listing of the sending IP: Sophos Firewall's RBL filtering of the
+// client's IP answers "550 5.7.1 Rejected - listed in bl.spamcop.net"
+// (lab53.uk, "Resolving false positives in Sophos Firewall Email
+// Protection", quoting the XGS log), as Sendmail's dnsbl says "listed at".
+var hostListedPhrases = append([]string{"blocked using", "listed at", "listed in", "in a black list", "client host", "spam source"}, hostListURLs...)
 
 // hostListURLs are the lookup pages of lists of sending hosts, as refusals
 // link them: the addresses Zeek watches for in SMTP error messages as
@@ -800,7 +819,7 @@ var speedingPhrases = []string{
 	// (the Speeding detector's unless).
 	"rate limit",
 	// Oracle Cloud Email Delivery's "455 Maximum messages sent per minute
-	// reached : limit is n" and "... per day reached ..." (docs.oracle.com,
+	// reached : limit is n" and "... per day reached ..." (docs.oracle.com/ja-jp,
 	// Email Delivery, "Troubleshooting": the SMTP sending burst rate and
 	// the daily sending rate exceeded).
 	"messages sent per",
@@ -882,6 +901,7 @@ var blockedPhrases = []string{
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
+	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect

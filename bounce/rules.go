@@ -649,8 +649,10 @@ func describedStatus(text string) string {
 // delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
 // a virus. "virus" counts as a word, or its plural, not inside another.
 func productVirus(text string) bool {
-	if strings.Contains(text, "malware") || strings.Contains(text, "infected") {
-		return false
+	for _, p := range virusPhrases {
+		if p != "virus" && strings.Contains(text, p) {
+			return false
+		}
 	}
 	for off := 0; ; {
 		i := strings.Index(text[off:], "virus")
