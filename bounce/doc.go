@@ -158,7 +158,8 @@
 //     virus before spam (a scanner's "threat found" is a virus verdict; a
 //     virus scanner that failed, Haraka's "Virus scanner timed out", is the
 //     system's); SPF/DKIM/DMARC;
-//     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     reverse DNS (not a reverse DNS name that exists and is blocklisted,
+//     a host's listing); spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
 //     credentials; then the measures a receiver takes, rate limits, connection

@@ -328,6 +328,14 @@ var senderQuotaPhrases = []string{
 	// (ActiveCampaign's SMTP Field Manual, data/codes/450.json), read
 	// before mailboxFullPhrases' "quota exceeded".
 	"queue quota",
+	// iRedAPD's throttle plugin (iredmail/iRedAPD plugins/throttle.py,
+	// libs/__init__.py SMTP_ACTIONS) refuses a sender or recipient over
+	// its limits within the throttle period as "Quota exceeded (number of
+	// mails in total)" (max_msgs) and "Quota exceeded (accumulated message
+	// size)" (max_quota): a rate, read before mailboxFullPhrases' "quota
+	// exceeded".
+	"number of mails in total", "accumulated message size",
+	"throttling quota", // iRedAPD 5.9 (libs/__init__.py SMTP_ACTIONS reject_quota_exceeded): "Throttling quota exceeded", the throttle plugin's limits within its period
 }
 
 // mailboxFullPhrases: RFC 3463 x.2.2 "Mailbox full"; RFC 5321 §4.2.3 552
@@ -420,6 +428,15 @@ var virusPhrases = []string{
 	// Office macros) "oletools: Oletools threat message found: x"; sent as
 	// the reject message with action = "reject" (common.lua yield_result).
 	"threat found", "threat message found",
+	// ClamAV's phishing heuristics name their find "Heuristics.Phishing.*",
+	// a verdict of the virus scanner: a mail rejected and bounced for
+	// "Heuristics.Phishing.Email.SpoofedDomain" (simple-nixos-mailserver
+	// merge request 130, which turns ClamAV's phishing scan off for its
+	// false positives); Symantec Email Security.cloud lists recipients'
+	// "550 Message contained unsafe content
+	// (Heuristics.Phishing.Email.SpoofedDomain)"
+	// (knowledge.broadcom.com/external/article/169925).
+	"heuristics.phishing",
 }
 
 // scannerFailurePhrases: the virus scanner itself failed, and the
@@ -836,6 +853,13 @@ var speedingPhrases = []string{
 	// many messages in a short time, past its limit; "451 MI:SFQ" the
 	// sender's messages in 15 minutes past its limit.
 	"hl:ifc", "mi:sfq",
+	// A count within a time window is a rate, though it says "too many
+	// recipients" (tooManyConnPhrases' count per message or connection):
+	// "452 Too many recipients received this hour", recipients per hour
+	// over a receiver's limit, most often seen from Proofpoint-filtered
+	// domains (suped.com, "What filtering provider uses the bounce message
+	// '452 Too many recipients received this hour'").
+	"received this hour",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per

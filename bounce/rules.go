@@ -329,7 +329,12 @@ func buildRules() *rules {
 		// resolve PTR record for x", "550 5.7.1 Relaying denied. IP name
 		// lookup failed x" refuse relaying to a domain the server does not
 		// serve, whatever became of the name.
-		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied"}},
+		// A reverse DNS name that exists and is on the receiver's block
+		// list is the host's listing, not a missing PTR: iRedAPD's
+		// "Blacklisted reverse DNS name of server IP address"
+		// (libs/__init__.py reject_blacklisted_rdns; plugins/wblist_rdns.py
+		// blocks a sender server by the rDNS name of its IP) is blocked.
+		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied", "blacklisted reverse dns", "blocklisted reverse dns"}},
 		// A refusal citing SURBL or URIBL, lists of the domains in spam's
 		// bodies (contentListPhrases), judged the content, though it says
 		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
