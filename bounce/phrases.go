@@ -335,7 +335,7 @@ var senderQuotaPhrases = []string{
 	// size)" (max_quota): a rate, read before mailboxFullPhrases' "quota
 	// exceeded".
 	"number of mails in total", "accumulated message size",
-	"throttling quota", // iRedAPD 5.9 (libs/__init__.py SMTP_ACTIONS reject_quota_exceeded): "Throttling quota exceeded", the throttle plugin's limits within its period
+	"throttling quota", // iRedAPD 5.9 (libs/__init__.py SMTP_ACTIONS reject_quota_exceeded): "Throttling quota exceeded", plugins/throttle.py's limits within its period
 }
 
 // mailboxFullPhrases: RFC 3463 x.2.2 "Mailbox full"; RFC 5321 §4.2.3 552
