@@ -126,7 +126,8 @@
 //     or a 2.x.x status.
 //  2. A provider's documented code in the text (Orange OFR codes, Yahoo
 //     [TSS04] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
-//     codes, AOL RTR/RLY/CON codes) or a provider's status outside the registry (Exchange
+//     codes, AOL RTR/RLY/CON codes, MailChannels' bracketed [S09], [SS],
+//     [RBL] ...) or a provider's status outside the registry (Exchange
 //     Online 4.7.500-699), each with the reason its page gives.
 //  3. A decisive registered status code: one whose IANA registry meaning
 //     names a single reason and which no cited provider uses in another

@@ -117,6 +117,18 @@ var providerCodes = []struct {
 	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
 	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
 	{"reject due to policy violations", BadReputation},
+	// MailChannels tags its refusals with a bracketed code its pages
+	// explain: Inbound Filtering's "450 [S09] Try Again Later" is
+	// greylisting, "550 [S10] Blocked" the connecting IP blocked, "550
+	// 5.7.1 [IB_FEB] ... an attachment type that is not allowed"
+	// (docs.mailchannels.com/inbound/smtp-errors); Outbound Filtering's
+	// "[SS]" a known spam signature in the content, "[RBL]" the sending IP
+	// or domain on a global blocklist (docs.mailchannels.com/outbound/
+	// smtp-errors), "[BFD] Sender prohibited by SPF" the sender not
+	// permitted by its domain's SPF record (docs.mailchannels.com/email-api/
+	// sending-policies).
+	{"[s09]", Blocked}, {"[s10]", Blocked}, {"[ib_feb]", PolicyViolation},
+	{"[ss]", SpamDetected}, {"[rbl]", Blocked}, {"[bfd]", AuthFailure},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
