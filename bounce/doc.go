@@ -126,7 +126,8 @@
 //     or a 2.x.x status.
 //  2. A provider's documented code in the text (Orange OFR codes, Yahoo
 //     [TSS04] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
-//     codes, AOL RTR/RLY/CON codes) or a provider's status outside the registry (Exchange
+//     codes, AOL RTR/RLY/CON codes, MailChannels' bracketed [S09], [SS],
+//     [RBL] ...) or a provider's status outside the registry (Exchange
 //     Online 4.7.500-699), each with the reason its page gives.
 //  3. A decisive registered status code: one whose IANA registry meaning
 //     names a single reason and which no cited provider uses in another
@@ -148,21 +149,27 @@
 //     "domain not found", which it may contain; not when Postfix's "Sender
 //     address rejected:" prefixes a policy server's greylisting or rate
 //     limit, which read as themselves); the recipient's domain
-//     unknown; a quota of the sender before the recipient's full mailbox, and
+//     unknown; a quota of the sender, or of the receiving organization's
+//     queue (Outlook.com's "Organization queue quota exceeded", a rate),
+//     before the recipient's full mailbox, and
 //     a full or disabled mailbox before "no such user"; user unknown; message
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
 //     the client refused for now, blocked, whatever subject its status has);
-//     virus before spam (a virus scanner that failed, Haraka's "Virus scanner
-//     timed out", is the system's); SPF/DKIM/DMARC;
-//     reverse DNS; spam content (a refusal citing SURBL or URIBL, lists of the
+//     virus before spam (a scanner's "threat found" is a virus verdict; a
+//     virus scanner that failed, Haraka's "Virus scanner timed out", is the
+//     system's); SPF/DKIM/DMARC;
+//     reverse DNS (not a reverse DNS name that exists and is blocklisted,
+//     a host's listing); spam content (a refusal citing SURBL or URIBL, lists of the
 //     domains in spam's bodies, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
 //     credentials; then the measures a receiver takes, rate limits, connection
 //     limits (no RFC orders the two; Postfix's rate text "too many
 //     recipients from x" holds its count text "too many recipients"),
 //     reputation, blocklisted hosts (and the lookup pages of host
-//     lists), local policy;
+//     lists; "listed in" or "listed at" a list named by its DNS zone is the
+//     sending IP's listing, whatever "spam" the zone's name holds), local
+//     policy;
 //     spam named in any other words (the content's, unless a host list is
 //     named beside it) and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked

@@ -362,6 +362,20 @@ var suspendPhrases = []string{
 var senderQuotaPhrases = []string{
 	"submission quota", // Microsoft 5.2.2 "Submission quota exceeded" and "the sender's submission quota was exceeded"
 	"sending quota",    // Google 550 5.4.5 "Daily sending quota exceeded"
+	// Not a mailbox's quota but the receiving organization's queue:
+	// Outlook.com's "450 4.7.3 Organization queue quota exceeded." means
+	// the domain is receiving mail at too high a rate to take more now
+	// (ActiveCampaign's SMTP Field Manual, data/codes/450.json), read
+	// before mailboxFullPhrases' "quota exceeded".
+	"queue quota",
+	// iRedAPD's throttle plugin (iredmail/iRedAPD plugins/throttle.py,
+	// libs/__init__.py SMTP_ACTIONS) refuses a sender or recipient over
+	// its limits within the throttle period as "Quota exceeded (number of
+	// mails in total)" (max_msgs) and "Quota exceeded (accumulated message
+	// size)" (max_quota): a rate, read before mailboxFullPhrases' "quota
+	// exceeded".
+	"number of mails in total", "accumulated message size",
+	"throttling quota", // iRedAPD 5.9 (libs/__init__.py SMTP_ACTIONS reject_quota_exceeded): "Throttling quota exceeded", plugins/throttle.py's limits within its period
 }
 
 // mailboxFullPhrases: RFC 3463 x.2.2 "Mailbox full"; RFC 5321 §4.2.3 552
@@ -449,6 +463,22 @@ var virusPhrases = []string{
 	"virus",    // Exim spec, ACL malware condition ("This message contains a virus"); Zoho "virus x detected"; Yandex "Message infected by virus"
 	"malware",  // Exim spec, ACL "malware" condition
 	"infected", // Yandex
+	// Rspamd's external scanners word a verdict by their category: the
+	// ICAP antivirus client (lualib/lua_scanners/icap.lua, detection
+	// category virus, tested with Symantec, Sophos SAVDI and c-icap) says
+	// "icap: threat found with icap scanner: x", oletools (malicious
+	// Office macros) "oletools: Oletools threat message found: x"; sent as
+	// the reject message with action = "reject" (common.lua yield_result).
+	"threat found", "threat message found",
+	// ClamAV's phishing heuristics name their find "Heuristics.Phishing.*",
+	// a verdict of the virus scanner: a mail rejected and bounced for
+	// "Heuristics.Phishing.Email.SpoofedDomain" (simple-nixos-mailserver
+	// merge request 130, which turns ClamAV's phishing scan off for its
+	// false positives); Symantec Email Security.cloud lists recipients'
+	// "550 Message contained unsafe content
+	// (Heuristics.Phishing.Email.SpoofedDomain)"
+	// (knowledge.broadcom.com/external/article/169925).
+	"heuristics.phishing",
 }
 
 // scannerFailurePhrases: the virus scanner itself failed, and the
@@ -519,6 +549,13 @@ var requirePTRPhrases = []string{
 	// reverse DNS for x" (FAIL): the client's reverse DNS, under the code
 	// RFC 3463 gives a sender's system address (so x.1.8 does not decide).
 	"client ip address * does not resolve", "possibly forged hostname",
+	// "Reverse mapping", the PTR record's other name (the in-addr.arpa
+	// mapping of an address back to its name): Interoute Deutschland's
+	// mail policy answers "451 4.7.1 Your IP address does not resolve to
+	// an existing hostname - no proper reverse mapping exists" (a bounce
+	// and its recipient's IT's note "No reverse mapping (PTR)",
+	// studylib.net/doc/7864638).
+	"reverse mapping",
 }
 
 // spamPhrases: the content was judged spam.
@@ -536,6 +573,7 @@ var spamPhrases = []string{
 	"rejected due to content restrictions", // Exchange Server Content Filter agent: "550 5.7.1 Message rejected due to content restrictions"
 	"spam message rejected",                // Rspamd's default reject message "Spam message rejected"; Mail.ru "550 spam message rejected"
 	"blocked by spamassassin",              // spamass-milter's default reject text, "5.7.1 Blocked by SpamAssassin" (spamass-milter.cpp, -r; rejecttext)
+	"bulk message found",                   // Rspamd's bulk and spam scanners' reject messages (lualib/lua_scanners/dcc.lua "dcc: bulk message found: x", spamassassin.lua "spamassassin: Spamassassin bulk message found: x"; common.lua yield_result with action = "reject")
 	// amavisd-new answers "554 5.7.0 Reject, id=<id> - <contents
 	// category>" when a final destiny is D_REJECT (amavisd-new docs,
 	// "acting on mail checks results"; its replies in Postfix logs: "554
@@ -591,8 +629,12 @@ var contentListPhrases = []string{"surbl", "uribl"}
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content. A "spam
 // source" is such a host (Spamhaus: the SBL lists "verified spam
-// sources", spamhaus.org/sbl).
-var hostListedPhrases = append([]string{"blocked using", "listed at", "in a black list", "client host", "spam source"}, hostListURLs...)
+// sources", spamhaus.org/sbl). "Listed in" a list named by its DNS zone
+// is a listing of the sending IP: Sophos Firewall's RBL filtering of the
+// client's IP answers "550 5.7.1 Rejected - listed in bl.spamcop.net"
+// (lab53.uk, "Resolving false positives in Sophos Firewall Email
+// Protection", quoting the XGS log), as Sendmail's dnsbl says "listed at".
+var hostListedPhrases = append([]string{"blocked using", "listed at", "listed in", "in a black list", "client host", "spam source"}, hostListURLs...)
 
 // hostListURLs are the lookup pages of lists of sending hosts, as refusals
 // link them: the addresses Zeek watches for in SMTP error messages as
@@ -834,6 +876,19 @@ var speedingPhrases = []string{
 	"too much email in a short period",                      // Rackspace Email: "450 4.2.1 <x>: Mailbox received too much email in a short period of time (G30)" (postmaster.emailsrvr.com/system-info/response-codes: "We rate limit inbound email to mailboxes")
 	"too many messages from sender in last",                 // Policyd (cluebringer) quotas module: "Deferring: Too many messages from sender in last 60", a per-sender message count over a period (a Zimbra log quoting it, pastebin.com/V80548k6)
 	"rate limit exceeded", "ratelimit exceeded",             // the measure named: Exim's ratelimit ACL condition (Exim spec, "Rate limiting incoming messages"); a connection rate is tooManyConnPhrases'
+	// A rate limit in any word order: Yandex's "450 4.2.1 The recipient
+	// has exceeded message rate limit. Try again later." (the address is
+	// receiving mail at a high rate: ActiveCampaign's SMTP Field Manual,
+	// data/codes/450.json); haraka-plugin-limit's rate_rcpt_null() "null
+	// recip rate limit" (recipients of null-sender mail per period,
+	// index.js). A limit on connections per period is tooManyConnPhrases'
+	// (the Speeding detector's unless).
+	"rate limit",
+	// Oracle Cloud Email Delivery's "455 Maximum messages sent per minute
+	// reached : limit is n" and "... per day reached ..." (docs.oracle.com/ja-jp,
+	// Email Delivery, "Troubleshooting": the SMTP sending burst rate and
+	// the daily sending rate exceeded).
+	"messages sent per",
 	// The Exim spec's own refusal for its ratelimit ACL condition (4.96,
 	// §44.44 "Using rate limiting": a defer whose message is "Sender rate
 	// exceeds $sender_rate_limit messages per $sender_rate_period"); the
@@ -847,6 +902,13 @@ var speedingPhrases = []string{
 	// many messages in a short time, past its limit; "451 MI:SFQ" the
 	// sender's messages in 15 minutes past its limit.
 	"hl:ifc", "mi:sfq",
+	// A count within a time window is a rate, though it says "too many
+	// recipients" (tooManyConnPhrases' count per message or connection):
+	// "452 Too many recipients received this hour", recipients per hour
+	// over a receiver's limit, most often seen from Proofpoint-filtered
+	// domains (suped.com, "What filtering provider uses the bounce message
+	// '452 Too many recipients received this hour'").
+	"received this hour",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -876,6 +938,7 @@ var tooManyConnPhrases = []string{
 	"too many concurrent connections", // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",         // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
 	"maximum number of recipients",    // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"
+	"too many recipient attempts",     // haraka-plugin-limit index.js max_recipients(): "450 Too many recipient attempts", more recipients in one connection than recipients.max
 	// cPanel's generated exim.conf, connect ACL (acl_smtp_connect, a
 	// ratelimit per_conn on the client's host; quoted at
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
@@ -911,6 +974,7 @@ var blockedPhrases = []string{
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
+	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect

@@ -117,6 +117,18 @@ var providerCodes = []struct {
 	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
 	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
 	{"reject due to policy violations", BadReputation},
+	// MailChannels tags its refusals with a bracketed code its pages
+	// explain: Inbound Filtering's "450 [S09] Try Again Later" is
+	// greylisting, "550 [S10] Blocked" the connecting IP blocked, "550
+	// 5.7.1 [IB_FEB] ... an attachment type that is not allowed"
+	// (docs.mailchannels.com/inbound/smtp-errors); Outbound Filtering's
+	// "[SS]" a known spam signature in the content, "[RBL]" the sending IP
+	// or domain on a global blocklist (docs.mailchannels.com/outbound/
+	// smtp-errors), "[BFD] Sender prohibited by SPF" the sender not
+	// permitted by its domain's SPF record (docs.mailchannels.com/email-api/
+	// sending-policies).
+	{"[s09]", Blocked}, {"[s10]", Blocked}, {"[ib_feb]", PolicyViolation},
+	{"[ss]", SpamDetected}, {"[rbl]", Blocked}, {"[bfd]", AuthFailure},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
@@ -329,7 +341,12 @@ func buildRules() *rules {
 		// resolve PTR record for x", "550 5.7.1 Relaying denied. IP name
 		// lookup failed x" refuse relaying to a domain the server does not
 		// serve, whatever became of the name.
-		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied"}},
+		// A reverse DNS name that exists and is on the receiver's block
+		// list is the host's listing, not a missing PTR: iRedAPD's
+		// "Blacklisted reverse DNS name of server IP address"
+		// (libs/__init__.py reject_blacklisted_rdns; plugins/wblist_rdns.py
+		// blocks a sender server by the rDNS name of its IP) is blocked.
+		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied", "blacklisted reverse dns", "blocklisted reverse dns"}},
 		// A refusal citing SURBL or URIBL, lists of the domains in spam's
 		// bodies (contentListPhrases), judged the content, though it says
 		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
@@ -649,8 +666,10 @@ func describedStatus(text string) string {
 // delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
 // a virus. "virus" counts as a word, or its plural, not inside another.
 func productVirus(text string) bool {
-	if strings.Contains(text, "malware") || strings.Contains(text, "infected") {
-		return false
+	for _, p := range virusPhrases {
+		if p != "virus" && strings.Contains(text, p) {
+			return false
+		}
 	}
 	for off := 0; ; {
 		i := strings.Index(text[off:], "virus")
