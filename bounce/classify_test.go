@@ -400,3 +400,21 @@ func TestStatusDescriptions(t *testing.T) {
 		}
 	}
 }
+
+// TestNotListedIsNotABlockList checks that "not listed in" (an address
+// absent from a directory) is not read as a host on a block list, which
+// "listed in" names (Sophos's "Rejected - listed in bl.spamcop.net").
+func TestNotListedIsNotABlockList(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want Reason
+	}{
+		{"Rejected - listed in bl.spamcop.net", Blocked},
+		{"The recipient is not listed in our directory", OnHold},
+		{"Recipient not listed in Domino Directory", UserUnknown},
+	} {
+		if c := ClassifyReply("", 550, "", tc.text); c.Reason != tc.want {
+			t.Errorf("ClassifyReply(550, %q) = %s, want %s", tc.text, c.Reason, tc.want)
+		}
+	}
+}

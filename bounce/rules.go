@@ -388,7 +388,12 @@ func buildRules() *rules {
 		// has blocked your IP address ... see .../lookups/ip-reputation"
 		// are blocklist refusals (hostListedPhrases).
 		{reason: BadReputation, phrases: badReputationPhrases, unless: hostListedPhrases},
-		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list"}}, // Microsoft 5.7.703: the sender's own organisation's list, a policy
+		// Microsoft 5.7.703's "tenant allow block list" is the sender's own
+		// organisation's list, a policy. "not listed in" negates "listed
+		// in": an address absent from a directory (Domino's "not listed in
+		// Domino Directory", "not listed in public Name & Address Book"),
+		// not a host on a block list.
+		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list", "not listed in"}},
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
