@@ -479,9 +479,19 @@ var rcptStageWords = append([]string{
 	// session transcripts (Sendmail ">>> RCPT To:", Postfix "in reply to
 	// RCPT TO command")
 	"rcpt to", "rcpt command",
-	"does not like recipient",                                                    // qmail-remote(8)
-	"recipient address rejected",                                                 // Postfix postconf(5): smtpd's RCPT restrictions
-	"in local recipient table",                                                   // Postfix LOCAL_RECIPIENT_README
+	"does not like recipient",    // qmail-remote(8)
+	"recipient address rejected", // Postfix postconf(5): smtpd's RCPT restrictions
+	"in local recipient table",   // Postfix LOCAL_RECIPIENT_README
+	// Postfix's other recipient tables, named when
+	// show_user_unknown_table_name is on: smtpd_check.c check_rcpt_maps()
+	// ("User unknown in virtual mailbox table", "... in relay recipient
+	// table"), and trivial-rewrite's resolve.c resolve_addr() for a virtual
+	// alias domain address with no virtual_alias_maps entry ("User unknown
+	// in virtual alias table", which the error(8) transport bounces with
+	// 5.0.0 when smtpd did not refuse it at RCPT): lookups of the recipient
+	// address only.
+	"in virtual alias table", "in virtual mailbox table", "in relay recipient table",
+	"null username in",                                                           // Postfix local(8) recipient.c: its check of the recipient address's local part (userUnknownPhrases)
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
@@ -920,8 +930,14 @@ func isQuotedNameAfter(text string) bool {
 // connection it could not make or keep (Postfix smtp(8) "connect to
 // host[ip]:25: Connection refused", "conversation with host timed out";
 // Sendmail "Connection refused by"; qmail-remote "Sorry, I wasn't able to
-// establish an SMTP connection"), with no reply code or status.
+// establish an SMTP connection"), with no reply code or status. Postfix
+// gives every such account a temporary status: smtp_connect.c
+// smtp_connect_sock() 4.4.1 for "connect to x: Network is unreachable",
+// smtp_trouble.c smtp_stream_except() 4.4.2 for "lost connection with x
+// while y"; Sendmail reports EHOSTDOWN under EX_TEMPFAIL as "Deferred:
+// Host x is down" (deliver.c giveresponse(), err.c sm_errstring()).
 func ownConnectionFailure(f string) bool {
 	return !hasStatusCode(f) && !strings.Contains(f, "name service") && !strings.Contains(f, "host not found") &&
-		hasAny(f, []string{"connection refused", "timed out", "connection reset", "no route to host", "establish an smtp connection"})
+		hasAny(f, []string{"connection refused", "timed out", "connection reset", "no route to host", "establish an smtp connection",
+			"network is unreachable", "lost connection with", " is down"})
 }

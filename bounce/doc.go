@@ -80,7 +80,18 @@
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
 // verdicts), and a finally failed recipient whose text is the sending
-// MTA's own connection failure (no reply, no status) has expired.
+// MTA's own connection failure (no reply, no status: Postfix's "connect
+// to x: Connection refused", "lost connection with x while y",
+// "conversation with x timed out", Sendmail's "Deferred: Connection
+// refused by x", "Deferred: Host x is down") has expired. The failures
+// Postfix and Sendmail write in their own words are read as their source
+// gives them: a resolver's failure for now (Sendmail's "Deferred: Name
+// server: x: host name lookup failure", TRY_AGAIN) is a network error, not
+// a domain that does not exist; Postfix's own deferrals of its local
+// tables and services ("table lookup failure", "alias database
+// unavailable", "local data error while talking to x") are the sending
+// system's; its pipe_command() failures ("Command died with status n",
+// "... with signal n", "Command time limit exceeded") a mailer program's.
 //
 // Malformed, truncated or hostile input never panics: an unreadable header
 // gives an error wrapping ErrMalformed, anything else a Report, with Kind

@@ -151,7 +151,11 @@ func TestDSNExtensions(t *testing.T) {
 		name, fields string
 		reason       Reason
 	}{
-		{"status comment explains", "Status: 4.0.0 (example.net: host name lookup failure)\r\n", NetworkError},
+		// Sendmail's comment names the resolver's TRY_AGAIN (err.c
+		// sm_errstring(), "host name lookup failure"), a network error for
+		// now; the recipient finally failed after it, so the sending MTA
+		// gave up (doc.go), where the bare 4.0.0 would be onhold.
+		{"status comment explains", "Status: 4.0.0 (example.net: host name lookup failure)\r\n", Expired},
 		{"powermta category settles open wording", "Status: 5.0.0\r\nDiagnostic-Code: smtp; 554 delivery error: this user doesn't have an account\r\nX-PowerMTA-BounceCategory: bad-mailbox\r\n", UserUnknown},
 		{"powermta category does not override clear wording", "Status: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 mailbox full\r\nX-PowerMTA-BounceCategory: bad-mailbox\r\n", MailboxFull},
 	} {

@@ -140,7 +140,6 @@ var hostUnknownPhrases = []string{
 	"name service error",                                  // Postfix smtp(8): "Name service error for name=x type=MX: Host not found"
 	"domain does not exist",                               // OpenSMTPD: "Domain does not exist" (its DSN in testdata/mta/opensmtpd/nxdomain.eml)
 	"domain name not found",                               // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
-	"host name lookup failure",                            // Sendmail's Status comment "(x: host name lookup failure)"
 	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
 	"routing server failure",                              // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
@@ -292,6 +291,10 @@ var userUnknownPhrases = []string{
 	// CheckDeliveryPossibility(): DP_RecipientUnknown, the recipient
 	// unknown).
 	"recipient not in route list",
+	// Postfix local(8) (postfix/src/local/recipient.c, deliver_recipient()):
+	// "null username in "x"", 5.1.3, a recipient address with an empty
+	// local part: the address cannot be a mailbox.
+	"null username in",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -689,6 +692,11 @@ var contentErrorPhrases = []string{
 	"improper use of 8-bit data",        // Postfix cleanup(8) "improper use of 8-bit data in message header"
 	"message header size exceeds limit", // Postfix cleanup(8)
 	"reject, id= * - bad-header",        // amavisd-new's BAD-HEADER contents category (see spamPhrases)
+	// Postfix smtp(8) (postfix/src/smtp/smtp_proto.c, smtp_helo()): "message
+	// requires SMTPUTF8, but no server was found that supports SMTPUTF8",
+	// 5.6.7: the message's addresses or headers need SMTPUTF8 (a content
+	// status, x.6) and no server takes it.
+	"requires smtputf8",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -781,6 +789,11 @@ var failedSTARTTLSPhrases = []string{
 	// (process_ehlo_data), "Host failed TLS verification required by
 	// configuration." when its certificate does not verify.
 	"no tls available but required", "failed tls verification required",
+	// Postfix smtp(8)'s words for every REQUIRETLS failure
+	// (postfix/src/smtp/smtp_proto.c, smtp_helo() and smtp_start_tls():
+	// "REQUIRETLS Failure: sender requested REQUIRETLS, but ...", status
+	// 5.7.30 or 5.7.10): TLS the sender required could not be had.
+	"requiretls failure",
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -1060,6 +1073,11 @@ var policyPhrases = []string{
 	"administrative prohibition",  // Exim spec, ACL deny without a message
 	"policy reasons",              // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
 	"host network not allowed",    // Mimecast 554 "Host network not allowed"
+	// Postfix local(8) (postfix/src/local/file.c, deliver_file()): an
+	// alias, :include: or .forward that names a file when
+	// allow_mail_to_files does not permit files from that expansion,
+	// bounced with 5.7.1: the site's delivery policy.
+	"mail to file is restricted",
 	// Mimecast's anti-spoofing policy refuses mail from outside that
 	// claims one of the recipient organisation's own domains: "550
 	// Rejected by header based Anti-Spoofing policy: x" (its SMTP error
@@ -1093,6 +1111,10 @@ var gaveUpPhrases = []string{
 	"have been failing for a long time",
 	"in the queue too long", "has been in the queue too long", // qmail-send bounce text
 	"could not be delivered for", "cannot send message for", // Sendmail DSN texts ("Message could not be delivered for 5 days")
+	// Sendmail's delay notice once a message passed its queue warning
+	// timeout (envelope.c dropenvelope(): "Warning: could not send message
+	// for past %s"), a delay warning (Expired, doc.go).
+	"could not send message for past",
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
@@ -1146,11 +1168,19 @@ var networkErrorPhrases = []string{
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
-	"looping message",              // Chinese providers' replies (blog.sina.com.cn list)
-	"rcpt handle timeout",          // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
-	"loop detection",               // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
-	"host not found, try again",    // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
-	"connection reset by peer",     // ECONNRESET in errno(3)'s words, as Sendmail reports it: "Deferred: Connection reset by peer during result wait with x"
+	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
+	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
+	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
+	// ECONNRESET: errno(3)'s words, "Connection reset by peer" (Sendmail
+	// "Deferred: Connection reset by peer during result wait with x"), and
+	// Sendmail's own form naming the peer (err.c sm_errstring(): "Connection
+	// reset by %s", the host in place of "peer").
+	"connection reset by",
+	// EHOSTDOWN: Sendmail err.c sm_errstring() "Host %s is down" (the
+	// deferral "Deferred: Host mx.example.org. is down"), errno(3) "Host is
+	// down".
+	"host * is down", "host is down",
 	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
 	"alias database loop",          // Postfix local(8): "alias database loop for x" (an alias expanding into itself; the string in Debian's postfix 3.7.11 local; RFC 3463 x.4.6)
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
@@ -1170,6 +1200,22 @@ var networkErrorPhrases = []string{
 	// waiting for input during y"), and err.c's words for the resolver's
 	// TRY_AGAIN, "Name server timeout".
 	"reply: read error from", "timeout waiting for input", "name server timeout",
+	// Sendmail err.c sm_errstring(): the resolver's TRY_AGAIN is "Name
+	// server: x: host name lookup failure", which deliver.c giveresponse()
+	// reports under EX_TEMPFAIL as "Deferred: Name server: x: host name
+	// lookup failure": a lookup that failed for now, not a domain that does
+	// not exist (HOST_NOT_FOUND, "host not found", under "Host unknown").
+	"host name lookup failure",
+	// Postfix smtp(8) (postfix/src/smtp/smtp_addr.c): "unable to find
+	// primary relay for x" (4.4.4: only less preferred MX hosts than
+	// itself), and a native lookup's EAI_AGAIN in gai_strerror(3)'s words,
+	// "unable to look up host x: Temporary failure in name resolution"
+	// (4.4.4).
+	"unable to find primary relay", "temporary failure in name resolution",
+	// Postfix local(8) (postfix/src/local/recipient.c, deliver_recipient()):
+	// "recipient nesting limit exceeded", 5.4.6, an alias or :include:
+	// expansion past 100 levels, a loop.
+	"nesting limit exceeded",
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
@@ -1277,11 +1323,21 @@ var systemErrorPhrases = []string{
 	// unavailable (e.g., mailbox busy)", the receiving store's condition for
 	// now.
 	"mailbox temporarily unavailable",
+	// Postfix's own failures for now: local(8) "table lookup failure"
+	// (mailbox.c, deliver_mailbox(): a mailbox_transport_maps lookup error,
+	// 4.3.0) and "cannot find alias database owner" (alias.c, 4.3.0), and
+	// smtp(8) "local data error while talking to x" (smtp_trouble.c,
+	// SMTP_ERR_DATA, 4.3.0): the sending system's trouble.
+	"table lookup failure", "alias database owner", "local data error",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
 var mailerErrorPhrases = []string{
-	"command died with status", "command output", // Postfix pipe(8), local(8)
+	// Postfix's delivery to a command (postfix/src/global/pipe_command.c,
+	// pipe_command(), for pipe(8) and local(8)): "Command died with status
+	// n: ...", "Command died with signal n: ...", "Command time limit
+	// exceeded: ...", and the command's own words after "Command output:".
+	"command died with", "command time limit exceeded", "command output",
 	"unknown mailer error",                         // Sendmail DSN text for a prog mailer's exit status
 	"returned non-zero status", "child process of", // Exim spec, pipe transport
 	"pipe to |",    // Exim spec, pipe transport bounce: "pipe to |command ... generated by x"
