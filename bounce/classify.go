@@ -30,7 +30,14 @@ func Classify(code int, enhanced string, text string) Classification {
 // reports it: the same text means a refused sender after MAIL, an unknown
 // address after RCPT and a content filter after DATA.
 func ClassifyReply(command string, code int, enhanced string, text string) Classification {
-	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: stage(command)})
+	cmd := stage(command)
+	if cmd == "" {
+		// No command given: the stage the words name, as Parse reads it
+		// from a bounce (findCommand: qmail-remote.c's "Connected to x but
+		// sender was rejected." answers MAIL FROM).
+		cmd = findCommand(fold(text))
+	}
+	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: cmd})
 }
 
 // stage names the SMTP stage a command belongs to: CONN for the greeting,
@@ -363,6 +370,16 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return HostUnknown
 		}
 		if reason == HostUnknown {
+			if temporary && strings.Contains(text, "in the queue too long") {
+				// qmail-send turns the deferral of a message past its
+				// queue lifetime into a failure, the deferral's words
+				// first: "Sorry, I couldn't find any host by that name.
+				// (#4.1.2)" then "I'm not going to try again; this
+				// message has been in the queue too long."
+				// (notqmail/notqmail qmail-send.c, del_dochan()): the
+				// sending MTA gave up on a lookup failing for now.
+				return Expired
+			}
 			if temporary {
 				return NetworkError // Postfix smtp(8) "Host not found, try again": a DNS failure that may pass
 			}
