@@ -346,7 +346,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 // adjust places a wording verdict in its stage and class.
 func adjust(d *detector, ev evidence, status string, code int, text string) Reason {
 	reason := d.reason
-	temporary := strings.HasPrefix(status, "4.") || status == "" && code/100 == 4
+	// A recipient a delay notice reports (RFC 3464 §2.3.3 "delayed") is
+	// one the sending MTA still retries, whatever status it gives or
+	// leaves out: OpenSMTPD's delay notice lists "addr: No MX found for
+	// domain" with no status (usr.sbin/smtpd/bounce.c; mta.c mta_on_mx(),
+	// DNS_ENOTFOUND, a temporary failure).
+	temporary := strings.HasPrefix(status, "4.") || status == "" && (code/100 == 4 || ev.action == "delayed")
 	sd := ""
 	if i := strings.IndexByte(status, '.'); i > 0 {
 		sd = status[i:]
@@ -543,6 +548,10 @@ var rcptStageWords = append([]string{
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
 	"recipient not in route list",        // hMailServer's "550 Recipient not in route list." names the recipient (userUnknownPhrases)
+	// OpenSMTPD's local delivery looks the recipient's user up in its
+	// user table: "Permanent failure in user lookup" (usr.sbin/smtpd/mda.c,
+	// IMSG_MDA_LOOKUP_USERINFO; lka.c lka_userinfo(): not in the table).
+	"permanent failure in user lookup",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

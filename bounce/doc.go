@@ -194,7 +194,9 @@
 //     (filtered), unless it is temporary: a temporary "no such user" placed at
 //     no stage is a recipient check's (Postfix's 450
 //     unverified_recipient_reject_code), RFC 5321's 450 "mailbox unavailable"
-//     (busy) excepted. A host-unknown or network reply under a 4.x status is a
+//     (busy) excepted. A host-unknown or network reply under a 4.x status (a
+//     delay notice's recipient is under one whether or not its text gives
+//     it: OpenSMTPD's "No MX found for domain") is a
 //     network error (expired when the words say the sending MTA gave up
 //     on it: qmail-send's "this message has been in the queue too long"
 //     after the deferral's text), and a network error, or a system error under a 4.x

@@ -1334,6 +1334,11 @@ var systemErrorPhrases = []string{
 	// mta_queue_data(): "Error reading content file"; mda.c: "Temporary
 	// failure in user lookup", its user table unreachable).
 	"cannot retrieve smarthost", "error reading content file", "temporary failure in user lookup",
+	// Its queued message or delivery program could not be opened for a
+	// delivery (mda.c IMSG_MDA_OPEN_MESSAGE "Cannot get message fd",
+	// IMSG_MDA_FORK "Cannot get mda fd"; mta_session.c "Could not get
+	// message fd", "Could not stat message fd"), temporary failures.
+	"get message fd", "get mda fd", "stat message fd",
 	// vpopmail's vdelivermail.c with its valias database unreachable
 	// (VA_NO_AUTH_CONNECTION, EXIT_DEFER): "vdelivermail: deferred,
 	// database down".
