@@ -115,7 +115,8 @@
 // wording: "in reply to RCPT TO command", "after MAIL FROM", transcripts,
 // Stalwart's "rejected command 'RCPT TO:<x>'", hMailServer's "hMailServer
 // sent: RCPT TO:<x>", Haraka's "Some recipients failed:", qmail-remote's
-// "Connected to x but sender was rejected."; ClassifyReply given no
+// "Connected to x but sender was rejected.", OpenSMTPD's "BANNER
+// rejected:", "HELO rejected:"; ClassifyReply given no
 // command reads it from the wording the same way), the DSN action
 // and diagnostic type, and the wording. In a session transcript (MDaemon's,
 // Sendmail's "<<< " lines) the failing reply is read from its command on:
