@@ -112,7 +112,8 @@
 // Stalwart writes one for a reply without an enhanced code, is reported
 // but not read as a cause), the reply code, the stage (the SMTP command
 // the reply answered, from ClassifyReply's argument or the bounce's
-// wording: "in reply to RCPT TO command", "after MAIL FROM", transcripts,
+// wording: "in reply to RCPT TO command", "after MAIL FROM" (Exim's
+// "after pipelined MAIL FROM" too), transcripts,
 // Stalwart's "rejected command 'RCPT TO:<x>'", hMailServer's "hMailServer
 // sent: RCPT TO:<x>", Haraka's "Some recipients failed:", qmail-remote's
 // "Connected to x but sender was rejected.", OpenSMTPD's "BANNER

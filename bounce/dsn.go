@@ -392,6 +392,11 @@ func findCommand(t string) string {
 			at := off + i
 			rest := t[at+len(pre):]
 			off = at + len(pre)
+			// Exim's smtp transport names a command it pipelined as such:
+			// "SMTP error from remote mail server after pipelined MAIL
+			// FROM:<x>: ..." (src/src/transports/smtp.c, check_response():
+			// "after %s%s" with "pipelined " while pipelining is active).
+			rest = strings.TrimPrefix(rest, "pipelined ")
 			cmd := ""
 			switch {
 			case strings.HasPrefix(rest, "rcpt"):
