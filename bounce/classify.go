@@ -30,7 +30,14 @@ func Classify(code int, enhanced string, text string) Classification {
 // reports it: the same text means a refused sender after MAIL, an unknown
 // address after RCPT and a content filter after DATA.
 func ClassifyReply(command string, code int, enhanced string, text string) Classification {
-	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: stage(command)})
+	cmd := stage(command)
+	if cmd == "" {
+		// No command given: the stage the words name, as Parse reads it
+		// from a bounce (findCommand: qmail-remote.c's "Connected to x but
+		// sender was rejected." answers MAIL FROM).
+		cmd = findCommand(fold(text))
+	}
+	return loadRules().classify(evidence{status: enhanced, code: code, text: text, command: cmd})
 }
 
 // stage names the SMTP stage a command belongs to: CONN for the greeting,
@@ -339,7 +346,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 // adjust places a wording verdict in its stage and class.
 func adjust(d *detector, ev evidence, status string, code int, text string) Reason {
 	reason := d.reason
-	temporary := strings.HasPrefix(status, "4.") || status == "" && code/100 == 4
+	// A recipient a delay notice reports (RFC 3464 §2.3.3 "delayed") is
+	// one the sending MTA still retries, whatever status it gives or
+	// leaves out: OpenSMTPD's delay notice lists "addr: No MX found for
+	// domain" with no status (usr.sbin/smtpd/bounce.c; mta.c mta_on_mx(),
+	// DNS_ENOTFOUND, a temporary failure).
+	temporary := strings.HasPrefix(status, "4.") || status == "" && (code/100 == 4 || ev.action == "delayed")
 	sd := ""
 	if i := strings.IndexByte(status, '.'); i > 0 {
 		sd = status[i:]
@@ -363,6 +375,16 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return HostUnknown
 		}
 		if reason == HostUnknown {
+			if temporary && strings.Contains(text, "in the queue too long") {
+				// qmail-send turns the deferral of a message past its
+				// queue lifetime into a failure, the deferral's words
+				// first: "Sorry, I couldn't find any host by that name.
+				// (#4.1.2)" then "I'm not going to try again; this
+				// message has been in the queue too long."
+				// (notqmail/notqmail qmail-send.c, del_dochan()): the
+				// sending MTA gave up on a lookup failing for now.
+				return Expired
+			}
 			if temporary {
 				return NetworkError // Postfix smtp(8) "Host not found, try again": a DNS failure that may pass
 			}
@@ -536,6 +558,10 @@ var rcptStageWords = append([]string{
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)
 	"recipient not in route list",        // hMailServer's "550 Recipient not in route list." names the recipient (userUnknownPhrases)
+	// OpenSMTPD's local delivery looks the recipient's user up in its
+	// user table: "Permanent failure in user lookup" (usr.sbin/smtpd/mda.c,
+	// IMSG_MDA_LOOKUP_USERINFO; lka.c lka_userinfo(): not in the table).
+	"permanent failure in user lookup",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

@@ -123,9 +123,13 @@
 // Stalwart writes one for a reply without an enhanced code, is reported
 // but not read as a cause), the reply code, the stage (the SMTP command
 // the reply answered, from ClassifyReply's argument or the bounce's
-// wording: "in reply to RCPT TO command", "after MAIL FROM", transcripts,
+// wording: "in reply to RCPT TO command", "after MAIL FROM" (Exim's
+// "after pipelined MAIL FROM" too), transcripts,
 // Stalwart's "rejected command 'RCPT TO:<x>'", hMailServer's "hMailServer
-// sent: RCPT TO:<x>", Haraka's "Some recipients failed:"), the DSN action
+// sent: RCPT TO:<x>", Haraka's "Some recipients failed:", qmail-remote's
+// "Connected to x but sender was rejected.", OpenSMTPD's "BANNER
+// rejected:", "HELO rejected:"; ClassifyReply given no
+// command reads it from the wording the same way), the DSN action
 // and diagnostic type, and the wording. In a session transcript (MDaemon's,
 // Sendmail's "<<< " lines) the failing reply is read from its command on:
 // the successful replies before it (RFC 5321 §4.2) are not its words, nor
@@ -203,8 +207,12 @@
 //     (filtered), unless it is temporary: a temporary "no such user" placed at
 //     no stage is a recipient check's (Postfix's 450
 //     unverified_recipient_reject_code), RFC 5321's 450 "mailbox unavailable"
-//     (busy) excepted. A host-unknown or network reply under a 4.x status is a
-//     network error, and a network error, or a system error under a 4.x
+//     (busy) excepted. A host-unknown or network reply under a 4.x status (a
+//     delay notice's recipient is under one whether or not its text gives
+//     it: OpenSMTPD's "No MX found for domain") is a
+//     network error (expired when the words say the sending MTA gave up
+//     on it: qmail-send's "this message has been in the queue too long"
+//     after the deferral's text), and a network error, or a system error under a 4.x
 //     status, of a recipient that finally failed has expired. A local delivery
 //     program's output (diagnostic type x-unix) is read for a quota, then a
 //     full file system, then a mailer program's failure; then a mailbox

@@ -357,6 +357,18 @@ func findCommand(t string) string {
 		return "MAIL"
 	case strings.Contains(t, "does not like recipient"), strings.Contains(t, "smtp:rcpt"):
 		return "RCPT" // qmail; Exchange's "SMTP:RCPT host ..."
+	// OpenSMTPD's SMTP client names the stage a reply refused before
+	// quoting it (usr.sbin/smtpd/mta_session.c, mta_response(): "BANNER
+	// rejected: %s", "EHLO rejected: %s", "HELO rejected: %s", "LHLO
+	// rejected: %s", "STARTTLS rejected: %s", "AUTH rejected: %s").
+	case strings.Contains(t, "banner rejected:"):
+		return "CONN"
+	case strings.Contains(t, "ehlo rejected:"), strings.Contains(t, "helo rejected:"), strings.Contains(t, "lhlo rejected:"):
+		return "EHLO"
+	case strings.Contains(t, "starttls rejected:"):
+		return "STARTTLS"
+	case strings.Contains(t, "auth rejected:"):
+		return "AUTH"
 	case strings.Contains(t, "some recipients failed:"):
 		// Haraka bounces the recipients its RCPT TO refused as "Some
 		// recipients failed: <addr>" (outbound/hmail.js,
@@ -380,6 +392,11 @@ func findCommand(t string) string {
 			at := off + i
 			rest := t[at+len(pre):]
 			off = at + len(pre)
+			// Exim's smtp transport names a command it pipelined as such:
+			// "SMTP error from remote mail server after pipelined MAIL
+			// FROM:<x>: ..." (src/src/transports/smtp.c, check_response():
+			// "after %s%s" with "pipelined " while pipelining is active).
+			rest = strings.TrimPrefix(rest, "pipelined ")
 			cmd := ""
 			switch {
 			case strings.HasPrefix(rest, "rcpt"):

@@ -133,6 +133,10 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("CONNECT", 421, "4.3.2", "The maximum number of concurrent connections has exceeded a limit, closing transmission channel")
 	f.Add("RCPT", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281)")
 	f.Add("RCPT", 554, "5.7.1", "<a@example.com>: Recipient address rejected: Access denied")
+	// No command: the stage read from the words (findCommand).
+	f.Add("", 0, "", "Connected to 192.0.2.1 but sender was rejected.")
+	f.Add("", 0, "4.0.0", "SMTP timeout after RCPT TO:<a@example.com> after ")
+	f.Add("", 0, "", "Sorry, I couldn't find any host by that name. (#4.1.2) I'm not going to try again; this message has been in the queue too long.")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {

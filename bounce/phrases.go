@@ -150,9 +150,11 @@ var hostUnknownPhrases = []string{
 	"host not found",                                      // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
 	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
-	// host) and "Invalid domain name" (a name the resolver refused), beside
-	// "Domain does not exist".
-	"no mx found for domain", "invalid domain name",
+	// host, mta_on_mx() DNS_ENOTFOUND) and "No MX found for destination"
+	// (mta_on_source(), a connector's CONNECTOR_ERROR_MX), both temporary
+	// failures there, and "Invalid domain name" (a name the resolver
+	// refused), beside "Domain does not exist".
+	"no mx found for", "invalid domain name",
 	// Oracle (Sun) Messaging Server's own texts for a domain it cannot
 	// route: its MTA option error_text_unknown_host, "550 5.1.2 unknown
 	// host or domain" by default (Messaging Server Technical Reference
@@ -295,6 +297,11 @@ var userUnknownPhrases = []string{
 	// "null username in "x"", 5.1.3, a recipient address with an empty
 	// local part: the address cannot be a mailbox.
 	"null username in",
+	// OpenSMTPD's local delivery when its user table has no such user
+	// (usr.sbin/smtpd/lka.c lka_userinfo(): table_lookup() found nothing,
+	// LKA_PERMFAIL; mda.c mda_imsg() IMSG_MDA_LOOKUP_USERINFO: "Permanent
+	// failure in user lookup", a permanent failure it gives x.1.6).
+	"permanent failure in user lookup",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -794,6 +801,12 @@ var failedSTARTTLSPhrases = []string{
 	// "REQUIRETLS Failure: sender requested REQUIRETLS, but ...", status
 	// 5.7.30 or 5.7.10): TLS the sender required could not be had.
 	"requiretls failure",
+	// Exim's smtp transport for a host in hosts_require_tls (or a DANE
+	// or SMTPS one) that gave no TLS session (Exim/exim src/src/transports/
+	// smtp.c, smtp_setup_conn(): "a TLS session is required, but the
+	// server did not offer TLS support" or "... but an attempt to start
+	// TLS failed", a temporary error, TLS_FAILED).
+	"a tls session is required",
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -823,6 +836,12 @@ var securityErrorPhrases = []string{
 	"authentication mechanism not supported", // hMailServer SMTPConnection.cpp _ProtocolAUTH(): "504 Authentication mechanism not supported." (RFC 4954 §4's 504: an AUTH mechanism the server does not offer)
 	"credentials no longer valid",            // hMailServer SMTPConnection.cpp ReAuthenticateUser(): "550 Login credentials no longer valid. Please re-authenticate." (at MAIL FROM, the AUTH account's password changed)
 	"you must log in to send",                // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_rcpt()): "550 You must log in to send mail on this port." (the submission port wants AUTH first)
+	// OpenSMTPD's SMTP client with credentials to give a relay
+	// (usr.sbin/smtpd/mta_session.c, mta_enter_state() MTA_AUTH): "no
+	// supported AUTH method" (neither PLAIN nor LOGIN offered), "AUTH not
+	// advertised", "Refuse to AUTH over unsecure channel" (no TLS yet):
+	// the relay's authentication could not be done.
+	"no supported auth method", "auth not advertised", "auth over unsecure channel",
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
@@ -971,6 +990,11 @@ var tooManyConnPhrases = []string{
 	// concurrent connections past its limit; "450 MI:DMC" the messages and
 	// "450 RP:DRC" the recipients sent in one connection past its limit.
 	"hl:icc", "mi:dmc", "rp:drc",
+	// Exim's smtp transport when serialize_hosts lets no more connections
+	// to any of the domain's hosts for now (Exim/exim src/src/transports/
+	// smtp.c, smtp_transport_entry(): "connection limit reached for all
+	// hosts for 'x'", a deferral).
+	"connection limit reached for all hosts",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -1216,6 +1240,27 @@ var networkErrorPhrases = []string{
 	// "recipient nesting limit exceeded", 5.4.6, an alias or :include:
 	// expansion past 100 levels, a loop.
 	"nesting limit exceeded",
+	// Exim's smtp transport on its own (Exim/exim src/src/transports/
+	// smtp.c): check_response()'s "SMTP timeout after RCPT TO:<x>" (no
+	// reply within command_timeout) and smtp_transport_entry()'s
+	// deferrals for a domain none of whose hosts it could try: "retry
+	// time not reached for any host for 'x'" (each host waits out its
+	// retry time after failures) and "all host address lookups for 'x'
+	// failed permanently" (or "temporarily": the MX hosts' addresses).
+	// Past its retry rules it gives up ("retry timeout exceeded",
+	// gaveUpPhrases, read first).
+	"smtp timeout after", "retry time not reached for any host", "host address lookups",
+	// OpenSMTPD's SMTP client (usr.sbin/smtpd/mta_session.c, mta_io()):
+	// IO_DISCONNECTED "Connection closed unexpectedly", a temporary
+	// failure.
+	"connection closed unexpectedly",
+	// qmail-remote.c temp_dnscanon(): "CNAME lookup failed temporarily.
+	// (#4.4.3)", the recipient domain's DNS lookup failed for now (RFC
+	// 3463's x.4.3 calls a directory server's failure a system's).
+	"cname lookup failed",
+	// vpopmail's vdelivermail.c (is_looping(): its own Delivered-To line
+	// already in the message, a bounce): "mail is looping".
+	"mail is looping",
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
 	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
 }
@@ -1329,6 +1374,27 @@ var systemErrorPhrases = []string{
 	// smtp(8) "local data error while talking to x" (smtp_trouble.c,
 	// SMTP_ERR_DATA, 4.3.0): the sending system's trouble.
 	"table lookup failure", "alias database owner", "local data error",
+	// qmail's spawners on their own failures (notqmail/notqmail
+	// qmail-lspawn.c report(): "Temporary failure in qmail-lspawn.",
+	// "Trouble reading users/cdb in qmail-lspawn.", "NFS failure in
+	// qmail-local."; qmail-rspawn.c report(): "qmail-remote crashed.",
+	// "qmail-remote produced no output."): the sending system's own
+	// trouble, retried.
+	"in qmail-lspawn", "nfs failure in", "qmail-remote crashed", "qmail-remote produced no output",
+	// OpenSMTPD's own failures around a delivery (usr.sbin/smtpd/mta.c
+	// mta_on_smarthost(): "Cannot retrieve smarthost"; mta_session.c
+	// mta_queue_data(): "Error reading content file"; mda.c: "Temporary
+	// failure in user lookup", its user table unreachable).
+	"cannot retrieve smarthost", "error reading content file", "temporary failure in user lookup",
+	// Its queued message or delivery program could not be opened for a
+	// delivery (mda.c IMSG_MDA_OPEN_MESSAGE "Cannot get message fd",
+	// IMSG_MDA_FORK "Cannot get mda fd"; mta_session.c "Could not get
+	// message fd", "Could not stat message fd"), temporary failures.
+	"get message fd", "get mda fd", "stat message fd",
+	// vpopmail's vdelivermail.c with its valias database unreachable
+	// (VA_NO_AUTH_CONNECTION, EXIT_DEFER): "vdelivermail: deferred,
+	// database down".
+	"database down",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
@@ -1358,6 +1424,18 @@ var mailerErrorPhrases = []string{
 	// (the string in Debian's opensmtpd 6.8 smtpd), the exit code left
 	// out.
 	"exited abnormally",
+	// OpenSMTPD mda.c (IMSG_MDA_DONE): "mda exited prematurely", the
+	// delivery command ended before it took the whole message.
+	"mda exited",
+	// Exim's pipe transport past its timeout (src/src/transports/pipe.c:
+	// "pipe delivery process timed out", FAIL unless timeout_defer).
+	"pipe delivery process",
+	// qmail's local delivery (notqmail/notqmail qmail-local.c:
+	// temp_childcrashed() "Aack, child crashed.", the maildir writer or
+	// the .qmail program killed; mailprogram() "Unable to run /bin/sh:
+	// %s."; qmail-lspawn.c report(): "qmail-local crashed.", "Unable to
+	// run qmail-local.").
+	"child crashed", "qmail-local crashed", "unable to run",
 }
 
 // syntaxErrorPhrases: RFC 5321 §4.2.2 replies 500-504.

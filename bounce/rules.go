@@ -299,7 +299,12 @@ func buildRules() *rules {
 				// mailbox's (RFC 4954 §6 535 "Authentication credentials
 				// invalid"; Google's "535 5.7.8 Username and Password not
 				// accepted", support.google.com/a/answer/3726730).
-				"password"}},
+				"password",
+				// A program that could not be run is the delivery's
+				// failure, whatever its error's words: qmail-local.c
+				// mailprogram() "Unable to run /bin/sh: file does not
+				// exist." (error_str.c, ENOENT).
+				"unable to run"}},
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
@@ -430,7 +435,10 @@ func buildRules() *rules {
 		// delivered for 5 days" of a message it gave up, not yet.
 		{reason: Expired, phrases: gaveUpPhrases, unless: []string{"could not be delivered for more than"}},
 		{reason: SystemFull, phrases: systemFullPhrases},
-		{reason: NetworkError, phrases: networkErrorPhrases},
+		// Exim's pipe transport says its command ran too long as "pipe
+		// delivery process timed out" (src/src/transports/pipe.c): the
+		// delivery program's failure (mailerErrorPhrases), not a network's.
+		{reason: NetworkError, phrases: networkErrorPhrases, unless: []string{"pipe delivery process"}},
 		{reason: SystemError, phrases: systemErrorPhrases},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
