@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-// TestOwnTextsInOwnBounces puts each text of the software table that a
+// TestOwnTextsInOwnBounces does for Exim, qmail and OpenSMTPD what
+// TestOwnTextsInBounces (software_test.go) does for Postfix and Sendmail.
+// It puts each text of the software table that a
 // sending MTA writes into its own bounce (the rows with reply code 0) into
 // that MTA's bounce as its source lays it out, and requires Parse to read
 // the recipient with the row's reason and hard/soft: Exim's failure

@@ -109,7 +109,8 @@ func TestSoftwareRepliesInBounces(t *testing.T) {
 // 4.4.7 (envelope.c dropenvelope()), and in a delay warning's transcript;
 // a permanent failure as "<rcpt>... text" with its status. A recipient a
 // bounce reports as finally failed after a temporary network or system
-// error has expired (doc.go): the sending MTA gave up.
+// error has expired (doc.go): the sending MTA gave up. Exim's, qmail's and
+// OpenSMTPD's texts are TestOwnTextsInOwnBounces's (ownbounce_test.go).
 func TestOwnTextsInBounces(t *testing.T) {
 	type sent struct {
 		line        int
