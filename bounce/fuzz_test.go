@@ -133,6 +133,10 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("CONNECT", 421, "4.3.2", "The maximum number of concurrent connections has exceeded a limit, closing transmission channel")
 	f.Add("RCPT", 550, "5.4.1", "Recipient address rejected: Access denied. AS(201806281)")
 	f.Add("RCPT", 554, "5.7.1", "<a@example.com>: Recipient address rejected: Access denied")
+	f.Add("", 550, "5.7.511", "Access denied, banned sender")
+	f.Add("", 0, "5.7.950", "Delivery not authorized, message refused")
+	f.Add("", 550, "5.7.1000", "Delivery not authorized, message refused")
+	f.Add("", 550, "5.7.13", "Sender was not authenticated for public folder")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {
