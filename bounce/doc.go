@@ -143,15 +143,18 @@
 //     [TSS04] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
 //     codes, AOL RTR/RLY/CON codes, MailChannels' bracketed [S09], [SS],
 //     [RBL] ...) or a provider's status outside the registry (Exchange
-//     Online 4.7.500-699), each with the reason its page gives.
+//     Online 4.7.500-699 and 5.7.511, a banned sending IP; Exchange
+//     Server's 5.7.900-999, a mail flow rule's rejection), each with the
+//     reason its page gives.
 //  3. A decisive registered status code: one whose IANA registry meaning
 //     names a single reason and which no cited provider uses in another
-//     sense (x.1.7/x.1.8 sender address, x.4.7 expired, x.7.13 disabled
-//     account, x.7.20-x.7.26 authentication and reverse DNS, x.7.28 mail
-//     flood). Codes providers reuse do not decide here: x.1.1 beside
-//     "mailbox full", x.1.10 (Exchange's "recipient not found"), x.2.2
-//     (Exchange's "submission quota"), x.2.3 (Gmail's size limit), x.7.27
-//     and x.7.30 (Gmail's SPF and DKIM failures). x.1.8 does not decide
+//     sense (x.1.7/x.1.8 sender address, x.4.7 expired, x.7.20-x.7.26
+//     authentication and reverse DNS, x.7.28 mail flood). Codes providers
+//     reuse do not decide here: x.1.1 beside "mailbox full", x.1.10
+//     (Exchange's "recipient not found"), x.2.2 (Exchange's "submission
+//     quota"), x.2.3 (Gmail's size limit), x.7.13 (Exchange Online's
+//     public folder that refuses unauthenticated senders), x.7.27 and
+//     x.7.30 (Gmail's SPF and DKIM failures). x.1.8 does not decide
 //     under reverse DNS wording: Sendmail's FEATURE(require_rdns) answers
 //     "451 4.1.8 Client IP address x does not resolve".
 //  4. The wording: an ordered list of phrase detectors, every phrase beside

@@ -137,6 +137,10 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("", 0, "", "Connected to 192.0.2.1 but sender was rejected.")
 	f.Add("", 0, "4.0.0", "SMTP timeout after RCPT TO:<a@example.com> after ")
 	f.Add("", 0, "", "Sorry, I couldn't find any host by that name. (#4.1.2) I'm not going to try again; this message has been in the queue too long.")
+	f.Add("", 550, "5.7.511", "Access denied, banned sender")
+	f.Add("", 0, "5.7.950", "Delivery not authorized, message refused")
+	f.Add("", 550, "5.7.1000", "Delivery not authorized, message refused")
+	f.Add("", 550, "5.7.13", "Sender was not authenticated for public folder")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {

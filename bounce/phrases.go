@@ -82,7 +82,7 @@ var rejectedPhrases = []string{
 	"bad outbound sender",                                                  // Microsoft 5.1.8
 	"banned sender",                                                        // Microsoft 5.7.502, 5.7.503, 5.7.800
 	"spam abuse detected",                                                  // Microsoft 5.7.501: the sending account is banned
-	"sending from unregistered domains",                                    // Microsoft 5.7.750
+	"sending from unregistered domain",                                     // Microsoft 5.7.750: "from unregistered domains" (the NDR table), "from unregistered domain" (fix-error-code-5-7-700-through-5-7-750)
 	"mail sending denied",                                                  // Google 550 5.7.0
 	"relaying disallowed as",                                               // Zoho ZeptoMail 553: the From domain is not the account's
 	"sender rejected",                                                      // spambrella.com FAQ, 550 5.1.0
@@ -175,6 +175,16 @@ var hostUnknownPhrases = []string{
 	// get_mx falls back to A and AAAA on ENOTFOUND), a permanent failure
 	// bounced at once.
 	"nowhere to deliver mail to for domain",
+	// Exchange Server's Receive connectors refuse recipients in domains
+	// that cannot exist on the Internet: "Recipient address reserved by
+	// RFC 2606" (5.1.4, the .test, .example, .invalid and .localhost
+	// top-level domains; 5.1.5, example.com, .net, .org) and "Recipient
+	// addresses in single label domains not accepted" (5.1.6, chris@contoso)
+	// (DSNs and NDRs in Exchange Server, Common enhanced status codes;
+	// RejectReservedTopLevelRecipientDomains and the like on
+	// Set-ReceiveConnector). Exchange gives these its own meaning of
+	// codes RFC 3463 registers otherwise (x.1.4 ambiguous, x.1.6 moved).
+	"reserved by rfc 2606", "single label domains not accepted",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -371,7 +381,13 @@ var suspendPhrases = []string{
 // mailbox; they come before mailboxFullPhrases, which they would match.
 var senderQuotaPhrases = []string{
 	"submission quota", // Microsoft 5.2.2 "Submission quota exceeded" and "the sender's submission quota was exceeded"
-	"sending quota",    // Google 550 5.4.5 "Daily sending quota exceeded"
+	// Exchange Online's SMTP AUTH submission past the recipient rate limit
+	// (10,000 recipients a day): "554 5.2.0 STOREDRV.Submission.Exception:
+	// SubmissionQuotaExceededException" (learn.microsoft.com, "Message
+	// storage and concurrent connection throttling for SMTP Authenticated
+	// Submission").
+	"submissionquotaexceeded",
+	"sending quota", // Google 550 5.4.5 "Daily sending quota exceeded"
 	// Not a mailbox's quota but the receiving organization's queue:
 	// Outlook.com's "450 4.7.3 Organization queue quota exceeded." means
 	// the domain is receiving mail at too high a rate to take more now
@@ -505,6 +521,7 @@ var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
 	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
+	"spf permanent error",                             // Exchange Online 5.1.0 "Recipient address rejected: SPF Permanent Error" (learn.microsoft.com, fix-error-code-550-5-1-0-in-exchange-online: the sender domain's SPF record)
 	"must pass either spf or dkim",                    // Microsoft 4.7.26
 	"authenticate with spf", "authenticate with dkim", // Google 5.7.27, 5.7.30
 	"does not have authentication information", "fails to pass authentication checks", // Google 5.7.26
@@ -570,11 +587,12 @@ var requirePTRPhrases = []string{
 
 // spamPhrases: the content was judged spam.
 var spamPhrases = []string{
-	"likely unsolicited mail",   // Google 550 5.7.1
-	"rejected as spam",          // Microsoft EOP "Message rejected as spam by Content Filtering"; Yandex
-	"suspicion of spam",         // Yandex "Message rejected under suspicion of SPAM"
-	"looks like spam",           // Yandex "Sorry, message looks like SPAM to me"
-	"spam points", "spam score", // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
+	"likely unsolicited mail",          // Google 550 5.7.1
+	"rejected as spam",                 // Microsoft EOP "Message rejected as spam by Content Filtering"; Yandex
+	"content filter agent quarantined", // Exchange Server 5.2.1 "Content Filter agent quarantined this message" (DSNs and NDRs in Exchange Server, Common enhanced status codes: quarantined by content filtering)
+	"suspicion of spam",                // Yandex "Message rejected under suspicion of SPAM"
+	"looks like spam",                  // Yandex "Sorry, message looks like SPAM to me"
+	"spam points", "spam score",        // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
 	"classified as spam",                   // bytecamp.net FAQ 571 5.7.1
 	"spam detected",                        // forpsi "552 5.2.0 x spam detected"
 	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
@@ -625,6 +643,7 @@ var spamPhrases = []string{
 // detected" (portal.iridis.uk kb 254).
 var attachmentPolicyPhrases = []string{
 	"file extension",
+	"unacceptable attachment",     // Exchange's Attachment Filter agent, its default reject response "Message rejected due to unacceptable attachments" (Attachment filtering on Edge Transport servers, Exchange 2013 Help)
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
 	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
@@ -696,6 +715,7 @@ var notCompliantPhrases = []string{
 var contentErrorPhrases = []string{
 	"message is malformed", "mail message is malformed", // Google 554 5.6.0
 	"header is too long",                // Microsoft 5.0.350 "x-dg-ref header is too long"
+	"too many related errors",           // Exchange Server 5.3.0 "Too many related errors": the message was malformed and moved to the poison message queue (DSNs and NDRs in Exchange Server, Common enhanced status codes)
 	"improper use of 8-bit data",        // Postfix cleanup(8) "improper use of 8-bit data in message header"
 	"message header size exceeds limit", // Postfix cleanup(8)
 	"reject, id= * - bad-header",        // amavisd-new's BAD-HEADER contents category (see spamPhrases)
@@ -735,7 +755,7 @@ var noRelayingPhrases = []string{
 var filteredPhrases = []string{
 	"delivery not authorized",             // RFC 3463 x.7.1; Microsoft 5.7.1 (a group that accepts its members only)
 	"not in allowed-senders list",         // Microsoft 5.7.124
-	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.134, 5.7.135, 5.7.136
+	"sender was not authenticated",        // Microsoft 5.7.12, 5.7.13, 5.7.134, 5.7.135, 5.7.136
 	"sender not authenticated for group",  // Microsoft 5.7.133
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
@@ -823,6 +843,7 @@ var securityErrorPhrases = []string{
 	"identity changes",                         // Google 503 5.7.0 "No identity changes permitted"
 	"unauthenticated commands",                 // Google 554 5.7.0
 	"mta-sts validation",                       // Microsoft 4.4.8, 4.7.5, 5.4.8, 5.7.5
+	"exchange server authentication",           // Exchange Server 5.7.3 "Cannot achieve Exchange Server authentication": the X-EXPS authentication between its servers blocked or not configured (DSNs and NDRs in Exchange Server)
 	"dane validation", "dnssec", "certificate", // Microsoft 4.7.322-325, 5.7.322-325
 	"auth error", "relay check local fail", // Chinese providers' replies (blog.sina.com.cn list)
 	"turn on smtp authentication", // Symantec MessageLabs: "Please turn on SMTP Authentication in your mail client"
@@ -958,6 +979,7 @@ var tooManyConnPhrases = []string{
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
+	"concurrent connections limit",         // Exchange Online SMTP AUTH submission: "432 4.3.2 Concurrent connections limit exceeded." over three connections at once (learn.microsoft.com, "Message storage and concurrent connection throttling for SMTP Authenticated Submission")
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	// Exchange receive connectors' MaxInboundConnectionPerSource, the
 	// connections one IP address may hold at once (Set-ReceiveConnector):
@@ -1020,6 +1042,14 @@ var blockedPhrases = []string{
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
 	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
+	// Exchange Online refuses a connection over IPv6 to a domain not
+	// opted in to it: "550 5.2.1 Service unavailable, [contoso.com] does
+	// not accept email over IPv6." (learn.microsoft.com, "Support for
+	// anonymous inbound email messages over IPv6"), 5.7.510 "Access
+	// denied, [contoso.com] does not accept email over IPv6" (the NDR
+	// table): the sending host's address, not the domain's mail, is
+	// refused (the same mail goes over IPv4).
+	"does not accept email over ipv6",
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
 	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
 	"dnsbl",                  // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")
@@ -1089,14 +1119,16 @@ var accessDeniedPhrases = []string{"access denied"}
 
 // policyPhrases: the receiver's local policy refused the message.
 var policyPhrases = []string{
-	"has a policy that prohibits", // Google 550 5.7.1
-	"policy violation",            // Microsoft 5.0.350 "policy violation detected (AS345)"
-	"tenant allow block list",     // Microsoft 5.7.703
-	"restricted by policy",        // Zoho 452
-	"local policy",                // Apple [CS01], [CS02] "Message rejected due to local policy"
-	"administrative prohibition",  // Exim spec, ACL deny without a message
-	"policy reasons",              // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
-	"host network not allowed",    // Mimecast 554 "Host network not allowed"
+	"has a policy that prohibits",                       // Google 550 5.7.1
+	"policy violation",                                  // Microsoft 5.0.350 "policy violation detected (AS345)"
+	"tenant allow block list",                           // Microsoft 5.7.703
+	"does not allow external forwarding",                // Microsoft 365 5.7.520 "Access denied, Your organization does not allow external forwarding" (Control automatic external email forwarding in Microsoft 365: the outbound spam policy forbids it)
+	"not supported when journaling archive is disabled", // Exchange Online 5.3.190: the organization journals to the service with Journaling Archive turned off (the NDR table)
+	"restricted by policy",                              // Zoho 452
+	"local policy",                                      // Apple [CS01], [CS02] "Message rejected due to local policy"
+	"administrative prohibition",                        // Exim spec, ACL deny without a message
+	"policy reasons",                                    // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
+	"host network not allowed",                          // Mimecast 554 "Host network not allowed"
 	// Postfix local(8) (postfix/src/local/file.c, deliver_file()): an
 	// alias, :include: or .forward that names a file when
 	// allow_mail_to_files does not permit files from that expansion,

@@ -22,14 +22,22 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 769 {
-		t.Fatalf("%d rows, want at least 769", len(rows))
+	if len(rows) < 820 {
+		t.Fatalf("%d rows, want at least 820", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (743 and 751 of 769 rows: 96.6% and 97.7%);
-	// raise them as it improves.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.5, 97.6)
+	// classifier reaches today (790 and 802 of 820 rows: 96.3% and 97.8%);
+	// raise them as it improves. Four of Microsoft's published texts are
+	// read otherwise, and left so: Exchange Server's 5.3.5 "System
+	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
+	// for its own server authentication give RFC 3463's wording of other
+	// meanings; 4.7.500's "Server busy" (AS843) is greylisting on
+	// Microsoft's fix-it page but suspicious activity in its NDR table;
+	// 5.7.1 "RESOLVER.RST.AuthRequired" is a public folder's restriction
+	// on Microsoft's page but a security error in the corpus's label
+	// (lhost-exchange2007-04).
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.3, 97.6)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least

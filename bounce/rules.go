@@ -150,6 +150,16 @@ var statusRanges = []struct {
 	{"4.7.", 500, 699, BadReputation, []string{"maximum number of connections"}},
 	{"4.7.", 850, 899, BadReputation, nil},
 	{"5.6.", 11, 11, NotCompliantRFC, nil},
+	// Exchange Online 5.7.511 "Access denied, banned sender" is the
+	// sending IP banned ("The IP that you are attempting to send from has
+	// been banned", the NDR table), where 5.7.502, 5.7.503 and 5.7.800
+	// give the same words for a banned sending account.
+	{"5.7.", 511, 511, Blocked, nil},
+	// Exchange Server 5.7.900-5.7.999 "Delivery not authorized, message
+	// refused": a mail flow (transport) rule configured to reject with a
+	// code of that range (DSNs and NDRs in Exchange Server, Common
+	// enhanced status codes), the organization's own policy.
+	{"5.7.", 900, 999, PolicyViolation, nil},
 }
 
 // decisiveStatus are the registered codes whose meaning names one reason
@@ -159,11 +169,13 @@ var statusRanges = []struct {
 // not found by SMTP address lookup", x.2.2 for Exchange's "Submission
 // quota exceeded", x.2.3 for Gmail's system-wide size limit, x.7.27 and
 // x.7.30 for Gmail's SPF and DKIM failures, x.7.9 for Yahoo's DMARC
-// failures.
+// failures, x.7.13 (IANA: user account disabled) for Exchange Online's
+// "Sender was not authenticated for public folder" (learn.microsoft.com,
+// "Email non-delivery reports in Exchange Online", its NDR table: "5.7.13
+// or 135").
 var decisiveStatus = map[string]bool{
 	".1.7": true, ".1.8": true, // RFC 3463 §3.3: bad sender's mailbox address syntax, bad sender's system address (x.1.8 under reverse DNS wording excepted: rules.reason)
 	".4.7":  true,                                                             // RFC 3463 §3.5: delivery time expired
-	".7.13": true,                                                             // RFC 3463 (IANA): user account disabled
 	".7.20": true, ".7.21": true, ".7.22": true, ".7.23": true, ".7.24": true, // RFC 7372 §3: DKIM and SPF failures
 	".7.25": true, // RFC 7372 §3.3: reverse DNS validation failed (Gmail, Exchange: PTR)
 	".7.26": true, // RFC 7372 §3.4: multiple authentication checks failed (Gmail, Exchange: DMARC)
