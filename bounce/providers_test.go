@@ -22,14 +22,16 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 769 {
-		t.Fatalf("%d rows, want at least 769", len(rows))
+	if len(rows) < 802 {
+		t.Fatalf("%d rows, want at least 802", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (743 and 751 of 769 rows: 96.6% and 97.7%);
-	// raise them as it improves.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.5, 97.6)
+	// classifier reaches today (772 and 781 of 802 rows: 96.3% and 97.4%;
+	// the rows of Japanese, Chinese, Korean and Russian providers' pages
+	// brought four documented exceptions with them); raise them as it
+	// improves.
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.2, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -159,6 +161,25 @@ var documentedExceptions = map[string]string{
 	// Exchange 5.5's IMC says "Recipient Not Found" with no reply behind it
 	// (classify.go, rcptStageWords).
 	"account does not exist": "no stage: a filter's words",
+	// A Chinese host's list of returned-mail causes (chouwenlao.cn faq1311)
+	// gives qmail's "invalid address (#5.5.0)" as no such recipient, with
+	// no stage and no address named.
+	"invalid address (#5.5.0)": "no stage: a filter's words",
+	// The same list reads qmail-remote's "Connected to remote host, but it
+	// does not like recipient." as a recipient that does not exist; qmail-
+	// remote says it of any refusal at RCPT and gives the remote reply,
+	// which names the reason, after it ("Remote host said:"), so the words
+	// alone name no reason.
+	"Connected to remote host, but it does not like recipient.": "qmail-remote's words for any RCPT refusal: onhold",
+	// 万象互联's table (163ns.com.cn) gives "554 HL:ICC" as many messages
+	// in a short time; NetEase's own (biecuoliao.com's copy) as the IP's
+	// concurrent connections past the limit, as the code reads.
+	"HL:ICC": "NetEase's own table: concurrent connections (toomanyconn)",
+	// メガエッグ's FAQ (faq.megaegg.jp, id 296) gives "unknown host" beside
+	// "host unknown" for a wrong domain; as a phrase it would match Exim's
+	// "... User Unknown host mx.example.jp" (a user unknown, then the
+	// host's name), so the words are left unread.
+	"unknown host": "\"unknown host\" is also \"user unknown\" before a host name",
 	"Recipient not found.":   "no stage: a filter's words",
 	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
 	// BlueTie answers a failed reverse DNS lookup with "501 Connection
