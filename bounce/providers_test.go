@@ -161,6 +161,8 @@ var documentedExceptions = map[string]string{
 	// Exchange 5.5's IMC says "Recipient Not Found" with no reply behind it
 	// (classify.go, rcptStageWords).
 	"account does not exist": "no stage: a filter's words",
+	"Recipient not found.":   "no stage: a filter's words",
+	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
 	// A Chinese host's list of returned-mail causes (chouwenlao.cn faq1311)
 	// gives qmail's "invalid address (#5.5.0)" as no such recipient, with
 	// no stage and no address named.
@@ -180,8 +182,6 @@ var documentedExceptions = map[string]string{
 	// "... User Unknown host mx.example.jp" (a user unknown, then the
 	// host's name), so the words are left unread.
 	"unknown host": "\"unknown host\" is also \"user unknown\" before a host name",
-	"Recipient not found.":   "no stage: a filter's words",
-	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
 	// BlueTie answers a failed reverse DNS lookup with "501 Connection
 	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
 	// connection's.
