@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 802 {
-		t.Fatalf("%d rows, want at least 802", len(rows))
+	if len(rows) < 806 {
+		t.Fatalf("%d rows, want at least 806", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (772 and 781 of 802 rows: 96.3% and 97.4%;
+	// classifier reaches today (776 and 785 of 806 rows: 96.3% and 97.4%;
 	// the rows of Japanese, Chinese, Korean and Russian providers' pages
 	// brought four documented exceptions with them); raise them as it
 	// improves.
