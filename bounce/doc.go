@@ -170,7 +170,9 @@
 //     unknown; a quota of the sender, or of the receiving organization's
 //     queue (Outlook.com's "Organization queue quota exceeded", a rate),
 //     before the recipient's full mailbox, and
-//     a full or disabled mailbox before "no such user"; user unknown; message
+//     a full or disabled mailbox before "no such user" (not the sender's own
+//     account stopped from sending, Mail.ru's "message sending for this
+//     account is disabled", read with the credentials below); user unknown; message
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
 //     the client refused for now, blocked, whatever subject its status has);

@@ -121,6 +121,11 @@ var rejectedPhrases = []string{
 	// the sender's address refused as a list manager refuses a
 	// non-member's post ("not a member" above).
 	"not authorized sender", "not authorized owner",
+	// NetEase's returned-mail codes ("退信代码说明", as copied at
+	// biecuoliao.com/pa/MBRrwEM.html): "450 WM:BLU", the sending user is
+	// not in NetEase's list of users allowed to send (its "WM:BLI" is the
+	// IP's, blockedPhrases).
+	"wm:blu",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -229,6 +234,7 @@ var userUnknownPhrases = []string{
 	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
 	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
 	"invalid address",                    // sitepackage "550 <x>: invalid address"
+	"can't accept user",                  // InfoSphere (sphere.ne.jp support news 2006/07/000027): "550 can't accept user... (#5.7.1)", an InfoSphere address whose account name is wrong or already cancelled
 	"mailbox name not allowed",           // RFC 5321 §4.2.3 553 "Requested action not taken: mailbox name not allowed (e.g., mailbox syntax incorrect)"
 	"account closed",                     // sitepackage (Lycos "Recipient address rejected: Account Closed")
 	"email address is marked as invalid", // spambrella.com FAQ
@@ -831,6 +837,13 @@ var failedSTARTTLSPhrases = []string{
 
 // securityErrorPhrases: credentials and certificates.
 var securityErrorPhrases = []string{
+	// Mail.ru's common sending errors (mailout.ru/2015/09): "550 message
+	// sending for this account is disabled", the sender's own mailbox
+	// stopped from sending on suspicion that it was broken into and sent
+	// spam, lifted by changing or recovering its password (a credential
+	// matter, not a disabled recipient: rules.go reads it before
+	// suspendPhrases' "account is disabled").
+	"sending for this account is disabled",
 	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
@@ -955,6 +968,17 @@ var speedingPhrases = []string{
 	// many messages in a short time, past its limit; "451 MI:SFQ" the
 	// sender's messages in 15 minutes past its limit.
 	"hl:ifc", "mi:sfq",
+	// 万象互联's table of the same codes (163ns.com.cn/mail/MailFAQ.htm,
+	// 退信代码): "554 HL:IFQ", the IP sent a great many messages in a short
+	// time, past the limit.
+	"hl:ifq",
+	// A Korean list of returned-mail replies by cause (puffinknight.
+	// tistory.com/102, "대량 메일 발송으로 인해 대형포털로부터 IP가 차단된
+	// 경우", blocked by the big portals for bulk mail): "550 5.7.1 ...
+	// Error.your access was denied. Since you sent too many e-mails,you are
+	// not allowed to send more e-mails within 24 hours": a count over a
+	// period, lifted after it (read before blockedPhrases' refusal words).
+	"sent too many e-mails",
 	// A count within a time window is a rate, though it says "too many
 	// recipients" (tooManyConnPhrases' count per message or connection):
 	// "452 Too many recipients received this hour", recipients per hour
@@ -1079,6 +1103,11 @@ var blockedPhrases = []string{
 	// IP in one or more RBLs, "450 WM:BLI" the IP not among the addresses
 	// NetEase lets send: the sending host refused.
 	"hl:rep", "hl:mep", "dt:rbl", "wm:bli",
+	// 万象互联's table of the same codes (163ns.com.cn/mail/MailFAQ.htm,
+	// 退信代码): "554 HL:IHU" the IP's sending broke the service's terms,
+	// suspended for now; "554 HL:IPB" the IP not in the list of addresses
+	// allowed to send.
+	"hl:ihu", "hl:ipb",
 	// AT&T Worldnet's and BellSouth's error message summary
 	// (worldnet.att.net/general-info/bls_info/block_enduser.html and
 	// .../mail_info/block_enduser.html): "550 Error. Blocked for abuse" (a
@@ -1301,6 +1330,7 @@ var networkErrorPhrases = []string{
 var systemErrorPhrases = []string{
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
+	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
 	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
 	"internal server error",                               // Yahoo 451 4.3.2
 	"resources temporarily unavailable",                   // Yahoo 451

@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 820 {
-		t.Fatalf("%d rows, want at least 820", len(rows))
+	if len(rows) < 857 {
+		t.Fatalf("%d rows, want at least 857", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (790 and 802 of 820 rows: 96.3% and 97.8%);
+	// classifier reaches today (823 and 836 of 857 rows: 96.0% and 97.5%);
 	// raise them as it improves. Four of Microsoft's published texts are
 	// read otherwise, and left so: Exchange Server's 5.3.5 "System
 	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
@@ -36,8 +36,10 @@ func TestProviderReplies(t *testing.T) {
 	// Microsoft's fix-it page but suspicious activity in its NDR table;
 	// 5.7.1 "RESOLVER.RST.AuthRequired" is a public folder's restriction
 	// on Microsoft's page but a security error in the corpus's label
-	// (lhost-exchange2007-04).
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.3, 97.6)
+	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
+	// Russian providers' pages brought four documented exceptions with
+	// them.
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.0, 97.5)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -169,6 +171,25 @@ var documentedExceptions = map[string]string{
 	"account does not exist": "no stage: a filter's words",
 	"Recipient not found.":   "no stage: a filter's words",
 	"delivery error: This user doesn't have a example.com account": "no stage and no address: a filter's words",
+	// A Chinese host's list of returned-mail causes (chouwenlao.cn faq1311)
+	// gives qmail's "invalid address (#5.5.0)" as no such recipient, with
+	// no stage and no address named.
+	"invalid address (#5.5.0)": "no stage: a filter's words",
+	// The same list reads qmail-remote's "Connected to remote host, but it
+	// does not like recipient." as a recipient that does not exist; qmail-
+	// remote says it of any refusal at RCPT and gives the remote reply,
+	// which names the reason, after it ("Remote host said:"), so the words
+	// alone name no reason.
+	"Connected to remote host, but it does not like recipient.": "qmail-remote's words for any RCPT refusal: onhold",
+	// 万象互联's table (163ns.com.cn) gives "554 HL:ICC" as many messages
+	// in a short time; NetEase's own (biecuoliao.com's copy) as the IP's
+	// concurrent connections past the limit, as the code reads.
+	"HL:ICC": "NetEase's own table: concurrent connections (toomanyconn)",
+	// メガエッグ's FAQ (faq.megaegg.jp, id 296) gives "unknown host" beside
+	// "host unknown" for a wrong domain; as a phrase it would match Exim's
+	// "... User Unknown host mx.example.jp" (a user unknown, then the
+	// host's name), so the words are left unread.
+	"unknown host": "\"unknown host\" is also \"user unknown\" before a host name",
 	// BlueTie answers a failed reverse DNS lookup with "501 Connection
 	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
 	// connection's.

@@ -278,7 +278,10 @@ func buildRules() *rules {
 		// disabled (RFC 4954 §6: 535 5.7.8 "Authentication credentials
 		// invalid", 432 4.7.12 "A password transition is needed"; Postfix
 		// smtpd's "535 5.7.8 Error: authentication failed: %s").
-		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password"}},
+		// Nor is a sender's own account stopped from sending (Mail.ru's
+		// "message sending for this account is disabled",
+		// securityErrorPhrases).
+		{reason: Suspend, phrases: suspendPhrases, unless: []string{"authentication", "password", "sending for this account is disabled"}},
 		// "does not exist", "not found" said of a domain (OpenSMTPD's
 		// "Domain does not exist", Postfix's "Domain not found", Yandex's
 		// "no such domain": hostUnknownPhrases) are not a user's. Nor are
