@@ -151,9 +151,11 @@
 //     flood). Codes providers reuse do not decide here: x.1.1 beside
 //     "mailbox full", x.1.10 (Exchange's "recipient not found"), x.2.2
 //     (Exchange's "submission quota"), x.2.3 (Gmail's size limit), x.7.27
-//     and x.7.30 (Gmail's SPF and DKIM failures). x.1.8 does not decide
-//     under reverse DNS wording: Sendmail's FEATURE(require_rdns) answers
-//     "451 4.1.8 Client IP address x does not resolve".
+//     and x.7.30 (Gmail's SPF and DKIM failures). x.1.8 and x.7.23 do not
+//     decide under reverse DNS wording: Sendmail's FEATURE(require_rdns)
+//     answers "451 4.1.8 Client IP address x does not resolve", Gmail
+//     "451 4.7.23 ... doesn't have a PTR record". Nor does x.7.29 (RFC
+//     8617's ARC failure), which Gmail gives a message not sent over TLS.
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
 //     the MTA's or provider's published text it comes from (phrases.go); a
 //     provider's words that another product uses otherwise read only under
