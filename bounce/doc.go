@@ -140,7 +140,7 @@
 //  1. Delivered: a delivered, relayed or expanded action (RFC 3464 §2.3.3)
 //     or a 2.x.x status.
 //  2. A provider's documented code in the text (Orange OFR codes, Yahoo
-//     [TSS04] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
+//     [TSS04], [PH01] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
 //     codes, AOL RTR/RLY/CON codes, MailChannels' bracketed [S09], [SS],
 //     [RBL] ...) or a provider's status outside the registry (Exchange
 //     Online 4.7.500-699), each with the reason its page gives.

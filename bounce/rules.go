@@ -85,6 +85,12 @@ var providerCodes = []struct {
 	// IP address that is a characteristic of unsolicited, bulk emails"
 	// (help.yahoo.com SLN3436).
 	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[ts03]", BadReputation}, {"[tss04]", BadReputation},
+	// Yahoo's PH* codes, "554 Message not allowed - [PH01] Email not
+	// accepted for policy reasons": "Content based blocks (e.g: PH*
+	// Errors) ... something in the content that Yahoo won't accept",
+	// viruses, phishing, malware or links to them (senders.yahooinc.com,
+	// SMTP Error Codes): a verdict on the message, not a local rule.
+	{"[ph0", SpamDetected},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx
 	// dynamic or residential space (postmaster.comcast.net/mail-error-codes).
