@@ -1044,6 +1044,13 @@ var blockedPhrases = []string{
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
 	"not in whitelist",                                     // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
+	// Comcast's BL000000, "Email from your mail server has been sent in
+	// patterns that are characteristic of spam" (the reply as quoted at
+	// docs.hetrixtools.com, how-to-remove-your-ip-from-the-comcast-
+	// blacklist): the block of addresses "that sent mail in patterns
+	// characteristic of spam" (postmaster.comcast.net/mail-error-codes),
+	// a verdict on the sending server, not on this message.
+	"sent in patterns",
 	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)

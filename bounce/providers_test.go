@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 845 {
-		t.Fatalf("%d rows, want at least 845", len(rows))
+	if len(rows) < 846 {
+		t.Fatalf("%d rows, want at least 846", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit under what the
-	// classifier reaches today (819 and 827 of 845 rows: 96.9% and 97.9%);
+	// classifier reaches today (820 and 828 of 846 rows: 96.9% and 97.9%);
 	// raise them as it improves.
 	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.5, 97.6)
 }
