@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 846 {
-		t.Fatalf("%d rows, want at least 846", len(rows))
+	if len(rows) < 848 {
+		t.Fatalf("%d rows, want at least 848", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit under what the
-	// classifier reaches today (820 and 828 of 846 rows: 96.9% and 97.9%);
+	// classifier reaches today (821 and 829 of 848 rows: 96.8% and 97.8%);
 	// raise them as it improves.
 	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.5, 97.6)
 }
@@ -168,6 +168,14 @@ var documentedExceptions = map[string]string{
 	// Charter's postmaster page says its anti-spam application's refusal
 	// is "550 Message Rejected"; the words name no reason (onhold).
 	"Message Rejected": "the words name no reason: onhold",
+	// Apple: a third party's page of Apple's codes (bentonow.com/smtp-
+	// errors/apple) calls "550 5.1.1 <x>: inactive email address" an
+	// address its owner deactivated for a while, a soft bounce; the reply
+	// says x.1.1 (bad destination mailbox), the bounce corpus's iCloud
+	// sample (rhost-apple-04) reads it as an unknown user, and Apple's own
+	// postmaster page (support.apple.com/102322) explains no codes. Read
+	// as the code says until Apple says otherwise.
+	"<someone@icloud.com>: inactive email address": "x.1.1 with no wording of a disabled mailbox: userunknown; a third party says deactivated",
 	// Daum's busy servers speak of the network and of a refused
 	// connection; the words and x.4.x read as network errors.
 	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",
