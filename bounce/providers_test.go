@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 848 {
-		t.Fatalf("%d rows, want at least 848", len(rows))
+	if len(rows) < 849 {
+		t.Fatalf("%d rows, want at least 849", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit under what the
-	// classifier reaches today (821 and 829 of 848 rows: 96.8% and 97.8%);
+	// classifier reaches today (822 and 830 of 849 rows: 96.8% and 97.8%);
 	// raise them as it improves.
 	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.5, 97.6)
 }
