@@ -156,7 +156,13 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// client with no reverse DNS ("451 4.1.8 Client IP address x does not
 	// resolve", "451 4.1.8 Possibly forged hostname for x"; cf/m4/
 	// proto.m4, check_relay): under that wording the reverse DNS decides.
-	if decisiveStatus[sd] && !(sd == ".1.8" && r.ptr.match(text)) {
+	// So it does under x.7.23, RFC 7372's "SPF validation failed", which
+	// Gmail gives a client with no PTR record: "451 4.7.23 ... The sending
+	// IP address for this message doesn't have a PTR record, or the PTR
+	// record's forward DNS entry doesn't match the sending IP address"
+	// (Gmail SMTP errors and codes, support.google.com/a/answer/3726730,
+	// 2026-02-12).
+	if decisiveStatus[sd] && !((sd == ".1.8" || sd == ".7.23") && r.ptr.match(text)) {
 		return r.byStatus[sd]
 	}
 	// 4. The wording. A local delivery program's output (RFC 3464

@@ -140,7 +140,7 @@
 //  1. Delivered: a delivered, relayed or expanded action (RFC 3464 §2.3.3)
 //     or a 2.x.x status.
 //  2. A provider's documented code in the text (Orange OFR codes, Yahoo
-//     [TSS04] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
+//     [TSS04], [PH01] and "delivery error: dd", Comcast BL/ES codes, Cox AUP#
 //     codes, AOL RTR/RLY/CON codes, MailChannels' bracketed [S09], [SS],
 //     [RBL] ...) or a provider's status outside the registry (Exchange
 //     Online 4.7.500-699 and 5.7.511, a banned sending IP; Exchange
@@ -154,9 +154,11 @@
 //     (Exchange's "recipient not found"), x.2.2 (Exchange's "submission
 //     quota"), x.2.3 (Gmail's size limit), x.7.13 (Exchange Online's
 //     public folder that refuses unauthenticated senders), x.7.27 and
-//     x.7.30 (Gmail's SPF and DKIM failures). x.1.8 does not decide
-//     under reverse DNS wording: Sendmail's FEATURE(require_rdns) answers
-//     "451 4.1.8 Client IP address x does not resolve".
+//     x.7.30 (Gmail's SPF and DKIM failures). x.1.8 and x.7.23 do not
+//     decide under reverse DNS wording: Sendmail's FEATURE(require_rdns)
+//     answers "451 4.1.8 Client IP address x does not resolve", Gmail
+//     "451 4.7.23 ... doesn't have a PTR record". Nor does x.7.29 (RFC
+//     8617's ARC failure), which Gmail gives a message not sent over TLS.
 //  4. The wording: an ordered list of phrase detectors, every phrase beside
 //     the MTA's or provider's published text it comes from (phrases.go); a
 //     provider's words that another product uses otherwise read only under

@@ -394,6 +394,12 @@ var senderQuotaPhrases = []string{
 	// Submission").
 	"submissionquotaexceeded",
 	"sending quota", // Google 550 5.4.5 "Daily sending quota exceeded"
+	// Google 550 5.4.5 "Daily user sending limit exceeded", 550 5.7.1
+	// "Daily SMTP relay sending limit exceeded for this customer" (Gmail
+	// SMTP errors and codes, support.google.com/a/answer/3726730,
+	// 2026-02-12): the sender's own daily limit, whatever the status's
+	// subject.
+	"sending limit exceeded",
 	// Not a mailbox's quota but the receiving organization's queue:
 	// Outlook.com's "450 4.7.3 Organization queue quota exceeded." means
 	// the domain is receiving mail at too high a rate to take more now
@@ -533,7 +539,14 @@ var authFailurePhrases = []string{
 	"does not have authentication information", "fails to pass authentication checks", // Google 5.7.26
 	"unauthenticated email",                                      // Google 5.7.1, 5.7.26
 	"because it is unauthenticated", "sender is unauthenticated", // Google 4.7.26, 5.7.27
-	"not aligned with either the authenticated spf or dkim", // Google 4.7.32
+	"not aligned with either the authenticated spf or dkim",   // Google 4.7.32
+	"isn't aligned with either the authenticated spf or dkim", // Google 421 4.7.32 and 5.7.32 as the page has them since (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12)
+	// Google 421 4.7.27 "Your email has been rate limited because SPF
+	// authentication didn't pass for this message", 421 4.7.30 the same
+	// of DKIM, 550 5.7.27 "This message was blocked because it didn't
+	// pass SPF authentication" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): the check named, then its failure.
+	"spf authentication didn't pass", "dkim authentication didn't pass",
+	"didn't pass spf authentication", "didn't pass dkim authentication",
 	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
 	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
@@ -710,7 +723,16 @@ var notCompliantPhrases = []string{
 	"bare newlines",                      // Cyrus lmtpengine.c, IMAP_MESSAGE_CONTAINSNL: "554 5.6.0 Message contains bare newlines"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // Google 550 5.7.1's text (above) broken across reply lines
-	"rfc2822", "rfc 2822",                // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
+	// Google's header refusals under 550 5.7.1 (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): "Messages with
+	// multiple addresses in the From: header are not accepted", "Messages
+	// missing a valid address in the From: header, or having no From:
+	// header, are not accepted", "Messages missing a valid Message-ID:
+	// header are not accepted", "The message contains a unicode character
+	// in a disallowed header", "Encoded-word syntax is not permitted in
+	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
+	"multiple addresses in the from", "valid address in the from: header", "no from: header",
+	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	"rfc2822", "rfc 2822", // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
 	// and "header syntax" for headers with badly formed addresses.
@@ -794,14 +816,19 @@ var failedSTARTTLSPhrases = []string{
 	"tls negotiation failed",              // Momentum's own failure to deliver (its manual, Appendix F.2): "451 4.7.5 [internal] TLS negotiation failed"
 	"accepts messages only on tls",        // Zimbra's LMTP server (zm-mailbox LmtpReply.java, TLS_REQUIRED): "451 4.2.2 Server accepts messages only on TLS connection", whatever its status says
 	"tls required",                        // Google 421 4.7.0 "TLS required for RCPT domain"
-	"tls is required",                     // Postfix smtp(8) "TLS is required, but was not offered by host x"
-	"starttls-not-supported",              // Microsoft 4.7.321, 5.7.321
-	"encryption too weak",                 // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
-	"does not support tls",                // Gmail's bounce: "Remote server does not support TLS"
-	"tls encryption required",             // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
-	"cannot start tls",                    // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
-	"tls not supported here",              // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_starttls()): "554 TLS not supported here"
-	"tls currently unavailable",           // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
+	// Google 421 4.7.29 "Your email has been rate limited because you're
+	// not using a TLS connection", 550 5.7.29 "This message was blocked
+	// because it wasn't sent over a TLS connection" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12;
+	// Gmail's x.7.29 is not RFC 8617's ARC failure).
+	"not using a tls connection", "sent over a tls connection",
+	"tls is required",           // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	"starttls-not-supported",    // Microsoft 4.7.321, 5.7.321
+	"encryption too weak",       // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
+	"does not support tls",      // Gmail's bounce: "Remote server does not support TLS"
+	"tls encryption required",   // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
+	"cannot start tls",          // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
+	"tls not supported here",    // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_starttls()): "554 TLS not supported here"
+	"tls currently unavailable", // Exim smtp_in.c, STARTTLS: "454 TLS currently unavailable" (tls_server_start() deferred on a local problem)
 	// Courier's SMTP client, for a route marked /SECURITY=REQUIRED
 	// (courier(8), esmtproutes) whose server offers no STARTTLS:
 	// "/SECURITY=REQUIRED set, but TLS is not available", a permanent
@@ -1000,6 +1027,7 @@ var tooManyConnPhrases = []string{
 	"too many messages for this session",   // J:COM (note.com/sendmagic/n/n59a9f610bc0e): "421 #4.x.2 Too many messages for this session", too many messages sent in one session
 	"too many recipients",                  // Postfix smtpd(8) "Error: too many recipients"; Google, Microsoft 4.5.3
 	"size per transaction exceeded",        // Google 452 4.5.3 "Domain policy size per transaction exceeded"
+	"destination domains per transaction",  // Google 451 4.3.0 "Multiple destination domains per transaction is unsupported. Please try again." (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): one transaction's recipients must share a domain
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
 	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
@@ -1064,6 +1092,13 @@ var blockedPhrases = []string{
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
 	"not in whitelist",                                     // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
+	// Comcast's BL000000, "Email from your mail server has been sent in
+	// patterns that are characteristic of spam" (the reply as quoted at
+	// docs.hetrixtools.com, how-to-remove-your-ip-from-the-comcast-
+	// blacklist): the block of addresses "that sent mail in patterns
+	// characteristic of spam" (postmaster.comcast.net/mail-error-codes),
+	// a verdict on the sending server, not on this message.
+	"sent in patterns",
 	"blacklist", "block listed", "blocklisted", "block list", "blocklist", // Google 554 5.7.0 ("blacklisted"); 智邦 (help.url.com.tw) "553 your mailserver's ip is listed in blacklist"; GMX "IP address is block listed"; Microsoft 5.7.513 "Customer Block list"; Outlook.com S3150 "on our block list"
 	"banned sending ip", "bad helo", "traffic not accepted from this ip", "rejected by recipient", // Microsoft 5.7.606-649, 5.7.506, 5.7.708, 5.7.507
 	// Exchange Online refuses a connection over IPv6 to a domain not
@@ -1248,6 +1283,7 @@ var networkErrorPhrases = []string{
 	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
 	"no route to host", "network is unreachable", // Postfix smtp(8), system error texts
 	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
+	"connection expired",                                // Google 421 4.7.0 "Connection expired, try reconnecting." (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): the session timed out
 	"connection timeout",                                // hMailServer SMTPConnection.cpp OnConnectionTimeout(): "421 Connection timeout." (the session idle past the server's timeout)
 	"connection broken",                                 // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "Connection broken during SMTP RCPT" (and HELO, MAIL, DATA), a temporary failure
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"

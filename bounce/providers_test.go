@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 857 {
-		t.Fatalf("%d rows, want at least 857", len(rows))
+	if len(rows) < 937 {
+		t.Fatalf("%d rows, want at least 937", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (823 and 836 of 857 rows: 96.0% and 97.5%);
+	// classifier reaches today (902 and 915 of 937 rows: 96.3% and 97.7%);
 	// raise them as it improves. Four of Microsoft's published texts are
 	// read otherwise, and left so: Exchange Server's 5.3.5 "System
 	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
@@ -39,7 +39,7 @@ func TestProviderReplies(t *testing.T) {
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
 	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.0, 97.5)
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.2, 97.6)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -197,6 +197,14 @@ var documentedExceptions = map[string]string{
 	// Charter's postmaster page says its anti-spam application's refusal
 	// is "550 Message Rejected"; the words name no reason (onhold).
 	"Message Rejected": "the words name no reason: onhold",
+	// Apple: a third party's page of Apple's codes (bentonow.com/smtp-
+	// errors/apple) calls "550 5.1.1 <x>: inactive email address" an
+	// address its owner deactivated for a while, a soft bounce; the reply
+	// says x.1.1 (bad destination mailbox), the bounce corpus's iCloud
+	// sample (rhost-apple-04) reads it as an unknown user, and Apple's own
+	// postmaster page (support.apple.com/102322) explains no codes. Read
+	// as the code says until Apple says otherwise.
+	"<someone@icloud.com>: inactive email address": "x.1.1 with no wording of a disabled mailbox: userunknown; a third party says deactivated",
 	// Daum's busy servers speak of the network and of a refused
 	// connection; the words and x.4.x read as network errors.
 	"CHIC 192.0.2.1: Network is busy.":                       "x.4.1 and network words: networkerror",

@@ -85,6 +85,12 @@ var providerCodes = []struct {
 	// IP address that is a characteristic of unsolicited, bulk emails"
 	// (help.yahoo.com SLN3436).
 	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[ts03]", BadReputation}, {"[tss04]", BadReputation},
+	// Yahoo's PH* codes, "554 Message not allowed - [PH01] Email not
+	// accepted for policy reasons": "Content based blocks (e.g: PH*
+	// Errors) ... something in the content that Yahoo won't accept",
+	// viruses, phishing, malware or links to them (senders.yahooinc.com,
+	// SMTP Error Codes): a verdict on the message, not a local rule.
+	{"[ph0", SpamDetected},
 	// Comcast: replies name a block code and link its page; BLxxxxxx are
 	// blocklist and spam-pattern blocks of the sending IP, ESxxxxxx
 	// dynamic or residential space (postmaster.comcast.net/mail-error-codes).
@@ -176,7 +182,7 @@ var statusRanges = []struct {
 var decisiveStatus = map[string]bool{
 	".1.7": true, ".1.8": true, // RFC 3463 §3.3: bad sender's mailbox address syntax, bad sender's system address (x.1.8 under reverse DNS wording excepted: rules.reason)
 	".4.7":  true,                                                             // RFC 3463 §3.5: delivery time expired
-	".7.20": true, ".7.21": true, ".7.22": true, ".7.23": true, ".7.24": true, // RFC 7372 §3: DKIM and SPF failures
+	".7.20": true, ".7.21": true, ".7.22": true, ".7.23": true, ".7.24": true, // RFC 7372 §3: DKIM and SPF failures (x.7.23 under reverse DNS wording excepted: rules.reason)
 	".7.25": true, // RFC 7372 §3.3: reverse DNS validation failed (Gmail, Exchange: PTR)
 	".7.26": true, // RFC 7372 §3.4: multiple authentication checks failed (Gmail, Exchange: DMARC)
 	".7.28": true, // IANA: mail flood detected (Gmail: "temporarily rate limited")
@@ -390,7 +396,14 @@ func buildRules() *rules {
 		{reason: Filtered, phrases: filteredPhrases},
 		{reason: FailedSTARTTLS, phrases: failedSTARTTLSPhrases},
 		{reason: SecurityError, phrases: securityErrorPhrases},
-		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit"}}, // a limit on connections (Sendmail's ratecontrol) is tooManyConnPhrases
+		// A limit on connections (Sendmail's ratecontrol) is
+		// tooManyConnPhrases'. A rate limit laid on for a reputation is
+		// the reputation's verdict: Google's "421 4.7.0 This message is
+		// suspicious due to the very low reputation of the sending IP
+		// address. To protect our users from spam, email sent from your
+		// IP address has been temporarily rate limited" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12) names its
+		// cause, as its 4.7.23 (PTR), 4.7.27 (SPF) and 4.7.29 (TLS) do.
+		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit", "low reputation"}},
 		// A rate is per time, a connection limit per moment (Postfix
 		// anvil(8): smtpd_client_message_rate_limit against
 		// smtpd_client_connection_count_limit; Exchange's MessageRateLimit
