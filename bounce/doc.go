@@ -349,7 +349,7 @@
 //
 // # Accuracy
 //
-// Five test sets measure the classifier and the parser; none was written
+// These test sets measure the classifier and the parser; none was written
 // from their output.
 //
 //   - The real-MTA matrix (testdata/mta, TestMTADSNs): the DSNs Postfix
