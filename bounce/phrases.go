@@ -236,11 +236,17 @@ var userUnknownPhrases = []string{
 	"bad recipient address syntax",
 	"recipient address syntax error",     // OpenSMTPD smtp_session.c: "501 5.1.3 Recipient address syntax error" (RFC 3463 x.1.3, the RCPT address cannot be one)
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
-	"recipient not found",                                                                         // Microsoft 5.1.10
-	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
-	"not listed in domino directory",                                                              // Domino: "User x not listed in Domino Directory" (sitepackage)
-	"not listed in public name & address book",                                                    // Domino: the same before Domino 6
-	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	"recipient not found",                      // Microsoft 5.1.10
+	"banned recipient",                         // Microsoft 5.7.505: the recipient is not valid
+	"not listed in domino directory",           // Domino: "User x not listed in Domino Directory" (sitepackage)
+	"not listed in public name & address book", // Domino: the same before Domino 6
+	"unrouteable address",                      // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	// Exim's recipient callout (Exim/exim src/src/verify.c, do_callout()):
+	// an address its callout cache holds as refused ("Previous (cached)
+	// callout verification failure", recipient_verify_failure "recipient":
+	// the RCPT of an earlier callout was refused), the user message of a
+	// failed "verify = recipient/callout" (src/src/acl.c, acl_verify()).
+	"cached) callout verification failure",
 	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
 	"invalid address",                    // sitepackage "550 <x>: invalid address"
 	"can't accept user",                  // InfoSphere (sphere.ne.jp support news 2006/07/000027): "550 can't accept user... (#5.7.1)", an InfoSphere address whose account name is wrong or already cancelled
