@@ -9,7 +9,9 @@ package bounce
 //     local(8) and the bounce(5) templates;
 //     LOCAL_RECIPIENT_README.
 //   - Exim: the Exim specification (exim.org, "spec"), chapters on ACLs,
-//     routers (dnslookup), the smtp transport and retry rules.
+//     routers (dnslookup), the smtp transport and retry rules; and its
+//     source (github.com/Exim/exim src/src: deliver.c, verify.c, acl.c,
+//     smtp_in.c, the routers and transports), cited by file and function.
 //   - Sendmail: sendmail/cf/README and the Sendmail operations guide
 //     (op.me), and the texts of its DSNs.
 //   - qmail: qmail-smtpd(8), qmail-remote(8), qmail-send's bounce text.
