@@ -9,7 +9,9 @@ package bounce
 //     local(8) and the bounce(5) templates;
 //     LOCAL_RECIPIENT_README.
 //   - Exim: the Exim specification (exim.org, "spec"), chapters on ACLs,
-//     routers (dnslookup), the smtp transport and retry rules.
+//     routers (dnslookup), the smtp transport and retry rules; and its
+//     source (github.com/Exim/exim src/src: deliver.c, verify.c, acl.c,
+//     smtp_in.c, the routers and transports), cited by file and function.
 //   - Sendmail: sendmail/cf/README and the Sendmail operations guide
 //     (op.me), and the texts of its DSNs.
 //   - qmail: qmail-smtpd(8), qmail-remote(8), qmail-send's bounce text.
@@ -137,23 +139,32 @@ var hostUnknownPhrases = []string{
 	"couldn't find any host named",                        // qmail-remote(8)
 	"couldn't find any host by that name",                 // qmail-remote(8): "Sorry, I couldn't find any host by that name. (#4.1.2)" (a DNS failure for now)
 	"all relevant mx records point to non-existent hosts", // Exim spec, dnslookup router
-	"unrouteable mail domain",                             // Exim spec, ACL verify = recipient
-	"weren't able to find the recipient domain",           // Google 553 5.1.2
-	"domain is not reachable",                             // Outlook.com: "The mail could not be delivered to the recipient because the domain is not reachable"
-	"no such domain",                                      // Yandex "DNS: no such domain"
-	"bad destination system address",                      // RFC 3463 x.1.2; Yandex
-	"name service error",                                  // Postfix smtp(8): "Name service error for name=x type=MX: Host not found"
-	"domain does not exist",                               // OpenSMTPD: "Domain does not exist" (its DSN in testdata/mta/opensmtpd/nxdomain.eml)
-	"domain name not found",                               // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
-	"dns error:",                                          // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
-	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
-	"routing server failure",                              // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
-	"dns query error",                                     // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
-	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
-	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
-	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
-	"host not found",                                      // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
-	"valid mx for rcpt domain",                            // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
+	// Exim's dnslookup router (Exim/exim src/src/routers/dnslookup.c,
+	// dnslookup_router_entry()) declines a domain whose name the DNS
+	// lookup found malformed ("mail domain \"x\" is syntactically
+	// invalid"), and for MX records naming IP addresses tells the sender
+	// "It appears that the DNS operator for x has installed an invalid MX
+	// record with an IP address instead of a domain name" (its
+	// addr->user_message, the text deliver.c's print_address_error() puts
+	// in the bounce): no mail host can be reached for the domain.
+	"mail domain * is syntactically invalid", "installed an invalid mx record",
+	"unrouteable mail domain",                   // Exim spec, ACL verify = recipient
+	"weren't able to find the recipient domain", // Google 553 5.1.2
+	"domain is not reachable",                   // Outlook.com: "The mail could not be delivered to the recipient because the domain is not reachable"
+	"no such domain",                            // Yandex "DNS: no such domain"
+	"bad destination system address",            // RFC 3463 x.1.2; Yandex
+	"name service error",                        // Postfix smtp(8): "Name service error for name=x type=MX: Host not found"
+	"domain does not exist",                     // OpenSMTPD: "Domain does not exist" (its DSN in testdata/mta/opensmtpd/nxdomain.eml)
+	"domain name not found",                     // Gmail's "DNS Error: ... responded with code NXDOMAIN Domain name not found"
+	"dns error:",                                // Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+	"no mx records were found",                  // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
+	"routing server failure",                    // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
+	"dns query error",                           // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
+	"could not resolve domain",                  // alexborras.com's list of permanent errors: "Could not resolve domain"
+	"name or service not known",                 // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
+	"host sconosciuto",                          // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
+	"host not found",                            // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
+	"valid mx for rcpt domain",                  // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
 	// host, mta_on_mx() DNS_ENOTFOUND) and "No MX found for destination"
 	// (mta_on_source(), a connector's CONNECTOR_ERROR_MX), both temporary
@@ -227,11 +238,17 @@ var userUnknownPhrases = []string{
 	"bad recipient address syntax",
 	"recipient address syntax error",     // OpenSMTPD smtp_session.c: "501 5.1.3 Recipient address syntax error" (RFC 3463 x.1.3, the RCPT address cannot be one)
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
-	"recipient not found",                                                                         // Microsoft 5.1.10
-	"banned recipient",                                                                            // Microsoft 5.7.505: the recipient is not valid
-	"not listed in domino directory",                                                              // Domino: "User x not listed in Domino Directory" (sitepackage)
-	"not listed in public name & address book",                                                    // Domino: the same before Domino 6
-	"unrouteable address",                                                                         // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	"recipient not found",                      // Microsoft 5.1.10
+	"banned recipient",                         // Microsoft 5.7.505: the recipient is not valid
+	"not listed in domino directory",           // Domino: "User x not listed in Domino Directory" (sitepackage)
+	"not listed in public name & address book", // Domino: the same before Domino 6
+	"unrouteable address",                      // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	// Exim's recipient callout (Exim/exim src/src/verify.c, do_callout()):
+	// an address its callout cache holds as refused ("Previous (cached)
+	// callout verification failure", recipient_verify_failure "recipient":
+	// the RCPT of an earlier callout was refused), the user message of a
+	// failed "verify = recipient/callout" (src/src/acl.c, acl_verify()).
+	"cached) callout verification failure",
 	"invalid mailbox", "invalid recipient", "bad address mailbox syntax", "no correct recipients", // Yandex
 	"invalid address",                    // sitepackage "550 <x>: invalid address"
 	"can't accept user",                  // InfoSphere (sphere.ne.jp support news 2006/07/000027): "550 can't accept user... (#5.7.1)", an InfoSphere address whose account name is wrong or already cancelled
@@ -1229,6 +1246,10 @@ var gaveUpPhrases = []string{
 	// "all hosts for 'example.net' have been failing for a long time (and
 	// retry time not reached)" (the domain between "hosts" and "have").
 	"have been failing for a long time",
+	// Exim deliver.c, deliver_message(): a frozen message older than
+	// timeout_frozen_after is failed as "delivery cancelled; message timed
+	// out" (RECIP_FAIL_TIMEOUT): the MTA gave up on it.
+	"message timed out",
 	"in the queue too long", "has been in the queue too long", // qmail-send bounce text
 	"could not be delivered for", "cannot send message for", // Sendmail DSN texts ("Message could not be delivered for 5 days")
 	// Sendmail's delay notice once a message passed its queue warning
@@ -1305,8 +1326,21 @@ var networkErrorPhrases = []string{
 	"forwarding loop",              // Postfix local(8): "mail forwarding loop for x" (a Delivered-To: loop, status 5.4.6, RFC 3463 x.4.6 "Routing loop detected")
 	"alias database loop",          // Postfix local(8): "alias database loop for x" (an alias expanding into itself; the string in Debian's postfix 3.7.11 local; RFC 3463 x.4.6)
 	"host lookup did not complete", // Exim's dnslookup router (routers/dnslookup.c): a DNS lookup that failed for now (HOST_FIND_AGAIN), deferred
-	"temporary dns error",          // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
-	"dns temporary failure",        // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
+	// Exim's routers' host lookups (Exim/exim src/src/routers/
+	// rf_lookup_hostlist.c, rf_lookup_hostlist()): "host lookup for x did
+	// not complete (DNS timeout?)" (HOST_FIND_AGAIN, deferred) and "lookup
+	// of host \"x\" failed in y router" (HOST_FIND_FAILED, deferred, frozen
+	// or failed as host_find_failed says): the DNS gave no address for a
+	// host the route names.
+	"host lookup * did not complete", "lookup of host * failed in",
+	// Exim's "self" handling (Exim/exim src/src/routers/rf_self_action.c,
+	// rf_self_action()): the domain's lowest MX, or its address, is the
+	// sending host itself ("lowest numbered MX record points to local
+	// host", "remote host address is the local host"), a routing loop that
+	// the self option freezes, defers or fails.
+	"points to local host", "remote host address is the local host",
+	"temporary dns error",   // Debian's exim4-config, acl_check_rcpt: "Temporary DNS error while checking SPF record. Try again later." (RFC 7208 §2.6.6 temperror, a DNS failure)
+	"dns temporary failure", // chkuser (chkuser_settings.h): "451 DNS temporary failure (#4.5.1 - chkuser)", an MX lookup that failed for now
 	// OpenSMTPD's own reasons for a relay it could not reach (usr.sbin/
 	// smtpd/mta.c, its failstr): "Temporary failure in MX lookup",
 	// "Network error on destination MXs", "No valid route to remote MX",
@@ -1493,6 +1527,23 @@ var systemErrorPhrases = []string{
 	// (VA_NO_AUTH_CONNECTION, EXIT_DEFER): "vdelivermail: deferred,
 	// database down".
 	"database down",
+	// Exim's delivery process failing on its own (Exim/exim src/src/
+	// deliver.c): a remote delivery subprocess that died ("smtp transport
+	// process returned non-zero status 0x000b: terminated by signal 11",
+	// par_wait()) or sent back too little ("... read from pipe for
+	// transport process n", par_read_pipe()), fork() failing ("fork failed
+	// for remote delivery to x", do_remote_deliveries()), a transport's
+	// uid without a gid or on never_users (findugid(): "User set without
+	// group for x transport", "User n set for x transport is on the
+	// never_users list"), a router that set no transport ("No transport
+	// set by x router", do_local_deliveries()), a domain list lookup that
+	// deferred ("cannot check percent_hack_domains", "hold_domains lookup
+	// deferred", deliver_message()) and a system filter delivery with no
+	// transport ("system_filter_pipe_transport is unset", "failed to find
+	// \"x\" transport for system filter delivery"): each is deferred.
+	"transport process returned non-zero status", "read from pipe for transport process", "fork failed",
+	"set without group for", "on the never_users list", "no transport set by",
+	"percent_hack_domains", "domains lookup deferred", "system_filter_", "for system filter delivery",
 }
 
 // mailerErrorPhrases: a local delivery program failed.
@@ -1528,6 +1579,15 @@ var mailerErrorPhrases = []string{
 	// Exim's pipe transport past its timeout (src/src/transports/pipe.c:
 	// "pipe delivery process timed out", FAIL unless timeout_defer).
 	"pipe delivery process",
+	// Exim deliver.c, deliver_message(): a delivery a user's filter or
+	// .forward generated that its router does not allow ("delivery to
+	// file forbidden", "delivery to pipe forbidden", "autoreply
+	// forbidden"), failed; post_process_one(): a transport with
+	// return_output that wrote output fails the address as "return message
+	// generated", the output returned; deliver_local(): the local
+	// delivery process could not enter its directory ("failed to chdir to
+	// x", deferred).
+	"to file forbidden", "to pipe forbidden", "autoreply forbidden", "return message generated", "failed to chdir to",
 	// qmail's local delivery (notqmail/notqmail qmail-local.c:
 	// temp_childcrashed() "Aack, child crashed.", the maildir writer or
 	// the .qmail program killed; mailprogram() "Unable to run /bin/sh:

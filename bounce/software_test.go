@@ -34,8 +34,8 @@ import (
 // just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
-	if len(rows) < 508 {
-		t.Fatalf("%d rows, want at least 508", len(rows))
+	if len(rows) < 541 {
+		t.Fatalf("%d rows, want at least 541", len(rows))
 	}
 	seen := make(map[string]int)
 	for i, row := range rows {
@@ -46,9 +46,10 @@ func TestSoftwareReplies(t *testing.T) {
 		seen[key] = i + 2
 	}
 	reason, hard, programs := scoreReplyTable(t, "software replies", rows, nil)
-	// Floors: just under what the classifier reaches today (507 of 508,
-	// 99.8%, the miss Exim's own "Unknown user", doc.go); raise them as it
-	// improves.
+	// Floors: just under what the classifier reaches today (539 of 541,
+	// 99.6%, the misses Exim's own "Unknown user", doc.go, and its system
+	// filter's bare "delivery cancelled", which names no reason of its
+	// own); raise them as it improves.
 	checkTableFloors(t, "programs", programs, 10, reason, hard, 99.5, 99.5)
 }
 
