@@ -120,6 +120,32 @@ var gatewayLayouts2 = []formatCase{
 	{name: "IronPort, unknown address", from: "\"Mail Delivery System\" <MAILER-DAEMON@mx.example.org>", subject: "Delivery Status Notification (Failure)", action: "failed",
 		body: "The following message to <gone@example.net> was undeliverable.\nThe reason for the problem:\n5.1.0 - Unknown address error 550-\"5.1.1 The email account that you tried to\nreach does not exist. Please try\\n5.1.1 double-checking the recipient's email\naddress for typos or\\n5.1.1 unnecessary spaces. For more information, go\nto\\n5.1.1  https://support.google.com/mail/?p=NoSuchUser\nd75a77b69052e-4b07f8ba752si46048731cf.823 - gsmtp\"\n",
 		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1", "does not exist"}}},
+	// GMX (United Internet): "\"GMX Mailer Daemon\" <mailer-daemon@gmx.de>",
+	// "Mail delivery failed: returning message to sender", Exim's
+	// preamble, the address flush left with a colon, then "SMTP error
+	// from remote server for RCPT TO command, host: <host> (<ip>) reason:
+	// <reply>" with the multi-line reply as it came, and "--- The header
+	// of the original message is following. ---"; a single text/plain
+	// part, no delivery-status (deltachat-core-rust,
+	// test-data/message/gmx_ndn.eml).
+	{name: "GMX", from: "\"GMX Mailer Daemon\" <mailer-daemon@gmx.de>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+		body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients. This is a permanent error. The following address(es)\nfailed:\n\ngone@example.net:\nSMTP error from remote server for RCPT TO command, host: gmail-smtp-in.l.google.com (192.0.2.27) reason: 550-5.1.1 The email account that you tried to reach does not exist. Please\n try\n550-5.1.1 double-checking the recipient's email address for typos or\n550-5.1.1 unnecessary spaces. Learn more at\n550 5.1.1  https://support.google.com/mail/?p=NoSuchUser f6si2517766wmc.21\n9 - gsmtp\n\n\n\n--- The header of the original message is following. ---\n\n" + returned,
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"}}},
+	// AOL since its mail runs on Yahoo's: "From: MAILER-DAEMON@yahoo.com",
+	// "Failure Notice", "Sorry, we were unable to deliver your message to
+	// the following address.", "<addr>:" and the reply with a colon after
+	// its code ("550: 5.1.1 <addr>: ..."), "--- Below this line is a copy
+	// of the message." (deltachat-core-rust, test-data/message/aol_ndn.eml,
+	// 10 Jun 2020).
+	{name: "AOL on Yahoo", from: "MAILER-DAEMON@yahoo.com", subject: "Failure Notice", action: "failed",
+		body: "Sorry, we were unable to deliver your message to the following address.\n\n<gone@example.net>:\n550: 5.1.1 <gone@example.net>: Recipient address rejected: User unknown in virtual mailbox table\n\n--- Below this line is a copy of the message.\n\n" + returned,
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+	// Yahoo's own refusal in the same notice: "554: delivery error: dd
+	// Not a valid recipient - atlas117.free.mail.ne1.yahoo.com"
+	// (deltachat-core-rust, test_parse_ndn_yahoo, test-data/message/yahoo_ndn.eml).
+	{name: "Yahoo, not a valid recipient", from: "MAILER-DAEMON@yahoo.com", subject: "Failure Notice", action: "failed",
+		body: "Sorry, we were unable to deliver your message to the following address.\n\n<gone@yahoo.example>:\n554: delivery error: dd Not a valid recipient - atlas117.free.mail.ne1.yahoo.com\n\n--- Below this line is a copy of the message.\n\n" + returned,
+		want: []formatWant{{"gone@yahoo.example", UserUnknown, true, "5", "Not a valid recipient"}}},
 }
 
 func TestGatewayLayouts2(t *testing.T) {
