@@ -146,6 +146,16 @@ var gatewayLayouts2 = []formatCase{
 	{name: "Yahoo, not a valid recipient", from: "MAILER-DAEMON@yahoo.com", subject: "Failure Notice", action: "failed",
 		body: "Sorry, we were unable to deliver your message to the following address.\n\n<gone@yahoo.example>:\n554: delivery error: dd Not a valid recipient - atlas117.free.mail.ne1.yahoo.com\n\n--- Below this line is a copy of the message.\n\n" + returned,
 		want: []formatWant{{"gone@yahoo.example", UserUnknown, true, "5", "Not a valid recipient"}}},
+	// Tiscali's notice (From "Mail Delivery System
+	// <mail-daemon@smtp.tiscali.it>", "Delivery status notification"):
+	// "This is an automatically generated Delivery Status Notification."
+	// centred, "Delivery to the following recipients was aborted after 2
+	// second(s):" and each address after "  * "; the reply is only in the
+	// delivery-status part, so the text alone names no cause
+	// (deltachat-core-rust, test-data/message/tiscali_ndn.eml).
+	{name: "Tiscali", from: "Mail Delivery System <mail-daemon@smtp.tiscali.example>", subject: "Delivery status notification", action: "failed",
+		body: "      This is an automatically generated Delivery Status Notification.      \n\nDelivery to the following recipients was aborted after 2 second(s):\n\n  * gone@example.net\n\n\n",
+		want: []formatWant{{"gone@example.net", OnHold, false, "5", "aborted"}}},
 }
 
 func TestGatewayLayouts2(t *testing.T) {
