@@ -72,6 +72,13 @@ func FuzzParse(f *testing.F) {
 	for _, c := range fluflLayouts {
 		f.Add([]byte(c.msg))
 	}
+	// The notices of gateways and sending services (gatewaylayouts_test.go).
+	for _, c := range gatewayLayouts {
+		f.Add([]byte(c.message()))
+	}
+	for _, c := range gatewayLayouts2 {
+		f.Add([]byte(c.message()))
+	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

@@ -76,6 +76,11 @@ var providerCodes = []struct {
 	// sender hub, error codes): a reputation verdict, as are [TS01] and
 	// [TS02] of the same family.
 	{"delivery error: dd this user doesn't have a", UserUnknown},
+	// The same family's "554: delivery error: dd Not a valid recipient -
+	// atlas117.free.mail.ne1.yahoo.com" in Yahoo's "Failure Notice" for an
+	// address it has no account for (deltachat-core-rust,
+	// test-data/message/yahoo_ndn.eml, test_parse_ndn_yahoo).
+	{"delivery error: dd not a valid recipient", UserUnknown},
 	// [TS01] and [TS02]: Yahoo's graded temporary blocks of a sending IP
 	// as a sender describes them (blog.deliverability.com, 2008/09,
 	// "[TS01] -> [TS02] -> regular deferred message"); Yahoo's own pages

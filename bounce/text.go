@@ -428,10 +428,12 @@ func lineRecipient(line string, skip map[string]bool) string {
 		// transcripts (RFC 5321 §4.1.1.2); the RFC 5322 fields From,
 		// Sender, Return-Path and Reply-To quoted in notices; Postfix
 		// bounce(5)'s "please send mail to <postmaster>"; Exchange's and
-		// Gmail's "contact <helpdesk or postmaster>".
+		// Gmail's "contact <helpdesk or postmaster>"; Forward Email's "If
+		// you need help, forward this to <support address>" (forward-email
+		// index.js, ForwardEmail.getBounceStream).
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
-			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") ||
+			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") || strings.HasSuffix(before, "forward this to") ||
 			// Oracle Messaging Server's "Original address:", the
 			// address before expansion, under the recipient's own.
 			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
