@@ -76,7 +76,7 @@ func FuzzParse(f *testing.F) {
 	for _, c := range gatewayLayouts {
 		f.Add([]byte(c.message()))
 	}
-	for _, c := range gatewayLayouts2 {
+	for _, c := range postedLayouts {
 		f.Add([]byte(c.message()))
 	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).

@@ -52,13 +52,16 @@ var gatewayLayouts = []formatCase{
 		want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "MAILBOX NOT FOUND"}}},
 }
 
+// TestGatewayLayouts reads both sets: the notices their senders' own
+// code or documentation shows, and those posted in full.
 func TestGatewayLayouts(t *testing.T) {
 	checkFormats(t, gatewayLayouts)
+	checkFormats(t, postedLayouts)
 }
 
-// gatewayLayouts2 are the notices of gateways and mailbox providers taken
+// postedLayouts are the notices of gateways and mailbox providers taken
 // from notices people posted in full (the page is named above each).
-var gatewayLayouts2 = []formatCase{
+var postedLayouts = []formatCase{
 	// Outlook.com/Hotmail: "From: <postmaster@mail.hotmail.com>",
 	// "Delivery Status Notification (Failure)", "This is an automatically
 	// generated Delivery Status Notification." then "Delivery to the
@@ -156,8 +159,4 @@ var gatewayLayouts2 = []formatCase{
 	{name: "Tiscali", from: "Mail Delivery System <mail-daemon@smtp.tiscali.example>", subject: "Delivery status notification", action: "failed",
 		body: "      This is an automatically generated Delivery Status Notification.      \n\nDelivery to the following recipients was aborted after 2 second(s):\n\n  * gone@example.net\n\n\n",
 		want: []formatWant{{"gone@example.net", OnHold, false, "5", "aborted"}}},
-}
-
-func TestGatewayLayouts2(t *testing.T) {
-	checkFormats(t, gatewayLayouts2)
 }
