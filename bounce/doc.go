@@ -415,7 +415,10 @@
 //     addresses; the wordings of the phrase tables read from
 //     non-English sources (TestLocalisedWordings: Spanish, Italian,
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
-//     give them, with no reply code.
+//     give them, with no reply code; and gateways' and providers' notices
+//     as published examples show them (TestGatewayLayouts: Cisco
+//     IronPort, MessageLabs, AppRiver, Google Groups, an SES forwarder,
+//     Forward Email, AOL, Yahoo, Outlook.com, GMX, Tiscali).
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 937 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it
