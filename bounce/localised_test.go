@@ -64,3 +64,98 @@ func TestLocalisedWordings(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalisedNotices reads returned-mail notices written in the
+// sender's or the provider's language, each laid out as the cited source
+// shows it (the addresses replaced by example ones), with no
+// delivery-status part: the notice must be taken for a bounce from its
+// localised subject, sender or wording, its failed recipient found, and
+// its reason read from the remote reply it quotes or, where there is
+// none, from its localised words. Each case names its source; where the
+// source shows only part of the notice, the case holds only that part.
+func TestLocalisedNotices(t *testing.T) {
+	checkFormats(t, []formatCase{
+		// German: Exchange Online's NDR for a refusal by a remote server,
+		// as pastebin.com/7uyQfD4d shows it ("<host> hat Ihre Nachricht an
+		// die folgenden E-Mail-Adressen zurückgewiesen.", the address as
+		// "addr (addr)", "Ihre Nachricht konnte nicht zugestellt werden.
+		// Als Office 365 versucht hat, die Nachricht zu senden, hat der
+		// externe E-Mail-Server den unten gezeigten Fehler
+		// zurückgegeben."). The part shown names no reason: none is read.
+		{name: "German, Exchange Online refusal", from: exchangeFrom, subject: "hello", action: "failed",
+			body: "mx.example.de hat Ihre Nachricht an die folgenden E-Mail-Adressen zurückgewiesen.\n\npaul@example.de (paul@example.de)\n\n" +
+				"Ihre Nachricht konnte nicht zugestellt werden. Als Office 365 versucht hat, die Nachricht zu senden, hat der externe E-Mail-Server den unten gezeigten Fehler zurückgegeben. Die Ursache hierfür ist wahrscheinlich ein Problem oder eine Richtlinieneinstellung im E-Mail-System des Empfängers.\n\n" +
+				"Für E-Mail-Administratoren\n",
+			want: []formatWant{{"paul@example.de", OnHold, false, "5", ""}}},
+		// Portuguese: Exchange's NDR as pastebin.com/BxEWDHGy shows it
+		// ("Falha na entrega aos seguintes destinatários ou grupos:",
+		// "Informações de diagnóstico para administradores:", "Gerando
+		// servidor:", "Cabeçalhos de mensagem originais:"): the remote
+		// server checked the sender's address by a callout and refused it
+		// ("Verification failed for <sender> No Such User Here Sender
+		// verify failed"), the sender's address rejected.
+		{name: "Portuguese, Exchange sender verify", from: exchangeFrom, subject: "Re: Contratos", action: "failed",
+			body: "Falha na entrega aos seguintes destinatários ou grupos:\n\ndiretoria@example.com.br\nOcorreu um problema ao se entregar essa mensagem para esse endereço de email. Tente enviar a mensagem novamente. Se o problema continuar, entre em contato com a assistência técnica.\n\n" +
+				"A seguinte organização rejeitou sua mensagem: example.com.br (192.0.2.22).\n\n" +
+				"Informações de diagnóstico para administradores:\n\nGerando servidor: smtp.example.org\n\ndiretoria@example.com.br\nexample.com.br (192.0.2.22)\n" +
+				"Remote Server returned '<example.com.br (192.0.2.22) #5.0.0 smtp;550 Verification failed for <bruno@example.org> No Such User Here Sender verify failed>'\n\n" +
+				"Cabeçalhos de mensagem originais:\n\n" + returned,
+			want: []formatWant{{"diretoria@example.com.br", Rejected, false, "5", "Sender verify failed"}}},
+		// Polish: Exchange's notice as pastebin.com/iFpgpLWp shows it, from
+		// its heading on ("Informacje diagnostyczne dla administratorów:",
+		// "Generowanie serwera:", "Total retry attempts: 17", "Remote
+		// Server returned '400 4.4.7 Message delayed'", "Oryginalne
+		// nagłówki wiadomości:"): the message outlived its retries.
+		{name: "Polish, Exchange delayed", from: exchangeFrom, subject: "ddd",
+			body: "Informacje diagnostyczne dla administratorów:\n\nGenerowanie serwera: ex1.example.pl\nTotal retry attempts: 17\n\nkamil@example.pl\nRemote Server returned '400 4.4.7 Message delayed'\n\n" +
+				"Oryginalne nagłówki wiadomości:\n\n" + returned,
+			want: []formatWant{{"kamil@example.pl", Expired, false, "4", "Message delayed"}}},
+		// Spanish: Exchange 2003's NDR through Outlook, as
+		// pastebin.com/9LAaRhhi shows it (from "Administrador del
+		// sistema", the subject "Sin entregar: <subject>", "Algunos de los
+		// destinatarios no recibieron su mensaje.", "No se puede localizar
+		// a los destinatarios siguientes:", "'<addr>' en <date>", "Error
+		// del servidor: '...'"), the address as written there with a stray
+		// "<": the remote server refused the malformed command.
+		{name: "Spanish, Exchange 2003 syntax", from: "Administrador del sistema <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.es>", subject: "Sin entregar: Pedido", action: "failed",
+			body: "Algunos de los destinatarios no recibieron su mensaje.\n\n      Asunto:\tPedido\n      Enviado el:\t16/03/2020 16:48\n\nNo se puede localizar a los destinatarios siguientes:\n\n" +
+				"      '<pedidos@example.es' en 16/03/2020 16:48\n            Error del servidor: '501 Syntax error in parameters or arguments'\n",
+			want: []formatWant{{"pedidos@example.es", SyntaxError, false, "5", "Syntax error"}}},
+		// The same notice as pastebin.com/rrDb8Y6g shows it, its subject
+		// not shown (the original's here): a temporary local error of the
+		// remote server (RFC 5321 §4.2.3 451) in a notice that the message
+		// was not delivered, which the package reads as the sender giving
+		// up before the trouble cleared (RFC 3464 §2.3.3; classify.go,
+		// SystemError).
+		{name: "Spanish, Exchange 2003 local error", from: exchangeFrom, subject: "RV: Prueba comunicación de correos", action: "failed",
+			body: "Algunos de los destinatarios no recibieron su mensaje.\n\n      Asunto:\tRV: Prueba comunicación de correos\n      Enviado el:\t14/10/2019 8:15\n\nNo se puede localizar a los destinatarios siguientes:\n\n" +
+				"      'ventas@example.cr' en 14/10/2019 8:15\n            Error del servidor: '451 Requested action aborted: local error in processing'\n",
+			want: []formatWant{{"ventas@example.cr", Expired, false, "", "local error in processing"}}},
+		// Spanish: Exchange Online's NDR for a recipient the remote domain
+		// does not have, as pastebin.com/qSHqkmLq shows it ("<host>
+		// rechazó tus mensajes a las siguientes direcciones de correo:",
+		// "No se pudo entregar el mensaje. Parece que la dirección de
+		// correo electrónico donde envió el mensaje no se encontraba en el
+		// dominio de destino, o bien el buzón de correo del destinatario
+		// no estaba disponible."); the address line as the German notice
+		// above prints it. No reply is quoted: the words say the address
+		// was not found.
+		{name: "Spanish, Exchange Online not found", from: exchangeFrom, subject: "hola", action: "failed",
+			body: "kundenserver.de rechazó tus mensajes a las siguientes direcciones de correo:\n\nnadie@example.es (nadie@example.es)\n\n" +
+				"No se pudo entregar el mensaje. Parece que la dirección de correo electrónico donde envió el mensaje no se encontraba en el dominio de destino, o bien el buzón de correo del destinatario no estaba disponible. Es posible que se haya escrito de forma incorrecta la dirección de correo electrónico o que no exista.\n",
+			want: []formatWant{{"nadie@example.es", UserUnknown, true, "5", ""}}},
+		// French: Exchange Online's NDR from its diagnostic heading on, as
+		// pastebin.com/HFigDHDT shows it ("Informations de diagnostic pour
+		// les administrateurs :", "Serveur de génération :", "Serveur de
+		// réception :", "Server at ... returned '550 5.4.317 Message
+		// expired, cannot connect to remote server(421 4.2.1 Unable to
+		// connect)'", "En-têtes de message d'origine :"): the message
+		// expired without a connection.
+		{name: "French, Exchange Online expired", from: exchangeFrom, subject: "Re: rendez-vous", action: "failed",
+			body: "Informations de diagnostic pour les administrateurs :\n\nServeur de génération : AM5PR0201MB2468.eurprd02.prod.outlook.com\nServeur de réception : AM5PR0201MB2468.eurprd02.prod.outlook.com\n\nalexis@example.fr\n" +
+				"4/4/2017 6:06:10 PM - Server at AM5PR0201MB2468.eurprd02.prod.outlook.com returned '550 5.4.317 Message expired, cannot connect to remote server(421 4.2.1 Unable to connect)'\n" +
+				"4/4/2017 5:56:10 PM - Server at example.fr (192.0.2.5) returned '450 4.4.317 Cannot connect to remote server(421 4.2.1 Unable to connect)'\n\n" +
+				"En-têtes de message d'origine :\n\n" + returned,
+			want: []formatWant{{"alexis@example.fr", Expired, false, "", "Message expired"}}},
+	})
+}

@@ -331,6 +331,12 @@ var userUnknownPhrases = []string{
 var exchangeLookupPhrases = []string{
 	"address you entered couldn't be found", "was not found in the recipient's e-mail system",
 	"does not exist at the organization", "wasn't found at",
+	// Exchange Online's NDR in Spanish for an address the remote domain
+	// does not have: "Parece que la dirección de correo electrónico donde
+	// envió el mensaje no se encontraba en el dominio de destino" (an NDR
+	// quoted on pastebin.com/qSHqkmLq, under "<host> rechazó tus mensajes
+	// a las siguientes direcciones de correo:").
+	"no se encontraba en el dominio de destino",
 }
 
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
