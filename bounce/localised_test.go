@@ -1,6 +1,14 @@
 package bounce
 
-import "testing"
+import (
+	"mime"
+	"testing"
+)
+
+// yandexPre is the text of Yandex's notice above its per-recipient
+// records (pastebin.com/NyrLuyVu, mdrmw62V): the Russian preamble, then
+// Postfix's bounce(5) text in English.
+const yandexPre = "**********\nЭто письмо отправлено почтовым сервером yandex.ru.\nК сожалению, мы вынуждены сообщить Вам о том, что Ваше письмо не может\nбыть отправлено одному или нескольким адресатам. Причины указаны ниже.\nПожалуйста, не отвечайте на это сообщение.\n**********\n\nThis is the mail system at host yandex.ru.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nPlease, do not reply to this message.\n\n"
 
 // TestLocalisedWordings classifies the non-English wordings of the phrase
 // tables (and the English ones of the same lists) as their sources publish
@@ -157,5 +165,49 @@ func TestLocalisedNotices(t *testing.T) {
 				"4/4/2017 5:56:10 PM - Server at example.fr (192.0.2.5) returned '450 4.4.317 Cannot connect to remote server(421 4.2.1 Unable to connect)'\n\n" +
 				"En-têtes de message d'origine :\n\n" + returned,
 			want: []formatWant{{"alexis@example.fr", Expired, false, "", "Message expired"}}},
+		// Russian: Yandex's notice, its Russian preamble above Postfix's
+		// English (pastebin.com/NyrLuyVu: from mailer-daemon@yandex.ru, the
+		// subject "Недоставленное сообщение", "Это письмо отправлено
+		// почтовым сервером yandex.ru. К сожалению, мы вынуждены сообщить
+		// Вам о том, что Ваше письмо не может быть отправлено одному или
+		// нескольким адресатам."), read from its text alone and sent from
+		// a tenant-like address so that only the Russian subject and
+		// words say it is a bounce. The refusals are those of
+		// pastebin.com/mdrmw62V (a bulk spam filter after DATA) and
+		// YmQx3D5N (Gmail: several addresses in From:).
+		{name: "Russian, Yandex spam filter", from: "Yandex <robot@example.ru>", subject: mime.BEncoding.Encode("utf-8", "Недоставленное сообщение"), action: "failed",
+			body: yandexPre + "<dganic@example.ru>: host mail.example.ru[192.0.2.3] said: 551 5.9.9 Message you\n    sent blocked by our bulk spam email filter. If you feel we mistreat you, do\n    contact us: abuse@example.ru (in reply to end of DATA command)\n",
+			want: []formatWant{{"dganic@example.ru", SpamDetected, false, "5", "bulk spam"}}},
+		{name: "Russian, Yandex to Gmail", from: "Yandex <robot@example.ru>", subject: mime.BEncoding.Encode("utf-8", "Недоставленное сообщение"), action: "failed",
+			body: yandexPre + "<rysik@example.com>: host gmail-smtp-in.l.google.com[192.0.2.26]\n    said: 550-5.7.1 [192.0.2.181 13] Messages with multiple addresses\n    in From: 550 5.7.1 header are not accepted. 30si1434342lfw.217 - gsmtp (in\n    reply to end of DATA command)\n",
+			want: []formatWant{{"rysik@example.com", NotCompliantRFC, false, "5.7.1", "multiple addresses"}}},
+		// Chinese: imail's returned-mail notice (midoks/imail,
+		// conf/tpl/return_to_sender_html.tpl and GetMailReturnToSender: from
+		// postmaster@<domain>, the subject "系统退信", an HTML part "很抱歉您发送
+		// 的邮件被退回，以下是该邮件的相关信息：", "无法发送到 <addr>", "退信原因"
+		// and the remote server's error), sent here from the domain's own
+		// address so that only the Chinese words say it is a bounce; the
+		// error is one of those QQ Mail's notice lists, "550 Error: content
+		// rejected;" (qqmailbox.com/transceivers/169: the content refused).
+		{name: "Chinese, imail", from: "imail <imail@example.cn>", subject: mime.BEncoding.Encode("utf-8", "系统退信"), action: "failed",
+			header: "Content-Type: text/html; charset=utf-8\n",
+			body: "<html><body><p>很抱歉您发送的邮件被退回，以下是该邮件的相关信息：</p>\n<table><tr><td>被退回邮件</td><td>主 题：hello <br/>时 间：2026-12-06 10:00:00 </td></tr></table>\n" +
+				"<table><tr><td colspan=\"2\">无法发送到 gone@example.cn</td></tr>\n<tr><td>退信原因</td><td> 未知原因 <br /> 550 Error: content rejected; </td></tr>\n" +
+				"<tr><td>解决方案</td><td> 请联系您的收件人（gone@example.cn）或其所在服务商了解退信原因。</td></tr></table></body></html>\n",
+			want: []formatWant{{"gone@example.cn", SpamDetected, false, "5", "content rejected"}}},
+		// French: o2switch's notice (pastebin.com/ZyP9cxwq: from "Le
+		// Serveur Mail", the subject "[Important] Impossible d'envoyer
+		// l'email", "Ceci est un message d'echec automatiquement envoye par
+		// nos systemes.", "Nous sommes desoles de vous informer que l'email
+		// n'a pu etre envoye. En effet le serveur destinataire n'a pas ete
+		// en mesure de traiter le message."), the returned message
+		// attached: the recipient is the original's, and no reason is
+		// given.
+		{name: "French, o2switch", from: "Le Serveur Mail <serveur@example.fr>", subject: "[Important] Impossible d'envoyer l'email", action: "failed",
+			header: "Content-Type: multipart/mixed; boundary=o2\n",
+			body: "--o2\nContent-Type: text/plain; charset=utf-8\n\nBonjour,\n\nCeci est un message d'echec automatiquement envoye par nos systemes.\n\n" +
+				"Nous sommes desoles de vous informer que l'email n'a pu etre envoye. En effet le serveur destinataire n'a pas ete en mesure de traiter le message. Pour toute assistance merci de prendre contact avec votre destinataire par un moyen different.\n\n" +
+				"--o2\nContent-Type: message/rfc822\n\nFrom: Leila <sender@example.org>\nTo: contact@example.fr\nSubject: Demande de renseignements\nMessage-ID: <send-43@example.org>\n\nbody line\n--o2--\n",
+			want: []formatWant{{"contact@example.fr", OnHold, false, "5", ""}}},
 	})
 }

@@ -637,6 +637,9 @@ var (
 		// <subject>" (pastebin.com/9LAaRhhi, from "Administrador del
 		// sistema").
 		"sin entregar",
+		// imail's returned-mail notice, "系统退信" (system returned mail;
+		// midoks/imail, GetMailReturnToSender: the template's {SUBJECT}).
+		"系统退信",
 	}
 	bounceFroms = []string{
 		"mailer-daemon",      // qmail-send(8) bouncefrom default MAILER-DAEMON; Postfix, Exim, Sendmail, OpenSMTPD (testdata/mta)
@@ -724,6 +727,14 @@ var (
 		// not reach some or all of the intended recipients.", "The
 		// following recipient(s) could not be reached:").
 		"algunos de los destinatarios no recibieron su mensaje", "no se puede localizar a los destinatarios siguientes",
+		// imail's returned-mail notice (midoks/imail,
+		// conf/tpl/return_to_sender_html.tpl): "很抱歉您发送的邮件被退回" (we are
+		// sorry, the mail you sent was returned).
+		"您发送的邮件被退回",
+		// o2switch's notice in French (pastebin.com/ZyP9cxwq): "Ceci est un
+		// message d'echec automatiquement envoye par nos systemes." (its
+		// accents left out, as it writes it).
+		"ceci est un message d'echec",
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
