@@ -165,6 +165,44 @@ func TestLocalisedNotices(t *testing.T) {
 				"4/4/2017 5:56:10 PM - Server at example.fr (192.0.2.5) returned '450 4.4.317 Cannot connect to remote server(421 4.2.1 Unable to connect)'\n\n" +
 				"En-têtes de message d'origine :\n\n" + returned,
 			want: []formatWant{{"alexis@example.fr", Expired, false, "", "Message expired"}}},
+		// French: Exchange 2013's delay notice, from its diagnostic part on
+		// as pastebin.com/rgjcnYmZ shows it ("Serveur de génération :",
+		// "Serveur de réception :", "returned '400 4.4.7 Message
+		// delayed'", then the last attempt: 1&1's server refused the
+		// client for its reverse DNS, "554-Bad DNS PTR resource record"),
+		// under the French delay subject "Remise retardée :" (the delay
+		// notice quoted on pastebin.com/SYa736QZ): still retried, for want
+		// of a PTR record.
+		{name: "French, Exchange delay for a PTR", from: exchangeFrom, subject: "Remise retardée :TR: test", action: "delayed",
+			body: "Serveur de génération : EXCH12.example.ma\nServeur de réception : mx00.1and1.es (192.0.2.41)\n\nk.bennani@example.com\nRemote Server at mx00.1and1.es (192.0.2.41) returned '400 4.4.7 Message delayed'\n" +
+				"16/03/2018 21:10:34 - Remote Server at mx00.1and1.es (192.0.2.41) returned '451-4.4.0 Primary target IP address responded with: \"554-kundenserver.de (mxeue109) Nemesis ESMTP Service not available 451-4.4.0 554-No SMTP service 451-4.4.0 554-Bad DNS PTR resource record. 451 4.4.0 554 For explanation visit https://help.1and1.com/smtp-error-messages?ip=192.0.2.120&c=rdns.\" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was 192.0.2.41:25'\n\n" +
+				"En-têtes de message d'origine :\n\n" + returned,
+			want: []formatWant{{"k.bennani@example.com", RequirePTR, false, "4", "PTR"}}},
+		// German provider: 1&1 IONOS's notice (pastebin.com/gwHtk6Ha:
+		// from mailer-daemon@kundenserver.de, "The following address
+		// failed:", the addresses in angle brackets, then "Reason:" and
+		// "delivery retry timeout exceeded", "--- The header of the
+		// original message is following. ---"), two recipients under one
+		// reason; and its "multiple delivery attempts failed"
+		// (pastebin.com/PXk0HAPS).
+		{name: "German provider, IONOS retry timeout", from: "Mail Delivery System <mailer-daemon@kundenserver.de>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients. This is a permanent error. The following address\nfailed:\n\n<rosa@example.com>\n<fragata@example.com>\n\nReason:\ndelivery retry timeout exceeded\n\n" +
+				"--- The header of the original message is following. ---\n\nFrom: sender@example.org\nTo: rosa@example.com, fragata@example.com\nSubject: hi\nMessage-ID: <x@example.org>\n",
+			want: []formatWant{{"rosa@example.com", Expired, false, "", ""}, {"fragata@example.com", Expired, false, "", ""}}},
+		{name: "German provider, IONOS attempts", from: "Mail Delivery System <mailer-daemon@kundenserver.de>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients. This is a permanent error. The following address(es)\nfailed:\n\n<jparada@example.com>\n\nReason:\nmultiple delivery attempts failed\n\n" +
+				"--- The header of the original message is following. ---\n\nFrom: david <david@example.es>\nSubject: prueba1\nMessage-Id: <D2CF@example.es>\nTo: jparada@example.com\n",
+			want: []formatWant{{"jparada@example.com", Expired, false, "", "multiple delivery attempts"}}},
+		// Italian provider: Telecom Italia's (TIN, Virgilio) notice as an
+		// Italian guide quotes it (xoomer.virgilio.it/cpoeri, PCTel
+		// Suggerimento007: "These recipients of your message have been
+		// processed by the mail server: tizio@virgilio.it; Failed; 5.2.2
+		// (mailbox full) Remote MTA ims1c.cp.tin.it: SMTP diagnostic: 443
+		// RCPT TO:<tizio@virgilio.it> Mailbox disk quota exceeded", read
+		// there as the recipient's box full), laid out one record a line.
+		{name: "Italian provider, TIN mailbox full", from: "Mail Delivery <postmaster@example.it>", subject: "Delivery Status Notification", action: "failed",
+			body: "These recipients of your message have been processed by the mail server:\ntizio@example.it; Failed; 5.2.2 (mailbox full)\n\n    Remote MTA ims1c.cp.tin.it: SMTP diagnostic: 443 RCPT TO:<tizio@example.it> Mailbox disk quota exceeded\n",
+			want: []formatWant{{"tizio@example.it", MailboxFull, false, "5.2.2", "quota exceeded"}}},
 		// Russian: Yandex's notice, its Russian preamble above Postfix's
 		// English (pastebin.com/NyrLuyVu: from mailer-daemon@yandex.ru, the
 		// subject "Недоставленное сообщение", "Это письмо отправлено

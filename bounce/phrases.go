@@ -1254,6 +1254,13 @@ var gaveUpPhrases = []string{
 	// madvigsolutions.com helpdesk, "Non-Delivery").
 	"in the time limit specified",
 	"delivery expired", // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	// 1&1 IONOS's notice (mailer-daemon@kundenserver.de) gives, under
+	// "This is a permanent error. The following address(es) failed:",
+	// "Reason: multiple delivery attempts failed" beside its "Reason:
+	// delivery retry timeout exceeded" (the notices quoted on
+	// pastebin.com/PXk0HAPS, ksdX2Qmi, vwWmqmaT and gwHtk6Ha): it tried
+	// more than once and gave up.
+	"multiple delivery attempts failed",
 	// Haraka's outbound delivery bounces a temporary failure it has
 	// retried as often as temp_fail_intervals allows as "Too many
 	// failures (<the last error>)" (haraka/Haraka 3.3 outbound/hmail.js,
