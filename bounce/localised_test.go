@@ -66,6 +66,15 @@ func TestLocalisedWordings(t *testing.T) {
 		{"netbit.com.br", "<kijitora@example.com.br>: Malformed address", UserUnknown},
 		// snmail.co.uk support/failure-timelimit (Exchange 2003).
 		{"snmail.co.uk", "Could not deliver the message in the time limit specified. Please retry or contact your administrator.", Expired},
+		// emailhost.com.cn's service pages name each kind of returned
+		// mail in Chinese beside the reply that shows it ("[退信]
+		// 收件人不存在: user not exist", "[退信] 收件容量满: Quota exceeded",
+		// "[退信] 域名不存在: DNS query error", "[退信] 邮件过大: exceeded
+		// mailsize limit"): the Chinese words alone say the same.
+		{"emailhost.com.cn", "<kijitora@example.cn>: 收件人不存在", UserUnknown},
+		{"emailhost.com.cn", "收件容量满", MailboxFull},
+		{"emailhost.com.cn", "域名不存在", HostUnknown},
+		{"emailhost.com.cn", "邮件过大", MesgTooBig},
 	} {
 		if got := Classify(0, "", c.text).Reason; got != c.reason {
 			t.Errorf("%s: %q: %s, want %s", c.source, c.text, got, c.reason)

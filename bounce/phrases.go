@@ -149,6 +149,7 @@ var hostUnknownPhrases = []string{
 	"no mx records were found",                            // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
 	"routing server failure",                              // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
 	"dns query error",                                     // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
+	"域名不存在",                                               // the same pages' Chinese name for it, "[退信] 域名不存在" (the domain does not exist)
 	"could not resolve domain",                            // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                           // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                                    // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
@@ -282,6 +283,10 @@ var userUnknownPhrases = []string{
 	// 地址", the recipient's address not found): "user is not found",
 	// "doesn't have this account".
 	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
+	// emailhost.com.cn's service pages name the returned mail of a
+	// missing recipient "[退信] 收件人不存在: user not exist" (the recipient
+	// does not exist).
+	"收件人不存在",
 	// Exim's default configuration (configure.default, acl_check_rcpt;
 	// the Exim spec, "The default configuration file") refuses a
 	// recipient whose local part holds "@", "%", "!", "/", "|" or dots in
@@ -457,6 +462,7 @@ var mailboxFullPhrases = []string{
 	"correo lleno", "casella di posta piena",
 	"too much mail data", // NTT docomo's "552 Too much mail data <addr>", the recipient's mailbox full (センドマジック's notes on the carriers' replies, note.com/sendmagic/n/neb6bbe7e51cf)
 	"收件人空间不足",            // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
+	"收件容量满",              // emailhost.com.cn's service pages: "[退信] 收件容量满: Quota exceeded" (the receiving capacity is full)
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
@@ -494,6 +500,7 @@ var mesgTooBigPhrases = []string{
 	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
 	"exceeded mailsize limit",    // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
+	"邮件过大",                       // the same pages' Chinese name for it, "[退信] 邮件过大" (the mail is too big)
 	"message size exceeded",      // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 	"message body is too big",    // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
 	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
