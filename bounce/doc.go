@@ -415,7 +415,13 @@
 //     addresses; the wordings of the phrase tables read from
 //     non-English sources (TestLocalisedWordings: Spanish, Italian,
 //     Chinese, QQ Mail's and Italiaonline's notices) as those sources
-//     give them, with no reply code.
+//     give them, with no reply code; and returned-mail notices in the
+//     sender's or the provider's language as published quotes of them
+//     show them (TestLocalisedNotices: Exchange's NDRs in German,
+//     Portuguese, Polish, Spanish and French, Yandex's Russian notice,
+//     imail's Chinese one, o2switch's French one, 1&1 IONOS's and
+//     Telecom Italia's), each taken for a bounce from its own words, its
+//     recipient found and its reason read.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 937 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it
