@@ -212,6 +212,29 @@ func TestLocalisedNotices(t *testing.T) {
 		{name: "Italian provider, TIN mailbox full", from: "Mail Delivery <postmaster@example.it>", subject: "Delivery Status Notification", action: "failed",
 			body: "These recipients of your message have been processed by the mail server:\ntizio@example.it; Failed; 5.2.2 (mailbox full)\n\n    Remote MTA ims1c.cp.tin.it: SMTP diagnostic: 443 RCPT TO:<tizio@example.it> Mailbox disk quota exceeded\n",
 			want: []formatWant{{"tizio@example.it", MailboxFull, false, "5.2.2", "quota exceeded"}}},
+		// Czech: Seznam's notice, Czech and English, as its help page shows
+		// it (napoveda.seznam.cz/uzivatel-neexistuje, "Uživatel neexistuje":
+		// "Vaše zpráva pro <addr> ze dne ... nemohla být doručena. Zpráva je
+		// přiložena.", the same in English, "Důvod / Reason:", "5.1.1 szn;
+		// User hasn't got the service mapped", "Permanentní chyba na straně
+		// uživatele. Permanent Failure - Bad destination mailbox address"):
+		// the recipient does not exist.
+		{name: "Czech, Seznam user unknown", from: "Seznam <robot@example.cz>", subject: "hello", action: "failed",
+			body: "Vaše zpráva pro <vesely@example.cz> ze dne 19.11.2012 nemohla být doručena.\nZpráva je přiložena.\n\nYou message for <vesely@example.cz> from 2012/11/19 could not be delivered.\nIt's attached below.\n\n" +
+				"Důvod / Reason:\n---------------\n\n5.1.1 szn; User hasn't got the service mapped\n\nPermanentní chyba na straně uživatele.\nPermanent Failure - Bad destination mailbox address\n",
+			want: []formatWant{{"vesely@example.cz", UserUnknown, true, "5.1.1", "service mapped"}}},
+		// Italian help: Yahoo's notice as its Italian help page shows it
+		// (it.aiuto.yahoo.com, SLN3275, "Esempio di notifica di errore":
+		// qmail-send's text with no "<addr>:" line, "failed after I sent
+		// the message. Remote host said: 554 delivery error: dd This user
+		// doesn't have a yahoo.com account (<addr>) [-5]", then the copy
+		// of the message), which the page reads as the account not
+		// existing; the recipient is only in the reply and the copy.
+		{name: "Italian help, Yahoo notice", from: "MAILER-DAEMON@yahoo.com", subject: "Failed Delivery", action: "failed",
+			body: "Hi. This is the qmail-send program at yahoo.com.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n" +
+				"192.0.2.89 failed after I sent the message.\nRemote host said: 554 delivery error: dd This user doesn't have a yahoo.com account (testing123@example.com) [-5] - mta123.mail.mud.yahoo.com\n\n" +
+				"--- Below this line is a copy of the message.\n\nReturn-Path: <care@example.org>\nDate: Thu, 11 Nov 2010 07:37:24 -0800 (PST)\nFrom: Yahoo Customer Care <care@example.org>\nSubject: Test Message\nTo: testing123@example.com\nMIME-Version: 1.0\n\n[Text of the original message here]\n",
+			want: []formatWant{{"testing123@example.com", UserUnknown, true, "5", "doesn't have a yahoo.com account"}}},
 		// Russian: Yandex's notice, its Russian preamble above Postfix's
 		// English (pastebin.com/NyrLuyVu: from mailer-daemon@yandex.ru, the
 		// subject "Недоставленное сообщение", "Это письмо отправлено
