@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"mime"
+	"strings"
 	"testing"
 )
 
@@ -280,4 +281,24 @@ func TestLocalisedNotices(t *testing.T) {
 				"--o2\nContent-Type: message/rfc822\n\nFrom: Leila <sender@example.org>\nTo: contact@example.fr\nSubject: Demande de renseignements\nMessage-ID: <send-43@example.org>\n\nbody line\n--o2--\n",
 			want: []formatWant{{"contact@example.fr", OnHold, false, "5", ""}}},
 	})
+}
+
+// TestLocalisedNotBounces keeps the localised wordings from taking
+// ordinary mail for a bounce: a customer's Spanish complaint about an
+// order not delivered ("pedido sin entregar", not Outlook's "Sin
+// entregar: " prefix) and a Chinese question about returned mail (退信,
+// not imail's "系统退信" subject) stay unknown.
+func TestLocalisedNotBounces(t *testing.T) {
+	for name, msg := range map[string]string{
+		"Spanish order": "From: Cliente <cliente@example.es>\r\nTo: ventas@example.org\r\nSubject: Pedido sin entregar\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHola, mi pedido 4711 sigue sin entregar. Escribidme a cliente@example.es.\r\n",
+		"Chinese question": "From: " + mime.BEncoding.Encode("utf-8", "王") + " <wang@example.cn>\r\nTo: it@example.org\r\nSubject: " + mime.BEncoding.Encode("utf-8", "关于退信的问题") + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n你好，我发给 li@example.cn 的邮件好像被退回了，请帮忙看看。\r\n",
+	} {
+		rep, err := Parse(strings.NewReader(msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Kind != KindUnknown {
+			t.Errorf("%s: kind %v, recipients %+v", name, rep.Kind, rep.Recipients)
+		}
+	}
 }

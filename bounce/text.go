@@ -635,8 +635,9 @@ var (
 		"non remis", "non recapitabile", "no se puede entregar", "não é possível entregar", "onbestelbaar", "配信不能", "remise retardée",
 		// Exchange 2003's NDR through Outlook in Spanish, "Sin entregar:
 		// <subject>" (pastebin.com/9LAaRhhi, from "Administrador del
-		// sistema").
-		"sin entregar",
+		// sistema"), with its colon: "pedido sin entregar" (an order not
+		// delivered) is a customer's subject.
+		"sin entregar:",
 		// imail's returned-mail notice, "系统退信" (system returned mail;
 		// midoks/imail, GetMailReturnToSender: the template's {SUBJECT}).
 		"系统退信",
