@@ -290,7 +290,7 @@ func TestLocalisedNotices(t *testing.T) {
 // not imail's "系统退信" subject) stay unknown.
 func TestLocalisedNotBounces(t *testing.T) {
 	for name, msg := range map[string]string{
-		"Spanish order": "From: Cliente <cliente@example.es>\r\nTo: ventas@example.org\r\nSubject: Pedido sin entregar\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHola, mi pedido 4711 sigue sin entregar. Escribidme a cliente@example.es.\r\n",
+		"Spanish order":    "From: Cliente <cliente@example.es>\r\nTo: ventas@example.org\r\nSubject: Pedido sin entregar\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHola, mi pedido 4711 sigue sin entregar. Escribidme a cliente@example.es.\r\n",
 		"Chinese question": "From: " + mime.BEncoding.Encode("utf-8", "王") + " <wang@example.cn>\r\nTo: it@example.org\r\nSubject: " + mime.BEncoding.Encode("utf-8", "关于退信的问题") + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n你好，我发给 li@example.cn 的邮件好像被退回了，请帮忙看看。\r\n",
 	} {
 		rep, err := Parse(strings.NewReader(msg))
