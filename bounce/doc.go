@@ -419,9 +419,11 @@
 //     sender's or the provider's language as published quotes of them
 //     show them (TestLocalisedNotices: Exchange's NDRs in German,
 //     Portuguese, Polish, Spanish and French, Yandex's Russian notice,
-//     imail's Chinese one, o2switch's French one, 1&1 IONOS's and
-//     Telecom Italia's), each taken for a bounce from its own words, its
-//     recipient found and its reason read.
+//     imail's Chinese one, o2switch's French one, Seznam's Czech one,
+//     1&1 IONOS's, Telecom Italia's, and Yahoo's as its Italian help
+//     shows it), each taken for a bounce from its own words, its
+//     recipient found and its reason read; ordinary mail that shares
+//     their words stays unknown (TestLocalisedNotBounces).
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 937 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it
