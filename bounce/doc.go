@@ -418,7 +418,15 @@
 //     give them, with no reply code; and gateways' and providers' notices
 //     as published examples show them (TestGatewayLayouts: Cisco
 //     IronPort, MessageLabs, AppRiver, Google Groups, an SES forwarder,
-//     Forward Email, AOL, Yahoo, Outlook.com, GMX, Tiscali).
+//     Forward Email, AOL, Yahoo, Outlook.com, GMX, Tiscali); and returned-mail
+//     notices in the sender's or the provider's language as published quotes
+//     of them show them (TestLocalisedNotices: Exchange's NDRs in German,
+//     Portuguese, Polish, Spanish and French, Yandex's Russian notice,
+//     imail's Chinese one, o2switch's French one, Seznam's Czech one,
+//     1&1 IONOS's, Telecom Italia's, and Yahoo's as its Italian help
+//     shows it), each taken for a bounce from its own words, its
+//     recipient found and its reason read; ordinary mail that shares
+//     their words stays unknown (TestLocalisedNotBounces).
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 937 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

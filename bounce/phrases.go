@@ -160,6 +160,7 @@ var hostUnknownPhrases = []string{
 	"no mx records were found",                  // SmarterMail's bounce (kb.indsoft.net a70): "No MX records were found for the 'example.com' domain"
 	"routing server failure",                    // Italiaonline (Libero, Virgilio): "ROUTING SERVER FAILURE", the domain after the @ does not exist or is mistyped (aiuto.libero.it and aiuto.virgilio.it, "Messaggi di errore più frequenti dopo invio email")
 	"dns query error",                           // emailhost.com.cn's service pages: "[退信] 域名不存在: DNS query error" (the domain does not exist)
+	"域名不存在",                                     // the same pages' Chinese name for it, "[退信] 域名不存在" (the domain does not exist)
 	"could not resolve domain",                  // alexborras.com's list of permanent errors: "Could not resolve domain"
 	"name or service not known",                 // glibc gai_strerror(3) for EAI_NONAME, the name does not exist, as mailers that resolve the domain themselves report it (alexborras.com's list: "Name or service not known")
 	"host sconosciuto",                          // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
@@ -299,6 +300,10 @@ var userUnknownPhrases = []string{
 	// 地址", the recipient's address not found): "user is not found",
 	// "doesn't have this account".
 	"该用户不存在", "该用户未开通qq邮箱", "user is not found", "doesn't have this account",
+	// emailhost.com.cn's service pages name the returned mail of a
+	// missing recipient "[退信] 收件人不存在: user not exist" (the recipient
+	// does not exist).
+	"收件人不存在",
 	// Exim's default configuration (configure.default, acl_check_rcpt;
 	// the Exim spec, "The default configuration file") refuses a
 	// recipient whose local part holds "@", "%", "!", "/", "|" or dots in
@@ -348,6 +353,12 @@ var userUnknownPhrases = []string{
 var exchangeLookupPhrases = []string{
 	"address you entered couldn't be found", "was not found in the recipient's e-mail system",
 	"does not exist at the organization", "wasn't found at",
+	// Exchange Online's NDR in Spanish for an address the remote domain
+	// does not have: "Parece que la dirección de correo electrónico donde
+	// envió el mensaje no se encontraba en el dominio de destino" (an NDR
+	// quoted on pastebin.com/qSHqkmLq, under "<host> rechazó tus mensajes
+	// a las siguientes direcciones de correo:").
+	"no se encontraba en el dominio de destino",
 }
 
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
@@ -468,6 +479,7 @@ var mailboxFullPhrases = []string{
 	"correo lleno", "casella di posta piena",
 	"too much mail data", // NTT docomo's "552 Too much mail data <addr>", the recipient's mailbox full (センドマジック's notes on the carriers' replies, note.com/sendmagic/n/neb6bbe7e51cf)
 	"收件人空间不足",            // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
+	"收件容量满",              // emailhost.com.cn's service pages: "[退信] 收件容量满: Quota exceeded" (the receiving capacity is full)
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
@@ -505,6 +517,7 @@ var mesgTooBigPhrases = []string{
 	"exceeds size limit",         // Postfix smtp(8): "message size x exceeds size limit y of server"
 	"mail size limit exceeded",   // United Internet (1&1): "Mail size limit exceeded. For explanation visit postmaster.1and1.com"
 	"exceeded mailsize limit",    // emailhost.com.cn's service pages: "[退信] 邮件过大: exceeded mailsize limit"
+	"邮件过大",                       // the same pages' Chinese name for it, "[退信] 邮件过大" (the mail is too big)
 	"message size exceeded",      // BlueTie "552 Message Size Exceeded" (mxtoolbox.com/Bouncebacks)
 	"message body is too big",    // "552 Message body is too big", an attachment over the recipient's limit for one message (riudoms.xarxa-omnia.org, "Correus electrònics amb missatges d'error")
 	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
@@ -1269,6 +1282,13 @@ var gaveUpPhrases = []string{
 	// madvigsolutions.com helpdesk, "Non-Delivery").
 	"in the time limit specified",
 	"delivery expired", // alexborras.com's list: "Delivery expired" (RFC 3463 x.4.7 "Delivery time expired")
+	// 1&1 IONOS's notice (mailer-daemon@kundenserver.de) gives, under
+	// "This is a permanent error. The following address(es) failed:",
+	// "Reason: multiple delivery attempts failed" beside its "Reason:
+	// delivery retry timeout exceeded" (the notices quoted on
+	// pastebin.com/PXk0HAPS, ksdX2Qmi, vwWmqmaT and gwHtk6Ha): it tried
+	// more than once and gave up.
+	"multiple delivery attempts failed",
 	// Haraka's outbound delivery bounces a temporary failure it has
 	// retried as often as temp_fail_intervals allows as "Too many
 	// failures (<the last error>)" (haraka/Haraka 3.3 outbound/hmail.js,

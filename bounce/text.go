@@ -635,6 +635,14 @@ var (
 		// レポートについて"). French delay DSN "Remise retardée : <subject>"
 		// (an Exchange delay notice quoted on pastebin.com/SYa736QZ).
 		"non remis", "non recapitabile", "no se puede entregar", "não é possível entregar", "onbestelbaar", "配信不能", "remise retardée",
+		// Exchange 2003's NDR through Outlook in Spanish, "Sin entregar:
+		// <subject>" (pastebin.com/9LAaRhhi, from "Administrador del
+		// sistema"), with its colon: "pedido sin entregar" (an order not
+		// delivered) is a customer's subject.
+		"sin entregar:",
+		// imail's returned-mail notice, "系统退信" (system returned mail;
+		// midoks/imail, GetMailReturnToSender: the template's {SUBJECT}).
+		"系统退信",
 	}
 	bounceFroms = []string{
 		"mailer-daemon",      // qmail-send(8) bouncefrom default MAILER-DAEMON; Postfix, Exim, Sendmail, OpenSMTPD (testdata/mta)
@@ -652,6 +660,9 @@ var (
 		// in Japanese "システム管理者" with the subject "配信不能"
 		// (ameblo.jp/pctascal, entry-12011693484).
 		"mail administrator", "system administrator", "システム管理者",
+		// Exchange 2003's "System Administrator" in Spanish, "Administrador
+		// del sistema" (pastebin.com/9LAaRhhi, "Sin entregar: <subject>").
+		"administrador del sistema",
 	}
 	bounceBodies = []string{
 		"could not be delivered",    // Exim "A message that you sent could not be delivered to one or more of its recipients"; Postfix bounce(5) "your message could not be delivered" (testdata/mta)
@@ -697,6 +708,36 @@ var (
 		// "Não é possível entregar: ...").
 		"de la remise pour ces destinataires", "no se pudo entregar a estos destinatarios",
 		"error en la entrega a los siguientes destinatarios", "não foi possível entregar a sua mensagem",
+		// Exchange Online's notice of a refusal by a remote server in
+		// German, "<host> hat Ihre Nachricht an die folgenden
+		// E-Mail-Adressen zurückgewiesen." and "Ihre Nachricht konnte nicht
+		// zugestellt werden." (an NDR quoted on pastebin.com/7uyQfD4d), and
+		// in Spanish, "<host> rechazó tus mensajes a las siguientes
+		// direcciones de correo:" (pastebin.com/qSHqkmLq).
+		"hat ihre nachricht an die folgenden e-mail-adressen zurückgewiesen", "ihre nachricht konnte nicht zugestellt werden",
+		"rechazó tus mensajes a las siguientes direcciones de correo",
+		// Exchange's first line and diagnostic heading in Portuguese,
+		// "Falha na entrega aos seguintes destinatários ou grupos:" and
+		// "Informações de diagnóstico para administradores:" (an NDR quoted
+		// on pastebin.com/BxEWDHGy); the heading in Polish, "Informacje
+		// diagnostyczne dla administratorów:" (pastebin.com/iFpgpLWp).
+		"falha na entrega aos seguintes destinatários", "informações de diagnóstico para administradores",
+		"informacje diagnostyczne dla administratorów",
+		// Exchange 2003's NDR in Spanish, "Algunos de los destinatarios no
+		// recibieron su mensaje." and "No se puede localizar a los
+		// destinatarios siguientes:" (the notices quoted on
+		// pastebin.com/9LAaRhhi and rrDb8Y6g; the English "Your message did
+		// not reach some or all of the intended recipients.", "The
+		// following recipient(s) could not be reached:").
+		"algunos de los destinatarios no recibieron su mensaje", "no se puede localizar a los destinatarios siguientes",
+		// imail's returned-mail notice (midoks/imail,
+		// conf/tpl/return_to_sender_html.tpl): "很抱歉您发送的邮件被退回" (we are
+		// sorry, the mail you sent was returned).
+		"您发送的邮件被退回",
+		// o2switch's notice in French (pastebin.com/ZyP9cxwq): "Ceci est un
+		// message d'echec automatiquement envoye par nos systemes." (its
+		// accents left out, as it writes it).
+		"ceci est un message d'echec",
 	}
 	// weakBounceBodies suggest a bounce only beside an SMTP reply code.
 	weakBounceBodies = []string{
