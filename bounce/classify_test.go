@@ -418,3 +418,29 @@ func TestNotListedIsNotABlockList(t *testing.T) {
 		}
 	}
 }
+
+// TestListedInNamesWhatIsListed checks that "listed in" vetoes a spam or
+// virus reading only where it states a listing of the sending host.
+// SpamAssassin's report lines (X-Spam-Report as sourceforge.net's list
+// servers print it) say "listed in" of a welcome list and of a link in the
+// body; a negation names no list. Each case is a refusal's words with such
+// a line beside them: the refusal's own reading must stand.
+func TestListedInNamesWhatIsListed(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want Reason
+	}{
+		{"This message scored 6.0 spam points. URIBL_DBL_SPAM Contains a spam URL listed in the Spamhaus DBL blocklist [URIs: example.com]", SpamDetected},
+		{"This message scored 6.0 spam points. RCVD_IN_MSPIKE_H2 RBL: Average reputation (+2) [192.0.2.1 listed in wl.mailspike.net]", SpamDetected},
+		{"Message rejected as spam: contains a URL listed in the Spamhaus DBL blocklist", SpamDetected},
+		{"Message rejected as spam; sender not listed in our approved senders", SpamDetected},
+		{"Message is infected with Eicar-Test-Signature; sender not listed in exceptions", VirusDetected},
+		// The host's own listing still outranks spam words beside it.
+		{"your mailserver's ip is listed in blacklist. Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1", Blocked},
+		{"Rejected - listed in bl.spamcop.net", Blocked},
+	} {
+		if c := ClassifyReply("DATA", 550, "", tc.text); c.Reason != tc.want {
+			t.Errorf("ClassifyReply(DATA, 550, %q) = %s, want %s", tc.text, c.Reason, tc.want)
+		}
+	}
+}

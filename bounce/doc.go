@@ -183,7 +183,7 @@
 //     system's); SPF/DKIM/DMARC;
 //     reverse DNS (not a reverse DNS name that exists and is blocklisted,
 //     a host's listing); spam content (a refusal citing SURBL or URIBL, lists of the
-//     domains in spam's bodies, judged the content); RFC 5322 and content
+//     domains in spam's bodies, or a "URL listed in" a list, judged the content); RFC 5322 and content
 //     errors; relaying; the recipient's sender restrictions; TLS and
 //     credentials; then the measures a receiver takes, rate limits, connection
 //     limits (no RFC orders the two; Postfix's rate text "too many
@@ -192,8 +192,9 @@
 //     lists; "listed in" or "listed at" a list named by its DNS zone is the
 //     sending IP's listing, whatever "spam" the zone's name holds), local
 //     policy;
-//     spam named in any other words (the content's, unless a host list is
-//     named beside it) and a quota named in any other words (the recipient's
+//     spam named in any other words (the content's, unless a host's listing
+//     is stated beside it: "is listed in", not "not listed in" nor a report
+//     line's "[ip listed in zone]") and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
 //     when it answers the greeting or EHLO, rejected when MAIL FROM); then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
@@ -428,7 +429,7 @@
 //     recipient found and its reason read; ordinary mail that shares
 //     their words stays unknown (TestLocalisedNotBounces).
 //   - The provider reply table (testdata/provider-replies.csv,
-//     TestProviderReplies): 937 replies as Google (its whole current SMTP
+//     TestProviderReplies): 940 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it
 //     pages, Exchange Server's DSN table and transport agents), Yahoo, Apple,
 //     Comcast, Cox, Charter, Fastmail, Orange, Free, SFR, La Poste,
@@ -449,7 +450,7 @@
 //     AsyncOS, Trend Micro, Proofpoint, Symantec Email Security.cloud,
 //     Oracle Messaging Server, IBM z/OS SMTP, GroupWise, IceWarp,
 //     MailDiode, ...) publish them, each with its published meaning: 96.3%
-//     reason (902), 97.7% hard/soft (915). Of the 35 rows the rules read
+//     reason (905), 97.7% hard/soft (918). Of the 35 rows the rules read
 //     otherwise, 27 are documented exceptions, each with why (providers_test.go
 //     documentedExceptions): user-unknown replies published without their
 //     stage or an address (Yandex, AOL, IONOS, 263, ...), read as a

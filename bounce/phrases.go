@@ -701,8 +701,14 @@ var attachmentPolicyPhrases = []string{
 // contentListPhrases name the lists of domains found in spam's bodies
 // (surbl.org: "lists of web sites that have appeared in unsolicited
 // messages"; uribl.com: domains "found in unsolicited email"): a refusal
-// citing them judged the content, though it says "listed at".
-var contentListPhrases = []string{"surbl", "uribl"}
+// citing them judged the content, though it says "listed at". So does
+// one naming a link of the body as listed, in SpamAssassin's words for
+// its URIBL rules ("URIBL_DBL_SPAM Contains a spam URL listed in the
+// Spamhaus DBL blocklist", "URIBL_ABUSE_SURBL Contains an URL listed in
+// the ABUSE SURBL blocklist": X-Spam-Report as sourceforge.net's list
+// servers add it, an osst-users list message of 2021), not the sending
+// host's listing that blockedPhrases' "listed in" reads.
+var contentListPhrases = []string{"surbl", "uribl", "url listed in"}
 
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content. A "spam
@@ -712,7 +718,19 @@ var contentListPhrases = []string{"surbl", "uribl"}
 // client's IP answers "550 5.7.1 Rejected - listed in bl.spamcop.net"
 // (lab53.uk, "Resolving false positives in Sophos Firewall Email
 // Protection", quoting the XGS log), as Sendmail's dnsbl says "listed at".
-var hostListedPhrases = append([]string{"blocked using", "listed at", "listed in", "in a black list", "client host", "spam source"}, hostListURLs...)
+// Only a listing stated as one counts ("is listed in", "- listed in"),
+// not any "listed in": a negation ("not listed in our directory") names
+// no list of hosts, and SpamAssassin's report names lists of other
+// things in the same words, its welcome lists ("RCVD_IN_DNSWL_NONE RBL:
+// Sender listed at https://www.dnswl.org/, no trust [x listed in
+// list.dnswl.org]", "RCVD_IN_MSPIKE_H2 RBL: Average reputation (+2) [x
+// listed in wl.mailspike.net]") and the body's links
+// (contentListPhrases), as sourceforge.net's list servers print it in
+// X-Spam-Report (an osst-users list message of 2021, its headers). With a
+// bare "listed in" here such words vetoed the spam and virus readings
+// beside them ("rejected as spam; sender not listed in ..." read as
+// blocked).
+var hostListedPhrases = append([]string{"blocked using", "listed at", "is listed in", "- listed in", "in a black list", "client host", "spam source"}, hostListURLs...)
 
 // hostListURLs are the lookup pages of lists of sending hosts, as refusals
 // link them: the addresses Zeek watches for in SMTP error messages as

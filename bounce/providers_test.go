@@ -22,12 +22,12 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 937 {
-		t.Fatalf("%d rows, want at least 937", len(rows))
+	if len(rows) < 940 {
+		t.Fatalf("%d rows, want at least 940", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (902 and 915 of 937 rows: 96.3% and 97.7%);
+	// classifier reaches today (905 and 918 of 940 rows: 96.3% and 97.7%);
 	// raise them as it improves. Four of Microsoft's published texts are
 	// read otherwise, and left so: Exchange Server's 5.3.5 "System
 	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
