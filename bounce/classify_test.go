@@ -411,6 +411,7 @@ func TestNotListedIsNotABlockList(t *testing.T) {
 	}{
 		{"Rejected - listed in bl.spamcop.net", Blocked},
 		{"The recipient is not listed in our directory", OnHold},
+		{"The recipient isn't listed in our directory", OnHold},
 		{"Recipient not listed in Domino Directory", UserUnknown},
 	} {
 		if c := ClassifyReply("", 550, "", tc.text); c.Reason != tc.want {

@@ -427,11 +427,11 @@ func buildRules() *rules {
 		// are blocklist refusals (hostListedPhrases).
 		{reason: BadReputation, phrases: badReputationPhrases, unless: hostListedPhrases},
 		// Microsoft 5.7.703's "tenant allow block list" is the sender's own
-		// organisation's list, a policy. "not listed in" negates "listed
+		// organisation's list, a policy. "not listed in" (or "isn't") negates "listed
 		// in": an address absent from a directory (Domino's "not listed in
 		// Domino Directory", "not listed in public Name & Address Book"),
 		// not a host on a block list.
-		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list", "not listed in"}},
+		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list", "not listed in", "n't listed in"}},
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
