@@ -22,13 +22,18 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 940 {
-		t.Fatalf("%d rows, want at least 940", len(rows))
+	if len(rows) < 1025 {
+		t.Fatalf("%d rows, want at least 1025", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (905 and 918 of 940 rows: 96.3% and 97.7%);
-	// raise them as it improves. Four of Microsoft's published texts are
+	// classifier reaches today (959 and 998 of 1025 rows: 93.6% and 97.4%);
+	// raise them as it improves. The last 85 rows, ActiveCampaign's SMTP
+	// Field Manual swept (its explanations, written before the classifier
+	// was run), brought the reason figure down from 96.3%: 31 of them are
+	// read otherwise, most in words no phrase knows (QQ's, Web.de's
+	// "policy restrictions (IP based)", Barracuda's "rejecting banned
+	// content") or that mean another reason elsewhere. Four of Microsoft's published texts are
 	// read otherwise, and left so: Exchange Server's 5.3.5 "System
 	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
 	// for its own server authentication give RFC 3463's wording of other
@@ -39,7 +44,7 @@ func TestProviderReplies(t *testing.T) {
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
 	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.2, 97.6)
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 93.5, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
