@@ -128,6 +128,18 @@ var rejectedPhrases = []string{
 	// not in NetEase's list of users allowed to send (its "WM:BLI" is the
 	// IP's, blockedPhrases).
 	"wm:blu",
+	// Orange's "501 5.1.0 Emetteur invalide. Invalid Sender. OFR004_405
+	// [405]" (a problem with the message's Return-Path: ActiveCampaign's
+	// SMTP Field Manual, page-data/code/550/page-data.json, /code/501
+	// Orange), as La Poste's "Emetteur invalide / Invalid Sender"; Web.de's
+	// "550 <x>: Invalid DNS MX or A/AAAA resource record" (the sender's
+	// domain has no MX or A record that can take replies or bounces: the
+	// same, /code/550 Web.de 10, linking postmaster.web.de/en/error-messages);
+	// Outlook.com's "550 5.7.1 Service unavailable, MailFrom domain is
+	// listed in Spamhaus ... (S8002)" (the MailFrom, Return-Path, domain on
+	// Spamhaus's list: the same, /code/550 Outlook 5.7.1), the envelope
+	// sender's domain, not the sending host (before hostListedPhrases).
+	"invalid sender", "invalid dns mx or a/aaaa resource record", "mailfrom domain is listed",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -562,6 +574,7 @@ var scannerFailurePhrases = []string{
 var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
+	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/550 Hostpoint)
 	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
 	"spf permanent error",                             // Exchange Online 5.1.0 "Recipient address rejected: SPF Permanent Error" (learn.microsoft.com, fix-error-code-550-5-1-0-in-exchange-online: the sender domain's SPF record)
 	"must pass either spf or dkim",                    // Microsoft 4.7.26
@@ -644,6 +657,7 @@ var spamPhrases = []string{
 	"spam points", "spam score",        // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
 	"classified as spam",                   // bytecamp.net FAQ 571 5.7.1
 	"spam detected",                        // forpsi "552 5.2.0 x spam detected"
+	"mail content denied",                  // QQ's "550 Mail content denied" (content sent in bulk and reported as spam by many users: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/550 QQ 4, linking service.exmail.qq.com help no=1000726)
 	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
 	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
@@ -785,6 +799,13 @@ var notCompliantPhrases = []string{
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
 	// and "header syntax" for headers with badly formed addresses.
 	"maximum allowed line length is 998 octets", "header syntax",
+	// Web.de's "550 <x>: Reject due to policy restrictions (header based)":
+	// header information that does not meet the standards, the Date, From,
+	// Sender and To headers not syntactically correct or given more than
+	// once (ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Web.de 5, linking
+	// postmaster.web.de/en/email-policy).
+	"policy restrictions (header based)",
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -1061,6 +1082,15 @@ var speedingPhrases = []string{
 	// domains (suped.com, "What filtering provider uses the bounce message
 	// '452 Too many recipients received this hour'").
 	"received this hour",
+	// Comcast's "452 4.1.1 <x> too many recent messages; Try again later"
+	// (the address receiving mail at a high rate, later sending likely to
+	// succeed: ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/452 Comcast 4.1.1), a rate though its status
+	// says x.1.1; QQ's "550 Sender frequency limited" (the sender's sending
+	// frequency past a limit: the same, /code/550 QQ 5, linking
+	// service.exmail.qq.com help no=1000723), read before
+	// tooManyConnPhrases' "frequency limited" (its IP's connections).
+	"too many recent messages", "sender frequency limited",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -1126,6 +1156,13 @@ var badReputationPhrases = []string{
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
 	"temporarily deferred - 4.16.50",   // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
 	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
+	// Web.de's "550 <x>: Reject due to policy restrictions (IP based)"
+	// (a high share of the IP's mail classified as spam, its mail refused
+	// for a time) and "... (domain based)" (the sender's domain known as a
+	// spam domain): ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Web.de 6 and 7, linking
+	// postmaster.web.de/en/email-policy.
+	"policy restrictions (ip based)", "policy restrictions (domain based)",
 }
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
@@ -1443,6 +1480,7 @@ var systemErrorPhrases = []string{
 	"internal server error",                               // Yahoo 451 4.3.2
 	"resources temporarily unavailable",                   // Yahoo 451
 	"temporary system error",                              // Zoho 452 4.3.1
+	"temporary server error",                              // Outlook.com's "451 4.7.0 Temporary server error. Please try again later. PRX6 NextHop: ..." (the receiving domain cannot take the message for now: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/451 Outlook 4.7.0)
 	"temporary lookup failure",                            // Postfix smtpd(8)
 	"local error in processing",                           // RFC 5321 §4.2.3 451
 	"qq temporary problem",                                // qmail-smtpd(8)

@@ -27,13 +27,14 @@ func TestProviderReplies(t *testing.T) {
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (959 and 998 of 1025 rows: 93.6% and 97.4%);
+	// classifier reaches today (970 and 998 of 1025 rows: 94.6% and 97.4%);
 	// raise them as it improves. The last 85 rows, ActiveCampaign's SMTP
 	// Field Manual swept (its explanations, written before the classifier
-	// was run), brought the reason figure down from 96.3%: 31 of them are
-	// read otherwise, most in words no phrase knows (QQ's, Web.de's
-	// "policy restrictions (IP based)", Barracuda's "rejecting banned
-	// content") or that mean another reason elsewhere. Four of Microsoft's published texts are
+	// was run), brought the reason figure down from 96.3%: 31 of them were
+	// read otherwise, 11 fixed by phrases citing the entries; the rest are
+	// words no published text explains further (Barracuda's "rejecting
+	// banned content", "License Expired") or that mean another reason
+	// elsewhere. Four of Microsoft's published texts are
 	// read otherwise, and left so: Exchange Server's 5.3.5 "System
 	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
 	// for its own server authentication give RFC 3463's wording of other
@@ -44,7 +45,7 @@ func TestProviderReplies(t *testing.T) {
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
 	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 93.5, 97.3)
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 94.5, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
