@@ -1172,6 +1172,14 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	// Orange's "550 mwinfXXXX ME Adresse IP source bloquee pour incident
+	// de spam. Client host blocked for spamming issues. OFR006_102 Ref
+	// http://csi.cloudmark.com/reset-request/?ip=x [102]": the sending IP
+	// blocked by Cloudmark Sender Intelligence, to be delisted
+	// (ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Orange). Its "client host" vetoes the spam
+	// word as a host's listing (hostListedPhrases), so the block is read here.
+	"client host blocked",
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
@@ -1475,12 +1483,20 @@ var networkErrorPhrases = []string{
 var systemErrorPhrases = []string{
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
-	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
-	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
-	"internal server error",                               // Yahoo 451 4.3.2
-	"resources temporarily unavailable",                   // Yahoo 451
-	"temporary system error",                              // Zoho 452 4.3.1
-	"temporary server error",                              // Outlook.com's "451 4.7.0 Temporary server error. Please try again later. PRX6 NextHop: ..." (the receiving domain cannot take the message for now: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/451 Outlook 4.7.0)
+	"system is busy",                    // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
+	"server too busy",                   // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
+	"internal server error",             // Yahoo 451 4.3.2
+	"resources temporarily unavailable", // Yahoo 451
+	"temporary system error",            // Zoho 452 4.3.1
+	"temporary server error",            // Outlook.com's "451 4.7.0 Temporary server error. Please try again later. PRX6 NextHop: ..." (the receiving domain cannot take the message for now: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/451 Outlook 4.7.0)
+	// Outlook.com's "451 4.4.0 Message failed to be replicated: No healthy
+	// secondary server available to accept replica at this time" (the
+	// receiving domain cannot take the message for now, /code/451 Outlook
+	// 4.4.0) and a Barracuda filter's "422 License Expired" (the recipient
+	// domain's Barracuda licence expired, to be resolved on their side,
+	// /code/421 Barracuda): the same SMTP Field Manual page. The receiving
+	// system's own state, whatever subject the status names.
+	"failed to be replicated", "license expired",
 	"temporary lookup failure",                            // Postfix smtpd(8)
 	"local error in processing",                           // RFC 5321 §4.2.3 451
 	"qq temporary problem",                                // qmail-smtpd(8)
