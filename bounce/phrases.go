@@ -574,7 +574,7 @@ var scannerFailurePhrases = []string{
 var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
-	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/550 Hostpoint)
+	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, github.com/ActiveCampaign/smtp-field-manual page-data/code/550/page-data.json, /code/550 Hostpoint)
 	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
 	"spf permanent error",                             // Exchange Online 5.1.0 "Recipient address rejected: SPF Permanent Error" (learn.microsoft.com, fix-error-code-550-5-1-0-in-exchange-online: the sender domain's SPF record)
 	"must pass either spf or dkim",                    // Microsoft 4.7.26
@@ -1483,20 +1483,11 @@ var networkErrorPhrases = []string{
 var systemErrorPhrases = []string{
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
-	"system is busy",                    // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
-	"server too busy",                   // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
-	"internal server error",             // Yahoo 451 4.3.2
-	"resources temporarily unavailable", // Yahoo 451
-	"temporary system error",            // Zoho 452 4.3.1
-	"temporary server error",            // Outlook.com's "451 4.7.0 Temporary server error. Please try again later. PRX6 NextHop: ..." (the receiving domain cannot take the message for now: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/451 Outlook 4.7.0)
-	// Outlook.com's "451 4.4.0 Message failed to be replicated: No healthy
-	// secondary server available to accept replica at this time" (the
-	// receiving domain cannot take the message for now, /code/451 Outlook
-	// 4.4.0) and a Barracuda filter's "422 License Expired" (the recipient
-	// domain's Barracuda licence expired, to be resolved on their side,
-	// /code/421 Barracuda): the same SMTP Field Manual page. The receiving
-	// system's own state, whatever subject the status names.
-	"failed to be replicated", "license expired",
+	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
+	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
+	"internal server error",                               // Yahoo 451 4.3.2
+	"resources temporarily unavailable",                   // Yahoo 451
+	"temporary system error",                              // Zoho 452 4.3.1
 	"temporary lookup failure",                            // Postfix smtpd(8)
 	"local error in processing",                           // RFC 5321 §4.2.3 451
 	"qq temporary problem",                                // qmail-smtpd(8)
@@ -1513,6 +1504,16 @@ var systemErrorPhrases = []string{
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
 	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
 	"too much load",                  // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
+	// Outlook.com's "451 4.4.0 Message failed to be replicated: No healthy
+	// secondary server available to accept replica at this time" (the
+	// receiving domain cannot take the message for now, /code/451 Outlook
+	// 4.4.0) and a Barracuda filter's "422 License Expired" (the recipient
+	// domain's Barracuda licence expired, to be resolved on their side,
+	// /code/421 Barracuda): ActiveCampaign's SMTP Field Manual,
+	// github.com/ActiveCampaign/smtp-field-manual page-data/code/550/
+	// page-data.json. The receiving system's own state, whatever subject
+	// the status names.
+	"failed to be replicated", "license expired",
 	// A program's own failure in its words (RFC 3463 x.3.0): maddy's
 	// "451 4.7.0 Internal error during policy check" (internal/check/rspamd,
 	// the check's service unreachable), Cyrus lmtpd's "451 4.3.0
