@@ -845,6 +845,14 @@ var noRelayingPhrases = []string{
 	// will not pass the mail on for the sender.
 	"not configured to relay mail",
 	"relay not allowed", // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
+	// Trend Micro Email Security's "554 5.7.1 <x>: Recipient address
+	// rejected: NO-DOMAIN.": its relays are not open and take mail only from
+	// registered senders, so a sender not registered is refused
+	// (success.trendmicro.com/en-US/solution/KA-0013252; routing through
+	// Trend Micro not yet allowed for the sender's domain or IP:
+	// ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json,
+	// /code/554 Trend Micro 3).
+	"rejected: no-domain",
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -857,6 +865,15 @@ var filteredPhrases = []string{
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
+	// Trend Micro Email Security's "554 5.7.1 <x>: Recipient address
+	// rejected: BLOCK-SEND-ER.": the recipient blocks something in the
+	// message, which may be a block on the sender's domain or IP by the
+	// recipient domain's administrator (ActiveCampaign's SMTP Field Manual,
+	// page-data/code/550/page-data.json, /code/554 Trend Micro 1); its
+	// Blocked Senders lists are the administrator's, for the organisation,
+	// and each user's own (success.trendmicro.com/en-US/solution/KA-0012059,
+	// "Sender blocked"), a recipient's refusal as Mimecast's below.
+	"rejected: block-send-er",
 	// Mimecast's Blocked Senders policies, an organisation's or a user's
 	// list of refused sender addresses and domains (Mimecast's "Managing
 	// Blocked Senders and Email Rejections" and SMTP error codes pages):

@@ -27,17 +27,18 @@ func TestProviderReplies(t *testing.T) {
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (972 and 998 of 1025 rows: 94.8% and 97.4%);
+	// classifier reaches today (974 and 998 of 1025 rows: 95.0% and 97.4%);
 	// raise them as it improves. The last 85 rows, ActiveCampaign's SMTP
 	// Field Manual swept (its explanations, written before the classifier
 	// was run), brought the reason figure down from 96.3%: 31 of them were
-	// read otherwise, 13 fixed by phrases citing the entries, 11 left as
-	// documented exceptions; the other 7 are words no published text
+	// read otherwise, 15 fixed by phrases citing the entries, 11 left as
+	// documented exceptions; the other 5 are words no published text
 	// explains beyond the entry (Barracuda's "rejecting banned content",
-	// "rejecting spoofed message", Trend Micro's "BLOCK-SEND-ER" and
-	// "NO-DOMAIN", QQ's "Mail is rejected by recipients"). Four of
-	// Microsoft's published texts are read otherwise, and left so: Exchange Server's 5.3.5 "System
-	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
+	// "rejecting spoofed message", "Policy Rejection- Abuse" and
+	// "(x:blocked)", QQ's "Mail is rejected by recipients"). Four of
+	// Microsoft's published texts are read otherwise, and left so:
+	// Exchange Server's 5.3.5 "System incorrectly configured" for a mail
+	// loop and 5.7.3 "Not Authorized"
 	// for its own server authentication give RFC 3463's wording of other
 	// meanings; 4.7.500's "Server busy" (AS843) is greylisting on
 	// Microsoft's fix-it page but suspicious activity in its NDR table;
@@ -46,7 +47,7 @@ func TestProviderReplies(t *testing.T) {
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
 	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 94.7, 97.3)
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 94.9, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
