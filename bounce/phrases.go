@@ -128,6 +128,18 @@ var rejectedPhrases = []string{
 	// not in NetEase's list of users allowed to send (its "WM:BLI" is the
 	// IP's, blockedPhrases).
 	"wm:blu",
+	// Orange's "501 5.1.0 Emetteur invalide. Invalid Sender. OFR004_405
+	// [405]" (a problem with the message's Return-Path: ActiveCampaign's
+	// SMTP Field Manual, page-data/code/550/page-data.json, /code/501
+	// Orange), as La Poste's "Emetteur invalide / Invalid Sender"; Web.de's
+	// "550 <x>: Invalid DNS MX or A/AAAA resource record" (the sender's
+	// domain has no MX or A record that can take replies or bounces: the
+	// same, /code/550 Web.de 10, linking postmaster.web.de/en/error-messages);
+	// Outlook.com's "550 5.7.1 Service unavailable, MailFrom domain is
+	// listed in Spamhaus ... (S8002)" (the MailFrom, Return-Path, domain on
+	// Spamhaus's list: the same, /code/550 Outlook 5.7.1), the envelope
+	// sender's domain, not the sending host (before hostListedPhrases).
+	"invalid sender", "invalid dns mx or a/aaaa resource record", "mailfrom domain is listed",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -562,6 +574,7 @@ var scannerFailurePhrases = []string{
 var authFailurePhrases = []string{
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
+	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, github.com/ActiveCampaign/smtp-field-manual page-data/code/550/page-data.json, /code/550 Hostpoint)
 	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
 	"spf permanent error",                             // Exchange Online 5.1.0 "Recipient address rejected: SPF Permanent Error" (learn.microsoft.com, fix-error-code-550-5-1-0-in-exchange-online: the sender domain's SPF record)
 	"must pass either spf or dkim",                    // Microsoft 4.7.26
@@ -644,6 +657,7 @@ var spamPhrases = []string{
 	"spam points", "spam score",        // Exim spec, ACL spam condition ("This message scored x spam points"); SpamAssassin scores
 	"classified as spam",                   // bytecamp.net FAQ 571 5.7.1
 	"spam detected",                        // forpsi "552 5.2.0 x spam detected"
+	"mail content denied",                  // QQ's "550 Mail content denied" (content sent in bulk and reported as spam by many users: ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json, /code/550 QQ 4, linking service.exmail.qq.com help no=1000726)
 	"anti-spam engine",                     // Chinese providers' replies (blog.sina.com.cn list)
 	"present in the spamhaus dbl",          // Apple: a domain in the content is on the DBL
 	"message content rejected",             // Barracuda: "550 5.7.1 Message content rejected, UBE, id=..."; Amazon SES receiving "Message content rejected"
@@ -785,6 +799,13 @@ var notCompliantPhrases = []string{
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
 	// and "header syntax" for headers with badly formed addresses.
 	"maximum allowed line length is 998 octets", "header syntax",
+	// Web.de's "550 <x>: Reject due to policy restrictions (header based)":
+	// header information that does not meet the standards, the Date, From,
+	// Sender and To headers not syntactically correct or given more than
+	// once (ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Web.de 5, linking
+	// postmaster.web.de/en/email-policy).
+	"policy restrictions (header based)",
 }
 
 // contentErrorPhrases: RFC 3463 x.6.x content or media problems.
@@ -824,6 +845,14 @@ var noRelayingPhrases = []string{
 	// will not pass the mail on for the sender.
 	"not configured to relay mail",
 	"relay not allowed", // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
+	// Trend Micro Email Security's "554 5.7.1 <x>: Recipient address
+	// rejected: NO-DOMAIN.": its relays are not open and take mail only from
+	// registered senders, so a sender not registered is refused
+	// (success.trendmicro.com/en-US/solution/KA-0013252; routing through
+	// Trend Micro not yet allowed for the sender's domain or IP:
+	// ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json,
+	// /code/554 Trend Micro 3).
+	"rejected: no-domain",
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -836,6 +865,15 @@ var filteredPhrases = []string{
 	"mail rejected by destination domain", // Zoho 541 5.4.1
 	"doesn't want your mail",              // Interia (pomoc.poczta.interia.pl, "Dlaczego wiadomość nie została dostarczona?"): "550 5.7.1 Recipient doesn't want your mail", the recipient put the sender on a block list
 	"not accepting mail from this sender", // AOL's Mailer-Daemon help (help.aol.com, kc 73062): "Is Not Accepting Mail From This Sender", the recipient blocked mail from the sender's address
+	// Trend Micro Email Security's "554 5.7.1 <x>: Recipient address
+	// rejected: BLOCK-SEND-ER.": the recipient blocks something in the
+	// message, which may be a block on the sender's domain or IP by the
+	// recipient domain's administrator (ActiveCampaign's SMTP Field Manual,
+	// page-data/code/550/page-data.json, /code/554 Trend Micro 1); its
+	// Blocked Senders lists are the administrator's, for the organisation,
+	// and each user's own (success.trendmicro.com/en-US/solution/KA-0012059,
+	// "Sender blocked"), a recipient's refusal as Mimecast's below.
+	"rejected: block-send-er",
 	// Mimecast's Blocked Senders policies, an organisation's or a user's
 	// list of refused sender addresses and domains (Mimecast's "Managing
 	// Blocked Senders and Email Rejections" and SMTP error codes pages):
@@ -1061,6 +1099,15 @@ var speedingPhrases = []string{
 	// domains (suped.com, "What filtering provider uses the bounce message
 	// '452 Too many recipients received this hour'").
 	"received this hour",
+	// Comcast's "452 4.1.1 <x> too many recent messages; Try again later"
+	// (the address receiving mail at a high rate, later sending likely to
+	// succeed: ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/452 Comcast 4.1.1), a rate though its status
+	// says x.1.1; QQ's "550 Sender frequency limited" (the sender's sending
+	// frequency past a limit: the same, /code/550 QQ 5, linking
+	// service.exmail.qq.com help no=1000723), read before
+	// tooManyConnPhrases' "frequency limited" (its IP's connections).
+	"too many recent messages", "sender frequency limited",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -1126,6 +1173,13 @@ var badReputationPhrases = []string{
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
 	"temporarily deferred - 4.16.50",   // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
 	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
+	// Web.de's "550 <x>: Reject due to policy restrictions (IP based)"
+	// (a high share of the IP's mail classified as spam, its mail refused
+	// for a time) and "... (domain based)" (the sender's domain known as a
+	// spam domain): ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Web.de 6 and 7, linking
+	// postmaster.web.de/en/email-policy.
+	"policy restrictions (ip based)", "policy restrictions (domain based)",
 }
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
@@ -1135,6 +1189,14 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	// Orange's "550 mwinfXXXX ME Adresse IP source bloquee pour incident
+	// de spam. Client host blocked for spamming issues. OFR006_102 Ref
+	// http://csi.cloudmark.com/reset-request/?ip=x [102]": the sending IP
+	// blocked by Cloudmark Sender Intelligence, to be delisted
+	// (ActiveCampaign's SMTP Field Manual, page-data/code/550/
+	// page-data.json, /code/550 Orange). Its "client host" vetoes the spam
+	// word as a host's listing (hostListedPhrases), so the block is read here.
+	"client host blocked",
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
@@ -1459,6 +1521,16 @@ var systemErrorPhrases = []string{
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
 	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
 	"too much load",                  // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
+	// Outlook.com's "451 4.4.0 Message failed to be replicated: No healthy
+	// secondary server available to accept replica at this time" (the
+	// receiving domain cannot take the message for now, /code/451 Outlook
+	// 4.4.0) and a Barracuda filter's "422 License Expired" (the recipient
+	// domain's Barracuda licence expired, to be resolved on their side,
+	// /code/421 Barracuda): ActiveCampaign's SMTP Field Manual,
+	// github.com/ActiveCampaign/smtp-field-manual page-data/code/550/
+	// page-data.json. The receiving system's own state, whatever subject
+	// the status names.
+	"failed to be replicated", "license expired",
 	// A program's own failure in its words (RFC 3463 x.3.0): maddy's
 	// "451 4.7.0 Internal error during policy check" (internal/check/rspamd,
 	// the check's service unreachable), Cyrus lmtpd's "451 4.3.0

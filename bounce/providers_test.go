@@ -22,15 +22,23 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 940 {
-		t.Fatalf("%d rows, want at least 940", len(rows))
+	if len(rows) < 1025 {
+		t.Fatalf("%d rows, want at least 1025", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
-	// classifier reaches today (905 and 918 of 940 rows: 96.3% and 97.7%);
-	// raise them as it improves. Four of Microsoft's published texts are
-	// read otherwise, and left so: Exchange Server's 5.3.5 "System
-	// incorrectly configured" for a mail loop and 5.7.3 "Not Authorized"
+	// classifier reaches today (974 and 998 of 1025 rows: 95.0% and 97.4%);
+	// raise them as it improves. The last 85 rows, ActiveCampaign's SMTP
+	// Field Manual swept (its explanations, written before the classifier
+	// was run), brought the reason figure down from 96.3%: 31 of them were
+	// read otherwise, 15 fixed by phrases citing the entries, 11 left as
+	// documented exceptions; the other 5 are words no published text
+	// explains beyond the entry (Barracuda's "rejecting banned content",
+	// "rejecting spoofed message", "Policy Rejection- Abuse" and
+	// "(x:blocked)", QQ's "Mail is rejected by recipients"). Four of
+	// Microsoft's published texts are read otherwise, and left so:
+	// Exchange Server's 5.3.5 "System incorrectly configured" for a mail
+	// loop and 5.7.3 "Not Authorized"
 	// for its own server authentication give RFC 3463's wording of other
 	// meanings; 4.7.500's "Server busy" (AS843) is greylisting on
 	// Microsoft's fix-it page but suspicious activity in its NDR table;
@@ -39,7 +47,7 @@ func TestProviderReplies(t *testing.T) {
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
 	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 96.2, 97.6)
+	checkTableFloors(t, "providers", providers, 115, reason, hard, 94.9, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -221,4 +229,44 @@ var documentedExceptions = map[string]string{
 	// (its Postfix rows 66, 67, 69), and no row right there may turn
 	// wrong, so the words read as policy.
 	"Message not accepted for policy reasons. See https://senders.yahooinc.com/error-codes": "\"policy reasons\": policyviolation, as the corpus labels it",
+	// ActiveCampaign's SMTP Field Manual (page-data/code/550/page-data.json)
+	// explains these replies otherwise than the package's documented rules
+	// read their words. User-unknown words with no stage and no x.1 status
+	// (Yandex's under 5.7.1, Barracuda's, Yahoo's 552, QQ's) are a filter's
+	// (doc.go, step 4), as the rows above.
+	"No such user!":                                      "under x.7.1 and no stage: a filter's words",
+	"No such user (email@example.com)":                   "no stage: a filter's words",
+	"1 Requested mail action aborted, mailbox not found": "no stage: a filter's words",
+	"Mailbox not found. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728": "no stage: a filter's words",
+	// QQ's "Mailbox unavailable or access denied" is a recipient that got
+	// too much mail in a short time (the entry, linking QQ's help no=1000742);
+	// the words are RFC 5321's 550 "mailbox unavailable" with no stage.
+	"Mailbox unavailable or access denied": "RFC 5321's \"mailbox unavailable\", no stage: a filter's words",
+	// QQ's "Suspected spam sender." is the domain's or operator's spam
+	// (help no=1001461); spam named with no host's listing beside it is the
+	// content's (doc.go, step 4).
+	"Suspected spam sender.": "spam with no listing stated: the content's (spamdetected)",
+	// Gmail's 421 4.7.28 is unsolicited mail in the entry; x.7.28 is
+	// decisive, the registry's mail flood (doc.go, step 3), a rate.
+	"[x.xx.xx.xx] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. Please visit https://support.google.com/mail/?p=UnsolicitedRateLimitError to review our Bulk Email Senders Guidelines. - gsmtp": "x.7.28 decides: mail flood (speeding)",
+	// ImprovMX's #id-5.9.4 is its anti-spam check failing (the entry; its
+	// error codes guide); the words name nothing and 4.2.1 reads as RFC
+	// 3463's "mailbox disabled" (doc.go, step 5).
+	"Please try again later. (#id-5.9.4)": "the words name nothing: x.2.1's registered meaning (suspend)",
+	// Microsoft's own page reads 5.4.1 "Access denied" as a recipient not
+	// found (doc.go, step 4); the entry as a host that only lets listed
+	// senders in. The words read as a bare refusal of access.
+	"All recipient addresses rejected : Access denied [#.eop-nam02.prod.protection.outlook.com]": "Microsoft's 5.4.1 is a recipient not found; the entry a sender allow-list",
+	// GMX's "mailbox unavailable" with "Reject due to policy restrictions"
+	// after it is a policy refusal (the entry, linking GMX's sender
+	// guidelines); user unknown comes before local policy in doc.go's
+	// order (step 4), and "mailbox unavailable" alone is GMX's unknown
+	// recipient (the row from smtp.codes/unitedinternet).
+	"Requested action not taken: mailbox unavailable Reject due to policy restrictions.": "user unknown before local policy (doc.go, step 4)",
+	// Outlook.com's "451 4.7.0 Temporary server error ... PRX6" is the
+	// receiving domain unable to take mail for now (the entry); as a phrase
+	// the words would turn Exchange's delay notice quoting them from
+	// expired (a delay whose words name no reason, doc.go step 6;
+	// TestDelayNotices) to a system error, so x.7.0 reads as security.
+	"Temporary server error. Please try again later. PRX6 NextHop: outlook.com [outlook.com]": "no phrase (TestDelayNotices reads it as a bare delay): x.7.0, securityerror",
 }
