@@ -1293,6 +1293,11 @@ var accessDeniedPhrases = []string{"access denied"}
 
 // policyPhrases: the receiver's local policy refused the message.
 var policyPhrases = []string{
+	// RFC 5321 §4.2.3's 550 "command rejected for policy reasons", in
+	// GMX's words: "Requested action not taken: mailbox unavailable Reject
+	// due to policy restrictions." (ActiveCampaign's SMTP Field Manual,
+	// /code/550, gmx: a policy refusal, per GMX's sender guidelines).
+	"reject due to policy restrictions",
 	"has a policy that prohibits",                       // Google 550 5.7.1
 	"policy violation",                                  // Microsoft 5.0.350 "policy violation detected (AS345)"
 	"tenant allow block list",                           // Microsoft 5.7.703

@@ -330,7 +330,15 @@ func buildRules() *rules {
 				// failure, whatever its error's words: qmail-local.c
 				// mailprogram() "Unable to run /bin/sh: file does not
 				// exist." (error_str.c, ENOENT).
-				"unable to run"}},
+				"unable to run",
+				// RFC 5321 §4.2.3's 550 "mailbox unavailable" covers "mailbox
+				// not found, no access, or command rejected for policy
+				// reasons": where the reply says it refused for policy
+				// (GMX's "Requested action not taken: mailbox unavailable
+				// Reject due to policy restrictions", which the SMTP Field
+				// Manual explains as GMX's policy refusal), the mailbox is
+				// not said to be missing.
+				"due to policy"}},
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
