@@ -401,47 +401,32 @@ func TestStatusDescriptions(t *testing.T) {
 	}
 }
 
-// TestNotListedIsNotABlockList checks that "not listed in" (an address
-// absent from a directory) is not read as a host on a block list, which
-// "listed in" names (Sophos's "Rejected - listed in bl.spamcop.net").
-func TestNotListedIsNotABlockList(t *testing.T) {
-	for _, tc := range []struct {
-		text string
-		want Reason
-	}{
-		{"Rejected - listed in bl.spamcop.net", Blocked},
-		{"The recipient is not listed in our directory", OnHold},
-		{"The recipient isn't listed in our directory", OnHold},
-		{"Recipient not listed in Domino Directory", UserUnknown},
-	} {
-		if c := ClassifyReply("", 550, "", tc.text); c.Reason != tc.want {
-			t.Errorf("ClassifyReply(550, %q) = %s, want %s", tc.text, c.Reason, tc.want)
-		}
-	}
-}
-
 // TestListedInNamesWhatIsListed checks that "listed in" vetoes a spam or
 // virus reading only where it states a listing of the sending host.
 // SpamAssassin's report lines (X-Spam-Report as sourceforge.net's list
 // servers print it) say "listed in" of a welcome list and of a link in the
 // body; a negation names no list. Each case is a refusal's words with such
-// a line beside them: the refusal's own reading must stand.
+// a line beside them: the refusal's own reading must stand. Nor is "not
+// listed in" (an address absent from a directory) a host on a block list.
 func TestListedInNamesWhatIsListed(t *testing.T) {
 	for _, tc := range []struct {
-		text string
-		want Reason
+		command, text string
+		want          Reason
 	}{
-		{"This message scored 6.0 spam points. URIBL_DBL_SPAM Contains a spam URL listed in the Spamhaus DBL blocklist [URIs: example.com]", SpamDetected},
-		{"This message scored 6.0 spam points. RCVD_IN_MSPIKE_H2 RBL: Average reputation (+2) [192.0.2.1 listed in wl.mailspike.net]", SpamDetected},
-		{"Message rejected as spam: contains a URL listed in the Spamhaus DBL blocklist", SpamDetected},
-		{"Message rejected as spam; sender not listed in our approved senders", SpamDetected},
-		{"Message is infected with Eicar-Test-Signature; sender not listed in exceptions", VirusDetected},
+		{"", "The recipient is not listed in our directory", OnHold},
+		{"", "The recipient isn't listed in our directory", OnHold},
+		{"", "Recipient not listed in Domino Directory", UserUnknown},
+		{"DATA", "This message scored 6.0 spam points. URIBL_DBL_SPAM Contains a spam URL listed in the Spamhaus DBL blocklist [URIs: example.com]", SpamDetected},
+		{"DATA", "This message scored 6.0 spam points. RCVD_IN_MSPIKE_H2 RBL: Average reputation (+2) [192.0.2.1 listed in wl.mailspike.net]", SpamDetected},
+		{"DATA", "Message rejected as spam: contains a URL listed in the Spamhaus DBL blocklist", SpamDetected},
+		{"DATA", "Message rejected as spam; sender not listed in our approved senders", SpamDetected},
+		{"DATA", "Message is infected with Eicar-Test-Signature; sender not listed in exceptions", VirusDetected},
 		// The host's own listing still outranks spam words beside it.
-		{"your mailserver's ip is listed in blacklist. Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1", Blocked},
-		{"Rejected - listed in bl.spamcop.net", Blocked},
+		{"DATA", "your mailserver's ip is listed in blacklist. Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1", Blocked},
+		{"DATA", "Rejected - listed in bl.spamcop.net", Blocked},
 	} {
-		if c := ClassifyReply("DATA", 550, "", tc.text); c.Reason != tc.want {
-			t.Errorf("ClassifyReply(DATA, 550, %q) = %s, want %s", tc.text, c.Reason, tc.want)
+		if c := ClassifyReply(tc.command, 550, "", tc.text); c.Reason != tc.want {
+			t.Errorf("ClassifyReply(%q, 550, %q) = %s, want %s", tc.command, tc.text, c.Reason, tc.want)
 		}
 	}
 }
