@@ -801,6 +801,12 @@ var notCompliantPhrases = []string{
 	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
 	"multiple addresses in the from", "valid address in the from: header", "no from: header",
 	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	// RFC 2822 §3.6.6 (mibsoftware.com/userkt/usefor/rfc2822/Resent_fields.htm,
+	// carried into RFC 5322 §3.6.6): "When resent fields are used, the
+	// Resent-From: and Resent-Date: fields MUST be sent"; a resent message
+	// without one is refused, as "554 No Resent-From field given" (a reply
+	// quoted by Postfix in flufl.bounce's postfix_05.txt).
+	"no resent-from field", "no resent-date field",
 	"rfc2822", "rfc 2822", // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)

@@ -19,6 +19,8 @@ func TestRealReplyReasons(t *testing.T) {
 		{"dsn_03.txt", 553, "Exceeded maximum inbound message size", MesgTooBig},
 		// A loop found by counting Received: lines; RFC 3463 x.4.6.
 		{"simple_18.txt", 554, "Message looping (received 6 times)", NetworkError},
+		// RFC 2822/5322 §3.6.6: a resent message MUST carry Resent-From.
+		{"postfix_05.txt", 554, "No Resent-From field given", NotCompliantRFC},
 		// RFC 3463 x.2.2 "Mailbox full", the words in the other order.
 		{"simple_35.txt", 0, `"calvin@example.com" has been postponed due to a full mailbox.`, MailboxFull},
 	} {
