@@ -460,6 +460,7 @@ var senderQuotaPhrases = []string{
 // "exceeded storage allocation".
 var mailboxFullPhrases = []string{
 	"mailbox full", "mailbox is full", // RFC 3463 x.2.2; Exim spec appendfile ("mailbox is full"); forpsi "final recipient mailbox is full"
+	"full mailbox",            // RFC 3463 x.2.2 "Mailbox full" in the other word order: "has been postponed due to a full mailbox" (flufl.bounce's simple_35.txt)
 	"over quota", "overquota", // Google 452/552 "is over quota"; sitepackage "552 5.2.2 Over quota"
 	"quota exceeded",                                                          // Dovecot quota_exceeded_message "Quota exceeded (mailbox for user is full)"; Yandex "Disk quota exceeded"
 	"quota limit exceeded",                                                    // bytecamp.net FAQ 422 4.2.2
@@ -535,6 +536,12 @@ var mesgTooBigPhrases = []string{
 	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
 	"message is too large",       // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
 	"exceeds maximum fixed size", // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message exceeds maximum fixed size", the message sent is too big
+	// A server's limit on the size of a message it receives, which SLmail's
+	// help calls its inbound size limit (seattlelab.com, slmail web_help 51
+	// "SMTP size limits": larger messages are refused with a 500-level
+	// error); RFC 3463 x.3.4 "Message too big for system". Seen as NTMail's
+	// "553 Exceeded maximum inbound message size" (flufl.bounce's dsn_03.txt).
+	"maximum inbound message size",
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -794,6 +801,12 @@ var notCompliantPhrases = []string{
 	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
 	"multiple addresses in the from", "valid address in the from: header", "no from: header",
 	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	// RFC 2822 §3.6.6 (mibsoftware.com/userkt/usefor/rfc2822/Resent_fields.htm,
+	// carried into RFC 5322 §3.6.6): "When resent fields are used, the
+	// Resent-From: and Resent-Date: fields MUST be sent"; a resent message
+	// without one is refused, as "554 No Resent-From field given" (a reply
+	// quoted by Postfix in flufl.bounce's postfix_05.txt).
+	"no resent-from field", "no resent-date field",
 	"rfc2822", "rfc 2822", // RFC 5322's predecessor named: iridis mailRelay "MSG-RFC Your message does not conform to RFC2822 standard"
 	// Debian's exim4-config, acl_check_data (acl/40_exim4-config_check_data):
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
@@ -1415,7 +1428,13 @@ var networkErrorPhrases = []string{
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
-	"looping message",           // Chinese providers' replies (blog.sina.com.cn list)
+	"looping message", // Chinese providers' replies (blog.sina.com.cn list)
+	// "554 Message looping (received 6 times)" (a reply quoted by LSMTP in
+	// flufl.bounce's simple_18.txt): a loop found by counting the message's
+	// Received: lines, the hop count of sendmail's MaxHopCount (Costales,
+	// sendmail 3rd ed., oreilly.com re761: "Detecting too many hops is
+	// useful in stopping mail loops"); RFC 3463 x.4.6 "Routing loop detected".
+	"message looping",
 	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
 	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)
