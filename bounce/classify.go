@@ -580,8 +580,22 @@ var rcptStageWords = append([]string{
 // qmgr's the same for a virtual domain's address). Sendmail's
 // "local@domain... No such user" is not one: content-filter gateways
 // answer after DATA in that form too.
+//
+// A third shape is the address, then the refusal in parentheses:
+// "local@domain (user not found)", GroupWise's notice listing the
+// addresses it could not deliver to ("The message that you sent was
+// undeliverable to the following:"); GroupWise marks undeliverable a
+// message whose addressee does not exist in the post office (GroupWise 7
+// Troubleshooting 2, "Message Has Undeliverable Status in the Local Post
+// Office", novell.com/documentation/gw7/gw7_tsh2/data/hetq980i.html). The
+// layout was seen in rjbs/Mail-DeliveryStatus-BounceParser's
+// t/corpus/novell-with-rhs.msg.
 func namesRecipient(text string, d *detector) bool {
-	return anyAt(text, ">: ", func(at int) bool {
+	return anyAt(text, " (", func(at int) bool {
+		w := text[strings.LastIndexAny(text[:at], " \t\n<")+1 : at]
+		end := strings.IndexByte(text[at+2:], ')')
+		return end > 0 && isAddrAfter(strings.TrimSuffix(w, ">")) && d.match(text[at+2:at+2+end])
+	}) || anyAt(text, ">: ", func(at int) bool {
 		lt := strings.LastIndexByte(text[:at], '<')
 		if lt < 0 || !strings.Contains(text[lt:at], "@") || strings.IndexByte(text[lt:at], ' ') >= 0 {
 			return false

@@ -204,7 +204,9 @@
 //     stage adjusts it: an unknown address at MAIL FROM is the sender's
 //     (rejected), at the greeting or EHLO the client's (blocked); "no such
 //     user" is an unknown user when the status says x.1.x, at RCPT, or when
-//     the reply is RCPT-shaped (it names the address refused, or the user as
+//     the reply is RCPT-shaped (it names the address refused, before the
+//     words or with them in parentheses after it as GroupWise's notice
+//     lists "local@domain (user not found)", or the user as
 //     Postfix local(8)'s own lookup does, `unknown user: "name"`, and
 //     Dovecot's LMTP, "User doesn't exist: name"; Postfix's "Recipient
 //     address rejected", Exchange's, Domino's and Oracle Messaging Server's

@@ -79,6 +79,10 @@ func FuzzParse(f *testing.F) {
 	for _, c := range postedLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// The layouts seen in other projects' test data (externallayouts_test.go).
+	for _, c := range externalLayouts {
+		f.Add([]byte(c.message()))
+	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

@@ -337,6 +337,14 @@ var userUnknownPhrases = []string{
 	// UNKNOWN_RECIPIENT is "550 Error: No such recipient here" (its
 	// SMTPError constants, rubydoc.info/gems/maildiode).
 	"no such recipient",
+	// The University of Cambridge's mail switch refuses an address it has
+	// no mailbox for with "550-<local@domain> is not a known user on this
+	// system; 550 see .../cs/email/bounce.html", and the page it points to
+	// explains the refusal as the mailbox the message is addressed to not
+	// existing on the system (help.uis.cam.ac.uk/service/email/hermes/
+	// hermes-faq/bounce, "Undeliverable (bounced) mail"). The reply was
+	// seen in rjbs/Mail-DeliveryStatus-BounceParser's t/corpus/cam-unknown.msg.
+	"is not a known user",
 	// hMailServer refuses an address in a domain it routes onward whose
 	// route does not list it: "550 Recipient not in route list."
 	// (hmailserver/hmailserver RecipientParser.cpp,
