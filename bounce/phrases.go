@@ -1774,24 +1774,20 @@ var vacationPhrases = []string{
 }
 
 // delayPhrases say a message is still being retried: a status inferred
-// for it is temporary (4.0.0).
-var delayPhrases = []string{
-	"delayed mail (still being retried)",     // Postfix bounce(5) delay template subject
-	"will be retried", "still being retried", // Postfix bounce(5)
-	"has not yet been delivered",               // Exim spec, delay warning text
-	"warning message only", "will keep trying", // Sendmail DSN warning text
-	"this is a warning only",                        // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
+// for it is temporary (4.0.0). They are retryPhrases and these.
+var delayPhrases = append([]string{
+	"delayed mail (still being retried)",            // Postfix bounce(5) delay template subject
+	"has not yet been delivered",                    // Exim spec, delay warning text
 	"just a warning, you do not need to take",       // MessageSwitch's delay warning, "This is just a warning, you do not need to take any action" (Mailman 2.1 Bouncers/SimpleWarning.py)
 	"has been delayed", "delivery has been delayed", // Gmail delay notice
 	"delivery status notification (delay)", // Gmail's delay DSN subject (support.google.com/mail/answer/6596; TestGmailFormats): it says the delay whatever the body says
-	"delivery attempts will continue",      // Exchange delay DSN
 	// Exchange 2010 and later delay DSN, "Delivery is delayed to these
 	// recipients or groups: ... This message hasn't been delivered yet.
 	// Delivery will continue to be attempted." (cryer.co.uk, Exchange 2010
 	// troubleshooting; gateway.ctsltd.net), and Exchange's German delay
 	// DSN, "Die Zustellung an folgende Empfänger oder Verteilerlisten
 	// wurde verzögert" (adino.at FAQ).
-	"delivery is delayed to these recipients", "delivery will continue to be attempted", "wurde verzögert",
+	"delivery is delayed to these recipients", "wurde verzögert",
 	// Exchange's French delay DSN (pastebin.com/SYa736QZ): subject "Remise
 	// retardée : <subject>", "La remise est retardée pour ces destinataires
 	// ou groupes : ... Ce message n'a pas encore été remis. De nouvelles
@@ -1801,20 +1797,13 @@ var delayPhrases = []string{
 	// Gmail's "** Delivery incomplete **" notice: "There was a temporary
 	// problem delivering your message to ... Gmail will retry for 46
 	// more hours."
-	"temporary problem delivering", "will retry for",
-	// A hosting provider's delayed delivery notice (webinstinct.com,
-	// "Notifications for delayed outgoing messages": "The mail system will
-	// continue to attempt to deliver your message to these recipients for
-	// a total of 2 days. You do not need to resend your message at this
-	// time."), Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR
-	// MESSAGE **", "Warning: message still undelivered after 4 hours", as
-	// helpdesk.umd.edu quotes it) and an Exim relay's delay warning
-	// (support.protectedservice.net: "we will continue to attempt delivery
-	// for some days. This warning will be repeated at regular intervals if
-	// the message remains undelivered").
-	"continue to attempt to deliver", "continue to attempt delivery", "do not need to resend your message",
+	"temporary problem delivering",
+	// Sendmail's warning, "Warning: message still undelivered after 4
+	// hours" (as helpdesk.umd.edu quotes it), and an Exim relay's delay
+	// warning (support.protectedservice.net: "This warning will be
+	// repeated at regular intervals if the message remains undelivered").
 	"message still undelivered after", "remains undelivered",
-}
+}, retryPhrases...)
 
 // finalPhrases say a notice reports a message that finally failed, beside
 // which wording about retries concerns other recipients or the past.
@@ -1832,15 +1821,15 @@ var weakFinalPhrases = []string{
 	"could not be delivered", "has been returned", // Sendmail "Message could not be delivered for x days"; Postfix bounce(5) "... could not be delivered"
 }
 
-// retryPhrases are the delayPhrases that state that delivery goes on
-// (each cited in delayPhrases): they outweigh weakFinalPhrases.
+// retryPhrases say that delivery goes on: they mark a delay notice
+// (delayPhrases), and they outweigh weakFinalPhrases.
 var retryPhrases = []string{
-	"will be retried", "still being retried", "this is a warning only", // Postfix bounce(5) delay template
+	"will be retried", "still being retried", "this is a warning only", // Postfix bounce(5) delay template: "THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE."
 	"will keep trying", "warning message only", // Sendmail DSN warning text
 	"delivery attempts will continue",        // Exchange delay DSN
 	"delivery will continue to be attempted", // Exchange 2010 and later delay DSN (cryer.co.uk; gateway.ctsltd.net)
-	"will retry for",                         // Gmail's "** Delivery incomplete **" notice
-	"continue to attempt to deliver",         // webinstinct.com, "Notifications for delayed outgoing messages"
-	"continue to attempt delivery",           // support.protectedservice.net, an Exim relay's delay warning
-	"do not need to resend your message",     // Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR MESSAGE **", helpdesk.umd.edu)
+	"will retry for",                         // Gmail's "** Delivery incomplete **" notice: "Gmail will retry for 46 more hours"
+	"continue to attempt to deliver",         // webinstinct.com, "Notifications for delayed outgoing messages": "The mail system will continue to attempt to deliver your message"
+	"continue to attempt delivery",           // support.protectedservice.net, an Exim relay's delay warning: "we will continue to attempt delivery for some days"
+	"do not need to resend your message",     // Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR MESSAGE **", helpdesk.umd.edu); webinstinct.com's notice
 }
