@@ -65,6 +65,7 @@ func (r *rules) classify(ev evidence) Classification {
 	if at := failingReplyAt(ev.text); at > 0 {
 		folded = fold(ev.text[at:])
 	}
+	folded = maskHostNames(folded)
 	status := pickStatus(ev.status, folded, code)
 	reason := r.reason(ev, status, code, stripContinuations(folded))
 	if ev.reason != "" && (reason == OnHold || reason == Undefined || reason == Filtered && ev.reason == UserUnknown) {
@@ -665,6 +666,81 @@ var replyCodes = map[int]Reason{
 	551: HasMoved,      // "User not local; please try <forward-path>"
 	555: SyntaxError,   // "MAIL FROM/RCPT TO parameters not recognized or not implemented"
 	556: NotAccept,     // RFC 7504: "Domain does not accept mail"
+}
+
+// maskHostNames replaces the names of hosts the text names as Postfix
+// names a peer, name[address] (smtp(8)'s session->namaddr, built as
+// concatenate(host, "[", addr, "]") in smtp_session.c, in "host %s said:
+// %s", "host %s refused to talk to me: %s", "connect to %s: ...",
+// "lost connection with %s while ..."; smtpd(8)'s the same way), with a
+// neutral name: a host's name ("spamrelay.example.net",
+// "virus-gw.example.org") is the receiver's or the sender's naming, not
+// the reply's verdict. Only a name with a dot before a bracketed address
+// literal is masked: Postfix's "unknown[192.0.2.1]" (a client with no
+// reverse name) and "Client host [192.0.2.1]" keep their words.
+func maskHostNames(t string) string {
+	if strings.IndexByte(t, '[') < 0 {
+		return t
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] != '[' {
+			continue
+		}
+		end := strings.IndexByte(t[i:], ']')
+		if end < 0 {
+			break
+		}
+		if !isAddrLiteral(t[i+1 : i+end]) {
+			continue
+		}
+		start := i
+		for start > last && isHostNameByte(t[start-1]) {
+			start--
+		}
+		name := t[start:i]
+		if strings.IndexByte(name, '.') > 0 && name[len(name)-1] != '.' && !strings.HasSuffix(name, "..") {
+			b.WriteString(t[last:start])
+			b.WriteString("host.x")
+			last = i
+		}
+		i += end
+	}
+	if last == 0 {
+		return t
+	}
+	b.WriteString(t[last:])
+	return b.String()
+}
+
+func isHostNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
+}
+
+// isAddrLiteral reports whether s is an IPv4 or IPv6 address as Postfix
+// prints one between brackets (with or without RFC 5321's "IPv6:" tag).
+func isAddrLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "ipv6:")
+	if len(s) < 2 || len(s) > 45 {
+		return false
+	}
+	dots, colons, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			dots++
+		case c == ':':
+			colons++
+		case '0' <= c && c <= '9':
+			digits++
+		case 'a' <= c && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return digits > 0 && (dots == 3 && colons == 0 || colons >= 2)
 }
 
 // fold lower-cases s and folds each run of white space into one space.

@@ -79,7 +79,9 @@
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
-// verdicts), and a finally failed recipient whose text is the sending
+// verdicts), and so is a host's name where the text names a host as
+// Postfix does, name[address] ("host spamrelay.x[192.0.2.1] said:"), the
+// receiver's naming and not its verdict, and a finally failed recipient whose text is the sending
 // MTA's own connection failure (no reply, no status: Postfix's "connect
 // to x: Connection refused", "lost connection with x while y",
 // "conversation with x timed out", Sendmail's "Deferred: Connection

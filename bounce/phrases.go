@@ -233,8 +233,13 @@ var userUnknownPhrases = []string{
 	// its help): "554 RCPT (account) dosn't exist" (收件人不存在, the
 	// recipient does not exist; its own spelling) and "503 Rcptto account
 	// isn't a local account" (the address misspelled, or its owner left
-	// Alibaba Mail).
-	"(account) dosn't exist", "rcptto account isn't a local account",
+	// Alibaba Mail). "(account)" in the published text stands for the
+	// address refused, which the reply prints in its place ("554 RCPT
+	// (someone@example.com) dosn't exist", as a Postfix bounce in
+	// crisp-oss/email-bounce-parser, test/fixtures/554_does_not_exist.txt,
+	// quotes Alibaba's MX), so the phrase is the words after it, in
+	// Alibaba's spelling.
+	"dosn't exist", "rcptto account isn't a local account",
 	"mailbox unavailable",             // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
 	"no mailbox here by that name",    // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
 	"does not exist",                  // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
