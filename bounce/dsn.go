@@ -349,6 +349,12 @@ func findCommand(t string) string {
 	switch {
 	case strings.Contains(t, "but greeting failed"):
 		return "CONN"
+	case strings.Contains(t, "refused to talk to me"):
+		// Postfix smtp(8) writes "host %s refused to talk to me: %s" for
+		// any greeting whose reply is not 2xx (src/smtp/smtp_proto.c,
+		// smtp_helo(); its LMTP client the same for a refused LHLO):
+		// the words name the stage (greetingRefusedPhrases), not why.
+		return "CONN"
 	case strings.Contains(t, "failed on data command"), strings.Contains(t, "failed after i sent the message"):
 		return "DATA"
 	case strings.Contains(t, "my name was rejected"):

@@ -140,6 +140,25 @@ var rejectedPhrases = []string{
 	// Spamhaus's list: the same, /code/550 Outlook 5.7.1), the envelope
 	// sender's domain, not the sending host (before hostListedPhrases).
 	"invalid sender", "invalid dns mx or a/aaaa resource record", "mailfrom domain is listed",
+	// Yahoo's "451 Message temporarily deferred due to unresolvable
+	// RFC.5321 from domain": the domain of the envelope sender (the
+	// return path, RFC 5321's MAIL FROM) did not resolve, Yahoo looking
+	// up its organizational domain's SOA record (Word to the Wise,
+	// wordtothewise.com/2023/05/unresolvable-rfc-5321-domain-at-yahoo;
+	// suped.com, "Why am I getting a Yahoo error 451 due to an
+	// unresolvable RFC 5321 domain"): the sender's domain, not the
+	// receiving system.
+	"unresolvable rfc.5321 from domain",
+	// Apple's private email relay (Sign in with Apple's Hide My Email,
+	// privaterelay.appleid.com) refuses mail from a sender not registered
+	// among the developer's email sources: "550 5.1.1 <envelope sender>:
+	// unauthorized sender", the envelope sender quoted in the reply
+	// (developer.apple.com/forums/thread/798226, "Private Relay emails
+	// bounced as 'Unauthorized Sender'"; spamresource.com 2020/05, "Help!
+	// All mail to privaterelay.appleid.com users is bouncing!": register
+	// the sending domains with Apple). The sender is refused, whatever
+	// its x.1.1 says of the relay address.
+	"unauthorized sender",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -581,6 +600,16 @@ var virusPhrases = []string{
 	"heuristics.phishing",
 }
 
+// spamOrVirusPhrases name spam and a virus as alternatives, which states
+// no virus verdict: OpenSRS Hosted Email refuses with "550 5.7.1 Message
+// contains spam or virus." (its mx.*.cust.b.hostedemail.com hosts), and
+// its "Hosted Email Spam and Rejections Guide" (support.opensrs.com,
+// article 201000063080) traces a refusal to the mailbox's spam handling
+// mode, "Reject Spam", of its spam-scoring filter (as opposed to
+// passthrough or quarantine to the spam folder): a spam verdict, read by
+// the spam words after the virus detector passes it by.
+var spamOrVirusPhrases = []string{"spam or virus"}
+
 // scannerFailurePhrases: the virus scanner itself failed, and the
 // receiving system defers the message for it; no verdict on the message.
 // Haraka's clamd plugin (plugins/clamd.js), with reject.error set: "Virus
@@ -919,6 +948,16 @@ var filteredPhrases = []string{
 	// spammer (by user's reject list)", read before the spam its words
 	// hold (spamWordPhrases).
 	"user's reject list",
+	// Exchange Online's NDR for 5.7.129, "RESOLVER.RST.
+	// RestrictedToRecipientsPermission; not authorized to send to
+	// recipient because the sender isn't on the recipient's list of
+	// senders to accept mail from", whose text to the sender says "Ask the
+	// recipient's email admin to add you to the accept list for the
+	// recipient": the recipient takes mail from listed senders only, as a
+	// group's allowed-senders list refuses others (Microsoft's NDR table,
+	// 5.7.124 "Sender not in allowed-senders list", learn.microsoft.com
+	// non-delivery-reports-in-exchange-online).
+	"list of senders to accept mail from",
 }
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
@@ -1251,7 +1290,6 @@ var blockedPhrases = []string{
 	"sender address blocked", // Mimecast 421: the sending IP is on a Blocked Senders policy (with x.1.8, Zoho's refused sender, the status decides)
 	"open relay",             // Yahoo's refusal of a sending IP, "451 VS1-IP Excessive unknown recipients - possible Open Relay" (help.yahoo.com/kb/SLN3444)
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
-	"refused to talk to me",  // Postfix smtp(8): "host x refused to talk to me: 554 ..." (a greeting refusal)
 	"provided ehlo/helo",     // Apache James ResolvableEhloHeloHandler.java: "501 5.5.4 Provided EHLO/HELO x can not resolved." (the client's HELO name does not resolve, refused at RCPT)
 	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
@@ -1310,6 +1348,13 @@ var blockedPhrases = []string{
 	// (SPAM_SUSPECT:IP_CONTROL)".
 	"is filtered and this connection will be closed", "spam_suspect:ip_control",
 }
+
+// greetingRefusedPhrases: Postfix smtp(8) writes "host %s refused to talk
+// to me: %s" for any greeting whose reply is not 2xx (src/smtp/
+// smtp_proto.c, smtp_helo(); findCommand reads the stage from it): the
+// client refused at connection, read after the words of the reply, which
+// name the reason when they name one.
+var greetingRefusedPhrases = []string{"refused to talk to me"}
 
 // accessDeniedPhrases: a refusal that says only "access denied", after
 // every detector that names more (Microsoft's "Access denied, banned

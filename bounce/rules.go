@@ -355,8 +355,9 @@ func buildRules() *rules {
 		// client for now and names no verdict on the message.
 		{reason: Blocked, phrases: greylistPhrases},
 		// A host listed for an infection is a blocked host; a virus scanner
-		// that failed (scannerFailurePhrases) gave no verdict: the system's.
-		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases), veto: productVirus},
+		// that failed (scannerFailurePhrases) gave no verdict: the system's;
+		// "spam or virus" names no virus found (spamOrVirusPhrases).
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases), veto: productVirus},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.
 		{reason: SystemError, phrases: scannerFailurePhrases},
@@ -443,6 +444,12 @@ func buildRules() *rules {
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
+		// Postfix's record of a refused greeting (greetingRefusedPhrases)
+		// is the client's refusal where the reply gives no status, an
+		// undefined one or a security one; a specific status of another
+		// subject names the condition (RFC 3463), read below as any
+		// reply's is.
+		{reason: Blocked, phrases: greetingRefusedPhrases, status: []string{"", ".0.0", ".7.0", ".7.1"}},
 		// Local policy is the receiver's last named measure (RFC 3463
 		// x.7.1: "the result of per-host or per-recipient filtering"),
 		// after every measure that names more.

@@ -131,6 +131,10 @@ type block struct {
 	// "<addr>", as Postfix's bounce(5) text, qmail-send's and Yahoo's
 	// print it: its indented lines continue it.
 	flush bool
+	// under is the indentation of a head line that holds the address
+	// alone, indented, as Exim prints a failed address ("  %s",
+	// deliver.c): its error lines, indented further, continue it.
+	under int
 }
 
 // replyIntros are headings after which a notice prints the remote
@@ -161,10 +165,27 @@ func introducesReply(t string) bool {
 // qmail-remote's "Remote host said: 550 5.1.1 <other@...>"; after the
 // codes on an indented line: Exim's reply line), or on an indented
 // continuation of a record that starts at the margin (Postfix folds a
-// reply onto lines indented by four spaces). A Sendmail record ("550
-// <addr>... User unknown") names its recipient.
+// reply onto lines indented by four spaces), or on a line indented
+// deeper than an address alone on its line (Exim's error lines). A
+// Sendmail record ("550 <addr>... User unknown") names its recipient.
 func quotedInReply(line, addr string, b *block) bool {
 	if b.flush && line != "" && (line[0] == ' ' || line[0] == '\t') {
+		return true
+	}
+	if b.under > 0 && len(line)-len(strings.TrimLeft(line, " ")) > b.under {
+		// Exim writes a failed address's error under it on lines
+		// indented by four spaces, breaking it after a colon
+		// (deliver.c, print_address_error(): "\n    ", then "\n   "
+		// before the space after ": "). Any address on them is the
+		// error's: the command its transport sent, "LMTP error after
+		// RCPT TO:<x>:" (transports/lmtp.c), "SMTP error from remote
+		// mail server after RCPT TO:<x>:" (transports/smtp.c), whose
+		// address lacks a local part's prefix or suffix unless
+		// rcpt_include_affixes is set (transport.c,
+		// transport_rcpt_address()), and what the remote's reply names
+		// (Dovecot's "User doesn't exist: x", broken onto a line of its
+		// own): not another recipient, though it may differ from the
+		// address above.
 		return true
 	}
 	i := indexFold(line, addr)
@@ -310,6 +331,9 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			}
 			if headsLine(line, addr) {
 				blocks[cur].headed = true
+				if in := len(line) - len(strings.TrimLeft(line, " ")); in > 0 && strings.EqualFold(strings.TrimSpace(line), addr) {
+					blocks[cur].under = in
+				}
 			}
 			if len(line) > len(addr)+1 && line[0] == '<' && indexFold(line[1:len(addr)+1], addr) == 0 && line[len(addr)+1] == '>' {
 				blocks[cur].flush = true
