@@ -26,6 +26,13 @@
 // MessageID) to match the bounce to a send by Message-ID, VERP address or an
 // X- tracking header. A recipient's DSN fields are read in any order within
 // their group (RFC 3464 §2.3: Exim writes Action before Final-Recipient).
+// A Final-Recipient written with an RFC 5321 §4.1.2 source route (Oracle
+// Messaging Server's "@store.example:user@ims_daemon", its own channel's
+// route to an internal address) gives way to the Original-Recipient,
+// else to the mailbox after the route (Appendix C makes routes obsolete).
+// A Diagnostic-Code holding only the first line of a multi-line reply
+// ("550-...", RFC 5321 §4.2.1; Sendmail) is completed, for its reading,
+// from the reply as the notification's transcript gives it.
 // Text parts are decoded from their declared charset
 // (ISO-2022-JP, Shift_JIS, EUC-KR, KOI8-R, ...) before they are read.
 //
@@ -444,8 +451,11 @@
 //     real bounces (Mail-DeliveryStatus-BounceParser's, deltachat's and
 //     flanker's test data: 27 of 31 read right; the 60 fixtures of Crisp's
 //     email-bounce-parser named 4xx or 550 5.x: 51 of 60 in reason and 55 in
-//     hard/soft before TestExternalCrispA's readings, 57 and 57 after) and
-//     the reasons Parse gives
+//     hard/soft before TestExternalCrispA's readings, 57 and 57 after; the
+//     PHP-Bounce-Handlers', bounce-parser's and bounce_email's 107 real
+//     bounces: recipient 103, reason 91, hard/soft 100 right before
+//     TestExternalPHP's readings, 106, 97 and 105 after) and the reasons
+//     Parse gives
 //     GNU Mailman's 142 real recipients (32 onhold, each with no published
 //     reading of its words) gave the layouts of TestExternalLayouts and the
 //     readings of TestRealReplyReasons, each case minimal and naming where

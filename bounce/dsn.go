@@ -109,6 +109,19 @@ func cleanAddr(v string) string {
 	return strings.Trim(a, "<>")
 }
 
+// sourceRoute splits an address written with an RFC 5321 §4.1.2 source
+// route ("@a,@b:user@c") into the route and the mailbox after it.
+func sourceRoute(a string) (route, mbox string, ok bool) {
+	if !strings.HasPrefix(a, "@") {
+		return "", a, false
+	}
+	i := strings.IndexByte(a, ':')
+	if i < 0 || !strings.Contains(a[i+1:], "@") {
+		return "", a, false
+	}
+	return a[:i], a[i+1:], true
+}
+
 // dsnAction returns an Action field's value in lower case, as one of RFC
 // 3464 §2.3.3's five where a sender wrote another word for one: "failure"
 // and "error" for failed, as GNU Mailman's DSN detector reads them
@@ -211,6 +224,22 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		if rc.FinalRecipient == "" {
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
+		if _, mbox, ok := sourceRoute(rc.FinalRecipient); ok {
+			// RFC 5321 §4.1.2 writes a path's source route as "@host:" before
+			// the mailbox; Appendix C makes it obsolete and says to ignore
+			// it. Oracle (Sun) Messaging Server's DSN names in Final-Recipient
+			// its own channel's route to an internal address
+			// ("@stov1.example.net:user@ims_daemon", the "Recipient address:"
+			// of its notice) and the address the sender gave in
+			// Original-Recipient, which RFC 3464 §2.3.1 defines as that
+			// address: report it. With no Original-Recipient, the mailbox
+			// the route leads to.
+			if rc.OriginalRecipient != "" {
+				rc.FinalRecipient = rc.OriginalRecipient
+			} else {
+				rc.FinalRecipient = mbox
+			}
+		}
 		if codeStatus(rc.Status, rc.DiagnosticCode) {
 			// Stalwart (crates/smtp/src/queue/dsn.rs, write_dsn_status)
 			// writes a reply without an enhanced code as its reply
@@ -228,6 +257,18 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		rc.category = categories[i]
 		if rc.Action == "delayed" && nullmailerFinal(w) {
 			rc.Action = "failed"
+		}
+		// A diagnostic that holds only the first line of a multi-line
+		// reply (Sendmail puts "550-Verification failed for <x>" in
+		// Diagnostic-Code and in its "(reason: ...)" line, and the whole
+		// reply in its transcript) lacks the reply's end: RFC 5321 §4.2.1
+		// ends a reply with the line whose code is followed by a space,
+		// and the reason is often there ("550 Sender verify failed").
+		// The rest is read from the notification's transcript.
+		if unfinishedReply(text) {
+			if rest := replyRest(text, w.notification()); rest != "" {
+				text += "\n" + rest
+			}
 		}
 		weak := weakDiagnostic(text)
 		if !weak && findCommand(fold(text)) != "" {
@@ -309,6 +350,45 @@ func weakDiagnostic(s string) bool {
 		}
 	}
 	return !strings.ContainsFunc(f, func(r rune) bool { return r >= 'a' && r <= 'z' })
+}
+
+// unfinishedReply reports a diagnostic made of the continuation lines of
+// a multi-line reply only: it starts with a reply code and a hyphen (RFC
+// 5321 §4.2.1) and no line with that code and a space, the reply's last,
+// follows.
+func unfinishedReply(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 4 || s[3] != '-' || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) {
+		return false
+	}
+	return !strings.Contains(s[4:], s[:3]+" ")
+}
+
+// replyRest returns the lines of a multi-line reply that follow its first
+// line, diag, in a session transcript ("<<< 550-...", "<<< 550 ..."), up
+// to the reply's last line (RFC 5321 §4.2.1), or "" when the transcript
+// does not hold the reply.
+func replyRest(diag, transcript string) string {
+	first := strings.Join(strings.Fields(diag), " ")
+	code := first[:3]
+	var rest []string
+	found := false
+	for _, l := range strings.Split(transcript, "\n") {
+		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "<<<"))
+		t = strings.Join(strings.Fields(t), " ")
+		if !found {
+			found = t == first
+			continue
+		}
+		if !strings.HasPrefix(t, code+"-") && !strings.HasPrefix(t, code+" ") {
+			break
+		}
+		rest = append(rest, t)
+		if t[3] == ' ' {
+			return strings.Join(rest, "\n")
+		}
+	}
+	return ""
 }
 
 // finish classifies a recipient from its diagnostic text.

@@ -233,6 +233,13 @@ var hostUnknownPhrases = []string{
 	// Set-ReceiveConnector). Exchange gives these its own meaning of
 	// codes RFC 3463 registers otherwise (x.1.4 ambiguous, x.1.6 moved).
 	"reserved by rfc 2606", "single label domains not accepted",
+	// web.de's and 1&1's (kundenserver.de) notice "no valid MX hosts
+	// found" for a domain whose MX host has no A or AAAA record (a CNAME,
+	// which RFC 2181 §10.3 forbids as an MX target): no host can take the
+	// domain's mail (git mailing list, 2015-08-23, "Re: Eric Sunshine mail
+	// delivery failure", gmane.comp.version-control.git/276419; seen in
+	// osandum/bounce-parser, kundenserver_de.eml).
+	"no valid mx hosts found",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -1284,6 +1291,12 @@ var blockedPhrases = []string{
 	// table): the sending host's address, not the domain's mail, is
 	// refused (the same mail goes over IPv4).
 	"does not accept email over ipv6",
+	// "550 zen.spamhaus.org Listed by CSS": the sending IP on the Spamhaus
+	// CSS, "a dataset of IP addresses that are involved in sending
+	// low-reputation email", part of the SBL and of ZEN, return code
+	// 127.0.0.3 (spamhaus.org/css; seen in zoonru/PHP-Bounce-Handler,
+	// eml/fixture_bounce_009.eml).
+	"listed by css",
 	"black ip", "rbl deny", "openrelay check", "helohost error", // Chinese providers' replies (blog.sina.com.cn list)
 	"no smtp service here",   // RFC 5321 §3.1: a server that refuses the client may greet with "554 No SMTP service here"
 	"dnsbl",                  // DNS blocklist refusals (Proofpoint "554 Blocked - see .../dnsbl-lookup.cgi")

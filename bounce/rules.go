@@ -122,6 +122,15 @@ var providerCodes = []struct {
 	// resolve or fails SPF/DKIM.
 	{"aup#cxbl", Blocked}, {"aup#cdrbl", Blocked}, {"aup#ipbl", Blocked},
 	{"aup#cxcnct", TooManyConn}, {"aup#cxmxrt", Speeding}, {"aup#cxsndr", Rejected},
+	// Mail.ru: "550 Message was not accepted -- invalid mailbox.  Local
+	// mailbox x is unavailable: user not found", which its MX gives in
+	// reply to the end of DATA and writes into its own bounces
+	// (zoonru/PHP-Bounce-Handler, eml/fixture_bounce_002.eml and 007):
+	// Mail.ru's list of common errors reads "User not found" as an
+	// address mistyped or deleted by its user, a mailbox that does not
+	// exist (mailout.ru/2015/09, item 3), so the stage does not make it
+	// a filter's verdict, as Yahoo's "dd This user doesn't have a" above.
+	{"is unavailable: user not found", UserUnknown},
 	// IONOS (1&1) and its resellers: "421 Reject due to policy
 	// violations", the sending IP barred for a poor delivery rate (too
 	// many nonexistent addresses mailed) or a sender reported for spam
@@ -716,7 +725,29 @@ func describedStatus(text string) string {
 			return d.sd
 		}
 	}
+	for _, d := range statusWordings {
+		if strings.Contains(text, d.text) {
+			return d.sd
+		}
+	}
 	return ""
+}
+
+// statusWordings are products' own words for a registered code's meaning,
+// read as that code as statusDescriptions are.
+var statusWordings = []struct{ text, sd string }{
+	// RFC 3463 x.1.4 "Destination mailbox address ambiguous: the mailbox
+	// address as specified matches one or more recipients on the
+	// destination system". Domino's router "returns a delivery failure
+	// when it finds a name associated with more than one directory entry"
+	// (Domino 6 Administrator help, "Router is finding the same name in
+	// multiple directories"; the SMTPDenyNotUniqueRcpt setting rejects such
+	// names), its notice reading "Recipient user name x not unique.
+	// Several matches found in Domino Directory." (seen in
+	// ronbeltran/bounce_email, tests/bounces/tt_bounce_15.txt); Exchange
+	// 5.5's "The recipient name is ambiguous." (Microsoft KB 251152).
+	{"several matches found in domino directory", ".1.4"},
+	{"recipient name is ambiguous", ".1.4"},
 }
 
 // productVirus reports text whose only "virus" is part of a scanning
