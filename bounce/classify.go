@@ -416,7 +416,13 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			// mailbox, not a missing one.
 			return UserUnknown
 		}
-		if ev.command != "" || sd != "" && sd != ".0.0" && !hasAny(text, rcptStageWords) {
+		// RFC 3463 §3.2: a status of subject 0, "X.0.XXX Other or
+		// Undefined Status", has "no additional subject information
+		// available", whatever its detail: Postfix local(8)'s `unknown
+		// user: "name"` under "Status: 5.0.999" (a Postfix DSN in
+		// rgl/MailBounceDetector, Fixtures/bounce_unknown_status.eml)
+		// is placed by its words, as under 5.0.0, not by its code.
+		if ev.command != "" || sd != "" && !strings.HasPrefix(sd, ".0.") && !hasAny(text, rcptStageWords) {
 			return Filtered
 		}
 		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
@@ -524,6 +530,7 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
+	"several matches found in domino directory",                                   // Domino's Router finding the name in several directory entries (Domino 6 Administration help; userUnknownPhrases)
 	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
 	"unknown or illegal alias", "unknown or illegal user", // Oracle (Sun) Messaging Server's directory lookup at RCPT (its error_text_unknown_alias and error_text_unknown_user)
 	// Dovecot's LMTP server answers RCPT for a user its userdb does not
