@@ -6,7 +6,7 @@ import "testing"
 // open-source projects (issue 17: classify bounces the parser has never
 // seen): whatcould/bounce-email, discourse/discourse, mautic/mautic,
 // zammad/zammad, civicrm/civicrm-core, rgl/MailBounceDetector,
-// openHPI/bounced_emails and knadh/listmonk. Each case is cut to the
+// openHPI/bounced_emails, knadh/listmonk and odoo/odoo. Each case is cut to the
 // lines its reading needs, addresses and hosts replaced, and names the
 // file where it was seen and the source that explains its words; the
 // reading rests on the source.
@@ -32,6 +32,15 @@ var miscLayouts = []formatCase{
 	{name: "Postfix local, unknown user under 5.0.999", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender",
 		body: "Final-Recipient: rfc822; gone@example.net\nOriginal-Recipient: rfc822;gone@example.net\nAction: failed\nStatus: 5.0.999\nDiagnostic-Code: X-Postfix; unknown user:\n    \"gone@example.net\"\n",
 		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.0.999", "unknown user"}}},
+	// A remote "550 No such person at this address." at RCPT, quoted by
+	// Postfix (seen in odoo/odoo, addons/test_mail/data/test_mail_data.py,
+	// MAIL_BOUNCE). InMotion Hosting's page on the 550 error
+	// (inmotionhosting.com/support/email/bounceback-errors/
+	// email-error-550) lists the words among the 550 replies for a
+	// recipient mailbox mistyped or not found.
+	{name: "No such person at this address, at RCPT", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: postfixPre + "<someone@example.net>: host mx.example.net[192.0.2.8] said: 550 No such\n    person at this address. (in reply to RCPT TO command)\n",
+		want: []formatWant{{"someone@example.net", UserUnknown, true, "5", "no such person"}}},
 }
 
 // TestExternalMisc reads the layouts found in the other projects' test
