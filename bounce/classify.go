@@ -530,7 +530,6 @@ var rcptStageWords = append([]string{
 	"recipnotfound",                                                              // Exchange's recipient resolution (Microsoft 5.1.1, 5.1.10)
 	"recipient name is not recognized",                                           // Exchange 2000/2003's directory lookup
 	"not listed in domino directory", "not listed in public name & address book", // Domino's directory lookup
-	"several matches found in domino directory",                                   // Domino's Router finding the name in several directory entries (Domino 6 Administration help; userUnknownPhrases)
 	"no se encuentra en el directorio de domino", "no se encuentra en la libreta", // the same lookup in Spanish (alexborras.com, see userUnknownPhrases)
 	"unknown or illegal alias", "unknown or illegal user", // Oracle (Sun) Messaging Server's directory lookup at RCPT (its error_text_unknown_alias and error_text_unknown_user)
 	// Dovecot's LMTP server answers RCPT for a user its userdb does not

@@ -4,24 +4,11 @@ import "testing"
 
 // miscLayouts are bounces first seen in the test data of other
 // open-source projects (issue 17: classify bounces the parser has never
-// seen): whatcould/bounce-email, discourse/discourse, mautic/mautic,
-// zammad/zammad, civicrm/civicrm-core, rgl/MailBounceDetector,
-// openHPI/bounced_emails, knadh/listmonk and odoo/odoo. Each case is cut to the
-// lines its reading needs, addresses and hosts replaced, and names the
+// seen; here rgl/MailBounceDetector's and odoo/odoo's), cut to the lines
+// each reading needs, addresses and hosts replaced. Each case names the
 // file where it was seen and the source that explains its words; the
 // reading rests on the source.
 var miscLayouts = []formatCase{
-	// Domino's notice for a recipient name its Router found more than
-	// once in the Domino Directory (seen in whatcould/bounce-email,
-	// test/bounces/tt_bounce_15.txt, from Domino 6.5.3). Domino returns a
-	// delivery failure when a name matches directory entries whose mail
-	// server, mail file or domain differ (Domino 6 Administration help,
-	// "Router is finding the same name in multiple directories ..."):
-	// RFC 3463 x.1.4 "Destination mailbox address ambiguous", an address
-	// that names no single mailbox.
-	{name: "Domino, name not unique in the directory", from: "Postmaster@example.net", subject: "DELIVERY FAILURE: Recipient user name info (info@example.net) not unique.  Several matches found in Domino Directory.",
-		body: "Your message\n\n  Subject: hello\n\nwas not delivered to:\n\n  info@example.net\n\nbecause:\n\n  Recipient user name info (info@example.net) not unique.  Several matches found in Domino Directory.\n\n",
-		want: []formatWant{{"info@example.net", UserUnknown, true, "5", "several matches found in domino directory"}}},
 	// Postfix local(8)'s lookup of a user it does not have, `unknown
 	// user: "name"` (postfix/src/local/recipient.c), under "Status:
 	// 5.0.999" (seen in rgl/MailBounceDetector, MailBounceDetector.Tests/

@@ -287,20 +287,7 @@ var userUnknownPhrases = []string{
 	"banned recipient",                         // Microsoft 5.7.505: the recipient is not valid
 	"not listed in domino directory",           // Domino: "User x not listed in Domino Directory" (sitepackage)
 	"not listed in public name & address book", // Domino: the same before Domino 6
-	// Domino's Router returns a delivery failure when the recipient's
-	// name matches more than one Domino Directory entry whose mail
-	// server, mail file or domain differ (Domino 6 Administration help,
-	// "Router is finding the same name in multiple directories even
-	// though the 'Exhaustive lookup' setting is disabled"; HCL Domino 9
-	// help, "Resolving directory lookups containing ambiguous or group
-	// names", SMTPDenyNotUniqueRcpt): "Recipient user name x (addr) not
-	// unique. Several matches found in Domino Directory." (as a Domino
-	// 6.5 DSN gives it, seen in whatcould/bounce-email,
-	// test/bounces/tt_bounce_15.txt). The address as written names no
-	// single mailbox: RFC 3463 x.1.4 "Destination mailbox address
-	// ambiguous", read as the registry's code is (byStatus).
-	"several matches found in domino directory",
-	"unrouteable address", // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
+	"unrouteable address",                      // Exim spec: no router accepted the address (a remote Exim's RCPT reply)
 	// Exim's recipient callout (Exim/exim src/src/verify.c, do_callout()):
 	// an address its callout cache holds as refused ("Previous (cached)
 	// callout verification failure", recipient_verify_failure "recipient":
