@@ -416,7 +416,13 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			// mailbox, not a missing one.
 			return UserUnknown
 		}
-		if ev.command != "" || sd != "" && sd != ".0.0" && !hasAny(text, rcptStageWords) {
+		// RFC 3463 §3.2: a status of subject 0, "X.0.XXX Other or
+		// Undefined Status", has "no additional subject information
+		// available", whatever its detail: Postfix local(8)'s `unknown
+		// user: "name"` under "Status: 5.0.999" (a Postfix DSN in
+		// rgl/MailBounceDetector, Fixtures/bounce_unknown_status.eml)
+		// is placed by its words, as under 5.0.0, not by its code.
+		if ev.command != "" || sd != "" && !strings.HasPrefix(sd, ".0.") && !hasAny(text, rcptStageWords) {
 			return Filtered
 		}
 		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {

@@ -253,6 +253,7 @@ var userUnknownPhrases = []string{
 	"no such user",              // Yandex "No such user", "No such user here"
 	"user not found",            // Yandex
 	"no such mailbox",           // sitepackage "550 5.2.0 No such mailbox"
+	"no such person",            // InMotion Hosting's "Email error 550" (inmotionhosting.com/support/email/bounceback-errors/email-error-550): "550 No such person at this address", a recipient mailbox mistyped or not found
 	"mailbox not found",         // sitepackage (AOL "MAILBOX NOT FOUND", Compuserve)
 	// Alibaba Mail's returned-mail errors (sh-aliyun.com, "阿里云企业邮箱配置
 	// SMTP/MTA退信错误"; bestwisewords.com/document_detail/36612, a copy of
