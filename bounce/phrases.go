@@ -40,6 +40,11 @@ var notAcceptPhrases = []string{
 	"domain does not accept mail",                  // RFC 7504 §3
 	"couldn't find a mail exchanger or ip address", // qmail-remote(8): "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"
 	"no mx record found",                           // Yahoo's bounce text: "No MX record found for domain=x"
+	// mox (github.com/mjl-/mox smtpclient/gather.go, errNoMail): "domain
+	// does not accept email as indicated with single dot for mx record",
+	// its permanent failure for a null MX (RFC 7505), which its DSN gives
+	// as the Status field's comment (queue/dsn.go, deliverDSN).
+	"single dot for mx record",
 }
 
 // hasMovedPhrases: RFC 3463 x.1.6 "Mailbox has moved"; RFC 5321 §3.4 551
@@ -214,6 +219,12 @@ var hostUnknownPhrases = []string{
 	// Set-ReceiveConnector). Exchange gives these its own meaning of
 	// codes RFC 3463 registers otherwise (x.1.4 ambiguous, x.1.6 moved).
 	"reserved by rfc 2606", "single label domains not accepted",
+	// Go's resolver (net/net.go, errNoSuchHost: "no such host", the
+	// DNSError of a name that does not exist, IsNotFound), which MTAs
+	// written in Go quote in their errors: chasquid's "Could not dial:
+	// dial tcp: lookup x on y: no such host" (internal/courier/smtp.go),
+	// a failed dial it retries until its queue gives up.
+	": no such host",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -1715,6 +1726,11 @@ var mailerErrorPhrases = []string{
 	// (the string in Debian's opensmtpd 6.8 smtpd), the exit code left
 	// out.
 	"exited abnormally",
+	// chasquid's local delivery through its MDA command
+	// (internal/courier/mda.go, MDA.Deliver): "MDA delivery failed: %v -
+	// %q", the exit status and the command's output, permanent unless the
+	// command exited 75 (EX_TEMPFAIL).
+	"mda delivery failed",
 	// OpenSMTPD mda.c (IMSG_MDA_DONE): "mda exited prematurely", the
 	// delivery command ended before it took the whole message.
 	"mda exited",
