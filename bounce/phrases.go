@@ -1557,8 +1557,14 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
-	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
-	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	// gromox's local delivery (mda/exmdb_local/exmdb_local.cpp, DELIVERY_OPERATION_ERROR:
+	// the message could not be converted or stored) bounces with its
+	// BOUNCE_OPERATION_ERROR template: "some error occurs in our mail
+	// system, your message to "%(rcpt)" cannot be delivered"
+	// (grommunio/gromox data/local_bounce/ascii/BOUNCE_OPERATION_ERROR).
+	"error occurs in our mail system",
+	"internal error occurred. refer to server log",  // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
+	"server local error", "server local data error", // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
 	"could not be saved",             // hMailServer SMTPConnection.cpp: "554 Your message was received but it could not be saved. Please retry later." (its database refused the message)
 	"unexpected error for",           // Apache James AbstractValidRcptHandler.java: "451 4.0.0 Unexpected error for <rcpt>" (its recipient check threw; denySoft), the receiving system's own failure
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
