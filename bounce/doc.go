@@ -409,14 +409,17 @@
 //     chasquid 1.15 and mox 0.0.15 wrote through their own queues when a
 //     scripted receiver, the DNS or a local delivery program caused a
 //     failure (a 550 5.1.1 and a 552 5.2.2 at RCPT, a spam refusal and a
-//     temporary 451 after DATA, greylisting, a refused connection, an
-//     NXDOMAIN, a null MX, an MDA exiting 1 or 75, several recipients
-//     failing differently; delay notices and given-up deliveries): 22 of
-//     22 recipients right in action, reason, status and hard/soft (17
-//     before mox's null MX words, chasquid's "MDA delivery failed" and
-//     Go's "no such host" were read). gromox's local delivery bounces
-//     and Postal's bounce are read as their sources write them
-//     (TestGromoxPostalFormats, TestGromoxDSNLayout).
+//     temporary 451 after DATA, greylisting, a refused connection, a 554
+//     greeting, an NXDOMAIN, a null MX, TLS it requires and cannot have,
+//     an MDA exiting 1 or 75, several recipients failing differently;
+//     delay notices and given-up deliveries): 26 of 26 recipients right
+//     in action, reason, status and hard/soft (21 before mox's null MX
+//     words, chasquid's "MDA delivery failed" and "Security level check
+//     failed" and Go's "no such host" were read). gromox's local delivery
+//     bounces and Postal's bounce are read as their sources write them
+//     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 6 before), but
+//     for gromox's BOUNCE_OPERATION_ERROR inside its DSN, whose words
+//     stand on the line before the recipient's.
 //   - Template tests (formats_test.go): the non-standard layouts as their
 //     generators' sources and documentation write them (qmail-send and
 //     qmail-remote, Exim's bounce and delay warning, Sendmail's

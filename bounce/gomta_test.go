@@ -65,6 +65,16 @@ var gomtaCases = map[string]map[string][]gomtaWant{
 		// permanent, a mailer's failure; 75 (EX_TEMPFAIL) is retried
 		// until the queue gives up and reported with the exit status,
 		// a mailer's failure as the matrix's pipe-tempfail is.
+		// RFC 5321 §3.1: "554 No SMTP service here" in place of the
+		// greeting refuses the client; chasquid retries any failure
+		// before MAIL (internal/courier/smtp.go, "Error creating
+		// client") until its queue gives up.
+		"greeting-554-expired": {{"user@greet.example.net", "failed", Blocked, false, "4.0.0"}},
+		// chasquid has seen the domain with valid TLS and refuses a
+		// plain connection to it (internal/domaininfo, OutgoingSecLevel;
+		// smtp.go: "Security level check failed (level:PLAIN)", retried):
+		// TLS required and not to be had.
+		"tls-downgrade-expired":      {{"user@secure.example.net", "failed", FailedSTARTTLS, false, "4.0.0"}},
 		"local-mda-exit-1":           {{"box@example.org", "failed", MailerError, false, "5.0.0"}},
 		"local-mda-tempfail-expired": {{"tempfail@example.org", "failed", MailerError, false, "4.0.0"}},
 		"three-rcpts-unknown-full-expired": {
@@ -96,7 +106,13 @@ var gomtaCases = map[string]map[string][]gomtaWant{
 		// network error is why it is delayed.
 		"connection-refused-delayed": {{"later@example.net", "delayed", NetworkError, false, "4.0.0"}},
 		// RFC 7505: the domain's MX "." says it accepts no mail.
-		"null-mx": {{"someone@nullmx.example", "failed", NotAccept, true, "5.0.0"}},
+		"null-mx":      {{"someone@nullmx.example", "failed", NotAccept, true, "5.0.0"}},
+		"greeting-554": {{"user@example.net", "failed", Blocked, false, "5.0.0"}},
+		// The message requires TLS (RFC 8689 REQUIRETLS) and the domain
+		// has no MTA-STS or DANE policy to verify it by: mox fails it
+		// at once with 5.7.30, "REQUIRETLS support required" (queue/
+		// direct.go: "destination servers do not support requiretls").
+		"requiretls-unsupported": {{"tls@example.net", "failed", FailedSTARTTLS, false, "5.7.30"}},
 	},
 }
 

@@ -939,7 +939,14 @@ var failedSTARTTLSPhrases = []string{
 	// because it wasn't sent over a TLS connection" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12;
 	// Gmail's x.7.29 is not RFC 8617's ARC failure).
 	"not using a tls connection", "sent over a tls connection",
-	"tls is required",           // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	"tls is required", // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	// chasquid's SMTP courier (internal/courier/smtp.go, attempt.deliver)
+	// refuses a connection below the TLS its domaininfo has seen for the
+	// domain, "Security level check failed (level:%s)", or below what an
+	// MTA-STS policy in enforce mode demands, "invalid security level (%v)
+	// for STS policy" (RFC 8461 §4.2), both retried until its queue gives
+	// up.
+	"security level check failed", "for sts policy",
 	"starttls-not-supported",    // Microsoft 4.7.321, 5.7.321
 	"encryption too weak",       // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",      // Gmail's bounce: "Remote server does not support TLS"
