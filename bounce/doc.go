@@ -415,7 +415,10 @@
 //     delay notices and given-up deliveries): 26 of 26 recipients right
 //     in action, reason, status and hard/soft (21 before mox's null MX
 //     words, chasquid's "MDA delivery failed" and "Security level check
-//     failed" and Go's "no such host" were read). gromox's local delivery
+//     failed" and Go's "no such host" were read); read from their text
+//     alone (TestGoMTATextOnly), 26 of 26, two of chasquid's as the text
+//     says them without a status (its NXDOMAIN a host unknown, its MDA's
+//     EX_TEMPFAIL given up). gromox's local delivery
 //     bounces and Postal's bounce are read as their sources write them
 //     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 6 before), but
 //     for gromox's BOUNCE_OPERATION_ERROR inside its DSN, whose words

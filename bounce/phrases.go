@@ -947,6 +947,11 @@ var failedSTARTTLSPhrases = []string{
 	// for STS policy" (RFC 8461 §4.2), both retried until its queue gives
 	// up.
 	"security level check failed", "for sts policy",
+	// RFC 8689 §5: a message that requires TLS (REQUIRETLS) goes to no
+	// server that does not support it; mox fails it with "destination
+	// servers do not support requiretls" (queue/direct.go, deliverDirect,
+	// 554 5.7.30).
+	"do not support requiretls",
 	"starttls-not-supported",    // Microsoft 4.7.321, 5.7.321
 	"encryption too weak",       // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",      // Gmail's bounce: "Remote server does not support TLS"
