@@ -75,7 +75,11 @@
 // above "did not reach the following recipient(s)") names no recipient,
 // an X.400 address's "dda:SMTP=" value and an address in single quotes are
 // read as the address, and the sender's own address is a recipient when it
-// heads its line ("<self@x>: ...", a message one sent to oneself). A
+// heads its line ("<self@x>: ...", a message one sent to oneself) or
+// follows "Rcpt To:" (Postal sends its bounce from the address that
+// failed); a message identifier under a "Message ID" label is no
+// address, and a sentence cut at a comma on the line above an address
+// it runs on to is that recipient's (gromox's local delivery bounces). A
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
@@ -420,9 +424,7 @@
 //     says them without a status (its NXDOMAIN a host unknown, its MDA's
 //     EX_TEMPFAIL given up). gromox's local delivery
 //     bounces and Postal's bounce are read as their sources write them
-//     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 6 before), but
-//     for gromox's BOUNCE_OPERATION_ERROR inside its DSN, whose words
-//     stand on the line before the recipient's.
+//     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 7 before).
 //   - Template tests (formats_test.go): the non-standard layouts as their
 //     generators' sources and documentation write them (qmail-send and
 //     qmail-remote, Exim's bounce and delay warning, Sendmail's

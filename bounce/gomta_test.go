@@ -247,13 +247,13 @@ func TestGromoxPostalFormats(t *testing.T) {
 // delivery-status part gives "Reporting-MTA: dns;<host>", "Arrival-Date",
 // then "Final-Recipient: rfc822;<rcpt>", "Action: failed", "Status:
 // 5.0.0" and "Remote-MTA: dns;<host>", and no Diagnostic-Code: the reason
-// is in the text alone. (BOUNCE_OPERATION_ERROR names the error in the
-// sentence before the address's line, which a DSN's recipient block does
-// not hold: not read, see the report of issue 17.)
+// is in the text alone (BOUNCE_OPERATION_ERROR's in the sentence that
+// runs on to the address's line).
 func TestGromoxDSNLayout(t *testing.T) {
 	wants := map[string]gomtaWant{
-		"no-user":      {"nobody@example.org", "failed", UserUnknown, true, "5.0.0"},
-		"mailbox-full": {"full@example.org", "failed", MailboxFull, false, "5.0.0"},
+		"no-user":         {"nobody@example.org", "failed", UserUnknown, true, "5.0.0"},
+		"mailbox-full":    {"full@example.org", "failed", MailboxFull, false, "5.0.0"},
+		"operation-error": {"err@example.org", "failed", SystemError, false, "5.0.0"},
 	}
 	for _, tp := range gromoxTemplates {
 		w, ok := wants[tp.name]

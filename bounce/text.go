@@ -299,6 +299,17 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			if cur < 0 {
 				blocks = append(blocks, block{addr: addr})
 				cur = len(blocks) - 1
+				if n > 0 && !headsLine(line, addr) {
+					// A sentence that runs on to the address's line from
+					// the line above, cut at a comma, is the recipient's
+					// error: gromox's BOUNCE_OPERATION_ERROR, "I am sorry to
+					// tell you that some error occurs in our mail system,"
+					// then 'your message to "%(rcpt)" cannot be delivered'
+					// (grommunio/gromox data/local_bounce/ascii/).
+					if prev := strings.TrimSpace(lines[n-1]); strings.HasSuffix(prev, ",") && strings.IndexByte(prev, '@') < 0 {
+						blocks[cur].ctx = append(blocks[cur].ctx, prev)
+					}
+				}
 			}
 			if !blocks[cur].hasReasonLine() {
 				// Sendmail's "(reason: ...)" under the address, in
