@@ -412,18 +412,19 @@
 //   - MTAs written in Go (testdata/gomta, TestGoMTADSNs): the DSNs that
 //     chasquid 1.15 and mox 0.0.15 wrote through their own queues when a
 //     scripted receiver, the DNS or a local delivery program caused a
-//     failure (a 550 5.1.1 and a 552 5.2.2 at RCPT, a spam refusal and a
-//     temporary 451 after DATA, greylisting, a refused connection, a 554
-//     greeting, an NXDOMAIN, a null MX, TLS it requires and cannot have,
-//     an MDA exiting 1 or 75, several recipients failing differently;
-//     delay notices and given-up deliveries): 26 of 26 recipients right
-//     in action, reason, status and hard/soft (21 before mox's null MX
-//     words, chasquid's "MDA delivery failed" and "Security level check
-//     failed" and Go's "no such host" were read); read from their text
-//     alone (TestGoMTATextOnly), 26 of 26, two of chasquid's as the text
-//     says them without a status (its NXDOMAIN a host unknown, its MDA's
-//     EX_TEMPFAIL given up). gromox's local delivery
-//     bounces and Postal's bounce are read as their sources write them
+//     failure (a 550 5.1.1, Gmail's multi-line one and a 552 5.2.2 at
+//     RCPT, a spam refusal and a temporary 451 after DATA, greylisting, a
+//     refused connection, a 554 greeting, an NXDOMAIN, a null MX, TLS it
+//     requires and cannot have, an MDA exiting 1 or 75, several
+//     recipients failing differently; delay notices and given-up
+//     deliveries): 28 of 28 recipients right in action, reason, status
+//     and hard/soft (23 before mox's null MX words, chasquid's "MDA
+//     delivery failed" and "Security level check failed" and Go's "no
+//     such host" were read); read from their text alone
+//     (TestGoMTATextOnly), 28 of 28, two of chasquid's as the text says
+//     them without a status (its NXDOMAIN a host unknown, its MDA's
+//     EX_TEMPFAIL given up). gromox's local delivery bounces and Postal's
+//     bounce are read as their sources write them
 //     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 7 before).
 //   - Template tests (formats_test.go): the non-standard layouts as their
 //     generators' sources and documentation write them (qmail-send and

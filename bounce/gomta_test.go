@@ -43,7 +43,11 @@ var gomtaCases = map[string]map[string][]gomtaWant{
 	"chasquid": {
 		"rcpt-550-user-unknown": {{"nobody@example.net", "failed", UserUnknown, true, "5.1.1"}},
 		"rcpt-552-mailbox-full": {{"full@example.net", "failed", MailboxFull, false, "5.2.2"}},
-		"data-554-spam":         {{"filtered@example.net", "failed", SpamDetected, false, "5.7.1"}},
+		// Gmail's multi-line reply (its text as support.google.com/a/
+		// answer/3726730 gives it, on three lines); chasquid quotes the
+		// lines after the code with Go's %q, "\n" between them.
+		"rcpt-550-multiline": {{"multiline@example.net", "failed", UserUnknown, true, "5.1.1"}},
+		"data-554-spam":      {{"filtered@example.net", "failed", SpamDetected, false, "5.7.1"}},
 		// A temporary system error of the receiver until the sending
 		// MTA gave up: expired.
 		"data-451-expired": {{"busy@example.net", "failed", Expired, false, "4.3.0"}},
@@ -95,6 +99,7 @@ var gomtaCases = map[string]map[string][]gomtaWant{
 		"rcpt-550-no-enhancedstatuscodes": {{"unknown@example.net", "failed", UserUnknown, true, "5.1.1"}},
 		"two-rcpts-550-and-ok":            {{"gone@example.net", "failed", UserUnknown, true, "5.1.1"}},
 		"rcpt-552-mailbox-full":           {{"full@example.net", "failed", MailboxFull, false, "5.2.2"}},
+		"rcpt-550-multiline":              {{"multiline@example.net", "failed", UserUnknown, true, "5.1.1"}},
 		"data-554-spam":                   {{"filtered@example.net", "failed", SpamDetected, false, "5.7.1"}},
 		// mox gives up after eight attempts and writes the temporary
 		// reply's code under class 5, "5.3.0" beside "451 4.3.0"; the
