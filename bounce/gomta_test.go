@@ -55,16 +55,6 @@ var gomtaCases = map[string]map[string][]gomtaWant{
 		// receiver refused the client for now, every time.
 		"rcpt-450-greylisted-expired": {{"grey@example.net", "failed", Blocked, false, "4.2.0"}},
 		"connection-refused-expired":  {{"refused@refused.example.net", "failed", Expired, false, "4.0.0"}},
-		// The domain does not exist (NXDOMAIN). chasquid falls back to
-		// the domain's address when the MX lookup says NXDOMAIN and
-		// takes the failed dial ("lookup x on y: no such host", Go's
-		// net package) for a temporary failure, retried until its queue
-		// gives up, and reports it so (Status 4.0.0, "failed repeatedly
-		// and timed out"): a host unknown under a 4.x status, a network
-		// error (doc.go, Decision procedure), as Gmail's DSNs that give
-		// "responded with code NXDOMAIN" under Action failed and Status
-		// 4.0.0 are labelled in the shared corpus.
-		"nxdomain-expired": {{"someone@nosuchdomain.example.net", "failed", NetworkError, false, "4.0.0"}},
 		// The local delivery program (chasquid's MDA courier) exited 1:
 		// permanent, a mailer's failure; 75 (EX_TEMPFAIL) is retried
 		// until the queue gives up and reported with the exit status,
@@ -293,10 +283,6 @@ func TestGromoxDSNLayout(t *testing.T) {
 // with no Status: a temporary failure is not known to be one.
 var gomtaTextReported = map[string]map[string]Reason{
 	"chasquid": {
-		// Go's "no such host" of a recipient that failed: the domain
-		// does not exist (the cause itself), not a lookup failing for
-		// now under 4.0.0.
-		"nxdomain-expired": HostUnknown,
 		// EX_TEMPFAIL's exit status is not read as a mailer's failure
 		// once retried until the queue gave up: given up.
 		"local-mda-tempfail-expired": Expired,
