@@ -575,6 +575,14 @@ var rcptStageWords = append([]string{
 	// user table: "Permanent failure in user lookup" (usr.sbin/smtpd/mda.c,
 	// IMSG_MDA_LOOKUP_USERINFO; lka.c lka_userinfo(): not in the table).
 	"permanent failure in user lookup",
+	// gromox's local delivery (exmdb_local) looks the recipient up in its
+	// user database and bounces an address with no mailbox there
+	// (mda/exmdb_local/exmdb_local.cpp, exmdb_local_deliverquota(): "<%s> has no mailbox
+	// here" in its log, DELIVERY_NO_USER) with its BOUNCE_NO_USER
+	// template: 'the address "%(rcpt)" does not exist. Please check
+	// whether the addess is rigthly composed' (grommunio/gromox
+	// data/local_bounce/ascii/BOUNCE_NO_USER, spelled so).
+	"please check whether the addess is rigthly composed",
 }, exchangeLookupPhrases...)
 
 // namesRecipient reports a refusal that names the address it refused, the

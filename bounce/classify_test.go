@@ -57,6 +57,8 @@ func TestClassify(t *testing.T) {
 		{"postfix's recipient count per message", 452, "4.5.3", "Error: too many recipients", TooManyConn, false, "4.5.3"},
 		{"postscreen's access list refuses the client", 550, "5.3.2", "Service currently unavailable", Blocked, false, "5.3.2"},
 		{"twisted's unauthenticated sender", 550, "", "Unauthenticated senders not allowed", SecurityError, false, "5.0.0"},
+		// Go's resolver error for a name that does not exist (net/net.go, errNoSuchHost), as MTAs written in Go quote it (chasquid's SMTP courier, internal/courier/smtp.go: "Could not dial: ...").
+		{"go's no such host", 0, "", "Could not dial: dial tcp: lookup mx.nosuchdomain.example.net on 127.0.0.1:53: no such host", HostUnknown, true, "5.0.0"},
 		{"x.3.0 with unknown words is the receiving system's", 554, "5.3.0", "554 5.3.0 Internal system err", SystemError, false, "5.3.0"},
 		// Spam named in words no phrase lists (RFC 2505's "spam") is the
 		// content's verdict, before the status's subject and onhold; a

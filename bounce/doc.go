@@ -85,7 +85,11 @@
 // above "did not reach the following recipient(s)") names no recipient,
 // an X.400 address's "dda:SMTP=" value and an address in single quotes are
 // read as the address, and the sender's own address is a recipient when it
-// heads its line ("<self@x>: ...", a message one sent to oneself). A
+// heads its line ("<self@x>: ...", a message one sent to oneself) or
+// follows "Rcpt To:" (Postal sends its bounce from the address that
+// failed); a message identifier under a "Message ID" label is no
+// address, and a sentence cut at a comma on the line above an address
+// it runs on to is that recipient's (gromox's local delivery bounces). A
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
@@ -420,6 +424,23 @@
 //     recipients refused differently in one session and one delay
 //     warning for two recipients refused for now (TestMTAMulti): every
 //     recipient right, from the DSN and from the text.
+//   - MTAs written in Go (testdata/gomta, TestGoMTADSNs): the DSNs that
+//     chasquid 1.15 and mox 0.0.15 wrote through their own queues when a
+//     scripted receiver, the DNS or a local delivery program caused a
+//     failure (a 550 5.1.1, Gmail's multi-line one and a 552 5.2.2 at
+//     RCPT, a spam refusal and a temporary 451 after DATA, greylisting, a
+//     refused connection, a 554 greeting, an NXDOMAIN, a null MX, TLS it
+//     requires and cannot have, an MDA exiting 1 or 75, several
+//     recipients failing differently; delay notices and given-up
+//     deliveries): 28 of 28 recipients right in action, reason, status
+//     and hard/soft (23 before mox's null MX words, chasquid's "MDA
+//     delivery failed" and "Security level check failed" and Go's "no
+//     such host" were read); read from their text alone
+//     (TestGoMTATextOnly), 28 of 28, two of chasquid's as the text says
+//     them without a status (its NXDOMAIN a host unknown, its MDA's
+//     EX_TEMPFAIL given up). gromox's local delivery bounces and Postal's
+//     bounce are read as their sources write them
+//     (TestGromoxPostalFormats, TestGromoxDSNLayout; 2 of 7 before).
 //   - Template tests (formats_test.go): the non-standard layouts as their
 //     generators' sources and documentation write them (qmail-send and
 //     qmail-remote, Exim's bounce and delay warning, Sendmail's

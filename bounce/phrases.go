@@ -40,6 +40,11 @@ var notAcceptPhrases = []string{
 	"domain does not accept mail",                  // RFC 7504 §3
 	"couldn't find a mail exchanger or ip address", // qmail-remote(8): "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"
 	"no mx record found",                           // Yahoo's bounce text: "No MX record found for domain=x"
+	// mox (github.com/mjl-/mox smtpclient/gather.go, errNoMail): "domain
+	// does not accept email as indicated with single dot for mx record",
+	// its permanent failure for a null MX (RFC 7505), which its DSN gives
+	// as the Status field's comment (queue/dsn.go, deliverDSN).
+	"single dot for mx record",
 }
 
 // hasMovedPhrases: RFC 3463 x.1.6 "Mailbox has moved"; RFC 5321 §3.4 551
@@ -240,6 +245,12 @@ var hostUnknownPhrases = []string{
 	// delivery failure", gmane.comp.version-control.git/276419; seen in
 	// osandum/bounce-parser, kundenserver_de.eml).
 	"no valid mx hosts found",
+	// Go's resolver (net/net.go, errNoSuchHost: "no such host", the
+	// DNSError of a name that does not exist, IsNotFound), which MTAs
+	// written in Go quote in their errors: chasquid's "Could not dial:
+	// dial tcp: lookup x on y: no such host" (internal/courier/smtp.go),
+	// a failed dial it retries until its queue gives up.
+	": no such host",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -980,7 +991,19 @@ var failedSTARTTLSPhrases = []string{
 	// because it wasn't sent over a TLS connection" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12;
 	// Gmail's x.7.29 is not RFC 8617's ARC failure).
 	"not using a tls connection", "sent over a tls connection",
-	"tls is required",           // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	"tls is required", // Postfix smtp(8) "TLS is required, but was not offered by host x"
+	// chasquid's SMTP courier (internal/courier/smtp.go, attempt.deliver)
+	// refuses a connection below the TLS its domaininfo has seen for the
+	// domain, "Security level check failed (level:%s)", or below what an
+	// MTA-STS policy in enforce mode demands, "invalid security level (%v)
+	// for STS policy" (RFC 8461 §4.2), both retried until its queue gives
+	// up.
+	"security level check failed", "for sts policy",
+	// RFC 8689 §5: a message that requires TLS (REQUIRETLS) goes to no
+	// server that does not support it; mox fails it with "destination
+	// servers do not support requiretls" (queue/direct.go, deliverDirect,
+	// 554 5.7.30).
+	"do not support requiretls",
 	"starttls-not-supported",    // Microsoft 4.7.321, 5.7.321
 	"encryption too weak",       // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
 	"does not support tls",      // Gmail's bounce: "Remote server does not support TLS"
@@ -1610,8 +1633,14 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
-	"internal error occurred. refer to server log",        // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
-	"server local error", "server local data error",       // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
+	// gromox's local delivery (mda/exmdb_local/exmdb_local.cpp, DELIVERY_OPERATION_ERROR:
+	// the message could not be converted or stored) bounces with its
+	// BOUNCE_OPERATION_ERROR template: "some error occurs in our mail
+	// system, your message to "%(rcpt)" cannot be delivered"
+	// (grommunio/gromox data/local_bounce/ascii/BOUNCE_OPERATION_ERROR).
+	"error occurs in our mail system",
+	"internal error occurred. refer to server log",  // Dovecot's LDA and LMTP for a storage failure they log: "Internal error occurred. Refer to server log for more information." (the string in Debian's dovecot-core 2.3.19 libdovecot-storage)
+	"server local error", "server local data error", // Postfix smtpd(8): "421 4.3.0 x Server local error", "421 4.3.0 x Server local data error" (strings in Debian's postfix 3.7.11 smtpd: its own failure, not a connection limit, whatever stage it answers)
 	"could not be saved",             // hMailServer SMTPConnection.cpp: "554 Your message was received but it could not be saved. Please retry later." (its database refused the message)
 	"unexpected error for",           // Apache James AbstractValidRcptHandler.java: "451 4.0.0 Unexpected error for <rcpt>" (its recipient check threw; denySoft), the receiving system's own failure
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
@@ -1779,6 +1808,11 @@ var mailerErrorPhrases = []string{
 	// (the string in Debian's opensmtpd 6.8 smtpd), the exit code left
 	// out.
 	"exited abnormally",
+	// chasquid's local delivery through its MDA command
+	// (internal/courier/mda.go, MDA.Deliver): "MDA delivery failed: %v -
+	// %q", the exit status and the command's output, permanent unless the
+	// command exited 75 (EX_TEMPFAIL).
+	"mda delivery failed",
 	// OpenSMTPD mda.c (IMSG_MDA_DONE): "mda exited prematurely", the
 	// delivery command ended before it took the whole message.
 	"mda exited",

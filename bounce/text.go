@@ -320,6 +320,17 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			if cur < 0 {
 				blocks = append(blocks, block{addr: addr})
 				cur = len(blocks) - 1
+				if n > 0 && !headsLine(line, addr) {
+					// A sentence that runs on to the address's line from
+					// the line above, cut at a comma, is the recipient's
+					// error: gromox's BOUNCE_OPERATION_ERROR, "I am sorry to
+					// tell you that some error occurs in our mail system,"
+					// then 'your message to "%(rcpt)" cannot be delivered'
+					// (grommunio/gromox data/local_bounce/ascii/).
+					if prev := strings.TrimSpace(lines[n-1]); strings.HasSuffix(prev, ",") && strings.IndexByte(prev, '@') < 0 {
+						blocks[cur].ctx = append(blocks[cur].ctx, prev)
+					}
+				}
 			}
 			if !blocks[cur].hasReasonLine() {
 				// Sendmail's "(reason: ...)" under the address, in
@@ -458,6 +469,11 @@ func lineRecipient(line string, skip map[string]bool) string {
 		if strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") && !strings.Contains(before, "sent") ||
 			strings.HasSuffix(before, "sender") || strings.HasSuffix(before, "return-path") || strings.HasSuffix(before, "reply-to") ||
 			strings.HasSuffix(before, "contact") || strings.HasSuffix(before, "send mail to") || strings.HasSuffix(before, "forward this to") ||
+			// A message identifier (RFC 5322 §3.6.4 msg-id, which looks
+			// like an address) under a label that names it: Postal's
+			// "Orginal Message ID: <id>" (postalserver/postal
+			// app/models/bounce_message.rb, body).
+			strings.HasSuffix(before, "message id") || strings.HasSuffix(before, "message-id") ||
 			// Oracle Messaging Server's "Original address:", the
 			// address before expansion, under the recipient's own.
 			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
@@ -466,7 +482,14 @@ func lineRecipient(line string, skip map[string]bool) string {
 		if isSystemAddr(a) {
 			continue
 		}
-		if skip[a] && strings.TrimLeft(l[:s], " \t<\"'") != "" {
+		// An address under a label that names it the recipient, RFC 5321's
+		// "RCPT TO", is one even when the notice comes from it: Postal's
+		// bounce is sent from the route the message failed at and names
+		// it "Rcpt To: <x>" (postalserver/postal
+		// app/models/bounce_message.rb: mail.from is the route's
+		// description, the body's "Rcpt To: #{@message.rcpt_to}").
+		named := strings.HasSuffix(before, "rcpt to")
+		if skip[a] && !named && strings.TrimLeft(l[:s], " \t<\"'") != "" {
 			// The sender's own address is skipped, unless it heads its
 			// line as recipient lists print a recipient, as a message the
 			// sender sent to itself fails: Postfix's "<%s>: %s"
