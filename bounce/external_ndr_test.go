@@ -80,6 +80,39 @@ var ndrLayouts = []formatCase{
 	{name: "IronPort, bounced by administrator", from: "\"Mail Delivery System\" <MAILER-DAEMON@mx.example.org>", subject: "Delivery Status Notification (Failure)", action: "failed",
 		body: "The following message to <ruled@example.net> was undeliverable.\nThe reason for the problem:\n5.x.0 - Message bounced by administrator\n",
 		want: []formatWant{{"ruled@example.net", PolicyViolation, false, "5", "bounced by administrator"}}},
+	// XMail's notice (Davide Libenzi's XMail, QueueUtils.cpp,
+	// QueUtBuildErrorResponse()): from "<domain> PostMaster <postmaster>",
+	// subject "Error sending message [<spool file>] from [<domain>]", then
+	// "[<00>] XMail bounce: Rcpt=[<addr>];Error=[<reason>]", "[<01>] Error
+	// sending message ...", the ID, "Mail From:", "Rcpt To:" and
+	// "Server:" lines, "[<02>] The reason of the delivery failure was:"
+	// and the reason, and "[<05>] Here is listed the initial part of the
+	// message:" with the returned header. The reason is the last error
+	// its log holds (the remote server's reply), or for a message past
+	// its retries QueUtResendMessage()'s "The maximum number of delivery
+	// attempts has been reached" (given up: expired). The SMTP message ID
+	// is made up here.
+	{name: "XMail, remote refusal", from: "example.org PostMaster <postmaster@example.org>", subject: "Error sending message [1712345678.3456.mx.example.org] from [example.org]", action: "failed",
+		body: "[<00>] XMail bounce: Rcpt=[gone@example.net];Error=[550 5.1.1 <gone@example.net>... User unknown]\n\n\n[<01>] Error sending message [1712345678.3456.mx.example.org] from [example.org].\n\nID:        <S1A2B3C>\nMail From: <sender@example.org>\nRcpt To:   <gone@example.net>\nServer:    <mx.example.net> [192.0.2.7]\n\n\n[<02>] The reason of the delivery failure was:\n\n550 5.1.1 <gone@example.net>... User unknown\n\n\n[<05>] Here is listed the initial part of the message:\n\n" + returnedHeaders + "\n",
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+	{name: "XMail, attempts exhausted", from: "example.org PostMaster <postmaster@example.org>", subject: "Error sending message [1712345678.3457.mx.example.org] from [example.org]", action: "failed",
+		body: "[<00>] XMail bounce: Rcpt=[far@example.net];Error=[The maximum number of delivery attempts has been reached]\n\n\n[<01>] Error sending message [1712345678.3457.mx.example.org] from [example.org].\n\nID:        <S1A2B3D>\nMail From: <sender@example.org>\nRcpt To:   <far@example.net>\n\n\n[<02>] The reason of the delivery failure was:\n\nThe maximum number of delivery attempts has been reached\n\n\n[<05>] Here is listed the initial part of the message:\n\n" + returnedHeaders + "\n",
+		want: []formatWant{{"far@example.net", Expired, false, "5", "maximum number of delivery attempts"}}},
+	// MailEnable's notice of a permanent refusal by the receiving
+	// server: "MailEnable: Message Delivery Failure.", "Reason: ME-E0193:
+	// [<id>.MAI] Message Delivery Failure.", "Your message addressed to
+	// the target domain (<domain>) could not be delivered because the
+	// mail server responsible for this domain returned a permanent
+	// error.", "The server returned:" and its reply; the text names the
+	// domain only, the returned message its recipient (MailEnable
+	// knowledge base ME020517, "The following error is displayed within a
+	// MailEnable bounce message: ME-E0193", mailenable.com/kb; the page
+	// gives no header, a plain one here). The reply refuses the sending
+	// MTA for its poor reputation.
+	{name: "MailEnable, refused for reputation", from: "postmaster@mail.example.org", subject: "Message Delivery Failure", action: "failed",
+		body:     "MailEnable: Message Delivery Failure.\n\nReason: ME-E0193: [1A2B3C4D5E6F.MAI] Message Delivery Failure.\n\nYour message addressed to the target domain (example.net) could not be delivered because the mail server responsible for this domain returned a permanent error.\n\nThe server returned:\n\n554-mail.example.net 554 Your access to this mail system has been rejected due to the sending MTA's poor reputation. If you believe that this failure is in error, please contact the intended recipient via alternate means.\n",
+		attached: "From: Sender <sender@example.org>\nTo: rep@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
+		want:     []formatWant{{"rep@example.net", BadReputation, false, "5", "poor reputation"}}},
 }
 
 // TestExternalNDR reads the gateways' and groupware servers' notices above.

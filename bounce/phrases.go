@@ -1505,6 +1505,10 @@ var gaveUpPhrases = []string{
 	// bounce it says, as Exim's "all hosts have been failing" does, that
 	// the retries ran out.
 	"too many failures (", "tried all mxs",
+	// XMail bounces a message whose retries ran out with "The maximum
+	// number of delivery attempts has been reached" as its reason
+	// (QueueUtils.cpp, QueUtResendMessage(), on ERR_SPOOL_FILE_EXPIRED).
+	"maximum number of delivery attempts",
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
