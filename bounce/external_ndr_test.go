@@ -113,6 +113,32 @@ var ndrLayouts = []formatCase{
 		body:     "MailEnable: Message Delivery Failure.\n\nReason: ME-E0193: [1A2B3C4D5E6F.MAI] Message Delivery Failure.\n\nYour message addressed to the target domain (example.net) could not be delivered because the mail server responsible for this domain returned a permanent error.\n\nThe server returned:\n\n554-mail.example.net 554 Your access to this mail system has been rejected due to the sending MTA's poor reputation. If you believe that this failure is in error, please contact the intended recipient via alternate means.\n",
 		attached: "From: Sender <sender@example.org>\nTo: rep@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
 		want:     []formatWant{{"rep@example.net", BadReputation, false, "5", "poor reputation"}}},
+	// Postal's notice when a message to one of its routes cannot be
+	// handed on (postalserver/postal, lib/postal/bounce_message.rb,
+	// BounceMessage#body): "Mail Delivery Service <route>", "Mail Delivery
+	// Failed (<subject>)", "This is the mail delivery service responsible
+	// for delivering mail to <route>.", "The message you've sent cannot
+	// be delivered. ...", then "Message Token:", "Orginal Message ID:"
+	// (sic), "Mail from:" and "Rcpt To:" lines, the original attached. It
+	// names no cause: a diagnostic without a reason (OnHold, doc.go).
+	{name: "Postal", from: "Mail Delivery Service <route@example.net>", subject: "Mail Delivery Failed (hello)", action: "failed",
+		body:     "This is the mail delivery service responsible for delivering mail to route@example.net.\n\nThe message you've sent cannot be delivered. Your original message is attached to this message.\n\nFor further assistance please contact postmaster@example.net. Please include the details below to help us identify the issue.\n\nMessage Token: 8hDbUzmPf3a1@k2LqXw\nOrginal Message ID: <send-42@example.org>\nMail from: sender@example.org\nRcpt To: route@example.net\n",
+		attached: "From: Sender <sender@example.org>\nTo: route@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
+		want:     []formatWant{{"route@example.net", OnHold, false, "5", "cannot be delivered"}}},
+	// slimta's bounce (slimta/python-slimta, slimta/bounce.py,
+	// default_header_template): "From: MAILER-DAEMON", "Undelivered Mail
+	// Returned to Sender", a text part "Delivery failed for:" with the
+	// recipients one a line after "- " (recipient_join), then
+	// "Destination host responded:" and the one reply that failed them
+	// all; its delivery-status part has no Final-Recipient (only
+	// Received-From-MTA, Remote-MTA and Diagnostic-Code), so the text
+	// names the recipients. Its text part here.
+	{name: "slimta, one recipient", from: "MAILER-DAEMON", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: "Delivery failed for:\n- gone@example.net\n\nDestination host responded:\n550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown in virtual mailbox table\n\n",
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "User unknown"}}},
+	{name: "slimta, two recipients", from: "MAILER-DAEMON", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: "Delivery failed for:\n- one@example.net\n- two@example.net\n\nDestination host responded:\n552 5.3.4 Message size exceeds fixed limit\n\n",
+		want: []formatWant{{"one@example.net", MesgTooBig, false, "5.3.4", "size exceeds"}, {"two@example.net", MesgTooBig, false, "5.3.4", "size exceeds"}}},
 }
 
 // TestExternalNDR reads the gateways' and groupware servers' notices above.
