@@ -139,6 +139,18 @@ var ndrLayouts = []formatCase{
 	{name: "slimta, two recipients", from: "MAILER-DAEMON", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: "Delivery failed for:\n- one@example.net\n- two@example.net\n\nDestination host responded:\n552 5.3.4 Message size exceeds fixed limit\n\n",
 		want: []formatWant{{"one@example.net", MesgTooBig, false, "5.3.4", "size exceeds"}, {"two@example.net", MesgTooBig, false, "5.3.4", "size exceeds"}}},
+	// amavisd-new's notice to the sender of banned contents, as a mail
+	// gateway sent one to the linux-arch list (vger.kernel.org, 10 May
+	// 2022, "BANNED contents from you (.exe,...)", from "Content-filter at
+	// <host>" <postmaster@host>): "BANNED CONTENTS ALERT", "Our content
+	// checker found", "banned name: ...", "in email presumably from you
+	// <sender>", "to the following recipient:", "-> <addr>", its reference
+	// code and trace, and "Delivery of the email was stopped! The message
+	// has been blocked because it contains a component ... violating our
+	// access policy." Its text part here: a site's access policy.
+	{name: "amavisd-new banned contents", from: "\"Content-filter at mx.example.net\" <postmaster@mx.example.net>", subject: "BANNED contents from you (.exe,.exe-ms,report.bat)", action: "failed",
+		body: "BANNED CONTENTS ALERT\n\nOur content checker found\n    banned name: .exe,.exe-ms,report.bat\n\nin email presumably from you <sender@example.org>\nto the following recipient:\n-> customs@example.net\n\nOur internal reference code for your message is 31536-15/Z9FY344gbQdH\n\nFirst upstream SMTP client IP address: [192.0.2.33]:14221\n\nReceived trace: ESMTP://[192.0.2.33]:14221\n\nReturn-Path: <sender@example.org>\nFrom: sender@example.org\nSubject: hello\n\nDelivery of the email was stopped!\n\nThe message has been blocked because it contains a component\n(as a MIME part or nested within) with declared name\nor MIME type or contents type violating our access policy.\n",
+		want: []formatWant{{"customs@example.net", PolicyViolation, false, "5", "banned name"}}},
 }
 
 // TestExternalNDR reads the gateways' and groupware servers' notices above.

@@ -784,6 +784,7 @@ var attachmentPolicyPhrases = []string{
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
 	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
+	"banned name:",                // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
 	"a file type that",            // Barracuda Spam Firewall's "BANNED FILENAME ALERT": "An attachment in that mail was of a file type that the Spam Firewall is set to block." (CPython's Lib/test/test_email/data/msg_43.txt)
 }
 
