@@ -151,6 +151,27 @@ var ndrLayouts = []formatCase{
 	{name: "amavisd-new banned contents", from: "\"Content-filter at mx.example.net\" <postmaster@mx.example.net>", subject: "BANNED contents from you (.exe,.exe-ms,report.bat)", action: "failed",
 		body: "BANNED CONTENTS ALERT\n\nOur content checker found\n    banned name: .exe,.exe-ms,report.bat\n\nin email presumably from you <sender@example.org>\nto the following recipient:\n-> customs@example.net\n\nOur internal reference code for your message is 31536-15/Z9FY344gbQdH\n\nFirst upstream SMTP client IP address: [192.0.2.33]:14221\n\nReceived trace: ESMTP://[192.0.2.33]:14221\n\nReturn-Path: <sender@example.org>\nFrom: sender@example.org\nSubject: hello\n\nDelivery of the email was stopped!\n\nThe message has been blocked because it contains a component\n(as a MIME part or nested within) with declared name\nor MIME type or contents type violating our access policy.\n",
 		want: []formatWant{{"customs@example.net", PolicyViolation, false, "5", "banned name"}}},
+	// one.com's outbound notice, written by its Halon MTA (the notice's
+	// Received: "by mx2.pub.mailpod5-cph3.one.com (Halon)"), from
+	// "Postmaster <support@one.com>", "Undeliverable: <subject>": two
+	// lines of Postfix's wording, then "<addr> failed: <domain>:" and the
+	// reply on the next line (pastebin.com/hBABeMZD, 2019, its text
+	// part). The reply is GMX's at RCPT for a mailbox that does not exist
+	// (smtp.codes/unitedinternet, as the provider table holds it).
+	{name: "one.com (Halon)", from: "Postmaster <support@example.com>", subject: "Undeliverable: hello", action: "failed",
+		body: "This is the mail system at host mailout2-4.pub.mailoutpod1-cph3.example.com.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n<gone@gmx.example> failed: gmx.example:\n550 Requested action not taken: mailbox unavailable\n",
+		want: []formatWant{{"gone@gmx.example", UserUnknown, true, "5", "mailbox unavailable"}}},
+	// PowerMTA's notice (Postmark's mtasv.net, its X-PowerMTA fields in
+	// the delivery-status part): from postmaster@<host>, "Delivery
+	// report", "Hello, this is the mail server on <host>.", "I am sending
+	// you this message to inform you on the delivery status of a message
+	// you previously sent. Immediately below you will find a list of the
+	// affected recipients; ...", then " <addr> delivery failed; will not
+	// continue trying" (pastebin.com/1icfXEK7, 2017, its text part). The
+	// text names no cause (its reply is in the DSN part): OnHold.
+	{name: "PowerMTA, text part", from: "postmaster@mta217a-ord.example.net", subject: "Delivery report", action: "failed",
+		body: "Hello, this is the mail server on mta217a-ord.example.net.\n\nI am sending you this message to inform you on the delivery status of a\nmessage you previously sent. Immediately below you will find a list of\nthe affected recipients; also attached is a Delivery Status Notification\n(DSN) report in standard format, as well as the headers of the original\nmessage.\n\n  <gone@example.net>  delivery failed; will not continue trying\n\n",
+		want: []formatWant{{"gone@example.net", OnHold, false, "5", "delivery failed"}}},
 }
 
 // TestExternalNDR reads the gateways' and groupware servers' notices above.
