@@ -75,11 +75,8 @@
 // listed one a line with no words of their own share the error printed
 // after the list (Gmail), and so do recipients listed on one line
 // separated by commas (Barracuda Spam Firewall's "Your message to: <a>,
-// <b>"). An address the notice gives as the envelope's recipient ("Rcpt
-// To:") is one even when the notice comes from it (Postal's notice comes
-// from the route it could not deliver to); a message ID labelled in words
-// ("Orginal Message ID: <id>", Postal) is none. In Sendmail's transcript, the lines after "...
-// while talking to" or after a finished record belong to the next record;
+// <b>"). In Sendmail's transcript, the lines after "... while talking
+// to" or after a finished record belong to the next record;
 // a recipient with its own "(reason: ...)" line does not take a pipelined
 // transcript's replies, and Sendmail's "addr... User unknown" summary
 // (EX_NOUSER) marks a refusal of RCPT. The address an alias or forward
@@ -470,10 +467,10 @@
 //     and groupware servers' own notices as their documentation, source or
 //     published examples show them (TestExternalNDR: SmarterMail,
 //     Symantec Messaging Gateway, Barracuda Spam Firewall, CommuniGate
-//     Pro, IronPort's administrator bounce, XMail, MailEnable, Postal,
-//     slimta, amavisd-new's banned-contents notice, one.com's Halon notice
-//     and PowerMTA's text part: 11 of 20 read right before their
-//     readings, 20 of 20 after); and returned-mail
+//     Pro, IronPort's administrator bounce, XMail, MailEnable, slimta,
+//     amavisd-new's banned-contents notice, one.com's Halon notice and
+//     PowerMTA's text part: 11 of 17 read right before their readings, 17
+//     of 17 after); and returned-mail
 //     notices in the sender's or the provider's language as published quotes
 //     of them show them (TestLocalisedNotices: Exchange's NDRs in German,
 //     Portuguese, Polish, Spanish and French, Yandex's Russian notice,

@@ -113,18 +113,6 @@ var ndrLayouts = []formatCase{
 		body:     "MailEnable: Message Delivery Failure.\n\nReason: ME-E0193: [1A2B3C4D5E6F.MAI] Message Delivery Failure.\n\nYour message addressed to the target domain (example.net) could not be delivered because the mail server responsible for this domain returned a permanent error.\n\nThe server returned:\n\n554-mail.example.net 554 Your access to this mail system has been rejected due to the sending MTA's poor reputation. If you believe that this failure is in error, please contact the intended recipient via alternate means.\n",
 		attached: "From: Sender <sender@example.org>\nTo: rep@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
 		want:     []formatWant{{"rep@example.net", BadReputation, false, "5", "poor reputation"}}},
-	// Postal's notice when a message to one of its routes cannot be
-	// handed on (postalserver/postal, lib/postal/bounce_message.rb,
-	// BounceMessage#body): "Mail Delivery Service <route>", "Mail Delivery
-	// Failed (<subject>)", "This is the mail delivery service responsible
-	// for delivering mail to <route>.", "The message you've sent cannot
-	// be delivered. ...", then "Message Token:", "Orginal Message ID:"
-	// (sic), "Mail from:" and "Rcpt To:" lines, the original attached. It
-	// names no cause: a diagnostic without a reason (OnHold, doc.go).
-	{name: "Postal", from: "Mail Delivery Service <route@example.net>", subject: "Mail Delivery Failed (hello)", action: "failed",
-		body:     "This is the mail delivery service responsible for delivering mail to route@example.net.\n\nThe message you've sent cannot be delivered. Your original message is attached to this message.\n\nFor further assistance please contact postmaster@example.net. Please include the details below to help us identify the issue.\n\nMessage Token: 8hDbUzmPf3a1@k2LqXw\nOrginal Message ID: <send-42@example.org>\nMail from: sender@example.org\nRcpt To: route@example.net\n",
-		attached: "From: Sender <sender@example.org>\nTo: route@example.net\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
-		want:     []formatWant{{"route@example.net", OnHold, false, "5", "cannot be delivered"}}},
 	// slimta's bounce (slimta/python-slimta, slimta/bounce.py,
 	// default_header_template): "From: MAILER-DAEMON", "Undelivered Mail
 	// Returned to Sender", a text part "Delivery failed for:" with the
