@@ -468,9 +468,9 @@
 //     published examples show them (TestExternalNDR: SmarterMail,
 //     Symantec Messaging Gateway, Barracuda Spam Firewall, CommuniGate
 //     Pro, IronPort's administrator bounce, XMail, MailEnable, slimta,
-//     amavisd-new's banned-contents notice, one.com's Halon notice and
-//     PowerMTA's text part: 11 of 17 read right before their readings, 17
-//     of 17 after); and returned-mail
+//     Citadel, amavisd-new's banned-contents notice, one.com's Halon
+//     notice and PowerMTA's text part: 13 of 19 read right before their
+//     readings, 19 of 19 after); and returned-mail
 //     notices in the sender's or the provider's language as published quotes
 //     of them show them (TestLocalisedNotices: Exchange's NDRs in German,
 //     Portuguese, Polish, Spanish and French, Yandex's Russian notice,
