@@ -1072,8 +1072,11 @@ func isQuotedNameAfter(text string) bool {
 // smtp_trouble.c smtp_stream_except() 4.4.2 for "lost connection with x
 // while y"; Sendmail reports EHOSTDOWN under EX_TEMPFAIL as "Deferred:
 // Host x is down" (deliver.c giveresponse(), err.c sm_errstring()).
+// CommuniGate Pro's SMTP module names a connection it lost "connection
+// with <host> is broken" (the sample commented in PHPMailer-BMH's bounce
+// rules, phpmailer-bmh_rules.php rule 0231, which reads it as soft).
 func ownConnectionFailure(f string) bool {
 	return !hasStatusCode(f) && !strings.Contains(f, "name service") && !strings.Contains(f, "host not found") &&
 		hasAny(f, []string{"connection refused", "timed out", "connection reset", "no route to host", "establish an smtp connection",
-			"network is unreachable", "lost connection with", " is down"})
+			"network is unreachable", "lost connection with", " is down", " is broken"})
 }

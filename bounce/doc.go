@@ -73,8 +73,10 @@
 // may lack the address's suffix) belongs to the open recipient, not to a
 // new one; recipients
 // listed one a line with no words of their own share the error printed
-// after the list (Gmail). In Sendmail's transcript, the lines after "...
-// while talking to" or after a finished record belong to the next record;
+// after the list (Gmail), and so do recipients listed on one line
+// separated by commas (Barracuda Spam Firewall's "Your message to: <a>,
+// <b>"). In Sendmail's transcript, the lines after "... while talking
+// to" or after a finished record belong to the next record;
 // a recipient with its own "(reason: ...)" line does not take a pipelined
 // transcript's replies, and Sendmail's "addr... User unknown" summary
 // (EX_NOUSER) marks a refusal of RCPT. The address an alias or forward
@@ -461,7 +463,14 @@
 //     give them, with no reply code; and gateways' and providers' notices
 //     as published examples show them (TestGatewayLayouts: Cisco
 //     IronPort, MessageLabs, AppRiver, Google Groups, an SES forwarder,
-//     Forward Email, AOL, Yahoo, Outlook.com, GMX, Tiscali); and returned-mail
+//     Forward Email, AOL, Yahoo, Outlook.com, GMX, Tiscali); gateways'
+//     and groupware servers' own notices as their documentation, source or
+//     published examples show them (TestExternalNDR: SmarterMail,
+//     Symantec Messaging Gateway, Barracuda Spam Firewall, CommuniGate
+//     Pro, IronPort's administrator bounce, XMail, MailEnable, slimta,
+//     Citadel, amavisd-new's banned-contents notice, one.com's Halon
+//     notice and PowerMTA's text part: 13 of 19 read right before their
+//     readings, 19 of 19 after); and returned-mail
 //     notices in the sender's or the provider's language as published quotes
 //     of them show them (TestLocalisedNotices: Exchange's NDRs in German,
 //     Portuguese, Polish, Spanish and French, Yandex's Russian notice,

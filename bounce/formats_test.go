@@ -26,14 +26,22 @@ type formatCase struct {
 	body                string // LF line ends; sent as CRLF
 	action              string // "failed" or "delayed"
 	want                []formatWant
+	// attached, when set, is the returned message as a generator
+	// attaches it (message/rfc822 after the text part, in a
+	// multipart/mixed), for notices whose text names no recipient.
+	attached string
 }
 
 // plainBounce builds the message: the notification as text/plain, the
-// returned message after the generator's marker (in body).
+// returned message after the generator's marker (in body) or attached.
 func (c formatCase) message() string {
-	h := "From: " + c.from + "\nTo: sender@example.org\nSubject: " + c.subject + "\n" + c.header +
-		"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n"
-	return strings.ReplaceAll(h+c.body, "\n", "\r\n")
+	h := "From: " + c.from + "\nTo: sender@example.org\nSubject: " + c.subject + "\n" + c.header + "MIME-Version: 1.0\n"
+	text := "Content-Type: text/plain; charset=us-ascii\n\n" + c.body
+	if c.attached != "" {
+		h += "Content-Type: multipart/mixed; boundary=\"=_ndr\"\n\n"
+		text = "--=_ndr\n" + text + "\n--=_ndr\nContent-Type: message/rfc822\n\n" + c.attached + "\n--=_ndr--\n"
+	}
+	return strings.ReplaceAll(h+text, "\n", "\r\n")
 }
 
 func checkFormats(t *testing.T, cases []formatCase) {

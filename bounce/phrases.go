@@ -472,6 +472,12 @@ var suspendPhrases = []string{
 	// default text, "group disabled; cannot receive new mail" (Sun Java
 	// Communications Suite 5 Schema Reference, inetMailGroupStatus).
 	"group disabled",
+	// CommuniGate Pro's LOCAL module for an account that takes no mail
+	// ("Failed to deliver to '<addr>'", "LOCAL module(account x) reports:",
+	// "mail receiving disabled", as the samples commented in PHPMailer-BMH's
+	// bounce rules show it, phpmailer-bmh_rules.php rule 0194): the account
+	// exists and its receiving is switched off (RFC 3463 x.2.1).
+	"mail receiving disabled",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -778,6 +784,8 @@ var attachmentPolicyPhrases = []string{
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
 	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
+	"banned name:",                // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
+	"a file type that",            // Barracuda Spam Firewall's "BANNED FILENAME ALERT": "An attachment in that mail was of a file type that the Spam Firewall is set to block." (CPython's Lib/test/test_email/data/msg_43.txt)
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -1440,6 +1448,11 @@ var policyPhrases = []string{
 	"header error",             // Sendmail cf/README header checks: "$#error $: 553 Header error"
 	"compliance filter",        // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.9 Rejected by custom Compliance Filter Rule"
 	"reject, id= * - banned",   // amavisd-new's BANNED contents category (see spamPhrases)
+	// Cisco IronPort (AsyncOS) bouncing a message its administrator's
+	// rules bounce: "The reason for the problem: 5.x.0 - Message bounced
+	// by administrator" (a notice quoted on pastebin.com/qq0DkJ3y): the
+	// receiving site's own rule, its local policy.
+	"bounced by administrator",
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
@@ -1493,6 +1506,10 @@ var gaveUpPhrases = []string{
 	// bounce it says, as Exim's "all hosts have been failing" does, that
 	// the retries ran out.
 	"too many failures (", "tried all mxs",
+	// XMail bounces a message whose retries ran out with "The maximum
+	// number of delivery attempts has been reached" as its reason
+	// (QueueUtils.cpp, QueUtResendMessage(), on ERR_SPOOL_FILE_EXPIRED).
+	"maximum number of delivery attempts",
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
@@ -1519,6 +1536,7 @@ var networkErrorPhrases = []string{
 	"lost connection",                                   // Postfix smtp(8) "lost connection with x while ..."
 	"connection expired",                                // Google 421 4.7.0 "Connection expired, try reconnecting." (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): the session timed out
 	"connection timeout",                                // hMailServer SMTPConnection.cpp OnConnectionTimeout(): "421 Connection timeout." (the session idle past the server's timeout)
+	"connection with * is broken",                       // CommuniGate Pro's SMTP module: "SMTP module(domain x) reports: connection with mx1.x is broken" (a sample commented in PHPMailer-BMH's bounce rules, phpmailer-bmh_rules.php rule 0231, read there as soft)
 	"connection broken",                                 // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "Connection broken during SMTP RCPT" (and HELO, MAIL, DATA), a temporary failure
 	"establish an smtp connection",                      // qmail-remote(8) "I wasn't able to establish an SMTP connection"
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"

@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -311,6 +312,20 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 			addr = "" // part of the open recipient's error
 		}
 		if addr != "" {
+			// Recipients listed on one line, separated by commas, with
+			// no words between them, share the error printed after the
+			// list, as those listed one a line do (below): Barracuda
+			// Spam Firewall's "Your message to: <addr>, <addr>, ..." on
+			// one line, then "was blocked by our Spam Firewall" (CPython's
+			// Lib/test/test_email/data/msg_43.txt, 40 recipients).
+			if list := commaList(line, addr, skip); len(list) > 1 {
+				for _, a := range list[:len(list)-1] {
+					if !slices.ContainsFunc(blocks, func(b block) bool { return b.addr == a }) {
+						blocks = append(blocks, block{addr: a, lines: []string{line}})
+					}
+				}
+				addr = list[len(list)-1]
+			}
 			cur = -1
 			for i := range blocks {
 				if blocks[i].addr == addr {
@@ -407,6 +422,35 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		blocks = kept
 	}
 	return blocks, strings.Join(prel, "\n")
+}
+
+// commaList returns the addresses of line when, from first on, it holds
+// nothing but addresses separated by commas (each maybe in angle
+// brackets), and nil otherwise.
+func commaList(line, first string, skip map[string]bool) []string {
+	l := strings.ToLower(line)
+	i := strings.Index(l, first)
+	if i < 0 {
+		return nil
+	}
+	list := []string{first}
+	rest := l[i+len(first):]
+	for {
+		rest = strings.TrimLeft(rest, "> \t\r")
+		if rest == "" {
+			return list
+		}
+		if rest[0] != ',' {
+			return nil
+		}
+		rest = strings.TrimLeft(rest[1:], " \t<")
+		a, s, e := nextAddr(rest, 0)
+		if a == "" || s != 0 || skip[a] || isSystemAddr(a) {
+			return nil
+		}
+		list = append(list, a)
+		rest = rest[e:]
+	}
 }
 
 // headsLine reports whether addr heads line, as recipient lists print it:
@@ -710,6 +754,10 @@ var (
 		// Exchange 2003's "System Administrator" in Spanish, "Administrador
 		// del sistema" (pastebin.com/9LAaRhhi, "Sin entregar: <subject>").
 		"administrador del sistema",
+		// Barracuda Spam Firewall's notices come from "MAILER DAEMON <>",
+		// the name with a space and no address (CPython's
+		// Lib/test/test_email/data/msg_43.txt, its "BANNED FILENAME ALERT").
+		"mailer daemon",
 	}
 	bounceBodies = []string{
 		"could not be delivered",    // Exim "A message that you sent could not be delivered to one or more of its recipients"; Postfix bounce(5) "your message could not be delivered" (testdata/mta)
