@@ -10,6 +10,7 @@ type evidence struct {
 	status   string // enhanced status code, possibly empty
 	code     int    // SMTP reply code, 0 when unknown
 	text     string // diagnostic text as received
+	folded   string // fold(text) when the caller has it, else ""
 	diagType string // Diagnostic-Code type, lower case ("smtp", "x-unix", ...)
 	action   string // DSN Action, lower case
 	command  string // SMTP command the failure answered, upper case
@@ -57,7 +58,10 @@ func stage(command string) string {
 }
 
 func (r *rules) classify(ev evidence) Classification {
-	folded := fold(ev.text)
+	folded := ev.folded
+	if folded == "" {
+		folded = fold(ev.text)
+	}
 	code := ev.code
 	if code == 0 {
 		code = findReplyCode(folded)

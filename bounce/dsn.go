@@ -402,7 +402,7 @@ func finish(rc *Recipient, rl *rules, text, context string) {
 	}
 	rc.DiagnosticCode = strings.Join(strings.Fields(rc.DiagnosticCode), " ")
 	c := rl.classify(evidence{
-		status: rc.Status, code: rc.ReplyCode, text: text, diagType: rc.DiagnosticType,
+		status: rc.Status, code: rc.ReplyCode, text: text, folded: folded, diagType: rc.DiagnosticType,
 		action: rc.Action, command: rc.Command, reason: rc.category,
 	})
 	if rc.ReplyCode == 0 {

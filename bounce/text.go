@@ -428,13 +428,16 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 // nothing but addresses separated by commas (each maybe in angle
 // brackets), and nil otherwise.
 func commaList(line, first string, skip map[string]bool) []string {
-	l := strings.ToLower(line)
-	i := strings.Index(l, first)
+	i := indexFold(line, first)
 	if i < 0 {
 		return nil
 	}
+	rest := strings.TrimLeft(line[i+len(first):], "> \t\r")
+	if rest == "" || rest[0] != ',' {
+		return nil // no list: nothing to copy (most lines)
+	}
+	rest = strings.ToLower(rest)
 	list := []string{first}
-	rest := l[i+len(first):]
 	for {
 		rest = strings.TrimLeft(rest, "> \t\r")
 		if rest == "" {
