@@ -53,6 +53,20 @@ func TestExternalLibsDSN(t *testing.T) {
 			"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; ********************@**********\nOriginal-Recipient: rfc822;rcpt@example.net\nAction: failed\nStatus: 5.2.0\nDiagnostic-Code: X-Postfix; Message delivery failed\n",
 			headers),
 			formatWant{"rcpt@example.net", Filtered, false, "5.2.0", "Message delivery failed"}},
+		// Groups.io refusing a post from a non-member with "510 5.1.1 Your
+		// email address, x, is not subscribed to that group", under
+		// Gmail's "Address not found" notice (a Gmail notice attached to
+		// a post to xen-devel, 23 July 2025, as the lfdr.de list archive
+		// keeps it). The reply's own words say the sender is no member:
+		// the group exists, its address is not to be suppressed; the
+		// sender was refused (phrases.go, beside Mailman's "Post by
+		// non-member").
+		{"groups.io non-member under Gmail's notice", mimeReport(
+			"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: sender@example.org\nSubject: Delivery Status Notification (Failure)\nX-Failed-Recipients: group@groups.example.net\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n", "b1", "",
+			"Content-Type: text/plain; charset=UTF-8\n\n\n** Address not found **\n\nYour message wasn't delivered to group@groups.example.net because the address couldn't be found, or is unable to receive mail.\n\nThe response from the remote server was:\n510 5.1.1 Your email address, sender@example.org, is not subscribed to that group. To subscribe, send an email to group+subscribe@groups.example.net\n",
+			"Content-Type: message/delivery-status\n\nReporting-MTA: dns; googlemail.com\n\nFinal-Recipient: rfc822; group@groups.example.net\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.groups.example.net.\nDiagnostic-Code: smtp; 510 5.1.1 Your email address, sender@example.org, is not subscribed to that group. To subscribe, send an email to group+subscribe@groups.example.net\n",
+			headers),
+			formatWant{"group@groups.example.net", Rejected, false, "5.1.1", "not subscribed to that group"}},
 		// The same reply of QQ's as above in the DSN's fields, with no
 		// enhanced code (Postfix writes Status 5.0.0).
 		{"QQ, recipient receiving too much mail, DSN", mimeReport(head, "b1", "",
