@@ -1,9 +1,6 @@
 package bounce
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // libsLayouts are readings of real bounces first seen in the test data of
 // e-mail libraries and of other projects (issue 17: classify bounces the
@@ -34,10 +31,7 @@ func TestExternalLibsDSN(t *testing.T) {
 	head := "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n" +
 		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n"
 	headers := "Content-Type: text/rfc822-headers\n\n" + returnedHeaders
-	cases := []struct {
-		name, msg string
-		want      formatWant
-	}{
+	cases := []dsnCase{
 		// A Final-Recipient masked by the receiver that wrote it,
 		// "********************@**********", beside the address the sender
 		// gave in Original-Recipient (Apple iCloud's Postfix, seen in the
@@ -75,22 +69,5 @@ func TestExternalLibsDSN(t *testing.T) {
 			headers),
 			formatWant{"busy@example.net", Speeding, false, "5", "access denied"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			rep, err := Parse(strings.NewReader(tc.msg))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Kind != KindDSN || len(rep.Recipients) != 1 {
-				t.Fatalf("kind %v, %d recipients", rep.Kind, len(rep.Recipients))
-			}
-			r, w := rep.Recipients[0], tc.want
-			if r.FinalRecipient != w.rcpt || r.Reason != w.reason || r.Hard != w.hard || !strings.HasPrefix(r.Status, w.status) {
-				t.Errorf("%s %s hard %v status %s, want %s %s %v %s", r.FinalRecipient, r.Reason, r.Hard, r.Status, w.rcpt, w.reason, w.hard, w.status)
-			}
-			if !strings.Contains(fold(r.DiagnosticCode), fold(w.diag)) {
-				t.Errorf("diagnostic %q lacks %q", r.DiagnosticCode, w.diag)
-			}
-		})
-	}
+	checkDSNCases(t, cases)
 }
