@@ -109,6 +109,32 @@ func cleanAddr(v string) string {
 	return strings.Trim(a, "<>")
 }
 
+// mailDomain reports whether a is local@domain with a domain RFC 5321
+// §4.1.2 allows: dot-separated labels of letters, digits and hyphens, each
+// beginning and ending with a letter or digit, or an address literal in
+// brackets.
+func mailDomain(a string) bool {
+	at := strings.LastIndexByte(a, '@')
+	if at <= 0 || at == len(a)-1 {
+		return false
+	}
+	d := a[at+1:]
+	if d[0] == '[' {
+		return d[len(d)-1] == ']'
+	}
+	for _, l := range strings.Split(d, ".") {
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if !isDomainChar(l[i]) || l[i] == '.' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // sourceRoute splits an address written with an RFC 5321 §4.1.2 source
 // route ("@a,@b:user@c") into the route and the mailbox after it.
 func sourceRoute(a string) (route, mbox string, ok bool) {
@@ -221,7 +247,15 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	split := false
 	for i := range recips {
 		rc := &recips[i]
-		if rc.FinalRecipient == "" {
+		if rc.FinalRecipient == "" || !mailDomain(rc.FinalRecipient) && mailDomain(rc.OriginalRecipient) {
+			// A Final-Recipient whose domain is no domain name (RFC 5321
+			// §4.1.2: Domain is sub-domains of letters, digits and hyphens,
+			// or an address literal), as a receiver that masks the address
+			// writes it ("********************@**********", Apple's
+			// iCloud in the Ruby mail gem's
+			// spec/fixtures/emails/multipart_report_emails/original_recipient.eml),
+			// names no recipient; Original-Recipient is the address the
+			// sender gave (RFC 3464 §2.3.1).
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
 		if _, mbox, ok := sourceRoute(rc.FinalRecipient); ok {

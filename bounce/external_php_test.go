@@ -71,10 +71,7 @@ func TestExternalPHPDSN(t *testing.T) {
 			"\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n"
 	}
 	headers := "Content-Type: text/rfc822-headers\n\n" + returnedHeaders
-	cases := []struct {
-		name, msg string
-		want      formatWant
-	}{
+	cases := []dsnCase{
 		// Oracle (Sun) Messaging Server names in Final-Recipient its LMTP
 		// channel's source route to an internal address, and the address
 		// the sender gave in Original-Recipient (cfortune/PHP-Bounce-
@@ -98,6 +95,20 @@ func TestExternalPHPDSN(t *testing.T) {
 			headers),
 			formatWant{"a@example.net", Rejected, false, "5", "verification failed"}},
 	}
+	checkDSNCases(t, cases)
+}
+
+// dsnCase is a whole DSN message and the one recipient Parse must read
+// from it.
+type dsnCase struct {
+	name, msg string
+	want      formatWant
+}
+
+// checkDSNCases parses each case's message and holds its one recipient to
+// the case's reading.
+func checkDSNCases(t *testing.T, cases []dsnCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := Parse(strings.NewReader(tc.msg))

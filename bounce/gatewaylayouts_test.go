@@ -15,10 +15,13 @@ var gatewayLayouts = []formatCase{
 	// parser eris.parser.providers.MessageLabsParser show it (its Parse
 	// method); Broadcom knowledge article 162445 ("Outbound Mail returned
 	// by MAILER-DAEMON@messagelabs.com") names the sender and says the
-	// notice carries the recipient server's refusal.
+	// notice carries the recipient server's refusal. The reply's words
+	// are those QQ Mail publishes for a recipient that got too much mail
+	// in a short time (rules.go: smtp.codes/qq, QQ's help no=1000742): a
+	// rate, not a missing mailbox.
 	{name: "MessageLabs", from: "MAILER-DAEMON@messagelabs.com", subject: "failure notice", action: "failed",
 		body: "This is the mail delivery agent at messagelabs.com.\nI was not able to deliver your message to the following addresses.\n\n<gone@example.net>:\n192.0.2.16 does not like recipient.\nRemote host said: 550 Mailbox unavailable or access denied - <gone@example.net>\n",
-		want: []formatWant{{"gone@example.net", UserUnknown, true, "5", "Mailbox unavailable"}}},
+		want: []formatWant{{"gone@example.net", Speeding, false, "5", "Mailbox unavailable"}}},
 	// Amazon SES receiving with the Lambda forwarder of the
 	// aws-lambda-ses-forwarder family (index.js, exports.sendMessage):
 	// when the forward fails it mails the sender "Delivery Status

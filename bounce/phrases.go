@@ -99,6 +99,14 @@ var rejectedPhrases = []string{
 	"send mail as",                            // Gmail's bounce when a "Send mail as" address's settings fail (support.google.com/mail, "Send emails from a different address or alias")
 	"permission to post", "groups.google.com", // Google Groups' refusal: "the group you tried to contact may not exist, or you may not have permission to post" (every language links groups.google.com)
 	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
+	// Groups.io refusing a post from an address that is not a member:
+	// "510 5.1.1 Your email address, x, is not subscribed to that group.
+	// To subscribe, send an email to <group>+subscribe@groups.io" (its
+	// reply as Gmail's notice quotes it, posted to xen-devel on 23 July
+	// 2025 by a sender warning others off the group's address, kept in
+	// the lfdr.de list archive): the group exists and the sender may not
+	// post to it, whatever x.1.1 says.
+	"is not subscribed to that group",
 	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
 	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
 	"sender domain does not exist",  // iridis mailRelay's response codes (portal.iridis.uk kb 254): "SND-VFY Sender domain does not exist", the sender's domain does not resolve (before hostUnknownPhrases' "domain does not exist")

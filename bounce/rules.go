@@ -318,6 +318,15 @@ func buildRules() *rules {
 		// access table), a local rule, not a missing mailbox: the words
 		// are Microsoft's verdict under Microsoft's codes only.
 		{reason: UserUnknown, phrases: []string{"recipient address rejected: access denied"}, status: []string{".4.1", ".7.504"}},
+		// QQ Mail's "550 Mailbox unavailable or access denied" refuses a
+		// recipient that got a large number of messages in a short time:
+		// sending to it is barred for a while (smtp.codes/qq; the SMTP
+		// Field Manual, page-data/code/550/page-data.json, /code/550 QQ 2,
+		// linking service.exmail.qq.com help no=1000742; a Chinese bulk
+		// mailer's table of QQ's codes, qiao.yimirj.com/article/detail/2261,
+		// says the same). RFC 5321's "mailbox unavailable" inside it does not
+		// make the mailbox missing: the whole reply is QQ's rate.
+		{reason: Speeding, phrases: []string{"mailbox unavailable or access denied"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
 			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
