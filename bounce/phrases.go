@@ -836,9 +836,13 @@ var hostListedPhrases = append([]string{"blocked using", "listed at", "is listed
 // blocklists.zeek, blocklist_error_messages), Spamhaus's among them by
 // its IP lists only (spamhaus.org: the SBL, XBL and PBL list IP
 // addresses, their lookup at /query/ip/ and the older lookup.lasso; the
-// DBL lists domains found in the message, a verdict on the content).
+// DBL lists domains found in the message, a verdict on the content). Its
+// older lookup of an address, /query/bl?ip=, takes the IP by name: ZEN,
+// the IP lists together, is not for "anything other than checking IP
+// addresses that hand off to your mailservers" (spamhaus.org/zen/).
 var hostListURLs = []string{
 	"spamhaus.org/query/ip", "spamhaus.org/sbl", "spamhaus.org/xbl", "spamhaus.org/pbl", "spamhaus.org/lookup",
+	"spamhaus.org/query/bl?ip=",
 	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org/", "sorbs.net/", "bsn.borderware.com/",
 	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
 	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",

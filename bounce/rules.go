@@ -462,6 +462,9 @@ func buildRules() *rules {
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
+		// Spamhaus named, its domain list (the DBL) not, is a list of
+		// sending hosts (spamhausName): "550 Email blocked by SPAMHAUS".
+		{reason: Blocked, phrases: []string{"spamhaus"}, veto: namesDBL},
 		// Postfix's record of a refused greeting (greetingRefusedPhrases)
 		// is the client's refusal where the reply gives no status, an
 		// undefined one or a security one; a specific status of another
@@ -476,7 +479,7 @@ func buildRules() *rules {
 		// unsolicited bulk mail), unless a list of sending hosts is named
 		// beside it; greylisting's mention of spam never gets here
 		// (greylistPhrases come first).
-		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases, veto: spamhausName},
 		// A quota of the sender's sending is not the recipient's mailbox:
 		// Google's "550 5.4.5 Daily sending quota exceeded", a Postfix
 		// policy's "550 5.4.5 ... Domain Sending Quota Exceeded"
@@ -766,6 +769,35 @@ var statusWordings = []struct{ text, sd string }{
 // for SMTP Gateways"), and its "The following mail could not be
 // delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
 // a virus. "virus" counts as a word, or its plural, not inside another.
+// spamhausName reports whether every "spam" in text is the start of the
+// name "Spamhaus", a list of sending hosts unless its domain list, the
+// DBL, is named: "ZEN is the combination of all Spamhaus IP-based DNSBLs
+// ... It contains the SBL, SBLCSS, XBL and PBL blocklists", not to be
+// used "for anything other than checking IP addresses that hand off to
+// your mailservers" (spamhaus.org/zen/). The word in the list's name is
+// no verdict on the message, as "virus" in a scanner's name is none
+// (productVirus).
+func spamhausName(text string) bool {
+	if namesDBL(text) {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], "spam")
+		if i < 0 {
+			return off > 0
+		}
+		i += off
+		if !strings.HasPrefix(text[i:], "spamhaus") {
+			return false
+		}
+		off = i + len("spamhaus")
+	}
+}
+
+// namesDBL reports whether text names the Spamhaus DBL, its list of
+// domains found in messages, not of sending hosts (hostListURLs).
+func namesDBL(text string) bool { return strings.Contains(text, "dbl") }
+
 func productVirus(text string) bool {
 	for _, p := range virusPhrases {
 		if p != "virus" && strings.Contains(text, p) {
