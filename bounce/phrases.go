@@ -533,6 +533,7 @@ var mailboxFullPhrases = []string{
 	"exceeded storage allocation",                                             // RFC 5321 §4.2.3 552
 	"exhausted allowed storage space",                                         // sitepackage (web.de)
 	"too many messages on the server",                                         // sitepackage (web.de)
+	"zuviele mails auf dem server", // the same reply's German half, "Benutzer hat zuviele Mails auf dem Server." (sitepackage: web.de, the recipient's mailbox full)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
@@ -1066,6 +1067,13 @@ var failedSTARTTLSPhrases = []string{
 
 // securityErrorPhrases: credentials and certificates.
 var securityErrorPhrases = []string{
+	// A hosting server's "550 not permitted to relay through this server":
+	// it takes outgoing mail only from a client that authenticated, and
+	// refuses one that did not (my.ultrawebhosting.com knowledgebase 164,
+	// "550-not permitted to relay through this server": "This almost
+	// always comes down to incorrect SMTP authentication settings"), the
+	// credentials RFC 4954 asks for, not a destination it does not serve.
+	"not permitted to relay",
 	// Mail.ru's common sending errors (mailout.ru/2015/09): "550 message
 	// sending for this account is disabled", the sender's own mailbox
 	// stopped from sending on suspicion that it was broken into and sent

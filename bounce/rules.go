@@ -137,6 +137,13 @@ var providerCodes = []struct {
 	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
 	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
 	{"reject due to policy violations", BadReputation},
+	// T-Online: "554 IP=x - A problem occurred. (Ask your postmaster for
+	// help or to contact tosa@rx.t-online.de to clarify.) (BL)", which
+	// T-Online explained to spamresource.com: "our system does not accept
+	// e-mail from hosts with bad or unknown reputation"
+	// (spamresource.com/2020/06/whoops-t-onlinede-not-accepting-mail.html),
+	// the verdict its "(NOWL)" refusal names in words.
+	{"rx.t-online.de to clarify.) (bl)", BadReputation},
 	// MailChannels tags its refusals with a bracketed code its pages
 	// explain: Inbound Filtering's "450 [S09] Try Again Later" is
 	// greylisting, "550 [S10] Blocked" the connecting IP blocked, "550
