@@ -533,7 +533,7 @@ var mailboxFullPhrases = []string{
 	"exceeded storage allocation",                                             // RFC 5321 §4.2.3 552
 	"exhausted allowed storage space",                                         // sitepackage (web.de)
 	"too many messages on the server",                                         // sitepackage (web.de)
-	"zuviele mails auf dem server", // the same reply's German half, "Benutzer hat zuviele Mails auf dem Server." (sitepackage: web.de, the recipient's mailbox full)
+	"zuviele mails auf dem server",                                            // the same reply's German half, "Benutzer hat zuviele Mails auf dem Server." (sitepackage: web.de, the recipient's mailbox full)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
