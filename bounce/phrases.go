@@ -1839,6 +1839,12 @@ var mailerErrorPhrases = []string{
 	// when it printed nothing (postfix/src/global/sys_exits.c,
 	// sys_exits_table: "can't create user output file").
 	"can't create user output file",
+	// Sendmail's words for the same exit, EX_CANTCREAT (sendmail
+	// src/sysexits.c, SysExMsg: ":550 5.0.0 Can't create output"), as its
+	// notice gives a program's failure: `"|/usr/local/bin/mailfilt -u
+	// #dkms" (reason: Can't create output)` (a sample PHPMailer-BMH's rules
+	// quote, phpmailer-bmh_rules.php rule 0169).
+	"can't create output",
 	// OpenSMTPD reports a delivery command ("mda") that failed with the
 	// last line of its output, or else its parent's account of the
 	// child (usr.sbin/smtpd/mda.c, IMSG_MDA_DONE: "error = out[0] ? out
