@@ -558,6 +558,9 @@ var rcptStageWords = append([]string{
 	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
 	// at RCPT TO).
 	"ldap check",
+	// Exim 3's local lookup of the recipient, no director accepting it:
+	// 'unknown local-part "x" in domain "y"' (src/direct.c; userUnknownPhrases).
+	"unknown local-part",
 	// Refusals that name the recipient, not a user or a mailbox, refuse
 	// the RCPT address: Baruwa's "Recipient verification failed" and
 	// "The email address does not exist", iridis's "Recipient does not

@@ -378,6 +378,11 @@ var userUnknownPhrases = []string{
 	// STRATO (the same FAQ): "550 recipient e-mail address unknown"; web.de
 	// as sitepackage lists it: "550 Unknown local part x in <x@web.de>".
 	"e-mail address unknown", "unknown local part",
+	// Exim 3's own words when none of its directors (the routers of its
+	// local domains) accepts a local address: 'unknown local-part "x" in
+	// domain "y"' (Exim 3 src/direct.c, the default message when "No
+	// directors accepted this address"), its lookup of the recipient.
+	"unknown local-part",
 	// Japanese ISPs' guides to returned mail: "User unknown", "User not
 	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
 	// address was not found at the destination host).
