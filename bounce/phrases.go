@@ -1714,6 +1714,11 @@ var systemErrorPhrases = []string{
 	// qqt failure (#4.3.0)" (its queue program failed) and "421 unable to
 	// read controls (#4.3.0)" (its configuration unreadable).
 	"i/o error", "transient system error", "queue file write error", "qqt failure", "unable to read controls",
+	// vpopmail's local delivery that cannot create the message's file in
+	// the Maildir's tmp directory: "can not open new email file errno=%d
+	// file=%s", a return its deliver_mail() counts among "system failures"
+	// (vpopmail's vqmaillocal.c, deliver_mail()).
+	"can not open new email file",
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
