@@ -335,7 +335,7 @@ func buildRules() *rules {
 		// make the mailbox missing: the whole reply is QQ's rate.
 		{reason: Speeding, phrases: []string{"mailbox unavailable or access denied"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
+			unless: slices.Concat([]string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
 				// on the client, not on this address (blockedPhrases:
 				// Libero's "Too many invalid recipients").
@@ -362,8 +362,14 @@ func buildRules() *rules {
 				// (GMX's "Requested action not taken: mailbox unavailable
 				// Reject due to policy restrictions", which the SMTP Field
 				// Manual explains as GMX's policy refusal), the mailbox is
-				// not said to be missing.
-				"due to policy"}},
+				// not said to be missing; nor where it links the lookup
+				// page of a list of sending hosts (hostListURLs): "550
+				// 5.2.1 Mailbox unavailable. Your IP address x is
+				// blacklisted using SPAMHAUS-XBL. Details:
+				// https://www.spamhaus.org/query/ip/x" (a reply ZoneMTA's
+				// bounce rules quote, zone-eu/zone-mta config/bounces.txt)
+				// refuses the sending host.
+				"due to policy"}, hostListURLs)},
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
