@@ -478,15 +478,20 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	return reason
 }
 
-// namesForwardPath reports that a 551 reply names an address after its
-// code (RFC 5321 §3.4 "please try <forward-path>"): a bounce's own lines
-// before the reply (the recipient, Exim's "RCPT TO:<x>") are not the
-// reply's. A text without the code is the reply's alone.
+// namesForwardPath reports that a 551 reply offers an address to try
+// after its code (RFC 5321 §3.4 "User not local; please try
+// <forward-path>"): a bounce's own lines before the reply (the recipient,
+// Exim's "RCPT TO:<x>") are not the reply's, and an address the reply
+// names without offering it is the refused one ("551 bounce as<the
+// destination mailbox <x> is full>", a sample PHPMailer-BMH's rules quote
+// for a full mailbox, phpmailer-bmh_rules.php rule 0145). A text without
+// the code is the reply's alone.
 func namesForwardPath(text string) bool {
 	if i := strings.Index(text, "551"); i >= 0 {
 		text = text[i:]
 	}
-	return strings.IndexByte(text, '@') >= 0
+	_, after, ok := strings.Cut(text, "try")
+	return ok && strings.IndexByte(after, '@') >= 0
 }
 
 // placeAddress places an unknown address or domain in its stage, wherever
@@ -553,6 +558,9 @@ var rcptStageWords = append([]string{
 	// answers RCPT (Postfix LDAP_README: recipient tables queried in LDAP
 	// at RCPT TO).
 	"ldap check",
+	// Exim 3's local lookup of the recipient, no director accepting it:
+	// 'unknown local-part "x" in domain "y"' (src/direct.c; userUnknownPhrases).
+	"unknown local-part",
 	// Refusals that name the recipient, not a user or a mailbox, refuse
 	// the RCPT address: Baruwa's "Recipient verification failed" and
 	// "The email address does not exist", iridis's "Recipient does not

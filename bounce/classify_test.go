@@ -34,6 +34,10 @@ func TestClassify(t *testing.T) {
 		{"virus", 554, "5.7.1", "Message contains a virus (Eicar-Test-Signature)", VirusDetected, false, "5.7.1"},
 		{"disabled account", 550, "5.2.1", "The email account that you tried to reach is disabled", Suspend, false, "5.2.1"},
 		{"moved", 551, "5.1.6", "User has moved; please try <b@example.org>", HasMoved, true, "5.1.6"},
+		{"moved by the bare 551, the forward-path offered", 551, "", "User not local; please try <b@example.org>", HasMoved, true, "5.0.0"},
+		// The sample PHPMailer-BMH's rules quote for a full mailbox (rule
+		// 0145): the address named is the refused one, none is offered.
+		{"551 naming the refused address offers no forward-path", 551, "", "bounce as<the destination mailbox <a@example.org> is full> queue as 100.1.x.a@example.org (in reply to end of DATA command)", OnHold, false, "5.0.0"},
 		{"host unknown", 550, "5.1.2", "Host or domain name not found", HostUnknown, true, "5.1.2"},
 		{"temporary dns is a network error", 451, "4.4.3", "Host not found, try again", NetworkError, false, "4.4.3"},
 		{"tls required", 530, "5.7.0", "Must issue a STARTTLS command first", FailedSTARTTLS, false, "5.7.0"},

@@ -378,6 +378,11 @@ var userUnknownPhrases = []string{
 	// STRATO (the same FAQ): "550 recipient e-mail address unknown"; web.de
 	// as sitepackage lists it: "550 Unknown local part x in <x@web.de>".
 	"e-mail address unknown", "unknown local part",
+	// Exim 3's own words when none of its directors (the routers of its
+	// local domains) accepts a local address: 'unknown local-part "x" in
+	// domain "y"' (Exim 3 src/direct.c, the default message when "No
+	// directors accepted this address"), its lookup of the recipient.
+	"unknown local-part",
 	// Japanese ISPs' guides to returned mail: "User unknown", "User not
 	// found", "Invalid User" (asahi-net.jp FAQ d01601: the recipient's
 	// address was not found at the destination host).
@@ -533,6 +538,7 @@ var mailboxFullPhrases = []string{
 	"exceeded storage allocation",                                             // RFC 5321 §4.2.3 552
 	"exhausted allowed storage space",                                         // sitepackage (web.de)
 	"too many messages on the server",                                         // sitepackage (web.de)
+	"zuviele mails auf dem server",                                            // the same reply's German half, "Benutzer hat zuviele Mails auf dem Server." (sitepackage: web.de, the recipient's mailbox full)
 	"maildir over quota",                                                      // support.gmx.com "maildrop: maildir over quota"
 	"mailbox size exceeded", "mailbox size limit exceeded", "account is full", // Yandex
 	"mailfolder is full",               // vpopmail/qmail-ldap: "the user's mailfolder is full"
@@ -836,9 +842,13 @@ var hostListedPhrases = append([]string{"blocked using", "listed at", "is listed
 // blocklists.zeek, blocklist_error_messages), Spamhaus's among them by
 // its IP lists only (spamhaus.org: the SBL, XBL and PBL list IP
 // addresses, their lookup at /query/ip/ and the older lookup.lasso; the
-// DBL lists domains found in the message, a verdict on the content).
+// DBL lists domains found in the message, a verdict on the content). Its
+// older lookup of an address, /query/bl?ip=, takes the IP by name: ZEN,
+// the IP lists together, is not for "anything other than checking IP
+// addresses that hand off to your mailservers" (spamhaus.org/zen/).
 var hostListURLs = []string{
 	"spamhaus.org/query/ip", "spamhaus.org/sbl", "spamhaus.org/xbl", "spamhaus.org/pbl", "spamhaus.org/lookup",
+	"spamhaus.org/query/bl?ip=",
 	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org/", "sorbs.net/", "bsn.borderware.com/",
 	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
 	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",
@@ -1062,6 +1072,13 @@ var failedSTARTTLSPhrases = []string{
 
 // securityErrorPhrases: credentials and certificates.
 var securityErrorPhrases = []string{
+	// A hosting server's "550 not permitted to relay through this server":
+	// it takes outgoing mail only from a client that authenticated, and
+	// refuses one that did not (my.ultrawebhosting.com knowledgebase 164,
+	// "550-not permitted to relay through this server": "This almost
+	// always comes down to incorrect SMTP authentication settings"), the
+	// credentials RFC 4954 asks for, not a destination it does not serve.
+	"not permitted to relay",
 	// Mail.ru's common sending errors (mailout.ru/2015/09): "550 message
 	// sending for this account is disabled", the sender's own mailbox
 	// stopped from sending on suspicion that it was broken into and sent
@@ -1697,6 +1714,11 @@ var systemErrorPhrases = []string{
 	// qqt failure (#4.3.0)" (its queue program failed) and "421 unable to
 	// read controls (#4.3.0)" (its configuration unreadable).
 	"i/o error", "transient system error", "queue file write error", "qqt failure", "unable to read controls",
+	// vpopmail's local delivery that cannot create the message's file in
+	// the Maildir's tmp directory: "can not open new email file errno=%d
+	// file=%s", a return its deliver_mail() counts among "system failures"
+	// (vpopmail's vqmaillocal.c, deliver_mail()).
+	"can not open new email file",
 	"temporary local problem",         // Exim smtp_in.c: "451 Temporary local problem - please try later", its answer when an ACL defers or fails with no message of its own (RFC 5321 §4.2.3 451 "local error in processing")
 	"service unavailable",             // sysexits.h EX_UNAVAILABLE ("Service unavailable") as Sendmail reports a failed mailer program
 	"service not available",           // RFC 5321 §4.2.3 421 "<domain> Service not available, closing transmission channel", however the rest is worded
@@ -1827,6 +1849,12 @@ var mailerErrorPhrases = []string{
 	// when it printed nothing (postfix/src/global/sys_exits.c,
 	// sys_exits_table: "can't create user output file").
 	"can't create user output file",
+	// Sendmail's words for the same exit, EX_CANTCREAT (sendmail
+	// src/sysexits.c, SysExMsg: ":550 5.0.0 Can't create output"), as its
+	// notice gives a program's failure: `"|/usr/local/bin/mailfilt -u
+	// #dkms" (reason: Can't create output)` (a sample PHPMailer-BMH's rules
+	// quote, phpmailer-bmh_rules.php rule 0169).
+	"can't create output",
 	// OpenSMTPD reports a delivery command ("mda") that failed with the
 	// last line of its output, or else its parent's account of the
 	// child (usr.sbin/smtpd/mda.c, IMSG_MDA_DONE: "error = out[0] ? out

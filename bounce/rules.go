@@ -137,6 +137,13 @@ var providerCodes = []struct {
 	// (ionos.de, "SMTP-Fehlermeldungen der IONOS Mailserver";
 	// new-faq.comservice-ffo.de, the same list): a reputation verdict.
 	{"reject due to policy violations", BadReputation},
+	// T-Online: "554 IP=x - A problem occurred. (Ask your postmaster for
+	// help or to contact tosa@rx.t-online.de to clarify.) (BL)", which
+	// T-Online explained to spamresource.com: "our system does not accept
+	// e-mail from hosts with bad or unknown reputation"
+	// (spamresource.com/2020/06/whoops-t-onlinede-not-accepting-mail.html),
+	// the verdict its "(NOWL)" refusal names in words.
+	{"rx.t-online.de to clarify.) (bl)", BadReputation},
 	// MailChannels tags its refusals with a bracketed code its pages
 	// explain: Inbound Filtering's "450 [S09] Try Again Later" is
 	// greylisting, "550 [S10] Blocked" the connecting IP blocked, "550
@@ -328,7 +335,7 @@ func buildRules() *rules {
 		// make the mailbox missing: the whole reply is QQ's rate.
 		{reason: Speeding, phrases: []string{"mailbox unavailable or access denied"}},
 		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
-			unless: []string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
+			unless: slices.Concat([]string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
 				// on the client, not on this address (blockedPhrases:
 				// Libero's "Too many invalid recipients").
@@ -355,8 +362,14 @@ func buildRules() *rules {
 				// (GMX's "Requested action not taken: mailbox unavailable
 				// Reject due to policy restrictions", which the SMTP Field
 				// Manual explains as GMX's policy refusal), the mailbox is
-				// not said to be missing.
-				"due to policy"}},
+				// not said to be missing; nor where it links the lookup
+				// page of a list of sending hosts (hostListURLs): "550
+				// 5.2.1 Mailbox unavailable. Your IP address x is
+				// blacklisted using SPAMHAUS-XBL. Details:
+				// https://www.spamhaus.org/query/ip/x" (a reply ZoneMTA's
+				// bounce rules quote, zone-eu/zone-mta config/bounces.txt)
+				// refuses the sending host.
+				"due to policy"}, hostListURLs)},
 		// RFC 3463 separates a limit set for this recipient (x.2.3
 		// "Message length exceeds administrative limit", Exchange's
 		// RecipSizeLimit "too large for this recipient") from the
@@ -462,6 +475,9 @@ func buildRules() *rules {
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
+		// Spamhaus named, its domain list (the DBL) not, is a list of
+		// sending hosts (spamhausName): "550 Email blocked by SPAMHAUS".
+		{reason: Blocked, phrases: []string{"spamhaus"}, veto: namesDBL},
 		// Postfix's record of a refused greeting (greetingRefusedPhrases)
 		// is the client's refusal where the reply gives no status, an
 		// undefined one or a security one; a specific status of another
@@ -476,7 +492,7 @@ func buildRules() *rules {
 		// unsolicited bulk mail), unless a list of sending hosts is named
 		// beside it; greylisting's mention of spam never gets here
 		// (greylistPhrases come first).
-		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases},
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases, veto: spamhausName},
 		// A quota of the sender's sending is not the recipient's mailbox:
 		// Google's "550 5.4.5 Daily sending quota exceeded", a Postfix
 		// policy's "550 5.4.5 ... Domain Sending Quota Exceeded"
@@ -766,6 +782,35 @@ var statusWordings = []struct{ text, sd string }{
 // for SMTP Gateways"), and its "The following mail could not be
 // delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
 // a virus. "virus" counts as a word, or its plural, not inside another.
+// spamhausName reports whether every "spam" in text is the start of the
+// name "Spamhaus", a list of sending hosts unless its domain list, the
+// DBL, is named: "ZEN is the combination of all Spamhaus IP-based DNSBLs
+// ... It contains the SBL, SBLCSS, XBL and PBL blocklists", not to be
+// used "for anything other than checking IP addresses that hand off to
+// your mailservers" (spamhaus.org/zen/). The word in the list's name is
+// no verdict on the message, as "virus" in a scanner's name is none
+// (productVirus).
+func spamhausName(text string) bool {
+	if namesDBL(text) {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], "spam")
+		if i < 0 {
+			return off > 0
+		}
+		i += off
+		if !strings.HasPrefix(text[i:], "spamhaus") {
+			return false
+		}
+		off = i + len("spamhaus")
+	}
+}
+
+// namesDBL reports whether text names the Spamhaus DBL, its list of
+// domains found in messages, not of sending hosts (hostListURLs).
+func namesDBL(text string) bool { return strings.Contains(text, "dbl") }
+
 func productVirus(text string) bool {
 	for _, p := range virusPhrases {
 		if p != "virus" && strings.Contains(text, p) {
