@@ -664,16 +664,37 @@ func errorLines(blk, pre string) string {
 	}
 	var keep []string
 	in := false
+	// Sendmail puts the standard error of a program it runs into the
+	// session transcript (util.c prog_open(): "stderr goes to transcript
+	// if available"), above the record its exit status makes: procmail's
+	// "procmail: Quota exceeded while writing ..." over "550 5.0.0
+	// <addr>... Can't create output" (the notices quoted by NTT's hosting
+	// FAQ, nttbiz.jp faq_op/node/193, and digitallife2015.blogspot.com,
+	// 2021/07, both a mailbox over its quota). Such lines, after "Transcript
+	// of session follows" and right above the record, say why it failed.
+	transcript := false
+	var output []string
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			in = false
+			output = nil
 			continue
 		}
 		f := fold(t)
+		if strings.Contains(f, "transcript of session follows") {
+			transcript = true
+			continue
+		}
 		if findReplyCode(f) != 0 || hasStatusCode(f) || i == 0 {
+			keep = append(keep, output...)
+			output = nil
 			keep = append(keep, t)
 			in = true
+			continue
+		}
+		if transcript && !in && !strings.HasPrefix(t, ">>>") && !strings.HasPrefix(t, "<<<") && !strings.HasPrefix(t, "...") {
+			output = append(output, t)
 			continue
 		}
 		if in && (l[0] == ' ' || l[0] == '\t' || len(keep) > 0) {
