@@ -652,8 +652,21 @@ func errorLines(blk, pre string) string {
 		// "<a@b>: host x said: 550 ..."): it and its indented
 		// continuation lines, not the next record.
 		keep := []string{strings.TrimSpace(lines[0])}
+		// Postfix prints a blank line before each recipient's record,
+		// "<addr>: host x said: ...", and wraps it at 79 columns with
+		// an indent of 4 (bounce_notify_util.c, bounce_recipient_log()
+		// and bounce_print_wrap()): the record runs to the blank line,
+		// so its lines are its own even where a copy lost their indent
+		// (the bounces pasted into github.com/tutao/tutanota/issues/7113
+		// and hippich/PHPMailer-BMH/issues/2), but not a DSN field that
+		// follows it.
+		postfix := strings.Contains(lines[0], " said: ") && strings.Contains(lines[0], "host ")
 		for _, l := range lines[1:] {
-			if l == "" || l[0] != ' ' && l[0] != '\t' {
+			field := false
+			if i := strings.Index(l, ": "); i > 0 {
+				field = isFieldName(l[:i])
+			}
+			if l == "" || l[0] != ' ' && l[0] != '\t' && (!postfix || field) {
 				break
 			}
 			keep = append(keep, strings.TrimSpace(l))
