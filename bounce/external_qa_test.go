@@ -309,9 +309,10 @@ var qaLayouts = []formatCase{
 // Left out, each misread and with no source for its reading beyond the
 // thread, or with one the shared corpus's labels contradict: the other
 // notice of jsdelivr's thread ("Bounce reason: The recipient's email
-// address (x) does not exist" over a bare "550 No such user (TB)", whose
-// generator is not named, the address only in parentheses: no recipient
-// found); Exchange Online's German NDR in fschulze/jumpnbump#3 ("x wurde
+// address (abuse@...) does not exist" over a bare "550 No such user (TB)",
+// from a generator the paste does not name: abuse@ is a role address of
+// RFC 2142 and not taken for a recipient, and with another local part the
+// bare "No such user", placed at no stage, reads as a filter's); Exchange Online's German NDR in fschulze/jumpnbump#3 ("x wurde
 // nicht in y gefunden", no published text of it found: onhold); Postfix's
 // bounce of modoboa's autoreply pipe in modoboa/modoboa#1074 (the quoted
 // local part of "\"it@example.com\"@autoreply.example.com" is not taken for
