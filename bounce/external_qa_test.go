@@ -186,6 +186,18 @@ var qaLayouts = []formatCase{
 	{name: "Postfix DSN fields, domain not found", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: "Reporting-MTA: dns; mail.example.org\nX-Postfix-Queue-ID: 14130238EB\nX-Postfix-Sender: rfc822; email@example.org\nArrival-Date: Sun, 24 Jan 2021 18:40:57 -0600 (CST)\n\nFinal-Recipient: rfc822; email@receiving.example_\nOriginal-Recipient: rfc822;email@receiving.example_\nAction: failed\nStatus: 5.4.4\nDiagnostic-Code: X-Postfix; Host or domain name not found. Name service error\n    for name=receiving.example_ type=AAAA: Host not found\n",
 		want: []formatWant{{"email@receiving.example_", HostUnknown, true, "5.4.4", "Host or domain name not found"}}},
+	// "Auto Reply Error & bounce email"
+	// (github.com/modoboa/modoboa/issues/1074): Postfix's bounce of a
+	// delivery to modoboa's autoreply pipe, "<\"it@example.com\"@autoreply.
+	// example.com> (expanded from <it@example.com>): Command died with
+	// status 2: ..." and the command's usage message: the delivery program
+	// failed (Postfix pipe(8); the thread moved it to the autoreply
+	// program's bug tracker). The failed address has a quoted local part;
+	// the paste lost the indent of Postfix's wrapped lines, restored here
+	// as bounce_print_wrap() writes them (4 spaces).
+	{name: "Postfix, autoreply command died", from: "MAILER-DAEMON@mx-1.example.com (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: "This is the mail system at host mx-1.example.com.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\nThe mail system\n\n<\"it@example.com\"@autoreply.example.com> (expanded from\n    <it@example.com>): Command died with status 2:\n    \"/srv/modoboa/env/bin/python\". Command output: usage: manage.py autoreply\n    [-h] [--version] [-v {0,1,2,3}] [--settings\n    SETTINGS] [--pythonpath PYTHONPATH]\n    [--traceback] [--no-color] [--debug] manage.py autoreply: error:\n    unrecognized arguments: person@example.org it@example.com\n",
+		want: []formatWant{{"\"it@example.com\"@autoreply.example.com", MailerError, false, "5", "Command died with status 2"}}},
 	// "Emails sent through the \"forwarder\" system bounce sometimes"
 	// (github.com/openhatch/oh-mainline/issues/605): Postfix's bounce of
 	// "550 5.1.1 <addr>: Recipient address rejected: User unknown in
@@ -312,11 +324,9 @@ var qaLayouts = []formatCase{
 // address (abuse@...) does not exist" over a bare "550 No such user (TB)",
 // from a generator the paste does not name: abuse@ is a role address of
 // RFC 2142 and not taken for a recipient, and with another local part the
-// bare "No such user", placed at no stage, reads as a filter's); Exchange Online's German NDR in fschulze/jumpnbump#3 ("x wurde
-// nicht in y gefunden", no published text of it found: onhold); Postfix's
-// bounce of modoboa's autoreply pipe in modoboa/modoboa#1074 (the quoted
-// local part of "\"it@example.com\"@autoreply.example.com" is not taken for
-// an address: the inner it@example.com is reported, its reason right); and
+// bare "No such user", placed at no stage, reads as a filter's);
+// Exchange Online's German NDR in fschulze/jumpnbump#3 ("x wurde nicht
+// in y gefunden", no published text of it found: onhold); and
 // Gmail's delay notice in MIATECHPARTNERS/PromptChains#6 ("The recipient
 // server did not accept our requests to connect", a connection failure by
 // Google's page 7720, read as the delay's expiry as the corpus labels

@@ -462,7 +462,11 @@ func commaList(line, first string, skip map[string]bool) []string {
 // address:" in MDaemon SecurityGateway's, "Recipient:" in OpenSMTPD's
 // first bounce text).
 func headsLine(line, addr string) bool {
-	l := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
+	cut := " \t<\"'*-"
+	if strings.HasPrefix(addr, "\"") {
+		cut = " \t<'*-" // a quoted local part keeps its quote
+	}
+	l := strings.ToLower(strings.TrimLeft(line, cut))
 	if strings.HasPrefix(l, addr) {
 		return true
 	}
@@ -573,8 +577,27 @@ func nextAddr(l string, off int) (string, int, int) {
 			return "", 0, len(l)
 		}
 		at := off + i
+		// A quoted local part (RFC 5321 §4.1.2 Quoted-string) may hold
+		// an "@" of its own, as Postfix names the address an alias
+		// expanded to for modoboa's autoreply pipe:
+		// <"it@example.com"@autoreply.example.com> (the bounce pasted
+		// into github.com/modoboa/modoboa/issues/1074). An "@" inside
+		// the quotes is not the address's; the one after them is.
+		if q := strings.LastIndexByte(l[off:at], '"'); q >= 0 {
+			if c := strings.IndexByte(l[at:], '"'); c > 0 && at+c+1 < len(l) && l[at+c+1] == '@' &&
+				!strings.ContainsAny(l[off+q:at+c], " \t<>") {
+				off = at + c + 1
+				continue
+			}
+		}
 		s := at
-		for s > 0 && isLocalChar(l[s-1]) {
+		quoted := false
+		if at > 1 && l[at-1] == '"' {
+			if q := strings.LastIndexByte(l[:at-1], '"'); q >= 0 && q < at-2 && !strings.ContainsAny(l[q:at], " \t<>") {
+				s, quoted = q, true
+			}
+		}
+		for !quoted && s > 0 && isLocalChar(l[s-1]) {
 			s--
 		}
 		e := at + 1
@@ -1118,13 +1141,20 @@ func listIdMatches(listID, addr string) bool {
 // "<%s> (expanded from <%s>): %s" (postfix/src/bounce/
 // bounce_notify_util.c, bounce_recipient_log()), RFC 3464's
 // Original-Recipient in words; "" when the text names none.
+//
+// Postfix wraps the line at 79 columns (bounce_print_wrap()), so the
+// words "(expanded from" and the address may stand on two lines.
 func expandedFrom(blk, addr string) string {
-	const marker = "> (expanded from <"
+	const marker = "> (expanded from"
 	i := indexFold(blk, "<"+addr+marker)
 	if i < 0 {
 		return otherExpandedFrom(blk, addr)
 	}
-	rest := blk[i+1+len(addr)+len(marker):]
+	rest := strings.TrimLeft(blk[i+1+len(addr)+len(marker):], " \t\r\n")
+	if !strings.HasPrefix(rest, "<") {
+		return ""
+	}
+	rest = rest[1:]
 	end := strings.IndexByte(rest, '>')
 	if end <= 0 || strings.ContainsAny(rest[:end], " \t\n<") {
 		return ""
