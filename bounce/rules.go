@@ -90,6 +90,22 @@ var providerCodes = []struct {
 	// IP address that is a characteristic of unsolicited, bulk emails"
 	// (help.yahoo.com SLN3436).
 	{"[ts01]", BadReputation}, {"[ts02]", BadReputation}, {"[ts03]", BadReputation}, {"[tss04]", BadReputation},
+	// The reply names the page that explains it: Yahoo's "All messages
+	// from x will be permanently deferred; Retrying will NOT succeed. See
+	// https://help.yahoo.com/kb/postmaster/SLN3436.html" comes under
+	// [TS03] and under [TSS06] (a Postfix bounce quoted in
+	// github.com/hardware/mailserver/issues/202, "553 5.7.2 [TSS06]"), and
+	// SLN3436 is the page of the IP's bulk-like sending quoted above.
+	{"postmaster/sln3436", BadReputation},
+	// Exchange Online's NDR for an address its directory does not hold
+	// says, in its "How to Fix It" advice, "Fix email delivery issues for
+	// error code 5.1.10 in Office 365" (the NDR quoted in
+	// github.com/bwya77/O365-Admin-Center/issues/12, "<user> wasn't found
+	// at <domain>", "Unknown To address"): Microsoft's own 5.1.10, which
+	// its NDR code table gives as "Recipient not found" (learn.microsoft.com,
+	// "Email non-delivery reports in Exchange Online", as the provider
+	// table holds it), not RFC 7505's null MX.
+	{"error code 5.1.10 in", UserUnknown},
 	// Yahoo's PH* codes, "554 Message not allowed - [PH01] Email not
 	// accepted for policy reasons": "Content based blocks (e.g: PH*
 	// Errors) ... something in the content that Yahoo won't accept",

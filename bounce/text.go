@@ -462,7 +462,11 @@ func commaList(line, first string, skip map[string]bool) []string {
 // address:" in MDaemon SecurityGateway's, "Recipient:" in OpenSMTPD's
 // first bounce text).
 func headsLine(line, addr string) bool {
-	l := strings.ToLower(strings.TrimLeft(line, " \t<\"'*-"))
+	cut := " \t<\"'*-"
+	if strings.HasPrefix(addr, "\"") {
+		cut = " \t<'*-" // a quoted local part keeps its quote
+	}
+	l := strings.ToLower(strings.TrimLeft(line, cut))
 	if strings.HasPrefix(l, addr) {
 		return true
 	}
@@ -573,8 +577,27 @@ func nextAddr(l string, off int) (string, int, int) {
 			return "", 0, len(l)
 		}
 		at := off + i
+		// A quoted local part (RFC 5321 §4.1.2 Quoted-string) may hold
+		// an "@" of its own, as Postfix names the address an alias
+		// expanded to for modoboa's autoreply pipe:
+		// <"it@example.com"@autoreply.example.com> (the bounce pasted
+		// into github.com/modoboa/modoboa/issues/1074). An "@" inside
+		// the quotes is not the address's; the one after them is.
+		if q := strings.LastIndexByte(l[off:at], '"'); q >= 0 {
+			if c := strings.IndexByte(l[at:], '"'); c > 0 && at+c+1 < len(l) && l[at+c+1] == '@' &&
+				!strings.ContainsAny(l[off+q:at+c], " \t<>") {
+				off = at + c + 1
+				continue
+			}
+		}
 		s := at
-		for s > 0 && isLocalChar(l[s-1]) {
+		quoted := false
+		if at > 1 && l[at-1] == '"' {
+			if q := strings.LastIndexByte(l[:at-1], '"'); q >= 0 && q < at-2 && !strings.ContainsAny(l[q:at], " \t<>") {
+				s, quoted = q, true
+			}
+		}
+		for !quoted && s > 0 && isLocalChar(l[s-1]) {
 			s--
 		}
 		e := at + 1
@@ -652,8 +675,21 @@ func errorLines(blk, pre string) string {
 		// "<a@b>: host x said: 550 ..."): it and its indented
 		// continuation lines, not the next record.
 		keep := []string{strings.TrimSpace(lines[0])}
+		// Postfix prints a blank line before each recipient's record,
+		// "<addr>: host x said: ...", and wraps it at 79 columns with
+		// an indent of 4 (bounce_notify_util.c, bounce_recipient_log()
+		// and bounce_print_wrap()): the record runs to the blank line,
+		// so its lines are its own even where a copy lost their indent
+		// (the bounces pasted into github.com/tutao/tutanota/issues/7113
+		// and hippich/PHPMailer-BMH/issues/2), but not a DSN field that
+		// follows it.
+		postfix := strings.Contains(lines[0], " said: ") && strings.Contains(lines[0], "host ")
 		for _, l := range lines[1:] {
-			if l == "" || l[0] != ' ' && l[0] != '\t' {
+			field := false
+			if i := strings.Index(l, ": "); i > 0 {
+				field = isFieldName(l[:i])
+			}
+			if l == "" || l[0] != ' ' && l[0] != '\t' && (!postfix || field) {
 				break
 			}
 			keep = append(keep, strings.TrimSpace(l))
@@ -664,16 +700,37 @@ func errorLines(blk, pre string) string {
 	}
 	var keep []string
 	in := false
+	// Sendmail puts the standard error of a program it runs into the
+	// session transcript (util.c prog_open(): "stderr goes to transcript
+	// if available"), above the record its exit status makes: procmail's
+	// "procmail: Quota exceeded while writing ..." over "550 5.0.0
+	// <addr>... Can't create output" (the notices quoted by NTT's hosting
+	// FAQ, nttbiz.jp faq_op/node/193, and digitallife2015.blogspot.com,
+	// 2021/07, both a mailbox over its quota). Such lines, after "Transcript
+	// of session follows" and right above the record, say why it failed.
+	transcript := false
+	var output []string
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			in = false
+			output = nil
 			continue
 		}
 		f := fold(t)
+		if strings.Contains(f, "transcript of session follows") {
+			transcript = true
+			continue
+		}
 		if findReplyCode(f) != 0 || hasStatusCode(f) || i == 0 {
+			keep = append(keep, output...)
+			output = nil
 			keep = append(keep, t)
 			in = true
+			continue
+		}
+		if transcript && !in && !strings.HasPrefix(t, ">>>") && !strings.HasPrefix(t, "<<<") && !strings.HasPrefix(t, "...") {
+			output = append(output, t)
 			continue
 		}
 		if in && (l[0] == ' ' || l[0] == '\t' || len(keep) > 0) {
@@ -1084,13 +1141,20 @@ func listIdMatches(listID, addr string) bool {
 // "<%s> (expanded from <%s>): %s" (postfix/src/bounce/
 // bounce_notify_util.c, bounce_recipient_log()), RFC 3464's
 // Original-Recipient in words; "" when the text names none.
+//
+// Postfix wraps the line at 79 columns (bounce_print_wrap()), so the
+// words "(expanded from" and the address may stand on two lines.
 func expandedFrom(blk, addr string) string {
-	const marker = "> (expanded from <"
+	const marker = "> (expanded from"
 	i := indexFold(blk, "<"+addr+marker)
 	if i < 0 {
 		return otherExpandedFrom(blk, addr)
 	}
-	rest := blk[i+1+len(addr)+len(marker):]
+	rest := strings.TrimLeft(blk[i+1+len(addr)+len(marker):], " \t\r\n")
+	if !strings.HasPrefix(rest, "<") {
+		return ""
+	}
+	rest = rest[1:]
 	end := strings.IndexByte(rest, '>')
 	if end <= 0 || strings.ContainsAny(rest[:end], " \t\n<") {
 		return ""
