@@ -403,18 +403,19 @@ func unfinishedReply(s string) bool {
 // to the reply's last line (RFC 5321 §4.2.1), or "" when the transcript
 // does not hold the reply.
 func replyRest(diag, transcript string) string {
-	first := strings.Join(strings.Fields(diag), " ")
-	code := first[:3]
+	diag = strings.TrimSpace(diag)
+	code := diag[:3]
 	var rest []string
 	found := false
-	for _, l := range strings.Split(transcript, "\n") {
+	for transcript != "" {
+		var l string
+		l, transcript, _ = strings.Cut(transcript, "\n")
 		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "<<<"))
-		t = strings.Join(strings.Fields(t), " ")
 		if !found {
-			found = t == first
+			found = sameWords(t, diag)
 			continue
 		}
-		if !strings.HasPrefix(t, code+"-") && !strings.HasPrefix(t, code+" ") {
+		if len(t) < 4 || t[:3] != code || t[3] != '-' && t[3] != ' ' {
 			break
 		}
 		rest = append(rest, t)
@@ -423,6 +424,30 @@ func replyRest(diag, transcript string) string {
 		}
 	}
 	return ""
+}
+
+// sameWords reports whether a and b hold the same words, however the
+// white space between them runs.
+func sameWords(a, b string) bool {
+	for {
+		a = strings.TrimLeft(a, " \t\r")
+		b = strings.TrimLeft(b, " \t\r\n")
+		if a == "" || b == "" {
+			return a == b
+		}
+		i := strings.IndexAny(a, " \t\r")
+		if i < 0 {
+			i = len(a)
+		}
+		j := strings.IndexAny(b, " \t\r\n")
+		if j < 0 {
+			j = len(b)
+		}
+		if a[:i] != b[:j] {
+			return false
+		}
+		a, b = a[i:], b[j:]
+	}
 }
 
 // finish classifies a recipient from its diagnostic text.

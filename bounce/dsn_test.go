@@ -32,3 +32,21 @@ func TestDSNFieldOrder(t *testing.T) {
 		t.Errorf("second recipient %s (original %s): action %q reason %s temporary %v; want delayed, mailboxfull", b.FinalRecipient, b.OriginalRecipient, b.Action, b.Reason, b.Temporary)
 	}
 }
+
+func TestSameWords(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"550-Verification failed for <x@example.org>", "550-Verification  failed\n for <x@example.org>", true},
+		{"550-Verification failed", "550-Verification failed for", false},
+		{"", "", true},
+		{"  ", "\n", true},
+		{"550-a", "550-b", false},
+		{"550 a", "550-a", false},
+	} {
+		if got := sameWords(c.a, c.b); got != c.want {
+			t.Errorf("sameWords(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
