@@ -10,28 +10,26 @@ import (
 // could have read wrong. Each case is cut to the lines it needs, addresses
 // and hosts replaced.
 
-// TestReviewDSN holds DSN readings the Final-Recipient replacement and the
-// RCPT TO label must leave alone.
-func TestReviewDSN(t *testing.T) {
-	head := "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n" +
-		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\n"
-	headers := "Content-Type: text/rfc822-headers\n\n" + returnedHeaders
-	cases := []dsnCase{
-		// A Final-Recipient in an internationalised domain: RFC 6531 §1.2
-		// extends RFC 5321's syntax to permit internationalised addresses
-		// in the envelope (U-labels in the domain), and RFC 6533 gives
-		// DSNs the "utf-8" address type to name them in Final-Recipient.
-		// The address is a mailbox, not a masked field: it stays, though
-		// Original-Recipient names the alias the sender wrote to (RFC 3464
-		// §2.3.1), which other members may still read.
-		{"U-label Final-Recipient beside an alias", mimeReport(head, "b1", "",
-			"Content-Type: text/plain\n\n"+postfixPre+"<bob@b\u00fccher.example>: host mx.b\u00fccher.example[192.0.2.7] said: 550 5.1.1\n    User unknown (in reply to RCPT TO command)\n",
-			"Content-Type: message/global-delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: utf-8; bob@b\u00fccher.example\nOriginal-Recipient: rfc822;team@example.org\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.b\u00fccher.example\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n",
-			headers),
-			formatWant{"bob@b\u00fccher.example", UserUnknown, true, "5.1.1", "user unknown"}},
-	}
-	checkDSNCases(t, cases)
+// reviewDSNCases hold DSN readings the Final-Recipient replacement must
+// leave alone.
+var reviewDSNCases = []dsnCase{
+	// A Final-Recipient in an internationalised domain: RFC 6531 §1.2
+	// extends RFC 5321's syntax to permit internationalised addresses in
+	// the envelope (U-labels in the domain), and RFC 6533 gives DSNs the
+	// "utf-8" address type to name them in Final-Recipient. The address is
+	// a mailbox, not a masked field: it stays, though Original-Recipient
+	// names the alias the sender wrote to (RFC 3464 §2.3.1), which other
+	// members may still read.
+	{"U-label Final-Recipient beside an alias", mimeReport(
+		"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"+
+			"Content-Type: multipart/report; report-type=global-delivery-status; boundary=\"u8\"\n", "u8", "",
+		"Content-Type: text/plain; charset=utf-8\n\n"+postfixPre+"<bob@b\u00fccher.example>: host mx.b\u00fccher.example[192.0.2.7] said: 550 5.1.1\n    User unknown (in reply to RCPT TO command)\n",
+		"Content-Type: message/global-delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: utf-8; bob@b\u00fccher.example\nOriginal-Recipient: rfc822;team@example.org\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.b\u00fccher.example\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n",
+		"Content-Type: text/rfc822-headers\n\n"+returnedHeaders),
+		formatWant{"bob@b\u00fccher.example", UserUnknown, true, "5.1.1", "user unknown"}},
 }
+
+func TestReviewDSN(t *testing.T) { checkDSNCases(t, reviewDSNCases) }
 
 // reviewLayouts: Exim's sender-verify callout reply names the sender's
 // address after "RCPT TO:" (src/src/verify.c, do_callout(): a sender
