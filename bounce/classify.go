@@ -714,9 +714,12 @@ func maskHostNames(t string) string {
 		if t[i] != '[' {
 			continue
 		}
-		end := strings.IndexByte(t[i:], ']')
+		// An address literal is at most 50 bytes ("ipv6:" and 45, as
+		// isAddrLiteral takes it): the search for its "]" stops there,
+		// so that text of many "[" is read in linear time.
+		end := strings.IndexByte(t[i:min(len(t), i+52)], ']')
 		if end < 0 {
-			break
+			continue
 		}
 		if !isAddrLiteral(t[i+1 : i+end]) {
 			continue

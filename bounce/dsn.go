@@ -3,6 +3,7 @@ package bounce
 import (
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 )
 
 // field is one "Name: value" line of a DSN or feedback report, with its
@@ -112,7 +113,10 @@ func cleanAddr(v string) string {
 // mailDomain reports whether a is local@domain with a domain RFC 5321
 // §4.1.2 allows: dot-separated labels of letters, digits and hyphens, each
 // beginning and ending with a letter or digit, or an address literal in
-// brackets.
+// brackets. RFC 6531 §1.2 extends those rules to permit internationalised
+// addresses in the envelope, U-labels in the domain, which RFC 6533's DSNs
+// name in Final-Recipient ("utf-8" type): a byte of a UTF-8 sequence
+// counts as a letter, and such a Final-Recipient is kept.
 func mailDomain(a string) bool {
 	at := strings.LastIndexByte(a, '@')
 	if at <= 0 || at == len(a)-1 {
@@ -127,7 +131,7 @@ func mailDomain(a string) bool {
 			return false
 		}
 		for i := 0; i < len(l); i++ {
-			if !isDomainChar(l[i]) || l[i] == '.' {
+			if l[i] < utf8.RuneSelf && !isDomainChar(l[i]) || l[i] == '.' {
 				return false
 			}
 		}
