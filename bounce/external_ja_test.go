@@ -74,6 +74,17 @@ var jaLayouts = []formatCase{
 	{name: "qmail, mail quota exceeded", from: "MAILER-DAEMON@mail.example.jp", subject: "failure notice", action: "failed",
 		body: qmailPre + "<full@example.jp>:\nMail quota exceeded.\n",
 		want: []formatWant{{"full@example.jp", MailboxFull, false, "5", "quota exceeded"}}},
+	// DDNet's own qmail notices as its FAQ shows them ("MAILER-DAEMONが
+	// 送信されてきました。", www.ddn.ne.jp/support/faq/email/
+	// mailerdaemon.html), here the one for a destination server that
+	// exists but takes no mail (あて先のサーバは存在しますが、メールの受け
+	// 入れをしていない場合): qmail-remote's "Sorry, I wasn't able to
+	// establish an SMTP connection. (#4.4.1)" and qmail-send's "I'm not
+	// going to try again; this message has been in the queue too long.",
+	// the sending server giving up on a host it never reached.
+	{name: "DDNet qmail, no SMTP connection, given up", from: "MAILER-DAEMON@www.example.ne.jp", subject: "failure notice", action: "failed",
+		body: qmailPre + "<someone@example.net>:\nSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\nI'm not going to try again; this message has been in the queue too long.\n",
+		want: []formatWant{{"someone@example.net", Expired, false, "", "establish an SMTP connection"}}},
 	// The same notice with "user is over quota", as 株式会社ビジネス
 	// ブログ's FAQ shows it (faq.busblog.jp/faq/show/410, (3-1)): the
 	// destination mailbox over its capacity.
@@ -120,6 +131,16 @@ var jaLayouts = []formatCase{
 	{name: "Sakura Sendmail warning, name server timeout", from: "Mail Delivery Subsystem <MAILER-DAEMON@www1.example.jp>", subject: "Warning: could not send message for past 4 hours", action: "delayed",
 		body: sendmailWarnBanner + sendmailHead + "   ----- The following addresses had transient non-fatal errors -----\n<username@example.co.jp>\n\n   ----- Transcript of session follows -----\n451 <username@example.co.jp>... example.co.jp: Name server timeout\nWarning: message still undelivered after 4 hours\nWill keep trying until message is 5 days old\n",
 		want: []formatWant{{"username@example.co.jp", NetworkError, false, "4", "Name server timeout"}}},
+	// A Japanese ISP's (em-net.ne.jp) Sendmail delivering through
+	// procmail: "(reason: Can't create output)", the transcript's
+	// "procmail: Quota exceeded while writing" and "550 5.0.0 <addr>...
+	// Can't create output", as デジタルライフ's post on it quotes one
+	// ("Can't create output", digitallife2015.blogspot.com/2021/07/
+	// cant-create-output.html): the mail storage the address may use is
+	// full (メールサーバーの容量を超えてしまった). No header given.
+	{name: "em-net Sendmail and procmail, quota exceeded", from: "Mail Delivery Subsystem <MAILER-DAEMON@mail.example.ne.jp>", subject: "Returned mail: see transcript for details", action: "failed",
+		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<someone@tt.example.ne.jp>\n    (reason: Can't create output)\n\n   ----- Transcript of session follows -----\nprocmail: Quota exceeded while writing \"/mb/tt.example.ne.jp/someone/Mailbox\"\n550 5.0.0 <someone@tt.example.ne.jp>... Can't create output\n",
+		want: []formatWant{{"someone@tt.example.ne.jp", MailboxFull, false, "5", "Quota exceeded"}}},
 	// docomo refusing a sender its recipient's reception settings
 	// (受信拒否) refuse: the sending server's notice names "reason: 550
 	// Unknown user" under "The following addresses had permanent fatal
