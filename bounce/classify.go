@@ -587,6 +587,10 @@ var rcptStageWords = append([]string{
 	// user table: "Permanent failure in user lookup" (usr.sbin/smtpd/mda.c,
 	// IMSG_MDA_LOOKUP_USERINFO; lka.c lka_userinfo(): not in the table).
 	"permanent failure in user lookup",
+	// Plesk's qmail returns mail to an address its domain does not have
+	// with "This address no longer accepts mail." after accepting it
+	// (userUnknownPhrases): its own lookup of the recipient, no filter's.
+	"this address no longer accepts mail",
 	// gromox's local delivery (exmdb_local) looks the recipient up in its
 	// user database and bounces an address with no mailbox there
 	// (mda/exmdb_local/exmdb_local.cpp, exmdb_local_deliverquota(): "<%s> has no mailbox
@@ -621,6 +625,19 @@ func namesRecipient(text string, d *detector) bool {
 	return anyAt(text, " (", func(at int) bool {
 		w := text[strings.LastIndexAny(text[:at], " \t\n<")+1 : at]
 		end := strings.IndexByte(text[at+2:], ')')
+		// Sendmail's "(reason: ...)" under an address in "The following
+		// addresses had permanent fatal errors" (savemail.c) quotes the
+		// remote's last reply, whatever command it answered: KAGOYA's
+		// FAQ shows one for a refusal of MAIL FROM's SIZE ("(reason: 552
+		// 5.3.4 Message size exceeds fixed limit)" over ">>> MAIL
+		// From:<x> SIZE=n", support.kagoya.jp/kir/faq/index.php?
+		// action=artikel&cat=5&id=328), and ドコモ情報プラザ's answer
+		// shows "(reason: 550 Unknown user" returned for a docomo
+		// recipient whose reception settings refuse the sender
+		// (doplaza.jp/life/mail/001563.php). It names no stage.
+		if end > 0 && strings.HasPrefix(text[at+2:], "reason: ") {
+			return false
+		}
 		return end > 0 && isAddrAfter(strings.TrimSuffix(w, ">")) && d.match(text[at+2:at+2+end])
 	}) || anyAt(text, ">: ", func(at int) bool {
 		lt := strings.LastIndexByte(text[:at], '<')

@@ -416,6 +416,16 @@ var userUnknownPhrases = []string{
 	// LKA_PERMFAIL; mda.c mda_imsg() IMSG_MDA_LOOKUP_USERINFO: "Permanent
 	// failure in user lookup", a permanent failure it gives x.1.6).
 	"permanent failure in user lookup",
+	// Plesk's qmail: mail to an address that does not exist under a
+	// domain is accepted, then returned "with the 'this address no longer
+	// accepts mail' notice", its default for nonexistent users (Plesk's
+	// administrator guide, "Setting Up Site-wide Preferences for Handling
+	// Mail to Nonexistent Users (Mail Bounce)", as hosting.mixcat.com/
+	// plesk/SettingSite-widePreferences.php carries it); JFUL's page on
+	// "failure notice" mails (jful.jp/supast/supast1010.html) reads the
+	// same notice as the part before the @ wrong or the account no longer
+	// valid.
+	"this address no longer accepts mail",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
