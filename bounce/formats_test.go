@@ -30,6 +30,10 @@ type formatCase struct {
 	// attaches it (message/rfc822 after the text part, in a
 	// multipart/mixed), for notices whose text names no recipient.
 	attached string
+	// report, when set, is a delivery-status part (RFC 3464 fields, LF
+	// line ends): the message is a multipart/report with the text part,
+	// this part and the attached message, if any, for DSN layouts.
+	report string
 }
 
 // plainBounce builds the message: the notification as text/plain, the
@@ -37,7 +41,14 @@ type formatCase struct {
 func (c formatCase) message() string {
 	h := "From: " + c.from + "\nTo: sender@example.org\nSubject: " + c.subject + "\n" + c.header + "MIME-Version: 1.0\n"
 	text := "Content-Type: text/plain; charset=us-ascii\n\n" + c.body
-	if c.attached != "" {
+	if c.report != "" {
+		h += "Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_ndr\"\n\n"
+		text = "--=_ndr\n" + text + "\n--=_ndr\nContent-Type: message/delivery-status\n\n" + c.report
+		if c.attached != "" {
+			text += "\n--=_ndr\nContent-Type: message/rfc822\n\n" + c.attached
+		}
+		text += "\n--=_ndr--\n"
+	} else if c.attached != "" {
 		h += "Content-Type: multipart/mixed; boundary=\"=_ndr\"\n\n"
 		text = "--=_ndr\n" + text + "\n--=_ndr\nContent-Type: message/rfc822\n\n" + c.attached + "\n--=_ndr--\n"
 	}
