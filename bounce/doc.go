@@ -163,7 +163,9 @@
 // is a "2.x.x" in a failure's text its status. "virus" inside a scanning
 // product's name (InterScan VirusWall, AntiVirus) is no verdict, nor is
 // "spam" inside Spamhaus's: named without its domain list (the DBL), it is
-// a list of sending hosts (spamhaus.org/zen: Spamhaus's IP lists). The first
+// a list of sending hosts (spamhaus.org/zen: Spamhaus's IP lists), unless
+// the reply links Spamhaus's page for refused queries (/returnc/: a
+// receiver's resolver refused, no listing). The first
 // step that names a reason decides:
 //
 //  1. Delivered: a delivered, relayed or expanded action (RFC 3464 §2.3.3)

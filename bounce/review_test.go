@@ -76,3 +76,24 @@ func TestReviewMaskHostNames(t *testing.T) {
 		t.Errorf("long input: ends %q", got[len(got)-30:])
 	}
 }
+
+// TestReviewSpamhausReturnCode: Spamhaus named beside its page for refused
+// queries is no listing of the sending host. A receiver that asks Spamhaus
+// through a public resolver gets a return code it must not read as a
+// listing; the page it links says "It is not because you are listed on
+// one of our blocklists" but the recipient's server configuration
+// (simple-login/app issue 2675 quotes the page beside Postfix's reject
+// "Error: open resolver; https://check.spamhaus.org/returnc/pub/x"). The
+// reply is as openstreetmap/operations issue 674 quotes it, address
+// replaced.
+func TestReviewSpamhausReturnCode(t *testing.T) {
+	c := ClassifyReply("RCPT", 550, "", "550 Error: open resolver; https://www.spamhaus.org/returnc/pub/2001:db8::1")
+	if c.Reason == Blocked || c.Reason == SpamDetected || c.Hard {
+		t.Errorf("open resolver refusal: %s hard %v, want neither a host's listing nor spam", c.Reason, c.Hard)
+	}
+	// Spamhaus named for a listing still is one (the ZoneMTA sample kept
+	// in the provider table).
+	if c := ClassifyReply("RCPT", 550, "", "550 Email blocked by SPAMHAUS"); c.Reason != Blocked {
+		t.Errorf("Spamhaus listing: %s, want %s", c.Reason, Blocked)
+	}
+}

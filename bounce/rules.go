@@ -493,7 +493,16 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: hostListURLs},
 		// Spamhaus named, its domain list (the DBL) not, is a list of
 		// sending hosts (spamhausName): "550 Email blocked by SPAMHAUS".
-		{reason: Blocked, phrases: []string{"spamhaus"}, veto: namesDBL},
+		// Not where it links its page for refused queries: a receiver
+		// that asks Spamhaus through a public resolver gets a return
+		// code it must not read as a listing, and Spamhaus's page
+		// (spamhaus.org/returnc/pub/) says "It is not because you are
+		// listed on one of our blocklists" but the recipient's server
+		// configuration (simple-login/app issue 2675, quoting it beside
+		// "Error: open resolver; https://check.spamhaus.org/returnc/pub/x";
+		// "550 Error: open resolver; https://www.spamhaus.org/returnc/pub/x"
+		// in openstreetmap/operations issue 674).
+		{reason: Blocked, phrases: []string{"spamhaus"}, veto: namesDBL, unless: []string{"spamhaus.org/returnc/"}},
 		// Postfix's record of a refused greeting (greetingRefusedPhrases)
 		// is the client's refusal where the reply gives no status, an
 		// undefined one or a security one; a specific status of another
@@ -791,13 +800,6 @@ var statusWordings = []struct{ text, sd string }{
 	{"recipient name is ambiguous", ".1.4"},
 }
 
-// productVirus reports text whose only "virus" is part of a scanning
-// product's name, with no other word of virusPhrases: a gateway's banner
-// heads its notices whatever they report ("Message from InterScan E-Mail
-// VirusWall NT", Trend Micro's InterScan VirusWall; "Symantec AntiVirus
-// for SMTP Gateways"), and its "The following mail could not be
-// delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
-// a virus. "virus" counts as a word, or its plural, not inside another.
 // spamhausName reports whether every "spam" in text is the start of the
 // name "Spamhaus", a list of sending hosts unless its domain list, the
 // DBL, is named: "ZEN is the combination of all Spamhaus IP-based DNSBLs
@@ -827,6 +829,13 @@ func spamhausName(text string) bool {
 // domains found in messages, not of sending hosts (hostListURLs).
 func namesDBL(text string) bool { return strings.Contains(text, "dbl") }
 
+// productVirus reports text whose only "virus" is part of a scanning
+// product's name, with no other word of virusPhrases: a gateway's banner
+// heads its notices whatever they report ("Message from InterScan E-Mail
+// VirusWall NT", Trend Micro's InterScan VirusWall; "Symantec AntiVirus
+// for SMTP Gateways"), and its "The following mail could not be
+// delivered. Reason: Exceeded Maximum Delivery Attempts" is no verdict on
+// a virus. "virus" counts as a word, or its plural, not inside another.
 func productVirus(text string) bool {
 	for _, p := range virusPhrases {
 		if p != "virus" && strings.Contains(text, p) {
