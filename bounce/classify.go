@@ -490,8 +490,18 @@ func namesForwardPath(text string) bool {
 	if i := strings.Index(text, "551"); i >= 0 {
 		text = text[i:]
 	}
-	_, after, ok := strings.Cut(text, "try")
-	return ok && strings.IndexByte(after, '@') >= 0
+	// "try" as a word: "retry", "entry" and "country" offer nothing.
+	for off := 0; ; {
+		i := strings.Index(text[off:], "try")
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 3
+		if (i == 0 || !isLetter(rune(text[i-1]))) && (off == len(text) || !isLetter(rune(text[off]))) {
+			return strings.IndexByte(text[off:], '@') >= 0
+		}
+	}
 }
 
 // placeAddress places an unknown address or domain in its stage, wherever

@@ -37,6 +37,7 @@ func TestClassify(t *testing.T) {
 		{"moved by the bare 551, the forward-path offered", 551, "", "User not local; please try <b@example.org>", HasMoved, true, "5.0.0"},
 		// The sample PHPMailer-BMH's rules quote for a full mailbox (rule
 		// 0145): the address named is the refused one, none is offered.
+		{"551 whose words hold \"try\" inside another word offers no forward-path", 551, "", "User not local; do not retry, write to postmaster@example.org", OnHold, false, "5.0.0"},
 		{"551 naming the refused address offers no forward-path", 551, "", "bounce as<the destination mailbox <a@example.org> is full> queue as 100.1.x.a@example.org (in reply to end of DATA command)", OnHold, false, "5.0.0"},
 		{"host unknown", 550, "5.1.2", "Host or domain name not found", HostUnknown, true, "5.1.2"},
 		{"temporary dns is a network error", 451, "4.4.3", "Host not found, try again", NetworkError, false, "4.4.3"},
