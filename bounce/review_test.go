@@ -97,3 +97,30 @@ func TestReviewSpamhausReturnCode(t *testing.T) {
 		t.Errorf("Spamhaus listing: %s, want %s", c.Reason, Blocked)
 	}
 }
+
+// TestReviewRepeatedAddress: a recipient named on many lines is read once
+// per line, not from its first line again each time (hasReasonLine keeps
+// its place); what it reports does not change when lines are taken away.
+func TestReviewRepeatedAddress(t *testing.T) {
+	b := block{lines: []string{"<a@example.net>", "(reason: 550 5.1.1 User unknown)"}}
+	if !b.hasReasonLine() {
+		t.Fatal("reason line not seen")
+	}
+	b.lines = b.lines[:1]
+	if b.hasReasonLine() {
+		t.Error("reason line still seen after it was taken away")
+	}
+	b.lines = append(b.lines, "   (reason: 550 5.1.1 User unknown)")
+	if !b.hasReasonLine() {
+		t.Error("reason line appended later not seen")
+	}
+	msg := "From: MAILER-DAEMON@example.org\r\nTo: s@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system.\r\n\r\n" +
+		strings.Repeat("<a@example.net>\r\n", 20000)
+	rep, err := Parse(strings.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].FinalRecipient != "a@example.net" {
+		t.Errorf("recipients %+v, want a@example.net once", rep.Recipients)
+	}
+}

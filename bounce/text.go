@@ -136,6 +136,11 @@ type block struct {
 	// alone, indented, as Exim prints a failed address ("  %s",
 	// deliver.c): its error lines, indented further, continue it.
 	under int
+	// scanned counts the lines hasReasonLine has read, reason whether one
+	// of them was a "(reason: " line: a recipient named on many lines is
+	// not read again from its first line each time.
+	scanned int
+	reason  bool
 }
 
 // replyIntros are headings after which a notice prints the remote
@@ -216,12 +221,13 @@ func quotedInReply(line, addr string, b *block) bool {
 
 // hasReasonLine reports a "(reason: ...)" line in the block.
 func (b *block) hasReasonLine() bool {
-	for _, l := range b.lines {
-		if strings.HasPrefix(strings.TrimSpace(l), "(reason: ") {
-			return true
-		}
+	if b.scanned > len(b.lines) {
+		b.scanned, b.reason = 0, false // lines were taken away: read again
 	}
-	return false
+	for ; b.scanned < len(b.lines) && !b.reason; b.scanned++ {
+		b.reason = strings.HasPrefix(strings.TrimSpace(b.lines[b.scanned]), "(reason: ")
+	}
+	return b.reason
 }
 
 // quotesReply reports whether the block holds the remote server's reply
@@ -351,6 +357,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 					} else if open >= 0 {
 						if l := blocks[open].lines; len(l) > 0 && l[len(l)-1] == prev {
 							blocks[open].lines = l[:len(l)-1]
+							blocks[open].scanned, blocks[open].reason = 0, false
 						}
 					}
 					blocks[cur].lines = append(blocks[cur].lines, prev)
