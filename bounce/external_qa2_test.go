@@ -19,9 +19,8 @@ var qa2Layouts = []formatCase{
 	// rejected by the server for the recipient domain ..." and Yahoo's
 	// "554 delivery error: dd This user doesn't have a yahoo.com account".
 	// The answer: the Yahoo ID exists for other services but has no
-	// mailbox; Yahoo's help (SLN3444) reads "dd This user doesn't have a
-	// ... account" as an address with no mailbox. The paste gives no
-	// header.
+	// mailbox, so there is no such mailbox to deliver to. The paste gives
+	// no header.
 	{name: "Gmail old notice, Yahoo dd no account", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
 		body: "Delivery to the following recipient failed permanently:\n\n     alex2011@yahoo.example\n\nTechnical details of permanent failure:\nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain yahoo.example by mta5.am0.yahoodns.example. [192.0.2.202].\n\nThe error that the other server returned was:\n554 delivery error: dd This user doesn't have a yahoo.com account (alex2011@yahoo.example) [-5] - mta1325.mail.gq1.yahoo.example\n",
 		want: []formatWant{{"alex2011@yahoo.example", UserUnknown, true, "5", "doesn't have a yahoo.com account"}}},
@@ -29,8 +28,8 @@ var qa2Layouts = []formatCase{
 	// (github.com/justingit/dada-mail/issues/318): a Postfix bounce of
 	// Yahoo's "554 delivery error: dd This user doesn't have a yahoo.co.uk
 	// account" after DATA, with its DSN fields (Status 5.0.0) as dada-mail
-	// listed them; the handler's own reading, user_unknown, is Yahoo's
-	// (SLN3444, as above).
+	// listed them; the thread's handler reads it as user_unknown, and
+	// Yahoo's words say the address has no Yahoo mailbox (as above).
 	{name: "Postfix DSN, Yahoo UK dd no account", from: "MAILER-DAEMON@myserver.example.com (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body:   "This is the mail system at host myserver.example.com.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to <postmaster>\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<emailaddress@yahoo.example.uk>: host mx-eu.mail.am0.yahoodns.example[192.0.2.241]\n    said: 554 delivery error: dd This user doesn't have a yahoo.co.uk account\n    (emailaddress@yahoo.example.uk) [0] - mta1005.mail.ukl.yahoo.example (in reply to\n    end of DATA command)\n",
 		report: "Reporting-MTA: dns; myserver.example.com\nX-Postfix-Queue-ID: EFCB24820020\nX-Postfix-Sender: rfc822; bounces@example.com\nArrival-Date: Mon, 15 Oct 2012 12:58:06 +0100 (BST)\n\nFinal-Recipient: rfc822; emailaddress@yahoo.example.uk\nOriginal-Recipient: rfc822;emailaddress@yahoo.example.uk\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx-eu.mail.am0.yahoodns.example\nDiagnostic-Code: smtp; 554 delivery error: dd This user doesn't have a\n    yahoo.co.uk account (emailaddress@yahoo.example.uk) [0] -\n    mta1005.mail.ukl.yahoo.example\n",
@@ -39,9 +38,10 @@ var qa2Layouts = []formatCase{
 	// (github.com/chatmail/core/issues/6547): Postfix's bounce of
 	// iCloud's "554 5.7.1 [CS01] Message rejected due to local policy.
 	// Please visit https://support.apple.com/en-us/HT204137" after DATA.
-	// Apple's page HT204137 (postmaster information) names [CS01] as a
-	// refusal under Apple's local policy: a policy refusal of the message
-	// (the provider table's reading of the same reply).
+	// The reply's words: a refusal under Apple's local policy, as the
+	// provider table reads the same reply (testdata/provider-replies.csv,
+	// Apple's [CS01] rows from smtp.codes and ActiveCampaign's SMTP field
+	// manual): a policy refusal of the message.
 	{name: "Postfix, iCloud CS01 local policy", from: "MAILER-DAEMON@nine.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: "This is the mail system at host nine.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<chat@example.nl>: host mx02.mail.icloud.example[192.0.2.25] said: 554\n    5.7.1 [CS01] Message rejected due to local policy. Please visit\n    https://support.apple.com/en-us/HT204137 (in reply to end of DATA command)\n",
 		want: []formatWant{{"chat@example.nl", PolicyViolation, false, "5.7.1", "CS01"}}},
@@ -50,9 +50,9 @@ var qa2Layouts = []formatCase{
 	// "Sorry, we were unable to deliver your message to the following
 	// address.", "<addr>:", "550: 5.7.1 Message rejected due to local
 	// policy. Please visit https://support.apple.com/en-us/HT204137" and
-	// "--- Below this line is a copy of the message." (Apple's HT204137,
-	// as above). The paste gives no header; Yahoo's bounce comes from
-	// MAILER-DAEMON with "Failure Notice".
+	// "--- Below this line is a copy of the message." (Apple's local
+	// policy, as above). The paste gives no header; a plain Yahoo one is
+	// used.
 	{name: "Yahoo bounce, iCloud local policy", from: "MAILER-DAEMON@yahoo.example", subject: "Failure Notice", action: "failed",
 		body: "Sorry, we were unable to deliver your message to the following address.\n\n<haith@icloud.example>:\n550: 5.7.1 Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137\n\n--- Below this line is a copy of the message.\n\n" + returned,
 		want: []formatWant{{"haith@icloud.example", PolicyViolation, false, "5.7.1", "local policy"}}},
@@ -60,8 +60,9 @@ var qa2Layouts = []formatCase{
 	// docker-mailserver/issues/22): Postfix's bounce with its DSN fields
 	// as pasted, iCloud's "550 5.7.0 Blocked - see
 	// https://support.proofpoint.com/dnsbl-lookup.cgi?ip=<ip>" at RCPT:
-	// the link is Proofpoint's blocklist look-up for the sending IP (its
-	// dynamic reputation list), the IP listed: a block of the client.
+	// the reply names a block and links Proofpoint's DNS blocklist look-up
+	// for the sending IP: the client refused for its IP (the forwarder's
+	// issue below, with the same reply, was fixed on the sending side).
 	{name: "Postfix DSN, iCloud Proofpoint blocklist", from: "MAILER-DAEMON@mail.example.fr (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: "This is the mail system at host mail.example.fr.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                  The mail system\n\n<xxxxx@me.example>: host mx1.mail.icloud.example[192.0.2.68] said: 550 5.7.0\n   Blocked - see\n   https://support.proofpoint.com/dnsbl-lookup.cgi?ip=198.51.100.165:\n   xxxxx@me.example (in reply to RCPT TO command)\nReporting-MTA: dns; mail.example.fr\nX-Postfix-Queue-ID: 11227CE2\nX-Postfix-Sender: rfc822; thomas@example.fr\nArrival-Date: Thu,  1 Oct 2015 19:47:05 +0000 (UTC)\n\nFinal-Recipient: rfc822; xxxxx@me.example\nOriginal-Recipient: rfc822;xxxxx@me.example\nAction: failed\nStatus: 5.7.0\nRemote-MTA: dns; mx1.mail.icloud.example\nDiagnostic-Code: smtp; 550 5.7.0 Blocked - see\n   https://support.proofpoint.com/dnsbl-lookup.cgi?ip=198.51.100.165:\n   xxxxx@me.example\n",
 		want: []formatWant{{"xxxxx@me.example", Blocked, false, "5.7.0", "dnsbl-lookup"}}},
@@ -85,10 +86,10 @@ var qa2Layouts = []formatCase{
 	// (mxgmx014) Nemesis ESMTP Service not available 554-No SMTP service
 	// 554-Bad DNS PTR resource record. 554 For explanation visit
 	// https://www.gmx.net/mail/senderguidelines?ip=<ip>&c=rdns"; the
-	// reporter found the sending IP had no PTR record and set one. GMX's
-	// sender guidelines require a PTR record for the sending IP. The paste
-	// begins at "host"; the recipient's "<addr>: " that Postfix writes
-	// before it is put back.
+	// reporter, sent by GMX's link to a DNS check, found the sending IP
+	// had no reverse DNS (PTR) record and had his provider set one. The
+	// paste begins at "host"; the recipient's "<addr>: " that Postfix
+	// writes before it is put back.
 	{name: "Postfix, GMX greeting refused, bad PTR", from: "MAILER-DAEMON@mail.example.de (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: postfixPre + "<friend@gmx.example>: host mx00.emig.gmx.example[192.0.2.9] refused to talk to me:\n    554-gmx.net (mxgmx014) Nemesis ESMTP Service not available 554-No SMTP\n    service 554-Bad DNS PTR resource record. 554 For explanation visit\n    https://www.gmx.net/mail/senderguidelines?ip=198.51.100.84&c=rdns\n",
 		want: []formatWant{{"friend@gmx.example", RequirePTR, false, "5", "Bad DNS PTR"}}},
@@ -96,13 +97,14 @@ var qa2Layouts = []formatCase{
 	// Gmail's notice of Exchange Online's "550 5.4.1 Recipient address
 	// rejected: Access denied. AS(201806281) [<host>.eop-nam10.prod.
 	// protection.outlook.com]". Microsoft's directory-based edge blocking
-	// page: the NDR "550 5.4.1 Recipient address rejected: Access denied"
-	// means the address does not exist in the tenant.
+	// page, as MicrosoftDocs/OfficeDocs-Exchange#2654 quotes it: when the
+	// address does not exist, the service blocks the message and the NDR
+	// reads "550 5.4.1 Recipient address rejected: Access denied".
 	{name: "Gmail notice, Exchange Online DBEB", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
 		body: gmailFailPre + "suzan@example.com" + gmailFailPost + "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [DM6NAM10FT025.eop-nam10.prod.protection.outlook.example]\n",
 		want: []formatWant{{"suzan@example.com", UserUnknown, true, "5.4.1", "Access denied"}}},
-	// "Bounced mail: username not recognised" (www.oucs.ox.ac.uk/email/
-	// failed/index.xml?ID=Username): Exim's bounce, "SMTP error from
+	// Oxford's help on failed mail, the user part not recognised
+	// (www.oucs.ox.ac.uk/email/failed/index.xml?ID=Username): Exim's bounce, "SMTP error from
 	// remote mail server after RCPT TO:<addr>:", "host
 	// cluster1.eu.messagelabs.com []:" and "550 Invalid recipient <addr>
 	// (#5.1.1)"; the page: the user part of the address is not recognised
@@ -154,8 +156,8 @@ var qa2Layouts = []formatCase{
 	// groupes : ... La boîte aux lettres du destinataire est pleine ..."
 	// then the English "Delivery failed for these recipients or groups:
 	// ... The recipient's mailbox is full and cannot accept messages at
-	// this time." (Exchange Online's text for 5.2.2, mailbox full). The
-	// paste gives no header.
+	// this time.": the recipient's mailbox is full, as both paragraphs
+	// say. The paste gives no header.
 	{name: "Exchange Online French and English, mailbox full", from: exchangeFrom, subject: "Non remis : hello", action: "failed",
 		body: "Échec de la remise pour ces destinataires ou groupes :\n\nRuss Winter (notifications@example.com)\nLa boîte aux lettres du destinataire est pleine et ne peut pas accepter de messages pour l’instant. Essayez de renvoyer votre message ultérieurement ou contactez directement le destinataire.\n\nDelivery failed for these recipients or groups:\nRuss Winter (notifications@example.com)\n The recipient's mailbox is full and cannot accept messages at this time. Please try resending your message later or contact the recipient directly.\n",
 		want: []formatWant{{"notifications@example.com", MailboxFull, false, "", "mailbox"}}},
@@ -163,8 +165,8 @@ var qa2Layouts = []formatCase{
 	// issues/10): SmarterMail's notice, "Could not deliver message to the
 	// following recipient(s):", "Failed Recipient: <addr>", "Reason:
 	// Remote host said: 550 5.1.1 The email account that you tried to
-	// reach does not exist. ..." (Google's page 6596, SuchUser: no such
-	// account). The paste gives no header.
+	// reach does not exist. ..." (Google's reply: no such account). The
+	// paste gives no header.
 	{name: "SmarterMail, Gmail no such account", from: "Mail Delivery System <postmaster@example.org>", subject: "Undeliverable Mail", action: "failed",
 		body: "Could not deliver message to the following recipient(s):\n\nFailed Recipient: huhhup123124@gmail.example\nReason: Remote host said: 550 5.1.1 The email account that you tried to reach does not exist. Please try\n5.1.1 double-checking the recipient's email address for typos or\n5.1.1 unnecessary spaces. Learn more at\n5.1.1  https://support.google.com/mail/?p=SuchUser 4-v6si5409935edh.451 - gsmtp\n",
 		want: []formatWant{{"huhhup123124@gmail.example", UserUnknown, true, "5.1.1", "does not exist"}}},
@@ -225,7 +227,7 @@ var qa2Layouts = []formatCase{
 	{name: "Exchange-style notice, queue expired", from: "postmaster@example.net", subject: "Undeliverable: anything", action: "failed",
 		body: "Delivery has failed to these recipients or groups:\n\nsomeone@example.com\nThe server has tried to deliver this message, without success, and has stopped trying. Please try sending this message again. If the problem continues, contact your helpdesk.\n\nDiagnostic information for administrators:\n\nGenerating server: filter.example.net\n\nsomeone@example.com\n#550 4.4.7 QUEUE.Expired; message expired ##\n",
 		want: []formatWant{{"someone@example.com", Expired, false, "4.4.7", "QUEUE.Expired"}}},
-	// "4.4.7 error message: Non-Delivery message" (madvigsolutions.com,
+	// A help desk's page on the 4.4.7 NDR (madvigsolutions.com,
 	// helpdesk/Non-Delivery.htm): Exchange 2003's NDR, "Your message did
 	// not reach some or all of the intended recipients.", "The following
 	// recipient(s) could not be reached:", "Could not deliver the message
@@ -254,11 +256,10 @@ var qa2Layouts = []formatCase{
 	// "Service issue: SG mail server suddenly refusing emails"
 	// (github.com/spamgourmet/spamgourmet/issues/58): Postfix's record of
 	// "550-X-Host-Lookup-Failed: Reverse DNS lookup does not match for
-	// <smarthost> 550 (deferred)" at MAIL FROM, as pasted. X-Host-Lookup-
-	// Failed is the header Exim's default configuration adds when the
-	// client's reverse lookup fails or does not match its forward lookup
-	// (Exim spec, host_lookup and "verify = reverse_host_lookup"): the
-	// receiver refused the sending host for its reverse DNS.
+	// <smarthost> 550 (deferred)" at MAIL FROM, as pasted: the receiver
+	// refused the sending host because its reverse DNS lookup did not
+	// match (the reply's words; the reporter checked the smarthost's PTR
+	// record in answer).
 	{name: "Postfix, Exim reverse DNS does not match", from: "MAILER-DAEMON@smarthost.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: postfixPre + "<worktest.geek@0sg.example>: host gourmet7.spamgourmet.example[192.0.2.102] said:\n550-X-Host-Lookup-Failed: Reverse DNS lookup does not match for\n<smarthost> 550 (deferred) (in reply to MAIL FROM command)\n",
 		want: []formatWant{{"worktest.geek@0sg.example", RequirePTR, false, "5", "Reverse DNS lookup does not match"}}},
