@@ -580,6 +580,12 @@ var rcptStageWords = append([]string{
 	// Gateway's "Addressee unknown". (Exchange 5.5's IMC "Recipient Not
 	// Found", with no reply behind it, is not one: it names no stage.)
 	"recipient does not exist", "recipient verification failed", "email address does not exist", "recipient does not have an account",
+	// Oxford's relay checks a recipient from outside with the downstream
+	// MTA before it accepts the message (help.it.ox.ac.uk/mail-relay: "For
+	// mail from outside Oxford, the recipient address is checked with the
+	// downstream MTA", "prior to acceptance"), so its "Recipient failed
+	// verification" (RPT-FAL) answers RCPT (userUnknownPhrases).
+	"recipient failed verification",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
 	"no such recipient",                         // GroupWise's Internet Agent "550 No such recipient" (userUnknownPhrases)
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"

@@ -522,7 +522,19 @@
 //     part, RFC 5321's Quoted-string, may hold an "@" of its own; Yahoo's
 //     SLN3436 and Exchange Online's "error code 5.1.10" advice read as
 //     their pages explain them); three more misread and stay out, listed
-//     in external_qa_test.go; 18 returned-mail notices as Japanese
+//     in external_qa_test.go; 25 recipients of 25 more bounces pasted
+//     into mail servers' and senders' issue threads and hosting and
+//     university help pages, each with the cause its answer or page gives
+//     (Gmail's older notice, Yahoo's own bounce, iCloud's [CS01] and
+//     Proofpoint blocks, GMX's PTR refusal, Exchange 2003, 2007 and
+//     Online NDRs, one in French and English, SmarterMail, Sendmail
+//     transcripts and warning, maildrop's quota, an Exim reverse-lookup
+//     refusal, queues expired, a greeting refused in a delay notice):
+//     recipient 25, reason 24, hard/soft 24 right before TestExternalQA2's
+//     readings, 25, 25 and 25 after (Oxford's relay's "Recipient failed
+//     verification", a check it makes before accepting, is an unknown
+//     recipient at RCPT); three more stay out, listed in
+//     external_qa2_test.go; 18 returned-mail notices as Japanese
 //     carriers', ISPs' and hosts' help pages show them with their meaning
 //     (OCN's Postfix notice with its Japanese paragraph, asahi-net, KAGOYA,
 //     さくらインターネット, DDNet, JFUL, Yahoo! JAPAN, em-net's procmail

@@ -334,6 +334,12 @@ var userUnknownPhrases = []string{
 	"recipient unknown",             // MDaemon at RCPT: "550 <x>, Recipient unknown" (a Postfix bounce quoting it on the mdaemon-l list, mail-archive.com msg40709)
 	"address couldn't be found",     // Exchange Online NDR: "Your message wasn't delivered to x because the address couldn't be found"
 	"recipient verification failed", // Baruwa's refusals (bastion.umanix.net/info): "Recipient verification failed", the recipient address could not be verified
+	// Oxford's mail relay (oxmail) checks a recipient from outside with
+	// the downstream MTA before it accepts the message (help.it.ox.ac.uk/
+	// mail-relay); its refusal "#550-RPT-FAL: Recipient failed
+	// verification" is, by its help page (help.it.ox.ac.uk/
+	// fix-undeliverable-error-on-send), an invalid or unrecognised address.
+	"recipient failed verification",
 	// Coremail's bounce hints (icoremail.vip support, 退信 category) for a
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
