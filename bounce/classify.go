@@ -80,6 +80,15 @@ func (r *rules) classify(ev evidence) Classification {
 	if status == "" {
 		status = inferStatus(ev, reason, code, folded)
 	}
+	if ev.action == "delayed" && strings.HasPrefix(status, "5.") {
+		// RFC 3464 §2.3.3: "delayed" means the MTA will go on trying,
+		// a transient failure (RFC 3463 class 4), whatever class the last
+		// reply it quotes had: Postfix defers a greeting refused with
+		// "554 5.7.1" to try again and reports the recipient delayed with
+		// Status 4.7.1 (the delay notice pasted into
+		// github.com/mail-in-a-box/mailinabox/issues/1194).
+		status = "4" + status[1:]
+	}
 	c := Classification{Reason: reason, Status: status}
 	c.Temporary = strings.HasPrefix(status, "4.")
 	c.Hard = strings.HasPrefix(status, "5.") && hardReason(reason)

@@ -145,7 +145,9 @@
 // replaces a generic x.0.0 one of the same class; a Status field that only
 // spells the diagnostic's reply code, "5.5.0" beside "550 User unknown" as
 // Stalwart writes one for a reply without an enhanced code, is reported
-// but not read as a cause), the reply code, the stage (the SMTP command
+// but not read as a cause; a recipient a delay notice reports keeps the
+// code's subject and detail under class 4, as Postfix reports a deferred
+// "554 5.7.1" as 4.7.1: RFC 3464 §2.3.3's "delayed" is still retried), the reply code, the stage (the SMTP command
 // the reply answered, from ClassifyReply's argument or the bounce's
 // wording: "in reply to RCPT TO command", "after MAIL FROM" (Exim's
 // "after pipelined MAIL FROM" too), transcripts,

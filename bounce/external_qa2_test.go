@@ -247,12 +247,12 @@ var qa2Layouts = []formatCase{
 	// greeting to try again or another MX). A 554 in place of the greeting
 	// is the server declining this client (RFC 5321 §3.1); the answer:
 	// the remote does not allow the sender's server to connect (check
-	// whether its IP is blocklisted), a block of the sending host. (The status first written here was the DSN's
-	// own 4.7.1; Parse reports the receiver's 5.7.1, as pickStatus
-	// documents for a quoted code of the reply's class.)
+	// whether its IP is blocklisted), a block of the sending host, still
+	// retried: 4.7.1, the DSN's own status, the reply's detail under the
+	// class of a delayed recipient (RFC 3464 §2.3.3).
 	{name: "Postfix delay, greeting refused", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Delayed Mail (still being retried)", action: "delayed",
 		body: "This is the mail system at host mail.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 3 hour(s).\nIt will be retried until it is 2 day(s) old.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<clerc@example.com>: host mail.example.com[192.0.2.84]\n    refused to talk to me: 554 5.7.1 You are not allowed to connect.\n\nReporting-MTA: dns; mail.example.org\nX-Postfix-Queue-ID: 4A1555F826\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Thu, 15 Jun 2017 07:45:16 +0200 (CEST)\n\nFinal-Recipient: rfc822; clerc@example.com\nOriginal-Recipient: rfc822;clerc@example.com\nAction: delayed\nStatus: 4.7.1\nRemote-MTA: dns; mail.example.com\nDiagnostic-Code: smtp; 554 5.7.1 You are not allowed to connect.\n",
-		want: []formatWant{{"clerc@example.com", Blocked, false, "5.7.1", "not allowed to connect"}}},
+		want: []formatWant{{"clerc@example.com", Blocked, false, "4.7.1", "not allowed to connect"}}},
 	// "Service issue: SG mail server suddenly refusing emails"
 	// (github.com/spamgourmet/spamgourmet/issues/58): Postfix's record of
 	// "550-X-Host-Lookup-Failed: Reverse DNS lookup does not match for
