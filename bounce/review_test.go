@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,114 @@ func TestReviewRepeatedAddress(t *testing.T) {
 	}
 	if len(rep.Recipients) != 1 || rep.Recipients[0].FinalRecipient != "a@example.net" {
 		t.Errorf("recipients %+v, want a@example.net once", rep.Recipients)
+	}
+}
+
+// TestReviewEximAliasChildren: an alias that names several addresses
+// gives each the same ancestor, and Exim's DSN names that ancestor as the
+// Final-Recipient of each (src/src/deliver.c, print_dsn_addr_action():
+// "for (pa = addr; pa->parent; ) pa = pa->parent;" then "Final-Recipient:
+// rfc822;%s" with pa->address), in the reverse order of its text (the
+// two groups of test/mail/0224.CALLER), while the text names each child
+// with "(generated from x)" under it (test/mail/0224.CALLER). Which text
+// block is whose is then unknown: no child's cause is given to both,
+// unless all children's words agree.
+func TestReviewEximAliasChildren(t *testing.T) {
+	parse := func(body, report string) []Recipient {
+		t.Helper()
+		c := formatCase{from: eximFrom, subject: eximFailed, header: "X-Failed-Recipients: a@example.net,\n  b@example.com\n", body: eximPre + body, report: report}
+		rep, err := Parse(strings.NewReader(c.message()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Recipients) != 2 {
+			t.Fatalf("recipients %+v, want 2", rep.Recipients)
+		}
+		return rep.Recipients
+	}
+	// One child no router takes (test/mail/0224.CALLER's "Unrouteable
+	// address"), one whose mailbox is full until the retry rules end
+	// (test/mail/0310.CALLER's "mailbox is full: retry timeout exceeded").
+	for _, r := range parse("  a@example.net\n    (generated from list@example.org)\n    Unrouteable address\n  b@example.com\n    (generated from list@example.org)\n    mailbox is full: retry timeout exceeded\n",
+		eximReport("list@example.org", "list@example.org")) {
+		if r.Hard || r.Reason == HostUnknown || r.Reason == MailboxFull {
+			t.Errorf("%s: %s hard %v, want neither child's cause (which is whose is unknown)", r.FinalRecipient, r.Reason, r.Hard)
+		}
+	}
+	// Children that fail alike keep their reading.
+	for _, r := range parse("  a@example.net\n    (generated from list@example.org)\n    Unrouteable address\n  b@example.com\n    (generated from list@example.org)\n    Unrouteable address\n",
+		eximReport("list@example.org", "list@example.org")) {
+		if r.Reason != HostUnknown || !r.Hard {
+			t.Errorf("%s: %s hard %v, want %s hard", r.FinalRecipient, r.Reason, r.Hard, HostUnknown)
+		}
+	}
+	// Many children of many aliases, the DSN naming other addresses:
+	// each block's ancestor is read once, not once per DSN recipient.
+	var body strings.Builder
+	var rcpts []string
+	for i := range 3000 {
+		fmt.Fprintf(&body, "  a%d@example.net\n    (generated from l%d@example.org)\n    Unrouteable address\n", i, i)
+		rcpts = append(rcpts, fmt.Sprintf("m%d@example.org", i))
+	}
+	c := formatCase{from: eximFrom, subject: eximFailed, body: eximPre + body.String(), report: eximReport(rcpts...)}
+	if rep, err := Parse(strings.NewReader(c.message())); err != nil || len(rep.Recipients) == 0 {
+		t.Errorf("many aliases: %v, %d recipients", err, len(rep.Recipients))
+	}
+}
+
+// reviewDelaySubjects: the returned message's subject, where the notice
+// repeats it, is not the notice's word that delivery goes on. A
+// recipient a notice reports as delayed gets a temporary status
+// (RFC 3464 §2.3.3), so a final NDR misread as a delay notice would turn
+// an unknown user soft. Exchange's NDR subject is "Undeliverable:
+// <subject>" (bounceSubjects) and Exchange 2003's text repeats the
+// subject above the recipients (TestExchangeFormats' layouts); a
+// sender's "Your order has been delayed" is the sender's.
+var reviewDelaySubjects = []formatCase{
+	{name: "Exchange 2007, returned subject of a delay", from: "Microsoft Exchange <postmaster@example.org>", subject: "Undeliverable: Your order has been delayed", action: "failed",
+		body: "Delivery has failed to these recipients or distribution lists:\n\ngone@example.net\nThe recipient's e-mail address was not found in the recipient's e-mail system. Microsoft Exchange will not try to redeliver this message for you. Please check the e-mail address and try resending this message, or provide the following diagnostic text to your system administrator.\n\n" +
+			"Diagnostic information for administrators:\n\nGenerating server: mx.example.org\n\ngone@example.net\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\n" +
+			"Original message headers:\n\nFrom: Sender <sender@example.org>\nTo: gone@example.net\nSubject: Your order has been delayed\nMessage-ID: <send-42@example.org>\n",
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "RecipNotFound"}}},
+	{name: "Exchange 2003, subject of a delay in the summary", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: Your order has been delayed", action: "failed",
+		body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:\tYour order has been delayed\n      Sent:\t12/6/2026 10:00 AM\n\nThe following recipient(s) could not be reached:\n\n" +
+			"      gone@example.net on 12/6/2026 10:00 AM\n            The e-mail account does not exist at the organization this message was sent to.  Check the e-mail address, or contact the recipient directly to find out the correct address.\n            <mx.example.org #5.1.1>\n",
+		want: []formatWant{{"gone@example.net", UserUnknown, true, "5.1.1", "does not exist"}}},
+	// A real delay notice whose returned subject also speaks of a delay
+	// stays one: its own words say delivery goes on (Exchange 2010's
+	// delay DSN, exchangeDelayText).
+	{name: "Exchange delay DSN, subject of a delay", from: exchangeFrom, subject: "Delivery delayed:Your order has been delayed", action: "delayed",
+		body: exchangeDelayPre + "slow@example.net" + strings.Replace(exchangeDelayText, "Subject: hello", "Subject: Your order has been delayed", 1),
+		want: []formatWant{{"slow@example.net", Expired, false, "4", ""}}},
+}
+
+func TestReviewDelaySubjects(t *testing.T) { checkFormats(t, reviewDelaySubjects) }
+
+// TestReviewCommaListSize: recipients listed on one line separated by
+// commas (Barracuda's "Your message to: <a>, <b>", TestExternalNDR) are
+// each read from their own address, not from the whole line: a line of
+// thousands of addresses is read in time linear in its length.
+func TestReviewCommaListSize(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BANNED FILENAME ALERT\n\nYour message to: ")
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "<a%d@example.net>", i)
+	}
+	b.WriteString("\nwas blocked by our Spam Firewall. The email you sent with the following subject has NOT BEEN DELIVERED:\n\nSubject: hello\n\nAn attachment in that mail was of a file type that the Spam Firewall is set to block.\n")
+	c := formatCase{from: "MAILER DAEMON <>", subject: "Banned file: x.bat in mail from you", body: b.String()}
+	rep, err := Parse(strings.NewReader(c.message()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 5000 {
+		t.Fatalf("%d recipients, want 5000", len(rep.Recipients))
+	}
+	for _, r := range []Recipient{rep.Recipients[0], rep.Recipients[4999]} {
+		if r.Reason != PolicyViolation {
+			t.Errorf("%s: %s, want %s", r.FinalRecipient, r.Reason, PolicyViolation)
+		}
 	}
 }
