@@ -582,6 +582,17 @@
 //     read right; the two misread, Exchange Online's status taken from an
 //     earlier attempt's line and Mail.ru's "user is terminated", have no
 //     published source and are listed in external_qa3_test.go).
+//   - 23 recipients of bounces checked into other repositories and read
+//     by their own words' published meaning: ZMailer's "Delivery reports
+//     about your email" in the lore-inbox archive, MailEnable's and
+//     T-Online's notices and others quoted in the eris parser's comments,
+//     froide's test bounces, Exchange and MS Mail NDRs in Microsoft's
+//     Knowledge Base: recipient 23, reason 18 → 19, hard/soft 20 → 20
+//     (TestExternalCode: "SPF: <ip> is not allowed to send mail from
+//     <domain>", Exim's SPF ACL message, is an SPF failure); the four
+//     misread, the KB's three and a notice's "The following recipients
+//     are unknown:" with no source for its layout, are listed in
+//     external_code_test.go.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1041 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

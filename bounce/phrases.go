@@ -694,8 +694,15 @@ var authFailurePhrases = []string{
 	// pass SPF authentication" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): the check named, then its failure.
 	"spf authentication didn't pass", "dkim authentication didn't pass",
 	"didn't pass spf authentication", "didn't pass dkim authentication",
-	"spf record",       // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
-	"[spf] ",           // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
+	"spf record", // Google 5.7.26 "fails to pass SPF checks for an SPF record with a hard fail policy"
+	"[spf] ",     // Interia and C4 (pomoc.poczta.interia.pl; faq.c4.cz, "Odeslaný e-mail se vrací zpět s chybou"): "550 5.7.0 [SPF] <ip> is not allowed to send mail from <domain>", the sending IP not in the domain's SPF record
+	// Exim's "spf = fail" ACL condition with the message its users give
+	// it, "deny message = SPF: $sender_host_address is not allowed to send
+	// mail from $sender_address_domain" (an Exim configuration for
+	// cPanel's custom_begin_mailauth, pastebin.com/kYjsmget), the words
+	// Interia's and C4's "[SPF]" refusal share: the sending IP is not one
+	// the sender's domain's SPF record permits (RFC 7208 "fail").
+	"is not allowed to send mail from",
 	"spf unauthorized", // Cisco AsyncOS SPF verification's default reject text: "550 #5.7.1 SPF unauthorized mail is prohibited." (AsyncOS CLI Reference, listenerconfig)
 	// pypolicyd-spf, the SPF policy service beside Postfix: "550 5.7.23
 	// <x>: Recipient address rejected: Message rejected due to: SPF fail -
