@@ -646,8 +646,18 @@ var rcptStageWords = append([]string{
 // Office", novell.com/documentation/gw7/gw7_tsh2/data/hetq980i.html). The
 // layout was seen in rjbs/Mail-DeliveryStatus-BounceParser's
 // t/corpus/novell-with-rhs.msg.
+//
+// A fourth is the address at the head of a line, " - " and the refusal:
+// MDaemon's notice for a local recipient it has no account for,
+// "local@domain - no such user here." (flufl.bounce's simplematch.py,
+// wRAR/flufl.bounce flufl/bounce/_detectors/simplematch.py, reads the
+// address so, its pattern commented "pla.net.py (MDaemon.PRO ?)"; the
+// notice seen quoted in jordiprats/eris's MDaemonProParser.java).
 func namesRecipient(text string, d *detector) bool {
-	return anyAt(text, " (", func(at int) bool {
+	return anyAt(text, " - ", func(at int) bool {
+		start := strings.LastIndexByte(text[:at], '\n') + 1
+		return strings.IndexByte(text[start:at], ' ') < 0 && isAddrAfter(text[start:at]) && d.match(prefix(text[at+3:], 40))
+	}) || anyAt(text, " (", func(at int) bool {
 		w := text[strings.LastIndexAny(text[:at], " \t\n<")+1 : at]
 		end := strings.IndexByte(text[at+2:], ')')
 		// Sendmail's "(reason: ...)" under an address in "The following

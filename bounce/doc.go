@@ -593,6 +593,15 @@
 //     misread, the KB's three and a notice's "The following recipients
 //     are unknown:" with no source for its layout, are listed in
 //     external_code_test.go.
+//   - 9 recipients of bounces quoted in the comments of the eris
+//     parser's other files (Trustwave MailMarshal's, MDaemon's, Mimecast's,
+//     b1gMail's, XGen's and MessageLabs-relayed notices, MDaemon's session
+//     transcript, Mail.ru's Exim "rejected by local scanning code"), read by
+//     their own words' published meaning: recipient 9, reason 3 → 4,
+//     hard/soft 4 → 5 (TestExternalEris holds the four read right:
+//     MDaemon's "<addr> - no such user here." names its recipient as
+//     "<addr>: ..." does); the five misread, site texts and words with no
+//     published source, are listed in external_eris_test.go.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1041 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it
