@@ -22,3 +22,7 @@ func Waiting(s *Store) int {
 // HandedOff returns how many messages s handed to waiting lessees as it
 // inserted them.
 func HandedOff(s *Store) int64 { return s.handedOff.Load() }
+
+// Listened returns how many times s made its LISTEN connection and woke a
+// lessee for what it may have missed meanwhile.
+func Listened(s *Store) int64 { return s.listened.Load() }

@@ -36,6 +36,20 @@ func awaitLessees(s *pgstore.Store, n int) error {
 	return nil
 }
 
+// waitListened waits until s made its LISTEN connection. The first
+// lessee to wait starts it, and once made it wakes a lessee (for anything
+// sent while not listening): a test of hand-offs lets that wake pass, the
+// lessee look and wait again, before it enqueues what is to be handed
+// over.
+func waitListened(t *testing.T, s *pgstore.Store) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); pgstore.Listened(s) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the store did not LISTEN within 10s")
+		}
+	}
+}
+
 func oneRcpt(addr string) *queue.Envelope {
 	return &queue.Envelope{Recipients: []queue.Recipient{{Addr: addr}}}
 }
@@ -59,6 +73,7 @@ func TestHandOff(t *testing.T) {
 		got <- ms
 	}
 	go lease("example.net")
+	waitListened(t, s)
 	waitLessees(t, s, 1)
 	now := time.Now()
 	later, err := s.Enqueue(ctx, oneRcpt("later@example.net"), strings.NewReader("later"), now, now.Add(time.Hour))
@@ -230,8 +245,9 @@ func TestHandOffKilledChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A first wait starts the LISTEN connection, which wakes a lessee
-	// when it connects.
+	// when it connects: that one, not the lessee below.
 	s.Lease(ctx, queue.LeaseRequest{Now: time.Now(), Duration: time.Second, Max: 1, Wait: 300 * time.Millisecond})
+	waitListened(t, s)
 	got := make(chan []*queue.Message, 1)
 	go func() {
 		ms, _ := s.Lease(ctx, queue.LeaseRequest{Now: time.Now(), Duration: 2 * time.Second, Max: 1, Wait: time.Minute})

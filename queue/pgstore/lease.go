@@ -208,6 +208,7 @@ func (s *Store) listenLoop() {
 		if err == nil {
 			backoff = 100 * time.Millisecond
 			s.wakeOne() // anything sent while not listening
+			s.listened.Add(1)
 			for {
 				var n *pgconn.Notification
 				if n, err = conn.WaitForNotification(ctx); err != nil {

@@ -139,6 +139,7 @@ type Store struct {
 
 	linger    atomic.Int64 // how long a woken lessee waits before it looks, ns
 	handedOff atomic.Int64 // messages handed to waiting lessees (see claim)
+	listened  atomic.Int64 // LISTEN connections made, each followed by its wake (see listenLoop)
 
 	hintMu   sync.Mutex
 	hinted   bool      // dueHint holds (else the next lease promotes)
