@@ -777,7 +777,7 @@ func maskHostNames(t string) string {
 			continue
 		}
 		start := i
-		for start > last && isHostNameByte(t[start-1]) {
+		for start > last && (isDomainChar(t[start-1]) || t[start-1] == '_') {
 			start--
 		}
 		name := t[start:i]
@@ -793,10 +793,6 @@ func maskHostNames(t string) string {
 	}
 	b.WriteString(t[last:])
 	return b.String()
-}
-
-func isHostNameByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
 }
 
 // isAddrLiteral reports whether s is an IPv4 or IPv6 address as Postfix

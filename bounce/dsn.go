@@ -139,17 +139,15 @@ func mailDomain(a string) bool {
 	return true
 }
 
-// sourceRoute splits an address written with an RFC 5321 §4.1.2 source
-// route ("@a,@b:user@c") into the route and the mailbox after it.
-func sourceRoute(a string) (route, mbox string, ok bool) {
-	if !strings.HasPrefix(a, "@") {
-		return "", a, false
-	}
+// sourceRoute returns the mailbox after the RFC 5321 §4.1.2 source route
+// of an address written with one ("@a,@b:user@c"), ok false when a has
+// none.
+func sourceRoute(a string) (mbox string, ok bool) {
 	i := strings.IndexByte(a, ':')
-	if i < 0 || !strings.Contains(a[i+1:], "@") {
-		return "", a, false
+	if !strings.HasPrefix(a, "@") || i < 0 || !strings.Contains(a[i+1:], "@") {
+		return a, false
 	}
-	return a[:i], a[i+1:], true
+	return a[i+1:], true
 }
 
 // dsnAction returns an Action field's value in lower case, as one of RFC
@@ -262,7 +260,7 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 			// sender gave (RFC 3464 §2.3.1).
 			rc.FinalRecipient = rc.OriginalRecipient
 		}
-		if _, mbox, ok := sourceRoute(rc.FinalRecipient); ok {
+		if mbox, ok := sourceRoute(rc.FinalRecipient); ok {
 			// RFC 5321 §4.1.2 writes a path's source route as "@host:" before
 			// the mailbox; Appendix C makes it obsolete and says to ignore
 			// it. Oracle (Sun) Messaging Server's DSN names in Final-Recipient

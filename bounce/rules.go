@@ -711,7 +711,7 @@ func (b *bigrams) hasKeys(k [3]uint16) bool {
 // specific code is read as the code its words name. Descriptions of
 // success (x.1.5, x.1.9, x.3.6) are left out, and so are those the
 // phrase tables already read.
-var statusDescriptions = []struct{ text, sd string }{
+var statusDescriptions = []statusText{
 	{"other address status", ".1.0"},
 	{"destination mailbox address ambiguous", ".1.4"},
 	{"destination mailbox has moved", ".1.6"},
@@ -770,22 +770,22 @@ var statusDescriptions = []struct{ text, sd string }{
 // describedStatus returns the subject.detail whose registered description
 // the text gives, or "".
 func describedStatus(text string) string {
-	for _, d := range statusDescriptions {
-		if strings.Contains(text, d.text) {
-			return d.sd
-		}
-	}
-	for _, d := range statusWordings {
-		if strings.Contains(text, d.text) {
-			return d.sd
+	for _, table := range [...][]statusText{statusDescriptions, statusWordings} {
+		for _, d := range table {
+			if strings.Contains(text, d.text) {
+				return d.sd
+			}
 		}
 	}
 	return ""
 }
 
+// statusText is words that name a registered code's subject.detail.
+type statusText struct{ text, sd string }
+
 // statusWordings are products' own words for a registered code's meaning,
 // read as that code as statusDescriptions are.
-var statusWordings = []struct{ text, sd string }{
+var statusWordings = []statusText{
 	// RFC 3463 x.1.4 "Destination mailbox address ambiguous: the mailbox
 	// address as specified matches one or more recipients on the
 	// destination system". Domino's router "returns a delivery failure
