@@ -736,7 +736,7 @@
 //     (its List-Post or List-Id).
 //     TestFluflLayouts holds each layout above as its source writes it.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
-//     every miss and the accuracy per producing family): reason 92.5% (370),
+//     every miss and the accuracy per producing family): reason 92.8% (371),
 //     status 98.2% (393), hard/soft 97.8% (391). Every phrase cites where its
 //     wording is published, and so does every word that recognises a bounce, a
 //     delay or an auto-reply (text.go: subjects, senders, body wordings, the
@@ -756,8 +756,9 @@
 //     connections" (Rackspace), "unauthenticated senders" (Twisted Mail,
 //     SendGrid), "service currently unavailable" (Postfix postscreen's refusal
 //     of a client: blocked, not a system error) and "not configured to relay
-//     mail" (CiviCRM's relay bounce patterns). No source was found for
-//     "mailbox is frozen", "temporary locked", "rdns" (SpamAssassin's
+//     mail" (CiviCRM's relay bounce patterns); an eighth, "mailbox is frozen",
+//     when Mail.ru's answers site explained its frozen mailboxes. No source was found for
+//     "temporary locked", "rdns" (SpamAssassin's
 //     RDNS_NONE rule name also turns up in spam-score refusals; "rDNS record",
 //     Neo's name for the PTR record, reads), "message filtered", "was aborted
 //     after", "not delivered within", "system error" (only Postfix's "Mail

@@ -459,7 +459,13 @@ var suspendPhrases = []string{
 	"account that you tried to reach is disabled",                               // Google 550 5.2.1
 	"user is inactive",                                                          // sitepackage (GMX 550 5.2.1)
 	"user suspended", "user disabled", "account has been temporarily suspended", // Coremail's support pages (icoremail.vip, "退信提示"): "User suspended", "user disabled", "This account has been temporarily suspended" (not Postfix qmgr's "delivery temporarily suspended", a destination it stopped trying)
-	"mailbox currently suspended",            // AT&T/BellSouth (rbl.att.net/block_enduser.html): "550 [suspend] Mailbox currently suspended - Please contact correspondent directly"
+	"mailbox currently suspended", // AT&T/BellSouth (rbl.att.net/block_enduser.html): "550 [suspend] Mailbox currently suspended - Please contact correspondent directly"
+	// A mailbox frozen: Mail.ru's own answers site (otvet.mail.ru, question
+	// 239834562) explains that unused or deleted mailboxes are emptied and
+	// "frozen", a frozen mailbox refusing mail at reception until its owner
+	// logs in again: RFC 3463 x.2.1, the mailbox disabled (not Exim's
+	// "message is frozen", a message held in its queue).
+	"mailbox is frozen", "account is frozen",
 	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
 	"has been disabled or discontinued",      // Yahoo (sitepackage)
 	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
