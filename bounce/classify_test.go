@@ -225,6 +225,8 @@ func TestMissKinds(t *testing.T) {
 		{"a content list is not a host list (SURBL)", "DATA", 554, "5.7.1", "Rejected: URL in message is listed at multi.surbl.org", SpamDetected, false},
 		{"a dropped connection states its reason", "", 554, "", "Remote protocol error: Connection reset by peer during result wait with example.edu", NetworkError, false},
 		{"a disabled account (IANA x.7.13 wording)", "", 550, "", "Account disabled", Suspend, false},
+		{"an MX answer naming no usable host (Postfix dns_lookup.c, a null MX among them)", "", 0, "5.4.4", "Name service error for name=example.org type=MX: Malformed or unexpected name server reply", NotAccept, true},
+		{"the same for an address record is no MX verdict", "", 0, "5.4.4", "Name service error for name=mx.example.org type=A: Malformed or unexpected name server reply", HostUnknown, true},
 		{"a frozen mailbox (Mail.ru's answers: refused until its owner logs in)", "", 550, "", "Mailbox is frozen.", Suspend, false},
 		{"a frozen message is no mailbox's state (Exim)", "", 0, "", "Message is frozen", OnHold, false},
 		{"a security policy (Mimecast)", "DATA", 554, "", "Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554", PolicyViolation, false},

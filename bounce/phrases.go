@@ -45,6 +45,15 @@ var notAcceptPhrases = []string{
 	// its permanent failure for a null MX (RFC 7505), which its DSN gives
 	// as the Status field's comment (queue/dsn.go, deliverDSN).
 	"single dot for mx record",
+	// Postfix when a domain's MX answer names no host it can use: its
+	// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
+	// valid_hostname(), which the zero-length name of RFC 7505's null MX
+	// "MX 0 ." fails, and writes "Name service error for name=x type=MX:
+	// Malformed or unexpected name server reply", which smtp_addr.c
+	// (smtp_domain_addr, DNS_INVAL) makes permanent, 5.4.4: the domain
+	// exists and publishes no mail exchanger a sender can use (a Postfix
+	// without null MX handling reads a null MX so).
+	"type=mx: malformed or unexpected name server reply",
 }
 
 // hasMovedPhrases: RFC 3463 x.1.6 "Mailbox has moved"; RFC 5321 §3.4 551
