@@ -349,6 +349,12 @@ var userUnknownPhrases = []string{
 	// verification" is, by its help page (help.it.ox.ac.uk/
 	// fix-undeliverable-error-on-send), an invalid or unrecognised address.
 	"recipient failed verification",
+	// A gateway's "550 #5.1.0 Address rejected", its refusal of a
+	// recipient its directory does not list: Black Pearl Mail's "Bounce
+	// Messages" (support.blackpearlmail.com, knowledgebase article
+	// 650530) lists "550 #5.1.0 Address rejected [email]" among the
+	// replies for an address that does not exist.
+	"#5.1.0 address rejected",
 	// Coremail's bounce hints (icoremail.vip support, 退信 category) for a
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
@@ -1700,13 +1706,19 @@ var networkErrorPhrases = []string{
 var systemErrorPhrases = []string{
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
-	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
-	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
-	"internal server error",                               // Yahoo 451 4.3.2
-	"resources temporarily unavailable",                   // Yahoo 451
-	"temporary system error",                              // Zoho 452 4.3.1
-	"temporary lookup failure",                            // Postfix smtpd(8)
-	"local error in processing",                           // RFC 5321 §4.2.3 451
+	"system is busy",                    // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
+	"server too busy",                   // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
+	"internal server error",             // Yahoo 451 4.3.2
+	"resources temporarily unavailable", // Yahoo 451
+	"temporary system error",            // Zoho 452 4.3.1
+	"temporary lookup failure",          // Postfix smtpd(8)
+	// RFC 5321 §4.2.3 451 "Requested action aborted: local error in
+	// processing", RFC 821 §4.2.2's "error in processing" before it;
+	// amavisd-new answers its own failures so ("451 4.5.0 Error in
+	// processing, id=x, virus_scan FAILED: ...", "... parts_decode_ext
+	// FAILED: ...", as its users' Postfix logs quote it): the receiving
+	// system's, retried.
+	"error in processing",
 	"qq temporary problem",                                // qmail-smtpd(8)
 	"unable to process connection",                        // Mimecast 421
 	"try another server",                                  // RU-CENTER 451
