@@ -92,6 +92,18 @@ var qa4Layouts = []formatCase{
 	{name: "Exchange 2003, relay access denied", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: hello", action: "failed",
 		body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:\thello\n      Sent:\t6/12/2008 9:30 AM\n\nThe following recipient(s) could not be reached:\n\n      friend@example.net on 6/12/2008 9:31 AM\n            There was a SMTP communication problem with the recipient's email server.  Please contact your system administrator.\n            <mx.example.net #5.5.0 smtp;554 <friend@example.net>: Relay access denied>\n",
 		want: []formatWant{{"friend@example.net", NoRelaying, false, "5", "Relay access denied"}}},
+	// "How to read a email bounce back" (cpumd.com, KB10392116, 2015):
+	// Exchange 2010's NDR, the recipient listed by its display name
+	// ("automated reply"), "Your message wasn't delivered because of
+	// security policies.", "The following organization rejected your
+	// message: x." and the diagnostic "x #550 5.7.1 <addr>: Recipient
+	// address rejected: Invalid recipient ##". The page numbers the
+	// diagnostic's lines; they are joined as Exchange writes them. The
+	// receiver's words: no such recipient (a do-not-reply address that
+	// takes no mail).
+	{name: "Exchange 2010, invalid recipient under 5.7.1", from: "Microsoft Exchange <postmaster@company.example>", subject: "Undeliverable: *** Please do not reply to this Email ***", action: "failed",
+		body: "Delivery has failed to these recipients or distribution lists:\n\nautomated reply\nYour message wasn't delivered because of security policies. Microsoft Exchange will not try to redeliver this message for you. Please provide the following diagnostic text to your system administrator.\n\nThe following organization rejected your message: mx.siteprotect.example.\n\n\n\n\n\nDiagnostic information for administrators:\n\nGenerating server: server.company.local\n\ndo-not-reply-user@another.example\nmx.siteprotect.example #550 5.7.1 <do-not-reply-user@another.example>: Recipient address rejected: Invalid recipient ##\n\nOriginal message headers:\n\n" + returned,
+		want: []formatWant{{"do-not-reply-user@another.example", UserUnknown, true, "5.7.1", "Invalid recipient"}}},
 	// "Xtra email failed again" (velocityreviews.com forums, t867866,
 	// 2012): Exchange's delay notice, "This is an automatically generated
 	// Delivery Status Notification.", "THIS IS A WARNING MESSAGE ONLY.",
@@ -143,6 +155,16 @@ var qa4Layouts = []formatCase{
 	{name: "Exim delay, 72 hours, no reason", from: "Mail Delivery System <Mailer-Daemon@hcp.example.tk>", subject: "Warning: message 1oGDan-0043iD-UY delayed 72 hours", action: "delayed",
 		body: "This message was created automatically by mail delivery software.\nA message that you sent has not yet been delivered to one or more of its recipients after more than 72 hours on the queue on hcp.example.tk.\n\nThe message identifier is:     1oGDan-0043iD-UY\nThe date of the message is:    Tue, 26 Jul 2022 11:28:53 +0530\nThe subject of the message is: Re: test\n\nThe address to which the message has not yet been delivered is:\n\n  pushkar9@gmail.example\n\nNo action is required on your part. Delivery attempts will continue for some time, and this warning may be repeated at intervals if the message remains undelivered. Eventually the mail delivery software will give up, and when that happens, the message will be returned to you.\n",
 		want: []formatWant{{"pushkar9@gmail.example", Expired, false, "4", ""}}},
+	// "Mail sent to @aful.org and @lists.debian.org are blocked"
+	// (github.com/schweikert/postgrey/issues/84): Exim's "SMTP error from
+	// remote mail server after RCPT TO:<addr>: 450 4.2.0 <addr>: Recipient
+	// address rejected: Greylisted, see http://postgrey.schweikert.ch/
+	// help/<domain>.html": postgrey's greylisting (its help page: a new
+	// client is told to come back later), retried. The paste starts at
+	// the SMTP error; Exim's delay warning around it here.
+	{name: "Exim delay, postgrey greylisted", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Warning: message 1abcde-000123-AB delayed 24 hours", action: "delayed",
+		body: eximWarn + "The address to which the message has not yet been delivered is:\n\n  mirabellug@aful.example\n    Delay reason: SMTP error from remote mail server after RCPT TO:<mirabellug@aful.example>:\n    450 4.2.0 <mirabellug@aful.example>: Recipient address rejected: Greylisted,\n    see http://postgrey.schweikert.ch/help/aful.example.html\n" + eximWarnEnd,
+		want: []formatWant{{"mirabellug@aful.example", Blocked, false, "4.2.0", "Greylisted"}}},
 	// "I cannot send or receive emails"-style scenario page of NexLAN
 	// (nexlan.com/emailreturned.htm, Scenario 1, 2005): Exim's bounce,
 	// "adam@...", "mailbox is full". The page: the recipient's mailbox is
@@ -246,16 +268,6 @@ var qa4Layouts = []formatCase{
 			{"tromp@sanger.med.example.edu", HostUnknown, true, "5.1.2", "couldn't find any host"},
 			{"richard.hensgens@nl.origin-it.example", HostUnknown, true, "5.1.2", "couldn't find any host"},
 		}},
-	// Yahoo's help page 'Email "Failed Delivery" message'
-	// (help.yahoo.com/kb/mail-for-desktop/sln3275.html): its example
-	// failure notice, qmail-send's "failed after I sent the message." and
-	// "Remote host said: 554 delivery error: dd This user doesn't have a
-	// <domain> account (<addr>) [-5] - <mta>". The page: the account does
-	// not exist. The page's HTML lost the host, the address line and the
-	// addresses; example ones are put back where qmail writes them.
-	{name: "qmail at Yahoo, dd user doesn't have an account", from: "MAILER-DAEMON@nm7.bullet.mail.example.com", subject: "Failure Notice", action: "failed",
-		body: "Hi. This is the qmail-send program at nm7.bullet.mail.example.com.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<nosuch@yahoo.example>:\n192.0.2.20 failed after I sent the message.\nRemote host said: 554 delivery error: dd This user doesn't have a yahoo.example account (nosuch@yahoo.example) [-5] - mta1001.mail.example.com\n\n--- Below this line is a copy of the message.\n\n" + returned,
-		want: []formatWant{{"nosuch@yahoo.example", UserUnknown, true, "5", "doesn't have a"}}},
 	// "Email link ofcio@omb.eop.gov on website does not work"
 	// (github.com/ombegov/policy-v2/issues/138): Gmail's "Address not
 	// found", "Your message wasn't delivered to <addr> because the
@@ -296,7 +308,14 @@ var qa4Layouts = []formatCase{
 // domain y couldn't be found." (github.com/samouraiworld/zenao/issues/646,
 // the paste without the notice's technical details), read as onhold; no
 // page of Google's that gives those words was found (its SMTP error
-// reference lists the replies, not the notice's own sentences).
+// reference lists the replies, not the notice's own sentences); and a
+// Postfix bounce of a list member's Google-hosted alumni account, "550-5.7.1
+// Alumni email service over limit, email blocked outside x. Messages to/from
+// non-x accounts will not be sent or received."
+// (github.com/openstreetmap/operations/issues/1152), the recipient's
+// account closed to outside senders by its words, read as a block of the
+// sending host ("email blocked"); the page the reply links could not be
+// read, and no rule is made from the reply's words alone.
 
 // TestExternalQA4 reads the fourth round of pasted bounces above.
 func TestExternalQA4(t *testing.T) { checkFormats(t, qa4Layouts) }
