@@ -593,7 +593,7 @@
 //     reason 27, hard/soft 30; after, the 31 whose reading has a
 //     published source all right (TestExternalQA4: Sendmail's "config
 //     error: mail loops back" is a system's configuration, its EX_CONFIG
-//     5.3.5, not a routing loop; "error in processing", RFC 821's 451
+//     5.3.5, not a routing loop; "error in processing", RFC 5321 §4.2.2's 451
 //     text amavisd-new answers with, the receiving system's; Mailman's
 //     "script, list not found" in a program's output no such list;
 //     "#5.1.0 Address rejected" an unknown address); the two misread,

@@ -1706,19 +1706,13 @@ var networkErrorPhrases = []string{
 var systemErrorPhrases = []string{
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
-	"system is busy",                    // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
-	"server too busy",                   // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
-	"internal server error",             // Yahoo 451 4.3.2
-	"resources temporarily unavailable", // Yahoo 451
-	"temporary system error",            // Zoho 452 4.3.1
-	"temporary lookup failure",          // Postfix smtpd(8)
-	// RFC 5321 §4.2.3 451 "Requested action aborted: local error in
-	// processing", RFC 821 §4.2.2's "error in processing" before it;
-	// amavisd-new answers its own failures so ("451 4.5.0 Error in
-	// processing, id=x, virus_scan FAILED: ...", "... parts_decode_ext
-	// FAILED: ...", as its users' Postfix logs quote it): the receiving
-	// system's, retried.
-	"error in processing",
+	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy
+	"server too busy",                                     // Korean hosts' "421 Server too busy." (blog.jinbo.net/007/archive/20051107: the receiving server slow under its traffic)
+	"internal server error",                               // Yahoo 451 4.3.2
+	"resources temporarily unavailable",                   // Yahoo 451
+	"temporary system error",                              // Zoho 452 4.3.1
+	"temporary lookup failure",                            // Postfix smtpd(8)
+	"error in processing",                                 // RFC 5321 §4.2.2 451 "Requested action aborted: error in processing" (§4.2.3: "local error in processing"); amavisd-new answers its own failures so, "451 4.5.0 Error in processing, id=x, virus_scan FAILED: ..." (as its users' Postfix logs quote it): the receiving system's, retried
 	"qq temporary problem",                                // qmail-smtpd(8)
 	"unable to process connection",                        // Mimecast 421
 	"try another server",                                  // RU-CENTER 451
