@@ -582,6 +582,24 @@
 //     read right; the two misread, Exchange Online's status taken from an
 //     earlier attempt's line and Mail.ru's "user is terminated", have no
 //     published source and are listed in external_qa3_test.go).
+//   - 30 bounces and delay notices (33 recipients) that help-desk,
+//     list-manager and knowledge-base pages and issue threads quote
+//     (Sendmail 5 and 8 transcripts of 1991-1997, qmail-send with four
+//     recipients and with a greeting refused until it gave up, Exim's
+//     delay warnings, Exchange 2003 and 2010 NDRs and an Exchange delay
+//     notice, Postfix with "(expanded from" and with its DSN, Gmail's
+//     notices), the truth of each from the page's, the thread's or the
+//     MTA's or provider's own explanation: first contact recipient 33,
+//     reason 27, hard/soft 30; after, the 31 whose reading has a
+//     published source all right (TestExternalQA4: Sendmail's "config
+//     error: mail loops back" is a system's configuration, its EX_CONFIG
+//     5.3.5, not a routing loop; "error in processing", RFC 5321 §4.2.2's 451
+//     text amavisd-new answers with, the receiving system's; Mailman's
+//     "script, list not found" in a program's output no such list;
+//     "#5.1.0 Address rejected" an unknown address); the two misread,
+//     Gmail's "the domain x couldn't be found" and an alumni account's
+//     "email blocked outside x", have no published source and are listed
+//     in external_qa4_test.go.
 //   - 23 recipients of bounces checked into other repositories and read
 //     by their own words' published meaning: ZMailer's "Delivery reports
 //     about your email" in the lore-inbox archive, MailEnable's and

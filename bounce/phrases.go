@@ -349,6 +349,12 @@ var userUnknownPhrases = []string{
 	// verification" is, by its help page (help.it.ox.ac.uk/
 	// fix-undeliverable-error-on-send), an invalid or unrecognised address.
 	"recipient failed verification",
+	// A gateway's "550 #5.1.0 Address rejected", its refusal of a
+	// recipient its directory does not list: Black Pearl Mail's "Bounce
+	// Messages" (support.blackpearlmail.com, knowledgebase article
+	// 650530) lists "550 #5.1.0 Address rejected [email]" among the
+	// replies for an address that does not exist.
+	"#5.1.0 address rejected",
 	// Coremail's bounce hints (icoremail.vip support, 退信 category) for a
 	// recipient the server does not have: "unavailable mail user", "local
 	// server don't exists that user", "recipient does not have an account".
@@ -1706,7 +1712,7 @@ var systemErrorPhrases = []string{
 	"resources temporarily unavailable",                   // Yahoo 451
 	"temporary system error",                              // Zoho 452 4.3.1
 	"temporary lookup failure",                            // Postfix smtpd(8)
-	"local error in processing",                           // RFC 5321 §4.2.3 451
+	"error in processing",                                 // RFC 5321 §4.2.2 451 "Requested action aborted: error in processing" (§4.2.3: "local error in processing"); amavisd-new answers its own failures so, "451 4.5.0 Error in processing, id=x, virus_scan FAILED: ..." (as its users' Postfix logs quote it): the receiving system's, retried
 	"qq temporary problem",                                // qmail-smtpd(8)
 	"unable to process connection",                        // Mimecast 421
 	"try another server",                                  // RU-CENTER 451

@@ -292,6 +292,15 @@ func buildRules() *rules {
 		// "Recipient address rejected"; its smtpd_check test output): the
 		// receiving server's fault, whatever it names as rejected.
 		{reason: SystemError, phrases: []string{"server configuration error"}},
+		// Sendmail's smtpinit() (usersmtp.c) hangs up on a server that
+		// greets with Sendmail's own name, "553 5.3.5 x config error:
+		// mail loops back to me (MX problem?)" ("... loops back to
+		// myself" before 8.8), and records it as EX_CONFIG "553 5.3.5
+		// system config error", reported "554 5.3.5 Local configuration
+		// error": a system's configuration (RFC 3463 x.3.5), which
+		// Sendmail tells from a routing loop, as Postfix's "mail for x
+		// loops back to myself" (5.4.6, networkErrorPhrases) is not.
+		{reason: SystemError, phrases: []string{"config error: mail loops back"}},
 		// Postfix's "Sender address rejected:" names the restriction
 		// class that refused (smtpd_sender_restrictions, postconf(5)),
 		// not why: a policy server plugged in there gives its own reason
@@ -555,6 +564,13 @@ func buildRules() *rules {
 		// A full file system is the system's, not the program's failure
 		// (RFC 3463 x.3.1 "Mail system full").
 		{reason: SystemFull, phrases: systemFullPhrases},
+		// Mailman's mail scripts (scripts/post, and its join, owner,
+		// bounces ... scripts) check the list first ("Make sure the list
+		// exists") and, finding none by that name, write "post script,
+		// list not found: x" and exit 1: no such list, the address's
+		// verdict, whatever the exit code (the delivery program's
+		// words, not its failure).
+		{reason: UserUnknown, phrases: []string{"script, list not found"}},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 	}
 	for i := range r.wording {
