@@ -93,6 +93,13 @@ var applLayouts = []formatCase{
 	{name: "MessageLabs, SPF unauthorized", from: "MAILER-DAEMON@messagelabs.com", subject: "failure notice", action: "failed",
 		body: "This is the mail delivery agent at messagelabs.com.\n\nI was unable to deliver your message to the following addresses:\n\n<spf2@example.net>:\nConnected to 192.0.2.16 but sender was rejected.\nRemote host said: 550 5.7.1 SPF unauthorized mail is prohibited.\n",
 		want: []formatWant{{"spf2@example.net", AuthFailure, false, "5.7.1", "SPF unauthorized"}}},
+	// Two recipients refused differently in one notice, each with its
+	// own qmail-remote block, as the article's list gives the two
+	// refusals: a full mailbox and a message larger than the recipient
+	// server accepts.
+	{name: "MessageLabs, two recipients", from: "MAILER-DAEMON@messagelabs.com", subject: "failure notice", action: "failed",
+		body: "This is the mail delivery agent at messagelabs.com.\n\nI was unable to deliver your message to the following addresses:\n\n<full3@example.net>:\n192.0.2.16 does not like recipient.\nRemote host said: 552 Mailbox is full\n\n<small3@example.com>:\n198.51.100.7 failed after I sent the message.\nRemote host said: 552 Message size exceeds fixed limit\n",
+		want: []formatWant{{"full3@example.net", MailboxFull, false, "5", "Mailbox is full"}, {"small3@example.com", MesgTooBig, false, "5", "size exceeds"}}},
 	// Symantec Messaging Gateway (SMG) giving up on a message it could not
 	// deliver: its NDR (Broadcom knowledge article 157433, the layout of
 	// external_ndr_test.go's SMG case) with the status Broadcom's article
@@ -130,6 +137,20 @@ var applLayouts = []formatCase{
 	{name: "Mail System Error, unreachable within queue period", from: "Mail Administrator <postmaster@lists.example.org>", subject: "Mail System Error - Returned Mail", action: "failed",
 		body: "This message was undeliverable due to the following reason(s):\n\nYour message was not delivered because the destination computer was\nunreachable within the allowed queue period. The amount of time\na message is queued before it is returned depends on local configura-\ntion parameters.\n\nMost likely there is a network problem that prevented delivery, but\nit is also possible that the computer is turned off, or does not\nhave a mail system running right now.\n\nYour message was not delivered within 1 days:\nServer 192.0.2.166 is not responding.\n\nThe following recipients did not receive this message:\n\n     <member@example.net>\n\nPlease reply to postmaster@lists.example.org\nif you feel this message to be in error.\n",
 		want: []formatWant{{"member@example.net", Expired, false, "5", "queue period"}}},
+	// JunkEmailFilter (a filtering relay in front of its customers'
+	// servers) passing on its customer server's refusal, in Postfix's
+	// bounce and DSN (rjbs/Mail-DeliveryStatus-BounceParser, t/corpus/
+	// junkemailfilter.msg, a real bounce of 2010): "550-REJECTED - Server
+	// at [<domain>] (NOT JUNKEMAILFILTER) rejected message - 550 550 <ip>
+	// is not allowed to send mail from <domain>", the customer server's
+	// words being Exim's SPF refusal (the Exim spec's SPF ACL example,
+	// "$sender_host_address is not allowed to send mail from
+	// $sender_address_domain"): the sending IP failed the sender domain's
+	// SPF policy.
+	{name: "JunkEmailFilter relaying an SPF refusal", from: "MAILER-DAEMON@server4.example.co.uk (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body:   "This is the mail system at host server4.example.co.uk.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to <postmaster>\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<fred@test.example.co.uk>: host mx.junkemailfilter.example[192.0.2.61] said:\n    550-REJECTED - Server at [test.example.co.uk] (NOT JUNKEMAILFILTER) rejected\n    message - 550 550 192.0.2.68 is not allowed to send mail from\n    email.example.com (in reply to RCPT TO command)\n",
+		report: "Reporting-MTA: dns; server4.example.co.uk\nX-Postfix-Queue-ID: CFE3F165869A\nX-Postfix-Sender: rfc822; bounces@email.example.com\nArrival-Date: Wed,  7 Jul 2010 13:53:28 +0100 (BST)\n\nFinal-Recipient: rfc822; fred@test.example.co.uk\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.junkemailfilter.example\nDiagnostic-Code: smtp; 550-REJECTED - Server at [test.example.co.uk] (NOT\n    JUNKEMAILFILTER) rejected message - 550 550 192.0.2.68 is not allowed to\n    send mail from email.example.com\n",
+		want:   []formatWant{{"fred@test.example.co.uk", AuthFailure, false, "5", "not allowed to send mail from"}}},
 	// ZoneMTA (zone-eu/zone-mta, plugins/core/email-bounce.js,
 	// generateBounceMessage()): a multipart/report from its mailerDaemon
 	// address, Subject "Delivery Status Notification (Failure)",
