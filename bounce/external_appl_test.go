@@ -173,6 +173,22 @@ var applLayouts = []formatCase{
 		body:   "Delivery to the following recipient failed permanently:\n    nobody@gmail.example\n\nTechnical details of permanent failure:\n\n550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp\n\n",
 		report: "Reporting-MTA: dns; mta.example.org\nX-ZoneMTA-Queue-ID: 16e5d1a0c3c000a1b3\nX-ZoneMTA-Sender: rfc822; sender@example.org\nArrival-Date: Sun, 06 Dec 2026 10:00:00 +0000\n\nFinal-Recipient: rfc822; nobody@gmail.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550 5.1.1 The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. Learn more at https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp\n\n",
 		want:   []formatWant{{"nobody@gmail.example", UserUnknown, true, "5", "does not exist"}}},
+	// Domino R5's Delivery Failure Report, which heads its summary "Your
+	// document:" (Domino 6 and later write "Your message"), as Lotus
+	// technote 1100477 ("Domino R5: Improperly Addressed SMTP Mail
+	// Returns Cryptic Error Message", quoted on atnotes.de) shows it:
+	// "Delivery Failure Report", "Your document:", the subject, "was not
+	// delivered to:", the address, "because:" and the reason. The
+	// technote's own reason line is the wrong one it reports ("250
+	// Message received OK."); the case gives R5's directory failure, "User
+	// <name> (<addr>) not listed in public Name & Address Book" (the
+	// wording phrases.go reads as Domino's directory lookup before Domino
+	// 6, which Sympa's bounce analysis maps to 5.1.1 in its table of
+	// equivalents, sympa-community/sympa src/lib/BounceMessage.pm): the
+	// addressee is not in the directory, no such mailbox.
+	{name: "Domino R5, Your document", from: "Mail Router <postmaster@example.org>", subject: "DELIVERY FAILURE: User gone (gone@example.org) not listed in public Name & Address Book", action: "failed",
+		body: "Delivery Failure Report\n\nYour document:\n\n  Quarterly figures\n\nwas not delivered to:\n\n  gone@example.org\n\nbecause:\n\n  User gone (gone@example.org) not listed in public Name & Address Book\n",
+		want: []formatWant{{"gone@example.org", UserUnknown, true, "5", "not listed in public Name & Address Book"}}},
 }
 
 // TestExternalAppliances reads the layouts of applLayouts.
