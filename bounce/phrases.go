@@ -1623,10 +1623,10 @@ var networkErrorPhrases = []string{
 	"looping message", // Chinese providers' replies (blog.sina.com.cn list)
 	// Axway Email Firewall's (EMF's) delay notice: "Apparent cause of
 	// delivery failure: Attempts to connect to the remote server have
-	// failed." (Axway knowledge base 101124, "EMF delivery status
-	// notifications (DSN)": sent when a connection to the destination
-	// server cannot be established and the message waits in the retry
-	// queue).
+	// failed." (Axway's knowledge base, support.axway.com/kb/101124, "EMF
+	// delivery status notifications (DSN)": sent when a connection to the
+	// destination server cannot be established and the message waits in
+	// the retry queue).
 	"attempts to connect to the remote server have failed",
 	// "554 Message looping (received 6 times)" (a reply quoted by LSMTP in
 	// flufl.bounce's simple_18.txt): a loop found by counting the message's
