@@ -620,6 +620,18 @@
 //     MDaemon's "<addr> - no such user here." names its recipient as
 //     "<addr>: ..." does); the five misread, site texts and words with no
 //     published source, are listed in external_eris_test.go.
+//   - 23 recipients of 22 notices written by gateways, appliances and
+//     groupware as their vendors' pages, their source or published copies
+//     show them (m-FILTER's NDR from Digital Arts' FAQ, Axway Email
+//     Firewall's delay notice, Symantec Email Security.cloud's notice with
+//     the refusals Broadcom's article lists by cause, Symantec Messaging
+//     Gateway giving up, ZoneMTA's bounce, JunkEmailFilter relaying an SPF
+//     refusal, Domino R5's "Your document:" report, the "This Message was
+//     undeliverable" notice's queue expiry): recipient 23, reason 20 → 23,
+//     hard/soft 23 (TestExternalAppliances: Axway's "Attempts to connect
+//     to the remote server have failed" is a network failure, "within the
+//     allowed queue period" a queue that ran out); what was left out is
+//     listed in external_appl_test.go.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1041 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

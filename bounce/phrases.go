@@ -1579,6 +1579,16 @@ var gaveUpPhrases = []string{
 	// number of delivery attempts has been reached" as its reason
 	// (QueueUtils.cpp, QueUtResendMessage(), on ERR_SPOOL_FILE_EXPIRED).
 	"maximum number of delivery attempts",
+	// The "This Message was undeliverable due to the following reason"
+	// notice (the "Mail System Error - Returned Mail" family) returning a
+	// message its queue could not deliver: "Your message was not delivered
+	// because the destination computer was not reachable [unreachable]
+	// within the allowed queue period. The amount of time a message is
+	// queued before it is returned depends on local configuration
+	// parameters." (the notices quoted on pastebin.com/q2eGjPK8 and in the
+	// ROS list archive, lists.ros.org lurker attach 2@20100906.002830): the
+	// queue's time ran out, RFC 3463 x.4.7.
+	"within the allowed queue period",
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
@@ -1611,6 +1621,13 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message", // Chinese providers' replies (blog.sina.com.cn list)
+	// Axway Email Firewall's (EMF's) delay notice: "Apparent cause of
+	// delivery failure: Attempts to connect to the remote server have
+	// failed." (Axway's knowledge base, support.axway.com/kb/101124, "EMF
+	// delivery status notifications (DSN)": sent when a connection to the
+	// destination server cannot be established and the message waits in
+	// the retry queue).
+	"attempts to connect to the remote server have failed",
 	// "554 Message looping (received 6 times)" (a reply quoted by LSMTP in
 	// flufl.bounce's simple_18.txt): a loop found by counting the message's
 	// Received: lines, the hop count of sendmail's MaxHopCount (Costales,
