@@ -87,6 +87,12 @@ var rejectedPhrases = []string{
 	// bounce messages): "550 illegal sender", the sender refused.
 	"fake sender", "null sender is not allowed", "illegal sender",
 	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	// Specialist (a Brazilian mail host) answers a sender on its own
+	// blacklist, listed after abuse or phishing, with "553 sorry, your
+	// envelope sender has been denied, maybe you are a SPAMMER"
+	// (specialist.srv.br, "Ao enviar um email recebo um erro informando
+	// sobre SPAM ou SPAMMER"): the envelope sender refused, not the content.
+	"envelope sender has been denied",
 	// IBM z/OS Communications Server SMTP as a secure gateway answers MAIL
 	// FROM from a user missing from its SMTP.SECTABLE with "550 User 'x' is
 	// not a registered gateway user." (IBM Knowledge Center, SMTP reply
@@ -447,6 +453,11 @@ var userUnknownPhrases = []string{
 	// same notice as the part before the @ wrong or the account no longer
 	// valid.
 	"this address no longer accepts mail",
+	// ALL-INKL's outgoing servers refuse mail to an address that bounced
+	// as unknown before: "Message cannot be sent. One or more recipients
+	// were previously reported as unknown." (all-inkl.com/en/mail-error:
+	// the address no longer exists or its mailbox is permanently blocked).
+	"recipients were previously reported as unknown",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -731,6 +742,12 @@ var authFailurePhrases = []string{
 	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
 	// RFC 7372's 5.7.23).
 	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
+	// Cleanmail (a Swiss filtering service) refuses mail with a sender of
+	// bluewin.ch that did not come through the servers Bluewin's SPF
+	// record names: "Forged sender domain from this server"
+	// (cleanmail.ch, "Stricter rules for accepting mail with sender
+	// bluewin.ch").
+	"forged sender domain from this server",
 	"domain owner policy restrictions", // Hotmail's DMARC refusal, "550 5.7.0 ... messages from (IP) on behalf of (yahoo.com) could not be delivered due to domain owner policy restrictions" (wordtothewise.com, 2014/04, bounces due to Yahoo's p=reject)
 }
 
@@ -830,6 +847,10 @@ var spamPhrases = []string{
 	// spam features or the sending environment lacks standards, refused
 	// for now.
 	"dt:spm",
+	// STRATO's list of error messages (strato.de/faq/mail/fehlermeldungen-
+	// bei-e-mails): "Suspected phishing attempt", the mail holds content
+	// that points to phishing, a verdict on the content.
+	"suspected phishing",
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
@@ -1439,6 +1460,16 @@ var blockedPhrases = []string{
 	// spammers do), "550 unauthorized interface for <ip>" (not a valid
 	// source of e-mail): the sending host refused.
 	"blocked for abuse", "ou=rblmx", "unauthorized interface for",
+	// Cloudflare Email Routing checks the sending IP against realtime
+	// block lists and answers a listed one with "554 <ip> found on one or
+	// more RBLs (abusixip)" (developers.cloudflare.com/email-routing/
+	// postmaster, Realtime Block Lists; its anchor names spam, the list
+	// names the host).
+	"on one or more rbls",
+	// Proximus blocks a sending IP that sent spam and answers "554 Access
+	// denied - Under investigation for spam abuse" (proximus.be support,
+	// "Your IP address is in our blacklist").
+	"under investigation for spam abuse",
 	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold

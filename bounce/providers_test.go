@@ -260,4 +260,10 @@ var documentedExceptions = map[string]string{
 	// expired (a delay whose words name no reason, doc.go step 6;
 	// TestDelayNotices) to a system error, so x.7.0 reads as security.
 	"Temporary server error. Please try again later. PRX6 NextHop: outlook.com [outlook.com]": "no phrase (TestDelayNotices reads it as a bare delay): x.7.0, securityerror",
+	// A 263 reseller's help (263gmail.js.cn, help/13/2) gives "mail size
+	// limit exceeded (in reply to end of DATA command)" for a recipient's
+	// mailbox over capacity (信箱超容); the words name a size limit, which
+	// Postfix's "message size exceeds" and the providers' tables use for
+	// a message too big, so they read as one.
+	"mail size limit exceeded": "the words name a size limit: mesgtoobig; 263's help says a mailbox over capacity",
 }
