@@ -539,6 +539,11 @@ var suspendPhrases = []string{
 	// bounce rules show it, phpmailer-bmh_rules.php rule 0194): the account
 	// exists and its receiving is switched off (RFC 3463 x.2.1).
 	"mail receiving disabled",
+	// NetZero's (United Online's) list of errors in a delivery failure's
+	// transcript: "Account Inactive", the recipient's account is
+	// inactive until its member logs in again (help.netzero.com, "How can
+	// I understand the mail delivery failure notice?").
+	"account inactive",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -661,6 +666,7 @@ var mesgTooBigPhrases = []string{
 	// error); RFC 3463 x.3.4 "Message too big for system". Seen as NTMail's
 	// "553 Exceeded maximum inbound message size" (flufl.bounce's dsn_03.txt).
 	"maximum inbound message size",
+	"exceeds the size limit", // NetZero's list of errors in a delivery failure's transcript (help.netzero.com, u-understand-mdf): "Message exceeds the size limit", larger than the recipient's provider accepts
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -1470,6 +1476,11 @@ var blockedPhrases = []string{
 	// denied - Under investigation for spam abuse" (proximus.be support,
 	// "Your IP address is in our blacklist").
 	"under investigation for spam abuse",
+	// Aruba PEC's list of common errors (guide.pec.it, "Risoluzione agli
+	// errori comuni nell'invio e nella ricezione della PEC"): "Indirizzo IP
+	// bloccato temporaneamente per sospetto abuso", the sending IP blocked
+	// for now on suspected abuse.
+	"indirizzo ip bloccato",
 	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold

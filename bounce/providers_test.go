@@ -262,8 +262,17 @@ var documentedExceptions = map[string]string{
 	"Temporary server error. Please try again later. PRX6 NextHop: outlook.com [outlook.com]": "no phrase (TestDelayNotices reads it as a bare delay): x.7.0, securityerror",
 	// A 263 reseller's help (263gmail.js.cn, help/13/2) gives "mail size
 	// limit exceeded (in reply to end of DATA command)" for a recipient's
-	// mailbox over capacity (信箱超容); the words name a size limit, which
-	// Postfix's "message size exceeds" and the providers' tables use for
-	// a message too big, so they read as one.
+	// mailbox over capacity (信箱超容); the words name a size limit, and
+	// United Internet (1&1) gives the same "Mail size limit exceeded" for
+	// a message too big (phrases.go), so they read as one.
 	"mail size limit exceeded": "the words name a size limit: mesgtoobig; 263's help says a mailbox over capacity",
+	// Aruba Business's list of errors (guide.arubabusiness.it) gives "X.X.X
+	// <id> policy violation" for sending too many messages for its
+	// limits, temporarily; the words name a policy and no rate, which
+	// other receivers use for their local policy.
+	"iemL1p01Z0hMcT901emQ77 policy violation": "the words name a policy: policyviolation; Aruba's page says too many messages sent",
+	// Netbit's "Malformed address" is the recipient's address (its list of
+	// common sending errors); with no stage and no x.1 status the words
+	// read as a filter's, as the rows above.
+	"Malformed address": "no stage: a filter's words",
 }
