@@ -625,6 +625,7 @@ var mailboxFullPhrases = []string{
 	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
 	"domain size limit",          // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
 	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
+	"mailbox limit exceeded",     // "Mailbox limit exceeded while appending message" among the full-mailbox errors NewPages lists (edu.newpages.com.my, article 349: the mailbox's storage limit reached)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -800,6 +801,11 @@ var requirePTRPhrases = []string{
 	// and its recipient's IT's note "No reverse mapping (PTR)",
 	// studylib.net/doc/7864638).
 	"reverse mapping",
+	// AT&T Worldnet's page for individual users: "550 Error. Blocked for
+	// status: <unknown sender>", no identifying information entered into
+	// the DNS for the sending system (worldnet.att.net/general-info/
+	// mail_info/block_enduser.html).
+	"blocked for status",
 }
 
 // spamPhrases: the content was judged spam.

@@ -275,4 +275,9 @@ var documentedExceptions = map[string]string{
 	// common sending errors); with no stage and no x.1 status the words
 	// read as a filter's, as the rows above.
 	"Malformed address": "no stage: a filter's words",
+	// NewPages lists "550 <addr>... Can't create output" among full
+	// mailboxes (edu.newpages.com.my, article 349); the words are
+	// sysexits.h's EX_CANTCREAT ("can't create (user) output file"), a
+	// delivery program's failure, as Sendmail prints it for any cause.
+	"<user@example.com>... Can't create output": "sysexits EX_CANTCREAT: mailererror; NewPages says a full mailbox",
 }
