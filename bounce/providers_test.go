@@ -22,8 +22,8 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 1093 {
-		t.Fatalf("%d rows, want at least 1093", len(rows))
+	if len(rows) < 1094 {
+		t.Fatalf("%d rows, want at least 1094", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
@@ -47,12 +47,12 @@ func TestProviderReplies(t *testing.T) {
 	// on Microsoft's page but a security error in the corpus's label
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
-	// them. The 52 rows after them, from the pages of providers the table
+	// them. The 53 rows after them, from the pages of providers the table
 	// lacked or held thin (Cloudflare Email Routing, GoDaddy, Trellix's ETP
 	// codes, STRATO, Spectrum, Proximus, Aruba, NetZero, ...: 16 providers
-	// new to it), were written before the classifier was run: 33 read
-	// right, 48 after phrases and codes citing those pages (1040 and 1066
-	// of 1093 rows: 95.2% and 97.5%); the other four are documented
+	// new to it), were written before the classifier was run: 34 read
+	// right, 49 after phrases and codes citing those pages (1041 and 1067
+	// of 1094 rows: 95.2% and 97.5%); the other four are documented
 	// exceptions.
 	checkTableFloors(t, "providers", providers, 170, reason, hard, 95.0, 97.3)
 }
