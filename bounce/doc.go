@@ -647,7 +647,7 @@
 //     Oracle Messaging Server, IBM z/OS SMTP, GroupWise, IceWarp,
 //     MailDiode, ...) publish them, and ActiveCampaign's SMTP Field Manual
 //     (85 replies with its explanations), each with its published meaning:
-//     95.2% reason (1041), 97.5% hard/soft (1067); the last 53, from the
+//     95.2% reason (1042), 97.6% hard/soft (1068); the last 53, from the
 //     pages of providers the table lacked or held thin (Cloudflare Email
 //     Routing, GoDaddy, Trellix, STRATO, Spectrum, Proximus, Aruba,
 //     NetZero, ALL-INKL, Broadcom's examples, ...), written before the
@@ -661,7 +661,7 @@
 //     (hard/soft 231, 233), 13 of them now rows here; of the 50 still
 //     read otherwise, 41 read as onhold or filtered (16 user-unknown
 //     wordings quoted without their stage or address) and none as hard
-//     that is not. Of the 53 rows the rules
+//     that is not. Of the 52 rows the rules
 //     read otherwise, 40 are documented exceptions, each with why (providers_test.go
 //     documentedExceptions): user-unknown replies published without their
 //     stage or an address (Yandex, AOL, IONOS, 263, ...), read as a
@@ -680,9 +680,8 @@
 //     decides as a mail flood; a 263 reseller's "mail size limit exceeded"
 //     for a full mailbox (1&1's words for a message too big), Aruba's
 //     "policy violation" for a rate, and NewPages' "Can't create output"
-//     (sysexits' EX_CANTCREAT) for a full mailbox. Thirteen are plain misses: docomo's "500 Line Too Long" (a
-//     message line over 1000 bytes, read as the command's syntax), "550
-//     #5.1.0 Address rejected <addr>" (x.1.0 names no reason), 263's "This
+//     (sysexits' EX_CANTCREAT) for a full mailbox. Twelve are plain misses: docomo's "500 Line Too Long" (a
+//     message line over 1000 bytes, read as the command's syntax), 263's "This
 //     target address is not our MX service client." and a Korean portal's
 //     "mail is denied, by spam filter" (the recipient's own reception
 //     settings, read as spam), and four of Microsoft's: Exchange Server's
