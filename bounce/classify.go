@@ -616,6 +616,7 @@ var rcptStageWords = append([]string{
 	// with "This address no longer accepts mail." after accepting it
 	// (userUnknownPhrases): its own lookup of the recipient, no filter's.
 	"this address no longer accepts mail",
+	"recipients were previously reported as unknown", // ALL-INKL's refusal of a recipient that bounced as unknown before (all-inkl.com/en/mail-error; userUnknownPhrases)
 	// gromox's local delivery (exmdb_local) looks the recipient up in its
 	// user database and bounces an address with no mailbox there
 	// (mda/exmdb_local/exmdb_local.cpp, exmdb_local_deliverquota(): "<%s> has no mailbox

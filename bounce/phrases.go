@@ -87,6 +87,12 @@ var rejectedPhrases = []string{
 	// bounce messages): "550 illegal sender", the sender refused.
 	"fake sender", "null sender is not allowed", "illegal sender",
 	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
+	// Specialist (a Brazilian mail host) answers a sender on its own
+	// blacklist, listed after abuse or phishing, with "553 sorry, your
+	// envelope sender has been denied, maybe you are a SPAMMER"
+	// (specialist.srv.br, "Ao enviar um email recebo um erro informando
+	// sobre SPAM ou SPAMMER"): the envelope sender refused, not the content.
+	"envelope sender has been denied",
 	// IBM z/OS Communications Server SMTP as a secure gateway answers MAIL
 	// FROM from a user missing from its SMTP.SECTABLE with "550 User 'x' is
 	// not a registered gateway user." (IBM Knowledge Center, SMTP reply
@@ -447,6 +453,11 @@ var userUnknownPhrases = []string{
 	// same notice as the part before the @ wrong or the account no longer
 	// valid.
 	"this address no longer accepts mail",
+	// ALL-INKL's outgoing servers refuse mail to an address that bounced
+	// as unknown before: "Message cannot be sent. One or more recipients
+	// were previously reported as unknown." (all-inkl.com/en/mail-error:
+	// the address no longer exists or its mailbox is permanently blocked).
+	"recipients were previously reported as unknown",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -528,6 +539,11 @@ var suspendPhrases = []string{
 	// bounce rules show it, phpmailer-bmh_rules.php rule 0194): the account
 	// exists and its receiving is switched off (RFC 3463 x.2.1).
 	"mail receiving disabled",
+	// NetZero's (United Online's) list of errors in a delivery failure's
+	// transcript: "Account Inactive", the recipient's account is
+	// inactive until its member logs in again (help.netzero.com, "How can
+	// I understand the mail delivery failure notice?").
+	"account inactive",
 }
 
 // senderQuotaPhrases: a quota of the sender, not of the recipient's
@@ -609,6 +625,7 @@ var mailboxFullPhrases = []string{
 	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
 	"domain size limit",          // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
 	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
+	"mailbox limit exceeded",     // "Mailbox limit exceeded while appending message" among the full-mailbox errors NewPages lists (edu.newpages.com.my, article 349: the mailbox's storage limit reached)
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -650,6 +667,7 @@ var mesgTooBigPhrases = []string{
 	// error); RFC 3463 x.3.4 "Message too big for system". Seen as NTMail's
 	// "553 Exceeded maximum inbound message size" (flufl.bounce's dsn_03.txt).
 	"maximum inbound message size",
+	"exceeds the size limit", // NetZero's list of errors in a delivery failure's transcript (help.netzero.com, u-understand-mdf): "Message exceeds the size limit", larger than the recipient's provider accepts
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -731,6 +749,12 @@ var authFailurePhrases = []string{
 	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
 	// RFC 7372's 5.7.23).
 	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
+	// Cleanmail (a Swiss filtering service) refuses mail with a sender of
+	// bluewin.ch that did not come through the servers Bluewin's SPF
+	// record names: "Forged sender domain from this server"
+	// (cleanmail.ch, "Stricter rules for accepting mail with sender
+	// bluewin.ch").
+	"forged sender domain from this server",
 	"domain owner policy restrictions", // Hotmail's DMARC refusal, "550 5.7.0 ... messages from (IP) on behalf of (yahoo.com) could not be delivered due to domain owner policy restrictions" (wordtothewise.com, 2014/04, bounces due to Yahoo's p=reject)
 }
 
@@ -777,6 +801,11 @@ var requirePTRPhrases = []string{
 	// and its recipient's IT's note "No reverse mapping (PTR)",
 	// studylib.net/doc/7864638).
 	"reverse mapping",
+	// AT&T Worldnet's page for individual users: "550 Error. Blocked for
+	// status: <unknown sender>", no identifying information entered into
+	// the DNS for the sending system (worldnet.att.net/general-info/
+	// mail_info/block_enduser.html).
+	"blocked for status",
 }
 
 // spamPhrases: the content was judged spam.
@@ -830,6 +859,10 @@ var spamPhrases = []string{
 	// spam features or the sending environment lacks standards, refused
 	// for now.
 	"dt:spm",
+	// STRATO's list of error messages (strato.de/faq/mail/fehlermeldungen-
+	// bei-e-mails): "Suspected phishing attempt", the mail holds content
+	// that points to phishing, a verdict on the content.
+	"suspected phishing",
 }
 
 // attachmentPolicyPhrases refuse an attachment for its type, a policy on
@@ -1439,6 +1472,21 @@ var blockedPhrases = []string{
 	// spammers do), "550 unauthorized interface for <ip>" (not a valid
 	// source of e-mail): the sending host refused.
 	"blocked for abuse", "ou=rblmx", "unauthorized interface for",
+	// Cloudflare Email Routing checks the sending IP against realtime
+	// block lists and answers a listed one with "554 <ip> found on one or
+	// more RBLs (abusixip)" (developers.cloudflare.com/email-routing/
+	// postmaster, Realtime Block Lists; its anchor names spam, the list
+	// names the host).
+	"on one or more rbls",
+	// Proximus blocks a sending IP that sent spam and answers "554 Access
+	// denied - Under investigation for spam abuse" (proximus.be support,
+	// "Your IP address is in our blacklist").
+	"under investigation for spam abuse",
+	// Aruba PEC's list of common errors (guide.pec.it, "Risoluzione agli
+	// errori comuni nell'invio e nella ricezione della PEC"): "Indirizzo IP
+	// bloccato temporaneamente per sospetto abuso", the sending IP blocked
+	// for now on suspected abuse.
+	"indirizzo ip bloccato",
 	"no access for this ip",           // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "550 Sorry, no access for this ip", the sender is from a known spam IP address
 	"transient ip not allowed",        // T-Online: "554: Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)", a sending host T-Online's rules (postmaster.t-online.de, 4.1) do not admit (help.creoline.com, "T-Online: 554 - Dialup/transient IP not allowed")
 	"violating our security policies", // chkuser (chkuser_settings.h): "571 sorry, you are violating our security policies (#5.1.1 - chkuser)", a client past its allowance of wrong recipients or its intrusion threshold

@@ -22,8 +22,8 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 1025 {
-		t.Fatalf("%d rows, want at least 1025", len(rows))
+	if len(rows) < 1094 {
+		t.Fatalf("%d rows, want at least 1094", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
@@ -47,8 +47,14 @@ func TestProviderReplies(t *testing.T) {
 	// on Microsoft's page but a security error in the corpus's label
 	// (lhost-exchange2007-04). The rows of Japanese, Chinese, Korean and
 	// Russian providers' pages brought four documented exceptions with
-	// them.
-	checkTableFloors(t, "providers", providers, 115, reason, hard, 95.0, 97.3)
+	// them. The 53 rows after them, from the pages of providers the table
+	// lacked or held thin (Cloudflare Email Routing, GoDaddy, Trellix's ETP
+	// codes, STRATO, Spectrum, Proximus, Aruba, NetZero, ...: 16 providers
+	// new to it), were written before the classifier was run: 34 read
+	// right, 49 after phrases and codes citing those pages (1042 and 1068
+	// of 1094 rows: 95.2% and 97.6%); the other four are documented
+	// exceptions.
+	checkTableFloors(t, "providers", providers, 170, reason, hard, 95.0, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -260,4 +266,24 @@ var documentedExceptions = map[string]string{
 	// expired (a delay whose words name no reason, doc.go step 6;
 	// TestDelayNotices) to a system error, so x.7.0 reads as security.
 	"Temporary server error. Please try again later. PRX6 NextHop: outlook.com [outlook.com]": "no phrase (TestDelayNotices reads it as a bare delay): x.7.0, securityerror",
+	// A 263 reseller's help (263gmail.js.cn, help/13/2) gives "mail size
+	// limit exceeded (in reply to end of DATA command)" for a recipient's
+	// mailbox over capacity (信箱超容); the words name a size limit, and
+	// United Internet (1&1) gives the same "Mail size limit exceeded" for
+	// a message too big (phrases.go), so they read as one.
+	"mail size limit exceeded": "the words name a size limit: mesgtoobig; 263's help says a mailbox over capacity",
+	// Aruba Business's list of errors (guide.arubabusiness.it) gives "X.X.X
+	// <id> policy violation" for sending too many messages for its
+	// limits, temporarily; the words name a policy and no rate, which
+	// other receivers use for their local policy.
+	"iemL1p01Z0hMcT901emQ77 policy violation": "the words name a policy: policyviolation; Aruba's page says too many messages sent",
+	// Netbit's "Malformed address" is the recipient's address (its list of
+	// common sending errors); with no stage and no x.1 status the words
+	// read as a filter's, as the rows above.
+	"Malformed address": "no stage: a filter's words",
+	// NewPages lists "550 <addr>... Can't create output" among full
+	// mailboxes (edu.newpages.com.my, article 349); the words are
+	// sysexits.h's EX_CANTCREAT ("can't create (user) output file"), a
+	// delivery program's failure, as Sendmail prints it for any cause.
+	"<user@example.com>... Can't create output": "sysexits EX_CANTCREAT: mailererror; NewPages says a full mailbox",
 }

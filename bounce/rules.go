@@ -172,6 +172,26 @@ var providerCodes = []struct {
 	// sending-policies).
 	{"[s09]", Blocked}, {"[s10]", Blocked}, {"[ib_feb]", PolicyViolation},
 	{"[ss]", SpamDetected}, {"[rbl]", Blocked}, {"[bfd]", AuthFailure},
+	// Trellix Email Security - Cloud (FireEye ETP) gives each refusal an
+	// ETP code its error code table explains (docs.trellix.com/data-and-
+	// email/docs/error-codes): ETP102 "Invalid recipient" (Reject) the
+	// upstream MTA refused the recipient; ETP103 "Invalid recipient"
+	// (Defer) the recipient could not be checked, the upstream MTA did not
+	// answer in time; ETP104 a routing loop with the sending MTA; ETP106
+	// "Requested action aborted" (Defer) its MTA could not reach its own
+	// API. The words of ETP103 are ETP102's; the code tells them apart.
+	{"etp102", UserUnknown}, {"etp103", NetworkError}, {"etp104", NetworkError}, {"etp106", SystemError},
+	// STRATO's spam refusal names what it found in brackets, "Refused by
+	// local policy. No SPAM please! (...)", and "B-ATTACH" is an
+	// attachment that may not be sent (strato.de/faq/mail/fehlermeldungen-
+	// bei-e-mails), a rule on the content, not a spam verdict.
+	{"(b-attach)", PolicyViolation},
+	// Spectrum's (Road Runner's) outbound servers refuse a sending IP past
+	// its 1,000 recipients a day for 24 hours with "550 Outbound Mail
+	// Refused - <ip> See http://help.rr.com/outboundemail" (Spectrum
+	// Internet, "What is the outbound email policy?", support.brighthouse.com
+	// article 1687): the sender's quota, a rate.
+	{"rr.com/outboundemail", Speeding},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
