@@ -13,6 +13,18 @@ import "testing"
 // "default:" case).
 const postfixMalformedMX = "Name service error for name=example.net type=MX: Malformed or unexpected name server reply"
 
+// postfixNameServiceDSN is a Postfix DSN (bounce(5)'s text part, then the
+// delivery-status part) for bob@example.net, whose failure is Postfix's
+// own name service error: no remote reply, no Diagnostic-Code.
+func postfixNameServiceDSN(subject, pre, action, status string) string {
+	return mimeReport(
+		"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: "+subject+"\nMIME-Version: 1.0\n"+
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=\"ns\"\n", "ns", "",
+		"Content-Type: text/plain\n\n"+pre+"<bob@example.net>: "+postfixMalformedMX+"\n",
+		"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@example.net\nOriginal-Recipient: rfc822;bob@example.net\nAction: "+action+"\nStatus: "+status+"\n",
+		"Content-Type: text/rfc822-headers\n\n"+returnedHeaders)
+}
+
 // reviewNewDSNCases: the same Postfix words under a permanent and a
 // temporary status.
 var reviewNewDSNCases = []dsnCase{
@@ -22,22 +34,14 @@ var reviewNewDSNCases = []dsnCase{
 	// in the log pasted into Mailu/Mailu issue 1055 (the sender's own
 	// resolver failing). The domain was not judged: no null MX, and the
 	// message is still retried (RFC 3464 §2.3.3 "delayed").
-	{"Postfix delay DSN, MX reply malformed in transit", mimeReport(
-		"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Delayed Mail (still being retried)\nMIME-Version: 1.0\n"+
-			"Content-Type: multipart/report; report-type=delivery-status; boundary=\"mx4\"\n", "mx4", "",
-		"Content-Type: text/plain\n\n"+postfixDelayPre+"<bob@example.net>: "+postfixMalformedMX+"\n",
-		"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@example.net\nOriginal-Recipient: rfc822;bob@example.net\nAction: delayed\nStatus: 4.4.3\n",
-		"Content-Type: text/rfc822-headers\n\n"+returnedHeaders),
+	{"Postfix delay DSN, MX reply malformed in transit",
+		postfixNameServiceDSN("Delayed Mail (still being retried)", postfixDelayPre, "delayed", "4.4.3"),
 		formatWant{"bob@example.net", NetworkError, false, "4.4.3", "malformed or unexpected name server reply"}},
 	// The rule's own case: smtp_addr.c makes DNS_INVAL, an MX exchange
 	// name valid_hostname() refuses (RFC 7505's "MX 0 ." before Postfix
 	// knew null MX), permanent with 5.4.4.
-	{"Postfix bounce DSN, MX naming no usable host", mimeReport(
-		"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"+
-			"Content-Type: multipart/report; report-type=delivery-status; boundary=\"mx5\"\n", "mx5", "",
-		"Content-Type: text/plain\n\n"+postfixPre+"<bob@example.net>: "+postfixMalformedMX+"\n",
-		"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@example.net\nOriginal-Recipient: rfc822;bob@example.net\nAction: failed\nStatus: 5.4.4\n",
-		"Content-Type: text/rfc822-headers\n\n"+returnedHeaders),
+	{"Postfix bounce DSN, MX naming no usable host",
+		postfixNameServiceDSN("Undelivered Mail Returned to Sender", postfixPre, "failed", "5.4.4"),
 		formatWant{"bob@example.net", NotAccept, true, "5.4.4", "malformed or unexpected name server reply"}},
 }
 
