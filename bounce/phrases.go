@@ -45,15 +45,6 @@ var notAcceptPhrases = []string{
 	// its permanent failure for a null MX (RFC 7505), which its DSN gives
 	// as the Status field's comment (queue/dsn.go, deliverDSN).
 	"single dot for mx record",
-	// Postfix when a domain's MX answer names no host it can use: its
-	// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
-	// valid_hostname(), which the zero-length name of RFC 7505's null MX
-	// "MX 0 ." fails, and writes "Name service error for name=x type=MX:
-	// Malformed or unexpected name server reply", which smtp_addr.c
-	// (smtp_domain_addr, DNS_INVAL) makes permanent, 5.4.4: the domain
-	// exists and publishes no mail exchanger a sender can use (a Postfix
-	// without null MX handling reads a null MX so).
-	"type=mx: malformed or unexpected name server reply",
 }
 
 // hasMovedPhrases: RFC 3463 x.1.6 "Mailbox has moved"; RFC 5321 §3.4 551
@@ -1777,7 +1768,7 @@ var systemErrorPhrases = []string{
 	"resources temporarily unavailable",                   // Yahoo 451
 	"temporary system error",                              // Zoho 452 4.3.1
 	"temporary lookup failure",                            // Postfix smtpd(8)
-	"error in processing",                                 // RFC 5321 §4.2.2 451 "Requested action aborted: error in processing" (§4.2.3: "local error in processing"); amavisd-new answers its own failures so, "451 4.5.0 Error in processing, id=x, virus_scan FAILED: ..." (as its users' Postfix logs quote it): the receiving system's, retried
+	"error in processing",                                 // RFC 5321 §4.2.2 451 "Requested action aborted: error in processing" (§4.2.3: "local error in processing"); amavisd-new answers its own failures so, "451 4.5.0 Error in processing, id=x, virus_scan FAILED: ..." (as its users' Postfix logs quote it; its "id=" form is read first, rules.go): the receiving system's, retried
 	"qq temporary problem",                                // qmail-smtpd(8)
 	"unable to process connection",                        // Mimecast 421
 	"try another server",                                  // RU-CENTER 451

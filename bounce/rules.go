@@ -302,6 +302,24 @@ func buildRules() *rules {
 		// (nullMX)"; maddy internal/check/dns: "501 5.7.27 Domain in MAIL
 		// FROM has null MX record", rejectedPhrases): the sender is refused.
 		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected", "in mail from"}},
+		// Postfix when a domain's MX answer names no host it can use: its
+		// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
+		// valid_hostname(), which the zero-length name of RFC 7505's null
+		// MX "MX 0 ." fails, and writes "Name service error for name=x
+		// type=MX: Malformed or unexpected name server reply", which
+		// smtp_addr.c (smtp_domain_addr, DNS_INVAL) makes permanent, 5.4.4:
+		// the domain exists and publishes no mail exchanger a sender can
+		// use (a Postfix without null MX handling reads a null MX so).
+		// Under that status only: dns_lookup() writes the same words for
+		// any reply dns_get_answer() could not take (its "default:" case),
+		// a reply that failed in transit among them, which Postfix defers
+		// as 4.4.3: "dsn=4.4.3, status=deferred (Name service error for
+		// name=gmail.com type=MX: Malformed or unexpected name server
+		// reply)" (Mailu/Mailu issue 1055, the sender's resolver failing
+		// for every domain), no verdict on the domain: its "name service
+		// error" (hostUnknownPhrases) under a temporary status reads as
+		// the lookup failing for now, a network error (adjust).
+		{reason: NotAccept, phrases: []string{"type=mx: malformed or unexpected name server reply"}, sender: true, status: []string{".4.4"}},
 		// A moved mailbox names where it went (RFC 3463 x.1.6, RFC 5321
 		// §3.4's 551 "please try <forward-path>"): the address is dead
 		// whatever else the reply says.
@@ -312,6 +330,19 @@ func buildRules() *rules {
 		// "Recipient address rejected"; its smtpd_check test output): the
 		// receiving server's fault, whatever it names as rejected.
 		{reason: SystemError, phrases: []string{"server configuration error"}},
+		// amavisd-new answers a check that died with "451 4.5.0 Error in
+		// processing, id=<id>, " and the error's own text, which names
+		// what failed, not a verdict: "virus_scan FAILED: virus_scan: ALL
+		// VIRUS SCANNERS FAILED" (the Postfix log quoted in the forum
+		// thread "Postfix Mail Filtering", 2008-07-10), "quar+notif FAILED:
+		// temporarily unable to quarantine: ... /var/lib/amavis/virusmails/
+		// o/spam-x.gz failed" (the thread "Mailserver postfix with Clamav
+		// problems", 2009-01-08), "quar+notif FAILED: mail_dispatch: no
+		// recognized protocol name" (amavis-users, 2013-August/002450):
+		// the filter's own failure, read before the virus and spam words
+		// its paths and stage names hold (systemErrorPhrases: "error in
+		// processing").
+		{reason: SystemError, phrases: []string{"error in processing, id="}},
 		// Sendmail's smtpinit() (usersmtp.c) hangs up on a server that
 		// greets with Sendmail's own name, "553 5.3.5 x config error:
 		// mail loops back to me (MX problem?)" ("... loops back to
