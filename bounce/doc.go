@@ -204,7 +204,11 @@
 //     the provider's code (Microsoft's "Recipient address rejected: Access
 //     denied", an unknown user under 5.4.1 and 5.7.504, is Postfix's generic
 //     access(5) REJECT under 5.7.1, a security refusal). The
-//     order: null MX and moved mailboxes; the sender's address refused (before
+//     order: null MX (Postfix's malformed MX answer only under 5.4.4) and
+//     moved mailboxes; a receiving system's own failure whose text quotes
+//     other verdicts' words (Postfix's "server configuration error",
+//     amavisd-new's "Error in processing, id=" with the check that died,
+//     Sendmail's "config error: mail loops back"); the sender's address refused (before
 //     "domain not found", which it may contain; not when Postfix's "Sender
 //     address rejected:" prefixes a policy server's greylisting or rate
 //     limit, which read as themselves); the recipient's domain
