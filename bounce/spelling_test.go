@@ -198,3 +198,21 @@ func TestRecipientSpellingMany(t *testing.T) {
 		})
 	}
 }
+
+// TestRecipientSpellingElsewhere: recipients read from the returned
+// message's To, when the text names none (MailEnable's notice,
+// TestExternalNDR's "MailEnable, refused for reputation"), and a local
+// name without a domain under Exim's "The following address(es)
+// failed:" (bareRecipients; deliver.c prints the address as routed) are
+// reported as written too.
+func TestRecipientSpellingElsewhere(t *testing.T) {
+	checkFormats(t, []formatCase{
+		{name: "returned To", from: "postmaster@mail.example.org", subject: "Message Delivery Failure", action: "failed",
+			body:     "MailEnable: Message Delivery Failure.\n\nReason: ME-E0193: [1A2B3C4D5E6F.MAI] Message Delivery Failure.\n\nYour message addressed to the target domain (example.net) could not be delivered because the mail server responsible for this domain returned a permanent error.\n\nThe server returned:\n\n554-mail.example.net 554 Your access to this mail system has been rejected due to the sending MTA's poor reputation.\n",
+			attached: "From: Sender <sender@example.org>\nTo: Rep.Name@Example.NET\nSubject: hello\nMessage-ID: <send-42@example.org>\n\nbody line\n",
+			want:     []formatWant{{"Rep.Name@Example.NET", BadReputation, false, "5", "poor reputation"}}},
+		{name: "local name", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+			body: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  JDoe\n    Unrouteable address\n",
+			want: []formatWant{{"JDoe", HostUnknown, true, "5", "Unrouteable address"}}},
+	})
+}
