@@ -192,14 +192,14 @@ var qa2Layouts = []formatCase{
 	// page: the remote host has no such user.
 	{name: "Sendmail transcript, user unknown", from: "Mail Delivery Subsystem <MAILER-DAEMON@mail.example.com>", subject: "Returned mail: see transcript for details", action: "failed",
 		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<JDOE@HOME.EXAMPLE>\n    (reason: 550 5.1.1 <JDOE@HOME.EXAMPLE>... User unknown)\n\n   ----- Transcript of session follows -----\n... while talking to mx-rr.home.example.:\n>>> RCPT To:<JDOE@HOME.EXAMPLE>\n<<< 550 5.1.1 <JDOE@HOME.EXAMPLE>... User unknown\n550 5.1.1 <JDOE@HOME.EXAMPLE>... User unknown\n" + sendmailCopy,
-		want: []formatWant{{"jdoe@home.example", UserUnknown, true, "5.1.1", "User unknown"}}},
+		want: []formatWant{{"JDOE@HOME.EXAMPLE", UserUnknown, true, "5.1.1", "User unknown"}}},
 	// The same page, Sendmail's bounce when the domain has no mail host:
 	// "550 5.1.2 <addr>... Host unknown (Name server: mail.MAILSERVER.com:
 	// host not found)"; the page: the name is not in the DNS, so no mail
 	// server could be found.
 	{name: "Sendmail transcript, host unknown", from: "Mail Delivery Subsystem <MAILER-DAEMON@mail.example.com>", subject: "Returned mail: see transcript for details", action: "failed",
 		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<JDOE@HOME.EXAMPLE>\n\n   ----- Transcript of session follows -----\n550 5.1.2 <JDOE@HOME.EXAMPLE>... Host unknown (Name server:\nmail.MAILSERVER.example: host not found)\n" + sendmailCopy,
-		want: []formatWant{{"jdoe@home.example", HostUnknown, true, "5.1.2", "Host unknown"}}},
+		want: []formatWant{{"JDOE@HOME.EXAMPLE", HostUnknown, true, "5.1.2", "Host unknown"}}},
 	// "Understanding Common Mail Errors" (informit.com, article p=170904,
 	// seqNum=3): Sendmail's warning, "THIS IS A WARNING MESSAGE ONLY",
 	// "----- The following addresses had transient non-fatal errors -----",

@@ -258,15 +258,15 @@ var qa4Layouts = []formatCase{
 	// qmail-remote found no host by the name it took from the malformed
 	// address (RFC 3463 X.1.2, bad destination system), the address as
 	// written undeliverable. The forward's quoting is taken off. The
-	// text's addresses are reported lower-cased (lineRecipient), as for
-	// every recipient read from a notice's text.
+	// text's addresses are reported as it writes them (spellRecipients),
+	// as for every recipient read from a notice's text.
 	{name: "qmail 1999, four recipients, no host named", from: "MAILER-DAEMON@tmtowtdi.example.org", subject: "failure notice", action: "failed",
 		body: "Hi. This is the qmail-send program at tmtowtdi.example.org.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<Irfan Siddiqui <irfan.siddiqui@sabre.example>>:\nSorry, I couldn't find any host named sabre.example>. (#5.1.2)\n\n<\"Philpott, Tammie N\" <tammie.n.philpott@lmco.example>>:\nSorry, I couldn't find any host named lmco.example>. (#5.1.2)\n\n<Gerard Tromp <tromp@sanger.med.example.edu>>:\nSorry, I couldn't find any host named sanger.med.example.edu>. (#5.1.2)\n\n<\"Hensgens, Richard\" <Richard.Hensgens@nl.origin-it.example>>:\nSorry, I couldn't find any host named nl.origin-it.example>. (#5.1.2)\n\n" + qmailCopy,
 		want: []formatWant{
 			{"irfan.siddiqui@sabre.example", HostUnknown, true, "5.1.2", "couldn't find any host"},
 			{"tammie.n.philpott@lmco.example", HostUnknown, true, "5.1.2", "couldn't find any host"},
 			{"tromp@sanger.med.example.edu", HostUnknown, true, "5.1.2", "couldn't find any host"},
-			{"richard.hensgens@nl.origin-it.example", HostUnknown, true, "5.1.2", "couldn't find any host"},
+			{"Richard.Hensgens@nl.origin-it.example", HostUnknown, true, "5.1.2", "couldn't find any host"},
 		}},
 	// "Email link ofcio@omb.eop.gov on website does not work"
 	// (github.com/ombegov/policy-v2/issues/138): Gmail's "Address not

@@ -206,7 +206,7 @@ var qaLayouts = []formatCase{
 	// smtpd_reject_unlisted_recipient, postconf(5)).
 	{name: "Postfix, unknown in virtual alias table", from: "MAILER-DAEMON@mail.example.co.uk (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: "This is the mail system at host mail.example.co.uk.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to <postmaster>\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n               The mail system\n\n<Lordfrags.PmgDoC0V@forwarder.example.org>: host\n    linode.example.org[192.0.2.254] said: 550 5.1.1\n    <Lordfrags.PmgDoC0V@forwarder.example.org>: Recipient address rejected:\n    User unknown in virtual alias table (in reply to RCPT TO command)\n",
-		want: []formatWant{{"lordfrags.pmgdoc0v@forwarder.example.org", UserUnknown, true, "5.1.1", "User unknown in virtual alias table"}}},
+		want: []formatWant{{"Lordfrags.PmgDoC0V@forwarder.example.org", UserUnknown, true, "5.1.1", "User unknown in virtual alias table"}}},
 	// "Name of MP: ..." (github.com/netneutrality/savetheinternet.in/
 	// issues/166): the notice of a sender's provider whose relay runs
 	// Oracle's messaging server (Apple's address block in its "Remote
@@ -243,10 +243,10 @@ var qaLayouts = []formatCase{
 	// the transcripts only; Sendmail's heading here.
 	{name: "Sendmail, Juno mail quota exceeded", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Returned mail: see transcript for details", action: "failed",
 		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<JDOE@JUNO.EXAMPLE>\n\n   ----- Transcript of session follows -----\n... while talking to c.mx.juno.example.:\n>>> RCPT To:<JDOE@JUNO.EXAMPLE>\n<<< 552 <JDOE@JUNO.EXAMPLE>... Mail quota exceeded\n554 <JDOE@JUNO.EXAMPLE>... Service unavailable\n",
-		want: []formatWant{{"jdoe@juno.example", MailboxFull, false, "5", "quota exceeded"}}},
+		want: []formatWant{{"JDOE@JUNO.EXAMPLE", MailboxFull, false, "5", "quota exceeded"}}},
 	{name: "Sendmail, Hotmail storage allocation", from: "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", subject: "Returned mail: see transcript for details", action: "failed",
 		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<JDOE@HOTMAIL.EXAMPLE>\n\n   ----- Transcript of session follows -----\n... while talking to mx1.hotmail.example.:\n>>> RCPT To:<JDOE@HOTMAIL.EXAMPLE>\n<<< 552 Requested mail action aborted: exceeded storage allocation\n554 5.0.0 <JDOE@HOTMAIL.EXAMPLE>... Service unavailable\n",
-		want: []formatWant{{"jdoe@hotmail.example", MailboxFull, false, "5", "exceeded storage allocation"}}},
+		want: []formatWant{{"JDOE@HOTMAIL.EXAMPLE", MailboxFull, false, "5", "exceeded storage allocation"}}},
 	// "How to resolve 550 Mailbox quota exceeded" (AccuWeb Hosting's
 	// knowledge base 4726): Exim's bounce, "SMTP error from remote mail
 	// server after RCPT TO:<addr>:", "host <host> [<ip>]: 550 Mailbox quota

@@ -35,7 +35,7 @@ var fluflLayouts = []struct {
 		msg: "From: System Administrator <postmaster@example.org>\nTo: sender@example.com\nSubject: Undeliverable: Mailman 2.0.12 released\n\n" +
 			"Your message did not reach some or all of the intended recipients.\n\n   Subject: Mailman 2.0.12 released\n      Sent: 3/27/97 11:18 AM\n\n" +
 			"   The following recipient(s) could not be reached:\n\n      'GONE@EXAMPLE.NET' on 3/27/97 11:18 AM\n            The recipient name is not recognized\n",
-		final: "gone@example.net", action: "failed", status: "5.",
+		final: "GONE@EXAMPLE.NET", action: "failed", status: "5.",
 	},
 	{
 		// Exim hides an address its router generated and names its

@@ -95,6 +95,9 @@ func TestHostileInput(t *testing.T) {
 		// (strings.ToLower widens an invalid byte to three).
 		"invalid utf-8 before inline fields": "\n\xe4\xcf\xd50\xfc\xea0\x99\x90\xe6\xef\nFinAl-ReCipient:",
 		"invalid utf-8 in a style element":   "Content-Type: text/html\r\nFrom: MAILER-DAEMON@example.com\r\n\r\n<style>\xff\xfe\xff\xfe\xff\xfeX</STYLE>550 5.1.1 user unknown",
+		// Addresses in upper case, which the report spells as written
+		// (spellRecipients), quoted or not.
+		"long line, upper case": strings.ReplaceAll(longLine, "a@b.c ", "A@B.c \"Q\"@b.C "),
 	} {
 		t.Run(name, func(t *testing.T) {
 			rep, err := Parse(strings.NewReader(in))

@@ -1,7 +1,9 @@
 package bounce
 
 import (
+	"cmp"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -148,6 +150,10 @@ type block struct {
 	from     string
 	fromRead bool
 	words    string
+	// spelled is addr as the notice writes it, when it is not found
+	// again by the address scan of spellRecipients (bareRecipients'
+	// local names); "" otherwise.
+	spelled string
 }
 
 // replyIntros are headings after which a notice prints the remote
@@ -699,7 +705,8 @@ func nextAddr(l string, off int) (string, int, int) {
 		// KB 258678 shows Exchange's "dda:TYPE=value" form in an NDR):
 		// the address is the value.
 		if eq := strings.LastIndexByte(l[s:at], '='); eq >= 0 {
-			if p := l[s : s+eq+1]; strings.HasSuffix(p, "smtp=") || strings.HasSuffix(p, "rfc-822=") {
+			// Folded: spellRecipients reads the notice unfolded.
+			if p := l[s : s+eq+1]; hasSuffixFold(p, "smtp=") || hasSuffixFold(p, "rfc-822=") {
 				s += eq + 1
 			}
 		}
@@ -1105,6 +1112,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		rc := Recipient{FinalRecipient: list, Action: "failed", DiagnosticCode: decodeWords(h.Get("Subject")) + "\n" + firstLines(notif, 5)}
 		finish(&rc, rl, rc.DiagnosticCode, "")
 		rep.Recipients = []Recipient{rc}
+		spellRecipients(rep.Recipients, h.Get("List-Post"), h.Get("X-ML-Address"), h.Get("List-Id"), firstLines(notif, 5))
 		return
 	case !bounceish && strings.TrimSpace(subject) == "unsubscribe":
 		// RFC 2369 §3.2: mail to a List-Unsubscribe mailto: address
@@ -1187,7 +1195,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		}
 		for _, a := range addrsIn(w.original.Get("To")) {
 			if !skip[a] && !list[a] && !(len(list) > 0 && listIdMatches(w.original.Get("List-Id"), a)) {
-				blocks = append(blocks, block{addr: a})
+				blocks = append(blocks, block{addr: a, spelled: spellingIn(w.original.Get("To"), a)})
 				break
 			}
 		}
@@ -1219,7 +1227,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		action = "delayed"
 	}
 	for _, b := range blocks {
-		rc := Recipient{FinalRecipient: b.addr, Action: action, Command: b.cmd}
+		rc := Recipient{FinalRecipient: cmp.Or(b.spelled, b.addr), Action: action, Command: b.cmd}
 		blk := strings.Join(b.lines, "\n")
 		rc.OriginalRecipient = expandedFrom(blk, b.addr)
 		diag := errorLines(blk, pre)
@@ -1257,6 +1265,10 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		}
 		rep.Recipients = append(rep.Recipients, rc)
 	}
+	// The blocks are keyed by the lower-case address; the report gives
+	// each address as the notice writes it (from X-Failed-Recipients,
+	// where it names the recipients).
+	spellRecipients(rep.Recipients, h.Get("X-Failed-Recipients"), notif)
 }
 
 // listIdMatches reports whether addr is the list a List-Id names as
@@ -1299,8 +1311,9 @@ func expandedFrom(blk, addr string) string {
 
 // otherExpandedFrom returns the address an alias or forward was expanded
 // from, as Sendmail and Exim print it on the line after the address it
-// failed at: Sendmail's "    (expanded from: %s)" (savemail.c, errbody())
-// and Exim's "    (generated from %s)" or "(ultimately generated from %s)"
+// failed at: Sendmail's "    (expanded from: %s)" (savemail.c, errbody(),
+// which puts the "    (reason: %s)" line first when it has a reason) and
+// Exim's "    (generated from %s)" or "(ultimately generated from %s)"
 // (deliver.c, print_address_information(); "ultimately" when it is the
 // ancestor of a chain). "" when there is none or it is addr itself.
 func otherExpandedFrom(blk, addr string) string {
@@ -1313,6 +1326,9 @@ func otherExpandedFrom(blk, addr string) string {
 			continue
 		}
 		t := strings.ToLower(strings.TrimSpace(lines[i+1]))
+		if strings.HasPrefix(t, "(reason: ") && i+2 < len(lines) {
+			t = strings.ToLower(strings.TrimSpace(lines[i+2]))
+		}
 		for _, p := range []string{"(expanded from: ", "(generated from ", "(ultimately generated from "} {
 			if rest, ok := strings.CutPrefix(t, p); ok && strings.HasSuffix(rest, ")") {
 				if as := addrsIn(rest); len(as) == 1 && as[0] != addr {
@@ -1422,7 +1438,7 @@ func bareRecipients(notif string) []block {
 			if tok == "" || strings.HasPrefix(tok, "-") {
 				break
 			}
-			b := block{addr: strings.ToLower(tok)}
+			b := block{addr: strings.ToLower(tok), spelled: tok}
 			b.lines = append(b.lines, lines[j:]...)
 			return []block{b}
 		}
@@ -1443,4 +1459,177 @@ func (b *block) text() string {
 		t += "\n" + strings.Join(b.ctx, "\n")
 	}
 	return t
+}
+
+// spellRecipients sets each lower-case address of rcs (final and
+// original recipient) to its spelling where srcs, read in order, first
+// write it: the reading of a notice folds its text to compare addresses
+// (lineRecipient, commaList, addrsIn), but RFC 5321 §2.4 lets the local
+// part be case-sensitive, to be kept as written (only the domain is
+// case-insensitive), and a DSN's Final-Recipient keeps its spelling too
+// (cleanAddr): a sender matching a bounce to its send gets the same
+// address from either. One pass over srcs' addresses, and none when no
+// address of srcs holds an upper-case letter (upperInAddr); an address
+// found nowhere, or already in mixed case, stays as it is.
+func spellRecipients(rcs []Recipient, srcs ...string) {
+	if len(rcs) == 0 || !slices.ContainsFunc(srcs, upperInAddr) {
+		return
+	}
+	// The addresses to spell are numbered 2*i (rcs[i]'s final
+	// recipient) and 2*i+1 (its original): a few are compared in turn
+	// with each address of srcs, many looked up in byKey, by their
+	// lower-case spelling.
+	var byKey map[string][]int
+	if len(rcs) > 8 {
+		byKey = make(map[string][]int, 2*len(rcs))
+		for i, rc := range rcs {
+			for k, a := range [2]string{rc.FinalRecipient, rc.OriginalRecipient} {
+				if a != "" && !hasUpperASCII(a) {
+					byKey[a] = append(byKey[a], 2*i+k)
+				}
+			}
+		}
+	}
+	var small [16]bool
+	var done []bool
+	if 2*len(rcs) <= len(small) {
+		done = small[:2*len(rcs)]
+	} else {
+		done = make([]bool, 2*len(rcs))
+	}
+	left := 0
+	for i, rc := range rcs {
+		for k, a := range [2]string{rc.FinalRecipient, rc.OriginalRecipient} {
+			done[2*i+k] = a == "" || hasUpperASCII(a) // spelled as written
+			if !done[2*i+k] {
+				left++
+			}
+		}
+	}
+	set := func(j int, spelling string) {
+		if done[j] {
+			return
+		}
+		done[j] = true
+		left--
+		if j%2 == 0 {
+			rcs[j/2].FinalRecipient = spelling
+		} else {
+			rcs[j/2].OriginalRecipient = spelling
+		}
+	}
+	var key [256]byte
+	for _, src := range srcs {
+		for line := range strings.Lines(src) {
+			if left == 0 {
+				return
+			}
+			if strings.IndexByte(line, '@') < 0 {
+				continue
+			}
+			// The addresses as lineRecipient finds them: nextAddr reads
+			// either case alike, and a line at a time.
+			for off := 0; off < len(line); {
+				a, _, e := nextAddr(line, off)
+				if a == "" {
+					break
+				}
+				off = e
+				if byKey == nil {
+					for j := range done {
+						if !done[j] && equalFoldASCII(a, rcAddr(rcs, j)) {
+							set(j, a)
+						}
+					}
+					continue
+				}
+				var ks []int
+				if len(a) <= len(key) {
+					for j := range len(a) {
+						key[j] = lowerByte(a[j])
+					}
+					ks = byKey[string(key[:len(a)])] // not copied for the lookup
+				} else {
+					ks = byKey[lowerASCII(a)]
+				}
+				for _, j := range ks {
+					set(j, a)
+				}
+			}
+		}
+	}
+}
+
+// rcAddr is the address spellRecipients numbers j.
+func rcAddr(rcs []Recipient, j int) string {
+	if j%2 == 0 {
+		return rcs[j/2].FinalRecipient
+	}
+	return rcs[j/2].OriginalRecipient
+}
+
+// spellingIn returns the lower-case address a as v first writes it, or a.
+func spellingIn(v, a string) string {
+	rc := []Recipient{{FinalRecipient: a}}
+	spellRecipients(rc, v)
+	return rc[0].FinalRecipient
+}
+
+// upperInAddr reports an upper-case ASCII letter in a run of address
+// characters (a local part, maybe quoted, or a domain) beside an "@" of s.
+// Each run is read from the "@" on either side of it: twice at most.
+func upperInAddr(s string) bool {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '@')
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		for j := at - 1; j >= 0 && (isLocalChar(s[j]) || s[j] == '"'); j-- {
+			if 'A' <= s[j] && s[j] <= 'Z' {
+				return true
+			}
+		}
+		for j := at + 1; j < len(s) && isDomainChar(s[j]); j++ {
+			if 'A' <= s[j] && s[j] <= 'Z' {
+				return true
+			}
+		}
+		off = at + 1
+	}
+}
+
+func hasUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// equalFoldASCII is strings.EqualFold for ASCII letters only, as
+// indexFold: the other bytes are compared as they are.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerByte(a[i]) != lowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasSuffixFold is strings.HasSuffix ignoring ASCII case; suffix is lower case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && indexFold(s[len(s)-len(suffix):], suffix) == 0
 }
