@@ -1112,7 +1112,7 @@ func isAddrAfter(text string) bool {
 }
 
 // isQuotedNameAfter reports whether text starts with a quoted name of no
-// spaces ("kijitora") and nothing follows it but the end of the text or a
+// spaces ("jdoe") and nothing follows it but the end of the text or a
 // space.
 func isQuotedNameAfter(text string) bool {
 	if len(text) < 3 || text[0] != '"' {

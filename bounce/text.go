@@ -1411,7 +1411,7 @@ func addrsIn(v string) []string {
 	return out
 }
 
-// bareRecipients handles address lists without a domain ("kijitora"), as
+// bareRecipients handles address lists without a domain ("jdoe"), as
 // Exim and Sendmail print for local recipients: the first token of the line
 // after a "following address(es) failed" heading.
 func bareRecipients(notif string) []block {
