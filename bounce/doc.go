@@ -24,7 +24,11 @@
 // Diagnostic-Code, Remote-MTA, Last-Attempt-Date) and the verdict (Reason,
 // Hard, Temporary), and the returned original message's header (Original,
 // MessageID) to match the bounce to a send by Message-ID, VERP address or an
-// X- tracking header. A recipient's DSN fields are read in any order within
+// X- tracking header. Addresses are reported as the bounce writes them
+// (RFC 5321 §2.4: a local part may be case-sensitive): a DSN's fields as
+// they stand, a text notice's recipients in the spelling of their first
+// mention, though its reading compares them case-folded.
+// A recipient's DSN fields are read in any order within
 // their group (RFC 3464 §2.3: Exim writes Action before Final-Recipient).
 // A Final-Recipient written with an RFC 5321 §4.1.2 source route (Oracle
 // Messaging Server's "@store.example:user@ims_daemon", its own channel's
