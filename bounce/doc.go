@@ -642,6 +642,23 @@
 //     to the remote server have failed" is a network failure, "within the
 //     allowed queue period" a queue that ran out); what was left out is
 //     listed in external_appl_test.go.
+//   - 27 recipients of 19 bounces forwarded or quoted into mailing lists
+//     and kept in their archives' mirrors (lore-inbox, the lfdr.de
+//     mirrors): Sendmail transcripts of 2001-2003 and a Sendmail 8.12 DSN,
+//     InterMail's notices, ZMailer's report, Postfix, Exim with five
+//     greylisted recipients, qmail, Exchange's and Outlook.com's
+//     diagnostic blocks, Gmail, IronPort with three, a Microsoft SMTP
+//     service DSN, a parked domain's notice, most of them quoting
+//     vger.kernel.org's own refusals: first contact recipient 27 (one
+//     more, a deferral, reported beside them), reason 15, hard/soft 27;
+//     after, the 26 whose reading has a published source all right
+//     (TestExternalArchives: ZMailer's "for MAIL FROM address <x> policy
+//     analysis reported" refuses the sender's address, vger's "contains
+//     HTML subpart" is its policy on HTML, not a virus, "Wrong MIME
+//     labeling on 8-bit character texts" the content's labeling, and an
+//     address Sendmail's transcript shows only "Deferred" is no failed
+//     recipient); the Message-Id refusal misread, with no published
+//     source for its words, is listed in external_lkml_test.go.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

@@ -475,7 +475,59 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		}
 		blocks = kept
 	}
-	return blocks, strings.Join(prel, "\n")
+	return dropDeferred(blocks, notif), strings.Join(prel, "\n")
+}
+
+// dropDeferred takes out of a Sendmail failure notice the addresses that
+// did not fail. Sendmail's errbody() (savemail.c) lists the addresses that
+// failed under "The following addresses had permanent fatal errors" and
+// those still queued under "... had transient non-fatal errors"; the
+// transcript after them is the whole session's, where an address left in
+// the queue ends "addr... Deferred: reason" (deliver.c). In a notice with
+// the first list and not the second, an address named nowhere but in such
+// deferrals was not given up on, and is no failed recipient (a notice
+// quoted on linux-kernel, 12 Aug 2003, in external_lkml_test.go).
+func dropDeferred(blocks []block, notif string) []block {
+	if len(blocks) < 2 || indexFold(notif, "permanent fatal errors") < 0 || indexFold(notif, "transient non-fatal errors") >= 0 {
+		return blocks
+	}
+	drop := make([]bool, len(blocks))
+	n := 0
+	for i, b := range blocks {
+		drop[i] = onlyDeferred(b.addr, notif)
+		if drop[i] {
+			n++
+		}
+	}
+	if n == 0 || n == len(blocks) {
+		return blocks
+	}
+	kept := make([]block, 0, len(blocks)-n)
+	for i, b := range blocks {
+		if !drop[i] {
+			kept = append(kept, b)
+		}
+	}
+	return kept
+}
+
+// onlyDeferred reports whether every line of notif that names addr is a
+// Sendmail record of its deferral ("addr... Deferred: ...").
+func onlyDeferred(addr, notif string) bool {
+	seen := false
+	for l := range strings.Lines(notif) {
+		t := strings.TrimSpace(l)
+		i := indexFold(t, addr)
+		if i < 0 {
+			continue
+		}
+		rest := strings.TrimPrefix(t[i+len(addr):], ">")
+		if !strings.HasPrefix(rest, "... ") || !strings.HasPrefix(strings.ToLower(rest[4:]), "deferred") {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // returnedSubjects returns the returned message's subject as the
