@@ -105,7 +105,11 @@
 // follows "Rcpt To:" (Postal sends its bounce from the address that
 // failed); a message identifier under a "Message ID" label is no
 // address, and a sentence cut at a comma on the line above an address
-// it runs on to is that recipient's (gromox's local delivery bounces). A
+// it runs on to is that recipient's (gromox's local delivery bounces), and
+// in a Sendmail notice that lists its failed addresses ("had permanent
+// fatal errors") and no queued ones ("transient non-fatal errors"), an
+// address its transcript names only in "addr... Deferred: x" records was
+// left in the queue, not failed (savemail.c errbody()). A
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
@@ -225,6 +229,9 @@
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
 //     the client refused for now, blocked, whatever subject its status has);
+//     a list host's refusal of HTML (vger.kernel.org's "contains HTML
+//     subpart ... SPAM or Outlook Virus", its policy) before the virus
+//     words it holds;
 //     virus before spam (a scanner's "threat found" is a virus verdict; a
 //     virus scanner that failed, Haraka's "Virus scanner timed out", is the
 //     system's); SPF/DKIM/DMARC;
