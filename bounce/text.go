@@ -491,43 +491,51 @@ func dropDeferred(blocks []block, notif string) []block {
 	if len(blocks) < 2 || indexFold(notif, "permanent fatal errors") < 0 || indexFold(notif, "transient non-fatal errors") >= 0 {
 		return blocks
 	}
-	drop := make([]bool, len(blocks))
-	n := 0
-	for i, b := range blocks {
-		drop[i] = onlyDeferred(b.addr, notif)
-		if drop[i] {
-			n++
+	// One pass over the notice's addresses: each is marked deferred where
+	// a line records its deferral, other where any other line names it.
+	const deferred, other = 1, 2
+	seen := make(map[string]uint8, len(blocks))
+	for _, b := range blocks {
+		seen[b.addr] = 0
+	}
+	for l := range strings.Lines(notif) {
+		if strings.IndexByte(l, '@') < 0 {
+			continue
+		}
+		for off := 0; off < len(l); {
+			a, _, e := nextAddr(l, off)
+			if a == "" {
+				break
+			}
+			off = e
+			a = strings.ToLower(a)
+			st, ok := seen[a]
+			if !ok {
+				continue
+			}
+			rest := strings.TrimPrefix(l[e:], ">")
+			if strings.HasPrefix(rest, "... ") && hasPrefixFold(rest[4:], "deferred") {
+				seen[a] = st | deferred
+			} else {
+				seen[a] = st | other
+			}
 		}
 	}
-	if n == 0 || n == len(blocks) {
-		return blocks
-	}
-	kept := make([]block, 0, len(blocks)-n)
-	for i, b := range blocks {
-		if !drop[i] {
+	kept := make([]block, 0, len(blocks))
+	for _, b := range blocks {
+		if seen[b.addr] != deferred {
 			kept = append(kept, b)
 		}
+	}
+	if len(kept) == 0 {
+		return blocks
 	}
 	return kept
 }
 
-// onlyDeferred reports whether every line of notif that names addr is a
-// Sendmail record of its deferral ("addr... Deferred: ...").
-func onlyDeferred(addr, notif string) bool {
-	seen := false
-	for l := range strings.Lines(notif) {
-		t := strings.TrimSpace(l)
-		i := indexFold(t, addr)
-		if i < 0 {
-			continue
-		}
-		rest := strings.TrimPrefix(t[i+len(addr):], ">")
-		if !strings.HasPrefix(rest, "... ") || !strings.HasPrefix(strings.ToLower(rest[4:]), "deferred") {
-			return false
-		}
-		seen = true
-	}
-	return seen
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && indexFold(s[:len(prefix)], prefix) == 0
 }
 
 // returnedSubjects returns the returned message's subject as the
