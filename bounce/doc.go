@@ -105,7 +105,11 @@
 // follows "Rcpt To:" (Postal sends its bounce from the address that
 // failed); a message identifier under a "Message ID" label is no
 // address, and a sentence cut at a comma on the line above an address
-// it runs on to is that recipient's (gromox's local delivery bounces). A
+// it runs on to is that recipient's (gromox's local delivery bounces), and
+// in a Sendmail notice that lists its failed addresses ("had permanent
+// fatal errors") and no queued ones ("transient non-fatal errors"), an
+// address its transcript names only in "addr... Deferred: x" records was
+// left in the queue, not failed (savemail.c errbody()). A
 // "2.x.x" in a failure's words with no success code beside it is not its
 // status ("Mailman 2.0.12"). The recipient's own address is
 // masked before the wording is read ("full@", "nullmx.test" are not
@@ -225,6 +229,9 @@
 //     size (the recipient's limit before the system's: RFC 3463 §3.4 x.2.3
 //     is for a per-mailbox limit below the system's); greylisting (RFC 6647:
 //     the client refused for now, blocked, whatever subject its status has);
+//     a list host's refusal of HTML (vger.kernel.org's "contains HTML
+//     subpart ... SPAM or Outlook Virus", its policy) before the virus
+//     words it holds;
 //     virus before spam (a scanner's "threat found" is a virus verdict; a
 //     virus scanner that failed, Haraka's "Virus scanner timed out", is the
 //     system's); SPF/DKIM/DMARC;
@@ -642,6 +649,23 @@
 //     to the remote server have failed" is a network failure, "within the
 //     allowed queue period" a queue that ran out); what was left out is
 //     listed in external_appl_test.go.
+//   - 27 recipients of 19 bounces forwarded or quoted into mailing lists
+//     and kept in their archives' mirrors (lore-inbox, the lfdr.de
+//     mirrors): Sendmail transcripts of 2001-2003 and a Sendmail 8.12 DSN,
+//     InterMail's notices, ZMailer's report, Postfix, Exim with five
+//     greylisted recipients, qmail, Exchange's and Outlook.com's
+//     diagnostic blocks, Gmail, IronPort with three, a Microsoft SMTP
+//     service DSN, a parked domain's notice, most of them quoting
+//     vger.kernel.org's own refusals: first contact recipient 27 (one
+//     more, a deferral, reported beside them), reason 15, hard/soft 27;
+//     after, the 26 whose reading has a published source all right
+//     (TestExternalArchives: ZMailer's "for MAIL FROM address <x> policy
+//     analysis reported" refuses the sender's address, vger's "contains
+//     HTML subpart" is its policy on HTML, not a virus, "Wrong MIME
+//     labeling on 8-bit character texts" the content's labeling, and an
+//     address Sendmail's transcript shows only "Deferred" is no failed
+//     recipient); the Message-Id refusal misread, with no published
+//     source for its words, is listed in external_lkml_test.go.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

@@ -83,6 +83,11 @@ func FuzzParse(f *testing.F) {
 	for _, c := range externalLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// The bounces found in mailing-list archives (external_lkml_test.go),
+	// Sendmail's transcripts with a deferral beside the failure among them.
+	for _, c := range archiveLayouts {
+		f.Add([]byte(c.message()))
+	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

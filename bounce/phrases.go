@@ -178,6 +178,17 @@ var rejectedPhrases = []string{
 	// the sending domains with Apple). The sender is refused, whatever
 	// its x.1.1 says of the relay address.
 	"unauthorized sender",
+	// ZMailer's smtpserver answers a MAIL FROM its policy database refuses
+	// with "553 5.7.1 For MAIL FROM address <x> policy analysis reported:
+	// <text>" (smtpserver/smtpcmds.c, smtp_mail(), after policytest() on
+	// the MAIL FROM address; rzachariassen/zmailer); vger.kernel.org's
+	// ZMailer words it "Hello [ip], for your MAIL FROM address <x> policy
+	// analysis reported: Your address is not liked source for email"
+	// (quoted in list posts of 2006-2023 kept in the lore and lfdr.de
+	// archives). The address, not the connecting host, is refused,
+	// whatever the x.7 status (doc.go step 6 reads a bare x.7 refusal of
+	// MAIL FROM as the client's).
+	"for mail from address", "for your mail from address",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -695,6 +706,17 @@ var virusPhrases = []string{
 // the spam words after the virus detector passes it by.
 var spamOrVirusPhrases = []string{"spam or virus"}
 
+// htmlPolicyPhrases refuse a message for carrying HTML, a list host's
+// rule on the content's type: vger.kernel.org's ZMailer answers the end
+// of DATA "550 5.7.1 Content-Policy reject msg: The message contains HTML
+// subpart, therefore we consider it SPAM or Outlook Virus.  TEXT/PLAIN is
+// accepted.!" (quoted by Postfix, Exim, Gmail and IronPort notices in the
+// kernel lists' archives), and Ted Ts'o on the git list
+// (mail-archive.com/git@vger.kernel.org/msg05722.html) calls it a "hard
+// requirement", one of "the current policies in force on vger". Its
+// "Outlook Virus" names no virus found; read before virusPhrases.
+var htmlPolicyPhrases = []string{"contains html subpart"}
+
 // scannerFailurePhrases: the virus scanner itself failed, and the
 // receiving system defers the message for it; no verdict on the message.
 // Haraka's clamd plugin (plugins/clamd.js), with reject.error set: "Virus
@@ -989,6 +1011,13 @@ var contentErrorPhrases = []string{
 	// 5.6.7: the message's addresses or headers need SMTPUTF8 (a content
 	// status, x.6) and no server takes it.
 	"requires smtputf8",
+	// vger.kernel.org's ZMailer content policy: "550 5.7.1 Content-Policy
+	// reject msg: Wrong MIME labeling on 8-bit character texts." (quoted by
+	// Postfix and Exchange notices on the git and linux-mm lists, 2010-2021,
+	// lfdr.de archive), given to a message with 8-bit text and no
+	// Content-Transfer-Encoding saying so (Jeff King's answer on the git
+	// list, 3 Nov 2016; RFC 2045 §6, RFC 6152): the content's labeling.
+	"wrong mime labeling",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.

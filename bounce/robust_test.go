@@ -76,20 +76,32 @@ func TestHostileInput(t *testing.T) {
 		strings.Repeat("--x\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n", 5000) + "--x--\r\n"
 	longLine := "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail\r\n\r\n" + strings.Repeat("a@b.c ", 200000)
 	manyRcpts := "Content-Type: message/delivery-status\r\n\r\n" + strings.Repeat("Final-Recipient: rfc822; x@example.com\r\nStatus: 5.1.1\r\n", 20000)
+	var deferrals strings.Builder
+	deferrals.WriteString("From: Mail Delivery Subsystem <MAILER-DAEMON@example.com>\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n")
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&deferrals, "<u%d@example.net>\r\n", i)
+	}
+	deferrals.WriteString("   ----- Transcript of session follows -----\r\n")
+	for i := 0; i < 8000; i++ {
+		fmt.Fprintf(&deferrals, "<d%d@example.org>... Deferred: Connection timed out\r\n", i)
+	}
 	for name, in := range map[string]string{
-		"empty":            "",
-		"no header":        "\r\n\r\nbody only",
-		"binary":           "\x00\xff\xfe\x01\r\n\x00\x00:\x00",
-		"deep multipart":   deep,
-		"many parts":       manyParts,
-		"long line":        longLine,
-		"many recipients":  manyRcpts,
-		"bad base64":       "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\nFrom: mailer-daemon@x.example\r\n\r\n!!!!not base64!!!!",
-		"unknown encoding": "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-weird\r\nSubject: Returned mail\r\n\r\n550 5.1.1 user unknown <a@example.com>",
-		"json bomb":        "Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":" + strings.Repeat("[", 100000),
-		"boundary missing": "Content-Type: multipart/report; report-type=delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nStatus: 5.1.1\r\n",
-		"header only":      "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender",
-		"malformed header": "this is not a header\r\nnor this\r\n\r\n",
+		// A Sendmail notice naming thousands of addresses, most of them
+		// only deferred (dropDeferred: one pass, not one per address).
+		"sendmail deferrals": deferrals.String(),
+		"empty":              "",
+		"no header":          "\r\n\r\nbody only",
+		"binary":             "\x00\xff\xfe\x01\r\n\x00\x00:\x00",
+		"deep multipart":     deep,
+		"many parts":         manyParts,
+		"long line":          longLine,
+		"many recipients":    manyRcpts,
+		"bad base64":         "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\nFrom: mailer-daemon@x.example\r\n\r\n!!!!not base64!!!!",
+		"unknown encoding":   "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-weird\r\nSubject: Returned mail\r\n\r\n550 5.1.1 user unknown <a@example.com>",
+		"json bomb":          "Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":" + strings.Repeat("[", 100000),
+		"boundary missing":   "Content-Type: multipart/report; report-type=delivery-status\r\n\r\nFinal-Recipient: rfc822; a@example.com\r\nStatus: 5.1.1\r\n",
+		"header only":        "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender",
+		"malformed header":   "this is not a header\r\nnor this\r\n\r\n",
 		// Invalid UTF-8 before DSN fields written into a text body: the
 		// offsets found in the lower-cased text must be the text's own
 		// (strings.ToLower widens an invalid byte to three).

@@ -464,6 +464,7 @@ func buildRules() *rules {
 		// A host listed for an infection is a blocked host; a virus scanner
 		// that failed (scannerFailurePhrases) gave no verdict: the system's;
 		// "spam or virus" names no virus found (spamOrVirusPhrases).
+		{reason: PolicyViolation, phrases: htmlPolicyPhrases},
 		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases), veto: productVirus},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.

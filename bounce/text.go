@@ -475,7 +475,67 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		}
 		blocks = kept
 	}
-	return blocks, strings.Join(prel, "\n")
+	return dropDeferred(blocks, notif), strings.Join(prel, "\n")
+}
+
+// dropDeferred takes out of a Sendmail failure notice the addresses that
+// did not fail. Sendmail's errbody() (savemail.c) lists the addresses that
+// failed under "The following addresses had permanent fatal errors" and
+// those still queued under "... had transient non-fatal errors"; the
+// transcript after them is the whole session's, where an address left in
+// the queue ends "addr... Deferred: reason" (deliver.c). In a notice with
+// the first list and not the second, an address named nowhere but in such
+// deferrals was not given up on, and is no failed recipient (a notice
+// quoted on linux-kernel, 12 Aug 2003, in external_lkml_test.go).
+func dropDeferred(blocks []block, notif string) []block {
+	if len(blocks) < 2 || indexFold(notif, "permanent fatal errors") < 0 || indexFold(notif, "transient non-fatal errors") >= 0 {
+		return blocks
+	}
+	// One pass over the notice's addresses: each is marked deferred where
+	// a line records its deferral, other where any other line names it.
+	const deferred, other = 1, 2
+	seen := make(map[string]uint8, len(blocks))
+	for _, b := range blocks {
+		seen[b.addr] = 0
+	}
+	for l := range strings.Lines(notif) {
+		if strings.IndexByte(l, '@') < 0 {
+			continue
+		}
+		for off := 0; off < len(l); {
+			a, _, e := nextAddr(l, off)
+			if a == "" {
+				break
+			}
+			off = e
+			a = strings.ToLower(a)
+			st, ok := seen[a]
+			if !ok {
+				continue
+			}
+			rest := strings.TrimPrefix(l[e:], ">")
+			if strings.HasPrefix(rest, "... ") && hasPrefixFold(rest[4:], "deferred") {
+				seen[a] = st | deferred
+			} else {
+				seen[a] = st | other
+			}
+		}
+	}
+	kept := make([]block, 0, len(blocks))
+	for _, b := range blocks {
+		if seen[b.addr] != deferred {
+			kept = append(kept, b)
+		}
+	}
+	if len(kept) == 0 {
+		return blocks
+	}
+	return kept
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && indexFold(s[:len(prefix)], prefix) == 0
 }
 
 // returnedSubjects returns the returned message's subject as the
