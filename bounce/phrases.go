@@ -265,6 +265,12 @@ var hostUnknownPhrases = []string{
 	// dial tcp: lookup x on y: no such host" (internal/courier/smtp.go),
 	// a failed dial it retries until its queue gives up.
 	": no such host",
+	// A mail server quoted in Exchange's NDR for a mistyped domain
+	// (hotmail.co.ik): "550-The domain in the email address 'x' does not
+	// 550 exist. Sorry." (markgossa.com/2015/09, "451 4.4.0 DNS query
+	// failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent
+	// domain"): the recipient's domain does not exist.
+	"domain in the email address * does not exist",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -1755,7 +1761,15 @@ var networkErrorPhrases = []string{
 	// already in the message, a bounce): "mail is looping".
 	"mail is looping",
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
-	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+	// A name server that failed to answer, not a name that does not
+	// exist: the SERVFAIL reply code as Gmail quotes it ("DNS Error: DNS
+	// type 'mx' lookup of x responded with code SERVFAIL"; Postfix's
+	// dns_neg_query() takes SERVFAIL for TRY_AGAIN, src/dns/dns_lookup.c),
+	// and Go's resolver's words for SERVFAIL and other failed replies,
+	// which MTAs written in Go quote ("lookup x on y: server misbehaving",
+	// net/dnsclient_unix.go errServerMisbehaving and
+	// errServerTemporarilyMisbehaving, the latter for SERVFAIL, temporary).
+	"servfail", "server misbehaving",
 }
 
 // systemErrorPhrases: the receiving system failed.

@@ -372,7 +372,15 @@ func buildRules() *rules {
 		// test output: reject_unknown_helo_hostname) is the client's name,
 		// not the recipient's domain (blockedPhrases).
 		// A domain named as the sender's is the sender's (rejected).
-		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain"}},
+		// A name server that failed to answer says nothing of the domain
+		// (networkErrorPhrases): Postfix's resolver takes a SERVFAIL reply
+		// for TRY_AGAIN (src/dns/dns_lookup.c, dns_neg_query(): "case
+		// SERVFAIL: ... TRY_AGAIN"), and Gmail's "DNS Error: DNS type 'mx'
+		// lookup of x responded with code SERVFAIL" is the failure Gmail
+		// retries ("O Gmail tentará novamente por mais 44 horas", a delay
+		// notice quoting it in public bounce-handler test data) before its
+		// "Address not found" notice quotes it as final.
+		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain", "servfail"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
@@ -609,6 +617,19 @@ func buildRules() *rules {
 		{reason: SystemError, phrases: systemErrorPhrases},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
+		// Postfix's reject_unverified_recipient answers with the probe's
+		// outcome (src/smtpd/smtpd_check.c, reject_unverified_address()):
+		// "undeliverable address: x" when the probe bounced, "unverified
+		// address: x" when it was deferred or has not finished (x is then
+		// verify(8)'s "Address verification in progress", src/verify/
+		// verify.c, status DEL_RCPT_STAT_TODO), both "450 4.1.1" by
+		// default, and "address verification problem" when the verify
+		// service failed. Unless the deferral's own words name a reason
+		// (read above: "unverified address: unknown user: x", a
+		// temporary unknown user), the 4.1.1 names no missing mailbox:
+		// the receiving system has not checked yet, and a notice that the
+		// sending MTA gave up on it is a delivery that expired.
+		{reason: SystemError, phrases: []string{"unverified address:", "address verification problem"}},
 	}
 	r.local = []detector{
 		{reason: MailboxFull, phrases: slices.Concat(mailboxFullPhrases, quotaWordPhrases)},

@@ -1,0 +1,117 @@
+package bounce
+
+import "testing"
+
+// A review of the hard/soft decision (issue 17): texts published by
+// providers, MTAs' sources and help pages that name, or seem to name, an
+// address or domain that is gone, each run through the rules with the
+// meaning its source gives it. Hard suppresses the address for good: a
+// false hard loses a live recipient, a false soft keeps mailing a dead
+// one. Each case is the published text cut to what the rule reads,
+// addresses and hosts replaced.
+
+// reviewHSCase is one published reply and the reading its source gives.
+type reviewHSCase struct {
+	command  string // the SMTP command the reply answered, "" when unknown
+	code     int
+	enhanced string
+	text     string
+	source   string // where the text and its meaning are published
+	reason   Reason
+	hard     bool
+}
+
+var reviewHSReplies = []reviewHSCase{
+	// Gmail quotes the resolver's reply code. SERVFAIL is a name server
+	// that failed to answer: Postfix's resolver takes it for TRY_AGAIN
+	// (src/dns/dns_lookup.c, dns_neg_query()), Go's for a temporary error
+	// (net/dnsclient_unix.go, errServerTemporarilyMisbehaving), and Gmail
+	// retries it ("O Gmail tentará novamente por mais 44 horas") before
+	// its final notice quotes it. NXDOMAIN is a name that does not exist.
+	{"", 0, "", "DNS Error: DNS type 'mx' lookup of example.com responded with code SERVFAIL",
+		"Gmail's delay and final notices quoted in public bounce-handler test data", NetworkError, false},
+	{"", 0, "4.4.3", "DNS Error: DNS type 'mx' lookup of example.com responded with code SERVFAIL",
+		"the same under the status Gmail gives it", NetworkError, false},
+	{"", 0, "", "DNS Error: DNS type 'mx' lookup of nx.example.com responded with code NXDOMAIN Domain name not found: nx.example.com",
+		"Gmail's \"Domain not found\" notice (support.google.com/mail/answer/6596)", HostUnknown, true},
+	// Go's resolver says "server misbehaving" for SERVFAIL and other
+	// failed replies (net/dnsclient_unix.go), "no such host" for NXDOMAIN
+	// (net/net.go errNoSuchHost); chasquid quotes them in its dial errors
+	// (internal/courier/smtp.go).
+	{"", 0, "", "Could not dial: dial tcp: lookup mx.example.com on 127.0.0.53:53: server misbehaving",
+		"Go net/dnsclient_unix.go errServerMisbehaving, as chasquid quotes a dial error", NetworkError, false},
+	{"", 0, "", "Could not dial: dial tcp: lookup mx.example.com on 127.0.0.53:53: no such host",
+		"Go net/net.go errNoSuchHost, as chasquid quotes a dial error", HostUnknown, true},
+	// Postfix's "Malformed or unexpected name server reply" is dns_lookup()'s
+	// text for any answer it could not use (src/dns/dns_lookup.c): a
+	// malformed reply, transient (DNS_RETRY, "4.4.3" in smtp_addr.c), or a
+	// name that fails valid_hostname() (DNS_INVAL, "5.4.4"): the status
+	// tells them apart.
+	{"", 0, "4.4.3", "Host or domain name not found. Name service error for name=example.com type=MX: Malformed or unexpected name server reply",
+		"Postfix src/dns/dns_lookup.c and src/smtp/smtp_addr.c (DNS_RETRY: 4.4.3)", NetworkError, false},
+	{"", 0, "5.4.4", "Host or domain name not found. Name service error for name=example.com type=MX: Malformed or unexpected name server reply",
+		"Postfix src/dns/dns_lookup.c and src/smtp/smtp_addr.c (DNS_INVAL: 5.4.4)", HostUnknown, true},
+	{"", 0, "4.4.3", "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again",
+		"Postfix smtp(8), the resolver's TRY_AGAIN", NetworkError, false},
+	{"", 0, "5.4.4", "Host or domain name not found. Name service error for name=example.com type=A: Host not found",
+		"Postfix smtp(8), NXDOMAIN (DNS_NOTFOUND: 5.4.4)", HostUnknown, true},
+	// Postfix's reject_unverified_recipient (src/smtpd/smtpd_check.c,
+	// reject_unverified_address()): "unverified address: x" for a probe
+	// deferred or not finished (verify(8)'s "Address verification in
+	// progress"), "address verification problem" for a failed verify
+	// service, "undeliverable address: x" for a probe that bounced.
+	{"RCPT", 450, "4.1.1", "<post@example.no>: Recipient address rejected: unverified address: Recipient address lookup failed",
+		"pastebin.com/2dK3Pg4A (Postfix's log of its refusals)", SystemError, false},
+	{"", 450, "4.1.1", "<post@example.no>: Recipient address rejected: unverified address: Address verification in progress",
+		"Postfix src/verify/verify.c (DEL_RCPT_STAT_TODO) and smtpd_check.c", SystemError, false},
+	{"", 450, "4.1.1", "<post@example.no>: Recipient address rejected: address verification problem",
+		"Postfix src/smtpd/smtpd_check.c (the verify service failed)", SystemError, false},
+	{"", 450, "4.1.1", "<jude@example.ro>: Recipient address rejected: unverified address: unknown user: \"jude\"",
+		"pastebin.com/fayPzpMp (the probe deferred with local(8)'s unknown user)", UserUnknown, false},
+	{"RCPT", 550, "5.1.1", "<gone@example.ro>: Recipient address rejected: undeliverable address: host mx.example.ro[192.0.2.1] said: 550 5.1.1 <gone@example.ro>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command)",
+		"Postfix src/smtpd/smtpd_check.c (the probe bounced, unverified_recipient_reject_code 550)", UserUnknown, true},
+	// A relay's reply quoted in an Exchange NDR for a mistyped domain
+	// (hotmail.co.ik), the continuation code left in the line.
+	{"", 0, "", "smtp04.example.com #550-The domain in the email address 'someone@hotmail.co.ik' does not 550 exist. Sorry. ##",
+		"markgossa.com/2015/09/451-440-dns-query-failed-error-was.html", HostUnknown, true},
+	{"", 451, "4.4.0", "DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain",
+		"markgossa.com/2015/09 (Exchange's deferral, retried)", NetworkError, false},
+}
+
+func TestReviewHSReplies(t *testing.T) {
+	for _, c := range reviewHSReplies {
+		got := ClassifyReply(c.command, c.code, c.enhanced, c.text)
+		if got.Reason != c.reason || got.Hard != c.hard {
+			t.Errorf("%s %d %s %q (%s): %s hard %v, want %s hard %v",
+				c.command, c.code, c.enhanced, c.text, c.source, got.Reason, got.Hard, c.reason, c.hard)
+		}
+	}
+}
+
+// reviewHSBounces hold the same texts in the bounces that report a
+// recipient given up: a failure the sending MTA met for now and retried
+// until its queue lifetime ended is no verdict on the address.
+var reviewHSBounces = []formatCase{
+	// Gmail's final notice for a domain whose name servers answered
+	// SERVFAIL for two days (its layout as quoted in public bounce-handler
+	// test data; formats_test.go TestGmailFormats for the notice).
+	{name: "Gmail, address not found after SERVFAIL", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
+		body: "** Address not found **\n\nYour message wasn't delivered to admin@broken.example because the domain broken.example couldn't be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\n\nDNS Error: DNS type 'mx' lookup of broken.example responded with code SERVFAIL\n",
+		want: []formatWant{{"admin@broken.example", NetworkError, false, "5", "SERVFAIL"}}},
+	// Postfix's bounce of a message deferred by a relay's address
+	// verification until maximal_queue_lifetime: its DSN reports the last
+	// reply with the reply's status (bounce(5), the failure template;
+	// src/smtpd/smtpd_check.c for the reply).
+	{name: "Postfix DSN, address verification never finished", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body:   postfixPre + "<post@example.no>: host mx.example.no[192.0.2.1] said: 450 4.1.1\n    <post@example.no>: Recipient address rejected: unverified address:\n    Address verification in progress (in reply to RCPT TO command)\n",
+		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; post@example.no\nOriginal-Recipient: rfc822;post@example.no\nAction: failed\nStatus: 4.1.1\nRemote-MTA: dns; mx.example.no\nDiagnostic-Code: smtp; 450 4.1.1 <post@example.no>: Recipient address\n    rejected: unverified address: Address verification in progress\n",
+		want:   []formatWant{{"post@example.no", Expired, false, "4.1.1", "verification in progress"}}},
+	// The same bounce for a probe whose own delivery found no such user
+	// for now: a temporary unknown user given up stays hard (doc.go).
+	{name: "Postfix DSN, unverified address unknown user given up", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body:   postfixPre + "<jude@example.ro>: host mx.example.ro[192.0.2.1] said: 450 4.1.1\n    <jude@example.ro>: Recipient address rejected: unverified address:\n    unknown user: \"jude\" (in reply to RCPT TO command)\n",
+		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; jude@example.ro\nAction: failed\nStatus: 4.1.1\nRemote-MTA: dns; mx.example.ro\nDiagnostic-Code: smtp; 450 4.1.1 <jude@example.ro>: Recipient address\n    rejected: unverified address: unknown user: \"jude\"\n",
+		want:   []formatWant{{"jude@example.ro", UserUnknown, true, "4.1.1", "unknown user"}}},
+}
+
+func TestReviewHSBounces(t *testing.T) { checkFormats(t, reviewHSBounces) }
