@@ -254,7 +254,17 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		// not accept mail" means no mail is taken at all.
 		return SystemError
 	}
-	if reason, ok := r.byStatus[sd]; ok {
+	// RFC 3463 §3.5 gives x.3.2 "System not accepting network messages"
+	// for "both permanent and persistent transient errors", its examples
+	// all for now; a host that takes no mail at all answers 521 (RFC 7504
+	// §3, "521 5.3.2 Host does not accept mail"). Under another reply code
+	// it is the receiving system's refusal of this session: ghsmtp answers
+	// a client that talks before its greeting with "554 5.3.2 not
+	// accepting network messages" (gene-hightower/ghsmtp Session.cpp, "bad
+	// host [x] input before greeting"), RFC 5321 §3.1's 554 in place of
+	// the 220, which says nothing of the domain's mail.
+	sessionRefused := sd == ".3.2" && code/100 == 5 && code != 521
+	if reason, ok := r.byStatus[sd]; ok && !sessionRefused {
 		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
 			// RFC 3463 x.4.4 "Unable to route" is for persistent transient
 			// errors too: a temporary one is a routing failure for now, as

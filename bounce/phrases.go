@@ -425,6 +425,10 @@ var userUnknownPhrases = []string{
 	// hermes-faq/bounce, "Undeliverable (bounced) mail"). The reply was
 	// seen in rjbs/Mail-DeliveryStatus-BounceParser's t/corpus/cam-unknown.msg.
 	"is not a known user",
+	// Juno's MX at RCPT (a sender's log of its refusals, pastebin.com/
+	// pnX6jKVc, beside Yahoo's, Zoho's and QQ's unknown users): "550
+	// x@juno.com is not a valid user".
+	"is not a valid user",
 	// hMailServer refuses an address in a domain it routes onward whose
 	// route does not list it: "550 Recipient not in route list."
 	// (hmailserver/hmailserver RecipientParser.cpp,
