@@ -76,6 +76,31 @@ var reviewHSReplies = []reviewHSCase{
 		"markgossa.com/2015/09/451-440-dns-query-failed-error-was.html", HostUnknown, true},
 	{"", 451, "4.4.0", "DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain",
 		"markgossa.com/2015/09 (Exchange's deferral, retried)", NetworkError, false},
+	// RFC 5321 §4.2.3: 450 "Requested mail action not taken: mailbox
+	// unavailable (e.g., mailbox busy or temporarily blocked for policy
+	// reasons)", as SMTP servers' reply tables send it word for word; 550
+	// "mailbox unavailable (e.g., mailbox not found, no access, ...)". An
+	// RFC 3463 x.2 status says the mailbox exists (x.2.1 disabled).
+	{"RCPT", 450, "", "Requested mail action not taken: mailbox unavailable",
+		"RFC 5321 §4.2.3 (450, a busy or temporarily blocked mailbox)", OnHold, false},
+	{"RCPT", 550, "5.2.1", "Mailbox unavailable",
+		"RFC 3463 §3.4 x.2.1 \"Mailbox disabled, not accepting messages\"", Suspend, false},
+	{"RCPT", 550, "", "Requested action not taken: mailbox unavailable",
+		"sitepackage.de (Hotmail's unknown user, at RCPT)", UserUnknown, true},
+	// RFC 3463 §3.5 x.3.2 "System not accepting network messages",
+	// "useful for both permanent and persistent transient errors", its
+	// examples for now: ghsmtp refuses a client that talks before its
+	// greeting with it (gene-hightower/ghsmtp Session.cpp, "bad host [x]
+	// input before greeting"); RFC 7504 §3's 521 is a host that takes no
+	// mail at all.
+	{"CONNECT", 554, "5.3.2", "not accepting network messages",
+		"gene-hightower/ghsmtp Session.cpp (input before the greeting)", SystemError, false},
+	{"CONNECT", 521, "5.3.2", "mx.example.com does not accept mail",
+		"RFC 7504 §3", NotAccept, true},
+	// Juno's MX refusing unknown addresses at RCPT, in a sender's log of
+	// its refusals beside Yahoo's, Zoho's and QQ's unknown users.
+	{"RCPT", 550, "", "kozelj1973@juno.com is not a valid user",
+		"pastebin.com/pnX6jKVc", UserUnknown, true},
 }
 
 func TestReviewHSReplies(t *testing.T) {
@@ -112,6 +137,13 @@ var reviewHSBounces = []formatCase{
 		body:   postfixPre + "<jude@example.ro>: host mx.example.ro[192.0.2.1] said: 450 4.1.1\n    <jude@example.ro>: Recipient address rejected: unverified address:\n    unknown user: \"jude\" (in reply to RCPT TO command)\n",
 		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; jude@example.ro\nAction: failed\nStatus: 4.1.1\nRemote-MTA: dns; mx.example.ro\nDiagnostic-Code: smtp; 450 4.1.1 <jude@example.ro>: Recipient address\n    rejected: unverified address: unknown user: \"jude\"\n",
 		want:   []formatWant{{"jude@example.ro", UserUnknown, true, "4.1.1", "unknown user"}}},
+	// Postfix's bounce of a message a mailbox kept refusing with RFC
+	// 5321's 450 until maximal_queue_lifetime (bounce(5); the reply as
+	// RFC 5321 §4.2.3 words it, "mailbox busy or temporarily blocked").
+	{name: "Postfix DSN, 450 mailbox unavailable given up", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body:   postfixPre + "<busy@example.net>: host mx.example.net[192.0.2.1] said: 450 Requested\n    mail action not taken: mailbox unavailable (in reply to RCPT TO command)\n",
+		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; busy@example.net\nAction: failed\nStatus: 4.0.0\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; 450 Requested mail action not taken: mailbox unavailable\n",
+		want:   []formatWant{{"busy@example.net", OnHold, false, "4", "mailbox unavailable"}}},
 }
 
 func TestReviewHSBounces(t *testing.T) { checkFormats(t, reviewHSBounces) }
