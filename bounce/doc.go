@@ -265,13 +265,22 @@
 //     (filtered), unless it is temporary: a temporary "no such user" placed at
 //     no stage is a recipient check's (Postfix's 450
 //     unverified_recipient_reject_code), RFC 5321's 450 "mailbox unavailable"
-//     (busy) excepted. No such words are an unknown user when the reply says
+//     (busy) excepted: those words alone, under a 450 or an RFC 3463 x.2
+//     status (the mailbox exists: x.2.1 disabled), name no reason at any
+//     stage, and the status, stage and reply code read below do. Postfix's
+//     own "unverified address:" (its address verification deferred or not
+//     finished, verify(8)'s "Address verification in progress") and
+//     "address verification problem" are the receiving system's, not an
+//     unknown user, unless the deferral's words name one. No such words are an unknown user when the reply says
 //     it refused "due to policy": RFC 5321's 550 "mailbox unavailable" also
 //     covers a "command rejected for policy reasons" (GMX's "mailbox
 //     unavailable Reject due to policy restrictions"), nor QQ's "Mailbox
 //     unavailable or access denied", which QQ's code tables give to a
 //     recipient sent too much mail in a short time (a rate, read before
-//     "no such user"). A host-unknown or network reply under a 4.x status (a
+//     "no such user"). A name server's failure is no missing domain: the
+//     SERVFAIL reply code Gmail quotes ("DNS Error: DNS type 'mx' lookup of
+//     x responded with code SERVFAIL", which it retries), Go's "server
+//     misbehaving", are network errors. A host-unknown or network reply under a 4.x status (a
 //     delay notice's recipient is under one whether or not its text gives
 //     it: OpenSMTPD's "No MX found for domain") is a
 //     network error (expired when the words say the sending MTA gave up
@@ -297,8 +306,10 @@
 //     detected", "No passing DKIM signature found"), placed in its stage as
 //     wording is (x.1.1 at MAIL FROM is the sender's address); x.3.2 under a
 //     4.x status is a system error (RFC 3463's examples: shutdown, load,
-//     maintenance), a host that takes no mail only when permanent (RFC 7504's
-//     521 5.3.2), and x.4.4 under a 4.x status a network error (RFC 3463:
+//     maintenance), a host that takes no mail only when permanent and not
+//     under another reply code than 521 (RFC 7504's 521 5.3.2; ghsmtp's "554
+//     5.3.2 not accepting network messages" refuses one client's session),
+//     and x.4.4 under a 4.x status a network error (RFC 3463:
 //     "Unable to route" covers persistent transient errors too).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under an
 //     x.7 status), a refusal of the greeting or EHLO the client's (blocked; a
