@@ -425,9 +425,12 @@ var userUnknownPhrases = []string{
 	// hermes-faq/bounce, "Undeliverable (bounced) mail"). The reply was
 	// seen in rjbs/Mail-DeliveryStatus-BounceParser's t/corpus/cam-unknown.msg.
 	"is not a known user",
-	// Juno's MX at RCPT (a sender's log of its refusals, pastebin.com/
-	// pnX6jKVc, beside Yahoo's, Zoho's and QQ's unknown users): "550
-	// x@juno.com is not a valid user".
+	// United Online's MXes at RCPT (Juno, NetZero: mx.vgs.untd.com):
+	// "550 x@juno.com is not a valid user" in a sender's log of its
+	// refusals beside Yahoo's, Zoho's and QQ's unknown users
+	// (pastebin.com/pnX6jKVc), "550 x@netzero.net is not a valid user"
+	// in an Exim bounce beside Cox's and others' unknown recipients
+	// (pastebin.com/0zkJE29y).
 	"is not a valid user",
 	// hMailServer refuses an address in a domain it routes onward whose
 	// route does not list it: "550 Recipient not in route list."

@@ -97,10 +97,12 @@ var reviewHSReplies = []reviewHSCase{
 		"gene-hightower/ghsmtp Session.cpp (input before the greeting)", SystemError, false},
 	{"CONNECT", 521, "5.3.2", "mx.example.com does not accept mail",
 		"RFC 7504 §3", NotAccept, true},
-	// Juno's MX refusing unknown addresses at RCPT, in a sender's log of
-	// its refusals beside Yahoo's, Zoho's and QQ's unknown users.
+	// United Online's MXes (Juno, NetZero) refusing unknown addresses at
+	// RCPT.
 	{"RCPT", 550, "", "kozelj1973@juno.com is not a valid user",
 		"pastebin.com/pnX6jKVc", UserUnknown, true},
+	{"RCPT", 550, "", "marospent708@netzero.net is not a valid user",
+		"pastebin.com/0zkJE29y (an Exim bounce, after RCPT TO)", UserUnknown, true},
 }
 
 func TestReviewHSReplies(t *testing.T) {
