@@ -126,26 +126,34 @@ var reviewHSBounces = []formatCase{
 		body: "** Address not found **\n\nYour message wasn't delivered to admin@broken.example because the domain broken.example couldn't be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\n\nDNS Error: DNS type 'mx' lookup of broken.example responded with code SERVFAIL\n",
 		want: []formatWant{{"admin@broken.example", NetworkError, false, "5", "SERVFAIL"}}},
 	// Postfix's bounce of a message deferred by a relay's address
-	// verification until maximal_queue_lifetime: its DSN reports the last
-	// reply with the reply's status (bounce(5), the failure template;
-	// src/smtpd/smtpd_check.c for the reply).
-	{name: "Postfix DSN, address verification never finished", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
-		body:   postfixPre + "<post@example.no>: host mx.example.no[192.0.2.1] said: 450 4.1.1\n    <post@example.no>: Recipient address rejected: unverified address:\n    Address verification in progress (in reply to RCPT TO command)\n",
-		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; post@example.no\nOriginal-Recipient: rfc822;post@example.no\nAction: failed\nStatus: 4.1.1\nRemote-MTA: dns; mx.example.no\nDiagnostic-Code: smtp; 450 4.1.1 <post@example.no>: Recipient address\n    rejected: unverified address: Address verification in progress\n",
-		want:   []formatWant{{"post@example.no", Expired, false, "4.1.1", "verification in progress"}}},
+	// verification until maximal_queue_lifetime (src/smtpd/smtpd_check.c
+	// for the reply).
+	postfixGaveUp("Postfix DSN, address verification never finished", "post@example.no", "4.1.1",
+		"450 4.1.1 <post@example.no>: Recipient address rejected: unverified address: Address verification in progress",
+		formatWant{"post@example.no", Expired, false, "4.1.1", "verification in progress"}),
 	// The same bounce for a probe whose own delivery found no such user
 	// for now: a temporary unknown user given up stays hard (doc.go).
-	{name: "Postfix DSN, unverified address unknown user given up", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
-		body:   postfixPre + "<jude@example.ro>: host mx.example.ro[192.0.2.1] said: 450 4.1.1\n    <jude@example.ro>: Recipient address rejected: unverified address:\n    unknown user: \"jude\" (in reply to RCPT TO command)\n",
-		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; jude@example.ro\nAction: failed\nStatus: 4.1.1\nRemote-MTA: dns; mx.example.ro\nDiagnostic-Code: smtp; 450 4.1.1 <jude@example.ro>: Recipient address\n    rejected: unverified address: unknown user: \"jude\"\n",
-		want:   []formatWant{{"jude@example.ro", UserUnknown, true, "4.1.1", "unknown user"}}},
-	// Postfix's bounce of a message a mailbox kept refusing with RFC
-	// 5321's 450 until maximal_queue_lifetime (bounce(5); the reply as
-	// RFC 5321 §4.2.3 words it, "mailbox busy or temporarily blocked").
-	{name: "Postfix DSN, 450 mailbox unavailable given up", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
-		body:   postfixPre + "<busy@example.net>: host mx.example.net[192.0.2.1] said: 450 Requested\n    mail action not taken: mailbox unavailable (in reply to RCPT TO command)\n",
-		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; busy@example.net\nAction: failed\nStatus: 4.0.0\nRemote-MTA: dns; mx.example.net\nDiagnostic-Code: smtp; 450 Requested mail action not taken: mailbox unavailable\n",
-		want:   []formatWant{{"busy@example.net", OnHold, false, "4", "mailbox unavailable"}}},
+	postfixGaveUp("Postfix DSN, unverified address unknown user given up", "jude@example.ro", "4.1.1",
+		"450 4.1.1 <jude@example.ro>: Recipient address rejected: unverified address: unknown user: \"jude\"",
+		formatWant{"jude@example.ro", UserUnknown, true, "4.1.1", "unknown user"}),
+	// A mailbox that kept refusing with RFC 5321's 450, "mailbox busy or
+	// temporarily blocked" (§4.2.3), until the queue lifetime ended.
+	postfixGaveUp("Postfix DSN, 450 mailbox unavailable given up", "busy@example.net", "4.0.0",
+		"450 Requested mail action not taken: mailbox unavailable",
+		formatWant{"busy@example.net", OnHold, false, "4", "mailbox unavailable"}),
 }
 
 func TestReviewHSBounces(t *testing.T) { checkFormats(t, reviewHSBounces) }
+
+// postfixGaveUp is Postfix's bounce of a recipient whose last reply at
+// RCPT was reply when maximal_queue_lifetime ended: bounce(5)'s failure
+// template, the reply in smtp(8)'s words and the DSN fields folded as
+// bounce_notify_util.c folds them (postfixFold), Action failed with the
+// reply's own status.
+func postfixGaveUp(name, rcpt, status, reply string, want formatWant) formatCase {
+	return formatCase{name: name, from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: postfixPre + postfixFold("<"+rcpt+">: host mx.example.net[192.0.2.1] said: "+reply+" (in reply to RCPT TO command)") + "\n",
+		report: "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; " + rcpt + "\nAction: failed\nStatus: " + status +
+			"\nRemote-MTA: dns; mx.example.net\n" + postfixFold("Diagnostic-Code: smtp; "+reply) + "\n",
+		want: []formatWant{want}}
+}
