@@ -45,12 +45,12 @@ var reviewHSReplies = []reviewHSCase{
 	// Postfix's "Malformed or unexpected name server reply" is dns_lookup()'s
 	// text for any answer it could not use (src/dns/dns_lookup.c): a
 	// malformed reply, transient (DNS_RETRY, "4.4.3" in smtp_addr.c), or a
-	// name that fails valid_hostname() (DNS_INVAL, "5.4.4"): the status
-	// tells them apart.
+	// name that fails valid_hostname() (DNS_INVAL, "5.4.4": for an MX, a
+	// null MX among them, notAcceptPhrases): the status tells them apart.
 	{"", 0, "4.4.3", "Host or domain name not found. Name service error for name=example.com type=MX: Malformed or unexpected name server reply",
 		"Postfix src/dns/dns_lookup.c and src/smtp/smtp_addr.c (DNS_RETRY: 4.4.3)", NetworkError, false},
 	{"", 0, "5.4.4", "Host or domain name not found. Name service error for name=example.com type=MX: Malformed or unexpected name server reply",
-		"Postfix src/dns/dns_lookup.c and src/smtp/smtp_addr.c (DNS_INVAL: 5.4.4)", HostUnknown, true},
+		"Postfix src/dns/dns_lookup.c and src/smtp/smtp_addr.c (DNS_INVAL: 5.4.4)", NotAccept, true},
 	{"", 0, "4.4.3", "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again",
 		"Postfix smtp(8), the resolver's TRY_AGAIN", NetworkError, false},
 	{"", 0, "5.4.4", "Host or domain name not found. Name service error for name=example.com type=A: Host not found",
