@@ -178,6 +178,12 @@ var rejectedPhrases = []string{
 	// the sending domains with Apple). The sender is refused, whatever
 	// its x.1.1 says of the relay address.
 	"unauthorized sender",
+	// "550 5.2.1 Mailbox unavailable. This server does not accept mails
+	// from this sender address" (Postfix's record of it from Ukrainian
+	// hosts in a bulk mailer's table of per-domain refusals on GitHub,
+	// cummins-power.com.ua, dalgakiran.com.ua): the sender refused, the
+	// mailbox there.
+	"accept mails from this sender",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail

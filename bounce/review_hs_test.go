@@ -87,6 +87,10 @@ var reviewHSReplies = []reviewHSCase{
 		"RFC 3463 §3.4 x.2.1 \"Mailbox disabled, not accepting messages\"", Suspend, false},
 	{"RCPT", 550, "", "Requested action not taken: mailbox unavailable",
 		"sitepackage.de (Hotmail's unknown user, at RCPT)", UserUnknown, true},
+	// A sender refused in words that hold RFC 7504's "does not accept
+	// mail" ("... from this sender address"): no verdict on the domain.
+	{"", 550, "5.2.1", "Mailbox unavailable. This server does not accept mails from this sender address",
+		"a bulk mailer's table of Postfix-recorded refusals from Ukrainian hosts on GitHub (cummins-power.com.ua, dalgakiran.com.ua)", Rejected, false},
 	// RFC 3463 §3.5 x.3.2 "System not accepting network messages",
 	// "useful for both permanent and persistent transient errors", its
 	// examples for now: ghsmtp refuses a client that talks before its

@@ -301,7 +301,12 @@ func buildRules() *rules {
 		// <x>: Sender address rejected: Domain y does not accept mail
 		// (nullMX)"; maddy internal/check/dns: "501 5.7.27 Domain in MAIL
 		// FROM has null MX record", rejectedPhrases): the sender is refused.
-		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected", "in mail from"}},
+		// The plural says the same: "550 5.2.1 Mailbox unavailable. This
+		// server does not accept mails from this sender address" refuses
+		// a sender (Postfix's record of it from Ukrainian hosts in a bulk
+		// mailer's table of per-domain refusals on GitHub,
+		// cummins-power.com.ua, dalgakiran.com.ua).
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// Postfix when a domain's MX answer names no host it can use: its
 		// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
 		// valid_hostname(), which the zero-length name of RFC 7505's null
