@@ -654,17 +654,19 @@
 //     allowed queue period" a queue that ran out); what was left out is
 //     listed in external_appl_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
-//     TestReviewHSBounces): 24 published replies and 4 bounces that name,
+//     TestReviewHSBounces): 25 published replies and 4 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and
 //     NXDOMAIN, Go's resolver errors as chasquid quotes them, Postfix's
 //     name service errors and address verification, a relay's "domain in
 //     the email address does not exist", RFC 5321's 450 and 550 "mailbox
 //     unavailable", ghsmtp's 554 5.3.2 and RFC 7504's 521, United Online's
 //     "is not a valid user", a sender refused with "does not accept mails
-//     from"), each with its source's meaning: reason 12 → 28, hard/soft 18
-//     → 28 (a SERVFAIL, a verification not finished and a 450 given up were
-//     hard; a 5.3.2 refusing one session and a sender refused in RFC 7504's
-//     words were a host that takes no mail).
+//     from", a message refused as "this mail server does not accept mail
+//     without the required MIME headers"), each with its source's meaning:
+//     reason 12 → 29, hard/soft 18 → 29 (a SERVFAIL, a verification not
+//     finished and a 450 given up were hard; a 5.3.2 refusing one session,
+//     a sender and a message refused in RFC 7504's words were a host that
+//     takes no mail).
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

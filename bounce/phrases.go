@@ -1008,6 +1008,11 @@ var contentErrorPhrases = []string{
 	// 5.6.7: the message's addresses or headers need SMTPUTF8 (a content
 	// status, x.6) and no server takes it.
 	"requires smtputf8",
+	// "550-This message has 8-bit content, but does not have the required
+	// MIME 550-headers." (a reply to the end of DATA in a ZMailer report
+	// kept in the linux-kernel archive, ammarfaizi2/lore-inbox): 8-bit
+	// content without the MIME headers RFC 2045 requires.
+	"does not have the required mime",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.

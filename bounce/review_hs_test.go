@@ -91,6 +91,8 @@ var reviewHSReplies = []reviewHSCase{
 	// mail" ("... from this sender address"): no verdict on the domain.
 	{"", 550, "5.2.1", "Mailbox unavailable. This server does not accept mails from this sender address",
 		"a bulk mailer's table of Postfix-recorded refusals from Ukrainian hosts on GitHub (cummins-power.com.ua, dalgakiran.com.ua)", Rejected, false},
+	{"DATA", 550, "", "550-This message has 8-bit content, but does not have the required MIME\n550-headers.  Sorry, this mail server does not accept mail without the\n550-required MIME headers.  See <URL:ftp://ftp.isi.edu/in-notes/rfc2045.txt>\n550 for more information.",
+		"a ZMailer report in the linux-kernel archive (ammarfaizi2/lore-inbox): the message's MIME form refused", ContentError, false},
 	// RFC 3463 §3.5 x.3.2 "System not accepting network messages",
 	// "useful for both permanent and persistent transient errors", its
 	// examples for now: ghsmtp refuses a client that talks before its

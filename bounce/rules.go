@@ -305,8 +305,14 @@ func buildRules() *rules {
 		// server does not accept mails from this sender address" refuses
 		// a sender (Postfix's record of it from Ukrainian hosts in a bulk
 		// mailer's table of per-domain refusals on GitHub,
-		// cummins-power.com.ua, dalgakiran.com.ua).
-		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "sender address has null mx", "sender address rejected", "in mail from"}},
+		// cummins-power.com.ua, dalgakiran.com.ua). Nor does mail refused
+		// for what it lacks: "550-This message has 8-bit content, but does
+		// not have the required MIME 550-headers. Sorry, this mail server
+		// does not accept mail without the 550-required MIME headers." (a
+		// reply to the end of DATA in a ZMailer report kept in the
+		// linux-kernel archive, ammarfaizi2/lore-inbox) refuses the
+		// message's form (RFC 2045), not all mail.
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "accept mail without", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// Postfix when a domain's MX answer names no host it can use: its
 		// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
 		// valid_hostname(), which the zero-length name of RFC 7505's null
