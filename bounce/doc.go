@@ -654,7 +654,7 @@
 //     allowed queue period" a queue that ran out); what was left out is
 //     listed in external_appl_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
-//     TestReviewHSBounces): 25 published replies and 4 bounces that name,
+//     TestReviewHSBounces): 26 published replies and 4 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and
 //     NXDOMAIN, Go's resolver errors as chasquid quotes them, Postfix's
 //     name service errors and address verification, a relay's "domain in
@@ -662,10 +662,12 @@
 //     unavailable", ghsmtp's 554 5.3.2 and RFC 7504's 521, United Online's
 //     "is not a valid user", a sender refused with "does not accept mails
 //     from", a message refused as "this mail server does not accept mail
-//     without the required MIME headers"), each with its source's meaning:
-//     reason 12 → 29, hard/soft 18 → 29 (a SERVFAIL, a verification not
-//     finished and a 450 given up were hard; a 5.3.2 refusing one session,
-//     a sender and a message refused in RFC 7504's words were a host that
+//     without the required MIME headers", a server that "does not accept
+//     mail for" a domain it does not host), each with its source's
+//     meaning: reason 12 → 30, hard/soft 18 → 30 (a SERVFAIL, a
+//     verification not finished and a 450 given up were hard; a 5.3.2
+//     refusing one session, and a sender, a message and a domain one
+//     server will not take refused in RFC 7504's words, were a host that
 //     takes no mail).
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP

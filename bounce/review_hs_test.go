@@ -93,6 +93,8 @@ var reviewHSReplies = []reviewHSCase{
 		"a bulk mailer's table of Postfix-recorded refusals from Ukrainian hosts on GitHub (cummins-power.com.ua, dalgakiran.com.ua)", Rejected, false},
 	{"DATA", 550, "", "550-This message has 8-bit content, but does not have the required MIME\n550-headers.  Sorry, this mail server does not accept mail without the\n550-required MIME headers.  See <URL:ftp://ftp.isi.edu/in-notes/rfc2045.txt>\n550 for more information.",
 		"a ZMailer report in the linux-kernel archive (ammarfaizi2/lore-inbox): the message's MIME form refused", ContentError, false},
+	{"RCPT", 550, "", "This server does not accept mail for example.com",
+		"a Cloudflare Email Worker's and a hosted-domain check's refusal of a domain they do not host (public repositories)", OnHold, false},
 	// RFC 3463 §3.5 x.3.2 "System not accepting network messages",
 	// "useful for both permanent and persistent transient errors", its
 	// examples for now: ghsmtp refuses a client that talks before its

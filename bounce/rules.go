@@ -311,8 +311,15 @@ func buildRules() *rules {
 		// does not accept mail without the 550-required MIME headers." (a
 		// reply to the end of DATA in a ZMailer report kept in the
 		// linux-kernel archive, ammarfaizi2/lore-inbox) refuses the
-		// message's form (RFC 2045), not all mail.
-		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "accept mail without", "sender address has null mx", "sender address rejected", "in mail from"}},
+		// message's form (RFC 2045), not all mail. Nor is "This server
+		// does not accept mail for example.com", small servers' refusal of
+		// a domain they do not host (a Cloudflare Email Worker's
+		// message.setReject(`This server does not accept mail for
+		// ${domainName}`), a hosted-domain check's "This server does not
+		// accept mail for " + domain, in public repositories): one server
+		// declines to relay (RFC 5321 §3.6), the domain may take mail
+		// elsewhere.
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "accept mail without", "accept mail for ", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// Postfix when a domain's MX answer names no host it can use: its
 		// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
 		// valid_hostname(), which the zero-length name of RFC 7505's null
