@@ -271,7 +271,10 @@
 //     own "unverified address:" (its address verification deferred or not
 //     finished, verify(8)'s "Address verification in progress") and
 //     "address verification problem" are the receiving system's, not an
-//     unknown user, unless the deferral's words name one. No such words are an unknown user when the reply says
+//     unknown user, unless the deferral's words name one. Nor is
+//     Exchange's canned explanation of a 5.1.1 ("The email address you
+//     entered couldn't be found") where the remote reply it quotes after
+//     "Remote Server returned" names no unknown user. No such words are an unknown user when the reply says
 //     it refused "due to policy": RFC 5321's 550 "mailbox unavailable" also
 //     covers a "command rejected for policy reasons" (GMX's "mailbox
 //     unavailable Reject due to policy restrictions"), nor QQ's "Mailbox
@@ -654,7 +657,7 @@
 //     allowed queue period" a queue that ran out); what was left out is
 //     listed in external_appl_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
-//     TestReviewHSBounces): 26 published replies and 4 bounces that name,
+//     TestReviewHSBounces): 26 published replies and 5 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and
 //     NXDOMAIN, Go's resolver errors as chasquid quotes them, Postfix's
 //     name service errors and address verification, a relay's "domain in
@@ -663,12 +666,15 @@
 //     "is not a valid user", a sender refused with "does not accept mails
 //     from", a message refused as "this mail server does not accept mail
 //     without the required MIME headers", a server that "does not accept
-//     mail for" a domain it does not host), each with its source's
-//     meaning: reason 12 → 30, hard/soft 18 → 30 (a SERVFAIL, a
-//     verification not finished and a 450 given up were hard; a 5.3.2
+//     mail for" a domain it does not host, an Exchange NDR whose canned
+//     "email address you entered couldn't be found" renders a relay's
+//     5.1.1 around a NiX Spam listing), each with its source's meaning:
+//     reason 12 → 31, hard/soft 18 → 31 (a SERVFAIL, a verification not
+//     finished, a 450 given up and the NDR's listing were hard; a 5.3.2
 //     refusing one session, and a sender, a message and a domain one
 //     server will not take refused in RFC 7504's words, were a host that
-//     takes no mail).
+//     takes no mail). Exchange's explanation is read only where the
+//     remote reply it quotes ("Remote Server returned") bears it out.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

@@ -1410,6 +1410,12 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	// web.de's refusal of a sending host on NiX Spam, the DNSBL of sending
+	// hosts at ix.dnsbl.manitu.net (Tutanota's "Client host [x] blocked
+	// using ix.dnsbl.manitu.net", pastebin.com/fUqMSKHk): "550-<ip> , Your
+	// e-mail service was detected by mx-ha.web.de (NiX Spam)", quoted in
+	// an Exchange NDR pasted at pastebin.com/MrYKXZfw.
+	"(nix spam)",
 	// Orange's "550 mwinfXXXX ME Adresse IP source bloquee pour incident
 	// de spam. Client host blocked for spamming issues. OFR006_102 Ref
 	// http://csi.cloudmark.com/reset-request/?ip=x [102]": the sending IP

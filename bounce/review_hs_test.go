@@ -144,6 +144,13 @@ var reviewHSBounces = []formatCase{
 	postfixGaveUp("Postfix DSN, unverified address unknown user given up", "jude@example.ro", "4.1.1",
 		"450 4.1.1 <jude@example.ro>: Recipient address rejected: unverified address: unknown user: \"jude\"",
 		formatWant{"jude@example.ro", UserUnknown, true, "4.1.1", "unknown user"}),
+	// An Exchange NDR (Forcepoint's MailControl) whose canned words, "The
+	// email address you entered couldn't be found", render the 5.1.1 a
+	// relay wrapped around web.de's refusal of the sending host on the
+	// NiX Spam list (pastebin.com/MrYKXZfw): the quoted reply decides.
+	{name: "Exchange NDR, NiX Spam listing under a 5.1.1", from: "postmaster@mailcontrol.example", subject: "Undeliverable: hello", action: "failed",
+		body: "Delivery has failed to these recipients or groups:\n\noffice@example.at\nThe email address you entered couldn't be found. Please check the recipient's email address and try to resend the message. If the problem continues, please contact your email admin.\n\nThe following organization rejected your message: smtp.relay.example.\n\nDiagnostic information for administrators:\n\nGenerating server: rly47d.mailcontrol.example\n\noffice@example.at\nsmtp.relay.example\nRemote Server returned '554 5.1.1 <smtp.relay.example #5.1.1 SMTP; 550-192.0.2.190 , Your e-mail service was detected by mx-ha.web.de (NiX Spam)>'\n\nOriginal message headers:\n\n" + returned,
+		want: []formatWant{{"office@example.at", Blocked, false, "5.1.1", "NiX Spam"}}},
 	// A mailbox that kept refusing with RFC 5321's 450, "mailbox busy or
 	// temporarily blocked" (§4.2.3), until the queue lifetime ended.
 	postfixGaveUp("Postfix DSN, 450 mailbox unavailable given up", "busy@example.net", "4.0.0",

@@ -436,7 +436,7 @@ func buildRules() *rules {
 		// says the same). RFC 5321's "mailbox unavailable" inside it does not
 		// make the mailbox missing: the whole reply is QQ's rate.
 		{reason: Speeding, phrases: []string{"mailbox unavailable or access denied"}},
-		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
+		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: unknownUserVeto,
 			unless: slices.Concat([]string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
 				// on the client, not on this address (blockedPhrases:
@@ -740,6 +740,34 @@ func hostDoesNotExist(text string) bool {
 		return strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
 			strings.IndexFunc(word, isLetter) >= 0
 	})
+}
+
+// unknownUserVeto vetoes the unknown-user wording where a domain, not a
+// mailbox, is named missing (hostDoesNotExist), and where Exchange's NDR
+// explains a remote server's reply in its own canned words that the reply
+// does not bear out. Exchange quotes the reply after "Remote Server
+// returned '" and writes its explanation from the status the reply gives:
+// a relay's "554 5.1.1 <relay #5.1.1 SMTP; 550-<ip> , Your e-mail service
+// was detected by mx-ha.web.de (NiX Spam)>" (the sending host on web.de's
+// NiX Spam list) came under "The email address you entered couldn't be
+// found" (an NDR from Forcepoint's MailControl pasted at
+// pastebin.com/MrYKXZfw). The reply's own words decide; with none of an
+// unknown user, its status still reads (x.1.1).
+func unknownUserVeto(text string) bool {
+	if hostDoesNotExist(text) {
+		return true
+	}
+	i := strings.Index(text, "remote server returned '")
+	if i < 0 {
+		return false
+	}
+	reply := text[i:]
+	for _, p := range userUnknownPhrases {
+		if matchPhrase(reply, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameIsNotAddr matches "<host.name> is not <IPv4 address>": the server
