@@ -468,19 +468,6 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		if !hasAny(text, rcptStageWords) && !namesRecipient(text, d) {
 			return Filtered
 		}
-	case NotAccept:
-		if temporary && strings.HasPrefix(sd, ".4.") {
-			// A null MX (RFC 7505) or a host that takes no mail (RFC 7504's
-			// 521) is permanent. Postfix's "Name service error for name=x
-			// type=MX: Malformed or unexpected name server reply" is
-			// dns_lookup()'s text for any MX answer it could not use: under
-			// 5.4.4 an exchange name that fails valid_hostname() (DNS_INVAL,
-			// a null MX among them), under 4.4.3 a malformed reply, which
-			// src/dns/dns_lookup.c reports "as transient errors" (DNS_RETRY;
-			// src/smtp/smtp_addr.c, smtp_domain_addr(): the default case,
-			// "4.4.3"): a DNS failure for now.
-			return NetworkError
-		}
 	case SystemError:
 		if ev.command == "CONN" && !temporary {
 			// RFC 5321 §3.1: a server that will not take mail from the
