@@ -669,7 +669,7 @@
 //     mail for" a domain it does not host, an Exchange NDR whose canned
 //     "email address you entered couldn't be found" renders a relay's
 //     5.1.1 around a NiX Spam listing), each with its source's meaning:
-//     reason 12 → 31, hard/soft 18 → 31 (a SERVFAIL, a verification not
+//     reason 13 → 31, hard/soft 18 → 31 (a SERVFAIL, a verification not
 //     finished, a 450 given up and the NDR's listing were hard; a 5.3.2
 //     refusing one session, and a sender, a message and a domain one
 //     server will not take refused in RFC 7504's words, were a host that
