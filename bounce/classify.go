@@ -225,7 +225,9 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		if d.status != nil && !slices.Contains(d.status, sd) || !d.matchIn(text, ix) {
 			continue
 		}
-		return adjust(d, ev, status, code, text)
+		if rs := adjust(d, ev, status, code, text); rs != "" {
+			return rs
+		}
 	}
 	// A recipient that finally failed after a temporary status whose
 	// words name no reason ("450 4.0.0 Temporary failure") is read by
@@ -254,7 +256,17 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 		// not accept mail" means no mail is taken at all.
 		return SystemError
 	}
-	if reason, ok := r.byStatus[sd]; ok {
+	// RFC 3463 §3.5 gives x.3.2 "System not accepting network messages"
+	// for "both permanent and persistent transient errors", its examples
+	// all for now; a host that takes no mail at all answers 521 (RFC 7504
+	// §3, "521 5.3.2 Host does not accept mail"). Under another reply code
+	// it is the receiving system's refusal of this session: ghsmtp answers
+	// a client that talks before its greeting with "554 5.3.2 not
+	// accepting network messages" (gene-hightower/ghsmtp Session.cpp, "bad
+	// host [x] input before greeting"), RFC 5321 §3.1's 554 in place of
+	// the 220, which says nothing of the domain's mail.
+	sessionRefused := sd == ".3.2" && code/100 == 5 && code != 521
+	if reason, ok := r.byStatus[sd]; ok && !sessionRefused {
 		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
 			// RFC 3463 x.4.4 "Unable to route" is for persistent transient
 			// errors too: a temporary one is a routing failure for now, as
@@ -409,6 +421,21 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 				return NetworkError // Postfix smtp(8) "Host not found, try again": a DNS failure that may pass
 			}
 			return reason
+		}
+		if reason == UserUnknown && (temporary || strings.HasPrefix(sd, ".2.")) && strings.Contains(text, "mailbox unavailable") &&
+			!d.match(strings.ReplaceAll(text, "mailbox unavailable", "")) {
+			// RFC 5321 §4.2.3 gives "mailbox unavailable" to two replies:
+			// 550, "mailbox not found, no access, or command rejected for
+			// policy reasons", and 450, "mailbox busy or temporarily
+			// blocked for policy reasons", which says the mailbox exists
+			// (the reply as SMTP servers' reply tables send it, "450
+			// Requested mail action not taken: mailbox unavailable"). Nor
+			// is a mailbox that an RFC 3463 x.2 status describes (x.2.1
+			// disabled, x.2.2 full, §3.4: "the mailbox exists") missing.
+			// These words alone name no reason at all: the status, stage
+			// and reply code read below do, and a sending MTA that gave up
+			// on them has expired, not found a dead address.
+			return ""
 		}
 		// RFC 5321 §3.3: RCPT is where a server says a mailbox does not
 		// exist. "No such user" counts as an unknown user when the status

@@ -272,13 +272,25 @@
 //     (filtered), unless it is temporary: a temporary "no such user" placed at
 //     no stage is a recipient check's (Postfix's 450
 //     unverified_recipient_reject_code), RFC 5321's 450 "mailbox unavailable"
-//     (busy) excepted. No such words are an unknown user when the reply says
+//     (busy) excepted: those words alone, under a 450 or an RFC 3463 x.2
+//     status (the mailbox exists: x.2.1 disabled), name no reason at any
+//     stage, and the status, stage and reply code read below do. Postfix's
+//     own "unverified address:" (its address verification deferred or not
+//     finished, verify(8)'s "Address verification in progress") and
+//     "address verification problem" are the receiving system's, not an
+//     unknown user, unless the deferral's words name one. Nor is
+//     Exchange's canned explanation of a 5.1.1 ("The email address you
+//     entered couldn't be found") where the remote reply it quotes after
+//     "Remote Server returned" names no unknown user. No such words are an unknown user when the reply says
 //     it refused "due to policy": RFC 5321's 550 "mailbox unavailable" also
 //     covers a "command rejected for policy reasons" (GMX's "mailbox
 //     unavailable Reject due to policy restrictions"), nor QQ's "Mailbox
 //     unavailable or access denied", which QQ's code tables give to a
 //     recipient sent too much mail in a short time (a rate, read before
-//     "no such user"). A host-unknown or network reply under a 4.x status (a
+//     "no such user"). A name server's failure is no missing domain: the
+//     SERVFAIL reply code Gmail quotes ("DNS Error: DNS type 'mx' lookup of
+//     x responded with code SERVFAIL", which it retries), Go's "server
+//     misbehaving", are network errors. A host-unknown or network reply under a 4.x status (a
 //     delay notice's recipient is under one whether or not its text gives
 //     it: OpenSMTPD's "No MX found for domain") is a
 //     network error (expired when the words say the sending MTA gave up
@@ -304,8 +316,10 @@
 //     detected", "No passing DKIM signature found"), placed in its stage as
 //     wording is (x.1.1 at MAIL FROM is the sender's address); x.3.2 under a
 //     4.x status is a system error (RFC 3463's examples: shutdown, load,
-//     maintenance), a host that takes no mail only when permanent (RFC 7504's
-//     521 5.3.2), and x.4.4 under a 4.x status a network error (RFC 3463:
+//     maintenance), a host that takes no mail only when permanent and not
+//     under another reply code than 521 (RFC 7504's 521 5.3.2; ghsmtp's "554
+//     5.3.2 not accepting network messages" refuses one client's session),
+//     and x.4.4 under a 4.x status a network error (RFC 3463:
 //     "Unable to route" covers persistent transient errors too).
 //  6. The stage: a refusal of MAIL FROM is the sender's (the client's under an
 //     x.7 status), a refusal of the greeting or EHLO the client's (blocked; a
@@ -666,6 +680,25 @@
 //     address Sendmail's transcript shows only "Deferred" is no failed
 //     recipient); the Message-Id refusal misread, with no published
 //     source for its words, is listed in external_lkml_test.go.
+//   - A review of the hard/soft decision (TestReviewHSReplies,
+//     TestReviewHSBounces): 26 published replies and 5 bounces that name,
+//     or seem to name, a dead address or domain (Gmail's SERVFAIL and
+//     NXDOMAIN, Go's resolver errors as chasquid quotes them, Postfix's
+//     name service errors and address verification, a relay's "domain in
+//     the email address does not exist", RFC 5321's 450 and 550 "mailbox
+//     unavailable", ghsmtp's 554 5.3.2 and RFC 7504's 521, United Online's
+//     "is not a valid user", a sender refused with "does not accept mails
+//     from", a message refused as "this mail server does not accept mail
+//     without the required MIME headers", a server that "does not accept
+//     mail for" a domain it does not host, an Exchange NDR whose canned
+//     "email address you entered couldn't be found" renders a relay's
+//     5.1.1 around a NiX Spam listing), each with its source's meaning:
+//     reason 13 → 31, hard/soft 18 → 31 (a SERVFAIL, a verification not
+//     finished, a 450 given up and the NDR's listing were hard; a 5.3.2
+//     refusing one session, and a sender, a message and a domain one
+//     server will not take refused in RFC 7504's words, were a host that
+//     takes no mail). Exchange's explanation is read only where the
+//     remote reply it quotes ("Remote Server returned") bears it out.
 //   - The provider reply table (testdata/provider-replies.csv,
 //     TestProviderReplies): 1094 replies as Google (its whole current SMTP
 //     error reference), Microsoft (Exchange Online's NDR table and fix-it

@@ -189,6 +189,12 @@ var rejectedPhrases = []string{
 	// whatever the x.7 status (doc.go step 6 reads a bare x.7 refusal of
 	// MAIL FROM as the client's).
 	"for mail from address", "for your mail from address",
+	// "550 5.2.1 Mailbox unavailable. This server does not accept mails
+	// from this sender address" (Postfix's record of it from Ukrainian
+	// hosts in a bulk mailer's table of per-domain refusals on GitHub,
+	// cummins-power.com.ua, dalgakiran.com.ua): the sender refused, the
+	// mailbox there.
+	"accept mails from this sender",
 }
 
 // hostUnknownPhrases: the recipient's domain does not exist or has no mail
@@ -276,6 +282,12 @@ var hostUnknownPhrases = []string{
 	// dial tcp: lookup x on y: no such host" (internal/courier/smtp.go),
 	// a failed dial it retries until its queue gives up.
 	": no such host",
+	// A mail server quoted in Exchange's NDR for a mistyped domain
+	// (hotmail.co.ik): "550-The domain in the email address 'x' does not
+	// 550 exist. Sorry." (markgossa.com/2015/09, "451 4.4.0 DNS query
+	// failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent
+	// domain"): the recipient's domain does not exist.
+	"domain in the email address * does not exist",
 	"no mx hosts found", // Citadel's SMTP client (citadel/modules/smtp/serv_smtp.c, smtp_try()): "No MX hosts found for <domain>", a permanent failure (status 5)
 }
 
@@ -430,6 +442,13 @@ var userUnknownPhrases = []string{
 	// hermes-faq/bounce, "Undeliverable (bounced) mail"). The reply was
 	// seen in rjbs/Mail-DeliveryStatus-BounceParser's t/corpus/cam-unknown.msg.
 	"is not a known user",
+	// United Online's MXes at RCPT (Juno, NetZero: mx.vgs.untd.com):
+	// "550 x@juno.com is not a valid user" in a sender's log of its
+	// refusals beside Yahoo's, Zoho's and QQ's unknown users
+	// (pastebin.com/pnX6jKVc), "550 x@netzero.net is not a valid user"
+	// in an Exim bounce beside Cox's and others' unknown recipients
+	// (pastebin.com/0zkJE29y).
+	"is not a valid user",
 	// hMailServer refuses an address in a domain it routes onward whose
 	// route does not list it: "550 Recipient not in route list."
 	// (hmailserver/hmailserver RecipientParser.cpp,
@@ -1018,6 +1037,11 @@ var contentErrorPhrases = []string{
 	// Content-Transfer-Encoding saying so (Jeff King's answer on the git
 	// list, 3 Nov 2016; RFC 2045 §6, RFC 6152): the content's labeling.
 	"wrong mime labeling",
+	// "550-This message has 8-bit content, but does not have the required
+	// MIME 550-headers." (a reply to the end of DATA in a ZMailer report
+	// kept in the linux-kernel archive, ammarfaizi2/lore-inbox): 8-bit
+	// content without the MIME headers RFC 2045 requires.
+	"does not have the required mime",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -1415,6 +1439,12 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	// web.de's refusal of a sending host on NiX Spam, the DNSBL of sending
+	// hosts at ix.dnsbl.manitu.net (Tutanota's "Client host [x] blocked
+	// using ix.dnsbl.manitu.net", pastebin.com/fUqMSKHk): "550-<ip> , Your
+	// e-mail service was detected by mx-ha.web.de (NiX Spam)", quoted in
+	// an Exchange NDR pasted at pastebin.com/MrYKXZfw.
+	"(nix spam)",
 	// Orange's "550 mwinfXXXX ME Adresse IP source bloquee pour incident
 	// de spam. Client host blocked for spamming issues. OFR006_102 Ref
 	// http://csi.cloudmark.com/reset-request/?ip=x [102]": the sending IP
@@ -1784,7 +1814,15 @@ var networkErrorPhrases = []string{
 	// already in the message, a bounce): "mail is looping".
 	"mail is looping",
 	"closed connection in response to", // Exim's smtp transport: "Remote host x [y] closed connection in response to end of data" (the connection dropped mid-dialogue)
-	// Gmail's "DNS Error: x DNS type 'mx' lookup of y ..."
+	// A name server that failed to answer, not a name that does not
+	// exist: the SERVFAIL reply code as Gmail quotes it ("DNS Error: DNS
+	// type 'mx' lookup of x responded with code SERVFAIL"; Postfix's
+	// dns_neg_query() takes SERVFAIL for TRY_AGAIN, src/dns/dns_lookup.c),
+	// and Go's resolver's words for SERVFAIL and other failed replies,
+	// which MTAs written in Go quote ("lookup x on y: server misbehaving",
+	// net/dnsclient_unix.go errServerMisbehaving and
+	// errServerTemporarilyMisbehaving, the latter for SERVFAIL, temporary).
+	"servfail", "server misbehaving",
 }
 
 // systemErrorPhrases: the receiving system failed.

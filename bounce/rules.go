@@ -301,7 +301,25 @@ func buildRules() *rules {
 		// <x>: Sender address rejected: Domain y does not accept mail
 		// (nullMX)"; maddy internal/check/dns: "501 5.7.27 Domain in MAIL
 		// FROM has null MX record", rejectedPhrases): the sender is refused.
-		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "sender address has null mx", "sender address rejected", "in mail from"}},
+		// The plural says the same: "550 5.2.1 Mailbox unavailable. This
+		// server does not accept mails from this sender address" refuses
+		// a sender (Postfix's record of it from Ukrainian hosts in a bulk
+		// mailer's table of per-domain refusals on GitHub,
+		// cummins-power.com.ua, dalgakiran.com.ua). Nor does mail refused
+		// for what it lacks: "550-This message has 8-bit content, but does
+		// not have the required MIME 550-headers. Sorry, this mail server
+		// does not accept mail without the 550-required MIME headers." (a
+		// reply to the end of DATA in a ZMailer report kept in the
+		// linux-kernel archive, ammarfaizi2/lore-inbox) refuses the
+		// message's form (RFC 2045), not all mail. Nor is "This server
+		// does not accept mail for example.com", small servers' refusal of
+		// a domain they do not host (a Cloudflare Email Worker's
+		// message.setReject(`This server does not accept mail for
+		// ${domainName}`), a hosted-domain check's "This server does not
+		// accept mail for " + domain, in public repositories): one server
+		// declines to relay (RFC 5321 §3.6), the domain may take mail
+		// elsewhere.
+		{reason: NotAccept, phrases: notAcceptPhrases, sender: true, unless: []string{"accept mail from", "accept email from", "accept e-mail from", "accept mails from", "accept emails from", "accept mail without", "accept mail for ", "sender address has null mx", "sender address rejected", "in mail from"}},
 		// Postfix when a domain's MX answer names no host it can use: its
 		// dns_lookup.c (dns_get_rr) holds an MX's exchange name to
 		// valid_hostname(), which the zero-length name of RFC 7505's null
@@ -372,7 +390,15 @@ func buildRules() *rules {
 		// test output: reject_unknown_helo_hostname) is the client's name,
 		// not the recipient's domain (blockedPhrases).
 		// A domain named as the sender's is the sender's (rejected).
-		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain"}},
+		// A name server that failed to answer says nothing of the domain
+		// (networkErrorPhrases): Postfix's resolver takes a SERVFAIL reply
+		// for TRY_AGAIN (src/dns/dns_lookup.c, dns_neg_query(): "case
+		// SERVFAIL: ... TRY_AGAIN"), and Gmail's "DNS Error: DNS type 'mx'
+		// lookup of x responded with code SERVFAIL" is the failure Gmail
+		// retries ("O Gmail tentará novamente por mais 44 horas", a delay
+		// notice quoting it in public bounce-handler test data) before its
+		// "Address not found" notice quotes it as final.
+		{reason: HostUnknown, phrases: hostUnknownPhrases, also: hostDoesNotExist, unless: []string{"not found, try again", "helo command rejected", "sender domain", "sender's domain", "servfail"}},
 		// A full or disabled mailbox exists: those words outrank "no such
 		// user" beside them.
 		{reason: Speeding, phrases: senderQuotaPhrases},
@@ -410,7 +436,7 @@ func buildRules() *rules {
 		// says the same). RFC 5321's "mailbox unavailable" inside it does not
 		// make the mailbox missing: the whole reply is QQ's rate.
 		{reason: Speeding, phrases: []string{"mailbox unavailable or access denied"}},
-		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: hostDoesNotExist,
+		{reason: UserUnknown, phrases: slices.Concat(userUnknownPhrases, exchangeLookupPhrases), veto: unknownUserVeto,
 			unless: slices.Concat([]string{"domain does not exist", "domain not found", "no such domain", "excessive unknown recipients", // OpenSMTPD, Postfix, Yandex (a domain's words); Yahoo abuse-57.html (above)
 				// The count of a client's refused recipients is a verdict
 				// on the client, not on this address (blockedPhrases:
@@ -610,6 +636,19 @@ func buildRules() *rules {
 		{reason: SystemError, phrases: systemErrorPhrases},
 		{reason: MailerError, phrases: mailerErrorPhrases},
 		{reason: SyntaxError, phrases: syntaxErrorPhrases},
+		// Postfix's reject_unverified_recipient answers with the probe's
+		// outcome (src/smtpd/smtpd_check.c, reject_unverified_address()):
+		// "undeliverable address: x" when the probe bounced, "unverified
+		// address: x" when it was deferred or has not finished (x is then
+		// verify(8)'s "Address verification in progress", src/verify/
+		// verify.c, status DEL_RCPT_STAT_TODO), both "450 4.1.1" by
+		// default, and "address verification problem" when the verify
+		// service failed. Unless the deferral's own words name a reason
+		// (read above: "unverified address: unknown user: x", a
+		// temporary unknown user), the 4.1.1 names no missing mailbox:
+		// the receiving system has not checked yet, and a notice that the
+		// sending MTA gave up on it is a delivery that expired.
+		{reason: SystemError, phrases: []string{"unverified address:", "address verification problem"}},
 	}
 	r.local = []detector{
 		{reason: MailboxFull, phrases: slices.Concat(mailboxFullPhrases, quotaWordPhrases)},
@@ -702,6 +741,34 @@ func hostDoesNotExist(text string) bool {
 		return strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
 			strings.IndexFunc(word, isLetter) >= 0
 	})
+}
+
+// unknownUserVeto vetoes the unknown-user wording where a domain, not a
+// mailbox, is named missing (hostDoesNotExist), and where Exchange's NDR
+// explains a remote server's reply in its own canned words that the reply
+// does not bear out. Exchange quotes the reply after "Remote Server
+// returned '" and writes its explanation from the status the reply gives:
+// a relay's "554 5.1.1 <relay #5.1.1 SMTP; 550-<ip> , Your e-mail service
+// was detected by mx-ha.web.de (NiX Spam)>" (the sending host on web.de's
+// NiX Spam list) came under "The email address you entered couldn't be
+// found" (an NDR from Forcepoint's MailControl pasted at
+// pastebin.com/MrYKXZfw). The reply's own words decide; with none of an
+// unknown user, its status still reads (x.1.1).
+func unknownUserVeto(text string) bool {
+	if hostDoesNotExist(text) {
+		return true
+	}
+	i := strings.Index(text, "remote server returned '")
+	if i < 0 {
+		return false
+	}
+	reply := text[i:]
+	for _, p := range userUnknownPhrases {
+		if matchPhrase(reply, p) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameIsNotAddr matches "<host.name> is not <IPv4 address>": the server
