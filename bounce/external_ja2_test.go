@@ -12,12 +12,12 @@ import "testing"
 // header (sender, subject) or only part of the notice, the comment says so
 // and what the case puts there.
 //
-// Of the 23 recipients of the 23 notices written, Parse found every
-// recipient at first contact and read the reason of 17, hard/soft of 21;
+// Of the 24 recipients of the 24 notices written, Parse found every
+// recipient at first contact and read the reason of 18, hard/soft of 22;
 // after the readings this set brought (phrases.go: Gmail's "Illegal
 // envelope To: address", HENNGE Email DLP's "maximum uncompressed data
 // size", "concurrent SMTP relay limit" and "high volume of bounced
-// emails"), 21 and 22. The two still read otherwise stay out of the table:
+// emails"), 22 and 23. The two still read otherwise stay out of the table:
 //
 //   - Yahoo! JAPAN's "Failure Notice" from MAILER-DAEMON@yahoo.co.jp as
 //     did2memo.net quotes one (2020/02/16/yahoo-mail-failure-notice-mail):
@@ -162,6 +162,15 @@ var ja2Layouts = []formatCase{
 	// unknown": the host reached, the user (mail address) not found.
 	jaPostfix("Asahi Net Postfix, 5.7.1 Unknown user at RCPT", "<gone@asahinet.example.jp>: host\n    sbmx.example.or.jp[192.0.2.35] said: 550 5.7.1\n    <gone@asahinet.example.jp>: Recipient address rejected: Unknown user (in\n    reply to RCPT TO command)\n",
 		formatWant{"gone@asahinet.example.jp", UserUnknown, true, "5.7.1", "Unknown user"}),
+	// KAGOYA's FAQ "エラーメールが返ってきた" (support.kagoya.jp/kir/faq/
+	// index.php?action=artikel&cat=5&id=328&artlang=ja), its second text
+	// for a destination mailbox that is full (宛先のメールボックスが一杯で
+	// 届けられなかった) under Postfix's "The mail system": "maildir
+	// delivery failed: Sorry, the user's maildir has overdrawn his
+	// diskspace quota, please try again later." (jaLayouts holds the
+	// first, "Disk quota exceeded").
+	jaPostfix("KAGOYA maildir overdrawn quota", "<info@example.com>: maildir delivery failed: Sorry, the user's maildir has\n    overdrawn his diskspace quota, please try again later.\n",
+		formatWant{"info@example.com", MailboxFull, false, "5", "diskspace quota"}),
 	// KDDI's technical notes for senders to au's EZweb mail
 	// (au.com/mobile/service/attention/specification/, 技術仕様): an
 	// address that no longer exists is answered with SMTP code 550 while
