@@ -595,6 +595,7 @@ var rcptStageWords = append([]string{
 	"user doesn't exist: ",
 	"bad destination mailbox address",                 // RFC 3463 x.1.1's own description, the status in words
 	"bad recipient address syntax",                    // Postfix smtpd's RCPT reply for x.1.3 (userUnknownPhrases)
+	"illegal envelope to: address",                    // Gmail's check of the RCPT address's syntax (userUnknownPhrases)
 	"address couldn't be found",                       // Exchange Online's NDR ("... because the address couldn't be found")
 	"requested action not taken: mailbox unavailable", // RFC 5321 §4.2.3 550 at RCPT (Microsoft 5.5.0, GMX)
 	"mailbox name not allowed",                        // RFC 5321 §4.2.3 553, the address refused (at MAIL FROM the command places it first)

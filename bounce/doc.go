@@ -588,6 +588,19 @@
 //     a bare "550 Unknown user" there is a filter's; Plesk's "This address
 //     no longer accepts mail", its own notice for an address its domain
 //     does not have, is an unknown user).
+//   - 24 more (TestExternalJA2): carriers' refusals in the sender's
+//     Sendmail DSN read by their Status (5.2.0 a reception setting, 5.1.1
+//     an unknown user), docomo's "550 Unknown user" after DATA, WILLCOM's
+//     full mailbox, au's 550 at RCPT, Yahoo! JAPAN's "Failure Notice",
+//     Gmail's notices in Japanese (配信未完了, 宛先の受信トレイの空き容量不足)
+//     and its "Illegal envelope To: address", NTT's hosting, Asahi Net,
+//     KAGOYA, WebARENA, Outlook.com's S3140 to a rental server, HENNGE
+//     One's NDR and Email DLP's sending limits, each with its page's
+//     meaning: recipient 24, reason 18 → 22, hard/soft 22 → 23 (HENNGE's
+//     limits, a DLP's size limit and Gmail's syntax refusal read as their
+//     pages explain them); the two misread, Yahoo! JAPAN's expired 454
+//     relay refusal and au's 550 "User unknown" for an address its page
+//     found right, are listed in external_ja2_test.go.
 //   - 34 bounces and delay warnings Exim's own test suite records (its
 //     test/mail, each with the cause its script and configuration set up:
 //     retry timeouts and hosts past their retry time, 450s given up, a

@@ -34,13 +34,20 @@ type formatCase struct {
 	// line ends): the message is a multipart/report with the text part,
 	// this part and the attached message, if any, for DSN layouts.
 	report string
+	// charset, when set, is the text part's declared charset (the body
+	// given already in it); else us-ascii.
+	charset string
 }
 
 // plainBounce builds the message: the notification as text/plain, the
 // returned message after the generator's marker (in body) or attached.
 func (c formatCase) message() string {
 	h := "From: " + c.from + "\nTo: sender@example.org\nSubject: " + c.subject + "\n" + c.header + "MIME-Version: 1.0\n"
-	text := "Content-Type: text/plain; charset=us-ascii\n\n" + c.body
+	cs := "us-ascii"
+	if c.charset != "" {
+		cs = c.charset
+	}
+	text := "Content-Type: text/plain; charset=" + cs + "\n\n" + c.body
 	if c.report != "" {
 		h += "Content-Type: multipart/report; report-type=delivery-status; boundary=\"=_ndr\"\n\n"
 		text = "--=_ndr\n" + text + "\n--=_ndr\nContent-Type: message/delivery-status\n\n" + c.report

@@ -329,6 +329,13 @@ var userUnknownPhrases = []string{
 	// with strict_rfc821_envelopes, postconf(5)), so the words without the
 	// code read the same.
 	"bad recipient address syntax",
+	// Gmail's own refusal of an envelope recipient that breaks RFC 5321's
+	// syntax ("Internal parse error: Illegal envelope To: address (not
+	// valid RFC5321 syntax)", as DIY生活's page on carrier addresses with
+	// a dot before the @ shows Gmail's notice, diy-seikatsu.com/
+	// gmail-keitai-okurenai-todokanai/2/): RFC 3463 x.1.3, an address
+	// that as written cannot be one.
+	"illegal envelope to: address",
 	"recipient address syntax error",     // OpenSMTPD smtp_session.c: "501 5.1.3 Recipient address syntax error" (RFC 3463 x.1.3, the RCPT address cannot be one)
 	"recipnotfound", "recipientnotfound", // Microsoft 5.1.1 "RESOLVER.ADR.RecipNotFound", 5.1.10 "RESOLVER.ADR.RecipientNotFound"
 	"recipient not found",                      // Microsoft 5.1.10
@@ -688,6 +695,12 @@ var mesgTooBigPhrases = []string{
 	// error); RFC 3463 x.3.4 "Message too big for system". Seen as NTMail's
 	// "553 Exceeded maximum inbound message size" (flufl.bounce's dsn_03.txt).
 	"maximum inbound message size",
+	// HENNGE One's Email DLP in its own non-delivery report ("配信不能
+	// レポート(NDR)について", support.hdeone.com/hc/ja/articles/
+	// 360000329202): "maximum uncompressed data size exceed", a compressed
+	// attachment too big once expanded (展開後のサイズが大きすぎます), to be
+	// sent by a file transfer service instead.
+	"maximum uncompressed data size",
 	"exceeds the size limit", // NetZero's list of errors in a delivery failure's transcript (help.netzero.com, u-understand-mdf): "Message exceeds the size limit", larger than the recipient's provider accepts
 }
 
@@ -1414,6 +1427,11 @@ var tooManyConnPhrases = []string{
 	// smtp.c, smtp_transport_entry(): "connection limit reached for all
 	// hosts for 'x'", a deferral).
 	"connection limit reached for all hosts",
+	// HENNGE Email DLP's sending limits (support.hdeone.com/hc/en-us/
+	// articles/360017461194, 1.3): "450 Peak concurrent SMTP relay limit
+	// per sender exceeded.", a sender past the concurrent SMTP
+	// connections it is allowed; resent once traffic is normal.
+	"concurrent smtp relay limit",
 }
 
 // badReputationPhrases: the sending IP's or tenant's reputation.
@@ -1430,6 +1448,15 @@ var badReputationPhrases = []string{
 	// page-data.json, /code/550 Web.de 6 and 7, linking
 	// postmaster.web.de/en/email-policy.
 	"policy restrictions (ip based)", "policy restrictions (domain based)",
+	// HENNGE Email DLP's blacklist (support.hdeone.com/hc/en-us/articles/
+	// 360017461194, 2.1): "550 We detected a high volume of bounced emails
+	// coming from [you/your organization] over a short period of time. To
+	// protect our users from spam, emails from [you/your organization]
+	// have been blocked.", a sender blocked for its bounces until a set
+	// time, which HENNGE explains as the bounces giving its sending IPs a
+	// low reputation (articles/4403653402649); "spam" there names no
+	// verdict on the message.
+	"high volume of bounced emails",
 }
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
