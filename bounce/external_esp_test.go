@@ -179,6 +179,18 @@ func sesNoDSN(typ, sub string) string {
 }`
 }
 
+// sesSubtypeCase is a bounce without a DSN of the given type and
+// subtype, its recipient wanted with the reason and hard/soft the subtype's
+// description gives (status: the class of a Permanent bounce).
+func sesSubtypeCase(typ, sub string, reason Reason, hard bool) sesCase {
+	status := ""
+	if typ == "Permanent" {
+		status = "5"
+	}
+	return sesCase{name: typ + "/" + sub, body: sesNoDSN(typ, sub), kind: KindNonStandard,
+		want: []formatWant{{"jane@example.net", reason, hard, status, ""}}}
+}
+
 // sesMail is the mail object of SES's examples, cut to its fields.
 const sesMail = `"mail":{
       "timestamp":"2026-12-07T14:59:38.237Z",
@@ -263,13 +275,11 @@ var sesNotifications = []sesCase{
 	// event-publishing-retrieving-sns-contents.md, Bounce types), each
 	// subtype in the layout of the notification without a DSN.
 	// NoEmail: "the email address doesn't exist".
-	{name: "Permanent/NoEmail", body: sesNoDSN("Permanent", "NoEmail"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", UserUnknown, true, "5", ""}}},
+	sesSubtypeCase("Permanent", "NoEmail", UserUnknown, true),
 	// Suppressed: on SES's suppression list "because it has a recent
 	// history of bouncing as an invalid address"; the mailbox simulator's
 	// suppressionlist@ address gets one.
-	{name: "Permanent/Suppressed", body: sesNoDSN("Permanent", "Suppressed"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", UserUnknown, true, "5", ""}}},
+	sesSubtypeCase("Permanent", "Suppressed", UserUnknown, true),
 	// The same with the recipient fields SES fills in for it: Status
 	// 5.1.1 and its sentence, as a sender's support page lists it among
 	// the bounces its logs show (clinician.rgnmed.com/support-admin/
@@ -283,30 +293,23 @@ var sesNotifications = []sesCase{
 		want: []formatWant{{"jane@example.net", UserUnknown, true, "5.1.1", "suppressed sending"}}},
 	// OnAccountSuppressionList: the account-level suppression list, to
 	// which SES's own DSN gives Status 5.1.1 (espDSNs above).
-	{name: "Permanent/OnAccountSuppressionList", body: sesNoDSN("Permanent", "OnAccountSuppressionList"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", UserUnknown, true, "5", ""}}},
+	sesSubtypeCase("Permanent", "OnAccountSuppressionList", UserUnknown, true),
 	// Transient/General: "a general bounce message", maybe an automatic
 	// response: no reason named.
-	{name: "Transient/General", body: sesNoDSN("Transient", "General"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", OnHold, false, "", ""}}},
+	sesSubtypeCase("Transient", "General", OnHold, false),
 	// MailboxFull: "the recipient's inbox was full".
-	{name: "Transient/MailboxFull", body: sesNoDSN("Transient", "MailboxFull"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", MailboxFull, false, "", ""}}},
+	sesSubtypeCase("Transient", "MailboxFull", MailboxFull, false),
 	// MessageTooLarge: "message you sent was too large".
-	{name: "Transient/MessageTooLarge", body: sesNoDSN("Transient", "MessageTooLarge"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", MesgTooBig, false, "", ""}}},
+	sesSubtypeCase("Transient", "MessageTooLarge", MesgTooBig, false),
 	// ContentRejected: "contains content that the provider doesn't
 	// allow": the receiver's policy on content (doc.go policyviolation),
 	// not named spam.
-	{name: "Transient/ContentRejected", body: sesNoDSN("Transient", "ContentRejected"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", PolicyViolation, false, "", ""}}},
+	sesSubtypeCase("Transient", "ContentRejected", PolicyViolation, false),
 	// AttachmentRejected: "an unacceptable attachment", a file type the
 	// provider refuses (as attachmentPolicyPhrases read: policyviolation).
-	{name: "Transient/AttachmentRejected", body: sesNoDSN("Transient", "AttachmentRejected"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", PolicyViolation, false, "", ""}}},
+	sesSubtypeCase("Transient", "AttachmentRejected", PolicyViolation, false),
 	// Undetermined: the bounce "didn't contain enough information".
-	{name: "Undetermined", body: sesNoDSN("Undetermined", "Undetermined"), kind: KindNonStandard,
-		want: []formatWant{{"jane@example.net", OnHold, false, "", ""}}},
+	sesSubtypeCase("Undetermined", "Undetermined", OnHold, false),
 	// The event-publishing Bounce record
 	// (event-publishing-retrieving-sns-examples.md): eventType for
 	// notificationType, a 550 5.1.1 "user unknown".
@@ -364,8 +367,7 @@ var sesNotifications = []sesCase{
 }`,
 		want: []formatWant{{"recipient@example.net", NetworkError, false, "4.4.1", "Unable to connect"}}},
 	// Complaints (notification-examples.md, with and without a feedback
-	// report; the event-publishing Complaint record): an ARF complaint,
-	// feedback.
+	// report): an ARF complaint, feedback.
 	{name: "complaint with a feedback report", kind: KindFeedback,
 		body: `{
       "notificationType":"Complaint",
@@ -478,28 +480,7 @@ func checkSESNotification(t *testing.T, tc sesCase, compact bool) {
 			if rep.Kind != tc.kind {
 				t.Errorf("kind %v, want %v", rep.Kind, tc.kind)
 			}
-			got := map[string]Recipient{}
-			var order []string
-			for _, r := range rep.Recipients {
-				got[r.FinalRecipient] = r
-				order = append(order, r.FinalRecipient)
-			}
-			if len(rep.Recipients) != len(tc.want) {
-				t.Errorf("recipients %q, want %d", order, len(tc.want))
-			}
-			for _, w := range tc.want {
-				r, ok := got[w.rcpt]
-				if !ok {
-					t.Errorf("%s: not found among %q", w.rcpt, order)
-					continue
-				}
-				if r.Reason != w.reason || r.Hard != w.hard || !strings.HasPrefix(r.Status, w.status) {
-					t.Errorf("%s: reason %s hard %v status %s, want %s %v %s\ndiag: %q", w.rcpt, r.Reason, r.Hard, r.Status, w.reason, w.hard, w.status, r.DiagnosticCode)
-				}
-				if w.diag != "" && !strings.Contains(fold(r.DiagnosticCode), fold(w.diag)) {
-					t.Errorf("%s: diagnostic %q lacks %q", w.rcpt, r.DiagnosticCode, w.diag)
-				}
-			}
+			checkRecipients(t, rep.Recipients, tc.want, "")
 		}
 	}
 }
