@@ -28,8 +28,10 @@ import (
 // bounceMessage); SendGrid's own "automatically generated message from
 // SendGrid" notice, known here only from a project the rules forbid
 // reading; SES's event-publishing Reject record ("Bad content", a virus
-// SES found before sending) and Rendering Failure record, which report no
-// recipient a delivery failed for, and which Parse does not read; the
+// SES found before sending: its only addresses mail.destination's, which
+// the page's own example gives as the sender's) and Rendering Failure
+// record (a template that did not render), SES's refusals of a whole
+// message before any delivery, which Parse does not read; the
 // JSON webhooks of SendGrid (bounce, blocked, dropped, deferred),
 // Mailgun, Postmark, SparkPost, Mandrill, Brevo and Mailjet: posted over
 // HTTP, never mailed, their published examples holding placeholders
