@@ -446,6 +446,16 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		if strings.HasPrefix(sd, ".1.") || ev.command == "RCPT" {
 			return UserUnknown
 		}
+		if ev.diagType == "x-postfix" {
+			// Postfix's bounce(8) writes "Diagnostic-Code: X-Postfix;
+			// <reason>" only when no remote server gave a diagnostic
+			// (src/bounce/bounce_notify_util.c, bounce_recipient_dsn):
+			// the words are Postfix's own, its lookup of a recipient it
+			// does not have (local(8)'s "unknown user", as Amazon SES's
+			// notification contents page quotes it, "X-Postfix; unknown
+			// user"), never a remote filter's after DATA.
+			return UserUnknown
+		}
 		if temporary && ev.command == "" && !strings.Contains(text, "mailbox unavailable") {
 			// A temporary "no such user" is a recipient check's: Postfix
 			// answers RCPT with unknown_local_recipient_reject_code or

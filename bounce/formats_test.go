@@ -73,32 +73,41 @@ func checkFormats(t *testing.T, cases []formatCase) {
 			if rep.Kind != KindNonStandard && rep.Kind != KindDSN {
 				t.Fatalf("kind %v", rep.Kind)
 			}
-			got := map[string]Recipient{}
-			var order []string
-			for _, r := range rep.Recipients {
-				got[r.FinalRecipient] = r
-				order = append(order, r.FinalRecipient)
-			}
-			if len(rep.Recipients) != len(tc.want) {
-				t.Errorf("recipients %q, want %d", order, len(tc.want))
-			}
-			for _, w := range tc.want {
-				r, ok := got[w.rcpt]
-				if !ok {
-					t.Errorf("%s: not found among %q", w.rcpt, order)
-					continue
-				}
-				if r.Reason != w.reason || r.Hard != w.hard || !strings.HasPrefix(r.Status, w.status) {
-					t.Errorf("%s: reason %s hard %v status %s, want %s %v %s\ndiag: %q", w.rcpt, r.Reason, r.Hard, r.Status, w.reason, w.hard, w.status, r.DiagnosticCode)
-				}
-				if tc.action != "" && r.Action != tc.action {
-					t.Errorf("%s: action %q, want %q", w.rcpt, r.Action, tc.action)
-				}
-				if w.diag != "" && !strings.Contains(fold(r.DiagnosticCode), fold(w.diag)) {
-					t.Errorf("%s: diagnostic %q lacks %q", w.rcpt, r.DiagnosticCode, w.diag)
-				}
-			}
+			checkRecipients(t, rep.Recipients, tc.want, tc.action)
 		})
+	}
+}
+
+// checkRecipients compares a report's recipients with the wanted ones:
+// the same number, each wanted address among them with its reason,
+// hard/soft, status (or its prefix), diagnostic piece and, when action is
+// set, that action.
+func checkRecipients(t *testing.T, rcpts []Recipient, want []formatWant, action string) {
+	t.Helper()
+	got := map[string]Recipient{}
+	var order []string
+	for _, r := range rcpts {
+		got[r.FinalRecipient] = r
+		order = append(order, r.FinalRecipient)
+	}
+	if len(rcpts) != len(want) {
+		t.Errorf("recipients %q, want %d", order, len(want))
+	}
+	for _, w := range want {
+		r, ok := got[w.rcpt]
+		if !ok {
+			t.Errorf("%s: not found among %q", w.rcpt, order)
+			continue
+		}
+		if r.Reason != w.reason || r.Hard != w.hard || !strings.HasPrefix(r.Status, w.status) {
+			t.Errorf("%s: reason %s hard %v status %s, want %s %v %s\ndiag: %q", w.rcpt, r.Reason, r.Hard, r.Status, w.reason, w.hard, w.status, r.DiagnosticCode)
+		}
+		if action != "" && r.Action != action {
+			t.Errorf("%s: action %q, want %q", w.rcpt, r.Action, action)
+		}
+		if w.diag != "" && !strings.Contains(fold(r.DiagnosticCode), fold(w.diag)) {
+			t.Errorf("%s: diagnostic %q lacks %q", w.rcpt, r.DiagnosticCode, w.diag)
+		}
 	}
 }
 

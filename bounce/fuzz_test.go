@@ -28,6 +28,10 @@ var fuzzSeeds = []string{
 	"From: Mail Delivery System <Mailer-Daemon@example.org>\r\nSubject: Mail delivery failed\r\nX-Failed-Recipients: a@example.jp\r\n\r\nThe following address(es) failed:\r\n\r\n  a@example.jp\r\n    SMTP error from remote mail server after RCPT TO:<a@example.jp>:\r\n    host mx.example.jp [192.0.2.20]: 550 5.1.1 unknown\r\n\r\n------ This is a copy of the message, including all the headers. ------\r\n\r\n" + sentMessage,
 	"Content-Type: multipart/report; report-type=feedback-report; boundary=f\r\n\r\n--f\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nOriginal-Rcpt-To: <a@example.net>\r\n--f--\r\n",
 	"Subject: AWS Notification Message\r\n\r\n{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":\"a@example.com\",\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]}}",
+	// SES's JSON as its pages print it (whitespace after "{", CRLF line
+	// ends), a bounce without a DSN and a DeliveryDelay record.
+	"Subject: AWS Notification Message\r\n\r\n   {\r\n      \"notificationType\":\"Bounce\",\r\n      \"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\": \"NoEmail\",\r\n         \"bouncedRecipients\":[ { \"emailAddress\":\"a@example.com\" } ] } }\r\n",
+	"Subject: AWS Notification Message\r\n\r\n{\"eventType\":\"DeliveryDelay\",\"deliveryDelay\":{\"delayType\":\"MailboxFull\",\"delayedRecipients\":[{\"emailAddress\":\"a@example.com\",\"status\":\"4.2.2\",\"diagnosticCode\":\"smtp; 452 4.2.2 over quota\"}]}}",
 	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
 	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",
@@ -207,7 +211,12 @@ func FuzzHeaderLines(f *testing.F) {
 
 // FuzzSES checks the Amazon SES notification parser.
 func FuzzSES(f *testing.F) {
-	f.Add(fuzzSeeds[5])
+	for _, s := range fuzzSeeds {
+		if strings.Contains(s, "AWS Notification") {
+			f.Add(s)
+		}
+	}
+	f.Add("{ {\n{ \"eventType\":\"DeliveryDelay\",\"deliveryDelay\":{}}")
 	f.Add(`{"Type":"Notification","TopicArn":"x","Message":"{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":[{\"emailAddress\":\"a@b\"}]}}"}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		var rep Report
