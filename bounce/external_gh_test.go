@@ -76,9 +76,10 @@ var ghLayouts = []formatCase{
 	// alandgton/activism-mailbot#1 (description, its third bounce):
 	// Exchange Online's NDR, "Your message to x couldn't be delivered." and
 	// "A custom mail flow rule created by an admin at y has blocked your
-	// message." Microsoft's NDR pages: a mail flow (transport) rule of
-	// the receiving organization rejected it, its local policy. No header
-	// in the paste; Exchange Online's.
+	// message." The NDR's own explanation (its "More Info for Email
+	// Admins", as published copies show it): an admin of the receiving
+	// organization made a mail flow rule that blocked the message, its
+	// local policy. No header in the paste; Exchange Online's.
 	{name: "Exchange Online, mail flow rule", from: exchangeFrom, subject: "Undeliverable: Please act now", action: "failed",
 		body: "Your message to Abdi.Warsame@minneapolismn.example couldn't be delivered.\n\nA custom mail flow rule created by an admin at minneapolismngov.onmicrosoft.example has blocked your message.\n",
 		want: []formatWant{{"Abdi.Warsame@minneapolismn.example", PolicyViolation, false, "5", "mail flow rule"}}},
@@ -135,9 +136,8 @@ var ghLayouts = []formatCase{
 	// mautic/mautic#3154 (description): Exchange's delivery-status
 	// fields, "Status: 5.4.317" and "550 5.4.317 Message expired, cannot
 	// connect to remote server": the message expired in the queue while
-	// the next hop could not be reached (its words; Exchange Online's
-	// 4.4.7/5.4.x "message expired" NDRs). The paste holds the fields only;
-	// Exchange's heading line put above.
+	// the next hop could not be reached (its words). The paste holds the
+	// fields only; Exchange's heading line put above.
 	{name: "Exchange DSN, 5.4.317 message expired", from: "postmaster@mail.example.com", subject: "Undeliverable: newsletter", action: "failed",
 		body:   "Delivery has failed to these recipients or groups:\n\nabc@example.com\n",
 		report: "Reporting-MTA: dns;mail.example.com\n\nFinal-Recipient: rfc822;abc@example.com\nAction: failed\nStatus: 5.4.317\nDiagnostic-Code: smtp;550 5.4.317 Message expired, cannot connect to remote server\n",
@@ -152,13 +152,13 @@ var ghLayouts = []formatCase{
 	{name: "Exchange Online, 5.1.10 nested in 5.1.0", from: exchangeFrom, subject: "Undeliverable: test", action: "failed",
 		body: "Delivery has failed to these recipients or groups:\n\necma-testdl@my-safe-cloud.example\n\n" + exchangeAdmin + "GV0P278MB0516.CHEP278.PROD.OUTLOOK.COM\n\necma-testdl@my-safe-cloud.example\nRemote Server returned '554 5.1.0 < #5.1.10 smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient ecma-testdl@my-safe-cloud.example not found by SMTP address lookup>'\n" + exchangeHeaders,
 		want: []formatWant{{"ecma-testdl@my-safe-cloud.example", UserUnknown, true, "5.1.10", "RecipientNotFound"}}},
-	// Mailu/Mailu#1234 (description): Postfix's block, a 1&1 host
+	// Mailu/Mailu#1234 (description): Postfix's block, a German host
 	// answering RCPT "550-<ip> is not allowed to send mail from <domain>.
 	// Help at/Hilfe unter 550 www.mfaq.info". The thread: Mailu forwards
 	// without rewriting the sender (no SRS), so the forwarding host fails
 	// the sender domain's SPF. The paste redacted the recipient and hosts;
 	// example ones stand for them.
-	{name: "Postfix, 1&1 SPF refusal of a forward", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+	{name: "Postfix, SPF refusal of a forward", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: postfixPre + "<target@web.example>: host mx-ha.web.example[192.0.2.10] said: 550-198.51.100.7 is not allowed to\n   send mail from sender.example. Help at/Hilfe unter 550 www.mfaq.info (in reply to\n   RCPT TO command)\n",
 		want: []formatWant{{"target@web.example", AuthFailure, false, "5", "is not allowed to"}}},
 	// lavab/web#468 (description): Exim's bounce, the address redacted,
@@ -257,8 +257,8 @@ var ghLayouts = []formatCase{
 		want: []formatWant{{"melinda.mills@sociology.ox.example", UserUnknown, true, "5", "Recipient unknown"}}},
 	// sinak/democracy.io#126 (description): Gmail's "Address not found"
 	// notice over an Exim host's "550 Unrouteable address" (Exim's
-	// answer to RCPT when recipient verification finds no router for the
-	// address, the spec's "verify = recipient"): no such address there
+	// route.c gives that message to an address no router accepts, which
+	// its recipient verification at RCPT refuses): no such address there
 	// (the thread: the address is used nowhere).
 	{name: "Gmail notice, Exim unrouteable address", from: gmailFrom, subject: "Delivery Status Notification (Failure)", action: "failed",
 		body: "Address not found\n\nYour message wasn't delivered to democracy@eff.example because the address couldn't be found, or is unable to receive mail.\n\nThe response was:\n\n550 Unrouteable address\n",
@@ -306,9 +306,8 @@ var ghLayouts = []formatCase{
 // Engineering only accepts messages from people in its organization or
 // on its allowed senders list, and your email address isn't on the
 // list." (the group's delivery restriction, the recipient's filter of
-// senders by doc.go), read as onhold; Microsoft's NDR pages found give
-// other wordings for group restrictions, and no rule is made from the
-// case alone.
+// senders by doc.go), read as onhold; no page of Microsoft's giving those
+// words was found, and no rule is made from the case alone.
 
 // TestExternalGitHub reads the bounces pasted into GitHub issue threads.
 func TestExternalGitHub(t *testing.T) { checkFormats(t, ghLayouts) }
