@@ -705,6 +705,22 @@
 //     address Sendmail's transcript shows only "Deferred" is no failed
 //     recipient); the Message-Id refusal misread, with no published
 //     source for its words, is listed in external_lkml_test.go.
+//   - 35 recipients of 34 bounces, delay notices and DSNs pasted into
+//     GitHub issue threads of mail servers and senders (mailcow, Mailu,
+//     Stalwart's Thundermail, wildduck's ZoneMTA, Sympa, Mautic,
+//     Roundcube, Dada Mail, projects whose contact address bounced):
+//     Postfix's notices, delay warning and DSNs, Gmail's older and newer
+//     notices and DSN, Exchange Online's NDRs, Exim's bounces and DSNs and
+//     cPanel's deferral, Stalwart's with two recipients, a Cisco, a Trend
+//     Micro and a Korean relay's notice; unknown hosts, a sender refused
+//     by a callout, block lists, SPF, spam, quota, disabled Gmail
+//     accounts, a queue lifetime run out: first contact recipient 35,
+//     reason 33, hard/soft 35, action 34; after, 34 of 35
+//     (TestExternalGitHub: Exchange Online's "custom mail flow rule" NDR
+//     is the receiving organization's policy, cPanel's Exim's "Message
+//     will be reattempted later" a delay); the misread group restriction
+//     and three with no published meaning are listed in
+//     external_gh_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
 //     TestReviewHSBounces): 26 published replies and 5 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and

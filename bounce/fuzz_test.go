@@ -92,6 +92,12 @@ func FuzzParse(f *testing.F) {
 	for _, c := range archiveLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// The bounces pasted into GitHub issue threads (external_gh_test.go):
+	// Stalwart's notices, cPanel's deferral, Exchange Online's mail flow
+	// rule NDR.
+	for _, c := range ghLayouts {
+		f.Add([]byte(c.message()))
+	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

@@ -1618,6 +1618,15 @@ var policyPhrases = []string{
 	"administrative prohibition",                        // Exim spec, ACL deny without a message
 	"policy reasons",                                    // RFC 5321 §4.2.2, 550 "... command rejected for policy reasons"; Microsoft 5.7.1 transport rules
 	"host network not allowed",                          // Mimecast 554 "Host network not allowed"
+	// Exchange Online's NDR for a message a mail flow (transport) rule
+	// of the receiving organization rejected: "A custom mail flow rule
+	// created by an admin at x has blocked your message.", its fix-it
+	// block "Blocked by mail flow rule" and "Status code: 550 5.7.1_ETR",
+	// "an email admin at x has created a custom mail flow rule that has
+	// blocked the sender's message" (the NDR as published copies show it,
+	// pastebin.com/y9wg44vD and pastebin.com/N04AUjqj): the organization's
+	// own policy, as Exchange Server's 5.7.900-999 (rules.go statusRanges).
+	"custom mail flow rule", "blocked by mail flow rule",
 	// Postfix local(8) (postfix/src/local/file.c, deliver_file()): an
 	// alias, :include: or .forward that names a file when
 	// allow_mail_to_files does not permit files from that expansion,
@@ -2178,4 +2187,13 @@ var retryPhrases = []string{
 	"continue to attempt to deliver",         // webinstinct.com, "Notifications for delayed outgoing messages": "The mail system will continue to attempt to deliver your message"
 	"continue to attempt delivery",           // support.protectedservice.net, an Exim relay's delay warning: "we will continue to attempt delivery for some days"
 	"do not need to resend your message",     // Sendmail's warning ("** YOU DO NOT NEED TO RESEND YOUR MESSAGE **", helpdesk.umd.edu); webinstinct.com's notice
+	// cPanel's Exim, when a sending domain passes its hourly limit and the
+	// message is kept for later: "This is a temporary error. The following
+	// address(es) deferred: ... Domain x has exceeded the max emails per
+	// hour (n/n (n%)) allowed.  Message will be reattempted later"
+	// (pastebin.com/nrZu9UpS, an A2 Hosting server's Exim 4.89; cPanel's
+	// "The build_maxemails_config Script" for the limit), where a message
+	// it gives up on says "Message discarded." under "This is a permanent
+	// error".
+	"will be reattempted later",
 }
