@@ -1248,7 +1248,7 @@ var securityErrorPhrases = []string{
 	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
 	"not allowed to act as",                                                                               // Sendmail cf/m4/proto.m4, trust_auth: "550 5.7.1 x not allowed to act as y" (an authenticated client naming another identity in MAIL's AUTH= parameter, RFC 4954 §5)
-	"smtp auth is required",                                                                               // iRedAPD libs/__init__.py SMTP_ACTIONS reject_forged_sender: "SMTP AUTH is required for users under this sender domain" (a local sender domain from a client that did not authenticate)
+	"smtp auth is required",                                                                               // iRedAPD (github.com/iredmail/iRedAPD) libs/__init__.py SMTP_ACTIONS reject_forged_sender: "SMTP AUTH is required for users under this sender domain" (a local sender domain from a client that did not authenticate)
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
 	"invalid credentials",                                                                                  // Google 550 5.7.1
 	"unrecognized authentication type", "cannot authenticate", "argument not permitted for that auth mode", // Google 504, 454, 535

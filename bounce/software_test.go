@@ -21,8 +21,11 @@ import (
 // (qmail-smtpd, qmail-local, qmail-remote, qmail-send, its spawners) and
 // vpopmail's vdelivermail, Courier's courieresmtpd, Zimbra's LMTP server,
 // Haraka, maddy, Stalwart, Citadel's SMTP server and client, Apache James's
-// SMTP server, Momentum (its manual's reply list), and the rspamd and
-// rmilter milters; and groupware and on-premises servers' directory
+// SMTP server, Momentum (its manual's reply list), the rspamd and
+// rmilter milters, and policy services, filters and greylisters
+// (policyd-weight, iRedAPD, milter-greylist, rblsmtpd, OpenSMTPD's
+// filter-senderscore and filter-rspamd, Courier's ratefilter and
+// verifyfilter); and groupware and on-premises servers' directory
 // lookups, quotas, disabled accounts and local delivery failures: Kopano's
 // dagent, Zimbra's LMTP backend, Cyrus lmtpd's error tables, hMailServer's
 // recipient checks and local delivery, Oracle (Sun) Messaging Server's
