@@ -92,6 +92,11 @@ var rejectedPhrases = []string{
 	// reject_sender_login_mismatch "Sender is not same as SMTP
 	// authenticate username": the sender address refused.
 	"due to null sender", "not same as smtp authenticate username",
+	// maddy's check.authorize_sender (foxcpp/maddy internal/check/
+	// authorize_sender/authorize_sender.go, authzSender()): "553 5.7.0
+	// Unauthorized use of sender address", the authenticated user may not
+	// send as that address.
+	"unauthorized use of sender address",
 	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
 	// Specialist (a Brazilian mail host) answers a sender on its own
 	// blacklist, listed after abuse or phishing, with "553 sorry, your
@@ -1025,6 +1030,11 @@ var notCompliantPhrases = []string{
 	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
 	"multiple addresses in the from", "valid address in the from: header", "no from: header",
 	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	// maddy's check.authorize_sender with check_header (foxcpp/maddy
+	// internal/check/authorize_sender/authorize_sender.go, CheckBody()):
+	// "550 5.7.0 Missing From header", "550 5.7.0 Malformed From header",
+	// the From field RFC 5322 §3.6 requires absent or unparseable.
+	"missing from header", "malformed from header",
 	// RFC 2822 §3.6.6 (mibsoftware.com/userkt/usefor/rfc2822/Resent_fields.htm,
 	// carried into RFC 5322 §3.6.6): "When resent fields are used, the
 	// Resent-From: and Resent-Date: fields MUST be sent"; a resent message
@@ -1223,6 +1233,7 @@ var failedSTARTTLSPhrases = []string{
 	// server did not offer TLS support" or "... but an attempt to start
 	// TLS failed", a temporary error, TLS_FAILED).
 	"a tls session is required",
+	"tls conversation required", // maddy's require_tls check (foxcpp/maddy internal/check/requiretls/requiretls.go): "550 5.7.1 TLS conversation required", a session without a completed TLS handshake
 }
 
 // securityErrorPhrases: credentials and certificates.

@@ -37,8 +37,8 @@ import (
 // just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
-	if len(rows) < 595 {
-		t.Fatalf("%d rows, want at least 595", len(rows))
+	if len(rows) < 611 {
+		t.Fatalf("%d rows, want at least 611", len(rows))
 	}
 	seen := make(map[string]int)
 	for i, row := range rows {
@@ -49,11 +49,12 @@ func TestSoftwareReplies(t *testing.T) {
 		seen[key] = i + 2
 	}
 	reason, hard, programs := scoreReplyTable(t, "software replies", rows, softwareExceptions)
-	// Floors: just under what the classifier reaches today (588 of 595,
-	// 98.8%, the misses Exim's own "Unknown user", doc.go, its system
-	// filter's bare "delivery cancelled", which names no reason of its
-	// own, and the five softwareExceptions); raise them as it improves.
-	checkTableFloors(t, "programs", programs, 10, reason, hard, 98.7, 99.5)
+	// Floors: just under what the classifier reaches today (602 of 611,
+	// 98.5%, hard/soft 99.7%; the misses Exim's own "Unknown user",
+	// doc.go, its system filter's bare "delivery cancelled", which names
+	// no reason of its own, and the seven softwareExceptions); raise them
+	// as it improves.
+	checkTableFloors(t, "programs", programs, 10, reason, hard, 98.4, 99.6)
 }
 
 // softwareExceptions are the software table's rows whose meaning, as the
@@ -82,6 +83,15 @@ var softwareExceptions = map[string]string{
 	// retry; the rows keep the source's DNS reading.
 	"Temporary lookup failure of 192.0.2.1 at bl.example.org": "a receiver's DNS list lookup failing: DNS trouble or the receiving system's",
 	"temporary RBL lookup error":                              "a receiver's DNS list lookup failing: DNS trouble or the receiving system's",
+	// maddy's rspamd check words rspamd's "reject" action (a score over
+	// the reject threshold, rspamd.go CheckBody()) as local policy.
+	"Message rejected due to local policy": "the words say local policy; maddy gives them to rspamd's spam score",
+	// Debian's exim4-config refuses local parts with @ % ! / | or a
+	// leading dot "as a precaution" though "they are valid in local parts"
+	// (a policy, by its comment); the rules read the words, as Exim's
+	// default configuration, Baruwa and iridis publish them, as an address
+	// that cannot be delivered to (RFC 3463 x.1.3), hard.
+	"restricted characters in address": "policy by Debian's comment, an undeliverable address by Exim's and two others' pages",
 }
 
 // TestSoftwareRepliesInBounces wraps each reply of the software table that
