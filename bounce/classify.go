@@ -268,6 +268,13 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	sessionRefused := sd == ".3.2" && code/100 == 5 && code != 521
 	if reason, ok := r.byStatus[sd]; ok && !sessionRefused {
 		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
+			// A domain refused for now at MAIL FROM is the sender's, as
+			// host-unknown words are placed (adjust; RFC 5321 §4.1.1.2):
+			// Sendmail's FEATURE(badmx), "450 4.1.2 MX lookup failure for
+			// x" (cf/m4/proto.m4, BadMX), refuses the sender's domain.
+			if placed := placeAddress(reason, ev.command); placed != reason {
+				return placed
+			}
 			// RFC 3463 x.4.4 "Unable to route" is for persistent transient
 			// errors too: a temporary one is a routing failure for now, as
 			// host-unknown words under a 4.x status are (adjust; Momentum's

@@ -77,6 +77,26 @@ var rejectedPhrases = []string{
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
 	// bounce messages): "550 illegal sender", the sender refused.
 	"fake sender", "null sender is not allowed", "illegal sender",
+	// Postfix's DNSBL reply (smtpd_check.c, rbl_reject_reply(): the
+	// default_rbl_reply template "$rbl_code Service unavailable; $rbl_class
+	// [$rbl_what] blocked using $rbl_domain") names what the list holds by
+	// its reply class: under reject_rhsbl_sender the class is the sender's,
+	// "Service unavailable; Sender address [x] blocked using y", the
+	// sender's domain listed, not the client's IP (read before
+	// blockedPhrases' "blocked using").
+	"sender address [ * blocked using",
+	// iRedAPD's policy replies (iredmail/iRedAPD libs/__init__.py,
+	// SMTP_ACTIONS), relayed by Postfix as "Recipient address rejected:":
+	// reject_null_sender "Policy rejection due to null sender" (a null
+	// sender from a client that authenticated) and
+	// reject_sender_login_mismatch "Sender is not same as SMTP
+	// authenticate username": the sender address refused.
+	"due to null sender", "not same as smtp authenticate username",
+	// maddy's check.authorize_sender (foxcpp/maddy internal/check/
+	// authorize_sender/authorize_sender.go, authzSender()): "553 5.7.0
+	// Unauthorized use of sender address", the authenticated user may not
+	// send as that address.
+	"unauthorized use of sender address",
 	"badmailfrom", // qmail-smtpd(8): "sorry, your envelope sender is in my badmailfrom list"
 	// Specialist (a Brazilian mail host) answers a sender on its own
 	// blacklist, listed after abuse or phishing, with "553 sorry, your
@@ -1010,6 +1030,11 @@ var notCompliantPhrases = []string{
 	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
 	"multiple addresses in the from", "valid address in the from: header", "no from: header",
 	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	// maddy's check.authorize_sender with check_header (foxcpp/maddy
+	// internal/check/authorize_sender/authorize_sender.go, CheckBody()):
+	// "550 5.7.0 Missing From header", "550 5.7.0 Malformed From header",
+	// the From field RFC 5322 §3.6 requires absent or unparseable.
+	"missing from header", "malformed from header",
 	// RFC 2822 §3.6.6 (mibsoftware.com/userkt/usefor/rfc2822/Resent_fields.htm,
 	// carried into RFC 5322 §3.6.6): "When resent fields are used, the
 	// Resent-From: and Resent-Date: fields MUST be sent"; a resent message
@@ -1164,8 +1189,14 @@ var failedSTARTTLSPhrases = []string{
 	// servers do not support requiretls" (queue/direct.go, deliverDirect,
 	// 554 5.7.30).
 	"do not support requiretls",
-	"starttls-not-supported",    // Microsoft 4.7.321, 5.7.321
-	"encryption too weak",       // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
+	"starttls-not-supported", // Microsoft 4.7.321, 5.7.321
+	"encryption too weak",    // Sendmail cf/README, TLS_Srv/ENCR: "encryption too weak x less than y"
+	// Sendmail's TLS_connection ruleset (cf/m4/proto.m4), which tls_client
+	// runs from check_mail: "403 4.7.0 TLS handshake failed." (SOFTWARE),
+	// "403 4.7.0 STARTTLS failed." (PROTOCOL) and, where the access map
+	// requires a verified TLS client, "... other side does not support
+	// STARTTLS" (${verify} NONE): the TLS the server requires was not had.
+	"tls handshake failed", "starttls failed", "does not support starttls",
 	"does not support tls",      // Gmail's bounce: "Remote server does not support TLS"
 	"tls encryption required",   // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.6.5 TLS encryption required by customer rule"
 	"cannot start tls",          // Postfix smtp(8): "Cannot start TLS: handshake failure" (the TLS session could not be had)
@@ -1202,6 +1233,7 @@ var failedSTARTTLSPhrases = []string{
 	// server did not offer TLS support" or "... but an attempt to start
 	// TLS failed", a temporary error, TLS_FAILED).
 	"a tls session is required",
+	"tls conversation required", // maddy's require_tls check (foxcpp/maddy internal/check/requiretls/requiretls.go): "550 5.7.1 TLS conversation required", a session without a completed TLS handshake
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -1226,6 +1258,8 @@ var securityErrorPhrases = []string{
 	"authentication failed",                                                                               // Zoho ZeptoMail 535
 	"too much fail authentication",                                                                        // NetEase's returned-mail codes (biecuoliao.com/pa/MBRrwEM.html, a copy of its help): "451 Requested mail action not taken: too much fail authentication", logins failed too often, login refused for now
 	"not authenticated",                                                                                   // Microsoft 5.7.1 "Client was not authenticated", 5.7.57
+	"not allowed to act as",                                                                               // Sendmail cf/m4/proto.m4, trust_auth: "550 5.7.1 x not allowed to act as y" (an authenticated client naming another identity in MAIL's AUTH= parameter, RFC 4954 §5)
+	"smtp auth is required",                                                                               // iRedAPD (github.com/iredmail/iRedAPD) libs/__init__.py SMTP_ACTIONS reject_forged_sender: "SMTP AUTH is required for users under this sender domain" (a local sender domain from a client that did not authenticate)
 	"username and password not accepted", "application-specific password", "log in with your web browser", // Google 535 5.7.1
 	"invalid credentials",                                                                                  // Google 550 5.7.1
 	"unrecognized authentication type", "cannot authenticate", "argument not permitted for that auth mode", // Google 504, 454, 535
@@ -1293,7 +1327,12 @@ var speedingPhrases = []string{
 	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
 	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
 	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
-	"send rate exceeded",                 // iridis mailRelay's response codes (portal.iridis.uk kb 254): "HST-RTE Hourly send rate exceeded, retry later", "Daily send rate exceeded"
+	// Courier's ratefilter (svarshavchik/courier courier/courier/filters/
+	// ratefilter.C): a sender's recipients within filters/ratefilter-
+	// interval over filters/ratefilter-maxrcpts, "500 Number of messages
+	// exceeded administrative limit.", a rate.
+	"messages exceeded administrative limit",
+	"send rate exceeded", // iridis mailRelay's response codes (portal.iridis.uk kb 254): "HST-RTE Hourly send rate exceeded, retry later", "Daily send rate exceeded"
 	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
 	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
 	// many recipients from x" (before tooManyConnPhrases' "too many
@@ -1483,6 +1522,7 @@ var blockedPhrases = []string{
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
+	"you talk too soon",                                    // Haraka plugins/early_talker.js: "You talk too soon" (DENYDISCONNECT), a client that spoke before the server's greeting or reply (RFC 5321 §4.3.1, §4.5.3.2), refused as a client
 	"not in whitelist",                                     // Google 421 4.7.0 "IP not in whitelist for RCPT domain"
 	"not authorized to send email directly to our servers", // Google 550 5.7.1
 	// Comcast's BL000000, "Email from your mail server has been sent in
@@ -1846,6 +1886,13 @@ var networkErrorPhrases = []string{
 	// (#4.4.3)", the recipient domain's DNS lookup failed for now (RFC
 	// 3463's x.4.3 calls a directory server's failure a system's).
 	"cname lookup failed",
+	// Postfix smtpd_check.c, permit_mx_backup() and its helpers: "450
+	// <x>: Recipient address rejected: Unable to look up mail exchanger
+	// information", "Unable to look up mail exchanger host y", "Unable to
+	// look up host y as mail exchanger" (DEFER_IF_REJECT: the recipient
+	// domain's MX lookup failed for now), a DNS failure, as its "450 4.1.2
+	// Recipient address rejected: Domain not found" is.
+	"unable to look up * mail exchanger",
 	// vpopmail's vdelivermail.c (is_looping(): its own Delivered-To line
 	// already in the message, a bounce): "mail is looping".
 	"mail is looping",

@@ -21,8 +21,11 @@ import (
 // (qmail-smtpd, qmail-local, qmail-remote, qmail-send, its spawners) and
 // vpopmail's vdelivermail, Courier's courieresmtpd, Zimbra's LMTP server,
 // Haraka, maddy, Stalwart, Citadel's SMTP server and client, Apache James's
-// SMTP server, Momentum (its manual's reply list), and the rspamd and
-// rmilter milters; and groupware and on-premises servers' directory
+// SMTP server, Momentum (its manual's reply list), the rspamd and
+// rmilter milters, and policy services, filters and greylisters
+// (policyd-weight, iRedAPD, milter-greylist, rblsmtpd, OpenSMTPD's
+// filter-senderscore and filter-rspamd, Courier's ratefilter and
+// verifyfilter); and groupware and on-premises servers' directory
 // lookups, quotas, disabled accounts and local delivery failures: Kopano's
 // dagent, Zimbra's LMTP backend, Cyrus lmtpd's error tables, hMailServer's
 // recipient checks and local delivery, Oracle (Sun) Messaging Server's
@@ -34,8 +37,8 @@ import (
 // just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
-	if len(rows) < 541 {
-		t.Fatalf("%d rows, want at least 541", len(rows))
+	if len(rows) < 611 {
+		t.Fatalf("%d rows, want at least 611", len(rows))
 	}
 	seen := make(map[string]int)
 	for i, row := range rows {
@@ -45,12 +48,50 @@ func TestSoftwareReplies(t *testing.T) {
 		}
 		seen[key] = i + 2
 	}
-	reason, hard, programs := scoreReplyTable(t, "software replies", rows, nil)
-	// Floors: just under what the classifier reaches today (539 of 541,
-	// 99.6%, the misses Exim's own "Unknown user", doc.go, and its system
-	// filter's bare "delivery cancelled", which names no reason of its
-	// own); raise them as it improves.
-	checkTableFloors(t, "programs", programs, 10, reason, hard, 99.5, 99.5)
+	reason, hard, programs := scoreReplyTable(t, "software replies", rows, softwareExceptions)
+	// Floors: just under what the classifier reaches today (602 of 611,
+	// 98.5%, hard/soft 99.7%; the misses Exim's own "Unknown user",
+	// doc.go, its system filter's bare "delivery cancelled", which names
+	// no reason of its own, and the seven softwareExceptions); raise them
+	// as it improves.
+	checkTableFloors(t, "programs", programs, 10, reason, hard, 98.4, 99.6)
+}
+
+// softwareExceptions are the software table's rows whose meaning, as the
+// program's source gives it, the words do not carry or carry ambiguously;
+// each is still counted a miss.
+var softwareExceptions = map[string]string{
+	// filter-rspamd's reply when rspamd's "reject" action (its score over
+	// the reject threshold) came with no SMTP message of its own: the
+	// words are any refusal's, only the source says it was a spam score.
+	"message rejected": "no reason in the words: rspamd's score verdict, as filter-rspamd.go dataCommit() defaults it",
+	// Courier's verifyfilter checks the envelope sender only
+	// (verifyfilter.c search_sender()), but the reply does not say whose
+	// address failed, and its 530 is RFC 4954's "authentication required".
+	"Cached verification status found (previously undeliverable): <jdoe@example.net> verification failed.": "the words do not say the address is the sender's",
+	// Haraka's bounce plugin refuses a null-sender message to more than
+	// one recipient (bounce.js single_recipient(): "Valid bounces have a
+	// single recipient"); the words name the refused bounce and no reason
+	// another text shares.
+	"this bounce message does not have 1 recipient": "no reason in the words: Haraka's rule for bounces",
+	// A DNS list lookup that failed for now at the receiver (Sendmail's
+	// FEATURE(enhdnsbl) with its temporary-failure argument, 4.4.3;
+	// rblsmtpd -c): DNS trouble (networkerror, doc.go) or the receiving
+	// system's own failure (RFC 3463 x.4.3 "Directory server failure",
+	// read as the system's; RFC 5321 §4.2.3's 451 "local error in
+	// processing"; Postfix's "Temporary lookup failure"). Either way a
+	// retry; the rows keep the source's DNS reading.
+	"Temporary lookup failure of 192.0.2.1 at bl.example.org": "a receiver's DNS list lookup failing: DNS trouble or the receiving system's",
+	"temporary RBL lookup error":                              "a receiver's DNS list lookup failing: DNS trouble or the receiving system's",
+	// maddy's rspamd check words rspamd's "reject" action (a score over
+	// the reject threshold, rspamd.go CheckBody()) as local policy.
+	"Message rejected due to local policy": "the words say local policy; maddy gives them to rspamd's spam score",
+	// Debian's exim4-config refuses local parts with @ % ! / | or a
+	// leading dot "as a precaution" though "they are valid in local parts"
+	// (a policy, by its comment); the rules read the words, as Exim's
+	// default configuration, Baruwa and iridis publish them, as an address
+	// that cannot be delivered to (RFC 3463 x.1.3), hard.
+	"restricted characters in address": "policy by Debian's comment, an undeliverable address by Exim's and two others' pages",
 }
 
 // TestSoftwareRepliesInBounces wraps each reply of the software table that
