@@ -110,7 +110,10 @@
 // Exchange 4.0-2003's summary of the returned message (its To and Cc
 // above "did not reach the following recipient(s)") names no recipient,
 // an X.400 address's "dda:SMTP=" value and an address in single quotes are
-// read as the address, and the sender's own address is a recipient when it
+// read as the address, an address on the lines that a reply of several
+// lines runs on to inside Exchange 2000-2003's diagnostic bracket ("<host
+// #5.7.1 smtp;reply>", KB 284204), up to the ">" that closes it, is the
+// reply's, and the sender's own address is a recipient when it
 // heads its line ("<self@x>: ...", a message one sent to oneself) or
 // follows "Rcpt To:" (Postal sends its bounce from the address that
 // failed); a message identifier under a "Message ID" label is no
@@ -723,6 +726,24 @@
 //     will be reattempted later" a delay); the misread group restriction
 //     and three with no published meaning are listed in
 //     external_gh_test.go.
+//   - 21 bounces, delay notices and DSNs (21 recipients) pasted into
+//     question-and-answer places and the help pages that answer them
+//     (ConfTool's support forum, a Chinese Exchange forum, Tufts', Maryland's
+//     and SNMail's help desks, administrators' posts, Broadcom's and
+//     Oracle's answers to a customer's bounce): Postfix with Host Europe's,
+//     1&1's and Gmail's refusals and AOL's, Exim with Gmail's attachment
+//     rule, Oracle Messaging Server's quota and directory lookup, Exchange
+//     2003 (in English and Chinese, a queue that expired, a Forefront block
+//     list, DNS), Exchange 2010 and an Exchange delay notice, Sendmail
+//     transcripts of 1997-1998, qmail and Symantec Messaging Gateway with
+//     Outlook.com's SC-001: first contact recipient 20 (one spurious,
+//     an address a bracketed reply quoted), reason 17, hard/soft 19;
+//     after, recipient 21, reason 17, hard/soft 19 (TestExternalQASites:
+//     Exchange 2003's bracket holds the lines of a reply of several lines
+//     up to its ">"); the four misread, Exchange 2003's 5.4.0 "could not
+//     be found in Domain Name Service", two of Maryland's Sendmail table
+//     cells and AOL's fault that answered 5.1.1 for valid addresses, are
+//     listed in external_sf_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
 //     TestReviewHSBounces): 26 published replies and 5 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and

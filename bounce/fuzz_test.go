@@ -98,6 +98,16 @@ func FuzzParse(f *testing.F) {
 	for _, c := range ghLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// The bounces pasted into question-and-answer places
+	// (external_sf_test.go), Exchange 2003's bracket with a reply of
+	// several lines among them, and the bracket left open at the end.
+	for _, c := range sfLayouts {
+		f.Add([]byte(c.message()))
+	}
+	for _, c := range exchangeBracketLayouts {
+		f.Add([]byte(c.message()))
+	}
+	f.Add([]byte("From: postmaster@example.org\nSubject: Undeliverable: x\n\nThe following recipient(s) could not be reached:\n\na@example.net on 1/1/2026\n    <mx.example.org #5.7.1 smtp;550 5.7.1 see\nb@example.com\nc@example.com\n"))
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

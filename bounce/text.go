@@ -232,6 +232,20 @@ func quotedInReply(line, addr string, b *block) bool {
 	return !codesOnly || line[0] == ' ' || line[0] == '\t'
 }
 
+// opensExchangeBracket reports a line that opens Exchange 2000/2003's
+// diagnostic "<host #d.d.d ...": "<", a host name, " #" and a status
+// code (KB 284204).
+func opensExchangeBracket(t string) bool {
+	if len(t) < 8 || t[0] != '<' {
+		return false
+	}
+	i := strings.Index(t, " #")
+	if i < 2 || i+4 > len(t) || strings.ContainsAny(t[1:i], " \t<>") {
+		return false
+	}
+	return t[i+2] >= '2' && t[i+2] <= '5' && t[i+3] == '.'
+}
+
 // hasReasonLine reports a "(reason: ...)" line in the block.
 func (b *block) hasReasonLine() bool {
 	if b.scanned > len(b.lines) {
@@ -276,6 +290,16 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	// server's reply (replyIntros), up to a blank line, are that reply:
 	// an address it quotes is part of the open recipient's error.
 	inReply, replyLines := false, 0
+	// inBracket: Exchange 2000 and 2003 end a recipient's entry with
+	// the diagnostic "<host #status smtp;reply>" (Microsoft KB 284204's
+	// example, "<server.nwtraders.com #5.1.1>"); a remote reply of
+	// several lines (RFC 5321 §4.2.1) runs on to lines of their own, at
+	// the margin, up to the ">" that closes the bracket (an NDR quoted
+	// on bbs.exchangecn.com, read-htm-tid-2437: "... please forward this
+	// message to" and the address it names on the next line). An
+	// address on those lines is the reply's; a blank line, which no
+	// reply holds, ends them too.
+	inBracket := false
 	lines := strings.Split(notif, "\n")
 	// Exchange 4.0 to 2003 print a summary of the returned message above
 	// the failed recipients: "Your message\n  To: ...\n  Cc: ...\n
@@ -304,6 +328,12 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 		case t != "" && inReply:
 			replyLines++
 		}
+		bracketed := inBracket
+		if inBracket {
+			inBracket = t != "" && !strings.HasSuffix(t, ">") // a reply has no blank line
+		} else {
+			inBracket = opensExchangeBracket(t) && !strings.HasSuffix(t, ">")
+		}
 		transcript := strings.HasPrefix(t, "<<< ") || strings.HasPrefix(t, ">>> ")
 		if strings.HasPrefix(t, "... while talking to") || transcript && record {
 			detached, record = true, false
@@ -328,7 +358,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 				}
 			}
 		}
-		if addr != "" && !hidden && cur >= 0 && addr != blocks[cur].addr && (inReply || quotedInReply(line, addr, &blocks[cur])) {
+		if addr != "" && !hidden && cur >= 0 && addr != blocks[cur].addr && (inReply || bracketed || quotedInReply(line, addr, &blocks[cur])) {
 			addr = "" // part of the open recipient's error
 		}
 		if addr != "" {
