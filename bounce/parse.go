@@ -138,6 +138,11 @@ const (
 	maxParts        = 100
 	maxDepth        = 6
 	maxTextPart     = 256 << 10
+	// maxShared caps, over all of a notice's recipients, the words each
+	// is given beyond its own (textBlocks' error printed after a list,
+	// classifyOther's preamble): otherwise copied once a recipient, and
+	// read as often.
+	maxShared = 1 << 20
 )
 
 // Parse reads a returned message from r. It returns an error wrapping
