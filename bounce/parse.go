@@ -140,8 +140,9 @@ const (
 	maxTextPart     = 256 << 10
 	// maxShared caps, over all of a notice's recipients, the words each
 	// is given beyond its own (textBlocks' error printed after a list,
-	// classifyOther's preamble): otherwise copied once a recipient, and
-	// read as often.
+	// classifyOther's preamble) or read again for each (replyRest's
+	// search of the transcript): otherwise copied or read once a
+	// recipient, in time that grows with recipients times text.
 	maxShared = 1 << 20
 )
 

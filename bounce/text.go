@@ -1264,12 +1264,14 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		// Exim and Gmail name the failed recipients in a header
 		// (X-Failed-Recipients); keep the text's blocks for them only.
 		var bs []block
+		at := make(map[string]int, len(blocks)) // not a search of the blocks for each of thousands
+		for i, tb := range blocks {
+			at[tb.addr] = i
+		}
 		for _, a := range failed {
 			b := block{addr: a}
-			for _, tb := range blocks {
-				if tb.addr == a {
-					b = tb
-				}
+			if i, ok := at[a]; ok {
+				b = blocks[i]
 			}
 			if len(b.lines) == 0 && len(failed) == 1 {
 				for _, tb := range blocks {
