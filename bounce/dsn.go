@@ -248,6 +248,7 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 	var pre string
 	split := false
 	transcriptRead := 0 // replyRest's reading, for all the recipients
+	blockRead := 0      // the text of the blocks found for them
 	for i := range recips {
 		rc := &recips[i]
 		if rc.FinalRecipient == "" || !mailDomain(rc.FinalRecipient) && mailDomain(rc.OriginalRecipient) {
@@ -316,9 +317,20 @@ func parseDSN(rep *Report, body []byte, w *walk, rl *rules) {
 		// answered: read the recipient's part of the human-readable text.
 		if !split {
 			blocks, pre = textBlocks(w.notification(), nil)
+			// As in classifyOther: with many recipients, only the end of
+			// the preamble is read with each (1,000 under a preamble of
+			// 100 KiB took 7 s).
+			pre = sharedTail(pre, len(recips))
 			split = true
 		}
 		block := blockFor(blocks, rc.FinalRecipient, rc.OriginalRecipient)
+		// A block is read once for each recipient it is found for: the
+		// reading ends past the notification's size and maxShared, as
+		// many recipients that name one address would read its block
+		// each (1,000 of them beside a block of 130 KiB took 8 s).
+		if blockRead += len(block); blockRead > maxShared+len(w.notification()) {
+			block = ""
+		}
 		if !weak {
 			finish(rc, rl, text, block)
 			continue

@@ -122,17 +122,39 @@ func TestHostileInput(t *testing.T) {
 		fmt.Fprintf(&unfinished, "\r\nFinal-Recipient: rfc822; u%d@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550-5.1.1 x\r\n", i)
 	}
 	unfinished.WriteString("\r\n--b--\r\n")
+	// 1,000 DSN recipients of weak diagnostics under a notification
+	// whose preamble is 1,000 lines (each was given the whole preamble:
+	// 7 s), and 1,000 that all name the address of one block of 1,500
+	// lines (each read the block: 8 s).
+	var dsnPre, dsnSame strings.Builder
+	const reportHead = "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+	const statusHead = "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n"
+	dsnPre.WriteString(reportHead + strings.Repeat("The mail system could not deliver your message to the recipients below at all today.\r\n", 1000) + "\r\n")
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&dsnPre, "<u%d@example.net>\r\n", i)
+	}
+	dsnPre.WriteString(statusHead)
+	dsnSame.WriteString(reportHead + "<a@example.net>: host x said: 550 5.1.1 user unknown\r\n" +
+		strings.Repeat("    The mail system could not deliver your message to the recipients below at all today.\r\n", 1500) + statusHead)
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&dsnPre, "\r\nFinal-Recipient: rfc822; u%d@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; x\r\n", i)
+		dsnSame.WriteString("\r\nFinal-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; x\r\n")
+	}
+	dsnPre.WriteString("\r\n--b--\r\n")
+	dsnSame.WriteString("\r\n--b--\r\n")
 	for name, in := range map[string]string{
 		// An address of 80,000 characters, then a line of 150,000 that
 		// nearly spells it at each offset (indexFold compared the address
 		// at each offset, in otherExpandedFrom and maskAddr: 2.5 s each).
 		"long address, expanded from": "From: MAILER-DAEMON@example.com\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n<" +
 			longAddr + ">\r\n    (reason: 550 5.1.1 User unknown)\r\n    (expanded from: <b@example.org>)\r\n" + strings.Repeat("a", 150000) + "\r\n",
-		"long address, masked":          postfixHead + "<" + longAddr + ">: host x said: 550 5.1.1 User unknown " + strings.Repeat("a", 150000) + "\r\n",
-		"preamble, many recipients":     preamble.String(),
-		"blank line after each of many": blankChain.String(),
-		"X-Failed-Recipients, many":     xFailed.String(),
-		"DSN, many unfinished replies":  unfinished.String(),
+		"long address, masked":            postfixHead + "<" + longAddr + ">: host x said: 550 5.1.1 User unknown " + strings.Repeat("a", 150000) + "\r\n",
+		"preamble, many recipients":       preamble.String(),
+		"blank line after each of many":   blankChain.String(),
+		"X-Failed-Recipients, many":       xFailed.String(),
+		"DSN, many unfinished replies":    unfinished.String(),
+		"DSN, preamble, many recipients":  dsnPre.String(),
+		"DSN, many recipients, one block": dsnSame.String(),
 		// A Sendmail notice naming thousands of addresses, most of them
 		// only deferred (dropDeferred: one pass, not one per address).
 		"sendmail deferrals": deferrals.String(),
