@@ -32,6 +32,22 @@ var fuzzSeeds = []string{
 	// ends), a bounce without a DSN and a DeliveryDelay record.
 	"Subject: AWS Notification Message\r\n\r\n   {\r\n      \"notificationType\":\"Bounce\",\r\n      \"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\": \"NoEmail\",\r\n         \"bouncedRecipients\":[ { \"emailAddress\":\"a@example.com\" } ] } }\r\n",
 	"Subject: AWS Notification Message\r\n\r\n{\"eventType\":\"DeliveryDelay\",\"deliveryDelay\":{\"delayType\":\"MailboxFull\",\"delayedRecipients\":[{\"emailAddress\":\"a@example.com\",\"status\":\"4.2.2\",\"diagnosticCode\":\"smtp; 452 4.2.2 over quota\"}]}}",
+	// Small forms of the inputs that took seconds (TestHostileInput): a
+	// long address beside a line that nearly spells it, recipients each
+	// followed by a blank line, a preamble over recipients of no words,
+	// X-Failed-Recipients in mixed case, DSN recipients with unfinished
+	// replies; and addresses beside the Kelvin sign, a dotted capital I,
+	// invalid UTF-8 and NUL bytes, which strings.ToLower changes in length.
+	"From: MAILER-DAEMON@example.com\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n<" + strings.Repeat("a", 40) + "@example.net>\r\n    (reason: 550 5.1.1 User unknown)\r\n    (expanded from: <b@example.org>)\r\n" + strings.Repeat("a", 90) + "\r\n",
+	"From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n<u1@example.net>\r\n\r\n<u2@example.net>\r\n\r\n<u3@example.net>\r\n\r\n550 5.1.1 user unknown\r\n",
+	"From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThe mail system could not deliver your message.\r\nDelivery was aborted after 5 hours:\r\n\r\n<u1@example.net>\r\n<u2@example.net>\r\n",
+	"X-Failed-Recipients: UsEr1@ExAmple.NET, uSeR2@example.net\r\nFrom: MAILER-DAEMON@example.com\r\nSubject: Mail delivery failed\r\n\r\n<user1@example.net>: host x said: 550 5.1.1 User unknown\r\n\r\n<USER2@EXAMPLE.NET>: host x said: 550 5.1.1 User unknown\r\n",
+	"From: MAILER-DAEMON@example.com\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n<<< 550-5.1.1 x\r\n<<< 550-5.1.1 y\r\n<<< 550 5.1.1 z\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; u1@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550-5.1.1 x\r\n\r\nFinal-Recipient: rfc822; u2@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550-5.1.1 y\r\n\r\n--b--\r\n",
+	"From: MAILER-DAEMON@example.com\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver your message.\r\n\r\n<a@example.net>: host x said: 550 5.1.1 user unknown\r\n    more words\r\n<b@example.net>\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; x\r\n\r\nFinal-Recipient: rfc822; A@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\nFinal-Recipient: rfc822; b@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\n\r\n--b--\r\n",
+	"From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n<\u212aate@example.net>: host x said: 550 5.1.1 User unknown\r\n\r\n<\u0130van@Example.net>, <\"\u212a\xff\"@example.net>: x\r\n\r\n<a\x00@example.net\x00>: 550\x00 \xe2\x84\r\n",
+	"From: MAILER-DAEMON@example.com\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n<a\u212a@example.net>\r\n<B@example.net>\r\n   ----- Transcript of session follows -----\r\n<a\u212a@example.net>... Deferred: x\r\n<b@example.net>... deferred\r\n",
+	"From: postmaster@example.com\r\nSubject: Undeliverable: hello\r\n\r\nDelivery has failed to these recipients or groups:\r\n\r\na@example.net\r\nRemote Server returned '550 5.1.1 remote server returned 'remote server returned '\r\n",
+	"Subject: AWS Notification Message\r\n\r\n{ {\r\n\t{ \r\n \"eventType\":\"DeliveryDelay\",\"deliveryDelay\":{\"delayType\":\"IPFailure\",\"delayedRecipients\":[{},{}]}}",
 	"Auto-Submitted: auto-replied\r\nFrom: a@example.com\r\nSubject: Out of Office\r\n\r\nI am away until Monday.",
 	"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\n--",
 	"From: a@example.net\r\nSubject: unsubscribe\r\n\r\nPlease unsubscribe me.",

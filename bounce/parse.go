@@ -138,6 +138,12 @@ const (
 	maxParts        = 100
 	maxDepth        = 6
 	maxTextPart     = 256 << 10
+	// maxShared caps, over all of a notice's recipients, the words each
+	// is given beyond its own (textBlocks' error printed after a list,
+	// classifyOther's preamble) or read again for each (replyRest's
+	// search of the transcript): otherwise copied or read once a
+	// recipient, in time that grows with recipients times text.
+	maxShared = 1 << 20
 )
 
 // Parse reads a returned message from r. It returns an error wrapping

@@ -85,7 +85,76 @@ func TestHostileInput(t *testing.T) {
 	for i := 0; i < 8000; i++ {
 		fmt.Fprintf(&deferrals, "<d%d@example.org>... Deferred: Connection timed out\r\n", i)
 	}
+	// Inputs that took seconds (the times before the fix, on the shared
+	// 2-core machine; tens of milliseconds after).
+	const postfixHead = "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n"
+	longAddr := strings.Repeat("a", 80000) + "@example.net"
+	var preamble, blankChain, xFailed, unfinished strings.Builder
+	// 2,000 recipients with no words of their own under a preamble of
+	// 1,000 lines (classifyOther gave each the whole preamble: 33 s).
+	preamble.WriteString(postfixHead + strings.Repeat("The mail system could not deliver your message to the recipients below at all today.\r\n", 1000) + "\r\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&preamble, "<u%d@example.net>\r\n", i)
+	}
+	// 4,000 recipients each followed by a blank line, the error after the
+	// last (textBlocks gave each the lines of all those after it: 20 s).
+	blankChain.WriteString(postfixHead)
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&blankChain, "<u%d@example.net>\r\n\r\n", i)
+	}
+	blankChain.WriteString(strings.Repeat("550 5.1.1 user unknown\r\n", 4000))
+	// 40,000 mixed-case addresses in X-Failed-Recipients over 10,000
+	// records (each address searched for among the blocks: 0.9 s).
+	xFailed.WriteString("X-Failed-Recipients: ")
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&xFailed, "UsEr%d@ExAmple.NET, ", i)
+	}
+	xFailed.WriteString("\r\n" + postfixHead)
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&xFailed, "<UsEr%d@ExAmple.NET>: host x said: 550 5.1.1 User unknown\r\n\r\n", i)
+	}
+	// 2,000 DSN recipients whose Diagnostic-Code holds the first line of
+	// a multi-line reply, under a transcript of 80,000 lines (replyRest
+	// read the whole transcript for each: 1.6 s).
+	unfinished.WriteString("From: MAILER-DAEMON@example.com\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n" +
+		strings.Repeat("<<< 250 ok fine\r\n", 80000) + "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&unfinished, "\r\nFinal-Recipient: rfc822; u%d@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550-5.1.1 x\r\n", i)
+	}
+	unfinished.WriteString("\r\n--b--\r\n")
+	// 1,000 DSN recipients of weak diagnostics under a notification
+	// whose preamble is 1,000 lines (each was given the whole preamble:
+	// 7 s), and 1,000 that all name the address of one block of 1,500
+	// lines (each read the block: 8 s).
+	var dsnPre, dsnSame strings.Builder
+	const reportHead = "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+	const statusHead = "--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n"
+	dsnPre.WriteString(reportHead + strings.Repeat("The mail system could not deliver your message to the recipients below at all today.\r\n", 1000) + "\r\n")
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&dsnPre, "<u%d@example.net>\r\n", i)
+	}
+	dsnPre.WriteString(statusHead)
+	dsnSame.WriteString(reportHead + "<a@example.net>: host x said: 550 5.1.1 user unknown\r\n" +
+		strings.Repeat("    The mail system could not deliver your message to the recipients below at all today.\r\n", 1500) + statusHead)
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&dsnPre, "\r\nFinal-Recipient: rfc822; u%d@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; x\r\n", i)
+		dsnSame.WriteString("\r\nFinal-Recipient: rfc822; a@example.net\r\nAction: failed\r\nStatus: 5.0.0\r\nDiagnostic-Code: smtp; x\r\n")
+	}
+	dsnPre.WriteString("\r\n--b--\r\n")
+	dsnSame.WriteString("\r\n--b--\r\n")
 	for name, in := range map[string]string{
+		// An address of 80,000 characters, then a line of 150,000 that
+		// nearly spells it at each offset (indexFold compared the address
+		// at each offset, in otherExpandedFrom and maskAddr: 2.5 s each).
+		"long address, expanded from": "From: MAILER-DAEMON@example.com\r\nSubject: Returned mail: see transcript for details\r\n\r\n   ----- The following addresses had permanent fatal errors -----\r\n<" +
+			longAddr + ">\r\n    (reason: 550 5.1.1 User unknown)\r\n    (expanded from: <b@example.org>)\r\n" + strings.Repeat("a", 150000) + "\r\n",
+		"long address, masked":            postfixHead + "<" + longAddr + ">: host x said: 550 5.1.1 User unknown " + strings.Repeat("a", 150000) + "\r\n",
+		"preamble, many recipients":       preamble.String(),
+		"blank line after each of many":   blankChain.String(),
+		"X-Failed-Recipients, many":       xFailed.String(),
+		"DSN, many unfinished replies":    unfinished.String(),
+		"DSN, preamble, many recipients":  dsnPre.String(),
+		"DSN, many recipients, one block": dsnSame.String(),
 		// A Sendmail notice naming thousands of addresses, most of them
 		// only deferred (dropDeferred: one pass, not one per address).
 		"sendmail deferrals": deferrals.String(),
@@ -123,6 +192,42 @@ func TestHostileInput(t *testing.T) {
 				t.Fatal("nil report, nil error")
 			}
 		})
+	}
+}
+
+// TestIndexFoldLong checks the linear search of a long sub against the
+// search at each offset, on texts of few letters in both cases, where
+// partial matches overlap.
+func TestIndexFoldLong(t *testing.T) {
+	naive := func(s, sub string) int { return strings.Index(lowerASCII(s), sub) }
+	rnd := uint32(1)
+	next := func(n uint32) uint32 { rnd = rnd*1664525 + 1013904223; return rnd >> 8 % n }
+	for range 3000 {
+		var s, sub []byte
+		for range next(200) {
+			s = append(s, "aAbB@."[next(6)])
+		}
+		for range 33 + next(20) {
+			sub = append(sub, "ab@."[next(3)])
+		}
+		if next(2) == 0 && len(s) > len(sub) {
+			at := int(next(uint32(len(s) - len(sub))))
+			copy(s[at:], strings.ToUpper(string(sub)))
+		}
+		if got, want := indexFold(string(s), string(sub)), naive(string(s), string(sub)); got != want {
+			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+	}
+	for _, c := range []struct{ s, sub string }{
+		{strings.Repeat("a", 100), strings.Repeat("a", 40)},
+		{strings.Repeat("A", 100) + "b", strings.Repeat("a", 40) + "b"},
+		{strings.Repeat("ab", 50) + "abc", strings.Repeat("ab", 20) + "abc"},
+		{strings.Repeat("a", 39), strings.Repeat("a", 40)},
+		{"x" + strings.Repeat("\u212a", 40), strings.Repeat("k", 40)},
+	} {
+		if got, want := indexFold(c.s, c.sub), naive(c.s, c.sub); got != want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", c.s, c.sub, got, want)
+		}
 	}
 }
 
