@@ -303,7 +303,7 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	inBracket := false
 	// blockAt indexes blocks by address (one block an address): a notice
 	// of thousands of recipients is not searched through for each.
-	blockAt := map[string]int{}
+	var blockAt blockIndex
 	lines := strings.Split(notif, "\n")
 	// Exchange 4.0 to 2003 print a summary of the returned message above
 	// the failed recipients: "Your message\n  To: ...\n  Cc: ...\n
@@ -382,21 +382,18 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 					end = ">"
 				}
 				for _, a := range list[:len(list)-1] {
-					if _, ok := blockAt[a]; !ok {
-						blockAt[a] = len(blocks)
+					if blockAt.find(blocks, a) < 0 {
 						blocks = append(blocks, block{addr: a, lines: []string{head + a + end}})
+						blockAt.added(blocks)
 					}
 				}
 				addr = list[len(list)-1]
 			}
 			open := cur
-			cur = -1
-			if i, ok := blockAt[addr]; ok {
-				cur = i
-			}
+			cur = blockAt.find(blocks, addr)
 			if cur < 0 {
-				blockAt[addr] = len(blocks)
 				blocks = append(blocks, block{addr: addr})
+				blockAt.added(blocks)
 				cur = len(blocks) - 1
 				if n > 0 && (hidden || eximDeliveryHead(t, lines[n-1])) {
 					// The line above is the recipient's own, its heading:
@@ -483,7 +480,13 @@ func textBlocks(notif string, skip map[string]bool) (blocks []block, pre string)
 	// up to maxShared: a notice of thousands of recipients, each with no
 	// more than a blank line of its own, would otherwise give each the
 	// lines of all those after it (2,000 such took 4 s to read).
-	after := make([]int, len(blocks)) // the size of each block's lines after its first
+	var few [16]int
+	var after []int // the size of each block's lines after its first
+	if len(blocks) <= len(few) {
+		after = few[:len(blocks)]
+	} else {
+		after = make([]int, len(blocks))
+	}
 	for i, b := range blocks {
 		for _, l := range b.lines[min(1, len(b.lines)):] {
 			after[i] += len(l) + 1
@@ -1522,6 +1525,42 @@ func indexFold(s, sub string) int {
 	return -1
 }
 
+// blockIndex finds a notice's block by its address: by a search of the
+// few blocks a notice mostly has, through a map once it has many.
+type blockIndex struct{ at map[string]int }
+
+// find returns the index of the block for addr, or -1.
+func (x *blockIndex) find(blocks []block, addr string) int {
+	if x.at != nil {
+		if i, ok := x.at[addr]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range blocks {
+		if blocks[i].addr == addr {
+			return i
+		}
+	}
+	return -1
+}
+
+// added indexes the block just appended to blocks, building the map
+// when there are enough of them.
+func (x *blockIndex) added(blocks []block) {
+	switch {
+	case x.at != nil:
+		x.at[blocks[len(blocks)-1].addr] = len(blocks) - 1
+	case len(blocks) > 16:
+		x.at = make(map[string]int, 2*len(blocks))
+		for i := range blocks {
+			if _, ok := x.at[blocks[i].addr]; !ok {
+				x.at[blocks[i].addr] = i
+			}
+		}
+	}
+}
+
 // indexFoldLong is indexFold by the Knuth-Morris-Pratt search: s is read
 // once, each byte folded, and a mismatch falls back along sub's borders
 // (the longest proper prefix of the part matched that is also its
@@ -1531,7 +1570,13 @@ func indexFoldLong(s, sub string) int {
 	if m > len(s) {
 		return -1
 	}
-	border := make([]int, m)
+	var few [128]int
+	var border []int
+	if m <= len(few) {
+		border = few[:m]
+	} else {
+		border = make([]int, m)
+	}
 	for i, k := 1, 0; i < m; i++ {
 		for k > 0 && sub[i] != sub[k] {
 			k = border[k-1]
