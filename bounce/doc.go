@@ -27,7 +27,10 @@
 // X- tracking header. Addresses are reported as the bounce writes them
 // (RFC 5321 §2.4: a local part may be case-sensitive): a DSN's fields as
 // they stand, a text notice's recipients in the spelling of their first
-// mention, though its reading compares them case-folded.
+// mention, though its reading compares them case-folded; an
+// internationalised address (RFC 6531: a UTF-8 local part, U-labels) whole,
+// though letters of scripts written without spaces (Han, kana, Hangul) are
+// read as the words a notice writes against an address, not part of it.
 // A recipient's DSN fields are read in any order within
 // their group (RFC 3464 §2.3: Exim writes Action before Final-Recipient).
 // A Final-Recipient written with an RFC 5321 §4.1.2 source route (Oracle

@@ -124,6 +124,11 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(c.message()))
 	}
 	f.Add([]byte("From: postmaster@example.org\nSubject: Undeliverable: x\n\nThe following recipient(s) could not be reached:\n\na@example.net on 1/1/2026\n    <mx.example.org #5.7.1 smtp;550 5.7.1 see\nb@example.com\nc@example.com\n"))
+	// The notices whose addresses are in mixed case or internationalised
+	// (spelling_test.go): spellRecipients, eaiLetterAt.
+	for _, c := range spellingCases {
+		f.Add([]byte(c.message()))
+	}
 	// The bounces the real MTAs of the matrix wrote (testdata/mta).
 	files, _ := filepath.Glob(filepath.Join("testdata", "mta", "*", "*.eml"))
 	for _, file := range files {

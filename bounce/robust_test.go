@@ -178,7 +178,10 @@ func TestHostileInput(t *testing.T) {
 		"invalid utf-8 in a style element":   "Content-Type: text/html\r\nFrom: MAILER-DAEMON@example.com\r\n\r\n<style>\xff\xfe\xff\xfe\xff\xfeX</STYLE>550 5.1.1 user unknown",
 		// Addresses in upper case, which the report spells as written
 		// (spellRecipients), quoted or not.
-		"long line, upper case": strings.ReplaceAll(longLine, "a@b.c ", "A@B.c \"Q\"@b.C "),
+		// Internationalised addresses (eaiLetterAt), letters on either
+		// side of many "@".
+		"long line, internationalised": "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail\r\n\r\n" + strings.Repeat("Jürgen@Müller.de Ærø@", 60000),
+		"long line, upper case":        strings.ReplaceAll(longLine, "a@b.c ", "A@B.c \"Q\"@b.C "),
 	} {
 		t.Run(name, func(t *testing.T) {
 			rep, err := Parse(strings.NewReader(in))

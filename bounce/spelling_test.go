@@ -40,6 +40,31 @@ var spellingCases = []spellingCase{
 		orig:  []string{"Team.Alias@example.org", ""},
 	},
 	{
+		// The same Postfix layout with internationalised addresses (RFC
+		// 6531: UTF-8 local parts and U-labels, which Postfix relays with
+		// smtputf8_enable): read whole, not from the first ASCII letter
+		// after the last non-ASCII one ("rgen@m...").
+		name:   "Postfix text, internationalised addresses",
+		header: "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n",
+		body: "This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n" +
+			"                   The mail system\n\n" +
+			"<jürgen@müller.example>: host mx.müller.example[192.0.2.1] said: 550 5.1.1\n    User unknown (in reply to RCPT TO command)\n\n" +
+			"<Ærø.Søren@example.dk>: host mx.example.dk[192.0.2.2] said: 552 5.2.2\n    Mailbox full (in reply to RCPT TO command)\n\n" +
+			"<андрей@пример.example>: host mx.example[192.0.2.3] said: 550 5.1.1\n    User unknown (in reply to RCPT TO command)\n",
+		final: []string{"jürgen@müller.example", "Ærø.Søren@example.dk", "андрей@пример.example"},
+	},
+	{
+		// Japanese notices write an address against their words, which
+		// are not part of it (TestExternalJA's layouts): "宛先：" with a
+		// full-width colon before it, "宛" after it.
+		name:   "Japanese words against the address",
+		header: "From: MAILER-DAEMON@mx.example.jp\nTo: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n",
+		body: "This is the mail system at host mx.example.jp.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\n" +
+			"<Taro@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.1.1 User unknown\n    (in reply to RCPT TO command)\n\n" +
+			"宛先：Taro@example.jp宛のメールは配信できませんでした。\n",
+		final: []string{"Taro@example.jp"},
+	},
+	{
 		// qmail-send's bounce: "<addr>:" at the margin, then
 		// qmail-remote's "Remote host said:" (TestExternalQA4's "qmail
 		// 1999, four recipients, no host named"). The reply quotes the
@@ -144,7 +169,7 @@ func TestRecipientSpelling(t *testing.T) {
 // TestRecipientSpellingLowerCase: a notice that writes its addresses in
 // lower case, or the same address first in lower case, reports them so.
 func TestRecipientSpellingLowerCase(t *testing.T) {
-	c := spellingCases[1] // qmail
+	c := spellingCases[slices.IndexFunc(spellingCases, func(c spellingCase) bool { return c.name == "qmail" })]
 	c.body = strings.Replace(c.body, "<John.Smith@example.net>:\n", "<john.smith@example.net>:\n", 1)
 	c.body = strings.Replace(c.body, "<john.smith@example.net>: unknown", "<John.Smith@example.net>: unknown", 1)
 	rep, err := Parse(strings.NewReader(c.message()))

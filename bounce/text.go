@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -785,12 +786,24 @@ func nextAddr(l string, off int) (string, int, int) {
 				s, quoted = q, true
 			}
 		}
-		for !quoted && s > 0 && isLocalChar(l[s-1]) {
-			s--
+		for !quoted && s > 0 {
+			if isLocalChar(l[s-1]) {
+				s--
+			} else if n := eaiLetterBefore(l[:s]); n > 0 {
+				s -= n
+			} else {
+				break
+			}
 		}
 		e := at + 1
-		for e < len(l) && isDomainChar(l[e]) {
-			e++
+		for e < len(l) {
+			if isDomainChar(l[e]) {
+				e++
+			} else if n := eaiLetterAt(l[e:]); n > 0 {
+				e += n
+			} else {
+				break
+			}
 		}
 		for e > at+1 && (l[e-1] == '.' || l[e-1] == '-') {
 			e--
@@ -821,6 +834,42 @@ func nextAddr(l string, off int) (string, int, int) {
 		}
 		off = at + 1
 	}
+}
+
+// eaiLetterAt returns the length of the letter s starts with when it is
+// one of an internationalised address (RFC 6531: a local part and, as
+// U-labels, a domain in UTF-8; RFC 6532 §3.2), else 0: "jürgen@müller.de"
+// is read whole, not as "rgen@m". Letters of the scripts written without
+// spaces (Han, Hiragana, Katakana, Hangul) are not taken: Japanese,
+// Chinese and Korean notices write an address against their words
+// ("user@example.jp宛"), which are not part of it, nor is any punctuation
+// ("宛先：user@example.jp", a full-width colon).
+func eaiLetterAt(s string) int {
+	if s == "" || s[0] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if !eaiLetter(r) {
+		return 0
+	}
+	return n
+}
+
+// eaiLetterBefore is eaiLetterAt for the letter s ends with.
+func eaiLetterBefore(s string) int {
+	if s == "" || s[len(s)-1] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeLastRuneInString(s)
+	if !eaiLetter(r) {
+		return 0
+	}
+	return n
+}
+
+func eaiLetter(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)) &&
+		!unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 func isLocalChar(c byte) bool {
@@ -1750,14 +1799,18 @@ func spellRecipients(rcs []Recipient, srcs ...string) {
 				off = e
 				if byKey == nil {
 					for j := range done {
-						if !done[j] && equalFoldASCII(a, rcAddr(rcs, j)) {
+						if !done[j] && sameAddress(a, rcAddr(rcs, j)) {
 							set(j, a)
 						}
 					}
 					continue
 				}
 				var ks []int
-				if len(a) <= len(key) {
+				if !isASCII(a) {
+					// An internationalised address (RFC 6531), read
+					// lower-cased as strings.ToLower folds it.
+					ks = byKey[strings.ToLower(a)]
+				} else if len(a) <= len(key) {
 					for j := range len(a) {
 						key[j] = lowerByte(a[j])
 					}
@@ -1771,6 +1824,16 @@ func spellRecipients(rcs []Recipient, srcs ...string) {
 			}
 		}
 	}
+}
+
+// sameAddress reports whether a, as a notice writes it, is the address
+// lower, as its reading lower-cased it: ASCII letters folded alike, and
+// an internationalised address (RFC 6531) as strings.ToLower folds it.
+func sameAddress(a, lower string) bool {
+	if isASCII(a) {
+		return equalFoldASCII(a, lower)
+	}
+	return strings.ToLower(a) == lower
 }
 
 // rcAddr is the address spellRecipients numbers j.
@@ -1798,13 +1861,15 @@ func upperInAddr(s string) bool {
 			return false
 		}
 		at := off + i
-		for j := at - 1; j >= 0 && (isLocalChar(s[j]) || s[j] == '"'); j-- {
-			if 'A' <= s[j] && s[j] <= 'Z' {
+		// A byte past ASCII beside the "@" may be an upper-case letter
+		// of an internationalised address (RFC 6531): it is looked at.
+		for j := at - 1; j >= 0 && (isLocalChar(s[j]) || s[j] == '"' || s[j] >= utf8.RuneSelf); j-- {
+			if 'A' <= s[j] && s[j] <= 'Z' || s[j] >= utf8.RuneSelf {
 				return true
 			}
 		}
-		for j := at + 1; j < len(s) && isDomainChar(s[j]); j++ {
-			if 'A' <= s[j] && s[j] <= 'Z' {
+		for j := at + 1; j < len(s) && (isDomainChar(s[j]) || s[j] >= utf8.RuneSelf); j++ {
+			if 'A' <= s[j] && s[j] <= 'Z' || s[j] >= utf8.RuneSelf {
 				return true
 			}
 		}
