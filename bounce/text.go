@@ -848,11 +848,7 @@ func eaiLetterAt(s string) int {
 	if s == "" || s[0] < utf8.RuneSelf {
 		return 0
 	}
-	r, n := utf8.DecodeRuneInString(s)
-	if !eaiLetter(r) {
-		return 0
-	}
-	return n
+	return eaiLetterLen(utf8.DecodeRuneInString(s))
 }
 
 // eaiLetterBefore is eaiLetterAt for the letter s ends with.
@@ -860,7 +856,12 @@ func eaiLetterBefore(s string) int {
 	if s == "" || s[len(s)-1] < utf8.RuneSelf {
 		return 0
 	}
-	r, n := utf8.DecodeLastRuneInString(s)
+	return eaiLetterLen(utf8.DecodeLastRuneInString(s))
+}
+
+// eaiLetterLen returns n, the length of r, when r is a letter of an
+// internationalised address, else 0.
+func eaiLetterLen(r rune, n int) int {
 	if !eaiLetter(r) {
 		return 0
 	}
