@@ -69,6 +69,7 @@ func (r *rules) classify(ev evidence) Classification {
 	if at := failingReplyAt(ev.text); at > 0 {
 		folded = fold(ev.text[at:])
 	}
+	folded = lastExchangeAttempt(folded)
 	folded = maskHostNames(folded)
 	status := pickStatus(ev.status, folded, code)
 	reason := r.reason(ev, status, code, stripContinuations(folded))
@@ -897,6 +898,44 @@ func hasAny(text string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// lastExchangeAttempt keeps, of an Exchange NDR's dated history of
+// attempts ("<date> <time> - Server at x returned '450 4.4.316 Connection
+// refused ...'", or "Remote Server at", one record each after the
+// diagnostics' "Generating server" lines), the first dated record and
+// what precedes it only: Exchange lists the attempts newest first, the
+// failure it reports above the deferrals that led to it (as
+// FundersClub/fire#441 shows Exchange Online's NDR: "1:23:09 PM - Server
+// at x returned '550 5.4.316 Message expired, connection refused'" above
+// "1:12:14 PM - Server at y returned '450 4.4.316 Connection refused'"),
+// so the older attempts' codes and words are not the failure's. A delay
+// notice's undated summary record ("returned '400 4.4.7 Message
+// delayed'") stays, with the newest attempt under it that names the
+// cause. folded is fold()ed text; it is returned whole when it holds
+// fewer than two dated records.
+func lastExchangeAttempt(folded string) string {
+	first := datedAttempt(folded, 0)
+	if first < 0 {
+		return folded
+	}
+	second := datedAttempt(folded, first+1)
+	if second < 0 {
+		return folded
+	}
+	return folded[:second]
+}
+
+// datedAttempt returns the index at or after from of the next " - server
+// at " or " - remote server at " in folded, or -1.
+func datedAttempt(folded string, from int) int {
+	best := -1
+	for _, rec := range []string{" - server at ", " - remote server at "} {
+		if i := strings.Index(folded[from:], rec); i >= 0 && (best < 0 || from+i < best) {
+			best = from + i
+		}
+	}
+	return best
 }
 
 // pickStatus chooses the enhanced status code. A specific code quoted in the

@@ -747,6 +747,22 @@
 //     be found in Domain Name Service", two of Maryland's Sendmail table
 //     cells and AOL's fault that answered 5.1.1 for valid addresses, are
 //     listed in external_sf_test.go.
+//   - 15 Microsoft NDRs and notices quoting a Microsoft refusal (15
+//     recipients), pasted into GitHub threads (Microsoft's documentation
+//     repositories among them), a forum, pastebin and an administrator's
+//     page: Exchange Online's NDRs with 5.7.708, 5.7.520 (external
+//     forwarding), 5.1.8 and its German NDR listing a 5.4.316 expiry over
+//     its 4.4.316 attempts, Exchange Server's 5.4.14 hop count and 2013's
+//     group restriction, Postfix, Exim, Gmail and a relay's DSN quoting
+//     EOP's 5.7.606, Outlook.com's S3150, 5.2.122, 5.5.0 (S2017062302)
+//     and 4.7.500 (a delay), DBEB's 5.4.1: first contact recipient 15,
+//     reason 13, hard/soft 15, status 14, action 15; after, reason 14,
+//     status 15 (TestExternalMicrosoft: Outlook.com's "messages they can
+//     receive per hour" is a rate; of Exchange's dated attempts, newest
+//     first, only the first is the failure's); the misread group
+//     restriction (RESOLVER.RST.AuthRequired, read as a security error as
+//     the corpus labels it) and two left unscored are listed in
+//     external_ms_test.go.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
 //     TestReviewHSBounces): 26 published replies and 5 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and

@@ -62,6 +62,13 @@ var fuzzSeeds = []string{
 	"From: Mail Delivery System <Mailer-Daemon@mx.example.com>\r\nSubject: Warning: message 1abc-000 delayed 24 hours\r\n\r\n" +
 		"A message that you sent has not yet been delivered to one or more of its\r\nrecipients after more than 24 hours on the queue.\r\n\r\n" +
 		"  a@example.net\r\n    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.net>:\r\n    450 4.2.0 Greylisted\r\n",
+	// Exchange's history of attempts, newest first, and records cut short
+	// (lastExchangeAttempt): a record with no reply, one unterminated.
+	"From: postmaster@example.com\r\nSubject: Undeliverable: hello\r\n\r\nDelivery has failed to these recipients or groups:\r\n\r\n" +
+		"Diagnostic information for administrators:\r\n\r\nGenerating server: mx.example.com\r\na@example.net\r\n" +
+		"1/2/2026 1:23:09 PM - Server at mx.example.com returned '550 5.4.316 Message expired, connection refused'\r\n" +
+		"1/2/2026 1:12:14 PM - Server at mx.example.net (192.0.2.1) returned '450 4.4.316 Connection refused'\r\n" +
+		"Server at server at returned ' server at returned '\r\nServer at x returned '\r\n",
 }
 
 // FuzzParse checks that Parse never panics and returns either a report or

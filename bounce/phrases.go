@@ -1314,12 +1314,18 @@ var greylistPhrases = []string{
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                       // Google 4.7.28 "has been temporarily rate limited"
-	"receiving mail too quickly",         // Google 450 4.2.1; Yahoo 450
-	"receiving mail at a rate",           // Google 450 4.2.1, 550 5.2.1
-	"relay limit exceeded",               // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
-	"recipient thread limit exceeded",    // Microsoft 432 4.3.2
-	"message receive limit",              // Microsoft 5.2.121, 5.2.122
+	"rate limited",                    // Google 4.7.28 "has been temporarily rate limited"
+	"receiving mail too quickly",      // Google 450 4.2.1; Yahoo 450
+	"receiving mail at a rate",        // Google 450 4.2.1, 550 5.2.1
+	"relay limit exceeded",            // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
+	"recipient thread limit exceeded", // Microsoft 432 4.3.2
+	"message receive limit",           // Microsoft 5.2.121, 5.2.122
+	// Outlook.com's own words for 5.2.122 (tux.re forum, "Rate limit error
+	// (550 5.2.1 and 554 5.2.122)", quoting "554 5.2.122 The recipient has
+	// exceeded their limit for the number of messages they can receive per
+	// hour." and reading it as the recipient mailbox's per-hour receive
+	// limit, Microsoft's throttling): a rate, not the mailbox's size.
+	"messages they can receive per hour",
 	"daily limit for message recipients", // Microsoft 5.1.90
 	"send too many messages",             // Korean portals (puffinknight.tistory.com/102, an IP blocked for bulk mail): "421 4.3.1 You send too many messages."
 	"exceeded permitted limits",          // Microsoft 5.7.508
