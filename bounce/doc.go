@@ -644,8 +644,9 @@
 //     Online delivery refused until it expired): recipient 16, reason 15,
 //     hard/soft 15 right, no reading changed (TestExternalQA3 holds the 14
 //     read right; the two misread, Exchange Online's status taken from an
-//     earlier attempt's line and Mail.ru's "user is terminated", have no
-//     published source and are listed in external_qa3_test.go).
+//     earlier attempt's line and Mail.ru's "user is terminated", had no
+//     published source and are listed in external_qa3_test.go; the first
+//     is read since TestExternalMicrosoft's dated attempts, newest first).
 //   - 30 bounces and delay notices (33 recipients) that help-desk,
 //     list-manager and knowledge-base pages and issue threads quote
 //     (Sendmail 5 and 8 transcripts of 1991-1997, qmail-send with four

@@ -146,12 +146,15 @@ var qa3Layouts = []formatCase{
 // as Microsoft's "Mail flow intelligence" page explains 4.4.316, but with
 // the status 4.4.316 of the earlier attempt its diagnostic lists below
 // the final "550 5.4.316 Message expired" (its lines run newest first by
-// their times; no published text of that order was found); Mail.ru's
+// their times; no published text of that order was found then: the
+// dated attempts of TestExternalMicrosoft's Exchange Online NDR now place
+// the failure first, lastExchangeAttempt); Mail.ru's
 // "Local mailbox x is unavailable: user is terminated" after DATA in
 // pastebin.com/UWADPXYL (read as a filter's; only a user's answer on
 // otvet.mail.ru says what such a box is); bigmir.net's "550 Mailbox is
 // frozen. See http://mail.bigmir.net/err/3/" in the same bounce (no page
-// of its meaning found); Network Solutions' "553 5.3.0 <ip> Your message
+// of its meaning found then; read as a disabled mailbox since Mail.ru's
+// answers site explained its frozen mailboxes, suspendPhrases); Network Solutions' "553 5.3.0 <ip> Your message
 // was rejected for possible spam/virus content" at MAIL FROM
 // (pastebin.com/TuQgvjzq: the page it names could not be read); a
 // Postfix DSN's "Spam message rejected" for a Sympa list's six
