@@ -68,7 +68,8 @@
 // may repeat ("Undeliverable: <subject>"), is not the notice's words. An
 // SES bounce's bounceSubType is SES's verdict where the recipient's own
 // fields name no reason (SES's notification contents page, Bounce types:
-// NoEmail, Suppressed and OnAccountSuppressionList an unknown user,
+// NoEmail and Suppressed an unknown user (OnAccountSuppressionList, a
+// list that holds complaints too, none),
 // MailboxFull, MessageTooLarge, ContentRejected and AttachmentRejected a
 // policy on content), a bounce without a DSN takes its bounceType's class
 // (Permanent 5, Transient 4) and is onhold when nothing names a reason;

@@ -293,9 +293,13 @@ var sesNotifications = []sesCase{
             "status":"5.1.1",
             "diagnosticCode":"Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address. For more information about how to remove an address from the suppression list, see the Amazon SES Developer Guide: http://docs.aws.amazon.com/ses/latest/DeveloperGuide/remove-from-suppressionlist.html "`, 1),
 		want: []formatWant{{"jane@example.net", UserUnknown, true, "5.1.1", "suppressed sending"}}},
-	// OnAccountSuppressionList: the account-level suppression list, to
-	// which SES's own DSN gives Status 5.1.1 (espDSNs above).
-	sesSubtypeCase("Permanent", "OnAccountSuppressionList", UserUnknown, true),
+	// OnAccountSuppressionList: the account-level suppression list, which
+	// holds addresses added for bounces and for complaints alike (the SES
+	// API reference, SuppressionOptions: SuppressedReasons BOUNCE,
+	// COMPLAINT): without the DSN's Status 5.1.1 (espDSNs above) the
+	// subtype names no reason, and an address on the list for a complaint
+	// still works.
+	sesSubtypeCase("Permanent", "OnAccountSuppressionList", OnHold, false),
 	// Transient/General: "a general bounce message", maybe an automatic
 	// response: no reason named.
 	sesSubtypeCase("Transient", "General", OnHold, false),

@@ -61,21 +61,24 @@ type sesNotification struct {
 // verdict, read where the recipient's fields name no reason (a bounce
 // without a DSN has none). NoEmail "indicating that the email address
 // doesn't exist"; Suppressed, on SES's suppression list "because it has a
-// recent history of bouncing as an invalid address"; OnAccountSuppressionList,
-// on the account's own list, to which SES's DSN gives Status 5.1.1
-// (nodemailer/mailparser's test/fixtures/delivery-status.eml); MailboxFull
+// recent history of bouncing as an invalid address"; MailboxFull
 // "the recipient's inbox was full"; MessageTooLarge "the message you sent
 // was too large"; ContentRejected, "content that the provider doesn't
 // allow", and AttachmentRejected, "an unacceptable attachment", the
-// provider's policy on content. General and Undetermined name no reason.
+// provider's policy on content. General and Undetermined name no reason,
+// nor does OnAccountSuppressionList: the account-level suppression list
+// holds addresses added for bounces and for complaints alike (the SES API
+// reference, SuppressionOptions: SuppressedReasons BOUNCE, COMPLAINT), so
+// the subtype says the sender's own list stopped the message, not why;
+// SES's DSN for it gives Status 5.1.1 (nodemailer/mailparser's
+// test/fixtures/delivery-status.eml), which is read where it is given.
 var sesBounceSubTypes = map[string]Reason{
-	"NoEmail":                  UserUnknown,
-	"Suppressed":               UserUnknown,
-	"OnAccountSuppressionList": UserUnknown,
-	"MailboxFull":              MailboxFull,
-	"MessageTooLarge":          MesgTooBig,
-	"ContentRejected":          PolicyViolation,
-	"AttachmentRejected":       PolicyViolation,
+	"NoEmail":            UserUnknown,
+	"Suppressed":         UserUnknown,
+	"MailboxFull":        MailboxFull,
+	"MessageTooLarge":    MesgTooBig,
+	"ContentRejected":    PolicyViolation,
+	"AttachmentRejected": PolicyViolation,
 }
 
 // sesDelayTypes maps the delayType of SES's DeliveryDelay record to the
