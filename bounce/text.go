@@ -579,11 +579,6 @@ func dropDeferred(blocks []block, notif string) []block {
 	return kept
 }
 
-// hasPrefixFold is strings.HasPrefix ignoring ASCII case; prefix is lower case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && indexFold(s[:len(prefix)], prefix) == 0
-}
-
 // returnedSubjects returns the returned message's subject as the
 // notice gives it: its header's, when the notice returns it, and each
 // "Subject:" line of the notice's text.
@@ -1558,14 +1553,7 @@ func indexFold(s, sub string) int {
 	}
 	for i := 0; i+len(sub) <= len(s); i++ {
 		j := 0
-		for j < len(sub) {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
+		for j < len(sub) && lowerByte(s[i+j]) == sub[j] {
 			j++
 		}
 		if j == len(sub) {
@@ -1908,7 +1896,12 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-// hasSuffixFold is strings.HasSuffix ignoring ASCII case; suffix is lower case.
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && equalFoldASCII(s[:len(prefix)], prefix)
+}
+
+// hasSuffixFold is strings.HasSuffix ignoring ASCII case.
 func hasSuffixFold(s, suffix string) bool {
-	return len(s) >= len(suffix) && indexFold(s[len(s)-len(suffix):], suffix) == 0
+	return len(s) >= len(suffix) && equalFoldASCII(s[len(s)-len(suffix):], suffix)
 }
