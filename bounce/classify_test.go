@@ -263,6 +263,18 @@ func TestMissKinds(t *testing.T) {
 		{"an alias loop (Postfix local(8))", "", 0, "", "alias database loop for kijitora", NetworkError, false},
 		{"a lookup table that failed (Postfix smtpd)", "RCPT", 451, "4.3.0", "Temporary lookup error", SystemError, false},
 		{"a full file system (ENOSPC)", "", 0, "", "cannot update mailbox /var/mail/kijitora for user kijitora. error writing message: No space left on device", SystemFull, false},
+		// The sixth round of the software table (software_test.go): one
+		// case per reading it brought, with other values than its rows.
+		{"RFC 1870's fixed maximum message size at MAIL FROM (smtp-server)", "MAIL", 552, "", "Error: message exceeds fixed maximum message size 52428800", MesgTooBig, false},
+		{"a client address without a name under x.1.8 (ze-filter)", "", 451, "4.1.8", "RESOLVE : SMTP client IP address doesn't resolve", RequirePTR, false},
+		{"a forged client name under x.1.8 (ze-filter)", "RCPT", 451, "4.1.8", "RESOLVE : SMTP client hostname seems to be forged", RequirePTR, false},
+		{"no From header, RFC 5322 §3.6 (ze-filter)", "DATA", 554, "5.7.1", "No From header field", NotCompliantRFC, false},
+		{"a connection rate under x.5.1 (ze-filter)", "", 421, "4.5.1", "Connection Rate", TooManyConn, false},
+		{"a connection rate in words (mox)", "", 421, "4.7.0", "connection rate from your ip or network too high, slow down please", TooManyConn, false},
+		{"a message rate (ze-filter)", "MAIL", 451, "4.3.2", "Message Rate", Speeding, false},
+		{"a recipient rate (ze-filter)", "RCPT", 451, "4.3.2", "Recipient Rate", Speeding, false},
+		{"messages per connection (ze-filter)", "MAIL", 451, "4.3.2", "Too many messages for this connection", TooManyConn, false},
+		{"RFC 4954's x.7.11, encryption required for AUTH", "AUTH", 538, "5.7.11", "Encryption required for requested authentication mechanism", FailedSTARTTLS, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -694,6 +694,13 @@ var mesgTooBigPhrases = []string{
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
+	// RFC 1870's refusal of a declared SIZE over the server's "fixed
+	// maximum message size", its 552 "message exceeds fixed maximum
+	// message size" (as the IMail forum quotes RFC 1870 §6,
+	// mail-archive.com imail_forum msg108802); Nodemailer's smtp-server
+	// answers MAIL FROM so (lib/smtp-connection.js handler_MAIL(): "552
+	// Error: message exceeds fixed maximum message size n").
+	"exceeds fixed maximum message size",
 	// Alibaba Mail's returned-mail errors (sh-aliyun.com, as above): "510
 	// The length of DATA content is achieved the maximum threshold" (the
 	// body over its limit), "510 The length of Attach is achieved the
@@ -859,6 +866,13 @@ var requirePTRPhrases = []string{
 	// reverse DNS for x" (FAIL): the client's reverse DNS, under the code
 	// RFC 3463 gives a sender's system address (so x.1.8 does not decide).
 	"client ip address * does not resolve", "possibly forged hostname",
+	// ze-filter (j-chkmail) src/ze-reply.h, sent by check_dns_resolve()
+	// in src/ze-check-connection.c under 451 4.1.8 as Sendmail does:
+	// MSG_RESOLVE_FAIL "RESOLVE : SMTP client IP address doesn't
+	// resolve" (RESOLVE_FAIL, no name for the address) and
+	// MSG_RESOLVE_FORGED "... SMTP client hostname seems to be forged"
+	// (RESOLVE_FORGED, the name does not resolve back to it).
+	"client ip address doesn't resolve", "client hostname seems to be forged",
 	// "Reverse mapping", the PTR record's other name (the in-addr.arpa
 	// mapping of an address back to its name): Interoute Deutschland's
 	// mail policy answers "451 4.7.1 Your IP address does not resolve to
@@ -1035,6 +1049,10 @@ var notCompliantPhrases = []string{
 	// "550 5.7.0 Missing From header", "550 5.7.0 Malformed From header",
 	// the From field RFC 5322 §3.6 requires absent or unparseable.
 	"missing from header", "malformed from header",
+	// ze-filter (j-chkmail) src/ze-reply.h MSG_NO_FROM_HEADER, "550 5.7.1
+	// No From header field", its end-of-headers check for a message
+	// without the From field.
+	"no from header",
 	// RFC 2822 §3.6.6 (mibsoftware.com/userkt/usefor/rfc2822/Resent_fields.htm,
 	// carried into RFC 5322 §3.6.6): "When resent fields are used, the
 	// Resent-From: and Resent-Date: fields MUST be sent"; a resent message
@@ -1382,6 +1400,14 @@ var speedingPhrases = []string{
 	// same section's system-wide "Sorry, too busy" names no sender's rate
 	// and is left to the receiving system's words.
 	"sender rate exceeds",
+	// The rate named by what it counts: ze-filter (j-chkmail)
+	// src/ze-check-connection.c, check_msgrate() and check_rcptrate(),
+	// "451 4.3.2 Message Rate" and "451 4.3.2 Recipient Rate" (MSG_MSG_RATE,
+	// MSG_RCPT_RATE of src/ze-reply.h: messages or recipients from the
+	// client or sender over MsgRate or RcptRate in its window); the words
+	// also in Yandex's "exceeded message rate limit" (above) and
+	// haraka-plugin-limit's "recipient rate limit exceeded".
+	"message rate", "recipient rate",
 	"you can only send * msgs per", // Baruwa's error codes (baruwa.anhonesthost.com/info): the 4XX "You can only send xx msgs per xx", the sender ratelimited
 	// NetEase (163.com, 126.com) tags its refusals with codes its postmaster help
 	// explains ("退信代码说明", its returned-mail codes, as copied at
@@ -1433,7 +1459,7 @@ var tooManyConnPhrases = []string{
 	"destination domains per transaction",  // Google 451 4.3.0 "Multiple destination domains per transaction is unsupported. Please try again." (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): one transaction's recipients must share a domain
 	"out of allow rcpt numbers",            // Chinese providers' replies (blog.sina.com.cn list)
 	"frequency limited",                    // QQ Mail (Tencent): "Ip frequency limited", service.mail.qq.com help
-	"connection rate limit",                // Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."
+	"connection rate",                      // a limit on new connections from one client: Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."; haraka-plugin-limit "connection rate limit exceeded"; mox smtpserver/server.go serve(): "421 4.7.0 connection rate from your ip or network too high, slow down please"; ze-filter src/ze-check-connection.c check_connrate(): "421 4.5.1 Connection Rate" (MSG_CONN_RATE)
 	"concurrent connections limit",         // Exchange Online SMTP AUTH submission: "432 4.3.2 Concurrent connections limit exceeded." over three connections at once (learn.microsoft.com, "Message storage and concurrent connection throttling for SMTP Authenticated Submission")
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
 	// Exchange receive connectors' MaxInboundConnectionPerSource, the
@@ -1444,6 +1470,10 @@ var tooManyConnPhrases = []string{
 	// newer versions say "... concurrent server connections has exceeded a
 	// per-source limit" (learn.microsoft.com/answers, question 407670).
 	"maximum number of concurrent connections",
+	// ze-filter (j-chkmail) src/ze-check-connection.c check_msgcount():
+	// "451 4.3.2 Too many messages for this connection" (MSG_TOO_MUCH_MSGS,
+	// messages in one connection over MaxMsgs), as Exim's above.
+	"too many messages for this connection",
 	"too many concurrent connections", // Rackspace Email: "421 Too many concurrent connections from this client (G2)" (postmaster.emailsrvr.com/system-info/response-codes)
 	"max concurrent sessions",         // FTGate's service errors (docs.ftgate.com): "451 4.5.1 [x] Max concurrent sessions (#1.04)", ERR_SMTP_REJECT_CONCURRENT
 	"maximum number of recipients",    // chkuser (chkuser_settings.h): "571 sorry, reached maximum number of recipients for one session (#5.7.1 - chkuser)"

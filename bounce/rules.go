@@ -279,7 +279,12 @@ func buildRules() *rules {
 			".7.1": Blocked, ".7.2": SystemError, ".7.3": SystemError,
 			".7.4": SecurityError, ".7.5": SecurityError, ".7.6": SecurityError, ".7.7": SecurityError,
 			".7.8": SecurityError, ".7.9": SecurityError, // RFC 4954 §6
-			".7.10": FailedSTARTTLS, ".7.11": SecurityError, ".7.12": SecurityError, // RFC 5248
+			// RFC 5248; x.7.11 is RFC 4954's "538 5.7.11 Encryption required
+			// for requested authentication mechanism" (the IANA registry's
+			// description): the AUTH needs the session under TLS, as x.7.10
+			// "Encryption Needed" does (mox smtpserver/server.go cmdAuth():
+			// "538 5.7.11 authentication requires tls").
+			".7.10": FailedSTARTTLS, ".7.11": FailedSTARTTLS, ".7.12": SecurityError,
 			".7.13": Suspend, ".7.14": SecurityError, ".7.15": SecurityError, ".7.16": SecurityError, // IANA registry (RFC 5248): account disabled, trust relationship required; RFC 6710: priority
 			".7.17": HasMoved, ".7.18": HasMoved, ".7.19": SecurityError, // RFC 7293: the owner changed
 			".7.20": AuthFailure, ".7.21": AuthFailure, ".7.22": AuthFailure, ".7.23": AuthFailure, // RFC 7372 §3.1-3.2: DKIM and SPF
@@ -551,7 +556,7 @@ func buildRules() *rules {
 		// address. To protect our users from spam, email sent from your
 		// IP address has been temporarily rate limited" (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12) names its
 		// cause, as its 4.7.23 (PTR), 4.7.27 (SPF) and 4.7.29 (TLS) do.
-		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate limit", "low reputation"}},
+		{reason: Speeding, phrases: speedingPhrases, unless: []string{"connection rate", "low reputation"}},
 		// A rate is per time, a connection limit per moment (Postfix
 		// anvil(8): smtpd_client_message_rate_limit against
 		// smtpd_client_connection_count_limit; Exchange's MessageRateLimit

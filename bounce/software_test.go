@@ -30,15 +30,21 @@ import (
 // dagent, Zimbra's LMTP backend, Cyrus lmtpd's error tables, hMailServer's
 // recipient checks and local delivery, Oracle (Sun) Messaging Server's
 // default error texts, MDaemon's and SmarterMail's documented replies and
-// Exchange Server's NDR texts and status table. Rows a local delivery agent or the sending MTA writes
+// Exchange Server's NDR texts and status table; and, a sixth round, the
+// SMTP servers mox (smtpserver/server.go, analyze.go), chasquid
+// (internal/smtpsrv/conn.go), Postal (app/lib/smtp_server/client.rb),
+// Qsmtp (qsmtpd/qsmtpd.c and its SPF filter), Nodemailer's smtp-server
+// library and WildDuck's LMTP server on it, Mailman 3's LMTP runner, the
+// milters ze-filter (j-chkmail), spamass-milter and the 2004 clamav-milter,
+// and Proxmox Mail Gateway's policy daemon. Rows a local delivery agent or the sending MTA writes
 // into its bounce carry reply code 0 and the status the program's DSN gives
 // them (Exim's 5.0.0, Postfix's from mbox_dsn(), none for qmail, whose
 // "(#x.y.z)" is in the text). The misses are logged with -v; the floors sit
 // just under what the classifier reaches.
 func TestSoftwareReplies(t *testing.T) {
 	rows := replyTable(t, "software-replies.csv")
-	if len(rows) < 611 {
-		t.Fatalf("%d rows, want at least 611", len(rows))
+	if len(rows) < 715 {
+		t.Fatalf("%d rows, want at least 715", len(rows))
 	}
 	seen := make(map[string]int)
 	for i, row := range rows {
@@ -49,12 +55,21 @@ func TestSoftwareReplies(t *testing.T) {
 		seen[key] = i + 2
 	}
 	reason, hard, programs := scoreReplyTable(t, "software replies", rows, softwareExceptions)
-	// Floors: just under what the classifier reaches today (602 of 611,
-	// 98.5%, hard/soft 99.7%; the misses Exim's own "Unknown user",
+	// Floors: just under what the classifier reaches today (690 of 715,
+	// 96.5%, hard/soft 709, 99.2%; the misses Exim's own "Unknown user",
 	// doc.go, its system filter's bare "delivery cancelled", which names
-	// no reason of its own, and the seven softwareExceptions); raise them
-	// as it improves.
-	checkTableFloors(t, "programs", programs, 10, reason, hard, 98.4, 99.6)
+	// no reason of its own, the fifteen softwareExceptions, and eight rows
+	// of the sixth round whose words name no reason their source gives:
+	// mox's "domain name required" and "must match authenticated user"
+	// (sender addresses refused under x.7, read as the client's at MAIL
+	// FROM by the decision procedure), Postal's "Invalid server token",
+	// "Invalid route token" and 530 "From/Sender name is not valid",
+	// chasquid's "invalid line ending" under 521 5.5.2, WildDuck's bare
+	// "Database error" and Mailman's 501 "Message has defects"); raise
+	// them as it improves. The 104 rows of the sixth round read 79 right
+	// (hard/soft 100) before the readings their sources gave were added,
+	// 88 after.
+	checkTableFloors(t, "programs", programs, 10, reason, hard, 96.4, 99.1)
 }
 
 // softwareExceptions are the software table's rows whose meaning, as the
@@ -92,6 +107,33 @@ var softwareExceptions = map[string]string{
 	// default configuration, Baruwa and iridis publish them, as an address
 	// that cannot be delivered to (RFC 3463 x.1.3), hard.
 	"restricted characters in address": "policy by Debian's comment, an undeliverable address by Exim's and two others' pages",
+	// mox refuses a domain it does not serve (relaying, server.go
+	// cmdRcpt() mox.ErrDomainNotFound) under RFC 3463's x.1.1, "bad
+	// destination mailbox address", which reads as an unknown user.
+	"not accepting email for domain (Pc8Tv5M5UWk)": "mox's relay refusal under x.1.1, the registry's unknown mailbox",
+	// mox's per-account delivery rate limits (server.go deliver()
+	// checkCount(), checkSize()) answer 452 under x.2.2, RFC 3463's
+	// "mailbox full", and their words name no rate the rules know.
+	"more than 500 messages in past 1m0s from your ip/network (Pc8Tv5M5UWk)":        "mox's rate limit under x.2.2, the registry's full mailbox",
+	"more than 3145728000 bytes in past 24h0m0s from your ip/network (Pc8Tv5M5UWk)": "mox's rate limit under x.2.2, the registry's full mailbox",
+	// The MX lookup of the sender's domain failing for now: DNS trouble
+	// by mox's log ("temporary reject for temporary mx lookup error"), the
+	// sender's domain refused at MAIL FROM as the table's Sendmail
+	// FEATURE(badmx) row ("450 4.1.2 MX lookup failure for x") reads it.
+	"cannot verify mx records for mailfrom domain (Pc8Tv5M5UWk)": "DNS trouble by mox's source, the sender's domain by Sendmail's badmx row",
+	// Postal refuses relaying for an unauthenticated client with RFC
+	// 4954's "530 Authentication required" (client.rb rcpt_to(): "User is
+	// trying to relay but is not authenticated"), and a suspended mail
+	// server with 535, RFC 4954's invalid credentials.
+	"Authentication required":        "Postal's relay refusal in RFC 4954's words for missing credentials",
+	"Mail server has been suspended": "Postal's suspended server under RFC 4954's 535 (credentials)",
+	// Mailman 3's LMTP runner answers an address that is no list with
+	// RFC 5321's generic 550 text, which also covers refusals "for policy
+	// reasons" and names no reason (doc.go).
+	"Requested action not taken: mailbox unavailable": "no list by Mailman's source, RFC 5321's generic 550 words",
+	// Qsmtp's SPF filter on RFC 7208's temperror (a DNS error) answers
+	// 451 4.4.3 in SPF's words, which read as an authentication failure.
+	"temporary error when checking the SPF policy": "DNS trouble by RFC 7208's temperror, an SPF failure by its words",
 }
 
 // TestSoftwareRepliesInBounces wraps each reply of the software table that
