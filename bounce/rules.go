@@ -192,6 +192,23 @@ var providerCodes = []struct {
 	// Internet, "What is the outbound email policy?", support.brighthouse.com
 	// article 1687): the sender's quota, a rate.
 	{"rr.com/outboundemail", Speeding},
+	// Sophos Email (Sophos Central) names each refusal by an XGEMAIL code
+	// its SMTP error code table explains (docs.sophos.com, Sophos Central
+	// help, Email Security, "SMTP error codes"): 0001-0003 no valid DKIM
+	// signature, an SPF and a DMARC failure; 0004 the sender IP failed an
+	// RBL test; 0006 a TLS version other than the policy's; 0008 and 0009
+	// an address, domain or IP in the admin's and in the user's block
+	// list (the organization's policy, the recipient's own filter); 0010
+	// a recipient domain Sophos Email does not protect; 0011 a recipient
+	// address that does not exist in the protected domain; 0012 over the
+	// allowed size; 0013 more recipients than a large message may have;
+	// 0014 and 0015 the recipient's inbound rate limits, for one sender
+	// and from all senders.
+	{"xgemail_0001", AuthFailure}, {"xgemail_0002", AuthFailure}, {"xgemail_0003", AuthFailure},
+	{"xgemail_0004", Blocked}, {"xgemail_0006", FailedSTARTTLS},
+	{"xgemail_0008", PolicyViolation}, {"xgemail_0009", Filtered}, {"xgemail_0010", NoRelaying},
+	{"xgemail_0011", UserUnknown}, {"xgemail_0012", MesgTooBig}, {"xgemail_0013", TooManyConn},
+	{"xgemail_0014", Speeding}, {"xgemail_0015", Speeding},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
