@@ -292,6 +292,12 @@ func TestMissKinds(t *testing.T) {
 		{"an account storage limit (GoDaddy)", "", 552, "", "Account storage limit", MailboxFull, false},
 		{"no relaying allowed (Postini, weboke.nl)", "RCPT", 554, "", "No relaying allowed - psmtp", NoRelaying, false},
 		{"POP before SMTP is the client's credentials, not x.3", "RCPT", 553, "5.3.0", "<user@example.jp>... Please receive your mail before sending", SecurityError, false},
+		{"GandiMail's RULE2_1 is phishing, not its policy words", "DATA", 550, "5.7.1", "Reject for policy reason. RULE2_1", SpamDetected, false},
+		{"GandiMail's RULE1_1 is malware", "DATA", 554, "", "Reject for policy reason. RULE1_1", VirusDetected, false},
+		{"GandiMail's infected sender is a client refused, no virus verdict", "DATA", 550, "", "blocked you maybe infected", Blocked, false},
+		{"an account administratively disabled under x.1.1 is suspended (Infomaniak)", "RCPT", 550, "5.1.1", "someone@example.ch recipient rejected, account administratively disabled", Suspend, false},
+		{"a count per hour exceeded is a rate (postfwd limits)", "RCPT", 451, "", "Number messages per hour exceeded", Speeding, false},
+		{"recipients per minutes allowed is a rate (postfwd limits)", "RCPT", 450, "", "only 10 recipients per 15 minutes allowed", Speeding, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -543,6 +543,7 @@ var suspendPhrases = []string{
 	// "message is frozen", a message held in its queue).
 	"mailbox is frozen", "account is frozen",
 	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
+	"account administratively disabled",      // Infomaniak (infomaniak.com support FAQ 858, "Resolve an email issue following an error report"): "550 5.1.1 <x> recipient rejected, account administratively disabled", the recipient's address suspended by its provider (read before userUnknownPhrases, whatever x.1.1 says)
 	"has been disabled or discontinued",      // Yahoo (sitepackage)
 	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
 	"policy rejection on the target address", // Yandex: the recipient's account is blocked
@@ -1345,7 +1346,13 @@ var greylistPhrases = []string{
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                    // Google 4.7.28 "has been temporarily rate limited"
+	"rate limited", // Google 4.7.28 "has been temporarily rate limited"
+	// A host's postfwd rate limits (git.oopen.de, install/mailsystem
+	// DOC/postfwd/README.default-rate-limits): "only 5 recipients per 5
+	// minutes allowed" from an unknown server, "Number messages per hour
+	// exceeded" and "Number recipients per hour exceeded" for one user's
+	// sending: counts over a period, rates.
+	"recipients per * minutes allowed", "per hour exceeded",
 	"receiving mail too quickly",      // Google 450 4.2.1; Yahoo 450
 	"receiving mail at a rate",        // Google 450 4.2.1, 550 5.2.1
 	"relay limit exceeded",            // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
@@ -1554,6 +1561,7 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	"you maybe infected", // GandiMail's troubleshooting page (postmaster.gandi.net): "blocked you maybe infected", the sender's computer may be infected by a trojan or virus: the client refused, no verdict on the message (rules.go reads it before virusPhrases' "infected")
 	// web.de's refusal of a sending host on NiX Spam, the DNSBL of sending
 	// hosts at ix.dnsbl.manitu.net (Tutanota's "Client host [x] blocked
 	// using ix.dnsbl.manitu.net", pastebin.com/fUqMSKHk): "550-<ip> , Your

@@ -22,8 +22,8 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 1162 {
-		t.Fatalf("%d rows, want at least 1162", len(rows))
+	if len(rows) < 1187 {
+		t.Fatalf("%d rows, want at least 1187", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
@@ -53,20 +53,22 @@ func TestProviderReplies(t *testing.T) {
 	// new to it), were written before the classifier was run: 34 read
 	// right, 49 after phrases and codes citing those pages (1042 and 1068
 	// of 1094 rows: 95.2% and 97.6%); the other four are documented
-	// exceptions. The sixth round's 68 rows (lines 1096-1163), from 20
+	// exceptions. The sixth round's 93 rows (lines 1096-1188), from 26
 	// pages the table had not used (Sophos Email's XGEMAIL code table,
-	// goneo, mail.fr, Host Media, weboke.nl, exedo.nl, NederHost, Carerix,
-	// Tufts, GEN, agnx.com, mydreams.cz, pinzweb.at, BS2, G-WIP, a
-	// Japanese rental server, GoDaddy's bounce FAQ, GMX's newsroom, OVH's
-	// guide, more of onesystems'), were written before the classifier was
-	// run: at first contact 43 read right in reason (63%) and 61 in
-	// hard/soft (90%), the 13 Sophos codes all onhold; after the XGEMAIL
-	// codes and eight phrases citing those pages, 64 and 64 (1106 and 1132
-	// of 1162 rows: 95.2% and 97.4%). Three of the four left are
-	// documented exceptions, the fourth (weboke's "550 5.1.0 Recipient
-	// rejected." at RCPT) a plain miss: x.1.0 and words that name no
-	// reason.
-	checkTableFloors(t, "providers", providers, 190, reason, hard, 95.0, 97.4)
+	// GandiMail's postmaster page, Titan's incoming reject codes,
+	// Infomaniak's error report FAQ, goneo, mail.fr, Host Media,
+	// weboke.nl, exedo.nl, NederHost, Carerix, Tufts, Roma Tre, GEN,
+	// agnx.com, mydreams.cz, pinzweb.at, BS2, G-WIP, a Japanese rental
+	// server, GoDaddy's bounce FAQ, GMX's newsroom, OVH's guide, a host's
+	// postfwd limits, AMICRON's help, more of onesystems'), were written
+	// before the classifier was run, in two batches: at first contact 57
+	// read right in reason (61%) and 84 in hard/soft (90%), the Sophos
+	// and Gandi codes all onhold; after those codes and twelve phrases
+	// citing those pages, 88 and 88 (1130 and 1156 of 1187 rows: 95.2%
+	// and 97.4%). Four of the five left are documented exceptions, the
+	// fifth (weboke's "550 5.1.0 Recipient rejected." at RCPT) a plain
+	// miss: x.1.0 and words that name no reason.
+	checkTableFloors(t, "providers", providers, 195, reason, hard, 95.0, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -311,4 +313,10 @@ var documentedExceptions = map[string]string{
 	// reject_unverified_address()), for whatever reason the probe met, so
 	// without an x.1.1 beside it the words name none.
 	"<someone@example.nl>: Recipient address rejected: undeliverable address": "Postfix's probe bounced, for any reason: onhold without x.1.1",
+	// Titan's table of incoming rejects (support.titan.email, article
+	// 35175377981977) explains its "554 5.7.1 <x>: Relay access denied"
+	// as a recipient address that does not exist; the words are Postfix's
+	// reject_unauth_destination (postconf(5)), a recipient domain the
+	// server does not serve, which every other source reads as relaying.
+	"<user@example.com>: Relay access denied;": "Postfix's reject_unauth_destination: norelaying; Titan's page says the address does not exist",
 }

@@ -209,6 +209,15 @@ var providerCodes = []struct {
 	{"xgemail_0008", PolicyViolation}, {"xgemail_0009", Filtered}, {"xgemail_0010", NoRelaying},
 	{"xgemail_0011", UserUnknown}, {"xgemail_0012", MesgTooBig}, {"xgemail_0013", TooManyConn},
 	{"xgemail_0014", Speeding}, {"xgemail_0015", Speeding},
+	// GandiMail's troubleshooting page (postmaster.gandi.net) explains its
+	// "Reject for policy reason." refusals by the rule named after them:
+	// RULE1_1 a possible virus or malware; RULE2_1 phishing (by heuristic
+	// analysis or a suspicious link), RULE2_2 a potential scam, RULE3_1 a
+	// suspicious commercial email, RULE3_2 a high spam probability score:
+	// verdicts on the message, not a local policy.
+	{"policy reason. rule1_1", VirusDetected},
+	{"policy reason. rule2_1", SpamDetected}, {"policy reason. rule2_2", SpamDetected},
+	{"policy reason. rule3_1", SpamDetected}, {"policy reason. rule3_2", SpamDetected},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
@@ -513,7 +522,9 @@ func buildRules() *rules {
 		// that failed (scannerFailurePhrases) gave no verdict: the system's;
 		// "spam or virus" names no virus found (spamOrVirusPhrases).
 		{reason: PolicyViolation, phrases: htmlPolicyPhrases},
-		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases), veto: productVirus},
+		// GandiMail's "blocked you maybe infected" (postmaster.gandi.net)
+		// is the sending computer's infection, a client refused: blockedPhrases.
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases, []string{"you maybe infected"}), veto: productVirus},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.
 		{reason: SystemError, phrases: scannerFailurePhrases},
