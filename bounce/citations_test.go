@@ -15,7 +15,7 @@ import (
 // providers and products whose published texts the tables quote (a Rust
 // source file, ".rs", among the file paths: Stalwart's; a Python one, ".py":
 // iRedAPD's).
-var sourceRef = regexp.MustCompile(`(?i)\bRFC ?\d{3,4}|\b[a-z0-9_-]+\([1-8]\)|[a-z0-9-]+\.(com|org|net|de|jp|uk|cn|ru|fr|lv|ee|edu|it|io|pl|kr|tw|vip|info|html?|php|c|cpp|h|go|rs|py|eml|be|cz|br|ch)\b|` +
+var sourceRef = regexp.MustCompile(`(?i)\bRFC ?\d{3,4}|\b[a-z0-9_-]+\([1-8]\)|[a-z0-9-]+\.(com|org|net|de|jp|uk|cn|ru|fr|lv|ee|edu|it|io|pl|kr|tw|vip|info|html?|php|c|cpp|h|go|rs|py|eml|be|cz|br|ch|nl)\b|` +
 	`\b(Postfix|Exim|Sendmail|qmail|OpenSMTPD|Courier|Exchange|Microsoft|Outlook|Google|Gmail|Yahoo|AOL|Apple|iCloud|Comcast|Cox|Orange|GMX|IONOS|T-Online|STRATO|Yandex|Mail\.ru|Zoho|Domino|GroupWise|MDaemon|SmarterMail|IceWarp|Dovecot|Mimecast|Barracuda|Baruwa|Coremail|Rackspace|Amazon SES|SendGrid|Mailman|fml|vacation|sysexits|glibc|IANA|sitepackage|chkuser|amavisd|SpamAssassin|Spamhaus|Proofpoint|Trend Micro|Cisco|Oracle|IBM|QQ Mail|Naver|Libero|Italiaonline|Tencent|GoDaddy|Mailgun|Haraka|postscreen|postgrey|Debian|Twisted|CiviCRM|Willcom|SoftBank|docomo|KDDI|antispameurope|iridis|FTGate|MailDiode|ASSP|Forpsi|Interia|J:COM|Daum|Paran|Hanafos|BellSouth|AT&T|La Poste|BlueTie|Neo|Korean|Chinese|Japanese|University|vpopmail|IMail|MessageLabs|DragonFly|RU-CENTER|Stalwart|maddy|Cyrus|Zimbra|Momentum|SparkPost|Citadel|Apache James|rspamd|rmilter|hMailServer|XMail|CommuniGate|MailEnable)\b`)
 
 // TestPhrasesCiteSources holds the tables of wordings to the rule that

@@ -275,6 +275,29 @@ func TestMissKinds(t *testing.T) {
 		{"a recipient rate (ze-filter)", "RCPT", 451, "4.3.2", "Recipient Rate", Speeding, false},
 		{"messages per connection (ze-filter)", "MAIL", 451, "4.3.2", "Too many messages for this connection", TooManyConn, false},
 		{"RFC 4954's x.7.11, encryption required for AUTH", "AUTH", 538, "5.7.11", "Encryption required for requested authentication mechanism", FailedSTARTTLS, false},
+		// The provider table's sixth round (rules.go providerCodes,
+		// phrases.go), each on a reply other than the table's row: Sophos
+		// Email's XGEMAIL codes decide whatever the command and reply
+		// code, and the wordings of the hosts' pages.
+		{"Sophos XGEMAIL_0011 after DATA is an unknown user", "DATA", 550, "", "XGEMAIL_0011", UserUnknown, true},
+		{"Sophos XGEMAIL_0004 after DATA is an RBL listing", "DATA", 550, "", "XGEMAIL_0004", Blocked, false},
+		{"Sophos XGEMAIL_0014 for now is a rate", "RCPT", 450, "", "XGEMAIL_0014", Speeding, false},
+		{"Sophos XGEMAIL_0003 is DMARC", "DATA", 550, "5.7.1", "XGEMAIL_0003", AuthFailure, false},
+		{"Sophos XGEMAIL_0009 is the user's block list", "RCPT", 550, "", "XGEMAIL_0009", Filtered, false},
+		{"a sender domain not found under x.1.2 is the sender's (Host Media)", "", 550, "5.1.2", "<a@example.com>: Sender Domain Not Found", Rejected, false},
+		{"no mailbox by that name at RCPT (Carerix)", "RCPT", 550, "", "no mailbox by that name is currently available", UserUnknown, true},
+		{"storage allocation exceeded (mydreams.cz)", "DATA", 552, "", "Storage allocation exceeded", MailboxFull, false},
+		{"a mailbox at its maximum allowed size (agnx.com)", "", 552, "", "The recipient's mailbox has reached its maximum allowed size", MailboxFull, false},
+		{"exceeded their mailbox limit (exedo.nl)", "", 0, "", "The recipient has exceeded their mailbox limit", MailboxFull, false},
+		{"an account storage limit (GoDaddy)", "", 552, "", "Account storage limit", MailboxFull, false},
+		{"no relaying allowed (Postini, weboke.nl)", "RCPT", 554, "", "No relaying allowed - psmtp", NoRelaying, false},
+		{"POP before SMTP is the client's credentials, not x.3", "RCPT", 553, "5.3.0", "<user@example.jp>... Please receive your mail before sending", SecurityError, false},
+		{"GandiMail's RULE2_1 is phishing, not its policy words", "DATA", 550, "5.7.1", "Reject for policy reason. RULE2_1", SpamDetected, false},
+		{"GandiMail's RULE1_1 is malware", "DATA", 554, "", "Reject for policy reason. RULE1_1", VirusDetected, false},
+		{"GandiMail's infected sender is a client refused, no virus verdict", "DATA", 550, "", "blocked you maybe infected", Blocked, false},
+		{"an account administratively disabled under x.1.1 is suspended (Infomaniak)", "RCPT", 550, "5.1.1", "someone@example.ch recipient rejected, account administratively disabled", Suspend, false},
+		{"a count per hour exceeded is a rate (postfwd limits)", "RCPT", 451, "", "Number messages per hour exceeded", Speeding, false},
+		{"recipients per minutes allowed is a rate (postfwd limits)", "RCPT", 450, "", "only 10 recipients per 15 minutes allowed", Speeding, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -232,7 +232,10 @@ func jamesDSNBounce(p providerReply) (string, bool) {
 // refusals (say_helo's record not read) and rows that name no command.
 func stalwartDSN(p providerReply) (string, bool) {
 	cmd, ok := stageText(p, map[string]string{"RCPT": "RCPT TO:<" + wrappedRcpt + ">", "MAIL": "MAIL FROM:<sender@example.org>", "DATA": "DATA"})
-	if !ok {
+	// A row whose page gives the stage but no reply code (Carerix's
+	// "mailbox unavailable (in reply to RCPT TO command)") has no three
+	// digits for write_dsn_status to spell: not wrapped.
+	if !ok || p.code < 100 {
 		return "", false
 	}
 	message := strings.Join(p.texts(), "")

@@ -136,6 +136,7 @@ var rejectedPhrases = []string{
 	"purported responsible address", // Courier: "can't determine Purported Responsible Address" (RFC 4407 PRA, the responsible sender)
 	"provide a valid from",          // GoDaddy IB506: "From: Domain is invalid. Please provide a valid From:"
 	"sender domain does not exist",  // iridis mailRelay's response codes (portal.iridis.uk kb 254): "SND-VFY Sender domain does not exist", the sender's domain does not resolve (before hostUnknownPhrases' "domain does not exist")
+	"sender domain not found",       // Host Media (portal.hostmedia.uk, kb 201204295, "My emails are being rejected"): "550 5.1.2 Sender Domain Not Found", the From address's domain has no DNS records (the sender's, though x.1.2 names the destination; before hostUnknownPhrases' "domain not found")
 	// Debian's exim4-config, acl_check_rcpt and acl_check_data: "sender
 	// envelope address x is locally blacklisted here" (the sender on the
 	// host's local_sender_blacklist; before blockedPhrases' "blacklist")
@@ -337,6 +338,7 @@ var userUnknownPhrases = []string{
 	"dosn't exist", "rcptto account isn't a local account",
 	"mailbox unavailable",             // RFC 5321 §4.2.3 550 "Requested action not taken: mailbox unavailable" as Microsoft (5.5.0) and GMX publish it for a missing mailbox
 	"no mailbox here by that name",    // qmail-local: "Sorry, no mailbox here by that name. (#5.1.1)"
+	"no mailbox by that name",         // Carerix's help on bounces (nl.help.carerix.com, article 2245905, "Mailbox is niet beschikbaar"): "550 no mailbox by that name is currently available (in reply to RCPT TO command)", an address that does not exist
 	"does not exist",                  // Google 550 5.1.1 "The email account that you tried to reach does not exist"; Apple "user does not exist"
 	"doesn't exist",                   // Dovecot LDA/LMTP: "User doesn't exist: x"
 	"bad destination mailbox address", // RFC 3463 x.1.1 (and x.1.3, "... address syntax"); Microsoft 5.1.1; Yandex
@@ -541,6 +543,7 @@ var suspendPhrases = []string{
 	// "message is frozen", a message held in its queue).
 	"mailbox is frozen", "account is frozen",
 	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
+	"account administratively disabled",      // Infomaniak (infomaniak.com support FAQ 858, "Resolve an email issue following an error report"): "550 5.1.1 <x> recipient rejected, account administratively disabled", the recipient's address suspended by its provider (read before userUnknownPhrases, whatever x.1.1 says)
 	"has been disabled or discontinued",      // Yahoo (sitepackage)
 	"user is locked",                         // Chinese providers' replies (blog.sina.com.cn list)
 	"policy rejection on the target address", // Yandex: the recipient's account is blocked
@@ -668,12 +671,16 @@ var mailboxFullPhrases = []string{
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
-	"exceed the quota",           // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
-	"trouble in home directory",  // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
-	"exceeded its storage limit", // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
-	"domain size limit",          // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
-	"inbox is full",              // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
-	"mailbox limit exceeded",     // "Mailbox limit exceeded while appending message" among the full-mailbox errors NewPages lists (edu.newpages.com.my, article 349: the mailbox's storage limit reached)
+	"exceed the quota",                // alexborras.com's temporary errors, beside "quota exceeded" and "over quota" (after senderQuotaPhrases)
+	"trouble in home directory",       // qmail's "451 qq trouble in home directory", which a Swiss host's list of common errors explains as the recipient mailbox's quota reached (support.onesystems.ch, "Übersicht häufig vorkommender Fehlermeldungen")
+	"exceeded its storage limit",      // "422 The recipient's mailbox has exceeded its storage limit" (pga-it.de's list of SMTP error codes, p=211: the recipient's mailbox is full)
+	"domain size limit",               // SmarterMail's bounce for a recipient whose domain has used its disk allocation (kb.indsoft.net a70, "Common email delivery errors"): "Reason: The domain size limit has been exceeded"
+	"inbox is full",                   // hMailServer's bounce for a local account with no room (hmailserver/hmailserver LocalDelivery.cpp, CheckAccountQuotas_(): "Error Description: Inbox is full ... The recipients inbox is full.")
+	"mailbox limit exceeded",          // "Mailbox limit exceeded while appending message" among the full-mailbox errors NewPages lists (edu.newpages.com.my, article 349: the mailbox's storage limit reached)
+	"storage allocation exceeded",     // RFC 5321 §4.2.3's 552 "exceeded storage allocation" in the other word order: "552 Storage allocation exceeded", the recipient's mailbox full (mydreams.cz hosting wiki 9965, "List of bounced email error messages")
+	"mailbox has reached its maximum", // agnx.com's helpdesk, SMTP error codes: "552 ... The recipient's mailbox has reached its maximum allowed size", the recipient's mailbox full
+	"exceeded their mailbox limit",    // exedo.nl's "Foutmeldingen e-mail": "The recipient has exceeded their mailbox limit", the recipient's mailbox full
+	"account storage limit",           // GoDaddy's bounce FAQ (ix-one.com domainhostingFAQ MS_27771, recipient account related bounces): "Account storage limit", the recipient's account has reached its storage limit
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -1121,7 +1128,8 @@ var noRelayingPhrases = []string{
 	// "unable to relay": "not configured to relay mail", a server that
 	// will not pass the mail on for the sender.
 	"not configured to relay mail",
-	"relay not allowed", // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
+	"relay not allowed",   // Stalwart smtp-server src/inbound/rcpt.rs: "550 5.1.2 Relay not allowed." (a recipient domain it does not serve, relaying off)
+	"no relaying allowed", // weboke.nl's "Email foutmeldingen": "554 No relaying allowed - psmtp" (Postini) after RCPT TO, the MX does not take mail for the domain nor pass it on
 	// Trend Micro Email Security's "554 5.7.1 <x>: Recipient address
 	// rejected: NO-DOMAIN.": its relays are not open and take mail only from
 	// registered senders, so a sender not registered is refused
@@ -1270,6 +1278,12 @@ var securityErrorPhrases = []string{
 	// matter, not a disabled recipient: rules.go reads it before
 	// suspendPhrases' "account is disabled").
 	"sending for this account is disabled",
+	// A Japanese rental server's list of sending errors (BohanIT,
+	// shbhlxxjs.com onlineManualDetail161): "553 5.3.0 <x>... Please
+	// receive your mail before sending", its POP before SMTP: the client
+	// must first log in to receive, the credentials its relay asks for
+	// (read before the status's x.3, the mail system).
+	"receive your mail before sending",
 	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
@@ -1332,7 +1346,13 @@ var greylistPhrases = []string{
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
-	"rate limited",                    // Google 4.7.28 "has been temporarily rate limited"
+	"rate limited", // Google 4.7.28 "has been temporarily rate limited"
+	// A host's postfwd rate limits (git.oopen.de, install/mailsystem
+	// DOC/postfwd/README.default-rate-limits): "only 5 recipients per 5
+	// minutes allowed" from an unknown server, "Number messages per hour
+	// exceeded" and "Number recipients per hour exceeded" for one user's
+	// sending: counts over a period, rates.
+	"recipients per * minutes allowed", "per hour exceeded",
 	"receiving mail too quickly",      // Google 450 4.2.1; Yahoo 450
 	"receiving mail at a rate",        // Google 450 4.2.1, 550 5.2.1
 	"relay limit exceeded",            // Google 450 4.2.1, 550 5.4.5, 550 5.7.1
@@ -1541,6 +1561,7 @@ var blockedPhrases = []string{
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
 	"listed in",                                     // Sophos Firewall's RBL filtering: "550 5.7.1 Rejected - listed in bl.spamcop.net" (see hostListedPhrases); 智邦 "your mailserver's ip is listed in blacklist"
 	"client host rejected", "helo command rejected", // Postfix postconf(5) client and HELO restrictions
+	"you maybe infected", // GandiMail's troubleshooting page (postmaster.gandi.net): "blocked you maybe infected", the sender's computer may be infected by a trojan or virus: the client refused, no verdict on the message (rules.go reads it before virusPhrases' "infected")
 	// web.de's refusal of a sending host on NiX Spam, the DNSBL of sending
 	// hosts at ix.dnsbl.manitu.net (Tutanota's "Client host [x] blocked
 	// using ix.dnsbl.manitu.net", pastebin.com/fUqMSKHk): "550-<ip> , Your

@@ -22,8 +22,8 @@ import (
 // provider's page.
 func TestProviderReplies(t *testing.T) {
 	rows := providerRows(t)
-	if len(rows) < 1094 {
-		t.Fatalf("%d rows, want at least 1094", len(rows))
+	if len(rows) < 1187 {
+		t.Fatalf("%d rows, want at least 1187", len(rows))
 	}
 	reason, hard, providers := scoreReplyTable(t, "provider replies", rows, documentedExceptions)
 	// Issue 17's target is 95% for both. The floors sit just under what the
@@ -53,8 +53,22 @@ func TestProviderReplies(t *testing.T) {
 	// new to it), were written before the classifier was run: 34 read
 	// right, 49 after phrases and codes citing those pages (1042 and 1068
 	// of 1094 rows: 95.2% and 97.6%); the other four are documented
-	// exceptions.
-	checkTableFloors(t, "providers", providers, 170, reason, hard, 95.0, 97.3)
+	// exceptions. The sixth round's 93 rows (lines 1096-1188), from 26
+	// pages the table had not used (Sophos Email's XGEMAIL code table,
+	// GandiMail's postmaster page, Titan's incoming reject codes,
+	// Infomaniak's error report FAQ, goneo, mail.fr, Host Media,
+	// weboke.nl, exedo.nl, NederHost, Carerix, Tufts, Roma Tre, GEN,
+	// agnx.com, mydreams.cz, pinzweb.at, BS2, G-WIP, a Japanese rental
+	// server, GoDaddy's bounce FAQ, GMX's newsroom, OVH's guide, a host's
+	// postfwd limits, AMICRON's help, more of onesystems'), were written
+	// before the classifier was run, in two batches: at first contact 57
+	// read right in reason (61%) and 84 in hard/soft (90%), the Sophos
+	// and Gandi codes all onhold; after those codes and twelve phrases
+	// citing those pages, 88 and 88 (1130 and 1156 of 1187 rows: 95.2%
+	// and 97.4%). Four of the five left are documented exceptions, the
+	// fifth (weboke's "550 5.1.0 Recipient rejected." at RCPT) a plain
+	// miss: x.1.0 and words that name no reason.
+	checkTableFloors(t, "providers", providers, 195, reason, hard, 95.0, 97.3)
 }
 
 // checkTableFloors holds a reply table's score to its floors: at least
@@ -286,4 +300,23 @@ var documentedExceptions = map[string]string{
 	// sysexits.h's EX_CANTCREAT ("can't create (user) output file"), a
 	// delivery program's failure, as Sendmail prints it for any cause.
 	"<user@example.com>... Can't create output": "sysexits EX_CANTCREAT: mailererror; NewPages says a full mailbox",
+	// The sixth round's hosts' pages. Carerix (nl.help.carerix.com,
+	// article 2245905) and GoDaddy's bounce FAQ (ix-one.com MS_27771) give
+	// these user-unknown words with no code and no stage, as the rows
+	// above: qmail-local's sentence without its "(#5.1.1)", and a bare
+	// "Account does not exist".
+	"Sorry, no mailbox here by that name.": "no stage, no status: a filter's words",
+	"Account does not exist":               "no stage: a filter's words",
+	// Carerix lists Postfix's "Recipient address rejected: undeliverable
+	// address" with no code among addresses that do not exist; Postfix
+	// says it when its verification probe bounced (smtpd_check.c,
+	// reject_unverified_address()), for whatever reason the probe met, so
+	// without an x.1.1 beside it the words name none.
+	"<someone@example.nl>: Recipient address rejected: undeliverable address": "Postfix's probe bounced, for any reason: onhold without x.1.1",
+	// Titan's table of incoming rejects (support.titan.email, article
+	// 35175377981977) explains its "554 5.7.1 <x>: Relay access denied"
+	// as a recipient address that does not exist; the words are Postfix's
+	// reject_unauth_destination (postconf(5)), a recipient domain the
+	// server does not serve, which every other source reads as relaying.
+	"<user@example.com>: Relay access denied;": "Postfix's reject_unauth_destination: norelaying; Titan's page says the address does not exist",
 }

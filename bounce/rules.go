@@ -192,6 +192,32 @@ var providerCodes = []struct {
 	// Internet, "What is the outbound email policy?", support.brighthouse.com
 	// article 1687): the sender's quota, a rate.
 	{"rr.com/outboundemail", Speeding},
+	// Sophos Email (Sophos Central) names each refusal by an XGEMAIL code
+	// its SMTP error code table explains (docs.sophos.com, Sophos Central
+	// help, Email Security, "SMTP error codes"): 0001-0003 no valid DKIM
+	// signature, an SPF and a DMARC failure; 0004 the sender IP failed an
+	// RBL test; 0006 a TLS version other than the policy's; 0008 and 0009
+	// an address, domain or IP in the admin's and in the user's block
+	// list (the organization's policy, the recipient's own filter); 0010
+	// a recipient domain Sophos Email does not protect; 0011 a recipient
+	// address that does not exist in the protected domain; 0012 over the
+	// allowed size; 0013 more recipients than a large message may have;
+	// 0014 and 0015 the recipient's inbound rate limits, for one sender
+	// and from all senders.
+	{"xgemail_0001", AuthFailure}, {"xgemail_0002", AuthFailure}, {"xgemail_0003", AuthFailure},
+	{"xgemail_0004", Blocked}, {"xgemail_0006", FailedSTARTTLS},
+	{"xgemail_0008", PolicyViolation}, {"xgemail_0009", Filtered}, {"xgemail_0010", NoRelaying},
+	{"xgemail_0011", UserUnknown}, {"xgemail_0012", MesgTooBig}, {"xgemail_0013", TooManyConn},
+	{"xgemail_0014", Speeding}, {"xgemail_0015", Speeding},
+	// GandiMail's troubleshooting page (postmaster.gandi.net) explains its
+	// "Reject for policy reason." refusals by the rule named after them:
+	// RULE1_1 a possible virus or malware; RULE2_1 phishing (by heuristic
+	// analysis or a suspicious link), RULE2_2 a potential scam, RULE3_1 a
+	// suspicious commercial email, RULE3_2 a high spam probability score:
+	// verdicts on the message, not a local policy.
+	{"policy reason. rule1_1", VirusDetected},
+	{"policy reason. rule2_1", SpamDetected}, {"policy reason. rule2_2", SpamDetected},
+	{"policy reason. rule3_1", SpamDetected}, {"policy reason. rule3_2", SpamDetected},
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
@@ -496,7 +522,9 @@ func buildRules() *rules {
 		// that failed (scannerFailurePhrases) gave no verdict: the system's;
 		// "spam or virus" names no virus found (spamOrVirusPhrases).
 		{reason: PolicyViolation, phrases: htmlPolicyPhrases},
-		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases), veto: productVirus},
+		// GandiMail's "blocked you maybe infected" (postmaster.gandi.net)
+		// is the sending computer's infection, a client refused: blockedPhrases.
+		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases, []string{"you maybe infected"}), veto: productVirus},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.
 		{reason: SystemError, phrases: scannerFailurePhrases},
