@@ -158,6 +158,80 @@ var noticesLayouts = []formatCase{
 	{name: "Postfix local, unknown user with a quoted local part", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
 		body: postfixPre + "<\"lmtp:[172.19.199.2]:8024\"@mail.example.org>: unknown user:\n    \"lmtp:[172.19.199.2]:8024\"\n",
 		want: []formatWant{{"\"lmtp:[172.19.199.2]:8024\"@mail.example.org", UserUnknown, true, "5", "unknown user"}}},
+	// "Email Bounce- Retry timeout exceeded" (ramahost.net knowledge base,
+	// email-services~8, 2017; the same text on inmotionhosting.com): Exim's
+	// bounce, the address and "retry timeout exceeded". The page: after a
+	// number of failed attempts the sending server gave up. The page's
+	// address is obfuscated ("[email protected]") and its indentation lost;
+	// both are put back as Exim writes them.
+	{name: "Exim, retry timeout exceeded", from: "Mail Delivery System <Mailer-Daemon@server.example.net>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+		body: eximPre + "  friend@example.net\n    retry timeout exceeded\n" + eximCopy,
+		want: []formatWant{{"friend@example.net", Expired, false, "5", "retry timeout exceeded"}}},
+	// "What happens when I get an unroutable address error"
+	// (docs.20i.com, email-hosting/email-sending-issues-unroutable-address):
+	// the StackMail relay's Exim bounce with its header, "joe@x Unrouteable
+	// address". The page: the sending server found no MX record for the
+	// recipient's domain, no route to deliver (Exim's routers declined the
+	// domain). Indentation put back as above.
+	{name: "Exim relay, unrouteable address", from: "Mail Delivery System <Mailer-Daemon@relay1.stackmail.example>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+		body: eximPre + "  joe@bloggs.example\n    Unrouteable address\n" + eximCopy,
+		want: []formatWant{{"joe@bloggs.example", HostUnknown, true, "5", "Unrouteable address"}}},
+	// "What does Max Defers Failure mean" (billing.chillidoghosting.com,
+	// knowledgebase 187): cPanel's Exim bounce, "Domain x has exceeded the
+	// max defers and failures per hour (10/10 (100%)) allowed. Message
+	// discarded.", with its delivery-status fields (Action before
+	// Final-Recipient, as Exim writes them). The page: cPanel stops a domain
+	// sending for the hour when too many of its messages failed or were
+	// deferred; it resets every 60 minutes (a sending rate of the sender's
+	// own domain). The page's placeholders are replaced by example
+	// addresses.
+	{name: "cPanel Exim, max defers and failures per hour", from: "Mail Delivery System <Mailer-Daemon@server.chillidog.example>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+		body:   eximPre + "  friend@example.net\n    Domain example.org has exceeded the max defers and failures per hour (10/10 (100%)) allowed. Message discarded.\n",
+		report: "Reporting-MTA: dns; server.chillidog.example\n\nAction: failed\nFinal-Recipient: rfc822;friend@example.net\nStatus: 5.0.0\n",
+		want:   []formatWant{{"friend@example.net", Speeding, false, "5", "max defers and failures"}}},
+	// "LISTSERV: X-Report-Type field found in mail header"
+	// (its.uiowa.edu, listserv-owner-information): the DSN a list owner
+	// finds attached, "This is an automatically generated Delivery Status
+	// Notification.", "Delivery to the following recipients failed." and the
+	// address. The page: the subscriber may be over quota or the address no
+	// longer valid; the notice names no reason (doc.go: onhold).
+	{name: "Windows SMTP DSN, failed with no reason", from: "postmaster@mail.example.edu", subject: "Delivery Status Notification (Failure)", action: "failed",
+		body: "This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed.\n\n       janedoe@example.com\n",
+		want: []formatWant{{"janedoe@example.com", OnHold, false, "5", ""}}},
+	// pobox.com's "Common bounces" page again, "Mailbox is full": Sendmail's
+	// transcript of a local delivery through procmail, "procmail: Mailbox
+	// limit exceeded while appending message" and "550 <x>... Can't create
+	// output". The page: a full mailbox. The page gives the two transcript
+	// lines only; Sendmail's heading is put above them.
+	{name: "Sendmail, procmail mailbox limit exceeded", from: "Mail Delivery Subsystem <MAILER-DAEMON@codetel.example>", subject: "Returned mail: see transcript for details", action: "failed",
+		body: sendmailHead + "   ----- The following addresses had permanent fatal errors -----\n<user@codetel.example>\n\n   ----- Transcript of session follows -----\nprocmail: Mailbox limit exceeded while appending message\n550 <user@codetel.example>... Can't create output\n",
+		want: []formatWant{{"user@codetel.example", MailboxFull, false, "5", "Mailbox limit exceeded"}}},
+	// "BDAY daemon gets bounced email" (github.com/PDP-10/its/issues/1513):
+	// ITS's COMSAT returning a message, "============ A copy of your message
+	// is being returned, because: ============", "\"NAME\" at HOST is an
+	// unknown recipient." and the failed message after "============ Failed
+	// message follows: ============". The thread: the host's mail names file
+	// has no entry for the name (no such recipient). Host names replaced.
+	{name: "ITS COMSAT, unknown recipient", from: "COMSAT@ES-ITS.EXAMPLE.ORG", subject: "Msg of Friday, 25 January 2019 00:06-EST", action: "failed",
+		body: "============ A copy of your message is being returned, because: ============\n\"HIPY-PAPY-BTHUTHDTH-THUTHDA-BTHUTHDY\" at ES-ITS.EXAMPLE.ORG is an unknown recipient.\n============ Failed message follows: ============\nDate: Fri, 25 Jan ;9 00:06:58 EST\nFrom: DRAGON@ES-ITS.EXAMPLE.ORG\nSubject: Today's Birthdays\nTo: HIPY-PAPY-BTHUTHDTH-THUTHDA-BTHUTHDY@ES-ITS.EXAMPLE.ORG\nMessage-ID: <393.;90125.DRAGON@ES-ITS.EXAMPLE.ORG>\n\nNo birthdays today!\n",
+		want: []formatWant{{"HIPY-PAPY-BTHUTHDTH-THUTHDA-BTHUTHDY@ES-ITS.EXAMPLE.ORG", UserUnknown, true, "5", "unknown recipient"}}},
+	// "Mail Quota Exceeded" (chilipepperweb.net, email-support/
+	// mail-quota-exceeded.html; its Sendmail transcripts are in
+	// TestExternalQA): America Online's own notice, "The mail you sent could
+	// not be delivered to:" and "552 <addr> has a full mailbox". The page:
+	// the recipient is over the disk quota of the mailbox. No header on the
+	// page; a plain one is used.
+	{name: "AOL notice, full mailbox", from: "Mail Delivery Subsystem <MAILER-DAEMON@aol.example>", subject: "Returned mail", action: "failed",
+		body: "The mail you sent could not be delivered to:\n\n552 jdoe@aol.example has a full mailbox\n",
+		want: []formatWant{{"jdoe@aol.example", MailboxFull, false, "5", "full mailbox"}}},
+	// "Unroutable address" (vietnap.vn): Exim's same bounce, "Unrouteable
+	// address", which this host gives a shared-hosting account past its daily
+	// limit of 2,000 outgoing messages (the page: wait for the counter to be
+	// reset at the end of the day). The words say no route; the host means
+	// its sending limit (a rate of the sender).
+	{name: "Exim shared host, unrouteable address for a daily sending limit", from: "Mail Delivery System <Mailer-Daemon@server.vietnap.example>", subject: "Mail delivery failed: returning message to sender", action: "failed",
+		body: eximPre + "  friend@example.com\n    Unrouteable address\n" + eximCopy,
+		want: []formatWant{{"friend@example.com", Speeding, false, "5", "Unrouteable address"}}},
 }
 
 // postfixOldPre is Postfix's notice before 2.3 (bounce(8)'s template then,
