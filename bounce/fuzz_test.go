@@ -130,6 +130,14 @@ func FuzzParse(f *testing.F) {
 	for _, c := range exchangeBracketLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// The whole notices of help pages and issue threads
+	// (external_notices_test.go): an address the refusal asks the sender
+	// to forward the message to (ezmlm-idx's), Exchange 5.5's IMC tag;
+	// and that phrase cut short, at a line's start and with no address.
+	for _, c := range noticesLayouts {
+		f.Add([]byte(c.message()))
+	}
+	f.Add([]byte("From: MAILER-DAEMON@x\nSubject: failure notice\n\n<a@example.net>:\nforward this message to b@example.net\nplease forward this message to\n<c@x>: forward this message to <@\n"))
 	f.Add([]byte("From: postmaster@example.org\nSubject: Undeliverable: x\n\nThe following recipient(s) could not be reached:\n\na@example.net on 1/1/2026\n    <mx.example.org #5.7.1 smtp;550 5.7.1 see\nb@example.com\nc@example.com\n"))
 	// The notices whose addresses are in mixed case or internationalised
 	// (spelling_test.go): spellRecipients, eaiLetterAt.

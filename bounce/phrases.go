@@ -125,6 +125,14 @@ var rejectedPhrases = []string{
 	"send mail as",                            // Gmail's bounce when a "Send mail as" address's settings fail (support.google.com/mail, "Send emails from a different address or alias")
 	"permission to post", "groups.google.com", // Google Groups' refusal: "the group you tried to contact may not exist, or you may not have permission to post" (every language links groups.google.com)
 	"not a member", "are not member", // mailing-list managers refusing a non-member's post: Mailman "Post by non-member", fml "You are not member"
+	// ezmlm-idx's list made with ezmlm-make -u takes posts from its
+	// subscribers only; ezmlm-issubn refuses the others' through qmail
+	// with "Sorry, only subscribers may post. If you are a subscriber,
+	// please forward this message to <list>-owner@<host> to get your new
+	// address included (#5.7.2)" (bruceg/ezmlm-idx ezmlmrc.template; RFC
+	// 3463 x.7.2, "Mailing list expansion prohibited": the sender may not
+	// post to the list).
+	"only subscribers may post",
 	// Groups.io refusing a post from an address that is not a member:
 	// "510 5.1.1 Your email address, x, is not subscribed to that group.
 	// To subscribe, send an email to <group>+subscribe@groups.io" (its

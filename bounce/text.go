@@ -709,6 +709,16 @@ func lineRecipient(line string, skip map[string]bool) string {
 			// "Orginal Message ID: <id>" (postalserver/postal
 			// app/models/bounce_message.rb, body).
 			strings.HasSuffix(before, "message id") || strings.HasSuffix(before, "message-id") ||
+			// A refusal that asks the sender to forward it to someone names
+			// that someone's address, not a recipient: ezmlm-idx's refusal
+			// of a non-subscriber's post, "Sorry, only subscribers may post.
+			// If you are a subscriber, please forward this message to
+			// <list>-owner@<host> to get your new address included"
+			// (bruceg/ezmlm-idx ezmlmrc.template, ezmlm-make -u), and
+			// Microsoft's block-list refusal, "To request removal from this
+			// list please forward this message to delist@..." (Haraka's log
+			// in haraka/Haraka#848).
+			strings.HasSuffix(strings.TrimRight(l[max(0, s-28):s], "<\"' :"), "forward this message to") ||
 			// Oracle Messaging Server's "Original address:", the
 			// address before expansion, under the recipient's own.
 			strings.HasSuffix(strings.TrimRight(l[max(0, s-24):s], "<\"' :"), "original address") {
