@@ -270,7 +270,18 @@
 //     is stated beside it: "is listed in", not "not listed in" nor a report
 //     line's "[ip listed in zone]") and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending); a bare "access denied" (blocked
-//     when it answers the greeting or EHLO, rejected when MAIL FROM); then the sending MTA giving up,
+//     when it answers the greeting or EHLO, rejected when MAIL FROM); then
+//     wordings no phrase holds word for word, read by their words
+//     (concepts.go): a subject ("mailbox", "inbox", "account", "relaying",
+//     "SPF", "DKIM") followed in the same clause, within 50 bytes, by what
+//     is said of it ("is full", "over its storage limit", "inactive",
+//     "locked", "not permitted", "invalid"), each word one of the sourced
+//     phrases' or of the RFC text defining the reason (RFC 3463 x.2.2 and
+//     x.2.1, RFC 5321 §4.2.3's 552, RFC 7372 §3), with words that turn it
+//     to something else ("your", "sending", a message's size, a mailbox
+//     file's lock, a host named relay, a DNS failure) voiding it: a full
+//     mailbox, a disabled one, relaying refused, an authentication check
+//     failed, in that order; then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464

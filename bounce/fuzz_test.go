@@ -173,6 +173,9 @@ func FuzzClassify(f *testing.F) {
 	f.Add(451, "", "550-5.7.1 a 550-5.7.1 b 550 5.7.1")
 	f.Add(0, "5.", "5.5.5.5 4.4 2.0.0.")
 	f.Add(-1, "\x00", " * ")
+	// The concepts (concepts.go): a subject, a predicate, a clause's end.
+	f.Add(552, "", "mailbox. is full; inbox relay.example.net denied spf:")
+	f.Add(550, "", "user x@example.org is not locked; relaying\xff not permitted")
 	f.Fuzz(func(t *testing.T, code int, enhanced, text string) {
 		c := Classify(code, enhanced, text)
 		if c.Reason == "" {

@@ -649,6 +649,14 @@ func buildRules() *rules {
 		// the sender's (confREJECT_MSG, "550 5.7.1 Access denied", after
 		// "<addr>..."), so there the sender is refused.
 		{reason: SecurityError, phrases: accessDeniedPhrases, client: true, sender: true},
+		// Wordings no phrase above holds word for word, read by their
+		// words (concepts.go): after every phrase of a verdict, before
+		// the failures that are nobody's verdict.
+		{reason: MailboxFull, also: mailboxFullConcept.match},
+		{reason: Suspend, also: suspendConcept.match},
+		{reason: Suspend, also: lockedConcept.match},
+		{reason: NoRelaying, also: noRelayingConcept.match},
+		{reason: AuthFailure, also: authFailureConcept.match},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
 		// the last reply, read above first), a full system (x.3.1), the

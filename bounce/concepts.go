@@ -1,0 +1,232 @@
+package bounce
+
+import "strings"
+
+// A concept names a reason by two kinds of words in one clause: what the
+// words are about (the subject: "mailbox", "relaying") and what they say
+// of it (the predicate: "is full", "not permitted"), in that order, at most
+// conceptWindow bytes apart and with no sentence end between them. It reads
+// wordings the phrase tables do not hold word for word ("the mailbox you
+// are trying to reach is full") from the vocabulary of the wordings they
+// do hold: each word stands in a sourced phrase, or in the RFC text that
+// defines the reason, cited beside it. Concepts come after every phrase of
+// a verdict, so an exact phrase always decides first, and before the
+// failures that are nobody's verdict (rules.wording).
+type concept struct {
+	subjects   []string
+	predicates []string
+	// unless are words that, anywhere in the clause, say the clause is
+	// about something else (the sender's account, a message's size).
+	unless []string
+	// next are words that, right after the subject, make it part of
+	// another name ("relay host", "relay server").
+	next []string
+}
+
+// conceptWindow is how far after its subject a predicate may start.
+const conceptWindow = 50
+
+// match reports whether a subject word is followed, in the same clause,
+// by a predicate word, with none of the unless words in that clause. Each
+// subject is looked up once per occurrence and the clause after it is
+// bounded, so the text is read in linear time.
+func (c *concept) match(text string) bool {
+	for _, s := range c.subjects {
+		for off := 0; off < len(text); {
+			i := strings.Index(text[off:], s)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + 1
+			end := at + len(s)
+			if !wordStart(text, at) || !subjectEnd(text, end) {
+				continue
+			}
+			clause := text[end:min(len(text), end+conceptWindow+24)]
+			if hasPrefixAny(clause, c.next) {
+				continue
+			}
+			if cut := clauseEnd(clause); cut >= 0 {
+				clause = clause[:cut]
+			}
+			if c.predicateIn(clause) && !c.vetoed(text, at, clause) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// predicateIn finds a predicate word starting within conceptWindow bytes
+// of the clause's start, not negated ("is not full").
+func (c *concept) predicateIn(clause string) bool {
+	for _, p := range c.predicates {
+		for off := 0; off < len(clause); {
+			i := strings.Index(clause[off:], p)
+			if i < 0 || off+i > conceptWindow {
+				break
+			}
+			at := off + i
+			off = at + 1
+			if !wordStart(clause, at) || !wordEnd(clause, at+len(p)) {
+				continue
+			}
+			if strings.HasSuffix(clause[:at], "not ") && !strings.HasPrefix(p, "not ") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// vetoed reports an unless word in the clause or in the few words before
+// the subject ("your account", "sending quota").
+func (c *concept) vetoed(text string, at int, clause string) bool {
+	before := text[max(0, at-24):at]
+	if cut := strings.LastIndexAny(before, ".;!?"); cut >= 0 {
+		before = before[cut+1:]
+	}
+	for _, u := range c.unless {
+		if strings.Contains(clause, u) || strings.Contains(before, u) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixAny(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordStart reports that text[i:] starts a word: the byte before is no
+// letter, digit or part of a name (a host's "relay.example.net", a log's
+// "relay=", an address's local part).
+func wordStart(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := text[i-1]
+	return !isWordByte(c) && c != '.' && c != '-' && c != '@' && c != '=' && c != '/'
+}
+
+// wordEnd reports that a word ends at text[i].
+func wordEnd(text string, i int) bool {
+	return i >= len(text) || !isWordByte(text[i])
+}
+
+// subjectEnd is wordEnd for a subject, which must not go on as a name:
+// "relay.example.net", "relay=", "mailbox@", "account-name".
+func subjectEnd(text string, i int) bool {
+	if i >= len(text) {
+		return true
+	}
+	c := text[i]
+	if isWordByte(c) || c == '=' || c == '@' || c == '_' {
+		return false
+	}
+	if (c == '.' || c == '-' || c == '/') && i+1 < len(text) && isWordByte(text[i+1]) {
+		return false
+	}
+	return true
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c >= 0x80
+}
+
+// clauseEnd is where the clause ends: a sentence's end or a new part of a
+// reply (";", "!", "?", a period before a space or at the end), -1 if not
+// within it.
+func clauseEnd(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ';', '!', '?', '(', ')', '<', '>':
+			return i
+		case '.':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// The concepts, one per reason, in the order they are tried.
+var (
+	// The recipient's mailbox out of room. RFC 3463 x.2.2 "Mailbox full:
+	// The mailbox is full because the user has exceeded a per-mailbox
+	// administrative quota or physical capacity"; RFC 5321 §4.2.3, 552
+	// "Requested mail action aborted: exceeded storage allocation". The
+	// words are those of mailboxFullPhrases' sourced wordings: "mailbox"
+	// and "inbox is full" (Google), "mailfolder is full", "account is
+	// full", "over quota", "quota exceeded", "storage allocation",
+	// "exceeded its storage limit", "mailbox size limit exceeded",
+	// "mailbox has reached its maximum", Google's "out of storage space"
+	// and NetEase's "mail box space not enough". A sending quota, a
+	// message's own size and a per-message limit of the mailbox (RFC 3463
+	// x.2.3, "Message length exceeds administrative limit") are not: the
+	// unless words.
+	mailboxFullConcept = concept{
+		subjects:   []string{"mailbox", "mail box", "inbox", "mailfolder", "mail folder", "mail storage", "quota"},
+		predicates: []string{"full", "over quota", "over its quota", "over the quota", "quota exceeded", "exceeded its quota", "exceeds its quota", "exceeded the quota", "exceeded", "storage", "space", "size limit", "maximum size", "maximum allowed size", "its maximum", "its limit"},
+		unless:     []string{"sending", "sender", "submission", "message size", "message length", "per message", "message exceeds", "attachment", "too large", "too big", "rate", "per hour", "per day", "daily", "recipients", "your"},
+	}
+	// The recipient's mailbox switched off. RFC 3463 x.2.1 "Mailbox
+	// disabled, not accepting messages: The mailbox exists, but is not
+	// accepting messages"; the words of suspendPhrases' sourced wordings:
+	// "mailbox disabled", "account ... is disabled", "user is inactive",
+	// "account inactive", "not active", "user suspended", "mailbox
+	// currently suspended", "deactivated mailbox", "account is frozen",
+	// "account is locked", "user is locked". An account of the sender's
+	// ("your account") and a lock of the mailbox file while a delivery
+	// writes it ("cannot lock mailbox") are not.
+	suspendConcept = concept{
+		subjects:   []string{"mailbox", "mail box", "account", "user", "recipient", "addressee"},
+		predicates: []string{"disabled", "inactive", "not active", "suspended", "deactivated", "frozen"},
+		unless:     []string{"your", "sender", "sending", "relay", "lock file", "cannot lock", "can't lock", "unable to lock", "failed to lock", "could not lock", "login", "password", "authentication"},
+	}
+	// An account or user locked (suspendPhrases' "account is locked",
+	// "user is locked"): a locked mailbox is a lock on its file while a
+	// delivery writes it, the receiving system's (Cyrus lmtpd's "451
+	// 4.3.0 Mailbox is locked", IMAP_MAILBOX_LOCKED), not the account's.
+	lockedConcept = concept{
+		subjects:   []string{"account", "user"},
+		predicates: []string{"locked"},
+		unless:     suspendConcept.unless,
+	}
+	// An SPF or DKIM check failed. RFC 7372 §3.1-3.2: x.7.20 "No passing
+	// DKIM signature found", x.7.21 "No acceptable DKIM signature found",
+	// x.7.22 "No valid author-matched DKIM signature found", x.7.23 "SPF
+	// validation failed"; RFC 7208 §8.4 and §8.5, SPF's "fail" and
+	// "softfail"; RFC 6376 §6.1, a signature that does not verify
+	// (authFailurePhrases' "spf check failed", "dkim did not pass", "spf
+	// fail", Gmail's "didn't pass"). A check that could not be made for
+	// now (RFC 7208 §8.6 "temperror", a DNS failure) is no failed
+	// authentication, nor is the server's own signing failing (chasquid's
+	// "451 4.3.0 DKIM signing failed", internal/smtpsrv/conn.go): the
+	// unless words.
+	authFailureConcept = concept{
+		subjects:   []string{"spf", "dkim"},
+		predicates: []string{"fail", "fails", "failed", "failure", "softfail", "hardfail", "invalid", "not valid", "did not pass", "didn't pass", "does not pass", "doesn't pass", "not aligned", "not verified", "could not be verified", "verification failed"},
+		unless:     []string{"temperror", "temporary", "dns", "timeout", "timed out", "lookup", "try again", "signing"},
+	}
+	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
+	// "relaying denied" (Sendmail), "relay access denied" (Postfix),
+	// "relay not permitted" (Exim), "relaying not allowed", "relay traffic
+	// prohibited", "relay disabled", "mail relay denied", "relay operation
+	// rejected"; RFC 5321 §3.6.2 and §7.9, a server that takes mail for
+	// others' domains only from clients it relays for.
+	noRelayingConcept = concept{
+		subjects:   []string{"relay", "relaying"},
+		predicates: []string{"denied", "not permitted", "not allowed", "prohibited", "disabled", "rejected", "refused", "forbidden", "not authorized", "not authorised"},
+		unless:     []string{"connect"},
+		next:       []string{" host", " server", " service", " smtp", " mta", " to ", " through", " via", " of "},
+	}
+)

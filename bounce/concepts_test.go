@@ -1,0 +1,58 @@
+package bounce
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestConcepts checks the wordings read by their words (concepts.go): each
+// positive is a wording no phrase holds word for word, each negative one
+// whose words meet a concept's but whose source gives another meaning.
+func TestConcepts(t *testing.T) {
+	for _, c := range []struct {
+		code int
+		text string
+		want Reason
+	}{
+		// Positives: subject and predicate apart, in one clause.
+		{552, "The mailbox you are trying to reach is full", MailboxFull},
+		{552, "Recipient mailbox is over its storage limit", MailboxFull},
+		{552, "Mailbox has exceeded the maximum allowed size", MailboxFull},
+		{452, "The user's inbox has no space left", MailboxFull},
+		{550, "This mailbox is currently inactive", Suspend},
+		{550, "The account you wrote to has been deactivated", Suspend},
+		{550, "User x@example.org is temporarily locked", Suspend},
+		{550, "Relaying is not permitted for this domain", NoRelaying},
+		{550, "The DKIM signature of this message is invalid", AuthFailure},
+		{550, "SPF: the sending host is not allowed, result fail", AuthFailure},
+		// Negatives, each from its source.
+		// Cyrus lmtpd, IMAP_MAILBOX_LOCKED: a lock on the mailbox file.
+		{451, "Mailbox is locked", SystemError},
+		// chasquid internal/smtpsrv/conn.go: its own signing failed.
+		{451, "DKIM signing failed", SystemError},
+		// Postfix smtp(8): a host named relay refusing the connection.
+		{0, "connect to relay.example.net[192.0.2.1]:25: Connection refused", NetworkError},
+		// A sending quota is the sender's, not the mailbox's.
+		{550, "Your mailbox has exceeded its daily sending quota", Speeding},
+		// A message's size over the mailbox's per-message limit.
+		{552, "Message size exceeds the maximum size allowed for this mailbox", MesgTooBig},
+		// The subject only as part of a name.
+		{550, "Delivery via relay-host.example.net denied", OnHold},
+	} {
+		got := Classify(c.code, "", c.text)
+		if got.Reason != c.want {
+			t.Errorf("%d %q: got %s, want %s", c.code, c.text, got.Reason, c.want)
+		}
+	}
+}
+
+// TestConceptsLinear feeds a text of many subjects without a predicate:
+// each is followed by a bounded clause, so the reading stays linear.
+func TestConceptsLinear(t *testing.T) {
+	text := strings.Repeat("mailbox account relay spf user inbox ", 40000)
+	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept} {
+		if c.match(text) {
+			t.Fatalf("%v matched a text without a predicate", c.subjects)
+		}
+	}
+}
