@@ -70,6 +70,7 @@ var rejectedPhrases = []string{
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                 // Exim spec, ACL verify = sender
 	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
+	"unable to verify sender address",      // Exim src/verify.c, sender callout deferred: "temporarily unable to verify sender address (try again later)"; the sender's address, not the recipient's, failed to verify
 	"the domain * is banned",               // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
 	"requires valid sender domain",         // AT&T Worldnet's and BellSouth's error message summary (worldnet.att.net/general-info/bls_info/block_enduser.html): "550 [permfail] bellsouth.net requires valid sender domain", the sending system's identity could not be verified in the DNS
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
@@ -111,6 +112,20 @@ var rejectedPhrases = []string{
 	// user ... The mail is rejected"; the reply to "mail from:" in IBM
 	// developer answers 203622): the sender is refused.
 	"not a registered gateway user", "not a registered secure gateway user",
+	// Exchange's refusal of a From the client may not send as: its
+	// transport's SmtpResponse.SendAsDenied, "550 5.7.1 Client does not
+	// have permission to send as this sender" (learn.microsoft.com,
+	// Exchange Server 2007 SDK, SmtpResponse.SendAsDenied Field), Exchange
+	// Online's "550 5.7.60 SMTP; Client does not have permissions to send
+	// as this sender", and its store's SendAsDeniedException for the same
+	// (mailcow issue 3860, rails issue 42557: the account lacked Send As
+	// on the From address).
+	"to send as this sender", "sendasdenied",
+	// Twilio SendGrid's error 60222, "The from address does not match a
+	// verified Sender Identity" (twilio.com/docs/api/errors/60222: the
+	// account's from address has not been verified), given over SMTP as a
+	// 550: the sender address refused.
+	"verified sender identity",
 	"sender denied",                                                        // Microsoft 5.1.0
 	"bad outbound sender",                                                  // Microsoft 5.1.8
 	"banned sender",                                                        // Microsoft 5.7.502, 5.7.503, 5.7.800
@@ -616,6 +631,10 @@ var senderQuotaPhrases = []string{
 	// Submission").
 	"submissionquotaexceeded",
 	"sending quota", // Google 550 5.4.5 "Daily sending quota exceeded"
+	// Amazon SES "454 Throttling failure: Daily message quota exceeded"
+	// (docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html:
+	// the messages of a 24-hour period past the account's quota).
+	"daily message quota",
 	// Google 550 5.4.5 "Daily user sending limit exceeded", 550 5.7.1
 	// "Daily SMTP relay sending limit exceeded for this customer" (Gmail
 	// SMTP errors and codes, support.google.com/a/answer/3726730,
@@ -1050,6 +1069,17 @@ var notCompliantPhrases = []string{
 	"bare newlines",                      // Cyrus lmtpengine.c, IMAP_MESSAGE_CONTAINSNL: "554 5.6.0 Message contains bare newlines"
 	"multiple addresses in from: header", // Google 550 5.7.1 "Messages with multiple addresses in From: header are not accepted"
 	"multiple addresses in from",         // Google 550 5.7.1's text (above) broken across reply lines
+	// A CR or LF alone in the message, which RFC 5322 §2.3 forbids ("CR
+	// and LF MUST only occur together as CRLF") and RFC 5321 §2.3.8 does
+	// not take as a line end, named by its letters: hMailServer's "554
+	// Rejected - Message containing bare LF's." (muquit/mailsend issue 52),
+	// free.fr's "550 mail dropped, bare LF found" (Dolibarr issue 33871),
+	// "552 5.2.0 Message contains bare CR and is violating 822.bis section
+	// 2.3" (msmtp issue 145), each thread's cause a client writing LF or CR
+	// alone. qmail-smtpd answers the same with a link only (qmail-smtpd.c,
+	// straynewline(): "451 See http://pobox.com/~djb/docs/smtplf.html.",
+	// the page "Bare LFs in SMTP").
+	"bare lf", "bare cr", "docs/smtplf.html",
 	// Google's header refusals under 550 5.7.1 (Gmail SMTP errors and codes, support.google.com/a/answer/3726730, 2026-02-12): "Messages with
 	// multiple addresses in the From: header are not accepted", "Messages
 	// missing a valid address in the From: header, or having no From:
@@ -1268,6 +1298,14 @@ var failedSTARTTLSPhrases = []string{
 	// TLS failed", a temporary error, TLS_FAILED).
 	"a tls session is required",
 	"tls conversation required", // maddy's require_tls check (foxcpp/maddy internal/check/requiretls/requiretls.go): "550 5.7.1 TLS conversation required", a session without a completed TLS handshake
+	// Stalwart's outbound queue puts every failure of the TLS session in
+	// its TlsError, reported as "TLS error from 'host': ...": "STARTTLS
+	// not advertised by host." when it needs TLS and the server offers no
+	// STARTTLS (a permanent failure), "Invalid hostname", "TLS handshake
+	// timed out", "Handshake failed: x", "I/O error: x" during the
+	// handshake (stalwartlabs/stalwart, Status::from_starttls_error() and
+	// from_tls_error()).
+	"starttls not advertised", "tls error from '",
 }
 
 // securityErrorPhrases: credentials and certificates.
@@ -1292,6 +1330,12 @@ var securityErrorPhrases = []string{
 	// must first log in to receive, the credentials its relay asks for
 	// (read before the status's x.3, the mail system).
 	"receive your mail before sending",
+	// Exchange's refused AUTH, "535 5.7.3 Authentication unsuccessful":
+	// "the authentication has terminated unsuccessfully because the user
+	// name or password is incorrect" ([MS-SMTPNTLM] 2.2.1.4,
+	// SMTP_AUTH_Fail_Response, learn.microsoft.com), though x.7.3 is
+	// RFC 3463's "Security conversion required but not possible".
+	"authentication unsuccessful",
 	"authentication required",                                                                             // Google 530 5.5.1, 555 5.7.1
 	"auth command first",                                                                                  // OpenSMTPD smtp_session.c (F_AUTH_REQUIRE): "530 5.5.1 Invalid command: Must issue an AUTH command first"
 	"authenticate first",                                                                                  // Stalwart smtp-server src/inbound/mail.rs (auth_require): "503 5.5.1 You must authenticate first."
@@ -1385,6 +1429,20 @@ var speedingPhrases = []string{
 	// exceeded administrative limit.", a rate.
 	"messages exceeded administrative limit",
 	"send rate exceeded", // iridis mailRelay's response codes (portal.iridis.uk kb 254): "HST-RTE Hourly send rate exceeded, retry later", "Daily send rate exceeded"
+	// Amazon SES over SMTP past the account's maximum send rate: "454
+	// Throttling failure: Maximum sending rate exceeded" (docs.aws.amazon.
+	// com/ses/latest/dg/manage-sending-quotas-errors.html, messages per
+	// second), retried later.
+	"sending rate exceeded",
+	// Polaris Mail's "462 Daily send limit reached. Please try again
+	// tomorrow" (wiki.polarismail.com, Support, Common Problems: the
+	// account's messages per day past its limit).
+	"daily send limit",
+	// Mailu's sender rate limit (MESSAGE_RATELIMIT; Mailu/Mailu core/admin
+	// mailu/internal/views/postfix.py, the sender_limiter check: "450
+	// 4.2.1 You are sending too many emails too fast."), a rate however
+	// Postfix prefixes it.
+	"too many emails too fast",
 	// Postfix smtpd(8)'s other anvil(8) rates, each "per time unit" in
 	// postconf(5): smtpd_client_recipient_rate_limit "450 4.7.1 Error: too
 	// many recipients from x" (before tooManyConnPhrases' "too many
@@ -1511,6 +1569,11 @@ var tooManyConnPhrases = []string{
 	// pastebin.com/Jp8ai9Eu): "The server has reached its limit for
 	// processing requests from your host. Please try again later."
 	"reached its limit for processing requests from your host",
+	// Stalwart's SMTP server past its messages per session (stalwartlabs/
+	// stalwart, smtp inbound, can_send_data(): session.data.limits.messages,
+	// "451 4.4.5 Maximum number of messages per session exceeded."): a
+	// count within one session, though x.4.5 is "system congestion".
+	"number of messages per session",
 	// Momentum's own limits (its manual, Appendix F.2, "Responses sorted by
 	// message", SparkPost/developers.sparkpost.com): "421 4.4.5 Service
 	// unavailable, concurrency limit reached", "452 4.5.3 Service
@@ -1713,6 +1776,11 @@ var policyPhrases = []string{
 	// due to policy restrictions." (ActiveCampaign's SMTP Field Manual,
 	// /code/550, gmx: a policy refusal, per GMX's sender guidelines).
 	"reject due to policy restrictions",
+	// VPOP3's "550 5.7.1 Recipient Prohibited (x)": "you have an SMTP
+	// rule which is rejecting this recipient", x the rule's number
+	// (wiki.pscs.co.uk, how_to:550_5.7.1_recipient_prohibited_x): the
+	// receiver's own rule.
+	"recipient prohibited (",
 	"has a policy that prohibits",                       // Google 550 5.7.1
 	"policy violation",                                  // Microsoft 5.0.350 "policy violation detected (AS345)"
 	"tenant allow block list",                           // Microsoft 5.7.703

@@ -106,6 +106,22 @@ var providerCodes = []struct {
 	// "Email non-delivery reports in Exchange Online", as the provider
 	// table holds it), not RFC 7505's null MX.
 	{"error code 5.1.10 in", UserUnknown},
+	// United Internet (WEB.DE, GMX, IONOS/1&1) links its explanation of
+	// "554 Transaction failed Reject due to policy restrictions." with a
+	// case code; for c=hi WEB.DE's postmaster answered that mail is
+	// refused when its header does not comply with RFC 5321 and RFC 5322:
+	// Date, From, Sender and To syntactically correct, BCC, CC, Date,
+	// From, Sender, Subject and To not more than once (Server Fault
+	// question 1051380, as newbetuts.com copies it; zammad issue 4630,
+	// a duplicated header, WEB.DE's page quoted).
+	{"?c=hi", NotCompliantRFC}, {"&c=hi", NotCompliantRFC},
+	// Spamhaus's page for refused queries (spamhaus.org/returnc/), as a
+	// DNS list's reply links it ("Error: open resolver; https://check.
+	// spamhaus.org/returnc/pub/x"): "It is not because you are listed on
+	// one of our blocklists", the receiver's own resolver was refused,
+	// its configuration (simple-login/app issue 2675 quoting the page):
+	// the receiving system's failure, whatever list wording it is put in.
+	{"spamhaus.org/returnc/", SystemError},
 	// Yahoo's PH* codes, "554 Message not allowed - [PH01] Email not
 	// accepted for policy reasons": "Content based blocks (e.g: PH*
 	// Errors) ... something in the content that Yahoo won't accept",
