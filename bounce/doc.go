@@ -1014,8 +1014,9 @@
 //     Sender Identity as the sender's, Amazon SES's, Polaris Mail's and
 //     Mailu's send limits, Stalwart's messages per session and TLS errors,
 //     Exchange's "535 5.7.3 Authentication unsuccessful", VPOP3's SMTP
-//     rule, Exim's failed sender verification): 76 and 99. Seven of the
-//     25 left are documented exceptions (wild_test.go, wildExceptions);
+//     rule, Exim's failed sender verification, later its failed sender
+//     callout, smtp_in.c): 77 and 99. Seven of the
+//     24 left are documented exceptions (wild_test.go, wildExceptions);
 //     the others name a reason only their thread gave.
 //   - The replies in bounces (TestProviderRepliesInBounces,
 //     TestSoftwareRepliesInBounces): each reply of both tables that

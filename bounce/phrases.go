@@ -70,9 +70,17 @@ var rejectedPhrases = []string{
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
 	"sender verify failed",                 // Exim spec, ACL verify = sender
 	"sender verification failed",           // Baruwa's refusals (bastion.umanix.net/info): "Sender verification failed", the sender's address could not be verified
-	"unable to verify sender address",      // Exim src/verify.c, sender callout deferred: "temporarily unable to verify sender address (try again later)"; the sender's address, not the recipient's, failed to verify
-	"the domain * is banned",               // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
-	"requires valid sender domain",         // AT&T Worldnet's and BellSouth's error message summary (worldnet.att.net/general-info/bls_info/block_enduser.html): "550 [permfail] bellsouth.net requires valid sender domain", the sending system's identity could not be verified in the DNS
+	// Exim's refusal after a failed sender verification (src/src/
+	// smtp_in.c, smtp_handle_acl_fail(), sender_verified_failed): the
+	// sender's domain refuses its postmaster ("Postmaster verification
+	// failed while checking <x>", af_verify_pmfail) or refuses the
+	// callout's connection, HELO or null sender ("Callback setup failed
+	// while verifying <x>", af_verify_nsfail): the sender's address
+	// refused, whatever "spam" and "bounce" the explanation after it says.
+	"postmaster verification failed while checking", "callback setup failed while verifying",
+	"unable to verify sender address", // Exim src/verify.c, sender callout deferred: "temporarily unable to verify sender address (try again later)"; the sender's address, not the recipient's, failed to verify
+	"the domain * is banned",          // Baruwa's error codes (baruwa.anhonesthost.com/info, bastion.umanix.net/info): "The domain example.com is banned", the sender's domain name on the banned senders list (its IP's "The sender x is banned" is blockedPhrases')
+	"requires valid sender domain",    // AT&T Worldnet's and BellSouth's error message summary (worldnet.att.net/general-info/bls_info/block_enduser.html): "550 [permfail] bellsouth.net requires valid sender domain", the sending system's identity could not be verified in the DNS
 	// Coremail's bounce hints (icoremail.vip support, 退信 category):
 	// "Requested mail action not taken: Fake sender", "Requested action
 	// not taken: NULL sender is not allowed"; 智邦 (help.url.com.tw, common
