@@ -21,6 +21,9 @@ type concept struct {
 	// next are words that, right after the subject, make it part of
 	// another name ("relay host", "relay server").
 	next []string
+	// either lets the predicate come before the subject in its clause
+	// too ("daily send limit", "limit of 400 per 24 hours").
+	either bool
 }
 
 // conceptWindow is how far after its subject a predicate may start.
@@ -50,7 +53,7 @@ func (c *concept) match(text string) bool {
 			if cut := clauseEnd(clause); cut >= 0 {
 				clause = clause[:cut]
 			}
-			if c.predicateIn(clause) && !c.vetoed(text, at, clause) {
+			if (c.predicateIn(clause) || c.either && c.predicateBefore(text, at)) && !c.vetoed(text, at, clause) {
 				return true
 			}
 		}
@@ -79,6 +82,45 @@ func (c *concept) predicateIn(clause string) bool {
 		}
 	}
 	return false
+}
+
+// predicateBefore finds a predicate word in the conceptWindow bytes of
+// the subject's clause before it.
+func (c *concept) predicateBefore(text string, at int) bool {
+	before := text[max(0, at-conceptWindow):at]
+	if cut := lastClauseEnd(before); cut >= 0 {
+		before = before[cut+1:]
+	}
+	for _, p := range c.predicates {
+		for off := 0; off < len(before); {
+			i := strings.Index(before[off:], p)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			off = at + 1
+			if wordStart(before, at) && wordEnd(before, at+len(p)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastClauseEnd is clauseEnd read backwards: the last sentence end or
+// new part of a reply in s, -1 if none.
+func lastClauseEnd(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ';', '!', '?', '(', ')', '<', '>':
+			return i
+		case '.':
+			if i+1 == len(s) || s[i+1] == ' ' {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // vetoed reports an unless word in the clause or in the few words before
@@ -216,6 +258,25 @@ var (
 		subjects:   []string{"spf", "dkim"},
 		predicates: []string{"fail", "fails", "failed", "failure", "softfail", "hardfail", "invalid", "not valid", "did not pass", "didn't pass", "does not pass", "doesn't pass", "not aligned", "not verified", "could not be verified", "verification failed"},
 		unless:     []string{"temperror", "temporary", "dns", "timeout", "timed out", "lookup", "try again", "signing"},
+	}
+	// A limit over a span of time: a rate (RFC 3463 has no code of its
+	// own for it; doc.go's speeding, a count per time, as Postfix
+	// anvil(8) keeps smtpd_client_message_rate_limit per
+	// anvil_rate_time_unit). The words of speedingPhrases' sourced
+	// wordings: Baruwa's "you can only send x msgs per x", a postfwd
+	// README's "recipients per 5 minutes allowed" and "per hour
+	// exceeded", Google's "Daily user sending limit exceeded", Polaris
+	// Mail's "daily send limit", Postfix's "too many requests per time
+	// unit" wording of its policy services. The limit and the span come
+	// in either order ("daily send limit reached", "limit of 400 rcpts
+	// per 24 hours"). Connections at once are tooManyConnPhrases', a
+	// mailbox's or a message's size a limit of room, and a delivery
+	// given up after days the sending MTA's (expired): the unless words.
+	rateConcept = concept{
+		subjects:   []string{"limit", "limited", "limits", "too many", "exceeded", "exceeds", "quota"},
+		predicates: []string{"per hour", "per day", "per minute", "per second", "per time unit", "hourly", "daily", "24-hour", "24 hours", "hour limit", "day limit", "per 24 hours"},
+		unless:     []string{"connection", "concurrent", "session", "mailbox", "inbox", "storage", "size", "delivery", "deliver", "queue", "retry", "retried", "expired", "time out", "timeout", "try again in", "greylist"},
+		either:     true,
 	}
 	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
 	// "relaying denied" (Sendmail), "relay access denied" (Postfix),

@@ -25,7 +25,15 @@ func TestConcepts(t *testing.T) {
 		{550, "Relaying is not permitted for this domain", NoRelaying},
 		{550, "The DKIM signature of this message is invalid", AuthFailure},
 		{550, "SPF: the sending host is not allowed, result fail", AuthFailure},
+		{451, "You have reached the hourly limit of messages for this account", Speeding},
+		{550, "Daily outbound limit reached for this user", Speeding},
+		{450, "Limit of 200 recipients per 24 hours exceeded", Speeding},
 		// Negatives, each from its source.
+		// The sending MTA gave up after days (Sendmail's "could not be
+		// delivered for 5 days"): no rate.
+		{0, "Message could not be delivered for 5 days; retry limit exceeded", Expired},
+		// Connections at once (Postfix anvil(8)'s count, not its rate).
+		{421, "Too many concurrent connections from this client, try again in 1 hour", TooManyConn},
 		// Cyrus lmtpd, IMAP_MAILBOX_LOCKED: a lock on the mailbox file.
 		{451, "Mailbox is locked", SystemError},
 		// chasquid internal/smtpsrv/conn.go: its own signing failed.
@@ -49,8 +57,8 @@ func TestConcepts(t *testing.T) {
 // TestConceptsLinear feeds a text of many subjects without a predicate:
 // each is followed by a bounded clause, so the reading stays linear.
 func TestConceptsLinear(t *testing.T) {
-	text := strings.Repeat("mailbox account relay spf user inbox ", 40000)
-	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept} {
+	text := strings.Repeat("mailbox account relay spf user inbox limit too many ", 40000)
+	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept, &rateConcept} {
 		if c.match(text) {
 			t.Fatalf("%v matched a text without a predicate", c.subjects)
 		}

@@ -283,7 +283,10 @@
 //     to something else ("your", "sending", a message's size, a mailbox
 //     file's lock, a host named relay, a DNS failure) voiding it: a full
 //     mailbox, a disabled one, relaying refused, an authentication check
-//     failed, in that order; then the sending MTA giving up,
+//     failed, a limit over a span of time in either order ("daily send
+//     limit reached", "limit of 400 recipients per 24 hours": a rate,
+//     not connections at once nor a delivery given up after days), in
+//     that order; then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464

@@ -673,6 +673,7 @@ func buildRules() *rules {
 		{reason: Suspend, also: lockedConcept.match},
 		{reason: NoRelaying, also: noRelayingConcept.match},
 		{reason: AuthFailure, also: authFailureConcept.match},
+		{reason: Speeding, also: rateConcept.match},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
 		// the last reply, read above first), a full system (x.3.1), the
