@@ -278,6 +278,31 @@ var (
 		unless:     []string{"connection", "concurrent", "session", "mailbox", "inbox", "storage", "size", "delivery", "deliver", "queue", "retry", "retried", "expired", "time out", "timeout", "try again in", "greylist"},
 		either:     true,
 	}
+	// Connections at once over a limit: Postfix anvil(8)'s
+	// smtpd_client_connection_count_limit ("421 4.7.0 Error: too many
+	// connections from x"), Exchange's MaxInboundConnectionPerSource
+	// ("maximum number of concurrent connections"), Exchange Online's
+	// "Concurrent connections limit exceeded", "too many sessions"
+	// (tooManyConnPhrases, each with its source). Subject and limit come
+	// in either order ("too many simultaneous connections", "connection
+	// limit exceeded"). A rate of new connections is a rate (tooManyConn
+	// holds "connection rate", read before), and a connection that
+	// failed, timed out or was refused is the network's: the unless words.
+	connectionsConcept = concept{
+		subjects:   []string{"connections", "connection", "sessions"},
+		predicates: []string{"too many", "limit", "limit exceeded", "maximum", "max", "simultaneous", "concurrent", "exceeded"},
+		unless:     []string{"rate", "per hour", "per minute", "per second", "time", "timed", "refused", "reset", "lost", "closed", "dropped", "failed", "tls", "ssl", "size", "message", "recipients"},
+		either:     true,
+	}
+	// Mail arriving or sent too quickly: Yahoo's "User is receiving mail
+	// too quickly", Google's 450 4.2.1 "The user you are trying to contact
+	// is receiving mail too quickly" (both rows of the provider table),
+	// mox's "slow down please" beside its rate; a rate, whoever's it is.
+	tooQuicklyConcept = concept{
+		subjects:   []string{"mail", "email", "emails", "messages", "sending", "receiving"},
+		predicates: []string{"too quickly", "too fast"},
+		unless:     []string{"connection"},
+	}
 	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
 	// "relaying denied" (Sendmail), "relay access denied" (Postfix),
 	// "relay not permitted" (Exim), "relaying not allowed", "relay traffic
@@ -291,3 +316,21 @@ var (
 		next:       []string{" host", " server", " service", " smtp", " mta", " to ", " through", " via", " of "},
 	}
 )
+
+// wormWord finds "worm" as a word of its own or a part of a signature's
+// name ("Win.Worm.Mydoom"), not inside another word ("wormhole"): CARO's
+// type Worm (virusPhrases).
+func wormWord(text string) bool {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], "worm")
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		off = at + 1
+		if (at == 0 || !isWordByte(text[at-1])) && wordEnd(text, at+4) {
+			return true
+		}
+	}
+	return false
+}

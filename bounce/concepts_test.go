@@ -28,7 +28,16 @@ func TestConcepts(t *testing.T) {
 		{451, "You have reached the hourly limit of messages for this account", Speeding},
 		{550, "Daily outbound limit reached for this user", Speeding},
 		{450, "Limit of 200 recipients per 24 hours exceeded", Speeding},
+		{421, "Too many simultaneous connections from your network", TooManyConn},
+		{421, "Connection limit exceeded for 192.0.2.1", TooManyConn},
+		{450, "You are sending mail too quickly", Speeding},
+		// Malware named by its kind (ClamAV's categories, CARO's types).
+		{554, "Win.Trojan.Agent-123 FOUND", VirusDetected},
+		{550, "Message rejected: attachment holds ransomware", VirusDetected},
+		{550, "This message contains a worm", VirusDetected},
 		// Negatives, each from its source.
+		// Postfix smtp(8): a connection that timed out is the network's.
+		{0, "connect to mx.example.net[192.0.2.1]:25: Connection timed out", NetworkError},
 		// The sending MTA gave up after days (Sendmail's "could not be
 		// delivered for 5 days"): no rate.
 		{0, "Message could not be delivered for 5 days; retry limit exceeded", Expired},
@@ -58,7 +67,7 @@ func TestConcepts(t *testing.T) {
 // each is followed by a bounded clause, so the reading stays linear.
 func TestConceptsLinear(t *testing.T) {
 	text := strings.Repeat("mailbox account relay spf user inbox limit too many ", 40000)
-	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept, &rateConcept} {
+	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept, &rateConcept, &connectionsConcept, &tooQuicklyConcept} {
 		if c.match(text) {
 			t.Fatalf("%v matched a text without a predicate", c.subjects)
 		}

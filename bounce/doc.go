@@ -254,7 +254,9 @@
 //     a list host's refusal of HTML (vger.kernel.org's "contains HTML
 //     subpart ... SPAM or Outlook Virus", its policy) before the virus
 //     words it holds;
-//     virus before spam (a scanner's "threat found" is a virus verdict; a
+//     virus before spam (a scanner's "threat found" is a virus verdict, and
+//     so is malware named by its kind, ClamAV's signature categories and
+//     CARO's types: "Win.Trojan.x FOUND", ransomware, a worm; a
 //     virus scanner that failed, Haraka's "Virus scanner timed out", is the
 //     system's); SPF/DKIM/DMARC;
 //     reverse DNS (not a reverse DNS name that exists and is blocklisted,
@@ -285,8 +287,11 @@
 //     mailbox, a disabled one, relaying refused, an authentication check
 //     failed, a limit over a span of time in either order ("daily send
 //     limit reached", "limit of 400 recipients per 24 hours": a rate,
-//     not connections at once nor a delivery given up after days), in
-//     that order; then the sending MTA giving up,
+//     not connections at once nor a delivery given up after days), mail
+//     sent or received "too quickly" (a rate), connections or sessions
+//     over a limit in either order ("too many simultaneous connections",
+//     "connection limit exceeded": not a rate of them, nor one that
+//     failed), in that order; then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464

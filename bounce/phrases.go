@@ -795,6 +795,18 @@ var virusPhrases = []string{
 	// (Heuristics.Phishing.Email.SpoofedDomain)"
 	// (knowledge.broadcom.com/external/article/169925).
 	"heuristics.phishing",
+	// A detection named by its kind of malware: ClamAV's official
+	// signature names are {platform}.{category}.{name} with the
+	// categories Backdoor, Coinminer, Downloader, Dropper, Infostealer,
+	// Keylogger, Ransomware, Rootkit, Spyware among others
+	// (docs.clamav.net/manual/Signatures/SignatureNames.html), clamd's
+	// finding "Win.Trojan.Agent-1 FOUND"; Microsoft's names follow the
+	// CARO scheme, whose types include Backdoor, Ransom, Trojan,
+	// TrojanDownloader, Worm (learn.microsoft.com defender-xdr,
+	// "How Microsoft names malware"). A refusal naming one is the
+	// scanner's verdict on the message. Worm only as a word of its own
+	// or a signature's part (wormWord).
+	"trojan", "ransomware", "backdoor", "rootkit", "keylogger", "spyware", "infostealer", "coinminer",
 }
 
 // spamOrVirusPhrases name spam and a virus as alternatives, which states

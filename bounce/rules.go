@@ -289,6 +289,11 @@ var decisiveStatus = map[string]bool{
 
 var loadRules = sync.OnceValue(buildRules)
 
+// virusUnless are the virus detector's vetoes: a host's listing, a
+// scanner's failure, spam and a virus named as alternatives, Gandi's "you
+// maybe infected" of a client.
+var virusUnless = slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases, []string{"you maybe infected"})
+
 func buildRules() *rules {
 	r := &rules{
 		// The IANA "SMTP Enhanced Status Codes" registry: RFC 3463 §3.3-3.9
@@ -540,7 +545,10 @@ func buildRules() *rules {
 		{reason: PolicyViolation, phrases: htmlPolicyPhrases},
 		// GandiMail's "blocked you maybe infected" (postmaster.gandi.net)
 		// is the sending computer's infection, a client refused: blockedPhrases.
-		{reason: VirusDetected, phrases: virusPhrases, unless: slices.Concat(hostListedPhrases, scannerFailurePhrases, spamOrVirusPhrases, []string{"you maybe infected"}), veto: productVirus},
+		{reason: VirusDetected, phrases: virusPhrases, unless: virusUnless, veto: productVirus,
+			// The word "worm" (wormWord) under the same unless words as the
+			// phrases: also is read before them.
+			also: func(t string) bool { return wormWord(t) && !hasAny(t, virusUnless) }},
 		// The scanner's failure is the receiving system's, read here before
 		// the network words ("timed out") it may hold.
 		{reason: SystemError, phrases: scannerFailurePhrases},
@@ -674,6 +682,8 @@ func buildRules() *rules {
 		{reason: NoRelaying, also: noRelayingConcept.match},
 		{reason: AuthFailure, also: authFailureConcept.match},
 		{reason: Speeding, also: rateConcept.match},
+		{reason: Speeding, also: tooQuicklyConcept.match},
+		{reason: TooManyConn, also: connectionsConcept.match},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
 		// the last reply, read above first), a full system (x.3.1), the
