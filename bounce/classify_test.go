@@ -298,6 +298,15 @@ func TestMissKinds(t *testing.T) {
 		{"an account administratively disabled under x.1.1 is suspended (Infomaniak)", "RCPT", 550, "5.1.1", "someone@example.ch recipient rejected, account administratively disabled", Suspend, false},
 		{"a count per hour exceeded is a rate (postfwd limits)", "RCPT", 451, "", "Number messages per hour exceeded", Speeding, false},
 		{"recipients per minutes allowed is a rate (postfwd limits)", "RCPT", 450, "", "only 10 recipients per 15 minutes allowed", Speeding, false},
+		// The wild-replies-2 readings (phrases.go, rules.go, with their sources).
+		{"graylisted, the American spelling, is greylisting", "RCPT", 450, "", "Sender graylisted, please retry later", Blocked, false},
+		{"too many Received: lines is a loop (RFC 5321 §6.3)", "DATA", 554, "", "Message has too many Received headers", NetworkError, false},
+		{"Postfix's RBL reply without the list's name is the host's", "RCPT", 554, "5.7.1", "Service unavailable; Client host [192.0.2.7] blocked", Blocked, false},
+		{"spam in a linked page's address is no verdict", "MAIL", 451, "", "Sender domain does not resolve - see http://www.example.org/antispam/dns.html", Rejected, false},
+		{"complaints about the IP's mail are its reputation", "", 550, "", "Your IP address is blocked: we have received complaints about mail from it", BadReputation, false},
+		{"a daily limit is a rate", "RCPT", 450, "", "Daily limit of recipients reached, try tomorrow", Speeding, false},
+		{"the SPF project's old explanation page is an SPF failure", "RCPT", 550, "5.7.1", "Please see http://spf.pobox.com/why.html?sender=a%40example.com&ip=192.0.2.7&receiver=mx.example.net", AuthFailure, false},
+		{"the CBL named without a path is a list of hosts", "CONNECT", 554, "", "192.0.2.7 is sending spam, see http://cbl.abuseat.org", Blocked, false},
 	} {
 		c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text)
 		if c.Reason != tc.reason || c.Hard != tc.hard {

@@ -875,6 +875,12 @@ var authFailurePhrases = []string{
 	// (its log lines and RCPT replies as admins quote them; 5.7.1 before
 	// RFC 7372's 5.7.23).
 	"spf fail", "openspf.net/why", "openspf.org/why", "open-spf.org/why",
+	// The same page before the SPF project moved to openspf.org: Mail::SPF::
+	// Query's default explanation, "Please see http://spf.pobox.com/
+	// why.html?sender=%{S}&ip=%{I}&receiver=%{R}", as a Postfix SPF policy
+	// daemon's refusal quotes it ("Sender address rejected: Please see
+	// http://spf.pobox.com/why.html?sender=...", linuxrulz.net/spf.html).
+	"spf.pobox.com/why",
 	// Cleanmail (a Swiss filtering service) refuses mail with a sender of
 	// bluewin.ch that did not come through the servers Bluewin's SPF
 	// record names: "Forged sender domain from this server"
@@ -1055,11 +1061,15 @@ var hostListedPhrases = append([]string{"blocked using", "listed at", "is listed
 // DBL lists domains found in the message, a verdict on the content). Its
 // older lookup of an address, /query/bl?ip=, takes the IP by name: ZEN,
 // the IP lists together, is not for "anything other than checking IP
-// addresses that hand off to your mailservers" (spamhaus.org/zen/).
+// addresses that hand off to your mailservers" (spamhaus.org/zen/). The
+// CBL (cbl.abuseat.org, since folded into Spamhaus's XBL) lists only IP
+// addresses, so its name counts without the path's slash: open-mail.org's
+// 3strikes refusal "See http://cbl.abuseat.org" ends the reply with it
+// (open-mail.org/3strikes/SMTPmessages.txt).
 var hostListURLs = []string{
 	"spamhaus.org/query/ip", "spamhaus.org/sbl", "spamhaus.org/xbl", "spamhaus.org/pbl", "spamhaus.org/lookup",
 	"spamhaus.org/query/bl?ip=",
-	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org/", "sorbs.net/", "bsn.borderware.com/",
+	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org", "sorbs.net/", "bsn.borderware.com/",
 	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
 	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",
 }
@@ -1408,6 +1418,13 @@ var securityErrorPhrases = []string{
 // systemerror).
 var greylistPhrases = []string{
 	"greylist",
+	// The American spelling: "421 Your address has been graylisted. Try
+	// again later." (eomatica.gal's help page on its mail server's
+	// replies); SendPulse's glossary spells the measure both ways
+	// ("Greylisting ... How can I avoid being graylisted?",
+	// sendpulse.com/features/smtp/errors/greylisting), as RFC 6647
+	// describes it: a temporary refusal of an unknown sender.
+	"graylist",
 	// Mimecast's greylisting reply, "451 Internal resource temporarily
 	// unavailable": "The sending mail server is subjected to Greylisting
 	// ... Alternatively the sender's IP address has a poor reputation"
@@ -1437,12 +1454,17 @@ var speedingPhrases = []string{
 	// limit, Microsoft's throttling): a rate, not the mailbox's size.
 	"messages they can receive per hour",
 	"daily limit for message recipients", // Microsoft 5.1.90
-	"send too many messages",             // Korean portals (puffinknight.tistory.com/102, an IP blocked for bulk mail): "421 4.3.1 You send too many messages."
-	"exceeded permitted limits",          // Microsoft 5.7.508
-	"deferred due to excessive volume",   // Apple 421 4.7.1
-	"recipients this hour",               // GoDaddy IB607: "x has sent to too many recipients this hour"
-	"rate limit reached",                 // comservice-ffo.de (United Internet reseller) 421
-	"too much mail from",                 // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
+	// A count over a day is a rate too: Microsoft 5.1.90 above;
+	// Netfabric's help desk on its SMTP server's "MAX RCPT TO DAILY
+	// LIMIT" (netfabric.freshdesk.com, solutions article 6000236440,
+	// problems sending mail: the account's daily sending limit reached).
+	"daily limit",
+	"send too many messages",           // Korean portals (puffinknight.tistory.com/102, an IP blocked for bulk mail): "421 4.3.1 You send too many messages."
+	"exceeded permitted limits",        // Microsoft 5.7.508
+	"deferred due to excessive volume", // Apple 421 4.7.1
+	"recipients this hour",             // GoDaddy IB607: "x has sent to too many recipients this hour"
+	"rate limit reached",               // comservice-ffo.de (United Internet reseller) 421
+	"too much mail from",               // Postfix smtpd(8), smtpd_client_message_rate_limit: "450 4.7.1 Error: too much mail from x"
 	// Courier's ratefilter (svarshavchik/courier courier/courier/filters/
 	// ratefilter.C): a sender's recipients within filters/ratefilter-
 	// interval over filters/ratefilter-maxrcpts, "500 Number of messages
@@ -1625,8 +1647,17 @@ var badReputationPhrases = []string{
 	"unusual rate of unsolicited mail", // Google 421 4.7.0, 550 5.7.1
 	"tenant has exceeded threshold",    // Microsoft 5.7.705
 	"user complaints",                  // Yahoo [TSS04] "due to unexpected volume or user complaints"
-	"temporarily deferred - 4.16.50",   // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
-	"reputation",                       // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
+	// Complaints about the sending IP's mail: Hotmail's SC-004, "A block
+	// has been placed against your IP address because we have received
+	// complaints concerning mail coming from that IP address" (quoted in
+	// registrywinner.com's Windows Live Hotmail troubleshooting page), as
+	// AOL's postmaster explained its RLY:B1 block: "placed on an IP
+	// address when AOL member complaints go over our set threshold"
+	// (postmaster.info.aol.com/errors/554rlyb1.html). Read before the
+	// policy words SC-004 also bears.
+	"received complaints",
+	"temporarily deferred - 4.16.50", // Yahoo "421 Message from x temporarily deferred - 4.16.50": mail from the server generating substantial complaints from Yahoo Mail users (smtp-error-codes.info/bounce/yahoo/bounce_421_4.16.50.php, quoting Yahoo's help)
+	"reputation",                     // Mimecast 451 (a sender's "poor reputation"); "550 Message rejected due to sender IP reputation" (knowledge.broadcom.com/external/article/161393)
 	// Web.de's "550 <x>: Reject due to policy restrictions (IP based)"
 	// (a high share of the IP's mail classified as spam, its mail refused
 	// for a time) and "... (domain based)" (the sender's domain known as a
@@ -1667,6 +1698,15 @@ var blockedPhrases = []string{
 	// page-data.json, /code/550 Orange). Its "client host" vetoes the spam
 	// word as a host's listing (hostListedPhrases), so the block is read here.
 	"client host blocked",
+	// Postfix's RBL reply with the list's name left out: its default
+	// (postconf(5) default_rbl_reply) is "$rbl_code Service unavailable;
+	// $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?;
+	// $rbl_reason}", and "554 5.7.1 Service unavailable; Client host []
+	// blocked" is what an NHS mail incident page quoted
+	// (microsoftwiki.com), "Service unavailable; Client host [x]
+	// blocked." WWB's mail error page (wwbcity): the client's address
+	// refused, not the service down.
+	"client host [ * ] blocked",
 	"error: access denied for",                             // Postfix smtpd.c: "503 5.7.0 Error: access denied for host[addr]", the answer to every command once the client was refused at connect (smtpd_delay_reject=no; RFC 5321 §3.1), the client's refusal at whatever command
 	"esmtp not accepting connections",                      // Postfix smtpd.c: "554 host ESMTP not accepting connections", its greeting when a milter rejects the client at connect
 	"your mail is not welcome here",                        // Haraka connection.js connect_respond: "554 Your mail is not welcome here", a connect plugin's refusal of the client
@@ -1961,6 +2001,12 @@ var networkErrorPhrases = []string{
 	// sendmail 3rd ed., oreilly.com re761: "Detecting too many hops is
 	// useful in stopping mail loops"); RFC 3463 x.4.6 "Routing loop detected".
 	"message looping",
+	// The same count named: "Too many Received: headers" (Symantec Email
+	// Security.cloud's knowledge base, knowledge.broadcom.com article
+	// 161393, "554 Too many Received: headers"; Haraka's connection.js
+	// data_done(): "Too many received headers - possible mail loop"), the
+	// loop detection RFC 5321 §6.3 describes by counting Received: lines.
+	"too many received",
 	"rcpt handle timeout",       // emailhost.com.cn's service pages: "[退信] 网络异常: rcpt handle timeout" (a network anomaly)
 	"loop detection",            // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.6 loop detection"
 	"host not found, try again", // Postfix smtp(8): a DNS lookup that failed for now (TRY_AGAIN)

@@ -636,7 +636,7 @@ func buildRules() *rules {
 		// sending hosts even where no list wording does.
 		{reason: Blocked, phrases: hostListURLs},
 		// Spamhaus named, its domain list (the DBL) not, is a list of
-		// sending hosts (spamhausName): "550 Email blocked by SPAMHAUS".
+		// sending hosts (spamNotVerdict): "550 Email blocked by SPAMHAUS".
 		// Not where it links its page for refused queries: a receiver
 		// that asks Spamhaus through a public resolver gets a return
 		// code it must not read as a listing, and Spamhaus's page
@@ -661,7 +661,7 @@ func buildRules() *rules {
 		// unsolicited bulk mail), unless a list of sending hosts is named
 		// beside it; greylisting's mention of spam never gets here
 		// (greylistPhrases come first).
-		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases, veto: spamhausName},
+		{reason: SpamDetected, phrases: spamWordPhrases, unless: hostListedPhrases, veto: spamNotVerdict},
 		// A quota of the sender's sending is not the recipient's mailbox:
 		// Google's "550 5.4.5 Daily sending quota exceeded", a Postfix
 		// policy's "550 5.4.5 ... Domain Sending Quota Exceeded"
@@ -1003,28 +1003,41 @@ var statusWordings = []statusText{
 	{"recipient name is ambiguous", ".1.4"},
 }
 
-// spamhausName reports whether every "spam" in text is the start of the
-// name "Spamhaus", a list of sending hosts unless its domain list, the
-// DBL, is named: "ZEN is the combination of all Spamhaus IP-based DNSBLs
-// ... It contains the SBL, SBLCSS, XBL and PBL blocklists", not to be
-// used "for anything other than checking IP addresses that hand off to
-// your mailservers" (spamhaus.org/zen/). The word in the list's name is
-// no verdict on the message, as "virus" in a scanner's name is none
-// (productVirus).
-func spamhausName(text string) bool {
+// spamNotVerdict reports whether every "spam" in text is no verdict on
+// the message. It may be the start of the name "Spamhaus", a list of
+// sending hosts unless its domain list, the DBL, is named: "ZEN is the
+// combination of all Spamhaus IP-based DNSBLs ... It contains the SBL,
+// SBLCSS, XBL and PBL blocklists", not to be used "for anything other
+// than checking IP addresses that hand off to your mailservers"
+// (spamhaus.org/zen/). The word in the list's name is no verdict on the
+// message, as "virus" in a scanner's name is none (productVirus). Or it
+// may be part of a link, a word holding "://" or starting "www.": a URI
+// identifies a resource (RFC 3986 §1.1), its words that resource's name,
+// not the reply's: Interhack's "Domain does not resolve - see
+// http://www.interhack.net/projects/spam/resolve.html" refuses a sender
+// domain that does not resolve (the page it links), and
+// "Rejected - see http://spam.guxhagen.net/" a connecting host (its
+// page: the host's IP on the site's own list).
+func spamNotVerdict(text string) bool {
 	if namesDBL(text) {
 		return false
 	}
+	found := false
 	for off := 0; ; {
 		i := strings.Index(text[off:], "spam")
 		if i < 0 {
-			return off > 0
+			return found
 		}
 		i += off
-		if !strings.HasPrefix(text[i:], "spamhaus") {
+		found = true
+		word := text[strings.LastIndexAny(text[:i], " \t<>\"'(")+1:]
+		if end := strings.IndexAny(word, " \t<>\"')"); end >= 0 {
+			word = word[:end]
+		}
+		if !strings.HasPrefix(text[i:], "spamhaus") && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") {
 			return false
 		}
-		off = i + len("spamhaus")
+		off = i + len("spam")
 	}
 }
 

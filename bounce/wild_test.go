@@ -59,12 +59,13 @@ func TestWildReplies(t *testing.T) {
 }
 
 // wildThreads reports a wild row whose reply (code, enhanced code, text)
-// repeats an earlier row's or a row of the provider or software table,
-// and returns the number of threads the rows come from.
-func wildThreads(t *testing.T, rows [][]string) int {
+// repeats an earlier row's or a row of the provider or software table (or
+// of the tables named), and returns the number of threads (sources) the
+// rows come from.
+func wildThreads(t *testing.T, rows [][]string, tables ...string) int {
 	t.Helper()
 	table := make(map[string]string)
-	for _, name := range []string{"provider-replies.csv", "software-replies.csv"} {
+	for _, name := range append([]string{"provider-replies.csv", "software-replies.csv"}, tables...) {
 		for _, row := range replyTable(t, name) {
 			table[strings.Join(row[3:6], "\x00")] = name
 		}
