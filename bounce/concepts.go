@@ -303,6 +303,72 @@ var (
 		predicates: []string{"too quickly", "too fast"},
 		unless:     []string{"connection"},
 	}
+	// A message over a size limit. RFC 3463 x.3.4 "Message too big for
+	// system", x.2.3 "Message length exceeds administrative limit"; RFC
+	// 1870 §6's 552 "message size exceeds fixed maximum message size";
+	// the words of mesgTooBigPhrases' sourced wordings: "message too
+	// large", "message is too long", "attachment is too long" (Chinese
+	// providers), Google's "exceeded Google's message size limits" and
+	// "message header size limits", qmail-smtpd's "exceeds my databytes
+	// limit". A mailbox's room, the recipients' count and a rate are not
+	// a message's size, nor is a line's length (RFC 5321 §4.5.3.1.6, the
+	// message's form), a header's (Sendmail's "552 5.6.0 Headers too
+	// large", its MaxHeadersLength, under RFC 3463's content subject) or
+	// a time in the queue (qmail-send's "this message has been in the
+	// queue too long"): the unless words.
+	sizeConcept = concept{
+		subjects:   []string{"message", "messages", "attachment", "attachments", "email", "mail", "data", "body"},
+		predicates: []string{"too large", "too big", "too long", "larger than", "bigger than", "maximum size", "maximum message size", "size limit", "size limits", "size exceeds", "size too large", "exceeds the size", "over the size"},
+		unless:     []string{"quota", "storage", "recipients", "rate", "per hour", "per day", "line", "lines", "hops", "received", "queue", "header"},
+	}
+	// The sending MTA gave up: RFC 3463 x.4.7 "Delivery time expired";
+	// the words of gaveUpPhrases' sourced wordings: Exim's "retry timeout
+	// exceeded", Sendmail's "could not be delivered for 5 days", qmail's
+	// "I'm not going to try again". A delivery refused for a quota, a
+	// size, a rate or a limit of the receiver is that refusal's: the
+	// unless words. Read after every verdict, before the other failures
+	// that are nobody's verdict, as gaveUpPhrases are.
+	gaveUpConcept = concept{
+		subjects:   []string{"delivery", "retry", "retries", "attempts", "delivery attempts", "queue lifetime"},
+		predicates: []string{"exhausted", "exceeded", "expired"},
+		unless:     []string{"quota", "size", "rate", "limit", "per hour", "per day", "mailbox", "recipients", "hops", "connections"},
+	}
+	// The sender refused: RFC 3463 x.7.1 "Delivery not authorized,
+	// message refused: The sender is not authorized to send to the
+	// destination" and x.1.8 "Bad sender's system address"; the words of
+	// rejectedPhrases' sourced wordings: Postfix's "Sender address
+	// rejected", Coremail's "sender is rejected", "illegal sender",
+	// "null sender is not allowed", Sendmail's "sender denied", Baruwa's
+	// "the domain x is banned". The sending host (an IP, a server, a
+	// rate) and authentication (SPF, DKIM, DMARC, a login) are not the
+	// sender's address: the next and unless words. "Sender blocked" alone
+	// says the sending host's as often (Mimecast's "421 Sender address
+	// blocked", an IP in its Blocked Senders policy; Host Media's "[ESA]
+	// Sender blocked"), so "blocked" is no predicate.
+	senderConcept = concept{
+		subjects:   []string{"sender", "sender's address", "sender address", "sender domain", "sender's domain", "envelope sender", "from address"},
+		predicates: []string{"not allowed", "not accepted", "rejected", "refused", "denied", "not permitted", "banned", "forbidden"},
+		unless:     []string{"spf", "dkim", "dmarc", "ip", "rate", "limit", "quota", "reputation", "relay", "authentication", "authenticated", "login", "password", "connection"},
+		next:       []string{" ip", " host", " server", " mta", " policy framework", " reputation", " score", " rate", "s "},
+	}
+	// The sending host refused: the words of blockedPhrases' sourced
+	// wordings: Postfix's "Client host rejected", "traffic not accepted
+	// from this ip", "banned sending ip", "black ip"; a host in an
+	// address range of end users, dynamic or residential, that should
+	// not send mail straight to an MX, as Spamhaus's Policy Block List
+	// lists them (spamhaus.org/pbl). A host named in a Postfix or Exim
+	// notice ("host x said:") is only the one that answered, so "host"
+	// alone is no subject; a connection that failed is the network's, and
+	// an address SPF does not authorize is an authentication failure,
+	// and a domain or header named beside the address is what was
+	// refused (a cPanel host's "Your IP: x : Your domain x is not allowed
+	// in header From"): the unless words.
+	clientConcept = concept{
+		subjects:   []string{"ip", "ip address", "ip addresses", "ip range", "ip ranges", "your host", "client host", "your server", "your mail server", "netblock"},
+		predicates: []string{"blocked", "not allowed", "not accepted", "rejected", "refused", "denied", "banned", "not permitted", "dynamic", "residential", "dial-up", "dialup"},
+		unless:     []string{"spf", "dkim", "dmarc", "sender address", "rate", "connections", "reputation", "connect", "timed out", "recipient", "authentication", "domain", "header"},
+		either:     true,
+	}
 	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
 	// "relaying denied" (Sendmail), "relay access denied" (Postfix),
 	// "relay not permitted" (Exim), "relaying not allowed", "relay traffic

@@ -35,7 +35,19 @@ func TestConcepts(t *testing.T) {
 		{554, "Win.Trojan.Agent-123 FOUND", VirusDetected},
 		{550, "Message rejected: attachment holds ransomware", VirusDetected},
 		{550, "This message contains a worm", VirusDetected},
+		{552, "The message is larger than the maximum allowed", MesgTooBig},
+		{552, "Attachment size exceeds what we accept", MesgTooBig},
+		{553, "Mail from this sender is not accepted here", Rejected},
+		{550, "Residential IP ranges are not allowed to send mail", Blocked},
+		{554, "Your IP is dynamic, please use your provider's relay", Blocked},
+		{0, "Delivery attempts exhausted for this address", Expired},
 		// Negatives, each from its source.
+		// qmail-send: a time in the queue, not a message's size.
+		{0, "I'm not going to try again; this message has been in the queue too long.", Expired},
+		// Sendmail's MaxHeadersLength, under RFC 3463's content subject.
+		{552, "Headers too large (32768 max)", OnHold},
+		// A cPanel host's refusal of a domain in From, beside the IP.
+		{550, "Your IP: 192.0.2.1 : Your domain example.com is not allowed in header From", OnHold},
 		// Postfix smtp(8): a connection that timed out is the network's.
 		{0, "connect to mx.example.net[192.0.2.1]:25: Connection timed out", NetworkError},
 		// The sending MTA gave up after days (Sendmail's "could not be
@@ -67,7 +79,7 @@ func TestConcepts(t *testing.T) {
 // each is followed by a bounded clause, so the reading stays linear.
 func TestConceptsLinear(t *testing.T) {
 	text := strings.Repeat("mailbox account relay spf user inbox limit too many ", 40000)
-	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept, &rateConcept, &connectionsConcept, &tooQuicklyConcept} {
+	for _, c := range []*concept{&mailboxFullConcept, &suspendConcept, &lockedConcept, &noRelayingConcept, &authFailureConcept, &rateConcept, &connectionsConcept, &tooQuicklyConcept, &sizeConcept, &gaveUpConcept, &senderConcept, &clientConcept} {
 		if c.match(text) {
 			t.Fatalf("%v matched a text without a predicate", c.subjects)
 		}

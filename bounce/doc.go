@@ -292,7 +292,12 @@
 //     sent or received "too quickly" (a rate), connections or sessions
 //     over a limit in either order ("too many simultaneous connections",
 //     "connection limit exceeded": not a rate of them, nor one that
-//     failed), in that order; then the sending MTA giving up,
+//     failed), a message over a size limit (not a header's, a line's or a
+//     time in the queue), the sender's address refused (not the sending
+//     host, an authentication or a "sender blocked", which names either),
+//     the sending host refused, dynamic or residential (Spamhaus's PBL),
+//     in either order, and delivery attempts exhausted or expired (RFC
+//     3463 x.4.7), in that order; then the sending MTA giving up,
 //     full systems, network and system errors, mailer programs and syntax
 //     (last by design, not by a published precedence: each names a
 //     condition of delivery, RFC 3463 x.4.7, x.3.1, x.4, x.3, RFC 3464

@@ -684,6 +684,10 @@ func buildRules() *rules {
 		{reason: Speeding, also: rateConcept.match},
 		{reason: Speeding, also: tooQuicklyConcept.match},
 		{reason: TooManyConn, also: connectionsConcept.match},
+		{reason: MesgTooBig, also: sizeConcept.match},
+		{reason: Rejected, also: senderConcept.match},
+		{reason: Blocked, also: clientConcept.match},
+		{reason: Expired, also: gaveUpConcept.match},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
 		// the last reply, read above first), a full system (x.3.1), the

@@ -80,9 +80,9 @@ var wild2Exceptions = map[string]string{
 	// misspelt ("to many mails", "reverse look name", "must be send with
 	// an encryption").
 	"Sender ip address rejected: You sent to many mails from different domains in the last 10 minutes": "a receiver's own code for a rate, RFC 3463's x.2.1 read",
-	"Sender domain rejected: You sent to many mails from different ip address in the last 10 minutes":  "a receiver's own code for a rate, RFC 3463's x.2.2 read",
-	"Sender ip adress rejected: Your IPv6 address do not have a reverse look name":                     "a receiver's own code for a missing PTR, RFC 3463's x.6.2 read",
-	"Sender ip adress rejected: Your IPv6 address must be send with an encryption":                     "a receiver's own code for TLS, RFC 3463's x.6.3 read",
+	"Sender domain rejected: You sent to many mails from different ip address in the last 10 minutes":  "a receiver's own code for a rate, the refused IP address read (concepts.go)",
+	"Sender ip adress rejected: Your IPv6 address do not have a reverse look name":                     "a receiver's own code for a missing PTR, the refused IP address read (concepts.go)",
+	"Sender ip adress rejected: Your IPv6 address must be send with an encryption":                     "a receiver's own code for TLS, the refused IP address read (concepts.go)",
 	// x.3.1 is "Mail system full" (RFC 3463), read as such; the page's
 	// cause was the receiving system's memory, not its storage.
 	"Out of memory": "x.3.1 read as the system full; memory, by the page",
