@@ -369,6 +369,24 @@ var (
 		unless:     []string{"spf", "dkim", "dmarc", "sender address", "rate", "connections", "reputation", "connect", "timed out", "recipient", "authentication", "domain", "header"},
 		either:     true,
 	}
+	// The recipient unknown: RFC 3463 x.1.1 "Bad destination mailbox
+	// address: The mailbox specified in the address does not exist";
+	// the words of userUnknownPhrases' sourced wordings: qmail-local's
+	// "Sorry, no mailbox here by that name", Domino's "not listed in
+	// public Name & Address Book", Coremail's "User not found", Dovecot
+	// LMTP's "User doesn't exist", Postfix's "User unknown", Exchange's
+	// "recipient not found". Read as those phrases are, placed by the
+	// status, the stage and the reply's shape (adjust). A domain, host,
+	// route or DNS name not found is the domain's (hostUnknownPhrases),
+	// a sender's address the sender's, credentials, keys and syntax
+	// not an address at all: the unless words. "Invalid" is no
+	// predicate: a mailbox's file can be invalid too (Cyrus lmtpd's "451
+	// 4.2.0 Mailbox has an invalid format", the receiving system's).
+	userUnknownConcept = concept{
+		subjects:   []string{"user", "recipient", "mailbox", "account", "addressee", "local part"},
+		predicates: []string{"not found", "not listed", "does not exist", "doesn't exist", "not exist", "by that name", "unknown", "not known"},
+		unless:     []string{"domain", "host", "sender", "mx", "dns", "route", "too many", "invalid recipients", "reverse", "ptr", "helo", "certificate", "dkim", "spf", "signature", "authentication", "password", "login", "credentials", "syntax", "command", "your"},
+	}
 	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
 	// "relaying denied" (Sendmail), "relay access denied" (Postfix),
 	// "relay not permitted" (Exim), "relaying not allowed", "relay traffic

@@ -85,3 +85,26 @@ func TestConceptsLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestUserUnknownConcept checks the unknown recipient read by its words:
+// placed at RCPT (or by an x.1.1 status) it is the address's verdict,
+// unplaced a filter's, as every user-unknown wording is (doc.go).
+func TestUserUnknownConcept(t *testing.T) {
+	for _, c := range []struct {
+		command, enhanced, text string
+		want                    Reason
+	}{
+		{"RCPT", "", "Recipient rejected: no account by that name here", UserUnknown},
+		{"RCPT", "", "The user you wrote to is not known at this site", UserUnknown},
+		{"", "5.1.1", "Mailbox someone@example.org was not found in the directory", UserUnknown},
+		{"", "", "User someone@example.org is not found in this server", Filtered},
+		// Cyrus lmtpd's damaged mailbox file: the system's.
+		{"DATA", "4.2.0", "Mailbox has an invalid format", SystemError},
+		// A domain not found is the domain's.
+		{"RCPT", "", "Recipient domain not found: example.invalid", HostUnknown},
+	} {
+		if got := ClassifyReply(c.command, 550, c.enhanced, c.text); got.Reason != c.want {
+			t.Errorf("%s %s %q: got %s, want %s", c.command, c.enhanced, c.text, got.Reason, c.want)
+		}
+	}
+}

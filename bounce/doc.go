@@ -285,7 +285,9 @@
 //     x.2.1, RFC 5321 §4.2.3's 552, RFC 7372 §3), with words that turn it
 //     to something else ("your", "sending", a message's size, a mailbox
 //     file's lock, a host named relay, a DNS failure) voiding it: a full
-//     mailbox, a disabled one, relaying refused, an authentication check
+//     mailbox, a disabled one, an unknown recipient ("no account by that
+//     name", "user x is not found"; placed by status, stage and shape as
+//     the phrases are, so unplaced a filter's), relaying refused, an authentication check
 //     failed, a limit over a span of time in either order ("daily send
 //     limit reached", "limit of 400 recipients per 24 hours": a rate,
 //     not connections at once nor a delivery given up after days), mail

@@ -679,6 +679,7 @@ func buildRules() *rules {
 		{reason: MailboxFull, also: mailboxFullConcept.match},
 		{reason: Suspend, also: suspendConcept.match},
 		{reason: Suspend, also: lockedConcept.match},
+		{reason: UserUnknown, also: userUnknownConcept.match},
 		{reason: NoRelaying, also: noRelayingConcept.match},
 		{reason: AuthFailure, also: authFailureConcept.match},
 		{reason: Speeding, also: rateConcept.match},
