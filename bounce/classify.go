@@ -642,6 +642,12 @@ var rcptStageWords = append([]string{
 	// verification" (RPT-FAL) answers RCPT (userUnknownPhrases).
 	"recipient failed verification",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
+	// The same in German, Japanese and Chinese, as userUnknownPhrases'
+	// sources give them: "Empfänger unbekannt" (recipient unknown), "宛先メ
+	// ールボックスが存在しません" (the destination mailbox does not exist),
+	// "没有找到收件人的地址" and "收件人地址不存在" (the recipient's address not
+	// found, does not exist).
+	"empfänger unbekannt", "宛先メールボックスが存在しません", "没有找到收件人的地址", "收件人地址不存在",
 	"no such recipient",                         // GroupWise's Internet Agent "550 No such recipient" (userUnknownPhrases)
 	"no correct recipients", "banned recipient", // Yandex "No correct recipients"; Microsoft 5.7.505 "Access denied, banned recipient"
 	// The "Mail System Error - Returned Mail" notice's heading for refusals

@@ -51,6 +51,12 @@ var notAcceptPhrases = []string{
 // "User not local; please try <forward-path>".
 var hasMovedPhrases = []string{
 	"mailbox has moved", "user not local; please try",
+	// Exchange's French NDR text for an address that moved: "l'adresse
+	// électronique du destinataire a changé. L'adresse à laquelle ce message
+	// a été envoyé n'accepte plus de messages. Aucune adresse de transfert
+	// n'a été configurée." (Microsoft's strings, uitranslation.com fr-fr,
+	// term 04a5485eb88d): RFC 3463 x.1.6, moved with no forwarding address.
+	"l'adresse électronique du destinataire a changé",
 }
 
 // rejectedPhrases: the sender's address or domain was refused. They come
@@ -129,6 +135,12 @@ var rejectedPhrases = []string{
 	// (mailcow issue 3860, rails issue 42557: the account lacked Send As
 	// on the From address).
 	"to send as this sender", "sendasdenied",
+	// Exchange's Japanese NDR for the same refusal when one sends on
+	// another's behalf without the permission (office-qa.com Outlook
+	// ol113): "代理送信のためのアクセス許可を持たずに、別の送信者の代わりにメッセージを送信
+	// することはできません" (you cannot send on another sender's behalf
+	// without the permission to send on behalf).
+	"代理送信のためのアクセス許可を持たずに",
 	// Twilio SendGrid's error 60222, "The from address does not match a
 	// verified Sender Identity" (twilio.com/docs/api/errors/60222: the
 	// account's from address has not been verified), given over SMTP as a
@@ -285,6 +297,20 @@ var hostUnknownPhrases = []string{
 	"host sconosciuto",                          // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 	"host not found",                            // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
 	"valid mx for rcpt domain",                  // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
+	// Microsoft's Italian page on Outlook.com's delivery errors
+	// (windows.microsoft.com/it-it/outlook/delivery-failed): "Host
+	// sconosciuto, Domain Lookup non riuscito", the domain of the
+	// recipient's address does not exist.
+	"domain lookup non riuscito",
+	// SARE's analysis of returned mail (sare.pl/baza-wiedzy/2017/03/21/
+	// analiza-zwrotow): 512 "Nie ma takiej domeny", the domain is no mail
+	// system's or has no mail server to be found.
+	"nie ma takiej domeny",
+	// A Japanese CRM's list of send errors (sfa.es-support.info, "メールエラー
+	// を確認する"): "不明なメールサーバーです" (an unknown mail server) and
+	// "DNSルックアップに失敗しました" (the DNS lookup failed), the address
+	// after the @ probably wrong.
+	"不明なメールサーバーです", "dnsルックアップに失敗しました",
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
 	// host, mta_on_mx() DNS_ENOTFOUND) and "No MX found for destination"
 	// (mta_on_source(), a connector's CONNECTOR_ERROR_MX), both temporary
@@ -453,6 +479,45 @@ var userUnknownPhrases = []string{
 	// sconosciuto").
 	"usuario inexistente", "no se encuentra en el directorio de domino", "no se encuentra en la libreta",
 	"utente sconosciuto", "mailbox non trovata",
+	// The same page names "Mailbox non valida" with them; Microsoft's
+	// later Italian page on Outlook.com's non-delivery messages
+	// (support.office.com it-it, article 45e048ac-f7b1-4c0f-b525-
+	// 081cb34f1062) words them "Cassetta postale non trovata o non valida
+	// oppure utente sconosciuto": the address used does not exist.
+	"mailbox non valida", "cassetta postale non trovata", "cassetta postale non valida",
+	// Gmail's help in German, Italian and Japanese names its "The email
+	// account that you tried to reach does not exist" so (support.google.com
+	// /mail answer 82454 hl=de and hl=it, answer 6596 hl=ja): the address
+	// disabled, gone or mistyped; adslzone's guide to Gmail's returned mail
+	// gives it in Spanish as "La cuenta de correo electrónico no existe".
+	"das e-mail-konto, das sie kontaktieren möchten, ist nicht vorhanden",
+	"l'account email che hai cercato di raggiungere non esiste",
+	"送信先のメール アカウントは存在しません",
+	"la cuenta de correo electrónico no existe",
+	// Onet's help on returned mail (pomoc.poczta.onet.pl, "Co zrobić w
+	// przypadku odesłanych lub odrzuconych e-maili"): "Docelowe konto nie
+	// istnieje", the destination account does not exist; SARE (sare.pl
+	// analiza-zwrotow): 511 "Nieprawidłowa nazwa użytkownika", no user at
+	// that address; MyDreams' Czech list of returned-mail errors
+	// (mydreams.cz/cz/wiki/9924): "550 5.1.1 User unknown (Uživatel
+	// neznámý)".
+	"docelowe konto nie istnieje", "nieprawidłowa nazwa użytkownika", "uživatel neznámý",
+	// The Japanese CRM's send errors (sfa.es-support.info): "不明なユーザーで
+	// す" (an unknown user), "ユーザーが存在しません" (the user does not
+	// exist), "対象ドメインのアカウントを持っていません" (no account at that
+	// domain), the address wrong or cancelled; DTI's Japanese notice gives
+	// Sendmail's "<addr>... User unknown" as "<addr> のユーザーは登録されていま
+	// せん" (dream.jp techinfo mail error05: the user is not registered).
+	"不明なユーザーです", "ユーザーが存在しません", "対象ドメインのアカウントを持っていません", "のユーザーは登録されていません",
+	// Refusals that name the recipient in other languages, which name the
+	// RCPT stage too (classify.go, rcptStageWords): mail.fr's German help
+	// on bounce mails gives "User unknown / No such mailbox / Unknown
+	// recipient" as "Empfänger unbekannt"; the Japanese CRM's "宛先メールボ
+	// ックスが存在しません" (the destination mailbox does not exist); Chinese
+	// hosts' returned-mail causes "没有找到收件人的地址" (the recipient's address
+	// not found, wz.0733.com.cn news-56) and "收件人地址不存在" (the recipient's
+	// address does not exist, xiayuyun.com zonghe 74184).
+	"empfänger unbekannt", "宛先メールボックスが存在しません", "没有找到收件人的地址", "收件人地址不存在",
 	// English wordings on the same sender's list of permanent errors
 	// (alexborras.com): "Mailbox unknown", "unknown mailbox", "The
 	// following destination addresses were unknown".
@@ -558,6 +623,14 @@ var exchangeLookupPhrases = []string{
 	// quoted on pastebin.com/qSHqkmLq, under "<host> rechazó tus mensajes
 	// a las siguientes direcciones de correo:").
 	"no se encontraba en el dominio de destino",
+	// Exchange's NDRs in German, Spanish and Turkish for the same lookup,
+	// each above "550 5.1.1 RESOLVER.ADR.RecipNotFound" (ExRecipNotFound)
+	// in its diagnostic information: "Die eingegebene E-Mail-Adresse
+	// konnte nicht gefunden werden." (pastebin.com/BsjRCWQL), "No se pudo
+	// encontrar la dirección de correo electrónico que escribiste."
+	// (pastebin.com/JHaPQHk7), "Girdiğiniz e-posta adresi bulunamadı."
+	// (pastebin.com/ANF5N2rS).
+	"e-mail-adresse konnte nicht gefunden werden", "no se pudo encontrar la dirección de correo electrónico", "girdiğiniz e-posta adresi bulunamadı",
 }
 
 // suspendPhrases: RFC 3463 x.2.1 "Mailbox disabled, not accepting messages".
@@ -567,6 +640,9 @@ var suspendPhrases = []string{
 	"user is inactive",                                                          // sitepackage (GMX 550 5.2.1)
 	"user suspended", "user disabled", "account has been temporarily suspended", // Coremail's support pages (icoremail.vip, "退信提示"): "User suspended", "user disabled", "This account has been temporarily suspended" (not Postfix qmgr's "delivery temporarily suspended", a destination it stopped trying)
 	"mailbox currently suspended", // AT&T/BellSouth (rbl.att.net/block_enduser.html): "550 [suspend] Mailbox currently suspended - Please contact correspondent directly"
+	// SARE (sare.pl analiza-zwrotow): 521 "Nieaktywna skrzynka pocztowa",
+	// the mailbox exists but is switched off and takes no messages.
+	"nieaktywna skrzynka pocztowa",
 	// A mailbox frozen: Mail.ru's own answers site (otvet.mail.ru, question
 	// 239834562) explains that unused or deleted mailboxes are emptied and
 	// "frozen", a frozen mailbox refusing mail at reception until its owner
@@ -703,6 +779,25 @@ var mailboxFullPhrases = []string{
 	"too much mail data", // NTT docomo's "552 Too much mail data <addr>", the recipient's mailbox full (センドマジック's notes on the carriers' replies, note.com/sendmagic/n/neb6bbe7e51cf)
 	"收件人空间不足",            // QQ Mail's bounce notice (qqmailbox.com/transceivers/169): the recipient's space is insufficient
 	"收件容量满",              // emailhost.com.cn's service pages: "[退信] 收件容量满: Quota exceeded" (the receiving capacity is full)
+	// Microsoft's Italian Outlook.com pages: "Cassetta postale piena o quota
+	// superata" (support.office.com it-it, 45e048ac) and "Casella di posta
+	// piena o Spazio disponibile superato" (windows.microsoft.com/it-it/
+	// outlook/delivery-failed).
+	"cassetta postale piena", "spazio disponibile superato",
+	// Exchange's NDRs for a full mailbox in German, Spanish and Polish: "Das
+	// Postfach des Empfängers ist voll und kann nachrichten jetzt nicht
+	// annehmen." (learn.microsoft.com/de-de, cannot-send-mail-mepf, with
+	// "554 5.2.2 mailbox full"), "El buzón del destinatario está lleno y no
+	// puede aceptar mensajes." (Exchange 2007, pastebin.com/HGKcccQU),
+	// "Skrzynka pocztowa adresata jest pełna" (pastebin.com/wj1vPjmb, with
+	// "554 5.2.2 mailbox full"); mail.fr's German help gives "Mailbox full
+	// / Over quota" as "Postfach voll".
+	"postfach des empfängers ist voll", "postfach voll", "buzón del destinatario está lleno", "skrzynka pocztowa adresata jest pełna",
+	// Chinese hosts' returned-mail causes: "接收方邮箱已经没有足够的空间来接收新邮件"
+	// (wz.0733.com.cn news-56: the receiving mailbox has no room for new
+	// mail) and "对方邮箱空间已满" (xiayuyun.com zonghe 74184: the other
+	// side's mailbox space is full).
+	"邮箱已经没有足够的空间", "邮箱空间已满",
 	// wz.0733.com.cn news-56 (the recipient's mailbox has no room): "Quota
 	// exceed the hard limit for user", "mail box space not enough".
 	"quota exceed the hard limit", "mail box space not enough",
@@ -724,6 +819,10 @@ var exceedLimitPhrases = []string{
 	"message length exceeds administrative limit", // RFC 3463 x.2.3
 	"recipsizelimit", "too large for this recipient", // Exchange: "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient"
 	"recipient's size limit", // Google 554 5.7.1 "The message you're trying to send exceeds the recipient's size limits"
+	// SARE (sare.pl analiza-zwrotow): 523 "Wiadomość zbyt długa", longer
+	// than the limit the recipient's administrator set for one message to
+	// that mailbox.
+	"wiadomość zbyt długa",
 }
 
 // mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.
@@ -758,6 +857,15 @@ var mesgTooBigPhrases = []string{
 	"message is too big",         // Exim's transports (transport.c, deliver.c): "message is too big (transport limit = n)", over a transport's message_size_limit
 	"message is too large",       // "<Message is too large~/message size exceeds~>" (catv-yokohama.ne.jp FAQ 11387: more than the recipient can take in one message)
 	"exceeds maximum fixed size", // BBIQ's FAQ (faq.bbiq.jp, id 7552): "Message exceeds maximum fixed size", the message sent is too big
+	// Naver's and Daum's Korean notices for "552 5.3.4 Error: message file
+	// too big" and "552 5.3.4 Message size exceeds fixed limit"
+	// (foxydog.tistory.com/69): "보내신 메일의 크기가 커서, 받는 서버에서 수신을
+	// 차단하였습니다" (the mail sent was too big; the receiving server
+	// blocked it), "발송하신 편지의 크기가 너무커서 ... 수신을 거부하였습니다";
+	// wz.0733.com.cn news-56: "超过了对方邮件服务商规定的一封邮件大小的限制" (over the
+	// other provider's limit for one message), beside "552 Message size
+	// exceeds fixed limit".
+	"메일의 크기가 커서", "편지의 크기가 너무커서", "一封邮件大小的限制",
 	// A server's limit on the size of a message it receives, which SLmail's
 	// help calls its inbound size limit (seattlelab.com, slmail web_help 51
 	// "SMTP size limits": larger messages are refused with a 500-level
@@ -1191,6 +1299,10 @@ var noRelayingPhrases = []string{
 	"email address is not verified", // Amazon SES: "Message rejected: Email address is not verified" (SES developer guide: unverified identities cannot send)
 	"relaying not allowed",          // Italiaonline (aiuto.libero.it, aiuto.virgilio.it): its heading "RELAYING NOT ALLOWED" over "550 Relay Disabled"
 	"relay traffic prohibited",      // the University of Maryland's help desk list (helpdesk.umd.edu, documents 3025): "553 <x>... unauthorized relay traffic prohibited", the sender relaying through the wrong server
+	// MyDreams' Czech list (mydreams.cz/cz/wiki/9924): "550 5.7.1 Unable
+	// to relay (Nelze přeposlat)", the sending server may not send
+	// through the recipient's.
+	"nelze přeposlat",
 	// CiviCRM's bounce patterns (civicrm-core, bounce type "Relay", table
 	// civicrm_mailing_bounce_pattern), beside "relay access denied" and
 	// "unable to relay": "not configured to relay mail", a server that
@@ -1436,6 +1548,11 @@ var greylistPhrases = []string{
 // speedingPhrases: a rate limit, of the sender or of the recipient.
 var speedingPhrases = []string{
 	"rate limited", // Google 4.7.28 "has been temporarily rate limited"
+	// Onet's help on returned mail (pomoc.poczta.onet.pl): "Przekroczono
+	// limit wysyłania i odbierania poczty", retry after 1 to 24 hours or
+	// ask for a higher limit; xiayuyun.com zonghe 74184: "邮件发送太过频繁,被
+	// 系统临时禁止发信" (mail sent too often, sending barred for a while).
+	"przekroczono limit wysyłania", "发送太过频繁",
 	// A host's postfwd rate limits (git.oopen.de, install/mailsystem
 	// DOC/postfwd/README.default-rate-limits): "only 5 recipients per 5
 	// minutes allowed" from an unknown server, "Number messages per hour
@@ -1590,6 +1707,9 @@ var tooManyConnPhrases = []string{
 	"connection rate",                      // a limit on new connections from one client: Sendmail cf/README, FEATURE(ratecontrol): "421 4.3.2 Connection rate limit exceeded."; haraka-plugin-limit "connection rate limit exceeded"; mox smtpserver/server.go serve(): "421 4.7.0 connection rate from your ip or network too high, slow down please"; ze-filter src/ze-check-connection.c check_connrate(): "421 4.5.1 Connection Rate" (MSG_CONN_RATE)
 	"concurrent connections limit",         // Exchange Online SMTP AUTH submission: "432 4.3.2 Concurrent connections limit exceeded." over three connections at once (learn.microsoft.com, "Message storage and concurrent connection throttling for SMTP Authenticated Submission")
 	"concurrent server connections",        // Exchange receive connectors (MaxInboundConnection): "421 4.3.2 The maximum number of concurrent server connections has exceeded a limit"
+	// MyDreams' Czech list (mydreams.cz/cz/wiki/9924): "452 Too many
+	// recipients (Příliš mnoho příjemců)".
+	"příliš mnoho příjemců",
 	// Exchange receive connectors' MaxInboundConnectionPerSource, the
 	// connections one IP address may hold at once (Set-ReceiveConnector):
 	// "421 4.3.2 The maximum number of concurrent connections has exceeded
@@ -1914,6 +2034,17 @@ var gaveUpPhrases = []string{
 	"message expired", "envelope expired", // Microsoft 4.4.7, 5.4.300; OpenSMTPD "Envelope expired"
 	"did not accept our requests to connect", // Gmail's bounce text for an unreachable server
 	"delivery time expired",                  // RFC 3463 x.4.7
+	// Gmail's help gives the same text in Italian (support.google.com/mail
+	// answer 82454 hl=it: "Il server del destinatario non ha accettato le
+	// nostre richieste") and Slovak (answer 6596 hl=sk: "Server príjemcu
+	// neprijal naše požiadavky").
+	"non ha accettato le nostre richieste", "neprijal naše požiadavky",
+	// Exchange's Finnish NDR above "550 4.4.7 QUEUE.Expired; message
+	// expired" (pastebin.com/7ZMwtfqv): "Palvelin on yrittänyt toimittaa
+	// tätä viestiä siinä onnistumatta ja on lopettanut yrittämisen" (the
+	// server tried to deliver this message without success and has
+	// stopped trying).
+	"on lopettanut yrittämisen",
 	// DragonFly Mail Agent: "Could not deliver for the last x seconds.
 	// Giving up." (qmail-remote's "Giving up on <host>." after a refused
 	// recipient stops trying that host, not the message).
@@ -1988,6 +2119,11 @@ var networkErrorPhrases = []string{
 	"routing loop", "mail loop", "loops back to myself", // Microsoft 5.4.6/5.4.14; Google 554 5.6.0; Postfix "mail for x loops back to myself"
 	"exceeded 50 hops", "too many hops", "hop count", // Google 554 5.6.0 "Message exceeded 50 hops"; RFC 5321 §6.3
 	"looping message", // Chinese providers' replies (blog.sina.com.cn list)
+	// Microsoft's Italian Outlook.com pages name "Connection timed out"
+	// among the temporary errors: "Time out della connessione"
+	// (windows.microsoft.com/it-it/outlook/delivery-failed), "Timeout della
+	// connessione" (support.office.com it-it, 45e048ac).
+	"time out della connessione", "timeout della connessione",
 	// Axway Email Firewall's (EMF's) delay notice: "Apparent cause of
 	// delivery failure: Attempts to connect to the remote server have
 	// failed." (Axway's knowledge base, support.axway.com/kb/101124, "EMF
@@ -2125,6 +2261,11 @@ var systemErrorPhrases = []string{
 	"service unavailable - try again later",               // Apple 451 4.7.1
 	"duplicated message-id",                               // fml: "Loop Alert: Duplicated Message-ID"
 	"mail system error",                                   // Postfix smtpd(8): "421 4.3.0 Mail system error" (its queue or cleanup service failed)
+	// The same temporary errors on Microsoft's Italian Outlook.com page
+	// (windows.microsoft.com/it-it/outlook/delivery-failed): "Risorse
+	// temporaneamente non disponibili" (resources temporarily unavailable)
+	// and "Memoria esaurita" (out of memory).
+	"risorse temporaneamente non disponibili", "memoria esaurita",
 	// gromox's local delivery (mda/exmdb_local/exmdb_local.cpp, DELIVERY_OPERATION_ERROR:
 	// the message could not be converted or stored) bounces with its
 	// BOUNCE_OPERATION_ERROR template: "some error occurs in our mail
@@ -2174,6 +2315,11 @@ var systemErrorPhrases = []string{
 	"mail transport unavailable",      // Postfix qmgr(8): a delivery agent that could not be run ("mail transport unavailable")
 	"mail system configuration error", // Postfix: a delivery refused for the sending system's own configuration (RFC 3463 x.3.5 "System incorrectly configured")
 	"local configuration error",       // Sendmail: "554 5.3.5 x... Local configuration error" after "553 MX list for x points back to y" (the Sendmail FAQ, quoted in the FreeBSD Handbook's mail chapter; RFC 3463 x.3.5 "System incorrectly configured")
+	// MyDreams' Czech list of returned-mail errors (mydreams.cz/cz/wiki/
+	// 9924) gives Exim's "451 Temporary local problem – please try later"
+	// as "Dočasný lokální problém – zkuste to prosím později", the
+	// recipient server's temporary trouble.
+	"dočasný lokální problém",
 	// Postfix's own words for a lookup table or database that failed on
 	// the system delivering the mail (the strings in Debian's postfix
 	// 3.7.11: smtpd's and smtp's "451 4.3.0 Temporary lookup error",
