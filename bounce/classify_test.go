@@ -201,6 +201,9 @@ func TestMissKinds(t *testing.T) {
 		hard           bool
 	}{
 		{"groupware directory lookup (Domino)", "", 550, "", "User kijitora@example.de not listed in Domino Directory", UserUnknown, true},
+		{"DKIM signature found none (RFC 7372 x.7.22's words)", "DATA", 554, "5.7.1", "No valid DKIM signature found", AuthFailure, false},
+		{"a Google Workspace administrator's rule (gcdp)", "DATA", 550, "5.7.1", "Email blocked outside example.com. See https://example.com/policy for details. - gcdp 4fb4d7f45d1cf-5c25290fe26si2709338a12.136 - gsmtp", PolicyViolation, false},
+		{"a block named without gcdp stays a block", "RCPT", 550, "5.7.1", "Email blocked, see https://example.net/rbl - gsmtp", Blocked, false},
 		{"groupware directory lookup (Exchange 2003)", "", 550, "5.1.1", "The recipient name is not recognized", UserUnknown, true},
 		{"reverse DNS is not a block", "CONNECT", 550, "5.7.1", "Client host rejected: cannot find your reverse hostname, [192.0.2.1]", RequirePTR, false},
 		{"virus is not spam", "DATA", 550, "5.7.1", "This message contains a virus (Eicar-Test-Signature) and has been rejected as spam", VirusDetected, false},

@@ -953,6 +953,11 @@ var authFailurePhrases = []string{
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
 	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, github.com/ActiveCampaign/smtp-field-manual page-data/code/550/page-data.json, /code/550 Hostpoint)
 	"dkim did not pass", "dkim validation", // Google 4.7.30, 5.7.30; Microsoft 4.7.26
+	// RFC 7372 §3.1's three DKIM codes end in the same words: x.7.20 "No
+	// passing DKIM signature found", x.7.21 "No acceptable DKIM signature
+	// found", x.7.22 "No valid author-matched DKIM signature found" (each
+	// a message without a DKIM signature that will do, RFC 6376).
+	"dkim signature found",
 	"spf permanent error",                             // Exchange Online 5.1.0 "Recipient address rejected: SPF Permanent Error" (learn.microsoft.com, fix-error-code-550-5-1-0-in-exchange-online: the sender domain's SPF record)
 	"must pass either spf or dkim",                    // Microsoft 4.7.26
 	"authenticate with spf", "authenticate with dkim", // Google 5.7.27, 5.7.30

@@ -631,6 +631,15 @@ func buildRules() *rules {
 		// in": an address absent from a directory (Domino's "not listed in
 		// Domino Directory", "not listed in public Name & Address Book"),
 		// not a host on a block list.
+		// Google marks with "gcdp" (Google Custom Domain Policies) the
+		// replies that come from a rule a Google Workspace administrator
+		// wrote, "550 5.7.1 This message violates example.com email
+		// policy. - gcdp <sessionid> - gsmtp" (Gmail SMTP errors and
+		// codes, knowledge.workspace.google.com/admin/support/
+		// troubleshooting/gmail-smtp-errors-and-codes, in its pt-BR
+		// version): the recipient domain's own policy, whatever words the
+		// administrator gave it ("email blocked outside example.com").
+		{reason: PolicyViolation, phrases: []string{"- gcdp "}},
 		{reason: Blocked, phrases: blockedPhrases, unless: []string{"tenant allow block list", "not listed in", "n't listed in"}},
 		// The lookup pages of host lists (hostListURLs) name a list of
 		// sending hosts even where no list wording does.
