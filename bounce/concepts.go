@@ -124,9 +124,17 @@ func lastClauseEnd(s string) int {
 }
 
 // vetoed reports an unless word in the clause or in the few words before
-// the subject ("your account", "sending quota").
+// the subject ("your account", "sending quota"), or, where the predicate
+// may come first, in all of the clause before it that a predicate was
+// looked for in (MailEnable's "temporarily refused connection at x from
+// IP (y) because the server is too busy" is a connection refused, not
+// the IP).
 func (c *concept) vetoed(text string, at int, clause string) bool {
-	before := text[max(0, at-24):at]
+	reach := 24
+	if c.either {
+		reach = conceptWindow
+	}
+	before := text[max(0, at-reach):at]
 	if cut := strings.LastIndexAny(before, ".;!?"); cut >= 0 {
 		before = before[cut+1:]
 	}

@@ -48,6 +48,10 @@ func TestConcepts(t *testing.T) {
 		{552, "Headers too large (32768 max)", OnHold},
 		// A cPanel host's refusal of a domain in From, beside the IP.
 		{550, "Your IP: 192.0.2.1 : Your domain example.com is not allowed in header From", OnHold},
+		// MailEnable's busy server (maildev issue 96): a connection
+		// refused for load, not the sending IP; without its stage, the
+		// receiving system's load.
+		{451, "Service temporarily refused connection at 10:25:27 from IP (192.0.2.1) because the server is too busy.", SystemError},
 		// Postfix smtp(8): a connection that timed out is the network's.
 		{0, "connect to mx.example.net[192.0.2.1]:25: Connection timed out", NetworkError},
 		// The sending MTA gave up after days (Sendmail's "could not be

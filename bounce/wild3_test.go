@@ -57,8 +57,11 @@ import "testing"
 // After the readings their sources give (RFC 7372 §3.1's DKIM codes'
 // shared words, phrases.go; Google's gcdp marker for a Workspace
 // administrator's rule, rules.go; TestMissKinds): reason 39 (65.0%),
-// hard/soft 59 (98.3%). Of the 21 left, the exceptions below are
-// documented; the others name a reason only their thread gave.
+// hard/soft 59 (98.3%); then 40, when the refused-host words no longer
+// took MailEnable's "refused connection ... from IP" (a connection word
+// anywhere before the IP voids them, concepts.go). Of the 20 left, the
+// exceptions below are documented; the others name a reason only their
+// thread gave.
 func TestWildReplies3(t *testing.T) {
 	rows := replyTable(t, "wild-replies-3.csv")
 	reason, hard, _ := scoreReplyTable(t, "wild replies 3", rows, wild3Exceptions)
@@ -66,9 +69,9 @@ func TestWildReplies3(t *testing.T) {
 		t.Errorf("%d rows, want at least 60", n)
 	}
 	// At least 50 threads and pages; the floors just under what the
-	// classifier reaches today (39 and 59 of 60): raise them as it
+	// classifier reaches today (40 and 59 of 60): raise them as it
 	// improves.
-	checkTableFloors(t, "threads", wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv"), 50, reason, hard, 64.0, 98.0)
+	checkTableFloors(t, "threads", wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv"), 50, reason, hard, 66.0, 98.0)
 }
 
 // wild3Exceptions are the third wild table's rows whose meaning, as the
@@ -87,8 +90,4 @@ var wild3Exceptions = map[string]string{
 	// A translated refusal that names both MX and SPF; the thread found
 	// the bounce domain without an MX record (the sender's).
 	"Unauthorized shipping - Check your domain's MX and/or SPF bounce+12-res.users-2@example.com.br": "MX and SPF both named; the sender domain, by the thread",
-	// MailEnable names its own load; the words also say it refused a
-	// connection from an IP, which the rules read as the sending host
-	// refused (concepts.go, clientConcept).
-	"ESMTP MailEnable Service temporarily refused connection at 11/27/15 11:25:27 from IP (192.0.2.1) because the server is too busy.": "a refused connection from an IP, the server's load as the cause",
 }
