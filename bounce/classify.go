@@ -157,9 +157,12 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if i := strings.IndexByte(status, '.'); i > 0 {
 		sd = status[i:]
 	}
-	// 2. A provider said exactly why.
-	for _, pc := range providerCodes {
-		if strings.Contains(text, pc.code) {
+	// 2. A provider said exactly why. (The bigram index of the text rules
+	// most codes and phrases out without a search.)
+	ix := new(bigrams)
+	ix.index(text)
+	for i, pc := range providerCodes {
+		if ix.hasKeys(r.providers.keys[i]) && strings.Contains(text, pc.code) {
 			return pc.reason
 		}
 	}
@@ -183,8 +186,6 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// 4. The wording. A local delivery program's output (RFC 3464
 	// §2.3.6 "x-unix") is read for a quota first, a full file system
 	// next and a program failure last, before the rest of the wording.
-	ix := new(bigrams)
-	ix.index(text)
 	if strings.HasPrefix(ev.diagType, "x-unix") {
 		for _, d := range r.local {
 			if d.matchIn(text, ix) {

@@ -52,6 +52,12 @@ type rules struct {
 	vacation detector
 	// ptr is the wording's reverse DNS detector, to which x.1.8 defers.
 	ptr *detector
+	// providers holds providerCodes' codes, in their order, as phrases
+	// with the bigram prefilter's keys.
+	providers detector
+	// bodies and delays hold bounceBodies and delayPhrases with their
+	// keys, for the long notices classifyOther reads them in.
+	bodies, delays detector
 }
 
 // providerCodes are codes that mail providers document for their refusals,
@@ -756,6 +762,14 @@ func buildRules() *rules {
 		r.local[i].compile()
 	}
 	r.vacation = detector{reason: Vacation, phrases: vacationPhrases}
+	for _, pc := range providerCodes {
+		r.providers.phrases = append(r.providers.phrases, pc.code)
+	}
+	r.providers.compile()
+	r.bodies = detector{phrases: bounceBodies}
+	r.bodies.compile()
+	r.delays = detector{phrases: delayPhrases}
+	r.delays.compile()
 	return r
 }
 

@@ -1247,7 +1247,9 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	body := fold(notif)
 
 	bounceish := hasAny(from, bounceFroms) || hasAny(subject, bounceSubjects)
-	bodyBounce := hasAny(body, bounceBodies) || hasAny(body, weakBounceBodies) && hasCode(body)
+	var bix bigrams // the body's byte pairs, for the long phrase lists
+	bix.index(body)
+	bodyBounce := rl.bodies.matchIn(body, &bix) || hasAny(body, weakBounceBodies) && hasCode(body)
 	auto := strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") ||
 		h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
 		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") ||
@@ -1376,7 +1378,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	// recipients. Subject: <subject>", TestExchangeFormats). Exchange's
 	// "Undeliverable: Your order has been delayed" reports a failure.
 	own, words := subject, body
-	if hasAny(subject, delayPhrases) || hasAny(body, delayPhrases) {
+	if hasAny(subject, delayPhrases) || rl.delays.matchIn(body, &bix) {
 		for _, s := range returnedSubjects(w, notif) {
 			if s = fold(s); hasAny(s, delayPhrases) {
 				own, words = strings.ReplaceAll(fold(own), s, ""), strings.ReplaceAll(words, s, "")
@@ -1385,7 +1387,14 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	}
 	action := "failed"
 	final := hasAny(words, finalPhrases) || hasAny(words, weakFinalPhrases) && !hasAny(words, retryPhrases)
-	if hasAny(own, delayPhrases) || hasAny(words, delayPhrases) && !final {
+	wordsDelay := false
+	if len(words) == len(body) {
+		// Nothing was taken out of the body's words.
+		wordsDelay = rl.delays.matchIn(words, &bix)
+	} else {
+		wordsDelay = hasAny(words, delayPhrases)
+	}
+	if hasAny(own, delayPhrases) || wordsDelay && !final {
 		action = "delayed"
 	}
 	// The preamble is read with each recipient's own lines: with many
