@@ -22,7 +22,7 @@ import "testing"
 // replaced by example ones, the words kept. Reason and hard/soft were
 // written from the
 // thread's resolution or the receiver's published meaning before the
-// classifier was run, and committed so (f3cd661); replies whose meaning
+// classifier was run, and committed so (345a332); replies whose meaning
 // neither gave were left out, as were replies whose words, placeholders
 // aside, another table already holds (wildThreads checks the exact ones).
 //
