@@ -1143,6 +1143,17 @@ var attachmentPolicyPhrases = []string{
 // host's listing that blockedPhrases' "listed in" reads.
 var contentListPhrases = []string{"surbl", "uribl", "url listed in"}
 
+// heloListedPhrases: Postfix's DNSBL reply names what the list holds by its
+// reply class (smtpd_check.c, rbl_reject_reply(): "$rbl_code Service
+// unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain"), and the
+// class of reject_rhsbl_helo is the HELO name's (smtpd_check_int.h's reject
+// contexts: SMTPD_NAME_HELO "Helo command", beside "Client host" and
+// "Sender address"): the client's own name listed, a refusal of the
+// sending host even when the list is one of spam bodies' domains
+// (contentListPhrases), as the sender's domain is the sender's
+// ("sender address [ * blocked using", rejectedPhrases).
+var heloListedPhrases = []string{"helo command [ * blocked using"}
+
 // hostListedPhrases name a list of sending hosts: wording about spam
 // beside them is about the host's listing, not the content. A "spam
 // source" is such a host (Spamhaus: the SBL lists "verified spam
@@ -1232,6 +1243,12 @@ var notCompliantPhrases = []string{
 	// message header x" (RFC 5322 §3.6 and RFC 2047 §5 placement rules).
 	"multiple addresses in the from", "valid address in the from: header", "no from: header",
 	"valid message-id: header", "in a disallowed header", "encoded-word syntax is not permitted",
+	// The same refusal as Gmail's MXes write it, the field's name run
+	// together: "550-5.7.1 Messages missing a valid messageId header are
+	// not accepted.", which Forpsi's knowledge base (podpora.forpsi.com,
+	// kb a4311 "Gmail.com a Message-ID") explains as Google checking that
+	// the header holds a Message-ID of RFC 5322 §3.6.4's syntax.
+	"valid messageid header",
 	// maddy's check.authorize_sender with check_header (foxcpp/maddy
 	// internal/check/authorize_sender/authorize_sender.go, CheckBody()):
 	// "550 5.7.0 Missing From header", "550 5.7.0 Malformed From header",

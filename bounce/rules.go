@@ -584,6 +584,10 @@ func buildRules() *rules {
 		// (libs/__init__.py reject_blacklisted_rdns; plugins/wblist_rdns.py
 		// blocks a sender server by the rDNS name of its IP) is blocked.
 		{reason: RequirePTR, phrases: requirePTRPhrases, also: nameIsNotAddr, unless: []string{"relaying denied", "relaying temporarily denied", "blacklisted reverse dns", "blocklisted reverse dns"}},
+		// A list named for the client's HELO name, Postfix's
+		// reject_rhsbl_helo (heloListedPhrases), refused the sending host
+		// by its name, whatever list it consulted.
+		{reason: Blocked, phrases: heloListedPhrases},
 		// A refusal citing SURBL or URIBL, lists of the domains in spam's
 		// bodies (contentListPhrases), judged the content, though it says
 		// "listed at" (Sendmail's dnsbl wording, blockedPhrases).
