@@ -779,12 +779,14 @@
 //     words, written before Parse ran: first contact recipient 20, reason
 //     17 (85%), hard/soft 20 (100%), status class 19 (a DSN's Status
 //     4.7.26 against its reply's 5.7.26, the receiver's status this
-//     package reports); no reading added (TestExternalLists holds the 17
-//     read right; the three misread, a list host's "List address must be
-//     in To: or Cc:" read as spam for its apology's "spammer", an Exim
-//     ACL's "Message headers fail syntax check" and Gmail's "may contain
-//     a virus" over a refusal of HTML, have no published source for a
-//     general reading and are listed in external_lists_test.go).
+//     package reports); after one reading from its source, reason 18
+//     (90%) (TestExternalLists: Exim's header_syntax refusal in the words
+//     an Exim configuration gives it, "Message headers fail syntax check",
+//     is a message not conforming to RFC 5322); the two misread, a list
+//     host's "List address must be in To: or Cc:" read as spam for its
+//     apology's "spammer" and Gmail's "may contain a virus" over a refusal
+//     of HTML, have no published source for a general reading and are
+//     listed in external_lists_test.go.
 //   - 35 recipients of 34 bounces, delay notices and DSNs pasted into
 //     GitHub issue threads of mail servers and senders (mailcow, Mailu,
 //     Stalwart's Thundermail, wildduck's ZoneMTA, Sympa, Mautic,
