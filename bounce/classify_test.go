@@ -202,6 +202,7 @@ func TestMissKinds(t *testing.T) {
 	}{
 		{"groupware directory lookup (Domino)", "", 550, "", "User kijitora@example.de not listed in Domino Directory", UserUnknown, true},
 		{"DKIM signature found none (RFC 7372 x.7.22's words)", "DATA", 554, "5.7.1", "No valid DKIM signature found", AuthFailure, false},
+		{"an Exim header_syntax refusal (ajenti-v's ACL message)", "DATA", 550, "", "Message headers fail syntax check", NotCompliantRFC, false},
 		{"a Google Workspace administrator's rule (gcdp)", "DATA", 550, "5.7.1", "Email blocked outside example.com. See https://example.com/policy for details. - gcdp 4fb4d7f45d1cf-5c25290fe26si2709338a12.136 - gsmtp", PolicyViolation, false},
 		{"a block named without gcdp stays a block", "RCPT", 550, "5.7.1", "Email blocked, see https://example.net/rbl - gsmtp", Blocked, false},
 		{"a HELO name on a URI list is the client's (Postfix reject_rhsbl_helo)", "RCPT", 554, "5.7.1", "Service unavailable; Helo command [mx.example.net] blocked using multi.uribl.com; Listed on grey", Blocked, false},

@@ -763,6 +763,30 @@
 //     address Sendmail's transcript shows only "Deferred" is no failed
 //     recipient); the Message-Id refusal misread, with no published
 //     source for its words, is listed in external_lkml_test.go.
+//   - 20 recipients of 17 notices forwarded into, pasted into or received
+//     and archived by 17 other threads of mailing lists and newsgroups
+//     (qemu-devel, oss-security, cygwin-patches, netdev, linux-media,
+//     linux-edac, linux-bluetooth, linux-scsi, linux-watchdog, amd-gfx,
+//     intel-gvt-dev, linux-kernel, pbslist, a Microsoft newsgroup):
+//     Postfix's notices and DSNs (Gmail's spam and SPF/DKIM refusals, an
+//     unknown recipient, a full mailbox in two languages, Yahoo's TS01 in
+//     a delay notice), ZMailer's report of an ORBS listing, qmail-send
+//     with Gmail's DMARC refusal, a SpamCop listing and a list host's
+//     header rule, Exim's remote "Unrouteable address", web.de's notice
+//     for three recipients, Zoho's, Exchange Online's unknown addresses
+//     and its 5.4.317 expiry, Gmail's virus notice; the truth of each from
+//     the thread's explanation or the generator's and provider's own
+//     words, written before Parse ran: first contact recipient 20, reason
+//     17 (85%), hard/soft 20 (100%), status class 19 (a DSN's Status
+//     4.7.26 against its reply's 5.7.26, the receiver's status this
+//     package reports); after one reading from its source, reason 18
+//     (90%) (TestExternalLists: Exim's header_syntax refusal in the words
+//     an Exim configuration gives it, "Message headers fail syntax check",
+//     is a message not conforming to RFC 5322); the two misread, a list
+//     host's "List address must be in To: or Cc:" read as spam for its
+//     apology's "spammer" and Gmail's "may contain a virus" over a refusal
+//     of HTML, have no published source for a general reading and are
+//     listed in external_lists_test.go.
 //   - 35 recipients of 34 bounces, delay notices and DSNs pasted into
 //     GitHub issue threads of mail servers and senders (mailcow, Mailu,
 //     Stalwart's Thundermail, wildduck's ZoneMTA, Sympa, Mautic,

@@ -1269,6 +1269,12 @@ var notCompliantPhrases = []string{
 	// "maximum allowed line length is 998 octets, got n" (RFC 5322 §2.1.1)
 	// and "header syntax" for headers with badly formed addresses.
 	"maximum allowed line length is 998 octets", "header syntax",
+	// The same Exim check, verify = header_syntax, under the message the
+	// Exim configuration of Eugeny/ajenti-v gives it (vh-mail/templates.py,
+	// acl_check_data: "deny message = Message headers fail syntax check
+	// !verify = header_syntax"), the words GNU's list host answered a To:
+	// header with a stray quote with (qemu-devel, 28 May 2025).
+	"headers fail syntax check",
 	// Web.de's "550 <x>: Reject due to policy restrictions (header based)":
 	// header information that does not meet the standards, the Date, From,
 	// Sender and To headers not syntactically correct or given more than
