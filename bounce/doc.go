@@ -1147,9 +1147,9 @@
 //     DKIM_ADSP_NXDOMAIN), lost one. Reading by words widens what the
 //     phrases reach to their paraphrases; on replies as people paste
 //     them most misses are still words of another subject or wordings
-//     no source explains. The three wild tables cut after the session
-//     of December 7th began (the second, third and fourth, 198 rows)
-//     read at that session's starting code (e341448) 51, 35 and 34
+//     no source explains. The three wild tables cut in the session that
+//     started from e341448 (the second, third and fourth, 198 rows)
+//     read at that starting code 51, 35 and 34
 //     reasons right (120, 60.6%), at their own first contact 51, 37 and
 //     34 (122, 61.6%): that session's rules, phrases and words together
 //     moved unseen replies by about one point; each table's own fixes
