@@ -87,19 +87,20 @@ func (c *concept) predicateIn(clause string) bool {
 // predicateBefore finds a predicate word in the conceptWindow bytes of
 // the subject's clause before it.
 func (c *concept) predicateBefore(text string, at int) bool {
-	before := text[max(0, at-conceptWindow):at]
-	if cut := lastClauseEnd(before); cut >= 0 {
-		before = before[cut+1:]
+	base := max(0, at-conceptWindow)
+	if cut := lastClauseEnd(text[base:at]); cut >= 0 {
+		base += cut + 1
 	}
 	for _, p := range c.predicates {
-		for off := 0; off < len(before); {
-			i := strings.Index(before[off:], p)
+		for off := base; off < at; {
+			i := strings.Index(text[off:at], p)
 			if i < 0 {
 				break
 			}
-			at := off + i
-			off = at + 1
-			if wordStart(before, at) && wordEnd(before, at+len(p)) {
+			from := off + i
+			off = from + 1
+			// Word edges are judged in the whole text, not the window.
+			if wordStart(text, from) && wordEnd(text, from+len(p)) {
 				return true
 			}
 		}
