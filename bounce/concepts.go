@@ -112,13 +112,8 @@ func (c *concept) predicateBefore(text string, at int) bool {
 // new part of a reply in s, -1 if none.
 func lastClauseEnd(s string) int {
 	for i := len(s) - 1; i >= 0; i-- {
-		switch s[i] {
-		case ';', '!', '?', '(', ')', '<', '>':
+		if endsClause(s, i) {
 			return i
-		case '.':
-			if i+1 == len(s) || s[i+1] == ' ' {
-				return i
-			}
 		}
 	}
 	return -1
@@ -197,16 +192,23 @@ func isWordByte(c byte) bool {
 // within it.
 func clauseEnd(s string) int {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ';', '!', '?', '(', ')', '<', '>':
+		if endsClause(s, i) {
 			return i
-		case '.':
-			if i+1 == len(s) || s[i+1] == ' ' {
-				return i
-			}
 		}
 	}
 	return -1
+}
+
+// endsClause reports that s[i] ends a clause: ";", "!", "?", a bracket,
+// or a period before a space or at the end (not one inside a name).
+func endsClause(s string, i int) bool {
+	switch s[i] {
+	case ';', '!', '?', '(', ')', '<', '>':
+		return true
+	case '.':
+		return i+1 == len(s) || s[i+1] == ' '
+	}
+	return false
 }
 
 // The concepts, one per reason, in the order they are tried.
