@@ -225,11 +225,23 @@ var (
 	// and NetEase's "mail box space not enough". A sending quota, a
 	// message's own size and a per-message limit of the mailbox (RFC 3463
 	// x.2.3, "Message length exceeds administrative limit") are not: the
-	// unless words.
+	// unless words. Nor is a mailbox that only might be full: a reply
+	// that lists what may be wrong names no one reason (a Postfix log's
+	// "450 4.1.1 <x>: Recipient address rejected: unverified address:
+	// Mailbox might be disabled, full, or may not exist on the server.
+	// Reason: JFE030050", quoted in a Postfix log parser's documentation
+	// and a Go SMTP error parser's tests). "Mailbox" as the first word of
+	// the name of a server, its database or its disk is the receiving
+	// system's (Exchange's store driver replies, its transport's AckReason
+	// table: "431 4.3.1 STOREDRV; mailbox disk is full", "432 4.3.2
+	// STOREDRV.Deliver; mailbox database thread limit exceeded", "432
+	// 4.3.2 STOREDRV.Storage; mailbox server mapi session limit
+	// exceeded"): the next words.
 	mailboxFullConcept = concept{
 		subjects:   []string{"mailbox", "mail box", "inbox", "mailfolder", "mail folder", "mail storage", "quota"},
 		predicates: []string{"full", "over quota", "over its quota", "over the quota", "quota exceeded", "exceeded its quota", "exceeds its quota", "exceeded the quota", "exceeded", "storage", "space", "size limit", "maximum size", "maximum allowed size", "its maximum", "its limit"},
-		unless:     []string{"sending", "sender", "submission", "message size", "message length", "per message", "message exceeds", "attachment", "too large", "too big", "rate", "per hour", "per day", "daily", "recipients", "your"},
+		unless:     []string{"sending", "sender", "submission", "message size", "message length", "per message", "message exceeds", "attachment", "too large", "too big", "rate", "per hour", "per day", "daily", "recipients", "your", "might be"},
+		next:       []string{" server", " database", " disk"},
 	}
 	// The recipient's mailbox switched off. RFC 3463 x.2.1 "Mailbox
 	// disabled, not accepting messages: The mailbox exists, but is not
@@ -238,12 +250,14 @@ var (
 	// "account inactive", "not active", "user suspended", "mailbox
 	// currently suspended", "deactivated mailbox", "account is frozen",
 	// "account is locked", "user is locked". An account of the sender's
-	// ("your account") and a lock of the mailbox file while a delivery
-	// writes it ("cannot lock mailbox") are not.
+	// ("your account"), a lock of the mailbox file while a delivery
+	// writes it ("cannot lock mailbox") and a mailbox that only might be
+	// disabled (mailboxFullConcept's "Mailbox might be disabled, full, or
+	// may not exist") are not.
 	suspendConcept = concept{
 		subjects:   []string{"mailbox", "mail box", "account", "user", "recipient", "addressee"},
 		predicates: []string{"disabled", "inactive", "not active", "suspended", "deactivated", "frozen"},
-		unless:     []string{"your", "sender", "sending", "relay", "lock file", "cannot lock", "can't lock", "unable to lock", "failed to lock", "could not lock", "login", "password", "authentication"},
+		unless:     []string{"your", "sender", "sending", "relay", "lock file", "cannot lock", "can't lock", "unable to lock", "failed to lock", "could not lock", "login", "password", "authentication", "might be"},
 	}
 	// An account or user locked (suspendPhrases' "account is locked",
 	// "user is locked"): a locked mailbox is a lock on its file while a
@@ -326,11 +340,14 @@ var (
 	// message's form), a header's (Sendmail's "552 5.6.0 Headers too
 	// large", its MaxHeadersLength, under RFC 3463's content subject) or
 	// a time in the queue (qmail-send's "this message has been in the
-	// queue too long"): the unless words.
+	// queue too long"): the unless words. Nor is a limit on the size of
+	// the messages being delivered at once, a throttle of the receiving
+	// system's (Exchange's "432 4.3.2 STOREDRV.Deliver; max concurrent
+	// message size limit exceeded.", its transport's AckReason table).
 	sizeConcept = concept{
 		subjects:   []string{"message", "messages", "attachment", "attachments", "email", "mail", "data", "body"},
 		predicates: []string{"too large", "too big", "too long", "larger than", "bigger than", "maximum size", "maximum message size", "size limit", "size limits", "size exceeds", "size too large", "exceeds the size", "over the size"},
-		unless:     []string{"quota", "storage", "recipients", "rate", "per hour", "per day", "line", "lines", "hops", "received", "queue", "header"},
+		unless:     []string{"quota", "storage", "recipients", "rate", "per hour", "per day", "line", "lines", "hops", "received", "queue", "header", "concurrent"},
 	}
 	// The sending MTA gave up: RFC 3463 x.4.7 "Delivery time expired";
 	// the words of gaveUpPhrases' sourced wordings: Exim's "retry timeout
@@ -392,11 +409,14 @@ var (
 	// a sender's address the sender's, credentials, keys and syntax
 	// not an address at all: the unless words. "Invalid" is no
 	// predicate: a mailbox's file can be invalid too (Cyrus lmtpd's "451
-	// 4.2.0 Mailbox has an invalid format", the receiving system's).
+	// 4.2.0 Mailbox has an invalid format", the receiving system's), nor
+	// a mailbox that only "may not exist" among other things it might be
+	// (mailboxFullConcept's "Mailbox might be disabled, full, or may not
+	// exist").
 	userUnknownConcept = concept{
 		subjects:   []string{"user", "recipient", "mailbox", "account", "addressee", "local part"},
 		predicates: []string{"not found", "not listed", "does not exist", "doesn't exist", "not exist", "by that name", "unknown", "not known"},
-		unless:     []string{"domain", "host", "sender", "mx", "dns", "route", "too many", "invalid recipients", "reverse", "ptr", "helo", "certificate", "dkim", "spf", "signature", "authentication", "password", "login", "credentials", "syntax", "command", "your"},
+		unless:     []string{"domain", "host", "sender", "mx", "dns", "route", "too many", "invalid recipients", "reverse", "ptr", "helo", "certificate", "dkim", "spf", "signature", "authentication", "password", "login", "credentials", "syntax", "command", "your", "might be"},
 	}
 	// Relaying refused. The words of noRelayingPhrases' sourced wordings:
 	// "relaying denied" (Sendmail), "relay access denied" (Postfix),

@@ -77,6 +77,34 @@ func TestConcepts(t *testing.T) {
 			t.Errorf("%d %q: got %s, want %s", c.code, c.text, got.Reason, c.want)
 		}
 	}
+	// Negatives read with the status and stage they came with.
+	for _, c := range []struct {
+		command  string
+		code     int
+		enhanced string
+		text     string
+		want     Reason
+	}{
+		// Exchange's store driver (its transport's AckReason table): a
+		// mailbox server's, database's or disk's limit is the receiving
+		// system's, as is a limit on the size of the messages delivered
+		// at once.
+		{"DATA", 431, "4.3.1", "STOREDRV; mailbox disk is full", SystemFull},
+		{"DATA", 432, "4.3.2", "STOREDRV.Deliver; mailbox database thread limit exceeded", SystemError},
+		{"DATA", 432, "4.3.2", "STOREDRV.Deliver; mailbox server thread limit exceeded", SystemError},
+		{"DATA", 432, "4.3.2", "STOREDRV.Storage; mailbox server mapi session limit exceeded", SystemError},
+		{"DATA", 432, "4.3.2", "STOREDRV.Deliver; dynamic mailbox database throttling limit exceeded.", SystemError},
+		{"DATA", 432, "4.3.2", "STOREDRV.Deliver; max concurrent message size limit exceeded.", SystemError},
+		// A Postfix log's address verification deferral quoting a reply
+		// that lists what might be wrong (a Postfix log parser's
+		// documentation, a Go SMTP error parser's tests): no one reason,
+		// so Postfix's own "unverified address:", the receiving system's.
+		{"RCPT", 450, "4.1.1", "<x@example.com>: Recipient address rejected: unverified address: Mailbox might be disabled, full, or may not exist on the server. Reason: JFE030050", SystemError},
+	} {
+		if got := ClassifyReply(c.command, c.code, c.enhanced, c.text); got.Reason != c.want {
+			t.Errorf("%s %d %s %q: got %s, want %s", c.command, c.code, c.enhanced, c.text, got.Reason, c.want)
+		}
+	}
 }
 
 // TestConceptsLinear feeds a text of many subjects without a predicate:
