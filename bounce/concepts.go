@@ -35,49 +35,38 @@ const conceptWindow = 50
 // bounded, so the text is read in linear time.
 func (c *concept) match(text string) bool {
 	for _, s := range c.subjects {
-		for off := 0; off < len(text); {
-			i := strings.Index(text[off:], s)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + 1
-			end := at + len(s)
-			if !wordStart(text, at) || !subjectEnd(text, end) {
-				continue
-			}
-			clause := text[end:min(len(text), end+conceptWindow+24)]
-			if hasPrefixAny(clause, c.next) {
-				continue
-			}
-			if cut := clauseEnd(clause); cut >= 0 {
-				clause = clause[:cut]
-			}
-			if (c.predicateIn(clause) || c.either && c.predicateBefore(text, at)) && !c.vetoed(text, at, clause) {
-				return true
-			}
+		if anyAt(text, s, func(at int) bool { return c.subjectAt(text, at, len(s)) }) {
+			return true
 		}
 	}
 	return false
+}
+
+// subjectAt reports whether the subject of n bytes at text[at:] is a word
+// whose clause holds a predicate and none of the unless words.
+func (c *concept) subjectAt(text string, at, n int) bool {
+	end := at + n
+	if !wordStart(text, at) || !subjectEnd(text, end) {
+		return false
+	}
+	clause := text[end:min(len(text), end+conceptWindow+24)]
+	if hasPrefixAny(clause, c.next) {
+		return false
+	}
+	if cut := clauseEnd(clause); cut >= 0 {
+		clause = clause[:cut]
+	}
+	return (c.predicateIn(clause) || c.either && c.predicateBefore(text, at)) && !c.vetoed(text, at, clause)
 }
 
 // predicateIn finds a predicate word starting within conceptWindow bytes
 // of the clause's start, not negated ("is not full").
 func (c *concept) predicateIn(clause string) bool {
 	for _, p := range c.predicates {
-		for off := 0; off < len(clause); {
-			i := strings.Index(clause[off:], p)
-			if i < 0 || off+i > conceptWindow {
-				break
-			}
-			at := off + i
-			off = at + 1
-			if !wordStart(clause, at) || !wordEnd(clause, at+len(p)) {
-				continue
-			}
-			if strings.HasSuffix(clause[:at], "not ") && !strings.HasPrefix(p, "not ") {
-				continue
-			}
+		if anyAt(clause, p, func(at int) bool {
+			return at <= conceptWindow && wordStart(clause, at) && wordEnd(clause, at+len(p)) &&
+				(!strings.HasSuffix(clause[:at], "not ") || strings.HasPrefix(p, "not "))
+		}) {
 			return true
 		}
 	}
@@ -92,17 +81,11 @@ func (c *concept) predicateBefore(text string, at int) bool {
 		base += cut + 1
 	}
 	for _, p := range c.predicates {
-		for off := base; off < at; {
-			i := strings.Index(text[off:at], p)
-			if i < 0 {
-				break
-			}
-			from := off + i
-			off = from + 1
-			// Word edges are judged in the whole text, not the window.
-			if wordStart(text, from) && wordEnd(text, from+len(p)) {
-				return true
-			}
+		// Word edges are judged in the whole text, not the window.
+		if anyAt(text[base:at], p, func(i int) bool {
+			return wordStart(text, base+i) && wordEnd(text, base+i+len(p))
+		}) {
+			return true
 		}
 	}
 	return false
@@ -436,16 +419,7 @@ var (
 // name ("Win.Worm.Mydoom"), not inside another word ("wormhole"): CARO's
 // type Worm (virusPhrases).
 func wormWord(text string) bool {
-	for off := 0; off < len(text); {
-		i := strings.Index(text[off:], "worm")
-		if i < 0 {
-			return false
-		}
-		at := off + i
-		off = at + 1
-		if (at == 0 || !isWordByte(text[at-1])) && wordEnd(text, at+4) {
-			return true
-		}
-	}
-	return false
+	return anyAt(text, "worm", func(at int) bool {
+		return (at == 0 || !isWordByte(text[at-1])) && wordEnd(text, at+4)
+	})
 }
