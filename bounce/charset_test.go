@@ -42,6 +42,45 @@ func TestTextPartCharsets(t *testing.T) {
 	}
 }
 
+// TestMislabelledJapanese checks a body labelled ISO-2022-JP but written in
+// EUC-JP or Shift_JIS (8-bit bytes a 7-bit ISO-2022-JP body cannot hold,
+// RFC 1468), as Japanese carriers' returned-mail notices are sent: the text
+// is read in the encoding it was written in, not turned into replacement
+// characters.
+func TestMislabelledJapanese(t *testing.T) {
+	const jp = "次のあて先へのメッセージはエラーのため送信できませんでした。"
+	for _, enc := range []struct {
+		name   string
+		encode func(string) (string, error)
+	}{
+		{"euc-jp", japanese.EUCJP.NewEncoder().String},
+		{"shift_jis", japanese.ShiftJIS.NewEncoder().String},
+		{"utf-8", func(s string) (string, error) { return s, nil }},
+	} {
+		t.Run(enc.name, func(t *testing.T) {
+			body, err := enc.encode(jp + "\n\n<b@example.org>: host mx.example.org said: 550 5.2.2 Mailbox full\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := string(decodeCharset("ISO-2022-JP", []byte(body)))
+			if !strings.Contains(got, jp) || strings.ContainsRune(got, '\uFFFD') {
+				t.Errorf("decoded %q, want the Japanese text", got)
+			}
+			msg := "From: MAILER-DAEMON@example.net\nTo: a@example.com\nSubject: Mail System Error - Returned Mail\n" +
+				"MIME-Version: 1.0\nContent-Type: text/plain; charset=\"ISO-2022-JP\"\nContent-Transfer-Encoding: 7bit\n\n" + body
+			rep, err := Parse(strings.NewReader(msg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Recipients) != 1 || !strings.Contains(rep.Recipients[0].DiagnosticCode, jp) {
+				t.Errorf("recipients %+v: want one, its diagnostic holding the Japanese text", rep.Recipients)
+			}
+		})
+	}
+	// A body that is neither keeps what the decoders make of it, no panic.
+	_ = decodeCharset("iso-2022-jp", []byte{0x1b, '$', 'B', 0xff, 0xfe, 0x80})
+}
+
 // TestEncodedWordCharsets checks RFC 2047 encoded words in a charset other
 // than UTF-8, in the returned message's header.
 func TestEncodedWordCharsets(t *testing.T) {

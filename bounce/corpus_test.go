@@ -178,11 +178,11 @@ func TestCorpus(t *testing.T) {
 	t.Logf("corpus: %d rows; reason %.1f%% (%d), status %.1f%% (%d), hard/soft %.1f%% (%d)",
 		total, pct(okReason), okReason, pct(okStatus), okStatus, pct(okHard), okHard)
 	// Issue 17's targets are reason 95% and hard/soft 98%, status 95%.
-	// The floors are what the rules reach, counted in rows (373, 393
+	// The floors are what the rules reach, counted in rows (374, 393
 	// and 391 of 400), so that one row lost fails the test. The rules are
 	// written from published sources, not from these rows: phrases no
 	// outside source was found for stay out even where a row here needed
-	// them (doc.go, Accuracy), which leaves reason 7 rows and hard/soft 1
+	// them (doc.go, Accuracy), which leaves reason 6 rows and hard/soft 1
 	// row under the targets.
 	for _, f := range []struct {
 		name      string
@@ -190,7 +190,7 @@ func TestCorpus(t *testing.T) {
 		target    float64
 		enforce   bool
 	}{
-		{"reason", okReason, 373, 95, false},
+		{"reason", okReason, 374, 95, false},
 		{"status", okStatus, 393, 95, true},
 		{"hard/soft", okHard, 391, 98, false},
 	} {

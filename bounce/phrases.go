@@ -2113,8 +2113,12 @@ var gaveUpPhrases = []string{
 	// queued before it is returned depends on local configuration
 	// parameters." (the notices quoted on pastebin.com/q2eGjPK8 and in the
 	// ROS list archive, lists.ros.org lurker attach 2@20100906.002830): the
-	// queue's time ran out, RFC 3463 x.4.7.
-	"within the allowed queue period",
+	// queue's time ran out, RFC 3463 x.4.7. The same notices then say how
+	// long it was queued: "Your message was not delivered within 4 days
+	// and 0 hours." (pastebin.com/q2eGjPK8), "... within 1 days:" (the
+	// ROS archive); a shorter notice of the family keeps that line alone
+	// (with "Remote host is not responding.").
+	"within the allowed queue period", "your message was not delivered within",
 	"tiempo de entrega vencido", // "delivery time expired" in Spanish, among the wordings a Spanish sender collected (alexborras.com, "Errores y Warnings habituales en retorno de email")
 }
 
