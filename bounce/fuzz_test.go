@@ -106,6 +106,11 @@ func FuzzParse(f *testing.F) {
 	for _, c := range postedLayouts {
 		f.Add([]byte(c.message()))
 	}
+	// A part labelled ISO-2022-JP holding EUC-JP bytes (charset.go's
+	// mislabelled Japanese), and one holding bytes no Japanese encoding
+	// decodes.
+	f.Add([]byte("From: Postmaster@example.jp\nSubject: Mail System Error - Returned Mail\nMIME-Version: 1.0\nContent-Type: text/plain; charset=\"ISO-2022-JP\"\n\n\xbc\xa1\xa4\xce\xa4\xa2\xa4\xc6\xc0\xe8\n\n<a@example.jp>\n"))
+	f.Add([]byte("From: Postmaster@example.jp\nSubject: Returned Mail\nMIME-Version: 1.0\nContent-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B\xff\x80\x1b(B\x82\n<a@example.jp>: User unknown\n"))
 	// The layouts seen in other projects' test data (externallayouts_test.go).
 	for _, c := range externalLayouts {
 		f.Add([]byte(c.message()))
