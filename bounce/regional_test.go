@@ -73,24 +73,21 @@ var regionalExceptions = map[string]string{
 // TestCodeFamilyBounds holds codeFamily to whole codes: a prefix inside a
 // longer word, a code of other digits or a code cut short decides nothing.
 func TestCodeFamilyBounds(t *testing.T) {
-	for _, c := range []struct {
-		text string
-		want Reason
-	}{
-		{"connection refused - oxsus0001_403 - https://postmaster-oxsus.vadesecure.com/#oxsus0001_403", UserUnknown},
-		{"connection deferred - elnk_130", BadReputation},
-		{"450 4.7.1 sfr_in_203 too many smtp errors", Blocked},
-		{"message rejected per sender's spf policy - oxsus001_514", ""}, // no such code on the page
-		{"connection refused - xelnk_101", ""},                          // inside a longer word
-		{"connection refused - elnk_1011", ""},                          // four digits
-		{"connection refused - elnk_10", ""},                            // cut short
-		{"elnk_", ""},
-		{"elnk", ""},
-		{"sfr_in_", ""},
-	} {
-		got, _ := codeFamily(c.text)
-		if got != c.want {
-			t.Errorf("codeFamily(%q) = %q, want %q", c.text, got, c.want)
+	cases := map[string]Reason{
+		"connection refused - oxsus0001_403 - https://postmaster-oxsus.vadesecure.com/#oxsus0001_403": UserUnknown,
+		"connection deferred - elnk_130":                          BadReputation,
+		"450 4.7.1 sfr_in_203 too many smtp errors":               Blocked,
+		"message rejected per sender's spf policy - oxsus001_514": "", // no such code on the page
+		"connection refused - xelnk_101":                          "", // inside a longer word
+		"connection refused - elnk_1011":                          "", // four digits
+		"connection refused - elnk_10":                            "", // cut short
+		"elnk_":                                                   "",
+		"elnk":                                                    "",
+		"sfr_in_":                                                 "",
+	}
+	for text, want := range cases {
+		if got, _ := codeFamily(text); got != want {
+			t.Errorf("codeFamily(%q) = %q, want %q", text, got, want)
 		}
 	}
 }
