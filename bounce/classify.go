@@ -166,6 +166,9 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 			return pc.reason
 		}
 	}
+	if rs, ok := codeFamily(text); ok {
+		return rs
+	}
 	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}

@@ -240,6 +240,150 @@ var providerCodes = []struct {
 	{"policy reason. rule1_1", VirusDetected},
 	{"policy reason. rule2_1", SpamDetected}, {"policy reason. rule2_2", SpamDetected},
 	{"policy reason. rule3_1", SpamDetected}, {"policy reason. rule3_2", SpamDetected},
+	// Spectrum (Charter, Time Warner Cable, Roadrunner; Cloudmark's
+	// filtering) ends its refusals "AUP#In-<n>" or "AUP#I-<n>": In-1020
+	// is "a block on the email address due to suspicious activity. It is
+	// not an IP blacklist", most likely recipients marking the mail as
+	// spam (a Spectrum employee in community.spectrum.net discussion
+	// 172891), the sender's reputation; In-1370 the sending IP blocked,
+	// In-1310 the sender rejected (suped.com, "How to contact
+	// Spectrum/Charter to resolve IP blocked issues"); In-1340 too many
+	// concurrent connections, which "Spectrum's documentation on
+	// understanding email error codes" says to reduce (suped.com, "How to
+	// resolve email delivery issues to charter.net"); I-1010 the sending
+	// IP blocked for an Acceptable Use Policy violation (suped.com, "How
+	// to troubleshoot email delivery issues with Charter/TWC ...
+	// AUP#I-1010 bounce codes").
+	{"aup#in-1020", BadReputation}, {"aup#in-1370", Blocked}, {"aup#in-1310", Rejected},
+	{"aup#in-1340", TooManyConn}, {"aup#i-1010", Blocked},
+	// Cloudmark's AUP codes as other ISPs' gateways give them without
+	// Cox's CX prefix: "MXRT means they are rate limiting connections. I
+	// have also seen AUP#CNCT which is too many concurrent connections.
+	// This is coming from the Cloudmark filtering service that Shaw uses"
+	// (support.shaw.ca, internet-discussions 38236, page 4), as Cox's
+	// CXMXRT is too many messages and CXCNCT too many connections (above).
+	{"aup#mxrt", Speeding}, {"aup#cnct", TooManyConn},
+	// TalkTalk (talktalk.co.uk, tiscali.co.uk): "Content rejected
+	// (TT992)" is a policy reject, TT991 a policy deferral (suped.com,
+	// "How to contact TalkTalk postmaster ... what does TT992 error
+	// mean").
+	{"(tt992)", PolicyViolation}, {"(tt991)", PolicyViolation},
+	// Laposte.net ends each refusal with an LPN code (bentonow.com/
+	// smtp-errors/laposte): LPN007_416 an invalid recipient address,
+	// LPN007_510 the service refused for the content (content/policy),
+	// LPN007_517 a DMARC policy rejection.
+	{"lpn007_416", UserUnknown}, {"lpn007_510", SpamDetected}, {"lpn007_517", AuthFailure},
+	// USA.NET's refusal of a blocked sending IP: "550 Mail from refused.
+	// UNL. Please go to http://postmaster.usa.net for an explanation.",
+	// which its postmaster page explains as "This IP address is blocked by
+	// USA.NET" (postmaster.usa.net/html/error.html).
+	{". unl. please go to http://postmaster.usa.net", Blocked},
+	// Vade's own list named in its refusal: "550 5.7.1 Connection refused
+	// - [IP_ADDRESS] blocked by Vade Threat List", the sending address
+	// listed on the Vade Threat Network list of IPs involved in spam,
+	// malware or phishing (postmaster-oxseu.vadesecure.com/
+	// inbound_error_codes, _101). The refusal is the IP's listing, though
+	// its words start as a connection failure's.
+	{"blocked by vade threat list", Blocked},
+}
+
+// codeFamilies are providers' codes whose number names the cause: a
+// prefix, the platform's own digits if any, "_" and a three-digit code,
+// read by its last `last` digits. Vade's postmaster pages explain the
+// codes its replies carry for the platforms it filters ("550 5.7.1
+// Connection refused - OXSUS0001_304 -
+// https://postmaster-oxsus.vadesecure.com/#OXSUS0001_304",
+// support.tigertech.net/earthlink-rejects-forwards); the same words
+// ("Connection refused", "Connection deferred") come under codes of
+// different causes, so the code decides.
+var codeFamilies = []struct {
+	prefix string
+	last   int
+	codes  map[string]Reason
+}{
+	// EarthLink (postmaster-earthlink.vadesecure.com, inbound_error_codes
+	// and outbound_error_codes, "a unique code starting with ELNK_"): _101
+	// the Vade Threat Network list, _102 a Validity blocklist (outbound:
+	// EarthLink's own), _111 a Spamhaus blocklist; _103 the server
+	// temporarily unavailable; _105 reverse DNS, _108 FCrDNS; _110 the
+	// concurrent connections limit; _130 "the source of unacceptable
+	// messages", by the volume and quality of its traffic; _134 a server
+	// taking part in SMTP AUTH attacks; _136 rate-limited for excessive
+	// volume, _139 for excessive connections; _200 an authentication
+	// method not supported; _201 an unacceptable HELO/EHLO string.
+	{"elnk", 3, map[string]Reason{
+		"101": Blocked, "102": Blocked, "111": Blocked, "103": SystemError,
+		"105": RequirePTR, "108": RequirePTR, "110": TooManyConn, "130": BadReputation,
+		"134": Blocked, "136": Speeding, "139": TooManyConn, "200": SecurityError, "201": Blocked,
+	}},
+	// OX's EU platform (postmaster-oxseu.vadesecure.com/
+	// inbound_error_codes, "a unique code starting with OXSEU_"), the
+	// same inbound codes as EarthLink's page; _403, as Vade answered for
+	// OXSEU0001_403, an invalid address, a non-existent user (suped.com,
+	// "What does the Vade Secure OXSUS0001_403 error code mean").
+	{"oxseu", 3, map[string]Reason{
+		"101": Blocked, "102": Blocked, "111": Blocked, "103": SystemError,
+		"105": RequirePTR, "108": RequirePTR, "110": TooManyConn, "130": BadReputation,
+		"403": UserUnknown,
+	}},
+	// OX's US platform, EarthLink's inbound mail (postmaster-oxsus.
+	// vadesecure.com): OXSUS0001_101 the Vade Secure Threat Network list;
+	// _102 the backend servers' queue too long, retry later; _105 no
+	// reverse DNS; _110 too many connections from one IP, _139 the
+	// connection rate limit; _140 too many messages; _403 a non-existent
+	// user or an address of invalid format (Vade's two definitions, as
+	// suped.com quotes them above); _304, mail From an EarthLink address
+	// arriving from outside EarthLink, refused as its filter assumes its
+	// own senders never come from other servers (support.tigertech.net/
+	// earthlink-rejects-forwards): a forged sender domain, as Cleanmail
+	// reads Bluewin's SPF.
+	{"oxsus", 3, map[string]Reason{
+		"101": Blocked, "102": SystemError, "105": RequirePTR, "110": TooManyConn,
+		"139": TooManyConn, "140": Speeding, "304": AuthFailure, "403": UserUnknown,
+	}},
+	// SFR (bentonow.com/smtp-errors/sfr: "SFR_IN_XXX", the first digit
+	// internal to SFR, the last two the error type): 01 too many spam
+	// messages (subscribers' complaints; the IP blocked for two hours),
+	// 03 SMTP protocol errors (the IP paused, as Postfix's smtpd closes a
+	// client past its error limit), 04 too many unknown users (a poor
+	// delivery rate, as IONOS's "Reject due to policy violations"), 05 a
+	// volume limit exceeded.
+	{"sfr_in", 2, map[string]Reason{
+		"01": BadReputation, "03": Blocked, "04": BadReputation, "05": Speeding,
+	}},
+}
+
+// codeFamily reads a code of codeFamilies in the folded text: the prefix
+// (not inside a longer word), digits, "_" and three digits.
+func codeFamily(text string) (Reason, bool) {
+	for _, f := range codeFamilies {
+		for from := 0; ; {
+			i := strings.Index(text[from:], f.prefix)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(f.prefix)
+			if i > 0 && isLetter(rune(text[i-1])) {
+				continue
+			}
+			j := from
+			for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+				j++
+			}
+			if j+4 > len(text) || text[j] != '_' {
+				continue
+			}
+			code := text[j+1 : j+4]
+			if strings.Trim(code, "0123456789") != "" || j+4 < len(text) && text[j+4] >= '0' && text[j+4] <= '9' {
+				continue
+			}
+			if rs, ok := f.codes[code[3-f.last:]]; ok {
+				return rs, true
+			}
+		}
+	}
+	return "", false
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
