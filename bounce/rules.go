@@ -203,6 +203,11 @@ var providerCodes = []struct {
 	// "Requested action aborted" (Defer) its MTA could not reach its own
 	// API. The words of ETP103 are ETP102's; the code tells them apart.
 	{"etp102", UserUnknown}, {"etp103", NetworkError}, {"etp104", NetworkError}, {"etp106", SystemError},
+	// The same table's ETP100 "Invalid recipient" (Reject) is a domain
+	// that matches no known inline or OOB domain, one the service does not
+	// take mail for (relaying), and ETP101 "Invalid recipient" (Reject) a
+	// recipient of a BCC domain that matches no known client recipient.
+	{"etp100", NoRelaying}, {"etp101", UserUnknown},
 	// STRATO's spam refusal names what it found in brackets, "Refused by
 	// local policy. No SPAM please! (...)", and "B-ATTACH" is an
 	// attachment that may not be sent (strato.de/faq/mail/fehlermeldungen-
@@ -240,6 +245,59 @@ var providerCodes = []struct {
 	{"policy reason. rule1_1", VirusDetected},
 	{"policy reason. rule2_1", SpamDetected}, {"policy reason. rule2_2", SpamDetected},
 	{"policy reason. rule3_1", SpamDetected}, {"policy reason. rule3_2", SpamDetected},
+}
+
+// vadeCodes are the codes Vade (Vade Secure, now Hornetsecurity) appends
+// to the replies of the OX platforms it filters, "OXSUS" (US) and "OXSEU"
+// (EU), each explained on its postmaster pages (postmaster-oxsus.
+// vadesecure.com and postmaster-oxseu.vadesecure.com, "Inbound SMTP error
+// codes", and the older postmaster-oxsus.vadesecure.com page that spells
+// them OXSUS0001_nnn): their words are the same few ("550 5.7.1
+// Connection refused", "421 4.2.1 Connection deferred") whatever the
+// code says. _101 and _111: the sending IP on the Vade Threat Network
+// list or a Spamhaus blocklist; _103: the server temporarily
+// unavailable; _105 and _108: the reverse DNS, or the forward-confirmed
+// reverse DNS, missing; _110 and _139: too many connections from the IP
+// at once; _140: too many messages from it; _403: a recipient that does
+// not exist, or an RCPT TO address of invalid form (Vade's answer, as
+// suped.com quotes it: an invalid address, to be removed). _102, the
+// older page's backend deferral and the newer one's Validity blocklist,
+// is left to the words that come with it.
+var vadeCodes = map[string]Reason{
+	"101": Blocked, "103": SystemError, "105": RequirePTR, "108": RequirePTR,
+	"110": TooManyConn, "111": Blocked, "139": TooManyConn, "140": Speeding,
+	"403": UserUnknown,
+}
+
+// vadeCode finds a Vade code in the folded text: "oxs", two letters of the
+// platform, "001_" or "0001_", and three digits that end the code.
+func vadeCode(text string) (Reason, bool) {
+	for off := 0; ; {
+		i := strings.Index(text[off:], "oxs")
+		if i < 0 {
+			return "", false
+		}
+		i += off
+		off = i + 3
+		rest := text[off:]
+		if len(rest) < 2 || !isLetter(rune(rest[0])) || !isLetter(rune(rest[1])) {
+			continue
+		}
+		rest = rest[2:]
+		if r, ok := strings.CutPrefix(rest, "0001_"); ok {
+			rest = r
+		} else if r, ok := strings.CutPrefix(rest, "001_"); ok {
+			rest = r
+		} else {
+			continue
+		}
+		if len(rest) < 3 || len(rest) > 3 && rest[3] >= '0' && rest[3] <= '9' {
+			continue
+		}
+		if reason, ok := vadeCodes[rest[:3]]; ok {
+			return reason, true
+		}
+	}
 }
 
 // statusRanges are provider status codes outside the IANA registry, with
@@ -674,8 +732,13 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: greetingRefusedPhrases, status: []string{"", ".0.0", ".7.0", ".7.1"}},
 		// Local policy is the receiver's last named measure (RFC 3463
 		// x.7.1: "the result of per-host or per-recipient filtering"),
-		// after every measure that names more.
-		{reason: PolicyViolation, phrases: policyPhrases},
+		// after every measure that names more. Said to the greeting or
+		// EHLO, before any sender, recipient or message, it refuses the
+		// client (RFC 5321 §3.1: a 554 in place of the greeting); Proofpoint
+		// refuses a server on its real-time blacklist with "550 5.7.0 Local
+		// Policy Violation" (Hunter College's page on its Proofpoint spam
+		// interception, hunter.cuny.edu icit help-docs archive).
+		{reason: PolicyViolation, phrases: policyPhrases, client: true},
 		// Spam named in other words is the content's (RFC 2505,
 		// unsolicited bulk mail), unless a list of sending hosts is named
 		// beside it; greylisting's mention of spam never gets here
@@ -1066,7 +1129,11 @@ func spamNotVerdict(text string) bool {
 		if end := strings.IndexAny(word, " \t<>\"')"); end >= 0 {
 			word = word[:end]
 		}
-		if !strings.HasPrefix(text[i:], "spamhaus") && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") {
+		// antispameurope, Hornetsecurity's former name, names its own
+		// headers in its replies ("554 5.5.6 Loop detection > 10 mal
+		// X-antispameurope-disclaimer", support.everycloud.com, article
+		// 4000007755): a product's name, no verdict.
+		if !strings.HasPrefix(text[i:], "spamhaus") && !strings.HasPrefix(word, "x-antispameurope") && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") {
 			return false
 		}
 		off = i + len("spam")
