@@ -203,7 +203,8 @@ var providerCodes = []struct {
 	// "Requested action aborted" (Defer) its MTA could not reach its own
 	// API. The words of ETP103 are ETP102's; the code tells them apart.
 	{"etp102", UserUnknown}, {"etp103", NetworkError}, {"etp104", NetworkError}, {"etp106", SystemError},
-	// The same table's ETP100 "Invalid recipient" (Reject) is a domain
+	// The same table (docs.trellix.com/data-and-email/docs/error-codes):
+	// ETP100 "Invalid recipient" (Reject) is a domain
 	// that matches no known inline or OOB domain, one the service does not
 	// take mail for (relaying), and ETP101 "Invalid recipient" (Reject) a
 	// recipient of a BCC domain that matches no known client recipient.
