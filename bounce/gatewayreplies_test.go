@@ -18,7 +18,7 @@ import "testing"
 // checks the exact ones; the texts those pages share with the provider
 // table were left out); addresses and IPs are replaced by documentation
 // ones. Reason and hard/soft were written from each page's meaning
-// before the classifier was run, and committed so (006b22e).
+// before the classifier was run, and committed so (b1ff731, rebased).
 //
 // First contact, at main as the table was cut (946dca7): reason 19 of 61
 // (31.1%), hard/soft 59 (96.7%). The 42 misses: Vade's "Connection
