@@ -507,7 +507,32 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			// delivered for 5 days" says beside it.
 			return Expired
 		}
+	case MailboxFull:
+		if ev.command == "MAIL" {
+			// RFC 5321 §3.3: MAIL FROM comes before any recipient, so a
+			// quota it is refused for is the sender's, not a mailbox's:
+			// Symantec Messaging Gateway defers a sender past its
+			// outbound recipients per time-frame with "421 4.7.1
+			// Recipient quota exceeded" after the MAIL FROM command
+			// (knowledge.broadcom.com, article 159004).
+			return Speeding
+		}
 	case NetworkError:
+		if code >= 400 && code < 600 && !strings.HasPrefix(sd, ".4.") && strings.Contains(text, "connection refused") {
+			// A server that answers with a reply code has taken the
+			// connection (RFC 5321 §3.1, §4.2): "connection refused" in
+			// its own reply refuses the client, not a TCP connection.
+			// Vade's OX platforms answer a sending IP on a blocklist or
+			// without reverse DNS "550 5.7.1 Connection refused"
+			// (postmaster-oxsus.vadesecure.com, Inbound SMTP error
+			// codes _101, _105), and Broadcom lists "550 Connection
+			// refused" among the refusals recipients' filtering gateways
+			// give (knowledge.broadcom.com, article 169925). A network
+			// status (x.4.x) keeps it a network failure: Exchange
+			// Online's "451 4.4.316 Connection refused [Message=Socket
+			// error code 10061]" reports its own connection.
+			return Blocked
+		}
 		// Courier's DSN module gives every failed recipient "Status:
 		// 5.0.0" whatever the failure (svarshavchik/courier
 		// courier/courier/module.dsn/dsn.C, dodsn: action "failed",

@@ -63,6 +63,13 @@ var hasMovedPhrases = []string{
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
 var rejectedPhrases = []string{
+	// smtpf (Barricade MX), an SMTP filtering proxy, names the sender
+	// address it refuses in angle brackets: "550 5.7.1 sender <x> black
+	// listed #127" (an access-map From: entry), "sender <x> from RFC2606
+	// reserved domain #128", "sender <x> from unknown TLD #129", and
+	// "450 4.7.1 sender <x> temporary failure #815" (snertsoft.com/smtp/
+	// smtpf/reply.html): the envelope sender, not the sending host.
+	"sender < * > black listed", "sender < * > from rfc2606 reserved domain", "sender < * > from unknown tld", "sender < * > temporary failure",
 	"sender address rejected",     // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
 	"domain in mail from",         // maddy internal/check/dns/dns.go: "501 5.7.27 Domain in MAIL FROM has null MX record", "... does not have any MX records" (the sender's domain)
 	"sender address syntax error", // OpenSMTPD smtp_session.c: "553 5.1.0 Sender address syntax error", the MAIL FROM address refused
@@ -827,11 +834,18 @@ var exceedLimitPhrases = []string{
 
 // mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.
 var mesgTooBigPhrases = []string{
-	"message size exceeds",                          // Postfix "Message size exceeds fixed limit"; Sendmail "Message size exceeds maximum value", "... fixed maximum message size"
-	"message too big",                               // RFC 3463 x.3.4
-	"message too large",                             // sitepackage "552 Error: message too large"
-	"message file too big",                          // Postfix cleanup(8) "message file too big"
-	"message too long",                              // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
+	"message size exceeds", // Postfix "Message size exceeds fixed limit"; Sendmail "Message size exceeds maximum value", "... fixed maximum message size"
+	"message too big",      // RFC 3463 x.3.4
+	"message too large",    // sitepackage "552 Error: message too large"
+	"message file too big", // Postfix cleanup(8) "message file too big"
+	"message too long",     // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
+	// antispameurope's (Hornetsecurity's) size refusals by its content
+	// filter: "552 5.5.2 Message size (content filter)", "554 5.5.3 e-mail
+	// Rejected Content Filter Size" (support.everycloud.com, article
+	// 4000007755) and "554 5.5.3 email rejected due to Content Filter Size
+	// Limit" (article 4000039509): a message over the size limit, whatever
+	// x.5 status it is given.
+	"message size (content filter)", "content filter size",
 	"exceeds my databytes limit",                    // qmail-smtpd(8)
 	"message size limits",                           // Google 552 5.2.3 "Your message exceeded Google's message size limits"
 	"message is too long", "attachment is too long", // Chinese providers' replies (blog.sina.com.cn list)
@@ -949,6 +963,12 @@ var scannerFailurePhrases = []string{
 
 // authFailurePhrases: SPF (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489).
 var authFailurePhrases = []string{
+	// Cisco Secure Email's (AsyncOS) default SMTP response for an SPF
+	// TempError or PermError it defers, "451 #4.4.3 Temporary error
+	// occurred during SPF verification." (AsyncOS 9.1 for Email CLI
+	// Reference Guide, listenerconfig, SPF/SIDF settings: "Defer text"):
+	// the sending domain's SPF could not be verified.
+	"during spf verification",
 	"dmarc",                                                                                                                           // Google 5.7.26 "domain's DMARC policy"; Microsoft 5.7.509; Apple; Zoho; forpsi
 	"spf check", "spf validation", "spf policy", "spf did not pass", "sender policy framework", "blocked by spf", "fails to pass spf", // Yandex "SPF check failed"; GMX "Reject due to SPF policy"; Google 4.7.27, 5.7.26; Microsoft 5.7.23; forpsi
 	"spf-check failed",                     // Hostpoint "550-SPF-check failed: 550 x doesn't allow sending mails from y" (the message failed the sending domain's SPF policy: ActiveCampaign's SMTP Field Manual, github.com/ActiveCampaign/smtp-field-manual page-data/code/550/page-data.json, /code/550 Hostpoint)
@@ -1127,8 +1147,16 @@ var attachmentPolicyPhrases = []string{
 	"attachments are not allowed", // ASSP's bounce list (maxclicksonline.com knowledgebase 10095): "500 These attachments are not allowed -- Please compress (zip,tar..) them"
 	"disallowed attach",           // "Disallowed Attach Type": an attachment type the system refuses (uniroma3.it, "Guida ai messaggi di errore": executables such as .exe, .com, .bat)
 	"content of attachment",       // antispameurope's reason codes (support.everycloud.com, article 4000039509): "554 5.5.7 email rejected due to content of attachment"
-	"banned name:",                // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
-	"a file type that",            // Barracuda Spam Firewall's "BANNED FILENAME ALERT": "An attachment in that mail was of a file type that the Spam Firewall is set to block." (CPython's Lib/test/test_email/data/msg_43.txt)
+	"rejected content attachment", // the same code's reply in antispameurope's other table (support.everycloud.com, article 4000007755): "554 5.5.7 e-mail Rejected Content Attachment"
+	// A recipient server's refusal of an Office document carrying macros,
+	// "552 MS-Office file containing VBA macros found inside of the email",
+	// which Broadcom's article 162445 (knowledge.broadcom.com, "Outbound
+	// Mail returned by MAILER-DAEMON@messagelabs.com") lists among
+	// refusals for something in the message content: a rule on the
+	// attachment's kind, not a verdict of spam or a virus.
+	"containing vba macros",
+	"banned name:",     // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
+	"a file type that", // Barracuda Spam Firewall's "BANNED FILENAME ALERT": "An attachment in that mail was of a file type that the Spam Firewall is set to block." (CPython's Lib/test/test_email/data/msg_43.txt)
 }
 
 // contentListPhrases name the lists of domains found in spam's bodies
@@ -1196,6 +1224,11 @@ var hostListURLs = []string{
 	"sophos.com/security/", "spamcop.net/bl", "cbl.abuseat.org", "sorbs.net/", "bsn.borderware.com/",
 	"mail-abuse.com/", "barracudacentral.com/", "barracudacentral.org/", "psbl.surriel.com/", "antispam.imp.ch/",
 	"rbl.knology.net/", "intercept.datapacket.net/", "uceprotect.net/", "hostkarma.junkemailfilter.com/",
+	// Trend Micro's Email Reputation Services under MAPS's older name:
+	// "550 Mail from <ip> refused by rbl-plus.mail-abuse.org. Please refer
+	// to http://mail-abuse.org/rbl+ for an explanation" (success.trendmicro.com,
+	// solution 1097055: the sending IP in the ERS database).
+	"rbl-plus.mail-abuse.org", "mail-abuse.org/rbl",
 }
 
 // spamWordPhrases: a refusal that names spam as its cause in words no
@@ -1313,6 +1346,18 @@ var contentErrorPhrases = []string{
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
 var noRelayingPhrases = []string{
+	// Trend Micro InterScan Messaging Security's refusal of a recipient
+	// whose domain is not in its Relay Domains list, "550 Domain of
+	// forward path is not allowed" (success.trendmicro.com, solution
+	// 1106332); VIPRE Email Security's "Your domain is not configured to
+	// use this MX host." for mail to a domain not on its system (VIPRE's
+	// "Email rejection reasons", vipre.freshdesk.com article
+	// 1000290396); smtpf's (Barricade MX) "550 5.7.1 UUCP addressing
+	// denied #132", its reject-uucp-route refusal of a bang-path route
+	// (snertsoft.com/smtp/smtpf/reply.html), as its "routed address
+	// relaying denied #131" refuses a %-route: a route through the server
+	// to elsewhere, relaying.
+	"domain of forward path is not allowed", "not configured to use this mx host", "uucp addressing denied",
 	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
 	"relaying denied",                          // Sendmail cf/README
 	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
@@ -1400,6 +1445,7 @@ var filteredPhrases = []string{
 
 // failedSTARTTLSPhrases: TLS was required and could not be had.
 var failedSTARTTLSPhrases = []string{
+	"via an encrypted smtp session",       // VIPRE Email Security ("Email rejection reasons", vipre.freshdesk.com article 1000290396): "Your sender domain is required to send via an encrypted SMTP session", mail from a TLS-enforced domain not sent over TLS
 	"must issue a starttls command first", // Postfix smtpd(8); Google 530 5.7.0; Zoho
 	"session encryption is required",      // Postfix smtpd_check.c, reject_plaintext_session: "450 4.7.1 Session encryption is required"
 	"tls negotiation failed",              // Momentum's own failure to deliver (its manual, Appendix F.2): "451 4.7.5 [internal] TLS negotiation failed"
@@ -1826,6 +1872,7 @@ var badReputationPhrases = []string{
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
 var blockedPhrases = []string{
+	"rbl reject",                                    // VIPRE Email Security's rejection reason "RBL Reject" (vipre.freshdesk.com article 1000290396): the sending IP on a real-time block list
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
 	"listed at",                                     // Sendmail cf/README dnsbl ("Rejected: x listed at y")
@@ -1979,6 +2026,12 @@ var accessDeniedPhrases = []string{"access denied"}
 
 // policyPhrases: the receiver's local policy refused the message.
 var policyPhrases = []string{
+	// antispameurope's (Hornetsecurity's) "552 5.2.2 Sender/Recipient
+	// rejected" (support.everycloud.com, article 4000007755), which its
+	// other table gives as "explicit blocking of sender or recipient
+	// address" (article 4000039509): a block the customer set, not a
+	// full mailbox, whatever x.2.2 says.
+	"sender/recipient rejected", "explicit blocking of sender or recipient",
 	// RFC 5321 §4.2.3's 550 "command rejected for policy reasons", in
 	// GMX's words: "Requested action not taken: mailbox unavailable Reject
 	// due to policy restrictions." (ActiveCampaign's SMTP Field Manual,
@@ -2043,6 +2096,12 @@ var policyPhrases = []string{
 // causes: "452 4.2.2 mailbox full ... retry timeout exceeded" is a full
 // mailbox.
 var gaveUpPhrases = []string{
+	// Postini's Outbound Services (support.google.com/postini/answer/
+	// 140349): a domain it cannot reach is retried for six hours, then
+	// the message is removed from the queue with "550 MX records
+	// inaccessible for too long for domain:x - psmtp" or "550 MTA
+	// inaccessible for too long for domain:x - psmtp".
+	"inaccessible for too long",
 	"retry timeout exceeded", "all hosts have been failing", // Exim spec, retry rules
 	"retry time not reached for any host after a long failure period", // Exim spec, retry rules
 	// Exim deliver.c, a domain whose hosts all passed their retry cutoff:
@@ -2138,6 +2197,8 @@ var systemFullPhrases = []string{
 // networkErrorPhrases: the sending MTA could not reach or keep talking
 // to the receiver, or the message looped.
 var networkErrorPhrases = []string{
+	"cannot connect to domain",                   // Postini's Outbound Services (support.google.com/postini/answer/140349): "451 Cannot connect to domain:x - psmtp", the domain's MX lookup failed or none of its servers was reachable
+	"could not complete recipient callout",       // VIPRE Email Security's rejection reason (vipre.freshdesk.com article 1000290396): the downstream server timed out on the recipient check
 	"connection refused",                         // Postfix smtp(8) "connect to x: Connection refused"; Sendmail "Connection refused by x"; Microsoft 4.4.316
 	"connection timed out",                       // Postfix smtp(8); Sendmail
 	"timed out",                                  // Postfix smtp(8) "conversation with x timed out while ..."; Google 451 4.4.2 "Timeout"
@@ -2277,6 +2338,7 @@ var networkErrorPhrases = []string{
 
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
+	"temporary failure in mta",                                                // antispameurope's reason codes (support.everycloud.com, article 4000039509): "450 4.5.6 temporary failure in MTA - please retry"
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0
 	"system is busy",                                      // a Chinese host's returned-mail causes (chouwenlao.cn FAQhtml/faq14/faq1311.htm, 退信原因): "550 System is busy.", the other server busy

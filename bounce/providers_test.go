@@ -220,9 +220,9 @@ var documentedExceptions = map[string]string{
 	// host's name), so the words are left unread.
 	"unknown host": "\"unknown host\" is also \"user unknown\" before a host name",
 	// BlueTie answers a failed reverse DNS lookup with "501 Connection
-	// Refused" (mxtoolbox.com/Bouncebacks); the words are a refused
-	// connection's.
-	"Connection Refused": "\"connection refused\": networkerror",
+	// Refused" (mxtoolbox.com/Bouncebacks); the words, in a server's own
+	// reply, refuse the client (blocked), and do not say why.
+	"Connection Refused": "\"connection refused\" in a reply: the client refused, not why",
 	// Charter's postmaster page says its anti-spam application's refusal
 	// is "550 Message Rejected"; the words name no reason (onhold).
 	"Message Rejected": "the words name no reason: onhold",

@@ -203,6 +203,12 @@ var providerCodes = []struct {
 	// "Requested action aborted" (Defer) its MTA could not reach its own
 	// API. The words of ETP103 are ETP102's; the code tells them apart.
 	{"etp102", UserUnknown}, {"etp103", NetworkError}, {"etp104", NetworkError}, {"etp106", SystemError},
+	// The same table (docs.trellix.com/data-and-email/docs/error-codes):
+	// ETP100 "Invalid recipient" (Reject) is a domain
+	// that matches no known inline or OOB domain, one the service does not
+	// take mail for (relaying), and ETP101 "Invalid recipient" (Reject) a
+	// recipient of a BCC domain that matches no known client recipient.
+	{"etp100", NoRelaying}, {"etp101", UserUnknown},
 	// STRATO's spam refusal names what it found in brackets, "Refused by
 	// local policy. No SPAM please! (...)", and "B-ATTACH" is an
 	// attachment that may not be sent (strato.de/faq/mail/fehlermeldungen-
@@ -327,10 +333,16 @@ var codeFamilies = []struct {
 		"403": UserUnknown,
 	}},
 	// OX's US platform, EarthLink's inbound mail (postmaster-oxsus.
-	// vadesecure.com): OXSUS0001_101 the Vade Secure Threat Network list;
-	// _102 the backend servers' queue too long, retry later; _105 no
-	// reverse DNS; _110 too many connections from one IP, _139 the
-	// connection rate limit; _140 too many messages; _403 a non-existent
+	// vadesecure.com, the older page spelling the codes OXSUS0001_nnn, and
+	// its newer "Inbound SMTP error codes" page with OXSUS001_nnn):
+	// _101 the Vade Secure Threat Network list, _111 a Spamhaus
+	// blocklist; _103 the server temporarily unavailable; _105 no reverse
+	// DNS, _108 no forward-confirmed reverse DNS; _110 too many
+	// connections from one IP, _139 the connection rate limit; _140 too
+	// many messages; _102 is the older page's backend queue too long
+	// (OXSUS0001_102) and the newer page's Validity blocklist
+	// (OXSUS001_102), told apart by the spelling each page gives (the
+	// two entries after the next); _403 a non-existent
 	// user or an address of invalid format (Vade's two definitions, as
 	// suped.com quotes them above); _304, mail From an EarthLink address
 	// arriving from outside EarthLink, refused as its filter assumes its
@@ -338,9 +350,11 @@ var codeFamilies = []struct {
 	// earthlink-rejects-forwards): a forged sender domain, as Cleanmail
 	// reads Bluewin's SPF.
 	{"oxsus", 3, map[string]Reason{
-		"101": Blocked, "102": SystemError, "105": RequirePTR, "110": TooManyConn,
-		"139": TooManyConn, "140": Speeding, "304": AuthFailure, "403": UserUnknown,
+		"101": Blocked, "111": Blocked, "103": SystemError, "105": RequirePTR, "108": RequirePTR,
+		"110": TooManyConn, "139": TooManyConn, "140": Speeding, "304": AuthFailure, "403": UserUnknown,
 	}},
+	{"oxsus0001", 3, map[string]Reason{"102": SystemError}}, // postmaster-oxsus.vadesecure.com, the older page: _102 the backend queue too long
+	{"oxsus001", 3, map[string]Reason{"102": Blocked}},      // postmaster-oxsus.vadesecure.com, the newer page: _102 a Validity blocklist
 	// SFR (bentonow.com/smtp-errors/sfr: "SFR_IN_XXX", the first digit
 	// internal to SFR, the last two the error type): 01 too many spam
 	// messages (subscribers' complaints; the IP blocked for two hours),
@@ -818,8 +832,13 @@ func buildRules() *rules {
 		{reason: Blocked, phrases: greetingRefusedPhrases, status: []string{"", ".0.0", ".7.0", ".7.1"}},
 		// Local policy is the receiver's last named measure (RFC 3463
 		// x.7.1: "the result of per-host or per-recipient filtering"),
-		// after every measure that names more.
-		{reason: PolicyViolation, phrases: policyPhrases},
+		// after every measure that names more. Said to the greeting or
+		// EHLO, before any sender, recipient or message, it refuses the
+		// client (RFC 5321 §3.1: a 554 in place of the greeting); Proofpoint
+		// refuses a server on its real-time blacklist with "550 5.7.0 Local
+		// Policy Violation" (Hunter College's page on its Proofpoint spam
+		// interception, hunter.cuny.edu icit help-docs archive).
+		{reason: PolicyViolation, phrases: policyPhrases, client: true},
 		// Spam named in other words is the content's (RFC 2505,
 		// unsolicited bulk mail), unless a list of sending hosts is named
 		// beside it; greylisting's mention of spam never gets here
@@ -1210,7 +1229,11 @@ func spamNotVerdict(text string) bool {
 		if end := strings.IndexAny(word, " \t<>\"')"); end >= 0 {
 			word = word[:end]
 		}
-		if !strings.HasPrefix(text[i:], "spamhaus") && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") {
+		// antispameurope, Hornetsecurity's former name, names its own
+		// headers in its replies ("554 5.5.6 Loop detection > 10 mal
+		// X-antispameurope-disclaimer", support.everycloud.com, article
+		// 4000007755): a product's name, no verdict.
+		if !strings.HasPrefix(text[i:], "spamhaus") && !strings.HasPrefix(word, "x-antispameurope") && !strings.Contains(word, "://") && !strings.HasPrefix(word, "www.") {
 			return false
 		}
 		off = i + len("spam")
