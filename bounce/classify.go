@@ -685,6 +685,17 @@ var rcptStageWords = append([]string{
 	// with "Reason: <addr>... User unknown"; the same template in a
 	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
 	"recipients was rejected by a remote mail server",
+	// The same notice in Japanese as DTI's page gives it beside the English
+	// (dream.jp techinfo mail error05): "以下の受取人は、相手のメールサーバに
+	// 拒否されました。" (the following recipients were refused by the other
+	// side's mail server), above "受取人: <addr>" and "原因: <addr> のユーザー
+	// は登録されていません".
+	"受取人は、相手のメールサーバに拒否されました",
+	// Microsoft's Japanese Outlook help (userUnknownPhrases): "無効な受信者で
+	// す" (an invalid recipient) and "電子メール アドレスの形式が正しくありま
+	// せん" (the e-mail address's form is not right), the recipient's address
+	// refused, as "invalid recipient" and "bad recipient address syntax".
+	"無効な受信者です", "電子メール アドレスの形式が正しくありません",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)

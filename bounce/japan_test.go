@@ -20,26 +20,106 @@ import (
 // docomo's. Reason and hard/soft were written from each page before the
 // classifier was run.
 //
-// FIRSTCONTACT
+// 41 rows from 24 pages: ISPs' and cable operators' FAQs (ちゅピCOM,
+// イッツコム, BBIQ, メガエッグ, Asahi Net, ZENNO's neighbours), hosts'
+// (さくらインターネット, WebARENA, おまかせサーバ) and a mail server vendor's
+// (E-Post), Microsoft's Japanese Outlook help, Gmail's Japanese notice as
+// pages quote it, Yahoo! JAPAN's notices as answers quote them, センドマジ
+// ック's notes on au's replies, a university's and PC shops' help pages.
+//
+// First contact, at main as the table was cut (946dca7, committed with the
+// table before any reading changed): reason 21 of 41 (51.2%), hard/soft
+// 25 (61.0%). The 20 misses by what they were read as: 9 onhold (the four
+// Japanese reasons of Microsoft's page and Gmail's Japanese full-inbox
+// sentence, words no phrase knew; "host name is unknown", "User-unknown"
+// as BBIQ's page spells it, WebARENA's bare "temporary failure" and
+// イッツコム's bare "recipient rejected"); 7 filtered (user-unknown words
+// with no stage and no address named, read as a filter's as their English
+// always is: "Unknown user", "Invalid Address", "User not found", "user
+// name is unknown", "no mailbox here by that name", "unknown user" and
+// Yahoo! JAPAN's "This user doesn't have a x account"); 1 userunknown
+// (ちゅピCOM's "Invalid recipient", a recipient's domain-restricted
+// reception by its page, SoftBank's and J:COM's unknown address by
+// センドマジック's); 1 blocked (WebARENA's "Client host rejected: Access
+// denied" for a client that did not authenticate, Postfix's generic
+// access(5) refusal); 1 norelaying (au's "Relay access denied" for a
+// malformed address); 1 mailererror (おまかせサーバ's "Can't create
+// output" for a full mailbox, sysexits' EX_CANTCREAT).
+//
+// After the readings those pages give (phrases.go: Gmail's Japanese
+// full-inbox heading and sentence, Microsoft's four Japanese reasons,
+// "host name is unknown"; classify.go rcptStageWords: Microsoft's
+// "無効な受信者です" and "電子メール アドレスの形式が正しくありません"): reason 25
+// (61.0%), hard/soft 28 (68.3%); Microsoft's "不明なアドレスです" and "ユーザー
+// が見つかりません" now read as a filter's, as their English does with no
+// stage. Every row of every other table and set read the same before and
+// after. The 16 left are the exceptions below.
 func TestJapanReplies(t *testing.T) {
 	rows := replyTable(t, "ja-replies.csv")
 	reason, hard, _ := scoreReplyTable(t, "ja replies", rows, jaReplyExceptions)
-	if n := len(rows); n < 40 {
-		t.Errorf("%d rows, want at least 40", n)
+	if n := len(rows); n < 41 {
+		t.Errorf("%d rows, want at least 41", n)
 	}
+	// At least 38 sources (24 pages); the floors just under what the
+	// classifier reaches today (25 and 28 of 41): raise them as it
+	// improves.
 	threads := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv")
-	checkTableFloors(t, "sources", threads, 30, reason, hard, 0, 0)
+	checkTableFloors(t, "sources", threads, 38, reason, hard, 60.0, 67.5)
 }
 
 // jaReplyExceptions are the rows whose meaning, as their page gives it,
 // the words do not carry or carry ambiguously; each still counts a miss.
-var jaReplyExceptions = map[string]string{}
+var jaReplyExceptions = map[string]string{
+	// User-unknown words with no stage, no x.1 status and no address
+	// named are read as a filter's (doc.go, step 4), as the provider
+	// table's documented exceptions are; the pages quote them without
+	// the notice around them.
+	"Unknown user":                 "no stage: a filter's words",
+	"Invalid Address":              "no stage: a filter's words",
+	"User not found":               "no stage: a filter's words",
+	"user name is unknown":         "no stage: a filter's words",
+	"no mailbox here by that name": "no stage: a filter's words (qmail's RCPT reply without its #5.1.1)",
+	"unknown user":                 "no stage: a filter's words",
+	"不明なアドレスです":                    "no stage: a filter's words",
+	"ユーザーが見つかりません":                 "no stage: a filter's words",
+	"This user doesn't have a yahoo.example.jp account (someone@yahoo.example.jp)": "no stage: a filter's words, as the provider table's Yahoo row",
+	// The page's own spelling of "User unknown".
+	"User-unknown": "a page's spelling, no notice's",
+	// Postfix's "temporary failure" names no reason; WebARENA's page
+	// reads it as a temporary error that lasted, most often a full
+	// mailbox.
+	"<someone@example.jp>: temporary failure": "words that name no reason",
+	// Postfix's generic access(5) REJECT text, blocked in the provider
+	// and software tables; WebARENA's page gives it for a client that did
+	// not authenticate.
+	"<someone@example.jp>: Client host rejected: Access denied": "Postfix's generic client refusal",
+	// Postfix's relay refusal; センドマジック's note gives it for an address
+	// au cannot parse or does not host.
+	"<someone@@ezweb.example.jp>: Relay access denied": "a relay refusal in Postfix's words",
+	// A bare "recipient rejected" names no cause (GoDaddy's and
+	// Infomaniak's add one after it).
+	"recipient rejected": "words that name no reason",
+	// sysexits' EX_CANTCREAT, a mailer program's failure; the provider
+	// table's NewPages row is the same exception.
+	"Returned mail: Can't create output": "EX_CANTCREAT: the program's words, not the mailbox's",
+	// SoftBank's and J:COM's reply for an unknown address (センドマジック)
+	// and Yandex's; ちゅピCOM's page gives it for a recipient's
+	// domain-restricted reception.
+	"Invalid recipient": "an unknown recipient by other sources",
+}
 
 // jaNoticeLayouts are whole returned-mail notices as Japanese ISPs' and
 // help pages show them, none of them among jaLayouts', ja2Layouts' or the
 // layouts of formats_test.go, each cut to the lines its reading needs,
 // addresses and hosts replaced; the truth of each is its page's meaning,
-// written before Parse was run.
+// written before Parse was run. First contact: recipient 6 of 6, reason
+// and hard/soft 5; the miss was DTI's notice in Japanese, whose heading
+// over the recipient ("以下の受取人は、相手のメールサーバに拒否されました。")
+// was not read with the recipient's lines (a single recipient's lines
+// under 200 bytes took the preamble along, 66 Japanese characters) and
+// was no stage word: read as a filter's. After counting a block's size
+// in characters (text.go) and the heading as its English twin's stage
+// words (classify.go, rcptStageWords): 6 of 6.
 var jaNoticeLayouts = []formatCase{
 	// DTI's Mail System Error notice in Japanese, as its technical page on
 	// an address not found shows it beside the English one (dream.jp/

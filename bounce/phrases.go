@@ -318,6 +318,11 @@ var hostUnknownPhrases = []string{
 	// "DNSルックアップに失敗しました" (the DNS lookup failed), the address
 	// after the @ probably wrong.
 	"不明なメールサーバーです", "dnsルックアップに失敗しました",
+	// ほころこ's guide to returned mail (hocoroco.net internet_lifeguide/
+	// errormail.html): "host name is unknown", the part of the address
+	// right of the @ does not exist (beside "user name is unknown" for the
+	// part left of it).
+	"host name is unknown",
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
 	// host, mta_on_mx() DNS_ENOTFOUND) and "No MX found for destination"
 	// (mta_on_source(), a connector's CONNECTOR_ERROR_MX), both temporary
@@ -516,6 +521,18 @@ var userUnknownPhrases = []string{
 	// Sendmail's "<addr>... User unknown" as "<addr> のユーザーは登録されていま
 	// せん" (dream.jp techinfo mail error05: the user is not registered).
 	"不明なユーザーです", "ユーザーが存在しません", "対象ドメインのアカウントを持っていません", "のユーザーは登録されていません",
+	// Microsoft's Japanese Outlook help on returned non-delivery mail
+	// (support.microsoft.com/ja-jp/topic/f711b1bd-c517-9cc4-10fd-
+	// 58acfac6ca59, 配信不能メールが戻ってくる): a reason "不明なアドレスです"
+	// (an unknown address) or "ユーザーが見つかりません" (the user is not
+	// found) means an address typed wrong or no longer used; "電子メール ア
+	// ドレスの形式が正しくありません" (the e-mail address's form is not
+	// right) or "無効な受信者です" (an invalid recipient) a recipient's
+	// address malformed before the @ (RFC 3463 x.1.3). The last two name
+	// the recipient's address, as "invalid recipient" and "bad recipient
+	// address syntax" do, and place the RCPT stage too (classify.go,
+	// rcptStageWords).
+	"不明なアドレスです", "ユーザーが見つかりません", "電子メール アドレスの形式が正しくありません", "無効な受信者です",
 	// Refusals that name the recipient in other languages, which name the
 	// RCPT stage too (classify.go, rcptStageWords): mail.fr's German help
 	// on bounce mails gives "User unknown / No such mailbox / Unknown
@@ -818,6 +835,15 @@ var mailboxFullPhrases = []string{
 	"mailbox has reached its maximum", // agnx.com's helpdesk, SMTP error codes: "552 ... The recipient's mailbox has reached its maximum allowed size", the recipient's mailbox full
 	"exceeded their mailbox limit",    // exedo.nl's "Foutmeldingen e-mail": "The recipient has exceeded their mailbox limit", the recipient's mailbox full
 	"account storage limit",           // GoDaddy's bounce FAQ (ix-one.com domainhostingFAQ MS_27771, recipient account related bounces): "Account storage limit", the recipient's account has reached its storage limit
+	// Gmail's notice in Japanese for a recipient's full inbox, as pages
+	// quoting it show it (urashita.com/?p=36286 and tabi-g.blogspot.com/
+	// 2020/06/gmail-full-case.html, after the English "452 4.2.2 ... over
+	// quota" retried for up to 47 hours): the heading "宛先の受信トレイの空き
+	// 容量不足" (not enough free space in the recipient's inbox) and "x にメー
+	// ルを配信できませんでした。宛先の受信トレイがいっぱいか、..." (the
+	// recipient's inbox is full), both pages' reading the recipient's
+	// Gmail storage used up.
+	"受信トレイの空き容量不足", "宛先の受信トレイがいっぱい",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative

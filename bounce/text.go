@@ -1407,9 +1407,15 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		blk := strings.Join(b.lines, "\n")
 		rc.OriginalRecipient = expandedFrom(blk, b.addr)
 		diag := errorLines(blk, pre)
-		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
+		// A block's size is counted in characters, not bytes: a
+		// recipient's lines in Japanese (3 bytes a character in UTF-8)
+		// are no longer than the same lines in English (DTI's notice in
+		// Japanese, dream.jp techinfo mail error05, whose heading over
+		// the recipients, "以下の受取人は、相手のメールサーバに拒否されまし
+		// た。", says what its English twin's does).
+		if n := utf8.RuneCountInString(strings.TrimSpace(blk)); len(blocks) == 1 && n < 200 {
 			diag = blk + "\n" + pre
-			if len(strings.TrimSpace(blk)) < 120 {
+			if n < 120 {
 				diag = pre + "\n" + blk
 			}
 		} else if len(blocks) == 1 && !hasCode(diag) && hasCode(pre) {
