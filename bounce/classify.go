@@ -696,6 +696,11 @@ var rcptStageWords = append([]string{
 	// せん" (the e-mail address's form is not right), the recipient's address
 	// refused, as "invalid recipient" and "bad recipient address syntax".
 	"無効な受信者です", "電子メール アドレスの形式が正しくありません",
+	// Japanese ISPs' notices as fml8 shows them (userUnknownPhrases):
+	// pakeo.ne.jp's "あなたが送ろうとしたアドレス「x」は、..." (the address you
+	// tried to send to) and jp-r.ne.jp's "送信先E-mailアドレスの不一致です" (the
+	// destination address matches none) name the recipient's address.
+	"あなたが送ろうとしたアドレス", "送信先e-mailアドレスの不一致",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)

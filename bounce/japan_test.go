@@ -54,17 +54,29 @@ import (
 // が見つかりません" now read as a filter's, as their English does with no
 // stage. Every row of every other table and set read the same before and
 // after. The 16 left are the exceptions below.
+//
+// A second round, four rows from the Japanese ISPs' notices fml8's bounce
+// parser shows as its examples (pakeo.ne.jp, jp-r.ne.jp, freeserve and
+// Lotus Notes' Japanese report), written the same way and committed
+// before the classifier was run on them: first contact at the code above
+// (638fff5), reason 1 of 4 (Lotus Notes' "bad SMTP command syntax"),
+// hard/soft 2, the other three onhold, words no phrase knew. After their
+// readings (phrases.go, rcptStageWords: pakeo's "not registered, check it
+// and send again", jp-r's "destination address matches none", freeserve's
+// "mailbox has reached its limit"): 4 of 4. The whole table: reason 28 of
+// 45 (62.2%), hard/soft 32 (71.1%), every other table's and set's rows as
+// before.
 func TestJapanReplies(t *testing.T) {
 	rows := replyTable(t, "ja-replies.csv")
 	reason, hard, _ := scoreReplyTable(t, "ja replies", rows, jaReplyExceptions)
-	if n := len(rows); n < 41 {
-		t.Errorf("%d rows, want at least 41", n)
+	if n := len(rows); n < 45 {
+		t.Errorf("%d rows, want at least 45", n)
 	}
-	// At least 38 sources (24 pages); the floors just under what the
-	// classifier reaches today (25 and 28 of 41): raise them as it
+	// At least 42 sources (25 pages); the floors just under what the
+	// classifier reaches today (28 and 32 of 45): raise them as it
 	// improves.
 	threads := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv")
-	checkTableFloors(t, "sources", threads, 38, reason, hard, 60.0, 67.5)
+	checkTableFloors(t, "sources", threads, 42, reason, hard, 61.5, 70.5)
 }
 
 // jaReplyExceptions are the rows whose meaning, as their page gives it,

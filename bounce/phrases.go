@@ -533,6 +533,15 @@ var userUnknownPhrases = []string{
 	// address syntax" do, and place the RCPT stage too (classify.go,
 	// rcptStageWords).
 	"不明なアドレスです", "ユーザーが見つかりません", "電子メール アドレスの形式が正しくありません", "無効な受信者です",
+	// Japanese ISPs' own notices as fml8's bounce parser shows them
+	// (github.com/fmlorg/fml8, fml/lib/Mail/Bounce/Language/Japanese.pm,
+	// ERROR EXAMPLE): pakeo.ne.jp's "あなたが送ろうとしたアドレス「x」は、登録
+	// されていません。もう一度確認して、送信しなおして下さい。" (the address you
+	// tried is not registered; check it and send again) and jp-r.ne.jp's
+	// "送信先E-mailアドレスの不一致です" (the destination e-mail address
+	// matches none). Both name the address the sender gave (classify.go,
+	// rcptStageWords).
+	"は、登録されていません。もう一度確認して", "送信先e-mailアドレスの不一致",
 	// Refusals that name the recipient in other languages, which name the
 	// RCPT stage too (classify.go, rcptStageWords): mail.fr's German help
 	// on bounce mails gives "User unknown / No such mailbox / Unknown
@@ -844,6 +853,13 @@ var mailboxFullPhrases = []string{
 	// recipient's inbox is full), both pages' reading the recipient's
 	// Gmail storage used up.
 	"受信トレイの空き容量不足", "宛先の受信トレイがいっぱい",
+	// freeserve's notice as fml8's bounce parser shows it (github.com/
+	// fmlorg/fml8, fml/lib/Mail/Bounce/Language/Japanese.pm): "あなた様が
+	// メールを送ったfreeserveユーザーのメールボックスが制限値に達しており、お送
+	// りになったメールを受け取ることが出来ませんでした。" (the mailbox of the user
+	// you wrote to has reached its limit), under "freeserveではメールボックス
+	// に容量制限があります" (mailboxes have a capacity limit).
+	"メールボックスが制限値に達して",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
