@@ -2642,6 +2642,12 @@ var syntaxErrorPhrases = []string{
 	// hMailServer SMTPConnection.cpp: "550 Invalid syntax. Syntax should be
 	// MAIL FROM:<userdomain>[crlf]" (and RCPT TO), the command malformed.
 	"syntax should be",
+	// Lotus Notes' delivery report (送信エラーレポート in its Japanese one, as
+	// fml8's bounce parser shows it: github.com/fmlorg/fml8, fml/lib/Mail/
+	// Bounce/Language/Japanese.pm) gives as 原因 "The peer SMTP host reports
+	// that it received bad SMTP command syntax.": the receiving server
+	// refused a command as malformed (RFC 5321 §4.2.2 500/501).
+	"bad smtp command syntax",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834
