@@ -952,7 +952,9 @@ func (b *block) maskedWords() string {
 // the whole block (and the preamble, when the block is short) is returned.
 func errorLines(blk, pre string) string {
 	if !hasCode(blk) {
-		if len(strings.TrimSpace(blk)) < 40 {
+		// Short in characters, not bytes (a Japanese character is three
+		// bytes in UTF-8), as classifyOther measures a lone recipient's block.
+		if utf8.RuneCountInString(strings.TrimSpace(blk)) < 40 {
 			return blk + "\n" + pre
 		}
 		return blk
