@@ -701,6 +701,10 @@ var rcptStageWords = append([]string{
 	// tried to send to) and jp-r.ne.jp's "送信先E-mailアドレスの不一致です" (the
 	// destination address matches none) name the recipient's address.
 	"あなたが送ろうとしたアドレス", "送信先e-mailアドレスの不一致",
+	// クラウドサイン's "このメールアドレスは存在しないため" (the e-mail address
+	// does not exist; userUnknownPhrases), "email address does not exist"
+	// in Japanese.
+	"メールアドレスは存在しない",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)

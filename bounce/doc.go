@@ -690,19 +690,21 @@
 //     relay refusal and au's 550 "User unknown" for an address its page
 //     found right, are listed in external_ja2_test.go.
 //   - Japanese ISPs', hosts', mail services' and help pages' returned-mail
-//     texts (testdata/ja-replies.csv, TestJapanReplies): 45 rows from 25
+//     texts (testdata/ja-replies.csv, TestJapanReplies): 52 rows from 27
 //     pages (ちゅピCOM, イッツコム, BBIQ, メガエッグ, Asahi Net, さくらインター
 //     ネット, WebARENA, E-Post, Microsoft's Japanese Outlook help, Gmail's
 //     Japanese notice, Yahoo! JAPAN's notices, au's replies, fml8's examples
-//     of pakeo.ne.jp's, jp-r.ne.jp's and freeserve's own notices, ...), none
+//     of pakeo.ne.jp's, jp-r.ne.jp's and freeserve's own notices,
+//     クラウドサイン's Japanese notice, Hitachi's Groupmax gateway, ...), none
 //     in another table, a refusal by the recipient's reception settings
 //     (受信拒否) labelled filtered; each page's meaning written before the
 //     classifier was run. First contact, 41 rows: reason 21, hard/soft 25
 //     (the Japanese wordings read as onhold, user-unknown words with no
 //     stage read as a filter's); after the readings those pages give
 //     (phrases.go, rcptStageWords), 25 and 28; a second round of 4 from
-//     fml8, 0 → 4 (hard/soft 2 → 4). The table: 29 of 45, hard/soft 32;
-//     the 16 left,
+//     fml8, 0 → 4 (hard/soft 2 → 4); a third of 7 (CloudSign's reasons,
+//     SES's bounce types in Japanese, and Groupmax's), 0 → 6 (hard/soft 5
+//     → 6). The table: 35 of 52, hard/soft 38; the 17 left,
 //     user-unknown words quoted without their stage and Postfix's own
 //     words for other meanings, are listed in japan_test.go. Six whole
 //     notices the same pages quote (TestExternalJA3: DTI's notice in

@@ -59,20 +59,32 @@ import "testing"
 // rcptStageWords: pakeo's "not registered, check it and send again",
 // jp-r's "destination address matches none", freeserve's "mailbox has
 // reached its limit", Lotus Notes' "bad SMTP command syntax"): 4 of 4.
-// The whole table: reason 29 of 45 (64.4%), hard/soft 32 (71.1%), every
-// other table's and set's rows as before; the 16 left are the exceptions
+//
+// A third round, seven rows from two more pages: クラウドサイン's own
+// returned-mail notice, whose Japanese reasons are Amazon SES's bounce
+// types (an address that does not exist, a mailbox short of space, a
+// message over the destination's limit, content and an attachment
+// refused), and Hitachi's Groupmax Mail - SMTP gateway's error mail
+// subjects; first contact at 8353230 (the code above and errorLines'
+// count in characters): reason 0 of 7, hard/soft 5 (the soft ones), all
+// onhold. After the readings CloudSign's page gives (phrases.go,
+// rcptStageWords) and Groupmax's "RFC822 MailBody Format Error" as the
+// content's: 6 of 7, hard/soft 6.
+//
+// The whole table: reason 35 of 52 (67.3%), hard/soft 38 (73.1%), every
+// other table's and set's rows as before; the 17 left are the exceptions
 // below.
 func TestJapanReplies(t *testing.T) {
 	rows := replyTable(t, "ja-replies.csv")
 	reason, hard, _ := scoreReplyTable(t, "ja replies", rows, jaReplyExceptions)
-	if n := len(rows); n < 45 {
-		t.Errorf("%d rows, want at least 45", n)
+	if n := len(rows); n < 52 {
+		t.Errorf("%d rows, want at least 52", n)
 	}
-	// At least 42 sources (25 pages); the floors just under what the
-	// classifier reaches today (29 and 32 of 45): raise them as it
+	// At least 50 sources (27 pages); the floors just under what the
+	// classifier reaches today (35 and 38 of 52): raise them as it
 	// improves.
-	threads := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv")
-	checkTableFloors(t, "sources", threads, 42, reason, hard, 64.0, 70.5)
+	threads := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv", "regional-replies.csv")
+	checkTableFloors(t, "sources", threads, 50, reason, hard, 67.0, 73.0)
 }
 
 // jaReplyExceptions are the rows whose meaning, as their page gives it,
@@ -114,4 +126,8 @@ var jaReplyExceptions = map[string]string{
 	// and Yandex's; ちゅピCOM's page gives it for a recipient's
 	// domain-restricted reception.
 	"Invalid recipient": "an unknown recipient by other sources",
+	// A gateway's conversion of the recipient's information failing; the
+	// manual says the information is not valid, which may be the
+	// gateway's mapping as well as the address.
+	"Conversion failer : Recipients-Information is not available.": "a gateway's conversion failure: address or mapping",
 }

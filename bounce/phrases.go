@@ -542,6 +542,12 @@ var userUnknownPhrases = []string{
 	// matches none). Both name the address the sender gave (classify.go,
 	// rcptStageWords).
 	"は、登録されていません。もう一度確認して", "送信先e-mailアドレスの不一致",
+	// クラウドサイン's returned-mail notice (help.cloudsign.jp/ja/articles/
+	// 1074121, the reasons it states plainly): "このメールアドレスは存在しない
+	// ため、メールをお届けすることができません。" (the e-mail address does not
+	// exist), which names the recipient's address as "email address does
+	// not exist" does (classify.go, rcptStageWords).
+	"メールアドレスは存在しない",
 	// Refusals that name the recipient in other languages, which name the
 	// RCPT stage too (classify.go, rcptStageWords): mail.fr's German help
 	// on bounce mails gives "User unknown / No such mailbox / Unknown
@@ -860,6 +866,10 @@ var mailboxFullPhrases = []string{
 	// you wrote to has reached its limit), under "freeserveではメールボックス
 	// に容量制限があります" (mailboxes have a capacity limit).
 	"メールボックスが制限値に達して",
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "x の
+	// メールボックスの容量が逼迫しているため、..." (the recipient's mailbox is
+	// short of space; resending later may succeed).
+	"メールボックスの容量が逼迫",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -935,6 +945,10 @@ var mesgTooBigPhrases = []string{
 	// sent by a file transfer service instead.
 	"maximum uncompressed data size",
 	"exceeds the size limit", // NetZero's list of errors in a delivery failure's transcript (help.netzero.com, u-understand-mdf): "Message exceeds the size limit", larger than the recipient's provider accepts
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "メー
+	// ルの容量が送信先の制限を超過していたため、..." (the message's size went
+	// over the destination's limit).
+	"メールの容量が送信先の制限を超過",
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -1384,6 +1398,11 @@ var contentErrorPhrases = []string{
 	// kept in the linux-kernel archive, ammarfaizi2/lore-inbox): 8-bit
 	// content without the MIME headers RFC 2045 requires.
 	"does not have the required mime",
+	// Hitachi's Groupmax Mail - SMTP gateway (manual 3000-3-474, 6.3 エラー
+	// メール, itpfdoc.hitachi.co.jp/manuals/3000/3000347460): "Conversion
+	// failure : RFC822 MailBody Format Error." when the message's content
+	// is not valid (メール内容が不正な場合).
+	"rfc822 mailbody format error",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -2132,6 +2151,12 @@ var policyPhrases = []string{
 	// by administrator" (a notice quoted on pastebin.com/qq0DkJ3y): the
 	// receiving site's own rule, its local policy.
 	"bounced by administrator",
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "x に
+	// よりメールの内容が拒否されたため" (the recipient refused the message's
+	// content) and "x により添付ファイルが拒否されたため" (refused its
+	// attachment), Amazon SES's ContentRejected and AttachmentRejected in
+	// Japanese (ses.go: a policy on content).
+	"によりメールの内容が拒否された", "により添付ファイルが拒否された",
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
