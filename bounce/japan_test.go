@@ -54,7 +54,7 @@ import "testing"
 // parser shows as its examples (pakeo.ne.jp, jp-r.ne.jp, freeserve and
 // Lotus Notes' Japanese report), written the same way and committed
 // before the classifier was run on them: first contact at the code above
-// (638fff5), reason 0 of 4, hard/soft 2 (the two soft ones), all four
+// (64c5a17), reason 0 of 4, hard/soft 2 (the two soft ones), all four
 // onhold, words no phrase knew. After their readings (phrases.go,
 // rcptStageWords: pakeo's "not registered, check it and send again",
 // jp-r's "destination address matches none", freeserve's "mailbox has
