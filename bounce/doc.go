@@ -712,7 +712,8 @@
 //     blacklist and Office 365 refusals): 5 → 6 (a single recipient's
 //     lines are measured in characters, not bytes, when the words above
 //     them are read with them, and DTI's Japanese heading names the RCPT
-//     stage as its English does).
+//     stage as its English does); a seventh, Lotus Notes' report in
+//     Japanese (its recipient on a "送信先:" line), read right as added.
 //   - 34 bounces and delay warnings Exim's own test suite records (its
 //     test/mail, each with the cause its script and configuration set up:
 //     retry timeouts and hosts past their retry time, 450s given up, a

@@ -18,7 +18,10 @@ import (
 // under 200 bytes took the preamble along, 66 Japanese characters) and
 // was no stage word: read as a filter's. After counting a block's size
 // in characters (text.go) and the heading as its English twin's stage
-// words (classify.go, rcptStageWords): 6 of 6.
+// words (classify.go, rcptStageWords): 6 of 6. A seventh, Lotus Notes'
+// report in Japanese, was added after the reply table's second round had
+// read its 原因 line ("bad SMTP command syntax"): it holds the report's
+// layout (the recipient on its "送信先:" line), read right when added.
 var jaNoticeLayouts = []formatCase{
 	// DTI's Mail System Error notice in Japanese, as its technical page on
 	// an address not found shows it beside the English one (dream.jp/
@@ -68,6 +71,17 @@ var jaNoticeLayouts = []formatCase{
 	{name: "qmail-send, Office 365 banned sending IP", from: "MAILER-DAEMON@mail.example.jp", subject: "failure notice", action: "failed",
 		body: "Hi. This is the qmail-send program at mail.example.jp.\nI'm afraid I wasn't able to deliver your message to the following addresses.\nThis is a permanent error; I've given up. Sorry it didn't work out.\n\n<someone@example.co.jp>:\n192.0.2.10 does not like recipient.\nRemote host said: 550 5.7.606 Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/ and follow the directions. For more information please go to http://go.microsoft.com/fwlink/?LinkID=526655 (AS16012609) [TY1JPN01FT004.eop-JPN01.prod.protection.outlook.com]\nGiving up on 192.0.2.10.\n",
 		want: []formatWant{{"someone@example.co.jp", Blocked, false, "5.7.606", "banned sending IP"}}},
+	// Lotus Notes' delivery report in Japanese as fml8's bounce parser
+	// shows it (github.com/fmlorg/fml8, fml/lib/Mail/Bounce/Language/
+	// Japanese.pm, ERROR EXAMPLE "Lotus Notes"): "送信エラーレポート" (send
+	// error report), "件名:" (subject), "送信先:" (destination) and "原因:"
+	// (cause) "The peer SMTP host reports that it received bad SMTP command
+	// syntax.", the receiving host refusing a command as malformed. The
+	// example gives no header: the case uses Domino's usual English one
+	// (formats_test.go's "Domino").
+	{name: "Lotus Notes report in Japanese, bad command syntax", from: "Mail Router <postmaster@example.jp>", subject: "DELIVERY FAILURE: The peer SMTP host reports that it received bad SMTP command syntax.", action: "failed", charset: "iso-2022-jp",
+		body: jis("送信エラーレポート\n\n    件名:        [list:08268] Re: お知らせ\n\n    送信先:      someone@chuo.example.jp\n\n    原因:        The peer SMTP host reports that it received bad SMTP command\n                 syntax.\n"),
+		want: []formatWant{{"someone@chuo.example.jp", SyntaxError, false, "5", "bad SMTP command"}}},
 }
 
 // jis encodes s as ISO-2022-JP.
