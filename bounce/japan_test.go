@@ -53,9 +53,9 @@ import "testing"
 // A second round, four rows from the Japanese ISPs' notices fml8's bounce
 // parser shows as its examples (pakeo.ne.jp, jp-r.ne.jp, freeserve and
 // Lotus Notes' Japanese report), written the same way and committed
-// before the classifier was run on them: first contact at the code above
-// (64c5a17), reason 0 of 4, hard/soft 2 (the two soft ones), all four
-// onhold, words no phrase knew. After their readings (phrases.go,
+// before the classifier was run on them: first contact at the code
+// after the first round's readings, reason 0 of 4, hard/soft 2 (the two
+// soft ones), all four onhold, words no phrase knew. After their readings (phrases.go,
 // rcptStageWords: pakeo's "not registered, check it and send again",
 // jp-r's "destination address matches none", freeserve's "mailbox has
 // reached its limit", Lotus Notes' "bad SMTP command syntax"): 4 of 4.
@@ -65,8 +65,8 @@ import "testing"
 // types (an address that does not exist, a mailbox short of space, a
 // message over the destination's limit, content and an attachment
 // refused), and Hitachi's Groupmax Mail - SMTP gateway's error mail
-// subjects; first contact at 8353230 (the code above and errorLines'
-// count in characters): reason 0 of 7, hard/soft 5 (the soft ones), all
+// subjects; first contact at the code after the second round (and
+// errorLines' count in characters): reason 0 of 7, hard/soft 5 (the soft ones), all
 // onhold. After the readings CloudSign's page gives (phrases.go,
 // rcptStageWords) and Groupmax's "RFC822 MailBody Format Error" as the
 // content's: 6 of 7, hard/soft 6.
