@@ -685,6 +685,26 @@ var rcptStageWords = append([]string{
 	// with "Reason: <addr>... User unknown"; the same template in a
 	// spam-archive copy on sweetstudy.com, "reason : invalid recipient").
 	"recipients was rejected by a remote mail server",
+	// The same notice in Japanese as DTI's page gives it beside the English
+	// (dream.jp techinfo mail error05): "以下の受取人は、相手のメールサーバに
+	// 拒否されました。" (the following recipients were refused by the other
+	// side's mail server), above "受取人: <addr>" and "原因: <addr> のユーザー
+	// は登録されていません".
+	"受取人は、相手のメールサーバに拒否されました",
+	// Microsoft's Japanese Outlook help (userUnknownPhrases): "無効な受信者で
+	// す" (an invalid recipient) and "電子メール アドレスの形式が正しくありま
+	// せん" (the e-mail address's form is not right), the recipient's address
+	// refused, as "invalid recipient" and "bad recipient address syntax".
+	"無効な受信者です", "電子メール アドレスの形式が正しくありません",
+	// Japanese ISPs' notices as fml8 shows them (userUnknownPhrases):
+	// pakeo.ne.jp's "あなたが送ろうとしたアドレス「x」は、..." (the address you
+	// tried to send to) and jp-r.ne.jp's "送信先E-mailアドレスの不一致です" (the
+	// destination address matches none) name the recipient's address.
+	"あなたが送ろうとしたアドレス", "送信先e-mailアドレスの不一致",
+	// クラウドサイン's "このメールアドレスは存在しないため" (the e-mail address
+	// does not exist; userUnknownPhrases), "email address does not exist"
+	// in Japanese.
+	"メールアドレスは存在しない",
 	"destination addresses were unknown", // "The following destination addresses were unknown" (alexborras.com's list): a heading over the addresses refused
 	"restricted characters in address",   // Exim's default configuration refuses it in acl_check_rcpt (userUnknownPhrases)
 	"recipient e-mail address unknown",   // STRATO's "550 recipient e-mail address unknown" names the recipient (userUnknownPhrases)

@@ -318,6 +318,11 @@ var hostUnknownPhrases = []string{
 	// "DNSルックアップに失敗しました" (the DNS lookup failed), the address
 	// after the @ probably wrong.
 	"不明なメールサーバーです", "dnsルックアップに失敗しました",
+	// ほころこ's guide to returned mail (hocoroco.net internet_lifeguide/
+	// errormail.html): "host name is unknown", the part of the address
+	// right of the @ does not exist (beside "user name is unknown" for the
+	// part left of it).
+	"host name is unknown",
 	// OpenSMTPD mta.c: "No MX found for domain" (a domain with no mail
 	// host, mta_on_mx() DNS_ENOTFOUND) and "No MX found for destination"
 	// (mta_on_source(), a connector's CONNECTOR_ERROR_MX), both temporary
@@ -516,6 +521,33 @@ var userUnknownPhrases = []string{
 	// Sendmail's "<addr>... User unknown" as "<addr> のユーザーは登録されていま
 	// せん" (dream.jp techinfo mail error05: the user is not registered).
 	"不明なユーザーです", "ユーザーが存在しません", "対象ドメインのアカウントを持っていません", "のユーザーは登録されていません",
+	// Microsoft's Japanese Outlook help on returned non-delivery mail
+	// (support.microsoft.com/ja-jp/topic/f711b1bd-c517-9cc4-10fd-
+	// 58acfac6ca59, 配信不能メールが戻ってくる): a reason "不明なアドレスです"
+	// (an unknown address) or "ユーザーが見つかりません" (the user is not
+	// found) means an address typed wrong or no longer used; "電子メール ア
+	// ドレスの形式が正しくありません" (the e-mail address's form is not
+	// right) or "無効な受信者です" (an invalid recipient) a recipient's
+	// address malformed before the @ (RFC 3463 x.1.3). The last two name
+	// the recipient's address, as "invalid recipient" and "bad recipient
+	// address syntax" do, and place the RCPT stage too (classify.go,
+	// rcptStageWords).
+	"不明なアドレスです", "ユーザーが見つかりません", "電子メール アドレスの形式が正しくありません", "無効な受信者です",
+	// Japanese ISPs' own notices as fml8's bounce parser shows them
+	// (github.com/fmlorg/fml8, fml/lib/Mail/Bounce/Language/Japanese.pm,
+	// ERROR EXAMPLE): pakeo.ne.jp's "あなたが送ろうとしたアドレス「x」は、登録
+	// されていません。もう一度確認して、送信しなおして下さい。" (the address you
+	// tried is not registered; check it and send again) and jp-r.ne.jp's
+	// "送信先E-mailアドレスの不一致です" (the destination e-mail address
+	// matches none). Both name the address the sender gave (classify.go,
+	// rcptStageWords).
+	"は、登録されていません。もう一度確認して", "送信先e-mailアドレスの不一致",
+	// クラウドサイン's returned-mail notice (help.cloudsign.jp/ja/articles/
+	// 1074121, the reasons it states plainly): "このメールアドレスは存在しない
+	// ため、メールをお届けすることができません。" (the e-mail address does not
+	// exist), which names the recipient's address as "email address does
+	// not exist" does (classify.go, rcptStageWords).
+	"メールアドレスは存在しない",
 	// Refusals that name the recipient in other languages, which name the
 	// RCPT stage too (classify.go, rcptStageWords): mail.fr's German help
 	// on bounce mails gives "User unknown / No such mailbox / Unknown
@@ -818,6 +850,26 @@ var mailboxFullPhrases = []string{
 	"mailbox has reached its maximum", // agnx.com's helpdesk, SMTP error codes: "552 ... The recipient's mailbox has reached its maximum allowed size", the recipient's mailbox full
 	"exceeded their mailbox limit",    // exedo.nl's "Foutmeldingen e-mail": "The recipient has exceeded their mailbox limit", the recipient's mailbox full
 	"account storage limit",           // GoDaddy's bounce FAQ (ix-one.com domainhostingFAQ MS_27771, recipient account related bounces): "Account storage limit", the recipient's account has reached its storage limit
+	// Gmail's notice in Japanese for a recipient's full inbox, as pages
+	// quoting it show it (urashita.com/?p=36286 and tabi-g.blogspot.com/
+	// 2020/06/gmail-full-case.html, after the English "452 4.2.2 ... over
+	// quota" retried for up to 47 hours): the heading "宛先の受信トレイの空き
+	// 容量不足" (not enough free space in the recipient's inbox) and "x にメー
+	// ルを配信できませんでした。宛先の受信トレイがいっぱいか、..." (the
+	// recipient's inbox is full), both pages' reading the recipient's
+	// Gmail storage used up.
+	"受信トレイの空き容量不足", "宛先の受信トレイがいっぱい",
+	// freeserve's notice as fml8's bounce parser shows it (github.com/
+	// fmlorg/fml8, fml/lib/Mail/Bounce/Language/Japanese.pm): "あなた様が
+	// メールを送ったfreeserveユーザーのメールボックスが制限値に達しており、お送
+	// りになったメールを受け取ることが出来ませんでした。" (the mailbox of the user
+	// you wrote to has reached its limit), under "freeserveではメールボックス
+	// に容量制限があります" (mailboxes have a capacity limit).
+	"メールボックスが制限値に達して",
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "x の
+	// メールボックスの容量が逼迫しているため、..." (the recipient's mailbox is
+	// short of space; resending later may succeed).
+	"メールボックスの容量が逼迫",
 }
 
 // exceedLimitPhrases: RFC 3463 x.2.3 "Message length exceeds administrative
@@ -893,6 +945,10 @@ var mesgTooBigPhrases = []string{
 	// sent by a file transfer service instead.
 	"maximum uncompressed data size",
 	"exceeds the size limit", // NetZero's list of errors in a delivery failure's transcript (help.netzero.com, u-understand-mdf): "Message exceeds the size limit", larger than the recipient's provider accepts
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "メー
+	// ルの容量が送信先の制限を超過していたため、..." (the message's size went
+	// over the destination's limit).
+	"メールの容量が送信先の制限を超過",
 }
 
 // virusPhrases come before the spam ones: a virus verdict is not a spam
@@ -1342,6 +1398,11 @@ var contentErrorPhrases = []string{
 	// kept in the linux-kernel archive, ammarfaizi2/lore-inbox): 8-bit
 	// content without the MIME headers RFC 2045 requires.
 	"does not have the required mime",
+	// Hitachi's Groupmax Mail - SMTP gateway (manual 3000-3-474, 6.3 エラー
+	// メール, itpfdoc.hitachi.co.jp/manuals/3000/3000347460): "Conversion
+	// failure : RFC822 MailBody Format Error." when the message's content
+	// is not valid (メール内容が不正な場合).
+	"rfc822 mailbody format error",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -2090,6 +2151,12 @@ var policyPhrases = []string{
 	// by administrator" (a notice quoted on pastebin.com/qq0DkJ3y): the
 	// receiving site's own rule, its local policy.
 	"bounced by administrator",
+	// クラウドサイン's notice (help.cloudsign.jp/ja/articles/1074121): "x に
+	// よりメールの内容が拒否されたため" (the recipient refused the message's
+	// content) and "x により添付ファイルが拒否されたため" (refused its
+	// attachment), Amazon SES's ContentRejected and AttachmentRejected in
+	// Japanese (ses.go: a policy on content).
+	"によりメールの内容が拒否された", "により添付ファイルが拒否された",
 }
 
 // gaveUpPhrases: the sending MTA stopped retrying. They come after the
@@ -2600,6 +2667,12 @@ var syntaxErrorPhrases = []string{
 	// hMailServer SMTPConnection.cpp: "550 Invalid syntax. Syntax should be
 	// MAIL FROM:<userdomain>[crlf]" (and RCPT TO), the command malformed.
 	"syntax should be",
+	// Lotus Notes' delivery report (送信エラーレポート in its Japanese one, as
+	// fml8's bounce parser shows it: github.com/fmlorg/fml8, fml/lib/Mail/
+	// Bounce/Language/Japanese.pm) gives as 原因 "The peer SMTP host reports
+	// that it received bad SMTP command syntax.": the receiving server
+	// refused a command as malformed (RFC 5321 §4.2.2 500/501).
+	"bad smtp command syntax",
 }
 
 // vacationPhrases recognise auto-reply wording in a subject (RFC 3834

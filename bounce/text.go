@@ -952,7 +952,9 @@ func (b *block) maskedWords() string {
 // the whole block (and the preamble, when the block is short) is returned.
 func errorLines(blk, pre string) string {
 	if !hasCode(blk) {
-		if len(strings.TrimSpace(blk)) < 40 {
+		// Short in characters, not bytes (a Japanese character is three
+		// bytes in UTF-8), as classifyOther measures a lone recipient's block.
+		if utf8.RuneCountInString(strings.TrimSpace(blk)) < 40 {
 			return blk + "\n" + pre
 		}
 		return blk
@@ -1407,9 +1409,15 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		blk := strings.Join(b.lines, "\n")
 		rc.OriginalRecipient = expandedFrom(blk, b.addr)
 		diag := errorLines(blk, pre)
-		if len(blocks) == 1 && len(strings.TrimSpace(blk)) < 200 {
+		// A block's size is counted in characters, not bytes: a
+		// recipient's lines in Japanese (3 bytes a character in UTF-8)
+		// are no longer than the same lines in English (DTI's notice in
+		// Japanese, dream.jp techinfo mail error05, whose heading over
+		// the recipients, "以下の受取人は、相手のメールサーバに拒否されまし
+		// た。", says what its English twin's does).
+		if n := utf8.RuneCountInString(strings.TrimSpace(blk)); len(blocks) == 1 && n < 200 {
 			diag = blk + "\n" + pre
-			if len(strings.TrimSpace(blk)) < 120 {
+			if n < 120 {
 				diag = pre + "\n" + blk
 			}
 		} else if len(blocks) == 1 && !hasCode(diag) && hasCode(pre) {
