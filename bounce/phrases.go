@@ -78,6 +78,23 @@ var rejectedPhrases = []string{
 	// client) and "553 5.5.4 Domain name required for sender address x"
 	// (an unqualified sender): the sender's address refused.
 	"required for sender address",
+	// DirectAdmin's exim.conf refusing the envelope sender at RCPT by its
+	// own lists: BLOCKED_DUE_TO_SPAM_SENDER "554 denied. 5.7.1 Email
+	// Blocked due to SPAM" (the sender in /etc/virtual/blacklist_senders)
+	// and BLOCKED_DUE_TO_SPAM_DOMAIN "... Domain Blocked due to SPAM" (its
+	// domain in blacklist_domains), and MULTIPLE_BOUNCE_RECIPIENTS
+	// "Legitimate bounces are never sent to more than one recipient." (a
+	// null or postmaster@ sender with several recipients)
+	// (exim.strings.conf and exim.conf, portsbuild/portsbuild
+	// configure/exim): the sender refused, read before the spam word; the
+	// "denied. 5.7.1" its messages start with keeps "Email Blocked due to
+	// SPAM" from any other server's verdict on a message.
+	// mailcow's global sender blacklists, the rspamd multimaps
+	// GLOBAL_SMTP_FROM_BL (the envelope sender) and GLOBAL_MIME_FROM_BL
+	// (the header From) with action reject, refused as "Matched map: x"
+	// (mailcow/mailcow-dockerized data/conf/rspamd/local.d/multimap.conf).
+	"matched map: global_smtp_from_bl", "matched map: global_mime_from_bl",
+	"denied. 5.7.1 email blocked due to spam", "denied. 5.7.1 domain blocked due to spam", "bounces are never sent to more than one recipient",
 	"sender address must be specified",     // hMailServer SMTPConnection.cpp CheckIfValidSenderAddress(): "550 Sender address must be specified." (the null sender refused)
 	"sender address must contain a domain", // Exim smtp_in.c, MAIL: "501 <x>: sender address must contain a domain" (an unqualified sender refused)
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
@@ -688,6 +705,12 @@ var suspendPhrases = []string{
 	// logs in again: RFC 3463 x.2.1, the mailbox disabled (not Exim's
 	// "message is frozen", a message held in its queue).
 	"mailbox is frozen", "account is frozen",
+	// DirectAdmin's DOMAIN_SUSPENDED, "The domain x is currently
+	// suspended. Try later." (exim.strings.conf; exim.conf drops RCPT for
+	// a local domain the panel suspended, /etc/virtual/<domain>_off;
+	// portsbuild/portsbuild configure/exim): every mailbox of the domain
+	// switched off, not gone.
+	"domain * is currently suspended",
 	"inactive user",                          // Inbox.lv and Mail.ee help ("Inactive user"): "554 5.7.1 rejected: Inactive user" for a mailbox blocked after 9 months unused, back when its owner logs in
 	"account administratively disabled",      // Infomaniak (infomaniak.com support FAQ 858, "Resolve an email issue following an error report"): "550 5.1.1 <x> recipient rejected, account administratively disabled", the recipient's address suspended by its provider (read before userUnknownPhrases, whatever x.1.1 says)
 	"has been disabled or discontinued",      // Yahoo (sitepackage)
@@ -882,6 +905,13 @@ var exceedLimitPhrases = []string{
 	// than the limit the recipient's administrator set for one message to
 	// that mailbox.
 	"wiadomość zbyt długa",
+	// iRedAPD's reject_message_size_exceeded, "Message size exceed (maybe
+	// caused by big attachment file)", which its amavisd_message_size_limit
+	// plugin answers when the message is over the per-recipient (or
+	// per-domain) message_size_limit of the recipient's Amavisd policy
+	// (iredmail/iRedAPD libs/__init__.py, plugins/
+	// amavisd_message_size_limit.py): the recipient's limit.
+	"message size exceed (maybe caused by big attachment file)",
 }
 
 // mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.
@@ -1211,7 +1241,15 @@ var attachmentPolicyPhrases = []string{
 	// refusals for something in the message content: a rule on the
 	// attachment's kind, not a verdict of spam or a virus.
 	"containing vba macros",
-	"banned name:",     // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
+	"banned name:", // amavisd-new's notice of its BANNED category, "BANNED CONTENTS ALERT ... Our content checker found banned name: <names>" (a notice sent to the linux-arch list, vger.kernel.org, 10 May 2022): a file name or type the site's access policy bans
+	// DirectAdmin's Exim: CLAM_BAD_ATTACHMENT "This message contains an
+	// attachment of a type which we do not accept (attachment_not_allow:
+	// .x)" (exim.strings.conf) and Easy Spam Fighter's "zip file contains
+	// an attachment with a dangerous payload (x)" for an executable inside
+	// a zip (esf/check_mime.conf, exim_check_attachment.sh;
+	// portsbuild/portsbuild configure/exim): rules on the attachment's
+	// kind, not a scanner's verdict.
+	"attachment of a type which we do not accept", "attachment with a dangerous payload",
 	"a file type that", // Barracuda Spam Firewall's "BANNED FILENAME ALERT": "An attachment in that mail was of a file type that the Spam Firewall is set to block." (CPython's Lib/test/test_email/data/msg_43.txt)
 }
 
@@ -1403,6 +1441,10 @@ var contentErrorPhrases = []string{
 	// failure : RFC822 MailBody Format Error." when the message's content
 	// is not valid (メール内容が不正な場合).
 	"rfc822 mailbody format error",
+	// DirectAdmin's CLAM_MALFORMED_MIME, "This message contains malformed
+	// MIME (malformed_MIME:x)" (exim.strings.conf, portsbuild/portsbuild
+	// configure/exim): Exim's demime found the MIME structure broken.
+	"contains malformed mime",
 }
 
 // noRelayingPhrases: the server is not a relay for the recipient's domain.
@@ -1486,6 +1528,11 @@ var filteredPhrases = []string{
 	// words of its own: "550 Message rejected by filter"
 	// (citadel/modules/smtp/serv_smtp.c, smtp_data()).
 	"rejected by filter",
+	// mailcow's global recipient blacklist, the rspamd multimap
+	// GLOBAL_RCPT_BL with action reject, refused in rspamd's words for a
+	// matched map (mailcow/mailcow-dockerized data/conf/rspamd/local.d/
+	// multimap.conf): a recipient the receiving administrator blocks.
+	"matched map: global_rcpt_bl",
 	// A recipient's own list of refused senders (Korean portals' returned
 	// mail by cause, puffinknight.tistory.com/102: blocked by the
 	// recipient's spam settings, 수신거부): "550 You are registered as
@@ -1647,6 +1694,23 @@ var securityErrorPhrases = []string{
 	// advertised", "Refuse to AUTH over unsecure channel" (no TLS yet):
 	// the relay's authentication could not be done.
 	"no supported auth method", "auth not advertised", "auth over unsecure channel",
+	// Hosting panels and bundles asking their own users for SMTP AUTH:
+	// HestiaCP's acl_check_rcpt "smtp auth required" (a sender domain
+	// hosted here from a client that did not authenticate;
+	// hestiacp/hestiacp install/deb/exim/exim4.conf.template); iRedMail's
+	// "Sender address rejected: not logged in" (Postfix's
+	// reject_sender_login_mismatch when the client did not log in, "All
+	// mail users are forced to perform SMTP auth before sending", and old
+	// iRedAPD's "Policy rejection not logged in": iredmail/docs
+	// errors.md); DirectAdmin's USER_ON_BLACKLIST_SMTP "User account (x)
+	// is not allowed to send emails. E-Mail delivery blocked." (an
+	// authenticated user the admin barred from sending, BLACKLIST_USERNAMES)
+	// and its Block Cracking's "Account x has been blocked for sending to
+	// too many invalid recipients" (an authenticated account locked as
+	// likely stolen: portsbuild/portsbuild configure/exim
+	// exim.strings.conf and bc/auth.conf): the sending account's
+	// credentials, not its address nor its host.
+	"smtp auth required", "not logged in", "user account * is not allowed to send", "for sending to too many invalid recipients",
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every
@@ -1678,6 +1742,11 @@ var greylistPhrases = []string{
 	// (Mimecast SMTP Error Codes, community.mimecast.com article
 	// 842605754, 4xx codes), a measure against the client either way.
 	"internal resource temporarily unavailable",
+	// docker-mailserver's postgrey reply text, POSTGREY_TEXT default
+	// "Delayed by Postgrey" (postgrey's --greylist-text,
+	// docker-mailserver/docker-mailserver target/scripts/helpers/
+	// variables.sh): a greylisted triplet.
+	"delayed by postgrey",
 }
 
 // speedingPhrases: a rate limit, of the sender or of the recipient.
@@ -1822,6 +1891,18 @@ var speedingPhrases = []string{
 	// service.exmail.qq.com help no=1000723), read before
 	// tooManyConnPhrases' "frequency limited" (its IP's connections).
 	"too many recent messages", "sender frequency limited",
+	// Hosting panels' Exim ratelimit ACLs for their own users' sending:
+	// HestiaCP's "Email account x is sending too many emails - rate
+	// overlimit = n / 1h" (acl_check_rcpt, an authenticated account over
+	// its hourly ratelimit) and "Website of user x is sending too many
+	// emails" (acl_not_smtp, a hosting user's scripts), hestiacp/hestiacp
+	// install/deb/exim/exim4.conf.template; myVesta's "Email account is
+	// sending too much emails [limitlog]: deny / email / x / n / 1h"
+	// (myvesta/vesta install/debian/12/exim/exim4.conf.template);
+	// DirectAdmin's AUTH_TOO_MANY "User account x has sent too many
+	// emails", an account past its exim.pl send limit (exim.strings.conf,
+	// portsbuild/portsbuild configure/exim): counts over a period, rates.
+	"sending too many emails", "sending too much emails", "has sent too many emails",
 }
 
 // tooManyConnPhrases: too many connections, sessions, messages per
@@ -2000,6 +2081,27 @@ var blockedPhrases = []string{
 	"service refuse",         // Orange, La Poste: "Service refuse. Veuillez essayer plus tard" (OFR004_105, bentonow.com/smtp-errors/orange)
 	"provided ehlo/helo",     // Apache James ResolvableEhloHeloHandler.java: "501 5.5.4 Provided EHLO/HELO x can not resolved." (the client's HELO name does not resolve, refused at RCPT)
 	"helo should be a fqdn",  // "550 R1: HELO should be a FQDN or address literal (See RFC 2821 4.1.1.1)", the client's HELO name refused (netbit.com.br, "Problemas comuns no envio"): "Connected to x but my name was rejected."
+	// HestiaCP's and myVesta's acl_check_mail, which refuse the client's
+	// HELO at MAIL FROM: "Access denied - Invalid HELO name (See RFC2821
+	// 4.1.3)" for a bare IP address, "Helo name contains an IP address
+	// (HELO was x) and not is valid" for a name holding an IP that the
+	// client's PTR does not give, "x is _my_ address" for the server's own
+	// address literal (hestiacp/hestiacp install/deb/exim/
+	// exim4.conf.template; myVesta writes "contains a ip address",
+	// myvesta/vesta install/debian/12/exim/exim4.conf.template): the
+	// client's greeting, not the sender's address.
+	"invalid helo name", "helo name contains an ip address", "helo name contains a ip address", "is _my_ address",
+	// DirectAdmin's exim.conf refusing the client at RCPT by its own
+	// lists: BLOCKED_DUE_TO_SPAM_HOST "554 denied. 5.7.1 Host Blocked due
+	// to SPAM" (the client's host name in /etc/virtual/bad_sender_hosts)
+	// and BLOCKED_DUE_TO_SPAM_IP "... IP Blocked due to SPAM" (its IP in
+	// bad_sender_hosts_ip) (exim.strings.conf, portsbuild/portsbuild
+	// configure/exim): the sending host blocked, read before the spam
+	// word names the content. TOO_MANY_FAILED_RECIPIENTS, "REJECTED - Too
+	// many failed recipients - count = n", drops a client after more than
+	// three recipients failed verification in the session, a harvesting
+	// client (as Exim's "Rejected for too many bad recipients").
+	"host blocked due to spam", "ip blocked due to spam", "too many failed recipients",
 	// Coremail's bounce hints (icoremail.vip support, 退信 category): "IP
 	// is rejected", "IP is Hangup" (the sending IP held back), "Requested
 	// mail action not taken: Invalid IP".
@@ -2664,6 +2766,12 @@ var syntaxErrorPhrases = []string{
 	// characters are not allowed in SMTP commands", both the client's
 	// protocol error, not a refused sender.
 	"helo or ehlo required", "not allowed in smtp commands",
+	// HestiaCP's and myVesta's acl_check_mail: "HELO required before MAIL"
+	// for MAIL FROM with no HELO/EHLO given (hestiacp/hestiacp
+	// install/deb/exim/exim4.conf.template, myvesta/vesta
+	// install/debian/12/exim/exim4.conf.template), the command out of
+	// sequence (RFC 5321 §4.2.2 503), not a refused sender.
+	"helo required before mail",
 	// hMailServer SMTPConnection.cpp: "550 Invalid syntax. Syntax should be
 	// MAIL FROM:<userdomain>[crlf]" (and RCPT TO), the command malformed.
 	"syntax should be",
