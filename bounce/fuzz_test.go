@@ -2,9 +2,11 @@ package bounce
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -221,6 +223,24 @@ func FuzzClassifyReply(f *testing.F) {
 	f.Add("", 0, "5.7.950", "Delivery not authorized, message refused")
 	f.Add("", 550, "5.7.1000", "Delivery not authorized, message refused")
 	f.Add("", 550, "5.7.13", "Sender was not authenticated for public folder")
+	// Every row of the reply tables (testdata/*-replies.csv): the
+	// providers' codes and code families (rules.go), the stage and reply
+	// code readings, the Japanese wordings.
+	tables, _ := filepath.Glob(filepath.Join("testdata", "*-replies.csv"))
+	for _, name := range tables {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, row := range rows[1:] {
+			code, _ := strconv.Atoi(row[3])
+			f.Add(row[2], code, row[4], row[5])
+		}
+	}
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {
