@@ -72,6 +72,17 @@ var groupwareLayouts = []formatCase{
 	{name: "Exchange 2000, no specific reason", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: Quarterly figures", action: "failed",
 		body: "Your message did not reach some or all of the intended recipients.\n\n      Subject:  Quarterly figures\n      Sent: 7/11/2003 9:20 AM\n\nThe following recipient(s) could not be reached:\n\n      'user@example.net' on 7/11/2003 9:20 AM\n            The e-mail system was unable to deliver the message, but did not report a specific reason.  Check the address and try again.  If it still fails, contact your system administrator.\n            <mail.example.org #5.0.0>\n",
 		want: []formatWant{{"user@example.net", OnHold, false, "5.0.0", "did not report a specific reason"}}},
+	// Exchange 5.5's NDR from its Internet Mail Service for an address
+	// found on more than one directory object, as Microsoft KB 251152
+	// (mskb.pkisolutions.com/kb/251152) shows it: "Your message", its To,
+	// Subject and Sent lines, "did not reach the following recipient(s):",
+	// the recipient and date, "The recipient name is ambiguous.", the
+	// MTS-ID and the IMS diagnostic "(000C0595) Ambiguous Recipient": the
+	// directory cannot tell whose mailbox it is (RFC 3463 x.1.4, an
+	// address to correct).
+	{name: "Exchange 5.5 IMS, ambiguous recipient", from: "System Administrator <postmaster@example.org>", subject: "Undeliverable: test", action: "failed",
+		body: "Your message\n\n  To:      testuser@example.org\n  Subject: test\n  Sent:    Mon, 17 Jan 2000 16:48:45 -0500\n\ndid not reach the following recipient(s):\n\ntestuser@example.org on Mon, 17 Jan 2000 16:49:22 -0500\n            The recipient name is ambiguous.\n            The MTS-ID of the original message is: c=US;a= ;p=Example;l=SERVER1-000117214925Z-1\n            MSEXCH:IMS:Example:Site:SERVER1 0 (000C0595) Ambiguous Recipient\n",
+		want: []formatWant{{"testuser@example.org", UserUnknown, true, "5", "ambiguous"}}},
 }
 
 // TestGroupwareNotices reads the layouts of groupwareLayouts.
