@@ -12,9 +12,33 @@ import "testing"
 // the words and what they mean. None repeats a row of the other tables
 // (wildThreads checks the exact ones); addresses and IPs are replaced by
 // documentation ones. Reason and hard/soft were written from each page's
-// meaning before the classifier was run.
+// meaning before the classifier was run, and committed so (1e25ff0: 50
+// rows, five of which another table already held, replaced by five more
+// in 2c89ee5 before those were run; e3606d5 added Exchange 5.5's
+// ambiguous recipient). Page count below counts sources, several rows
+// sharing one vendor page.
 //
-// FIRSTCONTACT
+// First contact, at main as the table was cut (74d3090): reason 34 of 51
+// (66.7%), hard/soft 45 (88.2%). The 17 misses: directory lookups no
+// phrase held (MailEnable's address map, Exchange 2003's recipient
+// filtering, Oracle Messaging Server's SRS/MUL address errors, MS Mail
+// Gateway's "Address Unknown"), relay refusals in the products' own words
+// (Mercury/32, SmarterMail), SmarterMail giving up on a connection,
+// Domino's sender controls read as a policy and its server mail rule
+// unread, and replies whose codes or RFC words say something else than
+// the product means (MDaemon's 452 for a quota, FTGate's 4.2.2 for a
+// store error and 4.9.9 for a tarpitted EHLO, IceWarp's syntax code for a
+// sender without a domain, Domino's 421 for too many protocol errors, an
+// IP literal as the only subject of Exchange 2003's block-list text, an
+// example rewrite error of Oracle's).
+//
+// After the readings the pages give (phrases.go: MailEnable's and
+// Exchange 2003's directory lookups and Oracle's SRS/MUL errors as unknown
+// users, naming the RCPT stage; Domino's sender controls as the sender's
+// refusal, its server mail rule as a policy; Mercury's and SmarterMail's
+// relay refusals; SmarterMail's connection attempts run out): reason 43
+// (84.3%), hard/soft 49 (96.1%), no row of any other table or set
+// changed. The eight left are documented exceptions.
 func TestGroupwareReplies(t *testing.T) {
 	rows := replyTable(t, "groupware-replies.csv")
 	reason, hard, _ := scoreReplyTable(t, "groupware replies", rows, groupwareExceptions)
@@ -22,13 +46,44 @@ func TestGroupwareReplies(t *testing.T) {
 		t.Errorf("%d rows, want at least 50", n)
 	}
 	pages := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv", "gateway-replies.csv", "regional-replies.csv")
-	checkTableFloors(t, "pages", pages, 25, reason, hard, 0, 0)
+	// At least 25 pages; the floors just under what the classifier
+	// reaches today (43 and 49 of 51): raise them as it improves.
+	checkTableFloors(t, "pages", pages, 25, reason, hard, 84.0, 96.0)
 }
 
 // groupwareExceptions are the groupware table's rows whose meaning, as the
 // vendor's page gives it, the words do not carry or carry otherwise; each
 // is still counted a miss.
-var groupwareExceptions = map[string]string{}
+var groupwareExceptions = map[string]string{
+	// RFC 5321's own 421 text, which Domino also sends when a client
+	// passes its SMTPErrorLimit of protocol errors: the words name the
+	// service, not the client's errors.
+	"SMTP service not available, closing transmission channel.": "RFC 5321's 421 words for a client's protocol errors",
+	// Exchange 2003's default connection-filter text names the client only
+	// by its IP literal; no word says whose address was blocked.
+	"192.0.2.1 has been blocked by ZenRule": "an IP literal as the only subject of a block",
+	// FTGate's ERR_SMTP_TARPIT: a temporary refusal at EHLO, which the
+	// rules read as a connection limit; nothing but the page's ID names
+	// the tarpit.
+	"mail.example.org Invalid EHLO (#3.12)": "a tarpitted EHLO under a temporary code",
+	// FTGate gives its store's access error the same 4.2.2 as a full
+	// mailbox; the page names no more than the words.
+	"<user@example.com> mailbox access error (#3.15)": "FTGate's 4.2.2 for a mailbox it could not open",
+	// A sender address without a domain, refused with a syntax code and
+	// status (501 5.5.2): the rules read the syntax error.
+	"Domain name required": "a sender without a domain under a syntax status",
+	// RFC 5321's 452 words, which MDaemon sends by default for a
+	// recipient over quota (its Quotas help): the words name the
+	// system's storage.
+	"Requested action not taken: insufficient system storage": "RFC 5321's 452 words for MDaemon's quota",
+	// Microsoft KB 100705 prints "Address Unknown" under its title's
+	// "Addressee Unknown" (read); two words too short for a phrase, and
+	// with no stage a filter's by convention.
+	"Address Unknown": "KB 100705's short form of \"Addressee unknown\"",
+	// The Messaging Server wiki's example of a site's own rewrite error;
+	// "unrecognized address" names no host.
+	"Unrecognized address; contact postmaster@example.org": "an example of a site's own rewrite error",
+}
 
 // groupwareLayouts are whole notices of groupware servers as their
 // vendors' pages show them, cut to the lines their reading needs
