@@ -713,6 +713,13 @@ var rcptStageWords = append([]string{
 	// user table: "Permanent failure in user lookup" (usr.sbin/smtpd/mda.c,
 	// IMSG_MDA_LOOKUP_USERINFO; lka.c lka_userinfo(): not in the table).
 	"permanent failure in user lookup",
+	// MailEnable's address map and Exchange 2003's recipient filtering
+	// look the RCPT address up in their directories ("recipient is not
+	// defined in address map"; "action not taken; mailbox not available"),
+	// and Oracle Messaging Server decodes an SRS/MUL recipient address
+	// (userUnknownPhrases): the recipient's own lookup, at RCPT.
+	"recipient is not defined in address map", "action not taken; mailbox not available",
+	"srs/mul address has timed out", "srs/mul address has a bad hash value",
 	// Plesk's qmail returns mail to an address its domain does not have
 	// with "This address no longer accepts mail." after accepting it
 	// (userUnknownPhrases): its own lookup of the recipient, no filter's.

@@ -95,6 +95,13 @@ var rejectedPhrases = []string{
 	// (mailcow/mailcow-dockerized data/conf/rspamd/local.d/multimap.conf).
 	"matched map: global_smtp_from_bl", "matched map: global_mime_from_bl",
 	"denied. 5.7.1 email blocked due to spam", "denied. 5.7.1 domain blocked due to spam", "bounces are never sent to more than one recipient",
+	// Domino's inbound sender controls ("Deny messages from the following
+	// Internet addresses/domains") refuse the MAIL FROM address with
+	// "554 Mail from <x> rejected for policy reasons" (IBM Redbook "Lotus
+	// Domino 6 spam Survival Guide for IBM eServer", Figure 4-7, page 44,
+	// manualowl.com/m/IBM/AH0QXML/Manual/336022?page=56): the sender's
+	// address denied, read before policyPhrases' "policy reasons".
+	"mail from * rejected for policy reasons",
 	"sender address must be specified",     // hMailServer SMTPConnection.cpp CheckIfValidSenderAddress(): "550 Sender address must be specified." (the null sender refused)
 	"sender address must contain a domain", // Exim smtp_in.c, MAIL: "501 <x>: sender address must contain a domain" (an unqualified sender refused)
 	"domain of sender address",             // Sendmail: "553 5.1.8 Domain of sender address x does not exist", "... does not resolve"
@@ -660,6 +667,31 @@ var userUnknownPhrases = []string{
 	// were previously reported as unknown." (all-inkl.com/en/mail-error:
 	// the address no longer exists or its mailbox is permanently blocked).
 	"recipients were previously reported as unknown",
+	// MailEnable's refusal of an address in a domain it serves that no
+	// mailbox's address map entry (and no catch-all) takes: "Domain for
+	// ([SMTP:x]) is locally serviced, but recipient is not defined in
+	// address map" (MailEnable KB ME020219, mailenable.com/kb/content/
+	// article.asp?ID=ME020219): its directory of addresses has no such
+	// recipient.
+	"recipient is not defined in address map",
+	// Exchange 2003's recipient filtering ("Filter recipients who are not
+	// in the Directory") answers RCPT for an address with no Active
+	// Directory object, or one on its filter list, with "550 5.7.1
+	// Requested action not taken; mailbox not available" (O'Reilly's
+	// Exchange Server Cookbook, 7.20 "Filtering Messages Based on
+	// Recipient", oreilly.com/library/view/exchange-server-cookbook/
+	// 0596007175/ch07s21.html): its directory lookup, chiefly for mail to
+	// recipients that do not exist. The phrase keeps its semicolon, not
+	// RFC 5321's "mailbox unavailable" (read above).
+	"action not taken; mailbox not available",
+	// Oracle (Sun) Messaging Server's errors for an SRS/MUL-encoded
+	// envelope recipient it cannot decode: error_text_srs_timeout "SRS/MUL
+	// address has timed out" (the address's timestamp expired) and
+	// error_text_srs_badhash "SRS/MUL address has a bad hash value"
+	// (msg.wikidoc.info, Messaging Server Technical Reference Wiki, "Error
+	// text MTA options"): an address that can no longer be delivered to,
+	// or never was one.
+	"srs/mul address has timed out", "srs/mul address has a bad hash value",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -1494,6 +1526,17 @@ var noRelayingPhrases = []string{
 	// ActiveCampaign's SMTP Field Manual, page-data/code/550/page-data.json,
 	// /code/554 Trend Micro 3).
 	"rejected: no-domain",
+	// Mercury/32's anti-relaying: neither address local and the client
+	// not allowed by its connection control list, the mail "failed with a
+	// diagnostic like "553 - We do not relay..."" (Mercury's help,
+	// "Controlling relaying", quoted on community.pmail.com, topic 2910).
+	"we do not relay",
+	// SmarterMail's refusal of a client that sends through it without
+	// logging in: "550 Authentication is Required for Relay"
+	// (profusionsupport.com, "What Does 550 Authentication is Required for
+	// Relay Mean in SmarterMail?"; aspnethosting.co.uk knowledgebase 185,
+	// a SmarterMail host's SMTP rules): relaying refused.
+	"authentication is required for relay",
 }
 
 // filteredPhrases: the recipient (or its organisation) accepts mail from
@@ -2205,6 +2248,12 @@ var policyPhrases = []string{
 	// (wiki.pscs.co.uk, how_to:550_5.7.1_recipient_prohibited_x): the
 	// receiver's own rule.
 	"recipient prohibited (",
+	// A Domino server mail rule whose action is "Don't accept message"
+	// refuses the mail with "The mail is rejected by rule" (IBM support,
+	// "Domino server mail rule restricting attachment size does not work
+	// using local replica", ibm.com/support/pages): the receiving
+	// organization's rule.
+	"mail is rejected by rule",
 	"has a policy that prohibits",                       // Google 550 5.7.1
 	"policy violation",                                  // Microsoft 5.0.350 "policy violation detected (AS345)"
 	"tenant allow block list",                           // Microsoft 5.7.703
@@ -2271,6 +2320,14 @@ var gaveUpPhrases = []string{
 	// inaccessible for too long for domain:x - psmtp" or "550 MTA
 	// inaccessible for too long for domain:x - psmtp".
 	"inaccessible for too long",
+	// SmarterMail's notice when its connection attempts ran out: "Failed
+	// four Attempts to connect to recipients mail server" (SmarterMail
+	// made four attempts and no connection could be established,
+	// kb.indsoft.net/kb/a70, "Common Email Delivery Errors";
+	// support.rackteam.com/kb/a136 the same); its no-MX notice's "Failed
+	// all attempts to connect to the recipients mail server" follows a
+	// missing domain's words (hostUnknownPhrases), read first.
+	"attempts to connect to recipients mail server",
 	"retry timeout exceeded", "all hosts have been failing", // Exim spec, retry rules
 	"retry time not reached for any host after a long failure period", // Exim spec, retry rules
 	// Exim deliver.c, a domain whose hosts all passed their retry cutoff:
