@@ -451,9 +451,9 @@ var (
 	// address is the subject, clientConcept's predicates what is said of
 	// it, after it only ("refused by 192.0.2.1" names the host that
 	// refused). The host that answered, named in qmail-remote's notice
-	// ("Connected to 192.0.2.1 but sender was rejected."), is not the one
-	// refused, nor is a sender's address, and clientConcept's unless
-	// words hold here too. A connection refused after the address is one
+	// ("Connected to 192.0.2.1 but sender was rejected.", "... but my
+	// name was rejected."), is not the one refused, nor is a sender's
+	// address, and clientConcept's unless words hold here too. A connection refused after the address is one
 	// to it that failed (mox's "dial tcp 127.0.0.1:25: connect: connection
 	// refused", testdata/gomta/mox; "connect to" before it, Postfix
 	// smtp(8)'s); said before it ("Connection refused - <ip> blocked by
@@ -461,7 +461,7 @@ var (
 	clientAddressConcept = concept{
 		addresses:   true,
 		predicates:  []string{"blocked", "not allowed", "not accepted", "rejected", "refused", "denied", "banned", "not permitted"},
-		unless:      []string{"spf", "dkim", "dmarc", "sender", "rate", "connections", "reputation", "connect to", "timed out", "recipient", "authentication", "domain", "header"},
+		unless:      []string{"connected to", "spf", "dkim", "dmarc", "sender", "rate", "connections", "reputation", "connect to", "timed out", "recipient", "authentication", "domain", "header"},
 		unlessAfter: []string{"connect"},
 	}
 	// The recipient unknown: RFC 3463 x.1.1 "Bad destination mailbox
