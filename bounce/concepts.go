@@ -18,12 +18,20 @@ type concept struct {
 	// unless are words that, anywhere in the clause, say the clause is
 	// about something else (the sender's account, a message's size).
 	unless []string
+	// unlessAfter are unless words read only in the clause after the
+	// subject.
+	unlessAfter []string
 	// next are words that, right after the subject, make it part of
 	// another name ("relay host", "relay server").
 	next []string
 	// either lets the predicate come before the subject in its clause
 	// too ("daily send limit", "limit of 400 per 24 hours").
 	either bool
+	// addresses makes an IPv4 address written out a subject too
+	// ("192.0.2.1 blocked by x"): not one between brackets, a host's
+	// name's in a notice ("host x[192.0.2.1] said:"), nor one with its
+	// port, an address connected to ("dial tcp 192.0.2.1:25: connect:").
+	addresses bool
 }
 
 // conceptWindow is how far after its subject a predicate may start.
@@ -39,7 +47,56 @@ func (c *concept) match(text string) bool {
 			return true
 		}
 	}
+	return c.addresses && anyIPv4(text, func(at, n int) bool { return c.subjectAt(text, at, n) })
+}
+
+// anyIPv4 calls f with the offset and length of each IPv4 address written
+// out in text (four dotted groups of one to three digits, not part of a
+// longer name or number), not one after "[" or before "]" or a port, until
+// f reports true. Each byte starts at most one address of at most 15
+// bytes, so the text is read in linear time.
+func anyIPv4(text string, f func(at, n int) bool) bool {
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) || i > 0 && (isWordByte(text[i-1]) || text[i-1] == '.' || text[i-1] == '[') {
+			continue
+		}
+		n := ipv4Len(text[i:])
+		if n == 0 {
+			continue
+		}
+		end := i + n
+		port := end+1 < len(text) && text[end] == ':' && isDigit(text[end+1])
+		if !port && (end == len(text) || text[end] != ']') && f(i, n) {
+			return true
+		}
+		i = end - 1
+	}
 	return false
+}
+
+// ipv4Len is the length of the IPv4 address s starts with, 0 if none.
+func ipv4Len(s string) int {
+	i := 0
+	for g := 0; g < 4; g++ {
+		if g > 0 {
+			if i >= len(s) || s[i] != '.' {
+				return 0
+			}
+			i++
+		}
+		d := 0
+		for i < len(s) && isDigit(s[i]) && d < 3 {
+			i++
+			d++
+		}
+		if d == 0 {
+			return 0
+		}
+	}
+	if i < len(s) && (isWordByte(s[i]) || s[i] == '.' && i+1 < len(s) && isDigit(s[i+1])) {
+		return 0
+	}
+	return i
 }
 
 // subjectAt reports whether the subject of n bytes at text[at:] is a word
@@ -119,6 +176,11 @@ func (c *concept) vetoed(text string, at int, clause string) bool {
 	}
 	for _, u := range c.unless {
 		if strings.Contains(clause, u) || strings.Contains(before, u) {
+			return true
+		}
+	}
+	for _, u := range c.unlessAfter {
+		if strings.Contains(clause, u) {
 			return true
 		}
 	}
@@ -379,6 +441,28 @@ var (
 		predicates: []string{"blocked", "not allowed", "not accepted", "rejected", "refused", "denied", "banned", "not permitted", "dynamic", "residential", "dial-up", "dialup"},
 		unless:     []string{"spf", "dkim", "dmarc", "sender address", "rate", "connections", "reputation", "connect", "timed out", "recipient", "authentication", "domain", "header"},
 		either:     true,
+	}
+	// The sending host refused, named by its address written out: AT&T
+	// Worldnet's and BellSouth's "550 <ip> blocked by ldap:ou=rblmx,
+	// dc=bellsouth, dc=net", Baruwa's "The sender x.x.x.x is banned",
+	// Cloudflare Email Routing's "554 <ip> found on one or more RBLs",
+	// web.de's "550-<ip> , Your e-mail service was detected by
+	// mx-ha.web.de (NiX Spam)" (blockedPhrases, each with its source): the
+	// address is the subject, clientConcept's predicates what is said of
+	// it, after it only ("refused by 192.0.2.1" names the host that
+	// refused). The host that answered, named in qmail-remote's notice
+	// ("Connected to 192.0.2.1 but sender was rejected.", "... but my
+	// name was rejected."), is not the one refused, nor is a sender's
+	// address, and clientConcept's unless words hold here too. A connection refused after the address is one
+	// to it that failed (mox's "dial tcp 127.0.0.1:25: connect: connection
+	// refused", testdata/gomta/mox; "connect to" before it, Postfix
+	// smtp(8)'s); said before it ("Connection refused - <ip> blocked by
+	// ..."), the server's own words, it does not void the refusal.
+	clientAddressConcept = concept{
+		addresses:   true,
+		predicates:  []string{"blocked", "not allowed", "not accepted", "rejected", "refused", "denied", "banned", "not permitted"},
+		unless:      []string{"connected to", "spf", "dkim", "dmarc", "sender", "rate", "connections", "reputation", "connect to", "timed out", "recipient", "authentication", "domain", "header"},
+		unlessAfter: []string{"connect"},
 	}
 	// The recipient unknown: RFC 3463 x.1.1 "Bad destination mailbox
 	// address: The mailbox specified in the address does not exist";

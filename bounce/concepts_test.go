@@ -41,6 +41,9 @@ func TestConcepts(t *testing.T) {
 		{550, "Residential IP ranges are not allowed to send mail", Blocked},
 		{554, "Your IP is dynamic, please use your provider's relay", Blocked},
 		{0, "Delivery attempts exhausted for this address", Expired},
+		// The sending host named by its address written out.
+		{550, "203.0.113.9 has been blocked by our local rules", Blocked},
+		{550, "Mail from 198.51.100.7 refused, see our policy page", Blocked},
 		// Negatives, each from its source.
 		// qmail-send: a time in the queue, not a message's size.
 		{0, "I'm not going to try again; this message has been in the queue too long.", Expired},
@@ -107,6 +110,46 @@ func TestConcepts(t *testing.T) {
 	}
 }
 
+// TestClientAddressConcept checks what counts as an address written out
+// and which words void it, on the concept alone (folded text): the
+// addresses it reads, then those it must not.
+func TestClientAddressConcept(t *testing.T) {
+	read := []string{
+		"203.0.113.9 has been blocked by our local rules",
+		"connection refused - 198.51.100.7 blocked by our threat list",
+		"550 192.0.2.1 is not allowed to send here",
+	}
+	notRead := []string{
+		// qmail-remote's notice names the host that answered.
+		"connected to 192.0.2.16 but sender was rejected.",
+		"connected to 192.0.2.16 but my name was rejected.",
+		// mox (testdata/gomta/mox): a connection to the address failed.
+		"dialing smtp server: dial tcp 127.0.0.1:25: connect: connection refused",
+		"192.0.2.1: connection refused",
+		// Postfix smtp(8): the host named before its bracketed address.
+		"connect to mx.example.net[192.0.2.1]:25: connection refused",
+		"host mx.example.net[192.0.2.1] said: 550 rejected",
+		// The refusing host named after the refusal.
+		"mail refused by 192.0.2.1",
+		// Not an IPv4 address: five groups, a group of four digits, a
+		// name's part.
+		"1.2.3.4.5 blocked", "1234.1.1.1 blocked", "host-192.0.2.1 blocked", "mx.192.0.2.1 blocked",
+		// clientConcept's unless words: SPF, a domain.
+		"192.0.2.1 rejected: spf fail",
+		"192.0.2.1 : your domain example.com is not allowed in header from",
+	}
+	for _, text := range read {
+		if !clientAddressConcept.match(text) {
+			t.Errorf("%q not read", text)
+		}
+	}
+	for _, text := range notRead {
+		if clientAddressConcept.match(text) {
+			t.Errorf("%q read as the sending host refused", text)
+		}
+	}
+}
+
 // TestConceptsLinear feeds a text of many subjects without a predicate:
 // each is followed by a bounded clause, so the reading stays linear.
 func TestConceptsLinear(t *testing.T) {
@@ -115,6 +158,9 @@ func TestConceptsLinear(t *testing.T) {
 		if c.match(text) {
 			t.Fatalf("%v matched a text without a predicate", c.subjects)
 		}
+	}
+	if clientAddressConcept.match(strings.Repeat("192.0.2.1 1.2.3 10.0.0 ", 40000)) {
+		t.Fatal("addresses matched a text without a predicate")
 	}
 }
 

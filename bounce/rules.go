@@ -870,6 +870,7 @@ func buildRules() *rules {
 		{reason: MesgTooBig, also: sizeConcept.match},
 		{reason: Rejected, also: senderConcept.match},
 		{reason: Blocked, also: clientConcept.match},
+		{reason: Blocked, also: clientAddressConcept.match},
 		{reason: Expired, also: gaveUpConcept.match},
 		// Last, the failures that are nobody's verdict on this message:
 		// the sending MTA giving up (RFC 3463 x.4.7; its bounce quotes
