@@ -20,11 +20,12 @@ import "testing"
 // refusal, which the first wild table holds with a final period, was
 // replaced before the first run). Addresses and IPs are documentation
 // ones. Reason and hard/soft were written from each page's meaning
-// before the classifier was run, and committed so (a81083b; fc1efe7 the
+// before the classifier was run, and committed so (ae4480c; 107f508 the
 // replacement).
 //
-// First contact, at main as the table was cut (4b2d388): reason 31 of 60
-// (51.7%), hard/soft 52 (86.7%). The 29 misses: the services' own
+// First contact, at main as the table was cut (4b2d388; the same at
+// dd5100e, onto which it was rebased): reason 31 of 60 (51.7%), hard/soft
+// 52 (86.7%). The 29 misses: the services' own
 // suppression notices (Mailgun's "previously bounced address" onhold,
 // Postmark's inactive recipients read as spam from the causes they list,
 // SparkPost's customer-policy suppression as a block by its 554 5.7.1),
