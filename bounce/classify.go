@@ -670,6 +670,12 @@ var rcptStageWords = append([]string{
 	// downstream MTA", "prior to acceptance"), so its "Recipient failed
 	// verification" (RPT-FAL) answers RCPT (userUnknownPhrases).
 	"recipient failed verification",
+	// A sending service's suppression of an address that bounced before
+	// (userUnknownPhrases: Mailgun's "Not delivering to previously
+	// bounced address", Amazon SES's "recent history of bouncing as an
+	// invalid address") is its verdict on the recipient's address, given
+	// before any server answered: no filter's.
+	"previously bounced address", "history of bouncing as an invalid address",
 	"invalid recipient", "unknown recipient", "recipient unknown", "addressee unknown",
 	// The same in German, Japanese and Chinese, as userUnknownPhrases'
 	// sources give them: "Empfänger unbekannt" (recipient unknown), "宛先メ

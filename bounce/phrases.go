@@ -328,6 +328,16 @@ var hostUnknownPhrases = []string{
 	"host sconosciuto",                          // Microsoft's Italian Outlook.com page (windows.microsoft.com/it-it/outlook/delivery-failed): "Host sconosciuto, Domain Lookup non riuscito", the recipient's domain does not exist
 	"host not found",                            // "<Host Unknown/host not found>" (catv-yokohama.ne.jp FAQ 11387: the part right of the @ is wrong); Sendmail's "(Name server: x: host not found)" (read after "not found, try again", a DNS failure for now)
 	"valid mx for rcpt domain",                  // chkuser (chkuser_settings.h): "511 sorry, can't find a valid MX for rcpt domain (#5.1.1 - chkuser)", the recipient's domain has no mail host
+	// Email sending services' reports of a recipient domain that does
+	// not exist: Zoho Campaigns' hard bounce reason "Domain name does not
+	// exist" (help.zoho.com/portal/en/kb/campaigns, "Bounce reasons": the
+	// contact's domain does not exist), and CleverReach's "host is
+	// unknown" among the most common bounce messages it meets, filed
+	// under an incorrect address (support.cleverreach.de, "Meaning of
+	// Bounce Messages"); OpenSMTPD's "Domain does not exist" with the
+	// domain's "name" between its words, Sendmail's "Host unknown" with
+	// its verb.
+	"domain name does not exist", "host is unknown",
 	// Microsoft's Italian page on Outlook.com's delivery errors
 	// (windows.microsoft.com/it-it/outlook/delivery-failed): "Host
 	// sconosciuto, Domain Lookup non riuscito", the domain of the
@@ -692,6 +702,42 @@ var userUnknownPhrases = []string{
 	// text MTA options"): an address that can no longer be delivered to,
 	// or never was one.
 	"srs/mul address has timed out", "srs/mul address has a bad hash value",
+	// Sending services' suppression of an address that hard-bounced
+	// before: Mailgun's failed event "Not delivering to previously bounced
+	// address" (severity permanent, reason suppress-bounce, as a Mailgun
+	// event quoted at pastebin.com/PBCjgYGX shows it; help.loxo.co,
+	// "Email failure reasons": Mailgun sent to this address before and it
+	// bounced) and Amazon SES's "Amazon SES has suppressed sending to this
+	// address because it has a recent history of bouncing as an invalid
+	// address" (aws.amazon.com/premiumsupport/knowledge-center/ses-
+	// suppression-list-sending-quota; its notification's bounceSubType
+	// Suppressed, read as an unknown user: ses.go). The service gave up
+	// on the recipient's address before any server answered: no stage of
+	// a receiver's to place (rcptStageWords).
+	"previously bounced address", "history of bouncing as an invalid address",
+}
+
+// suppressedPhrases: a sending service's notice that it did not send to an
+// address on a suppression list that holds several kinds of entries, with
+// nothing to say which put the address there: no reason (onhold), not
+// the words of the causes the notice lists ("a spam complaint").
+var suppressedPhrases = []string{
+	// Postmark's InactiveRecipientError: "You tried to send to
+	// recipient(s) that have been marked as inactive. Found inactive
+	// addresses: x. Inactive recipients are ones that have generated a
+	// hard bounce, a spam complaint, or a manual suppression."
+	// (rubydoc.info/gems/effective_postmark, quoting it;
+	// github.com/orgs/supabase/discussions/50709; its 2011 form, "a hard
+	// bounce or a spam complaint", pastebin.com/04peBCvB).
+	"found inactive addresses",
+	// SparkPost's bounce for a suppressed recipient, bounce_class 25
+	// (Admin Failure), error_code 554: "Recipient address was suppressed
+	// due to customer policy" (the account's list: hard bounces,
+	// List-Unsubscribe clicks and spam complaints, support.moonpoint.com
+	// quoting SparkPost's page on it) or "... due to system policy"
+	// (SparkPost's global list; support.sparkpost.com, "Preparing For
+	// Asynchronous Suppressions", "Using Suppression Lists").
+	"suppressed due to customer policy", "suppressed due to system policy",
 }
 
 // exchangeLookupPhrases are Exchange's directory lookups in its NDRs' own
@@ -768,6 +814,11 @@ var suspendPhrases = []string{
 	// met (alexborras.com): "is a deactivated mailbox", "This account has
 	// been disabled" (RFC 3463 x.2.1).
 	"deactivated mailbox", "account has been disabled",
+	// CleverReach lists "mailbox has been deactivated / disabled /
+	// discontinued" among the most common bounce messages, as mailbox
+	// issues, not an incorrect address (support.cleverreach.de, "Meaning
+	// of Bounce Messages"): the mailbox switched off (RFC 3463 x.2.1).
+	"mailbox has been discontinued",
 	// Korean portals' refusals of a suspended recipient, as a Korean
 	// list of returned-mail replies groups them (puffinknight.tistory.com
 	// /102, "받는사람이 사용중지된 경우", the recipient's use suspended):
@@ -2057,6 +2108,16 @@ var badReputationPhrases = []string{
 
 // blockedPhrases: the sending host was refused (blocklists, host rules).
 var blockedPhrases = []string{
+	// Sending services' words for a receiving server that refuses the
+	// sender's mail outright: Zoho Campaigns' hard bounce reason
+	// "Recipient email server has permanently blocked delivery" (the
+	// recipient's server has blocked mail from the sending domain;
+	// help.zoho.com/portal/en/kb/campaigns, "Bounce reasons"), and Resend's
+	// suppression-list page among the reasons an address is suppressed,
+	// "The recipient's email server has permanently blocked delivery"
+	// (resend.com/docs/knowledge-base/why-are-my-emails-landing-on-the-
+	// suppression-list).
+	"has permanently blocked delivery",
 	"rbl reject",                                    // VIPRE Email Security's rejection reason "RBL Reject" (vipre.freshdesk.com article 1000290396): the sending IP on a real-time block list
 	"blocked using",                                 // Postfix postconf(5) reject_rbl_client "Client host [x] blocked using zen.spamhaus.org"; Yandex
 	"in a black list",                               // Exim spec, ACL dnslists ("x is in a black list at y"); Baruwa "The sender is in a black list rbl.baruwa.net"
@@ -2598,7 +2659,21 @@ var systemErrorPhrases = []string{
 	"unexpected error for",           // Apache James AbstractValidRcptHandler.java: "451 4.0.0 Unexpected error for <rcpt>" (its recipient check threw; denySoft), the receiving system's own failure
 	"internal delivery error",        // Citadel's SMTP server (citadel/modules/smtp/serv_smtp.c, smtp_data()): "550 Internal delivery error", its message store refused the accepted message
 	"timeout while waiting for lock", // Dovecot lib-storage mail-error.h MAIL_ERRSTR_LOCK_TIMEOUT (MAIL_ERROR_INUSE, another session holds the mailbox's lock), LMTP's "451 4.2.0 <x> Timeout while waiting for lock" (lmtp-local.c): the receiving store busy for now, not a filter
-	"too much load",                  // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
+	// Email sending services' own pages: Maropost's SMTP API answers "554
+	// Transaction failed[Service Temporarily Unavailable. Please try after
+	// a few minutes.]" when its service is down for now, and cloudmails.eu
+	// gives "421 4.7.0 Service temporarily unavailable" for a server too
+	// busy or unavailable for now (galaxy.maropost.com/kb/articles/821-
+	// smtp-error-codes; cloudmails.eu/docs/error-codes.php): the receiving
+	// system's, as Google's "Temporary System Problem" is.
+	"service temporarily unavailable",
+	// CleverReach files "error writing message" and "message could not be
+	// stored" under hardware issues on the receiving server
+	// (support.cleverreach.de, "Meaning of Bounce Messages"), the store
+	// failing as hMailServer's "could not be saved" above (a full mailbox
+	// named beside them reads first: mailboxFullPhrases).
+	"error writing message", "message could not be stored",
+	"too much load", // Exim smtp_in.c (smtp_load_reserve): "421 x: Too much load; please try again later", the load average above the limit, whatever stage it answers
 	// Outlook.com's "451 4.4.0 Message failed to be replicated: No healthy
 	// secondary server available to accept replica at this time" (the
 	// receiving domain cannot take the message for now, /code/451 Outlook

@@ -194,6 +194,17 @@ var providerCodes = []struct {
 	// sending-policies).
 	{"[s09]", Blocked}, {"[s10]", Blocked}, {"[ib_feb]", PolicyViolation},
 	{"[ss]", SpamDetected}, {"[rbl]", Blocked}, {"[bfd]", AuthFailure},
+	// The same page's list-hygiene refusals (docs.mailchannels.com/
+	// email-api/sending-policies): "550 5.7.1 [BR] Our system has detected
+	// an excessively high number of invalid recipients originating from
+	// your account." refuses the sender for its record, a reputation;
+	// "[UNS] Recipient has unsubscribed from your list." is the
+	// recipient's request to get no more mail (feedback). ("[ESA] Sender
+	// blocked." stays unread: MailChannels calls it a manual block of the
+	// sender, docs.mailchannels.com/outbound/unblock-senders, a host using
+	// MailChannels its sending IP on a blocklist, the provider table's
+	// Host Media row.)
+	{"[br]", BadReputation}, {"[uns]", Feedback},
 	// Trellix Email Security - Cloud (FireEye ETP) gives each refusal an
 	// ETP code its error code table explains (docs.trellix.com/data-and-
 	// email/docs/error-codes): ETP102 "Invalid recipient" (Reject) the
@@ -558,6 +569,12 @@ func buildRules() *rules {
 		// §3.4's 551 "please try <forward-path>"): the address is dead
 		// whatever else the reply says.
 		{reason: HasMoved, phrases: hasMovedPhrases},
+		// A sending service's notice that the address is on a suppression
+		// list of several kinds of entries names no reason, whatever
+		// causes it lists (suppressedPhrases): read before the spam words
+		// of Postmark's "a spam complaint" and the policy words of
+		// SparkPost's "customer policy".
+		{reason: OnHold, phrases: suppressedPhrases},
 		// Postfix smtpd_check.c answers a table lookup that failed with
 		// "451 4.3.5 <x>: Helo command rejected: Server configuration
 		// error" (and the same after "Client host", "Sender address",
