@@ -24,6 +24,16 @@ func arMsg(body string, header ...string) string {
 // and most webmails write a subject that is not ASCII.
 func arSubj(s string) string { return "Subject: " + mime.BEncoding.Encode("utf-8", s) }
 
+// arReport builds a multipart/report (RFC 6522) of the given report type,
+// with a text part and the report's fields.
+func arReport(from, to, subject, reportType, text, fields string, header ...string) string {
+	part := "message/" + reportType
+	body := "--b\nContent-Type: text/plain\n\n" + text + "\n--b\nContent-Type: " + part + "\n\n" + fields + "\n--b--"
+	h := append([]string{"From: " + from, "To: " + to, "Subject: " + subject}, header...)
+	h = append(h, "MIME-Version: 1.0", "Content-Type: multipart/report; report-type="+reportType+"; boundary=b")
+	return arMsg(body, h...)
+}
+
 // pigeonhole is the header Pigeonhole's vacation action writes around the
 // subject it is given (dovecot/pigeonhole,
 // src/lib-sieve/plugins/vacation/cmd-vacation.c, act_vacation_send:
@@ -172,6 +182,10 @@ var autoReplyRows = []autoReplyRow{
 		"From: \"Example Support\" <support@example.net>", "To: sender@example.org", "Subject: [example.net #1234] AutoReply: Printer broken",
 		"RT-Ticket: example.net #1234", "Precedence: bulk"), KindAutoReply},
 
+	// Added after first contact, for the feature's Japanese name.
+	{"Japanese 不在通知", "Gmail API VacationSettings (ja): 不在通知 is the responder's name", arMsg("ただいま不在にしております。",
+		"From: jdoe@example.net", "To: sender@example.org", arSubj("不在通知")), KindAutoReply},
+
 	// Negatives: bounces that mention out-of-office or automatic words.
 	{"Postfix bounce of an auto-reply", "Postfix bounce(5) layout", arMsg("This is the mail system at host mx.example.com.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<gone@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n\nSubject: Automatic reply: Quarterly figures",
 		"From: MAILER-DAEMON@mx.example.com (Mail Delivery System)", "To: jdoe@example.com", "Subject: Undelivered Mail Returned to Sender", "Auto-Submitted: auto-replied"), KindNonStandard},
@@ -183,21 +197,24 @@ var autoReplyRows = []autoReplyRow{
 	{"Exim delay warning", "Exim warning message (Warning: message delayed)", arMsg("This message was created automatically by mail delivery software.\nA message that you sent has not yet been delivered to one or more of its\nrecipients after more than 24 hours on the queue on mx.example.com.\n\n  slow@example.net\n    host mx.example.net [192.0.2.7]: 451 4.3.0 Temporary failure\n\nNo action is required on your part. Delivery attempts will continue for\nsome time, and this warning may be repeated at intervals if the message\nremains undelivered. Eventually the mail delivery software will give up,\nand when that happens, the message will be returned to you.",
 		"From: Mail Delivery System <Mailer-Daemon@mx.example.com>", "To: jdoe@example.com", "Subject: Warning: message 1uA2bC-000123-4x delayed 24 hours",
 		"Auto-Submitted: auto-replied", "X-Failed-Recipients: slow@example.net"), KindNonStandard},
-	{"DSN mentioning out of office", "RFC 3464 report", arMsg("--b\nContent-Type: text/plain\n\nYour message \"Out of office\" could not be delivered.\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; gone@example.net\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n--b--",
-		"From: MAILER-DAEMON@mx.example.com", "To: jdoe@example.com", "Subject: Delivery Status Notification (Failure)", "Auto-Submitted: auto-replied",
-		"MIME-Version: 1.0", "Content-Type: multipart/report; report-type=delivery-status; boundary=b"), KindDSN},
-	{"Exchange delivery receipt", "RFC 3464 success DSN (Action: delivered)", arMsg("--b\nContent-Type: text/plain\n\nYour message has been delivered to the following recipients:\n\njdoe@example.net\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; jdoe@example.net\nAction: delivered\nStatus: 2.0.0\n--b--",
-		"From: postmaster@example.net", "To: sender@example.org", "Subject: Delivered: Quarterly figures", "Auto-Submitted: auto-replied",
-		"MIME-Version: 1.0", "Content-Type: multipart/report; report-type=delivery-status; boundary=b"), KindDSN},
+	{"DSN mentioning out of office", "RFC 3464 report", arReport("MAILER-DAEMON@mx.example.com", "jdoe@example.com", "Delivery Status Notification (Failure)", "delivery-status",
+		"Your message \"Out of office\" could not be delivered.",
+		"Reporting-MTA: dns; mx.example.com\n\nFinal-Recipient: rfc822; gone@example.net\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown",
+		"Auto-Submitted: auto-replied"), KindDSN},
+	{"Exchange delivery receipt", "RFC 3464 success DSN (Action: delivered)", arReport("postmaster@example.net", "sender@example.org", "Delivered: Quarterly figures", "delivery-status",
+		"Your message has been delivered to the following recipients:\n\njdoe@example.net",
+		"Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; jdoe@example.net\nAction: delivered\nStatus: 2.0.0",
+		"Auto-Submitted: auto-replied"), KindDSN},
 
 	// Negatives: read receipts (RFC 8098), which report a disposition,
 	// not an absence.
-	{"MDN read receipt", "RFC 8098 §3 (multipart/report; report-type=disposition-notification)", arMsg("--m\nContent-Type: text/plain\n\nYour message\n\n  To: jdoe@example.net\n  Subject: Quarterly figures\n\nwas read on 12/05/2025 09:00.\n--m\nContent-Type: message/disposition-notification\n\nReporting-UA: jdoe-pc.example.net; Microsoft Outlook 16.0\nFinal-Recipient: rfc822;jdoe@example.net\nOriginal-Message-ID: <20250512065959.1@example.org>\nDisposition: manual-action/MDN-sent-manually; displayed\n--m--",
-		"From: Jane Doe <jdoe@example.net>", "To: sender@example.org", "Subject: Read: Quarterly figures",
-		"MIME-Version: 1.0", "Content-Type: multipart/report; report-type=disposition-notification; boundary=m"), KindUnknown},
-	{"MDN sent automatically", "RFC 8098 §3.2.6 (automatic-action/MDN-sent-automatically)", arMsg("--m\nContent-Type: text/plain\n\nThe message sent on Mon, 12 May 2025 to jdoe@example.net with subject \"Quarterly figures\" has been displayed.\n--m\nContent-Type: message/disposition-notification\n\nReporting-UA: mail.example.net; Example Webmail\nFinal-Recipient: rfc822;jdoe@example.net\nDisposition: automatic-action/MDN-sent-automatically; displayed\n--m--",
-		"From: jdoe@example.net", "To: sender@example.org", "Subject: Disposition notification", "Auto-Submitted: auto-replied",
-		"MIME-Version: 1.0", "Content-Type: multipart/report; report-type=disposition-notification; boundary=m"), KindUnknown},
+	{"MDN read receipt", "RFC 8098 §3 (multipart/report; report-type=disposition-notification)", arReport("Jane Doe <jdoe@example.net>", "sender@example.org", "Read: Quarterly figures", "disposition-notification",
+		"Your message\n\n  To: jdoe@example.net\n  Subject: Quarterly figures\n\nwas read on 12/05/2025 09:00.",
+		"Reporting-UA: jdoe-pc.example.net; Microsoft Outlook 16.0\nFinal-Recipient: rfc822;jdoe@example.net\nOriginal-Message-ID: <20250512065959.1@example.org>\nDisposition: manual-action/MDN-sent-manually; displayed"), KindUnknown},
+	{"MDN sent automatically", "RFC 8098 §3.2.6 (automatic-action/MDN-sent-automatically)", arReport("jdoe@example.net", "sender@example.org", "Disposition notification", "disposition-notification",
+		"The message sent on Mon, 12 May 2025 to jdoe@example.net with subject \"Quarterly figures\" has been displayed.",
+		"Reporting-UA: mail.example.net; Example Webmail\nFinal-Recipient: rfc822;jdoe@example.net\nDisposition: automatic-action/MDN-sent-automatically; displayed",
+		"Auto-Submitted: auto-replied"), KindUnknown},
 
 	// Negatives: ordinary mail and notifications.
 	{"human reply about vacation", "ordinary reply", arMsg("Sure, I can cover for you while you are away.",
@@ -259,4 +276,10 @@ func TestAutoReplies(t *testing.T) {
 		}
 	}
 	t.Logf("auto-replies recognised %d of %d; negatives left alone %d of %d", posOK, pos, negOK, neg)
+	// Floors just under what the rules reach (46 of 50; 15 of 15): the
+	// misses are modern Outlook's Polish, Russian and Korean subjects and
+	// QQ/163's, whose wording no source read gives.
+	if posOK < 45 || negOK < 15 {
+		t.Errorf("auto-replies %d of %d (floor 45), negatives %d of %d (floor 15)", posOK, pos, negOK, neg)
+	}
 }
