@@ -169,11 +169,11 @@ var autoReplyRows = []autoReplyRow{
 		"From: jdoe@example.net", "To: sender@example.org", "Auto-Submitted: auto-replied", "Subject: away from my mail"), KindAutoReply},
 	{"vacation(1) old BSD", "vacation(1) sample (Subject: I am on vacation, Precedence: bulk)", arMsg("I am on vacation until July 22.",
 		"From: eric@example.net (Eric Doe)", "To: sender@example.org", "Subject: I am on vacation", "Delivered-By-The-Graces-Of: The Vacation program", "Precedence: bulk"), KindAutoReply},
-	{"Courier mailbot", "svarshavchik/courier-libs maildrop/mailbot.c (Precedence: junk, Auto-Submitted: auto-replied)", arMsg("I am away this week.",
+	{"Courier mailbot", "svarshavchik/courier-libs maildrop mailbot (Precedence: junk, Auto-Submitted: auto-replied)", arMsg("I am away this week.",
 		"Precedence: junk", "Auto-Submitted: auto-replied", "From: jdoe@example.net", "To: sender@example.org", "Subject: Re: Quarterly figures"), KindAutoReply},
-	{"Yahoo Auto Response", "IPS incoming Email.php autoresponder list (\"Subject: Auto Response\" // Yahoo mail)", arMsg("I'm away from my computer.",
+	{"Yahoo Auto Response", "a MailWizz extension's detectAutoresponder list (\"Subject: Auto Response\" // Yahoo mail)", arMsg("I'm away from my computer.",
 		"From: jdoe@example.net", "To: sender@example.org", "Subject: Auto Response"), KindAutoReply},
-	{"LogSat X-Autorespond", "IPS incoming Email.php autoresponder list (X-Autorespond // LogSat server)", arMsg("Thank you, we have received your message.",
+	{"LogSat X-Autorespond", "a MailWizz extension's detectAutoresponder list (X-Autorespond // LogSat server)", arMsg("Thank you, we have received your message.",
 		"From: info@example.net", "To: sender@example.org", "Subject: Re: Quarterly figures", "X-Autorespond: info@example.net"), KindAutoReply},
 
 	// Help desks' acknowledgement of a new ticket: an automatic response

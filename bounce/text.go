@@ -1220,8 +1220,8 @@ var (
 		// (dovecot/pigeonhole, src/lib-sieve/plugins/vacation/cmd-vacation.c).
 		"auto: ", "automated reply",
 		// vacation(1)'s default ~/.vacation.msg, written by its -i setup:
-		// "Subject: away from my mail" (the vacation.c of Sendmail's, Solaris'
-		// and Linux' vacation programs).
+		// "Subject: away from my mail" (the vacation.c of Solaris' and of
+		// Linux' vacation programs, found by code search).
 		"away from my mail",
 		// Exchange 2003's out-of-office subjects, as an anti-spam vendor
 		// collected them (blog.vamsoft.com/2006/10/05/automatic-everything):
@@ -1239,18 +1239,19 @@ var (
 		// wild gives them (stackoverflow.com/questions/1027395, "Detecting
 		// Outlook autoreply/out-of-office emails": "Automatisk svar",
 		// "Risposta Non al computer", "Auto Response", "Fuori sede",
-		// "Frånvaro"); "Auto Response" is also Yahoo Mail's (an incoming-mail
-		// autoresponder list, IPS Community Suite's Email/Incoming/Email.php:
-		// "'Subject: Auto Response' // Yahoo mail").
+		// "Frånvaro"); "Auto Response" is also Yahoo Mail's (the
+		// detectAutoresponder list of a MailWizz reply-handling extension,
+		// found by code search: "'Subject: Auto Response' => '', // Yahoo
+		// mail.").
 		"automatisk svar", "risposta non al computer", "auto response", "fuori sede", "frånvaro",
 	}
 	// autoReplySuffixes end an auto-responder's subject.
 	autoReplySuffixes = []string{
-		// Lotus Notes' out-of-office agent: "<name> is out of the office."
-		// (its replies in the Open MPI users list archive,
-		// www.open-mpi.org/community/lists/users/2006/08/1711.php "[OMPI
-		// users] Swamy Kandadai is out of the office." and 2008/01/4851.php
-		// "[OMPI users] behi is out of the office.").
+		// Lotus Notes/Domino's out-of-office agent: "<name> is out of the
+		// office." (its replies in the Open MPI users list archive, pages
+		// 1711.php of 2006-08, "[OMPI users] Swamy Kandadai is out of the
+		// office.", and 4851.php of 2008-01, "[OMPI users] behi is out of
+		// the office.").
 		"is out of the office.", "is out of the office",
 	}
 )
@@ -1292,7 +1293,8 @@ func autoReplyHeader(h message.Header) bool {
 	}
 	// X-Autoreply (Gmail's vacation responder, "X-Autoreply: yes", beside
 	// Auto-Submitted: the zammad test above), X-Autorespond (LogSat's
-	// autoresponder, IPS Community Suite's Email/Incoming/Email.php) and
+	// server: "'X-Autorespond:' => '', // LogSat server." in the MailWizz
+	// extension's list named at autoReplySubjects) and
 	// "Precedence: auto_reply" (stackoverflow.com/questions/1027395, whose
 	// list of an auto-reply's fields names it and X-Autorespond).
 	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
