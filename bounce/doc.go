@@ -497,7 +497,20 @@
 //   - Undefined ("undefined"): nothing at all to decide on.
 //   - Delivered ("delivered"): a success DSN (Action delivered/relayed/
 //     expanded, status 2.x.x).
-//   - Vacation ("vacation"): an auto-reply, not a bounce.
+//   - Vacation ("vacation"): an auto-reply, not a bounce. A message that is
+//     neither a report nor a bounce is one when its header says so (RFC
+//     3834 "Auto-Submitted: auto-replied", X-Autoreply, X-Autorespond,
+//     "Precedence: auto_reply", or Exchange's own out-of-office reply,
+//     "X-Auto-Response-Suppress: All" with X-MS-Exchange-Inbox-Rules-Loop),
+//     or its subject opens with a responder template's words (Outlook's
+//     "Automatic reply:" in its languages, Pigeonhole's "Auto:", a help
+//     desk's "[tag] AutoReply:") or ends with Lotus Notes' "is out of the
+//     office"; the feature's bare names ("vacation", "out of office") count
+//     only outside a person's reply or forward ("Re:", "Fwd:") and a list
+//     post. A help desk's acknowledgement of a new ticket is an auto-reply
+//     (RFC 3834: a response sent automatically to a message); its later
+//     notifications, "Auto-Submitted: auto-generated", are not. A read receipt (RFC 8098
+//     MDN) is KindUnknown; one that reports a refusal is a bounce.
 //   - Feedback ("feedback"): an ARF complaint, or an unsubscribe request
 //     sent to a List-Unsubscribe mailto: address: stop mailing the
 //     recipient.
@@ -1339,6 +1352,18 @@
 //     recipient, unless that is the mailing list the message was posted to
 //     (its List-Post or List-Id).
 //     TestFluflLayouts holds each layout above as its source writes it.
+//   - Auto-replies as products send them (TestAutoReplies): 49 messages
+//     written from responders' templates and sources (Pigeonhole and the
+//     webmails that write its scripts, Cyrus, Zimbra, iCloud, Gmail,
+//     Exchange and Outlook in 20 languages, Lotus Notes, vacation(1),
+//     Courier's mailbot, Yahoo, LogSat, Request Tracker) and 15 that must
+//     not be read as one (bounces and DSNs naming out-of-office or automatic
+//     words, a delivery receipt, read receipts, a person's "Re: vacation
+//     plans", a list post "On vacation ...", a newsletter, a GitLab
+//     notification): first contact 30 of 49 recognised, 10 of 15 left
+//     alone; after, 45 of 49 (and the Japanese 不在通知 added), 15 of 15.
+//     The misses are modern Outlook's Polish, Russian and Korean subjects
+//     and QQ/163's 自动回复, for which no published wording was found.
 //   - The shared corpus of 400 labelled real bounces (TestCorpus; -v prints
 //     every miss and the accuracy per producing family): reason 93.5% (374;
 //     the rows gained are a user "temporary locked", read by its words, and

@@ -2922,9 +2922,14 @@ var syntaxErrorPhrases = []string{
 // "absent": Tru64's "recipient is absent"; "absence": OpenBSD's "provide
 // absence notification") and Exchange's Automatic Replies ("automatic
 // reply", "out of office": the feature's two names,
-// Set-MailboxAutoReplyConfiguration).
+// Set-MailboxAutoReplyConfiguration); "abwesend", German for away, as the
+// subject of auto-replies a sender of bulk mail filters
+// (gist.github.com/wesbos/d7877929def4368cdb8abc12c5d3e38b); "不在通知",
+// the Japanese name of Gmail's vacation responder (Gmail API
+// VacationSettings, developers.google.cn/gmail/api/reference/rest/v1/
+// VacationSettings?hl=ja: ウェブ インターフェースの「不在通知」機能).
 var vacationPhrases = []string{
-	"out of office", "on vacation", "automatic reply", "vacation", "absent", "absence",
+	"out of office", "on vacation", "automatic reply", "vacation", "absent", "absence", "abwesend", "不在通知",
 }
 
 // delayPhrases say a message is still being retried: a status inferred

@@ -1192,26 +1192,67 @@ var (
 		"requested action not taken", // RFC 5321 §4.2.3 replies 550-553 quoted in a notice
 		"message could not",          // "A message could not be delivered to:" (ademe.fr, in Mailman 2.1's bounce detector, Bouncers/SimpleMatch.py)
 	}
+	// autoReplySubjects are the openings of the subjects auto-responders'
+	// templates write (autoReplySubject reads them at the start of the
+	// subject, after any "[tag]"); the feature's bare names, which people
+	// also write, are vacationPhrases.
 	autoReplySubjects = []string{
-		"automatic reply", "out of office", // Exchange/Outlook Automatic Replies, the feature's two names (Set-MailboxAutoReplyConfiguration), "Automatic reply: <subject>"
-		"auto-reply",           // iRedMail's sample Dovecot Sieve vacation rule, :subject "Auto-Reply: I'm out of office." (samples/vacation.sieve)
-		"vacation",             // vacation(1): "I am on vacation"; Oracle Messaging Server's mailAutoReplySubject example "I am on vacation"
-		"absence",              // OpenBSD vacation(1) "provide absence notification"
-		"abwesenheit",          // the feature's German name: HCL iNotes "Abwesenheit" (Out of Office), IONOS "Abwesenheitsnotiz"
-		"réponse automatique",  // Outlook's automatic replies in French ("Réponses automatiques")
-		"respuesta automática", // Outlook's automatic replies in Spanish ("Respuestas automáticas")
-		"autosvar",             // Outlook's automatic replies in Norwegian and Danish ("autosvar i Outlook": utdannet.no, infowise.dk); Solaris CDE Mailer's Swedish "[Autosvar]"
+		"automatic reply", // Exchange/Outlook Automatic Replies, "Automatic reply: <subject>" (Set-MailboxAutoReplyConfiguration)
+		"auto-reply",      // iRedMail's sample Dovecot Sieve vacation rule, :subject "Auto-Reply: I'm out of office." (samples/vacation.sieve)
+		"abwesenheit",     // the feature's German name: HCL iNotes "Abwesenheit" (Out of Office), IONOS "Abwesenheitsnotiz"
+		// Outlook's automatic replies in French ("Réponses automatiques") and
+		// Spanish ("Respuestas automáticas").
+		"réponse automatique", "respuesta automática",
+		"autosvar", // Outlook's automatic replies in Norwegian and Danish ("autosvar i Outlook": utdannet.no, infowise.dk); Solaris CDE Mailer's Swedish "[Autosvar]"
 		// Out-of-office subjects as senders of bulk mail collect them
 		// (gist.github.com/wesbos/d7877929def4368cdb8abc12c5d3e38b, a
 		// filter of the auto-replies received in many languages):
-		// "AutoReply", "Abwesend", "Automatische Antwort" (German Outlook),
+		// "AutoReply", "Automatische Antwort" (German Outlook),
 		// "Automatisch antwoord" (Dutch).
-		"autoreply", "abwesend", "automatische antwort", "automatisch antwoord",
+		"autoreply", "automatische antwort", "automatisch antwoord",
 		// The feature's name in Japanese and Italian: Exchange's Outlook Web
 		// App "オプション > 自動応答" (learn.microsoft.com/ja-jp, Exchange
 		// Server bb899558), "risposta automatica" (Zimbra's and hostpoint.ch's
 		// Italian help, "messaggio di risposta automatica").
 		"自動応答", "risposta automatica",
+		// Pigeonhole's vacation action, given no :subject, writes "Auto: "
+		// and the message's subject, or "Automated reply" when it had none
+		// (dovecot/pigeonhole, src/lib-sieve/plugins/vacation/cmd-vacation.c).
+		"auto: ", "automated reply",
+		// vacation(1)'s default ~/.vacation.msg, written by its -i setup:
+		// "Subject: away from my mail" (the vacation.c of Solaris' and of
+		// Linux' vacation programs, found by code search).
+		"away from my mail",
+		// Exchange 2003's out-of-office subjects, as an anti-spam vendor
+		// collected them (blog.vamsoft.com/2006/10/05/automatic-everything):
+		// "Out of Office AutoReply", Portuguese "Resposta automática para
+		// ausência do escritório", Polish "Autoodpowiedź (poza biurem)",
+		// Russian "Автоответ при отсутствии на работе", Chinese
+		// "外出时的自动答复" and "郵件答錄機自動回覆", Japanese "不在時の自動応答",
+		// Hungarian "Házon kívüli automatikus válasz", Slovenian "Samodejni
+		// odgovor o odsotnosti iz pisarne", Bulgarian "Извън офиса съм
+		// Автоматичен отговор".
+		"out of office autoreply", "resposta automática", "autoodpowiedź", "автоответ",
+		"外出时的自动答复", "郵件答錄機自動回覆", "不在時の自動応答", "házon kívüli automatikus válasz",
+		"samodejni odgovor", "извън офиса съм",
+		// Subjects auto-replies open with, as a list of them seen in the
+		// wild gives them (stackoverflow.com/questions/1027395, "Detecting
+		// Outlook autoreply/out-of-office emails": "Automatisk svar",
+		// "Risposta Non al computer", "Auto Response", "Fuori sede",
+		// "Frånvaro"); "Auto Response" is also Yahoo Mail's (the
+		// detectAutoresponder list of a MailWizz reply-handling extension,
+		// found by code search: "'Subject: Auto Response' => '', // Yahoo
+		// mail.").
+		"automatisk svar", "risposta non al computer", "auto response", "fuori sede", "frånvaro",
+	}
+	// autoReplySuffixes end an auto-responder's subject.
+	autoReplySuffixes = []string{
+		// Lotus Notes/Domino's out-of-office agent: "<name> is out of the
+		// office." (its replies in the Open MPI users list archive, pages
+		// 1711.php of 2006-08, "[OMPI users] Swamy Kandadai is out of the
+		// office.", and 4851.php of 2008-01, "[OMPI users] behi is out of
+		// the office.").
+		"is out of the office.", "is out of the office",
 	}
 )
 
@@ -1240,6 +1281,89 @@ func listRefusal(h message.Header, subject string) bool {
 	return hasAny(subject, listRefusalWords)
 }
 
+// autoReplyHeader reports the header fields that mark an auto-reply.
+func autoReplyHeader(h message.Header) bool {
+	// RFC 3834 §5: "auto-replied", with or without the comment or
+	// parameters products add ("auto-replied (vacation)" from Pigeonhole,
+	// "auto-replied (zimbra; vacation)", iCloud's "auto-replied;
+	// owner-email=...": zammad/zammad,
+	// test/unit/email_process_out_of_office_test.rb).
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") {
+		return true
+	}
+	// X-Autoreply (Gmail's vacation responder, "X-Autoreply: yes", beside
+	// Auto-Submitted: the zammad test above), X-Autorespond (LogSat's
+	// server: "'X-Autorespond:' => '', // LogSat server." in the MailWizz
+	// extension's list named at autoReplySubjects) and
+	// "Precedence: auto_reply" (stackoverflow.com/questions/1027395, whose
+	// list of an auto-reply's fields names it and X-Autorespond).
+	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
+		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
+		return true
+	}
+	// Exchange's own out-of-office reply: "X-Auto-Response-Suppress: All"
+	// (so that no one answers it, MS-OXCMAIL §2.1.3.2.20) together with the
+	// X-MS-Exchange-Inbox-Rules-Loop field of the mailbox that answered;
+	// either alone is not one, the first being on much automated mail and
+	// the second on every message an inbox rule sent on (zammad/zammad,
+	// app/models/channel/filter/out_of_office_check.rb and its test).
+	return indexFold(h.Get("X-Auto-Response-Suppress"), "all") >= 0 && h.Get("X-MS-Exchange-Inbox-Rules-Loop") != ""
+}
+
+// autoReplySubject reports whether a subject is an auto-responder's: one
+// opening with a template's words (after any "[tag]" a ticket system or
+// filter put first), or ending with Lotus Notes' "is out of the office", or
+// naming the feature (vacationPhrases) in a message that is neither a reply
+// or forward written by a person ("Re:", "Fwd:", RFC 5322 §3.6.5) nor a
+// post to a list (RFC 2369 List-* fields, RFC 2919 List-Id), where people
+// write of their holidays.
+func autoReplySubject(h message.Header, subject string, rl *rules) bool {
+	s := strings.TrimSpace(subject)
+	for strings.HasPrefix(s, "[") {
+		i := strings.IndexByte(s, ']')
+		if i < 0 {
+			break
+		}
+		s = strings.TrimSpace(s[i+1:])
+	}
+	s = strings.TrimLeft(s, "*-=~ ")
+	for _, p := range autoReplySubjects {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	t := strings.TrimSpace(s)
+	for _, p := range autoReplySuffixes {
+		if strings.HasSuffix(t, p) {
+			return true
+		}
+	}
+	if !rl.vacation.match(s) {
+		return false
+	}
+	for _, p := range []string{"re:", "re :", "fw:", "fwd:"} {
+		if strings.HasPrefix(s, p) {
+			return false
+		}
+	}
+	for _, k := range []string{"List-Id", "List-Post", "List-Unsubscribe", "List-Help", "List-Subscribe", "X-Mailing-List"} {
+		if h.Get(k) != "" {
+			return false
+		}
+	}
+	return !strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "list")
+}
+
+// isMDN reports a message disposition notification, a read receipt
+// (RFC 8098 §3: multipart/report; report-type=disposition-notification).
+func isMDN(h message.Header) bool {
+	if indexFold(h.Get("Content-Type"), "disposition-notification") < 0 {
+		return false
+	}
+	mt, params, err := h.ContentType()
+	return err == nil && strings.EqualFold(mt, "multipart/report") && strings.EqualFold(params["report-type"], "disposition-notification")
+}
+
 // classifyOther handles a message without a DSN or feedback part: a plain
 // bounce, an auto-reply, or something else.
 func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
@@ -1252,11 +1376,17 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	var bix bigrams // the body's byte pairs, for the long phrase lists
 	bix.index(body)
 	bodyBounce := rl.bodies.matchIn(body, &bix) || hasAny(body, weakBounceBodies) && hasCode(body)
-	auto := strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") ||
-		h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
-		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") ||
-		hasAny(subject, autoReplySubjects)
+	auto := autoReplyHeader(h) || autoReplySubject(h, subject, rl)
 	switch {
+	case isMDN(h) && !bounceish && !bodyBounce:
+		// A read receipt reports what became of a message delivered:
+		// neither a bounce nor an auto-reply, whatever it is marked. (A
+		// Sieve reject sent as an MDN, RFC 5429, as Dovecot's "Disposition:
+		// automatic-action/MDN-sent-automatically; deleted" with "Your
+		// message to <x> was automatically rejected", says so in its
+		// subject or text and is read as a bounce.)
+		rep.Kind = KindUnknown
+		return
 	case !bounceish && listRefusal(h, subject):
 		// The list refused the post: one recipient, the list, and the
 		// notice's subject and opening as the diagnostic.
@@ -1299,10 +1429,6 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		rep.Recipients = []Recipient{{FinalRecipient: addr, Action: "delivered", Reason: Vacation, DiagnosticCode: strings.TrimSpace(firstLines(notif, 3))}}
 		return
 	case !bounceish && !bodyBounce:
-		if rl.vacation.match(subject) && (auto || h.Get("In-Reply-To") != "") {
-			rep.Kind = KindAutoReply
-			return
-		}
 		rep.Kind = KindUnknown
 		return
 	}
