@@ -331,11 +331,11 @@ var listNotices = []formatCase{
 	// the list" (WOU's LISTSERV FAQ, "Not Authorized" error message; the
 	// University of Georgia's: LISTSERV "replied 'you are not authorized
 	// to post'"), under "Rejected posting to <list>" (a subject a mail
-	// filter's list of list-server notices holds). The sentence is the
-	// notice's first as the task that asked for this table quotes it; no
-	// stored copy of the whole notice was found.
+	// filter's list of list-server notices holds). No stored copy of the
+	// whole notice was found: the body is the sentence as the FAQs quote
+	// it, with the list named.
 	{name: "LISTSERV, not authorized", from: "LISTSERV@LISTSERV.EXAMPLE.EDU", subject: "Rejected posting to CATS-L@LISTSERV.EXAMPLE.EDU", action: "failed",
-		body: "You are not authorized to send mail to the CATS-L list from your\nsender@example.org account.\n",
+		body: "You are not authorized to post to the CATS-L list.\n",
 		want: []formatWant{{"CATS-L@LISTSERV.EXAMPLE.EDU", Rejected, false, "5", "not authorized"}}},
 	// LISTSERV's refusal of mail from an address it has served out
 	// (Syracuse's LISTSERV help: "An error occurred while processing file

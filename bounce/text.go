@@ -1380,7 +1380,7 @@ var listNoticeWords = []string{
 	"was unable to be delivered to the list",           // mlmmj-listtexts en/deny-post: "The message from $posteraddr$ with subject ... was unable to be delivered to the list"
 	"we're sorry, but your email message to",           // Discourse config/locales/server.en.yml, every email_reject_* message: "We're sorry, but your email message to %{destination} (titled %{former_title}) didn't work."
 	"but your mail has been refused for one",           // DoList template/common-en/notposted.txt: "but your mail has been refused for one of the following reasons"
-	"you are not authorized to send mail to the",       // L-Soft LISTSERV's refusal of a post to a private list ("You are not authorized to send mail to the x list from your y account"; list owners' FAQs: "an error message that says you are not authorized to post")
+	"you are not authorized to post",                   // L-Soft LISTSERV's refusal of a post to a private list, as list owners' FAQs quote it: "an error message that says you are not authorized to post to the list" (WOU's LISTSERV FAQ, "Not Authorized" error message), LISTSERV "replied 'you are not authorized to post'" (listserv.uga.edu ownerfaq monitor-nonsub)
 	"from a user that had been served out",             // LISTSERV: "Mail has been received for delivery to the x list from a user that had been served out" (Syracuse University's LISTSERV help)
 }
 
