@@ -172,6 +172,22 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	if rs, ok := providerStatus(status, text); ok {
 		return rs
 	}
+	// Sympa writes its own DSNs with the diagnostic type X-Sympa
+	// (Sympa.pm send_dsn(), the status and its registry text, its notice
+	// from mail_tt2/delivery_status_notification.tt2): 5.7.1 for a post
+	// its scenario refused ("message is not authorized and is
+	// rejected": "You are not allowed to send this message", the sender
+	// refused, not a filter), 5.2.3 for a post over the list's max_size
+	// ("over the maximum size allowed on this list": the list's limit,
+	// not a mailbox's).
+	if ev.diagType == "x-sympa" {
+		switch sd {
+		case ".7.1":
+			return Rejected
+		case ".2.3":
+			return MesgTooBig
+		}
+	}
 	// 3. A registered code whose meaning no provider reuses. Sendmail's
 	// FEATURE(require_rdns) gives x.1.8, a sender's system address, to a
 	// client with no reverse DNS ("451 4.1.8 Client IP address x does not

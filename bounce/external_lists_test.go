@@ -227,7 +227,11 @@ var listsLayouts = []formatCase{
 //     headers." and 'If you are not a "spammer", we apologize for the
 //     inconvenience.' A rule of the list host on the headers (its local
 //     policy), read spamdetected from the apology's "spammer"; no source
-//     we read gives the words a reading.
+//     we read then gave the words a reading. Since ezmlm-idx's
+//     ERR_NO_ADDRESS ("List address must be in To: or Cc: (#5.7.0)",
+//     lang/en_US/text/messages) gave them one (listPolicyPhrases), they
+//     read as the list's policy; the case stays out, its whole notice not
+//     at hand.
 //   - linux-watchdog, 1 Oct 2019, Andy Shevchenko's answer (In-Reply-To
 //     <CAJAoKi8aRHyySUM1mcuub_tgmE7fdLgRyajYF=fUf6QH0PvZPA@mail.gmail.com>):
 //     Gmail's "Message may contain a virus ... Your message wasn't

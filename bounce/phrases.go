@@ -59,6 +59,19 @@ var hasMovedPhrases = []string{
 	"l'adresse électronique du destinataire a changé",
 }
 
+// listSenderPhrases: a mailing list manager refused a post for who sent
+// it (the sender not a member, not allowed to post): the sender refused,
+// read before rejectedPhrases' exceptions, since Mailman 3's refusal of a
+// domain that publishes a DMARC policy names DMARC without any check
+// having failed.
+var listSenderPhrases = []string{
+	"not allowed to post to this mailing list",  // Mailman 2.1 Handlers/Moderate.py do_reject(): "You are not allowed to post to this mailing list, and your message has been automatically rejected."; Mailman 3 (rules/docs/dmarc-moderation.rst): "You are not allowed to post to this mailing list From: a domain which publishes a DMARC policy of reject or quarantine"
+	"not allowed to post messages to this list", // Mailman 2.1 Handlers/Hold.py NonMemberPost: "Non-members are not allowed to post messages to this list."; ezmlm-idx ERR_NO_POST: "I'm sorry, you are not allowed to post messages to this list (#5.7.2)"
+	"not from a list member",                    // Mailman 3's nonmember rule, "The message is not from a list member" (its reject chain's reason, as the Linux-nfc list's notice quoted on netdev, 1 Jun 2021)
+	"not a list subscriber",                     // mlmmj-listtexts en/deny-post, reason subonlypost: "because you are not a list subscriber."
+	"was sent from an unknown email address",    // Discourse email_reject_user_not_found (config/locales/server.en.yml): "Your reply was sent from an unknown email address."
+}
+
 // rejectedPhrases: the sender's address or domain was refused. They come
 // before the user and host detectors: "Sender address rejected: Domain not
 // found" names whose domain.
@@ -999,11 +1012,12 @@ var exceedLimitPhrases = []string{
 
 // mesgTooBigPhrases: RFC 3463 x.3.4 "Message too big for system"; RFC 1870.
 var mesgTooBigPhrases = []string{
-	"message size exceeds", // Postfix "Message size exceeds fixed limit"; Sendmail "Message size exceeds maximum value", "... fixed maximum message size"
-	"message too big",      // RFC 3463 x.3.4
-	"message too large",    // sitepackage "552 Error: message too large"
-	"message file too big", // Postfix cleanup(8) "message file too big"
-	"message too long",     // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
+	"maximum allowed message size", // mlmmj-listtexts en/deny-post, reason maxmailsize: "because it exceeded the maximum allowed message size of $maxmailsize$ bytes."
+	"message size exceeds",         // Postfix "Message size exceeds fixed limit"; Sendmail "Message size exceeds maximum value", "... fixed maximum message size"
+	"message too big",              // RFC 3463 x.3.4
+	"message too large",            // sitepackage "552 Error: message too large"
+	"message file too big",         // Postfix cleanup(8) "message file too big"
+	"message too long",             // MailDiode's MESSAGE_TOO_LONG (its SMTPError constants, rubydoc.info/gems/maildiode): "552 Error: Message too long"
 	// antispameurope's (Hornetsecurity's) size refusals by its content
 	// filter: "552 5.5.2 Message size (content filter)", "554 5.5.3 e-mail
 	// Rejected Content Filter Size" (support.everycloud.com, article
@@ -1120,6 +1134,18 @@ var spamOrVirusPhrases = []string{"spam or virus"}
 // requirement", one of "the current policies in force on vger". Its
 // "Outlook Virus" names no virus found; read before virusPhrases.
 var htmlPolicyPhrases = []string{"contains html subpart"}
+
+// listPolicyPhrases: a mailing list's own rules on a post's addressing
+// or on what its administrator listed, its local policy rather than a
+// verdict on the sender or the content; read before the spam words a
+// list's apology may hold (sourceware's "List address must be in To: or
+// Cc: headers. If you are not a \"spammer\", we apologize").
+var listPolicyPhrases = []string{
+	"implicit destination",                                // Mailman 2.1 Handlers/Hold.py ImplicitDestination, "Message has implicit destination", its rejection notice "Blind carbon copies or other implicit destinations are not allowed"; Mailman 3's implicit-dest rule
+	"list address must be in to: or cc:",                  // ezmlm-idx ERR_NO_ADDRESS, "List address must be in To: or Cc: (#5.7.0)" (lang/en_US/text/messages; ezmlm-reject)
+	"list address was not found in either the to: or cc:", // mlmmj-listtexts en/deny-post, reason tocc: "because the list address was not found in either the To: or CC: header."
+	"rule set up by the list administrator",               // mlmmj listtexts/en/access, "Your mail was rejected because it matched a rule set up by the list administrator"; deny-post, reason access: "because of an access rule set up by the list administrator."
+}
 
 // scannerFailurePhrases: the virus scanner itself failed, and the
 // receiving system defers the message for it; no verdict on the message.
@@ -2625,6 +2651,7 @@ var networkErrorPhrases = []string{
 
 // systemErrorPhrases: the receiving system failed.
 var systemErrorPhrases = []string{
+	"unrecognized error while processing your email",                          // Discourse email_reject_unrecognized_error (config/locales/server.en.yml): "There was an unrecognized error while processing your email and it wasn't posted."
 	"temporary failure in mta",                                                // antispameurope's reason codes (support.everycloud.com, article 4000039509): "450 4.5.6 temporary failure in MTA - please retry"
 	"server temporarily unavailable",                                          // an IB-coded MX's "421 Server temporarily unavailable. Try again later. IB101" (topwebhostingoffers.com, "various email bounce backs on a cPanel server": the server's queue, try later)
 	"temporary system problem", "server busy", "temporarily rejected message", // Google 421 4.3.0, 421 4.4.5, 451 4.3.0

@@ -498,7 +498,13 @@ func buildRules() *rules {
 			// x.7.x security or policy status (RFC 3463 §3.9): x.7.1 "delivery not
 			// authorized, message refused" (the sending host refused, when
 			// no wording says otherwise)
-			".7.1": Blocked, ".7.2": SystemError, ".7.3": SystemError,
+			".7.1": Blocked, ".7.3": SystemError,
+			// x.7.2 "Mailing list expansion prohibited: The sender is not
+			// authorized to send a message to the intended mailing list"
+			// (RFC 3463 §3.9): the list refused the sender (ezmlm-idx
+			// answers its refusals of a sender with it: ERR_NO_POST,
+			// ERR_ANONYMOUS, ERR_NOT_PUBLIC, lang/en_US/text/messages).
+			".7.2": Rejected,
 			".7.4": SecurityError, ".7.5": SecurityError, ".7.6": SecurityError, ".7.7": SecurityError,
 			".7.8": SecurityError, ".7.9": SecurityError, // RFC 4954 §6
 			// RFC 5248; x.7.11 is RFC 4954's "538 5.7.11 Encryption required
@@ -616,6 +622,7 @@ func buildRules() *rules {
 		// allowed to send mail as <sender>." (vstakhov/rmilter
 		// rmilter.c, mlfi_eom(), SPF_RESULT_FAIL) is the sender's
 		// authentication failing, not a refusal of its address.
+		{reason: Rejected, phrases: listSenderPhrases},
 		{reason: Rejected, phrases: rejectedPhrases, unless: slices.Concat(greylistPhrases, speedingPhrases, authFailurePhrases)},
 		// Postfix smtp(8) "Host not found, try again": the resolver's
 		// TRY_AGAIN, a DNS failure for now (networkErrorPhrases).
@@ -724,6 +731,7 @@ func buildRules() *rules {
 		// that failed (scannerFailurePhrases) gave no verdict: the system's;
 		// "spam or virus" names no virus found (spamOrVirusPhrases).
 		{reason: PolicyViolation, phrases: htmlPolicyPhrases},
+		{reason: PolicyViolation, phrases: listPolicyPhrases},
 		// GandiMail's "blocked you maybe infected" (postmaster.gandi.net)
 		// is the sending computer's infection, a client refused: blockedPhrases.
 		{reason: VirusDetected, phrases: virusPhrases, unless: virusUnless, veto: productVirus,

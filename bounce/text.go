@@ -1364,6 +1364,177 @@ func isMDN(h message.Header) bool {
 	return err == nil && strings.EqualFold(mt, "multipart/report") && strings.EqualFold(params["report-type"], "disposition-notification")
 }
 
+// listNoticeWords are list managers' and group services' own words for a
+// post they refused, each as its product's template or source writes it.
+// They mark a notice only from a list manager (listNotice), not a post
+// that quotes one.
+var listNoticeWords = []string{
+	"you are not allowed to post to this mailing list", // Mailman 2.1 Handlers/Moderate.py do_reject(); Mailman 3's DMARC refusal (rules/docs/dmarc-moderation.rst)
+	"not allowed to post messages to this list",        // Mailman 2.1 Handlers/Hold.py NonMemberPost's rejection notice; ezmlm-idx ERR_NO_POST (lang/en_US/text/messages)
+	"mailing-list was rejected for the following",      // Mailman 3 chains/reject.py: "Your message to the {list_name} mailing-list was rejected for the following reasons:"
+	"has been rejected by the list moderator",          // Mailman 2.1 and 3 templates/en/refuse.txt
+	"has been rejected by the moderator",               // Sympa mail_tt2/reject.tt2: "Your message for list %1@%2 has been rejected by the moderator (%3)."
+	"was not accepted by the moderator",                // ezmlm-idx lang/en_US/text/mod-reject
+	"only subscribers may post",                        // mlmmj listtexts/en/subonlypost: "this address is not subscribed, and only subscribers may post to the list."
+	"matched a rule set up by the list administrator",  // mlmmj listtexts/en/access
+	"was unable to be delivered to the list",           // mlmmj-listtexts en/deny-post: "The message from $posteraddr$ with subject ... was unable to be delivered to the list"
+	"we're sorry, but your email message to",           // Discourse config/locales/server.en.yml, every email_reject_* message: "We're sorry, but your email message to %{destination} (titled %{former_title}) didn't work."
+	"but your mail has been refused for one",           // DoList template/common-en/notposted.txt: "but your mail has been refused for one of the following reasons"
+	"you are not authorized to post",                   // L-Soft LISTSERV's refusal of a post to a private list, as list owners' FAQs quote it: "an error message that says you are not authorized to post to the list" (WOU's LISTSERV FAQ, "Not Authorized" error message), LISTSERV "replied 'you are not authorized to post'" (listserv.uga.edu ownerfaq monitor-nonsub)
+	"from a user that had been served out",             // LISTSERV: "Mail has been received for delivery to the x list from a user that had been served out" (Syracuse University's LISTSERV help)
+}
+
+// listNoticeSubjects are the subjects list managers give their refusals.
+var listNoticeSubjects = []string{
+	"request to mailing list",        // Mailman 2.1 ListAdmin.__refuse(): "Request to mailing list %(realname)s rejected"; Mailman 3's the same
+	"your message has been rejected", // Sympa mail_tt2/reject.tt2
+	"is a subscribers only list",     // mlmmj listtexts/en/subonlypost: "$listaddr$ is a subscribers only list"
+	"returned post for",              // ezmlm-idx SUB_RETURNED_POST "Returned post for <#L#>@<#H#>" (lang/en_US/text/messages)
+	"email issue --",                 // Discourse server.en.yml, every email_reject_* subject_template: "[%{email_prefix}] Email issue -- ..."
+	"you cannot post to",             // DoList notposted.txt: "You cannot post to '#ULIST#'"
+	"rejected posting to",            // LISTSERV's "Rejected posting to <list>" (a subject a mail filter's list of list-server notices holds)
+}
+
+// listManagerLocal reports whether an address's local part is a list
+// manager's own: Mailman's list-owner, list-bounces and list-request
+// (Mailman 2.1 MailList.GetOwnerEmail(), GetBouncesEmail(),
+// GetRequestEmail(); Mailman 3's owner_address), Sympa's list-request and
+// sympa (Sympa::get_address()), mlmmj's list+owner (its listtexts' From),
+// ezmlm's list-help and list-owner (ezmlm-idx's Mailing-List field,
+// "contact <#l#>-help@<#h#>"), Majordomo's owner-list, and L-Soft's
+// LISTSERV (its command address, LISTSERV@host). It returns the list's
+// local part where the address names one ("" for sympa and LISTSERV).
+func listManagerLocal(local string) (list string, ok bool) {
+	l := strings.ToLower(local)
+	for _, suf := range []string{"-owner", "-bounces", "-request", "+owner", "-help"} {
+		if strings.HasSuffix(l, suf) && len(l) > len(suf) {
+			return l[:len(l)-len(suf)], true
+		}
+	}
+	if strings.HasPrefix(l, "owner-") && len(l) > 6 {
+		return l[6:], true
+	}
+	if l == "sympa" || strings.HasPrefix(l, "listserv") {
+		return "", true
+	}
+	return "", false
+}
+
+// listNotice reports a list manager's or group service's notice that it
+// refused a post: its words (listNoticeWords) in the notice's own text,
+// sent from a list manager's address (listManagerLocal) or under one of
+// the products' own subjects (listNoticeSubjects), not a reply or a
+// forward. A post that quotes such a notice is neither.
+func listNotice(from, subject, text string) bool {
+	if !hasAny(text, listNoticeWords) {
+		return false
+	}
+	s := strings.TrimSpace(subject)
+	if strings.HasPrefix(s, "re:") || strings.HasPrefix(s, "fwd:") || strings.HasPrefix(s, "fw:") {
+		if a, err := mail.ParseAddress(from); err != nil || !fromListManager(a.Address) {
+			return false
+		}
+	}
+	if hasAny(s, listNoticeSubjects) {
+		return true
+	}
+	a, err := mail.ParseAddress(from)
+	return err == nil && fromListManager(a.Address)
+}
+
+func fromListManager(addr string) bool {
+	local, _, ok := strings.Cut(addr, "@")
+	if !ok {
+		return false
+	}
+	_, ok = listManagerLocal(local)
+	return ok
+}
+
+// unquoted returns text without the lines quoted from another message
+// ("> ..."), which are not the notice's own words.
+func unquoted(text string) string {
+	var b strings.Builder
+	for l := range strings.Lines(text) {
+		if !strings.HasPrefix(strings.TrimLeft(l, " \t"), ">") {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
+// notRecipients returns the addresses a notice names that are not a
+// failed recipient: the notice's own To, Cc, Reply-To, Sender, From and
+// Return-Path (and the further fields given), and the returned
+// message's sender's.
+func notRecipients(h message.Header, w *walk, more ...string) map[string]bool {
+	skip := map[string]bool{}
+	for _, k := range append([]string{"To", "Cc", "Reply-To", "Sender", "From", "Return-Path"}, more...) {
+		for _, a := range addrsIn(h.Get(k)) {
+			skip[a] = true
+		}
+	}
+	if w.original != nil {
+		for _, k := range []string{"From", "Return-Path", "Sender", "Reply-To"} {
+			for _, a := range addrsIn(w.original.Get(k)) {
+				skip[a] = true
+			}
+		}
+	}
+	return skip
+}
+
+// maxListNotice bounds the notice's text kept as a list refusal's
+// diagnostic: its templates run to a few hundred bytes.
+const maxListNotice = 2000
+
+// listNoticeRecipient returns the list (or group, or reply address) a
+// refused post was sent to: an address in the notice's subject (mlmmj's
+// "Post to <list> denied", ezmlm's "Returned post for <list>",
+// LISTSERV's "Rejected posting to <list>"), else the list Mailman names
+// in X-BeenThere or RFC 2369's List-Post, else the list whose manager
+// address sent the notice where the notice or the returned post names
+// it, else the first address of the notice's own text, else the
+// returned post's first recipient. The sender's own addresses and the
+// list managers' are never it.
+func listNoticeRecipient(h message.Header, w *walk, subject, notif string) string {
+	skip := notRecipients(h, w, "Errors-To")
+	pick := func(as []string) string {
+		for _, a := range as {
+			local, _, _ := strings.Cut(a, "@")
+			if _, mgr := listManagerLocal(local); !skip[a] && !mgr {
+				return a
+			}
+		}
+		return ""
+	}
+	if a := pick(addrsIn(subject)); a != "" {
+		return a
+	}
+	for _, k := range []string{"X-BeenThere", "List-Post", "X-ML-Address"} {
+		if a := pick(addrsIn(h.Get(k))); a != "" {
+			return a
+		}
+	}
+	var posted []string
+	if w.original != nil {
+		posted = append(addrsIn(w.original.Get("To")), addrsIn(w.original.Get("Cc"))...)
+	}
+	text := addrsIn(notif)
+	if f, err := mail.ParseAddress(h.Get("From")); err == nil {
+		local, domain, _ := strings.Cut(strings.ToLower(f.Address), "@")
+		if list, ok := listManagerLocal(local); ok && list != "" {
+			if a := list + "@" + domain; slices.Contains(posted, a) || slices.Contains(text, a) {
+				return a
+			}
+		}
+	}
+	if a := pick(text); a != "" {
+		return a
+	}
+	return pick(posted)
+}
+
 // classifyOther handles a message without a DSN or feedback part: a plain
 // bounce, an auto-reply, or something else.
 func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
@@ -1408,6 +1579,31 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		rep.Recipients = []Recipient{rc}
 		spellRecipients(rep.Recipients, h.Get("List-Post"), h.Get("X-ML-Address"), h.Get("List-Id"), firstLines(notif, 5))
 		return
+	case !bounceish && listNotice(from, subject, fold(unquoted(notif))):
+		// A list manager's or group service's refusal of a post in its
+		// own words: one recipient, the list the post was sent to, and
+		// the notice's text as the diagnostic; its subject too, unless it
+		// is the post's own (Mailman's BounceMessage() gives the notice
+		// the post's subject: those are the sender's words, not the
+		// list's).
+		rep.Kind = KindNonStandard
+		diag := strings.TrimSpace(unquoted(notif))
+		if s := decodeWords(h.Get("Subject")); !slices.ContainsFunc(returnedSubjects(w, notif), func(r string) bool { return strings.EqualFold(strings.TrimSpace(r), strings.TrimSpace(s)) }) {
+			diag = s + "\n" + diag
+		}
+		if len(diag) > maxListNotice {
+			diag = diag[:maxListNotice]
+		}
+		rc := Recipient{FinalRecipient: listNoticeRecipient(h, w, subject, notif), Action: "failed", DiagnosticCode: diag}
+		// RFC 3463 x.7.2: a list that will not take a message refuses
+		// its sender ("The sender is not authorized to send a message to
+		// the intended mailing list"), the reading where the notice's
+		// words name no other reason.
+		rc.category = Rejected
+		finish(&rc, rl, rc.DiagnosticCode, "")
+		rep.Recipients = []Recipient{rc}
+		spellRecipients(rep.Recipients, h.Get("Subject"), h.Get("X-BeenThere"), notif)
+		return
 	case !bounceish && strings.TrimSpace(subject) == "unsubscribe":
 		// RFC 2369 §3.2: mail to a List-Unsubscribe mailto: address
 		// carries the subject "unsubscribe". The recipient opted out:
@@ -1434,19 +1630,7 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	}
 	rep.Kind = KindNonStandard
 
-	skip := map[string]bool{}
-	for _, k := range []string{"To", "Cc", "Reply-To", "Sender", "From", "Return-Path"} {
-		for _, a := range addrsIn(h.Get(k)) {
-			skip[a] = true
-		}
-	}
-	if w.original != nil {
-		for _, k := range []string{"From", "Return-Path", "Sender", "Reply-To"} {
-			for _, a := range addrsIn(w.original.Get(k)) {
-				skip[a] = true
-			}
-		}
-	}
+	skip := notRecipients(h, w)
 	blocks, pre := textBlocks(notif, skip)
 	if failed := addrsIn(h.Get("X-Failed-Recipients")); len(failed) > 0 {
 		// Exim and Gmail name the failed recipients in a header
