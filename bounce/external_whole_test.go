@@ -220,6 +220,50 @@ var wholeLayouts = []formatCase{
 		body:   eximPre + "  nonexistant@host.example\n    host gmail-smtp-in.l.google.example [2001:db8:4025:402::1b]\n    SMTP error from remote mail server after RCPT TO:<nonexistant@host.example>:\n    550-5.1.1 The email account that you tried to reach does not exist. Please try\n    550-5.1.1 double-checking the recipient's email address for typos or\n    550-5.1.1 unnecessary spaces. For more information, go to\n    550 5.1.1  https://support.google.com/mail/?p=NoSuchUser b27si5213318edj.215 - gsmtp\n  nonexistant1@host.example\n    host gmail-smtp-in.l.google.example [2001:db8:4025:402::1b]\n    SMTP error from remote mail server after RCPT TO:<nonexistant1@host.example>:\n    550-5.1.1 The email account that you tried to reach does not exist. Please try\n    550-5.1.1 double-checking the recipient's email address for typos or\n    550-5.1.1 unnecessary spaces. For more information, go to\n    550 5.1.1  https://support.google.com/mail/?p=NoSuchUser b27si5213318edj.215 - gsmtp\n",
 		report: "Reporting-MTA: dns; mail-mx-1.example.net\n\nAction: failed\nFinal-Recipient: rfc822;nonexistant@host.example\nStatus: 5.0.0\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try\n 550-5.1.1 double-checking the recipient's email address for typos or\n 550-5.1.1 unnecessary spaces. For more information, go to\n 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser b27si5213318edj.215 - gsmtp\n\nAction: failed\nFinal-Recipient: rfc822;nonexistant1@host.example\nStatus: 5.0.0\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try\n 550-5.1.1 double-checking the recipient's email address for typos or\n 550-5.1.1 unnecessary spaces. For more information, go to\n 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser b27si5213318edj.215 - gsmtp\n",
 		want:   []formatWant{{"nonexistant@host.example", UserUnknown, true, "5", "does not exist"}, {"nonexistant1@host.example", UserUnknown, true, "5", "does not exist"}}},
+	// "SMTP message rejected by iCloud." (github.com/MailCore/mailcore2/
+	// issues/1738): Yahoo's own notice, "Sorry, we were unable to deliver
+	// your message to the following address.", "<x>: 550: 5.7.1 Message
+	// rejected due to local policy. Please visit https://support.apple.com/
+	// en-us/HT204137" and "--- Below this line is a copy of the message."
+	// iCloud refused the message under its local policy (read as
+	// TestExternalQA2 reads iCloud's [CS01] words): policy, soft.
+	{name: "Yahoo notice, iCloud local policy", from: "MAILER-DAEMON@yahoo.example", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: "Sorry, we were unable to deliver your message to the following address.\n\n<friend@icloud.example>:\n550: 5.7.1 Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137\n\n--- Below this line is a copy of the message.\n\n" + returned,
+		want: []formatWant{{"friend@icloud.example", PolicyViolation, false, "5", "local policy"}}},
+	// RIPE-NCC/whois, testMail/permanentFailureMessageMultipartMixedRfc822.mail:
+	// OpenSMTPD's notice ("This is the MAILER-DAEMON", multipart/mixed with
+	// a delivery-status part), "lir@x: 524 5.2.4 Mailing list expansion
+	// problem: <lir@x>". RFC 3463 X.2.4: the mailbox is a list that could
+	// not be expanded, a fault of the receiving system: systemerror, soft.
+	{name: "OpenSMTPD, 524 5.2.4 mailing list expansion problem", from: "Mailer Daemon <MAILER-DAEMON@mx1.example.com>", subject: "Delivery status notification: failed", action: "failed",
+		body:   opensmtpdIntro + opensmtpdError + "lir@example.com: 524 5.2.4 Mailing list expansion problem: <lir@example.com>\n",
+		report: "Reporting-MTA: dns; mx1.example.com\n\nFinal-Recipient: rfc822; lir@example.com\nAction: failed\nStatus: 5.0.0\n",
+		want:   []formatWant{{"lir@example.com", SystemError, false, "5", "expansion"}}},
+	// RIPE-NCC/whois, testMail/permanentFailureWithoutMessageId.mail (2016):
+	// "The following message to <x> was undeliverable. The reason for the
+	// problem: 5.3.0 - Other mail system problem 554-'Too many hops'", its
+	// DSN Status "5.0.0 (permanent failure)". Too many hops is a mail
+	// loop (RFC 5321 6.3): networkerror (doc.go: routing loop), soft.
+	{name: "DSN, 554 Too many hops", from: "\"Mail Delivery System\" <MAILER-DAEMON@bogus.example>", subject: "Delivery Status Notification (Failure)", action: "failed",
+		body:   "The following message to <notify-dummy-role@example.net> was undeliverable.\nThe reason for the problem:\n5.3.0 - Other mail system problem 554-'Too many hops'\n",
+		report: "Reporting-MTA: dns; s4de8nsazdfe010.bogus.example\n\nFinal-Recipient: rfc822;notify-dummy-role@example.net\nAction: failed\nStatus: 5.0.0 (permanent failure)\nRemote-MTA: dns; [192.0.2.44]\nDiagnostic-Code: smtp; 5.3.0 - Other mail system problem 554-'Too many hops' (delivery attempts: 0)\n",
+		want:   []formatWant{{"notify-dummy-role@example.net", NetworkError, false, "5", "Too many hops"}}},
+	// RIPE-NCC/whois, testMail/permanentFailureMessageRfc822OriginalRecipient.mail:
+	// "Failed to deliver to 'x'" / "mail loop: too many hops (too many
+	// 'Received:' header fields)", its DSN "Final-Recipient: system;<x>"
+	// with "Original-Recipient: rfc822;<x>": a mail loop, networkerror,
+	// soft.
+	{name: "DSN, mail loop too many Received fields, system recipient", from: "\"Mail Delivery System\" <noreply@ces.cisco.example>", subject: "Delivery Status Notification (Failure)", action: "failed",
+		body:   "Failed to deliver to 'nonexistant@host.example'\nmail loop: too many hops (too many 'Received:' header fields)\n",
+		report: "Reporting-MTA: dns; abc1.host.example\n\nOriginal-Recipient: rfc822;<nonexistant@host.example>\nFinal-Recipient: system;<nonexistant@host.example>\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp;mail loop: too many hops (too many 'Received:' header fields)\n",
+		want:   []formatWant{{"nonexistant@host.example", NetworkError, false, "5", "mail loop"}}},
+	// RIPE-NCC/whois, testMail/permanentFailureRfc822Headers.mail: another
+	// of Exim's "Unknown user" DSNs, the returned message's header as
+	// text/rfc822-headers: unknown user, hard.
+	{name: "Exim DSN, Unknown user with rfc822-headers", from: "Mail Delivery System <Mailer-Daemon@example.net>", subject: "Mail delivery failed: returning message to sender", header: "X-Failed-Recipients: nonexistant@example.net\nAuto-Submitted: auto-replied\n", action: "failed",
+		body:   eximPre + "  nonexistant@example.net\n    Unknown user\n",
+		report: "Reporting-MTA: dns; imapserver.example.net\n\nAction: failed\nFinal-Recipient: rfc822;nonexistant@example.net\nStatus: 5.0.0\n",
+		want:   []formatWant{{"nonexistant@example.net", UserUnknown, true, "5", "Unknown user"}}},
 	// "Notification email bounce creates new message"
 	// (github.com/freescout-help-desk/freescout/issues/4806): the header of
 	// a Postfix notice from a relay (netcup's, "Undelivered Mail Returned
