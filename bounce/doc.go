@@ -1133,14 +1133,16 @@
 //     (onhold: "delivery cancelled" is also its administrator's and its
 //     timeout's words) and Exim's own "Unknown user" (its default configuration's
 //     localuser router), which with no reply code and no stage reads as a
-//     filter's words, as four corpus rows of the same shape are labelled.
+//     filter's words, as four corpus rows of the same shape are labelled;
+//     under the address Exim's own notice lists it beneath, it reads as an
+//     unknown user (classify.go, eximLocalRefusal).
 //     TestSoftwareRepliesInBounces wraps its replies in the same MTA layouts
 //     as the provider table's, and the programs' own texts (the rows with no
 //     reply code) go into that program's own bounce as its source lays it
 //     out (TestOwnTextsInBounces: Postfix's failure and delay notices, as a
 //     DSN and as text, and Sendmail's transcripts, 209 of 209;
-//     TestOwnTextsInOwnBounces: Exim's, qmail's and OpenSMTPD's notices, 116
-//     of 118, the misses the same two). A recipient a bounce reports
+//     TestOwnTextsInOwnBounces: Exim's, qmail's and OpenSMTPD's notices, 117
+//     of 118, the miss the same "delivery cancelled"). A recipient a bounce reports
 //     finally failed after such a temporary network or system error has
 //     expired.
 //   - The wild reply table (testdata/wild-replies.csv, TestWildReplies):
