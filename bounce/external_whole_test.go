@@ -9,9 +9,12 @@ import (
 // sources no earlier round used: issue threads where people pasted the
 // bounce they got (Postfix, qmail, Exim, Gmail, Exchange), the test
 // messages RIPE NCC's whois keeps of the bounces its mail server meets
-// (RIPE-NCC/whois, whois-api/src/test/resources/testMail: Exim DSNs and a
-// Cisco Secure Email DSN), a bounce parser's pull request and a mailing
-// list service's wiki. Each is cut to what the source shows, addresses and
+// (RIPE-NCC/whois, whois-api/src/test/resources/testMail: Exim DSNs,
+// OpenSMTPD's and Cisco Secure Email's), Yahoo's help page, a bounce
+// parser's pull request, a list service's wiki, a hosting help desk's
+// article and two notices pasted to pastebin.com (MailEnable, Gmail).
+// Some of RIPE's test messages may be edited by its developers; they are
+// taken as the files show them. Each is cut to what the source shows, addresses and
 // hosts replaced by example ones, the layout kept. The truth of each
 // recipient (reason, hard or soft, failed or delayed) was written from the
 // message's own words, its thread's explanation or the MTA's or provider's
