@@ -814,7 +814,36 @@ func namesRecipient(text string, d *detector) bool {
 	}) || anyAt(text, ": ", func(at int) bool {
 		before := text[max(0, at-20):at]
 		return (isAddrAfter(text[at+2:]) || isQuotedNameAfter(text[at+2:])) && d.match(before) && !strings.Contains(before, "(")
-	})
+	}) || eximLocalRefusal(text, d)
+}
+
+// eximLocalRefusal reads a fifth shape: Exim's list of failed addresses,
+// each address alone on its line under "The following address(es)
+// failed:" and its error indented beneath it, where the error is a
+// router's own verdict on the address, no remote server's. Exim's default
+// configuration ends with the localuser router, "If the router fails, the
+// error message is \"Unknown user\"" (Exim/exim src/src/configure.default,
+// cannot_route_message = Unknown user), and redirect routers fail a local
+// part with the words of their ":fail:" item (the bounce_mailman router of
+// Exim's configuration notes for Mailman domains, "data = :fail: Unknown
+// user"); RIPE NCC's whois keeps Exim DSNs of that shape ("  x@ripe.net\n
+// Unknown user", RIPE-NCC/whois whois-api/src/test/resources/testMail/
+// permanentFailureMessageRfc822Real.mail). A remote refusal has "SMTP
+// error from remote mail server after ..." or the host's name between the
+// address and the reply; here the refusal's words follow the address
+// directly. In folded text the address opens the text (a DSN's recipient
+// read from its block) or follows the heading's colon.
+func eximLocalRefusal(text string, d *detector) bool {
+	at := 0
+	if i := strings.Index(text, "failed: "); i >= 0 && !isAddrAfter(text) {
+		at = i + len("failed: ")
+	}
+	rest := text[at:]
+	end := strings.IndexByte(rest, ' ')
+	if end < 0 || strings.ContainsAny(rest[:end], "<>,;:()") || strings.HasSuffix(rest[:end], ".") || !isAddrAfter(rest[:end]) {
+		return false
+	}
+	return d.match(prefix(rest[end+1:], 20))
 }
 
 // providerStatus returns the reason a provider documents for a status code
