@@ -1427,7 +1427,7 @@
 //     written from responders' templates and sources (Pigeonhole and the
 //     webmails that write its scripts, Cyrus, Zimbra, iCloud, Gmail,
 //     Exchange and Outlook in 20 languages, Lotus Notes, vacation(1),
-//     Courier's mailbot, Yahoo, LogSat, Request Tracker) and 15 that must
+//     Courier's mailbot, cPanel's header, Request Tracker) and 15 that must
 //     not be read as one (bounces and DSNs naming out-of-office or automatic
 //     words, a delivery receipt, read receipts, a person's "Re: vacation
 //     plans", a list post "On vacation ...", a newsletter, a GitLab
