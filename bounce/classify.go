@@ -524,7 +524,10 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Expired
 		}
 	case MailboxFull:
-		if ev.command == "MAIL" {
+		// Not where the words name a mailbox ("552 5.2.2 Mailbox full",
+		// RFC 3463 x.2.2's own name): which mailbox is full the stage does
+		// not say, and a full one is no rate.
+		if ev.command == "MAIL" && !strings.Contains(text, "mailbox") {
 			// RFC 5321 §3.3: MAIL FROM comes before any recipient, so a
 			// quota it is refused for is the sender's, not a mailbox's:
 			// Symantec Messaging Gateway defers a sender past its

@@ -266,7 +266,11 @@
 //     denied", an unknown user under 5.4.1 and 5.7.504, is Postfix's generic
 //     access(5) REJECT under 5.7.1, a security refusal). The
 //     order: null MX (Postfix's malformed MX answer only under 5.4.4) and
-//     moved mailboxes; a receiving system's own failure whose text quotes
+//     moved mailboxes; a sending service's notice that an address is on a
+//     suppression list of several kinds of entries (Postmark's inactive
+//     recipients, SparkPost's customer and system policy suppressions),
+//     onhold, before the words of the causes it lists ("a spam
+//     complaint"); a receiving system's own failure whose text quotes
 //     other verdicts' words (Postfix's "server configuration error",
 //     amavisd-new's "Error in processing, id=" with the check that died,
 //     Sendmail's "config error: mail loops back"); a mailing list's refusal of
@@ -314,7 +318,8 @@
 //     line's "[ip listed in zone]") and a quota named in any other words (the recipient's
 //     mailbox, unless the sender's sending, or refused at MAIL FROM, before
 //     any recipient: Symantec Messaging Gateway's "421 4.7.1 Recipient
-//     quota exceeded" for a sender past its rate); a bare "access denied" (blocked
+//     quota exceeded" for a sender past its rate; not where the words name
+//     a mailbox); a bare "access denied" (blocked
 //     when it answers the greeting or EHLO, rejected when MAIL FROM); then
 //     wordings no phrase holds word for word, read by their words
 //     (concepts.go): a subject ("mailbox", "inbox", "account", "relaying",
@@ -388,7 +393,9 @@
 //     misbehaving", are network errors. "Connection refused" in a server's
 //     own reply (a reply code, no x.4 status) refuses the client, blocked:
 //     the server took the connection (RFC 5321 §3.1; Vade's "550 5.7.1
-//     Connection refused" for a listed IP). A host-unknown or network reply under a 4.x status (a
+//     Connection refused" for a listed IP), unless it quotes a connection
+//     that failed (Postfix smtp(8)'s "connect to x[ip]:25: Connection
+//     refused" under a relay's code). A host-unknown or network reply under a 4.x status (a
 //     delay notice's recipient is under one whether or not its text gives
 //     it: OpenSMTPD's "No MX found for domain") is a
 //     network error (expired when the words say the sending MTA gave up
@@ -532,7 +539,9 @@
 //     "Precedence: auto_reply", or Exchange's own out-of-office reply,
 //     "X-Auto-Response-Suppress: All" with X-MS-Exchange-Inbox-Rules-Loop),
 //     or its subject opens with a responder template's words (Outlook's
-//     "Automatic reply:" in its languages, Pigeonhole's "Auto:", a help
+//     "Automatic reply:" in its languages, Pigeonhole's "Auto:" where the
+//     message answers another or is marked bulk (a German "Auto:" is a
+//     car), a help
 //     desk's "[tag] AutoReply:") or ends with Lotus Notes' "is out of the
 //     office"; the feature's bare names ("vacation", "out of office") count
 //     only outside a person's reply or forward ("Re:", "Fwd:") and a list

@@ -34,12 +34,29 @@ func TestReviewNarrowings(t *testing.T) {
 		// Connection refused" quoted under a relay's code is a connection
 		// that failed.
 		{"Vade connection refused", "", 550, "5.7.1", "Connection refused", Blocked},
+		// Exchange's NDR names the server that answered by its address
+		// before the reply it returned (pastebin.com/rgjcnYmZ, an Exchange
+		// 2013 notice: "Remote Server at x (192.0.2.41) returned '...'"):
+		// not the sending host refused.
+		// A quota refused at MAIL FROM is the sender's rate (Symantec
+		// Messaging Gateway's "421 4.7.1 Recipient quota exceeded",
+		// knowledge.broadcom.com article 159004), but words that name a
+		// mailbox full (RFC 3463 x.2.2 "Mailbox full") stay a full mailbox.
+		{"quota at MAIL", "MAIL", 421, "4.7.1", "Recipient quota exceeded", Speeding},
+		{"mailbox full at MAIL", "MAIL", 552, "5.2.2", "Mailbox full", MailboxFull},
 		{"relayed connect to", "", 451, "4.3.0", "<user@example.net>: connect to mx.example.net[192.0.2.1]:25: Connection refused", NetworkError},
 	}
 	for _, c := range cases {
 		if got := ClassifyReply(c.command, c.code, c.enhanced, c.text).Reason; got != c.want {
 			t.Errorf("%s: %q read as %s, want %s", c.name, c.text, got, c.want)
 		}
+	}
+	// Exchange's NDR names the server that answered by its address before
+	// the reply it returned (pastebin.com/rgjcnYmZ, an Exchange 2013
+	// notice: "Remote Server at x (192.0.2.41) returned '...'"): not the
+	// sending host refused (clientAddressConcept reads no predicate there).
+	if clientAddressConcept.match(fold("Remote Server at mx.example.net (192.0.2.41) returned '550 Message rejected'")) {
+		t.Error("the address of the server that answered read as the sending host refused")
 	}
 	// The gateway table's From:To: pair refusal (its row 48, the smtpf
 	// page it cites) is not the sender's refusal: "sender < * > black
