@@ -1576,6 +1576,14 @@ var noRelayingPhrases = []string{
 	// relaying denied #131" refuses a %-route: a route through the server
 	// to elsewhere, relaying.
 	"domain of forward path is not allowed", "not configured to use this mx host", "uucp addressing denied",
+	// myVesta's acl_check_rcpt refuses an unauthenticated client on port
+	// 25 mail for a domain it does not host, "SMTP auth required for port
+	// 25" (deny ... domains = !+local_domains, "Block unauthenticated
+	// sends on port 25 for NON-local domains (prevent relay)": myvesta/vesta
+	// install/debian/12/exim/exim4.conf.template): relaying refused, read
+	// before securityErrorPhrases' "smtp auth required" (HestiaCP's and
+	// myVesta's refusal of a hosted sender domain without SMTP AUTH).
+	"smtp auth required for port 25",
 	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
 	"relaying denied",                          // Sendmail cf/README
 	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
