@@ -12,43 +12,33 @@ import (
 // TestReviewNarrowings holds the negative cases of the phrases and rules
 // a review narrowed, each beside the reading it keeps.
 func TestReviewNarrowings(t *testing.T) {
-	cases := []struct {
-		name, command string
-		code          int
-		enhanced      string
-		text          string
-		want          Reason
-	}{
+	cases := map[providerReply]Reason{
 		// smtpf 2.1.56's reply list (milter.info/smtp/smtpf/reply.html):
 		// #127 a sender's access-map entry, the sender refused.
-		{"smtpf sender #127", "MAIL", 550, "5.7.1", "sender <someone@example.com> black listed #127", Rejected},
+		{command: "MAIL", code: 550, enhanced: "5.7.1", text: "sender <someone@example.com> black listed #127"}: Rejected,
 		// Old iRedAPD's refusal of a locally hosted sender domain without
 		// SMTP AUTH (iredmail/docs errors.md), and Postfix's
 		// reject_sender_login_mismatch words as Aruba PEC gives them for a
 		// sender not the account's (the provider table's row), which no
 		// longer rest on "not logged in" alone.
-		{"iRedAPD not logged in", "RCPT", 554, "5.7.1", "<user@example.org>: Recipient address rejected: Policy rejection not logged in", SecurityError},
-		{"Postfix sender not logged in", "", 0, "", "Sender address rejected: not logged in", Rejected},
+		{command: "RCPT", code: 554, enhanced: "5.7.1", text: "<user@example.org>: Recipient address rejected: Policy rejection not logged in"}: SecurityError,
+		{command: "", code: 0, enhanced: "", text: "Sender address rejected: not logged in"}:                                                    Rejected,
 		// "Connection refused" in a server's own reply refuses the client
 		// (Vade's OX pages), but Postfix smtp(8)'s "connect to x[ip]:25:
 		// Connection refused" quoted under a relay's code is a connection
 		// that failed.
-		{"Vade connection refused", "", 550, "5.7.1", "Connection refused", Blocked},
-		// Exchange's NDR names the server that answered by its address
-		// before the reply it returned (pastebin.com/rgjcnYmZ, an Exchange
-		// 2013 notice: "Remote Server at x (192.0.2.41) returned '...'"):
-		// not the sending host refused.
+		{command: "", code: 550, enhanced: "5.7.1", text: "Connection refused"}:                                                              Blocked,
+		{command: "", code: 451, enhanced: "4.3.0", text: "<user@example.net>: connect to mx.example.net[192.0.2.1]:25: Connection refused"}: NetworkError,
 		// A quota refused at MAIL FROM is the sender's rate (Symantec
 		// Messaging Gateway's "421 4.7.1 Recipient quota exceeded",
 		// knowledge.broadcom.com article 159004), but words that name a
 		// mailbox full (RFC 3463 x.2.2 "Mailbox full") stay a full mailbox.
-		{"quota at MAIL", "MAIL", 421, "4.7.1", "Recipient quota exceeded", Speeding},
-		{"mailbox full at MAIL", "MAIL", 552, "5.2.2", "Mailbox full", MailboxFull},
-		{"relayed connect to", "", 451, "4.3.0", "<user@example.net>: connect to mx.example.net[192.0.2.1]:25: Connection refused", NetworkError},
+		{command: "MAIL", code: 421, enhanced: "4.7.1", text: "Recipient quota exceeded"}: Speeding,
+		{command: "MAIL", code: 552, enhanced: "5.2.2", text: "Mailbox full"}:             MailboxFull,
 	}
-	for _, c := range cases {
-		if got := ClassifyReply(c.command, c.code, c.enhanced, c.text).Reason; got != c.want {
-			t.Errorf("%s: %q read as %s, want %s", c.name, c.text, got, c.want)
+	for c, want := range cases {
+		if got := ClassifyReply(c.command, c.code, c.enhanced, c.text).Reason; got != want {
+			t.Errorf("%s %q read as %s, want %s", c.command, c.wire(), got, want)
 		}
 	}
 	// Exchange's NDR names the server that answered by its address before
