@@ -171,9 +171,9 @@ var autoReplyRows = []autoReplyRow{
 		"From: eric@example.net (Eric Doe)", "To: sender@example.org", "Subject: I am on vacation", "Delivered-By-The-Graces-Of: The Vacation program", "Precedence: bulk"), KindAutoReply},
 	{"Courier mailbot", "svarshavchik/courier-libs maildrop mailbot (Precedence: junk, Auto-Submitted: auto-replied)", arMsg("I am away this week.",
 		"Precedence: junk", "Auto-Submitted: auto-replied", "From: jdoe@example.net", "To: sender@example.org", "Subject: Re: Quarterly figures"), KindAutoReply},
-	{"Yahoo Auto Response", "a MailWizz extension's detectAutoresponder list (\"Subject: Auto Response\" // Yahoo mail)", arMsg("I'm away from my computer.",
+	{"Auto Response subject", "stackoverflow.com/questions/1027395 (subjects starting \"Auto Response\"); jpmckinney/multi_mail wiki, Detecting autoresponders", arMsg("I'm away from my computer.",
 		"From: jdoe@example.net", "To: sender@example.org", "Subject: Auto Response"), KindAutoReply},
-	{"LogSat X-Autorespond", "a MailWizz extension's detectAutoresponder list (X-Autorespond // LogSat server)", arMsg("Thank you, we have received your message.",
+	{"BoxTrapper/cPanel X-Autorespond", "jpmckinney/multi_mail wiki, Detecting autoresponders (BoxTrapper and cPanel set X-Autorespond); stackoverflow.com/questions/1027395", arMsg("Thank you, we have received your message.",
 		"From: info@example.net", "To: sender@example.org", "Subject: Re: Quarterly figures", "X-Autorespond: info@example.net"), KindAutoReply},
 
 	// Help desks' acknowledgement of a new ticket: an automatic response

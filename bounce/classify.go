@@ -524,7 +524,10 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Expired
 		}
 	case MailboxFull:
-		if ev.command == "MAIL" {
+		// Not where the words name a mailbox ("552 5.2.2 Mailbox full",
+		// RFC 3463 x.2.2's own name): which mailbox is full the stage does
+		// not say, and a full one is no rate.
+		if ev.command == "MAIL" && !strings.Contains(text, "mailbox") {
 			// RFC 5321 §3.3: MAIL FROM comes before any recipient, so a
 			// quota it is refused for is the sender's, not a mailbox's:
 			// Symantec Messaging Gateway defers a sender past its
@@ -534,7 +537,7 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			return Speeding
 		}
 	case NetworkError:
-		if code >= 400 && code < 600 && !strings.HasPrefix(sd, ".4.") && strings.Contains(text, "connection refused") {
+		if code >= 400 && code < 600 && !strings.HasPrefix(sd, ".4.") && strings.Contains(text, "connection refused") && !strings.Contains(text, "connect to ") {
 			// A server that answers with a reply code has taken the
 			// connection (RFC 5321 §3.1, §4.2): "connection refused" in
 			// its own reply refuses the client, not a TCP connection.
@@ -546,7 +549,11 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 			// give (knowledge.broadcom.com, article 169925). A network
 			// status (x.4.x) keeps it a network failure: Exchange
 			// Online's "451 4.4.316 Connection refused [Message=Socket
-			// error code 10061]" reports its own connection.
+			// error code 10061]" reports its own connection, and so does
+			// Postfix smtp(8)'s "connect to <host>[<ip>]:25: Connection
+			// refused" quoted in a relay's reply (as clientAddressConcept
+			// reads "connect to"): a connection that failed, whatever code
+			// wraps it.
 			return Blocked
 		}
 		// Courier's DSN module gives every failed recipient "Status:

@@ -113,6 +113,19 @@ func FuzzParse(f *testing.F) {
 	// decodes.
 	f.Add([]byte("From: Postmaster@example.jp\nSubject: Mail System Error - Returned Mail\nMIME-Version: 1.0\nContent-Type: text/plain; charset=\"ISO-2022-JP\"\n\n\xbc\xa1\xa4\xce\xa4\xa2\xa4\xc6\xc0\xe8\n\n<a@example.jp>\n"))
 	f.Add([]byte("From: Postmaster@example.jp\nSubject: Returned Mail\nMIME-Version: 1.0\nContent-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B\xff\x80\x1b(B\x82\n<a@example.jp>: User unknown\n"))
+	// The auto-replies and list managers' notices (autoreplies_test.go,
+	// listnotices_test.go), and hostile forms of what their readers scan:
+	// a subject of unclosed and nested tags, a list manager's address with
+	// no list, a notice of quoted lines only.
+	for _, c := range autoReplyRows {
+		f.Add([]byte(c.msg))
+	}
+	for _, c := range listNotices {
+		f.Add([]byte(c.message()))
+	}
+	f.Add([]byte("From: a@example.net\nSubject: [[[[x]]] [ Auto: [\nIn-Reply-To: <x@y>\n\nz\n"))
+	f.Add([]byte("From: -owner@example.org\nSubject: Email issue -- \nX-BeenThere: <>\n\n> You are not allowed to post to this mailing list\n>\n"))
+	f.Add([]byte("From: owner-@x\nSubject: Re: \n\nyou are not allowed to post to this mailing list owner-@x -bounces@ +owner@\n"))
 	// The layouts seen in other projects' test data (externallayouts_test.go).
 	for _, c := range externalLayouts {
 		f.Add([]byte(c.message()))
@@ -241,6 +254,11 @@ func FuzzClassifyReply(f *testing.F) {
 			f.Add(row[2], code, row[4], row[5])
 		}
 	}
+	// Hostile forms of what the code families and the sending host's
+	// address are read from (rules.go codeFamily, concepts.go anyIPv4).
+	f.Add("", 550, "5.7.1", "oxsus0001_oxsus001_elnk_ELNK_1010_ sfr_in_ sfr_in9_01 OXSUS0001_102"+strings.Repeat("0", 40))
+	f.Add("", 554, "", "1.2.3.4.5.6.7.8 1.2.3.4: [1.2.3.4] 1.2.3.4]1.2.3 999.999.999.999 blocked 0.0.0.0:25 refused")
+	f.Add("RCPT", 550, "5.7.1", "sender <a@x> recipient <b@y> black listed #137")
 	f.Fuzz(func(t *testing.T, command string, code int, enhanced, text string) {
 		c := ClassifyReply(command, code, enhanced, text)
 		if c.Reason == "" {

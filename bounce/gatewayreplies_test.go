@@ -72,5 +72,5 @@ var gatewayExceptions = map[string]string{
 	// unread.
 	"Rejected due to banned content": "banned content: spam (Barracuda) or a file rule (amavisd-new)",
 	// smtpf's From:To: pair in its access map; the sender's words come first.
-	"sender <someone@example.com> recipient <user@example.net> black listed #137": "a sender and recipient pair read as the sender's refusal",
+	"sender <someone@example.com> recipient <user@example.net> black listed #137": "a sender and recipient pair read as a block list's words (\"black listed\")",
 }

@@ -330,10 +330,11 @@ var listNotices = []formatCase{
 	// as "an error message that says you are not authorized to post to
 	// the list" (WOU's LISTSERV FAQ, "Not Authorized" error message; the
 	// University of Georgia's: LISTSERV "replied 'you are not authorized
-	// to post'"), under "Rejected posting to <list>" (a subject a mail
-	// filter's list of list-server notices holds). No stored copy of the
-	// whole notice was found: the body is the sentence as the FAQs quote
-	// it, with the list named.
+	// to post'"). No stored copy of the whole notice was found: the body
+	// is the sentence as the FAQs quote it, with the list named, and the
+	// subject no source gives ("Rejected posting to <list>", the list's
+	// address in it; no subject of listNoticeSubjects): the notice is read
+	// as one for its LISTSERV@ sender.
 	{name: "LISTSERV, not authorized", from: "LISTSERV@LISTSERV.EXAMPLE.EDU", subject: "Rejected posting to CATS-L@LISTSERV.EXAMPLE.EDU", action: "failed",
 		body: "You are not authorized to post to the CATS-L list.\n",
 		want: []formatWant{{"CATS-L@LISTSERV.EXAMPLE.EDU", Rejected, false, "5", "not authorized"}}},

@@ -39,19 +39,21 @@ import "testing"
 // ratelimit, HELO, suspended-domain, attachment and SMTP AUTH texts,
 // DirectAdmin's lists and mailcow's multimaps, iRedAPD's per-recipient
 // size limit, docker-mailserver's postgrey text): reason 59 (88.1%),
-// hard/soft 66 (98.5%), no row of another table or set changed. The
-// eight left are documented exceptions.
+// hard/soft 66 (98.5%), no row of another table or set changed. A
+// review then read myVesta's "SMTP auth required for port 25" by its
+// template's relay guard (noRelayingPhrases): 60 (89.6%). The seven
+// left are documented exceptions.
 func TestPanelReplies(t *testing.T) {
 	rows := replyTable(t, "panel-replies.csv")
 	reason, hard, panels := scoreReplyTable(t, "panel replies", rows, panelExceptions)
 	// At least 60 rows from 40 sources of 12 panels and bundles; the
-	// floors just under what the classifier reaches today (59 and 66 of
+	// floors just under what the classifier reaches today (60 and 66 of
 	// 67): raise them as it improves.
 	sources := wildThreads(t, rows, "wild-replies.csv", "wild-replies-2.csv", "wild-replies-3.csv", "wild-replies-4.csv", "intl-replies.csv", "regional-replies.csv", "gateway-replies.csv", "ja-replies.csv")
 	if len(rows) < 60 || sources < 40 {
 		t.Errorf("%d rows from %d sources, want at least 60 from 40", len(rows), sources)
 	}
-	checkTableFloors(t, "panels and bundles", panels, 12, reason, hard, 87.0, 98.0)
+	checkTableFloors(t, "panels and bundles", panels, 12, reason, hard, 89.0, 98.0)
 }
 
 // panelExceptions are the panel table's rows whose meaning, as the
@@ -79,7 +81,4 @@ var panelExceptions = map[string]string{
 	"<user@example.net>: Recipient address rejected: Blacklisted": "a blacklist of senders or of hosts",
 	// iRedAPD's list and alias access policies; the words name nothing.
 	"<list@example.net>: Recipient address rejected: Not authorized": "a list's access policy in words that name no reason",
-	// myVesta guards relaying on port 25 by asking for SMTP AUTH; the
-	// words name the credentials.
-	"SMTP auth required for port 25": "a relay guard in the words of credentials",
 }

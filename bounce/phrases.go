@@ -80,9 +80,15 @@ var rejectedPhrases = []string{
 	// address it refuses in angle brackets: "550 5.7.1 sender <x> black
 	// listed #127" (an access-map From: entry), "sender <x> from RFC2606
 	// reserved domain #128", "sender <x> from unknown TLD #129", and
-	// "450 4.7.1 sender <x> temporary failure #815" (snertsoft.com/smtp/
-	// smtpf/reply.html): the envelope sender, not the sending host.
-	"sender < * > black listed", "sender < * > from rfc2606 reserved domain", "sender < * > from unknown tld", "sender < * > temporary failure",
+	// "450 4.7.1 sender <x> temporary failure #815" (smtpf 2.1.56's reply
+	// list, milter.info/smtp/smtpf/reply.html; smtpf 2.3.12's, on
+	// snertsoft.com, puts a variable text in place of "black listed" and
+	// "temporary failure"): the envelope sender, not the sending host.
+	// "#127" is kept with "black listed": the wildcard would otherwise
+	// span a recipient named between, as in the gateway table's From:To:
+	// pair refusal ("sender <x> recipient <y> black listed #137"), which
+	// refuses the pair, not the sender.
+	"sender < * > black listed #127", "sender < * > from rfc2606 reserved domain", "sender < * > from unknown tld", "sender < * > temporary failure",
 	"sender address rejected",     // Postfix postconf(5): reject_unknown_sender_domain, reject_sender_login_mismatch, ...
 	"domain in mail from",         // maddy internal/check/dns/dns.go: "501 5.7.27 Domain in MAIL FROM has null MX record", "... does not have any MX records" (the sender's domain)
 	"sender address syntax error", // OpenSMTPD smtp_session.c: "553 5.1.0 Sender address syntax error", the MAIL FROM address refused
@@ -1570,6 +1576,14 @@ var noRelayingPhrases = []string{
 	// relaying denied #131" refuses a %-route: a route through the server
 	// to elsewhere, relaying.
 	"domain of forward path is not allowed", "not configured to use this mx host", "uucp addressing denied",
+	// myVesta's acl_check_rcpt refuses an unauthenticated client on port
+	// 25 mail for a domain it does not host, "SMTP auth required for port
+	// 25" (deny ... domains = !+local_domains, "Block unauthenticated
+	// sends on port 25 for NON-local domains (prevent relay)": myvesta/vesta
+	// install/debian/12/exim/exim4.conf.template): relaying refused, read
+	// before securityErrorPhrases' "smtp auth required" (HestiaCP's and
+	// myVesta's refusal of a hosted sender domain without SMTP AUTH).
+	"smtp auth required for port 25",
 	"relay access denied",                      // Postfix postconf(5) reject_unauth_destination; Microsoft 5.4.1, 5.7.64
 	"relaying denied",                          // Sendmail cf/README
 	"relaying temporarily denied",              // Sendmail cf/m4/proto.m4, Relay_ok: "450 4.4.0 Relaying temporarily denied. Cannot resolve PTR record for x"
@@ -1817,12 +1831,14 @@ var securityErrorPhrases = []string{
 	// Hosting panels and bundles asking their own users for SMTP AUTH:
 	// HestiaCP's acl_check_rcpt "smtp auth required" (a sender domain
 	// hosted here from a client that did not authenticate;
-	// hestiacp/hestiacp install/deb/exim/exim4.conf.template); iRedMail's
-	// "Sender address rejected: not logged in" (Postfix's
-	// reject_sender_login_mismatch when the client did not log in, "All
-	// mail users are forced to perform SMTP auth before sending", and old
-	// iRedAPD's "Policy rejection not logged in": iredmail/docs
-	// errors.md); DirectAdmin's USER_ON_BLACKLIST_SMTP "User account (x)
+	// hestiacp/hestiacp install/deb/exim/exim4.conf.template); old
+	// iRedAPD's "Recipient address rejected: Policy rejection not logged
+	// in", a sender domain hosted there without SMTP AUTH (iredmail/docs
+	// errors.md). Not "not logged in" alone, words no source gives as a
+	// reply of their own: Postfix's "Sender address rejected: not logged
+	// in" (reject_sender_login_mismatch; Aruba PEC gives it for a sender
+	// not the account's, the provider table) is read by its sender prefix
+	// first; DirectAdmin's USER_ON_BLACKLIST_SMTP "User account (x)
 	// is not allowed to send emails. E-Mail delivery blocked." (an
 	// authenticated user the admin barred from sending, BLACKLIST_USERNAMES)
 	// and its Block Cracking's "Account x has been blocked for sending to
@@ -1830,7 +1846,7 @@ var securityErrorPhrases = []string{
 	// likely stolen: portsbuild/portsbuild configure/exim
 	// exim.strings.conf and bc/auth.conf): the sending account's
 	// credentials, not its address nor its host.
-	"smtp auth required", "not logged in", "user account * is not allowed to send", "for sending to too many invalid recipients",
+	"smtp auth required", "policy rejection not logged in", "user account * is not allowed to send", "for sending to too many invalid recipients",
 }
 
 // greylistPhrases: greylisting (RFC 6647), a temporary refusal of every

@@ -1217,11 +1217,15 @@ var (
 		"自動応答", "risposta automatica",
 		// Pigeonhole's vacation action, given no :subject, writes "Auto: "
 		// and the message's subject, or "Automated reply" when it had none
-		// (dovecot/pigeonhole, src/lib-sieve/plugins/vacation/cmd-vacation.c).
-		"auto: ", "automated reply",
-		// vacation(1)'s default ~/.vacation.msg, written by its -i setup:
-		// "Subject: away from my mail" (the vacation.c of Solaris' and of
-		// Linux' vacation programs, found by code search).
+		// (dovecot/pigeonhole, src/lib-sieve/plugins/vacation/cmd-vacation.c);
+		// "Auto:" is the first of the openings stackoverflow.com/questions/
+		// 1027395 lists. "Auto: " alone is autoReplyAnswerSubjects'.
+		"automated reply",
+		// vacation(1)'s default ~/.vacation.msg, written by its -I setup:
+		// "Subject: away from my mail" (Solaris' vacation,
+		// illumos/illumos-gate usr/src/cmd/sendmail/aux/vacation.c,
+		// AutoInstall(); Linux Vacation's vacation.c, initialize(),
+		// vacation.sourceforge.net).
 		"away from my mail",
 		// Exchange 2003's out-of-office subjects, as an anti-spam vendor
 		// collected them (blog.vamsoft.com/2006/10/05/automatic-everything):
@@ -1239,12 +1243,18 @@ var (
 		// wild gives them (stackoverflow.com/questions/1027395, "Detecting
 		// Outlook autoreply/out-of-office emails": "Automatisk svar",
 		// "Risposta Non al computer", "Auto Response", "Fuori sede",
-		// "Frånvaro"); "Auto Response" is also Yahoo Mail's (the
-		// detectAutoresponder list of a MailWizz reply-handling extension,
-		// found by code search: "'Subject: Auto Response' => '', // Yahoo
-		// mail.").
+		// "Frånvaro"); "Auto Response" as a whole subject is also the first
+		// of the subjects jpmckinney/multi_mail's wiki ("Detecting
+		// autoresponders") reads as an autoresponder's.
 		"automatisk svar", "risposta non al computer", "auto response", "fuori sede", "frånvaro",
 	}
+	// autoReplyAnswerSubjects open an auto-responder's subject only in a
+	// message that answers another (In-Reply-To or References, RFC 5322
+	// §3.6.4), as Pigeonhole's vacation action writes both fields
+	// (cmd-vacation.c, act_vacation_send), or is marked bulk
+	// (autoReplySubject): "Auto: " is also how a person opens a subject
+	// about a car in German ("Auto: Angebot").
+	autoReplyAnswerSubjects = []string{"auto: "}
 	// autoReplySuffixes end an auto-responder's subject.
 	autoReplySuffixes = []string{
 		// Lotus Notes/Domino's out-of-office agent: "<name> is out of the
@@ -1292,11 +1302,11 @@ func autoReplyHeader(h message.Header) bool {
 		return true
 	}
 	// X-Autoreply (Gmail's vacation responder, "X-Autoreply: yes", beside
-	// Auto-Submitted: the zammad test above), X-Autorespond (LogSat's
-	// server: "'X-Autorespond:' => '', // LogSat server." in the MailWizz
-	// extension's list named at autoReplySubjects) and
-	// "Precedence: auto_reply" (stackoverflow.com/questions/1027395, whose
-	// list of an auto-reply's fields names it and X-Autorespond).
+	// Auto-Submitted: the zammad test above), X-Autorespond (BoxTrapper's
+	// and cPanel's, jpmckinney/multi_mail's wiki, "Detecting
+	// autoresponders") and "Precedence: auto_reply"
+	// (stackoverflow.com/questions/1027395, whose list of an auto-reply's
+	// fields names it and X-Autorespond).
 	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
 		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
 		return true
@@ -1336,6 +1346,18 @@ func autoReplySubject(h message.Header, subject string, rl *rules) bool {
 	for _, p := range autoReplySuffixes {
 		if strings.HasSuffix(t, p) {
 			return true
+		}
+	}
+	// "Auto: " is also a German subject about a car: read only in a
+	// message that answers another (In-Reply-To or References, RFC 5322
+	// §3.6.4) or that its program marks as bulk, as vacation(1) does
+	// ("Precedence: bulk", Linux Vacation's vacation.c, sendmessage()).
+	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
+	if h.Get("In-Reply-To") != "" || h.Get("References") != "" || prec == "bulk" || prec == "junk" {
+		for _, p := range autoReplyAnswerSubjects {
+			if strings.HasPrefix(s, p) {
+				return true
+			}
 		}
 	}
 	if !rl.vacation.match(s) {
@@ -1392,7 +1414,6 @@ var listNoticeSubjects = []string{
 	"returned post for",              // ezmlm-idx SUB_RETURNED_POST "Returned post for <#L#>@<#H#>" (lang/en_US/text/messages)
 	"email issue --",                 // Discourse server.en.yml, every email_reject_* subject_template: "[%{email_prefix}] Email issue -- ..."
 	"you cannot post to",             // DoList notposted.txt: "You cannot post to '#ULIST#'"
-	"rejected posting to",            // LISTSERV's "Rejected posting to <list>" (a subject a mail filter's list of list-server notices holds)
 }
 
 // listManagerLocal reports whether an address's local part is a list
