@@ -73,6 +73,14 @@ func (r *rules) classify(ev evidence) Classification {
 	folded = maskHostNames(folded)
 	status := pickStatus(ev.status, folded, code)
 	reason := r.reason(ev, status, code, stripContinuations(folded))
+	if reason == Rejected && (ev.command == "CONN" || ev.command == "EHLO") {
+		// RFC 5321 §3.3: the sender is named by MAIL FROM; a refusal of
+		// the greeting or of EHLO comes before any sender was given, and
+		// refuses the client (§3.1, §4.1.1.1), whatever sender's words or
+		// status it uses: ASSP answers a refused client at connect "554
+		// 5.7.2" (RFC 3463 x.7.2, the sender not authorized for a list).
+		reason = Blocked
+	}
 	if ev.reason != "" && (reason == OnHold || reason == Undefined || reason == Filtered && ev.reason == UserUnknown) {
 		// The reporting MTA's own verdict settles what the wording left
 		// open.

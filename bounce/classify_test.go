@@ -126,6 +126,31 @@ func TestClassifyReplyCommand(t *testing.T) {
 	}
 }
 
+// TestNoSenderBeforeMail checks that a sender's refusal by status or words
+// answering the greeting or EHLO is read as the client's (RFC 5321 §3.3:
+// the sender is named by MAIL FROM, which has not come yet), and still as
+// the sender's at MAIL FROM.
+func TestNoSenderBeforeMail(t *testing.T) {
+	for _, tc := range []struct {
+		command  string
+		code     int
+		enhanced string
+		text     string
+		reason   Reason
+	}{
+		{"CONNECT", 554, "5.7.2", "", Blocked}, // ASSP's refusal of a client at connect
+		{"EHLO", 550, "5.1.7", "", Blocked},    // x.1.7, the sender's address syntax, said to EHLO
+		{"CONNECT", 550, "5.1.8", "", Blocked}, // x.1.8, the sender's system address, said to the greeting
+		{"MAIL", 553, "5.1.8", "", Rejected},   // the same at MAIL FROM: the sender's
+		{"MAIL", 550, "5.7.2", "", Rejected},   // x.7.2 at MAIL FROM
+		{"RCPT", 550, "", "sender rejected", Rejected},
+	} {
+		if c := ClassifyReply(tc.command, tc.code, tc.enhanced, tc.text); c.Reason != tc.reason {
+			t.Errorf("ClassifyReply(%q, %d, %q, %q) = %s, want %s", tc.command, tc.code, tc.enhanced, tc.text, c.Reason, tc.reason)
+		}
+	}
+}
+
 // TestProviderCodeBeatsCommand checks that a provider's documented code
 // decides whatever the command: Yahoo refuses unknown mailboxes after DATA.
 func TestProviderCodeBeatsCommand(t *testing.T) {

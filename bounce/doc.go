@@ -442,7 +442,11 @@
 //     "delayed") whose words, specific status code and stage name no reason
 //     has expired: an "other or undefined" status of a subject (RFC 3463
 //     x.3.0) or a bare reply code says only that delivery is deferred, which
-//     the notice already says.
+//     the notice already says. Whatever step named it, a sender refused
+//     (by words or a status such as x.1.7, x.1.8 or x.7.2) in answer to
+//     the greeting or EHLO is the client refused: the sender is named by
+//     MAIL FROM, not yet given there (RFC 5321 §3.3; ASSP's "554 5.7.2" at
+//     connect).
 //  7. The status subject (RFC 3463 §3.4-3.9): x.2 a mailbox that exists
 //     refused the message (filtered; full, disabled and too-big mailboxes
 //     have codes of their own), x.3 the receiving system (system error),
