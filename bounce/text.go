@@ -1484,15 +1484,16 @@ func unquoted(text string) string {
 	return b.String()
 }
 
-// notRecipients returns the addresses a notice names that are not a
+// notRecipients adds to skip the addresses a notice names that are not a
 // failed recipient: the notice's own To, Cc, Reply-To, Sender, From and
-// Return-Path (and the further fields given), and the returned
-// message's sender's.
-func notRecipients(h message.Header, w *walk, more ...string) map[string]bool {
-	skip := map[string]bool{}
-	for _, k := range append([]string{"To", "Cc", "Reply-To", "Sender", "From", "Return-Path"}, more...) {
-		for _, a := range addrsIn(h.Get(k)) {
-			skip[a] = true
+// Return-Path (and the further fields given), and the returned message's
+// sender's. The caller makes the map, which then stays on its stack.
+func notRecipients(skip map[string]bool, h message.Header, w *walk, more ...string) {
+	for _, fields := range [][]string{{"To", "Cc", "Reply-To", "Sender", "From", "Return-Path"}, more} {
+		for _, k := range fields {
+			for _, a := range addrsIn(h.Get(k)) {
+				skip[a] = true
+			}
 		}
 	}
 	if w.original != nil {
@@ -1502,7 +1503,6 @@ func notRecipients(h message.Header, w *walk, more ...string) map[string]bool {
 			}
 		}
 	}
-	return skip
 }
 
 // maxListNotice bounds the notice's text kept as a list refusal's
@@ -1519,7 +1519,8 @@ const maxListNotice = 2000
 // returned post's first recipient. The sender's own addresses and the
 // list managers' are never it.
 func listNoticeRecipient(h message.Header, w *walk, subject, notif string) string {
-	skip := notRecipients(h, w, "Errors-To")
+	skip := map[string]bool{}
+	notRecipients(skip, h, w, "Errors-To")
 	pick := func(as []string) string {
 		for _, a := range as {
 			local, _, _ := strings.Cut(a, "@")
@@ -1600,7 +1601,9 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 		rep.Recipients = []Recipient{rc}
 		spellRecipients(rep.Recipients, h.Get("List-Post"), h.Get("X-ML-Address"), h.Get("List-Id"), firstLines(notif, 5))
 		return
-	case !bounceish && listNotice(from, subject, fold(unquoted(notif))):
+	case !bounceish && hasAny(body, listNoticeWords) && listNotice(from, subject, fold(unquoted(notif))):
+		// (The words looked for in the whole text first: only a text that
+		// holds them is copied without its quoted lines.)
 		// A list manager's or group service's refusal of a post in its
 		// own words: one recipient, the list the post was sent to, and
 		// the notice's text as the diagnostic; its subject too, unless it
@@ -1651,7 +1654,8 @@ func classifyOther(rep *Report, h message.Header, w *walk, rl *rules) {
 	}
 	rep.Kind = KindNonStandard
 
-	skip := notRecipients(h, w)
+	skip := map[string]bool{}
+	notRecipients(skip, h, w)
 	blocks, pre := textBlocks(notif, skip)
 	if failed := addrsIn(h.Get("X-Failed-Recipients")); len(failed) > 0 {
 		// Exim and Gmail name the failed recipients in a header
