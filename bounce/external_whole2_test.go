@@ -2,6 +2,8 @@ package bounce
 
 import "testing"
 
+var _ = testing.Short
+
 // whole2Layouts are a second first-contact round of whole returned
 // messages, from sources no earlier round used: the test messages of
 // two programs that read bounces (zammad/zammad's test/data/mail and
