@@ -2,8 +2,6 @@ package bounce
 
 import "testing"
 
-var _ = testing.Short
-
 // whole2Layouts are a second first-contact round of whole returned
 // messages, from sources no earlier round used: the test messages of
 // two programs that read bounces (zammad/zammad's test/data/mail and
@@ -22,6 +20,17 @@ var _ = testing.Short
 // message's own words, the thread's, RFC 3463's meaning of its status
 // and the MTA's documentation, with doc.go's definitions of the reasons,
 // before Parse was run on any of them.
+//
+// First contact, 30 messages and 31 recipients (the five in
+// whole2Misread among them): all 30 read as a bounce, recipient 30 of 31
+// (AOL's notice: the sender's address in its greeting read in place of
+// the screen name), action 31 of 31 where found, reason 25 (80.6%),
+// hard/soft 28 (90.3%). The misses: Postfix's report of "554 Sending
+// address not accepted due to spam filter (in reply to MAIL FROM
+// command)" read as spam (now as the sender refused: spam named in reply
+// to MAIL FROM judges no content, RFC 5321 §3.3; classify.go adjust),
+// and the five in whole2Misread. After: reason 26 of 31 (83.9%),
+// hard/soft 28 of 31.
 var whole2Layouts = []formatCase{
 	// zammad/zammad, test/data/mail/mail033-undelivered-mail-returned-to-
 	// sender-notification.box: Postfix's notice and DSN, "550 5.1.1 <x>:
@@ -215,6 +224,58 @@ var whole2Layouts = []formatCase{
 		report:   "Reporting-MTA: dns; mm-be1.telenor.example\nReceived-from-MTA: dns; mm-proxy3.telenor.example (192.0.2.12)\nArrival-Date: Tue, 17 Mar 2015 19:32:05 +0100\n\nFinal-Recipient: rfc822;recipient@bredband.example\nAction: Failed\nStatus: 4.4.7 (delivery time expired)\n",
 		attached: returned,
 		want:     []formatWant{{"recipient@bredband.example", Expired, false, "4.4.7", ""}}},
+	// BounceParser t/corpus/quota-6.msg: Postfix's DSN over web.de's "550
+	// <x> Benutzer hat zuviele Mails auf dem Server. / User has too many
+	// messages on the server. (in reply to RCPT TO command)": the mailbox
+	// holds too much: mailbox full, soft.
+	{name: "Postfix DSN, web.de too many messages on the server", from: "MAILER-DAEMON@server4.example.co.uk (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
+		body:     postfixPre + "<fred.bloggs@web.example>: host mx-ha01.web.example[192.0.2.149] said: 550\n    <fred.bloggs@web.example> Benutzer hat zuviele Mails auf dem Server. / User\n    has too many messages on the server. (in reply to RCPT TO command)\n",
+		report:   "Reporting-MTA: dns; server4.example.co.uk\nX-Postfix-Queue-ID: 999E316581F7\nArrival-Date: Mon, 15 Nov 2010 14:35:07 +0000 (GMT)\n\nFinal-Recipient: rfc822; fred.bloggs@web.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx-ha01.web.example\nDiagnostic-Code: smtp; 550 <fred.bloggs@web.example> Benutzer hat zuviele Mails\n    auf dem Server. / User has too many messages on the server.\n",
+		attached: returned,
+		want:     []formatWant{{"fred.bloggs@web.example", MailboxFull, false, "5", "too many messages"}}},
+	// BounceParser t/corpus/misidentified-recipient.msg: an Exim relay's
+	// (NBT 4.61) notice, "A message sent by <x> could not be delivered
+	// to one or more of its recipients. The following address(es)
+	// failed:", "john.b@x (ultimately generated from john@y)", "all hosts
+	// have been failing for a long time and were last tried after this
+	// message arrived" (Exim's retry rules gave up): expired, soft.
+	{name: "Exim relay, all hosts have been failing for a long time", from: "Mail Delivery System <Mailer-Daemon@foo.example>", subject: "Mail delivery failed", header: "X-Failed-Recipients: john.b@b.example\nAuto-Submitted: auto-replied\n", action: "failed",
+		body: "This message was created automatically by mail delivery software.\n\nA message sent by\n\n  <automated-bounces@email.example.com>\n\ncould not be delivered to one or more of its recipients. The following\naddress(es) failed:\n\n  john.b@b.example\n    (ultimately generated from john@b-co.example)\n    all hosts have been failing for a long time and were last tried after this message arrived\n\n------ This is a copy of the message, including all the headers. ------\n------ The body of the message is 5384741 characters long; only the first\n------ 106496 or so are included here.\n\n" + returned,
+		want: []formatWant{{"john.b@b.example", Expired, false, "5", "failing for a long time"}}},
+	// "Your mail is not working." (github.com/haskell-infra/hl/issues/220):
+	// Postfix's delay notice from "THIS IS A WARNING ONLY" on, "<x>:
+	// connect to x[ip]:25: Connection timed out" (the list host's
+	// address could not be reached, still retried): a delay for a network
+	// failure: network error, soft, delayed. The paste has no header.
+	{name: "Postfix delay notice, connection timed out", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Delayed Mail (still being retried)", action: "delayed",
+		body: postfixDelayPre + "<haskell-community@h.example>: connect to h.example[192.0.2.1]:25: Connection timed\n    out\n",
+		want: []formatWant{{"haskell-community@h.example", NetworkError, false, "4", "Connection timed"}}},
+}
+
+// whole2Misread are the round's five notices still misread, kept to
+// count (each with what Parse reads):
+//   - Postfix's "Malformed or unexpected name server reply" under 5.4.4
+//     reads as notaccept, hard: rules.go gives those words under that
+//     status to a domain whose MX names no usable host (Postfix's
+//     dns_lookup.c and smtp_addr.c, a null MX); the truth written here,
+//     a DNS failure that proves nothing of the domain, is the other
+//     reading of the same words, left as the rule's source has it;
+//   - AOL's AIRmail notice names the failed recipient by its screen name
+//     alone and greets the sender by address ("Sorry x."): the greeting's
+//     address is read as the recipient (no source for the layout but
+//     this message);
+//   - "** No mail box available for this user **" reads as onhold: no
+//     MTA's source or provider's page found gives these words;
+//   - MessageLabs' "553-you are trying to use me [x] as a relay, but I
+//     have not been configured to let you [ip] do this" reads as blocked
+//     (its bare x.7 status at RCPT): no page of Symantec's or Broadcom's
+//     giving these words was found;
+//   - Exchange Online's "The group x only accepts messages from people in
+//     its organization or on its allowed senders list" with no status
+//     quoted reads as onhold: no Microsoft page giving the sentence was
+//     found (its 5.7.133 words "sender not authenticated for group" are
+//     read, as filtered).
+var whole2Misread = []formatCase{
 	// BounceParser t/corpus/malformed-dns.msg: Postfix's DSN, "Name
 	// service error for name=x type=MX: Malformed or unexpected name
 	// server reply", Status 5.4.4: a DNS failure that says nothing of the
@@ -252,32 +313,6 @@ var whole2Layouts = []formatCase{
 		report:   "Reporting-MTA: dns; server4.example.co.uk\nX-Postfix-Queue-ID: 25E4471C4EB\nArrival-Date: Tue,  7 Jul 2009 00:38:24 +0100 (BST)\n\nFinal-Recipient: rfc822; a@labs.example\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Postfix; host cluster3.eu.labs.example[192.0.2.67]\n    said: 553-you are trying to use me [server-9.tower-181.labs\n    553-.example] as a relay, but I have not been configured to let 553-you\n    [198.51.100.46, server4.example.co.uk] do this. 553-Please visit\n    www.labs.example/support for more 553-details about this error message\n    and instructions to 553 resolve this issue. (#5.7.1) (in reply to RCPT TO\n    command)\n",
 		attached: returned,
 		want:     []formatWant{{"a@labs.example", NoRelaying, false, "5", "as a relay"}}},
-	// BounceParser t/corpus/quota-6.msg: Postfix's DSN over web.de's "550
-	// <x> Benutzer hat zuviele Mails auf dem Server. / User has too many
-	// messages on the server. (in reply to RCPT TO command)": the mailbox
-	// holds too much: mailbox full, soft.
-	{name: "Postfix DSN, web.de too many messages on the server", from: "MAILER-DAEMON@server4.example.co.uk (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
-		body:     postfixPre + "<fred.bloggs@web.example>: host mx-ha01.web.example[192.0.2.149] said: 550\n    <fred.bloggs@web.example> Benutzer hat zuviele Mails auf dem Server. / User\n    has too many messages on the server. (in reply to RCPT TO command)\n",
-		report:   "Reporting-MTA: dns; server4.example.co.uk\nX-Postfix-Queue-ID: 999E316581F7\nArrival-Date: Mon, 15 Nov 2010 14:35:07 +0000 (GMT)\n\nFinal-Recipient: rfc822; fred.bloggs@web.example\nAction: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx-ha01.web.example\nDiagnostic-Code: smtp; 550 <fred.bloggs@web.example> Benutzer hat zuviele Mails\n    auf dem Server. / User has too many messages on the server.\n",
-		attached: returned,
-		want:     []formatWant{{"fred.bloggs@web.example", MailboxFull, false, "5", "too many messages"}}},
-	// BounceParser t/corpus/misidentified-recipient.msg: an Exim relay's
-	// (NBT 4.61) notice, "A message sent by <x> could not be delivered
-	// to one or more of its recipients. The following address(es)
-	// failed:", "john.b@x (ultimately generated from john@y)", "all hosts
-	// have been failing for a long time and were last tried after this
-	// message arrived" (Exim's retry rules gave up): expired, soft.
-	{name: "Exim relay, all hosts have been failing for a long time", from: "Mail Delivery System <Mailer-Daemon@foo.example>", subject: "Mail delivery failed", header: "X-Failed-Recipients: john.b@b.example\nAuto-Submitted: auto-replied\n", action: "failed",
-		body: "This message was created automatically by mail delivery software.\n\nA message sent by\n\n  <automated-bounces@email.example.com>\n\ncould not be delivered to one or more of its recipients. The following\naddress(es) failed:\n\n  john.b@b.example\n    (ultimately generated from john@b-co.example)\n    all hosts have been failing for a long time and were last tried after this message arrived\n\n------ This is a copy of the message, including all the headers. ------\n------ The body of the message is 5384741 characters long; only the first\n------ 106496 or so are included here.\n\n" + returned,
-		want: []formatWant{{"john.b@b.example", Expired, false, "5", "failing for a long time"}}},
-	// "Your mail is not working." (github.com/haskell-infra/hl/issues/220):
-	// Postfix's delay notice from "THIS IS A WARNING ONLY" on, "<x>:
-	// connect to x[ip]:25: Connection timed out" (the list host's
-	// address could not be reached, still retried): a delay for a network
-	// failure: network error, soft, delayed. The paste has no header.
-	{name: "Postfix delay notice, connection timed out", from: "MAILER-DAEMON@mail.example.org (Mail Delivery System)", subject: "Delayed Mail (still being retried)", action: "delayed",
-		body: postfixDelayPre + "<haskell-community@h.example>: connect to h.example[192.0.2.1]:25: Connection timed\n    out\n",
-		want: []formatWant{{"haskell-community@h.example", NetworkError, false, "4", "Connection timed"}}},
 	// "Emailed ReadyForOffice@microsoft.com, undeliverable"
 	// (github.com/MicrosoftDocs/OfficeDocs-DeployOffice/issues/444):
 	// Exchange Online's NDR as quoted, "Your message to x couldn't be
@@ -289,4 +324,17 @@ var whole2Layouts = []formatCase{
 	{name: "Exchange Online, group only accepts messages from its organization", from: "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@microsoft.example>", subject: "Undeliverable: hello", action: "failed",
 		body: "Your message to omexconeint@microsoft.example couldn't be delivered.\n\nThe group omexconeint only accepts messages from people in its organization or on its allowed senders list, and your email address isn't on the list.\n",
 		want: []formatWant{{"omexconeint@microsoft.example", Rejected, false, "5", ""}}},
+}
+
+// TestExternalWhole2 reads the round above: every case of whole2Layouts
+// right, and over all 31 recipients (whole2Misread too) the reason and
+// hard/soft at least at the floors just under what the round reads (26
+// and 28 of 31).
+func TestExternalWhole2(t *testing.T) {
+	checkFormats(t, whole2Layouts)
+	total, reason, hard := wholeScore(t, whole2Layouts, whole2Misread)
+	t.Logf("whole returned messages, second round: %d recipients, reason %d, hard/soft %d", total, reason, hard)
+	if total != 31 || reason < 25 || hard < 27 {
+		t.Errorf("reason %d, hard/soft %d of %d; want at least 25 and 27 of 31", reason, hard, total)
+	}
 }
