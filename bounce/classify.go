@@ -430,6 +430,18 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 	if d.sender && ev.command == "MAIL" {
 		return Rejected
 	}
+	if reason == SpamDetected && ev.command == "MAIL" {
+		// RFC 5321 §3.3: MAIL carries the reverse-path alone, the message
+		// comes after DATA; spam named in reply to MAIL FROM judges no
+		// content but the sender ("554 Sending address not accepted due
+		// to spam filter (in reply to MAIL FROM command)"), placed as
+		// step 6 places a refusal of MAIL: the client under an x.7
+		// status, else the sender's address.
+		if strings.HasPrefix(sd, ".7.") {
+			return Blocked
+		}
+		return Rejected
+	}
 	switch reason {
 	case UserUnknown, HostUnknown:
 		if placed := placeAddress(reason, ev.command); placed != reason {

@@ -285,6 +285,12 @@ func TestMissKinds(t *testing.T) {
 		{"an MX list pointing back (Sendmail)", "", 554, "", "<kijitora@example.net>... Local configuration error", SystemError, false},
 		{"a full file system (Dovecot LMTP)", "", 0, "", "lmtp(kijitora): Error: Not enough disk space", SystemFull, false},
 		{"relaying refused in other words (CiviCRM's relay patterns)", "RCPT", 550, "5.7.1", "This system is not configured to relay mail from <a@example.org> to <b@example.net>", NoRelaying, false},
+		// RFC 5321 §3.3: no content has been sent when MAIL FROM is
+		// answered; spam named there refuses the sender, or the client
+		// under an x.7 status. After DATA the same words judge content.
+		{"spam named at MAIL FROM refuses the sender", "MAIL", 554, "", "Sending address not accepted due to spam filter", Rejected, false},
+		{"spam named at MAIL FROM under x.7 refuses the client", "MAIL", 550, "5.7.1", "Rejected by spam filter", Blocked, false},
+		{"spam named after DATA is the content's", "DATA", 550, "", "This message has been identified as spam", SpamDetected, false},
 		{"a sender the gateway does not know (IBM z/OS SMTP)", "", 550, "", "User 'kijitora@example.org' is not a registered gateway user.", Rejected, false},
 		{"groupware directory lookup (GroupWise GWIA)", "", 550, "", "No such recipient", UserUnknown, true},
 		{"a client refused for its invalid recipients is blocked, not an unknown user (Libero)", "", 550, "", "Too many invalid recipients. For further information contact your provider.", Blocked, false},

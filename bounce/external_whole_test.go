@@ -325,32 +325,42 @@ var wholeMisread = []formatCase{
 // (30 and 31 of 32).
 func TestExternalWhole(t *testing.T) {
 	checkFormats(t, wholeLayouts)
-	total, reason, hard := 0, 0, 0
-	for _, tc := range append(append([]formatCase{}, wholeLayouts...), wholeMisread...) {
-		rep, err := Parse(strings.NewReader(tc.message()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]Recipient{}
-		for _, r := range rep.Recipients {
-			got[r.FinalRecipient] = r
-		}
-		for _, w := range tc.want {
-			total++
-			r, ok := got[w.rcpt]
-			if !ok {
-				continue
-			}
-			if r.Reason == w.reason {
-				reason++
-			}
-			if r.Hard == w.hard {
-				hard++
-			}
-		}
-	}
+	total, reason, hard := wholeScore(t, wholeLayouts, wholeMisread)
 	t.Logf("whole returned messages: %d recipients, reason %d, hard/soft %d", total, reason, hard)
 	if total != 32 || reason < 29 || hard < 30 {
 		t.Errorf("reason %d, hard/soft %d of %d; want at least 29 and 30 of 32", reason, hard, total)
 	}
+}
+
+// wholeScore parses every case of the sets and counts, over all their
+// wanted recipients, those found with the wanted reason and with the
+// wanted hard/soft (a recipient not found counts for neither).
+func wholeScore(t *testing.T, sets ...[]formatCase) (total, reason, hard int) {
+	t.Helper()
+	for _, set := range sets {
+		for _, tc := range set {
+			rep, err := Parse(strings.NewReader(tc.message()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Recipient{}
+			for _, r := range rep.Recipients {
+				got[r.FinalRecipient] = r
+			}
+			for _, w := range tc.want {
+				total++
+				r, ok := got[w.rcpt]
+				if !ok {
+					continue
+				}
+				if r.Reason == w.reason {
+					reason++
+				}
+				if r.Hard == w.hard {
+					hard++
+				}
+			}
+		}
+	}
+	return total, reason, hard
 }
