@@ -27,7 +27,18 @@ import "testing"
 // and doc.go's definitions of the reasons, before Parse was run on any of
 // them.
 //
-// First contact: FIRSTCONTACT
+// First contact, 22 messages and 22 recipients (the three in
+// whole3Misread among them): all 22 read as a bounce (Google Groups'
+// notice as one without a recipient), recipient 21 of 22 (the group's
+// address is named nowhere in the paste; one extra recipient, the alias
+// of the YunoHost paste), action 22 of 22 where found, reason 20 (90.9%),
+// hard/soft 21 (95.5%). Every fixture of emailengine and chatwoot, in
+// Estonian, Russian, Chinese and English, with or without a DSN, read
+// right. The misses are the three in whole3Misread; no rule was changed
+// for them (see each). The first run had given the Google Groups
+// greeting an address other than the harness's To (the pasted notice
+// greets its own addressee, "Hello x," with x its To), which Parse then
+// read as the recipient; the greeting now names the harness's addressee.
 var whole3Layouts = []formatCase{
 	// emailengine outlook.eml: Exchange Online's NDR in Estonian
 	// ("Kohaletoimetamatu:", "Teie sõnumit adressaadile x ei saanud
@@ -136,17 +147,6 @@ var whole3Layouts = []formatCase{
 		report:   "Reporting-MTA: dns; uvn-67-33.zone.example\nX-Postfix-Queue-ID: DF59B82305\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Mon, 10 Oct 2022 08:23:51 +0300 (EEST)\n\nFinal-Recipient: rfc822; nouser12@hot.example\nOriginal-Recipient: rfc822;nouser12@hot.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx1.hot.example\nDiagnostic-Code: smtp; 550 5.1.1 <nouser12@hot.example>: Recipient address\n    rejected: User unknown in relay recipient table\n",
 		attached: returned,
 		want:     []formatWant{{"nouser12@hot.example", UserUnknown, true, "5.1.1", "User unknown"}}},
-	// MicrosoftDocs/bot-docs#1618: Exchange Online's NDR as quoted,
-	// "Delivery has failed to these recipients or groups:", "Your message
-	// wasn't delivered because the recipient's email provider rejected
-	// it.", the "Diagnostic information for administrators" block with
-	// "Remote Server returned '550 5.7.501 Service unavailable. Spam abuse
-	// detected from IP range.'": the sending IP range refused (the
-	// thread: a bot sending from Azure's servers): blocked, soft. The
-	// quote has no header; Exchange Online's own From is used.
-	{name: "Exchange Online, 5.7.501 spam abuse detected from IP range", from: "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@bot.onmicrosoft.example>", subject: "Undeliverable: Re: your question", action: "failed",
-		body: "Delivery has failed to these recipients or groups:\n\nname@emailaddress.example\nYour message wasn't delivered because the recipient's email provider rejected it.\n\n\nDiagnostic information for administrators:\n\nGenerating server: DM6PR11MB3804.namprd11.prod.outlook.example\n\nname@emailaddress.example\nRemote Server returned '550 5.7.501 Service unavailable. Spam abuse detected from IP range. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653. S(2017052602) [DM6PR11MB2729.namprd11.prod.outlook.example]'\n",
-		want: []formatWant{{"name@emailaddress.example", Blocked, false, "5", "Spam abuse"}}},
 	// corona-warn-app/cwa-quicktest-onboarding#47: Exchange Online's NDR
 	// in German as quoted, the recipient's line ("x (x)") and "Das
 	// Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten
@@ -162,14 +162,6 @@ var whole3Layouts = []formatCase{
 	{name: "Gmail Delivery incomplete, no reply quoted", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Delay)", action: "delayed",
 		body: "Delivery incomplete\n--\nThere was a temporary problem delivering your message to info@opentraffic.example. Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.\n",
 		want: []formatWant{{"info@opentraffic.example", Expired, false, "4", ""}}},
-	// YunoHost/issues#2684: Postfix's record as quoted (the angle
-	// brackets lost to the issue's Markdown), an alias expanded to a
-	// mailbox at Strato, "550 5.1.2 No such mailbox [MSG0031] (in reply to
-	// RCPT TO command)": the mailbox does not exist at the host that
-	// holds the domain: unknown user, hard.
-	{name: "Postfix over Strato, 550 5.1.2 No such mailbox", from: "MAILER-DAEMON@mail.main.example (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
-		body: "user@main.example (expanded from\n    user@other.example: host smtpin.rzone.example[192.0.2.97] said:\n    550 5.1.2 No such mailbox [MSG0031] (in reply to RCPT TO command)\n",
-		want: []formatWant{{"user@main.example", UserUnknown, true, "5", "No such mailbox"}}},
 	// root-io/vmail#71: Postfix's record as quoted, Outlook.com's "550
 	// SC-001 (BAY004-MC4F27) Unfortunately, messages from <ip> weren't
 	// sent. Please contact your Internet service provider since part of
@@ -221,6 +213,32 @@ var whole3Layouts = []formatCase{
 // whole3Misread are the round's cases Parse does not read right at first
 // contact, scored by TestExternalWhole3 but not required.
 var whole3Misread = []formatCase{
+	// MicrosoftDocs/bot-docs#1618 (misread: Parse reads rejected, the
+	// reading phrases.go gives "spam abuse detected" after Microsoft's
+	// table, where 5.7.501 is a banned sending account; no page was found
+	// that gives "from IP range" another meaning, so no rule changed): Exchange Online's NDR as quoted,
+	// "Delivery has failed to these recipients or groups:", "Your message
+	// wasn't delivered because the recipient's email provider rejected
+	// it.", the "Diagnostic information for administrators" block with
+	// "Remote Server returned '550 5.7.501 Service unavailable. Spam abuse
+	// detected from IP range.'": the sending IP range refused (the
+	// thread: a bot sending from Azure's servers): blocked, soft. The
+	// quote has no header; Exchange Online's own From is used.
+	{name: "Exchange Online, 5.7.501 spam abuse detected from IP range", from: "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@bot.onmicrosoft.example>", subject: "Undeliverable: Re: your question", action: "failed",
+		body: "Delivery has failed to these recipients or groups:\n\nname@emailaddress.example\nYour message wasn't delivered because the recipient's email provider rejected it.\n\n\nDiagnostic information for administrators:\n\nGenerating server: DM6PR11MB3804.namprd11.prod.outlook.example\n\nname@emailaddress.example\nRemote Server returned '550 5.7.501 Service unavailable. Spam abuse detected from IP range. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653. S(2017052602) [DM6PR11MB2729.namprd11.prod.outlook.example]'\n",
+		want: []formatWant{{"name@emailaddress.example", Blocked, false, "5", "Spam abuse"}}},
+	// YunoHost/issues#2684 (misread: the paste lost the ")" and the angle
+	// brackets of Postfix's "<a> (expanded from <b>):", so the alias b,
+	// which heads the next line, is read as a second recipient with the
+	// same reply; user@main.example itself is read right; no rule is made
+	// for one damaged paste): Postfix's record as quoted (the angle
+	// brackets lost to the issue's Markdown), an alias expanded to a
+	// mailbox at Strato, "550 5.1.2 No such mailbox [MSG0031] (in reply to
+	// RCPT TO command)": the mailbox does not exist at the host that
+	// holds the domain: unknown user, hard.
+	{name: "Postfix over Strato, 550 5.1.2 No such mailbox", from: "MAILER-DAEMON@mail.main.example (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", action: "failed",
+		body: "user@main.example (expanded from\n    user@other.example: host smtpin.rzone.example[192.0.2.97] said:\n    550 5.1.2 No such mailbox [MSG0031] (in reply to RCPT TO command)\n",
+		want: []formatWant{{"user@main.example", UserUnknown, true, "5", "No such mailbox"}}},
 	// USCiLab/cereal#305: Google Groups' notice as pasted (its lines run
 	// together), "We're writing to let you know that the group you tried
 	// to contact (cerealcpp) may not exist, or you may not have
@@ -236,12 +254,13 @@ var whole3Misread = []formatCase{
 
 // TestExternalWhole3 reads the round above: every case of whole3Layouts
 // right, and over all its recipients (whole3Misread too) the reason and
-// hard/soft at least at the floors just under what the round reads.
+// hard/soft at least at the floors just under what the round reads (20
+// and 21 of 22).
 func TestExternalWhole3(t *testing.T) {
 	checkFormats(t, whole3Layouts)
 	total, reason, hard := wholeScore(t, whole3Layouts, whole3Misread)
 	t.Logf("whole returned messages, third round: %d recipients, reason %d, hard/soft %d", total, reason, hard)
-	if total != 22 || reason < 0 || hard < 0 {
-		t.Errorf("reason %d, hard/soft %d of %d; want at least 0 and 0 of 22", reason, hard, total)
+	if total != 22 || reason < 19 || hard < 20 {
+		t.Errorf("reason %d, hard/soft %d of %d; want at least 19 and 20 of 22", reason, hard, total)
 	}
 }
