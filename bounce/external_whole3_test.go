@@ -257,10 +257,5 @@ var whole3Misread = []formatCase{
 // hard/soft at least at the floors just under what the round reads (20
 // and 21 of 22).
 func TestExternalWhole3(t *testing.T) {
-	checkFormats(t, whole3Layouts)
-	total, reason, hard := wholeScore(t, whole3Layouts, whole3Misread)
-	t.Logf("whole returned messages, third round: %d recipients, reason %d, hard/soft %d", total, reason, hard)
-	if total != 22 || reason < 19 || hard < 20 {
-		t.Errorf("reason %d, hard/soft %d of %d; want at least 19 and 20 of 22", reason, hard, total)
-	}
+	checkWholeRound(t, "whole returned messages, third round", whole3Layouts, whole3Misread, 22, 19, 20)
 }
