@@ -336,10 +336,5 @@ var whole2Misread = []formatCase{
 // hard/soft at least at the floors just under what the round reads (26
 // and 28 of 31).
 func TestExternalWhole2(t *testing.T) {
-	checkFormats(t, whole2Layouts)
-	total, reason, hard := wholeScore(t, whole2Layouts, whole2Misread)
-	t.Logf("whole returned messages, second round: %d recipients, reason %d, hard/soft %d", total, reason, hard)
-	if total != 31 || reason < 25 || hard < 27 {
-		t.Errorf("reason %d, hard/soft %d of %d; want at least 25 and 27 of 31", reason, hard, total)
-	}
+	checkWholeRound(t, "whole returned messages, second round", whole2Layouts, whole2Misread, 31, 25, 27)
 }

@@ -324,11 +324,20 @@ var wholeMisread = []formatCase{
 // hard/soft at least at the floors just under what the round reads
 // (30 and 31 of 32).
 func TestExternalWhole(t *testing.T) {
-	checkFormats(t, wholeLayouts)
-	total, reason, hard := wholeScore(t, wholeLayouts, wholeMisread)
-	t.Logf("whole returned messages: %d recipients, reason %d, hard/soft %d", total, reason, hard)
-	if total != 32 || reason < 29 || hard < 30 {
-		t.Errorf("reason %d, hard/soft %d of %d; want at least 29 and 30 of 32", reason, hard, total)
+	checkWholeRound(t, "whole returned messages", wholeLayouts, wholeMisread, 32, 29, 30)
+}
+
+// checkWholeRound reads a first-contact round: every case of layouts
+// right, and over all wanted recipients of layouts and misread exactly
+// total, of which at least minReason with the wanted reason and minHard
+// with the wanted hard/soft.
+func checkWholeRound(t *testing.T, round string, layouts, misread []formatCase, total, minReason, minHard int) {
+	t.Helper()
+	checkFormats(t, layouts)
+	n, reason, hard := wholeScore(t, layouts, misread)
+	t.Logf("%s: %d recipients, reason %d, hard/soft %d", round, n, reason, hard)
+	if n != total || reason < minReason || hard < minHard {
+		t.Errorf("reason %d, hard/soft %d of %d; want at least %d and %d of %d", reason, hard, n, minReason, minHard, total)
 	}
 }
 
