@@ -151,6 +151,24 @@ func TestNoSenderBeforeMail(t *testing.T) {
 	}
 }
 
+// TestDomainCouldNotBeFound checks that a domain name said to be
+// "couldn't be found" reads as one that does not exist (RFC 3463 x.1.2),
+// and an address said so as an unknown mailbox (Exchange Online's NDR).
+func TestDomainCouldNotBeFound(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		reason Reason
+	}{
+		{"Your message wasn't delivered to a@example.org because the domain example.org couldn't be found. Check for typos or unnecessary spaces and try again.", HostUnknown},
+		{"the domain example.org could not be found", HostUnknown},
+		{"Your message wasn't delivered to a@example.org because the address couldn't be found, or is unable to receive mail.", UserUnknown},
+	} {
+		if c := ClassifyReply("", 550, "", tc.text); c.Reason != tc.reason {
+			t.Errorf("ClassifyReply(%q) = %s, want %s", tc.text, c.Reason, tc.reason)
+		}
+	}
+}
+
 // TestProviderCodeBeatsCommand checks that a provider's documented code
 // decides whatever the command: Yahoo refuses unknown mailboxes after DATA.
 func TestProviderCodeBeatsCommand(t *testing.T) {

@@ -971,10 +971,12 @@
 //     read as a bounce, recipient 32, reason 28 (87.5%), hard/soft 29
 //     (90.6%); after, reason 30, hard/soft 31 (TestExternalWhole: Exim's
 //     router verdict under the address it lists, its default
-//     configuration's "Unknown user", read as an unknown user); the two
-//     misread, Gmail's notices of a domain that "couldn't be found" and of
-//     a "misconfigured" remote server with no reply quoted, are listed in
-//     external_whole_test.go.
+//     configuration's "Unknown user", read as an unknown user); then 31
+//     and 32, Gmail's notice of a domain that "couldn't be found" read as
+//     a domain that does not exist (hostDoesNotExist: RFC 3463 x.1.2, in
+//     the words Exchange Online's NDR uses of an address); the one
+//     misread, Gmail's notice of a "misconfigured" remote server with no
+//     reply quoted, is listed in external_whole_test.go.
 //   - A second such round, 31 recipients of 30 whole returned messages:
 //     zammad's and Discourse's test mail, the BounceParser corpus files
 //     no earlier round used (Sendmail 8.12 DSNs over AT&T's, Cox's,

@@ -1022,14 +1022,25 @@ func matchPhrase(text, p string) bool {
 }
 
 // hostDoesNotExist matches "<host.name> does not exist": a domain, not a
-// mailbox, named as missing.
+// mailbox, named as missing (RFC 3463 x.1.2, "the destination system
+// specified in the address does not exist"). "Couldn't be found" says the
+// same, as Exchange Online's NDR says it of an address that does not exist
+// ("Your message wasn't delivered to x because the address couldn't be
+// found", userUnknownPhrases): Gmail's notice for a domain with no DNS
+// records says "... because the domain example.org couldn't be found"
+// (its notice in external_whole_test.go).
 func hostDoesNotExist(text string) bool {
-	return anyAt(text, " does not exist", func(at int) bool {
-		word := text[strings.LastIndexByte(text[:at], ' ')+1 : at]
-		word = strings.Trim(word, "<>'\"")
-		return strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
-			strings.IndexFunc(word, isLetter) >= 0
-	})
+	for _, missing := range []string{" does not exist", " couldn't be found", " could not be found"} {
+		if anyAt(text, missing, func(at int) bool {
+			word := text[strings.LastIndexByte(text[:at], ' ')+1 : at]
+			word = strings.Trim(word, "<>'\"")
+			return strings.Count(word, ".") >= 1 && !strings.Contains(word, "@") && len(word) > 3 &&
+				strings.IndexFunc(word, isLetter) >= 0
+		}) {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownUserVeto vetoes the unknown-user wording where a domain, not a
