@@ -988,6 +988,20 @@
 //     hard/soft 28 (90.3%); after, reason 26 (TestExternalWhole2: spam
 //     named in reply to MAIL FROM refuses the sender, RFC 5321 §3.3); the
 //     five misread are listed in external_whole2_test.go.
+//   - A third round aimed at current generators, 22 whole returned
+//     messages of 2022-25 (emailengine's and chatwoot's real bounce
+//     fixtures: Exchange Online, Outlook.com, Gmail, Zoho, Fastmail,
+//     Yahoo, Amazon WorkMail, Mail.ru, Rambler, 163.com, in Estonian,
+//     Russian and Chinese too; eight issue threads): first contact all 22
+//     read as a bounce, recipient 21, reason 20 (90.9%), hard/soft 21
+//     (95.5%), no rule changed (TestExternalWhole3; the three misread, a
+//     damaged paste, a Google group's notice that names no group, and
+//     Exchange Online's 5.7.501 "Spam abuse detected from IP range" read
+//     as the banned account Microsoft's table gives 5.7.501, are listed in
+//     external_whole3_test.go). Over the three rounds, first contact read
+//     73 of 85 reasons (85.9%) and 78 of 85 hard/soft (91.8%): the
+//     honest estimate for returned messages never seen, short of issue
+//     17's 90% and 97%.
 //   - A review of the hard/soft decision (TestReviewHSReplies,
 //     TestReviewHSBounces): 26 published replies and 5 bounces that name,
 //     or seem to name, a dead address or domain (Gmail's SERVFAIL and
