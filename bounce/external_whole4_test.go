@@ -7,9 +7,9 @@ import "testing"
 // and that no earlier round or table used: mailgun/flanker's
 // tests/fixtures/messages/bounce (Gmail's notices of 2012-13, an Exim-like
 // relay over Gmail's spam refusal of 2022, AOL's Postfix, a delay warning
-// with Postfix's "[internal]" reply, Office 365's NDR of 2017, the 1994
+// with an "[internal]" reply, Office 365's NDR of 2017, the 1994
 // Sendmail DSN RFC 3464 gives as its example, a Postfix DSN over Gmail
-// and an IMail-like "Delivery failed 10 attempts" notice), mikel/mail's
+// and a "Delivery failed 10 attempts" notice), mikel/mail's
 // spec/fixtures/emails/multipart_report_emails (a Postfix DSN with five
 // recipients, Cingular's "Mail System Error - Returned Mail", two
 // Sendmail 8.14 DSNs; original_recipient.eml, used before, left out) and
@@ -28,16 +28,21 @@ import "testing"
 // bounce be seen with its status; mail's (spec/mail/multipart_report_
 // spec.rb) that the 5xx reports read as bounced and report_422's delay
 // not.
+//
+// First contact, 16 messages and 18 recipients (the five in
+// whole4Misread among them): all 16 read as a bounce (11 as DSNs, 5
+// without one), recipient 18 of 18 and no extra one, action 18 of 18,
+// reason 13 of 18 (72.2%), hard/soft 16 of 18 (88.9%). Read right:
+// Gmail's "DNS Error: Domain name not found", the Exim-like relay's
+// Gmail spam refusal from a DSN without a Diagnostic-Code, AOL's DSN with
+// stray MIME fields, Office 365's 5.1.10, RFC 3464's 1994 example as
+// given up, Postfix over Gmail with one and with two recipients,
+// Sendmail's delay warning for a full mailbox, Exchange 2010's delay
+// notice and both qmail-send notices. The misses are the five in
+// whole4Misread (hard/soft missed for two: Gmail's "550 5.1.0 Recipient
+// rejected" and Sendmail's "553 5.3.0 Unknown E-Mail Address"); no rule
+// was changed for them (see each).
 var whole4Layouts = []formatCase{
-	// flanker gmail-invalid-address.eml: Gmail's notice of 2013, text
-	// only, "Delivery to the following recipient failed permanently",
-	// "550 5.1.0 Recipient rejected: <x>" from the recipient domain's
-	// server, X-Failed-Recipients, the message after "----- Original
-	// message -----": the domain refused the address (RFC 3463 X.1.0,
-	// other address status): unknown user, hard.
-	{name: "Gmail 2013 notice, 550 5.1.0 Recipient rejected", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Failure)", header: "X-Failed-Recipients: awfawfawfawfawfaw@someserver.example\n", charset: "ISO-8859-1", action: "failed",
-		body: "Delivery to the following recipient failed permanently:\n\n     awfawfawfawfawfaw@someserver.example\n\nTechnical details of permanent failure: \nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain someserver.example by mxa.example.org. [192.0.2.48].\n\nThe error that the other server returned was:\n550 5.1.0 Recipient rejected: <awfawfawfawfawfaw@someserver.example>\n\n----- Original message -----\n\nMIME-Version: 1.0\nDate: Fri, 5 Jul 2013 16:24:27 -0700\nMessage-ID: <send-1@mail.gmail.example>\nSubject: Hi\nFrom: Megan One <sender@example.org>\nTo: awfawfawfawfawfaw@someserver.example\nContent-Type: multipart/alternative; boundary=001a11c24492f6bebf04e0cbfeec\n\nHi\n",
-		want: []formatWant{{"awfawfawfawfawfaw@someserver.example", UserUnknown, true, "5", "Recipient rejected"}}},
 	// flanker gmail-no-dns.eml: Gmail's notice of 2012, text only,
 	// "Technical details of permanent failure: DNS Error: Domain name not
 	// found" (the fixture's domain a misspelt ".comm"): the domain does
@@ -67,16 +72,6 @@ var whole4Layouts = []formatCase{
 		report:   "MIME-Version: 1.0\nReporting-Mta: dns; mtain-db01.r1000.mx.aol.example\nX-Internet-Inbound-Queue-Id: 344973800008C\nX-Internet-Inbound-Sender: rfc822; sender@example.org\nArrival-Date: Fri, 29 Jul 2011 04:08:56 -0400 (EDT)\nContent-Type: text/plain; charset=\"us-ascii\"\nContent-Transfer-Encoding: 7bit\n\nMIME-Version: 1.0\nFinal-Recipient: rfc822; user@aol.example\nOriginal-Recipient: rfc822;user@aol.example\nAction: failed\nStatus: 5.2.2\nRemote-Mta: dns; air-dc.gair-dc.mail.aol.example\nDiagnostic-Code: smtp; 552 5.2.2 E4.12 user MAILBOX FULL\nContent-Type: text/plain; charset=\"us-ascii\"\nContent-Transfer-Encoding: 7bit\n",
 		attached: "Return-Path: <sender@example.org>\nFrom: Alex <sender@example.org>\nTo: user@aol.example\nSubject: Incoming delivery request status report\nMessage-Id: <send-42@example.org>\n\n",
 		want:     []formatWant{{"user@aol.example", MailboxFull, false, "5.2.2", "MAILBOX FULL"}}},
-	// flanker no-mx.eml: a delay warning ("THIS IS A WARNING ONLY. YOU
-	// DO NOT NEED TO RESEND YOUR MESSAGE.", "Your message could not be
-	// delivered for 3 days, 20 hours, 0 minutes."), "454 4.4.4 [internal]
-	// no MX or A for domain", Action delayed, Status 4.4.4: the domain has
-	// no mail host, for now: host unknown, soft, delayed.
-	{name: "delay warning, 454 4.4.4 [internal] no MX or A for domain", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Delayed Mail (still being retried)", action: "delayed",
-		body:     "####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for 3 days, 20 hours, 0 minutes.\nIt will be retried until it is 5 days, 0 hours, 0 minutes old.\n\nFor further assistance, please send mail to <postmaster>\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n<user@nomx.example>: 454 4.4.4 [internal] no MX or A for domain\n\n",
-		report:   "Reporting-MTA: dns; mx.example.org\nArrival-Date: Tue, 10 Jul 2012 00:09:18 -0600\n\nFinal-Recipient: rfc822; user@nomx.example\nStatus: 4.4.4\nAction: delayed\nLast-Attempt-Date: Tue, 10 Jul 2012 00:09:18 -0600\nDiagnostic-Code: smtp; 454 4.4.4 [internal] no MX or A for domain\n",
-		attached: "From: <sender@example.org>\nTo: <user@nomx.example>\nSubject: Notification\nMessage-ID: <send-42@example.org>\nMIME-Version: 1.0\n\n",
-		want:     []formatWant{{"user@nomx.example", HostUnknown, false, "4.4.4", "no MX"}}},
 	// flanker office365.eml: Office 365's NDR of 2017 (its text part:
 	// "Your message to x couldn't be delivered.", "x wasn't found at
 	// y.", "Unknown To address", "Status code: 550 5.1.10", "Reported
@@ -102,60 +97,31 @@ var whole4Layouts = []formatCase{
 	// flanker zed.eml: Postfix's DSN of 2009 over Gmail's "550-5.1.1 The
 	// email account that you tried to reach does not exist." (its
 	// continuation codes run into the wrapped lines): unknown user, hard.
-	{name: "Postfix 2009 over Gmail 550-5.1.1 does not exist", from: "MAILER-DAEMON@mail.zed.example (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
-		body:     "This is the mail system at host mail.zed.example.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<asdfasdfasdfasdfasdfasdfewrqertrtyrthsfgdfgadfqeadvxzvz@gmail.example>: host\n    gmail-smtp-in.l.google.example[192.0.2.17] said: 550-5.1.1 The email account\n    that you tried to reach does not exist. Please try 550-5.1.1\n    double-checking the recipient's email address for typos or 550-5.1.1\n    unnecessary spaces. Learn more at                              550 5.1.1\n    http://mail.google.com/support/bin/answer.py?answer=6596 17si20661415yxe.22\n    (in reply to RCPT TO command)\n",
-		report:   "Reporting-MTA: dns; mail.zed.example\nX-Postfix-Queue-ID: C99B61E8B12\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Tue,  7 Jul 2009 22:47:35 -0700 (PDT)\n\nFinal-Recipient: rfc822; asdfasdfasdfasdfasdfasdfewrqertrtyrthsfgdfgadfqeadvxzvz@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    17si20661415yxe.22\n",
+	{name: "Postfix 2009 over Gmail 550-5.1.1 does not exist", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
+		body:     postfixPre + "<asdfasdfasdfasdfasdfasdfewrqertrtyrthsfgdfgadfqeadvxzvz@gmail.example>: host\n    gmail-smtp-in.l.google.example[192.0.2.17] said: 550-5.1.1 The email account\n    that you tried to reach does not exist. Please try 550-5.1.1\n    double-checking the recipient's email address for typos or 550-5.1.1\n    unnecessary spaces. Learn more at                              550 5.1.1\n    http://mail.google.com/support/bin/answer.py?answer=6596 17si20661415yxe.22\n    (in reply to RCPT TO command)\n",
+		report:   "Reporting-MTA: dns; mx.example.org\nX-Postfix-Queue-ID: C99B61E8B12\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Tue,  7 Jul 2009 22:47:35 -0700 (PDT)\n\nFinal-Recipient: rfc822; asdfasdfasdfasdfasdfasdfewrqertrtyrthsfgdfgadfqeadvxzvz@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    17si20661415yxe.22\n",
 		attached: returned,
 		want:     []formatWant{{"asdfasdfasdfasdfasdfasdfewrqertrtyrthsfgdfgadfqeadvxzvz@gmail.example", UserUnknown, true, "5.1.1", "does not exist"}}},
-	// flanker broken-mime.eml: a notice from "Postmaster" (Subject
-	// "Undeliverable Mail"), text only, "Delivery failed 10 attempts:
-	// x", then "Original message follows.": the sender's server gave up
-	// after ten attempts, no reply named: expired, soft.
-	{name: "Undeliverable Mail, Delivery failed 10 attempts", from: "\"Postmaster\" <postmaster@example.com>", subject: "Undeliverable Mail", header: "Sender: <postmaster@example.com>\n", action: "failed",
-		body: "Delivery failed 10 attempts: info@example.net\n\n\nOriginal message follows.\n\nMIME-Version: 1.0\nFrom: sender@example.org\nTo: info@example.net\nDate: 9 Jul 2012 18:25:13 -0700\nSubject: Hey\nContent-Type: text/html; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\nHey there\n",
-		want: []formatWant{{"info@example.net", Expired, false, "", ""}}},
 	// mail multi_address_bounce1.eml (multi_address_bounce2.eml is the
 	// same message): Postfix's DSN of 2010, five recipients refused alike
 	// by Gmail's "550-5.1.1 The email account that you tried to reach
 	// does not exist." (cut to two): unknown user, hard, each.
-	{name: "Postfix 2010 DSN, several recipients over Gmail 550-5.1.1", from: "MAILER-DAEMON@lvmail01.example.com (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
-		body:     "This is the mail system at host lvmail01.example.com.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients. It's attached below.\n\nFor further assistance, please send mail to postmaster.\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n                   The mail system\n\n<bbbbvhvbbvkjbhfbvbvjhb@gmail.example>: host\n    gmail-smtp-in.l.google.example[192.0.2.33] said: 550-5.1.1 The email account\n    that you tried to reach does not exist. Please try 550-5.1.1\n    double-checking the recipient's email address for typos or 550-5.1.1\n    unnecessary spaces. Learn more at                              550 5.1.1\n    http://mail.google.com/support/bin/answer.py?answer=6596 41si5422799iwn.27\n    (in reply to RCPT TO command)\n\n<egyfefsdvsfvvhjsd@gmail.example>: host gmail-smtp-in.l.google.example[192.0.2.33]\n    said: 550-5.1.1 The email account that you tried to reach does not exist.\n    Please try 550-5.1.1 double-checking the recipient's email address for\n    typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27 (in reply to RCPT TO command)\n",
-		report:   "Reporting-MTA: dns; lvmail01.example.com\nX-Postfix-Queue-ID: 9B7841BC027\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Tue, 23 Feb 2010 22:16:15 -0800 (PST)\n\nFinal-Recipient: rfc822; bbbbvhvbbvkjbhfbvbvjhb@gmail.example\nOriginal-Recipient: rfc822;bbbbvhvbbvkjbhfbvbvjhb@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27\n\nFinal-Recipient: rfc822; egyfefsdvsfvvhjsd@gmail.example\nOriginal-Recipient: rfc822;egyfefsdvsfvvhjsd@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27\n",
+	{name: "Postfix 2010 DSN, several recipients over Gmail 550-5.1.1", from: "MAILER-DAEMON@mx.example.org (Mail Delivery System)", subject: "Undelivered Mail Returned to Sender", header: "Auto-Submitted: auto-replied\n", action: "failed",
+		body:     postfixPre + "<bbbbvhvbbvkjbhfbvbvjhb@gmail.example>: host\n    gmail-smtp-in.l.google.example[192.0.2.33] said: 550-5.1.1 The email account\n    that you tried to reach does not exist. Please try 550-5.1.1\n    double-checking the recipient's email address for typos or 550-5.1.1\n    unnecessary spaces. Learn more at                              550 5.1.1\n    http://mail.google.com/support/bin/answer.py?answer=6596 41si5422799iwn.27\n    (in reply to RCPT TO command)\n\n<egyfefsdvsfvvhjsd@gmail.example>: host gmail-smtp-in.l.google.example[192.0.2.33]\n    said: 550-5.1.1 The email account that you tried to reach does not exist.\n    Please try 550-5.1.1 double-checking the recipient's email address for\n    typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27 (in reply to RCPT TO command)\n",
+		report:   "Reporting-MTA: dns; mx.example.org\nX-Postfix-Queue-ID: 9B7841BC027\nX-Postfix-Sender: rfc822; sender@example.org\nArrival-Date: Tue, 23 Feb 2010 22:16:15 -0800 (PST)\n\nFinal-Recipient: rfc822; bbbbvhvbbvkjbhfbvbvjhb@gmail.example\nOriginal-Recipient: rfc822;bbbbvhvbbvkjbhfbvbvjhb@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27\n\nFinal-Recipient: rfc822; egyfefsdvsfvvhjsd@gmail.example\nOriginal-Recipient: rfc822;egyfefsdvsfvvhjsd@gmail.example\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; gmail-smtp-in.l.google.example\nDiagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does\n    not exist. Please try 550-5.1.1 double-checking the recipient's email\n    address for typos or 550-5.1.1 unnecessary spaces. Learn more at\n    550 5.1.1 http://mail.google.com/support/bin/answer.py?answer=6596\n    41si5422799iwn.27\n",
 		attached: "Return-Path: <sender@example.org>\nFrom: Rahul <sender@example.org>\nTo: egyfefsdvsfvvhjsd@gmail.example, bbbbvhvbbvkjbhfbvbvjhb@gmail.example\nMessage-ID: <send-42@example.org>\nSubject: Test of bounce email\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nX-Mailer: Zimbra 6.0.1_GA_1816.UBUNTU8_64 (ZimbraWebClient - FF3.0 (Linux)/6.0.1_GA_1816.UBUNTU8_64)\n\nThis is just testing.\n",
 		want: []formatWant{
 			{"bbbbvhvbbvkjbhfbvbvjhb@gmail.example", UserUnknown, true, "5.1.1", "does not exist"},
 			{"egyfefsdvsfvvhjsd@gmail.example", UserUnknown, true, "5.1.1", "does not exist"}}},
-	// mail multipart_report_multiple_status.eml: Cingular's InterMail
-	// "Mail System Error - Returned Mail" ("This Message was undeliverable
-	// due to the following reason:", "<x> has restricted SMS e-mail"),
-	// Status 5.3.0 and no diagnostic; the fixture labels its notice part
-	// message/delivery-status too (given here as text/plain): the
-	// recipient's own setting refuses mail to the phone: filtered, soft.
-	{name: "Cingular Mail System Error, has restricted SMS e-mail", from: "Mail Administrator <Postmaster@cingular.example>", subject: "Mail System Error - Returned Mail", header: "Reply-To: <Postmaster@cingular.example>\n", action: "failed",
-		body:     "This Message was undeliverable due to the following reason:\n\n\n<u@cingular.example> has restricted SMS e-mail\n\nPlease reply to <Postmaster@cingular.example>\nif you feel this message to be in error.\n",
-		report:   "Reporting-MTA: dns; schemailmta04.cingular.example\nArrival-Date: Tue, 29 Jun 2010 10:42:37 -0500\nReceived-From-MTA: dns; schemailedgegx04.cingular.example (192.0.2.170)\n\nOriginal-Recipient: rfc822;u@cingular.example\nFinal-Recipient: RFC822; <u@cingular.example>\nAction: failed\nStatus: 5.3.0\n",
-		attached: "Date: Tue, 29 Jun 2010 15:42:25 +0000\nFrom: HomeRun <sender@example.org>\nTo: u@cingular.example\nMessage-ID: <send-42@example.org>\nSubject: Your Friend F M wants you to join HomeRun\nMime-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\nHey\n",
-		want:     []formatWant{{"u@cingular.example", Filtered, false, "5", ""}}},
 	// mail report_422.eml: Sendmail 8.14's delay warning ("THIS IS A
 	// WARNING MESSAGE ONLY", "Warning: message still undelivered after 8
 	// hours"), its transcript "452 4.2.2 <x>... Mailbox full", Action
 	// delayed, Status 4.2.2: mailbox full, soft, delayed.
 	{name: "Sendmail 8.14 delay warning, 452 4.2.2 Mailbox full", from: "Mail Delivery Subsystem <MAILER-DAEMON@tppppp.example.au>", subject: "Warning: could not send message for past 8 hours", header: "Auto-Submitted: auto-generated (warning-timeout)\n", action: "delayed",
-		body:     "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\nThe original message was received at Wed, 16 Jan 2008 19:38:07 +1100\nfrom 60-0-0-61.static.tppppp.example.au [192.0.2.61]\n\nThis message was generated by mail11.tppppp.example.au\n\n   ----- Transcript of session follows -----\n.... while talking to mail.oooooooo.example.au.:\n>>> DATA\n<<< 452 4.2.2 <fraser@oooooooo.example.au>... Mailbox full\n<fraser@oooooooo.example.au>... Deferred: 452 4.2.2 <fraser@oooooooo.example.au>... Mailbox full\n<<< 503 5.0.0 Need RCPT (recipient)\nWarning: message still undelivered after 8 hours\nWill keep trying until message is 5 days old\n\n-- \nThis message has been scanned for viruses and\ndangerous content by MailScanner, and is\nbelieved to be clean.\n\n",
+		body:     sendmailWarnBanner + "The original message was received at Wed, 16 Jan 2008 19:38:07 +1100\nfrom 60-0-0-61.static.tppppp.example.au [192.0.2.61]\n\nThis message was generated by mail11.tppppp.example.au\n\n   ----- Transcript of session follows -----\n.... while talking to mail.oooooooo.example.au.:\n>>> DATA\n<<< 452 4.2.2 <fraser@oooooooo.example.au>... Mailbox full\n<fraser@oooooooo.example.au>... Deferred: 452 4.2.2 <fraser@oooooooo.example.au>... Mailbox full\n<<< 503 5.0.0 Need RCPT (recipient)\nWarning: message still undelivered after 8 hours\nWill keep trying until message is 5 days old\n\n-- \nThis message has been scanned for viruses and\ndangerous content by MailScanner, and is\nbelieved to be clean.\n\n",
 		report:   "Reporting-MTA: dns; mail11.ttttt.example.au\nArrival-Date: Wed, 16 Jan 2008 19:38:07 +1100\n\nFinal-Recipient: RFC822; fraser@oooooooo.example.au\nAction: delayed\nStatus: 4.2.2\nRemote-MTA: DNS; mail.oooooooo.example.au\nDiagnostic-Code: SMTP; 452 4.2.2 <fraser@oooooooo.example.au>... Mailbox full\nLast-Attempt-Date: Thu, 17 Jan 2008 03:40:52 +1100\n",
 		attached: "Return-Path: <sender@example.org>\nDate: Wed, 16 Jan 2008 19:38:07 +1100\nFrom: Sydney <sender@example.org>\nMessage-ID: <send-42@example.org>\nSubject: Wanted\nMIME-Version: 1.0\n\n",
 		want:     []formatWant{{"fraser@oooooooo.example.au", MailboxFull, false, "4.2.2", "Mailbox full"}}},
-	// mail report_530.eml: Sendmail 8.14's DSN, "The following addresses
-	// had permanent fatal errors", "(reason: 553 5.3.0 <x>... Unknown
-	// E-Mail Address)", the transcript's "550 5.1.1 <x>... User unknown",
-	// Status 5.3.0; the returned header is itself a bounce's (Subject
-	// "Returned mail: User unknown", Content-Type multipart/report): the
-	// address does not exist: unknown user, hard.
-	{name: "Sendmail 8.14 DSN, 553 5.3.0 Unknown E-Mail Address", from: "Mail Delivery Subsystem <MAILER-DAEMON@tttttt.example.au>", subject: "Returned mail: see transcript for details", header: "Auto-Submitted: auto-generated (failure)\n", action: "failed",
-		body:     "The original message was received at Mon, 24 Dec 2007 10:03:47 +1100\nfrom 60-0-0-146.static.tttttt.example.au [192.0.2.146]\n\nThis message was generated by mail12.tttttt.example.au\n\n" + sendmailFatal + "<edwin@zzzzzzz.example>\n    (reason: 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address)\n\n   ----- Transcript of session follows -----\n... while talking to mail.zzzzzz.example.:\n>>> DATA\n<<< 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address\n550 5.1.1 <edwin@zzzzzzz.example>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n\n-- \nThis message has been scanned for viruses and\ndangerous content by MailScanner, and is\nbelieved to be clean.\n\n",
-		report:   "Reporting-MTA: dns; mail12.rrrr.example.au\nReceived-From-MTA: DNS; 60-0-0-146.static.tttttt.example.au\nArrival-Date: Mon, 24 Dec 2007 10:03:47 +1100\n\nFinal-Recipient: RFC822; edwin@zzzzzzz.example\nAction: failed\nStatus: 5.3.0\nRemote-MTA: DNS; mail.zzzzzz.example\nDiagnostic-Code: SMTP; 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address\nLast-Attempt-Date: Mon, 24 Dec 2007 10:03:53 +1100\n",
-		attached: "Return-Path: <sender@example.org>\nDate: Mon, 24 Dec 2007 10:03:47 +1100\nMessage-Id: <send-42@example.org>\nMime-Version: 1.0\nContent-Type: multipart/report;\n\treport-type=delivery-status;\n\tboundary=80874BE0-2DFF-4BCB-8AA1-A00E17ACA2EA\nFrom: postoffice\nSubject: Returned mail: User unknown\nResent-From: sender@example.org\nAuto-Submitted: auto-generated (failure)\nTo: \"Merrill\" <edwin@zzzzzzz.example>\n\n",
-		want:     []formatWant{{"edwin@zzzzzzz.example", UserUnknown, true, "5", "Unknown E-Mail Address"}}},
 	// MailBounceDetector bounce_exchange_delay.eml: Exchange 2010's
 	// delay notice ("Delivery is delayed to these recipients or groups:",
 	// "This message hasn't been delivered yet. Delivery will continue to
@@ -188,6 +154,76 @@ var whole4Layouts = []formatCase{
 
 // whole4Misread are the round's cases Parse does not read right at first
 // contact, scored by TestExternalWhole4 but not required.
-var whole4Misread = []formatCase{}
+var whole4Misread = []formatCase{
+	// flanker gmail-invalid-address.eml (misread: Parse reads onhold,
+	// soft, status 5.1.0: "Recipient rejected" under X.1.0 names no
+	// reason it knows; no rule changed, the words do not say the mailbox
+	// is missing, only that the address was refused): Gmail's notice of 2013, text
+	// only, "Delivery to the following recipient failed permanently",
+	// "550 5.1.0 Recipient rejected: <x>" from the recipient domain's
+	// server, X-Failed-Recipients, the message after "----- Original
+	// message -----": the domain refused the address (RFC 3463 X.1.0,
+	// other address status): unknown user, hard.
+	{name: "Gmail 2013 notice, 550 5.1.0 Recipient rejected", from: "Mail Delivery Subsystem <mailer-daemon@googlemail.com>", subject: "Delivery Status Notification (Failure)", header: "X-Failed-Recipients: awfawfawfawfawfaw@someserver.example\n", charset: "ISO-8859-1", action: "failed",
+		body: "Delivery to the following recipient failed permanently:\n\n     awfawfawfawfawfaw@someserver.example\n\nTechnical details of permanent failure: \nGoogle tried to deliver your message, but it was rejected by the server for the recipient domain someserver.example by mxa.example.org. [192.0.2.48].\n\nThe error that the other server returned was:\n550 5.1.0 Recipient rejected: <awfawfawfawfawfaw@someserver.example>\n\n----- Original message -----\n\nMIME-Version: 1.0\nDate: Fri, 5 Jul 2013 16:24:27 -0700\nMessage-ID: <send-1@mail.gmail.example>\nSubject: Hi\nFrom: Megan One <sender@example.org>\nTo: awfawfawfawfawfaw@someserver.example\nContent-Type: multipart/alternative; boundary=001a11c24492f6bebf04e0cbfeec\n\nHi\n",
+		want: []formatWant{{"awfawfawfawfawfaw@someserver.example", UserUnknown, true, "5", "Recipient rejected"}}},
+	// flanker no-mx.eml (misread: Parse reads network error, soft, as
+	// classify.go's cited rule means it to: host-unknown words under a
+	// temporary 4.4.4 are a routing failure for now, citing this
+	// very reply from Momentum's manual; hard/soft right; no rule
+	// changed): a delay warning ("THIS IS A WARNING ONLY. YOU
+	// DO NOT NEED TO RESEND YOUR MESSAGE.", "Your message could not be
+	// delivered for 3 days, 20 hours, 0 minutes."), "454 4.4.4 [internal]
+	// no MX or A for domain", Action delayed, Status 4.4.4: the domain has
+	// no mail host, for now: host unknown, soft, delayed.
+	{name: "delay warning, 454 4.4.4 [internal] no MX or A for domain", from: "Mail Delivery System <Mailer-Daemon@mx.example.org>", subject: "Delayed Mail (still being retried)", action: "delayed",
+		body:     "####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for 3 days, 20 hours, 0 minutes.\nIt will be retried until it is 5 days, 0 hours, 0 minutes old.\n\nFor further assistance, please send mail to <postmaster>\n\nIf you do so, please include this problem report. You can\ndelete your own text from the attached returned message.\n\n<user@nomx.example>: 454 4.4.4 [internal] no MX or A for domain\n\n",
+		report:   "Reporting-MTA: dns; mx.example.org\nArrival-Date: Tue, 10 Jul 2012 00:09:18 -0600\n\nFinal-Recipient: rfc822; user@nomx.example\nStatus: 4.4.4\nAction: delayed\nLast-Attempt-Date: Tue, 10 Jul 2012 00:09:18 -0600\nDiagnostic-Code: smtp; 454 4.4.4 [internal] no MX or A for domain\n",
+		attached: "From: <sender@example.org>\nTo: <user@nomx.example>\nSubject: Notification\nMessage-ID: <send-42@example.org>\nMIME-Version: 1.0\n\n",
+		want:     []formatWant{{"user@nomx.example", HostUnknown, false, "4.4.4", "no MX"}}},
+	// flanker broken-mime.eml (misread: Parse reads onhold, soft, status
+	// 5.0.0: "Delivery failed 10 attempts" is not read as given up; no
+	// source was looked up for the generator, so no rule changed): a notice from "Postmaster" (Subject
+	// "Undeliverable Mail"), text only, "Delivery failed 10 attempts:
+	// x", then "Original message follows.": the sender's server gave up
+	// after ten attempts, no reply named: expired, soft.
+	{name: "Undeliverable Mail, Delivery failed 10 attempts", from: "\"Postmaster\" <postmaster@example.com>", subject: "Undeliverable Mail", header: "Sender: <postmaster@example.com>\n", action: "failed",
+		body: "Delivery failed 10 attempts: info@example.net\n\n\nOriginal message follows.\n\nMIME-Version: 1.0\nFrom: sender@example.org\nTo: info@example.net\nDate: 9 Jul 2012 18:25:13 -0700\nSubject: Hey\nContent-Type: text/html; charset=us-ascii\nContent-Transfer-Encoding: quoted-printable\n\nHey there\n",
+		want: []formatWant{{"info@example.net", Expired, false, "", ""}}},
+	// mail multipart_report_multiple_status.eml (misread: Parse reads
+	// system error, soft, from Status 5.3.0, the mail-system subject; the
+	// words "has restricted SMS e-mail" are not read; no rule changed): Cingular's InterMail
+	// "Mail System Error - Returned Mail" ("This Message was undeliverable
+	// due to the following reason:", "<x> has restricted SMS e-mail"),
+	// Status 5.3.0 and no diagnostic; the fixture labels its notice part
+	// message/delivery-status too (given here as text/plain): the
+	// recipient's own setting refuses mail to the phone: filtered, soft.
+	{name: "Cingular Mail System Error, has restricted SMS e-mail", from: "Mail Administrator <Postmaster@cingular.example>", subject: "Mail System Error - Returned Mail", header: "Reply-To: <Postmaster@cingular.example>\n", action: "failed",
+		body:     "This Message was undeliverable due to the following reason:\n\n\n<u@cingular.example> has restricted SMS e-mail\n\nPlease reply to <Postmaster@cingular.example>\nif you feel this message to be in error.\n",
+		report:   "Reporting-MTA: dns; schemailmta04.cingular.example\nArrival-Date: Tue, 29 Jun 2010 10:42:37 -0500\nReceived-From-MTA: dns; schemailedgegx04.cingular.example (192.0.2.170)\n\nOriginal-Recipient: rfc822;u@cingular.example\nFinal-Recipient: RFC822; <u@cingular.example>\nAction: failed\nStatus: 5.3.0\n",
+		attached: "Date: Tue, 29 Jun 2010 15:42:25 +0000\nFrom: HomeRun <sender@example.org>\nTo: u@cingular.example\nMessage-ID: <send-42@example.org>\nSubject: Your Friend F M wants you to join HomeRun\nMime-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\nHey\n",
+		want:     []formatWant{{"u@cingular.example", Filtered, false, "5", ""}}},
+	// mail report_530.eml (misread: Parse reads system error, soft, from
+	// Status 5.3.0 over the words "Unknown E-Mail Address" and the
+	// transcript's "550 5.1.1 ... User unknown"; both reason and hard
+	// missed; no rule changed: whether words about the address should
+	// outrank an x.3.0 status needs a source, not one fixture): Sendmail 8.14's DSN, "The following addresses
+	// had permanent fatal errors", "(reason: 553 5.3.0 <x>... Unknown
+	// E-Mail Address)", the transcript's "550 5.1.1 <x>... User unknown",
+	// Status 5.3.0; the returned header is itself a bounce's (Subject
+	// "Returned mail: User unknown", Content-Type multipart/report): the
+	// address does not exist: unknown user, hard.
+	{name: "Sendmail 8.14 DSN, 553 5.3.0 Unknown E-Mail Address", from: "Mail Delivery Subsystem <MAILER-DAEMON@tttttt.example.au>", subject: "Returned mail: see transcript for details", header: "Auto-Submitted: auto-generated (failure)\n", action: "failed",
+		body:     "The original message was received at Mon, 24 Dec 2007 10:03:47 +1100\nfrom 60-0-0-146.static.tttttt.example.au [192.0.2.146]\n\nThis message was generated by mail12.tttttt.example.au\n\n" + sendmailFatal + "<edwin@zzzzzzz.example>\n    (reason: 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address)\n\n   ----- Transcript of session follows -----\n... while talking to mail.zzzzzz.example.:\n>>> DATA\n<<< 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address\n550 5.1.1 <edwin@zzzzzzz.example>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n\n-- \nThis message has been scanned for viruses and\ndangerous content by MailScanner, and is\nbelieved to be clean.\n\n",
+		report:   "Reporting-MTA: dns; mail12.rrrr.example.au\nReceived-From-MTA: DNS; 60-0-0-146.static.tttttt.example.au\nArrival-Date: Mon, 24 Dec 2007 10:03:47 +1100\n\nFinal-Recipient: RFC822; edwin@zzzzzzz.example\nAction: failed\nStatus: 5.3.0\nRemote-MTA: DNS; mail.zzzzzz.example\nDiagnostic-Code: SMTP; 553 5.3.0 <edwin@zzzzzzz.example>... Unknown E-Mail Address\nLast-Attempt-Date: Mon, 24 Dec 2007 10:03:53 +1100\n",
+		attached: "Return-Path: <sender@example.org>\nDate: Mon, 24 Dec 2007 10:03:47 +1100\nMessage-Id: <send-42@example.org>\nMime-Version: 1.0\nContent-Type: multipart/report;\n\treport-type=delivery-status;\n\tboundary=80874BE0-2DFF-4BCB-8AA1-A00E17ACA2EA\nFrom: postoffice\nSubject: Returned mail: User unknown\nResent-From: sender@example.org\nAuto-Submitted: auto-generated (failure)\nTo: \"Merrill\" <edwin@zzzzzzz.example>\n\n",
+		want:     []formatWant{{"edwin@zzzzzzz.example", UserUnknown, true, "5", "Unknown E-Mail Address"}}},
+}
 
-var _ = testing.Verbose
+// TestExternalWhole4 reads the round above: every case of whole4Layouts
+// right, and over all its recipients (whole4Misread too) the reason and
+// hard/soft at least at the floors just under what the round reads (13
+// and 16 of 18).
+func TestExternalWhole4(t *testing.T) {
+	checkWholeRound(t, "whole returned messages, fourth round", whole4Layouts, whole4Misread, 18, 12, 15)
+}
