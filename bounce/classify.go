@@ -295,6 +295,20 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	// host [x] input before greeting"), RFC 5321 §3.1's 554 in place of
 	// the 220, which says nothing of the domain's mail.
 	sessionRefused := sd == ".3.2" && code/100 == 5 && code != 521
+	if sd == ".1.0" && bareAddressRefusal(text) {
+		// RFC 3463 x.1.0, "Other address status: Something about the
+		// address specified in the message caused this DSN", with words
+		// that say no more than that the address was refused: hosts'
+		// pages explain "550 5.1.0 Recipient rejected." and "550 5.1.0
+		// Address rejected." as an address that does not exist (Weboke's
+		// "Email foutmeldingen": the domain has a mail server but refuses
+		// the address itself, mostly because it does not exist;
+		// coviserver.de, "E-Mail geblockt"; Black Pearl Mail's and
+		// Carerix's pages give "#5.1.0 Address rejected" so). An unknown
+		// user, placed by its stage as the words are (the sender's at
+		// MAIL FROM).
+		return placeAddress(UserUnknown, ev.command)
+	}
 	if reason, ok := r.byStatus[sd]; ok && !sessionRefused {
 		if reason == HostUnknown && strings.HasPrefix(status, "4.") {
 			// A domain refused for now at MAIL FROM is the sender's, as
@@ -628,6 +642,24 @@ func namesForwardPath(text string) bool {
 			return strings.IndexByte(text[off:], '@') >= 0
 		}
 	}
+}
+
+// bareAddressRefusal reports a reply whose words, its codes and
+// addresses aside, are only "recipient rejected", "address rejected" or
+// "recipient address rejected".
+func bareAddressRefusal(text string) bool {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		if strings.ContainsAny(w, "@<>") || strings.Trim(w, "0123456789.#-") == "" {
+			continue
+		}
+		words = append(words, strings.Trim(w, ".:;,!"))
+	}
+	switch strings.Join(words, " ") {
+	case "recipient rejected", "address rejected", "recipient address rejected":
+		return true
+	}
+	return false
 }
 
 // placeAddress places an unknown address or domain in its stage, wherever

@@ -169,6 +169,28 @@ func TestDomainCouldNotBeFound(t *testing.T) {
 	}
 }
 
+// TestBareAddressRefusal checks x.1.0 with words that say only that the
+// address was refused (hosts' pages: an address that does not exist),
+// placed by stage, and that more words keep their own reading.
+func TestBareAddressRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		command, enhanced, text string
+		reason                  Reason
+	}{
+		{"RCPT", "5.1.0", "Recipient rejected.", UserUnknown},                             // Weboke's page
+		{"RCPT", "5.1.0", "Address rejected.", UserUnknown},                               // coviserver.de's page
+		{"", "5.1.0", "Recipient rejected: <a@example.org>", UserUnknown},                 // an address named
+		{"MAIL", "5.1.0", "Address rejected", Rejected},                                   // the sender's at MAIL FROM
+		{"RCPT", "5.1.0", "Recipient address rejected: SPF Permanent Error", AuthFailure}, // Microsoft's page: the words name SPF
+		{"RCPT", "5.7.1", "Recipient rejected.", Blocked},                                 // not x.1.0: the status subject reads
+		{"RCPT", "5.1.0", "Recipient rejected by local policy", PolicyViolation},          // more words
+	} {
+		if c := ClassifyReply(tc.command, 550, tc.enhanced, tc.text); c.Reason != tc.reason {
+			t.Errorf("ClassifyReply(%q, 550, %q, %q) = %s, want %s", tc.command, tc.enhanced, tc.text, c.Reason, tc.reason)
+		}
+	}
+}
+
 // TestProviderCodeBeatsCommand checks that a provider's documented code
 // decides whatever the command: Yahoo refuses unknown mailboxes after DATA.
 func TestProviderCodeBeatsCommand(t *testing.T) {

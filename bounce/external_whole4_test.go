@@ -155,10 +155,11 @@ var whole4Layouts = []formatCase{
 // whole4Misread are the round's cases Parse does not read right at first
 // contact, scored by TestExternalWhole4 but not required.
 var whole4Misread = []formatCase{
-	// flanker gmail-invalid-address.eml (misread: Parse reads onhold,
-	// soft, status 5.1.0: "Recipient rejected" under X.1.0 names no
-	// reason it knows; no rule changed, the words do not say the mailbox
-	// is missing, only that the address was refused): Gmail's notice of 2013, text
+	// flanker gmail-invalid-address.eml (misread at first contact: Parse
+	// read onhold, soft, status 5.1.0; read right since an address
+	// refused under x.1.0 with no more words reads as one that does not
+	// exist, classify.go bareAddressRefusal, from hosts' pages, not from
+	// this case; kept here with the first-contact misses): Gmail's notice of 2013, text
 	// only, "Delivery to the following recipient failed permanently",
 	// "550 5.1.0 Recipient rejected: <x>" from the recipient domain's
 	// server, X-Failed-Recipients, the message after "----- Original
@@ -222,8 +223,9 @@ var whole4Misread = []formatCase{
 
 // TestExternalWhole4 reads the round above: every case of whole4Layouts
 // right, and over all its recipients (whole4Misread too) the reason and
-// hard/soft at least at the floors just under what the round reads (13
-// and 16 of 18).
+// hard/soft at least at the floors just under what the round reads (14
+// and 17 of 18 since x.1.0's bare refusal reads; 13 and 16 at first
+// contact).
 func TestExternalWhole4(t *testing.T) {
-	checkWholeRound(t, "whole returned messages, fourth round", whole4Layouts, whole4Misread, 18, 12, 15)
+	checkWholeRound(t, "whole returned messages, fourth round", whole4Layouts, whole4Misread, 18, 13, 16)
 }

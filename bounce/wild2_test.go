@@ -64,9 +64,6 @@ var wild2Exceptions = map[string]string{
 	// filter's verdict (doc.go, step 4; the provider table's exception);
 	// the page says the address does not exist.
 	"No such person at this address": "user-unknown words with no stage: a filter's verdict by the rules",
-	// x.1.0 is "Other address status" (RFC 3463) and the words name no
-	// reason; the thread found the mailbox gone.
-	"Address rejected.": "no reason in the words or x.1.0",
 	// The words name a failed connection; the page's send connector log
 	// found TLS failing behind it ("TLS negotiation failed with error
 	// NoCredentials", the connector's certificate not found).
