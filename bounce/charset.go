@@ -32,7 +32,7 @@ func decodeCharset(charset string, body []byte) []byte {
 	if enc == nil {
 		return body
 	}
-	if enc == japanese.ISO2022JP && has8bit(body) {
+	if enc == japanese.ISO2022JP && !isASCII(string(body)) {
 		return decodeMislabelledJapanese(body)
 	}
 	out, err := enc.NewDecoder().Bytes(body)
@@ -76,15 +76,6 @@ func decodeMislabelledJapanese(body []byte) []byte {
 		return body
 	}
 	return best
-}
-
-func has8bit(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return true
-		}
-	}
-	return false
 }
 
 // lookupCharset returns the decoder for a charset name, or nil for UTF-8,

@@ -356,13 +356,7 @@ func (r *rules) reason(ev evidence, status string, code int, text string) Reason
 	}
 	switch ev.command {
 	case "MAIL":
-		if strings.HasPrefix(sd, ".7.") {
-			// RFC 3463: a refused sender address carries x.1.7 or
-			// x.1.8; a security or policy status (x.7) at MAIL FROM
-			// refuses the client.
-			return Blocked
-		}
-		return Rejected
+		return mailRefusal(sd)
 	case "STARTTLS":
 		// RFC 3207 §4: a refused STARTTLS is TLS not to be had ("454 TLS
 		// not available due to temporary reason"), whatever words the
@@ -449,12 +443,8 @@ func adjust(d *detector, ev evidence, status string, code int, text string) Reas
 		// comes after DATA; spam named in reply to MAIL FROM judges no
 		// content but the sender ("554 Sending address not accepted due
 		// to spam filter (in reply to MAIL FROM command)"), placed as
-		// step 6 places a refusal of MAIL: the client under an x.7
-		// status, else the sender's address.
-		if strings.HasPrefix(sd, ".7.") {
-			return Blocked
-		}
-		return Rejected
+		// step 6 places a refusal of MAIL.
+		return mailRefusal(sd)
 	}
 	switch reason {
 	case UserUnknown, HostUnknown:
@@ -642,6 +632,17 @@ func namesForwardPath(text string) bool {
 			return strings.IndexByte(text[off:], '@') >= 0
 		}
 	}
+}
+
+// mailRefusal places a refusal of MAIL FROM by its status's subject and
+// detail (".7.1"): RFC 3463 gives a refused sender address x.1.7 or x.1.8,
+// so a security or policy status (x.7) there refuses the client, and any
+// other the sender's address.
+func mailRefusal(sd string) Reason {
+	if strings.HasPrefix(sd, ".7.") {
+		return Blocked
+	}
+	return Rejected
 }
 
 // bareAddressRefusal reports a reply whose words, its codes and

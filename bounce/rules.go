@@ -382,30 +382,27 @@ var codeFamilies = []struct {
 // (not inside a longer word), digits, "_" and three digits.
 func codeFamily(text string) (Reason, bool) {
 	for _, f := range codeFamilies {
-		for from := 0; ; {
-			i := strings.Index(text[from:], f.prefix)
-			if i < 0 {
-				break
-			}
-			i += from
-			from = i + len(f.prefix)
+		var found Reason
+		if anyAt(text, f.prefix, func(i int) bool {
 			if i > 0 && isLetter(rune(text[i-1])) {
-				continue
+				return false
 			}
-			j := from
-			for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+			j := i + len(f.prefix)
+			for j < len(text) && isDigit(text[j]) {
 				j++
 			}
 			if j+4 > len(text) || text[j] != '_' {
-				continue
+				return false
 			}
 			code := text[j+1 : j+4]
-			if strings.Trim(code, "0123456789") != "" || j+4 < len(text) && text[j+4] >= '0' && text[j+4] <= '9' {
-				continue
+			if strings.Trim(code, "0123456789") != "" || j+4 < len(text) && isDigit(text[j+4]) {
+				return false
 			}
-			if rs, ok := f.codes[code[3-f.last:]]; ok {
-				return rs, true
-			}
+			rs, ok := f.codes[code[3-f.last:]]
+			found = rs
+			return ok
+		}) {
+			return found, true
 		}
 	}
 	return "", false

@@ -1373,7 +1373,7 @@ func autoReplySubject(h message.Header, subject string, rl *rules) bool {
 			return false
 		}
 	}
-	return !strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "list")
+	return prec != "list"
 }
 
 // isMDN reports a message disposition notification, a read receipt
@@ -1450,17 +1450,15 @@ func listNotice(from, subject, text string) bool {
 	if !hasAny(text, listNoticeWords) {
 		return false
 	}
+	manager := false
+	if a, err := mail.ParseAddress(from); err == nil {
+		manager = fromListManager(a.Address)
+	}
 	s := strings.TrimSpace(subject)
-	if strings.HasPrefix(s, "re:") || strings.HasPrefix(s, "fwd:") || strings.HasPrefix(s, "fw:") {
-		if a, err := mail.ParseAddress(from); err != nil || !fromListManager(a.Address) {
-			return false
-		}
+	if (strings.HasPrefix(s, "re:") || strings.HasPrefix(s, "fwd:") || strings.HasPrefix(s, "fw:")) && !manager {
+		return false
 	}
-	if hasAny(s, listNoticeSubjects) {
-		return true
-	}
-	a, err := mail.ParseAddress(from)
-	return err == nil && fromListManager(a.Address)
+	return manager || hasAny(s, listNoticeSubjects)
 }
 
 func fromListManager(addr string) bool {
